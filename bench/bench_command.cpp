@@ -1,0 +1,14 @@
+#include "bench/benches.hpp"
+#include "drivers/cli/commands.hpp"
+
+namespace hotline::cli {
+
+void add_bench_commands(CLI::App& app) {
+  auto* bench = app.add_subcommand(
+      "bench", "Benchmarks: JSON on stdout, with a same-run baseline and the ratio");
+  bench->require_subcommand(1);
+  bench::add_store_bench(*bench);
+  bench::add_kafka_bench(*bench);
+}
+
+} // namespace hotline::cli

@@ -1,0 +1,11 @@
+#pragma once
+/// Benchmarks behind `hotline bench ...`. Each prints one JSON object on
+/// stdout with its figures and a baseline measured in the same run.
+#include <CLI/CLI.hpp>
+
+namespace hotline::bench {
+
+void add_store_bench(CLI::App& bench); ///< hotline bench store
+void add_kafka_bench(CLI::App& bench); ///< hotline bench kafka
+
+} // namespace hotline::bench

@@ -1,0 +1,4 @@
+#include "bench/benches.hpp"
+namespace hotline::bench {
+void add_store_bench(CLI::App&) {}
+} // namespace hotline::bench

@@ -1,0 +1,17 @@
+#include "drivers/cli/commands.hpp"
+
+namespace hotline::cli {
+
+int& exit_code() {
+  static int code = 0;
+  return code;
+}
+
+void add_all_commands(CLI::App& app) {
+  add_demo_command(app);
+  add_store_commands(app);
+  add_kafka_commands(app);
+  add_bench_commands(app);
+}
+
+} // namespace hotline::cli

@@ -1,0 +1,20 @@
+#pragma once
+/// The `hotline` command line: each subcommand family registers itself on
+/// the CLI11 app from its own file. A command's callback returns the process
+/// exit status through `exit_code` (0 ok, 1 failure, 2 bad usage/input).
+#include <CLI/CLI.hpp>
+
+namespace hotline::cli {
+
+/// Where subcommands leave the exit status for main().
+int& exit_code();
+
+void add_store_commands(CLI::App& app);   ///< hotline store ...
+void add_kafka_commands(CLI::App& app);   ///< hotline kafka-mock
+void add_demo_command(CLI::App& app);     ///< hotline demo
+void add_bench_commands(CLI::App& app);   ///< hotline bench ...
+
+/// Registers every subcommand.
+void add_all_commands(CLI::App& app);
+
+} // namespace hotline::cli

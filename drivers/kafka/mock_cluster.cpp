@@ -1,0 +1,1 @@
+// placeholder until the Kafka relay lands (same session)

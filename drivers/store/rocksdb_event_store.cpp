@@ -1,0 +1,445 @@
+#include "drivers/store/rocksdb_event_store.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include "drivers/store/append_check.hpp"
+#include "events/codec.hpp"
+
+namespace hotline::drivers {
+
+const char* to_string(sync_policy p) noexcept {
+  switch (p) {
+    case sync_policy::none: return "none";
+    case sync_policy::batch: return "batch";
+    case sync_policy::always: return "always";
+  }
+  return "?";
+}
+
+bool parse_sync_policy(std::string_view text, sync_policy& out) noexcept {
+  if (text == "none") out = sync_policy::none;
+  else if (text == "batch") out = sync_policy::batch;
+  else if (text == "always") out = sync_policy::always;
+  else return false;
+  return true;
+}
+
+namespace {
+
+constexpr const char* format_key = "hotline.store.format";
+constexpr const char* format_value = "1";
+constexpr std::size_t max_stream_cache = 1'000'000;
+
+void put_be64(std::string& out, std::uint64_t v) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+std::uint64_t get_be64(std::string_view in) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
+  return v;
+}
+
+std::string position_key(std::uint64_t pos) {
+  std::string k;
+  k.reserve(8);
+  put_be64(k, pos);
+  return k;
+}
+
+std::string stream_key(std::string_view stream, std::uint64_t revision) {
+  std::string k;
+  k.reserve(stream.size() + 9);
+  k.append(stream);
+  k.push_back('\0');
+  put_be64(k, revision);
+  return k;
+}
+
+status io(const rocksdb::Status& s, const std::string& what) {
+  return {errc::io_error, what + ": " + s.ToString()};
+}
+
+} // namespace
+
+namespace detail {
+struct pending_append {
+  std::string stream;
+  expected_revision expected;
+  std::vector<proposed_event> events;
+  append_callback done;
+};
+} // namespace detail
+using detail::pending_append;
+
+struct rocksdb_event_store::impl {
+  std::string dir;
+  rocksdb_store_options opts;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::ColumnFamilyHandle* events_cf = nullptr;
+  rocksdb::ColumnFamilyHandle* streams_cf = nullptr;
+  rocksdb::ColumnFamilyHandle* checkpoints_cf = nullptr;
+  const events::event_codec& codec = events::event_codec::standard();
+
+  // Writer queue (group commit).
+  std::mutex queue_mu;
+  std::condition_variable queue_cv;
+  std::deque<pending_append> queue;
+  bool stopping = false;
+  std::thread writer;
+
+  // Committed state, written only by the writer thread.
+  mutable std::mutex head_mu;
+  mutable std::condition_variable head_cv;
+  std::atomic<std::uint64_t> head{0};
+  std::unordered_map<std::string, std::uint64_t> stream_heads; ///< cache: last revision
+
+  ~impl() {
+    {
+      std::lock_guard lock{queue_mu};
+      stopping = true;
+    }
+    queue_cv.notify_all();
+    if (writer.joinable()) writer.join();
+    if (db) {
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+      db->Close();
+    }
+  }
+
+  result<std::optional<std::uint64_t>> load_stream_revision(std::string_view stream) const {
+    std::unique_ptr<rocksdb::Iterator> it{db->NewIterator(rocksdb::ReadOptions{}, streams_cf)};
+    std::string upper = stream_key(stream, ~std::uint64_t{0});
+    it->SeekForPrev(upper);
+    if (!it->status().ok()) return io(it->status(), "reading stream index of '" + std::string{stream} + "'");
+    if (!it->Valid()) return std::optional<std::uint64_t>{};
+    auto key = it->key().ToStringView();
+    if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream ||
+        key[stream.size()] != '\0')
+      return std::optional<std::uint64_t>{};
+    return std::optional<std::uint64_t>{get_be64(key.substr(stream.size() + 1))};
+  }
+
+  result<recorded_event> read_position(std::uint64_t pos) const {
+    std::string value;
+    auto s = db->Get(rocksdb::ReadOptions{}, events_cf, position_key(pos), &value);
+    if (s.IsNotFound()) return status{errc::not_found, "no event at position " + std::to_string(pos)};
+    if (!s.ok()) return io(s, "reading position " + std::to_string(pos));
+    return decode_at(pos, value);
+  }
+
+  result<recorded_event> decode_at(std::uint64_t pos, std::string_view bytes) const {
+    auto rec = codec.decode_record(bytes);
+    if (!rec)
+      return status{rec.error().code(), "store " + dir + ", position " + std::to_string(pos) + ": " +
+                                            rec.error().detail()};
+    if (rec->position != pos)
+      return status{errc::corrupt_record, "store " + dir + ", position " + std::to_string(pos) +
+                                              ": record claims position " +
+                                              std::to_string(rec->position)};
+    return rec;
+  }
+
+  // -- the writer thread ------------------------------------------------------
+
+  void run_writer() {
+    std::vector<pending_append> batch;
+    for (;;) {
+      {
+        std::unique_lock lock{queue_mu};
+        queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (queue.empty() && stopping) return;
+        std::size_t take = opts.sync == sync_policy::always ? 1 : opts.max_batch_appends;
+        while (!queue.empty() && batch.size() < take) {
+          batch.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
+      }
+      commit(batch);
+      batch.clear();
+    }
+  }
+
+  void commit(std::vector<pending_append>& batch) {
+    rocksdb::WriteBatch wb;
+    std::vector<result<append_result>> outcomes;
+    outcomes.reserve(batch.size());
+    std::vector<std::size_t> written; // indices of outcomes that this batch writes
+    std::unordered_map<std::string_view, std::uint64_t> staged; // stream -> last revision in this batch
+    std::uint64_t pos = head.load();
+    std::string key;
+    for (auto& req : batch) {
+      if (!events::is_valid_stream_name(req.stream)) {
+        outcomes.emplace_back(status{errc::invalid_argument, "invalid stream name '" + req.stream + "'"});
+        continue;
+      }
+      std::optional<std::uint64_t> current;
+      if (auto s = staged.find(req.stream); s != staged.end()) {
+        current = s->second;
+      } else if (auto c = stream_heads.find(req.stream); c != stream_heads.end()) {
+        current = c->second;
+      } else {
+        auto loaded = load_stream_revision(req.stream);
+        if (!loaded) {
+          outcomes.emplace_back(loaded.error());
+          continue;
+        }
+        current = *loaded;
+      }
+      auto check = check_append(req.stream, req.expected, current, req.events,
+                                [&](std::uint64_t rev) -> std::optional<std::pair<events::event_id, std::uint64_t>> {
+                                  std::string v;
+                                  if (!db->Get(rocksdb::ReadOptions{}, streams_cf, stream_key(req.stream, rev), &v).ok() ||
+                                      v.size() != 8)
+                                    return std::nullopt;
+                                  auto p = get_be64(v);
+                                  auto rec = read_position(p);
+                                  if (!rec) return std::nullopt;
+                                  return std::pair{rec->meta.id, p};
+                                });
+      if (check.outcome == append_check::verdict::refuse) {
+        outcomes.emplace_back(check.error);
+        continue;
+      }
+      if (check.outcome == append_check::verdict::already_written || req.events.empty()) {
+        if (req.events.empty()) check.previous.last_revision = current;
+        outcomes.emplace_back(check.previous);
+        continue;
+      }
+      append_result r;
+      std::uint64_t rev = current ? *current + 1 : 0;
+      for (auto& e : req.events) {
+        ++pos;
+        recorded_event rec{req.stream,       rev,       pos,
+                           std::move(e.meta), std::move(e.type), e.version,
+                           std::move(e.payload)};
+        wb.Put(events_cf, position_key(pos), codec.encode_record(rec));
+        key = stream_key(req.stream, rev);
+        wb.Put(streams_cf, key, position_key(pos));
+        if (r.first_position == 0) r.first_position = pos;
+        r.last_position = pos;
+        r.last_revision = rev;
+        ++rev;
+      }
+      staged[req.stream] = *r.last_revision;
+      written.push_back(outcomes.size());
+      outcomes.emplace_back(r);
+    }
+
+    if (wb.Count() > 0) {
+      rocksdb::WriteOptions wo;
+      wo.sync = opts.sync != sync_policy::none;
+      auto s = db->Write(wo, &wb);
+      if (!s.ok()) {
+        auto err = io(s, "store " + dir + ": committing a batch of " + std::to_string(wb.Count()) + " writes");
+        for (auto i : written) outcomes[i] = err;
+        staged.clear();
+        pos = head.load();
+      }
+    }
+    if (stream_heads.size() > max_stream_cache) stream_heads.clear();
+    for (auto& [stream, rev] : staged) stream_heads[std::string{stream}] = rev;
+    {
+      std::lock_guard lock{head_mu};
+      head = pos;
+    }
+    head_cv.notify_all();
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
+  }
+};
+
+rocksdb_event_store::rocksdb_event_store(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+rocksdb_event_store::~rocksdb_event_store() = default;
+
+const std::string& rocksdb_event_store::directory() const { return impl_->dir; }
+
+result<std::unique_ptr<rocksdb_event_store>>
+rocksdb_event_store::open(const std::string& directory, rocksdb_store_options options) {
+  auto p = std::make_unique<impl>();
+  p->dir = directory;
+  p->opts = options;
+
+  rocksdb::DBOptions db_opts;
+  db_opts.create_if_missing = options.create_if_missing;
+  db_opts.create_missing_column_families = options.create_if_missing;
+  db_opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_opts.keep_log_file_num = 3;
+  db_opts.IncreaseParallelism(2);
+  rocksdb::ColumnFamilyOptions cf_opts;
+  cf_opts.OptimizeLevelStyleCompaction(64 << 20);
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs{
+      {rocksdb::kDefaultColumnFamilyName, cf_opts},
+      {"events", cf_opts},
+      {"streams", cf_opts},
+      {"checkpoints", cf_opts}};
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(db_opts, directory, cfs, &p->handles, &raw);
+  if (!s.ok()) {
+    auto text = s.ToString();
+    if (s.IsIOError() && (text.find("lock") != std::string::npos || text.find("LOCK") != std::string::npos))
+      return status{errc::store_in_use, "store " + directory +
+                                            " is in use by another process (its LOCK file is held): " + text};
+    if (s.IsInvalidArgument() && text.find("does not exist") != std::string::npos)
+      return status{errc::not_found, "no store at " + directory + ": " + text};
+    return io(s, "opening store " + directory);
+  }
+  p->db.reset(raw);
+  p->events_cf = p->handles[1];
+  p->streams_cf = p->handles[2];
+  p->checkpoints_cf = p->handles[3];
+
+  std::string format;
+  s = p->db->Get(rocksdb::ReadOptions{}, format_key, &format);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = p->db->Put(wo, format_key, format_value);
+    if (!s.ok()) return io(s, "writing the format marker of " + directory);
+  } else if (!s.ok()) {
+    return io(s, "reading the format marker of " + directory);
+  } else if (format != format_value) {
+    return status{errc::corrupt_record, "store " + directory + " has format '" + format +
+                                            "', this hotline reads format " + format_value};
+  }
+
+  std::unique_ptr<rocksdb::Iterator> it{p->db->NewIterator(rocksdb::ReadOptions{}, p->events_cf)};
+  it->SeekToLast();
+  if (!it->status().ok()) return io(it->status(), "finding the head of " + directory);
+  if (it->Valid()) {
+    if (it->key().size() != 8)
+      return status{errc::corrupt_record, "store " + directory + ": malformed event key"};
+    p->head = get_be64(it->key().ToStringView());
+  }
+  auto* self = p.get();
+  p->writer = std::thread([self] { self->run_writer(); });
+  return std::unique_ptr<rocksdb_event_store>(new rocksdb_event_store(std::move(p)));
+}
+
+void rocksdb_event_store::append_async(std::string stream, expected_revision expected,
+                                       std::vector<proposed_event> events, append_callback done) {
+  {
+    std::lock_guard lock{impl_->queue_mu};
+    if (!impl_->stopping) {
+      impl_->queue.push_back({std::move(stream), expected, std::move(events), std::move(done)});
+      impl_->queue_cv.notify_one();
+      return;
+    }
+  }
+  done(status{errc::unavailable, "store " + impl_->dir + " is closing"});
+}
+
+result<std::vector<recorded_event>>
+rocksdb_event_store::read_stream(std::string_view stream, std::uint64_t from_revision,
+                                 std::size_t max_count) const {
+  std::vector<recorded_event> out;
+  std::unique_ptr<rocksdb::Iterator> it{
+      impl_->db->NewIterator(rocksdb::ReadOptions{}, impl_->streams_cf)};
+  for (it->Seek(stream_key(stream, from_revision)); it->Valid() && out.size() < max_count;
+       it->Next()) {
+    auto key = it->key().ToStringView();
+    if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream ||
+        key[stream.size()] != '\0')
+      break;
+    if (it->value().size() != 8)
+      return status{errc::corrupt_record, "store " + impl_->dir + ": stream index entry of '" +
+                                              std::string{stream} + "' is malformed"};
+    auto rec = impl_->read_position(get_be64(it->value().ToStringView()));
+    if (!rec) return rec.error();
+    out.push_back(std::move(*rec));
+  }
+  if (!it->status().ok()) return io(it->status(), "reading stream '" + std::string{stream} + "'");
+  return out;
+}
+
+result<std::vector<recorded_event>> rocksdb_event_store::read_all(std::uint64_t from_position,
+                                                                  std::size_t max_count) const {
+  std::vector<recorded_event> out;
+  std::uint64_t head = impl_->head.load();
+  if (from_position == 0) from_position = 1;
+  if (from_position > head) return out;
+  out.reserve(std::min<std::uint64_t>(max_count, head - from_position + 1));
+  rocksdb::ReadOptions ro;
+  std::string upper = position_key(head + 1);
+  rocksdb::Slice upper_slice{upper};
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(ro, impl_->events_cf)};
+  std::uint64_t expect = from_position;
+  for (it->Seek(position_key(from_position)); it->Valid() && out.size() < max_count; it->Next()) {
+    if (it->key().size() != 8)
+      return status{errc::corrupt_record, "store " + impl_->dir + ": malformed event key after position " +
+                                              std::to_string(expect - 1)};
+    auto pos = get_be64(it->key().ToStringView());
+    if (pos != expect)
+      return status{errc::corrupt_record, "store " + impl_->dir + ": position " +
+                                              std::to_string(expect) + " is missing"};
+    auto rec = impl_->decode_at(pos, it->value().ToStringView());
+    if (!rec) return rec.error();
+    out.push_back(std::move(*rec));
+    ++expect;
+  }
+  if (!it->status().ok()) return io(it->status(), "reading from position " + std::to_string(from_position));
+  return out;
+}
+
+result<std::optional<std::uint64_t>>
+rocksdb_event_store::stream_revision(std::string_view stream) const {
+  return impl_->load_stream_revision(stream);
+}
+
+std::uint64_t rocksdb_event_store::head_position() const { return impl_->head.load(); }
+
+std::uint64_t rocksdb_event_store::wait_for_append(std::uint64_t after,
+                                                   std::chrono::milliseconds timeout) const {
+  std::unique_lock lock{impl_->head_mu};
+  impl_->head_cv.wait_for(lock, timeout, [&] { return impl_->head.load() > after; });
+  return impl_->head.load();
+}
+
+status rocksdb_event_store::put_checkpoint(std::string_view name, std::uint64_t position) {
+  rocksdb::WriteOptions wo;
+  wo.sync = impl_->opts.sync != sync_policy::none;
+  auto s = impl_->db->Put(wo, impl_->checkpoints_cf, rocksdb::Slice{name.data(), name.size()},
+                          position_key(position));
+  if (!s.ok()) return io(s, "writing checkpoint '" + std::string{name} + "'");
+  return {};
+}
+
+result<std::optional<std::uint64_t>>
+rocksdb_event_store::get_checkpoint(std::string_view name) const {
+  std::string v;
+  auto s = impl_->db->Get(rocksdb::ReadOptions{}, impl_->checkpoints_cf,
+                          rocksdb::Slice{name.data(), name.size()}, &v);
+  if (s.IsNotFound()) return std::optional<std::uint64_t>{};
+  if (!s.ok()) return io(s, "reading checkpoint '" + std::string{name} + "'");
+  if (v.size() != 8)
+    return status{errc::corrupt_record, "checkpoint '" + std::string{name} + "' is malformed"};
+  return std::optional<std::uint64_t>{get_be64(v)};
+}
+
+result<std::string> rocksdb_event_store::raw_record(std::uint64_t position) const {
+  std::string v;
+  auto s = impl_->db->Get(rocksdb::ReadOptions{}, impl_->events_cf, position_key(position), &v);
+  if (s.IsNotFound()) return status{errc::not_found, "no event at position " + std::to_string(position)};
+  if (!s.ok()) return io(s, "reading position " + std::to_string(position));
+  return v;
+}
+
+status rocksdb_event_store::overwrite_raw_record_for_testing(std::uint64_t position,
+                                                             std::string_view bytes) {
+  auto s = impl_->db->Put(rocksdb::WriteOptions{}, impl_->events_cf, position_key(position),
+                          rocksdb::Slice{bytes.data(), bytes.size()});
+  if (!s.ok()) return io(s, "overwriting position " + std::to_string(position));
+  return {};
+}
+
+} // namespace hotline::drivers

@@ -1,0 +1,74 @@
+#pragma once
+/// The RocksDB event store: durable, one per node, in a directory.
+///
+/// Layout (column families): `events` (8-byte big-endian position -> record
+/// in the codec's storage form), `streams` (stream name, NUL, 8-byte
+/// big-endian revision -> position), `checkpoints` (name -> position),
+/// `default` (store metadata: format version).
+///
+/// Group commit: appends from any number of threads are queued; one writer
+/// thread takes everything queued, checks each append's expected revision,
+/// writes them all in one WriteBatch, and completes their callbacks in
+/// commit order. The sync policy says when the WAL is fsynced:
+///  - `none`:   never by us (survives a process crash, not a power loss);
+///  - `batch`:  once per group-commit batch (Default);
+///  - `always`: every append is its own batch and its own fsync.
+///
+/// Opening a store another process (or this one) has open fails with
+/// `store_in_use`. A record that fails its checksum or does not decode is
+/// reported as `corrupt_record` naming its position.
+#include <memory>
+#include <string>
+
+#include "drivers/store/event_store.hpp"
+
+namespace hotline::drivers {
+
+enum class sync_policy { none, batch, always };
+const char* to_string(sync_policy p) noexcept;
+/// "none" | "batch" | "always"; false otherwise.
+bool parse_sync_policy(std::string_view text, sync_policy& out) noexcept;
+
+struct rocksdb_store_options {
+  sync_policy sync = sync_policy::batch; ///< Default: batch
+  bool create_if_missing = true;         ///< Default: true
+  std::size_t max_batch_appends = 4096;  ///< appends per group commit. Default: 4096
+};
+
+class rocksdb_event_store final : public event_store {
+public:
+  /// Opens (or creates) the store in `directory`.
+  static result<std::unique_ptr<rocksdb_event_store>> open(const std::string& directory,
+                                                           rocksdb_store_options options = {});
+  ~rocksdb_event_store() override; ///< drains queued appends, then closes
+
+  void append_async(std::string stream, expected_revision expected,
+                    std::vector<proposed_event> events, append_callback done) override;
+  result<std::vector<recorded_event>> read_stream(std::string_view stream,
+                                                  std::uint64_t from_revision,
+                                                  std::size_t max_count) const override;
+  result<std::vector<recorded_event>> read_all(std::uint64_t from_position,
+                                               std::size_t max_count) const override;
+  result<std::optional<std::uint64_t>> stream_revision(std::string_view stream) const override;
+  std::uint64_t head_position() const override;
+  std::uint64_t wait_for_append(std::uint64_t after,
+                                std::chrono::milliseconds timeout) const override;
+  status put_checkpoint(std::string_view name, std::uint64_t position) override;
+  result<std::optional<std::uint64_t>> get_checkpoint(std::string_view name) const override;
+
+  /// Reads the raw stored bytes at a position (for tools and tests).
+  result<std::string> raw_record(std::uint64_t position) const;
+  /// Overwrites the raw bytes at a position, bypassing every check. Only for
+  /// tests that prove corruption is detected.
+  status overwrite_raw_record_for_testing(std::uint64_t position, std::string_view bytes);
+
+  const std::string& directory() const;
+
+  struct impl;
+
+private:
+  explicit rocksdb_event_store(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace hotline::drivers

@@ -1,0 +1,68 @@
+#include "events/event_id.hpp"
+
+namespace hotline::events {
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::uint64_t mix(std::uint64_t x) {
+  // splitmix64 finaliser: spreads FNV's weak low bits over the whole word.
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+} // namespace
+
+std::string event_id::to_string() const {
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 32; ++i) {
+    std::uint64_t word = i < 16 ? hi : lo;
+    int shift = 60 - 4 * (i % 16);
+    out.push_back(hex_digits[(word >> shift) & 0xf]);
+    if (i == 7 || i == 11 || i == 15 || i == 19) out.push_back('-');
+  }
+  return out;
+}
+
+std::optional<event_id> event_id::parse(std::string_view text) {
+  event_id id;
+  int digits = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '-') {
+      if (text.size() != 36 || (i != 8 && i != 13 && i != 18 && i != 23)) return std::nullopt;
+      continue;
+    }
+    int v = hex_value(c);
+    if (v < 0 || digits >= 32) return std::nullopt;
+    std::uint64_t& word = digits < 16 ? id.hi : id.lo;
+    word = (word << 4) | static_cast<std::uint64_t>(v);
+    ++digits;
+  }
+  if (digits != 32) return std::nullopt;
+  return id;
+}
+
+event_id event_id::from_name(std::string_view name) noexcept {
+  std::uint64_t h1 = 0xcbf29ce484222325ULL;
+  std::uint64_t h2 = 0x84222325cbf29ce4ULL;
+  for (unsigned char c : name) {
+    h1 = (h1 ^ c) * 0x100000001b3ULL;
+    h2 = (h2 ^ c) * 0x100000001b3ULL + 0x9e3779b97f4a7c15ULL;
+  }
+  return {mix(h1), mix(h2 ^ h1)};
+}
+
+} // namespace hotline::events

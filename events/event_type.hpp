@@ -1,0 +1,48 @@
+#pragma once
+/// How a payload struct becomes an event type.
+///
+/// A payload is a plain struct with two static members naming its type and
+/// schema version, followed by HOTLINE_EVENT_FIELDS listing its fields once;
+/// that generates both the cereal binary form (storage) and the JSON form
+/// (Kafka, exports). Field order is part of the binary schema: a shipped
+/// version is never edited — add version N+1 and register an upcaster
+/// (events/codec.hpp) for the old one.
+///
+///   struct call_answered {
+///     static constexpr std::string_view type_name = "call.answered";
+///     static constexpr std::uint16_t version = 1;
+///     std::string call_id;
+///     std::string agent_id;
+///   };
+///   HOTLINE_EVENT_FIELDS(call_answered, call_id, agent_id)
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <cereal/types/map.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+#include <nlohmann/json.hpp>
+
+namespace hotline::events {
+
+template <class T>
+concept event_payload = requires {
+  { T::type_name } -> std::convertible_to<std::string_view>;
+  { T::version } -> std::convertible_to<std::uint16_t>;
+};
+
+} // namespace hotline::events
+
+#define HOTLINE_EVENT_CEREAL_FIELD(field) ar(x.field);
+
+/// Declares the fields of a payload struct for both codecs (must be used in
+/// the struct's namespace, after the struct).
+#define HOTLINE_EVENT_FIELDS(Type, ...)                                                            \
+  NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Type, __VA_ARGS__)                                            \
+  template <class Archive>                                                                         \
+  void serialize(Archive& ar, Type& x) {                                                           \
+    NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(HOTLINE_EVENT_CEREAL_FIELD, __VA_ARGS__))             \
+  }
