@@ -1,5 +1,7 @@
 #pragma once
-/// Events of the `agent-<id>` streams.
+/// Events of the `agent-<id>` streams. An agent's state (logged out, ready,
+/// not ready + reason, ringing, on call, on hold, wrap-up) is the fold of
+/// these.
 #include "events/event_type.hpp"
 
 namespace hotline::events {
@@ -8,26 +10,88 @@ struct agent_logged_in {
   static constexpr std::string_view type_name = "agent.logged_in";
   static constexpr std::uint16_t version = 1;
   std::string agent_id;
-  std::vector<std::string> queues;
+  std::vector<std::string> queues;    ///< the queues it serves in this session
 };
 HOTLINE_EVENT_FIELDS(agent_logged_in, agent_id, queues)
-
-struct agent_state_changed {
-  static constexpr std::string_view type_name = "agent.state_changed";
-  static constexpr std::uint16_t version = 1;
-  std::string agent_id;
-  std::string from;                   ///< logged_out | ready | not_ready | ringing | on_call | on_hold | wrap_up
-  std::string to;
-  std::string reason;                 ///< not-ready reason code, or why the state changed
-};
-HOTLINE_EVENT_FIELDS(agent_state_changed, agent_id, from, to, reason)
 
 struct agent_logged_out {
   static constexpr std::string_view type_name = "agent.logged_out";
   static constexpr std::uint16_t version = 1;
   std::string agent_id;
-  std::string reason;
+  std::string reason;                 ///< by_agent | by_supervisor | shift_end | node_restart
 };
 HOTLINE_EVENT_FIELDS(agent_logged_out, agent_id, reason)
+
+struct agent_ready {
+  static constexpr std::string_view type_name = "agent.ready";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+};
+HOTLINE_EVENT_FIELDS(agent_ready, agent_id)
+
+struct agent_not_ready {
+  static constexpr std::string_view type_name = "agent.not_ready";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+  std::string reason;                 ///< break | lunch | meeting | training | auto_pause | ...
+};
+HOTLINE_EVENT_FIELDS(agent_not_ready, agent_id, reason)
+
+/// The agent is reserved for a contact and its phone rings.
+struct agent_reserved {
+  static constexpr std::string_view type_name = "agent.reserved";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+  std::string call_id;
+  std::string queue;
+  std::string channel = "voice";
+};
+HOTLINE_EVENT_FIELDS(agent_reserved, agent_id, call_id, queue, channel)
+
+/// A reservation ended without the agent taking the contact.
+struct agent_reservation_ended {
+  static constexpr std::string_view type_name = "agent.reservation_ended";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+  std::string call_id;
+  std::string reason;                 ///< no_answer | rejected | answered_elsewhere | cancelled
+};
+HOTLINE_EVENT_FIELDS(agent_reservation_ended, agent_id, call_id, reason)
+
+struct agent_call_started {
+  static constexpr std::string_view type_name = "agent.call_started";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+  std::string call_id;
+  std::string channel = "voice";
+};
+HOTLINE_EVENT_FIELDS(agent_call_started, agent_id, call_id, channel)
+
+struct agent_call_held {
+  static constexpr std::string_view type_name = "agent.call_held";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+  std::string call_id;
+  bool on_hold = true;                ///< false: resumed
+};
+HOTLINE_EVENT_FIELDS(agent_call_held, agent_id, call_id, on_hold)
+
+/// The agent's part in a contact ended; after-call work follows if wrap_up_ms > 0.
+struct agent_call_ended {
+  static constexpr std::string_view type_name = "agent.call_ended";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+  std::string call_id;
+  std::int64_t wrap_up_ms = 0;
+};
+HOTLINE_EVENT_FIELDS(agent_call_ended, agent_id, call_id, wrap_up_ms)
+
+struct agent_wrap_up_ended {
+  static constexpr std::string_view type_name = "agent.wrap_up_ended";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+  std::string call_id;
+};
+HOTLINE_EVENT_FIELDS(agent_wrap_up_ended, agent_id, call_id)
 
 } // namespace hotline::events

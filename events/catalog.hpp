@@ -1,21 +1,29 @@
 #pragma once
 /// Every current event payload type, as one variant. Adding a type: define
 /// it in its category's header and list it here; the codec, its round-trip
-/// test and the JSON schema pick it up from this list.
+/// test and the JSON schema pick it up from this list. Never reorder or
+/// edit a shipped type: add a version (events/codec.hpp).
 #include <variant>
 
 #include "events/agent_events.hpp"
 #include "events/audit_events.hpp"
 #include "events/call_events.hpp"
+#include "events/queue_events.hpp"
 #include "events/trunk_events.hpp"
 
 namespace hotline::events {
 
 using event = std::variant<
     // call-<id>
-    call_arrived, call_queued, call_offered, call_connected, call_ended, call_blocked,
+    call_arrived, call_queued, call_priority_raised, call_announced, call_widened, call_offered,
+    call_offer_ended, call_connected, call_held, call_resumed, call_transferred, call_conferenced,
+    call_supervised, call_overflowed, call_callback_scheduled, call_callback_dialed, call_ended,
     // agent-<id>
-    agent_logged_in, agent_state_changed, agent_logged_out,
+    agent_logged_in, agent_logged_out, agent_ready, agent_not_ready, agent_reserved,
+    agent_reservation_ended, agent_call_started, agent_call_held, agent_call_ended,
+    agent_wrap_up_ended,
+    // queue-<id>
+    queue_call_joined, queue_call_priority_changed, queue_call_left,
     // trunk-<group>.<n>
     trunk_seized, trunk_released,
     // audit

@@ -4,7 +4,8 @@
 /// A payload is a plain struct with two static members naming its type and
 /// schema version, followed by HOTLINE_EVENT_FIELDS listing its fields once;
 /// that generates both the cereal binary form (storage) and the JSON form
-/// (Kafka, exports). Field order is part of the binary schema: a shipped
+/// (Kafka, exports; a key missing from JSON takes the field default, a key
+/// of the wrong type is an error). Field order is part of the binary schema: a shipped
 /// version is never edited — add version N+1 and register an upcaster
 /// (events/codec.hpp) for the old one.
 ///
@@ -41,7 +42,7 @@ concept event_payload = requires {
 /// Declares the fields of a payload struct for both codecs (must be used in
 /// the struct's namespace, after the struct).
 #define HOTLINE_EVENT_FIELDS(Type, ...)                                                            \
-  NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Type, __VA_ARGS__)                                            \
+  NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Type, __VA_ARGS__)                                          \
   template <class Archive>                                                                         \
   void serialize(Archive& ar, Type& x) {                                                           \
     NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(HOTLINE_EVENT_CEREAL_FIELD, __VA_ARGS__))             \

@@ -1,6 +1,7 @@
 #pragma once
-/// Events of the `trunk-<group>.<channel>` streams (one per trunk channel)
-/// and of blocked calls (all channels busy: 呼损).
+/// Events of the `trunk-<group>.<n>` streams, one per trunk channel (F1).
+/// A call that finds every channel of its group busy ends with outcome
+/// `blocked` (呼损) — see call.ended.
 #include "events/event_type.hpp"
 
 namespace hotline::events {
@@ -11,7 +12,7 @@ struct trunk_seized {
   std::string trunk_group;
   std::int32_t channel = 0;
   std::string call_id;
-  std::string direction = "inbound";
+  std::string direction = "inbound";  ///< inbound | outbound
 };
 HOTLINE_EVENT_FIELDS(trunk_seized, trunk_group, channel, call_id, direction)
 
@@ -23,14 +24,5 @@ struct trunk_released {
   std::string call_id;
 };
 HOTLINE_EVENT_FIELDS(trunk_released, trunk_group, channel, call_id)
-
-struct call_blocked {
-  static constexpr std::string_view type_name = "call.blocked";
-  static constexpr std::uint16_t version = 1;
-  std::string call_id;
-  std::string trunk_group;
-  std::string reason;                 ///< "all_channels_busy"
-};
-HOTLINE_EVENT_FIELDS(call_blocked, call_id, trunk_group, reason)
 
 } // namespace hotline::events

@@ -57,7 +57,7 @@ void round_trip_all(const event_codec& codec, std::index_sequence<I...>) {
 
 recorded_event sample_record() {
   const auto& codec = event_codec::standard();
-  call_arrived body{"c1", "voice", "inbound", "+8613800000000", "10086", "cust-9", {{"lang", "en"}}};
+  call_arrived body{"c1", "voice", "inbound", "+8613800000000", "10086", "cust-9", {{"lang", "en"}}, "pstn"};
   auto p = codec.propose(event{body}, {event_id::from_name("x"), "s1", "t1", 42, {}, {}, principal::system("acd")});
   return {"call-c1", 0, 5, p.meta, p.type, p.version, p.payload};
 }

@@ -1,0 +1,138 @@
+#pragma once
+/// The contact center as the domain sees it: sites, tenants, trunk groups,
+/// queues and agents. Plain data, filled from TOML by config/ (see
+/// docs/config.md for every key and its default) or built in code by tests
+/// and simulations. Deciders read these definitions; they never parse files.
+///
+/// Conventions: durations are milliseconds (`_ms`); 0 means "off" where a
+/// field says so; skill levels are 1..100, higher is more proficient.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hotline::events {
+
+/// How a queue picks among equally skilled eligible agents (F7).
+enum class routing_strategy : std::uint8_t {
+  longest_idle,    ///< the agent idle the longest (Default)
+  round_robin,     ///< the next agent after the last one offered (remembered)
+  fewest_calls,    ///< the agent who handled the fewest calls this session
+  least_talk_time, ///< the agent with the least talk time this session
+  top_down,        ///< always in configured agent order (`order`)
+  random,          ///< uniformly random (seeded; the seed arrives with the command)
+  ring_all,        ///< offer to every eligible agent at once; the first to answer wins
+};
+const char* to_string(routing_strategy s) noexcept;
+bool parse_routing_strategy(std::string_view text, routing_strategy& out) noexcept;
+
+struct skill_requirement {
+  std::string skill;
+  int min_level = 1;
+};
+
+/// After `after_ms` of waiting, relax the call's requirements (like
+/// Asterisk's penalty rules / FreeSWITCH tier rules / bullseye routing).
+struct widening_step {
+  std::int64_t after_ms = 0;
+  int min_level_delta = 0;               ///< lower every min_level by this (never below 1)
+  std::vector<std::string> add_queues;   ///< also consider agents logged in to these queues
+};
+
+/// What happens to a call nobody can answer.
+enum class overflow_action : std::uint8_t { none, queue, voicemail, callback };
+const char* to_string(overflow_action a) noexcept;
+bool parse_overflow_action(std::string_view text, overflow_action& out) noexcept;
+
+/// When a queue counts as "empty" for join/leave rules.
+enum class empty_rule : std::uint8_t {
+  never,         ///< never refuse or eject (Default)
+  no_members,    ///< empty when no eligible agent is logged in
+  no_available,  ///< empty when no eligible agent is logged in and not paused (ready, busy or in wrap-up count)
+};
+const char* to_string(empty_rule r) noexcept;
+bool parse_empty_rule(std::string_view text, empty_rule& out) noexcept;
+
+struct queue_definition {
+  std::string id;                        ///< stream `queue-<id>`
+  std::string tenant;
+  std::string name;
+  std::string channel = "voice";         ///< voice | chat | email | ...
+  std::vector<skill_requirement> skills; ///< all required (AND)
+  routing_strategy strategy = routing_strategy::longest_idle;
+  std::int64_t ring_timeout_ms = 15'000; ///< offer rings this long before `no_answer`
+  int max_no_answer = 3;                 ///< consecutive misses before auto-pause (0: never)
+  std::int64_t reject_delay_ms = 0;      ///< after a reject, do not re-offer to that agent this long
+  std::int64_t busy_delay_ms = 0;        ///< after `busy`, do not re-offer to that agent this long
+  std::int64_t wrap_up_ms = 10'000;      ///< after-call work (an agent's own setting wins)
+  int max_length = 0;                    ///< waiting calls at most (0: unlimited)
+  std::int64_t max_wait_ms = 0;          ///< then overflow (0: unlimited)
+  empty_rule join_empty = empty_rule::never;  ///< refuse joining when empty
+  empty_rule leave_empty = empty_rule::never; ///< overflow waiting calls when it becomes empty
+  overflow_action overflow = overflow_action::none; ///< on max_wait, max_length, empty
+  std::string overflow_queue;            ///< target for overflow_action::queue
+  std::int64_t announce_every_ms = 0;    ///< position/EWT announcements (0: none)
+  std::vector<widening_step> widening;   ///< in order of after_ms
+  std::int64_t callback_offer_after_ms = 0; ///< offer virtual hold after this wait (0: never)
+  std::int64_t preferred_agent_ms = 0;   ///< how long a familiar/preferred agent is waited for (0: off)
+  int sl_threshold_s = 20;               ///< service-level threshold T for this queue's KPIs
+  std::int32_t vip_priority = 10;        ///< priority given to VIP callers (F8)
+};
+
+struct agent_definition {
+  std::string id;                        ///< stream `agent-<id>`
+  std::string tenant;
+  std::string name;
+  std::map<std::string, int> skills;     ///< skill -> level (1..100)
+  std::map<std::string, int> capacity{{"voice", 1}}; ///< concurrent contacts per channel
+  bool voice_blocks_others = true;       ///< on a voice call, take no chat/e-mail
+  std::int64_t wrap_up_ms = -1;          ///< -1: use the queue's
+  std::vector<std::string> queues;       ///< queues served when logging in without a list
+  int order = 0;                         ///< rank for top_down
+  bool supervisor = false;               ///< may listen / whisper / barge (F13)
+};
+
+struct trunk_group_definition {
+  std::string id;                        ///< streams `trunk-<id>.<n>`, n = 1..channels
+  int channels = 30;
+  std::string direction = "both";        ///< inbound | outbound | both
+};
+
+struct tenant_definition {
+  std::string id;
+  std::string name;
+  std::vector<std::string> vip_callers;  ///< caller numbers treated as VIP (F8)
+};
+
+/// A dialed number (DNIS) and where its calls go.
+struct entry_point {
+  std::string dialed;
+  std::string tenant;
+  std::string queue;
+  std::string trunk_group;
+  std::int32_t priority = 0;
+};
+
+struct site_definition {
+  std::string id = "site-1";
+  std::string name;
+};
+
+struct center_definition {
+  site_definition site;
+  std::vector<tenant_definition> tenants;
+  std::vector<trunk_group_definition> trunks;
+  std::vector<queue_definition> queues;
+  std::vector<agent_definition> agents;
+  std::vector<entry_point> entry_points;
+
+  const queue_definition* find_queue(std::string_view id) const;
+  const agent_definition* find_agent(std::string_view id) const;
+  const trunk_group_definition* find_trunk(std::string_view id) const;
+  const tenant_definition* find_tenant(std::string_view id) const;
+  const entry_point* find_entry(std::string_view dialed) const;
+};
+
+} // namespace hotline::events
