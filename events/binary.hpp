@@ -19,39 +19,60 @@ namespace detail {
 
 class string_sink final : public std::streambuf {
 public:
-  explicit string_sink(std::string& out) : out_(out) {}
+  void target(std::string* out) { out_ = out; }
 
 protected:
   int_type overflow(int_type c) override {
-    if (c != traits_type::eof()) out_.push_back(static_cast<char>(c));
+    if (c != traits_type::eof()) out_->push_back(static_cast<char>(c));
     return c;
   }
   std::streamsize xsputn(const char* s, std::streamsize n) override {
-    out_.append(s, static_cast<std::size_t>(n));
+    out_->append(s, static_cast<std::size_t>(n));
     return n;
   }
 
 private:
-  std::string& out_;
+  std::string* out_ = nullptr;
 };
 
 class view_source final : public std::streambuf {
 public:
-  explicit view_source(std::string_view in) {
+  void source(std::string_view in) {
     char* p = const_cast<char*>(in.data());
     setg(p, p, p + in.size());
   }
   bool exhausted() const { return gptr() == egptr(); }
 };
 
+// Constructing a std::ostream/istream costs more than encoding a small event
+// (locale set-up), so each thread keeps one of each and re-targets it.
+struct output_stream {
+  string_sink sink;
+  std::ostream os{&sink};
+};
+struct input_stream {
+  view_source src;
+  std::istream is{&src};
+};
+inline output_stream& thread_output() {
+  thread_local output_stream s;
+  return s;
+}
+inline input_stream& thread_input() {
+  thread_local input_stream s;
+  return s;
+}
+
 } // namespace detail
 
 /// Appends the binary form of `value` to `out`.
+/// REQUIRES: `value`'s serialize does not itself call append_binary.
 template <class T>
 void append_binary(std::string& out, const T& value) {
-  detail::string_sink sink{out};
-  std::ostream os{&sink};
-  cereal::BinaryOutputArchive ar{os};
+  auto& s = detail::thread_output();
+  s.sink.target(&out);
+  s.os.clear();
+  cereal::BinaryOutputArchive ar{s.os};
   ar(value);
 }
 
@@ -65,14 +86,15 @@ std::string to_binary(const T& value) {
 /// Decodes `bytes` into `value`; the whole input must be consumed.
 template <class T>
 status from_binary(std::string_view bytes, T& value) noexcept {
+  auto& s = detail::thread_input();
   try {
-    detail::view_source src{bytes};
-    std::istream is{&src};
+    s.src.source(bytes);
+    s.is.clear();
     {
-      cereal::BinaryInputArchive ar{is};
+      cereal::BinaryInputArchive ar{s.is};
       ar(value);
     }
-    if (!src.exhausted()) return {errc::corrupt_record, "trailing bytes after the encoded value"};
+    if (!s.src.exhausted()) return {errc::corrupt_record, "trailing bytes after the encoded value"};
     return {};
   } catch (const std::exception& e) {
     return {errc::corrupt_record, std::string{"binary decoding failed: "} + e.what()};

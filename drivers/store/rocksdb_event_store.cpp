@@ -103,6 +103,7 @@ struct rocksdb_event_store::impl {
   mutable std::condition_variable head_cv;
   std::atomic<std::uint64_t> head{0};
   std::unordered_map<std::string, std::uint64_t> stream_heads; ///< cache: last revision
+  std::atomic<std::uint64_t> commits{0}, appends{0}, events_written{0};
 
   ~impl() {
     {
@@ -236,7 +237,10 @@ struct rocksdb_event_store::impl {
       outcomes.emplace_back(r);
     }
 
+    appends += batch.size();
     if (wb.Count() > 0) {
+      ++commits;
+      events_written += wb.Count() / 2;
       rocksdb::WriteOptions wo;
       wo.sync = opts.sync != sync_policy::none;
       auto s = db->Write(wo, &wb);
@@ -262,6 +266,10 @@ rocksdb_event_store::rocksdb_event_store(std::unique_ptr<impl> p) : impl_(std::m
 rocksdb_event_store::~rocksdb_event_store() = default;
 
 const std::string& rocksdb_event_store::directory() const { return impl_->dir; }
+
+rocksdb_event_store::statistics rocksdb_event_store::stats() const {
+  return {impl_->commits.load(), impl_->appends.load(), impl_->events_written.load()};
+}
 
 result<std::unique_ptr<rocksdb_event_store>>
 rocksdb_event_store::open(const std::string& directory, rocksdb_store_options options) {

@@ -64,6 +64,14 @@ public:
 
   const std::string& directory() const;
 
+  /// Counters since open (for benchmarks and operators).
+  struct statistics {
+    std::uint64_t commits = 0; ///< group-commit batches written
+    std::uint64_t appends = 0; ///< appends completed (written, retried or refused)
+    std::uint64_t events = 0;  ///< events written
+  };
+  statistics stats() const;
+
   struct impl;
 
 private:

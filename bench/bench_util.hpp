@@ -1,0 +1,45 @@
+#pragma once
+/// Small helpers shared by the benchmarks: a wall clock, temp directories,
+/// resident memory.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+namespace hotline::bench {
+
+inline double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// A fresh directory removed on destruction (under $TMPDIR or /tmp, or `base`).
+class scratch_dir {
+public:
+  explicit scratch_dir(std::string base = {}) {
+    auto root = base.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path{base};
+    std::string templ = (root / "hotline-bench-XXXXXX").string();
+    if (!mkdtemp(templ.data())) throw std::runtime_error("cannot create a directory under " + root.string());
+    path_ = templ;
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+private:
+  std::string path_;
+};
+
+/// Resident set size of this process in bytes (Linux /proc/self/statm).
+inline std::uint64_t resident_bytes() {
+  std::ifstream statm{"/proc/self/statm"};
+  std::uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+} // namespace hotline::bench
