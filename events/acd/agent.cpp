@@ -1,0 +1,329 @@
+#include "events/acd/agent.hpp"
+
+#include <algorithm>
+
+namespace hotline::events::acd::agent {
+
+namespace {
+
+using result = outcome<event>;
+
+result nothing() { return result::nothing(); }
+
+std::string who(const state& s) { return "agent " + s.definition.id; }
+
+contact* find_mut(state& s, const std::string& call_id) {
+  auto it = std::find_if(s.contacts.begin(), s.contacts.end(),
+                         [&](const contact& c) { return c.call_id == call_id; });
+  return it == s.contacts.end() ? nullptr : &*it;
+}
+
+void remove_contact(state& s, const std::string& call_id) {
+  std::erase_if(s.contacts, [&](const contact& c) { return c.call_id == call_id; });
+}
+
+bool idle(const state& s) { return s.presence == presence_state::ready && s.contacts.empty(); }
+
+std::optional<rejection> logged_in(const state& s) {
+  if (s.presence == presence_state::logged_out)
+    return rejection{"logged_out", who(s) + " is logged out"};
+  return std::nullopt;
+}
+
+result decide_login(const login& c, const state& s) {
+  auto queues = c.queues.empty() ? s.definition.queues : c.queues;
+  if (s.presence != presence_state::logged_out) {
+    if (queues == s.queues) return nothing();
+    return rejection{"already_logged_in", who(s) + " is already logged in; log out to change queues"};
+  }
+  std::vector<event> out{agent_logged_in{s.definition.id, std::move(queues)}};
+  if (c.ready) out.push_back(agent_ready{s.definition.id});
+  return out;
+}
+
+result decide_logout(const logout& c, const state& s) {
+  if (s.presence == presence_state::logged_out) return nothing();
+  std::vector<event> out;
+  for (const auto& k : s.contacts) {
+    if (k.phase == contact_phase::on_call || k.phase == contact_phase::on_hold)
+      return rejection{"on_call", who(s) + " is on call " + k.call_id + "; end it first"};
+  }
+  for (const auto& k : s.contacts) {
+    if (k.phase == contact_phase::ringing)
+      out.push_back(agent_reservation_ended{s.definition.id, k.call_id, "logged_out"});
+    else
+      out.push_back(agent_wrap_up_ended{s.definition.id, k.call_id});
+  }
+  out.push_back(agent_logged_out{s.definition.id, c.reason});
+  return out;
+}
+
+result decide_set_ready(const set_ready&, const state& s) {
+  if (auto r = logged_in(s)) return *r;
+  if (s.presence == presence_state::ready) return nothing();
+  return event{agent_ready{s.definition.id}};
+}
+
+result decide_set_not_ready(const set_not_ready& c, const state& s) {
+  if (auto r = logged_in(s)) return *r;
+  if (c.reason.empty()) return rejection{"missing_reason", "not ready needs a reason"};
+  if (s.presence == presence_state::not_ready && s.not_ready_reason == c.reason) return nothing();
+  return event{agent_not_ready{s.definition.id, c.reason}};
+}
+
+result decide_reserve(const reserve& c, const state& s) {
+  if (const auto* k = find_contact(s, c.call_id)) {
+    if (k->phase == contact_phase::ringing) return nothing();
+    return rejection{"already_has_call", who(s) + " already has call " + c.call_id + " (" +
+                                             to_string(k->phase) + ")"};
+  }
+  if (auto r = refuse_new_contact(s, c.channel)) return *r;
+  return event{agent_reserved{s.definition.id, c.call_id, c.queue, c.channel}};
+}
+
+std::optional<rejection> must_ring(const state& s, const std::string& call_id) {
+  const auto* k = find_contact(s, call_id);
+  if (!k) return rejection{"not_reserved", "call " + call_id + " is not offered to " + who(s)};
+  if (k->phase != contact_phase::ringing)
+    return rejection{"not_ringing", "call " + call_id + " is " + to_string(k->phase) + " at " + who(s)};
+  return std::nullopt;
+}
+
+result decide_answer(const answer& c, const state& s) {
+  const auto* k = find_contact(s, c.call_id);
+  if (k && (k->phase == contact_phase::on_call || k->phase == contact_phase::on_hold))
+    return nothing();
+  if (auto r = must_ring(s, c.call_id)) return *r;
+  return event{agent_call_started{s.definition.id, c.call_id, k->channel}};
+}
+
+result decide_reject(const reject& c, const state& s) {
+  if (auto r = must_ring(s, c.call_id)) return *r;
+  return event{agent_reservation_ended{s.definition.id, c.call_id, "rejected"}};
+}
+
+result decide_ring_timeout(const ring_timeout& c, const state& s) {
+  const auto* k = find_contact(s, c.call_id);
+  if (!k || k->phase != contact_phase::ringing) return nothing(); // answered or cancelled first
+  std::vector<event> out{agent_reservation_ended{s.definition.id, c.call_id, "no_answer"}};
+  if (c.max_no_answer > 0 && s.consecutive_misses + 1 >= c.max_no_answer &&
+      s.presence == presence_state::ready)
+    out.push_back(agent_not_ready{s.definition.id, auto_pause_reason});
+  return out;
+}
+
+result decide_cancel(const cancel_reservation& c, const state& s) {
+  const auto* k = find_contact(s, c.call_id);
+  if (!k || k->phase != contact_phase::ringing) return nothing();
+  return event{agent_reservation_ended{s.definition.id, c.call_id, c.reason}};
+}
+
+result decide_hold(const hold& c, const state& s) {
+  const auto* k = find_contact(s, c.call_id);
+  if (k && k->phase == contact_phase::on_hold) return nothing();
+  if (!k || k->phase != contact_phase::on_call)
+    return rejection{"not_on_call", who(s) + " is not talking on call " + c.call_id};
+  return event{agent_call_held{s.definition.id, c.call_id, true}};
+}
+
+result decide_resume(const resume& c, const state& s) {
+  const auto* k = find_contact(s, c.call_id);
+  if (k && k->phase == contact_phase::on_call) return nothing();
+  if (!k || k->phase != contact_phase::on_hold)
+    return rejection{"not_on_hold", "call " + c.call_id + " is not on hold at " + who(s)};
+  return event{agent_call_held{s.definition.id, c.call_id, false}};
+}
+
+result decide_end_call(const end_call& c, const state& s) {
+  if (c.wrap_up_ms < 0) return rejection{"invalid_argument", "wrap_up_ms must not be negative"};
+  const auto* k = find_contact(s, c.call_id);
+  if (k && k->phase == contact_phase::wrap_up) return nothing();
+  if (!k || (k->phase != contact_phase::on_call && k->phase != contact_phase::on_hold))
+    return rejection{"not_on_call", who(s) + " is not on call " + c.call_id};
+  return event{agent_call_ended{s.definition.id, c.call_id, c.wrap_up_ms}};
+}
+
+result decide_end_wrap_up(const end_wrap_up& c, const state& s) {
+  const auto* k = find_contact(s, c.call_id);
+  if (!k) return nothing(); // already ended (timer and agent raced)
+  if (k->phase != contact_phase::wrap_up)
+    return rejection{"not_in_wrap_up", "call " + c.call_id + " is " + to_string(k->phase) + " at " + who(s)};
+  return event{agent_wrap_up_ended{s.definition.id, c.call_id}};
+}
+
+/// Marks the start of an idle period when `s` became idle with this event.
+void note_idle(bool was_idle, state& s, std::int64_t at_ns) {
+  if (!was_idle && idle(s)) s.idle_since_ns = at_ns;
+}
+
+} // namespace
+
+std::string stream_name(const std::string& agent_id) { return "agent-" + agent_id; }
+
+const char* to_string(contact_phase p) noexcept {
+  switch (p) {
+  case contact_phase::ringing: return "ringing";
+  case contact_phase::on_call: return "on_call";
+  case contact_phase::on_hold: return "on_hold";
+  case contact_phase::wrap_up: return "wrap_up";
+  }
+  return "?";
+}
+
+const char* to_string(status s) noexcept {
+  switch (s) {
+  case status::logged_out: return "logged_out";
+  case status::ready: return "ready";
+  case status::not_ready: return "not_ready";
+  case status::ringing: return "ringing";
+  case status::on_call: return "on_call";
+  case status::on_hold: return "on_hold";
+  case status::wrap_up: return "wrap_up";
+  }
+  return "?";
+}
+
+state initial_state(agent_definition definition) {
+  state s;
+  s.definition = std::move(definition);
+  return s;
+}
+
+outcome<event> decide(const command& cmd, const state& s) {
+  return std::visit(
+      [&](const auto& c) -> result {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, login>) return decide_login(c, s);
+        else if constexpr (std::is_same_v<C, logout>) return decide_logout(c, s);
+        else if constexpr (std::is_same_v<C, set_ready>) return decide_set_ready(c, s);
+        else if constexpr (std::is_same_v<C, set_not_ready>) return decide_set_not_ready(c, s);
+        else if constexpr (std::is_same_v<C, reserve>) return decide_reserve(c, s);
+        else if constexpr (std::is_same_v<C, answer>) return decide_answer(c, s);
+        else if constexpr (std::is_same_v<C, reject>) return decide_reject(c, s);
+        else if constexpr (std::is_same_v<C, ring_timeout>) return decide_ring_timeout(c, s);
+        else if constexpr (std::is_same_v<C, cancel_reservation>) return decide_cancel(c, s);
+        else if constexpr (std::is_same_v<C, hold>) return decide_hold(c, s);
+        else if constexpr (std::is_same_v<C, resume>) return decide_resume(c, s);
+        else if constexpr (std::is_same_v<C, end_call>) return decide_end_call(c, s);
+        else return decide_end_wrap_up(c, s);
+      },
+      cmd);
+}
+
+state evolve(state s, const event& e, std::int64_t at_ns) {
+  const bool was_idle = idle(s);
+  std::visit(
+      [&](const auto& ev) {
+        using E = std::decay_t<decltype(ev)>;
+        if constexpr (std::is_same_v<E, agent_logged_in>) {
+          s.presence = presence_state::not_ready;
+          s.not_ready_reason = "logged_in";
+          s.queues = ev.queues;
+          s.contacts.clear();
+          s.logged_in_at_ns = at_ns;
+          s.calls_handled = 0;
+          s.talk_time_ms = 0;
+          s.consecutive_misses = 0;
+        } else if constexpr (std::is_same_v<E, agent_logged_out>) {
+          s.presence = presence_state::logged_out;
+          s.not_ready_reason.clear();
+          s.queues.clear();
+          s.contacts.clear();
+        } else if constexpr (std::is_same_v<E, agent_ready>) {
+          s.presence = presence_state::ready;
+          s.not_ready_reason.clear();
+          s.consecutive_misses = 0;
+          note_idle(was_idle, s, at_ns);
+        } else if constexpr (std::is_same_v<E, agent_not_ready>) {
+          s.presence = presence_state::not_ready;
+          s.not_ready_reason = ev.reason;
+        } else if constexpr (std::is_same_v<E, agent_reserved>) {
+          remove_contact(s, ev.call_id);
+          s.contacts.push_back({ev.call_id, ev.queue, ev.channel, contact_phase::ringing, at_ns, 0});
+          s.last_offered_ns = at_ns;
+        } else if constexpr (std::is_same_v<E, agent_reservation_ended>) {
+          remove_contact(s, ev.call_id);
+          if (ev.reason == "no_answer") ++s.consecutive_misses;
+          else if (ev.reason == "rejected") s.last_rejected_ns = at_ns;
+          else if (ev.reason == "busy") s.last_busy_ns = at_ns;
+          // A missed ring does not restart the idle period (docs/acd.md).
+        } else if constexpr (std::is_same_v<E, agent_call_started>) {
+          auto* k = find_mut(s, ev.call_id);
+          if (!k) {
+            s.contacts.push_back({ev.call_id, "", ev.channel, contact_phase::on_call, at_ns, at_ns});
+          } else {
+            k->phase = contact_phase::on_call;
+            k->since_ns = at_ns;
+            k->talk_started_ns = at_ns;
+          }
+          ++s.calls_handled;
+          s.consecutive_misses = 0;
+        } else if constexpr (std::is_same_v<E, agent_call_held>) {
+          if (auto* k = find_mut(s, ev.call_id)) {
+            k->phase = ev.on_hold ? contact_phase::on_hold : contact_phase::on_call;
+            k->since_ns = at_ns;
+          }
+        } else if constexpr (std::is_same_v<E, agent_call_ended>) {
+          if (auto* k = find_mut(s, ev.call_id)) {
+            if (k->phase == contact_phase::on_call || k->phase == contact_phase::on_hold)
+              s.talk_time_ms += std::max<std::int64_t>(0, (at_ns - k->talk_started_ns) / 1'000'000);
+            if (ev.wrap_up_ms > 0) {
+              k->phase = contact_phase::wrap_up;
+              k->since_ns = at_ns;
+            } else {
+              remove_contact(s, ev.call_id);
+            }
+          }
+          note_idle(was_idle, s, at_ns);
+        } else if constexpr (std::is_same_v<E, agent_wrap_up_ended>) {
+          remove_contact(s, ev.call_id);
+          note_idle(was_idle, s, at_ns);
+        }
+      },
+      e);
+  return s;
+}
+
+status status_of(const state& s) noexcept {
+  if (s.presence == presence_state::logged_out) return status::logged_out;
+  // The most engaged contact shows (a voice-only agent holds at most one).
+  bool any[4] = {false, false, false, false};
+  for (const auto& k : s.contacts) any[static_cast<int>(k.phase)] = true;
+  if (any[static_cast<int>(contact_phase::on_call)]) return status::on_call;
+  if (any[static_cast<int>(contact_phase::on_hold)]) return status::on_hold;
+  if (any[static_cast<int>(contact_phase::ringing)]) return status::ringing;
+  if (any[static_cast<int>(contact_phase::wrap_up)]) return status::wrap_up;
+  return s.presence == presence_state::ready ? status::ready : status::not_ready;
+}
+
+const contact* find_contact(const state& s, const std::string& call_id) noexcept {
+  auto it = std::find_if(s.contacts.begin(), s.contacts.end(),
+                         [&](const contact& c) { return c.call_id == call_id; });
+  return it == s.contacts.end() ? nullptr : &*it;
+}
+
+int contacts_on(const state& s, const std::string& channel) noexcept {
+  return static_cast<int>(std::count_if(s.contacts.begin(), s.contacts.end(),
+                                        [&](const contact& c) { return c.channel == channel; }));
+}
+
+std::optional<rejection> refuse_new_contact(const state& s, const std::string& channel) {
+  if (auto r = logged_in(s)) return r;
+  if (s.presence != presence_state::ready)
+    return rejection{"not_ready", who(s) + " is not ready (" + s.not_ready_reason + ")"};
+  auto cap = s.definition.capacity.find(channel);
+  if (cap == s.definition.capacity.end() || cap->second <= 0)
+    return rejection{"channel_not_served", who(s) + " takes no " + channel + " contacts"};
+  if (channel != "voice" && s.definition.voice_blocks_others && contacts_on(s, "voice") > 0)
+    return rejection{"on_voice_call", who(s) + " has a voice contact and takes nothing else"};
+  if (contacts_on(s, channel) >= cap->second)
+    return rejection{"at_capacity", who(s) + " has " + std::to_string(cap->second) + " " + channel +
+                                        " contact(s) already"};
+  return std::nullopt;
+}
+
+std::int64_t effective_wrap_up_ms(const agent_definition& a, const queue_definition& q) noexcept {
+  return a.wrap_up_ms >= 0 ? a.wrap_up_ms : q.wrap_up_ms;
+}
+
+} // namespace hotline::events::acd::agent

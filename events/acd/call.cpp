@@ -1,0 +1,418 @@
+#include "events/acd/call.hpp"
+
+#include <algorithm>
+
+namespace hotline::events::acd::call {
+
+namespace {
+
+using result = outcome<event>;
+
+std::string name(const state& s) { return "call " + s.call_id; }
+
+bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
+  return std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; });
+}
+
+/// Every offer still ringing ends with `reason` (the actor cancels those
+/// agents' reservations when it sees these events).
+void end_offers(const state& s, const std::string& reason, std::vector<event>& out,
+                const std::string& except = {}) {
+  for (const auto& o : s.offers)
+    if (o.agent_id != except) out.push_back(call_offer_ended{s.call_id, o.agent_id, reason});
+}
+
+call_ended ended(const state& s, std::string outcome, std::string reason) {
+  return call_ended{s.call_id, std::move(outcome), std::move(reason), s.agent_id, s.queue};
+}
+
+std::optional<rejection> must_be_connected_to(const state& s, const std::string& agent_id) {
+  if (!is_connected(s)) return rejection{"not_connected", name(s) + " is not connected to an agent"};
+  if (s.agent_id != agent_id)
+    return rejection{"not_your_call", name(s) + " is connected to " + s.agent_id + ", not " + agent_id};
+  return std::nullopt;
+}
+
+result decide_block(const block& c, const state& s) {
+  if (s.at != phase::arrived)
+    return rejection{"not_waiting", name(s) + " already holds a line and is past arrival"};
+  (void)c;
+  return event{ended(s, "blocked", "all_channels_busy")};
+}
+
+result decide_enqueue(const enqueue& c, const state& s) {
+  if (c.queue.empty()) return rejection{"invalid_argument", "enqueue needs a queue"};
+  if (s.at == phase::queued || s.at == phase::callback_waiting) {
+    return rejection{"already_queued", name(s) + " already waits in queue " + s.queue};
+  }
+  if (s.at != phase::arrived)
+    return rejection{"not_waiting", name(s) + " cannot join a queue while " + to_string(status_of(s))};
+  return event{call_queued{s.call_id, c.queue, c.priority, c.position, c.ewt_ms, c.reason}};
+}
+
+result decide_change_priority(const change_priority& c, const state& s) {
+  if (!is_waiting(s)) return rejection{"not_waiting", name(s) + " is not waiting in a queue"};
+  if (c.priority == s.priority) return result::nothing();
+  return event{call_priority_raised{s.call_id, s.queue, c.priority, c.reason}};
+}
+
+result decide_announce(const announce& c, const state& s) {
+  if (s.at != phase::queued) return rejection{"not_waiting", name(s) + " has no caller waiting on the line"};
+  return event{call_announced{s.call_id, s.queue, c.position, c.ewt_ms}};
+}
+
+result decide_widen(const widen& c, const state& s) {
+  if (!is_waiting(s)) return rejection{"not_waiting", name(s) + " is not waiting in a queue"};
+  if (c.step < 0) return rejection{"invalid_argument", "widening step must be >= 0"};
+  if (c.step <= s.widening_step) return result::nothing();
+  return event{call_widened{s.call_id, s.queue, c.step, c.min_level_delta, c.added_queues}};
+}
+
+result decide_offer(const offer& c, const state& s) {
+  if (c.agent_id.empty()) return rejection{"invalid_argument", "offer needs an agent"};
+  if (s.at != phase::queued && s.at != phase::arrived)
+    return rejection{"not_waiting", name(s) + " cannot be offered while " + to_string(status_of(s))};
+  if (has_offer(s, c.agent_id)) return result::nothing();
+  return event{call_offered{s.call_id, s.queue, c.agent_id, s.attempts + 1, c.ring_timeout_ms, c.reason}};
+}
+
+result decide_end_offer(const end_offer& c, const state& s) {
+  if (!has_offer(s, c.agent_id)) return result::nothing(); // answered, ended or timed out first
+  return event{call_offer_ended{s.call_id, c.agent_id, c.reason}};
+}
+
+result decide_connect(const connect& c, const state& s) {
+  if (is_connected(s)) {
+    if (s.agent_id == c.agent_id) return result::nothing();
+    return rejection{"already_connected", name(s) + " is already connected to " + s.agent_id};
+  }
+  const std::int64_t wait = waited_ms(s, c.now_ns);
+  if (s.at == phase::callback_dialing) {
+    if (c.agent_id != s.callback_agent)
+      return rejection{"not_offered", name(s) + " is a call back reserved for " + s.callback_agent};
+    return event{call_connected{s.call_id, s.queue, c.agent_id, wait}};
+  }
+  if (s.at == phase::arrived && s.direction == "outbound" && s.offers.empty())
+    return event{call_connected{s.call_id, s.queue, c.agent_id, 0}}; // the agent placed it
+  if (!has_offer(s, c.agent_id))
+    return rejection{"not_offered", name(s) + " is not offered to " + c.agent_id};
+  std::vector<event> out{call_connected{s.call_id, s.queue, c.agent_id, wait}};
+  end_offers(s, "answered_elsewhere", out, c.agent_id);
+  return out;
+}
+
+result decide_hold(const hold& c, const state& s) {
+  if (auto r = must_be_connected_to(s, c.agent_id)) return *r;
+  if (s.at == phase::held) return result::nothing();
+  return event{call_held{s.call_id, c.agent_id}};
+}
+
+result decide_resume(const resume& c, const state& s) {
+  if (auto r = must_be_connected_to(s, c.agent_id)) return *r;
+  if (s.at == phase::connected) return result::nothing();
+  return event{call_resumed{s.call_id, c.agent_id}};
+}
+
+result decide_transfer(const transfer& c, const state& s) {
+  if (!one_of(c.mode, {"blind", "consultative"}))
+    return rejection{"invalid_argument", "transfer mode '" + c.mode + "' is not blind or consultative"};
+  if (!one_of(c.target_kind, {"agent", "queue", "external", "site"}))
+    return rejection{"invalid_argument", "transfer target kind '" + c.target_kind + "' is unknown"};
+  if (c.target.empty()) return rejection{"invalid_argument", "transfer needs a target"};
+  if (auto r = must_be_connected_to(s, c.from_agent)) return *r;
+  if (c.target_kind == "agent" && c.target == s.agent_id)
+    return rejection{"invalid_argument", name(s) + " is already with " + c.target};
+  std::vector<event> out{call_transferred{s.call_id, c.mode, c.from_agent, c.target_kind, c.target}};
+  if (c.target_kind == "external" || c.target_kind == "site")
+    out.push_back(ended(s, "transferred_out", c.target_kind + ":" + c.target));
+  return out;
+}
+
+result decide_conference(const conference& c, const state& s) {
+  if (c.party.empty()) return rejection{"invalid_argument", "conference needs a party"};
+  if (auto r = must_be_connected_to(s, c.agent_id)) return *r;
+  if (std::find(s.conference_parties.begin(), s.conference_parties.end(), c.party) !=
+      s.conference_parties.end())
+    return result::nothing();
+  return event{call_conferenced{s.call_id, c.agent_id, c.party}};
+}
+
+result decide_supervise(const supervise& c, const state& s) {
+  if (!one_of(c.mode, {"listen", "whisper", "barge", "stop"}))
+    return rejection{"invalid_argument", "supervision mode '" + c.mode + "' is unknown"};
+  if (c.supervisor_id.empty()) return rejection{"invalid_argument", "supervise needs a supervisor"};
+  if (!is_connected(s))
+    return rejection{"not_connected", name(s) + " can be supervised only while connected to an agent"};
+  auto it = s.supervisors.find(c.supervisor_id);
+  if (c.mode == "stop") {
+    if (it == s.supervisors.end())
+      return rejection{"not_supervising", c.supervisor_id + " is not supervising " + name(s)};
+  } else if (it != s.supervisors.end() && it->second == c.mode) {
+    return result::nothing();
+  }
+  return event{call_supervised{s.call_id, c.supervisor_id, c.mode}};
+}
+
+result decide_overflow(const overflow& c, const state& s) {
+  if (!one_of(c.action, {"queue", "voicemail", "callback"}))
+    return rejection{"invalid_argument", "overflow action '" + c.action + "' is unknown"};
+  if (c.action == "queue" && c.target.empty())
+    return rejection{"invalid_argument", "overflow to a queue needs a target queue"};
+  if (s.at != phase::queued && s.at != phase::arrived)
+    return rejection{"not_waiting", name(s) + " cannot overflow while " + to_string(status_of(s))};
+  std::vector<event> out;
+  end_offers(s, "cancelled", out);
+  out.push_back(call_overflowed{s.call_id, s.queue, c.action, c.target, c.reason});
+  if (c.action == "voicemail") {
+    out.push_back(ended(s, "voicemail", c.reason));
+  } else if (c.action == "callback") {
+    out.push_back(call_callback_scheduled{s.call_id, c.target.empty() ? s.queue : c.target, s.caller});
+  }
+  return out;
+}
+
+result decide_schedule_callback(const schedule_callback& c, const state& s) {
+  if (s.at == phase::callback_waiting) return result::nothing();
+  if (s.at != phase::queued)
+    return rejection{"not_waiting", name(s) + " can choose a call back only while waiting in a queue"};
+  std::vector<event> out;
+  end_offers(s, "cancelled", out);
+  out.push_back(call_callback_scheduled{s.call_id, s.queue, c.number.empty() ? s.caller : c.number});
+  return out;
+}
+
+result decide_dial_callback(const dial_callback& c, const state& s) {
+  if (c.agent_id.empty()) return rejection{"invalid_argument", "a call back needs a reserved agent"};
+  if (s.at == phase::callback_dialing && s.callback_agent == c.agent_id) return result::nothing();
+  if (s.at != phase::callback_waiting)
+    return rejection{"not_waiting", name(s) + " has no call back waiting"};
+  return event{call_callback_dialed{s.call_id, c.trunk_group, s.callback_number, c.agent_id}};
+}
+
+result decide_fail_callback(const fail_callback& c, const state& s) {
+  if (s.at != phase::callback_waiting && s.at != phase::callback_dialing)
+    return rejection{"not_waiting", name(s) + " has no call back pending"};
+  return event{ended(s, "callback_failed", c.reason)};
+}
+
+result decide_abandon(const abandon& c, const state& s) {
+  if (s.at == phase::callback_waiting || s.at == phase::callback_dialing)
+    return rejection{"callback_pending", name(s) + ": the caller already left and waits for a call back"};
+  if (is_connected(s)) return rejection{"already_connected", name(s) + " is connected; hang up instead"};
+  std::vector<event> out;
+  end_offers(s, "cancelled", out);
+  out.push_back(ended(s, "abandoned", c.reason));
+  return out;
+}
+
+result decide_hang_up(const hang_up& c, const state& s) {
+  if (!one_of(c.by, {"caller", "agent"}))
+    return rejection{"invalid_argument", "hang_up by '" + c.by + "' is not caller or agent"};
+  if (!is_connected(s)) return rejection{"not_connected", name(s) + " is not connected to an agent"};
+  return event{ended(s, s.callback ? "callback_completed" : "completed", c.by + "_hangup")};
+}
+
+result decide_finish(const finish& c, const state& s) {
+  if (std::none_of(std::begin(end_outcomes), std::end(end_outcomes),
+                   [&](const char* o) { return c.outcome == o; }))
+    return rejection{"invalid_argument", "call.ended outcome '" + c.outcome + "' is unknown"};
+  std::vector<event> out;
+  end_offers(s, "cancelled", out);
+  out.push_back(ended(s, c.outcome, c.reason));
+  return out;
+}
+
+offer_in_flight* find_offer(state& s, const std::string& agent_id) {
+  auto it = std::find_if(s.offers.begin(), s.offers.end(),
+                         [&](const offer_in_flight& o) { return o.agent_id == agent_id; });
+  return it == s.offers.end() ? nullptr : &*it;
+}
+
+void drop_offer(state& s, const std::string& agent_id) {
+  std::erase_if(s.offers, [&](const offer_in_flight& o) { return o.agent_id == agent_id; });
+}
+
+} // namespace
+
+std::string stream_name(const std::string& call_id) { return "call-" + call_id; }
+
+const char* to_string(status s) noexcept {
+  switch (s) {
+  case status::none: return "none";
+  case status::arrived: return "arrived";
+  case status::queued: return "queued";
+  case status::offered: return "offered";
+  case status::callback_waiting: return "callback_waiting";
+  case status::callback_dialing: return "callback_dialing";
+  case status::connected: return "connected";
+  case status::held: return "held";
+  case status::ended: return "ended";
+  }
+  return "?";
+}
+
+state initial_state(std::string call_id) {
+  state s;
+  s.call_id = std::move(call_id);
+  return s;
+}
+
+outcome<event> decide(const command& cmd, const state& s) {
+  if (s.at == phase::ended)
+    return rejection{"already_ended", name(s) + " already ended (" + s.outcome + ")"};
+  if (const auto* a = std::get_if<arrive>(&cmd)) {
+    if (s.at != phase::none) return rejection{"already_arrived", name(s) + " already arrived"};
+    if (a->call_id != s.call_id)
+      return rejection{"invalid_argument", "arrive for " + a->call_id + " sent to " + name(s)};
+    if (!one_of(a->direction, {"inbound", "outbound"}))
+      return rejection{"invalid_argument", "direction '" + a->direction + "' is not inbound or outbound"};
+    return event{call_arrived{a->call_id, a->channel, a->direction, a->caller, a->dialed,
+                              a->customer_id, a->attached, a->trunk_group}};
+  }
+  if (s.at == phase::none) return rejection{"not_arrived", name(s) + " has not arrived"};
+  return std::visit(
+      [&](const auto& c) -> result {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, arrive>) return rejection{"already_arrived", ""}; // handled above
+        else if constexpr (std::is_same_v<C, block>) return decide_block(c, s);
+        else if constexpr (std::is_same_v<C, enqueue>) return decide_enqueue(c, s);
+        else if constexpr (std::is_same_v<C, change_priority>) return decide_change_priority(c, s);
+        else if constexpr (std::is_same_v<C, announce>) return decide_announce(c, s);
+        else if constexpr (std::is_same_v<C, widen>) return decide_widen(c, s);
+        else if constexpr (std::is_same_v<C, offer>) return decide_offer(c, s);
+        else if constexpr (std::is_same_v<C, end_offer>) return decide_end_offer(c, s);
+        else if constexpr (std::is_same_v<C, connect>) return decide_connect(c, s);
+        else if constexpr (std::is_same_v<C, hold>) return decide_hold(c, s);
+        else if constexpr (std::is_same_v<C, resume>) return decide_resume(c, s);
+        else if constexpr (std::is_same_v<C, transfer>) return decide_transfer(c, s);
+        else if constexpr (std::is_same_v<C, conference>) return decide_conference(c, s);
+        else if constexpr (std::is_same_v<C, supervise>) return decide_supervise(c, s);
+        else if constexpr (std::is_same_v<C, overflow>) return decide_overflow(c, s);
+        else if constexpr (std::is_same_v<C, schedule_callback>) return decide_schedule_callback(c, s);
+        else if constexpr (std::is_same_v<C, dial_callback>) return decide_dial_callback(c, s);
+        else if constexpr (std::is_same_v<C, fail_callback>) return decide_fail_callback(c, s);
+        else if constexpr (std::is_same_v<C, abandon>) return decide_abandon(c, s);
+        else if constexpr (std::is_same_v<C, hang_up>) return decide_hang_up(c, s);
+        else return decide_finish(c, s);
+      },
+      cmd);
+}
+
+state evolve(state s, const event& e, std::int64_t at_ns) {
+  std::visit(
+      [&](const auto& ev) {
+        using E = std::decay_t<decltype(ev)>;
+        if constexpr (std::is_same_v<E, call_arrived>) {
+          s.call_id = ev.call_id;
+          s.at = phase::arrived;
+          s.channel = ev.channel;
+          s.direction = ev.direction;
+          s.caller = ev.caller;
+          s.dialed = ev.dialed;
+          s.customer_id = ev.customer_id;
+          s.attached = ev.attached;
+          s.trunk_group = ev.trunk_group;
+          s.arrived_at_ns = at_ns;
+        } else if constexpr (std::is_same_v<E, call_queued>) {
+          if (s.queue != ev.queue) s.widening_step = -1;
+          s.at = phase::queued;
+          s.queue = ev.queue;
+          s.priority = ev.priority;
+          if (s.wait_started_ns < 0) s.wait_started_ns = at_ns;
+        } else if constexpr (std::is_same_v<E, call_priority_raised>) {
+          s.priority = ev.priority;
+        } else if constexpr (std::is_same_v<E, call_widened>) {
+          s.widening_step = std::max(s.widening_step, ev.step);
+        } else if constexpr (std::is_same_v<E, call_offered>) {
+          if (!find_offer(s, ev.agent_id))
+            s.offers.push_back({ev.agent_id, ev.attempt, at_ns, ev.ring_timeout_ms});
+          s.attempts = std::max(s.attempts, ev.attempt);
+        } else if constexpr (std::is_same_v<E, call_offer_ended>) {
+          drop_offer(s, ev.agent_id);
+        } else if constexpr (std::is_same_v<E, call_connected>) {
+          s.at = phase::connected;
+          s.agent_id = ev.agent_id;
+          s.connected_at_ns = at_ns;
+          s.last_wait_ms = ev.wait_ms;
+          s.wait_started_ns = -1;
+          drop_offer(s, ev.agent_id);
+        } else if constexpr (std::is_same_v<E, call_held>) {
+          s.at = phase::held;
+        } else if constexpr (std::is_same_v<E, call_resumed>) {
+          s.at = phase::connected;
+        } else if constexpr (std::is_same_v<E, call_transferred>) {
+          ++s.transfers;
+          s.supervisors.clear();
+          if (ev.target_kind == "agent" && ev.mode == "consultative") {
+            s.at = phase::connected; // the target already talks to the caller
+            s.agent_id = ev.target;
+          } else if (ev.target_kind == "agent" || ev.target_kind == "queue") {
+            s.at = phase::arrived; // to be offered / queued again
+            s.offers.clear();
+            s.wait_started_ns = -1;
+          } // external | site: call.ended follows
+        } else if constexpr (std::is_same_v<E, call_conferenced>) {
+          s.conference_parties.push_back(ev.party);
+        } else if constexpr (std::is_same_v<E, call_supervised>) {
+          if (ev.mode == "stop") s.supervisors.erase(ev.supervisor_id);
+          else s.supervisors[ev.supervisor_id] = ev.mode;
+        } else if constexpr (std::is_same_v<E, call_overflowed>) {
+          s.offers.clear();
+          if (ev.action == "queue") s.at = phase::arrived; // wait_started_ns kept: still waiting
+        } else if constexpr (std::is_same_v<E, call_callback_scheduled>) {
+          s.at = phase::callback_waiting;
+          s.callback = true;
+          s.callback_number = ev.number;
+          s.queue = ev.queue;
+          s.offers.clear();
+        } else if constexpr (std::is_same_v<E, call_callback_dialed>) {
+          s.at = phase::callback_dialing;
+          s.callback_agent = ev.agent_id;
+          if (!ev.trunk_group.empty()) s.trunk_group = ev.trunk_group;
+        } else if constexpr (std::is_same_v<E, call_ended>) {
+          s.at = phase::ended;
+          s.outcome = ev.outcome;
+          s.end_reason = ev.reason;
+          s.offers.clear();
+          s.supervisors.clear();
+          s.wait_started_ns = -1;
+        }
+        // call_announced changes nothing the decider needs.
+      },
+      e);
+  return s;
+}
+
+status status_of(const state& s) noexcept {
+  switch (s.at) {
+  case phase::none: return status::none;
+  case phase::arrived: return status::arrived;
+  case phase::queued: return s.offers.empty() ? status::queued : status::offered;
+  case phase::callback_waiting: return status::callback_waiting;
+  case phase::callback_dialing: return status::callback_dialing;
+  case phase::connected: return status::connected;
+  case phase::held: return status::held;
+  case phase::ended: return status::ended;
+  }
+  return status::none;
+}
+
+bool is_waiting(const state& s) noexcept {
+  return s.at == phase::queued || s.at == phase::callback_waiting;
+}
+
+bool is_connected(const state& s) noexcept {
+  return s.at == phase::connected || s.at == phase::held;
+}
+
+bool has_offer(const state& s, const std::string& agent_id) noexcept {
+  return std::any_of(s.offers.begin(), s.offers.end(),
+                     [&](const offer_in_flight& o) { return o.agent_id == agent_id; });
+}
+
+std::int64_t waited_ms(const state& s, std::int64_t now_ns) noexcept {
+  if (s.wait_started_ns < 0 || now_ns < s.wait_started_ns) return 0;
+  return (now_ns - s.wait_started_ns) / 1'000'000;
+}
+
+} // namespace hotline::events::acd::call

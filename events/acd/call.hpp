@@ -1,0 +1,254 @@
+#pragma once
+/// The call aggregate, stream `call-<id>`: one contact (voice call, chat,
+/// e-mail, callback request...) from arrival to its single `call.ended`.
+///
+///   (none) --arrive--> arrived --enqueue--> queued --offer--> offered
+///   arrived --block--> ended(blocked, all_channels_busy)          (F1)
+///   offered --end_offer--> queued (keeps its place; more offers may follow)
+///   offered --connect(agent offered)--> connected <--hold/resume--> held
+///   queued|offered --overflow(queue)--> arrived --enqueue--> queued (elsewhere)
+///   queued|offered --overflow(voicemail)--> ended(voicemail)
+///   queued|offered --schedule_callback | overflow(callback)--> callback_waiting
+///   callback_waiting --dial_callback(agent)--> callback_dialing
+///   callback_dialing --connect(that agent)--> connected
+///   callback_dialing --fail_callback--> ended(callback_failed)
+///   connected|held --transfer(blind, agent|queue)--> arrived --> offer/enqueue again
+///   connected|held --transfer(consultative, agent)--> connected to the target
+///   connected|held --transfer(external|site)--> ended(transferred_out)
+///   connected|held --hang_up--> ended(completed | callback_completed)
+///   arrived|queued|offered --abandon--> ended(abandoned)
+///   any live phase --finish(outcome)--> ended(outcome)
+///
+/// "offered" is queued with at least one offer in flight (ring-all rings
+/// several agents at once; the first to connect wins and the others' offers
+/// end "answered_elsewhere"). A callback is not an abandon: the caller left
+/// but keeps the place and the call ends only after the call back.
+/// Supervision (listen / whisper / barge, F13) is accepted only while the
+/// call is connected to an agent (connected or held).
+///
+/// Every call ends exactly once: after call.ended every command is refused
+/// with "already_ended" and `is_terminal` is true. Leaving the call's queue
+/// (queue.call_left) is the queue aggregate's event; the actor that applies
+/// call.connected / call.ended / call.overflowed tells the queue.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "events/call_events.hpp"
+#include "events/outcome.hpp"
+
+namespace hotline::events::acd::call {
+
+/// `call-<id>`
+std::string stream_name(const std::string& call_id);
+
+enum class phase : std::uint8_t {
+  none, arrived, queued, callback_waiting, callback_dialing, connected, held, ended
+};
+/// `phase` with "offered" split out of "queued" (offers in flight).
+enum class status : std::uint8_t {
+  none, arrived, queued, offered, callback_waiting, callback_dialing, connected, held, ended
+};
+const char* to_string(status s) noexcept;
+
+struct offer_in_flight {
+  std::string agent_id;
+  std::int32_t attempt = 1;
+  std::int64_t offered_at_ns = 0;
+  std::int64_t ring_timeout_ms = 0;
+};
+
+struct state {
+  std::string call_id;
+  phase at = phase::none;
+  // from call.arrived
+  std::string channel = "voice";
+  std::string direction = "inbound";
+  std::string caller;
+  std::string dialed;
+  std::string customer_id;
+  std::map<std::string, std::string> attached; ///< travels with the call (transfers too)
+  std::string trunk_group;
+  std::int64_t arrived_at_ns = 0;
+  // waiting
+  std::string queue;                 ///< the current (or last) queue
+  std::int32_t priority = 0;
+  std::int64_t wait_started_ns = -1; ///< start of the current wait (-1: not waiting); overflow keeps it
+  std::int32_t widening_step = -1;   ///< last widening step applied in this queue (-1: none)
+  std::vector<offer_in_flight> offers;
+  std::int32_t attempts = 0;         ///< offers made so far
+  // connected
+  std::string agent_id;              ///< connected agent; after the end, the last one
+  std::int64_t connected_at_ns = 0;
+  std::int64_t last_wait_ms = 0;     ///< wait before the last connection
+  std::map<std::string, std::string> supervisors; ///< supervisor -> listen | whisper | barge
+  std::vector<std::string> conference_parties;
+  std::int32_t transfers = 0;
+  // callback (virtual hold)
+  bool callback = false;             ///< the caller chose (or was given) a call back
+  std::string callback_number;
+  std::string callback_agent;
+  // end
+  std::string outcome;               ///< call.ended outcome once ended
+  std::string end_reason;
+};
+
+// Commands; `now_ns` stamps the resulting events (event_meta::timestamp_ns).
+struct arrive {
+  std::string call_id;
+  std::string channel = "voice";
+  std::string direction = "inbound";
+  std::string caller;
+  std::string dialed;
+  std::string customer_id;
+  std::map<std::string, std::string> attached;
+  std::string trunk_group;
+  std::int64_t now_ns = 0;
+};
+/// Every trunk channel of the group is busy (trunk::pick_free_channel).
+struct block {
+  std::string trunk_group;
+  std::int64_t now_ns = 0;
+};
+struct enqueue {
+  std::string queue;
+  std::int32_t priority = 0;
+  std::int32_t position = 0;         ///< from the queue's call_joined (queue::position)
+  std::int64_t ewt_ms = 0;           ///< expected_wait_ms (events/acd/ewt.hpp)
+  std::string reason;                ///< entry point, "transfer", "overflow from <q>", ...
+  std::int64_t now_ns = 0;
+};
+struct change_priority {
+  std::int32_t priority = 0;
+  std::string reason;
+  std::int64_t now_ns = 0;
+};
+struct announce {
+  std::int32_t position = 0;
+  std::int64_t ewt_ms = 0;
+  std::int64_t now_ns = 0;
+};
+/// Apply widening step `step` of the queue (see widening.hpp: due_steps).
+struct widen {
+  std::int32_t step = 0;
+  std::int32_t min_level_delta = 0;
+  std::vector<std::string> added_queues;
+  std::int64_t now_ns = 0;
+};
+struct offer {
+  std::string agent_id;
+  std::int64_t ring_timeout_ms = 0;
+  std::string reason;                ///< routing's explanation ("level 7, longest idle 42 s")
+  std::int64_t now_ns = 0;
+};
+/// An offer ends without a connection (no_answer | rejected | busy | cancelled).
+struct end_offer {
+  std::string agent_id;
+  std::string reason = "no_answer";
+  std::int64_t now_ns = 0;
+};
+/// The agent answered (or, for an outbound call, the agent's call was answered).
+struct connect {
+  std::string agent_id;
+  std::int64_t now_ns = 0;
+};
+struct hold {
+  std::string agent_id;
+  std::int64_t now_ns = 0;
+};
+struct resume {
+  std::string agent_id;
+  std::int64_t now_ns = 0;
+};
+struct transfer {
+  std::string mode = "blind";        ///< blind | consultative
+  std::string from_agent;
+  std::string target_kind = "queue"; ///< agent | queue | external | site
+  std::string target;
+  std::int64_t now_ns = 0;
+};
+struct conference {
+  std::string agent_id;
+  std::string party;
+  std::int64_t now_ns = 0;
+};
+struct supervise {
+  std::string supervisor_id;
+  std::string mode = "listen";       ///< listen | whisper | barge | stop
+  std::int64_t now_ns = 0;
+};
+struct overflow {
+  std::string action = "queue";      ///< queue | voicemail | callback
+  std::string target;                ///< the target queue (queue; optional for callback)
+  std::string reason;                ///< max_wait | max_length | no_agents | queue_empty ...
+  std::int64_t now_ns = 0;
+};
+struct schedule_callback {
+  std::string number;                ///< empty: the caller's number
+  std::int64_t now_ns = 0;
+};
+struct dial_callback {
+  std::string agent_id;              ///< reserved for the callback
+  std::string trunk_group;
+  std::int64_t now_ns = 0;
+};
+struct fail_callback {
+  std::string reason = "no_answer";
+  std::int64_t now_ns = 0;
+};
+struct abandon {
+  std::string reason = "caller_hangup";
+  std::int64_t now_ns = 0;
+};
+struct hang_up {
+  std::string by = "caller";         ///< caller | agent
+  std::int64_t now_ns = 0;
+};
+/// Any other end (self-service in the IVR, voicemail, refused, node_restart).
+struct finish {
+  std::string outcome = "completed";
+  std::string reason;
+  std::int64_t now_ns = 0;
+};
+
+using command =
+    std::variant<arrive, block, enqueue, change_priority, announce, widen, offer, end_offer, connect,
+                 hold, resume, transfer, conference, supervise, overflow, schedule_callback,
+                 dial_callback, fail_callback, abandon, hang_up, finish>;
+using event =
+    std::variant<call_arrived, call_queued, call_priority_raised, call_announced, call_widened,
+                 call_offered, call_offer_ended, call_connected, call_held, call_resumed,
+                 call_transferred, call_conferenced, call_supervised, call_overflowed,
+                 call_callback_scheduled, call_callback_dialed, call_ended>;
+
+state initial_state(std::string call_id);
+
+/// Rejection codes: "not_arrived", "already_arrived", "already_ended",
+/// "already_queued", "not_waiting", "not_offered", "already_connected",
+/// "not_connected", "not_your_call", "callback_pending", "not_supervising",
+/// "invalid_argument". docs/acd.md explains each.
+outcome<event> decide(const command& cmd, const state& s);
+
+/// `at_ns` is the event's envelope time (event_meta::timestamp_ns).
+state evolve(state s, const event& e, std::int64_t at_ns);
+
+/// True once call.ended has been applied.
+inline bool is_terminal(const state& s) noexcept { return s.at == phase::ended; }
+
+status status_of(const state& s) noexcept;
+/// Waiting for an agent: queued (offered or not) or callback_waiting.
+bool is_waiting(const state& s) noexcept;
+/// Connected to an agent: connected or held.
+bool is_connected(const state& s) noexcept;
+bool has_offer(const state& s, const std::string& agent_id) noexcept;
+/// How long the call has waited at `now_ns` (0 when not waiting).
+std::int64_t waited_ms(const state& s, std::int64_t now_ns) noexcept;
+
+/// Every call.ended outcome.
+inline constexpr const char* end_outcomes[] = {
+    "completed", "abandoned",       "blocked",      "voicemail", "callback_completed",
+    "callback_failed", "transferred_out", "refused", "node_restart"};
+
+} // namespace hotline::events::acd::call

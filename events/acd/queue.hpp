@@ -1,0 +1,100 @@
+#pragma once
+/// The queue aggregate, stream `queue-<id>`: the waiting list itself (F8,
+/// F9), so that a restarted node rebuilds every waiting call with its place.
+///
+/// Order: priority descending, then the join sequence ascending (FIFO
+/// within a priority). The sequence is given once, on joining; changing a
+/// call's priority keeps it, so a call raised to VIP goes ahead of every
+/// lower-priority call and behind the VIP calls that joined before it did.
+///
+/// Joining is refused with "queue_full" when `max_length` calls wait (a
+/// callback keeps its place and counts), and with "queue_empty" when the
+/// queue's `join_empty` rule holds for the availability summary carried by
+/// the command. The waiting list holds callers on the line and call backs
+/// alike; whether an entry is a call back is the call aggregate's business.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "events/center.hpp"
+#include "events/outcome.hpp"
+#include "events/queue_events.hpp"
+
+namespace hotline::events::acd::queue {
+
+/// `queue-<id>`
+std::string stream_name(const std::string& queue_id);
+
+struct entry {
+  std::string call_id;
+  std::int32_t priority = 0;
+  std::uint64_t sequence = 0;          ///< join order; never changes while waiting
+  std::string customer_id;
+  std::string preferred_agent;         ///< wait for this agent only ...
+  std::int64_t preferred_until_ns = 0; ///< ... until then (see routing.hpp)
+  std::int64_t joined_at_ns = 0;
+};
+
+struct state {
+  queue_definition definition;         ///< configuration, not history: may be replaced on reload
+  std::vector<entry> waiting;          ///< in service order (priority desc, sequence asc)
+  std::uint64_t next_sequence = 1;
+};
+
+/// Members of the queue as routing sees them (candidate.hpp: summarize).
+struct availability {
+  int logged_in = 0;                   ///< eligible agents logged in
+  int unpaused = 0;                    ///< of those, not paused (ready, busy or in wrap-up)
+};
+
+struct join {
+  std::string call_id;
+  std::int32_t priority = 0;
+  std::string customer_id;
+  std::string preferred_agent;
+  std::int64_t preferred_until_ns = 0; ///< typically now + definition.preferred_agent_ms
+  availability members;                ///< for the join_empty rule
+  std::int64_t now_ns = 0;
+};
+struct leave {
+  std::string call_id;
+  std::string reason;                  ///< connected | abandoned | overflowed | transferred | callback_done | ended
+  std::int64_t now_ns = 0;
+};
+struct change_priority {
+  std::string call_id;
+  std::int32_t priority = 0;
+  std::int64_t now_ns = 0;
+};
+
+using command = std::variant<join, leave, change_priority>;
+using event = std::variant<queue_call_joined, queue_call_priority_changed, queue_call_left>;
+
+state initial_state(queue_definition definition);
+
+/// Rejection codes: "already_queued", "queue_full", "queue_empty",
+/// "not_queued", "invalid_argument".
+outcome<event> decide(const command& cmd, const state& s);
+
+/// `at_ns` is the event's envelope time (event_meta::timestamp_ns).
+state evolve(state s, const event& e, std::int64_t at_ns);
+
+/// A queue lives as long as its definition: never terminal.
+inline bool is_terminal(const state&) noexcept { return false; }
+
+/// 1-based place of `call_id` in service order; 0 when it is not waiting.
+int position(const state& s, const std::string& call_id) noexcept;
+const entry* find(const state& s, const std::string& call_id) noexcept;
+/// The waiting calls in service order.
+inline const std::vector<entry>& in_order(const state& s) noexcept { return s.waiting; }
+
+/// Whether `rule` counts the queue as empty given `members`.
+bool is_empty(empty_rule rule, const availability& members) noexcept;
+/// The calls to overflow because the queue became empty under its
+/// `leave_empty` rule (all of them, in order), or none.
+std::vector<std::string> calls_to_eject(const state& s, const availability& members);
+/// The waiting calls whose wait exceeds `max_wait_ms` at `now_ns`, in order.
+std::vector<std::string> calls_past_max_wait(const state& s, std::int64_t now_ns);
+
+} // namespace hotline::events::acd::queue

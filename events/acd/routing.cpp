@@ -1,0 +1,176 @@
+#include "events/acd/routing.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace hotline::events::acd {
+
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+bool serves_any(const candidate& c, const std::vector<std::string>& queues) {
+  return std::any_of(queues.begin(), queues.end(), [&](const std::string& q) {
+    return std::find(c.queues.begin(), c.queues.end(), q) != c.queues.end();
+  });
+}
+
+bool skilled(const candidate& c, const requirements& r) {
+  return std::all_of(r.skills.begin(), r.skills.end(), [&](const skill_requirement& s) {
+    auto it = c.skills.find(s.skill);
+    return it != c.skills.end() && it->second >= s.min_level;
+  });
+}
+
+bool free_now(const candidate& c, std::int64_t now_ns) {
+  return c.available && c.blocked_until_ns <= now_ns;
+}
+
+std::string seconds(std::int64_t ns) { return std::to_string(std::max<std::int64_t>(0, ns) / 1'000'000'000) + " s"; }
+
+bool idle_longer(const candidate& a, const candidate& b) {
+  if (a.idle_since_ns != b.idle_since_ns) return a.idle_since_ns < b.idle_since_ns;
+  return a.agent_id < b.agent_id;
+}
+
+} // namespace
+
+int level_of(const candidate& c, const requirements& r) noexcept {
+  if (r.skills.empty()) return 0;
+  int level = 1 << 30;
+  for (const auto& s : r.skills) {
+    auto it = c.skills.find(s.skill);
+    if (it == c.skills.end()) return -1;
+    level = std::min(level, it->second);
+  }
+  return level;
+}
+
+bool is_eligible(const candidate& c, const requirements& r, std::int64_t now_ns) noexcept {
+  return free_now(c, now_ns) && serves_any(c, r.queues) && skilled(c, r);
+}
+
+selection select_agents(const queue_definition& q, const requirements& r,
+                        const std::vector<candidate>& agents, const strategy_memory& memory,
+                        std::int64_t now_ns, std::uint64_t seed) {
+  selection out;
+  std::vector<const candidate*> best;
+  int best_level = -1;
+  for (const auto& c : agents) {
+    if (!is_eligible(c, r, now_ns)) continue;
+    int level = level_of(c, r);
+    if (level > best_level) {
+      best_level = level;
+      best.clear();
+    }
+    if (level == best_level) best.push_back(&c);
+  }
+  if (best.empty()) return out;
+  out.level = best_level;
+  const std::string level_text = "level " + std::to_string(best_level) + ", ";
+  auto by_id = [](const candidate* a, const candidate* b) { return a->agent_id < b->agent_id; };
+  const candidate* pick = nullptr;
+  switch (q.strategy) {
+  case routing_strategy::longest_idle:
+    pick = *std::min_element(best.begin(), best.end(),
+                             [](const candidate* a, const candidate* b) { return idle_longer(*a, *b); });
+    out.reason = level_text + "longest idle " + seconds(now_ns - pick->idle_since_ns);
+    break;
+  case routing_strategy::round_robin: {
+    std::sort(best.begin(), best.end(), by_id);
+    auto it = std::find_if(best.begin(), best.end(),
+                           [&](const candidate* c) { return c->agent_id > memory.last_agent; });
+    pick = it == best.end() ? best.front() : *it;
+    out.reason = level_text + "round robin after " +
+                 (memory.last_agent.empty() ? std::string{"(start)"} : memory.last_agent);
+    break;
+  }
+  case routing_strategy::fewest_calls:
+    pick = *std::min_element(best.begin(), best.end(), [](const candidate* a, const candidate* b) {
+      if (a->calls_handled != b->calls_handled) return a->calls_handled < b->calls_handled;
+      return idle_longer(*a, *b);
+    });
+    out.reason = level_text + "fewest calls (" + std::to_string(pick->calls_handled) + ")";
+    break;
+  case routing_strategy::least_talk_time:
+    pick = *std::min_element(best.begin(), best.end(), [](const candidate* a, const candidate* b) {
+      if (a->talk_time_ms != b->talk_time_ms) return a->talk_time_ms < b->talk_time_ms;
+      return idle_longer(*a, *b);
+    });
+    out.reason = level_text + "least talk time " + seconds(pick->talk_time_ms * 1'000'000);
+    break;
+  case routing_strategy::top_down:
+    pick = *std::min_element(best.begin(), best.end(), [](const candidate* a, const candidate* b) {
+      if (a->order != b->order) return a->order < b->order;
+      return a->agent_id < b->agent_id;
+    });
+    out.reason = level_text + "top down, order " + std::to_string(pick->order);
+    break;
+  case routing_strategy::random:
+    std::sort(best.begin(), best.end(), by_id);
+    pick = best[splitmix64(seed) % best.size()];
+    out.reason = level_text + "random of " + std::to_string(best.size()) + " (seed " + std::to_string(seed) + ")";
+    break;
+  case routing_strategy::ring_all:
+    std::sort(best.begin(), best.end(),
+              [](const candidate* a, const candidate* b) { return idle_longer(*a, *b); });
+    for (const auto* c : best) out.agents.push_back(c->agent_id);
+    out.reason = level_text + "ring all (" + std::to_string(best.size()) + " agents)";
+    return out;
+  }
+  out.agents.push_back(pick->agent_id);
+  return out;
+}
+
+waiting_call make_waiting_call(const queue::entry& e, std::int64_t now_ns) {
+  return waiting_call{e.call_id,
+                      e.priority,
+                      e.sequence,
+                      std::max<std::int64_t>(0, (now_ns - e.joined_at_ns) / 1'000'000),
+                      e.preferred_agent,
+                      e.preferred_until_ns};
+}
+
+match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
+                         const std::vector<candidate>& agents, strategy_memory memory,
+                         std::int64_t now_ns, std::uint64_t seed) {
+  std::stable_sort(calls.begin(), calls.end(), [](const waiting_call& a, const waiting_call& b) {
+    if (a.priority != b.priority) return a.priority > b.priority;
+    return a.sequence < b.sequence;
+  });
+  match_result out;
+  std::set<std::string> taken;
+  std::uint64_t n = 0;
+  for (const auto& call : calls) {
+    ++n;
+    std::vector<candidate> pool;
+    for (const auto& c : agents)
+      if (!taken.count(c.agent_id)) pool.push_back(c);
+    const requirements r = effective_requirements(q, call.waited_ms);
+    if (!call.preferred_agent.empty() && now_ns < call.preferred_until_ns) {
+      auto it = std::find_if(pool.begin(), pool.end(),
+                             [&](const candidate& c) { return c.agent_id == call.preferred_agent; });
+      if (it != pool.end() && free_now(*it, now_ns) && skilled(*it, r)) {
+        taken.insert(it->agent_id);
+        out.assignments.push_back({call.call_id, {it->agent_id}, level_of(*it, r),
+                                   "preferred agent " + it->agent_id + " (familiar), level " +
+                                       std::to_string(level_of(*it, r))});
+      }
+      continue; // waits for its preferred agent until preferred_until_ns
+    }
+    auto sel = select_agents(q, r, pool, memory, now_ns, splitmix64(seed ^ n));
+    if (sel.agents.empty()) continue; // no starvation: later calls may still find agents
+    for (const auto& a : sel.agents) taken.insert(a);
+    if (q.strategy == routing_strategy::round_robin) memory.last_agent = sel.agents.back();
+    if (r.step >= 0) sel.reason += ", widened to step " + std::to_string(r.step);
+    out.assignments.push_back({call.call_id, std::move(sel.agents), sel.level, std::move(sel.reason)});
+  }
+  return out;
+}
+
+} // namespace hotline::events::acd
