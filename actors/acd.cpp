@@ -1,0 +1,42 @@
+#include "actors/acd.hpp"
+
+#include "actors/agent_actor.hpp"
+#include "actors/queue_actor.hpp"
+#include "actors/trunk_actor.hpp"
+#include "events/codec.hpp"
+
+namespace hotline::actors {
+
+const events::tenant_definition* acd_context::tenant_of_queue(const std::string& queue) const {
+  const auto* q = center.find_queue(queue);
+  return q ? center.find_tenant(q->tenant) : nullptr;
+}
+
+void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) {
+  ctx->root = sys.spawn([](caf::event_based_actor*) -> caf::behavior { return {[](caf::get_atom) {}}; });
+  for (const auto& t : ctx->center.trunks) ctx->trunks[t.id] = spawn_trunk_group(sys, ctx, t);
+  for (const auto& q : ctx->center.queues) ctx->queues[q.id] = spawn_queue(sys, ctx, q);
+  for (const auto& a : ctx->center.agents) ctx->agents[a.id] = spawn_agent(sys, ctx, a);
+}
+
+void stop_acd(const std::shared_ptr<acd_context>& ctx) {
+  caf::anon_send_exit(ctx->root, caf::exit_reason::user_shutdown);
+}
+
+void audit_rejection(const acd_context& ctx, const std::string& stream, const std::string& command,
+                     const std::string& code, const std::string& detail, const std::string& tenant,
+                     events::principal who, std::int64_t now_ns) {
+  const auto& codec = events::event_codec::standard();
+  std::vector<events::proposed_event> evs;
+  static std::atomic<std::uint64_t> counter{0};
+  evs.push_back(codec.propose(
+      events::command_rejected{stream, command, code, detail},
+      {events::event_id::from_name(ctx.store.site + "/rejected/" + stream + "/" + std::to_string(now_ns) + "/" +
+                                   std::to_string(counter++)),
+       ctx.store.site, tenant, now_ns, {}, {}, std::move(who)}));
+  ctx.store.store->append_async("audit-" + ctx.store.site, drivers::expected_revision::any(), std::move(evs),
+                                [](events::result<drivers::append_result>) {});
+  if (ctx.observer) caf::anon_send(ctx.observer, rejected_atom::value, stream, code);
+}
+
+} // namespace hotline::actors

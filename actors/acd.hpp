@@ -1,0 +1,57 @@
+#pragma once
+/// Starting the ACD of one node: every trunk channel, queue and agent of a
+/// center definition becomes a long-lived actor that recovers from its own
+/// stream; every call becomes an actor spawned on arrival that ends with its
+/// call. The actors are thin shells around the deciders in events/acd/.
+///
+/// The outside world (telephony, agent desktops, the traffic simulator)
+/// talks to them with the messages in actors/protocol.hpp and hears back
+/// through the `observer` actor:
+///   (ringing_atom, agent_id, call_id)   an agent's phone rings
+///   (queued_atom, call_id, queue)       a call waits in a queue
+///   (talking_atom, call_id, agent_id)   a call is connected
+///   (ended_atom, call_id, outcome)      a call ended (its one terminal outcome)
+///   (rejected_atom, stream, code)       a command was refused (also audited)
+#include <map>
+#include <memory>
+#include <string>
+
+#include <caf/all.hpp>
+
+#include "actors/entity_log.hpp"
+#include "actors/protocol.hpp"
+#include "events/center.hpp"
+
+namespace hotline::actors {
+
+/// Shared, read-only after `start_acd` returns.
+struct acd_context {
+  events::center_definition center;
+  persistence store;
+  caf::actor observer;                         ///< may be invalid: nobody listens
+  std::map<std::string, caf::actor> queues;    ///< queue id -> actor
+  std::map<std::string, caf::actor> agents;    ///< agent id -> actor
+  std::map<std::string, caf::actor> trunks;    ///< trunk group id -> actor
+  std::int64_t default_aht_ms = 180'000;       ///< EWT before any call was handled
+  caf::actor root;                             ///< every ACD actor is linked to it; killing it stops them all
+
+  const events::tenant_definition* tenant_of_queue(const std::string& queue) const;
+};
+
+/// Spawns (and recovers) the trunk groups with their channels, the queues
+/// and the agents of `ctx->center`. Fills the handle maps.
+void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx);
+
+/// A new contact: spawns its call actor, which takes it from arrival to its end.
+caf::actor spawn_call(caf::actor_system& sys, const std::shared_ptr<const acd_context>& ctx,
+                      call_request req);
+
+/// Stops every long-lived actor of the ACD.
+void stop_acd(const std::shared_ptr<acd_context>& ctx);
+
+/// Appends a `command.rejected` audit record to `audit-<site>` and tells the observer.
+void audit_rejection(const acd_context& ctx, const std::string& stream, const std::string& command,
+                     const std::string& code, const std::string& detail, const std::string& tenant,
+                     events::principal who, std::int64_t now_ns);
+
+} // namespace hotline::actors

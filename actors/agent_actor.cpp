@@ -1,0 +1,137 @@
+#include "actors/agent_actor.hpp"
+
+#include "actors/aggregates.hpp"
+#include "actors/shell.hpp"
+
+namespace hotline::actors {
+
+namespace {
+
+namespace agent = events::acd::agent;
+
+struct agent_actor_state {
+  std::unique_ptr<shell<agent_aggregate>> entity;
+  std::map<std::string, caf::actor> calls;      ///< call id -> call actor (reserved or on the desk)
+  std::map<std::string, caf::actor> offered_by; ///< call id -> queue actor that reserved us
+};
+
+caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
+                          std::shared_ptr<const acd_context> ctx, events::agent_definition def) {
+  if (ctx->root) self->link_to(ctx->root);
+  auto& st = self->state;
+  st.entity = std::make_unique<shell<agent_aggregate>>(self, *ctx, agent::stream_name(def.id),
+                                                       agent::initial_state(def));
+  st.entity->recover();
+  auto who = events::principal::agent(def.id);
+  auto tenant = def.tenant;
+  auto now = [ctx] { return ctx->store.clock->now_ns(); };
+
+  // The routing snapshot, for each queue served.
+  auto push = [=] {
+    const auto& s = self->state.entity->state();
+    for (const auto& q : s.queues) {
+      auto qa = ctx->queues.find(q);
+      auto qd = ctx->center.find_queue(q);
+      if (qa == ctx->queues.end() || !qd) continue;
+      self->send(qa->second, agent_update_atom::value, events::acd::make_candidate(s, *qd));
+    }
+  };
+  auto exec = [=](const agent::command& cmd, const std::string& name, events::event_id corr,
+                  std::function<void()> then = {}) {
+    auto refused = self->state.entity->exec(cmd, now(), name, tenant, who, corr,
+                                            [push, then = std::move(then)] {
+                                              if (then) then();
+                                              push();
+                                            });
+    return refused;
+  };
+
+  return {
+      [=](login_atom, const std::vector<std::string>& queues) {
+        exec(agent::login{queues, true, now()}, "login", {});
+      },
+      [=](logout_atom, const std::string& reason) {
+        // Queues it leaves must hear it is gone: push before the queues list empties.
+        auto before = self->state.entity->state().queues;
+        exec(agent::logout{reason, now()}, "logout", {}, [=] {
+          for (const auto& q : before) {
+            auto qa = ctx->queues.find(q);
+            auto qd = ctx->center.find_queue(q);
+            if (qa != ctx->queues.end() && qd)
+              self->send(qa->second, agent_update_atom::value,
+                         events::acd::make_candidate(self->state.entity->state(), *qd));
+          }
+        });
+      },
+      [=](ready_atom) { exec(agent::set_ready{now()}, "set_ready", {}); },
+      [=](not_ready_atom, const std::string& reason) {
+        exec(agent::set_not_ready{reason, now()}, "set_not_ready", {});
+      },
+      [=](reserve_atom, const reserve_request& req) {
+        auto refused = exec(agent::reserve{req.call_id, req.queue, req.channel, now()}, "reserve",
+                            call_correlation(req.call_id), [=] {
+                              self->state.calls[req.call_id] = req.call;
+                              self->state.offered_by[req.call_id] = req.queue_actor;
+                              self->send(req.call, offer_atom::value,
+                                         offer_info{def.id, req.ring_timeout_ms, req.reason,
+                                                    caf::actor_cast<caf::actor>(self)});
+                              if (ctx->observer)
+                                self->send(ctx->observer, ringing_atom::value, def.id, req.call_id);
+                            });
+        if (refused) {
+          self->send(req.queue_actor, reserve_failed_atom::value, req.call_id, def.id, refused->code);
+          push();
+        }
+      },
+      [=](answer_atom, const std::string& call_id) {
+        exec(agent::answer{call_id, now()}, "answer", call_correlation(call_id), [=] {
+          auto c = self->state.calls.find(call_id);
+          if (c != self->state.calls.end()) self->send(c->second, connected_atom::value, def.id);
+        });
+      },
+      [=](reject_atom, const std::string& call_id) {
+        exec(agent::reject{call_id, now()}, "reject", call_correlation(call_id), [=] {
+          auto c = self->state.calls.find(call_id);
+          if (c != self->state.calls.end()) {
+            self->send(c->second, reject_atom::value, def.id);
+            self->state.calls.erase(c);
+          }
+        });
+      },
+      [=](ring_timeout_atom, const std::string& call_id, int max_no_answer) {
+        self->state.calls.erase(call_id);
+        exec(agent::ring_timeout{call_id, max_no_answer, now()}, "ring_timeout",
+             call_correlation(call_id));
+      },
+      [=](cancel_atom, const std::string& call_id, const std::string& reason) {
+        self->state.calls.erase(call_id);
+        exec(agent::cancel_reservation{call_id, reason, now()}, "cancel_reservation",
+             call_correlation(call_id));
+      },
+      [=](hangup_atom, const std::string& call_id) {
+        auto c = self->state.calls.find(call_id);
+        if (c != self->state.calls.end()) self->send(c->second, hangup_atom::value, std::string{"agent"});
+      },
+      [=](end_call_atom, const std::string& call_id, std::int64_t wrap_up_ms) {
+        self->state.calls.erase(call_id);
+        exec(agent::end_call{call_id, wrap_up_ms, now()}, "end_call", call_correlation(call_id), [=] {
+          if (wrap_up_ms > 0)
+            self->delayed_send(self, std::chrono::milliseconds(wrap_up_ms), wrap_up_done_atom::value, call_id);
+        });
+      },
+      [=](wrap_up_done_atom, const std::string& call_id) {
+        exec(agent::end_wrap_up{call_id, now()}, "end_wrap_up", call_correlation(call_id));
+      },
+      [=](caf::get_atom) { return std::string{agent::to_string(agent::status_of(self->state.entity->state()))}; },
+      [](deferred& d) { d.run(); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_agent(caf::actor_system& sys, const std::shared_ptr<const acd_context>& ctx,
+                       const events::agent_definition& agent) {
+  return sys.spawn(agent_actor, ctx, agent);
+}
+
+} // namespace hotline::actors

@@ -1,0 +1,285 @@
+// Calls: one actor per contact, from arrival to its single end. It seizes a
+// trunk channel, joins the entry point's queue (VIP callers with priority),
+// takes offers from agents, times rings, waits, announcements and widening,
+// overflows, and releases everything when it ends.
+#include <set>
+
+#include "actors/acd.hpp"
+#include "actors/aggregates.hpp"
+#include "actors/shell.hpp"
+#include "events/acd/widening.hpp"
+
+namespace hotline::actors {
+
+namespace {
+
+namespace call = events::acd::call;
+
+struct call_actor_state {
+  std::unique_ptr<shell<call_aggregate>> entity;
+  std::string tenant;
+  std::string trunk_group;
+  int channel = 0;                          ///< seized trunk channel (0: none)
+  const events::queue_definition* queue = nullptr;
+  caf::actor queue_actor;
+  bool joined = false;
+  std::uint64_t wait_generation = 0;        ///< invalidates timers of an earlier wait
+  std::map<std::string, caf::actor> offers; ///< agent id -> agent actor, offers in flight
+  caf::actor agent;                         ///< connected agent
+  std::string agent_id;
+  std::int32_t priority = 0;
+  std::string preferred_agent;
+};
+
+caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
+                         std::shared_ptr<const acd_context> ctx, call_request req) {
+  if (ctx->root) self->link_to(ctx->root);
+  auto& st = self->state;
+  st.entity = std::make_unique<shell<call_aggregate>>(self, *ctx, call::stream_name(req.call_id),
+                                                      call::initial_state(req.call_id));
+  auto corr = call_correlation(req.call_id);
+  auto who = events::principal::system("acd");
+  auto now = [ctx] { return ctx->store.clock->now_ns(); };
+  const auto* entry = ctx->center.find_entry(req.dialed);
+  st.tenant = entry ? entry->tenant : "";
+  st.trunk_group = entry && req.channel == "voice" ? entry->trunk_group : "";
+  st.preferred_agent = req.preferred_agent;
+
+  auto exec = [=](const call::command& cmd, const std::string& name, std::function<void()> then = {}) {
+    return self->state.entity->exec(cmd, now(), name, self->state.tenant, who, corr, std::move(then));
+  };
+  auto notify = [=](auto... xs) {
+    if (ctx->observer) self->send(ctx->observer, xs...);
+  };
+  // Everything the call holds is let go when it ends.
+  auto finish = [=](const std::string& leave_reason) {
+    auto& s = self->state;
+    for (auto& [agent_id, agent] : s.offers) self->send(agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+    s.offers.clear();
+    if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req.call_id, leave_reason);
+    s.joined = false;
+    if (s.channel > 0) {
+      auto t = ctx->trunks.find(s.trunk_group);
+      if (t != ctx->trunks.end()) self->send(t->second, release_atom::value, req.call_id, s.channel);
+      s.channel = 0;
+    }
+    const auto& cs = s.entity->state();
+    notify(ended_atom::value, req.call_id, cs.outcome);
+    self->quit();
+  };
+  auto end_with = [=](const std::string& outcome, const std::string& reason) {
+    exec(call::finish{outcome, reason, now()}, "finish", [=] { finish(outcome); });
+  };
+
+  // Joins `queue_id`; `reason` is recorded on call.queued.
+  std::function<void(const std::string&, const std::string&)> join;
+  auto overflow = std::make_shared<std::function<void(const std::string&)>>();
+  join = [=](const std::string& queue_id, const std::string& reason) {
+    auto& s = self->state;
+    s.queue = ctx->center.find_queue(queue_id);
+    auto qa = ctx->queues.find(queue_id);
+    if (!s.queue || qa == ctx->queues.end()) {
+      end_with("refused", "unknown_queue");
+      return;
+    }
+    s.queue_actor = qa->second;
+    auto prio = s.priority;
+    if (const auto* tenant = ctx->center.find_tenant(s.queue->tenant))
+      for (const auto& vip : tenant->vip_callers)
+        if (vip == req.caller) prio = std::max(prio, s.queue->vip_priority);
+    auto t = now();
+    std::int64_t preferred_until =
+        s.preferred_agent.empty() || s.queue->preferred_agent_ms <= 0 ? 0 : t + ms_to_ns(s.queue->preferred_agent_ms);
+    self->request(s.queue_actor, caf::infinite, join_atom::value,
+                  join_request{req.call_id, prio, req.customer_id, s.preferred_agent, preferred_until,
+                               caf::actor_cast<caf::actor>(self)})
+        .then(
+            [=](joined_atom, int position, std::int64_t ewt_ms) {
+              auto& s = self->state;
+              s.joined = true;
+              auto gen = ++s.wait_generation;
+              auto refused = exec(call::enqueue{queue_id, prio, position, std::max<std::int64_t>(ewt_ms, 0), reason, now()},
+                                  "enqueue", [=] { notify(queued_atom::value, req.call_id, queue_id); });
+              if (refused) return;
+              const auto& q = *self->state.queue;
+              if (q.max_wait_ms > 0)
+                self->delayed_send(self, std::chrono::milliseconds(q.max_wait_ms), max_wait_atom::value, gen);
+              if (q.announce_every_ms > 0)
+                self->delayed_send(self, std::chrono::milliseconds(q.announce_every_ms), announce_atom::value, gen);
+              for (std::size_t i = 0; i < q.widening.size(); ++i)
+                self->delayed_send(self, std::chrono::milliseconds(q.widening[i].after_ms), widen_atom::value, gen,
+                                   static_cast<int>(i));
+            },
+            [=](caf::error& err) { (*overflow)(self->home_system().render(err)); });
+  };
+  // Nobody can answer here: the queue's overflow rule decides.
+  *overflow = [=](const std::string& why) {
+    auto& s = self->state;
+    std::string reason = why.find("queue_full") != std::string::npos    ? "max_length"
+                         : why.find("queue_empty") != std::string::npos ? "no_agents"
+                         : why.find("max_wait") != std::string::npos    ? "max_wait"
+                                                                        : why;
+    if (!s.queue) {
+      end_with("refused", reason);
+      return;
+    }
+    const auto& q = *s.queue;
+    auto action = q.overflow;
+    if (action == events::overflow_action::queue && ctx->center.find_queue(q.overflow_queue) &&
+        q.overflow_queue != q.id) {
+      auto target = q.overflow_queue;
+      auto from = q.id;
+      exec(call::overflow{"queue", target, reason, now()}, "overflow", [=] {
+        auto& s = self->state;
+        for (auto& [a, agent] : s.offers) self->send(agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+        s.offers.clear();
+        if (s.joined) self->send(s.queue_actor, leave_atom::value, req.call_id, std::string{"overflowed"});
+        s.joined = false;
+        join(target, "overflow from " + from);
+      });
+    } else if (action == events::overflow_action::voicemail) {
+      exec(call::overflow{"voicemail", "", reason, now()}, "overflow", [=] { finish("overflowed"); });
+    } else if (action == events::overflow_action::callback) {
+      // The caller leaves the line and keeps the place; the call stays in the queue.
+      exec(call::overflow{"callback", "", reason, now()}, "overflow");
+    } else {
+      end_with("refused", reason);
+    }
+  };
+
+  // Arrival: seize a trunk channel (voice), then queue.
+  auto route = [=] {
+    auto& s = self->state;
+    if (!entry) {
+      end_with("refused", "no_entry_point");
+      return;
+    }
+    s.priority = entry->priority;
+    join(entry->queue, "entry " + entry->dialed);
+  };
+  exec(call::arrive{req.call_id, req.channel, req.direction, req.caller, req.dialed, req.customer_id,
+                    req.attached, st.trunk_group, now()},
+       "arrive", [=] {
+         auto& s = self->state;
+         auto t = ctx->trunks.find(s.trunk_group);
+         if (s.trunk_group.empty() || t == ctx->trunks.end()) {
+           route();
+           return;
+         }
+         self->request(t->second, caf::infinite, seize_atom::value, req.call_id, req.direction)
+             .then(
+                 [=](seized_atom, int channel) {
+                   self->state.channel = channel;
+                   route();
+                 },
+                 [=](caf::error&) {
+                   exec(call::block{self->state.trunk_group, now()}, "block", [=] { finish("blocked"); });
+                 });
+       });
+
+  return {
+      [=](offer_atom, const offer_info& o) {
+        auto refused = exec(call::offer{o.agent_id, o.ring_timeout_ms, o.reason, now()}, "offer");
+        if (refused) {
+          self->send(o.agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+          return;
+        }
+        self->state.offers[o.agent_id] = o.agent;
+        auto attempt = self->state.entity->state().attempts;
+        if (o.ring_timeout_ms > 0)
+          self->delayed_send(self, std::chrono::milliseconds(o.ring_timeout_ms), ring_timeout_atom::value,
+                             o.agent_id, attempt);
+      },
+      [=](ring_timeout_atom, const std::string& agent_id, std::int32_t attempt) {
+        auto& s = self->state;
+        auto it = s.offers.find(agent_id);
+        if (it == s.offers.end()) return;
+        bool current = false;
+        for (const auto& o : s.entity->state().offers)
+          current = current || (o.agent_id == agent_id && o.attempt == attempt);
+        if (!current) return;
+        auto agent = it->second;
+        s.offers.erase(it);
+        exec(call::end_offer{agent_id, "no_answer", now()}, "end_offer", [=] {
+          auto& s = self->state;
+          self->send(agent, ring_timeout_atom::value, req.call_id, s.queue ? s.queue->max_no_answer : 0);
+          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, agent_id);
+        });
+      },
+      [=](reject_atom, const std::string& agent_id) {
+        auto& s = self->state;
+        s.offers.erase(agent_id);
+        exec(call::end_offer{agent_id, "rejected", now()}, "end_offer", [=] {
+          auto& s = self->state;
+          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, agent_id);
+        });
+      },
+      [=](connected_atom, const std::string& agent_id) {
+        auto& s = self->state;
+        auto it = s.offers.find(agent_id);
+        caf::actor agent = it != s.offers.end() ? it->second : caf::actor{};
+        auto refused = exec(call::connect{agent_id, now()}, "connect", [=] {
+          auto& s = self->state;
+          for (auto& [other_id, other] : s.offers)
+            if (other_id != agent_id) self->send(other, cancel_atom::value, req.call_id, std::string{"answered_elsewhere"});
+          s.offers.clear();
+          s.agent = agent;
+          s.agent_id = agent_id;
+          if (s.joined) self->send(s.queue_actor, leave_atom::value, req.call_id, std::string{"connected"});
+          s.joined = false;
+          ++s.wait_generation;
+          notify(talking_atom::value, req.call_id, agent_id);
+        });
+        if (refused && agent) self->send(agent, end_call_atom::value, req.call_id, std::int64_t{0});
+      },
+      [=](hangup_atom, const std::string& by) {
+        exec(call::hang_up{by, now()}, "hang_up", [=] {
+          auto& s = self->state;
+          if (s.agent) {
+            std::int64_t wrap = 0;
+            if (s.queue)
+              if (const auto* a = ctx->center.find_agent(s.agent_id))
+                wrap = events::acd::agent::effective_wrap_up_ms(*a, *s.queue);
+            self->send(s.agent, end_call_atom::value, req.call_id, wrap);
+          }
+          finish("ended");
+        });
+      },
+      [=](abandon_atom) {
+        exec(call::abandon{"caller_hangup", now()}, "abandon", [=] { finish("abandoned"); });
+      },
+      [=](max_wait_atom, std::uint64_t gen) {
+        if (gen != self->state.wait_generation || !call::is_waiting(self->state.entity->state())) return;
+        (*overflow)("max_wait");
+      },
+      [=](announce_atom, std::uint64_t gen) {
+        auto& s = self->state;
+        if (gen != s.wait_generation || !call::is_waiting(s.entity->state()) || !s.queue) return;
+        self->request(s.queue_actor, caf::infinite, position_atom::value, req.call_id)
+            .then([=](int position, std::int64_t ewt_ms) {
+              if (gen != self->state.wait_generation || position <= 0) return;
+              exec(call::announce{position, std::max<std::int64_t>(ewt_ms, 0), now()}, "announce");
+            });
+        self->delayed_send(self, std::chrono::milliseconds(s.queue->announce_every_ms), announce_atom::value, gen);
+      },
+      [=](widen_atom, std::uint64_t gen, int step) {
+        auto& s = self->state;
+        if (gen != s.wait_generation || !call::is_waiting(s.entity->state()) || !s.queue) return;
+        if (step < 0 || static_cast<std::size_t>(step) >= s.queue->widening.size()) return;
+        const auto& w = s.queue->widening[static_cast<std::size_t>(step)];
+        exec(call::widen{step, w.min_level_delta, w.add_queues, now()}, "widen", [=] {
+          if (self->state.joined) self->send(self->state.queue_actor, rematch_atom::value);
+        });
+      },
+      [](deferred& d) { d.run(); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_call(caf::actor_system& sys, const std::shared_ptr<const acd_context>& ctx,
+                      call_request req) {
+  return sys.spawn(call_actor, ctx, std::move(req));
+}
+
+} // namespace hotline::actors

@@ -1,0 +1,129 @@
+#pragma once
+/// The messages between hotline's actors, and between them and the outside
+/// (telephony, agent desktops, the traffic simulator). All local-only: they
+/// never cross a process (sites talk over Kafka).
+///
+/// Directions (caller → callee: message):
+///   outside → node:        arrive_atom, call_request
+///   call → trunk group:    seize_atom, call_id, direction      ⇒ seized_atom, channel | blocked_atom
+///   call → trunk group:    release_atom, call_id, channel
+///   call → queue:          join_atom, join_request             ⇒ joined_atom, position, ewt_ms | refused_atom, code
+///   call → queue:          leave_atom, call_id, reason
+///   call → queue:          offer_failed_atom, call_id, agent_id  (offer ended: re-match)
+///   queue → agent:         reserve_atom, reserve_request
+///   agent → queue:         reserve_failed_atom, call_id, agent_id, code
+///   agent → queue(s):      agent_update_atom, candidate         (after every change)
+///   agent → call:          offer_atom, offer_info               (reserved: ring)
+///   agent → call:          connected_atom, agent_id             (answered)
+///   call → agent:          ring_timeout_atom, call_id, max_no_answer
+///   call → agent:          cancel_atom, call_id, reason
+///   call → agent:          end_call_atom, call_id, wrap_up_ms
+///   outside → agent:       login_atom | logout_atom | ready_atom | not_ready_atom | answer_atom | reject_atom | hangup_atom
+///   outside → call:        abandon_atom | hangup_atom
+///   any → observer:        notifications (see observer below)
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "events/acd/candidate.hpp"
+#include "events/envelope.hpp"
+
+namespace hotline::actors {
+
+using arrive_atom = caf::atom_constant<caf::atom("arrive")>;
+using seize_atom = caf::atom_constant<caf::atom("seize")>;
+using seized_atom = caf::atom_constant<caf::atom("seized")>;
+using blocked_atom = caf::atom_constant<caf::atom("blocked")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
+using join_atom = caf::atom_constant<caf::atom("join")>;
+using joined_atom = caf::atom_constant<caf::atom("joined")>;
+using refused_atom = caf::atom_constant<caf::atom("refused")>;
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+using offer_failed_atom = caf::atom_constant<caf::atom("offerfail")>;
+using reserve_atom = caf::atom_constant<caf::atom("reserve")>;
+using reserve_failed_atom = caf::atom_constant<caf::atom("resfail")>;
+using agent_update_atom = caf::atom_constant<caf::atom("agentupd")>;
+using offer_atom = caf::atom_constant<caf::atom("offer")>;
+using connected_atom = caf::atom_constant<caf::atom("connected")>;
+using ring_timeout_atom = caf::atom_constant<caf::atom("ringto")>;
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+using end_call_atom = caf::atom_constant<caf::atom("endcall")>;
+using wrap_up_done_atom = caf::atom_constant<caf::atom("wrapdone")>;
+using login_atom = caf::atom_constant<caf::atom("login")>;
+using logout_atom = caf::atom_constant<caf::atom("logout")>;
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
+using not_ready_atom = caf::atom_constant<caf::atom("notready")>;
+using answer_atom = caf::atom_constant<caf::atom("answer")>;
+using reject_atom = caf::atom_constant<caf::atom("reject")>;
+using hangup_atom = caf::atom_constant<caf::atom("hangup")>;
+using abandon_atom = caf::atom_constant<caf::atom("abandon")>;
+using max_wait_atom = caf::atom_constant<caf::atom("maxwait")>;
+using announce_atom = caf::atom_constant<caf::atom("announce")>;
+using widen_atom = caf::atom_constant<caf::atom("widen")>;
+using position_atom = caf::atom_constant<caf::atom("position")>;
+using rematch_atom = caf::atom_constant<caf::atom("rematch")>;
+using committed_atom = caf::atom_constant<caf::atom("committed")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+// observer notifications
+using ringing_atom = caf::atom_constant<caf::atom("ringing")>;
+using queued_atom = caf::atom_constant<caf::atom("queued")>;
+using talking_atom = caf::atom_constant<caf::atom("talking")>;
+using ended_atom = caf::atom_constant<caf::atom("ended")>;
+using rejected_atom = caf::atom_constant<caf::atom("rejected")>;
+
+/// A new contact, as telephony (or the simulator) reports it.
+struct call_request {
+  std::string call_id;
+  std::string channel = "voice";
+  std::string direction = "inbound";
+  std::string caller;
+  std::string dialed;               ///< selects the entry point (queue, trunk group, tenant)
+  std::string customer_id;
+  std::map<std::string, std::string> attached;
+  std::string preferred_agent;      ///< familiar agent (F10), if known
+};
+
+struct join_request {
+  std::string call_id;
+  std::int32_t priority = 0;
+  std::string customer_id;
+  std::string preferred_agent;
+  std::int64_t preferred_until_ns = 0;
+  caf::actor call;                  ///< the call actor, for offers
+};
+
+struct reserve_request {
+  std::string call_id;
+  std::string queue;
+  std::string channel = "voice";
+  std::int64_t ring_timeout_ms = 0;
+  std::string reason;               ///< routing's explanation
+  caf::actor call;
+  caf::actor queue_actor;
+};
+
+struct offer_info {
+  std::string agent_id;
+  std::int64_t ring_timeout_ms = 0;
+  std::string reason;
+  caf::actor agent;
+};
+
+/// A continuation to run inside an actor (completions of asynchronous
+/// appends come back to their actor as one of these).
+struct deferred {
+  std::function<void()> run;
+};
+
+} // namespace hotline::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::call_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::join_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::reserve_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::offer_info)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::deferred)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::acd::candidate)

@@ -1,0 +1,181 @@
+#include "actors/queue_actor.hpp"
+
+#include <set>
+
+#include "actors/aggregates.hpp"
+#include "actors/shell.hpp"
+#include "events/acd/ewt.hpp"
+#include "events/acd/routing.hpp"
+
+namespace hotline::actors {
+
+namespace {
+
+namespace queue = events::acd::queue;
+
+struct queue_actor_state {
+  std::unique_ptr<shell<queue_aggregate>> entity;
+  std::map<std::string, events::acd::candidate> agents; ///< routing snapshots by agent id
+  std::map<std::string, caf::actor> calls;              ///< waiting call id -> call actor
+  std::set<std::string> offering;                       ///< calls with offers in flight
+  /// Agents who just let a call ring out are not offered another call for
+  /// one ring period (they are likely away from the desk; the agent's own
+  /// auto-pause takes over after max_no_answer misses).
+  std::map<std::string, std::int64_t> no_answer_until;
+  events::acd::strategy_memory memory;
+  std::uint64_t seed = 0;
+  bool rematch_scheduled = false;
+};
+
+std::vector<events::acd::candidate> candidates(const queue_actor_state& st) {
+  std::vector<events::acd::candidate> out;
+  out.reserve(st.agents.size());
+  for (const auto& [id, c] : st.agents) {
+    out.push_back(c);
+    if (auto held = st.no_answer_until.find(id); held != st.no_answer_until.end())
+      out.back().blocked_until_ns = std::max(out.back().blocked_until_ns, held->second);
+  }
+  return out;
+}
+
+/// Mean handle time (talk + wrap-up) from what the members have handled.
+std::int64_t aht_ms(const queue_actor_state& st, const acd_context& ctx,
+                    const events::queue_definition& def) {
+  std::int64_t talk = 0;
+  std::int64_t calls = 0;
+  for (const auto& [id, c] : st.agents) {
+    talk += c.talk_time_ms;
+    calls += c.calls_handled;
+  }
+  return (calls > 0 ? talk / calls : ctx.default_aht_ms) + def.wrap_up_ms;
+}
+
+caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
+                          std::shared_ptr<const acd_context> ctx, events::queue_definition def) {
+  if (ctx->root) self->link_to(ctx->root);
+  auto& st = self->state;
+  st.entity = std::make_unique<shell<queue_aggregate>>(self, *ctx, queue::stream_name(def.id),
+                                                       queue::initial_state(def));
+  st.entity->recover();
+  auto who = events::principal::system("acd");
+  auto now = [ctx] { return ctx->store.clock->now_ns(); };
+
+  auto ewt_for = [=](int position) -> std::int64_t {
+    int serving = 0, free = 0;
+    for (const auto& [id, c] : self->state.agents) {
+      if (!c.logged_in || c.paused) continue;
+      ++serving;
+      if (c.available) ++free;
+    }
+    auto e = events::acd::expected_wait_ms(position, serving, aht_ms(self->state, *ctx, def), free);
+    return e ? *e : -1;
+  };
+
+  // Offers agents to waiting calls; coalesced so a burst of updates costs one match.
+  auto rematch = [=] {
+    auto& s = self->state;
+    s.rematch_scheduled = false;
+    const auto& waiting = queue::in_order(s.entity->state());
+    if (waiting.size() <= s.offering.size()) return;
+    bool anyone = false;
+    for (const auto& [id, c] : s.agents) anyone = anyone || c.available;
+    if (!anyone) return;
+    auto t = now();
+    std::vector<events::acd::waiting_call> calls;
+    for (const auto& e : waiting)
+      if (!s.offering.count(e.call_id) && s.calls.count(e.call_id))
+        calls.push_back(events::acd::make_waiting_call(e, t));
+    if (calls.empty()) return;
+    auto m = events::acd::match_queue(def, std::move(calls), candidates(s), s.memory, t, ++s.seed);
+    s.memory = m.memory;
+    for (const auto& a : m.assignments) {
+      auto call = s.calls.find(a.call_id);
+      if (call == s.calls.end()) continue;
+      s.offering.insert(a.call_id);
+      for (const auto& agent_id : a.agents) {
+        auto agent = ctx->agents.find(agent_id);
+        if (agent == ctx->agents.end()) continue;
+        s.agents[agent_id].available = false; // until its next snapshot
+        self->send(agent->second, reserve_atom::value,
+                   reserve_request{a.call_id, def.id, def.channel, def.ring_timeout_ms, a.reason,
+                                   call->second, caf::actor_cast<caf::actor>(self)});
+      }
+    }
+  };
+  auto schedule_rematch = [=] {
+    if (self->state.rematch_scheduled) return;
+    self->state.rematch_scheduled = true;
+    self->send(self, rematch_atom::value);
+  };
+
+  return {
+      [=](join_atom, const join_request& req) -> caf::result<joined_atom, int, std::int64_t> {
+        auto t = now();
+        auto members = events::acd::summarize(def, candidates(self->state));
+        auto rp = self->make_response_promise<joined_atom, int, std::int64_t>();
+        auto refused = self->state.entity->exec(
+            queue::join{req.call_id, req.priority, req.customer_id, req.preferred_agent,
+                        req.preferred_until_ns, members, t},
+            t, "join", def.tenant, who, call_correlation(req.call_id), [=]() mutable {
+              int pos = queue::position(self->state.entity->state(), req.call_id);
+              rp.deliver(joined_atom::value, pos, ewt_for(pos));
+              schedule_rematch();
+            });
+        if (refused) return caf::make_error(caf::sec::runtime_error, refused->code);
+        self->state.calls[req.call_id] = req.call;
+        return rp;
+      },
+      [=](leave_atom, const std::string& call_id, const std::string& reason) {
+        self->state.calls.erase(call_id);
+        self->state.offering.erase(call_id);
+        auto t = now();
+        self->state.entity->exec(queue::leave{call_id, reason, t}, t, "leave", def.tenant, who,
+                                 call_correlation(call_id));
+      },
+      [=](offer_failed_atom, const std::string& call_id, const std::string& agent_id) {
+        auto& s = self->state;
+        s.offering.erase(call_id);
+        auto until = now() + ms_to_ns(def.ring_timeout_ms);
+        s.no_answer_until[agent_id] = until;
+        // Wake up when the hold-back ends, in case nobody else can take the call.
+        self->delayed_send(self, std::chrono::milliseconds(def.ring_timeout_ms), rematch_atom::value);
+        schedule_rematch();
+      },
+      [=](reserve_failed_atom, const std::string& call_id, const std::string& agent_id,
+          const std::string&) {
+        self->state.offering.erase(call_id);
+        auto a = self->state.agents.find(agent_id);
+        if (a != self->state.agents.end()) a->second.available = false;
+        schedule_rematch();
+      },
+      [=](agent_update_atom, const events::acd::candidate& c) {
+        self->state.agents[c.agent_id] = c;
+        if (c.available) schedule_rematch();
+      },
+      [=](position_atom, const std::string& call_id) -> caf::result<int, std::int64_t> {
+        int pos = queue::position(self->state.entity->state(), call_id);
+        return {pos, ewt_for(pos)};
+      },
+      [=](rematch_atom) {
+        auto t = now();
+        for (auto it = self->state.no_answer_until.begin(); it != self->state.no_answer_until.end();)
+          it = it->second <= t ? self->state.no_answer_until.erase(it) : std::next(it);
+        rematch();
+      },
+      [=](stats_atom) {
+        int ready = 0;
+        for (const auto& [id, c] : self->state.agents) ready += c.available ? 1 : 0;
+        return std::make_tuple(static_cast<int>(queue::in_order(self->state.entity->state()).size()), ready);
+      },
+      [](deferred& d) { d.run(); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_queue(caf::actor_system& sys, const std::shared_ptr<const acd_context>& ctx,
+                       const events::queue_definition& queue) {
+  return sys.spawn(queue_actor, ctx, queue);
+}
+
+} // namespace hotline::actors

@@ -1,0 +1,87 @@
+#pragma once
+/// The one loop every entity actor runs (STYLE.md rule 4): decide, evolve,
+/// append with the expected revision, and only then the side effects.
+/// `Aggregate` names a decider: state, command, event, decide, evolve.
+#include <functional>
+#include <optional>
+
+#include <caf/all.hpp>
+
+#include "actors/acd.hpp"
+#include "actors/entity_log.hpp"
+#include "actors/protocol.hpp"
+#include "events/outcome.hpp"
+#include "events/variant_cast.hpp"
+
+namespace hotline::actors {
+
+template <class Aggregate>
+class shell {
+public:
+  using state_type = typename Aggregate::state;
+  using command_type = typename Aggregate::command;
+  using event_type = typename Aggregate::event;
+
+  shell(caf::event_based_actor* self, const acd_context& ctx, std::string stream,
+        state_type initial)
+      : self_(self), ctx_(ctx), state_(std::move(initial)),
+        log_(ctx.store, std::move(stream), [h = caf::actor_cast<caf::actor>(self)](std::function<void()> f) {
+          caf::anon_send(h, deferred{std::move(f)});
+        }) {}
+
+  const state_type& state() const { return state_; }
+  const std::string& stream() const { return log_.stream(); }
+
+  /// Rebuilds the state from the stored stream. A failure stops the actor.
+  bool recover() {
+    auto st = log_.recover([this](const events::event& e, std::int64_t at) {
+      if (auto narrow = events::narrow<event_type>(e))
+        state_ = Aggregate::evolve(std::move(state_), *narrow, at);
+    });
+    if (!st) {
+      self_->quit(caf::make_error(caf::sec::runtime_error, st.message()));
+      return false;
+    }
+    return true;
+  }
+
+  /// Decides `cmd`; when accepted, applies and appends its events and runs
+  /// `then` after the commit. A refusal is audited and returned.
+  std::optional<events::rejection> exec(const command_type& cmd, std::int64_t now_ns,
+                                        const std::string& command_name,
+                                        const std::string& tenant, events::principal who,
+                                        events::event_id correlation,
+                                        std::function<void()> then = {}) {
+    auto out = Aggregate::decide(cmd, state_);
+    if (!out) {
+      audit_rejection(ctx_, log_.stream(), command_name, out.error().code, out.error().detail,
+                      tenant, who, now_ns);
+      return out.error();
+    }
+    std::vector<events::event> wide;
+    wide.reserve(out.events().size());
+    for (const auto& e : out.events()) {
+      state_ = Aggregate::evolve(std::move(state_), e, now_ns);
+      wide.push_back(events::widen<events::event>(e));
+    }
+    log_.append(std::move(wide), now_ns, tenant, std::move(who), correlation,
+                [self = self_, then = std::move(then)](const events::status& st) {
+                  if (!st) {
+                    self->quit(caf::make_error(caf::sec::runtime_error, st.message()));
+                    return;
+                  }
+                  if (then) then();
+                });
+    return std::nullopt;
+  }
+
+private:
+  caf::event_based_actor* self_;
+  const acd_context& ctx_;
+  state_type state_;
+  entity_log log_;
+};
+
+inline std::int64_t ms_to_ns(std::int64_t ms) { return ms * 1'000'000; }
+
+} // namespace hotline::actors

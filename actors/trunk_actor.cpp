@@ -1,0 +1,96 @@
+// Trunk groups (F1): one actor per channel (a thin shell around the trunk
+// channel decider) and one per group that hunts for a free channel. A call
+// that finds every channel busy is blocked (呼损).
+#include "actors/aggregates.hpp"
+#include "actors/shell.hpp"
+#include "actors/trunk_actor.hpp"
+
+namespace hotline::actors {
+
+namespace {
+
+namespace trunk = events::acd::trunk;
+
+struct channel_state {
+  std::unique_ptr<shell<trunk_aggregate>> entity;
+};
+
+caf::behavior channel_actor(caf::stateful_actor<channel_state>* self,
+                            std::shared_ptr<const acd_context> ctx,
+                            events::trunk_group_definition group, int channel) {
+  self->state.entity = std::make_unique<shell<trunk_aggregate>>(
+      self, *ctx, trunk::stream_name(group.id, channel), trunk::initial_state(group, channel));
+  self->state.entity->recover();
+  auto sys = events::principal::system("trunk");
+  return {
+      [=](seize_atom, const std::string& call_id, const std::string& direction) -> caf::result<seized_atom, int> {
+        auto rp = self->make_response_promise<seized_atom, int>();
+        auto now = ctx->store.clock->now_ns();
+        auto refused = self->state.entity->exec(trunk::seize{call_id, direction, now}, now, "seize",
+                                                "", sys, call_correlation(call_id),
+                                                [rp, channel]() mutable { rp.deliver(seized_atom::value, channel); });
+        if (refused) rp.deliver(caf::make_error(caf::sec::runtime_error, refused->code));
+        return rp;
+      },
+      [=](release_atom, const std::string& call_id) {
+        auto now = ctx->store.clock->now_ns();
+        self->state.entity->exec(trunk::release{call_id, now}, now, "release", "", sys,
+                                 call_correlation(call_id));
+      },
+      [=](caf::get_atom) { return self->state.entity->state().busy; },
+      [](deferred& d) { d.run(); },
+  };
+}
+
+struct group_state {
+  std::vector<caf::actor> channels;
+  std::vector<trunk::state> mirror; ///< what the group knows of its channels (busy or not)
+};
+
+caf::behavior group_actor(caf::stateful_actor<group_state>* self,
+                          std::shared_ptr<const acd_context> ctx,
+                          events::trunk_group_definition group) {
+  if (ctx->root) self->link_to(ctx->root);
+  for (int n = 1; n <= group.channels; ++n) {
+    self->state.channels.push_back(self->spawn<caf::linked>(channel_actor, ctx, group, n));
+    self->state.mirror.push_back(trunk::initial_state(group, n));
+  }
+  return {
+      [=](seize_atom, const std::string& call_id, const std::string& direction) -> caf::result<seized_atom, int> {
+        auto n = trunk::pick_free_channel(self->state.mirror, direction);
+        if (!n) return caf::make_error(caf::sec::runtime_error, trunk::all_channels_busy);
+        auto& m = self->state.mirror[static_cast<std::size_t>(*n - 1)];
+        m.busy = true;
+        m.call_id = call_id;
+        auto rp = self->make_response_promise<seized_atom, int>();
+        self->request(self->state.channels[static_cast<std::size_t>(*n - 1)], caf::infinite,
+                      seize_atom::value, call_id, direction)
+            .then([rp](seized_atom, int ch) mutable { rp.deliver(seized_atom::value, ch); },
+                  [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
+        return rp;
+      },
+      [=](release_atom, const std::string& call_id, int channel) {
+        if (channel < 1 || channel > static_cast<int>(self->state.mirror.size())) return;
+        auto& m = self->state.mirror[static_cast<std::size_t>(channel - 1)];
+        if (m.call_id == call_id) {
+          m.busy = false;
+          m.call_id.clear();
+        }
+        self->send(self->state.channels[static_cast<std::size_t>(channel - 1)], release_atom::value, call_id);
+      },
+      [=](stats_atom) {
+        int busy = 0;
+        for (const auto& m : self->state.mirror) busy += m.busy ? 1 : 0;
+        return busy;
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_trunk_group(caf::actor_system& sys, const std::shared_ptr<const acd_context>& ctx,
+                             const events::trunk_group_definition& group) {
+  return sys.spawn(group_actor, ctx, group);
+}
+
+} // namespace hotline::actors

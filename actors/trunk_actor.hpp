@@ -1,0 +1,11 @@
+#pragma once
+/// Trunk groups: `seize_atom, call_id, direction` ⇒ `seized_atom, channel`
+/// or an error "all_channels_busy"; `release_atom, call_id, channel`.
+#include "actors/acd.hpp"
+
+namespace hotline::actors {
+
+caf::actor spawn_trunk_group(caf::actor_system& sys, const std::shared_ptr<const acd_context>& ctx,
+                             const events::trunk_group_definition& group);
+
+} // namespace hotline::actors

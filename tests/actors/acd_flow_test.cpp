@@ -1,0 +1,173 @@
+// The ACD's actors end to end on the virtual clock with the in-memory
+// store: what a caller, an agent and an auditor would see.
+#include <doctest/doctest.h>
+
+#include <caf/all.hpp>
+
+#include "actors/acd.hpp"
+#include "actors/simulation_runtime.hpp"
+#include "drivers/store/memory_event_store.hpp"
+#include "events/codec.hpp"
+
+using namespace hotline;
+using namespace hotline::actors;
+
+namespace {
+
+constexpr std::int64_t epoch = 1'795'392'000'000'000'000;
+constexpr std::int64_t sec = 1'000'000'000;
+
+struct notes {
+  std::vector<std::string> lines;
+  bool has(const std::string& s) const { return std::find(lines.begin(), lines.end(), s) != lines.end(); }
+};
+
+events::center_definition small_center(int channels = 2) {
+  events::center_definition c;
+  c.tenants.push_back({"acme", "Acme", {"+vip"}});
+  c.trunks.push_back({"pstn", channels, "both"});
+  events::queue_definition q;
+  q.id = "sales";
+  q.tenant = "acme";
+  q.skills = {{"sales", 1}};
+  q.ring_timeout_ms = 10'000;
+  q.wrap_up_ms = 5'000;
+  c.queues.push_back(q);
+  for (auto id : {"a1", "a2"}) {
+    events::agent_definition a;
+    a.id = id;
+    a.tenant = "acme";
+    a.skills = {{"sales", 5}};
+    a.queues = {"sales"};
+    c.agents.push_back(a);
+  }
+  c.entry_points.push_back({"100", "acme", "sales", "pstn", 0});
+  return c;
+}
+
+struct fixture {
+  simulation_runtime rt{epoch};
+  drivers::memory_event_store store;
+  notes seen;
+  std::shared_ptr<acd_context> ctx = std::make_shared<acd_context>();
+
+  explicit fixture(events::center_definition c = small_center()) {
+    ctx->center = std::move(c);
+    ctx->store = {&store, &rt, "site-1", true};
+    ctx->observer = rt.system().spawn([this](caf::event_based_actor*) -> caf::behavior {
+      return {
+          [this](ringing_atom, const std::string& a, const std::string& c) { seen.lines.push_back("ringing " + a + " " + c); },
+          [this](queued_atom, const std::string& c, const std::string& q) { seen.lines.push_back("queued " + c + " " + q); },
+          [this](talking_atom, const std::string& c, const std::string& a) { seen.lines.push_back("talking " + c + " " + a); },
+          [this](ended_atom, const std::string& c, const std::string& o) { seen.lines.push_back("ended " + c + " " + o); },
+          [this](rejected_atom, const std::string& s, const std::string& code) { seen.lines.push_back("rejected " + s + " " + code); },
+      };
+    });
+    start_acd(rt.system(), ctx);
+    rt.run_pending();
+  }
+  ~fixture() {
+    stop_acd(ctx);
+    caf::anon_send_exit(ctx->observer, caf::exit_reason::user_shutdown);
+    rt.run_pending();
+  }
+  void at(std::int64_t t_s) { rt.run_until(epoch + t_s * sec); }
+  void login(const std::string& a) { caf::anon_send(ctx->agents.at(a), login_atom::value, std::vector<std::string>{}); }
+  caf::actor call(const std::string& id, const std::string& caller = "+861380000") {
+    call_request r;
+    r.call_id = id;
+    r.caller = caller;
+    r.dialed = "100";
+    return spawn_call(rt.system(), ctx, r);
+  }
+  /// The event types of a stream, space separated (readable in failures).
+  std::string types(const std::string& stream) {
+    std::string out;
+    auto evs = store.read_stream(stream, 0, SIZE_MAX);
+    for (const auto& e : *evs) out += (out.empty() ? "" : " ") + e.type;
+    return out;
+  }
+};
+
+} // namespace
+
+TEST_CASE("a call is queued, offered to a ready agent, answered, and ends completed") {
+  fixture f;
+  f.login("a1");
+  f.at(1);
+  auto c = f.call("c1");
+  f.at(2);
+  CHECK(f.seen.has("queued c1 sales"));
+  CHECK(f.seen.has("ringing a1 c1"));
+  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.at(3);
+  CHECK(f.seen.has("talking c1 a1"));
+  caf::anon_send(c, hangup_atom::value, std::string{"caller"});
+  f.at(60);
+  CHECK(f.seen.has("ended c1 completed"));
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.connected call.ended");
+  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.call_started agent.call_ended agent.wrap_up_ended");
+  CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
+  CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
+  // Every event of the call shares its correlation id; times come from the virtual clock.
+  auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
+  for (const auto& e : evs) CHECK(e.meta.correlation == call_correlation("c1"));
+  CHECK(evs.front().meta.timestamp_ns == epoch + 1 * sec);
+}
+
+TEST_CASE("when every trunk channel is busy the next call is blocked (呼损)") {
+  fixture f{small_center(2)};
+  f.call("c1");
+  f.call("c2");
+  f.call("c3");
+  f.at(1);
+  CHECK(f.seen.has("queued c1 sales"));
+  CHECK(f.seen.has("queued c2 sales"));
+  CHECK(f.seen.has("ended c3 blocked"));
+  auto ended = f.store.read_stream("call-c3", 0, SIZE_MAX)->back();
+  auto body = std::get<events::call_ended>(*events::event_codec::standard().decode(ended));
+  CHECK(body.outcome == "blocked");
+  CHECK(body.reason == "all_channels_busy");
+}
+
+TEST_CASE("a waiting caller who hangs up is abandoned and leaves the queue and the trunk") {
+  fixture f;
+  auto c = f.call("c1");
+  f.at(30);
+  caf::anon_send(c, abandon_atom::value);
+  f.at(31);
+  CHECK(f.seen.has("ended c1 abandoned"));
+  CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
+  CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
+  // The freed channel takes the next call.
+  f.call("c2");
+  f.at(32);
+  CHECK(f.seen.has("queued c2 sales"));
+}
+
+TEST_CASE("no answer: the ring times out, the call keeps its place and rings the other agent") {
+  fixture f;
+  f.login("a1");
+  f.at(1);
+  f.call("c1");
+  f.at(2);
+  REQUIRE(f.seen.has("ringing a1 c1"));
+  f.login("a2");
+  f.at(15); // a1's 10 s ring timed out at t=11
+  CHECK(f.seen.has("ringing a2 c1"));
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended call.offered");
+}
+
+TEST_CASE("an agent answering a call that was not offered to it is refused and audited") {
+  fixture f;
+  f.login("a1");
+  f.at(1);
+  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"nope"});
+  f.at(2);
+  CHECK(f.seen.has("rejected agent-a1 not_reserved"));
+  auto audit = *f.store.read_stream("audit-site-1", 0, SIZE_MAX);
+  REQUIRE(audit.size() == 1);
+  auto r = std::get<events::command_rejected>(*events::event_codec::standard().decode(audit[0]));
+  CHECK(r.command == "answer");
+  CHECK(audit[0].meta.caused_by == events::principal::agent("a1"));
+}
