@@ -1,0 +1,18 @@
+#pragma once
+/// A loaded configuration: the center as the domain sees it plus what only
+/// the traffic simulator uses.
+#include <string>
+#include <vector>
+
+#include "config/simulation.hpp"
+#include "events/center.hpp"
+
+namespace hotline::config {
+
+struct configuration {
+  events::center_definition center; ///< agent groups already expanded into agents
+  simulation_definition simulation;
+  std::vector<std::string> files; ///< the file loaded, then every file it included (load order)
+};
+
+} // namespace hotline::config

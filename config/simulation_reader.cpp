@@ -1,0 +1,223 @@
+#include "config/simulation_reader.hpp"
+
+#include <cmath>
+#include <filesystem>
+
+#include "config/counts_csv.hpp"
+#include "config/did_you_mean.hpp"
+
+namespace hotline::config::detail {
+
+namespace {
+
+using zero = table_reader::zero;
+
+/// Reads `{ distribution = "...", mean_s, sd_s, samples_s }`; `kinds` are
+/// the distributions this use allows. Keys that do not fit the kind are errors.
+void read_distribution(table_reader& r, duration_distribution& out,
+                       const std::vector<std::string>& kinds, std::string_view noun) {
+  duration_distribution d;
+  const bool has_kind = r.require("distribution", "one of " + name_list(kinds));
+  bool ok =
+      has_kind && r.read_choice("distribution", d.kind, &parse_distribution_kind, kinds, noun);
+  const bool has_mean = r.read_duration_s("mean_s", d.mean_ms);
+  const bool has_sd = r.read_duration_s("sd_s", d.sd_ms);
+  bool has_samples = false;
+  if (const auto* node = r.get("samples_s")) {
+    const auto* list = node->as_array();
+    if (!list || list->empty()) {
+      r.error("samples_s",
+              "expected a non-empty array of seconds, got " + table_reader::describe(*node));
+      ok = false;
+    } else {
+      has_samples = true;
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto& item = *list->get(i);
+        const auto v = item.value<double>();
+        if (!v || *v < 0 || item.is_boolean()) {
+          r.error_at(item, r.child("samples_s") + '[' + std::to_string(i) + ']',
+                     "expected a non-negative number of seconds, got " +
+                         table_reader::describe(item));
+          has_samples = ok = false;
+          continue;
+        }
+        d.samples_ms.push_back(std::llround(*v * 1000));
+      }
+    }
+  }
+  if (!ok) return;
+
+  auto needs = [&](bool present, std::string_view key, std::string_view what) {
+    if (!present && !r.has(key))
+      r.error("", "distribution = \"" + std::string(to_string(d.kind)) + "\" needs " +
+                      std::string(key) + " (" + std::string(what) + ")");
+    ok = ok && present;
+  };
+  auto refuses = [&](std::string_view key) {
+    if (!r.has(key)) return;
+    r.error(key,
+            std::string(key) + " does not apply to distribution = \"" + to_string(d.kind) + "\"");
+    ok = false;
+  };
+  switch (d.kind) {
+  case distribution_kind::exponential:
+    needs(has_mean, "mean_s", "a positive number of seconds");
+    refuses("sd_s");
+    refuses("samples_s");
+    break;
+  case distribution_kind::lognormal:
+    needs(has_mean, "mean_s", "a positive number of seconds");
+    needs(has_sd, "sd_s", "a positive number of seconds");
+    refuses("samples_s");
+    break;
+  case distribution_kind::empirical:
+    needs(has_samples, "samples_s", "a non-empty array of seconds");
+    refuses("mean_s");
+    refuses("sd_s");
+    break;
+  case distribution_kind::none:
+    refuses("mean_s");
+    refuses("sd_s");
+    refuses("samples_s");
+    break;
+  }
+  if (ok) out = std::move(d);
+}
+
+const std::vector<std::string> handle_kinds = {"exponential", "lognormal", "empirical"};
+const std::vector<std::string> patience_kinds = {"exponential", "empirical", "none"};
+
+void read_arrival(table_reader& r, arrival_profile& a, const simulation_definition& sim) {
+  r.read_id("entry_point", a.entry_point);
+  r.read_id("queue", a.queue);
+  if (!r.has("entry_point") && !r.has("queue"))
+    r.error("", "an arrival profile needs entry_point (callers dial in through a trunk) or "
+                "queue (contacts go straight into a queue)");
+  else if (r.has("entry_point") && r.has("queue"))
+    r.error("queue", "give entry_point or queue, not both");
+
+  r.read("rate_per_h", a.rate_per_hour, 0, 1e9, "a non-negative number of arrivals per hour");
+  std::string csv;
+  const bool has_csv = r.read("counts_csv", csv);
+  r.read_minutes("interval_min", a.interval_ms, zero::refused);
+  a.counts_start_ms = sim.start_ms;
+  r.read_clock("counts_start", a.counts_start_ms);
+  if (r.has("rate_per_h") && r.has("counts_csv"))
+    r.error("counts_csv", "give rate_per_h or counts_csv, not both");
+  else if (!r.has("rate_per_h") && !r.has("counts_csv"))
+    r.error("", "an arrival profile needs rate_per_h or counts_csv (with interval_min)");
+  if (r.has("counts_csv") && !r.has("interval_min"))
+    r.error("", "counts_csv needs interval_min (the length of one counted interval)");
+  for (const char* key : {"interval_min", "counts_start"})
+    if (r.has(key) && !r.has("counts_csv"))
+      r.error(key, std::string(key) + " applies only with counts_csv");
+
+  if (has_csv) {
+    // Relative to the file that names it, like `include`.
+    const auto* node = r.get("counts_csv");
+    const auto written_in = node->source().path ? *node->source().path : std::string{};
+    const auto path = (std::filesystem::path(written_in).parent_path() / csv).lexically_normal();
+    a.counts_csv = path.string();
+    a.counts =
+        read_counts_csv(path, r.child("counts_csv"), position_of(node->source()), r.context().out);
+  }
+  r.with_table("handle_time", [&](table_reader& t) {
+    read_distribution(t, a.handle_time, handle_kinds, "handle time distribution");
+  });
+  r.with_table("patience", [&](table_reader& t) {
+    read_distribution(t, a.patience, patience_kinds, "patience distribution");
+  });
+  r.read("callback_accept", a.callback_accept, 0, 1, "a probability from 0 to 1");
+}
+
+} // namespace
+
+bool read_shift(table_reader& r, shift& out) {
+  shift s;
+  bool ok = r.require("start", "a time of day \"HH:MM\"") && r.read_clock("start", s.start_ms);
+  ok = r.require("length_min", "a positive integer number of minutes") &&
+       r.read_minutes("length_min", s.length_ms, zero::refused) && ok;
+  if (ok && s.length_ms > 24 * 3'600'000) {
+    r.error("length_min", "expected a shift of at most 24 hours (1440 min), got " +
+                              std::to_string(s.length_ms / 60'000));
+    ok = false;
+  }
+  const bool length_ok = ok;
+  r.each_table("breaks", [&](table_reader& b, std::size_t i) {
+    shift_break br;
+    bool good = b.require("after_min", "minutes from the shift's start") &&
+                b.read_minutes("after_min", br.offset_ms, zero::allowed);
+    good = b.require("length_min", "a positive integer number of minutes") &&
+           b.read_minutes("length_min", br.length_ms, zero::refused) && good;
+    good = (b.read_id("reason", br.reason) || !b.has("reason")) && good;
+    if (good && i > 0 && !s.breaks.empty()) {
+      const auto& prev = s.breaks.back();
+      if (br.offset_ms < prev.offset_ms + prev.length_ms) {
+        b.error("after_min", "this break starts " + std::to_string(br.offset_ms / 60'000) +
+                                 " min into the shift, before the previous one ends (" +
+                                 std::to_string((prev.offset_ms + prev.length_ms) / 60'000) +
+                                 " min); list breaks in order, without overlap");
+        good = false;
+      }
+    }
+    if (good && length_ok && br.offset_ms + br.length_ms > s.length_ms) {
+      b.error("after_min", "this break ends " +
+                               std::to_string((br.offset_ms + br.length_ms) / 60'000) +
+                               " min into the shift, after its end (" +
+                               std::to_string(s.length_ms / 60'000) + " min)");
+      good = false;
+    }
+    ok = ok && good;
+    if (good) s.breaks.push_back(std::move(br));
+  });
+  if (ok) out = std::move(s);
+  return ok;
+}
+
+void read_simulation(table_reader& root, simulation_definition& sim) {
+  root.with_table("simulation", [&](table_reader& r) {
+    r.read("seed", sim.seed, "a non-negative integer");
+    r.read_clock("start", sim.start_ms);
+    if (r.read_clock("end", sim.end_ms, true) && sim.end_ms <= sim.start_ms)
+      r.error("end", "expected a time after start (" + time_of_day_text(sim.start_ms) +
+                         "), got \"" + time_of_day_text(sim.end_ms) + "\"");
+
+    // Defaults for every arrival profile that does not set its own.
+    arrival_profile defaults;
+    defaults.handle_time = {distribution_kind::exponential, 180'000, 0, {}};
+    defaults.patience = {distribution_kind::none, 0, 0, {}};
+    r.with_table("handle_time", [&](table_reader& t) {
+      read_distribution(t, defaults.handle_time, handle_kinds, "handle time distribution");
+    });
+    r.with_table("patience", [&](table_reader& t) {
+      read_distribution(t, defaults.patience, patience_kinds, "patience distribution");
+    });
+    r.read("callback_accept", defaults.callback_accept, 0, 1, "a probability from 0 to 1");
+
+    if (const auto* node = r.get("vip_share")) {
+      if (const auto* shares = node->as_table()) {
+        for (auto&& [tenant, value] : *shares) {
+          const auto path = r.child("vip_share") + '.' + std::string(tenant.str());
+          r.context().sources.record(path, position_of(value.source()));
+          const auto v = value.value<double>();
+          if (!v || value.is_boolean() || *v < 0 || *v > 1) {
+            r.error_at(value, path,
+                       "expected a share from 0 to 1, got " + table_reader::describe(value));
+            continue;
+          }
+          sim.vip_share[std::string(tenant.str())] = *v;
+        }
+      } else {
+        r.error("vip_share",
+                "expected a table of tenant = share, got " + table_reader::describe(*node));
+      }
+    }
+    r.each_table("arrivals", [&](table_reader& a, std::size_t) {
+      arrival_profile p = defaults;
+      read_arrival(a, p, sim);
+      sim.arrivals.push_back(std::move(p));
+    });
+  });
+}
+
+} // namespace hotline::config::detail

@@ -1,0 +1,290 @@
+#include "config/validate.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "config/did_you_mean.hpp"
+
+namespace hotline::config {
+
+namespace {
+
+/// The distinct non-empty ids of `items`, in order.
+template <class T, class Id> std::vector<std::string> ids_of(const std::vector<T>& items, Id id) {
+  std::vector<std::string> ids;
+  for (const auto& x : items)
+    if (!id(x).empty() && std::find(ids.begin(), ids.end(), id(x)) == ids.end())
+      ids.push_back(id(x));
+  return ids;
+}
+
+class checker {
+public:
+  checker(const configuration& c, const source_map& where, diagnostics& out)
+      : c_(c), where_(where), out_(out),
+        tenant_ids_(ids_of(c.center.tenants, [](const auto& t) { return t.id; })),
+        trunk_ids_(ids_of(c.center.trunks, [](const auto& t) { return t.id; })),
+        queue_ids_(ids_of(c.center.queues, [](const auto& q) { return q.id; })),
+        entry_ids_(ids_of(c.center.entry_points, [](const auto& e) { return e.dialed; })) {}
+
+  void run() {
+    unique("tenants", c_.center.tenants, "tenant id");
+    unique("trunks", c_.center.trunks, "trunk group id");
+    unique("queues", c_.center.queues, "queue id");
+    unique("agents", c_.center.agents, "agent id");
+    unique_entries();
+    queues();
+    agents();
+    entry_points();
+    overflow_cycles();
+    skill_coverage();
+    simulation();
+  }
+
+private:
+  void report(severity level, const std::string& key_path, std::string message) {
+    auto p = where_.find(key_path);
+    out_.push_back({level, p.file, p.line, p.column, key_path, std::move(message)});
+  }
+  void error(const std::string& path, std::string message) {
+    report(severity::error, path, std::move(message));
+  }
+  void warning(const std::string& path, std::string message) {
+    report(severity::warning, path, std::move(message));
+  }
+
+  std::string at(std::string_view collection, std::size_t i, std::string_view key) const {
+    return where_.element_path(collection, i) + '.' + std::string(key);
+  }
+  /// The key that carries an agent's id: `id`, or `id_prefix` for a generated one.
+  std::string agent_id_key(std::size_t i) const {
+    const bool generated = where_.element_path("agents", i) != "agents[" + std::to_string(i) + ']';
+    return at("agents", i, generated ? "id_prefix" : "id");
+  }
+  std::string position_text(const std::string& path) const {
+    auto p = where_.find(path);
+    if (p.file.empty()) return path; // built in code: the key path is all there is
+    if (p.line == 0) return p.file;
+    return p.file + ':' + std::to_string(p.line) + ':' + std::to_string(p.column);
+  }
+
+  template <class T>
+  void unique(std::string_view collection, const std::vector<T>& items, std::string_view noun) {
+    std::map<std::string, std::size_t> first;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (items[i].id.empty()) continue;
+      auto [it, fresh] = first.emplace(items[i].id, i);
+      if (fresh) continue;
+      const bool agents = collection == "agents";
+      const auto here = agents ? agent_id_key(i) : at(collection, i, "id");
+      const auto there = agents ? agent_id_key(it->second) : at(collection, it->second, "id");
+      error(here, "duplicate " + std::string(noun) + " '" + items[i].id + "' (first defined at " +
+                      position_text(there) + ")");
+    }
+  }
+
+  void unique_entries() {
+    std::map<std::string, std::size_t> first;
+    const auto& entries = c_.center.entry_points;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].dialed.empty()) continue;
+      auto [it, fresh] = first.emplace(entries[i].dialed, i);
+      if (!fresh)
+        error(at("entry_points", i, "dialed"),
+              "duplicate dialed number '" + entries[i].dialed + "' (first defined at " +
+                  position_text(at("entry_points", it->second, "dialed")) + ")");
+    }
+  }
+
+  /// An id that must name one of `ids`; empty is fine (defaults or "none").
+  void reference(const std::string& path, const std::string& value,
+                 const std::vector<std::string>& ids, std::string_view noun,
+                 std::string_view section) {
+    if (value.empty() || std::find(ids.begin(), ids.end(), value) != ids.end()) return;
+    if (ids.empty())
+      error(path, "unknown " + std::string(noun) + " '" + value + "' (no " + std::string(section) +
+                      " is defined)");
+    else if (auto hint = did_you_mean(value, ids); !hint.empty())
+      error(path, "unknown " + std::string(noun) + " '" + value + "'" + hint);
+    else
+      error(path, "unknown " + std::string(noun) + " '" + value + "' (expected one of " +
+                      name_list(ids) + ")");
+  }
+
+  void tenant(const std::string& path, const std::string& value) {
+    if (value.empty() && tenant_ids_.size() > 1)
+      error(path, "missing tenant: several tenants are defined (expected one of " +
+                      name_list(tenant_ids_) + ")");
+    reference(path, value, tenant_ids_, "tenant", "[[tenants]]");
+  }
+
+  void queues() {
+    const auto& qs = c_.center.queues;
+    for (std::size_t i = 0; i < qs.size(); ++i) {
+      const auto& q = qs[i];
+      if (q.id.empty()) continue;
+      tenant(at("queues", i, "tenant"), q.tenant);
+      if (q.overflow == events::overflow_action::queue) {
+        if (q.overflow_queue.empty())
+          error(at("queues", i, "overflow"),
+                "overflow = \"queue\" needs overflow_queue (the queue that takes the calls)");
+        reference(at("queues", i, "overflow_queue"), q.overflow_queue, queue_ids_, "queue",
+                  "[[queues]]");
+      } else if (!q.overflow_queue.empty()) {
+        warning(at("queues", i, "overflow_queue"),
+                "overflow_queue '" + q.overflow_queue +
+                    "' is ignored unless overflow = \"queue\" (it is \"" +
+                    events::to_string(q.overflow) + "\")");
+      }
+      for (std::size_t w = 0; w < q.widening.size(); ++w) {
+        const auto& adds = q.widening[w].add_queues;
+        for (std::size_t k = 0; k < adds.size(); ++k)
+          reference(at("queues", i,
+                       "widening[" + std::to_string(w) + "].add_queues[" + std::to_string(k) + "]"),
+                    adds[k], queue_ids_, "queue", "[[queues]]");
+      }
+    }
+  }
+
+  void agents() {
+    const auto& as = c_.center.agents;
+    for (std::size_t i = 0; i < as.size(); ++i) {
+      const auto& a = as[i];
+      if (a.id.empty()) continue;
+      tenant(at("agents", i, "tenant"), a.tenant);
+      for (std::size_t k = 0; k < a.queues.size(); ++k)
+        reference(at("agents", i, "queues[" + std::to_string(k) + "]"), a.queues[k], queue_ids_,
+                  "queue", "[[queues]]");
+    }
+  }
+
+  void entry_points() {
+    const auto& es = c_.center.entry_points;
+    for (std::size_t i = 0; i < es.size(); ++i) {
+      const auto& e = es[i];
+      if (e.dialed.empty()) continue;
+      tenant(at("entry_points", i, "tenant"), e.tenant);
+      reference(at("entry_points", i, "queue"), e.queue, queue_ids_, "queue", "[[queues]]");
+      if (e.trunk_group.empty())
+        error(at("entry_points", i, "trunk_group"),
+              trunk_ids_.empty()
+                  ? std::string("missing trunk_group: calls come in through a trunk group; define "
+                                "[[trunks]]")
+                  : "missing trunk_group: several trunk groups are defined (expected one of " +
+                        name_list(trunk_ids_) + ")");
+      reference(at("entry_points", i, "trunk_group"), e.trunk_group, trunk_ids_, "trunk group",
+                "[[trunks]]");
+      const auto* q = c_.center.find_queue(e.queue);
+      if (q && !e.tenant.empty() && !q->tenant.empty() && q->tenant != e.tenant)
+        warning(at("entry_points", i, "queue"), "entry point of tenant '" + e.tenant +
+                                                    "' routes into queue '" + q->id +
+                                                    "' of tenant '" + q->tenant + "'");
+    }
+  }
+
+  /// Each queue overflows to at most one other, so following the chain from
+  /// every queue finds every loop; each is reported once, at its first queue.
+  void overflow_cycles() {
+    const auto& qs = c_.center.queues;
+    auto next = [&](std::size_t i) -> std::size_t {
+      if (qs[i].overflow != events::overflow_action::queue) return qs.size();
+      for (std::size_t j = 0; j < qs.size(); ++j)
+        if (!qs[j].id.empty() && qs[j].id == qs[i].overflow_queue) return j;
+      return qs.size();
+    };
+    std::set<std::size_t> reported;
+    for (std::size_t start = 0; start < qs.size(); ++start) {
+      std::vector<std::size_t> chain;
+      std::size_t i = start;
+      while (i < qs.size() && std::find(chain.begin(), chain.end(), i) == chain.end()) {
+        chain.push_back(i);
+        i = next(i);
+      }
+      if (i >= qs.size()) continue;
+      const auto loop_begin = std::find(chain.begin(), chain.end(), i);
+      const std::size_t first = *std::min_element(loop_begin, chain.end());
+      if (!reported.insert(first).second) continue;
+      std::string text = qs[first].id;
+      for (std::size_t j = next(first);; j = next(j)) {
+        text += " -> " + qs[j].id;
+        if (j == first) break;
+      }
+      error(at("queues", first, "overflow_queue"),
+            "overflow cycle: " + text + " (a call would overflow for ever)");
+    }
+  }
+
+  void skill_coverage() {
+    const auto& as = c_.center.agents;
+    const auto& qs = c_.center.queues;
+    for (std::size_t i = 0; i < qs.size(); ++i) {
+      const auto& q = qs[i];
+      if (q.id.empty()) continue;
+      bool each_covered = true;
+      for (const auto& need : q.skills) {
+        int best = 0;
+        for (const auto& a : as)
+          if (auto it = a.skills.find(need.skill); it != a.skills.end())
+            best = std::max(best, it->second);
+        const auto path = at("queues", i, "skills." + need.skill);
+        if (best == 0)
+          warning(path,
+                  "queue '" + q.id + "' requires skill '" + need.skill + "' that no agent has");
+        else if (best < need.min_level)
+          warning(path, "queue '" + q.id + "' requires skill '" + need.skill + "' at level " +
+                            std::to_string(need.min_level) + " or more; the best agent has " +
+                            std::to_string(best));
+        each_covered = each_covered && best >= need.min_level;
+      }
+      const auto qualified = [&](const events::agent_definition& a) {
+        return std::all_of(q.skills.begin(), q.skills.end(), [&](const auto& need) {
+          auto it = a.skills.find(need.skill);
+          return it != a.skills.end() && it->second >= need.min_level;
+        });
+      };
+      if (each_covered && q.skills.size() > 1 && std::none_of(as.begin(), as.end(), qualified))
+        warning(at("queues", i, "skills"),
+                "no agent has all the skills queue '" + q.id + "' requires together");
+      const auto has_channel = [&](const events::agent_definition& a) {
+        auto it = a.capacity.find(q.channel);
+        return it != a.capacity.end() && it->second > 0;
+      };
+      if (!as.empty() && std::none_of(as.begin(), as.end(), has_channel))
+        warning(at("queues", i, "channel"), "no agent has capacity for channel '" + q.channel +
+                                                "' that queue '" + q.id + "' serves");
+      const auto lists = [&](const events::agent_definition& a) {
+        return std::find(a.queues.begin(), a.queues.end(), q.id) != a.queues.end();
+      };
+      if (!as.empty() && std::none_of(as.begin(), as.end(), lists))
+        warning(at("queues", i, "id"), "no agent lists queue '" + q.id +
+                                           "' in its queues (it is served only by agents who "
+                                           "log in to it by name)");
+    }
+  }
+
+  void simulation() {
+    const auto& sim = c_.simulation;
+    for (std::size_t i = 0; i < sim.arrivals.size(); ++i) {
+      const auto& a = sim.arrivals[i];
+      const auto base = "simulation.arrivals[" + std::to_string(i) + "].";
+      reference(base + "entry_point", a.entry_point, entry_ids_, "entry point", "[[entry_points]]");
+      reference(base + "queue", a.queue, queue_ids_, "queue", "[[queues]]");
+    }
+    for (const auto& [tenant_id, share] : sim.vip_share)
+      reference("simulation.vip_share." + tenant_id, tenant_id, tenant_ids_, "tenant",
+                "[[tenants]]");
+  }
+
+  const configuration& c_;
+  const source_map& where_;
+  diagnostics& out_;
+  std::vector<std::string> tenant_ids_, trunk_ids_, queue_ids_, entry_ids_;
+};
+
+} // namespace
+
+void validate(const configuration& config, const source_map& where, diagnostics& out) {
+  checker(config, where, out).run();
+}
+
+} // namespace hotline::config
