@@ -40,8 +40,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   auto corr = call_correlation(req.call_id);
   auto who = events::principal::system("acd");
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
-  const auto* entry = ctx->center.find_entry(req.dialed);
+  const auto* entry = req.queue.empty() ? ctx->center.find_entry(req.dialed) : nullptr;
   st.tenant = entry ? entry->tenant : "";
+  if (!req.queue.empty())
+    if (const auto* q = ctx->center.find_queue(req.queue)) st.tenant = q->tenant;
   st.trunk_group = entry && req.channel == "voice" ? entry->trunk_group : "";
   st.preferred_agent = req.preferred_agent;
 
@@ -150,6 +152,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   // Arrival: seize a trunk channel (voice), then queue.
   auto route = [=] {
     auto& s = self->state;
+    if (!req.queue.empty()) {
+      join(req.queue, "direct");
+      return;
+    }
     if (!entry) {
       end_with("refused", "no_entry_point");
       return;

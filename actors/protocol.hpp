@@ -85,6 +85,7 @@ struct call_request {
   std::string customer_id;
   std::map<std::string, std::string> attached;
   std::string preferred_agent;      ///< familiar agent (F10), if known
+  std::string queue;                ///< straight into this queue (chat, e-mail, web callback): no entry point, no trunk
 };
 
 struct join_request {

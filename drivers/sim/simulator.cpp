@@ -1,0 +1,233 @@
+#include "drivers/sim/simulator.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include "actors/acd.hpp"
+#include "actors/simulation_runtime.hpp"
+#include "drivers/sim/random.hpp"
+
+namespace hotline::drivers::sim {
+
+namespace {
+
+using namespace hotline::actors;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
+constexpr std::int64_t ns_per_ms = 1'000'000;
+constexpr std::int64_t ms_per_day = 86'400'000;
+
+duration_distribution to_sampler(const config::duration_distribution& d) {
+  switch (d.kind) {
+    case config::distribution_kind::exponential: return duration_distribution::exponential(d.mean_ms / 1000.0);
+    case config::distribution_kind::lognormal:
+      return duration_distribution::lognormal(d.mean_ms / 1000.0, d.sd_ms / 1000.0);
+    case config::distribution_kind::empirical: {
+      std::vector<double> s;
+      for (auto ms : d.samples_ms) s.push_back(ms / 1000.0);
+      return duration_distribution::empirical(std::move(s));
+    }
+    case config::distribution_kind::none: return duration_distribution::none();
+  }
+  return duration_distribution::none();
+}
+
+struct source {
+  const config::arrival_profile* def;
+  arrival_profile arrivals;
+  double origin_s; ///< virtual seconds since the run's start at which the profile's t=0 falls
+  duration_distribution handle, patience;
+  std::string tenant;
+};
+
+struct live_call {
+  caf::actor actor;
+  double handle_s = 0;
+  bool talking = false;
+};
+
+struct world_state {
+  std::vector<source> sources;
+  std::unordered_map<std::string, live_call> calls;
+  std::uint64_t next_call = 0;
+  std::uint64_t arrivals = 0, ended = 0;
+};
+
+struct world_params {
+  const config::configuration* cfg;
+  std::shared_ptr<acd_context> ctx;
+  const simulation_options* opts;
+  std::uint64_t seed;
+  std::int64_t start_ns;
+  std::int64_t end_ns;
+  world_state* out;
+  const time_source* clock;
+};
+
+caf::behavior world(caf::event_based_actor* self, world_params p) {
+  auto rng_ptr = std::make_shared<rng>(p.seed);
+  auto& st = *p.out;
+  const auto& center = p.cfg->center;
+  const auto& simdef = p.cfg->simulation;
+  auto start_tod_ms = (p.start_ns - p.opts->day_epoch_ns) / ns_per_ms;
+  auto run_s = static_cast<double>(p.end_ns - p.start_ns) / 1e9;
+  auto now_s = [p] { return static_cast<double>(p.clock->now_ns() - p.start_ns) / 1e9; };
+  auto after = [](double s) { return std::chrono::nanoseconds(static_cast<std::int64_t>(std::max(0.0, s) * 1e9)); };
+
+  // Arrival sources.
+  for (const auto& a : simdef.arrivals) {
+    source src{&a, arrival_profile::constant(a.rate_per_hour), 0, to_sampler(a.handle_time),
+               to_sampler(a.patience), ""};
+    if (!a.counts.empty()) {
+      src.arrivals = arrival_profile::from_counts(a.counts, a.interval_ms / 1000.0);
+      src.origin_s = static_cast<double>(a.counts_start_ms - start_tod_ms) / 1000.0;
+    }
+    if (const auto* e = center.find_entry(a.entry_point)) src.tenant = e->tenant;
+    else if (const auto* q = center.find_queue(a.queue)) src.tenant = q->tenant;
+    st.sources.push_back(std::move(src));
+  }
+  auto schedule_arrival = [=](std::size_t i) {
+    auto& src = p.out->sources[i];
+    double t = now_s() - src.origin_s;
+    double next = src.arrivals.next_after(std::max(t, 0.0), *rng_ptr);
+    if (t < 0) next = src.arrivals.next_after(0.0, *rng_ptr);
+    double at = next + src.origin_s;
+    if (std::isinf(at) || at > run_s) return;
+    self->delayed_send(self, after(at - now_s()), arrive_atom::value, i);
+  };
+  for (std::size_t i = 0; i < st.sources.size(); ++i) schedule_arrival(i);
+
+  // Shifts: login, breaks, logout, in virtual time.
+  for (const auto& a : center.agents) {
+    auto shift = simdef.shifts.find(a.id);
+    if (shift == simdef.shifts.end()) {
+      self->send(self, login_atom::value, a.id);
+      continue;
+    }
+    // The shift occurrence that overlaps the run (it may have started the day before).
+    for (std::int64_t day : {-ms_per_day, std::int64_t{0}}) {
+      double begin = static_cast<double>(shift->second.start_ms + day - start_tod_ms) / 1000.0;
+      double end = begin + shift->second.length_ms / 1000.0;
+      if (end <= 0 || begin >= run_s) continue;
+      self->delayed_send(self, after(begin), login_atom::value, a.id);
+      for (const auto& b : shift->second.breaks) {
+        double b0 = begin + b.offset_ms / 1000.0;
+        if (b0 < 0 || b0 >= run_s) continue;
+        self->delayed_send(self, after(b0), not_ready_atom::value, a.id, b.reason);
+        self->delayed_send(self, after(b0 + b.length_ms / 1000.0), ready_atom::value, a.id);
+      }
+      if (end < run_s) self->delayed_send(self, after(end), logout_atom::value, a.id);
+    }
+  }
+  if (p.opts->progress_every_s > 0) self->delayed_send(self, after(p.opts->progress_every_s), tick_atom::value);
+
+  auto agent = [p](const std::string& id) { return p.ctx->agents.at(id); };
+  return {
+      [=](arrive_atom, std::size_t i) {
+        auto& s = *p.out;
+        auto& src = s.sources[i];
+        auto& r = *rng_ptr;
+        call_request req;
+        req.call_id = "s" + std::to_string(p.seed) + "-" + std::to_string(++s.next_call);
+        if (!src.def->entry_point.empty()) req.dialed = src.def->entry_point;
+        else req.queue = src.def->queue;
+        if (const auto* q = center.find_queue(req.queue)) req.channel = q->channel;
+        auto customer = r.below(std::max<std::uint64_t>(2000, s.arrivals + 2000));
+        req.customer_id = "cust-" + std::to_string(customer);
+        req.caller = "+86139" + std::to_string(10'000'000 + customer);
+        if (auto share = simdef.vip_share.find(src.tenant); share != simdef.vip_share.end() && r.chance(share->second))
+          if (const auto* t = center.find_tenant(src.tenant); t && !t->vip_callers.empty())
+            req.caller = t->vip_callers[r.below(t->vip_callers.size())];
+        live_call c;
+        c.handle_s = std::max(1.0, src.handle.sample(r));
+        double patience = src.patience.sample(r);
+        c.actor = spawn_call(self->home_system(), p.ctx, req);
+        s.calls.emplace(req.call_id, c);
+        ++s.arrivals;
+        if (!std::isinf(patience)) self->delayed_send(self, after(patience), abandon_atom::value, req.call_id);
+        schedule_arrival(i);
+      },
+      [=](abandon_atom, const std::string& call_id) {
+        auto it = p.out->calls.find(call_id);
+        if (it != p.out->calls.end() && !it->second.talking) self->send(it->second.actor, abandon_atom::value);
+      },
+      [=](ringing_atom, const std::string& agent_id, const std::string& call_id) {
+        self->delayed_send(self, after(p.opts->answer_delay_s), answer_atom::value, agent_id, call_id);
+      },
+      [=](answer_atom, const std::string& agent_id, const std::string& call_id) {
+        if (p.out->calls.count(call_id)) self->send(agent(agent_id), answer_atom::value, call_id);
+      },
+      [=](queued_atom, const std::string&, const std::string&) {},
+      [=](talking_atom, const std::string& call_id, const std::string&) {
+        auto it = p.out->calls.find(call_id);
+        if (it == p.out->calls.end()) return;
+        it->second.talking = true;
+        self->delayed_send(self, after(it->second.handle_s), hangup_atom::value, call_id);
+      },
+      [=](hangup_atom, const std::string& call_id) {
+        auto it = p.out->calls.find(call_id);
+        if (it != p.out->calls.end()) self->send(it->second.actor, hangup_atom::value, std::string{"caller"});
+      },
+      [=](ended_atom, const std::string& call_id, const std::string&) {
+        p.out->calls.erase(call_id);
+        ++p.out->ended;
+      },
+      [=](rejected_atom, const std::string&, const std::string&) {},
+      [=](login_atom, const std::string& id) { self->send(agent(id), login_atom::value, std::vector<std::string>{}); },
+      [=](logout_atom, const std::string& id) { self->send(agent(id), logout_atom::value, std::string{"shift_end"}); },
+      [=](not_ready_atom, const std::string& id, const std::string& reason) {
+        self->send(agent(id), not_ready_atom::value, reason);
+      },
+      [=](ready_atom, const std::string& id) { self->send(agent(id), ready_atom::value); },
+      [=](tick_atom) {
+        if (p.opts->on_progress) p.opts->on_progress(p.clock->now_ns());
+        self->delayed_send(self, after(p.opts->progress_every_s), tick_atom::value);
+      },
+  };
+}
+
+} // namespace
+
+events::result<simulation_summary> run_simulation(const config::configuration& cfg, event_store& store,
+                                                  const simulation_options& opts) {
+  const auto& simdef = cfg.simulation;
+  std::int64_t start_ns = opts.day_epoch_ns + simdef.start_ms * ns_per_ms;
+  std::int64_t end_ns = opts.hours > 0 ? start_ns + static_cast<std::int64_t>(opts.hours * 3600e9)
+                                       : opts.day_epoch_ns + simdef.end_ms * ns_per_ms;
+  if (end_ns <= start_ns)
+    return events::status{events::errc::invalid_argument, "the simulation ends before it starts"};
+  auto wall0 = std::chrono::steady_clock::now();
+  simulation_summary sum;
+  sum.start_ns = start_ns;
+  sum.end_ns = end_ns;
+  std::uint64_t head0 = store.head_position();
+  world_state ws;
+  {
+    actors::simulation_runtime rt{start_ns};
+    auto ctx = std::make_shared<acd_context>();
+    ctx->center = cfg.center;
+    ctx->store = {&store, &rt, cfg.center.site.id, true};
+    world_params params{&cfg, ctx, &opts, opts.seed_given ? opts.seed : simdef.seed, start_ns, end_ns, &ws, &rt};
+    // The world is the ACD's observer; it reads the agents' handles only
+    // when handling messages, after start_acd has filled them.
+    auto w = rt.system().spawn(world, params);
+    ctx->observer = w;
+    start_acd(rt.system(), ctx);
+    sum.messages += rt.run_pending();
+    sum.messages += rt.run_until(end_ns);
+    stop_acd(ctx);
+    caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+    rt.run_pending();
+  }
+  sum.arrivals = ws.arrivals;
+  sum.ended = ws.ended;
+  sum.events = store.head_position() - head0;
+  sum.virtual_seconds = static_cast<double>(end_ns - start_ns) / 1e9;
+  sum.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  return sum;
+}
+
+} // namespace hotline::drivers::sim

@@ -1,0 +1,51 @@
+#pragma once
+/// The traffic simulator: a whole contact center on a virtual clock, driving
+/// the real ACD actors (the same call, agent, queue and trunk code as a
+/// node) with simulated callers and agents. A day runs in seconds and a
+/// fixed seed gives the identical event stream.
+///
+/// Callers arrive per the configuration's arrival profiles (Poisson, constant
+/// or per-interval counts), wait with a patience drawn from their profile
+/// (hanging up when it runs out: abandoned), talk for a drawn handle time
+/// once connected. Agents log in and out with their shifts, take breaks as
+/// not-ready, answer a ringing phone after `answer_delay`.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "config/configuration.hpp"
+#include "drivers/store/event_store.hpp"
+
+namespace hotline::drivers::sim {
+
+struct simulation_options {
+  std::uint64_t seed = 1;             ///< Default: the configuration's seed
+  bool seed_given = false;
+  double hours = 0;                   ///< 0: the configuration's start..end
+  double answer_delay_s = 2.0;        ///< how long a phone rings before an agent picks up
+  std::int64_t day_epoch_ns = 1'795'392'000'000'000'000; ///< midnight UTC of the simulated day (2026-11-23)
+  /// Called every `progress_every_s` of virtual time (dashboards), with the
+  /// virtual time in ns. Optional.
+  std::function<void(std::int64_t)> on_progress;
+  double progress_every_s = 60;
+};
+
+struct simulation_summary {
+  std::uint64_t arrivals = 0;
+  std::uint64_t ended = 0;
+  std::uint64_t events = 0;        ///< appended to the store
+  std::uint64_t messages = 0;      ///< actor messages processed
+  double wall_seconds = 0;
+  double virtual_seconds = 0;
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+};
+
+/// Runs the simulation into `store` (normally an in-memory store; see
+/// copy_store to persist it). Errors name what is wrong.
+events::result<simulation_summary> run_simulation(const config::configuration& cfg,
+                                                  event_store& store,
+                                                  const simulation_options& opts);
+
+} // namespace hotline::drivers::sim
