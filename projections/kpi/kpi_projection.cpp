@@ -935,8 +935,7 @@ status kpi_projection::apply(const recorded_event& e) {
   }
   auto payload = s_->codec.decode(e);
   if (!payload)
-    return {payload.error().code(), "position " + std::to_string(e.position) + " (" + e.type +
-                                        "): " + payload.error().detail()};
+    return payload.error();
   apply(e, *payload);
   return {};
 }
