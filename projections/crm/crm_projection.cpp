@@ -1,0 +1,388 @@
+#include "projections/crm/crm_projection.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "events/codec.hpp"
+
+namespace hotline::projections::crm {
+
+using events::errc;
+using events::recorded_event;
+using events::status;
+using nlohmann::json;
+
+namespace {
+
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+template <class V>
+using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
+
+constexpr std::int64_t ns_per_ms = 1'000'000;
+constexpr std::int64_t not_yet = -1;
+
+json interaction_json(const interaction& i) {
+  return {{"call_id", i.call_id},
+          {"time", events::format_timestamp(i.time_ns)},
+          {"time_ns", i.time_ns},
+          {"channel", i.channel},
+          {"direction", i.direction},
+          {"caller", i.caller},
+          {"dialed", i.dialed},
+          {"queue", i.queue},
+          {"agent", i.agent},
+          {"wait_s", i.wait_ms / 1000.0},
+          {"talk_s", i.talk_ms / 1000.0},
+          {"hold_s", i.hold_ms / 1000.0},
+          {"wait_ms", i.wait_ms},
+          {"talk_ms", i.talk_ms},
+          {"hold_ms", i.hold_ms},
+          {"outcome", i.outcome},
+          {"returning", i.returning},
+          {"site", i.site},
+          {"tenant", i.tenant},
+          {"attached", i.attached}};
+}
+
+/// A call between call.arrived and call.ended.
+struct open_call {
+  interaction i;
+  std::string customer_id;
+  bool vip = false;
+  std::int64_t first_queued_ns = not_yet, connected_ns = not_yet, hold_since_ns = not_yet;
+  bool dirty = false, persisted = false;
+
+  json to_json() const {
+    return {{"interaction", interaction_json(i)}, {"customer_id", customer_id}, {"vip", vip},
+            {"first_queued_ns", first_queued_ns}, {"connected_ns", connected_ns},
+            {"hold_since_ns", hold_since_ns}};
+  }
+};
+
+template <class T>
+T get_or(const json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  return it == j.end() || it->is_null() ? fallback : it->get<T>();
+}
+
+interaction interaction_from_json(const json& j) {
+  interaction i;
+  i.call_id = j.at("call_id").get<std::string>();
+  i.time_ns = j.at("time_ns").get<std::int64_t>();
+  i.channel = j.at("channel").get<std::string>();
+  i.direction = j.at("direction").get<std::string>();
+  i.caller = j.at("caller").get<std::string>();
+  i.dialed = j.at("dialed").get<std::string>();
+  i.queue = j.at("queue").get<std::string>();
+  i.agent = j.at("agent").get<std::string>();
+  i.wait_ms = j.at("wait_ms").get<std::int64_t>();
+  i.talk_ms = j.at("talk_ms").get<std::int64_t>();
+  i.hold_ms = j.at("hold_ms").get<std::int64_t>();
+  i.outcome = j.at("outcome").get<std::string>();
+  i.returning = j.at("returning").get<bool>();
+  i.site = get_or<std::string>(j, "site", "");
+  i.tenant = get_or<std::string>(j, "tenant", "");
+  i.attached = j.at("attached").get<std::map<std::string, std::string>>();
+  return i;
+}
+
+bool truthy(const std::map<std::string, std::string>& m, const char* key) {
+  auto it = m.find(key);
+  if (it == m.end()) return false;
+  std::string v = it->second;
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  return v == "1" || v == "true" || v == "yes";
+}
+
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
+} // namespace
+
+std::string customer_profile::familiar_agent() const {
+  const std::pair<const std::string, agent_familiarity>* best = nullptr;
+  for (const auto& kv : agents) {
+    if (!best || kv.second.calls > best->second.calls ||
+        (kv.second.calls == best->second.calls && kv.second.last_ns > best->second.last_ns))
+      best = &kv;
+  }
+  return best ? best->first : std::string{};
+}
+
+json to_json(const customer_profile& p) {
+  json agents = json::object();
+  for (const auto& [a, f] : p.agents) agents[a] = {{"calls", f.calls}, {"last_ns", f.last_ns}};
+  json list = json::array();
+  for (const auto& i : p.interactions) list.push_back(interaction_json(i));
+  return {{"key", p.key},
+          {"customer_id", p.customer_id},
+          {"numbers", p.numbers},
+          {"first_seen", events::format_timestamp(p.first_seen_ns)},
+          {"last_seen", events::format_timestamp(p.last_seen_ns)},
+          {"first_seen_ns", p.first_seen_ns},
+          {"last_seen_ns", p.last_seen_ns},
+          {"contacts", p.contacts},
+          {"returning", p.returning()},
+          {"vip", p.vip},
+          {"last_agent", p.last_agent},
+          {"familiar_agent", p.familiar_agent()},
+          {"agents", agents},
+          {"open_tickets", p.open_tickets},
+          {"interactions", list}};
+}
+
+events::result<customer_profile> profile_from_json(const json& j) {
+  try {
+    customer_profile p;
+    p.key = j.at("key").get<std::string>();
+    p.customer_id = j.at("customer_id").get<std::string>();
+    p.numbers = j.at("numbers").get<std::vector<std::string>>();
+    p.first_seen_ns = j.at("first_seen_ns").get<std::int64_t>();
+    p.last_seen_ns = j.at("last_seen_ns").get<std::int64_t>();
+    p.contacts = j.at("contacts").get<std::uint64_t>();
+    p.vip = j.at("vip").get<bool>();
+    p.last_agent = j.at("last_agent").get<std::string>();
+    for (const auto& [a, f] : j.at("agents").items())
+      p.agents[a] = {f.at("calls").get<std::uint64_t>(), f.at("last_ns").get<std::int64_t>()};
+    for (const auto& i : j.at("interactions")) p.interactions.push_back(interaction_from_json(i));
+    for (const auto& t : j.at("open_tickets")) p.open_tickets.push_back(t);
+    return p;
+  } catch (const std::exception& e) {
+    return status{errc::corrupt_record, std::string{"customer profile: "} + e.what()};
+  }
+}
+
+struct crm_projection::state {
+  crm_options opt;
+  const events::event_codec& codec = events::event_codec::standard();
+  string_map<open_call> calls;
+  struct profile_entry {
+    customer_profile p;
+    bool dirty = false;
+  };
+  string_map<profile_entry> profiles;
+  string_map<std::string> callers; ///< number -> profile key
+  std::vector<std::string> dirty_calls, dirty_profiles, dirty_callers, deletes;
+
+  open_call& call(const std::string& id) {
+    auto it = calls.find(id);
+    if (it == calls.end()) {
+      it = calls.emplace(id, open_call{}).first;
+      it->second.i.call_id = id;
+    }
+    if (!it->second.dirty) {
+      it->second.dirty = true;
+      dirty_calls.push_back(id);
+    }
+    return it->second;
+  }
+
+  void end_call(const std::string& id, const events::call_ended& p, const recorded_event& e) {
+    auto& c = call(id);
+    const std::int64_t ts = e.meta.timestamp_ns;
+    if (c.i.time_ns == 0) c.i.time_ns = ts;
+    if (c.hold_since_ns != not_yet) c.i.hold_ms += (ts - c.hold_since_ns) / ns_per_ms;
+    if (c.connected_ns != not_yet)
+      c.i.talk_ms = std::max<std::int64_t>(0, (ts - c.connected_ns) / ns_per_ms - c.i.hold_ms);
+    if (c.connected_ns == not_yet && c.first_queued_ns != not_yet)
+      c.i.wait_ms = (ts - c.first_queued_ns) / ns_per_ms;
+    c.i.outcome = p.outcome;
+    if (!p.agent_id.empty()) c.i.agent = p.agent_id;
+    if (c.i.queue.empty()) c.i.queue = p.queue;
+    std::string key = !c.customer_id.empty() ? c.customer_id
+                      : !c.i.caller.empty()  ? "caller:" + c.i.caller
+                                             : std::string{};
+    if (!key.empty()) {
+      auto& entry = profiles[key];
+      auto& prof = entry.p;
+      if (prof.key.empty()) {
+        prof.key = key;
+        prof.customer_id = c.customer_id;
+        prof.first_seen_ns = c.i.time_ns;
+      }
+      c.i.returning = prof.contacts > 0;
+      ++prof.contacts;
+      prof.last_seen_ns = std::max(prof.last_seen_ns, c.i.time_ns);
+      prof.vip = prof.vip || c.vip;
+      if (!c.i.caller.empty()) {
+        auto pos = std::lower_bound(prof.numbers.begin(), prof.numbers.end(), c.i.caller);
+        if (pos == prof.numbers.end() || *pos != c.i.caller) prof.numbers.insert(pos, c.i.caller);
+        auto& idx = callers[c.i.caller];
+        if (idx != key) {
+          idx = key;
+          dirty_callers.push_back(c.i.caller);
+        }
+      }
+      if (!c.i.agent.empty() && c.connected_ns != not_yet) {
+        prof.last_agent = c.i.agent;
+        auto& f = prof.agents[c.i.agent];
+        ++f.calls;
+        f.last_ns = ts;
+      }
+      prof.interactions.push_back(c.i);
+      if (prof.interactions.size() > opt.max_interactions)
+        prof.interactions.erase(prof.interactions.begin(),
+                                prof.interactions.begin() +
+                                    static_cast<std::ptrdiff_t>(prof.interactions.size() - opt.max_interactions));
+      if (!entry.dirty) {
+        entry.dirty = true;
+        dirty_profiles.push_back(key);
+      }
+    }
+    if (c.persisted) deletes.push_back("crm/call/" + id);
+    calls.erase(id);
+  }
+
+  void apply(const recorded_event& e, const events::event& payload) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    std::visit(
+        overloaded{
+            [&](const events::call_arrived& p) {
+              auto& c = call(p.call_id);
+              c.i.time_ns = ts;
+              c.i.channel = p.channel;
+              c.i.direction = p.direction;
+              c.i.caller = p.caller;
+              c.i.dialed = p.dialed;
+              c.i.attached = p.attached;
+              c.i.site = e.meta.site;
+              c.i.tenant = e.meta.tenant;
+              c.customer_id = p.customer_id;
+              c.vip = c.vip || truthy(p.attached, "vip");
+            },
+            [&](const events::call_queued& p) {
+              auto& c = call(p.call_id);
+              if (c.first_queued_ns == not_yet) c.first_queued_ns = ts;
+              c.i.queue = p.queue;
+              c.vip = c.vip || p.priority >= opt.vip_priority;
+            },
+            [&](const events::call_connected& p) {
+              auto& c = call(p.call_id);
+              if (c.connected_ns == not_yet) {
+                c.connected_ns = ts;
+                c.i.wait_ms = c.first_queued_ns == not_yet ? 0 : (ts - c.first_queued_ns) / ns_per_ms;
+              }
+              c.i.agent = p.agent_id;
+              if (!p.queue.empty()) c.i.queue = p.queue;
+            },
+            [&](const events::call_held& p) {
+              auto& c = call(p.call_id);
+              if (c.hold_since_ns == not_yet) c.hold_since_ns = ts;
+            },
+            [&](const events::call_resumed& p) {
+              auto& c = call(p.call_id);
+              if (c.hold_since_ns != not_yet) {
+                c.i.hold_ms += (ts - c.hold_since_ns) / ns_per_ms;
+                c.hold_since_ns = not_yet;
+              }
+            },
+            [&](const events::queue_call_joined& p) {
+              auto& c = call(p.call_id);
+              if (c.customer_id.empty()) c.customer_id = p.customer_id;
+              c.vip = c.vip || p.priority >= opt.vip_priority;
+            },
+            [&](const events::call_ended& p) { end_call(p.call_id, p, e); },
+            [](const auto&) {},
+        },
+        payload);
+  }
+};
+
+crm_projection::crm_projection(crm_options options) : s_(std::make_unique<state>()) {
+  s_->opt = options;
+}
+crm_projection::~crm_projection() = default;
+crm_projection::crm_projection(crm_projection&&) noexcept = default;
+crm_projection& crm_projection::operator=(crm_projection&&) noexcept = default;
+
+status crm_projection::apply(const recorded_event& e) {
+  std::string_view t = e.type;
+  if (!(t == "call.arrived" || t == "call.queued" || t == "call.connected" || t == "call.held" ||
+        t == "call.resumed" || t == "call.ended" || t == "queue.call_joined"))
+    return {};
+  auto payload = s_->codec.decode(e);
+  if (!payload) return payload.error();
+  s_->apply(e, *payload);
+  return {};
+}
+
+void crm_projection::collect(view_changes& out) {
+  for (auto& k : s_->deletes) out.deletes.push_back(std::move(k));
+  s_->deletes.clear();
+  for (const auto& id : s_->dirty_calls) {
+    auto it = s_->calls.find(id);
+    if (it == s_->calls.end() || !it->second.dirty) continue;
+    it->second.dirty = false;
+    it->second.persisted = true;
+    out.puts.emplace_back("crm/call/" + id, it->second.to_json().dump());
+  }
+  s_->dirty_calls.clear();
+  for (const auto& key : s_->dirty_profiles) {
+    auto it = s_->profiles.find(key);
+    if (it == s_->profiles.end() || !it->second.dirty) continue;
+    it->second.dirty = false;
+    out.puts.emplace_back("crm/customer/" + key, to_json(it->second.p).dump());
+  }
+  s_->dirty_profiles.clear();
+  for (const auto& number : s_->dirty_callers) {
+    auto it = s_->callers.find(number);
+    if (it != s_->callers.end()) out.puts.emplace_back("crm/caller/" + number, it->second);
+  }
+  s_->dirty_callers.clear();
+}
+
+status crm_projection::restore(std::string_view key, std::string_view value) {
+  auto bad = [&](const std::string& why) {
+    return status{errc::corrupt_record, "view row '" + std::string{key} + "': " + why};
+  };
+  if (key.substr(0, 11) == "crm/caller/") {
+    s_->callers[std::string{key.substr(11)}] = std::string{value};
+    return {};
+  }
+  auto j = json::parse(value, nullptr, false);
+  if (j.is_discarded()) return bad("not JSON");
+  try {
+    if (key.substr(0, 13) == "crm/customer/") {
+      auto p = profile_from_json(j);
+      if (!p) return bad(p.error().detail());
+      s_->profiles[std::string{key.substr(13)}].p = std::move(*p);
+    } else if (key.substr(0, 9) == "crm/call/") {
+      auto& c = s_->calls[std::string{key.substr(9)}];
+      c.i = interaction_from_json(j.at("interaction"));
+      c.customer_id = j.at("customer_id").get<std::string>();
+      c.vip = j.at("vip").get<bool>();
+      c.first_queued_ns = j.at("first_queued_ns").get<std::int64_t>();
+      c.connected_ns = j.at("connected_ns").get<std::int64_t>();
+      c.hold_since_ns = j.at("hold_since_ns").get<std::int64_t>();
+      c.persisted = true;
+    } else {
+      return bad("unknown CRM row");
+    }
+  } catch (const std::exception& e) {
+    return bad(e.what());
+  }
+  return {};
+}
+
+const customer_profile* crm_projection::find_customer(std::string_view customer_id) const {
+  auto it = s_->profiles.find(customer_id);
+  return it == s_->profiles.end() ? nullptr : &it->second.p;
+}
+
+const customer_profile* crm_projection::find_caller(std::string_view number) const {
+  auto it = s_->callers.find(number);
+  return it == s_->callers.end() ? nullptr : find_customer(it->second);
+}
+
+std::size_t crm_projection::customers() const noexcept { return s_->profiles.size(); }
+
+} // namespace hotline::projections::crm

@@ -1,0 +1,104 @@
+#pragma once
+/// The CRM view (F12 screen pop, F15 profiles, F10 familiar agent): one
+/// profile per customer, every interaction in it, found by customer id or by
+/// calling number in O(1) (in memory) or O(log n) (a view-store point read
+/// of `crm/customer/<key>` / `crm/caller/<number>`).
+///
+/// Identity: a call with a customer id belongs to that customer; a call
+/// without one belongs to the pseudo-customer `caller:<number>` (its key).
+/// The caller index points at the profile the number was last seen with.
+///
+/// An interaction is written when its call ends (call.ended): time of
+/// arrival, channel, direction, caller, queue, last agent, wait (first queue
+/// entry to first connect), talk (connected time minus hold), hold, outcome,
+/// attached data, and whether the customer had been seen before.
+/// VIP: attached data `vip` = 1/true/yes, or queued with priority >=
+/// `vip_priority`. The familiar agent is the one who handled the most of the
+/// customer's calls (ties: the more recent, then the smaller id).
+/// No ticket events exist yet: `open_tickets` is always an empty list.
+///
+/// Rows (under "crm/"): `customer/<key>` (profile JSON), `caller/<number>`
+/// (key), `call/<id>` (in-flight call JSON, deleted when the call ends).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "projections/view_projection.hpp"
+
+namespace hotline::projections::crm {
+
+struct crm_options {
+  std::int32_t vip_priority = 10;      ///< Default: 10 (queue_definition::vip_priority's default)
+  std::size_t max_interactions = 1000; ///< kept per profile, most recent. Default: 1000
+
+  bool operator==(const crm_options&) const = default;
+};
+
+struct interaction {
+  std::string call_id;
+  std::int64_t time_ns = 0; ///< arrival
+  std::string channel, direction, caller, dialed, queue, agent, outcome, site, tenant;
+  std::int64_t wait_ms = 0, talk_ms = 0, hold_ms = 0;
+  bool returning = false; ///< the customer had contacted us before this call
+  std::map<std::string, std::string> attached;
+
+  bool operator==(const interaction&) const = default;
+};
+
+struct agent_familiarity {
+  std::uint64_t calls = 0;
+  std::int64_t last_ns = 0;
+  bool operator==(const agent_familiarity&) const = default;
+};
+
+struct customer_profile {
+  std::string key;            ///< customer id, or "caller:<number>"
+  std::string customer_id;    ///< empty for caller pseudo-customers
+  std::vector<std::string> numbers; ///< calling numbers seen, sorted
+  std::int64_t first_seen_ns = 0, last_seen_ns = 0;
+  std::uint64_t contacts = 0; ///< interactions ever (also those no longer kept)
+  bool vip = false;
+  std::string last_agent;
+  std::map<std::string, agent_familiarity> agents;
+  std::vector<interaction> interactions; ///< oldest first
+  std::vector<nlohmann::json> open_tickets; ///< placeholder until ticket events exist
+
+  bool returning() const noexcept { return contacts > 1; }
+  /// Most calls handled; ties: the more recent, then the smaller id. Empty if none.
+  std::string familiar_agent() const;
+  bool operator==(const customer_profile&) const = default;
+};
+
+nlohmann::json to_json(const customer_profile& p);
+events::result<customer_profile> profile_from_json(const nlohmann::json& j);
+
+class crm_projection final : public view_projection {
+public:
+  explicit crm_projection(crm_options options = {});
+  ~crm_projection() override;
+  crm_projection(crm_projection&&) noexcept;
+  crm_projection& operator=(crm_projection&&) noexcept;
+
+  std::string_view name() const noexcept override { return "crm"; }
+  events::status apply(const events::recorded_event& e) override;
+  void collect(view_changes& out) override;
+  events::status restore(std::string_view key, std::string_view value) override;
+
+  /// O(1) lookups; nullptr when unknown.
+  const customer_profile* find_customer(std::string_view customer_id) const;
+  const customer_profile* find_caller(std::string_view number) const;
+  std::size_t customers() const noexcept;
+
+  struct state;
+
+private:
+  std::unique_ptr<state> s_;
+};
+
+} // namespace hotline::projections::crm

@@ -1,0 +1,131 @@
+// The CRM view: profiles built from calls, as a screen pop would show them.
+#include <doctest/doctest.h>
+
+#include "projections/crm/crm_projection.hpp"
+#include "tests/projections/event_builder.hpp"
+
+using namespace hotline;
+using namespace hotline::events;
+using namespace hotline::projections::crm;
+using hotline::testing::event_builder;
+
+namespace {
+
+/// A call from `caller` (customer `customer`) answered by `agent` after
+/// `wait` s, talking `talk` s of which `hold` s on hold.
+void answered_call(event_builder& b, const std::string& id, double t, const std::string& caller,
+                   const std::string& customer, const std::string& agent, double wait, double talk,
+                   double hold = 0, std::map<std::string, std::string> attached = {}) {
+  call_arrived a;
+  a.call_id = id;
+  a.caller = caller;
+  a.customer_id = customer;
+  a.attached = std::move(attached);
+  b.call(id, t, a);
+  b.call(id, t + 1, call_queued{id, "sales", 0, 1, 0, "entry"});
+  b.call(id, t + 1 + wait, call_connected{id, "sales", agent, 0});
+  if (hold > 0) {
+    b.call(id, t + 2 + wait, call_held{id, agent});
+    b.call(id, t + 2 + wait + hold, call_resumed{id, agent});
+  }
+  b.call(id, t + 1 + wait + talk + hold, call_ended{id, "completed", "agent_hangup", agent, "sales"});
+}
+
+event_builder history() {
+  event_builder b;
+  answered_call(b, "c1", 0, "+8613900000001", "cust-1", "a1", 10, 50, 10, {{"order", "SO-17"}});
+  answered_call(b, "c2", 1000, "+8613900000001", "cust-1", "a1", 5, 30);
+  answered_call(b, "c3", 2000, "+8613900000002", "cust-1", "a2", 5, 30, 0, {{"vip", "true"}});
+  // an unidentified caller who hangs up in the queue
+  call_arrived x;
+  x.call_id = "c4";
+  x.caller = "+8613700000009";
+  b.call("c4", 3000, x);
+  b.call("c4", 3001, call_queued{"c4", "sales", 0, 1, 0, "entry"});
+  b.call("c4", 3031, call_ended{"c4", "abandoned", "caller_hangup", "", "sales"});
+  return b;
+}
+
+crm_projection fold(const event_builder& b) {
+  crm_projection p;
+  for (const auto& e : b.events) REQUIRE(p.apply(e).is_ok());
+  return p;
+}
+
+} // namespace
+
+TEST_CASE("crm: a customer's profile holds every interaction with its times and data") {
+  auto p = fold(history());
+  const auto* c = p.find_customer("cust-1");
+  REQUIRE(c != nullptr);
+  REQUIRE(c->interactions.size() == 3);
+  const auto& first = c->interactions[0];
+  CHECK(first.call_id == "c1");
+  CHECK(first.time_ns == testing::at(0));
+  CHECK(first.channel == "voice");
+  CHECK(first.queue == "sales");
+  CHECK(first.agent == "a1");
+  CHECK(first.wait_ms == 10'000);
+  CHECK(first.talk_ms == 50'000);
+  CHECK(first.hold_ms == 10'000);
+  CHECK(first.outcome == "completed");
+  CHECK(first.attached.at("order") == "SO-17");
+  CHECK(c->numbers == std::vector<std::string>{"+8613900000001", "+8613900000002"});
+  CHECK(c->contacts == 3);
+}
+
+TEST_CASE("crm: returning customers, VIP, last and familiar agent") {
+  auto p = fold(history());
+  const auto* c = p.find_customer("cust-1");
+  REQUIRE(c != nullptr);
+  CHECK_FALSE(c->interactions[0].returning);
+  CHECK(c->interactions[1].returning);
+  CHECK(c->returning());
+  CHECK(c->vip); // the third call carried vip=true
+  CHECK(c->last_agent == "a2");
+  CHECK(c->familiar_agent() == "a1"); // two calls against one
+  auto j = to_json(*c);
+  CHECK(j["open_tickets"] == nlohmann::json::array());
+  CHECK(j["familiar_agent"] == "a1");
+  CHECK(j["returning"] == true);
+}
+
+TEST_CASE("crm: lookup by calling number, also for callers without a customer id") {
+  auto p = fold(history());
+  const auto* by_number = p.find_caller("+8613900000002");
+  REQUIRE(by_number != nullptr);
+  CHECK(by_number->key == "cust-1");
+  const auto* anon = p.find_caller("+8613700000009");
+  REQUIRE(anon != nullptr);
+  CHECK(anon->key == "caller:+8613700000009");
+  CHECK_FALSE(anon->returning());
+  CHECK(anon->interactions.at(0).outcome == "abandoned");
+  CHECK(anon->interactions.at(0).wait_ms == 30'000);
+  CHECK(anon->last_agent.empty());
+  CHECK(p.find_caller("+0000") == nullptr);
+}
+
+TEST_CASE("crm: rows restored into a fresh projection give the same profiles and bytes") {
+  auto b = history();
+  std::map<std::string, std::string> whole, pieces;
+  {
+    auto p = fold(b);
+    projections::view_changes ch;
+    p.collect(ch);
+    testing::apply_changes(whole, ch);
+  }
+  for (std::size_t from = 0; from < b.events.size(); from += 5) {
+    crm_projection p;
+    for (const auto& [k, v] : pieces) REQUIRE(p.restore(k, v).is_ok());
+    for (std::size_t i = from; i < std::min(b.events.size(), from + 5); ++i)
+      REQUIRE(p.apply(b.events[i]).is_ok());
+    projections::view_changes ch;
+    p.collect(ch);
+    testing::apply_changes(pieces, ch);
+  }
+  CHECK(pieces == whole);
+  auto stored = profile_from_json(nlohmann::json::parse(whole.at("crm/customer/cust-1")));
+  REQUIRE(stored.has_value());
+  CHECK(*stored == *fold(b).find_customer("cust-1"));
+  CHECK(whole.at("crm/caller/+8613900000002") == "cust-1");
+}

@@ -1,0 +1,299 @@
+// The KPI fold: given events, the numbers a supervisor would read.
+#include <doctest/doctest.h>
+
+#include "projections/kpi/kpi_projection.hpp"
+#include "projections/kpi/kpi_report.hpp"
+#include "tests/projections/event_builder.hpp"
+
+using namespace hotline;
+using namespace hotline::events;
+using namespace hotline::projections::kpi;
+using hotline::testing::event_builder;
+
+namespace {
+
+call_arrived arrival(const std::string& id, const std::string& customer = {}) {
+  call_arrived a;
+  a.call_id = id;
+  a.caller = "+86100" + id;
+  a.customer_id = customer;
+  return a;
+}
+
+call_queued queued(const std::string& id, const std::string& q = "sales") {
+  return {id, q, 0, 1, 0, "entry"};
+}
+
+call_ended ended(const std::string& id, const std::string& outcome, const std::string& agent = {}) {
+  return {id, outcome, "", agent, "sales"};
+}
+
+/// One 15-minute interval of a small center; expected numbers worked out by
+/// hand in the comments.
+event_builder scenario() {
+  event_builder b;
+  b.agent("a1", 0, agent_logged_in{"a1", {"sales"}});
+  b.agent("a1", 0, agent_ready{"a1"});
+  b.agent("a2", 0, agent_logged_in{"a2", {"sales"}});
+  b.agent("a2", 0, agent_ready{"a2"});
+  // c1: waits 10 s, answered by a1: talk 30 + 20 s, hold 10 s, wrap-up 10 s
+  b.call("c1", 0, arrival("c1", "cust-1"));
+  b.call("c1", 1, queued("c1"));
+  // c2: short abandon after 3 s
+  b.call("c2", 2, arrival("c2"));
+  b.call("c2", 3, queued("c2"));
+  // c3: abandons after 40 s; c4: abandons after 13 s (within T)
+  b.call("c3", 4, arrival("c3"));
+  b.call("c3", 5, queued("c3"));
+  b.call("c2", 6, ended("c2", "abandoned"));
+  b.call("c4", 6, arrival("c4"));
+  b.call("c4", 7, queued("c4"));
+  // c5: waits 30 s, answered by a2: talk 60 s, no wrap-up
+  b.call("c5", 8, arrival("c5"));
+  b.call("c5", 9, queued("c5"));
+  b.call("c1", 10, call_offered{"c1", "sales", "a1", 1, 15000, "longest idle"});
+  b.agent("a1", 10, agent_reserved{"a1", "c1", "sales", "voice"});
+  // c6: blocked at the trunk
+  b.call("c6", 10, arrival("c6"));
+  b.call("c6", 10, ended("c6", "blocked"));
+  b.call("c1", 11, call_connected{"c1", "sales", "a1", 10000});
+  b.agent("a1", 11, agent_call_started{"a1", "c1", "voice"});
+  b.call("c4", 20, ended("c4", "abandoned"));
+  b.call("c5", 38, call_offered{"c5", "sales", "a2", 1, 15000, "longest idle"});
+  b.agent("a2", 38, agent_reserved{"a2", "c5", "sales", "voice"});
+  b.call("c5", 39, call_connected{"c5", "sales", "a2", 30000});
+  b.agent("a2", 39, agent_call_started{"a2", "c5", "voice"});
+  b.agent("a1", 41, agent_call_held{"a1", "c1", true});
+  b.call("c1", 41, call_held{"c1", "a1"});
+  b.call("c3", 45, ended("c3", "abandoned"));
+  b.agent("a1", 51, agent_call_held{"a1", "c1", false});
+  b.call("c1", 51, call_resumed{"c1", "a1"});
+  b.call("c1", 71, ended("c1", "completed", "a1"));
+  b.agent("a1", 71, agent_call_ended{"a1", "c1", 10000});
+  b.agent("a1", 81, agent_wrap_up_ended{"a1", "c1"});
+  b.agent("a1", 81, agent_ready{"a1"});
+  b.call("c5", 99, ended("c5", "completed", "a2"));
+  b.agent("a2", 99, agent_call_ended{"a2", "c5", 0});
+  b.agent("a1", 100, agent_not_ready{"a1", "break"});
+  b.agent("a1", 130, agent_ready{"a1"});
+  b.agent("a1", 200, agent_logged_out{"a1", "shift_end"});
+  b.agent("a2", 200, agent_logged_out{"a2", "shift_end"});
+  // c7: cust-1 calls again in the next interval (a repeat contact for c1)
+  // and is still waiting at the end
+  b.call("c7", 1000, arrival("c7", "cust-1"));
+  b.call("c7", 1001, queued("c7"));
+  b.call("c7", 1031, call_announced{"c7", "sales", 1, 20000});
+  return b;
+}
+
+kpi_projection fold(const event_builder& b, kpi_options o = {}) {
+  kpi_projection p{o};
+  for (const auto& e : b.events) REQUIRE(p.apply(e).is_ok());
+  return p;
+}
+
+nlohmann::json first_interval(const kpi_projection& p) {
+  auto rep = build_report(p);
+  REQUIRE(rep["intervals"].size() == 2);
+  return rep["intervals"][0];
+}
+
+} // namespace
+
+TEST_CASE("kpi: counts offered, answered, abandons apart from short abandons, and blocked calls") {
+  auto p = fold(scenario());
+  auto t = first_interval(p)["totals"];
+  CHECK(t["arrived"] == 6);
+  CHECK(t["offered"] == 5);
+  CHECK(t["answered"] == 2);
+  CHECK(t["answered_within_t"] == 1);
+  CHECK(t["short_abandoned"] == 1);
+  CHECK(t["abandoned"] == 2);
+  CHECK(t["abandoned_within_t"] == 2);
+  CHECK(t["blocked"] == 1);
+  CHECK(t["asa_s"].get<double>() == doctest::Approx(20.0));
+  CHECK(t["longest_wait_s"].get<double>() == doctest::Approx(40.0));
+  CHECK(t["abandon_rate"].get<double>() == doctest::Approx(0.5)); // 2 / (5 - 1)
+  // the per-queue row equals the totals here (every call queued to sales)
+  auto q = first_interval(p)["groups"]["queue"]["sales"];
+  CHECK(q["offered"] == 5);
+  CHECK(q["answered"] == 2);
+  CHECK(q["short_abandoned"] == 1);
+}
+
+TEST_CASE("kpi: service level under each named definition") {
+  auto b = scenario();
+  struct expectation {
+    sl_definition d;
+    double sl;
+  } cases[] = {
+      {sl_definition::answered, 0.5},      // 1 answered within T / 2 answered
+      {sl_definition::offered_net, 0.25},  // 1 / (5 offered - 1 short abandon)
+      {sl_definition::offered, 0.6},       // (1 answered + 2 abandoned within T) / 5
+  };
+  for (const auto& c : cases) {
+    CAPTURE(to_string(c.d));
+    kpi_options o;
+    o.sl = c.d;
+    auto t = first_interval(fold(b, o))["totals"];
+    CHECK(t["service_level"].get<double>() == doctest::Approx(c.sl));
+    CHECK(t["service_level_definition"] == std::string{to_string(c.d)});
+  }
+  // a stricter T changes who is within it
+  kpi_options strict;
+  strict.sl_threshold_ms = 5'000;
+  strict.sl = sl_definition::answered;
+  auto t = first_interval(fold(b, strict))["totals"];
+  CHECK(t["answered_within_t"] == 0);
+  CHECK(t["service_level"].get<double>() == doctest::Approx(0.0));
+  // a longer short-abandon threshold moves c4 (13 s) out of `abandoned`
+  kpi_options s15;
+  s15.short_abandon_ms = 15'000;
+  t = first_interval(fold(b, s15))["totals"];
+  CHECK(t["short_abandoned"] == 2);
+  CHECK(t["abandoned"] == 1);
+}
+
+TEST_CASE("kpi: handle time includes hold and after-call work; ACW averaged over handled calls") {
+  auto t = first_interval(fold(scenario()))["totals"];
+  CHECK(t["handled"] == 2);
+  // talk 50 + 60, hold 10, ACW 10 over 2 calls
+  CHECK(t["aht_s"].get<double>() == doctest::Approx(65.0));
+  CHECK(t["acw_s"].get<double>() == doctest::Approx(5.0));
+  CHECK(t["talk_s"].get<double>() == doctest::Approx(55.0));
+  CHECK(t["hold_s"].get<double>() == doctest::Approx(5.0));
+  auto a1 = first_interval(fold(scenario()))["groups"]["agent"]["a1"];
+  CHECK(a1["aht_s"].get<double>() == doctest::Approx(70.0));
+  CHECK(a1["offered"] == 1);
+  CHECK(a1["answered"] == 1);
+}
+
+TEST_CASE("kpi: occupancy and agent time by state and not-ready reason") {
+  auto iv = first_interval(fold(scenario()));
+  auto a1 = iv["groups"]["agent"]["a1"];
+  // a1 busy: ringing 1 + talk 30 + hold 10 + talk 20 + wrap-up 10 = 71 s; ready 10 + 19 + 70 = 99 s
+  CHECK(a1["agent_time_s"]["ready"].get<double>() == doctest::Approx(99.0));
+  CHECK(a1["agent_time_s"]["on_hold"].get<double>() == doctest::Approx(10.0));
+  CHECK(a1["agent_time_s"]["wrap_up"].get<double>() == doctest::Approx(10.0));
+  CHECK(a1["agent_time_s"]["not_ready"].get<double>() == doctest::Approx(30.0));
+  CHECK(a1["not_ready_by_reason_s"]["break"].get<double>() == doctest::Approx(30.0));
+  CHECK(a1["occupancy"].get<double>() == doctest::Approx(71.0 / 170.0).epsilon(0.001));
+  auto a2 = iv["groups"]["agent"]["a2"];
+  CHECK(a2["occupancy"].get<double>() == doctest::Approx(61.0 / 200.0).epsilon(0.001));
+  CHECK(iv["totals"]["occupancy"].get<double>() == doctest::Approx(132.0 / 370.0).epsilon(0.001));
+}
+
+TEST_CASE("kpi: agent time is split at interval boundaries") {
+  event_builder b;
+  b.agent("a1", 890, agent_logged_in{"a1", {}});
+  b.agent("a1", 890, agent_ready{"a1"});
+  b.agent("a1", 910, agent_logged_out{"a1", "by_agent"});
+  auto rep = build_report(fold(b));
+  REQUIRE(rep["intervals"].size() == 2);
+  CHECK(rep["intervals"][0]["totals"]["agent_time_s"]["ready"].get<double>() == doctest::Approx(10.0));
+  CHECK(rep["intervals"][1]["totals"]["agent_time_s"]["ready"].get<double>() == doctest::Approx(10.0));
+}
+
+TEST_CASE("kpi: first-contact resolution counts a repeat call within the window against the first") {
+  auto p = fold(scenario());
+  auto rep = build_report(p);
+  CHECK(rep["intervals"][0]["totals"]["repeat_contacts"] == 1);
+  CHECK(rep["intervals"][0]["totals"]["first_contact_resolution"].get<double>() == doctest::Approx(0.5));
+  CHECK(rep["intervals"][0]["groups"]["agent"]["a1"]["repeat_contacts"] == 1);
+  // outside a 10-minute window the second call is a new issue
+  kpi_options o;
+  o.fcr_window_ms = 10 * 60 * 1000;
+  CHECK(build_report(fold(scenario(), o))["totals"]["repeat_contacts"] == 0);
+}
+
+TEST_CASE("kpi: live gauges and compact per-call state") {
+  auto p = fold(scenario());
+  auto g = p.gauges();
+  CHECK(g.calls_waiting == 1);
+  CHECK(g.oldest_wait_ms == 30'000);
+  CHECK(g.agents_by_state.empty()); // both logged out
+  CHECK(p.open_calls() == 1);       // finished calls are erased
+  auto rep = build_report(p);
+  CHECK(rep["totals"]["offered"] == 6);
+  CHECK(rep["gauges"]["calls_waiting"] == 1);
+}
+
+TEST_CASE("kpi: overflow counts in the queue left, the call once in totals") {
+  event_builder b;
+  b.call("x", 0, arrival("x"));
+  b.call("x", 0, queued("x", "sales"));
+  b.call("x", 30, call_overflowed{"x", "sales", "queue", "support", "max_wait"});
+  b.call("x", 30, queued("x", "support"));
+  b.call("x", 35, call_connected{"x", "support", "a9", 5000});
+  b.call("x", 95, ended("x", "completed", "a9"));
+  auto rep = build_report(fold(b));
+  auto sales = rep["groups"]["queue"]["sales"];
+  auto support = rep["groups"]["queue"]["support"];
+  CHECK(sales["offered"] == 1);
+  CHECK(sales["overflowed"] == 1);
+  CHECK(sales["answered"] == 0);
+  CHECK(support["offered"] == 1);
+  CHECK(support["answered"] == 1);
+  CHECK(support["asa_s"].get<double>() == doctest::Approx(5.0));   // time in support
+  CHECK(rep["totals"]["offered"] == 1);
+  CHECK(rep["totals"]["overflowed"] == 1);
+  CHECK(rep["totals"]["asa_s"].get<double>() == doctest::Approx(35.0)); // caller's whole wait
+}
+
+TEST_CASE("kpi: every output names its service-level definition") {
+  auto rep = build_report(fold(scenario()), {dimension::queue, true});
+  CHECK(rep["service_level_definition"] == "offered_net");
+  CHECK(rep["totals"]["service_level_definition"] == "offered_net");
+  CHECK(rep["groups"]["queue"]["sales"]["service_level_definition"] == "offered_net");
+  CHECK_FALSE(rep["groups"].contains("agent"));
+  for (auto* field : {"offered", "answered", "abandoned", "short_abandoned", "blocked",
+                      "service_level", "service_level_definition", "asa_s", "aht_s", "acw_s",
+                      "longest_wait_s", "occupancy", "abandon_rate"})
+    CHECK_MESSAGE(rep["totals"].contains(field), field);
+  CHECK(render_table(rep).find("offered_net") != std::string::npos);
+  CHECK(render_csv(rep).find("offered_net") != std::string::npos);
+  auto html = render_html(rep);
+  CHECK(html.find("offered_net") != std::string::npos);
+  CHECK(html.find("<svg") != std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg")); // only the SVG namespace
+}
+
+TEST_CASE("kpi: rows collected at any points and restored give the same bytes as one fold") {
+  auto b = scenario();
+  std::map<std::string, std::string> whole, pieces;
+  {
+    kpi_projection p;
+    for (const auto& e : b.events) REQUIRE(p.apply(e).is_ok());
+    projections::view_changes ch;
+    p.collect(ch);
+    hotline::testing::apply_changes(whole, ch);
+  }
+  // fold in pieces of 7 events, each time through a fresh projection restored from the rows
+  for (std::size_t from = 0; from < b.events.size(); from += 7) {
+    kpi_projection p;
+    for (const auto& [k, v] : pieces) REQUIRE(p.restore(k, v).is_ok());
+    REQUIRE(p.finish_restore().is_ok());
+    for (std::size_t i = from; i < std::min(b.events.size(), from + 7); ++i)
+      REQUIRE(p.apply(b.events[i]).is_ok());
+    projections::view_changes ch;
+    p.collect(ch);
+    hotline::testing::apply_changes(pieces, ch);
+  }
+  CHECK(pieces == whole);
+  CHECK(whole.count("kpi/call/c7") == 1);   // in flight
+  CHECK(whole.count("kpi/call/c1") == 0);   // finished: erased
+}
+
+TEST_CASE("kpi: a view built with other options is refused on restore") {
+  kpi_projection p;
+  projections::view_changes ch;
+  p.collect(ch);
+  kpi_options other;
+  other.sl_threshold_ms = 30'000;
+  kpi_projection q{other};
+  auto it = std::find_if(ch.puts.begin(), ch.puts.end(), [](auto& kv) { return kv.first == "kpi/options"; });
+  REQUIRE(it != ch.puts.end());
+  auto st = q.restore(it->first, it->second);
+  CHECK(st.code() == errc::invalid_argument);
+}
