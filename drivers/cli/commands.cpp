@@ -12,6 +12,7 @@ void add_all_commands(CLI::App& app) {
   add_store_commands(app);
   add_kafka_commands(app);
   add_bench_commands(app);
+  add_staff_command(app);
 }
 
 } // namespace hotline::cli
