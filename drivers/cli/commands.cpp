@@ -13,6 +13,7 @@ void add_all_commands(CLI::App& app) {
   add_kafka_commands(app);
   add_bench_commands(app);
   add_config_commands(app);
+  add_staff_command(app);
 }
 
 } // namespace hotline::cli

@@ -11,7 +11,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version are "errors" with status 0; every real parse
+    // error is bad usage, status 2 as commands.hpp promises (CLI11's own
+    // codes are 100+).
+    return app.exit(e) == 0 ? 0 : 2;
   }
   return hotline::cli::exit_code();
 }
