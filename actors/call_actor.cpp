@@ -185,13 +185,30 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
 
   return {
       [=](offer_atom, const offer_info& o) {
-        auto refused = exec(call::offer{o.agent_id, o.ring_timeout_ms, o.reason, now()}, "offer");
-        if (refused) {
-          self->send(o.agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+        auto& s = self->state;
+        if (call::status_of(s.entity->state()) == call::status::callback_waiting) {
+          // Virtual hold: the place came up; dial the caller back with this agent reserved.
+          auto refused = exec(call::dial_callback{o.agent_id, s.trunk_group, now()}, "dial_callback", [=] {
+            self->state.offers[o.agent_id] = o.agent;
+            if (o.ring_timeout_ms > 0)
+              self->delayed_send(self, std::chrono::milliseconds(o.ring_timeout_ms), ring_timeout_atom::value,
+                                 o.agent_id, std::int32_t{-1});
+          });
+          if (refused) {
+            self->send(o.agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+            if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, o.agent_id);
+          }
           return;
         }
-        self->state.offers[o.agent_id] = o.agent;
-        auto attempt = self->state.entity->state().attempts;
+        auto refused = exec(call::offer{o.agent_id, o.ring_timeout_ms, o.reason, now()}, "offer");
+        if (refused) {
+          // Not waiting any more (or already connected): let the agent and the queue go.
+          self->send(o.agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, o.agent_id);
+          return;
+        }
+        s.offers[o.agent_id] = o.agent;
+        auto attempt = s.entity->state().attempts;
         if (o.ring_timeout_ms > 0)
           self->delayed_send(self, std::chrono::milliseconds(o.ring_timeout_ms), ring_timeout_atom::value,
                              o.agent_id, attempt);
@@ -200,6 +217,17 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         auto& s = self->state;
         auto it = s.offers.find(agent_id);
         if (it == s.offers.end()) return;
+        if (attempt < 0) {
+          // A call back whose agent did not pick up: the call back fails.
+          if (call::status_of(s.entity->state()) != call::status::callback_dialing) return;
+          auto agent = it->second;
+          s.offers.erase(it);
+          exec(call::fail_callback{"agent_no_answer", now()}, "fail_callback", [=] {
+            self->send(agent, ring_timeout_atom::value, req.call_id, self->state.queue ? self->state.queue->max_no_answer : 0);
+            finish("callback_failed");
+          });
+          return;
+        }
         bool current = false;
         for (const auto& o : s.entity->state().offers)
           current = current || (o.agent_id == agent_id && o.attempt == attempt);

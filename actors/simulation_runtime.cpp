@@ -9,6 +9,9 @@ namespace {
 
 using stop_atom = caf::atom_constant<caf::atom("simstop")>;
 
+} // namespace
+
+namespace detail {
 struct sim_config : caf::actor_system_config {
   sim_config() {
     set("scheduler.policy", caf::atom("testing"));
@@ -16,12 +19,11 @@ struct sim_config : caf::actor_system_config {
     set("logger.console-verbosity", caf::atom("quiet"));
   }
 };
-
-} // namespace
+} // namespace detail
 
 struct simulation_runtime::impl {
   std::int64_t epoch_ns;
-  sim_config cfg;
+  detail::sim_config cfg;
   caf::actor_system sys{cfg};
   caf::scheduler::test_coordinator& sched =
       dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());

@@ -1,119 +1,244 @@
-// hotline demo: the main job. Until the traffic simulator lands it writes a
-// scripted stream of call, agent, queue and trunk events for a small center
-// through the group-commit store from many concurrent streams, reads them
-// back, and prints the commands to explore what it made.
-#include <atomic>
+// hotline demo: the main job. A single-site node with an embedded RocksDB
+// store, the demo center of config/demo.toml (two tenants, several skilled
+// queues, VIP callers, trunks sized so blocking can happen, ~40 agents with
+// shifts), simulated traffic on an accelerated virtual clock through the
+// real ACD actors, a live dashboard, and at the end the KPI report (table
+// and self-contained HTML) plus the commands to explore the store it made.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iomanip>
 #include <iostream>
-#include <random>
+#include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
+#include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/sim/simulator.hpp"
+#include "drivers/store/copy_store.hpp"
+#include "drivers/store/memory_event_store.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
+#include "projections/kpi/kpi_report.hpp"
 
 namespace hotline::cli {
 
 namespace {
 
+namespace fs = std::filesystem;
+
 struct demo_args {
+  std::string config;
   std::string dir;
-  int calls = 4000;
-  int agents = 40;
-  std::uint64_t seed = 1;
+  double duration_s = 40;
+  double hours = 0;
+  std::uint64_t seed = 0;
+  bool kafka = false;
 };
 
-struct demo_writer {
-  drivers::event_store& store;
-  std::string site = "site-1";
-  std::atomic<std::uint64_t> failures{0};
+/// config/demo.toml next to the working directory, or in the source tree
+/// the binary was built from (build/hotline -> ../config).
+std::string find_demo_config() {
+  std::vector<fs::path> candidates{"config/demo.toml"};
+  std::error_code ec;
+  auto exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path().parent_path() / "config/demo.toml");
+    candidates.push_back(exe.parent_path() / "config/demo.toml");
+  }
+  for (const auto& c : candidates)
+    if (fs::exists(c, ec)) return c.string();
+  return {};
+}
 
-  events::proposed_event make(const events::event& body, const std::string& id_name,
-                              std::int64_t t_ns, const std::string& tenant,
-                              events::principal who) {
-    return events::event_codec::standard().propose(
-        body, {events::event_id::from_name(id_name), site, tenant, t_ns, {}, {}, std::move(who)});
-  }
-  void append(const std::string& stream, std::optional<std::uint64_t>& last,
-              std::vector<events::proposed_event> evs) {
-    auto r = store.append(stream, drivers::expected_revision::after(last), std::move(evs));
-    if (!r) {
-      std::cerr << "hotline demo: " << r.error().message() << "\n";
-      ++failures;
-      return;
+std::string fmt_pct(const nlohmann::json& v) {
+  if (!v.is_number()) return "   -  ";
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(1) << std::setw(5) << v.get<double>() * 100 << "%";
+  return o.str();
+}
+
+std::string fmt_s(const nlohmann::json& v) {
+  if (!v.is_number()) return "    - ";
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(0) << std::setw(5) << v.get<double>() << "s";
+  return o.str();
+}
+
+/// The live dashboard: per queue and agents by state, from the KPI fold.
+class dashboard {
+public:
+  dashboard(const drivers::event_store& store, bool tty) : store_(store), tty_(tty) {}
+
+  void refresh(std::int64_t now_ns, double progress) {
+    for (;;) {
+      auto batch = store_.read_all(next_, 8192);
+      if (!batch || batch->empty()) break;
+      for (const auto& e : *batch) {
+        (void)kpi_.apply(e);
+        track_waiting(e);
+      }
+      next_ = batch->back().position + 1;
     }
-    last = r->last_revision;
+    projections::kpi::report_request req;
+    req.by = projections::kpi::dimension::queue;
+    req.intervals = false;
+    auto r = projections::kpi::build_report(kpi_, req);
+    std::ostringstream out;
+    if (tty_) out << "\x1b[H\x1b[2J";
+    out << "hotline demo  " << events::format_timestamp(now_ns).substr(11, 8) << " (virtual)   "
+        << std::fixed << std::setprecision(0) << progress * 100 << "% of the day   events: " << next_ - 1 << "\n\n";
+    out << std::left << std::setw(16) << "queue" << std::right << std::setw(8) << "offered" << std::setw(9)
+        << "waiting" << std::setw(8) << "oldest" << std::setw(8) << "SL" << std::setw(8) << "ASA"
+        << std::setw(10) << "abandon" << std::setw(9) << "blocked" << "\n";
+    auto g = kpi_.gauges();
+    if (r.contains("groups") && r["groups"].contains("queue"))
+      for (auto& [key, m] : r["groups"]["queue"].items()) {
+        auto w = waiting_by_queue(key, now_ns);
+        out << std::left << std::setw(16) << key.substr(0, 15) << std::right << std::setw(8)
+            << m.value("offered", 0) << std::setw(9) << w.first << std::setw(8) << fmt_s(w.second / 1000.0)
+            << std::setw(8) << fmt_pct(m["service_level"]) << std::setw(8) << fmt_s(m["asa_s"])
+            << std::setw(10) << fmt_pct(m["abandon_rate"]) << std::setw(9) << m.value("blocked", 0) << "\n";
+      }
+    const auto& t = r["totals"];
+    out << std::left << std::setw(16) << "all" << std::right << std::setw(8) << t.value("offered", 0)
+        << std::setw(9) << g.calls_waiting << std::setw(8) << fmt_s(g.oldest_wait_ms / 1000.0) << std::setw(8)
+        << fmt_pct(t["service_level"]) << std::setw(8) << fmt_s(t["asa_s"]) << std::setw(10)
+        << fmt_pct(t["abandon_rate"]) << std::setw(9) << t.value("blocked", 0) << "\n\nagents: ";
+    for (const auto& [state, n] : g.agents_by_state) out << state << "=" << n << "  ";
+    out << "\n(SL: " << t.value("service_level_definition", std::string{}) << ")\n";
+    std::cout << out.str() << std::flush;
   }
+
+  const projections::kpi::kpi_projection& kpi() const { return kpi_; }
+
+private:
+  /// Calls waiting per queue: queue.call_joined minus queue.call_left, from
+  /// the queue streams (call id -> joined at).
+  void track_waiting(const events::recorded_event& e) {
+    if (e.type != "queue.call_joined" && e.type != "queue.call_left") return;
+    auto body = events::event_codec::standard().decode(e);
+    if (!body) return;
+    if (const auto* j = std::get_if<events::queue_call_joined>(&*body))
+      joined_[j->queue][j->call_id] = e.meta.timestamp_ns;
+    else if (const auto* l = std::get_if<events::queue_call_left>(&*body))
+      joined_[l->queue].erase(l->call_id);
+  }
+  /// (calls waiting, oldest wait in ms) of a queue.
+  std::pair<std::int64_t, std::int64_t> waiting_by_queue(const std::string& queue, std::int64_t now_ns) const {
+    auto it = joined_.find(queue);
+    if (it == joined_.end() || it->second.empty()) return {0, 0};
+    std::int64_t oldest = now_ns;
+    for (const auto& [call, at] : it->second) oldest = std::min(oldest, at);
+    return {static_cast<std::int64_t>(it->second.size()), (now_ns - oldest) / 1'000'000};
+  }
+  std::map<std::string, std::map<std::string, std::int64_t>> joined_;
+
+  const drivers::event_store& store_;
+  bool tty_;
+  std::uint64_t next_ = 1;
+  projections::kpi::kpi_projection kpi_;
 };
 
 void run_demo(const demo_args& a) {
-  std::string dir = a.dir;
-  if (dir.empty()) dir = (std::filesystem::current_path() / ".hotline-demo" / "store").string();
-  std::filesystem::create_directories(dir);
-  auto opened = drivers::rocksdb_event_store::open(dir);
-  if (!opened) {
-    std::cerr << "hotline demo: " << opened.error().message() << "\n";
+  auto config_path = a.config.empty() ? find_demo_config() : a.config;
+  if (config_path.empty()) {
+    std::cerr << "hotline demo: cannot find config/demo.toml (run from the source tree or give --config)\n";
+    exit_code() = 2;
+    return;
+  }
+  auto loaded = config::load_file(config_path);
+  if (!loaded.ok()) {
+    for (const auto& d : loaded.problems) std::cerr << config::format(d) << "\n";
+    exit_code() = 2;
+    return;
+  }
+  auto cfg = std::move(loaded.config);
+  auto stamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch()).count());
+  fs::path dir = a.dir.empty() ? fs::current_path() / ".hotline-demo" / stamp : fs::path{a.dir};
+  fs::create_directories(dir);
+  auto store_dir = (dir / "store").string();
+  bool tty = isatty(STDOUT_FILENO);
+
+  std::cout << "hotline demo: " << config_path << " — " << cfg.center.tenants.size() << " tenants, "
+            << cfg.center.queues.size() << " queues, " << cfg.center.agents.size() << " agents, "
+            << cfg.center.trunks.size() << " trunk groups\n"
+            << "node store: " << store_dir << "\n";
+
+  drivers::memory_event_store memory;
+  dashboard board{memory, tty};
+  drivers::sim::simulation_options opts;
+  opts.hours = a.hours;
+  if (a.seed > 0) {
+    opts.seed = a.seed;
+    opts.seed_given = true;
+  }
+  double virtual_total_s = a.hours > 0 ? a.hours * 3600
+                                       : static_cast<double>(cfg.simulation.end_ms - cfg.simulation.start_ms) / 1000;
+  auto wall0 = std::chrono::steady_clock::now();
+  std::int64_t start_ns = opts.day_epoch_ns + cfg.simulation.start_ms * 1'000'000;
+  opts.progress_every_s = std::max(60.0, virtual_total_s / 200);
+  double last_print = -1;
+  opts.on_progress = [&](std::int64_t now_ns) {
+    double progress = static_cast<double>(now_ns - start_ns) / 1e9 / virtual_total_s;
+    // Accelerated clock: the whole day takes --duration seconds of wall time.
+    auto target = wall0 + std::chrono::duration<double>(progress * a.duration_s);
+    std::this_thread::sleep_until(target);
+    if (tty || progress - last_print >= 0.1) {
+      board.refresh(now_ns, progress);
+      last_print = progress;
+    }
+  };
+  auto sum = drivers::sim::run_simulation(cfg, memory, opts);
+  if (!sum) {
+    std::cerr << "hotline demo: " << sum.error().message() << "\n";
     exit_code() = 1;
     return;
   }
-  auto& store = **opened;
-  std::uint64_t start_head = store.head_position();
-  std::cout << "hotline demo: store " << dir << " (" << start_head << " events already there)\n"
-            << "  writing " << a.calls << " scripted calls for " << a.agents
-            << " agents from 4 threads through the group-commit store...\n";
-  demo_writer w{store};
-  auto base_ns = std::int64_t{1'795'392'000} * 1'000'000'000; // 2026-11-23T00:00:00Z
-  auto t0 = std::chrono::steady_clock::now();
-  std::vector<std::thread> threads;
-  std::string run_tag = std::to_string(start_head);
-  for (int th = 0; th < 4; ++th)
-    threads.emplace_back([&, th] {
-      std::mt19937_64 rng{a.seed * 7919 + static_cast<std::uint64_t>(th)};
-      for (int c = th; c < a.calls; c += 4) {
-        std::string call_id = run_tag + "-" + std::to_string(c);
-        std::string tenant = c % 3 == 0 ? "bright-bank" : "acme-telecom";
-        std::string queue = c % 3 == 0 ? "bank-general" : (c % 2 ? "billing" : "tech");
-        std::string agent = "a" + std::to_string(rng() % static_cast<unsigned>(a.agents));
-        auto t = base_ns + static_cast<std::int64_t>(c) * 2'000'000'000;
-        auto sys = events::principal::system("demo");
-        std::optional<std::uint64_t> last;
-        std::string stream = "call-" + call_id;
-        std::int64_t wait_ms = static_cast<std::int64_t>(rng() % 60'000);
-        bool abandoned = rng() % 10 == 0;
-        std::vector<events::proposed_event> evs;
-        evs.push_back(w.make(events::call_arrived{call_id, "voice", "inbound", "+86138" + std::to_string(rng() % 100000000), "10086", "cust-" + std::to_string(rng() % 5000), {}, "pstn"}, stream + "#0", t, tenant, sys));
-        evs.push_back(w.make(events::call_queued{call_id, queue, 0, 1, 30'000, "entry 10086"}, stream + "#1", t + 1'000'000, tenant, sys));
-        w.append(stream, last, std::move(evs));
-        evs.clear();
-        auto t_end = t + wait_ms * 1'000'000;
-        if (abandoned) {
-          evs.push_back(w.make(events::call_ended{call_id, "abandoned", "caller_hangup", "", queue}, stream + "#2", t_end, tenant, sys));
-        } else {
-          evs.push_back(w.make(events::call_connected{call_id, queue, agent, wait_ms}, stream + "#2", t_end, tenant, events::principal::agent(agent)));
-          evs.push_back(w.make(events::call_ended{call_id, "completed", "agent_hangup", agent, queue}, stream + "#3", t_end + 180'000'000'000, tenant, events::principal::agent(agent)));
-        }
-        w.append(stream, last, std::move(evs));
-      }
-    });
-  for (auto& th : threads) th.join();
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::uint64_t written = store.head_position() - start_head;
-  std::cout << "  wrote " << written << " events in " << secs << " s (" << static_cast<std::uint64_t>(written / secs)
-            << " events/s), " << w.failures << " failed appends\n";
-  auto back = store.read_all(start_head + 1, SIZE_MAX);
-  if (!back || back->size() != written) {
-    std::cerr << "hotline demo: reading back failed\n";
-    exit_code() = 1;
-    return;
+  board.refresh(sum->end_ns, 1.0);
+
+  {
+    auto store = drivers::rocksdb_event_store::open(store_dir);
+    if (!store) {
+      std::cerr << "hotline demo: " << store.error().message() << "\n";
+      exit_code() = 1;
+      return;
+    }
+    auto copied = drivers::copy_store(memory, **store);
+    if (!copied) {
+      std::cerr << "hotline demo: " << copied.error().message() << "\n";
+      exit_code() = 1;
+      return;
+    }
   }
-  std::cout << "  read back " << back->size() << " events in global order: ok\n\n"
-            << "Explore the store (close this demo first; a store has one writer):\n"
-            << "  hotline store info  --store " << dir << "\n"
-            << "  hotline store read  --store " << dir << " --limit 5\n"
-            << "  hotline store read  --store " << dir << " --stream call-" << run_tag << "-0\n"
-            << "  hotline store check --store " << dir << "\n";
-  if (w.failures > 0) exit_code() = 1;
+  projections::kpi::report_request req;
+  req.intervals = true;
+  auto report = projections::kpi::build_report(board.kpi(), req);
+  auto html_path = (dir / "kpi-report.html").string();
+  auto json_path = (dir / "kpi-report.json").string();
+  std::ofstream(html_path) << projections::kpi::render_html(report);
+  std::ofstream(json_path) << report.dump(2) << "\n";
+  projections::kpi::report_request by_queue;
+  by_queue.by = projections::kpi::dimension::queue;
+  by_queue.intervals = false;
+  std::cout << "\n" << projections::kpi::render_table(projections::kpi::build_report(board.kpi(), by_queue))
+            << "\n"
+            << sum->arrivals << " calls, " << sum->events << " events, " << sum->virtual_seconds / 3600
+            << " simulated hours in " << std::fixed << std::setprecision(1)
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count() << " s\n\n"
+            << "KPI report: " << html_path << " (self-contained, open it in a browser)\n"
+            << "            " << json_path << "\n\n"
+            << "Explore the store it made:\n"
+            << "  hotline kpi --store " << store_dir << " --by agent --format table\n"
+            << "  hotline kpi --store " << store_dir << " --interval 30m --html " << (dir / "kpi-30m.html").string() << "\n"
+            << "  hotline audit verify --store " << store_dir << "\n"
+            << "  hotline audit query --store " << store_dir << " --type command.rejected\n"
+            << "  hotline audit query --store " << store_dir << " --agent " << (cfg.center.agents.empty() ? "a1" : cfg.center.agents.front().id) << " --format table\n"
+            << "  hotline replay --store " << store_dir << " --out " << (dir / "views").string() << "\n"
+            << "  hotline store read --store " << store_dir << " --limit 20\n";
 }
 
 } // namespace
@@ -121,12 +246,14 @@ void run_demo(const demo_args& a) {
 void add_demo_command(CLI::App& app) {
   auto a = std::make_shared<demo_args>();
   auto* demo = app.add_subcommand(
-      "demo", "The main job: write a day of contact-center events into a node store and show how "
-              "to explore it (interim: scripted calls until the simulator lands)");
-  demo->add_option("--dir", a->dir, "Store directory (default ./.hotline-demo/store)");
-  demo->add_option("--calls", a->calls, "Number of calls")->capture_default_str();
-  demo->add_option("--agents", a->agents, "Number of agents")->capture_default_str();
-  demo->add_option("--seed", a->seed, "Random seed")->capture_default_str();
+      "demo", "The main job: simulate a day of the demo center (config/demo.toml) through the real "
+              "ACD actors on an accelerated clock, with a live dashboard, the KPI report and a node store to explore");
+  demo->add_option("--config", a->config, "Center + [simulation] TOML (default: config/demo.toml)");
+  demo->add_option("--dir", a->dir, "Where to put the store and reports (default ./.hotline-demo/<time>)");
+  demo->add_option("--duration", a->duration_s, "Wall-clock seconds the simulated day takes (at least as long as the computing takes)")
+      ->capture_default_str();
+  demo->add_option("--hours", a->hours, "Simulate this many hours instead of the configured day");
+  demo->add_option("--seed", a->seed, "Random seed (default: the configuration's)");
   demo->callback([a] { run_demo(*a); });
 }
 
