@@ -170,6 +170,7 @@ match_result match_queue(const queue_definition& q, std::vector<waiting_call> ca
     if (r.step >= 0) sel.reason += ", widened to step " + std::to_string(r.step);
     out.assignments.push_back({call.call_id, std::move(sel.agents), sel.level, std::move(sel.reason)});
   }
+  out.memory = std::move(memory);
   return out;
 }
 
