@@ -33,10 +33,11 @@ std::string describe(const Variant& e) {
       e);
 }
 
+/// One line per event, so that a failed comparison prints readably.
 template <class Variant>
-std::vector<std::string> describe_all(const std::vector<Variant>& events) {
-  std::vector<std::string> out;
-  for (const auto& e : events) out.push_back(describe(e));
+std::string describe_all(const std::vector<Variant>& events) {
+  std::string out;
+  for (const auto& e : events) out += "\n  " + describe(e);
   return out;
 }
 
@@ -143,7 +144,12 @@ void then_types(const outcome<Event>& out, const std::vector<std::string>& expec
     FAIL_CHECK("refused: " << out.error().code << ": " << out.error().detail);
     return;
   }
-  CHECK(types_of(out.events()) == expected);
+  auto joined = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += x + " ";
+    return s;
+  };
+  CHECK(joined(types_of(out.events())) == joined(expected));
 }
 
 /// then: refused with `code`.
