@@ -35,6 +35,9 @@ struct skill_requirement {
 
 /// After `after_ms` of waiting, relax the call's requirements (like
 /// Asterisk's penalty rules / FreeSWITCH tier rules / bullseye routing).
+/// Steps are cumulative: every step whose `after_ms` has passed applies, so
+/// min levels drop by the sum of their deltas and the added queues are the
+/// union (events/acd/widening.hpp, docs/acd.md "Widening").
 struct widening_step {
   std::int64_t after_ms = 0;
   int min_level_delta = 0;               ///< lower every min_level by this (never below 1)
@@ -63,7 +66,7 @@ struct queue_definition {
   std::vector<skill_requirement> skills; ///< all required (AND)
   routing_strategy strategy = routing_strategy::longest_idle;
   std::int64_t ring_timeout_ms = 15'000; ///< offer rings this long before `no_answer`
-  int max_no_answer = 3;                 ///< consecutive misses before auto-pause (0: never)
+  int max_no_answer = 3;                 ///< consecutive misses before auto-pause (0: never); carried by agent::ring_timeout
   std::int64_t reject_delay_ms = 0;      ///< after a reject, do not re-offer to that agent this long
   std::int64_t busy_delay_ms = 0;        ///< after `busy`, do not re-offer to that agent this long
   std::int64_t wrap_up_ms = 10'000;      ///< after-call work (an agent's own setting wins)
@@ -86,7 +89,9 @@ struct agent_definition {
   std::string tenant;
   std::string name;
   std::map<std::string, int> skills;     ///< skill -> level (1..100)
-  std::map<std::string, int> capacity{{"voice", 1}}; ///< concurrent contacts per channel
+  /// Concurrent contacts per channel; a channel not listed is not served
+  /// (a chat agent needs e.g. {"chat", 3}). Default: {"voice", 1}.
+  std::map<std::string, int> capacity{{"voice", 1}};
   bool voice_blocks_others = true;       ///< on a voice call, take no chat/e-mail
   std::int64_t wrap_up_ms = -1;          ///< -1: use the queue's
   std::vector<std::string> queues;       ///< queues served when logging in without a list

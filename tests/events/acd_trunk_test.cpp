@@ -2,6 +2,8 @@
 // outcome / variant helpers it is built on.
 #include "acd_support.hpp"
 
+#include "events/acd/acd.hpp" // the umbrella header compiles on its own terms
+
 #include "events/catalog.hpp"
 #include "events/variant_cast.hpp"
 
