@@ -31,6 +31,8 @@ bool parse_routing_strategy(std::string_view text, routing_strategy& out) noexce
 struct skill_requirement {
   std::string skill;
   int min_level = 1;
+
+  bool operator==(const skill_requirement&) const = default;
 };
 
 /// After `after_ms` of waiting, relax the call's requirements (like
@@ -42,6 +44,8 @@ struct widening_step {
   std::int64_t after_ms = 0;
   int min_level_delta = 0;               ///< lower every min_level by this (never below 1)
   std::vector<std::string> add_queues;   ///< also consider agents logged in to these queues
+
+  bool operator==(const widening_step&) const = default;
 };
 
 /// What happens to a call nobody can answer.
@@ -82,6 +86,8 @@ struct queue_definition {
   std::int64_t preferred_agent_ms = 0;   ///< how long a familiar/preferred agent is waited for (0: off)
   int sl_threshold_s = 20;               ///< service-level threshold T for this queue's KPIs
   std::int32_t vip_priority = 10;        ///< priority given to VIP callers (F8)
+
+  bool operator==(const queue_definition&) const = default;
 };
 
 struct agent_definition {
@@ -97,12 +103,16 @@ struct agent_definition {
   std::vector<std::string> queues;       ///< queues served when logging in without a list
   int order = 0;                         ///< rank for top_down
   bool supervisor = false;               ///< may listen / whisper / barge (F13)
+
+  bool operator==(const agent_definition&) const = default;
 };
 
 struct trunk_group_definition {
   std::string id;                        ///< streams `trunk-<id>.<n>`, n = 1..channels
   int channels = 30;
   std::string direction = "both";        ///< inbound | outbound | both
+
+  bool operator==(const trunk_group_definition&) const = default;
 };
 
 struct tenant_definition {

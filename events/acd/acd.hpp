@@ -3,6 +3,7 @@
 #include "events/acd/agent.hpp"         // agent-<id>: presence, contacts, capacity, auto-pause
 #include "events/acd/call.hpp"          // call-<id>: arrival to the single call.ended
 #include "events/acd/candidate.hpp"     // an agent as routing sees it
+#include "events/acd/deciders.hpp"      // the four aggregates as types, for generic actors
 #include "events/acd/ewt.hpp"           // expected wait, Erlang C
 #include "events/acd/queue.hpp"         // queue-<id>: the waiting list
 #include "events/acd/routing.hpp"       // eligibility, strategies, whole-queue matching

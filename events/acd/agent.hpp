@@ -59,6 +59,8 @@ struct contact {
   contact_phase phase = contact_phase::ringing;
   std::int64_t since_ns = 0;          ///< entered `phase`
   std::int64_t talk_started_ns = 0;   ///< answered (on_call, on_hold, wrap_up)
+
+  bool operator==(const contact&) const = default;
 };
 
 struct state {
@@ -77,6 +79,8 @@ struct state {
   int calls_handled = 0;              ///< answered this session
   std::int64_t talk_time_ms = 0;      ///< answered..ended, this session (hold included)
   int consecutive_misses = 0;         ///< ring timeouts since the last answer or ready
+
+  bool operator==(const state&) const = default;
 };
 
 // Commands. `now_ns` is the time the command is decided; the actor stamps

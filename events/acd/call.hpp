@@ -58,6 +58,8 @@ struct offer_in_flight {
   std::int32_t attempt = 1;
   std::int64_t offered_at_ns = 0;
   std::int64_t ring_timeout_ms = 0;
+
+  bool operator==(const offer_in_flight&) const = default;
 };
 
 struct state {
@@ -93,6 +95,8 @@ struct state {
   // end
   std::string outcome;               ///< call.ended outcome once ended
   std::string end_reason;
+
+  bool operator==(const state&) const = default;
 };
 
 // Commands; `now_ns` stamps the resulting events (event_meta::timestamp_ns).

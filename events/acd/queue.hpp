@@ -34,12 +34,16 @@ struct entry {
   std::string preferred_agent;         ///< wait for this agent only ...
   std::int64_t preferred_until_ns = 0; ///< ... until then (see routing.hpp)
   std::int64_t joined_at_ns = 0;
+
+  bool operator==(const entry&) const = default;
 };
 
 struct state {
   queue_definition definition;         ///< configuration, not history: may be replaced on reload
   std::vector<entry> waiting;          ///< in service order (priority desc, sequence asc)
   std::uint64_t next_sequence = 1;
+
+  bool operator==(const state&) const = default;
 };
 
 /// Members of the queue as routing sees them (candidate.hpp: summarize).

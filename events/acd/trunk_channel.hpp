@@ -36,6 +36,8 @@ struct state {
   std::int64_t seized_at_ns = 0;
   std::string last_call_id;           ///< the call that released it last (retry detection)
   std::uint64_t seizures = 0;         ///< lifetime count (traffic statistics)
+
+  bool operator==(const state&) const = default;
 };
 
 struct seize {

@@ -13,6 +13,7 @@
 #include "events/acd/call.hpp"
 #include "events/acd/queue.hpp"
 #include "events/acd/trunk_channel.hpp"
+#include "events/acd/deciders.hpp"
 #include "events/center.hpp"
 
 namespace acd_test {
@@ -51,38 +52,13 @@ std::vector<std::string> types_of(const std::vector<Variant>& events) {
 
 template <class Command>
 std::int64_t now_of(const Command& c) {
-  return std::visit([](const auto& x) { return x.now_ns; }, c);
+  return acd::command_time(c);
 }
 
-/// One aggregate's decide/evolve, so one harness serves all four.
-struct agent_ops {
-  using state = acd::agent::state;
-  using command = acd::agent::command;
-  using event = acd::agent::event;
-  static outcome<event> decide(const command& c, const state& s) { return acd::agent::decide(c, s); }
-  static state evolve(state s, const event& e, std::int64_t at) { return acd::agent::evolve(std::move(s), e, at); }
-};
-struct call_ops {
-  using state = acd::call::state;
-  using command = acd::call::command;
-  using event = acd::call::event;
-  static outcome<event> decide(const command& c, const state& s) { return acd::call::decide(c, s); }
-  static state evolve(state s, const event& e, std::int64_t at) { return acd::call::evolve(std::move(s), e, at); }
-};
-struct queue_ops {
-  using state = acd::queue::state;
-  using command = acd::queue::command;
-  using event = acd::queue::event;
-  static outcome<event> decide(const command& c, const state& s) { return acd::queue::decide(c, s); }
-  static state evolve(state s, const event& e, std::int64_t at) { return acd::queue::evolve(std::move(s), e, at); }
-};
-struct trunk_ops {
-  using state = acd::trunk::state;
-  using command = acd::trunk::command;
-  using event = acd::trunk::event;
-  static outcome<event> decide(const command& c, const state& s) { return acd::trunk::decide(c, s); }
-  static state evolve(state s, const event& e, std::int64_t at) { return acd::trunk::evolve(std::move(s), e, at); }
-};
+using agent_ops = acd::agent_decider;
+using call_ops = acd::call_decider;
+using queue_ops = acd::queue_decider;
+using trunk_ops = acd::trunk_decider;
 
 /// An aggregate under test: its state after a history, and the steps that
 /// drive it like an actor would (decide, append = evolve at the command's time).
@@ -93,12 +69,14 @@ struct subject {
   using event = typename Ops::event;
 
   state s;
+  /// Every event applied, as the store would hold it: catalog payload and time.
+  std::vector<std::pair<hotline::events::event, std::int64_t>> log;
 
   explicit subject(state initial) : s(std::move(initial)) {}
 
   /// given: events that already happened at `at`.
   subject& given(const std::vector<event>& history, std::int64_t at = t0) {
-    for (const auto& e : history) s = Ops::evolve(std::move(s), e, at);
+    apply(history, at);
     return *this;
   }
 
@@ -123,7 +101,10 @@ struct subject {
   }
 
   void apply(const std::vector<event>& events, std::int64_t at) {
-    for (const auto& e : events) s = Ops::evolve(std::move(s), e, at);
+    for (const auto& e : events) {
+      s = Ops::evolve(std::move(s), e, at);
+      log.emplace_back(widen<hotline::events::event>(e), at);
+    }
   }
 };
 

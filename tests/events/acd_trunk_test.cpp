@@ -3,6 +3,7 @@
 #include "acd_support.hpp"
 
 #include "events/acd/acd.hpp" // the umbrella header compiles on its own terms
+#include "events/acd/deciders.hpp"
 
 #include "events/catalog.hpp"
 #include "events/variant_cast.hpp"
@@ -84,4 +85,24 @@ TEST_CASE("variant_cast: an aggregate's events widen to the catalog and narrow b
   (void)widen<event>(acd::call::event{});
   (void)widen<event>(acd::queue::event{});
   (void)widen<event>(acd::trunk::event{});
+}
+
+TEST_CASE("deciders: one generic shape for the four aggregates") {
+  using D = acd::agent_decider;
+  auto s = acd::agent::initial_state(voice_agent("a1"));
+  const D::command cmd = acd::agent::login{{}, true, t0 + 5};
+  CHECK(acd::command_time(cmd) == t0 + 5);
+  auto out = D::decide(cmd, s);
+  REQUIRE(out.accepted());
+  for (const auto& e : out.events()) s = D::evolve(std::move(s), e, acd::command_time(cmd));
+  CHECK(D::stream_of(s) == "agent-a1");
+  CHECK_FALSE(D::is_terminal(s));
+  // Recovery from the catalog form skips other aggregates' events.
+  auto r = acd::agent::initial_state(voice_agent("a1"));
+  for (const auto& e : std::vector<event>{agent_logged_in{"a1", {"sales"}}, call_held{"c1", "a1"}, agent_ready{"a1"}})
+    r = acd::fold_recorded<D>(std::move(r), e, t0 + 5);
+  CHECK(r == s);
+  CHECK(acd::call_decider::stream_of(acd::call::initial_state("9")) == "call-9");
+  CHECK(acd::queue_decider::stream_of(acd::queue::initial_state(make_queue("q"))) == "queue-q");
+  CHECK(acd::trunk_decider::stream_of(acd::trunk::initial_state("g", 2)) == "trunk-g.2");
 }
