@@ -6,7 +6,8 @@
 ///     auto out = D::decide(cmd, state_);
 ///     if (!out) return reply(out.error());
 ///     append(D::stream_of(state_), widen<events::event>(each event), command_time(cmd));
-///     for (const auto& e : out.events()) state_ = D::evolve(std::move(state_), e, command_time(cmd));
+///     for (const auto& e : out.events()) state_ = D::evolve(std::move(state_), e,
+///     command_time(cmd));
 ///   }
 ///
 /// Recovery folds the recorded payloads with `fold_recorded<D>`, which skips
@@ -31,7 +32,9 @@ struct agent_decider {
   using event = agent::event;
   static constexpr std::string_view category = "agent";
   static outcome<event> decide(const command& c, const state& s) { return agent::decide(c, s); }
-  static state evolve(state s, const event& e, std::int64_t at_ns) { return agent::evolve(std::move(s), e, at_ns); }
+  static state evolve(state s, const event& e, std::int64_t at_ns) {
+    return agent::evolve(std::move(s), e, at_ns);
+  }
   static bool is_terminal(const state& s) { return agent::is_terminal(s); }
   static std::string stream_of(const state& s) { return agent::stream_name(s.definition.id); }
 };
@@ -42,7 +45,9 @@ struct call_decider {
   using event = call::event;
   static constexpr std::string_view category = "call";
   static outcome<event> decide(const command& c, const state& s) { return call::decide(c, s); }
-  static state evolve(state s, const event& e, std::int64_t at_ns) { return call::evolve(std::move(s), e, at_ns); }
+  static state evolve(state s, const event& e, std::int64_t at_ns) {
+    return call::evolve(std::move(s), e, at_ns);
+  }
   static bool is_terminal(const state& s) { return call::is_terminal(s); }
   static std::string stream_of(const state& s) { return call::stream_name(s.call_id); }
 };
@@ -53,7 +58,9 @@ struct queue_decider {
   using event = queue::event;
   static constexpr std::string_view category = "queue";
   static outcome<event> decide(const command& c, const state& s) { return queue::decide(c, s); }
-  static state evolve(state s, const event& e, std::int64_t at_ns) { return queue::evolve(std::move(s), e, at_ns); }
+  static state evolve(state s, const event& e, std::int64_t at_ns) {
+    return queue::evolve(std::move(s), e, at_ns);
+  }
   static bool is_terminal(const state& s) { return queue::is_terminal(s); }
   static std::string stream_of(const state& s) { return queue::stream_name(s.definition.id); }
 };
@@ -64,14 +71,15 @@ struct trunk_decider {
   using event = trunk::event;
   static constexpr std::string_view category = "trunk";
   static outcome<event> decide(const command& c, const state& s) { return trunk::decide(c, s); }
-  static state evolve(state s, const event& e, std::int64_t at_ns) { return trunk::evolve(std::move(s), e, at_ns); }
+  static state evolve(state s, const event& e, std::int64_t at_ns) {
+    return trunk::evolve(std::move(s), e, at_ns);
+  }
   static bool is_terminal(const state& s) { return trunk::is_terminal(s); }
   static std::string stream_of(const state& s) { return trunk::stream_name(s.group, s.channel); }
 };
 
 /// The `now_ns` every command carries: the time to stamp its events with.
-template <class Command>
-std::int64_t command_time(const Command& c) {
+template <class Command> std::int64_t command_time(const Command& c) {
   return std::visit([](const auto& x) -> std::int64_t { return x.now_ns; }, c);
 }
 

@@ -20,7 +20,8 @@ agent_subject ready_agent(agent_definition def = voice_agent("a1")) {
 
 } // namespace
 
-TEST_CASE("agent: logging in with ready goes logged_in then ready, serving the definition's queues") {
+TEST_CASE(
+    "agent: logging in with ready goes logged_in then ready, serving the definition's queues") {
   auto a = fresh(voice_agent("a1", {}, {"sales", "support"}));
   auto out = a.step(ag::login{{}, true, t0});
   then_events(out, {agent_logged_in{"a1", {"sales", "support"}}, agent_ready{"a1"}});
@@ -56,7 +57,8 @@ TEST_CASE("agent: not ready needs a reason, and the same reason twice is a no-op
   then_rejected(a.when(ag::set_not_ready{"", t0}), "missing_reason");
   then_events(a.step(ag::set_not_ready{"lunch", t0 + sec}), {agent_not_ready{"a1", "lunch"}});
   then_nothing(a.when(ag::set_not_ready{"lunch", t0 + 2 * sec}));
-  then_events(a.step(ag::set_not_ready{"meeting", t0 + 3 * sec}), {agent_not_ready{"a1", "meeting"}});
+  then_events(a.step(ag::set_not_ready{"meeting", t0 + 3 * sec}),
+              {agent_not_ready{"a1", "meeting"}});
   then_events(a.step(ag::set_ready{t0 + 4 * sec}), {agent_ready{"a1"}});
   then_nothing(a.when(ag::set_ready{t0 + 5 * sec}));
   CHECK(a.s.idle_since_ns == t0 + 4 * sec);
@@ -74,7 +76,8 @@ TEST_CASE("agent: the happy path of a voice call: reserve, answer, hold, resume,
   CHECK(ag::status_of(a.s) == ag::status::on_hold);
   then_nothing(a.when(ag::hold{"c1", t0 + 21 * sec}));
   then_events(a.step(ag::resume{"c1", t0 + 30 * sec}), {agent_call_held{"a1", "c1", false}});
-  then_events(a.step(ag::end_call{"c1", 5'000, t0 + 72 * sec}), {agent_call_ended{"a1", "c1", 5'000}});
+  then_events(a.step(ag::end_call{"c1", 5'000, t0 + 72 * sec}),
+              {agent_call_ended{"a1", "c1", 5'000}});
   CHECK(ag::status_of(a.s) == ag::status::wrap_up);
   CHECK(a.s.talk_time_ms == 60'000);
   CHECK(a.s.calls_handled == 1);
@@ -122,7 +125,8 @@ TEST_CASE("agent: a reservation for the same call twice is a no-op; a not-ready 
 TEST_CASE("agent: reject and cancel end the reservation with their reason") {
   auto a = ready_agent();
   a.after({ag::reserve{"c1", "sales", "voice", t0}});
-  then_events(a.step(ag::reject{"c1", t0 + sec}), {agent_reservation_ended{"a1", "c1", "rejected"}});
+  then_events(a.step(ag::reject{"c1", t0 + sec}),
+              {agent_reservation_ended{"a1", "c1", "rejected"}});
   CHECK(a.s.last_rejected_ns == t0 + sec);
   CHECK(ag::status_of(a.s) == ag::status::ready);
   CHECK(a.s.idle_since_ns == t0); // a ring does not restart the idle period
@@ -148,8 +152,9 @@ TEST_CASE("agent: after max_no_answer consecutive ring timeouts the agent is aut
     CHECK(a.s.consecutive_misses == i);
   }
   a.after({ag::reserve{"c3", "sales", "voice", t0 + 100 * sec}});
-  then_events(a.step(ag::ring_timeout{"c3", 3, t0 + 115 * sec}),
-              {agent_reservation_ended{"a1", "c3", "no_answer"}, agent_not_ready{"a1", "auto_pause"}});
+  then_events(
+      a.step(ag::ring_timeout{"c3", 3, t0 + 115 * sec}),
+      {agent_reservation_ended{"a1", "c3", "no_answer"}, agent_not_ready{"a1", "auto_pause"}});
   CHECK(ag::status_of(a.s) == ag::status::not_ready);
   CHECK(a.s.not_ready_reason == "auto_pause");
   SUBCASE("going ready again starts the count afresh") {
@@ -178,7 +183,8 @@ TEST_CASE("agent: capacity: a voice agent takes one voice contact") {
   a.after({ag::reserve{"c1", "sales", "voice", t0}});
   then_rejected(a.when(ag::reserve{"c2", "sales", "voice", t0}), "at_capacity");
   a.after({ag::answer{"c1", t0 + sec}, ag::end_call{"c1", 10'000, t0 + 2 * sec}});
-  then_rejected(a.when(ag::reserve{"c2", "sales", "voice", t0 + 3 * sec}), "at_capacity"); // wrap-up occupies
+  then_rejected(a.when(ag::reserve{"c2", "sales", "voice", t0 + 3 * sec}),
+                "at_capacity"); // wrap-up occupies
   then_rejected(a.when(ag::reserve{"m1", "mail", "email", t0}), "channel_not_served");
 }
 
@@ -212,8 +218,9 @@ TEST_CASE("agent: logout is refused during a live call; ringing and wrap-up are 
   CHECK(ag::status_of(a.s) == ag::status::logged_out);
   auto b = ready_agent();
   b.after({ag::reserve{"c2", "sales", "voice", t0}});
-  then_events(b.step(ag::logout{"by_supervisor", t0 + sec}),
-              {agent_reservation_ended{"a1", "c2", "logged_out"}, agent_logged_out{"a1", "by_supervisor"}});
+  then_events(
+      b.step(ag::logout{"by_supervisor", t0 + sec}),
+      {agent_reservation_ended{"a1", "c2", "logged_out"}, agent_logged_out{"a1", "by_supervisor"}});
 }
 
 TEST_CASE("agent: going not ready during a call takes effect after it") {
@@ -256,4 +263,6 @@ TEST_CASE("agent: evolve never refuses, even events about contacts it does not k
   CHECK(ag::status_of(a.s) == ag::status::on_call);
 }
 
-TEST_CASE("agent: stream name") { CHECK(ag::stream_name("a7") == "agent-a7"); }
+TEST_CASE("agent: stream name") {
+  CHECK(ag::stream_name("a7") == "agent-a7");
+}

@@ -34,7 +34,8 @@ call_subject queued() {
 
 call_subject offered_to(const std::vector<std::string>& agents) {
   auto c = queued();
-  for (const auto& a : agents) c.after({cl::offer{a, 15'000, "test", t0 + 2 * sec}});
+  for (const auto& a : agents)
+    c.after({cl::offer{a, 15'000, "test", t0 + 2 * sec}});
   return c;
 }
 
@@ -48,8 +49,14 @@ call_subject connected() {
 
 TEST_CASE("call: arrival records the caller and the call data") {
   call_subject c{cl::initial_state("c1")};
-  then_events(c.step(arrival()), {call_arrived{"c1", "voice", "inbound", "+8613800000001", "10086",
-                                               "cust-1", {{"lang", "zh"}}, "pstn"}});
+  then_events(c.step(arrival()), {call_arrived{"c1",
+                                               "voice",
+                                               "inbound",
+                                               "+8613800000001",
+                                               "10086",
+                                               "cust-1",
+                                               {{"lang", "zh"}},
+                                               "pstn"}});
   CHECK(cl::status_of(c.s) == cl::status::arrived);
   CHECK(c.s.attached.at("lang") == "zh");
   then_rejected(c.when(arrival()), "already_arrived");
@@ -66,7 +73,8 @@ TEST_CASE("call: nothing happens to a call before it arrives") {
 
 TEST_CASE("call: all trunk channels busy: the call ends blocked") {
   auto c = arrived();
-  then_events(c.step(cl::block{"pstn", t0}), {call_ended{"c1", "blocked", "all_channels_busy", "", ""}});
+  then_events(c.step(cl::block{"pstn", t0}),
+              {call_ended{"c1", "blocked", "all_channels_busy", "", ""}});
   CHECK(cl::is_terminal(c.s));
 }
 
@@ -78,7 +86,8 @@ TEST_CASE("call: queued, offered, connected: the wait is measured from queuing")
               {call_offered{"c1", "sales", "a1", 1, 15'000, "level 5, longest idle 42 s"}});
   CHECK(cl::status_of(c.s) == cl::status::offered);
   then_nothing(c.when(cl::offer{"a1", 15'000, "again", t0 + 3 * sec}));
-  then_events(c.step(cl::connect{"a1", t0 + 5 * sec}), {call_connected{"c1", "sales", "a1", 4'000}});
+  then_events(c.step(cl::connect{"a1", t0 + 5 * sec}),
+              {call_connected{"c1", "sales", "a1", 4'000}});
   CHECK(cl::status_of(c.s) == cl::status::connected);
   CHECK(c.s.agent_id == "a1");
   then_nothing(c.when(cl::connect{"a1", t0 + 6 * sec}));
@@ -97,7 +106,8 @@ TEST_CASE("call: ring-all: the first to answer wins, the other offers end answer
   CHECK(c.s.offers.size() == 3);
   CHECK(c.s.attempts == 3);
   then_events(c.step(cl::connect{"a2", t0 + 4 * sec}),
-              {call_connected{"c1", "sales", "a2", 3'000}, call_offer_ended{"c1", "a1", "answered_elsewhere"},
+              {call_connected{"c1", "sales", "a2", 3'000},
+               call_offer_ended{"c1", "a1", "answered_elsewhere"},
                call_offer_ended{"c1", "a3", "answered_elsewhere"}});
   CHECK(c.s.offers.empty());
   then_rejected(c.when(cl::connect{"a1", t0 + 5 * sec}), "already_connected");
@@ -157,7 +167,8 @@ TEST_CASE("call: priority, announcements and widening only while waiting") {
   then_events(c.step(cl::change_priority{10, "vip", t0 + 2 * sec}),
               {call_priority_raised{"c1", "sales", 10, "vip"}});
   then_nothing(c.when(cl::change_priority{10, "vip", t0 + 2 * sec}));
-  then_events(c.step(cl::announce{3, 45'000, t0 + 3 * sec}), {call_announced{"c1", "sales", 3, 45'000}});
+  then_events(c.step(cl::announce{3, 45'000, t0 + 3 * sec}),
+              {call_announced{"c1", "sales", 3, 45'000}});
   then_events(c.step(cl::widen{0, 10, {"general"}, t0 + 4 * sec}),
               {call_widened{"c1", "sales", 0, 10, {"general"}}});
   CHECK(c.s.widening_step == 0);
@@ -175,11 +186,13 @@ TEST_CASE("call: priority, announcements and widening only while waiting") {
 TEST_CASE("call: overflow to another queue keeps the wait running") {
   auto c = offered_to({"a1"});
   then_events(c.step(cl::overflow{"queue", "general", "max_wait", t0 + 61 * sec}),
-              {call_offer_ended{"c1", "a1", "cancelled"}, call_overflowed{"c1", "sales", "queue", "general", "max_wait"}});
+              {call_offer_ended{"c1", "a1", "cancelled"},
+               call_overflowed{"c1", "sales", "queue", "general", "max_wait"}});
   CHECK(cl::status_of(c.s) == cl::status::arrived);
   c.after({cl::enqueue{"general", 0, 1, 0, "overflow from sales", t0 + 61 * sec},
            cl::offer{"a5", 15'000, "", t0 + 62 * sec}});
-  then_events(c.step(cl::connect{"a5", t0 + 63 * sec}), {call_connected{"c1", "general", "a5", 62'000}});
+  then_events(c.step(cl::connect{"a5", t0 + 63 * sec}),
+              {call_connected{"c1", "general", "a5", 62'000}});
   auto k = connected();
   then_rejected(k.when(cl::overflow{"queue", "general", "", t0}), "not_waiting");
   then_rejected(c.when(cl::overflow{"queue", "", "", t0}), "invalid_argument");
@@ -196,7 +209,8 @@ TEST_CASE("call: overflow to voicemail ends the call") {
 TEST_CASE("call: a callback keeps the place, is not an abandon, and ends callback_completed") {
   auto c = offered_to({"a1"});
   then_events(c.step(cl::schedule_callback{"", t0 + 30 * sec}),
-              {call_offer_ended{"c1", "a1", "cancelled"}, call_callback_scheduled{"c1", "sales", "+8613800000001"}});
+              {call_offer_ended{"c1", "a1", "cancelled"},
+               call_callback_scheduled{"c1", "sales", "+8613800000001"}});
   CHECK(cl::status_of(c.s) == cl::status::callback_waiting);
   CHECK(cl::is_waiting(c.s));
   CHECK_FALSE(cl::is_terminal(c.s));
@@ -207,14 +221,16 @@ TEST_CASE("call: a callback keeps the place, is not an abandon, and ends callbac
   then_events(c.step(cl::dial_callback{"a2", "pstn", t0 + 300 * sec}),
               {call_callback_dialed{"c1", "pstn", "+8613800000001", "a2"}});
   then_rejected(c.when(cl::connect{"a3", t0 + 310 * sec}), "not_offered");
-  then_events(c.step(cl::connect{"a2", t0 + 310 * sec}), {call_connected{"c1", "sales", "a2", 309'000}});
+  then_events(c.step(cl::connect{"a2", t0 + 310 * sec}),
+              {call_connected{"c1", "sales", "a2", 309'000}});
   then_events(c.step(cl::hang_up{"caller", t0 + 400 * sec}),
               {call_ended{"c1", "callback_completed", "caller_hangup", "a2", "sales"}});
 }
 
 TEST_CASE("call: a callback nobody answers ends callback_failed") {
   auto c = queued();
-  c.after({cl::schedule_callback{"+86100", t0 + 2 * sec}, cl::dial_callback{"a2", "pstn", t0 + 100 * sec}});
+  c.after({cl::schedule_callback{"+86100", t0 + 2 * sec},
+           cl::dial_callback{"a2", "pstn", t0 + 100 * sec}});
   CHECK(c.s.callback_number == "+86100");
   then_events(c.step(cl::fail_callback{"no_answer", t0 + 130 * sec}),
               {call_ended{"c1", "callback_failed", "no_answer", "", "sales"}});
@@ -236,11 +252,15 @@ TEST_CASE("call: supervision only while connected") {
   auto q = queued();
   then_rejected(q.when(cl::supervise{"sup1", "listen", t0}), "not_connected");
   auto c = connected();
-  then_events(c.step(cl::supervise{"sup1", "listen", t0 + 10 * sec}), {call_supervised{"c1", "sup1", "listen"}});
+  then_events(c.step(cl::supervise{"sup1", "listen", t0 + 10 * sec}),
+              {call_supervised{"c1", "sup1", "listen"}});
   then_nothing(c.when(cl::supervise{"sup1", "listen", t0 + 11 * sec}));
-  then_events(c.step(cl::supervise{"sup1", "whisper", t0 + 12 * sec}), {call_supervised{"c1", "sup1", "whisper"}});
-  then_events(c.step(cl::supervise{"sup1", "barge", t0 + 13 * sec}), {call_supervised{"c1", "sup1", "barge"}});
-  then_events(c.step(cl::supervise{"sup1", "stop", t0 + 14 * sec}), {call_supervised{"c1", "sup1", "stop"}});
+  then_events(c.step(cl::supervise{"sup1", "whisper", t0 + 12 * sec}),
+              {call_supervised{"c1", "sup1", "whisper"}});
+  then_events(c.step(cl::supervise{"sup1", "barge", t0 + 13 * sec}),
+              {call_supervised{"c1", "sup1", "barge"}});
+  then_events(c.step(cl::supervise{"sup1", "stop", t0 + 14 * sec}),
+              {call_supervised{"c1", "sup1", "stop"}});
   then_rejected(c.when(cl::supervise{"sup1", "stop", t0 + 15 * sec}), "not_supervising");
   then_rejected(c.when(cl::supervise{"sup1", "spy", t0}), "invalid_argument");
   c.after({cl::hang_up{"caller", t0 + 20 * sec}});
@@ -254,8 +274,10 @@ TEST_CASE("call: blind transfer to a queue: the call waits again with its data")
               {call_transferred{"c1", "blind", "a1", "queue", "billing"}});
   CHECK(cl::status_of(c.s) == cl::status::arrived);
   CHECK(c.s.attached.at("lang") == "zh");
-  c.after({cl::enqueue{"billing", 0, 1, 0, "transfer", t0 + 30 * sec}, cl::offer{"a4", 15'000, "", t0 + 31 * sec}});
-  then_events(c.step(cl::connect{"a4", t0 + 40 * sec}), {call_connected{"c1", "billing", "a4", 10'000}});
+  c.after({cl::enqueue{"billing", 0, 1, 0, "transfer", t0 + 30 * sec},
+           cl::offer{"a4", 15'000, "", t0 + 31 * sec}});
+  then_events(c.step(cl::connect{"a4", t0 + 40 * sec}),
+              {call_connected{"c1", "billing", "a4", 10'000}});
 }
 
 TEST_CASE("call: blind transfer to an agent rings that agent") {
@@ -319,4 +341,6 @@ TEST_CASE("call: finish ends it with a known outcome only") {
               {call_ended{"c1", "completed", "self_service", "", ""}});
 }
 
-TEST_CASE("call: stream name") { CHECK(cl::stream_name("42") == "call-42"); }
+TEST_CASE("call: stream name") {
+  CHECK(cl::stream_name("42") == "call-42");
+}

@@ -13,7 +13,8 @@ namespace {
 /// Erlang C from the stable Erlang B recursion (as in docs/acd.md).
 double erlang_c_recursive(int c, double a) {
   double b = 1.0;
-  for (int n = 1; n <= c; ++n) b = a * b / (n + a * b);
+  for (int n = 1; n <= c; ++n)
+    b = a * b / (n + a * b);
   const double rho = a / c;
   return b / (1.0 - rho * (1.0 - b));
 }
@@ -23,10 +24,13 @@ double erlang_c_recursive(int c, double a) {
 std::vector<double> stationary(int c, double lambda, double mu, int max_n) {
   std::vector<double> p(max_n + 1);
   p[0] = 1.0;
-  for (int n = 1; n <= max_n; ++n) p[n] = p[n - 1] * lambda / (std::min(n, c) * mu);
+  for (int n = 1; n <= max_n; ++n)
+    p[n] = p[n - 1] * lambda / (std::min(n, c) * mu);
   double sum = 0;
-  for (double x : p) sum += x;
-  for (double& x : p) x /= sum;
+  for (double x : p)
+    sum += x;
+  for (double& x : p)
+    x /= sum;
   return p;
 }
 
@@ -58,7 +62,8 @@ TEST_CASE("ewt: Erlang C matches the recursion and the balance equations") {
       // P(wait) = P(N >= c) from the stationary distribution.
       auto p = stationary(c, a, 1.0, 4000);
       double waiting = 0;
-      for (std::size_t n = c; n < p.size(); ++n) waiting += p[n];
+      for (std::size_t n = c; n < p.size(); ++n)
+        waiting += p[n];
       CHECK(erlang_c(c, a) == doctest::Approx(waiting).epsilon(1e-9));
     }
   }
@@ -72,13 +77,14 @@ TEST_CASE("ewt: averaged over the place a new caller finds, EWT(k) is Erlang C's
   for (int c : {1, 3, 8, 20}) {
     for (double load : {0.5, 0.8, 0.95}) {
       const double aht_ms = 180'000.0;
-      const double mu = 1.0 / aht_ms;               // per ms
-      const double lambda = load * c * mu;          // per ms
+      const double mu = 1.0 / aht_ms;      // per ms
+      const double lambda = load * c * mu; // per ms
       auto p = stationary(c, lambda, mu, 6000);
       double mean = 0;
       for (std::size_t n = c; n < p.size(); ++n) {
         const int k = static_cast<int>(n) - c + 1;
-        mean += p[n] * static_cast<double>(*expected_wait_ms(k, c, static_cast<std::int64_t>(aht_ms)));
+        mean +=
+            p[n] * static_cast<double>(*expected_wait_ms(k, c, static_cast<std::int64_t>(aht_ms)));
       }
       const double ew = erlang_c_recursive(c, lambda / mu) / (c * mu - lambda);
       CAPTURE(c);

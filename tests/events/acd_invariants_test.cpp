@@ -8,10 +8,10 @@
 #include <set>
 
 #include "events/acd/candidate.hpp"
-#include "events/codec.hpp"
 #include "events/acd/ewt.hpp"
 #include "events/acd/routing.hpp"
 #include "events/acd/widening.hpp"
+#include "events/codec.hpp"
 
 using namespace acd_test;
 namespace ag = hotline::events::acd::agent;
@@ -22,24 +22,32 @@ using hotline::events::acd::candidate;
 
 namespace {
 
-template <class T>
-const T& any_of(std::mt19937& rng, const std::vector<T>& v) {
+template <class T> const T& any_of(std::mt19937& rng, const std::vector<T>& v) {
   return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)];
 }
-int roll(std::mt19937& rng, int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); }
+int roll(std::mt19937& rng, int n) {
+  return std::uniform_int_distribution<int>(0, n - 1)(rng);
+}
 
 /// The agent transitions docs/acd.md allows, as seen on a voice-only desk.
 bool legal(ag::status from, ag::status to) {
   using S = ag::status;
   if (from == to) return true;
   switch (from) {
-  case S::logged_out: return to == S::ready || to == S::not_ready;
-  case S::ready: return to == S::not_ready || to == S::ringing || to == S::logged_out;
-  case S::not_ready: return to == S::ready || to == S::logged_out;
-  case S::ringing: return to == S::on_call || to == S::ready || to == S::not_ready || to == S::logged_out;
-  case S::on_call: return to == S::on_hold || to == S::wrap_up || to == S::ready || to == S::not_ready;
-  case S::on_hold: return to == S::on_call || to == S::wrap_up || to == S::ready || to == S::not_ready;
-  case S::wrap_up: return to == S::ready || to == S::not_ready || to == S::logged_out;
+  case S::logged_out:
+    return to == S::ready || to == S::not_ready;
+  case S::ready:
+    return to == S::not_ready || to == S::ringing || to == S::logged_out;
+  case S::not_ready:
+    return to == S::ready || to == S::logged_out;
+  case S::ringing:
+    return to == S::on_call || to == S::ready || to == S::not_ready || to == S::logged_out;
+  case S::on_call:
+    return to == S::on_hold || to == S::wrap_up || to == S::ready || to == S::not_ready;
+  case S::on_hold:
+    return to == S::on_call || to == S::wrap_up || to == S::ready || to == S::not_ready;
+  case S::wrap_up:
+    return to == S::ready || to == S::not_ready || to == S::logged_out;
   }
   return false;
 }
@@ -50,25 +58,39 @@ ag::command random_agent_command(std::mt19937& rng, std::int64_t now) {
   static const std::vector<std::string> reasons{"break", "lunch", "", "busy", "answered_elsewhere"};
   const auto& c = any_of(rng, calls);
   switch (roll(rng, 13)) {
-  case 0: return ag::login{{}, roll(rng, 2) == 0, now};
-  case 1: return ag::logout{"by_agent", now};
-  case 2: return ag::set_ready{now};
-  case 3: return ag::set_not_ready{any_of(rng, reasons), now};
-  case 4: return ag::reserve{c, "sales", any_of(rng, channels), now};
-  case 5: return ag::answer{c, now};
-  case 6: return ag::reject{c, now};
-  case 7: return ag::ring_timeout{c, roll(rng, 4), now};
-  case 8: return ag::cancel_reservation{c, any_of(rng, reasons), now};
-  case 9: return ag::hold{c, now};
-  case 10: return ag::resume{c, now};
-  case 11: return ag::end_call{c, roll(rng, 2) * 5'000 - roll(rng, 20) / 19, now};
-  default: return ag::end_wrap_up{c, now};
+  case 0:
+    return ag::login{{}, roll(rng, 2) == 0, now};
+  case 1:
+    return ag::logout{"by_agent", now};
+  case 2:
+    return ag::set_ready{now};
+  case 3:
+    return ag::set_not_ready{any_of(rng, reasons), now};
+  case 4:
+    return ag::reserve{c, "sales", any_of(rng, channels), now};
+  case 5:
+    return ag::answer{c, now};
+  case 6:
+    return ag::reject{c, now};
+  case 7:
+    return ag::ring_timeout{c, roll(rng, 4), now};
+  case 8:
+    return ag::cancel_reservation{c, any_of(rng, reasons), now};
+  case 9:
+    return ag::hold{c, now};
+  case 10:
+    return ag::resume{c, now};
+  case 11:
+    return ag::end_call{c, roll(rng, 2) * 5'000 - roll(rng, 20) / 19, now};
+  default:
+    return ag::end_wrap_up{c, now};
   }
 }
 
 } // namespace
 
-TEST_CASE("invariant: a voice-only agent never holds two calls and moves only along legal transitions") {
+TEST_CASE(
+    "invariant: a voice-only agent never holds two calls and moves only along legal transitions") {
   for (std::uint32_t seed = 1; seed <= 5; ++seed) {
     std::mt19937 rng{seed};
     subject<agent_ops> a{ag::initial_state(voice_agent("a1"))};
@@ -82,7 +104,8 @@ TEST_CASE("invariant: a voice-only agent never holds two calls and moves only al
       INFO("seed " << seed << " step " << i);
       REQUIRE(a.s.contacts.size() <= 1);
       REQUIRE(ag::contacts_on(a.s, "chat") == 0);
-      REQUIRE_MESSAGE(legal(before, after), ag::to_string(before) << " -> " << ag::to_string(after));
+      REQUIRE_MESSAGE(legal(before, after), ag::to_string(before)
+                                                << " -> " << ag::to_string(after));
       if (!out) REQUIRE(after == before); // a refused command changes nothing
       if (a.s.presence == ag::presence_state::logged_out) REQUIRE(a.s.contacts.empty());
     }
@@ -111,7 +134,8 @@ TEST_CASE("invariant: a blended agent stays within capacity and voice blocks the
   }
 }
 
-TEST_CASE("invariant: a call ends at most once, accepts nothing after, connects to one agent at a time") {
+TEST_CASE(
+    "invariant: a call ends at most once, accepts nothing after, connects to one agent at a time") {
   static const std::vector<std::string> agents{"a1", "a2", "a3"};
   for (std::uint32_t seed = 21; seed <= 40; ++seed) {
     std::mt19937 rng{seed};
@@ -123,26 +147,75 @@ TEST_CASE("invariant: a call ends at most once, accepts nothing after, connects 
       const auto& a = any_of(rng, agents);
       cl::command cmd;
       switch (roll(rng, 21)) {
-      case 0: { cl::arrive x; x.call_id = "c1"; x.direction = roll(rng, 5) ? "inbound" : "outbound"; x.now_ns = now; cmd = x; break; }
-      case 1: cmd = cl::block{"pstn", now}; break;
-      case 2: cmd = cl::enqueue{roll(rng, 2) ? "sales" : "general", roll(rng, 2) * 10, 1, 0, "", now}; break;
-      case 3: cmd = cl::change_priority{roll(rng, 3) * 5, "", now}; break;
-      case 4: cmd = cl::announce{1, 0, now}; break;
-      case 5: cmd = cl::widen{roll(rng, 3), 1, {}, now}; break;
-      case 6: case 7: cmd = cl::offer{a, 15'000, "", now}; break;
-      case 8: cmd = cl::end_offer{a, "no_answer", now}; break;
-      case 9: case 10: cmd = cl::connect{a, now}; break;
-      case 11: cmd = cl::hold{a, now}; break;
-      case 12: cmd = cl::resume{a, now}; break;
-      case 13: cmd = cl::transfer{roll(rng, 2) ? "blind" : "consultative", a,
-                                  any_of(rng, std::vector<std::string>{"agent", "queue", "external"}), any_of(rng, agents), now}; break;
-      case 14: cmd = cl::supervise{"sup", any_of(rng, std::vector<std::string>{"listen", "barge", "stop"}), now}; break;
-      case 15: cmd = cl::overflow{any_of(rng, std::vector<std::string>{"queue", "voicemail", "callback"}), "general", "max_wait", now}; break;
-      case 16: cmd = cl::schedule_callback{"", now}; break;
-      case 17: cmd = cl::dial_callback{a, "pstn", now}; break;
-      case 18: cmd = cl::fail_callback{"no_answer", now}; break;
-      case 19: cmd = cl::abandon{"caller_hangup", now}; break;
-      default: cmd = roll(rng, 4) ? cl::command{cl::hang_up{"caller", now}} : cl::command{cl::finish{"refused", "", now}}; break;
+      case 0: {
+        cl::arrive x;
+        x.call_id = "c1";
+        x.direction = roll(rng, 5) ? "inbound" : "outbound";
+        x.now_ns = now;
+        cmd = x;
+        break;
+      }
+      case 1:
+        cmd = cl::block{"pstn", now};
+        break;
+      case 2:
+        cmd = cl::enqueue{roll(rng, 2) ? "sales" : "general", roll(rng, 2) * 10, 1, 0, "", now};
+        break;
+      case 3:
+        cmd = cl::change_priority{roll(rng, 3) * 5, "", now};
+        break;
+      case 4:
+        cmd = cl::announce{1, 0, now};
+        break;
+      case 5:
+        cmd = cl::widen{roll(rng, 3), 1, {}, now};
+        break;
+      case 6:
+      case 7:
+        cmd = cl::offer{a, 15'000, "", now};
+        break;
+      case 8:
+        cmd = cl::end_offer{a, "no_answer", now};
+        break;
+      case 9:
+      case 10:
+        cmd = cl::connect{a, now};
+        break;
+      case 11:
+        cmd = cl::hold{a, now};
+        break;
+      case 12:
+        cmd = cl::resume{a, now};
+        break;
+      case 13:
+        cmd = cl::transfer{roll(rng, 2) ? "blind" : "consultative", a,
+                           any_of(rng, std::vector<std::string>{"agent", "queue", "external"}),
+                           any_of(rng, agents), now};
+        break;
+      case 14:
+        cmd = cl::supervise{"sup", any_of(rng, std::vector<std::string>{"listen", "barge", "stop"}),
+                            now};
+        break;
+      case 15:
+        cmd = cl::overflow{any_of(rng, std::vector<std::string>{"queue", "voicemail", "callback"}),
+                           "general", "max_wait", now};
+        break;
+      case 16:
+        cmd = cl::schedule_callback{"", now};
+        break;
+      case 17:
+        cmd = cl::dial_callback{a, "pstn", now};
+        break;
+      case 18:
+        cmd = cl::fail_callback{"no_answer", now};
+        break;
+      case 19:
+        cmd = cl::abandon{"caller_hangup", now};
+        break;
+      default:
+        cmd = roll(rng, 4) ? cl::command{cl::hang_up{"caller", now}}
+                           : cl::command{cl::finish{"refused", "", now}};
+        break;
       }
       const bool was_terminal = cl::is_terminal(c.s);
       const bool was_connected = cl::is_connected(c.s);
@@ -157,7 +230,8 @@ TEST_CASE("invariant: a call ends at most once, accepts nothing after, connects 
       if (!out) continue;
       for (const auto& e : out.events()) {
         if (std::holds_alternative<call_ended>(e)) ++ended;
-        if (const auto* k = std::get_if<call_connected>(&e)) // never a second agent on a live connection
+        if (const auto* k =
+                std::get_if<call_connected>(&e)) // never a second agent on a live connection
           REQUIRE((!was_connected || k->agent_id == was_agent));
       }
       REQUIRE(ended <= 1);
@@ -193,35 +267,36 @@ struct center {
   std::map<std::string, subject<call_ops>> calls;
   subject<queue_ops> queue;
   std::vector<subject<trunk_ops>> trunks;
-  std::map<std::string, int> line_of;   ///< call -> trunk channel (1-based)
-  std::map<std::string, int> ended;     ///< call -> call.ended count
-  std::set<std::string> live;           ///< calls not ended
+  std::map<std::string, int> line_of; ///< call -> trunk channel (1-based)
+  std::map<std::string, int> ended;   ///< call -> call.ended count
+  std::set<std::string> live;         ///< calls not ended
   std::map<std::string, ag::status> last_status;
   acd::strategy_memory memory;
   int next_call = 1;
   int blocked = 0, connected = 0, matched_rounds = 0;
 
-  center(queue_definition q, std::uint32_t seed)
-      : qdef(q), rng(seed), queue(qu::initial_state(q)) {
+  center(queue_definition q, std::uint32_t seed) : qdef(q), rng(seed), queue(qu::initial_state(q)) {
     for (int i = 1; i <= 5; ++i) {
       auto def = voice_agent("a" + std::to_string(i), {{"billing", 1 + roll(rng, 9)}});
       def.order = roll(rng, 3);
       agents.emplace(def.id, subject<agent_ops>{ag::initial_state(def)});
       last_status[def.id] = ag::status::logged_out;
     }
-    for (int n = 1; n <= 6; ++n) trunks.emplace_back(tr::initial_state("pstn", n));
+    for (int n = 1; n <= 6; ++n)
+      trunks.emplace_back(tr::initial_state("pstn", n));
   }
 
   std::vector<candidate> candidates() const {
     std::vector<candidate> out;
-    for (const auto& [id, a] : agents) out.push_back(acd::make_candidate(a.s, qdef));
+    for (const auto& [id, a] : agents)
+      out.push_back(acd::make_candidate(a.s, qdef));
     return out;
   }
 
-  template <class Cmd>
-  void must(subject<agent_ops>& a, const Cmd& cmd) {
+  template <class Cmd> void must(subject<agent_ops>& a, const Cmd& cmd) {
     auto out = a.step(cmd);
-    REQUIRE_MESSAGE(out.accepted(), "agent " << a.s.definition.id << ": " << out.error().code << ": " << out.error().detail);
+    REQUIRE_MESSAGE(out.accepted(), "agent " << a.s.definition.id << ": " << out.error().code
+                                             << ": " << out.error().detail);
   }
 
   /// Decides a call command and tells the others what they must know.
@@ -251,7 +326,8 @@ struct center {
 
   void must_call(const std::string& id, const cl::command& cmd) {
     auto out = call(id, cmd);
-    REQUIRE_MESSAGE(out.accepted(), "call " << id << ": " << out.error().code << ": " << out.error().detail);
+    REQUIRE_MESSAGE(out.accepted(),
+                    "call " << id << ": " << out.error().code << ": " << out.error().detail);
   }
 
   void join_queue(const std::string& id, std::int32_t priority, const std::string& reason) {
@@ -285,7 +361,8 @@ struct center {
     a.now_ns = now;
     must_call(id, a);
     std::vector<tr::state> group;
-    for (const auto& t : trunks) group.push_back(t.s);
+    for (const auto& t : trunks)
+      group.push_back(t.s);
     auto line = tr::pick_free_channel(group, "inbound");
     if (!line) {
       ++blocked;
@@ -330,13 +407,19 @@ struct center {
     for (const auto& w : needing_agent()) {
       const auto r = acd::effective_requirements(qdef, w.waited_ms);
       for (const auto& a : free_agents) {
-        if (!w.preferred_agent.empty() && now < w.preferred_until_ns && a.agent_id != w.preferred_agent) continue;
+        if (!w.preferred_agent.empty() && now < w.preferred_until_ns &&
+            a.agent_id != w.preferred_agent)
+          continue;
         const bool preferred = !w.preferred_agent.empty() && now < w.preferred_until_ns;
-        const bool could = preferred ? (a.available && a.blocked_until_ns <= now && acd::level_of(a, r) >= 0 &&
-                                        std::all_of(r.skills.begin(), r.skills.end(), [&](const skill_requirement& s) {
-                                          return a.skills.at(s.skill) >= s.min_level; }))
-                                     : acd::is_eligible(a, r, now);
-        REQUIRE_MESSAGE(!could, "call " << w.call_id << " starves while " << a.agent_id << " is free and eligible");
+        const bool could =
+            preferred ? (a.available && a.blocked_until_ns <= now && acd::level_of(a, r) >= 0 &&
+                         std::all_of(r.skills.begin(), r.skills.end(),
+                                     [&](const skill_requirement& s) {
+                                       return a.skills.at(s.skill) >= s.min_level;
+                                     }))
+                      : acd::is_eligible(a, r, now);
+        REQUIRE_MESSAGE(!could, "call " << w.call_id << " starves while " << a.agent_id
+                                        << " is free and eligible");
       }
     }
   }
@@ -376,8 +459,10 @@ struct center {
       must(agents.at(agent_id), ag::cancel_reservation{call_id, "cancelled", now});
       return;
     }
-    if (rejected) must(agents.at(agent_id), ag::reject{call_id, now});
-    else must(agents.at(agent_id), ag::ring_timeout{call_id, qdef.max_no_answer, now});
+    if (rejected)
+      must(agents.at(agent_id), ag::reject{call_id, now});
+    else
+      must(agents.at(agent_id), ag::ring_timeout{call_id, qdef.max_no_answer, now});
     must_call(call_id, cl::end_offer{agent_id, rejected ? "rejected" : "no_answer", now});
   }
 
@@ -421,7 +506,8 @@ struct center {
   }
 
   void abandon() {
-    auto id = call_where([](const cl::state& c) { return c.at == cl::phase::queued || c.at == cl::phase::arrived; });
+    auto id = call_where(
+        [](const cl::state& c) { return c.at == cl::phase::queued || c.at == cl::phase::arrived; });
     if (id) must_call(*id, cl::abandon{"caller_hangup", now});
   }
 
@@ -445,10 +531,18 @@ struct center {
     auto& [id, a] = *std::next(agents.begin(), roll(rng, static_cast<int>(agents.size())));
     ag::command cmd;
     switch (roll(rng, 5)) {
-    case 0: cmd = ag::login{{}, roll(rng, 3) != 0, now}; break;
-    case 1: cmd = ag::logout{"by_agent", now}; break;
-    case 2: cmd = ag::set_not_ready{"break", now}; break;
-    default: cmd = ag::set_ready{now}; break;
+    case 0:
+      cmd = ag::login{{}, roll(rng, 3) != 0, now};
+      break;
+    case 1:
+      cmd = ag::logout{"by_agent", now};
+      break;
+    case 2:
+      cmd = ag::set_not_ready{"break", now};
+      break;
+    default:
+      cmd = ag::set_ready{now};
+      break;
     }
     auto out = a.step(cmd);
     if (!out) return;
@@ -464,10 +558,11 @@ struct center {
   void poke_ended_call() {
     auto id = call_where([](const cl::state& c) { return cl::is_terminal(c); });
     if (!id) return;
-    auto out = call(*id, any_of(rng, std::vector<cl::command>{
-                                         cl::hang_up{"caller", now}, cl::abandon{"caller_hangup", now},
-                                         cl::connect{"a1", now}, cl::finish{"completed", "", now},
-                                         cl::offer{"a2", 1, "", now}, cl::enqueue{"sales", 0, 1, 0, "", now}}));
+    auto out = call(
+        *id, any_of(rng, std::vector<cl::command>{
+                             cl::hang_up{"caller", now}, cl::abandon{"caller_hangup", now},
+                             cl::connect{"a1", now}, cl::finish{"completed", "", now},
+                             cl::offer{"a2", 1, "", now}, cl::enqueue{"sales", 0, 1, 0, "", now}}));
     REQUIRE_FALSE(out.accepted());
     REQUIRE(out.error().code == "already_ended");
   }
@@ -477,17 +572,20 @@ struct center {
     for (const auto& [id, a] : agents) {
       REQUIRE(ag::contacts_on(a.s, "voice") <= 1);
       const auto st = ag::status_of(a.s);
-      REQUIRE_MESSAGE(legal(last_status[id], st), id << ": " << ag::to_string(last_status[id]) << " -> " << ag::to_string(st));
+      REQUIRE_MESSAGE(legal(last_status[id], st),
+                      id << ": " << ag::to_string(last_status[id]) << " -> " << ag::to_string(st));
       last_status[id] = st;
       for (const auto& k : a.s.contacts) {
         const auto& c = calls.at(k.call_id).s;
         if (k.phase == ag::contact_phase::on_call || k.phase == ag::contact_phase::on_hold)
           holders[k.call_id].push_back(id);
         if (k.phase == ag::contact_phase::ringing)
-          REQUIRE((cl::has_offer(c, id) || (c.at == cl::phase::callback_dialing && c.callback_agent == id)));
+          REQUIRE((cl::has_offer(c, id) ||
+                   (c.at == cl::phase::callback_dialing && c.callback_agent == id)));
       }
     }
-    for (const auto& [id, h] : holders) REQUIRE(live.count(id) == 1); // nobody talks on an ended call
+    for (const auto& [id, h] : holders)
+      REQUIRE(live.count(id) == 1); // nobody talks on an ended call
     for (const auto& id : live) {
       const auto& c = calls.at(id);
       INFO("call " << id);
@@ -513,17 +611,44 @@ struct center {
       now += roll(rng, 4'000) * ms;
       INFO("step " << i);
       switch (roll(rng, 16)) {
-      case 0: case 1: case 2: arrive(); break;
-      case 3: case 4: match(); break;
-      case 5: case 6: answer(); break;
-      case 7: miss(roll(rng, 3) == 0); break;
-      case 8: case 9: hang_up(); break;
-      case 10: end_wrap_up(); break;
-      case 11: abandon(); break;
-      case 12: presence(); break;
-      case 13: roll(rng, 3) ? hold_or_resume() : transfer_to_queue(); break;
-      case 14: roll(rng, 3) ? widen() : callback(); break;
-      default: poke_ended_call(); break;
+      case 0:
+      case 1:
+      case 2:
+        arrive();
+        break;
+      case 3:
+      case 4:
+        match();
+        break;
+      case 5:
+      case 6:
+        answer();
+        break;
+      case 7:
+        miss(roll(rng, 3) == 0);
+        break;
+      case 8:
+      case 9:
+        hang_up();
+        break;
+      case 10:
+        end_wrap_up();
+        break;
+      case 11:
+        abandon();
+        break;
+      case 12:
+        presence();
+        break;
+      case 13:
+        roll(rng, 3) ? hold_or_resume() : transfer_to_queue();
+        break;
+      case 14:
+        roll(rng, 3) ? widen() : callback();
+        break;
+      default:
+        poke_ended_call();
+        break;
       }
       check();
     }
@@ -531,20 +656,24 @@ struct center {
 
   /// Every aggregate rebuilt from its stream equals the live one.
   void check_recovery() const {
-    for (const auto& [id, a] : agents) CHECK(recover(ag::initial_state(a.s.definition), a) == a.s);
-    for (const auto& [id, c] : calls) CHECK(recover(cl::initial_state(id), c) == c.s);
+    for (const auto& [id, a] : agents)
+      CHECK(recover(ag::initial_state(a.s.definition), a) == a.s);
+    for (const auto& [id, c] : calls)
+      CHECK(recover(cl::initial_state(id), c) == c.s);
     CHECK(recover(qu::initial_state(qdef), queue) == queue.s);
-    for (const auto& t : trunks) CHECK(recover(tr::initial_state("pstn", t.s.channel), t) == t.s);
+    for (const auto& t : trunks)
+      CHECK(recover(tr::initial_state("pstn", t.s.channel), t) == t.s);
   }
 };
 
 } // namespace
 
 TEST_CASE("invariant: the whole center under random traffic, for every strategy") {
-  const routing_strategy strategies[] = {routing_strategy::longest_idle, routing_strategy::round_robin,
-                                         routing_strategy::fewest_calls, routing_strategy::least_talk_time,
-                                         routing_strategy::top_down,     routing_strategy::random,
-                                         routing_strategy::ring_all};
+  const routing_strategy strategies[] = {
+      routing_strategy::longest_idle, routing_strategy::round_robin,
+      routing_strategy::fewest_calls, routing_strategy::least_talk_time,
+      routing_strategy::top_down,     routing_strategy::random,
+      routing_strategy::ring_all};
   std::uint32_t seed = 100;
   for (auto strategy : strategies) {
     for (int rep = 0; rep < 2; ++rep, ++seed) {
@@ -554,7 +683,8 @@ TEST_CASE("invariant: the whole center under random traffic, for every strategy"
       q.reject_delay_ms = 3'000;
       q.widening = {{20'000, 2, {}}, {40'000, 2, {}}};
       center c{q, seed};
-      for (auto& [id, a] : c.agents) a.step(ag::login{{}, true, t0});
+      for (auto& [id, a] : c.agents)
+        a.step(ag::login{{}, true, t0});
       c.check();
       CAPTURE(hotline::events::to_string(strategy));
       CAPTURE(seed);

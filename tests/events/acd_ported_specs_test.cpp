@@ -48,18 +48,23 @@ void enter(queue_subject& q, call_subject& c, std::int32_t priority, std::int64_
   j.now_ns = at;
   auto out = q.step(j);
   REQUIRE_MESSAGE(out.accepted(), out.error().code);
-  c.after({cl::enqueue{q.s.definition.id, priority, qu::position(q.s, c.s.call_id), 0, "entry", at}});
+  c.after(
+      {cl::enqueue{q.s.definition.id, priority, qu::position(q.s, c.s.call_id), 0, "entry", at}});
 }
 
-std::vector<acd::candidate> snapshot(const queue_definition& q, std::vector<agent_subject*> agents) {
+std::vector<acd::candidate> snapshot(const queue_definition& q,
+                                     std::vector<agent_subject*> agents) {
   std::vector<acd::candidate> out;
-  for (auto* a : agents) out.push_back(acd::make_candidate(a->s, q));
+  for (auto* a : agents)
+    out.push_back(acd::make_candidate(a->s, q));
   return out;
 }
 
-acd::match_result route(const queue_subject& q, std::vector<agent_subject*> agents, std::int64_t now) {
+acd::match_result route(const queue_subject& q, std::vector<agent_subject*> agents,
+                        std::int64_t now) {
   std::vector<acd::waiting_call> waiting;
-  for (const auto& e : qu::in_order(q.s)) waiting.push_back(acd::make_waiting_call(e, now));
+  for (const auto& e : qu::in_order(q.s))
+    waiting.push_back(acd::make_waiting_call(e, now));
   return acd::match_queue(q.s.definition, waiting, snapshot(q.s.definition, agents), {}, now, 7);
 }
 
@@ -77,7 +82,8 @@ TEST_CASE("ported: queue_baseline: a caller waits, a member answers, the call co
   a1.after({ag::reserve{"c1", "sales", "voice", t0 + 2 * sec}});
   c.after({cl::offer{"a1", def.ring_timeout_ms, m.assignments[0].reason, t0 + 2 * sec}});
   a1.after({ag::answer{"c1", t0 + 5 * sec}});
-  then_events(c.step(cl::connect{"a1", t0 + 5 * sec}), {call_connected{"c1", "sales", "a1", 4'000}});
+  then_events(c.step(cl::connect{"a1", t0 + 5 * sec}),
+              {call_connected{"c1", "sales", "a1", 4'000}});
   q.after({qu::leave{"c1", "connected", t0 + 5 * sec}});
   CHECK(qu::in_order(q.s).empty());
   then_types(c.step(cl::hang_up{"caller", t0 + 65 * sec}), {"call.ended"});
@@ -90,7 +96,8 @@ TEST_CASE("ported: queue_baseline: a caller waits, a member answers, the call co
   CHECK(a1.s.talk_time_ms == 60'000);
 }
 
-TEST_CASE("ported: position_priority_maxlen: positions follow priority, maxlen turns callers away") {
+TEST_CASE(
+    "ported: position_priority_maxlen: positions follow priority, maxlen turns callers away") {
   auto def = make_queue("sales");
   def.max_length = 4;
   queue_subject q{qu::initial_state(def)};
@@ -103,7 +110,8 @@ TEST_CASE("ported: position_priority_maxlen: positions follow priority, maxlen t
     CHECK(qu::position(q.s, calls.back().s.call_id) == expected_position_on_join[i]);
   }
   std::vector<std::string> order;
-  for (const auto& e : qu::in_order(q.s)) order.push_back(e.call_id);
+  for (const auto& e : qu::in_order(q.s))
+    order.push_back(e.call_id);
   CHECK(order == std::vector<std::string>{"c3", "c4", "c1", "c2"});
   qu::join fifth;
   fifth.call_id = "c5";
@@ -151,7 +159,8 @@ TEST_CASE("ported: all members paused, no answer: nobody rings, join/leave-empty
     enter(q, c, 0, t0, sum);
     CHECK(route(q, {&a1, &a2}, t0 + 60 * sec).assignments.empty());
     a2.after({ag::set_ready{t0 + 61 * sec}}); // back from lunch: rings at once
-    CHECK(route(q, {&a1, &a2}, t0 + 61 * sec).assignments.at(0).agents == std::vector<std::string>{"a2"});
+    CHECK(route(q, {&a1, &a2}, t0 + 61 * sec).assignments.at(0).agents ==
+          std::vector<std::string>{"a2"});
   }
   SUBCASE("joinempty=paused: the caller is turned away") {
     def.join_empty = empty_rule::no_available;
@@ -174,7 +183,8 @@ TEST_CASE("ported: all members paused, no answer: nobody rings, join/leave-empty
   }
 }
 
-TEST_CASE("ported: no answer: the ring times out, the caller keeps its place and is offered again") {
+TEST_CASE(
+    "ported: no answer: the ring times out, the caller keeps its place and is offered again") {
   auto def = make_queue("sales");
   def.max_no_answer = 2;
   queue_subject q{qu::initial_state(def)};
@@ -189,16 +199,19 @@ TEST_CASE("ported: no answer: the ring times out, the caller keeps its place and
   c1.after({cl::offer{"a1", 15'000, "", t0 + 2 * sec}});
   // 15 s later nobody answered.
   a1.after({ag::ring_timeout{"c1", def.max_no_answer, t0 + 17 * sec}});
-  then_events(c1.step(cl::end_offer{"a1", "no_answer", t0 + 17 * sec}), {call_offer_ended{"c1", "a1", "no_answer"}});
+  then_events(c1.step(cl::end_offer{"a1", "no_answer", t0 + 17 * sec}),
+              {call_offer_ended{"c1", "a1", "no_answer"}});
   CHECK(qu::position(q.s, "c1") == 1); // still first
   auto m = route(q, {&a1, &a2}, t0 + 18 * sec);
   REQUIRE(m.assignments.size() == 1);
   CHECK(m.assignments[0].call_id == "c1"); // not c2: the place is kept
   a1.after({ag::reserve{"c1", "sales", "voice", t0 + 18 * sec}});
-  then_events(c1.step(cl::offer{"a1", 15'000, "", t0 + 18 * sec}), {call_offered{"c1", "sales", "a1", 2, 15'000, ""}});
+  then_events(c1.step(cl::offer{"a1", 15'000, "", t0 + 18 * sec}),
+              {call_offered{"c1", "sales", "a1", 2, 15'000, ""}});
   // A second miss in a row pauses the member (Asterisk: autopause).
-  then_events(a1.step(ag::ring_timeout{"c1", def.max_no_answer, t0 + 33 * sec}),
-              {agent_reservation_ended{"a1", "c1", "no_answer"}, agent_not_ready{"a1", "auto_pause"}});
+  then_events(
+      a1.step(ag::ring_timeout{"c1", def.max_no_answer, t0 + 33 * sec}),
+      {agent_reservation_ended{"a1", "c1", "no_answer"}, agent_not_ready{"a1", "auto_pause"}});
   c1.after({cl::end_offer{"a1", "no_answer", t0 + 33 * sec}});
   CHECK(route(q, {&a1, &a2}, t0 + 34 * sec).assignments.empty());
 }
@@ -212,14 +225,17 @@ TEST_CASE("ported: wrapup_time: each member's own wrap-up, unavailable until it 
   CHECK(ag::effective_wrap_up_ms(quick.s.definition, def) == 2'000);
   CHECK(ag::effective_wrap_up_ms(usual.s.definition, def) == 10'000);
   for (auto* a : {&quick, &usual}) {
-    a->after({ag::reserve{"x-" + a->s.definition.id, "sales", "voice", t0}, ag::answer{"x-" + a->s.definition.id, t0},
-              ag::end_call{"x-" + a->s.definition.id, ag::effective_wrap_up_ms(a->s.definition, def), t0 + 10 * sec}});
+    a->after({ag::reserve{"x-" + a->s.definition.id, "sales", "voice", t0},
+              ag::answer{"x-" + a->s.definition.id, t0},
+              ag::end_call{"x-" + a->s.definition.id,
+                           ag::effective_wrap_up_ms(a->s.definition, def), t0 + 10 * sec}});
   }
   auto c = caller("c1");
   enter(q, c, 0, t0 + 11 * sec);
   CHECK(route(q, {&quick, &usual}, t0 + 11 * sec).assignments.empty()); // both in wrap-up
   quick.after({ag::end_wrap_up{"x-quick", t0 + 12 * sec}});             // its 2 s timer fired
-  CHECK(route(q, {&quick, &usual}, t0 + 12 * sec).assignments.at(0).agents == std::vector<std::string>{"quick"});
+  CHECK(route(q, {&quick, &usual}, t0 + 12 * sec).assignments.at(0).agents ==
+        std::vector<std::string>{"quick"});
 }
 
 TEST_CASE("ported: ringinuse and pause: a busy or paused member is not rung") {
@@ -238,17 +254,20 @@ TEST_CASE("ported: ringinuse and pause: a busy or paused member is not rung") {
   then_rejected(busy.when(ag::reserve{"c1", "sales", "voice", t0 + 2 * sec}), "at_capacity");
   then_rejected(paused.when(ag::reserve{"c1", "sales", "voice", t0 + 2 * sec}), "not_ready");
   paused.after({ag::set_ready{t0 + 3 * sec}}); // unpause
-  CHECK(route(q, {&busy, &paused}, t0 + 3 * sec).assignments.at(0).agents == std::vector<std::string>{"paused"});
+  CHECK(route(q, {&busy, &paused}, t0 + 3 * sec).assignments.at(0).agents ==
+        std::vector<std::string>{"paused"});
 }
 
-TEST_CASE("ported: blind transfer: the call goes back to a queue with its data; the first member wraps up") {
+TEST_CASE("ported: blind transfer: the call goes back to a queue with its data; the first member "
+          "wraps up") {
   auto billing = make_queue("billing");
   queue_subject qb{qu::initial_state(billing)};
   auto a1 = member("a1");
   auto a2 = member("a2", 5);
   a2.s.queues = {"billing"};
   auto c = caller("c1");
-  c.after({cl::enqueue{"sales", 0, 1, 0, "", t0}, cl::offer{"a1", 15'000, "", t0}, cl::connect{"a1", t0 + sec}});
+  c.after({cl::enqueue{"sales", 0, 1, 0, "", t0}, cl::offer{"a1", 15'000, "", t0},
+           cl::connect{"a1", t0 + sec}});
   a1.after({ag::reserve{"c1", "sales", "voice", t0}, ag::answer{"c1", t0 + sec}});
   then_events(c.step(cl::transfer{"blind", "a1", "queue", "billing", t0 + 30 * sec}),
               {call_transferred{"c1", "blind", "a1", "queue", "billing"}});
@@ -268,7 +287,8 @@ TEST_CASE("ported: attended transfer: consult with the caller on hold, then hand
   auto a1 = member("a1");
   auto a2 = member("a2");
   auto c = caller("c1");
-  c.after({cl::enqueue{"sales", 0, 1, 0, "", t0}, cl::offer{"a1", 15'000, "", t0}, cl::connect{"a1", t0 + sec}});
+  c.after({cl::enqueue{"sales", 0, 1, 0, "", t0}, cl::offer{"a1", 15'000, "", t0},
+           cl::connect{"a1", t0 + sec}});
   a1.after({ag::reserve{"c1", "sales", "voice", t0}, ag::answer{"c1", t0 + sec}});
   // a1 holds the caller and calls a2 about this call.
   c.after({cl::hold{"a1", t0 + 20 * sec}});

@@ -21,7 +21,8 @@ qu::join joining(std::string call, std::int32_t priority = 0, std::int64_t at = 
 
 std::vector<std::string> order(const qu::state& s) {
   std::vector<std::string> out;
-  for (const auto& e : qu::in_order(s)) out.push_back(e.call_id);
+  for (const auto& e : qu::in_order(s))
+    out.push_back(e.call_id);
   return out;
 }
 
@@ -30,7 +31,8 @@ std::vector<std::string> order(const qu::state& s) {
 TEST_CASE("queue: joining gives the next sequence and a place at the back") {
   queue_subject q{qu::initial_state(make_queue("sales"))};
   then_events(q.step(joining("c1")), {queue_call_joined{"sales", "c1", 0, 1, "", "", 0}});
-  then_events(q.step(joining("c2", 0, t0 + sec)), {queue_call_joined{"sales", "c2", 0, 2, "", "", 0}});
+  then_events(q.step(joining("c2", 0, t0 + sec)),
+              {queue_call_joined{"sales", "c2", 0, 2, "", "", 0}});
   CHECK(qu::position(q.s, "c1") == 1);
   CHECK(qu::position(q.s, "c2") == 2);
   CHECK(qu::position(q.s, "c9") == 0);
@@ -47,7 +49,8 @@ TEST_CASE("queue: a VIP goes ahead of normal calls, FIFO within a priority") {
 TEST_CASE("queue: raising a priority keeps the place among its new peers") {
   queue_subject q{qu::initial_state(make_queue("sales"))};
   q.after({joining("n1"), joining("n2"), joining("n3"), joining("v1", 10)});
-  then_events(q.step(qu::change_priority{"n2", 10, t0}), {queue_call_priority_changed{"sales", "n2", 10}});
+  then_events(q.step(qu::change_priority{"n2", 10, t0}),
+              {queue_call_priority_changed{"sales", "n2", 10}});
   // n2 joined before v1, so it is served first among the VIPs.
   CHECK(order(q.s) == std::vector<std::string>{"n2", "v1", "n1", "n3"});
   CHECK(qu::find(q.s, "n2")->sequence == 2);
@@ -60,7 +63,8 @@ TEST_CASE("queue: raising a priority keeps the place among its new peers") {
 TEST_CASE("queue: leaving frees the place; leaving twice is refused") {
   queue_subject q{qu::initial_state(make_queue("sales"))};
   q.after({joining("c1"), joining("c2")});
-  then_events(q.step(qu::leave{"c1", "connected", t0}), {queue_call_left{"sales", "c1", "connected"}});
+  then_events(q.step(qu::leave{"c1", "connected", t0}),
+              {queue_call_left{"sales", "c1", "connected"}});
   CHECK(qu::position(q.s, "c2") == 1);
   then_rejected(q.when(qu::leave{"c1", "connected", t0}), "not_queued");
 }
@@ -142,4 +146,6 @@ TEST_CASE("queue: the preferred agent travels with the entry") {
   CHECK(qu::find(q.s, "c1")->joined_at_ns == t0);
 }
 
-TEST_CASE("queue: stream name") { CHECK(qu::stream_name("sales") == "queue-sales"); }
+TEST_CASE("queue: stream name") {
+  CHECK(qu::stream_name("sales") == "queue-sales");
+}

@@ -12,7 +12,7 @@ using namespace hotline::events::acd;
 namespace {
 
 candidate cand(std::string id, std::map<std::string, int> skills = {{"billing", 5}},
-                std::vector<std::string> queues = {"sales"}) {
+               std::vector<std::string> queues = {"sales"}) {
   candidate c;
   c.agent_id = std::move(id);
   c.skills = std::move(skills);
@@ -31,7 +31,8 @@ selection pick(const queue_definition& q, const std::vector<candidate>& agents,
   return select_agents(q, base_requirements(q), agents, memory, t0 + 100 * sec, seed);
 }
 
-waiting_call waiting(std::string id, std::int32_t priority, std::uint64_t seq, std::int64_t waited_ms = 0) {
+waiting_call waiting(std::string id, std::int32_t priority, std::uint64_t seq,
+                     std::int64_t waited_ms = 0) {
   waiting_call w;
   w.call_id = std::move(id);
   w.priority = priority;
@@ -63,7 +64,7 @@ TEST_CASE("routing: the best level answers first; a multi-skill level is the wea
   auto q = make_queue("sales", {{"billing", 1}, {"english", 1}});
   auto a = cand("a", {{"billing", 9}, {"english", 2}}); // level 2
   auto b = cand("b", {{"billing", 4}, {"english", 4}}); // level 4
-  a.idle_since_ns = t0 - 1000 * sec;                      // idle much longer, but less able
+  a.idle_since_ns = t0 - 1000 * sec;                    // idle much longer, but less able
   auto sel = pick(q, {a, b});
   CHECK(sel.agents == std::vector<std::string>{"b"});
   CHECK(sel.level == 4);
@@ -149,10 +150,12 @@ TEST_CASE("routing: random is reproducible from the seed and spreads over the be
   std::vector<candidate> all{cand("a"), cand("b"), cand("c"), cand("low", {{"billing", 2}})};
   CHECK(pick(q, all, {}, 42).agents == pick(q, all, {}, 42).agents);
   std::map<std::string, int> seen;
-  for (std::uint64_t seed = 0; seed < 300; ++seed) ++seen[pick(q, all, {}, seed).agents.at(0)];
+  for (std::uint64_t seed = 0; seed < 300; ++seed)
+    ++seen[pick(q, all, {}, seed).agents.at(0)];
   CHECK(seen.count("low") == 0);
   CHECK(seen.size() == 3);
-  for (const auto& [id, n] : seen) CHECK(n > 60); // ~100 each
+  for (const auto& [id, n] : seen)
+    CHECK(n > 60); // ~100 each
 }
 
 TEST_CASE("routing: ring all offers every best-level eligible agent") {
@@ -166,7 +169,8 @@ TEST_CASE("routing: ring all offers every best-level eligible agent") {
                        {cand("a"), cand("b"), cand("low", {{"billing", 2}})}, {}, t0, 1);
   REQUIRE(m.assignments.size() == 2);
   CHECK(m.assignments[0].agents == std::vector<std::string>{"a", "b"});
-  CHECK(m.assignments[1].agents == std::vector<std::string>{"low"}); // the next best for the next call
+  CHECK(m.assignments[1].agents ==
+        std::vector<std::string>{"low"}); // the next best for the next call
 }
 
 TEST_CASE("matching: VIP first, FIFO within priority, distinct agents") {

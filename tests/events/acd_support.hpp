@@ -11,9 +11,9 @@
 
 #include "events/acd/agent.hpp"
 #include "events/acd/call.hpp"
+#include "events/acd/deciders.hpp"
 #include "events/acd/queue.hpp"
 #include "events/acd/trunk_channel.hpp"
-#include "events/acd/deciders.hpp"
 #include "events/center.hpp"
 
 namespace acd_test {
@@ -25,8 +25,7 @@ inline constexpr std::int64_t sec = 1'000 * ms;
 /// A fixed, realistic epoch time so that "0" never means "now".
 inline constexpr std::int64_t t0 = 1'800'000'000LL * sec;
 
-template <class Variant>
-std::string describe(const Variant& e) {
+template <class Variant> std::string describe(const Variant& e) {
   return std::visit(
       [](const auto& x) {
         return std::string{std::decay_t<decltype(x)>::type_name} + " " + nlohmann::json(x).dump();
@@ -35,23 +34,22 @@ std::string describe(const Variant& e) {
 }
 
 /// One line per event, so that a failed comparison prints readably.
-template <class Variant>
-std::string describe_all(const std::vector<Variant>& events) {
+template <class Variant> std::string describe_all(const std::vector<Variant>& events) {
   std::string out;
-  for (const auto& e : events) out += "\n  " + describe(e);
+  for (const auto& e : events)
+    out += "\n  " + describe(e);
   return out;
 }
 
-template <class Variant>
-std::vector<std::string> types_of(const std::vector<Variant>& events) {
+template <class Variant> std::vector<std::string> types_of(const std::vector<Variant>& events) {
   std::vector<std::string> out;
   for (const auto& e : events)
-    out.push_back(std::visit([](const auto& x) { return std::string{std::decay_t<decltype(x)>::type_name}; }, e));
+    out.push_back(std::visit(
+        [](const auto& x) { return std::string{std::decay_t<decltype(x)>::type_name}; }, e));
   return out;
 }
 
-template <class Command>
-std::int64_t now_of(const Command& c) {
+template <class Command> std::int64_t now_of(const Command& c) {
   return acd::command_time(c);
 }
 
@@ -62,8 +60,7 @@ using trunk_ops = acd::trunk_decider;
 
 /// An aggregate under test: its state after a history, and the steps that
 /// drive it like an actor would (decide, append = evolve at the command's time).
-template <class Ops>
-struct subject {
+template <class Ops> struct subject {
   using state = typename Ops::state;
   using command = typename Ops::command;
   using event = typename Ops::event;
@@ -84,8 +81,10 @@ struct subject {
   subject& after(const std::vector<command>& commands) {
     for (const auto& c : commands) {
       auto out = Ops::decide(c, s);
-      if (!out) FAIL_CHECK("setup command refused: " << out.error().code << ": " << out.error().detail);
-      else apply(out.events(), now_of(c));
+      if (!out)
+        FAIL_CHECK("setup command refused: " << out.error().code << ": " << out.error().detail);
+      else
+        apply(out.events(), now_of(c));
     }
     return *this;
   }
@@ -127,25 +126,24 @@ void then_types(const outcome<Event>& out, const std::vector<std::string>& expec
   }
   auto joined = [](const std::vector<std::string>& v) {
     std::string s;
-    for (const auto& x : v) s += x + " ";
+    for (const auto& x : v)
+      s += x + " ";
     return s;
   };
   CHECK(joined(types_of(out.events())) == joined(expected));
 }
 
 /// then: refused with `code`.
-template <class Event>
-void then_rejected(const outcome<Event>& out, const std::string& code) {
-  REQUIRE_MESSAGE(!out.accepted(), "expected rejection " << code << ", got "
-                                                         << (out ? types_of(out.events()).size() : 0)
-                                                         << " event(s)");
+template <class Event> void then_rejected(const outcome<Event>& out, const std::string& code) {
+  REQUIRE_MESSAGE(!out.accepted(), "expected rejection "
+                                       << code << ", got "
+                                       << (out ? types_of(out.events()).size() : 0) << " event(s)");
   CHECK(out.error().code == code);
   CHECK_FALSE(out.error().detail.empty());
 }
 
 /// then: accepted with no events (a harmless repeat).
-template <class Event>
-void then_nothing(const outcome<Event>& out) {
+template <class Event> void then_nothing(const outcome<Event>& out) {
   if (!out) {
     FAIL_CHECK("refused: " << out.error().code << ": " << out.error().detail);
     return;

@@ -43,7 +43,8 @@ TEST_CASE("trunk: directions are checked against the group's") {
 
 TEST_CASE("trunk: the hunt picks the lowest free channel; all busy means blocked") {
   std::vector<tr::state> group;
-  for (int n = 1; n <= 3; ++n) group.push_back(tr::initial_state("pstn", n));
+  for (int n = 1; n <= 3; ++n)
+    group.push_back(tr::initial_state("pstn", n));
   CHECK(tr::pick_free_channel(group, "inbound") == 1);
   group[0] = tr::evolve(group[0], trunk_seized{"pstn", 1, "c1", "inbound"}, t0);
   group[2] = tr::evolve(group[2], trunk_seized{"pstn", 3, "c3", "inbound"}, t0);
@@ -57,7 +58,9 @@ TEST_CASE("trunk: the hunt picks the lowest free channel; all busy means blocked
   CHECK(tr::pick_free_channel({}, "inbound") == std::nullopt);
 }
 
-TEST_CASE("trunk: stream name") { CHECK(tr::stream_name("pstn1", 3) == "trunk-pstn1.3"); }
+TEST_CASE("trunk: stream name") {
+  CHECK(tr::stream_name("pstn1", 3) == "trunk-pstn1.3");
+}
 
 TEST_CASE("outcome: accepted with events, accepted with nothing, or refused") {
   outcome<int> some{std::vector<int>{1, 2}};
@@ -94,12 +97,14 @@ TEST_CASE("deciders: one generic shape for the four aggregates") {
   CHECK(acd::command_time(cmd) == t0 + 5);
   auto out = D::decide(cmd, s);
   REQUIRE(out.accepted());
-  for (const auto& e : out.events()) s = D::evolve(std::move(s), e, acd::command_time(cmd));
+  for (const auto& e : out.events())
+    s = D::evolve(std::move(s), e, acd::command_time(cmd));
   CHECK(D::stream_of(s) == "agent-a1");
   CHECK_FALSE(D::is_terminal(s));
   // Recovery from the catalog form skips other aggregates' events.
   auto r = acd::agent::initial_state(voice_agent("a1"));
-  for (const auto& e : std::vector<event>{agent_logged_in{"a1", {"sales"}}, call_held{"c1", "a1"}, agent_ready{"a1"}})
+  for (const auto& e : std::vector<event>{agent_logged_in{"a1", {"sales"}}, call_held{"c1", "a1"},
+                                          agent_ready{"a1"}})
     r = acd::fold_recorded<D>(std::move(r), e, t0 + 5);
   CHECK(r == s);
   CHECK(acd::call_decider::stream_of(acd::call::initial_state("9")) == "call-9");
