@@ -372,6 +372,8 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           if (s.wait_started_ns < 0) s.wait_started_ns = at_ns;
         } else if constexpr (std::is_same_v<E, call_priority_raised>) {
           s.priority = ev.priority;
+        } else if constexpr (std::is_same_v<E, call_announced>) {
+          s.last_announced_ns = at_ns;
         } else if constexpr (std::is_same_v<E, call_widened>) {
           s.widening_step = std::max(s.widening_step, ev.step);
         } else if constexpr (std::is_same_v<E, call_offered>) {
@@ -430,7 +432,6 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           s.supervisors.clear();
           s.wait_started_ns = -1;
         }
-        // call_announced changes nothing the decider needs.
       },
       e);
   return s;

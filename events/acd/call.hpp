@@ -94,7 +94,8 @@ struct state {
   std::int32_t priority = 0;
   std::int64_t wait_started_ns =
       -1; ///< start of the current wait (-1: not waiting); overflow keeps it
-  std::int32_t widening_step = -1; ///< last widening step applied in this queue (-1: none)
+  std::int64_t last_announced_ns = 0; ///< last call.announced (0: none)
+  std::int32_t widening_step = -1;    ///< last widening step applied in this queue (-1: none)
   std::vector<offer_in_flight> offers;
   std::int32_t attempts = 0; ///< offers made so far
   // connected

@@ -4,12 +4,14 @@
 // the other aggregates), checking what must hold across all of them.
 #include "acd_support.hpp"
 
+#include <limits>
 #include <random>
 #include <set>
 
 #include "events/acd/candidate.hpp"
 #include "events/acd/ewt.hpp"
 #include "events/acd/routing.hpp"
+#include "events/acd/timers.hpp"
 #include "events/acd/widening.hpp"
 #include "events/codec.hpp"
 
@@ -450,8 +452,25 @@ struct center {
     must_call(call_id, cl::connect{agent_id, now});
   }
 
+  /// The agent rejects, or the earliest ring deadline that is due fires.
   void miss(bool rejected) {
-    auto r = ringing();
+    std::optional<std::pair<std::string, std::string>> r;
+    if (rejected) {
+      r = ringing();
+    } else {
+      std::int64_t first = std::numeric_limits<std::int64_t>::max();
+      for (const auto& e : qu::in_order(queue.s))
+        for (const auto& t : acd::call_timers(calls.at(e.call_id).s, e, qdef))
+          if (t.kind == acd::timer_kind::ring_timeout && t.at_ns <= now && t.at_ns < first) {
+            first = t.at_ns;
+            r.emplace(t.agent_id, e.call_id);
+          }
+      if (!r) { // a call back rings the customer, with no queue entry: time it out too
+        auto cb =
+            call_where([](const cl::state& c) { return c.at == cl::phase::callback_dialing; });
+        if (cb) r.emplace(calls.at(*cb).s.callback_agent, *cb);
+      }
+    }
     if (!r) return;
     auto [agent_id, call_id] = *r;
     if (calls.at(call_id).s.at == cl::phase::callback_dialing) { // the customer did not pick up
@@ -610,7 +629,7 @@ struct center {
     for (int i = 0; i < steps; ++i) {
       now += roll(rng, 4'000) * ms;
       INFO("step " << i);
-      switch (roll(rng, 16)) {
+      switch (roll(rng, 17)) {
       case 0:
       case 1:
       case 2:
@@ -645,6 +664,9 @@ struct center {
         break;
       case 14:
         roll(rng, 3) ? widen() : callback();
+        break;
+      case 15:
+        miss(false); // deadlines that fell due
         break;
       default:
         poke_ended_call();
