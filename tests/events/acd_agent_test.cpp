@@ -113,7 +113,7 @@ TEST_CASE("agent: refusals name what is wrong with the call on the desk") {
   then_nothing(a.when(ag::answer{"c1", t0 + 2 * sec})); // a repeated answer
 }
 
-TEST_CASE("agent: a reservation for the same call twice is a no-op; a not-ready agent gets none") {
+TEST_CASE("agent: a reservation for the same call twice is a no-op, a not-ready agent gets none") {
   auto a = ready_agent();
   a.after({ag::reserve{"c1", "sales", "voice", t0}});
   then_nothing(a.when(ag::reserve{"c1", "sales", "voice", t0 + sec}));
@@ -163,7 +163,7 @@ TEST_CASE("agent: after max_no_answer consecutive ring timeouts the agent is aut
   }
 }
 
-TEST_CASE("agent: an answer between misses resets the count; max_no_answer 0 never pauses") {
+TEST_CASE("agent: an answer between misses resets the count, max_no_answer 0 never pauses") {
   auto a = ready_agent();
   a.after({ag::reserve{"c1", "sales", "voice", t0}, ag::ring_timeout{"c1", 2, t0 + sec},
            ag::reserve{"c2", "sales", "voice", t0 + 2 * sec}, ag::answer{"c2", t0 + 3 * sec},
@@ -208,7 +208,7 @@ TEST_CASE("agent: capacity: chat capacity 3, and voice blocks chat") {
   }
 }
 
-TEST_CASE("agent: logout is refused during a live call; ringing and wrap-up are closed first") {
+TEST_CASE("agent: logout is refused during a live call, ringing and wrap-up are closed first") {
   auto a = ready_agent();
   a.after({ag::reserve{"c1", "sales", "voice", t0}, ag::answer{"c1", t0 + sec}});
   then_rejected(a.when(ag::logout{"by_agent", t0 + 2 * sec}), "on_call");

@@ -113,7 +113,7 @@ TEST_CASE("call: ring-all: the first to answer wins, the other offers end answer
   then_rejected(c.when(cl::connect{"a1", t0 + 5 * sec}), "already_connected");
 }
 
-TEST_CASE("call: an offer that ends keeps the call queued; the next offer counts as attempt 2") {
+TEST_CASE("call: an offer that ends keeps the call queued, the next offer counts as attempt 2") {
   auto c = offered_to({"a1"});
   then_events(c.step(cl::end_offer{"a1", "no_answer", t0 + 17 * sec}),
               {call_offer_ended{"c1", "a1", "no_answer"}});

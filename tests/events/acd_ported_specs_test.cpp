@@ -258,7 +258,7 @@ TEST_CASE("ported: ringinuse and pause: a busy or paused member is not rung") {
         std::vector<std::string>{"paused"});
 }
 
-TEST_CASE("ported: blind transfer: the call goes back to a queue with its data; the first member "
+TEST_CASE("ported: blind transfer: the call goes back to a queue with its data, the first member "
           "wraps up") {
   auto billing = make_queue("billing");
   queue_subject qb{qu::initial_state(billing)};

@@ -60,7 +60,7 @@ TEST_CASE("queue: raising a priority keeps the place among its new peers") {
   CHECK(order(q.s) == std::vector<std::string>{"v1", "n1", "n2", "n3"});
 }
 
-TEST_CASE("queue: leaving frees the place; leaving twice is refused") {
+TEST_CASE("queue: leaving frees the place, leaving twice is refused") {
   queue_subject q{qu::initial_state(make_queue("sales"))};
   q.after({joining("c1"), joining("c2")});
   then_events(q.step(qu::leave{"c1", "connected", t0}),

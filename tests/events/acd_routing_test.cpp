@@ -60,7 +60,7 @@ TEST_CASE("routing: only eligible agents: skill level, queue, availability, reje
   CHECK(pick(q, {blocked, ok}).agents == std::vector<std::string>{"blocked"});
 }
 
-TEST_CASE("routing: the best level answers first; a multi-skill level is the weakest skill") {
+TEST_CASE("routing: the best level answers first, a multi-skill level is the weakest skill") {
   auto q = make_queue("sales", {{"billing", 1}, {"english", 1}});
   auto a = cand("a", {{"billing", 9}, {"english", 2}}); // level 2
   auto b = cand("b", {{"billing", 4}, {"english", 4}}); // level 4

@@ -41,7 +41,7 @@ TEST_CASE("trunk: directions are checked against the group's") {
   then_types(t.when(tr::seize{"c1", "inbound", t0}), {"trunk.seized"});
 }
 
-TEST_CASE("trunk: the hunt picks the lowest free channel; all busy means blocked") {
+TEST_CASE("trunk: the hunt picks the lowest free channel, all busy means blocked") {
   std::vector<tr::state> group;
   for (int n = 1; n <= 3; ++n)
     group.push_back(tr::initial_state("pstn", n));
