@@ -6,8 +6,8 @@
 ///     auto out = D::decide(cmd, state_);
 ///     if (!out) return reply(out.error());
 ///     append(D::stream_of(state_), widen<events::event>(each event), command_time(cmd));
-///     for (const auto& e : out.events()) state_ = D::evolve(std::move(state_), e,
-///     command_time(cmd));
+///     for (const auto& e : out.events())
+///       state_ = D::evolve(std::move(state_), e, command_time(cmd));
 ///   }
 ///
 /// Recovery folds the recorded payloads with `fold_recorded<D>`, which skips
