@@ -31,14 +31,21 @@ bool parse_routing_strategy(std::string_view text, routing_strategy& out) noexce
 struct skill_requirement {
   std::string skill;
   int min_level = 1;
+
+  bool operator==(const skill_requirement&) const = default;
 };
 
 /// After `after_ms` of waiting, relax the call's requirements (like
 /// Asterisk's penalty rules / FreeSWITCH tier rules / bullseye routing).
+/// Steps are cumulative: every step whose `after_ms` has passed applies, so
+/// min levels drop by the sum of their deltas and the added queues are the
+/// union (events/acd/widening.hpp, docs/acd.md "Widening").
 struct widening_step {
   std::int64_t after_ms = 0;
   int min_level_delta = 0;               ///< lower every min_level by this (never below 1)
   std::vector<std::string> add_queues;   ///< also consider agents logged in to these queues
+
+  bool operator==(const widening_step&) const = default;
 };
 
 /// What happens to a call nobody can answer.
@@ -63,7 +70,7 @@ struct queue_definition {
   std::vector<skill_requirement> skills; ///< all required (AND)
   routing_strategy strategy = routing_strategy::longest_idle;
   std::int64_t ring_timeout_ms = 15'000; ///< offer rings this long before `no_answer`
-  int max_no_answer = 3;                 ///< consecutive misses before auto-pause (0: never)
+  int max_no_answer = 3;                 ///< consecutive misses before auto-pause (0: never); carried by agent::ring_timeout
   std::int64_t reject_delay_ms = 0;      ///< after a reject, do not re-offer to that agent this long
   std::int64_t busy_delay_ms = 0;        ///< after `busy`, do not re-offer to that agent this long
   std::int64_t wrap_up_ms = 10'000;      ///< after-call work (an agent's own setting wins)
@@ -79,6 +86,8 @@ struct queue_definition {
   std::int64_t preferred_agent_ms = 0;   ///< how long a familiar/preferred agent is waited for (0: off)
   int sl_threshold_s = 20;               ///< service-level threshold T for this queue's KPIs
   std::int32_t vip_priority = 10;        ///< priority given to VIP callers (F8)
+
+  bool operator==(const queue_definition&) const = default;
 };
 
 struct agent_definition {
@@ -86,18 +95,24 @@ struct agent_definition {
   std::string tenant;
   std::string name;
   std::map<std::string, int> skills;     ///< skill -> level (1..100)
-  std::map<std::string, int> capacity{{"voice", 1}}; ///< concurrent contacts per channel
+  /// Concurrent contacts per channel; a channel not listed is not served
+  /// (a chat agent needs e.g. {"chat", 3}). Default: {"voice", 1}.
+  std::map<std::string, int> capacity{{"voice", 1}};
   bool voice_blocks_others = true;       ///< on a voice call, take no chat/e-mail
   std::int64_t wrap_up_ms = -1;          ///< -1: use the queue's
   std::vector<std::string> queues;       ///< queues served when logging in without a list
   int order = 0;                         ///< rank for top_down
   bool supervisor = false;               ///< may listen / whisper / barge (F13)
+
+  bool operator==(const agent_definition&) const = default;
 };
 
 struct trunk_group_definition {
   std::string id;                        ///< streams `trunk-<id>.<n>`, n = 1..channels
   int channels = 30;
   std::string direction = "both";        ///< inbound | outbound | both
+
+  bool operator==(const trunk_group_definition&) const = default;
 };
 
 struct tenant_definition {

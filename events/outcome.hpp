@@ -28,8 +28,7 @@ struct rejection {
 
 /// The events decided for a command, or the rejection. An accepted outcome
 /// with no events means "nothing to do" (e.g. a repeated command).
-template <class Event>
-class outcome {
+template <class Event> class outcome {
 public:
   /// Accepted with these events (in append order).
   outcome(std::vector<Event> events) : v_(std::move(events)) {}

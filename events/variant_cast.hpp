@@ -12,16 +12,14 @@
 namespace hotline::events {
 
 namespace detail {
-template <class T, class Variant>
-struct variant_has;
+template <class T, class Variant> struct variant_has;
 template <class T, class... Ts>
 struct variant_has<T, std::variant<Ts...>> : std::bool_constant<(std::is_same_v<T, Ts> || ...)> {};
 } // namespace detail
 
 /// The same value in a wider variant. Every alternative of `From` must be an
 /// alternative of `To` (checked at compile time).
-template <class To, class From>
-To widen(const From& from) {
+template <class To, class From> To widen(const From& from) {
   return std::visit(
       [](const auto& e) -> To {
         static_assert(detail::variant_has<std::decay_t<decltype(e)>, To>::value,
@@ -33,8 +31,7 @@ To widen(const From& from) {
 
 /// The value in a narrower variant, or nothing when its alternative is not
 /// one of `To`'s (an event of another aggregate: skip it when folding).
-template <class To, class From>
-std::optional<To> narrow(const From& from) {
+template <class To, class From> std::optional<To> narrow(const From& from) {
   return std::visit(
       [](const auto& e) -> std::optional<To> {
         if constexpr (detail::variant_has<std::decay_t<decltype(e)>, To>::value)

@@ -8,9 +8,13 @@ namespace {
 
 using result = outcome<event>;
 
-result nothing() { return result::nothing(); }
+result nothing() {
+  return result::nothing();
+}
 
-std::string who(const state& s) { return "agent " + s.definition.id; }
+std::string who(const state& s) {
+  return "agent " + s.definition.id;
+}
 
 contact* find_mut(state& s, const std::string& call_id) {
   auto it = std::find_if(s.contacts.begin(), s.contacts.end(),
@@ -22,7 +26,9 @@ void remove_contact(state& s, const std::string& call_id) {
   std::erase_if(s.contacts, [&](const contact& c) { return c.call_id == call_id; });
 }
 
-bool idle(const state& s) { return s.presence == presence_state::ready && s.contacts.empty(); }
+bool idle(const state& s) {
+  return s.presence == presence_state::ready && s.contacts.empty();
+}
 
 std::optional<rejection> logged_in(const state& s) {
   if (s.presence == presence_state::logged_out)
@@ -34,7 +40,8 @@ result decide_login(const login& c, const state& s) {
   auto queues = c.queues.empty() ? s.definition.queues : c.queues;
   if (s.presence != presence_state::logged_out) {
     if (queues == s.queues) return nothing();
-    return rejection{"already_logged_in", who(s) + " is already logged in; log out to change queues"};
+    return rejection{"already_logged_in",
+                     who(s) + " is already logged in; log out to change queues"};
   }
   std::vector<event> out{agent_logged_in{s.definition.id, std::move(queues)}};
   if (c.ready) out.push_back(agent_ready{s.definition.id});
@@ -74,8 +81,8 @@ result decide_set_not_ready(const set_not_ready& c, const state& s) {
 result decide_reserve(const reserve& c, const state& s) {
   if (const auto* k = find_contact(s, c.call_id)) {
     if (k->phase == contact_phase::ringing) return nothing();
-    return rejection{"already_has_call", who(s) + " already has call " + c.call_id + " (" +
-                                             to_string(k->phase) + ")"};
+    return rejection{"already_has_call",
+                     who(s) + " already has call " + c.call_id + " (" + to_string(k->phase) + ")"};
   }
   if (auto r = refuse_new_contact(s, c.channel)) return *r;
   return event{agent_reserved{s.definition.id, c.call_id, c.queue, c.channel}};
@@ -85,7 +92,8 @@ std::optional<rejection> must_ring(const state& s, const std::string& call_id) {
   const auto* k = find_contact(s, call_id);
   if (!k) return rejection{"not_reserved", "call " + call_id + " is not offered to " + who(s)};
   if (k->phase != contact_phase::ringing)
-    return rejection{"not_ringing", "call " + call_id + " is " + to_string(k->phase) + " at " + who(s)};
+    return rejection{"not_ringing",
+                     "call " + call_id + " is " + to_string(k->phase) + " at " + who(s)};
   return std::nullopt;
 }
 
@@ -147,7 +155,8 @@ result decide_end_wrap_up(const end_wrap_up& c, const state& s) {
   const auto* k = find_contact(s, c.call_id);
   if (!k) return nothing(); // already ended (timer and agent raced)
   if (k->phase != contact_phase::wrap_up)
-    return rejection{"not_in_wrap_up", "call " + c.call_id + " is " + to_string(k->phase) + " at " + who(s)};
+    return rejection{"not_in_wrap_up",
+                     "call " + c.call_id + " is " + to_string(k->phase) + " at " + who(s)};
   return event{agent_wrap_up_ended{s.definition.id, c.call_id}};
 }
 
@@ -158,27 +167,40 @@ void note_idle(bool was_idle, state& s, std::int64_t at_ns) {
 
 } // namespace
 
-std::string stream_name(const std::string& agent_id) { return "agent-" + agent_id; }
+std::string stream_name(const std::string& agent_id) {
+  return "agent-" + agent_id;
+}
 
 const char* to_string(contact_phase p) noexcept {
   switch (p) {
-  case contact_phase::ringing: return "ringing";
-  case contact_phase::on_call: return "on_call";
-  case contact_phase::on_hold: return "on_hold";
-  case contact_phase::wrap_up: return "wrap_up";
+  case contact_phase::ringing:
+    return "ringing";
+  case contact_phase::on_call:
+    return "on_call";
+  case contact_phase::on_hold:
+    return "on_hold";
+  case contact_phase::wrap_up:
+    return "wrap_up";
   }
   return "?";
 }
 
 const char* to_string(status s) noexcept {
   switch (s) {
-  case status::logged_out: return "logged_out";
-  case status::ready: return "ready";
-  case status::not_ready: return "not_ready";
-  case status::ringing: return "ringing";
-  case status::on_call: return "on_call";
-  case status::on_hold: return "on_hold";
-  case status::wrap_up: return "wrap_up";
+  case status::logged_out:
+    return "logged_out";
+  case status::ready:
+    return "ready";
+  case status::not_ready:
+    return "not_ready";
+  case status::ringing:
+    return "ringing";
+  case status::on_call:
+    return "on_call";
+  case status::on_hold:
+    return "on_hold";
+  case status::wrap_up:
+    return "wrap_up";
   }
   return "?";
 }
@@ -193,19 +215,32 @@ outcome<event> decide(const command& cmd, const state& s) {
   return std::visit(
       [&](const auto& c) -> result {
         using C = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<C, login>) return decide_login(c, s);
-        else if constexpr (std::is_same_v<C, logout>) return decide_logout(c, s);
-        else if constexpr (std::is_same_v<C, set_ready>) return decide_set_ready(c, s);
-        else if constexpr (std::is_same_v<C, set_not_ready>) return decide_set_not_ready(c, s);
-        else if constexpr (std::is_same_v<C, reserve>) return decide_reserve(c, s);
-        else if constexpr (std::is_same_v<C, answer>) return decide_answer(c, s);
-        else if constexpr (std::is_same_v<C, reject>) return decide_reject(c, s);
-        else if constexpr (std::is_same_v<C, ring_timeout>) return decide_ring_timeout(c, s);
-        else if constexpr (std::is_same_v<C, cancel_reservation>) return decide_cancel(c, s);
-        else if constexpr (std::is_same_v<C, hold>) return decide_hold(c, s);
-        else if constexpr (std::is_same_v<C, resume>) return decide_resume(c, s);
-        else if constexpr (std::is_same_v<C, end_call>) return decide_end_call(c, s);
-        else return decide_end_wrap_up(c, s);
+        if constexpr (std::is_same_v<C, login>)
+          return decide_login(c, s);
+        else if constexpr (std::is_same_v<C, logout>)
+          return decide_logout(c, s);
+        else if constexpr (std::is_same_v<C, set_ready>)
+          return decide_set_ready(c, s);
+        else if constexpr (std::is_same_v<C, set_not_ready>)
+          return decide_set_not_ready(c, s);
+        else if constexpr (std::is_same_v<C, reserve>)
+          return decide_reserve(c, s);
+        else if constexpr (std::is_same_v<C, answer>)
+          return decide_answer(c, s);
+        else if constexpr (std::is_same_v<C, reject>)
+          return decide_reject(c, s);
+        else if constexpr (std::is_same_v<C, ring_timeout>)
+          return decide_ring_timeout(c, s);
+        else if constexpr (std::is_same_v<C, cancel_reservation>)
+          return decide_cancel(c, s);
+        else if constexpr (std::is_same_v<C, hold>)
+          return decide_hold(c, s);
+        else if constexpr (std::is_same_v<C, resume>)
+          return decide_resume(c, s);
+        else if constexpr (std::is_same_v<C, end_call>)
+          return decide_end_call(c, s);
+        else
+          return decide_end_wrap_up(c, s);
       },
       cmd);
 }
@@ -239,18 +274,23 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           s.not_ready_reason = ev.reason;
         } else if constexpr (std::is_same_v<E, agent_reserved>) {
           remove_contact(s, ev.call_id);
-          s.contacts.push_back({ev.call_id, ev.queue, ev.channel, contact_phase::ringing, at_ns, 0});
+          s.contacts.push_back(
+              {ev.call_id, ev.queue, ev.channel, contact_phase::ringing, at_ns, 0});
           s.last_offered_ns = at_ns;
         } else if constexpr (std::is_same_v<E, agent_reservation_ended>) {
           remove_contact(s, ev.call_id);
-          if (ev.reason == "no_answer") ++s.consecutive_misses;
-          else if (ev.reason == "rejected") s.last_rejected_ns = at_ns;
-          else if (ev.reason == "busy") s.last_busy_ns = at_ns;
+          if (ev.reason == "no_answer")
+            ++s.consecutive_misses;
+          else if (ev.reason == "rejected")
+            s.last_rejected_ns = at_ns;
+          else if (ev.reason == "busy")
+            s.last_busy_ns = at_ns;
           // A missed ring does not restart the idle period (docs/acd.md).
         } else if constexpr (std::is_same_v<E, agent_call_started>) {
           auto* k = find_mut(s, ev.call_id);
           if (!k) {
-            s.contacts.push_back({ev.call_id, "", ev.channel, contact_phase::on_call, at_ns, at_ns});
+            s.contacts.push_back(
+                {ev.call_id, "", ev.channel, contact_phase::on_call, at_ns, at_ns});
           } else {
             k->phase = contact_phase::on_call;
             k->since_ns = at_ns;
@@ -288,7 +328,8 @@ status status_of(const state& s) noexcept {
   if (s.presence == presence_state::logged_out) return status::logged_out;
   // The most engaged contact shows (a voice-only agent holds at most one).
   bool any[4] = {false, false, false, false};
-  for (const auto& k : s.contacts) any[static_cast<int>(k.phase)] = true;
+  for (const auto& k : s.contacts)
+    any[static_cast<int>(k.phase)] = true;
   if (any[static_cast<int>(contact_phase::on_call)]) return status::on_call;
   if (any[static_cast<int>(contact_phase::on_hold)]) return status::on_hold;
   if (any[static_cast<int>(contact_phase::ringing)]) return status::ringing;

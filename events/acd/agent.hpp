@@ -48,7 +48,15 @@ std::string stream_name(const std::string& agent_id);
 enum class presence_state : std::uint8_t { logged_out, ready, not_ready };
 enum class contact_phase : std::uint8_t { ringing, on_call, on_hold, wrap_up };
 /// The single summary state shown on wallboards and checked by invariants.
-enum class status : std::uint8_t { logged_out, ready, not_ready, ringing, on_call, on_hold, wrap_up };
+enum class status : std::uint8_t {
+  logged_out,
+  ready,
+  not_ready,
+  ringing,
+  on_call,
+  on_hold,
+  wrap_up
+};
 const char* to_string(contact_phase p) noexcept;
 const char* to_string(status s) noexcept;
 
@@ -57,44 +65,48 @@ struct contact {
   std::string queue;
   std::string channel = "voice";
   contact_phase phase = contact_phase::ringing;
-  std::int64_t since_ns = 0;          ///< entered `phase`
-  std::int64_t talk_started_ns = 0;   ///< answered (on_call, on_hold, wrap_up)
+  std::int64_t since_ns = 0;        ///< entered `phase`
+  std::int64_t talk_started_ns = 0; ///< answered (on_call, on_hold, wrap_up)
+
+  bool operator==(const contact&) const = default;
 };
 
 struct state {
-  agent_definition definition;        ///< configuration, not history: may be replaced on reload
+  agent_definition definition; ///< configuration, not history: may be replaced on reload
   presence_state presence = presence_state::logged_out;
-  std::string not_ready_reason;       ///< "logged_in" right after login, then the agent's reason
-  std::vector<std::string> queues;    ///< served in this session
-  std::vector<contact> contacts;      ///< in reservation order
+  std::string not_ready_reason;    ///< "logged_in" right after login, then the agent's reason
+  std::vector<std::string> queues; ///< served in this session
+  std::vector<contact> contacts;   ///< in reservation order
   std::int64_t logged_in_at_ns = 0;
   /// When the agent last became idle (ready with an empty desk) by going
   /// ready or finishing a contact. A missed ring does not reset it.
   std::int64_t idle_since_ns = 0;
   std::int64_t last_offered_ns = 0;
-  std::int64_t last_rejected_ns = 0;  ///< last reservation ended "rejected" (0: never)
-  std::int64_t last_busy_ns = 0;      ///< last reservation ended "busy" (0: never)
-  int calls_handled = 0;              ///< answered this session
-  std::int64_t talk_time_ms = 0;      ///< answered..ended, this session (hold included)
-  int consecutive_misses = 0;         ///< ring timeouts since the last answer or ready
+  std::int64_t last_rejected_ns = 0; ///< last reservation ended "rejected" (0: never)
+  std::int64_t last_busy_ns = 0;     ///< last reservation ended "busy" (0: never)
+  int calls_handled = 0;             ///< answered this session
+  std::int64_t talk_time_ms = 0;     ///< answered..ended, this session (hold included)
+  int consecutive_misses = 0;        ///< ring timeouts since the last answer or ready
+
+  bool operator==(const state&) const = default;
 };
 
 // Commands. `now_ns` is the time the command is decided; the actor stamps
 // the resulting events with it (event_meta::timestamp_ns).
 struct login {
-  std::vector<std::string> queues;    ///< empty: the definition's queues
-  bool ready = true;                  ///< go ready at once; else not_ready "logged_in"
+  std::vector<std::string> queues; ///< empty: the definition's queues
+  bool ready = true;               ///< go ready at once; else not_ready "logged_in"
   std::int64_t now_ns = 0;
 };
 struct logout {
-  std::string reason = "by_agent";    ///< by_agent | by_supervisor | shift_end | node_restart
+  std::string reason = "by_agent"; ///< by_agent | by_supervisor | shift_end | node_restart
   std::int64_t now_ns = 0;
 };
 struct set_ready {
   std::int64_t now_ns = 0;
 };
 struct set_not_ready {
-  std::string reason;                 ///< required: break | lunch | meeting | training | ...
+  std::string reason; ///< required: break | lunch | meeting | training | ...
   std::int64_t now_ns = 0;
 };
 struct reserve {
@@ -113,12 +125,12 @@ struct reject {
 };
 struct ring_timeout {
   std::string call_id;
-  int max_no_answer = 0;              ///< the offering queue's; 0: never auto-pause
+  int max_no_answer = 0; ///< the offering queue's; 0: never auto-pause
   std::int64_t now_ns = 0;
 };
 struct cancel_reservation {
   std::string call_id;
-  std::string reason = "cancelled";   ///< answered_elsewhere | cancelled | busy | ...
+  std::string reason = "cancelled"; ///< answered_elsewhere | cancelled | busy | ...
   std::int64_t now_ns = 0;
 };
 struct hold {
@@ -131,7 +143,7 @@ struct resume {
 };
 struct end_call {
   std::string call_id;
-  std::int64_t wrap_up_ms = 0;        ///< see effective_wrap_up_ms; 0: no after-call work
+  std::int64_t wrap_up_ms = 0; ///< see effective_wrap_up_ms; 0: no after-call work
   std::int64_t now_ns = 0;
 };
 struct end_wrap_up {
@@ -160,7 +172,9 @@ outcome<event> decide(const command& cmd, const state& s);
 state evolve(state s, const event& e, std::int64_t at_ns);
 
 /// Agents log in again: never terminal.
-inline bool is_terminal(const state&) noexcept { return false; }
+inline bool is_terminal(const state&) noexcept {
+  return false;
+}
 
 status status_of(const state& s) noexcept;
 const contact* find_contact(const state& s, const std::string& call_id) noexcept;

@@ -8,7 +8,9 @@ namespace {
 
 using result = outcome<event>;
 
-std::string name(const state& s) { return "call " + s.call_id; }
+std::string name(const state& s) {
+  return "call " + s.call_id;
+}
 
 bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
   return std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; });
@@ -27,9 +29,11 @@ call_ended ended(const state& s, std::string outcome, std::string reason) {
 }
 
 std::optional<rejection> must_be_connected_to(const state& s, const std::string& agent_id) {
-  if (!is_connected(s)) return rejection{"not_connected", name(s) + " is not connected to an agent"};
+  if (!is_connected(s))
+    return rejection{"not_connected", name(s) + " is not connected to an agent"};
   if (s.agent_id != agent_id)
-    return rejection{"not_your_call", name(s) + " is connected to " + s.agent_id + ", not " + agent_id};
+    return rejection{"not_your_call",
+                     name(s) + " is connected to " + s.agent_id + ", not " + agent_id};
   return std::nullopt;
 }
 
@@ -46,7 +50,8 @@ result decide_enqueue(const enqueue& c, const state& s) {
     return rejection{"already_queued", name(s) + " already waits in queue " + s.queue};
   }
   if (s.at != phase::arrived)
-    return rejection{"not_waiting", name(s) + " cannot join a queue while " + to_string(status_of(s))};
+    return rejection{"not_waiting",
+                     name(s) + " cannot join a queue while " + to_string(status_of(s))};
   return event{call_queued{s.call_id, c.queue, c.priority, c.position, c.ewt_ms, c.reason}};
 }
 
@@ -57,7 +62,8 @@ result decide_change_priority(const change_priority& c, const state& s) {
 }
 
 result decide_announce(const announce& c, const state& s) {
-  if (s.at != phase::queued) return rejection{"not_waiting", name(s) + " has no caller waiting on the line"};
+  if (s.at != phase::queued)
+    return rejection{"not_waiting", name(s) + " has no caller waiting on the line"};
   return event{call_announced{s.call_id, s.queue, c.position, c.ewt_ms}};
 }
 
@@ -71,9 +77,11 @@ result decide_widen(const widen& c, const state& s) {
 result decide_offer(const offer& c, const state& s) {
   if (c.agent_id.empty()) return rejection{"invalid_argument", "offer needs an agent"};
   if (s.at != phase::queued && s.at != phase::arrived)
-    return rejection{"not_waiting", name(s) + " cannot be offered while " + to_string(status_of(s))};
+    return rejection{"not_waiting",
+                     name(s) + " cannot be offered while " + to_string(status_of(s))};
   if (has_offer(s, c.agent_id)) return result::nothing();
-  return event{call_offered{s.call_id, s.queue, c.agent_id, s.attempts + 1, c.ring_timeout_ms, c.reason}};
+  return event{
+      call_offered{s.call_id, s.queue, c.agent_id, s.attempts + 1, c.ring_timeout_ms, c.reason}};
 }
 
 result decide_end_offer(const end_offer& c, const state& s) {
@@ -115,14 +123,16 @@ result decide_resume(const resume& c, const state& s) {
 
 result decide_transfer(const transfer& c, const state& s) {
   if (!one_of(c.mode, {"blind", "consultative"}))
-    return rejection{"invalid_argument", "transfer mode '" + c.mode + "' is not blind or consultative"};
+    return rejection{"invalid_argument",
+                     "transfer mode '" + c.mode + "' is not blind or consultative"};
   if (!one_of(c.target_kind, {"agent", "queue", "external", "site"}))
     return rejection{"invalid_argument", "transfer target kind '" + c.target_kind + "' is unknown"};
   if (c.target.empty()) return rejection{"invalid_argument", "transfer needs a target"};
   if (auto r = must_be_connected_to(s, c.from_agent)) return *r;
   if (c.target_kind == "agent" && c.target == s.agent_id)
     return rejection{"invalid_argument", name(s) + " is already with " + c.target};
-  std::vector<event> out{call_transferred{s.call_id, c.mode, c.from_agent, c.target_kind, c.target}};
+  std::vector<event> out{
+      call_transferred{s.call_id, c.mode, c.from_agent, c.target_kind, c.target}};
   if (c.target_kind == "external" || c.target_kind == "site")
     out.push_back(ended(s, "transferred_out", c.target_kind + ":" + c.target));
   return out;
@@ -142,7 +152,8 @@ result decide_supervise(const supervise& c, const state& s) {
     return rejection{"invalid_argument", "supervision mode '" + c.mode + "' is unknown"};
   if (c.supervisor_id.empty()) return rejection{"invalid_argument", "supervise needs a supervisor"};
   if (!is_connected(s))
-    return rejection{"not_connected", name(s) + " can be supervised only while connected to an agent"};
+    return rejection{"not_connected",
+                     name(s) + " can be supervised only while connected to an agent"};
   auto it = s.supervisors.find(c.supervisor_id);
   if (c.mode == "stop") {
     if (it == s.supervisors.end())
@@ -166,7 +177,8 @@ result decide_overflow(const overflow& c, const state& s) {
   if (c.action == "voicemail") {
     out.push_back(ended(s, "voicemail", c.reason));
   } else if (c.action == "callback") {
-    out.push_back(call_callback_scheduled{s.call_id, c.target.empty() ? s.queue : c.target, s.caller});
+    out.push_back(
+        call_callback_scheduled{s.call_id, c.target.empty() ? s.queue : c.target, s.caller});
   }
   return out;
 }
@@ -174,15 +186,18 @@ result decide_overflow(const overflow& c, const state& s) {
 result decide_schedule_callback(const schedule_callback& c, const state& s) {
   if (s.at == phase::callback_waiting) return result::nothing();
   if (s.at != phase::queued)
-    return rejection{"not_waiting", name(s) + " can choose a call back only while waiting in a queue"};
+    return rejection{"not_waiting",
+                     name(s) + " can choose a call back only while waiting in a queue"};
   std::vector<event> out;
   end_offers(s, "cancelled", out);
-  out.push_back(call_callback_scheduled{s.call_id, s.queue, c.number.empty() ? s.caller : c.number});
+  out.push_back(
+      call_callback_scheduled{s.call_id, s.queue, c.number.empty() ? s.caller : c.number});
   return out;
 }
 
 result decide_dial_callback(const dial_callback& c, const state& s) {
-  if (c.agent_id.empty()) return rejection{"invalid_argument", "a call back needs a reserved agent"};
+  if (c.agent_id.empty())
+    return rejection{"invalid_argument", "a call back needs a reserved agent"};
   if (s.at == phase::callback_dialing && s.callback_agent == c.agent_id) return result::nothing();
   if (s.at != phase::callback_waiting)
     return rejection{"not_waiting", name(s) + " has no call back waiting"};
@@ -197,8 +212,10 @@ result decide_fail_callback(const fail_callback& c, const state& s) {
 
 result decide_abandon(const abandon& c, const state& s) {
   if (s.at == phase::callback_waiting || s.at == phase::callback_dialing)
-    return rejection{"callback_pending", name(s) + ": the caller already left and waits for a call back"};
-  if (is_connected(s)) return rejection{"already_connected", name(s) + " is connected; hang up instead"};
+    return rejection{"callback_pending",
+                     name(s) + ": the caller already left and waits for a call back"};
+  if (is_connected(s))
+    return rejection{"already_connected", name(s) + " is connected; hang up instead"};
   std::vector<event> out;
   end_offers(s, "cancelled", out);
   out.push_back(ended(s, "abandoned", c.reason));
@@ -208,7 +225,8 @@ result decide_abandon(const abandon& c, const state& s) {
 result decide_hang_up(const hang_up& c, const state& s) {
   if (!one_of(c.by, {"caller", "agent"}))
     return rejection{"invalid_argument", "hang_up by '" + c.by + "' is not caller or agent"};
-  if (!is_connected(s)) return rejection{"not_connected", name(s) + " is not connected to an agent"};
+  if (!is_connected(s))
+    return rejection{"not_connected", name(s) + " is not connected to an agent"};
   return event{ended(s, s.callback ? "callback_completed" : "completed", c.by + "_hangup")};
 }
 
@@ -234,19 +252,30 @@ void drop_offer(state& s, const std::string& agent_id) {
 
 } // namespace
 
-std::string stream_name(const std::string& call_id) { return "call-" + call_id; }
+std::string stream_name(const std::string& call_id) {
+  return "call-" + call_id;
+}
 
 const char* to_string(status s) noexcept {
   switch (s) {
-  case status::none: return "none";
-  case status::arrived: return "arrived";
-  case status::queued: return "queued";
-  case status::offered: return "offered";
-  case status::callback_waiting: return "callback_waiting";
-  case status::callback_dialing: return "callback_dialing";
-  case status::connected: return "connected";
-  case status::held: return "held";
-  case status::ended: return "ended";
+  case status::none:
+    return "none";
+  case status::arrived:
+    return "arrived";
+  case status::queued:
+    return "queued";
+  case status::offered:
+    return "offered";
+  case status::callback_waiting:
+    return "callback_waiting";
+  case status::callback_dialing:
+    return "callback_dialing";
+  case status::connected:
+    return "connected";
+  case status::held:
+    return "held";
+  case status::ended:
+    return "ended";
   }
   return "?";
 }
@@ -265,7 +294,8 @@ outcome<event> decide(const command& cmd, const state& s) {
     if (a->call_id != s.call_id)
       return rejection{"invalid_argument", "arrive for " + a->call_id + " sent to " + name(s)};
     if (!one_of(a->direction, {"inbound", "outbound"}))
-      return rejection{"invalid_argument", "direction '" + a->direction + "' is not inbound or outbound"};
+      return rejection{"invalid_argument",
+                       "direction '" + a->direction + "' is not inbound or outbound"};
     return event{call_arrived{a->call_id, a->channel, a->direction, a->caller, a->dialed,
                               a->customer_id, a->attached, a->trunk_group}};
   }
@@ -273,27 +303,48 @@ outcome<event> decide(const command& cmd, const state& s) {
   return std::visit(
       [&](const auto& c) -> result {
         using C = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<C, arrive>) return rejection{"already_arrived", ""}; // handled above
-        else if constexpr (std::is_same_v<C, block>) return decide_block(c, s);
-        else if constexpr (std::is_same_v<C, enqueue>) return decide_enqueue(c, s);
-        else if constexpr (std::is_same_v<C, change_priority>) return decide_change_priority(c, s);
-        else if constexpr (std::is_same_v<C, announce>) return decide_announce(c, s);
-        else if constexpr (std::is_same_v<C, widen>) return decide_widen(c, s);
-        else if constexpr (std::is_same_v<C, offer>) return decide_offer(c, s);
-        else if constexpr (std::is_same_v<C, end_offer>) return decide_end_offer(c, s);
-        else if constexpr (std::is_same_v<C, connect>) return decide_connect(c, s);
-        else if constexpr (std::is_same_v<C, hold>) return decide_hold(c, s);
-        else if constexpr (std::is_same_v<C, resume>) return decide_resume(c, s);
-        else if constexpr (std::is_same_v<C, transfer>) return decide_transfer(c, s);
-        else if constexpr (std::is_same_v<C, conference>) return decide_conference(c, s);
-        else if constexpr (std::is_same_v<C, supervise>) return decide_supervise(c, s);
-        else if constexpr (std::is_same_v<C, overflow>) return decide_overflow(c, s);
-        else if constexpr (std::is_same_v<C, schedule_callback>) return decide_schedule_callback(c, s);
-        else if constexpr (std::is_same_v<C, dial_callback>) return decide_dial_callback(c, s);
-        else if constexpr (std::is_same_v<C, fail_callback>) return decide_fail_callback(c, s);
-        else if constexpr (std::is_same_v<C, abandon>) return decide_abandon(c, s);
-        else if constexpr (std::is_same_v<C, hang_up>) return decide_hang_up(c, s);
-        else return decide_finish(c, s);
+        if constexpr (std::is_same_v<C, arrive>)
+          return rejection{"already_arrived", ""}; // handled above
+        else if constexpr (std::is_same_v<C, block>)
+          return decide_block(c, s);
+        else if constexpr (std::is_same_v<C, enqueue>)
+          return decide_enqueue(c, s);
+        else if constexpr (std::is_same_v<C, change_priority>)
+          return decide_change_priority(c, s);
+        else if constexpr (std::is_same_v<C, announce>)
+          return decide_announce(c, s);
+        else if constexpr (std::is_same_v<C, widen>)
+          return decide_widen(c, s);
+        else if constexpr (std::is_same_v<C, offer>)
+          return decide_offer(c, s);
+        else if constexpr (std::is_same_v<C, end_offer>)
+          return decide_end_offer(c, s);
+        else if constexpr (std::is_same_v<C, connect>)
+          return decide_connect(c, s);
+        else if constexpr (std::is_same_v<C, hold>)
+          return decide_hold(c, s);
+        else if constexpr (std::is_same_v<C, resume>)
+          return decide_resume(c, s);
+        else if constexpr (std::is_same_v<C, transfer>)
+          return decide_transfer(c, s);
+        else if constexpr (std::is_same_v<C, conference>)
+          return decide_conference(c, s);
+        else if constexpr (std::is_same_v<C, supervise>)
+          return decide_supervise(c, s);
+        else if constexpr (std::is_same_v<C, overflow>)
+          return decide_overflow(c, s);
+        else if constexpr (std::is_same_v<C, schedule_callback>)
+          return decide_schedule_callback(c, s);
+        else if constexpr (std::is_same_v<C, dial_callback>)
+          return decide_dial_callback(c, s);
+        else if constexpr (std::is_same_v<C, fail_callback>)
+          return decide_fail_callback(c, s);
+        else if constexpr (std::is_same_v<C, abandon>)
+          return decide_abandon(c, s);
+        else if constexpr (std::is_same_v<C, hang_up>)
+          return decide_hang_up(c, s);
+        else
+          return decide_finish(c, s);
       },
       cmd);
 }
@@ -321,6 +372,8 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           if (s.wait_started_ns < 0) s.wait_started_ns = at_ns;
         } else if constexpr (std::is_same_v<E, call_priority_raised>) {
           s.priority = ev.priority;
+        } else if constexpr (std::is_same_v<E, call_announced>) {
+          s.last_announced_ns = at_ns;
         } else if constexpr (std::is_same_v<E, call_widened>) {
           s.widening_step = std::max(s.widening_step, ev.step);
         } else if constexpr (std::is_same_v<E, call_offered>) {
@@ -354,8 +407,10 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
         } else if constexpr (std::is_same_v<E, call_conferenced>) {
           s.conference_parties.push_back(ev.party);
         } else if constexpr (std::is_same_v<E, call_supervised>) {
-          if (ev.mode == "stop") s.supervisors.erase(ev.supervisor_id);
-          else s.supervisors[ev.supervisor_id] = ev.mode;
+          if (ev.mode == "stop")
+            s.supervisors.erase(ev.supervisor_id);
+          else
+            s.supervisors[ev.supervisor_id] = ev.mode;
         } else if constexpr (std::is_same_v<E, call_overflowed>) {
           s.offers.clear();
           if (ev.action == "queue") s.at = phase::arrived; // wait_started_ns kept: still waiting
@@ -377,7 +432,6 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           s.supervisors.clear();
           s.wait_started_ns = -1;
         }
-        // call_announced changes nothing the decider needs.
       },
       e);
   return s;
@@ -385,14 +439,22 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
 
 status status_of(const state& s) noexcept {
   switch (s.at) {
-  case phase::none: return status::none;
-  case phase::arrived: return status::arrived;
-  case phase::queued: return s.offers.empty() ? status::queued : status::offered;
-  case phase::callback_waiting: return status::callback_waiting;
-  case phase::callback_dialing: return status::callback_dialing;
-  case phase::connected: return status::connected;
-  case phase::held: return status::held;
-  case phase::ended: return status::ended;
+  case phase::none:
+    return status::none;
+  case phase::arrived:
+    return status::arrived;
+  case phase::queued:
+    return s.offers.empty() ? status::queued : status::offered;
+  case phase::callback_waiting:
+    return status::callback_waiting;
+  case phase::callback_dialing:
+    return status::callback_dialing;
+  case phase::connected:
+    return status::connected;
+  case phase::held:
+    return status::held;
+  case phase::ended:
+    return status::ended;
   }
   return status::none;
 }

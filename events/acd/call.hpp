@@ -45,11 +45,26 @@ namespace hotline::events::acd::call {
 std::string stream_name(const std::string& call_id);
 
 enum class phase : std::uint8_t {
-  none, arrived, queued, callback_waiting, callback_dialing, connected, held, ended
+  none,
+  arrived,
+  queued,
+  callback_waiting,
+  callback_dialing,
+  connected,
+  held,
+  ended
 };
 /// `phase` with "offered" split out of "queued" (offers in flight).
 enum class status : std::uint8_t {
-  none, arrived, queued, offered, callback_waiting, callback_dialing, connected, held, ended
+  none,
+  arrived,
+  queued,
+  offered,
+  callback_waiting,
+  callback_dialing,
+  connected,
+  held,
+  ended
 };
 const char* to_string(status s) noexcept;
 
@@ -58,6 +73,8 @@ struct offer_in_flight {
   std::int32_t attempt = 1;
   std::int64_t offered_at_ns = 0;
   std::int64_t ring_timeout_ms = 0;
+
+  bool operator==(const offer_in_flight&) const = default;
 };
 
 struct state {
@@ -73,26 +90,30 @@ struct state {
   std::string trunk_group;
   std::int64_t arrived_at_ns = 0;
   // waiting
-  std::string queue;                 ///< the current (or last) queue
+  std::string queue; ///< the current (or last) queue
   std::int32_t priority = 0;
-  std::int64_t wait_started_ns = -1; ///< start of the current wait (-1: not waiting); overflow keeps it
-  std::int32_t widening_step = -1;   ///< last widening step applied in this queue (-1: none)
+  std::int64_t wait_started_ns =
+      -1; ///< start of the current wait (-1: not waiting); overflow keeps it
+  std::int64_t last_announced_ns = 0; ///< last call.announced (0: none)
+  std::int32_t widening_step = -1;    ///< last widening step applied in this queue (-1: none)
   std::vector<offer_in_flight> offers;
-  std::int32_t attempts = 0;         ///< offers made so far
+  std::int32_t attempts = 0; ///< offers made so far
   // connected
-  std::string agent_id;              ///< connected agent; after the end, the last one
+  std::string agent_id; ///< connected agent; after the end, the last one
   std::int64_t connected_at_ns = 0;
-  std::int64_t last_wait_ms = 0;     ///< wait before the last connection
+  std::int64_t last_wait_ms = 0;                  ///< wait before the last connection
   std::map<std::string, std::string> supervisors; ///< supervisor -> listen | whisper | barge
   std::vector<std::string> conference_parties;
   std::int32_t transfers = 0;
   // callback (virtual hold)
-  bool callback = false;             ///< the caller chose (or was given) a call back
+  bool callback = false; ///< the caller chose (or was given) a call back
   std::string callback_number;
   std::string callback_agent;
   // end
-  std::string outcome;               ///< call.ended outcome once ended
+  std::string outcome; ///< call.ended outcome once ended
   std::string end_reason;
+
+  bool operator==(const state&) const = default;
 };
 
 // Commands; `now_ns` stamps the resulting events (event_meta::timestamp_ns).
@@ -115,9 +136,9 @@ struct block {
 struct enqueue {
   std::string queue;
   std::int32_t priority = 0;
-  std::int32_t position = 0;         ///< from the queue's call_joined (queue::position)
-  std::int64_t ewt_ms = 0;           ///< expected_wait_ms (events/acd/ewt.hpp)
-  std::string reason;                ///< entry point, "transfer", "overflow from <q>", ...
+  std::int32_t position = 0; ///< from the queue's call_joined (queue::position)
+  std::int64_t ewt_ms = 0;   ///< expected_wait_ms (events/acd/ewt.hpp)
+  std::string reason;        ///< entry point, "transfer", "overflow from <q>", ...
   std::int64_t now_ns = 0;
 };
 struct change_priority {
@@ -140,7 +161,7 @@ struct widen {
 struct offer {
   std::string agent_id;
   std::int64_t ring_timeout_ms = 0;
-  std::string reason;                ///< routing's explanation ("level 7, longest idle 42 s")
+  std::string reason; ///< routing's explanation ("level 7, longest idle 42 s")
   std::int64_t now_ns = 0;
 };
 /// An offer ends without a connection (no_answer | rejected | busy | cancelled).
@@ -163,7 +184,7 @@ struct resume {
   std::int64_t now_ns = 0;
 };
 struct transfer {
-  std::string mode = "blind";        ///< blind | consultative
+  std::string mode = "blind"; ///< blind | consultative
   std::string from_agent;
   std::string target_kind = "queue"; ///< agent | queue | external | site
   std::string target;
@@ -176,21 +197,21 @@ struct conference {
 };
 struct supervise {
   std::string supervisor_id;
-  std::string mode = "listen";       ///< listen | whisper | barge | stop
+  std::string mode = "listen"; ///< listen | whisper | barge | stop
   std::int64_t now_ns = 0;
 };
 struct overflow {
-  std::string action = "queue";      ///< queue | voicemail | callback
-  std::string target;                ///< the target queue (queue; optional for callback)
-  std::string reason;                ///< max_wait | max_length | no_agents | queue_empty ...
+  std::string action = "queue"; ///< queue | voicemail | callback
+  std::string target;           ///< the target queue (queue; optional for callback)
+  std::string reason;           ///< max_wait | max_length | no_agents | queue_empty ...
   std::int64_t now_ns = 0;
 };
 struct schedule_callback {
-  std::string number;                ///< empty: the caller's number
+  std::string number; ///< empty: the caller's number
   std::int64_t now_ns = 0;
 };
 struct dial_callback {
-  std::string agent_id;              ///< reserved for the callback
+  std::string agent_id; ///< reserved for the callback
   std::string trunk_group;
   std::int64_t now_ns = 0;
 };
@@ -203,7 +224,7 @@ struct abandon {
   std::int64_t now_ns = 0;
 };
 struct hang_up {
-  std::string by = "caller";         ///< caller | agent
+  std::string by = "caller"; ///< caller | agent
   std::int64_t now_ns = 0;
 };
 /// Any other end (self-service in the IVR, voicemail, refused, node_restart).
@@ -214,9 +235,9 @@ struct finish {
 };
 
 using command =
-    std::variant<arrive, block, enqueue, change_priority, announce, widen, offer, end_offer, connect,
-                 hold, resume, transfer, conference, supervise, overflow, schedule_callback,
-                 dial_callback, fail_callback, abandon, hang_up, finish>;
+    std::variant<arrive, block, enqueue, change_priority, announce, widen, offer, end_offer,
+                 connect, hold, resume, transfer, conference, supervise, overflow,
+                 schedule_callback, dial_callback, fail_callback, abandon, hang_up, finish>;
 using event =
     std::variant<call_arrived, call_queued, call_priority_raised, call_announced, call_widened,
                  call_offered, call_offer_ended, call_connected, call_held, call_resumed,
@@ -235,7 +256,9 @@ outcome<event> decide(const command& cmd, const state& s);
 state evolve(state s, const event& e, std::int64_t at_ns);
 
 /// True once call.ended has been applied.
-inline bool is_terminal(const state& s) noexcept { return s.at == phase::ended; }
+inline bool is_terminal(const state& s) noexcept {
+  return s.at == phase::ended;
+}
 
 status status_of(const state& s) noexcept;
 /// Waiting for an agent: queued (offered or not) or callback_waiting.
@@ -248,7 +271,7 @@ std::int64_t waited_ms(const state& s, std::int64_t now_ns) noexcept;
 
 /// Every call.ended outcome.
 inline constexpr const char* end_outcomes[] = {
-    "completed", "abandoned",       "blocked",      "voicemail", "callback_completed",
+    "completed",       "abandoned",       "blocked", "voicemail",   "callback_completed",
     "callback_failed", "transferred_out", "refused", "node_restart"};
 
 } // namespace hotline::events::acd::call

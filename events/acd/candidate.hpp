@@ -15,16 +15,16 @@ namespace hotline::events::acd {
 
 struct candidate {
   std::string agent_id;
-  std::map<std::string, int> skills;   ///< skill -> level (1..100)
-  std::vector<std::string> queues;     ///< queues served in this session
+  std::map<std::string, int> skills; ///< skill -> level (1..100)
+  std::vector<std::string> queues;   ///< queues served in this session
   bool logged_in = true;
-  bool paused = false;                 ///< not ready (any reason)
-  bool available = false;              ///< ready with a free slot for the queue's channel now
+  bool paused = false;    ///< not ready (any reason)
+  bool available = false; ///< ready with a free slot for the queue's channel now
   std::int64_t idle_since_ns = 0;
   int calls_handled = 0;
   std::int64_t talk_time_ms = 0;
-  int order = 0;                       ///< top_down rank
-  std::int64_t blocked_until_ns = 0;   ///< reject / busy delay: offer nothing before
+  int order = 0;                     ///< top_down rank
+  std::int64_t blocked_until_ns = 0; ///< reject / busy delay: offer nothing before
   int consecutive_misses = 0;
   std::int64_t last_offered_ns = 0;
 };

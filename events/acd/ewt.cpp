@@ -14,7 +14,8 @@ double erlang_c(int servers, double a) noexcept {
   if (servers <= 0 || a >= servers) return 1.0;
   if (a <= 0) return 0.0;
   double b = 1.0; // Erlang B with 0 servers
-  for (int n = 1; n <= servers; ++n) b = a * b / (n + a * b);
+  for (int n = 1; n <= servers; ++n)
+    b = a * b / (n + a * b);
   const double rho = a / servers;
   return b / (1.0 - rho * (1.0 - b));
 }

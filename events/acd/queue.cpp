@@ -17,13 +17,15 @@ void place(std::vector<entry>& waiting, entry e) {
   waiting.insert(std::upper_bound(waiting.begin(), waiting.end(), e, before), std::move(e));
 }
 
-std::string name(const state& s) { return "queue " + s.definition.id; }
+std::string name(const state& s) {
+  return "queue " + s.definition.id;
+}
 
 result decide_join(const join& c, const state& s) {
   if (c.call_id.empty()) return rejection{"invalid_argument", "join needs a call"};
-  if (find(s, c.call_id)) return rejection{"already_queued", "call " + c.call_id + " already waits in " + name(s)};
-  if (s.definition.max_length > 0 &&
-      static_cast<int>(s.waiting.size()) >= s.definition.max_length)
+  if (find(s, c.call_id))
+    return rejection{"already_queued", "call " + c.call_id + " already waits in " + name(s)};
+  if (s.definition.max_length > 0 && static_cast<int>(s.waiting.size()) >= s.definition.max_length)
     return rejection{"queue_full", name(s) + " holds its maximum of " +
                                        std::to_string(s.definition.max_length) + " calls"};
   if (is_empty(s.definition.join_empty, c.members))
@@ -36,7 +38,8 @@ result decide_join(const join& c, const state& s) {
 }
 
 result decide_leave(const leave& c, const state& s) {
-  if (!find(s, c.call_id)) return rejection{"not_queued", "call " + c.call_id + " is not waiting in " + name(s)};
+  if (!find(s, c.call_id))
+    return rejection{"not_queued", "call " + c.call_id + " is not waiting in " + name(s)};
   return event{queue_call_left{s.definition.id, c.call_id, c.reason}};
 }
 
@@ -49,7 +52,9 @@ result decide_change_priority(const change_priority& c, const state& s) {
 
 } // namespace
 
-std::string stream_name(const std::string& queue_id) { return "queue-" + queue_id; }
+std::string stream_name(const std::string& queue_id) {
+  return "queue-" + queue_id;
+}
 
 state initial_state(queue_definition definition) {
   state s;
@@ -61,9 +66,12 @@ outcome<event> decide(const command& cmd, const state& s) {
   return std::visit(
       [&](const auto& c) -> result {
         using C = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<C, join>) return decide_join(c, s);
-        else if constexpr (std::is_same_v<C, leave>) return decide_leave(c, s);
-        else return decide_change_priority(c, s);
+        if constexpr (std::is_same_v<C, join>)
+          return decide_join(c, s);
+        else if constexpr (std::is_same_v<C, leave>)
+          return decide_leave(c, s);
+        else
+          return decide_change_priority(c, s);
       },
       cmd);
 }
@@ -107,9 +115,12 @@ const entry* find(const state& s, const std::string& call_id) noexcept {
 
 bool is_empty(empty_rule rule, const availability& members) noexcept {
   switch (rule) {
-  case empty_rule::never: return false;
-  case empty_rule::no_members: return members.logged_in == 0;
-  case empty_rule::no_available: return members.unpaused == 0;
+  case empty_rule::never:
+    return false;
+  case empty_rule::no_members:
+    return members.logged_in == 0;
+  case empty_rule::no_available:
+    return members.unpaused == 0;
   }
   return false;
 }
@@ -117,7 +128,8 @@ bool is_empty(empty_rule rule, const availability& members) noexcept {
 std::vector<std::string> calls_to_eject(const state& s, const availability& members) {
   std::vector<std::string> out;
   if (!is_empty(s.definition.leave_empty, members)) return out;
-  for (const auto& w : s.waiting) out.push_back(w.call_id);
+  for (const auto& w : s.waiting)
+    out.push_back(w.call_id);
   return out;
 }
 

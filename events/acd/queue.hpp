@@ -29,23 +29,27 @@ std::string stream_name(const std::string& queue_id);
 struct entry {
   std::string call_id;
   std::int32_t priority = 0;
-  std::uint64_t sequence = 0;          ///< join order; never changes while waiting
+  std::uint64_t sequence = 0; ///< join order; never changes while waiting
   std::string customer_id;
   std::string preferred_agent;         ///< wait for this agent only ...
   std::int64_t preferred_until_ns = 0; ///< ... until then (see routing.hpp)
   std::int64_t joined_at_ns = 0;
+
+  bool operator==(const entry&) const = default;
 };
 
 struct state {
-  queue_definition definition;         ///< configuration, not history: may be replaced on reload
-  std::vector<entry> waiting;          ///< in service order (priority desc, sequence asc)
+  queue_definition definition; ///< configuration, not history: may be replaced on reload
+  std::vector<entry> waiting;  ///< in service order (priority desc, sequence asc)
   std::uint64_t next_sequence = 1;
+
+  bool operator==(const state&) const = default;
 };
 
 /// Members of the queue as routing sees them (candidate.hpp: summarize).
 struct availability {
-  int logged_in = 0;                   ///< eligible agents logged in
-  int unpaused = 0;                    ///< of those, not paused (ready, busy or in wrap-up)
+  int logged_in = 0; ///< eligible agents logged in
+  int unpaused = 0;  ///< of those, not paused (ready, busy or in wrap-up)
 };
 
 struct join {
@@ -59,7 +63,7 @@ struct join {
 };
 struct leave {
   std::string call_id;
-  std::string reason;                  ///< connected | abandoned | overflowed | transferred | callback_done | ended
+  std::string reason; ///< connected | abandoned | overflowed | transferred | callback_done | ended
   std::int64_t now_ns = 0;
 };
 struct change_priority {
@@ -81,13 +85,17 @@ outcome<event> decide(const command& cmd, const state& s);
 state evolve(state s, const event& e, std::int64_t at_ns);
 
 /// A queue lives as long as its definition: never terminal.
-inline bool is_terminal(const state&) noexcept { return false; }
+inline bool is_terminal(const state&) noexcept {
+  return false;
+}
 
 /// 1-based place of `call_id` in service order; 0 when it is not waiting.
 int position(const state& s, const std::string& call_id) noexcept;
 const entry* find(const state& s, const std::string& call_id) noexcept;
 /// The waiting calls in service order.
-inline const std::vector<entry>& in_order(const state& s) noexcept { return s.waiting; }
+inline const std::vector<entry>& in_order(const state& s) noexcept {
+  return s.waiting;
+}
 
 /// Whether `rule` counts the queue as empty given `members`.
 bool is_empty(empty_rule rule, const availability& members) noexcept;

@@ -31,7 +31,9 @@ bool free_now(const candidate& c, std::int64_t now_ns) {
   return c.available && c.blocked_until_ns <= now_ns;
 }
 
-std::string seconds(std::int64_t ns) { return std::to_string(std::max<std::int64_t>(0, ns) / 1'000'000'000) + " s"; }
+std::string seconds(std::int64_t ns) {
+  return std::to_string(std::max<std::int64_t>(0, ns) / 1'000'000'000) + " s";
+}
 
 bool idle_longer(const candidate& a, const candidate& b) {
   if (a.idle_since_ns != b.idle_since_ns) return a.idle_since_ns < b.idle_since_ns;
@@ -77,8 +79,9 @@ selection select_agents(const queue_definition& q, const requirements& r,
   const candidate* pick = nullptr;
   switch (q.strategy) {
   case routing_strategy::longest_idle:
-    pick = *std::min_element(best.begin(), best.end(),
-                             [](const candidate* a, const candidate* b) { return idle_longer(*a, *b); });
+    pick = *std::min_element(best.begin(), best.end(), [](const candidate* a, const candidate* b) {
+      return idle_longer(*a, *b);
+    });
     out.reason = level_text + "longest idle " + seconds(now_ns - pick->idle_since_ns);
     break;
   case routing_strategy::round_robin: {
@@ -114,12 +117,14 @@ selection select_agents(const queue_definition& q, const requirements& r,
   case routing_strategy::random:
     std::sort(best.begin(), best.end(), by_id);
     pick = best[splitmix64(seed) % best.size()];
-    out.reason = level_text + "random of " + std::to_string(best.size()) + " (seed " + std::to_string(seed) + ")";
+    out.reason = level_text + "random of " + std::to_string(best.size()) + " (seed " +
+                 std::to_string(seed) + ")";
     break;
   case routing_strategy::ring_all:
     std::sort(best.begin(), best.end(),
               [](const candidate* a, const candidate* b) { return idle_longer(*a, *b); });
-    for (const auto* c : best) out.agents.push_back(c->agent_id);
+    for (const auto* c : best)
+      out.agents.push_back(c->agent_id);
     out.reason = level_text + "ring all (" + std::to_string(best.size()) + " agents)";
     return out;
   }
@@ -128,12 +133,10 @@ selection select_agents(const queue_definition& q, const requirements& r,
 }
 
 waiting_call make_waiting_call(const queue::entry& e, std::int64_t now_ns) {
-  return waiting_call{e.call_id,
-                      e.priority,
-                      e.sequence,
-                      std::max<std::int64_t>(0, (now_ns - e.joined_at_ns) / 1'000'000),
-                      e.preferred_agent,
-                      e.preferred_until_ns};
+  return waiting_call{
+      e.call_id,         e.priority,
+      e.sequence,        std::max<std::int64_t>(0, (now_ns - e.joined_at_ns) / 1'000'000),
+      e.preferred_agent, e.preferred_until_ns};
 }
 
 match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
@@ -153,11 +156,14 @@ match_result match_queue(const queue_definition& q, std::vector<waiting_call> ca
       if (!taken.count(c.agent_id)) pool.push_back(c);
     const requirements r = effective_requirements(q, call.waited_ms);
     if (!call.preferred_agent.empty() && now_ns < call.preferred_until_ns) {
-      auto it = std::find_if(pool.begin(), pool.end(),
-                             [&](const candidate& c) { return c.agent_id == call.preferred_agent; });
+      auto it = std::find_if(pool.begin(), pool.end(), [&](const candidate& c) {
+        return c.agent_id == call.preferred_agent;
+      });
       if (it != pool.end() && free_now(*it, now_ns) && skilled(*it, r)) {
         taken.insert(it->agent_id);
-        out.assignments.push_back({call.call_id, {it->agent_id}, level_of(*it, r),
+        out.assignments.push_back({call.call_id,
+                                   {it->agent_id},
+                                   level_of(*it, r),
                                    "preferred agent " + it->agent_id + " (familiar), level " +
                                        std::to_string(level_of(*it, r))});
       }
@@ -165,11 +171,14 @@ match_result match_queue(const queue_definition& q, std::vector<waiting_call> ca
     }
     auto sel = select_agents(q, r, pool, memory, now_ns, splitmix64(seed ^ n));
     if (sel.agents.empty()) continue; // no starvation: later calls may still find agents
-    for (const auto& a : sel.agents) taken.insert(a);
+    for (const auto& a : sel.agents)
+      taken.insert(a);
     if (q.strategy == routing_strategy::round_robin) memory.last_agent = sel.agents.back();
     if (r.step >= 0) sel.reason += ", widened to step " + std::to_string(r.step);
-    out.assignments.push_back({call.call_id, std::move(sel.agents), sel.level, std::move(sel.reason)});
+    out.assignments.push_back(
+        {call.call_id, std::move(sel.agents), sel.level, std::move(sel.reason)});
   }
+  out.memory = std::move(memory);
   return out;
 }
 

@@ -40,9 +40,9 @@ struct strategy_memory {
 };
 
 struct selection {
-  std::vector<std::string> agents;     ///< empty: nobody eligible; several only for ring_all
+  std::vector<std::string> agents; ///< empty: nobody eligible; several only for ring_all
   int level = 0;
-  std::string reason;                  ///< "level 7, longest idle 42 s"
+  std::string reason; ///< "level 7, longest idle 42 s"
 };
 
 /// Level of `c` for `r` (see above); -1 when `c` lacks a required skill.
@@ -61,9 +61,9 @@ selection select_agents(const queue_definition& q, const requirements& r,
 struct waiting_call {
   std::string call_id;
   std::int32_t priority = 0;
-  std::uint64_t sequence = 0;          ///< queue join order
-  std::int64_t waited_ms = 0;          ///< in this queue; selects the widening steps
-  std::string preferred_agent;         ///< familiar agent (F10), if any
+  std::uint64_t sequence = 0;  ///< queue join order
+  std::int64_t waited_ms = 0;  ///< in this queue; selects the widening steps
+  std::string preferred_agent; ///< familiar agent (F10), if any
   std::int64_t preferred_until_ns = 0;
 };
 

@@ -4,7 +4,9 @@ namespace hotline::events::acd::trunk {
 
 namespace {
 
-bool valid_direction(const std::string& d) { return d == "inbound" || d == "outbound"; }
+bool valid_direction(const std::string& d) {
+  return d == "inbound" || d == "outbound";
+}
 
 bool allows(const state& s, const std::string& direction) {
   return s.allowed_direction == "both" || s.allowed_direction == direction;
@@ -12,13 +14,15 @@ bool allows(const state& s, const std::string& direction) {
 
 outcome<event> decide_seize(const seize& c, const state& s) {
   if (!valid_direction(c.direction))
-    return rejection{"invalid_direction", "direction '" + c.direction + "' is not inbound or outbound"};
+    return rejection{"invalid_direction",
+                     "direction '" + c.direction + "' is not inbound or outbound"};
   if (!allows(s, c.direction))
-    return rejection{"direction_not_allowed", stream_name(s.group, s.channel) + " is " +
-                                                  s.allowed_direction + " only"};
+    return rejection{"direction_not_allowed",
+                     stream_name(s.group, s.channel) + " is " + s.allowed_direction + " only"};
   if (s.busy) {
     if (s.call_id == c.call_id) return outcome<event>::nothing();
-    return rejection{"channel_busy", stream_name(s.group, s.channel) + " is held by call " + s.call_id};
+    return rejection{"channel_busy",
+                     stream_name(s.group, s.channel) + " is held by call " + s.call_id};
   }
   return event{trunk_seized{s.group, s.channel, c.call_id, c.direction}};
 }

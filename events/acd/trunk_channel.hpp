@@ -28,19 +28,21 @@ std::string stream_name(const std::string& group, int channel);
 
 struct state {
   std::string group;
-  int channel = 0;                    ///< 1..channels
+  int channel = 0;                        ///< 1..channels
   std::string allowed_direction = "both"; ///< inbound | outbound | both (from the group)
   bool busy = false;
-  std::string call_id;                ///< the call holding it, when busy
-  std::string direction;              ///< of the current seizure
+  std::string call_id;   ///< the call holding it, when busy
+  std::string direction; ///< of the current seizure
   std::int64_t seized_at_ns = 0;
-  std::string last_call_id;           ///< the call that released it last (retry detection)
-  std::uint64_t seizures = 0;         ///< lifetime count (traffic statistics)
+  std::string last_call_id;   ///< the call that released it last (retry detection)
+  std::uint64_t seizures = 0; ///< lifetime count (traffic statistics)
+
+  bool operator==(const state&) const = default;
 };
 
 struct seize {
   std::string call_id;
-  std::string direction = "inbound";  ///< inbound | outbound
+  std::string direction = "inbound"; ///< inbound | outbound
   std::int64_t now_ns = 0;
 };
 struct release {
@@ -63,7 +65,9 @@ outcome<event> decide(const command& cmd, const state& s);
 state evolve(state s, const event& e, std::int64_t at_ns);
 
 /// A channel lives as long as its group: never terminal.
-inline bool is_terminal(const state&) noexcept { return false; }
+inline bool is_terminal(const state&) noexcept {
+  return false;
+}
 
 /// The channel number to seize for a call in `direction`, or nothing when
 /// every channel that allows it is busy (the call is blocked). Sequential

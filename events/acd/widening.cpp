@@ -23,7 +23,8 @@ requirements effective_requirements(const queue_definition& q, std::int64_t wait
         r.queues.push_back(added);
     r.step = static_cast<int>(i);
   }
-  for (auto& s : r.skills) s.min_level = std::max(1, s.min_level - delta);
+  for (auto& s : r.skills)
+    s.min_level = std::max(1, s.min_level - delta);
   return r;
 }
 

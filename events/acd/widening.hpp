@@ -17,8 +17,8 @@ namespace hotline::events::acd {
 /// and membership of one of `queues`.
 struct requirements {
   std::vector<skill_requirement> skills;
-  std::vector<std::string> queues;     ///< the queue itself first, then added queues
-  int step = -1;                       ///< index of the last widening step applied (-1: none)
+  std::vector<std::string> queues; ///< the queue itself first, then added queues
+  int step = -1;                   ///< index of the last widening step applied (-1: none)
 };
 
 /// The queue's own requirements, before any widening.

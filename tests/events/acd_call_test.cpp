@@ -1,0 +1,346 @@
+// The call decider (events/acd/call.hpp): given/when/then.
+#include "acd_support.hpp"
+
+using namespace acd_test;
+namespace cl = hotline::events::acd::call;
+
+namespace {
+
+using call_subject = subject<call_ops>;
+
+cl::arrive arrival(std::int64_t at = t0) {
+  cl::arrive a;
+  a.call_id = "c1";
+  a.caller = "+8613800000001";
+  a.dialed = "10086";
+  a.customer_id = "cust-1";
+  a.attached = {{"lang", "zh"}};
+  a.trunk_group = "pstn";
+  a.now_ns = at;
+  return a;
+}
+
+call_subject arrived() {
+  call_subject c{cl::initial_state("c1")};
+  c.after({arrival()});
+  return c;
+}
+
+call_subject queued() {
+  auto c = arrived();
+  c.after({cl::enqueue{"sales", 0, 1, 30'000, "10086", t0 + sec}});
+  return c;
+}
+
+call_subject offered_to(const std::vector<std::string>& agents) {
+  auto c = queued();
+  for (const auto& a : agents)
+    c.after({cl::offer{a, 15'000, "test", t0 + 2 * sec}});
+  return c;
+}
+
+call_subject connected() {
+  auto c = offered_to({"a1"});
+  c.after({cl::connect{"a1", t0 + 5 * sec}});
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("call: arrival records the caller and the call data") {
+  call_subject c{cl::initial_state("c1")};
+  then_events(c.step(arrival()), {call_arrived{"c1",
+                                               "voice",
+                                               "inbound",
+                                               "+8613800000001",
+                                               "10086",
+                                               "cust-1",
+                                               {{"lang", "zh"}},
+                                               "pstn"}});
+  CHECK(cl::status_of(c.s) == cl::status::arrived);
+  CHECK(c.s.attached.at("lang") == "zh");
+  then_rejected(c.when(arrival()), "already_arrived");
+}
+
+TEST_CASE("call: nothing happens to a call before it arrives") {
+  call_subject c{cl::initial_state("c1")};
+  then_rejected(c.when(cl::enqueue{"sales", 0, 1, 0, "", t0}), "not_arrived");
+  then_rejected(c.when(cl::connect{"a1", t0}), "not_arrived");
+  auto wrong = arrival();
+  wrong.call_id = "c2";
+  then_rejected(c.when(wrong), "invalid_argument");
+}
+
+TEST_CASE("call: all trunk channels busy: the call ends blocked") {
+  auto c = arrived();
+  then_events(c.step(cl::block{"pstn", t0}),
+              {call_ended{"c1", "blocked", "all_channels_busy", "", ""}});
+  CHECK(cl::is_terminal(c.s));
+}
+
+TEST_CASE("call: queued, offered, connected: the wait is measured from queuing") {
+  auto c = queued();
+  CHECK(cl::status_of(c.s) == cl::status::queued);
+  CHECK(cl::waited_ms(c.s, t0 + 4 * sec) == 3'000);
+  then_events(c.step(cl::offer{"a1", 15'000, "level 5, longest idle 42 s", t0 + 2 * sec}),
+              {call_offered{"c1", "sales", "a1", 1, 15'000, "level 5, longest idle 42 s"}});
+  CHECK(cl::status_of(c.s) == cl::status::offered);
+  then_nothing(c.when(cl::offer{"a1", 15'000, "again", t0 + 3 * sec}));
+  then_events(c.step(cl::connect{"a1", t0 + 5 * sec}),
+              {call_connected{"c1", "sales", "a1", 4'000}});
+  CHECK(cl::status_of(c.s) == cl::status::connected);
+  CHECK(c.s.agent_id == "a1");
+  then_nothing(c.when(cl::connect{"a1", t0 + 6 * sec}));
+  then_rejected(c.when(cl::connect{"a2", t0 + 6 * sec}), "already_connected");
+}
+
+TEST_CASE("call: an agent cannot answer a call not offered to it") {
+  auto c = offered_to({"a1"});
+  then_rejected(c.when(cl::connect{"a2", t0 + 5 * sec}), "not_offered");
+  auto q = queued();
+  then_rejected(q.when(cl::connect{"a1", t0 + 5 * sec}), "not_offered");
+}
+
+TEST_CASE("call: ring-all: the first to answer wins, the other offers end answered_elsewhere") {
+  auto c = offered_to({"a1", "a2", "a3"});
+  CHECK(c.s.offers.size() == 3);
+  CHECK(c.s.attempts == 3);
+  then_events(c.step(cl::connect{"a2", t0 + 4 * sec}),
+              {call_connected{"c1", "sales", "a2", 3'000},
+               call_offer_ended{"c1", "a1", "answered_elsewhere"},
+               call_offer_ended{"c1", "a3", "answered_elsewhere"}});
+  CHECK(c.s.offers.empty());
+  then_rejected(c.when(cl::connect{"a1", t0 + 5 * sec}), "already_connected");
+}
+
+TEST_CASE("call: an offer that ends keeps the call queued, the next offer counts as attempt 2") {
+  auto c = offered_to({"a1"});
+  then_events(c.step(cl::end_offer{"a1", "no_answer", t0 + 17 * sec}),
+              {call_offer_ended{"c1", "a1", "no_answer"}});
+  CHECK(cl::status_of(c.s) == cl::status::queued);
+  then_nothing(c.when(cl::end_offer{"a1", "no_answer", t0 + 18 * sec}));
+  then_events(c.step(cl::offer{"a2", 15'000, "next", t0 + 18 * sec}),
+              {call_offered{"c1", "sales", "a2", 2, 15'000, "next"}});
+}
+
+TEST_CASE("call: hold and resume only by the connected agent") {
+  auto c = connected();
+  then_rejected(c.when(cl::hold{"a9", t0}), "not_your_call");
+  then_events(c.step(cl::hold{"a1", t0 + 10 * sec}), {call_held{"c1", "a1"}});
+  CHECK(cl::status_of(c.s) == cl::status::held);
+  then_nothing(c.when(cl::hold{"a1", t0}));
+  then_events(c.step(cl::resume{"a1", t0 + 20 * sec}), {call_resumed{"c1", "a1"}});
+  then_nothing(c.when(cl::resume{"a1", t0}));
+  auto q = queued();
+  then_rejected(q.when(cl::hold{"a1", t0}), "not_connected");
+}
+
+TEST_CASE("call: hang-up ends it completed, exactly once") {
+  auto c = connected();
+  then_events(c.step(cl::hang_up{"agent", t0 + 60 * sec}),
+              {call_ended{"c1", "completed", "agent_hangup", "a1", "sales"}});
+  CHECK(cl::is_terminal(c.s));
+  then_rejected(c.when(cl::hang_up{"caller", t0 + 61 * sec}), "already_ended");
+  then_rejected(c.when(cl::abandon{"caller_hangup", t0 + 61 * sec}), "already_ended");
+  then_rejected(c.when(cl::finish{"completed", "", t0 + 61 * sec}), "already_ended");
+  then_rejected(c.when(arrival()), "already_ended");
+  then_rejected(c.when(cl::hang_up{"nobody", t0}), "already_ended");
+  auto q = queued();
+  then_rejected(q.when(cl::hang_up{"caller", t0}), "not_connected");
+  auto k = connected();
+  then_rejected(k.when(cl::hang_up{"nobody", t0}), "invalid_argument");
+}
+
+TEST_CASE("call: abandon while waiting cancels the offers in flight") {
+  auto c = offered_to({"a1", "a2"});
+  then_events(c.step(cl::abandon{"caller_hangup", t0 + 9 * sec}),
+              {call_offer_ended{"c1", "a1", "cancelled"}, call_offer_ended{"c1", "a2", "cancelled"},
+               call_ended{"c1", "abandoned", "caller_hangup", "", "sales"}});
+  auto k = connected();
+  then_rejected(k.when(cl::abandon{"caller_hangup", t0}), "already_connected");
+  auto a = arrived(); // hung up in the IVR, before any queue
+  then_types(a.step(cl::abandon{"caller_hangup", t0}), {"call.ended"});
+}
+
+TEST_CASE("call: priority, announcements and widening only while waiting") {
+  auto c = queued();
+  then_events(c.step(cl::change_priority{10, "vip", t0 + 2 * sec}),
+              {call_priority_raised{"c1", "sales", 10, "vip"}});
+  then_nothing(c.when(cl::change_priority{10, "vip", t0 + 2 * sec}));
+  then_events(c.step(cl::announce{3, 45'000, t0 + 3 * sec}),
+              {call_announced{"c1", "sales", 3, 45'000}});
+  then_events(c.step(cl::widen{0, 10, {"general"}, t0 + 4 * sec}),
+              {call_widened{"c1", "sales", 0, 10, {"general"}}});
+  CHECK(c.s.widening_step == 0);
+  then_nothing(c.when(cl::widen{0, 10, {"general"}, t0 + 5 * sec}));
+  then_rejected(c.when(cl::widen{-1, 0, {}, t0}), "invalid_argument");
+  auto k = connected();
+  then_rejected(k.when(cl::change_priority{5, "", t0}), "not_waiting");
+  then_rejected(k.when(cl::announce{1, 0, t0}), "not_waiting");
+  then_rejected(k.when(cl::widen{1, 0, {}, t0}), "not_waiting");
+  then_rejected(k.when(cl::enqueue{"x", 0, 1, 0, "", t0}), "not_waiting");
+  then_rejected(c.when(cl::enqueue{"x", 0, 1, 0, "", t0}), "already_queued");
+  then_rejected(c.when(cl::enqueue{"", 0, 1, 0, "", t0}), "invalid_argument");
+}
+
+TEST_CASE("call: overflow to another queue keeps the wait running") {
+  auto c = offered_to({"a1"});
+  then_events(c.step(cl::overflow{"queue", "general", "max_wait", t0 + 61 * sec}),
+              {call_offer_ended{"c1", "a1", "cancelled"},
+               call_overflowed{"c1", "sales", "queue", "general", "max_wait"}});
+  CHECK(cl::status_of(c.s) == cl::status::arrived);
+  c.after({cl::enqueue{"general", 0, 1, 0, "overflow from sales", t0 + 61 * sec},
+           cl::offer{"a5", 15'000, "", t0 + 62 * sec}});
+  then_events(c.step(cl::connect{"a5", t0 + 63 * sec}),
+              {call_connected{"c1", "general", "a5", 62'000}});
+  auto k = connected();
+  then_rejected(k.when(cl::overflow{"queue", "general", "", t0}), "not_waiting");
+  then_rejected(c.when(cl::overflow{"queue", "", "", t0}), "invalid_argument");
+  then_rejected(c.when(cl::overflow{"none", "", "", t0}), "invalid_argument");
+}
+
+TEST_CASE("call: overflow to voicemail ends the call") {
+  auto c = queued();
+  then_events(c.step(cl::overflow{"voicemail", "", "no_agents", t0 + 5 * sec}),
+              {call_overflowed{"c1", "sales", "voicemail", "", "no_agents"},
+               call_ended{"c1", "voicemail", "no_agents", "", "sales"}});
+}
+
+TEST_CASE("call: a callback keeps the place, is not an abandon, and ends callback_completed") {
+  auto c = offered_to({"a1"});
+  then_events(c.step(cl::schedule_callback{"", t0 + 30 * sec}),
+              {call_offer_ended{"c1", "a1", "cancelled"},
+               call_callback_scheduled{"c1", "sales", "+8613800000001"}});
+  CHECK(cl::status_of(c.s) == cl::status::callback_waiting);
+  CHECK(cl::is_waiting(c.s));
+  CHECK_FALSE(cl::is_terminal(c.s));
+  then_nothing(c.when(cl::schedule_callback{"", t0 + 31 * sec}));
+  then_rejected(c.when(cl::abandon{"caller_hangup", t0 + 31 * sec}), "callback_pending");
+  then_rejected(c.when(cl::offer{"a2", 15'000, "", t0 + 31 * sec}), "not_waiting");
+  then_rejected(c.when(cl::dial_callback{"", "pstn", t0}), "invalid_argument");
+  then_events(c.step(cl::dial_callback{"a2", "pstn", t0 + 300 * sec}),
+              {call_callback_dialed{"c1", "pstn", "+8613800000001", "a2"}});
+  then_rejected(c.when(cl::connect{"a3", t0 + 310 * sec}), "not_offered");
+  then_events(c.step(cl::connect{"a2", t0 + 310 * sec}),
+              {call_connected{"c1", "sales", "a2", 309'000}});
+  then_events(c.step(cl::hang_up{"caller", t0 + 400 * sec}),
+              {call_ended{"c1", "callback_completed", "caller_hangup", "a2", "sales"}});
+}
+
+TEST_CASE("call: a callback nobody answers ends callback_failed") {
+  auto c = queued();
+  c.after({cl::schedule_callback{"+86100", t0 + 2 * sec},
+           cl::dial_callback{"a2", "pstn", t0 + 100 * sec}});
+  CHECK(c.s.callback_number == "+86100");
+  then_events(c.step(cl::fail_callback{"no_answer", t0 + 130 * sec}),
+              {call_ended{"c1", "callback_failed", "no_answer", "", "sales"}});
+  auto k = connected();
+  then_rejected(k.when(cl::fail_callback{"no_answer", t0}), "not_waiting");
+  then_rejected(k.when(cl::dial_callback{"a1", "pstn", t0}), "not_waiting");
+  then_rejected(k.when(cl::schedule_callback{"", t0}), "not_waiting");
+}
+
+TEST_CASE("call: overflow to callback schedules the call back") {
+  auto c = queued();
+  then_types(c.step(cl::overflow{"callback", "", "max_wait", t0 + 5 * sec}),
+             {"call.overflowed", "call.callback_scheduled"});
+  CHECK(cl::status_of(c.s) == cl::status::callback_waiting);
+  CHECK(c.s.queue == "sales");
+}
+
+TEST_CASE("call: supervision only while connected") {
+  auto q = queued();
+  then_rejected(q.when(cl::supervise{"sup1", "listen", t0}), "not_connected");
+  auto c = connected();
+  then_events(c.step(cl::supervise{"sup1", "listen", t0 + 10 * sec}),
+              {call_supervised{"c1", "sup1", "listen"}});
+  then_nothing(c.when(cl::supervise{"sup1", "listen", t0 + 11 * sec}));
+  then_events(c.step(cl::supervise{"sup1", "whisper", t0 + 12 * sec}),
+              {call_supervised{"c1", "sup1", "whisper"}});
+  then_events(c.step(cl::supervise{"sup1", "barge", t0 + 13 * sec}),
+              {call_supervised{"c1", "sup1", "barge"}});
+  then_events(c.step(cl::supervise{"sup1", "stop", t0 + 14 * sec}),
+              {call_supervised{"c1", "sup1", "stop"}});
+  then_rejected(c.when(cl::supervise{"sup1", "stop", t0 + 15 * sec}), "not_supervising");
+  then_rejected(c.when(cl::supervise{"sup1", "spy", t0}), "invalid_argument");
+  c.after({cl::hang_up{"caller", t0 + 20 * sec}});
+  then_rejected(c.when(cl::supervise{"sup1", "listen", t0 + 21 * sec}), "already_ended");
+}
+
+TEST_CASE("call: blind transfer to a queue: the call waits again with its data") {
+  auto c = connected();
+  then_rejected(c.when(cl::transfer{"blind", "a9", "queue", "billing", t0}), "not_your_call");
+  then_events(c.step(cl::transfer{"blind", "a1", "queue", "billing", t0 + 30 * sec}),
+              {call_transferred{"c1", "blind", "a1", "queue", "billing"}});
+  CHECK(cl::status_of(c.s) == cl::status::arrived);
+  CHECK(c.s.attached.at("lang") == "zh");
+  c.after({cl::enqueue{"billing", 0, 1, 0, "transfer", t0 + 30 * sec},
+           cl::offer{"a4", 15'000, "", t0 + 31 * sec}});
+  then_events(c.step(cl::connect{"a4", t0 + 40 * sec}),
+              {call_connected{"c1", "billing", "a4", 10'000}});
+}
+
+TEST_CASE("call: blind transfer to an agent rings that agent") {
+  auto c = connected();
+  c.after({cl::transfer{"blind", "a1", "agent", "a7", t0 + 30 * sec}});
+  then_rejected(c.when(cl::connect{"a7", t0 + 31 * sec}), "not_offered");
+  c.after({cl::offer{"a7", 15'000, "transfer from a1", t0 + 30 * sec}});
+  then_types(c.step(cl::connect{"a7", t0 + 33 * sec}), {"call.connected"});
+  CHECK(c.s.agent_id == "a7");
+}
+
+TEST_CASE("call: consultative transfer hands the connected call to the consulted agent") {
+  auto c = connected();
+  c.after({cl::hold{"a1", t0 + 20 * sec}});
+  then_events(c.step(cl::transfer{"consultative", "a1", "agent", "a2", t0 + 50 * sec}),
+              {call_transferred{"c1", "consultative", "a1", "agent", "a2"}});
+  CHECK(cl::status_of(c.s) == cl::status::connected);
+  CHECK(c.s.agent_id == "a2");
+  then_rejected(c.when(cl::hold{"a1", t0}), "not_your_call");
+  then_types(c.step(cl::hang_up{"agent", t0 + 90 * sec}), {"call.ended"});
+  CHECK(c.s.agent_id == "a2");
+}
+
+TEST_CASE("call: transfer outside the site ends the call transferred_out") {
+  auto c = connected();
+  then_events(c.step(cl::transfer{"blind", "a1", "site", "site-2", t0 + 30 * sec}),
+              {call_transferred{"c1", "blind", "a1", "site", "site-2"},
+               call_ended{"c1", "transferred_out", "site:site-2", "a1", "sales"}});
+  auto k = connected();
+  then_rejected(k.when(cl::transfer{"warm", "a1", "agent", "a2", t0}), "invalid_argument");
+  then_rejected(k.when(cl::transfer{"blind", "a1", "moon", "a2", t0}), "invalid_argument");
+  then_rejected(k.when(cl::transfer{"blind", "a1", "agent", "", t0}), "invalid_argument");
+  then_rejected(k.when(cl::transfer{"blind", "a1", "agent", "a1", t0}), "invalid_argument");
+}
+
+TEST_CASE("call: conference adds a party once") {
+  auto c = connected();
+  then_events(c.step(cl::conference{"a1", "+8613900000000", t0}),
+              {call_conferenced{"c1", "a1", "+8613900000000"}});
+  then_nothing(c.when(cl::conference{"a1", "+8613900000000", t0}));
+  then_rejected(c.when(cl::conference{"a1", "", t0}), "invalid_argument");
+  auto q = queued();
+  then_rejected(q.when(cl::conference{"a1", "x", t0}), "not_connected");
+}
+
+TEST_CASE("call: an outbound call is connected by the agent who placed it") {
+  call_subject c{cl::initial_state("c1")};
+  auto a = arrival();
+  a.direction = "outbound";
+  c.after({a});
+  then_events(c.step(cl::connect{"a3", t0 + 5 * sec}), {call_connected{"c1", "", "a3", 0}});
+  a.direction = "sideways";
+  call_subject d{cl::initial_state("c1")};
+  then_rejected(d.when(a), "invalid_argument");
+}
+
+TEST_CASE("call: finish ends it with a known outcome only") {
+  auto c = arrived();
+  then_rejected(c.when(cl::finish{"teleported", "", t0}), "invalid_argument");
+  then_events(c.step(cl::finish{"completed", "self_service", t0 + 40 * sec}),
+              {call_ended{"c1", "completed", "self_service", "", ""}});
+}
+
+TEST_CASE("call: stream name") {
+  CHECK(cl::stream_name("42") == "call-42");
+}
