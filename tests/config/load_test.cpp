@@ -89,7 +89,7 @@ TEST_CASE("keys left out take the documented defaults") {
   CHECK(sim.shifts.empty());
 }
 
-TEST_CASE("a single tenant is every item's tenant; an entry point takes its queue's") {
+TEST_CASE("a single tenant is every item's tenant, and an entry point takes its queue's") {
   config_files files;
   files.write("one.toml", std::string(valid_center) + "[[tenants]]\nid = \"acme\"\n");
   auto one = files.load("one.toml");
