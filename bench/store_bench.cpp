@@ -129,6 +129,61 @@ double run_raw(const std::string& dir, std::uint64_t events, std::size_t value_b
   return seconds_since(t0);
 }
 
+/// The same records the store writes (event record + stream-index entry in
+/// two column families), in plain WriteBatches of 1000 events from one
+/// thread: RocksDB's own cost for hotline's data layout, without the
+/// group-commit path (queueing, expected-revision checks, encoding,
+/// completions).
+double run_raw_layout(const std::string& dir, std::uint64_t events, int streams, bool sync) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.create_missing_column_families = true;
+  o.IncreaseParallelism(2);
+  o.OptimizeLevelStyleCompaction(64 << 20);
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs{{rocksdb::kDefaultColumnFamilyName, o},
+                                                   {"events", o},
+                                                   {"streams", o}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(rocksdb::DBOptions{o}, dir, cfs, &handles, &raw);
+  if (!s.ok()) throw std::runtime_error(s.ToString());
+  std::unique_ptr<rocksdb::DB> db{raw};
+  const auto& codec = events::event_codec::standard();
+  std::vector<std::string> names;
+  for (int i = 0; i < streams; ++i) names.push_back("call-bench" + std::to_string(i));
+  // Pre-encoded records: this baseline measures RocksDB, not the encoder.
+  std::vector<std::string> records;
+  records.reserve(1000);
+  for (std::uint64_t i = 0; i < 1000; ++i) {
+    auto e = bench_event(names[i % names.size()], i);
+    records.push_back(codec.encode_record({names[i % names.size()], i, i + 1, e.meta, e.type, e.version, e.payload}));
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  auto t0 = std::chrono::steady_clock::now();
+  rocksdb::WriteBatch wb;
+  std::string key, index;
+  for (std::uint64_t i = 1; i <= events; ++i) {
+    key.clear();
+    for (int b = 7; b >= 0; --b) key.push_back(static_cast<char>((i >> (8 * b)) & 0xff));
+    const auto& stream = names[i % names.size()];
+    std::uint64_t rev = i / names.size();
+    index.assign(stream);
+    index.push_back('\0');
+    for (int b = 7; b >= 0; --b) index.push_back(static_cast<char>((rev >> (8 * b)) & 0xff));
+    wb.Put(handles[1], key, records[i % records.size()]);
+    wb.Put(handles[2], index, key);
+    if (i % 1000 == 0 || i == events) {
+      s = db->Write(wo, &wb);
+      if (!s.ok()) throw std::runtime_error(s.ToString());
+      wb.Clear();
+    }
+  }
+  double secs = seconds_since(t0);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  return secs;
+}
+
 double read_raw(const std::string& dir, std::uint64_t& count) {
   rocksdb::Options o;
   rocksdb::DB* raw = nullptr;
@@ -176,6 +231,7 @@ void run(const store_bench_args& a) {
     if (read != appended) throw std::runtime_error("read back " + std::to_string(read) + " of " + std::to_string(appended));
   }
   double raw_secs = run_raw(dir.path() + "/raw", appended, record_bytes, opts.sync != drivers::sync_policy::none);
+  double layout_secs = run_raw_layout(dir.path() + "/layout", appended, a.streams, opts.sync != drivers::sync_policy::none);
   std::uint64_t raw_read = 0;
   double raw_read_secs = read_raw(dir.path() + "/raw", raw_read);
 
@@ -191,6 +247,10 @@ void run(const store_bench_args& a) {
   out["baseline"] = "raw RocksDB WriteBatch of 1000 puts (8-byte key, same value size, same sync)";
   out["raw_events_per_s"] = appended / raw_secs;
   out["ratio"] = raw_secs / store_secs;
+  out["raw_layout_baseline"] =
+      "raw RocksDB WriteBatches of 1000 events writing the store's own records (event + stream index), one thread";
+  out["raw_layout_events_per_s"] = appended / layout_secs;
+  out["layout_ratio"] = layout_secs / store_secs;
   out["read_events_per_s"] = appended / read_secs;
   out["raw_read_events_per_s"] = raw_read / raw_read_secs;
   out["read_ratio"] = raw_read_secs / read_secs;
