@@ -17,6 +17,9 @@ void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) 
   for (const auto& t : ctx->center.trunks) ctx->trunks[t.id] = spawn_trunk_group(sys, ctx, t);
   for (const auto& q : ctx->center.queues) ctx->queues[q.id] = spawn_queue(sys, ctx, q);
   for (const auto& a : ctx->center.agents) ctx->agents[a.id] = spawn_agent(sys, ctx, a);
+  // Every handle is known now: recovered agents and queues may bring back their calls.
+  for (auto& [id, a] : ctx->agents) caf::anon_send(a, recover_atom::value);
+  for (auto& [id, q] : ctx->queues) caf::anon_send(q, recover_atom::value);
 }
 
 void stop_acd(const std::shared_ptr<acd_context>& ctx) {

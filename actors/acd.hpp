@@ -40,6 +40,17 @@ struct acd_context {
 
 /// Spawns (and recovers) the trunk groups with their channels, the queues
 /// and the agents of `ctx->center`. Fills the handle maps.
+///
+/// Recovery after a node restart (what a store already holds): agents come
+/// back logged in with their presence; a phone that was ringing stops
+/// (reservation ended "node_restart"). Queues come back with their waiting
+/// lists, and every waiting call gets its actor back, with its place, its
+/// priority and the rest of its timers (callers on the line and call backs
+/// alike). A call that was connected, held, being dialed back or not yet
+/// queued lost its media leg with the node: it ends with outcome
+/// `node_restart`, releasing its agent (no after-call work) and its trunk
+/// channel. (Asterisk loses queue statistics on restart; FreeSWITCH marks
+/// waiting callers abandoned.)
 void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx);
 
 /// A new contact: spawns its call actor, which takes it from arrival to its end.

@@ -47,6 +47,31 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   };
 
   return {
+      [=](recover_atom) {
+        // Contacts on the desk when the node stopped.
+        auto contacts = self->state.entity->state().contacts;
+        for (const auto& c : contacts) {
+          switch (c.phase) {
+            case agent::contact_phase::ringing:
+              exec(agent::cancel_reservation{c.call_id, "node_restart", now()}, "cancel_reservation",
+                   call_correlation(c.call_id));
+              break;
+            case agent::contact_phase::on_call:
+            case agent::contact_phase::on_hold: {
+              // The call's actor ends it (node_restart) and releases us.
+              call_request req;
+              req.call_id = c.call_id;
+              req.recover = true;
+              self->state.calls[c.call_id] = spawn_call(self->home_system(), ctx, req);
+              break;
+            }
+            case agent::contact_phase::wrap_up:
+              exec(agent::end_wrap_up{c.call_id, now()}, "end_wrap_up", call_correlation(c.call_id));
+              break;
+          }
+        }
+        push();
+      },
       [=](login_atom, const std::vector<std::string>& queues) {
         exec(agent::login{queues, true, now()}, "login", {});
       },

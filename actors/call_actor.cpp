@@ -60,9 +60,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     s.offers.clear();
     if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req.call_id, leave_reason);
     s.joined = false;
-    if (s.channel > 0) {
+    if (s.channel != 0) { // -1: a recovered call; the group finds the channel by call id
       auto t = ctx->trunks.find(s.trunk_group);
-      if (t != ctx->trunks.end()) self->send(t->second, release_atom::value, req.call_id, s.channel);
+      if (t != ctx->trunks.end()) self->send(t->second, release_atom::value, req.call_id, std::max(s.channel, 0));
       s.channel = 0;
     }
     const auto& cs = s.entity->state();
@@ -72,6 +72,19 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   auto end_with = [=](const std::string& outcome, const std::string& reason) {
     exec(call::finish{outcome, reason, now()}, "finish", [=] { finish(outcome); });
   };
+
+  // The timers of a wait in the current queue, `waited_ms` into it.
+  auto wait_timers = std::make_shared<std::function<void(std::uint64_t, std::int64_t)>>(
+      [=](std::uint64_t gen, std::int64_t waited_ms) {
+        const auto& q = *self->state.queue;
+        auto in = [&](std::int64_t at_ms) { return std::chrono::milliseconds(std::max<std::int64_t>(0, at_ms - waited_ms)); };
+        if (q.max_wait_ms > 0) self->delayed_send(self, in(q.max_wait_ms), max_wait_atom::value, gen);
+        if (q.announce_every_ms > 0)
+          self->delayed_send(self, std::chrono::milliseconds(q.announce_every_ms), announce_atom::value, gen);
+        for (std::size_t i = 0; i < q.widening.size(); ++i)
+          if (static_cast<std::int32_t>(i) > self->state.entity->state().widening_step)
+            self->delayed_send(self, in(q.widening[i].after_ms), widen_atom::value, gen, static_cast<int>(i));
+      });
 
   // Joins `queue_id`; `reason` is recorded on call.queued.
   std::function<void(const std::string&, const std::string&)> join;
@@ -103,14 +116,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
               auto refused = exec(call::enqueue{queue_id, prio, position, std::max<std::int64_t>(ewt_ms, 0), reason, now()},
                                   "enqueue", [=] { notify(queued_atom::value, req.call_id, queue_id); });
               if (refused) return;
-              const auto& q = *self->state.queue;
-              if (q.max_wait_ms > 0)
-                self->delayed_send(self, std::chrono::milliseconds(q.max_wait_ms), max_wait_atom::value, gen);
-              if (q.announce_every_ms > 0)
-                self->delayed_send(self, std::chrono::milliseconds(q.announce_every_ms), announce_atom::value, gen);
-              for (std::size_t i = 0; i < q.widening.size(); ++i)
-                self->delayed_send(self, std::chrono::milliseconds(q.widening[i].after_ms), widen_atom::value, gen,
-                                   static_cast<int>(i));
+              (*wait_timers)(gen, 0);
             },
             [=](caf::error& err) { (*overflow)(self->home_system().render(err)); });
   };
@@ -163,7 +169,46 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     s.priority = entry->priority;
     join(entry->queue, "entry " + entry->dialed);
   };
-  exec(call::arrive{req.call_id, req.channel, req.direction, req.caller, req.dialed, req.customer_id,
+  // After a node restart: rebuild from the stream; waiting calls rejoin
+  // their queue with their place, the others lost their media leg.
+  auto recover = [=] {
+    auto& s = self->state;
+    if (!s.entity->recover()) return;
+    const auto& cs = s.entity->state();
+    if (call::is_terminal(cs) || cs.at == call::phase::none) {
+      self->quit();
+      return;
+    }
+    if (const auto* e = ctx->center.find_entry(cs.dialed)) s.tenant = e->tenant;
+    if (const auto* q = ctx->center.find_queue(cs.queue)) {
+      s.queue = q;
+      if (s.tenant.empty()) s.tenant = q->tenant;
+      if (auto qa = ctx->queues.find(cs.queue); qa != ctx->queues.end()) s.queue_actor = qa->second;
+    }
+    s.trunk_group = cs.trunk_group;
+    if (!s.trunk_group.empty()) s.channel = -1;
+    s.priority = cs.priority;
+    if (call::is_waiting(cs) && s.queue_actor) {
+      for (const auto& o : cs.offers) exec(call::end_offer{o.agent_id, "node_restart", now()}, "end_offer");
+      s.joined = true;
+      auto gen = ++s.wait_generation;
+      self->send(s.queue_actor, rejoin_atom::value, req.call_id, caf::actor_cast<caf::actor>(self));
+      if (call::status_of(cs) != call::status::callback_waiting)
+        (*wait_timers)(gen, call::waited_ms(cs, now()));
+      return;
+    }
+    auto agent_id = cs.agent_id;
+    bool connected = call::is_connected(cs) || call::status_of(cs) == call::status::callback_dialing;
+    s.joined = call::is_waiting(cs);
+    exec(call::finish{"node_restart", "media_leg_lost", now()}, "finish", [=] {
+      if (connected && !agent_id.empty())
+        if (auto a = ctx->agents.find(agent_id); a != ctx->agents.end())
+          self->send(a->second, end_call_atom::value, req.call_id, std::int64_t{0});
+      finish("node_restart");
+    });
+  };
+  if (req.recover) self->send(self, recover_atom::value);
+  else exec(call::arrive{req.call_id, req.channel, req.direction, req.caller, req.dialed, req.customer_id,
                     req.attached, st.trunk_group, now()},
        "arrive", [=] {
          auto& s = self->state;
@@ -305,6 +350,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           if (self->state.joined) self->send(self->state.queue_actor, rematch_atom::value);
         });
       },
+      [=](recover_atom) { recover(); },
       [](deferred& d) { d.run(); },
   };
 }

@@ -68,6 +68,8 @@ using position_atom = caf::atom_constant<caf::atom("position")>;
 using rematch_atom = caf::atom_constant<caf::atom("rematch")>;
 using committed_atom = caf::atom_constant<caf::atom("committed")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using recover_atom = caf::atom_constant<caf::atom("recover")>;
+using rejoin_atom = caf::atom_constant<caf::atom("rejoin")>;
 // observer notifications
 using ringing_atom = caf::atom_constant<caf::atom("ringing")>;
 using queued_atom = caf::atom_constant<caf::atom("queued")>;
@@ -86,6 +88,9 @@ struct call_request {
   std::map<std::string, std::string> attached;
   std::string preferred_agent;      ///< familiar agent (F10), if known
   std::string queue;                ///< straight into this queue (chat, e-mail, web callback): no entry point, no trunk
+  /// Recovery after a node restart: the call exists in the store; rebuild
+  /// it from its stream instead of arriving (see actors/acd.hpp).
+  bool recover = false;
 };
 
 struct join_request {

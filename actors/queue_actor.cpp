@@ -156,6 +156,20 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         int pos = queue::position(self->state.entity->state(), call_id);
         return {pos, ewt_for(pos)};
       },
+      [=](recover_atom) {
+        // Waiting calls of a previous run: their actors come back and rejoin.
+        for (const auto& e : queue::in_order(self->state.entity->state())) {
+          call_request req;
+          req.call_id = e.call_id;
+          req.recover = true;
+          spawn_call(self->home_system(), ctx, req);
+        }
+      },
+      [=](rejoin_atom, const std::string& call_id, const caf::actor& call) {
+        if (!queue::find(self->state.entity->state(), call_id)) return;
+        self->state.calls[call_id] = call;
+        schedule_rematch();
+      },
       [=](rematch_atom) {
         auto t = now();
         for (auto it = self->state.no_answer_until.begin(); it != self->state.no_answer_until.end();)

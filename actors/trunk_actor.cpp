@@ -53,7 +53,13 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
   if (ctx->root) self->link_to(ctx->root);
   for (int n = 1; n <= group.channels; ++n) {
     self->state.channels.push_back(self->spawn<caf::linked>(channel_actor, ctx, group, n));
-    self->state.mirror.push_back(trunk::initial_state(group, n));
+    // The group's view of the channel, recovered from the same stream.
+    auto mirror = trunk::initial_state(group, n);
+    entity_log log{ctx->store, trunk::stream_name(group.id, n), {}};
+    log.recover([&](const events::event& e, std::int64_t at) {
+      if (auto ev = events::narrow<trunk::event>(e)) mirror = trunk::evolve(std::move(mirror), *ev, at);
+    });
+    self->state.mirror.push_back(std::move(mirror));
   }
   return {
       [=](seize_atom, const std::string& call_id, const std::string& direction) -> caf::result<seized_atom, int> {
@@ -70,6 +76,9 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
         return rp;
       },
       [=](release_atom, const std::string& call_id, int channel) {
+        if (channel == 0) // the caller does not know it (recovered call): find it
+          for (const auto& m : self->state.mirror)
+            if (m.busy && m.call_id == call_id) channel = m.channel;
         if (channel < 1 || channel > static_cast<int>(self->state.mirror.size())) return;
         auto& m = self->state.mirror[static_cast<std::size_t>(channel - 1)];
         if (m.call_id == call_id) {

@@ -46,12 +46,17 @@ events::center_definition small_center(int channels = 2) {
 }
 
 struct fixture {
-  simulation_runtime rt{epoch};
-  drivers::memory_event_store store;
+  std::int64_t start;
+  simulation_runtime rt{start};
+  drivers::memory_event_store own_store;
+  drivers::memory_event_store& store;
   notes seen;
   std::shared_ptr<acd_context> ctx = std::make_shared<acd_context>();
 
-  explicit fixture(events::center_definition c = small_center()) {
+  explicit fixture(events::center_definition c = small_center()) : fixture(c, nullptr, epoch) {}
+  /// A node on an existing store (a restart), its clock starting at `start_ns`.
+  fixture(events::center_definition c, drivers::memory_event_store* existing, std::int64_t start_ns)
+      : start(start_ns), store(existing ? *existing : own_store) {
     ctx->center = std::move(c);
     ctx->store = {&store, &rt, "site-1", true};
     ctx->observer = rt.system().spawn([this](caf::event_based_actor*) -> caf::behavior {
@@ -71,7 +76,7 @@ struct fixture {
     caf::anon_send_exit(ctx->observer, caf::exit_reason::user_shutdown);
     rt.run_pending();
   }
-  void at(std::int64_t t_s) { rt.run_until(epoch + t_s * sec); }
+  void at(std::int64_t t_s) { rt.run_until(start + t_s * sec); }
   void login(const std::string& a) { caf::anon_send(ctx->agents.at(a), login_atom::value, std::vector<std::string>{}); }
   caf::actor call(const std::string& id, const std::string& caller = "+861380000") {
     call_request r;
@@ -170,4 +175,35 @@ TEST_CASE("an agent answering a call that was not offered to it is refused and a
   auto r = std::get<events::command_rejected>(*events::event_codec::standard().decode(audit[0]));
   CHECK(r.command == "answer");
   CHECK(audit[0].meta.caused_by == events::principal::agent("a1"));
+}
+
+TEST_CASE("after a node restart waiting calls keep their places and connected calls end with node_restart") {
+  drivers::memory_event_store store;
+  {
+    fixture before{small_center(), &store, epoch};
+    before.login("a1");
+    before.at(1);
+    before.call("c1");
+    before.at(2);
+    caf::anon_send(before.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+    before.at(3);
+    REQUIRE(before.seen.has("talking c1 a1"));
+    before.call("c2", "+vip"); // waits: a1 is busy, a2 is logged out
+    before.at(4);
+    REQUIRE(before.seen.has("queued c2 sales"));
+  } // the node stops without ending anything
+  fixture after{small_center(), &store, epoch + 600 * sec};
+  after.at(1);
+  // c1 lost its media leg with the node; its agent and trunk channel are free again.
+  CHECK(after.seen.has("ended c1 node_restart"));
+  CHECK(after.types("call-c1") == "call.arrived call.queued call.offered call.connected call.ended");
+  CHECK(after.types("trunk-pstn.1") == "trunk.seized trunk.released");
+  // c2 is still waiting with its place, and the freed agent gets it.
+  CHECK(after.seen.has("ringing a1 c2"));
+  caf::anon_send(after.ctx->agents.at("a1"), answer_atom::value, std::string{"c2"});
+  after.at(3);
+  CHECK(after.seen.has("talking c2 a1"));
+  auto c2 = after.store.read_stream("call-c2", 0, SIZE_MAX);
+  auto connected = std::get<events::call_connected>(*events::event_codec::standard().decode(c2->back()));
+  CHECK(connected.wait_ms > 590'000); // the wait (queued at ~3 s, answered at ~601 s) spans the restart
 }
