@@ -24,15 +24,18 @@ std::uint64_t mix(std::uint64_t x) {
 
 } // namespace
 
-std::string event_id::to_string() const {
-  std::string out;
-  out.reserve(36);
+void event_id::write_text(char* out) const noexcept {
   for (int i = 0; i < 32; ++i) {
     std::uint64_t word = i < 16 ? hi : lo;
     int shift = 60 - 4 * (i % 16);
-    out.push_back(hex_digits[(word >> shift) & 0xf]);
-    if (i == 7 || i == 11 || i == 15 || i == 19) out.push_back('-');
+    *out++ = hex_digits[(word >> shift) & 0xf];
+    if (i == 7 || i == 11 || i == 15 || i == 19) *out++ = '-';
   }
+}
+
+std::string event_id::to_string() const {
+  std::string out(text_size, '\0');
+  write_text(out.data());
   return out;
 }
 
