@@ -105,3 +105,12 @@ TEST_CASE("append_json_text reports an unknown type and leaves the buffer alone"
   CHECK(st.code() == errc::unknown_event_type);
   CHECK(out == "kept");
 }
+
+TEST_CASE("event_id::write_text writes the 8-4-4-4-12 form of to_string") {
+  event_id id{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+  char text[event_id::text_size];
+  id.write_text(text);
+  CHECK(std::string(text, sizeof text) == "01234567-89ab-cdef-fedc-ba9876543210");
+  CHECK(id.to_string() == "01234567-89ab-cdef-fedc-ba9876543210");
+  CHECK(event_id::parse(id.to_string()) == id);
+}
