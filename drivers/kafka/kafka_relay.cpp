@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <librdkafka/rdkafka.h>
+#include <pthread.h>
 
 #include "drivers/kafka/delivery_window.hpp"
 #include "drivers/store/read_ahead.hpp"
@@ -160,8 +161,9 @@ struct kafka_relay::impl {
     if (opts.site.empty()) return {errc::invalid_argument, "kafka relay: no site id configured"};
     if (!is_valid_topic_name(topic))
       return {errc::invalid_argument,
-              "kafka relay: '" + topic +
-                  "' is not a valid Kafka topic name (1..249 characters of [a-zA-Z0-9._-])"};
+              "kafka relay: '" + topic + "'" +
+                  (opts.topic.empty() ? " (the default topic of site '" + opts.site + "')" : "") +
+                  " is not a valid Kafka topic name (1..249 characters of [a-zA-Z0-9._-])"};
     if (opts.checkpoint_name.empty())
       return {errc::invalid_argument, "kafka relay: empty checkpoint name"};
     for (const auto& [key, val] : opts.properties) {
@@ -390,6 +392,7 @@ struct kafka_relay::impl {
   }
 
   void run() {
+    pthread_setname_np(pthread_self(), "kafka-relay");
     // Reading and decoding the store overlaps with encoding and producing.
     read_ahead reader{store, window.next_to_send(), {opts.read_batch, 4}};
     bool resync = false; ///< the reader must restart at window.next_to_send()
@@ -446,6 +449,7 @@ struct kafka_relay::impl {
           maybe_checkpoint(false);
         }
       }
+      reader.recycle(std::move(*batch));
       sync_status();
     }
     shutdown();

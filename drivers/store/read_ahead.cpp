@@ -1,5 +1,7 @@
 #include "drivers/store/read_ahead.hpp"
 
+#include <pthread.h>
+
 namespace hotline::drivers {
 
 read_ahead::read_ahead(const event_store& store, std::uint64_t from, read_ahead_options options)
@@ -38,9 +40,23 @@ void read_ahead::restart(std::uint64_t from) {
   space_.notify_one();
 }
 
+void read_ahead::recycle(std::vector<recorded_event> batch) {
+  std::lock_guard lock{mu_};
+  spent_.push_back(std::move(batch));
+}
+
 void read_ahead::run() {
+  pthread_setname_np(pthread_self(), "read-ahead");
   std::unique_lock lock{mu_};
+  std::vector<std::vector<recorded_event>> spent;
   while (!stopping_) {
+    if (!spent_.empty()) {
+      spent.swap(spent_);
+      lock.unlock();
+      spent.clear();
+      lock.lock();
+      continue;
+    }
     if (failed_ || queue_.size() >= opts_.max_batches) {
       space_.wait(lock);
       continue;
