@@ -54,7 +54,8 @@ public:
     posix_spawn_file_actions_addclose(&actions, fds[0]);
     posix_spawn_file_actions_addclose(&actions, fds[1]);
     std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
+    for (auto& a : argv)
+      args.push_back(a.data());
     args.push_back(nullptr);
     if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
@@ -116,14 +117,21 @@ struct scratch_dir {
 /// One call's life: four events of ~200 stored bytes each.
 events::event call_event(std::uint64_t i, const std::string& call_id) {
   switch (i % 4) {
-    case 0:
-      return events::call_arrived{call_id, "voice", "inbound", "+4930" + std::to_string(1000000 + i),
-                                  "+498001234567", "cust-" + std::to_string(i % 7919), {}};
-    case 1: return events::call_queued{call_id, "sales-de", static_cast<std::int32_t>(i % 3)};
-    case 2:
-      return events::call_connected{call_id, "sales-de", "agent-" + std::to_string(i % 211),
-                                    static_cast<std::int64_t>(i % 60000)};
-    default: return events::call_ended{call_id, "completed", "caller_hangup", "a1"};
+  case 0:
+    return events::call_arrived{call_id,
+                                "voice",
+                                "inbound",
+                                "+4930" + std::to_string(1000000 + i),
+                                "+498001234567",
+                                "cust-" + std::to_string(i % 7919),
+                                {}};
+  case 1:
+    return events::call_queued{call_id, "sales-de", static_cast<std::int32_t>(i % 3)};
+  case 2:
+    return events::call_connected{call_id, "sales-de", "agent-" + std::to_string(i % 211),
+                                  static_cast<std::int64_t>(i % 60000)};
+  default:
+    return events::call_ended{call_id, "completed", "caller_hangup", "a1"};
   }
 }
 
@@ -151,7 +159,8 @@ events::status fill_store(drivers::event_store& store, std::uint64_t n, int stre
              events::event_id::from_name(call_id), events::event_id::from_name(name + "/cmd"),
              events::principal::system("bench")}));
       }
-      while (pending.load() > 20000) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      while (pending.load() > 20000)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
       pending += 1;
       store.append_async("call-" + call_id, drivers::expected_revision::any(), std::move(batch),
                          [&](events::result<drivers::append_result> r) {
@@ -163,7 +172,8 @@ events::status fill_store(drivers::event_store& store, std::uint64_t n, int stre
                          });
     }
   }
-  while (pending.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (pending.load() > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::lock_guard lock{mu};
   return failure;
 }
@@ -210,10 +220,10 @@ events::result<double> raw_produce(const std::string& bootstrap, const std::stri
   int since_poll = 0;
   for (const auto& m : messages) {
     for (;;) {
-      auto e = rd_kafka_producev(rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                 RD_KAFKA_V_KEY(m.key.data(), m.key.size()),
-                                 RD_KAFKA_V_VALUE(const_cast<char*>(m.value.data()), m.value.size()),
-                                 RD_KAFKA_V_END);
+      auto e = rd_kafka_producev(
+          rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          RD_KAFKA_V_KEY(m.key.data(), m.key.size()),
+          RD_KAFKA_V_VALUE(const_cast<char*>(m.value.data()), m.value.size()), RD_KAFKA_V_END);
       if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
       if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         rd_kafka_topic_destroy(rkt);
@@ -228,7 +238,8 @@ events::result<double> raw_produce(const std::string& bootstrap, const std::stri
       rd_kafka_poll(rk, 0);
     }
   }
-  while (counts[0] + counts[1] < messages.size()) rd_kafka_poll(rk, 10);
+  while (counts[0] + counts[1] < messages.size())
+    rd_kafka_poll(rk, 10);
   double seconds = std::chrono::duration<double>(steady::now() - start).count();
   rd_kafka_topic_destroy(rkt);
   rd_kafka_destroy(rk);

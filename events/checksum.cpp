@@ -16,11 +16,13 @@ constexpr std::array<std::array<std::uint32_t, 256>, 8> make_tables() {
   std::array<std::array<std::uint32_t, 256>, 8> t{};
   for (std::uint32_t i = 0; i < 256; ++i) {
     std::uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0x82f63b78u ^ (c >> 1) : c >> 1;
+    for (int k = 0; k < 8; ++k)
+      c = (c & 1) ? 0x82f63b78u ^ (c >> 1) : c >> 1;
     t[0][i] = c;
   }
   for (std::size_t k = 1; k < 8; ++k)
-    for (std::size_t i = 0; i < 256; ++i) t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xff];
+    for (std::size_t i = 0; i < 256; ++i)
+      t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xff];
   return t;
 }
 
@@ -32,16 +34,17 @@ std::uint32_t portable(std::uint32_t c, const unsigned char* p, std::size_t n) n
     std::memcpy(&w, p, 8);
     w ^= c; // little-endian: the CRC folds into the first four bytes
     c = tables[7][w & 0xff] ^ tables[6][(w >> 8) & 0xff] ^ tables[5][(w >> 16) & 0xff] ^
-        tables[4][(w >> 24) & 0xff] ^ tables[3][(w >> 32) & 0xff] ^
-        tables[2][(w >> 40) & 0xff] ^ tables[1][(w >> 48) & 0xff] ^ tables[0][w >> 56];
+        tables[4][(w >> 24) & 0xff] ^ tables[3][(w >> 32) & 0xff] ^ tables[2][(w >> 40) & 0xff] ^
+        tables[1][(w >> 48) & 0xff] ^ tables[0][w >> 56];
   }
-  for (; n > 0; --n, ++p) c = tables[0][(c ^ *p) & 0xff] ^ (c >> 8);
+  for (; n > 0; --n, ++p)
+    c = tables[0][(c ^ *p) & 0xff] ^ (c >> 8);
   return c;
 }
 
 #if defined(__x86_64__)
-__attribute__((target("sse4.2"))) std::uint32_t
-hardware(std::uint32_t c, const unsigned char* p, std::size_t n) noexcept {
+__attribute__((target("sse4.2"))) std::uint32_t hardware(std::uint32_t c, const unsigned char* p,
+                                                         std::size_t n) noexcept {
   std::uint64_t c64 = c;
   for (; n >= 8; n -= 8, p += 8) {
     std::uint64_t w;
@@ -49,7 +52,8 @@ hardware(std::uint32_t c, const unsigned char* p, std::size_t n) noexcept {
     c64 = _mm_crc32_u64(c64, w);
   }
   auto c32 = static_cast<std::uint32_t>(c64);
-  for (; n > 0; --n, ++p) c32 = _mm_crc32_u8(c32, *p);
+  for (; n > 0; --n, ++p)
+    c32 = _mm_crc32_u8(c32, *p);
   return c32;
 }
 
@@ -70,8 +74,7 @@ std::uint32_t crc32c(std::string_view bytes) noexcept {
 }
 
 std::uint32_t crc32c_portable(std::string_view bytes) noexcept {
-  return portable(0xffffffffu, reinterpret_cast<const unsigned char*>(bytes.data()),
-                  bytes.size()) ^
+  return portable(0xffffffffu, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) ^
          0xffffffffu;
 }
 

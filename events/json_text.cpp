@@ -62,42 +62,51 @@ void append_string(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 0xF]);
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      out += "\\u00";
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 0xF]);
     }
     ++i;
   }
   out.push_back('"');
 }
 
-template <class T>
-void append_number(std::string& out, T v) {
+template <class T> void append_number(std::string& out, T v) {
   char buf[24];
   auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
   out.append(buf, end);
 }
 
-template <class T>
-struct is_vector : std::false_type {};
-template <class T, class A>
-struct is_vector<std::vector<T, A>> : std::true_type {};
+template <class T> struct is_vector : std::false_type {};
+template <class T, class A> struct is_vector<std::vector<T, A>> : std::true_type {};
 
-template <class T>
-struct is_string_map : std::false_type {};
+template <class T> struct is_string_map : std::false_type {};
 template <class T, class C, class A>
 struct is_string_map<std::map<std::string, T, C, A>> : std::true_type {};
 
-template <class T>
-void append_value(std::string& out, const T& v) {
+template <class T> void append_value(std::string& out, const T& v) {
   if constexpr (std::is_same_v<T, bool>) {
     out += v ? "true" : "false";
   } else if constexpr (std::is_integral_v<T>) {
@@ -160,14 +169,14 @@ void append_timestamp(std::string& out, std::int64_t ns) {
   out.push_back('"');
   out += cached_prefix;
   char digits[9];
-  for (int i = 8; i >= 0; --i, frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
+  for (int i = 8; i >= 0; --i, frac /= 10)
+    digits[i] = static_cast<char>('0' + frac % 10);
   out.append(digits, 9);
   out += "Z\"";
 }
 
 /// A payload's fields as `{"name":value,...}` in sorted key order.
-template <class T>
-void append_payload(std::string& out, const T& body) {
+template <class T> void append_payload(std::string& out, const T& body) {
   struct field {
     std::string_view name;
     const void* value;

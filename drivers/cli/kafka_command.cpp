@@ -109,14 +109,13 @@ int run_relay(const relay_args& a) {
   int code = 0;
   for (;;) {
     if (a.until_caught_up && relay.wait_until_published(target, tick).is_ok()) break;
-    if (stop_signal_within(signals, a.until_caught_up ? std::chrono::milliseconds(0) : tick))
-      break;
+    if (stop_signal_within(signals, a.until_caught_up ? std::chrono::milliseconds(0) : tick)) break;
     if (a.progress) {
       auto cp = relay.status().checkpoint_position;
       if (cp != shown) std::cout << "checkpoint " << (shown = cp) << std::endl;
     }
-    if (a.timeout_s > 0 && std::chrono::steady_clock::now() - started >
-                               std::chrono::duration<double>(a.timeout_s)) {
+    if (a.timeout_s > 0 &&
+        std::chrono::steady_clock::now() - started > std::chrono::duration<double>(a.timeout_s)) {
       auto st = relay.wait_until_published(target, std::chrono::milliseconds(0));
       std::cerr << "hotline: " << st.message() << "\n";
       code = 1;
@@ -162,8 +161,9 @@ void add_kafka_commands(CLI::App& app) {
   relay->add_option("--topic", rargs->topic, "Topic. Default: hotline.<site>.events");
   relay->add_flag("--until-caught-up", rargs->until_caught_up,
                   "Exit 0 once every event stored at start is acknowledged by the brokers");
-  relay->add_option("--timeout", rargs->timeout_s,
-                    "Give up (exit 1) after this many seconds; 0: never")
+  relay
+      ->add_option("--timeout", rargs->timeout_s,
+                   "Give up (exit 1) after this many seconds; 0: never")
       ->capture_default_str();
   relay->add_option("--property", rargs->properties,
                     "Extra librdkafka producer property KEY=VALUE (repeatable)");

@@ -81,8 +81,8 @@ private:
   }
 
   enum class slot : std::uint8_t { pending, acked, failed };
-  std::uint64_t base_ = 1;  ///< first position not known to be acknowledged
-  std::deque<slot> slots_;  ///< slots_[i]: what became of position base_ + i
+  std::uint64_t base_ = 1; ///< first position not known to be acknowledged
+  std::deque<slot> slots_; ///< slots_[i]: what became of position base_ + i
   std::uint64_t outstanding_ = 0;
 };
 

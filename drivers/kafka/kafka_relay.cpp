@@ -23,10 +23,14 @@ using clock_type = std::chrono::steady_clock;
 
 const char* to_string(relay_state s) noexcept {
   switch (s) {
-    case relay_state::stopped: return "stopped";
-    case relay_state::catching_up: return "catching_up";
-    case relay_state::caught_up: return "caught_up";
-    case relay_state::retrying: return "retrying";
+  case relay_state::stopped:
+    return "stopped";
+  case relay_state::catching_up:
+    return "catching_up";
+  case relay_state::caught_up:
+    return "caught_up";
+  case relay_state::retrying:
+    return "retrying";
   }
   return "?";
 }
@@ -46,12 +50,14 @@ constexpr int poll_every = 512; ///< serve delivery reports after this many prod
 bool is_valid_topic_name(std::string_view t) noexcept {
   if (t.empty() || t.size() > 249 || t == "." || t == "..") return false;
   return std::all_of(t.begin(), t.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 
-std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+std::string ms_text(std::chrono::milliseconds d) {
+  return std::to_string(d.count()) + " ms";
+}
 
 } // namespace
 
@@ -87,7 +93,7 @@ struct kafka_relay::impl {
   clock_type::time_point last_probe{};
   std::chrono::milliseconds backoff = min_backoff;
   relay_state state = relay_state::stopped;
-  std::string value;                 ///< reused encoding buffer
+  std::string value; ///< reused encoding buffer
 
   // -- shared -------------------------------------------------------------------
   std::atomic<bool> stopping{false};
@@ -137,8 +143,7 @@ struct kafka_relay::impl {
   /// warning that enable.gapless.guarantee is experimental: the relay sets it
   /// on purpose (see the header) and would repeat it on every new producer.
   static void on_log(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
-    if (std::strcmp(fac, "CONFWARN") == 0 && std::strstr(buf, "enable.gapless.guarantee"))
-      return;
+    if (std::strcmp(fac, "CONFWARN") == 0 && std::strstr(buf, "enable.gapless.guarantee")) return;
     std::fprintf(stderr, "%%%d|%s|%s| %s\n", level, fac, rk ? rd_kafka_name(rk) : "", buf);
   }
 
@@ -343,17 +348,17 @@ struct kafka_relay::impl {
   bool produce(const events::recorded_event& e) {
     value.clear();
     if (auto st = codec.append_json_text(e, value); !st) {
-      retry_later({st.code(), "cannot encode position " + std::to_string(e.position) +
-                                  " (stream " + e.stream + ") for Kafka: " + st.message()});
+      retry_later({st.code(), "cannot encode position " + std::to_string(e.position) + " (stream " +
+                                  e.stream + ") for Kafka: " + st.message()});
       return false;
     }
     auto version = codec.current_version(e.type);
     char version_text[8];
-    const auto version_len = static_cast<ssize_t>(
-        std::to_chars(version_text, version_text + sizeof version_text,
-                      version ? *version : e.version)
-            .ptr -
-        version_text);
+    const auto version_len =
+        static_cast<ssize_t>(std::to_chars(version_text, version_text + sizeof version_text,
+                                           version ? *version : e.version)
+                                 .ptr -
+                             version_text);
     char position_text[24];
     const auto position_len = static_cast<ssize_t>(
         std::to_chars(position_text, position_text + sizeof position_text, e.position).ptr -
@@ -457,7 +462,8 @@ struct kafka_relay::impl {
 
   void shutdown() {
     auto deadline = clock_type::now() + flush_timeout;
-    while (window.outstanding() > 0 && clock_type::now() < deadline) poll(20);
+    while (window.outstanding() > 0 && clock_type::now() < deadline)
+      poll(20);
     stop_status = maybe_checkpoint(true);
     destroy_producer();
     state = relay_state::stopped;
@@ -469,7 +475,9 @@ struct kafka_relay::impl {
 kafka_relay::kafka_relay(event_store& store, kafka_relay_options options)
     : impl_(std::make_unique<impl>(store, std::move(options))) {}
 
-kafka_relay::~kafka_relay() { stop(); }
+kafka_relay::~kafka_relay() {
+  stop();
+}
 
 events::status kafka_relay::start() {
   auto& d = *impl_;
@@ -539,6 +547,8 @@ events::status kafka_relay::wait_until_published(std::uint64_t position,
               ")"};
 }
 
-const std::string& kafka_relay::topic() const { return impl_->topic; }
+const std::string& kafka_relay::topic() const {
+  return impl_->topic;
+}
 
 } // namespace hotline::drivers

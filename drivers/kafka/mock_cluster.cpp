@@ -27,9 +27,8 @@ struct mock_cluster::impl {
 
 events::result<std::unique_ptr<mock_cluster>> mock_cluster::create(mock_cluster_options options) {
   if (options.brokers < 1)
-    return events::status{errc::invalid_argument,
-                          "mock cluster: needs at least one broker, not " +
-                              std::to_string(options.brokers)};
+    return events::status{errc::invalid_argument, "mock cluster: needs at least one broker, not " +
+                                                      std::to_string(options.brokers)};
   auto d = std::make_unique<impl>();
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
@@ -44,7 +43,7 @@ events::result<std::unique_ptr<mock_cluster>> mock_cluster::create(mock_cluster_
   d->mc = rd_kafka_mock_cluster_new(d->rk, options.brokers);
   if (!d->mc)
     return events::status{errc::unavailable, "mock cluster: librdkafka could not start " +
-                                                  std::to_string(options.brokers) + " brokers"};
+                                                 std::to_string(options.brokers) + " brokers"};
   d->bootstraps = rd_kafka_mock_cluster_bootstraps(d->mc);
   d->brokers = options.brokers;
   std::unique_ptr<mock_cluster> cluster{new mock_cluster(std::move(d))};
@@ -56,16 +55,20 @@ events::result<std::unique_ptr<mock_cluster>> mock_cluster::create(mock_cluster_
 mock_cluster::mock_cluster(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 mock_cluster::~mock_cluster() = default;
 
-const std::string& mock_cluster::bootstraps() const { return impl_->bootstraps; }
-int mock_cluster::broker_count() const { return impl_->brokers; }
+const std::string& mock_cluster::bootstraps() const {
+  return impl_->bootstraps;
+}
+int mock_cluster::broker_count() const {
+  return impl_->brokers;
+}
 
 events::status mock_cluster::create_topic(const std::string& name, int partitions) {
   if (name.empty() || partitions < 1)
     return {errc::invalid_argument, "mock cluster: topic '" + name + "' with " +
                                         std::to_string(partitions) +
                                         " partitions: needs a name and at least one partition"};
-  auto err = rd_kafka_mock_topic_create(impl_->mc, name.c_str(), partitions,
-                                        std::min(3, impl_->brokers));
+  auto err =
+      rd_kafka_mock_topic_create(impl_->mc, name.c_str(), partitions, std::min(3, impl_->brokers));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
     return {errc::invalid_argument,
             "mock cluster: cannot create topic '" + name + "': " + rd_kafka_err2str(err)};
@@ -76,8 +79,8 @@ events::status mock_cluster::set_broker_up(int broker_id, bool up) {
   auto err = up ? rd_kafka_mock_broker_set_up(impl_->mc, broker_id)
                 : rd_kafka_mock_broker_set_down(impl_->mc, broker_id);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    return {errc::invalid_argument, "mock cluster: broker " + std::to_string(broker_id) + ": " +
-                                        rd_kafka_err2str(err)};
+    return {errc::invalid_argument,
+            "mock cluster: broker " + std::to_string(broker_id) + ": " + rd_kafka_err2str(err)};
   return {};
 }
 

@@ -28,8 +28,8 @@ struct mock_topic {
 };
 
 struct mock_cluster_options {
-  int brokers = 3;                 ///< Default: 3 (ids 1..brokers)
-  std::vector<mock_topic> topics;  ///< created before `create` returns. Default: none
+  int brokers = 3;                ///< Default: 3 (ids 1..brokers)
+  std::vector<mock_topic> topics; ///< created before `create` returns. Default: none
 };
 
 class mock_cluster {

@@ -52,7 +52,8 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
       {"enable.auto.offset.store", "false"},
       {"enable.partition.eof", "false"},
   };
-  for (const auto& [k, v] : options.properties) props[k] = v;
+  for (const auto& [k, v] : options.properties)
+    props[k] = v;
   for (const auto& [k, v] : props) {
     if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
       rd_kafka_conf_destroy(conf);
@@ -84,7 +85,7 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
   rd_kafka_metadata_destroy(md);
   if (terr != RD_KAFKA_RESP_ERR_NO_ERROR || partitions.empty())
     return status{terr == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ? errc::not_found
-                                                                 : errc::unavailable,
+                                                                  : errc::unavailable,
                   where + ": " + rd_kafka_err2str(terr)};
   std::sort(partitions.begin(), partitions.end());
 
@@ -112,8 +113,10 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
     int wait = std::min(remaining_ms(deadline), 100);
     if (wait <= 0) {
       std::string left;
-      for (auto [p, end] : end_of) left += " " + std::to_string(p) + "(to " + std::to_string(end) + ")";
-      return status{errc::unavailable, where + ": timed out; partitions not read to the end:" + left};
+      for (auto [p, end] : end_of)
+        left += " " + std::to_string(p) + "(to " + std::to_string(end) + ")";
+      return status{errc::unavailable,
+                    where + ": timed out; partitions not read to the end:" + left};
     }
     rd_kafka_message_t* m = rd_kafka_consumer_poll(c.rk, wait);
     if (!m) continue;
@@ -136,14 +139,12 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
       const char* name;
       const void* val;
       size_t size;
-      for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) ==
-                         RD_KAFKA_RESP_ERR_NO_ERROR;
-           ++i)
+      for (size_t i = 0;
+           rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
         r.headers.emplace_back(name, val ? std::string{static_cast<const char*>(val), size}
                                          : std::string{});
     }
-    if (!m->payload)
-      return status{errc::malformed_json, at + ": the record has no value"};
+    if (!m->payload) return status{errc::malformed_json, at + ": the record has no value"};
     r.value.assign(static_cast<const char*>(m->payload), m->len);
     auto ev = codec.from_json_text(r.value);
     if (!ev) return status{ev.error().code(), at + ": " + ev.error().detail()};
@@ -154,7 +155,8 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
 
   std::vector<kafka_record> out;
   for (auto& [p, records] : by_partition)
-    for (auto& r : records) out.push_back(std::move(r));
+    for (auto& r : records)
+      out.push_back(std::move(r));
   return out;
 }
 

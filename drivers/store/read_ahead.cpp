@@ -71,8 +71,10 @@ void read_ahead::run() {
     if (empty) store_.wait_for_append(from - 1, std::chrono::milliseconds(50));
     lock.lock();
     if (generation != generation_ || empty) continue; // restarted meanwhile, or nothing yet
-    if (!batch) failed_ = true;
-    else next_ = batch->back().position + 1;
+    if (!batch)
+      failed_ = true;
+    else
+      next_ = batch->back().position + 1;
     queue_.push_back(std::move(batch));
     ready_.notify_one();
   }

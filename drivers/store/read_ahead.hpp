@@ -26,8 +26,8 @@
 namespace hotline::drivers {
 
 struct read_ahead_options {
-  std::size_t batch = 4096;     ///< events per read_all. Default: 4096
-  std::size_t max_batches = 4;  ///< batches held ahead of the consumer. Default: 4
+  std::size_t batch = 4096;    ///< events per read_all. Default: 4096
+  std::size_t max_batches = 4; ///< batches held ahead of the consumer. Default: 4
 };
 
 class read_ahead {
@@ -60,9 +60,9 @@ private:
   std::condition_variable space_; ///< the consumer took one, restarted, or we stop
   std::deque<result<std::vector<recorded_event>>> queue_;
   std::vector<std::vector<recorded_event>> spent_; ///< recycled, to destroy
-  std::uint64_t next_;            ///< where the reader reads next
-  std::uint64_t generation_ = 0;  ///< bumped by restart: reads begun before are dropped
-  bool failed_ = false;           ///< an error is queued; wait for restart
+  std::uint64_t next_;                             ///< where the reader reads next
+  std::uint64_t generation_ = 0; ///< bumped by restart: reads begun before are dropped
+  bool failed_ = false;          ///< an error is queued; wait for restart
   bool stopping_ = false;
   std::thread thread_;
 };

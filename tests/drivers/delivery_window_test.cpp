@@ -8,7 +8,8 @@ using hotline::drivers::delivery_window;
 
 TEST_CASE("published advances only over a gap-free acknowledged prefix") {
   delivery_window w{1};
-  for (std::uint64_t p = 1; p <= 5; ++p) w.sent(p);
+  for (std::uint64_t p = 1; p <= 5; ++p)
+    w.sent(p);
   CHECK(w.next_to_send() == 6);
   CHECK(w.outstanding() == 5);
   CHECK_FALSE(w.acknowledged(3)); // out of order: 1 and 2 still in flight
@@ -25,7 +26,8 @@ TEST_CASE("published advances only over a gap-free acknowledged prefix") {
 TEST_CASE("a failed position holds published below it until a reset re-sends from there") {
   delivery_window w{10}; // resumed after checkpoint 9
   CHECK(w.published() == 9);
-  for (std::uint64_t p = 10; p <= 14; ++p) w.sent(p);
+  for (std::uint64_t p = 10; p <= 14; ++p)
+    w.sent(p);
   w.acknowledged(10);
   w.failed(11);
   w.acknowledged(12);

@@ -53,7 +53,8 @@ std::vector<testing::seen_record> read_back(const mock_cluster& c) {
   std::vector<testing::seen_record> out;
   for (auto& r : *records) {
     testing::seen_record s{r.partition, r.offset, r.key, {}, r.value};
-    for (auto& [k, v] : r.headers) s.headers[k] = v;
+    for (auto& [k, v] : r.headers)
+      s.headers[k] = v;
     out.push_back(std::move(s));
   }
   return out;
@@ -69,7 +70,7 @@ void require_published(const kafka_relay& relay, std::uint64_t position) {
 class instrumented_store final : public event_store {
 public:
   memory_event_store inner;
-  std::atomic<int> failing_reads{0};       ///< this many reads from `fail_at` fail
+  std::atomic<int> failing_reads{0}; ///< this many reads from `fail_at` fail
   std::atomic<std::uint64_t> fail_at{0};
   mutable std::atomic<int> failed_reads{0};
   std::atomic<int> checkpoint_writes{0};
@@ -82,8 +83,7 @@ public:
                                                   std::size_t max) const override {
     return inner.read_stream(stream, from, max);
   }
-  result<std::vector<recorded_event>> read_all(std::uint64_t from,
-                                               std::size_t max) const override {
+  result<std::vector<recorded_event>> read_all(std::uint64_t from, std::size_t max) const override {
     if (from == fail_at && failed_reads < failing_reads) {
       ++failed_reads;
       return status{errc::io_error, "injected: the disk is on fire"};
@@ -157,13 +157,15 @@ TEST_CASE("a broker outage delays publication but loses or duplicates nothing") 
   kafka_relay relay{store, options_for(*cluster)};
   REQUIRE(relay.start().is_ok());
   require_published(relay, 50);
-  for (int b = 1; b <= 3; ++b) REQUIRE(cluster->set_broker_up(b, false).is_ok());
+  for (int b = 1; b <= 3; ++b)
+    REQUIRE(cluster->set_broker_up(b, false).is_ok());
   append_interleaved(store, "b", 10, 5);
   auto st = relay.wait_until_published(store.head_position(), 1s);
   CHECK(st.code() == errc::unavailable);
   CHECK(st.detail().find("not published") != std::string::npos);
   CHECK(relay.published_position() < store.head_position());
-  for (int b = 1; b <= 3; ++b) REQUIRE(cluster->set_broker_up(b, true).is_ok());
+  for (int b = 1; b <= 3; ++b)
+    REQUIRE(cluster->set_broker_up(b, true).is_ok());
   require_published(relay, store.head_position());
   REQUIRE(relay.stop().is_ok());
   testing::check_topic_matches_store(read_back(*cluster), store, {site});

@@ -17,7 +17,8 @@ std::vector<std::uint64_t> positions_until(read_ahead& r, std::uint64_t last) {
   while ((seen.empty() || seen.back() < last) && std::chrono::steady_clock::now() < deadline) {
     auto batch = r.next(std::chrono::milliseconds(100));
     REQUIRE(batch.has_value());
-    for (const auto& e : *batch) seen.push_back(e.position);
+    for (const auto& e : *batch)
+      seen.push_back(e.position);
   }
   return seen;
 }
@@ -32,7 +33,8 @@ TEST_CASE("read_ahead hands over every event in order, then live appends") {
   read_ahead r{store, 1, {7, 2}}; // small batches: many hand-overs, a full queue
   auto seen = positions_until(r, 150);
   REQUIRE(seen.size() == 150);
-  for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == i + 1);
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    CHECK(seen[i] == i + 1);
   CHECK(r.next(std::chrono::milliseconds(20))->empty()); // caught up
   REQUIRE(store.append("call-9", expected_revision::any(), testing::make_events("late", 3)));
   auto live = positions_until(r, 153);

@@ -25,7 +25,8 @@ const std::vector<std::string> awkward = {
 nlohmann::json fill(nlohmann::json j, const std::string& text) {
   if (j.is_object()) {
     if (j.empty()) return nlohmann::json{{text + "-k2", text}, {"k1", text}};
-    for (auto& [k, v] : j.items()) v = fill(v, text);
+    for (auto& [k, v] : j.items())
+      v = fill(v, text);
     return j;
   }
   if (j.is_array()) return nlohmann::json::array({text, "second"});
@@ -37,14 +38,17 @@ nlohmann::json fill(nlohmann::json j, const std::string& text) {
 
 recorded_event record_of(const event& body, const std::string& text) {
   const auto& codec = event_codec::standard();
-  auto p = codec.propose(body, {event_id::from_name(text), "site-" + text, text,
-                                -1'234'567'890'123, event_id::from_name("c"), {},
+  auto p = codec.propose(body, {event_id::from_name(text),
+                                "site-" + text,
+                                text,
+                                -1'234'567'890'123,
+                                event_id::from_name("c"),
+                                {},
                                 principal::user(text)});
   return {"call-" + text, 18446744073709551615ull, 42, p.meta, p.type, p.version, p.payload};
 }
 
-template <class T>
-void same_text_for(const std::string& text) {
+template <class T> void same_text_for(const std::string& text) {
   CAPTURE(T::type_name);
   CAPTURE(text);
   T value = fill(nlohmann::json(T{}), text).template get<T>();
@@ -57,8 +61,7 @@ void same_text_for(const std::string& text) {
   CHECK(fast == "prefix" + *reference);
 }
 
-template <std::size_t... I>
-void same_text_all(const std::string& text, std::index_sequence<I...>) {
+template <std::size_t... I> void same_text_all(const std::string& text, std::index_sequence<I...>) {
   (same_text_for<std::variant_alternative_t<I, event>>(text), ...);
 }
 
@@ -71,9 +74,9 @@ TEST_CASE("append_json_text writes exactly to_json_text's bytes for every type")
 
 TEST_CASE("append_json_text writes the same times as to_json_text, extremes included") {
   const auto& codec = event_codec::standard();
-  for (std::int64_t t : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{1'700'000'000'999'999'999},
-                         std::numeric_limits<std::int64_t>::min(),
-                         std::numeric_limits<std::int64_t>::max()}) {
+  for (std::int64_t t :
+       {std::int64_t{0}, std::int64_t{-1}, std::int64_t{1'700'000'000'999'999'999},
+        std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()}) {
     CAPTURE(t);
     auto rec = record_of(event{call_ended{}}, "t");
     rec.meta.timestamp_ns = t;

@@ -87,12 +87,21 @@ std::unique_ptr<rocksdb_event_store> open_store(const std::string& dir) {
 
 /// An event whose payload carries text a JSON writer must escape.
 events::proposed_event awkward_event(const std::string& stream, int i) {
-  events::call_arrived body{stream + "#" + std::to_string(i), "chat", "inbound",
-                            "\"Grüße\" \\ 你好\n🎧", "\t\x01", "", {{"note", "a\"b"}}};
+  events::call_arrived body{stream + "#" + std::to_string(i),
+                            "chat",
+                            "inbound",
+                            "\"Grüße\" \\ 你好\n🎧",
+                            "\t\x01",
+                            "",
+                            {{"note", "a\"b"}}};
   auto name = stream + "/" + std::to_string(i);
-  return events::event_codec::standard().propose(
-      body, {events::event_id::from_name(name), "s1", "tenant-1", i, {}, {},
-             events::principal::user("zoë")});
+  return events::event_codec::standard().propose(body, {events::event_id::from_name(name),
+                                                        "s1",
+                                                        "tenant-1",
+                                                        i,
+                                                        {},
+                                                        {},
+                                                        events::principal::user("zoë")});
 }
 
 /// `threads` writers, each appending `per_stream` events to `streams` streams
@@ -116,15 +125,16 @@ void append_concurrently(event_store& store, int threads, int streams, int per_s
           for (int k = 0; k < 1 + (round + s) % 3 && n < per_stream; ++k, ++n)
             batch.push_back(s % 5 == 0 ? awkward_event(stream, n)
                                        : testing::make_event(stream + "#" + std::to_string(n), n));
-          auto expected = n == static_cast<int>(batch.size())
-                              ? expected_revision::no_stream()
-                              : expected_revision::exact(
-                                    static_cast<std::uint64_t>(n) - batch.size() - 1);
+          auto expected =
+              n == static_cast<int>(batch.size())
+                  ? expected_revision::no_stream()
+                  : expected_revision::exact(static_cast<std::uint64_t>(n) - batch.size() - 1);
           if (!store.append(stream, expected, std::move(batch))) ++failures;
         }
       }
     });
-  for (auto& w : writers) w.join();
+  for (auto& w : writers)
+    w.join();
   REQUIRE(failures == 0);
 }
 
@@ -162,15 +172,15 @@ TEST_CASE("a relay killed mid-way resumes from its checkpoint: nothing lost, no 
     auto store = open_store(store_dir);
     append_concurrently(*store, 2, 15, 100);
   }
-  const std::vector<std::string> relay_cmd{HOTLINE_BIN, "relay", "--store", store_dir, "--kafka",
-                                           mock.bootstrap, "--site", site};
+  const std::vector<std::string> relay_cmd{HOTLINE_BIN, "relay",        "--store", store_dir,
+                                           "--kafka",   mock.bootstrap, "--site",  site};
 
   // One record per request and one request in flight: slow enough to be
   // killed while it works. It is killed as soon as it reports a checkpoint.
   auto slow = relay_cmd;
-  for (const char* arg : {"--progress", "--checkpoint-every", "100", "--property",
-                          "batch.num.messages=1", "--property",
-                          "max.in.flight.requests.per.connection=1"})
+  for (const char* arg :
+       {"--progress", "--checkpoint-every", "100", "--property", "batch.num.messages=1",
+        "--property", "max.in.flight.requests.per.connection=1"})
     slow.push_back(arg);
   std::uint64_t reported = 0;
   {
@@ -193,12 +203,13 @@ TEST_CASE("a relay killed mid-way resumes from its checkpoint: nothing lost, no 
   REQUIRE_MESSAGE(at_kill < head, "the relay finished before it was killed");
 
   std::string out;
-  REQUIRE(testing::run_capture([&] {
-            auto argv = relay_cmd;
-            argv.insert(argv.end(), {"--until-caught-up", "--timeout", "60"});
-            return argv;
-          }(),
-                               out) == 0);
+  REQUIRE(testing::run_capture(
+              [&] {
+                auto argv = relay_cmd;
+                argv.insert(argv.end(), {"--until-caught-up", "--timeout", "60"});
+                return argv;
+              }(),
+              out) == 0);
   CHECK(out.find("published up to position " + std::to_string(head)) != std::string::npos);
 
   auto store = open_store(store_dir);
