@@ -170,7 +170,7 @@ TEST_CASE("a relay killed mid-way resumes from its checkpoint: nothing lost, no 
   const std::string store_dir = dir.path() + "/store";
   {
     auto store = open_store(store_dir);
-    append_concurrently(*store, 2, 15, 100);
+    append_concurrently(*store, 2, 15, 200);
   }
   const std::vector<std::string> relay_cmd{HOTLINE_BIN, "relay",        "--store", store_dir,
                                            "--kafka",   mock.bootstrap, "--site",  site};
