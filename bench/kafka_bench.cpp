@@ -202,7 +202,7 @@ events::result<double> raw_produce(const std::string& bootstrap, const std::stri
            {"linger.ms", "5"},
            {"batch.num.messages", "10000"},
            {"batch.size", "1000000"},
-           {"queue.buffering.max.messages", "200000"}}) {
+           {"queue.buffering.max.messages", "50000"}}) {
     if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
       rd_kafka_conf_destroy(conf);
       return events::status{events::errc::invalid_argument, err};

@@ -202,7 +202,7 @@ struct kafka_relay::impl {
         {"linger.ms", "5"},
         {"batch.num.messages", "10000"},
         {"batch.size", "1000000"},
-        {"queue.buffering.max.messages", "200000"},
+        {"queue.buffering.max.messages", "50000"},
     };
     for (const auto* props : {&defaults, &opts.properties}) {
       for (const auto& [key, val] : *props) {

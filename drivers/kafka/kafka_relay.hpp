@@ -79,8 +79,9 @@ struct kafka_relay_options {
   /// Extra librdkafka producer properties (e.g. `compression.type`,
   /// `security.protocol`, `reconnect.backoff.max.ms`); they override the
   /// relay's tunable defaults: linger.ms=5, batch.num.messages=10000,
-  /// batch.size=1000000, queue.buffering.max.messages=200000,
-  /// client.id=hotline-relay-<site>. The delivery guarantees are fixed:
+  /// batch.size=1000000, queue.buffering.max.messages=50000,
+  /// client.id=hotline-relay-<site> (the queue bound keeps the relay's
+  /// memory for unacknowledged messages near 50 MB). The delivery guarantees are fixed:
   /// changing enable.idempotence (true), acks (all), enable.gapless.guarantee
   /// (true), message.timeout.ms or delivery.timeout.ms (0, forever) is
   /// refused with invalid_argument.
