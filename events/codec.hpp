@@ -82,6 +82,13 @@ public:
 
   result<nlohmann::json> to_json(const recorded_event& e) const;
   result<std::string> to_json_text(const recorded_event& e) const;
+  /// Appends the JSON form to `out`: the same text as `to_json_text` (keys
+  /// in the same order, same escaping), written directly from the decoded
+  /// payload instead of through a JSON tree; several times faster, and it
+  /// reuses `out`'s capacity (the Kafka relay's path). Bytes that are not
+  /// valid UTF-8 are written as U+FFFD instead of failing. On error `out`
+  /// is left as it was.
+  status append_json_text(const recorded_event& e, std::string& out) const;
   /// Parses the JSON form; the payload is re-encoded in its binary form at
   /// the current version. Errors name the missing or bad key.
   result<recorded_event> from_json(const nlohmann::json& j) const;

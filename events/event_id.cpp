@@ -1,5 +1,7 @@
 #include "events/event_id.hpp"
 
+#include <cstring>
+
 namespace hotline::events {
 namespace {
 
@@ -24,15 +26,27 @@ std::uint64_t mix(std::uint64_t x) {
 
 } // namespace
 
-std::string event_id::to_string() const {
-  std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 32; ++i) {
-    std::uint64_t word = i < 16 ? hi : lo;
-    int shift = 60 - 4 * (i % 16);
-    out.push_back(hex_digits[(word >> shift) & 0xf]);
-    if (i == 7 || i == 11 || i == 15 || i == 19) out.push_back('-');
+void event_id::write_text(char* out) const noexcept {
+  char hex[32];
+  for (int i = 0; i < 16; ++i) {
+    hex[i] = hex_digits[(hi >> (60 - 4 * i)) & 0xf];
+    hex[16 + i] = hex_digits[(lo >> (60 - 4 * i)) & 0xf];
   }
+  // 8-4-4-4-12
+  std::memcpy(out, hex, 8);
+  out[8] = '-';
+  std::memcpy(out + 9, hex + 8, 4);
+  out[13] = '-';
+  std::memcpy(out + 14, hex + 12, 4);
+  out[18] = '-';
+  std::memcpy(out + 19, hex + 16, 4);
+  out[23] = '-';
+  std::memcpy(out + 24, hex + 20, 12);
+}
+
+std::string event_id::to_string() const {
+  std::string out(text_size, '\0');
+  write_text(out.data());
   return out;
 }
 

@@ -21,6 +21,9 @@ struct event_id {
 
   /// "0123abcd-...": 36 characters.
   std::string to_string() const;
+  static constexpr std::size_t text_size = 36;
+  /// Writes the `to_string()` form to out[0 .. text_size) (no allocation).
+  void write_text(char* out) const noexcept;
   /// Accepts the 36-character form or 32 bare hex digits; nullopt otherwise.
   static std::optional<event_id> parse(std::string_view text);
   /// A name-based id: the same name always gives the same id (FNV-1a/xorshift

@@ -3,9 +3,11 @@
 ///
 /// A payload is a plain struct with two static members naming its type and
 /// schema version, followed by HOTLINE_EVENT_FIELDS listing its fields once;
-/// that generates both the cereal binary form (storage) and the JSON form
-/// (Kafka, exports; a key missing from JSON takes the field default, a key
-/// of the wrong type is an error). Field order is part of the binary schema: a shipped
+/// that generates the cereal binary form (storage), the JSON form (Kafka,
+/// exports; a key missing from JSON takes the field default, a key of the
+/// wrong type is an error) and `visit_fields(x, f)`, which calls
+/// `f("name", x.name)` for each field in order (the codec's direct JSON text
+/// writer uses it). Field order is part of the binary schema: a shipped
 /// version is never edited — add version N+1 and register an upcaster
 /// (events/codec.hpp) for the old one.
 ///
@@ -38,6 +40,7 @@ concept event_payload = requires {
 } // namespace hotline::events
 
 #define HOTLINE_EVENT_CEREAL_FIELD(field) ar(x.field);
+#define HOTLINE_EVENT_VISIT_FIELD(field) f(#field, x.field);
 
 /// Declares the fields of a payload struct for both codecs (must be used in
 /// the struct's namespace, after the struct).
@@ -46,4 +49,8 @@ concept event_payload = requires {
   template <class Archive>                                                                         \
   void serialize(Archive& ar, Type& x) {                                                           \
     NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(HOTLINE_EVENT_CEREAL_FIELD, __VA_ARGS__))             \
+  }                                                                                                \
+  template <class F>                                                                               \
+  void visit_fields(const Type& x, F&& f) {                                                        \
+    NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(HOTLINE_EVENT_VISIT_FIELD, __VA_ARGS__))              \
   }

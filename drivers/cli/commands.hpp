@@ -10,7 +10,7 @@ namespace hotline::cli {
 int& exit_code();
 
 void add_store_commands(CLI::App& app);   ///< hotline store ...
-void add_kafka_commands(CLI::App& app);   ///< hotline kafka-mock
+void add_kafka_commands(CLI::App& app);   ///< hotline kafka-mock, hotline relay
 void add_demo_command(CLI::App& app);     ///< hotline demo
 void add_bench_commands(CLI::App& app);   ///< hotline bench ...
 void add_config_commands(CLI::App& app);  ///< hotline config check|show

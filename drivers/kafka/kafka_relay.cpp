@@ -1,1 +1,554 @@
-// placeholder until the Kafka relay lands (same session)
+#include "drivers/kafka/kafka_relay.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include <librdkafka/rdkafka.h>
+#include <pthread.h>
+
+#include "drivers/kafka/delivery_window.hpp"
+#include "drivers/store/read_ahead.hpp"
+#include "events/codec.hpp"
+
+namespace hotline::drivers {
+
+using events::errc;
+using clock_type = std::chrono::steady_clock;
+
+const char* to_string(relay_state s) noexcept {
+  switch (s) {
+  case relay_state::stopped:
+    return "stopped";
+  case relay_state::catching_up:
+    return "catching_up";
+  case relay_state::caught_up:
+    return "caught_up";
+  case relay_state::retrying:
+    return "retrying";
+  }
+  return "?";
+}
+
+std::string default_kafka_topic(std::string_view site) {
+  return "hotline." + std::string{site} + ".events";
+}
+
+namespace {
+
+constexpr auto min_backoff = std::chrono::milliseconds(100);
+constexpr auto max_backoff = std::chrono::milliseconds(5000);
+constexpr auto probe_interval = std::chrono::milliseconds(1000);
+constexpr int poll_every = 512; ///< serve delivery reports after this many produced events
+
+/// Kafka's rule: 1..249 characters of [a-zA-Z0-9._-].
+bool is_valid_topic_name(std::string_view t) noexcept {
+  if (t.empty() || t.size() > 249 || t == "." || t == "..") return false;
+  return std::all_of(t.begin(), t.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
+std::string ms_text(std::chrono::milliseconds d) {
+  return std::to_string(d.count()) + " ms";
+}
+
+} // namespace
+
+struct kafka_relay::impl {
+  impl(event_store& s, kafka_relay_options o) : store(s), opts(std::move(o)) {
+    topic = opts.topic.empty() ? default_kafka_topic(opts.site) : opts.topic;
+  }
+
+  event_store& store;
+  const kafka_relay_options opts;
+  std::string topic;
+  const events::event_codec& codec = events::event_codec::standard();
+
+  // -- controlling thread -------------------------------------------------------
+  std::thread thread;
+  bool running = false;
+  std::chrono::milliseconds flush_timeout{0};
+  events::status stop_status;
+
+  // -- relay thread only --------------------------------------------------------
+  rd_kafka_t* rk = nullptr;
+  rd_kafka_topic_t* rkt = nullptr;
+  delivery_window window;
+  bool rewind_needed = false;
+  bool connected = false;
+  bool have_new_error = false;
+  events::status new_error;
+  std::uint64_t delivery_errors = 0;
+  std::uint64_t rewinds = 0;
+  std::uint64_t checkpointed = 0;
+  clock_type::time_point last_checkpoint{};
+  clock_type::time_point retry_at{};
+  clock_type::time_point last_probe{};
+  std::chrono::milliseconds backoff = min_backoff;
+  relay_state state = relay_state::stopped;
+  std::string value; ///< reused encoding buffer
+
+  // -- shared -------------------------------------------------------------------
+  std::atomic<bool> stopping{false};
+  mutable std::mutex mu;
+  mutable std::condition_variable cv; ///< published position or state changed
+  relay_status shared;                ///< guarded by mu
+
+  // -- producer -------------------------------------------------------------------
+
+  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    auto* self = static_cast<impl*>(opaque);
+    auto position = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(m->_private));
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      self->window.acknowledged(position);
+      self->connected = true;
+      return;
+    }
+    self->window.failed(position);
+    ++self->delivery_errors;
+    if (!self->rewind_needed) {
+      // The first failure explains the rewind; the ones after it say the same.
+      self->note_error({errc::unavailable, "delivery of position " + std::to_string(position) +
+                                               " to topic '" + self->topic +
+                                               "' failed: " + rd_kafka_err2str(m->err)});
+    }
+    self->rewind_needed = true;
+    if (m->err == RD_KAFKA_RESP_ERR__TRANSPORT) self->connected = false;
+  }
+
+  static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+    auto* self = static_cast<impl*>(opaque);
+    auto code = static_cast<rd_kafka_resp_err_t>(err);
+    std::string text = reason ? reason : rd_kafka_err2str(code);
+    if (code == RD_KAFKA_RESP_ERR__FATAL) {
+      char buf[512] = {0};
+      rd_kafka_fatal_error(rk, buf, sizeof buf);
+      text = std::string{"fatal producer error (the producer is replaced): "} + buf;
+      self->rewind_needed = true;
+    }
+    if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || code == RD_KAFKA_RESP_ERR__RESOLVE ||
+        code == RD_KAFKA_RESP_ERR__AUTHENTICATION)
+      self->connected = false;
+    self->note_error({errc::unavailable, "kafka: " + text});
+  }
+
+  /// librdkafka's log lines, as its default logger prints them, minus the
+  /// warning that enable.gapless.guarantee is experimental: the relay sets it
+  /// on purpose (see the header) and would repeat it on every new producer.
+  static void on_log(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
+    if (std::strcmp(fac, "CONFWARN") == 0 && std::strstr(buf, "enable.gapless.guarantee")) return;
+    std::fprintf(stderr, "%%%d|%s|%s| %s\n", level, fac, rk ? rd_kafka_name(rk) : "", buf);
+  }
+
+  void note_error(events::status st) {
+    new_error = std::move(st);
+    have_new_error = true;
+  }
+
+  events::status set_property(rd_kafka_conf_t* conf, const std::string& key,
+                              const std::string& val) {
+    char err[512];
+    if (rd_kafka_conf_set(conf, key.c_str(), val.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
+      return {errc::invalid_argument, "kafka property '" + key + "=" + val + "': " + err};
+    return {};
+  }
+
+  events::status check_options() const {
+    if (opts.bootstrap_servers.empty())
+      return {errc::invalid_argument, "kafka relay: no bootstrap servers configured"};
+    if (opts.site.empty()) return {errc::invalid_argument, "kafka relay: no site id configured"};
+    if (!is_valid_topic_name(topic))
+      return {errc::invalid_argument,
+              "kafka relay: '" + topic + "'" +
+                  (opts.topic.empty() ? " (the default topic of site '" + opts.site + "')" : "") +
+                  " is not a valid Kafka topic name (1..249 characters of [a-zA-Z0-9._-])"};
+    if (opts.checkpoint_name.empty())
+      return {errc::invalid_argument, "kafka relay: empty checkpoint name"};
+    for (const auto& [key, val] : opts.properties) {
+      auto refuse = [&](const char* why) {
+        return events::status{errc::invalid_argument,
+                              "kafka relay: property '" + key + "=" + val + "' refused: " + why};
+      };
+      if (key == "enable.idempotence" && val != "true")
+        return refuse("per-stream order across retries needs the idempotent producer");
+      if ((key == "acks" || key == "request.required.acks") && val != "all" && val != "-1")
+        return refuse("an event is checkpointed only once every in-sync replica has it");
+      if (key == "enable.gapless.guarantee" && val != "true")
+        return refuse("a failed batch must not leave a gap that later records skip over");
+      if ((key == "message.timeout.ms" || key == "delivery.timeout.ms") && val != "0")
+        return refuse("a timed-out message could reach the topic after later ones of its "
+                      "stream; the relay retries forever instead");
+    }
+    return {};
+  }
+
+  /// A new producer (rk, rkt) configured from the options.
+  events::status make_producer() {
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    const std::map<std::string, std::string> defaults = {
+        {"bootstrap.servers", opts.bootstrap_servers},
+        {"client.id", "hotline-relay-" + opts.site},
+        {"enable.idempotence", "true"},
+        {"acks", "all"},
+        {"enable.gapless.guarantee", "true"},
+        {"message.timeout.ms", "0"},
+        {"linger.ms", "5"},
+        {"batch.num.messages", "10000"},
+        {"batch.size", "1000000"},
+        {"queue.buffering.max.messages", "50000"},
+    };
+    for (const auto* props : {&defaults, &opts.properties}) {
+      for (const auto& [key, val] : *props) {
+        if (auto st = set_property(conf, key, val); !st) {
+          rd_kafka_conf_destroy(conf);
+          return st;
+        }
+      }
+    }
+    rd_kafka_conf_set_opaque(conf, this);
+    rd_kafka_conf_set_dr_msg_cb(conf, &impl::on_delivery);
+    rd_kafka_conf_set_error_cb(conf, &impl::on_error);
+    rd_kafka_conf_set_log_cb(conf, &impl::on_log);
+    char err[512];
+    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err); // owns conf on success
+    if (!rk) {
+      rd_kafka_conf_destroy(conf);
+      return {errc::invalid_argument, std::string{"kafka relay: cannot create producer: "} + err};
+    }
+    rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+    if (!rkt) {
+      auto code = rd_kafka_last_error();
+      rd_kafka_destroy(rk);
+      rk = nullptr;
+      return {errc::invalid_argument,
+              "kafka relay: topic '" + topic + "': " + rd_kafka_err2str(code)};
+    }
+    return {};
+  }
+
+  /// Drops whatever the producer still holds (reports served first, so that
+  /// the window sees them), then closes it.
+  void destroy_producer() {
+    if (!rk) return;
+    rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_poll(rk, 0);
+    rd_kafka_topic_destroy(rkt);
+    rd_kafka_destroy(rk);
+    rk = nullptr;
+    rkt = nullptr;
+  }
+
+  // -- relay thread -------------------------------------------------------------
+
+  /// Copies the relay thread's view into the shared status; wakes waiters.
+  void sync_status() {
+    std::lock_guard lock{mu};
+    shared.state = state;
+    shared.connected = connected;
+    shared.published_position = window.published();
+    shared.checkpoint_position = checkpointed;
+    shared.produced_position = window.next_to_send() - 1;
+    shared.delivery_errors = delivery_errors;
+    shared.rewinds = rewinds;
+    if (have_new_error) {
+      shared.last_error = std::move(new_error);
+      new_error = {};
+      have_new_error = false;
+    }
+    cv.notify_all();
+  }
+
+  void poll(int timeout_ms) {
+    if (!rk) { // between producers (a replacement failed): just pace the loop
+      std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
+      return;
+    }
+    auto before = window.published();
+    rd_kafka_poll(rk, timeout_ms);
+    if (window.published() != before) backoff = min_backoff; // deliveries work again
+  }
+
+  /// Writes the checkpoint if it moved and is due (or `force`).
+  events::status maybe_checkpoint(bool force) {
+    auto p = window.published();
+    if (p <= checkpointed) return {};
+    auto now = clock_type::now();
+    if (!force && p - checkpointed < opts.checkpoint_every &&
+        now - last_checkpoint < opts.checkpoint_interval)
+      return {};
+    auto st = store.put_checkpoint(opts.checkpoint_name, p);
+    last_checkpoint = now;
+    if (!st) {
+      note_error(st);
+      return st;
+    }
+    checkpointed = p;
+    return {};
+  }
+
+  /// Pauses reading for the current back-off, then doubles it (up to 5 s).
+  void schedule_retry() {
+    state = relay_state::retrying;
+    retry_at = clock_type::now() + backoff;
+    backoff = std::min<std::chrono::milliseconds>(backoff * 2, max_backoff);
+  }
+
+  void retry_later(events::status why) {
+    note_error(std::move(why));
+    schedule_retry();
+  }
+
+  /// After a delivery error: once nothing is in flight any more, replace the
+  /// producer and start over from the first position not acknowledged. A new
+  /// producer (a new idempotent session) rather than the old one, whatever
+  /// the error was: no sequence state of the failed session can carry over.
+  void rewind() {
+    state = relay_state::retrying;
+    if (clock_type::now() < retry_at) return; // backing off after a failed replacement
+    if (window.outstanding() > 0) {
+      // Messages not sent yet are dropped (they are re-produced anyway); the
+      // ones on the wire are waited for, so that the next producer cannot
+      // overtake them.
+      rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE);
+      poll(50);
+      return;
+    }
+    destroy_producer();
+    connected = false;
+    if (auto st = make_producer(); !st) {
+      retry_later(st);
+      return;
+    }
+    window.reset(window.published() + 1);
+    rewind_needed = false;
+    ++rewinds;
+    schedule_retry();
+  }
+
+  /// Marks the broker reachable when a metadata request succeeds (only used
+  /// while idle: deliveries say it otherwise).
+  void probe() {
+    auto now = clock_type::now();
+    if (connected || now - last_probe < probe_interval) return;
+    last_probe = now;
+    const rd_kafka_metadata_t* md = nullptr;
+    if (rd_kafka_metadata(rk, 0, rkt, &md, 500) == RD_KAFKA_RESP_ERR_NO_ERROR) connected = true;
+    if (md) rd_kafka_metadata_destroy(md);
+  }
+
+  /// Hands one event to the producer. false: stop the batch (a rewind or a
+  /// retry was scheduled, or we are stopping).
+  bool produce(const events::recorded_event& e) {
+    value.clear();
+    if (auto st = codec.append_json_text(e, value); !st) {
+      retry_later({st.code(), "cannot encode position " + std::to_string(e.position) + " (stream " +
+                                  e.stream + ") for Kafka: " + st.message()});
+      return false;
+    }
+    auto version = codec.current_version(e.type);
+    char version_text[8];
+    const auto version_len =
+        static_cast<ssize_t>(std::to_chars(version_text, version_text + sizeof version_text,
+                                           version ? *version : e.version)
+                                 .ptr -
+                             version_text);
+    char position_text[24];
+    const auto position_len = static_cast<ssize_t>(
+        std::to_chars(position_text, position_text + sizeof position_text, e.position).ptr -
+        position_text);
+    char id[events::event_id::text_size];
+    e.meta.id.write_text(id);
+    for (;;) {
+      auto err = rd_kafka_producev(
+          rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          RD_KAFKA_V_KEY(e.stream.data(), e.stream.size()),
+          RD_KAFKA_V_VALUE(value.data(), value.size()),
+          RD_KAFKA_V_HEADER("type", e.type.data(), static_cast<ssize_t>(e.type.size())),
+          RD_KAFKA_V_HEADER("version", version_text, version_len),
+          RD_KAFKA_V_HEADER("event_id", id, static_cast<ssize_t>(sizeof id)),
+          RD_KAFKA_V_HEADER("site", opts.site.data(), static_cast<ssize_t>(opts.site.size())),
+          RD_KAFKA_V_HEADER("position", position_text, position_len),
+          RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<std::uintptr_t>(e.position))),
+          RD_KAFKA_V_END);
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        poll(10); // back-pressure: wait for acknowledgements to free the queue
+        if (stopping || rewind_needed) return false;
+        continue;
+      }
+      // Not queued (e.g. larger than message.max.bytes, or a fatal producer
+      // state): treat as a failed delivery of this position.
+      note_error({errc::unavailable, "cannot produce position " + std::to_string(e.position) +
+                                         " (stream " + e.stream + ") to topic '" + topic +
+                                         "': " + rd_kafka_err2str(err)});
+      ++delivery_errors;
+      rewind_needed = true;
+      return false;
+    }
+    window.sent(e.position);
+    return true;
+  }
+
+  void run() {
+    pthread_setname_np(pthread_self(), "kafka-relay");
+    // Reading and decoding the store overlaps with encoding and producing.
+    read_ahead reader{store, window.next_to_send(), {opts.read_batch, 4}};
+    bool resync = false; ///< the reader must restart at window.next_to_send()
+    state = relay_state::catching_up;
+    sync_status();
+    int since_poll = 0;
+    while (!stopping) {
+      poll(0);
+      maybe_checkpoint(false);
+      if (rewind_needed) {
+        rewind();
+        resync = true;
+        sync_status();
+        continue;
+      }
+      if (clock_type::now() < retry_at) {
+        poll(20);
+        sync_status();
+        continue;
+      }
+      if (resync) {
+        reader.restart(window.next_to_send());
+        resync = false;
+      }
+      const bool idle = window.outstanding() == 0;
+      auto batch = reader.next(std::chrono::milliseconds(idle ? 50 : 5));
+      if (!batch) {
+        retry_later({batch.error().code(), "reading the store from position " +
+                                               std::to_string(window.next_to_send()) + ": " +
+                                               batch.error().message()});
+        resync = true;
+        sync_status();
+        continue;
+      }
+      if (batch->empty()) {
+        state = relay_state::caught_up;
+        if (idle) probe();
+        sync_status();
+        continue;
+      }
+      if (batch->front().position != window.next_to_send()) { // cannot happen; never skip
+        resync = true;
+        continue;
+      }
+      state = relay_state::catching_up;
+      for (const auto& e : *batch) {
+        if (stopping || rewind_needed || !produce(e)) {
+          resync = true;
+          break;
+        }
+        if (++since_poll >= poll_every) {
+          since_poll = 0;
+          poll(0);
+          maybe_checkpoint(false);
+        }
+      }
+      reader.recycle(std::move(*batch));
+      sync_status();
+    }
+    shutdown();
+  }
+
+  void shutdown() {
+    auto deadline = clock_type::now() + flush_timeout;
+    while (window.outstanding() > 0 && clock_type::now() < deadline)
+      poll(20);
+    stop_status = maybe_checkpoint(true);
+    destroy_producer();
+    state = relay_state::stopped;
+    connected = false;
+    sync_status();
+  }
+};
+
+kafka_relay::kafka_relay(event_store& store, kafka_relay_options options)
+    : impl_(std::make_unique<impl>(store, std::move(options))) {}
+
+kafka_relay::~kafka_relay() {
+  stop();
+}
+
+events::status kafka_relay::start() {
+  auto& d = *impl_;
+  if (d.running) return {errc::invalid_argument, "kafka relay: already running"};
+  if (auto st = d.check_options(); !st) return st;
+  auto cp = d.store.get_checkpoint(d.opts.checkpoint_name);
+  if (!cp) return cp.error();
+  std::uint64_t from = cp->value_or(0);
+  if (auto head = d.store.head_position(); from > head)
+    return {errc::corrupt_record, "kafka relay: checkpoint '" + d.opts.checkpoint_name +
+                                      "' is at position " + std::to_string(from) +
+                                      " but the store's head is " + std::to_string(head) +
+                                      " (was the store replaced? then reset the checkpoint)"};
+  if (auto st = d.make_producer(); !st) return st;
+  d.window.reset(from + 1);
+  d.checkpointed = from;
+  d.last_checkpoint = clock_type::now();
+  d.retry_at = {};
+  d.backoff = min_backoff;
+  d.rewind_needed = d.connected = false;
+  d.delivery_errors = d.rewinds = 0;
+  d.stopping = false;
+  {
+    std::lock_guard lock{d.mu};
+    d.shared = relay_status{};
+    d.shared.state = relay_state::catching_up;
+    d.shared.published_position = d.shared.checkpoint_position = d.shared.produced_position = from;
+  }
+  d.running = true;
+  d.thread = std::thread([&d] { d.run(); });
+  return {};
+}
+
+events::status kafka_relay::stop(std::chrono::milliseconds flush_timeout) {
+  auto& d = *impl_;
+  if (!d.running) return d.stop_status;
+  d.flush_timeout = flush_timeout;
+  d.stopping = true;
+  d.thread.join();
+  d.running = false;
+  return d.stop_status;
+}
+
+std::uint64_t kafka_relay::published_position() const {
+  std::lock_guard lock{impl_->mu};
+  return impl_->shared.published_position;
+}
+
+relay_status kafka_relay::status() const {
+  std::lock_guard lock{impl_->mu};
+  return impl_->shared;
+}
+
+events::status kafka_relay::wait_until_published(std::uint64_t position,
+                                                 std::chrono::milliseconds timeout) const {
+  auto& d = *impl_;
+  std::unique_lock lock{d.mu};
+  if (d.cv.wait_for(lock, timeout, [&] { return d.shared.published_position >= position; }))
+    return {};
+  const auto& s = d.shared;
+  return {errc::unavailable,
+          "kafka relay: position " + std::to_string(position) + " not published within " +
+              ms_text(timeout) + " (published " + std::to_string(s.published_position) +
+              ", produced " + std::to_string(s.produced_position) + ", state " +
+              to_string(s.state) + (s.connected ? ", connected" : ", not connected") +
+              (s.last_error.is_ok() ? std::string{} : ", last error: " + s.last_error.message()) +
+              ")"};
+}
+
+const std::string& kafka_relay::topic() const {
+  return impl_->topic;
+}
+
+} // namespace hotline::drivers

@@ -1,0 +1,83 @@
+#include "drivers/store/read_ahead.hpp"
+
+#include <pthread.h>
+
+namespace hotline::drivers {
+
+read_ahead::read_ahead(const event_store& store, std::uint64_t from, read_ahead_options options)
+    : store_(store), opts_(options), next_(from == 0 ? 1 : from) {
+  thread_ = std::thread([this] { run(); });
+}
+
+read_ahead::~read_ahead() {
+  {
+    std::lock_guard lock{mu_};
+    stopping_ = true;
+  }
+  space_.notify_all();
+  thread_.join();
+}
+
+result<std::vector<recorded_event>> read_ahead::next(std::chrono::milliseconds wait) {
+  std::unique_lock lock{mu_};
+  if (!ready_.wait_for(lock, wait, [&] { return !queue_.empty(); }))
+    return std::vector<recorded_event>{};
+  auto batch = std::move(queue_.front());
+  queue_.pop_front();
+  lock.unlock();
+  space_.notify_one();
+  return batch;
+}
+
+void read_ahead::restart(std::uint64_t from) {
+  {
+    std::lock_guard lock{mu_};
+    queue_.clear();
+    next_ = from == 0 ? 1 : from;
+    ++generation_;
+    failed_ = false;
+  }
+  space_.notify_one();
+}
+
+void read_ahead::recycle(std::vector<recorded_event> batch) {
+  std::lock_guard lock{mu_};
+  spent_.push_back(std::move(batch));
+}
+
+void read_ahead::run() {
+  pthread_setname_np(pthread_self(), "read-ahead");
+  std::unique_lock lock{mu_};
+  std::vector<std::vector<recorded_event>> spent;
+  while (!stopping_) {
+    if (!spent_.empty()) {
+      spent.swap(spent_);
+      lock.unlock();
+      spent.clear();
+      lock.lock();
+      continue;
+    }
+    if (failed_ || queue_.size() >= opts_.max_batches) {
+      space_.wait(lock);
+      continue;
+    }
+    const auto from = next_;
+    const auto generation = generation_;
+    lock.unlock();
+    auto batch = store_.read_all(from, opts_.batch);
+    const bool empty = batch && batch->empty();
+    // Caught up: sleep until an append (or a short timeout, to notice a stop
+    // or a restart).
+    if (empty) store_.wait_for_append(from - 1, std::chrono::milliseconds(50));
+    lock.lock();
+    if (generation != generation_ || empty) continue; // restarted meanwhile, or nothing yet
+    if (!batch)
+      failed_ = true;
+    else
+      next_ = batch->back().position + 1;
+    queue_.push_back(std::move(batch));
+    ready_.notify_one();
+  }
+}
+
+} // namespace hotline::drivers
