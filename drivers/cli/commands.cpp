@@ -12,6 +12,11 @@ void add_all_commands(CLI::App& app) {
   add_store_commands(app);
   add_kafka_commands(app);
   add_bench_commands(app);
+  add_replay_command(app);
+  add_kpi_command(app);
+  add_audit_commands(app);
+  add_import_command(app);
+  add_crm_commands(app);
 }
 
 } // namespace hotline::cli

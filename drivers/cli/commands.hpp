@@ -13,6 +13,11 @@ void add_store_commands(CLI::App& app);   ///< hotline store ...
 void add_kafka_commands(CLI::App& app);   ///< hotline kafka-mock
 void add_demo_command(CLI::App& app);     ///< hotline demo
 void add_bench_commands(CLI::App& app);   ///< hotline bench ...
+void add_replay_command(CLI::App& app);   ///< hotline replay (drivers/cli/replay_command.cpp)
+void add_kpi_command(CLI::App& app);      ///< hotline kpi
+void add_audit_commands(CLI::App& app);   ///< hotline audit query|verify
+void add_import_command(CLI::App& app);   ///< hotline import
+void add_crm_commands(CLI::App& app);     ///< hotline crm show
 
 /// Registers every subcommand.
 void add_all_commands(CLI::App& app);
