@@ -47,7 +47,7 @@ void fill(const std::string& dir, std::uint64_t n) {
 
 } // namespace
 
-TEST_CASE("hotline import --strict aborts naming the first malformed line; by default they are skipped and counted") {
+TEST_CASE("hotline import --strict aborts naming the first malformed line, by default they are skipped and counted") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   std::string out;
@@ -96,7 +96,7 @@ TEST_CASE("hotline audit verify: ok on an intact chain, exit 1 naming the first 
   CHECK(out.find("BROKEN at record 1234") != std::string::npos);
 }
 
-TEST_CASE("hotline replay stops at a corrupt record with its position; --skip-corrupt skips and counts") {
+TEST_CASE("hotline replay stops at a corrupt record with its position, --skip-corrupt skips and counts") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   fill(store, 2'000);

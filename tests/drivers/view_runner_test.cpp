@@ -150,7 +150,7 @@ TEST_CASE("runner: a restarted runner resumes from its checkpoint and ends where
   CHECK(*resumed == rebuild(f.store(), dir.path() + "/rebuilt"));
 }
 
-TEST_CASE("runner: a corrupt record stops a replay with its position; skip_corrupt skips and counts") {
+TEST_CASE("runner: a corrupt record stops a replay with its position, skip_corrupt skips and counts") {
   testing::rocksdb_store_fixture f;
   testing::temp_dir dir;
   append_traffic(f.store(), 2'000, 5);

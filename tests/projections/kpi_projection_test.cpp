@@ -154,7 +154,7 @@ TEST_CASE("kpi: service level under each named definition") {
   CHECK(t["abandoned"] == 1);
 }
 
-TEST_CASE("kpi: handle time includes hold and after-call work; ACW averaged over handled calls") {
+TEST_CASE("kpi: handle time includes hold and after-call work, ACW is averaged over handled calls") {
   auto t = first_interval(fold(scenario()))["totals"];
   CHECK(t["handled"] == 2);
   // talk 50 + 60, hold 10, ACW 10 over 2 calls
