@@ -65,9 +65,18 @@ std::string to_binary(const T& value) {
 /// Decodes `bytes` into `value`; the whole input must be consumed.
 template <class T>
 status from_binary(std::string_view bytes, T& value) noexcept {
+  // One std::istream per thread, pointed at each input in turn: constructing
+  // a stream (locale set-up) cost about as much as decoding a small payload,
+  // and every record read decodes twice (envelope, then payload).
+  thread_local std::istream is{nullptr};
+  struct detach {
+    std::istream& s;
+    ~detach() { s.rdbuf(nullptr); }
+  };
   try {
     detail::view_source src{bytes};
-    std::istream is{&src};
+    is.rdbuf(&src); // also clears the error state of a previous failure
+    detach guard{is};
     {
       cereal::BinaryInputArchive ar{is};
       ar(value);
