@@ -68,7 +68,7 @@ status projection_runner::fold(const recorded_event& e) {
     positions_[i] = e.position;
   }
   stats_.last_position = e.position;
-  position_ = *std::min_element(positions_.begin(), positions_.end());
+  position_ = positions_.empty() ? e.position : *std::min_element(positions_.begin(), positions_.end());
   if (++since_commit_ >= opts_.commit_every) return commit();
   return {};
 }

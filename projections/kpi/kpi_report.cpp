@@ -364,8 +364,9 @@ std::string svg_chart(const std::string& title, const std::vector<std::string>& 
   if (target >= 0) {
     double y = top + ph - ph * std::min(target / maxv, 1.0);
     std::snprintf(buf, sizeof buf,
-                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"target\"/>\n", left,
-                  y, left + pw, y);
+                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"target\"/>"
+                  "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">target %g%s</text>\n",
+                  left, y, left + pw, y, left + pw, y - 4, target, unit);
     s << buf;
   }
   const std::size_t label_every = std::max<std::size_t>(1, n / 12);
