@@ -502,6 +502,8 @@ std::vector<stream_event> events_of(const std::vector<call_record>& calls, const
     const bool connected = c.connected_ns != not_set && !c.agent.empty();
     if (connected) {
       std::int64_t wait = c.queued_ns == not_set ? 0 : (c.connected_ns - c.queued_ns) / 1'000'000;
+      // the log only knows the offer that was taken
+      add(c.connected_ns, call_stream, events::call_offered{c.call_id, c.queue, c.agent, 1, 0, "import"});
       add(c.connected_ns, call_stream, events::call_connected{c.call_id, c.queue, c.agent, wait});
       add(c.connected_ns, agent_stream, events::agent_call_started{c.agent, c.call_id, c.channel});
     }

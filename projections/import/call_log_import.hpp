@@ -86,8 +86,8 @@ struct stream_event {
 };
 
 /// The events of every call, sorted by time (ties keep call and event order):
-/// call.arrived; call.queued if it reached a queue; call.connected and
-/// agent.call_started if an agent took it; call.ended; agent.call_ended and
+/// call.arrived; call.queued if it reached a queue; call.offered,
+/// call.connected and agent.call_started if an agent took it; call.ended; agent.call_ended and
 /// agent.logged_out (the log says nothing about availability) after an
 /// agent's call. Event ids derive from (source, call id, index), so
 /// importing the same file twice proposes the same ids.
