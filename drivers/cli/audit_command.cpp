@@ -13,12 +13,14 @@
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/view_cli.hpp"
 #include "projections/audit/audit_projection.hpp"
+#include "projections/csv.hpp"
 
 namespace hotline::cli {
 
 namespace {
 
 namespace pa = projections::audit;
+using projections::csv_field;
 
 struct audit_args {
   std::string store, views, call, agent, customer, user, type, from, to, format = "table";
@@ -47,16 +49,6 @@ nlohmann::json record_json(const pa::audit_record& r, const pa::digest& h) {
           {"queue", r.queue},
           {"detail", detail.is_discarded() ? nlohmann::json(r.detail) : detail},
           {"hash", pa::to_hex(h)}};
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 void run_query(const audit_args& a) {

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "events/codec.hpp"
+#include "projections/csv.hpp"
 
 namespace hotline::projections::import {
 
@@ -121,36 +122,6 @@ bool known_outcome(std::string_view o) {
 }
 
 } // namespace
-
-std::vector<std::string> split_csv_line(std::string_view line, char delimiter) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < line.size() && line[i + 1] == '"') {
-          cur += '"';
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        cur += c;
-      }
-    } else if (c == '"' && cur.empty()) {
-      quoted = true;
-    } else if (c == delimiter) {
-      out.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(std::move(cur));
-  return out;
-}
 
 // -- Technion -------------------------------------------------------------------------
 

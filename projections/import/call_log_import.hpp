@@ -93,7 +93,4 @@ struct stream_event {
 /// importing the same file twice proposes the same ids.
 std::vector<stream_event> events_of(const std::vector<call_record>& calls, const event_options& options);
 
-/// Splits one CSV line (RFC 4180 quotes; no embedded newlines).
-std::vector<std::string> split_csv_line(std::string_view line, char delimiter = ',');
-
 } // namespace hotline::projections::import

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "events/codec.hpp"
+#include "projections/fold_support.hpp"
 #include "projections/row_codec.hpp"
 
 namespace hotline::projections::kpi {
@@ -108,15 +109,6 @@ constexpr std::int64_t not_yet = -1;
 /// multiples of this (a function of the event sequence, so rebuilds match).
 constexpr std::uint64_t prune_every = 4096;
 
-struct string_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
-  }
-};
-template <class V>
-using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
-
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -200,13 +192,6 @@ counter state_counter(agent_state s) {
   }
   return counter_count;
 }
-
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
 
 void write_attribution(row_writer& w, const attribution& a) {
   w.i64(a.interval_ns);
@@ -965,13 +950,6 @@ void kpi_projection::collect(view_changes& out) { s_->collect(out); }
 
 status kpi_projection::restore(std::string_view key, std::string_view value) {
   return s_->restore(key, value);
-}
-
-status kpi_projection::finish_restore() {
-  // Rows restored are already persisted: nothing is dirty.
-  for (auto& [k, c] : s_->cells) c.dirty = false;
-  s_->dirty_cells.clear();
-  return {};
 }
 
 std::vector<kpi_cell_view> kpi_projection::cells() const {

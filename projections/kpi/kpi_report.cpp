@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "events/envelope.hpp"
+#include "projections/csv.hpp"
 
 namespace hotline::projections::kpi {
 
@@ -236,16 +237,6 @@ std::string describe(const json& rep) {
   return out.str();
 }
 
-std::string csv_escape(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string html_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -295,11 +286,11 @@ std::string render_csv(const json& rep) {
   for (auto* f : fields) out << "," << f;
   out << "\n";
   auto line = [&](const std::string& iv, const std::string& dim, const std::string& key, const json& m) {
-    out << csv_escape(iv) << "," << dim << "," << csv_escape(key);
+    out << csv_field(iv) << "," << dim << "," << csv_field(key);
     for (auto* f : fields) {
       const auto& v = m[f];
       out << ",";
-      if (v.is_string()) out << csv_escape(v.get<std::string>());
+      if (v.is_string()) out << csv_field(v.get<std::string>());
       else if (!v.is_null()) out << v.dump();
     }
     out << "\n";
