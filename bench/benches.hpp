@@ -7,5 +7,6 @@ namespace hotline::bench {
 
 void add_store_bench(CLI::App& bench); ///< hotline bench store
 void add_kafka_bench(CLI::App& bench); ///< hotline bench kafka
+void add_replay_bench(CLI::App& bench); ///< hotline bench replay (bench/replay_bench.cpp)
 
 } // namespace hotline::bench

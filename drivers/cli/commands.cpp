@@ -15,6 +15,11 @@ void add_all_commands(CLI::App& app) {
   add_config_commands(app);
   add_staff_command(app);
   add_simulate_command(app);
+  add_replay_command(app);
+  add_kpi_command(app);
+  add_audit_commands(app);
+  add_import_command(app);
+  add_crm_commands(app);
 }
 
 } // namespace hotline::cli

@@ -16,6 +16,11 @@ void add_bench_commands(CLI::App& app);   ///< hotline bench ...
 void add_config_commands(CLI::App& app);  ///< hotline config check|show
 void add_staff_command(CLI::App& app);    ///< hotline staff (Erlang C/A staffing, shift plan)
 void add_simulate_command(CLI::App& app); ///< hotline simulate
+void add_replay_command(CLI::App& app);   ///< hotline replay (drivers/cli/replay_command.cpp)
+void add_kpi_command(CLI::App& app);      ///< hotline kpi
+void add_audit_commands(CLI::App& app);   ///< hotline audit query|verify
+void add_import_command(CLI::App& app);   ///< hotline import
+void add_crm_commands(CLI::App& app);     ///< hotline crm show
 
 /// Registers every subcommand.
 void add_all_commands(CLI::App& app);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "drivers/views/event_scan.hpp"
+
 namespace hotline::drivers {
 
 using events::recorded_event;
@@ -66,7 +68,7 @@ status projection_runner::fold(const recorded_event& e) {
     positions_[i] = e.position;
   }
   stats_.last_position = e.position;
-  position_ = *std::min_element(positions_.begin(), positions_.end());
+  position_ = positions_.empty() ? e.position : *std::min_element(positions_.begin(), positions_.end());
   if (++since_commit_ >= opts_.commit_every) return commit();
   return {};
 }
@@ -87,56 +89,33 @@ status projection_runner::commit() {
 events::result<run_stats> projection_runner::catch_up() {
   using clock = std::chrono::steady_clock;
   const auto started = clock::now();
-  const std::uint64_t head = events_.head_position();
-  runner_progress prog;
-  prog.head = head;
-  std::uint64_t pos = position_.load() + 1;
-  while (pos <= head) {
-    auto batch = events_.read_all(pos, std::min<std::uint64_t>(opts_.read_batch, head - pos + 1));
-    if (batch) {
-      if (batch->empty()) break;
-      for (const auto& e : *batch) {
-        if (auto st = fold(e); !st) {
-          (void)commit();
-          return status{st.code(), "position " + std::to_string(e.position) + " (" + e.type + "): " + st.detail()};
-        }
-      }
-      pos = batch->back().position + 1;
-    } else {
-      // Find the record that failed: the good ones before it are folded.
-      std::uint64_t bad = pos;
-      status why = batch.error();
-      for (; bad <= head; ++bad) {
-        auto one = events_.read_all(bad, 1);
-        if (!one) {
-          why = one.error();
-          break;
-        }
-        if (one->empty()) break;
-        if (auto st = fold(one->front()); !st) {
-          (void)commit();
-          return status{st.code(), "position " + std::to_string(bad) + ": " + st.detail()};
-        }
-      }
-      if (!opts_.skip_corrupt) {
-        (void)commit();
-        return status{why.code(), "position " + std::to_string(bad) + ": " + why.detail()};
-      }
-      skip(bad, why);
-      for (auto& p : positions_) p = std::max(p, bad);
-      position_ = bad;
-      stats_.last_position = bad;
-      pos = bad + 1;
-    }
-    if (opts_.on_progress) {
-      prog.position = pos - 1;
+  scan_options so;
+  so.from = position_.load() + 1;
+  so.read_batch = opts_.read_batch;
+  so.skip_corrupt = opts_.skip_corrupt;
+  scan_callbacks cb;
+  cb.on_event = [this](const recorded_event& e) { return fold(e); };
+  cb.on_skip = [this](std::uint64_t bad, const status& why) {
+    skip(bad, why);
+    for (auto& p : positions_) p = std::max(p, bad);
+    position_ = bad;
+    stats_.last_position = bad;
+  };
+  if (opts_.on_progress)
+    cb.on_batch = [&](std::uint64_t pos, std::uint64_t end) {
+      runner_progress prog;
+      prog.position = pos;
+      prog.head = end;
       prog.folded = stats_.folded;
       prog.skipped = stats_.skipped;
       prog.elapsed_s = std::chrono::duration<double>(clock::now() - started).count();
       opts_.on_progress(prog);
-    }
-  }
-  if (auto st = commit(); !st) return st;
+    };
+  auto st = scan_events(events_, so, cb);
+  // Whatever was folded before an error is committed with its checkpoint.
+  auto committed = commit();
+  if (!st) return st;
+  if (!committed) return committed;
   return stats_;
 }
 

@@ -1,5 +1,6 @@
 #include "projections/audit/audit_projection.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <unordered_map>
@@ -59,6 +60,7 @@ struct audit_projection::state {
   std::vector<std::pair<std::string, std::string>> pending_rows;
   std::vector<std::string> dirty_calls, deletes;
   bool head_dirty = false;
+  std::uint64_t restored_max_seq = 0;
 };
 
 audit_projection::audit_projection() : s_(std::make_unique<state>()) {}
@@ -140,10 +142,22 @@ status audit_projection::restore(std::string_view key, std::string_view value) {
     s_->head = *h;
   } else if (key.substr(0, 11) == "audit/call/") {
     s_->call_customer[std::string{key.substr(11)}] = std::string{value};
-  } else if (key.substr(0, records_prefix.size()) != records_prefix) {
+  } else if (auto seq = seq_of_key(key)) {
+    // Records are not needed to continue the chain (the head carries it on),
+    // but one beyond the head means the head was lost or rolled back.
+    s_->restored_max_seq = std::max(s_->restored_max_seq, *seq);
+  } else {
     return {errc::corrupt_record, "view row '" + std::string{key} + "': unknown audit row"};
   }
-  // Records are not needed to continue the chain: the head carries it on.
+  return {};
+}
+
+status audit_projection::finish_restore() {
+  if (s_->restored_max_seq > s_->head.seq)
+    return {errc::corrupt_record,
+            "the audit chain head (seq " + std::to_string(s_->head.seq) + ") is behind its records (seq " +
+                std::to_string(s_->restored_max_seq) +
+                "); refusing to append over them: run `hotline audit verify`"};
   return {};
 }
 

@@ -39,6 +39,9 @@ public:
   events::status apply(const events::recorded_event& e) override;
   void collect(view_changes& out) override;
   events::status restore(std::string_view key, std::string_view value) override;
+  /// Refuses a chain whose stored records go beyond its head (it would be
+  /// overwritten).
+  events::status finish_restore() override;
 
   /// The record an event becomes (seq and chain not assigned).
   static events::result<audit_record> record_of(const events::recorded_event& e);

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "events/codec.hpp"
+#include "projections/fold_support.hpp"
 
 namespace hotline::projections::crm {
 
@@ -13,15 +14,6 @@ using events::status;
 using nlohmann::json;
 
 namespace {
-
-struct string_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
-  }
-};
-template <class V>
-using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
 
 constexpr std::int64_t ns_per_ms = 1'000'000;
 constexpr std::int64_t not_yet = -1;
@@ -98,13 +90,6 @@ bool truthy(const std::map<std::string, std::string>& m, const char* key) {
   std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
   return v == "1" || v == "true" || v == "yes";
 }
-
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
 
 } // namespace
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 #include <unordered_map>
 
 #include "events/codec.hpp"
+#include "projections/fold_support.hpp"
 #include "projections/row_codec.hpp"
 
 namespace hotline::projections::kpi {
@@ -107,15 +109,6 @@ constexpr std::int64_t not_yet = -1;
 /// multiples of this (a function of the event sequence, so rebuilds match).
 constexpr std::uint64_t prune_every = 4096;
 
-struct string_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
-  }
-};
-template <class V>
-using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
-
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -200,13 +193,6 @@ counter state_counter(agent_state s) {
   return counter_count;
 }
 
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
-
 void write_attribution(row_writer& w, const attribution& a) {
   w.i64(a.interval_ns);
   w.str(a.site);
@@ -234,6 +220,9 @@ struct kpi_projection::state {
   string_map<call_state> calls;
   string_map<agent_st> agents;
   string_map<customer_st> customers;
+  /// (answered_ns, customer) of every FCR candidate, oldest first: pruning
+  /// touches only what expires (a full scan missed the cache on every node).
+  std::set<std::pair<std::int64_t, std::string>> customer_expiry;
   std::int64_t as_of_ns = 0;
 
   std::vector<cell*> dirty_cells;
@@ -378,6 +367,7 @@ struct kpi_projection::state {
   }
 
   void erase_customer(string_map<customer_st>::iterator it) {
+    customer_expiry.erase({it->second.answered_ns, it->first});
     if (it->second.persisted) deletes.push_back("kpi/cust/" + it->first);
     customers.erase(it);
   }
@@ -461,12 +451,14 @@ struct kpi_projection::state {
     if (e.position % prune_every == 0) prune(e.meta.timestamp_ns);
   }
 
+  /// Drops every candidate answered more than the window before `now`:
+  /// exactly the same set whatever order they were added in.
   void prune(std::int64_t now) {
-    std::int64_t window = opt.fcr_window_ms * ns_per_ms;
-    for (auto it = customers.begin(); it != customers.end();) {
-      auto next = std::next(it);
-      if (now - it->second.answered_ns > window) erase_customer(it);
-      it = next;
+    const std::int64_t cutoff = now - opt.fcr_window_ms * ns_per_ms;
+    while (!customer_expiry.empty() && customer_expiry.begin()->first < cutoff) {
+      auto it = customers.find(customer_expiry.begin()->second);
+      if (it == customers.end()) customer_expiry.erase(customer_expiry.begin()); // not reached
+      else erase_customer(it);
     }
   }
 
@@ -506,9 +498,13 @@ struct kpi_projection::state {
             },
             [&](const events::call_connected& p) {
               auto& c = call_for(p.call_id, e);
+              // A connect straight from one agent to another (a transfer to
+              // an agent) is no new answer: only answers out of a queue count.
+              const bool from_queue = c.waiting || !c.answered;
               c.waiting = false;
               if (c.at.queue.empty() && !p.queue.empty()) set_queue(c.at, p.queue);
               set_agent(c.at, p.agent_id);
+              if (!from_queue) return;
               std::int64_t seg = c.queue_entry_ns == not_yet ? 0 : ms_between(c.queue_entry_ns, ts);
               for (cell* q : {c.at.cells[s_queue], c.at.cells[s_agent]}) {
                 bump(q, answered);
@@ -525,6 +521,8 @@ struct kpi_projection::state {
               bump_call(c.at, longest_wait_ms, w);
               if (!c.customer.empty()) {
                 auto& cust = customers[c.customer];
+                customer_expiry.erase({cust.answered_ns, c.customer});
+                customer_expiry.emplace(ts, c.customer);
                 cust.answered_ns = ts;
                 cust.at = c.at;
                 touch(dirty_customers, c.customer, cust);
@@ -877,8 +875,11 @@ struct kpi_projection::state {
       if (a.st > agent_state::wrap_up) return bad_row(key, "unknown agent state");
       a.persisted = true;
     } else if (take("kpi/cust/")) {
-      auto& c = customers[std::string{key.substr(9)}];
+      std::string id{key.substr(9)};
+      auto& c = customers[id];
+      customer_expiry.erase({c.answered_ns, id});
       c.answered_ns = r.i64();
+      customer_expiry.emplace(c.answered_ns, id);
       read_attribution(r, c.at);
       resolve(c.at);
       c.persisted = true;
@@ -949,13 +950,6 @@ void kpi_projection::collect(view_changes& out) { s_->collect(out); }
 
 status kpi_projection::restore(std::string_view key, std::string_view value) {
   return s_->restore(key, value);
-}
-
-status kpi_projection::finish_restore() {
-  // Rows restored are already persisted: nothing is dirty.
-  for (auto& [k, c] : s_->cells) c.dirty = false;
-  s_->dirty_cells.clear();
-  return {};
 }
 
 std::vector<kpi_cell_view> kpi_projection::cells() const {

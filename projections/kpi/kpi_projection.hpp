@@ -148,7 +148,6 @@ public:
 
   void collect(view_changes& out) override;
   events::status restore(std::string_view key, std::string_view value) override;
-  events::status finish_restore() override;
 
   const kpi_options& options() const noexcept;
   /// All cells in (interval, dimension, key) order.

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "events/envelope.hpp"
+#include "projections/csv.hpp"
 
 namespace hotline::projections::kpi {
 
@@ -236,16 +237,6 @@ std::string describe(const json& rep) {
   return out.str();
 }
 
-std::string csv_escape(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string html_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -295,11 +286,11 @@ std::string render_csv(const json& rep) {
   for (auto* f : fields) out << "," << f;
   out << "\n";
   auto line = [&](const std::string& iv, const std::string& dim, const std::string& key, const json& m) {
-    out << csv_escape(iv) << "," << dim << "," << csv_escape(key);
+    out << csv_field(iv) << "," << dim << "," << csv_field(key);
     for (auto* f : fields) {
       const auto& v = m[f];
       out << ",";
-      if (v.is_string()) out << csv_escape(v.get<std::string>());
+      if (v.is_string()) out << csv_field(v.get<std::string>());
       else if (!v.is_null()) out << v.dump();
     }
     out << "\n";
@@ -364,8 +355,9 @@ std::string svg_chart(const std::string& title, const std::vector<std::string>& 
   if (target >= 0) {
     double y = top + ph - ph * std::min(target / maxv, 1.0);
     std::snprintf(buf, sizeof buf,
-                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"target\"/>\n", left,
-                  y, left + pw, y);
+                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"target\"/>"
+                  "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">target %g%s</text>\n",
+                  left, y, left + pw, y, left + pw, y - 4, target, unit);
     s << buf;
   }
   const std::size_t label_every = std::max<std::size_t>(1, n / 12);

@@ -154,7 +154,7 @@ TEST_CASE("kpi: service level under each named definition") {
   CHECK(t["abandoned"] == 1);
 }
 
-TEST_CASE("kpi: handle time includes hold and after-call work, ACW averaged over handled calls") {
+TEST_CASE("kpi: handle time includes hold and after-call work, ACW is averaged over handled calls") {
   auto t = first_interval(fold(scenario()))["totals"];
   CHECK(t["handled"] == 2);
   // talk 50 + 60, hold 10, ACW 10 over 2 calls
@@ -238,6 +238,39 @@ TEST_CASE("kpi: overflow counts in the queue left, the call once in totals") {
   CHECK(rep["totals"]["offered"] == 1);
   CHECK(rep["totals"]["overflowed"] == 1);
   CHECK(rep["totals"]["asa_s"].get<double>() == doctest::Approx(35.0)); // caller's whole wait
+}
+
+TEST_CASE("kpi: a transfer counts for the agent who transferred, a re-queued call is offered again") {
+  event_builder b;
+  b.call("x", 0, arrival("x"));
+  b.call("x", 0, queued("x", "sales"));
+  b.call("x", 10, call_connected{"x", "sales", "a1", 10000});
+  // a1 transfers blindly to a2: no new answer, no new wait
+  b.call("x", 60, call_transferred{"x", "blind", "a1", "agent", "a2"});
+  b.call("x", 61, call_connected{"x", "sales", "a2", 0});
+  // a2 transfers to the support queue, where a3 answers after 30 s
+  b.call("x", 90, call_transferred{"x", "blind", "a2", "queue", "support"});
+  b.call("x", 90, queued("x", "support"));
+  b.call("x", 120, call_connected{"x", "support", "a3", 30000});
+  b.call("x", 200, ended("x", "completed", "a3"));
+  auto rep = build_report(fold(b));
+  auto t = rep["totals"];
+  CHECK(t["offered"] == 1);
+  CHECK(t["answered"] == 1);
+  CHECK(t["transferred"] == 2);
+  CHECK(t["transfer_rate"].get<double>() == doctest::Approx(2.0));
+  CHECK(t["asa_s"].get<double>() == doctest::Approx(10.0));
+  auto agents = rep["groups"]["agent"];
+  CHECK(agents["a1"]["answered"] == 1);
+  CHECK(agents["a1"]["transferred"] == 1);
+  CHECK(agents["a2"]["answered"] == 0);
+  CHECK(agents["a3"]["answered"] == 1);
+  CHECK(agents["a3"]["asa_s"].get<double>() == doctest::Approx(30.0));
+  auto sales = rep["groups"]["queue"]["sales"];
+  CHECK(sales["answered"] == 1);
+  auto support = rep["groups"]["queue"]["support"];
+  CHECK(support["offered"] == 1);
+  CHECK(support["answered"] == 1);
 }
 
 TEST_CASE("kpi: every output names its service-level definition") {

@@ -1,0 +1,106 @@
+// hotline kpi: KPIs folded from a node's event store (F18), as a table, JSON,
+// CSV and/or a self-contained HTML report.
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <limits>
+
+#include "drivers/cli/commands.hpp"
+#include "drivers/cli/view_cli.hpp"
+#include "drivers/views/event_scan.hpp"
+#include "projections/kpi/kpi_report.hpp"
+
+namespace hotline::cli {
+
+namespace {
+
+struct kpi_args {
+  std::string store, by, format = "table", html, from, to;
+  bool skip_corrupt = false, no_intervals = false, quiet = false;
+  kpi_flags kpi;
+};
+
+void run_kpi(const kpi_args& a) {
+  projections::kpi::kpi_options ko;
+  std::string error;
+  if (!to_kpi_options(a.kpi, ko, error)) return fail(error, 2);
+  std::int64_t from_ns = std::numeric_limits<std::int64_t>::min();
+  std::int64_t to_ns = std::numeric_limits<std::int64_t>::max();
+  if (!a.from.empty() && !parse_time_arg(a.from, from_ns)) return fail("--from '" + a.from + "' is not a time", 2);
+  if (!a.to.empty() && !parse_time_arg(a.to, to_ns)) return fail("--to '" + a.to + "' is not a time", 2);
+  projections::kpi::report_request req;
+  req.intervals = !a.no_intervals;
+  if (!a.by.empty()) {
+    projections::kpi::dimension d;
+    projections::kpi::parse_dimension(a.by, d);
+    req.by = d;
+  }
+
+  auto store = open_event_store(a.store);
+  if (!store) return;
+  projections::kpi::kpi_projection kpi{ko};
+  drivers::scan_options so;
+  so.skip_corrupt = a.skip_corrupt;
+  std::uint64_t skipped = 0;
+  progress_bar bar{a.quiet};
+  const auto started = std::chrono::steady_clock::now();
+  drivers::scan_callbacks cb;
+  cb.on_event = [&](const events::recorded_event& e) -> events::status {
+    if (e.meta.timestamp_ns < from_ns || e.meta.timestamp_ns >= to_ns) return {};
+    auto st = kpi.apply(e);
+    if (!st && a.skip_corrupt) {
+      std::cerr << "hotline: skipped position " << e.position << ": " << st.message() << "\n";
+      ++skipped;
+      return {};
+    }
+    return st;
+  };
+  cb.on_skip = [&](std::uint64_t pos, const events::status& why) {
+    std::cerr << "hotline: skipped position " << pos << ": " << why.message() << "\n";
+    ++skipped;
+  };
+  cb.on_batch = [&](std::uint64_t pos, std::uint64_t end) {
+    bar.update(pos, end, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  };
+  auto st = drivers::scan_events(*store, so, cb);
+  bar.finish();
+  if (!st) {
+    return fail("stopped at " + st.detail() +
+                (st.code() == events::errc::corrupt_record ? " (--skip-corrupt skips such records)" : ""));
+  }
+
+  auto report = projections::kpi::build_report(kpi, req);
+  if (skipped > 0) report["skipped_corrupt"] = skipped;
+  if (!a.html.empty()) {
+    std::ofstream out{a.html, std::ios::binary};
+    out << projections::kpi::render_html(report);
+    if (!out) return fail("cannot write " + a.html);
+    if (!a.quiet) std::cerr << "wrote " << a.html << "\n";
+  }
+  if (a.format == "json") std::cout << report.dump(2) << "\n";
+  else if (a.format == "csv") std::cout << projections::kpi::render_csv(report);
+  else std::cout << projections::kpi::render_table(report);
+}
+
+} // namespace
+
+void add_kpi_command(CLI::App& app) {
+  auto a = std::make_shared<kpi_args>();
+  auto* cmd = app.add_subcommand("kpi", "KPIs per interval, queue, agent, site and tenant, folded from a node's event store");
+  cmd->add_option("--store", a->store, "The node's event store directory")->required();
+  add_kpi_flags(*cmd, a->kpi);
+  cmd->add_option("--by", a->by, "Group by this dimension only (default: all of them)")
+      ->check(CLI::IsMember({"queue", "agent", "site", "tenant"}));
+  cmd->add_option("--format", a->format, "Output on stdout")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+  cmd->add_option("--html", a->html, "Also write a self-contained HTML report with charts to FILE");
+  cmd->add_option("--from", a->from, "Only events at or after this time (UTC)");
+  cmd->add_option("--to", a->to, "Only events before this time (UTC)");
+  cmd->add_flag("--no-intervals", a->no_intervals, "Leave out the per-interval breakdown");
+  cmd->add_flag("--skip-corrupt", a->skip_corrupt, "Skip corrupt records and count them");
+  cmd->add_flag("--quiet", a->quiet, "No progress bar");
+  cmd->callback([a] { run_kpi(*a); });
+}
+
+} // namespace hotline::cli

@@ -1,0 +1,180 @@
+#include "drivers/cli/view_cli.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include <unistd.h>
+
+#include "drivers/cli/commands.hpp"
+#include "drivers/views/projection_runner.hpp"
+
+namespace hotline::cli {
+
+bool parse_time_arg(const std::string& text, std::int64_t& ns) {
+  if (events::parse_timestamp(text, ns)) return true;
+  if (text.size() == 19 && events::parse_timestamp(text + "Z", ns)) return true;
+  if (text.size() == 10 && events::parse_timestamp(text + "T00:00:00Z", ns)) return true;
+  return false;
+}
+
+bool parse_duration_arg(const std::string& text, std::int64_t& ms) {
+  if (text.size() < 2) return false;
+  std::int64_t unit = 0;
+  switch (text.back()) {
+    case 's': unit = 1000; break;
+    case 'm': unit = 60'000; break;
+    case 'h': unit = 3'600'000; break;
+    case 'd': unit = 86'400'000; break;
+    default: return false;
+  }
+  try {
+    std::size_t used = 0;
+    double v = std::stod(text.substr(0, text.size() - 1), &used);
+    if (used != text.size() - 1 || v <= 0) return false;
+    ms = static_cast<std::int64_t>(std::llround(v * double(unit)));
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+void add_kpi_flags(CLI::App& cmd, kpi_flags& f) {
+  cmd.add_option("--interval", f.interval, "Reporting interval (90s, 15m, 1h)")->capture_default_str();
+  cmd.add_option("--sl-threshold-s", f.sl_threshold_s, "Service-level threshold T in seconds (answered within T)")
+      ->capture_default_str();
+  cmd.add_option("--short-abandon-s", f.short_abandon_s,
+                 "Abandons after less than S seconds are short abandons, counted apart")
+      ->capture_default_str();
+  cmd.add_option("--sl-definition", f.sl_definition,
+                 "answered: answered_within_t/answered; offered_net: "
+                 "answered_within_t/(offered-short_abandoned); offered: "
+                 "(answered_within_t+abandoned_within_t)/offered")
+      ->check(CLI::IsMember({"answered", "offered_net", "offered"}))
+      ->capture_default_str();
+  cmd.add_option("--fcr-window", f.fcr_window,
+                 "A repeat call by the same customer within this window means the first was not "
+                 "resolved (first-contact resolution)")
+      ->capture_default_str();
+}
+
+bool to_kpi_options(const kpi_flags& f, projections::kpi::kpi_options& o, std::string& error) {
+  if (!parse_duration_arg(f.interval, o.interval_ms) || o.interval_ms % 1000 != 0) {
+    error = "--interval '" + f.interval + "' is not a whole number of seconds with a unit (90s, 15m, 1h)";
+    return false;
+  }
+  if (!parse_duration_arg(f.fcr_window, o.fcr_window_ms)) {
+    error = "--fcr-window '" + f.fcr_window + "' is not a duration with a unit (24h, 7d)";
+    return false;
+  }
+  if (f.sl_threshold_s < 0 || f.short_abandon_s < 0) {
+    error = "thresholds must not be negative";
+    return false;
+  }
+  o.sl_threshold_ms = static_cast<std::int64_t>(std::llround(f.sl_threshold_s * 1000));
+  o.short_abandon_ms = static_cast<std::int64_t>(std::llround(f.short_abandon_s * 1000));
+  if (!projections::kpi::parse_sl_definition(f.sl_definition, o.sl)) {
+    error = "unknown --sl-definition '" + f.sl_definition + "'";
+    return false;
+  }
+  return true;
+}
+
+void fail(const std::string& message, int code) {
+  std::cerr << "hotline: " << message << "\n";
+  exit_code() = code;
+}
+
+std::unique_ptr<drivers::rocksdb_event_store> open_event_store(const std::string& dir) {
+  drivers::rocksdb_store_options opts;
+  opts.create_if_missing = false;
+  auto store = drivers::rocksdb_event_store::open(dir, opts);
+  if (!store) {
+    fail(store.error().message());
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+std::unique_ptr<drivers::view_store> open_view_store(const std::string& dir, bool create) {
+  drivers::view_store_options opts;
+  opts.create_if_missing = create;
+  auto views = drivers::view_store::open(dir, opts);
+  if (!views) {
+    fail(views.error().message());
+    return nullptr;
+  }
+  return std::move(*views);
+}
+
+std::string default_views_dir(const std::string& store_dir) {
+  std::string d = store_dir;
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  return d + "/views";
+}
+
+std::unique_ptr<drivers::view_store> updated_view(const std::string& store_dir,
+                                                  const std::string& views_dir, bool no_update,
+                                                  bool quiet,
+                                                  projections::view_projection& projection) {
+  const std::string dir = views_dir.empty() ? default_views_dir(store_dir) : views_dir;
+  if (no_update) return open_view_store(dir, false);
+  drivers::rocksdb_store_options so;
+  so.create_if_missing = false;
+  auto store = drivers::rocksdb_event_store::open(store_dir, so);
+  if (!store && store.error().code() == events::errc::store_in_use) {
+    std::cerr << "hotline: the event store is in use (a running node?); reading the " << projection.name()
+              << " view as of its last checkpoint\n";
+    return open_view_store(dir, false);
+  }
+  if (!store) {
+    fail(store.error().message());
+    return nullptr;
+  }
+  auto views = open_view_store(dir);
+  if (!views) return nullptr;
+  drivers::projection_runner runner{**store, *views, {&projection}};
+  if (auto st = runner.restore(); !st) {
+    std::cerr << "hotline: not updating the " << projection.name() << " view in " << dir << ": "
+              << st.message() << "\n";
+    return views;
+  }
+  auto stats = runner.catch_up();
+  if (!stats) {
+    std::cerr << "hotline: updating the " << projection.name() << " view stopped at "
+              << stats.error().detail() << "; reading it as of its checkpoint\n";
+    return views;
+  }
+  if (!quiet && stats->read > 0)
+    std::cerr << projection.name() << " view updated with " << stats->read << " events\n";
+  return views;
+}
+
+progress_bar::progress_bar(bool quiet) : enabled_(!quiet && ::isatty(STDERR_FILENO)) {}
+
+progress_bar::~progress_bar() { finish(); }
+
+void progress_bar::update(std::uint64_t done, std::uint64_t total, double elapsed) {
+  if (!enabled_ || (elapsed - last_draw_ < 0.1 && done < total)) return;
+  last_draw_ = elapsed;
+  const double frac = total == 0 ? 1.0 : std::min(1.0, double(done) / double(total));
+  const int width = 30;
+  const int filled = static_cast<int>(frac * width);
+  const double rate = elapsed > 0 ? double(done) / elapsed : 0;
+  const double eta = rate > 0 ? double(total - std::min(done, total)) / rate : 0;
+  char bar[width + 1];
+  for (int i = 0; i < width; ++i) bar[i] = i < filled ? '#' : '.';
+  bar[width] = '\0';
+  std::fprintf(stderr, "\r[%s] %5.1f%%  %llu/%llu events  %.0f events/s  ETA %.0fs   ", bar,
+               frac * 100, static_cast<unsigned long long>(done),
+               static_cast<unsigned long long>(total), rate, eta);
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void progress_bar::finish() {
+  if (drawn_) std::fprintf(stderr, "\n");
+  drawn_ = false;
+}
+
+} // namespace hotline::cli
