@@ -9,6 +9,7 @@ void add_bench_commands(CLI::App& app) {
   bench->require_subcommand(1);
   bench::add_store_bench(*bench);
   bench::add_kafka_bench(*bench);
+  bench::add_sim_bench(*bench);
 }
 
 } // namespace hotline::cli

@@ -15,6 +15,7 @@ void add_all_commands(CLI::App& app) {
   add_config_commands(app);
   add_staff_command(app);
   add_simulate_command(app);
+  add_whatif_command(app);
 }
 
 } // namespace hotline::cli

@@ -16,6 +16,7 @@ void add_bench_commands(CLI::App& app);   ///< hotline bench ...
 void add_config_commands(CLI::App& app);  ///< hotline config check|show
 void add_staff_command(CLI::App& app);    ///< hotline staff (Erlang C/A staffing, shift plan)
 void add_simulate_command(CLI::App& app); ///< hotline simulate
+void add_whatif_command(CLI::App& app);   ///< hotline whatif (recorded callers, new configuration)
 
 /// Registers every subcommand.
 void add_all_commands(CLI::App& app);
