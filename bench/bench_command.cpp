@@ -10,6 +10,7 @@ void add_bench_commands(CLI::App& app) {
   bench::add_store_bench(*bench);
   bench::add_kafka_bench(*bench);
   bench::add_replay_bench(*bench);
+  bench::add_sim_bench(*bench);
 }
 
 } // namespace hotline::cli

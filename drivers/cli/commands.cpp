@@ -20,6 +20,7 @@ void add_all_commands(CLI::App& app) {
   add_audit_commands(app);
   add_import_command(app);
   add_crm_commands(app);
+  add_whatif_command(app);
 }
 
 } // namespace hotline::cli

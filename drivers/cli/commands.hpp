@@ -21,6 +21,7 @@ void add_kpi_command(CLI::App& app);      ///< hotline kpi
 void add_audit_commands(CLI::App& app);   ///< hotline audit query|verify
 void add_import_command(CLI::App& app);   ///< hotline import
 void add_crm_commands(CLI::App& app);     ///< hotline crm show
+void add_whatif_command(CLI::App& app);   ///< hotline whatif (recorded callers, new configuration)
 
 /// Registers every subcommand.
 void add_all_commands(CLI::App& app);

@@ -16,6 +16,7 @@ namespace {
 
 using namespace hotline::actors;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using replay_atom = caf::atom_constant<caf::atom("replay")>;
 
 constexpr std::int64_t ns_per_ms = 1'000'000;
 constexpr std::int64_t ms_per_day = 86'400'000;
@@ -53,6 +54,7 @@ struct world_state {
   std::vector<source> sources;
   std::unordered_map<std::string, live_call> calls;
   std::uint64_t next_call = 0;
+  std::size_t next_recorded = 0; ///< index of the next recorded arrival to replay
   std::uint64_t arrivals = 0, ended = 0;
 };
 
@@ -77,8 +79,10 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
   auto now_s = [p] { return static_cast<double>(p.clock->now_ns() - p.start_ns) / 1e9; };
   auto after = [](double s) { return std::chrono::nanoseconds(static_cast<std::int64_t>(std::max(0.0, s) * 1e9)); };
 
-  // Arrival sources.
+  // Arrival sources (none when replaying recorded arrivals).
+  const auto* recorded = p.opts->recorded_arrivals ? &*p.opts->recorded_arrivals : nullptr;
   for (const auto& a : simdef.arrivals) {
+    if (recorded) break;
     source src{&a, arrival_profile::constant(a.rate_per_hour), 0, to_sampler(a.handle_time),
                to_sampler(a.patience), ""};
     if (!a.counts.empty()) {
@@ -99,6 +103,15 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
     self->delayed_send(self, after(at - now_s()), arrive_atom::value, i);
   };
   for (std::size_t i = 0; i < st.sources.size(); ++i) schedule_arrival(i);
+  // Recorded arrivals: one pending at a time, like the sources.
+  auto schedule_replay = [=] {
+    if (p.out->next_recorded >= recorded->size()) return;
+    auto at_ns = (*recorded)[p.out->next_recorded].at_ns;
+    if (at_ns > p.end_ns) return;
+    self->delayed_send(self, std::chrono::nanoseconds(std::max<std::int64_t>(0, at_ns - p.clock->now_ns())),
+                       replay_atom::value);
+  };
+  if (recorded) schedule_replay();
 
   // Shifts: login, breaks, logout, in virtual time.
   for (const auto& a : center.agents) {
@@ -125,6 +138,15 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
   if (p.opts->progress_every_s > 0) self->delayed_send(self, after(p.opts->progress_every_s), tick_atom::value);
 
   auto agent = [p](const std::string& id) { return p.ctx->agents.at(id); };
+  // A caller enters the ACD: its call actor, its patience timer.
+  auto admit = [=](const call_request& req, double handle_s, double patience_s) {
+    live_call c;
+    c.handle_s = handle_s;
+    c.actor = spawn_call(self->home_system(), p.ctx, req);
+    p.out->calls.emplace(req.call_id, std::move(c));
+    ++p.out->arrivals;
+    if (!std::isinf(patience_s)) self->delayed_send(self, after(patience_s), abandon_atom::value, req.call_id);
+  };
   return {
       [=](arrive_atom, std::size_t i) {
         auto& s = *p.out;
@@ -141,14 +163,22 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         if (auto share = simdef.vip_share.find(src.tenant); share != simdef.vip_share.end() && r.chance(share->second))
           if (const auto* t = center.find_tenant(src.tenant); t && !t->vip_callers.empty())
             req.caller = t->vip_callers[r.below(t->vip_callers.size())];
-        live_call c;
-        c.handle_s = std::max(1.0, src.handle.sample(r));
+        double handle = std::max(1.0, src.handle.sample(r));
         double patience = src.patience.sample(r);
-        c.actor = spawn_call(self->home_system(), p.ctx, req);
-        s.calls.emplace(req.call_id, c);
-        ++s.arrivals;
-        if (!std::isinf(patience)) self->delayed_send(self, after(patience), abandon_atom::value, req.call_id);
+        admit(req, handle, patience);
         schedule_arrival(i);
+      },
+      [=](replay_atom) {
+        const auto& a = (*recorded)[p.out->next_recorded++];
+        call_request req;
+        req.call_id = a.call_id.empty() ? "r" + std::to_string(p.out->next_recorded) : a.call_id;
+        req.channel = a.channel;
+        req.caller = a.caller;
+        req.customer_id = a.customer_id;
+        if (!a.dialed.empty()) req.dialed = a.dialed;
+        else req.queue = a.queue;
+        admit(req, std::max(0.0, a.handle_time_s), a.patience_s);
+        schedule_replay();
       },
       [=](abandon_atom, const std::string& call_id) {
         auto it = p.out->calls.find(call_id);

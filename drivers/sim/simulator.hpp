@@ -9,12 +9,19 @@
 /// (hanging up when it runs out: abandoned), talk for a drawn handle time
 /// once connected. Agents log in and out with their shifts, take breaks as
 /// not-ready, answer a ringing phone after `answer_delay`.
+///
+/// Or the callers are a recorded day's (`recorded_arrivals`, docs/whatif.md):
+/// each arrives at its recorded time at its recorded entry point, talks for
+/// its recorded handle time and abandons after its recorded patience.
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "config/configuration.hpp"
+#include "drivers/sim/recorded_arrival.hpp"
 #include "drivers/store/event_store.hpp"
 
 namespace hotline::drivers::sim {
@@ -29,6 +36,12 @@ struct simulation_options {
   /// virtual time in ns. Optional.
   std::function<void(std::int64_t)> on_progress;
   double progress_every_s = 60;
+  /// When set, these callers replace the configuration's arrival profiles
+  /// (and its VIP shares: the recorded caller numbers decide). REQUIRES:
+  /// sorted by at_ns, handle times not NaN. Arrivals before the run's start
+  /// arrive at its start; those after its end are not replayed.
+  /// Default: unset (arrivals from the profiles)
+  std::optional<std::vector<recorded_arrival>> recorded_arrivals;
 };
 
 struct simulation_summary {
