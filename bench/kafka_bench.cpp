@@ -124,14 +124,15 @@ events::event call_event(std::uint64_t i, const std::string& call_id) {
                                 "+4930" + std::to_string(1000000 + i),
                                 "+498001234567",
                                 "cust-" + std::to_string(i % 7919),
-                                {}};
+                                {},
+                                "pstn"};
   case 1:
-    return events::call_queued{call_id, "sales-de", static_cast<std::int32_t>(i % 3)};
+    return events::call_queued{call_id, "sales-de", static_cast<std::int32_t>(i % 3), 1, 0, "entry"};
   case 2:
     return events::call_connected{call_id, "sales-de", "agent-" + std::to_string(i % 211),
                                   static_cast<std::int64_t>(i % 60000)};
   default:
-    return events::call_ended{call_id, "completed", "caller_hangup", "a1"};
+    return events::call_ended{call_id, "completed", "caller_hangup", "a1", "sales-de"};
   }
 }
 

@@ -88,7 +88,7 @@ TEST_CASE("append_json_text writes the same times as to_json_text, extremes incl
 
 TEST_CASE("append_json_text replaces bytes that are not UTF-8 and stays parseable") {
   const auto& codec = event_codec::standard();
-  auto rec = record_of(event{call_ended{"c\xFF\xC3", "completed", "x\xED\xA0\x80", "a1"}}, "ok");
+  auto rec = record_of(event{call_ended{"c\xFF\xC3", "completed", "x\xED\xA0\x80", "a1", "q1"}}, "ok");
   std::string out;
   REQUIRE(codec.append_json_text(rec, out).is_ok());
   auto back = codec.from_json_text(out);

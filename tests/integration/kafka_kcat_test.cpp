@@ -93,7 +93,8 @@ events::proposed_event awkward_event(const std::string& stream, int i) {
                             "\"Grüße\" \\ 你好\n🎧",
                             "\t\x01",
                             "",
-                            {{"note", "a\"b"}}};
+                            {{"note", "a\"b"}},
+                            "pstn"};
   auto name = stream + "/" + std::to_string(i);
   return events::event_codec::standard().propose(body, {events::event_id::from_name(name),
                                                         "s1",
