@@ -130,7 +130,7 @@ status view_store::scan(std::string_view prefix,
   std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(ro)};
   for (it->Seek(slice(prefix)); it->Valid(); it->Next()) {
     auto key = it->key().ToStringView();
-    if (key.substr(0, prefix.size()) != prefix) break;
+    if (!key.starts_with(prefix)) break;
     if (!fn(key, it->value().ToStringView())) break;
   }
   if (!it->status().ok()) return io(it->status(), "view store " + impl_->dir + ": scanning '" + std::string{prefix} + "'");

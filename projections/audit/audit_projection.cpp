@@ -21,7 +21,7 @@ std::string record_key(std::uint64_t seq) {
 }
 
 std::optional<std::uint64_t> seq_of_key(std::string_view key) {
-  if (key.substr(0, records_prefix.size()) != records_prefix) return std::nullopt;
+  if (!key.starts_with(records_prefix)) return std::nullopt;
   auto digits = key.substr(records_prefix.size());
   std::uint64_t seq = 0;
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
@@ -140,7 +140,7 @@ status audit_projection::restore(std::string_view key, std::string_view value) {
     auto h = decode_head(value);
     if (!h) return h.error();
     s_->head = *h;
-  } else if (key.substr(0, 11) == "audit/call/") {
+  } else if (key.starts_with("audit/call/")) {
     s_->call_customer[std::string{key.substr(11)}] = std::string{value};
   } else if (auto seq = seq_of_key(key)) {
     // Records are not needed to continue the chain (the head carries it on),

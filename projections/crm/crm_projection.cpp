@@ -329,18 +329,18 @@ status crm_projection::restore(std::string_view key, std::string_view value) {
   auto bad = [&](const std::string& why) {
     return status{errc::corrupt_record, "view row '" + std::string{key} + "': " + why};
   };
-  if (key.substr(0, 11) == "crm/caller/") {
+  if (key.starts_with("crm/caller/")) {
     s_->callers[std::string{key.substr(11)}] = std::string{value};
     return {};
   }
   auto j = json::parse(value, nullptr, false);
   if (j.is_discarded()) return bad("not JSON");
   try {
-    if (key.substr(0, 13) == "crm/customer/") {
+    if (key.starts_with("crm/customer/")) {
       auto p = profile_from_json(j);
       if (!p) return bad(p.error().detail());
       s_->profiles[std::string{key.substr(13)}].p = std::move(*p);
-    } else if (key.substr(0, 9) == "crm/call/") {
+    } else if (key.starts_with("crm/call/")) {
       auto& c = s_->calls[std::string{key.substr(9)}];
       c.i = interaction_from_json(j.at("interaction"));
       c.customer_id = j.at("customer_id").get<std::string>();

@@ -821,10 +821,7 @@ struct kpi_projection::state {
   }
 
   status restore(std::string_view key, std::string_view value) {
-    auto take = [&](std::string_view prefix) {
-      if (key.substr(0, prefix.size()) != prefix) return false;
-      return true;
-    };
+    auto take = [&](std::string_view prefix) { return key.starts_with(prefix); };
     row_reader r{value};
     if (r.u8() != row_version) return bad_row(key, "unknown row version");
     if (take("kpi/cell/")) {
@@ -922,8 +919,8 @@ kpi_projection& kpi_projection::operator=(kpi_projection&&) noexcept = default;
 const kpi_options& kpi_projection::options() const noexcept { return s_->opt; }
 
 bool kpi_projection::reads_payload(std::string_view type) noexcept {
-  if (type.substr(0, 6) == "agent.") return true;
-  if (type.substr(0, 5) != "call.") return false;
+  if (type.starts_with("agent.")) return true;
+  if (!type.starts_with("call.")) return false;
   auto t = type.substr(5);
   return t == "arrived" || t == "queued" || t == "offered" || t == "connected" ||
          t == "transferred" || t == "overflowed" || t == "callback_scheduled" || t == "ended";
