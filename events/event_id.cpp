@@ -28,9 +28,13 @@ std::uint64_t mix(std::uint64_t x) {
 
 void event_id::write_text(char* out) const noexcept {
   char hex[32];
-  for (int i = 0; i < 16; ++i) {
-    hex[i] = hex_digits[(hi >> (60 - 4 * i)) & 0xf];
-    hex[16 + i] = hex_digits[(lo >> (60 - 4 * i)) & 0xf];
+  for (int i = 0; i < 8; ++i) { // a byte (two digits) at a time, most significant first
+    const auto h = static_cast<unsigned>(hi >> (56 - 8 * i)) & 0xff;
+    const auto l = static_cast<unsigned>(lo >> (56 - 8 * i)) & 0xff;
+    hex[2 * i] = hex_digits[h >> 4];
+    hex[2 * i + 1] = hex_digits[h & 0xf];
+    hex[16 + 2 * i] = hex_digits[l >> 4];
+    hex[16 + 2 * i + 1] = hex_digits[l & 0xf];
   }
   // 8-4-4-4-12
   std::memcpy(out, hex, 8);

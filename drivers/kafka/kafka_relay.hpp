@@ -13,9 +13,9 @@
 ///
 /// Record:
 ///  - key:     the stream name (`call-42`);
-///  - value:   the codec's JSON form of the recorded event
-///             (events::event_codec::to_json_text; `data` at the current
-///             schema version);
+///  - value:   the codec's JSON form of the recorded event (the text of
+///             events::event_codec::to_json_text, written by its faster
+///             twin append_json_text; `data` at the current schema version);
 ///  - headers: `type` (`call.ended`), `version` (schema version of `data`,
 ///             decimal), `event_id` (UUID form), `site` (the relay's site),
 ///             `position` (global position in the site's store, decimal).
@@ -42,9 +42,9 @@
 /// leave a gap into a fatal producer error. On such an error (or any failed
 /// delivery report, or an event the producer refuses to queue) the relay
 /// stops producing, waits until every in-flight message has been reported,
-/// replaces the producer if it failed fatally, and re-produces from the
-/// first position not acknowledged, backing off from 100 ms up to 5 s
-/// between attempts. Events acknowledged after that position are sent again
+/// replaces the producer (a new idempotent session, whatever the error) and
+/// re-produces from the first position not acknowledged, backing off from
+/// 100 ms up to 5 s between attempts. Events acknowledged after that position are sent again
 /// (duplicates, never gaps): after dropping duplicates by event id, a
 /// consumer sees every stream in revision order.
 ///
@@ -54,7 +54,9 @@
 ///
 /// Thread safety: `start` and `stop` must be called from one controlling
 /// thread; `published_position`, `status` and `wait_until_published` may be
-/// called from any thread at any time. The relay runs on a thread of its own.
+/// called from any thread at any time. The relay runs on two threads of its
+/// own (one reads the store ahead, see read_ahead.hpp; one encodes and
+/// produces), besides librdkafka's.
 /// Ownership: the relay borrows the store, which must outlive it.
 #include <chrono>
 #include <cstdint>
