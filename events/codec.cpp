@@ -236,7 +236,9 @@ result<nlohmann::json> event_codec::to_json(const recorded_event& e) const {
 result<std::string> event_codec::to_json_text(const recorded_event& e) const {
   auto j = to_json(e);
   if (!j) return j.error();
-  return j->dump();
+  // Payload strings come from outside (callers, CRMs): bytes that are not
+  // UTF-8 become U+FFFD rather than an exception.
+  return j->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 namespace {

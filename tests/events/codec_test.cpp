@@ -213,3 +213,14 @@ TEST_CASE("stream names are category-id") {
   CHECK(stream_category("agent-a-7") == "agent");
   CHECK(stream_entity("agent-a-7") == "a-7");
 }
+
+TEST_CASE("the JSON text of a payload with bytes that are not UTF-8 replaces them instead of failing") {
+  const auto& codec = event_codec::standard();
+  call_ended body{"c\xFF", "completed", "x\xED\xA0\x80", "a1", "q1"};
+  auto p = codec.propose(event{body}, {event_id::from_name("u"), "s1", "t1", 1, {}, {}, principal::system("t")});
+  recorded_event rec{"call-u", 0, 1, p.meta, p.type, p.version, p.payload};
+  auto text = codec.to_json_text(rec);
+  REQUIRE(text.has_value());
+  CHECK(nlohmann::json::accept(*text));
+  CHECK(text->find("\xEF\xBF\xBD") != std::string::npos); // U+FFFD
+}
