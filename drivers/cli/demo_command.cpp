@@ -16,6 +16,8 @@
 
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/kafka/kafka_relay.hpp"
+#include "drivers/kafka/mock_cluster.hpp"
 #include "drivers/sim/simulator.hpp"
 #include "drivers/store/copy_store.hpp"
 #include "drivers/store/memory_event_store.hpp"
@@ -142,6 +144,40 @@ private:
   projections::kpi::kpi_projection kpi_;
 };
 
+/// --kafka: the whole path. librdkafka's mock cluster stands in for a Kafka
+/// cluster (for the demo only); the relay publishes the node store to it and
+/// kcat reads it back while the demo waits.
+bool publish_to_kafka(drivers::event_store& store, const std::string& site) {
+  auto cluster = drivers::mock_cluster::create({3, {{"hotline." + site + ".events", 4}}});
+  if (!cluster) {
+    std::cerr << "hotline demo: " << cluster.error().message() << "\n";
+    exit_code() = 1;
+    return false;
+  }
+  drivers::kafka_relay_options o;
+  o.bootstrap_servers = (*cluster)->bootstraps();
+  o.site = site;
+  drivers::kafka_relay relay{store, o};
+  auto t0 = std::chrono::steady_clock::now();
+  if (auto st = relay.start(); !st) {
+    std::cerr << "hotline demo: kafka relay: " << st.message() << "\n";
+    exit_code() = 1;
+    return false;
+  }
+  auto st = relay.wait_until_published(store.head_position(), std::chrono::seconds(120));
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!st) {
+    std::cerr << "hotline demo: kafka relay: " << st.message() << "\n";
+    exit_code() = 1;
+    return false;
+  }
+  std::cout << "\nKafka: published " << store.head_position() << " events to " << relay.topic() << " on the mock cluster "
+            << (*cluster)->bootstraps() << " in " << std::fixed << std::setprecision(1) << secs << " s\n";
+  auto stopped = relay.stop();
+  if (!stopped) std::cerr << "hotline demo: kafka relay: " << stopped.message() << "\n";
+  return true;
+}
+
 void run_demo(const demo_args& a) {
   auto config_path = a.config.empty() ? find_demo_config() : a.config;
   if (config_path.empty()) {
@@ -213,6 +249,7 @@ void run_demo(const demo_args& a) {
       exit_code() = 1;
       return;
     }
+    if (a.kafka && !publish_to_kafka(**store, cfg.center.site.id)) return;
   }
   projections::kpi::report_request req;
   req.intervals = true;
@@ -254,6 +291,7 @@ void add_demo_command(CLI::App& app) {
       ->capture_default_str();
   demo->add_option("--hours", a->hours, "Simulate this many hours instead of the configured day");
   demo->add_option("--seed", a->seed, "Random seed (default: the configuration's)");
+  demo->add_flag("--kafka", a->kafka, "Also start librdkafka's mock cluster and publish the store through the Kafka relay");
   demo->callback([a] { run_demo(*a); });
 }
 
