@@ -1,6 +1,6 @@
 #include "actors/agent_actor.hpp"
 
-#include "actors/aggregates.hpp"
+#include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
 
 namespace hotline::actors {
@@ -10,7 +10,7 @@ namespace {
 namespace agent = events::acd::agent;
 
 struct agent_actor_state {
-  std::unique_ptr<shell<agent_aggregate>> entity;
+  std::unique_ptr<shell<events::acd::agent_decider>> entity;
   std::map<std::string, caf::actor> calls;      ///< call id -> call actor (reserved or on the desk)
   std::map<std::string, caf::actor> offered_by; ///< call id -> queue actor that reserved us
 };
@@ -19,7 +19,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                           std::shared_ptr<const acd_context> ctx, events::agent_definition def) {
   if (ctx->root) self->link_to(ctx->root);
   auto& st = self->state;
-  st.entity = std::make_unique<shell<agent_aggregate>>(self, *ctx, agent::stream_name(def.id),
+  st.entity = std::make_unique<shell<events::acd::agent_decider>>(self, *ctx, agent::stream_name(def.id),
                                                        agent::initial_state(def));
   st.entity->recover();
   auto who = events::principal::agent(def.id);

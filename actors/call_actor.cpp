@@ -5,7 +5,7 @@
 #include <set>
 
 #include "actors/acd.hpp"
-#include "actors/aggregates.hpp"
+#include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
 #include "events/acd/widening.hpp"
 
@@ -16,7 +16,7 @@ namespace {
 namespace call = events::acd::call;
 
 struct call_actor_state {
-  std::unique_ptr<shell<call_aggregate>> entity;
+  std::unique_ptr<shell<events::acd::call_decider>> entity;
   std::string tenant;
   std::string trunk_group;
   int channel = 0;                          ///< seized trunk channel (0: none)
@@ -35,7 +35,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                          std::shared_ptr<const acd_context> ctx, call_request req) {
   if (ctx->root) self->link_to(ctx->root);
   auto& st = self->state;
-  st.entity = std::make_unique<shell<call_aggregate>>(self, *ctx, call::stream_name(req.call_id),
+  st.entity = std::make_unique<shell<events::acd::call_decider>>(self, *ctx, call::stream_name(req.call_id),
                                                       call::initial_state(req.call_id));
   auto corr = call_correlation(req.call_id);
   auto who = events::principal::system("acd");

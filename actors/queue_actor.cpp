@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "actors/aggregates.hpp"
+#include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
 #include "events/acd/ewt.hpp"
 #include "events/acd/routing.hpp"
@@ -14,7 +14,7 @@ namespace {
 namespace queue = events::acd::queue;
 
 struct queue_actor_state {
-  std::unique_ptr<shell<queue_aggregate>> entity;
+  std::unique_ptr<shell<events::acd::queue_decider>> entity;
   std::map<std::string, events::acd::candidate> agents; ///< routing snapshots by agent id
   std::map<std::string, caf::actor> calls;              ///< waiting call id -> call actor
   std::set<std::string> offering;                       ///< calls with offers in flight
@@ -54,7 +54,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
                           std::shared_ptr<const acd_context> ctx, events::queue_definition def) {
   if (ctx->root) self->link_to(ctx->root);
   auto& st = self->state;
-  st.entity = std::make_unique<shell<queue_aggregate>>(self, *ctx, queue::stream_name(def.id),
+  st.entity = std::make_unique<shell<events::acd::queue_decider>>(self, *ctx, queue::stream_name(def.id),
                                                        queue::initial_state(def));
   st.entity->recover();
   auto who = events::principal::system("acd");

@@ -1,7 +1,7 @@
 #pragma once
 /// The one loop every entity actor runs (STYLE.md rule 4): decide, evolve,
 /// append with the expected revision, and only then the side effects.
-/// `Aggregate` names a decider: state, command, event, decide, evolve.
+/// `Aggregate` is one of the decider types of events/acd/deciders.hpp.
 #include <functional>
 #include <optional>
 

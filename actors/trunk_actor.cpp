@@ -1,7 +1,7 @@
 // Trunk groups (F1): one actor per channel (a thin shell around the trunk
 // channel decider) and one per group that hunts for a free channel. A call
 // that finds every channel busy is blocked (呼损).
-#include "actors/aggregates.hpp"
+#include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
 #include "actors/trunk_actor.hpp"
 
@@ -12,13 +12,13 @@ namespace {
 namespace trunk = events::acd::trunk;
 
 struct channel_state {
-  std::unique_ptr<shell<trunk_aggregate>> entity;
+  std::unique_ptr<shell<events::acd::trunk_decider>> entity;
 };
 
 caf::behavior channel_actor(caf::stateful_actor<channel_state>* self,
                             std::shared_ptr<const acd_context> ctx,
                             events::trunk_group_definition group, int channel) {
-  self->state.entity = std::make_unique<shell<trunk_aggregate>>(
+  self->state.entity = std::make_unique<shell<events::acd::trunk_decider>>(
       self, *ctx, trunk::stream_name(group.id, channel), trunk::initial_state(group, channel));
   self->state.entity->recover();
   auto sys = events::principal::system("trunk");
