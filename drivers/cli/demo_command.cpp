@@ -258,6 +258,10 @@ void run_demo(const demo_args& a) {
   auto json_path = (dir / "kpi-report.json").string();
   std::ofstream(html_path) << projections::kpi::render_html(report);
   std::ofstream(json_path) << report.dump(2) << "\n";
+  // The commands below must work when pasted: name this binary by its path.
+  std::error_code exe_ec;
+  auto self_path = fs::read_symlink("/proc/self/exe", exe_ec);
+  std::string hl = exe_ec ? std::string{"hotline"} : self_path.string();
   projections::kpi::report_request by_queue;
   by_queue.by = projections::kpi::dimension::queue;
   by_queue.intervals = false;
@@ -269,13 +273,13 @@ void run_demo(const demo_args& a) {
             << "KPI report: " << html_path << " (self-contained, open it in a browser)\n"
             << "            " << json_path << "\n\n"
             << "Explore the store it made:\n"
-            << "  hotline kpi --store " << store_dir << " --by agent --format table\n"
-            << "  hotline kpi --store " << store_dir << " --interval 30m --html " << (dir / "kpi-30m.html").string() << "\n"
-            << "  hotline audit verify --store " << store_dir << "\n"
-            << "  hotline audit query --store " << store_dir << " --type command.rejected\n"
-            << "  hotline audit query --store " << store_dir << " --agent " << (cfg.center.agents.empty() ? "a1" : cfg.center.agents.front().id) << " --format table\n"
-            << "  hotline replay --store " << store_dir << " --out " << (dir / "views").string() << "\n"
-            << "  hotline store read --store " << store_dir << " --limit 20\n";
+            << "  " << hl << " kpi --store " << store_dir << " --by agent --format table\n"
+            << "  " << hl << " kpi --store " << store_dir << " --interval 30m --html " << (dir / "kpi-30m.html").string() << "\n"
+            << "  " << hl << " audit verify --store " << store_dir << "\n"
+            << "  " << hl << " audit query --store " << store_dir << " --type command.rejected\n"
+            << "  " << hl << " audit query --store " << store_dir << " --agent " << (cfg.center.agents.empty() ? "a1" : cfg.center.agents.front().id) << " --format table\n"
+            << "  " << hl << " replay --store " << store_dir << " --out " << (dir / "views").string() << "\n"
+            << "  " << hl << " store read --store " << store_dir << " --limit 20\n";
 }
 
 } // namespace
