@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/view_cli.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
 
@@ -16,20 +17,8 @@ struct store_args {
   std::string stream;
 };
 
-std::unique_ptr<drivers::rocksdb_event_store> open_existing(const std::string& dir) {
-  drivers::rocksdb_store_options opts;
-  opts.create_if_missing = false;
-  auto store = drivers::rocksdb_event_store::open(dir, opts);
-  if (!store) {
-    std::cerr << "hotline: " << store.error().message() << "\n";
-    exit_code() = 1;
-    return nullptr;
-  }
-  return std::move(*store);
-}
-
 void run_info(const store_args& a) {
-  auto store = open_existing(a.dir);
+  auto store = open_event_store(a.dir);
   if (!store) return;
   std::cout << "store:    " << a.dir << "\n"
             << "events:   " << store->head_position() << "\n";
@@ -40,7 +29,7 @@ void run_info(const store_args& a) {
 }
 
 void run_read(const store_args& a) {
-  auto store = open_existing(a.dir);
+  auto store = open_event_store(a.dir);
   if (!store) return;
   const auto& codec = events::event_codec::standard();
   std::size_t printed = 0;
@@ -81,7 +70,7 @@ void run_read(const store_args& a) {
 }
 
 void run_check(const store_args& a) {
-  auto store = open_existing(a.dir);
+  auto store = open_event_store(a.dir);
   if (!store) return;
   const auto& codec = events::event_codec::standard();
   std::uint64_t bad = 0, good = 0;
