@@ -74,7 +74,7 @@ std::string_view to_string(counter c) noexcept {
       "ivr_abandoned",   "transferred",      "repeat_contacts", "handled",
       "talk_ms",         "hold_ms",          "acw_ms",          "ready_ms",
       "not_ready_ms",    "ringing_ms",       "on_call_ms",      "on_hold_ms",
-      "wrap_up_ms"};
+      "wrap_up_ms",      "interflowed"};
   return c < counter_count ? names[c] : "?";
 }
 
@@ -543,6 +543,14 @@ struct kpi_projection::state {
                    overflowed);
               if (p.action == "voicemail") c.waiting = false;
             },
+            [&](const events::call_interflowed& p) {
+              // Left for another site: no longer waiting here; its answer (or
+              // abandon) is the other site's to count.
+              auto& c = call_for(p.call_id, e);
+              bump_call(c.at, interflowed);
+              bump(c.at.cells[s_queue], interflowed);
+              c.waiting = false;
+            },
             [&](const events::call_callback_scheduled& p) {
               auto& c = call_for(p.call_id, e);
               bump_call(c.at, callbacks);
@@ -836,8 +844,11 @@ struct kpi_projection::state {
         return bad_row(key, "malformed cell key");
       cell* c = get_cell(secs * ns_per_s, d, rest.substr(s2 + 1));
       if (!c || c->key != key) return bad_row(key, "malformed cell key");
-      if (r.u8() != counter_count) return bad_row(key, "unexpected number of counters");
-      for (auto& x : c->c.v) x = r.i64();
+      // Rows written before a counter was added hold fewer (new ones read 0).
+      auto stored = r.u8();
+      if (stored > counter_count) return bad_row(key, "unexpected number of counters");
+      c->c.v.fill(0);
+      for (std::size_t i = 0; i < stored; ++i) c->c.v[i] = r.i64();
       auto n = r.u64();
       c->c.not_ready_by_reason_ms.clear();
       for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
@@ -923,7 +934,8 @@ bool kpi_projection::reads_payload(std::string_view type) noexcept {
   if (!type.starts_with("call.")) return false;
   auto t = type.substr(5);
   return t == "arrived" || t == "queued" || t == "offered" || t == "connected" ||
-         t == "transferred" || t == "overflowed" || t == "callback_scheduled" || t == "ended";
+         t == "transferred" || t == "overflowed" || t == "callback_scheduled" || t == "ended" ||
+         t == "interflowed";
 }
 
 status kpi_projection::apply(const recorded_event& e) {
