@@ -31,6 +31,7 @@ struct node_args {
   std::string store;
   std::string kafka;
   double hours = 0;
+  double traffic_for_s = 0;
   bool no_traffic = false;
   std::uint64_t seed = 0;
   bool quiet = false;
@@ -167,7 +168,9 @@ void run_node(const node_args& a) {
   caf::actor traffic;
   bool with_traffic = node.traffic && !a.no_traffic;
   if (with_traffic) {
-    auto end = a.hours > 0 ? t0 + static_cast<std::int64_t>(a.hours * 3600e9) : t0 + 3650LL * 86'400'000'000'000;
+    auto end = a.traffic_for_s > 0 ? t0 + static_cast<std::int64_t>(a.traffic_for_s * 1e9)
+               : a.hours > 0   ? t0 + static_cast<std::int64_t>(a.hours * 3600e9)
+                               : t0 + 3650LL * 86'400'000'000'000;
     traffic = drivers::sim::spawn_live_traffic(sys, cfg, ctx, so, t0, end, &clock);
     ctx->observer = traffic;
   }
@@ -220,6 +223,8 @@ void add_node_command(CLI::App& app) {
   cmd->add_option("--store", a->store, "Event store directory (default: [node] store)");
   cmd->add_option("--kafka", a->kafka, "Kafka bootstrap servers HOST:PORT,... (default: [kafka] bootstrap)");
   cmd->add_option("--hours", a->hours, "Stop after this many (wall-clock) hours (default: run until signalled)");
+  cmd->add_option("--traffic-for", a->traffic_for_s,
+                  "Simulated callers arrive for this many seconds only (the node keeps running and serving them)");
   cmd->add_flag("--no-traffic", a->no_traffic, "Do not run the simulated callers and agents even if [node] traffic = true");
   cmd->add_option("--seed", a->seed, "Random seed of the simulated traffic (default: the configuration's)");
   cmd->add_flag("--quiet", a->quiet, "Print only problems");

@@ -36,11 +36,11 @@ struct topic_reader_options {
   std::string topic;             ///< REQUIRED
   /// Extra librdkafka consumer properties. Default: none.
   std::map<std::string, std::string> properties;
+  /// The whole read must finish within this. Default: 30 s.
+  std::chrono::milliseconds timeout{30000};
   /// Decode each value as an event (`kafka_record::event`). Default: true;
   /// false for topics of other records (the federation's), read raw.
   bool decode_events = true;
-  /// The whole read must finish within this. Default: 30 s.
-  std::chrono::milliseconds timeout{30000};
 };
 
 /// Errors: invalid_argument (options), not_found (no such topic),
