@@ -1,6 +1,7 @@
 #include "actors/federation_actor.hpp"
 
 #include <algorithm>
+#include <mutex>
 
 namespace hotline::actors {
 
@@ -237,6 +238,34 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
 }
 
 } // namespace
+
+struct federation_mailbox::shared {
+  std::mutex m;
+  caf::actor target;
+};
+
+std::shared_ptr<federation_mailbox::shared> federation_mailbox::make_shared_state() {
+  return std::make_shared<shared>();
+}
+
+void federation_mailbox::set(caf::actor federation) {
+  std::lock_guard lock{s_->m};
+  s_->target = std::move(federation);
+}
+
+drivers::federation_handlers federation_mailbox::handlers(std::function<void(std::string)> on_problem) {
+  drivers::federation_handlers h;
+  h.on_message = [s = s_](events::federation::message m) {
+    std::lock_guard lock{s->m};
+    if (s->target) caf::anon_send(s->target, inbound_atom::value, std::move(m));
+  };
+  h.on_status = [s = s_](events::federation::site_status st) {
+    std::lock_guard lock{s->m};
+    if (s->target) caf::anon_send(s->target, site_status_atom::value, std::move(st));
+  };
+  h.on_problem = std::move(on_problem);
+  return h;
+}
 
 caf::actor spawn_federation(caf::actor_system& sys, std::shared_ptr<const acd_context> ctx,
                             federation_options options) {

@@ -42,7 +42,7 @@ struct federation_options {
   std::string site;
   drivers::federation_link* link = nullptr; ///< REQUIRED; must outlive the actor
   std::int64_t status_interval_ms = 1'000;
-  std::int64_t tick_ms = 200;
+  std::int64_t tick_ms = 100;
   std::set<std::string> peers;              ///< sites routed to; empty: every site heard of
 };
 
@@ -50,6 +50,22 @@ struct federation_options {
 struct site_view {
   events::federation::site_status status;
   std::int64_t age_ms = 0;
+};
+
+/// Where a federation link's thread delivers what it hears: to the
+/// federation actor once `set`, dropped before (and after `set({})`).
+/// The link is started before the actor exists (the actor needs the link),
+/// hence this indirection. Thread-safe.
+class federation_mailbox {
+public:
+  void set(caf::actor federation);
+  /// Handlers for drivers::kafka_federation_bus::start; problems go to `on_problem`.
+  drivers::federation_handlers handlers(std::function<void(std::string)> on_problem);
+
+private:
+  struct shared;
+  std::shared_ptr<shared> s_ = make_shared_state();
+  static std::shared_ptr<shared> make_shared_state();
 };
 
 /// Spawns the federation actor of the node whose ACD `ctx` describes.

@@ -121,15 +121,7 @@ void run_node(const node_args& a) {
   ctx->crm_context = [&crm](const std::string& customer) { return crm.context(customer); };
 
   // The federation: the bus's thread hands what it hears to the actor.
-  struct inbound_target {
-    std::mutex m;
-    caf::actor actor;
-  };
-  auto target = std::make_shared<inbound_target>();
-  auto deliver = [target](auto... xs) {
-    std::lock_guard lock{target->m};
-    if (target->actor) caf::anon_send(target->actor, xs...);
-  };
+  actors::federation_mailbox mailbox;
   std::unique_ptr<drivers::kafka_federation_bus> bus;
   if (node.federation) {
     drivers::kafka_federation_options fo;
@@ -138,11 +130,8 @@ void run_node(const node_args& a) {
     fo.status_topic = node.status_topic;
     fo.inbox_topic = node.inbox_topic;
     for (const auto& p : node.peers) fo.peer_inboxes[p.site] = p.inbox_topic;
-    drivers::federation_handlers h;
-    h.on_message = [deliver](events::federation::message m) { deliver(actors::inbound_atom::value, std::move(m)); };
-    h.on_status = [deliver](events::federation::site_status s) { deliver(actors::site_status_atom::value, std::move(s)); };
-    h.on_problem = [site](std::string what) { std::cerr << "[" << site << "] " << what << std::endl; };
-    auto started = drivers::kafka_federation_bus::start(fo, std::move(h));
+    auto started = drivers::kafka_federation_bus::start(
+        fo, mailbox.handlers([site](std::string what) { std::cerr << "[" << site << "] " << what << std::endl; }));
     if (!started) return fail("node " + site + ": " + started.error().message());
     bus = std::move(*started);
     actors::federation_options ao;
@@ -174,10 +163,7 @@ void run_node(const node_args& a) {
     traffic = drivers::sim::spawn_live_traffic(sys, cfg, ctx, so, t0, end, &clock);
     ctx->observer = traffic;
   }
-  {
-    std::lock_guard lock{target->m};
-    target->actor = ctx->federation;
-  }
+  mailbox.set(ctx->federation);
   actors::start_acd(sys, ctx);
   if (traffic) caf::anon_send(traffic, caf::ok_atom::value); // starts it, now that the ACD's handles are filled
   say(a, site, "ACD up: " + std::to_string(ctx->queues.size()) + " queues, " + std::to_string(ctx->agents.size()) +
@@ -197,10 +183,7 @@ void run_node(const node_args& a) {
     }
   }
   say(a, site, "stopping");
-  {
-    std::lock_guard lock{target->m};
-    target->actor = {};
-  }
+  mailbox.set({});
   if (traffic) caf::anon_send_exit(traffic, caf::exit_reason::user_shutdown);
   if (ctx->federation) caf::anon_send_exit(ctx->federation, caf::exit_reason::user_shutdown); // spawned before the ACD's root
   actors::stop_acd(ctx);

@@ -131,7 +131,11 @@ events::result<std::unique_ptr<kafka_federation_bus>> kafka_federation_bus::star
   }
   // Metadata requests create the topics on brokers that auto-create them
   // (the mock cluster does), so the consumer finds them at once.
-  for (const auto& t : {o.status_topic, o.inbox_topic}) {
+  // The peers' inboxes too: the producer then knows their leaders before the
+  // first offer (an unknown topic costs the first messages a metadata round).
+  std::vector<std::string> known{o.status_topic, o.inbox_topic};
+  for (const auto& [peer, inbox] : o.peer_inboxes) known.push_back(inbox);
+  for (const auto& t : known) {
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(p->producer, t.c_str(), nullptr);
     const rd_kafka_metadata_t* md = nullptr;
     if (rd_kafka_metadata(p->producer, 0, rkt, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR && md)

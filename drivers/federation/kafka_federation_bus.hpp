@@ -11,7 +11,9 @@
 /// committing offsets as it goes, so a restarted node picks up the messages
 /// sent to it while it was down (expired offers are then denied, transfers
 /// it holds no reservation for bounced). Statuses of this site are ignored.
-/// Records that do not decode are reported with topic, partition and
+/// At start it asks for the metadata of every topic it knows (creating
+/// them where brokers auto-create topics), so the first messages to a peer
+/// do not wait for a metadata round. Records that do not decode are reported with topic, partition and
 /// offset and skipped.
 ///
 /// Ownership: the bus owns its librdkafka handles and its thread; the
