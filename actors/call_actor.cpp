@@ -504,19 +504,26 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       [=](remote_reply_atom, const fed::message& m) {
         auto& s = self->state;
         using k = fed::message_kind;
+        const auto& cs = s.entity->state();
+        if (m.kind == k::withdraw) {
+          // The origin took the call back: drop this copy (also after a
+          // restart of this node, when the call came back from its stream).
+          auto offer = cs.attached.find("interflow.offer");
+          if (call::is_terminal(cs) || cs.at == call::phase::none || offer == cs.attached.end() ||
+              offer->second != m.offer_id)
+            return;
+          auto agent = s.agent;
+          exec(call::finish{"interflow_withdrawn", "origin " + m.from_site + ": " + m.reason, now()}, "finish", [=] {
+            if (agent) self->send(agent, end_call_atom::value, req.call_id, std::int64_t{0});
+            finish("interflow_withdrawn");
+          });
+          return;
+        }
         if (inbound) { // remote side
           if (m.kind == k::transfer && !s.landed) land(m);
           else if (m.kind == k::release && !s.landed) give_up_hold("released");
-          else if (m.kind == k::withdraw && s.landed) {
-            auto agent = s.agent;
-            exec(call::finish{"interflow_withdrawn", "origin " + m.from_site + ": " + m.reason, now()}, "finish", [=] {
-              if (agent) self->send(agent, end_call_atom::value, req.call_id, std::int64_t{0});
-              finish("interflow_withdrawn");
-            });
-          }
           return;
         }
-        const auto& cs = s.entity->state();
         if (m.kind == k::accept) {
           auto refused = exec(call::interflow{m.offer_id, m.agent_id, now()}, "interflow", [=] {
             auto& s = self->state;

@@ -115,7 +115,6 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
     }
   };
 
-  self->send(self, fed_tick_atom::value);
   return {
       [=](fed_tick_atom) {
         self->delayed_send(self, std::chrono::milliseconds(opt.tick_ms), fed_tick_atom::value);
@@ -176,6 +175,9 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
             auto it = s.incoming.find(m.offer_id);
             if (it != s.incoming.end()) {
               self->send(it->second, remote_reply_atom::value, std::move(m));
+            } else if (m.kind == k::withdraw) {
+              // Landed before this node restarted: the call waits in one of our queues.
+              for (const auto& [id, q] : ctx->queues) self->send(q, remote_reply_atom::value, m);
             } else if (m.kind == k::transfer) {
               fed::message b = m;
               b.kind = k::bounce;
@@ -242,6 +244,17 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
 struct federation_mailbox::shared {
   std::mutex m;
   caf::actor target;
+  bool closed = false;
+  /// What arrived before the actor was set: kept (a consumed inbox message
+  /// is committed, it would not come again), up to a bound.
+  std::vector<caf::message> early;
+  static constexpr std::size_t max_early = 100'000;
+
+  void deliver(caf::message msg) {
+    std::lock_guard lock{m};
+    if (target) caf::anon_send(target, std::move(msg));
+    else if (!closed && early.size() < max_early) early.push_back(std::move(msg));
+  }
 };
 
 std::shared_ptr<federation_mailbox::shared> federation_mailbox::make_shared_state() {
@@ -250,18 +263,22 @@ std::shared_ptr<federation_mailbox::shared> federation_mailbox::make_shared_stat
 
 void federation_mailbox::set(caf::actor federation) {
   std::lock_guard lock{s_->m};
+  s_->closed = !federation;
   s_->target = std::move(federation);
+  if (s_->target) {
+    caf::anon_send(s_->target, fed_tick_atom::value); // starts it (spawned lazily)
+    for (auto& msg : s_->early) caf::anon_send(s_->target, std::move(msg));
+  }
+  s_->early.clear();
 }
 
 drivers::federation_handlers federation_mailbox::handlers(std::function<void(std::string)> on_problem) {
   drivers::federation_handlers h;
   h.on_message = [s = s_](events::federation::message m) {
-    std::lock_guard lock{s->m};
-    if (s->target) caf::anon_send(s->target, inbound_atom::value, std::move(m));
+    s->deliver(caf::make_message(inbound_atom::value, std::move(m)));
   };
   h.on_status = [s = s_](events::federation::site_status st) {
-    std::lock_guard lock{s->m};
-    if (s->target) caf::anon_send(s->target, site_status_atom::value, std::move(st));
+    s->deliver(caf::make_message(site_status_atom::value, std::move(st)));
   };
   h.on_problem = std::move(on_problem);
   return h;
@@ -269,7 +286,7 @@ drivers::federation_handlers federation_mailbox::handlers(std::function<void(std
 
 caf::actor spawn_federation(caf::actor_system& sys, std::shared_ptr<const acd_context> ctx,
                             federation_options options) {
-  return sys.spawn(federation_actor, std::move(ctx), std::move(options));
+  return sys.spawn<caf::lazy_init>(federation_actor, std::move(ctx), std::move(options));
 }
 
 } // namespace hotline::actors

@@ -53,7 +53,8 @@ struct site_view {
 };
 
 /// Where a federation link's thread delivers what it hears: to the
-/// federation actor once `set`, dropped before (and after `set({})`).
+/// federation actor once `set` (what came before is kept and delivered
+/// then, up to 100,000 messages); dropped after `set({})`.
 /// The link is started before the actor exists (the actor needs the link),
 /// hence this indirection. Thread-safe.
 class federation_mailbox {
@@ -69,8 +70,11 @@ private:
 };
 
 /// Spawns the federation actor of the node whose ACD `ctx` describes.
-/// Set ctx->federation to the result before the ACD starts (calls read it);
-/// it is therefore not linked to the ACD's root: stop it with an exit
+/// Set ctx->federation to the result before the ACD starts (calls read it).
+/// It is spawned lazily and starts ticking on its first message: hand it
+/// to its federation_mailbox (`set`) once start_acd returned, so that it
+/// never reads the ACD's handle maps while they are being filled.
+/// It is not linked to the ACD's root: stop it with an exit
 /// message of its own.
 caf::actor spawn_federation(caf::actor_system& sys, std::shared_ptr<const acd_context> ctx,
                             federation_options options);

@@ -26,6 +26,8 @@ struct queue_actor_state {
   events::acd::strategy_memory memory;
   std::uint64_t seed = 0;
   bool rematch_scheduled = false;
+  /// Federation messages for recovered calls that have not rejoined yet.
+  std::map<std::string, events::federation::message> pending_remote;
   /// Recent waits of calls that left (true: answered within the SL threshold), for the site status.
   std::deque<bool> recent_sl;
 };
@@ -177,6 +179,10 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       [=](rejoin_atom, const std::string& call_id, const caf::actor& call) {
         if (!queue::find(self->state.entity->state(), call_id)) return;
         self->state.calls[call_id] = call;
+        if (auto p = self->state.pending_remote.find(call_id); p != self->state.pending_remote.end()) {
+          self->send(call, remote_reply_atom::value, p->second);
+          self->state.pending_remote.erase(p);
+        }
         schedule_rematch();
       },
       [=](rematch_atom) {
@@ -242,6 +248,15 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         rr.hold = true;
         self->send(agent->second, reserve_atom::value, std::move(rr));
         return agent_id;
+      },
+      [=](remote_reply_atom, const events::federation::message& m) {
+        // A federation message for a call the federation actor does not
+        // know (this node restarted): to the call, if it waits here.
+        auto& s = self->state;
+        if (auto c = s.calls.find(m.call_id); c != s.calls.end())
+          self->send(c->second, remote_reply_atom::value, m);
+        else if (queue::find(s.entity->state(), m.call_id))
+          s.pending_remote[m.call_id] = m; // recovering: delivered when it rejoins
       },
       [](deferred& d) { d.run(); },
   };

@@ -167,12 +167,10 @@ void run(const federation_bench_args& a) {
     st.bus = std::move(*bus);
     ao.link = st.bus.get();
     st.ctx->federation = actors::spawn_federation(sys, st.ctx, ao);
-    st.mailbox.set(st.ctx->federation);
   }
-  // Statuses first (consumer groups joined, both sites known), then traffic.
-  std::cerr << "waiting for the sites to hear each other...\n";
-  std::this_thread::sleep_for(std::chrono::seconds(4));
-  auto t0 = clock.now_ns();
+  // Callers from t0, after the sites have heard each other (below).
+  const std::int64_t warm_up_ns = 4'000'000'000;
+  auto t0 = clock.now_ns() + warm_up_ns;
   for (auto& [id, s] : sites) {
     s->opts.answer_delay_s = 0;
     s->opts.progress_every_s = 0;
@@ -182,12 +180,16 @@ void run(const federation_bench_args& a) {
                                                  t0 + static_cast<std::int64_t>(a.seconds * 1e9), &clock);
     s->ctx->observer = s->traffic;
   }
-  std::uint64_t sent0[2] = {sites["a"]->bus->sent() + sites["a"]->bus->received(),
-                            sites["b"]->bus->sent() + sites["b"]->bus->received()};
   for (auto& [id, s] : sites) {
     actors::start_acd(sys, s->ctx);
-    caf::anon_send(s->traffic, caf::ok_atom::value);
+    s->mailbox.set(s->ctx->federation);
+    caf::anon_send(s->traffic, caf::ok_atom::value); // agents log in now, callers come from t0
   }
+  // Statuses first (consumer groups joined, both sites known), then callers.
+  std::cerr << "waiting for the sites to hear each other...\n";
+  std::this_thread::sleep_for(std::chrono::nanoseconds(t0 - clock.now_ns()));
+  std::uint64_t sent0[2] = {sites["a"]->bus->sent() + sites["a"]->bus->received(),
+                            sites["b"]->bus->sent() + sites["b"]->bus->received()};
   std::cerr << "interflow traffic for " << a.seconds << " s...\n";
   auto wall0 = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(std::chrono::duration<double>(a.seconds));

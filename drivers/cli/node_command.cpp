@@ -163,8 +163,8 @@ void run_node(const node_args& a) {
     traffic = drivers::sim::spawn_live_traffic(sys, cfg, ctx, so, t0, end, &clock);
     ctx->observer = traffic;
   }
-  mailbox.set(ctx->federation);
   actors::start_acd(sys, ctx);
+  mailbox.set(ctx->federation); // after the ACD's handles are filled: offers spawn calls that use them
   if (traffic) caf::anon_send(traffic, caf::ok_atom::value); // starts it, now that the ACD's handles are filled
   say(a, site, "ACD up: " + std::to_string(ctx->queues.size()) + " queues, " + std::to_string(ctx->agents.size()) +
                    " agents" + (with_traffic ? ", simulated traffic on" : ""));
