@@ -125,7 +125,7 @@ TEST_CASE("site status: a queue losing its last ready agent is a significant cha
   CHECK(fed::significant_change(a, c));
 }
 
-TEST_CASE("federation message: every kind round-trips; bad input is named") {
+TEST_CASE("federation message: every kind round-trips, and bad input is named") {
   using k = fed::message_kind;
   for (auto kind : {k::offer, k::accept, k::deny, k::transfer, k::release, k::landed, k::bounce, k::withdraw}) {
     fed::message m;
