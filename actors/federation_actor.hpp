@@ -42,7 +42,7 @@ struct federation_options {
   std::string site;
   drivers::federation_link* link = nullptr; ///< REQUIRED; must outlive the actor
   std::int64_t status_interval_ms = 1'000;
-  std::int64_t tick_ms = 100;
+  std::int64_t tick_ms = 50;
   std::set<std::string> peers;              ///< sites routed to; empty: every site heard of
 };
 
