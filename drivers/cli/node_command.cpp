@@ -178,7 +178,18 @@ void run_node(const node_args& a) {
       last_report = now;
       std::string line = std::to_string(store.head_position()) + " events";
       if (relay) line += ", published " + std::to_string(relay->published_position());
-      if (bus) line += ", federation sent " + std::to_string(bus->sent()) + " received " + std::to_string(bus->received());
+      if (bus) {
+        line += ", federation sent " + std::to_string(bus->sent()) + " received " + std::to_string(bus->received());
+        // The other sites as this node sees them, with the age of their status.
+        caf::scoped_actor asker{sys};
+        asker->request(ctx->federation, std::chrono::seconds(1), actors::sites_atom::value)
+            .receive(
+                [&](std::vector<actors::site_view>& sites) {
+                  for (const auto& v : sites)
+                    line += "; " + v.status.site + " " + std::to_string(v.age_ms) + " ms old";
+                },
+                [&](caf::error&) {});
+      }
       say(a, site, line);
     }
   }
