@@ -22,12 +22,12 @@
 ///   outside → call:        abandon_atom | hangup_atom
 ///   outside → call:        transfer_atom, transfer_request       (agent desktop)
 ///   outside → call:        conference_atom, conference_request   (agent desktop)
-///   outside → call:        conf_leave_atom, party                (a party leaves the conference)
+///   outside → call:        conf_leave_atom, party, reason        (a party leaves the conference)
 ///   outside → call:        supervise_atom, supervisor_id, mode   (listen | whisper | barge | stop)
 ///   call → agent:          leg_atom, leg_request                 (ring for a transfer / consultation / conference)
 ///   agent → call:          leg_refused_atom, agent_id, code      (could not reserve)
 ///   agent → call:          leg_answer_atom, agent_id | leg_reject_atom, agent_id
-///   agent → call:          conf_leave_atom, agent_id             (a conference party hung up)
+///   agent → call:          conf_leave_atom, agent_id, "hung_up"  (a conference party hung up)
 ///   any → observer:        notifications (see observer below)
 #include <cstdint>
 #include <functional>

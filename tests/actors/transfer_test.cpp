@@ -258,7 +258,7 @@ TEST_CASE("conference: an invited agent and an outside number join, leave, and a
   CHECK(f.status("a2") == "wrap_up");
 }
 
-TEST_CASE("supervision: listen, whisper, barge and stop are events on the call; others are refused") {
+TEST_CASE("supervision: listen, whisper, barge and stop are events on the call, and others are refused") {
   fixture f;
   f.login("a1");
   f.at(1);
