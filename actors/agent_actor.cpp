@@ -13,6 +13,10 @@ struct agent_actor_state {
   std::unique_ptr<shell<events::acd::agent_decider>> entity;
   std::map<std::string, caf::actor> calls;      ///< call id -> call actor (reserved or on the desk)
   std::map<std::string, caf::actor> offered_by; ///< call id -> queue actor that reserved us
+  /// Calls that rang us as a second leg, not a queue offer: call id -> kind
+  /// (transfer | consult | conference). A conference party keeps its entry
+  /// while on the call; the others become the call's agent when they answer.
+  std::map<std::string, std::string> legs;
 };
 
 caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
@@ -114,36 +118,59 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
           self->send(ctx->observer, ringing_atom::value, def.id, call_id);
       },
       [=](answer_atom, const std::string& call_id) {
+        // Answering a call already on the desk is a no-op: tell nobody.
+        if (const auto* k = agent::find_contact(self->state.entity->state(), call_id);
+            k && (k->phase == agent::contact_phase::on_call || k->phase == agent::contact_phase::on_hold))
+          return;
         exec(agent::answer{call_id, now()}, "answer", call_correlation(call_id), [=] {
           auto c = self->state.calls.find(call_id);
-          if (c != self->state.calls.end()) self->send(c->second, connected_atom::value, def.id);
+          if (c == self->state.calls.end()) return;
+          auto leg = self->state.legs.find(call_id);
+          if (leg == self->state.legs.end()) {
+            self->send(c->second, connected_atom::value, def.id);
+            return;
+          }
+          self->send(c->second, leg_answer_atom::value, def.id);
+          if (leg->second != "conference") self->state.legs.erase(leg);
         });
       },
       [=](reject_atom, const std::string& call_id) {
         exec(agent::reject{call_id, now()}, "reject", call_correlation(call_id), [=] {
           auto c = self->state.calls.find(call_id);
           if (c != self->state.calls.end()) {
-            self->send(c->second, reject_atom::value, def.id);
+            if (self->state.legs.erase(call_id) > 0)
+              self->send(c->second, leg_reject_atom::value, def.id);
+            else
+              self->send(c->second, reject_atom::value, def.id);
             self->state.calls.erase(c);
           }
         });
       },
       [=](ring_timeout_atom, const std::string& call_id, int max_no_answer) {
         self->state.calls.erase(call_id);
+        self->state.legs.erase(call_id);
         exec(agent::ring_timeout{call_id, max_no_answer, now()}, "ring_timeout",
              call_correlation(call_id));
       },
       [=](cancel_atom, const std::string& call_id, const std::string& reason) {
         self->state.calls.erase(call_id);
+        self->state.legs.erase(call_id);
         exec(agent::cancel_reservation{call_id, reason, now()}, "cancel_reservation",
              call_correlation(call_id));
       },
       [=](hangup_atom, const std::string& call_id) {
         auto c = self->state.calls.find(call_id);
-        if (c != self->state.calls.end()) self->send(c->second, hangup_atom::value, std::string{"agent"});
+        if (c == self->state.calls.end()) return;
+        // A conference party hanging up leaves the conference; the call goes on.
+        auto leg = self->state.legs.find(call_id);
+        if (leg != self->state.legs.end() && leg->second == "conference")
+          self->send(c->second, conf_leave_atom::value, def.id, std::string{"hung_up"});
+        else
+          self->send(c->second, hangup_atom::value, std::string{"agent"});
       },
       [=](end_call_atom, const std::string& call_id, std::int64_t wrap_up_ms) {
         self->state.calls.erase(call_id);
+        self->state.legs.erase(call_id);
         exec(agent::end_call{call_id, wrap_up_ms, now()}, "end_call", call_correlation(call_id), [=] {
           if (wrap_up_ms > 0)
             self->delayed_send(self, std::chrono::milliseconds(wrap_up_ms), wrap_up_done_atom::value, call_id);
@@ -151,6 +178,18 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       },
       [=](wrap_up_done_atom, const std::string& call_id) {
         exec(agent::end_wrap_up{call_id, now()}, "end_wrap_up", call_correlation(call_id));
+      },
+      // A call rings us for a transfer, a consultation or a conference. The
+      // reservation is the same as a queue's; a refusal goes back to the call.
+      [=](leg_atom, const leg_request& req) {
+        auto refused = exec(agent::reserve{req.call_id, req.queue, req.channel, now()}, "reserve",
+                            call_correlation(req.call_id), [=] {
+                              self->state.calls[req.call_id] = req.call;
+                              self->state.legs[req.call_id] = req.kind;
+                              if (ctx->observer)
+                                self->send(ctx->observer, ringing_atom::value, def.id, req.call_id);
+                            });
+        if (refused) self->send(req.call, leg_refused_atom::value, def.id, refused->code);
       },
       [=](caf::get_atom) { return std::string{agent::to_string(agent::status_of(self->state.entity->state()))}; },
       [](deferred& d) { d.run(); },

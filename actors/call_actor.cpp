@@ -36,6 +36,12 @@ struct call_actor_state {
   std::string held_agent_id;
   bool landed = false;                      ///< remote side: the call arrived here
   std::function<void()> after_enqueue;      ///< once, after the next call.queued commits
+  // A second leg ringing (transfers, consultations, conferences): one at a time.
+  std::string leg_kind;  ///< transfer (blind, to an agent) | consult | conference; empty: none
+  std::string leg_agent;
+  std::string leg_from;  ///< the agent who asked
+  std::string leg_reason;
+  std::string fallback_queue; ///< a blind transfer to an agent that fails goes here
 };
 
 caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
@@ -59,6 +65,18 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   };
   auto notify = [=](auto... xs) {
     if (ctx->observer) self->send(ctx->observer, xs...);
+  };
+  // After-call work of `agent_id` for this call (the agent's setting wins over the queue's).
+  auto wrap_for = [=](const std::string& agent_id) -> std::int64_t {
+    const auto* q = self->state.queue;
+    const auto* a = ctx->center.find_agent(agent_id);
+    return q && a ? events::acd::agent::effective_wrap_up_ms(*a, *q) : 0;
+  };
+  // Conference parties who are agents leave with `parties` (the call's list before it changed).
+  auto release_parties = [=](const std::vector<std::string>& parties, bool wrap_up) {
+    for (const auto& p : parties)
+      if (auto a = ctx->agents.find(p); a != ctx->agents.end())
+        self->send(a->second, end_call_atom::value, req.call_id, wrap_up ? wrap_for(p) : std::int64_t{0});
   };
   // Everything the call holds is let go when it ends.
   // A message about this call to another site, through the federation actor.
@@ -87,6 +105,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       offer_done(s.out_offer_id, s.out_site, "call_ended");
     }
     if (req.interflow_offer) offer_done(req.interflow_offer->offer_id, req.interflow_offer->from_site, "call_ended");
+    release_parties(s.entity->state().conference_parties, s.entity->state().outcome != "node_restart");
     for (auto& [agent_id, agent] : s.offers) self->send(agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
     s.offers.clear();
     if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req.call_id, leave_reason);
@@ -241,6 +260,60 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       finish("node_restart");
     });
   };
+
+  // -- Transfers, conferences, supervision (docs/acd.md, "Transfers, conferences and
+  // supervision"). Commands from a desktop are recorded as caused by that agent.
+  auto exec_as = [=](const std::string& agent_id, const call::command& cmd, const std::string& name,
+                     std::function<void()> then = {}) {
+    return self->state.entity->exec(cmd, now(), name, self->state.tenant, events::principal::agent(agent_id),
+                                    corr, std::move(then));
+  };
+  // A refusal found against the configuration (unknown target), audited like the deciders' own.
+  auto refuse = [=](const std::string& agent_id, const std::string& command, const std::string& code,
+                    const std::string& detail) {
+    audit_rejection(*ctx, self->state.entity->stream(), command, code, detail, self->state.tenant,
+                    events::principal::agent(agent_id), now());
+  };
+  auto leg_ring_ms = [=]() -> std::int64_t {
+    return self->state.queue && self->state.queue->ring_timeout_ms > 0 ? self->state.queue->ring_timeout_ms
+                                                                         : std::int64_t{15'000};
+  };
+  // The call.offered of a leg is recorded: ring the agent and time the ring.
+  auto ring_leg = [=](const std::string& kind, const std::string& from, const std::string& agent_id,
+                      const std::string& reason) {
+    auto& s = self->state;
+    auto a = ctx->agents.find(agent_id);
+    s.leg_kind = kind;
+    s.leg_agent = agent_id;
+    s.leg_from = from;
+    s.leg_reason = reason;
+    s.offers[agent_id] = a->second;
+    std::string queue_id = s.queue ? s.queue->id : "";
+    std::string channel = s.entity->state().channel;
+    self->send(a->second, leg_atom::value,
+               leg_request{req.call_id, kind, queue_id, channel, caf::actor_cast<caf::actor>(self)});
+    self->delayed_send(self, std::chrono::milliseconds(leg_ring_ms()), leg_timeout_atom::value, agent_id,
+                       s.entity->state().attempts);
+  };
+  // The leg ended without an answer (`why`): a blind transfer falls back to a
+  // queue; a consultation or an invitation leaves the call with its agent.
+  auto leg_failed = [=](const std::string& agent_id, const std::string& why) {
+    auto& s = self->state;
+    s.offers.erase(agent_id);
+    auto kind = s.leg_kind;
+    s.leg_kind.clear();
+    s.leg_agent.clear();
+    if (kind == "transfer") join(s.fallback_queue, "transfer fallback: " + agent_id + " " + why);
+  };
+  // Ends the leg offer to `agent_id` with `why`, then `after`.
+  auto end_leg = [=](const std::string& agent_id, const std::string& why, std::function<void()> after) {
+    auto refused = exec(call::end_offer{agent_id, why, now()}, "end_offer", [=] {
+      if (after) after();
+      leg_failed(agent_id, why);
+    });
+    if (refused) leg_failed(agent_id, why);
+  };
+
   // ---- Multi-site interflow, origin side: the call waits here while another site is asked.
   namespace fed = events::federation;
   // Queue the call here again after a failed move.
@@ -408,6 +481,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       },
       [=](connected_atom, const std::string& agent_id) {
         auto& s = self->state;
+        // A repeated answer changes nothing (and must not forget the agent's handle).
+        if (call::is_connected(s.entity->state()) && s.entity->state().agent_id == agent_id) return;
         auto it = s.offers.find(agent_id);
         caf::actor agent = it != s.offers.end() ? it->second : caf::actor{};
         auto refused = exec(call::connect{agent_id, now()}, "connect", [=] {
@@ -590,6 +665,141 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           self->state.held_agent = {};
           give_up_hold("agent_busy");
         }
+      },
+      // -- Transfers, conferences, supervision ---------------------------------
+      [=](transfer_atom, const transfer_request& r) {
+        auto& s = self->state;
+        // Targets are checked against the configuration first: a mistyped
+        // queue must not cost the caller the call.
+        if ((r.target_kind == "queue" && !ctx->queues.count(r.target)) ||
+            (r.target_kind == "agent" && !ctx->agents.count(r.target))) {
+          refuse(r.from_agent, "transfer", "unknown_target", "no " + r.target_kind + " '" + r.target + "' here");
+          return;
+        }
+        std::string fallback = r.fallback_queue.empty() && s.queue ? s.queue->id : r.fallback_queue;
+        if (r.target_kind == "agent" && r.mode == "blind" && !ctx->queues.count(fallback)) {
+          refuse(r.from_agent, "transfer", "no_fallback_queue",
+                 "a blind transfer to an agent needs a queue to fall back to");
+          return;
+        }
+        if (r.target_kind == "agent" && r.mode == "consultative") {
+          // The agent stays on the call while the target rings.
+          auto cmd = call::consult{r.from_agent, r.target, "transfer", leg_ring_ms(), r.reason, now()};
+          exec_as(r.from_agent, cmd, "consult", [=] { ring_leg("consult", r.from_agent, r.target, r.reason); });
+          return;
+        }
+        auto before = s.entity->state();
+        auto cmd = call::transfer{r.mode, r.from_agent, r.target_kind, r.target, now(), r.reason};
+        exec_as(r.from_agent, cmd, "transfer", [=] {
+          auto& s = self->state;
+          // The transferring agent goes to after-call work; a consultation still
+          // ringing and the conference parties are let go.
+          if (auto a = ctx->agents.find(before.agent_id); a != ctx->agents.end())
+            self->send(a->second, end_call_atom::value, req.call_id, wrap_for(before.agent_id));
+          for (auto& [id, agent] : s.offers) self->send(agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+          s.offers.clear();
+          s.leg_kind.clear();
+          s.leg_agent.clear();
+          release_parties(before.conference_parties, true);
+          s.agent = caf::actor{};
+          s.agent_id.clear();
+          std::string why = "transfer from " + r.from_agent + (r.reason.empty() ? "" : ": " + r.reason);
+          if (r.target_kind == "queue") {
+            join(r.target, why);
+          } else if (r.target_kind == "agent") {
+            s.fallback_queue = fallback;
+            exec_as(r.from_agent, call::offer{r.target, leg_ring_ms(), "blind " + why, now()}, "offer",
+                    [=] { ring_leg("transfer", r.from_agent, r.target, r.reason); });
+          } else {
+            finish("transferred_out");
+          }
+        });
+      },
+      [=](conference_atom, const conference_request& r) {
+        if (r.party_kind == "agent") {
+          if (!ctx->agents.count(r.party)) {
+            refuse(r.from_agent, "conference", "unknown_target", "no agent '" + r.party + "' here");
+            return;
+          }
+          auto cmd = call::consult{r.from_agent, r.party, "conference", leg_ring_ms(), r.reason, now()};
+          exec_as(r.from_agent, cmd, "consult", [=] { ring_leg("conference", r.from_agent, r.party, r.reason); });
+        } else if (r.party_kind == "external") {
+          exec_as(r.from_agent, call::conference{r.from_agent, r.party, now()}, "conference");
+        } else {
+          refuse(r.from_agent, "conference", "invalid_argument",
+                 "conference party kind '" + r.party_kind + "' is not agent or external");
+        }
+      },
+      [=](conf_leave_atom, const std::string& party, const std::string& reason) {
+        exec(call::leave_conference{party, reason, now()}, "leave_conference", [=] {
+          if (auto a = ctx->agents.find(party); a != ctx->agents.end())
+            self->send(a->second, end_call_atom::value, req.call_id, wrap_for(party));
+        });
+      },
+      [=](supervise_atom, const std::string& supervisor_id, const std::string& mode) {
+        const auto* sup = ctx->center.find_agent(supervisor_id);
+        if (!sup || !sup->supervisor) {
+          refuse(supervisor_id, "supervise", "not_a_supervisor", supervisor_id + " may not supervise calls");
+          return;
+        }
+        exec_as(supervisor_id, call::supervise{supervisor_id, mode, now()}, "supervise");
+      },
+      [=](leg_refused_atom, const std::string& agent_id, const std::string& code) {
+        if (self->state.leg_agent != agent_id) return;
+        end_leg(agent_id, code, {});
+      },
+      [=](leg_reject_atom, const std::string& agent_id) {
+        if (self->state.leg_agent != agent_id) return;
+        end_leg(agent_id, "rejected", {});
+      },
+      [=](leg_timeout_atom, const std::string& agent_id, std::int32_t attempt) {
+        auto& s = self->state;
+        if (s.leg_agent != agent_id) return;
+        bool current = false;
+        for (const auto& o : s.entity->state().offers) current = current || (o.agent_id == agent_id && o.attempt == attempt);
+        if (!current) return;
+        auto agent = s.offers[agent_id];
+        end_leg(agent_id, "no_answer", [=] {
+          self->send(agent, ring_timeout_atom::value, req.call_id, self->state.queue ? self->state.queue->max_no_answer : 0);
+        });
+      },
+      [=](leg_answer_atom, const std::string& agent_id) {
+        auto& s = self->state;
+        auto a = ctx->agents.find(agent_id);
+        caf::actor agent = a != ctx->agents.end() ? a->second : caf::actor{};
+        // The leg ended before the answer arrived: the agent is not on this call.
+        auto drop = [=] { if (agent) self->send(agent, end_call_atom::value, req.call_id, std::int64_t{0}); };
+        if (s.leg_agent != agent_id || !agent) {
+          drop();
+          return;
+        }
+        auto kind = s.leg_kind;
+        auto from = s.entity->state().agent_id;
+        s.leg_kind.clear();
+        s.leg_agent.clear();
+        s.offers.erase(agent_id);
+        std::optional<events::rejection> refused;
+        if (kind == "transfer") { // blind: the target simply answers
+          refused = exec(call::connect{agent_id, now()}, "connect", [=] {
+            self->state.agent = agent;
+            self->state.agent_id = agent_id;
+            notify(talking_atom::value, req.call_id, agent_id);
+          });
+        } else if (kind == "consult") { // the target takes over; the first agent wraps up
+          auto cmd = call::transfer{"consultative", from, "agent", agent_id, now(), s.leg_reason};
+          auto parties = s.entity->state().conference_parties;
+          refused = exec_as(s.leg_from, cmd, "transfer", [=] {
+            if (auto first = ctx->agents.find(from); first != ctx->agents.end())
+              self->send(first->second, end_call_atom::value, req.call_id, wrap_for(from));
+            release_parties(parties, true);
+            self->state.agent = agent;
+            self->state.agent_id = agent_id;
+            notify(talking_atom::value, req.call_id, agent_id);
+          });
+        } else { // conference: a third party on the line
+          refused = exec_as(s.leg_from, call::conference{from, agent_id, now()}, "conference");
+        }
+        if (refused) drop();
       },
       [](deferred& d) { d.run(); },
   };

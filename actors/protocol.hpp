@@ -20,6 +20,14 @@
 ///   call → agent:          end_call_atom, call_id, wrap_up_ms
 ///   outside → agent:       login_atom | logout_atom | ready_atom | not_ready_atom | answer_atom | reject_atom | hangup_atom
 ///   outside → call:        abandon_atom | hangup_atom
+///   outside → call:        transfer_atom, transfer_request       (agent desktop)
+///   outside → call:        conference_atom, conference_request   (agent desktop)
+///   outside → call:        conf_leave_atom, party, reason        (a party leaves the conference)
+///   outside → call:        supervise_atom, supervisor_id, mode   (listen | whisper | barge | stop)
+///   call → agent:          leg_atom, leg_request                 (ring for a transfer / consultation / conference)
+///   agent → call:          leg_refused_atom, agent_id, code      (could not reserve)
+///   agent → call:          leg_answer_atom, agent_id | leg_reject_atom, agent_id
+///   agent → call:          conf_leave_atom, agent_id, "hung_up"  (a conference party hung up)
 ///   any → observer:        notifications (see observer below)
 #include <cstdint>
 #include <functional>
@@ -89,6 +97,16 @@ using inbound_atom = caf::atom_constant<caf::atom("inbound")>;
 using site_status_atom = caf::atom_constant<caf::atom("sitestat")>;
 using fed_tick_atom = caf::atom_constant<caf::atom("fedtick")>;
 using sites_atom = caf::atom_constant<caf::atom("sites")>;
+// transfers, conferences, supervision (docs/acd.md, "Transfers, conferences and supervision")
+using transfer_atom = caf::atom_constant<caf::atom("transfer")>;
+using conference_atom = caf::atom_constant<caf::atom("conference")>;
+using conf_leave_atom = caf::atom_constant<caf::atom("confleave")>;
+using supervise_atom = caf::atom_constant<caf::atom("supervise")>;
+using leg_atom = caf::atom_constant<caf::atom("leg")>;
+using leg_refused_atom = caf::atom_constant<caf::atom("legrefused")>;
+using leg_answer_atom = caf::atom_constant<caf::atom("leganswer")>;
+using leg_reject_atom = caf::atom_constant<caf::atom("legreject")>;
+using leg_timeout_atom = caf::atom_constant<caf::atom("legtimeout")>;
 // observer notifications
 using ringing_atom = caf::atom_constant<caf::atom("ringing")>;
 using queued_atom = caf::atom_constant<caf::atom("queued")>;
@@ -160,6 +178,42 @@ struct offer_info {
   caf::actor agent;
 };
 
+/// An agent's request to move its call (to the call actor).
+///   blind, queue:         the agent goes to after-call work; the call joins `target`.
+///   blind, agent:         the agent goes to after-call work; `target` rings; if it
+///                         cannot be reserved, rejects or lets it ring out, the call
+///                         joins `fallback_queue` (empty: the queue it came through).
+///   consultative, agent:  the agent stays on the call while `target` rings; when the
+///                         target answers it takes the call and the agent wraps up;
+///                         otherwise the call stays with the agent.
+///   external | site:      the call leaves the center: ends transferred_out.
+struct transfer_request {
+  std::string from_agent;
+  std::string mode = "blind";        ///< blind | consultative
+  std::string target_kind = "queue"; ///< agent | queue | external | site
+  std::string target;
+  std::string reason;                ///< recorded on call.transferred
+  std::string fallback_queue;        ///< blind to an agent; empty: the call's queue
+};
+
+/// Add a third party: `party_kind` agent (rings that agent; joins on answer)
+/// or external (a number, joins at once).
+struct conference_request {
+  std::string from_agent;
+  std::string party_kind = "agent"; ///< agent | external
+  std::string party;
+  std::string reason;
+};
+
+/// The call asks an agent to ring for a second leg (not a queue offer).
+struct leg_request {
+  std::string call_id;
+  std::string kind;  ///< transfer (blind) | consult | conference
+  std::string queue; ///< the call's queue, recorded on agent.reserved
+  std::string channel = "voice";
+  caf::actor call;
+};
+
 /// A continuation to run inside an actor (completions of asynchronous
 /// appends come back to their actor as one of these).
 struct deferred {
@@ -173,6 +227,9 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::join_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::reserve_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::offer_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::deferred)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::transfer_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::conference_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::leg_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::acd::candidate)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::queue_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::federation::message)

@@ -119,16 +119,19 @@ struct call_resumed {
 HOTLINE_EVENT_FIELDS(call_resumed, call_id, agent_id)
 
 /// Blind or consultative transfer; the attached data moves with the call.
+/// Version 2 added `reason` (version 1 records read back with an empty one,
+/// events/legacy_events.hpp).
 struct call_transferred {
   static constexpr std::string_view type_name = "call.transferred";
-  static constexpr std::uint16_t version = 1;
+  static constexpr std::uint16_t version = 2;
   std::string call_id;
   std::string mode;                   ///< blind | consultative
   std::string from_agent;
   std::string target_kind;            ///< agent | queue | external | site
   std::string target;
+  std::string reason{};               ///< why, as the agent's desktop gave it (wrap-up code, "billing question")
 };
-HOTLINE_EVENT_FIELDS(call_transferred, call_id, mode, from_agent, target_kind, target)
+HOTLINE_EVENT_FIELDS(call_transferred, call_id, mode, from_agent, target_kind, target, reason)
 
 struct call_conferenced {
   static constexpr std::string_view type_name = "call.conferenced";
@@ -138,6 +141,17 @@ struct call_conferenced {
   std::string party;                  ///< the added party (agent id or number)
 };
 HOTLINE_EVENT_FIELDS(call_conferenced, call_id, agent_id, party)
+
+/// A conference party (an agent id or a number) left the call; the caller
+/// and the call's own agent stay.
+struct call_conference_left {
+  static constexpr std::string_view type_name = "call.conference_left";
+  static constexpr std::uint16_t version = 1;
+  std::string call_id;
+  std::string party;
+  std::string reason;                 ///< hung_up | removed | transferred | <the desktop's reason>
+};
+HOTLINE_EVENT_FIELDS(call_conference_left, call_id, party, reason)
 
 /// A supervisor monitors the call (班长席, F13).
 struct call_supervised {

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "events/checksum.hpp"
+#include "events/legacy_events.hpp"
 
 namespace hotline::events {
 
@@ -105,6 +106,11 @@ struct event_codec::impl {
 
 event_codec::event_codec() : impl_(std::make_unique<impl>()) {
   impl_->add_catalog(std::make_index_sequence<std::variant_size_v<event>>{});
+  // Shipped versions (events/legacy_events.hpp), lifted one version at a time.
+  add_legacy<legacy::call_transferred_v1>([](nlohmann::json j) -> result<nlohmann::json> {
+    j["reason"] = "";
+    return j;
+  });
 }
 
 event_codec::~event_codec() = default;

@@ -131,16 +131,54 @@ result decide_transfer(const transfer& c, const state& s) {
   if (auto r = must_be_connected_to(s, c.from_agent)) return *r;
   if (c.target_kind == "agent" && c.target == s.agent_id)
     return rejection{"invalid_argument", name(s) + " is already with " + c.target};
-  std::vector<event> out{
-      call_transferred{s.call_id, c.mode, c.from_agent, c.target_kind, c.target}};
+  if (c.target_kind == "agent" && in_conference(s, c.target))
+    return rejection{"in_conference", c.target + " is a party of the conference on " + name(s)};
+  // A consultation still ringing ends, unless its target is the one taking over.
+  const bool takes_over = c.mode == "consultative" && c.target_kind == "agent";
+  std::vector<event> out;
+  end_offers(s, "cancelled", out, takes_over ? c.target : std::string{});
+  out.push_back(
+      call_transferred{s.call_id, c.mode, c.from_agent, c.target_kind, c.target, c.reason});
+  for (const auto& p : s.conference_parties)
+    out.push_back(call_conference_left{s.call_id, p, "transferred"});
   if (c.target_kind == "external" || c.target_kind == "site")
     out.push_back(ended(s, "transferred_out", c.target_kind + ":" + c.target));
   return out;
 }
 
+result decide_consult(const consult& c, const state& s) {
+  if (!one_of(c.purpose, {"transfer", "conference"}))
+    return rejection{"invalid_argument",
+                     "consultation purpose '" + c.purpose + "' is not transfer or conference"};
+  if (c.target_agent.empty()) return rejection{"invalid_argument", "consult needs a target agent"};
+  if (c.ring_timeout_ms < 0)
+    return rejection{"invalid_argument", "ring_timeout_ms must not be negative"};
+  if (auto r = must_be_connected_to(s, c.from_agent)) return *r;
+  if (c.target_agent == s.agent_id)
+    return rejection{"invalid_argument", name(s) + " is already with " + c.target_agent};
+  if (in_conference(s, c.target_agent))
+    return rejection{"in_conference",
+                     c.target_agent + " is already a party of the conference on " + name(s)};
+  if (has_offer(s, c.target_agent)) return result::nothing();
+  if (!s.offers.empty())
+    return rejection{"consult_pending", name(s) + " already rings " + s.offers.front().agent_id};
+  std::string why = (c.purpose == "transfer" ? "consultation from " : "conference from ") +
+                    c.from_agent + (c.reason.empty() ? "" : ": " + c.reason);
+  return event{call_offered{s.call_id, s.queue, c.target_agent, s.attempts + 1, c.ring_timeout_ms,
+                            std::move(why)}};
+}
+
+result decide_leave_conference(const leave_conference& c, const state& s) {
+  if (!in_conference(s, c.party))
+    return rejection{"not_in_conference", c.party + " is not a party of " + name(s)};
+  return event{call_conference_left{s.call_id, c.party, c.reason}};
+}
+
 result decide_conference(const conference& c, const state& s) {
   if (c.party.empty()) return rejection{"invalid_argument", "conference needs a party"};
   if (auto r = must_be_connected_to(s, c.agent_id)) return *r;
+  if (c.party == s.agent_id)
+    return rejection{"invalid_argument", name(s) + " is already with " + c.party};
   if (std::find(s.conference_parties.begin(), s.conference_parties.end(), c.party) !=
       s.conference_parties.end())
     return result::nothing();
@@ -230,7 +268,10 @@ result decide_hang_up(const hang_up& c, const state& s) {
     return rejection{"invalid_argument", "hang_up by '" + c.by + "' is not caller or agent"};
   if (!is_connected(s))
     return rejection{"not_connected", name(s) + " is not connected to an agent"};
-  return event{ended(s, s.callback ? "callback_completed" : "completed", c.by + "_hangup")};
+  std::vector<event> out;
+  end_offers(s, "cancelled", out); // a consultation still ringing
+  out.push_back(ended(s, s.callback ? "callback_completed" : "completed", c.by + "_hangup"));
+  return out;
 }
 
 result decide_finish(const finish& c, const state& s) {
@@ -395,6 +436,10 @@ outcome<event> decide(const command& cmd, const state& s) {
           return decide_interflow(c, s);
         else if constexpr (std::is_same_v<C, return_from_remote>)
           return decide_return_from_remote(c, s);
+        else if constexpr (std::is_same_v<C, consult>)
+          return decide_consult(c, s);
+        else if constexpr (std::is_same_v<C, leave_conference>)
+          return decide_leave_conference(c, s);
         else
           return decide_finish(c, s);
       },
@@ -452,13 +497,17 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           if (ev.target_kind == "agent" && ev.mode == "consultative") {
             s.at = phase::connected; // the target already talks to the caller
             s.agent_id = ev.target;
+            drop_offer(s, ev.target);
           } else if (ev.target_kind == "agent" || ev.target_kind == "queue") {
             s.at = phase::arrived; // to be offered / queued again
             s.offers.clear();
             s.wait_started_ns = -1;
           } // external | site: call.ended follows
         } else if constexpr (std::is_same_v<E, call_conferenced>) {
-          s.conference_parties.push_back(ev.party);
+          drop_offer(s, ev.party); // an invited agent answered
+          if (!in_conference(s, ev.party)) s.conference_parties.push_back(ev.party);
+        } else if constexpr (std::is_same_v<E, call_conference_left>) {
+          std::erase(s.conference_parties, ev.party);
         } else if constexpr (std::is_same_v<E, call_supervised>) {
           if (ev.mode == "stop")
             s.supervisors.erase(ev.supervisor_id);
@@ -532,6 +581,11 @@ bool is_waiting(const state& s) noexcept {
 
 bool is_connected(const state& s) noexcept {
   return s.at == phase::connected || s.at == phase::held;
+}
+
+bool in_conference(const state& s, const std::string& party) noexcept {
+  return std::find(s.conference_parties.begin(), s.conference_parties.end(), party) !=
+         s.conference_parties.end();
 }
 
 bool has_offer(const state& s, const std::string& agent_id) noexcept {

@@ -13,7 +13,9 @@
 ///   callback_dialing --connect(that agent)--> connected
 ///   callback_dialing --fail_callback--> ended(callback_failed)
 ///   connected|held --transfer(blind, agent|queue)--> arrived --> offer/enqueue again
+///   connected|held --consult(agent)--> connected, the target rings (an offer in flight)
 ///   connected|held --transfer(consultative, agent)--> connected to the target
+///   connected|held --conference(party)--> connected, party added; --leave_conference-->
 ///   connected|held --transfer(external|site)--> ended(transferred_out)
 ///   connected|held --hang_up--> ended(completed | callback_completed)
 ///   arrived|queued|offered --abandon--> ended(abandoned)
@@ -30,6 +32,14 @@
 /// but keeps the place and the call ends only after the call back.
 /// Supervision (listen / whisper / barge, F13) is accepted only while the
 /// call is connected to an agent (connected or held).
+///
+/// A connected call rings a second agent with `consult` (one at a time): the
+/// target of a consultative transfer, or an agent invited to a conference.
+/// The call stays with its agent; the offer ends like any other
+/// (`end_offer`) or is taken over by `transfer(consultative)` /
+/// `conference` when the target answers. Hanging up or transferring ends a
+/// consultation still ringing ("cancelled"); a transfer also lets every
+/// conference party go (call.conference_left "transferred").
 ///
 /// Every call ends exactly once: after call.ended every command is refused
 /// with "already_ended" and `is_terminal` is true. Leaving the call's queue
@@ -200,10 +210,26 @@ struct transfer {
   std::string target_kind = "queue"; ///< agent | queue | external | site
   std::string target;
   std::int64_t now_ns = 0;
+  std::string reason{}; ///< recorded on call.transferred
+};
+/// Rings `target_agent` while the call stays with `from_agent`.
+struct consult {
+  std::string from_agent;
+  std::string target_agent;
+  std::string purpose = "transfer"; ///< transfer | conference (recorded in the offer's reason)
+  std::int64_t ring_timeout_ms = 0;
+  std::string reason;
+  std::int64_t now_ns = 0;
 };
 struct conference {
   std::string agent_id;
   std::string party;
+  std::int64_t now_ns = 0;
+};
+/// A conference party leaves; the call stays with its agent.
+struct leave_conference {
+  std::string party;
+  std::string reason = "hung_up";
   std::int64_t now_ns = 0;
 };
 struct supervise {
@@ -273,13 +299,13 @@ struct finish {
 using command =
     std::variant<arrive, block, enqueue, change_priority, announce, widen, offer, end_offer,
                  connect, hold, resume, transfer, conference, supervise, overflow,
-                 schedule_callback, dial_callback, fail_callback, abandon, hang_up, finish,
-                 offer_remote, remote_denied, interflow, return_from_remote>;
+                 schedule_callback, dial_callback, fail_callback, abandon, hang_up, finish, consult,
+                 leave_conference, offer_remote, remote_denied, interflow, return_from_remote>;
 using event =
     std::variant<call_arrived, call_queued, call_priority_raised, call_announced, call_widened,
                  call_offered, call_offer_ended, call_connected, call_held, call_resumed,
                  call_transferred, call_conferenced, call_supervised, call_overflowed,
-                 call_callback_scheduled, call_callback_dialed, call_ended,
+                 call_callback_scheduled, call_callback_dialed, call_ended, call_conference_left,
                  call_interflow_offered, call_interflow_denied, call_interflowed,
                  call_interflow_returned>;
 
@@ -288,6 +314,7 @@ state initial_state(std::string call_id);
 /// Rejection codes: "not_arrived", "already_arrived", "already_ended",
 /// "already_queued", "not_waiting", "not_offered", "already_connected",
 /// "not_connected", "not_your_call", "callback_pending", "not_supervising",
+/// "consult_pending", "in_conference", "not_in_conference",
 /// "remote_pending", "no_remote_offer", "offered_locally", "interflowing",
 /// "invalid_argument". docs/acd.md explains each.
 outcome<event> decide(const command& cmd, const state& s);
@@ -306,6 +333,7 @@ bool is_waiting(const state& s) noexcept;
 /// Connected to an agent: connected or held.
 bool is_connected(const state& s) noexcept;
 bool has_offer(const state& s, const std::string& agent_id) noexcept;
+bool in_conference(const state& s, const std::string& party) noexcept;
 /// How long the call has waited at `now_ns` (0 when not waiting).
 std::int64_t waited_ms(const state& s, std::int64_t now_ns) noexcept;
 

@@ -344,3 +344,73 @@ TEST_CASE("call: finish ends it with a known outcome only") {
 TEST_CASE("call: stream name") {
   CHECK(cl::stream_name("42") == "call-42");
 }
+
+TEST_CASE("call: a transfer records its reason") {
+  auto c = connected();
+  cl::transfer t{"blind", "a1", "queue", "billing", t0 + 30 * sec};
+  t.reason = "billing question";
+  then_events(c.step(t),
+              {call_transferred{"c1", "blind", "a1", "queue", "billing", "billing question"}});
+}
+
+TEST_CASE("call: consult rings a second agent while the call stays with its agent") {
+  auto c = connected();
+  then_rejected(c.when(cl::consult{"a9", "a2", "transfer", 15'000, "", t0}), "not_your_call");
+  then_rejected(c.when(cl::consult{"a1", "a1", "transfer", 15'000, "", t0}), "invalid_argument");
+  then_rejected(c.when(cl::consult{"a1", "a2", "gossip", 15'000, "", t0}), "invalid_argument");
+  then_events(c.step(cl::consult{"a1", "a2", "transfer", 15'000, "card lost", t0 + 20 * sec}),
+              {call_offered{"c1", "sales", "a2", 2, 15'000, "consultation from a1: card lost"}});
+  CHECK(cl::status_of(c.s) == cl::status::connected);
+  CHECK(c.s.agent_id == "a1");
+  then_nothing(c.when(cl::consult{"a1", "a2", "transfer", 15'000, "", t0 + 21 * sec}));
+  then_rejected(c.when(cl::consult{"a1", "a3", "transfer", 15'000, "", t0 + 21 * sec}),
+                "consult_pending");
+  // The target answers: the consultative transfer takes the offer over.
+  then_events(c.step(cl::transfer{"consultative", "a1", "agent", "a2", t0 + 25 * sec}),
+              {call_transferred{"c1", "consultative", "a1", "agent", "a2"}});
+  CHECK(c.s.agent_id == "a2");
+  CHECK(c.s.offers.empty());
+}
+
+TEST_CASE("call: a consultation nobody answers leaves the call with its agent") {
+  auto c = connected();
+  c.after({cl::consult{"a1", "a2", "transfer", 15'000, "", t0 + 20 * sec}});
+  then_events(c.step(cl::end_offer{"a2", "no_answer", t0 + 35 * sec}),
+              {call_offer_ended{"c1", "a2", "no_answer"}});
+  CHECK(cl::status_of(c.s) == cl::status::connected);
+  CHECK(c.s.agent_id == "a1");
+  then_types(c.step(cl::hold{"a1", t0 + 36 * sec}), {"call.held"});
+}
+
+TEST_CASE("call: hanging up or transferring ends a consultation still ringing") {
+  auto c = connected();
+  c.after({cl::consult{"a1", "a2", "transfer", 15'000, "", t0 + 20 * sec}});
+  then_types(c.step(cl::hang_up{"caller", t0 + 22 * sec}), {"call.offer_ended", "call.ended"});
+  auto k = connected();
+  k.after({cl::consult{"a1", "a2", "transfer", 15'000, "", t0 + 20 * sec}});
+  then_events(k.step(cl::transfer{"blind", "a1", "queue", "billing", t0 + 22 * sec}),
+              {call_offer_ended{"c1", "a2", "cancelled"},
+               call_transferred{"c1", "blind", "a1", "queue", "billing"}});
+}
+
+TEST_CASE("call: an invited agent joins the conference on answer, and parties leave") {
+  auto c = connected();
+  c.after({cl::consult{"a1", "a2", "conference", 15'000, "", t0 + 20 * sec}});
+  CHECK(c.s.offers.size() == 1);
+  then_events(c.step(cl::conference{"a1", "a2", t0 + 24 * sec}),
+              {call_conferenced{"c1", "a1", "a2"}});
+  CHECK(c.s.offers.empty());
+  then_rejected(c.when(cl::consult{"a1", "a2", "conference", 15'000, "", t0}), "in_conference");
+  then_rejected(c.when(cl::transfer{"consultative", "a1", "agent", "a2", t0}), "in_conference");
+  then_rejected(c.when(cl::conference{"a1", "a1", t0}), "invalid_argument");
+  c.after({cl::conference{"a1", "+8613900000000", t0 + 30 * sec}});
+  then_events(c.step(cl::leave_conference{"a2", "hung_up", t0 + 40 * sec}),
+              {call_conference_left{"c1", "a2", "hung_up"}});
+  then_rejected(c.when(cl::leave_conference{"a2", "hung_up", t0 + 41 * sec}), "not_in_conference");
+  CHECK(c.s.conference_parties == std::vector<std::string>{"+8613900000000"});
+  // A transfer lets every party go.
+  then_events(c.step(cl::transfer{"blind", "a1", "queue", "billing", t0 + 50 * sec}),
+              {call_transferred{"c1", "blind", "a1", "queue", "billing"},
+               call_conference_left{"c1", "+8613900000000", "transferred"}});
+  CHECK(c.s.conference_parties.empty());
+}

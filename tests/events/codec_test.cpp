@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "events/codec.hpp"
+#include "events/legacy_events.hpp"
 
 using namespace hotline::events;
 
@@ -166,11 +167,11 @@ HOTLINE_EVENT_FIELDS(call_queued_v0, call_id, queue)
 
 TEST_CASE("an old schema version is upcast to the current one") {
   event_codec codec;
-  codec.add_legacy<legacy::call_queued_v0>([](nlohmann::json j) -> result<nlohmann::json> {
+  codec.add_legacy<::legacy::call_queued_v0>([](nlohmann::json j) -> result<nlohmann::json> {
     j["priority"] = 0;
     return j;
   });
-  auto old_bytes = to_binary(legacy::call_queued_v0{"c9", "sales"});
+  auto old_bytes = to_binary(::legacy::call_queued_v0{"c9", "sales"});
   auto ev = codec.decode("call.queued", 0, old_bytes);
   REQUIRE(ev.has_value());
   auto& q = std::get<call_queued>(*ev);
@@ -223,4 +224,16 @@ TEST_CASE("the JSON text of a payload with bytes that are not UTF-8 replaces the
   REQUIRE(text.has_value());
   CHECK(nlohmann::json::accept(*text));
   CHECK(text->find("\xEF\xBF\xBD") != std::string::npos); // U+FFFD
+}
+
+TEST_CASE("call.transferred version 1 (before the reason) reads back with an empty reason") {
+  const auto& codec = event_codec::standard();
+  auto old_bytes = to_binary(hotline::events::legacy::call_transferred_v1{"c9", "blind", "a1", "queue", "billing"});
+  auto ev = codec.decode("call.transferred", 1, old_bytes);
+  REQUIRE(ev.has_value());
+  auto& t = std::get<call_transferred>(*ev);
+  CHECK(t.call_id == "c9");
+  CHECK(t.target == "billing");
+  CHECK(t.reason.empty());
+  CHECK(*codec.current_version("call.transferred") == 2);
 }

@@ -1,0 +1,21 @@
+#pragma once
+/// Shipped versions of event types that have a newer current version, kept
+/// so old records stay readable (events/codec.hpp: add_legacy). Never edit
+/// one of these: they are the bytes already in stores and on Kafka.
+#include "events/event_type.hpp"
+
+namespace hotline::events::legacy {
+
+/// call.transferred before the transfer's reason was recorded.
+struct call_transferred_v1 {
+  static constexpr std::string_view type_name = "call.transferred";
+  static constexpr std::uint16_t version = 1;
+  std::string call_id;
+  std::string mode;
+  std::string from_agent;
+  std::string target_kind;
+  std::string target;
+};
+HOTLINE_EVENT_FIELDS(call_transferred_v1, call_id, mode, from_agent, target_kind, target)
+
+} // namespace hotline::events::legacy

@@ -1,0 +1,169 @@
+#pragma once
+// A node's ACD on the virtual clock with the in-memory store, for actor
+// tests that need more than one queue, a supervisor and the folded state of
+// calls and agents. (acd_flow_test.cpp keeps its own smaller fixture.)
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/acd.hpp"
+#include "actors/simulation_runtime.hpp"
+#include "drivers/store/memory_event_store.hpp"
+#include "events/acd/deciders.hpp"
+#include "events/codec.hpp"
+#include "events/variant_cast.hpp"
+
+namespace acd_actor_test {
+
+using namespace hotline;
+using namespace hotline::actors;
+namespace ag = hotline::events::acd::agent;
+namespace cl = hotline::events::acd::call;
+
+inline constexpr std::int64_t epoch = 1'795'392'000'000'000'000;
+inline constexpr std::int64_t sec = 1'000'000'000;
+
+/// Two queues (sales: a1 a2 a3, billing: a4), a supervisor `sup`, a trunk
+/// group of `channels` lines, entry point 100 -> sales. Rings time out after
+/// 10 s; after-call work lasts 5 s.
+inline events::center_definition two_queue_center(int channels = 4) {
+  events::center_definition c;
+  c.tenants.push_back({"acme", "Acme", {"+vip"}});
+  c.trunks.push_back({"pstn", channels, "both"});
+  for (auto id : {"sales", "billing"}) {
+    events::queue_definition q;
+    q.id = id;
+    q.tenant = "acme";
+    q.skills = {{id, 1}};
+    q.ring_timeout_ms = 10'000;
+    q.wrap_up_ms = 5'000;
+    c.queues.push_back(q);
+  }
+  auto agent = [&](const char* id, std::vector<std::string> queues, bool supervisor = false) {
+    events::agent_definition a;
+    a.id = id;
+    a.tenant = "acme";
+    for (const auto& q : queues) a.skills[q] = 5;
+    a.queues = std::move(queues);
+    a.supervisor = supervisor;
+    c.agents.push_back(a);
+  };
+  agent("a1", {"sales"});
+  agent("a2", {"sales"});
+  agent("a3", {"sales"});
+  agent("a4", {"billing"});
+  agent("sup", {}, true);
+  c.entry_points.push_back({"100", "acme", "sales", "pstn", 0});
+  return c;
+}
+
+struct fixture {
+  simulation_runtime rt{epoch};
+  drivers::memory_event_store store;
+  std::vector<std::string> seen; ///< observer notifications, in order
+  std::shared_ptr<acd_context> ctx = std::make_shared<acd_context>();
+  std::map<std::string, caf::actor> calls;
+
+  explicit fixture(events::center_definition c = two_queue_center()) {
+    ctx->center = std::move(c);
+    ctx->store = {&store, &rt, "site-1", true};
+    ctx->observer = rt.system().spawn([this](caf::event_based_actor*) -> caf::behavior {
+      return {
+          [this](ringing_atom, const std::string& a, const std::string& c) { seen.push_back("ringing " + a + " " + c); },
+          [this](queued_atom, const std::string& c, const std::string& q) { seen.push_back("queued " + c + " " + q); },
+          [this](talking_atom, const std::string& c, const std::string& a) { seen.push_back("talking " + c + " " + a); },
+          [this](ended_atom, const std::string& c, const std::string& o) { seen.push_back("ended " + c + " " + o); },
+          [this](rejected_atom, const std::string& s, const std::string& code) { seen.push_back("rejected " + s + " " + code); },
+      };
+    });
+    start_acd(rt.system(), ctx);
+    rt.run_pending();
+  }
+  ~fixture() {
+    stop_acd(ctx);
+    caf::anon_send_exit(ctx->observer, caf::exit_reason::user_shutdown);
+    rt.run_pending();
+  }
+  fixture(const fixture&) = delete;
+  fixture& operator=(const fixture&) = delete;
+
+  bool has(const std::string& line) const { return std::find(seen.begin(), seen.end(), line) != seen.end(); }
+  void at(std::int64_t t_s) { rt.run_until(epoch + t_s * sec); }
+  caf::actor agent(const std::string& id) const { return ctx->agents.at(id); }
+  void login(const std::string& a) { caf::anon_send(agent(a), login_atom::value, std::vector<std::string>{}); }
+  void answer(const std::string& a, const std::string& call_id) {
+    caf::anon_send(agent(a), answer_atom::value, call_id);
+  }
+  caf::actor call(const std::string& id, std::map<std::string, std::string> attached = {}) {
+    call_request r;
+    r.call_id = id;
+    r.caller = "+861380000";
+    r.dialed = "100";
+    r.attached = std::move(attached);
+    return calls[id] = spawn_call(rt.system(), ctx, r);
+  }
+  void transfer(const std::string& call_id, transfer_request r) {
+    caf::anon_send(calls.at(call_id), transfer_atom::value, std::move(r));
+  }
+
+  std::vector<events::recorded_event> stream(const std::string& name) const {
+    auto evs = store.read_stream(name, 0, SIZE_MAX);
+    REQUIRE(evs.has_value());
+    return *evs;
+  }
+  /// The event types of a stream, space separated (readable in failures).
+  std::string types(const std::string& name) const {
+    std::string out;
+    for (const auto& e : stream(name)) out += (out.empty() ? "" : " ") + e.type;
+    return out;
+  }
+  template <class T> std::vector<T> payloads(const std::string& name) const {
+    std::vector<T> out;
+    for (const auto& e : stream(name)) {
+      auto ev = events::event_codec::standard().decode(e);
+      REQUIRE(ev.has_value());
+      if (const auto* p = std::get_if<T>(&*ev)) out.push_back(*p);
+    }
+    return out;
+  }
+  /// The call and agent aggregates as their streams say, through the codec.
+  cl::state call_state(const std::string& call_id) const {
+    auto s = cl::initial_state(call_id);
+    for (const auto& e : stream(cl::stream_name(call_id)))
+      if (auto n = events::narrow<cl::event>(*events::event_codec::standard().decode(e)))
+        s = cl::evolve(std::move(s), *n, e.meta.timestamp_ns);
+    return s;
+  }
+  ag::state agent_state(const std::string& agent_id) const {
+    auto s = ag::initial_state(*ctx->center.find_agent(agent_id));
+    for (const auto& e : stream(ag::stream_name(agent_id)))
+      if (auto n = events::narrow<ag::event>(*events::event_codec::standard().decode(e)))
+        s = ag::evolve(std::move(s), *n, e.meta.timestamp_ns);
+    return s;
+  }
+  std::string status(const std::string& agent_id) const { return ag::to_string(ag::status_of(agent_state(agent_id))); }
+  std::vector<events::command_rejected> rejections() const {
+    return payloads<events::command_rejected>("audit-site-1");
+  }
+  /// `call_id` arrives and is answered by `agent_id` (who must be the one rung).
+  void connect(const std::string& call_id, const std::string& agent_id, std::int64_t t_s,
+               std::map<std::string, std::string> attached = {}) {
+    call(call_id, std::move(attached));
+    at(t_s);
+    REQUIRE_MESSAGE(has("ringing " + agent_id + " " + call_id), describe());
+    answer(agent_id, call_id);
+    at(t_s + 1);
+    REQUIRE_MESSAGE(has("talking " + call_id + " " + agent_id), describe());
+  }
+  std::string describe() const {
+    std::string out;
+    for (const auto& l : seen) out += l + "\n";
+    return out;
+  }
+};
+
+} // namespace acd_actor_test
