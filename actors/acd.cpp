@@ -13,7 +13,10 @@ const events::tenant_definition* acd_context::tenant_of_queue(const std::string&
 }
 
 void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) {
-  ctx->root = sys.spawn([](caf::event_based_actor*) -> caf::behavior { return {[](caf::get_atom) {}}; });
+  ctx->root = sys.spawn([calls = ctx->live_calls](caf::event_based_actor* self) -> caf::behavior {
+    self->attach_functor([calls](const caf::error& reason) { calls->stop_all(reason); });
+    return {[](caf::get_atom) {}};
+  });
   for (const auto& t : ctx->center.trunks) ctx->trunks[t.id] = spawn_trunk_group(sys, ctx, t);
   for (const auto& q : ctx->center.queues) ctx->queues[q.id] = spawn_queue(sys, ctx, q);
   for (const auto& a : ctx->center.agents) ctx->agents[a.id] = spawn_agent(sys, ctx, a);

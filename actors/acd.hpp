@@ -18,6 +18,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/call_registry.hpp"
 #include "actors/entity_log.hpp"
 #include "actors/protocol.hpp"
 #include "events/center.hpp"
@@ -34,6 +35,9 @@ struct acd_context {
   std::map<std::string, caf::actor> trunks;    ///< trunk group id -> actor
   std::int64_t default_aht_ms = 180'000;       ///< EWT before any call was handled
   caf::actor root;                             ///< every ACD actor is linked to it; killing it stops them all
+  /// Call actors are registered here instead of linked to `root` (see
+  /// call_registry.hpp); the root's exit stops them all the same.
+  std::shared_ptr<call_registry> live_calls = std::make_shared<call_registry>();
 
   const events::tenant_definition* tenant_of_queue(const std::string& queue) const;
 };

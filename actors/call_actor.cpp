@@ -33,7 +33,7 @@ struct call_actor_state {
 
 caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                          std::shared_ptr<const acd_context> ctx, call_request req) {
-  if (ctx->root) self->link_to(ctx->root);
+  if (ctx->root) ctx->live_calls->track(self, ctx->root, ctx->live_calls); // not a link: see call_registry.hpp
   auto& st = self->state;
   st.entity = std::make_unique<shell<events::acd::call_decider>>(self, *ctx, call::stream_name(req.call_id),
                                                       call::initial_state(req.call_id));
