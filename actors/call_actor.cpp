@@ -32,20 +32,23 @@ struct call_actor_state {
 };
 
 caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
-                         std::shared_ptr<const acd_context> ctx, call_request req) {
+                         std::shared_ptr<const acd_context> ctx, call_request request) {
+  // Shared, not copied: every handler below captures the request, and a
+  // copy in each closure made a waiting call cost kilobytes.
+  const auto req = std::make_shared<const call_request>(std::move(request));
   if (ctx->root) ctx->live_calls->track(self, ctx->root, ctx->live_calls); // not a link: see call_registry.hpp
   auto& st = self->state;
-  st.entity = std::make_unique<shell<events::acd::call_decider>>(self, *ctx, call::stream_name(req.call_id),
-                                                      call::initial_state(req.call_id));
-  auto corr = call_correlation(req.call_id);
+  st.entity = std::make_unique<shell<events::acd::call_decider>>(self, *ctx, call::stream_name(req->call_id),
+                                                      call::initial_state(req->call_id));
+  auto corr = call_correlation(req->call_id);
   auto who = events::principal::system("acd");
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
-  const auto* entry = req.queue.empty() ? ctx->center.find_entry(req.dialed) : nullptr;
+  const auto* entry = req->queue.empty() ? ctx->center.find_entry(req->dialed) : nullptr;
   st.tenant = entry ? entry->tenant : "";
-  if (!req.queue.empty())
-    if (const auto* q = ctx->center.find_queue(req.queue)) st.tenant = q->tenant;
-  st.trunk_group = entry && req.channel == "voice" ? entry->trunk_group : "";
-  st.preferred_agent = req.preferred_agent;
+  if (!req->queue.empty())
+    if (const auto* q = ctx->center.find_queue(req->queue)) st.tenant = q->tenant;
+  st.trunk_group = entry && req->channel == "voice" ? entry->trunk_group : "";
+  st.preferred_agent = req->preferred_agent;
 
   auto exec = [=](const call::command& cmd, const std::string& name, std::function<void()> then = {}) {
     return self->state.entity->exec(cmd, now(), name, self->state.tenant, who, corr, std::move(then));
@@ -56,17 +59,17 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   // Everything the call holds is let go when it ends.
   auto finish = [=](const std::string& leave_reason) {
     auto& s = self->state;
-    for (auto& [agent_id, agent] : s.offers) self->send(agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+    for (auto& [agent_id, agent] : s.offers) self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
     s.offers.clear();
-    if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req.call_id, leave_reason);
+    if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, leave_reason);
     s.joined = false;
     if (s.channel != 0) { // -1: a recovered call; the group finds the channel by call id
       auto t = ctx->trunks.find(s.trunk_group);
-      if (t != ctx->trunks.end()) self->send(t->second, release_atom::value, req.call_id, std::max(s.channel, 0));
+      if (t != ctx->trunks.end()) self->send(t->second, release_atom::value, req->call_id, std::max(s.channel, 0));
       s.channel = 0;
     }
     const auto& cs = s.entity->state();
-    notify(ended_atom::value, req.call_id, cs.outcome);
+    notify(ended_atom::value, req->call_id, cs.outcome);
     self->quit();
   };
   auto end_with = [=](const std::string& outcome, const std::string& reason) {
@@ -101,12 +104,12 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     auto prio = s.priority;
     if (const auto* tenant = ctx->center.find_tenant(s.queue->tenant))
       for (const auto& vip : tenant->vip_callers)
-        if (vip == req.caller) prio = std::max(prio, s.queue->vip_priority);
+        if (vip == req->caller) prio = std::max(prio, s.queue->vip_priority);
     auto t = now();
     std::int64_t preferred_until =
         s.preferred_agent.empty() || s.queue->preferred_agent_ms <= 0 ? 0 : t + ms_to_ns(s.queue->preferred_agent_ms);
     self->request(s.queue_actor, caf::infinite, join_atom::value,
-                  join_request{req.call_id, prio, req.customer_id, s.preferred_agent, preferred_until,
+                  join_request{req->call_id, prio, req->customer_id, s.preferred_agent, preferred_until,
                                caf::actor_cast<caf::actor>(self)})
         .then(
             [=](joined_atom, int position, std::int64_t ewt_ms) {
@@ -114,7 +117,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
               s.joined = true;
               auto gen = ++s.wait_generation;
               auto refused = exec(call::enqueue{queue_id, prio, position, std::max<std::int64_t>(ewt_ms, 0), reason, now()},
-                                  "enqueue", [=] { notify(queued_atom::value, req.call_id, queue_id); });
+                                  "enqueue", [=] { notify(queued_atom::value, req->call_id, queue_id); });
               if (refused) return;
               (*wait_timers)(gen, 0);
             },
@@ -139,9 +142,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       auto from = q.id;
       exec(call::overflow{"queue", target, reason, now()}, "overflow", [=] {
         auto& s = self->state;
-        for (auto& [a, agent] : s.offers) self->send(agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+        for (auto& [a, agent] : s.offers) self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
         s.offers.clear();
-        if (s.joined) self->send(s.queue_actor, leave_atom::value, req.call_id, std::string{"overflowed"});
+        if (s.joined) self->send(s.queue_actor, leave_atom::value, req->call_id, std::string{"overflowed"});
         s.joined = false;
         join(target, "overflow from " + from);
       });
@@ -158,8 +161,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   // Arrival: seize a trunk channel (voice), then queue.
   auto route = [=] {
     auto& s = self->state;
-    if (!req.queue.empty()) {
-      join(req.queue, "direct");
+    if (!req->queue.empty()) {
+      join(req->queue, "direct");
       return;
     }
     if (!entry) {
@@ -192,7 +195,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       for (const auto& o : cs.offers) exec(call::end_offer{o.agent_id, "node_restart", now()}, "end_offer");
       s.joined = true;
       auto gen = ++s.wait_generation;
-      self->send(s.queue_actor, rejoin_atom::value, req.call_id, caf::actor_cast<caf::actor>(self));
+      self->send(s.queue_actor, rejoin_atom::value, req->call_id, caf::actor_cast<caf::actor>(self));
       if (call::status_of(cs) != call::status::callback_waiting)
         (*wait_timers)(gen, call::waited_ms(cs, now()));
       return;
@@ -203,13 +206,13 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     exec(call::finish{"node_restart", "media_leg_lost", now()}, "finish", [=] {
       if (connected && !agent_id.empty())
         if (auto a = ctx->agents.find(agent_id); a != ctx->agents.end())
-          self->send(a->second, end_call_atom::value, req.call_id, std::int64_t{0});
+          self->send(a->second, end_call_atom::value, req->call_id, std::int64_t{0});
       finish("node_restart");
     });
   };
-  if (req.recover) self->send(self, recover_atom::value);
-  else exec(call::arrive{req.call_id, req.channel, req.direction, req.caller, req.dialed, req.customer_id,
-                    req.attached, st.trunk_group, now()},
+  if (req->recover) self->send(self, recover_atom::value);
+  else exec(call::arrive{req->call_id, req->channel, req->direction, req->caller, req->dialed, req->customer_id,
+                    req->attached, st.trunk_group, now()},
        "arrive", [=] {
          auto& s = self->state;
          auto t = ctx->trunks.find(s.trunk_group);
@@ -217,7 +220,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
            route();
            return;
          }
-         self->request(t->second, caf::infinite, seize_atom::value, req.call_id, req.direction)
+         self->request(t->second, caf::infinite, seize_atom::value, req->call_id, req->direction)
              .then(
                  [=](seized_atom, int channel) {
                    self->state.channel = channel;
@@ -240,16 +243,16 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                                  o.agent_id, std::int32_t{-1});
           });
           if (refused) {
-            self->send(o.agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
-            if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, o.agent_id);
+            self->send(o.agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
+            if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, o.agent_id);
           }
           return;
         }
         auto refused = exec(call::offer{o.agent_id, o.ring_timeout_ms, o.reason, now()}, "offer");
         if (refused) {
           // Not waiting any more (or already connected): let the agent and the queue go.
-          self->send(o.agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
-          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, o.agent_id);
+          self->send(o.agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
+          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, o.agent_id);
           return;
         }
         s.offers[o.agent_id] = o.agent;
@@ -268,7 +271,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           auto agent = it->second;
           s.offers.erase(it);
           exec(call::fail_callback{"agent_no_answer", now()}, "fail_callback", [=] {
-            self->send(agent, ring_timeout_atom::value, req.call_id, self->state.queue ? self->state.queue->max_no_answer : 0);
+            self->send(agent, ring_timeout_atom::value, req->call_id, self->state.queue ? self->state.queue->max_no_answer : 0);
             finish("callback_failed");
           });
           return;
@@ -281,8 +284,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         s.offers.erase(it);
         exec(call::end_offer{agent_id, "no_answer", now()}, "end_offer", [=] {
           auto& s = self->state;
-          self->send(agent, ring_timeout_atom::value, req.call_id, s.queue ? s.queue->max_no_answer : 0);
-          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, agent_id);
+          self->send(agent, ring_timeout_atom::value, req->call_id, s.queue ? s.queue->max_no_answer : 0);
+          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
         });
       },
       [=](reject_atom, const std::string& agent_id) {
@@ -290,7 +293,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         s.offers.erase(agent_id);
         exec(call::end_offer{agent_id, "rejected", now()}, "end_offer", [=] {
           auto& s = self->state;
-          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, agent_id);
+          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
         });
       },
       [=](connected_atom, const std::string& agent_id) {
@@ -300,16 +303,16 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         auto refused = exec(call::connect{agent_id, now()}, "connect", [=] {
           auto& s = self->state;
           for (auto& [other_id, other] : s.offers)
-            if (other_id != agent_id) self->send(other, cancel_atom::value, req.call_id, std::string{"answered_elsewhere"});
+            if (other_id != agent_id) self->send(other, cancel_atom::value, req->call_id, std::string{"answered_elsewhere"});
           s.offers.clear();
           s.agent = agent;
           s.agent_id = agent_id;
-          if (s.joined) self->send(s.queue_actor, leave_atom::value, req.call_id, std::string{"connected"});
+          if (s.joined) self->send(s.queue_actor, leave_atom::value, req->call_id, std::string{"connected"});
           s.joined = false;
           ++s.wait_generation;
-          notify(talking_atom::value, req.call_id, agent_id);
+          notify(talking_atom::value, req->call_id, agent_id);
         });
-        if (refused && agent) self->send(agent, end_call_atom::value, req.call_id, std::int64_t{0});
+        if (refused && agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0});
       },
       [=](hangup_atom, const std::string& by) {
         exec(call::hang_up{by, now()}, "hang_up", [=] {
@@ -319,7 +322,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             if (s.queue)
               if (const auto* a = ctx->center.find_agent(s.agent_id))
                 wrap = events::acd::agent::effective_wrap_up_ms(*a, *s.queue);
-            self->send(s.agent, end_call_atom::value, req.call_id, wrap);
+            self->send(s.agent, end_call_atom::value, req->call_id, wrap);
           }
           finish("ended");
         });
@@ -334,7 +337,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       [=](announce_atom, std::uint64_t gen) {
         auto& s = self->state;
         if (gen != s.wait_generation || !call::is_waiting(s.entity->state()) || !s.queue) return;
-        self->request(s.queue_actor, caf::infinite, position_atom::value, req.call_id)
+        self->request(s.queue_actor, caf::infinite, position_atom::value, req->call_id)
             .then([=](int position, std::int64_t ewt_ms) {
               if (gen != self->state.wait_generation || position <= 0) return;
               exec(call::announce{position, std::max<std::int64_t>(ewt_ms, 0), now()}, "announce");
