@@ -94,7 +94,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   auto overflow = std::make_shared<std::function<void(const std::string&)>>();
   join = [=](const std::string& queue_id, const std::string& reason) {
     auto& s = self->state;
-    s.queue = ctx->center.find_queue(queue_id);
+    s.queue = ctx->find_queue(queue_id);
     auto qa = ctx->queues.find(queue_id);
     if (!s.queue || qa == ctx->queues.end()) {
       end_with("refused", "unknown_queue");
@@ -320,7 +320,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           if (s.agent) {
             std::int64_t wrap = 0;
             if (s.queue)
-              if (const auto* a = ctx->center.find_agent(s.agent_id))
+              if (const auto* a = ctx->find_agent(s.agent_id))
                 wrap = events::acd::agent::effective_wrap_up_ms(*a, *s.queue);
             self->send(s.agent, end_call_atom::value, req->call_id, wrap);
           }
