@@ -56,6 +56,7 @@ struct route_bench_args {
   std::string sync = "batch";
   std::string dir;
   int threads = 2;
+  std::string scheduler = "sharing";
   std::uint64_t seed = 1;
 };
 
@@ -309,8 +310,9 @@ double raw_store_events_per_s(const std::string& base, drivers::sync_policy sync
 }
 
 struct route_config : caf::actor_system_config {
-  explicit route_config(int threads) {
+  route_config(int threads, const std::string& policy) {
     set("scheduler.max-threads", threads);
+    set("scheduler.policy", caf::atom_from_string(policy));
     set("logger.file-verbosity", caf::atom("quiet"));
     set("logger.console-verbosity", caf::atom("quiet"));
   }
@@ -319,6 +321,8 @@ struct route_config : caf::actor_system_config {
 void run(const route_bench_args& a) {
   drivers::sync_policy sync;
   if (!drivers::parse_sync_policy(a.sync, sync)) throw std::runtime_error("--sync: none | batch | always");
+  if (a.scheduler != "sharing" && a.scheduler != "stealing")
+    throw std::runtime_error("--scheduler: sharing | stealing");
   scratch_dir dir{a.dir};
   drivers::rocksdb_store_options opts;
   opts.sync = sync;
@@ -333,9 +337,9 @@ void run(const route_bench_args& a) {
   wall_clock clock;
   nlohmann::json out = {{"bench", "route"}, {"agents", a.agents}, {"queues", a.queues},
                         {"queues_per_agent", a.queues_per_agent}, {"sync", a.sync},
-                        {"scheduler_threads", a.threads}, {"talk_time", "zero"}};
+                        {"scheduler_threads", a.threads}, {"scheduler", a.scheduler}, {"talk_time", "zero"}};
   {
-    route_config cfg{a.threads};
+    route_config cfg{a.threads, a.scheduler};
     caf::actor_system sys{cfg};
     auto ctx = std::make_shared<acd_context>();
     ctx->center = make_center(a);
@@ -493,6 +497,10 @@ void add_route_bench(CLI::App& bench) {
   cmd->add_option("--latency-rate", a->latency_rate, "Arrivals per second in the latency phase (default: half the throughput)");
   cmd->add_option("--sync", a->sync, "Store sync policy: none | batch | always")->capture_default_str();
   cmd->add_option("--threads", a->threads, "CAF scheduler threads")->capture_default_str();
+  cmd->add_option("--scheduler", a->scheduler,
+                  "CAF scheduler policy: sharing (one queue, idle workers wake on a message) | stealing "
+                  "(CAF's default: idle workers poll, and sleep up to 10 ms between polls when idle long)")
+      ->capture_default_str();
   cmd->add_option("--dir", a->dir, "Where to create the scratch store (default: temp dir)");
   cmd->add_option("--seed", a->seed, "Spreads calls over queues")->capture_default_str();
   cmd->callback([a] {
