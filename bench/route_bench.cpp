@@ -56,7 +56,7 @@ struct route_bench_args {
   std::string sync = "batch";
   std::string dir;
   int threads = 2;
-  std::string scheduler = "sharing";
+  std::string scheduler = "stealing";
   std::uint64_t seed = 1;
 };
 
