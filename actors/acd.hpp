@@ -12,6 +12,7 @@
 ///   (talking_atom, call_id, agent_id)   a call is connected
 ///   (ended_atom, call_id, outcome)      a call ended (its one terminal outcome)
 ///   (rejected_atom, stream, code)       a command was refused (also audited)
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,6 +25,7 @@
 #include "actors/entity_log.hpp"
 #include "actors/protocol.hpp"
 #include "events/center.hpp"
+#include "events/federation/interflow_policy.hpp"
 
 namespace hotline::actors {
 
@@ -40,6 +42,12 @@ struct acd_context {
   /// Call actors are registered here instead of linked to `root` (see
   /// call_registry.hpp); the root's exit stops them all the same.
   std::shared_ptr<call_registry> live_calls = std::make_shared<call_registry>();
+  /// Multi-site (actors/federation_actor.hpp): the node's federation actor
+  /// (invalid: a single site; no call ever leaves), the policy's timeouts,
+  /// and what the CRM knows of a customer, sent along when a call moves.
+  caf::actor federation;
+  events::federation::interflow_policy interflow;
+  std::function<std::map<std::string, std::string>(const std::string& customer_id)> crm_context;
 
   const events::tenant_definition* tenant_of_queue(const std::string& queue) const;
 

@@ -100,13 +100,18 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                               self->send(req.call, offer_atom::value,
                                          offer_info{def.id, req.ring_timeout_ms, req.reason,
                                                     caf::actor_cast<caf::actor>(self)});
-                              if (ctx->observer)
+                              if (ctx->observer && !req.hold)
                                 self->send(ctx->observer, ringing_atom::value, def.id, req.call_id);
                             });
         if (refused) {
           self->send(req.queue_actor, reserve_failed_atom::value, req.call_id, def.id, refused->code);
           push();
         }
+      },
+      [=](ring_atom, const std::string& call_id) {
+        // A held reservation's call landed: now the phone rings.
+        if (ctx->observer && self->state.calls.count(call_id))
+          self->send(ctx->observer, ringing_atom::value, def.id, call_id);
       },
       [=](answer_atom, const std::string& call_id) {
         exec(agent::answer{call_id, now()}, "answer", call_correlation(call_id), [=] {

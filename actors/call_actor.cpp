@@ -29,6 +29,13 @@ struct call_actor_state {
   std::string agent_id;
   std::int32_t priority = 0;
   std::string preferred_agent;
+  // multi-site interflow (actors/federation_actor.hpp)
+  std::string out_offer_id;                 ///< origin: remote offer pending or call moving
+  std::string out_site;
+  caf::actor held_agent;                    ///< remote side: the agent held for the landing call
+  std::string held_agent_id;
+  bool landed = false;                      ///< remote side: the call arrived here
+  std::function<void()> after_enqueue;      ///< once, after the next call.queued commits
 };
 
 caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
@@ -57,8 +64,32 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     if (ctx->observer) self->send(ctx->observer, xs...);
   };
   // Everything the call holds is let go when it ends.
+  // A message about this call to another site, through the federation actor.
+  auto to_site = [=](events::federation::message_kind kind, const std::string& site, const std::string& offer_id,
+                     std::string reason = {}) {
+    events::federation::message m;
+    m.kind = kind;
+    m.offer_id = offer_id;
+    m.call_id = req->call_id;
+    m.correlation_id = corr.to_string();
+    m.to_site = site;
+    m.reason = std::move(reason);
+    return m;
+  };
+  auto send_fed = [=](events::federation::message m) {
+    if (ctx->federation) self->send(ctx->federation, fed_send_atom::value, std::move(m));
+  };
+  auto offer_done = [=](const std::string& offer_id, const std::string& site, const std::string& reason) {
+    if (ctx->federation) self->send(ctx->federation, offer_done_atom::value, offer_id, site, reason);
+  };
   auto finish = [=](const std::string& leave_reason) {
     auto& s = self->state;
+    if (!s.out_offer_id.empty() && leave_reason != "interflowed") {
+      // An offer still out there: the other site may hold an agent for us.
+      send_fed(to_site(events::federation::message_kind::release, s.out_site, s.out_offer_id, "call_" + leave_reason));
+      offer_done(s.out_offer_id, s.out_site, "call_ended");
+    }
+    if (req->interflow_offer) offer_done(req->interflow_offer->offer_id, req->interflow_offer->from_site, "call_ended");
     for (auto& [agent_id, agent] : s.offers) self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
     s.offers.clear();
     if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, leave_reason);
@@ -110,14 +141,17 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         s.preferred_agent.empty() || s.queue->preferred_agent_ms <= 0 ? 0 : t + ms_to_ns(s.queue->preferred_agent_ms);
     self->request(s.queue_actor, caf::infinite, join_atom::value,
                   join_request{req->call_id, prio, req->customer_id, s.preferred_agent, preferred_until,
-                               caf::actor_cast<caf::actor>(self)})
+                               caf::actor_cast<caf::actor>(self), s.held_agent_id})
         .then(
             [=](joined_atom, int position, std::int64_t ewt_ms) {
               auto& s = self->state;
               s.joined = true;
               auto gen = ++s.wait_generation;
               auto refused = exec(call::enqueue{queue_id, prio, position, std::max<std::int64_t>(ewt_ms, 0), reason, now()},
-                                  "enqueue", [=] { notify(queued_atom::value, req->call_id, queue_id); });
+                                  "enqueue", [=] {
+                                    notify(queued_atom::value, req->call_id, queue_id);
+                                    if (auto then = std::exchange(self->state.after_enqueue, {})) then();
+                                  });
               if (refused) return;
               (*wait_timers)(gen, 0);
             },
@@ -210,7 +244,74 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       finish("node_restart");
     });
   };
-  if (req->recover) self->send(self, recover_atom::value);
+  // ---- Multi-site interflow, origin side: the call waits here while another site is asked.
+  namespace fed = events::federation;
+  // Queue the call here again after a failed move.
+  auto come_back = [=](const std::string& why, bool withdraw) {
+    auto& s = self->state;
+    auto offer_id = s.out_offer_id;
+    auto site = s.out_site;
+    exec(call::return_from_remote{why, now()}, "return_from_remote", [=] {
+      auto& s = self->state;
+      if (withdraw) send_fed(to_site(fed::message_kind::withdraw, site, offer_id, why));
+      offer_done(offer_id, site, why);
+      s.out_offer_id.clear();
+      if (s.queue) join(s.queue->id, "returned from site " + site + " (" + why + ")");
+    });
+  };
+  // ---- Remote side: an offer from another site; hold an agent, then land the call.
+  const auto inbound = req->interflow_offer;
+  auto give_up_hold = [=](const std::string& reason) {
+    auto& s = self->state;
+    if (s.held_agent) self->send(s.held_agent, cancel_atom::value, req->call_id, "interflow_" + reason);
+    offer_done(inbound->offer_id, inbound->from_site, reason);
+    self->quit();
+  };
+  auto land = [=](const fed::message& m) {
+    auto attached = m.attached;
+    for (const auto& [k, v] : m.crm) attached[k] = v;
+    attached["interflow.origin"] = m.from_site;
+    attached["interflow.offer"] = m.offer_id;
+    self->state.landed = true;
+    exec(call::arrive{req->call_id, m.channel, "inbound", m.caller, m.dialed, m.customer_id, attached, "", now()},
+         "arrive", [=] {
+           auto& s = self->state;
+           s.priority = m.priority;
+           s.after_enqueue = [=] {
+             auto& s = self->state;
+             auto ring_ms = s.queue ? s.queue->ring_timeout_ms : 0;
+             exec(call::offer{s.held_agent_id, ring_ms, "reserved for the interflow from site " + m.from_site, now()},
+                  "offer", [=] {
+                    auto& s = self->state;
+                    s.offers[s.held_agent_id] = s.held_agent;
+                    self->send(s.held_agent, ring_atom::value, req->call_id);
+                    if (ring_ms > 0)
+                      self->delayed_send(self, std::chrono::milliseconds(ring_ms), ring_timeout_atom::value,
+                                         s.held_agent_id, s.entity->state().attempts);
+                    send_fed(to_site(fed::message_kind::landed, m.from_site, m.offer_id));
+                  });
+           };
+           join(m.queue, "interflow from site " + m.from_site);
+         });
+  };
+  if (inbound) {
+    auto qa = ctx->queues.find(inbound->queue);
+    auto deny = [=](const std::string& reason) {
+      send_fed(to_site(fed::message_kind::deny, inbound->from_site, inbound->offer_id, reason));
+      give_up_hold(reason);
+    };
+    if (qa == ctx->queues.end()) deny("unknown_queue");
+    else
+      self->request(qa->second, std::chrono::seconds(2), reserve_remote_atom::value, req->call_id,
+                    caf::actor_cast<caf::actor>(self))
+          .then([=](const std::string& agent_id) { self->state.held_agent_id = agent_id; },
+                [=](caf::error& err) {
+                  auto why = self->home_system().render(err);
+                  deny(why.find("local_calls_waiting") != std::string::npos ? "local_calls_waiting"
+                       : why.find("no_agent") != std::string::npos          ? "no_agent"
+                                                                            : "unavailable");
+                });
+  } else if (req->recover) self->send(self, recover_atom::value);
   else exec(call::arrive{req->call_id, req->channel, req->direction, req->caller, req->dialed, req->customer_id,
                     req->attached, st.trunk_group, now()},
        "arrive", [=] {
@@ -234,6 +335,18 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   return {
       [=](offer_atom, const offer_info& o) {
         auto& s = self->state;
+        if (inbound && !s.landed) {
+          // The agent is held for us: tell the origin, and wait for the call.
+          s.held_agent = o.agent;
+          s.held_agent_id = o.agent_id;
+          auto hold_ms = ctx->interflow.landing_timeout_ms + ctx->interflow.reservation_timeout_ms;
+          auto m = to_site(fed::message_kind::accept, inbound->from_site, inbound->offer_id);
+          m.agent_id = o.agent_id;
+          m.hold_ms = hold_ms;
+          send_fed(std::move(m));
+          self->delayed_send(self, std::chrono::milliseconds(hold_ms), landing_timeout_atom::value, inbound->offer_id);
+          return;
+        }
         if (call::status_of(s.entity->state()) == call::status::callback_waiting) {
           // Virtual hold: the place came up; dial the caller back with this agent reserved.
           auto refused = exec(call::dial_callback{o.agent_id, s.trunk_group, now()}, "dial_callback", [=] {
@@ -354,6 +467,133 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         });
       },
       [=](recover_atom) { recover(); },
+      // ---- multi-site interflow
+      [=](interflow_atom, const std::string& site, const std::string& offer_id, const std::string& reason) {
+        auto& s = self->state;
+        auto refused = exec(call::offer_remote{site, offer_id, reason, now()}, "offer_remote", [=] {
+          auto& s = self->state;
+          const auto& cs = s.entity->state();
+          s.out_offer_id = offer_id;
+          s.out_site = site;
+          auto m = to_site(fed::message_kind::offer, site, offer_id);
+          m.queue = cs.queue;
+          m.priority = cs.priority;
+          m.channel = cs.channel;
+          m.caller = cs.caller;
+          m.dialed = cs.dialed;
+          m.customer_id = cs.customer_id;
+          m.waited_ms = call::waited_ms(cs, now());
+          m.attached = cs.attached;
+          m.expires_at_ns = now() + ms_to_ns(ctx->interflow.reservation_timeout_ms);
+          send_fed(std::move(m));
+          self->delayed_send(self, std::chrono::milliseconds(ctx->interflow.reservation_timeout_ms),
+                             remote_timeout_atom::value, offer_id);
+        });
+        if (refused) offer_done(offer_id, site, refused->code);
+        (void)s;
+      },
+      [=](remote_timeout_atom, const std::string& offer_id) {
+        auto& s = self->state;
+        const auto& cs = s.entity->state();
+        if (cs.remote_offer_id != offer_id || cs.at == call::phase::interflowing) return;
+        auto site = s.out_site;
+        exec(call::remote_denied{offer_id, "timeout", now()}, "remote_denied", [=] {
+          // It may still reserve an agent for us: let it go.
+          send_fed(to_site(fed::message_kind::release, site, offer_id, "timeout"));
+          offer_done(offer_id, site, "timeout");
+          self->state.out_offer_id.clear();
+        });
+      },
+      [=](remote_reply_atom, const fed::message& m) {
+        auto& s = self->state;
+        using k = fed::message_kind;
+        const auto& cs = s.entity->state();
+        if (m.kind == k::withdraw) {
+          // The origin took the call back: drop this copy (also after a
+          // restart of this node, when the call came back from its stream).
+          auto offer = cs.attached.find("interflow.offer");
+          if (call::is_terminal(cs) || cs.at == call::phase::none || offer == cs.attached.end() ||
+              offer->second != m.offer_id)
+            return;
+          auto agent = s.agent;
+          exec(call::finish{"interflow_withdrawn", "origin " + m.from_site + ": " + m.reason, now()}, "finish", [=] {
+            if (agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0});
+            finish("interflow_withdrawn");
+          });
+          return;
+        }
+        if (inbound) { // remote side
+          if (m.kind == k::transfer && !s.landed) land(m);
+          else if (m.kind == k::release && !s.landed) give_up_hold("released");
+          return;
+        }
+        if (m.kind == k::accept) {
+          auto refused = exec(call::interflow{m.offer_id, m.agent_id, now()}, "interflow", [=] {
+            auto& s = self->state;
+            if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, std::string{"interflowed"});
+            s.joined = false;
+            ++s.wait_generation;
+            const auto& cs = s.entity->state();
+            auto t = to_site(k::transfer, m.from_site, m.offer_id);
+            t.queue = cs.queue;
+            t.priority = cs.priority;
+            t.channel = cs.channel;
+            t.caller = cs.caller;
+            t.dialed = cs.dialed;
+            t.customer_id = cs.customer_id;
+            t.waited_ms = call::waited_ms(cs, now());
+            t.attached = cs.attached;
+            if (ctx->crm_context && !cs.customer_id.empty()) t.crm = ctx->crm_context(cs.customer_id);
+            send_fed(std::move(t));
+            if (ctx->federation) self->send(ctx->federation, moving_atom::value, m.offer_id, m.from_site);
+            self->delayed_send(self, std::chrono::milliseconds(ctx->interflow.landing_timeout_ms),
+                               landing_timeout_atom::value, m.offer_id);
+          });
+          if (refused && refused->code != "interflowing") {
+            // Answered here meanwhile, gone, or too late: free the remote agent.
+            send_fed(to_site(k::release, m.from_site, m.offer_id, refused->code));
+            if (cs.remote_offer_id == m.offer_id)
+              exec(call::remote_denied{m.offer_id, refused->code, now()}, "remote_denied");
+            if (s.out_offer_id == m.offer_id) s.out_offer_id.clear();
+            offer_done(m.offer_id, m.from_site, refused->code);
+          }
+        } else if (m.kind == k::deny) {
+          exec(call::remote_denied{m.offer_id, m.reason, now()}, "remote_denied");
+          if (s.out_offer_id == m.offer_id) s.out_offer_id.clear();
+          offer_done(m.offer_id, m.from_site, "denied");
+        } else if (m.kind == k::landed) {
+          if (cs.at != call::phase::interflowing || cs.remote_offer_id != m.offer_id) return;
+          exec(call::finish{"interflowed", "landed at site " + m.from_site, now()}, "finish", [=] {
+            self->state.out_offer_id.clear();
+            offer_done(m.offer_id, m.from_site, "landed");
+            finish("interflowed");
+          });
+        } else if (m.kind == k::bounce) {
+          if (cs.at == call::phase::interflowing && cs.remote_offer_id == m.offer_id)
+            come_back("bounced: " + m.reason, false);
+        }
+      },
+      [=](landing_timeout_atom, const std::string& offer_id) {
+        auto& s = self->state;
+        if (inbound) { // remote side: the held agent waited long enough
+          if (!s.landed) give_up_hold("hold_expired");
+          return;
+        }
+        const auto& cs = s.entity->state();
+        if (cs.at == call::phase::interflowing && cs.remote_offer_id == offer_id) come_back("landing_timeout", true);
+      },
+      [=](site_lost_atom, const std::string& site) {
+        const auto& cs = self->state.entity->state();
+        if (cs.at == call::phase::interflowing && cs.remote_site == site) come_back("site_lost", true);
+      },
+      [=](reserve_failed_atom, const std::string&, const std::string&, const std::string& code) {
+        // The agent held for a remote call was taken meanwhile.
+        if (inbound && !self->state.landed) {
+          send_fed(to_site(fed::message_kind::deny, inbound->from_site, inbound->offer_id, "agent_busy: " + code));
+          self->state.held_agent = {};
+          give_up_hold("agent_busy");
+        }
+      },
       [](deferred& d) { d.run(); },
   };
 }

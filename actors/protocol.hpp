@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@
 
 #include "events/acd/candidate.hpp"
 #include "events/envelope.hpp"
+#include "events/federation/message.hpp"
+#include "events/federation/site_status.hpp"
 
 namespace hotline::actors {
 
@@ -70,6 +73,22 @@ using committed_atom = caf::atom_constant<caf::atom("committed")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
 using rejoin_atom = caf::atom_constant<caf::atom("rejoin")>;
+// multi-site federation (actors/federation_actor.hpp)
+using interflow_atom = caf::atom_constant<caf::atom("interflow")>;
+using remote_reply_atom = caf::atom_constant<caf::atom("rreply")>;
+using remote_timeout_atom = caf::atom_constant<caf::atom("rtimeout")>;
+using landing_timeout_atom = caf::atom_constant<caf::atom("landto")>;
+using site_lost_atom = caf::atom_constant<caf::atom("sitelost")>;
+using fed_send_atom = caf::atom_constant<caf::atom("fedsend")>;
+using offer_done_atom = caf::atom_constant<caf::atom("offerdone")>;
+using moving_atom = caf::atom_constant<caf::atom("moving")>;
+using fed_snapshot_atom = caf::atom_constant<caf::atom("fedsnap")>;
+using reserve_remote_atom = caf::atom_constant<caf::atom("resremote")>;
+using ring_atom = caf::atom_constant<caf::atom("ring")>;
+using inbound_atom = caf::atom_constant<caf::atom("inbound")>;
+using site_status_atom = caf::atom_constant<caf::atom("sitestat")>;
+using fed_tick_atom = caf::atom_constant<caf::atom("fedtick")>;
+using sites_atom = caf::atom_constant<caf::atom("sites")>;
 // observer notifications
 using ringing_atom = caf::atom_constant<caf::atom("ringing")>;
 using queued_atom = caf::atom_constant<caf::atom("queued")>;
@@ -91,6 +110,10 @@ struct call_request {
   /// Recovery after a node restart: the call exists in the store; rebuild
   /// it from its stream instead of arriving (see actors/acd.hpp).
   bool recover = false;
+  /// An offer from another site (multi-site interflow): the call does not
+  /// arrive yet; it reserves an agent, answers the offer, and arrives when
+  /// the origin transfers it (actors/federation_actor.hpp).
+  std::shared_ptr<const events::federation::message> interflow_offer;
 };
 
 struct join_request {
@@ -100,6 +123,7 @@ struct join_request {
   std::string preferred_agent;
   std::int64_t preferred_until_ns = 0;
   caf::actor call;                  ///< the call actor, for offers
+  std::string reserved_agent;       ///< already reserved for it (interflow): counts as offered
 };
 
 struct reserve_request {
@@ -109,7 +133,24 @@ struct reserve_request {
   std::int64_t ring_timeout_ms = 0;
   std::string reason;               ///< routing's explanation
   caf::actor call;
-  caf::actor queue_actor;
+  caf::actor queue_actor;           ///< hears reserve_failed (the call itself for a remote hold)
+  /// Held for a call coming from another site: reserved, but the phone
+  /// rings only when the call lands (ring_atom from the call).
+  bool hold = false;
+};
+
+/// A queue as the federation sees it (fed_snapshot_atom).
+struct queue_snapshot {
+  events::federation::queue_status status;
+  struct waiting {
+    std::string call_id;
+    std::int32_t position = 0;
+    std::int64_t waited_ms = 0;
+    bool offering = false;          ///< an agent rings for it
+    std::int64_t ewt_ms = -1;       ///< its expected remaining wait here; -1: nobody serves the queue
+    caf::actor call;
+  };
+  std::vector<waiting> calls;       ///< in service order
 };
 
 struct offer_info {
@@ -133,3 +174,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::reserve_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::offer_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::deferred)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::acd::candidate)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::queue_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::federation::message)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::federation::site_status)

@@ -1,5 +1,6 @@
 #include "actors/queue_actor.hpp"
 
+#include <deque>
 #include <set>
 
 #include "events/acd/deciders.hpp"
@@ -25,6 +26,10 @@ struct queue_actor_state {
   events::acd::strategy_memory memory;
   std::uint64_t seed = 0;
   bool rematch_scheduled = false;
+  /// Federation messages for recovered calls that have not rejoined yet.
+  std::map<std::string, events::federation::message> pending_remote;
+  /// Recent waits of calls that left (true: answered within the SL threshold), for the site status.
+  std::deque<bool> recent_sl;
 };
 
 /// Routing's view of the members, by reference (copying every snapshot for
@@ -137,9 +142,15 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
             });
         if (refused) return caf::make_error(caf::sec::runtime_error, refused->code);
         self->state.calls[req.call_id] = req.call;
+        if (!req.reserved_agent.empty()) self->state.offering.insert(req.call_id);
         return rp;
       },
       [=](leave_atom, const std::string& call_id, const std::string& reason) {
+        auto& s = self->state;
+        if (const auto* e = queue::find(s.entity->state(), call_id); e && (reason == "connected" || reason == "abandoned")) {
+          s.recent_sl.push_back(reason == "connected" && now() - e->joined_at_ns <= ms_to_ns(std::int64_t{def.sl_threshold_s} * 1000));
+          if (s.recent_sl.size() > 200) s.recent_sl.pop_front();
+        }
         self->state.calls.erase(call_id);
         self->state.offering.erase(call_id);
         auto t = now();
@@ -182,6 +193,10 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       [=](rejoin_atom, const std::string& call_id, const caf::actor& call) {
         if (!queue::find(self->state.entity->state(), call_id)) return;
         self->state.calls[call_id] = call;
+        if (auto p = self->state.pending_remote.find(call_id); p != self->state.pending_remote.end()) {
+          self->send(call, remote_reply_atom::value, p->second);
+          self->state.pending_remote.erase(p);
+        }
         schedule_rematch();
       },
       [=](rematch_atom) {
@@ -194,6 +209,68 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         int ready = 0;
         for (const auto& [id, c] : self->state.agents) ready += c.available ? 1 : 0;
         return std::make_tuple(static_cast<int>(queue::in_order(self->state.entity->state()).size()), ready);
+      },
+      [=](fed_snapshot_atom) {
+        // What the federation publishes about this queue, and the calls it may move.
+        auto& s = self->state;
+        queue_snapshot snap;
+        auto& st = snap.status;
+        st.queue = def.id;
+        for (const auto& [id, c] : s.agents) {
+          if (!c.logged_in || c.paused) continue;
+          ++st.agents_logged_in;
+          if (c.available) ++st.agents_ready;
+        }
+        const auto& waiting = queue::in_order(s.entity->state());
+        st.calls_waiting = static_cast<std::int32_t>(waiting.size());
+        st.ewt_ms = st.agents_logged_in > 0 ? ewt_for(st.calls_waiting + 1) : -1;
+        st.sl_threshold_ms = std::int64_t{def.sl_threshold_s} * 1000;
+        if (!s.recent_sl.empty())
+          st.service_level = static_cast<double>(std::count(s.recent_sl.begin(), s.recent_sl.end(), true)) /
+                             static_cast<double>(s.recent_sl.size());
+        auto t = now();
+        std::int32_t pos = 0;
+        for (const auto& e : waiting) {
+          ++pos;
+          auto call = s.calls.find(e.call_id);
+          if (call == s.calls.end()) continue;
+          snap.calls.push_back({e.call_id, pos, (t - e.joined_at_ns) / 1'000'000, s.offering.count(e.call_id) > 0,
+                                st.agents_logged_in > 0 ? ewt_for(pos) : -1, call->second});
+        }
+        return snap;
+      },
+      [=](reserve_remote_atom, const std::string& call_id, const caf::actor& call) -> caf::result<std::string> {
+        // A call waiting at another site: reserve (hold) the best ready
+        // agent for it, unless callers here wait for one themselves.
+        auto& s = self->state;
+        const auto& waiting = queue::in_order(s.entity->state());
+        if (waiting.size() > s.offering.size())
+          return caf::make_error(caf::sec::runtime_error, "local_calls_waiting");
+        events::acd::waiting_call wc;
+        wc.call_id = call_id;
+        wc.priority = INT32_MAX;
+        auto t = now();
+        auto m = events::acd::match_queue(def, {wc}, candidates(s).refs, s.memory, t, ++s.seed);
+        if (m.assignments.empty() || m.assignments.front().agents.empty())
+          return caf::make_error(caf::sec::runtime_error, "no_agent");
+        s.memory = m.memory;
+        const auto& agent_id = m.assignments.front().agents.front();
+        auto agent = ctx->agents.find(agent_id);
+        if (agent == ctx->agents.end()) return caf::make_error(caf::sec::runtime_error, "no_agent");
+        s.agents[agent_id].available = false; // until its next snapshot
+        reserve_request rr{call_id, def.id, def.channel, def.ring_timeout_ms, m.assignments.front().reason, call, call};
+        rr.hold = true;
+        self->send(agent->second, reserve_atom::value, std::move(rr));
+        return agent_id;
+      },
+      [=](remote_reply_atom, const events::federation::message& m) {
+        // A federation message for a call the federation actor does not
+        // know (this node restarted): to the call, if it waits here.
+        auto& s = self->state;
+        if (auto c = s.calls.find(m.call_id); c != s.calls.end())
+          self->send(c->second, remote_reply_atom::value, m);
+        else if (queue::find(s.entity->state(), m.call_id))
+          s.pending_remote[m.call_id] = m; // recovering: delivered when it rejoins
       },
       [](deferred& d) { d.run(); },
   };

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "config/node.hpp"
 #include "config/simulation.hpp"
 #include "events/center.hpp"
 
@@ -12,6 +13,7 @@ namespace hotline::config {
 struct configuration {
   events::center_definition center; ///< agent groups already expanded into agents
   simulation_definition simulation;
+  node_definition node;             ///< [node], [kafka], [federation]: `hotline node`
   std::vector<std::string> files; ///< the file loaded, then every file it included (load order)
 };
 

@@ -5,6 +5,7 @@
 
 #include "config/center_reader.hpp"
 #include "config/document.hpp"
+#include "config/node_reader.hpp"
 #include "config/simulation_reader.hpp"
 #include "config/table_reader.hpp"
 #include "config/validate.hpp"
@@ -60,6 +61,7 @@ load_outcome load_file(const std::filesystem::path& file) {
   detail::table_reader root(doc.root, {}, ctx);
   detail::read_center(root, result.config.center, result.config.simulation.shifts);
   detail::read_simulation(root, result.config.simulation);
+  detail::read_node(root, result.config.center.site.id, result.config.node);
   root.finish();
 
   apply_defaults(result.config.center);

@@ -187,7 +187,9 @@ struct call_ended {
   static constexpr std::uint16_t version = 1;
   std::string call_id;
   /// completed | abandoned | blocked | voicemail | callback_completed |
-  /// callback_failed | transferred_out | refused | node_restart
+  /// callback_failed | transferred_out | refused | node_restart, or a
+  /// hand-off between sites: interflowed (landed at another site) |
+  /// interflow_withdrawn (the origin took the call back)
   std::string outcome;
   std::string reason;                 ///< e.g. caller_hangup, agent_hangup, all_channels_busy, max_length
   std::string agent_id;               ///< the last connected agent, if any

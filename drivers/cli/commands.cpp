@@ -21,6 +21,8 @@ void add_all_commands(CLI::App& app) {
   add_import_command(app);
   add_crm_commands(app);
   add_whatif_command(app);
+  add_node_command(app);
+  add_sites_command(app);
 }
 
 } // namespace hotline::cli

@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/stop_signals.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/mock_cluster.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
@@ -15,28 +16,6 @@
 namespace hotline::cli {
 
 namespace {
-
-/// SIGINT and SIGTERM, blocked in the calling thread (and so in every thread
-/// started after it, librdkafka's included) to be taken with sigwait. Their
-/// disposition is reset first: a shell starts background jobs with SIGINT
-/// ignored, and an ignored signal is discarded, never pending.
-sigset_t block_stop_signals() {
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
-
-/// True when SIGINT/SIGTERM arrived within `wait`.
-bool stop_signal_within(const sigset_t& set, std::chrono::milliseconds wait) {
-  timespec ts{static_cast<time_t>(wait.count() / 1000),
-              static_cast<long>((wait.count() % 1000) * 1000000)};
-  return sigtimedwait(&set, nullptr, &ts) > 0;
-}
 
 int fail(const std::string& message, int code = 1) {
   std::cerr << "hotline: " << message << "\n";

@@ -146,9 +146,11 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
     }
     if (!m->payload) return status{errc::malformed_json, at + ": the record has no value"};
     r.value.assign(static_cast<const char*>(m->payload), m->len);
-    auto ev = codec.from_json_text(r.value);
-    if (!ev) return status{ev.error().code(), at + ": " + ev.error().detail()};
-    r.event = std::move(*ev);
+    if (options.decode_events) {
+      auto ev = codec.from_json_text(r.value);
+      if (!ev) return status{ev.error().code(), at + ": " + ev.error().detail()};
+      r.event = std::move(*ev);
+    }
     by_partition[m->partition].push_back(std::move(r));
     if (m->offset + 1 >= it->second) end_of.erase(it);
   }

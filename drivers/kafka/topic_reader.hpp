@@ -28,7 +28,7 @@ struct kafka_record {
   std::string key;
   std::vector<std::pair<std::string, std::string>> headers; ///< in record order
   std::string value;                                        ///< the JSON text as stored
-  events::recorded_event event;                             ///< `value` decoded
+  events::recorded_event event;                             ///< `value` decoded (unless decode_events is false)
 };
 
 struct topic_reader_options {
@@ -38,6 +38,9 @@ struct topic_reader_options {
   std::map<std::string, std::string> properties;
   /// The whole read must finish within this. Default: 30 s.
   std::chrono::milliseconds timeout{30000};
+  /// Decode each value as an event (`kafka_record::event`). Default: true;
+  /// false for topics of other records (the federation's), read raw.
+  bool decode_events = true;
 };
 
 /// Errors: invalid_argument (options), not_found (no such topic),

@@ -8,6 +8,7 @@
 
 #include "actors/acd.hpp"
 #include "actors/simulation_runtime.hpp"
+#include "drivers/sim/live_traffic.hpp"
 #include "drivers/sim/random.hpp"
 
 namespace hotline::drivers::sim {
@@ -67,6 +68,7 @@ struct world_params {
   std::int64_t end_ns;
   world_state* out;
   const time_source* clock;
+  std::shared_ptr<world_state> keep; ///< owns `out` when nobody else does (live traffic)
 };
 
 caf::behavior world(caf::event_based_actor* self, world_params p) {
@@ -153,7 +155,8 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         auto& src = s.sources[i];
         auto& r = *rng_ptr;
         call_request req;
-        req.call_id = "s" + std::to_string(p.seed) + "-" + std::to_string(++s.next_call);
+        req.call_id = (p.opts->call_id_prefix.empty() ? "s" + std::to_string(p.seed) + "-" : p.opts->call_id_prefix) +
+                      std::to_string(++s.next_call);
         if (!src.def->entry_point.empty()) req.dialed = src.def->entry_point;
         else req.queue = src.def->queue;
         if (const auto* q = center.find_queue(req.queue)) req.channel = q->channel;
@@ -190,7 +193,21 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
       [=](answer_atom, const std::string& agent_id, const std::string& call_id) {
         if (p.out->calls.count(call_id)) self->send(agent(agent_id), answer_atom::value, call_id);
       },
-      [=](queued_atom, const std::string&, const std::string&) {},
+      [=](queued_atom, const std::string& call_id, const std::string& queue) {
+        // A call that came from another site (interflow): its caller talks
+        // as long as this queue's callers do.
+        if (p.out->calls.count(call_id)) return;
+        live_call c;
+        c.actor = caf::actor_cast<caf::actor>(self->current_sender());
+        c.handle_s = 180;
+        for (auto& src : p.out->sources)
+          if (src.def->queue == queue || (center.find_entry(src.def->entry_point) &&
+                                          center.find_entry(src.def->entry_point)->queue == queue)) {
+            c.handle_s = std::max(1.0, src.handle.sample(*rng_ptr));
+            break;
+          }
+        p.out->calls.emplace(call_id, std::move(c));
+      },
       [=](talking_atom, const std::string& call_id, const std::string&) {
         auto it = p.out->calls.find(call_id);
         if (it == p.out->calls.end()) return;
@@ -206,6 +223,7 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         ++p.out->ended;
       },
       [=](rejected_atom, const std::string&, const std::string&) {},
+      [=](caf::ok_atom) {}, // live traffic's start signal (see live_traffic.hpp)
       [=](login_atom, const std::string& id) { self->send(agent(id), login_atom::value, std::vector<std::string>{}); },
       [=](logout_atom, const std::string& id) { self->send(agent(id), logout_atom::value, std::string{"shift_end"}); },
       [=](not_ready_atom, const std::string& id, const std::string& reason) {
@@ -220,6 +238,15 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
 }
 
 } // namespace
+
+caf::actor spawn_live_traffic(caf::actor_system& sys, const config::configuration& cfg,
+                              std::shared_ptr<actors::acd_context> ctx, const simulation_options& opts,
+                              std::int64_t start_ns, std::int64_t end_ns, const actors::time_source* clock) {
+  auto ws = std::make_shared<world_state>();
+  world_params params{&cfg, std::move(ctx), &opts, opts.seed_given ? opts.seed : cfg.simulation.seed,
+                      start_ns, end_ns, ws.get(), clock, ws};
+  return sys.spawn<caf::lazy_init>(world, params);
+}
 
 events::result<simulation_summary> run_simulation(const config::configuration& cfg, event_store& store,
                                                   const simulation_options& opts) {
@@ -240,7 +267,7 @@ events::result<simulation_summary> run_simulation(const config::configuration& c
     auto ctx = std::make_shared<acd_context>();
     ctx->center = cfg.center;
     ctx->store = {&store, &rt, cfg.center.site.id, true};
-    world_params params{&cfg, ctx, &opts, opts.seed_given ? opts.seed : simdef.seed, start_ns, end_ns, &ws, &rt};
+    world_params params{&cfg, ctx, &opts, opts.seed_given ? opts.seed : simdef.seed, start_ns, end_ns, &ws, &rt, nullptr};
     // The world is the ACD's observer; it reads the agents' handles only
     // when handling messages, after start_acd has filled them.
     auto w = rt.system().spawn(world, params);

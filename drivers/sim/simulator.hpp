@@ -42,6 +42,9 @@ struct simulation_options {
   /// arrive at its start; those after its end are not replayed.
   /// Default: unset (arrivals from the profiles)
   std::optional<std::vector<recorded_arrival>> recorded_arrivals;
+  /// Call ids are `<prefix><n>`. Default: empty, meaning `s<seed>-` (give
+  /// each site of a federation its own prefix: ids must be unique across sites).
+  std::string call_id_prefix;
 };
 
 struct simulation_summary {

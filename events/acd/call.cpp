@@ -216,6 +216,9 @@ result decide_abandon(const abandon& c, const state& s) {
                      name(s) + ": the caller already left and waits for a call back"};
   if (is_connected(s))
     return rejection{"already_connected", name(s) + " is connected; hang up instead"};
+  if (s.at == phase::interflowing)
+    return rejection{"interflowing",
+                     name(s) + " is on its way to site " + s.remote_site + ", which owns it now"};
   std::vector<event> out;
   end_offers(s, "cancelled", out);
   out.push_back(ended(s, "abandoned", c.reason));
@@ -238,6 +241,45 @@ result decide_finish(const finish& c, const state& s) {
   end_offers(s, "cancelled", out);
   out.push_back(ended(s, c.outcome, c.reason));
   return out;
+}
+
+result decide_offer_remote(const offer_remote& c, const state& s) {
+  if (c.site.empty() || c.offer_id.empty())
+    return rejection{"invalid_argument", "a remote offer needs a site and an offer id"};
+  if (s.at != phase::queued)
+    return rejection{"not_waiting", name(s) + " cannot be offered to another site while " +
+                                        to_string(status_of(s))};
+  if (!s.remote_offer_id.empty())
+    return rejection{"remote_pending", name(s) + " already waits for an answer from site " +
+                                           s.remote_site + " (offer " + s.remote_offer_id + ")"};
+  if (!s.offers.empty())
+    return rejection{"offered_locally", name(s) + " rings a local agent"};
+  return event{call_interflow_offered{s.call_id, s.queue, c.site, c.offer_id, c.reason}};
+}
+
+result decide_remote_denied(const remote_denied& c, const state& s) {
+  if (s.remote_offer_id.empty() || s.remote_offer_id != c.offer_id) return result::nothing();
+  if (s.at == phase::interflowing)
+    return rejection{"interflowing", name(s) + " already left for site " + s.remote_site};
+  return event{call_interflow_denied{s.call_id, s.remote_site, c.offer_id, c.reason}};
+}
+
+result decide_interflow(const interflow& c, const state& s) {
+  if (s.at == phase::interflowing && s.remote_offer_id == c.offer_id) return result::nothing();
+  if (s.remote_offer_id.empty() || s.remote_offer_id != c.offer_id)
+    return rejection{"no_remote_offer", name(s) + " has no pending remote offer " + c.offer_id};
+  if (s.at != phase::queued)
+    return rejection{"not_waiting",
+                     name(s) + " no longer waits (" + to_string(status_of(s)) + ")"};
+  if (!s.offers.empty())
+    return rejection{"offered_locally", name(s) + " rings a local agent"};
+  return event{call_interflowed{s.call_id, s.queue, s.remote_site, c.offer_id, c.agent_id}};
+}
+
+result decide_return_from_remote(const return_from_remote& c, const state& s) {
+  if (s.at != phase::interflowing)
+    return rejection{"not_waiting", name(s) + " is not on its way to another site"};
+  return event{call_interflow_returned{s.call_id, s.remote_site, s.remote_offer_id, c.reason}};
 }
 
 offer_in_flight* find_offer(state& s, const std::string& agent_id) {
@@ -274,6 +316,8 @@ const char* to_string(status s) noexcept {
     return "connected";
   case status::held:
     return "held";
+  case status::interflowing:
+    return "interflowing";
   case status::ended:
     return "ended";
   }
@@ -343,6 +387,14 @@ outcome<event> decide(const command& cmd, const state& s) {
           return decide_abandon(c, s);
         else if constexpr (std::is_same_v<C, hang_up>)
           return decide_hang_up(c, s);
+        else if constexpr (std::is_same_v<C, offer_remote>)
+          return decide_offer_remote(c, s);
+        else if constexpr (std::is_same_v<C, remote_denied>)
+          return decide_remote_denied(c, s);
+        else if constexpr (std::is_same_v<C, interflow>)
+          return decide_interflow(c, s);
+        else if constexpr (std::is_same_v<C, return_from_remote>)
+          return decide_return_from_remote(c, s);
         else
           return decide_finish(c, s);
       },
@@ -383,6 +435,7 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
         } else if constexpr (std::is_same_v<E, call_offer_ended>) {
           drop_offer(s, ev.agent_id);
         } else if constexpr (std::is_same_v<E, call_connected>) {
+          s.remote_offer_id.clear();
           s.at = phase::connected;
           s.agent_id = ev.agent_id;
           s.connected_at_ns = at_ns;
@@ -424,7 +477,19 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           s.at = phase::callback_dialing;
           s.callback_agent = ev.agent_id;
           if (!ev.trunk_group.empty()) s.trunk_group = ev.trunk_group;
+        } else if constexpr (std::is_same_v<E, call_interflow_offered>) {
+          s.remote_site = ev.site;
+          s.remote_offer_id = ev.offer_id;
+        } else if constexpr (std::is_same_v<E, call_interflow_denied>) {
+          s.remote_offer_id.clear();
+        } else if constexpr (std::is_same_v<E, call_interflowed>) {
+          s.at = phase::interflowing;
+          s.offers.clear();
+        } else if constexpr (std::is_same_v<E, call_interflow_returned>) {
+          s.at = phase::arrived; // queued again next; wait_started_ns kept: still waiting
+          s.remote_offer_id.clear();
         } else if constexpr (std::is_same_v<E, call_ended>) {
+          s.remote_offer_id.clear();
           s.at = phase::ended;
           s.outcome = ev.outcome;
           s.end_reason = ev.reason;
@@ -453,6 +518,8 @@ status status_of(const state& s) noexcept {
     return status::connected;
   case phase::held:
     return status::held;
+  case phase::interflowing:
+    return status::interflowing;
   case phase::ended:
     return status::ended;
   }

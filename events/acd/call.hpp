@@ -18,6 +18,11 @@
 ///   connected|held --hang_up--> ended(completed | callback_completed)
 ///   arrived|queued|offered --abandon--> ended(abandoned)
 ///   any live phase --finish(outcome)--> ended(outcome)
+///   queued (no offer ringing) --offer_remote(site)--> queued, one remote offer pending
+///   pending remote offer --remote_denied--> queued (it simply stays)
+///   queued, offer pending, no local ring --interflow(accepted)--> interflowing
+///   interflowing --finish(interflowed)--> ended (landed at the other site: a hand-off)
+///   interflowing --return_from_remote--> arrived --enqueue--> queued (here again)
 ///
 /// "offered" is queued with at least one offer in flight (ring-all rings
 /// several agents at once; the first to connect wins and the others' offers
@@ -37,6 +42,7 @@
 #include <vector>
 
 #include "events/call_events.hpp"
+#include "events/interflow_events.hpp"
 #include "events/outcome.hpp"
 
 namespace hotline::events::acd::call {
@@ -52,6 +58,7 @@ enum class phase : std::uint8_t {
   callback_dialing,
   connected,
   held,
+  interflowing, ///< left for another site, not yet landed there
   ended
 };
 /// `phase` with "offered" split out of "queued" (offers in flight).
@@ -64,6 +71,7 @@ enum class status : std::uint8_t {
   callback_dialing,
   connected,
   held,
+  interflowing,
   ended
 };
 const char* to_string(status s) noexcept;
@@ -109,6 +117,9 @@ struct state {
   bool callback = false; ///< the caller chose (or was given) a call back
   std::string callback_number;
   std::string callback_agent;
+  // multi-site interflow
+  std::string remote_site;     ///< the site of the pending remote offer / the move in flight
+  std::string remote_offer_id; ///< empty: no remote offer pending
   // end
   std::string outcome; ///< call.ended outcome once ended
   std::string end_reason;
@@ -227,6 +238,31 @@ struct hang_up {
   std::string by = "caller"; ///< caller | agent
   std::int64_t now_ns = 0;
 };
+/// Offer the waiting call to another site (the federation's routing policy decided).
+struct offer_remote {
+  std::string site;
+  std::string offer_id;
+  std::string reason;
+  std::int64_t now_ns = 0;
+};
+/// The remote site denied the offer, or did not answer in time.
+struct remote_denied {
+  std::string offer_id;
+  std::string reason = "timeout";
+  std::int64_t now_ns = 0;
+};
+/// The remote site accepted with `agent_id` reserved: the call leaves the
+/// local queue. Refused ("offered_locally") while a local agent rings.
+struct interflow {
+  std::string offer_id;
+  std::string agent_id;
+  std::int64_t now_ns = 0;
+};
+/// The move failed after the call left (site_lost | landing_timeout): queue here again.
+struct return_from_remote {
+  std::string reason = "site_lost";
+  std::int64_t now_ns = 0;
+};
 /// Any other end (self-service in the IVR, voicemail, refused, node_restart).
 struct finish {
   std::string outcome = "completed";
@@ -237,18 +273,22 @@ struct finish {
 using command =
     std::variant<arrive, block, enqueue, change_priority, announce, widen, offer, end_offer,
                  connect, hold, resume, transfer, conference, supervise, overflow,
-                 schedule_callback, dial_callback, fail_callback, abandon, hang_up, finish>;
+                 schedule_callback, dial_callback, fail_callback, abandon, hang_up, finish,
+                 offer_remote, remote_denied, interflow, return_from_remote>;
 using event =
     std::variant<call_arrived, call_queued, call_priority_raised, call_announced, call_widened,
                  call_offered, call_offer_ended, call_connected, call_held, call_resumed,
                  call_transferred, call_conferenced, call_supervised, call_overflowed,
-                 call_callback_scheduled, call_callback_dialed, call_ended>;
+                 call_callback_scheduled, call_callback_dialed, call_ended,
+                 call_interflow_offered, call_interflow_denied, call_interflowed,
+                 call_interflow_returned>;
 
 state initial_state(std::string call_id);
 
 /// Rejection codes: "not_arrived", "already_arrived", "already_ended",
 /// "already_queued", "not_waiting", "not_offered", "already_connected",
 /// "not_connected", "not_your_call", "callback_pending", "not_supervising",
+/// "remote_pending", "no_remote_offer", "offered_locally", "interflowing",
 /// "invalid_argument". docs/acd.md explains each.
 outcome<event> decide(const command& cmd, const state& s);
 
@@ -272,6 +312,14 @@ std::int64_t waited_ms(const state& s, std::int64_t now_ns) noexcept;
 /// Every call.ended outcome.
 inline constexpr const char* end_outcomes[] = {
     "completed",       "abandoned",       "blocked", "voicemail",   "callback_completed",
-    "callback_failed", "transferred_out", "refused", "node_restart"};
+    "callback_failed", "transferred_out", "refused", "node_restart",
+    "interflowed",     "interflow_withdrawn"};
+
+/// Outcomes that hand the call to another site rather than end it there:
+/// across a federation every call has exactly one call.ended whose outcome
+/// is not one of these.
+inline bool is_hand_off(const std::string& outcome) noexcept {
+  return outcome == "interflowed" || outcome == "interflow_withdrawn";
+}
 
 } // namespace hotline::events::acd::call

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "events/acd/call.hpp"
 #include "events/codec.hpp"
 #include "projections/fold_support.hpp"
 
@@ -158,11 +159,14 @@ struct crm_projection::state {
   string_map<std::string> callers; ///< number -> profile key
   std::vector<std::string> dirty_calls, dirty_profiles, dirty_callers, deletes;
 
-  open_call& call(const std::string& id) {
+  /// Open calls are keyed by site and id: a call that moved between sites
+  /// keeps its id, and a fold over several sites sees each site's part.
+  open_call& call(const recorded_event& e, const std::string& call_id) {
+    auto id = e.meta.site + "/" + call_id;
     auto it = calls.find(id);
     if (it == calls.end()) {
       it = calls.emplace(id, open_call{}).first;
-      it->second.i.call_id = id;
+      it->second.i.call_id = call_id;
     }
     if (!it->second.dirty) {
       it->second.dirty = true;
@@ -171,8 +175,15 @@ struct crm_projection::state {
     return it->second;
   }
 
-  void end_call(const std::string& id, const events::call_ended& p, const recorded_event& e) {
-    auto& c = call(id);
+  void end_call(const std::string& call_id, const events::call_ended& p, const recorded_event& e) {
+    const auto id = e.meta.site + "/" + call_id;
+    auto& c = call(e, call_id);
+    if (events::acd::call::is_hand_off(p.outcome)) {
+      // Handed to another site: the interaction is the one that site records.
+      if (c.persisted) deletes.push_back("crm/call/" + id);
+      calls.erase(id);
+      return;
+    }
     const std::int64_t ts = e.meta.timestamp_ns;
     if (c.i.time_ns == 0) c.i.time_ns = ts;
     if (c.hold_since_ns != not_yet) c.i.hold_ms += (ts - c.hold_since_ns) / ns_per_ms;
@@ -232,7 +243,7 @@ struct crm_projection::state {
     std::visit(
         overloaded{
             [&](const events::call_arrived& p) {
-              auto& c = call(p.call_id);
+              auto& c = call(e, p.call_id);
               c.i.time_ns = ts;
               c.i.channel = p.channel;
               c.i.direction = p.direction;
@@ -245,13 +256,13 @@ struct crm_projection::state {
               c.vip = c.vip || truthy(p.attached, "vip");
             },
             [&](const events::call_queued& p) {
-              auto& c = call(p.call_id);
+              auto& c = call(e, p.call_id);
               if (c.first_queued_ns == not_yet) c.first_queued_ns = ts;
               c.i.queue = p.queue;
               c.vip = c.vip || p.priority >= opt.vip_priority;
             },
             [&](const events::call_connected& p) {
-              auto& c = call(p.call_id);
+              auto& c = call(e, p.call_id);
               if (c.connected_ns == not_yet) {
                 c.connected_ns = ts;
                 c.i.wait_ms = c.first_queued_ns == not_yet ? 0 : (ts - c.first_queued_ns) / ns_per_ms;
@@ -260,18 +271,18 @@ struct crm_projection::state {
               if (!p.queue.empty()) c.i.queue = p.queue;
             },
             [&](const events::call_held& p) {
-              auto& c = call(p.call_id);
+              auto& c = call(e, p.call_id);
               if (c.hold_since_ns == not_yet) c.hold_since_ns = ts;
             },
             [&](const events::call_resumed& p) {
-              auto& c = call(p.call_id);
+              auto& c = call(e, p.call_id);
               if (c.hold_since_ns != not_yet) {
                 c.i.hold_ms += (ts - c.hold_since_ns) / ns_per_ms;
                 c.hold_since_ns = not_yet;
               }
             },
             [&](const events::queue_call_joined& p) {
-              auto& c = call(p.call_id);
+              auto& c = call(e, p.call_id);
               if (c.customer_id.empty()) c.customer_id = p.customer_id;
               c.vip = c.vip || p.priority >= opt.vip_priority;
             },

@@ -74,7 +74,7 @@ std::string_view to_string(counter c) noexcept {
       "ivr_abandoned",   "transferred",      "repeat_contacts", "handled",
       "talk_ms",         "hold_ms",          "acw_ms",          "ready_ms",
       "not_ready_ms",    "ringing_ms",       "on_call_ms",      "on_hold_ms",
-      "wrap_up_ms"};
+      "wrap_up_ms",      "interflowed"};
   return c < counter_count ? names[c] : "?";
 }
 
@@ -151,6 +151,10 @@ struct call_state {
   std::string customer;
   bool answered = false;
   bool waiting = false;
+  /// Came from another site (attached interflow.origin): counted as
+  /// arrived and offered at this site and queue, not again in the totals
+  /// and the tenant (the origin site counted it there).
+  bool interflowed_in = false;
   attribution at; ///< at.queue: current queue; at.agent: last connected agent
   bool dirty = false, persisted = false;
 };
@@ -327,7 +331,17 @@ struct kpi_projection::state {
     }
   }
 
-  call_state& call_for(std::string_view id, const recorded_event& e, bool& created) {
+  /// Calls are keyed by site and id: a call that moves between sites keeps
+  /// its id, and a fold over several sites' events sees each site's part.
+  static std::string call_key(std::string_view call_id, const recorded_event& e) {
+    std::string key;
+    key.reserve(e.meta.site.size() + 1 + call_id.size());
+    key.append(e.meta.site).append(1, '/').append(call_id);
+    return key;
+  }
+
+  call_state& call_for(std::string_view call_id, const recorded_event& e, bool& created) {
+    auto id = call_key(call_id, e);
     auto it = calls.find(id);
     created = it == calls.end();
     if (created) {
@@ -347,8 +361,8 @@ struct kpi_projection::state {
     return call_for(id, e, created);
   }
 
-  void erase_call(std::string_view id) {
-    auto it = calls.find(id);
+  void erase_call(std::string_view call_id, const recorded_event& e) {
+    auto it = calls.find(call_key(call_id, e));
     if (it == calls.end()) return;
     if (it->second.persisted) deletes.push_back("kpi/call/" + it->first);
     calls.erase(it);
@@ -472,6 +486,11 @@ struct kpi_projection::state {
               auto& c = call_for(p.call_id, e, created);
               if (!created) return;
               c.customer = !p.customer_id.empty() ? p.customer_id : p.caller;
+              c.interflowed_in = p.attached.count("interflow.origin") > 0;
+              if (c.interflowed_in) {
+                bump(c.at.cells[s_site], arrived);
+                return; // its customer's repeat contact was counted at the origin
+              }
               bump_call(c.at, arrived);
               if (c.customer.empty()) return;
               auto it = customers.find(c.customer);
@@ -484,7 +503,8 @@ struct kpi_projection::state {
               auto& c = call_for(p.call_id, e);
               if (c.first_queued_ns == not_yet) {
                 c.first_queued_ns = ts;
-                bump_call(c.at, offered);
+                if (c.interflowed_in) bump(c.at.cells[s_site], offered);
+                else bump_call(c.at, offered);
               }
               if (c.waiting && c.at.queue == p.queue) return;
               set_queue(c.at, p.queue);
@@ -543,6 +563,14 @@ struct kpi_projection::state {
                    overflowed);
               if (p.action == "voicemail") c.waiting = false;
             },
+            [&](const events::call_interflowed& p) {
+              // Left for another site: no longer waiting here; its answer (or
+              // abandon) is the other site's to count.
+              auto& c = call_for(p.call_id, e);
+              bump_call(c.at, interflowed);
+              bump(c.at.cells[s_queue], interflowed);
+              c.waiting = false;
+            },
             [&](const events::call_callback_scheduled& p) {
               auto& c = call_for(p.call_id, e);
               bump_call(c.at, callbacks);
@@ -577,7 +605,7 @@ struct kpi_projection::state {
               } else if (p.outcome == "completed" && !queued && !c.answered) {
                 bump_call(c.at, ivr_contained);
               }
-              erase_call(p.call_id);
+              erase_call(p.call_id, e);
             },
             [&](const events::agent_logged_in& p) {
               agent_event(p.agent_id, e, [&](agent_st& a) {
@@ -619,7 +647,7 @@ struct kpi_projection::state {
                 drop_leg(a, ts);
                 a.has_leg = true;
                 a.leg_call = p.call_id;
-                if (auto it = calls.find(p.call_id); it != calls.end()) {
+                if (auto it = calls.find(call_key(p.call_id, e)); it != calls.end()) {
                   a.leg = it->second.at;
                   set_agent(a.leg, p.agent_id);
                 } else {
@@ -703,7 +731,7 @@ struct kpi_projection::state {
     w.i64(c.queue_entry_ns);
     w.str(c.customer);
     w.u8(c.answered);
-    w.u8(c.waiting);
+    w.u8(static_cast<std::uint8_t>((c.waiting ? 1 : 0) | (c.interflowed_in ? 2 : 0)));
     write_attribution(w, c.at);
     return out;
   }
@@ -836,8 +864,11 @@ struct kpi_projection::state {
         return bad_row(key, "malformed cell key");
       cell* c = get_cell(secs * ns_per_s, d, rest.substr(s2 + 1));
       if (!c || c->key != key) return bad_row(key, "malformed cell key");
-      if (r.u8() != counter_count) return bad_row(key, "unexpected number of counters");
-      for (auto& x : c->c.v) x = r.i64();
+      // Rows written before a counter was added hold fewer (new ones read 0).
+      auto stored = r.u8();
+      if (stored > counter_count) return bad_row(key, "unexpected number of counters");
+      c->c.v.fill(0);
+      for (std::size_t i = 0; i < stored; ++i) c->c.v[i] = r.i64();
       auto n = r.u64();
       c->c.not_ready_by_reason_ms.clear();
       for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
@@ -850,7 +881,9 @@ struct kpi_projection::state {
       c.queue_entry_ns = r.i64();
       c.customer = r.str();
       c.answered = r.u8() != 0;
-      c.waiting = r.u8() != 0;
+      auto flags = r.u8();
+      c.waiting = (flags & 1) != 0;
+      c.interflowed_in = (flags & 2) != 0;
       read_attribution(r, c.at);
       resolve(c.at);
       c.persisted = true;
@@ -923,7 +956,8 @@ bool kpi_projection::reads_payload(std::string_view type) noexcept {
   if (!type.starts_with("call.")) return false;
   auto t = type.substr(5);
   return t == "arrived" || t == "queued" || t == "offered" || t == "connected" ||
-         t == "transferred" || t == "overflowed" || t == "callback_scheduled" || t == "ended";
+         t == "transferred" || t == "overflowed" || t == "callback_scheduled" || t == "ended" ||
+         t == "interflowed";
 }
 
 status kpi_projection::apply(const recorded_event& e) {

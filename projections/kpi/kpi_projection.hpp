@@ -98,6 +98,7 @@ enum counter : std::uint8_t {
   on_call_ms,
   on_hold_ms,
   wrap_up_ms,
+  interflowed,        ///< call.interflowed: left this site's queue for another site (multi-site)
   counter_count
 };
 std::string_view to_string(counter c) noexcept;

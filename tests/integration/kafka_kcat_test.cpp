@@ -15,6 +15,7 @@
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
 #include "tests/drivers/store_fixtures.hpp"
+#include "tests/support/kafka_mock.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/topic_checks.hpp"
 
@@ -22,34 +23,10 @@ using namespace hotline;
 using namespace hotline::drivers;
 using namespace std::chrono_literals;
 using testing::child_process;
+using testing::kafka_mock;
 using testing::temp_dir;
 
 namespace {
-
-/// `hotline kafka-mock` in a child process; SIGTERM on destruction.
-struct kafka_mock {
-  child_process proc;
-  std::string bootstrap;
-
-  explicit kafka_mock(const std::vector<std::string>& topics)
-      : proc([&] {
-          std::vector<std::string> argv{HOTLINE_BIN, "kafka-mock", "--brokers", "3"};
-          for (const auto& t : topics) {
-            argv.push_back("--topic");
-            argv.push_back(t);
-          }
-          return argv;
-        }()) {
-    auto line = proc.read_line(10s);
-    REQUIRE_MESSAGE(line.has_value(), "hotline kafka-mock printed no bootstrap line");
-    bootstrap = *line;
-    REQUIRE(bootstrap.find("127.0.0.1:") == 0);
-  }
-  ~kafka_mock() {
-    proc.signal(SIGTERM);
-    CHECK(proc.wait() == 0); // a clean exit on SIGTERM
-  }
-};
 
 /// The topic as kcat shows it: `kcat -C -o beginning -e -J`.
 std::vector<testing::seen_record> kcat_read(const std::string& bootstrap,

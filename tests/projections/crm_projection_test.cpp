@@ -129,3 +129,30 @@ TEST_CASE("crm: rows restored into a fresh projection give the same profiles and
   CHECK(*stored == *fold(b).find_customer("cust-1"));
   CHECK(whole.at("crm/caller/+8613900000002") == "cust-1");
 }
+
+TEST_CASE("crm: a call that moved between sites is one interaction, where it was handled") {
+  using namespace hotline::events;
+  hotline::testing::event_builder north, south;
+  north.site = "north";
+  south.site = "south";
+  north.call("c1", 1, call_arrived{"c1", "voice", "inbound", "+86", "4001", "cust-1", {}, ""});
+  north.call("c1", 2, call_queued{"c1", "sales", 0, 3, 60'000, "entry"});
+  north.call("c1", 3, call_interflowed{"c1", "sales", "south", "o1", "s1"});
+  north.call("c1", 3.1, call_ended{"c1", "interflowed", "landed at site south", "", "sales"});
+  south.call("c1", 3.05, call_arrived{"c1", "voice", "inbound", "+86", "4001", "cust-1",
+                                      {{"interflow.origin", "north"}}, ""});
+  south.call("c1", 3.06, call_queued{"c1", "sales", 0, 1, 0, "interflow from site north"});
+  south.call("c1", 5, call_connected{"c1", "sales", "s1", 1'940});
+  south.call("c1", 65, call_ended{"c1", "completed", "caller_hangup", "s1", "sales"});
+  hotline::projections::crm::crm_projection p;
+  for (const auto& e : south.events) REQUIRE(p.apply(e).is_ok());
+  for (const auto& e : north.events) REQUIRE(p.apply(e).is_ok());
+  const auto* prof = p.find_customer("cust-1");
+  REQUIRE(prof != nullptr);
+  REQUIRE(prof->interactions.size() == 1);
+  CHECK(prof->interactions[0].call_id == "c1");
+  CHECK(prof->interactions[0].site == "south");
+  CHECK(prof->interactions[0].outcome == "completed");
+  CHECK(prof->interactions[0].attached.at("interflow.origin") == "north");
+  CHECK(prof->last_agent == "s1");
+}

@@ -314,8 +314,8 @@ TEST_CASE("kpi: rows collected at any points and restored give the same bytes as
     hotline::testing::apply_changes(pieces, ch);
   }
   CHECK(pieces == whole);
-  CHECK(whole.count("kpi/call/c7") == 1);   // in flight
-  CHECK(whole.count("kpi/call/c1") == 0);   // finished: erased
+  CHECK(whole.count("kpi/call/site-a/c7") == 1);   // in flight (calls are keyed by site and id)
+  CHECK(whole.count("kpi/call/site-a/c1") == 0);   // finished: erased
 }
 
 TEST_CASE("kpi: a view built with other options is refused on restore") {
@@ -329,4 +329,48 @@ TEST_CASE("kpi: a view built with other options is refused on restore") {
   REQUIRE(it != ch.puts.end());
   auto st = q.restore(it->first, it->second);
   CHECK(st.code() == errc::invalid_argument);
+}
+
+TEST_CASE("kpi: a call that moved between sites counts once in the totals, at each site for its part") {
+  using namespace hotline::events;
+  event_builder north, south;
+  north.site = "north";
+  south.site = "south";
+  north.call("c1", 1, call_arrived{"c1", "voice", "inbound", "+86", "4001", "cust-1", {}, ""});
+  north.call("c1", 2, call_queued{"c1", "sales", 0, 3, 60'000, "entry"});
+  north.call("c1", 3, call_interflow_offered{"c1", "sales", "south", "o1", "why"});
+  north.call("c1", 3.01, call_interflowed{"c1", "sales", "south", "o1", "s1"});
+  north.call("c1", 3.02, call_ended{"c1", "interflowed", "landed at site south", "", "sales"});
+  south.call("c1", 3.015, call_arrived{"c1", "voice", "inbound", "+86", "4001", "cust-1",
+                                       {{"interflow.origin", "north"}, {"interflow.offer", "o1"}}, ""});
+  south.call("c1", 3.016, call_queued{"c1", "sales", 0, 1, 0, "interflow from site north"});
+  south.call("c1", 5, call_connected{"c1", "sales", "s1", 1'984});
+  south.call("c1", 65, call_ended{"c1", "completed", "caller_hangup", "s1", "sales"});
+  // Any order of the two sites' events (topics are merged without a global order).
+  std::vector<std::vector<recorded_event>> orders;
+  orders.push_back(north.events);
+  orders.back().insert(orders.back().end(), south.events.begin(), south.events.end());
+  orders.push_back(south.events);
+  orders.back().insert(orders.back().end(), north.events.begin(), north.events.end());
+  orders.push_back({});
+  for (std::size_t i = 0; i < std::max(north.events.size(), south.events.size()); ++i) {
+    if (i < south.events.size()) orders.back().push_back(south.events[i]);
+    if (i < north.events.size()) orders.back().push_back(north.events[i]);
+  }
+  for (const auto& events : orders) {
+    kpi_projection p;
+    for (const auto& e : events) REQUIRE(p.apply(e).is_ok());
+    auto rep = build_report(p);
+    const auto& t = rep["totals"];
+    CHECK(t["arrived"] == 1);
+    CHECK(t["offered"] == 1);
+    CHECK(t["answered"] == 1);
+    CHECK(t["abandoned"] == 0);
+    const auto& sites = rep["groups"]["site"];
+    CHECK(sites["north"]["offered"] == 1);
+    CHECK(sites["north"]["interflowed"] == 1);
+    CHECK(sites["north"]["answered"] == 0);
+    CHECK(sites["south"]["offered"] == 1);
+    CHECK(sites["south"]["answered"] == 1);
+  }
 }

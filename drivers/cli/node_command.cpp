@@ -1,0 +1,217 @@
+// hotline node: one site of a contact center as a long-running process: its
+// RocksDB store, the ACD actors on the wall clock, a live CRM view, the Kafka
+// relay, and the federation with the other sites (docs/federation.md).
+// Stops cleanly on SIGINT/SIGTERM.
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <set>
+
+#include <caf/all.hpp>
+
+#include "actors/acd.hpp"
+#include "actors/federation_actor.hpp"
+#include "config/load.hpp"
+#include "drivers/cli/commands.hpp"
+#include "drivers/cli/stop_signals.hpp"
+#include "drivers/cli/view_cli.hpp"
+#include "drivers/federation/kafka_federation_bus.hpp"
+#include "drivers/kafka/kafka_relay.hpp"
+#include "drivers/sim/live_traffic.hpp"
+#include "drivers/store/rocksdb_event_store.hpp"
+#include "projections/crm/crm_projection.hpp"
+
+namespace hotline::cli {
+
+namespace {
+
+struct node_args {
+  std::string config;
+  std::string store;
+  std::string kafka;
+  double hours = 0;
+  double traffic_for_s = 0;
+  bool no_traffic = false;
+  std::uint64_t seed = 0;
+  bool quiet = false;
+};
+
+void say(const node_args& a, const std::string& site, const std::string& line) {
+  if (!a.quiet) std::cout << "[" << site << "] " << line << std::endl;
+}
+
+/// The CRM view kept live in the node, for the context a call carries when
+/// it moves to another site. Folded on the store subscription's thread.
+class live_crm {
+public:
+  explicit live_crm(drivers::event_store& store)
+      : sub_(store.subscribe_all(1, {[this](const events::recorded_event& e) {
+                                       std::lock_guard lock{m_};
+                                       (void)crm_.apply(e);
+                                     },
+                                     {}})) {}
+  ~live_crm() { sub_.reset(); }
+
+  std::map<std::string, std::string> context(const std::string& customer_id) {
+    std::lock_guard lock{m_};
+    std::map<std::string, std::string> out;
+    const auto* p = crm_.find_customer(customer_id);
+    if (!p) return out;
+    out["crm.contacts"] = std::to_string(p->contacts);
+    out["crm.vip"] = p->vip ? "true" : "false";
+    if (!p->last_agent.empty()) out["crm.last_agent"] = p->last_agent;
+    if (auto f = p->familiar_agent(); !f.empty()) out["crm.familiar_agent"] = f;
+    if (!p->interactions.empty()) {
+      const auto& last = p->interactions.back();
+      out["crm.last_outcome"] = last.outcome;
+      out["crm.last_queue"] = last.queue;
+      out["crm.last_site"] = last.site;
+    }
+    return out;
+  }
+
+private:
+  std::mutex m_;
+  projections::crm::crm_projection crm_;
+  std::unique_ptr<drivers::subscription> sub_;
+};
+
+void run_node(const node_args& a) {
+  auto loaded = config::load_file(a.config);
+  for (const auto& d : loaded.problems) std::cerr << config::format(d) << "\n";
+  if (!loaded.ok()) {
+    exit_code() = 2;
+    return;
+  }
+  auto cfg = std::move(loaded.config);
+  const auto& node = cfg.node;
+  const auto site = cfg.center.site.id;
+  auto store_dir = a.store.empty() ? node.store_dir : a.store;
+  if (store_dir.empty()) return fail("node " + site + ": no store: give --store DIR or [node] store", 2);
+  auto bootstrap = a.kafka.empty() ? node.kafka_bootstrap : a.kafka;
+  if (node.federation && bootstrap.empty())
+    return fail("node " + site + ": [federation] needs Kafka: give --kafka HOST:PORT or [kafka] bootstrap", 2);
+
+  auto signals = block_stop_signals(); // before any thread starts
+  auto opened = drivers::rocksdb_event_store::open(store_dir);
+  if (!opened) return fail("node " + site + ": " + opened.error().message());
+  auto& store = **opened;
+  say(a, site, "store " + store_dir + " (" + std::to_string(store.head_position()) + " events)");
+
+  std::unique_ptr<drivers::kafka_relay> relay;
+  if (!bootstrap.empty()) {
+    drivers::kafka_relay_options ro;
+    ro.bootstrap_servers = bootstrap;
+    ro.site = site;
+    ro.topic = node.events_topic;
+    relay = std::make_unique<drivers::kafka_relay>(store, ro);
+    if (auto st = relay->start(); !st) return fail("node " + site + ": kafka relay: " + st.message());
+    say(a, site, "relay publishing to " + relay->topic() + " on " + bootstrap);
+  }
+  live_crm crm{store};
+
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{sys_cfg};
+  actors::wall_clock clock;
+  auto ctx = std::make_shared<actors::acd_context>();
+  ctx->center = cfg.center;
+  ctx->store = {&store, &clock, site, false};
+  ctx->interflow = node.policy;
+  ctx->crm_context = [&crm](const std::string& customer) { return crm.context(customer); };
+
+  // The federation: the bus's thread hands what it hears to the actor.
+  actors::federation_mailbox mailbox;
+  std::unique_ptr<drivers::kafka_federation_bus> bus;
+  if (node.federation) {
+    drivers::kafka_federation_options fo;
+    fo.bootstrap_servers = bootstrap;
+    fo.site = site;
+    fo.status_topic = node.status_topic;
+    fo.inbox_topic = node.inbox_topic;
+    for (const auto& p : node.peers) fo.peer_inboxes[p.site] = p.inbox_topic;
+    auto started = drivers::kafka_federation_bus::start(
+        fo, mailbox.handlers([site](std::string what) { std::cerr << "[" << site << "] " << what << std::endl; }));
+    if (!started) return fail("node " + site + ": " + started.error().message());
+    bus = std::move(*started);
+    actors::federation_options ao;
+    ao.site = site;
+    ao.link = bus.get();
+    ao.status_interval_ms = node.status_interval_ms;
+    for (const auto& p : node.peers) ao.peers.insert(p.site);
+    ctx->federation = actors::spawn_federation(sys, ctx, ao);
+    say(a, site, "federation: inbox " + node.inbox_topic + ", status " + node.status_topic + ", " +
+                     std::to_string(node.peers.size()) + " peers");
+  }
+
+  // Simulated callers and agents on the wall clock.
+  drivers::sim::simulation_options so;
+  if (a.seed != 0) {
+    so.seed = a.seed;
+    so.seed_given = true;
+  }
+  so.progress_every_s = 0;
+  auto t0 = clock.now_ns();
+  so.day_epoch_ns = t0 - t0 % (86'400LL * 1'000'000'000);
+  so.call_id_prefix = site + "-" + std::to_string(t0 / 1'000'000'000) + "-"; // unique across restarts
+  caf::actor traffic;
+  bool with_traffic = node.traffic && !a.no_traffic;
+  if (with_traffic) {
+    auto end = a.traffic_for_s > 0 ? t0 + static_cast<std::int64_t>(a.traffic_for_s * 1e9)
+               : a.hours > 0   ? t0 + static_cast<std::int64_t>(a.hours * 3600e9)
+                               : t0 + 3650LL * 86'400'000'000'000;
+    traffic = drivers::sim::spawn_live_traffic(sys, cfg, ctx, so, t0, end, &clock);
+    ctx->observer = traffic;
+  }
+  actors::start_acd(sys, ctx);
+  mailbox.set(ctx->federation); // after the ACD's handles are filled: offers spawn calls that use them
+  if (traffic) caf::anon_send(traffic, caf::ok_atom::value); // starts it, now that the ACD's handles are filled
+  say(a, site, "ACD up: " + std::to_string(ctx->queues.size()) + " queues, " + std::to_string(ctx->agents.size()) +
+                   " agents" + (with_traffic ? ", simulated traffic on" : ""));
+
+  auto started_at = std::chrono::steady_clock::now();
+  auto last_report = started_at;
+  while (!stop_signal_within(signals, std::chrono::milliseconds(500))) {
+    auto now = std::chrono::steady_clock::now();
+    if (a.hours > 0 && now - started_at >= std::chrono::duration<double>(a.hours * 3600)) break;
+    if (now - last_report >= std::chrono::seconds(10)) {
+      last_report = now;
+      std::string line = std::to_string(store.head_position()) + " events";
+      if (relay) line += ", published " + std::to_string(relay->published_position());
+      if (bus) line += ", federation sent " + std::to_string(bus->sent()) + " received " + std::to_string(bus->received());
+      say(a, site, line);
+    }
+  }
+  say(a, site, "stopping");
+  mailbox.set({});
+  if (traffic) caf::anon_send_exit(traffic, caf::exit_reason::user_shutdown);
+  if (ctx->federation) caf::anon_send_exit(ctx->federation, caf::exit_reason::user_shutdown); // spawned before the ACD's root
+  actors::stop_acd(ctx);
+  sys.await_all_actors_done();
+  bus.reset();
+  if (relay) {
+    (void)relay->wait_until_published(store.head_position(), std::chrono::seconds(10));
+    if (auto st = relay->stop(); !st) std::cerr << "[" << site << "] kafka relay: " << st.message() << "\n";
+  }
+  say(a, site, "stopped: " + std::to_string(store.head_position()) + " events in " + store_dir);
+}
+
+} // namespace
+
+void add_node_command(CLI::App& app) {
+  auto a = std::make_shared<node_args>();
+  auto* cmd = app.add_subcommand("node", "Run one site of a contact center: store, ACD actors on the wall clock, Kafka "
+                                         "relay and the federation with the other sites, until SIGINT/SIGTERM");
+  cmd->add_option("--config", a->config, "Center + [node], [kafka], [federation] TOML (see config/sites/)")->required();
+  cmd->add_option("--store", a->store, "Event store directory (default: [node] store)");
+  cmd->add_option("--kafka", a->kafka, "Kafka bootstrap servers HOST:PORT,... (default: [kafka] bootstrap)");
+  cmd->add_option("--hours", a->hours, "Stop after this many (wall-clock) hours (default: run until signalled)");
+  cmd->add_option("--traffic-for", a->traffic_for_s,
+                  "Simulated callers arrive for this many seconds only (the node keeps running and serving them)");
+  cmd->add_flag("--no-traffic", a->no_traffic, "Do not run the simulated callers and agents even if [node] traffic = true");
+  cmd->add_option("--seed", a->seed, "Random seed of the simulated traffic (default: the configuration's)");
+  cmd->add_flag("--quiet", a->quiet, "Print only problems");
+  cmd->callback([a] { run_node(*a); });
+}
+
+} // namespace hotline::cli
