@@ -12,8 +12,26 @@ const events::tenant_definition* acd_context::tenant_of_queue(const std::string&
   return q ? center.find_tenant(q->tenant) : nullptr;
 }
 
+const events::queue_definition* acd_context::find_queue(std::string_view id) const {
+  if (queue_index.empty()) return center.find_queue(id);
+  auto it = queue_index.find(id);
+  return it == queue_index.end() ? nullptr : it->second;
+}
+
+const events::agent_definition* acd_context::find_agent(std::string_view id) const {
+  if (agent_index.empty()) return center.find_agent(id);
+  auto it = agent_index.find(id);
+  return it == agent_index.end() ? nullptr : it->second;
+}
+
 void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) {
-  ctx->root = sys.spawn([](caf::event_based_actor*) -> caf::behavior { return {[](caf::get_atom) {}}; });
+  // First definition wins on a duplicate id, as with center_definition::find_*.
+  for (const auto& q : ctx->center.queues) ctx->queue_index.emplace(q.id, &q);
+  for (const auto& a : ctx->center.agents) ctx->agent_index.emplace(a.id, &a);
+  ctx->root = sys.spawn([calls = ctx->live_calls](caf::event_based_actor* self) -> caf::behavior {
+    self->attach_functor([calls](const caf::error& reason) { calls->stop_all(reason); });
+    return {[](caf::get_atom) {}};
+  });
   for (const auto& t : ctx->center.trunks) ctx->trunks[t.id] = spawn_trunk_group(sys, ctx, t);
   for (const auto& q : ctx->center.queues) ctx->queues[q.id] = spawn_queue(sys, ctx, q);
   for (const auto& a : ctx->center.agents) ctx->agents[a.id] = spawn_agent(sys, ctx, a);

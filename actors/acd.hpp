@@ -16,9 +16,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include <caf/all.hpp>
 
+#include "actors/call_registry.hpp"
 #include "actors/entity_log.hpp"
 #include "actors/protocol.hpp"
 #include "events/center.hpp"
@@ -36,6 +39,9 @@ struct acd_context {
   std::map<std::string, caf::actor> trunks;    ///< trunk group id -> actor
   std::int64_t default_aht_ms = 180'000;       ///< EWT before any call was handled
   caf::actor root;                             ///< every ACD actor is linked to it; killing it stops them all
+  /// Call actors are registered here instead of linked to `root` (see
+  /// call_registry.hpp); the root's exit stops them all the same.
+  std::shared_ptr<call_registry> live_calls = std::make_shared<call_registry>();
   /// Multi-site (actors/federation_actor.hpp): the node's federation actor
   /// (invalid: a single site; no call ever leaves), the policy's timeouts,
   /// and what the CRM knows of a customer, sent along when a call moves.
@@ -44,6 +50,16 @@ struct acd_context {
   std::function<std::map<std::string, std::string>(const std::string& customer_id)> crm_context;
 
   const events::tenant_definition* tenant_of_queue(const std::string& queue) const;
+
+  /// Definitions by id for the hot paths: center_definition's find_* scan
+  /// its vectors, and with 1,000 queues and 10,000 agents those scans were
+  /// a visible share of every routing step. start_acd fills the indexes
+  /// (keys view the center's own ids, which do not change after it); before
+  /// that these fall back to the center's scans.
+  const events::queue_definition* find_queue(std::string_view id) const;
+  const events::agent_definition* find_agent(std::string_view id) const;
+  std::unordered_map<std::string_view, const events::queue_definition*> queue_index;
+  std::unordered_map<std::string_view, const events::agent_definition*> agent_index;
 };
 
 /// Spawns (and recovers) the trunk groups with their channels, the queues

@@ -35,7 +35,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
     const auto& s = self->state.entity->state();
     for (const auto& q : s.queues) {
       auto qa = ctx->queues.find(q);
-      auto qd = ctx->center.find_queue(q);
+      auto qd = ctx->find_queue(q);
       if (qa == ctx->queues.end() || !qd) continue;
       self->send(qa->second, agent_update_atom::value, events::acd::make_candidate(s, *qd));
     }

@@ -45,20 +45,23 @@ struct call_actor_state {
 };
 
 caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
-                         std::shared_ptr<const acd_context> ctx, call_request req) {
-  if (ctx->root) self->link_to(ctx->root);
+                         std::shared_ptr<const acd_context> ctx, call_request request) {
+  // Shared, not copied: every handler below captures the request, and a
+  // copy in each closure made a waiting call cost kilobytes.
+  const auto req = std::make_shared<const call_request>(std::move(request));
+  if (ctx->root) ctx->live_calls->track(self, ctx->root, ctx->live_calls); // not a link: see call_registry.hpp
   auto& st = self->state;
-  st.entity = std::make_unique<shell<events::acd::call_decider>>(self, *ctx, call::stream_name(req.call_id),
-                                                      call::initial_state(req.call_id));
-  auto corr = call_correlation(req.call_id);
+  st.entity = std::make_unique<shell<events::acd::call_decider>>(self, *ctx, call::stream_name(req->call_id),
+                                                      call::initial_state(req->call_id));
+  auto corr = call_correlation(req->call_id);
   auto who = events::principal::system("acd");
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
-  const auto* entry = req.queue.empty() ? ctx->center.find_entry(req.dialed) : nullptr;
+  const auto* entry = req->queue.empty() ? ctx->center.find_entry(req->dialed) : nullptr;
   st.tenant = entry ? entry->tenant : "";
-  if (!req.queue.empty())
-    if (const auto* q = ctx->center.find_queue(req.queue)) st.tenant = q->tenant;
-  st.trunk_group = entry && req.channel == "voice" ? entry->trunk_group : "";
-  st.preferred_agent = req.preferred_agent;
+  if (!req->queue.empty())
+    if (const auto* q = ctx->center.find_queue(req->queue)) st.tenant = q->tenant;
+  st.trunk_group = entry && req->channel == "voice" ? entry->trunk_group : "";
+  st.preferred_agent = req->preferred_agent;
 
   auto exec = [=](const call::command& cmd, const std::string& name, std::function<void()> then = {}) {
     return self->state.entity->exec(cmd, now(), name, self->state.tenant, who, corr, std::move(then));
@@ -76,7 +79,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   auto release_parties = [=](const std::vector<std::string>& parties, bool wrap_up) {
     for (const auto& p : parties)
       if (auto a = ctx->agents.find(p); a != ctx->agents.end())
-        self->send(a->second, end_call_atom::value, req.call_id, wrap_up ? wrap_for(p) : std::int64_t{0});
+        self->send(a->second, end_call_atom::value, req->call_id, wrap_up ? wrap_for(p) : std::int64_t{0});
   };
   // Everything the call holds is let go when it ends.
   // A message about this call to another site, through the federation actor.
@@ -85,7 +88,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     events::federation::message m;
     m.kind = kind;
     m.offer_id = offer_id;
-    m.call_id = req.call_id;
+    m.call_id = req->call_id;
     m.correlation_id = corr.to_string();
     m.to_site = site;
     m.reason = std::move(reason);
@@ -104,19 +107,19 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       send_fed(to_site(events::federation::message_kind::release, s.out_site, s.out_offer_id, "call_" + leave_reason));
       offer_done(s.out_offer_id, s.out_site, "call_ended");
     }
-    if (req.interflow_offer) offer_done(req.interflow_offer->offer_id, req.interflow_offer->from_site, "call_ended");
+    if (req->interflow_offer) offer_done(req->interflow_offer->offer_id, req->interflow_offer->from_site, "call_ended");
     release_parties(s.entity->state().conference_parties, s.entity->state().outcome != "node_restart");
-    for (auto& [agent_id, agent] : s.offers) self->send(agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+    for (auto& [agent_id, agent] : s.offers) self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
     s.offers.clear();
-    if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req.call_id, leave_reason);
+    if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, leave_reason);
     s.joined = false;
     if (s.channel != 0) { // -1: a recovered call; the group finds the channel by call id
       auto t = ctx->trunks.find(s.trunk_group);
-      if (t != ctx->trunks.end()) self->send(t->second, release_atom::value, req.call_id, std::max(s.channel, 0));
+      if (t != ctx->trunks.end()) self->send(t->second, release_atom::value, req->call_id, std::max(s.channel, 0));
       s.channel = 0;
     }
     const auto& cs = s.entity->state();
-    notify(ended_atom::value, req.call_id, cs.outcome);
+    notify(ended_atom::value, req->call_id, cs.outcome);
     self->quit();
   };
   auto end_with = [=](const std::string& outcome, const std::string& reason) {
@@ -141,7 +144,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   auto overflow = std::make_shared<std::function<void(const std::string&)>>();
   join = [=](const std::string& queue_id, const std::string& reason) {
     auto& s = self->state;
-    s.queue = ctx->center.find_queue(queue_id);
+    s.queue = ctx->find_queue(queue_id);
     auto qa = ctx->queues.find(queue_id);
     if (!s.queue || qa == ctx->queues.end()) {
       end_with("refused", "unknown_queue");
@@ -151,12 +154,12 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     auto prio = s.priority;
     if (const auto* tenant = ctx->center.find_tenant(s.queue->tenant))
       for (const auto& vip : tenant->vip_callers)
-        if (vip == req.caller) prio = std::max(prio, s.queue->vip_priority);
+        if (vip == req->caller) prio = std::max(prio, s.queue->vip_priority);
     auto t = now();
     std::int64_t preferred_until =
         s.preferred_agent.empty() || s.queue->preferred_agent_ms <= 0 ? 0 : t + ms_to_ns(s.queue->preferred_agent_ms);
     self->request(s.queue_actor, caf::infinite, join_atom::value,
-                  join_request{req.call_id, prio, req.customer_id, s.preferred_agent, preferred_until,
+                  join_request{req->call_id, prio, req->customer_id, s.preferred_agent, preferred_until,
                                caf::actor_cast<caf::actor>(self), s.held_agent_id})
         .then(
             [=](joined_atom, int position, std::int64_t ewt_ms) {
@@ -165,7 +168,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
               auto gen = ++s.wait_generation;
               auto refused = exec(call::enqueue{queue_id, prio, position, std::max<std::int64_t>(ewt_ms, 0), reason, now()},
                                   "enqueue", [=] {
-                                    notify(queued_atom::value, req.call_id, queue_id);
+                                    notify(queued_atom::value, req->call_id, queue_id);
                                     if (auto then = std::exchange(self->state.after_enqueue, {})) then();
                                   });
               if (refused) return;
@@ -192,9 +195,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       auto from = q.id;
       exec(call::overflow{"queue", target, reason, now()}, "overflow", [=] {
         auto& s = self->state;
-        for (auto& [a, agent] : s.offers) self->send(agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+        for (auto& [a, agent] : s.offers) self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
         s.offers.clear();
-        if (s.joined) self->send(s.queue_actor, leave_atom::value, req.call_id, std::string{"overflowed"});
+        if (s.joined) self->send(s.queue_actor, leave_atom::value, req->call_id, std::string{"overflowed"});
         s.joined = false;
         join(target, "overflow from " + from);
       });
@@ -211,8 +214,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   // Arrival: seize a trunk channel (voice), then queue.
   auto route = [=] {
     auto& s = self->state;
-    if (!req.queue.empty()) {
-      join(req.queue, "direct");
+    if (!req->queue.empty()) {
+      join(req->queue, "direct");
       return;
     }
     if (!entry) {
@@ -245,7 +248,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       for (const auto& o : cs.offers) exec(call::end_offer{o.agent_id, "node_restart", now()}, "end_offer");
       s.joined = true;
       auto gen = ++s.wait_generation;
-      self->send(s.queue_actor, rejoin_atom::value, req.call_id, caf::actor_cast<caf::actor>(self));
+      self->send(s.queue_actor, rejoin_atom::value, req->call_id, caf::actor_cast<caf::actor>(self));
       if (call::status_of(cs) != call::status::callback_waiting)
         (*wait_timers)(gen, call::waited_ms(cs, now()));
       return;
@@ -256,7 +259,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     exec(call::finish{"node_restart", "media_leg_lost", now()}, "finish", [=] {
       if (connected && !agent_id.empty())
         if (auto a = ctx->agents.find(agent_id); a != ctx->agents.end())
-          self->send(a->second, end_call_atom::value, req.call_id, std::int64_t{0});
+          self->send(a->second, end_call_atom::value, req->call_id, std::int64_t{0});
       finish("node_restart");
     });
   };
@@ -291,7 +294,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     std::string queue_id = s.queue ? s.queue->id : "";
     std::string channel = s.entity->state().channel;
     self->send(a->second, leg_atom::value,
-               leg_request{req.call_id, kind, queue_id, channel, caf::actor_cast<caf::actor>(self)});
+               leg_request{req->call_id, kind, queue_id, channel, caf::actor_cast<caf::actor>(self)});
     self->delayed_send(self, std::chrono::milliseconds(leg_ring_ms()), leg_timeout_atom::value, agent_id,
                        s.entity->state().attempts);
   };
@@ -330,10 +333,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     });
   };
   // ---- Remote side: an offer from another site; hold an agent, then land the call.
-  const auto inbound = req.interflow_offer;
+  const auto inbound = req->interflow_offer;
   auto give_up_hold = [=](const std::string& reason) {
     auto& s = self->state;
-    if (s.held_agent) self->send(s.held_agent, cancel_atom::value, req.call_id, "interflow_" + reason);
+    if (s.held_agent) self->send(s.held_agent, cancel_atom::value, req->call_id, "interflow_" + reason);
     offer_done(inbound->offer_id, inbound->from_site, reason);
     self->quit();
   };
@@ -343,7 +346,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     attached["interflow.origin"] = m.from_site;
     attached["interflow.offer"] = m.offer_id;
     self->state.landed = true;
-    exec(call::arrive{req.call_id, m.channel, "inbound", m.caller, m.dialed, m.customer_id, attached, "", now()},
+    exec(call::arrive{req->call_id, m.channel, "inbound", m.caller, m.dialed, m.customer_id, attached, "", now()},
          "arrive", [=] {
            auto& s = self->state;
            s.priority = m.priority;
@@ -354,7 +357,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                   "offer", [=] {
                     auto& s = self->state;
                     s.offers[s.held_agent_id] = s.held_agent;
-                    self->send(s.held_agent, ring_atom::value, req.call_id);
+                    self->send(s.held_agent, ring_atom::value, req->call_id);
                     if (ring_ms > 0)
                       self->delayed_send(self, std::chrono::milliseconds(ring_ms), ring_timeout_atom::value,
                                          s.held_agent_id, s.entity->state().attempts);
@@ -372,7 +375,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     };
     if (qa == ctx->queues.end()) deny("unknown_queue");
     else
-      self->request(qa->second, std::chrono::seconds(2), reserve_remote_atom::value, req.call_id,
+      self->request(qa->second, std::chrono::seconds(2), reserve_remote_atom::value, req->call_id,
                     caf::actor_cast<caf::actor>(self))
           .then([=](const std::string& agent_id) { self->state.held_agent_id = agent_id; },
                 [=](caf::error& err) {
@@ -381,9 +384,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                        : why.find("no_agent") != std::string::npos          ? "no_agent"
                                                                             : "unavailable");
                 });
-  } else if (req.recover) self->send(self, recover_atom::value);
-  else exec(call::arrive{req.call_id, req.channel, req.direction, req.caller, req.dialed, req.customer_id,
-                    req.attached, st.trunk_group, now()},
+  } else if (req->recover) self->send(self, recover_atom::value);
+  else exec(call::arrive{req->call_id, req->channel, req->direction, req->caller, req->dialed, req->customer_id,
+                    req->attached, st.trunk_group, now()},
        "arrive", [=] {
          auto& s = self->state;
          auto t = ctx->trunks.find(s.trunk_group);
@@ -391,7 +394,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
            route();
            return;
          }
-         self->request(t->second, caf::infinite, seize_atom::value, req.call_id, req.direction)
+         self->request(t->second, caf::infinite, seize_atom::value, req->call_id, req->direction)
              .then(
                  [=](seized_atom, int channel) {
                    self->state.channel = channel;
@@ -426,16 +429,16 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                                  o.agent_id, std::int32_t{-1});
           });
           if (refused) {
-            self->send(o.agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
-            if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, o.agent_id);
+            self->send(o.agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
+            if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, o.agent_id);
           }
           return;
         }
         auto refused = exec(call::offer{o.agent_id, o.ring_timeout_ms, o.reason, now()}, "offer");
         if (refused) {
           // Not waiting any more (or already connected): let the agent and the queue go.
-          self->send(o.agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
-          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, o.agent_id);
+          self->send(o.agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
+          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, o.agent_id);
           return;
         }
         s.offers[o.agent_id] = o.agent;
@@ -454,7 +457,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           auto agent = it->second;
           s.offers.erase(it);
           exec(call::fail_callback{"agent_no_answer", now()}, "fail_callback", [=] {
-            self->send(agent, ring_timeout_atom::value, req.call_id, self->state.queue ? self->state.queue->max_no_answer : 0);
+            self->send(agent, ring_timeout_atom::value, req->call_id, self->state.queue ? self->state.queue->max_no_answer : 0);
             finish("callback_failed");
           });
           return;
@@ -467,8 +470,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         s.offers.erase(it);
         exec(call::end_offer{agent_id, "no_answer", now()}, "end_offer", [=] {
           auto& s = self->state;
-          self->send(agent, ring_timeout_atom::value, req.call_id, s.queue ? s.queue->max_no_answer : 0);
-          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, agent_id);
+          self->send(agent, ring_timeout_atom::value, req->call_id, s.queue ? s.queue->max_no_answer : 0);
+          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
         });
       },
       [=](reject_atom, const std::string& agent_id) {
@@ -476,7 +479,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         s.offers.erase(agent_id);
         exec(call::end_offer{agent_id, "rejected", now()}, "end_offer", [=] {
           auto& s = self->state;
-          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req.call_id, agent_id);
+          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
         });
       },
       [=](connected_atom, const std::string& agent_id) {
@@ -488,16 +491,16 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         auto refused = exec(call::connect{agent_id, now()}, "connect", [=] {
           auto& s = self->state;
           for (auto& [other_id, other] : s.offers)
-            if (other_id != agent_id) self->send(other, cancel_atom::value, req.call_id, std::string{"answered_elsewhere"});
+            if (other_id != agent_id) self->send(other, cancel_atom::value, req->call_id, std::string{"answered_elsewhere"});
           s.offers.clear();
           s.agent = agent;
           s.agent_id = agent_id;
-          if (s.joined) self->send(s.queue_actor, leave_atom::value, req.call_id, std::string{"connected"});
+          if (s.joined) self->send(s.queue_actor, leave_atom::value, req->call_id, std::string{"connected"});
           s.joined = false;
           ++s.wait_generation;
-          notify(talking_atom::value, req.call_id, agent_id);
+          notify(talking_atom::value, req->call_id, agent_id);
         });
-        if (refused && agent) self->send(agent, end_call_atom::value, req.call_id, std::int64_t{0});
+        if (refused && agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0});
       },
       [=](hangup_atom, const std::string& by) {
         exec(call::hang_up{by, now()}, "hang_up", [=] {
@@ -505,9 +508,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           if (s.agent) {
             std::int64_t wrap = 0;
             if (s.queue)
-              if (const auto* a = ctx->center.find_agent(s.agent_id))
+              if (const auto* a = ctx->find_agent(s.agent_id))
                 wrap = events::acd::agent::effective_wrap_up_ms(*a, *s.queue);
-            self->send(s.agent, end_call_atom::value, req.call_id, wrap);
+            self->send(s.agent, end_call_atom::value, req->call_id, wrap);
           }
           finish("ended");
         });
@@ -522,7 +525,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       [=](announce_atom, std::uint64_t gen) {
         auto& s = self->state;
         if (gen != s.wait_generation || !call::is_waiting(s.entity->state()) || !s.queue) return;
-        self->request(s.queue_actor, caf::infinite, position_atom::value, req.call_id)
+        self->request(s.queue_actor, caf::infinite, position_atom::value, req->call_id)
             .then([=](int position, std::int64_t ewt_ms) {
               if (gen != self->state.wait_generation || position <= 0) return;
               exec(call::announce{position, std::max<std::int64_t>(ewt_ms, 0), now()}, "announce");
@@ -589,7 +592,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             return;
           auto agent = s.agent;
           exec(call::finish{"interflow_withdrawn", "origin " + m.from_site + ": " + m.reason, now()}, "finish", [=] {
-            if (agent) self->send(agent, end_call_atom::value, req.call_id, std::int64_t{0});
+            if (agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0});
             finish("interflow_withdrawn");
           });
           return;
@@ -602,7 +605,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         if (m.kind == k::accept) {
           auto refused = exec(call::interflow{m.offer_id, m.agent_id, now()}, "interflow", [=] {
             auto& s = self->state;
-            if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req.call_id, std::string{"interflowed"});
+            if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, std::string{"interflowed"});
             s.joined = false;
             ++s.wait_generation;
             const auto& cs = s.entity->state();
@@ -695,8 +698,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           // The transferring agent goes to after-call work; a consultation still
           // ringing and the conference parties are let go.
           if (auto a = ctx->agents.find(before.agent_id); a != ctx->agents.end())
-            self->send(a->second, end_call_atom::value, req.call_id, wrap_for(before.agent_id));
-          for (auto& [id, agent] : s.offers) self->send(agent, cancel_atom::value, req.call_id, std::string{"cancelled"});
+            self->send(a->second, end_call_atom::value, req->call_id, wrap_for(before.agent_id));
+          for (auto& [id, agent] : s.offers) self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
           s.offers.clear();
           s.leg_kind.clear();
           s.leg_agent.clear();
@@ -733,7 +736,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       [=](conf_leave_atom, const std::string& party, const std::string& reason) {
         exec(call::leave_conference{party, reason, now()}, "leave_conference", [=] {
           if (auto a = ctx->agents.find(party); a != ctx->agents.end())
-            self->send(a->second, end_call_atom::value, req.call_id, wrap_for(party));
+            self->send(a->second, end_call_atom::value, req->call_id, wrap_for(party));
         });
       },
       [=](supervise_atom, const std::string& supervisor_id, const std::string& mode) {
@@ -760,7 +763,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         if (!current) return;
         auto agent = s.offers[agent_id];
         end_leg(agent_id, "no_answer", [=] {
-          self->send(agent, ring_timeout_atom::value, req.call_id, self->state.queue ? self->state.queue->max_no_answer : 0);
+          self->send(agent, ring_timeout_atom::value, req->call_id, self->state.queue ? self->state.queue->max_no_answer : 0);
         });
       },
       [=](leg_answer_atom, const std::string& agent_id) {
@@ -768,7 +771,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         auto a = ctx->agents.find(agent_id);
         caf::actor agent = a != ctx->agents.end() ? a->second : caf::actor{};
         // The leg ended before the answer arrived: the agent is not on this call.
-        auto drop = [=] { if (agent) self->send(agent, end_call_atom::value, req.call_id, std::int64_t{0}); };
+        auto drop = [=] { if (agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0}); };
         if (s.leg_agent != agent_id || !agent) {
           drop();
           return;
@@ -783,18 +786,18 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           refused = exec(call::connect{agent_id, now()}, "connect", [=] {
             self->state.agent = agent;
             self->state.agent_id = agent_id;
-            notify(talking_atom::value, req.call_id, agent_id);
+            notify(talking_atom::value, req->call_id, agent_id);
           });
         } else if (kind == "consult") { // the target takes over; the first agent wraps up
           auto cmd = call::transfer{"consultative", from, "agent", agent_id, now(), s.leg_reason};
           auto parties = s.entity->state().conference_parties;
           refused = exec_as(s.leg_from, cmd, "transfer", [=] {
             if (auto first = ctx->agents.find(from); first != ctx->agents.end())
-              self->send(first->second, end_call_atom::value, req.call_id, wrap_for(from));
+              self->send(first->second, end_call_atom::value, req->call_id, wrap_for(from));
             release_parties(parties, true);
             self->state.agent = agent;
             self->state.agent_id = agent_id;
-            notify(talking_atom::value, req.call_id, agent_id);
+            notify(talking_atom::value, req->call_id, agent_id);
           });
         } else { // conference: a third party on the line
           refused = exec_as(s.leg_from, call::conference{from, agent_id, now()}, "conference");

@@ -1,5 +1,9 @@
 #include "actors/entity_log.hpp"
 
+#include <charconv>
+#include <condition_variable>
+#include <mutex>
+
 #include "events/codec.hpp"
 
 namespace hotline::actors {
@@ -42,15 +46,41 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
   batch.reserve(evs.size());
   auto expected = next_revision_ == 0 ? drivers::expected_revision::no_stream()
                                       : drivers::expected_revision::exact(next_revision_ - 1);
+  // The id's name "site/stream#revision" is built in one reused buffer:
+  // every event of a run passes here.
+  thread_local std::string name;
   for (const auto& e : evs) {
-    events::event_meta meta{
-        events::event_id::from_name(p_.site + "/" + stream_ + "#" + std::to_string(next_revision_++)),
-        p_.site, tenant, at_ns, correlation, {}, who};
+    name.assign(p_.site).append("/").append(stream_).append("#");
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, next_revision_++);
+    name.append(digits, end);
+    events::event_meta meta{events::event_id::from_name(name), p_.site, tenant, at_ns, correlation, {}, who};
     batch.push_back(codec.propose(e, std::move(meta)));
   }
   if (p_.inline_commits) {
-    auto r = p_.store->append(stream_, expected, std::move(batch));
-    then(r ? events::status{} : r.error());
+    // Blocking append without a promise/future pair (its shared state and
+    // call_once cost more than a memory-store append): the memory store
+    // completes before append_async returns, so the wait below is normally
+    // already over; another store is waited for on a condition variable.
+    struct waiter {
+      std::mutex mu;
+      std::condition_variable cv;
+      bool done = false;
+      events::status st;
+    } w;
+    p_.store->append_async(stream_, expected, std::move(batch), [&w](events::result<drivers::append_result> r) {
+      std::lock_guard lock{w.mu};
+      if (!r) w.st = r.error();
+      w.done = true;
+      w.cv.notify_one();
+    });
+    events::status st;
+    {
+      std::unique_lock lock{w.mu};
+      w.cv.wait(lock, [&w] { return w.done; });
+      st = std::move(w.st);
+    }
+    then(st);
     return;
   }
   p_.store->append_async(stream_, expected, std::move(batch),

@@ -32,13 +32,27 @@ struct queue_actor_state {
   std::deque<bool> recent_sl;
 };
 
-std::vector<events::acd::candidate> candidates(const queue_actor_state& st) {
-  std::vector<events::acd::candidate> out;
-  out.reserve(st.agents.size());
+/// Routing's view of the members, by reference (copying every snapshot for
+/// each match dominated a busy queue): the stored snapshots, or an adjusted
+/// copy for an agent held back after a missed ring.
+struct candidate_view {
+  std::vector<events::acd::candidate> held; ///< reserved up front: `refs` point into it
+  events::acd::candidate_refs refs;
+};
+
+candidate_view candidates(const queue_actor_state& st) {
+  candidate_view out;
+  out.held.reserve(st.no_answer_until.size());
+  out.refs.reserve(st.agents.size());
   for (const auto& [id, c] : st.agents) {
-    out.push_back(c);
-    if (auto held = st.no_answer_until.find(id); held != st.no_answer_until.end())
-      out.back().blocked_until_ns = std::max(out.back().blocked_until_ns, held->second);
+    auto held = st.no_answer_until.find(id);
+    if (held == st.no_answer_until.end() || held->second <= c.blocked_until_ns) {
+      out.refs.push_back(&c);
+      continue;
+    }
+    out.held.push_back(c);
+    out.held.back().blocked_until_ns = held->second;
+    out.refs.push_back(&out.held.back());
   }
   return out;
 }
@@ -91,7 +105,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       if (!s.offering.count(e.call_id) && s.calls.count(e.call_id))
         calls.push_back(events::acd::make_waiting_call(e, t));
     if (calls.empty()) return;
-    auto m = events::acd::match_queue(def, std::move(calls), candidates(s), s.memory, t, ++s.seed);
+    auto m = events::acd::match_queue(def, std::move(calls), candidates(s).refs, s.memory, t, ++s.seed);
     s.memory = m.memory;
     for (const auto& a : m.assignments) {
       auto call = s.calls.find(a.call_id);
@@ -116,7 +130,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
   return {
       [=](join_atom, const join_request& req) -> caf::result<joined_atom, int, std::int64_t> {
         auto t = now();
-        auto members = events::acd::summarize(def, candidates(self->state));
+        auto members = events::acd::summarize(def, candidates(self->state).refs);
         auto rp = self->make_response_promise<joined_atom, int, std::int64_t>();
         auto refused = self->state.entity->exec(
             queue::join{req.call_id, req.priority, req.customer_id, req.preferred_agent,
@@ -236,7 +250,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         wc.call_id = call_id;
         wc.priority = INT32_MAX;
         auto t = now();
-        auto m = events::acd::match_queue(def, {wc}, candidates(s), s.memory, t, ++s.seed);
+        auto m = events::acd::match_queue(def, {wc}, candidates(s).refs, s.memory, t, ++s.seed);
         if (m.assignments.empty() || m.assignments.front().agents.empty())
           return caf::make_error(caf::sec::runtime_error, "no_agent");
         s.memory = m.memory;

@@ -11,6 +11,7 @@ void add_bench_commands(CLI::App& app) {
   bench::add_kafka_bench(*bench);
   bench::add_replay_bench(*bench);
   bench::add_sim_bench(*bench);
+  bench::add_route_bench(*bench);
   bench::add_federation_bench(*bench);
 }
 

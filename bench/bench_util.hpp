@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include <time.h>
 #include <unistd.h>
 
 namespace hotline::bench {
@@ -33,6 +34,15 @@ public:
 private:
   std::string path_;
 };
+
+/// CPU time this process has used (all threads, user + system), seconds.
+/// On a machine shared with other work it is steadier than the wall clock:
+/// a single-threaded run's calls per CPU second is what it would reach alone.
+inline double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 /// Resident set size of this process in bytes (Linux /proc/self/statm).
 inline std::uint64_t resident_bytes() {

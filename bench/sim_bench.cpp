@@ -67,9 +67,12 @@ void run(const sim_bench_args& a) {
   opts.answer_delay_s = 0;
   opts.progress_every_s = 0;
   drivers::sim::simulation_summary sum;
+  double cpu_s = 0;
   {
     drivers::memory_event_store store;
+    auto cpu0 = process_cpu_seconds();
     auto r = drivers::sim::run_simulation(cfg, store, opts);
+    cpu_s = process_cpu_seconds() - cpu0;
     if (!r) throw std::runtime_error(r.error().message());
     sum = *r;
   }
@@ -88,6 +91,8 @@ void run(const sim_bench_args& a) {
       {"virtual_hours", sum.virtual_seconds / 3600},
       {"wall_s", sum.wall_seconds},
       {"calls_per_s", calls_per_s},
+      {"cpu_s", cpu_s},
+      {"calls_per_cpu_s", static_cast<double>(sum.arrivals) / cpu_s},
       {"events_per_s", static_cast<double>(sum.events) / sum.wall_seconds},
       {"target_calls_per_s", std::lround(target)},
       {"meets_target", calls_per_s >= target},

@@ -27,7 +27,13 @@ void memory_event_store::append_async(std::string stream, expected_revision expe
     } else if (check.outcome == append_check::verdict::already_written) {
       outcome = check.previous;
     } else {
-      auto& index = streams_[stream];
+      // One hash lookup for an existing stream (the iterator above); a new
+      // stream's index starts with room for a call's share of events.
+      if (it == streams_.end()) {
+        it = streams_.try_emplace(stream).first;
+        it->second.reserve(8);
+      }
+      auto& index = it->second;
       append_result r;
       for (auto& e : events) {
         recorded_event rec{stream, index.size(), all_.size() + 1, std::move(e.meta),

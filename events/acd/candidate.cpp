@@ -34,11 +34,18 @@ bool is_member(const candidate& c, const queue_definition& q) {
 }
 
 queue::availability summarize(const queue_definition& q, const std::vector<candidate>& agents) {
+  candidate_refs refs;
+  refs.reserve(agents.size());
+  for (const auto& c : agents) refs.push_back(&c);
+  return summarize(q, refs);
+}
+
+queue::availability summarize(const queue_definition& q, const candidate_refs& agents) {
   queue::availability out;
-  for (const auto& c : agents) {
-    if (!c.logged_in || !is_member(c, q)) continue;
+  for (const candidate* c : agents) {
+    if (!c->logged_in || !is_member(*c, q)) continue;
     ++out.logged_in;
-    if (!c.paused) ++out.unpaused;
+    if (!c->paused) ++out.unpaused;
   }
   return out;
 }

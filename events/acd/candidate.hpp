@@ -29,6 +29,11 @@ struct candidate {
   std::int64_t last_offered_ns = 0;
 };
 
+/// Snapshots by reference: what a caller that keeps its candidates in
+/// another container (the queue actor's map) passes to routing instead of
+/// copying them. The pointers must stay valid for the call; none is kept.
+using candidate_refs = std::vector<const candidate*>;
+
 /// The snapshot of `a` for calls of `q` (its channel; its reject and busy
 /// delays turn the agent's last reject / busy into `blocked_until_ns`).
 candidate make_candidate(const agent::state& a, const queue_definition& q);
@@ -39,5 +44,6 @@ bool is_member(const candidate& c, const queue_definition& q);
 
 /// The join_empty / leave_empty summary of `q`'s members among `agents`.
 queue::availability summarize(const queue_definition& q, const std::vector<candidate>& agents);
+queue::availability summarize(const queue_definition& q, const candidate_refs& agents);
 
 } // namespace hotline::events::acd

@@ -1,7 +1,7 @@
 #include "events/acd/routing.hpp"
 
 #include <algorithm>
-#include <set>
+#include <optional>
 
 namespace hotline::events::acd {
 
@@ -60,17 +60,26 @@ bool is_eligible(const candidate& c, const requirements& r, std::int64_t now_ns)
 selection select_agents(const queue_definition& q, const requirements& r,
                         const std::vector<candidate>& agents, const strategy_memory& memory,
                         std::int64_t now_ns, std::uint64_t seed) {
+  candidate_refs refs;
+  refs.reserve(agents.size());
+  for (const auto& c : agents) refs.push_back(&c);
+  return select_agents(q, r, refs, memory, now_ns, seed);
+}
+
+selection select_agents(const queue_definition& q, const requirements& r,
+                        const candidate_refs& agents, const strategy_memory& memory,
+                        std::int64_t now_ns, std::uint64_t seed) {
   selection out;
   std::vector<const candidate*> best;
   int best_level = -1;
-  for (const auto& c : agents) {
-    if (!is_eligible(c, r, now_ns)) continue;
-    int level = level_of(c, r);
+  for (const candidate* c : agents) {
+    if (!is_eligible(*c, r, now_ns)) continue;
+    int level = level_of(*c, r);
     if (level > best_level) {
       best_level = level;
       best.clear();
     }
-    if (level == best_level) best.push_back(&c);
+    if (level == best_level) best.push_back(c);
   }
   if (best.empty()) return out;
   out.level = best_level;
@@ -142,39 +151,78 @@ waiting_call make_waiting_call(const queue::entry& e, std::int64_t now_ns) {
 match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
                          const std::vector<candidate>& agents, strategy_memory memory,
                          std::int64_t now_ns, std::uint64_t seed) {
+  candidate_refs refs;
+  refs.reserve(agents.size());
+  for (const auto& c : agents) refs.push_back(&c);
+  return match_queue(q, std::move(calls), refs, std::move(memory), now_ns, seed);
+}
+
+namespace {
+
+/// The widening steps that apply after `waited_ms`, as a bit set (steps past
+/// the 64th are folded into the last bit: they only make the key coarser,
+/// and a coarser key just means recomputing more often).
+std::uint64_t applied_steps(const queue_definition& q, std::int64_t waited_ms) {
+  std::uint64_t mask = 0;
+  for (std::size_t i = 0; i < q.widening.size(); ++i)
+    if (q.widening[i].after_ms <= waited_ms) mask |= std::uint64_t{1} << std::min<std::size_t>(i, 63);
+  return mask;
+}
+
+} // namespace
+
+match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
+                         const candidate_refs& agents, strategy_memory memory,
+                         std::int64_t now_ns, std::uint64_t seed) {
   std::stable_sort(calls.begin(), calls.end(), [](const waiting_call& a, const waiting_call& b) {
     if (a.priority != b.priority) return a.priority > b.priority;
     return a.sequence < b.sequence;
   });
   match_result out;
-  std::set<std::string> taken;
+  // The agents not yet given to an earlier call, in input order. Only free
+  // agents can be chosen (is_eligible and the preferred-agent rule both
+  // require it, and it does not change during a match), so the pool starts
+  // with them alone: a busy center then matches in time proportional to its
+  // free agents, not its calls times its agents. Pointers, not copies.
+  candidate_refs pool;
+  for (const candidate* c : agents)
+    if (free_now(*c, now_ns)) pool.push_back(c);
+  auto take = [&pool](const std::string& agent_id) {
+    std::erase_if(pool, [&](const candidate* c) { return c->agent_id == agent_id; });
+  };
+  // Calls that waited into the same widening steps share their requirements.
+  std::optional<requirements> r;
+  std::uint64_t r_steps = 0;
   std::uint64_t n = 0;
   for (const auto& call : calls) {
     ++n;
-    std::vector<candidate> pool;
-    for (const auto& c : agents)
-      if (!taken.count(c.agent_id)) pool.push_back(c);
-    const requirements r = effective_requirements(q, call.waited_ms);
+    if (pool.empty()) break; // nobody left: the remaining calls get nothing either
+    if (auto steps = applied_steps(q, call.waited_ms); !r || steps != r_steps) {
+      r = effective_requirements(q, call.waited_ms);
+      r_steps = steps;
+    }
     if (!call.preferred_agent.empty() && now_ns < call.preferred_until_ns) {
-      auto it = std::find_if(pool.begin(), pool.end(), [&](const candidate& c) {
-        return c.agent_id == call.preferred_agent;
+      auto it = std::find_if(pool.begin(), pool.end(), [&](const candidate* c) {
+        return c->agent_id == call.preferred_agent;
       });
-      if (it != pool.end() && free_now(*it, now_ns) && skilled(*it, r)) {
-        taken.insert(it->agent_id);
+      if (it != pool.end() && free_now(**it, now_ns) && skilled(**it, *r)) {
+        const candidate& c = **it;
+        int level = level_of(c, *r);
         out.assignments.push_back({call.call_id,
-                                   {it->agent_id},
-                                   level_of(*it, r),
-                                   "preferred agent " + it->agent_id + " (familiar), level " +
-                                       std::to_string(level_of(*it, r))});
+                                   {c.agent_id},
+                                   level,
+                                   "preferred agent " + c.agent_id + " (familiar), level " +
+                                       std::to_string(level)});
+        take(c.agent_id);
       }
       continue; // waits for its preferred agent until preferred_until_ns
     }
-    auto sel = select_agents(q, r, pool, memory, now_ns, splitmix64(seed ^ n));
+    auto sel = select_agents(q, *r, pool, memory, now_ns, splitmix64(seed ^ n));
     if (sel.agents.empty()) continue; // no starvation: later calls may still find agents
     for (const auto& a : sel.agents)
-      taken.insert(a);
+      take(a);
     if (q.strategy == routing_strategy::round_robin) memory.last_agent = sel.agents.back();
-    if (r.step >= 0) sel.reason += ", widened to step " + std::to_string(r.step);
+    if (r->step >= 0) sel.reason += ", widened to step " + std::to_string(r->step);
     out.assignments.push_back(
         {call.call_id, std::move(sel.agents), sel.level, std::move(sel.reason)});
   }

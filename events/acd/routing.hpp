@@ -55,6 +55,9 @@ bool is_eligible(const candidate& c, const requirements& r, std::int64_t now_ns)
 selection select_agents(const queue_definition& q, const requirements& r,
                         const std::vector<candidate>& agents, const strategy_memory& memory,
                         std::int64_t now_ns, std::uint64_t seed);
+selection select_agents(const queue_definition& q, const requirements& r,
+                        const candidate_refs& agents, const strategy_memory& memory,
+                        std::int64_t now_ns, std::uint64_t seed);
 
 /// A waiting call as matching sees it. Pass only calls that need an agent
 /// now (no offer in flight, not being dialed back).
@@ -93,6 +96,9 @@ struct match_result {
 /// need not serve the queue); after that it competes like any other call.
 match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
                          const std::vector<candidate>& agents, strategy_memory memory,
+                         std::int64_t now_ns, std::uint64_t seed);
+match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
+                         const candidate_refs& agents, strategy_memory memory,
                          std::int64_t now_ns, std::uint64_t seed);
 
 } // namespace hotline::events::acd

@@ -1,0 +1,76 @@
+#pragma once
+/// The live call actors of a node, so that stopping the ACD stops them too.
+///
+/// Why not a link to the root actor, like the long-lived actors: CAF keeps
+/// an actor's links in a singly linked list that it scans on every link and
+/// unlink. With a call actor linked to the root, each arrival and each end
+/// cost time proportional to the calls alive at that moment: a node with
+/// 100,000 calls waiting spent its time walking that list. Here a call
+/// registers under its actor id (a hash map, O(1)) and deregisters from an
+/// attachable on its own exit.
+///
+/// The link's two effects are kept: a call that fails (exits with an error)
+/// takes the root down with it, and when the root goes down, for whatever
+/// reason, every registered call is sent the same exit reason.
+///
+/// Thread safety: every member may be called from any thread.
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+
+namespace hotline::actors {
+
+class call_registry {
+public:
+  /// Registers `self` and arranges its deregistration when it exits.
+  /// A failing call sends its exit reason to `root` (if valid).
+  /// REQUIRES: called once per actor, from inside it.
+  void track(caf::local_actor* self, const caf::actor& root, const std::shared_ptr<call_registry>& me) {
+    auto id = self->id();
+    {
+      std::lock_guard lock{mu_};
+      live_.emplace(id, self->address());
+    }
+    self->attach_functor([reg = std::weak_ptr<call_registry>{me}, id, root](const caf::error& reason) {
+      if (auto r = reg.lock()) r->forget(id);
+      if (reason) send_exit(root, reason);
+    });
+  }
+
+  /// Sends `reason` to every registered call.
+  void stop_all(const caf::error& reason) {
+    std::vector<caf::actor_addr> calls;
+    {
+      std::lock_guard lock{mu_};
+      calls.reserve(live_.size());
+      for (const auto& [id, addr] : live_) calls.push_back(addr);
+    }
+    for (const auto& addr : calls)
+      send_exit(caf::actor_cast<caf::actor>(addr), reason);
+  }
+
+  std::size_t size() const {
+    std::lock_guard lock{mu_};
+    return live_.size();
+  }
+
+private:
+  /// caf::anon_send_exit with any error as the reason, as a link passes it on.
+  static void send_exit(const caf::actor& dest, const caf::error& reason) {
+    if (dest)
+      dest->enqueue(nullptr, caf::make_message_id(), caf::make_message(caf::exit_msg{dest->address(), reason}),
+                    nullptr);
+  }
+
+  void forget(caf::actor_id id) {
+    std::lock_guard lock{mu_};
+    live_.erase(id);
+  }
+
+  mutable std::mutex mu_;
+  std::unordered_map<caf::actor_id, caf::actor_addr> live_;
+};
+
+} // namespace hotline::actors
