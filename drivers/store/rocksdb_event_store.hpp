@@ -49,6 +49,8 @@ public:
                                                   std::size_t max_count) const override;
   result<std::vector<recorded_event>> read_all(std::uint64_t from_position,
                                                std::size_t max_count) const override;
+  result<std::uint64_t> visit_all(std::uint64_t from_position, std::size_t max_count,
+                                  const event_visitor& visit) const override;
   result<std::optional<std::uint64_t>> stream_revision(std::string_view stream) const override;
   std::uint64_t head_position() const override;
   std::uint64_t wait_for_append(std::uint64_t after,
