@@ -7,6 +7,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include <pthread.h>
+
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
@@ -89,18 +91,6 @@ public:
   bool InDomain(const rocksdb::Slice& key) const override { return key.size() > 8; }
 };
 
-/// One hint for the whole `events` column family: positions are appended
-/// in increasing order, so each insert lands right after the previous one
-/// and the memtable can start from there instead of searching its skip list
-/// from the top (the search's key comparisons were the largest single cost
-/// of the writer thread).
-class whole_key_space final : public rocksdb::SliceTransform {
-public:
-  const char* Name() const override { return "hotline.whole_key_space"; }
-  rocksdb::Slice Transform(const rocksdb::Slice& key) const override { return {key.data(), 0}; }
-  bool InDomain(const rocksdb::Slice&) const override { return true; }
-};
-
 } // namespace
 
 namespace detail {
@@ -136,13 +126,15 @@ struct rocksdb_event_store::impl {
   bool stopping = false;
   std::thread writer;
 
-  // Committed state, written only by the writer thread.
+  // Committed state (the head: written by store-commit only).
   mutable std::mutex head_mu;
   mutable std::condition_variable head_cv;
   std::atomic<std::uint64_t> head{0};
-  /// cache: last revision (transparent: looked up by string_view)
+  /// store-writer's cache: each stream's last revision, committed or
+  /// prepared (transparent: looked up by string_view)
   std::unordered_map<std::string, std::uint64_t, stream_hash, std::equal_to<>> stream_heads;
-  std::string record, key; ///< the writer thread's encoding buffers
+  // The writer thread's encoding buffers, reused by every group.
+  std::string record, key;
   std::atomic<std::uint64_t> commits{0}, appends{0}, events_written{0};
 
   ~impl() {
@@ -151,7 +143,9 @@ struct rocksdb_event_store::impl {
       stopping = true;
     }
     queue_cv.notify_all();
-    if (writer.joinable()) writer.join();
+    if (writer.joinable()) writer.join(); // drains the queue, then closes to_commit
+    if (committer.joinable()) committer.join();
+    if (completer.joinable()) completer.join();
     if (db) {
       for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
       db->Close();
@@ -209,13 +203,11 @@ struct rocksdb_event_store::impl {
   result<std::uint64_t> scan(std::uint64_t from, std::uint64_t head, std::size_t max_count,
                              Sink&& sink) const {
     rocksdb::ReadOptions ro;
-    if (max_count >= 1024) {
-      // A large read is a sequential scan (the Kafka relay, a rebuild): read
-      // the files ahead in big chunks instead of block by block (~20%
-      // faster), and do not churn the block cache with blocks read once.
-      ro.readahead_size = 1 << 20;
-      ro.fill_cache = false;
-    }
+    // A large read is a sequential scan (the Kafka relay, a rebuild): read
+    // the files ahead in big chunks instead of block by block (~20% faster).
+    // (fill_cache=false made the scan cheaper in CPU but read_all batches
+    // over freshly written files 3-4x slower in wall time: not used.)
+    if (max_count >= 1024) ro.readahead_size = 1 << 20;
     std::string upper = position_key(head + 1);
     rocksdb::Slice upper_slice{upper};
     ro.iterate_upper_bound = &upper_slice;
@@ -241,42 +233,119 @@ struct rocksdb_event_store::impl {
 
   // -- the writer thread ------------------------------------------------------
 
-  void run_writer() {
+  // -- the write pipeline ------------------------------------------------------
+  //
+  // Three threads, each stage in commit order (FIFO hand-overs):
+  //  - store-writer takes what is queued, checks expected revisions and
+  //    encodes the group into a WriteBatch, assigning revisions and positions
+  //    as if every earlier group will commit;
+  //  - store-commit writes one group (WAL, sync per the policy, memtables),
+  //    then publishes the new head;
+  //  - store-done runs the group's callbacks and frees its appends.
+  // So the next group is checked and encoded while the previous one is being
+  // written and synced, and callbacks never delay a write. If a write fails,
+  // every group prepared on top of it fails too (nothing of them is written)
+  // until the writer has re-read the committed state (`failures`).
+
+  /// One group on its way through the pipeline.
+  struct group {
     std::vector<pending_append> batch;
+    std::vector<result<append_result>> outcomes;
+    std::vector<std::size_t> written; ///< indices of outcomes this group writes
+    std::unique_ptr<rocksdb::WriteBatch> wb;
+    std::uint64_t last_position = 0; ///< the head once this group is written
+    std::uint64_t resync = 0;        ///< a marker, not a group: failures seen by the writer
+  };
+
+  /// A bounded FIFO between two pipeline threads.
+  struct hand_over {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<group> items;
+    std::size_t capacity = 1;
+    bool closed = false;
+
+    void push(group g) {
+      std::unique_lock lock{mu};
+      cv.wait(lock, [&] { return items.size() < capacity; });
+      items.push_back(std::move(g));
+      cv.notify_all();
+    }
+    /// false once closed and empty.
+    bool pop(group& out) {
+      std::unique_lock lock{mu};
+      cv.wait(lock, [&] { return closed || !items.empty(); });
+      if (items.empty()) return false;
+      out = std::move(items.front());
+      items.pop_front();
+      cv.notify_all();
+      return true;
+    }
+    void close() {
+      std::lock_guard lock{mu};
+      closed = true;
+      cv.notify_all();
+    }
+  };
+
+  hand_over to_commit, to_complete;
+  std::thread committer, completer;
+  std::atomic<std::uint64_t> failures{0}; ///< failed writes so far (store-commit)
+  std::atomic<std::uint64_t> in_flight{0}; ///< groups prepared and not yet written or failed
+  std::size_t last_batch_bytes = 0;        ///< to size the next WriteBatch's buffer
+
+  void run_writer() {
+    pthread_setname_np(pthread_self(), "store-writer"); // for top, perf and the benches
+    std::uint64_t pos = head.load(); ///< the last position assigned (committed or prepared)
+    std::uint64_t seen_failures = 0;
     for (;;) {
+      std::vector<pending_append> batch;
       {
         std::unique_lock lock{queue_mu};
         queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
-        if (queue.empty() && stopping) return;
+        if (queue.empty() && stopping) break;
         std::size_t take = opts.sync == sync_policy::always ? 1 : opts.max_batch_appends;
         while (!queue.empty() && batch.size() < take) {
           batch.push_back(std::move(queue.front()));
           queue.pop_front();
         }
       }
-      commit(batch);
-      batch.clear();
+      if (auto f = failures.load(); f != seen_failures) {
+        // A write failed: what this thread assumed about later groups is
+        // void. Start again from what is committed (the head cannot move
+        // until the committer has seen the marker).
+        seen_failures = f;
+        stream_heads.clear();
+        pos = head.load();
+        group marker;
+        marker.resync = f;
+        to_commit.push(std::move(marker));
+      }
+      if (stream_heads.size() > max_stream_cache && in_flight.load() == 0) stream_heads.clear();
+      ++in_flight;
+      to_commit.push(prepare(std::move(batch), pos));
     }
+    to_commit.close();
   }
 
-  void commit(std::vector<pending_append>& batch) {
-    rocksdb::WriteBatch wb;
-    std::vector<result<append_result>> outcomes;
+  /// Checks and encodes one group on top of everything prepared before it.
+  group prepare(std::vector<pending_append> batch, std::uint64_t& pos) {
+    group g;
+    g.wb = std::make_unique<rocksdb::WriteBatch>(last_batch_bytes + last_batch_bytes / 8);
+    auto& wb = *g.wb;
+    auto& outcomes = g.outcomes;
     outcomes.reserve(batch.size());
-    std::vector<std::size_t> written; // indices of outcomes that this batch writes
-    std::unordered_map<std::string_view, std::uint64_t> staged; // stream -> last revision in this batch
-    std::uint64_t pos = head.load();
     for (auto& req : batch) {
       if (!events::is_valid_stream_name(req.stream)) {
         outcomes.emplace_back(status{errc::invalid_argument, "invalid stream name '" + req.stream + "'"});
         continue;
       }
+      auto cached = stream_heads.find(req.stream);
       std::optional<std::uint64_t> current;
-      if (auto s = staged.find(req.stream); s != staged.end()) {
-        current = s->second;
-      } else if (auto c = stream_heads.find(req.stream); c != stream_heads.end()) {
-        current = c->second;
+      if (cached != stream_heads.end()) {
+        current = cached->second;
       } else {
+        // Not cached: no group in flight wrote to it, so the store knows.
         auto loaded = load_stream_revision(req.stream);
         if (!loaded) {
           outcomes.emplace_back(loaded.error());
@@ -325,38 +394,65 @@ struct rocksdb_event_store::impl {
         r.last_revision = rev;
         ++rev;
       }
-      staged[req.stream] = *r.last_revision;
-      written.push_back(outcomes.size());
+      if (cached != stream_heads.end())
+        cached->second = *r.last_revision;
+      else
+        stream_heads.emplace(req.stream, *r.last_revision);
+      g.written.push_back(outcomes.size());
       outcomes.emplace_back(r);
     }
+    last_batch_bytes = wb.GetDataSize();
+    g.last_position = pos;
+    g.batch = std::move(batch);
+    return g;
+  }
 
-    appends += batch.size();
-    if (wb.Count() > 0) {
-      ++commits;
-      events_written += wb.Count() / 2;
-      rocksdb::WriteOptions wo;
-      wo.sync = opts.sync != sync_policy::none;
-      auto s = db->Write(wo, &wb);
-      if (!s.ok()) {
-        auto err = io(s, "store " + dir + ": committing a batch of " + std::to_string(wb.Count()) + " writes");
-        for (auto i : written) outcomes[i] = err;
-        staged.clear();
-        pos = head.load();
+  void run_committer() {
+    pthread_setname_np(pthread_self(), "store-commit");
+    std::uint64_t failing_since = 0; ///< failures count that made us fail groups (0: none)
+    group g;
+    while (to_commit.pop(g)) {
+      if (g.resync != 0) {
+        if (g.resync == failures.load()) failing_since = 0; // the writer starts afresh after this
+        continue;
       }
+      appends += g.batch.size();
+      const auto count = g.wb->Count();
+      if (failing_since != 0 && !g.written.empty()) {
+        status err{errc::io_error, "store " + dir + ": not written: an earlier commit failed"};
+        for (auto i : g.written) g.outcomes[i] = err;
+      } else if (count > 0) {
+        rocksdb::WriteOptions wo;
+        wo.sync = opts.sync != sync_policy::none;
+        auto s = db->Write(wo, g.wb.get());
+        if (s.ok()) {
+          ++commits;
+          events_written += count / 2;
+          {
+            std::lock_guard lock{head_mu};
+            head = g.last_position;
+          }
+          head_cv.notify_all();
+        } else {
+          auto err = io(s, "store " + dir + ": committing a batch of " + std::to_string(count) + " writes");
+          for (auto i : g.written) g.outcomes[i] = err;
+          failing_since = ++failures;
+        }
+      }
+      --in_flight;
+      g.wb.reset();
+      to_complete.push(std::move(g));
     }
-    if (stream_heads.size() > max_stream_cache) stream_heads.clear();
-    for (auto& [stream, rev] : staged) {
-      if (auto it = stream_heads.find(stream); it != stream_heads.end())
-        it->second = rev;
-      else
-        stream_heads.emplace(std::string{stream}, rev);
+    to_complete.close();
+  }
+
+  void run_completer() {
+    pthread_setname_np(pthread_self(), "store-done");
+    group g;
+    while (to_complete.pop(g)) {
+      for (std::size_t i = 0; i < g.batch.size(); ++i) g.batch[i].done(std::move(g.outcomes[i]));
+      g = group{}; // frees the appends here, off the write path
     }
-    {
-      std::lock_guard lock{head_mu};
-      head = pos;
-    }
-    head_cv.notify_all();
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
   }
 };
 
@@ -385,11 +481,9 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
   cf_opts.OptimizeLevelStyleCompaction(64 << 20);
   rocksdb::ColumnFamilyOptions stream_opts = cf_opts;
   stream_opts.memtable_insert_with_hint_prefix_extractor = std::make_shared<stream_prefix>();
-  rocksdb::ColumnFamilyOptions event_opts = cf_opts;
-  event_opts.memtable_insert_with_hint_prefix_extractor = std::make_shared<whole_key_space>();
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs{
       {rocksdb::kDefaultColumnFamilyName, cf_opts},
-      {"events", event_opts},
+      {"events", cf_opts},
       {"streams", stream_opts},
       {"checkpoints", cf_opts}};
   rocksdb::DB* raw = nullptr;
@@ -431,6 +525,9 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
     p->head = get_be64(it->key().ToStringView());
   }
   auto* self = p.get();
+  p->to_complete.capacity = 4;
+  p->completer = std::thread([self] { self->run_completer(); });
+  p->committer = std::thread([self] { self->run_committer(); });
   p->writer = std::thread([self] { self->run_writer(); });
   return std::unique_ptr<rocksdb_event_store>(new rocksdb_event_store(std::move(p)));
 }
