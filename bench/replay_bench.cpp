@@ -96,8 +96,7 @@ struct raw_result {
 };
 
 /// `readahead`: the read options the store's own scan uses (1 MiB
-/// readahead, blocks not kept in the block cache); otherwise RocksDB's
-/// defaults. The baseline is the faster.
+/// readahead); otherwise RocksDB's defaults. The baseline is the faster.
 raw_result raw_iteration(const std::string& dir, bool readahead) {
   std::vector<std::string> names;
   rocksdb::DBOptions dbo;
@@ -115,10 +114,7 @@ raw_result raw_iteration(const std::string& dir, bool readahead) {
   pass_timer t;
   {
     rocksdb::ReadOptions ro;
-    if (readahead) {
-      ro.readahead_size = 1 << 20;
-      ro.fill_cache = false;
-    }
+    if (readahead) ro.readahead_size = 1 << 20;
     std::unique_ptr<rocksdb::Iterator> it{db->NewIterator(ro, events_cf)};
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       bytes += it->value().size();
