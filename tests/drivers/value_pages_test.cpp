@@ -31,7 +31,7 @@ TEST_CASE("value pages keep every value until released, in any order") {
   CHECK(pages.pending() == 0);
 }
 
-TEST_CASE("a value larger than a page gets a page of its own; reset forgets everything") {
+TEST_CASE("a value larger than a page gets a page of its own, and reset forgets everything") {
   value_pages pages;
   std::string big(value_pages::page_size + 10, 'x');
   const char* at = pages.place(1, big);
