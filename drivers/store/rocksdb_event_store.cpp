@@ -231,8 +231,6 @@ struct rocksdb_event_store::impl {
     return count;
   }
 
-  // -- the writer thread ------------------------------------------------------
-
   // -- the write pipeline ------------------------------------------------------
   //
   // Three threads, each stage in commit order (FIFO hand-overs):
