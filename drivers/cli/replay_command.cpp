@@ -4,6 +4,8 @@
 
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/view_cli.hpp"
+#include "drivers/kafka/topic_replay.hpp"
+#include "drivers/store/memory_event_store.hpp"
 #include "drivers/views/projection_runner.hpp"
 #include "projections/audit/audit_projection.hpp"
 #include "projections/crm/crm_projection.hpp"
@@ -13,20 +15,20 @@ namespace hotline::cli {
 namespace {
 
 struct replay_args {
-  std::string store, out, from, to, projection = "all", kafka, topic;
+  std::string store, out, from, to, projection = "all", kafka;
+  std::vector<std::string> topics;
+  double kafka_timeout_s = 300;
   bool quiet = false, skip_corrupt = false;
   std::size_t commit_every = 10'000;
   kpi_flags kpi;
 };
 
 void run_replay(const replay_args& a) {
-  if (!a.kafka.empty() || !a.topic.empty()) {
-    fail("replaying from Kafka (--kafka/--topic) is not yet supported: the Kafka relay is being "
-         "written separately. Replay from the node's event store with --store DIR.",
-         2);
-    return;
-  }
-  if (a.store.empty()) return fail("--store is required", 2);
+  const bool from_kafka = !a.kafka.empty() || !a.topics.empty();
+  if (from_kafka && !a.store.empty()) return fail("give either --store or --kafka/--topic, not both", 2);
+  if (from_kafka && (a.kafka.empty() || a.topics.empty()))
+    return fail("--kafka BROKERS and at least one --topic T are needed to replay from Kafka", 2);
+  if (!from_kafka && a.store.empty()) return fail("--store (or --kafka with --topic) is required", 2);
   drivers::runner_options ro;
   ro.commit_every = a.commit_every;
   ro.skip_corrupt = a.skip_corrupt;
@@ -38,10 +40,46 @@ void run_replay(const replay_args& a) {
   std::string error;
   if (!to_kpi_options(a.kpi, ko, error)) return fail(error, 2);
 
-  auto store = open_event_store(a.store);
-  if (!store) return;
+  // The events come from the node's store, or from Kafka into memory: the
+  // runner folds either the same way.
+  std::unique_ptr<drivers::event_store> store;
+  if (!from_kafka) {
+    store = open_event_store(a.store);
+    if (!store) return;
+  }
   auto views = open_view_store(a.out);
   if (!views) return;
+  if (from_kafka) {
+    if (a.topics.size() > 1) {
+      // Merged positions shift when any topic grows: resuming would skip or
+      // repeat events. A federated view is rebuilt whole.
+      for (const char* p : {"kpi", "crm", "audit"}) {
+        auto cp = views->checkpoint(p);
+        if (cp && cp->has_value())
+          return fail("the view store " + a.out + " already holds views (checkpoint '" + p +
+                          "'); a view over several topics is rebuilt from scratch: give a new --out",
+                      2);
+      }
+    }
+    auto memory = std::make_unique<drivers::memory_event_store>();
+    drivers::topic_replay_options to;
+    to.bootstrap_servers = a.kafka;
+    to.topics = a.topics;
+    to.timeout_per_topic = std::chrono::milliseconds(static_cast<std::int64_t>(a.kafka_timeout_s * 1000));
+    auto loaded = drivers::load_topics(to, *memory);
+    if (!loaded) return fail("reading Kafka: " + loaded.error().message());
+    for (const auto& d : loaded->dead_letter_details)
+      std::cerr << "hotline: dead letter: " << d.why.message() << "\n";
+    if (loaded->dead_letters > loaded->dead_letter_details.size())
+      std::cerr << "hotline: ... and " << loaded->dead_letters - loaded->dead_letter_details.size()
+                << " more dead letters\n";
+    if (!a.quiet)
+      std::cout << "read " << loaded->records << " records from " << a.topics.size() << " topic"
+                << (a.topics.size() == 1 ? "" : "s") << ": " << loaded->events << " events, "
+                << loaded->duplicates << " duplicates dropped, " << loaded->dead_letters
+                << " dead letters\n";
+    store = std::move(memory);
+  }
 
   projections::kpi::kpi_projection kpi{ko};
   projections::crm::crm_projection crm;
@@ -83,8 +121,17 @@ void add_replay_command(CLI::App& app) {
   auto a = std::make_shared<replay_args>();
   auto* cmd = app.add_subcommand(
       "replay",
-      "Rebuild or bring up to date the KPI, CRM and audit views from a node's event store");
+      "Rebuild or bring up to date the KPI, CRM and audit views from a node's event store, "
+      "or from its Kafka topic(s)");
   cmd->add_option("--store", a->store, "The node's event store directory (read)");
+  cmd->add_option("--kafka", a->kafka,
+                  "Replay from Kafka instead: the bootstrap brokers (with --topic)");
+  cmd->add_option("--topic", a->topics,
+                  "A relay topic to replay, from its beginning; several (one per site) give a "
+                  "federated view merged by event time. Records that do not decode are counted "
+                  "as dead letters; duplicates are dropped by event id");
+  cmd->add_option("--kafka-timeout", a->kafka_timeout_s, "Seconds allowed to read each topic")
+      ->capture_default_str();
   cmd->add_option("--out", a->out, "The view store directory (created; resumed from its checkpoints)")
       ->required();
   cmd->add_option("--projection", a->projection, "Which views")
@@ -97,8 +144,6 @@ void add_replay_command(CLI::App& app) {
                 "Skip records that fail their checksum or do not decode, and count them");
   cmd->add_option("--commit-every", a->commit_every, "Events per atomic commit of rows and checkpoint")
       ->capture_default_str();
-  cmd->add_option("--kafka", a->kafka, "Kafka brokers to replay from (not yet supported)");
-  cmd->add_option("--topic", a->topic, "Kafka topic to replay from (not yet supported)");
   add_kpi_flags(*cmd, a->kpi);
   cmd->callback([a] { run_replay(*a); });
 }

@@ -13,6 +13,7 @@
 #include <pthread.h>
 
 #include "drivers/kafka/delivery_window.hpp"
+#include "drivers/kafka/value_pages.hpp"
 #include "drivers/store/read_ahead.hpp"
 #include "events/codec.hpp"
 
@@ -94,6 +95,7 @@ struct kafka_relay::impl {
   std::chrono::milliseconds backoff = min_backoff;
   relay_state state = relay_state::stopped;
   std::string value; ///< reused encoding buffer
+  value_pages values; ///< in-flight messages' values (the producer does not copy them)
 
   // -- shared -------------------------------------------------------------------
   std::atomic<bool> stopping{false};
@@ -106,6 +108,7 @@ struct kafka_relay::impl {
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     auto* self = static_cast<impl*>(opaque);
     auto position = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(m->_private));
+    self->values.release(position);
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       self->window.acknowledged(position);
       self->connected = true;
@@ -243,6 +246,7 @@ struct kafka_relay::impl {
     rd_kafka_destroy(rk);
     rk = nullptr;
     rkt = nullptr;
+    values.reset(); // no message refers to them any more
   }
 
   // -- relay thread -------------------------------------------------------------
@@ -365,11 +369,14 @@ struct kafka_relay::impl {
         position_text);
     char id[events::event_id::text_size];
     e.meta.id.write_text(id);
+    // Not copied by the producer (no RD_KAFKA_MSG_F_COPY): the page keeps
+    // the value until the delivery report releases it.
+    const char* placed = values.place(e.position, value);
     for (;;) {
       auto err = rd_kafka_producev(
-          rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_MSGFLAGS(0),
           RD_KAFKA_V_KEY(e.stream.data(), e.stream.size()),
-          RD_KAFKA_V_VALUE(value.data(), value.size()),
+          RD_KAFKA_V_VALUE(const_cast<char*>(placed), value.size()),
           RD_KAFKA_V_HEADER("type", e.type.data(), static_cast<ssize_t>(e.type.size())),
           RD_KAFKA_V_HEADER("version", version_text, version_len),
           RD_KAFKA_V_HEADER("event_id", id, static_cast<ssize_t>(sizeof id)),
@@ -380,9 +387,13 @@ struct kafka_relay::impl {
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
       if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         poll(10); // back-pressure: wait for acknowledgements to free the queue
-        if (stopping || rewind_needed) return false;
+        if (stopping || rewind_needed) {
+          values.release(e.position);
+          return false;
+        }
         continue;
       }
+      values.release(e.position);
       // Not queued (e.g. larger than message.max.bytes, or a fatal producer
       // state): treat as a failed delivery of this position.
       note_error({errc::unavailable, "cannot produce position " + std::to_string(e.position) +

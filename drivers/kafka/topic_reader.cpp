@@ -144,15 +144,26 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
         r.headers.emplace_back(name, val ? std::string{static_cast<const char*>(val), size}
                                          : std::string{});
     }
-    if (!m->payload) return status{errc::malformed_json, at + ": the record has no value"};
-    r.value.assign(static_cast<const char*>(m->payload), m->len);
-    if (options.decode_events) {
-      auto ev = codec.from_json_text(r.value);
-      if (!ev) return status{ev.error().code(), at + ": " + ev.error().detail()};
-      r.event = std::move(*ev);
+    if (m->offset + 1 >= it->second) end_of.erase(it);
+    status bad;
+    if (!m->payload) {
+      bad = status{errc::malformed_json, at + ": the record has no value"};
+    } else {
+      r.value.assign(static_cast<const char*>(m->payload), m->len);
+      if (options.decode_events) {
+        auto ev = codec.from_json_text(r.value);
+        if (ev)
+          r.event = std::move(*ev);
+        else
+          bad = status{ev.error().code(), at + ": " + ev.error().detail()};
+      }
+    }
+    if (!bad) {
+      if (!options.on_undecodable) return bad;
+      options.on_undecodable(r, bad);
+      continue;
     }
     by_partition[m->partition].push_back(std::move(r));
-    if (m->offset + 1 >= it->second) end_of.erase(it);
   }
 
   std::vector<kafka_record> out;

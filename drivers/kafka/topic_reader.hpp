@@ -6,12 +6,15 @@
 ///
 /// A value that does not decode is an error naming where it is:
 ///   "malformed_json: topic hotline.a.events partition 0 offset 3: key 'id' is missing ..."
+/// unless `on_undecodable` is set: then it is handed there (a dead letter)
+/// and the read goes on.
 /// Records come in partition order, each partition in offset order (so in
 /// order per stream: a stream's records share a partition).
 ///
 /// Thread safety: `read_topic` is a free function with no shared state.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -41,6 +44,10 @@ struct topic_reader_options {
   /// Decode each value as an event (`kafka_record::event`). Default: true;
   /// false for topics of other records (the federation's), read raw.
   bool decode_events = true;
+  /// Receives each record whose value does not decode (its `event` is
+  /// empty) with the reason, prefixed with topic, partition and offset; the
+  /// record is left out of the result. Default: unset (the read fails).
+  std::function<void(const kafka_record&, const events::status&)> on_undecodable = nullptr;
 };
 
 /// Errors: invalid_argument (options), not_found (no such topic),

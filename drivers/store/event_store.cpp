@@ -1,5 +1,6 @@
 #include "drivers/store/event_store.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <future>
@@ -45,6 +46,38 @@ result<append_result> event_store::append(std::string stream, expected_revision 
   append_async(std::move(stream), expected, std::move(events),
                [&done](result<append_result> r) { done.set_value(std::move(r)); });
   return fut.get();
+}
+
+result<std::uint64_t> event_store::visit_all(std::uint64_t from_position, std::size_t max_count,
+                                             const event_visitor& visit) const {
+  std::uint64_t pos = from_position == 0 ? 1 : from_position;
+  std::uint64_t visited = 0;
+  const std::uint64_t end = head_position();
+  while (visited < max_count && pos <= end) {
+    const auto want = std::min<std::uint64_t>({max_count - visited, end - pos + 1, 4096});
+    auto batch = read_all(pos, want);
+    if (!batch && want > 1) {
+      // One bad record fails a whole batch: read one by one up to it, so
+      // that every event before it is visited and its own error returned.
+      for (std::uint64_t i = 0; i < want; ++i) {
+        auto one = read_all(pos, 1);
+        if (!one) return one.error();
+        if (one->empty()) return visited;
+        if (auto st = visit(one->front()); !st) return st;
+        ++visited;
+        pos = one->front().position + 1;
+      }
+      continue;
+    }
+    if (!batch) return batch.error();
+    if (batch->empty()) break;
+    for (const auto& e : *batch) {
+      if (auto st = visit(e); !st) return st;
+      ++visited;
+    }
+    pos = batch->back().position + 1;
+  }
+  return visited;
 }
 
 namespace {

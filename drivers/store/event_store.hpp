@@ -66,6 +66,9 @@ struct append_result {
 
 using append_callback = std::function<void(result<append_result>)>;
 
+/// Sees one event of a scan; an error stops the scan (see event_store::visit_all).
+using event_visitor = std::function<status(const recorded_event&)>;
+
 /// Lifecycle of a subscription.
 enum class subscription_state {
   catching_up, ///< reading stored history
@@ -121,6 +124,19 @@ public:
   /// Events in global order from `from_position` (1-based), at most `max_count`.
   virtual result<std::vector<recorded_event>> read_all(std::uint64_t from_position,
                                                        std::size_t max_count) const = 0;
+
+  /// Visits events in global order from `from_position` (1-based), at most
+  /// `max_count`, up to the head as it was when called, without building a
+  /// vector: the event `visit` sees lives in a buffer the store reuses, valid
+  /// only during that call (copy what you keep). The scan path for replays
+  /// and the relay; several times cheaper per event than read_all.
+  /// Returns how many events were visited. A record the store cannot read or
+  /// decode stops the scan with the error read_all would give for it (every
+  /// event before it was visited); an error returned by `visit` stops the
+  /// scan and is returned unchanged.
+  /// The default implementation pages through read_all.
+  virtual result<std::uint64_t> visit_all(std::uint64_t from_position, std::size_t max_count,
+                                          const event_visitor& visit) const;
 
   /// The last revision of `stream`; nullopt when it does not exist.
   virtual result<std::optional<std::uint64_t>> stream_revision(std::string_view stream) const = 0;

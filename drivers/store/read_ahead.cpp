@@ -42,40 +42,54 @@ void read_ahead::restart(std::uint64_t from) {
 
 void read_ahead::recycle(std::vector<recorded_event> batch) {
   std::lock_guard lock{mu_};
-  spent_.push_back(std::move(batch));
+  // More than the queue can hold is never needed again.
+  if (spent_.size() <= opts_.max_batches) spent_.push_back(std::move(batch));
 }
 
 void read_ahead::run() {
   pthread_setname_np(pthread_self(), "read-ahead");
   std::unique_lock lock{mu_};
-  std::vector<std::vector<recorded_event>> spent;
   while (!stopping_) {
-    if (!spent_.empty()) {
-      spent.swap(spent_);
-      lock.unlock();
-      spent.clear();
-      lock.lock();
-      continue;
-    }
     if (failed_ || queue_.size() >= opts_.max_batches) {
       space_.wait(lock);
       continue;
     }
     const auto from = next_;
     const auto generation = generation_;
+    std::vector<recorded_event> batch;
+    if (!spent_.empty()) {
+      batch = std::move(spent_.back());
+      spent_.pop_back();
+    }
     lock.unlock();
-    auto batch = store_.read_all(from, opts_.batch);
-    const bool empty = batch && batch->empty();
+    // Copy-assigning into the recycled events reuses their strings.
+    std::size_t filled = 0;
+    auto visited = store_.visit_all(from, opts_.batch, [&](const recorded_event& e) {
+      if (filled < batch.size())
+        batch[filled] = e;
+      else
+        batch.push_back(e);
+      ++filled;
+      return status{};
+    });
+    batch.resize(filled);
+    const bool empty = filled == 0 && visited;
     // Caught up: sleep until an append (or a short timeout, to notice a stop
     // or a restart).
     if (empty) store_.wait_for_append(from - 1, std::chrono::milliseconds(50));
     lock.lock();
-    if (generation != generation_ || empty) continue; // restarted meanwhile, or nothing yet
-    if (!batch)
+    if (generation != generation_ || empty) { // restarted meanwhile, or nothing yet
+      if (spent_.size() <= opts_.max_batches) spent_.push_back(std::move(batch));
+      continue;
+    }
+    if (filled > 0) {
+      // The events before a bad record first; the error on the next read.
+      next_ = batch.back().position + 1;
+      queue_.push_back(std::move(batch));
+    } else {
       failed_ = true;
-    else
-      next_ = batch->back().position + 1;
-    queue_.push_back(std::move(batch));
+      queue_.push_back(visited.error());
+    }
     ready_.notify_one();
   }
 }

@@ -6,10 +6,14 @@
 /// big-endian revision -> position), `checkpoints` (name -> position),
 /// `default` (store metadata: format version).
 ///
-/// Group commit: appends from any number of threads are queued; one writer
-/// thread takes everything queued, checks each append's expected revision,
-/// writes them all in one WriteBatch, and completes their callbacks in
-/// commit order. The sync policy says when the WAL is fsynced:
+/// Group commit: appends from any number of threads are queued; one thread
+/// takes everything queued, checks each append's expected revision and
+/// encodes them all into one WriteBatch while a second thread writes (and
+/// syncs) the previous group, and a third completes callbacks in commit
+/// order. A group's revisions and positions assume the groups before it
+/// commit; if a write fails, every group prepared on top of it fails too
+/// and nothing of it is written. The sync policy says when the WAL is
+/// fsynced (always before the group's callbacks run):
 ///  - `none`:   never by us (survives a process crash, not a power loss);
 ///  - `batch`:  once per group-commit batch (Default);
 ///  - `always`: every append is its own batch and its own fsync.
@@ -49,6 +53,8 @@ public:
                                                   std::size_t max_count) const override;
   result<std::vector<recorded_event>> read_all(std::uint64_t from_position,
                                                std::size_t max_count) const override;
+  result<std::uint64_t> visit_all(std::uint64_t from_position, std::size_t max_count,
+                                  const event_visitor& visit) const override;
   result<std::optional<std::uint64_t>> stream_revision(std::string_view stream) const override;
   std::uint64_t head_position() const override;
   std::uint64_t wait_for_append(std::uint64_t after,

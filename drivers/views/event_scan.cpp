@@ -16,27 +16,26 @@ status scan_events(const event_store& store, const scan_options& o, const scan_c
   const std::uint64_t end = o.to == 0 ? store.head_position() : o.to;
   const std::size_t batch_size = std::max<std::size_t>(o.read_batch, 1);
   std::uint64_t pos = std::max<std::uint64_t>(o.from, 1);
+  // visit_all hands out events in a reused buffer (no vector of records per
+  // batch): most of what a replay saves over read_all.
+  status callback_error;
+  const event_visitor visit = [&](const recorded_event& e) {
+    if (auto st = cb.on_event(e); !st) {
+      callback_error = at(e, st);
+      return callback_error;
+    }
+    pos = e.position + 1;
+    return status{};
+  };
   while (pos <= end) {
-    auto batch = store.read_all(pos, std::min<std::uint64_t>(batch_size, end - pos + 1));
-    if (batch) {
-      if (batch->empty()) break;
-      for (const auto& e : *batch)
-        if (auto st = cb.on_event(e); !st) return at(e, st);
-      pos = batch->back().position + 1;
+    auto n = store.visit_all(pos, std::min<std::uint64_t>(batch_size, end - pos + 1), visit);
+    if (!callback_error) return callback_error;
+    if (n) {
+      if (*n == 0) break;
     } else {
-      // Find the record that failed; deliver the good ones before it.
-      std::uint64_t bad = pos;
-      status why = batch.error();
-      for (; bad <= end; ++bad) {
-        auto one = store.read_all(bad, 1);
-        if (!one) {
-          why = one.error();
-          break;
-        }
-        if (one->empty()) break;
-        if (auto st = cb.on_event(one->front()); !st) return at(one->front(), st);
-      }
-      if (bad > end) break;
+      // `pos` is the record that failed: every one before it was delivered.
+      const std::uint64_t bad = pos;
+      const status& why = n.error();
       if (!o.skip_corrupt) return {why.code(), "position " + std::to_string(bad) + ": " + why.detail()};
       if (cb.on_skip) cb.on_skip(bad, why);
       pos = bad + 1;

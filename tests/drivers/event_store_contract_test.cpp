@@ -197,3 +197,46 @@ TEST_CASE_TEMPLATE("checkpoints are kept by name", F, testing::memory_store_fixt
   CHECK(**s.get_checkpoint("relay.kafka") == 42);
   CHECK(**s.get_checkpoint("projection.kpi") == 7);
 }
+
+TEST_CASE_TEMPLATE("visit_all sees what read_all returns, and a visitor's error stops it", F,
+                   testing::memory_store_fixture, testing::rocksdb_store_fixture) {
+  F f;
+  auto& s = f.store();
+  REQUIRE(s.append("call-1", drivers::expected_revision::no_stream(), testing::make_events("a", 3)));
+  REQUIRE(s.append("call-2", drivers::expected_revision::no_stream(), testing::make_events("b", 4)));
+  auto all = s.read_all(2, 100);
+  REQUIRE(all);
+  REQUIRE(all->size() == 6);
+  std::vector<events::recorded_event> seen;
+  auto n = s.visit_all(2, 100, [&](const events::recorded_event& e) {
+    seen.push_back(e);
+    return events::status{};
+  });
+  REQUIRE(n);
+  CHECK(*n == 6);
+  CHECK(seen == *all);
+
+  seen.clear();
+  n = s.visit_all(3, 2, [&](const events::recorded_event& e) {
+    seen.push_back(e);
+    return events::status{};
+  });
+  REQUIRE(n);
+  CHECK(*n == 2);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].position == 3);
+  CHECK(seen[1].position == 4);
+
+  int calls = 0;
+  n = s.visit_all(1, 100, [&](const events::recorded_event& e) {
+    ++calls;
+    if (e.position == 4) return events::status{events::errc::invalid_argument, "stop here"};
+    return events::status{};
+  });
+  REQUIRE_FALSE(n);
+  CHECK(n.error().detail() == "stop here");
+  CHECK(calls == 4);
+  n = s.visit_all(8, 100, [&](const events::recorded_event&) { return events::status{}; });
+  REQUIRE(n);
+  CHECK(*n == 0);
+}

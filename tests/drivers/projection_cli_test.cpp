@@ -112,8 +112,22 @@ TEST_CASE("hotline replay stops at a corrupt record with its position, --skip-co
   CHECK(hotline_cli("replay --store " + store + " --out " + dir.path() + "/v2 --skip-corrupt", out) == 0);
   CHECK(out.find("skipped position 777") != std::string::npos);
   CHECK(out.find("1 corrupt skipped") != std::string::npos);
-  CHECK(hotline_cli("replay --kafka localhost:9092 --topic t --out " + dir.path() + "/v3", out) == 2);
-  CHECK(out.find("not yet") != std::string::npos);
+}
+
+TEST_CASE("hotline replay from Kafka: bad usage is exit 2, unreachable brokers exit 1 naming the topic") {
+  testing::temp_dir dir;
+  std::string out;
+  CHECK(hotline_cli("replay --topic t --out " + dir.path() + "/v1", out) == 2);
+  CHECK(out.find("--kafka BROKERS and at least one --topic") != std::string::npos);
+  CHECK(hotline_cli("replay --kafka 127.0.0.1:1 --out " + dir.path() + "/v1", out) == 2);
+  CHECK(hotline_cli("replay --kafka 127.0.0.1:1 --topic t --store x --out " + dir.path() + "/v1", out) == 2);
+  CHECK(out.find("not both") != std::string::npos);
+  // Nothing listens on port 1: the read gives up after --kafka-timeout.
+  CHECK(hotline_cli("replay --kafka 127.0.0.1:1 --topic hotline.a.events --kafka-timeout 1 --out " +
+                        dir.path() + "/v2",
+                    out) == 1);
+  CHECK(out.find("reading Kafka: ") != std::string::npos);
+  CHECK(out.find("topic hotline.a.events") != std::string::npos);
 }
 
 TEST_CASE("hotline replay killed with SIGKILL mid-run: rows always match the checkpoint, never double-counted") {
