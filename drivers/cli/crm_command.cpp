@@ -16,8 +16,10 @@ struct crm_args {
 
 void run_show(const crm_args& a) {
   if (a.customer.empty() == a.caller.empty()) return fail("give one of --customer ID or --caller NUMBER", 2);
+  if (a.store.empty() && a.views.empty()) return fail("give --store DIR, or --views DIR (e.g. built by replay --kafka)", 2);
   projections::crm::crm_projection crm;
-  auto views = updated_view(a.store, a.views, a.no_update, a.quiet, crm);
+  // Views without a store (a federated view from several sites' topics) are read as they are.
+  auto views = updated_view(a.store, a.views, a.no_update || a.store.empty(), a.quiet, crm);
   if (!views) return;
   std::string key = a.customer;
   if (!a.caller.empty()) {
@@ -41,8 +43,9 @@ void add_crm_commands(CLI::App& app) {
   crm->require_subcommand(1);
   auto a = std::make_shared<crm_args>();
   auto* show = crm->add_subcommand("show", "A customer's profile and interaction history, as JSON");
-  show->add_option("--store", a->store, "The node's event store directory")->required();
-  show->add_option("--views", a->views, "The view store (default: <store>/views)");
+  show->add_option("--store", a->store, "The node's event store directory");
+  show->add_option("--views", a->views,
+                   "The view store (default: <store>/views); alone, a view built by replay (e.g. over several sites' topics)");
   show->add_option("--customer", a->customer, "Customer id");
   show->add_option("--caller", a->caller, "Calling number");
   show->add_flag("--no-update", a->no_update, "Do not fold new events into the view first");

@@ -7,6 +7,8 @@
 
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/view_cli.hpp"
+#include "drivers/kafka/topic_replay.hpp"
+#include "drivers/store/memory_event_store.hpp"
 #include "drivers/views/event_scan.hpp"
 #include "projections/kpi/kpi_report.hpp"
 
@@ -15,7 +17,8 @@ namespace hotline::cli {
 namespace {
 
 struct kpi_args {
-  std::string store, by, format = "table", html, from, to;
+  std::string store, kafka, by, format = "table", html, from, to;
+  std::vector<std::string> topics;
   bool skip_corrupt = false, no_intervals = false, quiet = false;
   kpi_flags kpi;
 };
@@ -36,8 +39,27 @@ void run_kpi(const kpi_args& a) {
     req.by = d;
   }
 
-  auto store = open_event_store(a.store);
-  if (!store) return;
+  if (a.store.empty() == a.kafka.empty()) return fail("give one of --store DIR or --kafka BROKERS --topic T...", 2);
+  if (!a.kafka.empty() && a.topics.empty()) return fail("--kafka needs at least one --topic", 2);
+  // The events: a node's store, or relay topics (one site's, or several:
+  // KPIs per site and over the whole federation).
+  std::unique_ptr<drivers::event_store> store;
+  if (!a.kafka.empty()) {
+    auto memory = std::make_unique<drivers::memory_event_store>();
+    drivers::topic_replay_options to;
+    to.bootstrap_servers = a.kafka;
+    to.topics = a.topics;
+    auto loaded = drivers::load_topics(to, *memory);
+    if (!loaded) return fail(loaded.error().message());
+    for (const auto& d : loaded->dead_letter_details) std::cerr << "hotline: dead letter: " << d.why.message() << "\n";
+    if (!a.quiet)
+      std::cerr << loaded->events << " events from " << a.topics.size() << " topic(s), " << loaded->duplicates
+                << " duplicates dropped, " << loaded->dead_letters << " dead letters\n";
+    store = std::move(memory);
+  } else {
+    store = open_event_store(a.store);
+    if (!store) return;
+  }
   projections::kpi::kpi_projection kpi{ko};
   drivers::scan_options so;
   so.skip_corrupt = a.skip_corrupt;
@@ -87,7 +109,10 @@ void run_kpi(const kpi_args& a) {
 void add_kpi_command(CLI::App& app) {
   auto a = std::make_shared<kpi_args>();
   auto* cmd = app.add_subcommand("kpi", "KPIs per interval, queue, agent, site and tenant, folded from a node's event store");
-  cmd->add_option("--store", a->store, "The node's event store directory")->required();
+  cmd->add_option("--store", a->store, "The node's event store directory");
+  cmd->add_option("--kafka", a->kafka, "Instead of a store: Kafka bootstrap servers to read relay topics from");
+  cmd->add_option("--topic", a->topics,
+                  "With --kafka: a relay topic (hotline.<site>.events); several for KPIs over several sites");
   add_kpi_flags(*cmd, a->kpi);
   cmd->add_option("--by", a->by, "Group by this dimension only (default: all of them)")
       ->check(CLI::IsMember({"queue", "agent", "site", "tenant"}));

@@ -17,6 +17,8 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "drivers/kafka/topic_reader.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/acd/call.hpp"
@@ -203,4 +205,57 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
   int offered_on_topic = 0;
   for (const auto& r : *north_topic) offered_on_topic += r.event.type == "call.interflow_offered";
   CHECK(offered_on_topic > 0);
+
+  // 5. Federated views over the three sites' topics: KPIs per site and
+  //    global, and a customer's history wherever the call was handled.
+  int north_handoffs = 0;
+  std::string moved_call;
+  for (const auto& [id, c] : sites["north"]) {
+    north_handoffs += static_cast<int>(c.handoffs.size());
+    if (c.outcome == "interflowed" && sites["east"].count(id) && !sites["east"][id].outcome.empty() &&
+        !events::acd::call::is_hand_off(sites["east"][id].outcome))
+      moved_call = id; // moved to east and ended there
+  }
+  std::vector<std::string> topics_args;
+  for (const auto* site : {"north", "south", "east"}) {
+    topics_args.push_back("--topic");
+    topics_args.push_back(std::string{"hotline."} + site + ".events");
+  }
+  std::vector<std::string> kpi{HOTLINE_BIN, "kpi", "--kafka", kafka.bootstrap, "--format", "json", "--no-intervals", "--quiet"};
+  kpi.insert(kpi.end(), topics_args.begin(), topics_args.end());
+  std::string kpi_out;
+  REQUIRE(testing::run_capture(kpi, kpi_out) == 0);
+  auto report = nlohmann::json::parse(kpi_out);
+  const auto& by_site = report["groups"]["site"];
+  CHECK(by_site.contains("north"));
+  CHECK(by_site.contains("east"));
+  CHECK(by_site["north"]["interflowed"] == north_handoffs);
+  CHECK(report["totals"]["answered"].get<int>() > 0);
+  REQUIRE_FALSE(moved_call.empty());
+  std::vector<std::string> replay{HOTLINE_BIN, "replay", "--kafka", kafka.bootstrap, "--projection", "crm", "--quiet",
+                                  "--out", dir.path() + "/federated-views"};
+  replay.insert(replay.end(), topics_args.begin(), topics_args.end());
+  std::string ignored;
+  REQUIRE(testing::run_capture(replay, ignored) == 0);
+  // The moved call's customer, as the origin knew it.
+  std::string customer;
+  {
+    auto store = drivers::rocksdb_event_store::open(nodes["north"]->store);
+    REQUIRE(store);
+    auto evs = (*store)->read_stream("call-" + moved_call, 0, 1);
+    REQUIRE(evs);
+    REQUIRE_FALSE(evs->empty());
+    auto p = events::event_codec::standard().decode(evs->front());
+    REQUIRE(p);
+    customer = std::get<events::call_arrived>(*p).customer_id;
+  }
+  std::string profile_out;
+  REQUIRE(testing::run_capture({HOTLINE_BIN, "crm", "show", "--views", dir.path() + "/federated-views", "--customer",
+                                customer, "--quiet"},
+                               profile_out) == 0);
+  auto profile = nlohmann::json::parse(profile_out);
+  bool handled_at_east = false;
+  for (const auto& i : profile["interactions"])
+    handled_at_east = handled_at_east || (i["call_id"] == moved_call && i["site"] == "east");
+  CHECK_MESSAGE(handled_at_east, "customer " << customer << "'s history lacks call " << moved_call << " at east: " << profile_out);
 }
