@@ -544,7 +544,6 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       [=](recover_atom) { recover(); },
       // ---- multi-site interflow
       [=](interflow_atom, const std::string& site, const std::string& offer_id, const std::string& reason) {
-        auto& s = self->state;
         auto refused = exec(call::offer_remote{site, offer_id, reason, now()}, "offer_remote", [=] {
           auto& s = self->state;
           const auto& cs = s.entity->state();
@@ -565,7 +564,6 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                              remote_timeout_atom::value, offer_id);
         });
         if (refused) offer_done(offer_id, site, refused->code);
-        (void)s;
       },
       [=](remote_timeout_atom, const std::string& offer_id) {
         auto& s = self->state;

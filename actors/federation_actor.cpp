@@ -72,6 +72,11 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
         ++it;
       }
     }
+    // Denials older than the back-off no longer matter (the call may be long gone).
+    for (auto it = s.denied.begin(); it != s.denied.end();) {
+      std::erase_if(it->second, [&](const auto& kv) { return (t - kv.second) / 1'000'000 >= policy.deny_backoff_ms; });
+      it = it->second.empty() ? s.denied.erase(it) : std::next(it);
+    }
     // 3. Routing: offers to other sites.
     if (!policy.enabled || s.sites.empty()) return;
     std::map<std::string, int> budget; // ready agents not yet asked for
