@@ -106,6 +106,10 @@ struct two_sites {
     s->ctx->interflow.max_status_age_ms = 3'000;
     s->ctx->interflow.reservation_timeout_ms = 1'000;
     s->ctx->interflow.landing_timeout_ms = 3'000;
+    // What the CRM knows of a customer travels with the call.
+    s->ctx->crm_context = [](const std::string& customer) {
+      return std::map<std::string, std::string>{{"crm.contacts", "3"}, {"crm.customer", customer}};
+    };
     s->link.net = this;
     s->link.site = id;
     s->handlers = s->mailbox.handlers([](std::string what) { FAIL_CHECK(what); });
@@ -156,7 +160,7 @@ void memory_link::publish(const fed::site_status& s) {
 
 } // namespace
 
-TEST_CASE("federation: a call no local agent can take moves to the site with a ready agent, with its data") {
+TEST_CASE("federation: a call no local agent can take moves to the site with a ready agent, with its data and CRM context") {
   two_sites net;
   net.login("south", "s1"); // north's n1 never logs in
   net.at(1);
@@ -181,6 +185,8 @@ TEST_CASE("federation: a call no local agent can take moves to the site with a r
   CHECK(a.attached.at("order") == "A-42");
   CHECK(a.attached.at("interflow.origin") == "north");
   CHECK(a.customer_id == "cust-7");
+  CHECK(a.attached.at("crm.contacts") == "3");
+  CHECK(a.attached.at("crm.customer") == "cust-7");
   // Answered and completed there: the one terminal outcome.
   caf::anon_send(south.ctx->agents.at("s1"), answer_atom::value, std::string{"c1"});
   net.at(4);
