@@ -46,6 +46,14 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
     m.sent_at_ns = now();
     opt.link->send(m);
   };
+  // Answers `m` on this site's behalf (the call it concerns is not here to).
+  auto answer = [=](const fed::message& m, fed::message_kind kind, std::string reason) {
+    fed::message r = m;
+    r.kind = kind;
+    r.to_site = m.from_site;
+    r.reason = std::move(reason);
+    send(std::move(r));
+  };
 
   auto finish_tick = [=](std::shared_ptr<std::vector<queue_snapshot>> snaps) {
     auto& s = self->state;
@@ -156,11 +164,7 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
         switch (m.kind) {
           case k::offer: {
             if (m.expires_at_ns != 0 && m.expires_at_ns < now()) {
-              fed::message d = m;
-              d.kind = k::deny;
-              d.to_site = m.from_site;
-              d.reason = "expired";
-              send(std::move(d));
+              answer(m, k::deny, "expired");
               return;
             }
             if (s.incoming.count(m.offer_id)) return; // a duplicate
@@ -184,11 +188,7 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
               // Landed before this node restarted: the call waits in one of our queues.
               for (const auto& [id, q] : ctx->queues) self->send(q, remote_reply_atom::value, m);
             } else if (m.kind == k::transfer) {
-              fed::message b = m;
-              b.kind = k::bounce;
-              b.to_site = m.from_site;
-              b.reason = "no_reservation";
-              send(std::move(b));
+              answer(m, k::bounce, "no_reservation");
             }
             return;
           }
@@ -203,11 +203,7 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
               self->send(mv->second.call, remote_reply_atom::value, std::move(m));
             } else if (m.kind == k::accept) {
               // Nobody asks any more (the call ended, or this node restarted): free the agent.
-              fed::message r = m;
-              r.kind = k::release;
-              r.to_site = m.from_site;
-              r.reason = "unknown_offer";
-              send(std::move(r));
+              answer(m, k::release, "unknown_offer");
             }
             return;
           }

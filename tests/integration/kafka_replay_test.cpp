@@ -11,39 +11,17 @@
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "drivers/views/sample_traffic.hpp"
 #include "drivers/views/view_store.hpp"
+#include "tests/support/kafka_mock.hpp"
 #include "tests/support/process.hpp"
 
 using namespace hotline;
 using namespace hotline::drivers;
 using namespace std::chrono_literals;
 using testing::child_process;
+using testing::kafka_mock;
 using testing::temp_dir;
 
 namespace {
-
-/// `hotline kafka-mock` in a child process; SIGTERM on destruction.
-struct kafka_mock {
-  child_process proc;
-  std::string bootstrap;
-
-  explicit kafka_mock(const std::vector<std::string>& topics)
-      : proc([&] {
-          std::vector<std::string> argv{HOTLINE_BIN, "kafka-mock", "--brokers", "3"};
-          for (const auto& t : topics) {
-            argv.push_back("--topic");
-            argv.push_back(t);
-          }
-          return argv;
-        }()) {
-    auto line = proc.read_line(10s);
-    REQUIRE_MESSAGE(line.has_value(), "hotline kafka-mock printed no bootstrap line");
-    bootstrap = *line;
-  }
-  ~kafka_mock() {
-    proc.signal(SIGTERM);
-    CHECK(proc.wait() == 0);
-  }
-};
 
 std::unique_ptr<rocksdb_event_store> open_store(const std::string& dir) {
   auto s = rocksdb_event_store::open(dir);
