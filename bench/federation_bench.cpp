@@ -228,6 +228,8 @@ void run(const federation_bench_args& a) {
     if (auto x = accepted_at.find(offer); x != accepted_at.end()) to_accept.push_back((x->second - t) / 1e6);
     if (auto x = landed_at.find(offer); x != landed_at.end()) to_land.push_back((x->second - t) / 1e6);
   }
+  // HOTLINE_BENCH_TRACE=1: every landing's latency on stderr, by offer time
+  // (to see whether the slow ones cluster, e.g. at start-up).
   if (std::getenv("HOTLINE_BENCH_TRACE")) {
     std::vector<std::pair<std::int64_t, double>> seq;
     for (const auto& [offer, t] : offered_at)
