@@ -30,8 +30,8 @@ struct call_actor_state {
   std::int32_t priority = 0;
   std::string preferred_agent;
   // multi-site interflow (actors/federation_actor.hpp)
-  std::string out_offer_id;                 ///< origin: remote offer pending or call moving
-  std::string out_site;
+  std::string out_offer_id;                 ///< origin: remote offer pending or call moving (at the call state's remote_site);
+                                            ///< outlives the decider's pending offer, which a local answer clears
   caf::actor held_agent;                    ///< remote side: the agent held for the landing call
   std::string held_agent_id;
   bool landed = false;                      ///< remote side: the call arrived here
@@ -94,6 +94,20 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     m.reason = std::move(reason);
     return m;
   };
+  // An offer or a transfer: the call as the other site needs to know it.
+  auto describe = [=](events::federation::message_kind kind, const std::string& site, const std::string& offer_id) {
+    const auto& cs = self->state.entity->state();
+    auto m = to_site(kind, site, offer_id);
+    m.queue = cs.queue;
+    m.priority = cs.priority;
+    m.channel = cs.channel;
+    m.caller = cs.caller;
+    m.dialed = cs.dialed;
+    m.customer_id = cs.customer_id;
+    m.waited_ms = events::acd::call::waited_ms(cs, now());
+    m.attached = cs.attached;
+    return m;
+  };
   auto send_fed = [=](events::federation::message m) {
     if (ctx->federation) self->send(ctx->federation, fed_send_atom::value, std::move(m));
   };
@@ -104,8 +118,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     auto& s = self->state;
     if (!s.out_offer_id.empty() && leave_reason != "interflowed") {
       // An offer still out there: the other site may hold an agent for us.
-      send_fed(to_site(events::federation::message_kind::release, s.out_site, s.out_offer_id, "call_" + leave_reason));
-      offer_done(s.out_offer_id, s.out_site, "call_ended");
+      send_fed(to_site(events::federation::message_kind::release, s.entity->state().remote_site, s.out_offer_id, "call_" + leave_reason));
+      offer_done(s.out_offer_id, s.entity->state().remote_site, "call_ended");
     }
     if (req->interflow_offer) offer_done(req->interflow_offer->offer_id, req->interflow_offer->from_site, "call_ended");
     release_parties(s.entity->state().conference_parties, s.entity->state().outcome != "node_restart");
@@ -323,7 +337,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   auto come_back = [=](const std::string& why, bool withdraw) {
     auto& s = self->state;
     auto offer_id = s.out_offer_id;
-    auto site = s.out_site;
+    auto site = s.entity->state().remote_site;
     exec(call::return_from_remote{why, now()}, "return_from_remote", [=] {
       auto& s = self->state;
       if (withdraw) send_fed(to_site(fed::message_kind::withdraw, site, offer_id, why));
@@ -546,18 +560,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       [=](interflow_atom, const std::string& site, const std::string& offer_id, const std::string& reason) {
         auto refused = exec(call::offer_remote{site, offer_id, reason, now()}, "offer_remote", [=] {
           auto& s = self->state;
-          const auto& cs = s.entity->state();
           s.out_offer_id = offer_id;
-          s.out_site = site;
-          auto m = to_site(fed::message_kind::offer, site, offer_id);
-          m.queue = cs.queue;
-          m.priority = cs.priority;
-          m.channel = cs.channel;
-          m.caller = cs.caller;
-          m.dialed = cs.dialed;
-          m.customer_id = cs.customer_id;
-          m.waited_ms = call::waited_ms(cs, now());
-          m.attached = cs.attached;
+          auto m = describe(fed::message_kind::offer, site, offer_id);
           m.expires_at_ns = now() + ms_to_ns(ctx->interflow.reservation_timeout_ms);
           send_fed(std::move(m));
           self->delayed_send(self, std::chrono::milliseconds(ctx->interflow.reservation_timeout_ms),
@@ -569,7 +573,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         auto& s = self->state;
         const auto& cs = s.entity->state();
         if (cs.remote_offer_id != offer_id || cs.at == call::phase::interflowing) return;
-        auto site = s.out_site;
+        auto site = s.entity->state().remote_site;
         exec(call::remote_denied{offer_id, "timeout", now()}, "remote_denied", [=] {
           // It may still reserve an agent for us: let it go.
           send_fed(to_site(fed::message_kind::release, site, offer_id, "timeout"));
@@ -607,15 +611,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             s.joined = false;
             ++s.wait_generation;
             const auto& cs = s.entity->state();
-            auto t = to_site(k::transfer, m.from_site, m.offer_id);
-            t.queue = cs.queue;
-            t.priority = cs.priority;
-            t.channel = cs.channel;
-            t.caller = cs.caller;
-            t.dialed = cs.dialed;
-            t.customer_id = cs.customer_id;
-            t.waited_ms = call::waited_ms(cs, now());
-            t.attached = cs.attached;
+            auto t = describe(k::transfer, m.from_site, m.offer_id);
             if (ctx->crm_context && !cs.customer_id.empty()) t.crm = ctx->crm_context(cs.customer_id);
             send_fed(std::move(t));
             if (ctx->federation) self->send(ctx->federation, moving_atom::value, m.offer_id, m.from_site);

@@ -333,11 +333,11 @@ struct kpi_projection::state {
 
   /// Calls are keyed by site and id: a call that moves between sites keeps
   /// its id, and a fold over several sites' events sees each site's part.
-  static std::string call_key(std::string_view call_id, const recorded_event& e) {
-    std::string key;
-    key.reserve(e.meta.site.size() + 1 + call_id.size());
-    key.append(e.meta.site).append(1, '/').append(call_id);
-    return key;
+  /// Built in a reused buffer: this runs for every call event of a replay.
+  std::string call_key_buf;
+  std::string_view call_key(std::string_view call_id, const recorded_event& e) {
+    call_key_buf.assign(e.meta.site).append(1, '/').append(call_id);
+    return call_key_buf;
   }
 
   call_state& call_for(std::string_view call_id, const recorded_event& e, bool& created) {
