@@ -1,5 +1,7 @@
 #include "actors/agent_actor.hpp"
 
+#include <optional>
+
 #include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
 
@@ -17,6 +19,10 @@ struct agent_actor_state {
   /// (transfer | consult | conference). A conference party keeps its entry
   /// while on the call; the others become the call's agent when they answer.
   std::map<std::string, std::string> legs;
+  /// The queues that hold this agent's whole snapshot (set at the last
+  /// whole push): while they are the agent's queues, a change sends the
+  /// changing part only.
+  std::optional<std::vector<std::string>> pushed_queues;
 };
 
 caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
@@ -30,15 +36,22 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   auto tenant = def.tenant;
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
 
-  // The routing snapshot, for each queue served.
+  // The routing snapshot, for each queue served: whole when the queues
+  // served changed, else its changing part.
   auto push = [=] {
     const auto& s = self->state.entity->state();
+    auto& pushed = self->state.pushed_queues;
+    const bool whole = !pushed || *pushed != s.queues;
     for (const auto& q : s.queues) {
       auto qa = ctx->queues.find(q);
       auto qd = ctx->find_queue(q);
       if (qa == ctx->queues.end() || !qd) continue;
-      self->send(qa->second, agent_update_atom::value, events::acd::make_candidate(s, *qd));
+      if (whole)
+        self->send(qa->second, agent_update_atom::value, events::acd::make_candidate(s, *qd));
+      else
+        self->send(qa->second, agent_status_atom::value, def.id, events::acd::make_candidate_status(s, *qd));
     }
+    if (whole) pushed = s.queues;
   };
   auto exec = [=](const agent::command& cmd, const std::string& name, events::event_id corr,
                   std::function<void()> then = {}) {
@@ -104,8 +117,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                               self->send(req.call, offer_atom::value,
                                          offer_info{def.id, req.ring_timeout_ms, req.reason,
                                                     caf::actor_cast<caf::actor>(self)});
-                              if (ctx->observer && !req.hold)
-                                self->send(ctx->observer, ringing_atom::value, def.id, req.call_id);
+                              if (!req.hold) // the phone rings once the reservation is on disk
+                                self->state.entity->send_durable(ctx->observer, ringing_atom::value, def.id, req.call_id);
                             });
         if (refused) {
           self->send(req.queue_actor, reserve_failed_atom::value, req.call_id, def.id, refused->code);
@@ -114,8 +127,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       },
       [=](ring_atom, const std::string& call_id) {
         // A held reservation's call landed: now the phone rings.
-        if (ctx->observer && self->state.calls.count(call_id))
-          self->send(ctx->observer, ringing_atom::value, def.id, call_id);
+        if (self->state.calls.count(call_id))
+          self->state.entity->send_durable(ctx->observer, ringing_atom::value, def.id, call_id);
       },
       [=](answer_atom, const std::string& call_id) {
         // Answering a call already on the desk is a no-op: tell nobody.
@@ -186,8 +199,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                             call_correlation(req.call_id), [=] {
                               self->state.calls[req.call_id] = req.call;
                               self->state.legs[req.call_id] = req.kind;
-                              if (ctx->observer)
-                                self->send(ctx->observer, ringing_atom::value, def.id, req.call_id);
+                              self->state.entity->send_durable(ctx->observer, ringing_atom::value, def.id, req.call_id);
                             });
         if (refused) self->send(req.call, leg_refused_atom::value, def.id, refused->code);
       },

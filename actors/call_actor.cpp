@@ -66,9 +66,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   auto exec = [=](const call::command& cmd, const std::string& name, std::function<void()> then = {}) {
     return self->state.entity->exec(cmd, now(), name, self->state.tenant, who, corr, std::move(then));
   };
-  auto notify = [=](auto... xs) {
-    if (ctx->observer) self->send(ctx->observer, xs...);
-  };
+  // What leaves the node waits for the disk (entity_log.hpp).
+  auto notify = [=](auto... xs) { self->state.entity->send_durable(ctx->observer, xs...); };
   // After-call work of `agent_id` for this call (the agent's setting wins over the queue's).
   auto wrap_for = [=](const std::string& agent_id) -> std::int64_t {
     const auto* q = self->state.queue;
@@ -109,10 +108,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     return m;
   };
   auto send_fed = [=](events::federation::message m) {
-    if (ctx->federation) self->send(ctx->federation, fed_send_atom::value, std::move(m));
+    self->state.entity->send_durable(ctx->federation, fed_send_atom::value, std::move(m));
   };
   auto offer_done = [=](const std::string& offer_id, const std::string& site, const std::string& reason) {
-    if (ctx->federation) self->send(ctx->federation, offer_done_atom::value, offer_id, site, reason);
+    self->state.entity->send_durable(ctx->federation, offer_done_atom::value, offer_id, site, reason);
   };
   auto finish = [=](const std::string& leave_reason) {
     auto& s = self->state;
@@ -614,7 +613,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             auto t = describe(k::transfer, m.from_site, m.offer_id);
             if (ctx->crm_context && !cs.customer_id.empty()) t.crm = ctx->crm_context(cs.customer_id);
             send_fed(std::move(t));
-            if (ctx->federation) self->send(ctx->federation, moving_atom::value, m.offer_id, m.from_site);
+            self->state.entity->send_durable(ctx->federation, moving_atom::value, m.offer_id, m.from_site);
             self->delayed_send(self, std::chrono::milliseconds(ctx->interflow.landing_timeout_ms),
                                landing_timeout_atom::value, m.offer_id);
           });

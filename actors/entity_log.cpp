@@ -8,8 +8,66 @@
 
 namespace hotline::actors {
 
-entity_log::entity_log(const persistence& p, std::string stream, post_fn post)
-    : p_(p), stream_(std::move(stream)), post_(std::move(post)) {}
+/// Completion of one append, shared between the actor (which attaches
+/// effects to the newest one) and the store's callback (which completes it).
+struct entity_log::durable_hook {
+  std::mutex mu;
+  bool done = false;
+  bool ok = false;
+  std::vector<std::function<void()>> waiting;
+
+  /// Runs what waits (in attach order), then marks the append done; what
+  /// is attached meanwhile runs here too, so effects never overtake each
+  /// other even when the actor attaches while this thread is running them.
+  void complete(bool success) {
+    for (;;) {
+      std::vector<std::function<void()>> run;
+      {
+        std::lock_guard lock{mu};
+        if (waiting.empty()) {
+          done = true;
+          ok = success;
+          return;
+        }
+        run.swap(waiting);
+      }
+      if (success)
+        for (auto& f : run) f();
+    }
+  }
+
+  void attach(std::function<void()> f) {
+    {
+      std::lock_guard lock{mu};
+      if (!done) {
+        waiting.push_back(std::move(f));
+        return;
+      }
+      if (!ok) return;
+    }
+    f();
+  }
+
+  bool settled() {
+    std::lock_guard lock{mu};
+    return done;
+  }
+};
+
+entity_log::entity_log(const persistence& p, std::string stream, post_fn post, failure_fn on_failure)
+    : p_(p), stream_(std::move(stream)), post_(std::move(post)), on_failure_(std::move(on_failure)) {}
+
+void entity_log::when_durable(std::function<void()> f) {
+  // Commits complete in append order: the newest append's completion
+  // covers everything before it.
+  if (!last_) {
+    f();
+    return;
+  }
+  last_->attach(std::move(f));
+}
+
+bool entity_log::settled() const { return !last_ || last_->settled(); }
 
 events::event_id call_correlation(const std::string& call_id) {
   return events::event_id::from_name("call-correlation/" + call_id);
@@ -35,10 +93,9 @@ entity_log::recover(const std::function<void(const events::event&, std::int64_t)
 
 void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
                         const std::string& tenant, events::principal who,
-                        events::event_id correlation,
-                        std::function<void(const events::status&)> then) {
+                        events::event_id correlation, std::function<void()> then) {
   if (evs.empty()) {
-    then({});
+    if (then) then();
     return;
   }
   const auto& codec = events::event_codec::standard();
@@ -62,6 +119,7 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
     // call_once cost more than a memory-store append): the memory store
     // completes before append_async returns, so the wait below is normally
     // already over; another store is waited for on a condition variable.
+    // Everything is durable when this returns: no hook is kept.
     struct waiter {
       std::mutex mu;
       std::condition_variable cv;
@@ -80,15 +138,24 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
       w.cv.wait(lock, [&w] { return w.done; });
       st = std::move(w.st);
     }
-    then(st);
+    if (!st) {
+      if (on_failure_) on_failure_(st);
+      return;
+    }
+    if (then) then();
     return;
   }
+  auto hook = std::make_shared<durable_hook>();
+  last_ = hook;
   p_.store->append_async(stream_, expected, std::move(batch),
-                         [post = post_, then = std::move(then)](
-                             events::result<drivers::append_result> r) mutable {
-                           events::status st = r ? events::status{} : r.error();
-                           post([then = std::move(then), st] { then(st); });
+                         [post = post_, fail = on_failure_, hook](events::result<drivers::append_result> r) {
+                           hook->complete(static_cast<bool>(r));
+                           if (!r && fail && post) post([fail, st = events::status{r.error()}] { fail(st); });
                          });
+  // Sequenced: the order is fixed; effects inside the node may go (unless
+  // the store refused at once: the failure handler is on its way).
+  if (hook->settled() && !hook->ok) return;
+  if (then) then();
 }
 
 } // namespace hotline::actors

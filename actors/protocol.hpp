@@ -12,7 +12,8 @@
 ///   call → queue:          offer_failed_atom, call_id, agent_id  (offer ended: re-match)
 ///   queue → agent:         reserve_atom, reserve_request
 ///   agent → queue:         reserve_failed_atom, call_id, agent_id, code
-///   agent → queue(s):      agent_update_atom, candidate         (after every change)
+///   agent → queue(s):      agent_update_atom, candidate         (first, and when its queues change)
+///   agent → queue(s):      agent_status_atom, agent_id, candidate_status (after every other change)
 ///   agent → call:          offer_atom, offer_info               (reserved: ring)
 ///   agent → call:          connected_atom, agent_id             (answered)
 ///   call → agent:          ring_timeout_atom, call_id, max_no_answer
@@ -58,6 +59,7 @@ using offer_failed_atom = caf::atom_constant<caf::atom("offerfail")>;
 using reserve_atom = caf::atom_constant<caf::atom("reserve")>;
 using reserve_failed_atom = caf::atom_constant<caf::atom("resfail")>;
 using agent_update_atom = caf::atom_constant<caf::atom("agentupd")>;
+using agent_status_atom = caf::atom_constant<caf::atom("agentst")>;
 using offer_atom = caf::atom_constant<caf::atom("offer")>;
 using connected_atom = caf::atom_constant<caf::atom("connected")>;
 using ring_timeout_atom = caf::atom_constant<caf::atom("ringto")>;
@@ -231,6 +233,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::transfer_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::conference_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::leg_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::acd::candidate)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::acd::candidate_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::queue_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::federation::message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::federation::site_status)

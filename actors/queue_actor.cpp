@@ -17,6 +17,11 @@ namespace queue = events::acd::queue;
 struct queue_actor_state {
   std::unique_ptr<shell<events::acd::queue_decider>> entity;
   std::map<std::string, events::acd::candidate> agents; ///< routing snapshots by agent id
+  /// Kept with every snapshot change (set_snapshot / set_status /
+  /// hold_back), so that a join and a match do not walk every member:
+  std::set<std::string> eligible;          ///< agents that serve the queue with its skills (is_member)
+  events::acd::queue::availability summary; ///< of the eligible: logged in, not paused (join_empty)
+  int available = 0;                       ///< snapshots that say "available now"
   std::map<std::string, caf::actor> calls;              ///< waiting call id -> call actor
   std::set<std::string> offering;                       ///< calls with offers in flight
   /// Agents who just let a call ring out are not offered another call for
@@ -69,6 +74,45 @@ std::int64_t aht_ms(const queue_actor_state& st, const acd_context& ctx,
   return (calls > 0 ? talk / calls : ctx.default_aht_ms) + def.wrap_up_ms;
 }
 
+/// Adds (`sign` 1) or removes (-1) one snapshot's share of the counts.
+void count(queue_actor_state& st, const events::acd::candidate& c, bool eligible, int sign) {
+  if (c.available) st.available += sign;
+  if (!eligible || !c.logged_in) return;
+  st.summary.logged_in += sign;
+  if (!c.paused) st.summary.unpaused += sign;
+}
+
+/// An agent's whole snapshot arrived (first, or its queues changed).
+void set_snapshot(queue_actor_state& st, const events::queue_definition& def, const events::acd::candidate& c) {
+  auto it = st.agents.find(c.agent_id);
+  if (it != st.agents.end()) count(st, it->second, st.eligible.count(c.agent_id) > 0, -1);
+  else it = st.agents.emplace(c.agent_id, events::acd::candidate{}).first;
+  it->second = c;
+  bool eligible = events::acd::is_member(c, def);
+  if (eligible) st.eligible.insert(c.agent_id);
+  else st.eligible.erase(c.agent_id);
+  count(st, c, eligible, 1);
+}
+
+/// The changing part of a known agent's snapshot; false if unknown.
+bool set_status(queue_actor_state& st, const std::string& agent_id, const events::acd::candidate_status& c) {
+  auto it = st.agents.find(agent_id);
+  if (it == st.agents.end()) return false;
+  bool eligible = st.eligible.count(agent_id) > 0;
+  count(st, it->second, eligible, -1);
+  static_cast<events::acd::candidate_status&>(it->second) = c;
+  count(st, it->second, eligible, 1);
+  return true;
+}
+
+/// Not available until its next snapshot (an offer went out, or failed).
+void hold_back(queue_actor_state& st, const std::string& agent_id) {
+  auto it = st.agents.find(agent_id);
+  if (it == st.agents.end() || !it->second.available) return;
+  it->second.available = false;
+  --st.available;
+}
+
 caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
                           std::shared_ptr<const acd_context> ctx, events::queue_definition def) {
   if (ctx->root) self->link_to(ctx->root);
@@ -96,9 +140,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
     s.rematch_scheduled = false;
     const auto& waiting = queue::in_order(s.entity->state());
     if (waiting.size() <= s.offering.size()) return;
-    bool anyone = false;
-    for (const auto& [id, c] : s.agents) anyone = anyone || c.available;
-    if (!anyone) return;
+    if (s.available <= 0) return;
     auto t = now();
     std::vector<events::acd::waiting_call> calls;
     for (const auto& e : waiting)
@@ -114,7 +156,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       for (const auto& agent_id : a.agents) {
         auto agent = ctx->agents.find(agent_id);
         if (agent == ctx->agents.end()) continue;
-        s.agents[agent_id].available = false; // until its next snapshot
+        hold_back(s, agent_id);
         self->send(agent->second, reserve_atom::value,
                    reserve_request{a.call_id, def.id, def.channel, def.ring_timeout_ms, a.reason,
                                    call->second, caf::actor_cast<caf::actor>(self)});
@@ -130,7 +172,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
   return {
       [=](join_atom, const join_request& req) -> caf::result<joined_atom, int, std::int64_t> {
         auto t = now();
-        auto members = events::acd::summarize(def, candidates(self->state).refs);
+        auto members = self->state.summary;
         auto rp = self->make_response_promise<joined_atom, int, std::int64_t>();
         auto refused = self->state.entity->exec(
             queue::join{req.call_id, req.priority, req.customer_id, req.preferred_agent,
@@ -169,13 +211,16 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       [=](reserve_failed_atom, const std::string& call_id, const std::string& agent_id,
           const std::string&) {
         self->state.offering.erase(call_id);
-        auto a = self->state.agents.find(agent_id);
-        if (a != self->state.agents.end()) a->second.available = false;
+        hold_back(self->state, agent_id);
         schedule_rematch();
       },
       [=](agent_update_atom, const events::acd::candidate& c) {
-        self->state.agents[c.agent_id] = c;
+        set_snapshot(self->state, def, c);
         if (c.available) schedule_rematch();
+      },
+      [=](agent_status_atom, const std::string& agent_id, const events::acd::candidate_status& c) {
+        // Unknown: its whole snapshot comes first (messages from one actor keep their order).
+        if (set_status(self->state, agent_id, c) && c.available) schedule_rematch();
       },
       [=](position_atom, const std::string& call_id) -> caf::result<int, std::int64_t> {
         int pos = queue::position(self->state.entity->state(), call_id);
@@ -257,7 +302,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         const auto& agent_id = m.assignments.front().agents.front();
         auto agent = ctx->agents.find(agent_id);
         if (agent == ctx->agents.end()) return caf::make_error(caf::sec::runtime_error, "no_agent");
-        s.agents[agent_id].available = false; // until its next snapshot
+        hold_back(s, agent_id);
         reserve_request rr{call_id, def.id, def.channel, def.ring_timeout_ms, m.assignments.front().reason, call, call};
         rr.hold = true;
         self->send(agent->second, reserve_atom::value, std::move(rr));

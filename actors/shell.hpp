@@ -25,9 +25,13 @@ public:
   shell(caf::event_based_actor* self, const acd_context& ctx, std::string stream,
         state_type initial)
       : self_(self), ctx_(ctx), state_(std::move(initial)),
-        log_(ctx.store, std::move(stream), [h = caf::actor_cast<caf::actor>(self)](std::function<void()> f) {
-          caf::anon_send(h, deferred{std::move(f)});
-        }) {}
+        log_(ctx.store, std::move(stream),
+             [h = caf::actor_cast<caf::actor>(self)](std::function<void()> f) {
+               caf::anon_send(h, deferred{std::move(f)});
+             },
+             [self](const events::status& st) {
+               self->quit(caf::make_error(caf::sec::runtime_error, st.message()));
+             }) {}
 
   const state_type& state() const { return state_; }
   const std::string& stream() const { return log_.stream(); }
@@ -46,7 +50,9 @@ public:
   }
 
   /// Decides `cmd`; when accepted, applies and appends its events and runs
-  /// `then` after the commit. A refusal is audited and returned.
+  /// `then` once the store has sequenced them (entity_log.hpp: messages to
+  /// the node's actors go there; what leaves the node goes through
+  /// `when_durable`). A refusal is audited and returned.
   std::optional<events::rejection> exec(const command_type& cmd, std::int64_t now_ns,
                                         const std::string& command_name,
                                         const std::string& tenant, events::principal who,
@@ -64,16 +70,24 @@ public:
       state_ = Aggregate::evolve(std::move(state_), e, now_ns);
       wide.push_back(events::widen<events::event>(e));
     }
-    log_.append(std::move(wide), now_ns, tenant, std::move(who), correlation,
-                [self = self_, then = std::move(then)](const events::status& st) {
-                  if (!st) {
-                    self->quit(caf::make_error(caf::sec::runtime_error, st.message()));
-                    return;
-                  }
-                  if (then) then();
-                });
+    log_.append(std::move(wide), now_ns, tenant, std::move(who), correlation, std::move(then));
     return std::nullopt;
   }
+
+  /// Runs `f` once everything this entity appended so far is durable, on
+  /// the committing thread: `f` may only send messages (see send_durable).
+  void when_durable(std::function<void()> f) { log_.when_durable(std::move(f)); }
+
+  /// Sends `xs...` to `dest` as this actor once everything it appended so
+  /// far is durable: for what leaves the node (the observer, other sites).
+  template <class... Ts>
+  void send_durable(const caf::actor& dest, Ts... xs) {
+    if (!dest) return;
+    log_.when_durable([me = caf::actor_cast<caf::actor>(self_), dest, xs...] { caf::send_as(me, dest, xs...); });
+  }
+
+  /// Every append so far is committed: recovering from the store would see it all.
+  bool settled() const { return log_.settled(); }
 
 private:
   caf::event_based_actor* self_;

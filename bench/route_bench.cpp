@@ -406,10 +406,12 @@ void run(const route_bench_args& a) {
         sh.next_index = next + window;
       }
       auto t0 = std::chrono::steady_clock::now();
+      auto cpu0 = process_cpu_seconds();
       for (std::uint64_t i = 0; i < window; ++i) start_call(sys, ctx, sh, next + i, a);
       if (!wait_for(sh, [&] { return sh.ended >= ended0 + a.calls; }))
         throw std::runtime_error("throughput phase: only " + std::to_string(sh.ended - ended0) + " calls ended");
       double secs = seconds_since(t0);
+      double cpu_s = process_cpu_seconds() - cpu0;
       next += a.calls;
       auto head1 = store.head_position();
       calls_per_s = static_cast<double>(a.calls) / secs;
@@ -419,6 +421,10 @@ void run(const route_bench_args& a) {
           {"window", window},
           {"wall_s", secs},
           {"calls_per_s", calls_per_s},
+          // CPU of the whole process (every thread): what a call costs on a
+          // busy machine, where wall time also counts other processes.
+          {"cpu_s", cpu_s},
+          {"cpu_us_per_call", cpu_s * 1e6 / static_cast<double>(a.calls)},
           {"events", head1 - head0},
           {"events_per_s", static_cast<double>(head1 - head0) / secs},
           {"enqueue_to_offer", to_json(enqueue_to_offer(store, head0, head1))},

@@ -4,24 +4,30 @@
 
 namespace hotline::events::acd {
 
-candidate make_candidate(const agent::state& a, const queue_definition& q) {
-  candidate c;
-  c.agent_id = a.definition.id;
-  c.skills = a.definition.skills;
-  c.queues = a.queues;
+candidate_status make_candidate_status(const agent::state& a, const queue_definition& q) {
+  candidate_status c;
   c.logged_in = a.presence != agent::presence_state::logged_out;
   c.paused = a.presence == agent::presence_state::not_ready;
   c.available = !agent::refuse_new_contact(a, q.channel).has_value();
   c.idle_since_ns = a.idle_since_ns;
   c.calls_handled = a.calls_handled;
   c.talk_time_ms = a.talk_time_ms;
-  c.order = a.definition.order;
   if (a.last_rejected_ns > 0 && q.reject_delay_ms > 0)
     c.blocked_until_ns = a.last_rejected_ns + q.reject_delay_ms * 1'000'000;
   if (a.last_busy_ns > 0 && q.busy_delay_ms > 0)
     c.blocked_until_ns = std::max(c.blocked_until_ns, a.last_busy_ns + q.busy_delay_ms * 1'000'000);
   c.consecutive_misses = a.consecutive_misses;
   c.last_offered_ns = a.last_offered_ns;
+  return c;
+}
+
+candidate make_candidate(const agent::state& a, const queue_definition& q) {
+  candidate c;
+  static_cast<candidate_status&>(c) = make_candidate_status(a, q);
+  c.agent_id = a.definition.id;
+  c.skills = a.definition.skills;
+  c.queues = a.queues;
+  c.order = a.definition.order;
   return c;
 }
 
