@@ -13,7 +13,7 @@
 ///
 /// Why that is safe (docs/actors.md): the store commits in the order
 /// appends were handed to it, and a commit that fails fails every append
-/// queued behind it. A message sent at sequencing makes its receiver append
+/// prepared behind it. A message sent at sequencing makes its receiver append
 /// *after* the sender, so whatever the receiver makes durable, the sender's
 /// cause is durable too: a crash loses a suffix of the node's history,
 /// never a cause while keeping its effect. A failed append stops the actor
