@@ -34,9 +34,17 @@ void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) 
   });
   for (const auto& t : ctx->center.trunks) ctx->trunks[t.id] = spawn_trunk_group(sys, ctx, t);
   for (const auto& q : ctx->center.queues) ctx->queues[q.id] = spawn_queue(sys, ctx, q);
-  for (const auto& a : ctx->center.agents) ctx->agents[a.id] = spawn_agent(sys, ctx, a);
+  // A passivated agent comes back from its stream on its next message. The
+  // spawner holds the context weakly: the context owns the directory.
+  ctx->agents.set_spawner([&sys, weak = std::weak_ptr<const acd_context>{ctx}](const std::string& id) -> caf::actor {
+    auto c = weak.lock();
+    const auto* def = c ? c->find_agent(id) : nullptr;
+    return def ? spawn_agent(sys, c, *def) : caf::actor{};
+  });
+  for (const auto& a : ctx->center.agents)
+    if (!ctx->agents.contains(a.id)) ctx->agents.add(a.id, spawn_agent(sys, ctx, a));
   // Every handle is known now: recovered agents and queues may bring back their calls.
-  for (auto& [id, a] : ctx->agents) caf::anon_send(a, recover_atom::value);
+  for (auto& a : ctx->agents.live()) caf::anon_send(a, recover_atom::value);
   for (auto& [id, q] : ctx->queues) caf::anon_send(q, recover_atom::value);
 }
 

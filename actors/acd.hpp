@@ -21,6 +21,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/agent_directory.hpp"
 #include "actors/call_registry.hpp"
 #include "actors/entity_log.hpp"
 #include "actors/protocol.hpp"
@@ -35,7 +36,7 @@ struct acd_context {
   persistence store;
   caf::actor observer;                         ///< may be invalid: nobody listens
   std::map<std::string, caf::actor> queues;    ///< queue id -> actor
-  std::map<std::string, caf::actor> agents;    ///< agent id -> actor
+  agent_directory agents;                      ///< agent id -> actor; idle agents passivate (agent_directory.hpp)
   std::map<std::string, caf::actor> trunks;    ///< trunk group id -> actor
   std::int64_t default_aht_ms = 180'000;       ///< EWT before any call was handled
   caf::actor root;                             ///< every ACD actor is linked to it; killing it stops them all

@@ -23,7 +23,16 @@ struct agent_actor_state {
   /// whole push): while they are the agent's queues, a change sends the
   /// changing part only.
   std::optional<std::vector<std::string>> pushed_queues;
+  bool idle_timer = false;       ///< a passivate_atom for this idle period is on its way
+  std::uint64_t idle_period = 0; ///< which idle period (a timer of an earlier one is stale)
 };
+
+/// Nothing keeps this agent's actor in memory: logged out, nothing on the desk.
+bool idle(const agent_actor_state& st) {
+  const auto& s = st.entity->state();
+  return s.presence == events::acd::agent::presence_state::logged_out && s.contacts.empty() && st.calls.empty() &&
+         st.legs.empty();
+}
 
 caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                           std::shared_ptr<const acd_context> ctx, events::agent_definition def) {
@@ -53,15 +62,33 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
     }
     if (whole) pushed = s.queues;
   };
+  // Passivation (agent_directory.hpp): once idle, a timer; when it fires
+  // and the agent is still idle, nobody looked it up, its mailbox is empty
+  // and its appends are on disk, the actor quits.
+  const auto idle_after = std::chrono::milliseconds(ctx->center.site.passivate_idle_ms);
+  auto arm_if_idle = [=] {
+    auto& st = self->state;
+    if (idle_after.count() <= 0) return;
+    if (!idle(st)) {
+      st.idle_timer = false; // busy: a pending timer is stale
+      return;
+    }
+    if (st.idle_timer) return;
+    st.idle_timer = true;
+    ctx->agents.arm(def.id);
+    self->delayed_send(self, idle_after, passivate_atom::value, ++st.idle_period);
+  };
   auto exec = [=](const agent::command& cmd, const std::string& name, events::event_id corr,
                   std::function<void()> then = {}) {
     auto refused = self->state.entity->exec(cmd, now(), name, tenant, who, corr,
-                                            [push, then = std::move(then)] {
+                                            [push, arm_if_idle, then = std::move(then)] {
                                               if (then) then();
                                               push();
+                                              arm_if_idle();
                                             });
     return refused;
   };
+  arm_if_idle(); // recovered idle (at start, or brought back by a lookup that sends nothing)
 
   return {
       [=](recover_atom) {
@@ -204,6 +231,18 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         if (refused) self->send(req.call, leg_refused_atom::value, def.id, refused->code);
       },
       [=](caf::get_atom) { return std::string{agent::to_string(agent::status_of(self->state.entity->state()))}; },
+      [=](passivate_atom, std::uint64_t period) {
+        auto& st = self->state;
+        if (!st.idle_timer || period != st.idle_period) return; // stale: busy since
+        st.idle_timer = false;
+        if (!idle(st)) return; // busy again: armed anew when idle
+        if (st.entity->settled() &&
+            ctx->agents.try_passivate(def.id, self->address(), [self] { return self->mailbox().empty(); })) {
+          self->quit();
+          return;
+        }
+        arm_if_idle(); // looked up, mail waiting, or an append in flight: another period
+      },
       [](deferred& d) { d.run(); },
   };
 }

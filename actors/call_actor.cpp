@@ -77,8 +77,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   // Conference parties who are agents leave with `parties` (the call's list before it changed).
   auto release_parties = [=](const std::vector<std::string>& parties, bool wrap_up) {
     for (const auto& p : parties)
-      if (auto a = ctx->agents.find(p); a != ctx->agents.end())
-        self->send(a->second, end_call_atom::value, req->call_id, wrap_up ? wrap_for(p) : std::int64_t{0});
+      if (auto a = ctx->agents.get(p))
+        self->send(a, end_call_atom::value, req->call_id, wrap_up ? wrap_for(p) : std::int64_t{0});
   };
   // Everything the call holds is let go when it ends.
   // A message about this call to another site, through the federation actor.
@@ -271,8 +271,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     s.joined = call::is_waiting(cs);
     exec(call::finish{"node_restart", "media_leg_lost", now()}, "finish", [=] {
       if (connected && !agent_id.empty())
-        if (auto a = ctx->agents.find(agent_id); a != ctx->agents.end())
-          self->send(a->second, end_call_atom::value, req->call_id, std::int64_t{0});
+        if (auto a = ctx->agents.get(agent_id))
+          self->send(a, end_call_atom::value, req->call_id, std::int64_t{0});
       finish("node_restart");
     });
   };
@@ -298,15 +298,15 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   auto ring_leg = [=](const std::string& kind, const std::string& from, const std::string& agent_id,
                       const std::string& reason) {
     auto& s = self->state;
-    auto a = ctx->agents.find(agent_id);
+    auto a = ctx->agents.at(agent_id);
     s.leg_kind = kind;
     s.leg_agent = agent_id;
     s.leg_from = from;
     s.leg_reason = reason;
-    s.offers[agent_id] = a->second;
+    s.offers[agent_id] = a;
     std::string queue_id = s.queue ? s.queue->id : "";
     std::string channel = s.entity->state().channel;
-    self->send(a->second, leg_atom::value,
+    self->send(a, leg_atom::value,
                leg_request{req->call_id, kind, queue_id, channel, caf::actor_cast<caf::actor>(self)});
     self->delayed_send(self, std::chrono::milliseconds(leg_ring_ms()), leg_timeout_atom::value, agent_id,
                        s.entity->state().attempts);
@@ -668,7 +668,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         // Targets are checked against the configuration first: a mistyped
         // queue must not cost the caller the call.
         if ((r.target_kind == "queue" && !ctx->queues.count(r.target)) ||
-            (r.target_kind == "agent" && !ctx->agents.count(r.target))) {
+            (r.target_kind == "agent" && !ctx->agents.contains(r.target))) {
           refuse(r.from_agent, "transfer", "unknown_target", "no " + r.target_kind + " '" + r.target + "' here");
           return;
         }
@@ -690,8 +690,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           auto& s = self->state;
           // The transferring agent goes to after-call work; a consultation still
           // ringing and the conference parties are let go.
-          if (auto a = ctx->agents.find(before.agent_id); a != ctx->agents.end())
-            self->send(a->second, end_call_atom::value, req->call_id, wrap_for(before.agent_id));
+          if (auto a = ctx->agents.get(before.agent_id))
+            self->send(a, end_call_atom::value, req->call_id, wrap_for(before.agent_id));
           for (auto& [id, agent] : s.offers) self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
           s.offers.clear();
           s.leg_kind.clear();
@@ -713,7 +713,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       },
       [=](conference_atom, const conference_request& r) {
         if (r.party_kind == "agent") {
-          if (!ctx->agents.count(r.party)) {
+          if (!ctx->agents.contains(r.party)) {
             refuse(r.from_agent, "conference", "unknown_target", "no agent '" + r.party + "' here");
             return;
           }
@@ -728,8 +728,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       },
       [=](conf_leave_atom, const std::string& party, const std::string& reason) {
         exec(call::leave_conference{party, reason, now()}, "leave_conference", [=] {
-          if (auto a = ctx->agents.find(party); a != ctx->agents.end())
-            self->send(a->second, end_call_atom::value, req->call_id, wrap_for(party));
+          if (auto a = ctx->agents.get(party))
+            self->send(a, end_call_atom::value, req->call_id, wrap_for(party));
         });
       },
       [=](supervise_atom, const std::string& supervisor_id, const std::string& mode) {
@@ -761,8 +761,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       },
       [=](leg_answer_atom, const std::string& agent_id) {
         auto& s = self->state;
-        auto a = ctx->agents.find(agent_id);
-        caf::actor agent = a != ctx->agents.end() ? a->second : caf::actor{};
+        caf::actor agent = ctx->agents.get(agent_id);
         // The leg ended before the answer arrived: the agent is not on this call.
         auto drop = [=] { if (agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0}); };
         if (s.leg_agent != agent_id || !agent) {
@@ -785,8 +784,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           auto cmd = call::transfer{"consultative", from, "agent", agent_id, now(), s.leg_reason};
           auto parties = s.entity->state().conference_parties;
           refused = exec_as(s.leg_from, cmd, "transfer", [=] {
-            if (auto first = ctx->agents.find(from); first != ctx->agents.end())
-              self->send(first->second, end_call_atom::value, req->call_id, wrap_for(from));
+            if (auto first = ctx->agents.get(from))
+              self->send(first, end_call_atom::value, req->call_id, wrap_for(from));
             release_parties(parties, true);
             self->state.agent = agent;
             self->state.agent_id = agent_id;

@@ -60,6 +60,7 @@ using reserve_atom = caf::atom_constant<caf::atom("reserve")>;
 using reserve_failed_atom = caf::atom_constant<caf::atom("resfail")>;
 using agent_update_atom = caf::atom_constant<caf::atom("agentupd")>;
 using agent_status_atom = caf::atom_constant<caf::atom("agentst")>;
+using passivate_atom = caf::atom_constant<caf::atom("passivate")>; ///< an agent to itself: idle time is up
 using offer_atom = caf::atom_constant<caf::atom("offer")>;
 using connected_atom = caf::atom_constant<caf::atom("connected")>;
 using ring_timeout_atom = caf::atom_constant<caf::atom("ringto")>;

@@ -154,10 +154,10 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       if (call == s.calls.end()) continue;
       s.offering.insert(a.call_id);
       for (const auto& agent_id : a.agents) {
-        auto agent = ctx->agents.find(agent_id);
-        if (agent == ctx->agents.end()) continue;
+        auto agent = ctx->agents.get(agent_id);
+        if (!agent) continue;
         hold_back(s, agent_id);
-        self->send(agent->second, reserve_atom::value,
+        self->send(agent, reserve_atom::value,
                    reserve_request{a.call_id, def.id, def.channel, def.ring_timeout_ms, a.reason,
                                    call->second, caf::actor_cast<caf::actor>(self)});
       }
@@ -300,12 +300,12 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
           return caf::make_error(caf::sec::runtime_error, "no_agent");
         s.memory = m.memory;
         const auto& agent_id = m.assignments.front().agents.front();
-        auto agent = ctx->agents.find(agent_id);
-        if (agent == ctx->agents.end()) return caf::make_error(caf::sec::runtime_error, "no_agent");
+        auto agent = ctx->agents.get(agent_id);
+        if (!agent) return caf::make_error(caf::sec::runtime_error, "no_agent");
         hold_back(s, agent_id);
         reserve_request rr{call_id, def.id, def.channel, def.ring_timeout_ms, m.assignments.front().reason, call, call};
         rr.hold = true;
-        self->send(agent->second, reserve_atom::value, std::move(rr));
+        self->send(agent, reserve_atom::value, std::move(rr));
         return agent_id;
       },
       [=](remote_reply_atom, const events::federation::message& m) {

@@ -353,7 +353,7 @@ void run(const route_bench_args& a) {
     {
       caf::scoped_actor self{sys};
       for (auto& [id, q] : ctx->queues) self->request(q, caf::infinite, stats_atom::value).receive([](int, int) {}, [](caf::error&) {});
-      for (auto& [id, ag] : ctx->agents) self->request(ag, caf::infinite, caf::get_atom::value).receive([](const std::string&) {}, [](caf::error&) {});
+      for (auto& ag : ctx->agents.live()) self->request(ag, caf::infinite, caf::get_atom::value).receive([](const std::string&) {}, [](caf::error&) {});
     }
     out["start_s"] = seconds_since(t_start);
 
@@ -371,7 +371,7 @@ void run(const route_bench_args& a) {
       // Drain: everyone logs in; the waiting calls are routed, talk, end.
       auto head0 = store.head_position();
       auto t1 = std::chrono::steady_clock::now();
-      for (auto& [id, ag] : ctx->agents) caf::anon_send(ag, login_atom::value, std::vector<std::string>{});
+      for (const auto& id : ctx->agents.ids()) caf::anon_send(ctx->agents.at(id), login_atom::value, std::vector<std::string>{});
       if (!wait_for(sh, [&] { return sh.ended >= a.waiting; }))
         throw std::runtime_error("drain: only " + std::to_string(sh.ended) + " calls ended");
       double drain_s = seconds_since(t1);
@@ -388,7 +388,7 @@ void run(const route_bench_args& a) {
           {"drain_events", store.head_position() - head0},
       };
     } else {
-      for (auto& [id, ag] : ctx->agents) caf::anon_send(ag, login_atom::value, std::vector<std::string>{});
+      for (const auto& id : ctx->agents.ids()) caf::anon_send(ctx->agents.at(id), login_atom::value, std::vector<std::string>{});
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
 

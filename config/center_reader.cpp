@@ -32,6 +32,7 @@ constexpr std::int64_t max_count = 1'000'000;
 void read_site(table_reader& r, events::site_definition& site) {
   r.read_id("id", site.id);
   r.read("name", site.name);
+  r.read_seconds("passivate_idle_s", site.passivate_idle_ms, zero::allowed);
 }
 
 void read_tenant(table_reader& r, events::tenant_definition& t) {

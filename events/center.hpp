@@ -133,6 +133,9 @@ struct entry_point {
 struct site_definition {
   std::string id = "site-1";
   std::string name;
+  /// An agent logged out with nothing on the desk for this long lets its
+  /// actor go; the next message recovers it from its stream (0: never).
+  std::int64_t passivate_idle_ms = 600'000;
 };
 
 struct center_definition {

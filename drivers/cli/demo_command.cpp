@@ -269,7 +269,9 @@ void run_demo(const demo_args& a) {
             << "\n"
             << sum->arrivals << " calls, " << sum->events << " events, " << sum->virtual_seconds / 3600
             << " simulated hours in " << std::fixed << std::setprecision(1)
-            << std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count() << " s\n\n"
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count() << " s; "
+            << sum->agents_passivated << " idle agent actors passivated, " << sum->agents_recovered
+            << " recovered on demand\n\n"
             << "KPI report: " << html_path << " (self-contained, open it in a browser)\n"
             << "            " << json_path << "\n\n"
             << "Explore the store it made:\n"

@@ -275,6 +275,9 @@ events::result<simulation_summary> run_simulation(const config::configuration& c
     start_acd(rt.system(), ctx);
     sum.messages += rt.run_pending();
     sum.messages += rt.run_until(end_ns);
+    auto dir = ctx->agents.stats();
+    sum.agents_passivated = dir.passivated;
+    sum.agents_recovered = dir.recovered;
     stop_acd(ctx);
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
     rt.run_pending();

@@ -52,6 +52,8 @@ struct simulation_summary {
   std::uint64_t ended = 0;
   std::uint64_t events = 0;        ///< appended to the store
   std::uint64_t messages = 0;      ///< actor messages processed
+  std::uint64_t agents_passivated = 0; ///< agent actors let go while idle (agent_directory.hpp)
+  std::uint64_t agents_recovered = 0;  ///< of those, brought back by a message
   double wall_seconds = 0;
   double virtual_seconds = 0;
   std::int64_t start_ns = 0;

@@ -61,6 +61,7 @@ TEST_CASE("keys left out take the documented defaults") {
   REQUIRE(loaded.ok());
   const auto& c = loaded.config.center;
   CHECK(c.site.id == "site-1");
+  CHECK(c.site.passivate_idle_ms == 600'000);
   const auto& q = c.queues.at(0);
   CHECK(q.channel == "voice");
   CHECK(q.strategy == events::routing_strategy::longest_idle);
@@ -126,6 +127,8 @@ queue = "cards"
 TEST_CASE("seconds and minutes in the file become milliseconds") {
   config_files files;
   files.write("u.toml", R"(
+[site]
+passivate_idle_s = 90
 [[trunks]]
 id = "pstn"
 [[queues]]
@@ -165,6 +168,7 @@ patience = { distribution = "empirical", samples_s = [10, 20.25] }
   INFO(listing(loaded.problems));
   REQUIRE(loaded.ok());
   const auto& q = loaded.config.center.queues[0];
+  CHECK(loaded.config.center.site.passivate_idle_ms == 90'000);
   CHECK(q.ring_timeout_ms == 20'000);
   CHECK(q.wrap_up_ms == 0);
   CHECK(q.max_wait_ms == 300'000);
