@@ -12,6 +12,12 @@ namespace {
 namespace agent = events::acd::agent;
 
 struct agent_actor_state {
+  std::shared_ptr<const acd_context> ctx;
+  // Owned here once; handlers capture pointers (a by-value capture copied
+  // the definition's skills and queues into every continuation).
+  events::agent_definition def;
+  events::principal who;
+  std::string tenant;
   std::unique_ptr<shell<events::acd::agent_decider>> entity;
   std::map<std::string, caf::actor> calls;      ///< call id -> call actor (reserved or on the desk)
   std::map<std::string, caf::actor> offered_by; ///< call id -> queue actor that reserved us
@@ -35,14 +41,20 @@ bool idle(const agent_actor_state& st) {
 }
 
 caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
-                          std::shared_ptr<const acd_context> ctx, events::agent_definition def) {
-  if (ctx->root) self->link_to(ctx->root);
+                          std::shared_ptr<const acd_context> shared_ctx, events::agent_definition def_in) {
   auto& st = self->state;
-  st.entity = std::make_unique<shell<events::acd::agent_decider>>(self, *ctx, agent::stream_name(def.id),
-                                                       agent::initial_state(def));
+  st.ctx = std::move(shared_ctx);
+  const acd_context* const ctx = st.ctx.get();
+  if (ctx->root) self->link_to(ctx->root);
+  st.def = std::move(def_in);
+  st.who = events::principal::agent(st.def.id);
+  st.tenant = st.def.tenant;
+  const events::agent_definition* const def = &st.def;
+  st.entity = std::make_unique<shell<events::acd::agent_decider>>(self, *ctx, agent::stream_name(def->id),
+                                                       agent::initial_state(*def));
   st.entity->recover();
-  auto who = events::principal::agent(def.id);
-  auto tenant = def.tenant;
+  const events::principal* const who = &st.who;
+  const std::string* const tenant = &st.tenant;
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
 
   // The routing snapshot, for each queue served: whole when the queues
@@ -58,7 +70,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       if (whole)
         self->send(qa->second, agent_update_atom::value, events::acd::make_candidate(s, *qd));
       else
-        self->send(qa->second, agent_status_atom::value, def.id, events::acd::make_candidate_status(s, *qd));
+        self->send(qa->second, agent_status_atom::value, def->id, events::acd::make_candidate_status(s, *qd));
     }
     if (whole) pushed = s.queues;
   };
@@ -75,12 +87,12 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
     }
     if (st.idle_timer) return;
     st.idle_timer = true;
-    ctx->agents.arm(def.id);
+    ctx->agents.arm(def->id);
     self->delayed_send(self, idle_after, passivate_atom::value, ++st.idle_period);
   };
   auto exec = [=](const agent::command& cmd, const std::string& name, events::event_id corr,
                   std::function<void()> then = {}) {
-    auto refused = self->state.entity->exec(cmd, now(), name, tenant, who, corr,
+    auto refused = self->state.entity->exec(cmd, now(), name, *tenant, *who, corr,
                                             [push, arm_if_idle, then = std::move(then)] {
                                               if (then) then();
                                               push();
@@ -106,7 +118,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
               call_request req;
               req.call_id = c.call_id;
               req.recover = true;
-              self->state.calls[c.call_id] = spawn_call(self->home_system(), ctx, req);
+              self->state.calls[c.call_id] = spawn_call(self->home_system(), self->state.ctx, req);
               break;
             }
             case agent::contact_phase::wrap_up:
@@ -142,20 +154,20 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                               self->state.calls[req.call_id] = req.call;
                               self->state.offered_by[req.call_id] = req.queue_actor;
                               self->send(req.call, offer_atom::value,
-                                         offer_info{def.id, req.ring_timeout_ms, req.reason,
+                                         offer_info{def->id, req.ring_timeout_ms, req.reason,
                                                     caf::actor_cast<caf::actor>(self)});
                               if (!req.hold) // the phone rings once the reservation is on disk
-                                self->state.entity->send_durable(ctx->observer, ringing_atom::value, def.id, req.call_id);
+                                self->state.entity->send_durable(ctx->observer, ringing_atom::value, def->id, req.call_id);
                             });
         if (refused) {
-          self->send(req.queue_actor, reserve_failed_atom::value, req.call_id, def.id, refused->code);
+          self->send(req.queue_actor, reserve_failed_atom::value, req.call_id, def->id, refused->code);
           push();
         }
       },
       [=](ring_atom, const std::string& call_id) {
         // A held reservation's call landed: now the phone rings.
         if (self->state.calls.count(call_id))
-          self->state.entity->send_durable(ctx->observer, ringing_atom::value, def.id, call_id);
+          self->state.entity->send_durable(ctx->observer, ringing_atom::value, def->id, call_id);
       },
       [=](answer_atom, const std::string& call_id) {
         // Answering a call already on the desk is a no-op: tell nobody.
@@ -167,10 +179,10 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
           if (c == self->state.calls.end()) return;
           auto leg = self->state.legs.find(call_id);
           if (leg == self->state.legs.end()) {
-            self->send(c->second, connected_atom::value, def.id);
+            self->send(c->second, connected_atom::value, def->id);
             return;
           }
-          self->send(c->second, leg_answer_atom::value, def.id);
+          self->send(c->second, leg_answer_atom::value, def->id);
           if (leg->second != "conference") self->state.legs.erase(leg);
         });
       },
@@ -179,9 +191,9 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
           auto c = self->state.calls.find(call_id);
           if (c != self->state.calls.end()) {
             if (self->state.legs.erase(call_id) > 0)
-              self->send(c->second, leg_reject_atom::value, def.id);
+              self->send(c->second, leg_reject_atom::value, def->id);
             else
-              self->send(c->second, reject_atom::value, def.id);
+              self->send(c->second, reject_atom::value, def->id);
             self->state.calls.erase(c);
           }
         });
@@ -204,7 +216,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         // A conference party hanging up leaves the conference; the call goes on.
         auto leg = self->state.legs.find(call_id);
         if (leg != self->state.legs.end() && leg->second == "conference")
-          self->send(c->second, conf_leave_atom::value, def.id, std::string{"hung_up"});
+          self->send(c->second, conf_leave_atom::value, def->id, std::string{"hung_up"});
         else
           self->send(c->second, hangup_atom::value, std::string{"agent"});
       },
@@ -226,9 +238,9 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                             call_correlation(req.call_id), [=] {
                               self->state.calls[req.call_id] = req.call;
                               self->state.legs[req.call_id] = req.kind;
-                              self->state.entity->send_durable(ctx->observer, ringing_atom::value, def.id, req.call_id);
+                              self->state.entity->send_durable(ctx->observer, ringing_atom::value, def->id, req.call_id);
                             });
-        if (refused) self->send(req.call, leg_refused_atom::value, def.id, refused->code);
+        if (refused) self->send(req.call, leg_refused_atom::value, def->id, refused->code);
       },
       [=](caf::get_atom) { return std::string{agent::to_string(agent::status_of(self->state.entity->state()))}; },
       [=](passivate_atom, std::uint64_t period) {
@@ -237,7 +249,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         st.idle_timer = false;
         if (!idle(st)) return; // busy again: armed anew when idle
         if (st.entity->settled() &&
-            ctx->agents.try_passivate(def.id, self->address(), [self] { return self->mailbox().empty(); })) {
+            ctx->agents.try_passivate(def->id, self->address(), [self] { return self->mailbox().empty(); })) {
           self->quit();
           return;
         }

@@ -42,19 +42,33 @@ struct call_actor_state {
   std::string leg_from;  ///< the agent who asked
   std::string leg_reason;
   std::string fallback_queue; ///< a blind transfer to an agent that fails goes here
+  // What every handler needs, owned here once. The handlers and helpers
+  // below capture raw pointers to these: a helper is copied into every
+  // closure that calls it, and copies of shared_ptrs, strings and
+  // std::functions in ~60 closures made building a call actor's behavior a
+  // third of a simulated call's cost.
+  std::shared_ptr<const acd_context> ctx;
+  call_request req;
+  events::principal who;
+  std::function<void(const std::string&, const std::string&)> join;  ///< (queue id, reason)
+  std::function<void(const std::string&)> overflow;                  ///< (why)
+  std::function<void(std::uint64_t, std::int64_t)> wait_timers;      ///< (generation, waited ms)
 };
 
 caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
-                         std::shared_ptr<const acd_context> ctx, call_request request) {
-  // Shared, not copied: every handler below captures the request, and a
-  // copy in each closure made a waiting call cost kilobytes.
-  const auto req = std::make_shared<const call_request>(std::move(request));
-  if (ctx->root) ctx->live_calls->track(self, ctx->root, ctx->live_calls); // not a link: see call_registry.hpp
+                         std::shared_ptr<const acd_context> shared_ctx, call_request request) {
   auto& st = self->state;
+  st.ctx = std::move(shared_ctx);
+  st.req = std::move(request);
+  st.who = events::principal::system("acd");
+  // Raw pointers into the state (see call_actor_state): cheap to capture.
+  const acd_context* const ctx = st.ctx.get();
+  const call_request* const req = &st.req;
+  const events::principal* const who = &st.who;
+  if (ctx->root) ctx->live_calls->track(self, ctx->root, ctx->live_calls); // not a link: see call_registry.hpp
   st.entity = std::make_unique<shell<events::acd::call_decider>>(self, *ctx, call::stream_name(req->call_id),
                                                       call::initial_state(req->call_id));
   auto corr = call_correlation(req->call_id);
-  auto who = events::principal::system("acd");
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
   const auto* entry = req->queue.empty() ? ctx->center.find_entry(req->dialed) : nullptr;
   st.tenant = entry ? entry->tenant : "";
@@ -64,7 +78,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   st.preferred_agent = req->preferred_agent;
 
   auto exec = [=](const call::command& cmd, const std::string& name, std::function<void()> then = {}) {
-    return self->state.entity->exec(cmd, now(), name, self->state.tenant, who, corr, std::move(then));
+    return self->state.entity->exec(cmd, now(), name, self->state.tenant, *who, corr, std::move(then));
   };
   // What leaves the node waits for the disk (entity_log.hpp).
   auto notify = [=](auto... xs) { self->state.entity->send_durable(ctx->observer, xs...); };
@@ -140,8 +154,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   };
 
   // The timers of a wait in the current queue, `waited_ms` into it.
-  auto wait_timers = std::make_shared<std::function<void(std::uint64_t, std::int64_t)>>(
-      [=](std::uint64_t gen, std::int64_t waited_ms) {
+  st.wait_timers = [=](std::uint64_t gen, std::int64_t waited_ms) {
         const auto& q = *self->state.queue;
         auto in = [&](std::int64_t at_ms) { return std::chrono::milliseconds(std::max<std::int64_t>(0, at_ms - waited_ms)); };
         if (q.max_wait_ms > 0) self->delayed_send(self, in(q.max_wait_ms), max_wait_atom::value, gen);
@@ -150,12 +163,11 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         for (std::size_t i = 0; i < q.widening.size(); ++i)
           if (static_cast<std::int32_t>(i) > self->state.entity->state().widening_step)
             self->delayed_send(self, in(q.widening[i].after_ms), widen_atom::value, gen, static_cast<int>(i));
-      });
+      };
 
   // Joins `queue_id`; `reason` is recorded on call.queued.
-  std::function<void(const std::string&, const std::string&)> join;
-  auto overflow = std::make_shared<std::function<void(const std::string&)>>();
-  join = [=](const std::string& queue_id, const std::string& reason) {
+  auto join = [self](const std::string& queue_id, const std::string& reason) { self->state.join(queue_id, reason); };
+  st.join = [=](const std::string& queue_id, const std::string& reason) {
     auto& s = self->state;
     s.queue = ctx->find_queue(queue_id);
     auto qa = ctx->queues.find(queue_id);
@@ -185,12 +197,12 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                                     if (auto then = std::exchange(self->state.after_enqueue, {})) then();
                                   });
               if (refused) return;
-              (*wait_timers)(gen, 0);
+              self->state.wait_timers(gen, 0);
             },
-            [=](caf::error& err) { (*overflow)(self->home_system().render(err)); });
+            [=](caf::error& err) { self->state.overflow(self->home_system().render(err)); });
   };
   // Nobody can answer here: the queue's overflow rule decides.
-  *overflow = [=](const std::string& why) {
+  st.overflow = [=](const std::string& why) {
     auto& s = self->state;
     std::string reason = why.find("queue_full") != std::string::npos    ? "max_length"
                          : why.find("queue_empty") != std::string::npos ? "no_agents"
@@ -263,7 +275,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       auto gen = ++s.wait_generation;
       self->send(s.queue_actor, rejoin_atom::value, req->call_id, caf::actor_cast<caf::actor>(self));
       if (call::status_of(cs) != call::status::callback_waiting)
-        (*wait_timers)(gen, call::waited_ms(cs, now()));
+        self->state.wait_timers(gen, call::waited_ms(cs, now()));
       return;
     }
     auto agent_id = cs.agent_id;
@@ -533,7 +545,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       },
       [=](max_wait_atom, std::uint64_t gen) {
         if (gen != self->state.wait_generation || !call::is_waiting(self->state.entity->state())) return;
-        (*overflow)("max_wait");
+        self->state.overflow("max_wait");
       },
       [=](announce_atom, std::uint64_t gen) {
         auto& s = self->state;

@@ -15,6 +15,10 @@ namespace {
 namespace queue = events::acd::queue;
 
 struct queue_actor_state {
+  std::shared_ptr<const acd_context> ctx;
+  // Owned here once; handlers capture a pointer (see agent_actor.cpp).
+  events::queue_definition def;
+  events::principal who;
   std::unique_ptr<shell<events::acd::queue_decider>> entity;
   std::map<std::string, events::acd::candidate> agents; ///< routing snapshots by agent id
   /// Kept with every snapshot change (set_snapshot / set_status /
@@ -114,13 +118,18 @@ void hold_back(queue_actor_state& st, const std::string& agent_id) {
 }
 
 caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
-                          std::shared_ptr<const acd_context> ctx, events::queue_definition def) {
-  if (ctx->root) self->link_to(ctx->root);
+                          std::shared_ptr<const acd_context> shared_ctx, events::queue_definition def_in) {
   auto& st = self->state;
-  st.entity = std::make_unique<shell<events::acd::queue_decider>>(self, *ctx, queue::stream_name(def.id),
-                                                       queue::initial_state(def));
+  st.ctx = std::move(shared_ctx);
+  const acd_context* const ctx = st.ctx.get();
+  if (ctx->root) self->link_to(ctx->root);
+  st.def = std::move(def_in);
+  st.who = events::principal::system("acd");
+  const events::queue_definition* const def = &st.def;
+  st.entity = std::make_unique<shell<events::acd::queue_decider>>(self, *ctx, queue::stream_name(def->id),
+                                                       queue::initial_state(*def));
   st.entity->recover();
-  auto who = events::principal::system("acd");
+  const events::principal* const who = &st.who;
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
 
   auto ewt_for = [=](int position) -> std::int64_t {
@@ -130,7 +139,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       ++serving;
       if (c.available) ++free;
     }
-    auto e = events::acd::expected_wait_ms(position, serving, aht_ms(self->state, *ctx, def), free);
+    auto e = events::acd::expected_wait_ms(position, serving, aht_ms(self->state, *ctx, *def), free);
     return e ? *e : -1;
   };
 
@@ -147,7 +156,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       if (!s.offering.count(e.call_id) && s.calls.count(e.call_id))
         calls.push_back(events::acd::make_waiting_call(e, t));
     if (calls.empty()) return;
-    auto m = events::acd::match_queue(def, std::move(calls), candidates(s).refs, s.memory, t, ++s.seed);
+    auto m = events::acd::match_queue(*def, std::move(calls), candidates(s).refs, s.memory, t, ++s.seed);
     s.memory = m.memory;
     for (const auto& a : m.assignments) {
       auto call = s.calls.find(a.call_id);
@@ -158,7 +167,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         if (!agent) continue;
         hold_back(s, agent_id);
         self->send(agent, reserve_atom::value,
-                   reserve_request{a.call_id, def.id, def.channel, def.ring_timeout_ms, a.reason,
+                   reserve_request{a.call_id, def->id, def->channel, def->ring_timeout_ms, a.reason,
                                    call->second, caf::actor_cast<caf::actor>(self)});
       }
     }
@@ -177,7 +186,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         auto refused = self->state.entity->exec(
             queue::join{req.call_id, req.priority, req.customer_id, req.preferred_agent,
                         req.preferred_until_ns, members, t},
-            t, "join", def.tenant, who, call_correlation(req.call_id), [=]() mutable {
+            t, "join", def->tenant, *who, call_correlation(req.call_id), [=]() mutable {
               int pos = queue::position(self->state.entity->state(), req.call_id);
               rp.deliver(joined_atom::value, pos, ewt_for(pos));
               schedule_rematch();
@@ -190,22 +199,22 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       [=](leave_atom, const std::string& call_id, const std::string& reason) {
         auto& s = self->state;
         if (const auto* e = queue::find(s.entity->state(), call_id); e && (reason == "connected" || reason == "abandoned")) {
-          s.recent_sl.push_back(reason == "connected" && now() - e->joined_at_ns <= ms_to_ns(std::int64_t{def.sl_threshold_s} * 1000));
+          s.recent_sl.push_back(reason == "connected" && now() - e->joined_at_ns <= ms_to_ns(std::int64_t{def->sl_threshold_s} * 1000));
           if (s.recent_sl.size() > 200) s.recent_sl.pop_front();
         }
         self->state.calls.erase(call_id);
         self->state.offering.erase(call_id);
         auto t = now();
-        self->state.entity->exec(queue::leave{call_id, reason, t}, t, "leave", def.tenant, who,
+        self->state.entity->exec(queue::leave{call_id, reason, t}, t, "leave", def->tenant, *who,
                                  call_correlation(call_id));
       },
       [=](offer_failed_atom, const std::string& call_id, const std::string& agent_id) {
         auto& s = self->state;
         s.offering.erase(call_id);
-        auto until = now() + ms_to_ns(def.ring_timeout_ms);
+        auto until = now() + ms_to_ns(def->ring_timeout_ms);
         s.no_answer_until[agent_id] = until;
         // Wake up when the hold-back ends, in case nobody else can take the call.
-        self->delayed_send(self, std::chrono::milliseconds(def.ring_timeout_ms), rematch_atom::value);
+        self->delayed_send(self, std::chrono::milliseconds(def->ring_timeout_ms), rematch_atom::value);
         schedule_rematch();
       },
       [=](reserve_failed_atom, const std::string& call_id, const std::string& agent_id,
@@ -215,7 +224,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         schedule_rematch();
       },
       [=](agent_update_atom, const events::acd::candidate& c) {
-        set_snapshot(self->state, def, c);
+        set_snapshot(self->state, *def, c);
         if (c.available) schedule_rematch();
       },
       [=](agent_status_atom, const std::string& agent_id, const events::acd::candidate_status& c) {
@@ -232,7 +241,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
           call_request req;
           req.call_id = e.call_id;
           req.recover = true;
-          spawn_call(self->home_system(), ctx, req);
+          spawn_call(self->home_system(), self->state.ctx, req);
         }
       },
       [=](rejoin_atom, const std::string& call_id, const caf::actor& call) {
@@ -260,7 +269,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         auto& s = self->state;
         queue_snapshot snap;
         auto& st = snap.status;
-        st.queue = def.id;
+        st.queue = def->id;
         for (const auto& [id, c] : s.agents) {
           if (!c.logged_in || c.paused) continue;
           ++st.agents_logged_in;
@@ -269,7 +278,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         const auto& waiting = queue::in_order(s.entity->state());
         st.calls_waiting = static_cast<std::int32_t>(waiting.size());
         st.ewt_ms = st.agents_logged_in > 0 ? ewt_for(st.calls_waiting + 1) : -1;
-        st.sl_threshold_ms = std::int64_t{def.sl_threshold_s} * 1000;
+        st.sl_threshold_ms = std::int64_t{def->sl_threshold_s} * 1000;
         if (!s.recent_sl.empty())
           st.service_level = static_cast<double>(std::count(s.recent_sl.begin(), s.recent_sl.end(), true)) /
                              static_cast<double>(s.recent_sl.size());
@@ -295,7 +304,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         wc.call_id = call_id;
         wc.priority = INT32_MAX;
         auto t = now();
-        auto m = events::acd::match_queue(def, {wc}, candidates(s).refs, s.memory, t, ++s.seed);
+        auto m = events::acd::match_queue(*def, {wc}, candidates(s).refs, s.memory, t, ++s.seed);
         if (m.assignments.empty() || m.assignments.front().agents.empty())
           return caf::make_error(caf::sec::runtime_error, "no_agent");
         s.memory = m.memory;
@@ -303,7 +312,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         auto agent = ctx->agents.get(agent_id);
         if (!agent) return caf::make_error(caf::sec::runtime_error, "no_agent");
         hold_back(s, agent_id);
-        reserve_request rr{call_id, def.id, def.channel, def.ring_timeout_ms, m.assignments.front().reason, call, call};
+        reserve_request rr{call_id, def->id, def->channel, def->ring_timeout_ms, m.assignments.front().reason, call, call};
         rr.hold = true;
         self->send(agent, reserve_atom::value, std::move(rr));
         return agent_id;
