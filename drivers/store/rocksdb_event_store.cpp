@@ -1,8 +1,11 @@
 #include "drivers/store/rocksdb_event_store.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <iterator>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -119,10 +122,11 @@ struct rocksdb_event_store::impl {
   rocksdb::ColumnFamilyHandle* checkpoints_cf = nullptr;
   const events::event_codec& codec = events::event_codec::standard();
 
-  // Writer queue (group commit).
+  // Writer queue (group commit). A vector, taken whole by the writer (a
+  // swap, not a move per append) and replaced by a recycled one.
   std::mutex queue_mu;
   std::condition_variable queue_cv;
-  std::deque<pending_append> queue;
+  std::vector<pending_append> queue;
   bool stopping = false;
   std::thread writer;
 
@@ -133,8 +137,11 @@ struct rocksdb_event_store::impl {
   /// store-writer's cache: each stream's last revision, committed or
   /// prepared (transparent: looked up by string_view)
   std::unordered_map<std::string, std::uint64_t, stream_hash, std::equal_to<>> stream_heads;
-  // The writer thread's encoding buffers, reused by every group.
-  std::string record, key;
+  // The writer thread's encoding buffers, reused by every group: the record
+  // being encoded, and the group's stream-index entries (key, then the
+  // 8-byte position) until they are added after all the group's events.
+  std::string record, index_entries;
+  std::vector<std::pair<std::size_t, std::size_t>> index_keys; ///< offset, key size
   std::atomic<std::uint64_t> commits{0}, appends{0}, events_written{0};
 
   ~impl() {
@@ -262,11 +269,28 @@ struct rocksdb_event_store::impl {
     std::deque<group> items;
     std::size_t capacity = 1;
     bool closed = false;
+    bool consumer_busy = false; ///< between pop() and consumer_idle()
+    std::chrono::steady_clock::time_point busy_since;
 
     void push(group g) {
       std::unique_lock lock{mu};
       cv.wait(lock, [&] { return items.size() < capacity; });
       items.push_back(std::move(g));
+      cv.notify_all();
+    }
+    /// Blocks until there is room for one more item; then, if the consumer
+    /// is busy with an item, until it is done or `linger` has passed since
+    /// it took it.
+    void wait_for_room(std::chrono::nanoseconds linger) {
+      std::unique_lock lock{mu};
+      cv.wait(lock, [&] { return items.size() < capacity; });
+      if (consumer_busy && linger.count() > 0)
+        cv.wait_until(lock, busy_since + linger, [&] { return !consumer_busy; });
+    }
+    /// The consumer is done with the item it popped last.
+    void consumer_idle() {
+      std::lock_guard lock{mu};
+      consumer_busy = false;
       cv.notify_all();
     }
     /// false once closed and empty.
@@ -276,6 +300,8 @@ struct rocksdb_event_store::impl {
       if (items.empty()) return false;
       out = std::move(items.front());
       items.pop_front();
+      consumer_busy = true;
+      busy_since = std::chrono::steady_clock::now();
       cv.notify_all();
       return true;
     }
@@ -288,8 +314,52 @@ struct rocksdb_event_store::impl {
 
   hand_over to_commit, to_complete;
   std::thread committer, completer;
+
+  /// Buffers a finished group gives back to the writer. A group's
+  /// WriteBatch holds ~300 bytes per event; allocated afresh it came from
+  /// new pages every time, and the page faults of filling it cost the
+  /// writer thread more than encoding the events.
+  struct spare_buffers {
+    static constexpr std::size_t keep = 4;
+    static constexpr std::size_t max_batch_bytes = 64 << 20; ///< larger ones are freed
+    std::mutex mu;
+    std::vector<std::vector<pending_append>> appends;
+    std::vector<std::unique_ptr<rocksdb::WriteBatch>> batches;
+  } spares;
+
+  std::vector<pending_append> spare_appends() {
+    std::lock_guard lock{spares.mu};
+    if (spares.appends.empty()) return {};
+    auto v = std::move(spares.appends.back());
+    spares.appends.pop_back();
+    return v;
+  }
+  std::unique_ptr<rocksdb::WriteBatch> spare_batch() {
+    {
+      std::lock_guard lock{spares.mu};
+      if (!spares.batches.empty()) {
+        auto wb = std::move(spares.batches.back());
+        spares.batches.pop_back();
+        return wb;
+      }
+    }
+    return std::make_unique<rocksdb::WriteBatch>(last_batch_bytes + last_batch_bytes / 8);
+  }
+  /// REQUIRES: `appends` is empty (its capacity is what is kept).
+  void give_back(std::vector<pending_append> appends, std::unique_ptr<rocksdb::WriteBatch> wb) {
+    std::lock_guard lock{spares.mu};
+    if (appends.capacity() > 0 && spares.appends.size() < spare_buffers::keep)
+      spares.appends.push_back(std::move(appends));
+    if (wb && wb->GetDataSize() <= spare_buffers::max_batch_bytes && spares.batches.size() < spare_buffers::keep) {
+      wb->Clear();
+      spares.batches.push_back(std::move(wb));
+    }
+  }
   std::atomic<std::uint64_t> failures{0}; ///< failed writes so far (store-commit)
   std::atomic<std::uint64_t> in_flight{0}; ///< groups prepared and not yet written or failed
+  /// How long a write takes, as a moving average (store-commit writes it).
+  std::atomic<std::int64_t> write_ns_average{0};
+  std::chrono::nanoseconds last_prepare{0}; ///< store-writer's last prepare()
   std::size_t last_batch_bytes = 0;        ///< to size the next WriteBatch's buffer
 
   void run_writer() {
@@ -297,15 +367,31 @@ struct rocksdb_event_store::impl {
     std::uint64_t pos = head.load(); ///< the last position assigned (committed or prepared)
     std::uint64_t seen_failures = 0;
     for (;;) {
-      std::vector<pending_append> batch;
+      std::vector<pending_append> batch = spare_appends();
+      // Form the next group as late as the committer allows: once there is
+      // room for it, and, while a write is under way, not before half of the
+      // write's usual time (leaving at least twice the last preparation's
+      // time). Appends completed by the previous write are resubmitted
+      // meanwhile and join this group instead of the one after: groups are
+      // larger and the store syncs less often for the same appends. An
+      // append waiting here could not be written any sooner.
+      std::chrono::nanoseconds linger{0};
+      if (opts.sync != sync_policy::always) {
+        const std::chrono::nanoseconds write{write_ns_average.load(std::memory_order_relaxed)};
+        linger = std::min(write / 2, write - 2 * last_prepare);
+      }
+      to_commit.wait_for_room(linger);
       {
         std::unique_lock lock{queue_mu};
         queue_cv.wait(lock, [&] { return stopping || !queue.empty(); });
         if (queue.empty() && stopping) break;
-        std::size_t take = opts.sync == sync_policy::always ? 1 : opts.max_batch_appends;
-        while (!queue.empty() && batch.size() < take) {
-          batch.push_back(std::move(queue.front()));
-          queue.pop_front();
+        const std::size_t take = opts.sync == sync_policy::always ? 1 : opts.max_batch_appends;
+        if (queue.size() <= take) {
+          batch.swap(queue); // the appenders go on filling the recycled vector
+        } else {
+          const auto end = queue.begin() + static_cast<std::ptrdiff_t>(take);
+          batch.assign(std::make_move_iterator(queue.begin()), std::make_move_iterator(end));
+          queue.erase(queue.begin(), end);
         }
       }
       if (auto f = failures.load(); f != seen_failures) {
@@ -321,7 +407,10 @@ struct rocksdb_event_store::impl {
       }
       if (stream_heads.size() > max_stream_cache && in_flight.load() == 0) stream_heads.clear();
       ++in_flight;
-      to_commit.push(prepare(std::move(batch), pos));
+      const auto started = std::chrono::steady_clock::now();
+      auto prepared = prepare(std::move(batch), pos);
+      last_prepare = std::chrono::steady_clock::now() - started;
+      to_commit.push(std::move(prepared));
     }
     to_commit.close();
   }
@@ -329,8 +418,10 @@ struct rocksdb_event_store::impl {
   /// Checks and encodes one group on top of everything prepared before it.
   group prepare(std::vector<pending_append> batch, std::uint64_t& pos) {
     group g;
-    g.wb = std::make_unique<rocksdb::WriteBatch>(last_batch_bytes + last_batch_bytes / 8);
+    g.wb = spare_batch();
     auto& wb = *g.wb;
+    index_entries.clear();
+    index_keys.clear();
     auto& outcomes = g.outcomes;
     outcomes.reserve(batch.size());
     for (auto& req : batch) {
@@ -380,13 +471,14 @@ struct rocksdb_event_store::impl {
         encode_record_into(record, req.stream, rev, pos, e);
         char pos_key[8];
         write_be64(pos_key, pos);
-        const rocksdb::Slice pos_slice{pos_key, 8};
-        wb.Put(events_cf, pos_slice, record);
-        key.assign(req.stream);
-        key.push_back('\0');
-        key.resize(key.size() + 8);
-        write_be64(key.data() + key.size() - 8, rev);
-        wb.Put(streams_cf, key, pos_slice);
+        wb.Put(events_cf, rocksdb::Slice{pos_key, 8}, record);
+        const auto at = index_entries.size();
+        index_entries.append(req.stream);
+        index_entries.push_back('\0');
+        index_entries.resize(index_entries.size() + 16);
+        write_be64(index_entries.data() + index_entries.size() - 16, rev);
+        write_be64(index_entries.data() + index_entries.size() - 8, pos);
+        index_keys.emplace_back(at, req.stream.size() + 9);
         if (r.first_position == 0) r.first_position = pos;
         r.last_position = pos;
         r.last_revision = rev;
@@ -399,6 +491,12 @@ struct rocksdb_event_store::impl {
       g.written.push_back(outcomes.size());
       outcomes.emplace_back(r);
     }
+    // The index entries go after all the events: RocksDB then fills one
+    // memtable, then the other, instead of switching column family (and
+    // the cache lines it works on) at every record.
+    for (auto [at, size] : index_keys)
+      wb.Put(streams_cf, rocksdb::Slice{index_entries.data() + at, size},
+             rocksdb::Slice{index_entries.data() + at + size, 8});
     last_batch_bytes = wb.GetDataSize();
     g.last_position = pos;
     g.batch = std::move(batch);
@@ -412,6 +510,7 @@ struct rocksdb_event_store::impl {
     while (to_commit.pop(g)) {
       if (g.resync != 0) {
         if (g.resync == failures.load()) failing_since = 0; // the writer starts afresh after this
+        to_commit.consumer_idle();
         continue;
       }
       appends += g.batch.size();
@@ -422,7 +521,12 @@ struct rocksdb_event_store::impl {
       } else if (count > 0) {
         rocksdb::WriteOptions wo;
         wo.sync = opts.sync != sync_policy::none;
+        const auto started = std::chrono::steady_clock::now();
         auto s = db->Write(wo, g.wb.get());
+        const auto took = (std::chrono::steady_clock::now() - started).count();
+        const auto average = write_ns_average.load(std::memory_order_relaxed);
+        write_ns_average.store(average == 0 ? took : average + (took - average) / 8,
+                               std::memory_order_relaxed);
         if (s.ok()) {
           ++commits;
           events_written += count / 2;
@@ -438,7 +542,7 @@ struct rocksdb_event_store::impl {
         }
       }
       --in_flight;
-      g.wb.reset();
+      to_commit.consumer_idle();
       to_complete.push(std::move(g));
     }
     to_complete.close();
@@ -449,7 +553,9 @@ struct rocksdb_event_store::impl {
     group g;
     while (to_complete.pop(g)) {
       for (std::size_t i = 0; i < g.batch.size(); ++i) g.batch[i].done(std::move(g.outcomes[i]));
-      g = group{}; // frees the appends here, off the write path
+      g.batch.clear(); // frees the appends here, off the write path
+      give_back(std::move(g.batch), std::move(g.wb));
+      g = group{};
     }
   }
 };
