@@ -18,8 +18,10 @@
 /// Thread safety: none (a fold's private state).
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace hotline::projections {
@@ -36,8 +38,9 @@ public:
   iterator end() const noexcept { return nullptr; }
   std::size_t size() const noexcept { return entries_.size(); }
   bool empty() const noexcept { return entries_.empty(); }
-  entry* begin_entries() noexcept { return entries_.data(); }
-  entry* end_entries() noexcept { return entries_.data() + entries_.size(); }
+  /// Every element, in unspecified order.
+  std::span<entry> entries() noexcept { return entries_; }
+  std::span<const entry> entries() const noexcept { return entries_; }
 
   iterator find(std::string_view key) {
     if (entries_.empty()) return nullptr;
@@ -49,14 +52,17 @@ public:
     }
   }
 
-  /// The element of `key`, value-initialised when absent.
-  V& operator[](std::string_view key) {
-    if (auto* e = find(key)) return e->second;
+  /// The element of `key`, value-initialised and added when absent (then
+  /// `second` is true).
+  std::pair<iterator, bool> try_emplace(std::string_view key) {
+    if (auto* e = find(key)) return {e, false};
     if ((entries_.size() + 1) * 2 > slots_.size()) grow();
     entries_.push_back({std::string{key}, V{}});
     place({hash(key), static_cast<std::uint32_t>(entries_.size())});
-    return entries_.back().second;
+    return {&entries_.back(), true};
   }
+
+  V& operator[](std::string_view key) { return try_emplace(key).first->second; }
 
   /// REQUIRES: `it` came from this map and nothing was added or erased since.
   void erase(iterator it) {

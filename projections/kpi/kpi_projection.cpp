@@ -303,7 +303,9 @@ struct kpi_projection::state {
   /// found by their id.
   std::deque<cell> cell_store;
   std::unordered_map<cell_id, cell*, cell_id_hash> cells;
-  string_map<call_state> calls;
+  /// In-flight calls: found on every call event, a fresh key per call (a
+  /// flat map: no node allocated and freed per call, one cache miss less).
+  flat_string_map<call_state> calls;
   string_map<agent_st> agents;
   /// FCR candidates: 10^5 entries in a 24-hour window, found, added and
   /// dropped about three times per call (see flat_string_map for why not a
@@ -446,10 +448,9 @@ struct kpi_projection::state {
 
   call_state& call_for(std::string_view call_id, const recorded_event& e, bool& created) {
     auto id = call_key(call_id, e);
-    auto it = calls.find(id);
-    created = it == calls.end();
+    auto [it, added] = calls.try_emplace(id);
+    created = added;
     if (created) {
-      it = calls.emplace(std::string{id}, call_state{}).first;
       auto& c = it->second;
       c.at.interval_ns = interval_of(e.meta.timestamp_ns);
       c.at.site = names.id(e.meta.site, last_site);
@@ -972,7 +973,7 @@ struct kpi_projection::state {
     kpi_gauges g;
     g.as_of_ns = as_of_ns;
     std::int64_t oldest = as_of_ns;
-    for (const auto& [id, c] : calls)
+    for (const auto& [id, c] : calls.entries())
       if (c.waiting) {
         ++g.calls_waiting;
         oldest = std::min(oldest, c.queue_entry_ns);

@@ -45,8 +45,8 @@ TEST_CASE("flat_string_map agrees with std::map over random inserts, finds and e
       CHECK(e->second == v);
     }
     std::size_t seen = 0;
-    for (auto* e = flat.begin_entries(); e != flat.end_entries(); ++e) {
-      CHECK(ref.at(e->first) == e->second);
+    for (const auto& e : flat.entries()) {
+      CHECK(ref.at(e.first) == e.second);
       ++seen;
     }
     CHECK(seen == ref.size());
