@@ -64,6 +64,23 @@ public:
     return decode(e.type, e.version, e.payload);
   }
 
+  /// Decodes a payload of type `T` into `out`, reusing its strings'
+  /// capacity: the replay path (a fold decodes millions of payloads; no
+  /// variant, no stream, no allocation once `out` has grown). Gives the
+  /// value `decode` gives and fails where it fails; an older version is
+  /// upcast through `decode`.
+  /// REQUIRES: the payload's type is `T::type_name`.
+  template <event_payload T>
+  status decode_into(std::uint16_t version, std::string_view payload, T& out) const {
+    if (version == T::version) return read_binary_into(payload, out);
+    auto ev = decode(T::type_name, version, payload);
+    if (!ev) return ev.error();
+    auto* p = std::get_if<T>(&*ev);
+    if (!p) return {errc::unknown_event_type, "'" + std::string{T::type_name} + "' decoded to another type"};
+    out = std::move(*p);
+    return {};
+  }
+
   /// JSON of a payload at its current version (upcast when older).
   result<nlohmann::json> payload_to_json(std::string_view type, std::uint16_t version,
                                          std::string_view payload) const;

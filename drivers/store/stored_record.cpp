@@ -42,7 +42,11 @@ public:
   bool read(std::string& out) {
     std::uint64_t size = 0;
     if (!read(size) || size > static_cast<std::uint64_t>(end_ - p_)) return false;
-    out.assign(p_, static_cast<std::size_t>(size));
+    // resize + memcpy: within the string's capacity (the reused event's)
+    // this is cheaper than assign, which also handles aliasing it cannot
+    // have here (REQUIRES of decode_record_into).
+    out.resize(static_cast<std::size_t>(size));
+    if (size > 0) std::memcpy(out.data(), p_, static_cast<std::size_t>(size));
     p_ += size;
     return true;
   }

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
-#include <set>
+#include <deque>
+#include <tuple>
 #include <unordered_map>
 
 #include "events/codec.hpp"
+#include "projections/flat_string_map.hpp"
 #include "projections/fold_support.hpp"
 #include "projections/row_codec.hpp"
 
@@ -121,6 +123,45 @@ std::int64_t ms_between(std::int64_t from_ns, std::int64_t to_ns) {
   return floor_div(to_ns, ns_per_ms) - floor_div(from_ns, ns_per_ms);
 }
 
+/// A group name (site, tenant, queue, agent) as a small integer; 0 is the
+/// empty name.
+using sym = std::uint32_t;
+constexpr sym no_name = 0;
+
+/// Interns group names. Why: a replay folds millions of events, and with
+/// names as strings every event copied, compared and hashed them (per-call
+/// attributions held four strings, every cell lookup built and hashed a
+/// key string). Groups are few (sites, tenants, queues, agents), so their
+/// names are kept for the projection's life; call and customer ids, which
+/// are unbounded, are never interned.
+class symbols {
+public:
+  symbols() { names_.emplace_back(); }
+
+  sym id(std::string_view name) {
+    if (name.empty()) return no_name;
+    if (auto it = ids_.find(name); it != ids_.end()) return it->second;
+    const auto s = static_cast<sym>(names_.size());
+    names_.emplace_back(name);
+    ids_.emplace(std::string{name}, s);
+    return s;
+  }
+
+  /// `id` for a name that is usually the same as last time (the envelope's
+  /// site and tenant): one comparison instead of a lookup.
+  sym id(std::string_view name, sym& last) {
+    if (name != names_[last]) last = id(name);
+    return last;
+  }
+
+  /// REQUIRES: `s` came from this table. Valid until the next `id`.
+  const std::string& name(sym s) const { return names_[s]; }
+
+private:
+  std::vector<std::string> names_;
+  string_map<sym> ids_;
+};
+
 struct cell {
   kpi_counters c;
   std::string key;
@@ -135,13 +176,29 @@ struct cell {
   }
 };
 
+/// A cell's identity: interval x dimension x group.
+struct cell_id {
+  std::int64_t interval_ns;
+  sym group;
+  dimension dim;
+  bool operator==(const cell_id&) const = default;
+};
+
+struct cell_id_hash {
+  std::size_t operator()(const cell_id& k) const noexcept {
+    std::uint64_t h = static_cast<std::uint64_t>(k.interval_ns) * 0x9e3779b97f4a7c15ULL;
+    h ^= ((std::uint64_t{k.group} << 8) | static_cast<std::uint8_t>(k.dim)) * 0xbf58476d1ce4e5b9ULL;
+    return static_cast<std::size_t>(h ^ (h >> 31));
+  }
+};
+
 enum slot : std::uint8_t { s_total, s_site, s_tenant, s_queue, s_agent, slot_count };
 
 /// Where one call's (or one agent leg's) numbers go: the call's arrival
 /// interval and its groups, with the cells resolved.
 struct attribution {
   std::int64_t interval_ns = 0;
-  std::string site, tenant, queue, agent;
+  sym site = no_name, tenant = no_name, queue = no_name, agent = no_name;
   std::array<cell*, slot_count> cells{};
 };
 
@@ -163,7 +220,8 @@ struct agent_st {
   agent_state st = agent_state::logged_out;
   std::int64_t since_ns = 0;
   std::string reason;
-  std::string site, tenant;
+  sym self = no_name; ///< the agent's own id
+  sym site = no_name, tenant = no_name;
   bool has_leg = false;
   std::string leg_call;
   attribution leg;
@@ -184,6 +242,21 @@ struct customer_st {
   bool dirty = false, persisted = false;
 };
 
+/// When a customer's FCR candidacy was set: a min-heap entry. A customer
+/// answered again, or erased, leaves its old entry behind; an entry counts
+/// only while the customer's `answered_ns` still equals it.
+struct expiry {
+  std::int64_t answered_ns;
+  std::string customer;
+};
+
+/// Heap order: earliest first (std::*_heap keep the greatest on top).
+struct later_expiry {
+  bool operator()(const expiry& a, const expiry& b) const {
+    return a.answered_ns != b.answered_ns ? a.answered_ns > b.answered_ns : a.customer > b.customer;
+  }
+};
+
 counter state_counter(agent_state s) {
   switch (s) {
     case agent_state::ready: return ready_ms;
@@ -197,21 +270,24 @@ counter state_counter(agent_state s) {
   return counter_count;
 }
 
-void write_attribution(row_writer& w, const attribution& a) {
-  w.i64(a.interval_ns);
-  w.str(a.site);
-  w.str(a.tenant);
-  w.str(a.queue);
-  w.str(a.agent);
-}
+/// The payload types the fold reads, decoded in place into one reused value
+/// each (events::event_codec::decode_into). Every other type is folded from
+/// the envelope alone.
+using folded_payloads =
+    std::tuple<events::call_arrived, events::call_queued, events::call_offered,
+               events::call_connected, events::call_transferred, events::call_overflowed,
+               events::call_callback_scheduled, events::call_ended, events::call_interflowed,
+               events::agent_logged_in, events::agent_logged_out, events::agent_ready,
+               events::agent_not_ready, events::agent_reserved, events::agent_reservation_ended,
+               events::agent_call_started, events::agent_call_held, events::agent_call_ended,
+               events::agent_wrap_up_ended>;
 
-void read_attribution(row_reader& r, attribution& a) {
-  a.interval_ns = r.i64();
-  a.site = r.str();
-  a.tenant = r.str();
-  a.queue = r.str();
-  a.agent = r.str();
-}
+template <class Tuple>
+struct type_names;
+template <class... T>
+struct type_names<std::tuple<T...>> {
+  static bool contain(std::string_view type) { return ((type == T::type_name) || ...); }
+};
 
 } // namespace
 
@@ -220,20 +296,32 @@ struct kpi_projection::state {
   std::int64_t interval_ns;
   const events::event_codec& codec = events::event_codec::standard();
 
-  string_map<cell> cells;
-  string_map<call_state> calls;
+  symbols names;
+  sym star = names.id("*");
+  sym last_site = no_name, last_tenant = no_name; ///< the envelope's, see symbols::id
+  /// Cells live in a deque (stable addresses: attributions point at them),
+  /// found by their id.
+  std::deque<cell> cell_store;
+  std::unordered_map<cell_id, cell*, cell_id_hash> cells;
+  /// In-flight calls: found on every call event, a fresh key per call (a
+  /// flat map: no node allocated and freed per call, one cache miss less).
+  flat_string_map<call_state> calls;
   string_map<agent_st> agents;
-  string_map<customer_st> customers;
-  /// (answered_ns, customer) of every FCR candidate, oldest first: pruning
-  /// touches only what expires (a full scan missed the cache on every node).
-  std::set<std::pair<std::int64_t, std::string>> customer_expiry;
+  /// FCR candidates: 10^5 entries in a 24-hour window, found, added and
+  /// dropped about three times per call (see flat_string_map for why not a
+  /// string_map).
+  flat_string_map<customer_st> customers;
+  /// (answered_ns, customer) of FCR candidates, a min-heap: pruning touches
+  /// only what expires, without a node per candidate.
+  std::vector<expiry> customer_expiry;
   std::int64_t as_of_ns = 0;
 
   std::vector<cell*> dirty_cells;
   std::vector<std::string> dirty_calls, dirty_agents, dirty_customers;
   std::vector<std::string> deletes;
-  std::string last_gauges, key_buf;
+  std::string last_gauges;
   bool options_written = false;
+  folded_payloads payloads;
 
   explicit state(kpi_options o) : opt(o), interval_ns(o.interval_ms * ns_per_ms) {
     if (interval_ns <= 0) interval_ns = 15 * 60 * ns_per_s;
@@ -259,36 +347,38 @@ struct kpi_projection::state {
     k.append(group);
   }
 
-  cell* get_cell(std::int64_t interval_ns, dimension d, std::string_view group) {
-    if (d != dimension::total && group.empty()) return nullptr;
-    if (d == dimension::total) group = "*";
-    append_cell_key(key_buf, interval_ns, d, group);
-    if (auto it = cells.find(std::string_view{key_buf}); it != cells.end()) return &it->second;
-    auto& c = cells.emplace(key_buf, cell{}).first->second;
-    c.key = key_buf;
+  cell* get_cell(std::int64_t interval_ns, dimension d, sym group) {
+    if (d == dimension::total) group = star;
+    else if (group == no_name) return nullptr;
+    const cell_id id{interval_ns, group, d};
+    if (auto it = cells.find(id); it != cells.end()) return it->second;
+    auto& c = cell_store.emplace_back();
+    const auto& name = names.name(group);
+    append_cell_key(c.key, interval_ns, d, name);
     c.interval_ns = interval_ns;
     c.dim = d;
-    c.group_at = key_buf.size() - group.size();
+    c.group_at = c.key.size() - name.size();
+    cells.emplace(id, &c);
     return &c;
   }
 
   void resolve(attribution& a) {
-    a.cells[s_total] = get_cell(a.interval_ns, dimension::total, "*");
+    a.cells[s_total] = get_cell(a.interval_ns, dimension::total, star);
     a.cells[s_site] = get_cell(a.interval_ns, dimension::site, a.site);
     a.cells[s_tenant] = get_cell(a.interval_ns, dimension::tenant, a.tenant);
     a.cells[s_queue] = get_cell(a.interval_ns, dimension::queue, a.queue);
     a.cells[s_agent] = get_cell(a.interval_ns, dimension::agent, a.agent);
   }
 
-  void set_queue(attribution& a, std::string_view queue) {
-    if (a.queue == queue && (a.cells[s_queue] || queue.empty())) return;
-    a.queue.assign(queue);
+  void set_queue(attribution& a, sym queue) {
+    if (a.queue == queue && (a.cells[s_queue] || queue == no_name)) return;
+    a.queue = queue;
     a.cells[s_queue] = get_cell(a.interval_ns, dimension::queue, queue);
   }
 
-  void set_agent(attribution& a, std::string_view agent) {
-    if (a.agent == agent && (a.cells[s_agent] || agent.empty())) return;
-    a.agent.assign(agent);
+  void set_agent(attribution& a, sym agent) {
+    if (a.agent == agent && (a.cells[s_agent] || agent == no_name)) return;
+    a.agent = agent;
     a.cells[s_agent] = get_cell(a.interval_ns, dimension::agent, agent);
   }
 
@@ -321,6 +411,22 @@ struct kpi_projection::state {
     for (auto* c : a.cells) bump(c, k, by);
   }
 
+  void write_attribution(row_writer& w, const attribution& a) const {
+    w.i64(a.interval_ns);
+    w.str(names.name(a.site));
+    w.str(names.name(a.tenant));
+    w.str(names.name(a.queue));
+    w.str(names.name(a.agent));
+  }
+
+  void read_attribution(row_reader& r, attribution& a) {
+    a.interval_ns = r.i64();
+    a.site = names.id(r.str());
+    a.tenant = names.id(r.str());
+    a.queue = names.id(r.str());
+    a.agent = names.id(r.str());
+  }
+
   // -- entities ---------------------------------------------------------------------
 
   template <class Entity>
@@ -342,14 +448,13 @@ struct kpi_projection::state {
 
   call_state& call_for(std::string_view call_id, const recorded_event& e, bool& created) {
     auto id = call_key(call_id, e);
-    auto it = calls.find(id);
-    created = it == calls.end();
+    auto [it, added] = calls.try_emplace(id);
+    created = added;
     if (created) {
-      it = calls.emplace(std::string{id}, call_state{}).first;
       auto& c = it->second;
       c.at.interval_ns = interval_of(e.meta.timestamp_ns);
-      c.at.site = e.meta.site;
-      c.at.tenant = e.meta.tenant;
+      c.at.site = names.id(e.meta.site, last_site);
+      c.at.tenant = names.id(e.meta.tenant, last_tenant);
       resolve(c.at);
     }
     touch(dirty_calls, it->first, it->second);
@@ -372,23 +477,33 @@ struct kpi_projection::state {
     auto it = agents.find(id);
     if (it == agents.end()) {
       it = agents.emplace(std::string{id}, agent_st{}).first;
+      it->second.self = names.id(id);
       it->second.since_ns = e.meta.timestamp_ns;
-      it->second.site = e.meta.site;
-      it->second.tenant = e.meta.tenant;
+      it->second.site = names.id(e.meta.site, last_site);
+      it->second.tenant = names.id(e.meta.tenant, last_tenant);
     }
     touch(dirty_agents, it->first, it->second);
     return it->second;
   }
 
-  void erase_customer(string_map<customer_st>::iterator it) {
-    customer_expiry.erase({it->second.answered_ns, it->first});
+  void erase_customer(flat_string_map<customer_st>::iterator it) {
     if (it->second.persisted) deletes.push_back("kpi/cust/" + it->first);
     customers.erase(it);
   }
 
+  /// Makes `customer` an FCR candidate answered at `ts` in `at`.
+  void set_candidate(const std::string& customer, std::int64_t ts, const attribution& at) {
+    auto& cust = customers[customer];
+    cust.answered_ns = ts;
+    cust.at = at;
+    customer_expiry.push_back({ts, customer});
+    std::push_heap(customer_expiry.begin(), customer_expiry.end(), later_expiry{});
+    touch(dirty_customers, customer, cust);
+  }
+
   // -- agent time -------------------------------------------------------------------
 
-  void account(const std::string& agent_id, agent_st& a, std::int64_t now) {
+  void account(agent_st& a, std::int64_t now) {
     if (now <= a.since_ns) return;
     counter k = state_counter(a.st);
     if (k != counter_count) {
@@ -397,8 +512,8 @@ struct kpi_projection::state {
         std::int64_t end = std::min(now, iv + interval_ns);
         if (a.cached_interval != iv) {
           a.cached_interval = iv;
-          a.time_cells = {get_cell(iv, dimension::agent, agent_id),
-                          get_cell(iv, dimension::total, "*"),
+          a.time_cells = {get_cell(iv, dimension::agent, a.self),
+                          get_cell(iv, dimension::total, star),
                           get_cell(iv, dimension::site, a.site),
                           get_cell(iv, dimension::tenant, a.tenant)};
         }
@@ -466,242 +581,304 @@ struct kpi_projection::state {
   }
 
   /// Drops every candidate answered more than the window before `now`:
-  /// exactly the same set whatever order they were added in.
+  /// exactly the same set whatever order they were added in (in
+  /// (answered_ns, customer) order).
   void prune(std::int64_t now) {
     const std::int64_t cutoff = now - opt.fcr_window_ms * ns_per_ms;
-    while (!customer_expiry.empty() && customer_expiry.begin()->first < cutoff) {
-      auto it = customers.find(customer_expiry.begin()->second);
-      if (it == customers.end()) customer_expiry.erase(customer_expiry.begin()); // not reached
-      else erase_customer(it);
+    while (!customer_expiry.empty() && customer_expiry.front().answered_ns < cutoff) {
+      std::pop_heap(customer_expiry.begin(), customer_expiry.end(), later_expiry{});
+      const expiry x = std::move(customer_expiry.back());
+      customer_expiry.pop_back();
+      auto it = customers.find(x.customer);
+      if (it != customers.end() && it->second.answered_ns == x.answered_ns) erase_customer(it);
     }
   }
 
+  /// Folds a record: decodes the payload in place when the fold reads its
+  /// type, otherwise uses the envelope alone.
+  status apply(const recorded_event& e) {
+    status st;
+    const bool known = std::apply(
+        [&](auto&... p) { return (try_fold(e, p, st) || ...); }, payloads);
+    if (known) return st;
+    // Types the fold reads whose payload it does not hold a buffer for
+    // (none today but agent.* types added later): through the codec.
+    if (!kpi_projection::reads_payload(e.type)) {
+      on_envelope(e);
+      return {};
+    }
+    auto payload = codec.decode(e);
+    if (!payload) return payload.error();
+    on_envelope(e);
+    apply(e, *payload);
+    return {};
+  }
+
+  template <class T>
+  bool try_fold(const recorded_event& e, T& buffer, status& st) {
+    if (e.type != T::type_name) return false;
+    st = codec.decode_into(e.version, e.payload, buffer);
+    if (st) {
+      on_envelope(e);
+      on(e, buffer);
+    }
+    return true;
+  }
+
   void apply(const recorded_event& e, const events::event& payload) {
+    std::visit([&](const auto& p) { on(e, p); }, payload);
+  }
+
+  /// Types the fold does not read.
+  template <class T>
+  void on(const recorded_event&, const T&) {}
+
+  void on(const recorded_event& e, const events::call_arrived& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    bool created;
+    auto& c = call_for(p.call_id, e, created);
+    if (!created) return;
+    c.customer = !p.customer_id.empty() ? p.customer_id : p.caller;
+    c.interflowed_in = p.attached.count("interflow.origin") > 0;
+    if (c.interflowed_in) {
+      bump(c.at.cells[s_site], arrived);
+      return; // its customer's repeat contact was counted at the origin
+    }
+    bump_call(c.at, arrived);
+    if (c.customer.empty()) return;
+    auto it = customers.find(c.customer);
+    if (it == customers.end()) return;
+    if (ts - it->second.answered_ns <= opt.fcr_window_ms * ns_per_ms)
+      bump_all(it->second.at, repeat_contacts);
+    erase_customer(it);
+  }
+
+  void on(const recorded_event& e, const events::call_queued& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    auto& c = call_for(p.call_id, e);
+    if (c.first_queued_ns == not_yet) {
+      c.first_queued_ns = ts;
+      if (c.interflowed_in) bump(c.at.cells[s_site], offered);
+      else bump_call(c.at, offered);
+    }
+    const sym queue = names.id(p.queue);
+    if (c.waiting && c.at.queue == queue) return;
+    set_queue(c.at, queue);
+    bump(c.at.cells[s_queue], offered);
+    c.queue_entry_ns = ts;
+    c.waiting = true;
+  }
+
+  void on(const recorded_event& e, const events::call_offered& p) {
+    auto& c = call_for(p.call_id, e);
+    bump(get_cell(c.at.interval_ns, dimension::agent, names.id(p.agent_id)), offered);
+  }
+
+  void on(const recorded_event& e, const events::call_connected& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    const std::int64_t T = opt.sl_threshold_ms;
+    auto& c = call_for(p.call_id, e);
+    // A connect straight from one agent to another (a transfer to
+    // an agent) is no new answer: only answers out of a queue count.
+    const bool from_queue = c.waiting || !c.answered;
+    c.waiting = false;
+    if (c.at.queue == no_name && !p.queue.empty()) set_queue(c.at, names.id(p.queue));
+    set_agent(c.at, names.id(p.agent_id));
+    if (!from_queue) return;
+    std::int64_t seg = c.queue_entry_ns == not_yet ? 0 : ms_between(c.queue_entry_ns, ts);
+    for (cell* q : {c.at.cells[s_queue], c.at.cells[s_agent]}) {
+      bump(q, answered);
+      if (seg <= T) bump(q, answered_within_t);
+      bump(q, wait_answered_ms, seg);
+      bump(q, longest_wait_ms, seg);
+    }
+    if (c.answered) return;
+    c.answered = true;
+    std::int64_t w = c.first_queued_ns == not_yet ? 0 : ms_between(c.first_queued_ns, ts);
+    bump_call(c.at, answered);
+    if (w <= T) bump_call(c.at, answered_within_t);
+    bump_call(c.at, wait_answered_ms, w);
+    bump_call(c.at, longest_wait_ms, w);
+    if (!c.customer.empty()) set_candidate(c.customer, ts, c.at);
+  }
+
+  void on(const recorded_event& e, const events::call_transferred& p) {
+    auto& c = call_for(p.call_id, e);
+    bump_call(c.at, transferred);
+    bump(c.at.cells[s_queue], transferred);
+    bump(get_cell(c.at.interval_ns, dimension::agent, names.id(p.from_agent)), transferred);
+  }
+
+  void on(const recorded_event& e, const events::call_overflowed& p) {
+    auto& c = call_for(p.call_id, e);
+    bump_call(c.at, overflowed);
+    const sym from = names.id(p.from_queue);
+    bump(c.at.queue == from ? c.at.cells[s_queue]
+                            : get_cell(c.at.interval_ns, dimension::queue, from),
+         overflowed);
+    if (p.action == "voicemail") c.waiting = false;
+  }
+
+  void on(const recorded_event& e, const events::call_interflowed& p) {
+    // Left for another site: no longer waiting here; its answer (or
+    // abandon) is the other site's to count.
+    auto& c = call_for(p.call_id, e);
+    bump_call(c.at, interflowed);
+    bump(c.at.cells[s_queue], interflowed);
+    c.waiting = false;
+  }
+
+  void on(const recorded_event& e, const events::call_callback_scheduled& p) {
+    auto& c = call_for(p.call_id, e);
+    bump_call(c.at, callbacks);
+    bump(c.at.cells[s_queue], callbacks);
+  }
+
+  void on(const recorded_event& e, const events::call_ended& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     const std::int64_t T = opt.sl_threshold_ms, S = opt.short_abandon_ms;
-    std::visit(
-        overloaded{
-            [&](const events::call_arrived& p) {
-              bool created;
-              auto& c = call_for(p.call_id, e, created);
-              if (!created) return;
-              c.customer = !p.customer_id.empty() ? p.customer_id : p.caller;
-              c.interflowed_in = p.attached.count("interflow.origin") > 0;
-              if (c.interflowed_in) {
-                bump(c.at.cells[s_site], arrived);
-                return; // its customer's repeat contact was counted at the origin
-              }
-              bump_call(c.at, arrived);
-              if (c.customer.empty()) return;
-              auto it = customers.find(c.customer);
-              if (it == customers.end()) return;
-              if (ts - it->second.answered_ns <= opt.fcr_window_ms * ns_per_ms)
-                bump_all(it->second.at, repeat_contacts);
-              erase_customer(it);
-            },
-            [&](const events::call_queued& p) {
-              auto& c = call_for(p.call_id, e);
-              if (c.first_queued_ns == not_yet) {
-                c.first_queued_ns = ts;
-                if (c.interflowed_in) bump(c.at.cells[s_site], offered);
-                else bump_call(c.at, offered);
-              }
-              if (c.waiting && c.at.queue == p.queue) return;
-              set_queue(c.at, p.queue);
-              bump(c.at.cells[s_queue], offered);
-              c.queue_entry_ns = ts;
-              c.waiting = true;
-            },
-            [&](const events::call_offered& p) {
-              auto& c = call_for(p.call_id, e);
-              bump(get_cell(c.at.interval_ns, dimension::agent, p.agent_id), offered);
-            },
-            [&](const events::call_connected& p) {
-              auto& c = call_for(p.call_id, e);
-              // A connect straight from one agent to another (a transfer to
-              // an agent) is no new answer: only answers out of a queue count.
-              const bool from_queue = c.waiting || !c.answered;
-              c.waiting = false;
-              if (c.at.queue.empty() && !p.queue.empty()) set_queue(c.at, p.queue);
-              set_agent(c.at, p.agent_id);
-              if (!from_queue) return;
-              std::int64_t seg = c.queue_entry_ns == not_yet ? 0 : ms_between(c.queue_entry_ns, ts);
-              for (cell* q : {c.at.cells[s_queue], c.at.cells[s_agent]}) {
-                bump(q, answered);
-                if (seg <= T) bump(q, answered_within_t);
-                bump(q, wait_answered_ms, seg);
-                bump(q, longest_wait_ms, seg);
-              }
-              if (c.answered) return;
-              c.answered = true;
-              std::int64_t w = c.first_queued_ns == not_yet ? 0 : ms_between(c.first_queued_ns, ts);
-              bump_call(c.at, answered);
-              if (w <= T) bump_call(c.at, answered_within_t);
-              bump_call(c.at, wait_answered_ms, w);
-              bump_call(c.at, longest_wait_ms, w);
-              if (!c.customer.empty()) {
-                auto& cust = customers[c.customer];
-                customer_expiry.erase({cust.answered_ns, c.customer});
-                customer_expiry.emplace(ts, c.customer);
-                cust.answered_ns = ts;
-                cust.at = c.at;
-                touch(dirty_customers, c.customer, cust);
-              }
-            },
-            [&](const events::call_transferred& p) {
-              auto& c = call_for(p.call_id, e);
-              bump_call(c.at, transferred);
-              bump(c.at.cells[s_queue], transferred);
-              bump(get_cell(c.at.interval_ns, dimension::agent, p.from_agent), transferred);
-            },
-            [&](const events::call_overflowed& p) {
-              auto& c = call_for(p.call_id, e);
-              bump_call(c.at, overflowed);
-              bump(c.at.queue == p.from_queue
-                       ? c.at.cells[s_queue]
-                       : get_cell(c.at.interval_ns, dimension::queue, p.from_queue),
-                   overflowed);
-              if (p.action == "voicemail") c.waiting = false;
-            },
-            [&](const events::call_interflowed& p) {
-              // Left for another site: no longer waiting here; its answer (or
-              // abandon) is the other site's to count.
-              auto& c = call_for(p.call_id, e);
-              bump_call(c.at, interflowed);
-              bump(c.at.cells[s_queue], interflowed);
-              c.waiting = false;
-            },
-            [&](const events::call_callback_scheduled& p) {
-              auto& c = call_for(p.call_id, e);
-              bump_call(c.at, callbacks);
-              bump(c.at.cells[s_queue], callbacks);
-            },
-            [&](const events::call_ended& p) {
-              auto& c = call_for(p.call_id, e);
-              if (c.at.queue.empty() && !p.queue.empty()) set_queue(c.at, p.queue);
-              cell* q = c.at.cells[s_queue];
-              const bool queued = c.first_queued_ns != not_yet;
-              if (p.outcome == "blocked" || p.outcome == "refused" || p.outcome == "voicemail") {
-                counter k = p.outcome == "blocked" ? blocked : p.outcome == "refused" ? refused : voicemail;
-                bump_call(c.at, k);
-                bump(q, k);
-              } else if (p.outcome == "abandoned") {
-                if (!queued && !c.answered) {
-                  bump_call(c.at, ivr_abandoned);
-                } else {
-                  auto count = [&](cell* x, std::int64_t wait) {
-                    bump(x, wait < S ? short_abandoned : abandoned);
-                    if (wait <= T) bump(x, abandoned_within_t);
-                    bump(x, abandon_wait_ms, wait);
-                    bump(x, longest_wait_ms, wait);
-                  };
-                  if (c.waiting || !c.answered)
-                    count(q, c.queue_entry_ns == not_yet ? 0 : ms_between(c.queue_entry_ns, ts));
-                  if (!c.answered) {
-                    std::int64_t w = queued ? ms_between(c.first_queued_ns, ts) : 0;
-                    for (auto s : {s_total, s_site, s_tenant}) count(c.at.cells[s], w);
-                  }
-                }
-              } else if (p.outcome == "completed" && !queued && !c.answered) {
-                bump_call(c.at, ivr_contained);
-              }
-              erase_call(p.call_id, e);
-            },
-            [&](const events::agent_logged_in& p) {
-              agent_event(p.agent_id, e, [&](agent_st& a) {
-                drop_leg(a, ts);
-                set_state(a, agent_state::not_ready, "logged_in");
-              });
-            },
-            [&](const events::agent_logged_out& p) {
-              agent_event(p.agent_id, e, [&](agent_st& a) {
-                drop_leg(a, ts);
-                set_state(a, agent_state::logged_out);
-              });
-            },
-            [&](const events::agent_ready& p) {
-              agent_event(p.agent_id, e, [&](agent_st& a) {
-                close_wrap(a, ts);
-                set_state(a, agent_state::ready);
-              });
-            },
-            [&](const events::agent_not_ready& p) {
-              agent_event(p.agent_id, e, [&](agent_st& a) {
-                close_wrap(a, ts);
-                set_state(a, agent_state::not_ready, p.reason);
-              });
-            },
-            [&](const events::agent_reserved& p) {
-              agent_event(p.agent_id, e, [&](agent_st& a) {
-                close_wrap(a, ts);
-                set_state(a, agent_state::ringing);
-              });
-            },
-            [&](const events::agent_reservation_ended& p) {
-              agent_event(p.agent_id, e, [&](agent_st& a) {
-                if (a.st == agent_state::ringing) set_state(a, agent_state::ready);
-              });
-            },
-            [&](const events::agent_call_started& p) {
-              agent_event(p.agent_id, e, [&](agent_st& a) {
-                drop_leg(a, ts);
-                a.has_leg = true;
-                a.leg_call = p.call_id;
-                if (auto it = calls.find(call_key(p.call_id, e)); it != calls.end()) {
-                  a.leg = it->second.at;
-                  set_agent(a.leg, p.agent_id);
-                } else {
-                  a.leg = attribution{interval_of(ts), a.site, a.tenant, {}, p.agent_id, {}};
-                  resolve(a.leg);
-                }
-                a.talk_ms = a.hold_ms = 0;
-                a.leg_since_ns = ts;
-                set_state(a, agent_state::on_call);
-              });
-            },
-            [&](const events::agent_call_held& p) {
-              agent_event(p.agent_id, e, [&](agent_st& a) {
-                if (!a.has_leg) return;
-                if (p.on_hold && a.st == agent_state::on_call) {
-                  close_leg_segment(a, ts);
-                  set_state(a, agent_state::on_hold);
-                } else if (!p.on_hold && a.st == agent_state::on_hold) {
-                  close_leg_segment(a, ts);
-                  set_state(a, agent_state::on_call);
-                }
-              });
-            },
-            [&](const events::agent_call_ended& p) {
-              agent_event(p.agent_id, e, [&](agent_st& a) {
-                if (!a.has_leg) return;
-                finish_talk(a, ts);
-                if (p.wrap_up_ms > 0) {
-                  a.wrap_since_ns = ts;
-                  set_state(a, agent_state::wrap_up);
-                } else {
-                  a.has_leg = false;
-                  set_state(a, agent_state::ready);
-                }
-              });
-            },
-            [&](const events::agent_wrap_up_ended& p) {
-              agent_event(p.agent_id, e, [&](agent_st& a) {
-                close_wrap(a, ts);
-                if (a.st == agent_state::wrap_up) set_state(a, agent_state::ready);
-              });
-            },
-            [](const auto&) {},
-        },
-        payload);
+    auto& c = call_for(p.call_id, e);
+    if (c.at.queue == no_name && !p.queue.empty()) set_queue(c.at, names.id(p.queue));
+    cell* q = c.at.cells[s_queue];
+    const bool queued = c.first_queued_ns != not_yet;
+    if (p.outcome == "blocked" || p.outcome == "refused" || p.outcome == "voicemail") {
+      counter k = p.outcome == "blocked" ? blocked : p.outcome == "refused" ? refused : voicemail;
+      bump_call(c.at, k);
+      bump(q, k);
+    } else if (p.outcome == "abandoned") {
+      if (!queued && !c.answered) {
+        bump_call(c.at, ivr_abandoned);
+      } else {
+        auto count = [&](cell* x, std::int64_t wait) {
+          bump(x, wait < S ? short_abandoned : abandoned);
+          if (wait <= T) bump(x, abandoned_within_t);
+          bump(x, abandon_wait_ms, wait);
+          bump(x, longest_wait_ms, wait);
+        };
+        if (c.waiting || !c.answered)
+          count(q, c.queue_entry_ns == not_yet ? 0 : ms_between(c.queue_entry_ns, ts));
+        if (!c.answered) {
+          std::int64_t w = queued ? ms_between(c.first_queued_ns, ts) : 0;
+          for (auto s : {s_total, s_site, s_tenant}) count(c.at.cells[s], w);
+        }
+      }
+    } else if (p.outcome == "completed" && !queued && !c.answered) {
+      bump_call(c.at, ivr_contained);
+    }
+    erase_call(p.call_id, e);
+  }
+
+  void on(const recorded_event& e, const events::agent_logged_in& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    agent_event(p.agent_id, e, [&](agent_st& a) {
+      drop_leg(a, ts);
+      set_state(a, agent_state::not_ready, "logged_in");
+    });
+  }
+
+  void on(const recorded_event& e, const events::agent_logged_out& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    agent_event(p.agent_id, e, [&](agent_st& a) {
+      drop_leg(a, ts);
+      set_state(a, agent_state::logged_out);
+    });
+  }
+
+  void on(const recorded_event& e, const events::agent_ready& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    agent_event(p.agent_id, e, [&](agent_st& a) {
+      close_wrap(a, ts);
+      set_state(a, agent_state::ready);
+    });
+  }
+
+  void on(const recorded_event& e, const events::agent_not_ready& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    agent_event(p.agent_id, e, [&](agent_st& a) {
+      close_wrap(a, ts);
+      set_state(a, agent_state::not_ready, p.reason);
+    });
+  }
+
+  void on(const recorded_event& e, const events::agent_reserved& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    agent_event(p.agent_id, e, [&](agent_st& a) {
+      close_wrap(a, ts);
+      set_state(a, agent_state::ringing);
+    });
+  }
+
+  void on(const recorded_event& e, const events::agent_reservation_ended& p) {
+    agent_event(p.agent_id, e, [&](agent_st& a) {
+      if (a.st == agent_state::ringing) set_state(a, agent_state::ready);
+    });
+  }
+
+  void on(const recorded_event& e, const events::agent_call_started& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    agent_event(p.agent_id, e, [&](agent_st& a) {
+      drop_leg(a, ts);
+      a.has_leg = true;
+      a.leg_call = p.call_id;
+      if (auto it = calls.find(call_key(p.call_id, e)); it != calls.end()) {
+        a.leg = it->second.at;
+        set_agent(a.leg, a.self);
+      } else {
+        a.leg = attribution{interval_of(ts), a.site, a.tenant, no_name, a.self, {}};
+        resolve(a.leg);
+      }
+      a.talk_ms = a.hold_ms = 0;
+      a.leg_since_ns = ts;
+      set_state(a, agent_state::on_call);
+    });
+  }
+
+  void on(const recorded_event& e, const events::agent_call_held& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    agent_event(p.agent_id, e, [&](agent_st& a) {
+      if (!a.has_leg) return;
+      if (p.on_hold && a.st == agent_state::on_call) {
+        close_leg_segment(a, ts);
+        set_state(a, agent_state::on_hold);
+      } else if (!p.on_hold && a.st == agent_state::on_hold) {
+        close_leg_segment(a, ts);
+        set_state(a, agent_state::on_call);
+      }
+    });
+  }
+
+  void on(const recorded_event& e, const events::agent_call_ended& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    agent_event(p.agent_id, e, [&](agent_st& a) {
+      if (!a.has_leg) return;
+      finish_talk(a, ts);
+      if (p.wrap_up_ms > 0) {
+        a.wrap_since_ns = ts;
+        set_state(a, agent_state::wrap_up);
+      } else {
+        a.has_leg = false;
+        set_state(a, agent_state::ready);
+      }
+    });
+  }
+
+  void on(const recorded_event& e, const events::agent_wrap_up_ended& p) {
+    const std::int64_t ts = e.meta.timestamp_ns;
+    agent_event(p.agent_id, e, [&](agent_st& a) {
+      close_wrap(a, ts);
+      if (a.st == agent_state::wrap_up) set_state(a, agent_state::ready);
+    });
   }
 
   template <class F>
   void agent_event(const std::string& id, const recorded_event& e, F&& transition) {
     auto& a = agent_for(id, e);
-    account(id, a, e.meta.timestamp_ns);
-    if (a.site != e.meta.site || a.tenant != e.meta.tenant) {
-      a.site = e.meta.site;
-      a.tenant = e.meta.tenant;
+    account(a, e.meta.timestamp_ns);
+    const sym site = names.id(e.meta.site, last_site);
+    const sym tenant = names.id(e.meta.tenant, last_tenant);
+    if (a.site != site || a.tenant != tenant) {
+      a.site = site;
+      a.tenant = tenant;
       a.cached_interval = not_yet;
     }
     transition(a);
@@ -723,7 +900,7 @@ struct kpi_projection::state {
     return out;
   }
 
-  static std::string encode(const call_state& c) {
+  std::string encode(const call_state& c) const {
     std::string out;
     row_writer w{out};
     w.u8(row_version);
@@ -736,15 +913,15 @@ struct kpi_projection::state {
     return out;
   }
 
-  static std::string encode(const agent_st& a) {
+  std::string encode(const agent_st& a) const {
     std::string out;
     row_writer w{out};
     w.u8(row_version);
     w.u8(static_cast<std::uint8_t>(a.st));
     w.i64(a.since_ns);
     w.str(a.reason);
-    w.str(a.site);
-    w.str(a.tenant);
+    w.str(names.name(a.site));
+    w.str(names.name(a.tenant));
     w.u8(a.has_leg);
     w.str(a.has_leg ? a.leg_call : std::string{});
     write_attribution(w, a.has_leg ? a.leg : attribution{});
@@ -755,7 +932,7 @@ struct kpi_projection::state {
     return out;
   }
 
-  static std::string encode(const customer_st& c) {
+  std::string encode(const customer_st& c) const {
     std::string out;
     row_writer w{out};
     w.u8(row_version);
@@ -796,7 +973,7 @@ struct kpi_projection::state {
     kpi_gauges g;
     g.as_of_ns = as_of_ns;
     std::int64_t oldest = as_of_ns;
-    for (const auto& [id, c] : calls)
+    for (const auto& [id, c] : calls.entries())
       if (c.waiting) {
         ++g.calls_waiting;
         oldest = std::min(oldest, c.queue_entry_ns);
@@ -862,7 +1039,7 @@ struct kpi_projection::state {
           std::from_chars(rest.data(), rest.data() + s1, secs).ec != std::errc{} ||
           !parse_dimension(rest.substr(s1 + 1, s2 - s1 - 1), d))
         return bad_row(key, "malformed cell key");
-      cell* c = get_cell(secs * ns_per_s, d, rest.substr(s2 + 1));
+      cell* c = get_cell(secs * ns_per_s, d, names.id(rest.substr(s2 + 1)));
       if (!c || c->key != key) return bad_row(key, "malformed cell key");
       // Rows written before a counter was added hold fewer (new ones read 0).
       auto stored = r.u8();
@@ -889,11 +1066,12 @@ struct kpi_projection::state {
       c.persisted = true;
     } else if (take("kpi/agent/")) {
       auto& a = agents[std::string{key.substr(10)}];
+      a.self = names.id(key.substr(10));
       a.st = static_cast<agent_state>(r.u8());
       a.since_ns = r.i64();
       a.reason = r.str();
-      a.site = r.str();
-      a.tenant = r.str();
+      a.site = names.id(r.str());
+      a.tenant = names.id(r.str());
       a.has_leg = r.u8() != 0;
       a.leg_call = r.str();
       read_attribution(r, a.leg);
@@ -907,9 +1085,9 @@ struct kpi_projection::state {
     } else if (take("kpi/cust/")) {
       std::string id{key.substr(9)};
       auto& c = customers[id];
-      customer_expiry.erase({c.answered_ns, id});
       c.answered_ns = r.i64();
-      customer_expiry.emplace(c.answered_ns, id);
+      customer_expiry.push_back({c.answered_ns, id});
+      std::push_heap(customer_expiry.begin(), customer_expiry.end(), later_expiry{});
       read_attribution(r, c.at);
       resolve(c.at);
       c.persisted = true;
@@ -960,17 +1138,7 @@ bool kpi_projection::reads_payload(std::string_view type) noexcept {
          t == "interflowed";
 }
 
-status kpi_projection::apply(const recorded_event& e) {
-  if (!reads_payload(e.type)) {
-    s_->on_envelope(e);
-    return {};
-  }
-  auto payload = s_->codec.decode(e);
-  if (!payload)
-    return payload.error();
-  apply(e, *payload);
-  return {};
-}
+status kpi_projection::apply(const recorded_event& e) { return s_->apply(e); }
 
 void kpi_projection::apply(const recorded_event& e, const events::event& payload) {
   s_->on_envelope(e);
@@ -985,8 +1153,8 @@ status kpi_projection::restore(std::string_view key, std::string_view value) {
 
 std::vector<kpi_cell_view> kpi_projection::cells() const {
   std::vector<kpi_cell_view> out;
-  out.reserve(s_->cells.size());
-  for (const auto& [k, c] : s_->cells)
+  out.reserve(s_->cell_store.size());
+  for (const auto& c : s_->cell_store)
     if (!c.zero()) out.push_back({c.interval_ns, c.dim, c.group(), &c.c});
   std::sort(out.begin(), out.end(), [](const kpi_cell_view& a, const kpi_cell_view& b) {
     if (a.interval_start_ns != b.interval_start_ns) return a.interval_start_ns < b.interval_start_ns;
