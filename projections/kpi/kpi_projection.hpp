@@ -22,8 +22,11 @@
 /// (counters), `call/<id>`, `agent/<id>`, `cust/<key>` (in-flight fold
 /// state, deleted when no longer needed), `gauges`, `options`.
 ///
-/// Cost: no allocation per event on the steady path except decoding the
-/// payload; per-call state is erased at call.ended.
+/// Cost: no allocation per event on the steady path (payloads are decoded
+/// in place into reused values; group names are interned; calls and FCR
+/// candidates live in flat maps); per-call state is erased at call.ended.
+/// Group names (sites, tenants, queues, agents) are kept for the
+/// projection's life; call and customer ids are not.
 #include <array>
 #include <cstdint>
 #include <functional>
