@@ -260,9 +260,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         rematch();
       },
       [=](stats_atom) {
-        int ready = 0;
-        for (const auto& [id, c] : self->state.agents) ready += c.available ? 1 : 0;
-        return std::make_tuple(static_cast<int>(queue::in_order(self->state.entity->state()).size()), ready);
+        return std::make_tuple(static_cast<int>(queue::in_order(self->state.entity->state()).size()),
+                               self->state.available);
       },
       [=](fed_snapshot_atom) {
         // What the federation publishes about this queue, and the calls it may move.
