@@ -29,6 +29,8 @@ struct agent_actor_state {
   /// whole push): while they are the agent's queues, a change sends the
   /// changing part only.
   std::optional<std::vector<std::string>> pushed_queues;
+  /// What each of `pushed_queues` last heard (same order).
+  std::vector<events::acd::candidate_status> pushed_status;
   bool idle_timer = false;       ///< a passivate_atom for this idle period is on its way
   std::uint64_t idle_period = 0; ///< which idle period (a timer of an earlier one is stale)
 };
@@ -58,19 +60,37 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
 
   // The routing snapshot, for each queue served: whole when the queues
-  // served changed, else its changing part.
+  // served changed, else its changing part, and that only when routing
+  // can use it. A queue offers an agent nothing while the agent is
+  // unavailable, so an unavailable agent's changes (ringing, talking,
+  // wrap-up: counters and times) wait for the change that makes it
+  // available again, which carries them all; becoming unavailable, logging
+  // in or out and pausing are sent at once (join-empty counts and the
+  // expected wait use them). An available agent's every change is sent.
+  // This halves the messages a call costs: each went to every queue served.
   auto push = [=] {
     const auto& s = self->state.entity->state();
     auto& pushed = self->state.pushed_queues;
+    auto& sent = self->state.pushed_status;
     const bool whole = !pushed || *pushed != s.queues;
-    for (const auto& q : s.queues) {
+    if (whole) sent.assign(s.queues.size(), {});
+    for (std::size_t i = 0; i < s.queues.size(); ++i) {
+      const auto& q = s.queues[i];
       auto qa = ctx->queues.find(q);
       auto qd = ctx->find_queue(q);
       if (qa == ctx->queues.end() || !qd) continue;
-      if (whole)
-        self->send(qa->second, agent_update_atom::value, events::acd::make_candidate(s, *qd));
-      else
-        self->send(qa->second, agent_status_atom::value, def->id, events::acd::make_candidate_status(s, *qd));
+      if (whole) {
+        auto c = events::acd::make_candidate(s, *qd);
+        sent[i] = c;
+        self->send(qa->second, agent_update_atom::value, std::move(c));
+        continue;
+      }
+      auto c = events::acd::make_candidate_status(s, *qd);
+      const auto& before = sent[i];
+      if (!c.available && !before.available && c.logged_in == before.logged_in && c.paused == before.paused)
+        continue;
+      sent[i] = c;
+      self->send(qa->second, agent_status_atom::value, def->id, c);
     }
     if (whole) pushed = s.queues;
   };

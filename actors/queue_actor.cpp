@@ -26,6 +26,11 @@ struct queue_actor_state {
   std::set<std::string> eligible;          ///< agents that serve the queue with its skills (is_member)
   events::acd::queue::availability summary; ///< of the eligible: logged in, not paused (join_empty)
   int available = 0;                       ///< snapshots that say "available now"
+  /// Of all snapshots (members or not), for the expected wait (ewt_for):
+  int serving = 0;           ///< logged in and not paused
+  int serving_free = 0;      ///< of those, available now
+  std::int64_t talk_ms = 0;  ///< talk time handled, summed
+  std::int64_t handled = 0;  ///< calls handled, summed
   std::map<std::string, caf::actor> calls;              ///< waiting call id -> call actor
   std::set<std::string> offering;                       ///< calls with offers in flight
   /// Agents who just let a call ring out are not offered another call for
@@ -69,18 +74,18 @@ candidate_view candidates(const queue_actor_state& st) {
 /// Mean handle time (talk + wrap-up) from what the members have handled.
 std::int64_t aht_ms(const queue_actor_state& st, const acd_context& ctx,
                     const events::queue_definition& def) {
-  std::int64_t talk = 0;
-  std::int64_t calls = 0;
-  for (const auto& [id, c] : st.agents) {
-    talk += c.talk_time_ms;
-    calls += c.calls_handled;
-  }
-  return (calls > 0 ? talk / calls : ctx.default_aht_ms) + def.wrap_up_ms;
+  return (st.handled > 0 ? st.talk_ms / st.handled : ctx.default_aht_ms) + def.wrap_up_ms;
 }
 
 /// Adds (`sign` 1) or removes (-1) one snapshot's share of the counts.
 void count(queue_actor_state& st, const events::acd::candidate& c, bool eligible, int sign) {
   if (c.available) st.available += sign;
+  st.talk_ms += sign * c.talk_time_ms;
+  st.handled += sign * c.calls_handled;
+  if (c.logged_in && !c.paused) {
+    st.serving += sign;
+    if (c.available) st.serving_free += sign;
+  }
   if (!eligible || !c.logged_in) return;
   st.summary.logged_in += sign;
   if (!c.paused) st.summary.unpaused += sign;
@@ -115,6 +120,7 @@ void hold_back(queue_actor_state& st, const std::string& agent_id) {
   if (it == st.agents.end() || !it->second.available) return;
   it->second.available = false;
   --st.available;
+  if (it->second.logged_in && !it->second.paused) --st.serving_free;
 }
 
 caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
@@ -133,13 +139,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
 
   auto ewt_for = [=](int position) -> std::int64_t {
-    int serving = 0, free = 0;
-    for (const auto& [id, c] : self->state.agents) {
-      if (!c.logged_in || c.paused) continue;
-      ++serving;
-      if (c.available) ++free;
-    }
-    auto e = events::acd::expected_wait_ms(position, serving, aht_ms(self->state, *ctx, *def), free);
+    const auto& s = self->state;
+    auto e = events::acd::expected_wait_ms(position, s.serving, aht_ms(s, *ctx, *def), s.serving_free);
     return e ? *e : -1;
   };
 
@@ -269,11 +270,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         queue_snapshot snap;
         auto& st = snap.status;
         st.queue = def->id;
-        for (const auto& [id, c] : s.agents) {
-          if (!c.logged_in || c.paused) continue;
-          ++st.agents_logged_in;
-          if (c.available) ++st.agents_ready;
-        }
+        st.agents_logged_in = s.serving;
+        st.agents_ready = s.serving_free;
         const auto& waiting = queue::in_order(s.entity->state());
         st.calls_waiting = static_cast<std::int32_t>(waiting.size());
         st.ewt_ms = st.agents_logged_in > 0 ? ewt_for(st.calls_waiting + 1) : -1;

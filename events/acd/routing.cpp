@@ -20,6 +20,20 @@ bool serves_any(const candidate& c, const std::vector<std::string>& queues) {
   });
 }
 
+/// `level_of(c, r)` if `c` has every required skill at its min level, else
+/// -1: one lookup per skill (matching evaluates every free member for every
+/// call, so `skilled` then `level_of` looked each skill up twice).
+int skilled_level(const candidate& c, const requirements& r) {
+  if (r.skills.empty()) return 0;
+  int level = 1 << 30;
+  for (const auto& s : r.skills) {
+    auto it = c.skills.find(s.skill);
+    if (it == c.skills.end() || it->second < s.min_level) return -1;
+    level = std::min(level, it->second);
+  }
+  return level;
+}
+
 bool skilled(const candidate& c, const requirements& r) {
   return std::all_of(r.skills.begin(), r.skills.end(), [&](const skill_requirement& s) {
     auto it = c.skills.find(s.skill);
@@ -73,8 +87,9 @@ selection select_agents(const queue_definition& q, const requirements& r,
   std::vector<const candidate*> best;
   int best_level = -1;
   for (const candidate* c : agents) {
-    if (!is_eligible(*c, r, now_ns)) continue;
-    int level = level_of(*c, r);
+    if (!free_now(*c, now_ns)) continue;
+    const int level = skilled_level(*c, r); // first: below the best so far needs no queue check
+    if (level < 0 || level < best_level || !serves_any(*c, r.queues)) continue;
     if (level > best_level) {
       best_level = level;
       best.clear();
