@@ -28,8 +28,8 @@ void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) 
   // First definition wins on a duplicate id, as with center_definition::find_*.
   for (const auto& q : ctx->center.queues) ctx->queue_index.emplace(q.id, &q);
   for (const auto& a : ctx->center.agents) ctx->agent_index.emplace(a.id, &a);
-  ctx->root = sys.spawn([calls = ctx->live_calls](caf::event_based_actor* self) -> caf::behavior {
-    self->attach_functor([calls](const caf::error& reason) { calls->stop_all(reason); });
+  ctx->root = sys.spawn([live = ctx->registered](caf::event_based_actor* self) -> caf::behavior {
+    self->attach_functor([live](const caf::error& reason) { live->stop_all(reason); });
     return {[](caf::get_atom) {}};
   });
   for (const auto& t : ctx->center.trunks) ctx->trunks[t.id] = spawn_trunk_group(sys, ctx, t);

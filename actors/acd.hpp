@@ -22,7 +22,7 @@
 #include <caf/all.hpp>
 
 #include "actors/agent_directory.hpp"
-#include "actors/call_registry.hpp"
+#include "actors/actor_registry.hpp"
 #include "actors/entity_log.hpp"
 #include "actors/protocol.hpp"
 #include "events/center.hpp"
@@ -39,10 +39,10 @@ struct acd_context {
   agent_directory agents;                      ///< agent id -> actor; idle agents passivate (agent_directory.hpp)
   std::map<std::string, caf::actor> trunks;    ///< trunk group id -> actor
   std::int64_t default_aht_ms = 180'000;       ///< EWT before any call was handled
-  caf::actor root;                             ///< every ACD actor is linked to it; killing it stops them all
-  /// Call actors are registered here instead of linked to `root` (see
-  /// call_registry.hpp); the root's exit stops them all the same.
-  std::shared_ptr<call_registry> live_calls = std::make_shared<call_registry>();
+  caf::actor root;                             ///< queues and trunks are linked to it; killing it stops them all
+  /// Call and agent actors are registered here instead of linked to `root`
+  /// (see actor_registry.hpp); the root's exit stops them all the same.
+  std::shared_ptr<actor_registry> registered = std::make_shared<actor_registry>();
   /// Multi-site (actors/federation_actor.hpp): the node's federation actor
   /// (invalid: a single site; no call ever leaves), the policy's timeouts,
   /// and what the CRM knows of a customer, sent along when a call moves.

@@ -47,7 +47,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   auto& st = self->state;
   st.ctx = std::move(shared_ctx);
   const acd_context* const ctx = st.ctx.get();
-  if (ctx->root) self->link_to(ctx->root);
+  if (ctx->root) ctx->registered->track(self, ctx->root, ctx->registered); // not a link: see actor_registry.hpp
   st.def = std::move(def_in);
   st.who = events::principal::agent(st.def.id);
   st.tenant = st.def.tenant;

@@ -65,7 +65,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   const acd_context* const ctx = st.ctx.get();
   const call_request* const req = &st.req;
   const events::principal* const who = &st.who;
-  if (ctx->root) ctx->live_calls->track(self, ctx->root, ctx->live_calls); // not a link: see call_registry.hpp
+  if (ctx->root) ctx->registered->track(self, ctx->root, ctx->registered); // not a link: see actor_registry.hpp
   st.entity = std::make_unique<shell<events::acd::call_decider>>(self, *ctx, call::stream_name(req->call_id),
                                                       call::initial_state(req->call_id));
   auto corr = call_correlation(req->call_id);

@@ -1,17 +1,20 @@
 #pragma once
-/// The live call actors of a node, so that stopping the ACD stops them too.
+/// The live call and agent actors of a node, so that stopping the ACD stops
+/// them too.
 ///
-/// Why not a link to the root actor, like the long-lived actors: CAF keeps
-/// an actor's links in a singly linked list that it scans on every link and
-/// unlink. With a call actor linked to the root, each arrival and each end
+/// Why not a link to the root actor, like queues and trunks: CAF keeps an
+/// actor's links in a singly linked list that it scans on every link and
+/// unlink. With every call actor linked to the root, each arrival and each end
 /// cost time proportional to the calls alive at that moment: a node with
-/// 100,000 calls waiting spent its time walking that list. Here a call
-/// registers under its actor id (a hash map, O(1)) and deregisters from an
-/// attachable on its own exit.
+/// 100,000 calls waiting spent its time walking that list. Agents the
+/// same: 10,000 of them linking at start took O(n^2) (1.7 s of `bench
+/// route`'s start), and a passivated agent's recovery O(agents). Here an
+/// actor registers under its actor id (a hash map, O(1)) and deregisters
+/// from an attachable on its own exit.
 ///
-/// The link's two effects are kept: a call that fails (exits with an error)
-/// takes the root down with it, and when the root goes down, for whatever
-/// reason, every registered call is sent the same exit reason.
+/// The link's two effects are kept: an actor that fails (exits with an
+/// error) takes the root down with it, and when the root goes down, for
+/// whatever reason, every registered actor is sent the same exit reason.
 ///
 /// Thread safety: every member may be called from any thread.
 #include <mutex>
@@ -22,24 +25,24 @@
 
 namespace hotline::actors {
 
-class call_registry {
+class actor_registry {
 public:
   /// Registers `self` and arranges its deregistration when it exits.
-  /// A failing call sends its exit reason to `root` (if valid).
+  /// A failing actor sends its exit reason to `root` (if valid).
   /// REQUIRES: called once per actor, from inside it.
-  void track(caf::local_actor* self, const caf::actor& root, const std::shared_ptr<call_registry>& me) {
+  void track(caf::local_actor* self, const caf::actor& root, const std::shared_ptr<actor_registry>& me) {
     auto id = self->id();
     {
       std::lock_guard lock{mu_};
       live_.emplace(id, self->address());
     }
-    self->attach_functor([reg = std::weak_ptr<call_registry>{me}, id, root](const caf::error& reason) {
+    self->attach_functor([reg = std::weak_ptr<actor_registry>{me}, id, root](const caf::error& reason) {
       if (auto r = reg.lock()) r->forget(id);
       if (reason) send_exit(root, reason);
     });
   }
 
-  /// Sends `reason` to every registered call.
+  /// Sends `reason` to every registered actor.
   void stop_all(const caf::error& reason) {
     std::vector<caf::actor_addr> calls;
     {
