@@ -67,7 +67,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   // available again, which carries them all; becoming unavailable, logging
   // in or out and pausing are sent at once (join-empty counts and the
   // expected wait use them). An available agent's every change is sent.
-  // This halves the messages a call costs: each went to every queue served.
+  // A call thus costs two status messages per queue served (unavailable,
+  // available again) instead of one per change of the agent's state.
   auto push = [=] {
     const auto& s = self->state.entity->state();
     auto& pushed = self->state.pushed_queues;
