@@ -16,6 +16,7 @@
 #include "bench/bench_util.hpp"
 #include "bench/benches.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
+#include "drivers/store/stream_index.hpp"
 #include "events/codec.hpp"
 
 namespace hotline::bench {
@@ -154,12 +155,13 @@ double run_raw(const std::string& dir, std::uint64_t events, std::size_t value_b
   return seconds_since(t0);
 }
 
-/// The same records the store writes (event record + stream-index entry in
-/// two column families), in plain WriteBatches of 1000 events from one
-/// thread: RocksDB's own cost for hotline's data layout, without the
-/// group-commit path (queueing, expected-revision checks, encoding,
-/// completions).
-double run_raw_layout(const std::string& dir, std::uint64_t events, int streams, bool sync) {
+/// The same records the store writes (event records, and the stream index
+/// as one run per stream every `index_window` events), in plain
+/// WriteBatches of 1000 events from one thread: RocksDB's own cost for
+/// hotline's data layout, without the group-commit path (queueing,
+/// expected-revision checks, encoding, completions).
+double run_raw_layout(const std::string& dir, std::uint64_t events, int streams, bool sync,
+                      std::size_t index_window) {
   rocksdb::Options o;
   o.create_if_missing = true;
   o.create_missing_column_families = true;
@@ -186,22 +188,32 @@ double run_raw_layout(const std::string& dir, std::uint64_t events, int streams,
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   auto t0 = std::chrono::steady_clock::now();
-  rocksdb::WriteBatch wb;
-  std::string key, index;
+  rocksdb::WriteBatch wb, index_wb;
+  std::string key, value;
+  std::vector<std::vector<std::uint64_t>> recent(names.size());
+  std::vector<std::uint64_t> revisions(names.size()); ///< per stream: events so far
   for (std::uint64_t i = 1; i <= events; ++i) {
     key.clear();
     for (int b = 7; b >= 0; --b) key.push_back(static_cast<char>((i >> (8 * b)) & 0xff));
-    const auto& stream = names[i % names.size()];
-    std::uint64_t rev = i / names.size();
-    index.assign(stream);
-    index.push_back('\0');
-    for (int b = 7; b >= 0; --b) index.push_back(static_cast<char>((rev >> (8 * b)) & 0xff));
     wb.Put(handles[1], key, records[i % records.size()]);
-    wb.Put(handles[2], index, key);
+    recent[i % names.size()].push_back(i);
+    ++revisions[i % names.size()];
     if (i % 1000 == 0 || i == events) {
       s = db->Write(wo, &wb);
       if (!s.ok()) throw std::runtime_error(s.ToString());
       wb.Clear();
+    }
+    if (i % index_window == 0 || i == events) {
+      for (std::size_t n = 0; n < names.size(); ++n) {
+        if (recent[n].empty()) continue;
+        value.clear();
+        drivers::stream_index::encode_run(value, recent[n].data(), recent[n].size());
+        index_wb.Put(handles[2], drivers::stream_index::run_key(names[n], revisions[n] - recent[n].size()), value);
+        recent[n].clear();
+      }
+      s = db->Write(rocksdb::WriteOptions{}, &index_wb);
+      if (!s.ok()) throw std::runtime_error(s.ToString());
+      index_wb.Clear();
     }
   }
   double secs = seconds_since(t0);
@@ -258,7 +270,8 @@ void run(const store_bench_args& a) {
   double raw_cpu = 0;
   double raw_secs = run_raw(dir.path() + "/raw", appended, record_bytes,
                             opts.sync != drivers::sync_policy::none, raw_cpu);
-  double layout_secs = run_raw_layout(dir.path() + "/layout", appended, a.streams, opts.sync != drivers::sync_policy::none);
+  double layout_secs = run_raw_layout(dir.path() + "/layout", appended, a.streams,
+                                      opts.sync != drivers::sync_policy::none, opts.index_window);
   std::uint64_t raw_read = 0;
   double raw_read_secs = read_raw(dir.path() + "/raw", raw_read);
 
@@ -282,7 +295,8 @@ void run(const store_bench_args& a) {
   out["raw_cpu_us_per_event"] = raw_cpu * 1e6 / double(appended);
   out["cpu_ratio"] = store_cpu > 0 ? raw_cpu / store_cpu : 0.0;
   out["raw_layout_baseline"] =
-      "raw RocksDB WriteBatches of 1000 events writing the store's own records (event + stream index), one thread";
+      "raw RocksDB WriteBatches of 1000 events writing the store's own records (events, and a stream-index run "
+      "per stream every index window), one thread";
   out["raw_layout_events_per_s"] = appended / layout_secs;
   out["layout_ratio"] = layout_secs / store_secs;
   out["read_events_per_s"] = appended / read_secs;

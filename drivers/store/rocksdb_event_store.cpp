@@ -7,6 +7,7 @@
 #include <deque>
 #include <iterator>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -18,6 +19,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "drivers/store/append_check.hpp"
+#include "drivers/store/stream_index.hpp"
 #include "drivers/store/stored_record.hpp"
 #include "events/codec.hpp"
 
@@ -43,7 +45,11 @@ bool parse_sync_policy(std::string_view text, sync_policy& out) noexcept {
 namespace {
 
 constexpr const char* format_key = "hotline.store.format";
-constexpr const char* format_value = "1";
+/// Format 2: the stream index holds runs (drivers/store/stream_index.hpp)
+/// and `indexed_key` says how far it reaches. Format 1 (one index entry per
+/// event, every event indexed) is upgraded in place when opened.
+constexpr const char* format_value = "2";
+constexpr const char* indexed_key = "hotline.store.indexed_through";
 constexpr std::size_t max_stream_cache = 1'000'000;
 
 void put_be64(std::string& out, std::uint64_t v) {
@@ -67,24 +73,14 @@ std::string position_key(std::uint64_t pos) {
   return k;
 }
 
-std::string stream_key(std::string_view stream, std::uint64_t revision) {
-  std::string k;
-  k.reserve(stream.size() + 9);
-  k.append(stream);
-  k.push_back('\0');
-  put_be64(k, revision);
-  return k;
-}
-
 status io(const rocksdb::Status& s, const std::string& what) {
   return {errc::io_error, what + ": " + s.ToString()};
 }
 
 /// The stream part of a `streams` key (everything but the 8-byte revision).
-/// Each stream's keys are appended in order, so RocksDB can insert a key
+/// Each stream's runs are written in order, so RocksDB can insert a key
 /// right after the stream's previous one (memtable insert hint) instead of
-/// searching the whole skip list: 1,000 interleaved streams otherwise made
-/// the index insert cost more than the event itself.
+/// searching the whole skip list.
 class stream_prefix final : public rocksdb::SliceTransform {
 public:
   const char* Name() const override { return "hotline.stream_prefix"; }
@@ -137,12 +133,19 @@ struct rocksdb_event_store::impl {
   /// store-writer's cache: each stream's last revision, committed or
   /// prepared (transparent: looked up by string_view)
   std::unordered_map<std::string, std::uint64_t, stream_hash, std::equal_to<>> stream_heads;
-  // The writer thread's encoding buffers, reused by every group: the record
-  // being encoded, and the group's stream-index entries (key, then the
-  // 8-byte position) until they are added after all the group's events.
-  std::string record, index_entries;
-  std::vector<std::pair<std::size_t, std::size_t>> index_keys; ///< offset, key size
+  std::string record; ///< the writer thread's encoding buffer, reused
   std::atomic<std::uint64_t> commits{0}, appends{0}, events_written{0};
+
+  // The stream index's recent part (stream_index.hpp): committed events the
+  // persisted runs do not cover yet. store-commit adds to it and persists
+  // it; readers look at it before the persisted runs, under a shared lock.
+  // Persisting writes the runs first and clears them from here after, so a
+  // reader that copied what it needs from here before reading RocksDB
+  // misses nothing.
+  mutable std::shared_mutex recent_mu;
+  stream_index::recent_index recent;
+  std::uint64_t indexed_through = 0; ///< the last position the persisted runs cover
+  std::string run_value;             ///< store-commit's buffer for run values
 
   ~impl() {
     {
@@ -154,22 +157,105 @@ struct rocksdb_event_store::impl {
     if (committer.joinable()) committer.join();
     if (completer.joinable()) completer.join();
     if (db) {
+      // Persist the recent index so the next open need not rebuild it (if
+      // this fails, the next open rebuilds it from the records).
+      if (!recent.empty()) (void)persist_index(head.load(), true);
       for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
       db->Close();
     }
   }
 
-  result<std::optional<std::uint64_t>> load_stream_revision(std::string_view stream) const {
+  status index_error(std::string_view stream, const std::string& what) const {
+    return {errc::corrupt_record, "store " + dir + ": stream index of '" + std::string{stream} + "': " + what};
+  }
+
+  /// The persisted run of `stream` holding `revision` (the last run when
+  /// `revision` is past the stream's end): its first revision, and its
+  /// positions in `positions`. nullopt if the stream has no persisted run.
+  result<std::optional<std::uint64_t>> persisted_run(std::string_view stream, std::uint64_t revision,
+                                                     std::vector<std::uint64_t>& positions) const {
     std::unique_ptr<rocksdb::Iterator> it{db->NewIterator(rocksdb::ReadOptions{}, streams_cf)};
-    std::string upper = stream_key(stream, ~std::uint64_t{0});
-    it->SeekForPrev(upper);
+    it->SeekForPrev(stream_index::run_key(stream, revision));
     if (!it->status().ok()) return io(it->status(), "reading stream index of '" + std::string{stream} + "'");
     if (!it->Valid()) return std::optional<std::uint64_t>{};
-    auto key = it->key().ToStringView();
-    if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream ||
-        key[stream.size()] != '\0')
-      return std::optional<std::uint64_t>{};
-    return std::optional<std::uint64_t>{get_be64(key.substr(stream.size() + 1))};
+    auto first = stream_index::run_first_revision(it->key().ToStringView(), stream);
+    if (!first) return std::optional<std::uint64_t>{};
+    if (auto st = stream_index::decode_run(it->value().ToStringView(), positions); !st)
+      return index_error(stream, "run at revision " + std::to_string(*first) + ": " + st.detail());
+    return first;
+  }
+
+  /// The stream's last revision: its recent run's, or its last persisted
+  /// run's.
+  result<std::optional<std::uint64_t>> load_stream_revision(std::string_view stream) const {
+    {
+      std::shared_lock lock{recent_mu};
+      if (const auto* r = recent.find(stream)) return std::optional<std::uint64_t>{r->last_revision()};
+    }
+    std::vector<std::uint64_t> positions;
+    auto first = persisted_run(stream, ~std::uint64_t{0}, positions);
+    if (!first || !*first) return first;
+    return std::optional<std::uint64_t>{**first + positions.size() - 1};
+  }
+
+  /// The position of the stream's event at `revision`; nullopt if none.
+  result<std::optional<std::uint64_t>> position_of(std::string_view stream, std::uint64_t revision) const {
+    {
+      std::shared_lock lock{recent_mu};
+      const auto* r = recent.find(stream);
+      if (r && revision >= r->first_revision)
+        return revision <= r->last_revision()
+                   ? std::optional<std::uint64_t>{r->positions[revision - r->first_revision]}
+                   : std::nullopt;
+    }
+    std::vector<std::uint64_t> positions;
+    auto first = persisted_run(stream, revision, positions);
+    if (!first || !*first) return first;
+    if (revision - **first >= positions.size()) return std::optional<std::uint64_t>{};
+    return std::optional<std::uint64_t>{positions[revision - **first]};
+  }
+
+  /// Writes every recent run and the position they reach (`through`) in one
+  /// batch, then forgets them. Run by store-commit, or when closing.
+  status persist_index(std::uint64_t through, bool sync) {
+    rocksdb::WriteBatch wb;
+    recent.for_each([&](std::string_view stream, const stream_index::recent_index::run& r) {
+      run_value.clear();
+      stream_index::encode_run(run_value, r.positions.data(), r.positions.size());
+      wb.Put(streams_cf, stream_index::run_key(stream, r.first_revision), run_value);
+    });
+    std::string marker = position_key(through);
+    wb.Put(indexed_key, marker);
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    if (auto s = db->Write(wo, &wb); !s.ok()) return io(s, "store " + dir + ": writing the stream index");
+    std::unique_lock lock{recent_mu};
+    recent.clear();
+    indexed_through = through;
+    return {};
+  }
+
+  /// Rebuilds the recent index from the records after `indexed_through`
+  /// (those a crash kept from being persisted as runs). Runs at open.
+  status rebuild_recent_index() {
+    std::uint64_t last = head.load();
+    if (indexed_through > last)
+      return {errc::corrupt_record, "store " + dir + ": its stream index reaches position " +
+                                        std::to_string(indexed_through) + ", past the last event " +
+                                        std::to_string(last)};
+    if (indexed_through == last) return {};
+    events::recorded_event e;
+    auto n = scan(indexed_through + 1, last, ~std::size_t{0}, [&](std::uint64_t pos, std::string_view bytes) {
+      if (auto st = decode_into(pos, bytes, e); !st) return st;
+      if (auto st = recent.add(e.stream, e.revision, pos, 1); !st)
+        return status{st.code(), "store " + dir + ", position " + std::to_string(pos) + ": " + st.detail()};
+      return status{};
+    });
+    if (!n) return n.error();
+    if (*n != last - indexed_through)
+      return {errc::corrupt_record, "store " + dir + ": position " + std::to_string(indexed_through + 1 + *n) +
+                                        " is missing"};
+    return {};
   }
 
   result<recorded_event> read_position(std::uint64_t pos) const {
@@ -420,8 +506,6 @@ struct rocksdb_event_store::impl {
     group g;
     g.wb = spare_batch();
     auto& wb = *g.wb;
-    index_entries.clear();
-    index_keys.clear();
     auto& outcomes = g.outcomes;
     outcomes.reserve(batch.size());
     for (auto& req : batch) {
@@ -444,14 +528,11 @@ struct rocksdb_event_store::impl {
       }
       auto check = check_append(req.stream, req.expected, current, req.events,
                                 [&](std::uint64_t rev) -> std::optional<std::pair<events::event_id, std::uint64_t>> {
-                                  std::string v;
-                                  if (!db->Get(rocksdb::ReadOptions{}, streams_cf, stream_key(req.stream, rev), &v).ok() ||
-                                      v.size() != 8)
-                                    return std::nullopt;
-                                  auto p = get_be64(v);
-                                  auto rec = read_position(p);
+                                  auto p = position_of(req.stream, rev);
+                                  if (!p || !*p) return std::nullopt;
+                                  auto rec = read_position(**p);
                                   if (!rec) return std::nullopt;
-                                  return std::pair{rec->meta.id, p};
+                                  return std::pair{rec->meta.id, **p};
                                 });
       if (check.outcome == append_check::verdict::refuse) {
         outcomes.emplace_back(check.error);
@@ -472,13 +553,6 @@ struct rocksdb_event_store::impl {
         char pos_key[8];
         write_be64(pos_key, pos);
         wb.Put(events_cf, rocksdb::Slice{pos_key, 8}, record);
-        const auto at = index_entries.size();
-        index_entries.append(req.stream);
-        index_entries.push_back('\0');
-        index_entries.resize(index_entries.size() + 16);
-        write_be64(index_entries.data() + index_entries.size() - 16, rev);
-        write_be64(index_entries.data() + index_entries.size() - 8, pos);
-        index_keys.emplace_back(at, req.stream.size() + 9);
         if (r.first_position == 0) r.first_position = pos;
         r.last_position = pos;
         r.last_revision = rev;
@@ -491,12 +565,6 @@ struct rocksdb_event_store::impl {
       g.written.push_back(outcomes.size());
       outcomes.emplace_back(r);
     }
-    // The index entries go after all the events: RocksDB then fills one
-    // memtable, then the other, instead of switching column family (and
-    // the cache lines it works on) at every record.
-    for (auto [at, size] : index_keys)
-      wb.Put(streams_cf, rocksdb::Slice{index_entries.data() + at, size},
-             rocksdb::Slice{index_entries.data() + at + size, 8});
     last_batch_bytes = wb.GetDataSize();
     g.last_position = pos;
     g.batch = std::move(batch);
@@ -529,12 +597,24 @@ struct rocksdb_event_store::impl {
                                std::memory_order_relaxed);
         if (s.ok()) {
           ++commits;
-          events_written += count / 2;
-          {
-            std::lock_guard lock{head_mu};
-            head = g.last_position;
+          events_written += count;
+          // Indexed before the head moves and before any callback runs: a
+          // reader told of the append finds it by its stream.
+          if (auto st = index_recent(g); !st) {
+            // Only a broken invariant gets here (revisions are checked
+            // before writing); fail like a failed write.
+            for (auto i : g.written) g.outcomes[i] = st;
+            failing_since = ++failures;
+          } else {
+            {
+              std::lock_guard lock{head_mu};
+              head = g.last_position;
+            }
+            head_cv.notify_all();
+            // A failure to persist keeps the runs in memory; the next
+            // group tries again, and an open rebuilds them from the records.
+            if (recent.events() >= opts.index_window) (void)persist_index(g.last_position, false);
           }
-          head_cv.notify_all();
         } else {
           auto err = io(s, "store " + dir + ": committing a batch of " + std::to_string(count) + " writes");
           for (auto i : g.written) g.outcomes[i] = err;
@@ -546,6 +626,18 @@ struct rocksdb_event_store::impl {
       to_complete.push(std::move(g));
     }
     to_complete.close();
+  }
+
+  /// Adds a written group's events to the recent index.
+  status index_recent(const group& g) {
+    std::unique_lock lock{recent_mu};
+    for (auto i : g.written) {
+      const auto& r = *g.outcomes[i];
+      const std::size_t count = r.last_position - r.first_position + 1;
+      if (auto st = recent.add(g.batch[i].stream, *r.last_revision + 1 - count, r.first_position, count); !st)
+        return {st.code(), "store " + dir + ": " + st.detail()};
+    }
+    return {};
   }
 
   void run_completer() {
@@ -606,20 +698,6 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
   p->streams_cf = p->handles[2];
   p->checkpoints_cf = p->handles[3];
 
-  std::string format;
-  s = p->db->Get(rocksdb::ReadOptions{}, format_key, &format);
-  if (s.IsNotFound()) {
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    s = p->db->Put(wo, format_key, format_value);
-    if (!s.ok()) return io(s, "writing the format marker of " + directory);
-  } else if (!s.ok()) {
-    return io(s, "reading the format marker of " + directory);
-  } else if (format != format_value) {
-    return status{errc::corrupt_record, "store " + directory + " has format '" + format +
-                                            "', this hotline reads format " + format_value};
-  }
-
   std::unique_ptr<rocksdb::Iterator> it{p->db->NewIterator(rocksdb::ReadOptions{}, p->events_cf)};
   it->SeekToLast();
   if (!it->status().ok()) return io(it->status(), "finding the head of " + directory);
@@ -627,6 +705,37 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
     if (it->key().size() != 8)
       return status{errc::corrupt_record, "store " + directory + ": malformed event key"};
     p->head = get_be64(it->key().ToStringView());
+  }
+  it.reset();
+
+  std::string format;
+  s = p->db->Get(rocksdb::ReadOptions{}, format_key, &format);
+  if (!s.ok() && !s.IsNotFound()) return io(s, "reading the format marker of " + directory);
+  if (s.IsNotFound() || format == "1") {
+    // A new store indexes nothing yet; a format-1 store indexed every event
+    // (its entries are runs of one).
+    if (s.IsNotFound() && p->head.load() != 0)
+      return status{errc::corrupt_record, "store " + directory + " holds events but no format marker"};
+    rocksdb::WriteBatch wb;
+    wb.Put(indexed_key, position_key(p->head.load()));
+    wb.Put(format_key, format_value);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = p->db->Write(wo, &wb);
+    if (!s.ok()) return io(s, "writing the format marker of " + directory);
+    p->indexed_through = p->head.load();
+  } else if (format != format_value) {
+    return status{errc::corrupt_record, "store " + directory + " has format '" + format +
+                                            "', this hotline reads formats 1 and " + format_value};
+  } else {
+    std::string indexed;
+    s = p->db->Get(rocksdb::ReadOptions{}, indexed_key, &indexed);
+    if (!s.ok() && !s.IsNotFound()) return io(s, "reading the stream index marker of " + directory);
+    if (!s.ok() || indexed.size() != 8)
+      return status{errc::corrupt_record, "store " + directory + ": the stream index marker (" +
+                                              indexed_key + ") is missing or malformed"};
+    p->indexed_through = get_be64(indexed);
+    if (auto st = p->rebuild_recent_index(); !st) return st;
   }
   auto* self = p.get();
   p->to_complete.capacity = 4;
@@ -653,22 +762,61 @@ result<std::vector<recorded_event>>
 rocksdb_event_store::read_stream(std::string_view stream, std::uint64_t from_revision,
                                  std::size_t max_count) const {
   std::vector<recorded_event> out;
-  std::unique_ptr<rocksdb::Iterator> it{
-      impl_->db->NewIterator(rocksdb::ReadOptions{}, impl_->streams_cf)};
-  for (it->Seek(stream_key(stream, from_revision)); it->Valid() && out.size() < max_count;
-       it->Next()) {
-    auto key = it->key().ToStringView();
-    if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream ||
-        key[stream.size()] != '\0')
-      break;
-    if (it->value().size() != 8)
-      return status{errc::corrupt_record, "store " + impl_->dir + ": stream index entry of '" +
-                                              std::string{stream} + "' is malformed"};
-    auto rec = impl_->read_position(get_be64(it->value().ToStringView()));
-    if (!rec) return rec.error();
-    out.push_back(std::move(*rec));
+  if (max_count == 0) return out;
+  // The recent run first, then the persisted runs (see recent_mu).
+  std::uint64_t recent_first = 0;
+  std::vector<std::uint64_t> recent;
+  {
+    std::shared_lock lock{impl_->recent_mu};
+    if (const auto* r = impl_->recent.find(stream); r && r->last_revision() >= from_revision) {
+      recent_first = std::max(r->first_revision, from_revision);
+      const auto from = r->positions.begin() + static_cast<std::ptrdiff_t>(recent_first - r->first_revision);
+      const auto n = std::min<std::size_t>(max_count, static_cast<std::size_t>(r->positions.end() - from));
+      recent.assign(from, from + static_cast<std::ptrdiff_t>(n));
+    }
   }
-  if (!it->status().ok()) return io(it->status(), "reading stream '" + std::string{stream} + "'");
+  std::uint64_t next = from_revision; ///< the revision to find next
+  auto add = [&](std::uint64_t revision, std::uint64_t position) -> status {
+    auto rec = impl_->read_position(position);
+    if (!rec) return rec.error();
+    if (rec->stream != stream || rec->revision != revision)
+      return impl_->index_error(stream, "revision " + std::to_string(revision) + " points to position " +
+                                            std::to_string(position) + ", which holds '" + rec->stream +
+                                            "' revision " + std::to_string(rec->revision));
+    out.push_back(std::move(*rec));
+    ++next;
+    return {};
+  };
+  // Persisted runs, from the one holding `from_revision` (or the first).
+  if (recent.empty() || recent_first > from_revision) {
+    std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(rocksdb::ReadOptions{}, impl_->streams_cf)};
+    it->SeekForPrev(stream_index::run_key(stream, from_revision));
+    if (it->Valid() && !stream_index::run_first_revision(it->key().ToStringView(), stream))
+      it->Seek(stream_index::run_key(stream, from_revision));
+    else if (!it->Valid() && it->status().ok())
+      it->Seek(stream_index::run_key(stream, from_revision));
+    std::vector<std::uint64_t> positions;
+    for (; it->Valid() && out.size() < max_count && (recent.empty() || next < recent_first); it->Next()) {
+      auto first = stream_index::run_first_revision(it->key().ToStringView(), stream);
+      if (!first) break;
+      if (auto st = stream_index::decode_run(it->value().ToStringView(), positions); !st)
+        return impl_->index_error(stream, "run at revision " + std::to_string(*first) + ": " + st.detail());
+      if (*first > next)
+        return impl_->index_error(stream, "revisions " + std::to_string(next) + " to " +
+                                              std::to_string(*first - 1) + " are missing");
+      for (std::uint64_t r = next; r < *first + positions.size() && out.size() < max_count; ++r)
+        if (recent.empty() || r < recent_first)
+          if (auto st = add(r, positions[r - *first]); !st) return st;
+    }
+    if (!it->status().ok()) return io(it->status(), "reading stream '" + std::string{stream} + "'");
+  }
+  if (!recent.empty() && out.size() < max_count) {
+    if (next != recent_first)
+      return impl_->index_error(stream, "revisions " + std::to_string(next) + " to " +
+                                            std::to_string(recent_first - 1) + " are missing");
+    for (std::size_t i = 0; i < recent.size() && out.size() < max_count; ++i)
+      if (auto st = add(recent_first + i, recent[i]); !st) return st;
+  }
   return out;
 }
 

@@ -2,9 +2,17 @@
 /// The RocksDB event store: durable, one per node, in a directory.
 ///
 /// Layout (column families): `events` (8-byte big-endian position -> record
-/// in the codec's storage form), `streams` (stream name, NUL, 8-byte
-/// big-endian revision -> position), `checkpoints` (name -> position),
-/// `default` (store metadata: format version).
+/// in the codec's storage form), `streams` (the stream index as runs:
+/// stream name, NUL, 8-byte big-endian first revision -> the run's
+/// positions; see stream_index.hpp), `checkpoints` (name -> position),
+/// `default` (store metadata: format version, and the last position the
+/// persisted runs cover).
+///
+/// The stream index: positions of committed events are kept in memory and
+/// persisted as one run per stream every `index_window` events (and when
+/// the store closes); readers see both. After a crash, an open rebuilds the
+/// part not persisted from the records, which name their stream and
+/// revision.
 ///
 /// Group commit: appends from any number of threads are queued; one thread
 /// takes everything queued, checks each append's expected revision and
@@ -40,6 +48,10 @@ struct rocksdb_store_options {
   sync_policy sync = sync_policy::batch; ///< Default: batch
   bool create_if_missing = true;         ///< Default: true
   std::size_t max_batch_appends = 4096;  ///< appends per group commit. Default: 4096
+  /// Committed events kept in the in-memory stream index before it is
+  /// persisted as runs (bounds that memory and the rebuild after a crash).
+  /// Default: 65536
+  std::size_t index_window = 65536;
 };
 
 class rocksdb_event_store final : public event_store {
