@@ -16,9 +16,9 @@
 ///
 /// Group commit: appends from any number of threads are queued; one thread
 /// takes everything queued, checks each append's expected revision and
-/// encodes them all into one WriteBatch (every event record, then every
-/// stream-index entry) while a second thread writes (and syncs) the
-/// previous group, and a third completes callbacks in commit order. While a
+/// encodes their records into one WriteBatch while a second thread writes
+/// (and syncs) the previous group and adds it to the in-memory stream
+/// index, and a third completes callbacks in commit order. While a
 /// write is under way the next group is formed as late as it can be without
 /// keeping the writer waiting (about half-way through the write), so that
 /// appends resubmitted meanwhile share its sync. A group's revisions and positions assume the groups before it
