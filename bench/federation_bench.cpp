@@ -16,6 +16,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/coarse_clock.hpp"
 #include "actors/acd.hpp"
 #include "actors/federation_actor.hpp"
 #include "bench/bench_util.hpp"
@@ -133,6 +134,7 @@ void run(const federation_bench_args& a) {
   auto baseline = bare_hops(bootstrap, prefix + "raw-", 200);
 
   caf::actor_system_config sys_cfg;
+  actors::install_coarse_clock(sys_cfg);
   caf::actor_system sys{sys_cfg};
   actors::wall_clock clock;
   std::map<std::string, std::unique_ptr<site>> sites;

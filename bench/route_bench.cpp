@@ -31,6 +31,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/coarse_clock.hpp"
 #include "actors/acd.hpp"
 #include "actors/time_source.hpp"
 #include "bench/bench_util.hpp"
@@ -315,6 +316,7 @@ struct route_config : caf::actor_system_config {
     set("scheduler.policy", caf::atom_from_string(policy));
     set("logger.file-verbosity", caf::atom("quiet"));
     set("logger.console-verbosity", caf::atom("quiet"));
+    actors::install_coarse_clock(*this);
   }
 };
 

@@ -10,6 +10,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/coarse_clock.hpp"
 #include "actors/acd.hpp"
 #include "actors/federation_actor.hpp"
 #include "config/load.hpp"
@@ -112,6 +113,7 @@ void run_node(const node_args& a) {
   live_crm crm{store};
 
   caf::actor_system_config sys_cfg;
+  actors::install_coarse_clock(sys_cfg);
   caf::actor_system sys{sys_cfg};
   actors::wall_clock clock;
   auto ctx = std::make_shared<actors::acd_context>();
