@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <set>
+#include <unordered_map>
 
 #include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
@@ -20,10 +21,19 @@ struct queue_actor_state {
   events::queue_definition def;
   events::principal who;
   std::unique_ptr<shell<events::acd::queue_decider>> entity;
-  std::map<std::string, events::acd::candidate> agents; ///< routing snapshots by agent id
+  /// One agent's routing snapshot as this queue keeps it.
+  struct member {
+    events::acd::candidate c;
+    bool eligible = false; ///< serves the queue with its skills (is_member)
+    int base_level = -1;   ///< events::acd::base_level(c, def), kept with the snapshot
+    std::size_t free_at = no_slot; ///< index in `free` while the snapshot says available
+  };
+  static constexpr std::size_t no_slot = ~std::size_t{0};
+  /// Routing snapshots by agent id (node-based: `free` points into it).
+  std::unordered_map<std::string, member> agents;
   /// Kept with every snapshot change (set_snapshot / set_status /
   /// hold_back), so that a join and a match do not walk every member:
-  std::set<std::string> eligible;          ///< agents that serve the queue with its skills (is_member)
+  std::vector<member*> free;               ///< the members available now, in no order (what a match reads)
   events::acd::queue::availability summary; ///< of the eligible: logged in, not paused (join_empty)
   int available = 0;                       ///< snapshots that say "available now"
   /// Of all snapshots (members or not), for the expected wait (ewt_for):
@@ -46,20 +56,25 @@ struct queue_actor_state {
   std::deque<bool> recent_sl;
 };
 
-/// Routing's view of the members, by reference (copying every snapshot for
-/// each match dominated a busy queue): the stored snapshots, or an adjusted
-/// copy for an agent held back after a missed ring.
+/// Routing's view of the available members, by reference (copying every
+/// snapshot for each match dominated a busy queue), with their base levels:
+/// the stored snapshots, or an adjusted copy for an agent held back after a
+/// missed ring. Only available members: nobody else can be offered a call.
 struct candidate_view {
   std::vector<events::acd::candidate> held; ///< reserved up front: `refs` point into it
   events::acd::candidate_refs refs;
+  std::vector<int> levels; ///< base level of refs[i]
 };
 
 candidate_view candidates(const queue_actor_state& st) {
   candidate_view out;
   out.held.reserve(st.no_answer_until.size());
-  out.refs.reserve(st.agents.size());
-  for (const auto& [id, c] : st.agents) {
-    auto held = st.no_answer_until.find(id);
+  out.refs.reserve(st.free.size());
+  out.levels.reserve(st.free.size());
+  for (const auto* m : st.free) {
+    const auto& c = m->c;
+    out.levels.push_back(m->base_level);
+    auto held = st.no_answer_until.empty() ? st.no_answer_until.end() : st.no_answer_until.find(c.agent_id);
     if (held == st.no_answer_until.end() || held->second <= c.blocked_until_ns) {
       out.refs.push_back(&c);
       continue;
@@ -69,6 +84,20 @@ candidate_view candidates(const queue_actor_state& st) {
     out.refs.push_back(&out.held.back());
   }
   return out;
+}
+
+/// Keeps `m` in `free` exactly while its snapshot says available.
+void track_free(queue_actor_state& st, queue_actor_state::member& m) {
+  if (m.c.available && m.free_at == queue_actor_state::no_slot) {
+    m.free_at = st.free.size();
+    st.free.push_back(&m);
+  } else if (!m.c.available && m.free_at != queue_actor_state::no_slot) {
+    auto* last = st.free.back();
+    st.free[m.free_at] = last;
+    last->free_at = m.free_at;
+    st.free.pop_back();
+    m.free_at = queue_actor_state::no_slot;
+  }
 }
 
 /// Mean handle time (talk + wrap-up) from what the members have handled.
@@ -94,33 +123,37 @@ void count(queue_actor_state& st, const events::acd::candidate& c, bool eligible
 /// An agent's whole snapshot arrived (first, or its queues changed).
 void set_snapshot(queue_actor_state& st, const events::queue_definition& def, const events::acd::candidate& c) {
   auto it = st.agents.find(c.agent_id);
-  if (it != st.agents.end()) count(st, it->second, st.eligible.count(c.agent_id) > 0, -1);
-  else it = st.agents.emplace(c.agent_id, events::acd::candidate{}).first;
-  it->second = c;
-  bool eligible = events::acd::is_member(c, def);
-  if (eligible) st.eligible.insert(c.agent_id);
-  else st.eligible.erase(c.agent_id);
-  count(st, c, eligible, 1);
+  if (it != st.agents.end()) count(st, it->second.c, it->second.eligible, -1);
+  else it = st.agents.emplace(c.agent_id, queue_actor_state::member{}).first;
+  auto& m = it->second;
+  m.c = c;
+  m.eligible = events::acd::is_member(c, def);
+  m.base_level = events::acd::base_level(c, def);
+  count(st, c, m.eligible, 1);
+  track_free(st, m);
 }
 
 /// The changing part of a known agent's snapshot; false if unknown.
 bool set_status(queue_actor_state& st, const std::string& agent_id, const events::acd::candidate_status& c) {
   auto it = st.agents.find(agent_id);
   if (it == st.agents.end()) return false;
-  bool eligible = st.eligible.count(agent_id) > 0;
-  count(st, it->second, eligible, -1);
-  static_cast<events::acd::candidate_status&>(it->second) = c;
-  count(st, it->second, eligible, 1);
+  auto& m = it->second;
+  count(st, m.c, m.eligible, -1);
+  static_cast<events::acd::candidate_status&>(m.c) = c;
+  count(st, m.c, m.eligible, 1);
+  track_free(st, m);
   return true;
 }
 
 /// Not available until its next snapshot (an offer went out, or failed).
 void hold_back(queue_actor_state& st, const std::string& agent_id) {
   auto it = st.agents.find(agent_id);
-  if (it == st.agents.end() || !it->second.available) return;
-  it->second.available = false;
+  if (it == st.agents.end() || !it->second.c.available) return;
+  auto& c = it->second.c;
+  c.available = false;
   --st.available;
-  if (it->second.logged_in && !it->second.paused) --st.serving_free;
+  if (c.logged_in && !c.paused) --st.serving_free;
+  track_free(st, it->second);
 }
 
 caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
@@ -157,7 +190,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       if (!s.offering.count(e.call_id) && s.calls.count(e.call_id))
         calls.push_back(events::acd::make_waiting_call(e, t));
     if (calls.empty()) return;
-    auto m = events::acd::match_queue(*def, std::move(calls), candidates(s).refs, s.memory, t, ++s.seed);
+    const auto view = candidates(s);
+    auto m = events::acd::match_queue(*def, std::move(calls), view.refs, view.levels, s.memory, t, ++s.seed);
     s.memory = m.memory;
     for (const auto& a : m.assignments) {
       auto call = s.calls.find(a.call_id);
@@ -301,7 +335,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         wc.call_id = call_id;
         wc.priority = INT32_MAX;
         auto t = now();
-        auto m = events::acd::match_queue(*def, {wc}, candidates(s).refs, s.memory, t, ++s.seed);
+        const auto view = candidates(s);
+        auto m = events::acd::match_queue(*def, {wc}, view.refs, view.levels, s.memory, t, ++s.seed);
         if (m.assignments.empty() || m.assignments.front().agents.empty())
           return caf::make_error(caf::sec::runtime_error, "no_agent");
         s.memory = m.memory;

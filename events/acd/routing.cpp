@@ -80,14 +80,53 @@ selection select_agents(const queue_definition& q, const requirements& r,
   return select_agents(q, r, refs, memory, now_ns, seed);
 }
 
+namespace {
+
+/// A free agent in a match, with its base level when the caller keeps it
+/// (`unknown_level`: look its skills up).
+struct pooled {
+  const candidate* c;
+  int level;
+};
+constexpr int unknown_level = -2;
+
+/// select_agents over `pool`; `base`: the requirements are the queue's
+/// base ones, so a known `level` may stand for the skill lookups. Also
+/// says which pool entries it picked (`picked`).
+selection select_from(const queue_definition& q, const requirements& r, const std::vector<pooled>& pool,
+                      bool base, const strategy_memory& memory, std::int64_t now_ns, std::uint64_t seed,
+                      std::vector<const candidate*>* picked = nullptr);
+
+} // namespace
+
 selection select_agents(const queue_definition& q, const requirements& r,
                         const candidate_refs& agents, const strategy_memory& memory,
                         std::int64_t now_ns, std::uint64_t seed) {
+  std::vector<pooled> pool;
+  pool.reserve(agents.size());
+  for (const candidate* c : agents) pool.push_back({c, unknown_level});
+  return select_from(q, r, pool, false, memory, now_ns, seed);
+}
+
+namespace {
+
+selection select_from(const queue_definition& q, const requirements& r, const std::vector<pooled>& pool,
+                      bool base, const strategy_memory& memory, std::int64_t now_ns, std::uint64_t seed,
+                      std::vector<const candidate*>* picked) {
   selection out;
   std::vector<const candidate*> best;
   int best_level = -1;
-  for (const candidate* c : agents) {
+  for (const auto& [c, known] : pool) {
     if (!free_now(*c, now_ns)) continue;
+    if (base && known != unknown_level) {
+      if (known < 0 || known < best_level) continue;
+      if (known > best_level) {
+        best_level = known;
+        best.clear();
+      }
+      best.push_back(c);
+      continue;
+    }
     const int level = skilled_level(*c, r); // first: below the best so far needs no queue check
     if (level < 0 || level < best_level || !serves_any(*c, r.queues)) continue;
     if (level > best_level) {
@@ -150,11 +189,15 @@ selection select_agents(const queue_definition& q, const requirements& r,
     for (const auto* c : best)
       out.agents.push_back(c->agent_id);
     out.reason = level_text + "ring all (" + std::to_string(best.size()) + " agents)";
+    if (picked) *picked = std::move(best);
     return out;
   }
   out.agents.push_back(pick->agent_id);
+  if (picked) picked->assign(1, pick);
   return out;
 }
+
+} // namespace
 
 waiting_call make_waiting_call(const queue::entry& e, std::int64_t now_ns) {
   return waiting_call{
@@ -186,28 +229,34 @@ std::uint64_t applied_steps(const queue_definition& q, std::int64_t waited_ms) {
 
 } // namespace
 
-match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
-                         const candidate_refs& agents, strategy_memory memory,
-                         std::int64_t now_ns, std::uint64_t seed) {
+namespace {
+
+/// match_queue over `pool` (the free agents, with their base levels when
+/// known).
+match_result match_pool(const queue_definition& q, std::vector<waiting_call> calls, std::vector<pooled> pool,
+                        strategy_memory memory, std::int64_t now_ns, std::uint64_t seed) {
   std::stable_sort(calls.begin(), calls.end(), [](const waiting_call& a, const waiting_call& b) {
     if (a.priority != b.priority) return a.priority > b.priority;
     return a.sequence < b.sequence;
   });
   match_result out;
-  // The agents not yet given to an earlier call, in input order. Only free
+  // `pool` holds the agents not yet given to an earlier call. Only free
   // agents can be chosen (is_eligible and the preferred-agent rule both
-  // require it, and it does not change during a match), so the pool starts
-  // with them alone: a busy center then matches in time proportional to its
+  // require it, and it does not change during a match), so it starts with
+  // them alone: a busy center then matches in time proportional to its
   // free agents, not its calls times its agents. Pointers, not copies.
-  candidate_refs pool;
-  for (const candidate* c : agents)
-    if (free_now(*c, now_ns)) pool.push_back(c);
-  auto take = [&pool](const std::string& agent_id) {
-    std::erase_if(pool, [&](const candidate* c) { return c->agent_id == agent_id; });
+  std::erase_if(pool, [&](const pooled& p) { return !free_now(*p.c, now_ns); });
+  std::vector<const candidate*> picked;
+  auto take = [&pool](const candidate* c) {
+    std::erase_if(pool, [&](const pooled& p) { return p.c == c; });
   };
   // Calls that waited into the same widening steps share their requirements.
   std::optional<requirements> r;
   std::uint64_t r_steps = 0;
+  // Calls that have not waited into a widening step have the base
+  // requirements: the callers' base levels stand for their skill lookups.
+  const std::uint64_t base_steps = applied_steps(q, 0);
+  const int base_step = effective_requirements(q, 0).step;
   std::uint64_t n = 0;
   for (const auto& call : calls) {
     ++n;
@@ -217,25 +266,24 @@ match_result match_queue(const queue_definition& q, std::vector<waiting_call> ca
       r_steps = steps;
     }
     if (!call.preferred_agent.empty() && now_ns < call.preferred_until_ns) {
-      auto it = std::find_if(pool.begin(), pool.end(), [&](const candidate* c) {
-        return c->agent_id == call.preferred_agent;
+      auto it = std::find_if(pool.begin(), pool.end(), [&](const pooled& p) {
+        return p.c->agent_id == call.preferred_agent;
       });
-      if (it != pool.end() && free_now(**it, now_ns) && skilled(**it, *r)) {
-        const candidate& c = **it;
+      if (it != pool.end() && free_now(*it->c, now_ns) && skilled(*it->c, *r)) {
+        const candidate& c = *it->c;
         int level = level_of(c, *r);
         out.assignments.push_back({call.call_id,
                                    {c.agent_id},
                                    level,
                                    "preferred agent " + c.agent_id + " (familiar), level " +
                                        std::to_string(level)});
-        take(c.agent_id);
+        take(&c);
       }
       continue; // waits for its preferred agent until preferred_until_ns
     }
-    auto sel = select_agents(q, *r, pool, memory, now_ns, splitmix64(seed ^ n));
+    auto sel = select_from(q, *r, pool, r_steps == base_steps && r->step == base_step, memory, now_ns, splitmix64(seed ^ n), &picked);
     if (sel.agents.empty()) continue; // no starvation: later calls may still find agents
-    for (const auto& a : sel.agents)
-      take(a);
+    for (const auto* c : picked) take(c);
     if (q.strategy == routing_strategy::round_robin) memory.last_agent = sel.agents.back();
     if (r->step >= 0) sel.reason += ", widened to step " + std::to_string(r->step);
     out.assignments.push_back(
@@ -243,6 +291,32 @@ match_result match_queue(const queue_definition& q, std::vector<waiting_call> ca
   }
   out.memory = std::move(memory);
   return out;
+}
+
+} // namespace
+
+match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
+                         const candidate_refs& agents, strategy_memory memory,
+                         std::int64_t now_ns, std::uint64_t seed) {
+  std::vector<pooled> pool;
+  pool.reserve(agents.size());
+  for (const candidate* c : agents) pool.push_back({c, unknown_level});
+  return match_pool(q, std::move(calls), std::move(pool), std::move(memory), now_ns, seed);
+}
+
+match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
+                         const candidate_refs& agents, const std::vector<int>& base_levels,
+                         strategy_memory memory, std::int64_t now_ns, std::uint64_t seed) {
+  std::vector<pooled> pool;
+  pool.reserve(agents.size());
+  for (std::size_t i = 0; i < agents.size(); ++i) pool.push_back({agents[i], base_levels[i]});
+  return match_pool(q, std::move(calls), std::move(pool), std::move(memory), now_ns, seed);
+}
+
+int base_level(const candidate& c, const queue_definition& q) {
+  const auto r = effective_requirements(q, 0);
+  const int level = skilled_level(c, r);
+  return level >= 0 && serves_any(c, r.queues) ? level : -1;
 }
 
 } // namespace hotline::events::acd

@@ -101,4 +101,18 @@ match_result match_queue(const queue_definition& q, std::vector<waiting_call> ca
                          const candidate_refs& agents, strategy_memory memory,
                          std::int64_t now_ns, std::uint64_t seed);
 
+/// What `c` scores for calls of `q` that have not waited into a widening
+/// step: its level (above) if it serves `q` and has every skill `q`
+/// requires at its base min level, else -1. It depends on the agent's
+/// skills and queues only, so a caller can keep it with the snapshot
+/// instead of having every match look each skill up again.
+int base_level(const candidate& c, const queue_definition& q);
+
+/// `match_queue` with each agent's `base_level` given (`base_levels[i]` for
+/// `agents[i]`): the same result, with the skill lookups done once per
+/// snapshot instead of once per match. REQUIRES: the sizes match.
+match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
+                         const candidate_refs& agents, const std::vector<int>& base_levels,
+                         strategy_memory memory, std::int64_t now_ns, std::uint64_t seed);
+
 } // namespace hotline::events::acd

@@ -291,3 +291,62 @@ TEST_CASE("candidate: the availability summary for join_empty / leave_empty") {
   CHECK(sum.logged_in == 3);
   CHECK(sum.unpaused == 2);
 }
+
+TEST_CASE("matching with base levels kept by the caller gives what matching alone gives") {
+  // Random centers: skills, levels, queues, presence and idle times vary;
+  // calls wait long enough for some to reach a widening step.
+  std::uint64_t x = 42;
+  auto next = [&x](std::uint64_t n) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (x >> 33) % n;
+  };
+  for (auto strategy : {routing_strategy::longest_idle, routing_strategy::round_robin,
+                        routing_strategy::fewest_calls, routing_strategy::least_talk_time,
+                        routing_strategy::top_down, routing_strategy::random, routing_strategy::ring_all}) {
+    for (int round = 0; round < 40; ++round) {
+      auto q = make_queue("sales", {{"billing", 4}, {"english", 2}}, strategy);
+      q.widening = {{30'000, 2, {}}, {60'000, 0, {"general"}}};
+      std::vector<candidate> agents;
+      for (int i = 0; i < 12; ++i) {
+        std::map<std::string, int> skills;
+        if (next(5) > 0) skills["billing"] = 1 + static_cast<int>(next(8));
+        if (next(5) > 0) skills["english"] = 1 + static_cast<int>(next(5));
+        auto c = cand("a" + std::to_string(i), skills, next(4) == 0 ? std::vector<std::string>{"general"}
+                                                                      : std::vector<std::string>{"sales"});
+        c.available = next(4) > 0;
+        c.idle_since_ns = t0 + static_cast<std::int64_t>(next(50)) * sec;
+        c.calls_handled = static_cast<int>(next(5));
+        c.talk_time_ms = static_cast<std::int64_t>(next(5)) * 60'000;
+        c.order = static_cast<int>(next(12));
+        agents.push_back(std::move(c));
+      }
+      std::vector<waiting_call> calls;
+      for (int k = 0; k < 5; ++k)
+        calls.push_back(waiting("c" + std::to_string(k), static_cast<std::int32_t>(next(2)), k,
+                                static_cast<std::int64_t>(next(90)) * 1000));
+      candidate_refs refs;
+      std::vector<int> levels;
+      for (const auto& c : agents) {
+        refs.push_back(&c);
+        levels.push_back(base_level(c, q));
+      }
+      auto plain = match_queue(q, calls, refs, {}, t0 + 100 * sec, round);
+      auto kept = match_queue(q, calls, refs, levels, {}, t0 + 100 * sec, round);
+      REQUIRE(plain.assignments.size() == kept.assignments.size());
+      for (std::size_t i = 0; i < plain.assignments.size(); ++i) {
+        CHECK(plain.assignments[i].call_id == kept.assignments[i].call_id);
+        CHECK(plain.assignments[i].agents == kept.assignments[i].agents);
+        CHECK(plain.assignments[i].level == kept.assignments[i].level);
+        CHECK(plain.assignments[i].reason == kept.assignments[i].reason);
+      }
+      CHECK(plain.memory.last_agent == kept.memory.last_agent);
+    }
+  }
+  // The base level itself: the weakest required skill, -1 without a skill
+  // at its base level or without serving the queue.
+  auto q = make_queue("sales", {{"billing", 4}, {"english", 2}});
+  CHECK(base_level(cand("a", {{"billing", 7}, {"english", 3}}), q) == 3);
+  CHECK(base_level(cand("a", {{"billing", 3}, {"english", 3}}), q) == -1);
+  CHECK(base_level(cand("a", {{"billing", 7}}), q) == -1);
+  CHECK(base_level(cand("a", {{"billing", 7}, {"english", 3}}, {"general"}), q) == -1);
+}
