@@ -3,6 +3,7 @@
 #include <deque>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
@@ -41,8 +42,8 @@ struct queue_actor_state {
   int serving_free = 0;      ///< of those, available now
   std::int64_t talk_ms = 0;  ///< talk time handled, summed
   std::int64_t handled = 0;  ///< calls handled, summed
-  std::map<std::string, caf::actor> calls;              ///< waiting call id -> call actor
-  std::set<std::string> offering;                       ///< calls with offers in flight
+  std::unordered_map<std::string, caf::actor> calls;    ///< waiting call id -> call actor
+  std::unordered_set<std::string> offering;             ///< calls with offers in flight
   /// Agents who just let a call ring out are not offered another call for
   /// one ring period (they are likely away from the desk; the agent's own
   /// auto-pause takes over after max_no_answer misses).

@@ -219,10 +219,13 @@ struct rocksdb_event_store::impl {
   /// batch, then forgets them. Run by store-commit, or when closing.
   status persist_index(std::uint64_t through, bool sync) {
     rocksdb::WriteBatch wb;
+    std::string key; // reused: no allocation per run
     recent.for_each([&](std::string_view stream, const stream_index::recent_index::run& r) {
       run_value.clear();
       stream_index::encode_run(run_value, r.positions.data(), r.positions.size());
-      wb.Put(streams_cf, stream_index::run_key(stream, r.first_revision), run_value);
+      key.clear();
+      stream_index::append_run_key(key, stream, r.first_revision);
+      wb.Put(streams_cf, key, run_value);
     });
     std::string marker = position_key(through);
     wb.Put(indexed_key, marker);

@@ -22,10 +22,14 @@ std::uint64_t get_be64(std::string_view in) {
 std::string run_key(std::string_view stream, std::uint64_t first_revision) {
   std::string k;
   k.reserve(stream.size() + 9);
-  k.append(stream);
-  k.push_back('\0');
-  put_be64(k, first_revision);
+  append_run_key(k, stream, first_revision);
   return k;
+}
+
+void append_run_key(std::string& out, std::string_view stream, std::uint64_t first_revision) {
+  out.append(stream);
+  out.push_back('\0');
+  put_be64(out, first_revision);
 }
 
 std::optional<std::uint64_t> run_first_revision(std::string_view key, std::string_view stream) {

@@ -33,6 +33,8 @@ namespace hotline::drivers::stream_index {
 
 /// The key of the run of `stream` starting at `first_revision`.
 std::string run_key(std::string_view stream, std::uint64_t first_revision);
+/// The same key, appended to `out`.
+void append_run_key(std::string& out, std::string_view stream, std::uint64_t first_revision);
 
 /// The first revision of a run key of `stream`; nullopt if `key` belongs to
 /// another stream (or is not a run key).
