@@ -225,7 +225,31 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         exec(agent::ring_timeout{call_id, max_no_answer, now()}, "ring_timeout",
              call_correlation(call_id));
       },
+      // The call withdraws an offer, or ended: a ringing reservation is
+      // cancelled. If the agent answered as the caller hung up (the answer
+      // crossed the call's end), the call is gone: the agent ends it and
+      // goes to after-call work. A cancel for a call no longer on the desk
+      // changes nothing (the queue may also have said it).
       [=](cancel_atom, const std::string& call_id, const std::string& reason) {
+        const auto* k = agent::find_contact(self->state.entity->state(), call_id);
+        if (!k) return;
+        if (k->phase == agent::contact_phase::on_call || k->phase == agent::contact_phase::on_hold) {
+          const auto* q = ctx->find_queue(k->queue);
+          const std::int64_t wrap = q ? events::acd::agent::effective_wrap_up_ms(*def, *q) : 0;
+          self->send(self, end_call_atom::value, call_id, wrap);
+          return;
+        }
+        if (k->phase != agent::contact_phase::ringing) return;
+        self->state.calls.erase(call_id);
+        self->state.legs.erase(call_id);
+        exec(agent::cancel_reservation{call_id, reason, now()}, "cancel_reservation",
+             call_correlation(call_id));
+      },
+      // A queue's word that a call left while this agent's reservation for
+      // it was on its way: only that queue's ringing reservation goes.
+      [=](cancel_atom, const std::string& call_id, const std::string& reason, const std::string& queue_id) {
+        const auto* k = agent::find_contact(self->state.entity->state(), call_id);
+        if (!k || k->phase != agent::contact_phase::ringing || k->queue != queue_id) return;
         self->state.calls.erase(call_id);
         self->state.legs.erase(call_id);
         exec(agent::cancel_reservation{call_id, reason, now()}, "cancel_reservation",

@@ -23,6 +23,7 @@ struct call_actor_state {
   const events::queue_definition* queue = nullptr;
   caf::actor queue_actor;
   bool joined = false;
+  bool joining = false;                     ///< a join request is on its way to queue_actor
   std::uint64_t wait_generation = 0;        ///< invalidates timers of an earlier wait
   std::map<std::string, caf::actor> offers; ///< agent id -> agent actor, offers in flight
   caf::actor agent;                         ///< connected agent
@@ -138,8 +139,11 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     release_parties(s.entity->state().conference_parties, s.entity->state().outcome != "node_restart");
     for (auto& [agent_id, agent] : s.offers) self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
     s.offers.clear();
-    if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, leave_reason);
+    // Joined, or a join on its way (the queue adds the call before it
+    // reads this): the queue lets the call go.
+    if ((s.joined || s.joining) && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, leave_reason);
     s.joined = false;
+    s.joining = false;
     if (s.channel != 0) { // -1: a recovered call; the group finds the channel by call id
       auto t = ctx->trunks.find(s.trunk_group);
       if (t != ctx->trunks.end()) self->send(t->second, release_atom::value, req->call_id, std::max(s.channel, 0));
@@ -183,12 +187,14 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     auto t = now();
     std::int64_t preferred_until =
         s.preferred_agent.empty() || s.queue->preferred_agent_ms <= 0 ? 0 : t + ms_to_ns(s.queue->preferred_agent_ms);
+    s.joining = true;
     self->request(s.queue_actor, caf::infinite, join_atom::value,
                   join_request{req->call_id, prio, req->customer_id, s.preferred_agent, preferred_until,
                                caf::actor_cast<caf::actor>(self), s.held_agent_id})
         .then(
             [=](joined_atom, int position, std::int64_t ewt_ms) {
               auto& s = self->state;
+              s.joining = false;
               s.joined = true;
               auto gen = ++s.wait_generation;
               auto refused = exec(call::enqueue{queue_id, prio, position, std::max<std::int64_t>(ewt_ms, 0), reason, now()},
@@ -199,7 +205,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
               if (refused) return;
               self->state.wait_timers(gen, 0);
             },
-            [=](caf::error& err) { self->state.overflow(self->home_system().render(err)); });
+            [=](caf::error& err) {
+              self->state.joining = false;
+              self->state.overflow(self->home_system().render(err));
+            });
   };
   // Nobody can answer here: the queue's overflow rule decides.
   st.overflow = [=](const std::string& why) {

@@ -43,7 +43,9 @@ struct queue_actor_state {
   std::int64_t talk_ms = 0;  ///< talk time handled, summed
   std::int64_t handled = 0;  ///< calls handled, summed
   std::unordered_map<std::string, caf::actor> calls;    ///< waiting call id -> call actor
-  std::unordered_set<std::string> offering;             ///< calls with offers in flight
+  /// Calls with offers in flight -> the agents this queue asked to reserve
+  /// themselves for them (told to let go if the call leaves meanwhile).
+  std::unordered_map<std::string, std::vector<std::string>> offering;
   /// Agents who just let a call ring out are not offered another call for
   /// one ring period (they are likely away from the desk; the agent's own
   /// auto-pause takes over after max_no_answer misses).
@@ -197,11 +199,12 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
     for (const auto& a : m.assignments) {
       auto call = s.calls.find(a.call_id);
       if (call == s.calls.end()) continue;
-      s.offering.insert(a.call_id);
+      auto& asked = s.offering[a.call_id];
       for (const auto& agent_id : a.agents) {
         auto agent = ctx->agents.get(agent_id);
         if (!agent) continue;
         hold_back(s, agent_id);
+        asked.push_back(agent_id);
         self->send(agent, reserve_atom::value,
                    reserve_request{a.call_id, def->id, def->channel, def->ring_timeout_ms, a.reason,
                                    call->second, caf::actor_cast<caf::actor>(self)});
@@ -229,7 +232,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
             });
         if (refused) return caf::make_error(caf::sec::runtime_error, refused->code);
         self->state.calls[req.call_id] = req.call;
-        if (!req.reserved_agent.empty()) self->state.offering.insert(req.call_id);
+        if (!req.reserved_agent.empty()) self->state.offering.try_emplace(req.call_id);
         return rp;
       },
       [=](leave_atom, const std::string& call_id, const std::string& reason) {
@@ -239,7 +242,16 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
           if (s.recent_sl.size() > 200) s.recent_sl.pop_front();
         }
         self->state.calls.erase(call_id);
-        self->state.offering.erase(call_id);
+        // A call that left while agents it was offered to may not have
+        // told it yet (the reservation crossed its end): they let go. The
+        // call told the agents it knows; the agent ignores a second word.
+        if (auto asked = s.offering.find(call_id); asked != s.offering.end()) {
+          if (reason != "connected")
+            for (const auto& agent_id : asked->second)
+              if (auto agent = ctx->agents.get(agent_id))
+                self->send(agent, cancel_atom::value, call_id, reason, def->id);
+          s.offering.erase(asked);
+        }
         auto t = now();
         self->state.entity->exec(queue::leave{call_id, reason, t}, t, "leave", def->tenant, *who,
                                  call_correlation(call_id));
@@ -320,7 +332,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
           ++pos;
           auto call = s.calls.find(e.call_id);
           if (call == s.calls.end()) continue;
-          snap.calls.push_back({e.call_id, pos, (t - e.joined_at_ns) / 1'000'000, s.offering.count(e.call_id) > 0,
+          snap.calls.push_back({e.call_id, pos, (t - e.joined_at_ns) / 1'000'000, s.offering.contains(e.call_id),
                                 st.agents_logged_in > 0 ? ewt_for(pos) : -1, call->second});
         }
         return snap;

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <caf/all.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
 
 #include "actors/acd.hpp"
 #include "actors/simulation_runtime.hpp"
@@ -206,4 +207,64 @@ TEST_CASE("after a node restart waiting calls keep their places and connected ca
   auto c2 = after.store.read_stream("call-c2", 0, SIZE_MAX);
   auto connected = std::get<events::call_connected>(*events::event_codec::standard().decode(c2->back()));
   CHECK(connected.wait_ms > 590'000); // the wait (queued at ~3 s, answered at ~601 s) spans the restart
+}
+
+namespace {
+/// Runs one message of the deterministic scheduler; false if none was ready.
+bool step(fixture& f) {
+  return dynamic_cast<caf::scheduler::test_coordinator&>(f.rt.system().scheduler()).try_run_once();
+}
+std::size_t count_of(const std::string& text, const std::string& word) {
+  std::size_t n = 0;
+  for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + word.size())) ++n;
+  return n;
+}
+} // namespace
+
+TEST_CASE("a caller hanging up at any moment before an answer leaves no call behind in the queue or on an agent") {
+  for (int k = 0; k < 40; ++k) {
+    CAPTURE(k);
+    fixture f;
+    f.login("a1");
+    f.at(1);
+    auto c = f.call("c1");
+    for (int i = 0; i < k && step(f); ++i) {
+    }
+    caf::anon_send(c, abandon_atom::value);
+    f.at(40);
+    CHECK(f.seen.has("ended c1 abandoned"));
+    const auto queue = f.types("queue-sales");
+    CHECK(count_of(queue, "queue.call_joined") == count_of(queue, "queue.call_left"));
+    // a1 is free again: the next call rings it.
+    f.call("c2");
+    f.at(42);
+    CHECK(f.seen.has("ringing a1 c2"));
+  }
+}
+
+TEST_CASE("a caller hanging up as the agent answers: the call ends once and the agent is not left on it") {
+  for (int k = 0; k < 30; ++k) {
+    CAPTURE(k);
+    fixture f;
+    f.login("a1");
+    f.at(1);
+    auto c = f.call("c1");
+    f.at(2);
+    REQUIRE(f.seen.has("ringing a1 c1"));
+    caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+    for (int i = 0; i < k && step(f); ++i) {
+    }
+    caf::anon_send(c, abandon_atom::value);
+    f.at(3);
+    // Connected first: the caller's hang-up is a hang-up, not an abandon.
+    if (f.seen.has("talking c1 a1")) caf::anon_send(c, hangup_atom::value, std::string{"caller"});
+    f.at(40);
+    const bool abandoned = f.seen.has("ended c1 abandoned");
+    const bool completed = f.seen.has("ended c1 completed");
+    CHECK(abandoned != completed);
+    CHECK(count_of(f.types("call-c1"), "call.ended") == 1);
+    f.call("c2");
+    f.at(42);
+    CHECK(f.seen.has("ringing a1 c2"));
+  }
 }
