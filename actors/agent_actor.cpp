@@ -121,6 +121,12 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                                             });
     return refused;
   };
+  // A ringing reservation ends without an answer (the call or a queue withdrew it).
+  auto cancel_ringing = [=](const std::string& call_id, const std::string& reason) {
+    self->state.calls.erase(call_id);
+    self->state.legs.erase(call_id);
+    exec(agent::cancel_reservation{call_id, reason, now()}, "cancel_reservation", call_correlation(call_id));
+  };
   arm_if_idle(); // recovered idle (at start, or brought back by a lookup that sends nothing)
 
   return {
@@ -239,21 +245,13 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
           self->send(self, end_call_atom::value, call_id, wrap);
           return;
         }
-        if (k->phase != agent::contact_phase::ringing) return;
-        self->state.calls.erase(call_id);
-        self->state.legs.erase(call_id);
-        exec(agent::cancel_reservation{call_id, reason, now()}, "cancel_reservation",
-             call_correlation(call_id));
+        if (k->phase == agent::contact_phase::ringing) cancel_ringing(call_id, reason);
       },
       // A queue's word that a call left while this agent's reservation for
       // it was on its way: only that queue's ringing reservation goes.
       [=](cancel_atom, const std::string& call_id, const std::string& reason, const std::string& queue_id) {
         const auto* k = agent::find_contact(self->state.entity->state(), call_id);
-        if (!k || k->phase != agent::contact_phase::ringing || k->queue != queue_id) return;
-        self->state.calls.erase(call_id);
-        self->state.legs.erase(call_id);
-        exec(agent::cancel_reservation{call_id, reason, now()}, "cancel_reservation",
-             call_correlation(call_id));
+        if (k && k->phase == agent::contact_phase::ringing && k->queue == queue_id) cancel_ringing(call_id, reason);
       },
       [=](hangup_atom, const std::string& call_id) {
         auto c = self->state.calls.find(call_id);
