@@ -89,6 +89,16 @@ void run_check(const store_args& a) {
     }
   }
   std::cout << good << " records ok, " << bad << " bad\n";
+  auto index = store->check_stream_index();
+  if (!index) {
+    std::cerr << "hotline: " << index.error().message() << "\n";
+    exit_code() = 1;
+    return;
+  }
+  for (const auto& p : index->problems) std::cerr << p << "\n";
+  std::cout << "stream index: " << index->streams << " streams, " << index->events << " events, "
+            << (index->problems.empty() ? "ok" : "damaged") << "\n";
+  if (!index->problems.empty()) exit_code() = 1;
   if (bad > 0) exit_code() = 1;
 }
 
@@ -112,7 +122,8 @@ void add_store_commands(CLI::App& app) {
   read->callback([args] { run_read(*args); });
 
   auto* check = store->add_subcommand(
-      "check", "Verify every record's checksum and payload; exit 1 naming each bad position");
+      "check", "Verify every record's checksum and payload, and the stream index; exit 1 naming each bad "
+               "position or stream");
   check->add_option("--store", args->dir, "Store directory")->required();
   check->callback([args] { run_check(*args); });
 }

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <iterator>
+#include <limits>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -890,6 +891,73 @@ rocksdb_event_store::get_checkpoint(std::string_view name) const {
   if (v.size() != 8)
     return status{errc::corrupt_record, "checkpoint '" + std::string{name} + "' is malformed"};
   return std::optional<std::uint64_t>{get_be64(v)};
+}
+
+result<rocksdb_event_store::index_report> rocksdb_event_store::check_stream_index(std::size_t max_problems) const {
+  index_report out;
+  auto problem = [&](std::string text) {
+    if (out.problems.size() < max_problems) out.problems.push_back(std::move(text));
+  };
+  std::shared_lock lock{impl_->recent_mu}; // the recent runs stay put meanwhile
+  const auto& recent = impl_->recent;
+  std::unordered_map<std::string, std::uint64_t> next_of; ///< persisted streams: the revision after their runs
+  constexpr auto unknown = std::numeric_limits<std::uint64_t>::max(); ///< after a run that does not decode
+  events::recorded_event e;
+  std::vector<std::uint64_t> positions;
+  // A (stream, revision) -> position pair: the record there must be that event.
+  auto check_points_to = [&](std::string_view stream, std::uint64_t revision, std::uint64_t position) {
+    ++out.events;
+    const auto where = "stream '" + std::string{stream} + "' revision " + std::to_string(revision);
+    std::string bytes;
+    auto st = impl_->db->Get(rocksdb::ReadOptions{}, impl_->events_cf, position_key(position), &bytes);
+    if (!st.ok()) {
+      problem(where + ": position " + std::to_string(position) + " " + (st.IsNotFound() ? "holds no event" : st.ToString()));
+      return;
+    }
+    if (auto d = impl_->decode_into(position, bytes, e); !d) {
+      problem(where + ": " + d.detail());
+      return;
+    }
+    if (e.stream != stream || e.revision != revision)
+      problem(where + ": position " + std::to_string(position) + " holds '" + e.stream + "' revision " +
+              std::to_string(e.revision));
+  };
+  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(rocksdb::ReadOptions{}, impl_->streams_cf)};
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto key = it->key().ToStringView();
+    if (key.size() < 10 || key[key.size() - 9] != '\0') {
+      problem("stream index: malformed key of " + std::to_string(key.size()) + " bytes");
+      continue;
+    }
+    const auto stream = key.substr(0, key.size() - 9);
+    const auto first = *stream_index::run_first_revision(key, stream);
+    auto [next, added] = next_of.try_emplace(std::string{stream}, 0);
+    if (next->second != unknown && first != next->second)
+      problem("stream '" + std::string{stream} + "': a run starts at revision " + std::to_string(first) +
+              " where revision " + std::to_string(next->second) + " was due");
+    if (auto st = stream_index::decode_run(it->value().ToStringView(), positions); !st) {
+      problem("stream '" + std::string{stream} + "' run at revision " + std::to_string(first) + ": " + st.detail());
+      next->second = unknown; // its length is lost: the next run is not checked against it
+      continue;
+    }
+    for (std::size_t i = 0; i < positions.size(); ++i) check_points_to(stream, first + i, positions[i]);
+    next->second = first + positions.size();
+  }
+  if (!it->status().ok()) return io(it->status(), "reading the stream index of " + impl_->dir);
+  recent.for_each([&](std::string_view stream, const stream_index::recent_index::run& r) {
+    auto persisted = next_of.find(std::string{stream});
+    const std::uint64_t due = persisted == next_of.end() ? 0 : persisted->second;
+    if (due != unknown && r.first_revision != due)
+      problem("stream '" + std::string{stream} + "': its recent events start at revision " +
+              std::to_string(r.first_revision) + " where revision " + std::to_string(due) + " was due");
+    if (persisted == next_of.end()) next_of.emplace(std::string{stream}, 0);
+    for (std::size_t i = 0; i < r.positions.size(); ++i) check_points_to(stream, r.first_revision + i, r.positions[i]);
+  });
+  out.streams = next_of.size();
+  if (out.events != impl_->head.load())
+    problem("the stream index reaches " + std::to_string(out.events) + " events; the store holds " +
+            std::to_string(impl_->head.load()));
+  return out;
 }
 
 result<std::string> rocksdb_event_store::raw_record(std::uint64_t position) const {

@@ -34,6 +34,7 @@
 /// reported as `corrupt_record` naming its position.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "drivers/store/event_store.hpp"
 
@@ -84,6 +85,19 @@ public:
   status overwrite_raw_record_for_testing(std::uint64_t position, std::string_view bytes);
 
   const std::string& directory() const;
+
+  /// What `check_stream_index` found.
+  struct index_report {
+    std::uint64_t streams = 0; ///< streams indexed
+    std::uint64_t events = 0;  ///< events the index reaches (persisted runs and recent ones)
+    std::vector<std::string> problems; ///< each naming the stream, revision or position
+  };
+  /// Walks the whole stream index (for `hotline store check`): every
+  /// stream's revisions are contiguous from 0, each points to a record of
+  /// that stream and revision, and every event is indexed once. Stops
+  /// listing after `max_problems`. An I/O error is an error, a problem
+  /// found is a report.
+  result<index_report> check_stream_index(std::size_t max_problems = 20) const;
 
   /// Counters since open (for benchmarks and operators).
   struct statistics {

@@ -229,3 +229,48 @@ TEST_CASE("stream index: a damaged run or a run pointing at another stream's rec
   CHECK(crossed.error().detail().find("'call-1'") != std::string::npos);
   CHECK(crossed.error().detail().find("position 1") != std::string::npos);
 }
+
+TEST_CASE("stream index check: a whole index is ok, a damaged or missing run is named by stream, also by `hotline store check`") {
+  temp_dir dir;
+  rocksdb_store_options o;
+  o.index_window = 7; // persisted runs and, while open, recent ones
+  {
+    auto s = rocksdb_event_store::open(dir.path(), o);
+    REQUIRE(s.has_value());
+    fill(**s, 5, 20);
+    auto report = (*s)->check_stream_index();
+    REQUIRE(report.has_value());
+    CHECK(report->streams == 5);
+    CHECK(report->events == 100);
+    CHECK(report->problems.empty());
+  }
+  std::string out;
+  CHECK(testing::run_capture({HOTLINE_BIN, "store", "check", "--store", dir.path()}, out) == 0);
+  CHECK(out.find("stream index: 5 streams, 100 events, ok") != std::string::npos);
+  {
+    raw_store raw{dir.path()};
+    std::vector<std::string> call1;
+    for (auto& [key, value] : raw.index())
+      if (key.rfind(std::string{"call-1"} + '\0', 0) == 0) call1.push_back(key);
+    REQUIRE(call1.size() >= 2);
+    REQUIRE(raw.db->Delete({}, raw.handles[2], call1[1]).ok()); // a gap in call-1
+    REQUIRE(raw.db->Put({}, raw.handles[2], stream_index::run_key("call-3", 0), be64(4) + "\x80").ok());
+  }
+  {
+    auto s = rocksdb_event_store::open(dir.path(), o);
+    REQUIRE(s.has_value());
+    auto report = (*s)->check_stream_index();
+    REQUIRE(report.has_value());
+    std::string all;
+    for (auto& p : report->problems) all += p + "\n";
+    INFO(all);
+    CHECK(all.find("stream 'call-1': a run starts at revision") != std::string::npos);
+    CHECK(all.find("stream 'call-3' run at revision 0: ") != std::string::npos);
+    CHECK(all.find("the stream index reaches") != std::string::npos);
+    CHECK(all.find("call-0") == std::string::npos);
+    CHECK(report->problems.size() == 3); // the run after the damaged one is not blamed too
+  }
+  CHECK(testing::run_capture({HOTLINE_BIN, "store", "check", "--store", dir.path()}, out) == 1);
+  CHECK(out.find("stream index: 5 streams") != std::string::npos);
+  CHECK(out.find("damaged") != std::string::npos);
+}
