@@ -29,8 +29,16 @@ struct agent_actor_state {
   /// whole push): while they are the agent's queues, a change sends the
   /// changing part only.
   std::optional<std::vector<std::string>> pushed_queues;
-  /// What each of `pushed_queues` last heard (same order).
-  std::vector<events::acd::candidate_status> pushed_status;
+  /// One of `pushed_queues` (same order): where it is and what it last heard.
+  struct push_target {
+    const caf::actor* queue = nullptr;                ///< in ctx->queues; null: no such queue here
+    const events::queue_definition* def = nullptr;
+    events::acd::candidate_status sent;
+    events::acd::candidate_status next; ///< push's scratch
+    bool tell = false;                  ///< push's scratch: send `next`
+  };
+  std::vector<push_target> targets;
+  std::atomic<std::uint64_t>* withdrawals = nullptr;       ///< this agent's count in the directory
   bool idle_timer = false;       ///< a passivate_atom for this idle period is on its way
   std::uint64_t idle_period = 0; ///< which idle period (a timer of an earlier one is stale)
 };
@@ -64,36 +72,66 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   // can use it. A queue offers an agent nothing while the agent is
   // unavailable, so an unavailable agent's changes (ringing, talking,
   // wrap-up: counters and times) wait for the change that makes it
-  // available again, which carries them all; becoming unavailable, logging
-  // in or out and pausing are sent at once (join-empty counts and the
-  // expected wait use them). An available agent's every change is sent.
-  // A call thus costs two status messages per queue served (unavailable,
-  // available again) instead of one per change of the agent's state.
+  // available again, which carries them all. Becoming unavailable (taking
+  // a call) is not sent either: the agent bumps its withdrawal count
+  // (agent_directory.hpp), which every queue reads before it routes, and
+  // the next snapshot carries the new count. Logging in or out and pausing
+  // are sent at once (join-empty counts use them); an available agent's
+  // every change is sent. A call thus costs one status message per queue
+  // served (available again), not one per change of the agent's state.
+  // Looked up when first used, not at spawn: the directory adds the agent after spawning it.
+  auto withdrawals_slot = [=]() -> std::atomic<std::uint64_t>* {
+    auto*& slot = self->state.withdrawals;
+    if (!slot) slot = ctx->agents.withdrawals(def->id);
+    return slot;
+  };
+  auto withdrawal_count = [=]() -> std::uint64_t {
+    auto* slot = withdrawals_slot();
+    return slot ? slot->load(std::memory_order_relaxed) : 0;
+  };
   auto push = [=] {
     const auto& s = self->state.entity->state();
+    auto* const withdrawals = withdrawals_slot();
     auto& pushed = self->state.pushed_queues;
-    auto& sent = self->state.pushed_status;
-    const bool whole = !pushed || *pushed != s.queues;
-    if (whole) sent.assign(s.queues.size(), {});
-    for (std::size_t i = 0; i < s.queues.size(); ++i) {
-      const auto& q = s.queues[i];
-      auto qa = ctx->queues.find(q);
-      auto qd = ctx->find_queue(q);
-      if (qa == ctx->queues.end() || !qd) continue;
-      if (whole) {
+    auto& targets = self->state.targets;
+    if (!pushed || *pushed != s.queues) {
+      targets.assign(s.queues.size(), {});
+      for (std::size_t i = 0; i < s.queues.size(); ++i) {
+        auto qa = ctx->queues.find(s.queues[i]);
+        auto qd = ctx->find_queue(s.queues[i]);
+        if (qa == ctx->queues.end() || !qd) continue;
+        targets[i].queue = &qa->second;
+        targets[i].def = qd;
         auto c = events::acd::make_candidate(s, *qd);
-        sent[i] = c;
-        self->send(qa->second, agent_update_atom::value, std::move(c));
-        continue;
+        targets[i].sent = c;
+        self->send(qa->second, agent_update_atom::value, std::move(c), withdrawal_count());
       }
-      auto c = events::acd::make_candidate_status(s, *qd);
-      const auto& before = sent[i];
-      if (!c.available && !before.available && c.logged_in == before.logged_in && c.paused == before.paused)
-        continue;
-      sent[i] = c;
-      self->send(qa->second, agent_status_atom::value, def->id, c);
+      pushed = s.queues;
+      return;
     }
-    if (whole) pushed = s.queues;
+    // What to tell each queue; a withdrawal, if any, is counted before
+    // anything is sent, so every message carries the count it is current at.
+    bool withdrawn = false;
+    for (auto& t : targets) {
+      t.tell = false;
+      if (!t.queue) continue;
+      t.next = events::acd::make_candidate_status(s, *t.def);
+      const auto& c = t.next;
+      if (c.available || c.logged_in != t.sent.logged_in || c.paused != t.sent.paused ||
+          (t.sent.available && !withdrawals)) {
+        t.tell = true;
+        t.sent = c;
+      } else if (t.sent.available) {
+        withdrawn = true; // the queue learns it from the count
+        t.sent = c;
+      }
+    }
+    std::uint64_t count = 0;
+    if (withdrawals)
+      count = withdrawn ? withdrawals->fetch_add(1, std::memory_order_release) + 1
+                        : withdrawals->load(std::memory_order_relaxed);
+    for (const auto& t : targets)
+      if (t.tell) self->send(*t.queue, agent_status_atom::value, def->id, t.next, count);
   };
   // Passivation (agent_directory.hpp): once idle, a timer; when it fires
   // and the agent is still idle, nobody looked it up, its mailbox is empty
@@ -167,7 +205,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
             auto qd = ctx->center.find_queue(q);
             if (qa != ctx->queues.end() && qd)
               self->send(qa->second, agent_update_atom::value,
-                         events::acd::make_candidate(self->state.entity->state(), *qd));
+                         events::acd::make_candidate(self->state.entity->state(), *qd), withdrawal_count());
           }
         });
       },

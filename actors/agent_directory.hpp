@@ -136,6 +136,20 @@ public:
     return true;
   }
 
+  /// The agent's withdrawal count: how many times it became unavailable
+  /// to its queues without telling them (agent_actor.cpp's push). A queue's
+  /// routing snapshot of the agent is current while this count equals the
+  /// one its last snapshot came with; otherwise the agent is unavailable
+  /// until its next snapshot (queue_actor.cpp). Written by the agent's actor
+  /// only, read by any queue. The address lasts as long as the directory
+  /// (across passivation); nullptr if there is no such agent.
+  std::atomic<std::uint64_t>* withdrawals(std::string_view id) const {
+    auto& st = stripe(id);
+    std::lock_guard lock{st.mu};
+    auto it = st.entries.find(id);
+    return it == st.entries.end() ? nullptr : &it->second.withdrawals;
+  }
+
   struct counts {
     std::size_t live = 0, passivated = 0, recovered = 0;
   };
@@ -146,6 +160,7 @@ private:
     caf::actor actor; ///< invalid: passivated
     std::uint64_t lookups = 0;
     std::uint64_t armed_at = ~std::uint64_t{0};
+    std::atomic<std::uint64_t> withdrawals{0};
   };
   struct stripe_t {
     mutable std::mutex mu;

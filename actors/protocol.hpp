@@ -12,8 +12,10 @@
 ///   call → queue:          offer_failed_atom, call_id, agent_id  (offer ended: re-match)
 ///   queue → agent:         reserve_atom, reserve_request
 ///   agent → queue:         reserve_failed_atom, call_id, agent_id, code
-///   agent → queue(s):      agent_update_atom, candidate         (first, and when its queues change)
-///   agent → queue(s):      agent_status_atom, agent_id, candidate_status (after every other change)
+///   agent → queue(s):      agent_update_atom, candidate, withdrawals (first, and when its queues change)
+///   agent → queue(s):      agent_status_atom, agent_id, candidate_status, withdrawals
+///                          (after other changes, not when it just became unavailable: queues read
+///                          its withdrawal count instead; see agent_directory.hpp)
 ///   agent → call:          offer_atom, offer_info               (reserved: ring)
 ///   agent → call:          connected_atom, agent_id             (answered)
 ///   call → agent:          ring_timeout_atom, call_id, max_no_answer

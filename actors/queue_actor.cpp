@@ -1,5 +1,6 @@
 #include "actors/queue_actor.hpp"
 
+#include <atomic>
 #include <deque>
 #include <set>
 #include <unordered_map>
@@ -28,6 +29,11 @@ struct queue_actor_state {
     bool eligible = false; ///< serves the queue with its skills (is_member)
     int base_level = -1;   ///< events::acd::base_level(c, def), kept with the snapshot
     std::size_t free_at = no_slot; ///< index in `free` while the snapshot says available
+    /// The agent's withdrawal count (agent_directory.hpp) and the value its
+    /// last snapshot came with: when they differ the agent took a call
+    /// since, and is unavailable until its next snapshot.
+    const std::atomic<std::uint64_t>* withdrawals = nullptr;
+    std::uint64_t seen = 0;
   };
   static constexpr std::size_t no_slot = ~std::size_t{0};
   /// Routing snapshots by agent id (node-based: `free` points into it).
@@ -123,12 +129,16 @@ void count(queue_actor_state& st, const events::acd::candidate& c, bool eligible
   if (!c.paused) st.summary.unpaused += sign;
 }
 
-/// An agent's whole snapshot arrived (first, or its queues changed).
-void set_snapshot(queue_actor_state& st, const events::queue_definition& def, const events::acd::candidate& c) {
+/// An agent's whole snapshot arrived (first, or its queues changed), current
+/// at withdrawal count `seen`.
+void set_snapshot(queue_actor_state& st, const events::queue_definition& def, const events::acd::candidate& c,
+                  std::uint64_t seen) {
   auto it = st.agents.find(c.agent_id);
   if (it != st.agents.end()) count(st, it->second.c, it->second.eligible, -1);
   else it = st.agents.emplace(c.agent_id, queue_actor_state::member{}).first;
   auto& m = it->second;
+  if (!m.withdrawals) m.withdrawals = st.ctx->agents.withdrawals(c.agent_id);
+  m.seen = seen;
   m.c = c;
   m.eligible = events::acd::is_member(c, def);
   m.base_level = events::acd::base_level(c, def);
@@ -136,11 +146,14 @@ void set_snapshot(queue_actor_state& st, const events::queue_definition& def, co
   track_free(st, m);
 }
 
-/// The changing part of a known agent's snapshot; false if unknown.
-bool set_status(queue_actor_state& st, const std::string& agent_id, const events::acd::candidate_status& c) {
+/// The changing part of a known agent's snapshot, current at withdrawal
+/// count `seen`; false if unknown.
+bool set_status(queue_actor_state& st, const std::string& agent_id, const events::acd::candidate_status& c,
+                std::uint64_t seen) {
   auto it = st.agents.find(agent_id);
   if (it == st.agents.end()) return false;
   auto& m = it->second;
+  m.seen = seen;
   count(st, m.c, m.eligible, -1);
   static_cast<events::acd::candidate_status&>(m.c) = c;
   count(st, m.c, m.eligible, 1);
@@ -148,15 +161,30 @@ bool set_status(queue_actor_state& st, const std::string& agent_id, const events
   return true;
 }
 
-/// Not available until its next snapshot (an offer went out, or failed).
-void hold_back(queue_actor_state& st, const std::string& agent_id) {
-  auto it = st.agents.find(agent_id);
-  if (it == st.agents.end() || !it->second.c.available) return;
-  auto& c = it->second.c;
+/// Not available until its next snapshot (an offer went out, or failed, or
+/// the agent withdrew).
+void hold_back(queue_actor_state& st, queue_actor_state::member& m) {
+  auto& c = m.c;
+  if (!c.available) return;
   c.available = false;
   --st.available;
   if (c.logged_in && !c.paused) --st.serving_free;
-  track_free(st, it->second);
+  track_free(st, m);
+}
+void hold_back(queue_actor_state& st, const std::string& agent_id) {
+  if (auto it = st.agents.find(agent_id); it != st.agents.end()) hold_back(st, it->second);
+}
+
+/// Holds back every member that withdrew since its snapshot (took a call
+/// here or at another queue): before anything reads who is available.
+void drop_withdrawn(queue_actor_state& st) {
+  for (std::size_t i = 0; i < st.free.size();) {
+    auto* m = st.free[i];
+    if (m->withdrawals && m->withdrawals->load(std::memory_order_acquire) != m->seen)
+      hold_back(st, *m); // moves the last member into slot i
+    else
+      ++i;
+  }
 }
 
 caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
@@ -186,6 +214,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
     s.rematch_scheduled = false;
     const auto& waiting = queue::in_order(s.entity->state());
     if (waiting.size() <= s.offering.size()) return;
+    drop_withdrawn(s);
     if (s.available <= 0) return;
     auto t = now();
     std::vector<events::acd::waiting_call> calls;
@@ -227,6 +256,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
                         req.preferred_until_ns, members, t},
             t, "join", def->tenant, *who, call_correlation(req.call_id), [=]() mutable {
               int pos = queue::position(self->state.entity->state(), req.call_id);
+              drop_withdrawn(self->state);
               rp.deliver(joined_atom::value, pos, ewt_for(pos));
               schedule_rematch();
             });
@@ -271,15 +301,17 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         hold_back(self->state, agent_id);
         schedule_rematch();
       },
-      [=](agent_update_atom, const events::acd::candidate& c) {
-        set_snapshot(self->state, *def, c);
+      [=](agent_update_atom, const events::acd::candidate& c, std::uint64_t seen) {
+        set_snapshot(self->state, *def, c, seen);
         if (c.available) schedule_rematch();
       },
-      [=](agent_status_atom, const std::string& agent_id, const events::acd::candidate_status& c) {
+      [=](agent_status_atom, const std::string& agent_id, const events::acd::candidate_status& c,
+          std::uint64_t seen) {
         // Unknown: its whole snapshot comes first (messages from one actor keep their order).
-        if (set_status(self->state, agent_id, c) && c.available) schedule_rematch();
+        if (set_status(self->state, agent_id, c, seen) && c.available) schedule_rematch();
       },
       [=](position_atom, const std::string& call_id) -> caf::result<int, std::int64_t> {
+        drop_withdrawn(self->state);
         int pos = queue::position(self->state.entity->state(), call_id);
         return {pos, ewt_for(pos)};
       },
@@ -308,12 +340,14 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         rematch();
       },
       [=](stats_atom) {
+        drop_withdrawn(self->state);
         return std::make_tuple(static_cast<int>(queue::in_order(self->state.entity->state()).size()),
                                self->state.available);
       },
       [=](fed_snapshot_atom) {
         // What the federation publishes about this queue, and the calls it may move.
         auto& s = self->state;
+        drop_withdrawn(s);
         queue_snapshot snap;
         auto& st = snap.status;
         st.queue = def->id;
@@ -348,6 +382,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         wc.call_id = call_id;
         wc.priority = INT32_MAX;
         auto t = now();
+        drop_withdrawn(s);
         const auto view = candidates(s);
         auto m = events::acd::match_queue(*def, {wc}, view.refs, view.levels, s.memory, t, ++s.seed);
         if (m.assignments.empty() || m.assignments.front().agents.empty())
