@@ -164,6 +164,44 @@ TEST_CASE("no answer: the ring times out, the call keeps its place and rings the
   CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended call.offered");
 }
 
+TEST_CASE("an agent serving two queues: the one that did not offer its call routes around it without being told") {
+  auto c = small_center();
+  auto support = c.queues.front();
+  support.id = "support";
+  c.queues.push_back(support);
+  c.entry_points.push_back({"200", "acme", "support", "pstn", 0});
+  c.agents[0].queues = {"sales", "support"};
+  fixture f{c};
+  f.login("a1");
+  f.at(1);
+  auto c1 = f.call("c1");
+  f.at(2);
+  REQUIRE(f.seen.has("ringing a1 c1"));
+  // The agent told neither queue it became unavailable: `support` learns it
+  // from the agent's withdrawal count, offers it nothing, and nothing is
+  // refused (no audit record).
+  const auto before = f.ctx->agents.withdrawals("a1")->load();
+  CHECK(before >= 1);
+  call_request r;
+  r.call_id = "c2";
+  r.caller = "+861380001";
+  r.dialed = "200";
+  spawn_call(f.rt.system(), f.ctx, r);
+  f.at(3);
+  CHECK(f.seen.has("queued c2 support"));
+  CHECK_FALSE(f.seen.has("ringing a1 c2"));
+  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.at(4);
+  caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
+  f.at(5);
+  CHECK_FALSE(f.seen.has("ringing a1 c2"));
+  // Available again after the 5 s wrap-up: that is sent, and c2 rings.
+  f.at(11);
+  CHECK(f.seen.has("ringing a1 c2"));
+  CHECK(f.types("call-c2") == "call.arrived call.queued call.offered");
+  CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
+}
+
 TEST_CASE("an agent answering a call that was not offered to it is refused and audited") {
   fixture f;
   f.login("a1");
