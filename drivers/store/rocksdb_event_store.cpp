@@ -16,7 +16,9 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include "drivers/store/append_check.hpp"
@@ -90,6 +92,14 @@ public:
   }
   bool InDomain(const rocksdb::Slice& key) const override { return key.size() > 8; }
 };
+
+/// Reading one stream's runs: the iterator stays within the stream's prefix
+/// (and may use its bloom filters).
+rocksdb::ReadOptions within_stream() {
+  rocksdb::ReadOptions ro;
+  ro.prefix_same_as_start = true;
+  return ro;
+}
 
 } // namespace
 
@@ -175,7 +185,7 @@ struct rocksdb_event_store::impl {
   /// positions in `positions`. nullopt if the stream has no persisted run.
   result<std::optional<std::uint64_t>> persisted_run(std::string_view stream, std::uint64_t revision,
                                                      std::vector<std::uint64_t>& positions) const {
-    std::unique_ptr<rocksdb::Iterator> it{db->NewIterator(rocksdb::ReadOptions{}, streams_cf)};
+    std::unique_ptr<rocksdb::Iterator> it{db->NewIterator(within_stream(), streams_cf)};
     it->SeekForPrev(stream_index::run_key(stream, revision));
     if (!it->status().ok()) return io(it->status(), "reading stream index of '" + std::string{stream} + "'");
     if (!it->Valid()) return std::optional<std::uint64_t>{};
@@ -680,7 +690,17 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
   rocksdb::ColumnFamilyOptions cf_opts;
   cf_opts.OptimizeLevelStyleCompaction(64 << 20);
   rocksdb::ColumnFamilyOptions stream_opts = cf_opts;
-  stream_opts.memtable_insert_with_hint_prefix_extractor = std::make_shared<stream_prefix>();
+  // Each stream is a prefix: most appends start a new stream (a call), and
+  // proving it absent is then a bloom-filter probe of the memtable and of
+  // each table instead of a skip-list and index search through each.
+  auto prefix = std::make_shared<stream_prefix>();
+  stream_opts.prefix_extractor = prefix;
+  stream_opts.memtable_insert_with_hint_prefix_extractor = prefix;
+  stream_opts.memtable_prefix_bloom_size_ratio = 0.05;
+  rocksdb::BlockBasedTableOptions stream_tables;
+  stream_tables.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  stream_tables.whole_key_filtering = false; // keys are looked up by stream, not whole
+  stream_opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(stream_tables));
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs{
       {rocksdb::kDefaultColumnFamilyName, cf_opts},
       {"events", cf_opts},
@@ -793,7 +813,7 @@ rocksdb_event_store::read_stream(std::string_view stream, std::uint64_t from_rev
   };
   // Persisted runs, from the one holding `from_revision` (or the first).
   if (recent.empty() || recent_first > from_revision) {
-    std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(rocksdb::ReadOptions{}, impl_->streams_cf)};
+    std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(within_stream(), impl_->streams_cf)};
     it->SeekForPrev(stream_index::run_key(stream, from_revision));
     if (it->Valid() && !stream_index::run_first_revision(it->key().ToStringView(), stream))
       it->Seek(stream_index::run_key(stream, from_revision));
@@ -922,7 +942,9 @@ result<rocksdb_event_store::index_report> rocksdb_event_store::check_stream_inde
       problem(where + ": position " + std::to_string(position) + " holds '" + e.stream + "' revision " +
               std::to_string(e.revision));
   };
-  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(rocksdb::ReadOptions{}, impl_->streams_cf)};
+  rocksdb::ReadOptions whole_index;
+  whole_index.total_order_seek = true; // across streams (the prefixes)
+  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(whole_index, impl_->streams_cf)};
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const auto key = it->key().ToStringView();
     if (key.size() < 10 || key[key.size() - 9] != '\0') {
