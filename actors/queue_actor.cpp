@@ -242,6 +242,10 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
   };
   auto schedule_rematch = [=] {
     if (self->state.rematch_scheduled) return;
+    // Nobody waits without an offer: nothing to match (a call that joins
+    // later schedules its own). Saves a message per agent change at a queue
+    // with no callers waiting.
+    if (queue::in_order(self->state.entity->state()).size() <= self->state.offering.size()) return;
     self->state.rematch_scheduled = true;
     self->send(self, rematch_atom::value);
   };
