@@ -400,6 +400,7 @@ void run(const route_bench_args& a) {
       auto ended0 = sh.ended;
       auto completed0 = sh.completed;
       auto head0 = store.head_position();
+      auto stats0 = store.stats();
       auto first = next;
       auto window = std::min(a.window, a.calls);
       {
@@ -429,6 +430,10 @@ void run(const route_bench_args& a) {
           {"cpu_us_per_call", cpu_s * 1e6 / static_cast<double>(a.calls)},
           {"events", head1 - head0},
           {"events_per_s", static_cast<double>(head1 - head0) / secs},
+          // The store's group commits: one WAL write (and one sync) each.
+          {"store_commits", store.stats().commits - stats0.commits},
+          {"events_per_commit", static_cast<double>(store.stats().events - stats0.events) /
+                                    static_cast<double>(std::max<std::uint64_t>(1, store.stats().commits - stats0.commits))},
           {"enqueue_to_offer", to_json(enqueue_to_offer(store, head0, head1))},
           {"arrival_to_ringing", to_json(arrival_to_ringing(sh, first, next))},
       };
