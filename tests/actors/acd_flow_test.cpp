@@ -248,9 +248,12 @@ TEST_CASE("after a node restart waiting calls keep their places and connected ca
 }
 
 namespace {
-/// Runs one message of the deterministic scheduler; false if none was ready.
-bool step(fixture& f) {
-  return dynamic_cast<caf::scheduler::test_coordinator&>(f.rt.system().scheduler()).try_run_once();
+/// Runs up to `k` messages of the deterministic scheduler, one at a time
+/// (fewer if it runs out): a point in the middle of an exchange.
+void run_steps(fixture& f, int k) {
+  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(f.rt.system().scheduler());
+  for (int i = 0; i < k && sched.try_run_once(); ++i) {
+  }
 }
 std::size_t count_of(const std::string& text, const std::string& word) {
   std::size_t n = 0;
@@ -266,8 +269,7 @@ TEST_CASE("a caller hanging up at any moment before an answer leaves no call beh
     f.login("a1");
     f.at(1);
     auto c = f.call("c1");
-    for (int i = 0; i < k && step(f); ++i) {
-    }
+    run_steps(f, k);
     caf::anon_send(c, abandon_atom::value);
     f.at(40);
     CHECK(f.seen.has("ended c1 abandoned"));
@@ -290,8 +292,7 @@ TEST_CASE("a caller hanging up as the agent answers: the call ends once and the 
     f.at(2);
     REQUIRE(f.seen.has("ringing a1 c1"));
     caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
-    for (int i = 0; i < k && step(f); ++i) {
-    }
+    run_steps(f, k);
     caf::anon_send(c, abandon_atom::value);
     f.at(3);
     // Connected first: the caller's hang-up is a hang-up, not an abandon.
