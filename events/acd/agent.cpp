@@ -1,6 +1,7 @@
 #include "events/acd/agent.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 namespace hotline::events::acd::agent {
 
@@ -348,19 +349,26 @@ int contacts_on(const state& s, const std::string& channel) noexcept {
                                         [&](const contact& c) { return c.channel == channel; }));
 }
 
-std::optional<rejection> refuse_new_contact(const state& s, const std::string& channel) {
-  if (auto r = logged_in(s)) return r;
-  if (s.presence != presence_state::ready)
-    return rejection{"not_ready", who(s) + " is not ready (" + s.not_ready_reason + ")"};
+const char* new_contact_refusal(const state& s, const std::string& channel) noexcept {
+  if (s.presence == presence_state::logged_out) return "logged_out";
+  if (s.presence != presence_state::ready) return "not_ready";
   auto cap = s.definition.capacity.find(channel);
-  if (cap == s.definition.capacity.end() || cap->second <= 0)
-    return rejection{"channel_not_served", who(s) + " takes no " + channel + " contacts"};
-  if (channel != "voice" && s.definition.voice_blocks_others && contacts_on(s, "voice") > 0)
-    return rejection{"on_voice_call", who(s) + " has a voice contact and takes nothing else"};
-  if (contacts_on(s, channel) >= cap->second)
-    return rejection{"at_capacity", who(s) + " has " + std::to_string(cap->second) + " " + channel +
-                                        " contact(s) already"};
-  return std::nullopt;
+  if (cap == s.definition.capacity.end() || cap->second <= 0) return "channel_not_served";
+  if (channel != "voice" && s.definition.voice_blocks_others && contacts_on(s, "voice") > 0) return "on_voice_call";
+  if (contacts_on(s, channel) >= cap->second) return "at_capacity";
+  return nullptr;
+}
+
+std::optional<rejection> refuse_new_contact(const state& s, const std::string& channel) {
+  const char* code = new_contact_refusal(s, channel);
+  if (!code) return std::nullopt;
+  const std::string_view c{code};
+  if (c == "logged_out") return logged_in(s);
+  if (c == "not_ready") return rejection{code, who(s) + " is not ready (" + s.not_ready_reason + ")"};
+  if (c == "channel_not_served") return rejection{code, who(s) + " takes no " + channel + " contacts"};
+  if (c == "on_voice_call") return rejection{code, who(s) + " has a voice contact and takes nothing else"};
+  auto cap = s.definition.capacity.find(channel);
+  return rejection{code, who(s) + " has " + std::to_string(cap->second) + " " + channel + " contact(s) already"};
 }
 
 std::int64_t effective_wrap_up_ms(const agent_definition& a, const queue_definition& q) noexcept {

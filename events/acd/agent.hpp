@@ -183,6 +183,11 @@ const contact* find_contact(const state& s, const std::string& call_id) noexcept
 /// (presence, capacity, voice blocking), or nothing when it can.
 std::optional<rejection> refuse_new_contact(const state& s, const std::string& channel);
 
+/// The same check without building the rejection's text: its code, or
+/// nullptr when the agent can take the contact. Routing snapshots ask it
+/// for every queue served after every change of the agent.
+const char* new_contact_refusal(const state& s, const std::string& channel) noexcept;
+
 /// Contacts of `channel` on the desk (any phase).
 int contacts_on(const state& s, const std::string& channel) noexcept;
 

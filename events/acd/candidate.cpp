@@ -8,7 +8,7 @@ candidate_status make_candidate_status(const agent::state& a, const queue_defini
   candidate_status c;
   c.logged_in = a.presence != agent::presence_state::logged_out;
   c.paused = a.presence == agent::presence_state::not_ready;
-  c.available = !agent::refuse_new_contact(a, q.channel).has_value();
+  c.available = agent::new_contact_refusal(a, q.channel) == nullptr;
   c.idle_since_ns = a.idle_since_ns;
   c.calls_handled = a.calls_handled;
   c.talk_time_ms = a.talk_time_ms;
