@@ -22,6 +22,7 @@
 #include <caf/all.hpp>
 
 #include "actors/agent_directory.hpp"
+#include "actors/availability_board.hpp"
 #include "actors/actor_registry.hpp"
 #include "actors/entity_log.hpp"
 #include "actors/protocol.hpp"
@@ -37,6 +38,7 @@ struct acd_context {
   caf::actor observer;                         ///< may be invalid: nobody listens
   std::map<std::string, caf::actor> queues;    ///< queue id -> actor
   agent_directory agents;                      ///< agent id -> actor; idle agents passivate (agent_directory.hpp)
+  availability_board board;                    ///< agents' routing status per queue served (availability_board.hpp)
   std::map<std::string, caf::actor> trunks;    ///< trunk group id -> actor
   std::int64_t default_aht_ms = 180'000;       ///< EWT before any call was handled
   caf::actor root;                             ///< queues and trunks are linked to it; killing it stops them all

@@ -33,6 +33,7 @@ struct agent_actor_state {
   struct push_target {
     const caf::actor* queue = nullptr;                ///< in ctx->queues; null: no such queue here
     const events::queue_definition* def = nullptr;
+    availability_board::slot* slot = nullptr;         ///< this agent's status for the queue, on the board
     events::acd::candidate_status sent;
     events::acd::candidate_status next; ///< push's scratch
     bool tell = false;                  ///< push's scratch: send `next`
@@ -67,18 +68,18 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   const std::string* const tenant = &st.tenant;
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
 
-  // The routing snapshot, for each queue served: whole when the queues
-  // served changed, else its changing part, and that only when routing
+  // The routing snapshot, for each queue served: whole (a message) when
+  // the queues served changed, else its changing part, posted on the
+  // availability board (availability_board.hpp) and that only when routing
   // can use it. A queue offers an agent nothing while the agent is
   // unavailable, so an unavailable agent's changes (ringing, talking,
   // wrap-up: counters and times) wait for the change that makes it
   // available again, which carries them all. Becoming unavailable (taking
-  // a call) is not sent either: the agent bumps its withdrawal count
+  // a call) is not posted either: the agent bumps its withdrawal count
   // (agent_directory.hpp), which every queue reads before it routes, and
-  // the next snapshot carries the new count. Logging in or out and pausing
-  // are sent at once (join-empty counts use them); an available agent's
-  // every change is sent. A call thus costs one status message per queue
-  // served (available again), not one per change of the agent's state.
+  // the next post carries the new count. Logging in or out, pausing and
+  // an available agent's every change are posted. A post costs a message
+  // (news_atom) only to a queue that asked for word: callers wait there.
   // Looked up when first used, not at spawn: the directory adds the agent after spawning it.
   auto withdrawals_slot = [=]() -> std::atomic<std::uint64_t>* {
     auto*& slot = self->state.withdrawals;
@@ -96,26 +97,40 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
     auto& targets = self->state.targets;
     if (!pushed || *pushed != s.queues) {
       targets.assign(s.queues.size(), {});
+      const auto count = withdrawal_count();
       for (std::size_t i = 0; i < s.queues.size(); ++i) {
         auto qa = ctx->queues.find(s.queues[i]);
         auto qd = ctx->find_queue(s.queues[i]);
         if (qa == ctx->queues.end() || !qd) continue;
         targets[i].queue = &qa->second;
         targets[i].def = qd;
+        targets[i].slot = &ctx->board.at(def->id, s.queues[i]);
         auto c = events::acd::make_candidate(s, *qd);
         targets[i].sent = c;
-        self->send(qa->second, agent_update_atom::value, std::move(c), withdrawal_count());
+        const auto version = availability_board::post(*targets[i].slot, c, count, false).version;
+        self->send(qa->second, agent_update_atom::value, std::move(c), count, version);
       }
       pushed = s.queues;
       return;
     }
     // What to tell each queue; a withdrawal, if any, is counted before
-    // anything is sent, so every message carries the count it is current at.
+    // anything is posted, so every post carries the count it is current at.
     bool withdrawn = false;
+    // Queues alike in what the status reads (channel, reject and busy
+    // delays) share one: it is made once, not once per queue served.
+    const events::queue_definition* made_for = nullptr;
+    const events::acd::candidate_status* made = nullptr;
     for (auto& t : targets) {
       t.tell = false;
       if (!t.queue) continue;
-      t.next = events::acd::make_candidate_status(s, *t.def);
+      if (made && t.def->channel == made_for->channel && t.def->reject_delay_ms == made_for->reject_delay_ms &&
+          t.def->busy_delay_ms == made_for->busy_delay_ms) {
+        t.next = *made;
+      } else {
+        t.next = events::acd::make_candidate_status(s, *t.def);
+        made_for = t.def;
+        made = &t.next;
+      }
       const auto& c = t.next;
       if (c.available || c.logged_in != t.sent.logged_in || c.paused != t.sent.paused ||
           (t.sent.available && !withdrawals)) {
@@ -131,7 +146,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       count = withdrawn ? withdrawals->fetch_add(1, std::memory_order_release) + 1
                         : withdrawals->load(std::memory_order_relaxed);
     for (const auto& t : targets)
-      if (t.tell) self->send(*t.queue, agent_status_atom::value, def->id, t.next, count);
+      if (t.tell && availability_board::post(*t.slot, t.next, count).tell) self->send(*t.queue, news_atom::value);
   };
   // Passivation (agent_directory.hpp): once idle, a timer; when it fires
   // and the agent is still idle, nobody looked it up, its mailbox is empty
@@ -200,12 +215,14 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         // Queues it leaves must hear it is gone: push before the queues list empties.
         auto before = self->state.entity->state().queues;
         exec(agent::logout{reason, now()}, "logout", {}, [=] {
+          const auto count = withdrawal_count();
           for (const auto& q : before) {
             auto qa = ctx->queues.find(q);
             auto qd = ctx->center.find_queue(q);
-            if (qa != ctx->queues.end() && qd)
-              self->send(qa->second, agent_update_atom::value,
-                         events::acd::make_candidate(self->state.entity->state(), *qd), withdrawal_count());
+            if (qa == ctx->queues.end() || !qd) continue;
+            auto c = events::acd::make_candidate(self->state.entity->state(), *qd);
+            const auto version = availability_board::post(ctx->board.at(def->id, q), c, count, false).version;
+            self->send(qa->second, agent_update_atom::value, std::move(c), count, version);
           }
         });
       },

@@ -552,6 +552,16 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       [=](abandon_atom) {
         exec(call::abandon{"caller_hangup", now()}, "abandon", [=] { finish("abandoned"); });
       },
+      // The queue's leave_empty rule holds (nobody there can answer): a
+      // caller on the line overflows; a callback keeps its place.
+      [=](queue_empty_atom, const std::string& queue_id) {
+        auto& s = self->state;
+        const auto& cs = s.entity->state();
+        if (!s.joined || !s.queue || s.queue->id != queue_id || !call::is_waiting(cs) ||
+            call::status_of(cs) == call::status::callback_waiting)
+          return;
+        s.overflow("queue_empty");
+      },
       [=](max_wait_atom, std::uint64_t gen) {
         if (gen != self->state.wait_generation || !call::is_waiting(self->state.entity->state())) return;
         self->state.overflow("max_wait");

@@ -12,10 +12,11 @@
 ///   call → queue:          offer_failed_atom, call_id, agent_id  (offer ended: re-match)
 ///   queue → agent:         reserve_atom, reserve_request
 ///   agent → queue:         reserve_failed_atom, call_id, agent_id, code
-///   agent → queue(s):      agent_update_atom, candidate, withdrawals (first, and when its queues change)
-///   agent → queue(s):      agent_status_atom, agent_id, candidate_status, withdrawals
-///                          (after other changes, not when it just became unavailable: queues read
-///                          its withdrawal count instead; see agent_directory.hpp)
+///   agent → queue(s):      agent_update_atom, candidate, withdrawals, version (first, and when its queues change)
+///   agent → queue:         news_atom  (its status changed and the queue asked for word: it reads
+///                          the availability board; other changes are posted there silently, and
+///                          becoming unavailable moves the withdrawal count: availability_board.hpp)
+///   queue → call:          queue_empty_atom, queue_id  (the queue's leave_empty rule holds: overflow)
 ///   agent → call:          offer_atom, offer_info               (reserved: ring)
 ///   agent → call:          connected_atom, agent_id             (answered)
 ///   call → agent:          ring_timeout_atom, call_id, max_no_answer
@@ -61,7 +62,8 @@ using offer_failed_atom = caf::atom_constant<caf::atom("offerfail")>;
 using reserve_atom = caf::atom_constant<caf::atom("reserve")>;
 using reserve_failed_atom = caf::atom_constant<caf::atom("resfail")>;
 using agent_update_atom = caf::atom_constant<caf::atom("agentupd")>;
-using agent_status_atom = caf::atom_constant<caf::atom("agentst")>;
+using news_atom = caf::atom_constant<caf::atom("news")>;
+using queue_empty_atom = caf::atom_constant<caf::atom("qempty")>;
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>; ///< an agent to itself: idle time is up
 using offer_atom = caf::atom_constant<caf::atom("offer")>;
 using connected_atom = caf::atom_constant<caf::atom("connected")>;

@@ -34,10 +34,14 @@ struct queue_actor_state {
     /// since, and is unavailable until its next snapshot.
     const std::atomic<std::uint64_t>* withdrawals = nullptr;
     std::uint64_t seen = 0;
+    /// Its slot on the availability board, and the slot version applied.
+    availability_board::slot* slot = nullptr;
+    std::uint64_t version = 0;
   };
   static constexpr std::size_t no_slot = ~std::size_t{0};
   /// Routing snapshots by agent id (node-based: `free` points into it).
   std::unordered_map<std::string, member> agents;
+  availability_board::news* news = nullptr; ///< this queue's news list on the board
   /// Kept with every snapshot change (set_snapshot / set_status /
   /// hold_back), so that a join and a match do not walk every member:
   std::vector<member*> free;               ///< the members available now, in no order (what a match reads)
@@ -49,6 +53,7 @@ struct queue_actor_state {
   std::int64_t talk_ms = 0;  ///< talk time handled, summed
   std::int64_t handled = 0;  ///< calls handled, summed
   std::unordered_map<std::string, caf::actor> calls;    ///< waiting call id -> call actor
+  std::unordered_set<std::string> ejecting;             ///< told to leave under the leave_empty rule
   /// Calls with offers in flight -> the agents this queue asked to reserve
   /// themselves for them (told to let go if the call leaves meanwhile).
   std::unordered_map<std::string, std::vector<std::string>> offering;
@@ -129,36 +134,44 @@ void count(queue_actor_state& st, const events::acd::candidate& c, bool eligible
   if (!c.paused) st.summary.unpaused += sign;
 }
 
-/// An agent's whole snapshot arrived (first, or its queues changed), current
-/// at withdrawal count `seen`.
+/// The changing part of a member's snapshot, current at withdrawal count `seen`.
+void set_status(queue_actor_state& st, queue_actor_state::member& m, const events::acd::candidate_status& c,
+                std::uint64_t seen) {
+  m.seen = seen;
+  count(st, m.c, m.eligible, -1);
+  static_cast<events::acd::candidate_status&>(m.c) = c;
+  count(st, m.c, m.eligible, 1);
+  track_free(st, m);
+}
+
+/// What the member's slot on the board reads, if newer than what was applied.
+void read_slot(queue_actor_state& st, queue_actor_state::member& m) {
+  if (!m.slot || m.slot->version() <= m.version) return;
+  auto r = availability_board::read(*m.slot);
+  if (r.version <= m.version) return;
+  set_status(st, m, r.status, r.seen);
+  m.version = r.version;
+}
+
+/// An agent's whole snapshot arrived (first, or its queues changed), posted
+/// at slot version `version`, current at withdrawal count `seen`; its slot
+/// may have news since.
 void set_snapshot(queue_actor_state& st, const events::queue_definition& def, const events::acd::candidate& c,
-                  std::uint64_t seen) {
+                  std::uint64_t seen, std::uint64_t version) {
   auto it = st.agents.find(c.agent_id);
   if (it != st.agents.end()) count(st, it->second.c, it->second.eligible, -1);
   else it = st.agents.emplace(c.agent_id, queue_actor_state::member{}).first;
   auto& m = it->second;
   if (!m.withdrawals) m.withdrawals = st.ctx->agents.withdrawals(c.agent_id);
+  if (!m.slot) m.slot = &st.ctx->board.at(c.agent_id, def.id);
   m.seen = seen;
   m.c = c;
   m.eligible = events::acd::is_member(c, def);
   m.base_level = events::acd::base_level(c, def);
   count(st, c, m.eligible, 1);
   track_free(st, m);
-}
-
-/// The changing part of a known agent's snapshot, current at withdrawal
-/// count `seen`; false if unknown.
-bool set_status(queue_actor_state& st, const std::string& agent_id, const events::acd::candidate_status& c,
-                std::uint64_t seen) {
-  auto it = st.agents.find(agent_id);
-  if (it == st.agents.end()) return false;
-  auto& m = it->second;
-  m.seen = seen;
-  count(st, m.c, m.eligible, -1);
-  static_cast<events::acd::candidate_status&>(m.c) = c;
-  count(st, m.c, m.eligible, 1);
-  track_free(st, m);
-  return true;
+  if (version > m.version) m.version = version;
+  read_slot(st, m);
 }
 
 /// Not available until its next snapshot (an offer went out, or failed, or
@@ -176,7 +189,7 @@ void hold_back(queue_actor_state& st, const std::string& agent_id) {
 }
 
 /// Holds back every member that withdrew since its snapshot (took a call
-/// here or at another queue): before anything reads who is available.
+/// here or at another queue).
 void drop_withdrawn(queue_actor_state& st) {
   for (std::size_t i = 0; i < st.free.size();) {
     auto* m = st.free[i];
@@ -185,6 +198,16 @@ void drop_withdrawn(queue_actor_state& st) {
     else
       ++i;
   }
+}
+
+/// Before anything reads who is available: the statuses agents posted on
+/// the board since, then the withdrawals since (availability_board.hpp).
+void catch_up(queue_actor_state& st) {
+  availability_board::take_news(*st.news, [&st](availability_board::slot& sl) {
+    if (auto it = st.agents.find(sl.agent_id()); it != st.agents.end()) read_slot(st, it->second);
+    // else: its whole snapshot is on its way, and reads the slot when it lands
+  });
+  drop_withdrawn(st);
 }
 
 caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
@@ -199,6 +222,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
   st.entity = std::make_unique<shell<events::acd::queue_decider>>(self, *ctx, queue::stream_name(def->id),
                                                        queue::initial_state(*def));
   st.entity->recover();
+  st.news = &ctx->board.news_of(def->id);
   const events::principal* const who = &st.who;
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
 
@@ -208,13 +232,14 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
     return e ? *e : -1;
   };
 
-  // Offers agents to waiting calls; coalesced so a burst of updates costs one match.
-  auto rematch = [=] {
+  // Offers agents to waiting calls; coalesced so a burst of updates costs
+  // one match. `caught_up`: the handler took the news just now.
+  auto rematch = [=](bool caught_up = false) {
     auto& s = self->state;
     s.rematch_scheduled = false;
     const auto& waiting = queue::in_order(s.entity->state());
     if (waiting.size() <= s.offering.size()) return;
-    drop_withdrawn(s);
+    if (!caught_up) catch_up(s);
     if (s.available <= 0) return;
     auto t = now();
     std::vector<events::acd::waiting_call> calls;
@@ -249,24 +274,53 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
     self->state.rematch_scheduled = true;
     self->send(self, rematch_atom::value);
   };
+  // After a handler: whether agents' posts must send this queue word
+  // (availability_board.hpp): while callers wait without an offer, or while
+  // its leave_empty rule watches waiting callers. Turning it on takes the
+  // news that came without word. Then the leave_empty rule: waiting calls
+  // are told to overflow once it holds.
+  auto settle = [=] {
+    auto& s = self->state;
+    const auto& waiting = queue::in_order(s.entity->state());
+    const bool watch_empty = def->leave_empty != events::empty_rule::never;
+    const bool want = waiting.size() > s.offering.size() || (watch_empty && !waiting.empty());
+    if (want != availability_board::wants_word(*s.news)) {
+      availability_board::want_word(*s.news, want);
+      if (want) {
+        catch_up(s);
+        schedule_rematch();
+      }
+    }
+    if (!watch_empty || waiting.empty()) return;
+    for (const auto& call_id : queue::calls_to_eject(s.entity->state(), s.summary)) {
+      auto call = s.calls.find(call_id);
+      if (call != s.calls.end() && s.ejecting.insert(call_id).second)
+        self->send(call->second, queue_empty_atom::value, def->id);
+    }
+  };
 
   return {
       [=](join_atom, const join_request& req) -> caf::result<joined_atom, int, std::int64_t> {
         auto t = now();
+        catch_up(self->state); // join_empty reads who is logged in
         auto members = self->state.summary;
         auto rp = self->make_response_promise<joined_atom, int, std::int64_t>();
+        // The continuation runs as the join is sequenced, before exec returns.
         auto refused = self->state.entity->exec(
             queue::join{req.call_id, req.priority, req.customer_id, req.preferred_agent,
                         req.preferred_until_ns, members, t},
             t, "join", def->tenant, *who, call_correlation(req.call_id), [=]() mutable {
               int pos = queue::position(self->state.entity->state(), req.call_id);
-              drop_withdrawn(self->state);
               rp.deliver(joined_atom::value, pos, ewt_for(pos));
-              schedule_rematch();
             });
         if (refused) return caf::make_error(caf::sec::runtime_error, refused->code);
         self->state.calls[req.call_id] = req.call;
         if (!req.reserved_agent.empty()) self->state.offering.try_emplace(req.call_id);
+        // Matched at once, not through a rematch message: the call hears
+        // `joined` first all the same (delivered above, before any
+        // reservation goes out), and the offer saves a mailbox round.
+        rematch(true);
+        settle();
         return rp;
       },
       [=](leave_atom, const std::string& call_id, const std::string& reason) {
@@ -286,9 +340,11 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
                 self->send(agent, cancel_atom::value, call_id, reason, def->id);
           s.offering.erase(asked);
         }
+        s.ejecting.erase(call_id);
         auto t = now();
         self->state.entity->exec(queue::leave{call_id, reason, t}, t, "leave", def->tenant, *who,
                                  call_correlation(call_id));
+        settle();
       },
       [=](offer_failed_atom, const std::string& call_id, const std::string& agent_id) {
         auto& s = self->state;
@@ -298,24 +354,30 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         // Wake up when the hold-back ends, in case nobody else can take the call.
         self->delayed_send(self, std::chrono::milliseconds(def->ring_timeout_ms), rematch_atom::value);
         schedule_rematch();
+        settle();
       },
       [=](reserve_failed_atom, const std::string& call_id, const std::string& agent_id,
           const std::string&) {
         self->state.offering.erase(call_id);
         hold_back(self->state, agent_id);
         schedule_rematch();
+        settle();
       },
-      [=](agent_update_atom, const events::acd::candidate& c, std::uint64_t seen) {
-        set_snapshot(self->state, *def, c, seen);
-        if (c.available) schedule_rematch();
+      [=](agent_update_atom, const events::acd::candidate& c, std::uint64_t seen, std::uint64_t version) {
+        set_snapshot(self->state, *def, c, seen, version);
+        catch_up(self->state);
+        schedule_rematch();
+        settle();
       },
-      [=](agent_status_atom, const std::string& agent_id, const events::acd::candidate_status& c,
-          std::uint64_t seen) {
-        // Unknown: its whole snapshot comes first (messages from one actor keep their order).
-        if (set_status(self->state, agent_id, c, seen) && c.available) schedule_rematch();
+      [=](news_atom) {
+        // An agent posted a status on the board while this queue wanted word.
+        availability_board::word_heard(*self->state.news);
+        catch_up(self->state);
+        schedule_rematch();
+        settle();
       },
       [=](position_atom, const std::string& call_id) -> caf::result<int, std::int64_t> {
-        drop_withdrawn(self->state);
+        catch_up(self->state);
         int pos = queue::position(self->state.entity->state(), call_id);
         return {pos, ewt_for(pos)};
       },
@@ -336,22 +398,24 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
           self->state.pending_remote.erase(p);
         }
         schedule_rematch();
+        settle();
       },
       [=](rematch_atom) {
         auto t = now();
         for (auto it = self->state.no_answer_until.begin(); it != self->state.no_answer_until.end();)
           it = it->second <= t ? self->state.no_answer_until.erase(it) : std::next(it);
         rematch();
+        settle();
       },
       [=](stats_atom) {
-        drop_withdrawn(self->state);
+        catch_up(self->state);
         return std::make_tuple(static_cast<int>(queue::in_order(self->state.entity->state()).size()),
                                self->state.available);
       },
       [=](fed_snapshot_atom) {
         // What the federation publishes about this queue, and the calls it may move.
         auto& s = self->state;
-        drop_withdrawn(s);
+        catch_up(s);
         queue_snapshot snap;
         auto& st = snap.status;
         st.queue = def->id;
@@ -386,7 +450,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         wc.call_id = call_id;
         wc.priority = INT32_MAX;
         auto t = now();
-        drop_withdrawn(s);
+        catch_up(s);
         const auto view = candidates(s);
         auto m = events::acd::match_queue(*def, {wc}, view.refs, view.levels, s.memory, t, ++s.seed);
         if (m.assignments.empty() || m.assignments.front().agents.empty())

@@ -202,6 +202,75 @@ TEST_CASE("an agent serving two queues: the one that did not offer its call rout
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
 }
 
+TEST_CASE("a queue with nobody waiting is not told when an agent is free again, and still routes to it") {
+  fixture f;
+  f.login("a1");
+  f.at(1);
+  auto c1 = f.call("c1");
+  f.at(2);
+  REQUIRE(f.seen.has("ringing a1 c1"));
+  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.at(3);
+  caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
+  f.at(4);
+  // a1's wrap-up ends at t=9 with nobody waiting in `sales`: the status is
+  // posted on the board, no message goes to the queue.
+  auto& news = f.ctx->board.news_of("sales");
+  CHECK_FALSE(availability_board::wants_word(news));
+  const auto v = f.ctx->board.at("a1", "sales").version();
+  f.at(10);
+  CHECK(f.ctx->board.at("a1", "sales").version() > v);
+  // The next caller finds a1 all the same: the queue read the board as it joined.
+  f.call("c2");
+  f.at(11);
+  CHECK(f.seen.has("ringing a1 c2"));
+  CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
+}
+
+TEST_CASE("leave_empty: waiting callers overflow when the last member logs out, as the rule says") {
+  auto c = small_center();
+  c.queues[0].leave_empty = events::empty_rule::no_members;
+  c.queues[0].overflow = events::overflow_action::voicemail;
+  fixture f{c};
+  f.login("a1");
+  f.at(1);
+  caf::anon_send(f.ctx->agents.at("a1"), not_ready_atom::value, std::string{"break"});
+  f.at(2);
+  // a1 is paused but logged in: `no_members` does not hold, the caller waits.
+  f.call("c1");
+  f.at(3);
+  CHECK(f.seen.has("queued c1 sales"));
+  f.at(30);
+  CHECK_FALSE(f.seen.has("ended c1 voicemail"));
+  // The last member logs out: the queue asked for word (a caller waits under
+  // a leave_empty rule), hears it, and the caller overflows to voicemail.
+  caf::anon_send(f.ctx->agents.at("a1"), logout_atom::value, std::string{"end of shift"});
+  f.at(31);
+  CHECK(f.seen.has("ended c1 voicemail"));
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.overflowed call.ended");
+  CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
+}
+
+TEST_CASE("leave_empty no_available: a caller who joins while every member is paused overflows at once") {
+  auto c = small_center();
+  c.queues[0].leave_empty = events::empty_rule::no_available;
+  c.queues[0].overflow = events::overflow_action::voicemail;
+  fixture f{c};
+  f.login("a1");
+  f.at(1);
+  caf::anon_send(f.ctx->agents.at("a1"), not_ready_atom::value, std::string{"break"});
+  f.at(2);
+  f.call("c1");
+  f.at(3);
+  CHECK(f.seen.has("ended c1 voicemail"));
+  // With a member back, the next caller waits and rings.
+  caf::anon_send(f.ctx->agents.at("a1"), ready_atom::value);
+  f.at(4);
+  f.call("c2");
+  f.at(5);
+  CHECK(f.seen.has("ringing a1 c2"));
+}
+
 TEST_CASE("an agent answering a call that was not offered to it is refused and audited") {
   fixture f;
   f.login("a1");
