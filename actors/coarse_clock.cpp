@@ -2,7 +2,10 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <algorithm>
+#include <map>
 #include <memory>
+#include <unordered_map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -57,12 +60,17 @@ public:
       c.handle(request_timeout_cancellation{aid, id});
     });
   }
+  /// CAF calls this once, when `self` terminates: its timeouts go, and so
+  /// do the delayed messages to it (a terminated actor drops its mail).
   void cancel_timeouts(caf::abstract_actor* self) override {
-    push(time_point::max(), [aid = self->id()](coarse_actor_clock& c) { c.handle(timeouts_cancellation{aid}); });
+    push(time_point::max(), [aid = self->id()](coarse_actor_clock& c) {
+      c.handle(timeouts_cancellation{aid});
+      c.drop_delayed(aid);
+    });
   }
   void schedule_message(time_point t, caf::strong_actor_ptr receiver, caf::mailbox_element_ptr content) override {
     push(t, [t, r = std::move(receiver), m = std::move(content)](coarse_actor_clock& c) mutable {
-      c.simple::schedule_message(t, std::move(r), std::move(m));
+      c.add_delayed(t, std::move(r), std::move(m));
     });
   }
   void schedule_message(time_point t, caf::group target, caf::strong_actor_ptr sender,
@@ -88,15 +96,16 @@ public:
         lock.unlock();
         for (auto& r : batch) r->apply(*this);
         batch.clear(); // may end actors, which queue their cancellations
-        trigger_expired_timeouts();
+        fire_due();
         lock.lock();
         continue;
       }
-      const auto next = schedule_.empty() ? time_point::max() : on_tick(schedule_.begin()->first);
+      auto next = schedule_.empty() ? time_point::max() : on_tick(schedule_.begin()->first);
+      if (!delayed_.empty()) next = std::min(next, on_tick(delayed_.begin()->first));
       if (next <= now()) {
         wake_at_ = time_point::min();
         lock.unlock();
-        trigger_expired_timeouts();
+        fire_due();
         lock.lock();
         continue;
       }
@@ -129,11 +138,64 @@ public:
       schedule_map schedule;
       schedule.swap(schedule_);
       actor_lookup_.clear();
-      if (batch.empty() && schedule.empty()) return;
+      delayed_map delayed;
+      delayed.swap(delayed_);
+      delayed_by_actor_.clear();
+      if (batch.empty() && schedule.empty() && delayed.empty()) return;
     } // destroyed here, outside the lock: ending actors queue requests
   }
 
 private:
+  /// Delayed messages (`delayed_send`) are kept here rather than in CAF's
+  /// schedule, indexed by receiver, so that a receiver that terminates
+  /// drops them at once. In CAF's schedule each held its receiver until due:
+  /// every call of `bench route` left a 600 s ring timer behind, and with
+  /// it the ended call actor's memory.
+  struct delayed_message {
+    caf::strong_actor_ptr receiver;
+    caf::mailbox_element_ptr content;
+  };
+  using delayed_map = std::multimap<time_point, delayed_message>;
+
+  void add_delayed(time_point t, caf::strong_actor_ptr receiver, caf::mailbox_element_ptr content) {
+    if (!receiver) return;
+    const auto aid = receiver->id();
+    auto it = delayed_.emplace(t, delayed_message{std::move(receiver), std::move(content)});
+    delayed_by_actor_.emplace(aid, it);
+  }
+
+  void drop_delayed(caf::actor_id aid) {
+    auto [first, last] = delayed_by_actor_.equal_range(aid);
+    if (first == last) return;
+    std::vector<delayed_message> dropped; // released after the maps are consistent: may end actors
+    for (auto i = first; i != last; ++i) {
+      dropped.push_back(std::move(i->second->second));
+      delayed_.erase(i->second);
+    }
+    delayed_by_actor_.erase(first, last);
+  }
+
+  /// Fires CAF's due timeouts, then the due delayed messages, in time order.
+  void fire_due() {
+    trigger_expired_timeouts();
+    const auto t = now();
+    while (!delayed_.empty() && delayed_.begin()->first <= t) {
+      auto it = delayed_.begin();
+      auto [first, last] = delayed_by_actor_.equal_range(it->second.receiver->id());
+      for (auto i = first; i != last; ++i)
+        if (i->second == it) {
+          delayed_by_actor_.erase(i);
+          break;
+        }
+      auto msg = std::move(it->second);
+      delayed_.erase(it);
+      msg.receiver->enqueue(std::move(msg.content), nullptr);
+    }
+  }
+
+  delayed_map delayed_;                                                    ///< clock thread only
+  std::unordered_multimap<caf::actor_id, delayed_map::iterator> delayed_by_actor_; ///< clock thread only
+
   struct request {
     virtual ~request() = default;
     virtual void apply(coarse_actor_clock& c) = 0;
