@@ -170,7 +170,9 @@ void set_snapshot(queue_actor_state& st, const events::queue_definition& def, co
   m.base_level = events::acd::base_level(c, def);
   count(st, c, m.eligible, 1);
   track_free(st, m);
-  if (version > m.version) m.version = version;
+  // What the message says is as of `version`, even if a newer post was
+  // applied before it landed: the slot holds the newest, and is read again.
+  m.version = version;
   read_slot(st, m);
 }
 
