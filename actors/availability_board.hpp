@@ -57,6 +57,10 @@ public:
     const std::string& agent_id() const { return agent_id_; }
     /// The version of the last post (0: never posted); any thread.
     std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
+    /// The reading queue's own handle on the slot's agent (its member
+    /// record), so that taking the news needs no lookup by id: set and read
+    /// by that queue's actor only.
+    void* reader = nullptr;
 
   private:
     friend class availability_board;
