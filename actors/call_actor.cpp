@@ -238,8 +238,28 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     } else if (action == events::overflow_action::voicemail) {
       exec(call::overflow{"voicemail", "", reason, now()}, "overflow", [=] { finish("overflowed"); });
     } else if (action == events::overflow_action::callback) {
-      // The caller leaves the line and keeps the place; the call stays in the queue.
-      exec(call::overflow{"callback", "", reason, now()}, "overflow");
+      // The caller leaves the line and keeps the place; the call stays in
+      // the queue. A call that never got a place (its join was refused)
+      // has none to keep.
+      if (!s.joined) {
+        end_with("refused", reason);
+        return;
+      }
+      exec(call::overflow{"callback", "", reason, now()}, "overflow", [=] {
+        auto& s = self->state;
+        // Agents ringing for the caller let go (the queue offers the call
+        // again for the call back), and the caller's trunk channel is free.
+        for (auto& [agent_id, agent] : s.offers) {
+          self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
+          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
+        }
+        s.offers.clear();
+        if (s.channel != 0) {
+          if (auto t = ctx->trunks.find(s.trunk_group); t != ctx->trunks.end())
+            self->send(t->second, release_atom::value, req->call_id, std::max(s.channel, 0));
+          s.channel = 0;
+        }
+      });
     } else {
       end_with("refused", reason);
     }
@@ -276,7 +296,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       if (auto qa = ctx->queues.find(cs.queue); qa != ctx->queues.end()) s.queue_actor = qa->second;
     }
     s.trunk_group = cs.trunk_group;
-    if (!s.trunk_group.empty()) s.channel = -1;
+    if (!s.trunk_group.empty() && call::status_of(cs) != call::status::callback_waiting) s.channel = -1;
     s.priority = cs.priority;
     if (call::is_waiting(cs) && s.queue_actor) {
       for (const auto& o : cs.offers) exec(call::end_offer{o.agent_id, "node_restart", now()}, "end_offer");
@@ -455,17 +475,36 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           return;
         }
         if (call::status_of(s.entity->state()) == call::status::callback_waiting) {
-          // Virtual hold: the place came up; dial the caller back with this agent reserved.
-          auto refused = exec(call::dial_callback{o.agent_id, s.trunk_group, now()}, "dial_callback", [=] {
-            self->state.offers[o.agent_id] = o.agent;
-            if (o.ring_timeout_ms > 0)
-              self->delayed_send(self, std::chrono::milliseconds(o.ring_timeout_ms), ring_timeout_atom::value,
-                                 o.agent_id, std::int32_t{-1});
-          });
-          if (refused) {
+          // Virtual hold: the place came up; dial the caller back through an
+          // outbound trunk channel, with this agent reserved.
+          auto let_go = [=] {
             self->send(o.agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
-            if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, o.agent_id);
+            if (self->state.joined) self->send(self->state.queue_actor, offer_failed_atom::value, req->call_id, o.agent_id);
+          };
+          auto dial = [=] {
+            auto refused = exec(call::dial_callback{o.agent_id, self->state.trunk_group, now()}, "dial_callback", [=] {
+              self->state.offers[o.agent_id] = o.agent;
+              if (o.ring_timeout_ms > 0)
+                self->delayed_send(self, std::chrono::milliseconds(o.ring_timeout_ms), ring_timeout_atom::value,
+                                   o.agent_id, std::int32_t{-1});
+            });
+            if (refused) let_go();
+          };
+          auto t = ctx->trunks.find(s.trunk_group);
+          if (s.trunk_group.empty() || t == ctx->trunks.end() || s.channel != 0) {
+            dial();
+            return;
           }
+          self->request(t->second, caf::infinite, seize_atom::value, req->call_id, std::string{"outbound"})
+              .then(
+                  [=](seized_atom, int channel) {
+                    self->state.channel = channel;
+                    if (call::status_of(self->state.entity->state()) == call::status::callback_waiting) dial();
+                    else let_go(); // it ended meanwhile; finish released the channel it knew of
+                  },
+                  // Every channel busy (counted as blocked by the group): the
+                  // agent goes back, and the call keeps its place for a later try.
+                  [=](caf::error&) { let_go(); });
           return;
         }
         auto refused = exec(call::offer{o.agent_id, o.ring_timeout_ms, o.reason, now()}, "offer");
@@ -549,6 +588,15 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           finish("ended");
         });
       },
+      // The caller's priority changes while waiting (a VIP recognised late,
+      // a supervisor's decision): the queue moves it, keeping its place among equals.
+      [=](priority_atom, std::int32_t priority, const std::string& reason) {
+        exec(call::change_priority{priority, reason, now()}, "change_priority", [=] {
+          auto& s = self->state;
+          s.priority = priority;
+          if (s.joined) self->send(s.queue_actor, priority_atom::value, req->call_id, priority);
+        });
+      },
       [=](abandon_atom) {
         exec(call::abandon{"caller_hangup", now()}, "abandon", [=] { finish("abandoned"); });
       },
@@ -568,7 +616,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       },
       [=](announce_atom, std::uint64_t gen) {
         auto& s = self->state;
-        if (gen != s.wait_generation || !call::is_waiting(s.entity->state()) || !s.queue) return;
+        // A caller waiting for a call back is not on the line: nothing to announce.
+        if (gen != s.wait_generation || !call::is_waiting(s.entity->state()) || !s.queue ||
+            call::status_of(s.entity->state()) == call::status::callback_waiting)
+          return;
         self->request(s.queue_actor, caf::infinite, position_atom::value, req->call_id)
             .then([=](int position, std::int64_t ewt_ms) {
               if (gen != self->state.wait_generation || position <= 0) return;

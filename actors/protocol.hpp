@@ -24,6 +24,8 @@
 ///   call → agent:          end_call_atom, call_id, wrap_up_ms
 ///   outside → agent:       login_atom | logout_atom | ready_atom | not_ready_atom | answer_atom | reject_atom | hangup_atom
 ///   outside → call:        abandon_atom | hangup_atom
+///   outside → call:        priority_atom, priority, reason      (raise or lower a waiting caller: keeps its place)
+///   call → queue:          priority_atom, call_id, priority
 ///   outside → call:        transfer_atom, transfer_request       (agent desktop)
 ///   outside → call:        conference_atom, conference_request   (agent desktop)
 ///   outside → call:        conf_leave_atom, party, reason        (a party leaves the conference)
@@ -79,6 +81,7 @@ using answer_atom = caf::atom_constant<caf::atom("answer")>;
 using reject_atom = caf::atom_constant<caf::atom("reject")>;
 using hangup_atom = caf::atom_constant<caf::atom("hangup")>;
 using abandon_atom = caf::atom_constant<caf::atom("abandon")>;
+using priority_atom = caf::atom_constant<caf::atom("priority")>;
 using max_wait_atom = caf::atom_constant<caf::atom("maxwait")>;
 using announce_atom = caf::atom_constant<caf::atom("announce")>;
 using widen_atom = caf::atom_constant<caf::atom("widen")>;

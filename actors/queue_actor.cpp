@@ -72,6 +72,9 @@ struct queue_actor_state {
   events::acd::strategy_memory memory;
   std::uint64_t seed = 0;
   bool rematch_scheduled = false;
+  /// When a delayed rematch is due for members blocked by a reject or busy
+  /// delay or a missed ring (0: none pending).
+  std::int64_t wake_at_ns = 0;
   /// Federation messages for recovered calls that have not rejoined yet.
   std::map<std::string, events::federation::message> pending_remote;
   /// Recent waits of calls that left (true: answered within the SL threshold), for the site status.
@@ -265,8 +268,20 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         calls.push_back(events::acd::make_waiting_call(e, t));
     if (calls.empty()) return;
     const auto view = candidates(s);
+    const auto to_match = calls.size();
     auto m = events::acd::match_queue(*def, std::move(calls), view.refs, view.levels, s.memory, t, ++s.seed);
     s.memory = m.memory;
+    if (m.assignments.size() < to_match) {
+      // Calls left waiting while members are blocked (a reject or busy
+      // delay, a missed ring): match again when the first block ends.
+      std::int64_t wake = 0;
+      for (const auto* c : view.refs)
+        if (c->blocked_until_ns > t && (wake == 0 || c->blocked_until_ns < wake)) wake = c->blocked_until_ns;
+      if (wake != 0 && (s.wake_at_ns <= t || wake < s.wake_at_ns)) {
+        s.wake_at_ns = wake;
+        self->delayed_send(self, std::chrono::milliseconds((wake - t + 999'999) / 1'000'000), rematch_atom::value);
+      }
+    }
     for (const auto& a : m.assignments) {
       auto call = s.calls.find(a.call_id);
       if (call == s.calls.end()) continue;
@@ -330,9 +345,18 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
               int pos = queue::position(self->state.entity->state(), req.call_id);
               rp.deliver(joined_atom::value, pos, ewt_for(pos));
             });
-        if (refused) return caf::make_error(caf::sec::runtime_error, refused->code);
+        if (refused) {
+          // Through the promise: once a handler made one, what it returns is
+          // not sent, and the caller would wait for an answer forever.
+          rp.deliver(caf::make_error(caf::sec::runtime_error, refused->code));
+          return rp;
+        }
         self->state.calls[req.call_id] = req.call;
         if (!req.reserved_agent.empty()) self->state.offering.try_emplace(req.call_id);
+        // A call for a familiar agent waits for that agent only so long: then anyone may take it.
+        if (req.preferred_until_ns > t)
+          self->delayed_send(self, std::chrono::milliseconds((req.preferred_until_ns - t + 999'999) / 1'000'000),
+                             rematch_atom::value);
         // Matched at once, not through a rematch message: the call hears
         // `joined` first all the same (delivered above, before any
         // reservation goes out), and the offer saves a mailbox round.
@@ -362,6 +386,12 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         self->state.entity->exec(queue::leave{call_id, reason, t}, t, "leave", def->tenant, *who,
                                  call_correlation(call_id));
         settle();
+      },
+      [=](priority_atom, const std::string& call_id, std::int32_t priority) {
+        auto t = now();
+        self->state.entity->exec(queue::change_priority{call_id, priority, t}, t, "change_priority", def->tenant,
+                                 *who, call_correlation(call_id));
+        schedule_rematch();
       },
       [=](offer_failed_atom, const std::string& call_id, const std::string& agent_id) {
         auto& s = self->state;

@@ -376,3 +376,152 @@ TEST_CASE("a caller hanging up as the agent answers: the call ends once and the 
     CHECK(f.seen.has("ringing a1 c2"));
   }
 }
+
+namespace {
+int count_of(const notes& n, const std::string& line) {
+  return static_cast<int>(std::count(n.lines.begin(), n.lines.end(), line));
+}
+} // namespace
+
+TEST_CASE("callback at max wait while an agent rings: the agent lets go, the line is freed, the call back dials out") {
+  auto c = small_center();
+  c.queues[0].max_wait_ms = 5'000;
+  c.queues[0].overflow = events::overflow_action::callback;
+  fixture f{c};
+  f.login("a1");
+  f.at(1);
+  auto c1 = f.call("c1");
+  f.at(2);
+  REQUIRE(f.seen.has("ringing a1 c1"));
+  f.at(7); // max wait at t=6, mid-ring
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended call.overflowed call.callback_scheduled");
+  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.reservation_ended");
+  CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released"); // the caller left the line
+  // The place comes up again (a1 was held back one ring period): an outbound channel, and a1 rings.
+  f.at(20);
+  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+  CHECK(f.types("call-c1") ==
+        "call.arrived call.queued call.offered call.offer_ended call.overflowed call.callback_scheduled call.callback_dialed");
+  CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized");
+  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.at(21);
+  CHECK(f.seen.has("talking c1 a1"));
+  caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
+  f.at(60);
+  CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized trunk.released");
+  CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
+}
+
+TEST_CASE("callback for a caller whose join was refused: there is no place to keep, the call ends and frees its line") {
+  auto c = small_center();
+  c.queues[0].max_length = 1;
+  c.queues[0].overflow = events::overflow_action::callback;
+  fixture f{c};
+  f.call("c1"); // nobody logged in: c1 waits
+  f.at(1);
+  f.call("c2"); // the queue is full
+  f.at(2);
+  CHECK(f.seen.has("queued c1 sales"));
+  CHECK(f.seen.has("ended c2 refused"));
+  CHECK(f.types("trunk-pstn.2") == "trunk.seized trunk.released");
+}
+
+TEST_CASE("a call for a familiar agent who stays busy falls back to the queue when the preference expires") {
+  auto c = small_center();
+  c.queues[0].preferred_agent_ms = 5'000;
+  fixture f{c};
+  f.login("a1");
+  f.at(1);
+  f.call("c1");
+  f.at(2);
+  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"}); // a1 stays on c1
+  f.login("a2");
+  f.at(3);
+  call_request r;
+  r.call_id = "c2";
+  r.caller = "+861380002";
+  r.dialed = "100";
+  r.preferred_agent = "a1";
+  spawn_call(f.rt.system(), f.ctx, r);
+  f.at(5);
+  CHECK(f.seen.has("queued c2 sales"));
+  CHECK_FALSE(f.seen.has("ringing a2 c2")); // kept for a1 while the preference lasts
+  f.at(9); // it ends at t=8; nothing else happens in the queue, yet a2 rings
+  CHECK(f.seen.has("ringing a2 c2"));
+}
+
+TEST_CASE("a waiting caller's priority is raised: it is offered first, and the history says why") {
+  fixture f;
+  f.login("a1");
+  f.at(1);
+  auto c1 = f.call("c1");
+  f.at(2);
+  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.at(3);
+  fixture* fp = &f;
+  auto extra = [fp](const std::string& id) {
+    call_request r;
+    r.call_id = id;
+    r.caller = "+86138000" + id;
+    r.dialed = "100";
+    r.channel = "voice";
+    return spawn_call(fp->rt.system(), fp->ctx, r);
+  };
+  // c2 first, then c3; c3 becomes a VIP while waiting (trunk: two lines, so c3 goes straight to the queue).
+  caf::anon_send(c1, hangup_atom::value, std::string{"caller"}); // frees line 1; a1 wraps up for 5 s
+  f.at(4);
+  extra("c2");
+  f.at(5);
+  auto c3 = extra("c3");
+  f.at(6);
+  caf::anon_send(c3, priority_atom::value, std::int32_t{10}, std::string{"vip recognised"});
+  f.at(7);
+  CHECK(f.types("call-c3") == "call.arrived call.queued call.priority_raised");
+  CHECK(f.types("queue-sales") ==
+        "queue.call_joined queue.call_left queue.call_joined queue.call_joined queue.call_priority_changed");
+  f.at(10); // a1's wrap-up ends at t=8
+  CHECK(f.seen.has("ringing a1 c3"));
+  CHECK_FALSE(f.seen.has("ringing a1 c2"));
+}
+
+TEST_CASE("a reject delay longer than the ring period: the call rings the agent again when the delay ends") {
+  auto c = small_center();
+  c.queues[0].reject_delay_ms = 20'000; // the hold-back after a failed offer lasts one ring period, 10 s
+  fixture f{c};
+  f.login("a1");
+  f.at(1);
+  f.call("c1");
+  f.at(2);
+  REQUIRE(f.seen.has("ringing a1 c1"));
+  caf::anon_send(f.ctx->agents.at("a1"), reject_atom::value, std::string{"c1"});
+  f.at(15);
+  CHECK(count_of(f.seen, "ringing a1 c1") == 1); // still blocked at t=15
+  f.at(25); // the delay ends at t=22: nothing else happens in the queue, yet a1 rings again
+  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+}
+
+TEST_CASE("join_empty and max_length refusals reach the caller: it overflows as configured and frees its line") {
+  SUBCASE("join_empty no_members, nobody logged in: refused") {
+    auto c = small_center();
+    c.queues[0].join_empty = events::empty_rule::no_members;
+    fixture f{c};
+    f.call("c1");
+    f.at(1);
+    CHECK(f.seen.has("rejected queue-sales queue_empty"));
+    CHECK(f.seen.has("ended c1 refused"));
+    CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
+  }
+  SUBCASE("max_length 1, overflow to voicemail: the second caller leaves a message") {
+    auto c = small_center();
+    c.queues[0].max_length = 1;
+    c.queues[0].overflow = events::overflow_action::voicemail;
+    fixture f{c};
+    f.call("c1");
+    f.at(1);
+    f.call("c2");
+    f.at(2);
+    CHECK(f.seen.has("queued c1 sales"));
+    CHECK(f.seen.has("ended c2 voicemail"));
+    CHECK(f.types("call-c2") == "call.arrived call.overflowed call.ended");
+  }
+}
