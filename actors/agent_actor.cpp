@@ -326,6 +326,13 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
             self->delayed_send(self, std::chrono::milliseconds(wrap_up_ms), wrap_up_done_atom::value, call_id);
         });
       },
+      // The call put its caller on hold, or took it back (the call decided it).
+      [=](hold_atom, const std::string& call_id) {
+        exec(agent::hold{call_id, now()}, "hold", call_correlation(call_id));
+      },
+      [=](resume_atom, const std::string& call_id) {
+        exec(agent::resume{call_id, now()}, "resume", call_correlation(call_id));
+      },
       [=](wrap_up_done_atom, const std::string& call_id) {
         exec(agent::end_wrap_up{call_id, now()}, "end_wrap_up", call_correlation(call_id));
       },

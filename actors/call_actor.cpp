@@ -597,6 +597,18 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           if (s.joined) self->send(s.queue_actor, priority_atom::value, req->call_id, priority);
         });
       },
+      // The agent puts the caller on hold and takes it back (its desktop):
+      // the call records it, then the agent's desk follows.
+      [=](hold_atom, const std::string& agent_id) {
+        exec_as(agent_id, call::hold{agent_id, now()}, "hold", [=] {
+          if (self->state.agent) self->send(self->state.agent, hold_atom::value, req->call_id);
+        });
+      },
+      [=](resume_atom, const std::string& agent_id) {
+        exec_as(agent_id, call::resume{agent_id, now()}, "resume", [=] {
+          if (self->state.agent) self->send(self->state.agent, resume_atom::value, req->call_id);
+        });
+      },
       [=](abandon_atom) {
         exec(call::abandon{"caller_hangup", now()}, "abandon", [=] { finish("abandoned"); });
       },

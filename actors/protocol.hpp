@@ -25,6 +25,8 @@
 ///   outside → agent:       login_atom | logout_atom | ready_atom | not_ready_atom | answer_atom | reject_atom | hangup_atom
 ///   outside → call:        abandon_atom | hangup_atom
 ///   outside → call:        priority_atom, priority, reason      (raise or lower a waiting caller: keeps its place)
+///   outside → call:        hold_atom, agent_id | resume_atom, agent_id  (agent desktop: the caller on hold)
+///   call → agent:          hold_atom, call_id | resume_atom, call_id
 ///   call → queue:          priority_atom, call_id, priority
 ///   outside → call:        transfer_atom, transfer_request       (agent desktop)
 ///   outside → call:        conference_atom, conference_request   (agent desktop)
@@ -82,6 +84,8 @@ using reject_atom = caf::atom_constant<caf::atom("reject")>;
 using hangup_atom = caf::atom_constant<caf::atom("hangup")>;
 using abandon_atom = caf::atom_constant<caf::atom("abandon")>;
 using priority_atom = caf::atom_constant<caf::atom("priority")>;
+using hold_atom = caf::atom_constant<caf::atom("hold")>;
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using max_wait_atom = caf::atom_constant<caf::atom("maxwait")>;
 using announce_atom = caf::atom_constant<caf::atom("announce")>;
 using widen_atom = caf::atom_constant<caf::atom("widen")>;

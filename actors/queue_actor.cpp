@@ -1,5 +1,6 @@
 #include "actors/queue_actor.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <set>
@@ -208,6 +209,17 @@ void hold_back(queue_actor_state& st, const std::string& agent_id) {
   if (auto it = st.agents.find(agent_id); it != st.agents.end()) hold_back(st, it->second);
 }
 
+/// One of the agents asked for `call_id` will not take it. The call is
+/// offered again only when none of them rings any more (ring-all asks
+/// several at once).
+void offer_ended(queue_actor_state& st, const std::string& call_id, const std::string& agent_id) {
+  auto it = st.offering.find(call_id);
+  if (it == st.offering.end()) return;
+  auto& asked = it->second;
+  asked.erase(std::remove(asked.begin(), asked.end(), agent_id), asked.end());
+  if (asked.empty()) st.offering.erase(it);
+}
+
 /// Holds back every member that withdrew since its snapshot (took a call
 /// here or at another queue).
 void drop_withdrawn(queue_actor_state& st) {
@@ -395,7 +407,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       },
       [=](offer_failed_atom, const std::string& call_id, const std::string& agent_id) {
         auto& s = self->state;
-        s.offering.erase(call_id);
+        offer_ended(s, call_id, agent_id);
         auto until = now() + ms_to_ns(def->ring_timeout_ms);
         s.no_answer_until[agent_id] = until;
         // Wake up when the hold-back ends, in case nobody else can take the call.
@@ -405,7 +417,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       },
       [=](reserve_failed_atom, const std::string& call_id, const std::string& agent_id,
           const std::string&) {
-        self->state.offering.erase(call_id);
+        offer_ended(self->state, call_id, agent_id);
         hold_back(self->state, agent_id);
         schedule_rematch();
         settle();

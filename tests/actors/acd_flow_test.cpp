@@ -525,3 +525,54 @@ TEST_CASE("join_empty and max_length refusals reach the caller: it overflows as 
     CHECK(f.types("call-c2") == "call.arrived call.overflowed call.ended");
   }
 }
+
+TEST_CASE("hold and resume from the agent's desktop: the call and the agent's desk both record them") {
+  fixture f;
+  f.login("a1");
+  f.at(1);
+  auto c1 = f.call("c1");
+  f.at(2);
+  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.at(3);
+  REQUIRE(f.seen.has("talking c1 a1"));
+  caf::anon_send(c1, hold_atom::value, std::string{"a2"}); // not a2's call: refused, audited
+  caf::anon_send(c1, hold_atom::value, std::string{"a1"});
+  f.at(4);
+  CHECK(f.seen.has("rejected call-c1 not_your_call"));
+  caf::anon_send(c1, resume_atom::value, std::string{"a1"});
+  f.at(5);
+  caf::anon_send(c1, hold_atom::value, std::string{"a1"});
+  f.at(6);
+  caf::anon_send(c1, hangup_atom::value, std::string{"caller"}); // a caller on hold may hang up
+  f.at(20);
+  CHECK(f.seen.has("ended c1 completed"));
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.connected call.held call.resumed call.held call.ended");
+  CHECK(f.types("agent-a1") ==
+        "agent.logged_in agent.ready agent.reserved agent.call_started agent.call_held agent.call_held agent.call_held "
+        "agent.call_ended agent.wrap_up_ended");
+}
+
+TEST_CASE("ring-all: one agent rejecting does not make the call offered anew while the others still ring") {
+  auto c = small_center();
+  c.queues[0].strategy = events::routing_strategy::ring_all;
+  auto a3 = c.agents[0];
+  a3.id = "a3";
+  c.agents.push_back(a3);
+  fixture f{c};
+  f.login("a1");
+  f.login("a2");
+  f.at(1);
+  f.call("c1");
+  f.at(2);
+  REQUIRE(f.seen.has("ringing a1 c1"));
+  REQUIRE(f.seen.has("ringing a2 c1"));
+  caf::anon_send(f.ctx->agents.at("a1"), reject_atom::value, std::string{"c1"});
+  f.at(3);
+  f.login("a3"); // ready while a2 still rings: c1 is not offered to a3 as if nobody rang
+  f.at(5);
+  CHECK_FALSE(f.seen.has("ringing a3 c1"));
+  caf::anon_send(f.ctx->agents.at("a2"), answer_atom::value, std::string{"c1"});
+  f.at(6);
+  CHECK(f.seen.has("talking c1 a2"));
+  CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
+}
