@@ -12,6 +12,8 @@
 ///   (talking_atom, call_id, agent_id)   a call is connected
 ///   (ended_atom, call_id, outcome)      a call ended (its one terminal outcome)
 ///   (rejected_atom, stream, code)       a command was refused (also audited)
+///   (callback_offered_atom, call_id, queue)  a caller waited `callback_offer_after_s`:
+///                                       offer it a call back (it answers with callback_atom)
 #include <functional>
 #include <map>
 #include <memory>

@@ -54,6 +54,7 @@ struct call_actor_state {
   std::function<void(const std::string&, const std::string&)> join;  ///< (queue id, reason)
   std::function<void(const std::string&)> overflow;                  ///< (why)
   std::function<void(std::uint64_t, std::int64_t)> wait_timers;      ///< (generation, waited ms)
+  std::function<void()> leave_line;                                  ///< the caller hangs up for a call back
 };
 
 caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
@@ -164,6 +165,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         if (q.max_wait_ms > 0) self->delayed_send(self, in(q.max_wait_ms), max_wait_atom::value, gen);
         if (q.announce_every_ms > 0)
           self->delayed_send(self, std::chrono::milliseconds(q.announce_every_ms), announce_atom::value, gen);
+        if (q.callback_offer_after_ms > 0 && waited_ms < q.callback_offer_after_ms)
+          self->delayed_send(self, in(q.callback_offer_after_ms), offer_callback_atom::value, gen);
         for (std::size_t i = 0; i < q.widening.size(); ++i)
           if (static_cast<std::int32_t>(i) > self->state.entity->state().widening_step)
             self->delayed_send(self, in(q.widening[i].after_ms), widen_atom::value, gen, static_cast<int>(i));
@@ -245,23 +248,26 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         end_with("refused", reason);
         return;
       }
-      exec(call::overflow{"callback", "", reason, now()}, "overflow", [=] {
-        auto& s = self->state;
-        // Agents ringing for the caller let go (the queue offers the call
-        // again for the call back), and the caller's trunk channel is free.
-        for (auto& [agent_id, agent] : s.offers) {
-          self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
-          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
-        }
-        s.offers.clear();
-        if (s.channel != 0) {
-          if (auto t = ctx->trunks.find(s.trunk_group); t != ctx->trunks.end())
-            self->send(t->second, release_atom::value, req->call_id, std::max(s.channel, 0));
-          s.channel = 0;
-        }
-      });
+      exec(call::overflow{"callback", "", reason, now()}, "overflow", [=] { self->state.leave_line(); });
     } else {
       end_with("refused", reason);
+    }
+  };
+
+  // The caller leaves the line for a call back (overflow, or its choice):
+  // agents ringing for it let go (the queue offers the call again for the
+  // call back), and its trunk channel is free.
+  st.leave_line = [=] {
+    auto& s = self->state;
+    for (auto& [agent_id, agent] : s.offers) {
+      self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
+      if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
+    }
+    s.offers.clear();
+    if (s.channel != 0) {
+      if (auto t = ctx->trunks.find(s.trunk_group); t != ctx->trunks.end())
+        self->send(t->second, release_atom::value, req->call_id, std::max(s.channel, 0));
+      s.channel = 0;
     }
   };
 
@@ -608,6 +614,16 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         exec_as(agent_id, call::resume{agent_id, now()}, "resume", [=] {
           if (self->state.agent) self->send(self->state.agent, resume_atom::value, req->call_id);
         });
+      },
+      // The caller waited `callback_offer_after_s`: telephony offers it a call back.
+      [=](offer_callback_atom, std::uint64_t gen) {
+        auto& s = self->state;
+        if (gen != s.wait_generation || call::status_of(s.entity->state()) != call::status::queued || !s.queue) return;
+        notify(callback_offered_atom::value, req->call_id, s.queue->id);
+      },
+      // The caller chose a call back (virtual hold): it leaves the line and keeps its place.
+      [=](callback_atom, const std::string& number) {
+        exec(call::schedule_callback{number, now()}, "schedule_callback", [=] { self->state.leave_line(); });
       },
       [=](abandon_atom) {
         exec(call::abandon{"caller_hangup", now()}, "abandon", [=] { finish("abandoned"); });

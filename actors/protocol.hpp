@@ -26,6 +26,7 @@
 ///   outside → call:        abandon_atom | hangup_atom
 ///   outside → call:        priority_atom, priority, reason      (raise or lower a waiting caller: keeps its place)
 ///   outside → call:        hold_atom, agent_id | resume_atom, agent_id  (agent desktop: the caller on hold)
+///   outside → call:        callback_atom, number                (the caller chose a call back; empty: its own number)
 ///   call → agent:          hold_atom, call_id | resume_atom, call_id
 ///   call → queue:          priority_atom, call_id, priority
 ///   outside → call:        transfer_atom, transfer_request       (agent desktop)
@@ -86,6 +87,8 @@ using abandon_atom = caf::atom_constant<caf::atom("abandon")>;
 using priority_atom = caf::atom_constant<caf::atom("priority")>;
 using hold_atom = caf::atom_constant<caf::atom("hold")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
+using callback_atom = caf::atom_constant<caf::atom("callback")>;
+using offer_callback_atom = caf::atom_constant<caf::atom("offercb")>; ///< a call to itself: callback_offer_after is up
 using max_wait_atom = caf::atom_constant<caf::atom("maxwait")>;
 using announce_atom = caf::atom_constant<caf::atom("announce")>;
 using widen_atom = caf::atom_constant<caf::atom("widen")>;
@@ -127,6 +130,7 @@ using queued_atom = caf::atom_constant<caf::atom("queued")>;
 using talking_atom = caf::atom_constant<caf::atom("talking")>;
 using ended_atom = caf::atom_constant<caf::atom("ended")>;
 using rejected_atom = caf::atom_constant<caf::atom("rejected")>;
+using callback_offered_atom = caf::atom_constant<caf::atom("cboffered")>;
 
 /// A new contact, as telephony (or the simulator) reports it.
 struct call_request {

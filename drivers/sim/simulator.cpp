@@ -223,6 +223,8 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         ++p.out->ended;
       },
       [=](rejected_atom, const std::string&, const std::string&) {},
+      // Simulated callers decline a call back (their patience decides when they hang up).
+      [=](callback_offered_atom, const std::string&, const std::string&) {},
       [=](caf::ok_atom) {}, // live traffic's start signal (see live_traffic.hpp)
       [=](login_atom, const std::string& id) { self->send(agent(id), login_atom::value, std::vector<std::string>{}); },
       [=](logout_atom, const std::string& id) { self->send(agent(id), logout_atom::value, std::string{"shift_end"}); },

@@ -67,6 +67,7 @@ struct fixture {
           [this](talking_atom, const std::string& c, const std::string& a) { seen.lines.push_back("talking " + c + " " + a); },
           [this](ended_atom, const std::string& c, const std::string& o) { seen.lines.push_back("ended " + c + " " + o); },
           [this](rejected_atom, const std::string& s, const std::string& code) { seen.lines.push_back("rejected " + s + " " + code); },
+          [this](callback_offered_atom, const std::string& c, const std::string& q) { seen.lines.push_back("callback offered " + c + " " + q); },
       };
     });
     start_acd(rt.system(), ctx);
@@ -575,4 +576,24 @@ TEST_CASE("ring-all: one agent rejecting does not make the call offered anew whi
   f.at(6);
   CHECK(f.seen.has("talking c1 a2"));
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
+}
+
+TEST_CASE("virtual hold by choice: offered after callback_offer_after_s, the caller takes it, leaves the line and is called back") {
+  auto c = small_center();
+  c.queues[0].callback_offer_after_ms = 5'000;
+  fixture f{c};
+  auto c1 = f.call("c1"); // nobody logged in: c1 waits
+  f.at(4);
+  CHECK_FALSE(f.seen.has("callback offered c1 sales"));
+  f.at(7);
+  CHECK(f.seen.has("callback offered c1 sales"));
+  caf::anon_send(c1, callback_atom::value, std::string{"+8613900000000"});
+  f.at(8);
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled");
+  CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
+  f.login("a1"); // the place comes up: dial out, a1 rings
+  f.at(9);
+  CHECK(f.seen.has("ringing a1 c1"));
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed");
+  CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized");
 }
