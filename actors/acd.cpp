@@ -1,5 +1,7 @@
 #include "actors/acd.hpp"
 
+#include <algorithm>
+
 #include "actors/agent_actor.hpp"
 #include "actors/queue_actor.hpp"
 #include "actors/trunk_actor.hpp"
@@ -27,6 +29,13 @@ const events::agent_definition* acd_context::find_agent(std::string_view id) con
 void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) {
   // First definition wins on a duplicate id, as with center_definition::find_*.
   for (const auto& q : ctx->center.queues) ctx->queue_index.emplace(q.id, &q);
+  for (const auto& q : ctx->center.queues)
+    for (const auto& step : q.widening)
+      for (const auto& added : step.add_queues) {
+        auto& into = ctx->widened_into[ctx->queue_index.count(added) ? ctx->queue_index.find(added)->first
+                                                                      : std::string_view{}];
+        if (std::find(into.begin(), into.end(), &q) == into.end()) into.push_back(&q);
+      }
   for (const auto& a : ctx->center.agents) ctx->agent_index.emplace(a.id, &a);
   ctx->root = sys.spawn([live = ctx->registered](caf::event_based_actor* self) -> caf::behavior {
     self->attach_functor([live](const caf::error& reason) { live->stop_all(reason); });

@@ -64,6 +64,10 @@ struct acd_context {
   const events::queue_definition* find_queue(std::string_view id) const;
   const events::agent_definition* find_agent(std::string_view id) const;
   std::unordered_map<std::string_view, const events::queue_definition*> queue_index;
+  /// Queue id -> the queues whose widening steps add it (`add_queues`):
+  /// an agent of the first also sends its snapshots to those, so that
+  /// their widened calls can reach it. Filled by start_acd.
+  std::unordered_map<std::string_view, std::vector<const events::queue_definition*>> widened_into;
   std::unordered_map<std::string_view, const events::agent_definition*> agent_index;
 };
 

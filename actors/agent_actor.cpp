@@ -1,5 +1,6 @@
 #include "actors/agent_actor.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "events/acd/deciders.hpp"
@@ -96,15 +97,24 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
     auto& pushed = self->state.pushed_queues;
     auto& targets = self->state.targets;
     if (!pushed || *pushed != s.queues) {
-      targets.assign(s.queues.size(), {});
+      // The queues served, then those whose widening adds one of them.
+      std::vector<std::string> to;
+      to.reserve(s.queues.size());
+      for (const auto& q : s.queues)
+        if (std::find(to.begin(), to.end(), q) == to.end()) to.push_back(q);
+      for (const auto& q : s.queues)
+        if (auto w = ctx->widened_into.find(q); w != ctx->widened_into.end())
+          for (const auto* wq : w->second)
+            if (std::find(to.begin(), to.end(), wq->id) == to.end()) to.push_back(wq->id);
+      targets.assign(to.size(), {});
       const auto count = withdrawal_count();
-      for (std::size_t i = 0; i < s.queues.size(); ++i) {
-        auto qa = ctx->queues.find(s.queues[i]);
-        auto qd = ctx->find_queue(s.queues[i]);
+      for (std::size_t i = 0; i < to.size(); ++i) {
+        auto qa = ctx->queues.find(to[i]);
+        auto qd = ctx->find_queue(to[i]);
         if (qa == ctx->queues.end() || !qd) continue;
         targets[i].queue = &qa->second;
         targets[i].def = qd;
-        targets[i].slot = &ctx->board.at(def->id, s.queues[i]);
+        targets[i].slot = &ctx->board.at(def->id, to[i]);
         auto c = events::acd::make_candidate(s, *qd);
         targets[i].sent = c;
         const auto version = availability_board::post(*targets[i].slot, c, count, false).version;
@@ -212,8 +222,11 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         exec(agent::login{queues, true, now()}, "login", {});
       },
       [=](logout_atom, const std::string& reason) {
-        // Queues it leaves must hear it is gone: push before the queues list empties.
-        auto before = self->state.entity->state().queues;
+        // Queues it leaves (and those it was widened into) must hear it is
+        // gone: their ids before the queues list empties.
+        std::vector<std::string> before;
+        for (const auto& t : self->state.targets)
+          if (t.def) before.push_back(t.def->id);
         exec(agent::logout{reason, now()}, "logout", {}, [=] {
           const auto count = withdrawal_count();
           for (const auto& q : before) {

@@ -28,6 +28,9 @@ struct queue_actor_state {
   struct member {
     events::acd::candidate c;
     bool eligible = false; ///< serves the queue with its skills (is_member)
+    /// Serves the queue (lists it among its queues); the others are here
+    /// for widened calls only (`add_queues`) and count in no figure but `available`.
+    bool serves = false;
     int base_level = -1;   ///< events::acd::base_level(c, def), kept with the snapshot
     std::size_t free_at = no_slot; ///< index in `free` while the snapshot says available
     /// The agent's withdrawal count (agent_directory.hpp) and the value its
@@ -56,7 +59,7 @@ struct queue_actor_state {
   std::vector<watch> free_watch;
   events::acd::queue::availability summary; ///< of the eligible: logged in, not paused (join_empty)
   int available = 0;                       ///< snapshots that say "available now"
-  /// Of all snapshots (members or not), for the expected wait (ewt_for):
+  /// Of the snapshots of agents serving the queue (members or not), for the expected wait (ewt_for):
   int serving = 0;           ///< logged in and not paused
   int serving_free = 0;      ///< of those, available now
   std::int64_t talk_ms = 0;  ///< talk time handled, summed
@@ -137,8 +140,9 @@ std::int64_t aht_ms(const queue_actor_state& st, const acd_context& ctx,
 }
 
 /// Adds (`sign` 1) or removes (-1) one snapshot's share of the counts.
-void count(queue_actor_state& st, const events::acd::candidate& c, bool eligible, int sign) {
+void count(queue_actor_state& st, const events::acd::candidate& c, bool eligible, bool serves, int sign) {
   if (c.available) st.available += sign;
+  if (!serves) return;
   st.talk_ms += sign * c.talk_time_ms;
   st.handled += sign * c.calls_handled;
   if (c.logged_in && !c.paused) {
@@ -154,9 +158,9 @@ void count(queue_actor_state& st, const events::acd::candidate& c, bool eligible
 void set_status(queue_actor_state& st, queue_actor_state::member& m, const events::acd::candidate_status& c,
                 std::uint64_t seen) {
   m.seen = seen;
-  count(st, m.c, m.eligible, -1);
+  count(st, m.c, m.eligible, m.serves, -1);
   static_cast<events::acd::candidate_status&>(m.c) = c;
-  count(st, m.c, m.eligible, 1);
+  count(st, m.c, m.eligible, m.serves, 1);
   track_free(st, m);
 }
 
@@ -175,7 +179,7 @@ void read_slot(queue_actor_state& st, queue_actor_state::member& m) {
 void set_snapshot(queue_actor_state& st, const events::queue_definition& def, const events::acd::candidate& c,
                   std::uint64_t seen, std::uint64_t version) {
   auto it = st.agents.find(c.agent_id);
-  if (it != st.agents.end()) count(st, it->second.c, it->second.eligible, -1);
+  if (it != st.agents.end()) count(st, it->second.c, it->second.eligible, it->second.serves, -1);
   else it = st.agents.emplace(c.agent_id, queue_actor_state::member{}).first;
   auto& m = it->second;
   if (!m.withdrawals) m.withdrawals = st.ctx->agents.withdrawals(c.agent_id);
@@ -186,8 +190,9 @@ void set_snapshot(queue_actor_state& st, const events::queue_definition& def, co
   m.seen = seen;
   m.c = c;
   m.eligible = events::acd::is_member(c, def);
+  m.serves = std::find(c.queues.begin(), c.queues.end(), def.id) != c.queues.end();
   m.base_level = events::acd::base_level(c, def);
-  count(st, c, m.eligible, 1);
+  count(st, c, m.eligible, m.serves, 1);
   track_free(st, m);
   // What the message says is as of `version`, even if a newer post was
   // applied before it landed: the slot holds the newest, and is read again.
@@ -202,7 +207,7 @@ void hold_back(queue_actor_state& st, queue_actor_state::member& m) {
   if (!c.available) return;
   c.available = false;
   --st.available;
-  if (c.logged_in && !c.paused) --st.serving_free;
+  if (m.serves && c.logged_in && !c.paused) --st.serving_free;
   track_free(st, m);
 }
 void hold_back(queue_actor_state& st, const std::string& agent_id) {

@@ -597,3 +597,28 @@ TEST_CASE("virtual hold by choice: offered after callback_offer_after_s, the cal
   CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized");
 }
+
+TEST_CASE("widening with add_queues: after the step, a waiting call rings an agent of the added queue") {
+  auto c = small_center();
+  events::queue_definition billing = c.queues[0];
+  billing.id = "billing";
+  billing.skills = {{"billing", 1}};
+  billing.widening = {{5'000, 0, {"sales"}}};
+  c.queues.push_back(billing);
+  c.entry_points.push_back({"200", "acme", "billing", "pstn", 0});
+  c.agents[0].skills["billing"] = 3; // a1 serves sales only, but knows billing
+  fixture f{c};
+  f.login("a1");
+  f.at(1);
+  call_request r;
+  r.call_id = "c1";
+  r.caller = "+861380001";
+  r.dialed = "200";
+  spawn_call(f.rt.system(), f.ctx, r);
+  f.at(4);
+  CHECK(f.seen.has("queued c1 billing"));
+  CHECK_FALSE(f.seen.has("ringing a1 c1")); // billing's own agents only, for the first 5 s
+  f.at(8);
+  CHECK(f.seen.has("ringing a1 c1"));
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.widened call.offered");
+}
