@@ -496,8 +496,12 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             });
             if (refused) let_go();
           };
+          // A group that takes inbound calls only places none: the call
+          // back goes out on a line hotline does not model.
           auto t = ctx->trunks.find(s.trunk_group);
-          if (s.trunk_group.empty() || t == ctx->trunks.end() || s.channel != 0) {
+          const auto* group = ctx->center.find_trunk(s.trunk_group);
+          if (s.trunk_group.empty() || t == ctx->trunks.end() || !group || group->direction == "inbound" ||
+              s.channel != 0) {
             dial();
             return;
           }
