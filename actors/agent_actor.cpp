@@ -293,6 +293,22 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
           }
         });
       },
+      // The agent's phone answered an offer with busy (a device already in
+      // use, do-not-disturb): the reservation ends "busy", which starts the
+      // queue's busy delay for this agent, and the call moves on.
+      [=](busy_atom, const std::string& call_id) {
+        const auto* k = agent::find_contact(self->state.entity->state(), call_id);
+        if (!k || k->phase != agent::contact_phase::ringing) return;
+        exec(agent::cancel_reservation{call_id, "busy", now()}, "cancel_reservation", call_correlation(call_id), [=] {
+          auto c = self->state.calls.find(call_id);
+          if (c == self->state.calls.end()) return;
+          if (self->state.legs.erase(call_id) > 0)
+            self->send(c->second, leg_reject_atom::value, def->id);
+          else
+            self->send(c->second, reject_atom::value, def->id, std::string{"busy"});
+          self->state.calls.erase(c);
+        });
+      },
       [=](ring_timeout_atom, const std::string& call_id, int max_no_answer) {
         self->state.calls.erase(call_id);
         self->state.legs.erase(call_id);

@@ -55,6 +55,7 @@ struct call_actor_state {
   std::function<void(const std::string&)> overflow;                  ///< (why)
   std::function<void(std::uint64_t, std::int64_t)> wait_timers;      ///< (generation, waited ms)
   std::function<void()> leave_line;                                  ///< the caller hangs up for a call back
+  std::function<void(const std::string&, const std::string&)> offer_refused; ///< (agent id, why: rejected | busy)
 };
 
 caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
@@ -269,6 +270,16 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         self->send(t->second, release_atom::value, req->call_id, std::max(s.channel, 0));
       s.channel = 0;
     }
+  };
+
+  // The agent the call rings refused it (rejected, or its phone was busy):
+  // the offer ends, and the queue offers the call again.
+  st.offer_refused = [=](const std::string& agent_id, const std::string& why) {
+    self->state.offers.erase(agent_id);
+    exec(call::end_offer{agent_id, why, now()}, "end_offer", [=] {
+      auto& s = self->state;
+      if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
+    });
   };
 
   // Arrival: seize a trunk channel (voice), then queue.
@@ -557,13 +568,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
         });
       },
-      [=](reject_atom, const std::string& agent_id) {
-        auto& s = self->state;
-        s.offers.erase(agent_id);
-        exec(call::end_offer{agent_id, "rejected", now()}, "end_offer", [=] {
-          auto& s = self->state;
-          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
-        });
+      [=](reject_atom, const std::string& agent_id) { self->state.offer_refused(agent_id, "rejected"); },
+      [=](reject_atom, const std::string& agent_id, const std::string& reason) {
+        self->state.offer_refused(agent_id, reason);
       },
       [=](connected_atom, const std::string& agent_id) {
         auto& s = self->state;

@@ -23,6 +23,8 @@
 ///   call → agent:          cancel_atom, call_id, reason
 ///   call → agent:          end_call_atom, call_id, wrap_up_ms
 ///   outside → agent:       login_atom | logout_atom | ready_atom | not_ready_atom | answer_atom | reject_atom | hangup_atom
+///   outside → agent:       busy_atom, call_id   (the phone signalled busy: the offer ends, `busy_delay_s` applies)
+///   agent → call:          reject_atom, agent_id, reason        (rejected | busy)
 ///   outside → call:        abandon_atom | hangup_atom
 ///   outside → call:        priority_atom, priority, reason      (raise or lower a waiting caller: keeps its place)
 ///   outside → call:        hold_atom, agent_id | resume_atom, agent_id  (agent desktop: the caller on hold)
@@ -84,6 +86,7 @@ using answer_atom = caf::atom_constant<caf::atom("answer")>;
 using reject_atom = caf::atom_constant<caf::atom("reject")>;
 using hangup_atom = caf::atom_constant<caf::atom("hangup")>;
 using abandon_atom = caf::atom_constant<caf::atom("abandon")>;
+using busy_atom = caf::atom_constant<caf::atom("busy")>;
 using priority_atom = caf::atom_constant<caf::atom("priority")>;
 using hold_atom = caf::atom_constant<caf::atom("hold")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;

@@ -622,3 +622,27 @@ TEST_CASE("widening with add_queues: after the step, a waiting call rings an age
   CHECK(f.seen.has("ringing a1 c1"));
   CHECK(f.types("call-c1") == "call.arrived call.queued call.widened call.offered");
 }
+
+TEST_CASE("a busy phone ends the offer with busy; the busy delay keeps the call from that agent until it ends") {
+  auto c = small_center();
+  c.queues[0].busy_delay_ms = 30'000;
+  fixture f{c};
+  f.login("a1");
+  f.at(1);
+  f.call("c1");
+  f.at(2);
+  REQUIRE(f.seen.has("ringing a1 c1"));
+  caf::anon_send(f.ctx->agents.at("a1"), busy_atom::value, std::string{"c1"});
+  f.at(3);
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended");
+  auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
+  auto ended = events::event_codec::standard().decode(evs.back());
+  REQUIRE(ended);
+  REQUIRE(std::holds_alternative<events::call_offer_ended>(*ended));
+  CHECK(std::get<events::call_offer_ended>(*ended).reason == "busy");
+  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.reservation_ended");
+  f.at(25); // the ring period's hold-back is over, the busy delay is not
+  CHECK(count_of(f.seen, "ringing a1 c1") == 1);
+  f.at(35); // the delay ends at t=32: a1 rings again
+  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+}
