@@ -623,7 +623,7 @@ TEST_CASE("widening with add_queues: after the step, a waiting call rings an age
   CHECK(f.types("call-c1") == "call.arrived call.queued call.widened call.offered");
 }
 
-TEST_CASE("a busy phone ends the offer with busy; the busy delay keeps the call from that agent until it ends") {
+TEST_CASE("a busy phone ends the offer with busy, and the busy delay keeps the call from that agent until it ends") {
   auto c = small_center();
   c.queues[0].busy_delay_ms = 30'000;
   fixture f{c};
