@@ -646,3 +646,62 @@ TEST_CASE("a busy phone ends the offer with busy, and the busy delay keeps the c
   f.at(35); // the delay ends at t=32: a1 rings again
   CHECK(count_of(f.seen, "ringing a1 c1") == 2);
 }
+
+TEST_CASE("max wait with overflow to another queue: the caller moves there and rings its agent") {
+  auto c = small_center();
+  c.queues[0].max_wait_ms = 5'000;
+  c.queues[0].overflow = events::overflow_action::queue;
+  c.queues[0].overflow_queue = "billing";
+  events::queue_definition billing = c.queues[0];
+  billing.id = "billing";
+  billing.skills = {{"billing", 1}};
+  billing.max_wait_ms = 0;
+  billing.overflow = events::overflow_action::none;
+  c.queues.push_back(billing);
+  c.agents[1].queues = {"billing"};
+  c.agents[1].skills = {{"billing", 4}};
+  fixture f{c};
+  f.login("a2"); // billing only; nobody in sales
+  f.at(1);
+  f.call("c1");
+  f.at(4);
+  CHECK(f.seen.has("queued c1 sales"));
+  CHECK_FALSE(f.seen.has("ringing a2 c1"));
+  f.at(8);
+  CHECK(f.seen.has("queued c1 billing"));
+  CHECK(f.seen.has("ringing a2 c1"));
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.overflowed call.queued call.offered");
+  CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
+}
+
+TEST_CASE("auto-pause: an agent who lets max_no_answer rings go unanswered is made not ready") {
+  auto c = small_center();
+  c.queues[0].max_no_answer = 2;
+  fixture f{c};
+  f.login("a1");
+  f.at(1);
+  f.call("c1");
+  f.at(2);
+  REQUIRE(f.seen.has("ringing a1 c1"));
+  f.at(12); // first miss at t=11; a1 is held back one ring period
+  CHECK(f.types("agent-a1").find("agent.not_ready") == std::string::npos);
+  f.at(40); // rung again at ~t=21, second miss at ~t=31
+  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+  CHECK(f.types("agent-a1").find("agent.not_ready") != std::string::npos);
+  CHECK(f.seen.has("queued c1 sales"));
+  CHECK_FALSE(f.seen.has("ended c1 completed")); // the caller still waits, for someone ready
+}
+
+TEST_CASE("a VIP caller joins ahead of callers who waited longer and gets the next agent") {
+  auto c = small_center();
+  c.queues[0].vip_priority = 10;
+  fixture f{c};
+  f.call("c1", "+861380000");
+  f.at(1);
+  f.call("c2", "+vip");
+  f.at(2);
+  f.login("a1");
+  f.at(3);
+  CHECK(f.seen.has("ringing a1 c2"));
+  CHECK_FALSE(f.seen.has("ringing a1 c1"));
+}
