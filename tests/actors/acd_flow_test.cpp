@@ -80,12 +80,20 @@ struct fixture {
   }
   void at(std::int64_t t_s) { rt.run_until(start + t_s * sec); }
   void login(const std::string& a) { caf::anon_send(ctx->agents.at(a), login_atom::value, std::vector<std::string>{}); }
-  caf::actor call(const std::string& id, const std::string& caller = "+861380000") {
+  caf::actor call(const std::string& id, const std::string& caller = "+861380000") { return dial(id, "100", caller); }
+  /// A call to entry point `dialed`, for the familiar agent `preferred` if any.
+  caf::actor dial(const std::string& id, const std::string& dialed, const std::string& caller = "+861380000",
+                  const std::string& preferred = {}) {
     call_request r;
     r.call_id = id;
     r.caller = caller;
-    r.dialed = "100";
+    r.dialed = dialed;
+    r.preferred_agent = preferred;
     return spawn_call(rt.system(), ctx, r);
+  }
+  /// What an agent's desktop sends (answer, reject, ready, ...).
+  template <class... Ts> void to_agent(const std::string& agent, Ts... xs) {
+    caf::anon_send(ctx->agents.at(agent), xs...);
   }
   /// The event types of a stream, space separated (readable in failures).
   std::string types(const std::string& stream) {
@@ -106,7 +114,7 @@ TEST_CASE("a call is queued, offered to a ready agent, answered, and ends comple
   f.at(2);
   CHECK(f.seen.has("queued c1 sales"));
   CHECK(f.seen.has("ringing a1 c1"));
-  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(3);
   CHECK(f.seen.has("talking c1 a1"));
   caf::anon_send(c, hangup_atom::value, std::string{"caller"});
@@ -183,15 +191,11 @@ TEST_CASE("an agent serving two queues: the one that did not offer its call rout
   // refused (no audit record).
   const auto before = f.ctx->agents.withdrawals("a1")->load();
   CHECK(before >= 1);
-  call_request r;
-  r.call_id = "c2";
-  r.caller = "+861380001";
-  r.dialed = "200";
-  spawn_call(f.rt.system(), f.ctx, r);
+  f.dial("c2", "200", "+861380001");
   f.at(3);
   CHECK(f.seen.has("queued c2 support"));
   CHECK_FALSE(f.seen.has("ringing a1 c2"));
-  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(4);
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
   f.at(5);
@@ -210,7 +214,7 @@ TEST_CASE("a queue with nobody waiting is not told when an agent is free again, 
   auto c1 = f.call("c1");
   f.at(2);
   REQUIRE(f.seen.has("ringing a1 c1"));
-  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(3);
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
   f.at(4);
@@ -235,7 +239,7 @@ TEST_CASE("leave_empty: waiting callers overflow when the last member logs out, 
   fixture f{c};
   f.login("a1");
   f.at(1);
-  caf::anon_send(f.ctx->agents.at("a1"), not_ready_atom::value, std::string{"break"});
+  f.to_agent("a1", not_ready_atom::value, std::string{"break"});
   f.at(2);
   // a1 is paused but logged in: `no_members` does not hold, the caller waits.
   f.call("c1");
@@ -245,7 +249,7 @@ TEST_CASE("leave_empty: waiting callers overflow when the last member logs out, 
   CHECK_FALSE(f.seen.has("ended c1 voicemail"));
   // The last member logs out: the queue asked for word (a caller waits under
   // a leave_empty rule), hears it, and the caller overflows to voicemail.
-  caf::anon_send(f.ctx->agents.at("a1"), logout_atom::value, std::string{"end of shift"});
+  f.to_agent("a1", logout_atom::value, std::string{"end of shift"});
   f.at(31);
   CHECK(f.seen.has("ended c1 voicemail"));
   CHECK(f.types("call-c1") == "call.arrived call.queued call.overflowed call.ended");
@@ -259,13 +263,13 @@ TEST_CASE("leave_empty no_available: a caller who joins while every member is pa
   fixture f{c};
   f.login("a1");
   f.at(1);
-  caf::anon_send(f.ctx->agents.at("a1"), not_ready_atom::value, std::string{"break"});
+  f.to_agent("a1", not_ready_atom::value, std::string{"break"});
   f.at(2);
   f.call("c1");
   f.at(3);
   CHECK(f.seen.has("ended c1 voicemail"));
   // With a member back, the next caller waits and rings.
-  caf::anon_send(f.ctx->agents.at("a1"), ready_atom::value);
+  f.to_agent("a1", ready_atom::value);
   f.at(4);
   f.call("c2");
   f.at(5);
@@ -276,7 +280,7 @@ TEST_CASE("an agent answering a call that was not offered to it is refused and a
   fixture f;
   f.login("a1");
   f.at(1);
-  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"nope"});
+  f.to_agent("a1", answer_atom::value, std::string{"nope"});
   f.at(2);
   CHECK(f.seen.has("rejected agent-a1 not_reserved"));
   auto audit = *f.store.read_stream("audit-site-1", 0, SIZE_MAX);
@@ -361,7 +365,7 @@ TEST_CASE("a caller hanging up as the agent answers: the call ends once and the 
     auto c = f.call("c1");
     f.at(2);
     REQUIRE(f.seen.has("ringing a1 c1"));
-    caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+    f.to_agent("a1", answer_atom::value, std::string{"c1"});
     run_steps(f, k);
     caf::anon_send(c, abandon_atom::value);
     f.at(3);
@@ -404,7 +408,7 @@ TEST_CASE("callback at max wait while an agent rings: the agent lets go, the lin
   CHECK(f.types("call-c1") ==
         "call.arrived call.queued call.offered call.offer_ended call.overflowed call.callback_scheduled call.callback_dialed");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized");
-  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(21);
   CHECK(f.seen.has("talking c1 a1"));
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
@@ -435,15 +439,10 @@ TEST_CASE("a call for a familiar agent who stays busy falls back to the queue wh
   f.at(1);
   f.call("c1");
   f.at(2);
-  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"}); // a1 stays on c1
+  f.to_agent("a1", answer_atom::value, std::string{"c1"}); // a1 stays on c1
   f.login("a2");
   f.at(3);
-  call_request r;
-  r.call_id = "c2";
-  r.caller = "+861380002";
-  r.dialed = "100";
-  r.preferred_agent = "a1";
-  spawn_call(f.rt.system(), f.ctx, r);
+  f.dial("c2", "100", "+861380002", "a1");
   f.at(5);
   CHECK(f.seen.has("queued c2 sales"));
   CHECK_FALSE(f.seen.has("ringing a2 c2")); // kept for a1 while the preference lasts
@@ -457,23 +456,14 @@ TEST_CASE("a waiting caller's priority is raised: it is offered first, and the h
   f.at(1);
   auto c1 = f.call("c1");
   f.at(2);
-  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(3);
-  fixture* fp = &f;
-  auto extra = [fp](const std::string& id) {
-    call_request r;
-    r.call_id = id;
-    r.caller = "+86138000" + id;
-    r.dialed = "100";
-    r.channel = "voice";
-    return spawn_call(fp->rt.system(), fp->ctx, r);
-  };
-  // c2 first, then c3; c3 becomes a VIP while waiting (trunk: two lines, so c3 goes straight to the queue).
+  // c2 first, then c3; c3 is raised while waiting.
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"}); // frees line 1; a1 wraps up for 5 s
   f.at(4);
-  extra("c2");
+  f.call("c2", "+86138000c2");
   f.at(5);
-  auto c3 = extra("c3");
+  auto c3 = f.call("c3", "+86138000c3");
   f.at(6);
   caf::anon_send(c3, priority_atom::value, std::int32_t{10}, std::string{"vip recognised"});
   f.at(7);
@@ -494,7 +484,7 @@ TEST_CASE("a reject delay longer than the ring period: the call rings the agent 
   f.call("c1");
   f.at(2);
   REQUIRE(f.seen.has("ringing a1 c1"));
-  caf::anon_send(f.ctx->agents.at("a1"), reject_atom::value, std::string{"c1"});
+  f.to_agent("a1", reject_atom::value, std::string{"c1"});
   f.at(15);
   CHECK(count_of(f.seen, "ringing a1 c1") == 1); // still blocked at t=15
   f.at(25); // the delay ends at t=22: nothing else happens in the queue, yet a1 rings again
@@ -533,7 +523,7 @@ TEST_CASE("hold and resume from the agent's desktop: the call and the agent's de
   f.at(1);
   auto c1 = f.call("c1");
   f.at(2);
-  caf::anon_send(f.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
+  f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(3);
   REQUIRE(f.seen.has("talking c1 a1"));
   caf::anon_send(c1, hold_atom::value, std::string{"a2"}); // not a2's call: refused, audited
@@ -567,12 +557,12 @@ TEST_CASE("ring-all: one agent rejecting does not make the call offered anew whi
   f.at(2);
   REQUIRE(f.seen.has("ringing a1 c1"));
   REQUIRE(f.seen.has("ringing a2 c1"));
-  caf::anon_send(f.ctx->agents.at("a1"), reject_atom::value, std::string{"c1"});
+  f.to_agent("a1", reject_atom::value, std::string{"c1"});
   f.at(3);
   f.login("a3"); // ready while a2 still rings: c1 is not offered to a3 as if nobody rang
   f.at(5);
   CHECK_FALSE(f.seen.has("ringing a3 c1"));
-  caf::anon_send(f.ctx->agents.at("a2"), answer_atom::value, std::string{"c1"});
+  f.to_agent("a2", answer_atom::value, std::string{"c1"});
   f.at(6);
   CHECK(f.seen.has("talking c1 a2"));
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
@@ -610,11 +600,7 @@ TEST_CASE("widening with add_queues: after the step, a waiting call rings an age
   fixture f{c};
   f.login("a1");
   f.at(1);
-  call_request r;
-  r.call_id = "c1";
-  r.caller = "+861380001";
-  r.dialed = "200";
-  spawn_call(f.rt.system(), f.ctx, r);
+  f.dial("c1", "200", "+861380001");
   f.at(4);
   CHECK(f.seen.has("queued c1 billing"));
   CHECK_FALSE(f.seen.has("ringing a1 c1")); // billing's own agents only, for the first 5 s
@@ -632,7 +618,7 @@ TEST_CASE("a busy phone ends the offer with busy, and the busy delay keeps the c
   f.call("c1");
   f.at(2);
   REQUIRE(f.seen.has("ringing a1 c1"));
-  caf::anon_send(f.ctx->agents.at("a1"), busy_atom::value, std::string{"c1"});
+  f.to_agent("a1", busy_atom::value, std::string{"c1"});
   f.at(3);
   CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended");
   auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
