@@ -519,9 +519,14 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           self->request(t->second, caf::infinite, seize_atom::value, req->call_id, std::string{"outbound"})
               .then(
                   [=](seized_atom, int channel) {
-                    self->state.channel = channel;
-                    if (call::status_of(self->state.entity->state()) == call::status::callback_waiting) dial();
-                    else let_go(); // it ended meanwhile; finish released the channel it knew of
+                    if (call::status_of(self->state.entity->state()) == call::status::callback_waiting) {
+                      self->state.channel = channel;
+                      dial();
+                      return;
+                    }
+                    // It stopped waiting meanwhile: the channel and the agent go back.
+                    self->send(t->second, release_atom::value, req->call_id, channel);
+                    let_go();
                   },
                   // Every channel busy (counted as blocked by the group): the
                   // agent goes back, and the call keeps its place for a later try.
