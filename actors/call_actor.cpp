@@ -2,6 +2,7 @@
 // trunk channel, joins the entry point's queue (VIP callers with priority),
 // takes offers from agents, times rings, waits, announcements and widening,
 // overflows, and releases everything when it ends.
+#include <optional>
 #include <set>
 
 #include "actors/acd.hpp"
@@ -54,9 +55,49 @@ struct call_actor_state {
   std::function<void(const std::string&, const std::string&)> join;  ///< (queue id, reason)
   std::function<void(const std::string&)> overflow;                  ///< (why)
   std::function<void(std::uint64_t, std::int64_t)> wait_timers;      ///< (generation, waited ms)
-  std::function<void()> leave_line;                                  ///< the caller hangs up for a call back
-  std::function<void(const std::string&, const std::string&)> offer_refused; ///< (agent id, why: rejected | busy)
 };
+
+// Helpers for the handlers added last: they capture only `self` and reach
+// everything else through the state, since every captured value is copied
+// into the behavior of every call actor, and 100,000 calls may wait at once.
+using call_self = caf::stateful_actor<call_actor_state>*;
+
+std::int64_t now_of(call_self self) { return self->state.ctx->store.clock->now_ns(); }
+
+/// Decides and records `cmd` for the call, caused by `who` (see shell::exec).
+std::optional<events::rejection> exec_call(call_self self, const call::command& cmd, const std::string& name,
+                                           const events::principal& who, std::function<void()> then = {}) {
+  auto& s = self->state;
+  return s.entity->exec(cmd, now_of(self), name, s.tenant, who, call_correlation(s.req.call_id), std::move(then));
+}
+
+/// The caller leaves the line for a call back (overflow, or its choice):
+/// agents ringing for it let go (the queue offers the call again for the
+/// call back), and its trunk channel is free.
+void leave_line(call_self self) {
+  auto& s = self->state;
+  const auto& call_id = s.req.call_id;
+  for (auto& [agent_id, agent] : s.offers) {
+    self->send(agent, cancel_atom::value, call_id, std::string{"cancelled"});
+    if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, call_id, agent_id);
+  }
+  s.offers.clear();
+  if (s.channel != 0) {
+    if (auto t = s.ctx->trunks.find(s.trunk_group); t != s.ctx->trunks.end())
+      self->send(t->second, release_atom::value, call_id, std::max(s.channel, 0));
+    s.channel = 0;
+  }
+}
+
+/// The agent the call rings refused it (rejected, or its phone was busy):
+/// the offer ends, and the queue offers the call again.
+void offer_refused(call_self self, const std::string& agent_id, const std::string& why) {
+  self->state.offers.erase(agent_id);
+  exec_call(self, call::end_offer{agent_id, why, now_of(self)}, "end_offer", self->state.who, [self, agent_id] {
+    auto& s = self->state;
+    if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, s.req.call_id, agent_id);
+  });
+}
 
 caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                          std::shared_ptr<const acd_context> shared_ctx, call_request request) {
@@ -249,37 +290,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         end_with("refused", reason);
         return;
       }
-      exec(call::overflow{"callback", "", reason, now()}, "overflow", [=] { self->state.leave_line(); });
+      exec(call::overflow{"callback", "", reason, now()}, "overflow", [self] { leave_line(self); });
     } else {
       end_with("refused", reason);
     }
-  };
-
-  // The caller leaves the line for a call back (overflow, or its choice):
-  // agents ringing for it let go (the queue offers the call again for the
-  // call back), and its trunk channel is free.
-  st.leave_line = [=] {
-    auto& s = self->state;
-    for (auto& [agent_id, agent] : s.offers) {
-      self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
-      if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
-    }
-    s.offers.clear();
-    if (s.channel != 0) {
-      if (auto t = ctx->trunks.find(s.trunk_group); t != ctx->trunks.end())
-        self->send(t->second, release_atom::value, req->call_id, std::max(s.channel, 0));
-      s.channel = 0;
-    }
-  };
-
-  // The agent the call rings refused it (rejected, or its phone was busy):
-  // the offer ends, and the queue offers the call again.
-  st.offer_refused = [=](const std::string& agent_id, const std::string& why) {
-    self->state.offers.erase(agent_id);
-    exec(call::end_offer{agent_id, why, now()}, "end_offer", [=] {
-      auto& s = self->state;
-      if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
-    });
   };
 
   // Arrival: seize a trunk channel (voice), then queue.
@@ -573,9 +587,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
         });
       },
-      [=](reject_atom, const std::string& agent_id) { self->state.offer_refused(agent_id, "rejected"); },
-      [=](reject_atom, const std::string& agent_id, const std::string& reason) {
-        self->state.offer_refused(agent_id, reason);
+      [self](reject_atom, const std::string& agent_id) { offer_refused(self, agent_id, "rejected"); },
+      [self](reject_atom, const std::string& agent_id, const std::string& reason) {
+        offer_refused(self, agent_id, reason);
       },
       [=](connected_atom, const std::string& agent_id) {
         auto& s = self->state;
@@ -612,41 +626,43 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       },
       // The caller's priority changes while waiting (a VIP recognised late,
       // a supervisor's decision): the queue moves it, keeping its place among equals.
-      [=](priority_atom, std::int32_t priority, const std::string& reason) {
-        exec(call::change_priority{priority, reason, now()}, "change_priority", [=] {
-          auto& s = self->state;
-          s.priority = priority;
-          if (s.joined) self->send(s.queue_actor, priority_atom::value, req->call_id, priority);
-        });
+      [self](priority_atom, std::int32_t priority, const std::string& reason) {
+        exec_call(self, call::change_priority{priority, reason, now_of(self)}, "change_priority", self->state.who,
+                  [self, priority] {
+                    auto& s = self->state;
+                    s.priority = priority;
+                    if (s.joined) self->send(s.queue_actor, priority_atom::value, s.req.call_id, priority);
+                  });
       },
       // The agent puts the caller on hold and takes it back (its desktop):
       // the call records it, then the agent's desk follows.
-      [=](hold_atom, const std::string& agent_id) {
-        exec_as(agent_id, call::hold{agent_id, now()}, "hold", [=] {
-          if (self->state.agent) self->send(self->state.agent, hold_atom::value, req->call_id);
+      [self](hold_atom, const std::string& agent_id) {
+        exec_call(self, call::hold{agent_id, now_of(self)}, "hold", events::principal::agent(agent_id), [self] {
+          if (self->state.agent) self->send(self->state.agent, hold_atom::value, self->state.req.call_id);
         });
       },
-      [=](resume_atom, const std::string& agent_id) {
-        exec_as(agent_id, call::resume{agent_id, now()}, "resume", [=] {
-          if (self->state.agent) self->send(self->state.agent, resume_atom::value, req->call_id);
+      [self](resume_atom, const std::string& agent_id) {
+        exec_call(self, call::resume{agent_id, now_of(self)}, "resume", events::principal::agent(agent_id), [self] {
+          if (self->state.agent) self->send(self->state.agent, resume_atom::value, self->state.req.call_id);
         });
       },
       // The caller waited `callback_offer_after_s`: telephony offers it a call back.
-      [=](offer_callback_atom, std::uint64_t gen) {
+      [self](offer_callback_atom, std::uint64_t gen) {
         auto& s = self->state;
         if (gen != s.wait_generation || call::status_of(s.entity->state()) != call::status::queued || !s.queue) return;
-        notify(callback_offered_atom::value, req->call_id, s.queue->id);
+        s.entity->send_durable(s.ctx->observer, callback_offered_atom::value, s.req.call_id, s.queue->id);
       },
       // The caller chose a call back (virtual hold): it leaves the line and keeps its place.
-      [=](callback_atom, const std::string& number) {
-        exec(call::schedule_callback{number, now()}, "schedule_callback", [=] { self->state.leave_line(); });
+      [self](callback_atom, const std::string& number) {
+        exec_call(self, call::schedule_callback{number, now_of(self)}, "schedule_callback", self->state.who,
+                  [self] { leave_line(self); });
       },
       [=](abandon_atom) {
         exec(call::abandon{"caller_hangup", now()}, "abandon", [=] { finish("abandoned"); });
       },
       // The queue's leave_empty rule holds (nobody there can answer): a
       // caller on the line overflows; a callback keeps its place.
-      [=](queue_empty_atom, const std::string& queue_id) {
+      [self](queue_empty_atom, const std::string& queue_id) {
         auto& s = self->state;
         const auto& cs = s.entity->state();
         if (!s.joined || !s.queue || s.queue->id != queue_id || !call::is_waiting(cs) ||
