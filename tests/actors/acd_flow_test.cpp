@@ -691,3 +691,64 @@ TEST_CASE("a VIP caller joins ahead of callers who waited longer and gets the ne
   CHECK(f.seen.has("ringing a1 c2"));
   CHECK_FALSE(f.seen.has("ringing a1 c1"));
 }
+
+TEST_CASE("announcements: a waiting caller hears its position at the queue's frequency, as events") {
+  auto c = small_center();
+  c.queues[0].announce_every_ms = 10'000;
+  fixture f{c};
+  f.call("c1"); // nobody logged in
+  f.at(5);
+  CHECK(f.types("call-c1") == "call.arrived call.queued");
+  f.at(25);
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.announced call.announced");
+  auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
+  auto first = events::event_codec::standard().decode(evs[2]);
+  REQUIRE(first);
+  REQUIRE(std::holds_alternative<events::call_announced>(*first));
+  CHECK(std::get<events::call_announced>(*first).position == 1);
+}
+
+TEST_CASE("chat capacity: an agent takes as many chats as its capacity, the next chat waits, and a voice call blocks chats") {
+  auto c = small_center();
+  events::queue_definition chat = c.queues[0];
+  chat.id = "chat";
+  chat.channel = "chat";
+  c.queues.push_back(chat);
+  c.agents[0].queues = {"sales", "chat"};
+  c.agents[0].capacity = {{"voice", 1}, {"chat", 2}};
+  fixture f{c};
+  f.login("a1");
+  f.at(1);
+  auto chat_call = [&f](const std::string& id) {
+    call_request r;
+    r.call_id = id;
+    r.channel = "chat";
+    r.queue = "chat";
+    return spawn_call(f.rt.system(), f.ctx, r);
+  };
+  auto t1 = chat_call("t1");
+  chat_call("t2");
+  f.at(2);
+  f.to_agent("a1", answer_atom::value, std::string{"t1"});
+  f.to_agent("a1", answer_atom::value, std::string{"t2"});
+  f.at(3);
+  CHECK(f.seen.has("talking t1 a1"));
+  CHECK(f.seen.has("talking t2 a1"));
+  chat_call("t3");
+  f.at(4);
+  CHECK(f.seen.has("queued t3 chat"));
+  CHECK_FALSE(f.seen.has("ringing a1 t3")); // two chats already
+  auto c1 = f.call("c1"); // voice: a free voice slot, so it rings despite the chats
+  f.at(5);
+  CHECK(f.seen.has("ringing a1 c1"));
+  f.to_agent("a1", answer_atom::value, std::string{"c1"});
+  f.at(6);
+  // A chat ends (and its 5 s wrap-up): a chat slot is free, but a1 is on a voice call.
+  caf::anon_send(t1, hangup_atom::value, std::string{"caller"});
+  f.at(15);
+  CHECK_FALSE(f.seen.has("ringing a1 t3"));
+  // The voice call ends; after its wrap-up t3 rings.
+  caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
+  f.at(25);
+  CHECK(f.seen.has("ringing a1 t3"));
+}
