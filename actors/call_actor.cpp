@@ -52,12 +52,13 @@ struct call_actor_state {
   std::shared_ptr<const acd_context> ctx;
   call_request req;
   events::principal who;
+  events::event_id corr; ///< call_correlation(req.call_id): every event of the call carries it
   std::function<void(const std::string&, const std::string&)> join;  ///< (queue id, reason)
   std::function<void(const std::string&)> overflow;                  ///< (why)
   std::function<void(std::uint64_t, std::int64_t)> wait_timers;      ///< (generation, waited ms)
 };
 
-// Helpers for the handlers added last: they capture only `self` and reach
+// Helpers the handlers call with only `self` captured, reaching
 // everything else through the state, since every captured value is copied
 // into the behavior of every call actor, and 100,000 calls may wait at once.
 using call_self = caf::stateful_actor<call_actor_state>*;
@@ -68,7 +69,16 @@ std::int64_t now_of(call_self self) { return self->state.ctx->store.clock->now_n
 std::optional<events::rejection> exec_call(call_self self, const call::command& cmd, const std::string& name,
                                            const events::principal& who, std::function<void()> then = {}) {
   auto& s = self->state;
-  return s.entity->exec(cmd, now_of(self), name, s.tenant, who, call_correlation(s.req.call_id), std::move(then));
+  return s.entity->exec(cmd, now_of(self), name, s.tenant, who, s.corr, std::move(then));
+}
+
+/// The offer to `agent_id` goes nowhere (the call stopped waiting, or left
+/// the line): the agent lets go of its reservation, and the queue may offer
+/// the call again.
+void withdraw_offer(call_self self, const caf::actor& agent, const std::string& agent_id) {
+  auto& s = self->state;
+  self->send(agent, cancel_atom::value, s.req.call_id, std::string{"cancelled"});
+  if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, s.req.call_id, agent_id);
 }
 
 /// The caller leaves the line for a call back (overflow, or its choice):
@@ -77,10 +87,7 @@ std::optional<events::rejection> exec_call(call_self self, const call::command& 
 void leave_line(call_self self) {
   auto& s = self->state;
   const auto& call_id = s.req.call_id;
-  for (auto& [agent_id, agent] : s.offers) {
-    self->send(agent, cancel_atom::value, call_id, std::string{"cancelled"});
-    if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, call_id, agent_id);
-  }
+  for (auto& [agent_id, agent] : s.offers) withdraw_offer(self, agent, agent_id);
   s.offers.clear();
   if (s.channel != 0) {
     if (auto t = s.ctx->trunks.find(s.trunk_group); t != s.ctx->trunks.end())
@@ -108,11 +115,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   // Raw pointers into the state (see call_actor_state): cheap to capture.
   const acd_context* const ctx = st.ctx.get();
   const call_request* const req = &st.req;
-  const events::principal* const who = &st.who;
   if (ctx->root) ctx->registered->track(self, ctx->root, ctx->registered); // not a link: see actor_registry.hpp
   st.entity = std::make_unique<shell<events::acd::call_decider>>(self, *ctx, call::stream_name(req->call_id),
                                                       call::initial_state(req->call_id));
-  auto corr = call_correlation(req->call_id);
+  st.corr = call_correlation(req->call_id);
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
   const auto* entry = req->queue.empty() ? ctx->center.find_entry(req->dialed) : nullptr;
   st.tenant = entry ? entry->tenant : "";
@@ -121,8 +127,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   st.trunk_group = entry && req->channel == "voice" ? entry->trunk_group : "";
   st.preferred_agent = req->preferred_agent;
 
-  auto exec = [=](const call::command& cmd, const std::string& name, std::function<void()> then = {}) {
-    return self->state.entity->exec(cmd, now(), name, self->state.tenant, *who, corr, std::move(then));
+  auto exec = [self](const call::command& cmd, const std::string& name, std::function<void()> then = {}) {
+    return exec_call(self, cmd, name, self->state.who, std::move(then));
   };
   // What leaves the node waits for the disk (entity_log.hpp).
   auto notify = [=](auto... xs) { self->state.entity->send_durable(ctx->observer, xs...); };
@@ -146,7 +152,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     m.kind = kind;
     m.offer_id = offer_id;
     m.call_id = req->call_id;
-    m.correlation_id = corr.to_string();
+    m.correlation_id = self->state.corr.to_string();
     m.to_site = site;
     m.reason = std::move(reason);
     return m;
@@ -351,10 +357,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
 
   // -- Transfers, conferences, supervision (docs/acd.md, "Transfers, conferences and
   // supervision"). Commands from a desktop are recorded as caused by that agent.
-  auto exec_as = [=](const std::string& agent_id, const call::command& cmd, const std::string& name,
-                     std::function<void()> then = {}) {
-    return self->state.entity->exec(cmd, now(), name, self->state.tenant, events::principal::agent(agent_id),
-                                    corr, std::move(then));
+  auto exec_as = [self](const std::string& agent_id, const call::command& cmd, const std::string& name,
+                        std::function<void()> then = {}) {
+    return exec_call(self, cmd, name, events::principal::agent(agent_id), std::move(then));
   };
   // A refusal found against the configuration (unknown target), audited like the deciders' own.
   auto refuse = [=](const std::string& agent_id, const std::string& command, const std::string& code,
@@ -508,10 +513,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         if (call::status_of(s.entity->state()) == call::status::callback_waiting) {
           // Virtual hold: the place came up; dial the caller back through an
           // outbound trunk channel, with this agent reserved.
-          auto let_go = [=] {
-            self->send(o.agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
-            if (self->state.joined) self->send(self->state.queue_actor, offer_failed_atom::value, req->call_id, o.agent_id);
-          };
+          auto let_go = [=] { withdraw_offer(self, o.agent, o.agent_id); };
           auto dial = [=] {
             auto refused = exec(call::dial_callback{o.agent_id, self->state.trunk_group, now()}, "dial_callback", [=] {
               self->state.offers[o.agent_id] = o.agent;
@@ -550,8 +552,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         auto refused = exec(call::offer{o.agent_id, o.ring_timeout_ms, o.reason, now()}, "offer");
         if (refused) {
           // Not waiting any more (or already connected): let the agent and the queue go.
-          self->send(o.agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
-          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, o.agent_id);
+          withdraw_offer(self, o.agent, o.agent_id);
           return;
         }
         s.offers[o.agent_id] = o.agent;
