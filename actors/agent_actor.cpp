@@ -244,14 +244,14 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         exec(agent::set_not_ready{reason, now()}, "set_not_ready", {});
       },
       [=](reserve_atom, const reserve_request& req) {
-        auto refused = exec(agent::reserve{req.call_id, req.queue, req.channel, now()}, "reserve",
+        auto refused = exec(agent::reserve{req.call_id, req.queue, req.channel, now(), req.placed}, "reserve",
                             call_correlation(req.call_id), [=] {
                               self->state.calls[req.call_id] = req.call;
                               self->state.offered_by[req.call_id] = req.queue_actor;
                               self->send(req.call, offer_atom::value,
                                          offer_info{def->id, req.ring_timeout_ms, req.reason,
                                                     caf::actor_cast<caf::actor>(self)});
-                              if (!req.hold) // the phone rings once the reservation is on disk
+                              if (!req.hold && !req.placed) // the phone rings once the reservation is on disk
                                 self->state.entity->send_durable(ctx->observer, ringing_atom::value, def->id, req.call_id);
                             });
         if (refused) {

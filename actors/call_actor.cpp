@@ -22,6 +22,7 @@ struct call_actor_state {
   std::string trunk_group;
   int channel = 0;                          ///< seized trunk channel (0: none)
   const events::queue_definition* queue = nullptr;
+  const events::queue_definition* placed_for = nullptr; ///< a call an agent places: the queue it is made for
   caf::actor queue_actor;
   bool joined = false;
   bool joining = false;                     ///< a join request is on its way to queue_actor
@@ -120,11 +121,24 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                                                       call::initial_state(req->call_id));
   st.corr = call_correlation(req->call_id);
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
-  const auto* entry = req->queue.empty() ? ctx->center.find_entry(req->dialed) : nullptr;
+  const bool placed = !req->placed_by.empty();
+  const auto* entry = req->queue.empty() && !placed ? ctx->center.find_entry(req->dialed) : nullptr;
   st.tenant = entry ? entry->tenant : "";
   if (!req->queue.empty())
     if (const auto* q = ctx->center.find_queue(req->queue)) st.tenant = q->tenant;
   st.trunk_group = entry && req->channel == "voice" ? entry->trunk_group : "";
+  if (placed) {
+    // An agent dials out (call_request::placed_by): for the queue named,
+    // else the agent's first; its outbound group carries the call.
+    st.req.direction = "outbound";
+    const auto* a = ctx->find_agent(req->placed_by);
+    st.placed_for = ctx->find_queue(!req->queue.empty() ? std::string_view{req->queue}
+                                    : a && !a->queues.empty() ? std::string_view{a->queues.front()}
+                                                               : std::string_view{});
+    if (st.placed_for) st.tenant = st.placed_for->tenant;
+    else if (a) st.tenant = a->tenant;
+    st.trunk_group = st.placed_for && req->channel == "voice" ? st.placed_for->outbound_trunk_group : "";
+  }
   st.preferred_agent = req->preferred_agent;
 
   auto exec = [self](const call::command& cmd, const std::string& name, std::function<void()> then = {}) {
@@ -305,6 +319,25 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   // Arrival: seize a trunk channel (voice), then queue.
   auto route = [=] {
     auto& s = self->state;
+    if (!req->placed_by.empty()) {
+      // The line is up: reserve the agent who dials (offer_atom answers for it).
+      auto agent = ctx->agents.get(req->placed_by);
+      if (!agent) {
+        s.overflow("unknown_agent"); // no queue joined: ends refused
+        return;
+      }
+      s.offers[req->placed_by] = agent; // an end before the answer lets it go
+      reserve_request r;
+      r.call_id = req->call_id;
+      r.queue = s.placed_for ? s.placed_for->id : "";
+      r.channel = req->channel;
+      r.reason = "placed by the agent";
+      r.call = caf::actor_cast<caf::actor>(self);
+      r.queue_actor = r.call;
+      r.placed = true;
+      self->send(agent, reserve_atom::value, std::move(r));
+      return;
+    }
     if (!req->queue.empty()) {
       join(req->queue, "direct");
       return;
@@ -498,6 +531,11 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   return {
       [=](offer_atom, const offer_info& o) {
         auto& s = self->state;
+        if (o.agent_id == req->placed_by) {
+          // The dialing agent is reserved: its leg connects (connected_atom follows).
+          if (!call::is_connected(s.entity->state())) self->send(o.agent, answer_atom::value, req->call_id);
+          return;
+        }
         if (inbound && !s.landed) {
           // The agent is held for us: tell the origin, and wait for the call.
           s.held_agent = o.agent;
@@ -617,9 +655,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           auto& s = self->state;
           if (s.agent) {
             std::int64_t wrap = 0;
-            if (s.queue)
+            if (const auto* q = s.queue ? s.queue : s.placed_for)
               if (const auto* a = ctx->find_agent(s.agent_id))
-                wrap = events::acd::agent::effective_wrap_up_ms(*a, *s.queue);
+                wrap = events::acd::agent::effective_wrap_up_ms(*a, *q);
             self->send(s.agent, end_call_atom::value, req->call_id, wrap);
           }
           finish("ended");
@@ -797,7 +835,15 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         const auto& cs = self->state.entity->state();
         if (cs.at == call::phase::interflowing && cs.remote_site == site) come_back("site_lost", true);
       },
-      [=](reserve_failed_atom, const std::string&, const std::string&, const std::string& code) {
+      [=](reserve_failed_atom, const std::string&, const std::string& agent_id, const std::string& code) {
+        auto& s = self->state;
+        if (agent_id == req->placed_by && !req->placed_by.empty()) {
+          // The agent cannot place it (logged out, at capacity, on a voice call):
+          // no queue was joined, so the call ends refused, with the agent's reason.
+          s.offers.erase(agent_id);
+          if (!call::is_connected(s.entity->state())) s.overflow("agent_" + code);
+          return;
+        }
         // The agent held for a remote call was taken meanwhile.
         if (inbound && !self->state.landed) {
           send_fed(to_site(fed::message_kind::deny, inbound->from_site, inbound->offer_id, "agent_busy: " + code));

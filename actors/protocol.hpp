@@ -11,6 +11,8 @@
 ///   call → queue:          leave_atom, call_id, reason
 ///   call → queue:          offer_failed_atom, call_id, agent_id  (offer ended: re-match)
 ///   queue → agent:         reserve_atom, reserve_request
+///   call → agent:          reserve_atom, reserve_request (placed: the agent dials out, call_request::placed_by)
+///   call → agent:          answer_atom, call_id     (a placed call's line is up: the agent's leg connects)
 ///   agent → queue:         reserve_failed_atom, call_id, agent_id, code
 ///   agent → queue(s):      agent_update_atom, candidate, withdrawals, version (first, and when its queues change)
 ///   agent → queue:         news_atom  (its status changed and the queue asked for word: it reads
@@ -146,6 +148,14 @@ struct call_request {
   std::map<std::string, std::string> attached;
   std::string preferred_agent;      ///< familiar agent (F10), if known
   std::string queue;                ///< straight into this queue (chat, e-mail, web callback): no entry point, no trunk
+  /// An outbound call this agent places from its desktop (F3, F11): the
+  /// direction is outbound and `dialed` the number called. `queue` (else
+  /// the agent's first queue) is the one it is made for: its tenant, its
+  /// after-call work and its `outbound_trunk_group`, whose channel the call
+  /// seizes. The agent is reserved first (a refusal ends the attempt before
+  /// anything is recorded for the call), then the call arrives and seizes
+  /// its channel, and the agent's leg connects: no queue, no offer.
+  std::string placed_by;
   /// Recovery after a node restart: the call exists in the store; rebuild
   /// it from its stream instead of arriving (see actors/acd.hpp).
   bool recover = false;
@@ -176,6 +186,9 @@ struct reserve_request {
   /// Held for a call coming from another site: reserved, but the phone
   /// rings only when the call lands (ring_atom from the call).
   bool hold = false;
+  /// The agent places this call itself (call_request::placed_by): no
+  /// ringing; the call answers for the agent once its line is up.
+  bool placed = false;
 };
 
 /// A queue as the federation sees it (fed_snapshot_atom).

@@ -82,6 +82,7 @@ json queue_json(const events::queue_definition& q) {
           {"widening", widening},
           {"callback_offer_after_s", seconds(q.callback_offer_after_ms)},
           {"preferred_agent_s", seconds(q.preferred_agent_ms)},
+          {"outbound_trunk_group", q.outbound_trunk_group},
           {"sl_threshold_s", q.sl_threshold_s},
           {"vip_priority", q.vip_priority}};
 }

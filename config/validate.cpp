@@ -136,6 +136,12 @@ private:
                     "' is ignored unless overflow = \"queue\" (it is \"" +
                     events::to_string(q.overflow) + "\")");
       }
+      reference(at("queues", i, "outbound_trunk_group"), q.outbound_trunk_group, trunk_ids_, "trunk group",
+                "[[trunks]]");
+      if (const auto* t = c_.center.find_trunk(q.outbound_trunk_group); t && t->direction == "inbound")
+        error(at("queues", i, "outbound_trunk_group"),
+              "trunk group '" + t->id + "' takes inbound calls only (direction = \"inbound\"): agents cannot "
+              "place calls on it; expected a group with direction \"outbound\" or \"both\"");
       for (std::size_t w = 0; w < q.widening.size(); ++w) {
         const auto& adds = q.widening[w].add_queues;
         for (std::size_t k = 0; k < adds.size(); ++k)

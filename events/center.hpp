@@ -84,6 +84,7 @@ struct queue_definition {
   std::vector<widening_step> widening;   ///< in order of after_ms
   std::int64_t callback_offer_after_ms = 0; ///< offer virtual hold after this wait (0: never)
   std::int64_t preferred_agent_ms = 0;   ///< how long a familiar/preferred agent is waited for (0: off)
+  std::string outbound_trunk_group;      ///< where calls its agents place go out (F3); empty: no line modelled
   int sl_threshold_s = 20;               ///< service-level threshold T for this queue's KPIs
   std::int32_t vip_priority = 10;        ///< priority given to VIP callers (F8)
 

@@ -5,6 +5,9 @@
 
 namespace hotline::events::acd::agent {
 
+/// The rejection for a refusal code of new_contact_refusal / capacity_refusal.
+rejection explain_refusal(const state& s, const std::string& channel, const char* code);
+
 namespace {
 
 using result = outcome<event>;
@@ -85,7 +88,12 @@ result decide_reserve(const reserve& c, const state& s) {
     return rejection{"already_has_call",
                      who(s) + " already has call " + c.call_id + " (" + to_string(k->phase) + ")"};
   }
-  if (auto r = refuse_new_contact(s, c.channel)) return *r;
+  if (c.placed) {
+    if (auto r = logged_in(s)) return *r;
+    if (const char* code = capacity_refusal(s, c.channel)) return explain_refusal(s, c.channel, code);
+  } else if (auto r = refuse_new_contact(s, c.channel)) {
+    return *r;
+  }
   return event{agent_reserved{s.definition.id, c.call_id, c.queue, c.channel}};
 }
 
@@ -352,6 +360,10 @@ int contacts_on(const state& s, const std::string& channel) noexcept {
 const char* new_contact_refusal(const state& s, const std::string& channel) noexcept {
   if (s.presence == presence_state::logged_out) return "logged_out";
   if (s.presence != presence_state::ready) return "not_ready";
+  return capacity_refusal(s, channel);
+}
+
+const char* capacity_refusal(const state& s, const std::string& channel) noexcept {
   auto cap = s.definition.capacity.find(channel);
   if (cap == s.definition.capacity.end() || cap->second <= 0) return "channel_not_served";
   if (channel != "voice" && s.definition.voice_blocks_others && contacts_on(s, "voice") > 0) return "on_voice_call";
@@ -362,8 +374,12 @@ const char* new_contact_refusal(const state& s, const std::string& channel) noex
 std::optional<rejection> refuse_new_contact(const state& s, const std::string& channel) {
   const char* code = new_contact_refusal(s, channel);
   if (!code) return std::nullopt;
+  return explain_refusal(s, channel, code);
+}
+
+rejection explain_refusal(const state& s, const std::string& channel, const char* code) {
   const std::string_view c{code};
-  if (c == "logged_out") return logged_in(s);
+  if (c == "logged_out") return *logged_in(s);
   if (c == "not_ready") return rejection{code, who(s) + " is not ready (" + s.not_ready_reason + ")"};
   if (c == "channel_not_served") return rejection{code, who(s) + " takes no " + channel + " contacts"};
   if (c == "on_voice_call") return rejection{code, who(s) + " has a voice contact and takes nothing else"};

@@ -10,6 +10,7 @@
 ///
 ///   logged_out --login--> ready / not_ready(reason)
 ///   ready --reserve--> ringing --answer--> on_call <--hold/resume--> on_hold
+///   ready|not_ready --reserve(placed)--> ringing --answer--> on_call   (a call the agent dials)
 ///   ringing --reject | ring_timeout | cancel_reservation--> ready / not_ready
 ///   on_call|on_hold --end_call--> wrap_up --end_wrap_up--> ready / not_ready
 ///   ready <--set_ready / set_not_ready--> not_ready   (any time while logged in)
@@ -114,6 +115,11 @@ struct reserve {
   std::string queue;
   std::string channel = "voice";
   std::int64_t now_ns = 0;
+  /// The agent places this contact itself (an outbound call from its
+  /// desktop): being not ready does not stop it, since pausing means
+  /// "offer me nothing", not "let me dial nothing". Logged out, capacity
+  /// and voice blocking still refuse it.
+  bool placed = false;
 };
 struct answer {
   std::string call_id;
@@ -187,6 +193,10 @@ std::optional<rejection> refuse_new_contact(const state& s, const std::string& c
 /// nullptr when the agent can take the contact. Routing snapshots ask it
 /// for every queue served after every change of the agent.
 const char* new_contact_refusal(const state& s, const std::string& channel) noexcept;
+
+/// The part of that check that presence does not decide (channel served,
+/// voice blocking, capacity): what a contact the agent places must pass.
+const char* capacity_refusal(const state& s, const std::string& channel) noexcept;
 
 /// Contacts of `channel` on the desk (any phase).
 int contacts_on(const state& s, const std::string& channel) noexcept;

@@ -76,7 +76,7 @@ std::string_view to_string(counter c) noexcept {
       "ivr_abandoned",   "transferred",      "repeat_contacts", "handled",
       "talk_ms",         "hold_ms",          "acw_ms",          "ready_ms",
       "not_ready_ms",    "ringing_ms",       "on_call_ms",      "on_hold_ms",
-      "wrap_up_ms",      "interflowed"};
+      "wrap_up_ms",      "interflowed",      "outbound"};
   return c < counter_count ? names[c] : "?";
 }
 
@@ -212,6 +212,9 @@ struct call_state {
   /// arrived and offered at this site and queue, not again in the totals
   /// and the tenant (the origin site counted it there).
   bool interflowed_in = false;
+  /// An agent placed it (call.arrived outbound): counted in `outbound`
+  /// (and `blocked`), never as arrived, offered, answered or abandoned.
+  bool outbound = false;
   attribution at; ///< at.queue: current queue; at.agent: last connected agent
   bool dirty = false, persisted = false;
 };
@@ -638,6 +641,11 @@ struct kpi_projection::state {
     bool created;
     auto& c = call_for(p.call_id, e, created);
     if (!created) return;
+    if (p.direction == "outbound") {
+      c.outbound = true;
+      bump_call(c.at, outbound);
+      return; // no inbound contact: not a repeat, not an arrival
+    }
     c.customer = !p.customer_id.empty() ? p.customer_id : p.caller;
     c.interflowed_in = p.attached.count("interflow.origin") > 0;
     if (c.interflowed_in) {
@@ -678,6 +686,12 @@ struct kpi_projection::state {
     const std::int64_t ts = e.meta.timestamp_ns;
     const std::int64_t T = opt.sl_threshold_ms;
     auto& c = call_for(p.call_id, e);
+    if (c.outbound) {
+      set_agent(c.at, names.id(p.agent_id));
+      if (!c.answered) bump(c.at.cells[s_agent], outbound);
+      c.answered = true;
+      return;
+    }
     // A connect straight from one agent to another (a transfer to
     // an agent) is no new answer: only answers out of a queue count.
     const bool from_queue = c.waiting || !c.answered;
@@ -741,7 +755,9 @@ struct kpi_projection::state {
     if (c.at.queue == no_name && !p.queue.empty()) set_queue(c.at, names.id(p.queue));
     cell* q = c.at.cells[s_queue];
     const bool queued = c.first_queued_ns != not_yet;
-    if (p.outcome == "blocked" || p.outcome == "refused" || p.outcome == "voicemail") {
+    if (c.outbound) {
+      if (p.outcome == "blocked") bump_call(c.at, blocked);
+    } else if (p.outcome == "blocked" || p.outcome == "refused" || p.outcome == "voicemail") {
       counter k = p.outcome == "blocked" ? blocked : p.outcome == "refused" ? refused : voicemail;
       bump_call(c.at, k);
       bump(q, k);
@@ -908,7 +924,7 @@ struct kpi_projection::state {
     w.i64(c.queue_entry_ns);
     w.str(c.customer);
     w.u8(c.answered);
-    w.u8(static_cast<std::uint8_t>((c.waiting ? 1 : 0) | (c.interflowed_in ? 2 : 0)));
+    w.u8(static_cast<std::uint8_t>((c.waiting ? 1 : 0) | (c.interflowed_in ? 2 : 0) | (c.outbound ? 4 : 0)));
     write_attribution(w, c.at);
     return out;
   }
@@ -1061,6 +1077,7 @@ struct kpi_projection::state {
       auto flags = r.u8();
       c.waiting = (flags & 1) != 0;
       c.interflowed_in = (flags & 2) != 0;
+      c.outbound = (flags & 4) != 0;
       read_attribution(r, c.at);
       resolve(c.at);
       c.persisted = true;

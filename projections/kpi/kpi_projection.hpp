@@ -72,7 +72,7 @@ bool parse_dimension(std::string_view text, dimension& out) noexcept;
 /// Raw additive counters of one cell (durations in ms). Derived metrics
 /// (rates, averages) are computed from these at report time.
 enum counter : std::uint8_t {
-  arrived,            ///< calls that arrived (any outcome)
+  arrived,            ///< inbound calls that arrived (any outcome); outbound ones count in `outbound` only
   offered,            ///< calls that joined a queue
   answered,           ///< calls connected to an agent
   answered_within_t,  ///< ... with wait <= T
@@ -82,7 +82,7 @@ enum counter : std::uint8_t {
   abandoned_within_t, ///< abandons (short or not) with wait <= T
   abandon_wait_ms,    ///< sum of waits of abandons (short and not)
   longest_wait_ms,    ///< max wait of an answered or abandoned call (a max, not a sum)
-  blocked,            ///< call.ended blocked (all trunk channels busy, 呼损)
+  blocked,            ///< call.ended blocked (all trunk channels busy, 呼损), inbound or outbound
   refused,            ///< call.ended refused (queue refused the call)
   overflowed,         ///< call.overflowed out of this queue
   callbacks,          ///< call.callback_scheduled (virtual hold)
@@ -102,6 +102,7 @@ enum counter : std::uint8_t {
   on_hold_ms,
   wrap_up_ms,
   interflowed,        ///< call.interflowed: left this site's queue for another site (multi-site)
+  outbound,           ///< calls agents placed (call.arrived outbound): attempts at the site and tenant, connected ones at the agent
   counter_count
 };
 std::string_view to_string(counter c) noexcept;

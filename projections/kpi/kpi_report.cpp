@@ -78,6 +78,7 @@ json metrics_json(const kpi_counters& c, const kpi_options& o) {
   m["ivr_containment"] = ratio(double(c[ivr_contained]), double(c[arrived]));
   m["transferred"] = c[transferred];
   m["interflowed"] = c[interflowed];
+  m["outbound"] = c[outbound];
   m["transfer_rate"] = ratio(double(c[transferred]), double(c[answered]));
   m["repeat_contacts"] = c[repeat_contacts];
   m["first_contact_resolution"] =
@@ -281,7 +282,8 @@ std::string render_csv(const json& rep) {
       "service_level_definition", "asa_s", "aht_s", "acw_s", "longest_wait_s", "occupancy",
       "abandon_rate", "arrived", "answered_within_t", "abandoned_within_t", "overflowed",
       "callbacks", "voicemail", "refused", "ivr_contained", "transferred", "transfer_rate",
-      "repeat_contacts", "first_contact_resolution", "handled", "talk_s", "hold_s", "interflowed"};
+      "repeat_contacts", "first_contact_resolution", "handled", "talk_s", "hold_s", "interflowed",
+      "outbound"};
   std::ostringstream out;
   out << "interval,dimension,key";
   for (auto* f : fields) out << "," << f;

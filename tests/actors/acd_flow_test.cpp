@@ -91,6 +91,15 @@ struct fixture {
     r.preferred_agent = preferred;
     return spawn_call(rt.system(), ctx, r);
   }
+  /// Agent `agent` dials `number` from its desktop (an outbound call).
+  caf::actor place(const std::string& id, const std::string& agent, const std::string& number) {
+    call_request r;
+    r.call_id = id;
+    r.caller = agent;
+    r.dialed = number;
+    r.placed_by = agent;
+    return spawn_call(rt.system(), ctx, r);
+  }
   /// What an agent's desktop sends (answer, reject, ready, ...).
   template <class... Ts> void to_agent(const std::string& agent, Ts... xs) {
     caf::anon_send(ctx->agents.at(agent), xs...);
@@ -751,4 +760,82 @@ TEST_CASE("chat capacity: an agent takes as many chats as its capacity, the next
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
   f.at(25);
   CHECK(f.seen.has("ringing a1 t3"));
+}
+
+TEST_CASE("an agent places an outbound call: the queue's outbound channel, no queue and no offer, then after-call work") {
+  auto center = small_center(1);
+  center.queues[0].outbound_trunk_group = "pstn";
+  fixture f{center};
+  f.login("a1");
+  f.at(1);
+  // Pausing means "offer me nothing", not "let me dial nothing".
+  f.to_agent("a1", not_ready_atom::value, std::string{"outbound"});
+  f.at(2);
+  auto o1 = f.place("o1", "a1", "+8613900000");
+  f.at(3);
+  CHECK(f.seen.has("talking o1 a1"));
+  CHECK_FALSE(f.seen.has("ringing a1 o1")); // the agent dialed: nothing rings
+  CHECK(f.types("call-o1") == "call.arrived call.connected");
+  CHECK(f.types("queue-sales") == "");
+  auto evs = *f.store.read_stream("call-o1", 0, SIZE_MAX);
+  auto arrived = std::get<events::call_arrived>(*events::event_codec::standard().decode(evs.front()));
+  CHECK(arrived.direction == "outbound");
+  CHECK(arrived.dialed == "+8613900000");
+  CHECK(arrived.trunk_group == "pstn");
+  auto seized = *f.store.read_stream("trunk-pstn.1", 0, SIZE_MAX);
+  REQUIRE(seized.size() == 1);
+  CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized[0])).direction == "outbound");
+  // Its line is busy while it talks: the group's only channel blocks an inbound call.
+  f.call("c1");
+  f.at(4);
+  CHECK(f.seen.has("ended c1 blocked"));
+  caf::anon_send(o1, hangup_atom::value, std::string{"agent"});
+  f.at(5);
+  CHECK(f.seen.has("ended o1 completed"));
+  CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
+  f.at(20); // the queue's 5 s of after-call work
+  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.not_ready agent.reserved agent.call_started "
+                               "agent.call_ended agent.wrap_up_ended");
+  // No agent.ready at the end: still paused, the dial did not make the agent ready.
+}
+
+TEST_CASE("a call an agent cannot place ends refused with the agent's reason, and lets its channel go") {
+  auto center = small_center(2);
+  center.queues[0].outbound_trunk_group = "pstn";
+  fixture f{center};
+  f.place("o1", "a1", "+8613900000"); // a1 is logged out
+  f.at(1);
+  CHECK(f.seen.has("ended o1 refused"));
+  CHECK(f.seen.has("rejected agent-a1 logged_out")); // audited
+  auto evs = *f.store.read_stream("call-o1", 0, SIZE_MAX);
+  auto ended = std::get<events::call_ended>(*events::event_codec::standard().decode(evs.back()));
+  CHECK(ended.reason == "agent_logged_out");
+  CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
+  CHECK(f.types("agent-a1") == "");
+  // On a voice call already: the second dial is refused, the first goes on.
+  f.login("a2");
+  f.at(2);
+  f.place("o2", "a2", "+8613900001");
+  f.at(3);
+  CHECK(f.seen.has("talking o2 a2"));
+  f.place("o3", "a2", "+8613900002");
+  f.at(4);
+  CHECK(f.seen.has("ended o3 refused"));
+  CHECK(f.seen.has("rejected agent-a2 at_capacity"));
+  CHECK_FALSE(f.seen.has("talking o3 a2"));
+}
+
+TEST_CASE("an outbound call finds every channel busy: blocked, and the agent is never reserved") {
+  auto center = small_center(1);
+  center.queues[0].outbound_trunk_group = "pstn";
+  fixture f{center};
+  f.login("a1");
+  f.login("a2");
+  f.call("c1"); // takes the only channel, and rings a1 or a2
+  f.at(1);
+  f.place("o1", "a2", "+8613900000");
+  f.at(2);
+  CHECK(f.seen.has("ended o1 blocked"));
+  CHECK(f.types("call-o1") == "call.arrived call.ended");
+  CHECK(f.types("agent-a2").find("agent.reserved agent.call_started") == std::string::npos);
 }

@@ -194,6 +194,31 @@ trunk_group = "isdn"
         "unknown trunk group 'isdn' (expected one of pstn)");
 }
 
+TEST_CASE("a queue's outbound trunk group must exist and place calls") {
+  config_files files;
+  auto loaded = load_with(files, R"(
+[[trunks]]
+id = "did"
+direction = "inbound"
+
+[[queues]]
+id = "support"
+outbound_trunk_group = "did"
+
+[[queues]]
+id = "collections"
+outbound_trunk_group = "psnt"
+)");
+  CHECK(only(loaded.problems, "queues[1].outbound_trunk_group").message ==
+        "trunk group 'did' takes inbound calls only (direction = \"inbound\"): agents cannot place calls on it; "
+        "expected a group with direction \"outbound\" or \"both\"");
+  CHECK(only(loaded.problems, "queues[2].outbound_trunk_group").message ==
+        "unknown trunk group 'psnt' (did you mean 'pstn'?)");
+  auto fine = load_with(files, "\n[[queues]]\nid = \"support\"\noutbound_trunk_group = \"pstn\"\n");
+  INFO(listing(fine.problems));
+  CHECK(count(fine.problems, severity::error) == 0); // pstn carries both directions
+}
+
 TEST_CASE("with several tenants or trunk groups, leaving one out is an error") {
   config_files files;
   auto loaded = load_with(files, R"(

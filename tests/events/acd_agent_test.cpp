@@ -208,6 +208,32 @@ TEST_CASE("agent: capacity: chat capacity 3, and voice blocks chat") {
   }
 }
 
+TEST_CASE("agent: a call the agent places may start while not ready, never logged out or over capacity") {
+  auto placed = [](const char* call_id, std::int64_t at) {
+    ag::reserve r{call_id, "sales", "voice", at};
+    r.placed = true;
+    return r;
+  };
+  then_rejected(fresh().when(placed("o1", t0)), "logged_out");
+  auto a = ready_agent();
+  a.after({ag::set_not_ready{"outbound", t0}});
+  then_rejected(a.when(ag::reserve{"c1", "sales", "voice", t0 + sec}), "not_ready"); // a queue's offer
+  then_events(a.step(placed("o1", t0 + sec)), {agent_reserved{"a1", "o1", "sales", "voice"}});
+  then_rejected(a.when(placed("o2", t0 + sec)), "at_capacity");
+  then_types(a.step(ag::answer{"o1", t0 + 2 * sec}), {"agent.call_started"});
+  CHECK(ag::status_of(a.s) == ag::status::on_call);
+  a.after({ag::end_call{"o1", 0, t0 + 3 * sec}});
+  // The dial did not make the agent ready.
+  CHECK(ag::status_of(a.s) == ag::status::not_ready);
+  CHECK(a.s.not_ready_reason == "outbound");
+  auto def = voice_agent("a2");
+  def.capacity = {{"voice", 1}};
+  auto b = ready_agent(def);
+  ag::reserve mail{"m1", "mail", "email", t0};
+  mail.placed = true;
+  then_rejected(b.when(mail), "channel_not_served");
+}
+
 TEST_CASE("agent: logout is refused during a live call, ringing and wrap-up are closed first") {
   auto a = ready_agent();
   a.after({ag::reserve{"c1", "sales", "voice", t0}, ag::answer{"c1", t0 + sec}});

@@ -374,3 +374,36 @@ TEST_CASE("kpi: a call that moved between sites counts once in the totals, at ea
     CHECK(sites["south"]["answered"] == 1);
   }
 }
+
+TEST_CASE("kpi: calls agents place count as outbound, never as arrived, answered or abandoned, and their time is handled") {
+  auto b = scenario();
+  auto out = [](const std::string& id) {
+    call_arrived a = arrival(id);
+    a.direction = "outbound";
+    a.caller = "a2";
+    a.dialed = "+8613900000";
+    return a;
+  };
+  // o1: a2 dials after its call, talks 20 s; o2: every channel busy
+  b.call("o1", 110, out("o1"));
+  b.agent("a2", 110, agent_reserved{"a2", "o1", "sales", "voice"});
+  b.agent("a2", 110, agent_call_started{"a2", "o1", "voice"});
+  b.call("o1", 110, call_connected{"o1", "", "a2", 0});
+  b.call("o2", 120, out("o2"));
+  b.call("o2", 120, ended("o2", "blocked"));
+  b.call("o1", 130, ended("o1", "completed", "a2"));
+  b.agent("a2", 130, agent_call_ended{"a2", "o1", 0});
+  auto iv = first_interval(fold(b));
+  auto t = iv["totals"];
+  CHECK(t["outbound"] == 2);
+  CHECK(t["arrived"] == 6); // as without them
+  CHECK(t["offered"] == 5);
+  CHECK(t["answered"] == 2);
+  CHECK(t["blocked"] == 2); // a line is a line, whichever way the call goes
+  CHECK(t["ivr_contained"] == 0);
+  CHECK(t["handled"] == 3);
+  auto a2 = iv["groups"]["agent"]["a2"];
+  CHECK(a2["outbound"] == 1);
+  CHECK(a2["answered"] == 1);
+  CHECK(a2["handled"] == 2);
+}
