@@ -40,6 +40,9 @@ struct agent_actor_state {
     bool tell = false;                  ///< push's scratch: send `next`
   };
   std::vector<push_target> targets;
+  /// Queues this agent does not serve where callers wait for it as their
+  /// familiar agent (follow_atom): they get its snapshots too, for a while.
+  std::vector<std::string> followed_by;
   std::atomic<std::uint64_t>* withdrawals = nullptr;       ///< this agent's count in the directory
   bool idle_timer = false;       ///< a passivate_atom for this idle period is on its way
   std::uint64_t idle_period = 0; ///< which idle period (a timer of an earlier one is stale)
@@ -106,6 +109,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         if (auto w = ctx->widened_into.find(q); w != ctx->widened_into.end())
           for (const auto* wq : w->second)
             if (std::find(to.begin(), to.end(), wq->id) == to.end()) to.push_back(wq->id);
+      for (const auto& q : self->state.followed_by)
+        if (std::find(to.begin(), to.end(), q) == to.end()) to.push_back(q);
       targets.assign(to.size(), {});
       const auto count = withdrawal_count();
       for (std::size_t i = 0; i < to.size(); ++i) {
@@ -240,6 +245,18 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         });
       },
       [=](ready_atom) { exec(agent::set_ready{now()}, "set_ready", {}); },
+      // A queue this agent does not serve holds callers who prefer it
+      // (their familiar agent, F10): it gets this agent's snapshots too
+      // until it says the preferences ended. A whole push goes out now.
+      [=](follow_atom, const std::string& queue_id, bool on) {
+        auto& by = self->state.followed_by;
+        auto it = std::find(by.begin(), by.end(), queue_id);
+        if (on == (it != by.end())) return;
+        if (on) by.push_back(queue_id);
+        else by.erase(it);
+        self->state.pushed_queues.reset();
+        push();
+      },
       [=](not_ready_atom, const std::string& reason) {
         exec(agent::set_not_ready{reason, now()}, "set_not_ready", {});
       },

@@ -14,6 +14,8 @@
 ///   call → agent:          reserve_atom, reserve_request (placed: the agent dials out, call_request::placed_by)
 ///   call → agent:          answer_atom, call_id     (a placed call's line is up: the agent's leg connects)
 ///   agent → queue:         reserve_failed_atom, call_id, agent_id, code
+///   queue → agent:         follow_atom, queue_id, on  (a caller there prefers this agent, who does not serve
+///                          the queue (F10): send it your snapshots too, or stop when the preferences ended)
 ///   agent → queue(s):      agent_update_atom, candidate, withdrawals, version (first, and when its queues change)
 ///   agent → queue:         news_atom  (its status changed and the queue asked for word: it reads
 ///                          the availability board; other changes are posted there silently, and
@@ -74,6 +76,7 @@ using agent_update_atom = caf::atom_constant<caf::atom("agentupd")>;
 using news_atom = caf::atom_constant<caf::atom("news")>;
 using queue_empty_atom = caf::atom_constant<caf::atom("qempty")>;
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>; ///< an agent to itself: idle time is up
+using follow_atom = caf::atom_constant<caf::atom("follow")>;
 using offer_atom = caf::atom_constant<caf::atom("offer")>;
 using connected_atom = caf::atom_constant<caf::atom("connected")>;
 using ring_timeout_atom = caf::atom_constant<caf::atom("ringto")>;

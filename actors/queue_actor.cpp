@@ -73,6 +73,11 @@ struct queue_actor_state {
   /// one ring period (they are likely away from the desk; the agent's own
   /// auto-pause takes over after max_no_answer misses).
   std::map<std::string, std::int64_t> no_answer_until;
+  /// Agents who do not serve this queue but whom waiting callers prefer
+  /// (their familiar agent, F10) -> until when: they send this queue their
+  /// snapshots meanwhile (follow_atom), and only such callers are offered
+  /// to them (routing finds them through the preference alone).
+  std::map<std::string, std::int64_t> followed;
   events::acd::strategy_memory memory;
   std::uint64_t seed = 0;
   bool rematch_scheduled = false;
@@ -314,6 +319,44 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       }
     }
   };
+  // A caller prefers `agent_id` until `until_ns`. An agent who serves this
+  // queue (or reaches it by widening) sends its snapshots here anyway; any
+  // other agent of the node is asked to (follow_atom) until the last such
+  // preference ends.
+  // Whether an agent's snapshot reaches this queue without following: it
+  // serves the queue, or one that this queue's widening adds.
+  auto pushes_here = [=](const events::acd::candidate& c) {
+    for (const auto& q : c.queues) {
+      if (q == def->id) return true;
+      if (auto w = ctx->widened_into.find(q); w != ctx->widened_into.end())
+        for (const auto* wq : w->second)
+          if (wq->id == def->id) return true;
+    }
+    return false;
+  };
+  auto follow = [=](const std::string& agent_id, std::int64_t until_ns) {
+    auto& s = self->state;
+    if (auto m = s.agents.find(agent_id); m != s.agents.end() && pushes_here(m->second.c)) return;
+    if (!ctx->find_agent(agent_id)) return; // not an agent of this node
+    auto [it, first] = s.followed.try_emplace(agent_id, until_ns);
+    it->second = std::max(it->second, until_ns);
+    if (!first) return;
+    if (auto agent = ctx->agents.get(agent_id)) self->send(agent, follow_atom::value, def->id, true);
+  };
+  // Preferences that ended: those agents stop sending snapshots here, and
+  // are offered nothing more from this queue (their last snapshot may go stale).
+  auto unfollow_expired = [=](std::int64_t t) {
+    auto& s = self->state;
+    for (auto it = s.followed.begin(); it != s.followed.end();) {
+      if (it->second > t) {
+        ++it;
+        continue;
+      }
+      if (auto agent = ctx->agents.get(it->first)) self->send(agent, follow_atom::value, def->id, false);
+      if (auto m = s.agents.find(it->first); m != s.agents.end() && !pushes_here(m->second.c)) hold_back(s, m->second);
+      it = s.followed.erase(it);
+    }
+  };
   auto schedule_rematch = [=] {
     if (self->state.rematch_scheduled) return;
     // Nobody waits without an offer: nothing to match (a call that joins
@@ -371,9 +414,11 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         self->state.calls[req.call_id] = req.call;
         if (!req.reserved_agent.empty()) self->state.offering.try_emplace(req.call_id);
         // A call for a familiar agent waits for that agent only so long: then anyone may take it.
-        if (req.preferred_until_ns > t)
+        if (req.preferred_until_ns > t) {
           self->delayed_send(self, std::chrono::milliseconds((req.preferred_until_ns - t + 999'999) / 1'000'000),
                              rematch_atom::value);
+          follow(req.preferred_agent, req.preferred_until_ns);
+        }
         // Matched at once, not through a rematch message: the call hears
         // `joined` first all the same (delivered above, before any
         // reservation goes out), and the offer saves a mailbox round.
@@ -468,6 +513,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         auto t = now();
         for (auto it = self->state.no_answer_until.begin(); it != self->state.no_answer_until.end();)
           it = it->second <= t ? self->state.no_answer_until.erase(it) : std::next(it);
+        if (!self->state.followed.empty()) unfollow_expired(t);
         rematch();
         settle();
       },

@@ -459,6 +459,51 @@ TEST_CASE("a call for a familiar agent who stays busy falls back to the queue wh
   CHECK(f.seen.has("ringing a2 c2"));
 }
 
+TEST_CASE("a familiar agent who serves another queue is found: the caller waits for it first, then falls back") {
+  auto c = small_center(4);
+  c.queues[0].preferred_agent_ms = 5'000;
+  auto support = c.queues[0];
+  support.id = "support";
+  c.queues.push_back(support);
+  events::agent_definition a3;
+  a3.id = "a3";
+  a3.tenant = "acme";
+  a3.skills = {{"sales", 5}};
+  a3.queues = {"support"}; // not sales
+  c.agents.push_back(a3);
+  fixture f{c};
+  f.login("a1");
+  f.login("a3");
+  f.at(1);
+  f.dial("c1", "100", "+861380001", "a3");
+  f.at(2);
+  CHECK(f.seen.has("ringing a3 c1"));
+  CHECK_FALSE(f.seen.has("ringing a1 c1"));
+  auto offered = *f.store.read_stream("call-c1", 0, SIZE_MAX);
+  REQUIRE(offered.size() == 3);
+  CHECK(std::get<events::call_offered>(*events::event_codec::standard().decode(offered[2])).reason ==
+        "preferred agent a3 (familiar), level 5");
+  f.to_agent("a3", answer_atom::value, std::string{"c1"});
+  f.at(3);
+  CHECK(f.seen.has("talking c1 a3"));
+  // a3 is busy: the next caller who prefers it waits for it, then anyone may take it.
+  f.dial("c2", "100", "+861380002", "a3");
+  f.at(7);
+  CHECK_FALSE(f.seen.has("ringing a1 c2"));
+  f.at(9);
+  CHECK(f.seen.has("ringing a1 c2"));
+  f.to_agent("a1", answer_atom::value, std::string{"c2"});
+  f.at(10);
+  // A caller with no preference is never offered to a3, who does not serve sales,
+  // even once a3 is free again.
+  f.dial("c3", "100", "+861380003");
+  f.at(11);
+  f.to_agent("a3", hangup_atom::value, std::string{"c1"});
+  f.at(30);
+  CHECK(f.seen.has("queued c3 sales"));
+  CHECK_FALSE(f.seen.has("ringing a3 c3"));
+}
+
 TEST_CASE("a waiting caller's priority is raised: it is offered first, and the history says why") {
   fixture f;
   f.login("a1");
