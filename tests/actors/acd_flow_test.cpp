@@ -2,6 +2,8 @@
 // store: what a caller, an agent and an auditor would see.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include <caf/all.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 
@@ -883,4 +885,125 @@ TEST_CASE("an outbound call finds every channel busy: blocked, and the agent is 
   CHECK(f.seen.has("ended o1 blocked"));
   CHECK(f.types("call-o1") == "call.arrived call.ended");
   CHECK(f.types("agent-a2").find("agent.reserved agent.call_started") == std::string::npos);
+}
+
+// -- The strategies among equally skilled agents, as the actors apply them ------------
+
+namespace {
+
+/// a1, a2, a3 in sales with equal skills, the given strategy, no after-call work.
+events::center_definition strategy_center(events::routing_strategy strategy) {
+  auto c = small_center(4);
+  c.queues[0].strategy = strategy;
+  c.queues[0].wrap_up_ms = 0;
+  events::agent_definition a3 = c.agents[0];
+  a3.id = "a3";
+  c.agents.push_back(a3);
+  c.agents[0].order = 3;
+  c.agents[1].order = 1;
+  c.agents[2].order = 2;
+  return c;
+}
+
+/// A caller at second `t` is answered by whoever rings, talks `talk_s`
+/// and hangs up. Returns the agent (empty: nobody rang).
+std::string serve(fixture& f, const std::string& id, std::int64_t& t, std::int64_t talk_s = 1) {
+  auto call = f.call(id, "+86138" + id);
+  f.at(++t);
+  std::string agent;
+  for (const char* a : {"a1", "a2", "a3"})
+    if (f.seen.has(std::string{"ringing "} + a + " " + id)) agent += a;
+  if (agent.size() != 2) return agent; // nobody, or more than one
+  f.to_agent(agent, answer_atom::value, id);
+  t += talk_s;
+  f.at(t);
+  caf::anon_send(call, hangup_atom::value, std::string{"caller"});
+  f.at(++t);
+  return agent;
+}
+
+/// The reason routing gave for the last offer of call `id`.
+std::string offer_reason(fixture& f, const std::string& id) {
+  std::string reason;
+  auto evs = *f.store.read_stream("call-" + id, 0, SIZE_MAX);
+  for (const auto& e : evs)
+    if (e.type == "call.offered")
+      reason = std::get<events::call_offered>(*events::event_codec::standard().decode(e)).reason;
+  return reason;
+}
+
+/// a1 handles one call of 20 s alone, then a2 two calls of 2 s alone; then
+/// both are ready, a2 the longest idle (a1 went ready after a2's last call).
+/// Who takes the next call?
+std::string after_unequal_work(events::routing_strategy strategy, std::string& reason) {
+  fixture f{strategy_center(strategy)};
+  std::int64_t t = 1;
+  f.login("a1");
+  f.at(t);
+  CHECK(serve(f, "x1", t, 20) == "a1");
+  f.to_agent("a1", not_ready_atom::value, std::string{"break"});
+  f.login("a2");
+  f.at(++t);
+  CHECK(serve(f, "x2", t, 2) == "a2");
+  CHECK(serve(f, "x3", t, 2) == "a2");
+  f.to_agent("a1", ready_atom::value);
+  f.at(++t);
+  auto who = serve(f, "y", t);
+  reason = offer_reason(f, "y");
+  return who;
+}
+
+} // namespace
+
+TEST_CASE("strategy at actor level: round robin goes around the agents, remembering the last one") {
+  fixture f{strategy_center(events::routing_strategy::round_robin)};
+  for (auto a : {"a1", "a2", "a3"}) f.login(a);
+  std::int64_t t = 1;
+  f.at(t);
+  std::vector<std::string> order;
+  for (auto id : {"c1", "c2", "c3", "c4"}) order.push_back(serve(f, id, t));
+  CHECK(order == std::vector<std::string>{"a1", "a2", "a3", "a1"});
+  CHECK(offer_reason(f, "c4") == "level 5, round robin after a3");
+}
+
+TEST_CASE("strategy at actor level: top down follows the agents' order while they are free") {
+  fixture f{strategy_center(events::routing_strategy::top_down)};
+  for (auto a : {"a1", "a2", "a3"}) f.login(a);
+  std::int64_t t = 1;
+  f.at(t);
+  CHECK(serve(f, "c1", t) == "a2"); // order 1
+  CHECK(serve(f, "c2", t) == "a2");
+  // a2 on a call: the next in order, a3, rings.
+  f.call("c3");
+  f.at(++t);
+  CHECK(f.seen.has("ringing a2 c3"));
+  f.to_agent("a2", answer_atom::value, std::string{"c3"});
+  f.at(++t);
+  CHECK(serve(f, "c4", t) == "a3");
+  CHECK(offer_reason(f, "c4") == "level 5, top down, order 2");
+}
+
+TEST_CASE("strategy at actor level: fewest calls and least talk time read what each agent handled") {
+  std::string reason;
+  CHECK(after_unequal_work(events::routing_strategy::fewest_calls, reason) == "a1"); // 1 call against 2
+  CHECK(reason == "level 5, fewest calls (1)");
+  CHECK(after_unequal_work(events::routing_strategy::least_talk_time, reason) == "a2"); // 4 s against 20 s
+  CHECK(reason == "level 5, least talk time 4 s");
+  // a1 went ready after a2's last call ended: a2 has been idle longer.
+  CHECK(after_unequal_work(events::routing_strategy::longest_idle, reason) == "a2");
+}
+
+TEST_CASE("strategy at actor level: random spreads the calls, one agent per call, and names its seed") {
+  fixture f{strategy_center(events::routing_strategy::random)};
+  for (auto a : {"a1", "a2", "a3"}) f.login(a);
+  std::int64_t t = 1;
+  f.at(t);
+  std::set<std::string> took;
+  for (int i = 0; i < 12; ++i) {
+    auto who = serve(f, "r" + std::to_string(i), t);
+    REQUIRE(who.size() == 2); // exactly one agent rang
+    took.insert(who);
+  }
+  CHECK(took.size() >= 2);
+  CHECK(offer_reason(f, "r0").rfind("level 5, random of 3 (seed ", 0) == 0);
 }
