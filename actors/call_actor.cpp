@@ -561,15 +561,18 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             });
             if (refused) let_go();
           };
-          // A group that takes inbound calls only places none: the call
-          // back goes out on a line hotline does not model.
-          auto t = ctx->trunks.find(s.trunk_group);
+          // It goes out on the call's own group if that places calls, else
+          // on the queue's outbound group; with neither it goes out on a
+          // line hotline does not model.
           const auto* group = ctx->center.find_trunk(s.trunk_group);
-          if (s.trunk_group.empty() || t == ctx->trunks.end() || !group || group->direction == "inbound" ||
-              s.channel != 0) {
+          if ((!group || group->direction == "inbound") && s.queue && !s.queue->outbound_trunk_group.empty())
+            group = ctx->center.find_trunk(s.queue->outbound_trunk_group);
+          auto t = group ? ctx->trunks.find(group->id) : ctx->trunks.end();
+          if (t == ctx->trunks.end() || group->direction == "inbound" || s.channel != 0) {
             dial();
             return;
           }
+          s.trunk_group = group->id; // where the channel is released
           self->request(t->second, caf::infinite, seize_atom::value, req->call_id, std::string{"outbound"})
               .then(
                   [=](seized_atom, int channel) {

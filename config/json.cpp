@@ -118,6 +118,7 @@ json arrival_json(const arrival_profile& a) {
   j["handle_time"] = distribution(a.handle_time);
   j["patience"] = distribution(a.patience);
   j["callback_accept"] = a.callback_accept;
+  j["direction"] = a.direction;
   return j;
 }
 

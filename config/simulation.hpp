@@ -50,6 +50,9 @@ struct arrival_profile {
   duration_distribution handle_time; ///< talk time (after-call work is the queue's/agent's wrap-up)
   duration_distribution patience;    ///< how long a caller waits before hanging up
   double callback_accept = 0;        ///< probability to accept a callback offer (0..1)
+  /// `outbound`: agents of `queue` place these calls (F3), at this rate,
+  /// each to a customer, when the agent picked is ready; no patience.
+  std::string direction = "inbound";
 };
 
 /// A scheduled pause inside a shift, taken as not-ready with `reason`.

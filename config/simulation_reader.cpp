@@ -95,6 +95,15 @@ void read_arrival(table_reader& r, arrival_profile& a, const simulation_definiti
                 "queue (contacts go straight into a queue)");
   else if (r.has("entry_point") && r.has("queue"))
     r.error("queue", "give entry_point or queue, not both");
+  r.read_one_of("direction", a.direction, {"inbound", "outbound"}, "direction");
+  if (a.direction == "outbound") {
+    if (r.has("entry_point"))
+      r.error("entry_point", "an outbound profile's calls are placed by the agents of a queue: give queue, not "
+                             "entry_point");
+    for (const char* key : {"patience", "callback_accept"})
+      if (r.has(key))
+        r.error(key, std::string(key) + " applies to callers who wait; an outbound profile's calls wait for nobody");
+  }
 
   r.read("rate_per_h", a.rate_per_hour, 0, 1e9, "a non-negative number of arrivals per hour");
   std::string csv;

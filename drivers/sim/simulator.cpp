@@ -1,7 +1,9 @@
 #include "drivers/sim/simulator.hpp"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include <caf/all.hpp>
@@ -43,12 +45,15 @@ struct source {
   double origin_s; ///< virtual seconds since the run's start at which the profile's t=0 falls
   duration_distribution handle, patience;
   std::string tenant;
+  std::vector<std::string> dialers; ///< outbound: the agents serving its queue
 };
 
 struct live_call {
   caf::actor actor;
   double handle_s = 0;
+  double callback_accept = 0; ///< its profile's: the chance it takes a call back when offered one
   bool talking = false;
+  bool called_back = false;   ///< took a call back: off the line, its patience no longer runs
 };
 
 struct world_state {
@@ -93,6 +98,9 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
     }
     if (const auto* e = center.find_entry(a.entry_point)) src.tenant = e->tenant;
     else if (const auto* q = center.find_queue(a.queue)) src.tenant = q->tenant;
+    if (a.direction == "outbound")
+      for (const auto& ag : center.agents)
+        if (std::find(ag.queues.begin(), ag.queues.end(), a.queue) != ag.queues.end()) src.dialers.push_back(ag.id);
     st.sources.push_back(std::move(src));
   }
   auto schedule_arrival = [=](std::size_t i) {
@@ -141,9 +149,10 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
 
   auto agent = [p](const std::string& id) { return p.ctx->agents.at(id); };
   // A caller enters the ACD: its call actor, its patience timer.
-  auto admit = [=](const call_request& req, double handle_s, double patience_s) {
+  auto admit = [=](const call_request& req, double handle_s, double patience_s, double callback_accept) {
     live_call c;
     c.handle_s = handle_s;
+    c.callback_accept = callback_accept;
     c.actor = spawn_call(self->home_system(), p.ctx, req);
     p.out->calls.emplace(req.call_id, std::move(c));
     ++p.out->arrivals;
@@ -157,6 +166,25 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         call_request req;
         req.call_id = (p.opts->call_id_prefix.empty() ? "s" + std::to_string(p.seed) + "-" : p.opts->call_id_prefix) +
                       std::to_string(++s.next_call);
+        if (src.def->direction == "outbound") {
+          // An agent of the queue dials a customer, if it is ready when asked
+          // (a busy or paused agent lets this one go).
+          schedule_arrival(i);
+          if (src.dialers.empty()) return;
+          const auto& who = src.dialers[r.below(src.dialers.size())];
+          req.placed_by = who;
+          req.queue = src.def->queue;
+          req.caller = who;
+          auto customer = r.below(std::max<std::uint64_t>(2000, s.arrivals + 2000));
+          req.customer_id = "cust-" + std::to_string(customer);
+          req.dialed = "+86139" + std::to_string(10'000'000 + customer); // the number it calls from
+          double handle = std::max(1.0, src.handle.sample(r));
+          self->request(agent(who), caf::infinite, caf::get_atom::value)
+              .then([=](const std::string& status) {
+                if (status == "ready") admit(req, handle, std::numeric_limits<double>::infinity(), 0.0);
+              });
+          return;
+        }
         if (!src.def->entry_point.empty()) req.dialed = src.def->entry_point;
         else req.queue = src.def->queue;
         if (const auto* q = center.find_queue(req.queue)) req.channel = q->channel;
@@ -168,7 +196,7 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
             req.caller = t->vip_callers[r.below(t->vip_callers.size())];
         double handle = std::max(1.0, src.handle.sample(r));
         double patience = src.patience.sample(r);
-        admit(req, handle, patience);
+        admit(req, handle, patience, src.def->callback_accept);
         schedule_arrival(i);
       },
       [=](replay_atom) {
@@ -180,12 +208,13 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         req.customer_id = a.customer_id;
         if (!a.dialed.empty()) req.dialed = a.dialed;
         else req.queue = a.queue;
-        admit(req, std::max(0.0, a.handle_time_s), a.patience_s);
+        admit(req, std::max(0.0, a.handle_time_s), a.patience_s, 0.0); // a recorded day: nobody was offered one
         schedule_replay();
       },
       [=](abandon_atom, const std::string& call_id) {
         auto it = p.out->calls.find(call_id);
-        if (it != p.out->calls.end() && !it->second.talking) self->send(it->second.actor, abandon_atom::value);
+        if (it != p.out->calls.end() && !it->second.talking && !it->second.called_back)
+          self->send(it->second.actor, abandon_atom::value);
       },
       [=](ringing_atom, const std::string& agent_id, const std::string& call_id) {
         self->delayed_send(self, after(p.opts->answer_delay_s), answer_atom::value, agent_id, call_id);
@@ -223,8 +252,16 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         ++p.out->ended;
       },
       [=](rejected_atom, const std::string&, const std::string&) {},
-      // Simulated callers decline a call back (their patience decides when they hang up).
-      [=](callback_offered_atom, const std::string&, const std::string&) {},
+      // Offered a call back, a caller takes it with its profile's
+      // `callback_accept` chance: it leaves the line (its patience stops)
+      // and is called back on its own number when its place comes up.
+      [=](callback_offered_atom, const std::string& call_id, const std::string&) {
+        auto it = p.out->calls.find(call_id);
+        if (it == p.out->calls.end() || it->second.talking || it->second.called_back) return;
+        if (!rng_ptr->chance(it->second.callback_accept)) return;
+        it->second.called_back = true;
+        self->send(it->second.actor, callback_atom::value, std::string{});
+      },
       [=](caf::ok_atom) {}, // live traffic's start signal (see live_traffic.hpp)
       [=](login_atom, const std::string& id) { self->send(agent(id), login_atom::value, std::vector<std::string>{}); },
       [=](logout_atom, const std::string& id) { self->send(agent(id), logout_atom::value, std::string{"shift_end"}); },

@@ -17,8 +17,8 @@ TEST_CASE("config check on the demo prints one ok line and exits 0") {
   std::string out;
   const auto file = shipped + "/demo.toml";
   CHECK(run_capture({HOTLINE_BIN, "config", "check", file}, out) == 0);
-  CHECK(out == file + ": ok (2 tenants, 8 queues, 40 agents, 2 trunk groups (40 channels), "
-                      "7 entry points, 8 arrival profiles)\n");
+  CHECK(out == file + ": ok (2 tenants, 8 queues, 40 agents, 3 trunk groups (46 channels), "
+                      "7 entry points, 9 arrival profiles)\n");
 }
 
 TEST_CASE("config check on a broken file prints every problem gcc-style and exits 2") {

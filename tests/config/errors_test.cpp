@@ -434,6 +434,31 @@ vip_share = { acme = 0.1, sales = 2 }
         "an arrival profile needs rate_per_h or counts_csv (with interval_min)");
 }
 
+TEST_CASE("simulation: an outbound profile names a queue and no caller settings") {
+  config_files files;
+  auto loaded = load_with(files, R"(
+[simulation]
+  [[simulation.arrivals]]
+  entry_point = "100"
+  direction = "outbound"
+  rate_per_h = 5
+  [[simulation.arrivals]]
+  queue = "sales"
+  direction = "outbound"
+  rate_per_h = 5
+  patience = { distribution = "exponential", mean_s = 60 }
+  [[simulation.arrivals]]
+  queue = "sales"
+  direction = "sideways"
+  rate_per_h = 5
+)");
+  CHECK(only(loaded.problems, "simulation.arrivals[0].entry_point").message ==
+        "an outbound profile's calls are placed by the agents of a queue: give queue, not entry_point");
+  CHECK(only(loaded.problems, "simulation.arrivals[1].patience").message ==
+        "patience applies to callers who wait; an outbound profile's calls wait for nobody");
+  CHECK(only(loaded.problems, "simulation.arrivals[2].direction").message.find("sideways") != std::string::npos);
+}
+
 TEST_CASE("every error is collected, not just the first") {
   config_files files;
   auto loaded = load_with(files, R"(

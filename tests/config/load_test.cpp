@@ -25,16 +25,18 @@ TEST_CASE("config/demo.toml loads with no error and no warning") {
   CHECK(c.queues.size() == 8);
   CHECK(c.agents.size() == 40);
   CHECK(c.entry_points.size() == 7);
-  int channels = 0;
+  int inbound = 0;
   for (const auto& t : c.trunks)
-    channels += t.channels;
-  CHECK(channels < 40 + 1); // blocking must be possible at the peak
+    if (t.direction != "outbound") inbound += t.channels;
+  CHECK(inbound < 40 + 1); // blocking must be possible at the peak
   CHECK(loaded.config.simulation.shifts.size() == 40);
   CHECK(loaded.config.simulation.vip_share.at("bright-bank") == doctest::Approx(0.08));
   for (const auto& t : c.tenants)
     CHECK_FALSE(t.vip_callers.empty());
   const auto& arrivals = loaded.config.simulation.arrivals;
-  REQUIRE(arrivals.size() == 8);
+  REQUIRE(arrivals.size() == 9);
+  CHECK(arrivals[7].direction == "outbound"); // billing agents' follow-ups
+  CHECK(c.find_queue("acme-billing")->outbound_trunk_group == "acme-out");
   CHECK(arrivals[0].counts.size() == 17); // 08:00-16:30 in 30-minute intervals
   CHECK(arrivals[0].interval_ms == 30 * 60'000);
 }
