@@ -14,6 +14,9 @@
 ///   (rejected_atom, stream, code)       a command was refused (also audited)
 ///   (callback_offered_atom, call_id, queue)  a caller waited `callback_offer_after_s`:
 ///                                       offer it a call back (it answers with callback_atom)
+///   (off_line_atom, call_id)            the caller left the line for a call back (its choice, or the
+///                                       queue's overflow): telephony hangs its leg up, and will
+///                                       report nothing more of that caller until the call back
 #include <functional>
 #include <map>
 #include <memory>

@@ -88,6 +88,7 @@ void withdraw_offer(call_self self, const caf::actor& agent, const std::string& 
 void leave_line(call_self self) {
   auto& s = self->state;
   const auto& call_id = s.req.call_id;
+  s.entity->send_durable(s.ctx->observer, off_line_atom::value, call_id);
   for (auto& [agent_id, agent] : s.offers) withdraw_offer(self, agent, agent_id);
   s.offers.clear();
   if (s.channel != 0) {

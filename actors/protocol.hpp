@@ -139,6 +139,7 @@ using talking_atom = caf::atom_constant<caf::atom("talking")>;
 using ended_atom = caf::atom_constant<caf::atom("ended")>;
 using rejected_atom = caf::atom_constant<caf::atom("rejected")>;
 using callback_offered_atom = caf::atom_constant<caf::atom("cboffered")>;
+using off_line_atom = caf::atom_constant<caf::atom("offline")>;
 
 /// A new contact, as telephony (or the simulator) reports it.
 struct call_request {

@@ -177,6 +177,8 @@ caf::behavior driver(caf::event_based_actor* self, std::shared_ptr<acd_context> 
         }
         if (spawn) start_call(self->home_system(), ctx, *sh, next, *a);
       },
+      [=](callback_offered_atom, const std::string&, const std::string&) {}, // nobody takes one here
+      [=](off_line_atom, const std::string&) {},
       [=](rejected_atom, const std::string& stream, const std::string& code) {
         std::lock_guard lock{sh->mu};
         ++sh->rejected;

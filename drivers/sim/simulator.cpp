@@ -78,6 +78,10 @@ struct world_params {
 
 caf::behavior world(caf::event_based_actor* self, world_params p) {
   auto rng_ptr = std::make_shared<rng>(p.seed);
+  // The agents' dialing and the callers' choices draw from their own
+  // source: adding an outbound profile or a callback_accept leaves the
+  // callers' day (arrivals, handle times, patience) as it was.
+  auto choices = std::make_shared<rng>(p.seed ^ 0x9e3779b97f4a7c15ULL);
   auto& st = *p.out;
   const auto& center = p.cfg->center;
   const auto& simdef = p.cfg->simulation;
@@ -105,9 +109,10 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
   }
   auto schedule_arrival = [=](std::size_t i) {
     auto& src = p.out->sources[i];
+    auto& r = src.def->direction == "outbound" ? *choices : *rng_ptr;
     double t = now_s() - src.origin_s;
-    double next = src.arrivals.next_after(std::max(t, 0.0), *rng_ptr);
-    if (t < 0) next = src.arrivals.next_after(0.0, *rng_ptr);
+    double next = src.arrivals.next_after(std::max(t, 0.0), r);
+    if (t < 0) next = src.arrivals.next_after(0.0, r);
     double at = next + src.origin_s;
     if (std::isinf(at) || at > run_s) return;
     self->delayed_send(self, after(at - now_s()), arrive_atom::value, i);
@@ -162,7 +167,7 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
       [=](arrive_atom, std::size_t i) {
         auto& s = *p.out;
         auto& src = s.sources[i];
-        auto& r = *rng_ptr;
+        auto& r = src.def->direction == "outbound" ? *choices : *rng_ptr;
         call_request req;
         req.call_id = (p.opts->call_id_prefix.empty() ? "s" + std::to_string(p.seed) + "-" : p.opts->call_id_prefix) +
                       std::to_string(++s.next_call);
@@ -252,13 +257,17 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         ++p.out->ended;
       },
       [=](rejected_atom, const std::string&, const std::string&) {},
+      // Off the line for a call back (its choice, or the queue's overflow): its patience stops.
+      [=](off_line_atom, const std::string& call_id) {
+        if (auto it = p.out->calls.find(call_id); it != p.out->calls.end()) it->second.called_back = true;
+      },
       // Offered a call back, a caller takes it with its profile's
       // `callback_accept` chance: it leaves the line (its patience stops)
       // and is called back on its own number when its place comes up.
       [=](callback_offered_atom, const std::string& call_id, const std::string&) {
         auto it = p.out->calls.find(call_id);
         if (it == p.out->calls.end() || it->second.talking || it->second.called_back) return;
-        if (!rng_ptr->chance(it->second.callback_accept)) return;
+        if (!choices->chance(it->second.callback_accept)) return;
         it->second.called_back = true;
         self->send(it->second.actor, callback_atom::value, std::string{});
       },

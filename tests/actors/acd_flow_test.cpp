@@ -70,6 +70,7 @@ struct fixture {
           [this](ended_atom, const std::string& c, const std::string& o) { seen.lines.push_back("ended " + c + " " + o); },
           [this](rejected_atom, const std::string& s, const std::string& code) { seen.lines.push_back("rejected " + s + " " + code); },
           [this](callback_offered_atom, const std::string& c, const std::string& q) { seen.lines.push_back("callback offered " + c + " " + q); },
+          [this](off_line_atom, const std::string& c) { seen.lines.push_back("off line " + c); },
       };
     });
     start_acd(rt.system(), ctx);
@@ -635,6 +636,7 @@ TEST_CASE("virtual hold by choice: offered after callback_offer_after_s, the cal
   CHECK(f.seen.has("callback offered c1 sales"));
   caf::anon_send(c1, callback_atom::value, std::string{"+8613900000000"});
   f.at(8);
+  CHECK(f.seen.has("off line c1")); // telephony hears the caller is off the line
   CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
   f.login("a1"); // the place comes up: dial out, a1 rings
@@ -642,6 +644,35 @@ TEST_CASE("virtual hold by choice: offered after callback_offer_after_s, the cal
   CHECK(f.seen.has("ringing a1 c1"));
   CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized");
+}
+
+TEST_CASE("a call back from an inbound-only group goes out on the queue's outbound group") {
+  auto c = small_center();
+  c.trunks = {{"did", 2, "inbound"}, {"out", 1, "outbound"}};
+  c.entry_points[0].trunk_group = "did";
+  c.queues[0].outbound_trunk_group = "out";
+  c.queues[0].callback_offer_after_ms = 5'000;
+  fixture f{c};
+  auto c1 = f.call("c1");
+  f.at(7);
+  caf::anon_send(c1, callback_atom::value, std::string{});
+  f.at(8);
+  CHECK(f.types("trunk-did.1") == "trunk.seized trunk.released");
+  f.login("a1");
+  f.at(9);
+  CHECK(f.seen.has("ringing a1 c1"));
+  auto seized = *f.store.read_stream("trunk-out.1", 0, SIZE_MAX);
+  REQUIRE(seized.size() == 1);
+  CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized[0])).direction == "outbound");
+  auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
+  CHECK(std::get<events::call_callback_dialed>(*events::event_codec::standard().decode(evs.back())).trunk_group ==
+        "out");
+  f.to_agent("a1", answer_atom::value, std::string{"c1"});
+  f.at(10);
+  caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
+  f.at(11);
+  CHECK(f.seen.has("ended c1 callback_completed"));
+  CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released");
 }
 
 TEST_CASE("widening with add_queues: after the step, a waiting call rings an agent of the added queue") {
