@@ -840,10 +840,17 @@ TEST_CASE("chat capacity: an agent takes as many chats as its capacity, the next
   CHECK(f.seen.has("ringing a1 t3"));
 }
 
+namespace {
+/// small_center whose sales agents dial out on its one trunk group.
+events::center_definition outbound_center(int channels) {
+  auto c = small_center(channels);
+  c.queues[0].outbound_trunk_group = "pstn";
+  return c;
+}
+} // namespace
+
 TEST_CASE("an agent places an outbound call: the queue's outbound channel, no queue and no offer, then after-call work") {
-  auto center = small_center(1);
-  center.queues[0].outbound_trunk_group = "pstn";
-  fixture f{center};
+  fixture f{outbound_center(1)};
   f.login("a1");
   f.at(1);
   // Pausing means "offer me nothing", not "let me dial nothing".
@@ -878,9 +885,7 @@ TEST_CASE("an agent places an outbound call: the queue's outbound channel, no qu
 }
 
 TEST_CASE("a call an agent cannot place ends refused with the agent's reason, and lets its channel go") {
-  auto center = small_center(2);
-  center.queues[0].outbound_trunk_group = "pstn";
-  fixture f{center};
+  fixture f{outbound_center(2)};
   f.place("o1", "a1", "+8613900000"); // a1 is logged out
   f.at(1);
   CHECK(f.seen.has("ended o1 refused"));
@@ -904,9 +909,7 @@ TEST_CASE("a call an agent cannot place ends refused with the agent's reason, an
 }
 
 TEST_CASE("an outbound call finds every channel busy: blocked, and the agent is never reserved") {
-  auto center = small_center(1);
-  center.queues[0].outbound_trunk_group = "pstn";
-  fixture f{center};
+  fixture f{outbound_center(1)};
   f.login("a1");
   f.login("a2");
   f.call("c1"); // takes the only channel, and rings a1 or a2
