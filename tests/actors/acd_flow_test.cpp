@@ -908,6 +908,16 @@ TEST_CASE("a call an agent cannot place ends refused with the agent's reason, an
   CHECK_FALSE(f.seen.has("talking o3 a2"));
 }
 
+TEST_CASE("a call placed by an agent this node does not know ends refused, naming why") {
+  fixture f{outbound_center(1)};
+  f.place("o1", "nobody", "+8613900000");
+  f.at(1);
+  CHECK(f.seen.has("ended o1 refused"));
+  auto evs = *f.store.read_stream("call-o1", 0, SIZE_MAX);
+  CHECK(std::get<events::call_ended>(*events::event_codec::standard().decode(evs.back())).reason == "unknown_agent");
+  CHECK(f.types("trunk-pstn.1") == ""); // no queue of its own: no outbound group, no line held
+}
+
 TEST_CASE("an outbound call finds every channel busy: blocked, and the agent is never reserved") {
   fixture f{outbound_center(1)};
   f.login("a1");
