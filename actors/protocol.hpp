@@ -156,9 +156,9 @@ struct call_request {
   /// direction is outbound and `dialed` the number called. `queue` (else
   /// the agent's first queue) is the one it is made for: its tenant, its
   /// after-call work and its `outbound_trunk_group`, whose channel the call
-  /// seizes. The agent is reserved first (a refusal ends the attempt before
-  /// anything is recorded for the call), then the call arrives and seizes
-  /// its channel, and the agent's leg connects: no queue, no offer.
+  /// seizes. The call arrives and seizes its channel (none free: blocked),
+  /// then reserves the agent (refused: the call ends `refused`, reason
+  /// "agent_<code>"), and the agent's leg connects: no queue, no offer.
   std::string placed_by;
   /// Recovery after a node restart: the call exists in the store; rebuild
   /// it from its stream instead of arriving (see actors/acd.hpp).

@@ -319,10 +319,6 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       }
     }
   };
-  // A caller prefers `agent_id` until `until_ns`. An agent who serves this
-  // queue (or reaches it by widening) sends its snapshots here anyway; any
-  // other agent of the node is asked to (follow_atom) until the last such
-  // preference ends.
   // Whether an agent's snapshot reaches this queue without following: it
   // serves the queue, or one that this queue's widening adds.
   auto pushes_here = [=](const events::acd::candidate& c) {
@@ -334,6 +330,10 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
     }
     return false;
   };
+  // A caller prefers `agent_id` until `until_ns`. An agent who serves this
+  // queue (or reaches it by widening) sends its snapshots here anyway; any
+  // other agent of the node is asked to (follow_atom) until the last such
+  // preference ends.
   auto follow = [=](const std::string& agent_id, std::int64_t until_ns) {
     auto& s = self->state;
     if (auto m = s.agents.find(agent_id); m != s.agents.end() && pushes_here(m->second.c)) return;

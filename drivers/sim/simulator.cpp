@@ -1,7 +1,7 @@
 #include "drivers/sim/simulator.hpp"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -182,7 +182,7 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
           req.caller = who;
           auto customer = r.below(std::max<std::uint64_t>(2000, s.arrivals + 2000));
           req.customer_id = "cust-" + std::to_string(customer);
-          req.dialed = "+86139" + std::to_string(10'000'000 + customer); // the number it calls from
+          req.dialed = "+86139" + std::to_string(10'000'000 + customer); // the customer's number
           double handle = std::max(1.0, src.handle.sample(r));
           self->request(agent(who), caf::infinite, caf::get_atom::value)
               .then([=](const std::string& status) {

@@ -40,8 +40,8 @@ bool legal(ag::status from, ag::status to) {
     return to == S::ready || to == S::not_ready;
   case S::ready:
     return to == S::not_ready || to == S::ringing || to == S::logged_out;
-  case S::not_ready:
-    return to == S::ready || to == S::logged_out;
+  case S::not_ready: // ringing: a call the agent places itself (reserve with `placed`)
+    return to == S::ready || to == S::ringing || to == S::logged_out;
   case S::ringing:
     return to == S::on_call || to == S::ready || to == S::not_ready || to == S::logged_out;
   case S::on_call:
@@ -68,8 +68,11 @@ ag::command random_agent_command(std::mt19937& rng, std::int64_t now) {
     return ag::set_ready{now};
   case 3:
     return ag::set_not_ready{any_of(rng, reasons), now};
-  case 4:
-    return ag::reserve{c, "sales", any_of(rng, channels), now};
+  case 4: {
+    ag::reserve r{c, "sales", any_of(rng, channels), now};
+    r.placed = roll(rng, 3) == 0; // now and then a call the agent dials, paused or not
+    return r;
+  }
   case 5:
     return ag::answer{c, now};
   case 6:
@@ -108,6 +111,10 @@ TEST_CASE(
       REQUIRE(ag::contacts_on(a.s, "chat") == 0);
       REQUIRE_MESSAGE(legal(before, after), ag::to_string(before)
                                                 << " -> " << ag::to_string(after));
+      if (before == ag::status::not_ready && after == ag::status::ringing) { // only the agent's own dial
+        const auto* r = std::get_if<ag::reserve>(&cmd);
+        REQUIRE((r && r->placed));
+      }
       if (!out) REQUIRE(after == before); // a refused command changes nothing
       if (a.s.presence == ag::presence_state::logged_out) REQUIRE(a.s.contacts.empty());
     }
