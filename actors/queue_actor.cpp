@@ -500,8 +500,15 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         }
       },
       [=](rejoin_atom, const std::string& call_id, const caf::actor& call) {
-        if (!queue::find(self->state.entity->state(), call_id)) return;
+        const auto* e = queue::find(self->state.entity->state(), call_id);
+        if (!e) return;
         self->state.calls[call_id] = call;
+        // A preference the restart interrupted: its end, and its agent, as on joining.
+        if (auto t = now(); e->preferred_until_ns > t) {
+          self->delayed_send(self, std::chrono::milliseconds((e->preferred_until_ns - t + 999'999) / 1'000'000),
+                             rematch_atom::value);
+          follow(e->preferred_agent, e->preferred_until_ns);
+        }
         if (auto p = self->state.pending_remote.find(call_id); p != self->state.pending_remote.end()) {
           self->send(call, remote_reply_atom::value, p->second);
           self->state.pending_remote.erase(p);

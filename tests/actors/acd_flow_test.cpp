@@ -333,6 +333,44 @@ TEST_CASE("after a node restart waiting calls keep their places and connected ca
   CHECK(connected.wait_ms > 590'000); // the wait (queued at ~3 s, answered at ~601 s) spans the restart
 }
 
+TEST_CASE("after a node restart a caller still waits for its familiar agent from another queue, then for anyone") {
+  auto c = small_center(4);
+  c.queues[0].preferred_agent_ms = 60'000;
+  auto support = c.queues[0];
+  support.id = "support";
+  c.queues.push_back(support);
+  events::agent_definition a3 = c.agents[0];
+  a3.id = "a3";
+  a3.queues = {"support"};
+  c.agents.push_back(a3);
+  for (bool familiar_returns : {true, false}) {
+    CAPTURE(familiar_returns);
+    drivers::memory_event_store store;
+    {
+      fixture before{c, &store, epoch};
+      before.login("a1");
+      before.login("a3");
+      before.at(1);
+      before.to_agent("a3", not_ready_atom::value, std::string{"break"});
+      before.dial("c2", "100", "+861380002", "a3"); // joins at ~1 s: prefers a3 until ~61 s
+      before.at(2);
+      REQUIRE(before.seen.has("queued c2 sales"));
+      REQUIRE_FALSE(before.seen.has("ringing a1 c2"));
+    }
+    fixture after{c, &store, epoch + 10 * sec};
+    after.at(5);
+    CHECK_FALSE(after.seen.has("ringing a1 c2")); // still a3's
+    if (familiar_returns) {
+      after.to_agent("a3", ready_atom::value);
+      after.at(6);
+      CHECK(after.seen.has("ringing a3 c2"));
+    } else {
+      after.at(52); // ~61 s after the first node's start: the preference is over
+      CHECK(after.seen.has("ringing a1 c2"));
+    }
+  }
+}
+
 namespace {
 /// Runs up to `k` messages of the deterministic scheduler, one at a time
 /// (fewer if it runs out): a point in the middle of an exchange.
