@@ -267,7 +267,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                               self->state.offered_by[req.call_id] = req.queue_actor;
                               self->send(req.call, offer_atom::value,
                                          offer_info{def->id, req.ring_timeout_ms, req.reason,
-                                                    caf::actor_cast<caf::actor>(self)});
+                                                    caf::actor_cast<caf::actor>(self), req.hold});
                               if (!req.hold && !req.placed) // the phone rings once the reservation is on disk
                                 self->state.entity->send_durable(ctx->observer, ringing_atom::value, def->id, req.call_id);
                             });

@@ -89,6 +89,7 @@ void leave_line(call_self self) {
   auto& s = self->state;
   const auto& call_id = s.req.call_id;
   s.entity->send_durable(s.ctx->observer, off_line_atom::value, call_id);
+  if (s.joined) self->send(s.queue_actor, off_line_atom::value, call_id); // its agent rings only at the dial
   for (auto& [agent_id, agent] : s.offers) withdraw_offer(self, agent, agent_id);
   s.offers.clear();
   if (s.channel != 0) {
@@ -376,6 +377,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       self->send(s.queue_actor, rejoin_atom::value, req->call_id, caf::actor_cast<caf::actor>(self));
       if (call::status_of(cs) != call::status::callback_waiting)
         self->state.wait_timers(gen, call::waited_ms(cs, now()));
+      else
+        self->send(s.queue_actor, off_line_atom::value, req->call_id);
       return;
     }
     auto agent_id = cs.agent_id;
@@ -556,6 +559,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           auto dial = [=] {
             auto refused = exec(call::dial_callback{o.agent_id, self->state.trunk_group, now()}, "dial_callback", [=] {
               self->state.offers[o.agent_id] = o.agent;
+              if (o.held) self->send(o.agent, ring_atom::value, req->call_id); // reserved silently: ring now
               if (o.ring_timeout_ms > 0)
                 self->delayed_send(self, std::chrono::milliseconds(o.ring_timeout_ms), ring_timeout_atom::value,
                                    o.agent_id, std::int32_t{-1});

@@ -10,6 +10,9 @@
 ///   call → queue:          join_atom, join_request             ⇒ joined_atom, position, ewt_ms | refused_atom, code
 ///   call → queue:          leave_atom, call_id, reason
 ///   call → queue:          offer_failed_atom, call_id, agent_id  (offer ended: re-match)
+///   call → queue:          off_line_atom, call_id   (the caller left the line for a call back: the
+///                          agent it is offered to is held, and rings once the call back is dialed)
+///   call → agent:          ring_atom, call_id       (a held reservation's call is here: ring)
 ///   queue → agent:         reserve_atom, reserve_request
 ///   call → agent:          reserve_atom, reserve_request (placed: the agent dials out, call_request::placed_by)
 ///   call → agent:          answer_atom, call_id     (a placed call's line is up: the agent's leg connects)
@@ -214,6 +217,7 @@ struct offer_info {
   std::int64_t ring_timeout_ms = 0;
   std::string reason;
   caf::actor agent;
+  bool held = false; ///< reserved without ringing (reserve_request::hold): ring_atom starts the ring
 };
 
 /// An agent's request to move its call (to the call actor).

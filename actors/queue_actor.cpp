@@ -78,6 +78,9 @@ struct queue_actor_state {
   /// snapshots meanwhile (follow_atom), and only such callers are offered
   /// to them (routing finds them through the preference alone).
   std::map<std::string, std::int64_t> followed;
+  /// Waiting calls whose callers left the line for a call back: their
+  /// agents are reserved without ringing, and ring once the call back is dialed.
+  std::unordered_set<std::string> off_line;
   events::acd::strategy_memory memory;
   std::uint64_t seed = 0;
   bool rematch_scheduled = false;
@@ -315,7 +318,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         asked.push_back(agent_id);
         self->send(agent, reserve_atom::value,
                    reserve_request{a.call_id, def->id, def->channel, def->ring_timeout_ms, a.reason,
-                                   call->second, caf::actor_cast<caf::actor>(self)});
+                                   call->second, caf::actor_cast<caf::actor>(self), s.off_line.count(a.call_id) > 0});
       }
     }
   };
@@ -444,6 +447,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
           s.offering.erase(asked);
         }
         s.ejecting.erase(call_id);
+        s.off_line.erase(call_id);
         auto t = now();
         self->state.entity->exec(queue::leave{call_id, reason, t}, t, "leave", def->tenant, *who,
                                  call_correlation(call_id));
@@ -498,6 +502,11 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
           req.recover = true;
           spawn_call(self->home_system(), self->state.ctx, req);
         }
+      },
+      // A caller left the line for a call back: no phone rings for it
+      // until its call back is dialed.
+      [=](off_line_atom, const std::string& call_id) {
+        if (queue::find(self->state.entity->state(), call_id)) self->state.off_line.insert(call_id);
       },
       [=](rejoin_atom, const std::string& call_id, const caf::actor& call) {
         const auto* e = queue::find(self->state.entity->state(), call_id);

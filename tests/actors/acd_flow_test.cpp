@@ -713,6 +713,36 @@ TEST_CASE("a call back from an inbound-only group goes out on the queue's outbou
   CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released");
 }
 
+TEST_CASE("a call back's agent rings only once its line is seized: with every outbound channel busy it never rings") {
+  auto c = small_center();
+  c.trunks = {{"did", 2, "inbound"}, {"out", 1, "outbound"}};
+  c.entry_points[0].trunk_group = "did";
+  c.queues[0].outbound_trunk_group = "out";
+  c.queues[0].callback_offer_after_ms = 5'000;
+  fixture f{c};
+  f.login("a2");
+  f.at(1);
+  auto o1 = f.place("o1", "a2", "+8613900000"); // holds the only outbound channel
+  f.at(2);
+  REQUIRE(f.seen.has("talking o1 a2"));
+  auto c1 = f.call("c1");
+  f.at(7);
+  caf::anon_send(c1, callback_atom::value, std::string{});
+  f.at(8);
+  f.login("a1"); // c1's place comes up, but no line is free for the call back
+  f.at(15);
+  CHECK_FALSE(f.seen.has("ringing a1 c1"));
+  CHECK(f.types("agent-a1").find("agent.reserved") != std::string::npos); // held for it, silently, and let go
+  caf::anon_send(o1, hangup_atom::value, std::string{"agent"});
+  int t = 16;
+  while (t < 40 && !f.seen.has("ringing a1 c1")) f.at(++t); // the next try finds the line free
+  CHECK(f.seen.has("ringing a1 c1"));
+  f.to_agent("a1", answer_atom::value, std::string{"c1"});
+  f.at(t + 1);
+  CHECK(f.seen.has("talking c1 a1"));
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed call.connected");
+}
+
 TEST_CASE("widening with add_queues: after the step, a waiting call rings an agent of the added queue") {
   auto c = small_center();
   events::queue_definition billing = c.queues[0];
