@@ -318,7 +318,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         asked.push_back(agent_id);
         self->send(agent, reserve_atom::value,
                    reserve_request{a.call_id, def->id, def->channel, def->ring_timeout_ms, a.reason,
-                                   call->second, caf::actor_cast<caf::actor>(self), s.off_line.count(a.call_id) > 0});
+                                   call->second, caf::actor_cast<caf::actor>(self),
+                                   !s.off_line.empty() && s.off_line.count(a.call_id) > 0});
       }
     }
   };
