@@ -684,13 +684,22 @@ TEST_CASE("virtual hold by choice: offered after callback_offer_after_s, the cal
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized");
 }
 
-TEST_CASE("a call back from an inbound-only group goes out on the queue's outbound group") {
+namespace {
+/// Calls come in on "did" (2 channels, inbound only); the queue's agents
+/// and its call backs go out on "out" (1 channel); a call back is offered
+/// after 5 s of waiting.
+events::center_definition inbound_only_center() {
   auto c = small_center();
   c.trunks = {{"did", 2, "inbound"}, {"out", 1, "outbound"}};
   c.entry_points[0].trunk_group = "did";
   c.queues[0].outbound_trunk_group = "out";
   c.queues[0].callback_offer_after_ms = 5'000;
-  fixture f{c};
+  return c;
+}
+} // namespace
+
+TEST_CASE("a call back from an inbound-only group goes out on the queue's outbound group") {
+  fixture f{inbound_only_center()};
   auto c1 = f.call("c1");
   f.at(7);
   caf::anon_send(c1, callback_atom::value, std::string{});
@@ -714,12 +723,7 @@ TEST_CASE("a call back from an inbound-only group goes out on the queue's outbou
 }
 
 TEST_CASE("a call back's agent rings only once its line is seized: with every outbound channel busy it never rings") {
-  auto c = small_center();
-  c.trunks = {{"did", 2, "inbound"}, {"out", 1, "outbound"}};
-  c.entry_points[0].trunk_group = "did";
-  c.queues[0].outbound_trunk_group = "out";
-  c.queues[0].callback_offer_after_ms = 5'000;
-  fixture f{c};
+  fixture f{inbound_only_center()};
   f.login("a2");
   f.at(1);
   auto o1 = f.place("o1", "a2", "+8613900000"); // holds the only outbound channel
