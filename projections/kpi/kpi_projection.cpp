@@ -279,8 +279,8 @@ counter state_counter(agent_state s) {
 using folded_payloads =
     std::tuple<events::call_arrived, events::call_queued, events::call_offered,
                events::call_connected, events::call_transferred, events::call_overflowed,
-               events::call_callback_scheduled, events::call_ended, events::call_interflowed,
-               events::agent_logged_in, events::agent_logged_out, events::agent_ready,
+               events::call_callback_scheduled, events::call_callback_dialed, events::call_ended,
+               events::call_interflowed, events::agent_logged_in, events::agent_logged_out, events::agent_ready,
                events::agent_not_ready, events::agent_reserved, events::agent_reservation_ended,
                events::agent_call_started, events::agent_call_held, events::agent_call_ended,
                events::agent_wrap_up_ended>;
@@ -742,6 +742,12 @@ struct kpi_projection::state {
     c.waiting = false;
   }
 
+  /// A call back is the agent's offer: its answer counts like one.
+  void on(const recorded_event& e, const events::call_callback_dialed& p) {
+    auto& c = call_for(p.call_id, e);
+    bump(get_cell(c.at.interval_ns, dimension::agent, names.id(p.agent_id)), offered);
+  }
+
   void on(const recorded_event& e, const events::call_callback_scheduled& p) {
     auto& c = call_for(p.call_id, e);
     bump_call(c.at, callbacks);
@@ -1151,8 +1157,8 @@ bool kpi_projection::reads_payload(std::string_view type) noexcept {
   if (!type.starts_with("call.")) return false;
   auto t = type.substr(5);
   return t == "arrived" || t == "queued" || t == "offered" || t == "connected" ||
-         t == "transferred" || t == "overflowed" || t == "callback_scheduled" || t == "ended" ||
-         t == "interflowed";
+         t == "transferred" || t == "overflowed" || t == "callback_scheduled" || t == "callback_dialed" ||
+         t == "ended" || t == "interflowed";
 }
 
 status kpi_projection::apply(const recorded_event& e) { return s_->apply(e); }

@@ -196,7 +196,8 @@ struct column {
 const column table_columns[] = {
     {"offered", "offered", false},   {"answered", "answered", false},
     {"abandoned", "abandoned", false}, {"short_ab", "short_abandoned", false},
-    {"blocked", "blocked", false},   {"SL", "service_level", true},
+    {"blocked", "blocked", false},   {"outbound", "outbound", false},
+    {"SL", "service_level", true},
     {"ASA s", "asa_s", false},       {"AHT s", "aht_s", false},
     {"ACW s", "acw_s", false},       {"longest s", "longest_wait_s", false},
     {"occupancy", "occupancy", true}, {"abandon", "abandon_rate", true},

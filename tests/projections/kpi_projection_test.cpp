@@ -407,3 +407,22 @@ TEST_CASE("kpi: calls agents place count as outbound, never as arrived, answered
   CHECK(a2["answered"] == 1);
   CHECK(a2["handled"] == 2);
 }
+
+TEST_CASE("kpi: a call back dialed for an agent counts as that agent's offer, so its answer does not exceed its offers") {
+  auto b = scenario();
+  // cb: queued at 100 s, a call back at 130 s, dialed for a1 at 160 s, answered at 165 s.
+  b.call("cb", 100, arrival("cb"));
+  b.call("cb", 100, queued("cb"));
+  b.call("cb", 130, call_callback_scheduled{"cb", "sales", ""});
+  b.call("cb", 160, call_callback_dialed{"cb", "pstn", "+86100cb", "a1"});
+  b.agent("a1", 160, agent_reserved{"a1", "cb", "sales", "voice"});
+  b.call("cb", 165, call_connected{"cb", "sales", "a1", 65'000});
+  b.agent("a1", 165, agent_call_started{"a1", "cb", "voice"});
+  b.call("cb", 180, ended("cb", "callback_completed", "a1"));
+  b.agent("a1", 180, agent_call_ended{"a1", "cb", 0});
+  auto iv = first_interval(fold(b));
+  auto a1 = iv["groups"]["agent"]["a1"];
+  CHECK(a1["offered"] == 2);
+  CHECK(a1["answered"] == 2);
+  CHECK(iv["totals"]["callbacks"] == 1);
+}
