@@ -448,7 +448,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
           s.offering.erase(asked);
         }
         s.ejecting.erase(call_id);
-        s.off_line.erase(call_id);
+        if (!s.off_line.empty()) s.off_line.erase(call_id); // no hash while nobody waits off the line
         auto t = now();
         self->state.entity->exec(queue::leave{call_id, reason, t}, t, "leave", def->tenant, *who,
                                  call_correlation(call_id));

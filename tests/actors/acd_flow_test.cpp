@@ -244,15 +244,27 @@ TEST_CASE("a queue with nobody waiting is not told when an agent is free again, 
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
 }
 
+namespace {
+/// small_center with a leave_empty rule that overflows to voicemail; its
+/// only member so far, a1, logs in at t=0 and pauses at t=1 (clock at 2).
+struct leave_empty_fixture : fixture {
+  explicit leave_empty_fixture(events::empty_rule rule) : fixture(center(rule)) {
+    login("a1");
+    at(1);
+    to_agent("a1", not_ready_atom::value, std::string{"break"});
+    at(2);
+  }
+  static events::center_definition center(events::empty_rule rule) {
+    auto c = small_center();
+    c.queues[0].leave_empty = rule;
+    c.queues[0].overflow = events::overflow_action::voicemail;
+    return c;
+  }
+};
+} // namespace
+
 TEST_CASE("leave_empty: waiting callers overflow when the last member logs out, as the rule says") {
-  auto c = small_center();
-  c.queues[0].leave_empty = events::empty_rule::no_members;
-  c.queues[0].overflow = events::overflow_action::voicemail;
-  fixture f{c};
-  f.login("a1");
-  f.at(1);
-  f.to_agent("a1", not_ready_atom::value, std::string{"break"});
-  f.at(2);
+  leave_empty_fixture f{events::empty_rule::no_members}; // a1 logged in, paused since t=1
   // a1 is paused but logged in: `no_members` does not hold, the caller waits.
   f.call("c1");
   f.at(3);
@@ -269,14 +281,7 @@ TEST_CASE("leave_empty: waiting callers overflow when the last member logs out, 
 }
 
 TEST_CASE("leave_empty no_available: a caller who joins while every member is paused overflows at once") {
-  auto c = small_center();
-  c.queues[0].leave_empty = events::empty_rule::no_available;
-  c.queues[0].overflow = events::overflow_action::voicemail;
-  fixture f{c};
-  f.login("a1");
-  f.at(1);
-  f.to_agent("a1", not_ready_atom::value, std::string{"break"});
-  f.at(2);
+  leave_empty_fixture f{events::empty_rule::no_available}; // a1 logged in, paused since t=1
   f.call("c1");
   f.at(3);
   CHECK(f.seen.has("ended c1 voicemail"));
