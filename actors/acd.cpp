@@ -10,7 +10,7 @@
 namespace hotline::actors {
 
 const events::tenant_definition* acd_context::tenant_of_queue(const std::string& queue) const {
-  const auto* q = center.find_queue(queue);
+  const auto* q = find_queue(queue);
   return q ? center.find_tenant(q->tenant) : nullptr;
 }
 

@@ -236,7 +236,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
           const auto count = withdrawal_count();
           for (const auto& q : before) {
             auto qa = ctx->queues.find(q);
-            auto qd = ctx->center.find_queue(q);
+            auto qd = ctx->find_queue(q);
             if (qa == ctx->queues.end() || !qd) continue;
             auto c = events::acd::make_candidate(self->state.entity->state(), *qd);
             const auto version = availability_board::post(ctx->board.at(def->id, q), c, count, false).version;

@@ -127,7 +127,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   const auto* entry = req->queue.empty() && !placed ? ctx->center.find_entry(req->dialed) : nullptr;
   st.tenant = entry ? entry->tenant : "";
   if (!req->queue.empty())
-    if (const auto* q = ctx->center.find_queue(req->queue)) st.tenant = q->tenant;
+    if (const auto* q = ctx->find_queue(req->queue)) st.tenant = q->tenant;
   st.trunk_group = entry && req->channel == "voice" ? entry->trunk_group : "";
   if (placed) {
     // An agent dials out (call_request::placed_by): for the queue named,
@@ -151,7 +151,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   // After-call work of `agent_id` for this call (the agent's setting wins over the queue's).
   auto wrap_for = [=](const std::string& agent_id) -> std::int64_t {
     const auto* q = self->state.queue;
-    const auto* a = ctx->center.find_agent(agent_id);
+    const auto* a = ctx->find_agent(agent_id);
     return q && a ? events::acd::agent::effective_wrap_up_ms(*a, *q) : 0;
   };
   // Conference parties who are agents leave with `parties` (the call's list before it changed).
@@ -290,7 +290,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     }
     const auto& q = *s.queue;
     auto action = q.overflow;
-    if (action == events::overflow_action::queue && ctx->center.find_queue(q.overflow_queue) &&
+    if (action == events::overflow_action::queue && ctx->find_queue(q.overflow_queue) &&
         q.overflow_queue != q.id) {
       auto target = q.overflow_queue;
       auto from = q.id;
@@ -362,7 +362,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       return;
     }
     if (const auto* e = ctx->center.find_entry(cs.dialed)) s.tenant = e->tenant;
-    if (const auto* q = ctx->center.find_queue(cs.queue)) {
+    if (const auto* q = ctx->find_queue(cs.queue)) {
       s.queue = q;
       if (s.tenant.empty()) s.tenant = q->tenant;
       if (auto qa = ctx->queues.find(cs.queue); qa != ctx->queues.end()) s.queue_actor = qa->second;
@@ -930,7 +930,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         });
       },
       [=](supervise_atom, const std::string& supervisor_id, const std::string& mode) {
-        const auto* sup = ctx->center.find_agent(supervisor_id);
+        const auto* sup = ctx->find_agent(supervisor_id);
         if (!sup || !sup->supervisor) {
           refuse(supervisor_id, "supervise", "not_a_supervisor", supervisor_id + " may not supervise calls");
           return;
