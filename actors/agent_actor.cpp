@@ -48,11 +48,13 @@ struct agent_actor_state {
   std::uint64_t idle_period = 0; ///< which idle period (a timer of an earlier one is stale)
 };
 
-/// Nothing keeps this agent's actor in memory: logged out, nothing on the desk.
+/// Nothing keeps this agent's actor in memory: logged out, nothing on the
+/// desk, and no queue follows it (who follows lives only in the actor: a
+/// passivated agent would come back without telling them).
 bool idle(const agent_actor_state& st) {
   const auto& s = st.entity->state();
   return s.presence == events::acd::agent::presence_state::logged_out && s.contacts.empty() && st.calls.empty() &&
-         st.legs.empty();
+         st.legs.empty() && st.followed_by.empty();
 }
 
 caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
@@ -256,6 +258,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         else by.erase(it);
         self->state.pushed_queues.reset();
         push();
+        arm_if_idle(); // the last follower gone: a logged-out agent may passivate
       },
       [=](not_ready_atom, const std::string& reason) {
         exec(agent::set_not_ready{reason, now()}, "set_not_ready", {});

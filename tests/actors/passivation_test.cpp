@@ -93,4 +93,39 @@ TEST_CASE("a passivated agent comes back as its stream left it and appends where
   CHECK(f.ctx->agents.stats().recovered == 1);
 }
 
+TEST_CASE("a logged-out familiar agent whom another queue's caller waits for keeps its actor, and is rung at login") {
+  auto c = passivating_center();
+  c.queues[0].preferred_agent_ms = 300'000;
+  c.agents[3].skills["sales"] = 5; // a4 has the skill, but serves billing only
+  fixture f{c};
+  f.login("a1");
+  f.at(1);
+  f.connect("c0", "a1", 2); // sales' only ready agent is busy
+  // The caller prefers a4, who is logged out: sales follows a4 (gets its
+  // snapshots too) while the preference lasts. a4's first idle period ends
+  // at 60 s, after that lookup; the next would end at 120 s.
+  call_request r;
+  r.call_id = "c1";
+  r.caller = "+861380001";
+  r.dialed = "100";
+  r.preferred_agent = "a4";
+  f.calls["c1"] = spawn_call(f.rt.system(), f.ctx, r);
+  f.at(130);
+  CHECK(f.has("queued c1 sales"));
+  CHECK(f.ctx->agents.stats().passivated == 3); // a2, a3, sup; not a4, who is followed
+  f.login("a4");
+  f.at(131);
+  CHECK(f.has("ringing a4 c1"));
+  CHECK(f.ctx->agents.stats().recovered == 0);
+  // Answered and hung up: once the preference ends nobody follows a4, and
+  // logged out, it passivates.
+  f.answer("a4", "c1");
+  f.at(132);
+  caf::anon_send(f.calls.at("c1"), hangup_atom::value, std::string{"caller"});
+  f.at(140);
+  caf::anon_send(f.agent("a4"), logout_atom::value, std::string{"end_of_shift"});
+  f.at(450);
+  CHECK(f.ctx->agents.stats().passivated == 4);
+}
+
 } // namespace acd_actor_test
