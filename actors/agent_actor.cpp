@@ -234,7 +234,18 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         std::vector<std::string> before;
         for (const auto& t : self->state.targets)
           if (t.def) before.push_back(t.def->id);
+        // Calls ringing here lose their offer now, not at their ring timeout.
+        std::vector<std::string> ringing;
+        for (const auto& k : self->state.entity->state().contacts)
+          if (k.phase == agent::contact_phase::ringing) ringing.push_back(k.call_id);
         exec(agent::logout{reason, now()}, "logout", {}, [=] {
+          for (const auto& call_id : ringing) {
+            auto c = self->state.calls.find(call_id);
+            if (c == self->state.calls.end()) continue;
+            if (self->state.legs.erase(call_id) > 0) self->send(c->second, leg_reject_atom::value, def->id);
+            else self->send(c->second, reject_atom::value, def->id, std::string{"logged_out"});
+            self->state.calls.erase(c);
+          }
           const auto count = withdrawal_count();
           for (const auto& q : before) {
             auto qa = ctx->queues.find(q);

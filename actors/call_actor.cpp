@@ -82,6 +82,16 @@ void withdraw_offer(call_self self, const caf::actor& agent, const std::string& 
   if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, s.req.call_id, agent_id);
 }
 
+/// The call's trunk channel, if it holds one, goes back to its group (-1: a
+/// recovered call; the group finds the channel by call id).
+void release_channel(call_self self) {
+  auto& s = self->state;
+  if (s.channel == 0) return;
+  if (auto t = s.ctx->trunks.find(s.trunk_group); t != s.ctx->trunks.end())
+    self->send(t->second, release_atom::value, s.req.call_id, std::max(s.channel, 0));
+  s.channel = 0;
+}
+
 /// The caller leaves the line for a call back (overflow, or its choice):
 /// agents ringing for it let go (the queue offers the call again for the
 /// call back), and its trunk channel is free.
@@ -92,11 +102,7 @@ void leave_line(call_self self) {
   if (s.joined) self->send(s.queue_actor, off_line_atom::value, call_id); // its agent rings only at the dial
   for (auto& [agent_id, agent] : s.offers) withdraw_offer(self, agent, agent_id);
   s.offers.clear();
-  if (s.channel != 0) {
-    if (auto t = s.ctx->trunks.find(s.trunk_group); t != s.ctx->trunks.end())
-      self->send(t->second, release_atom::value, call_id, std::max(s.channel, 0));
-    s.channel = 0;
-  }
+  release_channel(self);
 }
 
 /// The agent the call rings refused it (rejected, or its phone was busy):
@@ -105,6 +111,9 @@ void offer_refused(call_self self, const std::string& agent_id, const std::strin
   self->state.offers.erase(agent_id);
   exec_call(self, call::end_offer{agent_id, why, now_of(self)}, "end_offer", self->state.who, [self, agent_id] {
     auto& s = self->state;
+    // A call back's agent let it go: it waits again, in its place, and
+    // the line dialed for it is free until the next agent.
+    if (call::status_of(s.entity->state()) == call::status::callback_waiting) release_channel(self);
     if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, s.req.call_id, agent_id);
   });
 }
@@ -209,11 +218,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     if ((s.joined || s.joining) && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, leave_reason);
     s.joined = false;
     s.joining = false;
-    if (s.channel != 0) { // -1: a recovered call; the group finds the channel by call id
-      auto t = ctx->trunks.find(s.trunk_group);
-      if (t != ctx->trunks.end()) self->send(t->second, release_atom::value, req->call_id, std::max(s.channel, 0));
-      s.channel = 0;
-    }
+    release_channel(self);
     const auto& cs = s.entity->state();
     notify(ended_atom::value, req->call_id, cs.outcome);
     self->quit();
@@ -370,6 +375,12 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     s.trunk_group = cs.trunk_group;
     if (!s.trunk_group.empty() && call::status_of(cs) != call::status::callback_waiting) s.channel = -1;
     s.priority = cs.priority;
+    if (call::status_of(cs) == call::status::callback_dialing && s.queue_actor) {
+      // Its agent let go at the restart (agent_actor.cpp) and its line is
+      // gone: the call back waits again, in its place, for the next agent.
+      exec(call::end_offer{cs.callback_agent, "node_restart", now()}, "end_offer");
+      release_channel(self);
+    }
     if (call::is_waiting(cs) && s.queue_actor) {
       for (const auto& o : cs.offers) exec(call::end_offer{o.agent_id, "node_restart", now()}, "end_offer");
       s.joined = true;
@@ -382,7 +393,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       return;
     }
     auto agent_id = cs.agent_id;
-    bool connected = call::is_connected(cs) || call::status_of(cs) == call::status::callback_dialing;
+    bool connected = call::is_connected(cs);
     s.joined = call::is_waiting(cs);
     exec(call::finish{"node_restart", "media_leg_lost", now()}, "finish", [=] {
       if (connected && !agent_id.empty())
@@ -612,27 +623,30 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         auto it = s.offers.find(agent_id);
         if (it == s.offers.end()) return;
         if (attempt < 0) {
-          // A call back whose agent did not pick up: the call back fails.
+          // A call back whose agent did not pick up: like a missed ring, it
+          // counts against the agent, and the call back waits again in its
+          // place for the next agent (its line goes back meanwhile).
           if (call::status_of(s.entity->state()) != call::status::callback_dialing) return;
-          auto agent = it->second;
-          s.offers.erase(it);
-          exec(call::fail_callback{"agent_no_answer", now()}, "fail_callback", [=] {
-            self->send(agent, ring_timeout_atom::value, req->call_id, self->state.queue ? self->state.queue->max_no_answer : 0);
-            finish("callback_failed");
-          });
-          return;
+        } else {
+          bool current = false;
+          for (const auto& o : s.entity->state().offers)
+            current = current || (o.agent_id == agent_id && o.attempt == attempt);
+          if (!current) return;
         }
-        bool current = false;
-        for (const auto& o : s.entity->state().offers)
-          current = current || (o.agent_id == agent_id && o.attempt == attempt);
-        if (!current) return;
         auto agent = it->second;
         s.offers.erase(it);
         exec(call::end_offer{agent_id, "no_answer", now()}, "end_offer", [=] {
           auto& s = self->state;
           self->send(agent, ring_timeout_atom::value, req->call_id, s.queue ? s.queue->max_no_answer : 0);
+          if (call::status_of(s.entity->state()) == call::status::callback_waiting) release_channel(self);
           if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
         });
+      },
+      // A pending call back cannot be made (telephony could not reach the
+      // customer, or an operator cancels it): it ends, and lets go of its
+      // place, its agent and its line.
+      [=](callback_failed_atom, const std::string& reason) {
+        exec(call::fail_callback{reason, now()}, "fail_callback", [=] { finish("callback_failed"); });
       },
       [self](reject_atom, const std::string& agent_id) { offer_refused(self, agent_id, "rejected"); },
       [self](reject_atom, const std::string& agent_id, const std::string& reason) {

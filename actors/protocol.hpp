@@ -31,11 +31,13 @@
 ///   call → agent:          end_call_atom, call_id, wrap_up_ms
 ///   outside → agent:       login_atom | logout_atom | ready_atom | not_ready_atom | answer_atom | reject_atom | hangup_atom
 ///   outside → agent:       busy_atom, call_id   (the phone signalled busy: the offer ends, `busy_delay_s` applies)
-///   agent → call:          reject_atom, agent_id, reason        (rejected | busy)
+///   agent → call:          reject_atom, agent_id, reason        (rejected | busy | logged_out)
 ///   outside → call:        abandon_atom | hangup_atom
 ///   outside → call:        priority_atom, priority, reason      (raise or lower a waiting caller: keeps its place)
 ///   outside → call:        hold_atom, agent_id | resume_atom, agent_id  (agent desktop: the caller on hold)
 ///   outside → call:        callback_atom, number                (the caller chose a call back; empty: its own number)
+///   outside → call:        callback_failed_atom, reason         (a pending call back cannot be made: the customer is
+///                          unreachable, or an operator cancels it; it ends callback_failed)
 ///   call → agent:          hold_atom, call_id | resume_atom, call_id
 ///   call → queue:          priority_atom, call_id, priority
 ///   outside → call:        transfer_atom, transfer_request       (agent desktop)
@@ -99,6 +101,7 @@ using priority_atom = caf::atom_constant<caf::atom("priority")>;
 using hold_atom = caf::atom_constant<caf::atom("hold")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using callback_atom = caf::atom_constant<caf::atom("callback")>;
+using callback_failed_atom = caf::atom_constant<caf::atom("cbfailed")>;
 using offer_callback_atom = caf::atom_constant<caf::atom("offercb")>; ///< a call to itself: callback_offer_after is up
 using max_wait_atom = caf::atom_constant<caf::atom("maxwait")>;
 using announce_atom = caf::atom_constant<caf::atom("announce")>;

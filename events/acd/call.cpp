@@ -85,6 +85,8 @@ result decide_offer(const offer& c, const state& s) {
 }
 
 result decide_end_offer(const end_offer& c, const state& s) {
+  if (s.at == phase::callback_dialing && !c.agent_id.empty() && c.agent_id == s.callback_agent)
+    return event{call_offer_ended{s.call_id, c.agent_id, c.reason}}; // back to waiting, in its place
   if (!has_offer(s, c.agent_id)) return result::nothing(); // answered, ended or timed out first
   return event{call_offer_ended{s.call_id, c.agent_id, c.reason}};
 }
@@ -478,6 +480,10 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
             s.offers.push_back({ev.agent_id, ev.attempt, at_ns, ev.ring_timeout_ms});
           s.attempts = std::max(s.attempts, ev.attempt);
         } else if constexpr (std::is_same_v<E, call_offer_ended>) {
+          if (s.at == phase::callback_dialing && ev.agent_id == s.callback_agent) {
+            s.at = phase::callback_waiting; // its agent did not pick up: another may
+            s.callback_agent.clear();
+          }
           drop_offer(s, ev.agent_id);
         } else if constexpr (std::is_same_v<E, call_connected>) {
           s.remote_offer_id.clear();

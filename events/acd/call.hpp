@@ -11,6 +11,7 @@
 ///   queued|offered --schedule_callback | overflow(callback)--> callback_waiting
 ///   callback_waiting --dial_callback(agent)--> callback_dialing
 ///   callback_dialing --connect(that agent)--> connected
+///   callback_dialing --end_offer(that agent)--> callback_waiting (keeps its place)
 ///   callback_dialing --fail_callback--> ended(callback_failed)
 ///   connected|held --transfer(blind, agent|queue)--> arrived --> offer/enqueue again
 ///   connected|held --consult(agent)--> connected, the target rings (an offer in flight)
@@ -185,7 +186,9 @@ struct offer {
   std::string reason; ///< routing's explanation ("level 7, longest idle 42 s")
   std::int64_t now_ns = 0;
 };
-/// An offer ends without a connection (no_answer | rejected | busy | cancelled).
+/// An offer ends without a connection (no_answer | rejected | busy |
+/// logged_out | cancelled | node_restart).
+/// For a call back being dialed, to its agent: the call back waits again.
 struct end_offer {
   std::string agent_id;
   std::string reason = "no_answer";

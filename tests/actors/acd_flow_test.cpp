@@ -752,6 +752,117 @@ TEST_CASE("a call back's agent rings only once its line is seized: with every ou
   CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed call.connected");
 }
 
+TEST_CASE("a call back its agent does not pick up waits again in its place, its line let go, and rings the next agent") {
+  fixture f{inbound_only_center()};
+  auto c1 = f.call("c1");
+  f.at(7);
+  caf::anon_send(c1, callback_atom::value, std::string{});
+  f.at(8);
+  f.login("a1");
+  f.at(9);
+  REQUIRE(f.seen.has("ringing a1 c1"));
+  f.at(20); // a1's ring times out at t=19
+  CHECK(f.types("call-c1") ==
+        "call.arrived call.queued call.callback_scheduled call.callback_dialed call.offer_ended");
+  CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released");
+  CHECK(f.types("queue-sales") == "queue.call_joined"); // still in its place
+  f.login("a2");
+  f.at(21);
+  CHECK(f.seen.has("ringing a2 c1"));
+  f.to_agent("a2", answer_atom::value, std::string{"c1"});
+  f.at(22);
+  caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
+  f.at(23);
+  CHECK(f.seen.has("ended c1 callback_completed"));
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed "
+                              "call.offer_ended call.callback_dialed call.connected call.ended");
+  CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released trunk.seized trunk.released");
+  CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
+}
+
+TEST_CASE("a call back its agent rejects waits again, and one telephony cannot make ends callback_failed letting go of everything") {
+  fixture f{inbound_only_center()};
+  auto c1 = f.call("c1");
+  f.at(7);
+  caf::anon_send(c1, callback_atom::value, std::string{});
+  f.at(8);
+  f.login("a1");
+  f.at(9);
+  REQUIRE(f.seen.has("ringing a1 c1"));
+  f.to_agent("a1", reject_atom::value, std::string{"c1"});
+  f.at(10);
+  CHECK(f.types("call-c1") ==
+        "call.arrived call.queued call.callback_scheduled call.callback_dialed call.offer_ended");
+  CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released");
+  // The queue holds a1 back for a ring period after the failed offer, then
+  // dials for it again ...
+  f.at(15);
+  CHECK(count_of(f.seen, "ringing a1 c1") == 1);
+  f.at(21);
+  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+  // ... and telephony cannot reach the customer: the call back ends.
+  caf::anon_send(c1, callback_failed_atom::value, std::string{"customer_unreachable"});
+  f.at(22);
+  CHECK(f.seen.has("ended c1 callback_failed"));
+  auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
+  auto ended = events::event_codec::standard().decode(evs.back());
+  REQUIRE(ended);
+  REQUIRE(std::holds_alternative<events::call_ended>(*ended));
+  CHECK(std::get<events::call_ended>(*ended).reason == "customer_unreachable");
+  CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
+  CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released trunk.seized trunk.released");
+  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.reservation_ended "
+                               "agent.reserved agent.reservation_ended"); // free again
+}
+
+TEST_CASE("an agent who logs out while ringing ends the offer at once, and the call rings the next agent") {
+  for (bool call_back : {false, true}) {
+    CAPTURE(call_back);
+    fixture f{inbound_only_center()};
+    auto c1 = f.call("c1");
+    f.at(7);
+    if (call_back) caf::anon_send(c1, callback_atom::value, std::string{});
+    f.at(8);
+    f.login("a1");
+    f.at(9);
+    REQUIRE(f.seen.has("ringing a1 c1"));
+    f.to_agent("a1", logout_atom::value, std::string{"end_of_shift"});
+    f.at(10);
+    CHECK(f.types("call-c1").substr(f.types("call-c1").rfind(' ') + 1) == "call.offer_ended");
+    auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
+    CHECK(std::get<events::call_offer_ended>(*events::event_codec::standard().decode(evs.back())).reason ==
+          "logged_out");
+    f.login("a2");
+    f.at(11);
+    CHECK(f.seen.has("ringing a2 c1"));
+    CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
+  }
+}
+
+TEST_CASE("after a node restart a call back being dialed waits again in its place and is dialed for the next agent") {
+  drivers::memory_event_store store;
+  {
+    fixture before{inbound_only_center(), &store, epoch};
+    auto c1 = before.call("c1");
+    before.at(7);
+    caf::anon_send(c1, callback_atom::value, std::string{});
+    before.at(8);
+    before.login("a1");
+    before.at(9);
+    REQUIRE(before.seen.has("ringing a1 c1"));
+  } // the node stops while a1's phone rings for the call back
+  fixture after{inbound_only_center(), &store, epoch + 600 * sec};
+  after.at(1);
+  CHECK_FALSE(after.seen.has("ended c1 node_restart"));
+  CHECK(after.seen.has("ringing a1 c1"));
+  CHECK(after.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed "
+                                  "call.offer_ended call.callback_dialed");
+  CHECK(after.types("trunk-out.1") == "trunk.seized trunk.released trunk.seized");
+  after.to_agent("a1", answer_atom::value, std::string{"c1"});
+  after.at(2);
+  CHECK(after.seen.has("talking c1 a1"));
+}
+
 TEST_CASE("widening with add_queues: after the step, a waiting call rings an agent of the added queue") {
   auto c = small_center();
   events::queue_definition billing = c.queues[0];

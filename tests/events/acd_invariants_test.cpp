@@ -404,8 +404,9 @@ struct center {
         // Routing said available: the agent's own decider must agree.
         must(agents.at(agent_id), ag::reserve{as.call_id, qdef.id, "voice", now});
         if (callback) {
+          // It keeps its place until connected: an agent who does not pick
+          // up sends it back to waiting.
           must_call(as.call_id, cl::dial_callback{agent_id, "pstn", now});
-          REQUIRE(queue.step(qu::leave{as.call_id, "callback_dialed", now}).accepted());
         } else {
           must_call(as.call_id, cl::offer{agent_id, qdef.ring_timeout_ms, as.reason, now});
         }
@@ -472,7 +473,7 @@ struct center {
             first = t.at_ns;
             r.emplace(t.agent_id, e.call_id);
           }
-      if (!r) { // a call back rings the customer, with no queue entry: time it out too
+      if (!r) { // a call back's agent rings with no offer (no ring timer above): time it out too
         auto cb =
             call_where([](const cl::state& c) { return c.at == cl::phase::callback_dialing; });
         if (cb) r.emplace(calls.at(*cb).s.callback_agent, *cb);
@@ -480,11 +481,7 @@ struct center {
     }
     if (!r) return;
     auto [agent_id, call_id] = *r;
-    if (calls.at(call_id).s.at == cl::phase::callback_dialing) { // the customer did not pick up
-      must_call(call_id, cl::fail_callback{"no_answer", now});
-      must(agents.at(agent_id), ag::cancel_reservation{call_id, "cancelled", now});
-      return;
-    }
+    // (a call back's agent who does not pick up ends its offer alike: the call back waits again)
     if (rejected)
       must(agents.at(agent_id), ag::reject{call_id, now});
     else
@@ -545,6 +542,7 @@ struct center {
   void widen() {
     for (const auto& e : qu::in_order(queue.s)) {
       const auto& c = calls.at(e.call_id).s;
+      if (c.at == cl::phase::callback_dialing) continue; // not waiting while its agent rings
       const auto waited = (now - e.joined_at_ns) / ms;
       for (int step : acd::due_steps(qdef, waited, c.widening_step)) {
         const auto& w = qdef.widening[step];
@@ -573,12 +571,8 @@ struct center {
     auto out = a.step(cmd);
     if (!out) return;
     for (const auto& e : out.events()) // a logout drops ringing reservations: tell the calls
-      if (const auto* re = std::get_if<agent_reservation_ended>(&e)) {
-        if (calls.at(re->call_id).s.at == cl::phase::callback_dialing)
-          must_call(re->call_id, cl::fail_callback{"agent_logged_out", now});
-        else
-          must_call(re->call_id, cl::end_offer{id, "cancelled", now});
-      }
+      if (const auto* re = std::get_if<agent_reservation_ended>(&e))
+        must_call(re->call_id, cl::end_offer{id, "cancelled", now}); // a call back waits again
   }
 
   void poke_ended_call() {
@@ -624,7 +618,9 @@ struct center {
       } else {
         REQUIRE(h.empty());
       }
-      REQUIRE((qu::find(queue.s, id) != nullptr) == cl::is_waiting(c.s));
+      // (a call back being dialed keeps its place until it is connected)
+      REQUIRE((qu::find(queue.s, id) != nullptr) ==
+              (cl::is_waiting(c.s) || c.s.at == cl::phase::callback_dialing));
       REQUIRE(line_of.count(id) == 1u);
     }
     REQUIRE(line_of.size() <= live.size());
