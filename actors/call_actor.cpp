@@ -732,7 +732,11 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         s.overflow("queue_empty");
       },
       [=](max_wait_atom, std::uint64_t gen) {
-        if (gen != self->state.wait_generation || !call::is_waiting(self->state.entity->state())) return;
+        // A caller waiting for a call back is not on the line: it keeps its place.
+        const auto& cs = self->state.entity->state();
+        if (gen != self->state.wait_generation || !call::is_waiting(cs) ||
+            call::status_of(cs) == call::status::callback_waiting)
+          return;
         self->state.overflow("max_wait");
       },
       [=](announce_atom, std::uint64_t gen) {

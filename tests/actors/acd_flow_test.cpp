@@ -815,6 +815,22 @@ TEST_CASE("a call back its agent rejects waits again, and one telephony cannot m
                                "agent.reserved agent.reservation_ended"); // free again
 }
 
+TEST_CASE("a call back is past max_wait only for callers on the line: it keeps its place, and nothing is refused") {
+  auto c = inbound_only_center();
+  c.queues[0].max_wait_ms = 30'000;
+  c.queues[0].overflow = events::overflow_action::voicemail;
+  fixture f{c};
+  auto c1 = f.call("c1");
+  f.at(7);
+  caf::anon_send(c1, callback_atom::value, std::string{});
+  f.at(60);
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled");
+  CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
+  f.login("a1");
+  f.at(61);
+  CHECK(f.seen.has("ringing a1 c1"));
+}
+
 TEST_CASE("an agent who logs out while ringing ends the offer at once, and the call rings the next agent") {
   for (bool call_back : {false, true}) {
     CAPTURE(call_back);
