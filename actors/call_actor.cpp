@@ -92,6 +92,18 @@ void release_channel(call_self self) {
   s.channel = 0;
 }
 
+/// A call back's agent did not take it (call_offer_ended from
+/// callback_dialing): it waits again in its place. The line dialed for it
+/// goes back, and the timers of its wait run again (a widening step due
+/// while it was being dialed applies now).
+void callback_waits_again(call_self self) {
+  auto& s = self->state;
+  release_channel(self);
+  if (!s.queue) return;
+  auto gen = ++s.wait_generation;
+  s.wait_timers(gen, call::waited_ms(s.entity->state(), now_of(self)));
+}
+
 /// The caller leaves the line for a call back (overflow, or its choice):
 /// agents ringing for it let go (the queue offers the call again for the
 /// call back), and its trunk channel is free.
@@ -113,7 +125,7 @@ void offer_refused(call_self self, const std::string& agent_id, const std::strin
     auto& s = self->state;
     // A call back's agent let it go: it waits again, in its place, and
     // the line dialed for it is free until the next agent.
-    if (call::status_of(s.entity->state()) == call::status::callback_waiting) release_channel(self);
+    if (call::status_of(s.entity->state()) == call::status::callback_waiting) callback_waits_again(self);
     if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, s.req.call_id, agent_id);
   });
 }
@@ -386,10 +398,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       s.joined = true;
       auto gen = ++s.wait_generation;
       self->send(s.queue_actor, rejoin_atom::value, req->call_id, caf::actor_cast<caf::actor>(self));
-      if (call::status_of(cs) != call::status::callback_waiting)
-        self->state.wait_timers(gen, call::waited_ms(cs, now()));
-      else
-        self->send(s.queue_actor, off_line_atom::value, req->call_id);
+      // (a call back's timers are only its widening steps: max_wait and announcements are for callers on the line)
+      self->state.wait_timers(gen, call::waited_ms(cs, now()));
+      if (call::status_of(cs) == call::status::callback_waiting) self->send(s.queue_actor, off_line_atom::value, req->call_id);
       return;
     }
     auto agent_id = cs.agent_id;
@@ -638,7 +649,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         exec(call::end_offer{agent_id, "no_answer", now()}, "end_offer", [=] {
           auto& s = self->state;
           self->send(agent, ring_timeout_atom::value, req->call_id, s.queue ? s.queue->max_no_answer : 0);
-          if (call::status_of(s.entity->state()) == call::status::callback_waiting) release_channel(self);
+          if (call::status_of(s.entity->state()) == call::status::callback_waiting) callback_waits_again(self);
           if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
         });
       },

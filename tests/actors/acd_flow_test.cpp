@@ -753,7 +753,9 @@ TEST_CASE("a call back's agent rings only once its line is seized: with every ou
 }
 
 TEST_CASE("a call back its agent does not pick up waits again in its place, its line let go, and rings the next agent") {
-  fixture f{inbound_only_center()};
+  auto c = inbound_only_center();
+  c.queues[0].widening = {{15'000, 1, {}}}; // due while a1's phone rings for the call back
+  fixture f{c};
   auto c1 = f.call("c1");
   f.at(7);
   caf::anon_send(c1, callback_atom::value, std::string{});
@@ -761,9 +763,9 @@ TEST_CASE("a call back its agent does not pick up waits again in its place, its 
   f.login("a1");
   f.at(9);
   REQUIRE(f.seen.has("ringing a1 c1"));
-  f.at(20); // a1's ring times out at t=19
+  f.at(20); // a1's ring times out at t=19; the widening step missed meanwhile applies then
   CHECK(f.types("call-c1") ==
-        "call.arrived call.queued call.callback_scheduled call.callback_dialed call.offer_ended");
+        "call.arrived call.queued call.callback_scheduled call.callback_dialed call.offer_ended call.widened");
   CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released");
   CHECK(f.types("queue-sales") == "queue.call_joined"); // still in its place
   f.login("a2");
@@ -775,7 +777,7 @@ TEST_CASE("a call back its agent does not pick up waits again in its place, its 
   f.at(23);
   CHECK(f.seen.has("ended c1 callback_completed"));
   CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed "
-                              "call.offer_ended call.callback_dialed call.connected call.ended");
+                              "call.offer_ended call.widened call.callback_dialed call.connected call.ended");
   CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released trunk.seized trunk.released");
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
 }
