@@ -701,6 +701,19 @@ events::center_definition inbound_only_center() {
   c.queues[0].callback_offer_after_ms = 5'000;
   return c;
 }
+
+/// c1 arrives, takes the call back offered at 7 s, and a1, logging in at
+/// 8 s, rings for it: the call back is being dialed.
+caf::actor dialed_back_to_a1(fixture& f) {
+  auto c1 = f.call("c1");
+  f.at(7);
+  caf::anon_send(c1, callback_atom::value, std::string{});
+  f.at(8);
+  f.login("a1");
+  f.at(9);
+  REQUIRE(f.seen.has("ringing a1 c1"));
+  return c1;
+}
 } // namespace
 
 TEST_CASE("a call back from an inbound-only group goes out on the queue's outbound group") {
@@ -756,13 +769,7 @@ TEST_CASE("a call back its agent does not pick up waits again in its place, its 
   auto c = inbound_only_center();
   c.queues[0].widening = {{15'000, 1, {}}}; // due while a1's phone rings for the call back
   fixture f{c};
-  auto c1 = f.call("c1");
-  f.at(7);
-  caf::anon_send(c1, callback_atom::value, std::string{});
-  f.at(8);
-  f.login("a1");
-  f.at(9);
-  REQUIRE(f.seen.has("ringing a1 c1"));
+  auto c1 = dialed_back_to_a1(f);
   f.at(20); // a1's ring times out at t=19; the widening step missed meanwhile applies then
   CHECK(f.types("call-c1") ==
         "call.arrived call.queued call.callback_scheduled call.callback_dialed call.offer_ended call.widened");
@@ -784,13 +791,7 @@ TEST_CASE("a call back its agent does not pick up waits again in its place, its 
 
 TEST_CASE("a call back its agent rejects waits again, and one telephony cannot make ends callback_failed letting go of everything") {
   fixture f{inbound_only_center()};
-  auto c1 = f.call("c1");
-  f.at(7);
-  caf::anon_send(c1, callback_atom::value, std::string{});
-  f.at(8);
-  f.login("a1");
-  f.at(9);
-  REQUIRE(f.seen.has("ringing a1 c1"));
+  auto c1 = dialed_back_to_a1(f);
   f.to_agent("a1", reject_atom::value, std::string{"c1"});
   f.at(10);
   CHECK(f.types("call-c1") ==
@@ -861,13 +862,7 @@ TEST_CASE("after a node restart a call back being dialed waits again in its plac
   drivers::memory_event_store store;
   {
     fixture before{inbound_only_center(), &store, epoch};
-    auto c1 = before.call("c1");
-    before.at(7);
-    caf::anon_send(c1, callback_atom::value, std::string{});
-    before.at(8);
-    before.login("a1");
-    before.at(9);
-    REQUIRE(before.seen.has("ringing a1 c1"));
+    dialed_back_to_a1(before);
   } // the node stops while a1's phone rings for the call back
   fixture after{inbound_only_center(), &store, epoch + 600 * sec};
   after.at(1);
