@@ -765,6 +765,25 @@ TEST_CASE("a call back's agent rings only once its line is seized: with every ou
   CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed call.connected");
 }
 
+TEST_CASE("ring-all: a call back is dialed for one agent, and the others it was offered to go back quietly") {
+  auto c = inbound_only_center();
+  c.queues[0].strategy = events::routing_strategy::ring_all;
+  fixture f{c};
+  auto c1 = f.call("c1");
+  f.at(7);
+  caf::anon_send(c1, callback_atom::value, std::string{});
+  f.at(8);
+  f.login("a1");
+  f.login("a2");
+  f.at(9);
+  CHECK(count_of(f.seen, "ringing a1 c1") + count_of(f.seen, "ringing a2 c1") == 1);
+  CHECK(f.types("trunk-out.1") == "trunk.seized");
+  CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
+  // Both were reserved for it; the one not dialed let go.
+  CHECK(f.types("agent-a1") + " | " + f.types("agent-a2") ==
+        "agent.logged_in agent.ready agent.reserved | agent.logged_in agent.ready agent.reserved agent.reservation_ended");
+}
+
 TEST_CASE("a call back its agent does not pick up waits again in its place, its line let go, and rings the next agent") {
   auto c = inbound_only_center();
   c.queues[0].widening = {{15'000, 1, {}}}; // due while a1's phone rings for the call back
