@@ -877,7 +877,7 @@ TEST_CASE("an agent who logs out while ringing ends the offer at once, and the c
   }
 }
 
-TEST_CASE("after a node restart a call back being dialed waits again in its place and is dialed for the next agent") {
+TEST_CASE("after a node restart a call back being dialed waits again in its place and is dialed anew") {
   drivers::memory_event_store store;
   {
     fixture before{inbound_only_center(), &store, epoch};
