@@ -400,7 +400,11 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       self->send(s.queue_actor, rejoin_atom::value, req->call_id, caf::actor_cast<caf::actor>(self));
       // (a call back's timers are only its widening steps: max_wait and announcements are for callers on the line)
       self->state.wait_timers(gen, call::waited_ms(cs, now()));
-      if (call::status_of(cs) == call::status::callback_waiting) self->send(s.queue_actor, off_line_atom::value, req->call_id);
+      if (call::status_of(cs) == call::status::callback_waiting) {
+        self->send(s.queue_actor, off_line_atom::value, req->call_id);
+        if (cs.callback_retry_at_ns > now())
+          self->send(s.queue_actor, retry_at_atom::value, req->call_id, cs.callback_retry_at_ns);
+      }
       return;
     }
     auto agent_id = cs.agent_id;
@@ -654,10 +658,25 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         });
       },
       // A pending call back cannot be made (telephony could not reach the
-      // customer, or an operator cancels it): it ends, and lets go of its
-      // place, its agent and its line.
+      // customer, or an operator cancels it). While the queue's
+      // callback_attempts allow, it waits again in its place, not dialed
+      // before callback_retry_s; else it ends, and lets go of its place,
+      // its agent and its line.
       [=](callback_failed_atom, const std::string& reason) {
-        exec(call::fail_callback{reason, now()}, "fail_callback", [=] { finish("callback_failed"); });
+        const auto* q = self->state.queue;
+        auto cmd = call::fail_callback{reason, now(), q ? q->callback_attempts : 1, q ? q->callback_retry_ms : 0};
+        exec(cmd, "fail_callback", [=] {
+          auto& s = self->state;
+          const auto& cs = s.entity->state();
+          if (call::is_terminal(cs)) {
+            finish("callback_failed");
+            return;
+          }
+          if (s.joined) self->send(s.queue_actor, retry_at_atom::value, req->call_id, cs.callback_retry_at_ns);
+          for (auto& [agent_id, agent] : s.offers) withdraw_offer(self, agent, agent_id);
+          s.offers.clear();
+          callback_waits_again(self);
+        });
       },
       [self](reject_atom, const std::string& agent_id) { offer_refused(self, agent_id, "rejected"); },
       [self](reject_atom, const std::string& agent_id, const std::string& reason) {

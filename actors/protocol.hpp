@@ -12,6 +12,7 @@
 ///   call → queue:          offer_failed_atom, call_id, agent_id  (offer ended: re-match)
 ///   call → queue:          off_line_atom, call_id   (the caller left the line for a call back: the
 ///                          agent it is offered to is held, and rings once the call back is dialed)
+///   call → queue:          retry_at_atom, call_id, at_ns  (a call back's dial-back failed: not dialed again before)
 ///   call → agent:          ring_atom, call_id       (a held reservation's call is here: ring)
 ///   queue → agent:         reserve_atom, reserve_request
 ///   call → agent:          reserve_atom, reserve_request (placed: the agent dials out, call_request::placed_by)
@@ -102,6 +103,7 @@ using hold_atom = caf::atom_constant<caf::atom("hold")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using callback_atom = caf::atom_constant<caf::atom("callback")>;
 using callback_failed_atom = caf::atom_constant<caf::atom("cbfailed")>;
+using retry_at_atom = caf::atom_constant<caf::atom("retryat")>;
 using offer_callback_atom = caf::atom_constant<caf::atom("offercb")>; ///< a call to itself: callback_offer_after is up
 using max_wait_atom = caf::atom_constant<caf::atom("maxwait")>;
 using announce_atom = caf::atom_constant<caf::atom("announce")>;

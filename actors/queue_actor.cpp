@@ -81,6 +81,9 @@ struct queue_actor_state {
   /// Waiting calls whose callers left the line for a call back: their
   /// agents are reserved without ringing, and ring once the call back is dialed.
   std::unordered_set<std::string> off_line;
+  /// Call backs whose dial-back failed, and that are not dialed again
+  /// before then (retry_at_atom; the queue's callback_retry_s).
+  std::map<std::string, std::int64_t> not_before;
   events::acd::strategy_memory memory;
   std::uint64_t seed = 0;
   bool rematch_scheduled = false;
@@ -288,9 +291,15 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
     if (s.available <= 0) return;
     auto t = now();
     std::vector<events::acd::waiting_call> calls;
-    for (const auto& e : waiting)
+    for (const auto& e : waiting) {
+      if (!s.not_before.empty()) {
+        auto nb = s.not_before.find(e.call_id);
+        if (nb != s.not_before.end() && nb->second > t) continue; // its retry is not due yet
+        if (nb != s.not_before.end()) s.not_before.erase(nb);
+      }
       if (!s.offering.count(e.call_id) && s.calls.count(e.call_id))
         calls.push_back(events::acd::make_waiting_call(e, t));
+    }
     if (calls.empty()) return;
     const auto view = candidates(s);
     const auto to_match = calls.size();
@@ -449,6 +458,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         }
         s.ejecting.erase(call_id);
         if (!s.off_line.empty()) s.off_line.erase(call_id); // no hash while nobody waits off the line
+        if (!s.not_before.empty()) s.not_before.erase(call_id);
         auto t = now();
         self->state.entity->exec(queue::leave{call_id, reason, t}, t, "leave", def->tenant, *who,
                                  call_correlation(call_id));
@@ -508,6 +518,14 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       // until its call back is dialed.
       [=](off_line_atom, const std::string& call_id) {
         if (queue::find(self->state.entity->state(), call_id)) self->state.off_line.insert(call_id);
+      },
+      // A call back's dial-back failed: it keeps its place, but is not
+      // dialed again before `at_ns`; a match then.
+      [=](retry_at_atom, const std::string& call_id, std::int64_t at_ns) {
+        if (!queue::find(self->state.entity->state(), call_id)) return;
+        self->state.not_before[call_id] = at_ns;
+        const auto wait_ns = std::max<std::int64_t>(0, at_ns - now());
+        self->delayed_send(self, std::chrono::milliseconds((wait_ns + 999'999) / 1'000'000), rematch_atom::value);
       },
       [=](rejoin_atom, const std::string& call_id, const caf::actor& call) {
         const auto* e = queue::find(self->state.entity->state(), call_id);

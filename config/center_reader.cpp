@@ -93,6 +93,8 @@ void read_queue(table_reader& r, events::queue_definition& q) {
     q.widening.push_back(std::move(step));
   });
   r.read_seconds("callback_offer_after_s", q.callback_offer_after_ms, zero::allowed);
+  r.read("callback_attempts", q.callback_attempts, 1, max_count, "a positive integer");
+  r.read_seconds("callback_retry_s", q.callback_retry_ms, zero::allowed);
   r.read_seconds("preferred_agent_s", q.preferred_agent_ms, zero::allowed);
   r.read_id("outbound_trunk_group", q.outbound_trunk_group);
   r.read("sl_threshold_s", q.sl_threshold_s, 1, max_count, "a positive integer number of seconds");

@@ -81,6 +81,8 @@ json queue_json(const events::queue_definition& q) {
           {"announce_every_s", seconds(q.announce_every_ms)},
           {"widening", widening},
           {"callback_offer_after_s", seconds(q.callback_offer_after_ms)},
+          {"callback_attempts", q.callback_attempts},
+          {"callback_retry_s", seconds(q.callback_retry_ms)},
           {"preferred_agent_s", seconds(q.preferred_agent_ms)},
           {"outbound_trunk_group", q.outbound_trunk_group},
           {"sl_threshold_s", q.sl_threshold_s},

@@ -195,6 +195,20 @@ struct call_callback_dialed {
 };
 HOTLINE_EVENT_FIELDS(call_callback_dialed, call_id, trunk_group, number, agent_id)
 
+/// Telephony could not make a dial-back, and the queue's `callback_attempts`
+/// allow another: the call back waits again in its place, and is not dialed
+/// before `retry_at_ns`.
+struct call_callback_retried {
+  static constexpr std::string_view type_name = "call.callback_retried";
+  static constexpr std::uint16_t version = 1;
+  std::string call_id;
+  std::string queue;
+  std::string reason;                 ///< what telephony reported (customer_no_answer, ...)
+  std::int32_t attempt = 0;           ///< failed dial-backs so far
+  std::int64_t retry_at_ns = 0;       ///< the next dial-back not before this
+};
+HOTLINE_EVENT_FIELDS(call_callback_retried, call_id, queue, reason, attempt, retry_at_ns)
+
 /// The one terminal event of every call.
 struct call_ended {
   static constexpr std::string_view type_name = "call.ended";

@@ -20,7 +20,7 @@ using event = std::variant<
     call_offer_ended, call_connected, call_held, call_resumed, call_transferred, call_conferenced,
     call_supervised, call_overflowed, call_callback_scheduled, call_callback_dialed, call_ended,
     call_interflow_offered, call_interflow_denied, call_interflowed, call_interflow_returned,
-    call_conference_left,
+    call_conference_left, call_callback_retried,
     // agent-<id>
     agent_logged_in, agent_logged_out, agent_ready, agent_not_ready, agent_reserved,
     agent_reservation_ended, agent_call_started, agent_call_held, agent_call_ended,

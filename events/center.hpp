@@ -83,6 +83,8 @@ struct queue_definition {
   std::int64_t announce_every_ms = 0;    ///< position/EWT announcements (0: none)
   std::vector<widening_step> widening;   ///< in order of after_ms
   std::int64_t callback_offer_after_ms = 0; ///< offer virtual hold after this wait (0: never)
+  int callback_attempts = 1;             ///< dial-backs telephony may report failed before the call back ends
+  std::int64_t callback_retry_ms = 300'000; ///< after a failed dial-back, the next one not before this
   std::int64_t preferred_agent_ms = 0;   ///< how long a familiar/preferred agent is waited for (0: off)
   std::string outbound_trunk_group;      ///< where calls its agents place go out (F3); empty: no line modelled
   int sl_threshold_s = 20;               ///< service-level threshold T for this queue's KPIs

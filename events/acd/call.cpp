@@ -247,6 +247,10 @@ result decide_dial_callback(const dial_callback& c, const state& s) {
 result decide_fail_callback(const fail_callback& c, const state& s) {
   if (s.at != phase::callback_waiting && s.at != phase::callback_dialing)
     return rejection{"not_waiting", name(s) + " has no call back pending"};
+  if (c.retry_after_ms < 0) return rejection{"invalid_argument", "retry_after_ms must be >= 0"};
+  if (s.callback_failures + 1 < c.attempts)
+    return event{call_callback_retried{s.call_id, s.queue, c.reason, s.callback_failures + 1,
+                                       c.now_ns + c.retry_after_ms * 1'000'000}};
   return event{ended(s, "callback_failed", c.reason)};
 }
 
@@ -528,6 +532,11 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           s.callback_number = ev.number;
           s.queue = ev.queue;
           s.offers.clear();
+        } else if constexpr (std::is_same_v<E, call_callback_retried>) {
+          s.at = phase::callback_waiting;
+          s.callback_agent.clear();
+          s.callback_failures = ev.attempt;
+          s.callback_retry_at_ns = ev.retry_at_ns;
         } else if constexpr (std::is_same_v<E, call_callback_dialed>) {
           s.at = phase::callback_dialing;
           s.callback_agent = ev.agent_id;

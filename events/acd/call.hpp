@@ -12,7 +12,8 @@
 ///   callback_waiting --dial_callback(agent)--> callback_dialing
 ///   callback_dialing --connect(that agent)--> connected
 ///   callback_dialing --end_offer(that agent)--> callback_waiting (keeps its place)
-///   callback_dialing --fail_callback--> ended(callback_failed)
+///   callback_waiting|callback_dialing --fail_callback, attempts left--> callback_waiting (retry later)
+///   callback_waiting|callback_dialing --fail_callback--> ended(callback_failed)
 ///   connected|held --transfer(blind, agent|queue)--> arrived --> offer/enqueue again
 ///   connected|held --consult(agent)--> connected, the target rings (an offer in flight)
 ///   connected|held --transfer(consultative, agent)--> connected to the target
@@ -128,6 +129,8 @@ struct state {
   bool callback = false; ///< the caller chose (or was given) a call back
   std::string callback_number;
   std::string callback_agent;
+  std::int32_t callback_failures = 0;   ///< dial-backs telephony reported failed
+  std::int64_t callback_retry_at_ns = 0; ///< not dialed back before this
   // multi-site interflow
   std::string remote_site;     ///< the site of the pending remote offer / the move in flight
   std::string remote_offer_id; ///< empty: no remote offer pending
@@ -255,9 +258,14 @@ struct dial_callback {
   std::string trunk_group;
   std::int64_t now_ns = 0;
 };
+/// Telephony could not make the dial-back. With `attempts` (the queue's
+/// callback_attempts) not yet used up, the call back waits again and is
+/// not dialed for `retry_after_ms`; else it ends callback_failed.
 struct fail_callback {
   std::string reason = "no_answer";
   std::int64_t now_ns = 0;
+  std::int32_t attempts = 1;
+  std::int64_t retry_after_ms = 0;
 };
 struct abandon {
   std::string reason = "caller_hangup";
@@ -310,7 +318,7 @@ using event =
                  call_transferred, call_conferenced, call_supervised, call_overflowed,
                  call_callback_scheduled, call_callback_dialed, call_ended, call_conference_left,
                  call_interflow_offered, call_interflow_denied, call_interflowed,
-                 call_interflow_returned>;
+                 call_interflow_returned, call_callback_retried>;
 
 state initial_state(std::string call_id);
 

@@ -784,6 +784,51 @@ TEST_CASE("ring-all: a call back is dialed for one agent, and the others it was 
         "agent.logged_in agent.ready agent.reserved | agent.logged_in agent.ready agent.reserved agent.reservation_ended");
 }
 
+TEST_CASE("a dial-back telephony reports failed is tried again after callback_retry_s while attempts remain, then the call back ends") {
+  auto c = inbound_only_center();
+  c.queues[0].callback_attempts = 2;
+  c.queues[0].callback_retry_ms = 60'000;
+  fixture f{c};
+  auto c1 = dialed_back_to_a1(f);
+  caf::anon_send(c1, callback_failed_atom::value, std::string{"customer_no_answer"});
+  f.at(10);
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed "
+                              "call.callback_retried");
+  CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released");
+  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.reservation_ended");
+  CHECK(f.types("queue-sales") == "queue.call_joined"); // in its place
+  f.at(65); // a1 is ready, but the retry is due at ~69 s
+  CHECK(count_of(f.seen, "ringing a1 c1") == 1);
+  f.at(71);
+  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+  CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released trunk.seized");
+  caf::anon_send(c1, callback_failed_atom::value, std::string{"customer_no_answer"});
+  f.at(72); // the second failure uses up the two attempts
+  CHECK(f.seen.has("ended c1 callback_failed"));
+  CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
+  CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released trunk.seized trunk.released");
+  CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
+}
+
+TEST_CASE("after a node restart a call back whose dial-back failed is still not dialed before its retry") {
+  auto c = inbound_only_center();
+  c.queues[0].callback_attempts = 2;
+  c.queues[0].callback_retry_ms = 60'000; // due ~70 s after the first node's start
+  drivers::memory_event_store store;
+  {
+    fixture before{c, &store, epoch};
+    auto c1 = dialed_back_to_a1(before);
+    caf::anon_send(c1, callback_failed_atom::value, std::string{"customer_no_answer"});
+    before.at(10);
+    REQUIRE(before.types("call-c1").find("call.callback_retried") != std::string::npos);
+  }
+  fixture after{c, &store, epoch + 20 * sec};
+  after.at(30); // 50 s after the first start: a1 is ready, the retry is not due
+  CHECK_FALSE(after.seen.has("ringing a1 c1"));
+  after.at(52); // 72 s
+  CHECK(after.seen.has("ringing a1 c1"));
+}
+
 TEST_CASE("a call back its agent does not pick up waits again in its place, its line let go, and rings the next agent") {
   auto c = inbound_only_center();
   c.queues[0].widening = {{15'000, 1, {}}}; // due while a1's phone rings for the call back

@@ -194,6 +194,19 @@ trunk_group = "isdn"
         "unknown trunk group 'isdn' (expected one of pstn)");
 }
 
+TEST_CASE("a call back needs at least one attempt, and a retry spacing of zero or more seconds") {
+  config_files files;
+  auto loaded = load_with(files, R"(
+[[queues]]
+id = "support"
+callback_attempts = 0
+callback_retry_s = -60
+)");
+  CHECK(only(loaded.problems, "queues[1].callback_attempts").message == "expected a positive integer, got 0");
+  CHECK(only(loaded.problems, "queues[1].callback_retry_s").message ==
+        "expected a non-negative integer number of seconds (0: off), got -60");
+}
+
 TEST_CASE("a queue's outbound trunk group must exist and place calls") {
   config_files files;
   auto loaded = load_with(files, R"(

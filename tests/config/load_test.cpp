@@ -142,6 +142,8 @@ reject_delay_s = 2
 busy_delay_s = 3
 announce_every_s = 45
 callback_offer_after_s = 90
+callback_attempts = 3
+callback_retry_s = 600
 preferred_agent_s = 30
   [[queues.widening]]
   after_s = 30
@@ -178,6 +180,8 @@ patience = { distribution = "empirical", samples_s = [10, 20.25] }
   CHECK(q.busy_delay_ms == 3'000);
   CHECK(q.announce_every_ms == 45'000);
   CHECK(q.callback_offer_after_ms == 90'000);
+  CHECK(q.callback_attempts == 3);
+  CHECK(q.callback_retry_ms == 600'000);
   CHECK(q.preferred_agent_ms == 30'000);
   REQUIRE(q.widening.size() == 2);
   CHECK(q.widening[0].after_ms == 30'000);

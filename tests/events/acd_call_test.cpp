@@ -242,6 +242,24 @@ TEST_CASE("call: a call back whose agent does not pick up waits again, and anoth
   then_events(c.step(cl::connect{"a1", t0 + 130 * sec}), {call_connected{"c1", "sales", "a1", 129'000}});
 }
 
+TEST_CASE("call: a dial-back telephony reports failed is retried while the queue's attempts allow, then ends") {
+  auto c = queued();
+  c.after({cl::schedule_callback{"", t0 + 2 * sec}, cl::dial_callback{"a2", "pstn", t0 + 100 * sec}});
+  then_rejected(c.when(cl::fail_callback{"customer_no_answer", t0 + 120 * sec, 3, -1}), "invalid_argument");
+  then_events(c.step(cl::fail_callback{"customer_no_answer", t0 + 120 * sec, 3, 300'000}),
+              {call_callback_retried{"c1", "sales", "customer_no_answer", 1, t0 + 420 * sec}});
+  CHECK(cl::status_of(c.s) == cl::status::callback_waiting);
+  CHECK(c.s.callback_agent.empty());
+  CHECK(c.s.callback_retry_at_ns == t0 + 420 * sec);
+  then_events(c.step(cl::dial_callback{"a1", "pstn", t0 + 420 * sec}),
+              {call_callback_dialed{"c1", "pstn", "+8613800000001", "a1"}});
+  then_events(c.step(cl::fail_callback{"customer_busy", t0 + 430 * sec, 3, 300'000}),
+              {call_callback_retried{"c1", "sales", "customer_busy", 2, t0 + 730 * sec}});
+  // The third failure uses up the three attempts (also while waiting, not dialed).
+  then_events(c.step(cl::fail_callback{"cancelled_by_operator", t0 + 500 * sec, 3, 300'000}),
+              {call_ended{"c1", "callback_failed", "cancelled_by_operator", "", "sales"}});
+}
+
 TEST_CASE("call: a callback nobody answers ends callback_failed") {
   auto c = queued();
   c.after({cl::schedule_callback{"+86100", t0 + 2 * sec},
