@@ -582,6 +582,12 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           // Virtual hold: the place came up; dial the caller back through an
           // outbound trunk channel, with this agent reserved.
           auto let_go = [=] { withdraw_offer(self, o.agent, o.agent_id); };
+          // A failed dial-back's retry is not due yet (it failed while this
+          // agent's reservation was on its way): the agent goes back.
+          if (s.entity->state().callback_retry_at_ns > now()) {
+            let_go();
+            return;
+          }
           auto dial = [=] {
             auto refused = exec(call::dial_callback{o.agent_id, self->state.trunk_group, now()}, "dial_callback", [=] {
               self->state.offers[o.agent_id] = o.agent;
@@ -607,7 +613,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           self->request(t->second, caf::infinite, seize_atom::value, req->call_id, std::string{"outbound"})
               .then(
                   [=](seized_atom, int channel) {
-                    if (call::status_of(self->state.entity->state()) == call::status::callback_waiting) {
+                    const auto& cs = self->state.entity->state();
+                    if (call::status_of(cs) == call::status::callback_waiting && cs.callback_retry_at_ns <= now()) {
                       self->state.channel = channel;
                       dial();
                       return;
