@@ -82,6 +82,16 @@ void withdraw_offer(call_self self, const caf::actor& agent, const std::string& 
   if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, s.req.call_id, agent_id);
 }
 
+/// After-call work of `agent_id` for this call: the agent's own setting
+/// wins over the queue's (the queue it waited in, or the one a call the
+/// agent placed was made for); 0 without either.
+std::int64_t wrap_up_for(call_self self, const std::string& agent_id) {
+  const auto& s = self->state;
+  const auto* q = s.queue ? s.queue : s.placed_for;
+  const auto* a = s.ctx->find_agent(agent_id);
+  return q && a ? events::acd::agent::effective_wrap_up_ms(*a, *q) : 0;
+}
+
 /// The call's trunk channel, if it holds one, goes back to its group (-1: a
 /// recovered call; the group finds the channel by call id).
 void release_channel(call_self self) {
@@ -169,12 +179,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   };
   // What leaves the node waits for the disk (entity_log.hpp).
   auto notify = [=](auto... xs) { self->state.entity->send_durable(ctx->observer, xs...); };
-  // After-call work of `agent_id` for this call (the agent's setting wins over the queue's).
-  auto wrap_for = [=](const std::string& agent_id) -> std::int64_t {
-    const auto* q = self->state.queue;
-    const auto* a = ctx->find_agent(agent_id);
-    return q && a ? events::acd::agent::effective_wrap_up_ms(*a, *q) : 0;
-  };
+  auto wrap_for = [self](const std::string& agent_id) { return wrap_up_for(self, agent_id); };
   // Conference parties who are agents leave with `parties` (the call's list before it changed).
   auto release_parties = [=](const std::vector<std::string>& parties, bool wrap_up) {
     for (const auto& p : parties)
@@ -712,13 +717,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       [=](hangup_atom, const std::string& by) {
         exec(call::hang_up{by, now()}, "hang_up", [=] {
           auto& s = self->state;
-          if (s.agent) {
-            std::int64_t wrap = 0;
-            if (const auto* q = s.queue ? s.queue : s.placed_for)
-              if (const auto* a = ctx->find_agent(s.agent_id))
-                wrap = events::acd::agent::effective_wrap_up_ms(*a, *q);
-            self->send(s.agent, end_call_atom::value, req->call_id, wrap);
-          }
+          if (s.agent) self->send(s.agent, end_call_atom::value, req->call_id, wrap_up_for(self, s.agent_id));
           finish("ended");
         });
       },
