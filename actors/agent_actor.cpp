@@ -191,6 +191,15 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                                             });
     return refused;
   };
+  // This agent let go of a call ringing it (rejected, busy, logged out):
+  // the call hears it (a transfer or conference leg, as a leg).
+  auto tell_call_let_go = [=](const std::string& call_id, const std::string& reason) {
+    auto c = self->state.calls.find(call_id);
+    if (c == self->state.calls.end()) return;
+    if (self->state.legs.erase(call_id) > 0) self->send(c->second, leg_reject_atom::value, def->id);
+    else self->send(c->second, reject_atom::value, def->id, reason);
+    self->state.calls.erase(c);
+  };
   // A ringing reservation ends without an answer (the call or a queue withdrew it).
   auto cancel_ringing = [=](const std::string& call_id, const std::string& reason) {
     self->state.calls.erase(call_id);
@@ -239,13 +248,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         for (const auto& k : self->state.entity->state().contacts)
           if (k.phase == agent::contact_phase::ringing) ringing.push_back(k.call_id);
         exec(agent::logout{reason, now()}, "logout", {}, [=] {
-          for (const auto& call_id : ringing) {
-            auto c = self->state.calls.find(call_id);
-            if (c == self->state.calls.end()) continue;
-            if (self->state.legs.erase(call_id) > 0) self->send(c->second, leg_reject_atom::value, def->id);
-            else self->send(c->second, reject_atom::value, def->id, std::string{"logged_out"});
-            self->state.calls.erase(c);
-          }
+          for (const auto& call_id : ringing) tell_call_let_go(call_id, "logged_out");
           const auto count = withdrawal_count();
           for (const auto& q : before) {
             auto qa = ctx->queues.find(q);
@@ -313,16 +316,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         });
       },
       [=](reject_atom, const std::string& call_id) {
-        exec(agent::reject{call_id, now()}, "reject", call_correlation(call_id), [=] {
-          auto c = self->state.calls.find(call_id);
-          if (c != self->state.calls.end()) {
-            if (self->state.legs.erase(call_id) > 0)
-              self->send(c->second, leg_reject_atom::value, def->id);
-            else
-              self->send(c->second, reject_atom::value, def->id);
-            self->state.calls.erase(c);
-          }
-        });
+        exec(agent::reject{call_id, now()}, "reject", call_correlation(call_id),
+             [=] { tell_call_let_go(call_id, "rejected"); });
       },
       // The agent's phone answered an offer with busy (a device already in
       // use, do-not-disturb): the reservation ends "busy", which starts the
@@ -330,15 +325,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       [=](busy_atom, const std::string& call_id) {
         const auto* k = agent::find_contact(self->state.entity->state(), call_id);
         if (!k || k->phase != agent::contact_phase::ringing) return;
-        exec(agent::cancel_reservation{call_id, "busy", now()}, "cancel_reservation", call_correlation(call_id), [=] {
-          auto c = self->state.calls.find(call_id);
-          if (c == self->state.calls.end()) return;
-          if (self->state.legs.erase(call_id) > 0)
-            self->send(c->second, leg_reject_atom::value, def->id);
-          else
-            self->send(c->second, reject_atom::value, def->id, std::string{"busy"});
-          self->state.calls.erase(c);
-        });
+        exec(agent::cancel_reservation{call_id, "busy", now()}, "cancel_reservation", call_correlation(call_id),
+             [=] { tell_call_let_go(call_id, "busy"); });
       },
       [=](ring_timeout_atom, const std::string& call_id, int max_no_answer) {
         self->state.calls.erase(call_id);

@@ -690,7 +690,6 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           callback_waits_again(self);
         });
       },
-      [self](reject_atom, const std::string& agent_id) { offer_refused(self, agent_id, "rejected"); },
       [self](reject_atom, const std::string& agent_id, const std::string& reason) {
         offer_refused(self, agent_id, reason);
       },
