@@ -20,11 +20,11 @@
 #include <array>
 #include <atomic>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -162,9 +162,16 @@ private:
     std::uint64_t armed_at = ~std::uint64_t{0};
     std::atomic<std::uint64_t> withdrawals{0};
   };
+  struct id_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  /// Hashed, not ordered: every message to an agent looks it up (a map of
+  /// 10,000 agents cost ~1 % of `bench route`'s CPU in string compares).
+  /// Entries never move, so `withdrawals` addresses last.
   struct stripe_t {
     mutable std::mutex mu;
-    std::map<std::string, entry, std::less<>> entries;
+    std::unordered_map<std::string, entry, id_hash, std::equal_to<>> entries;
   };
   stripe_t& stripe(std::string_view id) const { return stripes_[std::hash<std::string_view>{}(id) % stripes_.size()]; }
 

@@ -80,10 +80,8 @@ status io(const rocksdb::Status& s, const std::string& what) {
   return {errc::io_error, what + ": " + s.ToString()};
 }
 
-/// The stream part of a `streams` key (everything but the 8-byte revision).
-/// Each stream's runs are written in order, so RocksDB can insert a key
-/// right after the stream's previous one (memtable insert hint) instead of
-/// searching the whole skip list.
+/// The stream part of a `streams` key (everything but the 8-byte revision):
+/// the prefix its bloom filters are built on.
 class stream_prefix final : public rocksdb::SliceTransform {
 public:
   const char* Name() const override { return "hotline.stream_prefix"; }
@@ -695,7 +693,6 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
   // each table instead of a skip-list and index search through each.
   auto prefix = std::make_shared<stream_prefix>();
   stream_opts.prefix_extractor = prefix;
-  stream_opts.memtable_insert_with_hint_prefix_extractor = prefix;
   stream_opts.memtable_prefix_bloom_size_ratio = 0.05;
   rocksdb::BlockBasedTableOptions stream_tables;
   stream_tables.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
