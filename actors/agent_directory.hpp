@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <stdexcept>
@@ -46,6 +47,10 @@ public:
     auto& st = stripe(id);
     std::lock_guard lock{st.mu};
     auto& e = st.entries[id];
+    if (!e.withdrawals) {
+      std::lock_guard counters_lock{counters_mu_};
+      e.withdrawals = &counters_.emplace_back(0);
+    }
     e.actor = std::move(a);
     ++live_;
   }
@@ -147,7 +152,7 @@ public:
     auto& st = stripe(id);
     std::lock_guard lock{st.mu};
     auto it = st.entries.find(id);
-    return it == st.entries.end() ? nullptr : &it->second.withdrawals;
+    return it == st.entries.end() ? nullptr : it->second.withdrawals;
   }
 
   struct counts {
@@ -160,7 +165,7 @@ private:
     caf::actor actor; ///< invalid: passivated
     std::uint64_t lookups = 0;
     std::uint64_t armed_at = ~std::uint64_t{0};
-    std::atomic<std::uint64_t> withdrawals{0};
+    std::atomic<std::uint64_t>* withdrawals = nullptr; ///< in counters_
   };
   struct id_hash {
     using is_transparent = void;
@@ -177,6 +182,12 @@ private:
 
   spawn_fn spawn_;
   mutable std::array<stripe_t, 64> stripes_;
+  /// Every agent's withdrawal count, side by side in the order agents were
+  /// added (a deque: growing never moves them). A queue checks the counts
+  /// of all its free members before each match; packed eight to a cache
+  /// line instead of one per scattered entry, that scan stays in cache.
+  std::mutex counters_mu_;
+  std::deque<std::atomic<std::uint64_t>> counters_;
   mutable std::atomic<std::size_t> live_{0}, passivated_{0}, recovered_{0};
 };
 
