@@ -196,7 +196,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   auto tell_call_let_go = [=](const std::string& call_id, const std::string& reason) {
     auto c = self->state.calls.find(call_id);
     if (c == self->state.calls.end()) return;
-    if (self->state.legs.erase(call_id) > 0) self->send(c->second, leg_reject_atom::value, def->id);
+    if (self->state.legs.erase(call_id) > 0) self->send(c->second, leg_reject_atom::value, def->id, reason);
     else self->send(c->second, reject_atom::value, def->id, reason);
     self->state.calls.erase(c);
   };

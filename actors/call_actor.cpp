@@ -994,9 +994,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         if (self->state.leg_agent != agent_id) return;
         end_leg(agent_id, code, {});
       },
-      [=](leg_reject_atom, const std::string& agent_id) {
+      [=](leg_reject_atom, const std::string& agent_id, const std::string& reason) {
         if (self->state.leg_agent != agent_id) return;
-        end_leg(agent_id, "rejected", {});
+        end_leg(agent_id, reason, {});
       },
       [=](leg_timeout_atom, const std::string& agent_id, std::int32_t attempt) {
         auto& s = self->state;

@@ -47,7 +47,8 @@
 ///   outside → call:        supervise_atom, supervisor_id, mode   (listen | whisper | barge | stop)
 ///   call → agent:          leg_atom, leg_request                 (ring for a transfer / consultation / conference)
 ///   agent → call:          leg_refused_atom, agent_id, code      (could not reserve)
-///   agent → call:          leg_answer_atom, agent_id | leg_reject_atom, agent_id
+///   agent → call:          leg_answer_atom, agent_id | leg_reject_atom, agent_id, reason
+///                          (rejected | busy | logged_out: the leg's call.offer_ended reason)
 ///   agent → call:          conf_leave_atom, agent_id, "hung_up"  (a conference party hung up)
 ///   any → observer:        notifications (see observer below)
 #include <cstdint>

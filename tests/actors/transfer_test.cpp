@@ -180,7 +180,7 @@ TEST_CASE("consultative transfer: the first agent stays on the call until the ta
   CHECK(f.payloads<events::call_ended>("call-c1").at(0).agent_id == "a2");
 }
 
-TEST_CASE("consultative transfer nobody answers: the call stays with the first agent") {
+TEST_CASE("consultative transfer nobody answers (no answer, reject, busy, logout): the call stays with the first agent") {
   fixture f;
   f.login("a1");
   f.at(1);
@@ -202,10 +202,27 @@ TEST_CASE("consultative transfer nobody answers: the call stays with the first a
   f.at(22);
   CHECK(f.payloads<events::call_offer_ended>("call-c1").back().reason == "rejected");
   CHECK(f.call_state("c1").agent_id == "a1");
+  // A busy phone and a logout while the consultation rings end the leg
+  // with those reasons.
   f.transfer("c1", to_agent("a1", "a3", "consultative"));
   f.at(23);
-  f.answer("a3", "c1");
+  caf::anon_send(f.agent("a3"), busy_atom::value, std::string{"c1"});
   f.at(24);
+  CHECK(f.payloads<events::call_offer_ended>("call-c1").back().reason == "busy");
+  f.login("a4");
+  f.at(25);
+  f.transfer("c1", to_agent("a1", "a4", "consultative"));
+  f.at(26);
+  caf::anon_send(f.agent("a4"), logout_atom::value, std::string{"end_of_shift"});
+  f.at(27);
+  CHECK(f.payloads<events::call_offer_ended>("call-c1").back().reason == "logged_out");
+  CHECK(f.call_state("c1").agent_id == "a1");
+  CHECK(cl::status_of(f.call_state("c1")) == cl::status::connected);
+  f.at(60); // a3's busy delay is over
+  f.transfer("c1", to_agent("a1", "a3", "consultative"));
+  f.at(61);
+  f.answer("a3", "c1");
+  f.at(62);
   CHECK(f.call_state("c1").agent_id == "a3");
   CHECK(f.status("a1") == "wrap_up");
 }
