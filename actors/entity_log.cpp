@@ -55,7 +55,8 @@ struct entity_log::durable_hook {
 };
 
 entity_log::entity_log(const persistence& p, std::string stream, post_fn post, failure_fn on_failure)
-    : p_(p), stream_(std::move(stream)), post_(std::move(post)), on_failure_(std::move(on_failure)) {}
+    : p_(p), stream_(std::move(stream)),
+      failure_(std::make_shared<const failure_route>(failure_route{std::move(post), std::move(on_failure)})) {}
 
 void entity_log::when_durable(std::function<void()> f) {
   // Commits complete in append order: the newest append's completion
@@ -139,7 +140,7 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
       st = std::move(w.st);
     }
     if (!st) {
-      if (on_failure_) on_failure_(st);
+      if (failure_->on_failure) failure_->on_failure(st);
       return;
     }
     if (then) then();
@@ -148,9 +149,10 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
   auto hook = std::make_shared<durable_hook>();
   last_ = hook;
   p_.store->append_async(stream_, expected, std::move(batch),
-                         [post = post_, fail = on_failure_, hook](events::result<drivers::append_result> r) {
+                         [route = failure_, hook](events::result<drivers::append_result> r) {
                            hook->complete(static_cast<bool>(r));
-                           if (!r && fail && post) post([fail, st = events::status{r.error()}] { fail(st); });
+                           if (!r && route->on_failure && route->post)
+                             route->post([route, st = events::status{r.error()}] { route->on_failure(st); });
                          });
   // Sequenced: the order is fixed; effects inside the node may go (unless
   // the store refused at once: the failure handler is on its way).

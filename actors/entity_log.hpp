@@ -87,8 +87,13 @@ public:
 private:
   const persistence& p_;
   std::string stream_;
-  post_fn post_;
-  failure_fn on_failure_;
+  /// How a failed commit reaches the actor: shared with every append's
+  /// store callback (one pointer each, instead of a copy of both functions).
+  struct failure_route {
+    post_fn post;
+    failure_fn on_failure;
+  };
+  std::shared_ptr<const failure_route> failure_;
   std::uint64_t next_revision_ = 0;
   std::shared_ptr<durable_hook> last_; ///< the newest append's completion (null: none yet)
 };
