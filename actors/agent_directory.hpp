@@ -173,7 +173,6 @@ private:
   };
   /// Hashed, not ordered: every message to an agent looks it up (a map of
   /// 10,000 agents cost ~1 % of `bench route`'s CPU in string compares).
-  /// Entries never move, so `withdrawals` addresses last.
   struct stripe_t {
     mutable std::mutex mu;
     std::unordered_map<std::string, entry, id_hash, std::equal_to<>> entries;
