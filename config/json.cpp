@@ -120,6 +120,7 @@ json arrival_json(const arrival_profile& a) {
   j["handle_time"] = distribution(a.handle_time);
   j["patience"] = distribution(a.patience);
   j["callback_accept"] = a.callback_accept;
+  j["callback_reach"] = a.callback_reach;
   j["direction"] = a.direction;
   return j;
 }

@@ -50,6 +50,10 @@ struct arrival_profile {
   duration_distribution handle_time; ///< talk time (after-call work is the queue's/agent's wrap-up)
   duration_distribution patience;    ///< how long a caller waits before hanging up
   double callback_accept = 0;        ///< probability to accept a callback offer (0..1)
+  /// Probability that a caller who left the line for a call back picks up
+  /// each time it is dialed back (0..1); otherwise the dial-back fails
+  /// (`callback_failed`, "customer_no_answer") and the queue's callback_attempts decide.
+  double callback_reach = 1;
   /// `outbound`: agents of `queue` place these calls (F3), at this rate,
   /// each to a customer, when the agent picked is ready; no patience.
   std::string direction = "inbound";

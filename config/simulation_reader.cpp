@@ -100,7 +100,7 @@ void read_arrival(table_reader& r, arrival_profile& a, const simulation_definiti
     if (r.has("entry_point"))
       r.error("entry_point", "an outbound profile's calls are placed by the agents of a queue: give queue, not "
                              "entry_point");
-    for (const char* key : {"patience", "callback_accept"})
+    for (const char* key : {"patience", "callback_accept", "callback_reach"})
       if (r.has(key))
         r.error(key, std::string(key) + " applies to callers who wait; an outbound profile's calls wait for nobody");
   }
@@ -137,6 +137,7 @@ void read_arrival(table_reader& r, arrival_profile& a, const simulation_definiti
     read_distribution(t, a.patience, patience_kinds, "patience distribution");
   });
   r.read("callback_accept", a.callback_accept, 0, 1, "a probability from 0 to 1");
+  r.read("callback_reach", a.callback_reach, 0, 1, "a probability from 0 to 1");
 }
 
 } // namespace
@@ -202,6 +203,7 @@ void read_simulation(table_reader& root, simulation_definition& sim) {
       read_distribution(t, defaults.patience, patience_kinds, "patience distribution");
     });
     r.read("callback_accept", defaults.callback_accept, 0, 1, "a probability from 0 to 1");
+    r.read("callback_reach", defaults.callback_reach, 0, 1, "a probability from 0 to 1");
 
     if (const auto* node = r.get("vip_share")) {
       if (const auto* shares = node->as_table()) {

@@ -52,6 +52,7 @@ struct live_call {
   caf::actor actor;
   double handle_s = 0;
   double callback_accept = 0; ///< its profile's: the chance it takes a call back when offered one
+  double callback_reach = 1;  ///< its profile's: the chance it picks up each time it is called back
   bool talking = false;
   bool called_back = false;   ///< took a call back: off the line, its patience no longer runs
 };
@@ -154,10 +155,12 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
 
   auto agent = [p](const std::string& id) { return p.ctx->agents.at(id); };
   // A caller enters the ACD: its call actor, its patience timer.
-  auto admit = [=](const call_request& req, double handle_s, double patience_s, double callback_accept) {
+  auto admit = [=](const call_request& req, double handle_s, double patience_s, double callback_accept,
+                   double callback_reach) {
     live_call c;
     c.handle_s = handle_s;
     c.callback_accept = callback_accept;
+    c.callback_reach = callback_reach;
     c.actor = spawn_call(self->home_system(), p.ctx, req);
     p.out->calls.emplace(req.call_id, std::move(c));
     ++p.out->arrivals;
@@ -186,7 +189,7 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
           double handle = std::max(1.0, src.handle.sample(r));
           self->request(agent(who), caf::infinite, caf::get_atom::value)
               .then([=](const std::string& status) {
-                if (status == "ready") admit(req, handle, std::numeric_limits<double>::infinity(), 0.0);
+                if (status == "ready") admit(req, handle, std::numeric_limits<double>::infinity(), 0.0, 1.0);
               });
           return;
         }
@@ -201,7 +204,7 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
             req.caller = t->vip_callers[r.below(t->vip_callers.size())];
         double handle = std::max(1.0, src.handle.sample(r));
         double patience = src.patience.sample(r);
-        admit(req, handle, patience, src.def->callback_accept);
+        admit(req, handle, patience, src.def->callback_accept, src.def->callback_reach);
         schedule_arrival(i);
       },
       [=](replay_atom) {
@@ -213,7 +216,7 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         req.customer_id = a.customer_id;
         if (!a.dialed.empty()) req.dialed = a.dialed;
         else req.queue = a.queue;
-        admit(req, std::max(0.0, a.handle_time_s), a.patience_s, 0.0); // a recorded day: nobody was offered one
+        admit(req, std::max(0.0, a.handle_time_s), a.patience_s, 0.0, 1.0); // a recorded day: nobody was offered one
         schedule_replay();
       },
       [=](abandon_atom, const std::string& call_id) {
@@ -222,6 +225,17 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
           self->send(it->second.actor, abandon_atom::value);
       },
       [=](ringing_atom, const std::string& agent_id, const std::string& call_id) {
+        // A call back rings its agent as the customer is dialed. A customer
+        // who does not pick up (its profile's `callback_reach`) fails this
+        // dial-back; the queue's callback_attempts say whether it is tried
+        // again. The agent does not answer a call nobody is on.
+        if (auto it = p.out->calls.find(call_id); it != p.out->calls.end() && it->second.called_back &&
+                                                  it->second.callback_reach < 1 &&
+                                                  !choices->chance(it->second.callback_reach)) {
+          self->delayed_send(it->second.actor, after(p.opts->answer_delay_s), callback_failed_atom::value,
+                             std::string{"customer_no_answer"});
+          return;
+        }
         self->delayed_send(self, after(p.opts->answer_delay_s), answer_atom::value, agent_id, call_id);
       },
       [=](answer_atom, const std::string& agent_id, const std::string& call_id) {

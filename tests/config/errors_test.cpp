@@ -409,6 +409,7 @@ vip_share = { acme = 0.1, sales = 2 }
   entry_point = "100"
   queue = "sales"
   rate_per_h = 5
+  callback_reach = -0.1
   [[simulation.arrivals]]
   entry_point = "999"
   counts_csv = "counts.csv"
@@ -425,6 +426,8 @@ vip_share = { acme = 0.1, sales = 2 }
         "unknown patience distribution 'lognormal' (expected one of exponential, empirical, none)");
   CHECK(only(loaded.problems, "simulation.callback_accept").message ==
         "expected a probability from 0 to 1, got 1.5");
+  CHECK(only(loaded.problems, "simulation.arrivals[0].callback_reach").message ==
+        "expected a probability from 0 to 1, got -0.1");
   CHECK(only(loaded.problems, "simulation.vip_share.sales").message ==
         "expected a share from 0 to 1, got 2");
   CHECK(only(loaded.problems, "simulation.vip_share.acme").message ==
@@ -460,6 +463,7 @@ TEST_CASE("simulation: an outbound profile names a queue and no caller settings"
   direction = "outbound"
   rate_per_h = 5
   patience = { distribution = "exponential", mean_s = 60 }
+  callback_reach = 0.5
   [[simulation.arrivals]]
   queue = "sales"
   direction = "sideways"
@@ -469,6 +473,8 @@ TEST_CASE("simulation: an outbound profile names a queue and no caller settings"
         "an outbound profile's calls are placed by the agents of a queue: give queue, not entry_point");
   CHECK(only(loaded.problems, "simulation.arrivals[1].patience").message ==
         "patience applies to callers who wait; an outbound profile's calls wait for nobody");
+  CHECK(only(loaded.problems, "simulation.arrivals[1].callback_reach").message ==
+        "callback_reach applies to callers who wait; an outbound profile's calls wait for nobody");
   CHECK(only(loaded.problems, "simulation.arrivals[2].direction").message.find("sideways") != std::string::npos);
 }
 

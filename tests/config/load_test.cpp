@@ -89,6 +89,7 @@ TEST_CASE("keys left out take the documented defaults") {
   CHECK(arrival.handle_time.mean_ms == 180'000);
   CHECK(arrival.patience.kind == distribution_kind::none);
   CHECK(arrival.callback_accept == 0);
+  CHECK(arrival.callback_reach == 1);
   CHECK(sim.shifts.empty());
 }
 

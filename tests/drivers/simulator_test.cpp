@@ -108,4 +108,28 @@ TEST_CASE("simulator: callers offered a call back take it with their callback_ac
       if (const auto* rej = std::get_if<events::command_rejected>(&*r)) CHECK(rej->code != "callback_pending");
     }
   }
+  SUBCASE("customers pick up half the time, and the queue dials each twice") {
+    cfg.simulation.arrivals[0].callback_accept = 1;
+    cfg.simulation.arrivals[0].callback_reach = 0.5;
+    cfg.center.queues[0].callback_attempts = 2;
+    cfg.center.queues[0].callback_retry_ms = 120'000;
+    drivers::memory_event_store store;
+    REQUIRE(drivers::sim::run_simulation(cfg, store, {}).has_value());
+    auto ends = outcomes(store);
+    int retried = 0;
+    auto all = store.read_all(0, SIZE_MAX);
+    REQUIRE(all.has_value());
+    for (const auto& e : *all)
+      if (e.type == "call.callback_retried") {
+        ++retried;
+        auto r = std::get<events::call_callback_retried>(*events::event_codec::standard().decode(e));
+        CHECK(r.reason == "customer_no_answer");
+        CHECK(r.attempt == 1);
+      }
+    // Missed once: dialed again; missed twice (a quarter of them): failed.
+    CHECK(ends["callback_failed"] > 0);
+    CHECK(ends["callback_completed"] > ends["callback_failed"]);
+    CHECK(retried >= ends["callback_failed"]);
+    CHECK(retried > ends["callback_failed"]); // some were reached at the second dial
+  }
 }
