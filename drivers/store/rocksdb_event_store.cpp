@@ -22,6 +22,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "drivers/store/append_check.hpp"
+#include "drivers/store/stream_head_cache.hpp"
 #include "drivers/store/stream_index.hpp"
 #include "drivers/store/stored_record.hpp"
 #include "events/codec.hpp"
@@ -53,7 +54,8 @@ constexpr const char* format_key = "hotline.store.format";
 /// event, every event indexed) is upgraded in place when opened.
 constexpr const char* format_value = "2";
 constexpr const char* indexed_key = "hotline.store.indexed_through";
-constexpr std::size_t max_stream_cache = 1'000'000;
+/// Streams the writer's revision cache keeps per generation (stream_head_cache.hpp).
+constexpr std::size_t stream_cache_generation = 65'536;
 
 void put_be64(std::string& out, std::uint64_t v) {
   for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -139,9 +141,11 @@ struct rocksdb_event_store::impl {
   mutable std::mutex head_mu;
   mutable std::condition_variable head_cv;
   std::atomic<std::uint64_t> head{0};
-  /// store-writer's cache: each stream's last revision, committed or
-  /// prepared (transparent: looked up by string_view)
-  std::unordered_map<std::string, std::uint64_t, stream_hash, std::equal_to<>> stream_heads;
+  /// store-writer's cache: each stream's last revision, committed or prepared
+  stream_head_cache stream_heads{stream_cache_generation};
+  /// The number of the last group store-commit finished (written or
+  /// failed): the writer numbers groups as it prepares them.
+  std::atomic<std::uint64_t> committed_groups{0};
   std::string record; ///< the writer thread's encoding buffer, reused
   std::atomic<std::uint64_t> commits{0}, appends{0}, events_written{0};
 
@@ -358,6 +362,7 @@ struct rocksdb_event_store::impl {
     std::unique_ptr<rocksdb::WriteBatch> wb;
     std::uint64_t last_position = 0; ///< the head once this group is written
     std::uint64_t resync = 0;        ///< a marker, not a group: failures seen by the writer
+    std::uint64_t seq = 0;           ///< the writer's number for it (1, 2, ...)
   };
 
   /// A bounded FIFO between two pipeline threads.
@@ -454,7 +459,6 @@ struct rocksdb_event_store::impl {
     }
   }
   std::atomic<std::uint64_t> failures{0}; ///< failed writes so far (store-commit)
-  std::atomic<std::uint64_t> in_flight{0}; ///< groups prepared and not yet written or failed
   /// How long a write takes, as a moving average (store-commit writes it).
   std::atomic<std::int64_t> write_ns_average{0};
   std::chrono::nanoseconds last_prepare{0}; ///< store-writer's last prepare()
@@ -464,6 +468,7 @@ struct rocksdb_event_store::impl {
     pthread_setname_np(pthread_self(), "store-writer"); // for top, perf and the benches
     std::uint64_t pos = head.load(); ///< the last position assigned (committed or prepared)
     std::uint64_t seen_failures = 0;
+    std::uint64_t seq = 0; ///< the last group's number
     for (;;) {
       std::vector<pending_append> batch = spare_appends();
       // Form the next group as late as the committer allows: once there is
@@ -503,10 +508,9 @@ struct rocksdb_event_store::impl {
         marker.resync = f;
         to_commit.push(std::move(marker));
       }
-      if (stream_heads.size() > max_stream_cache && in_flight.load() == 0) stream_heads.clear();
-      ++in_flight;
+      stream_heads.maybe_rotate(committed_groups.load(std::memory_order_acquire));
       const auto started = std::chrono::steady_clock::now();
-      auto prepared = prepare(std::move(batch), pos);
+      auto prepared = prepare(std::move(batch), pos, ++seq);
       last_prepare = std::chrono::steady_clock::now() - started;
       to_commit.push(std::move(prepared));
     }
@@ -514,8 +518,9 @@ struct rocksdb_event_store::impl {
   }
 
   /// Checks and encodes one group on top of everything prepared before it.
-  group prepare(std::vector<pending_append> batch, std::uint64_t& pos) {
+  group prepare(std::vector<pending_append> batch, std::uint64_t& pos, std::uint64_t seq) {
     group g;
+    g.seq = seq;
     g.wb = spare_batch();
     auto& wb = *g.wb;
     auto& outcomes = g.outcomes;
@@ -525,12 +530,12 @@ struct rocksdb_event_store::impl {
         outcomes.emplace_back(status{errc::invalid_argument, "invalid stream name '" + req.stream + "'"});
         continue;
       }
-      auto cached = stream_heads.find(req.stream);
+      auto* cached = stream_heads.find(req.stream);
       std::optional<std::uint64_t> current;
-      if (cached != stream_heads.end()) {
-        current = cached->second;
+      if (cached) {
+        current = *cached;
       } else {
-        // Not cached: no group in flight wrote to it, so the store knows.
+        // Not cached: no group in flight wrote to it (stream_head_cache.hpp), so the store knows.
         auto loaded = load_stream_revision(req.stream);
         if (!loaded) {
           outcomes.emplace_back(loaded.error());
@@ -570,10 +575,7 @@ struct rocksdb_event_store::impl {
         r.last_revision = rev;
         ++rev;
       }
-      if (cached != stream_heads.end())
-        cached->second = *r.last_revision;
-      else
-        stream_heads.emplace(req.stream, *r.last_revision);
+      stream_heads.set(req.stream, cached, *r.last_revision, seq);
       g.written.push_back(outcomes.size());
       outcomes.emplace_back(r);
     }
@@ -633,7 +635,9 @@ struct rocksdb_event_store::impl {
           failing_since = ++failures;
         }
       }
-      --in_flight;
+      // Written and indexed (or failed, which makes the writer start afresh):
+      // the writer's cache may forget what this group wrote.
+      committed_groups.store(g.seq, std::memory_order_release);
       to_commit.consumer_idle();
       to_complete.push(std::move(g));
     }
