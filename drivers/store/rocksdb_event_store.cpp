@@ -104,11 +104,6 @@ rocksdb::ReadOptions within_stream() {
 } // namespace
 
 namespace detail {
-struct stream_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
 struct pending_append {
   std::string stream;
   expected_revision expected;
@@ -117,7 +112,6 @@ struct pending_append {
 };
 } // namespace detail
 using detail::pending_append;
-using detail::stream_hash;
 
 struct rocksdb_event_store::impl {
   std::string dir;
