@@ -76,7 +76,8 @@ std::string_view to_string(counter c) noexcept {
       "ivr_abandoned",   "transferred",      "repeat_contacts", "handled",
       "talk_ms",         "hold_ms",          "acw_ms",          "ready_ms",
       "not_ready_ms",    "ringing_ms",       "on_call_ms",      "on_hold_ms",
-      "wrap_up_ms",      "interflowed",      "outbound"};
+      "wrap_up_ms",      "interflowed",      "outbound",        "callbacks_completed",
+      "callbacks_failed", "callback_retries"};
   return c < counter_count ? names[c] : "?";
 }
 
@@ -279,7 +280,8 @@ counter state_counter(agent_state s) {
 using folded_payloads =
     std::tuple<events::call_arrived, events::call_queued, events::call_offered,
                events::call_connected, events::call_transferred, events::call_overflowed,
-               events::call_callback_scheduled, events::call_callback_dialed, events::call_ended,
+               events::call_callback_scheduled, events::call_callback_dialed, events::call_callback_retried,
+               events::call_ended,
                events::call_interflowed, events::agent_logged_in, events::agent_logged_out, events::agent_ready,
                events::agent_not_ready, events::agent_reserved, events::agent_reservation_ended,
                events::agent_call_started, events::agent_call_held, events::agent_call_ended,
@@ -754,6 +756,12 @@ struct kpi_projection::state {
     bump(c.at.cells[s_queue], callbacks);
   }
 
+  void on(const recorded_event& e, const events::call_callback_retried& p) {
+    auto& c = call_for(p.call_id, e);
+    bump_call(c.at, callback_retries);
+    bump(c.at.cells[s_queue], callback_retries);
+  }
+
   void on(const recorded_event& e, const events::call_ended& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     const std::int64_t T = opt.sl_threshold_ms, S = opt.short_abandon_ms;
@@ -763,8 +771,13 @@ struct kpi_projection::state {
     const bool queued = c.first_queued_ns != not_yet;
     if (c.outbound) {
       if (p.outcome == "blocked") bump_call(c.at, blocked);
-    } else if (p.outcome == "blocked" || p.outcome == "refused" || p.outcome == "voicemail") {
-      counter k = p.outcome == "blocked" ? blocked : p.outcome == "refused" ? refused : voicemail;
+    } else if (p.outcome == "blocked" || p.outcome == "refused" || p.outcome == "voicemail" ||
+               p.outcome == "callback_completed" || p.outcome == "callback_failed") {
+      counter k = p.outcome == "blocked"              ? blocked
+                  : p.outcome == "refused"            ? refused
+                  : p.outcome == "voicemail"          ? voicemail
+                  : p.outcome == "callback_completed" ? callbacks_completed
+                                                      : callbacks_failed;
       bump_call(c.at, k);
       bump(q, k);
     } else if (p.outcome == "abandoned") {
@@ -1158,7 +1171,7 @@ bool kpi_projection::reads_payload(std::string_view type) noexcept {
   auto t = type.substr(5);
   return t == "arrived" || t == "queued" || t == "offered" || t == "connected" ||
          t == "transferred" || t == "overflowed" || t == "callback_scheduled" || t == "callback_dialed" ||
-         t == "ended" || t == "interflowed";
+         t == "callback_retried" || t == "ended" || t == "interflowed";
 }
 
 status kpi_projection::apply(const recorded_event& e) { return s_->apply(e); }

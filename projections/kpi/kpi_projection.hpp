@@ -103,6 +103,9 @@ enum counter : std::uint8_t {
   wrap_up_ms,
   interflowed,        ///< call.interflowed: left this site's queue for another site (multi-site)
   outbound,           ///< calls agents placed (call.arrived outbound): attempts at the site and tenant, connected ones at the agent
+  callbacks_completed, ///< call.ended callback_completed: the customer was called back and talked to an agent
+  callbacks_failed,    ///< call.ended callback_failed: the last allowed dial-back failed (or an operator cancelled it)
+  callback_retries,    ///< call.callback_retried: a failed dial-back that will be tried again
   counter_count
 };
 std::string_view to_string(counter c) noexcept;

@@ -71,6 +71,10 @@ json metrics_json(const kpi_counters& c, const kpi_options& o) {
   m["abandoned_within_t"] = c[abandoned_within_t];
   m["overflowed"] = c[overflowed];
   m["callbacks"] = c[callbacks];
+  m["callbacks_completed"] = c[callbacks_completed];
+  m["callbacks_failed"] = c[callbacks_failed];
+  m["callback_retries"] = c[callback_retries];
+  m["callback_success_rate"] = ratio(double(c[callbacks_completed]), double(c[callbacks_completed] + c[callbacks_failed]));
   m["voicemail"] = c[voicemail];
   m["refused"] = c[refused];
   m["ivr_contained"] = c[ivr_contained];
@@ -284,7 +288,7 @@ std::string render_csv(const json& rep) {
       "abandon_rate", "arrived", "answered_within_t", "abandoned_within_t", "overflowed",
       "callbacks", "voicemail", "refused", "ivr_contained", "transferred", "transfer_rate",
       "repeat_contacts", "first_contact_resolution", "handled", "talk_s", "hold_s", "interflowed",
-      "outbound"};
+      "outbound", "callbacks_completed", "callbacks_failed", "callback_retries", "callback_success_rate"};
   std::ostringstream out;
   out << "interval,dimension,key";
   for (auto* f : fields) out << "," << f;

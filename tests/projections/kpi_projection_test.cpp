@@ -408,7 +408,7 @@ TEST_CASE("kpi: calls agents place count as outbound, never as arrived, answered
   CHECK(a2["handled"] == 2);
 }
 
-TEST_CASE("kpi: a call back dialed for an agent counts as that agent's offer, so its answer does not exceed its offers") {
+TEST_CASE("kpi: a call back dialed for an agent counts as that agent's offer, and call backs count how they ended") {
   auto b = scenario();
   // cb: queued at 100 s, a call back at 130 s, dialed for a1 at 160 s, answered at 165 s.
   b.call("cb", 100, arrival("cb"));
@@ -420,9 +420,22 @@ TEST_CASE("kpi: a call back dialed for an agent counts as that agent's offer, so
   b.agent("a1", 165, agent_call_started{"a1", "cb", "voice"});
   b.call("cb", 180, ended("cb", "callback_completed", "a1"));
   b.agent("a1", 180, agent_call_ended{"a1", "cb", 0});
+  // cf: a call back nobody picks up, dialed again once, then given up.
+  b.call("cf", 200, arrival("cf"));
+  b.call("cf", 200, queued("cf"));
+  b.call("cf", 230, call_callback_scheduled{"cf", "sales", ""});
+  b.call("cf", 260, call_callback_retried{"cf", "sales", "customer_no_answer", 1, 0});
+  b.call("cf", 290, ended("cf", "callback_failed", ""));
   auto iv = first_interval(fold(b));
   auto a1 = iv["groups"]["agent"]["a1"];
   CHECK(a1["offered"] == 2);
   CHECK(a1["answered"] == 2);
-  CHECK(iv["totals"]["callbacks"] == 1);
+  for (const auto& m : {iv["totals"], iv["groups"]["queue"]["sales"]}) {
+    CHECK(m["callbacks"] == 2);
+    CHECK(m["callbacks_completed"] == 1);
+    CHECK(m["callbacks_failed"] == 1);
+    CHECK(m["callback_retries"] == 1);
+    CHECK(m["callback_success_rate"] == 0.5);
+    CHECK(m["abandoned"] == 2); // the scenario's c3 and c4: a failed call back is not an abandon
+  }
 }
