@@ -82,6 +82,13 @@ void withdraw_offer(call_self self, const caf::actor& agent, const std::string& 
   if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, s.req.call_id, agent_id);
 }
 
+/// Every offer of the call goes nowhere (withdraw_offer each).
+void withdraw_offers(call_self self) {
+  auto& s = self->state;
+  for (auto& [agent_id, agent] : s.offers) withdraw_offer(self, agent, agent_id);
+  s.offers.clear();
+}
+
 /// After-call work of `agent_id` for this call: the agent's own setting
 /// wins over the queue's (the queue it waited in, or the one a call the
 /// agent placed was made for); 0 without either.
@@ -122,8 +129,7 @@ void leave_line(call_self self) {
   const auto& call_id = s.req.call_id;
   s.entity->send_durable(s.ctx->observer, off_line_atom::value, call_id);
   if (s.joined) self->send(s.queue_actor, off_line_atom::value, call_id); // its agent rings only at the dial
-  for (auto& [agent_id, agent] : s.offers) withdraw_offer(self, agent, agent_id);
-  s.offers.clear();
+  withdraw_offers(self);
   release_channel(self);
 }
 
@@ -685,8 +691,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             return;
           }
           if (s.joined) self->send(s.queue_actor, retry_at_atom::value, req->call_id, cs.callback_retry_at_ns);
-          for (auto& [agent_id, agent] : s.offers) withdraw_offer(self, agent, agent_id);
-          s.offers.clear();
+          withdraw_offers(self);
           callback_waits_again(self);
         });
       },
