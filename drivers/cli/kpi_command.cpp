@@ -20,6 +20,7 @@ struct kpi_args {
   std::string store, kafka, by, format = "table", html, from, to;
   std::vector<std::string> topics;
   bool skip_corrupt = false, no_intervals = false, quiet = false;
+  double timeout_s = 10;
   kpi_flags kpi;
 };
 
@@ -49,6 +50,7 @@ void run_kpi(const kpi_args& a) {
     drivers::topic_replay_options to;
     to.bootstrap_servers = a.kafka;
     to.topics = a.topics;
+    to.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout_s * 1000));
     auto loaded = drivers::load_topics(to, *memory);
     if (!loaded) return fail(loaded.error().message());
     for (const auto& d : loaded->dead_letter_details) std::cerr << "hotline: dead letter: " << d.why.message() << "\n";
@@ -111,6 +113,9 @@ void add_kpi_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("kpi", "KPIs per interval, queue, agent, site and tenant, folded from a node's event store");
   cmd->add_option("--store", a->store, "The node's event store directory");
   cmd->add_option("--kafka", a->kafka, "Instead of a store: Kafka bootstrap servers to read relay topics from");
+  cmd->add_option("--timeout", a->timeout_s, "With --kafka: seconds to wait for the brokers to answer")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->add_option("--topic", a->topics,
                   "With --kafka: a relay topic (hotline.<site>.events); several for KPIs over several sites");
   add_kpi_flags(*cmd, a->kpi);
