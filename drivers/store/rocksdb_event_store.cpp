@@ -617,9 +617,14 @@ struct rocksdb_event_store::impl {
                                   if (!rec) return std::nullopt;
                                   return std::pair{rec->meta.id, **p};
                                 },
-                                [&](const std::vector<proposed_event>& proposed) {
-                                  return find_stored_ids(req.stream, cached, *current, g, seq, proposed, lookup_error);
-                                });
+                                // Built only when needed: its captures would not fit std::function's
+                                // small buffer, and the hot path should not allocate for it.
+                                needs_id_lookup(req.expected, current, req.events)
+                                    ? id_lookup{[&](const std::vector<proposed_event>& proposed) {
+                                        return find_stored_ids(req.stream, cached, *current, g, seq, proposed,
+                                                               lookup_error);
+                                      }}
+                                    : id_lookup{});
       if (!lookup_error.is_ok()) {
         outcomes.emplace_back(std::exchange(lookup_error, status{}));
         continue;
