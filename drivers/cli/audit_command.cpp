@@ -1,7 +1,7 @@
 // hotline audit query|verify: who did what, when, to which call, agent or
 // customer (D6), from the node's tamper-evident audit chain.
 //
-// The chain lives in the node's view store (default `<store>/views`, rows
+// The chain lives in the node's view store (default `<store>.views`, rows
 // `audit/...`). Both commands first bring it up to date from the event store
 // (the audit projection, from its checkpoint), unless --no-update or the
 // store is held by a running node, in which case they read the chain as of
@@ -141,7 +141,7 @@ void run_verify(const audit_args& a) {
 
 void add_common(CLI::App* cmd, audit_args& a) {
   cmd->add_option("--store", a.store, "The node's event store directory")->required();
-  cmd->add_option("--views", a.views, "The view store holding the audit chain (default: <store>/views)");
+  cmd->add_option("--views", a.views, "The view store holding the audit chain (default: <store>.views, beside the store)");
   cmd->add_flag("--no-update", a.no_update, "Do not fold new events into the chain first");
   cmd->add_flag("--quiet", a.quiet, "Only the answer");
 }

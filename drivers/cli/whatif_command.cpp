@@ -36,6 +36,7 @@ void run(const whatif_args& a, bool seed_given) {
   }
   drivers::rocksdb_store_options so;
   so.create_if_missing = false;
+  so.read_only = true;
   auto store = drivers::rocksdb_event_store::open(a.store_dir, so);
   if (!store) {
     fail("cannot open the recorded store " + a.store_dir + ": " + store.error().message(), 2);

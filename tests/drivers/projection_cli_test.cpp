@@ -83,7 +83,7 @@ TEST_CASE("hotline audit verify: ok on an intact chain, exit 1 naming the first 
   CHECK(!rows.empty());
   for (const auto& r : rows) CHECK(r["agent_id"] == "a3");
   {
-    auto views = view_store::open(store + "/views");
+    auto views = view_store::open(store + ".views"); // beside the store (was inside it: issue 19.12)
     REQUIRE(views.has_value());
     auto key = projections::audit::record_key(1234);
     auto row = (*views)->get(key);
