@@ -95,7 +95,14 @@ void run_kpi(const kpi_args& a) {
   if (skipped > 0) report["skipped_corrupt"] = skipped;
   if (!a.html.empty()) {
     std::ofstream out{a.html, std::ios::binary};
-    out << projections::kpi::render_html(report);
+    // charts on a true time axis with at most a few hundred points: a
+    // month at 15 min is coarsened to days (the page says so)
+    auto chart_req = req;
+    chart_req.intervals = true;
+    chart_req.max_intervals = projections::kpi::chart_max_intervals;
+    auto chart_report = projections::kpi::build_report(kpi, chart_req);
+    if (skipped > 0) chart_report["skipped_corrupt"] = skipped;
+    out << projections::kpi::render_html(chart_report);
     if (!out) return fail("cannot write " + a.html);
     if (!a.quiet) std::cerr << "wrote " << a.html << "\n";
   }

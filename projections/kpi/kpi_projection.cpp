@@ -77,7 +77,8 @@ std::string_view to_string(counter c) noexcept {
       "talk_ms",         "hold_ms",          "acw_ms",          "ready_ms",
       "not_ready_ms",    "ringing_ms",       "on_call_ms",      "on_hold_ms",
       "wrap_up_ms",      "interflowed",      "outbound",        "callbacks_completed",
-      "callbacks_failed", "callback_retries"};
+      "callbacks_failed", "callback_retries", "fcr_resolved", "fcr_no_customer",
+      "unobserved_busy_ms"};
   return c < counter_count ? names[c] : "?";
 }
 
@@ -108,9 +109,6 @@ constexpr std::int64_t ns_per_ms = 1'000'000;
 constexpr std::int64_t ns_per_s = 1'000'000'000;
 constexpr std::uint8_t row_version = 1;
 constexpr std::int64_t not_yet = -1;
-/// Customers whose FCR window has passed are dropped at positions that are
-/// multiples of this (a function of the event sequence, so rebuilds match).
-constexpr std::uint64_t prune_every = 4096;
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
@@ -226,6 +224,8 @@ struct agent_st {
   std::string reason;
   sym self = no_name; ///< the agent's own id
   sym site = no_name, tenant = no_name;
+  /// An availability event of this agent was folded: its idle time is known.
+  bool observed = false;
   bool has_leg = false;
   std::string leg_call;
   attribution leg;
@@ -498,7 +498,11 @@ struct kpi_projection::state {
 
   /// Makes `customer` an FCR candidate answered at `ts` in `at`.
   void set_candidate(const std::string& customer, std::int64_t ts, const attribution& at) {
-    auto& cust = customers[customer];
+    auto [it, added] = customers.try_emplace(customer);
+    auto& cust = it->second;
+    // answered again without an arrival seen in between: the earlier answer
+    // had no repeat contact
+    if (!added) bump_all(cust.at, fcr_resolved);
     cust.answered_ns = ts;
     cust.at = at;
     customer_expiry.push_back({ts, customer});
@@ -511,6 +515,8 @@ struct kpi_projection::state {
   void account(agent_st& a, std::int64_t now) {
     if (now <= a.since_ns) return;
     counter k = state_counter(a.st);
+    // idle time of an agent no availability event told about is not known
+    if (!a.observed && (k == ready_ms || k == not_ready_ms)) k = counter_count;
     if (k != counter_count) {
       for (std::int64_t t = a.since_ns; t < now;) {
         std::int64_t iv = interval_of(t);
@@ -527,6 +533,7 @@ struct kpi_projection::state {
           for (cell* c : a.time_cells) {
             if (!c) continue;
             bump(c, k, ms);
+            if (!a.observed) bump(c, unobserved_busy_ms, ms);
             if (k == not_ready_ms) {
               auto r = c->c.not_ready_by_reason_ms.find(a.reason);
               if (r == c->c.not_ready_by_reason_ms.end())
@@ -582,12 +589,14 @@ struct kpi_projection::state {
 
   void on_envelope(const recorded_event& e) {
     as_of_ns = std::max(as_of_ns, e.meta.timestamp_ns);
-    if (e.position % prune_every == 0) prune(e.meta.timestamp_ns);
+    prune(as_of_ns);
   }
 
-  /// Drops every candidate answered more than the window before `now`:
-  /// exactly the same set whatever order they were added in (in
-  /// (answered_ns, customer) order).
+  /// Settles as resolved every candidate answered more than the window
+  /// before `now` (the newest event folded), and drops it: exactly the same
+  /// set whatever order they were added in (in (answered_ns, customer)
+  /// order). Runs at every event (one comparison when nothing expires), so
+  /// what is left is exactly the censored candidates.
   void prune(std::int64_t now) {
     const std::int64_t cutoff = now - opt.fcr_window_ms * ns_per_ms;
     while (!customer_expiry.empty() && customer_expiry.front().answered_ns < cutoff) {
@@ -595,7 +604,10 @@ struct kpi_projection::state {
       const expiry x = std::move(customer_expiry.back());
       customer_expiry.pop_back();
       auto it = customers.find(x.customer);
-      if (it != customers.end() && it->second.answered_ns == x.answered_ns) erase_customer(it);
+      if (it != customers.end() && it->second.answered_ns == x.answered_ns) {
+        bump_all(it->second.at, fcr_resolved);
+        erase_customer(it);
+      }
     }
   }
 
@@ -658,8 +670,9 @@ struct kpi_projection::state {
     if (c.customer.empty()) return;
     auto it = customers.find(c.customer);
     if (it == customers.end()) return;
-    if (ts - it->second.answered_ns <= opt.fcr_window_ms * ns_per_ms)
-      bump_all(it->second.at, repeat_contacts);
+    bump_all(it->second.at, ts - it->second.answered_ns <= opt.fcr_window_ms * ns_per_ms
+                                ? repeat_contacts
+                                : fcr_resolved);
     erase_customer(it);
   }
 
@@ -716,6 +729,7 @@ struct kpi_projection::state {
     bump_call(c.at, wait_answered_ms, w);
     bump_call(c.at, longest_wait_ms, w);
     if (!c.customer.empty()) set_candidate(c.customer, ts, c.at);
+    else bump_all(c.at, fcr_no_customer);
   }
 
   void on(const recorded_event& e, const events::call_transferred& p) {
@@ -806,6 +820,7 @@ struct kpi_projection::state {
   void on(const recorded_event& e, const events::agent_logged_in& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       drop_leg(a, ts);
       set_state(a, agent_state::not_ready, "logged_in");
     });
@@ -822,6 +837,7 @@ struct kpi_projection::state {
   void on(const recorded_event& e, const events::agent_ready& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       close_wrap(a, ts);
       set_state(a, agent_state::ready);
     });
@@ -830,6 +846,7 @@ struct kpi_projection::state {
   void on(const recorded_event& e, const events::agent_not_ready& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       close_wrap(a, ts);
       set_state(a, agent_state::not_ready, p.reason);
     });
@@ -838,6 +855,7 @@ struct kpi_projection::state {
   void on(const recorded_event& e, const events::agent_reserved& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       close_wrap(a, ts);
       set_state(a, agent_state::ringing);
     });
@@ -845,6 +863,7 @@ struct kpi_projection::state {
 
   void on(const recorded_event& e, const events::agent_reservation_ended& p) {
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       if (a.st == agent_state::ringing) set_state(a, agent_state::ready);
     });
   }
@@ -900,6 +919,7 @@ struct kpi_projection::state {
   void on(const recorded_event& e, const events::agent_wrap_up_ended& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       close_wrap(a, ts);
       if (a.st == agent_state::wrap_up) set_state(a, agent_state::ready);
     });
@@ -964,6 +984,7 @@ struct kpi_projection::state {
     w.i64(a.has_leg ? a.hold_ms : 0);
     w.i64(a.has_leg ? a.leg_since_ns : 0);
     w.i64(a.has_leg ? a.wrap_since_ns : 0);
+    w.u8(a.observed); // added 2026-12: rows written before end here
     return out;
   }
 
@@ -1116,6 +1137,8 @@ struct kpi_projection::state {
       a.hold_ms = r.i64();
       a.leg_since_ns = r.i64();
       a.wrap_since_ns = r.i64();
+      // a row written before `observed` existed: count its idle time as before
+      a.observed = r.done() || r.u8() != 0;
       if (a.st > agent_state::wrap_up) return bad_row(key, "unknown agent state");
       a.persisted = true;
     } else if (take("kpi/cust/")) {
@@ -1188,10 +1211,18 @@ status kpi_projection::restore(std::string_view key, std::string_view value) {
 }
 
 std::vector<kpi_cell_view> kpi_projection::cells() const {
+  // every candidate left is censored (prune settles those whose window passed)
+  std::unordered_map<const cell*, std::int64_t> censored;
+  for (const auto& [id, cust] : s_->customers.entries())
+    for (const cell* c : cust.at.cells)
+      if (c) ++censored[c];
   std::vector<kpi_cell_view> out;
   out.reserve(s_->cell_store.size());
   for (const auto& c : s_->cell_store)
-    if (!c.zero()) out.push_back({c.interval_ns, c.dim, c.group(), &c.c});
+    if (!c.zero()) {
+      auto it = censored.find(&c);
+      out.push_back({c.interval_ns, c.dim, c.group(), &c.c, it == censored.end() ? 0 : it->second});
+    }
   std::sort(out.begin(), out.end(), [](const kpi_cell_view& a, const kpi_cell_view& b) {
     if (a.interval_start_ns != b.interval_start_ns) return a.interval_start_ns < b.interval_start_ns;
     if (a.dim != b.dim) return a.dim < b.dim;
