@@ -78,7 +78,7 @@ std::string_view to_string(counter c) noexcept {
       "not_ready_ms",    "ringing_ms",       "on_call_ms",      "on_hold_ms",
       "wrap_up_ms",      "interflowed",      "outbound",        "callbacks_completed",
       "callbacks_failed", "callback_retries", "fcr_resolved", "fcr_no_customer",
-      "unobserved_busy_ms"};
+      "unobserved_busy_ms", "fcr_repeated"};
   return c < counter_count ? names[c] : "?";
 }
 
@@ -243,21 +243,27 @@ struct agent_st {
 struct customer_st {
   std::int64_t answered_ns = 0;
   attribution at;
+  /// Settling entries only: a repeat contact came within the window.
+  bool repeated = false;
   bool dirty = false, persisted = false;
 };
 
-/// When a customer's FCR candidacy was set: a min-heap entry. A customer
-/// answered again, or erased, leaves its old entry behind; an entry counts
-/// only while the customer's `answered_ns` still equals it.
+/// When a customer's FCR candidacy (or a settling entry) was set: a
+/// min-heap entry. A customer answered again, or erased, leaves its old
+/// entry behind; an entry counts only while the customer's `answered_ns`
+/// still equals it.
 struct expiry {
   std::int64_t answered_ns;
-  std::string customer;
+  std::string customer; ///< the candidates' key, or the settling entries' key
+  bool settling = false;
 };
 
 /// Heap order: earliest first (std::*_heap keep the greatest on top).
 struct later_expiry {
   bool operator()(const expiry& a, const expiry& b) const {
-    return a.answered_ns != b.answered_ns ? a.answered_ns > b.answered_ns : a.customer > b.customer;
+    if (a.answered_ns != b.answered_ns) return a.answered_ns > b.answered_ns;
+    if (a.customer != b.customer) return a.customer > b.customer;
+    return a.settling > b.settling;
   }
 };
 
@@ -316,13 +322,17 @@ struct kpi_projection::state {
   /// dropped about three times per call (see flat_string_map for why not a
   /// string_map).
   flat_string_map<customer_st> customers;
+  /// Answered calls no longer candidates (a repeat came, or the customer was
+  /// answered again) whose window has not ended yet: settled when it ends.
+  /// Key: customer '#' answered_ns.
+  flat_string_map<customer_st> settling;
   /// (answered_ns, customer) of FCR candidates, a min-heap: pruning touches
   /// only what expires, without a node per candidate.
   std::vector<expiry> customer_expiry;
   std::int64_t as_of_ns = 0;
 
   std::vector<cell*> dirty_cells;
-  std::vector<std::string> dirty_calls, dirty_agents, dirty_customers;
+  std::vector<std::string> dirty_calls, dirty_agents, dirty_customers, dirty_settling;
   std::vector<std::string> deletes;
   std::string last_gauges;
   bool options_written = false;
@@ -496,13 +506,25 @@ struct kpi_projection::state {
     customers.erase(it);
   }
 
+  /// Keeps an answered call of `customer` until its window ends.
+  void to_settle(const std::string& customer, const customer_st& c, bool repeated) {
+    std::string key = customer + "#" + std::to_string(c.answered_ns);
+    auto& s = settling[key];
+    s.answered_ns = c.answered_ns;
+    s.at = c.at;
+    s.repeated = repeated;
+    customer_expiry.push_back({c.answered_ns, key, true});
+    std::push_heap(customer_expiry.begin(), customer_expiry.end(), later_expiry{});
+    touch(dirty_settling, key, s);
+  }
+
   /// Makes `customer` an FCR candidate answered at `ts` in `at`.
   void set_candidate(const std::string& customer, std::int64_t ts, const attribution& at) {
     auto [it, added] = customers.try_emplace(customer);
     auto& cust = it->second;
     // answered again without an arrival seen in between: the earlier answer
     // had no repeat contact
-    if (!added) bump_all(cust.at, fcr_resolved);
+    if (!added) to_settle(customer, cust, false);
     cust.answered_ns = ts;
     cust.at = at;
     customer_expiry.push_back({ts, customer});
@@ -603,10 +625,12 @@ struct kpi_projection::state {
       std::pop_heap(customer_expiry.begin(), customer_expiry.end(), later_expiry{});
       const expiry x = std::move(customer_expiry.back());
       customer_expiry.pop_back();
-      auto it = customers.find(x.customer);
-      if (it != customers.end() && it->second.answered_ns == x.answered_ns) {
-        bump_all(it->second.at, fcr_resolved);
-        erase_customer(it);
+      auto& map = x.settling ? settling : customers;
+      auto it = map.find(x.customer);
+      if (it != map.end() && it->second.answered_ns == x.answered_ns) {
+        bump_all(it->second.at, it->second.repeated ? fcr_repeated : fcr_resolved);
+        if (it->second.persisted) deletes.push_back((x.settling ? "kpi/settle/" : "kpi/cust/") + it->first);
+        map.erase(it);
       }
     }
   }
@@ -670,9 +694,12 @@ struct kpi_projection::state {
     if (c.customer.empty()) return;
     auto it = customers.find(c.customer);
     if (it == customers.end()) return;
-    bump_all(it->second.at, ts - it->second.answered_ns <= opt.fcr_window_ms * ns_per_ms
-                                ? repeat_contacts
-                                : fcr_resolved);
+    if (ts - it->second.answered_ns <= opt.fcr_window_ms * ns_per_ms) {
+      bump_all(it->second.at, repeat_contacts);
+      to_settle(c.customer, it->second, true);
+    } else {
+      bump_all(it->second.at, fcr_resolved);
+    }
     erase_customer(it);
   }
 
@@ -994,6 +1021,7 @@ struct kpi_projection::state {
     w.u8(row_version);
     w.i64(c.answered_ns);
     write_attribution(w, c.at);
+    w.u8(c.repeated); // added 2026-12: rows written before end here
     return out;
   }
 
@@ -1068,6 +1096,7 @@ struct kpi_projection::state {
     collect_entities(calls, dirty_calls, "kpi/call/", out);
     collect_entities(agents, dirty_agents, "kpi/agent/", out);
     collect_entities(customers, dirty_customers, "kpi/cust/", out);
+    collect_entities(settling, dirty_settling, "kpi/settle/", out);
     auto g = encode_gauges();
     if (g != last_gauges) {
       out.puts.emplace_back("kpi/gauges", g);
@@ -1141,14 +1170,16 @@ struct kpi_projection::state {
       a.observed = r.done() || r.u8() != 0;
       if (a.st > agent_state::wrap_up) return bad_row(key, "unknown agent state");
       a.persisted = true;
-    } else if (take("kpi/cust/")) {
-      std::string id{key.substr(9)};
-      auto& c = customers[id];
+    } else if (take("kpi/cust/") || take("kpi/settle/")) {
+      const bool settles = take("kpi/settle/");
+      std::string id{key.substr(settles ? 11 : 9)};
+      auto& c = (settles ? settling : customers)[id];
       c.answered_ns = r.i64();
-      customer_expiry.push_back({c.answered_ns, id});
+      customer_expiry.push_back({c.answered_ns, id, settles});
       std::push_heap(customer_expiry.begin(), customer_expiry.end(), later_expiry{});
       read_attribution(r, c.at);
       resolve(c.at);
+      c.repeated = !r.done() && r.u8() != 0;
       c.persisted = true;
     } else if (key == "kpi/gauges") {
       last_gauges.assign(value);
@@ -1213,9 +1244,10 @@ status kpi_projection::restore(std::string_view key, std::string_view value) {
 std::vector<kpi_cell_view> kpi_projection::cells() const {
   // every candidate left is censored (prune settles those whose window passed)
   std::unordered_map<const cell*, std::int64_t> censored;
-  for (const auto& [id, cust] : s_->customers.entries())
-    for (const cell* c : cust.at.cells)
-      if (c) ++censored[c];
+  for (const auto* map : {&s_->customers, &s_->settling})
+    for (const auto& [id, cust] : map->entries())
+      for (const cell* c : cust.at.cells)
+        if (c) ++censored[c];
   std::vector<kpi_cell_view> out;
   out.reserve(s_->cell_store.size());
   for (const auto& c : s_->cell_store)

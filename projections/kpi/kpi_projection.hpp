@@ -24,10 +24,12 @@
 ///    `unobserved_busy_ms` and their idle time is not known, so it is not
 ///    counted: occupancy covers observed agents only;
 ///  - first-contact resolution: an answered call with a customer (id, else
-///    calling number) is settled as repeated (`repeat_contacts`) when the
-///    customer calls again within the window, or as resolved
-///    (`fcr_resolved`) once an event later than its window is folded; until
-///    then it is censored (kpi_cell_view::fcr_censored).
+///    calling number) counts in `repeat_contacts` when the customer calls
+///    again within the window; it is settled, as `fcr_repeated` or
+///    `fcr_resolved`, only once an event later than its window's end is
+///    folded (so that FCR compares calls whose whole window is inside the
+///    data: a repeat is seen early, a resolution only at the window's end);
+///    until then it is censored (kpi_cell_view::fcr_censored).
 ///
 /// Rows (all under "kpi/"): `cell/<interval start, s, 12 digits>/<dim>/<key>`
 /// (counters), `call/<id>`, `agent/<id>`, `cust/<key>` (in-flight fold
@@ -120,6 +122,7 @@ enum counter : std::uint8_t {
   fcr_resolved,        ///< answered calls whose whole FCR window passed (within the data) with no repeat contact
   fcr_no_customer,     ///< answered calls with neither customer id nor calling number: FCR cannot be known
   unobserved_busy_ms,  ///< ringing/on-call/hold/wrap-up time of agents no availability event was seen for (not in occupancy)
+  fcr_repeated,        ///< answered calls with a repeat contact whose whole FCR window passed within the data
   counter_count
 };
 std::string_view to_string(counter c) noexcept;

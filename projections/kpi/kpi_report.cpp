@@ -92,8 +92,9 @@ json metrics_json(const kpi_counters& c, const kpi_options& o, std::int64_t fcr_
   m["repeat_contacts"] = c[repeat_contacts];
   // settled calls only: censored ones and calls without a customer are unknown
   m["first_contact_resolution"] =
-      ratio(double(c[fcr_resolved]), double(c[fcr_resolved] + c[repeat_contacts]));
+      ratio(double(c[fcr_resolved]), double(c[fcr_resolved] + c[fcr_repeated]));
   m["fcr_resolved"] = c[fcr_resolved];
+  m["fcr_repeated"] = c[fcr_repeated];
   m["fcr_censored"] = fcr_censored;
   m["fcr_no_customer"] = c[fcr_no_customer];
   m["handled"] = c[handled];
@@ -415,7 +416,7 @@ std::string render_csv(const json& rep) {
       "callbacks", "voicemail", "refused", "ivr_contained", "transferred", "transfer_rate",
       "repeat_contacts", "first_contact_resolution", "handled", "talk_s", "hold_s", "interflowed",
       "outbound", "callbacks_completed", "callbacks_failed", "callback_retries", "callback_success_rate",
-      "fcr_resolved", "fcr_censored", "fcr_no_customer", "unobserved_busy_s"};
+      "fcr_resolved", "fcr_repeated", "fcr_censored", "fcr_no_customer", "unobserved_busy_s"};
   std::ostringstream out;
   out << "interval,dimension,key";
   for (auto* f : fields) out << "," << f;

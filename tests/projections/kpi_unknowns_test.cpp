@@ -115,36 +115,43 @@ TEST_CASE("kpi: FCR of calls with neither customer id nor calling number is unkn
 }
 
 TEST_CASE("kpi: FCR counts only calls whose repeat window ended inside the data; the rest are censored") {
-  // window 1 h, data 0 .. 2 h 5 min, 15-minute intervals
+  // window 1 h, data 0 .. 2 h 1 min, 15-minute intervals
   kpi_options o;
   o.fcr_window_ms = 3600 * 1000;
   event_builder b;
-  imported_call(b, "c1", 0, "a1", "cust-1");       // window ends 1:00, no repeat: resolved
-  imported_call(b, "c2", 10, "a1", "cust-2");      // repeated at 0:10: not resolved
-  imported_call(b, "c3", 600, "a1", "cust-2");     // the repeat; its window ends 1:10: resolved
-  imported_call(b, "c4", 5400, "a1", "cust-4");    // 1:30: window runs past the end: censored
-  imported_call(b, "c5", 7200, "a1", "cust-5");    // 2:00: censored
+  imported_call(b, "c1", 0, "a1", "cust-1");    // window ends 1:00, no repeat: resolved
+  imported_call(b, "c2", 10, "a1", "cust-2");   // repeated at 0:10, window ends 1:00: not resolved
+  imported_call(b, "c3", 600, "a1", "cust-2");  // the repeat; its window ends 1:10: resolved
+  imported_call(b, "c4", 5400, "a1", "cust-4"); // 1:30, repeated at 1:56, but its window runs past the end: censored
+  imported_call(b, "c5", 7000, "a1", "cust-4"); // 1:56: censored
+  imported_call(b, "c6", 7200, "a1", "cust-6"); // 2:00: censored
   auto rep = build_report(fold(b, o));
   const auto& t = rep["totals"];
-  CHECK(t["answered"] == 5);
-  CHECK(t["repeat_contacts"] == 1);
+  CHECK(t["answered"] == 6);
+  CHECK(t["repeat_contacts"] == 2); // seen
+  CHECK(t["fcr_repeated"] == 1);    // settled
   CHECK(t["fcr_resolved"] == 2);
-  CHECK(t["fcr_censored"] == 2);
+  CHECK(t["fcr_censored"] == 3);
+  // 2 of the 3 settled calls: not (6 - 2) / 6, and not (2) / (2 + 2), which
+  // would count a repeat that came early against resolutions not yet known
   CHECK(t["first_contact_resolution"].get<double>() == doctest::Approx(2.0 / 3.0).epsilon(0.001));
   // the late intervals hold censored calls only: unknown, not 100 %
   const auto& ivs = rep["intervals"];
-  REQUIRE(ivs.size() == 3);
+  REQUIRE(ivs.size() == 4);
   CHECK(ivs[0]["totals"]["first_contact_resolution"].get<double>() == doctest::Approx(2.0 / 3.0).epsilon(0.001));
-  CHECK(ivs[1]["totals"]["first_contact_resolution"].is_null());
-  CHECK(ivs[1]["totals"]["fcr_censored"] == 1);
-  CHECK(ivs[2]["totals"]["first_contact_resolution"].is_null());
-  CHECK(rep["groups"]["agent"]["a1"]["fcr_censored"] == 2);
+  for (int i : {1, 2, 3}) {
+    CHECK(ivs[i]["totals"]["first_contact_resolution"].is_null());
+    CHECK(ivs[i]["totals"]["fcr_censored"] == 1);
+  }
+  CHECK(rep["groups"]["agent"]["a1"]["fcr_censored"] == 3);
   auto table = render_table(rep);
-  CHECK(table.find("2 censored") != std::string::npos);
-  // once data past their windows is folded, they settle as resolved
-  imported_call(b, "c6", 7200 + 3700, "a1", "cust-6");
+  CHECK(table.find("3 censored") != std::string::npos);
+  // once data past their windows is folded, they settle
+  imported_call(b, "c7", 7200 + 3700, "a1", "cust-7");
   auto later = build_report(fold(b, o));
   CHECK(later["totals"]["fcr_resolved"] == 4);
+  CHECK(later["totals"]["fcr_repeated"] == 2);
   CHECK(later["totals"]["fcr_censored"] == 1);
-  CHECK(later["intervals"][1]["totals"]["first_contact_resolution"].get<double>() == 1.0);
+  CHECK(later["intervals"][1]["totals"]["first_contact_resolution"].get<double>() == 0.0);
+  CHECK(later["intervals"][2]["totals"]["first_contact_resolution"].get<double>() == 1.0);
 }
