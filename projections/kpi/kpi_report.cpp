@@ -539,8 +539,8 @@ time_axis axis_of(const json& rep) {
 /// marked so (side by side), lines for the others; a line breaks where data
 /// is missing, and every stretch without data is shaded ("no data").
 std::string svg_chart(const std::string& title, const time_axis& ax, const std::vector<series>& data,
-                      double fixed_max = 0, const char* unit = "", double target = -1) {
-  const double w = ax.left + ax.width + 20, h = 300, top = 40, bottom = 74;
+                      double fixed_max = 0, const char* unit = "", double target = -1, double h = 300) {
+  const double w = ax.left + ax.width + 20, top = 40, bottom = 74;
   const double ph = h - top - bottom;
   double maxv = fixed_max;
   if (maxv <= 0) {
@@ -672,8 +672,6 @@ std::string svg_chart(const std::string& title, const time_axis& ax, const std::
 
 double num(const json& v) { return v.is_null() ? std::nan("") : v.get<double>(); }
 
-const char* const palette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
-                               "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 
 } // namespace
 
@@ -776,13 +774,6 @@ std::string render_html(const json& rep) {
         return out;
       };
       h << "<h2>Per queue</h2>\n";
-      std::vector<series> sl;
-      for (std::size_t i = 0; i < queues.size() && i < std::size(palette); ++i)
-        sl.push_back(queue_series(queues[i], queues[i], "service_level", palette[i], 100));
-      h << svg_chart("service level % per queue", ax, sl, 100, "%", 80);
-      if (queues.size() > std::size(palette))
-        h << "<p class=\"note\">" << queues.size() - std::size(palette)
-          << " more queues are in the table below.</p>\n";
       for (const auto& q : queues)
         h << "<div class=\"queue\" data-queue=\"" << html_escape(q) << "\">"
           << svg_chart("queue " + q + ": calls per " + duration_words(ax.step_ns / ns_per_s), ax,
@@ -791,6 +782,8 @@ std::string render_html(const json& rep) {
                         queue_series(q, "abandoned", "abandoned", "#e15759"),
                         queue_series(q, "blocked", "blocked", "#9c755f"),
                         queue_series(q, "call backs", "callbacks", "#b07aa1")})
+          << svg_chart("queue " + q + ": service level % (" + rep["service_level_formula"].get<std::string>() + ")",
+                       ax, {queue_series(q, "service level", "service_level", "#4e79a7", 100)}, 100, "%", 80, 220)
           << "</div>\n";
     }
   }
