@@ -191,3 +191,54 @@ TEST_CASE("hotline replay killed with SIGKILL mid-run: rows always match the che
   REQUIRE(b.has_value());
   CHECK(*(*a)->dump() == *(*b)->dump());
 }
+
+TEST_CASE("hotline kpi --tz labels intervals in the zone, and an imported log's occupancy and FCR read unknown") {
+  testing::temp_dir dir;
+  const auto store = dir.path() + "/node";
+  std::string out;
+  REQUIRE(hotline_cli("import --store " + store + " --preset technion " + fixture("technion_small.csv"), out) == 0);
+  REQUIRE(hotline_cli("kpi --store " + store + " --tz Asia/Jerusalem --format json --quiet --html " + dir.path() +
+                          "/k.html",
+                      out) == 0);
+  auto rep = nlohmann::json::parse(out.substr(out.find('{')));
+  CHECK(rep["time_zone"] == "Asia/Jerusalem");
+  REQUIRE_FALSE(rep["intervals"].empty());
+  // 1999-09-01 is summer time in Israel: UTC+3
+  const auto label = rep["intervals"][0]["label"].get<std::string>();
+  CHECK(label.ends_with("+03:00[Asia/Jerusalem]"));
+  CHECK(rep["intervals"][0]["start"].get<std::string>().ends_with("Z"));
+  // a call log knows no agent availability
+  CHECK(rep["totals"]["occupancy"].is_null());
+  REQUIRE(hotline_cli("kpi --store " + store + " --tz Asia/Jerusalem --quiet", out) == 0);
+  CHECK(out.find(label) != std::string::npos);
+  CHECK(out.find("unknown") != std::string::npos);
+  std::string html;
+  REQUIRE(testing::run_capture({"/bin/cat", dir.path() + "/k.html"}, html) == 0);
+  CHECK(html.find("Asia/Jerusalem</tspan>") != std::string::npos);
+
+  CHECK(hotline_cli("kpi --store " + store + " --tz Asia/Jerusalm --quiet", out) == 2);
+  CHECK(out.find("Asia/Jerusalem") != std::string::npos); // the suggestion
+}
+
+TEST_CASE("hotline audit query: the table shows names in full and why a command was refused") {
+  testing::temp_dir dir;
+  const auto store = dir.path() + "/node";
+  const std::string agent = "agent-with-a-rather-long-name-0042";
+  {
+    auto s = rocksdb_event_store::open(store);
+    REQUIRE(s.has_value());
+    events::event_meta meta{events::event_id::from_name("rejected-1"), "site-with-a-long-name", "t1",
+                            1'704'067'200'000'000'000, {}, {}, events::principal::agent(agent)};
+    events::command_rejected rej{"call-a-call-id-longer-than-twelve", "answer_call", "not_offered",
+                                 "offered to another agent"};
+    std::vector<events::proposed_event> one{events::event_codec::standard().propose(events::event{rej}, meta)};
+    REQUIRE((*s)->append("rejections-site", expected_revision::any(), std::move(one)));
+  }
+  std::string out;
+  REQUIRE(hotline_cli("audit query --store " + store + " --quiet", out) == 0);
+  CHECK(out.find("agent:" + agent) != std::string::npos);
+  CHECK(out.find("a-call-id-longer-than-twelve") != std::string::npos);
+  CHECK(out.find("site-with-a-long-name") != std::string::npos);
+  CHECK(out.find("reason") != std::string::npos);
+  CHECK(out.find("answer_call: not_offered (offered to another agent)") != std::string::npos);
+}
