@@ -132,3 +132,25 @@ TEST_CASE("import: a malformed row stores nothing of its call, and the rest is i
   CHECK(v.per_stream.count("call-3@bad.csv:4") == 1);
   CHECK(out.find("time 1") != std::string::npos); // counted under its skip reason
 }
+
+TEST_CASE("import --timezone: local times are stored as UTC instants, an unknown zone is refused") {
+  testing::temp_dir dir;
+  const std::string file = dir.path() + "/tz.csv", store = dir.path() + "/store";
+  write(file, std::string{header} +
+                  "AA01,1,0,0,PS,990901,11:45:33,11:45:39,6,11:45:39,11:46:58,79,AGENT,11:46:58,11:51:00,242,M\n");
+  std::string out;
+  CHECK(testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " import --store " + store +
+                                                   " --preset technion --timezone Asia/Jerusalm " + file + " 2>&1"},
+                             out) == 2);
+  CHECK(out.find("did you mean 'Asia/Jerusalem'") != std::string::npos);
+  REQUIRE(testing::run_capture({HOTLINE_BIN, "import", "--store", store, "--preset", "technion", "--timezone",
+                                "Asia/Jerusalem", file},
+                               out) == 0);
+  CHECK(out.find("times read as Asia/Jerusalem") != std::string::npos);
+  auto opened = drivers::rocksdb_event_store::open(store);
+  REQUIRE(opened.has_value());
+  auto all = (*opened)->read_all(1, 1);
+  REQUIRE(all.has_value());
+  REQUIRE(all->size() == 1);
+  CHECK(events::format_timestamp(all->front().meta.timestamp_ns) == "1999-09-01T08:45:33.000000000Z"); // IDT, +03:00
+}
