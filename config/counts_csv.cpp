@@ -3,8 +3,10 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
-#include <fstream>
+#include <sstream>
+
+#include "config/input_file.hpp"
+#include "config/limits.hpp"
 
 namespace hotline::config {
 
@@ -30,13 +32,14 @@ bool parse_count(std::string_view text, double& out) {
 
 std::vector<double> read_counts_csv(const std::filesystem::path& file, const std::string& key,
                                     const source_position& referenced_at, diagnostics& out) {
-  std::ifstream in(file);
-  if (!in) {
+  std::string why;
+  const auto text = read_input_file(file, limits::max_file_bytes, why);
+  if (!text) {
     out.push_back({severity::error, referenced_at.file, referenced_at.line, referenced_at.column,
-                   key,
-                   "cannot read counts file '" + file.string() + "': " + std::strerror(errno)});
+                   key, "cannot read counts file '" + file.string() + "': " + why});
     return {};
   }
+  std::istringstream in(*text);
   std::vector<double> counts;
   std::string line;
   bool first_row = true;

@@ -99,6 +99,9 @@ void run_node(const node_args& a) {
   if (!opened) return fail("node " + site + ": " + opened.error().message());
   auto& store = **opened;
   say(a, site, "store " + store_dir + " (" + std::to_string(store.head_position()) + " events)");
+  // A stop asked for during start-up is honoured between its steps.
+  const auto stop_now = [&] { return stop_signal_within(signals, std::chrono::milliseconds(0)); };
+  if (stop_now()) return say(a, site, "stopped during start-up: " + std::to_string(store.head_position()) + " events in " + store_dir);
 
   std::unique_ptr<drivers::kafka_relay> relay;
   if (!bootstrap.empty()) {
@@ -109,6 +112,10 @@ void run_node(const node_args& a) {
     relay = std::make_unique<drivers::kafka_relay>(store, ro);
     if (auto st = relay->start(); !st) return fail("node " + site + ": kafka relay: " + st.message());
     say(a, site, "relay publishing to " + relay->topic() + " on " + bootstrap);
+    if (stop_now()) {
+      if (auto st = relay->stop(); !st) std::cerr << "[" << site << "] kafka relay: " << st.message() << "\n";
+      return say(a, site, "stopped during start-up: " + std::to_string(store.head_position()) + " events in " + store_dir);
+    }
   }
   live_crm crm{store};
 
