@@ -34,7 +34,7 @@ TEST_CASE("bad numbers named in issue 18.8 and 19.15 are usage errors naming the
       {{"node", "--config", "x.toml", "--hours", "nan"}, "hotline node: --hours: expected a number of hours from 0 to 87600, got nan"},
       {{"node", "--config", "x.toml", "--seed", "18446744073709551616"},
        "hotline node: --seed: expected a whole number from 0 to 18446744073709551615, got 18446744073709551616"},
-      {{"kpi", "--store", "x", "--sl-threshold-s", "nan"}, "hotline kpi: --sl-threshold-s: expected a number of seconds from 1 to 86400, got nan"},
+      {{"kpi", "--store", "/nonexistent/hotline-store", "--sl-threshold-s", "nan"}, "hotline kpi: --sl-threshold-s: expected a number of seconds from 1 to 86400, got nan"},
       {{"simulate", "--agents", "-1", "--rate-per-hour", "10", "--aht-s", "60"},
        "hotline simulate: --agents: expected a number of agents from 1 to 10000, got -1"},
       {{"simulate", "--agents", "2", "--rate-per-hour", "10", "--aht-s", "nan"},
@@ -62,15 +62,15 @@ TEST_CASE("every numeric option of every subcommand refuses nan, inf, negatives 
       {{"node", "--config", "x.toml"}, {"--hours", "--traffic-for", "--seed"}},
       {{"simulate"}, {"--agents", "--rate-per-hour", "--aht-s", "--patience-s", "--sl-threshold-s", "--hours", "--seed", "--answer-delay-s"}},
       {{"demo"}, {"--duration", "--hours", "--seed"}},
-      {{"kpi", "--store", "x"}, {"--sl-threshold-s", "--short-abandon-s"}},
-      {{"replay", "--store", "x", "--out", "y"}, {"--kafka-timeout", "--commit-every", "--sl-threshold-s"}},
+      {{"kpi", "--store", "/nonexistent/hotline-store"}, {"--sl-threshold-s", "--short-abandon-s"}},
+      {{"replay", "--store", "/nonexistent/hotline-store", "--out", "y"}, {"--kafka-timeout", "--commit-every", "--sl-threshold-s"}},
       {{"whatif", "--store", "/", "--config", HOTLINE_CONFIG_DIR "/minimal.toml"}, {"--seed", "--answer-delay-s", "--sl-threshold-s"}},
       {{"staff"}, {"--rate-per-hour", "--aht-s", "--agents", "--target-sl", "--target-answer-s", "--target-asa-s",
                    "--max-occupancy", "--shrinkage", "--patience-s", "--interval-min", "--shift-hours", "--break-min",
                    "--break-after-min", "--break-window-min", "--start-step-min"}},
-      {{"store", "read", "--store", "x"}, {"--from", "--limit"}},
+      {{"store", "read", "--store", "/nonexistent/hotline-store"}, {"--from", "--limit"}},
       {{"kafka-mock"}, {"--brokers"}},
-      {{"relay", "--store", "x", "--kafka", "k", "--site", "s"}, {"--timeout", "--checkpoint-every"}},
+      {{"relay", "--store", "/nonexistent/hotline-store", "--kafka", "k", "--site", "s"}, {"--timeout", "--checkpoint-every"}},
       {{"sites", "--kafka", "k"}, {"--timeout"}},
   };
   for (const auto& c : commands)
@@ -89,14 +89,14 @@ TEST_CASE("every numeric option of every subcommand refuses nan, inf, negatives 
 TEST_CASE("time options take RFC 3339 offsets and say the expected format") {
   // 08:00+02:00 is 06:00Z: a range from it to 06:00Z is empty, which only a
   // parser that applied the offset can tell.
-  auto r = run({"audit", "query", "--store", "x", "--from", "2026-01-05T08:00:00+02:00", "--to", "2026-01-05T06:00:00Z"});
+  auto r = run({"audit", "query", "--store", "/nonexistent/hotline-store", "--from", "2026-01-05T08:00:00+02:00", "--to", "2026-01-05T06:00:00Z"});
   CHECK(r.status == 2);
   CHECK_MESSAGE(has(r.out, "--to 2026-01-05T06:00:00Z is not after --from 2026-01-05T08:00:00+02:00"), r.out);
-  r = run({"audit", "query", "--store", "x", "--from", "2026-01-05T08:00:00+02:00", "--to", "2026-01-05T06:00:01Z"});
+  r = run({"audit", "query", "--store", "/nonexistent/hotline-store", "--from", "2026-01-05T08:00:00+02:00", "--to", "2026-01-05T06:00:01Z"});
   CHECK_MESSAGE(!has(r.out, "is not"), r.out); // accepted: it fails later, on the missing store
-  r = run({"kpi", "--store", "x", "--from", "2026-01-05T08:00:00.5-05:30"});
+  r = run({"kpi", "--store", "/nonexistent/hotline-store", "--from", "2026-01-05T08:00:00.5-05:30"});
   CHECK_MESSAGE(!has(r.out, "is not a time"), r.out);
-  r = run({"kpi", "--store", "x", "--from", "5 Jan 2026"});
+  r = run({"kpi", "--store", "/nonexistent/hotline-store", "--from", "5 Jan 2026"});
   CHECK(r.status == 2);
   CHECK_MESSAGE(has(r.out, "--from '5 Jan 2026' is not a time: expected an RFC 3339 time such as 2026-01-05T08:00:00Z or "
                            "2026-01-05T08:00:00+02:00"),
@@ -104,7 +104,7 @@ TEST_CASE("time options take RFC 3339 offsets and say the expected format") {
 }
 
 TEST_CASE("audit query with --to before --from is an error, not an empty answer") {
-  const auto r = run({"audit", "query", "--store", "x", "--from", "2026-01-05T08:00:00Z", "--to", "2026-01-05T07:00:00Z"});
+  const auto r = run({"audit", "query", "--store", "/nonexistent/hotline-store", "--from", "2026-01-05T08:00:00Z", "--to", "2026-01-05T07:00:00Z"});
   CHECK(r.status == 2);
   CHECK_MESSAGE(has(r.out, "--to 2026-01-05T07:00:00Z is not after --from 2026-01-05T08:00:00Z: no event can match"), r.out);
 }
