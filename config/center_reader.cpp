@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "config/limits.hpp"
 #include "config/simulation_reader.hpp"
 
 namespace hotline::config::detail {
@@ -43,7 +44,8 @@ void read_tenant(table_reader& r, events::tenant_definition& t) {
 
 void read_trunk(table_reader& r, events::trunk_group_definition& t) {
   if (r.require("id", "a trunk group id")) r.read_id("id", t.id);
-  r.read("channels", t.channels, 1, max_count, "a positive number of channels");
+  r.read("channels", t.channels, 1, limits::max_channels,
+         "a number of channels from 1 to " + std::to_string(limits::max_channels));
   r.read_one_of("direction", t.direction, direction_names, "direction");
 }
 
@@ -144,7 +146,9 @@ void read_agent_group(table_reader& r, events::center_definition& center,
   bool ok = r.require("id_prefix", "a prefix for the generated agent ids") &&
             r.read_id("id_prefix", prefix);
   ok = r.require("count", "a positive number of agents") &&
-       r.read("count", count, 1, 100'000, "a positive number of agents") && ok;
+       r.read("count", count, 1, static_cast<std::int64_t>(limits::max_agents),
+              "a number of agents from 1 to " + std::to_string(limits::max_agents)) &&
+       ok;
   r.read("first_number", first, 0, 1'000'000'000, "a non-negative integer");
   r.read("digits", digits, 1, 9, "a number of digits from 1 to 9");
   r.read_minutes("break_stagger_min", stagger_ms, zero::allowed);
@@ -152,6 +156,12 @@ void read_agent_group(table_reader& r, events::center_definition& center,
   shift model_shift;
   const bool has_shift = read_agent_settings(r, model, model_shift);
   if (!ok) return;
+  if (center.agents.size() + static_cast<std::size_t>(count) > limits::max_agents) {
+    r.error("count", "with this group the center would have " +
+                         std::to_string(center.agents.size() + static_cast<std::size_t>(count)) +
+                         " agents; a center has at most " + std::to_string(limits::max_agents));
+    return; // not generated: the limit also bounds the memory reading takes
+  }
 
   if (has_shift && stagger_ms > 0 && !model_shift.breaks.empty()) {
     const auto& last = model_shift.breaks.back();

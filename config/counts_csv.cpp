@@ -2,10 +2,10 @@
 
 #include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 
+#include "config/input_file.hpp"
+#include "config/limits.hpp"
 #include "projections/staffing/forecast.hpp"
 
 namespace hotline::config {
@@ -39,19 +39,17 @@ std::optional<counts_file> read_counts_csv(const std::filesystem::path& file,
                                            const std::string& key,
                                            const source_position& referenced_at,
                                            std::optional<int> interval_min, diagnostics& out) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  std::string why;
+  const auto text = read_input_file(file, limits::max_file_bytes, why);
+  if (!text) {
     out.push_back({severity::error, referenced_at.file, referenced_at.line, referenced_at.column,
-                   key,
-                   "cannot read counts file '" + file.string() + "': " + std::strerror(errno)});
+                   key, "cannot read counts file '" + file.string() + "': " + why});
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   const auto name = file.string();
   projections::staffing::forecast_options options;
   options.interval_min = interval_min;
-  auto parsed = projections::staffing::parse_forecast(text.str(), name, options);
+  auto parsed = projections::staffing::parse_forecast(*text, name, options);
   if (!parsed) {
     report(name, key, parsed.error().detail(), out);
     return std::nullopt;

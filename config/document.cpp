@@ -1,10 +1,10 @@
 #include "config/document.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <optional>
-#include <sstream>
+
+#include "config/input_file.hpp"
+#include "config/key_parts.hpp"
+#include "config/limits.hpp"
 
 namespace hotline::config::detail {
 
@@ -87,26 +87,32 @@ struct include_reader {
   std::vector<fs::path> stack;          ///< canonical paths of the files being read
   std::vector<std::string> stack_names; ///< as displayed
 
-  /// The text of `file`, or nullopt with errno's explanation in `why`.
-  static std::optional<std::string> slurp(const fs::path& file, std::string& why) {
-    std::error_code ec;
-    if (fs::is_directory(file, ec)) {
-      why = "is a directory";
+  std::uintmax_t bytes_read = 0; ///< all files so far, against limits::max_total_bytes
+
+  /// The text of `file`, or nullopt with the reason in `why`: only a regular
+  /// file within the size limits is read (input_file.hpp).
+  std::optional<std::string> slurp(const fs::path& file, std::string& why) {
+    if (files.size() >= limits::max_files) {
+      why = "a configuration reads at most " + std::to_string(limits::max_files) +
+            " files (includes counted each time they are read)";
       return std::nullopt;
     }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      why = std::strerror(errno);
-      return std::nullopt;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return std::move(text).str();
+    auto text = read_input_file(file, std::min(limits::max_file_bytes, limits::max_total_bytes - bytes_read), why);
+    if (!text && why.rfind("is ", 0) == 0 && why.find(" bytes; ") != std::string::npos &&
+        bytes_read > 0)
+      why += " (" + std::to_string(bytes_read) + " bytes of other files were read before it; " +
+             std::to_string(limits::max_total_bytes) + " in all)";
+    if (text) bytes_read += text->size();
+    return text;
   }
 
   /// Parses `file` (already known to be readable) and merges its includes
   /// under it; nullopt after reporting a syntax error.
   std::optional<toml::table> read(const std::string& shown, const std::string& text) {
+    if (auto long_key = find_overlong_key(text, shown, limits::max_key_parts)) {
+      out.push_back(std::move(*long_key));
+      return std::nullopt;
+    }
     toml::table own;
     try {
       own = toml::parse(text, shown);
@@ -198,9 +204,9 @@ std::vector<std::string_view> identity_keys(std::string_view array_path) {
 
 merged_document read_document(const std::filesystem::path& file, diagnostics& out) {
   merged_document doc;
-  include_reader reader{out, {}, {}, {}};
+  include_reader reader{out, {}, {}, {}, 0};
   std::string why;
-  auto text = include_reader::slurp(file, why);
+  auto text = reader.slurp(file, why);
   if (!text) {
     out.push_back({severity::error, file.string(), 0, 0, {}, "cannot read file: " + why});
     return doc;

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "config/counts_csv.hpp"
+#include "config/limits.hpp"
 #include "config/did_you_mean.hpp"
 
 namespace hotline::config::detail {
@@ -115,7 +116,9 @@ void read_arrival(table_reader& r, arrival_profile& a, const simulation_definiti
         r.error(key, std::string(key) + " applies to callers who wait; an outbound profile's calls wait for nobody");
   }
 
-  r.read("rate_per_h", a.rate_per_hour, 0, 1e9, "a non-negative number of arrivals per hour");
+  r.read("rate_per_h", a.rate_per_hour, 0, limits::max_rate_per_h,
+         "a number of arrivals per hour from 0 to " +
+             std::to_string(static_cast<std::int64_t>(limits::max_rate_per_h)));
   std::string csv;
   const bool has_csv = r.read("counts_csv", csv);
   r.read_minutes("interval_min", a.interval_ms, zero::refused);

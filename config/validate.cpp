@@ -4,6 +4,7 @@
 #include <set>
 
 #include "config/did_you_mean.hpp"
+#include "config/limits.hpp"
 
 namespace hotline::config {
 
@@ -28,6 +29,9 @@ public:
         entry_ids_(ids_of(c.center.entry_points, [](const auto& e) { return e.dialed; })) {}
 
   void run() {
+    // Past a limit the rest is not checked: it is moot, and some checks grow
+    // with queues x agents.
+    if (!within_limits()) return;
     unique("tenants", c_.center.tenants, "tenant id");
     unique("trunks", c_.center.trunks, "trunk group id");
     unique("queues", c_.center.queues, "queue id");
@@ -66,6 +70,61 @@ private:
     if (p.file.empty()) return path; // built in code: the key path is all there is
     if (p.line == 0) return p.file;
     return p.file + ':' + std::to_string(p.line) + ':' + std::to_string(p.column);
+  }
+
+  /// The sizes a node starts and stops promptly with (limits.hpp).
+  bool within_limits() {
+    bool ok = true;
+    const auto count = [&](std::string_view collection, std::size_t n, std::size_t max,
+                           std::string_view noun) {
+      if (n <= max) return;
+      ok = false;
+      error(where_.element_path(collection, max),
+            std::to_string(n) + " " + std::string(noun) + " are defined; a center has at most " +
+                std::to_string(max));
+    };
+    const auto& c = c_.center;
+    count("tenants", c.tenants.size(), limits::max_tenants, "tenants");
+    count("trunks", c.trunks.size(), limits::max_trunk_groups, "trunk groups");
+    count("queues", c.queues.size(), limits::max_queues, "queues");
+    count("agents", c.agents.size(), limits::max_agents, "agents");
+    count("entry_points", c.entry_points.size(), limits::max_entry_points, "entry points");
+    count("simulation.arrivals", c_.simulation.arrivals.size(), limits::max_arrival_profiles,
+          "arrival profiles");
+    std::int64_t channels = 0;
+    for (std::size_t i = 0; i < c.trunks.size(); ++i) {
+      channels += c.trunks[i].channels;
+      if (channels > limits::max_channels) {
+        ok = false;
+        error(at("trunks", i, "channels"),
+              "with this group the center would have " + std::to_string(channels) +
+                  " trunk channels; a center has at most " + std::to_string(limits::max_channels) +
+                  " (all groups together)");
+        break;
+      }
+    }
+    // Arrivals: each profile at its busiest, all profiles together.
+    double per_hour = 0;
+    for (std::size_t i = 0; i < c_.simulation.arrivals.size(); ++i) {
+      const auto& a = c_.simulation.arrivals[i];
+      const auto base = "simulation.arrivals[" + std::to_string(i) + "].";
+      double peak = a.rate_per_hour;
+      if (!a.counts.empty() && a.interval_ms > 0)
+        peak = *std::max_element(a.counts.begin(), a.counts.end()) * 3'600'000.0 /
+               static_cast<double>(a.interval_ms);
+      per_hour += peak;
+      if (per_hour > limits::max_rate_per_h) {
+        ok = false;
+        error(base + (a.counts.empty() ? "rate_per_h" : "counts_csv"),
+              "with this profile simulated callers would arrive at up to " +
+                  std::to_string(static_cast<std::int64_t>(per_hour)) +
+                  " per hour; at most " +
+                  std::to_string(static_cast<std::int64_t>(limits::max_rate_per_h)) +
+                  " are simulated (all profiles together)");
+        break;
+      }
+    }
+    return ok;
   }
 
   template <class T>

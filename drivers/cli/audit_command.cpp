@@ -92,8 +92,7 @@ void run_query(const audit_args& a) {
   q.customer_id = a.customer;
   q.user = a.user;
   q.type = a.type;
-  if (!a.from.empty() && !parse_time_arg(a.from, q.from_ns)) return fail("--from '" + a.from + "' is not a time", 2);
-  if (!a.to.empty() && !parse_time_arg(a.to, q.to_ns)) return fail("--to '" + a.to + "' is not a time", 2);
+  if (std::string why; !parse_time_range_args(a.from, a.to, q.from_ns, q.to_ns, why)) return fail(why, 2);
   auto views = updated_views(a);
   if (!views) return;
   pa::audit_matcher match{q};

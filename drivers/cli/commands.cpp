@@ -1,5 +1,7 @@
 #include "drivers/cli/commands.hpp"
 
+#include "drivers/cli/numbers.hpp"
+
 namespace hotline::cli {
 
 int& exit_code() {
@@ -23,6 +25,7 @@ void add_all_commands(CLI::App& app) {
   add_whatif_command(app);
   add_node_command(app);
   add_sites_command(app);
+  check_every_number(app); // last: every option is registered by now
 }
 
 } // namespace hotline::cli

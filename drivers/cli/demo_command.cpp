@@ -17,6 +17,7 @@
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/demo_files.hpp"
+#include "drivers/cli/numbers.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/mock_cluster.hpp"
 #include "drivers/sim/simulator.hpp"
@@ -301,8 +302,10 @@ void add_demo_command(CLI::App& app) {
   demo->add_option("--config", a->config, "Center + [simulation] TOML (default: the built-in demo center, config/demo.toml, written to DIR/config)");
   demo->add_option("--dir", a->dir, "Where to put the store and reports (default ./.hotline-demo/<time>)");
   demo->add_option("--duration", a->duration_s, "Wall-clock seconds the simulated day takes (at least as long as the computing takes)")
-      ->capture_default_str();
-  demo->add_option("--hours", a->hours, "Simulate this many hours instead of the configured day");
+      ->capture_default_str()
+      ->check(number_in(1, 86'400, "a number of wall-clock seconds"));
+  demo->add_option("--hours", a->hours, "Simulate this many hours instead of the configured day")
+      ->check(number_in(0.01, 8'760, "a number of hours"));
   demo->add_option("--seed", a->seed, "Random seed (default: the configuration's)");
   demo->add_flag("--kafka", a->kafka, "Also start librdkafka's mock cluster and publish the store through the Kafka relay");
   demo->callback([a] { run_demo(*a); });

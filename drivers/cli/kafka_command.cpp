@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/numbers.hpp"
 #include "drivers/cli/stop_signals.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/mock_cluster.hpp"
@@ -152,7 +153,7 @@ void add_kafka_commands(CLI::App& app) {
       "real broker: ~5 MiB kept per partition, nothing on disk.");
   mock->add_option("--brokers", margs->brokers, "Number of brokers")
       ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+      ->check(whole_in(1, 64, "a number of brokers"));
   mock->add_option("--topic", margs->topics,
                    "Topic to create, NAME:PARTITIONS (repeatable; others are auto-created "
                    "with 4 partitions)");

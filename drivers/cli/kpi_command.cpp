@@ -31,8 +31,7 @@ void run_kpi(const kpi_args& a) {
   if (!to_kpi_options(a.kpi, ko, error)) return fail(error, 2);
   std::int64_t from_ns = std::numeric_limits<std::int64_t>::min();
   std::int64_t to_ns = std::numeric_limits<std::int64_t>::max();
-  if (!a.from.empty() && !parse_time_arg(a.from, from_ns)) return fail("--from '" + a.from + "' is not a time", 2);
-  if (!a.to.empty() && !parse_time_arg(a.to, to_ns)) return fail("--to '" + a.to + "' is not a time", 2);
+  if (std::string why; !parse_time_range_args(a.from, a.to, from_ns, to_ns, why)) return fail(why, 2);
   projections::kpi::report_request req;
   req.intervals = !a.no_intervals;
   // Labels in a zone (UTC unless --tz: neither a store nor this command's

@@ -15,6 +15,7 @@
 #include "actors/federation_actor.hpp"
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/numbers.hpp"
 #include "drivers/cli/stop_signals.hpp"
 #include "drivers/cli/view_cli.hpp"
 #include "drivers/federation/kafka_federation_bus.hpp"
@@ -99,6 +100,9 @@ void run_node(const node_args& a) {
   if (!opened) return fail("node " + site + ": " + opened.error().message());
   auto& store = **opened;
   say(a, site, "store " + store_dir + " (" + std::to_string(store.head_position()) + " events)");
+  // A stop asked for during start-up is honoured between its steps.
+  const auto stop_now = [&] { return stop_signal_within(signals, std::chrono::milliseconds(0)); };
+  if (stop_now()) return say(a, site, "stopped during start-up: " + std::to_string(store.head_position()) + " events in " + store_dir);
 
   std::unique_ptr<drivers::kafka_relay> relay;
   if (!bootstrap.empty()) {
@@ -109,6 +113,10 @@ void run_node(const node_args& a) {
     relay = std::make_unique<drivers::kafka_relay>(store, ro);
     if (auto st = relay->start(); !st) return fail("node " + site + ": kafka relay: " + st.message());
     say(a, site, "relay publishing to " + relay->topic() + " on " + bootstrap);
+    if (stop_now()) {
+      if (auto st = relay->stop(); !st) std::cerr << "[" << site << "] kafka relay: " << st.message() << "\n";
+      return say(a, site, "stopped during start-up: " + std::to_string(store.head_position()) + " events in " + store_dir);
+    }
   }
   live_crm crm{store};
 
@@ -224,9 +232,11 @@ void add_node_command(CLI::App& app) {
   cmd->add_option("--config", a->config, "Center + [node], [kafka], [federation] TOML (see config/sites/)")->required();
   cmd->add_option("--store", a->store, "Event store directory (default: [node] store)");
   cmd->add_option("--kafka", a->kafka, "Kafka bootstrap servers HOST:PORT,... (default: [kafka] bootstrap)");
-  cmd->add_option("--hours", a->hours, "Stop after this many (wall-clock) hours (default: run until signalled)");
+  cmd->add_option("--hours", a->hours, "Stop after this many (wall-clock) hours (default: run until signalled)")
+      ->check(number_in(0, 87'600, "a number of hours"));
   cmd->add_option("--traffic-for", a->traffic_for_s,
-                  "Simulated callers arrive for this many seconds only (the node keeps running and serving them)");
+                  "Simulated callers arrive for this many seconds only (the node keeps running and serving them)")
+      ->check(number_in(0, 315'360'000, "a number of seconds"));
   cmd->add_flag("--no-traffic", a->no_traffic, "Do not run the simulated callers and agents even if [node] traffic = true");
   cmd->add_option("--seed", a->seed, "Random seed of the simulated traffic (default: the configuration's)");
   cmd->add_flag("--quiet", a->quiet, "Print only problems");

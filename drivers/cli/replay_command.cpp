@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/numbers.hpp"
 #include "drivers/cli/view_cli.hpp"
 #include "drivers/kafka/topic_replay.hpp"
 #include "drivers/store/memory_event_store.hpp"
@@ -33,10 +34,7 @@ void run_replay(const replay_args& a) {
   drivers::runner_options ro;
   ro.commit_every = a.commit_every;
   ro.skip_corrupt = a.skip_corrupt;
-  if (!a.from.empty() && !parse_time_arg(a.from, ro.from_ns))
-    return fail("--from '" + a.from + "' is not a time (2024-01-01T08:00:00Z or 2024-01-01)", 2);
-  if (!a.to.empty() && !parse_time_arg(a.to, ro.to_ns))
-    return fail("--to '" + a.to + "' is not a time (2024-01-01T08:00:00Z or 2024-01-01)", 2);
+  if (std::string why; !parse_time_range_args(a.from, a.to, ro.from_ns, ro.to_ns, why)) return fail(why, 2);
   projections::kpi::kpi_options ko;
   std::string error;
   if (!to_kpi_options(a.kpi, ko, error)) return fail(error, 2);
@@ -133,6 +131,7 @@ void add_replay_command(CLI::App& app) {
                   "federated view merged by event time. Records that do not decode are counted "
                   "as dead letters; duplicates are dropped by event id");
   cmd->add_option("--kafka-timeout", a->kafka_timeout_s, "Seconds allowed to read each topic")
+      ->check(number_in(1, 86'400, "a number of seconds"))
       ->capture_default_str();
   cmd->add_option("--timeout", a->timeout_s, "With --kafka: seconds to wait for the brokers to answer")
       ->check(CLI::PositiveNumber)
@@ -148,6 +147,7 @@ void add_replay_command(CLI::App& app) {
   cmd->add_flag("--skip-corrupt", a->skip_corrupt,
                 "Skip records that fail their checksum or do not decode, and count them");
   cmd->add_option("--commit-every", a->commit_every, "Events per atomic commit of rows and checkpoint")
+      ->check(whole_in(1, 100'000'000, "a number of events"))
       ->capture_default_str();
   add_kpi_flags(*cmd, a->kpi);
   cmd->callback([a] { run_replay(*a); });

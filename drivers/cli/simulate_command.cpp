@@ -4,7 +4,9 @@
 #include <iostream>
 
 #include "config/load.hpp"
+#include "config/limits.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/numbers.hpp"
 #include "drivers/sim/kpi_of_store.hpp"
 #include "drivers/sim/quick_center.hpp"
 #include "drivers/sim/simulator.hpp"
@@ -116,17 +118,24 @@ void add_simulate_command(CLI::App& app) {
                   "and report its KPIs (the JSON schema of `hotline kpi`)");
   cmd->add_option("--config", a->config_file, "Center + [simulation] TOML (see docs/config.md)")
       ->check(CLI::ExistingFile);
-  auto* agents = cmd->add_option("--agents", a->quick.agents, "Quick mode: agents (one queue, one skill)");
-  auto* rate = cmd->add_option("--rate-per-hour", a->quick.rate_per_hour, "Quick mode: Poisson arrivals per hour");
-  auto* aht = cmd->add_option("--aht-s", a->quick.aht_s, "Quick mode: mean handle time (exponential), seconds");
-  cmd->add_option("--patience-s", a->quick.patience_s, "Quick mode: mean patience (exponential); 0: never abandon");
+  auto* agents = cmd->add_option("--agents", a->quick.agents, "Quick mode: agents (one queue, one skill)")
+                     ->check(whole_in(1, static_cast<std::int64_t>(config::limits::max_agents), "a number of agents"));
+  auto* rate = cmd->add_option("--rate-per-hour", a->quick.rate_per_hour, "Quick mode: Poisson arrivals per hour")
+                   ->check(number_in(0, config::limits::max_rate_per_h, "a number of arrivals per hour"));
+  auto* aht = cmd->add_option("--aht-s", a->quick.aht_s, "Quick mode: mean handle time (exponential), seconds")
+                  ->check(number_in(1, 86'400, "a number of seconds"));
+  cmd->add_option("--patience-s", a->quick.patience_s, "Quick mode: mean patience (exponential); 0: never abandon")
+      ->check(number_in(0, 86'400, "a number of seconds"));
   cmd->add_option("--sl-threshold-s", a->quick.sl_threshold_s, "Quick mode: service-level threshold T, seconds")
-      ->capture_default_str();
-  cmd->add_option("--hours", a->hours, "Simulated hours (quick mode default 8; config: its start..end)");
+      ->capture_default_str()
+      ->check(whole_in(1, 86'400, "a number of seconds"));
+  cmd->add_option("--hours", a->hours, "Simulated hours (quick mode default 8; config: its start..end)")
+      ->check(number_in(0.01, 8'760, "a number of hours"));
   auto* seed = cmd->add_option("--seed", a->seed, "Random seed (same seed, same event stream)");
   cmd->add_option("--store", a->store_dir, "Also write the events to this RocksDB store directory");
   cmd->add_option("--report", a->report, "Write the KPI report (JSON) to this file");
-  cmd->add_option("--answer-delay-s", a->answer_delay_s, "Seconds a phone rings before the agent answers (default 2; quick mode 0)");
+  cmd->add_option("--answer-delay-s", a->answer_delay_s, "Seconds a phone rings before the agent answers (default 2; quick mode 0)")
+      ->check(number_in(0, 3'600, "a number of seconds"));
   cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
   agents->needs(rate);
   agents->needs(aht);

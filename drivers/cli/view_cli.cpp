@@ -1,5 +1,7 @@
 #include "drivers/cli/view_cli.hpp"
 
+#include "drivers/cli/numbers.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -11,11 +13,46 @@
 
 namespace hotline::cli {
 
+const char* const time_arg_formats =
+    "expected an RFC 3339 time such as 2026-01-05T08:00:00Z or 2026-01-05T08:00:00+02:00, "
+    "a time without offset (UTC) or a date 2026-01-05 (midnight UTC)";
+
 bool parse_time_arg(const std::string& text, std::int64_t& ns) {
   if (events::parse_timestamp(text, ns)) return true;
+  // An RFC 3339 offset, "+HH:MM" or "-HH:MM" after the seconds (or fraction).
+  if (text.size() >= 25 && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-') &&
+      text[text.size() - 3] == ':') {
+    const auto off = text.substr(text.size() - 6);
+    const auto digit = [&](std::size_t i) { return off[i] >= '0' && off[i] <= '9'; };
+    if (!digit(1) || !digit(2) || !digit(4) || !digit(5)) return false;
+    const int hours = (off[1] - '0') * 10 + (off[2] - '0');
+    const int minutes = (off[4] - '0') * 10 + (off[5] - '0');
+    if (hours > 23 || minutes > 59) return false;
+    if (!events::parse_timestamp(text.substr(0, text.size() - 6) + "Z", ns)) return false;
+    const std::int64_t offset_ns = (hours * 3600LL + minutes * 60LL) * 1'000'000'000LL;
+    ns += off[0] == '+' ? -offset_ns : offset_ns; // local time minus its offset is UTC
+    return true;
+  }
   if (text.size() == 19 && events::parse_timestamp(text + "Z", ns)) return true;
   if (text.size() == 10 && events::parse_timestamp(text + "T00:00:00Z", ns)) return true;
   return false;
+}
+
+bool parse_time_range_args(const std::string& from, const std::string& to, std::int64_t& from_ns,
+                           std::int64_t& to_ns, std::string& error) {
+  if (!from.empty() && !parse_time_arg(from, from_ns)) {
+    error = "--from '" + from + "' is not a time: " + time_arg_formats;
+    return false;
+  }
+  if (!to.empty() && !parse_time_arg(to, to_ns)) {
+    error = "--to '" + to + "' is not a time: " + time_arg_formats;
+    return false;
+  }
+  if (!from.empty() && !to.empty() && to_ns <= from_ns) {
+    error = "--to " + to + " is not after --from " + from + ": no event can match (--from is included, --to is not)";
+    return false;
+  }
+  return true;
 }
 
 bool parse_duration_arg(const std::string& text, std::int64_t& ms) {
@@ -42,10 +79,12 @@ bool parse_duration_arg(const std::string& text, std::int64_t& ms) {
 void add_kpi_flags(CLI::App& cmd, kpi_flags& f) {
   cmd.add_option("--interval", f.interval, "Reporting interval (90s, 15m, 1h)")->capture_default_str();
   cmd.add_option("--sl-threshold-s", f.sl_threshold_s, "Service-level threshold T in seconds (answered within T)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(number_in(1, 86'400, "a number of seconds"));
   cmd.add_option("--short-abandon-s", f.short_abandon_s,
                  "Abandons after less than S seconds are short abandons, counted apart")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(number_in(0, 86'400, "a number of seconds"));
   cmd.add_option("--sl-definition", f.sl_definition,
                  "answered: answered_within_t/answered; offered_net: "
                  "answered_within_t/(offered-short_abandoned); offered: "

@@ -14,8 +14,17 @@
 
 namespace hotline::cli {
 
-/// "2024-01-01T08:00:00Z", "2024-01-01T08:00:00" (UTC), "2024-01-01" (midnight UTC).
+/// The one parser of time options (--from, --to of kpi, audit, replay):
+/// RFC 3339 "2024-01-01T08:00:00Z" or with an offset "2024-01-01T10:00:00+02:00"
+/// (fractions allowed), "2024-01-01T08:00:00" (UTC), "2024-01-01" (midnight UTC).
 bool parse_time_arg(const std::string& text, std::int64_t& ns);
+/// What parse_time_arg accepts, for error messages.
+extern const char* const time_arg_formats;
+/// --from and --to (either may be empty: then its output is left as is).
+/// False with `error` set ("--to '...' is not a time: expected ...", or
+/// "--to ... is not after --from ...: no event can match") otherwise.
+bool parse_time_range_args(const std::string& from, const std::string& to, std::int64_t& from_ns,
+                           std::int64_t& to_ns, std::string& error);
 /// "90s", "15m", "1h", "7d" -> milliseconds. A unit is required.
 bool parse_duration_arg(const std::string& text, std::int64_t& ms);
 

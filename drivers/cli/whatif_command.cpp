@@ -5,6 +5,7 @@
 
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/numbers.hpp"
 #include "drivers/sim/whatif.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 
@@ -64,6 +65,16 @@ void run(const whatif_args& a, bool seed_given) {
     }
     std::cerr << ")\n";
   }
+  // A what-if of no callers compares nothing: say why instead of a table of zeros.
+  if (r->recorded_calls == 0)
+    return fail("no recorded calls in " + a.store_dir +
+                    " (no call arrived in it): nothing to replay; give the store of a node or of "
+                    "`hotline simulate --store`",
+                2);
+  if (r->replayed == 0)
+    return fail("none of the " + std::to_string(r->recorded_calls) + " recorded calls can be replayed under " +
+                    a.config_file + ": every one came in through an entry point or queue it does not define",
+                2);
   if (!a.report.empty()) {
     nlohmann::json unknown = nlohmann::json::object();
     for (const auto& [entry, n] : r->unknown.by_entry) unknown[entry] = n;
@@ -109,11 +120,13 @@ void add_whatif_command(CLI::App& app) {
   auto* seed = cmd->add_option("--seed", a->seed, "Seed for handle times of calls never connected in the recording");
   cmd->add_option("--report", a->report, "Write {recorded, whatif, delta} (JSON) to this file");
   cmd->add_option("--answer-delay-s", a->answer_delay_s, "Seconds a phone rings before the agent answers")
-      ->capture_default_str();
-  cmd->add_option("--sl-threshold-s", a->sl_threshold_s, "Service-level threshold T (default: the first queue's)");
+      ->capture_default_str()
+      ->check(number_in(0, 3'600, "a number of seconds"));
+  cmd->add_option("--sl-threshold-s", a->sl_threshold_s, "Service-level threshold T (default: the first queue's)")
+      ->check(whole_in(1, 86'400, "a number of seconds"));
   cmd->add_option("--noise-runs", a->noise_runs,
                   "Runs with seeds SEED..SEED+N-1 that measure each delta's noise (1: none)")
-      ->check(CLI::Range(1, 20))
+      ->check(whole_in(1, 20, "a number of runs"))
       ->capture_default_str();
   cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
   cmd->callback([=] { run(*a, seed->count() > 0); });
