@@ -101,7 +101,7 @@ void run_query(const audit_args& a) {
   });
   if (!st) return fail(st.message());
   if (!bad) return fail(bad.message());
-  if (a.format == "json") std::cout << list.dump(2) << "\n";
+  if (a.format == "json") std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   if (!a.quiet && a.format == "table") std::cerr << n << " records\n";
 }
 
