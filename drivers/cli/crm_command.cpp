@@ -23,14 +23,14 @@ void run_show(const crm_args& a) {
   // Views without a store (a federated view from several sites' topics) are read as they are.
   auto views = updated_view(a.store, a.views, a.no_update || a.store.empty(), a.quiet, crm);
   if (!views) return;
-  namespace crm = projections::crm;
+  namespace pc = projections::crm;
   // A customer is per tenant: find whose, and insist on --tenant when several have it.
   const bool by_caller = !a.caller.empty();
   const std::string what = by_caller ? "calling number " + a.caller : "customer '" + a.customer + "'";
   auto listed = views->get(std::string{by_caller ? "crm/tenants/caller/" : "crm/tenants/customer/"} +
                            (by_caller ? a.caller : a.customer));
   if (!listed) return fail(listed.error().message());
-  const auto tenants = *listed ? crm::tenant_list(**listed) : std::vector<std::string>{};
+  const auto tenants = *listed ? pc::tenant_list(**listed) : std::vector<std::string>{};
   if (tenants.empty())
     return fail(by_caller ? "no customer has called from " + a.caller : "no customer '" + a.customer + "'");
   auto names = [&] {
@@ -48,9 +48,9 @@ void run_show(const crm_args& a) {
   } else {
     tenant = tenants.front();
   }
-  std::string key = crm::tenant_key(tenant, a.customer);
+  std::string key = pc::tenant_key(tenant, a.customer);
   if (by_caller) {
-    auto idx = views->get("crm/caller/" + crm::tenant_key(tenant, a.caller));
+    auto idx = views->get("crm/caller/" + pc::tenant_key(tenant, a.caller));
     if (!idx) return fail(idx.error().message());
     if (!*idx) return fail("no customer has called from " + a.caller + " in tenant '" + tenant + "'");
     key = **idx;

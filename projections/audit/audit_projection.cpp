@@ -80,6 +80,7 @@ events::result<audit_record> audit_projection::record_of(const recorded_event& e
   r.caused_by = e.meta.caused_by;
   r.type = e.type;
   r.stream = e.stream;
+  r.event_digest = event_digest_hex(e);
   std::visit(
       [&](const auto& body) {
         name_entities(body, r);
