@@ -110,16 +110,18 @@ std::string truncated_copy(const std::string& src, const std::string& dst, std::
   return dst;
 }
 
+/// (The chain is kept in `<store>/views`, given explicitly: the copies
+/// below take it along with the store.)
 /// What an attacker does after editing events: throw the audit chain away
 /// and fold a new, self-consistent one from the edited events.
 void rebuild_chain(const std::string& store) {
   fs::remove_all(store + "/views");
   std::string out;
-  REQUIRE_MESSAGE(hotline_cli("audit verify --store " + store, out) == 0, out);
+  REQUIRE_MESSAGE(hotline_cli("audit verify --store " + store + " --views " + store + "/views", out) == 0, out);
 }
 
 std::string verify(const std::string& store, const std::string& anchors = "") {
-  return "audit verify --store " + store + anchors;
+  return "audit verify --store " + store + " --views " + store + "/views" + anchors;
 }
 
 } // namespace
@@ -186,10 +188,10 @@ TEST_CASE("audit anchor: a signed head kept elsewhere catches a rebuilt chain an
   fill(store, 150);
   std::string out;
   const auto early = dir.path() + "/anchor-150.json", late = dir.path() + "/anchor-300.json";
-  REQUIRE_MESSAGE(hotline_cli("audit anchor --store " + store + " --key " + key + " --out " + early, out) == 0, out);
+  REQUIRE_MESSAGE(hotline_cli("audit anchor --store " + store + " --views " + store + "/views --key " + key + " --out " + early, out) == 0, out);
   CHECK(out.find("anchored record 150 (position 150") != std::string::npos);
   fill(store, 150, 2);
-  REQUIRE_MESSAGE(hotline_cli("audit anchor --store " + store + " --key " + key + " --out " + late, out) == 0, out);
+  REQUIRE_MESSAGE(hotline_cli("audit anchor --store " + store + " --views " + store + "/views --key " + key + " --out " + late, out) == 0, out);
   const std::string both = " --public-key " + pub + " --anchor " + early + " --anchor " + late;
   REQUIRE_MESSAGE(hotline_cli(verify(store, both), out) == 0, out);
   CHECK(out.find("2 anchors matched (the last at record 300)") != std::string::npos);
