@@ -92,8 +92,8 @@ struct queue_actor_state {
   std::int64_t wake_at_ns = 0;
   /// Federation messages for recovered calls that have not rejoined yet.
   std::map<std::string, events::federation::message> pending_remote;
-  /// Recent waits of calls that left (true: answered within the SL threshold), for the site status.
-  std::deque<bool> recent_sl;
+  /// How recent calls left, for the site status's service level (the KPI's definition).
+  std::optional<events::federation::recent_service_level> recent_sl;
 };
 
 /// Routing's view of the available members, by reference (copying every
@@ -441,9 +441,9 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       },
       [=](leave_atom, const std::string& call_id, const std::string& reason) {
         auto& s = self->state;
-        if (const auto* e = queue::find(s.entity->state(), call_id); e && (reason == "connected" || reason == "abandoned")) {
-          s.recent_sl.push_back(reason == "connected" && now() - e->joined_at_ns <= ms_to_ns(std::int64_t{def->sl_threshold_s} * 1000));
-          if (s.recent_sl.size() > 200) s.recent_sl.pop_front();
+        if (const auto* e = queue::find(s.entity->state(), call_id)) { // every way out counts (moved away too)
+          if (!s.recent_sl) s.recent_sl.emplace(std::int64_t{def->sl_threshold_s} * 1000);
+          s.recent_sl->record({(now() - e->joined_at_ns) / 1'000'000, reason == "connected", reason == "abandoned"});
         }
         self->state.calls.erase(call_id);
         // A call that left while agents it was offered to may not have
@@ -570,9 +570,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         st.calls_waiting = static_cast<std::int32_t>(waiting.size());
         st.ewt_ms = st.agents_logged_in > 0 ? ewt_for(st.calls_waiting + 1) : -1;
         st.sl_threshold_ms = std::int64_t{def->sl_threshold_s} * 1000;
-        if (!s.recent_sl.empty())
-          st.service_level = static_cast<double>(std::count(s.recent_sl.begin(), s.recent_sl.end(), true)) /
-                             static_cast<double>(s.recent_sl.size());
+        if (s.recent_sl) st.service_level = s.recent_sl->value();
         auto t = now();
         std::int32_t pos = 0;
         for (const auto& e : waiting) {

@@ -2,70 +2,76 @@
 
 #include <cerrno>
 #include <charconv>
-#include <cmath>
 #include <cstring>
 #include <fstream>
+#include <sstream>
+
+#include "projections/staffing/forecast.hpp"
 
 namespace hotline::config {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool parse_count(std::string_view text, double& out) {
-  if (!text.empty() && text.front() == '"' && text.back() == '"' && text.size() >= 2)
-    text = text.substr(1, text.size() - 2);
-  const auto* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc{} && ptr == end && !text.empty();
+/// parse_forecast's errors start with `<source>:<line>: ` (its documented
+/// contract): split that off so the diagnostic carries the line.
+void report(const std::string& file, const std::string& key, const std::string& detail,
+            diagnostics& out) {
+  std::uint32_t line = 0;
+  std::string message = detail;
+  if (detail.starts_with(file + ":")) {
+    const auto rest = std::string_view(detail).substr(file.size() + 1);
+    const auto colon = rest.find(':');
+    if (colon != std::string_view::npos &&
+        std::from_chars(rest.data(), rest.data() + colon, line).ec == std::errc{}) {
+      message = std::string(rest.substr(colon + 1));
+      if (message.starts_with(" ")) message.erase(0, 1);
+    } else {
+      message = std::string(rest);
+      if (message.starts_with(" ")) message.erase(0, 1);
+    }
+  }
+  out.push_back({severity::error, file, line, 0, key, message});
 }
 
 } // namespace
 
-std::vector<double> read_counts_csv(const std::filesystem::path& file, const std::string& key,
-                                    const source_position& referenced_at, diagnostics& out) {
-  std::ifstream in(file);
+std::optional<counts_file> read_counts_csv(const std::filesystem::path& file,
+                                           const std::string& key,
+                                           const source_position& referenced_at,
+                                           std::optional<int> interval_min, diagnostics& out) {
+  std::ifstream in(file, std::ios::binary);
   if (!in) {
     out.push_back({severity::error, referenced_at.file, referenced_at.line, referenced_at.column,
                    key,
                    "cannot read counts file '" + file.string() + "': " + std::strerror(errno)});
-    return {};
+    return std::nullopt;
   }
-  std::vector<double> counts;
-  std::string line;
-  bool first_row = true;
-  bool bad_rows = false;
-  for (std::uint32_t number = 1; std::getline(in, line); ++number) {
-    const auto row = trim(line);
-    if (row.empty() || row.front() == '#') continue;
-    const auto comma = row.find_last_of(',');
-    const auto field = trim(comma == std::string_view::npos ? row : row.substr(comma + 1));
-    const auto column = static_cast<std::uint32_t>(field.data() - line.data() + 1);
-    double value = 0;
-    const bool numeric = parse_count(field, value);
-    if (!numeric && first_row) {
-      first_row = false;
-      continue; // header
-    }
-    first_row = false;
-    if (!numeric || !std::isfinite(value) || value < 0) {
-      out.push_back(
-          {severity::error, file.string(), number, column, key,
-           "expected a non-negative count in the last column, got '" + std::string(field) + "'"});
-      bad_rows = true;
-      continue;
-    }
-    counts.push_back(value);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const auto name = file.string();
+  projections::staffing::forecast_options options;
+  options.interval_min = interval_min;
+  auto parsed = projections::staffing::parse_forecast(text.str(), name, options);
+  if (!parsed) {
+    report(name, key, parsed.error().detail(), out);
+    return std::nullopt;
   }
-  if (counts.empty() && !bad_rows)
-    out.push_back({severity::error, file.string(), 0, 0, key, "no counts in the file"});
-  return counts;
+  counts_file result;
+  result.interval_ms = std::int64_t{parsed->interval_min} * 60'000;
+  constexpr long minutes_per_day = 24 * 60;
+  const long first = parsed->rows.front().start_min % minutes_per_day;
+  result.first_start_ms = std::int64_t{first < 0 ? first + minutes_per_day : first} * 60'000;
+  bool unused_aht = false;
+  for (const auto& row : parsed->rows) {
+    result.counts.push_back(row.calls);
+    unused_aht = unused_aht || row.aht_s.has_value();
+  }
+  if (unused_aht)
+    out.push_back({severity::warning, name, static_cast<std::uint32_t>(parsed->rows.front().line),
+                   0, key,
+                   "the aht_s column is not used by the simulator (its handle_time is); it "
+                   "serves `hotline staff --forecast`"});
+  return result;
 }
 
 } // namespace hotline::config

@@ -1,6 +1,7 @@
 #include "config/simulation_reader.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "config/counts_csv.hpp"
@@ -11,6 +12,15 @@ namespace hotline::config::detail {
 namespace {
 
 using zero = table_reader::zero;
+
+/// "HH:MM" of a time of day in ms after midnight.
+std::string clock_text(std::int64_t ms) {
+  const auto minutes = ms / 60'000;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(minutes / 60 % 24),
+                static_cast<int>(minutes % 60));
+  return buf;
+}
 
 /// Reads `{ distribution = "...", mean_s, sd_s, samples_s }`; `kinds` are
 /// the distributions this use allows. Keys that do not fit the kind are errors.
@@ -115,8 +125,6 @@ void read_arrival(table_reader& r, arrival_profile& a, const simulation_definiti
     r.error("counts_csv", "give rate_per_h or counts_csv, not both");
   else if (!r.has("rate_per_h") && !r.has("counts_csv"))
     r.error("", "an arrival profile needs rate_per_h or counts_csv (with interval_min)");
-  if (r.has("counts_csv") && !r.has("interval_min"))
-    r.error("", "counts_csv needs interval_min (the length of one counted interval)");
   for (const char* key : {"interval_min", "counts_start"})
     if (r.has(key) && !r.has("counts_csv"))
       r.error(key, std::string(key) + " applies only with counts_csv");
@@ -127,8 +135,21 @@ void read_arrival(table_reader& r, arrival_profile& a, const simulation_definiti
     const auto written_in = node->source().path ? *node->source().path : std::string{};
     const auto path = (std::filesystem::path(written_in).parent_path() / csv).lexically_normal();
     a.counts_csv = path.string();
-    a.counts =
-        read_counts_csv(path, r.child("counts_csv"), position_of(node->source()), r.context().out);
+    std::optional<int> interval_min;
+    if (r.has("interval_min") && a.interval_ms > 0)
+      interval_min = static_cast<int>(a.interval_ms / 60'000);
+    if (auto file = read_counts_csv(path, r.child("counts_csv"), position_of(node->source()),
+                                    interval_min, r.context().out)) {
+      a.counts = std::move(file->counts);
+      a.interval_ms = file->interval_ms;
+      // The file says when its counts start; counts_start may repeat it.
+      if (!r.has("counts_start"))
+        a.counts_start_ms = file->first_start_ms;
+      else if (a.counts_start_ms != file->first_start_ms)
+        r.error("counts_start", "the counts file's first interval_start is " +
+                                    clock_text(file->first_start_ms) + ", not " +
+                                    clock_text(a.counts_start_ms));
+    }
   }
   r.with_table("handle_time", [&](table_reader& t) {
     read_distribution(t, a.handle_time, handle_kinds, "handle time distribution");

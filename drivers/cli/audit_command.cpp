@@ -1,7 +1,7 @@
 // hotline audit query|verify: who did what, when, to which call, agent or
 // customer (D6), from the node's tamper-evident audit chain.
 //
-// The chain lives in the node's view store (default `<store>/views`, rows
+// The chain lives in the node's view store (default `<store>.views`, rows
 // `audit/...`). Both commands first bring it up to date from the event store
 // (the audit projection, from its checkpoint), unless --no-update or the
 // store is held by a running node, in which case they read the chain as of
@@ -13,10 +13,12 @@
 #include <iostream>
 #include <iterator>
 #include <limits>
+#include <vector>
 
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/view_cli.hpp"
 #include "drivers/views/event_scan.hpp"
+#include "events/audit_events.hpp"
 #include "projections/audit/audit_anchor.hpp"
 #include "projections/audit/audit_projection.hpp"
 #include "projections/csv.hpp"
@@ -59,6 +61,37 @@ nlohmann::json record_json(const pa::audit_record& r, const pa::digest& h) {
           {"hash", pa::to_hex(h)}};
 }
 
+/// Why a command was refused ("answer_call: not_offered (detail)"); empty
+/// for records that are not refusals.
+std::string refusal_reason(const pa::audit_record& r) {
+  if (r.type != events::command_rejected::type_name) return {};
+  auto d = nlohmann::json::parse(r.detail, nullptr, false);
+  if (!d.is_object()) return r.detail;
+  std::string out = d.value("command", std::string{}) + ": " + d.value("code", std::string{});
+  if (auto why = d.value("detail", std::string{}); !why.empty()) out += " (" + why + ")";
+  return out;
+}
+
+/// Left-aligned columns two spaces apart, the first right-aligned (seq).
+void print_columns(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (width.size() <= i) width.push_back(0);
+      width[i] = std::max(width[i], row[i].size());
+    }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const std::string pad(width[i] - row[i].size(), ' ');
+      line += i == 0 ? pad + row[i] : row[i] + (i + 1 < row.size() ? pad : "");
+      if (i + 1 < row.size()) line += "  ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::cout << line << "\n";
+  }
+}
+
 void run_query(const audit_args& a) {
   pa::audit_query q;
   q.call_id = a.call;
@@ -73,9 +106,10 @@ void run_query(const audit_args& a) {
   pa::audit_matcher match{q};
   std::size_t n = 0;
   nlohmann::json list = nlohmann::json::array();
-  if (a.format == "table")
-    std::printf("%8s  %-24s  %-18s  %-24s  %-12s  %-10s  %-12s  %-10s  %s\n", "seq", "time", "who",
-                "type", "call", "agent", "customer", "queue", "site");
+  // table: rows are gathered first so each column is as wide as its
+  // longest value (names are never cut); a refusal says why
+  std::vector<std::vector<std::string>> table{
+      {"seq", "time", "who", "type", "call", "agent", "customer", "queue", "site", "reason"}};
   if (a.format == "csv")
     std::cout << "seq,position,time,site,tenant,role,who,type,stream,call_id,agent_id,customer_id,queue,detail,hash\n";
   events::status bad;
@@ -100,16 +134,15 @@ void run_query(const audit_args& a) {
                 << csv_field(r.agent_id) << "," << csv_field(r.customer_id) << ","
                 << csv_field(r.queue) << "," << csv_field(r.detail) << "," << pa::to_hex(h) << "\n";
     } else {
-      std::printf("%8llu  %-24.24s  %-18.18s  %-24.24s  %-12.12s  %-10.10s  %-12.12s  %-10.10s  %s\n",
-                  static_cast<unsigned long long>(r.seq), events::format_timestamp(r.time_ns).substr(0, 23).c_str(),
-                  who.c_str(), r.type.c_str(), r.call_id.c_str(), r.agent_id.c_str(),
-                  r.customer_id.c_str(), r.queue.c_str(), r.site.c_str());
+      table.push_back({std::to_string(r.seq), events::format_timestamp(r.time_ns).substr(0, 23), who, r.type,
+                       r.call_id, r.agent_id, r.customer_id, r.queue, r.site, refusal_reason(r)});
     }
     return true;
   });
   if (!st) return fail(st.message());
   if (!bad) return fail(bad.message());
   if (a.format == "json") std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  if (a.format == "table") print_columns(table);
   if (!a.quiet && a.format == "table") std::cerr << n << " records\n";
 }
 
@@ -386,7 +419,7 @@ void run_anchor(const audit_args& a) {
 
 void add_common(CLI::App* cmd, audit_args& a) {
   cmd->add_option("--store", a.store, "The node's event store directory")->required();
-  cmd->add_option("--views", a.views, "The view store holding the audit chain (default: <store>/views)");
+  cmd->add_option("--views", a.views, "The view store holding the audit chain (default: <store>.views, beside the store)");
   cmd->add_flag("--no-update", a.no_update, "Do not fold new events into the chain first");
   cmd->add_flag("--quiet", a.quiet, "Only the answer");
 }

@@ -72,7 +72,7 @@ void add_crm_commands(CLI::App& app) {
   auto* show = crm->add_subcommand("show", "A customer's profile and interaction history, as JSON");
   show->add_option("--store", a->store, "The node's event store directory");
   show->add_option("--views", a->views,
-                   "The view store (default: <store>/views); alone, a view built by replay (e.g. over several sites' topics)");
+                   "The view store (default: <store>.views, beside the store); alone, a view built by replay (e.g. over several sites' topics)");
   show->add_option("--customer", a->customer, "Customer id");
   show->add_option("--caller", a->caller, "Calling number");
   show->add_option("--tenant", a->tenant,

@@ -16,6 +16,7 @@
 
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/demo_files.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/mock_cluster.hpp"
 #include "drivers/sim/simulator.hpp"
@@ -40,19 +41,26 @@ struct demo_args {
   bool kafka = false;
 };
 
-/// config/demo.toml next to the working directory, or in the source tree
-/// the binary was built from (build/hotline -> ../config).
-std::string find_demo_config() {
-  std::vector<fs::path> candidates{"config/demo.toml"};
+/// Writes the built-in demo center (drivers/cli/demo_files.hpp) into
+/// `dir`/config and returns its demo.toml, so the run keeps the very
+/// configuration it used, wherever the binary lives. Empty on failure.
+std::string write_demo_config(const fs::path& dir) {
+  const auto config_dir = dir / "config";
   std::error_code ec;
-  auto exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    candidates.push_back(exe.parent_path().parent_path() / "config/demo.toml");
-    candidates.push_back(exe.parent_path() / "config/demo.toml");
+  fs::create_directories(config_dir, ec);
+  if (ec) {
+    std::cerr << "hotline demo: cannot create " << config_dir.string() << ": " << ec.message() << "\n";
+    return {};
   }
-  for (const auto& c : candidates)
-    if (fs::exists(c, ec)) return c.string();
-  return {};
+  for (const auto& f : demo_files()) {
+    std::ofstream out(config_dir / f.name, std::ios::binary | std::ios::trunc);
+    out.write(f.content.data(), static_cast<std::streamsize>(f.content.size()));
+    if (!out.flush()) {
+      std::cerr << "hotline demo: cannot write " << (config_dir / f.name).string() << "\n";
+      return {};
+    }
+  }
+  return (config_dir / demo_files().front().name).string();
 }
 
 std::string fmt_pct(const nlohmann::json& v) {
@@ -179,10 +187,12 @@ bool publish_to_kafka(drivers::event_store& store, const std::string& site) {
 }
 
 void run_demo(const demo_args& a) {
-  auto config_path = a.config.empty() ? find_demo_config() : a.config;
+  auto stamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch()).count());
+  fs::path dir = a.dir.empty() ? fs::current_path() / ".hotline-demo" / stamp : fs::path{a.dir};
+  auto config_path = a.config.empty() ? write_demo_config(dir) : a.config;
   if (config_path.empty()) {
-    std::cerr << "hotline demo: cannot find config/demo.toml (run from the source tree or give --config)\n";
-    exit_code() = 2;
+    exit_code() = 1;
     return;
   }
   auto loaded = config::load_file(config_path);
@@ -192,9 +202,6 @@ void run_demo(const demo_args& a) {
     return;
   }
   auto cfg = std::move(loaded.config);
-  auto stamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                  std::chrono::system_clock::now().time_since_epoch()).count());
-  fs::path dir = a.dir.empty() ? fs::current_path() / ".hotline-demo" / stamp : fs::path{a.dir};
   fs::create_directories(dir);
   auto store_dir = (dir / "store").string();
   bool tty = isatty(STDOUT_FILENO);
@@ -291,7 +298,7 @@ void add_demo_command(CLI::App& app) {
   auto* demo = app.add_subcommand(
       "demo", "The main job: simulate a day of the demo center (config/demo.toml) through the real "
               "ACD actors on an accelerated clock, with a live dashboard, the KPI report and a node store to explore");
-  demo->add_option("--config", a->config, "Center + [simulation] TOML (default: config/demo.toml)");
+  demo->add_option("--config", a->config, "Center + [simulation] TOML (default: the built-in demo center, config/demo.toml, written to DIR/config)");
   demo->add_option("--dir", a->dir, "Where to put the store and reports (default ./.hotline-demo/<time>)");
   demo->add_option("--duration", a->duration_s, "Wall-clock seconds the simulated day takes (at least as long as the computing takes)")
       ->capture_default_str();

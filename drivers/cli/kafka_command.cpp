@@ -53,6 +53,8 @@ struct relay_args {
   bool progress = false;
   double timeout_s = 0;
   std::uint64_t checkpoint_every = 0;
+  std::uint64_t from_position = 0;
+  bool republish = false;
   std::vector<std::string> properties;
 };
 
@@ -62,6 +64,10 @@ int run_relay(const relay_args& a) {
   opts.site = a.site;
   opts.topic = a.topic;
   if (a.checkpoint_every > 0) opts.checkpoint_every = a.checkpoint_every;
+  if (a.republish && a.from_position > 0)
+    return fail("relay: give --republish or --from-position, not both", 2);
+  if (a.republish) opts.from_position = 1;
+  if (a.from_position > 0) opts.from_position = a.from_position;
   for (const auto& kv : a.properties) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -78,11 +84,37 @@ int run_relay(const relay_args& a) {
   if (auto st = relay.start(); !st)
     return fail(st.message(), st.code() == events::errc::invalid_argument ? 2 : 1);
   const auto target = (*store)->head_position();
-  std::cout << "relaying " << a.store << " (head " << target << ") to topic " << relay.topic()
-            << " at " << a.kafka << " from position " << relay.published_position() + 1
-            << std::endl;
-
   const auto started = std::chrono::steady_clock::now();
+  auto timed_out = [&] {
+    return a.timeout_s > 0 &&
+           std::chrono::steady_clock::now() - started > std::chrono::duration<double>(a.timeout_s);
+  };
+  // The target is checked before anything is published (kafka_relay.hpp).
+  for (;;) {
+    auto s = relay.status();
+    if (s.state == drivers::relay_state::diverged) {
+      relay.stop();
+      return fail("relay: " + s.last_error.message());
+    }
+    if (s.state != drivers::relay_state::connecting) {
+      if (!s.notice.empty()) std::cout << "note: " << s.notice << std::endl;
+      std::cout << "relaying " << a.store << " (head " << target << ") to topic " << relay.topic()
+                << " at " << a.kafka << " (cluster " << s.cluster_id << ") from position "
+                << s.start_position << std::endl;
+      break;
+    }
+    if (stop_signal_within(signals, std::chrono::milliseconds(20))) {
+      relay.stop();
+      return 0;
+    }
+    if (timed_out()) {
+      relay.stop();
+      return fail("relay: no answer from the Kafka brokers " + a.kafka + " within " +
+                  std::to_string(a.timeout_s) + " s" +
+                  (s.last_error.is_ok() ? std::string{} : ": " + s.last_error.message()));
+    }
+  }
+
   const auto tick = std::chrono::milliseconds(a.progress ? 10 : 100);
   std::uint64_t shown = relay.status().checkpoint_position;
   int code = 0;
@@ -93,8 +125,7 @@ int run_relay(const relay_args& a) {
       auto cp = relay.status().checkpoint_position;
       if (cp != shown) std::cout << "checkpoint " << (shown = cp) << std::endl;
     }
-    if (a.timeout_s > 0 &&
-        std::chrono::steady_clock::now() - started > std::chrono::duration<double>(a.timeout_s)) {
+    if (timed_out()) {
       auto st = relay.wait_until_published(target, std::chrono::milliseconds(0));
       std::cerr << "hotline: " << st.message() << "\n";
       code = 1;
@@ -131,7 +162,9 @@ void add_kafka_commands(CLI::App& app) {
   auto* relay = app.add_subcommand(
       "relay",
       "Publish a store's events to Kafka (one topic per site, key = stream, value = event "
-      "JSON), resuming from the store's 'relay.kafka' checkpoint. Stops on SIGTERM/SIGINT. "
+      "JSON), resuming from the store's 'relay.kafka' checkpoint (a new cluster or topic starts "
+      "from 1). Refuses, exit 1, when the topic holds events the store does not (a rolled-back "
+      "or replaced store). Stops on SIGTERM/SIGINT. "
       "The store must not be open elsewhere (run it on a stopped node's store, or in tests).");
   relay->add_option("--store", rargs->store, "Store directory")->required();
   relay->add_option("--kafka", rargs->kafka, "Bootstrap servers, host:port,...")->required();
@@ -148,6 +181,10 @@ void add_kafka_commands(CLI::App& app) {
                     "Extra librdkafka producer property KEY=VALUE (repeatable)");
   relay->add_option("--checkpoint-every", rargs->checkpoint_every,
                     "Write the checkpoint at least every N published events (default 50000)");
+  relay->add_option("--from-position", rargs->from_position,
+                    "Publish from position N (1..head+1) whatever the checkpoint says");
+  relay->add_flag("--republish", rargs->republish,
+                  "Publish everything again from position 1 (same as --from-position 1)");
   relay->add_flag("--progress", rargs->progress,
                   "Print 'checkpoint N' on stdout whenever the checkpoint moves");
   relay->callback([rargs] { exit_code() = run_relay(*rargs); });

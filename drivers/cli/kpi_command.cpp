@@ -9,6 +9,7 @@
 #include "drivers/cli/view_cli.hpp"
 #include "drivers/kafka/topic_replay.hpp"
 #include "drivers/store/memory_event_store.hpp"
+#include "drivers/time_zone.hpp"
 #include "drivers/views/event_scan.hpp"
 #include "projections/kpi/kpi_report.hpp"
 
@@ -17,9 +18,10 @@ namespace hotline::cli {
 namespace {
 
 struct kpi_args {
-  std::string store, kafka, by, format = "table", html, from, to;
+  std::string store, kafka, by, format = "table", html, from, to, tz;
   std::vector<std::string> topics;
   bool skip_corrupt = false, no_intervals = false, quiet = false;
+  double timeout_s = 10;
   kpi_flags kpi;
 };
 
@@ -33,6 +35,16 @@ void run_kpi(const kpi_args& a) {
   if (!a.to.empty() && !parse_time_arg(a.to, to_ns)) return fail("--to '" + a.to + "' is not a time", 2);
   projections::kpi::report_request req;
   req.intervals = !a.no_intervals;
+  // Labels in a zone (UTC unless --tz: neither a store nor this command's
+  // options know a center's zone yet); the fold itself stays in UTC.
+  auto zone = drivers::time_zone::utc();
+  if (!a.tz.empty()) {
+    auto located = drivers::time_zone::locate(a.tz);
+    if (!located) return fail("--tz: " + located.error().detail(), 2);
+    zone = *located;
+  }
+  req.time_zone = zone.name();
+  if (!zone.is_utc()) req.utc_offset_s = [zone](std::int64_t ns) { return std::int64_t{zone.offset_s(ns)}; };
   if (!a.by.empty()) {
     projections::kpi::dimension d;
     projections::kpi::parse_dimension(a.by, d);
@@ -49,6 +61,7 @@ void run_kpi(const kpi_args& a) {
     drivers::topic_replay_options to;
     to.bootstrap_servers = a.kafka;
     to.topics = a.topics;
+    to.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout_s * 1000));
     auto loaded = drivers::load_topics(to, *memory);
     if (!loaded) return fail(loaded.error().message());
     for (const auto& d : loaded->dead_letter_details) std::cerr << "hotline: dead letter: " << d.why.message() << "\n";
@@ -100,7 +113,14 @@ void run_kpi(const kpi_args& a) {
   if (skipped > 0) report["skipped_corrupt"] = skipped;
   if (!a.html.empty()) {
     std::ofstream out{a.html, std::ios::binary};
-    out << projections::kpi::render_html(report);
+    // charts on a true time axis with at most a few hundred points: a
+    // month at 15 min is coarsened to days (the page says so)
+    auto chart_req = req;
+    chart_req.intervals = true;
+    chart_req.max_intervals = projections::kpi::chart_max_intervals;
+    auto chart_report = projections::kpi::build_report(kpi, chart_req);
+    if (skipped > 0) chart_report["skipped_corrupt"] = skipped;
+    out << projections::kpi::render_html(chart_report);
     if (!out) return fail("cannot write " + a.html);
     if (!a.quiet) std::cerr << "wrote " << a.html << "\n";
   }
@@ -117,6 +137,9 @@ void add_kpi_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("kpi", "KPIs per interval, queue, agent, site and tenant, folded from a node's event store");
   cmd->add_option("--store", a->store, "The node's event store directory");
   cmd->add_option("--kafka", a->kafka, "Instead of a store: Kafka bootstrap servers to read relay topics from");
+  cmd->add_option("--timeout", a->timeout_s, "With --kafka: seconds to wait for the brokers to answer")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->add_option("--topic", a->topics,
                   "With --kafka: a relay topic (hotline.<site>.events); several for KPIs over several sites");
   add_kpi_flags(*cmd, a->kpi);
@@ -126,6 +149,8 @@ void add_kpi_command(CLI::App& app) {
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
   cmd->add_option("--html", a->html, "Also write a self-contained HTML report with charts to FILE");
+  cmd->add_option("--tz", a->tz,
+                  "Show interval labels in this IANA time zone, e.g. Asia/Jerusalem (default: UTC)");
   cmd->add_option("--from", a->from, "Only events at or after this time (UTC)");
   cmd->add_option("--to", a->to, "Only events before this time (UTC)");
   cmd->add_flag("--no-intervals", a->no_intervals, "Leave out the per-interval breakdown");

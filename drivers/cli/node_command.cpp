@@ -175,7 +175,13 @@ void run_node(const node_args& a) {
 
   auto started_at = std::chrono::steady_clock::now();
   auto last_report = started_at;
+  bool relay_refused = false;
   while (!stop_signal_within(signals, std::chrono::milliseconds(500))) {
+    if (relay && !relay_refused && relay->status().state == drivers::relay_state::diverged) {
+      relay_refused = true; // the node serves on, the relay publishes nothing (kafka_relay.hpp)
+      std::cerr << "[" << site << "] ERROR kafka relay refused to publish: " << relay->status().last_error.message()
+                << std::endl;
+    }
     auto now = std::chrono::steady_clock::now();
     if (a.hours > 0 && now - started_at >= std::chrono::duration<double>(a.hours * 3600)) break;
     if (now - last_report >= std::chrono::seconds(10)) {

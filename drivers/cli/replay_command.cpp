@@ -18,6 +18,7 @@ struct replay_args {
   std::string store, out, from, to, projection = "all", kafka;
   std::vector<std::string> topics;
   double kafka_timeout_s = 300;
+  double timeout_s = 10;
   bool quiet = false, skip_corrupt = false;
   std::size_t commit_every = 10'000;
   kpi_flags kpi;
@@ -66,6 +67,7 @@ void run_replay(const replay_args& a) {
     to.bootstrap_servers = a.kafka;
     to.topics = a.topics;
     to.timeout_per_topic = std::chrono::milliseconds(static_cast<std::int64_t>(a.kafka_timeout_s * 1000));
+    to.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout_s * 1000));
     auto loaded = drivers::load_topics(to, *memory);
     if (!loaded) return fail("reading Kafka: " + loaded.error().message());
     for (const auto& d : loaded->dead_letter_details)
@@ -131,6 +133,9 @@ void add_replay_command(CLI::App& app) {
                   "federated view merged by event time. Records that do not decode are counted "
                   "as dead letters; duplicates are dropped by event id");
   cmd->add_option("--kafka-timeout", a->kafka_timeout_s, "Seconds allowed to read each topic")
+      ->capture_default_str();
+  cmd->add_option("--timeout", a->timeout_s, "With --kafka: seconds to wait for the brokers to answer")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--out", a->out, "The view store directory (created; resumed from its checkpoints)")
       ->required();

@@ -30,6 +30,7 @@ void run_sites(const sites_args& a) {
   o.topic = a.topic;
   o.decode_events = false;
   o.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout_s * 1000));
+  o.connect_timeout = o.timeout;
   auto records = drivers::read_topic(o);
   if (!records) return fail("sites: " + records.error().message());
   std::map<std::string, events::federation::site_status> latest;
@@ -71,8 +72,10 @@ void run_sites(const sites_args& a) {
       std::cout << std::left << std::setw(14) << (first ? id : "") << std::setw(10) << (first ? age.str() : "")
                 << std::setw(18) << q.queue << std::right << std::setw(8) << q.agents_logged_in << std::setw(7)
                 << q.agents_ready << std::setw(9) << q.calls_waiting << std::setw(9)
-                << (q.ewt_ms < 0 ? std::string{"-"} : std::to_string(q.ewt_ms / 1000)) << std::setw(6)
-                << static_cast<int>(q.service_level * 100 + 0.5) << "%\n";
+                << (q.ewt_ms < 0 ? std::string{"-"} : std::to_string(q.ewt_ms / 1000)) << std::setw(7)
+                << (q.service_level ? std::to_string(static_cast<int>(*q.service_level * 100 + 0.5)) + "%"
+                                    : std::string{"-"})
+                << "\n";
       first = false;
     }
     if (s.queues.empty()) std::cout << std::left << std::setw(14) << id << std::setw(10) << age.str() << "(no queues)\n";

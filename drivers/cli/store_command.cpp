@@ -1,9 +1,14 @@
-// hotline store info|read|check: look inside a node's event store.
+// hotline store info|read|check|repair: look inside a node's event store.
+// info, read and check open it read-only (they change no file and work
+// beside a running node); repair is the one that writes, and only with --yes.
+#include <filesystem>
 #include <iostream>
 
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/view_cli.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
+#include "drivers/store/store_repair.hpp"
+#include "drivers/store/wal_scan.hpp"
 #include "events/codec.hpp"
 
 namespace hotline::cli {
@@ -15,6 +20,7 @@ struct store_args {
   std::uint64_t from = 1;
   std::size_t limit = SIZE_MAX;
   std::string stream;
+  bool yes = false;
 };
 
 void run_info(const store_args& a) {
@@ -26,6 +32,8 @@ void run_info(const store_args& a) {
     auto cp = store->get_checkpoint(name);
     if (cp && *cp) std::cout << "checkpoint " << name << ": " << **cp << "\n";
   }
+  if (auto repairs = store->repairs(); repairs)
+    for (const auto& r : *repairs) std::cout << r << "\n";
 }
 
 void run_read(const store_args& a) {
@@ -89,6 +97,18 @@ void run_check(const store_args& a) {
     }
   }
   std::cout << good << " records ok, " << bad << " bad\n";
+  // The WAL (the open already refused damage in it; this says what it holds).
+  if (auto files = drivers::wal::wal_files(a.dir); files) {
+    for (const auto& f : *files) {
+      auto r = drivers::wal::scan_file(f);
+      if (!r) continue; // retired meanwhile by a running node
+      std::cout << "WAL " << r->name << ": " << r->records << " write batches, " << r->size << " bytes";
+      if (r->incomplete_tail)
+        std::cout << ", an incomplete last batch of " << r->incomplete_tail->second << " bytes at offset "
+                  << r->incomplete_tail->first << " (a write a crash interrupted, never acknowledged: ignored)";
+      std::cout << "\n";
+    }
+  }
   auto index = store->check_stream_index();
   if (!index) {
     std::cerr << "hotline: " << index.error().message() << "\n";
@@ -100,6 +120,36 @@ void run_check(const store_args& a) {
             << (index->problems.empty() ? "ok" : "damaged") << "\n";
   if (!index->problems.empty()) exit_code() = 1;
   if (bad > 0) exit_code() = 1;
+}
+
+void run_repair(const store_args& a) {
+  if (!a.yes) {
+    auto plan = drivers::plan_repair(a.dir);
+    if (!plan) return fail(plan.error().message());
+    std::cout << plan->text();
+    if (!plan->damaged) return;
+    if (!plan->fixable) {
+      exit_code() = 1;
+      return;
+    }
+    std::cout << "Nothing was changed. Run again with --yes to repair (the dropped WAL files are saved first).\n";
+    exit_code() = 1; // the store is still damaged
+    return;
+  }
+  auto done = drivers::repair(a.dir);
+  if (!done) return fail("store repair: " + done.error().message());
+  if (!done->plan.damaged) {
+    std::cout << done->plan.text();
+    return;
+  }
+  if (!done->plan.fixable) {
+    std::cout << done->plan.text();
+    exit_code() = 1;
+    return;
+  }
+  std::cout << done->plan.text() << "Repaired: the store holds " << done->plan.head_after
+            << " events; the dropped WAL files were saved in " << done->saved_to
+            << "; `hotline store info` lists this repair.\n";
 }
 
 } // namespace
@@ -126,6 +176,14 @@ void add_store_commands(CLI::App& app) {
                "position or stream");
   check->add_option("--store", args->dir, "Store directory")->required();
   check->callback([args] { run_check(*args); });
+
+  auto* repair = store->add_subcommand(
+      "repair", "Drop a damaged WAL record and everything after it: without --yes, say exactly what would be "
+                "dropped and change nothing (exit 1 if there is damage); with --yes, save the dropped WAL files "
+                "in DIR/repair-TIME/, repair, and record it in the store");
+  repair->add_option("--store", args->dir, "Store directory (no process may have it open)")->required();
+  repair->add_flag("--yes", args->yes, "Do it");
+  repair->callback([args] { run_repair(*args); });
 }
 
 } // namespace hotline::cli

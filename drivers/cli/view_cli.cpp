@@ -88,6 +88,7 @@ void fail(const std::string& message, int code) {
 std::unique_ptr<drivers::rocksdb_event_store> open_event_store(const std::string& dir) {
   drivers::rocksdb_store_options opts;
   opts.create_if_missing = false;
+  opts.read_only = true; // changes no file; works beside a running node
   auto store = drivers::rocksdb_event_store::open(dir, opts);
   if (!store) {
     fail(store.error().message());
@@ -110,7 +111,7 @@ std::unique_ptr<drivers::view_store> open_view_store(const std::string& dir, boo
 std::string default_views_dir(const std::string& store_dir) {
   std::string d = store_dir;
   while (d.size() > 1 && d.back() == '/') d.pop_back();
-  return d + "/views";
+  return d + ".views"; // beside the store: a reader writes nothing inside it
 }
 
 std::unique_ptr<drivers::view_store> updated_view(const std::string& store_dir,
@@ -121,12 +122,8 @@ std::unique_ptr<drivers::view_store> updated_view(const std::string& store_dir,
   if (no_update) return open_view_store(dir, false);
   drivers::rocksdb_store_options so;
   so.create_if_missing = false;
+  so.read_only = true; // a running node's store too: its committed prefix
   auto store = drivers::rocksdb_event_store::open(store_dir, so);
-  if (!store && store.error().code() == events::errc::store_in_use) {
-    std::cerr << "hotline: the event store is in use (a running node?); reading the " << projection.name()
-              << " view as of its last checkpoint\n";
-    return open_view_store(dir, false);
-  }
   if (!store) {
     fail(store.error().message());
     return nullptr;

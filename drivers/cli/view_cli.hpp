@@ -31,18 +31,21 @@ void add_kpi_flags(CLI::App& cmd, kpi_flags& flags);
 /// The options, or a message saying which flag is wrong.
 bool to_kpi_options(const kpi_flags& flags, projections::kpi::kpi_options& out, std::string& error);
 
-/// Opens an existing event store; prints the reason and sets exit code 1 on failure.
+/// Opens an existing event store read-only (no file changed, works beside a
+/// running node, nothing created when it is missing); prints the reason and
+/// sets exit code 1 on failure.
 std::unique_ptr<drivers::rocksdb_event_store> open_event_store(const std::string& dir);
 /// Opens (creating) a view store; prints the reason and sets exit code 1 on failure.
 std::unique_ptr<drivers::view_store> open_view_store(const std::string& dir, bool create = true);
-/// Where a node keeps its views when --views is not given: `<store>/views`
-/// (a directory of its own; RocksDB ignores foreign subdirectories).
+/// Where the views of a store go when --views is not given: `<store>.views`,
+/// beside the store (never inside it: readers write nothing there).
 std::string default_views_dir(const std::string& store_dir);
 
 /// Opens the view store `views_dir` (default: default_views_dir(store_dir))
 /// and, unless `no_update`, folds the store's new events into `projection`
-/// first. A store held by a running node, or a view that cannot be resumed,
-/// is reported on stderr and the view is read as of its checkpoint.
+/// first. The event store is opened read-only (a running node's store is
+/// read as of the open); a view that cannot be resumed is reported on
+/// stderr and read as of its checkpoint.
 /// nullptr (with the reason printed) when the view store cannot be opened.
 std::unique_ptr<drivers::view_store> updated_view(const std::string& store_dir,
                                                   const std::string& views_dir, bool no_update,

@@ -19,6 +19,7 @@ struct whatif_args {
   std::string report;
   double answer_delay_s = 2.0;
   int sl_threshold_s = 0;
+  int noise_runs = 5;
   bool quiet = false;
 };
 
@@ -36,6 +37,7 @@ void run(const whatif_args& a, bool seed_given) {
   }
   drivers::rocksdb_store_options so;
   so.create_if_missing = false;
+  so.read_only = true;
   auto store = drivers::rocksdb_event_store::open(a.store_dir, so);
   if (!store) {
     fail("cannot open the recorded store " + a.store_dir + ": " + store.error().message(), 2);
@@ -46,6 +48,7 @@ void run(const whatif_args& a, bool seed_given) {
   opts.seed_given = seed_given;
   opts.answer_delay_s = a.answer_delay_s;
   opts.sl_threshold_s = a.sl_threshold_s;
+  opts.noise_runs = a.noise_runs;
   auto r = drivers::sim::run_whatif(**store, loaded.config, opts);
   if (!r) {
     fail(r.error().message());
@@ -67,6 +70,8 @@ void run(const whatif_args& a, bool seed_given) {
     nlohmann::json doc = {{"recorded", r->recorded},
                           {"whatif", r->whatif},
                           {"delta", r->delta},
+                          {"noise", r->noise},
+                          {"noise_runs", r->runs},
                           {"replay",
                            {{"store", a.store_dir},
                             {"config", a.config_file},
@@ -106,6 +111,10 @@ void add_whatif_command(CLI::App& app) {
   cmd->add_option("--answer-delay-s", a->answer_delay_s, "Seconds a phone rings before the agent answers")
       ->capture_default_str();
   cmd->add_option("--sl-threshold-s", a->sl_threshold_s, "Service-level threshold T (default: the first queue's)");
+  cmd->add_option("--noise-runs", a->noise_runs,
+                  "Runs with seeds SEED..SEED+N-1 that measure each delta's noise (1: none)")
+      ->check(CLI::Range(1, 20))
+      ->capture_default_str();
   cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
   cmd->callback([=] { run(*a, seed->count() > 0); });
 }

@@ -5,6 +5,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "drivers/kafka/kafka_log.hpp"
+
 namespace hotline::drivers {
 
 using events::errc;
@@ -37,10 +39,21 @@ struct kafka_federation_bus::impl {
     if (handlers.on_problem) handlers.on_problem(std::move(what));
   }
 
-  void produce(const std::string& topic, const std::string& key, const std::string& value) {
+  /// The record headers every federation record carries (docs/kafka.md).
+  struct record_headers {
+    std::string type, version, site, id;
+  };
+
+  void produce(const std::string& topic, const std::string& key, const std::string& value,
+               const record_headers& h) {
+    auto header = [](const std::string& v) { return static_cast<ssize_t>(v.size()); };
     auto err = rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(topic.c_str()),
                                  RD_KAFKA_V_KEY(key.data(), key.size()),
                                  RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                 RD_KAFKA_V_HEADER("type", h.type.data(), header(h.type)),
+                                 RD_KAFKA_V_HEADER("version", h.version.data(), header(h.version)),
+                                 RD_KAFKA_V_HEADER("site", h.site.data(), header(h.site)),
+                                 RD_KAFKA_V_HEADER("id", h.id.data(), header(h.id)),
                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     if (err) problem("federation: cannot send to " + topic + ": " + rd_kafka_err2str(err));
     else ++sent;
@@ -84,6 +97,17 @@ struct kafka_federation_bus::impl {
 
 namespace {
 
+/// librdkafka's log lines, printed one line each (kafka_log.hpp); the
+/// conf's opaque is the bus, so one sink for every federation client.
+kafka_log_sink& federation_log_sink() {
+  static kafka_log_sink sink{kafka_log_sink::policy::print};
+  return sink;
+}
+
+void federation_log(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
+  federation_log_sink().log(rk, level, fac, buf);
+}
+
 void delivery_report(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   if (!m->err) return;
   auto* p = static_cast<kafka_federation_bus::impl*>(opaque);
@@ -99,6 +123,7 @@ events::result<rd_kafka_conf_t*> make_conf(const std::map<std::string, std::stri
       rd_kafka_conf_destroy(conf);
       return status{errc::invalid_argument, "kafka property '" + k + "=" + v + "': " + err};
     }
+  rd_kafka_conf_set_log_cb(conf, federation_log);
   return conf;
 }
 
@@ -179,11 +204,15 @@ kafka_federation_bus::~kafka_federation_bus() = default;
 void kafka_federation_bus::send(const fed::message& m) {
   auto it = impl_->opt.peer_inboxes.find(m.to_site);
   auto topic = it != impl_->opt.peer_inboxes.end() ? it->second : "hotline." + m.to_site + ".federation";
-  impl_->produce(topic, m.call_id, fed::to_json(m));
+  impl_->produce(topic, m.call_id, fed::to_json(m),
+                 {std::string{"federation."} + fed::to_string(m.kind), std::to_string(fed::message_version),
+                  m.from_site, fed::record_id(m)});
 }
 
 void kafka_federation_bus::publish(const fed::site_status& s) {
-  impl_->produce(impl_->opt.status_topic, s.site, fed::to_json(s));
+  impl_->produce(impl_->opt.status_topic, s.site, fed::to_json(s),
+                 {"site.status", std::to_string(fed::site_status_version), s.site,
+                  s.site + "-" + std::to_string(s.seq)});
 }
 
 std::uint64_t kafka_federation_bus::sent() const noexcept { return impl_->sent; }

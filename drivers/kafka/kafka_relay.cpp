@@ -13,6 +13,8 @@
 #include <pthread.h>
 
 #include "drivers/kafka/delivery_window.hpp"
+#include "drivers/kafka/kafka_log.hpp"
+#include "drivers/kafka/topic_tail.hpp"
 #include "drivers/kafka/value_pages.hpp"
 #include "drivers/store/read_ahead.hpp"
 #include "events/codec.hpp"
@@ -26,6 +28,10 @@ const char* to_string(relay_state s) noexcept {
   switch (s) {
   case relay_state::stopped:
     return "stopped";
+  case relay_state::connecting:
+    return "connecting";
+  case relay_state::diverged:
+    return "diverged";
   case relay_state::catching_up:
     return "catching_up";
   case relay_state::caught_up:
@@ -60,6 +66,21 @@ std::string ms_text(std::chrono::milliseconds d) {
   return std::to_string(d.count()) + " ms";
 }
 
+/// 64-bit FNV-1a of `<cluster id>\n<topic>`: the target a checkpoint belongs to.
+std::uint64_t target_fingerprint(std::string_view cluster_id, std::string_view topic) {
+  std::uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](char c) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  };
+  for (char c : cluster_id)
+    mix(c);
+  mix('\n');
+  for (char c : topic)
+    mix(c);
+  return h;
+}
+
 } // namespace
 
 struct kafka_relay::impl {
@@ -71,6 +92,9 @@ struct kafka_relay::impl {
   const kafka_relay_options opts;
   std::string topic;
   const events::event_codec& codec = events::event_codec::standard();
+
+  // -- set by start(), read by the relay thread -----------------------------------
+  std::optional<std::uint64_t> stored_checkpoint; ///< the checkpoint found at start
 
   // -- controlling thread -------------------------------------------------------
   std::thread thread;
@@ -94,8 +118,12 @@ struct kafka_relay::impl {
   clock_type::time_point last_probe{};
   std::chrono::milliseconds backoff = min_backoff;
   relay_state state = relay_state::stopped;
+  std::string cluster_id;
+  std::uint64_t start_position = 0;
+  std::string notice;
   std::string value; ///< reused encoding buffer
   value_pages values; ///< in-flight messages' values (the producer does not copy them)
+  kafka_log_sink log_sink{kafka_log_sink::policy::print};
 
   // -- shared -------------------------------------------------------------------
   std::atomic<bool> stopping{false};
@@ -146,8 +174,8 @@ struct kafka_relay::impl {
   /// warning that enable.gapless.guarantee is experimental: the relay sets it
   /// on purpose (see the header) and would repeat it on every new producer.
   static void on_log(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
-    if (std::strcmp(fac, "CONFWARN") == 0 && std::strstr(buf, "enable.gapless.guarantee")) return;
-    std::fprintf(stderr, "%%%d|%s|%s| %s\n", level, fac, rk ? rd_kafka_name(rk) : "", buf);
+    auto* self = rk ? static_cast<impl*>(rd_kafka_opaque(rk)) : nullptr;
+    if (self) self->log_sink.log(rk, level, fac, buf);
   }
 
   void note_error(events::status st) {
@@ -261,6 +289,9 @@ struct kafka_relay::impl {
     shared.produced_position = window.next_to_send() - 1;
     shared.delivery_errors = delivery_errors;
     shared.rewinds = rewinds;
+    shared.cluster_id = cluster_id;
+    shared.start_position = start_position;
+    shared.notice = notice;
     if (have_new_error) {
       shared.last_error = std::move(new_error);
       new_error = {};
@@ -407,8 +438,150 @@ struct kafka_relay::impl {
     return true;
   }
 
+  // -- target and divergence check (see the header) -----------------------------
+
+  std::string target_name() const { return opts.checkpoint_name + ".target"; }
+
+  enum class verdict { publish, retry, diverged };
+
+  /// Checks the topic's end against the store and chooses where to start.
+  verdict check_target(const topic_tail& tail) {
+    const std::string on = "topic '" + topic + "' (cluster " + tail.cluster_id + ")";
+    auto refuse = [&](const std::string& what) {
+      note_error({errc::corrupt_record,
+                  "kafka relay: " + what +
+                      ": the store was rolled back, restored from a copy or replaced since it "
+                      "was relayed; refusing to publish (the topic would hold that position "
+                      "twice with different events). Publish this store to a new topic, or "
+                      "see docs/kafka.md"});
+      return verdict::diverged;
+    };
+    for (const auto& r : tail.records) {
+      if (!r.position) continue; // not the relay's record
+      const auto p = *r.position;
+      const std::string where = on + " partition " + std::to_string(r.partition) + " offset " +
+                                std::to_string(r.offset) + " holds position " +
+                                std::to_string(p) + " with event " +
+                                (r.event_id.empty() ? "(no id)" : r.event_id);
+      if (auto head = store.head_position(); p > head)
+        return refuse(where + ", but the store's head is position " + std::to_string(head) +
+                      " (it holds no event there)");
+      auto stored = store.read_all(p, 1);
+      if (!stored) {
+        retry_later({stored.error().code(), "kafka relay: reading position " + std::to_string(p) +
+                                                " to check it against " + on + ": " +
+                                                stored.error().message()});
+        return verdict::retry;
+      }
+      if (stored->empty() || stored->front().position != p)
+        return refuse(where + ", but the store holds no event at that position");
+      auto id = stored->front().meta.id.to_string();
+      if (id != r.event_id) return refuse(where + ", but the store holds event " + id + " there");
+    }
+
+    const auto fingerprint = target_fingerprint(tail.cluster_id, topic);
+    auto known = store.get_checkpoint(target_name());
+    if (!known) {
+      retry_later(known.error());
+      return verdict::retry;
+    }
+    const std::uint64_t checkpoint = stored_checkpoint.value_or(0);
+    const std::uint64_t topic_end = tail.last_position();
+    std::uint64_t start = checkpoint + 1;
+    notice.clear();
+    if (opts.from_position) {
+      start = *opts.from_position;
+      notice = "publishing from position " + std::to_string(start) + " as asked (checkpoint " +
+               std::to_string(checkpoint) + ", " + on + " ends at position " +
+               std::to_string(topic_end) + ")";
+    } else if (known->has_value() && **known != fingerprint) {
+      start = 1;
+      notice = "new target " + on + ": the checkpoint (" + std::to_string(checkpoint) +
+               ") was for another cluster or topic; publishing from position 1";
+    } else if (topic_end < checkpoint) {
+      start = topic_end + 1;
+      notice = on + " ends at position " + std::to_string(topic_end) +
+               ", behind the checkpoint " + std::to_string(checkpoint) +
+               " (the topic was recreated or emptied); resuming from position " +
+               std::to_string(start);
+    }
+    // Where this run starts, then whose it is: a crash between the two writes
+    // leaves the old target recorded, which starts over again (never skips).
+    if (start - 1 != checkpoint || !stored_checkpoint) {
+      if (auto st = store.put_checkpoint(opts.checkpoint_name, start - 1); !st) {
+        retry_later(st);
+        return verdict::retry;
+      }
+      stored_checkpoint = start - 1;
+    }
+    if (!known->has_value() || **known != fingerprint) {
+      if (auto st = store.put_checkpoint(target_name(), fingerprint); !st) {
+        retry_later(st);
+        return verdict::retry;
+      }
+    }
+    cluster_id = tail.cluster_id;
+    start_position = start;
+    window.reset(start);
+    checkpointed = start - 1;
+    last_checkpoint = clock_type::now();
+    return verdict::publish;
+  }
+
+  /// Connects to the target and checks it; true once publishing may start,
+  /// false when stopping or diverged.
+  bool settle_target() {
+    state = relay_state::connecting;
+    sync_status();
+    while (!stopping) {
+      if (clock_type::now() < retry_at) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        continue;
+      }
+      topic_tail_options to;
+      to.bootstrap_servers = opts.bootstrap_servers;
+      to.topic = topic;
+      to.properties = opts.properties;
+      to.timeout = std::chrono::milliseconds(2000);
+      auto tail = read_topic_tail(to);
+      if (!tail) {
+        connected = false;
+        retry_later({tail.error().code(), "kafka relay: checking " + tail.error().message()});
+        state = relay_state::connecting;
+        sync_status();
+        continue;
+      }
+      connected = true;
+      switch (check_target(*tail)) {
+      case verdict::publish:
+        backoff = min_backoff;
+        retry_at = {};
+        return true;
+      case verdict::diverged:
+        state = relay_state::diverged;
+        sync_status();
+        return false;
+      case verdict::retry:
+        state = relay_state::connecting;
+        sync_status();
+        break;
+      }
+    }
+    return false;
+  }
+
   void run() {
     pthread_setname_np(pthread_self(), "kafka-relay");
+    if (!settle_target()) {
+      if (state == relay_state::diverged) {
+        destroy_producer();
+        connected = false;
+        sync_status();
+      } else {
+        shutdown();
+      }
+      return;
+    }
     // Reading and decoding the store overlaps with encoding and producing.
     read_ahead reader{store, window.next_to_send(), {opts.read_batch, 4}};
     bool resync = false; ///< the reader must restart at window.next_to_send()
@@ -497,12 +670,22 @@ events::status kafka_relay::start() {
   auto cp = d.store.get_checkpoint(d.opts.checkpoint_name);
   if (!cp) return cp.error();
   std::uint64_t from = cp->value_or(0);
-  if (auto head = d.store.head_position(); from > head)
+  const auto head = d.store.head_position();
+  if (d.opts.from_position && (*d.opts.from_position < 1 || *d.opts.from_position > head + 1))
+    return {errc::invalid_argument, "kafka relay: from position " +
+                                        std::to_string(*d.opts.from_position) +
+                                        " is outside 1.." + std::to_string(head + 1) +
+                                        " (the store's head + 1)"};
+  if (!d.opts.from_position && from > head)
     return {errc::corrupt_record, "kafka relay: checkpoint '" + d.opts.checkpoint_name +
                                       "' is at position " + std::to_string(from) +
                                       " but the store's head is " + std::to_string(head) +
                                       " (was the store replaced? then reset the checkpoint)"};
   if (auto st = d.make_producer(); !st) return st;
+  d.stored_checkpoint = *cp;
+  d.cluster_id.clear();
+  d.notice.clear();
+  d.start_position = 0;
   d.window.reset(from + 1);
   d.checkpointed = from;
   d.last_checkpoint = clock_type::now();
@@ -514,7 +697,7 @@ events::status kafka_relay::start() {
   {
     std::lock_guard lock{d.mu};
     d.shared = relay_status{};
-    d.shared.state = relay_state::catching_up;
+    d.shared.state = relay_state::connecting;
     d.shared.published_position = d.shared.checkpoint_position = d.shared.produced_position = from;
   }
   d.running = true;
@@ -546,9 +729,16 @@ events::status kafka_relay::wait_until_published(std::uint64_t position,
                                                  std::chrono::milliseconds timeout) const {
   auto& d = *impl_;
   std::unique_lock lock{d.mu};
-  if (d.cv.wait_for(lock, timeout, [&] { return d.shared.published_position >= position; }))
-    return {};
+  auto checked = [&] {
+    return d.shared.state != relay_state::connecting && d.shared.state != relay_state::diverged;
+  };
+  d.cv.wait_for(lock, timeout, [&] {
+    return (checked() && d.shared.published_position >= position) ||
+           d.shared.state == relay_state::diverged;
+  });
   const auto& s = d.shared;
+  if (s.state == relay_state::diverged) return s.last_error;
+  if (checked() && s.published_position >= position) return {};
   return {errc::unavailable,
           "kafka relay: position " + std::to_string(position) + " not published within " +
               ms_text(timeout) + " (published " + std::to_string(s.published_position) +

@@ -48,6 +48,33 @@
 /// (duplicates, never gaps): after dropping duplicates by event id, a
 /// consumer sees every stream in revision order.
 ///
+/// Target and divergence check (before the first event is produced, on
+/// the relay thread; an unreachable cluster is retried, state `connecting`):
+///  - the relay reads the cluster id (rd_kafka_clusterid) and the last
+///    records of every partition of the topic (topic_tail.hpp);
+///  - every one of those records that carries a `position` header must be
+///    the store's event at that position (same `event_id`). If the store
+///    no longer holds it (its head is lower, or another event sits there:
+///    the store was rolled back, restored from a copy or replaced), the
+///    relay publishes nothing: state `diverged`, and `last_error`
+///    (corrupt_record) names the position, the topic, the cluster and both
+///    event ids. Checking the highest position of the topic is enough: a
+///    rolled-back store differs from the topic on a suffix of positions,
+///    and that suffix holds the topic's highest position if it holds any;
+///  - the checkpoint is tied to its target: beside `checkpoint_name` the
+///    store keeps `<checkpoint_name>.target`, the 64-bit FNV-1a hash of
+///    `<cluster id>\n<topic>`. A different cluster or topic is a new target:
+///    publication starts from position 1 (or `from_position`). A store
+///    checkpointed before targets were recorded adopts the current one;
+///  - the same target whose topic ends below the checkpoint (the topic was
+///    deleted and recreated, or emptied): the relay resumes from the
+///    topic's last position + 1 (1 for an empty topic) and says so in
+///    `status().notice`, rather than leave a hole the checkpoint skips;
+///  - `from_position` (re-publish, `hotline relay --from-position N` or
+///    `--republish`) overrides the checkpoint, never the divergence check.
+/// The chosen start is checkpointed (position - 1, then the target) before
+/// anything is produced, so a crash right after still resumes correctly.
+///
 /// The relay never skips an event: one it cannot read from the store or
 /// encode stalls it at that position (retried with the same back-off) and is
 /// reported in `status()`.
@@ -62,6 +89,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "drivers/store/event_store.hpp"
@@ -95,11 +123,17 @@ struct kafka_relay_options {
   std::uint64_t checkpoint_every = 50000;
   /// Events read from the store per batch. Default: 4096.
   std::size_t read_batch = 4096;
+  /// Publish from this position (>= 1, <= head + 1) whatever the checkpoint
+  /// says: 1 re-publishes everything. Default: unset (resume, see "Target
+  /// and divergence check").
+  std::optional<std::uint64_t> from_position;
 };
 
 /// What the relay is doing.
 enum class relay_state : std::uint8_t {
   stopped,     ///< not started, or stopped
+  connecting,  ///< reading the target's cluster id and topic end before publishing
+  diverged,    ///< refused: the topic holds events the store does not (see last_error); final
   catching_up, ///< producing stored events
   caught_up,   ///< every stored event handed to the producer; waiting for appends
   retrying,    ///< rewinding after a delivery error, or retrying a store/encode error
@@ -119,6 +153,11 @@ struct relay_status {
   /// The most recent error (delivery, transport, store, encoding); ok if none.
   /// It is kept after recovery: `state` and `connected` say whether it is current.
   status last_error;
+  /// Once connected: the cluster's id, the first position this run
+  /// publishes, and why it is not checkpoint + 1 ("" when it is).
+  std::string cluster_id;
+  std::uint64_t start_position = 0;
+  std::string notice;
 };
 
 class kafka_relay {
@@ -134,8 +173,10 @@ public:
   /// starts publishing from checkpoint + 1. Does not wait for a broker: an
   /// unreachable cluster is retried, not an error. Errors: invalid_argument
   /// (missing bootstrap or site, bad topic name, unknown or refused
-  /// property), corrupt_record (the checkpoint is beyond the store's head:
-  /// the store was replaced), io_error (reading the checkpoint).
+  /// property, a from_position beyond head + 1), corrupt_record (the
+  /// checkpoint is beyond the store's head and no from_position is given:
+  /// the store was replaced), io_error (reading the checkpoint). A topic
+  /// that diverged from the store is found after start (state `diverged`).
   /// REQUIRES: not running.
   events::status start();
 
@@ -151,9 +192,10 @@ public:
 
   relay_status status() const;
 
-  /// Blocks until `published_position() >= position` or the timeout passes.
-  /// ok when reached; otherwise `unavailable`, saying where the relay is and
-  /// its last error. For tests and tools.
+  /// Blocks until the target is checked and `published_position() >=
+  /// position`, or the relay diverged, or the timeout passes. ok when
+  /// reached; otherwise `unavailable` (corrupt_record when diverged),
+  /// saying where the relay is and its last error. For tests and tools.
   events::status wait_until_published(std::uint64_t position,
                                       std::chrono::milliseconds timeout) const;
 

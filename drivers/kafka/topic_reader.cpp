@@ -1,9 +1,11 @@
 #include "drivers/kafka/topic_reader.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <librdkafka/rdkafka.h>
 
+#include "drivers/kafka/kafka_log.hpp"
 #include "events/codec.hpp"
 #include "events/json_text.hpp"
 
@@ -35,6 +37,13 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline) {
   return static_cast<int>(std::max<std::int64_t>(0, left.count()));
 }
 
+/// 10000 -> "10", 2500 -> "2.5".
+std::string reader_seconds_text(int ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", ms / 1000.0);
+  return buf;
+}
+
 } // namespace
 
 events::result<std::vector<kafka_record>> read_topic(const topic_reader_options& options) {
@@ -43,6 +52,7 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   const std::string where = "topic " + options.topic;
 
+  kafka_log_sink log_sink{kafka_log_sink::policy::collect}; // outlives the consumer below
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   std::map<std::string, std::string> props = {
@@ -61,6 +71,7 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
       return status{errc::invalid_argument, "kafka property '" + k + "=" + v + "': " + err};
     }
   }
+  log_sink.install(conf);
   consumer_handle c;
   c.rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (!c.rk) {
@@ -71,10 +82,20 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
   // Which partitions, and where each one ends now.
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(c.rk, options.topic.c_str(), nullptr);
   const rd_kafka_metadata_t* md = nullptr;
-  auto merr = rd_kafka_metadata(c.rk, 0, rkt, &md, remaining_ms(deadline));
+  const auto connect_ms = std::min(remaining_ms(deadline),
+                                  static_cast<int>(std::max<std::int64_t>(
+                                      0, options.connect_timeout.count())));
+  auto merr = rd_kafka_metadata(c.rk, 0, rkt, &md, connect_ms);
   rd_kafka_topic_destroy(rkt);
-  if (merr != RD_KAFKA_RESP_ERR_NO_ERROR)
-    return status{errc::unavailable, where + ": metadata: " + rd_kafka_err2str(merr)};
+  if (merr != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    auto last = log_sink.last_problem();
+    return status{errc::unavailable,
+                  "cannot reach the Kafka brokers " + options.bootstrap_servers + " within " +
+                      reader_seconds_text(static_cast<int>(
+                          std::min(options.timeout, options.connect_timeout).count())) +
+                      " s (reading " + where + ": " + rd_kafka_err2str(merr) +
+                      (last.empty() ? "" : "; last: " + last) + ")"};
+  }
   std::vector<std::int32_t> partitions;
   rd_kafka_resp_err_t terr = RD_KAFKA_RESP_ERR_NO_ERROR;
   for (int i = 0; i < md->topic_cnt; ++i) {

@@ -41,6 +41,11 @@ struct topic_reader_options {
   std::map<std::string, std::string> properties;
   /// The whole read must finish within this. Default: 30 s.
   std::chrono::milliseconds timeout{30000};
+  /// A broker must answer (the topic's metadata) within this, else the read
+  /// fails with one `unavailable` error naming the brokers and what they
+  /// answered last; librdkafka's own log lines are not printed (kafka_log.hpp,
+  /// collect). Capped by `timeout`. Default: 10 s.
+  std::chrono::milliseconds connect_timeout{10000};
   /// Decode each value as an event (`kafka_record::event`). Default: true;
   /// false for topics of other records (the federation's), read raw.
   bool decode_events = true;

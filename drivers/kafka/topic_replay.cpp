@@ -33,6 +33,7 @@ result<topic_replay_stats> load_topics(const topic_replay_options& options, even
     ro.topic = topic;
     ro.properties = options.properties;
     ro.timeout = options.timeout_per_topic;
+    ro.connect_timeout = options.connect_timeout;
     ro.on_undecodable = [&](const kafka_record& r, const status& why) {
       ++stats.records;
       ++stats.dead_letters;

@@ -37,6 +37,9 @@ struct topic_replay_options {
   std::map<std::string, std::string> properties;
   /// Each topic must be read within this. Default: 5 minutes.
   std::chrono::milliseconds timeout_per_topic{300000};
+  /// The brokers must answer within this (topic_reader_options::connect_timeout).
+  /// Default: 10 s.
+  std::chrono::milliseconds connect_timeout{10000};
 };
 
 struct dead_letter {

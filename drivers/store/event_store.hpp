@@ -8,11 +8,23 @@
 ///  - `append` is atomic: all events of one call are stored, or none.
 ///  - The expected revision is checked at commit time; a mismatch is
 ///    `wrong_expected_revision` and writes nothing.
-///  - Idempotence: an append whose event ids are already stored at exactly the
-///    revisions it asks for (expected revision `exact` or `no_stream`) succeeds
-///    again with the original positions and writes nothing. With `any` or
-///    `stream_exists` a retry is written again (consumers drop duplicates by
-///    event id).
+///  - Idempotence: an event id is stored at most once per stream. An append
+///    whose events are all stored in the stream already (a retry, an import
+///    run twice) succeeds again with the original positions and writes
+///    nothing, whatever its expected revision. An append of which some
+///    events are stored and some are not is refused whole with
+///    `invalid_argument` naming the first of each, and writes nothing: it is
+///    not a retry (a retry repeats an atomic append, so all or none of its
+///    events are stored) but a writer mixing old and new events, and
+///    storing "the new part" would split what the writer meant as one.
+///    How it is checked: an append that meets an `exact` or `no_stream`
+///    expectation is decided from the stream as its writer read it, so its
+///    events are new by construction and it is written without a look-up
+///    (the path every actor append takes); every other append to an
+///    existing stream (`any`, `stream_exists`, or a revision that does not
+///    match) has its ids looked up in the stream. The RocksDB store keeps a
+///    stream's ids in memory once an append needed them, while the stream
+///    stays in its writer's cache (drivers/store/stream_head_cache.hpp).
 ///  - A successful append is durable under the store's sync policy before its
 ///    callback runs; callbacks run in commit order, never under a store lock.
 ///  - Appending an empty list is a no-op that reports the stream's state.

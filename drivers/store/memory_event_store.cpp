@@ -29,6 +29,9 @@ struct memory_event_store::record {
 struct memory_event_store::stream_entry {
   std::string name;
   std::vector<std::uint64_t> positions; ///< revision -> position
+  /// Built when an append first needs to find ids in the stream, then kept
+  /// up to date (append_check.hpp).
+  std::unique_ptr<id_index> ids;
 };
 
 /// Interned strings: the same text always gets the same number.
@@ -117,6 +120,22 @@ void memory_event_store::append_async(std::string stream, expected_revision expe
                                 if (!entry || rev >= entry->positions.size()) return std::nullopt;
                                 auto pos = entry->positions[rev];
                                 return std::pair{all_[pos - 1].id, pos};
+                              },
+                              [&](const std::vector<proposed_event>& proposed) {
+                                if (!entry->ids) {
+                                  entry->ids = std::make_unique<id_index>();
+                                  for (std::uint64_t rev = 0; rev < entry->positions.size(); ++rev) {
+                                    const auto pos = entry->positions[rev];
+                                    entry->ids->try_emplace(all_[pos - 1].id, rev, pos);
+                                  }
+                                }
+                                std::vector<stored_event> out;
+                                out.reserve(proposed.size());
+                                for (const auto& e : proposed) {
+                                  auto it = entry->ids->find(e.meta.id);
+                                  out.push_back(it == entry->ids->end() ? stored_event{} : stored_event{it->second});
+                                }
+                                return out;
                               });
     if (check.outcome == append_check::verdict::refuse) {
       outcome = check.error;
@@ -129,7 +148,7 @@ void memory_event_store::append_async(std::string stream, expected_revision expe
       } else {
         // A new stream's index starts with room for a call's share of events.
         number = static_cast<std::uint32_t>(streams_.size());
-        entry = &streams_.emplace_back(stream_entry{std::move(stream), {}});
+        entry = &streams_.emplace_back(stream_entry{std::move(stream), {}, nullptr});
         entry->positions.reserve(8);
         stream_numbers_.emplace(entry->name, number);
       }
@@ -154,6 +173,7 @@ void memory_event_store::append_async(std::string stream, expected_revision expe
         all_.push_back(rec);
         const auto position = static_cast<std::uint64_t>(all_.size());
         index.push_back(position);
+        if (entry->ids) entry->ids->try_emplace(e.meta.id, rec.revision, position);
         if (r.first_position == 0) r.first_position = position;
         r.last_position = position;
       }

@@ -1,6 +1,10 @@
 #include "drivers/store/rocksdb_event_store.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -11,8 +15,10 @@
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include <pthread.h>
+#include <stdlib.h>
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
@@ -22,6 +28,8 @@
 #include <rocksdb/write_batch.h>
 
 #include "drivers/store/append_check.hpp"
+#include "drivers/store/store_directory.hpp"
+#include "drivers/store/wal_scan.hpp"
 #include "drivers/store/stream_head_cache.hpp"
 #include "drivers/store/stream_index.hpp"
 #include "drivers/store/stored_record.hpp"
@@ -54,6 +62,8 @@ constexpr const char* format_key = "hotline.store.format";
 /// event, every event indexed) is upgraded in place when opened.
 constexpr const char* format_value = "2";
 constexpr const char* indexed_key = "hotline.store.indexed_through";
+/// `hotline store repair --yes` records what it did under this prefix + a number.
+constexpr const char* repair_prefix = "hotline.store.repair.";
 /// Streams the writer's revision cache keeps per generation (stream_head_cache.hpp).
 constexpr std::size_t stream_cache_generation = 65'536;
 
@@ -115,6 +125,7 @@ using detail::pending_append;
 
 struct rocksdb_event_store::impl {
   std::string dir;
+  std::string scratch_dir; ///< a read-only (secondary) instance's own directory, removed on close
   rocksdb_store_options opts;
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -166,9 +177,14 @@ struct rocksdb_event_store::impl {
     if (db) {
       // Persist the recent index so the next open need not rebuild it (if
       // this fails, the next open rebuilds it from the records).
-      if (!recent.empty()) (void)persist_index(head.load(), true);
+      if (!recent.empty() && !opts.read_only) (void)persist_index(head.load(), true);
       for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
       db->Close();
+      db.reset();
+    }
+    if (!scratch_dir.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(scratch_dir, ec);
     }
   }
 
@@ -511,8 +527,64 @@ struct rocksdb_event_store::impl {
     to_commit.close();
   }
 
+  /// Where the ids of `proposed` are stored in `stream` (append_check.hpp),
+  /// from the ids its cache entry keeps; built on first need from the
+  /// committed records (once every earlier group has committed) and the
+  /// appends to it already in group `g`. The rare path: only appends that
+  /// the expected revision does not settle come here.
+  std::vector<stored_event> find_stored_ids(const std::string& stream, stream_head_cache::entry*& cached,
+                                            std::uint64_t current, const group& g, std::uint64_t seq,
+                                            const std::vector<proposed_event>& proposed, status& error) {
+    if (!cached || !cached->ids) {
+      if (cached)
+        while (committed_groups.load(std::memory_order_acquire) + 1 < seq)
+          std::this_thread::sleep_for(std::chrono::microseconds(50));
+      auto ids = std::make_unique<id_index>();
+      auto committed = load_stream_revision(stream);
+      if (!committed) {
+        error = committed.error();
+        return std::vector<stored_event>(proposed.size());
+      }
+      for (std::uint64_t rev = 0; *committed && rev <= **committed; ++rev) {
+        auto p = position_of(stream, rev);
+        if (!p || !*p) {
+          error = p ? status{errc::corrupt_record, "store " + dir + ": stream '" + stream + "' revision " +
+                                                       std::to_string(rev) + " is not indexed"}
+                    : p.error();
+          return std::vector<stored_event>(proposed.size());
+        }
+        auto rec = read_position(**p);
+        if (!rec) {
+          error = rec.error();
+          return std::vector<stored_event>(proposed.size());
+        }
+        ids->try_emplace(rec->meta.id, rev, **p);
+      }
+      for (auto i : g.written) {
+        const auto& req = (*pending_batch)[i];
+        if (req.stream != stream) continue;
+        const auto& r = *g.outcomes[i];
+        for (std::size_t k = 0; k < req.events.size(); ++k)
+          ids->try_emplace(req.events[k].meta.id, *r.last_revision + 1 - req.events.size() + k, r.first_position + k);
+      }
+      if (!cached) cached = stream_heads.set_entry(stream, nullptr, current, seq);
+      cached->ids = std::move(ids);
+    }
+    std::vector<stored_event> out;
+    out.reserve(proposed.size());
+    for (const auto& e : proposed) {
+      auto it = cached->ids->find(e.meta.id);
+      out.push_back(it == cached->ids->end() ? stored_event{} : stored_event{it->second});
+    }
+    return out;
+  }
+  /// The appends of the group being prepared (g.batch is filled at its end).
+  const std::vector<pending_append>* pending_batch = nullptr;
+  status lookup_error; ///< store-writer's: an id lookup that could not read the stream
+
   /// Checks and encodes one group on top of everything prepared before it.
   group prepare(std::vector<pending_append> batch, std::uint64_t& pos, std::uint64_t seq) {
+    pending_batch = &batch;
     group g;
     g.seq = seq;
     g.wb = spare_batch();
@@ -524,10 +596,10 @@ struct rocksdb_event_store::impl {
         outcomes.emplace_back(status{errc::invalid_argument, "invalid stream name '" + req.stream + "'"});
         continue;
       }
-      auto* cached = stream_heads.find(req.stream);
+      auto* cached = stream_heads.find_entry(req.stream);
       std::optional<std::uint64_t> current;
       if (cached) {
-        current = *cached;
+        current = cached->revision;
       } else {
         // Not cached: no group in flight wrote to it (stream_head_cache.hpp), so the store knows.
         auto loaded = load_stream_revision(req.stream);
@@ -544,7 +616,19 @@ struct rocksdb_event_store::impl {
                                   auto rec = read_position(**p);
                                   if (!rec) return std::nullopt;
                                   return std::pair{rec->meta.id, **p};
-                                });
+                                },
+                                // Built only when needed: its captures would not fit std::function's
+                                // small buffer, and the hot path should not allocate for it.
+                                needs_id_lookup(req.expected, current, req.events)
+                                    ? id_lookup{[&](const std::vector<proposed_event>& proposed) {
+                                        return find_stored_ids(req.stream, cached, *current, g, seq, proposed,
+                                                               lookup_error);
+                                      }}
+                                    : id_lookup{});
+      if (!lookup_error.is_ok()) {
+        outcomes.emplace_back(std::exchange(lookup_error, status{}));
+        continue;
+      }
       if (check.outcome == append_check::verdict::refuse) {
         outcomes.emplace_back(check.error);
         continue;
@@ -569,7 +653,11 @@ struct rocksdb_event_store::impl {
         r.last_revision = rev;
         ++rev;
       }
-      stream_heads.set(req.stream, cached, *r.last_revision, seq);
+      auto* entry = stream_heads.set_entry(req.stream, cached, *r.last_revision, seq);
+      if (entry->ids) // kept up to date once built (only streams that needed an id lookup)
+        for (std::size_t i = 0; i < req.events.size(); ++i)
+          entry->ids->try_emplace(req.events[i].meta.id, *r.last_revision + 1 - req.events.size() + i,
+                                  r.first_position + i);
       g.written.push_back(outcomes.size());
       outcomes.emplace_back(r);
     }
@@ -666,22 +754,109 @@ rocksdb_event_store::rocksdb_event_store(std::unique_ptr<impl> p) : impl_(std::m
 rocksdb_event_store::~rocksdb_event_store() = default;
 
 const std::string& rocksdb_event_store::directory() const { return impl_->dir; }
+bool rocksdb_event_store::read_only() const { return impl_->opts.read_only; }
+
+result<std::vector<std::string>> rocksdb_event_store::repairs() const {
+  std::vector<std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(rocksdb::ReadOptions{})};
+  for (it->Seek(repair_prefix); it->Valid() && it->key().starts_with(repair_prefix); it->Next())
+    out.push_back(it->value().ToString());
+  if (!it->status().ok()) return io(it->status(), "reading the repair records of " + impl_->dir);
+  return out;
+}
+
+status rocksdb_event_store::record_repair(const std::string& report) {
+  if (impl_->opts.read_only) return {errc::invalid_argument, "store " + impl_->dir + " is open read-only"};
+  const auto n = repairs();
+  if (!n) return n.error();
+  char key[64];
+  std::snprintf(key, sizeof key, "%s%08zu", repair_prefix, n->size() + 1);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  if (auto s = impl_->db->Put(wo, key, report); !s.ok()) return io(s, "recording a repair in " + impl_->dir);
+  return {};
+}
 
 rocksdb_event_store::statistics rocksdb_event_store::stats() const {
   return {impl_->commits.load(), impl_->appends.load(), impl_->events_written.load()};
 }
+
+namespace {
+
+void default_warning(const std::string& text) { std::fprintf(stderr, "hotline: warning: %s\n", text.c_str()); }
+
+/// "store DIR: WAL file 000012.log is damaged at offset 4242 (record 17 of
+/// the file: checksum mismatch ...); 3 more records follow it in that file
+/// and 2 later WAL files exist" or an empty string when no WAL damage is
+/// found.
+std::string describe_wal_damage(const std::string& directory) {
+  auto files = wal::wal_files(directory);
+  if (!files) return {};
+  for (std::size_t i = 0; i < files->size(); ++i) {
+    auto r = wal::scan_file((*files)[i]);
+    if (!r || !r->damaged) continue;
+    std::string text = "WAL file " + r->name + " is damaged at offset " + std::to_string(r->damaged->offset) +
+                       " of " + std::to_string(r->size) + " (in write batch " +
+                       std::to_string(r->damaged->record_index + 1) + " of the file: " + r->damaged->what + ")";
+    const auto later = files->size() - i - 1;
+    if (later > 0) text += "; " + std::to_string(later) + " later WAL file" + (later == 1 ? "" : "s") + " follow it";
+    return text;
+  }
+  return {};
+}
+
+std::string with_repair_hint(const std::string& directory, const std::string& what) {
+  return "store " + directory + " is damaged: " + what +
+         ". It was not opened and nothing was changed; `hotline store repair --store " + directory +
+         "` says what a repair would drop";
+}
+
+} // namespace
 
 result<std::unique_ptr<rocksdb_event_store>>
 rocksdb_event_store::open(const std::string& directory, rocksdb_store_options options) {
   auto p = std::make_unique<impl>();
   p->dir = directory;
   p->opts = options;
+  const auto warn = options.warn ? options.warn : std::function<void(const std::string&)>{default_warning};
+  if (options.read_only || !options.create_if_missing) {
+    if (auto st = is_store(directory); !st) return st; // nothing is created for a reader
+  } else if (auto st = create_store_directory(directory); !st) {
+    return status{st.code(), "opening store " + directory + ": " + st.detail()};
+  }
+  if (auto w = permission_warning(directory)) warn(*w);
+
+  // Every WAL, read whole before RocksDB sees it: damage refuses the open
+  // before anything in the directory is touched, and a damaged length field
+  // in a last record (which RocksDB takes for a torn write) is caught.
+  if (auto files = wal::wal_files(directory); files && !options.drop_after_damage) {
+    for (const auto& f : *files) {
+      auto r = wal::scan_file(f);
+      if (!r && !std::filesystem::exists(f)) continue; // retired meanwhile by a running writer
+      if (!r) return r.error();
+      if (r->damaged) return status{errc::corrupt_record, with_repair_hint(directory, describe_wal_damage(directory))};
+      if (r->incomplete_tail && f != files->back())
+        warn("store " + directory + ": WAL file " + r->name + " ends with an incomplete write batch (" +
+             std::to_string(r->incomplete_tail->second) + " bytes at offset " +
+             std::to_string(r->incomplete_tail->first) + ": a write interrupted by a crash, never acknowledged); "
+             "it is ignored");
+    }
+  }
 
   rocksdb::DBOptions db_opts;
-  db_opts.create_if_missing = options.create_if_missing;
-  db_opts.create_missing_column_families = options.create_if_missing;
+  db_opts.env = private_env();
+  db_opts.create_if_missing = options.create_if_missing && !options.read_only;
+  db_opts.create_missing_column_families = options.create_if_missing && !options.read_only;
   db_opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_opts.keep_log_file_num = 3;
+  db_opts.paranoid_checks = true;
+  // See the header: refuse damage, drop only an unacknowledged torn tail.
+  db_opts.wal_recovery_mode = options.drop_after_damage ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+                                                         : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  if (options.read_only) {
+    db_opts.info_log = silent_logger(); // no LOG file in the store, nor in the scratch directory
+    db_opts.max_open_files = -1;        // required of a secondary instance
+  }
   db_opts.IncreaseParallelism(2);
   rocksdb::ColumnFamilyOptions cf_opts;
   cf_opts.OptimizeLevelStyleCompaction(64 << 20);
@@ -712,14 +887,33 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
       {"streams", stream_opts},
       {"checkpoints", cf_opts}};
   rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(db_opts, directory, cfs, &p->handles, &raw);
+  rocksdb::Status s;
+  if (options.read_only) {
+    char scratch[] = "/tmp/hotline-reader-XXXXXX";
+    if (!::mkdtemp(scratch)) return status{errc::io_error, std::string{"creating a scratch directory: "} + std::strerror(errno)};
+    p->scratch_dir = scratch;
+    // A running writer may retire a WAL or table file while the instance
+    // reads the file list: try again on such a passing I/O error.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      s = rocksdb::DB::OpenAsSecondary(db_opts, directory, p->scratch_dir, cfs, &p->handles, &raw);
+      if (s.ok() || !(s.IsIOError() || s.IsPathNotFound())) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 << attempt));
+    }
+  } else {
+    s = rocksdb::DB::Open(db_opts, directory, cfs, &p->handles, &raw);
+  }
   if (!s.ok()) {
     auto text = s.ToString();
     if (s.IsIOError() && (text.find("lock") != std::string::npos || text.find("LOCK") != std::string::npos))
       return status{errc::store_in_use, "store " + directory +
-                                            " is in use by another process (its LOCK file is held): " + text};
+                                            " is in use by another process (its LOCK file is held): " + text +
+                                            " (reading commands open it read-only and work beside it)"};
     if (s.IsInvalidArgument() && text.find("does not exist") != std::string::npos)
       return status{errc::not_found, "no store at " + directory + ": " + text};
+    if (s.IsCorruption()) {
+      auto where = describe_wal_damage(directory);
+      return status{errc::corrupt_record, with_repair_hint(directory, where.empty() ? text : where + " (" + text + ")")};
+    }
     return io(s, "opening store " + directory);
   }
   p->db.reset(raw);
@@ -745,6 +939,10 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
     // (its entries are runs of one).
     if (s.IsNotFound() && p->head.load() != 0)
       return status{errc::corrupt_record, "store " + directory + " holds events but no format marker"};
+    if (options.read_only) {
+      p->indexed_through = p->head.load(); // upgraded by the next writer; read as it is
+      return std::unique_ptr<rocksdb_event_store>(new rocksdb_event_store(std::move(p)));
+    }
     rocksdb::WriteBatch wb;
     wb.Put(indexed_key, position_key(p->head.load()));
     wb.Put(format_key, format_value);
@@ -766,6 +964,7 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
     p->indexed_through = get_be64(indexed);
     if (auto st = p->rebuild_recent_index(); !st) return st;
   }
+  if (options.read_only) return std::unique_ptr<rocksdb_event_store>(new rocksdb_event_store(std::move(p)));
   auto* self = p.get();
   p->to_complete.capacity = 4;
   p->completer = std::thread([self] { self->run_completer(); });
@@ -776,6 +975,10 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
 
 void rocksdb_event_store::append_async(std::string stream, expected_revision expected,
                                        std::vector<proposed_event> events, append_callback done) {
+  if (impl_->opts.read_only) {
+    done(status{errc::invalid_argument, "store " + impl_->dir + " is open read-only"});
+    return;
+  }
   {
     std::lock_guard lock{impl_->queue_mu};
     if (!impl_->stopping) {
@@ -898,6 +1101,7 @@ std::uint64_t rocksdb_event_store::wait_for_append(std::uint64_t after,
 }
 
 status rocksdb_event_store::put_checkpoint(std::string_view name, std::uint64_t position) {
+  if (impl_->opts.read_only) return {errc::invalid_argument, "store " + impl_->dir + " is open read-only"};
   rocksdb::WriteOptions wo;
   wo.sync = impl_->opts.sync != sync_policy::none;
   auto s = impl_->db->Put(wo, impl_->checkpoints_cf, rocksdb::Slice{name.data(), name.size()},

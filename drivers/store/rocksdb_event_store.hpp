@@ -29,9 +29,35 @@
 ///  - `batch`:  once per group-commit batch (Default);
 ///  - `always`: every append is its own batch and its own fsync.
 ///
-/// Opening a store another process (or this one) has open fails with
-/// `store_in_use`. A record that fails its checksum or does not decode is
-/// reported as `corrupt_record` naming its position.
+/// Opening a store another process (or this one) has open for writing fails
+/// with `store_in_use`. A record that fails its checksum or does not decode
+/// is reported as `corrupt_record` naming its position.
+///
+/// Damage is never silent (docs/store.md, "Corruption and recovery").
+/// Recovery replays the WAL with RocksDB's `kTolerateCorruptedTailRecords`:
+/// an incomplete last record (the append a kill -9 or power loss
+/// interrupted, never acknowledged: its callback had not run) is dropped;
+/// anything else that fails its checksum refuses the open with
+/// `corrupt_record` naming the WAL file, the offset and the record, and how
+/// many records follow it. (RocksDB's default, point-in-time recovery,
+/// silently dropped every record after a flipped bit.) Every WAL is read
+/// whole before RocksDB opens the store (drivers/store/wal_scan.hpp), so
+/// damage refuses the open before any file is touched, and a last record
+/// whose length field is damaged (RocksDB would take it for a torn write
+/// and drop an acknowledged append) is damage too. `hotline store repair` is the only way to open past damage, and
+/// says what it drops first. What survives which crash depends on the sync
+/// policy below: with `none` a power loss may lose acknowledged appends (the
+/// WAL tail was never synced); with `batch` and `always` it may not.
+///
+/// Read-only opens (`read_only`) write nothing in the directory, not even a
+/// LOG or LOCK file, and work while a node has the store open for writing:
+/// they are RocksDB secondary instances (their scratch directory is a
+/// private temporary one, removed on close) and see the committed prefix
+/// of the store as of the open.
+///
+/// Files and permissions: see drivers/store/store_directory.hpp (created
+/// 0700/0600, parents created, a warning for a store others can read).
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +79,16 @@ struct rocksdb_store_options {
   /// persisted as runs (bounds that memory and the rebuild after a crash).
   /// Default: 65536
   std::size_t index_window = 65536;
+  /// Open for reading only: create nothing, write nothing, work beside a
+  /// writer (see above). Appends and put_checkpoint fail with
+  /// `invalid_argument`. Default: false
+  bool read_only = false;
+  /// Where warnings go (a store others can read, an incomplete WAL tail a
+  /// read-only open ignores). Default (empty): stderr, "hotline: warning: ...".
+  std::function<void(const std::string&)> warn;
+  /// Recover up to the first damaged WAL record and drop everything after
+  /// it. Only for `hotline store repair` (store_repair.hpp). Default: false
+  bool drop_after_damage = false;
 };
 
 class rocksdb_event_store final : public event_store {
@@ -85,6 +121,13 @@ public:
   status overwrite_raw_record_for_testing(std::uint64_t position, std::string_view bytes);
 
   const std::string& directory() const;
+  bool read_only() const;
+
+  /// Repairs recorded in this store by `hotline store repair --yes`, oldest
+  /// first: each says when, and what was dropped.
+  result<std::vector<std::string>> repairs() const;
+  /// Records a repair report (durably, in the store's metadata).
+  status record_repair(const std::string& report);
 
   /// What `check_stream_index` found.
   struct index_report {

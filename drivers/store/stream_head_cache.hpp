@@ -19,13 +19,20 @@
 /// grows past its size. Groups are numbered by the writer in the order it
 /// prepares them, and commit in that order.
 ///
+/// Each entry may also carry the stream's event ids (`entry::ids`), built
+/// when an append first needs them (append_check.hpp) and kept up to date
+/// by the writer while the entry lives; dropped with it.
+///
 /// Thread safety: none; the writer thread owns it.
 #include <algorithm>
+#include <memory>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "drivers/store/append_check.hpp"
 
 namespace hotline::drivers {
 
@@ -33,9 +40,14 @@ class stream_head_cache {
 public:
   explicit stream_head_cache(std::size_t generation_size) : generation_size_(generation_size) {}
 
-  /// The stream's cached last revision (to be read, or updated through
-  /// `set`), or null if it is not cached.
-  std::uint64_t* find(std::string_view stream) {
+  struct entry {
+    std::uint64_t revision = 0;
+    std::unique_ptr<id_index> ids; ///< null until an append needed them
+  };
+
+  /// The stream's cached entry (to be read, or updated through
+  /// `set_entry`), or null if it is not cached.
+  entry* find_entry(std::string_view stream) {
     if (auto it = current_.find(stream); it != current_.end()) return &it->second;
     auto it = older_.find(stream);
     if (it == older_.end()) return nullptr;
@@ -45,13 +57,29 @@ public:
     auto node = older_.extract(it);
     return &current_.insert(std::move(node)).position->second;
   }
+  /// The stream's cached last revision, or null if it is not cached.
+  std::uint64_t* find(std::string_view stream) {
+    auto* e = find_entry(stream);
+    return e ? &e->revision : nullptr;
+  }
 
   /// `stream`'s last revision is now `revision`, written by group `group`.
-  /// `where`: what `find(stream)` returned just before.
-  void set(std::string_view stream, std::uint64_t* where, std::uint64_t revision, std::uint64_t group) {
-    if (where) *where = revision;
-    else current_.emplace(std::string{stream}, revision);
+  /// `where`: what `find_entry(stream)` returned just before. Returns the entry.
+  entry* set_entry(std::string_view stream, entry* where, std::uint64_t revision, std::uint64_t group) {
     current_last_group_ = std::max(current_last_group_, group);
+    if (where) {
+      where->revision = revision;
+      return where;
+    }
+    return &current_.emplace(std::string{stream}, entry{revision, nullptr}).first->second;
+  }
+  void set(std::string_view stream, std::uint64_t* where, std::uint64_t revision, std::uint64_t group) {
+    if (where) {
+      *where = revision;
+      current_last_group_ = std::max(current_last_group_, group);
+    } else {
+      set_entry(stream, nullptr, revision, group);
+    }
   }
 
   /// Before preparing a group: rotates the generations if the current one
@@ -79,7 +107,7 @@ private:
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
-  using map = std::unordered_map<std::string, std::uint64_t, hash, std::equal_to<>>;
+  using map = std::unordered_map<std::string, entry, hash, std::equal_to<>>;
 
   std::size_t generation_size_;
   map current_, older_;

@@ -1,5 +1,7 @@
 #include "drivers/views/view_store.hpp"
 
+#include "drivers/store/store_directory.hpp"
+
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
@@ -59,7 +61,16 @@ result<std::unique_ptr<view_store>> view_store::open(const std::string& director
   auto p = std::make_unique<impl>();
   p->dir = directory;
   p->opts = options;
+  // Missing and not to be created: say so and leave nothing behind. To be
+  // created: with its parents, 0700/0600 like an event store.
+  if (!options.create_if_missing) {
+    if (auto st = is_store(directory); !st) return status{errc::not_found, "no view store at " + directory + ": " +
+                                                              st.detail().substr(st.detail().find(": ") + 2)};
+  } else if (auto st = create_store_directory(directory); !st) {
+    return status{st.code(), "opening view store " + directory + ": " + st.detail()};
+  }
   rocksdb::Options o;
+  o.env = private_env();
   o.create_if_missing = options.create_if_missing;
   o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   o.keep_log_file_num = 3;

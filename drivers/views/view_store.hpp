@@ -15,7 +15,11 @@
 /// commits survive a power loss (a view can always be rebuilt from events).
 ///
 /// Opening a view store that another process has open fails with
-/// `store_in_use`. Thread safety: every member may be called concurrently.
+/// `store_in_use`. Opening a missing one without `create_if_missing` fails
+/// with `not_found` and creates nothing; creating one creates its parents,
+/// and its directory and files are private (0700/0600, see
+/// drivers/store/store_directory.hpp). Thread safety: every member may be
+/// called concurrently.
 #include <functional>
 #include <memory>
 #include <optional>

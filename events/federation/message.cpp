@@ -28,7 +28,8 @@ bool parse_message_kind(std::string_view text, message_kind& out) noexcept {
 }
 
 std::string to_json(const message& m) {
-  nlohmann::json j{{"kind", to_string(m.kind)},
+  nlohmann::json j{{"version", message_version},
+                   {"kind", to_string(m.kind)},
                    {"offer_id", m.offer_id},
                    {"call_id", m.call_id},
                    {"correlation_id", m.correlation_id},
@@ -62,6 +63,9 @@ result<message> message_from_json(std::string_view text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return status{errc::malformed_json, "federation message: not a JSON object"};
   message m;
+  if (auto v = j.find("version"); v != j.end() && (!v->is_number_integer() || v->get<std::int64_t>() != message_version))
+    return status{errc::malformed_json, "federation message: version " + v->dump() +
+                                            " is not one this build reads (" + std::to_string(message_version) + ")"};
   auto kind = j.find("kind");
   if (kind == j.end() || !kind->is_string())
     return status{errc::malformed_json, "federation message: kind: missing or not a string"};
@@ -108,6 +112,10 @@ result<message> message_from_json(std::string_view text) {
                  str("reason", m.reason, false)})
     if (e) return *e;
   return m;
+}
+
+std::string record_id(const message& m) {
+  return m.offer_id + "." + to_string(m.kind);
 }
 
 } // namespace hotline::events::federation

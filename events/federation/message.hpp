@@ -61,6 +61,16 @@ struct message {
   bool operator==(const message&) const = default;
 };
 
+/// The message record's schema version (JSON `version`, Kafka header
+/// `version`). Records without `version` (written before it existed) read
+/// as version 1.
+constexpr int message_version = 1;
+
+/// The record's id: `<offer_id>.<kind>` (Kafka header `id`): which attempt
+/// and which step of it the record is; a record delivered twice carries the
+/// same id twice.
+std::string record_id(const message& m);
+
 std::string to_json(const message& m);
 /// Errors name the field and the kind: "federation message: kind 'ofer' is unknown".
 result<message> message_from_json(std::string_view text);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <optional>
+#include <utility>
 
 #include "events/codec.hpp"
 #include "projections/csv.hpp"
@@ -108,10 +109,79 @@ header read_header(std::string_view line, char delimiter) {
 }
 
 bool valid_id(std::string_view id) {
-  if (id.empty()) return false;
+  if (id.empty() || id.size() > 120) return false; // the stream name holds it, file and line (200 bytes)
   for (unsigned char c : id)
     if (c < 0x20 || c == 0x7f) return false;
   return true;
+}
+
+/// Years an int64 of ns since the epoch can hold whole (1677-09-21 to
+/// 2262-04-11): a time outside them is refused, never wrapped around.
+constexpr int first_year = 1678, last_year = 2261;
+
+/// The year of an ISO 8601 / ymd_hms text, when it starts with 4 digits.
+std::optional<int> year_of(std::string_view v) {
+  int y = 0;
+  if (v.size() < 4 || !to_int(v.substr(0, 4), y)) return std::nullopt;
+  return y;
+}
+
+std::string out_of_range(std::string_view value) {
+  return "'" + std::string{value} + "' is out of range (years " + std::to_string(first_year) + " to " +
+         std::to_string(last_year) + ")";
+}
+
+/// Puts a call's stamps in life-cycle order (arrived <= queued <= connected
+/// <= ended). The ACD's connect and end are trusted; a queue entry after the
+/// connect (VRU/ACD clock skew) is pulled back to the connect, an arrival
+/// after the queue entry or connect to it, an end before the connect up to
+/// it. True when something moved.
+bool clamp_life_cycle(call_record& c) {
+  bool moved = false;
+  auto at_most = [&](std::int64_t& t, std::int64_t limit) {
+    if (t != not_set && limit != not_set && t > limit) {
+      t = limit;
+      moved = true;
+    }
+  };
+  if (c.queued_ns != not_set && c.queued_ns < c.arrived_ns) { // queued before it arrived
+    c.queued_ns = c.arrived_ns;
+    moved = true;
+  }
+  at_most(c.queued_ns, c.connected_ns);
+  at_most(c.arrived_ns, c.queued_ns);
+  at_most(c.arrived_ns, c.connected_ns);
+  at_most(c.queued_ns, c.ended_ns);
+  if (c.connected_ns != not_set && c.ended_ns < c.connected_ns) {
+    c.ended_ns = c.connected_ns;
+    moved = true;
+  }
+  return moved;
+}
+
+/// Counts, per skip reason, and lists call ids on more than one row.
+void finish(parse_result& res) {
+  std::size_t last_line = 0;
+  for (const auto& e : res.errors) // a row is counted once, under its first error
+    if (std::exchange(last_line, e.line) != e.line) ++res.skipped_by_reason[e.reason];
+  std::map<std::string_view, std::size_t> first; // call id -> index in res.repeated, or npos
+  std::map<std::string_view, std::size_t> seen;  // call id -> first line
+  for (const auto& c : res.calls) {
+    auto [it, fresh] = seen.emplace(c.call_id, c.line);
+    if (fresh) continue;
+    auto r = first.find(c.call_id);
+    if (r == first.end()) {
+      r = first.emplace(c.call_id, res.repeated.size()).first;
+      res.repeated.push_back({c.call_id, {it->second}});
+    }
+    res.repeated[r->second].lines.push_back(c.line);
+  }
+}
+
+char detect_delimiter(std::string_view header_line) {
+  const auto tabs = std::count(header_line.begin(), header_line.end(), '\t');
+  const auto commas = std::count(header_line.begin(), header_line.end(), ',');
+  return tabs > commas ? '\t' : ',';
 }
 
 bool known_outcome(std::string_view o) {
@@ -121,6 +191,52 @@ bool known_outcome(std::string_view o) {
   return false;
 }
 
+} // namespace
+
+std::optional<text_position> first_invalid_utf8(std::string_view text) {
+  std::size_t line = 1, line_start = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c == '\n') {
+        ++line;
+        line_start = i + 1;
+      }
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
+    bool ok = len != 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      const auto b = static_cast<unsigned char>(text[i + k]);
+      ok = (b & 0xC0) == 0x80;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    if (ok) ok = !(len == 3 && cp < 0x800) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
+                 !(cp >= 0xD800 && cp <= 0xDFFF);
+    if (!ok) return text_position{line, i - line_start + 1, i};
+    i += len;
+  }
+  return std::nullopt;
+}
+
+namespace {
+/// Refuses text that is not UTF-8 before any row is read.
+bool utf8_or_fatal(std::string_view csv, parse_result& res) {
+  auto bad = first_invalid_utf8(csv);
+  if (!bad) return true;
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(csv[bad->offset]));
+  res.fatal = {errc::invalid_argument, "line " + std::to_string(bad->line) + ", column " +
+                                           std::to_string(bad->column) + ": byte " + byte +
+                                           " is not UTF-8; nothing was imported (convert the file, "
+                                           "e.g. iconv -f LATIN1 -t UTF-8)"};
+  return false;
+}
 } // namespace
 
 // -- Technion -------------------------------------------------------------------------
@@ -133,7 +249,9 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
     res.fatal = {errc::invalid_argument, "the file is empty (no header line)"};
     return res;
   }
-  const header h = read_header(line, ',');
+  if (!utf8_or_fatal(csv, res)) return res;
+  const char delimiter = detect_delimiter(line); // the lab's monthly files are tab-separated
+  const header h = read_header(line, delimiter);
   if (!h.find("date") || !(h.find("ser_start") || h.find("q_start") || h.find("vru_entry"))) {
     res.fatal = {errc::invalid_argument,
                  "line 1: not a Technion call log header (needs `date` and at least one of "
@@ -149,10 +267,10 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
     if (trim(line).empty()) continue;
     ++res.rows;
     const std::size_t n = lines.number();
-    auto f = split_csv_line(line, ',');
-    auto bad = [&](std::string why) { res.errors.push_back({n, std::move(why)}); };
+    auto f = split_csv_line(line, delimiter);
+    auto bad = [&](std::string reason, std::string why) { res.errors.push_back({n, std::move(why), std::move(reason)}); };
     if (f.size() != h.columns) {
-      bad("expected " + std::to_string(h.columns) + " columns, found " + std::to_string(f.size()));
+      bad("columns", "expected " + std::to_string(h.columns) + " columns, found " + std::to_string(f.size()));
       continue;
     }
     auto get = [&](std::string_view col) -> std::string {
@@ -161,7 +279,7 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
     };
     std::int64_t day = 0;
     if (!parse_yymmdd(get("date"), day)) {
-      bad("date '" + get("date") + "' is not YYMMDD");
+      bad("date", "date '" + get("date") + "' is not YYMMDD");
       continue;
     }
     // H:MM:SS columns; 0:00:00 is how the data set writes "not recorded".
@@ -171,7 +289,7 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
       if (v.empty()) return not_set;
       std::int64_t secs = 0;
       if (!parse_hms(v, secs)) {
-        bad(std::string{col} + " '" + v + "' is not H:MM:SS");
+        bad("time", std::string{col} + " '" + v + "' is not H:MM:SS");
         ok = false;
         return not_set;
       }
@@ -182,7 +300,7 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
       std::int64_t s = 0;
       if (v.empty()) return 0;
       if (!to_int(v, s) || s < 0) {
-        bad(std::string{col} + " '" + v + "' is not a non-negative number of seconds");
+        bad("duration", std::string{col} + " '" + v + "' is not a non-negative number of seconds");
         ok = false;
       }
       return s;
@@ -203,11 +321,12 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
       continue;
     }
     if (outcome != "AGENT" && outcome != "HANG") {
-      bad("outcome '" + get("outcome") + "' is not AGENT, HANG or PHANTOM");
+      bad("outcome", "outcome '" + get("outcome") + "' is not AGENT, HANG or PHANTOM");
       continue;
     }
-    if (outcome == "AGENT" && (server.empty() || ser_start == not_set)) {
-      bad("outcome AGENT needs a server and ser_start");
+    // AGENT with NO_SERVER: answered, by an agent the log does not name.
+    if (outcome == "AGENT" && ser_start == not_set) {
+      bad("agent_without_ser_start", "outcome AGENT needs ser_start");
       continue;
     }
     if (q_start == not_set && q_time > 0 && q_exit != not_set) q_start = q_exit - q_time * ns_per_s;
@@ -219,14 +338,14 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
     if (c.call_id.empty())
       c.call_id = (vru_line.empty() ? std::string{"row"} : vru_line) + "-" + get("date") + "-L" + std::to_string(n);
     if (!valid_id(c.call_id)) {
-      bad("call_id has control characters");
+      bad("call_id", "call_id has control characters or is longer than 120 bytes");
       continue;
     }
     c.customer_id = get("customer_id");
     if (c.customer_id == "0") c.customer_id.clear();
     c.queue = get("type").empty() ? o.default_queue : get("type");
     if (auto p = get("priority"); !p.empty() && !to_int(p, c.priority)) {
-      bad("priority '" + p + "' is not a number");
+      bad("priority", "priority '" + p + "' is not a number");
       continue;
     }
     c.dialed = vru_line;
@@ -245,12 +364,26 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
     q_exit = chrono(q_exit);
     ser_start = chrono(ser_start);
     ser_exit = chrono(ser_exit);
+    // Technion times are wall-clock readings of the log's zone.
+    if (o.to_utc) {
+      bool in_range = true;
+      for (auto* t : {&vru_entry, &vru_exit, &q_start, &q_exit, &ser_start, &ser_exit})
+        if (*t != not_set && in_range) {
+          auto u = o.to_utc(*t);
+          if (u) *t = *u;
+          else in_range = false;
+        }
+      if (!in_range) {
+        bad("out_of_range", "date '" + get("date") + "' is out of range in the time zone");
+        continue;
+      }
+    }
     c.arrived_ns = vru_entry != not_set ? vru_entry
                    : q_start != not_set ? q_start
                    : vru_exit != not_set ? vru_exit
                                          : ser_start;
     if (c.arrived_ns == not_set) {
-      bad("no time recorded (vru_entry, q_start or ser_start)");
+      bad("no_time", "no time recorded (vru_entry, q_start or ser_start)");
       continue;
     }
     if (outcome == "AGENT") {
@@ -259,16 +392,17 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
       c.ended_ns = ser_exit != not_set ? ser_exit : ser_start + ser_time * ns_per_s;
       c.agent = server;
       c.outcome = "completed";
+      if (server.empty()) ++res.no_agent;
     } else {
       c.queued_ns = q_start;
       c.ended_ns = q_exit != not_set ? q_exit : vru_exit != not_set ? vru_exit : c.arrived_ns;
       c.outcome = "abandoned";
     }
-    if (c.queued_ns != not_set && c.queued_ns < c.arrived_ns) c.queued_ns = c.arrived_ns;
     if (c.ended_ns < c.arrived_ns) {
-      bad("the call ends before it arrives");
+      bad("ends_before_arrival", "the call ends before it arrives");
       continue;
     }
+    if (clamp_life_cycle(c)) ++res.clamped;
     if (!vru_line.empty()) c.attached["vru_line"] = vru_line;
     if (auto t = get("type"); !t.empty()) c.attached["type"] = t;
     if (auto p = get("priority"); !p.empty()) c.attached["priority"] = p;
@@ -277,6 +411,7 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
         c.attached[name] = std::string{trim(f[i])};
     res.calls.push_back(std::move(c));
   }
+  finish(res);
   return res;
 }
 
@@ -317,6 +452,10 @@ events::result<csv_map> parse_csv_map(const nlohmann::json& j) {
     if (auto a = j.find("attach"); a != j.end()) m.attach = a->get<std::vector<std::string>>();
     if (auto d = j.find("defaults"); d != j.end())
       for (const auto& [field, v] : d->items()) m.defaults[field] = v.get<std::string>();
+    if (auto e = j.find("empty_queued"); e != j.end()) m.empty_queued = e->get<std::string>();
+    if (m.empty_queued != "arrival" && m.empty_queued != "none")
+      return status{errc::invalid_argument, "map: empty_queued must be \"arrival\" (queued when it arrived) "
+                                            "or \"none\" (never queued), not \"" + m.empty_queued + "\""};
     if (!m.columns.count("arrived") || !m.columns.count("ended"))
       return status{errc::invalid_argument, "map: columns `arrived` and `ended` are required"};
     return m;
@@ -325,7 +464,7 @@ events::result<csv_map> parse_csv_map(const nlohmann::json& j) {
   }
 }
 
-parse_result parse_mapped_csv(std::string_view csv, const csv_map& m) {
+parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const local_to_utc& to_utc) {
   parse_result res;
   line_reader lines{csv};
   std::string_view line;
@@ -333,6 +472,7 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m) {
     res.fatal = {errc::invalid_argument, "the file is empty (no header line)"};
     return res;
   }
+  if (!utf8_or_fatal(csv, res)) return res;
   const header h = read_header(line, m.delimiter);
   for (const auto& [field, col] : m.columns)
     if (!h.find(col)) {
@@ -349,9 +489,9 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m) {
     ++res.rows;
     const std::size_t n = lines.number();
     auto f = split_csv_line(line, m.delimiter);
-    auto bad = [&](std::string why) { res.errors.push_back({n, std::move(why)}); };
+    auto bad = [&](std::string reason, std::string why) { res.errors.push_back({n, std::move(why), std::move(reason)}); };
     if (f.size() != h.columns) {
-      bad("expected " + std::to_string(h.columns) + " columns, found " + std::to_string(f.size()));
+      bad("columns", "expected " + std::to_string(h.columns) + " columns, found " + std::to_string(f.size()));
       continue;
     }
     auto get = [&](const std::string& field) -> std::string {
@@ -364,22 +504,39 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m) {
     };
     bool ok = true;
     auto time_of = [&](const std::string& field) -> std::int64_t {
+      if (!ok) return not_set; // one error per row
       auto v = get(field);
       if (v.empty()) return not_set;
       std::int64_t t = 0;
-      bool parsed = false;
-      if (m.time_format == "iso8601") {
-        parsed = events::parse_timestamp(v, t) || (v.size() == 19 && events::parse_timestamp(v + "Z", t));
-      } else if (m.time_format == "ymd_hms") {
-        if (v.size() == 19 && v[10] == ' ') v[10] = 'T';
-        parsed = v.size() == 19 && events::parse_timestamp(v + "Z", t);
+      bool parsed = false, local = false, in_range = true;
+      const auto col = "column '" + m.columns.at(field) + "' (" + field + "): ";
+      if (m.time_format == "iso8601" || m.time_format == "ymd_hms") {
+        if (auto y = year_of(v); y && (*y < first_year || *y > last_year)) in_range = false;
+        if (m.time_format == "iso8601") {
+          parsed = events::parse_timestamp(v, t);
+          if (!parsed && v.size() == 19) parsed = local = events::parse_timestamp(v + "Z", t);
+        } else {
+          if (v.size() == 19 && v[10] == ' ') v[10] = 'T';
+          parsed = local = v.size() == 19 && events::parse_timestamp(v + "Z", t);
+        }
       } else {
+        const std::int64_t unit = m.time_format == "epoch_s" ? ns_per_s : 1'000'000;
         std::int64_t x = 0;
         parsed = to_int(v, x) && x >= 0;
-        t = m.time_format == "epoch_s" ? x * ns_per_s : x * 1'000'000;
+        in_range = !parsed || !__builtin_mul_overflow(x, unit, &t);
+      }
+      if (parsed && in_range && local && to_utc) {
+        auto u = to_utc(t);
+        if (u) t = *u;
+        else in_range = false;
+      }
+      if (!in_range) {
+        bad("out_of_range", col + out_of_range(v));
+        ok = false;
+        return not_set;
       }
       if (!parsed) {
-        bad(field + " '" + v + "' is not a " + m.time_format + " time");
+        bad("time", col + "'" + v + "' is not a " + m.time_format + " time");
         ok = false;
         return not_set;
       }
@@ -401,19 +558,19 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m) {
     c.ended_ns = time_of("ended");
     if (!ok) continue;
     if (auto p = get("priority"); !p.empty() && !to_int(p, c.priority)) {
-      bad("priority '" + p + "' is not a number");
+      bad("priority", "priority '" + p + "' is not a number");
       continue;
     }
     if (!valid_id(c.call_id)) {
-      bad("call_id has control characters");
+      bad("call_id", "call_id has control characters or is longer than 120 bytes");
       continue;
     }
     if (c.arrived_ns == not_set || c.ended_ns == not_set) {
-      bad("arrived and ended times are required");
+      bad("no_time", "arrived and ended times are required");
       continue;
     }
     if (c.ended_ns < c.arrived_ns) {
-      bad("the call ends before it arrives");
+      bad("ends_before_arrival", "the call ends before it arrives");
       continue;
     }
     auto raw = get("outcome");
@@ -421,78 +578,76 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m) {
     else if (known_outcome(raw)) c.outcome = raw;
     else if (raw.empty()) c.outcome = c.connected_ns != not_set ? "completed" : "abandoned";
     else {
-      bad("outcome '" + raw + "' is not mapped (add it to `outcomes`)");
+      bad("outcome", "outcome '" + raw + "' is not mapped (add it to `outcomes`)");
       continue;
     }
     if (c.connected_ns != not_set && c.agent.empty()) {
-      bad("a connected call needs an agent");
+      bad("agent", "a connected call needs an agent");
       continue;
     }
-    if (c.queued_ns == not_set && !c.queue.empty() && c.outcome != "blocked")
+    if (c.queued_ns == not_set && !c.queue.empty() && c.outcome != "blocked" && m.empty_queued == "arrival")
       c.queued_ns = c.arrived_ns;
+    if (clamp_life_cycle(c)) ++res.clamped;
     for (const auto& col : m.attach)
       if (auto v = trim(f[*h.find(col)]); !v.empty()) c.attached[col] = std::string{v};
     res.calls.push_back(std::move(c));
   }
+  finish(res);
   return res;
 }
 
 // -- events ------------------------------------------------------------------------------
 
-std::vector<stream_event> events_of(const std::vector<call_record>& calls, const event_options& o) {
-  struct timed {
-    std::int64_t ts;
-    std::size_t call, index;
-    stream_event e;
-  };
-  std::vector<timed> all;
-  all.reserve(calls.size() * 6);
+std::string imported_call_id(const call_record& c, const event_options& o) {
+  return c.call_id + "@" + o.file + ":" + std::to_string(c.line);
+}
+
+std::vector<call_events> events_of(const std::vector<call_record>& calls, const event_options& o) {
+  std::vector<std::size_t> order(calls.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return calls[a].arrived_ns < calls[b].arrived_ns; });
+  std::vector<call_events> out;
+  out.reserve(calls.size());
   const auto& codec = events::event_codec::standard();
-  for (std::size_t ci = 0; ci < calls.size(); ++ci) {
+  for (std::size_t ci : order) {
     const auto& c = calls[ci];
-    std::size_t index = 0;
-    auto add = [&](std::int64_t ts, std::string stream, const events::event& body) {
+    const std::string id = imported_call_id(c, o);
+    call_events ce{"call-" + id, {}};
+    ce.events.reserve(8);
+    auto add = [&](std::int64_t ts, const events::event& body) {
       events::event_meta meta{
-          events::event_id::from_name(o.source + "/" + c.call_id + "/" + std::to_string(index)),
-          o.site, o.tenant, ts, events::event_id::from_name(o.source + "/" + c.call_id), {},
+          events::event_id::from_name(o.source + "/" + id + "/" + std::to_string(ce.events.size())),
+          o.site, o.tenant, ts, events::event_id::from_name(o.source + "/" + id), {},
           events::principal::system("import")};
-      all.push_back({ts, ci, index++, {std::move(stream), codec.propose(body, std::move(meta))}});
+      ce.events.push_back(codec.propose(body, std::move(meta)));
     };
-    const std::string call_stream = "call-" + c.call_id;
-    const std::string agent_stream = "agent-" + c.agent;
     events::call_arrived arrived;
-    arrived.call_id = c.call_id;
+    arrived.call_id = id;
     arrived.channel = c.channel;
     arrived.caller = c.caller;
     arrived.dialed = c.dialed;
     arrived.customer_id = c.customer_id;
     arrived.attached = c.attached;
-    add(c.arrived_ns, call_stream, arrived);
-    if (c.queued_ns != not_set)
-      add(c.queued_ns, call_stream, events::call_queued{c.call_id, c.queue, c.priority, 0, 0, "import"});
-    const bool connected = c.connected_ns != not_set && !c.agent.empty();
-    if (connected) {
+    arrived.attached["log_call_id"] = c.call_id;
+    add(c.arrived_ns, arrived);
+    if (c.queued_ns != not_set) add(c.queued_ns, events::call_queued{id, c.queue, c.priority, 0, 0, "import"});
+    const bool answered = c.connected_ns != not_set;
+    const bool by_agent = answered && !c.agent.empty();
+    if (answered) {
       std::int64_t wait = c.queued_ns == not_set ? 0 : (c.connected_ns - c.queued_ns) / 1'000'000;
       // the log only knows the offer that was taken
-      add(c.connected_ns, call_stream, events::call_offered{c.call_id, c.queue, c.agent, 1, 0, "import"});
-      add(c.connected_ns, call_stream, events::call_connected{c.call_id, c.queue, c.agent, wait});
-      add(c.connected_ns, agent_stream, events::agent_call_started{c.agent, c.call_id, c.channel});
+      if (by_agent) add(c.connected_ns, events::call_offered{id, c.queue, c.agent, 1, 0, "import"});
+      add(c.connected_ns, events::call_connected{id, c.queue, c.agent, wait});
+      if (by_agent) add(c.connected_ns, events::agent_call_started{c.agent, id, c.channel});
     }
-    add(c.ended_ns, call_stream,
-        events::call_ended{c.call_id, c.outcome, "import", connected ? c.agent : "", c.queue});
-    if (connected) {
-      add(c.ended_ns, agent_stream, events::agent_call_ended{c.agent, c.call_id, 0});
-      add(c.ended_ns, agent_stream, events::agent_logged_out{c.agent, "import"});
+    add(c.ended_ns, events::call_ended{id, c.outcome, "import", c.agent, c.queue});
+    if (by_agent) {
+      add(c.ended_ns, events::agent_call_ended{c.agent, id, 0});
+      add(c.ended_ns, events::agent_logged_out{c.agent, "import"});
     }
+    out.push_back(std::move(ce));
   }
-  std::stable_sort(all.begin(), all.end(), [](const timed& a, const timed& b) {
-    if (a.ts != b.ts) return a.ts < b.ts;
-    if (a.call != b.call) return a.call < b.call;
-    return a.index < b.index;
-  });
-  std::vector<stream_event> out;
-  out.reserve(all.size());
-  for (auto& t : all) out.push_back(std::move(t.e));
   return out;
 }
 

@@ -18,7 +18,9 @@
 /// number (the header is line 1); the caller decides whether to skip it or
 /// abort (strict mode).
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +34,15 @@ namespace hotline::projections::import {
 
 inline constexpr std::int64_t not_set = -1;
 
-/// One call as a log describes it. Times are ns since the epoch, UTC.
+/// Reads a local wall time (ns since the epoch as if the reading were UTC)
+/// as a UTC instant; nullopt when it is out of range. The CLI builds one from
+/// `--timezone` (drivers/time_zone.hpp); none means the log is in UTC. Only
+/// times written without a zone go through it (Technion times, `ymd_hms`,
+/// ISO 8601 without `Z`); epoch numbers and `...Z` times are instants already.
+using local_to_utc = std::function<std::optional<std::int64_t>(std::int64_t local_ns)>;
+
+/// One call as a log describes it. Times are ns since the epoch, UTC, and in
+/// life-cycle order (arrived <= queued <= connected <= ended, where set).
 struct call_record {
   std::size_t line = 0;
   std::string call_id, caller, dialed, customer_id, queue, agent;
@@ -46,6 +56,14 @@ struct call_record {
 struct import_error {
   std::size_t line = 0;
   std::string message;
+  std::string reason; ///< the skip reason it is counted under (e.g. "time", "out_of_range", "columns")
+};
+
+/// A call id written on more than one row of a file (each row is still its
+/// own call: see `events_of`).
+struct repeated_call_id {
+  std::string call_id;
+  std::vector<std::size_t> lines;
 };
 
 struct parse_result {
@@ -53,11 +71,24 @@ struct parse_result {
   std::vector<import_error> errors; ///< malformed rows, in line order
   std::size_t rows = 0;             ///< data rows read (not counting the header or blank lines)
   std::size_t ignored = 0;          ///< rows that are valid but describe no call (Technion PHANTOM)
-  events::status fatal;             ///< a problem with the whole file (missing columns, bad map)
+  std::size_t clamped = 0;          ///< calls whose stamps were out of life-cycle order (see docs)
+  std::size_t no_agent = 0;         ///< answered calls with no agent (Technion AGENT + NO_SERVER)
+  std::map<std::string, std::size_t> skipped_by_reason; ///< errors counted by `import_error::reason`
+  std::vector<repeated_call_id> repeated; ///< call ids on more than one row, in first-line order
+  events::status fatal;             ///< a problem with the whole file (missing columns, bad map, bad UTF-8)
 };
+
+/// The first byte of `text` that is not valid UTF-8 (overlong forms,
+/// surrogates and code points past U+10FFFF included), as a 1-based line and
+/// column (in bytes) and its 0-based byte offset; nullopt when all of it is valid.
+struct text_position {
+  std::size_t line = 0, column = 0, offset = 0;
+};
+std::optional<text_position> first_invalid_utf8(std::string_view text);
 
 struct technion_options {
   std::string default_queue = "bank"; ///< when there is no `type` column. Default: "bank"
+  local_to_utc to_utc;                ///< the log's zone. Default: none (UTC)
 };
 
 parse_result parse_technion(std::string_view csv, const technion_options& options = {});
@@ -70,27 +101,47 @@ struct csv_map {
   std::map<std::string, std::string> outcomes; ///< log value -> call.ended outcome
   std::vector<std::string> attach;             ///< columns copied into attached data
   std::map<std::string, std::string> defaults; ///< field -> value when the column is absent or empty
+  /// What an empty `queued` cell means for a call with a queue that is not
+  /// blocked: "arrival" (queued when it arrived; Default) or "none" (never
+  /// queued: e.g. a hang-up in the IVR, counted as an IVR abandon, not a
+  /// queue abandon). JSON key `empty_queued`.
+  std::string empty_queued = "arrival";
 };
 events::result<csv_map> parse_csv_map(const nlohmann::json& j);
-parse_result parse_mapped_csv(std::string_view csv, const csv_map& map);
+parse_result parse_mapped_csv(std::string_view csv, const csv_map& map, const local_to_utc& to_utc = {});
 
 struct event_options {
   std::string site = "import";     ///< Default: "import"
   std::string tenant;              ///< Default: empty
   std::string source = "import";   ///< part of every event id, so two sources never collide
+  /// The file's name: with the log's call id and the row's line it makes the
+  /// hotline call id `<call id>@<file>:<line>` (a log may reuse call ids).
+  /// Default: "import"
+  std::string file = "import";
 };
 
-struct stream_event {
+/// The hotline call id of a logged call: `<call id>@<file>:<line>`, unique
+/// per row and the same when the same file is imported again.
+std::string imported_call_id(const call_record& call, const event_options& options);
+
+/// All events of one call, for one append (stream `call-<imported id>`,
+/// expected revision no_stream: a retry of the same file is idempotent).
+struct call_events {
   std::string stream;
-  events::proposed_event event;
+  std::vector<events::proposed_event> events;
 };
 
-/// The events of every call, sorted by time (ties keep call and event order):
-/// call.arrived; call.queued if it reached a queue; call.offered,
-/// call.connected and agent.call_started if an agent took it; call.ended; agent.call_ended and
-/// agent.logged_out (the log says nothing about availability) after an
-/// agent's call. Event ids derive from (source, call id, index), so
-/// importing the same file twice proposes the same ids.
-std::vector<stream_event> events_of(const std::vector<call_record>& calls, const event_options& options);
+/// The events of every call, one `call_events` per call, calls in order of
+/// arrival (ties: file order). A call's events follow its life cycle
+/// whatever its stamps say: call.arrived; call.queued if it reached a queue;
+/// call.offered, call.connected and agent.call_started if it was answered
+/// (the agent events only when an agent is known); call.ended; then
+/// agent.call_ended and agent.logged_out (the log says nothing about
+/// availability). The agent events of a call are in the call's stream, so a
+/// call is stored whole or not at all; the agent is in their payload.
+/// Event ids derive from (source, imported call id, index), so importing the
+/// same file twice proposes the same ids. The log's own call id is attached
+/// as `log_call_id`.
+std::vector<call_events> events_of(const std::vector<call_record>& calls, const event_options& options);
 
 } // namespace hotline::projections::import

@@ -77,7 +77,8 @@ std::string_view to_string(counter c) noexcept {
       "talk_ms",         "hold_ms",          "acw_ms",          "ready_ms",
       "not_ready_ms",    "ringing_ms",       "on_call_ms",      "on_hold_ms",
       "wrap_up_ms",      "interflowed",      "outbound",        "callbacks_completed",
-      "callbacks_failed", "callback_retries"};
+      "callbacks_failed", "callback_retries", "fcr_resolved", "fcr_no_customer",
+      "unobserved_busy_ms", "fcr_repeated"};
   return c < counter_count ? names[c] : "?";
 }
 
@@ -108,9 +109,6 @@ constexpr std::int64_t ns_per_ms = 1'000'000;
 constexpr std::int64_t ns_per_s = 1'000'000'000;
 constexpr std::uint8_t row_version = 1;
 constexpr std::int64_t not_yet = -1;
-/// Customers whose FCR window has passed are dropped at positions that are
-/// multiples of this (a function of the event sequence, so rebuilds match).
-constexpr std::uint64_t prune_every = 4096;
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
@@ -226,6 +224,8 @@ struct agent_st {
   std::string reason;
   sym self = no_name; ///< the agent's own id
   sym site = no_name, tenant = no_name;
+  /// An availability event of this agent was folded: its idle time is known.
+  bool observed = false;
   bool has_leg = false;
   std::string leg_call;
   attribution leg;
@@ -243,21 +243,27 @@ struct agent_st {
 struct customer_st {
   std::int64_t answered_ns = 0;
   attribution at;
+  /// Settling entries only: a repeat contact came within the window.
+  bool repeated = false;
   bool dirty = false, persisted = false;
 };
 
-/// When a customer's FCR candidacy was set: a min-heap entry. A customer
-/// answered again, or erased, leaves its old entry behind; an entry counts
-/// only while the customer's `answered_ns` still equals it.
+/// When a customer's FCR candidacy (or a settling entry) was set: a
+/// min-heap entry. A customer answered again, or erased, leaves its old
+/// entry behind; an entry counts only while the customer's `answered_ns`
+/// still equals it.
 struct expiry {
   std::int64_t answered_ns;
-  std::string customer;
+  std::string customer; ///< the candidates' key, or the settling entries' key
+  bool settling = false;
 };
 
 /// Heap order: earliest first (std::*_heap keep the greatest on top).
 struct later_expiry {
   bool operator()(const expiry& a, const expiry& b) const {
-    return a.answered_ns != b.answered_ns ? a.answered_ns > b.answered_ns : a.customer > b.customer;
+    if (a.answered_ns != b.answered_ns) return a.answered_ns > b.answered_ns;
+    if (a.customer != b.customer) return a.customer > b.customer;
+    return a.settling > b.settling;
   }
 };
 
@@ -316,13 +322,17 @@ struct kpi_projection::state {
   /// dropped about three times per call (see flat_string_map for why not a
   /// string_map).
   flat_string_map<customer_st> customers;
+  /// Answered calls no longer candidates (a repeat came, or the customer was
+  /// answered again) whose window has not ended yet: settled when it ends.
+  /// Key: customer '#' answered_ns.
+  flat_string_map<customer_st> settling;
   /// (answered_ns, customer) of FCR candidates, a min-heap: pruning touches
   /// only what expires, without a node per candidate.
   std::vector<expiry> customer_expiry;
   std::int64_t as_of_ns = 0;
 
   std::vector<cell*> dirty_cells;
-  std::vector<std::string> dirty_calls, dirty_agents, dirty_customers;
+  std::vector<std::string> dirty_calls, dirty_agents, dirty_customers, dirty_settling;
   std::vector<std::string> deletes;
   std::string last_gauges;
   bool options_written = false;
@@ -496,9 +506,25 @@ struct kpi_projection::state {
     customers.erase(it);
   }
 
+  /// Keeps an answered call of `customer` until its window ends.
+  void to_settle(const std::string& customer, const customer_st& c, bool repeated) {
+    std::string key = customer + "#" + std::to_string(c.answered_ns);
+    auto& s = settling[key];
+    s.answered_ns = c.answered_ns;
+    s.at = c.at;
+    s.repeated = repeated;
+    customer_expiry.push_back({c.answered_ns, key, true});
+    std::push_heap(customer_expiry.begin(), customer_expiry.end(), later_expiry{});
+    touch(dirty_settling, key, s);
+  }
+
   /// Makes `customer` an FCR candidate answered at `ts` in `at`.
   void set_candidate(const std::string& customer, std::int64_t ts, const attribution& at) {
-    auto& cust = customers[customer];
+    auto [it, added] = customers.try_emplace(customer);
+    auto& cust = it->second;
+    // answered again without an arrival seen in between: the earlier answer
+    // had no repeat contact
+    if (!added) to_settle(customer, cust, false);
     cust.answered_ns = ts;
     cust.at = at;
     customer_expiry.push_back({ts, customer});
@@ -511,6 +537,8 @@ struct kpi_projection::state {
   void account(agent_st& a, std::int64_t now) {
     if (now <= a.since_ns) return;
     counter k = state_counter(a.st);
+    // idle time of an agent no availability event told about is not known
+    if (!a.observed && (k == ready_ms || k == not_ready_ms)) k = counter_count;
     if (k != counter_count) {
       for (std::int64_t t = a.since_ns; t < now;) {
         std::int64_t iv = interval_of(t);
@@ -527,6 +555,7 @@ struct kpi_projection::state {
           for (cell* c : a.time_cells) {
             if (!c) continue;
             bump(c, k, ms);
+            if (!a.observed) bump(c, unobserved_busy_ms, ms);
             if (k == not_ready_ms) {
               auto r = c->c.not_ready_by_reason_ms.find(a.reason);
               if (r == c->c.not_ready_by_reason_ms.end())
@@ -582,20 +611,27 @@ struct kpi_projection::state {
 
   void on_envelope(const recorded_event& e) {
     as_of_ns = std::max(as_of_ns, e.meta.timestamp_ns);
-    if (e.position % prune_every == 0) prune(e.meta.timestamp_ns);
+    prune(as_of_ns);
   }
 
-  /// Drops every candidate answered more than the window before `now`:
-  /// exactly the same set whatever order they were added in (in
-  /// (answered_ns, customer) order).
+  /// Settles as resolved every candidate answered more than the window
+  /// before `now` (the newest event folded), and drops it: exactly the same
+  /// set whatever order they were added in (in (answered_ns, customer)
+  /// order). Runs at every event (one comparison when nothing expires), so
+  /// what is left is exactly the censored candidates.
   void prune(std::int64_t now) {
     const std::int64_t cutoff = now - opt.fcr_window_ms * ns_per_ms;
     while (!customer_expiry.empty() && customer_expiry.front().answered_ns < cutoff) {
       std::pop_heap(customer_expiry.begin(), customer_expiry.end(), later_expiry{});
       const expiry x = std::move(customer_expiry.back());
       customer_expiry.pop_back();
-      auto it = customers.find(x.customer);
-      if (it != customers.end() && it->second.answered_ns == x.answered_ns) erase_customer(it);
+      auto& map = x.settling ? settling : customers;
+      auto it = map.find(x.customer);
+      if (it != map.end() && it->second.answered_ns == x.answered_ns) {
+        bump_all(it->second.at, it->second.repeated ? fcr_repeated : fcr_resolved);
+        if (it->second.persisted) deletes.push_back((x.settling ? "kpi/settle/" : "kpi/cust/") + it->first);
+        map.erase(it);
+      }
     }
   }
 
@@ -658,8 +694,12 @@ struct kpi_projection::state {
     if (c.customer.empty()) return;
     auto it = customers.find(c.customer);
     if (it == customers.end()) return;
-    if (ts - it->second.answered_ns <= opt.fcr_window_ms * ns_per_ms)
+    if (ts - it->second.answered_ns <= opt.fcr_window_ms * ns_per_ms) {
       bump_all(it->second.at, repeat_contacts);
+      to_settle(c.customer, it->second, true);
+    } else {
+      bump_all(it->second.at, fcr_resolved);
+    }
     erase_customer(it);
   }
 
@@ -716,6 +756,7 @@ struct kpi_projection::state {
     bump_call(c.at, wait_answered_ms, w);
     bump_call(c.at, longest_wait_ms, w);
     if (!c.customer.empty()) set_candidate(c.customer, ts, c.at);
+    else bump_all(c.at, fcr_no_customer);
   }
 
   void on(const recorded_event& e, const events::call_transferred& p) {
@@ -806,6 +847,7 @@ struct kpi_projection::state {
   void on(const recorded_event& e, const events::agent_logged_in& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       drop_leg(a, ts);
       set_state(a, agent_state::not_ready, "logged_in");
     });
@@ -822,6 +864,7 @@ struct kpi_projection::state {
   void on(const recorded_event& e, const events::agent_ready& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       close_wrap(a, ts);
       set_state(a, agent_state::ready);
     });
@@ -830,6 +873,7 @@ struct kpi_projection::state {
   void on(const recorded_event& e, const events::agent_not_ready& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       close_wrap(a, ts);
       set_state(a, agent_state::not_ready, p.reason);
     });
@@ -838,6 +882,7 @@ struct kpi_projection::state {
   void on(const recorded_event& e, const events::agent_reserved& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       close_wrap(a, ts);
       set_state(a, agent_state::ringing);
     });
@@ -845,6 +890,7 @@ struct kpi_projection::state {
 
   void on(const recorded_event& e, const events::agent_reservation_ended& p) {
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       if (a.st == agent_state::ringing) set_state(a, agent_state::ready);
     });
   }
@@ -900,6 +946,7 @@ struct kpi_projection::state {
   void on(const recorded_event& e, const events::agent_wrap_up_ended& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
     agent_event(p.agent_id, e, [&](agent_st& a) {
+      a.observed = true;
       close_wrap(a, ts);
       if (a.st == agent_state::wrap_up) set_state(a, agent_state::ready);
     });
@@ -964,6 +1011,7 @@ struct kpi_projection::state {
     w.i64(a.has_leg ? a.hold_ms : 0);
     w.i64(a.has_leg ? a.leg_since_ns : 0);
     w.i64(a.has_leg ? a.wrap_since_ns : 0);
+    w.u8(a.observed); // added 2026-12: rows written before end here
     return out;
   }
 
@@ -973,6 +1021,7 @@ struct kpi_projection::state {
     w.u8(row_version);
     w.i64(c.answered_ns);
     write_attribution(w, c.at);
+    w.u8(c.repeated); // added 2026-12: rows written before end here
     return out;
   }
 
@@ -1047,6 +1096,7 @@ struct kpi_projection::state {
     collect_entities(calls, dirty_calls, "kpi/call/", out);
     collect_entities(agents, dirty_agents, "kpi/agent/", out);
     collect_entities(customers, dirty_customers, "kpi/cust/", out);
+    collect_entities(settling, dirty_settling, "kpi/settle/", out);
     auto g = encode_gauges();
     if (g != last_gauges) {
       out.puts.emplace_back("kpi/gauges", g);
@@ -1116,16 +1166,20 @@ struct kpi_projection::state {
       a.hold_ms = r.i64();
       a.leg_since_ns = r.i64();
       a.wrap_since_ns = r.i64();
+      // a row written before `observed` existed: count its idle time as before
+      a.observed = r.done() || r.u8() != 0;
       if (a.st > agent_state::wrap_up) return bad_row(key, "unknown agent state");
       a.persisted = true;
-    } else if (take("kpi/cust/")) {
-      std::string id{key.substr(9)};
-      auto& c = customers[id];
+    } else if (take("kpi/cust/") || take("kpi/settle/")) {
+      const bool settles = take("kpi/settle/");
+      std::string id{key.substr(settles ? 11 : 9)};
+      auto& c = (settles ? settling : customers)[id];
       c.answered_ns = r.i64();
-      customer_expiry.push_back({c.answered_ns, id});
+      customer_expiry.push_back({c.answered_ns, id, settles});
       std::push_heap(customer_expiry.begin(), customer_expiry.end(), later_expiry{});
       read_attribution(r, c.at);
       resolve(c.at);
+      c.repeated = !r.done() && r.u8() != 0;
       c.persisted = true;
     } else if (key == "kpi/gauges") {
       last_gauges.assign(value);
@@ -1188,10 +1242,19 @@ status kpi_projection::restore(std::string_view key, std::string_view value) {
 }
 
 std::vector<kpi_cell_view> kpi_projection::cells() const {
+  // every candidate left is censored (prune settles those whose window passed)
+  std::unordered_map<const cell*, std::int64_t> censored;
+  for (const auto* map : {&s_->customers, &s_->settling})
+    for (const auto& [id, cust] : map->entries())
+      for (const cell* c : cust.at.cells)
+        if (c) ++censored[c];
   std::vector<kpi_cell_view> out;
   out.reserve(s_->cell_store.size());
   for (const auto& c : s_->cell_store)
-    if (!c.zero()) out.push_back({c.interval_ns, c.dim, c.group(), &c.c});
+    if (!c.zero()) {
+      auto it = censored.find(&c);
+      out.push_back({c.interval_ns, c.dim, c.group(), &c.c, it == censored.end() ? 0 : it->second});
+    }
   std::sort(out.begin(), out.end(), [](const kpi_cell_view& a, const kpi_cell_view& b) {
     if (a.interval_start_ns != b.interval_start_ns) return a.interval_start_ns < b.interval_start_ns;
     if (a.dim != b.dim) return a.dim < b.dim;

@@ -16,7 +16,20 @@
 ///    (agent.call_started .. agent.call_ended, agent.call_held, wrap-up) and
 ///    lands in the cells of the call it belongs to;
 ///  - agent time by state is split at interval boundaries and lands in the
-///    interval in which it was spent (agent, site, tenant and total rows).
+///    interval in which it was spent (agent, site, tenant and total rows);
+///    an agent is "observed" once an availability event of theirs is folded
+///    (logged_in, ready, not_ready, reserved, reservation_ended,
+///    wrap_up_ended). Before that (an imported call log, which knows calls
+///    but not availability) their busy time also counts in
+///    `unobserved_busy_ms` and their idle time is not known, so it is not
+///    counted: occupancy covers observed agents only;
+///  - first-contact resolution: an answered call with a customer (id, else
+///    calling number) counts in `repeat_contacts` when the customer calls
+///    again within the window; it is settled, as `fcr_repeated` or
+///    `fcr_resolved`, only once an event later than its window's end is
+///    folded (so that FCR compares calls whose whole window is inside the
+///    data: a repeat is seen early, a resolution only at the window's end);
+///    until then it is censored (kpi_cell_view::fcr_censored).
 ///
 /// Rows (all under "kpi/"): `cell/<interval start, s, 12 digits>/<dim>/<key>`
 /// (counters), `call/<id>`, `agent/<id>`, `cust/<key>` (in-flight fold
@@ -106,6 +119,10 @@ enum counter : std::uint8_t {
   callbacks_completed, ///< call.ended callback_completed: the customer was called back and talked to an agent
   callbacks_failed,    ///< call.ended callback_failed: the last allowed dial-back failed (or an operator cancelled it)
   callback_retries,    ///< call.callback_retried: a failed dial-back that will be tried again
+  fcr_resolved,        ///< answered calls whose whole FCR window passed (within the data) with no repeat contact
+  fcr_no_customer,     ///< answered calls with neither customer id nor calling number: FCR cannot be known
+  unobserved_busy_ms,  ///< ringing/on-call/hold/wrap-up time of agents no availability event was seen for (not in occupancy)
+  fcr_repeated,        ///< answered calls with a repeat contact whose whole FCR window passed within the data
   counter_count
 };
 std::string_view to_string(counter c) noexcept;
@@ -137,6 +154,10 @@ struct kpi_cell_view {
   dimension dim;
   std::string_view key;
   const kpi_counters* counters;
+  /// Answered calls of this row whose FCR window runs past the newest event
+  /// folded (censored: neither resolved nor repeated yet). Derived from the
+  /// in-flight candidates, not stored in the row.
+  std::int64_t fcr_censored = 0;
 };
 
 class kpi_projection final : public view_projection {

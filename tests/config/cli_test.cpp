@@ -77,3 +77,15 @@ TEST_CASE("config show prints the resolved configuration as JSON") {
   CHECK(run_capture({HOTLINE_BIN, "config", "show", bad}, out) == 2);
   CHECK(out.empty()); // problems go to stderr
 }
+
+TEST_CASE("the shipped demo arrivals file is one forecast both the simulator and staff read") {
+  // The simulator reads it through config/demo.toml (checked above); the
+  // staffing command reads the very same file.
+  std::string out;
+  const auto csv = shipped + "/demo-arrivals-acme-billing.csv";
+  CHECK(run_capture({HOTLINE_BIN, "staff", "--forecast", csv, "--aht-s", "240", "--target-sl",
+                     "0.8"},
+                    out) == 0);
+  CHECK(out.find("30-min intervals") != std::string::npos);
+  CHECK(out.find("16:00") != std::string::npos);
+}

@@ -211,7 +211,7 @@ patience = { distribution = "empirical", samples_s = [10, 20.25] }
 
 TEST_CASE("arrival counts come from a CSV relative to the file that names it") {
   config_files files;
-  files.write("data/counts.csv", "interval,calls\n08:00,12\n08:15,  20.5\n\n# lunch\n08:30,0\n");
+  files.write("data/counts.csv", "interval_start,calls\n08:00,12\n08:15,  20.5\n\n# lunch\n08:30,0\n");
   files.write("sub/c.toml", std::string(valid_center) + R"(
 [simulation]
   [[simulation.arrivals]]
@@ -227,6 +227,40 @@ TEST_CASE("arrival counts come from a CSV relative to the file that names it") {
   CHECK(a.counts == std::vector<double>{12, 20.5, 0});
   CHECK(a.interval_ms == 15 * 60'000);
   CHECK(a.counts_start_ms == 8 * 3'600'000);
+}
+
+TEST_CASE("a counts file is a forecast file: its interval and start come from its rows") {
+  config_files files;
+  // The same file `hotline staff --forecast` reads, aht_s column included.
+  files.write("day.csv", "interval_start,calls,aht_s\n09:00,4,\n09:30,6,200\n");
+  files.write("c.toml", std::string(valid_center) + R"(
+[simulation]
+  [[simulation.arrivals]]
+  entry_point = "100"
+  counts_csv = "day.csv"
+)");
+  auto loaded = files.load("c.toml");
+  INFO(listing(loaded.problems));
+  REQUIRE(loaded.ok());
+  const auto& a = loaded.config.simulation.arrivals.at(0);
+  CHECK(a.counts == std::vector<double>{4, 6});
+  CHECK(a.interval_ms == 30 * 60'000);
+  CHECK(a.counts_start_ms == 9 * 3'600'000);
+  REQUIRE(loaded.problems.size() == 1); // aht_s is the staffing's, not the simulator's
+  CHECK(loaded.problems[0].level == severity::warning);
+
+  files.write("d.toml", std::string(valid_center) + R"(
+[simulation]
+  [[simulation.arrivals]]
+  entry_point = "100"
+  counts_csv = "day.csv"
+  interval_min = 15
+  counts_start = "08:00"
+)");
+  auto wrong = files.load("d.toml");
+  CHECK_FALSE(wrong.ok());
+  CHECK(listing(wrong.problems).find("\"09:30\" is 30 min after line 2's \"09:00\"") !=
+        std::string::npos);
 }
 
 TEST_CASE("an agent group expands into numbered agents sharing its settings") {

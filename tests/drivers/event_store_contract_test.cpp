@@ -101,6 +101,80 @@ TEST_CASE_TEMPLATE("a retried append with the same event ids is not written twic
   CHECK(clash.error().code() == errc::wrong_expected_revision);
 }
 
+TEST_CASE_TEMPLATE("an event id already stored in the stream is not stored again, whatever the expected revision", F,
+                   testing::memory_store_fixture, testing::rocksdb_store_fixture) {
+  F f;
+  auto& s = f.store();
+  auto first = s.append("call-5", expected_revision::any(), make_events("u", 3));
+  REQUIRE(first.has_value());
+  REQUIRE(s.append("call-6", expected_revision::any(), make_events("v", 2)));
+  // The same append again, with each kind of expectation: nothing written,
+  // the original positions reported.
+  for (auto expected : {expected_revision::any(), expected_revision::stream_exists(), expected_revision::no_stream(),
+                        expected_revision::exact(7)}) {
+    CAPTURE(expected.to_string());
+    auto again = s.append("call-5", expected, make_events("u", 3));
+    REQUIRE(again.has_value());
+    CHECK(again->first_position == first->first_position);
+    CHECK(again->last_position == first->last_position);
+    CHECK(again->last_revision == 2u);
+  }
+  // A later part of the stream repeated (an import re-run after the stream grew).
+  REQUIRE(s.append("call-5", expected_revision::any(), make_events("w", 2)));
+  auto tail = s.append("call-5", expected_revision::stream_exists(), make_events("w", 2));
+  REQUIRE(tail.has_value());
+  CHECK(tail->first_position == 6);
+  CHECK(tail->last_revision == 4u);
+  CHECK(s.head_position() == 7);
+  auto stream = s.read_stream("call-5", 0, SIZE_MAX);
+  REQUIRE(stream.has_value());
+  CHECK(stream->size() == 5);
+  // The same ids in another stream are another stream's events.
+  CHECK(s.append("call-7", expected_revision::any(), make_events("u", 3)));
+  CHECK(s.head_position() == 10);
+}
+
+TEST_CASE_TEMPLATE("an append partly stored already is refused whole, naming a stored and a new event", F,
+                   testing::memory_store_fixture, testing::rocksdb_store_fixture) {
+  F f;
+  auto& s = f.store();
+  REQUIRE(s.append("call-8", expected_revision::any(), make_events("p", 2)));
+  auto mixed = make_events("p", 2);
+  mixed.push_back(make_event("q#0"));
+  auto r = s.append("call-8", expected_revision::any(), std::move(mixed));
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code() == errc::invalid_argument);
+  CHECK(r.error().detail().find(events::event_id::from_name("p#0").to_string()) != std::string::npos);
+  CHECK(r.error().detail().find(events::event_id::from_name("q#0").to_string()) != std::string::npos);
+  CHECK(s.head_position() == 2);
+  // Written whole once the writer sends only what is new.
+  std::vector<events::proposed_event> fresh;
+  fresh.push_back(make_event("q#0"));
+  CHECK(s.append("call-8", expected_revision::any(), std::move(fresh)));
+  CHECK(s.head_position() == 3);
+}
+
+TEST_CASE_TEMPLATE("the same append queued twice at once is stored once", F, testing::memory_store_fixture,
+                   testing::rocksdb_store_fixture) {
+  F f;
+  auto& s = f.store();
+  REQUIRE(s.append("call-3", expected_revision::any(), make_events("base", 1)));
+  std::atomic<int> done{0};
+  std::vector<result<append_result>> results(2, status{errc::unavailable, "pending"});
+  for (int i = 0; i < 2; ++i)
+    s.append_async("call-3", expected_revision::any(), make_events("twice", 3), [&, i](result<append_result> r) {
+      results[static_cast<std::size_t>(i)] = std::move(r);
+      ++done;
+    });
+  while (done.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(results[0].has_value());
+  REQUIRE(results[1].has_value());
+  CHECK(results[0]->first_position == 2);
+  CHECK(results[1]->first_position == 2);
+  CHECK(results[1]->last_position == 4);
+  CHECK(s.head_position() == 4);
+}
+
 TEST_CASE_TEMPLATE("bad stream names and empty appends", F, testing::memory_store_fixture,
                    testing::rocksdb_store_fixture) {
   F f;

@@ -276,3 +276,156 @@ TEST_CASE("the relay refuses bad options and an impossible checkpoint before sta
   CHECK(st.code() == errc::corrupt_record);
   CHECK(st.detail().find("position 7") != std::string::npos);
 }
+
+// -- the target a checkpoint belongs to, and a topic the store diverged from ----
+
+namespace {
+
+/// Relays `store` to `c` (topic `t`, default: the site's) until every stored
+/// event is acknowledged; returns the relay's status at stop.
+relay_status relay_all(event_store& store, const mock_cluster& c, kafka_relay_options o = {}) {
+  if (o.bootstrap_servers.empty()) o = options_for(c);
+  kafka_relay relay{store, o};
+  REQUIRE(relay.start().is_ok());
+  require_published(relay, store.head_position());
+  auto s = relay.status();
+  REQUIRE(relay.stop().is_ok());
+  return s;
+}
+
+std::vector<kafka_record> raw_topic(const mock_cluster& c, const std::string& t) {
+  topic_reader_options ro{c.bootstraps(), t, {}, 20s};
+  ro.decode_events = false;
+  auto records = read_topic(ro);
+  REQUIRE_MESSAGE(records.has_value(), records.error().message());
+  return std::move(*records);
+}
+
+/// A copy of the first `n` events of `from` (same ids, streams and revisions).
+void copy_prefix(const event_store& from, event_store& to, std::uint64_t n) {
+  auto events = from.read_all(1, n);
+  REQUIRE(events.has_value());
+  for (auto& e : *events) {
+    std::vector<events::proposed_event> one;
+    one.push_back({e.meta, e.type, e.version, e.payload});
+    REQUIRE(to.append(e.stream, expected_revision::any(), std::move(one)));
+  }
+}
+
+} // namespace
+
+TEST_CASE("a relayed store pointed at a new cluster publishes everything there, from position 1") {
+  memory_event_store store;
+  append_interleaved(store, "n", 5, 60);
+  auto first = start_cluster();
+  auto s1 = relay_all(store, *first);
+  CHECK(s1.start_position == 1);
+  CHECK_FALSE(s1.cluster_id.empty());
+  REQUIRE(store.get_checkpoint("relay.kafka")->value() == 300);
+
+  auto fresh = start_cluster(); // a new, empty cluster: another cluster id
+  auto s2 = relay_all(store, *fresh);
+  CHECK(s2.cluster_id != s1.cluster_id);
+  CHECK(s2.start_position == 1);
+  CHECK_MESSAGE(s2.notice.find("new target") != std::string::npos, s2.notice);
+  testing::check_topic_matches_store(read_back(*fresh), store, {site});
+  CHECK(store.get_checkpoint("relay.kafka")->value() == 300);
+
+  // Back on the first cluster: a new target again (its checkpoint moved on).
+  append_interleaved(store, "m", 2, 10);
+  auto s3 = relay_all(store, *first);
+  CHECK(s3.start_position == 1);
+  CHECK(read_back(*first).size() == 300 + 320);
+}
+
+TEST_CASE("a new topic starts from position 1; from_position re-publishes from there") {
+  memory_event_store store;
+  append_interleaved(store, "t", 4, 25);
+  auto c = start_cluster();
+  relay_all(store, *c);
+  CHECK(read_back(*c).size() == 100);
+
+  auto o = options_for(*c);
+  o.topic = "hotline.t1.events.v2";
+  auto s = relay_all(store, *c, o);
+  CHECK(s.start_position == 1);
+  CHECK(raw_topic(*c, o.topic).size() == 100);
+
+  auto again = options_for(*c);
+  again.from_position = 61;
+  s = relay_all(store, *c, again);
+  CHECK(s.start_position == 61);
+  CHECK_MESSAGE(s.notice.find("as asked") != std::string::npos, s.notice);
+  auto records = read_back(*c);
+  CHECK(records.size() == 140);
+  testing::check_topic_matches_store(records, store, {site, 60});
+
+  auto beyond = options_for(*c);
+  beyond.from_position = 102;
+  kafka_relay refused{store, beyond};
+  CHECK(refused.start().code() == errc::invalid_argument);
+}
+
+TEST_CASE("a topic that ends behind the checkpoint is resumed from its last position + 1") {
+  memory_event_store store;
+  append_interleaved(store, "b", 3, 40);
+  auto c = start_cluster();
+  relay_all(store, *c);
+  append_interleaved(store, "c", 3, 20);
+  // As if positions 121..150 had been published and then lost with the
+  // topic (recreated or emptied): the checkpoint says more than the topic has.
+  REQUIRE(store.put_checkpoint("relay.kafka", 150).is_ok());
+  auto s = relay_all(store, *c);
+  CHECK(s.start_position == 121);
+  CHECK_MESSAGE(s.notice.find("ends at position 120, behind the checkpoint 150") != std::string::npos,
+                s.notice);
+  testing::check_topic_matches_store(read_back(*c), store, {site});
+  CHECK(store.get_checkpoint("relay.kafka")->value() == 180);
+}
+
+TEST_CASE("a store rolled back under its topic is refused: nothing published, position, topic and both ids named") {
+  memory_event_store original;
+  append_interleaved(original, "r", 4, 50);
+  auto c = start_cluster();
+  relay_all(original, *c);
+  const auto published = read_back(*c).size();
+  REQUIRE(published == 200);
+
+  auto refused = [&](event_store& store, std::string_view says) {
+    kafka_relay relay{store, options_for(*c)};
+    REQUIRE(relay.start().is_ok());
+    auto st = relay.wait_until_published(store.head_position(), 30s);
+    CHECK(st.code() == errc::corrupt_record);
+    CHECK(relay.status().state == relay_state::diverged);
+    CHECK_MESSAGE(st.detail().find("topic '" + topic + "'") != std::string::npos, st.detail());
+    CHECK_MESSAGE(st.detail().find(says) != std::string::npos, st.detail());
+    CHECK(st.detail().find("refusing to publish") != std::string::npos);
+    relay.stop();
+    CHECK(read_back(*c).size() == published); // nothing was published
+    return st.detail();
+  };
+
+  SUBCASE("the store lost its last events") {
+    memory_event_store store;
+    copy_prefix(original, store, 150);
+    REQUIRE(store.put_checkpoint("relay.kafka", 150).is_ok());
+    refused(store, "but the store's head is position 150");
+  }
+  SUBCASE("the store lost events and took new, different ones at their positions") {
+    memory_event_store store;
+    copy_prefix(original, store, 150);
+    append_interleaved(store, "other", 4, 30); // positions 151..270
+    REQUIRE(store.put_checkpoint("relay.kafka", 150).is_ok());
+    auto detail = refused(store, "but the store holds event ");
+    // The position named, with the topic's id and the store's id for it.
+    auto at = detail.find("holds position ");
+    REQUIRE(at != std::string::npos);
+    auto p = std::stoull(detail.substr(at + 15));
+    REQUIRE(p > 150);
+    REQUIRE(p <= 200);
+    CHECK(detail.find("with event " + original.read_all(p, 1)->front().meta.id.to_string()) !=
+          std::string::npos);
+    CHECK(detail.find("the store holds event " + store.read_all(p, 1)->front().meta.id.to_string()) !=
+          std::string::npos);
+  }
+}

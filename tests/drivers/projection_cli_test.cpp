@@ -57,15 +57,15 @@ TEST_CASE("hotline import --strict aborts naming the first malformed line, by de
   CHECK_FALSE(std::filesystem::exists(store)); // nothing imported
 
   REQUIRE(hotline_cli("import --store " + store + " --preset technion " + fixture("technion_small.csv"), out) == 0);
-  CHECK(out.find("imported 5 calls") != std::string::npos);
-  CHECK(out.find("4 malformed rows skipped") != std::string::npos);
+  CHECK(out.find("imported 6 calls") != std::string::npos); // line 10 (AGENT, NO_SERVER) is an answered call
+  CHECK(out.find("skipped 3 malformed rows (columns 1, date 1, time 1)") != std::string::npos);
   CHECK(out.find("technion_small.csv:11: ser_start") == std::string::npos); // 11 is q_start... see below
   CHECK(out.find("technion_small.csv:11:") != std::string::npos);
 
   REQUIRE(hotline_cli("kpi --store " + store + " --interval 1h --format json --quiet --no-intervals", out) == 0);
   auto rep = nlohmann::json::parse(out);
-  CHECK(rep["totals"]["offered"] == 4);
-  CHECK(rep["totals"]["answered"] == 3);
+  CHECK(rep["totals"]["offered"] == 5);
+  CHECK(rep["totals"]["answered"] == 4);
   CHECK(rep["totals"]["service_level_definition"] == "offered_net");
   CHECK(rep["groups"]["queue"].contains("PS"));
 }
@@ -83,7 +83,7 @@ TEST_CASE("hotline audit verify: ok on an intact chain, exit 1 naming the first 
   CHECK(!rows.empty());
   for (const auto& r : rows) CHECK(r["agent_id"] == "a3");
   {
-    auto views = view_store::open(store + "/views");
+    auto views = view_store::open(store + ".views"); // beside the store (was inside it: issue 19.12)
     REQUIRE(views.has_value());
     auto key = projections::audit::record_key(1234);
     auto row = (*views)->get(key);
@@ -190,4 +190,55 @@ TEST_CASE("hotline replay killed with SIGKILL mid-run: rows always match the che
   REQUIRE(a.has_value());
   REQUIRE(b.has_value());
   CHECK(*(*a)->dump() == *(*b)->dump());
+}
+
+TEST_CASE("hotline kpi --tz labels intervals in the zone, and an imported log's occupancy and FCR read unknown") {
+  testing::temp_dir dir;
+  const auto store = dir.path() + "/node";
+  std::string out;
+  REQUIRE(hotline_cli("import --store " + store + " --preset technion " + fixture("technion_small.csv"), out) == 0);
+  REQUIRE(hotline_cli("kpi --store " + store + " --tz Asia/Jerusalem --format json --quiet --html " + dir.path() +
+                          "/k.html",
+                      out) == 0);
+  auto rep = nlohmann::json::parse(out.substr(out.find('{')));
+  CHECK(rep["time_zone"] == "Asia/Jerusalem");
+  REQUIRE_FALSE(rep["intervals"].empty());
+  // 1999-09-01 is summer time in Israel: UTC+3
+  const auto label = rep["intervals"][0]["label"].get<std::string>();
+  CHECK(label.ends_with("+03:00[Asia/Jerusalem]"));
+  CHECK(rep["intervals"][0]["start"].get<std::string>().ends_with("Z"));
+  // a call log knows no agent availability
+  CHECK(rep["totals"]["occupancy"].is_null());
+  REQUIRE(hotline_cli("kpi --store " + store + " --tz Asia/Jerusalem --quiet", out) == 0);
+  CHECK(out.find(label) != std::string::npos);
+  CHECK(out.find("unknown") != std::string::npos);
+  std::string html;
+  REQUIRE(testing::run_capture({"/bin/cat", dir.path() + "/k.html"}, html) == 0);
+  CHECK(html.find("Asia/Jerusalem</tspan>") != std::string::npos);
+
+  CHECK(hotline_cli("kpi --store " + store + " --tz Asia/Jerusalm --quiet", out) == 2);
+  CHECK(out.find("Asia/Jerusalem") != std::string::npos); // the suggestion
+}
+
+TEST_CASE("hotline audit query: the table shows names in full and why a command was refused") {
+  testing::temp_dir dir;
+  const auto store = dir.path() + "/node";
+  const std::string agent = "agent-with-a-rather-long-name-0042";
+  {
+    auto s = rocksdb_event_store::open(store);
+    REQUIRE(s.has_value());
+    events::event_meta meta{events::event_id::from_name("rejected-1"), "site-with-a-long-name", "t1",
+                            1'704'067'200'000'000'000, {}, {}, events::principal::agent(agent)};
+    events::command_rejected rej{"call-a-call-id-longer-than-twelve", "answer_call", "not_offered",
+                                 "offered to another agent"};
+    std::vector<events::proposed_event> one{events::event_codec::standard().propose(events::event{rej}, meta)};
+    REQUIRE((*s)->append("rejections-site", expected_revision::any(), std::move(one)));
+  }
+  std::string out;
+  REQUIRE(hotline_cli("audit query --store " + store + " --quiet", out) == 0);
+  CHECK(out.find("agent:" + agent) != std::string::npos);
+  CHECK(out.find("a-call-id-longer-than-twelve") != std::string::npos);
+  CHECK(out.find("site-with-a-long-name") != std::string::npos);
+  CHECK(out.find("reason") != std::string::npos);
+  CHECK(out.find("answer_call: not_offered (offered to another agent)") != std::string::npos);
 }

@@ -36,10 +36,16 @@ TEST_CASE("a second opener of the same store gets a clear 'in use' error") {
   CHECK(second.error().detail().find("in use") != std::string::npos);
   CHECK(second.error().detail().find(dir.path()) != std::string::npos);
 
-  // And from another process: `hotline store info` reports it and fails.
+  // From another process: a writer (simulate --store) is refused; a reader
+  // (store info) opens it read-only beside the writer (issue 19.13; this
+  // test expected store info to fail before).
   std::string out;
-  int rc = testing::run_capture({HOTLINE_BIN, "store", "info", "--store", dir.path()}, out);
-  CHECK(rc == 1);
+  int rc = testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " simulate --quiet --agents 2 --rate-per-hour 10 "
+                                 "--aht-s 60 --hours 0.1 --store " + dir.path() + " 2>&1"}, out);
+  CHECK(rc != 0);
+  CHECK(out.find("in use") != std::string::npos);
+  rc = testing::run_capture({HOTLINE_BIN, "store", "info", "--store", dir.path()}, out);
+  CHECK(rc == 0);
 }
 
 TEST_CASE("opening a directory that holds no store, without create, says so") {

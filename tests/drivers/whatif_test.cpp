@@ -153,3 +153,70 @@ TEST_CASE("remove_unknown_arrivals keeps known entry points and queues, counts t
   CHECK(v[0].dialed == "100");
   CHECK(v[1].queue == "main");
 }
+
+TEST_CASE("whatif table: ratio deltas in percentage points, each delta with its noise and a verdict") {
+  whatif_result r;
+  r.recorded = {{"totals",
+                 {{"offered", 100}, {"answered", 90}, {"abandoned", 8}, {"blocked", 2}, {"service_level", 0.8},
+                  {"asa_s", 12.0}, {"aht_s", 180.0}, {"occupancy", nullptr}, {"abandon_rate", 0.08}}}};
+  r.whatif = {{"totals",
+               {{"offered", 100}, {"answered", 93}, {"abandoned", 5}, {"blocked", 2}, {"service_level", 0.865},
+                {"asa_s", 9.0}, {"aht_s", 180.0}, {"occupancy", nullptr}, {"abandon_rate", 0.05}}}};
+  r.delta = whatif_delta(r.recorded["totals"], r.whatif["totals"]);
+  CHECK(r.delta["service_level"].get<double>() == doctest::Approx(0.065));
+  r.noise = {{"offered", 0.0}, {"answered", 2.0},       {"abandoned", 4.0}, {"blocked", 0.0},
+             {"service_level", 0.03}, {"asa_s", 5.0}, {"aht_s", 1.0}, {"occupancy", nullptr}, {"abandon_rate", 0.04}};
+  r.runs = {{"offered", {100, 100, 100}}};
+  auto table = render_whatif_table(r);
+  CHECK(table.find("+6.5 pp") != std::string::npos); // 80.0 % -> 86.5 %: points, not a relative change
+  CHECK(table.find("+6.5%") == std::string::npos);
+  CHECK(table.find("±3.0 pp") != std::string::npos);
+  CHECK(table.find("80.0%") != std::string::npos); // values stay percentages
+  auto line = [&](const std::string& label) {
+    auto at = table.find("\n" + label + " ");
+    REQUIRE(at != std::string::npos);
+    return table.substr(at + 1, table.find('\n', at + 1) - at - 1);
+  };
+  CHECK(line("SL").ends_with("change"));            // 6.5 pp > 3.0 pp
+  CHECK(line("answered").ends_with("change"));      // 3 > 2
+  CHECK(line("abandoned").ends_with("within noise")); // 3 <= 4
+  CHECK(line("ASA s").ends_with("within noise"));
+  CHECK(line("abandon rate").find("-3.0 pp") != std::string::npos);
+  CHECK(line("occupancy").find("-") != std::string::npos);
+  CHECK(table.find("percentage points") != std::string::npos);
+}
+
+TEST_CASE("whatif noise: a 95 % prediction band of the difference of two runs, from the spread over seeds") {
+  using nlohmann::json;
+  // s = 0.02 over 3 runs: t(2) = 4.303; 4.303 * 0.02 * sqrt(2) = 0.1217
+  CHECK(whatif_noise({json(0.80), json(0.82), json(0.78)}).get<double>() == doctest::Approx(0.1217).epsilon(0.001));
+  CHECK(whatif_noise({json(5), json(5), json(5)}).get<double>() == 0.0);
+  CHECK(whatif_noise({json(0.8)}).is_null());
+  CHECK(whatif_noise({json(0.8), json(nullptr)}).is_null());
+  CHECK(beyond_noise(json(0.13), json(0.1217)));
+  CHECK_FALSE(beyond_noise(json(-0.12), json(0.1217)));
+  CHECK_FALSE(beyond_noise(json(0.5), json(nullptr)));
+}
+
+TEST_CASE("whatif with the recorded configuration: every delta is within its noise") {
+  auto q = recorded_center();
+  auto rec = record(q);
+  auto opts = replay_options();
+  opts.noise_runs = 5;
+  auto r = run_whatif(rec->store, quick_center(q), opts);
+  REQUIRE(r);
+  for (const char* m : {"offered", "answered", "abandoned", "blocked", "service_level", "asa_s", "aht_s",
+                        "abandon_rate"}) {
+    INFO(m, ": delta ", r->delta[m].dump(), " noise ", r->noise[m].dump(), " runs ", r->runs[m].dump());
+    REQUIRE(r->noise[m].is_number());
+    CHECK_FALSE(beyond_noise(r->delta[m], r->noise[m]));
+    CHECK(r->runs[m].size() == 5);
+  }
+  // and a real change stands out: 8 agents instead of 5
+  auto more = q;
+  more.agents = 8;
+  auto better = run_whatif(rec->store, quick_center(more), opts);
+  REQUIRE(better);
+  CHECK(beyond_noise(better->delta["service_level"], better->noise["service_level"]));
+  CHECK(beyond_noise(better->delta["asa_s"], better->noise["asa_s"]));
+}

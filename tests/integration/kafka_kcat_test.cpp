@@ -9,11 +9,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "drivers/federation/kafka_federation_bus.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/topic_reader.hpp"
 #include "drivers/store/memory_event_store.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
+#include "events/federation/message.hpp"
+#include "events/federation/site_status.hpp"
 #include "tests/drivers/store_fixtures.hpp"
 #include "tests/support/kafka_mock.hpp"
 #include "tests/support/process.hpp"
@@ -248,4 +251,58 @@ TEST_CASE("a Kafka record that does not decode is reported with its partition an
   CHECK_MESSAGE(read.error().detail().find("topic " + t + " partition 0 offset 3: ") == 0,
                 read.error().message());
   CHECK(read.error().detail().find("'id'") != std::string::npos);
+}
+
+TEST_CASE("federation status and inbox records carry type, version, site and id headers, as kcat shows them") {
+  const std::string status_topic = "hotline.kcat.status", inbox = "hotline.b.federation";
+  kafka_mock mock{{status_topic + ":1", inbox + ":1"}};
+  kafka_federation_options fo;
+  fo.bootstrap_servers = mock.bootstrap;
+  fo.site = "a";
+  fo.status_topic = status_topic;
+  fo.peer_inboxes["b"] = inbox;
+  auto started = kafka_federation_bus::start(fo, {});
+  REQUIRE_MESSAGE(started.has_value(), started.error().message());
+  auto bus = std::move(*started);
+
+  events::federation::site_status s{"a", 42, 1'700'000'000'000'000'000, {}};
+  events::federation::queue_status q;
+  q.queue = "sales"; // nobody serves it yet: EWT and SL unknown
+  s.queues.push_back(q);
+  bus->publish(s);
+  events::federation::message m;
+  m.kind = events::federation::message_kind::offer;
+  m.offer_id = "a-c7-1";
+  m.call_id = "c7";
+  m.from_site = "a";
+  m.to_site = "b";
+  m.queue = "sales";
+  bus->send(m);
+  bus.reset(); // flushes what was sent
+
+  auto statuses = kcat_read(mock.bootstrap, status_topic);
+  REQUIRE(statuses.size() == 1);
+  const auto& sr = statuses[0];
+  CHECK(sr.key == "a");
+  CHECK(sr.headers.at("type") == "site.status");
+  CHECK(sr.headers.at("version") == std::to_string(events::federation::site_status_version));
+  CHECK(sr.headers.at("site") == "a");
+  CHECK(sr.headers.at("id") == "a-42");
+  auto sj = nlohmann::json::parse(sr.value);
+  CHECK(sj.at("version") == events::federation::site_status_version);
+  CHECK(sj.at("queues")[0].at("ewt_ms").is_null());
+  CHECK(sj.at("queues")[0].at("service_level").is_null());
+
+  auto messages = kcat_read(mock.bootstrap, inbox);
+  REQUIRE(messages.size() == 1);
+  const auto& mr = messages[0];
+  CHECK(mr.key == "c7");
+  CHECK(mr.headers.at("type") == "federation.offer");
+  CHECK(mr.headers.at("version") == std::to_string(events::federation::message_version));
+  CHECK(mr.headers.at("site") == "a");
+  CHECK(mr.headers.at("id") == "a-c7-1.offer");
+  CHECK(nlohmann::json::parse(mr.value).at("version") == events::federation::message_version);
+  auto back = events::federation::message_from_json(mr.value);
+  REQUIRE(back.has_value());
+  CHECK(*back == m);
 }

@@ -5,9 +5,12 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "drivers/kafka/kafka_relay.hpp"
+#include "drivers/kafka/topic_reader.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "drivers/views/sample_traffic.hpp"
 #include "drivers/views/view_store.hpp"
@@ -157,4 +160,132 @@ TEST_CASE("replay --kafka with several topics folds the sites' events merged by 
   CHECK(run({HOTLINE_BIN, "replay", "--kafka", mock.bootstrap, "--topic", topic_a, "--topic",
              topic_b, "--out", dir.path() + "/federated", "--quiet"},
             out) == 2);
+}
+
+// -- the relay never publishes a position twice with different content ---------
+
+namespace {
+
+/// Records of `topic` read raw (no decoding), by their `position` header.
+std::map<std::uint64_t, std::vector<std::string>> values_by_position(const std::string& bootstrap,
+                                                                     const std::string& topic) {
+  topic_reader_options ro{bootstrap, topic, {}, 60s};
+  ro.decode_events = false;
+  auto records = read_topic(ro);
+  REQUIRE_MESSAGE(records.has_value(), records.error().message());
+  std::map<std::uint64_t, std::vector<std::string>> out;
+  for (const auto& r : *records) {
+    std::string position;
+    for (const auto& [k, v] : r.headers)
+      if (k == "position") position = v;
+    REQUIRE_FALSE(position.empty());
+    out[std::stoull(position)].push_back(r.value);
+  }
+  return out;
+}
+
+/// `n` more events of synthetic traffic (seed `seed`) appended to the store.
+void append_traffic(const std::string& dir, const std::string& site, std::uint64_t seed, std::uint64_t n) {
+  auto store = open_store(dir);
+  const auto before = store->head_position();
+  traffic_options t;
+  t.site = site;
+  t.seed = seed;
+  t.agents = 12;
+  t.calls_per_hour = 600;
+  generate_traffic(t, n, [&](const std::string& stream, events::proposed_event&& e) {
+    std::vector<events::proposed_event> one;
+    one.push_back(std::move(e));
+    REQUIRE(store->append(stream + "-s" + std::to_string(seed), expected_revision::any(), std::move(one)));
+    return true;
+  });
+  REQUIRE(store->head_position() == before + n);
+}
+
+} // namespace
+
+TEST_CASE("hotline relay killed mid-publish and restarted: each position once or byte-identical, replay --kafka folds the store") {
+  const std::string topic = default_kafka_topic("s1");
+  kafka_mock mock{{topic + ":4"}};
+  temp_dir dir;
+  const std::string store_dir = dir.path() + "/store";
+  const std::uint64_t n = 2000;
+  fill_store(store_dir, "s1", 5, n);
+  {
+    // One record per request, one request in flight: slow enough to be
+    // killed while it publishes, right after its first checkpoint.
+    child_process slow{{HOTLINE_BIN, "relay", "--store", store_dir, "--kafka", mock.bootstrap, "--site", "s1",
+                        "--progress", "--checkpoint-every", "100", "--property", "batch.num.messages=1", "--property",
+                        "max.in.flight.requests.per.connection=1"}};
+    for (;;) {
+      auto line = slow.read_line(30s);
+      REQUIRE_MESSAGE(line.has_value(), "hotline relay reported no checkpoint");
+      if (line->rfind("checkpoint ", 0) == 0) break;
+    }
+    slow.signal(SIGKILL);
+    CHECK(slow.wait() == 128 + SIGKILL);
+  }
+  REQUIRE(open_store(store_dir)->get_checkpoint("relay.kafka")->value_or(0) < n);
+  relay(store_dir, mock.bootstrap, "s1");
+
+  auto by_position = values_by_position(mock.bootstrap, topic);
+  CHECK(by_position.size() == n);
+  std::uint64_t duplicated = 0, differing = 0;
+  for (std::uint64_t p = 1; p <= n; ++p) {
+    const auto& copies = by_position[p];
+    REQUIRE_MESSAGE(!copies.empty(), "position " << p << " is missing");
+    if (copies.size() > 1) ++duplicated;
+    for (const auto& c : copies)
+      if (c != copies.front()) ++differing;
+  }
+  CHECK(differing == 0);
+  MESSAGE(duplicated << " positions published twice (byte-identical) after the kill");
+
+  std::string out;
+  REQUIRE(run({HOTLINE_BIN, "replay", "--kafka", mock.bootstrap, "--topic", topic, "--out", dir.path() + "/from-kafka"},
+              out) == 0);
+  CHECK_MESSAGE(out.find("replayed " + std::to_string(n) + " events") != std::string::npos, out);
+  REQUIRE(run({HOTLINE_BIN, "replay", "--store", store_dir, "--out", dir.path() + "/from-store", "--quiet"}, out) == 0);
+  check_same_views(dir.path() + "/from-kafka", dir.path() + "/from-store");
+}
+
+TEST_CASE("hotline relay refuses a store rolled back under its topic: exit 1, position, topic and both event ids named") {
+  const std::string topic = default_kafka_topic("s1");
+  kafka_mock mock{{topic + ":4"}};
+  temp_dir dir;
+  const std::string store_dir = dir.path() + "/store", copy_dir = dir.path() + "/copy";
+  fill_store(store_dir, "s1", 21, 300);
+  relay(store_dir, mock.bootstrap, "s1");
+  // A copy from before (the store at 300, checkpoint and all); the original
+  // goes on to 500 and is relayed.
+  std::filesystem::copy(store_dir, copy_dir, std::filesystem::copy_options::recursive);
+  append_traffic(store_dir, "s1", 22, 200);
+  relay(store_dir, mock.bootstrap, "s1");
+  REQUIRE(values_by_position(mock.bootstrap, topic).size() == 500);
+  // The copy takes other events at positions 301..650.
+  append_traffic(copy_dir, "s1", 23, 350);
+
+  std::string out;
+  const int rc = run({"/bin/sh", "-c",
+                      std::string{HOTLINE_BIN} + " relay --store " + copy_dir + " --kafka " + mock.bootstrap +
+                          " --site s1 --until-caught-up --timeout 60 2>&1"},
+                     out);
+  CHECK(rc == 1);
+  CHECK_MESSAGE(out.find("refusing to publish") != std::string::npos, out);
+  CHECK_MESSAGE(out.find("topic '" + topic + "'") != std::string::npos, out);
+  auto at = out.find("holds position ");
+  REQUIRE_MESSAGE(at != std::string::npos, out);
+  const auto p = std::stoull(out.substr(at + 15));
+  CHECK(p > 300);
+  CHECK(p <= 500);
+  const auto published_id = open_store(store_dir)->read_all(p, 1)->front().meta.id.to_string();
+  const auto copy_id = open_store(copy_dir)->read_all(p, 1)->front().meta.id.to_string();
+  CHECK_MESSAGE(out.find("with event " + published_id) != std::string::npos, out);
+  CHECK_MESSAGE(out.find("the store holds event " + copy_id) != std::string::npos, out);
+
+  // Nothing of the copy reached the topic: every position still holds one record, the original's.
+  auto by_position = values_by_position(mock.bootstrap, topic);
+  CHECK(by_position.size() == 500);
+  for (const auto& [position, copies] : by_position)
+    CHECK(copies.size() == 1);
 }
