@@ -55,7 +55,8 @@ struct acd_context {
   /// and what the CRM knows of a customer, sent along when a call moves.
   caf::actor federation;
   events::federation::interflow_policy interflow;
-  std::function<std::map<std::string, std::string>(const std::string& customer_id)> crm_context;
+  std::function<std::map<std::string, std::string>(const std::string& tenant, const std::string& customer_id)>
+      crm_context;
 
   const events::tenant_definition* tenant_of_queue(const std::string& queue) const;
 

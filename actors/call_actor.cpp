@@ -858,7 +858,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             ++s.wait_generation;
             const auto& cs = s.entity->state();
             auto t = describe(k::transfer, m.from_site, m.offer_id);
-            if (ctx->crm_context && !cs.customer_id.empty()) t.crm = ctx->crm_context(cs.customer_id);
+            if (ctx->crm_context && !cs.customer_id.empty()) t.crm = ctx->crm_context(s.tenant, cs.customer_id);
             send_fed(std::move(t));
             self->state.entity->send_durable(ctx->federation, moving_atom::value, m.offer_id, m.from_site);
             self->delayed_send(self, std::chrono::milliseconds(ctx->interflow.landing_timeout_ms),

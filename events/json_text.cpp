@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "events/codec.hpp"
+#include "events/json_text.hpp"
 
 namespace hotline::events {
 
@@ -35,6 +36,23 @@ std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
   }
   return 0;
 }
+
+} // namespace
+
+std::optional<std::size_t> invalid_utf8_at(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    auto len = utf8_length(text, i);
+    if (len == 0) return i;
+    i += len;
+  }
+  return std::nullopt;
+}
+
+namespace {
 
 void append_string(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";

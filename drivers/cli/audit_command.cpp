@@ -7,14 +7,19 @@
 // store is held by a running node, in which case they read the chain as of
 // its checkpoint.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <limits>
 #include <vector>
 
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/view_cli.hpp"
+#include "drivers/views/event_scan.hpp"
 #include "events/audit_events.hpp"
+#include "projections/audit/audit_anchor.hpp"
 #include "projections/audit/audit_projection.hpp"
 #include "projections/csv.hpp"
 
@@ -27,7 +32,9 @@ using projections::csv_field;
 
 struct audit_args {
   std::string store, views, call, agent, customer, user, type, from, to, format = "table";
-  bool no_update = false, quiet = false;
+  std::string key, out, public_key;
+  std::vector<std::string> anchors;
+  bool no_update = false, quiet = false, no_events = false;
 };
 
 std::unique_ptr<drivers::view_store> updated_views(const audit_args& a) {
@@ -133,15 +140,161 @@ void run_query(const audit_args& a) {
   });
   if (!st) return fail(st.message());
   if (!bad) return fail(bad.message());
-  if (a.format == "json") std::cout << list.dump(2) << "\n";
+  if (a.format == "json") std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   if (a.format == "table") print_columns(table);
   if (!a.quiet && a.format == "table") std::cerr << n << " records\n";
 }
 
+/// A check that failed: the first bad record or position, and why.
+struct finding {
+  std::uint64_t position = 0; ///< 0: not tied to an event position
+  std::string what;
+};
+
+void broken(const finding& f, const std::string& context) {
+  std::cout << "audit trail BROKEN" << (f.position ? " at position " + std::to_string(f.position) : std::string{})
+            << ": " << f.what << "\n";
+  if (!context.empty()) std::cout << context << "\n";
+  exit_code() = 1;
+}
+
+bool read_text_file(const std::string& path, std::string& out, std::size_t limit = 1 << 20) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in) return false;
+  out.assign(std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{});
+  return in.good() || in.eof() ? out.size() <= limit : false;
+}
+
+/// The chain rebuilt from the events, compared record by record with the
+/// stored one: a changed, swapped, missing or corrupt event (or a record
+/// that does not match its event) is the first position where they differ.
+std::optional<finding> check_against_events(const drivers::event_store& store, const drivers::view_store& views,
+                                            std::uint64_t checkpoint, std::uint64_t stored_records,
+                                            std::uint64_t& unaudited) {
+  pa::audit_projection rebuilt;
+  projections::view_changes changes;
+  std::uint64_t expected = 1;
+  std::optional<finding> bad;
+  drivers::scan_options so;
+  so.to = store.head_position(); // events after the checkpoint are not in the chain yet, but must decode
+  drivers::scan_callbacks cb;
+  cb.on_event = [&](const events::recorded_event& e) -> events::status {
+    if (e.position != expected) {
+      bad = finding{expected, "the event at position " + std::to_string(expected) +
+                                  " is missing from the store (the next one stored is at " +
+                                  std::to_string(e.position) + ")"};
+      return {events::errc::not_found, "missing event"};
+    }
+    ++expected;
+    events::status st;
+    try {
+      if (e.position > checkpoint) {
+        ++unaudited;
+        auto r = pa::audit_projection::record_of(e);
+        return r ? events::status{} : (bad = finding{e.position, "the event cannot be audited: " + r.error().message()}, r.error());
+      }
+      st = rebuilt.apply(e);
+    } catch (const std::exception& ex) {
+      st = {events::errc::corrupt_record, ex.what()};
+    }
+    if (!st) {
+      bad = finding{e.position, "the event cannot be audited: " + st.message()};
+      return st;
+    }
+    changes.clear();
+    rebuilt.collect(changes);
+    for (const auto& [key, row] : changes.puts) {
+      auto seq = pa::seq_of_key(key);
+      if (!seq) continue;
+      auto stored = views.get(key);
+      if (!stored) {
+        bad = finding{e.position, stored.error().message()};
+        return stored.error();
+      }
+      if (!*stored) {
+        bad = finding{e.position, "record " + std::to_string(*seq) + " of the event at position " +
+                                      std::to_string(e.position) + " is missing from the chain (the chain ends at record " +
+                                      std::to_string(stored_records) + ")"};
+        return {events::errc::not_found, "missing record"};
+      }
+      if (**stored == row) continue;
+      auto mine = pa::decode_row(row);
+      auto theirs = pa::decode_row(**stored);
+      std::string why = "record " + std::to_string(*seq) + " does not match the event stored at position " +
+                        std::to_string(e.position);
+      if (mine && theirs && theirs->first.event_digest.empty())
+        why += " (the record is audit.v1, not bound to its event's bytes: rebuild the views with `hotline replay` "
+               "to verify against the events)";
+      else if (mine && theirs && theirs->first.position != e.position)
+        why += ": the record is of the event at position " + std::to_string(theirs->first.position) +
+               " (events or records reordered)";
+      else if (mine && theirs && mine->first.event_digest != theirs->first.event_digest)
+        why += ": the event was changed, replaced or swapped since it was audited (its digest differs)";
+      else
+        why += ": the record was changed";
+      bad = finding{e.position, why};
+      return {events::errc::corrupt_record, "mismatch"};
+    }
+    return {};
+  };
+  auto st = drivers::scan_events(store, so, cb);
+  if (bad) return bad;
+  if (!st) {
+    // A record that does not decode: scan_events names its position.
+    return finding{expected, "the event does not decode: " + st.message()};
+  }
+  if (expected <= so.to)
+    return finding{expected, "the events from position " + std::to_string(expected) + " to " +
+                                 std::to_string(so.to) + " are missing from the store"};
+  if (rebuilt.head().seq < stored_records)
+    return finding{0, "record " + std::to_string(rebuilt.head().seq + 1) +
+                          " and later name events the store does not hold (the store ends at position " +
+                          std::to_string(store.head_position()) + ")"};
+  if (checkpoint > store.head_position())
+    return finding{store.head_position() + 1,
+                   "the chain covers events up to position " + std::to_string(checkpoint) +
+                       ", the store ends at position " + std::to_string(store.head_position()) + ": events removed"};
+  return std::nullopt;
+}
+
 void run_verify(const audit_args& a) {
+  if (!a.anchors.empty() && a.public_key.empty()) return fail("--anchor needs --public-key FILE", 2);
+  struct anchor_check {
+    std::string file;
+    pa::audit_anchor anchor;
+    std::optional<pa::digest> hash; ///< the chain's hash at anchor.seq
+    std::uint64_t position = 0;     ///< the chain's position at anchor.seq
+  };
+  std::vector<anchor_check> anchors;
+  if (!a.anchors.empty()) {
+    std::string pub;
+    if (!read_text_file(a.public_key, pub)) return fail("cannot read the public key " + a.public_key, 2);
+    for (const auto& file : a.anchors) {
+      std::string text;
+      if (!read_text_file(file, text)) return fail("cannot read the anchor " + file, 2);
+      auto an = pa::decode_anchor(text);
+      if (!an) return fail(file + ": " + an.error().detail(), 2);
+      if (auto st = pa::verify_anchor(*an, pub); !st) {
+        if (st.code() == events::errc::invalid_argument) return fail(a.public_key + ": " + st.detail(), 2);
+        broken({0, file + ": " + st.detail()}, "");
+        return;
+      }
+      anchors.push_back({file, std::move(*an), std::nullopt, 0});
+    }
+    std::sort(anchors.begin(), anchors.end(),
+              [](const anchor_check& x, const anchor_check& y) { return x.anchor.seq < y.anchor.seq; });
+  }
+
   auto views = updated_views(a);
   if (!views) return;
   pa::chain_verifier v;
+  v.on_record = [&](const pa::audit_record& r, const pa::digest& h) {
+    for (auto& an : anchors)
+      if (an.anchor.seq == r.seq) {
+        an.hash = h;
+        an.position = r.position;
+      }
+  };
   auto st = views->scan(pa::records_prefix, [&](std::string_view key, std::string_view row) {
     auto seq = pa::seq_of_key(key);
     v.next(seq ? *seq : 0, row);
@@ -153,14 +306,38 @@ void run_verify(const audit_args& a) {
   if (!head_row) return fail(head_row.error().message());
   if (*head_row) {
     auto h = pa::decode_head(**head_row);
-    if (!h) {
-      std::cout << "audit chain BROKEN: the head row is malformed\n";
-      exit_code() = 1;
-      return;
-    }
+    if (!h) return broken({0, "the chain head row is malformed"}, "");
     head = *h;
   }
   if (v.ok()) v.finish(head);
+
+  // Anchors first: a chain rebuilt over edited events verifies by itself,
+  // only a head kept elsewhere tells. The earliest anchor that fails is
+  // reported; the one before it (if any) bounds where history changed.
+  const anchor_check* last_good = nullptr;
+  for (const auto& an : anchors) {
+    const auto& x = an.anchor;
+    const std::string taken = " (anchor " + an.file + ", taken " + events::format_timestamp(x.time_ns) + ")";
+    std::string since = last_good ? "; the history up to record " + std::to_string(last_good->anchor.seq) +
+                                        " (position " + std::to_string(last_good->anchor.position) +
+                                        ") still matches its anchor"
+                                  : "";
+    if (!an.hash) {
+      const std::uint64_t have = v.ok() ? v.checked() : (v.first_bad() ? *v.first_bad() - 1 : 0);
+      if (have < x.seq)
+        return broken({have + 1, "record " + std::to_string(have + 1) + " is missing: the anchored chain had " +
+                                     std::to_string(x.seq) + " records up to position " + std::to_string(x.position) +
+                                     ", " + std::to_string(have) + " verify now" + taken + ": history removed or broken" +
+                                     since},
+                      "");
+    } else if (pa::to_hex(*an.hash) != x.head || an.position != x.position) {
+      return broken({x.position, "the chain's record " + std::to_string(x.seq) + " differs from its anchor" + taken +
+                                     ": the history at or before position " + std::to_string(x.position) +
+                                     " was rewritten" + since},
+                    "");
+    }
+    last_good = &an;
+  }
   if (!v.ok()) {
     std::cout << "audit chain BROKEN at record " << *v.first_bad() << ": " << v.problem() << "\n"
               << "records before it verify (" << v.checked() << ")\n";
@@ -168,8 +345,75 @@ void run_verify(const audit_args& a) {
     return;
   }
   auto cp = views->checkpoint("audit");
+  const std::uint64_t checkpoint = cp && *cp ? **cp : 0;
+  std::string events_note = "not checked against the events (--no-events)";
+  if (!a.no_events) {
+    auto store = open_event_store(a.store);
+    if (!store) {
+      std::cerr << "hotline: cannot check the chain against the events; --no-events checks the chain alone\n";
+      return;
+    }
+    std::uint64_t unaudited = 0;
+    if (auto bad = check_against_events(*store, *views, checkpoint, v.checked(), unaudited))
+      return broken(*bad, "the chain verifies by itself (" + std::to_string(v.checked()) + " records)");
+    events_note = "matching the events up to position " + std::to_string(checkpoint);
+    if (unaudited > 0)
+      events_note += " (" + std::to_string(unaudited) + " later events not in the chain yet)";
+  }
   std::cout << "audit chain ok: " << v.checked() << " records, head hash " << v.last_hash_hex()
-            << ", events up to position " << (cp && *cp ? **cp : 0) << "\n";
+            << ", events up to position " << checkpoint << ", " << events_note;
+  if (!anchors.empty())
+    std::cout << ", " << anchors.size() << " anchor" << (anchors.size() == 1 ? "" : "s") << " matched (the last at record "
+              << anchors.back().anchor.seq << ")";
+  std::cout << "\n";
+}
+
+/// `audit anchor`: the chain's head, verified, signed into a file kept
+/// elsewhere.
+void run_anchor(const audit_args& a) {
+  std::string key;
+  if (!read_text_file(a.key, key)) return fail("cannot read the private key " + a.key, 2);
+  auto views = updated_views(a);
+  if (!views) return;
+  pa::chain_verifier v;
+  pa::audit_record last;
+  v.on_record = [&](const pa::audit_record& r, const pa::digest&) { last = r; };
+  auto st = views->scan(pa::records_prefix, [&](std::string_view k, std::string_view row) {
+    auto seq = pa::seq_of_key(k);
+    v.next(seq ? *seq : 0, row);
+    return v.ok();
+  });
+  if (!st) return fail(st.message());
+  auto head_row = views->get(pa::head_key);
+  if (!head_row) return fail(head_row.error().message());
+  std::optional<pa::chain_head> head;
+  if (*head_row)
+    if (auto h = pa::decode_head(**head_row)) head = *h;
+  if (v.ok()) v.finish(head);
+  if (!v.ok())
+    return fail("not anchoring a broken chain: record " + std::to_string(*v.first_bad()) + ": " + v.problem() +
+                " (run `hotline audit verify`)");
+  if (v.checked() == 0) return fail("the audit chain is empty: nothing to anchor");
+  pa::audit_anchor an;
+  an.site = last.site;
+  an.seq = last.seq;
+  an.position = last.position;
+  an.head = v.last_hash_hex();
+  an.time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  if (auto s = pa::sign_anchor(an, key); !s) return fail(a.key + ": " + s.detail(), 2);
+  const std::string tmp = a.out + ".tmp";
+  {
+    std::ofstream out{tmp, std::ios::binary | std::ios::trunc};
+    out << pa::encode_anchor(an);
+    out.flush();
+    if (!out) return fail("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), a.out.c_str()) != 0) return fail("cannot write " + a.out);
+  if (!a.quiet)
+    std::cout << "anchored record " << an.seq << " (position " << an.position << ", head " << an.head << ") in "
+              << a.out << "\n";
 }
 
 void add_common(CLI::App* cmd, audit_args& a) {
@@ -201,9 +445,25 @@ void add_audit_commands(CLI::App& app) {
   query->callback([a] { run_query(*a); });
 
   auto* verify = audit->add_subcommand(
-      "verify", "Check the hash chain; exit 1 naming the first changed, removed or reordered record");
+      "verify", "Check the hash chain, against the events and against signed anchors; exit 1 naming the "
+                "first changed, removed or reordered record or event");
   add_common(verify, *a);
+  verify->add_option("--anchor", a->anchors,
+                     "A signed anchor (from `audit anchor`) the chain must still match; several narrow down "
+                     "where history changed");
+  verify->add_option("--public-key", a->public_key, "PEM Ed25519 public key that signed the anchors");
+  verify->add_flag("--no-events", a->no_events,
+                   "Check the chain by itself only, not against the event store (a view built elsewhere)");
   verify->callback([a] { run_verify(*a); });
+
+  auto* anchor = audit->add_subcommand(
+      "anchor", "Sign the verified chain head into FILE, to keep outside the node for `audit verify --anchor` "
+                "(key: openssl genpkey -algorithm ed25519 -out anchor.key; public half: openssl pkey -in "
+                "anchor.key -pubout -out anchor.pub)");
+  add_common(anchor, *a);
+  anchor->add_option("--key", a->key, "PEM Ed25519 private key (kept off the node)")->required();
+  anchor->add_option("--out", a->out, "The anchor file to write")->required();
+  anchor->callback([a] { run_anchor(*a); });
 }
 
 } // namespace hotline::cli

@@ -81,7 +81,12 @@ void run_kpi(const kpi_args& a) {
   drivers::scan_callbacks cb;
   cb.on_event = [&](const events::recorded_event& e) -> events::status {
     if (e.meta.timestamp_ns < from_ns || e.meta.timestamp_ns >= to_ns) return {};
-    auto st = kpi.apply(e);
+    events::status st;
+    try {
+      st = kpi.apply(e);
+    } catch (const std::exception& ex) { // never an abort on a stored record
+      st = {events::errc::corrupt_record, std::string{"the KPIs cannot fold it: "} + ex.what()};
+    }
     if (!st && a.skip_corrupt) {
       std::cerr << "hotline: skipped position " << e.position << ": " << st.message() << "\n";
       ++skipped;
@@ -118,7 +123,8 @@ void run_kpi(const kpi_args& a) {
     if (!out) return fail("cannot write " + a.html);
     if (!a.quiet) std::cerr << "wrote " << a.html << "\n";
   }
-  if (a.format == "json") std::cout << report.dump(2) << "\n";
+  // Text that is not valid UTF-8 (stored before input was checked) shows as U+FFFD.
+  if (a.format == "json") std::cout << report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   else if (a.format == "csv") std::cout << projections::kpi::render_csv(report);
   else std::cout << projections::kpi::render_table(report);
 }

@@ -55,10 +55,10 @@ public:
                                      {}})) {}
   ~live_crm() { sub_.reset(); }
 
-  std::map<std::string, std::string> context(const std::string& customer_id) {
+  std::map<std::string, std::string> context(const std::string& tenant, const std::string& customer_id) {
     std::lock_guard lock{m_};
     std::map<std::string, std::string> out;
-    const auto* p = crm_.find_customer(customer_id);
+    const auto* p = crm_.find_customer(tenant, customer_id); // a customer is per tenant
     if (!p) return out;
     out["crm.contacts"] = std::to_string(p->contacts);
     out["crm.vip"] = p->vip ? "true" : "false";
@@ -128,7 +128,9 @@ void run_node(const node_args& a) {
   ctx->center = cfg.center;
   ctx->store = {&store, &clock, site, false};
   ctx->interflow = node.policy;
-  ctx->crm_context = [&crm](const std::string& customer) { return crm.context(customer); };
+  ctx->crm_context = [&crm](const std::string& tenant, const std::string& customer) {
+    return crm.context(tenant, customer);
+  };
 
   // The federation: the bus's thread hands what it hears to the actor.
   actors::federation_mailbox mailbox;

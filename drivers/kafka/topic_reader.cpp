@@ -7,6 +7,7 @@
 
 #include "drivers/kafka/kafka_log.hpp"
 #include "events/codec.hpp"
+#include "events/json_text.hpp"
 
 namespace hotline::drivers {
 
@@ -172,11 +173,16 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
     } else {
       r.value.assign(static_cast<const char*>(m->payload), m->len);
       if (options.decode_events) {
-        auto ev = codec.from_json_text(r.value);
-        if (ev)
+        // Text from outside the node is checked before it is parsed: a
+        // value that is not UTF-8 is a dead letter saying where it breaks.
+        if (auto byte = events::invalid_utf8_at(r.value)) {
+          bad = status{errc::malformed_json, at + ": the value is not valid UTF-8 (byte " + std::to_string(*byte) +
+                                                 " of " + std::to_string(r.value.size()) + ")"};
+        } else if (auto ev = codec.from_json_text(r.value)) {
           r.event = std::move(*ev);
-        else
+        } else {
           bad = status{ev.error().code(), at + ": " + ev.error().detail()};
+        }
       }
     }
     if (!bad) {

@@ -51,6 +51,21 @@ void projection_runner::skip(std::uint64_t position, const status& why) {
     stats_.skipped_details.push_back("position " + std::to_string(position) + ": " + why.message());
 }
 
+namespace {
+
+/// A projection that throws on a stored record (a defect, or text it could
+/// not handle) must not abort the reader: the record becomes a bad record
+/// at its position, stopped at or skipped like one that does not decode.
+status apply_guarded(projections::view_projection& p, const recorded_event& e) {
+  try {
+    return p.apply(e);
+  } catch (const std::exception& ex) {
+    return {events::errc::corrupt_record, "the " + std::string{p.name()} + " view cannot fold it: " + ex.what()};
+  }
+}
+
+} // namespace
+
 status projection_runner::fold(const recorded_event& e) {
   ++stats_.read;
   const bool in_window = e.meta.timestamp_ns >= opts_.from_ns && e.meta.timestamp_ns < opts_.to_ns;
@@ -59,7 +74,7 @@ status projection_runner::fold(const recorded_event& e) {
   for (std::size_t i = 0; i < projections_.size(); ++i) {
     if (positions_[i] >= e.position) continue;
     if (in_window) {
-      if (auto st = projections_[i]->apply(e); !st) {
+      if (auto st = apply_guarded(*projections_[i], e); !st) {
         if (!opts_.skip_corrupt) return st;
         if (!skipped) skip(e.position, st);
         skipped = true;

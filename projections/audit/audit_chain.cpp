@@ -12,7 +12,8 @@ using events::status;
 
 namespace {
 
-constexpr std::string_view tag = "hotline.audit.v1";
+constexpr std::string_view tag_v1 = "hotline.audit.v1";
+constexpr std::string_view tag = "hotline.audit.v2";
 
 void netstring(std::string& out, std::string_view s) {
   out.append(std::to_string(s.size()));
@@ -70,7 +71,7 @@ bool from_hex(std::string_view hex, digest& out) {
 std::string canonical_bytes(const audit_record& r) {
   std::string out;
   out.reserve(160 + r.detail.size());
-  netstring(out, tag);
+  netstring(out, r.event_digest.empty() ? tag_v1 : tag);
   netstring(out, std::to_string(r.seq));
   netstring(out, std::to_string(r.position));
   netstring(out, std::to_string(r.time_ns));
@@ -85,7 +86,29 @@ std::string canonical_bytes(const audit_record& r) {
   netstring(out, r.customer_id);
   netstring(out, r.queue);
   netstring(out, r.detail);
+  if (!r.event_digest.empty()) netstring(out, r.event_digest);
   return out;
+}
+
+std::string event_digest_hex(const events::recorded_event& e) {
+  std::string c;
+  c.reserve(200 + e.payload.size());
+  netstring(c, "hotline.event.v1");
+  netstring(c, std::to_string(e.position));
+  netstring(c, e.stream);
+  netstring(c, std::to_string(e.revision));
+  netstring(c, e.type);
+  netstring(c, std::to_string(e.version));
+  netstring(c, e.meta.id.to_string());
+  netstring(c, e.meta.correlation.to_string());
+  netstring(c, e.meta.causation.to_string());
+  netstring(c, std::to_string(e.meta.timestamp_ns));
+  netstring(c, e.meta.site);
+  netstring(c, e.meta.tenant);
+  netstring(c, events::to_string(e.meta.caused_by.role));
+  netstring(c, e.meta.caused_by.id);
+  netstring(c, e.payload);
+  return to_hex(chain_hash(digest{}, c)); // SHA-256(32 zero bytes || c): one hash function throughout
 }
 
 digest chain_hash(const digest& previous, std::string_view canonical) {
@@ -118,18 +141,27 @@ std::string encode_row(const audit_record& r, const digest& hash) {
 
 events::result<std::pair<audit_record, digest>> decode_row(std::string_view row) {
   netstring_reader in{row};
-  std::string_view f[16];
-  for (auto& x : f)
-    if (!in.next(x)) return status{errc::corrupt_record, "audit row is not 16 netstrings"};
-  if (!in.at_end()) return status{errc::corrupt_record, "audit row has trailing bytes"};
-  if (f[0] != tag) return status{errc::corrupt_record, "audit row has an unknown tag"};
+  std::string_view f[17];
+  std::size_t n = 0;
+  while (n < 17 && in.next(f[n])) ++n;
+  if (!in.at_end()) return status{errc::corrupt_record, "audit row is not a sequence of netstrings"};
+  if (n < 1 || (f[0] == tag_v1 ? n != 16 : f[0] == tag ? n != 17 : true))
+    return status{errc::corrupt_record, n >= 1 && f[0] != tag_v1 && f[0] != tag
+                                            ? "audit row has an unknown tag"
+                                            : "audit row has the wrong number of fields"};
+  const std::string_view hash_field = f[n - 1];
   audit_record r;
   digest h{};
   if (!parse_int(f[1], r.seq) || !parse_int(f[2], r.position) || !parse_int(f[3], r.time_ns))
     return status{errc::corrupt_record, "audit row has a malformed number"};
   if (!events::parse_principal_kind(f[6], r.caused_by.role))
     return status{errc::corrupt_record, "audit row has an unknown role"};
-  if (!from_hex(f[15], h)) return status{errc::corrupt_record, "audit row has a malformed hash"};
+  if (!from_hex(hash_field, h)) return status{errc::corrupt_record, "audit row has a malformed hash"};
+  if (n == 17) {
+    digest d{};
+    if (!from_hex(f[15], d)) return status{errc::corrupt_record, "audit row has a malformed event digest"};
+    r.event_digest = f[15];
+  }
   r.site = f[4];
   r.tenant = f[5];
   r.caused_by.id = f[7];
@@ -193,6 +225,7 @@ void chain_verifier::next(std::uint64_t stored_seq, std::string_view row) {
     return;
   }
   previous_ = computed;
+  if (on_record) on_record(rec, computed);
   ++expected_;
   ++checked_;
 }

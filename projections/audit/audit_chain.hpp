@@ -7,7 +7,13 @@
 ///   "hotline.audit.v1", seq, position, time_ns, site, tenant,
 ///   caused_by role ("system"|"user"|"agent"), caused_by id, type, stream,
 ///   call_id, agent_id, customer_id, queue, detail (the payload as compact
-///   JSON with sorted keys).
+///   JSON with sorted keys; text that is not valid UTF-8 as U+FFFD).
+/// Version 2 ("hotline.audit.v2", written since the audit trail is checked
+/// against the events) appends one field: event_digest, the hex SHA-256 of
+/// the event's own canonical form (event_digest_hex below), which binds the
+/// record to every byte of the event (ids, metadata, payload) so that a
+/// changed, swapped or missing event no longer matches its record. Version 1
+/// rows (16 fields, no digest) still verify as a chain.
 /// Chain: hash_0 = 32 zero bytes; hash_i = SHA-256(hash_{i-1} || canonical_i).
 /// A stored row is canonical_i followed by the netstring of hex(hash_i).
 ///
@@ -18,6 +24,7 @@
 /// predecessor was altered (it no longer chains).
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,11 +45,18 @@ struct audit_record {
   std::string type, stream;
   std::string call_id, agent_id, customer_id, queue;
   std::string detail;
+  std::string event_digest; ///< hex SHA-256 of the event (v2); empty in a v1 row
 
   bool operator==(const audit_record&) const = default;
 };
 
+/// v2 form when r.event_digest is set, else the v1 form.
 std::string canonical_bytes(const audit_record& r);
+/// The event's canonical form, hashed: netstrings of "hotline.event.v1",
+/// position, stream, revision, type, version, id, correlation, causation,
+/// time_ns, site, tenant, caused_by role and id, and the payload bytes as
+/// stored. Independent of the store's record layout and checksum.
+std::string event_digest_hex(const events::recorded_event& e);
 digest chain_hash(const digest& previous, std::string_view canonical);
 std::string to_hex(const digest& d);
 
@@ -62,6 +76,10 @@ events::result<chain_head> decode_head(std::string_view row);
 /// Checks a chain row by row, in seq order.
 class chain_verifier {
 public:
+  /// Called with each record that verifies, and its chain hash (to check
+  /// anchors and the events against it).
+  std::function<void(const audit_record&, const digest&)> on_record;
+
   /// Feeds the row stored under seq `stored_seq`.
   void next(std::uint64_t stored_seq, std::string_view row);
   /// Ends the walk; `head` is the stored head (nullopt when absent).

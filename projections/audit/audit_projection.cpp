@@ -80,10 +80,13 @@ events::result<audit_record> audit_projection::record_of(const recorded_event& e
   r.caused_by = e.meta.caused_by;
   r.type = e.type;
   r.stream = e.stream;
+  r.event_digest = event_digest_hex(e);
   std::visit(
       [&](const auto& body) {
         name_entities(body, r);
-        r.detail = nlohmann::json(body).dump();
+        // Text that is not valid UTF-8 (stored before input was checked) is
+        // written as U+FFFD: the event digest still binds the exact bytes.
+        r.detail = nlohmann::json(body).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       },
       *payload);
   if (const auto* rej = std::get_if<events::command_rejected>(&*payload))

@@ -43,7 +43,8 @@ public:
   /// overwritten).
   events::status finish_restore() override;
 
-  /// The record an event becomes (seq and chain not assigned).
+  /// The record an event becomes (seq and chain not assigned; the customer
+  /// of an open call not yet carried over).
   static events::result<audit_record> record_of(const events::recorded_event& e);
   chain_head head() const;
 

@@ -94,6 +94,24 @@ bool truthy(const std::map<std::string, std::string>& m, const char* key) {
 
 } // namespace
 
+std::string tenant_key(std::string_view tenant, std::string_view key) {
+  std::string out{tenant};
+  out.push_back('/');
+  out.append(key);
+  return out;
+}
+
+std::vector<std::string> tenant_list(std::string_view row) {
+  std::vector<std::string> out;
+  while (!row.empty()) { // each tenant ends with '\n'
+    auto nl = row.find('\n');
+    out.emplace_back(row.substr(0, nl));
+    if (nl == std::string_view::npos) break;
+    row.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
 std::string customer_profile::familiar_agent() const {
   const std::pair<const std::string, agent_familiarity>* best = nullptr;
   for (const auto& kv : agents) {
@@ -110,6 +128,7 @@ json to_json(const customer_profile& p) {
   json list = json::array();
   for (const auto& i : p.interactions) list.push_back(interaction_json(i));
   return {{"key", p.key},
+          {"tenant", p.tenant},
           {"customer_id", p.customer_id},
           {"numbers", p.numbers},
           {"first_seen", events::format_timestamp(p.first_seen_ns)},
@@ -130,6 +149,11 @@ events::result<customer_profile> profile_from_json(const json& j) {
   try {
     customer_profile p;
     p.key = j.at("key").get<std::string>();
+    if (!j.contains("tenant"))
+      return status{errc::corrupt_record, "customer profile '" + p.key +
+                                              "' is not per tenant (written by an older hotline): "
+                                              "rebuild the views with `hotline replay --out NEW_DIR`"};
+    p.tenant = j.at("tenant").get<std::string>();
     p.customer_id = j.at("customer_id").get<std::string>();
     p.numbers = j.at("numbers").get<std::vector<std::string>>();
     p.first_seen_ns = j.at("first_seen_ns").get<std::int64_t>();
@@ -156,8 +180,21 @@ struct crm_projection::state {
     bool dirty = false;
   };
   string_map<profile_entry> profiles;
-  string_map<std::string> callers; ///< number -> profile key
+  string_map<std::string> callers; ///< tenant/number -> profile key (tenant/key)
+  /// customer key / number -> its tenants, sorted (the `crm/tenants/` rows)
+  string_map<std::vector<std::string>> customer_tenants, caller_tenants;
   std::vector<std::string> dirty_calls, dirty_profiles, dirty_callers, deletes;
+  std::vector<std::string> dirty_customer_tenants, dirty_caller_tenants;
+
+  static bool add_tenant(string_map<std::vector<std::string>>& index, const std::string& what,
+                         const std::string& tenant, std::vector<std::string>& dirty) {
+    auto& list = index[what];
+    auto pos = std::lower_bound(list.begin(), list.end(), tenant);
+    if (pos != list.end() && *pos == tenant) return false;
+    list.insert(pos, tenant);
+    dirty.push_back(what);
+    return true;
+  }
 
   /// Open calls are keyed by site and id: a call that moved between sites
   /// keeps its id, and a fold over several sites sees each site's part.
@@ -197,13 +234,17 @@ struct crm_projection::state {
     std::string key = !c.customer_id.empty() ? c.customer_id
                       : !c.i.caller.empty()  ? "caller:" + c.i.caller
                                              : std::string{};
+    if (c.i.tenant.empty()) c.i.tenant = e.meta.tenant;
     if (!key.empty()) {
-      auto& entry = profiles[key];
+      const std::string pkey = tenant_key(c.i.tenant, key);
+      auto& entry = profiles[pkey];
       auto& prof = entry.p;
       if (prof.key.empty()) {
         prof.key = key;
+        prof.tenant = c.i.tenant;
         prof.customer_id = c.customer_id;
         prof.first_seen_ns = c.i.time_ns;
+        add_tenant(customer_tenants, key, c.i.tenant, dirty_customer_tenants);
       }
       c.i.returning = prof.contacts > 0;
       ++prof.contacts;
@@ -212,11 +253,13 @@ struct crm_projection::state {
       if (!c.i.caller.empty()) {
         auto pos = std::lower_bound(prof.numbers.begin(), prof.numbers.end(), c.i.caller);
         if (pos == prof.numbers.end() || *pos != c.i.caller) prof.numbers.insert(pos, c.i.caller);
-        auto& idx = callers[c.i.caller];
-        if (idx != key) {
-          idx = key;
-          dirty_callers.push_back(c.i.caller);
+        const std::string ckey = tenant_key(c.i.tenant, c.i.caller);
+        auto& idx = callers[ckey];
+        if (idx != pkey) {
+          idx = pkey;
+          dirty_callers.push_back(ckey);
         }
+        add_tenant(caller_tenants, c.i.caller, c.i.tenant, dirty_caller_tenants);
       }
       if (!c.i.agent.empty() && c.connected_ns != not_yet) {
         prof.last_agent = c.i.agent;
@@ -231,7 +274,7 @@ struct crm_projection::state {
                                     static_cast<std::ptrdiff_t>(prof.interactions.size() - opt.max_interactions));
       if (!entry.dirty) {
         entry.dirty = true;
-        dirty_profiles.push_back(key);
+        dirty_profiles.push_back(pkey);
       }
     }
     if (c.persisted) deletes.push_back("crm/call/" + id);
@@ -319,14 +362,14 @@ void crm_projection::collect(view_changes& out) {
     if (it == s_->calls.end() || !it->second.dirty) continue;
     it->second.dirty = false;
     it->second.persisted = true;
-    out.puts.emplace_back("crm/call/" + id, it->second.to_json().dump());
+    out.puts.emplace_back("crm/call/" + id, it->second.to_json().dump(-1, ' ', false, json::error_handler_t::replace));
   }
   s_->dirty_calls.clear();
   for (const auto& key : s_->dirty_profiles) {
     auto it = s_->profiles.find(key);
     if (it == s_->profiles.end() || !it->second.dirty) continue;
     it->second.dirty = false;
-    out.puts.emplace_back("crm/customer/" + key, to_json(it->second.p).dump());
+    out.puts.emplace_back("crm/customer/" + key, to_json(it->second.p).dump(-1, ' ', false, json::error_handler_t::replace));
   }
   s_->dirty_profiles.clear();
   for (const auto& number : s_->dirty_callers) {
@@ -334,6 +377,22 @@ void crm_projection::collect(view_changes& out) {
     if (it != s_->callers.end()) out.puts.emplace_back("crm/caller/" + number, it->second);
   }
   s_->dirty_callers.clear();
+  auto tenant_rows = [&](const char* prefix, const string_map<std::vector<std::string>>& index,
+                         std::vector<std::string>& dirty) {
+    std::sort(dirty.begin(), dirty.end());
+    dirty.erase(std::unique(dirty.begin(), dirty.end()), dirty.end());
+    for (const auto& what : dirty) {
+      auto it = index.find(what);
+      if (it == index.end()) continue;
+      std::string row;
+      for (const auto& t : it->second) (row += t).push_back('\n'); // "\n" alone: the tenant ""
+
+      out.puts.emplace_back(prefix + what, std::move(row));
+    }
+    dirty.clear();
+  };
+  tenant_rows("crm/tenants/customer/", s_->customer_tenants, s_->dirty_customer_tenants);
+  tenant_rows("crm/tenants/caller/", s_->caller_tenants, s_->dirty_caller_tenants);
 }
 
 status crm_projection::restore(std::string_view key, std::string_view value) {
@@ -342,6 +401,14 @@ status crm_projection::restore(std::string_view key, std::string_view value) {
   };
   if (key.starts_with("crm/caller/")) {
     s_->callers[std::string{key.substr(11)}] = std::string{value};
+    return {};
+  }
+  if (key.starts_with("crm/tenants/customer/")) {
+    s_->customer_tenants[std::string{key.substr(21)}] = tenant_list(value);
+    return {};
+  }
+  if (key.starts_with("crm/tenants/caller/")) {
+    s_->caller_tenants[std::string{key.substr(19)}] = tenant_list(value);
     return {};
   }
   auto j = json::parse(value, nullptr, false);
@@ -369,14 +436,27 @@ status crm_projection::restore(std::string_view key, std::string_view value) {
   return {};
 }
 
-const customer_profile* crm_projection::find_customer(std::string_view customer_id) const {
-  auto it = s_->profiles.find(customer_id);
+const customer_profile* crm_projection::find_customer(std::string_view tenant,
+                                                      std::string_view customer_id) const {
+  auto it = s_->profiles.find(tenant_key(tenant, customer_id));
   return it == s_->profiles.end() ? nullptr : &it->second.p;
 }
 
-const customer_profile* crm_projection::find_caller(std::string_view number) const {
-  auto it = s_->callers.find(number);
-  return it == s_->callers.end() ? nullptr : find_customer(it->second);
+const customer_profile* crm_projection::find_caller(std::string_view tenant, std::string_view number) const {
+  auto it = s_->callers.find(tenant_key(tenant, number));
+  if (it == s_->callers.end()) return nullptr;
+  auto p = s_->profiles.find(it->second);
+  return p == s_->profiles.end() ? nullptr : &p->second.p;
+}
+
+std::vector<std::string> crm_projection::tenants_of_customer(std::string_view customer_id) const {
+  auto it = s_->customer_tenants.find(customer_id);
+  return it == s_->customer_tenants.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::vector<std::string> crm_projection::tenants_of_caller(std::string_view number) const {
+  auto it = s_->caller_tenants.find(number);
+  return it == s_->caller_tenants.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::size_t crm_projection::customers() const noexcept { return s_->profiles.size(); }

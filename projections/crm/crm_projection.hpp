@@ -4,9 +4,12 @@
 /// calling number in O(1) (in memory) or O(log n) (a view-store point read
 /// of `crm/customer/<key>` / `crm/caller/<number>`).
 ///
-/// Identity: a call with a customer id belongs to that customer; a call
-/// without one belongs to the pseudo-customer `caller:<number>` (its key).
-/// The caller index points at the profile the number was last seen with.
+/// Identity: a customer is per tenant (two tenants' `cust-950` are two
+/// customers). A call with a customer id belongs to that customer of the
+/// call's tenant (the tenant on its call.arrived); a call without one belongs
+/// to the pseudo-customer `caller:<number>` (its key) of that tenant. The
+/// caller index, per tenant, points at the profile the number was last seen
+/// with.
 ///
 /// An interaction is written when its call ends (call.ended): time of
 /// arrival, channel, direction, caller, queue, last agent, wait (first queue
@@ -17,8 +20,12 @@
 /// customer's calls (ties: the more recent, then the smaller id).
 /// No ticket events exist yet: `open_tickets` is always an empty list.
 ///
-/// Rows (under "crm/"): `customer/<key>` (profile JSON), `caller/<number>`
-/// (key), `call/<id>` (in-flight call JSON, deleted when the call ends).
+/// Rows (under "crm/"): `customer/<tenant>/<key>` (profile JSON),
+/// `caller/<tenant>/<number>` (key), `tenants/customer/<key>` and
+/// `tenants/caller/<number>` (the tenants having that customer or number,
+/// each followed by a line break, sorted: how a lookup without a tenant finds them),
+/// `call/<site>/<id>` (in-flight call JSON, deleted when the call ends).
+/// Tenant ids must not contain '/' or a line break.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -58,6 +65,7 @@ struct agent_familiarity {
 };
 
 struct customer_profile {
+  std::string tenant;         ///< whose customer this is ("" when events name no tenant)
   std::string key;            ///< customer id, or "caller:<number>"
   std::string customer_id;    ///< empty for caller pseudo-customers
   std::vector<std::string> numbers; ///< calling numbers seen, sorted
@@ -76,6 +84,10 @@ struct customer_profile {
 };
 
 nlohmann::json to_json(const customer_profile& p);
+/// The view-store key suffix of a tenant's profile / caller index row.
+std::string tenant_key(std::string_view tenant, std::string_view key);
+/// Reads a `crm/tenants/...` row.
+std::vector<std::string> tenant_list(std::string_view row);
 events::result<customer_profile> profile_from_json(const nlohmann::json& j);
 
 class crm_projection final : public view_projection {
@@ -90,9 +102,12 @@ public:
   void collect(view_changes& out) override;
   events::status restore(std::string_view key, std::string_view value) override;
 
-  /// O(1) lookups; nullptr when unknown.
-  const customer_profile* find_customer(std::string_view customer_id) const;
-  const customer_profile* find_caller(std::string_view number) const;
+  /// O(1) lookups of a tenant's customer; nullptr when unknown.
+  const customer_profile* find_customer(std::string_view tenant, std::string_view customer_id) const;
+  const customer_profile* find_caller(std::string_view tenant, std::string_view number) const;
+  /// The tenants having this customer id / calling number, sorted.
+  std::vector<std::string> tenants_of_customer(std::string_view customer_id) const;
+  std::vector<std::string> tenants_of_caller(std::string_view number) const;
   std::size_t customers() const noexcept;
 
   struct state;

@@ -107,7 +107,7 @@ struct two_sites {
     s->ctx->interflow.reservation_timeout_ms = 1'000;
     s->ctx->interflow.landing_timeout_ms = 3'000;
     // What the CRM knows of a customer travels with the call.
-    s->ctx->crm_context = [](const std::string& customer) {
+    s->ctx->crm_context = [](const std::string&, const std::string& customer) {
       return std::map<std::string, std::string>{{"crm.contacts", "3"}, {"crm.customer", customer}};
     };
     s->link.net = this;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "events/codec.hpp"
+#include "events/json_text.hpp"
 
 using namespace hotline::events;
 
@@ -116,4 +117,16 @@ TEST_CASE("event_id::write_text writes the 8-4-4-4-12 form of to_string") {
   CHECK(std::string(text, sizeof text) == "01234567-89ab-cdef-fedc-ba9876543210");
   CHECK(id.to_string() == "01234567-89ab-cdef-fedc-ba9876543210");
   CHECK(event_id::parse(id.to_string()) == id);
+}
+
+TEST_CASE("invalid_utf8_at names the first byte that is not well-formed UTF-8") {
+  using hotline::events::invalid_utf8_at;
+  CHECK_FALSE(invalid_utf8_at("").has_value());
+  CHECK_FALSE(invalid_utf8_at("plain ascii").has_value());
+  CHECK_FALSE(invalid_utf8_at("caf\xC3\xA9 \xE4\xB8\xAD \xF0\x9F\x93\x9E").has_value()); // é, 中, 📞
+  CHECK(invalid_utf8_at("AA0101\xff,1") == 6u);
+  CHECK(invalid_utf8_at("\xC0\xAF") == 0u);          // overlong '/'
+  CHECK(invalid_utf8_at("x\xED\xA0\x80") == 1u);      // a UTF-16 surrogate
+  CHECK(invalid_utf8_at("ok\xE4\xB8") == 2u);         // cut short
+  CHECK(invalid_utf8_at("\xF4\x90\x80\x80") == 0u);   // beyond U+10FFFF
 }

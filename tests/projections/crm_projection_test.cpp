@@ -56,7 +56,7 @@ crm_projection fold(const event_builder& b) {
 
 TEST_CASE("crm: a customer's profile holds every interaction with its times and data") {
   auto p = fold(history());
-  const auto* c = p.find_customer("cust-1");
+  const auto* c = p.find_customer("t1", "cust-1");
   REQUIRE(c != nullptr);
   REQUIRE(c->interactions.size() == 3);
   const auto& first = c->interactions[0];
@@ -76,7 +76,7 @@ TEST_CASE("crm: a customer's profile holds every interaction with its times and 
 
 TEST_CASE("crm: returning customers, VIP, last and familiar agent") {
   auto p = fold(history());
-  const auto* c = p.find_customer("cust-1");
+  const auto* c = p.find_customer("t1", "cust-1");
   REQUIRE(c != nullptr);
   CHECK_FALSE(c->interactions[0].returning);
   CHECK(c->interactions[1].returning);
@@ -92,17 +92,17 @@ TEST_CASE("crm: returning customers, VIP, last and familiar agent") {
 
 TEST_CASE("crm: lookup by calling number, also for callers without a customer id") {
   auto p = fold(history());
-  const auto* by_number = p.find_caller("+8613900000002");
+  const auto* by_number = p.find_caller("t1", "+8613900000002");
   REQUIRE(by_number != nullptr);
   CHECK(by_number->key == "cust-1");
-  const auto* anon = p.find_caller("+8613700000009");
+  const auto* anon = p.find_caller("t1", "+8613700000009");
   REQUIRE(anon != nullptr);
   CHECK(anon->key == "caller:+8613700000009");
   CHECK_FALSE(anon->returning());
   CHECK(anon->interactions.at(0).outcome == "abandoned");
   CHECK(anon->interactions.at(0).wait_ms == 30'000);
   CHECK(anon->last_agent.empty());
-  CHECK(p.find_caller("+0000") == nullptr);
+  CHECK(p.find_caller("t1", "+0000") == nullptr);
 }
 
 TEST_CASE("crm: rows restored into a fresh projection give the same profiles and bytes") {
@@ -124,10 +124,10 @@ TEST_CASE("crm: rows restored into a fresh projection give the same profiles and
     testing::apply_changes(pieces, ch);
   }
   CHECK(pieces == whole);
-  auto stored = profile_from_json(nlohmann::json::parse(whole.at("crm/customer/cust-1")));
+  auto stored = profile_from_json(nlohmann::json::parse(whole.at("crm/customer/t1/cust-1")));
   REQUIRE(stored.has_value());
-  CHECK(*stored == *fold(b).find_customer("cust-1"));
-  CHECK(whole.at("crm/caller/+8613900000002") == "cust-1");
+  CHECK(*stored == *fold(b).find_customer("t1", "cust-1"));
+  CHECK(whole.at("crm/caller/t1/+8613900000002") == "t1/cust-1");
 }
 
 TEST_CASE("crm: a call that moved between sites is one interaction, where it was handled") {
@@ -147,7 +147,7 @@ TEST_CASE("crm: a call that moved between sites is one interaction, where it was
   hotline::projections::crm::crm_projection p;
   for (const auto& e : south.events) REQUIRE(p.apply(e).is_ok());
   for (const auto& e : north.events) REQUIRE(p.apply(e).is_ok());
-  const auto* prof = p.find_customer("cust-1");
+  const auto* prof = p.find_customer("t1", "cust-1");
   REQUIRE(prof != nullptr);
   REQUIRE(prof->interactions.size() == 1);
   CHECK(prof->interactions[0].call_id == "c1");
@@ -155,4 +155,48 @@ TEST_CASE("crm: a call that moved between sites is one interaction, where it was
   CHECK(prof->interactions[0].outcome == "completed");
   CHECK(prof->interactions[0].attached.at("interflow.origin") == "north");
   CHECK(prof->last_agent == "s1");
+}
+
+TEST_CASE("crm: a customer is per tenant: two tenants' cust-950 are two profiles, each with its own familiar agent") {
+  event_builder acme, globex;
+  acme.tenant = "acme";
+  globex.tenant = "globex";
+  answered_call(acme, "a1", 0, "+100", "cust-950", "ann", 5, 30);
+  answered_call(globex, "g1", 100, "+100", "cust-950", "gus", 5, 30);
+  answered_call(globex, "g2", 200, "+100", "cust-950", "gus", 5, 30);
+  std::vector<recorded_event> all;
+  for (const auto* b : {&acme, &globex}) all.insert(all.end(), b->events.begin(), b->events.end());
+  std::stable_sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
+    return x.meta.timestamp_ns < y.meta.timestamp_ns;
+  });
+  crm_projection p;
+  for (const auto& e : all) REQUIRE(p.apply(e).is_ok());
+
+  const auto* a = p.find_customer("acme", "cust-950");
+  const auto* g = p.find_customer("globex", "cust-950");
+  REQUIRE(a != nullptr);
+  REQUIRE(g != nullptr);
+  CHECK(a->tenant == "acme");
+  CHECK(a->contacts == 1);
+  CHECK(g->contacts == 2);
+  for (const auto& i : a->interactions) CHECK(i.tenant == "acme");
+  for (const auto& i : g->interactions) CHECK(i.tenant == "globex");
+  CHECK(a->familiar_agent() == "ann"); // merged with globex's calls it was gus (2 calls to 1)
+  CHECK(g->familiar_agent() == "gus");
+  CHECK_FALSE(g->interactions.front().returning); // globex never saw this customer before
+  CHECK(p.find_customer("", "cust-950") == nullptr);
+  CHECK(p.tenants_of_customer("cust-950") == std::vector<std::string>{"acme", "globex"});
+  CHECK(p.tenants_of_caller("+100") == std::vector<std::string>{"acme", "globex"});
+  CHECK(p.find_caller("globex", "+100") == g);
+
+  projections::view_changes ch;
+  p.collect(ch);
+  std::map<std::string, std::string> rows;
+  testing::apply_changes(rows, ch);
+  CHECK(rows.at("crm/tenants/customer/cust-950") == "acme\nglobex\n");
+  crm_projection restored;
+  for (const auto& [k, v] : rows) REQUIRE(restored.restore(k, v).is_ok());
+  CHECK(restored.tenants_of_customer("cust-950") == std::vector<std::string>{"acme", "globex"});
+  REQUIRE(restored.find_customer("globex", "cust-950") != nullptr);
+  CHECK(*restored.find_customer("globex", "cust-950") == *g);
 }
