@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "events/codec.hpp"
+#include "events/json_text.hpp"
 #include "projections/csv.hpp"
 
 namespace hotline::projections::import {
@@ -194,34 +195,13 @@ bool known_outcome(std::string_view o) {
 } // namespace
 
 std::optional<text_position> first_invalid_utf8(std::string_view text) {
-  std::size_t line = 1, line_start = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      if (c == '\n') {
-        ++line;
-        line_start = i + 1;
-      }
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-    bool ok = len != 0 && i + len <= text.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      const auto b = static_cast<unsigned char>(text[i + k]);
-      ok = (b & 0xC0) == 0x80;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (ok) ok = !(len == 3 && cp < 0x800) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
-                 !(cp >= 0xD800 && cp <= 0xDFFF);
-    if (!ok) return text_position{line, i - line_start + 1, i};
-    i += len;
-  }
-  return std::nullopt;
+  const auto at = events::invalid_utf8_at(text);
+  if (!at) return std::nullopt;
+  const auto before = text.substr(0, *at);
+  const auto line_start = before.rfind('\n');
+  const std::size_t column = line_start == std::string_view::npos ? *at + 1 : *at - line_start;
+  return text_position{static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n')) + 1,
+                       column, *at};
 }
 
 namespace {
