@@ -52,31 +52,14 @@ void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) 
   });
   for (const auto& a : ctx->center.agents)
     if (!ctx->agents.contains(a.id)) ctx->agents.add(a.id, spawn_agent(sys, ctx, a));
-  // Every handle is known now: recovered queues, then agents and trunk
-  // groups, bring back their calls. Queues first: a call a queue lists
-  // comes back knowing it (recovered_calls.hpp).
-  std::vector<caf::actor> then;
-  for (auto& a : ctx->agents.live()) then.push_back(a);
-  for (auto& [id, t] : ctx->trunks) then.push_back(t);
-  std::vector<caf::actor> queues;
-  for (auto& [id, q] : ctx->queues) queues.push_back(q);
-  sys.spawn([queues, then](caf::event_based_actor* self) -> caf::behavior {
-    auto pending = std::make_shared<std::size_t>(queues.size());
-    auto rest = [self, then] {
-      for (const auto& a : then) self->send(a, recover_atom::value);
-      self->quit();
-    };
-    if (queues.empty()) rest();
-    for (const auto& q : queues)
-      self->request(q, caf::infinite, recover_atom::value)
-          .then([pending, rest] {
-                  if (--*pending == 0) rest();
-                },
-                [pending, rest](caf::error&) {
-                  if (--*pending == 0) rest();
-                });
-    return {[](caf::get_atom) {}}; // alive until every queue answered
-  });
+  // Every handle is known now: recovered queues, agents and trunk groups
+  // bring back their calls. Sent here, before start_acd returns: each is
+  // the first message its actor handles after recovery, before any new
+  // call can reach it (queues first: a call a queue lists comes back
+  // knowing it when the queue's message is handled first; recovered_calls.hpp).
+  for (auto& [id, q] : ctx->queues) caf::anon_send(q, recover_atom::value);
+  for (auto& a : ctx->agents.live()) caf::anon_send(a, recover_atom::value);
+  for (auto& [id, t] : ctx->trunks) caf::anon_send(t, recover_atom::value);
 }
 
 void stop_acd(const std::shared_ptr<acd_context>& ctx) {

@@ -4,8 +4,8 @@
 /// entities: the queue that lists it, the agent that has it on the desk,
 /// the trunk channel it seized (the old process stopped between their
 /// appends). It must get exactly one actor, or two actors would append to
-/// one stream. The queues look first (start_acd orders it), so a call in a
-/// queue comes back knowing that queue.
+/// one stream. start_acd sends the queues their `recover` first, so a call
+/// in a queue normally comes back knowing that queue.
 ///
 /// Thread safety: every member may be called from any thread. The map only
 /// grows during a run; it holds the calls found at start, not the new ones.

@@ -47,6 +47,7 @@ caf::behavior channel_actor(caf::stateful_actor<channel_state>* self,
 
 struct group_state {
   std::vector<caf::actor> channels;
+  std::vector<std::string> found_on_lines; ///< calls holding a channel when the group recovered
   std::vector<trunk::state> mirror; ///< what the group knows of its channels (busy or not)
 };
 
@@ -62,6 +63,7 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
     log.recover([&](const events::event& e, std::int64_t at) {
       if (auto ev = events::narrow<trunk::event>(e)) mirror = trunk::evolve(std::move(mirror), *ev, at);
     });
+    if (mirror.busy) self->state.found_on_lines.push_back(mirror.call_id);
     self->state.mirror.push_back(std::move(mirror));
   }
   return {
@@ -95,13 +97,12 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
       // actor back (if its queue or agent did not bring it back already),
       // which ends it and releases the channel unless it waits on.
       [=](recover_atom) {
-        for (const auto& m : self->state.mirror)
-          if (m.busy) {
-            call_request req;
-            req.call_id = m.call_id;
-            req.recover = true;
-            spawn_call(self->home_system(), ctx, req);
-          }
+        for (const auto& call_id : std::exchange(self->state.found_on_lines, {})) {
+          call_request req;
+          req.call_id = call_id;
+          req.recover = true;
+          spawn_call(self->home_system(), ctx, req);
+        }
       },
       [=](stats_atom) {
         int busy = 0;
