@@ -52,9 +52,14 @@ void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) 
   });
   for (const auto& a : ctx->center.agents)
     if (!ctx->agents.contains(a.id)) ctx->agents.add(a.id, spawn_agent(sys, ctx, a));
-  // Every handle is known now: recovered agents and queues may bring back their calls.
-  for (auto& a : ctx->agents.live()) caf::anon_send(a, recover_atom::value);
+  // Every handle is known now: recovered queues, agents and trunk groups
+  // bring back their calls. Sent here, before start_acd returns: each is
+  // the first message its actor handles after recovery, before any new
+  // call can reach it (queues first: a call a queue lists comes back
+  // knowing it when the queue's message is handled first; recovered_calls.hpp).
   for (auto& [id, q] : ctx->queues) caf::anon_send(q, recover_atom::value);
+  for (auto& a : ctx->agents.live()) caf::anon_send(a, recover_atom::value);
+  for (auto& [id, t] : ctx->trunks) caf::anon_send(t, recover_atom::value);
 }
 
 void stop_acd(const std::shared_ptr<acd_context>& ctx) {
@@ -67,11 +72,21 @@ void audit_rejection(const acd_context& ctx, const std::string& stream, const st
   const auto& codec = events::event_codec::standard();
   std::vector<events::proposed_event> evs;
   static std::atomic<std::uint64_t> counter{0};
-  evs.push_back(codec.propose(
-      events::command_rejected{stream, command, code, detail},
-      {events::event_id::from_name(ctx.store.site + "/rejected/" + stream + "/" + std::to_string(now_ns) + "/" +
-                                   std::to_string(counter++)),
-       ctx.store.site, tenant, now_ns, {}, {}, std::move(who)}));
+  // The refused command gets an id (the record's causation); the record's
+  // correlation is the flow of the entity refused (a call's, an agent's).
+  const auto name = ctx.store.site + "/rejected/" + stream + "/" + std::to_string(now_ns) + "/" +
+                    std::to_string(counter++);
+  const auto now_ms = now_ns / 1'000'000;
+  const auto entity = std::string{events::stream_entity(stream)};
+  const auto category = events::stream_category(stream);
+  const auto correlation = category == "call"    ? call_correlation(entity)
+                           : category == "agent" ? agent_correlation(entity)
+                                                 : events::event_id{};
+  evs.push_back(codec.propose(events::command_rejected{stream, command, code, detail},
+                              {events::event_id::uuid_v7(now_ms, events::event_id::from_name(name)),
+                               ctx.store.site, tenant, now_ns, correlation,
+                               events::event_id::uuid_v7(now_ms, events::event_id::from_name(name + "/command")),
+                               std::move(who)}));
   ctx.store.store->append_async("audit-" + ctx.store.site, drivers::expected_revision::any(), std::move(evs),
                                 [](events::result<drivers::append_result>) {});
   if (ctx.observer) caf::anon_send(ctx.observer, rejected_atom::value, stream, code);

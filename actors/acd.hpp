@@ -31,6 +31,8 @@
 #include "actors/actor_registry.hpp"
 #include "actors/entity_log.hpp"
 #include "actors/protocol.hpp"
+#include "actors/recovered_calls.hpp"
+#include "events/acd/call.hpp"
 #include "events/center.hpp"
 #include "events/federation/interflow_policy.hpp"
 
@@ -55,6 +57,12 @@ struct acd_context {
   /// and what the CRM knows of a customer, sent along when a call moves.
   caf::actor federation;
   events::federation::interflow_policy interflow;
+  /// What a node restart leaves of its calls' far ends (call::recover_after_restart):
+  /// set by the composition root for its edge (the simulator's callers and
+  /// customers die with the process).
+  events::acd::call::far_ends_kept restart_keeps;
+  /// Calls of the previous run with their actor back (recovered_calls.hpp).
+  std::shared_ptr<recovered_calls> recovered = std::make_shared<recovered_calls>();
   std::function<std::map<std::string, std::string>(const std::string& tenant, const std::string& customer_id)>
       crm_context;
 
@@ -80,14 +88,19 @@ struct acd_context {
 ///
 /// Recovery after a node restart (what a store already holds): agents come
 /// back logged in with their presence; a phone that was ringing stops
-/// (reservation ended "node_restart"). Queues come back with their waiting
-/// lists, and every waiting call gets its actor back, with its place, its
-/// priority and the rest of its timers (callers on the line and call backs
-/// alike). A call that was connected, held, being dialed back or not yet
-/// queued lost its media leg with the node: it ends with outcome
-/// `node_restart`, releasing its agent (no after-call work) and its trunk
-/// channel. (Asterisk loses queue statistics on restart; FreeSWITCH marks
-/// waiting callers abandoned.)
+/// (reservation ended "node_restart"). Every call the store shows alive
+/// gets its actor back, found by its queue's waiting list first, then by
+/// its agent's desk and its seized trunk channel (one actor per call:
+/// recovered_calls.hpp). The call decider's `recover_after_restart` rule
+/// (events/acd/call.hpp) decides, with `restart_keeps`: a call whose far
+/// end survived waits again, with its place, its priority and the rest of
+/// its timers; any other ends with outcome `node_restart` (reason
+/// `far_end_lost` for a waiting caller or call back, `media_leg_lost` for a
+/// call that was connected, held or not yet queued), releasing its agent
+/// (no after-call work), its queue place and its trunk channel. A call
+/// that had ended but still held a channel or a place lets them go.
+/// (Asterisk loses queue statistics on restart; FreeSWITCH marks waiting
+/// callers abandoned.)
 void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx);
 
 /// A new contact: spawns its call actor, which takes it from arrival to its end.

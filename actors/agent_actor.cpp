@@ -183,7 +183,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   };
   auto exec = [=](const agent::command& cmd, const std::string& name, events::event_id corr,
                   std::function<void()> then = {}) {
-    auto refused = self->state.entity->exec(cmd, now(), name, *tenant, *who, corr,
+    auto refused = self->state.entity->exec(cmd, now(), name, *tenant, *who,
+                                            corr.is_nil() ? agent_correlation(def->id) : corr,
                                             [push, arm_if_idle, then = std::move(then)] {
                                               if (then) then();
                                               push();

@@ -105,7 +105,7 @@ void release_channel(call_self self) {
   auto& s = self->state;
   if (s.channel == 0) return;
   if (auto t = s.ctx->trunks.find(s.trunk_group); t != s.ctx->trunks.end())
-    self->send(t->second, release_atom::value, s.req.call_id, std::max(s.channel, 0));
+    self->send(t->second, release_atom::value, s.req.call_id, std::max(s.channel, 0), s.tenant);
   s.channel = 0;
 }
 
@@ -379,53 +379,66 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     s.priority = entry->priority;
     join(entry->queue, "entry " + entry->dialed);
   };
-  // After a node restart: rebuild from the stream; waiting calls rejoin
-  // their queue with their place, the others lost their media leg.
+  // After a node restart: rebuild from the stream; the call decider says
+  // what the restart did to it (call::recover_after_restart): it waits
+  // again, with its place, or it ends and lets go of what it held.
   auto recover = [=] {
     auto& s = self->state;
     if (!s.entity->recover()) return;
     const auto& cs = s.entity->state();
-    if (call::is_terminal(cs) || cs.at == call::phase::none) {
+    if (cs.at == call::phase::none) {
       self->quit();
       return;
     }
     if (const auto* e = ctx->center.find_entry(cs.dialed)) s.tenant = e->tenant;
-    if (const auto* q = ctx->find_queue(cs.queue)) {
+    // The queue that found the call in its list (req->queue) holds it even
+    // if the call's own call.queued did not reach the store.
+    const auto& queue_id = cs.queue.empty() ? req->queue : cs.queue;
+    if (const auto* q = ctx->find_queue(queue_id)) {
       s.queue = q;
       if (s.tenant.empty()) s.tenant = q->tenant;
-      if (auto qa = ctx->queues.find(cs.queue); qa != ctx->queues.end()) s.queue_actor = qa->second;
+      if (auto qa = ctx->queues.find(queue_id); qa != ctx->queues.end()) s.queue_actor = qa->second;
     }
     s.trunk_group = cs.trunk_group;
     if (!s.trunk_group.empty() && call::status_of(cs) != call::status::callback_waiting) s.channel = -1;
     s.priority = cs.priority;
-    if (call::status_of(cs) == call::status::callback_dialing && s.queue_actor) {
-      // Its agent let go at the restart (agent_actor.cpp) and its line is
-      // gone: the call back waits again, in its place, for the next agent.
-      exec(call::end_offer{cs.callback_agent, "node_restart", now()}, "end_offer");
+    if (call::is_terminal(cs)) {
+      // It ended before the restart, but the old process did not tell
+      // everyone: the queue that still lists it, the trunk channel still seized.
+      if (!req->queue.empty() && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, cs.outcome);
       release_channel(self);
+      self->quit();
+      return;
     }
-    if (call::is_waiting(cs) && s.queue_actor) {
-      for (const auto& o : cs.offers) exec(call::end_offer{o.agent_id, "node_restart", now()}, "end_offer");
+    const bool queued_here = call::is_waiting(cs) || !req->queue.empty();
+    const bool connected = call::is_connected(cs);
+    const auto agent_id = cs.agent_id;
+    exec(call::recover_after_restart{ctx->restart_keeps, now()}, "recover_after_restart", [=] {
+      auto& s = self->state;
+      const auto& cs = s.entity->state();
+      if (call::is_terminal(cs)) {
+        if (connected && !agent_id.empty())
+          if (auto a = ctx->agents.get(agent_id)) self->send(a, end_call_atom::value, req->call_id, std::int64_t{0});
+        s.joined = queued_here && s.queue_actor;
+        finish(cs.outcome);
+        return;
+      }
+      if (!s.queue_actor) { // its queue is no longer configured: nobody would ever offer it
+        end_with("node_restart", "unknown_queue");
+        return;
+      }
+      // A call back whose dial-back the restart cut: its line goes back.
+      if (call::status_of(cs) == call::status::callback_waiting) release_channel(self);
       s.joined = true;
       auto gen = ++s.wait_generation;
       self->send(s.queue_actor, rejoin_atom::value, req->call_id, caf::actor_cast<caf::actor>(self));
       // (a call back's timers are only its widening steps: max_wait and announcements are for callers on the line)
-      self->state.wait_timers(gen, call::waited_ms(cs, now()));
+      s.wait_timers(gen, call::waited_ms(cs, now()));
       if (call::status_of(cs) == call::status::callback_waiting) {
         self->send(s.queue_actor, off_line_atom::value, req->call_id);
         if (cs.callback_retry_at_ns > now())
           self->send(s.queue_actor, retry_at_atom::value, req->call_id, cs.callback_retry_at_ns);
       }
-      return;
-    }
-    auto agent_id = cs.agent_id;
-    bool connected = call::is_connected(cs);
-    s.joined = call::is_waiting(cs);
-    exec(call::finish{"node_restart", "media_leg_lost", now()}, "finish", [=] {
-      if (connected && !agent_id.empty())
-        if (auto a = ctx->agents.get(agent_id))
-          self->send(a, end_call_atom::value, req->call_id, std::int64_t{0});
-      finish("node_restart");
     });
   };
 
@@ -558,7 +571,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
            route();
            return;
          }
-         self->request(t->second, caf::infinite, seize_atom::value, req->call_id, req->direction)
+         self->request(t->second, caf::infinite, seize_atom::value, req->call_id, req->direction, self->state.tenant)
              .then(
                  [=](seized_atom, int channel) {
                    self->state.channel = channel;
@@ -621,7 +634,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             return;
           }
           s.trunk_group = group->id; // where the channel is released
-          self->request(t->second, caf::infinite, seize_atom::value, req->call_id, std::string{"outbound"})
+          self->request(t->second, caf::infinite, seize_atom::value, req->call_id, std::string{"outbound"}, self->state.tenant)
               .then(
                   [=](seized_atom, int channel) {
                     const auto& cs = self->state.entity->state();
@@ -631,7 +644,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                       return;
                     }
                     // It stopped waiting meanwhile: the channel and the agent go back.
-                    self->send(t->second, release_atom::value, req->call_id, channel);
+                    self->send(t->second, release_atom::value, req->call_id, channel, self->state.tenant);
                     let_go();
                   },
                   // Every channel busy (counted as blocked by the group): the
@@ -1059,6 +1072,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
 
 caf::actor spawn_call(caf::actor_system& sys, const std::shared_ptr<const acd_context>& ctx,
                       call_request req) {
+  if (req.recover) // one actor per call, whoever finds it (recovered_calls.hpp)
+    return ctx->recovered->get_or_spawn(req.call_id, [&] { return sys.spawn(call_actor, ctx, req); });
   return sys.spawn(call_actor, ctx, std::move(req));
 }
 

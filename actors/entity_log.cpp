@@ -74,6 +74,10 @@ events::event_id call_correlation(const std::string& call_id) {
   return events::event_id::from_name("call-correlation/" + call_id);
 }
 
+events::event_id agent_correlation(const std::string& agent_id) {
+  return events::event_id::from_name("agent-correlation/" + agent_id);
+}
+
 events::status
 entity_log::recover(const std::function<void(const events::event&, std::int64_t)>& apply) {
   const auto& codec = events::event_codec::standard();
@@ -104,15 +108,23 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
   batch.reserve(evs.size());
   auto expected = next_revision_ == 0 ? drivers::expected_revision::no_stream()
                                       : drivers::expected_revision::exact(next_revision_ - 1);
-  // The id's name "site/stream#revision" is built in one reused buffer:
-  // every event of a run passes here.
+  // Ids are version 7 UUIDs of the events' time, their other bits a hash
+  // of a name: "site/stream#revision" for an event, "site/stream@revision"
+  // for the command decided at that revision, which caused them all (its
+  // causation). The name is built in one reused buffer: every event of a
+  // run passes here.
   thread_local std::string name;
-  for (const auto& e : evs) {
-    name.assign(p_.site).append("/").append(stream_).append("#");
+  const std::int64_t at_ms = at_ns / 1'000'000;
+  auto named = [&](char sep, std::uint64_t revision) {
+    name.assign(p_.site).append("/").append(stream_).push_back(sep);
     char digits[24];
-    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, next_revision_++);
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, revision);
     name.append(digits, end);
-    events::event_meta meta{events::event_id::from_name(name), p_.site, tenant, at_ns, correlation, {}, who};
+    return events::event_id::uuid_v7(at_ms, events::event_id::from_name(name));
+  };
+  const auto command = named('@', next_revision_);
+  for (const auto& e : evs) {
+    events::event_meta meta{named('#', next_revision_++), p_.site, tenant, at_ns, correlation, command, who};
     batch.push_back(codec.propose(e, std::move(meta)));
   }
   if (p_.inline_commits) {

@@ -67,7 +67,10 @@ public:
   events::status recover(const std::function<void(const events::event&, std::int64_t)>& apply);
 
   /// Appends `evs` (stamped `at_ns`, for `tenant`, caused by `who`, in the
-  /// business flow `correlation`); runs `then()` once they are sequenced
+  /// business flow `correlation`). Their ids are version 7 UUIDs named after
+  /// the stream and revision; their causation is the id of the command that
+  /// decided them, named after the stream and the revision it was decided
+  /// at (shared by every event of the append); runs `then()` once they are sequenced
   /// (inline mode: committed). An append refused at once (inline mode, or a
   /// store that completes synchronously) goes to the failure handler and
   /// `then` does not run.
@@ -100,5 +103,8 @@ private:
 
 /// The correlation id of everything that happens for one call.
 events::event_id call_correlation(const std::string& call_id);
+/// The correlation id of what an agent does outside any call (logging in,
+/// ready, breaks); what it does for a call carries the call's.
+events::event_id agent_correlation(const std::string& agent_id);
 
 } // namespace hotline::actors

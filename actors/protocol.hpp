@@ -5,8 +5,8 @@
 ///
 /// Directions (caller → callee: message):
 ///   outside → node:        arrive_atom, call_request
-///   call → trunk group:    seize_atom, call_id, direction      ⇒ seized_atom, channel | blocked_atom
-///   call → trunk group:    release_atom, call_id, channel
+///   call → trunk group:    seize_atom, call_id, direction, tenant ⇒ seized_atom, channel | blocked_atom
+///   call → trunk group:    release_atom, call_id, channel, tenant
 ///   call → queue:          join_atom, join_request             ⇒ joined_atom, position, ewt_ms | refused_atom, code
 ///   call → queue:          leave_atom, call_id, reason
 ///   call → queue:          offer_failed_atom, call_id, agent_id  (offer ended: re-match)

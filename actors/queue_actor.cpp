@@ -510,6 +510,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         for (const auto& e : queue::in_order(self->state.entity->state())) {
           call_request req;
           req.call_id = e.call_id;
+          req.queue = def->id; // it holds a place here, whatever its own stream says
           req.recover = true;
           spawn_call(self->home_system(), self->state.ctx, req);
         }

@@ -23,18 +23,21 @@ caf::behavior channel_actor(caf::stateful_actor<channel_state>* self,
   self->state.entity->recover();
   auto sys = events::principal::system("trunk");
   return {
-      [=](seize_atom, const std::string& call_id, const std::string& direction) -> caf::result<seized_atom, int> {
+      // `tenant`: the calling tenant's, recorded on the channel's events
+      // (a trunk group may carry several tenants' calls).
+      [=](seize_atom, const std::string& call_id, const std::string& direction,
+          const std::string& tenant) -> caf::result<seized_atom, int> {
         auto rp = self->make_response_promise<seized_atom, int>();
         auto now = ctx->store.clock->now_ns();
         auto refused = self->state.entity->exec(trunk::seize{call_id, direction, now}, now, "seize",
-                                                "", sys, call_correlation(call_id),
+                                                tenant, sys, call_correlation(call_id),
                                                 [rp, channel]() mutable { rp.deliver(seized_atom::value, channel); });
         if (refused) rp.deliver(caf::make_error(caf::sec::runtime_error, refused->code));
         return rp;
       },
-      [=](release_atom, const std::string& call_id) {
+      [=](release_atom, const std::string& call_id, const std::string& tenant) {
         auto now = ctx->store.clock->now_ns();
-        self->state.entity->exec(trunk::release{call_id, now}, now, "release", "", sys,
+        self->state.entity->exec(trunk::release{call_id, now}, now, "release", tenant, sys,
                                  call_correlation(call_id));
       },
       [=](caf::get_atom) { return self->state.entity->state().busy; },
@@ -44,6 +47,7 @@ caf::behavior channel_actor(caf::stateful_actor<channel_state>* self,
 
 struct group_state {
   std::vector<caf::actor> channels;
+  std::vector<std::string> found_on_lines; ///< calls holding a channel when the group recovered
   std::vector<trunk::state> mirror; ///< what the group knows of its channels (busy or not)
 };
 
@@ -59,10 +63,12 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
     log.recover([&](const events::event& e, std::int64_t at) {
       if (auto ev = events::narrow<trunk::event>(e)) mirror = trunk::evolve(std::move(mirror), *ev, at);
     });
+    if (mirror.busy) self->state.found_on_lines.push_back(mirror.call_id);
     self->state.mirror.push_back(std::move(mirror));
   }
   return {
-      [=](seize_atom, const std::string& call_id, const std::string& direction) -> caf::result<seized_atom, int> {
+      [=](seize_atom, const std::string& call_id, const std::string& direction,
+          const std::string& tenant) -> caf::result<seized_atom, int> {
         auto n = trunk::pick_free_channel(self->state.mirror, direction);
         if (!n) return caf::make_error(caf::sec::runtime_error, trunk::all_channels_busy);
         auto& m = self->state.mirror[static_cast<std::size_t>(*n - 1)];
@@ -70,12 +76,12 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
         m.call_id = call_id;
         auto rp = self->make_response_promise<seized_atom, int>();
         self->request(self->state.channels[static_cast<std::size_t>(*n - 1)], caf::infinite,
-                      seize_atom::value, call_id, direction)
+                      seize_atom::value, call_id, direction, tenant)
             .then([rp](seized_atom, int ch) mutable { rp.deliver(seized_atom::value, ch); },
                   [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
         return rp;
       },
-      [=](release_atom, const std::string& call_id, int channel) {
+      [=](release_atom, const std::string& call_id, int channel, const std::string& tenant) {
         if (channel == 0) // the caller does not know it (recovered call): find it
           for (const auto& m : self->state.mirror)
             if (m.busy && m.call_id == call_id) channel = m.channel;
@@ -85,7 +91,18 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
           m.busy = false;
           m.call_id.clear();
         }
-        self->send(self->state.channels[static_cast<std::size_t>(channel - 1)], release_atom::value, call_id);
+        self->send(self->state.channels[static_cast<std::size_t>(channel - 1)], release_atom::value, call_id, tenant);
+      },
+      // After a node restart: the call on each seized channel gets its
+      // actor back (if its queue or agent did not bring it back already),
+      // which ends it and releases the channel unless it waits on.
+      [=](recover_atom) {
+        for (const auto& call_id : std::exchange(self->state.found_on_lines, {})) {
+          call_request req;
+          req.call_id = call_id;
+          req.recover = true;
+          spawn_call(self->home_system(), ctx, req);
+        }
       },
       [=](stats_atom) {
         int busy = 0;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "config/configuration.hpp"
 #include "config/limits.hpp"
 #include "config/simulation_reader.hpp"
 
@@ -57,6 +58,8 @@ void read_widening(table_reader& r, events::widening_step& w) {
 }
 
 void read_queue(table_reader& r, events::queue_definition& q) {
+  q.max_wait_ms = default_queue_max_wait_ms; // unless the file says otherwise
+  q.max_length = default_queue_max_length;
   if (r.require("id", "a queue id")) r.read_id("id", q.id);
   r.read_id("tenant", q.tenant);
   r.read("name", q.name);

@@ -83,4 +83,12 @@ event_id event_id::from_name(std::string_view name) noexcept {
   return {mix(h1), mix(h2 ^ h1)};
 }
 
+event_id event_id::uuid_v7(std::int64_t unix_ms, event_id entropy) noexcept {
+  const auto ms = static_cast<std::uint64_t>(unix_ms < 0 ? 0 : unix_ms) & 0xffff'ffff'ffffULL;
+  event_id id;
+  id.hi = (ms << 16) | (0x7ULL << 12) | (entropy.hi & 0xfffULL);
+  id.lo = (0b10ULL << 62) | (entropy.lo & 0x3fff'ffff'ffff'ffffULL);
+  return id;
+}
+
 } // namespace hotline::events

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iostream>
 #include <mutex>
+#include <random>
 #include <set>
 
 #include <caf/all.hpp>
@@ -21,6 +22,7 @@
 #include "drivers/federation/kafka_federation_bus.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/sim/live_traffic.hpp"
+#include "drivers/sim/run_id.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "projections/crm/crm_projection.hpp"
 
@@ -165,7 +167,8 @@ void run_node(const node_args& a) {
   so.progress_every_s = 0;
   auto t0 = clock.now_ns();
   so.day_epoch_ns = t0 - t0 % (86'400LL * 1'000'000'000);
-  so.call_id_prefix = site + "-" + std::to_string(t0 / 1'000'000'000) + "-"; // unique across restarts
+  std::random_device entropy; // unique across restarts, even within one second (drivers/sim/run_id.hpp)
+  so.call_id_prefix = drivers::sim::call_id_prefix(site, drivers::sim::run_id(t0, entropy));
   caf::actor traffic;
   bool with_traffic = node.traffic && !a.no_traffic;
   if (with_traffic) {
@@ -174,6 +177,9 @@ void run_node(const node_args& a) {
                                : t0 + 3650LL * 86'400'000'000'000;
     traffic = drivers::sim::spawn_live_traffic(sys, cfg, ctx, so, t0, end, &clock);
     ctx->observer = traffic;
+    // The simulated callers and call-back customers live in this process:
+    // after a restart nobody is at the far end of the calls it recovers.
+    ctx->restart_keeps = {false, false};
   }
   actors::start_acd(sys, ctx);
   mailbox.set(ctx->federation); // after the ACD's handles are filled: offers spawn calls that use them

@@ -290,6 +290,26 @@ result decide_finish(const finish& c, const state& s) {
   return out;
 }
 
+result decide_recover_after_restart(const recover_after_restart& c, const state& s) {
+  std::vector<event> out;
+  state t = s;
+  auto take = [&](const event& e) {
+    out.push_back(e);
+    t = evolve(std::move(t), e, c.now_ns);
+  };
+  // The agents rung before the restart let go of their reservations.
+  if (t.at == phase::callback_dialing) take(call_offer_ended{t.call_id, t.callback_agent, "node_restart"});
+  for (const auto& o : s.offers) take(call_offer_ended{t.call_id, o.agent_id, "node_restart"});
+  const char* reason = nullptr;
+  switch (t.at) {
+    case phase::queued: reason = c.kept.waiting_contacts ? nullptr : far_end_lost; break;
+    case phase::callback_waiting: reason = c.kept.callback_customers ? nullptr : far_end_lost; break;
+    default: reason = media_leg_lost; break;
+  }
+  if (reason) take(ended(t, "node_restart", reason));
+  return out;
+}
+
 result decide_offer_remote(const offer_remote& c, const state& s) {
   if (c.site.empty() || c.offer_id.empty())
     return rejection{"invalid_argument", "a remote offer needs a site and an offer id"};
@@ -446,6 +466,8 @@ outcome<event> decide(const command& cmd, const state& s) {
           return decide_consult(c, s);
         else if constexpr (std::is_same_v<C, leave_conference>)
           return decide_leave_conference(c, s);
+        else if constexpr (std::is_same_v<C, recover_after_restart>)
+          return decide_recover_after_restart(c, s);
         else
           return decide_finish(c, s);
       },

@@ -22,6 +22,7 @@
 ///   connected|held --hang_up--> ended(completed | callback_completed)
 ///   arrived|queued|offered --abandon--> ended(abandoned)
 ///   any live phase --finish(outcome)--> ended(outcome)
+///   any live phase --recover_after_restart--> ended(node_restart), or waiting (far end kept)
 ///   queued (no offer ringing) --offer_remote(site)--> queued, one remote offer pending
 ///   pending remote offer --remote_denied--> queued (it simply stays)
 ///   queued, offer pending, no local ring --interflow(accepted)--> interflowing
@@ -307,11 +308,42 @@ struct finish {
   std::int64_t now_ns = 0;
 };
 
+/// Which far ends of the node's calls outlive the node's process. The
+/// composition root says it for its edge (actors/acd.hpp: acd_context).
+struct far_ends_kept {
+  /// A contact waiting in a queue still has its customer after a restart (a
+  /// caller kept on hold by a media server outside the process). Default:
+  /// no; the media leg ends with the process, and so do the simulator's callers.
+  bool waiting_contacts = false;
+  /// A call back's customer can still be dialed: its number is stored.
+  /// False where the customers lived in the process (the simulator's).
+  bool callback_customers = true;
+};
+
+/// The node restarted and found the call in its store, not ended (18.2).
+/// Every offer still ringing ends "node_restart" (its agent let go at the
+/// restart); a call back being dialed waits again in its place. Then the
+/// call ends with outcome "node_restart" unless its far end is still there:
+///   queued / offered, `waiting_contacts` false   -> reason "far_end_lost"
+///   callback_waiting, `callback_customers` false -> reason "far_end_lost"
+///   arrived, connected, held, interflowing       -> reason "media_leg_lost"
+/// A call that keeps waiting keeps its place and its wait (no event beyond
+/// the ended offers). Repeating the command after it is a no-op.
+struct recover_after_restart {
+  far_ends_kept kept;
+  std::int64_t now_ns = 0;
+};
+
+/// call.ended reasons of recover_after_restart.
+inline constexpr const char* far_end_lost = "far_end_lost";
+inline constexpr const char* media_leg_lost = "media_leg_lost";
+
 using command =
     std::variant<arrive, block, enqueue, change_priority, announce, widen, offer, end_offer,
                  connect, hold, resume, transfer, conference, supervise, overflow,
                  schedule_callback, dial_callback, fail_callback, abandon, hang_up, finish, consult,
-                 leave_conference, offer_remote, remote_denied, interflow, return_from_remote>;
+                 leave_conference, offer_remote, remote_denied, interflow, return_from_remote,
+                 recover_after_restart>;
 using event =
     std::variant<call_arrived, call_queued, call_priority_raised, call_announced, call_widened,
                  call_offered, call_offer_ended, call_connected, call_held, call_resumed,

@@ -62,13 +62,21 @@ inline events::center_definition two_queue_center(int channels = 4) {
 }
 
 struct fixture {
-  simulation_runtime rt{epoch};
-  drivers::memory_event_store store;
+  std::int64_t start = epoch; ///< the node's start on the virtual clock; `at` counts from it
+  simulation_runtime rt{start};
+  drivers::memory_event_store own_store;
+  drivers::memory_event_store& store;
   std::vector<std::string> seen; ///< observer notifications, in order
   std::shared_ptr<acd_context> ctx = std::make_shared<acd_context>();
   std::map<std::string, caf::actor> calls;
 
-  explicit fixture(events::center_definition c = two_queue_center()) {
+  explicit fixture(events::center_definition c = two_queue_center()) : fixture(std::move(c), nullptr, epoch, {}) {}
+  /// A node restarted on `existing` (the store of a node that stopped) at
+  /// `start_ns`, whose edge keeps the far ends `keeps` says.
+  fixture(events::center_definition c, drivers::memory_event_store* existing, std::int64_t start_ns,
+          cl::far_ends_kept keeps)
+      : start(start_ns), store(existing ? *existing : own_store) {
+    ctx->restart_keeps = keeps;
     ctx->center = std::move(c);
     ctx->store = {&store, &rt, "site-1", true};
     ctx->observer = rt.system().spawn([this](caf::event_based_actor*) -> caf::behavior {
@@ -92,7 +100,7 @@ struct fixture {
   fixture& operator=(const fixture&) = delete;
 
   bool has(const std::string& line) const { return std::find(seen.begin(), seen.end(), line) != seen.end(); }
-  void at(std::int64_t t_s) { rt.run_until(epoch + t_s * sec); }
+  void at(std::int64_t t_s) { rt.run_until(start + t_s * sec); }
   caf::actor agent(const std::string& id) const { return ctx->agents.at(id); }
   void login(const std::string& a) { caf::anon_send(agent(a), login_atom::value, std::vector<std::string>{}); }
   void answer(const std::string& a, const std::string& call_id) {

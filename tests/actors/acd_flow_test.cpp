@@ -58,8 +58,12 @@ struct fixture {
 
   explicit fixture(events::center_definition c = small_center()) : fixture(c, nullptr, epoch) {}
   /// A node on an existing store (a restart), its clock starting at `start_ns`.
+  /// The test plays the callers, who stay on the line across the restart
+  /// (an edge that keeps them: call::far_ends_kept; restart_recovery_test.cpp
+  /// covers the default, where they are gone).
   fixture(events::center_definition c, drivers::memory_event_store* existing, std::int64_t start_ns)
       : start(start_ns), store(existing ? *existing : own_store) {
+    ctx->restart_keeps = {true, true};
     ctx->center = std::move(c);
     ctx->store = {&store, &rt, "site-1", true};
     ctx->observer = rt.system().spawn([this](caf::event_based_actor*) -> caf::behavior {
