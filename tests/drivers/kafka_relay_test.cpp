@@ -338,7 +338,7 @@ TEST_CASE("a relayed store pointed at a new cluster publishes everything there, 
   CHECK(read_back(*first).size() == 300 + 320);
 }
 
-TEST_CASE("a new topic starts from position 1; from_position re-publishes from there") {
+TEST_CASE("a new topic starts from position 1, from_position re-publishes from there") {
   memory_event_store store;
   append_interleaved(store, "t", 4, 25);
   auto c = start_cluster();

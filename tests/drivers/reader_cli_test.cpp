@@ -118,7 +118,7 @@ TEST_CASE("readers of a store with a record that does not decode name its positi
   CHECK(out.find("skipped position 6") != std::string::npos);
 }
 
-TEST_CASE("crm show: a customer id in two tenants is two customers; without --tenant the error lists them") {
+TEST_CASE("crm show: a customer id in two tenants is two customers, without --tenant the error lists them") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   {

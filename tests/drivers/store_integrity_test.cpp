@@ -88,7 +88,7 @@ void flip_bit(const std::string& path, std::uint64_t offset, unsigned char mask)
 
 } // namespace
 
-TEST_CASE("a flipped bit in a store's WAL refuses every open naming file and offset; store repair says, then does") {
+TEST_CASE("a flipped bit in a store's WAL refuses every open naming file and offset, store repair says, then does") {
   testing::temp_dir dir;
   const auto original = dir.path() + "/node";
   write_sample_store(original, 3'000);
@@ -242,7 +242,7 @@ TEST_CASE("outputs get their parent directories: a store at var/north when var/ 
   CHECK(deep.has_value());
 }
 
-TEST_CASE("stores are created 0700/0600 whatever the umask; a store others can read opens with a warning") {
+TEST_CASE("stores are created 0700/0600 whatever the umask, a store others can read opens with a warning") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   const auto old_mask = ::umask(0);

@@ -114,7 +114,7 @@ TEST_CASE("kpi: FCR of calls with neither customer id nor calling number is unkn
   CHECK(table.find("without a customer") != std::string::npos);
 }
 
-TEST_CASE("kpi: FCR counts only calls whose repeat window ended inside the data; the rest are censored") {
+TEST_CASE("kpi: FCR counts only calls whose repeat window ended inside the data, the rest are censored") {
   // window 1 h, data 0 .. 2 h 1 min, 15-minute intervals
   kpi_options o;
   o.fcr_window_ms = 3600 * 1000;
