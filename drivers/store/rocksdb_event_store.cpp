@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <iterator>
@@ -889,8 +890,12 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (options.read_only) {
-    char scratch[] = "/tmp/hotline-reader-XXXXXX";
-    if (!::mkdtemp(scratch)) return status{errc::io_error, std::string{"creating a scratch directory: "} + std::strerror(errno)};
+    // The secondary instance's own files go to a scratch directory under
+    // $TMPDIR (default /tmp), never into the store.
+    const char* tmp = std::getenv("TMPDIR");
+    std::string scratch = std::string(tmp && *tmp ? tmp : "/tmp") + "/hotline-reader-XXXXXX";
+    if (!::mkdtemp(scratch.data()))
+      return status{errc::io_error, "creating a scratch directory " + scratch + ": " + std::strerror(errno)};
     p->scratch_dir = scratch;
     // A running writer may retire a WAL or table file while the instance
     // reads the file list: try again on such a passing I/O error.

@@ -19,12 +19,6 @@ namespace {
 
 constexpr std::string_view anchor_tag = "hotline.audit.anchor.v1";
 
-void netstring(std::string& out, std::string_view s) {
-  out.append(std::to_string(s.size()));
-  out.push_back(':');
-  out.append(s);
-  out.push_back(',');
-}
 
 struct pkey_free {
   void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
@@ -87,12 +81,12 @@ std::string key_id_of(EVP_PKEY* k) {
 
 std::string anchor_signed_bytes(const audit_anchor& a) {
   std::string out;
-  netstring(out, anchor_tag);
-  netstring(out, std::to_string(a.seq));
-  netstring(out, std::to_string(a.position));
-  netstring(out, a.head);
-  netstring(out, std::to_string(a.time_ns));
-  netstring(out, a.site);
+  append_netstring(out, anchor_tag);
+  append_netstring(out, std::to_string(a.seq));
+  append_netstring(out, std::to_string(a.position));
+  append_netstring(out, a.head);
+  append_netstring(out, std::to_string(a.time_ns));
+  append_netstring(out, a.site);
   return out;
 }
 

@@ -7,6 +7,13 @@
 
 namespace hotline::projections::audit {
 
+void append_netstring(std::string& out, std::string_view s) {
+  out.append(std::to_string(s.size()));
+  out.push_back(':');
+  out.append(s);
+  out.push_back(',');
+}
+
 using events::errc;
 using events::status;
 
@@ -15,12 +22,6 @@ namespace {
 constexpr std::string_view tag_v1 = "hotline.audit.v1";
 constexpr std::string_view tag = "hotline.audit.v2";
 
-void netstring(std::string& out, std::string_view s) {
-  out.append(std::to_string(s.size()));
-  out.push_back(':');
-  out.append(s);
-  out.push_back(',');
-}
 
 /// Reads netstrings one after the other; false on any malformation.
 class netstring_reader {
@@ -71,43 +72,43 @@ bool from_hex(std::string_view hex, digest& out) {
 std::string canonical_bytes(const audit_record& r) {
   std::string out;
   out.reserve(160 + r.detail.size());
-  netstring(out, r.event_digest.empty() ? tag_v1 : tag);
-  netstring(out, std::to_string(r.seq));
-  netstring(out, std::to_string(r.position));
-  netstring(out, std::to_string(r.time_ns));
-  netstring(out, r.site);
-  netstring(out, r.tenant);
-  netstring(out, events::to_string(r.caused_by.role));
-  netstring(out, r.caused_by.id);
-  netstring(out, r.type);
-  netstring(out, r.stream);
-  netstring(out, r.call_id);
-  netstring(out, r.agent_id);
-  netstring(out, r.customer_id);
-  netstring(out, r.queue);
-  netstring(out, r.detail);
-  if (!r.event_digest.empty()) netstring(out, r.event_digest);
+  append_netstring(out, r.event_digest.empty() ? tag_v1 : tag);
+  append_netstring(out, std::to_string(r.seq));
+  append_netstring(out, std::to_string(r.position));
+  append_netstring(out, std::to_string(r.time_ns));
+  append_netstring(out, r.site);
+  append_netstring(out, r.tenant);
+  append_netstring(out, events::to_string(r.caused_by.role));
+  append_netstring(out, r.caused_by.id);
+  append_netstring(out, r.type);
+  append_netstring(out, r.stream);
+  append_netstring(out, r.call_id);
+  append_netstring(out, r.agent_id);
+  append_netstring(out, r.customer_id);
+  append_netstring(out, r.queue);
+  append_netstring(out, r.detail);
+  if (!r.event_digest.empty()) append_netstring(out, r.event_digest);
   return out;
 }
 
 std::string event_digest_hex(const events::recorded_event& e) {
   std::string c;
   c.reserve(200 + e.payload.size());
-  netstring(c, "hotline.event.v1");
-  netstring(c, std::to_string(e.position));
-  netstring(c, e.stream);
-  netstring(c, std::to_string(e.revision));
-  netstring(c, e.type);
-  netstring(c, std::to_string(e.version));
-  netstring(c, e.meta.id.to_string());
-  netstring(c, e.meta.correlation.to_string());
-  netstring(c, e.meta.causation.to_string());
-  netstring(c, std::to_string(e.meta.timestamp_ns));
-  netstring(c, e.meta.site);
-  netstring(c, e.meta.tenant);
-  netstring(c, events::to_string(e.meta.caused_by.role));
-  netstring(c, e.meta.caused_by.id);
-  netstring(c, e.payload);
+  append_netstring(c, "hotline.event.v1");
+  append_netstring(c, std::to_string(e.position));
+  append_netstring(c, e.stream);
+  append_netstring(c, std::to_string(e.revision));
+  append_netstring(c, e.type);
+  append_netstring(c, std::to_string(e.version));
+  append_netstring(c, e.meta.id.to_string());
+  append_netstring(c, e.meta.correlation.to_string());
+  append_netstring(c, e.meta.causation.to_string());
+  append_netstring(c, std::to_string(e.meta.timestamp_ns));
+  append_netstring(c, e.meta.site);
+  append_netstring(c, e.meta.tenant);
+  append_netstring(c, events::to_string(e.meta.caused_by.role));
+  append_netstring(c, e.meta.caused_by.id);
+  append_netstring(c, e.payload);
   return to_hex(chain_hash(digest{}, c)); // SHA-256(32 zero bytes || c): one hash function throughout
 }
 
@@ -135,7 +136,7 @@ std::string to_hex(const digest& d) {
 
 std::string encode_row(const audit_record& r, const digest& hash) {
   auto out = canonical_bytes(r);
-  netstring(out, to_hex(hash));
+  append_netstring(out, to_hex(hash));
   return out;
 }
 
@@ -177,8 +178,8 @@ events::result<std::pair<audit_record, digest>> decode_row(std::string_view row)
 
 std::string encode_head(const chain_head& h) {
   std::string out;
-  netstring(out, std::to_string(h.seq));
-  netstring(out, to_hex(h.hash));
+  append_netstring(out, std::to_string(h.seq));
+  append_netstring(out, to_hex(h.hash));
   return out;
 }
 

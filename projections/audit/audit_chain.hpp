@@ -51,6 +51,10 @@ struct audit_record {
 };
 
 /// v2 form when r.event_digest is set, else the v1 form.
+/// Appends `s` as a netstring (`<length>:<bytes>,`): the unambiguous
+/// framing of every signed or hashed byte string (records, anchors).
+void append_netstring(std::string& out, std::string_view s);
+
 std::string canonical_bytes(const audit_record& r);
 /// The event's canonical form, hashed: netstrings of "hotline.event.v1",
 /// position, stream, revision, type, version, id, correlation, causation,
