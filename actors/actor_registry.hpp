@@ -16,6 +16,11 @@
 /// error) takes the root down with it, and when the root goes down, for
 /// whatever reason, every registered actor is sent the same exit reason.
 ///
+/// An actor initialises (and so registers) on its first scheduling, which
+/// can come after the root went down: a node stopped during its start-up has
+/// thousands of agents spawned but not yet run. Such a late actor is sent the
+/// root's exit reason as it registers, so no actor outlives a stopped ACD.
+///
 /// Thread safety: every member may be called from any thread.
 #include <mutex>
 #include <unordered_map>
@@ -32,9 +37,19 @@ public:
   /// REQUIRES: called once per actor, from inside it.
   void track(caf::local_actor* self, const caf::actor& root, const std::shared_ptr<actor_registry>& me) {
     auto id = self->id();
+    bool late = false;
+    caf::error stopped;
     {
       std::lock_guard lock{mu_};
-      live_.emplace(id, self->address());
+      late = stopped_;
+      if (late)
+        stopped = stop_reason_;
+      else
+        live_.emplace(id, self->address());
+    }
+    if (late) {
+      send_exit(caf::actor_cast<caf::actor>(self->address()), stopped);
+      return;
     }
     self->attach_functor([reg = std::weak_ptr<actor_registry>{me}, id, root](const caf::error& reason) {
       if (auto r = reg.lock()) r->forget(id);
@@ -42,11 +57,14 @@ public:
     });
   }
 
-  /// Sends `reason` to every registered actor.
+  /// Sends `reason` to every registered actor, and to every actor that
+  /// registers from now on (as a link would: a normal exit stops nobody).
   void stop_all(const caf::error& reason) {
     std::vector<caf::actor_addr> calls;
     {
       std::lock_guard lock{mu_};
+      stopped_ = true;
+      stop_reason_ = reason;
       calls.reserve(live_.size());
       for (const auto& [id, addr] : live_) calls.push_back(addr);
     }
@@ -74,6 +92,8 @@ private:
 
   mutable std::mutex mu_;
   std::unordered_map<caf::actor_id, caf::actor_addr> live_;
+  bool stopped_ = false;
+  caf::error stop_reason_;
 };
 
 } // namespace hotline::actors
