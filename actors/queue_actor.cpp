@@ -1,5 +1,6 @@
 #include "actors/queue_actor.hpp"
 
+#include <cmath>
 #include <algorithm>
 #include <atomic>
 #include <deque>
@@ -442,7 +443,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       [=](leave_atom, const std::string& call_id, const std::string& reason) {
         auto& s = self->state;
         if (const auto* e = queue::find(s.entity->state(), call_id)) { // every way out counts (moved away too)
-          if (!s.recent_sl) s.recent_sl.emplace(std::int64_t{def->sl_threshold_s} * 1000);
+          if (!s.recent_sl) s.recent_sl.emplace(std::llround(def->sl_threshold_s * 1000));
           s.recent_sl->record({(now() - e->joined_at_ns) / 1'000'000, reason == "connected", reason == "abandoned"});
         }
         self->state.calls.erase(call_id);
@@ -570,7 +571,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         const auto& waiting = queue::in_order(s.entity->state());
         st.calls_waiting = static_cast<std::int32_t>(waiting.size());
         st.ewt_ms = st.agents_logged_in > 0 ? ewt_for(st.calls_waiting + 1) : -1;
-        st.sl_threshold_ms = std::int64_t{def->sl_threshold_s} * 1000;
+        st.sl_threshold_ms = std::llround(def->sl_threshold_s * 1000);
         if (s.recent_sl) st.service_level = s.recent_sl->value();
         auto t = now();
         std::int32_t pos = 0;

@@ -6,6 +6,7 @@ namespace hotline::cli {
 void add_bench_commands(CLI::App& app) {
   auto* bench = app.add_subcommand(
       "bench", "Benchmarks: JSON on stdout, with a same-run baseline and the ratio");
+  bench->footer("Example:\n  hotline bench route");
   bench->require_subcommand(1);
   bench::add_store_bench(*bench);
   bench::add_kafka_bench(*bench);

@@ -265,9 +265,8 @@ void run(const federation_bench_args& a) {
 void add_federation_bench(CLI::App& bench) {
   auto a = std::make_shared<federation_bench_args>();
   auto* cmd = bench.add_subcommand(
-      "federation", "Cross-site interflow latency (offer -> accept -> transfer -> landed) and federation messages "
-                    "per second per site, two sites through a mock cluster in a child process; baseline: the same "
-                    "hops between bare buses");
+      "federation", "Cross-site interflow latency and federation messages per second");
+  cmd->footer("Cross-site interflow latency (offer -> accept -> transfer -> landed) and federation messages per second per site, two sites through a mock cluster in a child process; baseline: the same hops between bare buses\n\nExample:\n  hotline bench federation");
   cmd->add_option("--seconds", a->seconds, "How long callers arrive")->capture_default_str();
   cmd->add_option("--rate", a->rate, "Calls per second arriving at the site without agents")->capture_default_str();
   cmd->add_option("--agents", a->agents, "Agents at the other site")->capture_default_str();

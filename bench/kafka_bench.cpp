@@ -331,8 +331,8 @@ int run_kafka_bench(const kafka_bench_args& a) {
 void add_kafka_bench(CLI::App& bench) {
   auto args = std::make_shared<kafka_bench_args>();
   auto* cmd = bench.add_subcommand(
-      "kafka", "Relay throughput, store -> Kafka (mock cluster in a child process), vs a raw "
-               "librdkafka producer of the same JSON values");
+      "kafka", "Relay throughput, store to Kafka, vs a raw librdkafka producer");
+  cmd->footer("Relay throughput, store -> Kafka (mock cluster in a child process), vs a raw librdkafka producer of the same JSON values\n\nExample:\n  hotline bench kafka --events 200000");
   cmd->add_option("--events", args->events, "Events to publish")->capture_default_str();
   cmd->add_option("--streams", args->streams, "Streams they are spread over")
       ->capture_default_str();

@@ -260,7 +260,8 @@ void run(const replay_bench_args& a) {
 void add_replay_bench(CLI::App& bench) {
   auto a = std::make_shared<replay_bench_args>();
   auto* cmd = bench.add_subcommand(
-      "replay", "Events/s through the KPI projection from a RocksDB store, vs raw RocksDB iteration");
+      "replay", "Events/s through the KPI projection, vs raw RocksDB iteration");
+  cmd->footer("Events/s through the KPI projection from a RocksDB store, vs raw RocksDB iteration\n\nExample:\n  hotline bench replay --events 1000000");
   cmd->add_option("--events", a->events, "Events to replay")->capture_default_str();
   cmd->add_option("--store", a->store,
                   "Use (or fill and keep) this store instead of a temporary one");

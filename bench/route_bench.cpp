@@ -499,9 +499,8 @@ void run(const route_bench_args& a) {
 void add_route_bench(CLI::App& bench) {
   auto a = std::make_shared<route_bench_args>();
   auto* cmd = bench.add_subcommand(
-      "route", "The ACD end to end on the wall clock: real actors, RocksDB store, 10,000 agents and 1,000 "
-               "queues; calls/s, events/s, enqueue->offer p50/p99, memory per waiting call; baseline: the "
-               "store's raw append rate");
+      "route", "The ACD end to end: calls/s, offer latency, memory per waiting call");
+  cmd->footer("The ACD end to end on the wall clock: real actors, RocksDB store, 10,000 agents and 1,000 queues; calls/s, events/s, enqueue->offer p50/p99, memory per waiting call; baseline: the store's raw append rate\n\nExample:\n  hotline bench route --calls 100000");
   cmd->add_option("--agents", a->agents, "Agents")->capture_default_str();
   cmd->add_option("--queues", a->queues, "Queues (one skill each)")->capture_default_str();
   cmd->add_option("--queues-per-agent", a->queues_per_agent, "Queues (and skills) per agent")->capture_default_str();

@@ -110,8 +110,8 @@ void run(const sim_bench_args& a) {
 void add_sim_bench(CLI::App& bench) {
   auto a = std::make_shared<sim_bench_args>();
   auto* cmd = bench.add_subcommand(
-      "simulate", "Simulated calls per wall-clock second through the real ACD actors (quick center, "
-                  "virtual clock); baseline: the memory store's raw append rate for the same events");
+      "simulate", "Simulated calls per wall-clock second through the real ACD actors");
+  cmd->footer("Simulated calls per wall-clock second through the real ACD actors (quick center, virtual clock); baseline: the memory store's raw append rate for the same events\n\nExample:\n  hotline bench simulate");
   cmd->add_option("--calls", a->calls, "Calls to simulate (about: arrivals are Poisson)")->capture_default_str();
   cmd->add_option("--agents", a->agents, "Agents in the single queue")->capture_default_str();
   cmd->add_option("--rate-per-hour", a->rate_per_hour, "Arrivals per hour (default: 85 % occupancy)");

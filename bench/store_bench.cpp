@@ -310,8 +310,8 @@ void run(const store_bench_args& a) {
 void add_store_bench(CLI::App& bench) {
   auto a = std::make_shared<store_bench_args>();
   auto* cmd = bench.add_subcommand(
-      "store", "Append N events from many concurrent streams through the group-commit path; "
-               "compare with a raw RocksDB WriteBatch loop in the same run");
+      "store", "Group-commit appends from many streams, vs a raw RocksDB WriteBatch loop");
+  cmd->footer("Append N events from many concurrent streams through the group-commit path; compare with a raw RocksDB WriteBatch loop in the same run\n\nExample:\n  hotline bench store --events 1000000");
   cmd->add_option("--events", a->events, "Events to append")->capture_default_str();
   cmd->add_option("--streams", a->streams, "Concurrent streams (one append in flight each)")
       ->capture_default_str();

@@ -102,7 +102,7 @@ void read_queue(table_reader& r, events::queue_definition& q) {
   r.read_seconds("callback_retry_s", q.callback_retry_ms, zero::allowed);
   r.read_seconds("preferred_agent_s", q.preferred_agent_ms, zero::allowed);
   r.read_id("outbound_trunk_group", q.outbound_trunk_group);
-  r.read("sl_threshold_s", q.sl_threshold_s, 1, max_count, "a positive integer number of seconds");
+  r.read("sl_threshold_s", q.sl_threshold_s, 1, 86400, "a number of seconds from 1 to 86400");
   r.read("vip_priority", q.vip_priority, INT32_MIN, INT32_MAX, "an integer");
 }
 

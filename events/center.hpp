@@ -87,7 +87,7 @@ struct queue_definition {
   std::int64_t callback_retry_ms = 300'000; ///< after a failed dial-back, the next one not before this
   std::int64_t preferred_agent_ms = 0;   ///< how long a familiar/preferred agent is waited for (0: off)
   std::string outbound_trunk_group;      ///< where calls its agents place go out (F3); empty: no line modelled
-  int sl_threshold_s = 20;               ///< service-level threshold T for this queue's KPIs
+  double sl_threshold_s = 20;            ///< service-level threshold T for this queue's KPIs (seconds)
   std::int32_t vip_priority = 10;        ///< priority given to VIP callers (F8)
 
   bool operator==(const queue_definition&) const = default;

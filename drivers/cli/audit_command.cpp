@@ -350,7 +350,7 @@ void run_verify(const audit_args& a) {
   if (!a.no_events) {
     auto store = open_event_store(a.store);
     if (!store) {
-      std::cerr << "hotline: cannot check the chain against the events; --no-events checks the chain alone\n";
+      complain() << "cannot check the chain against the events; --no-events checks the chain alone\n";
       return;
     }
     std::uint64_t unaudited = 0;
@@ -420,17 +420,19 @@ void add_common(CLI::App* cmd, audit_args& a) {
   cmd->add_option("--store", a.store, "The node's event store directory")->required();
   cmd->add_option("--views", a.views, "The view store holding the audit chain (default: <store>.views, beside the store)");
   cmd->add_flag("--no-update", a.no_update, "Do not fold new events into the chain first");
-  cmd->add_flag("--quiet", a.quiet, "Only the answer");
+  add_quiet_flag(cmd, a.quiet);
 }
 
 } // namespace
 
 void add_audit_commands(CLI::App& app) {
-  auto* audit = app.add_subcommand("audit", "Query and verify the tamper-evident audit trail");
+  auto* audit = app.add_subcommand("audit", "Query, verify and anchor the tamper-evident audit trail");
+  audit->footer("Query and verify the tamper-evident audit trail\n\nExample:\n  hotline audit verify --store var/north");
   audit->require_subcommand(1);
   auto a = std::make_shared<audit_args>();
 
   auto* query = audit->add_subcommand("query", "Audit records matching every filter given, oldest first");
+  query->footer("Example:\n  hotline audit query --store var/north --call north-7f3a --format json");
   add_common(query, *a);
   query->add_option("--call", a->call, "Records of this call id");
   query->add_option("--agent", a->agent, "Records naming this agent id");
@@ -445,8 +447,8 @@ void add_audit_commands(CLI::App& app) {
   query->callback([a] { run_query(*a); });
 
   auto* verify = audit->add_subcommand(
-      "verify", "Check the hash chain, against the events and against signed anchors; exit 1 naming the "
-                "first changed, removed or reordered record or event");
+      "verify", "Check the hash chain against the events and signed anchors");
+  verify->footer("Check the hash chain, against the events and against signed anchors; exit 1 naming the first changed, removed or reordered record or event\n\nExample:\n  hotline audit verify --store var/north --anchor 2026-12-01.anchor --public-key anchor.pub");
   add_common(verify, *a);
   verify->add_option("--anchor", a->anchors,
                      "A signed anchor (from `audit anchor`) the chain must still match; several narrow down "
@@ -457,9 +459,8 @@ void add_audit_commands(CLI::App& app) {
   verify->callback([a] { run_verify(*a); });
 
   auto* anchor = audit->add_subcommand(
-      "anchor", "Sign the verified chain head into FILE, to keep outside the node for `audit verify --anchor` "
-                "(key: openssl genpkey -algorithm ed25519 -out anchor.key; public half: openssl pkey -in "
-                "anchor.key -pubout -out anchor.pub)");
+      "anchor", "Sign the verified chain head into a file kept off the node");
+  anchor->footer("Sign the verified chain head into FILE, to keep outside the node for `audit verify --anchor` (key: openssl genpkey -algorithm ed25519 -out anchor.key; public half: openssl pkey -in anchor.key -pubout -out anchor.pub)\n\nExample:\n  hotline audit anchor --store var/north --key anchor.key --out 2026-12-01.anchor");
   add_common(anchor, *a);
   anchor->add_option("--key", a->key, "PEM Ed25519 private key (kept off the node)")->required();
   anchor->add_option("--out", a->out, "The anchor file to write")->required();

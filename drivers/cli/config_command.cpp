@@ -94,6 +94,7 @@ void run_show(const config_args& a) {
 
 void add_config_commands(CLI::App& app) {
   auto* config = app.add_subcommand("config", "Check or print a center configuration (TOML)");
+  config->footer("Example:\n  hotline config check config/demo.toml");
   config->require_subcommand(1);
   auto args = std::make_shared<config_args>();
 
@@ -101,14 +102,16 @@ void add_config_commands(CLI::App& app) {
   check->footer(
       "Prints 'FILE: ok (...)', or every problem as 'FILE:LINE:COL: error: KEY: message'\n"
       "(warnings alike). Exit status: 0 valid (warnings allowed), 2 invalid.\n"
-      "Keys and defaults: docs/config.md.");
+      "Keys and defaults: docs/config.md.\n\n"
+      "Example:\n  hotline config check config/demo.toml");
   check->add_option("FILE", args->file, "configuration file (TOML)")->required();
   check->add_flag("--json", args->json, "print the result as one JSON object");
   check->callback([args] { run_check(*args); });
 
   auto* show = config->add_subcommand("show", "Print the resolved configuration as JSON");
   show->footer("Includes merged, defaults filled in, agent groups expanded; keys and units as in\n"
-               "the TOML files. Problems go to stderr. Exit status: 0 valid, 2 invalid.");
+               "the TOML files. Problems go to stderr. Exit status: 0 valid, 2 invalid.\n\n"
+               "Example:\n  hotline config show config/demo.toml");
   show->add_option("FILE", args->file, "configuration file (TOML)")->required();
   show->callback([args] { run_show(*args); });
 }

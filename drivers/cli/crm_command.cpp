@@ -67,9 +67,11 @@ void run_show(const crm_args& a) {
 
 void add_crm_commands(CLI::App& app) {
   auto* crm = app.add_subcommand("crm", "Customer profiles built from events");
+  crm->footer("Example:\n  hotline crm show --store var/north --customer cust-17 --tenant acme");
   crm->require_subcommand(1);
   auto a = std::make_shared<crm_args>();
   auto* show = crm->add_subcommand("show", "A customer's profile and interaction history, as JSON");
+  show->footer("Example:\n  hotline crm show --store var/north --caller +33140000017");
   show->add_option("--store", a->store, "The node's event store directory");
   show->add_option("--views", a->views,
                    "The view store (default: <store>.views, beside the store); alone, a view built by replay (e.g. over several sites' topics)");
@@ -79,7 +81,7 @@ void add_crm_commands(CLI::App& app) {
                    "The tenant whose customer (a customer id is per tenant); required when several have it")
       ->each([a](const std::string&) { a->tenant_given = true; });
   show->add_flag("--no-update", a->no_update, "Do not fold new events into the view first");
-  show->add_flag("--quiet", a->quiet, "Only the profile");
+  add_quiet_flag(show, a->quiet);
   show->callback([a] { run_show(*a); });
 }
 

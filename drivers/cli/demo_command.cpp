@@ -16,6 +16,7 @@
 
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/output.hpp"
 #include "drivers/cli/demo_files.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
@@ -39,7 +40,8 @@ struct demo_args {
   double duration_s = 40;
   double hours = 0;
   std::uint64_t seed = 0;
-  bool kafka = false;
+  bool kafka = false;        ///< --kafka given
+  std::string kafka_brokers; ///< its value: empty starts the mock cluster
 };
 
 /// Writes the built-in demo center (drivers/cli/demo_files.hpp) into
@@ -50,14 +52,14 @@ std::string write_demo_config(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(config_dir, ec);
   if (ec) {
-    std::cerr << "hotline demo: cannot create " << config_dir.string() << ": " << ec.message() << "\n";
+    complain() << "cannot create " << config_dir.string() << ": " << ec.message() << "\n";
     return {};
   }
   for (const auto& f : demo_files()) {
     std::ofstream out(config_dir / f.name, std::ios::binary | std::ios::trunc);
     out.write(f.content.data(), static_cast<std::streamsize>(f.content.size()));
     if (!out.flush()) {
-      std::cerr << "hotline demo: cannot write " << (config_dir / f.name).string() << "\n";
+      complain() << "cannot write " << (config_dir / f.name).string() << "\n";
       return {};
     }
   }
@@ -153,37 +155,41 @@ private:
   projections::kpi::kpi_projection kpi_;
 };
 
-/// --kafka: the whole path. librdkafka's mock cluster stands in for a Kafka
-/// cluster (for the demo only); the relay publishes the node store to it and
-/// kcat reads it back while the demo waits.
-bool publish_to_kafka(drivers::event_store& store, const std::string& site) {
-  auto cluster = drivers::mock_cluster::create({3, {{"hotline." + site + ".events", 4}}});
-  if (!cluster) {
-    std::cerr << "hotline demo: " << cluster.error().message() << "\n";
-    exit_code() = 1;
-    return false;
+/// --kafka: the whole path. The relay publishes the node store to the
+/// brokers given, or, with none, to librdkafka's mock cluster started here
+/// (it stands in for a Kafka cluster, for the demo only), while the demo waits.
+bool publish_to_kafka(drivers::event_store& store, const std::string& site, const std::string& brokers) {
+  std::unique_ptr<drivers::mock_cluster> cluster;
+  if (brokers.empty()) {
+    auto made = drivers::mock_cluster::create({3, {{"hotline." + site + ".events", 4}}});
+    if (!made) {
+      complain() << made.error().message() << "\n";
+      exit_code() = 1;
+      return false;
+    }
+    cluster = std::move(*made);
   }
   drivers::kafka_relay_options o;
-  o.bootstrap_servers = (*cluster)->bootstraps();
+  o.bootstrap_servers = cluster ? cluster->bootstraps() : brokers;
   o.site = site;
   drivers::kafka_relay relay{store, o};
   auto t0 = std::chrono::steady_clock::now();
   if (auto st = relay.start(); !st) {
-    std::cerr << "hotline demo: kafka relay: " << st.message() << "\n";
+    complain() << "kafka relay: " << st.message() << "\n";
     exit_code() = 1;
     return false;
   }
   auto st = relay.wait_until_published(store.head_position(), std::chrono::seconds(120));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!st) {
-    std::cerr << "hotline demo: kafka relay: " << st.message() << "\n";
+    complain() << "kafka relay: " << st.message() << "\n";
     exit_code() = 1;
     return false;
   }
-  std::cout << "\nKafka: published " << store.head_position() << " events to " << relay.topic() << " on the mock cluster "
-            << (*cluster)->bootstraps() << " in " << std::fixed << std::setprecision(1) << secs << " s\n";
+  std::cout << "\nKafka: published " << store.head_position() << " events to " << relay.topic() << " on "
+            << (cluster ? "the mock cluster " : "") << o.bootstrap_servers << " in " << std::fixed << std::setprecision(1) << secs << " s\n";
   auto stopped = relay.stop();
-  if (!stopped) std::cerr << "hotline demo: kafka relay: " << stopped.message() << "\n";
+  if (!stopped) complain() << "kafka relay: " << stopped.message() << "\n";
   return true;
 }
 
@@ -238,7 +244,7 @@ void run_demo(const demo_args& a) {
   };
   auto sum = drivers::sim::run_simulation(cfg, memory, opts);
   if (!sum) {
-    std::cerr << "hotline demo: " << sum.error().message() << "\n";
+    complain() << sum.error().message() << "\n";
     exit_code() = 1;
     return;
   }
@@ -247,17 +253,17 @@ void run_demo(const demo_args& a) {
   {
     auto store = drivers::rocksdb_event_store::open(store_dir);
     if (!store) {
-      std::cerr << "hotline demo: " << store.error().message() << "\n";
+      complain() << store.error().message() << "\n";
       exit_code() = 1;
       return;
     }
     auto copied = drivers::copy_store(memory, **store);
     if (!copied) {
-      std::cerr << "hotline demo: " << copied.error().message() << "\n";
+      complain() << copied.error().message() << "\n";
       exit_code() = 1;
       return;
     }
-    if (a.kafka && !publish_to_kafka(**store, cfg.center.site.id)) return;
+    if (a.kafka && !publish_to_kafka(**store, cfg.center.site.id, a.kafka_brokers)) return;
   }
   projections::kpi::report_request req;
   req.intervals = true;
@@ -297,8 +303,8 @@ void run_demo(const demo_args& a) {
 void add_demo_command(CLI::App& app) {
   auto a = std::make_shared<demo_args>();
   auto* demo = app.add_subcommand(
-      "demo", "The main job: simulate a day of the demo center (config/demo.toml) through the real "
-              "ACD actors on an accelerated clock, with a live dashboard, the KPI report and a node store to explore");
+      "demo", "Simulate a day of the demo center, with a live dashboard and reports");
+  demo->footer("The main job: simulate a day of the demo center (config/demo.toml) through the real ACD actors on an accelerated clock, with a live dashboard, the KPI report and a node store to explore\n\nExamples:\n  hotline demo\n  hotline demo --duration 20 --kafka");
   demo->add_option("--config", a->config, "Center + [simulation] TOML (default: the built-in demo center, config/demo.toml, written to DIR/config)");
   demo->add_option("--dir", a->dir, "Where to put the store and reports (default ./.hotline-demo/<time>)");
   demo->add_option("--duration", a->duration_s, "Wall-clock seconds the simulated day takes (at least as long as the computing takes)")
@@ -307,8 +313,14 @@ void add_demo_command(CLI::App& app) {
   demo->add_option("--hours", a->hours, "Simulate this many hours instead of the configured day")
       ->check(number_in(0.01, 8'760, "a number of hours"));
   demo->add_option("--seed", a->seed, "Random seed (default: the configuration's)");
-  demo->add_flag("--kafka", a->kafka, "Also start librdkafka's mock cluster and publish the store through the Kafka relay");
-  demo->callback([a] { run_demo(*a); });
+  auto* kafka = demo->add_option("--kafka", a->kafka_brokers,
+                                 "Also publish the store through the Kafka relay to BROKERS; with no value, to "
+                                 "librdkafka's mock cluster started for the demo")
+                    ->expected(0, 1);
+  demo->callback([a, kafka] {
+    a->kafka = kafka->count() > 0;
+    run_demo(*a);
+  });
 }
 
 } // namespace hotline::cli

@@ -162,7 +162,8 @@ void run_import(const import_args& a) {
 
 void add_import_command(CLI::App& app) {
   auto a = std::make_shared<import_args>();
-  auto* cmd = app.add_subcommand("import", "Turn another ACD's call log (CSV) into events in a node's store");
+  auto* cmd = app.add_subcommand("import", "Turn another ACD's call log (CSV) into events in a store");
+  cmd->footer("Turn another ACD's call log (CSV) into events in a node's store\n\nExample:\n  hotline import --preset technion --timezone Asia/Jerusalem --store var/bank calls-1999-01.txt");
   cmd->add_option("--store", a->store, "The event store to append to (created when missing)")->required();
   cmd->add_option("--preset", a->preset, "A known log format")->check(CLI::IsMember({"technion"}));
   cmd->add_option("--format", a->format, "Generic format, with --map")->check(CLI::IsMember({"csv"}));
@@ -174,7 +175,7 @@ void add_import_command(CLI::App& app) {
   cmd->add_option("--timezone", a->timezone,
                   "IANA zone of the log's local times, e.g. Asia/Jerusalem (default: UTC); stored as UTC");
   cmd->add_flag("--progress", a->progress, "Print a progress line every 5 % of the calls stored");
-  cmd->add_flag("--quiet", a->quiet, "No summary");
+  add_quiet_flag(cmd, a->quiet);
   cmd->add_option("file", a->file, "The call log")->required();
   cmd->callback([a] { run_import(*a); });
 }

@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/output.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/cli/stop_signals.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
@@ -18,27 +19,30 @@ namespace hotline::cli {
 
 namespace {
 
-int fail(const std::string& message, int code = 1) {
-  std::cerr << "hotline: " << message << "\n";
+/// complain() `message`; returns `code` (the callbacks set the exit status).
+int failed(const std::string& message, int code = 1) {
+  complain() << message << "\n";
   return code;
 }
 
 struct mock_args {
   int brokers = 3;
   std::vector<std::string> topics;
+  std::string log_format = "text";
 };
 
 int run_kafka_mock(const mock_args& a) {
+  configure_log(a.log_format, false);
   drivers::mock_cluster_options opts;
   opts.brokers = a.brokers;
   for (const auto& text : a.topics) {
     auto t = drivers::parse_mock_topic(text);
-    if (!t) return fail(t.error().message(), 2);
+    if (!t) return failed(t.error().message(), 2);
     opts.topics.push_back(std::move(*t));
   }
   auto signals = block_stop_signals();
   auto cluster = drivers::mock_cluster::create(opts);
-  if (!cluster) return fail(cluster.error().message());
+  if (!cluster) return failed(cluster.error().message());
   std::cout << (*cluster)->bootstraps() << std::endl; // first line, flushed: scripts wait for it
   int sig = 0;
   sigwait(&signals, &sig);
@@ -57,22 +61,24 @@ struct relay_args {
   std::uint64_t from_position = 0;
   bool republish = false;
   std::vector<std::string> properties;
+  std::string log_format = "text";
 };
 
 int run_relay(const relay_args& a) {
+  configure_log(a.log_format, false);
   drivers::kafka_relay_options opts;
   opts.bootstrap_servers = a.kafka;
   opts.site = a.site;
   opts.topic = a.topic;
   if (a.checkpoint_every > 0) opts.checkpoint_every = a.checkpoint_every;
   if (a.republish && a.from_position > 0)
-    return fail("relay: give --republish or --from-position, not both", 2);
+    return failed("relay: give --republish or --from-position, not both", 2);
   if (a.republish) opts.from_position = 1;
   if (a.from_position > 0) opts.from_position = a.from_position;
   for (const auto& kv : a.properties) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0)
-      return fail("--property '" + kv + "': expected KEY=VALUE", 2);
+      return failed("--property '" + kv + "': expected KEY=VALUE", 2);
     opts.properties[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
 
@@ -80,10 +86,10 @@ int run_relay(const relay_args& a) {
   drivers::rocksdb_store_options sopts;
   sopts.create_if_missing = false;
   auto store = drivers::rocksdb_event_store::open(a.store, sopts);
-  if (!store) return fail(store.error().message());
+  if (!store) return failed(store.error().message());
   drivers::kafka_relay relay{**store, opts};
   if (auto st = relay.start(); !st)
-    return fail(st.message(), st.code() == events::errc::invalid_argument ? 2 : 1);
+    return failed(st.message(), st.code() == events::errc::invalid_argument ? 2 : 1);
   const auto target = (*store)->head_position();
   const auto started = std::chrono::steady_clock::now();
   auto timed_out = [&] {
@@ -95,7 +101,7 @@ int run_relay(const relay_args& a) {
     auto s = relay.status();
     if (s.state == drivers::relay_state::diverged) {
       relay.stop();
-      return fail("relay: " + s.last_error.message());
+      return failed("relay: " + s.last_error.message());
     }
     if (s.state != drivers::relay_state::connecting) {
       if (!s.notice.empty()) std::cout << "note: " << s.notice << std::endl;
@@ -110,7 +116,7 @@ int run_relay(const relay_args& a) {
     }
     if (timed_out()) {
       relay.stop();
-      return fail("relay: no answer from the Kafka brokers " + a.kafka + " within " +
+      return failed("relay: no answer from the Kafka brokers " + a.kafka + " within " +
                   std::to_string(a.timeout_s) + " s" +
                   (s.last_error.is_ok() ? std::string{} : ": " + s.last_error.message()));
     }
@@ -128,14 +134,14 @@ int run_relay(const relay_args& a) {
     }
     if (timed_out()) {
       auto st = relay.wait_until_published(target, std::chrono::milliseconds(0));
-      std::cerr << "hotline: " << st.message() << "\n";
+      complain() << st.message() << "\n";
       code = 1;
       break;
     }
   }
   auto st = relay.stop();
   auto s = relay.status();
-  if (!st) return fail("final checkpoint: " + st.message());
+  if (!st) return failed("final checkpoint: " + st.message());
   std::cout << "published up to position " << s.published_position << " (checkpoint "
             << s.checkpoint_position << ", " << s.delivery_errors << " delivery errors, "
             << s.rewinds << " rewinds)" << std::endl;
@@ -148,25 +154,22 @@ void add_kafka_commands(CLI::App& app) {
   auto margs = std::make_shared<mock_args>();
   auto* mock = app.add_subcommand(
       "kafka-mock",
-      "For tests and the demo only: run librdkafka's mock Kafka cluster on loopback. Prints "
-      "the bootstrap list as the first stdout line, then serves until SIGTERM/SIGINT. Not a "
-      "real broker: ~5 MiB kept per partition, nothing on disk.");
+      "For tests and the demo: librdkafka's mock Kafka cluster on loopback");
+  mock->footer("For tests and the demo only: run librdkafka's mock Kafka cluster on loopback. Prints the bootstrap list as the first stdout line, then serves until SIGTERM/SIGINT. Not a real broker: ~5 MiB kept per partition, nothing on disk.\n\nExample:\n  hotline kafka-mock --topic hotline.north.events:4");
   mock->add_option("--brokers", margs->brokers, "Number of brokers")
       ->capture_default_str()
       ->check(whole_in(1, 64, "a number of brokers"));
   mock->add_option("--topic", margs->topics,
                    "Topic to create, NAME:PARTITIONS (repeatable; others are auto-created "
                    "with 4 partitions)");
+  add_log_format_option(mock, margs->log_format);
   mock->callback([margs] { exit_code() = run_kafka_mock(*margs); });
 
   auto rargs = std::make_shared<relay_args>();
   auto* relay = app.add_subcommand(
       "relay",
-      "Publish a store's events to Kafka (one topic per site, key = stream, value = event "
-      "JSON), resuming from the store's 'relay.kafka' checkpoint (a new cluster or topic starts "
-      "from 1). Refuses, exit 1, when the topic holds events the store does not (a rolled-back "
-      "or replaced store). Stops on SIGTERM/SIGINT. "
-      "The store must not be open elsewhere (run it on a stopped node's store, or in tests).");
+      "Publish a store's events to Kafka, from its checkpoint, until SIGINT/SIGTERM");
+  relay->footer("Publish a store's events to Kafka (one topic per site, key = stream, value = event JSON), resuming from the store's 'relay.kafka' checkpoint (a new cluster or topic starts from 1). Refuses, exit 1, when the topic holds events the store does not (a rolled-back or replaced store). Stops on SIGTERM/SIGINT. The store must not be open elsewhere (run it on a stopped node's store, or in tests).\n\nExample:\n  hotline relay --store var/north --kafka 127.0.0.1:9092 --site north --until-caught-up");
   relay->add_option("--store", rargs->store, "Store directory")->required();
   relay->add_option("--kafka", rargs->kafka, "Bootstrap servers, host:port,...")->required();
   relay->add_option("--site", rargs->site, "Site id (names the topic, fills the site header)")
@@ -188,6 +191,7 @@ void add_kafka_commands(CLI::App& app) {
                   "Publish everything again from position 1 (same as --from-position 1)");
   relay->add_flag("--progress", rargs->progress,
                   "Print 'checkpoint N' on stdout whenever the checkpoint moves");
+  add_log_format_option(relay, rargs->log_format);
   relay->callback([rargs] { exit_code() = run_relay(*rargs); });
 }
 

@@ -63,7 +63,7 @@ void run_kpi(const kpi_args& a) {
     to.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout_s * 1000));
     auto loaded = drivers::load_topics(to, *memory);
     if (!loaded) return fail(loaded.error().message());
-    for (const auto& d : loaded->dead_letter_details) std::cerr << "hotline: dead letter: " << d.why.message() << "\n";
+    for (const auto& d : loaded->dead_letter_details) complain() << "dead letter: " << d.why.message() << "\n";
     if (!a.quiet)
       std::cerr << loaded->events << " events from " << a.topics.size() << " topic(s), " << loaded->duplicates
                 << " duplicates dropped, " << loaded->dead_letters << " dead letters\n";
@@ -88,14 +88,14 @@ void run_kpi(const kpi_args& a) {
       st = {events::errc::corrupt_record, std::string{"the KPIs cannot fold it: "} + ex.what()};
     }
     if (!st && a.skip_corrupt) {
-      std::cerr << "hotline: skipped position " << e.position << ": " << st.message() << "\n";
+      complain() << "skipped position " << e.position << ": " << st.message() << "\n";
       ++skipped;
       return {};
     }
     return st;
   };
   cb.on_skip = [&](std::uint64_t pos, const events::status& why) {
-    std::cerr << "hotline: skipped position " << pos << ": " << why.message() << "\n";
+    complain() << "skipped position " << pos << ": " << why.message() << "\n";
     ++skipped;
   };
   cb.on_batch = [&](std::uint64_t pos, std::uint64_t end) {
@@ -133,7 +133,8 @@ void run_kpi(const kpi_args& a) {
 
 void add_kpi_command(CLI::App& app) {
   auto a = std::make_shared<kpi_args>();
-  auto* cmd = app.add_subcommand("kpi", "KPIs per interval, queue, agent, site and tenant, folded from a node's event store");
+  auto* cmd = app.add_subcommand("kpi", "KPIs per interval, queue, agent, site and tenant, from a store or Kafka");
+  cmd->footer("KPIs per interval, queue, agent, site and tenant, folded from a node's event store\n\nExamples:\n  hotline kpi --store var/north --interval 30m --tz Europe/Paris\n  hotline kpi --store var/north --format csv --by queue > queues.csv");
   cmd->add_option("--store", a->store, "The node's event store directory");
   cmd->add_option("--kafka", a->kafka, "Instead of a store: Kafka bootstrap servers to read relay topics from");
   cmd->add_option("--timeout", a->timeout_s, "With --kafka: seconds to wait for the brokers to answer")
@@ -154,7 +155,7 @@ void add_kpi_command(CLI::App& app) {
   cmd->add_option("--to", a->to, "Only events before this time (UTC)");
   cmd->add_flag("--no-intervals", a->no_intervals, "Leave out the per-interval breakdown");
   cmd->add_flag("--skip-corrupt", a->skip_corrupt, "Skip corrupt records and count them");
-  cmd->add_flag("--quiet", a->quiet, "No progress bar");
+  add_quiet_flag(cmd, a->quiet);
   cmd->callback([a] { run_kpi(*a); });
 }
 

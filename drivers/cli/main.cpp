@@ -3,6 +3,7 @@
 
 #include "config/did_you_mean.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/help_style.hpp"
 
 namespace {
 
@@ -34,7 +35,10 @@ std::string suggestion(const CLI::App& at, const std::string& arg) {
 
 int main(int argc, char** argv) {
   CLI::App app{"hotline: an event-sourced, actor-model contact-center platform"};
+  app.formatter(hotline::cli::help_formatter()); // before the subcommands: they inherit it
   app.require_subcommand(1);
+  app.footer("Run 'hotline SUBCOMMAND --help' for its options and an example.\n"
+             "Guides: README.md; configuration keys: docs/config.md; the design: docs/architecture.md.");
   app.set_version_flag("--version", "hotline 0.1.0");
   hotline::cli::add_all_commands(app);
   try {

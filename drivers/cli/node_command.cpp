@@ -21,6 +21,7 @@
 #include "drivers/cli/view_cli.hpp"
 #include "drivers/federation/kafka_federation_bus.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
+#include "drivers/log/log.hpp"
 #include "drivers/sim/live_traffic.hpp"
 #include "drivers/sim/run_id.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
@@ -39,10 +40,19 @@ struct node_args {
   bool no_traffic = false;
   std::uint64_t seed = 0;
   bool quiet = false;
+  std::string log_format = "text";
+  std::string rocksdb_log;
 };
 
-void say(const node_args& a, const std::string& site, const std::string& line) {
-  if (!a.quiet) std::cout << "[" << site << "] " << line << std::endl;
+/// The node's own lines: hotline's log, component `node` (drivers/log/log.hpp).
+void say(const node_args&, const std::string& site, const std::string& line) {
+  drivers::log::info("node", line, site);
+}
+
+/// A node that cannot start: an error log line, and the exit status.
+void refuse(const std::string& site, const std::string& why, int code = 1) {
+  drivers::log::error("node", why, site);
+  exit_code() = code;
 }
 
 /// The CRM view kept live in the node, for the context a call carries when
@@ -82,8 +92,12 @@ private:
 };
 
 void run_node(const node_args& a) {
+  configure_log(a.log_format, a.quiet);
   auto loaded = config::load_file(a.config);
-  for (const auto& d : loaded.problems) std::cerr << config::format(d) << "\n";
+  for (const auto& d : loaded.problems)
+    drivers::log::write(d.level == config::severity::error ? drivers::log::level::error
+                                                              : drivers::log::level::warning,
+                        "config", config::format(d));
   if (!loaded.ok()) {
     exit_code() = 2;
     return;
@@ -92,14 +106,16 @@ void run_node(const node_args& a) {
   const auto& node = cfg.node;
   const auto site = cfg.center.site.id;
   auto store_dir = a.store.empty() ? node.store_dir : a.store;
-  if (store_dir.empty()) return fail("node " + site + ": no store: give --store DIR or [node] store", 2);
+  if (store_dir.empty()) return refuse(site, "no store: give --store DIR or [node] store", 2);
   auto bootstrap = a.kafka.empty() ? node.kafka_bootstrap : a.kafka;
   if (node.federation && bootstrap.empty())
-    return fail("node " + site + ": [federation] needs Kafka: give --kafka HOST:PORT or [kafka] bootstrap", 2);
+    return refuse(site, "[federation] needs Kafka: give --kafka BROKERS or [kafka] bootstrap", 2);
 
   auto signals = block_stop_signals(); // before any thread starts
-  auto opened = drivers::rocksdb_event_store::open(store_dir);
-  if (!opened) return fail("node " + site + ": " + opened.error().message());
+  drivers::rocksdb_store_options store_options;
+  store_options.info_log_dir = a.rocksdb_log;
+  auto opened = drivers::rocksdb_event_store::open(store_dir, store_options);
+  if (!opened) return refuse(site, opened.error().message());
   auto& store = **opened;
   say(a, site, "store " + store_dir + " (" + std::to_string(store.head_position()) + " events)");
   // A stop asked for during start-up is honoured between its steps.
@@ -113,10 +129,10 @@ void run_node(const node_args& a) {
     ro.site = site;
     ro.topic = node.events_topic;
     relay = std::make_unique<drivers::kafka_relay>(store, ro);
-    if (auto st = relay->start(); !st) return fail("node " + site + ": kafka relay: " + st.message());
+    if (auto st = relay->start(); !st) return refuse(site, "kafka relay: " + st.message());
     say(a, site, "relay publishing to " + relay->topic() + " on " + bootstrap);
     if (stop_now()) {
-      if (auto st = relay->stop(); !st) std::cerr << "[" << site << "] kafka relay: " << st.message() << "\n";
+      if (auto st = relay->stop(); !st) drivers::log::error("relay", st.message(), site);
       return say(a, site, "stopped during start-up: " + std::to_string(store.head_position()) + " events in " + store_dir);
     }
   }
@@ -145,8 +161,8 @@ void run_node(const node_args& a) {
     fo.inbox_topic = node.inbox_topic;
     for (const auto& p : node.peers) fo.peer_inboxes[p.site] = p.inbox_topic;
     auto started = drivers::kafka_federation_bus::start(
-        fo, mailbox.handlers([site](std::string what) { std::cerr << "[" << site << "] " << what << std::endl; }));
-    if (!started) return fail("node " + site + ": " + started.error().message());
+        fo, mailbox.handlers([site](std::string what) { drivers::log::warning("federation", what, site); }));
+    if (!started) return refuse(site, started.error().message());
     bus = std::move(*started);
     actors::federation_options ao;
     ao.site = site;
@@ -193,8 +209,7 @@ void run_node(const node_args& a) {
   while (!stop_signal_within(signals, std::chrono::milliseconds(500))) {
     if (relay && !relay_refused && relay->status().state == drivers::relay_state::diverged) {
       relay_refused = true; // the node serves on, the relay publishes nothing (kafka_relay.hpp)
-      std::cerr << "[" << site << "] ERROR kafka relay refused to publish: " << relay->status().last_error.message()
-                << std::endl;
+      drivers::log::error("relay", "refused to publish: " + relay->status().last_error.message(), site);
     }
     auto now = std::chrono::steady_clock::now();
     if (a.hours > 0 && now - started_at >= std::chrono::duration<double>(a.hours * 3600)) break;
@@ -226,7 +241,7 @@ void run_node(const node_args& a) {
   bus.reset();
   if (relay) {
     (void)relay->wait_until_published(store.head_position(), std::chrono::seconds(10));
-    if (auto st = relay->stop(); !st) std::cerr << "[" << site << "] kafka relay: " << st.message() << "\n";
+    if (auto st = relay->stop(); !st) drivers::log::error("relay", st.message(), site);
   }
   say(a, site, "stopped: " + std::to_string(store.head_position()) + " events in " + store_dir);
 }
@@ -235,8 +250,8 @@ void run_node(const node_args& a) {
 
 void add_node_command(CLI::App& app) {
   auto a = std::make_shared<node_args>();
-  auto* cmd = app.add_subcommand("node", "Run one site of a contact center: store, ACD actors on the wall clock, Kafka "
-                                         "relay and the federation with the other sites, until SIGINT/SIGTERM");
+  auto* cmd = app.add_subcommand("node", "Run one site: store, ACD, Kafka relay and federation, until SIGINT/SIGTERM");
+  cmd->footer("Run one site of a contact center: store, ACD actors on the wall clock, Kafka relay and the federation with the other sites, until SIGINT/SIGTERM\n\nExample:\n  hotline node --config config/sites/north.toml --store var/north --kafka 127.0.0.1:9092");
   cmd->add_option("--config", a->config, "Center + [node], [kafka], [federation] TOML (see config/sites/)")->required();
   cmd->add_option("--store", a->store, "Event store directory (default: [node] store)");
   cmd->add_option("--kafka", a->kafka, "Kafka bootstrap servers HOST:PORT,... (default: [kafka] bootstrap)");
@@ -247,7 +262,10 @@ void add_node_command(CLI::App& app) {
       ->check(number_in(0, 315'360'000, "a number of seconds"));
   cmd->add_flag("--no-traffic", a->no_traffic, "Do not run the simulated callers and agents even if [node] traffic = true");
   cmd->add_option("--seed", a->seed, "Random seed of the simulated traffic (default: the configuration's)");
-  cmd->add_flag("--quiet", a->quiet, "Print only problems");
+  add_quiet_flag(cmd, a->quiet);
+  add_log_format_option(cmd, a->log_format);
+  cmd->add_option("--rocksdb-log", a->rocksdb_log,
+                  "Keep RocksDB's own info log (LOG files) in DIR (default: none; its warnings go to the log)");
   cmd->callback([a] { run_node(*a); });
 }
 

@@ -32,9 +32,13 @@ template <class T> whole_error parse_whole(const std::string& text, T& out) {
   return whole_error::none;
 }
 
+/// A bound as people write it: 315360000, not 3.1536e+08.
 std::string text_of(double v) {
   std::ostringstream o;
-  o << v;
+  if (v == static_cast<double>(static_cast<long long>(v)) && v > -1e15 && v < 1e15)
+    o << static_cast<long long>(v);
+  else
+    o << v;
   return o.str();
 }
 

@@ -69,9 +69,9 @@ void run_replay(const replay_args& a) {
     auto loaded = drivers::load_topics(to, *memory);
     if (!loaded) return fail("reading Kafka: " + loaded.error().message());
     for (const auto& d : loaded->dead_letter_details)
-      std::cerr << "hotline: dead letter: " << d.why.message() << "\n";
+      complain() << "dead letter: " << d.why.message() << "\n";
     if (loaded->dead_letters > loaded->dead_letter_details.size())
-      std::cerr << "hotline: ... and " << loaded->dead_letters - loaded->dead_letter_details.size()
+      complain() << "... and " << loaded->dead_letters - loaded->dead_letter_details.size()
                 << " more dead letters\n";
     if (!a.quiet)
       std::cout << "read " << loaded->records << " records from " << a.topics.size() << " topic"
@@ -100,7 +100,7 @@ void run_replay(const replay_args& a) {
   auto stats = runner.catch_up();
   bar.finish();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  for (const auto& d : runner.stats().skipped_details) std::cerr << "hotline: skipped " << d << "\n";
+  for (const auto& d : runner.stats().skipped_details) complain() << "skipped " << d << "\n";
   if (!stats) {
     std::string hint = stats.error().code() == events::errc::corrupt_record
                            ? " (the views are committed up to the record before it; --skip-corrupt skips such records)"
@@ -121,8 +121,8 @@ void add_replay_command(CLI::App& app) {
   auto a = std::make_shared<replay_args>();
   auto* cmd = app.add_subcommand(
       "replay",
-      "Rebuild or bring up to date the KPI, CRM and audit views from a node's event store, "
-      "or from its Kafka topic(s)");
+      "Rebuild the KPI, CRM and audit views from a store or Kafka topics");
+  cmd->footer("Rebuild or bring up to date the KPI, CRM and audit views from a node's event store, or from its Kafka topic(s)\n\nExamples:\n  hotline replay --store var/north --out var/north.views\n  hotline replay --kafka 127.0.0.1:9092 --topic hotline.north.events --topic hotline.south.events --out var/all.views");
   cmd->add_option("--store", a->store, "The node's event store directory (read)");
   cmd->add_option("--kafka", a->kafka,
                   "Replay from Kafka instead: the bootstrap brokers (with --topic)");
@@ -143,7 +143,7 @@ void add_replay_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--from", a->from, "Fold only events at or after this time (UTC)");
   cmd->add_option("--to", a->to, "Fold only events before this time (UTC)");
-  cmd->add_flag("--quiet", a->quiet, "No progress bar and no summary (for scripts); errors still print");
+  add_quiet_flag(cmd, a->quiet);
   cmd->add_flag("--skip-corrupt", a->skip_corrupt,
                 "Skip records that fail their checksum or do not decode, and count them");
   cmd->add_option("--commit-every", a->commit_every, "Events per atomic commit of rows and checkpoint")

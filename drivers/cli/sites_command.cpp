@@ -39,7 +39,7 @@ void run_sites(const sites_args& a) {
     auto s = events::federation::site_status_from_json(r.value);
     if (!s) {
       ++bad;
-      std::cerr << "hotline sites: topic " << a.topic << " partition " << r.partition << " offset " << r.offset
+      complain() << "topic " << a.topic << " partition " << r.partition << " offset " << r.offset
                 << ": " << s.error().detail() << "\n";
       continue;
     }
@@ -87,8 +87,8 @@ void run_sites(const sites_args& a) {
 
 void add_sites_command(CLI::App& app) {
   auto a = std::make_shared<sites_args>();
-  auto* cmd = app.add_subcommand("sites", "Every site of a federation with its newest status (per queue: agents, "
-                                          "ready, waiting, EWT, service level) and how old it is");
+  auto* cmd = app.add_subcommand("sites", "The federation's sites and their newest status, from Kafka");
+  cmd->footer("Every site of a federation with its newest status (per queue: agents, ready, waiting, EWT, service level) and how old it is\n\nExample:\n  hotline sites --kafka 127.0.0.1:9092");
   cmd->add_option("--kafka", a->kafka, "Kafka bootstrap servers HOST:PORT,...")->required();
   cmd->add_option("--topic", a->topic, "The federation status topic")->capture_default_str();
   cmd->add_option("--format", a->format, "table | json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();

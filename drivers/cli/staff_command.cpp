@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/output.hpp"
 #include "projections/staffing/forecast.hpp"
 #include "projections/staffing/shift_plan.hpp"
 #include "projections/staffing/solver.hpp"
@@ -58,7 +59,7 @@ struct staff_args {
 
 /// Bad usage or input: message on stderr, exit status 2.
 void usage_error(const std::string& message) {
-  std::cerr << "hotline staff: " << message << "\n";
+  complain() << message << "\n";
   exit_code() = 2;
 }
 
@@ -189,7 +190,7 @@ st::staffing_problem problem_from(const staff_args& a) {
 
 /// A domain error: invalid input is exit 2, anything else exit 1.
 void report(const events::status& s) {
-  std::cerr << "hotline staff: " << s.detail() << "\n";
+  complain() << s.detail() << "\n";
   exit_code() = s.code() == events::errc::invalid_argument ? 2 : 1;
 }
 
@@ -433,8 +434,7 @@ void run_staff(const staff_args& a) {
 
 void add_staff_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "staff", "Agents needed for a queue: Erlang C, or Erlang A with --patience-s; per "
-               "interval with a shift plan from --forecast (see docs/staffing.md)");
+      "staff", "Agents needed for a queue (Erlang C or A), or a shift plan from a forecast");
   auto a = std::make_shared<staff_args>();
   a->rate_opt = cmd->add_option("--rate-per-hour", a->rate_per_hour,
                                 "Calls offered per hour (>= 0); not with --forecast");
@@ -490,7 +490,9 @@ void add_staff_command(CLI::App& app) {
                                          "every interval)")
                              ->capture_default_str());
   cmd->add_flag("--json", a->json, "Print JSON instead of a table");
-  cmd->footer("Examples:\n"
+  cmd->footer("Erlang C, or Erlang A with --patience-s; per interval with a shift plan from\n"
+              "--forecast (see docs/staffing.md).\n\n"
+              "Examples:\n"
               "  hotline staff --rate-per-hour 360 --aht-s 240 --target-sl 0.8 "
               "--target-answer-s 20\n"
               "  hotline staff --rate-per-hour 360 --aht-s 240 --agents 29 --patience-s 120\n"

@@ -45,7 +45,7 @@ void run_read(const store_args& a) {
     for (const auto& e : batch) {
       auto text = codec.to_json_text(e);
       if (!text) {
-        std::cerr << "hotline: position " << e.position << " (stream " << e.stream
+        complain() << "position " << e.position << " (stream " << e.stream
                   << "): " << text.error().message() << "\n";
         exit_code() = 1;
         return false;
@@ -58,7 +58,7 @@ void run_read(const store_args& a) {
   if (!a.stream.empty()) {
     auto batch = store->read_stream(a.stream, a.from == 0 ? 0 : a.from - 1, a.limit);
     if (!batch) {
-      std::cerr << "hotline: " << batch.error().message() << "\n";
+      complain() << batch.error().message() << "\n";
       exit_code() = 1;
       return;
     }
@@ -68,7 +68,7 @@ void run_read(const store_args& a) {
   for (std::uint64_t pos = a.from;;) {
     auto batch = store->read_all(pos, 4096);
     if (!batch) {
-      std::cerr << "hotline: " << batch.error().message() << "\n";
+      complain() << batch.error().message() << "\n";
       exit_code() = 1;
       return;
     }
@@ -111,7 +111,7 @@ void run_check(const store_args& a) {
   }
   auto index = store->check_stream_index();
   if (!index) {
-    std::cerr << "hotline: " << index.error().message() << "\n";
+    complain() << index.error().message() << "\n";
     exit_code() = 1;
     return;
   }
@@ -155,15 +155,18 @@ void run_repair(const store_args& a) {
 } // namespace
 
 void add_store_commands(CLI::App& app) {
-  auto* store = app.add_subcommand("store", "Inspect a node's event store (RocksDB directory)");
+  auto* store = app.add_subcommand("store", "Inspect, check or repair a node's event store (RocksDB directory)");
+  store->footer("Example:\n  hotline store info --store var/north");
   store->require_subcommand(1);
   auto args = std::make_shared<store_args>();
 
   auto* info = store->add_subcommand("info", "Print the store's head position and checkpoints");
+  info->footer("Example:\n  hotline store info --store var/north");
   info->add_option("--store", args->dir, "Store directory")->required();
   info->callback([args] { run_info(*args); });
 
   auto* read = store->add_subcommand("read", "Print events as JSON lines (the Kafka form)");
+  read->footer("Example:\n  hotline store read --store var/north --from 1000 --limit 20");
   read->add_option("--store", args->dir, "Store directory")->required();
   read->add_option("--from", args->from, "First global position (or, with --stream, revision+1)")
       ->capture_default_str();
@@ -172,15 +175,14 @@ void add_store_commands(CLI::App& app) {
   read->callback([args] { run_read(*args); });
 
   auto* check = store->add_subcommand(
-      "check", "Verify every record's checksum and payload, and the stream index; exit 1 naming each bad "
-               "position or stream");
+      "check", "Verify every record's checksum, payload and the stream index");
+  check->footer("Verify every record's checksum and payload, and the stream index; exit 1 naming each bad position or stream\n\nExample:\n  hotline store check --store var/north");
   check->add_option("--store", args->dir, "Store directory")->required();
   check->callback([args] { run_check(*args); });
 
   auto* repair = store->add_subcommand(
-      "repair", "Drop a damaged WAL record and everything after it: without --yes, say exactly what would be "
-                "dropped and change nothing (exit 1 if there is damage); with --yes, save the dropped WAL files "
-                "in DIR/repair-TIME/, repair, and record it in the store");
+      "repair", "Drop a damaged WAL record and what follows, saying first what");
+  repair->footer("Drop a damaged WAL record and everything after it: without --yes, say exactly what would be dropped and change nothing (exit 1 if there is damage); with --yes, save the dropped WAL files in DIR/repair-TIME/, repair, and record it in the store\n\nExamples:\n  hotline store repair --store var/north\n  hotline store repair --store var/north --yes");
   repair->add_option("--store", args->dir, "Store directory (no process may have it open)")->required();
   repair->add_flag("--yes", args->yes, "Do it");
   repair->callback([args] { run_repair(*args); });

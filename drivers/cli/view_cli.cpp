@@ -119,11 +119,6 @@ bool to_kpi_options(const kpi_flags& f, projections::kpi::kpi_options& o, std::s
   return true;
 }
 
-void fail(const std::string& message, int code) {
-  std::cerr << "hotline: " << message << "\n";
-  exit_code() = code;
-}
-
 std::unique_ptr<drivers::rocksdb_event_store> open_event_store(const std::string& dir) {
   drivers::rocksdb_store_options opts;
   opts.create_if_missing = false;
@@ -171,13 +166,13 @@ std::unique_ptr<drivers::view_store> updated_view(const std::string& store_dir,
   if (!views) return nullptr;
   drivers::projection_runner runner{**store, *views, {&projection}};
   if (auto st = runner.restore(); !st) {
-    std::cerr << "hotline: not updating the " << projection.name() << " view in " << dir << ": "
+    complain() << "not updating the " << projection.name() << " view in " << dir << ": "
               << st.message() << "\n";
     return views;
   }
   auto stats = runner.catch_up();
   if (!stats) {
-    std::cerr << "hotline: updating the " << projection.name() << " view stopped at "
+    complain() << "updating the " << projection.name() << " view stopped at "
               << stats.error().detail() << "; reading it as of its checkpoint\n";
     return views;
   }

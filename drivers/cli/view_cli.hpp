@@ -2,6 +2,7 @@
 /// Pieces shared by the projection commands (replay, kpi, audit, crm,
 /// import): argument parsing for times and durations, KPI options, opening
 /// stores, the progress bar.
+#include "drivers/cli/output.hpp"
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -61,8 +62,6 @@ std::unique_ptr<drivers::view_store> updated_view(const std::string& store_dir,
                                                   bool quiet,
                                                   projections::view_projection& projection);
 
-/// "hotline: <message>" on stderr, exit code `code`.
-void fail(const std::string& message, int code = 1);
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal
 /// and not quiet; at most 10 redraws a second.

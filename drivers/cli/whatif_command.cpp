@@ -5,6 +5,7 @@
 
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/output.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/sim/whatif.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
@@ -19,15 +20,10 @@ struct whatif_args {
   std::uint64_t seed = 1;
   std::string report;
   double answer_delay_s = 2.0;
-  int sl_threshold_s = 0;
+  double sl_threshold_s = 0;
   int noise_runs = 5;
   bool quiet = false;
 };
-
-void fail(const std::string& what, int code = 1) {
-  std::cerr << "hotline whatif: " << what << "\n";
-  exit_code() = code;
-}
 
 void run(const whatif_args& a, bool seed_given) {
   auto loaded = config::load_file(a.config_file);
@@ -56,7 +52,7 @@ void run(const whatif_args& a, bool seed_given) {
     return;
   }
   if (r->unknown.count > 0) {
-    std::cerr << "hotline whatif: " << r->unknown.count << " of " << r->recorded_calls
+    complain() << r->unknown.count << " of " << r->recorded_calls
               << " recorded calls not replayed: their entry point or queue is not in " << a.config_file << " (";
     const char* sep = "";
     for (const auto& [entry, n] : r->unknown.by_entry) {
@@ -100,10 +96,9 @@ void run(const whatif_args& a, bool seed_given) {
       return;
     }
   }
-  if (!a.quiet) {
-    std::cout << drivers::sim::render_whatif_table(*r);
-    if (!a.report.empty()) std::cout << "report: " << a.report << "\n";
-  }
+  // The result: the comparison table, unless --report took it (--quiet: output.hpp).
+  if (!a.quiet || a.report.empty()) std::cout << drivers::sim::render_whatif_table(*r);
+  if (!a.quiet && !a.report.empty()) std::cout << "report: " << a.report << "\n";
 }
 
 } // namespace
@@ -111,8 +106,8 @@ void run(const whatif_args& a, bool seed_given) {
 void add_whatif_command(CLI::App& app) {
   auto a = std::make_shared<whatif_args>();
   auto* cmd = app.add_subcommand(
-      "whatif", "Replay the callers of a recorded store under another configuration (staffing, "
-                "strategies, overflow) and compare the KPIs (docs/whatif.md)");
+      "whatif", "Replay recorded callers under another configuration and compare KPIs");
+  cmd->footer("Replay the callers of a recorded store under another configuration (staffing, strategies, overflow) and compare the KPIs (docs/whatif.md)\n\nExample:\n  hotline whatif --store var/north --config more-agents.toml --report whatif.json");
   cmd->add_option("--store", a->store_dir, "The recorded RocksDB store directory")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--config", a->config_file, "The configuration to try (center + [simulation] TOML)")
       ->required()
@@ -123,12 +118,12 @@ void add_whatif_command(CLI::App& app) {
       ->capture_default_str()
       ->check(number_in(0, 3'600, "a number of seconds"));
   cmd->add_option("--sl-threshold-s", a->sl_threshold_s, "Service-level threshold T (default: the first queue's)")
-      ->check(whole_in(1, 86'400, "a number of seconds"));
+      ->check(number_in(1, 86'400, "a number of seconds"));
   cmd->add_option("--noise-runs", a->noise_runs,
                   "Runs with seeds SEED..SEED+N-1 that measure each delta's noise (1: none)")
       ->check(whole_in(1, 20, "a number of runs"))
       ->capture_default_str();
-  cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
+  add_quiet_flag(cmd, a->quiet);
   cmd->callback([=] { run(*a, seed->count() > 0); });
 }
 

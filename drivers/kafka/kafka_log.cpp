@@ -2,12 +2,16 @@
 
 #include <cstdio>
 #include <cstring>
+#include <string>
+
+#include "drivers/log/log.hpp"
 
 namespace hotline::drivers {
 
 namespace {
 
 constexpr int kafka_log_warning = 4; // syslog's LOG_WARNING, librdkafka's levels
+constexpr int kafka_log_error = 3;   // syslog's LOG_ERR
 
 void kafka_log_callback(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
   auto* sink = static_cast<kafka_log_sink*>(rd_kafka_opaque(rk));
@@ -25,7 +29,8 @@ void kafka_log_sink::log(const rd_kafka_t* rk, int level, const char* fac, const
   if (level > kafka_log_warning) return;
   if (std::strcmp(fac, "CONFWARN") == 0 && std::strstr(buf, "enable.gapless.guarantee")) return;
   if (policy_ == policy::print) {
-    std::fprintf(stderr, "hotline kafka %s: %s: %s\n", rk ? rd_kafka_name(rk) : "-", fac, buf);
+    log::write(level <= kafka_log_error ? log::level::error : log::level::warning, "kafka",
+               std::string{rk ? rd_kafka_name(rk) : "-"} + ": " + fac + ": " + buf);
     return;
   }
   std::lock_guard lock{mu_};

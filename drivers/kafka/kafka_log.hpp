@@ -5,9 +5,10 @@
 /// pointed at an unreachable broker scrolls them for as long as it waits.
 /// Every hotline client installs one of two policies instead:
 ///  - print (the relay, the federation bus: long-running): lines at level
-///    LOG_WARNING (4) or more severe go to stderr, one line each, as
-///    `hotline kafka <client>: <FACILITY>: <text>`; informational and debug
-///    lines are dropped;
+///    LOG_WARNING (4) or more severe become hotline log lines
+///    (drivers/log/log.hpp), component `kafka`, message
+///    `<client>: <FACILITY>: <text>`, level error for LOG_ERR and more
+///    severe; informational and debug lines are dropped;
 ///  - collect (the reading tools: `kpi`, `replay`, `sites` with --kafka, and
 ///    the relay's start-up check): nothing is printed; the most recent line
 ///    at level LOG_WARNING or more severe is kept, so that the one error the

@@ -12,7 +12,7 @@ struct quick_center_options {
   double rate_per_hour = 100;
   double aht_s = 180;
   double patience_s = 0;        ///< 0: callers never hang up (Erlang C)
-  int sl_threshold_s = 20;
+  double sl_threshold_s = 20;
   double hours = 8;
   std::uint64_t seed = 1;
 };

@@ -120,9 +120,9 @@ events::result<whatif_result> run_whatif(const event_store& recorded_store, cons
   sopt.hours = static_cast<double>(end_ns - (sopt.day_epoch_ns + run_cfg.simulation.start_ms * ns_per_ms)) / 3600e9;
 
   projections::kpi::kpi_options kopt;
-  int sl = opts.sl_threshold_s > 0 ? opts.sl_threshold_s
+  double sl = opts.sl_threshold_s > 0 ? opts.sl_threshold_s
                                    : (cfg.center.queues.empty() ? 20 : cfg.center.queues.front().sl_threshold_s);
-  kopt.sl_threshold_ms = std::int64_t{sl} * 1000;
+  kopt.sl_threshold_ms = std::llround(sl * 1000);
   projections::kpi::report_request req;
   req.intervals = false;
 

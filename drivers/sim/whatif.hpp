@@ -21,7 +21,7 @@ struct whatif_options {
   double answer_delay_s = 2.0; ///< how long a phone rings before the simulated agent answers
   /// Service-level threshold T for both reports. 0: the configuration's
   /// first queue's (20 s without queues). Default: 0
-  int sl_threshold_s = 0;
+  double sl_threshold_s = 0;
   /// Re-runs used to measure the noise of each delta: the what-if is run
   /// again with seeds seed+1 .. seed+noise_runs-1 (handle times of calls
   /// never connected and every draw of the simulator change). 1: no noise

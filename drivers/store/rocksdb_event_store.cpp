@@ -29,6 +29,8 @@
 #include <rocksdb/write_batch.h>
 
 #include "drivers/store/append_check.hpp"
+#include "drivers/log/log.hpp"
+#include "drivers/store/rocksdb_log.hpp"
 #include "drivers/store/store_directory.hpp"
 #include "drivers/store/wal_scan.hpp"
 #include "drivers/store/stream_head_cache.hpp"
@@ -784,7 +786,7 @@ rocksdb_event_store::statistics rocksdb_event_store::stats() const {
 
 namespace {
 
-void default_warning(const std::string& text) { std::fprintf(stderr, "hotline: warning: %s\n", text.c_str()); }
+void default_warning(const std::string& text) { log::warning("store", text); }
 
 /// "store DIR: WAL file 000012.log is damaged at offset 4242 (record 17 of
 /// the file: checksum mismatch ...); 3 more records follow it in that file
@@ -848,9 +850,15 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
   db_opts.env = private_env();
   db_opts.create_if_missing = options.create_if_missing && !options.read_only;
   db_opts.create_missing_column_families = options.create_if_missing && !options.read_only;
-  db_opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_opts.keep_log_file_num = 3;
   db_opts.paranoid_checks = true;
+  if (!options.info_log_dir.empty() && !options.read_only) {
+    db_opts.info_log_level = rocksdb::InfoLogLevel::INFO_LEVEL;
+    db_opts.db_log_dir = options.info_log_dir;
+  } else {
+    db_opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+    db_opts.info_log = forwarding_logger("store " + directory); // no LOG file in the store
+  }
   // See the header: refuse damage, drop only an unacknowledged torn tail.
   db_opts.wal_recovery_mode = options.drop_after_damage ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
                                                          : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;

@@ -84,8 +84,13 @@ struct rocksdb_store_options {
   /// `invalid_argument`. Default: false
   bool read_only = false;
   /// Where warnings go (a store others can read, an incomplete WAL tail a
-  /// read-only open ignores). Default (empty): stderr, "hotline: warning: ...".
+  /// read-only open ignores). Default (empty): hotline's log, component
+  /// `store` (drivers/log/log.hpp).
   std::function<void(const std::string&)> warn;
+  /// RocksDB's own info log (LOG files, info level) goes to this directory.
+  /// Default (empty): no LOG file; RocksDB's warnings and errors go to
+  /// hotline's log (drivers/store/rocksdb_log.hpp). Ignored when read_only.
+  std::string info_log_dir;
   /// Recover up to the first damaged WAL record and drop everything after
   /// it. Only for `hotline store repair` (store_repair.hpp). Default: false
   bool drop_after_damage = false;

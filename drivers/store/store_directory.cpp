@@ -73,13 +73,6 @@ private:
   }
 };
 
-class quiet_logger final : public rocksdb::Logger {
-public:
-  using rocksdb::Logger::Logv;
-  void Logv(const char*, va_list) override {}
-  void Logv(const rocksdb::InfoLogLevel, const char*, va_list) override {}
-};
-
 std::string octal(unsigned mode) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "%04o", mode & 07777);
@@ -92,11 +85,6 @@ rocksdb::Env* private_env() {
   static const auto env = rocksdb::NewCompositeEnv(
       std::make_shared<private_file_system>(rocksdb::FileSystem::Default()));
   return env.get();
-}
-
-std::shared_ptr<rocksdb::Logger> silent_logger() {
-  static const auto logger = std::make_shared<quiet_logger>();
-  return logger;
 }
 
 events::status create_store_directory(const std::string& directory) {

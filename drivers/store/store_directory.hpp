@@ -26,7 +26,6 @@
 
 namespace rocksdb {
 class Env;
-class Logger;
 } // namespace rocksdb
 
 namespace hotline::drivers {
@@ -34,10 +33,6 @@ namespace hotline::drivers {
 /// An Env over the default file system that creates directories 0700 and
 /// files 0600. Lives as long as the process.
 rocksdb::Env* private_env();
-
-/// A RocksDB info logger that writes nothing (readers must not leave a LOG
-/// file behind).
-std::shared_ptr<rocksdb::Logger> silent_logger();
 
 /// Creates `directory` (0700) and its missing parents; ok if it exists.
 events::status create_store_directory(const std::string& directory);

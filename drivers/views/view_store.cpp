@@ -1,5 +1,6 @@
 #include "drivers/views/view_store.hpp"
 
+#include "drivers/store/rocksdb_log.hpp"
 #include "drivers/store/store_directory.hpp"
 
 #include <rocksdb/db.h>
@@ -73,7 +74,7 @@ result<std::unique_ptr<view_store>> view_store::open(const std::string& director
   o.env = private_env();
   o.create_if_missing = options.create_if_missing;
   o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  o.keep_log_file_num = 3;
+  o.info_log = forwarding_logger("view store " + directory); // no LOG file in the views
   o.IncreaseParallelism(2);
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(o, directory, &raw);

@@ -62,7 +62,7 @@ TEST_CASE("replay --kafka and kpi --kafka: a record that is not valid UTF-8 is a
   const std::string named = "topic " + topic + " partition 0 offset 1: the value is not valid UTF-8 (byte " +
                             std::to_string(at + 1) + " of ";
   CHECK_MESSAGE(out.find(named) != std::string::npos, out);
-  CHECK(out.find("hotline: dead letter: ") != std::string::npos);
+  CHECK(out.find("hotline replay: dead letter: ") != std::string::npos);
   CHECK(out.find("2 events, 0 duplicates dropped, 1 dead letters") != std::string::npos);
 
   CHECK_MESSAGE(run({HOTLINE_BIN, "kpi", "--kafka", mock.bootstrap, "--topic", topic, "--format", "json"}, out) == 0,
