@@ -6,14 +6,16 @@
 #include <set>
 
 #include "actors/acd.hpp"
-#include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
+#include "events/acd/call_rules.hpp"
+#include "events/acd/deciders.hpp"
 #include "events/acd/widening.hpp"
 
 namespace hotline::actors {
 
 namespace {
 
+namespace acd = events::acd;
 namespace call = events::acd::call;
 
 struct call_actor_state {
@@ -251,18 +253,19 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   };
 
   // The timers of a wait in the current queue, `waited_ms` into it.
+  // (events/acd/call_rules.hpp: wait_timers).
   st.wait_timers = [=](std::uint64_t gen, std::int64_t waited_ms) {
-        const auto& q = *self->state.queue;
-        auto in = [&](std::int64_t at_ms) { return std::chrono::milliseconds(std::max<std::int64_t>(0, at_ms - waited_ms)); };
-        if (q.max_wait_ms > 0) self->delayed_send(self, in(q.max_wait_ms), max_wait_atom::value, gen);
-        if (q.announce_every_ms > 0)
-          self->delayed_send(self, std::chrono::milliseconds(q.announce_every_ms), announce_atom::value, gen);
-        if (q.callback_offer_after_ms > 0 && waited_ms < q.callback_offer_after_ms)
-          self->delayed_send(self, in(q.callback_offer_after_ms), offer_callback_atom::value, gen);
-        for (std::size_t i = 0; i < q.widening.size(); ++i)
-          if (static_cast<std::int32_t>(i) > self->state.entity->state().widening_step)
-            self->delayed_send(self, in(q.widening[i].after_ms), widen_atom::value, gen, static_cast<int>(i));
-      };
+    using k = acd::wait_timer::kind;
+    for (const auto& t : acd::wait_timers(*self->state.queue, waited_ms, self->state.entity->state().widening_step)) {
+      const auto after = std::chrono::milliseconds(t.after_ms);
+      switch (t.what) {
+      case k::max_wait: self->delayed_send(self, after, max_wait_atom::value, gen); break;
+      case k::announce: self->delayed_send(self, after, announce_atom::value, gen); break;
+      case k::offer_callback: self->delayed_send(self, after, offer_callback_atom::value, gen); break;
+      case k::widen: self->delayed_send(self, after, widen_atom::value, gen, t.step); break;
+      }
+    }
+  };
 
   // Joins `queue_id`; `reason` is recorded on call.queued.
   auto join = [self](const std::string& queue_id, const std::string& reason) { self->state.join(queue_id, reason); };
@@ -275,10 +278,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       return;
     }
     s.queue_actor = qa->second;
-    auto prio = s.priority;
-    if (const auto* tenant = ctx->center.find_tenant(s.queue->tenant))
-      for (const auto& vip : tenant->vip_callers)
-        if (vip == req->caller) prio = std::max(prio, s.queue->vip_priority);
+    auto prio = acd::priority_for(s.priority, req->caller, ctx->center.find_tenant(s.queue->tenant), *s.queue);
     auto t = now();
     std::int64_t preferred_until =
         s.preferred_agent.empty() || s.queue->preferred_agent_ms <= 0 ? 0 : t + ms_to_ns(s.queue->preferred_agent_ms);
@@ -308,19 +308,16 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   // Nobody can answer here: the queue's overflow rule decides.
   st.overflow = [=](const std::string& why) {
     auto& s = self->state;
-    std::string reason = why.find("queue_full") != std::string::npos    ? "max_length"
-                         : why.find("queue_empty") != std::string::npos ? "no_agents"
-                         : why.find("max_wait") != std::string::npos    ? "max_wait"
-                                                                        : why;
+    const auto reason = acd::overflow_reason_of(why);
     if (!s.queue) {
       end_with("refused", reason);
       return;
     }
     const auto& q = *s.queue;
-    auto action = q.overflow;
-    if (action == events::overflow_action::queue && ctx->find_queue(q.overflow_queue) &&
-        q.overflow_queue != q.id) {
-      auto target = q.overflow_queue;
+    const auto decision = acd::overflow_for(q, s.joined, [&](const std::string& id) { return ctx->find_queue(id) != nullptr; });
+    using k = acd::overflow_decision::kind;
+    if (decision.what == k::to_queue) {
+      auto target = decision.target;
       auto from = q.id;
       exec(call::overflow{"queue", target, reason, now()}, "overflow", [=] {
         auto& s = self->state;
@@ -330,16 +327,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         s.joined = false;
         join(target, "overflow from " + from);
       });
-    } else if (action == events::overflow_action::voicemail) {
+    } else if (decision.what == k::voicemail) {
       exec(call::overflow{"voicemail", "", reason, now()}, "overflow", [=] { finish("overflowed"); });
-    } else if (action == events::overflow_action::callback) {
-      // The caller leaves the line and keeps the place; the call stays in
-      // the queue. A call that never got a place (its join was refused)
-      // has none to keep.
-      if (!s.joined) {
-        end_with("refused", reason);
-        return;
-      }
+    } else if (decision.what == k::callback) {
+      // The caller leaves the line and keeps the place; the call stays in the queue.
       exec(call::overflow{"callback", "", reason, now()}, "overflow", [self] { leave_line(self); });
     } else {
       end_with("refused", reason);
@@ -454,10 +445,6 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     audit_rejection(*ctx, self->state.entity->stream(), command, code, detail, self->state.tenant,
                     events::principal::agent(agent_id), now());
   };
-  auto leg_ring_ms = [=]() -> std::int64_t {
-    return self->state.queue && self->state.queue->ring_timeout_ms > 0 ? self->state.queue->ring_timeout_ms
-                                                                         : std::int64_t{15'000};
-  };
   // The call.offered of a leg is recorded: ring the agent and time the ring.
   auto ring_leg = [=](const std::string& kind, const std::string& from, const std::string& agent_id,
                       const std::string& reason) {
@@ -472,7 +459,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     std::string channel = s.entity->state().channel;
     self->send(a, leg_atom::value,
                leg_request{req->call_id, kind, queue_id, channel, caf::actor_cast<caf::actor>(self)});
-    self->delayed_send(self, std::chrono::milliseconds(leg_ring_ms()), leg_timeout_atom::value, agent_id,
+    self->delayed_send(self, std::chrono::milliseconds(acd::leg_ring_ms(s.queue)), leg_timeout_atom::value, agent_id,
                        s.entity->state().attempts);
   };
   // The leg ended without an answer (`why`): a blind transfer falls back to a
@@ -622,14 +609,11 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             });
             if (refused) let_go();
           };
-          // It goes out on the call's own group if that places calls, else
-          // on the queue's outbound group; with neither it goes out on a
-          // line hotline does not model.
-          const auto* group = ctx->center.find_trunk(s.trunk_group);
-          if ((!group || group->direction == "inbound") && s.queue && !s.queue->outbound_trunk_group.empty())
-            group = ctx->center.find_trunk(s.queue->outbound_trunk_group);
+          // Which group it goes out on: events/acd/call_rules.hpp (callback_trunk_group).
+          const auto* group = acd::callback_trunk_group(
+              s.trunk_group, s.queue, [&](const std::string& id) { return ctx->center.find_trunk(id); });
           auto t = group ? ctx->trunks.find(group->id) : ctx->trunks.end();
-          if (t == ctx->trunks.end() || group->direction == "inbound" || s.channel != 0) {
+          if (t == ctx->trunks.end() || s.channel != 0) {
             dial();
             return;
           }
@@ -948,7 +932,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         }
         if (r.target_kind == "agent" && r.mode == "consultative") {
           // The agent stays on the call while the target rings.
-          auto cmd = call::consult{r.from_agent, r.target, "transfer", leg_ring_ms(), r.reason, now()};
+          auto cmd = call::consult{r.from_agent, r.target, "transfer", acd::leg_ring_ms(self->state.queue), r.reason, now()};
           exec_as(r.from_agent, cmd, "consult", [=] { ring_leg("consult", r.from_agent, r.target, r.reason); });
           return;
         }
@@ -972,7 +956,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             join(r.target, why);
           } else if (r.target_kind == "agent") {
             s.fallback_queue = fallback;
-            exec_as(r.from_agent, call::offer{r.target, leg_ring_ms(), "blind " + why, now()}, "offer",
+            exec_as(r.from_agent, call::offer{r.target, acd::leg_ring_ms(self->state.queue), "blind " + why, now()}, "offer",
                     [=] { ring_leg("transfer", r.from_agent, r.target, r.reason); });
           } else {
             finish("transferred_out");
@@ -985,7 +969,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             refuse(r.from_agent, "conference", "unknown_target", "no agent '" + r.party + "' here");
             return;
           }
-          auto cmd = call::consult{r.from_agent, r.party, "conference", leg_ring_ms(), r.reason, now()};
+          auto cmd = call::consult{r.from_agent, r.party, "conference", acd::leg_ring_ms(self->state.queue), r.reason, now()};
           exec_as(r.from_agent, cmd, "consult", [=] { ring_leg("conference", r.from_agent, r.party, r.reason); });
         } else if (r.party_kind == "external") {
           exec_as(r.from_agent, call::conference{r.from_agent, r.party, now()}, "conference");

@@ -7,7 +7,7 @@
 #include "events/acd/ewt.hpp"           // expected wait, Erlang C
 #include "events/acd/queue.hpp"         // queue-<id>: the waiting list
 #include "events/acd/routing.hpp"       // eligibility, strategies, whole-queue matching
-#include "events/acd/timers.hpp"        // deadlines of a waiting call, for the actor's timers
+#include "events/acd/call_rules.hpp"    // priority, overflow, ring time, call-back trunk, wait timers
 #include "events/acd/trunk_channel.hpp" // trunk-<group>.<n>: seize / release, hunting
 #include "events/acd/widening.hpp"      // requirements relaxed with the wait
 #include "events/outcome.hpp"

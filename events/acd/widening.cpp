@@ -28,12 +28,4 @@ requirements effective_requirements(const queue_definition& q, std::int64_t wait
   return r;
 }
 
-std::vector<int> due_steps(const queue_definition& q, std::int64_t waited_ms, int applied_step) {
-  std::vector<int> out;
-  for (std::size_t i = 0; i < q.widening.size(); ++i)
-    if (static_cast<int>(i) > applied_step && q.widening[i].after_ms <= waited_ms)
-      out.push_back(static_cast<int>(i));
-  return out;
-}
-
 } // namespace hotline::events::acd

@@ -27,9 +27,8 @@ requirements base_requirements(const queue_definition& q);
 /// The requirements for a call that has waited `waited_ms` in `q`.
 requirements effective_requirements(const queue_definition& q, std::int64_t waited_ms);
 
-/// Indexes of the steps due at `waited_ms` and not yet applied (index >
-/// `applied_step`), in order: each becomes a call::widen command (and a
+/// When each step is due: the call's wait timers (call_rules.hpp:
+/// wait_timers); each due step becomes a call::widen command (and a
 /// call.widened event) so the history shows when a call was widened.
-std::vector<int> due_steps(const queue_definition& q, std::int64_t waited_ms, int applied_step);
 
 } // namespace hotline::events::acd

@@ -11,7 +11,7 @@
 #include "events/acd/candidate.hpp"
 #include "events/acd/ewt.hpp"
 #include "events/acd/routing.hpp"
-#include "events/acd/timers.hpp"
+#include "events/acd/call_rules.hpp"
 #include "events/acd/widening.hpp"
 #include "events/codec.hpp"
 
@@ -467,12 +467,18 @@ struct center {
       r = ringing();
     } else {
       std::int64_t first = std::numeric_limits<std::int64_t>::max();
-      for (const auto& e : qu::in_order(queue.s))
-        for (const auto& t : acd::call_timers(calls.at(e.call_id).s, e, qdef))
-          if (t.kind == acd::timer_kind::ring_timeout && t.at_ns <= now && t.at_ns < first) {
-            first = t.at_ns;
-            r.emplace(t.agent_id, e.call_id);
+      // A waiting call's offers ring until their timeout (the call actor times each offer).
+      for (const auto& e : qu::in_order(queue.s)) {
+        const auto& c = calls.at(e.call_id).s;
+        if (c.at != cl::phase::queued) continue;
+        for (const auto& o : c.offers) {
+          const auto at = o.offered_at_ns + o.ring_timeout_ms * ms;
+          if (o.ring_timeout_ms > 0 && at <= now && at < first) {
+            first = at;
+            r.emplace(o.agent_id, e.call_id);
           }
+        }
+      }
       if (!r) { // a call back's agent rings with no offer (no ring timer above): time it out too
         auto cb =
             call_where([](const cl::state& c) { return c.at == cl::phase::callback_dialing; });
@@ -544,9 +550,11 @@ struct center {
       const auto& c = calls.at(e.call_id).s;
       if (c.at == cl::phase::callback_dialing) continue; // not waiting while its agent rings
       const auto waited = (now - e.joined_at_ns) / ms;
-      for (int step : acd::due_steps(qdef, waited, c.widening_step)) {
-        const auto& w = qdef.widening[step];
-        must_call(e.call_id, cl::widen{step, w.min_level_delta, w.add_queues, now});
+      // The steps whose timer is due now (the call actor's timers: call_rules.hpp).
+      for (const auto& t : acd::wait_timers(qdef, waited, c.widening_step)) {
+        if (t.what != acd::wait_timer::kind::widen || t.after_ms > 0) continue;
+        const auto& w = qdef.widening[t.step];
+        must_call(e.call_id, cl::widen{t.step, w.min_level_delta, w.add_queues, now});
       }
     }
   }

@@ -5,6 +5,8 @@
 // docs/acd.md explains why).
 #include "acd_support.hpp"
 
+#include "events/acd/call_rules.hpp"
+
 #include "events/acd/candidate.hpp"
 #include "events/acd/routing.hpp"
 #include "events/acd/widening.hpp"
@@ -132,7 +134,11 @@ TEST_CASE("ported: penalty range: skill level range, widened while the caller wa
   auto c = caller("c1");
   enter(q, c, 0, t0);
   CHECK(route(q, {&junior}, t0 + 29 * sec).assignments.empty());
-  CHECK(acd::due_steps(def, 30'000, c.s.widening_step) == std::vector<int>{0});
+  const auto timers = acd::wait_timers(def, 30'000, c.s.widening_step); // the call actor's timers
+  REQUIRE(timers.size() == 1);
+  CHECK(timers[0].what == acd::wait_timer::kind::widen);
+  CHECK(timers[0].step == 0);
+  CHECK(timers[0].after_ms == 0); // due now
   then_events(c.step(cl::widen{0, 3, {}, t0 + 30 * sec}), {call_widened{"c1", "sales", 0, 3, {}}});
   auto m = route(q, {&junior}, t0 + 30 * sec);
   REQUIRE(m.assignments.size() == 1);

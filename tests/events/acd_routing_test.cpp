@@ -2,6 +2,7 @@
 // snapshots (candidate.hpp).
 #include "acd_support.hpp"
 
+#include "events/acd/call_rules.hpp"
 #include "events/acd/candidate.hpp"
 #include "events/acd/routing.hpp"
 #include "events/acd/widening.hpp"
@@ -210,9 +211,16 @@ TEST_CASE("widening: steps apply cumulatively when due, never below level 1") {
   CHECK(r2.queues == std::vector<std::string>{"sales", "general"});
   auto r3 = effective_requirements(q, 95'000);
   CHECK(r3.queues == std::vector<std::string>{"sales", "general", "overflow"});
-  CHECK(due_steps(q, 65'000, -1) == std::vector<int>{0, 1});
-  CHECK(due_steps(q, 65'000, 0) == std::vector<int>{1});
-  CHECK(due_steps(q, 65'000, 1).empty());
+  // Due at 65 s: the steps whose timer fires now (call_rules.hpp: wait_timers).
+  const auto due = [&](int applied) {
+    std::vector<int> steps;
+    for (const auto& t : wait_timers(q, 65'000, applied))
+      if (t.what == wait_timer::kind::widen && t.after_ms == 0) steps.push_back(t.step);
+    return steps;
+  };
+  CHECK(due(-1) == std::vector<int>{0, 1});
+  CHECK(due(0) == std::vector<int>{1});
+  CHECK(due(1).empty());
 }
 
 TEST_CASE("widening: an added queue's agents take the call once it is due") {
