@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "events/acd/queue_rules.hpp"
 #include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
 #include "events/acd/ewt.hpp"
@@ -444,7 +445,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         auto& s = self->state;
         if (const auto* e = queue::find(s.entity->state(), call_id)) { // every way out counts (moved away too)
           if (!s.recent_sl) s.recent_sl.emplace(std::llround(def->sl_threshold_s * 1000));
-          s.recent_sl->record({(now() - e->joined_at_ns) / 1'000'000, reason == "connected", reason == "abandoned"});
+          s.recent_sl->record(events::acd::exit_for_service_level((now() - e->joined_at_ns) / 1'000'000, reason));
         }
         self->state.calls.erase(call_id);
         // A call that left while agents it was offered to may not have
@@ -474,8 +475,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       [=](offer_failed_atom, const std::string& call_id, const std::string& agent_id) {
         auto& s = self->state;
         offer_ended(s, call_id, agent_id);
-        auto until = now() + ms_to_ns(def->ring_timeout_ms);
-        s.no_answer_until[agent_id] = until;
+        s.no_answer_until[agent_id] = events::acd::no_answer_hold_until(*def, now());
         // Wake up when the hold-back ends, in case nobody else can take the call.
         self->delayed_send(self, std::chrono::milliseconds(def->ring_timeout_ms), rematch_atom::value);
         schedule_rematch();
@@ -589,7 +589,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         // agent for it, unless callers here wait for one themselves.
         auto& s = self->state;
         const auto& waiting = queue::in_order(s.entity->state());
-        if (waiting.size() > s.offering.size())
+        if (!events::acd::may_hold_for_remote(waiting.size(), s.offering.size()))
           return caf::make_error(caf::sec::runtime_error, "local_calls_waiting");
         events::acd::waiting_call wc;
         wc.call_id = call_id;

@@ -8,6 +8,7 @@
 #include "events/acd/queue.hpp"         // queue-<id>: the waiting list
 #include "events/acd/routing.hpp"       // eligibility, strategies, whole-queue matching
 #include "events/acd/call_rules.hpp"    // priority, overflow, ring time, call-back trunk, wait timers
+#include "events/acd/queue_rules.hpp"   // no-answer hold-back, remote holds, service-level exits
 #include "events/acd/trunk_channel.hpp" // trunk-<group>.<n>: seize / release, hunting
 #include "events/acd/widening.hpp"      // requirements relaxed with the wait
 #include "events/outcome.hpp"
