@@ -13,6 +13,7 @@
 //   - every call ends exactly once, and nothing happens to it after;
 //   - no waiting call is starved while an eligible agent stays ready.
 // (tests/events/acd_invariants_test.cpp checks the same over the deciders alone.)
+#include "tests/support/agent_transitions.hpp"
 #include "acd_fixture.hpp"
 
 #include <random>
@@ -22,28 +23,8 @@ using namespace acd_actor_test;
 
 namespace {
 
-/// The agent transitions docs/acd.md allows, as seen on a voice-only desk.
-bool legal(ag::status from, ag::status to) {
-  using S = ag::status;
-  if (from == to) return true;
-  switch (from) {
-  case S::logged_out:
-    return to == S::ready || to == S::not_ready;
-  case S::ready:
-    return to == S::not_ready || to == S::ringing || to == S::logged_out;
-  case S::not_ready:
-    return to == S::ready || to == S::logged_out;
-  case S::ringing:
-    return to == S::on_call || to == S::ready || to == S::not_ready;
-  case S::on_call:
-    return to == S::on_hold || to == S::wrap_up || to == S::ready || to == S::not_ready;
-  case S::on_hold:
-    return to == S::on_call || to == S::wrap_up || to == S::ready || to == S::not_ready;
-  case S::wrap_up:
-    return to == S::ready || to == S::not_ready;
-  }
-  return false;
-}
+/// The one table of allowed transitions (tests/support/agent_transitions.hpp).
+bool legal(ag::status from, ag::status to) { return hotline::testing::legal_agent_transition(from, to); }
 
 events::center_definition random_center() {
   auto c = two_queue_center(6);

@@ -2,6 +2,7 @@
 // each decider alone against arbitrary commands, then the four aggregates
 // driven together the way the actors will drive them (decide, apply, tell
 // the other aggregates), checking what must hold across all of them.
+#include "tests/support/agent_transitions.hpp"
 #include "acd_support.hpp"
 
 #include <limits>
@@ -31,28 +32,8 @@ int roll(std::mt19937& rng, int n) {
   return std::uniform_int_distribution<int>(0, n - 1)(rng);
 }
 
-/// The agent transitions docs/acd.md allows, as seen on a voice-only desk.
-bool legal(ag::status from, ag::status to) {
-  using S = ag::status;
-  if (from == to) return true;
-  switch (from) {
-  case S::logged_out:
-    return to == S::ready || to == S::not_ready;
-  case S::ready:
-    return to == S::not_ready || to == S::ringing || to == S::logged_out;
-  case S::not_ready: // ringing: a call the agent places itself (reserve with `placed`)
-    return to == S::ready || to == S::ringing || to == S::logged_out;
-  case S::ringing:
-    return to == S::on_call || to == S::ready || to == S::not_ready || to == S::logged_out;
-  case S::on_call:
-    return to == S::on_hold || to == S::wrap_up || to == S::ready || to == S::not_ready;
-  case S::on_hold:
-    return to == S::on_call || to == S::wrap_up || to == S::ready || to == S::not_ready;
-  case S::wrap_up:
-    return to == S::ready || to == S::not_ready || to == S::logged_out;
-  }
-  return false;
-}
+/// The one table of allowed transitions (tests/support/agent_transitions.hpp).
+bool legal(ag::status from, ag::status to) { return hotline::testing::legal_agent_transition(from, to); }
 
 ag::command random_agent_command(std::mt19937& rng, std::int64_t now) {
   static const std::vector<std::string> calls{"c1", "c2", "c3", "c4"};
