@@ -917,17 +917,12 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       // -- Transfers, conferences, supervision ---------------------------------
       [=](transfer_atom, const transfer_request& r) {
         auto& s = self->state;
-        // Targets are checked against the configuration first: a mistyped
-        // queue must not cost the caller the call.
-        if ((r.target_kind == "queue" && !ctx->queues.count(r.target)) ||
-            (r.target_kind == "agent" && !ctx->agents.contains(r.target))) {
-          refuse(r.from_agent, "transfer", "unknown_target", "no " + r.target_kind + " '" + r.target + "' here");
-          return;
-        }
-        std::string fallback = r.fallback_queue.empty() && s.queue ? s.queue->id : r.fallback_queue;
-        if (r.target_kind == "agent" && r.mode == "blind" && !ctx->queues.count(fallback)) {
-          refuse(r.from_agent, "transfer", "no_fallback_queue",
-                 "a blind transfer to an agent needs a queue to fall back to");
+        // Checked against the configuration first (call_rules.hpp: check_transfer).
+        const auto fallback = acd::transfer_fallback_queue(r.fallback_queue, s.queue);
+        if (auto no = acd::check_transfer(
+                r.target_kind, r.target, r.mode, fallback, [&](const std::string& q) { return ctx->queues.count(q) > 0; },
+                [&](const std::string& a) { return ctx->agents.contains(a); })) {
+          refuse(r.from_agent, "transfer", no.code, no.detail);
           return;
         }
         if (r.target_kind == "agent" && r.mode == "consultative") {
@@ -964,18 +959,16 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         });
       },
       [=](conference_atom, const conference_request& r) {
+        if (auto no = acd::check_conference(r.party_kind, r.party,
+                                            [&](const std::string& a) { return ctx->agents.contains(a); })) {
+          refuse(r.from_agent, "conference", no.code, no.detail);
+          return;
+        }
         if (r.party_kind == "agent") {
-          if (!ctx->agents.contains(r.party)) {
-            refuse(r.from_agent, "conference", "unknown_target", "no agent '" + r.party + "' here");
-            return;
-          }
           auto cmd = call::consult{r.from_agent, r.party, "conference", acd::leg_ring_ms(self->state.queue), r.reason, now()};
           exec_as(r.from_agent, cmd, "consult", [=] { ring_leg("conference", r.from_agent, r.party, r.reason); });
-        } else if (r.party_kind == "external") {
+        } else { // external
           exec_as(r.from_agent, call::conference{r.from_agent, r.party, now()}, "conference");
-        } else {
-          refuse(r.from_agent, "conference", "invalid_argument",
-                 "conference party kind '" + r.party_kind + "' is not agent or external");
         }
       },
       [=](conf_leave_atom, const std::string& party, const std::string& reason) {
@@ -985,9 +978,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         });
       },
       [=](supervise_atom, const std::string& supervisor_id, const std::string& mode) {
-        const auto* sup = ctx->find_agent(supervisor_id);
-        if (!sup || !sup->supervisor) {
-          refuse(supervisor_id, "supervise", "not_a_supervisor", supervisor_id + " may not supervise calls");
+        if (auto no = acd::check_supervisor(supervisor_id, ctx->find_agent(supervisor_id))) {
+          refuse(supervisor_id, "supervise", no.code, no.detail);
           return;
         }
         exec_as(supervisor_id, call::supervise{supervisor_id, mode, now()}, "supervise");

@@ -36,6 +36,11 @@ std::vector<wait_timer> wait_timers(const queue_definition& q, std::int64_t wait
   return out;
 }
 
+config_refusal check_supervisor(const std::string& supervisor_id, const agent_definition* def) {
+  if (def && def->supervisor) return {};
+  return {"not_a_supervisor", supervisor_id + " may not supervise calls"};
+}
+
 const char* to_string(wait_timer::kind k) noexcept {
   switch (k) {
   case wait_timer::kind::max_wait: return "max_wait";

@@ -95,4 +95,46 @@ struct wait_timer {
 std::vector<wait_timer> wait_timers(const queue_definition& q, std::int64_t waited_ms, int applied_step);
 const char* to_string(wait_timer::kind k) noexcept;
 
+/// A request refused against the configuration before any command reaches
+/// the decider (audited as command.rejected with this code and detail).
+/// Empty code: allowed.
+struct config_refusal {
+  std::string code;
+  std::string detail;
+  explicit operator bool() const noexcept { return !code.empty(); }
+};
+
+/// The queue a blind transfer to an agent falls back to when the agent does
+/// not take the call: the one the request names, else the call's queue.
+inline std::string transfer_fallback_queue(const std::string& requested, const queue_definition* current) {
+  return requested.empty() && current ? current->id : requested;
+}
+
+/// A transfer's target is checked against the configuration first, so that
+/// a mistyped queue or agent does not cost the caller the call
+/// (unknown_target); a blind transfer to an agent needs a queue to fall back
+/// to (no_fallback_queue). `fallback` from transfer_fallback_queue.
+template <class QueueExists, class AgentExists>
+config_refusal check_transfer(const std::string& target_kind, const std::string& target, const std::string& mode,
+                              const std::string& fallback, QueueExists&& queue_exists, AgentExists&& agent_exists) {
+  if ((target_kind == "queue" && !queue_exists(target)) || (target_kind == "agent" && !agent_exists(target)))
+    return {"unknown_target", "no " + target_kind + " '" + target + "' here"};
+  if (target_kind == "agent" && mode == "blind" && !queue_exists(fallback))
+    return {"no_fallback_queue", "a blind transfer to an agent needs a queue to fall back to"};
+  return {};
+}
+
+/// A conference party is an agent of this site or an external number.
+template <class AgentExists>
+config_refusal check_conference(const std::string& party_kind, const std::string& party, AgentExists&& agent_exists) {
+  if (party_kind == "agent")
+    return agent_exists(party) ? config_refusal{} : config_refusal{"unknown_target", "no agent '" + party + "' here"};
+  if (party_kind == "external") return {};
+  return {"invalid_argument", "conference party kind '" + party_kind + "' is not agent or external"};
+}
+
+/// Only an agent configured as a supervisor may listen, whisper or barge in.
+/// `def` may be null (no such agent).
+config_refusal check_supervisor(const std::string& supervisor_id, const agent_definition* def);
+
 } // namespace hotline::events::acd

@@ -143,3 +143,44 @@ TEST_CASE("wait_timers: none the queue does not configure") {
   q.widening.clear();
   CHECK(acd::wait_timers(q, 0, -1).empty());
 }
+
+TEST_CASE("check_transfer: a target the configuration does not know is refused before the call moves") {
+  const auto qs = queues({"sales", "general"});
+  const auto agents = [](const std::string& a) { return a == "a1"; };
+  CHECK_FALSE(acd::check_transfer("queue", "general", "blind", "sales", qs, agents));
+  CHECK_FALSE(acd::check_transfer("agent", "a1", "blind", "sales", qs, agents));
+  CHECK_FALSE(acd::check_transfer("agent", "a1", "consultative", "", qs, agents)); // no fallback needed
+  CHECK_FALSE(acd::check_transfer("external", "+331", "blind", "", qs, agents));
+  auto no = acd::check_transfer("queue", "sails", "blind", "sales", qs, agents);
+  CHECK(no.code == "unknown_target");
+  CHECK(no.detail == "no queue 'sails' here");
+  CHECK(acd::check_transfer("agent", "a9", "blind", "sales", qs, agents).code == "unknown_target");
+  CHECK(acd::check_transfer("agent", "a1", "blind", "", qs, agents).code == "no_fallback_queue");
+  CHECK(acd::check_transfer("agent", "a1", "blind", "gone", qs, agents).code == "no_fallback_queue");
+}
+
+TEST_CASE("transfer_fallback_queue: the request's queue, else the call's") {
+  auto q = make_queue("sales");
+  CHECK(acd::transfer_fallback_queue("general", &q) == "general");
+  CHECK(acd::transfer_fallback_queue("", &q) == "sales");
+  CHECK(acd::transfer_fallback_queue("", nullptr).empty());
+}
+
+TEST_CASE("check_conference: an agent here or an external number, nothing else") {
+  const auto agents = [](const std::string& a) { return a == "a1"; };
+  CHECK_FALSE(acd::check_conference("agent", "a1", agents));
+  CHECK_FALSE(acd::check_conference("external", "+331", agents));
+  CHECK(acd::check_conference("agent", "a9", agents).code == "unknown_target");
+  CHECK(acd::check_conference("queue", "sales", agents).code == "invalid_argument");
+}
+
+TEST_CASE("check_supervisor: only an agent configured as a supervisor may supervise") {
+  hotline::events::agent_definition sup;
+  sup.id = "lead";
+  sup.supervisor = true;
+  hotline::events::agent_definition agent;
+  agent.id = "a1";
+  CHECK_FALSE(acd::check_supervisor("lead", &sup));
+  CHECK(acd::check_supervisor("a1", &agent).code == "not_a_supervisor");
+  CHECK(acd::check_supervisor("ghost", nullptr).detail == "ghost may not supervise calls");
+}
