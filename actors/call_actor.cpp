@@ -6,6 +6,7 @@
 #include <set>
 
 #include "actors/acd.hpp"
+#include "actors/refusal.hpp"
 #include "actors/shell.hpp"
 #include "events/acd/call_rules.hpp"
 #include "events/acd/deciders.hpp"
@@ -302,7 +303,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             },
             [=](caf::error& err) {
               self->state.joining = false;
-              self->state.overflow(self->home_system().render(err));
+              auto code = refusal_code(err); // a broken queue: its error, as it reads
+              self->state.overflow(code.empty() ? self->home_system().render(err) : code);
             });
   };
   // Nobody can answer here: the queue's overflow rule decides.
@@ -543,10 +545,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
                     caf::actor_cast<caf::actor>(self))
           .then([=](const std::string& agent_id) { self->state.held_agent_id = agent_id; },
                 [=](caf::error& err) {
-                  auto why = self->home_system().render(err);
-                  deny(why.find("local_calls_waiting") != std::string::npos ? "local_calls_waiting"
-                       : why.find("no_agent") != std::string::npos          ? "no_agent"
-                                                                            : "unavailable");
+                  const auto code = refusal_code(err);
+                  deny(code == "local_calls_waiting" || code == "no_agent" ? code : std::string{"unavailable"});
                 });
   } else if (req->recover) self->send(self, recover_atom::value);
   else exec(call::arrive{req->call_id, req->channel, req->direction, req->caller, req->dialed, req->customer_id,

@@ -1,4 +1,5 @@
 #include "actors/queue_actor.hpp"
+#include "actors/refusal.hpp"
 
 #include <cmath>
 #include <algorithm>
@@ -423,7 +424,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         if (refused) {
           // Through the promise: once a handler made one, what it returns is
           // not sent, and the caller would wait for an answer forever.
-          rp.deliver(caf::make_error(caf::sec::runtime_error, refused->code));
+          rp.deliver(refusal(refused->code));
           return rp;
         }
         self->state.calls[req.call_id] = req.call;
@@ -590,7 +591,7 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         auto& s = self->state;
         const auto& waiting = queue::in_order(s.entity->state());
         if (!events::acd::may_hold_for_remote(waiting.size(), s.offering.size()))
-          return caf::make_error(caf::sec::runtime_error, "local_calls_waiting");
+          return refusal("local_calls_waiting");
         events::acd::waiting_call wc;
         wc.call_id = call_id;
         wc.priority = INT32_MAX;
@@ -599,11 +600,11 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         const auto view = candidates(s);
         auto m = events::acd::match_queue(*def, {wc}, view.refs, view.levels, s.memory, t, ++s.seed);
         if (m.assignments.empty() || m.assignments.front().agents.empty())
-          return caf::make_error(caf::sec::runtime_error, "no_agent");
+          return refusal("no_agent");
         s.memory = m.memory;
         const auto& agent_id = m.assignments.front().agents.front();
         auto agent = ctx->agents.get(agent_id);
-        if (!agent) return caf::make_error(caf::sec::runtime_error, "no_agent");
+        if (!agent) return refusal("no_agent");
         hold_back(s, agent_id);
         reserve_request rr{call_id, def->id, def->channel, def->ring_timeout_ms, m.assignments.front().reason, call, call};
         rr.hold = true;

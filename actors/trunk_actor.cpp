@@ -4,6 +4,7 @@
 #include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
 #include "actors/trunk_actor.hpp"
+#include "actors/refusal.hpp"
 
 namespace hotline::actors {
 
@@ -32,7 +33,7 @@ caf::behavior channel_actor(caf::stateful_actor<channel_state>* self,
         auto refused = self->state.entity->exec(trunk::seize{call_id, direction, now}, now, "seize",
                                                 tenant, sys, call_correlation(call_id),
                                                 [rp, channel]() mutable { rp.deliver(seized_atom::value, channel); });
-        if (refused) rp.deliver(caf::make_error(caf::sec::runtime_error, refused->code));
+        if (refused) rp.deliver(refusal(refused->code));
         return rp;
       },
       [=](release_atom, const std::string& call_id, const std::string& tenant) {
@@ -70,7 +71,7 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
       [=](seize_atom, const std::string& call_id, const std::string& direction,
           const std::string& tenant) -> caf::result<seized_atom, int> {
         auto n = trunk::pick_free_channel(self->state.mirror, direction);
-        if (!n) return caf::make_error(caf::sec::runtime_error, trunk::all_channels_busy);
+        if (!n) return refusal(trunk::all_channels_busy);
         auto& m = self->state.mirror[static_cast<std::size_t>(*n - 1)];
         m.busy = true;
         m.call_id = call_id;

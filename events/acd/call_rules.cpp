@@ -12,10 +12,9 @@ int priority_for(int base, std::string_view caller, const tenant_definition* ten
 }
 
 std::string overflow_reason_of(std::string_view refusal) {
-  if (refusal.find("queue_full") != std::string_view::npos) return "max_length";
-  if (refusal.find("queue_empty") != std::string_view::npos) return "no_agents";
-  if (refusal.find("max_wait") != std::string_view::npos) return "max_wait";
-  return std::string{refusal};
+  if (refusal == "queue_full") return "max_length";
+  if (refusal == "queue_empty") return "no_agents";
+  return std::string{refusal}; // max_wait, unknown_queue, agent_..., as they are
 }
 
 std::int64_t leg_ring_ms(const queue_definition* q) {

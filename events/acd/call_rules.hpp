@@ -20,10 +20,10 @@ namespace hotline::events::acd {
 /// tenant's `vip_callers` (F8). `tenant` may be null (no VIP list).
 int priority_for(int base, std::string_view caller, const tenant_definition* tenant, const queue_definition& q);
 
-/// Why a call leaves its queue for the overflow rule, from the refusal the
-/// queue gave or the timer that fired: "max_length" (queue full),
-/// "no_agents" (nobody could ever answer), "max_wait"; any other code is
-/// kept as it is.
+/// Why a call leaves its queue for the overflow rule, from the refusal code
+/// the queue gave (actors/refusal.hpp) or the timer that fired:
+/// "max_length" (queue_full), "no_agents" (queue_empty: nobody could ever
+/// answer); any other code ("max_wait", "unknown_queue"...) is kept as it is.
 std::string overflow_reason_of(std::string_view refusal);
 
 /// What the overflow rule of queue `q` does with a call (docs/acd.md,
