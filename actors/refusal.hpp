@@ -17,6 +17,7 @@ inline caf::error refusal(std::string code) { return caf::make_error(caf::sec::r
 /// The code `e` carries if it is a refusal; "" if it is another error (an
 /// actor that went down, a request that timed out...).
 inline std::string refusal_code(const caf::error& e) {
+  if (!e) return {}; // no error (CAF's accessors need one)
   if (e.category() != caf::atom("system") || e.code() != static_cast<std::uint8_t>(caf::sec::runtime_error))
     return {};
   const auto& ctx = e.context();

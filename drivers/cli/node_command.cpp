@@ -240,7 +240,17 @@ void run_node(const node_args& a) {
   sys.await_all_actors_done();
   bus.reset();
   if (relay) {
-    (void)relay->wait_until_published(store.head_position(), std::chrono::seconds(10));
+    // Publish what the node stored before it goes (a loaded machine may
+    // take a while); what is still behind after that is published from the
+    // checkpoint by the next run, and said so.
+    const auto head = store.head_position();
+    if (auto st = relay->wait_until_published(head, std::chrono::seconds(60)); !st)
+      drivers::log::warning("relay",
+                            "stopping with events " + std::to_string(relay->published_position() + 1) + ".." +
+                                std::to_string(head) +
+                                " not yet published; the next run of the node (or hotline relay) publishes them "
+                                "from the store's checkpoint",
+                            site);
     if (auto st = relay->stop(); !st) drivers::log::error("relay", st.message(), site);
   }
   say(a, site, "stopped: " + std::to_string(store.head_position()) + " events in " + store_dir);
