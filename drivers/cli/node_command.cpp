@@ -240,11 +240,21 @@ void run_node(const node_args& a) {
   sys.await_all_actors_done();
   bus.reset();
   if (relay) {
-    // Publish what the node stored before it goes (a loaded machine may
-    // take a while); what is still behind after that is published from the
-    // checkpoint by the next run, and said so.
+    // Publish what the node stored before it goes, as long as the brokers
+    // keep taking events (a loaded machine may take a while; an unreachable
+    // cluster takes none, and the node does not wait for it): at most 60 s,
+    // giving up after 5 s without progress. What is still behind is
+    // published from the checkpoint by the next run, and said so.
     const auto head = store.head_position();
-    if (auto st = relay->wait_until_published(head, std::chrono::seconds(60)); !st)
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    auto st = relay->wait_until_published(head, std::chrono::seconds(5));
+    for (auto before = relay->published_position(); !st && std::chrono::steady_clock::now() < give_up;) {
+      st = relay->wait_until_published(head, std::chrono::seconds(5));
+      const auto now_at = relay->published_position();
+      if (now_at == before) break; // no progress in 5 s
+      before = now_at;
+    }
+    if (!st)
       drivers::log::warning("relay",
                             "stopping with events " + std::to_string(relay->published_position() + 1) + ".." +
                                 std::to_string(head) +
