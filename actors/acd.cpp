@@ -28,28 +28,34 @@ const events::agent_definition* acd_context::find_agent(std::string_view id) con
 
 void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) {
   // First definition wins on a duplicate id, as with center_definition::find_*.
-  for (const auto& q : ctx->center.queues) ctx->queue_index.emplace(q.id, &q);
+  for (const auto& q : ctx->center.queues)
+    ctx->queue_index.emplace(q.id, &q);
   for (const auto& q : ctx->center.queues)
     for (const auto& step : q.widening)
       for (const auto& added : step.add_queues) {
-        auto& into = ctx->widened_into[ctx->queue_index.count(added) ? ctx->queue_index.find(added)->first
-                                                                      : std::string_view{}];
+        auto& into =
+            ctx->widened_into[ctx->queue_index.count(added) ? ctx->queue_index.find(added)->first
+                                                            : std::string_view{}];
         if (std::find(into.begin(), into.end(), &q) == into.end()) into.push_back(&q);
       }
-  for (const auto& a : ctx->center.agents) ctx->agent_index.emplace(a.id, &a);
+  for (const auto& a : ctx->center.agents)
+    ctx->agent_index.emplace(a.id, &a);
   ctx->root = sys.spawn([live = ctx->registered](caf::event_based_actor* self) -> caf::behavior {
     self->attach_functor([live](const caf::error& reason) { live->stop_all(reason); });
     return {[](caf::get_atom) {}};
   });
-  for (const auto& t : ctx->center.trunks) ctx->trunks[t.id] = spawn_trunk_group(sys, ctx, t);
-  for (const auto& q : ctx->center.queues) ctx->queues[q.id] = spawn_queue(sys, ctx, q);
+  for (const auto& t : ctx->center.trunks)
+    ctx->trunks[t.id] = spawn_trunk_group(sys, ctx, t);
+  for (const auto& q : ctx->center.queues)
+    ctx->queues[q.id] = spawn_queue(sys, ctx, q);
   // A passivated agent comes back from its stream on its next message. The
   // spawner holds the context weakly: the context owns the directory.
-  ctx->agents.set_spawner([&sys, weak = std::weak_ptr<const acd_context>{ctx}](const std::string& id) -> caf::actor {
-    auto c = weak.lock();
-    const auto* def = c ? c->find_agent(id) : nullptr;
-    return def ? spawn_agent(sys, c, *def) : caf::actor{};
-  });
+  ctx->agents.set_spawner(
+      [&sys, weak = std::weak_ptr<const acd_context>{ctx}](const std::string& id) -> caf::actor {
+        auto c = weak.lock();
+        const auto* def = c ? c->find_agent(id) : nullptr;
+        return def ? spawn_agent(sys, c, *def) : caf::actor{};
+      });
   for (const auto& a : ctx->center.agents)
     if (!ctx->agents.contains(a.id)) ctx->agents.add(a.id, spawn_agent(sys, ctx, a));
   // Every handle is known now: recovered queues, agents and trunk groups
@@ -57,9 +63,12 @@ void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) 
   // the first message its actor handles after recovery, before any new
   // call can reach it (queues first: a call a queue lists comes back
   // knowing it when the queue's message is handled first; recovered_calls.hpp).
-  for (auto& [id, q] : ctx->queues) caf::anon_send(q, recover_atom::value);
-  for (auto& a : ctx->agents.live()) caf::anon_send(a, recover_atom::value);
-  for (auto& [id, t] : ctx->trunks) caf::anon_send(t, recover_atom::value);
+  for (auto& [id, q] : ctx->queues)
+    caf::anon_send(q, recover_atom::value);
+  for (auto& a : ctx->agents.live())
+    caf::anon_send(a, recover_atom::value);
+  for (auto& [id, t] : ctx->trunks)
+    caf::anon_send(t, recover_atom::value);
 }
 
 void stop_acd(const std::shared_ptr<acd_context>& ctx) {
@@ -82,13 +91,14 @@ void audit_rejection(const acd_context& ctx, const std::string& stream, const st
   const auto correlation = category == "call"    ? call_correlation(entity)
                            : category == "agent" ? agent_correlation(entity)
                                                  : events::event_id{};
-  evs.push_back(codec.propose(events::command_rejected{stream, command, code, detail},
-                              {events::event_id::uuid_v7(now_ms, events::event_id::from_name(name)),
-                               ctx.store.site, tenant, now_ns, correlation,
-                               events::event_id::uuid_v7(now_ms, events::event_id::from_name(name + "/command")),
-                               std::move(who)}));
-  ctx.store.store->append_async("audit-" + ctx.store.site, drivers::expected_revision::any(), std::move(evs),
-                                [](events::result<drivers::append_result>) {});
+  evs.push_back(codec.propose(
+      events::command_rejected{stream, command, code, detail},
+      {events::event_id::uuid_v7(now_ms, events::event_id::from_name(name)), ctx.store.site, tenant,
+       now_ns, correlation,
+       events::event_id::uuid_v7(now_ms, events::event_id::from_name(name + "/command")),
+       std::move(who)}));
+  ctx.store.store->append_async("audit-" + ctx.store.site, drivers::expected_revision::any(),
+                                std::move(evs), [](events::result<drivers::append_result>) {});
   if (ctx.observer) caf::anon_send(ctx.observer, rejected_atom::value, stream, code);
 }
 

@@ -14,7 +14,8 @@
 ///   (rejected_atom, stream, code)       a command was refused (also audited)
 ///   (callback_offered_atom, call_id, queue)  a caller waited `callback_offer_after_s`:
 ///                                       offer it a call back (it answers with callback_atom)
-///   (off_line_atom, call_id)            the caller left the line for a call back (its choice, or the
+///   (off_line_atom, call_id)            the caller left the line for a call back (its choice, or
+///   the
 ///                                       queue's overflow): telephony hangs its leg up, and will
 ///                                       report nothing more of that caller until the call back
 #include <functional>
@@ -26,9 +27,9 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_registry.hpp"
 #include "actors/agent_directory.hpp"
 #include "actors/availability_board.hpp"
-#include "actors/actor_registry.hpp"
 #include "actors/entity_log.hpp"
 #include "actors/protocol.hpp"
 #include "actors/recovered_calls.hpp"
@@ -42,13 +43,13 @@ namespace hotline::actors {
 struct acd_context {
   events::center_definition center;
   persistence store;
-  caf::actor observer;                         ///< may be invalid: nobody listens
-  std::map<std::string, caf::actor> queues;    ///< queue id -> actor
-  agent_directory agents;                      ///< agent id -> actor; idle agents passivate (agent_directory.hpp)
-  availability_board board;                    ///< agents' routing status per queue served (availability_board.hpp)
-  std::map<std::string, caf::actor> trunks;    ///< trunk group id -> actor
-  std::int64_t default_aht_ms = 180'000;       ///< EWT before any call was handled
-  caf::actor root;                             ///< queues and trunks are linked to it; killing it stops them all
+  caf::actor observer;                      ///< may be invalid: nobody listens
+  std::map<std::string, caf::actor> queues; ///< queue id -> actor
+  agent_directory agents;   ///< agent id -> actor; idle agents passivate (agent_directory.hpp)
+  availability_board board; ///< agents' routing status per queue served (availability_board.hpp)
+  std::map<std::string, caf::actor> trunks; ///< trunk group id -> actor
+  std::int64_t default_aht_ms = 180'000;    ///< EWT before any call was handled
+  caf::actor root; ///< queues and trunks are linked to it; killing it stops them all
   /// Call and agent actors are registered here instead of linked to `root`
   /// (see actor_registry.hpp); the root's exit stops them all the same.
   std::shared_ptr<actor_registry> registered = std::make_shared<actor_registry>();
@@ -63,7 +64,8 @@ struct acd_context {
   events::acd::call::far_ends_kept restart_keeps;
   /// Calls of the previous run with their actor back (recovered_calls.hpp).
   std::shared_ptr<recovered_calls> recovered = std::make_shared<recovered_calls>();
-  std::function<std::map<std::string, std::string>(const std::string& tenant, const std::string& customer_id)>
+  std::function<std::map<std::string, std::string>(const std::string& tenant,
+                                                   const std::string& customer_id)>
       crm_context;
 
   const events::tenant_definition* tenant_of_queue(const std::string& queue) const;

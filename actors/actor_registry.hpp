@@ -35,7 +35,8 @@ public:
   /// Registers `self` and arranges its deregistration when it exits.
   /// A failing actor sends its exit reason to `root` (if valid).
   /// REQUIRES: called once per actor, from inside it.
-  void track(caf::local_actor* self, const caf::actor& root, const std::shared_ptr<actor_registry>& me) {
+  void track(caf::local_actor* self, const caf::actor& root,
+             const std::shared_ptr<actor_registry>& me) {
     auto id = self->id();
     bool late = false;
     caf::error stopped;
@@ -51,10 +52,11 @@ public:
       send_exit(caf::actor_cast<caf::actor>(self->address()), stopped);
       return;
     }
-    self->attach_functor([reg = std::weak_ptr<actor_registry>{me}, id, root](const caf::error& reason) {
-      if (auto r = reg.lock()) r->forget(id);
-      if (reason) send_exit(root, reason);
-    });
+    self->attach_functor(
+        [reg = std::weak_ptr<actor_registry>{me}, id, root](const caf::error& reason) {
+          if (auto r = reg.lock()) r->forget(id);
+          if (reason) send_exit(root, reason);
+        });
   }
 
   /// Sends `reason` to every registered actor, and to every actor that
@@ -66,7 +68,8 @@ public:
       stopped_ = true;
       stop_reason_ = reason;
       calls.reserve(live_.size());
-      for (const auto& [id, addr] : live_) calls.push_back(addr);
+      for (const auto& [id, addr] : live_)
+        calls.push_back(addr);
     }
     for (const auto& addr : calls)
       send_exit(caf::actor_cast<caf::actor>(addr), reason);
@@ -81,8 +84,8 @@ private:
   /// caf::anon_send_exit with any error as the reason, as a link passes it on.
   static void send_exit(const caf::actor& dest, const caf::error& reason) {
     if (dest)
-      dest->enqueue(nullptr, caf::make_message_id(), caf::make_message(caf::exit_msg{dest->address(), reason}),
-                    nullptr);
+      dest->enqueue(nullptr, caf::make_message_id(),
+                    caf::make_message(caf::exit_msg{dest->address(), reason}), nullptr);
   }
 
   void forget(caf::actor_id id) {

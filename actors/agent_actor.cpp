@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <optional>
 
-#include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
+#include "events/acd/deciders.hpp"
 
 namespace hotline::actors {
 
@@ -32,9 +32,9 @@ struct agent_actor_state {
   std::optional<std::vector<std::string>> pushed_queues;
   /// One of `pushed_queues` (same order): where it is and what it last heard.
   struct push_target {
-    const caf::actor* queue = nullptr;                ///< in ctx->queues; null: no such queue here
+    const caf::actor* queue = nullptr; ///< in ctx->queues; null: no such queue here
     const events::queue_definition* def = nullptr;
-    availability_board::slot* slot = nullptr;         ///< this agent's status for the queue, on the board
+    availability_board::slot* slot = nullptr; ///< this agent's status for the queue, on the board
     events::acd::candidate_status sent;
     events::acd::candidate_status next; ///< push's scratch
     bool tell = false;                  ///< push's scratch: send `next`
@@ -43,7 +43,7 @@ struct agent_actor_state {
   /// Queues this agent does not serve where callers wait for it as their
   /// familiar agent (follow_atom): they get its snapshots too, for a while.
   std::vector<std::string> followed_by;
-  std::atomic<std::uint64_t>* withdrawals = nullptr;       ///< this agent's count in the directory
+  std::atomic<std::uint64_t>* withdrawals = nullptr; ///< this agent's count in the directory
   bool idle_timer = false;       ///< a passivate_atom for this idle period is on its way
   std::uint64_t idle_period = 0; ///< which idle period (a timer of an earlier one is stale)
 };
@@ -53,22 +53,24 @@ struct agent_actor_state {
 /// passivated agent would come back without telling them).
 bool idle(const agent_actor_state& st) {
   const auto& s = st.entity->state();
-  return s.presence == events::acd::agent::presence_state::logged_out && s.contacts.empty() && st.calls.empty() &&
-         st.legs.empty() && st.followed_by.empty();
+  return s.presence == events::acd::agent::presence_state::logged_out && s.contacts.empty() &&
+         st.calls.empty() && st.legs.empty() && st.followed_by.empty();
 }
 
 caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
-                          std::shared_ptr<const acd_context> shared_ctx, events::agent_definition def_in) {
+                          std::shared_ptr<const acd_context> shared_ctx,
+                          events::agent_definition def_in) {
   auto& st = self->state;
   st.ctx = std::move(shared_ctx);
   const acd_context* const ctx = st.ctx.get();
-  if (ctx->root) ctx->registered->track(self, ctx->root, ctx->registered); // not a link: see actor_registry.hpp
+  if (ctx->root)
+    ctx->registered->track(self, ctx->root, ctx->registered); // not a link: see actor_registry.hpp
   st.def = std::move(def_in);
   st.who = events::principal::agent(st.def.id);
   st.tenant = st.def.tenant;
   const events::agent_definition* const def = &st.def;
-  st.entity = std::make_unique<shell<events::acd::agent_decider>>(self, *ctx, agent::stream_name(def->id),
-                                                       agent::initial_state(*def));
+  st.entity = std::make_unique<shell<events::acd::agent_decider>>(
+      self, *ctx, agent::stream_name(def->id), agent::initial_state(*def));
   st.entity->recover();
   const events::principal* const who = &st.who;
   const std::string* const tenant = &st.tenant;
@@ -140,7 +142,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
     for (auto& t : targets) {
       t.tell = false;
       if (!t.queue) continue;
-      if (made && t.def->channel == made_for->channel && t.def->reject_delay_ms == made_for->reject_delay_ms &&
+      if (made && t.def->channel == made_for->channel &&
+          t.def->reject_delay_ms == made_for->reject_delay_ms &&
           t.def->busy_delay_ms == made_for->busy_delay_ms) {
         t.next = *made;
       } else {
@@ -163,7 +166,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       count = withdrawn ? withdrawals->fetch_add(1, std::memory_order_release) + 1
                         : withdrawals->load(std::memory_order_relaxed);
     for (const auto& t : targets)
-      if (t.tell && availability_board::post(*t.slot, t.next, count).tell) self->send(*t.queue, news_atom::value);
+      if (t.tell && availability_board::post(*t.slot, t.next, count).tell)
+        self->send(*t.queue, news_atom::value);
   };
   // Passivation (agent_directory.hpp): once idle, a timer; when it fires
   // and the agent is still idle, nobody looked it up, its mailbox is empty
@@ -197,15 +201,18 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   auto tell_call_let_go = [=](const std::string& call_id, const std::string& reason) {
     auto c = self->state.calls.find(call_id);
     if (c == self->state.calls.end()) return;
-    if (self->state.legs.erase(call_id) > 0) self->send(c->second, leg_reject_atom::value, def->id, reason);
-    else self->send(c->second, reject_atom::value, def->id, reason);
+    if (self->state.legs.erase(call_id) > 0)
+      self->send(c->second, leg_reject_atom::value, def->id, reason);
+    else
+      self->send(c->second, reject_atom::value, def->id, reason);
     self->state.calls.erase(c);
   };
   // A ringing reservation ends without an answer (the call or a queue withdrew it).
   auto cancel_ringing = [=](const std::string& call_id, const std::string& reason) {
     self->state.calls.erase(call_id);
     self->state.legs.erase(call_id);
-    exec(agent::cancel_reservation{call_id, reason, now()}, "cancel_reservation", call_correlation(call_id));
+    exec(agent::cancel_reservation{call_id, reason, now()}, "cancel_reservation",
+         call_correlation(call_id));
   };
   arm_if_idle(); // recovered idle (at start, or brought back by a lookup that sends nothing)
 
@@ -215,22 +222,22 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         auto contacts = self->state.entity->state().contacts;
         for (const auto& c : contacts) {
           switch (c.phase) {
-            case agent::contact_phase::ringing:
-              exec(agent::cancel_reservation{c.call_id, "node_restart", now()}, "cancel_reservation",
-                   call_correlation(c.call_id));
-              break;
-            case agent::contact_phase::on_call:
-            case agent::contact_phase::on_hold: {
-              // The call's actor ends it (node_restart) and releases us.
-              call_request req;
-              req.call_id = c.call_id;
-              req.recover = true;
-              self->state.calls[c.call_id] = spawn_call(self->home_system(), self->state.ctx, req);
-              break;
-            }
-            case agent::contact_phase::wrap_up:
-              exec(agent::end_wrap_up{c.call_id, now()}, "end_wrap_up", call_correlation(c.call_id));
-              break;
+          case agent::contact_phase::ringing:
+            exec(agent::cancel_reservation{c.call_id, "node_restart", now()}, "cancel_reservation",
+                 call_correlation(c.call_id));
+            break;
+          case agent::contact_phase::on_call:
+          case agent::contact_phase::on_hold: {
+            // The call's actor ends it (node_restart) and releases us.
+            call_request req;
+            req.call_id = c.call_id;
+            req.recover = true;
+            self->state.calls[c.call_id] = spawn_call(self->home_system(), self->state.ctx, req);
+            break;
+          }
+          case agent::contact_phase::wrap_up:
+            exec(agent::end_wrap_up{c.call_id, now()}, "end_wrap_up", call_correlation(c.call_id));
+            break;
           }
         }
         push();
@@ -249,14 +256,16 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         for (const auto& k : self->state.entity->state().contacts)
           if (k.phase == agent::contact_phase::ringing) ringing.push_back(k.call_id);
         exec(agent::logout{reason, now()}, "logout", {}, [=] {
-          for (const auto& call_id : ringing) tell_call_let_go(call_id, "logged_out");
+          for (const auto& call_id : ringing)
+            tell_call_let_go(call_id, "logged_out");
           const auto count = withdrawal_count();
           for (const auto& q : before) {
             auto qa = ctx->queues.find(q);
             auto qd = ctx->find_queue(q);
             if (qa == ctx->queues.end() || !qd) continue;
             auto c = events::acd::make_candidate(self->state.entity->state(), *qd);
-            const auto version = availability_board::post(ctx->board.at(def->id, q), c, count, false).version;
+            const auto version =
+                availability_board::post(ctx->board.at(def->id, q), c, count, false).version;
             self->send(qa->second, agent_update_atom::value, std::move(c), count, version);
           }
         });
@@ -269,8 +278,10 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         auto& by = self->state.followed_by;
         auto it = std::find(by.begin(), by.end(), queue_id);
         if (on == (it != by.end())) return;
-        if (on) by.push_back(queue_id);
-        else by.erase(it);
+        if (on)
+          by.push_back(queue_id);
+        else
+          by.erase(it);
         self->state.pushed_queues.reset();
         push();
         arm_if_idle(); // the last follower gone: a logged-out agent may passivate
@@ -279,18 +290,21 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         exec(agent::set_not_ready{reason, now()}, "set_not_ready", {});
       },
       [=](reserve_atom, const reserve_request& req) {
-        auto refused = exec(agent::reserve{req.call_id, req.queue, req.channel, now(), req.placed}, "reserve",
-                            call_correlation(req.call_id), [=] {
-                              self->state.calls[req.call_id] = req.call;
-                              self->state.offered_by[req.call_id] = req.queue_actor;
-                              self->send(req.call, offer_atom::value,
-                                         offer_info{def->id, req.ring_timeout_ms, req.reason,
-                                                    caf::actor_cast<caf::actor>(self), req.hold});
-                              if (!req.hold && !req.placed) // the phone rings once the reservation is on disk
-                                self->state.entity->send_durable(ctx->observer, ringing_atom::value, def->id, req.call_id);
-                            });
+        auto refused =
+            exec(agent::reserve{req.call_id, req.queue, req.channel, now(), req.placed}, "reserve",
+                 call_correlation(req.call_id), [=] {
+                   self->state.calls[req.call_id] = req.call;
+                   self->state.offered_by[req.call_id] = req.queue_actor;
+                   self->send(req.call, offer_atom::value,
+                              offer_info{def->id, req.ring_timeout_ms, req.reason,
+                                         caf::actor_cast<caf::actor>(self), req.hold});
+                   if (!req.hold && !req.placed) // the phone rings once the reservation is on disk
+                     self->state.entity->send_durable(ctx->observer, ringing_atom::value, def->id,
+                                                      req.call_id);
+                 });
         if (refused) {
-          self->send(req.queue_actor, reserve_failed_atom::value, req.call_id, def->id, refused->code);
+          self->send(req.queue_actor, reserve_failed_atom::value, req.call_id, def->id,
+                     refused->code);
           push();
         }
       },
@@ -302,7 +316,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       [=](answer_atom, const std::string& call_id) {
         // Answering a call already on the desk is a no-op: tell nobody.
         if (const auto* k = agent::find_contact(self->state.entity->state(), call_id);
-            k && (k->phase == agent::contact_phase::on_call || k->phase == agent::contact_phase::on_hold))
+            k && (k->phase == agent::contact_phase::on_call ||
+                  k->phase == agent::contact_phase::on_hold))
           return;
         exec(agent::answer{call_id, now()}, "answer", call_correlation(call_id), [=] {
           auto c = self->state.calls.find(call_id);
@@ -326,8 +341,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       [=](busy_atom, const std::string& call_id) {
         const auto* k = agent::find_contact(self->state.entity->state(), call_id);
         if (!k || k->phase != agent::contact_phase::ringing) return;
-        exec(agent::cancel_reservation{call_id, "busy", now()}, "cancel_reservation", call_correlation(call_id),
-             [=] { tell_call_let_go(call_id, "busy"); });
+        exec(agent::cancel_reservation{call_id, "busy", now()}, "cancel_reservation",
+             call_correlation(call_id), [=] { tell_call_let_go(call_id, "busy"); });
       },
       [=](ring_timeout_atom, const std::string& call_id, int max_no_answer) {
         self->state.calls.erase(call_id);
@@ -343,7 +358,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       [=](cancel_atom, const std::string& call_id, const std::string& reason) {
         const auto* k = agent::find_contact(self->state.entity->state(), call_id);
         if (!k) return;
-        if (k->phase == agent::contact_phase::on_call || k->phase == agent::contact_phase::on_hold) {
+        if (k->phase == agent::contact_phase::on_call ||
+            k->phase == agent::contact_phase::on_hold) {
           const auto* q = ctx->find_queue(k->queue);
           const std::int64_t wrap = q ? events::acd::agent::effective_wrap_up_ms(*def, *q) : 0;
           self->send(self, end_call_atom::value, call_id, wrap);
@@ -353,9 +369,11 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       },
       // A queue's word that a call left while this agent's reservation for
       // it was on its way: only that queue's ringing reservation goes.
-      [=](cancel_atom, const std::string& call_id, const std::string& reason, const std::string& queue_id) {
+      [=](cancel_atom, const std::string& call_id, const std::string& reason,
+          const std::string& queue_id) {
         const auto* k = agent::find_contact(self->state.entity->state(), call_id);
-        if (k && k->phase == agent::contact_phase::ringing && k->queue == queue_id) cancel_ringing(call_id, reason);
+        if (k && k->phase == agent::contact_phase::ringing && k->queue == queue_id)
+          cancel_ringing(call_id, reason);
       },
       [=](hangup_atom, const std::string& call_id) {
         auto c = self->state.calls.find(call_id);
@@ -370,10 +388,12 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       [=](end_call_atom, const std::string& call_id, std::int64_t wrap_up_ms) {
         self->state.calls.erase(call_id);
         self->state.legs.erase(call_id);
-        exec(agent::end_call{call_id, wrap_up_ms, now()}, "end_call", call_correlation(call_id), [=] {
-          if (wrap_up_ms > 0)
-            self->delayed_send(self, std::chrono::milliseconds(wrap_up_ms), wrap_up_done_atom::value, call_id);
-        });
+        exec(agent::end_call{call_id, wrap_up_ms, now()}, "end_call", call_correlation(call_id),
+             [=] {
+               if (wrap_up_ms > 0)
+                 self->delayed_send(self, std::chrono::milliseconds(wrap_up_ms),
+                                    wrap_up_done_atom::value, call_id);
+             });
       },
       // The call put its caller on hold, or took it back (the call decided it).
       [=](hold_atom, const std::string& call_id) {
@@ -392,18 +412,22 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                             call_correlation(req.call_id), [=] {
                               self->state.calls[req.call_id] = req.call;
                               self->state.legs[req.call_id] = req.kind;
-                              self->state.entity->send_durable(ctx->observer, ringing_atom::value, def->id, req.call_id);
+                              self->state.entity->send_durable(ctx->observer, ringing_atom::value,
+                                                               def->id, req.call_id);
                             });
         if (refused) self->send(req.call, leg_refused_atom::value, def->id, refused->code);
       },
-      [=](caf::get_atom) { return std::string{agent::to_string(agent::status_of(self->state.entity->state()))}; },
+      [=](caf::get_atom) {
+        return std::string{agent::to_string(agent::status_of(self->state.entity->state()))};
+      },
       [=](passivate_atom, std::uint64_t period) {
         auto& st = self->state;
         if (!st.idle_timer || period != st.idle_period) return; // stale: busy since
         st.idle_timer = false;
         if (!idle(st)) return; // busy again: armed anew when idle
-        if (st.entity->settled() &&
-            ctx->agents.try_passivate(def->id, self->address(), [self] { return self->mailbox().empty(); })) {
+        if (st.entity->settled() && ctx->agents.try_passivate(def->id, self->address(), [self] {
+              return self->mailbox().empty();
+            })) {
           self->quit();
           return;
         }

@@ -99,7 +99,8 @@ public:
     std::vector<std::string> out;
     for (auto& st : stripes_) {
       std::lock_guard lock{st.mu};
-      for (const auto& [id, e] : st.entries) out.push_back(id);
+      for (const auto& [id, e] : st.entries)
+        out.push_back(id);
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -121,7 +122,8 @@ public:
   void arm(const std::string& id) const {
     auto& st = stripe(id);
     std::lock_guard lock{st.mu};
-    if (auto it = st.entries.find(id); it != st.entries.end()) it->second.armed_at = it->second.lookups;
+    if (auto it = st.entries.find(id); it != st.entries.end())
+      it->second.armed_at = it->second.lookups;
   }
 
   /// Called by the agent's actor (`self`) when its idle time is up and its
@@ -134,7 +136,8 @@ public:
     auto it = st.entries.find(id);
     if (it == st.entries.end()) return false;
     auto& e = it->second;
-    if (!e.actor || e.actor.address() != self || e.lookups != e.armed_at || !mailbox_empty()) return false;
+    if (!e.actor || e.actor.address() != self || e.lookups != e.armed_at || !mailbox_empty())
+      return false;
     e.actor = caf::actor{};
     --live_;
     ++passivated_;
@@ -169,7 +172,9 @@ private:
   };
   struct id_hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
   };
   /// Hashed, not ordered: every message to an agent looks it up (a map of
   /// 10,000 agents cost ~1 % of `bench route`'s CPU in string compares).
@@ -177,7 +182,9 @@ private:
     mutable std::mutex mu;
     std::unordered_map<std::string, entry, id_hash, std::equal_to<>> entries;
   };
-  stripe_t& stripe(std::string_view id) const { return stripes_[std::hash<std::string_view>{}(id) % stripes_.size()]; }
+  stripe_t& stripe(std::string_view id) const {
+    return stripes_[std::hash<std::string_view>{}(id) % stripes_.size()];
+  }
 
   spawn_fn spawn_;
   mutable std::array<stripe_t, 64> stripes_;

@@ -100,7 +100,8 @@ public:
   /// The agent's side: `s` now reads `status`, current at withdrawal count
   /// `seen`. With `list`, the slot goes on its queue's news list (a whole
   /// snapshot sent as a message does not need it).
-  static posted post(slot& s, const events::acd::candidate_status& status, std::uint64_t seen, bool list = true);
+  static posted post(slot& s, const events::acd::candidate_status& status, std::uint64_t seen,
+                     bool list = true);
 
   struct reading {
     events::acd::candidate_status status;
@@ -112,8 +113,7 @@ public:
 
   /// The queue's side: `f(slot&)` for each slot posted since the last take
   /// (in no particular order; a slot posted twice comes once).
-  template <class F>
-  static void take_news(news& n, F&& f) {
+  template <class F> static void take_news(news& n, F&& f) {
     slot* s = n.head_.exchange(nullptr, std::memory_order_seq_cst);
     while (s) {
       slot* next = s->next_; // read before the slot may be listed again

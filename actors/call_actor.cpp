@@ -23,9 +23,10 @@ struct call_actor_state {
   std::unique_ptr<shell<events::acd::call_decider>> entity;
   std::string tenant;
   std::string trunk_group;
-  int channel = 0;                          ///< seized trunk channel (0: none)
+  int channel = 0; ///< seized trunk channel (0: none)
   const events::queue_definition* queue = nullptr;
-  const events::queue_definition* placed_for = nullptr; ///< a call an agent places: the queue it is made for
+  const events::queue_definition* placed_for =
+      nullptr; ///< a call an agent places: the queue it is made for
   caf::actor queue_actor;
   bool joined = false;
   bool joining = false;                     ///< a join request is on its way to queue_actor
@@ -36,16 +37,17 @@ struct call_actor_state {
   std::int32_t priority = 0;
   std::string preferred_agent;
   // multi-site interflow (actors/federation_actor.hpp)
-  std::string out_offer_id;                 ///< origin: remote offer pending or call moving (at the call state's remote_site);
-                                            ///< outlives the decider's pending offer, which a local answer clears
-  caf::actor held_agent;                    ///< remote side: the agent held for the landing call
+  std::string out_offer_id; ///< origin: remote offer pending or call moving (at the call state's
+                            ///< remote_site); outlives the decider's pending offer, which a local
+                            ///< answer clears
+  caf::actor held_agent;    ///< remote side: the agent held for the landing call
   std::string held_agent_id;
-  bool landed = false;                      ///< remote side: the call arrived here
-  std::function<void()> after_enqueue;      ///< once, after the next call.queued commits
+  bool landed = false;                 ///< remote side: the call arrived here
+  std::function<void()> after_enqueue; ///< once, after the next call.queued commits
   // A second leg ringing (transfers, consultations, conferences): one at a time.
-  std::string leg_kind;  ///< transfer (blind, to an agent) | consult | conference; empty: none
+  std::string leg_kind; ///< transfer (blind, to an agent) | consult | conference; empty: none
   std::string leg_agent;
-  std::string leg_from;  ///< the agent who asked
+  std::string leg_from; ///< the agent who asked
   std::string leg_reason;
   std::string fallback_queue; ///< a blind transfer to an agent that fails goes here
   // What every handler needs, owned here once. The handlers and helpers
@@ -57,9 +59,9 @@ struct call_actor_state {
   call_request req;
   events::principal who;
   events::event_id corr; ///< call_correlation(req.call_id): every event of the call carries it
-  std::function<void(const std::string&, const std::string&)> join;  ///< (queue id, reason)
-  std::function<void(const std::string&)> overflow;                  ///< (why)
-  std::function<void(std::uint64_t, std::int64_t)> wait_timers;      ///< (generation, waited ms)
+  std::function<void(const std::string&, const std::string&)> join; ///< (queue id, reason)
+  std::function<void(const std::string&)> overflow;                 ///< (why)
+  std::function<void(std::uint64_t, std::int64_t)> wait_timers;     ///< (generation, waited ms)
 };
 
 // Helpers the handlers call with only `self` captured, reaching
@@ -67,11 +69,14 @@ struct call_actor_state {
 // into the behavior of every call actor, and 100,000 calls may wait at once.
 using call_self = caf::stateful_actor<call_actor_state>*;
 
-std::int64_t now_of(call_self self) { return self->state.ctx->store.clock->now_ns(); }
+std::int64_t now_of(call_self self) {
+  return self->state.ctx->store.clock->now_ns();
+}
 
 /// Decides and records `cmd` for the call, caused by `who` (see shell::exec).
-std::optional<events::rejection> exec_call(call_self self, const call::command& cmd, const std::string& name,
-                                           const events::principal& who, std::function<void()> then = {}) {
+std::optional<events::rejection> exec_call(call_self self, const call::command& cmd,
+                                           const std::string& name, const events::principal& who,
+                                           std::function<void()> then = {}) {
   auto& s = self->state;
   return s.entity->exec(cmd, now_of(self), name, s.tenant, who, s.corr, std::move(then));
 }
@@ -88,7 +93,8 @@ void withdraw_offer(call_self self, const caf::actor& agent, const std::string& 
 /// Every offer of the call goes nowhere (withdraw_offer each).
 void withdraw_offers(call_self self) {
   auto& s = self->state;
-  for (auto& [agent_id, agent] : s.offers) withdraw_offer(self, agent, agent_id);
+  for (auto& [agent_id, agent] : s.offers)
+    withdraw_offer(self, agent, agent_id);
   s.offers.clear();
 }
 
@@ -131,7 +137,8 @@ void leave_line(call_self self) {
   auto& s = self->state;
   const auto& call_id = s.req.call_id;
   s.entity->send_durable(s.ctx->observer, off_line_atom::value, call_id);
-  if (s.joined) self->send(s.queue_actor, off_line_atom::value, call_id); // its agent rings only at the dial
+  if (s.joined)
+    self->send(s.queue_actor, off_line_atom::value, call_id); // its agent rings only at the dial
   withdraw_offers(self);
   release_channel(self);
 }
@@ -140,13 +147,16 @@ void leave_line(call_self self) {
 /// the offer ends, and the queue offers the call again.
 void offer_refused(call_self self, const std::string& agent_id, const std::string& why) {
   self->state.offers.erase(agent_id);
-  exec_call(self, call::end_offer{agent_id, why, now_of(self)}, "end_offer", self->state.who, [self, agent_id] {
-    auto& s = self->state;
-    // A call back's agent let it go: it waits again, in its place, and
-    // the line dialed for it is free until the next agent.
-    if (call::status_of(s.entity->state()) == call::status::callback_waiting) callback_waits_again(self);
-    if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, s.req.call_id, agent_id);
-  });
+  exec_call(self, call::end_offer{agent_id, why, now_of(self)}, "end_offer", self->state.who,
+            [self, agent_id] {
+              auto& s = self->state;
+              // A call back's agent let it go: it waits again, in its place, and
+              // the line dialed for it is free until the next agent.
+              if (call::status_of(s.entity->state()) == call::status::callback_waiting)
+                callback_waits_again(self);
+              if (s.joined)
+                self->send(s.queue_actor, offer_failed_atom::value, s.req.call_id, agent_id);
+            });
 }
 
 caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
@@ -158,9 +168,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   // Raw pointers into the state (see call_actor_state): cheap to capture.
   const acd_context* const ctx = st.ctx.get();
   const call_request* const req = &st.req;
-  if (ctx->root) ctx->registered->track(self, ctx->root, ctx->registered); // not a link: see actor_registry.hpp
-  st.entity = std::make_unique<shell<events::acd::call_decider>>(self, *ctx, call::stream_name(req->call_id),
-                                                      call::initial_state(req->call_id));
+  if (ctx->root)
+    ctx->registered->track(self, ctx->root, ctx->registered); // not a link: see actor_registry.hpp
+  st.entity = std::make_unique<shell<events::acd::call_decider>>(
+      self, *ctx, call::stream_name(req->call_id), call::initial_state(req->call_id));
   st.corr = call_correlation(req->call_id);
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
   const bool placed = !req->placed_by.empty();
@@ -174,16 +185,20 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     // else the agent's first; its outbound group carries the call.
     st.req.direction = "outbound";
     const auto* a = ctx->find_agent(req->placed_by);
-    st.placed_for = ctx->find_queue(!req->queue.empty() ? std::string_view{req->queue}
+    st.placed_for = ctx->find_queue(!req->queue.empty()       ? std::string_view{req->queue}
                                     : a && !a->queues.empty() ? std::string_view{a->queues.front()}
-                                                               : std::string_view{});
-    if (st.placed_for) st.tenant = st.placed_for->tenant;
-    else if (a) st.tenant = a->tenant;
-    st.trunk_group = st.placed_for && req->channel == "voice" ? st.placed_for->outbound_trunk_group : "";
+                                                              : std::string_view{});
+    if (st.placed_for)
+      st.tenant = st.placed_for->tenant;
+    else if (a)
+      st.tenant = a->tenant;
+    st.trunk_group =
+        st.placed_for && req->channel == "voice" ? st.placed_for->outbound_trunk_group : "";
   }
   st.preferred_agent = req->preferred_agent;
 
-  auto exec = [self](const call::command& cmd, const std::string& name, std::function<void()> then = {}) {
+  auto exec = [self](const call::command& cmd, const std::string& name,
+                     std::function<void()> then = {}) {
     return exec_call(self, cmd, name, self->state.who, std::move(then));
   };
   // What leaves the node waits for the disk (entity_log.hpp).
@@ -197,8 +212,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   };
   // Everything the call holds is let go when it ends.
   // A message about this call to another site, through the federation actor.
-  auto to_site = [=](events::federation::message_kind kind, const std::string& site, const std::string& offer_id,
-                     std::string reason = {}) {
+  auto to_site = [=](events::federation::message_kind kind, const std::string& site,
+                     const std::string& offer_id, std::string reason = {}) {
     events::federation::message m;
     m.kind = kind;
     m.offer_id = offer_id;
@@ -209,7 +224,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     return m;
   };
   // An offer or a transfer: the call as the other site needs to know it.
-  auto describe = [=](events::federation::message_kind kind, const std::string& site, const std::string& offer_id) {
+  auto describe = [=](events::federation::message_kind kind, const std::string& site,
+                      const std::string& offer_id) {
     const auto& cs = self->state.entity->state();
     auto m = to_site(kind, site, offer_id);
     m.queue = cs.queue;
@@ -225,23 +241,30 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   auto send_fed = [=](events::federation::message m) {
     self->state.entity->send_durable(ctx->federation, fed_send_atom::value, std::move(m));
   };
-  auto offer_done = [=](const std::string& offer_id, const std::string& site, const std::string& reason) {
-    self->state.entity->send_durable(ctx->federation, offer_done_atom::value, offer_id, site, reason);
+  auto offer_done = [=](const std::string& offer_id, const std::string& site,
+                        const std::string& reason) {
+    self->state.entity->send_durable(ctx->federation, offer_done_atom::value, offer_id, site,
+                                     reason);
   };
   auto finish = [=](const std::string& leave_reason) {
     auto& s = self->state;
     if (!s.out_offer_id.empty() && leave_reason != "interflowed") {
       // An offer still out there: the other site may hold an agent for us.
-      send_fed(to_site(events::federation::message_kind::release, s.entity->state().remote_site, s.out_offer_id, "call_" + leave_reason));
+      send_fed(to_site(events::federation::message_kind::release, s.entity->state().remote_site,
+                       s.out_offer_id, "call_" + leave_reason));
       offer_done(s.out_offer_id, s.entity->state().remote_site, "call_ended");
     }
-    if (req->interflow_offer) offer_done(req->interflow_offer->offer_id, req->interflow_offer->from_site, "call_ended");
-    release_parties(s.entity->state().conference_parties, s.entity->state().outcome != "node_restart");
-    for (auto& [agent_id, agent] : s.offers) self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
+    if (req->interflow_offer)
+      offer_done(req->interflow_offer->offer_id, req->interflow_offer->from_site, "call_ended");
+    release_parties(s.entity->state().conference_parties,
+                    s.entity->state().outcome != "node_restart");
+    for (auto& [agent_id, agent] : s.offers)
+      self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
     s.offers.clear();
     // Joined, or a join on its way (the queue adds the call before it
     // reads this): the queue lets the call go.
-    if ((s.joined || s.joining) && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, leave_reason);
+    if ((s.joined || s.joining) && s.queue_actor)
+      self->send(s.queue_actor, leave_atom::value, req->call_id, leave_reason);
     s.joined = false;
     s.joining = false;
     release_channel(self);
@@ -257,19 +280,30 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   // (events/acd/call_rules.hpp: wait_timers).
   st.wait_timers = [=](std::uint64_t gen, std::int64_t waited_ms) {
     using k = acd::wait_timer::kind;
-    for (const auto& t : acd::wait_timers(*self->state.queue, waited_ms, self->state.entity->state().widening_step)) {
+    for (const auto& t : acd::wait_timers(*self->state.queue, waited_ms,
+                                          self->state.entity->state().widening_step)) {
       const auto after = std::chrono::milliseconds(t.after_ms);
       switch (t.what) {
-      case k::max_wait: self->delayed_send(self, after, max_wait_atom::value, gen); break;
-      case k::announce: self->delayed_send(self, after, announce_atom::value, gen); break;
-      case k::offer_callback: self->delayed_send(self, after, offer_callback_atom::value, gen); break;
-      case k::widen: self->delayed_send(self, after, widen_atom::value, gen, t.step); break;
+      case k::max_wait:
+        self->delayed_send(self, after, max_wait_atom::value, gen);
+        break;
+      case k::announce:
+        self->delayed_send(self, after, announce_atom::value, gen);
+        break;
+      case k::offer_callback:
+        self->delayed_send(self, after, offer_callback_atom::value, gen);
+        break;
+      case k::widen:
+        self->delayed_send(self, after, widen_atom::value, gen, t.step);
+        break;
       }
     }
   };
 
   // Joins `queue_id`; `reason` is recorded on call.queued.
-  auto join = [self](const std::string& queue_id, const std::string& reason) { self->state.join(queue_id, reason); };
+  auto join = [self](const std::string& queue_id, const std::string& reason) {
+    self->state.join(queue_id, reason);
+  };
   st.join = [=](const std::string& queue_id, const std::string& reason) {
     auto& s = self->state;
     s.queue = ctx->find_queue(queue_id);
@@ -279,24 +313,28 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       return;
     }
     s.queue_actor = qa->second;
-    auto prio = acd::priority_for(s.priority, req->caller, ctx->center.find_tenant(s.queue->tenant), *s.queue);
+    auto prio = acd::priority_for(s.priority, req->caller, ctx->center.find_tenant(s.queue->tenant),
+                                  *s.queue);
     auto t = now();
-    std::int64_t preferred_until =
-        s.preferred_agent.empty() || s.queue->preferred_agent_ms <= 0 ? 0 : t + ms_to_ns(s.queue->preferred_agent_ms);
+    std::int64_t preferred_until = s.preferred_agent.empty() || s.queue->preferred_agent_ms <= 0
+                                       ? 0
+                                       : t + ms_to_ns(s.queue->preferred_agent_ms);
     s.joining = true;
     self->request(s.queue_actor, caf::infinite, join_atom::value,
-                  join_request{req->call_id, prio, req->customer_id, s.preferred_agent, preferred_until,
-                               caf::actor_cast<caf::actor>(self), s.held_agent_id})
+                  join_request{req->call_id, prio, req->customer_id, s.preferred_agent,
+                               preferred_until, caf::actor_cast<caf::actor>(self), s.held_agent_id})
         .then(
             [=](joined_atom, int position, std::int64_t ewt_ms) {
               auto& s = self->state;
               s.joining = false;
               s.joined = true;
               auto gen = ++s.wait_generation;
-              auto refused = exec(call::enqueue{queue_id, prio, position, std::max<std::int64_t>(ewt_ms, 0), reason, now()},
+              auto refused = exec(call::enqueue{queue_id, prio, position,
+                                                std::max<std::int64_t>(ewt_ms, 0), reason, now()},
                                   "enqueue", [=] {
                                     notify(queued_atom::value, req->call_id, queue_id);
-                                    if (auto then = std::exchange(self->state.after_enqueue, {})) then();
+                                    if (auto then = std::exchange(self->state.after_enqueue, {}))
+                                      then();
                                   });
               if (refused) return;
               self->state.wait_timers(gen, 0);
@@ -316,21 +354,25 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       return;
     }
     const auto& q = *s.queue;
-    const auto decision = acd::overflow_for(q, s.joined, [&](const std::string& id) { return ctx->find_queue(id) != nullptr; });
+    const auto decision = acd::overflow_for(
+        q, s.joined, [&](const std::string& id) { return ctx->find_queue(id) != nullptr; });
     using k = acd::overflow_decision::kind;
     if (decision.what == k::to_queue) {
       auto target = decision.target;
       auto from = q.id;
       exec(call::overflow{"queue", target, reason, now()}, "overflow", [=] {
         auto& s = self->state;
-        for (auto& [a, agent] : s.offers) self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
+        for (auto& [a, agent] : s.offers)
+          self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
         s.offers.clear();
-        if (s.joined) self->send(s.queue_actor, leave_atom::value, req->call_id, std::string{"overflowed"});
+        if (s.joined)
+          self->send(s.queue_actor, leave_atom::value, req->call_id, std::string{"overflowed"});
         s.joined = false;
         join(target, "overflow from " + from);
       });
     } else if (decision.what == k::voicemail) {
-      exec(call::overflow{"voicemail", "", reason, now()}, "overflow", [=] { finish("overflowed"); });
+      exec(call::overflow{"voicemail", "", reason, now()}, "overflow",
+           [=] { finish("overflowed"); });
     } else if (decision.what == k::callback) {
       // The caller leaves the line and keeps the place; the call stays in the queue.
       exec(call::overflow{"callback", "", reason, now()}, "overflow", [self] { leave_line(self); });
@@ -393,12 +435,14 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       if (auto qa = ctx->queues.find(queue_id); qa != ctx->queues.end()) s.queue_actor = qa->second;
     }
     s.trunk_group = cs.trunk_group;
-    if (!s.trunk_group.empty() && call::status_of(cs) != call::status::callback_waiting) s.channel = -1;
+    if (!s.trunk_group.empty() && call::status_of(cs) != call::status::callback_waiting)
+      s.channel = -1;
     s.priority = cs.priority;
     if (call::is_terminal(cs)) {
       // It ended before the restart, but the old process did not tell
       // everyone: the queue that still lists it, the trunk channel still seized.
-      if (!req->queue.empty() && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, cs.outcome);
+      if (!req->queue.empty() && s.queue_actor)
+        self->send(s.queue_actor, leave_atom::value, req->call_id, cs.outcome);
       release_channel(self);
       self->quit();
       return;
@@ -411,7 +455,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       const auto& cs = s.entity->state();
       if (call::is_terminal(cs)) {
         if (connected && !agent_id.empty())
-          if (auto a = ctx->agents.get(agent_id)) self->send(a, end_call_atom::value, req->call_id, std::int64_t{0});
+          if (auto a = ctx->agents.get(agent_id))
+            self->send(a, end_call_atom::value, req->call_id, std::int64_t{0});
         s.joined = queued_here && s.queue_actor;
         finish(cs.outcome);
         return;
@@ -424,8 +469,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       if (call::status_of(cs) == call::status::callback_waiting) release_channel(self);
       s.joined = true;
       auto gen = ++s.wait_generation;
-      self->send(s.queue_actor, rejoin_atom::value, req->call_id, caf::actor_cast<caf::actor>(self));
-      // (a call back's timers are only its widening steps: max_wait and announcements are for callers on the line)
+      self->send(s.queue_actor, rejoin_atom::value, req->call_id,
+                 caf::actor_cast<caf::actor>(self));
+      // (a call back's timers are only its widening steps: max_wait and announcements are for
+      // callers on the line)
       s.wait_timers(gen, call::waited_ms(cs, now()));
       if (call::status_of(cs) == call::status::callback_waiting) {
         self->send(s.queue_actor, off_line_atom::value, req->call_id);
@@ -437,13 +484,13 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
 
   // -- Transfers, conferences, supervision (docs/acd.md, "Transfers, conferences and
   // supervision"). Commands from a desktop are recorded as caused by that agent.
-  auto exec_as = [self](const std::string& agent_id, const call::command& cmd, const std::string& name,
-                        std::function<void()> then = {}) {
+  auto exec_as = [self](const std::string& agent_id, const call::command& cmd,
+                        const std::string& name, std::function<void()> then = {}) {
     return exec_call(self, cmd, name, events::principal::agent(agent_id), std::move(then));
   };
   // A refusal found against the configuration (unknown target), audited like the deciders' own.
-  auto refuse = [=](const std::string& agent_id, const std::string& command, const std::string& code,
-                    const std::string& detail) {
+  auto refuse = [=](const std::string& agent_id, const std::string& command,
+                    const std::string& code, const std::string& detail) {
     audit_rejection(*ctx, self->state.entity->stream(), command, code, detail, self->state.tenant,
                     events::principal::agent(agent_id), now());
   };
@@ -459,10 +506,11 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     s.offers[agent_id] = a;
     std::string queue_id = s.queue ? s.queue->id : "";
     std::string channel = s.entity->state().channel;
-    self->send(a, leg_atom::value,
-               leg_request{req->call_id, kind, queue_id, channel, caf::actor_cast<caf::actor>(self)});
-    self->delayed_send(self, std::chrono::milliseconds(acd::leg_ring_ms(s.queue)), leg_timeout_atom::value, agent_id,
-                       s.entity->state().attempts);
+    self->send(
+        a, leg_atom::value,
+        leg_request{req->call_id, kind, queue_id, channel, caf::actor_cast<caf::actor>(self)});
+    self->delayed_send(self, std::chrono::milliseconds(acd::leg_ring_ms(s.queue)),
+                       leg_timeout_atom::value, agent_id, s.entity->state().attempts);
   };
   // The leg ended without an answer (`why`): a blind transfer falls back to a
   // queue; a consultation or an invitation leaves the call with its agent.
@@ -475,7 +523,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     if (kind == "transfer") join(s.fallback_queue, "transfer fallback: " + agent_id + " " + why);
   };
   // Ends the leg offer to `agent_id` with `why`, then `after`.
-  auto end_leg = [=](const std::string& agent_id, const std::string& why, std::function<void()> after) {
+  auto end_leg = [=](const std::string& agent_id, const std::string& why,
+                     std::function<void()> after) {
     auto refused = exec(call::end_offer{agent_id, why, now()}, "end_offer", [=] {
       if (after) after();
       leg_failed(agent_id, why);
@@ -502,31 +551,36 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   const auto inbound = req->interflow_offer;
   auto give_up_hold = [=](const std::string& reason) {
     auto& s = self->state;
-    if (s.held_agent) self->send(s.held_agent, cancel_atom::value, req->call_id, "interflow_" + reason);
+    if (s.held_agent)
+      self->send(s.held_agent, cancel_atom::value, req->call_id, "interflow_" + reason);
     offer_done(inbound->offer_id, inbound->from_site, reason);
     self->quit();
   };
   auto land = [=](const fed::message& m) {
     auto attached = m.attached;
-    for (const auto& [k, v] : m.crm) attached[k] = v;
+    for (const auto& [k, v] : m.crm)
+      attached[k] = v;
     attached["interflow.origin"] = m.from_site;
     attached["interflow.offer"] = m.offer_id;
     self->state.landed = true;
-    exec(call::arrive{req->call_id, m.channel, "inbound", m.caller, m.dialed, m.customer_id, attached, "", now()},
+    exec(call::arrive{req->call_id, m.channel, "inbound", m.caller, m.dialed, m.customer_id,
+                      attached, "", now()},
          "arrive", [=] {
            auto& s = self->state;
            s.priority = m.priority;
            s.after_enqueue = [=] {
              auto& s = self->state;
              auto ring_ms = s.queue ? s.queue->ring_timeout_ms : 0;
-             exec(call::offer{s.held_agent_id, ring_ms, "reserved for the interflow from site " + m.from_site, now()},
+             exec(call::offer{s.held_agent_id, ring_ms,
+                              "reserved for the interflow from site " + m.from_site, now()},
                   "offer", [=] {
                     auto& s = self->state;
                     s.offers[s.held_agent_id] = s.held_agent;
                     self->send(s.held_agent, ring_atom::value, req->call_id);
                     if (ring_ms > 0)
-                      self->delayed_send(self, std::chrono::milliseconds(ring_ms), ring_timeout_atom::value,
-                                         s.held_agent_id, s.entity->state().attempts);
+                      self->delayed_send(self, std::chrono::milliseconds(ring_ms),
+                                         ring_timeout_atom::value, s.held_agent_id,
+                                         s.entity->state().attempts);
                     send_fed(to_site(fed::message_kind::landed, m.from_site, m.offer_id));
                   });
            };
@@ -539,42 +593,50 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       send_fed(to_site(fed::message_kind::deny, inbound->from_site, inbound->offer_id, reason));
       give_up_hold(reason);
     };
-    if (qa == ctx->queues.end()) deny("unknown_queue");
+    if (qa == ctx->queues.end())
+      deny("unknown_queue");
     else
       self->request(qa->second, std::chrono::seconds(2), reserve_remote_atom::value, req->call_id,
                     caf::actor_cast<caf::actor>(self))
           .then([=](const std::string& agent_id) { self->state.held_agent_id = agent_id; },
                 [=](caf::error& err) {
                   const auto code = refusal_code(err);
-                  deny(code == "local_calls_waiting" || code == "no_agent" ? code : std::string{"unavailable"});
+                  deny(code == "local_calls_waiting" || code == "no_agent"
+                           ? code
+                           : std::string{"unavailable"});
                 });
-  } else if (req->recover) self->send(self, recover_atom::value);
-  else exec(call::arrive{req->call_id, req->channel, req->direction, req->caller, req->dialed, req->customer_id,
-                    req->attached, st.trunk_group, now()},
-       "arrive", [=] {
-         auto& s = self->state;
-         auto t = ctx->trunks.find(s.trunk_group);
-         if (s.trunk_group.empty() || t == ctx->trunks.end()) {
-           route();
-           return;
-         }
-         self->request(t->second, caf::infinite, seize_atom::value, req->call_id, req->direction, self->state.tenant)
-             .then(
-                 [=](seized_atom, int channel) {
-                   self->state.channel = channel;
-                   route();
-                 },
-                 [=](caf::error&) {
-                   exec(call::block{self->state.trunk_group, now()}, "block", [=] { finish("blocked"); });
-                 });
-       });
+  } else if (req->recover)
+    self->send(self, recover_atom::value);
+  else
+    exec(call::arrive{req->call_id, req->channel, req->direction, req->caller, req->dialed,
+                      req->customer_id, req->attached, st.trunk_group, now()},
+         "arrive", [=] {
+           auto& s = self->state;
+           auto t = ctx->trunks.find(s.trunk_group);
+           if (s.trunk_group.empty() || t == ctx->trunks.end()) {
+             route();
+             return;
+           }
+           self->request(t->second, caf::infinite, seize_atom::value, req->call_id, req->direction,
+                         self->state.tenant)
+               .then(
+                   [=](seized_atom, int channel) {
+                     self->state.channel = channel;
+                     route();
+                   },
+                   [=](caf::error&) {
+                     exec(call::block{self->state.trunk_group, now()}, "block",
+                          [=] { finish("blocked"); });
+                   });
+         });
 
   return {
       [=](offer_atom, const offer_info& o) {
         auto& s = self->state;
         if (o.agent_id == req->placed_by) {
           // The dialing agent is reserved: its leg connects (connected_atom follows).
-          if (!call::is_connected(s.entity->state())) self->send(o.agent, answer_atom::value, req->call_id);
+          if (!call::is_connected(s.entity->state()))
+            self->send(o.agent, answer_atom::value, req->call_id);
           return;
         }
         if (inbound && !s.landed) {
@@ -586,7 +648,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           m.agent_id = o.agent_id;
           m.hold_ms = hold_ms;
           send_fed(std::move(m));
-          self->delayed_send(self, std::chrono::milliseconds(hold_ms), landing_timeout_atom::value, inbound->offer_id);
+          self->delayed_send(self, std::chrono::milliseconds(hold_ms), landing_timeout_atom::value,
+                             inbound->offer_id);
           return;
         }
         if (call::status_of(s.entity->state()) == call::status::callback_waiting) {
@@ -600,35 +663,44 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             return;
           }
           auto dial = [=] {
-            auto refused = exec(call::dial_callback{o.agent_id, self->state.trunk_group, now()}, "dial_callback", [=] {
-              self->state.offers[o.agent_id] = o.agent;
-              if (o.held) self->send(o.agent, ring_atom::value, req->call_id); // reserved silently: ring now
-              if (o.ring_timeout_ms > 0)
-                self->delayed_send(self, std::chrono::milliseconds(o.ring_timeout_ms), ring_timeout_atom::value,
-                                   o.agent_id, std::int32_t{-1});
-            });
+            auto refused =
+                exec(call::dial_callback{o.agent_id, self->state.trunk_group, now()},
+                     "dial_callback", [=] {
+                       self->state.offers[o.agent_id] = o.agent;
+                       if (o.held)
+                         self->send(o.agent, ring_atom::value,
+                                    req->call_id); // reserved silently: ring now
+                       if (o.ring_timeout_ms > 0)
+                         self->delayed_send(self, std::chrono::milliseconds(o.ring_timeout_ms),
+                                            ring_timeout_atom::value, o.agent_id, std::int32_t{-1});
+                     });
             if (refused) let_go();
           };
           // Which group it goes out on: events/acd/call_rules.hpp (callback_trunk_group).
-          const auto* group = acd::callback_trunk_group(
-              s.trunk_group, s.queue, [&](const std::string& id) { return ctx->center.find_trunk(id); });
+          const auto* group =
+              acd::callback_trunk_group(s.trunk_group, s.queue, [&](const std::string& id) {
+                return ctx->center.find_trunk(id);
+              });
           auto t = group ? ctx->trunks.find(group->id) : ctx->trunks.end();
           if (t == ctx->trunks.end() || s.channel != 0) {
             dial();
             return;
           }
           s.trunk_group = group->id; // where the channel is released
-          self->request(t->second, caf::infinite, seize_atom::value, req->call_id, std::string{"outbound"}, self->state.tenant)
+          self->request(t->second, caf::infinite, seize_atom::value, req->call_id,
+                        std::string{"outbound"}, self->state.tenant)
               .then(
                   [=](seized_atom, int channel) {
                     const auto& cs = self->state.entity->state();
-                    if (call::status_of(cs) == call::status::callback_waiting && cs.callback_retry_at_ns <= now()) {
+                    if (call::status_of(cs) == call::status::callback_waiting &&
+                        cs.callback_retry_at_ns <= now()) {
                       self->state.channel = channel;
                       dial();
                       return;
                     }
                     // It stopped waiting meanwhile: the channel and the agent go back.
-                    self->send(t->second, release_atom::value, req->call_id, channel, self->state.tenant);
+                    self->send(t->second, release_atom::value, req->call_id, channel,
+                               self->state.tenant);
                     let_go();
                   },
                   // Every channel busy (counted as blocked by the group): the
@@ -645,8 +717,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         s.offers[o.agent_id] = o.agent;
         auto attempt = s.entity->state().attempts;
         if (o.ring_timeout_ms > 0)
-          self->delayed_send(self, std::chrono::milliseconds(o.ring_timeout_ms), ring_timeout_atom::value,
-                             o.agent_id, attempt);
+          self->delayed_send(self, std::chrono::milliseconds(o.ring_timeout_ms),
+                             ring_timeout_atom::value, o.agent_id, attempt);
       },
       [=](ring_timeout_atom, const std::string& agent_id, std::int32_t attempt) {
         auto& s = self->state;
@@ -667,8 +739,10 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         s.offers.erase(it);
         exec(call::end_offer{agent_id, "no_answer", now()}, "end_offer", [=] {
           auto& s = self->state;
-          self->send(agent, ring_timeout_atom::value, req->call_id, s.queue ? s.queue->max_no_answer : 0);
-          if (call::status_of(s.entity->state()) == call::status::callback_waiting) callback_waits_again(self);
+          self->send(agent, ring_timeout_atom::value, req->call_id,
+                     s.queue ? s.queue->max_no_answer : 0);
+          if (call::status_of(s.entity->state()) == call::status::callback_waiting)
+            callback_waits_again(self);
           if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, req->call_id, agent_id);
         });
       },
@@ -679,7 +753,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       // its agent and its line.
       [=](callback_failed_atom, const std::string& reason) {
         const auto* q = self->state.queue;
-        auto cmd = call::fail_callback{reason, now(), q ? q->callback_attempts : 1, q ? q->callback_retry_ms : 0};
+        auto cmd = call::fail_callback{reason, now(), q ? q->callback_attempts : 1,
+                                       q ? q->callback_retry_ms : 0};
         exec(cmd, "fail_callback", [=] {
           auto& s = self->state;
           const auto& cs = s.entity->state();
@@ -687,7 +762,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             finish("callback_failed");
             return;
           }
-          if (s.joined) self->send(s.queue_actor, retry_at_atom::value, req->call_id, cs.callback_retry_at_ns);
+          if (s.joined)
+            self->send(s.queue_actor, retry_at_atom::value, req->call_id, cs.callback_retry_at_ns);
           withdraw_offers(self);
           callback_waits_again(self);
         });
@@ -704,56 +780,69 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         auto refused = exec(call::connect{agent_id, now()}, "connect", [=] {
           auto& s = self->state;
           for (auto& [other_id, other] : s.offers)
-            if (other_id != agent_id) self->send(other, cancel_atom::value, req->call_id, std::string{"answered_elsewhere"});
+            if (other_id != agent_id)
+              self->send(other, cancel_atom::value, req->call_id,
+                         std::string{"answered_elsewhere"});
           s.offers.clear();
           s.agent = agent;
           s.agent_id = agent_id;
-          if (s.joined) self->send(s.queue_actor, leave_atom::value, req->call_id, std::string{"connected"});
+          if (s.joined)
+            self->send(s.queue_actor, leave_atom::value, req->call_id, std::string{"connected"});
           s.joined = false;
           ++s.wait_generation;
           notify(talking_atom::value, req->call_id, agent_id);
         });
-        if (refused && agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0});
+        if (refused && agent)
+          self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0});
       },
       [=](hangup_atom, const std::string& by) {
         exec(call::hang_up{by, now()}, "hang_up", [=] {
           auto& s = self->state;
-          if (s.agent) self->send(s.agent, end_call_atom::value, req->call_id, wrap_up_for(self, s.agent_id));
+          if (s.agent)
+            self->send(s.agent, end_call_atom::value, req->call_id, wrap_up_for(self, s.agent_id));
           finish("ended");
         });
       },
       // The caller's priority changes while waiting (a VIP recognised late,
       // a supervisor's decision): the queue moves it, keeping its place among equals.
       [self](priority_atom, std::int32_t priority, const std::string& reason) {
-        exec_call(self, call::change_priority{priority, reason, now_of(self)}, "change_priority", self->state.who,
-                  [self, priority] {
+        exec_call(self, call::change_priority{priority, reason, now_of(self)}, "change_priority",
+                  self->state.who, [self, priority] {
                     auto& s = self->state;
                     s.priority = priority;
-                    if (s.joined) self->send(s.queue_actor, priority_atom::value, s.req.call_id, priority);
+                    if (s.joined)
+                      self->send(s.queue_actor, priority_atom::value, s.req.call_id, priority);
                   });
       },
       // The agent puts the caller on hold and takes it back (its desktop):
       // the call records it, then the agent's desk follows.
       [self](hold_atom, const std::string& agent_id) {
-        exec_call(self, call::hold{agent_id, now_of(self)}, "hold", events::principal::agent(agent_id), [self] {
-          if (self->state.agent) self->send(self->state.agent, hold_atom::value, self->state.req.call_id);
-        });
+        exec_call(self, call::hold{agent_id, now_of(self)}, "hold",
+                  events::principal::agent(agent_id), [self] {
+                    if (self->state.agent)
+                      self->send(self->state.agent, hold_atom::value, self->state.req.call_id);
+                  });
       },
       [self](resume_atom, const std::string& agent_id) {
-        exec_call(self, call::resume{agent_id, now_of(self)}, "resume", events::principal::agent(agent_id), [self] {
-          if (self->state.agent) self->send(self->state.agent, resume_atom::value, self->state.req.call_id);
-        });
+        exec_call(self, call::resume{agent_id, now_of(self)}, "resume",
+                  events::principal::agent(agent_id), [self] {
+                    if (self->state.agent)
+                      self->send(self->state.agent, resume_atom::value, self->state.req.call_id);
+                  });
       },
       // The caller waited `callback_offer_after_s`: telephony offers it a call back.
       [self](offer_callback_atom, std::uint64_t gen) {
         auto& s = self->state;
-        if (gen != s.wait_generation || call::status_of(s.entity->state()) != call::status::queued || !s.queue) return;
-        s.entity->send_durable(s.ctx->observer, callback_offered_atom::value, s.req.call_id, s.queue->id);
+        if (gen != s.wait_generation ||
+            call::status_of(s.entity->state()) != call::status::queued || !s.queue)
+          return;
+        s.entity->send_durable(s.ctx->observer, callback_offered_atom::value, s.req.call_id,
+                               s.queue->id);
       },
       // The caller chose a call back (virtual hold): it leaves the line and keeps its place.
       [self](callback_atom, const std::string& number) {
-        exec_call(self, call::schedule_callback{number, now_of(self)}, "schedule_callback", self->state.who,
-                  [self] { leave_line(self); });
+        exec_call(self, call::schedule_callback{number, now_of(self)}, "schedule_callback",
+                  self->state.who, [self] { leave_line(self); });
       },
       [=](abandon_atom) {
         exec(call::abandon{"caller_hangup", now()}, "abandon", [=] { finish("abandoned"); });
@@ -787,7 +876,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
               if (gen != self->state.wait_generation || position <= 0) return;
               exec(call::announce{position, std::max<std::int64_t>(ewt_ms, 0), now()}, "announce");
             });
-        self->delayed_send(self, std::chrono::milliseconds(s.queue->announce_every_ms), announce_atom::value, gen);
+        self->delayed_send(self, std::chrono::milliseconds(s.queue->announce_every_ms),
+                           announce_atom::value, gen);
       },
       [=](widen_atom, std::uint64_t gen, int step) {
         auto& s = self->state;
@@ -800,7 +890,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       },
       [=](recover_atom) { recover(); },
       // ---- multi-site interflow
-      [=](interflow_atom, const std::string& site, const std::string& offer_id, const std::string& reason) {
+      [=](interflow_atom, const std::string& site, const std::string& offer_id,
+          const std::string& reason) {
         auto refused = exec(call::offer_remote{site, offer_id, reason, now()}, "offer_remote", [=] {
           auto& s = self->state;
           s.out_offer_id = offer_id;
@@ -836,28 +927,36 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
               offer->second != m.offer_id)
             return;
           auto agent = s.agent;
-          exec(call::finish{"interflow_withdrawn", "origin " + m.from_site + ": " + m.reason, now()}, "finish", [=] {
-            if (agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0});
-            finish("interflow_withdrawn");
-          });
+          exec(
+              call::finish{"interflow_withdrawn", "origin " + m.from_site + ": " + m.reason, now()},
+              "finish", [=] {
+                if (agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0});
+                finish("interflow_withdrawn");
+              });
           return;
         }
         if (inbound) { // remote side
-          if (m.kind == k::transfer && !s.landed) land(m);
-          else if (m.kind == k::release && !s.landed) give_up_hold("released");
+          if (m.kind == k::transfer && !s.landed)
+            land(m);
+          else if (m.kind == k::release && !s.landed)
+            give_up_hold("released");
           return;
         }
         if (m.kind == k::accept) {
           auto refused = exec(call::interflow{m.offer_id, m.agent_id, now()}, "interflow", [=] {
             auto& s = self->state;
-            if (s.joined && s.queue_actor) self->send(s.queue_actor, leave_atom::value, req->call_id, std::string{"interflowed"});
+            if (s.joined && s.queue_actor)
+              self->send(s.queue_actor, leave_atom::value, req->call_id,
+                         std::string{"interflowed"});
             s.joined = false;
             ++s.wait_generation;
             const auto& cs = s.entity->state();
             auto t = describe(k::transfer, m.from_site, m.offer_id);
-            if (ctx->crm_context && !cs.customer_id.empty()) t.crm = ctx->crm_context(s.tenant, cs.customer_id);
+            if (ctx->crm_context && !cs.customer_id.empty())
+              t.crm = ctx->crm_context(s.tenant, cs.customer_id);
             send_fed(std::move(t));
-            self->state.entity->send_durable(ctx->federation, moving_atom::value, m.offer_id, m.from_site);
+            self->state.entity->send_durable(ctx->federation, moving_atom::value, m.offer_id,
+                                             m.from_site);
             self->delayed_send(self, std::chrono::milliseconds(ctx->interflow.landing_timeout_ms),
                                landing_timeout_atom::value, m.offer_id);
           });
@@ -892,13 +991,16 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           return;
         }
         const auto& cs = s.entity->state();
-        if (cs.at == call::phase::interflowing && cs.remote_offer_id == offer_id) come_back("landing_timeout", true);
+        if (cs.at == call::phase::interflowing && cs.remote_offer_id == offer_id)
+          come_back("landing_timeout", true);
       },
       [=](site_lost_atom, const std::string& site) {
         const auto& cs = self->state.entity->state();
-        if (cs.at == call::phase::interflowing && cs.remote_site == site) come_back("site_lost", true);
+        if (cs.at == call::phase::interflowing && cs.remote_site == site)
+          come_back("site_lost", true);
       },
-      [=](reserve_failed_atom, const std::string&, const std::string& agent_id, const std::string& code) {
+      [=](reserve_failed_atom, const std::string&, const std::string& agent_id,
+          const std::string& code) {
         auto& s = self->state;
         if (agent_id == req->placed_by && !req->placed_by.empty()) {
           // The agent cannot place it (logged out, at capacity, on a voice call):
@@ -909,7 +1011,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         }
         // The agent held for a remote call was taken meanwhile.
         if (inbound && !self->state.landed) {
-          send_fed(to_site(fed::message_kind::deny, inbound->from_site, inbound->offer_id, "agent_busy: " + code));
+          send_fed(to_site(fed::message_kind::deny, inbound->from_site, inbound->offer_id,
+                           "agent_busy: " + code));
           self->state.held_agent = {};
           give_up_hold("agent_busy");
         }
@@ -920,15 +1023,19 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         // Checked against the configuration first (call_rules.hpp: check_transfer).
         const auto fallback = acd::transfer_fallback_queue(r.fallback_queue, s.queue);
         if (auto no = acd::check_transfer(
-                r.target_kind, r.target, r.mode, fallback, [&](const std::string& q) { return ctx->queues.count(q) > 0; },
+                r.target_kind, r.target, r.mode, fallback,
+                [&](const std::string& q) { return ctx->queues.count(q) > 0; },
                 [&](const std::string& a) { return ctx->agents.contains(a); })) {
           refuse(r.from_agent, "transfer", no.code, no.detail);
           return;
         }
         if (r.target_kind == "agent" && r.mode == "consultative") {
           // The agent stays on the call while the target rings.
-          auto cmd = call::consult{r.from_agent, r.target, "transfer", acd::leg_ring_ms(self->state.queue), r.reason, now()};
-          exec_as(r.from_agent, cmd, "consult", [=] { ring_leg("consult", r.from_agent, r.target, r.reason); });
+          auto cmd =
+              call::consult{r.from_agent, r.target, "transfer", acd::leg_ring_ms(self->state.queue),
+                            r.reason,     now()};
+          exec_as(r.from_agent, cmd, "consult",
+                  [=] { ring_leg("consult", r.from_agent, r.target, r.reason); });
           return;
         }
         auto before = s.entity->state();
@@ -939,34 +1046,42 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           // ringing and the conference parties are let go.
           if (auto a = ctx->agents.get(before.agent_id))
             self->send(a, end_call_atom::value, req->call_id, wrap_for(before.agent_id));
-          for (auto& [id, agent] : s.offers) self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
+          for (auto& [id, agent] : s.offers)
+            self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
           s.offers.clear();
           s.leg_kind.clear();
           s.leg_agent.clear();
           release_parties(before.conference_parties, true);
           s.agent = caf::actor{};
           s.agent_id.clear();
-          std::string why = "transfer from " + r.from_agent + (r.reason.empty() ? "" : ": " + r.reason);
+          std::string why =
+              "transfer from " + r.from_agent + (r.reason.empty() ? "" : ": " + r.reason);
           if (r.target_kind == "queue") {
             join(r.target, why);
           } else if (r.target_kind == "agent") {
             s.fallback_queue = fallback;
-            exec_as(r.from_agent, call::offer{r.target, acd::leg_ring_ms(self->state.queue), "blind " + why, now()}, "offer",
-                    [=] { ring_leg("transfer", r.from_agent, r.target, r.reason); });
+            exec_as(
+                r.from_agent,
+                call::offer{r.target, acd::leg_ring_ms(self->state.queue), "blind " + why, now()},
+                "offer", [=] { ring_leg("transfer", r.from_agent, r.target, r.reason); });
           } else {
             finish("transferred_out");
           }
         });
       },
       [=](conference_atom, const conference_request& r) {
-        if (auto no = acd::check_conference(r.party_kind, r.party,
-                                            [&](const std::string& a) { return ctx->agents.contains(a); })) {
+        if (auto no = acd::check_conference(r.party_kind, r.party, [&](const std::string& a) {
+              return ctx->agents.contains(a);
+            })) {
           refuse(r.from_agent, "conference", no.code, no.detail);
           return;
         }
         if (r.party_kind == "agent") {
-          auto cmd = call::consult{r.from_agent, r.party, "conference", acd::leg_ring_ms(self->state.queue), r.reason, now()};
-          exec_as(r.from_agent, cmd, "consult", [=] { ring_leg("conference", r.from_agent, r.party, r.reason); });
+          auto cmd = call::consult{r.from_agent, r.party,
+                                   "conference", acd::leg_ring_ms(self->state.queue),
+                                   r.reason,     now()};
+          exec_as(r.from_agent, cmd, "consult",
+                  [=] { ring_leg("conference", r.from_agent, r.party, r.reason); });
         } else { // external
           exec_as(r.from_agent, call::conference{r.from_agent, r.party, now()}, "conference");
         }
@@ -996,18 +1111,22 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
         auto& s = self->state;
         if (s.leg_agent != agent_id) return;
         bool current = false;
-        for (const auto& o : s.entity->state().offers) current = current || (o.agent_id == agent_id && o.attempt == attempt);
+        for (const auto& o : s.entity->state().offers)
+          current = current || (o.agent_id == agent_id && o.attempt == attempt);
         if (!current) return;
         auto agent = s.offers[agent_id];
         end_leg(agent_id, "no_answer", [=] {
-          self->send(agent, ring_timeout_atom::value, req->call_id, self->state.queue ? self->state.queue->max_no_answer : 0);
+          self->send(agent, ring_timeout_atom::value, req->call_id,
+                     self->state.queue ? self->state.queue->max_no_answer : 0);
         });
       },
       [=](leg_answer_atom, const std::string& agent_id) {
         auto& s = self->state;
         caf::actor agent = ctx->agents.get(agent_id);
         // The leg ended before the answer arrived: the agent is not on this call.
-        auto drop = [=] { if (agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0}); };
+        auto drop = [=] {
+          if (agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0});
+        };
         if (s.leg_agent != agent_id || !agent) {
           drop();
           return;
@@ -1049,7 +1168,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
 caf::actor spawn_call(caf::actor_system& sys, const std::shared_ptr<const acd_context>& ctx,
                       call_request req) {
   if (req.recover) // one actor per call, whoever finds it (recovered_calls.hpp)
-    return ctx->recovered->get_or_spawn(req.call_id, [&] { return sys.spawn(call_actor, ctx, req); });
+    return ctx->recovered->get_or_spawn(req.call_id,
+                                        [&] { return sys.spawn(call_actor, ctx, req); });
   return sys.spawn(call_actor, ctx, std::move(req));
 }
 

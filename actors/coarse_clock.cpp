@@ -1,13 +1,13 @@
 #include "actors/coarse_clock.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <algorithm>
 #include <map>
 #include <memory>
-#include <unordered_map>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <pthread.h>
@@ -68,14 +68,16 @@ public:
       c.drop_delayed(aid);
     });
   }
-  void schedule_message(time_point t, caf::strong_actor_ptr receiver, caf::mailbox_element_ptr content) override {
+  void schedule_message(time_point t, caf::strong_actor_ptr receiver,
+                        caf::mailbox_element_ptr content) override {
     push(t, [t, r = std::move(receiver), m = std::move(content)](coarse_actor_clock& c) mutable {
       c.add_delayed(t, std::move(r), std::move(m));
     });
   }
   void schedule_message(time_point t, caf::group target, caf::strong_actor_ptr sender,
                         caf::message content) override {
-    push(t, [t, g = std::move(target), s = std::move(sender), m = std::move(content)](coarse_actor_clock& c) mutable {
+    push(t, [t, g = std::move(target), s = std::move(sender),
+             m = std::move(content)](coarse_actor_clock& c) mutable {
       c.simple::schedule_message(t, std::move(g), std::move(s), std::move(m));
     });
   }
@@ -94,7 +96,8 @@ public:
         batch.swap(pending_);
         wake_at_ = time_point::min(); // awake: pushers need not wake us
         lock.unlock();
-        for (auto& r : batch) r->apply(*this);
+        for (auto& r : batch)
+          r->apply(*this);
         batch.clear(); // may end actors, which queue their cancellations
         fire_due();
         lock.lock();
@@ -193,8 +196,9 @@ private:
     }
   }
 
-  delayed_map delayed_;                                                    ///< clock thread only
-  std::unordered_multimap<caf::actor_id, delayed_map::iterator> delayed_by_actor_; ///< clock thread only
+  delayed_map delayed_; ///< clock thread only
+  std::unordered_multimap<caf::actor_id, delayed_map::iterator>
+      delayed_by_actor_; ///< clock thread only
 
   struct request {
     virtual ~request() = default;
@@ -209,7 +213,8 @@ private:
   static time_point on_tick(time_point t) {
     const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch());
     const std::chrono::nanoseconds step{tick};
-    return time_point{std::chrono::duration_cast<time_point::duration>((ns + step - std::chrono::nanoseconds{1}) / step * step)};
+    return time_point{std::chrono::duration_cast<time_point::duration>(
+        (ns + step - std::chrono::nanoseconds{1}) / step * step)};
   }
 
   template <class F> void push(time_point due, F f) {

@@ -32,7 +32,8 @@ struct entity_log::durable_hook {
         run.swap(waiting);
       }
       if (success)
-        for (auto& f : run) f();
+        for (auto& f : run)
+          f();
     }
   }
 
@@ -54,9 +55,11 @@ struct entity_log::durable_hook {
   }
 };
 
-entity_log::entity_log(const persistence& p, std::string stream, post_fn post, failure_fn on_failure)
+entity_log::entity_log(const persistence& p, std::string stream, post_fn post,
+                       failure_fn on_failure)
     : p_(p), stream_(std::move(stream)),
-      failure_(std::make_shared<const failure_route>(failure_route{std::move(post), std::move(on_failure)})) {}
+      failure_(std::make_shared<const failure_route>(
+          failure_route{std::move(post), std::move(on_failure)})) {}
 
 void entity_log::when_durable(std::function<void()> f) {
   // Commits complete in append order: the newest append's completion
@@ -68,7 +71,9 @@ void entity_log::when_durable(std::function<void()> f) {
   last_->attach(std::move(f));
 }
 
-bool entity_log::settled() const { return !last_ || last_->settled(); }
+bool entity_log::settled() const {
+  return !last_ || last_->settled();
+}
 
 events::event_id call_correlation(const std::string& call_id) {
   return events::event_id::from_name("call-correlation/" + call_id);
@@ -124,7 +129,8 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
   };
   const auto command = named('@', next_revision_);
   for (const auto& e : evs) {
-    events::event_meta meta{named('#', next_revision_++), p_.site, tenant, at_ns, correlation, command, who};
+    events::event_meta meta{
+        named('#', next_revision_++), p_.site, tenant, at_ns, correlation, command, who};
     batch.push_back(codec.propose(e, std::move(meta)));
   }
   if (p_.inline_commits) {
@@ -139,12 +145,13 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
       bool done = false;
       events::status st;
     } w;
-    p_.store->append_async(stream_, expected, std::move(batch), [&w](events::result<drivers::append_result> r) {
-      std::lock_guard lock{w.mu};
-      if (!r) w.st = r.error();
-      w.done = true;
-      w.cv.notify_one();
-    });
+    p_.store->append_async(stream_, expected, std::move(batch),
+                           [&w](events::result<drivers::append_result> r) {
+                             std::lock_guard lock{w.mu};
+                             if (!r) w.st = r.error();
+                             w.done = true;
+                             w.cv.notify_one();
+                           });
     events::status st;
     {
       std::unique_lock lock{w.mu};
@@ -160,12 +167,13 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
   }
   auto hook = std::make_shared<durable_hook>();
   last_ = hook;
-  p_.store->append_async(stream_, expected, std::move(batch),
-                         [route = failure_, hook](events::result<drivers::append_result> r) {
-                           hook->complete(static_cast<bool>(r));
-                           if (!r && route->on_failure && route->post)
-                             route->post([route, st = events::status{r.error()}] { route->on_failure(st); });
-                         });
+  p_.store->append_async(
+      stream_, expected, std::move(batch),
+      [route = failure_, hook](events::result<drivers::append_result> r) {
+        hook->complete(static_cast<bool>(r));
+        if (!r && route->on_failure && route->post)
+          route->post([route, st = events::status{r.error()}] { route->on_failure(st); });
+      });
   // Sequenced: the order is fixed; effects inside the node may go (unless
   // the store refused at once: the failure handler is on its way).
   if (hook->settled() && !hook->ok) return;

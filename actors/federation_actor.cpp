@@ -27,14 +27,14 @@ struct federation_state {
   std::uint64_t seq = 0;
   std::uint64_t offers = 0;
   bool snapshotting = false;
-  std::map<std::string, offer_out> outgoing;          ///< offer id -> asking call (pending answer)
-  std::map<std::string, offer_out> moving;            ///< offer id -> call on its way to a site
-  std::map<std::string, caf::actor> incoming;         ///< offer id -> the call actor holding an agent here
+  std::map<std::string, offer_out> outgoing;  ///< offer id -> asking call (pending answer)
+  std::map<std::string, offer_out> moving;    ///< offer id -> call on its way to a site
+  std::map<std::string, caf::actor> incoming; ///< offer id -> the call actor holding an agent here
   std::map<std::string, std::map<std::string, std::int64_t>> denied; ///< call id -> site -> when
 };
 
-caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std::shared_ptr<const acd_context> ctx,
-                               federation_options opt) {
+caf::behavior federation_actor(caf::stateful_actor<federation_state>* self,
+                               std::shared_ptr<const acd_context> ctx, federation_options opt) {
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
   const auto& policy = ctx->interflow;
   auto age_ms = [=](const known_site& k) {
@@ -61,10 +61,13 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
     auto t = now();
     // 1. Our status.
     fed::site_status mine{opt.site, 0, t, {}};
-    std::sort(snaps->begin(), snaps->end(),
-              [](const queue_snapshot& a, const queue_snapshot& b) { return a.status.queue < b.status.queue; });
-    for (const auto& q : *snaps) mine.queues.push_back(q.status);
-    if (t - s.last_publish_ns >= opt.status_interval_ms * 1'000'000 || fed::significant_change(s.last_published, mine)) {
+    std::sort(snaps->begin(), snaps->end(), [](const queue_snapshot& a, const queue_snapshot& b) {
+      return a.status.queue < b.status.queue;
+    });
+    for (const auto& q : *snaps)
+      mine.queues.push_back(q.status);
+    if (t - s.last_publish_ns >= opt.status_interval_ms * 1'000'000 ||
+        fed::significant_change(s.last_published, mine)) {
       mine.seq = ++s.seq;
       opt.link->publish(mine);
       s.last_published = mine;
@@ -82,7 +85,9 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
     }
     // Denials older than the back-off no longer matter (the call may be long gone).
     for (auto it = s.denied.begin(); it != s.denied.end();) {
-      std::erase_if(it->second, [&](const auto& kv) { return (t - kv.second) / 1'000'000 >= policy.deny_backoff_ms; });
+      std::erase_if(it->second, [&](const auto& kv) {
+        return (t - kv.second) / 1'000'000 >= policy.deny_backoff_ms;
+      });
       it = it->second.empty() ? s.denied.erase(it) : std::next(it);
     }
     // 3. Routing: offers to other sites.
@@ -91,7 +96,8 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
     for (const auto& [id, k] : s.sites) {
       if (!opt.peers.empty() && !opt.peers.count(id)) continue;
       int ready = 0;
-      for (const auto& q : k.status.queues) ready += q.agents_ready;
+      for (const auto& q : k.status.queues)
+        ready += q.agents_ready;
       budget[id] = ready;
     }
     std::set<std::string> busy_calls;
@@ -99,11 +105,13 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
       busy_calls.insert(o.call_id);
       --budget[o.site];
     }
-    for (const auto& [oid, o] : s.moving) busy_calls.insert(o.call_id);
+    for (const auto& [oid, o] : s.moving)
+      busy_calls.insert(o.call_id);
     for (const auto& q : *snaps) {
       std::vector<fed::remote_site> remotes;
       for (const auto& [id, k] : s.sites)
-        if (budget.count(id) && budget[id] > 0) remotes.push_back({id, age_ms(k), k.status.find(q.status.queue)});
+        if (budget.count(id) && budget[id] > 0)
+          remotes.push_back({id, age_ms(k), k.status.find(q.status.queue)});
       if (remotes.empty()) continue;
       for (const auto& c : q.calls) {
         if (c.offering || busy_calls.count(c.call_id)) continue;
@@ -115,14 +123,16 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
         w.local_ewt_ms = c.ewt_ms;
         w.local_agents = q.status.agents_logged_in;
         if (auto d = s.denied.find(c.call_id); d != s.denied.end())
-          for (const auto& [site, at] : d->second) w.denied_ago_ms[site] = (t - at) / 1'000'000;
+          for (const auto& [site, at] : d->second)
+            w.denied_ago_ms[site] = (t - at) / 1'000'000;
         auto decision = fed::decide_interflow(policy, w, remotes);
         if (!decision.offer) continue;
         auto offer_id = opt.site + "-" + c.call_id + "-" + std::to_string(++s.offers);
         s.outgoing[offer_id] = {c.call, decision.site, c.call_id};
         self->send(c.call, interflow_atom::value, decision.site, offer_id, decision.reason);
         if (--budget[decision.site] <= 0)
-          std::erase_if(remotes, [&](const fed::remote_site& r) { return r.site == decision.site; });
+          std::erase_if(remotes,
+                        [&](const fed::remote_site& r) { return r.site == decision.site; });
         if (remotes.empty()) break;
       }
     }
@@ -162,55 +172,57 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
         auto& s = self->state;
         using k = fed::message_kind;
         switch (m.kind) {
-          case k::offer: {
-            if (m.expires_at_ns != 0 && m.expires_at_ns < now()) {
-              answer(m, k::deny, "expired");
-              return;
-            }
-            if (s.incoming.count(m.offer_id)) return; // a duplicate
-            call_request req;
-            req.call_id = m.call_id;
-            req.channel = m.channel;
-            req.caller = m.caller;
-            req.customer_id = m.customer_id;
-            req.queue = m.queue;
-            req.interflow_offer = std::make_shared<const fed::message>(m);
-            s.incoming[m.offer_id] = spawn_call(self->home_system(), ctx, std::move(req));
+        case k::offer: {
+          if (m.expires_at_ns != 0 && m.expires_at_ns < now()) {
+            answer(m, k::deny, "expired");
             return;
           }
-          case k::transfer:
-          case k::release:
-          case k::withdraw: {
-            auto it = s.incoming.find(m.offer_id);
-            if (it != s.incoming.end()) {
-              self->send(it->second, remote_reply_atom::value, std::move(m));
-            } else if (m.kind == k::withdraw) {
-              // Landed before this node restarted: the call waits in one of our queues.
-              for (const auto& [id, q] : ctx->queues) self->send(q, remote_reply_atom::value, m);
-            } else if (m.kind == k::transfer) {
-              answer(m, k::bounce, "no_reservation");
-            }
-            return;
+          if (s.incoming.count(m.offer_id)) return; // a duplicate
+          call_request req;
+          req.call_id = m.call_id;
+          req.channel = m.channel;
+          req.caller = m.caller;
+          req.customer_id = m.customer_id;
+          req.queue = m.queue;
+          req.interflow_offer = std::make_shared<const fed::message>(m);
+          s.incoming[m.offer_id] = spawn_call(self->home_system(), ctx, std::move(req));
+          return;
+        }
+        case k::transfer:
+        case k::release:
+        case k::withdraw: {
+          auto it = s.incoming.find(m.offer_id);
+          if (it != s.incoming.end()) {
+            self->send(it->second, remote_reply_atom::value, std::move(m));
+          } else if (m.kind == k::withdraw) {
+            // Landed before this node restarted: the call waits in one of our queues.
+            for (const auto& [id, q] : ctx->queues)
+              self->send(q, remote_reply_atom::value, m);
+          } else if (m.kind == k::transfer) {
+            answer(m, k::bounce, "no_reservation");
           }
-          case k::accept:
-          case k::deny:
-          case k::landed:
-          case k::bounce: {
-            if (auto it = s.outgoing.find(m.offer_id); it != s.outgoing.end()) {
-              if (m.kind == k::deny) s.denied[it->second.call_id][m.from_site] = now();
-              self->send(it->second.call, remote_reply_atom::value, std::move(m));
-            } else if (auto mv = s.moving.find(m.offer_id); mv != s.moving.end()) {
-              self->send(mv->second.call, remote_reply_atom::value, std::move(m));
-            } else if (m.kind == k::accept) {
-              // Nobody asks any more (the call ended, or this node restarted): free the agent.
-              answer(m, k::release, "unknown_offer");
-            }
-            return;
+          return;
+        }
+        case k::accept:
+        case k::deny:
+        case k::landed:
+        case k::bounce: {
+          if (auto it = s.outgoing.find(m.offer_id); it != s.outgoing.end()) {
+            if (m.kind == k::deny) s.denied[it->second.call_id][m.from_site] = now();
+            self->send(it->second.call, remote_reply_atom::value, std::move(m));
+          } else if (auto mv = s.moving.find(m.offer_id); mv != s.moving.end()) {
+            self->send(mv->second.call, remote_reply_atom::value, std::move(m));
+          } else if (m.kind == k::accept) {
+            // Nobody asks any more (the call ended, or this node restarted): free the agent.
+            answer(m, k::release, "unknown_offer");
           }
+          return;
+        }
         }
       },
       [=](fed_send_atom, fed::message& m) { send(std::move(m)); },
-      [=](offer_done_atom, const std::string& offer_id, const std::string& site, const std::string& reason) {
+      [=](offer_done_atom, const std::string& offer_id, const std::string& site,
+          const std::string& reason) {
         auto& s = self->state;
         if (auto it = s.outgoing.find(offer_id); it != s.outgoing.end()) {
           if (reason == "timeout") s.denied[it->second.call_id][site] = now();
@@ -234,7 +246,8 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self, std:
       },
       [=](sites_atom) {
         std::vector<site_view> out;
-        for (const auto& [id, k] : self->state.sites) out.push_back({k.status, age_ms(k)});
+        for (const auto& [id, k] : self->state.sites)
+          out.push_back({k.status, age_ms(k)});
         return out;
       },
   };
@@ -253,8 +266,10 @@ struct federation_mailbox::shared {
 
   void deliver(caf::message msg) {
     std::lock_guard lock{m};
-    if (target) caf::anon_send(target, std::move(msg));
-    else if (!closed && early.size() < max_early) early.push_back(std::move(msg));
+    if (target)
+      caf::anon_send(target, std::move(msg));
+    else if (!closed && early.size() < max_early)
+      early.push_back(std::move(msg));
   }
 };
 
@@ -268,12 +283,14 @@ void federation_mailbox::set(caf::actor federation) {
   s_->target = std::move(federation);
   if (s_->target) {
     caf::anon_send(s_->target, fed_tick_atom::value); // starts it (spawned lazily)
-    for (auto& msg : s_->early) caf::anon_send(s_->target, std::move(msg));
+    for (auto& msg : s_->early)
+      caf::anon_send(s_->target, std::move(msg));
   }
   s_->early.clear();
 }
 
-drivers::federation_handlers federation_mailbox::handlers(std::function<void(std::string)> on_problem) {
+drivers::federation_handlers
+federation_mailbox::handlers(std::function<void(std::string)> on_problem) {
   drivers::federation_handlers h;
   h.on_message = [s = s_](events::federation::message m) {
     s->deliver(caf::make_message(inbound_atom::value, std::move(m)));

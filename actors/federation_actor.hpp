@@ -23,7 +23,8 @@
 ///   call -> federation:         (fed_send_atom, message)            send to message.to_site
 ///                               (offer_done_atom, offer_id, site, reason)  forget an offer
 ///                               (moving_atom, offer_id, site)       the call left for `site`
-///   federation -> call:         (interflow_atom, site, offer_id, reason), (remote_reply_atom, message),
+///   federation -> call:         (interflow_atom, site, offer_id, reason), (remote_reply_atom,
+///   message),
 ///                               (site_lost_atom, site)
 ///   anyone -> federation:       (sites_atom) => std::vector<site_view>
 #include <memory>
@@ -43,7 +44,7 @@ struct federation_options {
   drivers::federation_link* link = nullptr; ///< REQUIRED; must outlive the actor
   std::int64_t status_interval_ms = 1'000;
   std::int64_t tick_ms = 50;
-  std::set<std::string> peers;              ///< sites routed to; empty: every site heard of
+  std::set<std::string> peers; ///< sites routed to; empty: every site heard of
 };
 
 /// Another site as this node knows it.

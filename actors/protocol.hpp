@@ -5,39 +5,42 @@
 ///
 /// Directions (caller → callee: message):
 ///   outside → node:        arrive_atom, call_request
-///   call → trunk group:    seize_atom, call_id, direction, tenant ⇒ seized_atom, channel | blocked_atom
-///   call → trunk group:    release_atom, call_id, channel, tenant
-///   call → queue:          join_atom, join_request             ⇒ joined_atom, position, ewt_ms | refused_atom, code
-///   call → queue:          leave_atom, call_id, reason
-///   call → queue:          offer_failed_atom, call_id, agent_id  (offer ended: re-match)
-///   call → queue:          off_line_atom, call_id   (the caller left the line for a call back: the
+///   call → trunk group:    seize_atom, call_id, direction, tenant ⇒ seized_atom, channel |
+///   blocked_atom call → trunk group:    release_atom, call_id, channel, tenant call → queue:
+///   join_atom, join_request             ⇒ joined_atom, position, ewt_ms | refused_atom, code call
+///   → queue:          leave_atom, call_id, reason call → queue:          offer_failed_atom,
+///   call_id, agent_id  (offer ended: re-match) call → queue:          off_line_atom, call_id (the
+///   caller left the line for a call back: the
 ///                          agent it is offered to is held, and rings once the call back is dialed)
-///   call → queue:          retry_at_atom, call_id, at_ns  (a call back's dial-back failed: not dialed again before)
-///   call → agent:          ring_atom, call_id       (a held reservation's call is here: ring)
-///   queue → agent:         reserve_atom, reserve_request
-///   call → agent:          reserve_atom, reserve_request (placed: the agent dials out, call_request::placed_by)
-///   call → agent:          answer_atom, call_id     (a placed call's line is up: the agent's leg connects)
-///   agent → queue:         reserve_failed_atom, call_id, agent_id, code
-///   queue → agent:         follow_atom, queue_id, on  (a caller there prefers this agent, who does not serve
-///                          the queue (F10): send it your snapshots too, or stop when the preferences ended)
-///   agent → queue(s):      agent_update_atom, candidate, withdrawals, version (first, and when its queues change)
-///   agent → queue:         news_atom  (its status changed and the queue asked for word: it reads
+///   call → queue:          retry_at_atom, call_id, at_ns  (a call back's dial-back failed: not
+///   dialed again before) call → agent:          ring_atom, call_id       (a held reservation's
+///   call is here: ring) queue → agent:         reserve_atom, reserve_request call → agent:
+///   reserve_atom, reserve_request (placed: the agent dials out, call_request::placed_by) call →
+///   agent:          answer_atom, call_id     (a placed call's line is up: the agent's leg
+///   connects) agent → queue:         reserve_failed_atom, call_id, agent_id, code queue → agent:
+///   follow_atom, queue_id, on  (a caller there prefers this agent, who does not serve
+///                          the queue (F10): send it your snapshots too, or stop when the
+///                          preferences ended)
+///   agent → queue(s):      agent_update_atom, candidate, withdrawals, version (first, and when its
+///   queues change) agent → queue:         news_atom  (its status changed and the queue asked for
+///   word: it reads
 ///                          the availability board; other changes are posted there silently, and
-///                          becoming unavailable moves the withdrawal count: availability_board.hpp)
-///   queue → call:          queue_empty_atom, queue_id  (the queue's leave_empty rule holds: overflow)
-///   agent → call:          offer_atom, offer_info               (reserved: ring)
-///   agent → call:          connected_atom, agent_id             (answered)
-///   call → agent:          ring_timeout_atom, call_id, max_no_answer
-///   call → agent:          cancel_atom, call_id, reason
+///                          becoming unavailable moves the withdrawal count:
+///                          availability_board.hpp)
+///   queue → call:          queue_empty_atom, queue_id  (the queue's leave_empty rule holds:
+///   overflow) agent → call:          offer_atom, offer_info               (reserved: ring) agent →
+///   call:          connected_atom, agent_id             (answered) call → agent:
+///   ring_timeout_atom, call_id, max_no_answer call → agent:          cancel_atom, call_id, reason
 ///   call → agent:          end_call_atom, call_id, wrap_up_ms
-///   outside → agent:       login_atom | logout_atom | ready_atom | not_ready_atom | answer_atom | reject_atom | hangup_atom
-///   outside → agent:       busy_atom, call_id   (the phone signalled busy: the offer ends, `busy_delay_s` applies)
-///   agent → call:          reject_atom, agent_id, reason        (rejected | busy | logged_out)
-///   outside → call:        abandon_atom | hangup_atom
-///   outside → call:        priority_atom, priority, reason      (raise or lower a waiting caller: keeps its place)
-///   outside → call:        hold_atom, agent_id | resume_atom, agent_id  (agent desktop: the caller on hold)
-///   outside → call:        callback_atom, number                (the caller chose a call back; empty: its own number)
-///   outside → call:        callback_failed_atom, reason         (a pending call back cannot be made: the customer is
+///   outside → agent:       login_atom | logout_atom | ready_atom | not_ready_atom | answer_atom |
+///   reject_atom | hangup_atom outside → agent:       busy_atom, call_id   (the phone signalled
+///   busy: the offer ends, `busy_delay_s` applies) agent → call:          reject_atom, agent_id,
+///   reason        (rejected | busy | logged_out) outside → call:        abandon_atom | hangup_atom
+///   outside → call:        priority_atom, priority, reason      (raise or lower a waiting caller:
+///   keeps its place) outside → call:        hold_atom, agent_id | resume_atom, agent_id  (agent
+///   desktop: the caller on hold) outside → call:        callback_atom, number                (the
+///   caller chose a call back; empty: its own number) outside → call:        callback_failed_atom,
+///   reason         (a pending call back cannot be made: the customer is
 ///                          unreachable, or an operator cancels it; it ends callback_failed)
 ///   call → agent:          hold_atom, call_id | resume_atom, call_id
 ///   call → queue:          priority_atom, call_id, priority
@@ -45,9 +48,10 @@
 ///   outside → call:        conference_atom, conference_request   (agent desktop)
 ///   outside → call:        conf_leave_atom, party, reason        (a party leaves the conference)
 ///   outside → call:        supervise_atom, supervisor_id, mode   (listen | whisper | barge | stop)
-///   call → agent:          leg_atom, leg_request                 (ring for a transfer / consultation / conference)
-///   agent → call:          leg_refused_atom, agent_id, code      (could not reserve)
-///   agent → call:          leg_answer_atom, agent_id | leg_reject_atom, agent_id, reason
+///   call → agent:          leg_atom, leg_request                 (ring for a transfer /
+///   consultation / conference) agent → call:          leg_refused_atom, agent_id, code      (could
+///   not reserve) agent → call:          leg_answer_atom, agent_id | leg_reject_atom, agent_id,
+///   reason
 ///                          (rejected | busy | logged_out: the leg's call.offer_ended reason)
 ///   agent → call:          conf_leave_atom, agent_id, "hung_up"  (a conference party hung up)
 ///   any → observer:        notifications (see observer below)
@@ -82,7 +86,8 @@ using reserve_failed_atom = caf::atom_constant<caf::atom("resfail")>;
 using agent_update_atom = caf::atom_constant<caf::atom("agentupd")>;
 using news_atom = caf::atom_constant<caf::atom("news")>;
 using queue_empty_atom = caf::atom_constant<caf::atom("qempty")>;
-using passivate_atom = caf::atom_constant<caf::atom("passivate")>; ///< an agent to itself: idle time is up
+using passivate_atom =
+    caf::atom_constant<caf::atom("passivate")>; ///< an agent to itself: idle time is up
 using follow_atom = caf::atom_constant<caf::atom("follow")>;
 using offer_atom = caf::atom_constant<caf::atom("offer")>;
 using connected_atom = caf::atom_constant<caf::atom("connected")>;
@@ -105,7 +110,8 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using callback_atom = caf::atom_constant<caf::atom("callback")>;
 using callback_failed_atom = caf::atom_constant<caf::atom("cbfailed")>;
 using retry_at_atom = caf::atom_constant<caf::atom("retryat")>;
-using offer_callback_atom = caf::atom_constant<caf::atom("offercb")>; ///< a call to itself: callback_offer_after is up
+using offer_callback_atom =
+    caf::atom_constant<caf::atom("offercb")>; ///< a call to itself: callback_offer_after is up
 using max_wait_atom = caf::atom_constant<caf::atom("maxwait")>;
 using announce_atom = caf::atom_constant<caf::atom("announce")>;
 using widen_atom = caf::atom_constant<caf::atom("widen")>;
@@ -156,11 +162,12 @@ struct call_request {
   std::string channel = "voice";
   std::string direction = "inbound";
   std::string caller;
-  std::string dialed;               ///< selects the entry point (queue, trunk group, tenant)
+  std::string dialed; ///< selects the entry point (queue, trunk group, tenant)
   std::string customer_id;
   std::map<std::string, std::string> attached;
-  std::string preferred_agent;      ///< familiar agent (F10), if known
-  std::string queue;                ///< straight into this queue (chat, e-mail, web callback): no entry point, no trunk
+  std::string preferred_agent; ///< familiar agent (F10), if known
+  std::string
+      queue; ///< straight into this queue (chat, e-mail, web callback): no entry point, no trunk
   /// An outbound call this agent places from its desktop (F3, F11): the
   /// direction is outbound and `dialed` the number called. `queue` (else
   /// the agent's first queue) is the one it is made for: its tenant, its
@@ -184,8 +191,8 @@ struct join_request {
   std::string customer_id;
   std::string preferred_agent;
   std::int64_t preferred_until_ns = 0;
-  caf::actor call;                  ///< the call actor, for offers
-  std::string reserved_agent;       ///< already reserved for it (interflow): counts as offered
+  caf::actor call;            ///< the call actor, for offers
+  std::string reserved_agent; ///< already reserved for it (interflow): counts as offered
 };
 
 struct reserve_request {
@@ -193,9 +200,9 @@ struct reserve_request {
   std::string queue;
   std::string channel = "voice";
   std::int64_t ring_timeout_ms = 0;
-  std::string reason;               ///< routing's explanation
+  std::string reason; ///< routing's explanation
   caf::actor call;
-  caf::actor queue_actor;           ///< hears reserve_failed (the call itself for a remote hold)
+  caf::actor queue_actor; ///< hears reserve_failed (the call itself for a remote hold)
   /// Held for a call coming from another site: reserved, but the phone
   /// rings only when the call lands (ring_atom from the call).
   bool hold = false;
@@ -211,11 +218,11 @@ struct queue_snapshot {
     std::string call_id;
     std::int32_t position = 0;
     std::int64_t waited_ms = 0;
-    bool offering = false;          ///< an agent rings for it
-    std::int64_t ewt_ms = -1;       ///< its expected remaining wait here; -1: nobody serves the queue
+    bool offering = false;    ///< an agent rings for it
+    std::int64_t ewt_ms = -1; ///< its expected remaining wait here; -1: nobody serves the queue
     caf::actor call;
   };
-  std::vector<waiting> calls;       ///< in service order
+  std::vector<waiting> calls; ///< in service order
 };
 
 struct offer_info {
@@ -223,7 +230,8 @@ struct offer_info {
   std::int64_t ring_timeout_ms = 0;
   std::string reason;
   caf::actor agent;
-  bool held = false; ///< reserved without ringing (reserve_request::hold): ring_atom starts the ring
+  bool held =
+      false; ///< reserved without ringing (reserve_request::hold): ring_atom starts the ring
 };
 
 /// An agent's request to move its call (to the call actor).
@@ -240,8 +248,8 @@ struct transfer_request {
   std::string mode = "blind";        ///< blind | consultative
   std::string target_kind = "queue"; ///< agent | queue | external | site
   std::string target;
-  std::string reason;                ///< recorded on call.transferred
-  std::string fallback_queue;        ///< blind to an agent; empty: the call's queue
+  std::string reason;         ///< recorded on call.transferred
+  std::string fallback_queue; ///< blind to an agent; empty: the call's queue
 };
 
 /// Add a third party: `party_kind` agent (rings that agent; joins on answer)

@@ -1,18 +1,18 @@
 #include "actors/queue_actor.hpp"
 #include "actors/refusal.hpp"
 
-#include <cmath>
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <deque>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "events/acd/queue_rules.hpp"
-#include "events/acd/deciders.hpp"
 #include "actors/shell.hpp"
+#include "events/acd/deciders.hpp"
 #include "events/acd/ewt.hpp"
+#include "events/acd/queue_rules.hpp"
 #include "events/acd/routing.hpp"
 
 namespace hotline::actors {
@@ -34,7 +34,7 @@ struct queue_actor_state {
     /// Serves the queue (lists it among its queues); the others are here
     /// for widened calls only (`add_queues`) and count in no figure but `available`.
     bool serves = false;
-    int base_level = -1;   ///< events::acd::base_level(c, def), kept with the snapshot
+    int base_level = -1;           ///< events::acd::base_level(c, def), kept with the snapshot
     std::size_t free_at = no_slot; ///< index in `free` while the snapshot says available
     /// The agent's withdrawal count (agent_directory.hpp) and the value its
     /// last snapshot came with: when they differ the agent took a call
@@ -51,7 +51,7 @@ struct queue_actor_state {
   availability_board::news* news = nullptr; ///< this queue's news list on the board
   /// Kept with every snapshot change (set_snapshot / set_status /
   /// hold_back), so that a join and a match do not walk every member:
-  std::vector<member*> free;               ///< the members available now, in no order (what a match reads)
+  std::vector<member*> free; ///< the members available now, in no order (what a match reads)
   /// free[i]'s withdrawal count and the value its snapshot came with, side
   /// by side: drop_withdrawn walks these before every join, and reading
   /// them here saves a cache miss per member over reading them through `free`.
@@ -61,14 +61,15 @@ struct queue_actor_state {
   };
   std::vector<watch> free_watch;
   events::acd::queue::availability summary; ///< of the eligible: logged in, not paused (join_empty)
-  int available = 0;                       ///< snapshots that say "available now"
-  /// Of the snapshots of agents serving the queue (members or not), for the expected wait (ewt_for):
-  int serving = 0;           ///< logged in and not paused
-  int serving_free = 0;      ///< of those, available now
-  std::int64_t talk_ms = 0;  ///< talk time handled, summed
-  std::int64_t handled = 0;  ///< calls handled, summed
-  std::unordered_map<std::string, caf::actor> calls;    ///< waiting call id -> call actor
-  std::unordered_set<std::string> ejecting;             ///< told to leave under the leave_empty rule
+  int available = 0;                        ///< snapshots that say "available now"
+  /// Of the snapshots of agents serving the queue (members or not), for the expected wait
+  /// (ewt_for):
+  int serving = 0;                                   ///< logged in and not paused
+  int serving_free = 0;                              ///< of those, available now
+  std::int64_t talk_ms = 0;                          ///< talk time handled, summed
+  std::int64_t handled = 0;                          ///< calls handled, summed
+  std::unordered_map<std::string, caf::actor> calls; ///< waiting call id -> call actor
+  std::unordered_set<std::string> ejecting;          ///< told to leave under the leave_empty rule
   /// Calls with offers in flight -> the agents this queue asked to reserve
   /// themselves for them (told to let go if the call leaves meanwhile).
   std::unordered_map<std::string, std::vector<std::string>> offering;
@@ -117,7 +118,8 @@ candidate_view candidates(const queue_actor_state& st) {
   for (const auto* m : st.free) {
     const auto& c = m->c;
     out.levels.push_back(m->base_level);
-    auto held = st.no_answer_until.empty() ? st.no_answer_until.end() : st.no_answer_until.find(c.agent_id);
+    auto held =
+        st.no_answer_until.empty() ? st.no_answer_until.end() : st.no_answer_until.find(c.agent_id);
     if (held == st.no_answer_until.end() || held->second <= c.blocked_until_ns) {
       out.refs.push_back(&c);
       continue;
@@ -154,7 +156,8 @@ std::int64_t aht_ms(const queue_actor_state& st, const acd_context& ctx,
 }
 
 /// Adds (`sign` 1) or removes (-1) one snapshot's share of the counts.
-void count(queue_actor_state& st, const events::acd::candidate& c, bool eligible, bool serves, int sign) {
+void count(queue_actor_state& st, const events::acd::candidate& c, bool eligible, bool serves,
+           int sign) {
   if (c.available) st.available += sign;
   if (!serves) return;
   st.talk_ms += sign * c.talk_time_ms;
@@ -169,8 +172,8 @@ void count(queue_actor_state& st, const events::acd::candidate& c, bool eligible
 }
 
 /// The changing part of a member's snapshot, current at withdrawal count `seen`.
-void set_status(queue_actor_state& st, queue_actor_state::member& m, const events::acd::candidate_status& c,
-                std::uint64_t seen) {
+void set_status(queue_actor_state& st, queue_actor_state::member& m,
+                const events::acd::candidate_status& c, std::uint64_t seen) {
   m.seen = seen;
   count(st, m.c, m.eligible, m.serves, -1);
   static_cast<events::acd::candidate_status&>(m.c) = c;
@@ -190,11 +193,13 @@ void read_slot(queue_actor_state& st, queue_actor_state::member& m) {
 /// An agent's whole snapshot arrived (first, or its queues changed), posted
 /// at slot version `version`, current at withdrawal count `seen`; its slot
 /// may have news since.
-void set_snapshot(queue_actor_state& st, const events::queue_definition& def, const events::acd::candidate& c,
-                  std::uint64_t seen, std::uint64_t version) {
+void set_snapshot(queue_actor_state& st, const events::queue_definition& def,
+                  const events::acd::candidate& c, std::uint64_t seen, std::uint64_t version) {
   auto it = st.agents.find(c.agent_id);
-  if (it != st.agents.end()) count(st, it->second.c, it->second.eligible, it->second.serves, -1);
-  else it = st.agents.emplace(c.agent_id, queue_actor_state::member{}).first;
+  if (it != st.agents.end())
+    count(st, it->second.c, it->second.eligible, it->second.serves, -1);
+  else
+    it = st.agents.emplace(c.agent_id, queue_actor_state::member{}).first;
   auto& m = it->second;
   if (!m.withdrawals) m.withdrawals = st.ctx->agents.withdrawals(c.agent_id);
   if (!m.slot) {
@@ -262,7 +267,8 @@ void catch_up(queue_actor_state& st) {
 }
 
 caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
-                          std::shared_ptr<const acd_context> shared_ctx, events::queue_definition def_in) {
+                          std::shared_ptr<const acd_context> shared_ctx,
+                          events::queue_definition def_in) {
   auto& st = self->state;
   st.ctx = std::move(shared_ctx);
   const acd_context* const ctx = st.ctx.get();
@@ -270,8 +276,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
   st.def = std::move(def_in);
   st.who = events::principal::system("acd");
   const events::queue_definition* const def = &st.def;
-  st.entity = std::make_unique<shell<events::acd::queue_decider>>(self, *ctx, queue::stream_name(def->id),
-                                                       queue::initial_state(*def));
+  st.entity = std::make_unique<shell<events::acd::queue_decider>>(
+      self, *ctx, queue::stream_name(def->id), queue::initial_state(*def));
   st.entity->recover();
   st.news = &ctx->board.news_of(def->id);
   const events::principal* const who = &st.who;
@@ -279,7 +285,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
 
   auto ewt_for = [=](int position) -> std::int64_t {
     const auto& s = self->state;
-    auto e = events::acd::expected_wait_ms(position, s.serving, aht_ms(s, *ctx, *def), s.serving_free);
+    auto e =
+        events::acd::expected_wait_ms(position, s.serving, aht_ms(s, *ctx, *def), s.serving_free);
     return e ? *e : -1;
   };
 
@@ -306,17 +313,20 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
     if (calls.empty()) return;
     const auto view = candidates(s);
     const auto to_match = calls.size();
-    auto m = events::acd::match_queue(*def, std::move(calls), view.refs, view.levels, s.memory, t, ++s.seed);
+    auto m = events::acd::match_queue(*def, std::move(calls), view.refs, view.levels, s.memory, t,
+                                      ++s.seed);
     s.memory = m.memory;
     if (m.assignments.size() < to_match) {
       // Calls left waiting while members are blocked (a reject or busy
       // delay, a missed ring): match again when the first block ends.
       std::int64_t wake = 0;
       for (const auto* c : view.refs)
-        if (c->blocked_until_ns > t && (wake == 0 || c->blocked_until_ns < wake)) wake = c->blocked_until_ns;
+        if (c->blocked_until_ns > t && (wake == 0 || c->blocked_until_ns < wake))
+          wake = c->blocked_until_ns;
       if (wake != 0 && (s.wake_at_ns <= t || wake < s.wake_at_ns)) {
         s.wake_at_ns = wake;
-        self->delayed_send(self, std::chrono::milliseconds((wake - t + 999'999) / 1'000'000), rematch_atom::value);
+        self->delayed_send(self, std::chrono::milliseconds((wake - t + 999'999) / 1'000'000),
+                           rematch_atom::value);
       }
     }
     for (const auto& a : m.assignments) {
@@ -357,7 +367,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
     auto [it, first] = s.followed.try_emplace(agent_id, until_ns);
     it->second = std::max(it->second, until_ns);
     if (!first) return;
-    if (auto agent = ctx->agents.get(agent_id)) self->send(agent, follow_atom::value, def->id, true);
+    if (auto agent = ctx->agents.get(agent_id))
+      self->send(agent, follow_atom::value, def->id, true);
   };
   // Preferences that ended: those agents stop sending snapshots here, and
   // are offered nothing more from this queue (their last snapshot may go stale).
@@ -368,8 +379,10 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         ++it;
         continue;
       }
-      if (auto agent = ctx->agents.get(it->first)) self->send(agent, follow_atom::value, def->id, false);
-      if (auto m = s.agents.find(it->first); m != s.agents.end() && !pushes_here(m->second.c)) hold_back(s, m->second);
+      if (auto agent = ctx->agents.get(it->first))
+        self->send(agent, follow_atom::value, def->id, false);
+      if (auto m = s.agents.find(it->first); m != s.agents.end() && !pushes_here(m->second.c))
+        hold_back(s, m->second);
       it = s.followed.erase(it);
     }
   };
@@ -431,8 +444,9 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         if (!req.reserved_agent.empty()) self->state.offering.try_emplace(req.call_id);
         // A call for a familiar agent waits for that agent only so long: then anyone may take it.
         if (req.preferred_until_ns > t) {
-          self->delayed_send(self, std::chrono::milliseconds((req.preferred_until_ns - t + 999'999) / 1'000'000),
-                             rematch_atom::value);
+          self->delayed_send(
+              self, std::chrono::milliseconds((req.preferred_until_ns - t + 999'999) / 1'000'000),
+              rematch_atom::value);
           follow(req.preferred_agent, req.preferred_until_ns);
         }
         // Matched at once, not through a rematch message: the call hears
@@ -444,9 +458,11 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       },
       [=](leave_atom, const std::string& call_id, const std::string& reason) {
         auto& s = self->state;
-        if (const auto* e = queue::find(s.entity->state(), call_id)) { // every way out counts (moved away too)
+        if (const auto* e =
+                queue::find(s.entity->state(), call_id)) { // every way out counts (moved away too)
           if (!s.recent_sl) s.recent_sl.emplace(std::llround(def->sl_threshold_s * 1000));
-          s.recent_sl->record(events::acd::exit_for_service_level((now() - e->joined_at_ns) / 1'000'000, reason));
+          s.recent_sl->record(
+              events::acd::exit_for_service_level((now() - e->joined_at_ns) / 1'000'000, reason));
         }
         self->state.calls.erase(call_id);
         // A call that left while agents it was offered to may not have
@@ -460,7 +476,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
           s.offering.erase(asked);
         }
         s.ejecting.erase(call_id);
-        if (!s.off_line.empty()) s.off_line.erase(call_id); // no hash while nobody waits off the line
+        if (!s.off_line.empty())
+          s.off_line.erase(call_id); // no hash while nobody waits off the line
         if (!s.not_before.empty()) s.not_before.erase(call_id);
         auto t = now();
         self->state.entity->exec(queue::leave{call_id, reason, t}, t, "leave", def->tenant, *who,
@@ -469,8 +486,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       },
       [=](priority_atom, const std::string& call_id, std::int32_t priority) {
         auto t = now();
-        self->state.entity->exec(queue::change_priority{call_id, priority, t}, t, "change_priority", def->tenant,
-                                 *who, call_correlation(call_id));
+        self->state.entity->exec(queue::change_priority{call_id, priority, t}, t, "change_priority",
+                                 def->tenant, *who, call_correlation(call_id));
         schedule_rematch();
       },
       [=](offer_failed_atom, const std::string& call_id, const std::string& agent_id) {
@@ -478,7 +495,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         offer_ended(s, call_id, agent_id);
         s.no_answer_until[agent_id] = events::acd::no_answer_hold_until(*def, now());
         // Wake up when the hold-back ends, in case nobody else can take the call.
-        self->delayed_send(self, std::chrono::milliseconds(def->ring_timeout_ms), rematch_atom::value);
+        self->delayed_send(self, std::chrono::milliseconds(def->ring_timeout_ms),
+                           rematch_atom::value);
         schedule_rematch();
         settle();
       },
@@ -489,7 +507,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         schedule_rematch();
         settle();
       },
-      [=](agent_update_atom, const events::acd::candidate& c, std::uint64_t seen, std::uint64_t version) {
+      [=](agent_update_atom, const events::acd::candidate& c, std::uint64_t seen,
+          std::uint64_t version) {
         set_snapshot(self->state, *def, c, seen, version);
         catch_up(self->state);
         schedule_rematch();
@@ -528,7 +547,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         if (!queue::find(self->state.entity->state(), call_id)) return;
         self->state.not_before[call_id] = at_ns;
         const auto wait_ns = std::max<std::int64_t>(0, at_ns - now());
-        self->delayed_send(self, std::chrono::milliseconds((wait_ns + 999'999) / 1'000'000), rematch_atom::value);
+        self->delayed_send(self, std::chrono::milliseconds((wait_ns + 999'999) / 1'000'000),
+                           rematch_atom::value);
       },
       [=](rejoin_atom, const std::string& call_id, const caf::actor& call) {
         const auto* e = queue::find(self->state.entity->state(), call_id);
@@ -536,11 +556,13 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         self->state.calls[call_id] = call;
         // A preference the restart interrupted: its end, and its agent, as on joining.
         if (auto t = now(); e->preferred_until_ns > t) {
-          self->delayed_send(self, std::chrono::milliseconds((e->preferred_until_ns - t + 999'999) / 1'000'000),
-                             rematch_atom::value);
+          self->delayed_send(
+              self, std::chrono::milliseconds((e->preferred_until_ns - t + 999'999) / 1'000'000),
+              rematch_atom::value);
           follow(e->preferred_agent, e->preferred_until_ns);
         }
-        if (auto p = self->state.pending_remote.find(call_id); p != self->state.pending_remote.end()) {
+        if (auto p = self->state.pending_remote.find(call_id);
+            p != self->state.pending_remote.end()) {
           self->send(call, remote_reply_atom::value, p->second);
           self->state.pending_remote.erase(p);
         }
@@ -549,7 +571,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       },
       [=](rematch_atom) {
         auto t = now();
-        for (auto it = self->state.no_answer_until.begin(); it != self->state.no_answer_until.end();)
+        for (auto it = self->state.no_answer_until.begin();
+             it != self->state.no_answer_until.end();)
           it = it->second <= t ? self->state.no_answer_until.erase(it) : std::next(it);
         if (!self->state.followed.empty()) unfollow_expired(t);
         rematch();
@@ -557,8 +580,9 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
       },
       [=](stats_atom) {
         catch_up(self->state);
-        return std::make_tuple(static_cast<int>(queue::in_order(self->state.entity->state()).size()),
-                               self->state.available);
+        return std::make_tuple(
+            static_cast<int>(queue::in_order(self->state.entity->state()).size()),
+            self->state.available);
       },
       [=](fed_snapshot_atom) {
         // What the federation publishes about this queue, and the calls it may move.
@@ -580,12 +604,14 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
           ++pos;
           auto call = s.calls.find(e.call_id);
           if (call == s.calls.end()) continue;
-          snap.calls.push_back({e.call_id, pos, (t - e.joined_at_ns) / 1'000'000, s.offering.contains(e.call_id),
+          snap.calls.push_back({e.call_id, pos, (t - e.joined_at_ns) / 1'000'000,
+                                s.offering.contains(e.call_id),
                                 st.agents_logged_in > 0 ? ewt_for(pos) : -1, call->second});
         }
         return snap;
       },
-      [=](reserve_remote_atom, const std::string& call_id, const caf::actor& call) -> caf::result<std::string> {
+      [=](reserve_remote_atom, const std::string& call_id,
+          const caf::actor& call) -> caf::result<std::string> {
         // A call waiting at another site: reserve (hold) the best ready
         // agent for it, unless callers here wait for one themselves.
         auto& s = self->state;
@@ -598,7 +624,8 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         auto t = now();
         catch_up(s);
         const auto view = candidates(s);
-        auto m = events::acd::match_queue(*def, {wc}, view.refs, view.levels, s.memory, t, ++s.seed);
+        auto m =
+            events::acd::match_queue(*def, {wc}, view.refs, view.levels, s.memory, t, ++s.seed);
         if (m.assignments.empty() || m.assignments.front().agents.empty())
           return refusal("no_agent");
         s.memory = m.memory;
@@ -606,7 +633,9 @@ caf::behavior queue_actor(caf::stateful_actor<queue_actor_state>* self,
         auto agent = ctx->agents.get(agent_id);
         if (!agent) return refusal("no_agent");
         hold_back(s, agent_id);
-        reserve_request rr{call_id, def->id, def->channel, def->ring_timeout_ms, m.assignments.front().reason, call, call};
+        reserve_request rr{
+            call_id, def->id, def->channel, def->ring_timeout_ms, m.assignments.front().reason,
+            call,    call};
         rr.hold = true;
         self->send(agent, reserve_atom::value, std::move(rr));
         return agent_id;

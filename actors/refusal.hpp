@@ -12,13 +12,16 @@
 namespace hotline::actors {
 
 /// The error that carries refusal `code`.
-inline caf::error refusal(std::string code) { return caf::make_error(caf::sec::runtime_error, std::move(code)); }
+inline caf::error refusal(std::string code) {
+  return caf::make_error(caf::sec::runtime_error, std::move(code));
+}
 
 /// The code `e` carries if it is a refusal; "" if it is another error (an
 /// actor that went down, a request that timed out...).
 inline std::string refusal_code(const caf::error& e) {
   if (!e) return {}; // no error (CAF's accessors need one)
-  if (e.category() != caf::atom("system") || e.code() != static_cast<std::uint8_t>(caf::sec::runtime_error))
+  if (e.category() != caf::atom("system") ||
+      e.code() != static_cast<std::uint8_t>(caf::sec::runtime_error))
     return {};
   const auto& ctx = e.context();
   if (ctx.size() == 1 && ctx.match_element<std::string>(0)) return ctx.get_as<std::string>(0);

@@ -15,8 +15,7 @@
 
 namespace hotline::actors {
 
-template <class Aggregate>
-class shell {
+template <class Aggregate> class shell {
 public:
   using state_type = typename Aggregate::state;
   using command_type = typename Aggregate::command;
@@ -25,13 +24,14 @@ public:
   shell(caf::event_based_actor* self, const acd_context& ctx, std::string stream,
         state_type initial)
       : self_(self), ctx_(ctx), state_(std::move(initial)),
-        log_(ctx.store, std::move(stream),
-             [h = caf::actor_cast<caf::actor>(self)](std::function<void()> f) {
-               caf::anon_send(h, deferred{std::move(f)});
-             },
-             [self](const events::status& st) {
-               self->quit(caf::make_error(caf::sec::runtime_error, st.message()));
-             }) {}
+        log_(
+            ctx.store, std::move(stream),
+            [h = caf::actor_cast<caf::actor>(self)](std::function<void()> f) {
+              caf::anon_send(h, deferred{std::move(f)});
+            },
+            [self](const events::status& st) {
+              self->quit(caf::make_error(caf::sec::runtime_error, st.message()));
+            }) {}
 
   const state_type& state() const { return state_; }
   const std::string& stream() const { return log_.stream(); }
@@ -54,9 +54,8 @@ public:
   /// the node's actors go there; what leaves the node goes through
   /// `when_durable`). A refusal is audited and returned.
   std::optional<events::rejection> exec(const command_type& cmd, std::int64_t now_ns,
-                                        const std::string& command_name,
-                                        const std::string& tenant, events::principal who,
-                                        events::event_id correlation,
+                                        const std::string& command_name, const std::string& tenant,
+                                        events::principal who, events::event_id correlation,
                                         std::function<void()> then = {}) {
     auto out = Aggregate::decide(cmd, state_);
     if (!out) {
@@ -80,10 +79,10 @@ public:
 
   /// Sends `xs...` to `dest` as this actor once everything it appended so
   /// far is durable: for what leaves the node (the observer, other sites).
-  template <class... Ts>
-  void send_durable(const caf::actor& dest, Ts... xs) {
+  template <class... Ts> void send_durable(const caf::actor& dest, Ts... xs) {
     if (!dest) return;
-    log_.when_durable([me = caf::actor_cast<caf::actor>(self_), dest, xs...] { caf::send_as(me, dest, xs...); });
+    log_.when_durable(
+        [me = caf::actor_cast<caf::actor>(self_), dest, xs...] { caf::send_as(me, dest, xs...); });
   }
 
   /// Every append so far is committed: recovering from the store would see it all.
@@ -96,6 +95,8 @@ private:
   entity_log log_;
 };
 
-inline std::int64_t ms_to_ns(std::int64_t ms) { return ms * 1'000'000; }
+inline std::int64_t ms_to_ns(std::int64_t ms) {
+  return ms * 1'000'000;
+}
 
 } // namespace hotline::actors

@@ -52,11 +52,17 @@ simulation_runtime::~simulation_runtime() {
   impl_->sched.run();
 }
 
-caf::actor_system& simulation_runtime::system() { return impl_->sys; }
+caf::actor_system& simulation_runtime::system() {
+  return impl_->sys;
+}
 
-std::int64_t simulation_runtime::now_ns() const { return impl_->now(); }
+std::int64_t simulation_runtime::now_ns() const {
+  return impl_->now();
+}
 
-std::uint64_t simulation_runtime::run_pending() { return impl_->sched.run(); }
+std::uint64_t simulation_runtime::run_pending() {
+  return impl_->sched.run();
+}
 
 std::uint64_t simulation_runtime::run_until(std::int64_t until_ns) {
   auto& s = *impl_;
@@ -65,7 +71,8 @@ std::uint64_t simulation_runtime::run_until(std::int64_t until_ns) {
   // A sentinel timer at `until_ns` bounds the loop: timers fire in time
   // order, so once it has fired every earlier timer has too.
   s.stop_reached = false;
-  caf::delayed_anon_send(s.sentinel, std::chrono::nanoseconds(until_ns - s.now()), stop_atom::value);
+  caf::delayed_anon_send(s.sentinel, std::chrono::nanoseconds(until_ns - s.now()),
+                         stop_atom::value);
   while (!s.stop_reached) {
     if (!s.sched.clock().trigger_timeout()) break;
     processed += s.sched.run();

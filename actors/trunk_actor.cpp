@@ -1,10 +1,10 @@
 // Trunk groups (F1): one actor per channel (a thin shell around the trunk
 // channel decider) and one per group that hunts for a free channel. A call
 // that finds every channel busy is blocked (呼损).
-#include "events/acd/deciders.hpp"
-#include "actors/shell.hpp"
 #include "actors/trunk_actor.hpp"
 #include "actors/refusal.hpp"
+#include "actors/shell.hpp"
+#include "events/acd/deciders.hpp"
 
 namespace hotline::actors {
 
@@ -30,9 +30,11 @@ caf::behavior channel_actor(caf::stateful_actor<channel_state>* self,
           const std::string& tenant) -> caf::result<seized_atom, int> {
         auto rp = self->make_response_promise<seized_atom, int>();
         auto now = ctx->store.clock->now_ns();
-        auto refused = self->state.entity->exec(trunk::seize{call_id, direction, now}, now, "seize",
-                                                tenant, sys, call_correlation(call_id),
-                                                [rp, channel]() mutable { rp.deliver(seized_atom::value, channel); });
+        auto refused =
+            self->state.entity->exec(trunk::seize{call_id, direction, now}, now, "seize", tenant,
+                                     sys, call_correlation(call_id), [rp, channel]() mutable {
+                                       rp.deliver(seized_atom::value, channel);
+                                     });
         if (refused) rp.deliver(refusal(refused->code));
         return rp;
       },
@@ -49,7 +51,7 @@ caf::behavior channel_actor(caf::stateful_actor<channel_state>* self,
 struct group_state {
   std::vector<caf::actor> channels;
   std::vector<std::string> found_on_lines; ///< calls holding a channel when the group recovered
-  std::vector<trunk::state> mirror; ///< what the group knows of its channels (busy or not)
+  std::vector<trunk::state> mirror;        ///< what the group knows of its channels (busy or not)
 };
 
 caf::behavior group_actor(caf::stateful_actor<group_state>* self,
@@ -62,7 +64,8 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
     auto mirror = trunk::initial_state(group, n);
     entity_log log{ctx->store, trunk::stream_name(group.id, n), {}};
     log.recover([&](const events::event& e, std::int64_t at) {
-      if (auto ev = events::narrow<trunk::event>(e)) mirror = trunk::evolve(std::move(mirror), *ev, at);
+      if (auto ev = events::narrow<trunk::event>(e))
+        mirror = trunk::evolve(std::move(mirror), *ev, at);
     });
     if (mirror.busy) self->state.found_on_lines.push_back(mirror.call_id);
     self->state.mirror.push_back(std::move(mirror));
@@ -92,7 +95,8 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
           m.busy = false;
           m.call_id.clear();
         }
-        self->send(self->state.channels[static_cast<std::size_t>(channel - 1)], release_atom::value, call_id, tenant);
+        self->send(self->state.channels[static_cast<std::size_t>(channel - 1)], release_atom::value,
+                   call_id, tenant);
       },
       // After a node restart: the call on each seized channel gets its
       // actor back (if its queue or agent did not bring it back already),
@@ -107,7 +111,8 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
       },
       [=](stats_atom) {
         int busy = 0;
-        for (const auto& m : self->state.mirror) busy += m.busy ? 1 : 0;
+        for (const auto& m : self->state.mirror)
+          busy += m.busy ? 1 : 0;
         return busy;
       },
   };

@@ -22,7 +22,8 @@ public:
   explicit scratch_dir(std::string base = {}) {
     auto root = base.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path{base};
     std::string templ = (root / "hotline-bench-XXXXXX").string();
-    if (!mkdtemp(templ.data())) throw std::runtime_error("cannot create a directory under " + root.string());
+    if (!mkdtemp(templ.data()))
+      throw std::runtime_error("cannot create a directory under " + root.string());
     path_ = templ;
   }
   ~scratch_dir() {

@@ -5,11 +5,11 @@
 
 namespace hotline::bench {
 
-void add_store_bench(CLI::App& bench); ///< hotline bench store
-void add_kafka_bench(CLI::App& bench); ///< hotline bench kafka
-void add_replay_bench(CLI::App& bench); ///< hotline bench replay (bench/replay_bench.cpp)
-void add_sim_bench(CLI::App& bench);   ///< hotline bench simulate
-void add_route_bench(CLI::App& bench); ///< hotline bench route (bench/route_bench.cpp)
+void add_store_bench(CLI::App& bench);      ///< hotline bench store
+void add_kafka_bench(CLI::App& bench);      ///< hotline bench kafka
+void add_replay_bench(CLI::App& bench);     ///< hotline bench replay (bench/replay_bench.cpp)
+void add_sim_bench(CLI::App& bench);        ///< hotline bench simulate
+void add_route_bench(CLI::App& bench);      ///< hotline bench route (bench/route_bench.cpp)
 void add_federation_bench(CLI::App& bench); ///< hotline bench federation
 
 } // namespace hotline::bench

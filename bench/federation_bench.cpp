@@ -16,8 +16,8 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/coarse_clock.hpp"
 #include "actors/acd.hpp"
+#include "actors/coarse_clock.hpp"
 #include "actors/federation_actor.hpp"
 #include "bench/bench_util.hpp"
 #include "bench/benches.hpp"
@@ -36,8 +36,8 @@ namespace fed = events::federation;
 
 struct federation_bench_args {
   double seconds = 10;
-  double rate = 50;    ///< calls per second arriving at site a
-  int agents = 200;    ///< at site b
+  double rate = 50; ///< calls per second arriving at site a
+  int agents = 200; ///< at site b
   double aht_s = 2;
 };
 
@@ -78,7 +78,8 @@ std::vector<double> bare_hops(const std::string& bootstrap, const std::string& p
     return o;
   };
   drivers::federation_handlers ha, hb;
-  ha.on_problem = hb.on_problem = [](std::string what) { std::cerr << "baseline: " << what << "\n"; };
+  ha.on_problem =
+      hb.on_problem = [](std::string what) { std::cerr << "baseline: " << what << "\n"; };
   ha.on_message = [&](fed::message msg) { // accept -> transfer
     msg.kind = fed::message_kind::transfer;
     msg.queue = "q";
@@ -94,13 +95,15 @@ std::vector<double> bare_hops(const std::string& bootstrap, const std::string& p
       return;
     }
     std::lock_guard lock{m};
-    out.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    out.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     ++done;
     cv.notify_all();
   };
   auto a = drivers::kafka_federation_bus::start(opts("a"), ha);
   auto b = drivers::kafka_federation_bus::start(opts("b"), hb);
-  if (!a || !b) throw std::runtime_error("baseline buses: " + (!a ? a.error().message() : b.error().message()));
+  if (!a || !b)
+    throw std::runtime_error("baseline buses: " + (!a ? a.error().message() : b.error().message()));
   a_ptr = a->get();
   b_ptr = b->get();
   for (int i = 0; i <= n; ++i) {
@@ -118,7 +121,8 @@ std::vector<double> bare_hops(const std::string& bootstrap, const std::string& p
     lock.lock();
     // The first one also waits for both consumers to join their groups.
     if (!cv.wait_for(lock, std::chrono::seconds(i == 0 ? 30 : 5), [&] { return done > i; }))
-      throw std::runtime_error("baseline: a message was not delivered within " + std::string{i == 0 ? "30" : "5"} + " s");
+      throw std::runtime_error("baseline: a message was not delivered within " +
+                               std::string{i == 0 ? "30" : "5"} + " s");
   }
   out.erase(out.begin()); // the first one pays for connections
   return out;
@@ -128,7 +132,8 @@ void run(const federation_bench_args& a) {
   auto prefix = "bench" + std::to_string(getpid()) + "-";
   mock_process mock{{"/proc/self/exe", "kafka-mock", "--brokers", "3"}};
   auto bootstrap = mock.first_line();
-  if (bootstrap.empty()) throw std::runtime_error("hotline kafka-mock did not print its bootstrap list");
+  if (bootstrap.empty())
+    throw std::runtime_error("hotline kafka-mock did not print its bootstrap list");
 
   std::cerr << "baseline: bare bus hops...\n";
   auto baseline = bare_hops(bootstrap, prefix + "raw-", 200);
@@ -164,7 +169,8 @@ void run(const federation_bench_args& a) {
     ao.link = nullptr;
     sites[id] = std::move(s);
     auto& st = *sites[id];
-    auto bus = drivers::kafka_federation_bus::start(fo, st.mailbox.handlers([](std::string what) { std::cerr << what << "\n"; }));
+    auto bus = drivers::kafka_federation_bus::start(
+        fo, st.mailbox.handlers([](std::string what) { std::cerr << what << "\n"; }));
     if (!bus) throw std::runtime_error(bus.error().message());
     st.bus = std::move(*bus);
     ao.link = st.bus.get();
@@ -178,8 +184,8 @@ void run(const federation_bench_args& a) {
     s->opts.progress_every_s = 0;
     s->opts.call_id_prefix = s->id + "-";
     s->opts.day_epoch_ns = t0 - t0 % (86'400LL * 1'000'000'000);
-    s->traffic = drivers::sim::spawn_live_traffic(sys, s->cfg, s->ctx, s->opts, t0,
-                                                 t0 + static_cast<std::int64_t>(a.seconds * 1e9), &clock);
+    s->traffic = drivers::sim::spawn_live_traffic(
+        sys, s->cfg, s->ctx, s->opts, t0, t0 + static_cast<std::int64_t>(a.seconds * 1e9), &clock);
     s->ctx->observer = s->traffic;
   }
   for (auto& [id, s] : sites) {
@@ -216,28 +222,37 @@ void run(const federation_bench_args& a) {
     if (!all) throw std::runtime_error(all.error().message());
     for (const auto& e : *all) {
       if (e.type == "call.arrived" && id == "a") ++calls;
-      if (e.type != "call.interflow_offered" && e.type != "call.interflowed" && e.type != "call.arrived") continue;
+      if (e.type != "call.interflow_offered" && e.type != "call.interflowed" &&
+          e.type != "call.arrived")
+        continue;
       auto p = codec.decode(e);
       if (!p) throw std::runtime_error(p.error().message());
-      if (auto* o = std::get_if<events::call_interflow_offered>(&*p)) offered_at[o->offer_id] = e.meta.timestamp_ns;
-      if (auto* f = std::get_if<events::call_interflowed>(&*p)) accepted_at[f->offer_id] = e.meta.timestamp_ns;
+      if (auto* o = std::get_if<events::call_interflow_offered>(&*p))
+        offered_at[o->offer_id] = e.meta.timestamp_ns;
+      if (auto* f = std::get_if<events::call_interflowed>(&*p))
+        accepted_at[f->offer_id] = e.meta.timestamp_ns;
       if (auto* r = std::get_if<events::call_arrived>(&*p))
-        if (auto it = r->attached.find("interflow.offer"); it != r->attached.end()) landed_at[it->second] = e.meta.timestamp_ns;
+        if (auto it = r->attached.find("interflow.offer"); it != r->attached.end())
+          landed_at[it->second] = e.meta.timestamp_ns;
     }
   }
   std::vector<double> to_accept, to_land;
   for (const auto& [offer, t] : offered_at) {
-    if (auto x = accepted_at.find(offer); x != accepted_at.end()) to_accept.push_back((x->second - t) / 1e6);
-    if (auto x = landed_at.find(offer); x != landed_at.end()) to_land.push_back((x->second - t) / 1e6);
+    if (auto x = accepted_at.find(offer); x != accepted_at.end())
+      to_accept.push_back((x->second - t) / 1e6);
+    if (auto x = landed_at.find(offer); x != landed_at.end())
+      to_land.push_back((x->second - t) / 1e6);
   }
   // HOTLINE_BENCH_TRACE=1: every landing's latency on stderr, by offer time
   // (to see whether the slow ones cluster, e.g. at start-up).
   if (std::getenv("HOTLINE_BENCH_TRACE")) {
     std::vector<std::pair<std::int64_t, double>> seq;
     for (const auto& [offer, t] : offered_at)
-      if (auto x = landed_at.find(offer); x != landed_at.end()) seq.push_back({t, (x->second - t) / 1e6});
+      if (auto x = landed_at.find(offer); x != landed_at.end())
+        seq.push_back({t, (x->second - t) / 1e6});
     std::sort(seq.begin(), seq.end());
-    for (const auto& [t, ms] : seq) std::cerr << (t - t0) / 1'000'000 << " ms: " << ms << "\n";
+    for (const auto& [t, ms] : seq)
+      std::cerr << (t - t0) / 1'000'000 << " ms: " << ms << "\n";
   }
   double p99 = percentile(to_land, 0.99);
   nlohmann::json out = {
@@ -248,14 +263,20 @@ void run(const federation_bench_args& a) {
       {"offers", offered_at.size()},
       {"interflowed", accepted_at.size()},
       {"landed", landed_at.size()},
-      {"offer_to_accept_ms", {{"p50", percentile(to_accept, 0.5)}, {"p99", percentile(to_accept, 0.99)}}},
-      {"offer_to_landed_ms", {{"p50", percentile(to_land, 0.5)}, {"p99", p99}, {"max", percentile(to_land, 1.0)}}},
+      {"offer_to_accept_ms",
+       {{"p50", percentile(to_accept, 0.5)}, {"p99", percentile(to_accept, 0.99)}}},
+      {"offer_to_landed_ms",
+       {{"p50", percentile(to_land, 0.5)}, {"p99", p99}, {"max", percentile(to_land, 1.0)}}},
       {"target_p99_ms", 50},
       {"meets_target", !to_land.empty() && p99 <= 50},
-      {"messages_per_s_per_site", {{"a", static_cast<double>(msgs[0]) / window_s}, {"b", static_cast<double>(msgs[1]) / window_s}}},
-      {"baseline", "the same 3 one-way hops (offer, accept, transfer) between two bare federation buses, same mock cluster, same run"},
+      {"messages_per_s_per_site",
+       {{"a", static_cast<double>(msgs[0]) / window_s},
+        {"b", static_cast<double>(msgs[1]) / window_s}}},
+      {"baseline", "the same 3 one-way hops (offer, accept, transfer) between two bare federation "
+                   "buses, same mock cluster, same run"},
       {"baseline_ms", {{"p50", percentile(baseline, 0.5)}, {"p99", percentile(baseline, 0.99)}}},
-      {"ratio_p50", percentile(baseline, 0.5) > 0 ? percentile(to_land, 0.5) / percentile(baseline, 0.5) : 0.0},
+      {"ratio_p50",
+       percentile(baseline, 0.5) > 0 ? percentile(to_land, 0.5) / percentile(baseline, 0.5) : 0.0},
   };
   std::cout << out.dump(2) << "\n";
 }
@@ -266,9 +287,12 @@ void add_federation_bench(CLI::App& bench) {
   auto a = std::make_shared<federation_bench_args>();
   auto* cmd = bench.add_subcommand(
       "federation", "Cross-site interflow latency and federation messages per second");
-  cmd->footer("Cross-site interflow latency (offer -> accept -> transfer -> landed) and federation messages per second per site, two sites through a mock cluster in a child process; baseline: the same hops between bare buses\n\nExample:\n  hotline bench federation");
+  cmd->footer("Cross-site interflow latency (offer -> accept -> transfer -> landed) and federation "
+              "messages per second per site, two sites through a mock cluster in a child process; "
+              "baseline: the same hops between bare buses\n\nExample:\n  hotline bench federation");
   cmd->add_option("--seconds", a->seconds, "How long callers arrive")->capture_default_str();
-  cmd->add_option("--rate", a->rate, "Calls per second arriving at the site without agents")->capture_default_str();
+  cmd->add_option("--rate", a->rate, "Calls per second arriving at the site without agents")
+      ->capture_default_str();
   cmd->add_option("--agents", a->agents, "Agents at the other site")->capture_default_str();
   cmd->add_option("--aht-s", a->aht_s, "Mean handle time, seconds")->capture_default_str();
   cmd->callback([a] {

@@ -100,7 +100,8 @@ events::event call_event(std::uint64_t i, const std::string& call_id) {
                                 {},
                                 "pstn"};
   case 1:
-    return events::call_queued{call_id, "sales-de", static_cast<std::int32_t>(i % 3), 1, 0, "entry"};
+    return events::call_queued{call_id, "sales-de", static_cast<std::int32_t>(i % 3),
+                               1,       0,          "entry"};
   case 2:
     return events::call_connected{call_id, "sales-de", "agent-" + std::to_string(i % 211),
                                   static_cast<std::int64_t>(i % 60000)};
@@ -332,7 +333,9 @@ void add_kafka_bench(CLI::App& bench) {
   auto args = std::make_shared<kafka_bench_args>();
   auto* cmd = bench.add_subcommand(
       "kafka", "Relay throughput, store to Kafka, vs a raw librdkafka producer");
-  cmd->footer("Relay throughput, store -> Kafka (mock cluster in a child process), vs a raw librdkafka producer of the same JSON values\n\nExample:\n  hotline bench kafka --events 200000");
+  cmd->footer(
+      "Relay throughput, store -> Kafka (mock cluster in a child process), vs a raw librdkafka "
+      "producer of the same JSON values\n\nExample:\n  hotline bench kafka --events 200000");
   cmd->add_option("--events", args->events, "Events to publish")->capture_default_str();
   cmd->add_option("--streams", args->streams, "Streams they are spread over")
       ->capture_default_str();

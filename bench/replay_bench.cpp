@@ -65,7 +65,8 @@ bool fill_store(const std::string& dir, std::uint64_t n) {
   auto& store = **opened;
   if (store.head_position() >= n) return true;
   if (store.head_position() > 0) {
-    std::cerr << "hotline: " << dir << " holds " << store.head_position() << " events, fewer than --events\n";
+    std::cerr << "hotline: " << dir << " holds " << store.head_position()
+              << " events, fewer than --events\n";
     return false;
   }
   std::cerr << "writing " << n << " synthetic events to " << dir << " ...\n";
@@ -74,7 +75,8 @@ bool fill_store(const std::string& dir, std::uint64_t n) {
   t.agents = 200;
   t.calls_per_hour = 12'000;
   drivers::generate_traffic(t, n, [&](const std::string& stream, events::proposed_event&& e) {
-    while (pending.load() > 200'000) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    while (pending.load() > 200'000)
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
     std::vector<events::proposed_event> one;
     one.push_back(std::move(e));
     ++pending;
@@ -85,7 +87,8 @@ bool fill_store(const std::string& dir, std::uint64_t n) {
                        });
     return true;
   });
-  while (pending.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (pending.load() > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return failed.load() == 0;
 }
 
@@ -102,7 +105,8 @@ raw_result raw_iteration(const std::string& dir, bool readahead) {
   rocksdb::DBOptions dbo;
   if (!rocksdb::DB::ListColumnFamilies(dbo, dir, &names).ok()) return {};
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
+  for (const auto& n : names)
+    cfs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   if (!rocksdb::DB::OpenForReadOnly(dbo, dir, cfs, &handles, &raw).ok()) return {};
@@ -122,7 +126,8 @@ raw_result raw_iteration(const std::string& dir, bool readahead) {
     }
   }
   auto [wall, cpu] = t.stop();
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  for (auto* h : handles)
+    db->DestroyColumnFamilyHandle(h);
   (void)bytes;
   return {n, wall, cpu};
 }
@@ -143,7 +148,8 @@ void run(const replay_bench_args& a) {
   // RocksDB's default read options and with the store's; the faster counts.
   const auto raw_default = raw_iteration(dir, false);
   const auto raw_readahead = raw_iteration(dir, true);
-  const auto& raw = raw_readahead.n > 0 && raw_readahead.cpu < raw_default.cpu ? raw_readahead : raw_default;
+  const auto& raw =
+      raw_readahead.n > 0 && raw_readahead.cpu < raw_default.cpu ? raw_readahead : raw_default;
 
   auto opened = drivers::rocksdb_event_store::open(dir);
   if (!opened) {
@@ -191,7 +197,8 @@ void run(const replay_bench_args& a) {
   if (batch) sample = std::move(*batch);
   projections::kpi::kpi_projection kpi2;
   t = pass_timer{};
-  for (const auto& e : sample) (void)kpi2.apply(e);
+  for (const auto& e : sample)
+    (void)kpi2.apply(e);
   const auto [mem_s, mem_cpu] = t.stop();
 
   auto rate = [](double n, double s) { return s > 0 ? std::round(n / s) : 0.0; };
@@ -201,9 +208,10 @@ void run(const replay_bench_args& a) {
   // wall-clock rates (one thread)
   out["events_per_s"] = rate(double(folded), fold_s);
   out["raw_rocksdb_iter_per_s"] = rate(double(raw.n), raw.wall);
-  out["ratio"] = raw.wall > 0 && fold_s > 0
-                     ? std::round(double(folded) / fold_s / (double(raw.n) / raw.wall) * 1000) / 1000
-                     : 0.0;
+  out["ratio"] =
+      raw.wall > 0 && fold_s > 0
+          ? std::round(double(folded) / fold_s / (double(raw.n) / raw.wall) * 1000) / 1000
+          : 0.0;
   out["baseline"] = "raw RocksDB iteration of the events column family (the faster of default "
                     "read options and the store's scan options, by CPU time)";
   out["raw_rocksdb_iter_default_options_per_s"] = rate(double(raw_default.n), raw_default.wall);
@@ -214,9 +222,10 @@ void run(const replay_bench_args& a) {
   // per-core rates: events per CPU second of the measuring thread
   out["events_per_cpu_s"] = rate(double(folded), fold_cpu);
   out["raw_rocksdb_iter_per_cpu_s"] = rate(double(raw.n), raw.cpu);
-  out["ratio_cpu"] = raw.cpu > 0 && fold_cpu > 0
-                         ? std::round(double(folded) / fold_cpu / (double(raw.n) / raw.cpu) * 1000) / 1000
-                         : 0.0;
+  out["ratio_cpu"] =
+      raw.cpu > 0 && fold_cpu > 0
+          ? std::round(double(folded) / fold_cpu / (double(raw.n) / raw.cpu) * 1000) / 1000
+          : 0.0;
   out["store_scan_per_cpu_s"] = rate(double(read), read_cpu);
   out["fold_in_memory_per_cpu_s"] = rate(double(sample.size()), mem_cpu);
   out["threads"] = 1;
@@ -259,9 +268,10 @@ void run(const replay_bench_args& a) {
 
 void add_replay_bench(CLI::App& bench) {
   auto a = std::make_shared<replay_bench_args>();
-  auto* cmd = bench.add_subcommand(
-      "replay", "Events/s through the KPI projection, vs raw RocksDB iteration");
-  cmd->footer("Events/s through the KPI projection from a RocksDB store, vs raw RocksDB iteration\n\nExample:\n  hotline bench replay --events 1000000");
+  auto* cmd = bench.add_subcommand("replay",
+                                   "Events/s through the KPI projection, vs raw RocksDB iteration");
+  cmd->footer("Events/s through the KPI projection from a RocksDB store, vs raw RocksDB "
+              "iteration\n\nExample:\n  hotline bench replay --events 1000000");
   cmd->add_option("--events", a->events, "Events to replay")->capture_default_str();
   cmd->add_option("--store", a->store,
                   "Use (or fill and keep) this store instead of a temporary one");

@@ -31,8 +31,8 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/coarse_clock.hpp"
 #include "actors/acd.hpp"
+#include "actors/coarse_clock.hpp"
 #include "actors/time_source.hpp"
 #include "bench/bench_util.hpp"
 #include "bench/benches.hpp"
@@ -103,7 +103,7 @@ struct shared_counts {
   std::uint64_t queued = 0;
   std::uint64_t ended = 0;
   std::uint64_t rejected = 0;
-  std::uint64_t completed = 0; ///< ended "completed" (talked)
+  std::uint64_t completed = 0;                     ///< ended "completed" (talked)
   std::map<std::string, std::uint64_t> rejections; ///< "category:code" -> count
   /// Closed loop: when a call ends and `to_spawn` > 0, the driver starts the next.
   std::uint64_t to_spawn = 0;
@@ -145,8 +145,8 @@ void start_call(caf::actor_system& sys, const std::shared_ptr<const acd_context>
 /// The ACD's observer: answers every ringing phone at once, hangs up every
 /// connected call at once (zero talk time), counts, and keeps the closed
 /// loop going.
-caf::behavior driver(caf::event_based_actor* self, std::shared_ptr<acd_context> ctx, shared_counts* sh,
-                     const route_bench_args* a) {
+caf::behavior driver(caf::event_based_actor* self, std::shared_ptr<acd_context> ctx,
+                     shared_counts* sh, const route_bench_args* a) {
   return {
       [=](ringing_atom, const std::string& agent_id, const std::string& call_id) {
         auto i = index_of(call_id);
@@ -177,7 +177,8 @@ caf::behavior driver(caf::event_based_actor* self, std::shared_ptr<acd_context> 
         }
         if (spawn) start_call(self->home_system(), ctx, *sh, next, *a);
       },
-      [=](callback_offered_atom, const std::string&, const std::string&) {}, // nobody takes one here
+      [=](callback_offered_atom, const std::string&, const std::string&) {
+      }, // nobody takes one here
       [=](off_line_atom, const std::string&) {},
       [=](rejected_atom, const std::string& stream, const std::string& code) {
         std::lock_guard lock{sh->mu};
@@ -188,7 +189,8 @@ caf::behavior driver(caf::event_based_actor* self, std::shared_ptr<acd_context> 
 }
 
 template <class Pred>
-bool wait_for(shared_counts& sh, Pred pred, std::chrono::seconds limit = std::chrono::seconds{600}) {
+bool wait_for(shared_counts& sh, Pred pred,
+              std::chrono::seconds limit = std::chrono::seconds{600}) {
   std::unique_lock lock{sh.mu};
   return sh.cv.wait_for(lock, limit, pred);
 }
@@ -212,7 +214,10 @@ latency_figures percentiles(std::vector<double> us) {
   f.samples = us.size();
   if (us.empty()) return f;
   std::sort(us.begin(), us.end());
-  auto at = [&](double p) { return us[std::min(us.size() - 1, static_cast<std::size_t>(p * static_cast<double>(us.size())))]; };
+  auto at = [&](double p) {
+    return us[std::min(us.size() - 1,
+                       static_cast<std::size_t>(p * static_cast<double>(us.size())))];
+  };
   f.p50_us = at(0.50);
   f.p99_us = at(0.99);
   f.max_us = us.back();
@@ -227,7 +232,8 @@ nlohmann::json to_json(const latency_figures& f) {
 /// call whose `call.queued` says a ready agent was there (expected wait 0),
 /// the time from its `queue.call_joined` to its first `call.offered`. Both
 /// are stamped with the wall clock when the actor decided them.
-latency_figures enqueue_to_offer(const drivers::event_store& store, std::uint64_t from, std::uint64_t to) {
+latency_figures enqueue_to_offer(const drivers::event_store& store, std::uint64_t from,
+                                 std::uint64_t to) {
   const auto& codec = events::event_codec::standard();
   struct marks {
     std::int64_t joined = 0, offered = 0;
@@ -240,11 +246,15 @@ latency_figures enqueue_to_offer(const drivers::event_store& store, std::uint64_
     for (const auto& rec : *batch) {
       pos = rec.position + 1;
       if (rec.position > to) break;
-      if (rec.type != "queue.call_joined" && rec.type != "call.queued" && rec.type != "call.offered") continue;
+      if (rec.type != "queue.call_joined" && rec.type != "call.queued" &&
+          rec.type != "call.offered")
+        continue;
       auto ev = codec.decode(rec);
       if (!ev) continue;
-      if (const auto* j = std::get_if<events::queue_call_joined>(&*ev)) calls[j->call_id].joined = rec.meta.timestamp_ns;
-      else if (const auto* q = std::get_if<events::call_queued>(&*ev)) calls[q->call_id].ready_agent = q->ewt_ms == 0;
+      if (const auto* j = std::get_if<events::queue_call_joined>(&*ev))
+        calls[j->call_id].joined = rec.meta.timestamp_ns;
+      else if (const auto* q = std::get_if<events::call_queued>(&*ev))
+        calls[q->call_id].ready_agent = q->ewt_ms == 0;
       else if (const auto* o = std::get_if<events::call_offered>(&*ev)) {
         auto& m = calls[o->call_id];
         if (m.offered == 0) m.offered = rec.meta.timestamp_ns;
@@ -270,8 +280,8 @@ latency_figures arrival_to_ringing(const shared_counts& sh, std::uint64_t lo, st
 
 /// The same store's raw append rate: `events` pre-encoded events from
 /// `streams` streams, one append in flight per stream, like actors.
-double raw_store_events_per_s(const std::string& base, drivers::sync_policy sync, std::uint64_t events,
-                              int streams) {
+double raw_store_events_per_s(const std::string& base, drivers::sync_policy sync,
+                              std::uint64_t events, int streams) {
   scratch_dir dir{base};
   drivers::rocksdb_store_options opts;
   opts.sync = sync;
@@ -290,21 +300,23 @@ double raw_store_events_per_s(const std::string& base, drivers::sync_policy sync
     e.meta.id = {n + 1, static_cast<std::uint64_t>(s) + 1};
     std::vector<events::proposed_event> batch;
     batch.push_back(std::move(e));
-    (*store)->append_async("call-raw" + std::to_string(s), drivers::expected_revision::any(), std::move(batch),
-                           [&, s](events::result<drivers::append_result> r) {
-                             bool more;
-                             {
-                               std::lock_guard lock{mu};
-                               ++done;
-                               failed += r ? 0 : 1;
-                               more = next[static_cast<std::size_t>(s)] * static_cast<std::uint64_t>(streams) < events;
-                               cv.notify_all();
-                             }
-                             if (more) append_next(s);
-                           });
+    (*store)->append_async(
+        "call-raw" + std::to_string(s), drivers::expected_revision::any(), std::move(batch),
+        [&, s](events::result<drivers::append_result> r) {
+          bool more;
+          {
+            std::lock_guard lock{mu};
+            ++done;
+            failed += r ? 0 : 1;
+            more = next[static_cast<std::size_t>(s)] * static_cast<std::uint64_t>(streams) < events;
+            cv.notify_all();
+          }
+          if (more) append_next(s);
+        });
   };
   auto t0 = std::chrono::steady_clock::now();
-  for (int s = 0; s < streams; ++s) append_next(s);
+  for (int s = 0; s < streams; ++s)
+    append_next(s);
   std::unique_lock lock{mu};
   cv.wait(lock, [&] { return done >= events; });
   double secs = seconds_since(t0);
@@ -324,7 +336,8 @@ struct route_config : caf::actor_system_config {
 
 void run(const route_bench_args& a) {
   drivers::sync_policy sync;
-  if (!drivers::parse_sync_policy(a.sync, sync)) throw std::runtime_error("--sync: none | batch | always");
+  if (!drivers::parse_sync_policy(a.sync, sync))
+    throw std::runtime_error("--sync: none | batch | always");
   if (a.scheduler != "sharing" && a.scheduler != "stealing")
     throw std::runtime_error("--scheduler: sharing | stealing");
   scratch_dir dir{a.dir};
@@ -339,9 +352,10 @@ void run(const route_bench_args& a) {
   sh.arrived_at.assign(total, 0);
   sh.ringing_at.assign(total, 0);
   wall_clock clock;
-  nlohmann::json out = {{"bench", "route"}, {"agents", a.agents}, {"queues", a.queues},
-                        {"queues_per_agent", a.queues_per_agent}, {"sync", a.sync},
-                        {"scheduler_threads", a.threads}, {"scheduler", a.scheduler}, {"talk_time", "zero"}};
+  nlohmann::json out = {{"bench", "route"},         {"agents", a.agents},
+                        {"queues", a.queues},       {"queues_per_agent", a.queues_per_agent},
+                        {"sync", a.sync},           {"scheduler_threads", a.threads},
+                        {"scheduler", a.scheduler}, {"talk_time", "zero"}};
   {
     route_config cfg{a.threads, a.scheduler};
     caf::actor_system sys{cfg};
@@ -356,8 +370,12 @@ void run(const route_bench_args& a) {
     // a round trip to each queue and agent says they are all running.
     {
       caf::scoped_actor self{sys};
-      for (auto& [id, q] : ctx->queues) self->request(q, caf::infinite, stats_atom::value).receive([](int, int) {}, [](caf::error&) {});
-      for (auto& ag : ctx->agents.live()) self->request(ag, caf::infinite, caf::get_atom::value).receive([](const std::string&) {}, [](caf::error&) {});
+      for (auto& [id, q] : ctx->queues)
+        self->request(q, caf::infinite, stats_atom::value)
+            .receive([](int, int) {}, [](caf::error&) {});
+      for (auto& ag : ctx->agents.live())
+        self->request(ag, caf::infinite, caf::get_atom::value)
+            .receive([](const std::string&) {}, [](caf::error&) {});
     }
     out["start_s"] = seconds_since(t_start);
 
@@ -366,16 +384,20 @@ void run(const route_bench_args& a) {
     if (a.waiting > 0) {
       auto rss0 = vm_rss_bytes();
       auto t0 = std::chrono::steady_clock::now();
-      for (; next < a.waiting; ++next) start_call(sys, ctx, sh, next, a);
+      for (; next < a.waiting; ++next)
+        start_call(sys, ctx, sh, next, a);
       if (!wait_for(sh, [&] { return sh.queued >= a.waiting; }))
-        throw std::runtime_error("waiting phase: only " + std::to_string(sh.queued) + " calls queued");
+        throw std::runtime_error("waiting phase: only " + std::to_string(sh.queued) +
+                                 " calls queued");
       double queue_s = seconds_since(t0);
-      std::this_thread::sleep_for(std::chrono::milliseconds(200)); // let the last completions settle
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(200)); // let the last completions settle
       auto rss1 = vm_rss_bytes();
       // Drain: everyone logs in; the waiting calls are routed, talk, end.
       auto head0 = store.head_position();
       auto t1 = std::chrono::steady_clock::now();
-      for (const auto& id : ctx->agents.ids()) caf::anon_send(ctx->agents.at(id), login_atom::value, std::vector<std::string>{});
+      for (const auto& id : ctx->agents.ids())
+        caf::anon_send(ctx->agents.at(id), login_atom::value, std::vector<std::string>{});
       if (!wait_for(sh, [&] { return sh.ended >= a.waiting; }))
         throw std::runtime_error("drain: only " + std::to_string(sh.ended) + " calls ended");
       double drain_s = seconds_since(t1);
@@ -384,7 +406,8 @@ void run(const route_bench_args& a) {
           {"queue_s", queue_s},
           {"resident_before_bytes", rss0},
           {"resident_waiting_bytes", rss1},
-          {"resident_per_waiting_call_bytes", static_cast<double>(rss1 - std::min(rss1, rss0)) / static_cast<double>(a.waiting)},
+          {"resident_per_waiting_call_bytes",
+           static_cast<double>(rss1 - std::min(rss1, rss0)) / static_cast<double>(a.waiting)},
           {"target_bytes_per_call", (1ULL << 30) / 100'000},
           {"meets_target", rss1 - std::min(rss1, rss0) <= (1ULL << 30) * a.waiting / 100'000},
           {"drain_s", drain_s},
@@ -392,7 +415,8 @@ void run(const route_bench_args& a) {
           {"drain_events", store.head_position() - head0},
       };
     } else {
-      for (const auto& id : ctx->agents.ids()) caf::anon_send(ctx->agents.at(id), login_atom::value, std::vector<std::string>{});
+      for (const auto& id : ctx->agents.ids())
+        caf::anon_send(ctx->agents.at(id), login_atom::value, std::vector<std::string>{});
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
 
@@ -412,9 +436,11 @@ void run(const route_bench_args& a) {
       }
       auto t0 = std::chrono::steady_clock::now();
       auto cpu0 = process_cpu_seconds();
-      for (std::uint64_t i = 0; i < window; ++i) start_call(sys, ctx, sh, next + i, a);
+      for (std::uint64_t i = 0; i < window; ++i)
+        start_call(sys, ctx, sh, next + i, a);
       if (!wait_for(sh, [&] { return sh.ended >= ended0 + a.calls; }))
-        throw std::runtime_error("throughput phase: only " + std::to_string(sh.ended - ended0) + " calls ended");
+        throw std::runtime_error("throughput phase: only " + std::to_string(sh.ended - ended0) +
+                                 " calls ended");
       double secs = seconds_since(t0);
       double cpu_s = process_cpu_seconds() - cpu0;
       next += a.calls;
@@ -435,7 +461,8 @@ void run(const route_bench_args& a) {
           // The store's group commits: one WAL write (and one sync) each.
           {"store_commits", store.stats().commits - stats0.commits},
           {"events_per_commit", static_cast<double>(store.stats().events - stats0.events) /
-                                    static_cast<double>(std::max<std::uint64_t>(1, store.stats().commits - stats0.commits))},
+                                    static_cast<double>(std::max<std::uint64_t>(
+                                        1, store.stats().commits - stats0.commits))},
           {"enqueue_to_offer", to_json(enqueue_to_offer(store, head0, head1))},
           {"arrival_to_ringing", to_json(arrival_to_ringing(sh, first, next))},
       };
@@ -453,11 +480,13 @@ void run(const route_bench_args& a) {
       auto first = next;
       auto t0 = std::chrono::steady_clock::now();
       for (std::uint64_t i = 0; i < a.latency_calls; ++i) {
-        std::this_thread::sleep_until(t0 + std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(i) * 1e9 / rate)));
+        std::this_thread::sleep_until(t0 + std::chrono::nanoseconds(static_cast<std::int64_t>(
+                                               static_cast<double>(i) * 1e9 / rate)));
         start_call(sys, ctx, sh, next + i, a);
       }
       if (!wait_for(sh, [&] { return sh.ended >= ended0 + a.latency_calls; }))
-        throw std::runtime_error("latency phase: only " + std::to_string(sh.ended - ended0) + " calls ended");
+        throw std::runtime_error("latency phase: only " + std::to_string(sh.ended - ended0) +
+                                 " calls ended");
       double secs = seconds_since(t0);
       next += a.latency_calls;
       auto head1 = store.head_position();
@@ -487,8 +516,9 @@ void run(const route_bench_args& a) {
   auto events = out["throughput"]["events"].get<std::uint64_t>();
   double raw = raw_store_events_per_s(a.dir, sync, std::max<std::uint64_t>(events, 10'000),
                                       static_cast<int>(std::min<std::uint64_t>(a.window, 10'000)));
-  out["baseline"] = "rocksdb_event_store: the same number of pre-encoded events, one append in flight per "
-                    "stream, as many streams as calls in flight; same run, same sync policy";
+  out["baseline"] =
+      "rocksdb_event_store: the same number of pre-encoded events, one append in flight per "
+      "stream, as many streams as calls in flight; same run, same sync policy";
   out["raw_events_per_s"] = raw;
   out["ratio"] = out["events_per_s"].get<double>() / raw;
   std::cout << out.dump(2) << "\n";
@@ -500,20 +530,30 @@ void add_route_bench(CLI::App& bench) {
   auto a = std::make_shared<route_bench_args>();
   auto* cmd = bench.add_subcommand(
       "route", "The ACD end to end: calls/s, offer latency, memory per waiting call");
-  cmd->footer("The ACD end to end on the wall clock: real actors, RocksDB store, 10,000 agents and 1,000 queues; calls/s, events/s, enqueue->offer p50/p99, memory per waiting call; baseline: the store's raw append rate\n\nExample:\n  hotline bench route --calls 100000");
+  cmd->footer(
+      "The ACD end to end on the wall clock: real actors, RocksDB store, 10,000 agents and 1,000 "
+      "queues; calls/s, events/s, enqueue->offer p50/p99, memory per waiting call; baseline: the "
+      "store's raw append rate\n\nExample:\n  hotline bench route --calls 100000");
   cmd->add_option("--agents", a->agents, "Agents")->capture_default_str();
   cmd->add_option("--queues", a->queues, "Queues (one skill each)")->capture_default_str();
-  cmd->add_option("--queues-per-agent", a->queues_per_agent, "Queues (and skills) per agent")->capture_default_str();
-  cmd->add_option("--waiting", a->waiting, "Calls waiting at once for the memory figure (0: skip)")->capture_default_str();
+  cmd->add_option("--queues-per-agent", a->queues_per_agent, "Queues (and skills) per agent")
+      ->capture_default_str();
+  cmd->add_option("--waiting", a->waiting, "Calls waiting at once for the memory figure (0: skip)")
+      ->capture_default_str();
   cmd->add_option("--calls", a->calls, "Calls in the throughput phase")->capture_default_str();
-  cmd->add_option("--window", a->window, "Calls in flight in the throughput phase")->capture_default_str();
-  cmd->add_option("--latency-calls", a->latency_calls, "Calls in the latency phase (0: skip)")->capture_default_str();
-  cmd->add_option("--latency-rate", a->latency_rate, "Arrivals per second in the latency phase (default: half the throughput)");
-  cmd->add_option("--sync", a->sync, "Store sync policy: none | batch | always")->capture_default_str();
+  cmd->add_option("--window", a->window, "Calls in flight in the throughput phase")
+      ->capture_default_str();
+  cmd->add_option("--latency-calls", a->latency_calls, "Calls in the latency phase (0: skip)")
+      ->capture_default_str();
+  cmd->add_option("--latency-rate", a->latency_rate,
+                  "Arrivals per second in the latency phase (default: half the throughput)");
+  cmd->add_option("--sync", a->sync, "Store sync policy: none | batch | always")
+      ->capture_default_str();
   cmd->add_option("--threads", a->threads, "CAF scheduler threads")->capture_default_str();
-  cmd->add_option("--scheduler", a->scheduler,
-                  "CAF scheduler policy: sharing (one queue, idle workers wake on a message) | stealing "
-                  "(CAF's default: idle workers poll, and sleep up to 10 ms between polls when idle long)")
+  cmd->add_option(
+         "--scheduler", a->scheduler,
+         "CAF scheduler policy: sharing (one queue, idle workers wake on a message) | stealing "
+         "(CAF's default: idle workers poll, and sleep up to 10 ms between polls when idle long)")
       ->capture_default_str();
   cmd->add_option("--dir", a->dir, "Where to create the scratch store (default: temp dir)");
   cmd->add_option("--seed", a->seed, "Spreads calls over queues")->capture_default_str();

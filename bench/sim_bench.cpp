@@ -36,7 +36,8 @@ double run_raw_appends(std::uint64_t events) {
   body.dialed = "100";
   body.customer_id = "cust-1";
   auto proto = events::event_codec::standard().propose(
-      events::event{body}, {{}, "site-1", "default", 0, {}, {}, events::principal::system("bench")});
+      events::event{body},
+      {{}, "site-1", "default", 0, {}, {}, events::principal::system("bench")});
   std::uint64_t failed = 0;
   auto t0 = std::chrono::steady_clock::now();
   for (std::uint64_t i = 0; i < events; ++i) {
@@ -45,7 +46,8 @@ double run_raw_appends(std::uint64_t events) {
     e.meta.timestamp_ns = static_cast<std::int64_t>(i);
     std::vector<events::proposed_event> batch;
     batch.push_back(std::move(e));
-    store.append_async("call-raw" + std::to_string(i / 8), drivers::expected_revision::any(), std::move(batch),
+    store.append_async("call-raw" + std::to_string(i / 8), drivers::expected_revision::any(),
+                       std::move(batch),
                        [&](events::result<drivers::append_result> r) { failed += r ? 0 : 1; });
   }
   double secs = seconds_since(t0);
@@ -96,7 +98,8 @@ void run(const sim_bench_args& a) {
       {"events_per_s", static_cast<double>(sum.events) / sum.wall_seconds},
       {"target_calls_per_s", std::lround(target)},
       {"meets_target", calls_per_s >= target},
-      {"baseline", "memory_event_store: the same number of pre-encoded events appended one by one, same run"},
+      {"baseline",
+       "memory_event_store: the same number of pre-encoded events appended one by one, same run"},
       {"raw_events_per_s", raw_events_per_s},
       {"raw_wall_s", raw_s},
       {"ratio", (static_cast<double>(sum.events) / sum.wall_seconds) / raw_events_per_s},
@@ -111,10 +114,14 @@ void add_sim_bench(CLI::App& bench) {
   auto a = std::make_shared<sim_bench_args>();
   auto* cmd = bench.add_subcommand(
       "simulate", "Simulated calls per wall-clock second through the real ACD actors");
-  cmd->footer("Simulated calls per wall-clock second through the real ACD actors (quick center, virtual clock); baseline: the memory store's raw append rate for the same events\n\nExample:\n  hotline bench simulate");
-  cmd->add_option("--calls", a->calls, "Calls to simulate (about: arrivals are Poisson)")->capture_default_str();
+  cmd->footer("Simulated calls per wall-clock second through the real ACD actors (quick center, "
+              "virtual clock); baseline: the memory store's raw append rate for the same "
+              "events\n\nExample:\n  hotline bench simulate");
+  cmd->add_option("--calls", a->calls, "Calls to simulate (about: arrivals are Poisson)")
+      ->capture_default_str();
   cmd->add_option("--agents", a->agents, "Agents in the single queue")->capture_default_str();
-  cmd->add_option("--rate-per-hour", a->rate_per_hour, "Arrivals per hour (default: 85 % occupancy)");
+  cmd->add_option("--rate-per-hour", a->rate_per_hour,
+                  "Arrivals per hour (default: 85 % occupancy)");
   cmd->add_option("--aht-s", a->aht_s, "Mean handle time, seconds")->capture_default_str();
   cmd->add_option("--seed", a->seed, "Random seed")->capture_default_str();
   cmd->callback([a] {

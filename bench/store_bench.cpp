@@ -47,9 +47,13 @@ events::proposed_event bench_event(const std::string& stream, std::uint64_t n) {
   body.customer_id = "cust-" + std::to_string(n % 100000);
   body.trunk_group = "pstn";
   return events::event_codec::standard().propose(
-      events::event{body},
-      {events::event_id::from_name(stream + "#" + std::to_string(n)), "site-1", "tenant-1",
-       static_cast<std::int64_t>(n) * 1000, {}, {}, events::principal::system("bench")});
+      events::event{body}, {events::event_id::from_name(stream + "#" + std::to_string(n)),
+                            "site-1",
+                            "tenant-1",
+                            static_cast<std::int64_t>(n) * 1000,
+                            {},
+                            {},
+                            events::principal::system("bench")});
 }
 
 /// Keeps one append in flight per stream (expected revision = exact), which
@@ -57,9 +61,12 @@ events::proposed_event bench_event(const std::string& stream, std::uint64_t n) {
 double run_store(drivers::rocksdb_event_store& store, const store_bench_args& a,
                  std::size_t& sample_bytes, double& cpu_s) {
   std::vector<std::string> names;
-  for (int s = 0; s < a.streams; ++s) names.push_back("call-bench" + std::to_string(s));
-  sample_bytes = events::event_codec::standard().encode_record(
-      {names[0], 0, 1, bench_event(names[0], 0).meta, "call.arrived", 1, bench_event(names[0], 0).payload}).size();
+  for (int s = 0; s < a.streams; ++s)
+    names.push_back("call-bench" + std::to_string(s));
+  sample_bytes = events::event_codec::standard()
+                     .encode_record({names[0], 0, 1, bench_event(names[0], 0).meta, "call.arrived",
+                                     1, bench_event(names[0], 0).payload})
+                     .size();
   std::uint64_t per_stream = a.events / static_cast<std::uint64_t>(a.streams);
   // The events are built before the clock starts, as the baselines' values
   // are: the bench measures the store, not the event factory (building them
@@ -69,7 +76,8 @@ double run_store(drivers::rocksdb_event_store& store, const store_bench_args& a,
   for (int s = 0; s < a.streams; ++s) {
     prepared[static_cast<std::size_t>(s)].reserve(per_stream);
     for (std::uint64_t n = 0; n < per_stream; ++n)
-      prepared[static_cast<std::size_t>(s)].push_back(bench_event(names[static_cast<std::size_t>(s)], n));
+      prepared[static_cast<std::size_t>(s)].push_back(
+          bench_event(names[static_cast<std::size_t>(s)], n));
   }
   std::atomic<std::uint64_t> failed{0};
   const double cpu0 = process_cpu_s();
@@ -117,7 +125,8 @@ double run_store(drivers::rocksdb_event_store& store, const store_bench_args& a,
         lock.lock();
       }
     });
-  for (auto& t : clients) t.join();
+  for (auto& t : clients)
+    t.join();
   double secs = seconds_since(t0);
   cpu_s = process_cpu_s() - cpu0;
   if (failed > 0) throw std::runtime_error(std::to_string(failed.load()) + " appends failed");
@@ -142,7 +151,8 @@ double run_raw(const std::string& dir, std::uint64_t events, std::size_t value_b
   rocksdb::WriteBatch wb;
   char key[8];
   for (std::uint64_t i = 1; i <= events; ++i) {
-    for (int b = 0; b < 8; ++b) key[b] = static_cast<char>((i >> (56 - 8 * b)) & 0xff);
+    for (int b = 0; b < 8; ++b)
+      key[b] = static_cast<char>((i >> (56 - 8 * b)) & 0xff);
     value[0] = static_cast<char>(i);
     wb.Put(rocksdb::Slice{key, 8}, value);
     if (i % 1000 == 0 || i == events) {
@@ -167,9 +177,8 @@ double run_raw_layout(const std::string& dir, std::uint64_t events, int streams,
   o.create_missing_column_families = true;
   o.IncreaseParallelism(2);
   o.OptimizeLevelStyleCompaction(64 << 20);
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs{{rocksdb::kDefaultColumnFamilyName, o},
-                                                   {"events", o},
-                                                   {"streams", o}};
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs{
+      {rocksdb::kDefaultColumnFamilyName, o}, {"events", o}, {"streams", o}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(rocksdb::DBOptions{o}, dir, cfs, &handles, &raw);
@@ -177,13 +186,15 @@ double run_raw_layout(const std::string& dir, std::uint64_t events, int streams,
   std::unique_ptr<rocksdb::DB> db{raw};
   const auto& codec = events::event_codec::standard();
   std::vector<std::string> names;
-  for (int i = 0; i < streams; ++i) names.push_back("call-bench" + std::to_string(i));
+  for (int i = 0; i < streams; ++i)
+    names.push_back("call-bench" + std::to_string(i));
   // Pre-encoded records: this baseline measures RocksDB, not the encoder.
   std::vector<std::string> records;
   records.reserve(1000);
   for (std::uint64_t i = 0; i < 1000; ++i) {
     auto e = bench_event(names[i % names.size()], i);
-    records.push_back(codec.encode_record({names[i % names.size()], i, i + 1, e.meta, e.type, e.version, e.payload}));
+    records.push_back(codec.encode_record(
+        {names[i % names.size()], i, i + 1, e.meta, e.type, e.version, e.payload}));
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync;
@@ -194,7 +205,8 @@ double run_raw_layout(const std::string& dir, std::uint64_t events, int streams,
   std::vector<std::uint64_t> revisions(names.size()); ///< per stream: events so far
   for (std::uint64_t i = 1; i <= events; ++i) {
     key.clear();
-    for (int b = 7; b >= 0; --b) key.push_back(static_cast<char>((i >> (8 * b)) & 0xff));
+    for (int b = 7; b >= 0; --b)
+      key.push_back(static_cast<char>((i >> (8 * b)) & 0xff));
     wb.Put(handles[1], key, records[i % records.size()]);
     recent[i % names.size()].push_back(i);
     ++revisions[i % names.size()];
@@ -208,7 +220,9 @@ double run_raw_layout(const std::string& dir, std::uint64_t events, int streams,
         if (recent[n].empty()) continue;
         value.clear();
         drivers::stream_index::encode_run(value, recent[n].data(), recent[n].size());
-        index_wb.Put(handles[2], drivers::stream_index::run_key(names[n], revisions[n] - recent[n].size()), value);
+        index_wb.Put(handles[2],
+                     drivers::stream_index::run_key(names[n], revisions[n] - recent[n].size()),
+                     value);
         recent[n].clear();
       }
       s = db->Write(rocksdb::WriteOptions{}, &index_wb);
@@ -217,7 +231,8 @@ double run_raw_layout(const std::string& dir, std::uint64_t events, int streams,
     }
   }
   double secs = seconds_since(t0);
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  for (auto* h : handles)
+    db->DestroyColumnFamilyHandle(h);
   return secs;
 }
 
@@ -242,7 +257,8 @@ double read_raw(const std::string& dir, std::uint64_t& count) {
 
 void run(const store_bench_args& a) {
   drivers::rocksdb_store_options opts;
-  if (!drivers::parse_sync_policy(a.sync, opts.sync)) throw CLI::ValidationError("--sync", "expected none|batch|always");
+  if (!drivers::parse_sync_policy(a.sync, opts.sync))
+    throw CLI::ValidationError("--sync", "expected none|batch|always");
   scratch_dir dir{a.dir};
   std::size_t record_bytes = 0;
   double store_secs = 0, read_secs = 0, store_cpu = 0;
@@ -265,7 +281,9 @@ void run(const store_bench_args& a) {
       pos = batch->back().position + 1;
     }
     read_secs = seconds_since(t0);
-    if (read != appended) throw std::runtime_error("read back " + std::to_string(read) + " of " + std::to_string(appended));
+    if (read != appended)
+      throw std::runtime_error("read back " + std::to_string(read) + " of " +
+                               std::to_string(appended));
   }
   double raw_cpu = 0;
   double raw_secs = run_raw(dir.path() + "/raw", appended, record_bytes,
@@ -294,9 +312,9 @@ void run(const store_bench_args& a) {
   out["cpu_us_per_event"] = store_cpu * 1e6 / double(appended);
   out["raw_cpu_us_per_event"] = raw_cpu * 1e6 / double(appended);
   out["cpu_ratio"] = store_cpu > 0 ? raw_cpu / store_cpu : 0.0;
-  out["raw_layout_baseline"] =
-      "raw RocksDB WriteBatches of 1000 events writing the store's own records (events, and a stream-index run "
-      "per stream every index window), one thread";
+  out["raw_layout_baseline"] = "raw RocksDB WriteBatches of 1000 events writing the store's own "
+                               "records (events, and a stream-index run "
+                               "per stream every index window), one thread";
   out["raw_layout_events_per_s"] = appended / layout_secs;
   out["layout_ratio"] = layout_secs / store_secs;
   out["read_events_per_s"] = appended / read_secs;
@@ -311,11 +329,14 @@ void add_store_bench(CLI::App& bench) {
   auto a = std::make_shared<store_bench_args>();
   auto* cmd = bench.add_subcommand(
       "store", "Group-commit appends from many streams, vs a raw RocksDB WriteBatch loop");
-  cmd->footer("Append N events from many concurrent streams through the group-commit path; compare with a raw RocksDB WriteBatch loop in the same run\n\nExample:\n  hotline bench store --events 1000000");
+  cmd->footer("Append N events from many concurrent streams through the group-commit path; compare "
+              "with a raw RocksDB WriteBatch loop in the same run\n\nExample:\n  hotline bench "
+              "store --events 1000000");
   cmd->add_option("--events", a->events, "Events to append")->capture_default_str();
   cmd->add_option("--streams", a->streams, "Concurrent streams (one append in flight each)")
       ->capture_default_str();
-  cmd->add_option("--clients", a->clients, "Client threads submitting appends")->capture_default_str();
+  cmd->add_option("--clients", a->clients, "Client threads submitting appends")
+      ->capture_default_str();
   cmd->add_option("--sync", a->sync, "Sync policy: none | batch | always")->capture_default_str();
   cmd->add_option("--dir", a->dir, "Where to create the scratch stores (default: temp dir)");
   cmd->callback([a] { run(*a); });

@@ -23,7 +23,7 @@ inline constexpr int default_queue_max_length = 1'000;
 struct configuration {
   events::center_definition center; ///< agent groups already expanded into agents
   simulation_definition simulation;
-  node_definition node;             ///< [node], [kafka], [federation]: `hotline node`
+  node_definition node;           ///< [node], [kafka], [federation]: `hotline node`
   std::vector<std::string> files; ///< the file loaded, then every file it included (load order)
 };
 

@@ -20,9 +20,9 @@ namespace hotline::config {
 
 /// What a counts file says.
 struct counts_file {
-  std::vector<double> counts;       ///< calls per interval, in time order
-  std::int64_t interval_ms = 0;     ///< the rows' spacing (given or inferred)
-  std::int64_t first_start_ms = 0;  ///< time of day of the first row (ms after midnight)
+  std::vector<double> counts;      ///< calls per interval, in time order
+  std::int64_t interval_ms = 0;    ///< the rows' spacing (given or inferred)
+  std::int64_t first_start_ms = 0; ///< time of day of the first row (ms after midnight)
 };
 
 /// The counts of `file`. `interval_min`, when given, is the spacing every row

@@ -97,7 +97,8 @@ struct include_reader {
             " files (includes counted each time they are read)";
       return std::nullopt;
     }
-    auto text = read_input_file(file, std::min(limits::max_file_bytes, limits::max_total_bytes - bytes_read), why);
+    auto text = read_input_file(
+        file, std::min(limits::max_file_bytes, limits::max_total_bytes - bytes_read), why);
     if (!text && why.rfind("is ", 0) == 0 && why.find(" bytes; ") != std::string::npos &&
         bytes_read > 0)
       why += " (" + std::to_string(bytes_read) + " bytes of other files were read before it; " +

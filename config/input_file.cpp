@@ -28,8 +28,8 @@ struct descriptor {
 
 } // namespace
 
-std::optional<std::string> read_input_file(const std::filesystem::path& file, std::uintmax_t max_bytes,
-                                           std::string& why) {
+std::optional<std::string> read_input_file(const std::filesystem::path& file,
+                                           std::uintmax_t max_bytes, std::string& why) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
   descriptor d{::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
   if (d.fd < 0) {
@@ -50,7 +50,8 @@ std::optional<std::string> read_input_file(const std::filesystem::path& file, st
     return std::nullopt;
   }
   const auto too_big = [&](std::uintmax_t size) {
-    why = "is " + std::to_string(size) + " bytes; at most " + std::to_string(max_bytes) + " are read";
+    why =
+        "is " + std::to_string(size) + " bytes; at most " + std::to_string(max_bytes) + " are read";
   };
   if (static_cast<std::uintmax_t>(st.st_size) > max_bytes) {
     too_big(static_cast<std::uintmax_t>(st.st_size));

@@ -16,7 +16,7 @@ namespace hotline::config {
 /// The bytes of `file`, or nullopt with the reason in `why` ("is a
 /// directory", "is not a regular file (a FIFO)", "is 9000000 bytes; at most
 /// 8388608 are read", or errno's text).
-std::optional<std::string> read_input_file(const std::filesystem::path& file, std::uintmax_t max_bytes,
-                                           std::string& why);
+std::optional<std::string> read_input_file(const std::filesystem::path& file,
+                                           std::uintmax_t max_bytes, std::string& why);
 
 } // namespace hotline::config

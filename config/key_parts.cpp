@@ -7,7 +7,9 @@ namespace {
 bool structural(char c) {
   return c == '[' || c == ']' || c == '{' || c == '}' || c == ',' || c == '=' || c == '\n';
 }
-bool space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+bool space(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
 
 class scanner {
 public:
@@ -18,7 +20,8 @@ public:
     while (i_ < t_.size()) {
       const char c = t_[i_];
       if (c == '#') {
-        while (i_ < t_.size() && t_[i_] != '\n') advance();
+        while (i_ < t_.size() && t_[i_] != '\n')
+          advance();
       } else if (c == '.') {
         after_dot_ = parts_ > 0;
         advance();
@@ -30,7 +33,8 @@ public:
         advance();
       } else {
         const std::size_t line = line_, column = column_, begin = i_;
-        if (c == '"' || c == '\'') skip_string(c);
+        if (c == '"' || c == '\'')
+          skip_string(c);
         else
           while (i_ < t_.size() && !space(t_[i_]) && !structural(t_[i_]) && t_[i_] != '.' &&
                  t_[i_] != '#' && t_[i_] != '"' && t_[i_] != '\'')
@@ -61,7 +65,8 @@ private:
     // Count the rest of the run for the message, cheaply (words and dots only).
     parts = parts_;
     for (bool dot = false; i_ < t_.size() && !structural(t_[i_]) && t_[i_] != '#';) {
-      if (t_[i_] == '.') dot = true;
+      if (t_[i_] == '.')
+        dot = true;
       else if (!space(t_[i_]) && dot) {
         ++parts;
         dot = false;
@@ -87,7 +92,8 @@ private:
         }
         if (i_ + 2 < t_.size() && t_[i_ + 1] == quote && t_[i_ + 2] == quote) {
           advance(3);
-          while (i_ < t_.size() && t_[i_] == quote) advance(); // up to two quotes may end the content
+          while (i_ < t_.size() && t_[i_] == quote)
+            advance(); // up to two quotes may end the content
           return;
         }
         advance();

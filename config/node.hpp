@@ -18,15 +18,16 @@ struct peer_definition {
 };
 
 struct node_definition {
-  std::string store_dir;    ///< [node] store; the CLI's --store overrides. Default: empty (required by `node`)
-  bool traffic = false;     ///< [node] traffic: drive the ACD with the simulated callers and agents
-                            ///< of [simulation] on the wall clock (demos, tests)
+  std::string
+      store_dir; ///< [node] store; the CLI's --store overrides. Default: empty (required by `node`)
+  bool traffic = false; ///< [node] traffic: drive the ACD with the simulated callers and agents
+                        ///< of [simulation] on the wall clock (demos, tests)
   std::string kafka_bootstrap; ///< [kafka] bootstrap; empty: relay and federation off
   std::string events_topic;    ///< [kafka] events_topic. Default: hotline.<site>.events
 
-  bool federation = false;  ///< a [federation] section is present
+  bool federation = false; ///< a [federation] section is present
   std::string status_topic = "hotline.federation.status";
-  std::string inbox_topic;  ///< this site's inbox. Default: hotline.<site>.federation
+  std::string inbox_topic; ///< this site's inbox. Default: hotline.<site>.federation
   std::int64_t status_interval_ms = 1'000;
   std::vector<peer_definition> peers;
   events::federation::interflow_policy policy;

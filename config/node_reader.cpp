@@ -35,7 +35,8 @@ void read_node(table_reader& root, const std::string& site, node_definition& nod
       if (pr.require("site", "the peer's site id")) pr.read_id("site", peer.site);
       pr.read_id("inbox_topic", peer.inbox_topic);
       pr.read_id("events_topic", peer.events_topic);
-      if (peer.site == site) pr.error("site", "'" + site + "' is this node's own site");
+      if (peer.site == site)
+        pr.error("site", "'" + site + "' is this node's own site");
       else if (!peer.site.empty() && !seen.insert(peer.site).second)
         pr.error("site", "peer '" + peer.site + "' is listed twice");
       if (peer.inbox_topic.empty()) peer.inbox_topic = "hotline." + peer.site + ".federation";

@@ -5,8 +5,8 @@
 #include <filesystem>
 
 #include "config/counts_csv.hpp"
-#include "config/limits.hpp"
 #include "config/did_you_mean.hpp"
+#include "config/limits.hpp"
 
 namespace hotline::config::detail {
 
@@ -109,11 +109,14 @@ void read_arrival(table_reader& r, arrival_profile& a, const simulation_definiti
   r.read_one_of("direction", a.direction, {"inbound", "outbound"}, "direction");
   if (a.direction == "outbound") {
     if (r.has("entry_point"))
-      r.error("entry_point", "an outbound profile's calls are placed by the agents of a queue: give queue, not "
-                             "entry_point");
+      r.error("entry_point",
+              "an outbound profile's calls are placed by the agents of a queue: give queue, not "
+              "entry_point");
     for (const char* key : {"patience", "callback_accept", "callback_reach"})
       if (r.has(key))
-        r.error(key, std::string(key) + " applies to callers who wait; an outbound profile's calls wait for nobody");
+        r.error(key,
+                std::string(key) +
+                    " applies to callers who wait; an outbound profile's calls wait for nobody");
   }
 
   r.read("rate_per_h", a.rate_per_hour, 0, limits::max_rate_per_h,

@@ -79,9 +79,9 @@ private:
                            std::string_view noun) {
       if (n <= max) return;
       ok = false;
-      error(where_.element_path(collection, max),
-            std::to_string(n) + " " + std::string(noun) + " are defined; a center has at most " +
-                std::to_string(max));
+      error(where_.element_path(collection, max), std::to_string(n) + " " + std::string(noun) +
+                                                      " are defined; a center has at most " +
+                                                      std::to_string(max));
     };
     const auto& c = c_.center;
     count("tenants", c.tenants.size(), limits::max_tenants, "tenants");
@@ -117,8 +117,7 @@ private:
         ok = false;
         error(base + (a.counts.empty() ? "rate_per_h" : "counts_csv"),
               "with this profile simulated callers would arrive at up to " +
-                  std::to_string(static_cast<std::int64_t>(per_hour)) +
-                  " per hour; at most " +
+                  std::to_string(static_cast<std::int64_t>(per_hour)) + " per hour; at most " +
                   std::to_string(static_cast<std::int64_t>(limits::max_rate_per_h)) +
                   " are simulated (all profiles together)");
         break;
@@ -195,12 +194,14 @@ private:
                     "' is ignored unless overflow = \"queue\" (it is \"" +
                     events::to_string(q.overflow) + "\")");
       }
-      reference(at("queues", i, "outbound_trunk_group"), q.outbound_trunk_group, trunk_ids_, "trunk group",
-                "[[trunks]]");
-      if (const auto* t = c_.center.find_trunk(q.outbound_trunk_group); t && t->direction == "inbound")
+      reference(at("queues", i, "outbound_trunk_group"), q.outbound_trunk_group, trunk_ids_,
+                "trunk group", "[[trunks]]");
+      if (const auto* t = c_.center.find_trunk(q.outbound_trunk_group);
+          t && t->direction == "inbound")
         error(at("queues", i, "outbound_trunk_group"),
-              "trunk group '" + t->id + "' takes inbound calls only (direction = \"inbound\"): agents cannot "
-              "place calls on it; expected a group with direction \"outbound\" or \"both\"");
+              "trunk group '" + t->id +
+                  "' takes inbound calls only (direction = \"inbound\"): agents cannot "
+                  "place calls on it; expected a group with direction \"outbound\" or \"both\"");
       for (std::size_t w = 0; w < q.widening.size(); ++w) {
         const auto& adds = q.widening[w].add_queues;
         for (std::size_t k = 0; k < adds.size(); ++k)

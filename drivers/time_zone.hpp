@@ -30,9 +30,9 @@ namespace hotline::drivers {
 
 /// What the zone's rules made of a local wall time (see `time_zone::to_utc`).
 enum class local_time_kind {
-  unique,      ///< the wall time occurs exactly once
-  skipped,     ///< it falls in a gap (clocks jumped forward): shifted forward by the gap
-  repeated,    ///< it occurs twice (clocks went back): the earlier instant was taken
+  unique,   ///< the wall time occurs exactly once
+  skipped,  ///< it falls in a gap (clocks jumped forward): shifted forward by the gap
+  repeated, ///< it occurs twice (clocks went back): the earlier instant was taken
 };
 
 /// A local wall time resolved to a UTC instant.
@@ -97,7 +97,8 @@ public:
 private:
   time_zone() noexcept = default;
   std::string name_ = "UTC";
-  const date::time_zone* zone_ = nullptr; ///< null: UTC; owned by the database, lives as long as the process
+  const date::time_zone* zone_ =
+      nullptr; ///< null: UTC; owned by the database, lives as long as the process
 };
 
 } // namespace hotline::drivers

@@ -10,7 +10,7 @@ struct agent_logged_in {
   static constexpr std::string_view type_name = "agent.logged_in";
   static constexpr std::uint16_t version = 1;
   std::string agent_id;
-  std::vector<std::string> queues;    ///< the queues it serves in this session
+  std::vector<std::string> queues; ///< the queues it serves in this session
 };
 HOTLINE_EVENT_FIELDS(agent_logged_in, agent_id, queues)
 
@@ -18,7 +18,7 @@ struct agent_logged_out {
   static constexpr std::string_view type_name = "agent.logged_out";
   static constexpr std::uint16_t version = 1;
   std::string agent_id;
-  std::string reason;                 ///< by_agent | by_supervisor | shift_end | node_restart
+  std::string reason; ///< by_agent | by_supervisor | shift_end | node_restart
 };
 HOTLINE_EVENT_FIELDS(agent_logged_out, agent_id, reason)
 
@@ -33,7 +33,7 @@ struct agent_not_ready {
   static constexpr std::string_view type_name = "agent.not_ready";
   static constexpr std::uint16_t version = 1;
   std::string agent_id;
-  std::string reason;                 ///< break | lunch | meeting | training | auto_pause | ...
+  std::string reason; ///< break | lunch | meeting | training | auto_pause | ...
 };
 HOTLINE_EVENT_FIELDS(agent_not_ready, agent_id, reason)
 
@@ -54,7 +54,7 @@ struct agent_reservation_ended {
   static constexpr std::uint16_t version = 1;
   std::string agent_id;
   std::string call_id;
-  std::string reason;                 ///< no_answer | rejected | answered_elsewhere | cancelled
+  std::string reason; ///< no_answer | rejected | answered_elsewhere | cancelled
 };
 HOTLINE_EVENT_FIELDS(agent_reservation_ended, agent_id, call_id, reason)
 
@@ -72,7 +72,7 @@ struct agent_call_held {
   static constexpr std::uint16_t version = 1;
   std::string agent_id;
   std::string call_id;
-  bool on_hold = true;                ///< false: resumed
+  bool on_hold = true; ///< false: resumed
 };
 HOTLINE_EVENT_FIELDS(agent_call_held, agent_id, call_id, on_hold)
 

@@ -8,9 +8,9 @@ namespace hotline::events {
 struct command_rejected {
   static constexpr std::string_view type_name = "command.rejected";
   static constexpr std::uint16_t version = 1;
-  std::string target_stream;          ///< the aggregate the command addressed
-  std::string command;                ///< e.g. "answer_call"
-  std::string code;                   ///< rejection code, e.g. "not_offered"
+  std::string target_stream; ///< the aggregate the command addressed
+  std::string command;       ///< e.g. "answer_call"
+  std::string code;          ///< rejection code, e.g. "not_offered"
   std::string detail;
 };
 HOTLINE_EVENT_FIELDS(command_rejected, target_stream, command, code, detail)

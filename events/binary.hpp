@@ -73,8 +73,7 @@ inline input_stream& thread_input() {
 
 /// Appends the binary form of `value` to `out`.
 /// REQUIRES: `value`'s serialize does not itself call append_binary.
-template <class T>
-void append_binary(std::string& out, const T& value) {
+template <class T> void append_binary(std::string& out, const T& value) {
   auto& s = detail::thread_output();
   s.sink.target(&out);
   s.os.clear();
@@ -82,16 +81,14 @@ void append_binary(std::string& out, const T& value) {
   ar(value);
 }
 
-template <class T>
-std::string to_binary(const T& value) {
+template <class T> std::string to_binary(const T& value) {
   std::string out;
   append_binary(out, value);
   return out;
 }
 
 /// Decodes `bytes` into `value`; the whole input must be consumed.
-template <class T>
-status from_binary(std::string_view bytes, T& value) noexcept {
+template <class T> status from_binary(std::string_view bytes, T& value) noexcept {
   auto& s = detail::thread_input();
   try {
     s.src.source(bytes);
@@ -133,18 +130,19 @@ public:
   /// Every byte was read.
   bool done() const noexcept { return ok_ && p_ == end_; }
 
-  template <class... T>
-  binary_reader& operator()(T&... values) {
+  template <class... T> binary_reader& operator()(T&... values) {
     (read(values), ...);
     return *this;
   }
 
 private:
-  template <class T>
-  static constexpr std::size_t min_size() {
-    if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) return sizeof(T);
-    else if constexpr (std::is_same_v<T, std::string>) return sizeof(std::uint64_t);
-    else return 0;
+  template <class T> static constexpr std::size_t min_size() {
+    if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>)
+      return sizeof(T);
+    else if constexpr (std::is_same_v<T, std::string>)
+      return sizeof(std::uint64_t);
+    else
+      return 0;
   }
 
   std::size_t left() const noexcept { return static_cast<std::size_t>(end_ - p_); }
@@ -158,8 +156,7 @@ private:
 
   /// A container's element count, refused when the input cannot hold that
   /// many elements (cereal would try to allocate them and then fail).
-  template <class Elem>
-  bool count(std::uint64_t& n) noexcept {
+  template <class Elem> bool count(std::uint64_t& n) noexcept {
     if (!take(&n, sizeof n)) return false;
     if constexpr (min_size<Elem>() > 0)
       if (n > left() / min_size<Elem>()) return ok_ = false;
@@ -172,8 +169,7 @@ private:
   }
 
   template <class T>
-    requires(std::is_arithmetic_v<T> || std::is_enum_v<T>)
-  void read(T& v) noexcept {
+  requires(std::is_arithmetic_v<T> || std::is_enum_v<T>) void read(T& v) noexcept {
     T tmp;
     if (take(&tmp, sizeof tmp)) v = tmp;
   }
@@ -189,8 +185,7 @@ private:
     p_ += n;
   }
 
-  template <class T, class A>
-  void read(std::vector<T, A>& v) {
+  template <class T, class A> void read(std::vector<T, A>& v) {
     std::uint64_t n = 0;
     if (!count<T>(n)) return;
     v.resize(static_cast<std::size_t>(n));
@@ -200,8 +195,7 @@ private:
     }
   }
 
-  template <class K, class V, class C, class A>
-  void read(std::map<K, V, C, A>& m) {
+  template <class K, class V, class C, class A> void read(std::map<K, V, C, A>& m) {
     std::uint64_t n = 0;
     if (!count<K>(n)) return;
     m.clear();
@@ -216,10 +210,12 @@ private:
   }
 
   template <class T>
-    requires std::is_class_v<T>
+  requires std::is_class_v<T>
   void read(T& x) {
-    if constexpr (requires { x.serialize(*this); }) x.serialize(*this);
-    else serialize(*this, x);
+    if constexpr (requires { x.serialize(*this); })
+      x.serialize(*this);
+    else
+      serialize(*this, x);
   }
 
   const char* p_;
@@ -230,8 +226,7 @@ private:
 /// Decodes `bytes` into `value` in place; the whole input must be consumed.
 /// Accepts and rejects exactly what `from_binary` does (see binary_reader).
 /// On error `value` holds unspecified (valid) values.
-template <class T>
-status read_binary_into(std::string_view bytes, T& value) {
+template <class T> status read_binary_into(std::string_view bytes, T& value) {
   binary_reader r{bytes};
   r(value);
   if (!r.ok()) return {errc::corrupt_record, "binary decoding failed: the value is truncated"};

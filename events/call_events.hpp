@@ -12,13 +12,13 @@ struct call_arrived {
   static constexpr std::string_view type_name = "call.arrived";
   static constexpr std::uint16_t version = 1;
   std::string call_id;
-  std::string channel = "voice";      ///< voice | chat | email | sms | fax | callback
-  std::string direction = "inbound";  ///< inbound | outbound
-  std::string caller;                 ///< calling number / address (ANI)
-  std::string dialed;                 ///< called number / entry point (DNIS)
-  std::string customer_id;            ///< empty when not identified
+  std::string channel = "voice";               ///< voice | chat | email | sms | fax | callback
+  std::string direction = "inbound";           ///< inbound | outbound
+  std::string caller;                          ///< calling number / address (ANI)
+  std::string dialed;                          ///< called number / entry point (DNIS)
+  std::string customer_id;                     ///< empty when not identified
   std::map<std::string, std::string> attached; ///< call data that travels with the call
-  std::string trunk_group;            ///< the trunk group it came in on (voice), if any
+  std::string trunk_group;                     ///< the trunk group it came in on (voice), if any
 };
 HOTLINE_EVENT_FIELDS(call_arrived, call_id, channel, direction, caller, dialed, customer_id,
                      attached, trunk_group)
@@ -29,10 +29,10 @@ struct call_queued {
   static constexpr std::uint16_t version = 1;
   std::string call_id;
   std::string queue;
-  std::int32_t priority = 0;          ///< higher is served first (VIP); FIFO within a priority
-  std::int32_t position = 0;          ///< 1-based place in the queue on joining
-  std::int64_t ewt_ms = 0;            ///< expected wait on joining (docs/acd.md: EWT)
-  std::string reason;                 ///< entry point, "transfer", "overflow from <q>", "callback"
+  std::int32_t priority = 0; ///< higher is served first (VIP); FIFO within a priority
+  std::int32_t position = 0; ///< 1-based place in the queue on joining
+  std::int64_t ewt_ms = 0;   ///< expected wait on joining (docs/acd.md: EWT)
+  std::string reason;        ///< entry point, "transfer", "overflow from <q>", "callback"
 };
 HOTLINE_EVENT_FIELDS(call_queued, call_id, queue, priority, position, ewt_ms, reason)
 
@@ -63,7 +63,7 @@ struct call_widened {
   static constexpr std::uint16_t version = 1;
   std::string call_id;
   std::string queue;
-  std::int32_t step = 0;              ///< index of the widening rule applied
+  std::int32_t step = 0; ///< index of the widening rule applied
   std::int32_t min_level_delta = 0;
   std::vector<std::string> added_queues;
 };
@@ -76,9 +76,9 @@ struct call_offered {
   std::string call_id;
   std::string queue;
   std::string agent_id;
-  std::int32_t attempt = 1;           ///< 1 for the first offer of this call
+  std::int32_t attempt = 1; ///< 1 for the first offer of this call
   std::int64_t ring_timeout_ms = 0;
-  std::string reason;                 ///< why this agent: "level 5, longest idle 42s", "familiar agent"
+  std::string reason; ///< why this agent: "level 5, longest idle 42s", "familiar agent"
 };
 HOTLINE_EVENT_FIELDS(call_offered, call_id, queue, agent_id, attempt, ring_timeout_ms, reason)
 
@@ -88,7 +88,7 @@ struct call_offer_ended {
   static constexpr std::uint16_t version = 1;
   std::string call_id;
   std::string agent_id;
-  std::string reason;                 ///< no_answer | rejected | busy | answered_elsewhere | cancelled
+  std::string reason; ///< no_answer | rejected | busy | answered_elsewhere | cancelled
 };
 HOTLINE_EVENT_FIELDS(call_offer_ended, call_id, agent_id, reason)
 
@@ -98,7 +98,7 @@ struct call_connected {
   std::string call_id;
   std::string queue;
   std::string agent_id;
-  std::int64_t wait_ms = 0;           ///< from queued to connected
+  std::int64_t wait_ms = 0; ///< from queued to connected
 };
 HOTLINE_EVENT_FIELDS(call_connected, call_id, queue, agent_id, wait_ms)
 
@@ -125,11 +125,11 @@ struct call_transferred {
   static constexpr std::string_view type_name = "call.transferred";
   static constexpr std::uint16_t version = 2;
   std::string call_id;
-  std::string mode;                   ///< blind | consultative
+  std::string mode; ///< blind | consultative
   std::string from_agent;
-  std::string target_kind;            ///< agent | queue | external | site
+  std::string target_kind; ///< agent | queue | external | site
   std::string target;
-  std::string reason{};               ///< why, as the agent's desktop gave it (wrap-up code, "billing question")
+  std::string reason{}; ///< why, as the agent's desktop gave it (wrap-up code, "billing question")
 };
 HOTLINE_EVENT_FIELDS(call_transferred, call_id, mode, from_agent, target_kind, target, reason)
 
@@ -137,8 +137,8 @@ struct call_conferenced {
   static constexpr std::string_view type_name = "call.conferenced";
   static constexpr std::uint16_t version = 1;
   std::string call_id;
-  std::string agent_id;               ///< the agent who set it up
-  std::string party;                  ///< the added party (agent id or number)
+  std::string agent_id; ///< the agent who set it up
+  std::string party;    ///< the added party (agent id or number)
 };
 HOTLINE_EVENT_FIELDS(call_conferenced, call_id, agent_id, party)
 
@@ -149,7 +149,7 @@ struct call_conference_left {
   static constexpr std::uint16_t version = 1;
   std::string call_id;
   std::string party;
-  std::string reason;                 ///< hung_up | removed | transferred | <the desktop's reason>
+  std::string reason; ///< hung_up | removed | transferred | <the desktop's reason>
 };
 HOTLINE_EVENT_FIELDS(call_conference_left, call_id, party, reason)
 
@@ -159,7 +159,7 @@ struct call_supervised {
   static constexpr std::uint16_t version = 1;
   std::string call_id;
   std::string supervisor_id;
-  std::string mode;                   ///< listen | whisper | barge | stop
+  std::string mode; ///< listen | whisper | barge | stop
 };
 HOTLINE_EVENT_FIELDS(call_supervised, call_id, supervisor_id, mode)
 
@@ -168,9 +168,9 @@ struct call_overflowed {
   static constexpr std::uint16_t version = 1;
   std::string call_id;
   std::string from_queue;
-  std::string action;                 ///< queue | voicemail | callback
-  std::string target;                 ///< the target queue, if any
-  std::string reason;                 ///< max_wait | max_length | no_agents | ...
+  std::string action; ///< queue | voicemail | callback
+  std::string target; ///< the target queue, if any
+  std::string reason; ///< max_wait | max_length | no_agents | ...
 };
 HOTLINE_EVENT_FIELDS(call_overflowed, call_id, from_queue, action, target, reason)
 
@@ -191,7 +191,7 @@ struct call_callback_dialed {
   std::string call_id;
   std::string trunk_group;
   std::string number;
-  std::string agent_id;               ///< the agent reserved for the callback
+  std::string agent_id; ///< the agent reserved for the callback
 };
 HOTLINE_EVENT_FIELDS(call_callback_dialed, call_id, trunk_group, number, agent_id)
 
@@ -203,9 +203,9 @@ struct call_callback_retried {
   static constexpr std::uint16_t version = 1;
   std::string call_id;
   std::string queue;
-  std::string reason;                 ///< what telephony reported (customer_no_answer, ...)
-  std::int32_t attempt = 0;           ///< failed dial-backs so far
-  std::int64_t retry_at_ns = 0;       ///< the next dial-back not before this
+  std::string reason;           ///< what telephony reported (customer_no_answer, ...)
+  std::int32_t attempt = 0;     ///< failed dial-backs so far
+  std::int64_t retry_at_ns = 0; ///< the next dial-back not before this
 };
 HOTLINE_EVENT_FIELDS(call_callback_retried, call_id, queue, reason, attempt, retry_at_ns)
 
@@ -219,9 +219,9 @@ struct call_ended {
   /// hand-off between sites: interflowed (landed at another site) |
   /// interflow_withdrawn (the origin took the call back)
   std::string outcome;
-  std::string reason;                 ///< e.g. caller_hangup, agent_hangup, all_channels_busy, max_length
-  std::string agent_id;               ///< the last connected agent, if any
-  std::string queue;                  ///< the last queue, if any
+  std::string reason;   ///< e.g. caller_hangup, agent_hangup, all_channels_busy, max_length
+  std::string agent_id; ///< the last connected agent, if any
+  std::string queue;    ///< the last queue, if any
 };
 HOTLINE_EVENT_FIELDS(call_ended, call_id, outcome, reason, agent_id, queue)
 

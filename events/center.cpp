@@ -43,23 +43,28 @@ constexpr std::pair<const char*, empty_rule> empty_names[] = {
     {"no_members", empty_rule::no_members},
     {"no_available", empty_rule::no_available}};
 
-template <class T>
-const T* find_by_id(const std::vector<T>& items, std::string_view id) {
+template <class T> const T* find_by_id(const std::vector<T>& items, std::string_view id) {
   auto it = std::find_if(items.begin(), items.end(), [&](const T& x) { return x.id == id; });
   return it == items.end() ? nullptr : &*it;
 }
 
 } // namespace
 
-const char* to_string(routing_strategy s) noexcept { return enum_name(s, strategy_names); }
+const char* to_string(routing_strategy s) noexcept {
+  return enum_name(s, strategy_names);
+}
 bool parse_routing_strategy(std::string_view t, routing_strategy& out) noexcept {
   return parse_enum(t, out, strategy_names);
 }
-const char* to_string(overflow_action a) noexcept { return enum_name(a, overflow_names); }
+const char* to_string(overflow_action a) noexcept {
+  return enum_name(a, overflow_names);
+}
 bool parse_overflow_action(std::string_view t, overflow_action& out) noexcept {
   return parse_enum(t, out, overflow_names);
 }
-const char* to_string(empty_rule r) noexcept { return enum_name(r, empty_names); }
+const char* to_string(empty_rule r) noexcept {
+  return enum_name(r, empty_names);
+}
 bool parse_empty_rule(std::string_view t, empty_rule& out) noexcept {
   return parse_enum(t, out, empty_names);
 }

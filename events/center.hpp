@@ -42,8 +42,8 @@ struct skill_requirement {
 /// union (events/acd/widening.hpp, docs/acd.md "Widening").
 struct widening_step {
   std::int64_t after_ms = 0;
-  int min_level_delta = 0;               ///< lower every min_level by this (never below 1)
-  std::vector<std::string> add_queues;   ///< also consider agents logged in to these queues
+  int min_level_delta = 0;             ///< lower every min_level by this (never below 1)
+  std::vector<std::string> add_queues; ///< also consider agents logged in to these queues
 
   bool operator==(const widening_step&) const = default;
 };
@@ -55,65 +55,70 @@ bool parse_overflow_action(std::string_view text, overflow_action& out) noexcept
 
 /// When a queue counts as "empty" for join/leave rules.
 enum class empty_rule : std::uint8_t {
-  never,         ///< never refuse or eject (Default)
-  no_members,    ///< empty when no eligible agent is logged in
-  no_available,  ///< empty when no eligible agent is logged in and not paused (ready, busy or in wrap-up count)
+  never,        ///< never refuse or eject (Default)
+  no_members,   ///< empty when no eligible agent is logged in
+  no_available, ///< empty when no eligible agent is logged in and not paused (ready, busy or in
+                ///< wrap-up count)
 };
 const char* to_string(empty_rule r) noexcept;
 bool parse_empty_rule(std::string_view text, empty_rule& out) noexcept;
 
 struct queue_definition {
-  std::string id;                        ///< stream `queue-<id>`
+  std::string id; ///< stream `queue-<id>`
   std::string tenant;
   std::string name;
   std::string channel = "voice";         ///< voice | chat | email | ...
   std::vector<skill_requirement> skills; ///< all required (AND)
   routing_strategy strategy = routing_strategy::longest_idle;
   std::int64_t ring_timeout_ms = 15'000; ///< offer rings this long before `no_answer`
-  int max_no_answer = 3;                 ///< consecutive misses before auto-pause (0: never); carried by agent::ring_timeout
-  std::int64_t reject_delay_ms = 0;      ///< after a reject, do not re-offer to that agent this long
-  std::int64_t busy_delay_ms = 0;        ///< after `busy`, do not re-offer to that agent this long
-  std::int64_t wrap_up_ms = 10'000;      ///< after-call work (an agent's own setting wins)
-  int max_length = 0;                    ///< waiting calls at most (0: unlimited)
-  std::int64_t max_wait_ms = 0;          ///< then overflow (0: unlimited)
+  int max_no_answer =
+      3; ///< consecutive misses before auto-pause (0: never); carried by agent::ring_timeout
+  std::int64_t reject_delay_ms = 0; ///< after a reject, do not re-offer to that agent this long
+  std::int64_t busy_delay_ms = 0;   ///< after `busy`, do not re-offer to that agent this long
+  std::int64_t wrap_up_ms = 10'000; ///< after-call work (an agent's own setting wins)
+  int max_length = 0;               ///< waiting calls at most (0: unlimited)
+  std::int64_t max_wait_ms = 0;     ///< then overflow (0: unlimited)
   empty_rule join_empty = empty_rule::never;  ///< refuse joining when empty
   empty_rule leave_empty = empty_rule::never; ///< overflow waiting calls when it becomes empty
   overflow_action overflow = overflow_action::none; ///< on max_wait, max_length, empty
-  std::string overflow_queue;            ///< target for overflow_action::queue
-  std::int64_t announce_every_ms = 0;    ///< position/EWT announcements (0: none)
-  std::vector<widening_step> widening;   ///< in order of after_ms
+  std::string overflow_queue;                       ///< target for overflow_action::queue
+  std::int64_t announce_every_ms = 0;               ///< position/EWT announcements (0: none)
+  std::vector<widening_step> widening;              ///< in order of after_ms
   std::int64_t callback_offer_after_ms = 0; ///< offer virtual hold after this wait (0: never)
-  int callback_attempts = 1;             ///< dial-backs telephony may report failed before the call back ends
-  std::int64_t callback_retry_ms = 300'000; ///< after a failed dial-back, the next one not before this
-  std::int64_t preferred_agent_ms = 0;   ///< how long a familiar/preferred agent is waited for (0: off)
-  std::string outbound_trunk_group;      ///< where calls its agents place go out (F3); empty: no line modelled
-  double sl_threshold_s = 20;            ///< service-level threshold T for this queue's KPIs (seconds)
-  std::int32_t vip_priority = 10;        ///< priority given to VIP callers (F8)
+  int callback_attempts = 1; ///< dial-backs telephony may report failed before the call back ends
+  std::int64_t callback_retry_ms =
+      300'000; ///< after a failed dial-back, the next one not before this
+  std::int64_t preferred_agent_ms =
+      0; ///< how long a familiar/preferred agent is waited for (0: off)
+  std::string
+      outbound_trunk_group;   ///< where calls its agents place go out (F3); empty: no line modelled
+  double sl_threshold_s = 20; ///< service-level threshold T for this queue's KPIs (seconds)
+  std::int32_t vip_priority = 10; ///< priority given to VIP callers (F8)
 
   bool operator==(const queue_definition&) const = default;
 };
 
 struct agent_definition {
-  std::string id;                        ///< stream `agent-<id>`
+  std::string id; ///< stream `agent-<id>`
   std::string tenant;
   std::string name;
-  std::map<std::string, int> skills;     ///< skill -> level (1..100)
+  std::map<std::string, int> skills; ///< skill -> level (1..100)
   /// Concurrent contacts per channel; a channel not listed is not served
   /// (a chat agent needs e.g. {"chat", 3}). Default: {"voice", 1}.
   std::map<std::string, int> capacity{{"voice", 1}};
-  bool voice_blocks_others = true;       ///< on a voice call, take no chat/e-mail
-  std::int64_t wrap_up_ms = -1;          ///< -1: use the queue's
-  std::vector<std::string> queues;       ///< queues served when logging in without a list
-  int order = 0;                         ///< rank for top_down
-  bool supervisor = false;               ///< may listen / whisper / barge (F13)
+  bool voice_blocks_others = true; ///< on a voice call, take no chat/e-mail
+  std::int64_t wrap_up_ms = -1;    ///< -1: use the queue's
+  std::vector<std::string> queues; ///< queues served when logging in without a list
+  int order = 0;                   ///< rank for top_down
+  bool supervisor = false;         ///< may listen / whisper / barge (F13)
 
   bool operator==(const agent_definition&) const = default;
 };
 
 struct trunk_group_definition {
-  std::string id;                        ///< streams `trunk-<id>.<n>`, n = 1..channels
+  std::string id; ///< streams `trunk-<id>.<n>`, n = 1..channels
   int channels = 30;
-  std::string direction = "both";        ///< inbound | outbound | both
+  std::string direction = "both"; ///< inbound | outbound | both
 
   bool operator==(const trunk_group_definition&) const = default;
 };
@@ -121,7 +126,7 @@ struct trunk_group_definition {
 struct tenant_definition {
   std::string id;
   std::string name;
-  std::vector<std::string> vip_callers;  ///< caller numbers treated as VIP (F8)
+  std::vector<std::string> vip_callers; ///< caller numbers treated as VIP (F8)
 };
 
 /// A dialed number (DNIS) and where its calls go.

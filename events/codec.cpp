@@ -20,8 +20,7 @@ struct string_hash {
 
 namespace {
 
-template <std::size_t I = 0>
-std::string_view type_name_at(std::size_t index) noexcept {
+template <std::size_t I = 0> std::string_view type_name_at(std::size_t index) noexcept {
   if constexpr (I < std::variant_size_v<event>) {
     if (index == I) return std::variant_alternative_t<I, event>::type_name;
     return type_name_at<I + 1>(index);
@@ -45,13 +44,12 @@ struct event_codec::impl {
     std::uint16_t current_version = 0;
     std::function<result<event>(std::string_view)> decode_current;
     std::function<result<std::string>(const nlohmann::json&)> json_to_binary;
-    std::map<std::uint16_t, legacy_decode_fn> legacy;  ///< old version -> binary->json
-    std::map<std::uint16_t, upgrade_fn> upgrades;      ///< version N -> json N+1
+    std::map<std::uint16_t, legacy_decode_fn> legacy; ///< old version -> binary->json
+    std::map<std::uint16_t, upgrade_fn> upgrades;     ///< version N -> json N+1
   };
   std::unordered_map<std::string, type_entry, detail::string_hash, std::equal_to<>> types;
 
-  template <class T>
-  void add_current() {
+  template <class T> void add_current() {
     type_entry& e = types[std::string{T::type_name}];
     e.current_version = T::version;
     e.decode_current = [](std::string_view bytes) -> result<event> {
@@ -68,8 +66,7 @@ struct event_codec::impl {
     };
   }
 
-  template <std::size_t... I>
-  void add_catalog(std::index_sequence<I...>) {
+  template <std::size_t... I> void add_catalog(std::index_sequence<I...>) {
     (add_current<std::variant_alternative_t<I, event>>(), ...);
   }
 
@@ -79,8 +76,8 @@ struct event_codec::impl {
   }
 
   static status unknown(std::string_view type, std::uint16_t version) {
-    return {errc::unknown_event_type,
-            "no codec for event type '" + std::string{type} + "' version " + std::to_string(version)};
+    return {errc::unknown_event_type, "no codec for event type '" + std::string{type} +
+                                          "' version " + std::to_string(version)};
   }
 
   /// Old-version payload -> current-version JSON.
@@ -120,8 +117,8 @@ const event_codec& event_codec::standard() {
   return codec;
 }
 
-void event_codec::add_legacy_entry(std::string type, std::uint16_t version,
-                                   legacy_decode_fn decode, upgrade_fn upgrade) {
+void event_codec::add_legacy_entry(std::string type, std::uint16_t version, legacy_decode_fn decode,
+                                   upgrade_fn upgrade) {
   auto& e = impl_->types[type];
   e.legacy[version] = std::move(decode);
   e.upgrades[version] = std::move(upgrade);
@@ -178,8 +175,7 @@ constexpr std::size_t record_header = 6;
 
 struct record_fields {
   recorded_event& e;
-  template <class Archive>
-  void serialize(Archive& ar) {
+  template <class Archive> void serialize(Archive& ar) {
     ar(e.meta.id, e.stream, e.revision, e.position, e.meta.site, e.meta.tenant, e.type, e.version,
        e.meta.timestamp_ns, e.meta.correlation, e.meta.causation, e.meta.caused_by, e.payload);
   }
@@ -282,11 +278,11 @@ result<recorded_event> event_codec::from_json(const nlohmann::json& j) const {
   recorded_event e;
   std::uint64_t version = 0;
   std::string time;
-  for (auto st : {id("id", e.meta.id), str("stream", e.stream), uint("revision", e.revision),
-                  uint("position", e.position), str("site", e.meta.site),
-                  str("tenant", e.meta.tenant), str("type", e.type), uint("version", version),
-                  id("correlation_id", e.meta.correlation), id("causation_id", e.meta.causation),
-                  str("time", time)})
+  for (auto st :
+       {id("id", e.meta.id), str("stream", e.stream), uint("revision", e.revision),
+        uint("position", e.position), str("site", e.meta.site), str("tenant", e.meta.tenant),
+        str("type", e.type), uint("version", version), id("correlation_id", e.meta.correlation),
+        id("causation_id", e.meta.causation), str("time", time)})
     if (!st) return st;
   if (version == 0 || version > 0xffff) return missing("version", "a version in 1..65535");
   e.version = static_cast<std::uint16_t>(version);

@@ -76,7 +76,9 @@ public:
     auto ev = decode(T::type_name, version, payload);
     if (!ev) return ev.error();
     auto* p = std::get_if<T>(&*ev);
-    if (!p) return {errc::unknown_event_type, "'" + std::string{T::type_name} + "' decoded to another type"};
+    if (!p)
+      return {errc::unknown_event_type,
+              "'" + std::string{T::type_name} + "' decoded to another type"};
     out = std::move(*p);
     return {};
   }
@@ -115,8 +117,7 @@ public:
 
   /// Registers `Old` (an older version of a current type) and the upgrade of
   /// its JSON to version `Old::version + 1`.
-  template <event_payload Old>
-  void add_legacy(upgrade_fn upgrade) {
+  template <event_payload Old> void add_legacy(upgrade_fn upgrade) {
     add_legacy_entry(
         std::string{Old::type_name}, Old::version,
         [](std::string_view bytes) -> result<nlohmann::json> {

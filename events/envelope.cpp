@@ -6,18 +6,25 @@ namespace hotline::events {
 
 const char* to_string(principal::kind k) noexcept {
   switch (k) {
-    case principal::kind::system: return "system";
-    case principal::kind::user: return "user";
-    case principal::kind::agent: return "agent";
+  case principal::kind::system:
+    return "system";
+  case principal::kind::user:
+    return "user";
+  case principal::kind::agent:
+    return "agent";
   }
   return "system";
 }
 
 bool parse_principal_kind(std::string_view text, principal::kind& out) noexcept {
-  if (text == "system") out = principal::kind::system;
-  else if (text == "user") out = principal::kind::user;
-  else if (text == "agent") out = principal::kind::agent;
-  else return false;
+  if (text == "system")
+    out = principal::kind::system;
+  else if (text == "user")
+    out = principal::kind::user;
+  else if (text == "agent")
+    out = principal::kind::agent;
+  else
+    return false;
   return true;
 }
 
@@ -126,7 +133,8 @@ bool parse_timestamp(std::string_view t, std::int64_t& out) noexcept {
       ++pos;
     }
     if (digits == 0) return false;
-    for (; digits < 9; ++digits) frac *= 10;
+    for (; digits < 9; ++digits)
+      frac *= 10;
   }
   if (pos + 1 != t.size() || t[pos] != 'Z') return false;
   std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));

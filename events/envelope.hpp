@@ -27,10 +27,7 @@ struct principal {
   static principal user(std::string name) { return {kind::user, std::move(name)}; }
   static principal agent(std::string agent_id) { return {kind::agent, std::move(agent_id)}; }
 
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(role, id);
-  }
+  template <class Archive> void serialize(Archive& ar) { ar(role, id); }
 };
 
 const char* to_string(principal::kind k) noexcept;
@@ -40,12 +37,12 @@ bool parse_principal_kind(std::string_view text, principal::kind& out) noexcept;
 /// Metadata chosen by the writer. Times are UTC nanoseconds since the Unix
 /// epoch, supplied by the caller (domain code never reads a clock).
 struct event_meta {
-  event_id id;               ///< unique; a retry reuses it (idempotent append)
-  std::string site;          ///< the node (site) that wrote it
-  std::string tenant;        ///< the enterprise served (企业客服: one platform, many tenants)
+  event_id id;        ///< unique; a retry reuses it (idempotent append)
+  std::string site;   ///< the node (site) that wrote it
+  std::string tenant; ///< the enterprise served (企业客服: one platform, many tenants)
   std::int64_t timestamp_ns = 0;
-  event_id correlation;      ///< the whole business flow (e.g. one customer call across sites)
-  event_id causation;        ///< the event or command that caused this one
+  event_id correlation; ///< the whole business flow (e.g. one customer call across sites)
+  event_id causation;   ///< the event or command that caused this one
   principal caused_by;
 
   bool operator==(const event_meta&) const = default;

@@ -48,10 +48,7 @@ struct event_id {
   unsigned version() const noexcept { return static_cast<unsigned>(hi >> 12) & 0xf; }
   bool has_rfc_variant() const noexcept { return (lo >> 62) == 0b10; }
 
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(hi, lo);
-  }
+  template <class Archive> void serialize(Archive& ar) { ar(hi, lo); }
 };
 
 } // namespace hotline::events

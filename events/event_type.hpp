@@ -45,12 +45,10 @@ concept event_payload = requires {
 /// Declares the fields of a payload struct for both codecs (must be used in
 /// the struct's namespace, after the struct).
 #define HOTLINE_EVENT_FIELDS(Type, ...)                                                            \
-  NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Type, __VA_ARGS__)                                          \
-  template <class Archive>                                                                         \
-  void serialize(Archive& ar, Type& x) {                                                           \
+  NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Type, __VA_ARGS__)                               \
+  template <class Archive> void serialize(Archive& ar, Type& x) {                                  \
     NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(HOTLINE_EVENT_CEREAL_FIELD, __VA_ARGS__))             \
   }                                                                                                \
-  template <class F>                                                                               \
-  void visit_fields(const Type& x, F&& f) {                                                        \
+  template <class F> void visit_fields(const Type& x, F&& f) {                                     \
     NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(HOTLINE_EVENT_VISIT_FIELD, __VA_ARGS__))              \
   }

@@ -19,10 +19,10 @@ struct call_interflow_offered {
   static constexpr std::string_view type_name = "call.interflow_offered";
   static constexpr std::uint16_t version = 1;
   std::string call_id;
-  std::string queue;                  ///< the local queue it waits in
-  std::string site;                   ///< the site asked
+  std::string queue; ///< the local queue it waits in
+  std::string site;  ///< the site asked
   std::string offer_id;
-  std::string reason;                 ///< the routing policy's explanation (EWTs compared, margin)
+  std::string reason; ///< the routing policy's explanation (EWTs compared, margin)
 };
 HOTLINE_EVENT_FIELDS(call_interflow_offered, call_id, queue, site, offer_id, reason)
 
@@ -33,7 +33,7 @@ struct call_interflow_denied {
   std::string call_id;
   std::string site;
   std::string offer_id;
-  std::string reason;                 ///< no_agent | timeout | unknown_queue | ...
+  std::string reason; ///< no_agent | timeout | unknown_queue | ...
 };
 HOTLINE_EVENT_FIELDS(call_interflow_denied, call_id, site, offer_id, reason)
 
@@ -43,10 +43,10 @@ struct call_interflowed {
   static constexpr std::string_view type_name = "call.interflowed";
   static constexpr std::uint16_t version = 1;
   std::string call_id;
-  std::string queue;                  ///< the local queue it left
-  std::string site;                   ///< where it goes
+  std::string queue; ///< the local queue it left
+  std::string site;  ///< where it goes
   std::string offer_id;
-  std::string agent_id;               ///< the remote agent reserved for it
+  std::string agent_id; ///< the remote agent reserved for it
 };
 HOTLINE_EVENT_FIELDS(call_interflowed, call_id, queue, site, offer_id, agent_id)
 
@@ -59,7 +59,7 @@ struct call_interflow_returned {
   std::string call_id;
   std::string site;
   std::string offer_id;
-  std::string reason;                 ///< site_lost | landing_timeout | withdrawn
+  std::string reason; ///< site_lost | landing_timeout | withdrawn
 };
 HOTLINE_EVENT_FIELDS(call_interflow_returned, call_id, site, offer_id, reason)
 

@@ -11,10 +11,10 @@ struct queue_call_joined {
   std::string queue;
   std::string call_id;
   std::int32_t priority = 0;
-  std::uint64_t sequence = 0;         ///< arrival order within the queue (FIFO tie-break)
+  std::uint64_t sequence = 0; ///< arrival order within the queue (FIFO tie-break)
   std::string customer_id;
-  std::string preferred_agent;        ///< familiar / preferred agent, if any
-  std::int64_t preferred_until_ns = 0;///< when to fall back to the whole queue
+  std::string preferred_agent;         ///< familiar / preferred agent, if any
+  std::int64_t preferred_until_ns = 0; ///< when to fall back to the whole queue
 };
 HOTLINE_EVENT_FIELDS(queue_call_joined, queue, call_id, priority, sequence, customer_id,
                      preferred_agent, preferred_until_ns)
@@ -33,7 +33,7 @@ struct queue_call_left {
   static constexpr std::uint16_t version = 1;
   std::string queue;
   std::string call_id;
-  std::string reason;                 ///< connected | abandoned | overflowed | transferred | node_restart
+  std::string reason; ///< connected | abandoned | overflowed | transferred | node_restart
 };
 HOTLINE_EVENT_FIELDS(queue_call_left, queue, call_id, reason)
 

@@ -12,16 +12,16 @@ namespace hotline::events {
 
 enum class errc {
   ok = 0,
-  wrong_expected_revision,  ///< append refused: the stream is not at the expected revision
-  io_error,                 ///< the storage medium failed (disk full, permission, ...)
-  store_in_use,             ///< another process holds the store's lock
-  corrupt_record,           ///< a stored record fails its checksum or does not decode
-  unknown_event_type,       ///< no codec entry (or upcaster) for a type name and version
-  malformed_json,           ///< JSON that is not valid or lacks a required field
-  invalid_argument,         ///< the caller broke a documented precondition
-  not_found,                ///< the thing asked for does not exist
-  rejected,                 ///< a domain command was refused (see the rejection code)
-  unavailable,              ///< a remote service cannot be reached
+  wrong_expected_revision, ///< append refused: the stream is not at the expected revision
+  io_error,                ///< the storage medium failed (disk full, permission, ...)
+  store_in_use,            ///< another process holds the store's lock
+  corrupt_record,          ///< a stored record fails its checksum or does not decode
+  unknown_event_type,      ///< no codec entry (or upcaster) for a type name and version
+  malformed_json,          ///< JSON that is not valid or lacks a required field
+  invalid_argument,        ///< the caller broke a documented precondition
+  not_found,               ///< the thing asked for does not exist
+  rejected,                ///< a domain command was refused (see the rejection code)
+  unavailable,             ///< a remote service cannot be reached
 };
 
 /// Stable lower-case name of a code, used in messages and JSON.
@@ -46,8 +46,7 @@ private:
 };
 
 /// A value or the status that explains why there is none.
-template <class T>
-class result {
+template <class T> class result {
 public:
   result(T value) : v_(std::move(value)) {}
   result(status error) : v_(std::move(error)) { assert(!std::get<status>(v_).is_ok()); }

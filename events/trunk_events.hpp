@@ -12,7 +12,7 @@ struct trunk_seized {
   std::string trunk_group;
   std::int32_t channel = 0;
   std::string call_id;
-  std::string direction = "inbound";  ///< inbound | outbound
+  std::string direction = "inbound"; ///< inbound | outbound
 };
 HOTLINE_EVENT_FIELDS(trunk_seized, trunk_group, channel, call_id, direction)
 

@@ -26,8 +26,7 @@
 
 namespace hotline::projections {
 
-template <class V>
-class flat_string_map {
+template <class V> class flat_string_map {
 public:
   struct entry {
     std::string first;
@@ -102,7 +101,8 @@ private:
 
   void place(slot s) {
     std::size_t i = s.hash & mask_;
-    while (slots_[i].entry != 0) i = (i + 1) & mask_;
+    while (slots_[i].entry != 0)
+      i = (i + 1) & mask_;
     slots_[i] = s;
   }
 

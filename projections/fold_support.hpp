@@ -29,18 +29,13 @@ using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to
 // it passes and a rehash re-hashes them all: in the KPI replay, finds in
 // the customer and call maps (10^5 string keys) were the largest cost of
 // the fold. The trait is libstdc++'s own hint for that (bits/functional_hash.h).
-template <>
-struct std::__is_fast_hash<hotline::projections::string_hash> : std::false_type {};
+template <> struct std::__is_fast_hash<hotline::projections::string_hash> : std::false_type {};
 #endif
 
 namespace hotline::projections {
 
 /// std::visit with one lambda per alternative.
-template <class... F>
-struct overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
+template <class... F> struct overloaded : F... { using F::operator()...; };
+template <class... F> overloaded(F...) -> overloaded<F...>;
 
 } // namespace hotline::projections

@@ -17,7 +17,8 @@ public:
   void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
   void u64(std::uint64_t v) {
     char b[8];
-    for (int i = 0; i < 8; ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+    for (int i = 0; i < 8; ++i)
+      b[i] = static_cast<char>((v >> (8 * i)) & 0xff);
     out_.append(b, 8);
   }
   void str(std::string_view s) {
@@ -40,7 +41,8 @@ public:
   std::uint64_t u64() {
     if (!need(8)) return 0;
     std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(in_[pos_ + i]);
+    for (int i = 7; i >= 0; --i)
+      v = (v << 8) | static_cast<unsigned char>(in_[pos_ + i]);
     pos_ += 8;
     return v;
   }

@@ -87,7 +87,8 @@ void print_columns(const std::vector<std::vector<std::string>>& rows) {
       line += i == 0 ? pad + row[i] : row[i] + (i + 1 < row.size() ? pad : "");
       if (i + 1 < row.size()) line += "  ";
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
     std::cout << line << "\n";
   }
 }
@@ -99,7 +100,8 @@ void run_query(const audit_args& a) {
   q.customer_id = a.customer;
   q.user = a.user;
   q.type = a.type;
-  if (std::string why; !parse_time_range_args(a.from, a.to, q.from_ns, q.to_ns, why)) return fail(why, 2);
+  if (std::string why; !parse_time_range_args(a.from, a.to, q.from_ns, q.to_ns, why))
+    return fail(why, 2);
   auto views = updated_views(a);
   if (!views) return;
   pa::audit_matcher match{q};
@@ -110,7 +112,8 @@ void run_query(const audit_args& a) {
   std::vector<std::vector<std::string>> table{
       {"seq", "time", "who", "type", "call", "agent", "customer", "queue", "site", "reason"}};
   if (a.format == "csv")
-    std::cout << "seq,position,time,site,tenant,role,who,type,stream,call_id,agent_id,customer_id,queue,detail,hash\n";
+    std::cout << "seq,position,time,site,tenant,role,who,type,stream,call_id,agent_id,customer_id,"
+                 "queue,detail,hash\n";
   events::status bad;
   auto st = views->scan(pa::records_prefix, [&](std::string_view key, std::string_view row) {
     auto rec = pa::decode_row(row);
@@ -133,14 +136,16 @@ void run_query(const audit_args& a) {
                 << csv_field(r.agent_id) << "," << csv_field(r.customer_id) << ","
                 << csv_field(r.queue) << "," << csv_field(r.detail) << "," << pa::to_hex(h) << "\n";
     } else {
-      table.push_back({std::to_string(r.seq), events::format_timestamp(r.time_ns).substr(0, 23), who, r.type,
-                       r.call_id, r.agent_id, r.customer_id, r.queue, r.site, refusal_reason(r)});
+      table.push_back({std::to_string(r.seq), events::format_timestamp(r.time_ns).substr(0, 23),
+                       who, r.type, r.call_id, r.agent_id, r.customer_id, r.queue, r.site,
+                       refusal_reason(r)});
     }
     return true;
   });
   if (!st) return fail(st.message());
   if (!bad) return fail(bad.message());
-  if (a.format == "json") std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  if (a.format == "json")
+    std::cout << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   if (a.format == "table") print_columns(table);
   if (!a.quiet && a.format == "table") std::cerr << n << " records\n";
 }
@@ -152,8 +157,9 @@ struct finding {
 };
 
 void broken(const finding& f, const std::string& context) {
-  std::cout << "audit trail BROKEN" << (f.position ? " at position " + std::to_string(f.position) : std::string{})
-            << ": " << f.what << "\n";
+  std::cout << "audit trail BROKEN"
+            << (f.position ? " at position " + std::to_string(f.position) : std::string{}) << ": "
+            << f.what << "\n";
   if (!context.empty()) std::cout << context << "\n";
   exit_code() = 1;
 }
@@ -168,7 +174,8 @@ bool read_text_file(const std::string& path, std::string& out, std::size_t limit
 /// The chain rebuilt from the events, compared record by record with the
 /// stored one: a changed, swapped, missing or corrupt event (or a record
 /// that does not match its event) is the first position where they differ.
-std::optional<finding> check_against_events(const drivers::event_store& store, const drivers::view_store& views,
+std::optional<finding> check_against_events(const drivers::event_store& store,
+                                            const drivers::view_store& views,
                                             std::uint64_t checkpoint, std::uint64_t stored_records,
                                             std::uint64_t& unaudited) {
   pa::audit_projection rebuilt;
@@ -176,7 +183,9 @@ std::optional<finding> check_against_events(const drivers::event_store& store, c
   std::uint64_t expected = 1;
   std::optional<finding> bad;
   drivers::scan_options so;
-  so.to = store.head_position(); // events after the checkpoint are not in the chain yet, but must decode
+  so.to =
+      store
+          .head_position(); // events after the checkpoint are not in the chain yet, but must decode
   drivers::scan_callbacks cb;
   cb.on_event = [&](const events::recorded_event& e) -> events::status {
     if (e.position != expected) {
@@ -191,7 +200,10 @@ std::optional<finding> check_against_events(const drivers::event_store& store, c
       if (e.position > checkpoint) {
         ++unaudited;
         auto r = pa::audit_projection::record_of(e);
-        return r ? events::status{} : (bad = finding{e.position, "the event cannot be audited: " + r.error().message()}, r.error());
+        return r ? events::status{}
+                 : (bad =
+                        finding{e.position, "the event cannot be audited: " + r.error().message()},
+                    r.error());
       }
       st = rebuilt.apply(e);
     } catch (const std::exception& ex) {
@@ -213,23 +225,27 @@ std::optional<finding> check_against_events(const drivers::event_store& store, c
       }
       if (!*stored) {
         bad = finding{e.position, "record " + std::to_string(*seq) + " of the event at position " +
-                                      std::to_string(e.position) + " is missing from the chain (the chain ends at record " +
+                                      std::to_string(e.position) +
+                                      " is missing from the chain (the chain ends at record " +
                                       std::to_string(stored_records) + ")"};
         return {events::errc::not_found, "missing record"};
       }
       if (**stored == row) continue;
       auto mine = pa::decode_row(row);
       auto theirs = pa::decode_row(**stored);
-      std::string why = "record " + std::to_string(*seq) + " does not match the event stored at position " +
+      std::string why = "record " + std::to_string(*seq) +
+                        " does not match the event stored at position " +
                         std::to_string(e.position);
       if (mine && theirs && theirs->first.event_digest.empty())
-        why += " (the record is audit.v1, not bound to its event's bytes: rebuild the views with `hotline replay` "
+        why += " (the record is audit.v1, not bound to its event's bytes: rebuild the views with "
+               "`hotline replay` "
                "to verify against the events)";
       else if (mine && theirs && theirs->first.position != e.position)
-        why += ": the record is of the event at position " + std::to_string(theirs->first.position) +
-               " (events or records reordered)";
+        why += ": the record is of the event at position " +
+               std::to_string(theirs->first.position) + " (events or records reordered)";
       else if (mine && theirs && mine->first.event_digest != theirs->first.event_digest)
-        why += ": the event was changed, replaced or swapped since it was audited (its digest differs)";
+        why += ": the event was changed, replaced or swapped since it was audited (its digest "
+               "differs)";
       else
         why += ": the record was changed";
       bad = finding{e.position, why};
@@ -247,18 +263,21 @@ std::optional<finding> check_against_events(const drivers::event_store& store, c
     return finding{expected, "the events from position " + std::to_string(expected) + " to " +
                                  std::to_string(so.to) + " are missing from the store"};
   if (rebuilt.head().seq < stored_records)
-    return finding{0, "record " + std::to_string(rebuilt.head().seq + 1) +
-                          " and later name events the store does not hold (the store ends at position " +
-                          std::to_string(store.head_position()) + ")"};
+    return finding{
+        0, "record " + std::to_string(rebuilt.head().seq + 1) +
+               " and later name events the store does not hold (the store ends at position " +
+               std::to_string(store.head_position()) + ")"};
   if (checkpoint > store.head_position())
     return finding{store.head_position() + 1,
                    "the chain covers events up to position " + std::to_string(checkpoint) +
-                       ", the store ends at position " + std::to_string(store.head_position()) + ": events removed"};
+                       ", the store ends at position " + std::to_string(store.head_position()) +
+                       ": events removed"};
   return std::nullopt;
 }
 
 void run_verify(const audit_args& a) {
-  if (!a.anchors.empty() && a.public_key.empty()) return fail("--anchor needs --public-key FILE", 2);
+  if (!a.anchors.empty() && a.public_key.empty())
+    return fail("--anchor needs --public-key FILE", 2);
   struct anchor_check {
     std::string file;
     pa::audit_anchor anchor;
@@ -268,21 +287,24 @@ void run_verify(const audit_args& a) {
   std::vector<anchor_check> anchors;
   if (!a.anchors.empty()) {
     std::string pub;
-    if (!read_text_file(a.public_key, pub)) return fail("cannot read the public key " + a.public_key, 2);
+    if (!read_text_file(a.public_key, pub))
+      return fail("cannot read the public key " + a.public_key, 2);
     for (const auto& file : a.anchors) {
       std::string text;
       if (!read_text_file(file, text)) return fail("cannot read the anchor " + file, 2);
       auto an = pa::decode_anchor(text);
       if (!an) return fail(file + ": " + an.error().detail(), 2);
       if (auto st = pa::verify_anchor(*an, pub); !st) {
-        if (st.code() == events::errc::invalid_argument) return fail(a.public_key + ": " + st.detail(), 2);
+        if (st.code() == events::errc::invalid_argument)
+          return fail(a.public_key + ": " + st.detail(), 2);
         broken({0, file + ": " + st.detail()}, "");
         return;
       }
       anchors.push_back({file, std::move(*an), std::nullopt, 0});
     }
-    std::sort(anchors.begin(), anchors.end(),
-              [](const anchor_check& x, const anchor_check& y) { return x.anchor.seq < y.anchor.seq; });
+    std::sort(anchors.begin(), anchors.end(), [](const anchor_check& x, const anchor_check& y) {
+      return x.anchor.seq < y.anchor.seq;
+    });
   }
 
   auto views = updated_views(a);
@@ -317,23 +339,27 @@ void run_verify(const audit_args& a) {
   const anchor_check* last_good = nullptr;
   for (const auto& an : anchors) {
     const auto& x = an.anchor;
-    const std::string taken = " (anchor " + an.file + ", taken " + events::format_timestamp(x.time_ns) + ")";
-    std::string since = last_good ? "; the history up to record " + std::to_string(last_good->anchor.seq) +
-                                        " (position " + std::to_string(last_good->anchor.position) +
+    const std::string taken =
+        " (anchor " + an.file + ", taken " + events::format_timestamp(x.time_ns) + ")";
+    std::string since = last_good ? "; the history up to record " +
+                                        std::to_string(last_good->anchor.seq) + " (position " +
+                                        std::to_string(last_good->anchor.position) +
                                         ") still matches its anchor"
                                   : "";
     if (!an.hash) {
       const std::uint64_t have = v.ok() ? v.checked() : (v.first_bad() ? *v.first_bad() - 1 : 0);
       if (have < x.seq)
-        return broken({have + 1, "record " + std::to_string(have + 1) + " is missing: the anchored chain had " +
-                                     std::to_string(x.seq) + " records up to position " + std::to_string(x.position) +
-                                     ", " + std::to_string(have) + " verify now" + taken + ": history removed or broken" +
-                                     since},
+        return broken({have + 1, "record " + std::to_string(have + 1) +
+                                     " is missing: the anchored chain had " +
+                                     std::to_string(x.seq) + " records up to position " +
+                                     std::to_string(x.position) + ", " + std::to_string(have) +
+                                     " verify now" + taken + ": history removed or broken" + since},
                       "");
     } else if (pa::to_hex(*an.hash) != x.head || an.position != x.position) {
-      return broken({x.position, "the chain's record " + std::to_string(x.seq) + " differs from its anchor" + taken +
-                                     ": the history at or before position " + std::to_string(x.position) +
-                                     " was rewritten" + since},
+      return broken({x.position, "the chain's record " + std::to_string(x.seq) +
+                                     " differs from its anchor" + taken +
+                                     ": the history at or before position " +
+                                     std::to_string(x.position) + " was rewritten" + since},
                     "");
     }
     last_good = &an;
@@ -350,12 +376,14 @@ void run_verify(const audit_args& a) {
   if (!a.no_events) {
     auto store = open_event_store(a.store);
     if (!store) {
-      complain() << "cannot check the chain against the events; --no-events checks the chain alone\n";
+      complain()
+          << "cannot check the chain against the events; --no-events checks the chain alone\n";
       return;
     }
     std::uint64_t unaudited = 0;
     if (auto bad = check_against_events(*store, *views, checkpoint, v.checked(), unaudited))
-      return broken(*bad, "the chain verifies by itself (" + std::to_string(v.checked()) + " records)");
+      return broken(*bad,
+                    "the chain verifies by itself (" + std::to_string(v.checked()) + " records)");
     events_note = "matching the events up to position " + std::to_string(checkpoint);
     if (unaudited > 0)
       events_note += " (" + std::to_string(unaudited) + " later events not in the chain yet)";
@@ -363,8 +391,8 @@ void run_verify(const audit_args& a) {
   std::cout << "audit chain ok: " << v.checked() << " records, head hash " << v.last_hash_hex()
             << ", events up to position " << checkpoint << ", " << events_note;
   if (!anchors.empty())
-    std::cout << ", " << anchors.size() << " anchor" << (anchors.size() == 1 ? "" : "s") << " matched (the last at record "
-              << anchors.back().anchor.seq << ")";
+    std::cout << ", " << anchors.size() << " anchor" << (anchors.size() == 1 ? "" : "s")
+              << " matched (the last at record " << anchors.back().anchor.seq << ")";
   std::cout << "\n";
 }
 
@@ -391,8 +419,8 @@ void run_anchor(const audit_args& a) {
     if (auto h = pa::decode_head(**head_row)) head = *h;
   if (v.ok()) v.finish(head);
   if (!v.ok())
-    return fail("not anchoring a broken chain: record " + std::to_string(*v.first_bad()) + ": " + v.problem() +
-                " (run `hotline audit verify`)");
+    return fail("not anchoring a broken chain: record " + std::to_string(*v.first_bad()) + ": " +
+                v.problem() + " (run `hotline audit verify`)");
   if (v.checked() == 0) return fail("the audit chain is empty: nothing to anchor");
   pa::audit_anchor an;
   an.site = last.site;
@@ -412,13 +440,15 @@ void run_anchor(const audit_args& a) {
   }
   if (std::rename(tmp.c_str(), a.out.c_str()) != 0) return fail("cannot write " + a.out);
   if (!a.quiet)
-    std::cout << "anchored record " << an.seq << " (position " << an.position << ", head " << an.head << ") in "
-              << a.out << "\n";
+    std::cout << "anchored record " << an.seq << " (position " << an.position << ", head "
+              << an.head << ") in " << a.out << "\n";
 }
 
 void add_common(CLI::App* cmd, audit_args& a) {
   cmd->add_option("--store", a.store, "The node's event store directory")->required();
-  cmd->add_option("--views", a.views, "The view store holding the audit chain (default: <store>.views, beside the store)");
+  cmd->add_option(
+      "--views", a.views,
+      "The view store holding the audit chain (default: <store>.views, beside the store)");
   cmd->add_flag("--no-update", a.no_update, "Do not fold new events into the chain first");
   add_quiet_flag(cmd, a.quiet);
 }
@@ -426,18 +456,23 @@ void add_common(CLI::App* cmd, audit_args& a) {
 } // namespace
 
 void add_audit_commands(CLI::App& app) {
-  auto* audit = app.add_subcommand("audit", "Query, verify and anchor the tamper-evident audit trail");
-  audit->footer("Query and verify the tamper-evident audit trail\n\nExample:\n  hotline audit verify --store var/north");
+  auto* audit =
+      app.add_subcommand("audit", "Query, verify and anchor the tamper-evident audit trail");
+  audit->footer("Query and verify the tamper-evident audit trail\n\nExample:\n  hotline audit "
+                "verify --store var/north");
   audit->require_subcommand(1);
   auto a = std::make_shared<audit_args>();
 
-  auto* query = audit->add_subcommand("query", "Audit records matching every filter given, oldest first");
-  query->footer("Example:\n  hotline audit query --store var/north --call north-7f3a --format json");
+  auto* query =
+      audit->add_subcommand("query", "Audit records matching every filter given, oldest first");
+  query->footer(
+      "Example:\n  hotline audit query --store var/north --call north-7f3a --format json");
   add_common(query, *a);
   query->add_option("--call", a->call, "Records of this call id");
   query->add_option("--agent", a->agent, "Records naming this agent id");
   query->add_option("--customer", a->customer, "Records of this customer (and of their calls)");
-  query->add_option("--user", a->user, "Records caused by this principal id (user, agent or component)");
+  query->add_option("--user", a->user,
+                    "Records caused by this principal id (user, agent or component)");
   query->add_option("--type", a->type, "Records of this event type (e.g. command.rejected)");
   query->add_option("--from", a->from, "At or after this time (UTC)");
   query->add_option("--to", a->to, "Before this time (UTC)");
@@ -446,21 +481,30 @@ void add_audit_commands(CLI::App& app) {
       ->capture_default_str();
   query->callback([a] { run_query(*a); });
 
-  auto* verify = audit->add_subcommand(
-      "verify", "Check the hash chain against the events and signed anchors");
-  verify->footer("Check the hash chain, against the events and against signed anchors; exit 1 naming the first changed, removed or reordered record or event\n\nExample:\n  hotline audit verify --store var/north --anchor 2026-12-01.anchor --public-key anchor.pub");
+  auto* verify =
+      audit->add_subcommand("verify", "Check the hash chain against the events and signed anchors");
+  verify->footer(
+      "Check the hash chain, against the events and against signed anchors; exit 1 naming the "
+      "first changed, removed or reordered record or event\n\nExample:\n  hotline audit verify "
+      "--store var/north --anchor 2026-12-01.anchor --public-key anchor.pub");
   add_common(verify, *a);
-  verify->add_option("--anchor", a->anchors,
-                     "A signed anchor (from `audit anchor`) the chain must still match; several narrow down "
-                     "where history changed");
-  verify->add_option("--public-key", a->public_key, "PEM Ed25519 public key that signed the anchors");
-  verify->add_flag("--no-events", a->no_events,
-                   "Check the chain by itself only, not against the event store (a view built elsewhere)");
+  verify->add_option(
+      "--anchor", a->anchors,
+      "A signed anchor (from `audit anchor`) the chain must still match; several narrow down "
+      "where history changed");
+  verify->add_option("--public-key", a->public_key,
+                     "PEM Ed25519 public key that signed the anchors");
+  verify->add_flag(
+      "--no-events", a->no_events,
+      "Check the chain by itself only, not against the event store (a view built elsewhere)");
   verify->callback([a] { run_verify(*a); });
 
-  auto* anchor = audit->add_subcommand(
-      "anchor", "Sign the verified chain head into a file kept off the node");
-  anchor->footer("Sign the verified chain head into FILE, to keep outside the node for `audit verify --anchor` (key: openssl genpkey -algorithm ed25519 -out anchor.key; public half: openssl pkey -in anchor.key -pubout -out anchor.pub)\n\nExample:\n  hotline audit anchor --store var/north --key anchor.key --out 2026-12-01.anchor");
+  auto* anchor =
+      audit->add_subcommand("anchor", "Sign the verified chain head into a file kept off the node");
+  anchor->footer("Sign the verified chain head into FILE, to keep outside the node for `audit "
+                 "verify --anchor` (key: openssl genpkey -algorithm ed25519 -out anchor.key; "
+                 "public half: openssl pkey -in anchor.key -pubout -out anchor.pub)\n\nExample:\n  "
+                 "hotline audit anchor --store var/north --key anchor.key --out 2026-12-01.anchor");
   add_common(anchor, *a);
   anchor->add_option("--key", a->key, "PEM Ed25519 private key (kept off the node)")->required();
   anchor->add_option("--out", a->out, "The anchor file to write")->required();

@@ -31,7 +31,8 @@ void group_commands(CLI::App& app) {
   };
   for (const auto& [group, names] : groups)
     for (const auto& n : names)
-      for (auto* sub : app.get_subcommands([&](CLI::App* a) { return a->get_name() == n; })) sub->group(group);
+      for (auto* sub : app.get_subcommands([&](CLI::App* a) { return a->get_name() == n; }))
+        sub->group(group);
 }
 
 } // namespace

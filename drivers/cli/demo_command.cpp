@@ -16,9 +16,9 @@
 
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
-#include "drivers/cli/output.hpp"
 #include "drivers/cli/demo_files.hpp"
 #include "drivers/cli/numbers.hpp"
+#include "drivers/cli/output.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/mock_cluster.hpp"
 #include "drivers/sim/simulator.hpp"
@@ -102,25 +102,30 @@ public:
     std::ostringstream out;
     if (tty_) out << "\x1b[H\x1b[2J";
     out << "hotline demo  " << events::format_timestamp(now_ns).substr(11, 8) << " (virtual)   "
-        << std::fixed << std::setprecision(0) << progress * 100 << "% of the day   events: " << next_ - 1 << "\n\n";
-    out << std::left << std::setw(16) << "queue" << std::right << std::setw(8) << "offered" << std::setw(9)
-        << "waiting" << std::setw(8) << "oldest" << std::setw(8) << "SL" << std::setw(8) << "ASA"
-        << std::setw(10) << "abandon" << std::setw(9) << "blocked" << "\n";
+        << std::fixed << std::setprecision(0) << progress * 100
+        << "% of the day   events: " << next_ - 1 << "\n\n";
+    out << std::left << std::setw(16) << "queue" << std::right << std::setw(8) << "offered"
+        << std::setw(9) << "waiting" << std::setw(8) << "oldest" << std::setw(8) << "SL"
+        << std::setw(8) << "ASA" << std::setw(10) << "abandon" << std::setw(9) << "blocked"
+        << "\n";
     auto g = kpi_.gauges();
     if (r.contains("groups") && r["groups"].contains("queue"))
       for (auto& [key, m] : r["groups"]["queue"].items()) {
         auto w = waiting_by_queue(key, now_ns);
         out << std::left << std::setw(16) << key.substr(0, 15) << std::right << std::setw(8)
-            << m.value("offered", 0) << std::setw(9) << w.first << std::setw(8) << fmt_s(w.second / 1000.0)
-            << std::setw(8) << fmt_pct(m["service_level"]) << std::setw(8) << fmt_s(m["asa_s"])
-            << std::setw(10) << fmt_pct(m["abandon_rate"]) << std::setw(9) << m.value("blocked", 0) << "\n";
+            << m.value("offered", 0) << std::setw(9) << w.first << std::setw(8)
+            << fmt_s(w.second / 1000.0) << std::setw(8) << fmt_pct(m["service_level"])
+            << std::setw(8) << fmt_s(m["asa_s"]) << std::setw(10) << fmt_pct(m["abandon_rate"])
+            << std::setw(9) << m.value("blocked", 0) << "\n";
       }
     const auto& t = r["totals"];
-    out << std::left << std::setw(16) << "all" << std::right << std::setw(8) << t.value("offered", 0)
-        << std::setw(9) << g.calls_waiting << std::setw(8) << fmt_s(g.oldest_wait_ms / 1000.0) << std::setw(8)
-        << fmt_pct(t["service_level"]) << std::setw(8) << fmt_s(t["asa_s"]) << std::setw(10)
-        << fmt_pct(t["abandon_rate"]) << std::setw(9) << t.value("blocked", 0) << "\n\nagents: ";
-    for (const auto& [state, n] : g.agents_by_state) out << state << "=" << n << "  ";
+    out << std::left << std::setw(16) << "all" << std::right << std::setw(8)
+        << t.value("offered", 0) << std::setw(9) << g.calls_waiting << std::setw(8)
+        << fmt_s(g.oldest_wait_ms / 1000.0) << std::setw(8) << fmt_pct(t["service_level"])
+        << std::setw(8) << fmt_s(t["asa_s"]) << std::setw(10) << fmt_pct(t["abandon_rate"])
+        << std::setw(9) << t.value("blocked", 0) << "\n\nagents: ";
+    for (const auto& [state, n] : g.agents_by_state)
+      out << state << "=" << n << "  ";
     out << "\n(SL: " << t.value("service_level_definition", std::string{}) << ")\n";
     std::cout << out.str() << std::flush;
   }
@@ -140,11 +145,13 @@ private:
       joined_[l->queue].erase(l->call_id);
   }
   /// (calls waiting, oldest wait in ms) of a queue.
-  std::pair<std::int64_t, std::int64_t> waiting_by_queue(const std::string& queue, std::int64_t now_ns) const {
+  std::pair<std::int64_t, std::int64_t> waiting_by_queue(const std::string& queue,
+                                                         std::int64_t now_ns) const {
     auto it = joined_.find(queue);
     if (it == joined_.end() || it->second.empty()) return {0, 0};
     std::int64_t oldest = now_ns;
-    for (const auto& [call, at] : it->second) oldest = std::min(oldest, at);
+    for (const auto& [call, at] : it->second)
+      oldest = std::min(oldest, at);
     return {static_cast<std::int64_t>(it->second.size()), (now_ns - oldest) / 1'000'000};
   }
   std::map<std::string, std::map<std::string, std::int64_t>> joined_;
@@ -158,7 +165,8 @@ private:
 /// --kafka: the whole path. The relay publishes the node store to the
 /// brokers given, or, with none, to librdkafka's mock cluster started here
 /// (it stands in for a Kafka cluster, for the demo only), while the demo waits.
-bool publish_to_kafka(drivers::event_store& store, const std::string& site, const std::string& brokers) {
+bool publish_to_kafka(drivers::event_store& store, const std::string& site,
+                      const std::string& brokers) {
   std::unique_ptr<drivers::mock_cluster> cluster;
   if (brokers.empty()) {
     auto made = drivers::mock_cluster::create({3, {{"hotline." + site + ".events", 4}}});
@@ -186,8 +194,9 @@ bool publish_to_kafka(drivers::event_store& store, const std::string& site, cons
     exit_code() = 1;
     return false;
   }
-  std::cout << "\nKafka: published " << store.head_position() << " events to " << relay.topic() << " on "
-            << (cluster ? "the mock cluster " : "") << o.bootstrap_servers << " in " << std::fixed << std::setprecision(1) << secs << " s\n";
+  std::cout << "\nKafka: published " << store.head_position() << " events to " << relay.topic()
+            << " on " << (cluster ? "the mock cluster " : "") << o.bootstrap_servers << " in "
+            << std::fixed << std::setprecision(1) << secs << " s\n";
   auto stopped = relay.stop();
   if (!stopped) complain() << "kafka relay: " << stopped.message() << "\n";
   return true;
@@ -195,7 +204,8 @@ bool publish_to_kafka(drivers::event_store& store, const std::string& site, cons
 
 void run_demo(const demo_args& a) {
   auto stamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                  std::chrono::system_clock::now().time_since_epoch()).count());
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count());
   fs::path dir = a.dir.empty() ? fs::current_path() / ".hotline-demo" / stamp : fs::path{a.dir};
   auto config_path = a.config.empty() ? write_demo_config(dir) : a.config;
   if (config_path.empty()) {
@@ -204,7 +214,8 @@ void run_demo(const demo_args& a) {
   }
   auto loaded = config::load_file(config_path);
   if (!loaded.ok()) {
-    for (const auto& d : loaded.problems) std::cerr << config::format(d) << "\n";
+    for (const auto& d : loaded.problems)
+      std::cerr << config::format(d) << "\n";
     exit_code() = 2;
     return;
   }
@@ -226,8 +237,9 @@ void run_demo(const demo_args& a) {
     opts.seed = a.seed;
     opts.seed_given = true;
   }
-  double virtual_total_s = a.hours > 0 ? a.hours * 3600
-                                       : static_cast<double>(cfg.simulation.end_ms - cfg.simulation.start_ms) / 1000;
+  double virtual_total_s =
+      a.hours > 0 ? a.hours * 3600
+                  : static_cast<double>(cfg.simulation.end_ms - cfg.simulation.start_ms) / 1000;
   auto wall0 = std::chrono::steady_clock::now();
   std::int64_t start_ns = opts.day_epoch_ns + cfg.simulation.start_ms * 1'000'000;
   opts.progress_every_s = std::max(60.0, virtual_total_s / 200);
@@ -279,22 +291,28 @@ void run_demo(const demo_args& a) {
   projections::kpi::report_request by_queue;
   by_queue.by = projections::kpi::dimension::queue;
   by_queue.intervals = false;
-  std::cout << "\n" << projections::kpi::render_table(projections::kpi::build_report(board.kpi(), by_queue))
+  std::cout << "\n"
+            << projections::kpi::render_table(projections::kpi::build_report(board.kpi(), by_queue))
             << "\n"
-            << sum->arrivals << " calls, " << sum->events << " events, " << sum->virtual_seconds / 3600
-            << " simulated hours in " << std::fixed << std::setprecision(1)
-            << std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count() << " s; "
-            << sum->agents_passivated << " idle agent actors passivated, " << sum->agents_recovered
-            << " recovered on demand\n\n"
+            << sum->arrivals << " calls, " << sum->events << " events, "
+            << sum->virtual_seconds / 3600 << " simulated hours in " << std::fixed
+            << std::setprecision(1)
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count()
+            << " s; " << sum->agents_passivated << " idle agent actors passivated, "
+            << sum->agents_recovered << " recovered on demand\n\n"
             << "KPI report: " << html_path << " (self-contained, open it in a browser)\n"
             << "            " << json_path << "\n\n"
             << "Explore the store it made:\n"
             << "  " << hl << " kpi --store " << store_dir << " --by agent --format table\n"
-            << "  " << hl << " kpi --store " << store_dir << " --interval 30m --html " << (dir / "kpi-30m.html").string() << "\n"
+            << "  " << hl << " kpi --store " << store_dir << " --interval 30m --html "
+            << (dir / "kpi-30m.html").string() << "\n"
             << "  " << hl << " audit verify --store " << store_dir << "\n"
             << "  " << hl << " audit query --store " << store_dir << " --type command.rejected\n"
-            << "  " << hl << " audit query --store " << store_dir << " --agent " << (cfg.center.agents.empty() ? "a1" : cfg.center.agents.front().id) << " --format table\n"
-            << "  " << hl << " replay --store " << store_dir << " --out " << (dir / "views").string() << "\n"
+            << "  " << hl << " audit query --store " << store_dir << " --agent "
+            << (cfg.center.agents.empty() ? "a1" : cfg.center.agents.front().id)
+            << " --format table\n"
+            << "  " << hl << " replay --store " << store_dir << " --out "
+            << (dir / "views").string() << "\n"
             << "  " << hl << " store read --store " << store_dir << " --limit 20\n";
 }
 
@@ -304,19 +322,29 @@ void add_demo_command(CLI::App& app) {
   auto a = std::make_shared<demo_args>();
   auto* demo = app.add_subcommand(
       "demo", "Simulate a day of the demo center, with a live dashboard and reports");
-  demo->footer("The main job: simulate a day of the demo center (config/demo.toml) through the real ACD actors on an accelerated clock, with a live dashboard, the KPI report and a node store to explore\n\nExamples:\n  hotline demo\n  hotline demo --duration 20 --kafka");
-  demo->add_option("--config", a->config, "Center + [simulation] TOML (default: the built-in demo center, config/demo.toml, written to DIR/config)");
-  demo->add_option("--dir", a->dir, "Where to put the store and reports (default ./.hotline-demo/<time>)");
-  demo->add_option("--duration", a->duration_s, "Wall-clock seconds the simulated day takes (at least as long as the computing takes)")
+  demo->footer(
+      "The main job: simulate a day of the demo center (config/demo.toml) through the real ACD "
+      "actors on an accelerated clock, with a live dashboard, the KPI report and a node store to "
+      "explore\n\nExamples:\n  hotline demo\n  hotline demo --duration 20 --kafka");
+  demo->add_option("--config", a->config,
+                   "Center + [simulation] TOML (default: the built-in demo center, "
+                   "config/demo.toml, written to DIR/config)");
+  demo->add_option("--dir", a->dir,
+                   "Where to put the store and reports (default ./.hotline-demo/<time>)");
+  demo->add_option(
+          "--duration", a->duration_s,
+          "Wall-clock seconds the simulated day takes (at least as long as the computing takes)")
       ->capture_default_str()
       ->check(number_in(1, 86'400, "a number of wall-clock seconds"));
   demo->add_option("--hours", a->hours, "Simulate this many hours instead of the configured day")
       ->check(number_in(0.01, 8'760, "a number of hours"));
   demo->add_option("--seed", a->seed, "Random seed (default: the configuration's)");
-  auto* kafka = demo->add_option("--kafka", a->kafka_brokers,
-                                 "Also publish the store through the Kafka relay to BROKERS; with no value, to "
-                                 "librdkafka's mock cluster started for the demo")
-                    ->expected(0, 1);
+  auto* kafka =
+      demo->add_option(
+              "--kafka", a->kafka_brokers,
+              "Also publish the store through the Kafka relay to BROKERS; with no value, to "
+              "librdkafka's mock cluster started for the demo")
+          ->expected(0, 1);
   demo->callback([a, kafka] {
     a->kafka = kafka->count() > 0;
     run_demo(*a);

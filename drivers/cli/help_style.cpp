@@ -15,13 +15,33 @@ constexpr std::size_t subcommand_column = 14;
 /// Labels by long option name; DIR/FILE exceptions by "command --option".
 const std::map<std::string, std::string>& labels() {
   static const std::map<std::string, std::string> m{
-      {"store", "DIR"},       {"views", "DIR"},          {"dir", "DIR"},      {"out", "DIR"},
-      {"rocksdb-log", "DIR"}, {"config", "FILE"},        {"report", "FILE"},  {"html", "FILE"},
-      {"forecast", "FILE"},   {"map", "FILE"},           {"key", "FILE"},     {"public-key", "FILE"},
-      {"anchor", "FILE"},     {"file", "FILE"},          {"kafka", "BROKERS"}, {"topic", "TOPIC"},
-      {"from", "TIME"},       {"to", "TIME"},            {"interval", "DURATION"},
-      {"fcr-window", "DURATION"}, {"tz", "ZONE"},        {"timezone", "ZONE"}, {"property", "KEY=VALUE"},
-      {"customer", "ID"},     {"call", "ID"},            {"agent", "ID"},     {"user", "ID"},
+      {"store", "DIR"},
+      {"views", "DIR"},
+      {"dir", "DIR"},
+      {"out", "DIR"},
+      {"rocksdb-log", "DIR"},
+      {"config", "FILE"},
+      {"report", "FILE"},
+      {"html", "FILE"},
+      {"forecast", "FILE"},
+      {"map", "FILE"},
+      {"key", "FILE"},
+      {"public-key", "FILE"},
+      {"anchor", "FILE"},
+      {"file", "FILE"},
+      {"kafka", "BROKERS"},
+      {"topic", "TOPIC"},
+      {"from", "TIME"},
+      {"to", "TIME"},
+      {"interval", "DURATION"},
+      {"fcr-window", "DURATION"},
+      {"tz", "ZONE"},
+      {"timezone", "ZONE"},
+      {"property", "KEY=VALUE"},
+      {"customer", "ID"},
+      {"call", "ID"},
+      {"agent", "ID"},
+      {"user", "ID"},
   };
   return m;
 }
@@ -34,10 +54,13 @@ const std::map<std::string, std::string>& exceptions() {
   return m;
 }
 
-bool is_number_type(const std::string& t) { return t == "INT" || t == "UINT" || t == "FLOAT" || t == "NUMBER"; }
+bool is_number_type(const std::string& t) {
+  return t == "INT" || t == "UINT" || t == "FLOAT" || t == "NUMBER";
+}
 
 std::string upper_name(std::string name) {
-  for (auto& c : name) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : name)
+    c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return name;
 }
 
@@ -62,10 +85,12 @@ void label(CLI::App& app) {
       l = it->second;
     else
       l = upper_name(name);
-    if (opt->get_expected_min() == 0 && opt->get_expected_max() == 1) l = "[" + l + "]"; // the value may be left out
+    if (opt->get_expected_min() == 0 && opt->get_expected_max() == 1)
+      l = "[" + l + "]"; // the value may be left out
     opt->type_name(l);
   }
-  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) label(*sub);
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    label(*sub);
 }
 
 /// Splits `line` into words and lays them out from `start` (the text's
@@ -110,7 +135,8 @@ std::string wrap(const std::string& text) {
   std::string out;
   std::istringstream lines{text};
   std::string line;
-  while (std::getline(lines, line)) out += wrap_line(line) + "\n";
+  while (std::getline(lines, line))
+    out += wrap_line(line) + "\n";
   if (!text.empty() && text.back() != '\n' && !out.empty()) out.pop_back();
   return out;
 }
@@ -119,14 +145,16 @@ class formatter final : public CLI::Formatter {
 public:
   formatter() { column_width(description_column); }
 
-  std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override {
+  std::string make_help(const CLI::App* app, std::string name,
+                        CLI::AppFormatMode mode) const override {
     return wrap(CLI::Formatter::make_help(app, std::move(name), mode));
   }
 
   /// A subcommand's row: names are short, so the description starts sooner.
   std::string make_subcommand(const CLI::App* sub) const override {
     std::ostringstream out;
-    CLI::detail::format_help(out, sub->get_display_name(true), sub->get_description(), subcommand_column);
+    CLI::detail::format_help(out, sub->get_display_name(true), sub->get_description(),
+                             subcommand_column);
     return out.str();
   }
 
@@ -135,18 +163,24 @@ public:
   std::string make_option_opts(const CLI::Option* opt) const override {
     auto s = CLI::Formatter::make_option_opts(opt);
     for (const char* dup : {":FILE", ":DIR", ":PATH(existing)"}) {
-      for (auto at = s.find(dup); at != std::string::npos; at = s.find(dup)) s.erase(at, std::string{dup}.size());
+      for (auto at = s.find(dup); at != std::string::npos; at = s.find(dup))
+        s.erase(at, std::string{dup}.size());
     }
     // A choice speaks for itself: "--format {table,json}", not "--format FORMAT:{table,json}".
-    if (auto brace = s.find(":{"); brace != std::string::npos && s.size() > 1 && s[0] == ' ') s.erase(1, brace);
+    if (auto brace = s.find(":{"); brace != std::string::npos && s.size() > 1 && s[0] == ' ')
+      s.erase(1, brace);
     return s;
   }
 };
 
 } // namespace
 
-std::shared_ptr<CLI::Formatter> help_formatter() { return std::make_shared<formatter>(); }
+std::shared_ptr<CLI::Formatter> help_formatter() {
+  return std::make_shared<formatter>();
+}
 
-void label_options(CLI::App& app) { label(app); }
+void label_options(CLI::App& app) {
+  label(app);
+}
 
 } // namespace hotline::cli

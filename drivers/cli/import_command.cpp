@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "drivers/cli/commands.hpp"
@@ -78,17 +78,18 @@ void run_import(const import_args& a) {
     std::cerr << "... and " << parsed.errors.size() - shown << " more malformed rows\n";
   if (a.strict && !parsed.errors.empty())
     return fail("aborted (--strict): " + std::to_string(parsed.errors.size()) +
-                    " malformed rows, the first at line " + std::to_string(parsed.errors.front().line) +
-                    "; nothing was imported",
+                    " malformed rows, the first at line " +
+                    std::to_string(parsed.errors.front().line) + "; nothing was imported",
                 1);
   // A log may reuse call ids; each row stays its own call (see events_of).
   for (std::size_t i = 0; i < parsed.repeated.size() && i < shown; ++i) {
     const auto& r = parsed.repeated[i];
     std::string lines;
-    for (std::size_t k = 0; k < r.lines.size() && k < 10; ++k) lines += (k ? ", " : "") + std::to_string(r.lines[k]);
+    for (std::size_t k = 0; k < r.lines.size() && k < 10; ++k)
+      lines += (k ? ", " : "") + std::to_string(r.lines[k]);
     if (r.lines.size() > 10) lines += ", ...";
-    std::cerr << a.file << ": call id " << r.call_id << " is on " << r.lines.size() << " rows (lines " << lines
-              << "): imported as separate calls\n";
+    std::cerr << a.file << ": call id " << r.call_id << " is on " << r.lines.size()
+              << " rows (lines " << lines << "): imported as separate calls\n";
   }
   if (parsed.repeated.size() > shown)
     std::cerr << "... and " << parsed.repeated.size() - shown << " more repeated call ids\n";
@@ -118,7 +119,8 @@ void run_import(const import_args& a) {
   for (auto& c : calls) {
     events_total += c.events.size();
     const std::string stream = c.stream;
-    while (pending.load() > 4096) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    while (pending.load() > 4096)
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
     ++pending;
     store.append_async(c.stream, drivers::expected_revision::no_stream(), std::move(c.events),
                        [&, stream](events::result<drivers::append_result> r) {
@@ -131,26 +133,34 @@ void run_import(const import_args& a) {
                          const auto n = ++done;
                          if (progress_every && n % progress_every == 0) {
                            std::lock_guard lock{error_mu};
-                           std::cout << "progress: " << n << " of " << calls.size() << " calls stored" << std::endl;
+                           std::cout << "progress: " << n << " of " << calls.size()
+                                     << " calls stored" << std::endl;
                          }
                          --pending;
                        });
   }
-  while (pending.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (pending.load() > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (failed > 0)
-    return fail("appending failed for " + std::to_string(failed.load()) + " calls (each stored whole or not at all; "
-                "the first: " + first_error + ")");
+    return fail("appending failed for " + std::to_string(failed.load()) +
+                " calls (each stored whole or not at all; "
+                "the first: " +
+                first_error + ")");
   if (!a.quiet) {
     std::string reasons;
-    for (const auto& [reason, n] : parsed.skipped_by_reason) reasons += (reasons.empty() ? "" : ", ") + reason + " " + std::to_string(n);
+    for (const auto& [reason, n] : parsed.skipped_by_reason)
+      reasons += (reasons.empty() ? "" : ", ") + reason + " " + std::to_string(n);
     std::cout << "imported " << plural(parsed.calls.size(), "call", "calls") << " (" << events_total
               << " events) from " << plural(parsed.rows, "row", "rows") << " of " << a.file << "; "
               << already.load() << " already in the store; times read as "
-              << (a.timezone.empty() ? std::string{"UTC (default; --timezone ZONE for local times)"} : zone.name())
+              << (a.timezone.empty() ? std::string{"UTC (default; --timezone ZONE for local times)"}
+                                     : zone.name())
               << "\n  skipped " << parsed.errors.size() << " malformed rows"
-              << (reasons.empty() ? "" : " (" + reasons + ")") << ", " << parsed.ignored << " ignored (PHANTOM), "
-              << parsed.clamped << " calls with stamps out of life-cycle order clamped, " << parsed.no_agent
-              << " answered with no agent (NO_SERVER), " << parsed.repeated.size() << " call ids on several rows";
+              << (reasons.empty() ? "" : " (" + reasons + ")") << ", " << parsed.ignored
+              << " ignored (PHANTOM), " << parsed.clamped
+              << " calls with stamps out of life-cycle order clamped, " << parsed.no_agent
+              << " answered with no agent (NO_SERVER), " << parsed.repeated.size()
+              << " call ids on several rows";
     if (skipped_local + repeated_local > 0)
       std::cout << ", " << skipped_local << " local times in a clock-change gap, " << repeated_local
                 << " in a repeated hour";
@@ -162,18 +172,26 @@ void run_import(const import_args& a) {
 
 void add_import_command(CLI::App& app) {
   auto a = std::make_shared<import_args>();
-  auto* cmd = app.add_subcommand("import", "Turn another ACD's call log (CSV) into events in a store");
-  cmd->footer("Turn another ACD's call log (CSV) into events in a node's store\n\nExample:\n  hotline import --preset technion --timezone Asia/Jerusalem --store var/bank calls-1999-01.txt");
-  cmd->add_option("--store", a->store, "The event store to append to (created when missing)")->required();
+  auto* cmd =
+      app.add_subcommand("import", "Turn another ACD's call log (CSV) into events in a store");
+  cmd->footer(
+      "Turn another ACD's call log (CSV) into events in a node's store\n\nExample:\n  hotline "
+      "import --preset technion --timezone Asia/Jerusalem --store var/bank calls-1999-01.txt");
+  cmd->add_option("--store", a->store, "The event store to append to (created when missing)")
+      ->required();
   cmd->add_option("--preset", a->preset, "A known log format")->check(CLI::IsMember({"technion"}));
-  cmd->add_option("--format", a->format, "Generic format, with --map")->check(CLI::IsMember({"csv"}));
+  cmd->add_option("--format", a->format, "Generic format, with --map")
+      ->check(CLI::IsMember({"csv"}));
   cmd->add_option("--map", a->map, "JSON column map for --format csv (docs/projections.md)");
   cmd->add_option("--site", a->site, "Site (node) recorded on the events")->capture_default_str();
   cmd->add_option("--tenant", a->tenant, "Tenant recorded on the events");
-  cmd->add_option("--queue", a->queue, "Technion: queue for rows without a `type` column")->capture_default_str();
-  cmd->add_flag("--strict", a->strict, "Abort on the first malformed row (default: skip and count them)");
-  cmd->add_option("--timezone", a->timezone,
-                  "IANA zone of the log's local times, e.g. Asia/Jerusalem (default: UTC); stored as UTC");
+  cmd->add_option("--queue", a->queue, "Technion: queue for rows without a `type` column")
+      ->capture_default_str();
+  cmd->add_flag("--strict", a->strict,
+                "Abort on the first malformed row (default: skip and count them)");
+  cmd->add_option(
+      "--timezone", a->timezone,
+      "IANA zone of the log's local times, e.g. Asia/Jerusalem (default: UTC); stored as UTC");
   cmd->add_flag("--progress", a->progress, "Print a progress line every 5 % of the calls stored");
   add_quiet_flag(cmd, a->quiet);
   cmd->add_option("file", a->file, "The call log")->required();

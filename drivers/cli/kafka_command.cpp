@@ -8,8 +8,8 @@
 #include <pthread.h>
 
 #include "drivers/cli/commands.hpp"
-#include "drivers/cli/output.hpp"
 #include "drivers/cli/numbers.hpp"
+#include "drivers/cli/output.hpp"
 #include "drivers/cli/stop_signals.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/mock_cluster.hpp"
@@ -117,8 +117,8 @@ int run_relay(const relay_args& a) {
     if (timed_out()) {
       relay.stop();
       return failed("relay: no answer from the Kafka brokers " + a.kafka + " within " +
-                  std::to_string(a.timeout_s) + " s" +
-                  (s.last_error.is_ok() ? std::string{} : ": " + s.last_error.message()));
+                    std::to_string(a.timeout_s) + " s" +
+                    (s.last_error.is_ok() ? std::string{} : ": " + s.last_error.message()));
     }
   }
 
@@ -153,9 +153,11 @@ int run_relay(const relay_args& a) {
 void add_kafka_commands(CLI::App& app) {
   auto margs = std::make_shared<mock_args>();
   auto* mock = app.add_subcommand(
-      "kafka-mock",
-      "For tests and the demo: librdkafka's mock Kafka cluster on loopback");
-  mock->footer("For tests and the demo only: run librdkafka's mock Kafka cluster on loopback. Prints the bootstrap list as the first stdout line, then serves until SIGTERM/SIGINT. Not a real broker: ~5 MiB kept per partition, nothing on disk.\n\nExample:\n  hotline kafka-mock --topic hotline.north.events:4");
+      "kafka-mock", "For tests and the demo: librdkafka's mock Kafka cluster on loopback");
+  mock->footer("For tests and the demo only: run librdkafka's mock Kafka cluster on loopback. "
+               "Prints the bootstrap list as the first stdout line, then serves until "
+               "SIGTERM/SIGINT. Not a real broker: ~5 MiB kept per partition, nothing on "
+               "disk.\n\nExample:\n  hotline kafka-mock --topic hotline.north.events:4");
   mock->add_option("--brokers", margs->brokers, "Number of brokers")
       ->capture_default_str()
       ->check(whole_in(1, 64, "a number of brokers"));
@@ -167,9 +169,14 @@ void add_kafka_commands(CLI::App& app) {
 
   auto rargs = std::make_shared<relay_args>();
   auto* relay = app.add_subcommand(
-      "relay",
-      "Publish a store's events to Kafka, from its checkpoint, until SIGINT/SIGTERM");
-  relay->footer("Publish a store's events to Kafka (one topic per site, key = stream, value = event JSON), resuming from the store's 'relay.kafka' checkpoint (a new cluster or topic starts from 1). Refuses, exit 1, when the topic holds events the store does not (a rolled-back or replaced store). Stops on SIGTERM/SIGINT. The store must not be open elsewhere (run it on a stopped node's store, or in tests).\n\nExample:\n  hotline relay --store var/north --kafka 127.0.0.1:9092 --site north --until-caught-up");
+      "relay", "Publish a store's events to Kafka, from its checkpoint, until SIGINT/SIGTERM");
+  relay->footer(
+      "Publish a store's events to Kafka (one topic per site, key = stream, value = event JSON), "
+      "resuming from the store's 'relay.kafka' checkpoint (a new cluster or topic starts from 1). "
+      "Refuses, exit 1, when the topic holds events the store does not (a rolled-back or replaced "
+      "store). Stops on SIGTERM/SIGINT. The store must not be open elsewhere (run it on a stopped "
+      "node's store, or in tests).\n\nExample:\n  hotline relay --store var/north --kafka "
+      "127.0.0.1:9092 --site north --until-caught-up");
   relay->add_option("--store", rargs->store, "Store directory")->required();
   relay->add_option("--kafka", rargs->kafka, "Bootstrap servers, host:port,...")->required();
   relay->add_option("--site", rargs->site, "Site id (names the topic, fills the site header)")

@@ -31,7 +31,8 @@ void run_kpi(const kpi_args& a) {
   if (!to_kpi_options(a.kpi, ko, error)) return fail(error, 2);
   std::int64_t from_ns = std::numeric_limits<std::int64_t>::min();
   std::int64_t to_ns = std::numeric_limits<std::int64_t>::max();
-  if (std::string why; !parse_time_range_args(a.from, a.to, from_ns, to_ns, why)) return fail(why, 2);
+  if (std::string why; !parse_time_range_args(a.from, a.to, from_ns, to_ns, why))
+    return fail(why, 2);
   projections::kpi::report_request req;
   req.intervals = !a.no_intervals;
   // Labels in a zone (UTC unless --tz: neither a store nor this command's
@@ -43,14 +44,16 @@ void run_kpi(const kpi_args& a) {
     zone = *located;
   }
   req.time_zone = zone.name();
-  if (!zone.is_utc()) req.utc_offset_s = [zone](std::int64_t ns) { return std::int64_t{zone.offset_s(ns)}; };
+  if (!zone.is_utc())
+    req.utc_offset_s = [zone](std::int64_t ns) { return std::int64_t{zone.offset_s(ns)}; };
   if (!a.by.empty()) {
     projections::kpi::dimension d;
     projections::kpi::parse_dimension(a.by, d);
     req.by = d;
   }
 
-  if (a.store.empty() == a.kafka.empty()) return fail("give one of --store DIR or --kafka BROKERS --topic T...", 2);
+  if (a.store.empty() == a.kafka.empty())
+    return fail("give one of --store DIR or --kafka BROKERS --topic T...", 2);
   if (!a.kafka.empty() && a.topics.empty()) return fail("--kafka needs at least one --topic", 2);
   // The events: a node's store, or relay topics (one site's, or several:
   // KPIs per site and over the whole federation).
@@ -63,10 +66,12 @@ void run_kpi(const kpi_args& a) {
     to.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout_s * 1000));
     auto loaded = drivers::load_topics(to, *memory);
     if (!loaded) return fail(loaded.error().message());
-    for (const auto& d : loaded->dead_letter_details) complain() << "dead letter: " << d.why.message() << "\n";
+    for (const auto& d : loaded->dead_letter_details)
+      complain() << "dead letter: " << d.why.message() << "\n";
     if (!a.quiet)
-      std::cerr << loaded->events << " events from " << a.topics.size() << " topic(s), " << loaded->duplicates
-                << " duplicates dropped, " << loaded->dead_letters << " dead letters\n";
+      std::cerr << loaded->events << " events from " << a.topics.size() << " topic(s), "
+                << loaded->duplicates << " duplicates dropped, " << loaded->dead_letters
+                << " dead letters\n";
     store = std::move(memory);
   } else {
     store = open_event_store(a.store);
@@ -99,13 +104,15 @@ void run_kpi(const kpi_args& a) {
     ++skipped;
   };
   cb.on_batch = [&](std::uint64_t pos, std::uint64_t end) {
-    bar.update(pos, end, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    bar.update(pos, end,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   };
   auto st = drivers::scan_events(*store, so, cb);
   bar.finish();
   if (!st) {
-    return fail("stopped at " + st.detail() +
-                (st.code() == events::errc::corrupt_record ? " (--skip-corrupt skips such records)" : ""));
+    return fail(
+        "stopped at " + st.detail() +
+        (st.code() == events::errc::corrupt_record ? " (--skip-corrupt skips such records)" : ""));
   }
 
   auto report = projections::kpi::build_report(kpi, req);
@@ -124,24 +131,33 @@ void run_kpi(const kpi_args& a) {
     if (!a.quiet) std::cerr << "wrote " << a.html << "\n";
   }
   // Text that is not valid UTF-8 (stored before input was checked) shows as U+FFFD.
-  if (a.format == "json") std::cout << report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-  else if (a.format == "csv") std::cout << projections::kpi::render_csv(report);
-  else std::cout << projections::kpi::render_table(report);
+  if (a.format == "json")
+    std::cout << report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  else if (a.format == "csv")
+    std::cout << projections::kpi::render_csv(report);
+  else
+    std::cout << projections::kpi::render_table(report);
 }
 
 } // namespace
 
 void add_kpi_command(CLI::App& app) {
   auto a = std::make_shared<kpi_args>();
-  auto* cmd = app.add_subcommand("kpi", "KPIs per interval, queue, agent, site and tenant, from a store or Kafka");
-  cmd->footer("KPIs per interval, queue, agent, site and tenant, folded from a node's event store\n\nExamples:\n  hotline kpi --store var/north --interval 30m --tz Europe/Paris\n  hotline kpi --store var/north --format csv --by queue > queues.csv");
+  auto* cmd = app.add_subcommand(
+      "kpi", "KPIs per interval, queue, agent, site and tenant, from a store or Kafka");
+  cmd->footer("KPIs per interval, queue, agent, site and tenant, folded from a node's event "
+              "store\n\nExamples:\n  hotline kpi --store var/north --interval 30m --tz "
+              "Europe/Paris\n  hotline kpi --store var/north --format csv --by queue > queues.csv");
   cmd->add_option("--store", a->store, "The node's event store directory");
-  cmd->add_option("--kafka", a->kafka, "Instead of a store: Kafka bootstrap servers to read relay topics from");
-  cmd->add_option("--timeout", a->timeout_s, "With --kafka: seconds to wait for the brokers to answer")
+  cmd->add_option("--kafka", a->kafka,
+                  "Instead of a store: Kafka bootstrap servers to read relay topics from");
+  cmd->add_option("--timeout", a->timeout_s,
+                  "With --kafka: seconds to wait for the brokers to answer")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  cmd->add_option("--topic", a->topics,
-                  "With --kafka: a relay topic (hotline.<site>.events); several for KPIs over several sites");
+  cmd->add_option(
+      "--topic", a->topics,
+      "With --kafka: a relay topic (hotline.<site>.events); several for KPIs over several sites");
   add_kpi_flags(*cmd, a->kpi);
   cmd->add_option("--by", a->by, "Group by this dimension only (default: all of them)")
       ->check(CLI::IsMember({"queue", "agent", "site", "tenant"}));
@@ -149,8 +165,9 @@ void add_kpi_command(CLI::App& app) {
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
   cmd->add_option("--html", a->html, "Also write a self-contained HTML report with charts to FILE");
-  cmd->add_option("--tz", a->tz,
-                  "Show interval labels in this IANA time zone, e.g. Asia/Jerusalem (default: UTC)");
+  cmd->add_option(
+      "--tz", a->tz,
+      "Show interval labels in this IANA time zone, e.g. Asia/Jerusalem (default: UTC)");
   cmd->add_option("--from", a->from, "Only events at or after this time (UTC)");
   cmd->add_option("--to", a->to, "Only events before this time (UTC)");
   cmd->add_flag("--no-intervals", a->no_intervals, "Leave out the per-interval breakdown");

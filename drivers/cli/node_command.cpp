@@ -11,8 +11,8 @@
 
 #include <caf/all.hpp>
 
-#include "actors/coarse_clock.hpp"
 #include "actors/acd.hpp"
+#include "actors/coarse_clock.hpp"
 #include "actors/federation_actor.hpp"
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
@@ -67,7 +67,8 @@ public:
                                      {}})) {}
   ~live_crm() { sub_.reset(); }
 
-  std::map<std::string, std::string> context(const std::string& tenant, const std::string& customer_id) {
+  std::map<std::string, std::string> context(const std::string& tenant,
+                                             const std::string& customer_id) {
     std::lock_guard lock{m_};
     std::map<std::string, std::string> out;
     const auto* p = crm_.find_customer(tenant, customer_id); // a customer is per tenant
@@ -96,7 +97,7 @@ void run_node(const node_args& a) {
   auto loaded = config::load_file(a.config);
   for (const auto& d : loaded.problems)
     drivers::log::write(d.level == config::severity::error ? drivers::log::level::error
-                                                              : drivers::log::level::warning,
+                                                           : drivers::log::level::warning,
                         "config", config::format(d));
   if (!loaded.ok()) {
     exit_code() = 2;
@@ -120,7 +121,10 @@ void run_node(const node_args& a) {
   say(a, site, "store " + store_dir + " (" + std::to_string(store.head_position()) + " events)");
   // A stop asked for during start-up is honoured between its steps.
   const auto stop_now = [&] { return stop_signal_within(signals, std::chrono::milliseconds(0)); };
-  if (stop_now()) return say(a, site, "stopped during start-up: " + std::to_string(store.head_position()) + " events in " + store_dir);
+  if (stop_now())
+    return say(a, site,
+               "stopped during start-up: " + std::to_string(store.head_position()) + " events in " +
+                   store_dir);
 
   std::unique_ptr<drivers::kafka_relay> relay;
   if (!bootstrap.empty()) {
@@ -133,7 +137,9 @@ void run_node(const node_args& a) {
     say(a, site, "relay publishing to " + relay->topic() + " on " + bootstrap);
     if (stop_now()) {
       if (auto st = relay->stop(); !st) drivers::log::error("relay", st.message(), site);
-      return say(a, site, "stopped during start-up: " + std::to_string(store.head_position()) + " events in " + store_dir);
+      return say(a, site,
+                 "stopped during start-up: " + std::to_string(store.head_position()) +
+                     " events in " + store_dir);
     }
   }
   live_crm crm{store};
@@ -159,19 +165,24 @@ void run_node(const node_args& a) {
     fo.site = site;
     fo.status_topic = node.status_topic;
     fo.inbox_topic = node.inbox_topic;
-    for (const auto& p : node.peers) fo.peer_inboxes[p.site] = p.inbox_topic;
-    auto started = drivers::kafka_federation_bus::start(
-        fo, mailbox.handlers([site](std::string what) { drivers::log::warning("federation", what, site); }));
+    for (const auto& p : node.peers)
+      fo.peer_inboxes[p.site] = p.inbox_topic;
+    auto started =
+        drivers::kafka_federation_bus::start(fo, mailbox.handlers([site](std::string what) {
+          drivers::log::warning("federation", what, site);
+        }));
     if (!started) return refuse(site, started.error().message());
     bus = std::move(*started);
     actors::federation_options ao;
     ao.site = site;
     ao.link = bus.get();
     ao.status_interval_ms = node.status_interval_ms;
-    for (const auto& p : node.peers) ao.peers.insert(p.site);
+    for (const auto& p : node.peers)
+      ao.peers.insert(p.site);
     ctx->federation = actors::spawn_federation(sys, ctx, ao);
-    say(a, site, "federation: inbox " + node.inbox_topic + ", status " + node.status_topic + ", " +
-                     std::to_string(node.peers.size()) + " peers");
+    say(a, site,
+        "federation: inbox " + node.inbox_topic + ", status " + node.status_topic + ", " +
+            std::to_string(node.peers.size()) + " peers");
   }
 
   // Simulated callers and agents on the wall clock.
@@ -183,14 +194,15 @@ void run_node(const node_args& a) {
   so.progress_every_s = 0;
   auto t0 = clock.now_ns();
   so.day_epoch_ns = t0 - t0 % (86'400LL * 1'000'000'000);
-  std::random_device entropy; // unique across restarts, even within one second (drivers/sim/run_id.hpp)
+  std::random_device
+      entropy; // unique across restarts, even within one second (drivers/sim/run_id.hpp)
   so.call_id_prefix = drivers::sim::call_id_prefix(site, drivers::sim::run_id(t0, entropy));
   caf::actor traffic;
   bool with_traffic = node.traffic && !a.no_traffic;
   if (with_traffic) {
     auto end = a.traffic_for_s > 0 ? t0 + static_cast<std::int64_t>(a.traffic_for_s * 1e9)
-               : a.hours > 0   ? t0 + static_cast<std::int64_t>(a.hours * 3600e9)
-                               : t0 + 3650LL * 86'400'000'000'000;
+               : a.hours > 0       ? t0 + static_cast<std::int64_t>(a.hours * 3600e9)
+                                   : t0 + 3650LL * 86'400'000'000'000;
     traffic = drivers::sim::spawn_live_traffic(sys, cfg, ctx, so, t0, end, &clock);
     ctx->observer = traffic;
     // The simulated callers and call-back customers live in this process:
@@ -198,10 +210,15 @@ void run_node(const node_args& a) {
     ctx->restart_keeps = {false, false};
   }
   actors::start_acd(sys, ctx);
-  mailbox.set(ctx->federation); // after the ACD's handles are filled: offers spawn calls that use them
-  if (traffic) caf::anon_send(traffic, caf::ok_atom::value); // starts it, now that the ACD's handles are filled
-  say(a, site, "ACD up: " + std::to_string(ctx->queues.size()) + " queues, " + std::to_string(ctx->agents.size()) +
-                   " agents" + (with_traffic ? ", simulated traffic on" : ""));
+  mailbox.set(
+      ctx->federation); // after the ACD's handles are filled: offers spawn calls that use them
+  if (traffic)
+    caf::anon_send(traffic,
+                   caf::ok_atom::value); // starts it, now that the ACD's handles are filled
+  say(a, site,
+      "ACD up: " + std::to_string(ctx->queues.size()) + " queues, " +
+          std::to_string(ctx->agents.size()) + " agents" +
+          (with_traffic ? ", simulated traffic on" : ""));
 
   auto started_at = std::chrono::steady_clock::now();
   auto last_report = started_at;
@@ -209,7 +226,8 @@ void run_node(const node_args& a) {
   while (!stop_signal_within(signals, std::chrono::milliseconds(500))) {
     if (relay && !relay_refused && relay->status().state == drivers::relay_state::diverged) {
       relay_refused = true; // the node serves on, the relay publishes nothing (kafka_relay.hpp)
-      drivers::log::error("relay", "refused to publish: " + relay->status().last_error.message(), site);
+      drivers::log::error("relay", "refused to publish: " + relay->status().last_error.message(),
+                          site);
     }
     auto now = std::chrono::steady_clock::now();
     if (a.hours > 0 && now - started_at >= std::chrono::duration<double>(a.hours * 3600)) break;
@@ -218,7 +236,8 @@ void run_node(const node_args& a) {
       std::string line = std::to_string(store.head_position()) + " events";
       if (relay) line += ", published " + std::to_string(relay->published_position());
       if (bus) {
-        line += ", federation sent " + std::to_string(bus->sent()) + " received " + std::to_string(bus->received());
+        line += ", federation sent " + std::to_string(bus->sent()) + " received " +
+                std::to_string(bus->received());
         // The other sites as this node sees them, with the age of their status.
         caf::scoped_actor asker{sys};
         asker->request(ctx->federation, std::chrono::seconds(1), actors::sites_atom::value)
@@ -235,7 +254,9 @@ void run_node(const node_args& a) {
   say(a, site, "stopping");
   mailbox.set({});
   if (traffic) caf::anon_send_exit(traffic, caf::exit_reason::user_shutdown);
-  if (ctx->federation) caf::anon_send_exit(ctx->federation, caf::exit_reason::user_shutdown); // spawned before the ACD's root
+  if (ctx->federation)
+    caf::anon_send_exit(ctx->federation,
+                        caf::exit_reason::user_shutdown); // spawned before the ACD's root
   actors::stop_acd(ctx);
   sys.await_all_actors_done();
   bus.reset();
@@ -248,19 +269,21 @@ void run_node(const node_args& a) {
     const auto head = store.head_position();
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     auto st = relay->wait_until_published(head, std::chrono::seconds(5));
-    for (auto before = relay->published_position(); !st && std::chrono::steady_clock::now() < give_up;) {
+    for (auto before = relay->published_position();
+         !st && std::chrono::steady_clock::now() < give_up;) {
       st = relay->wait_until_published(head, std::chrono::seconds(5));
       const auto now_at = relay->published_position();
       if (now_at == before) break; // no progress in 5 s
       before = now_at;
     }
     if (!st)
-      drivers::log::warning("relay",
-                            "stopping with events " + std::to_string(relay->published_position() + 1) + ".." +
-                                std::to_string(head) +
-                                " not yet published; the next run of the node (or hotline relay) publishes them "
-                                "from the store's checkpoint",
-                            site);
+      drivers::log::warning(
+          "relay",
+          "stopping with events " + std::to_string(relay->published_position() + 1) + ".." +
+              std::to_string(head) +
+              " not yet published; the next run of the node (or hotline relay) publishes them "
+              "from the store's checkpoint",
+          site);
     if (auto st = relay->stop(); !st) drivers::log::error("relay", st.message(), site);
   }
   say(a, site, "stopped: " + std::to_string(store.head_position()) + " events in " + store_dir);
@@ -270,22 +293,34 @@ void run_node(const node_args& a) {
 
 void add_node_command(CLI::App& app) {
   auto a = std::make_shared<node_args>();
-  auto* cmd = app.add_subcommand("node", "Run one site: store, ACD, Kafka relay and federation, until SIGINT/SIGTERM");
-  cmd->footer("Run one site of a contact center: store, ACD actors on the wall clock, Kafka relay and the federation with the other sites, until SIGINT/SIGTERM\n\nExample:\n  hotline node --config config/sites/north.toml --store var/north --kafka 127.0.0.1:9092");
-  cmd->add_option("--config", a->config, "Center + [node], [kafka], [federation] TOML (see config/sites/)")->required();
+  auto* cmd = app.add_subcommand(
+      "node", "Run one site: store, ACD, Kafka relay and federation, until SIGINT/SIGTERM");
+  cmd->footer(
+      "Run one site of a contact center: store, ACD actors on the wall clock, Kafka relay and the "
+      "federation with the other sites, until SIGINT/SIGTERM\n\nExample:\n  hotline node --config "
+      "config/sites/north.toml --store var/north --kafka 127.0.0.1:9092");
+  cmd->add_option("--config", a->config,
+                  "Center + [node], [kafka], [federation] TOML (see config/sites/)")
+      ->required();
   cmd->add_option("--store", a->store, "Event store directory (default: [node] store)");
-  cmd->add_option("--kafka", a->kafka, "Kafka bootstrap servers HOST:PORT,... (default: [kafka] bootstrap)");
-  cmd->add_option("--hours", a->hours, "Stop after this many (wall-clock) hours (default: run until signalled)")
+  cmd->add_option("--kafka", a->kafka,
+                  "Kafka bootstrap servers HOST:PORT,... (default: [kafka] bootstrap)");
+  cmd->add_option("--hours", a->hours,
+                  "Stop after this many (wall-clock) hours (default: run until signalled)")
       ->check(number_in(0, 87'600, "a number of hours"));
   cmd->add_option("--traffic-for", a->traffic_for_s,
-                  "Simulated callers arrive for this many seconds only (the node keeps running and serving them)")
+                  "Simulated callers arrive for this many seconds only (the node keeps running and "
+                  "serving them)")
       ->check(number_in(0, 315'360'000, "a number of seconds"));
-  cmd->add_flag("--no-traffic", a->no_traffic, "Do not run the simulated callers and agents even if [node] traffic = true");
-  cmd->add_option("--seed", a->seed, "Random seed of the simulated traffic (default: the configuration's)");
+  cmd->add_flag("--no-traffic", a->no_traffic,
+                "Do not run the simulated callers and agents even if [node] traffic = true");
+  cmd->add_option("--seed", a->seed,
+                  "Random seed of the simulated traffic (default: the configuration's)");
   add_quiet_flag(cmd, a->quiet);
   add_log_format_option(cmd, a->log_format);
-  cmd->add_option("--rocksdb-log", a->rocksdb_log,
-                  "Keep RocksDB's own info log (LOG files) in DIR (default: none; its warnings go to the log)");
+  cmd->add_option(
+      "--rocksdb-log", a->rocksdb_log,
+      "Keep RocksDB's own info log (LOG files) in DIR (default: none; its warnings go to the log)");
   cmd->callback([a] { run_node(*a); });
 }
 

@@ -44,7 +44,8 @@ std::string text_of(double v) {
 
 std::string expected(const std::string& what, const std::string& min, const std::string& max,
                      const std::string& got) {
-  return "expected " + what + " from " + min + " to " + max + ", got " + (got.empty() ? "nothing" : got);
+  return "expected " + what + " from " + min + " to " + max + ", got " +
+         (got.empty() ? "nothing" : got);
 }
 
 CLI::Validator ranged_number(double min, double max, std::string what, std::string range) {
@@ -57,7 +58,8 @@ CLI::Validator ranged_number(double min, double max, std::string what, std::stri
       range, number_validator_name);
 }
 
-CLI::Validator ranged_whole(std::int64_t min, std::int64_t max, std::string what, std::string range) {
+CLI::Validator ranged_whole(std::int64_t min, std::int64_t max, std::string what,
+                            std::string range) {
   return CLI::Validator(
       [=](std::string& text) -> std::string {
         std::int64_t v = 0;
@@ -92,7 +94,8 @@ void check_every_number(CLI::App& app) {
       opt->check(CLI::Validator(
           [](std::string& text) -> std::string {
             const auto v = parse_number(text);
-            return v && *v >= 0 ? std::string{} : "expected a number (finite, 0 or more), got " + text;
+            return v && *v >= 0 ? std::string{}
+                                : "expected a number (finite, 0 or more), got " + text;
           },
           "", number_validator_name));
     } else if (type == "INT") {
@@ -110,8 +113,8 @@ void check_every_number(CLI::App& app) {
           [](std::string& text) -> std::string {
             std::uint64_t v = 0;
             if (parse_whole(text, v) == whole_error::none) return {};
-            return expected("a whole number", "0", std::to_string(std::numeric_limits<std::uint64_t>::max()),
-                            text);
+            return expected("a whole number", "0",
+                            std::to_string(std::numeric_limits<std::uint64_t>::max()), text);
           },
           "", number_validator_name));
     }

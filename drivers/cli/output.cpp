@@ -12,7 +12,9 @@ std::string& command_name() {
   return name;
 }
 
-std::ostream& complain() { return std::cerr << command_name() << ": "; }
+std::ostream& complain() {
+  return std::cerr << command_name() << ": ";
+}
 
 void fail(const std::string& message, int code) {
   complain() << message << "\n";
@@ -20,14 +22,16 @@ void fail(const std::string& message, int code) {
 }
 
 CLI::Option* add_quiet_flag(CLI::App* cmd, bool& quiet) {
-  return cmd->add_flag("--quiet", quiet,
-                       "Print only the result and problems: no progress, summary or informational lines");
+  return cmd->add_flag(
+      "--quiet", quiet,
+      "Print only the result and problems: no progress, summary or informational lines");
 }
 
 CLI::Option* add_log_format_option(CLI::App* cmd, std::string& format) {
   return cmd
-      ->add_option("--log-format", format,
-                   "Diagnostic lines as text or as JSON lines (time, level, component, site, message)")
+      ->add_option(
+          "--log-format", format,
+          "Diagnostic lines as text or as JSON lines (time, level, component, site, message)")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 }

@@ -4,11 +4,11 @@
 #include <fstream>
 #include <iostream>
 
-#include "config/load.hpp"
 #include "config/limits.hpp"
+#include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
-#include "drivers/cli/output.hpp"
 #include "drivers/cli/numbers.hpp"
+#include "drivers/cli/output.hpp"
 #include "drivers/sim/kpi_of_store.hpp"
 #include "drivers/sim/quick_center.hpp"
 #include "drivers/sim/simulator.hpp"
@@ -37,8 +37,11 @@ void run(const simulate_args& a, bool seed_given, bool quick) {
   if (!a.config_file.empty()) {
     auto loaded = config::load_file(a.config_file);
     if (!loaded.ok()) {
-      for (const auto& d : loaded.problems) std::cerr << config::format(d) << "\n";
-      fail(a.config_file + " is not a valid configuration (hotline config check " + a.config_file + ")", 2);
+      for (const auto& d : loaded.problems)
+        std::cerr << config::format(d) << "\n";
+      fail(a.config_file + " is not a valid configuration (hotline config check " + a.config_file +
+               ")",
+           2);
       return;
     }
     cfg = std::move(loaded.config);
@@ -63,7 +66,8 @@ void run(const simulate_args& a, bool seed_given, bool quick) {
     return;
   }
   projections::kpi::kpi_options kopt;
-  double sl = quick ? a.quick.sl_threshold_s : (cfg.center.queues.empty() ? 20 : cfg.center.queues.front().sl_threshold_s);
+  double sl = quick ? a.quick.sl_threshold_s
+                    : (cfg.center.queues.empty() ? 20 : cfg.center.queues.front().sl_threshold_s);
   kopt.sl_threshold_ms = std::llround(sl * 1000);
   auto kpi = drivers::sim::kpi_of_store(store, kopt);
   if (!kpi) {
@@ -100,8 +104,10 @@ void run(const simulate_args& a, bool seed_given, bool quick) {
   // The result: the KPI table, unless --report took it (--quiet: output.hpp).
   if (!a.quiet || a.report.empty()) std::cout << projections::kpi::render_table(report);
   if (!a.quiet) {
-    std::cout << "\n" << sum->arrivals << " calls, " << sum->events << " events, "
-              << sum->virtual_seconds / 3600 << " simulated hours in " << sum->wall_seconds << " s\n";
+    std::cout << "\n"
+              << sum->arrivals << " calls, " << sum->events << " events, "
+              << sum->virtual_seconds / 3600 << " simulated hours in " << sum->wall_seconds
+              << " s\n";
     if (!a.report.empty()) std::cout << "report: " << a.report << "\n";
     if (!a.store_dir.empty()) std::cout << "store:  " << a.store_dir << "\n";
   }
@@ -113,26 +119,38 @@ void add_simulate_command(CLI::App& app) {
   auto a = std::make_shared<simulate_args>();
   auto* cmd = app.add_subcommand(
       "simulate", "Simulate a center on a virtual clock through the real ACD actors");
-  cmd->footer("Simulate a contact center on a virtual clock through the real ACD actors, and report its KPIs (the JSON schema of `hotline kpi`)\n\nExamples:\n  hotline simulate --agents 30 --rate-per-hour 400 --aht-s 240 --patience-s 120\n  hotline simulate --config config/demo.toml --store var/sim --report kpi.json");
+  cmd->footer("Simulate a contact center on a virtual clock through the real ACD actors, and "
+              "report its KPIs (the JSON schema of `hotline kpi`)\n\nExamples:\n  hotline simulate "
+              "--agents 30 --rate-per-hour 400 --aht-s 240 --patience-s 120\n  hotline simulate "
+              "--config config/demo.toml --store var/sim --report kpi.json");
   cmd->add_option("--config", a->config_file, "Center + [simulation] TOML (see docs/config.md)")
       ->check(CLI::ExistingFile);
-  auto* agents = cmd->add_option("--agents", a->quick.agents, "Quick mode: agents (one queue, one skill)")
-                     ->check(whole_in(1, static_cast<std::int64_t>(config::limits::max_agents), "a number of agents"));
-  auto* rate = cmd->add_option("--rate-per-hour", a->quick.rate_per_hour, "Quick mode: Poisson arrivals per hour")
-                   ->check(number_in(0, config::limits::max_rate_per_h, "a number of arrivals per hour"));
-  auto* aht = cmd->add_option("--aht-s", a->quick.aht_s, "Quick mode: mean handle time (exponential), seconds")
+  auto* agents =
+      cmd->add_option("--agents", a->quick.agents, "Quick mode: agents (one queue, one skill)")
+          ->check(whole_in(1, static_cast<std::int64_t>(config::limits::max_agents),
+                           "a number of agents"));
+  auto* rate =
+      cmd->add_option("--rate-per-hour", a->quick.rate_per_hour,
+                      "Quick mode: Poisson arrivals per hour")
+          ->check(number_in(0, config::limits::max_rate_per_h, "a number of arrivals per hour"));
+  auto* aht = cmd->add_option("--aht-s", a->quick.aht_s,
+                              "Quick mode: mean handle time (exponential), seconds")
                   ->check(number_in(1, 86'400, "a number of seconds"));
-  cmd->add_option("--patience-s", a->quick.patience_s, "Quick mode: mean patience (exponential); 0: never abandon")
+  cmd->add_option("--patience-s", a->quick.patience_s,
+                  "Quick mode: mean patience (exponential); 0: never abandon")
       ->check(number_in(0, 86'400, "a number of seconds"));
-  cmd->add_option("--sl-threshold-s", a->quick.sl_threshold_s, "Quick mode: service-level threshold T, seconds")
+  cmd->add_option("--sl-threshold-s", a->quick.sl_threshold_s,
+                  "Quick mode: service-level threshold T, seconds")
       ->capture_default_str()
       ->check(number_in(1, 86'400, "a number of seconds"));
-  cmd->add_option("--hours", a->hours, "Simulated hours (quick mode default 8; config: its start..end)")
+  cmd->add_option("--hours", a->hours,
+                  "Simulated hours (quick mode default 8; config: its start..end)")
       ->check(number_in(0.01, 8'760, "a number of hours"));
   auto* seed = cmd->add_option("--seed", a->seed, "Random seed (same seed, same event stream)");
   cmd->add_option("--store", a->store_dir, "Also write the events to this RocksDB store directory");
   cmd->add_option("--report", a->report, "Write the KPI report (JSON) to this file");
-  cmd->add_option("--answer-delay-s", a->answer_delay_s, "Seconds a phone rings before the agent answers (default 2; quick mode 0)")
+  cmd->add_option("--answer-delay-s", a->answer_delay_s,
+                  "Seconds a phone rings before the agent answers (default 2; quick mode 0)")
       ->check(number_in(0, 3'600, "a number of seconds"));
   add_quiet_flag(cmd, a->quiet);
   agents->needs(rate);

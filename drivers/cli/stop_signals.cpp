@@ -18,7 +18,8 @@ sigset_t block_stop_signals() {
 }
 
 bool stop_signal_within(const sigset_t& set, std::chrono::milliseconds wait) {
-  timespec ts{static_cast<time_t>(wait.count() / 1000), static_cast<long>((wait.count() % 1000) * 1000000)};
+  timespec ts{static_cast<time_t>(wait.count() / 1000),
+              static_cast<long>((wait.count() % 1000) * 1000000)};
   return sigtimedwait(&set, nullptr, &ts) > 0;
 }
 

@@ -33,7 +33,8 @@ void run_info(const store_args& a) {
     if (cp && *cp) std::cout << "checkpoint " << name << ": " << **cp << "\n";
   }
   if (auto repairs = store->repairs(); repairs)
-    for (const auto& r : *repairs) std::cout << r << "\n";
+    for (const auto& r : *repairs)
+      std::cout << r << "\n";
 }
 
 void run_read(const store_args& a) {
@@ -46,7 +47,7 @@ void run_read(const store_args& a) {
       auto text = codec.to_json_text(e);
       if (!text) {
         complain() << "position " << e.position << " (stream " << e.stream
-                  << "): " << text.error().message() << "\n";
+                   << "): " << text.error().message() << "\n";
         exit_code() = 1;
         return false;
       }
@@ -87,8 +88,10 @@ void run_check(const store_args& a) {
     events::result<events::recorded_event> rec =
         raw ? codec.decode_record(*raw) : events::result<events::recorded_event>{raw.error()};
     events::status st;
-    if (!rec) st = rec.error();
-    else if (auto ev = codec.decode(*rec); !ev) st = ev.error();
+    if (!rec)
+      st = rec.error();
+    else if (auto ev = codec.decode(*rec); !ev)
+      st = ev.error();
     if (!st.is_ok()) {
       std::cerr << "position " << pos << ": " << st.message() << "\n";
       ++bad;
@@ -102,10 +105,12 @@ void run_check(const store_args& a) {
     for (const auto& f : *files) {
       auto r = drivers::wal::scan_file(f);
       if (!r) continue; // retired meanwhile by a running node
-      std::cout << "WAL " << r->name << ": " << r->records << " write batches, " << r->size << " bytes";
+      std::cout << "WAL " << r->name << ": " << r->records << " write batches, " << r->size
+                << " bytes";
       if (r->incomplete_tail)
-        std::cout << ", an incomplete last batch of " << r->incomplete_tail->second << " bytes at offset "
-                  << r->incomplete_tail->first << " (a write a crash interrupted, never acknowledged: ignored)";
+        std::cout << ", an incomplete last batch of " << r->incomplete_tail->second
+                  << " bytes at offset " << r->incomplete_tail->first
+                  << " (a write a crash interrupted, never acknowledged: ignored)";
       std::cout << "\n";
     }
   }
@@ -115,7 +120,8 @@ void run_check(const store_args& a) {
     exit_code() = 1;
     return;
   }
-  for (const auto& p : index->problems) std::cerr << p << "\n";
+  for (const auto& p : index->problems)
+    std::cerr << p << "\n";
   std::cout << "stream index: " << index->streams << " streams, " << index->events << " events, "
             << (index->problems.empty() ? "ok" : "damaged") << "\n";
   if (!index->problems.empty()) exit_code() = 1;
@@ -132,7 +138,8 @@ void run_repair(const store_args& a) {
       exit_code() = 1;
       return;
     }
-    std::cout << "Nothing was changed. Run again with --yes to repair (the dropped WAL files are saved first).\n";
+    std::cout << "Nothing was changed. Run again with --yes to repair (the dropped WAL files are "
+                 "saved first).\n";
     exit_code() = 1; // the store is still damaged
     return;
   }
@@ -155,7 +162,8 @@ void run_repair(const store_args& a) {
 } // namespace
 
 void add_store_commands(CLI::App& app) {
-  auto* store = app.add_subcommand("store", "Inspect, check or repair a node's event store (RocksDB directory)");
+  auto* store = app.add_subcommand(
+      "store", "Inspect, check or repair a node's event store (RocksDB directory)");
   store->footer("Example:\n  hotline store info --store var/north");
   store->require_subcommand(1);
   auto args = std::make_shared<store_args>();
@@ -176,14 +184,20 @@ void add_store_commands(CLI::App& app) {
 
   auto* check = store->add_subcommand(
       "check", "Verify every record's checksum, payload and the stream index");
-  check->footer("Verify every record's checksum and payload, and the stream index; exit 1 naming each bad position or stream\n\nExample:\n  hotline store check --store var/north");
+  check->footer("Verify every record's checksum and payload, and the stream index; exit 1 naming "
+                "each bad position or stream\n\nExample:\n  hotline store check --store var/north");
   check->add_option("--store", args->dir, "Store directory")->required();
   check->callback([args] { run_check(*args); });
 
   auto* repair = store->add_subcommand(
       "repair", "Drop a damaged WAL record and what follows, saying first what");
-  repair->footer("Drop a damaged WAL record and everything after it: without --yes, say exactly what would be dropped and change nothing (exit 1 if there is damage); with --yes, save the dropped WAL files in DIR/repair-TIME/, repair, and record it in the store\n\nExamples:\n  hotline store repair --store var/north\n  hotline store repair --store var/north --yes");
-  repair->add_option("--store", args->dir, "Store directory (no process may have it open)")->required();
+  repair->footer(
+      "Drop a damaged WAL record and everything after it: without --yes, say exactly what would be "
+      "dropped and change nothing (exit 1 if there is damage); with --yes, save the dropped WAL "
+      "files in DIR/repair-TIME/, repair, and record it in the store\n\nExamples:\n  hotline store "
+      "repair --store var/north\n  hotline store repair --store var/north --yes");
+  repair->add_option("--store", args->dir, "Store directory (no process may have it open)")
+      ->required();
   repair->add_flag("--yes", args->yes, "Do it");
   repair->callback([args] { run_repair(*args); });
 }

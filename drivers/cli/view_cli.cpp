@@ -49,7 +49,8 @@ bool parse_time_range_args(const std::string& from, const std::string& to, std::
     return false;
   }
   if (!from.empty() && !to.empty() && to_ns <= from_ns) {
-    error = "--to " + to + " is not after --from " + from + ": no event can match (--from is included, --to is not)";
+    error = "--to " + to + " is not after --from " + from +
+            ": no event can match (--from is included, --to is not)";
     return false;
   }
   return true;
@@ -59,11 +60,20 @@ bool parse_duration_arg(const std::string& text, std::int64_t& ms) {
   if (text.size() < 2) return false;
   std::int64_t unit = 0;
   switch (text.back()) {
-    case 's': unit = 1000; break;
-    case 'm': unit = 60'000; break;
-    case 'h': unit = 3'600'000; break;
-    case 'd': unit = 86'400'000; break;
-    default: return false;
+  case 's':
+    unit = 1000;
+    break;
+  case 'm':
+    unit = 60'000;
+    break;
+  case 'h':
+    unit = 3'600'000;
+    break;
+  case 'd':
+    unit = 86'400'000;
+    break;
+  default:
+    return false;
   }
   try {
     std::size_t used = 0;
@@ -77,8 +87,10 @@ bool parse_duration_arg(const std::string& text, std::int64_t& ms) {
 }
 
 void add_kpi_flags(CLI::App& cmd, kpi_flags& f) {
-  cmd.add_option("--interval", f.interval, "Reporting interval (90s, 15m, 1h)")->capture_default_str();
-  cmd.add_option("--sl-threshold-s", f.sl_threshold_s, "Service-level threshold T in seconds (answered within T)")
+  cmd.add_option("--interval", f.interval, "Reporting interval (90s, 15m, 1h)")
+      ->capture_default_str();
+  cmd.add_option("--sl-threshold-s", f.sl_threshold_s,
+                 "Service-level threshold T in seconds (answered within T)")
       ->capture_default_str()
       ->check(number_in(1, 86'400, "a number of seconds"));
   cmd.add_option("--short-abandon-s", f.short_abandon_s,
@@ -99,7 +111,8 @@ void add_kpi_flags(CLI::App& cmd, kpi_flags& f) {
 
 bool to_kpi_options(const kpi_flags& f, projections::kpi::kpi_options& o, std::string& error) {
   if (!parse_duration_arg(f.interval, o.interval_ms) || o.interval_ms % 1000 != 0) {
-    error = "--interval '" + f.interval + "' is not a whole number of seconds with a unit (90s, 15m, 1h)";
+    error = "--interval '" + f.interval +
+            "' is not a whole number of seconds with a unit (90s, 15m, 1h)";
     return false;
   }
   if (!parse_duration_arg(f.fcr_window, o.fcr_window_ms)) {
@@ -144,7 +157,8 @@ std::unique_ptr<drivers::view_store> open_view_store(const std::string& dir, boo
 
 std::string default_views_dir(const std::string& store_dir) {
   std::string d = store_dir;
-  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  while (d.size() > 1 && d.back() == '/')
+    d.pop_back();
   return d + ".views"; // beside the store: a reader writes nothing inside it
 }
 
@@ -167,13 +181,13 @@ std::unique_ptr<drivers::view_store> updated_view(const std::string& store_dir,
   drivers::projection_runner runner{**store, *views, {&projection}};
   if (auto st = runner.restore(); !st) {
     complain() << "not updating the " << projection.name() << " view in " << dir << ": "
-              << st.message() << "\n";
+               << st.message() << "\n";
     return views;
   }
   auto stats = runner.catch_up();
   if (!stats) {
     complain() << "updating the " << projection.name() << " view stopped at "
-              << stats.error().detail() << "; reading it as of its checkpoint\n";
+               << stats.error().detail() << "; reading it as of its checkpoint\n";
     return views;
   }
   if (!quiet && stats->read > 0)
@@ -183,7 +197,9 @@ std::unique_ptr<drivers::view_store> updated_view(const std::string& store_dir,
 
 progress_bar::progress_bar(bool quiet) : enabled_(!quiet && ::isatty(STDERR_FILENO)) {}
 
-progress_bar::~progress_bar() { finish(); }
+progress_bar::~progress_bar() {
+  finish();
+}
 
 void progress_bar::update(std::uint64_t done, std::uint64_t total, double elapsed) {
   if (!enabled_ || (elapsed - last_draw_ < 0.1 && done < total)) return;
@@ -194,7 +210,8 @@ void progress_bar::update(std::uint64_t done, std::uint64_t total, double elapse
   const double rate = elapsed > 0 ? double(done) / elapsed : 0;
   const double eta = rate > 0 ? double(total - std::min(done, total)) / rate : 0;
   char bar[width + 1];
-  for (int i = 0; i < width; ++i) bar[i] = i < filled ? '#' : '.';
+  for (int i = 0; i < width; ++i)
+    bar[i] = i < filled ? '#' : '.';
   bar[width] = '\0';
   std::fprintf(stderr, "\r[%s] %5.1f%%  %llu/%llu events  %.0f events/s  ETA %.0fs   ", bar,
                frac * 100, static_cast<unsigned long long>(done),

@@ -62,7 +62,6 @@ std::unique_ptr<drivers::view_store> updated_view(const std::string& store_dir,
                                                   bool quiet,
                                                   projections::view_projection& projection);
 
-
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal
 /// and not quiet; at most 10 redraws a second.
 class progress_bar {

@@ -5,8 +5,8 @@
 
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
-#include "drivers/cli/output.hpp"
 #include "drivers/cli/numbers.hpp"
+#include "drivers/cli/output.hpp"
 #include "drivers/sim/whatif.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 
@@ -28,8 +28,11 @@ struct whatif_args {
 void run(const whatif_args& a, bool seed_given) {
   auto loaded = config::load_file(a.config_file);
   if (!loaded.ok()) {
-    for (const auto& d : loaded.problems) std::cerr << config::format(d) << "\n";
-    fail(a.config_file + " is not a valid configuration (hotline config check " + a.config_file + ")", 2);
+    for (const auto& d : loaded.problems)
+      std::cerr << config::format(d) << "\n";
+    fail(a.config_file + " is not a valid configuration (hotline config check " + a.config_file +
+             ")",
+         2);
     return;
   }
   drivers::rocksdb_store_options so;
@@ -53,7 +56,8 @@ void run(const whatif_args& a, bool seed_given) {
   }
   if (r->unknown.count > 0) {
     complain() << r->unknown.count << " of " << r->recorded_calls
-              << " recorded calls not replayed: their entry point or queue is not in " << a.config_file << " (";
+               << " recorded calls not replayed: their entry point or queue is not in "
+               << a.config_file << " (";
     const char* sep = "";
     for (const auto& [entry, n] : r->unknown.by_entry) {
       std::cerr << sep << entry << ": " << n;
@@ -68,12 +72,14 @@ void run(const whatif_args& a, bool seed_given) {
                     "`hotline simulate --store`",
                 2);
   if (r->replayed == 0)
-    return fail("none of the " + std::to_string(r->recorded_calls) + " recorded calls can be replayed under " +
-                    a.config_file + ": every one came in through an entry point or queue it does not define",
+    return fail("none of the " + std::to_string(r->recorded_calls) +
+                    " recorded calls can be replayed under " + a.config_file +
+                    ": every one came in through an entry point or queue it does not define",
                 2);
   if (!a.report.empty()) {
     nlohmann::json unknown = nlohmann::json::object();
-    for (const auto& [entry, n] : r->unknown.by_entry) unknown[entry] = n;
+    for (const auto& [entry, n] : r->unknown.by_entry)
+      unknown[entry] = n;
     nlohmann::json doc = {{"recorded", r->recorded},
                           {"whatif", r->whatif},
                           {"delta", r->delta},
@@ -107,17 +113,25 @@ void add_whatif_command(CLI::App& app) {
   auto a = std::make_shared<whatif_args>();
   auto* cmd = app.add_subcommand(
       "whatif", "Replay recorded callers under another configuration and compare KPIs");
-  cmd->footer("Replay the callers of a recorded store under another configuration (staffing, strategies, overflow) and compare the KPIs (docs/whatif.md)\n\nExample:\n  hotline whatif --store var/north --config more-agents.toml --report whatif.json");
-  cmd->add_option("--store", a->store_dir, "The recorded RocksDB store directory")->required()->check(CLI::ExistingDirectory);
-  cmd->add_option("--config", a->config_file, "The configuration to try (center + [simulation] TOML)")
+  cmd->footer("Replay the callers of a recorded store under another configuration (staffing, "
+              "strategies, overflow) and compare the KPIs (docs/whatif.md)\n\nExample:\n  hotline "
+              "whatif --store var/north --config more-agents.toml --report whatif.json");
+  cmd->add_option("--store", a->store_dir, "The recorded RocksDB store directory")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--config", a->config_file,
+                  "The configuration to try (center + [simulation] TOML)")
       ->required()
       ->check(CLI::ExistingFile);
-  auto* seed = cmd->add_option("--seed", a->seed, "Seed for handle times of calls never connected in the recording");
+  auto* seed = cmd->add_option("--seed", a->seed,
+                               "Seed for handle times of calls never connected in the recording");
   cmd->add_option("--report", a->report, "Write {recorded, whatif, delta} (JSON) to this file");
-  cmd->add_option("--answer-delay-s", a->answer_delay_s, "Seconds a phone rings before the agent answers")
+  cmd->add_option("--answer-delay-s", a->answer_delay_s,
+                  "Seconds a phone rings before the agent answers")
       ->capture_default_str()
       ->check(number_in(0, 3'600, "a number of seconds"));
-  cmd->add_option("--sl-threshold-s", a->sl_threshold_s, "Service-level threshold T (default: the first queue's)")
+  cmd->add_option("--sl-threshold-s", a->sl_threshold_s,
+                  "Service-level threshold T (default: the first queue's)")
       ->check(number_in(1, 86'400, "a number of seconds"));
   cmd->add_option("--noise-runs", a->noise_runs,
                   "Runs with seeds SEED..SEED+N-1 that measure each delta's noise (1: none)")

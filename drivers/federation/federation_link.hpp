@@ -25,8 +25,8 @@ public:
 
 /// Called on the link's own thread, never concurrently with each other.
 struct federation_handlers {
-  std::function<void(events::federation::message)> on_message;     ///< addressed to this site
-  std::function<void(events::federation::site_status)> on_status;  ///< another site's status
+  std::function<void(events::federation::message)> on_message;    ///< addressed to this site
+  std::function<void(events::federation::site_status)> on_status; ///< another site's status
   /// Something that did not work or did not decode, named with where
   /// ("topic hotline.b.federation partition 0 offset 7: kind 'x' is unknown").
   std::function<void(std::string)> on_problem;

@@ -55,13 +55,16 @@ struct kafka_federation_bus::impl {
                                  RD_KAFKA_V_HEADER("site", h.site.data(), header(h.site)),
                                  RD_KAFKA_V_HEADER("id", h.id.data(), header(h.id)),
                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-    if (err) problem("federation: cannot send to " + topic + ": " + rd_kafka_err2str(err));
-    else ++sent;
+    if (err)
+      problem("federation: cannot send to " + topic + ": " + rd_kafka_err2str(err));
+    else
+      ++sent;
   }
 
   void consume(rd_kafka_message_t* m) {
     if (m->err) {
-      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF && m->err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF &&
+          m->err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
         problem(std::string{"federation consumer: "} + rd_kafka_message_errstr(m));
       return;
     }
@@ -129,10 +132,11 @@ events::result<rd_kafka_conf_t*> make_conf(const std::map<std::string, std::stri
 
 } // namespace
 
-events::result<std::unique_ptr<kafka_federation_bus>> kafka_federation_bus::start(kafka_federation_options o,
-                                                                                  federation_handlers h) {
+events::result<std::unique_ptr<kafka_federation_bus>>
+kafka_federation_bus::start(kafka_federation_options o, federation_handlers h) {
   if (o.bootstrap_servers.empty() || o.site.empty())
-    return status{errc::invalid_argument, "federation: the Kafka bootstrap servers and the site id are required"};
+    return status{errc::invalid_argument,
+                  "federation: the Kafka bootstrap servers and the site id are required"};
   if (o.inbox_topic.empty()) o.inbox_topic = "hotline." + o.site + ".federation";
   auto p = std::make_unique<impl>();
   p->opt = o;
@@ -144,7 +148,8 @@ events::result<std::unique_ptr<kafka_federation_bus>> kafka_federation_bus::star
                                                {"acks", "all"},
                                                {"linger.ms", "0"},
                                                {"client.id", "hotline-federation-" + o.site}};
-  for (const auto& [k, v] : o.properties) pprops[k] = v;
+  for (const auto& [k, v] : o.properties)
+    pprops[k] = v;
   auto pconf = make_conf(pprops);
   if (!pconf) return pconf.error();
   rd_kafka_conf_set_opaque(*pconf, p.get());
@@ -159,7 +164,8 @@ events::result<std::unique_ptr<kafka_federation_bus>> kafka_federation_bus::star
   // The peers' inboxes too: the producer then knows their leaders before the
   // first offer (an unknown topic costs the first messages a metadata round).
   std::vector<std::string> known{o.status_topic, o.inbox_topic};
-  for (const auto& [peer, inbox] : o.peer_inboxes) known.push_back(inbox);
+  for (const auto& [peer, inbox] : o.peer_inboxes)
+    known.push_back(inbox);
   for (const auto& t : known) {
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(p->producer, t.c_str(), nullptr);
     const rd_kafka_metadata_t* md = nullptr;
@@ -179,7 +185,8 @@ events::result<std::unique_ptr<kafka_federation_bus>> kafka_federation_bus::star
                                                {"session.timeout.ms", "6000"},
                                                {"heartbeat.interval.ms", "500"},
                                                {"allow.auto.create.topics", "true"}};
-  for (const auto& [k, v] : o.properties) cprops[k] = v;
+  for (const auto& [k, v] : o.properties)
+    cprops[k] = v;
   auto cconf = make_conf(cprops);
   if (!cconf) return cconf.error();
   p->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, *cconf, err, sizeof err);
@@ -193,7 +200,9 @@ events::result<std::unique_ptr<kafka_federation_bus>> kafka_federation_bus::star
   rd_kafka_topic_partition_list_add(topics, o.inbox_topic.c_str(), RD_KAFKA_PARTITION_UA);
   auto serr = rd_kafka_subscribe(p->consumer, topics);
   rd_kafka_topic_partition_list_destroy(topics);
-  if (serr) return status{errc::unavailable, std::string{"federation: cannot subscribe: "} + rd_kafka_err2str(serr)};
+  if (serr)
+    return status{errc::unavailable,
+                  std::string{"federation: cannot subscribe: "} + rd_kafka_err2str(serr)};
   p->thread = std::thread([raw = p.get()] { raw->run(); });
   return std::unique_ptr<kafka_federation_bus>(new kafka_federation_bus(std::move(p)));
 }
@@ -203,10 +212,11 @@ kafka_federation_bus::~kafka_federation_bus() = default;
 
 void kafka_federation_bus::send(const fed::message& m) {
   auto it = impl_->opt.peer_inboxes.find(m.to_site);
-  auto topic = it != impl_->opt.peer_inboxes.end() ? it->second : "hotline." + m.to_site + ".federation";
+  auto topic =
+      it != impl_->opt.peer_inboxes.end() ? it->second : "hotline." + m.to_site + ".federation";
   impl_->produce(topic, m.call_id, fed::to_json(m),
-                 {std::string{"federation."} + fed::to_string(m.kind), std::to_string(fed::message_version),
-                  m.from_site, fed::record_id(m)});
+                 {std::string{"federation."} + fed::to_string(m.kind),
+                  std::to_string(fed::message_version), m.from_site, fed::record_id(m)});
 }
 
 void kafka_federation_bus::publish(const fed::site_status& s) {
@@ -215,7 +225,11 @@ void kafka_federation_bus::publish(const fed::site_status& s) {
                   s.site + "-" + std::to_string(s.seq)});
 }
 
-std::uint64_t kafka_federation_bus::sent() const noexcept { return impl_->sent; }
-std::uint64_t kafka_federation_bus::received() const noexcept { return impl_->received; }
+std::uint64_t kafka_federation_bus::sent() const noexcept {
+  return impl_->sent;
+}
+std::uint64_t kafka_federation_bus::received() const noexcept {
+  return impl_->received;
+}
 
 } // namespace hotline::drivers

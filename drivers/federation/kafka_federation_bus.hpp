@@ -13,8 +13,8 @@
 /// it holds no reservation for bounced). Statuses of this site are ignored.
 /// At start it asks for the metadata of every topic it knows (creating
 /// them where brokers auto-create topics), so the first messages to a peer
-/// do not wait for a metadata round. Records that do not decode are reported with topic, partition and
-/// offset and skipped.
+/// do not wait for a metadata round. Records that do not decode are reported with topic, partition
+/// and offset and skipped.
 ///
 /// Ownership: the bus owns its librdkafka handles and its thread; the
 /// destructor stops the thread, flushes what was sent (up to 2 s) and
@@ -30,11 +30,12 @@
 namespace hotline::drivers {
 
 struct kafka_federation_options {
-  std::string bootstrap_servers;  ///< REQUIRED
-  std::string site;               ///< REQUIRED: this site
+  std::string bootstrap_servers; ///< REQUIRED
+  std::string site;              ///< REQUIRED: this site
   std::string status_topic = "hotline.federation.status";
-  std::string inbox_topic;        ///< Default: hotline.<site>.federation
-  std::map<std::string, std::string> peer_inboxes; ///< site -> inbox topic; others: hotline.<site>.federation
+  std::string inbox_topic; ///< Default: hotline.<site>.federation
+  std::map<std::string, std::string>
+      peer_inboxes; ///< site -> inbox topic; others: hotline.<site>.federation
   /// Extra librdkafka properties for both clients. Default: none.
   std::map<std::string, std::string> properties;
 };
@@ -43,8 +44,8 @@ class kafka_federation_bus final : public federation_link {
 public:
   /// Connects and starts consuming. Errors: invalid_argument (options, a
   /// librdkafka property), unavailable (the client could not be created).
-  static events::result<std::unique_ptr<kafka_federation_bus>> start(kafka_federation_options options,
-                                                                     federation_handlers handlers);
+  static events::result<std::unique_ptr<kafka_federation_bus>>
+  start(kafka_federation_options options, federation_handlers handlers);
   ~kafka_federation_bus() override;
 
   void send(const events::federation::message& m) override;

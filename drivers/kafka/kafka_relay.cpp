@@ -121,7 +121,7 @@ struct kafka_relay::impl {
   std::string cluster_id;
   std::uint64_t start_position = 0;
   std::string notice;
-  std::string value; ///< reused encoding buffer
+  std::string value;  ///< reused encoding buffer
   value_pages values; ///< in-flight messages' values (the producer does not copy them)
   kafka_log_sink log_sink{kafka_log_sink::policy::print};
 
@@ -460,9 +460,8 @@ struct kafka_relay::impl {
       if (!r.position) continue; // not the relay's record
       const auto p = *r.position;
       const std::string where = on + " partition " + std::to_string(r.partition) + " offset " +
-                                std::to_string(r.offset) + " holds position " +
-                                std::to_string(p) + " with event " +
-                                (r.event_id.empty() ? "(no id)" : r.event_id);
+                                std::to_string(r.offset) + " holds position " + std::to_string(p) +
+                                " with event " + (r.event_id.empty() ? "(no id)" : r.event_id);
       if (auto head = store.head_position(); p > head)
         return refuse(where + ", but the store's head is position " + std::to_string(head) +
                       " (it holds no event there)");
@@ -500,8 +499,8 @@ struct kafka_relay::impl {
                ") was for another cluster or topic; publishing from position 1";
     } else if (topic_end < checkpoint) {
       start = topic_end + 1;
-      notice = on + " ends at position " + std::to_string(topic_end) +
-               ", behind the checkpoint " + std::to_string(checkpoint) +
+      notice = on + " ends at position " + std::to_string(topic_end) + ", behind the checkpoint " +
+               std::to_string(checkpoint) +
                " (the topic was recreated or emptied); resuming from position " +
                std::to_string(start);
     }
@@ -673,9 +672,8 @@ events::status kafka_relay::start() {
   const auto head = d.store.head_position();
   if (d.opts.from_position && (*d.opts.from_position < 1 || *d.opts.from_position > head + 1))
     return {errc::invalid_argument, "kafka relay: from position " +
-                                        std::to_string(*d.opts.from_position) +
-                                        " is outside 1.." + std::to_string(head + 1) +
-                                        " (the store's head + 1)"};
+                                        std::to_string(*d.opts.from_position) + " is outside 1.." +
+                                        std::to_string(head + 1) + " (the store's head + 1)"};
   if (!d.opts.from_position && from > head)
     return {errc::corrupt_record, "kafka relay: checkpoint '" + d.opts.checkpoint_name +
                                       "' is at position " + std::to_string(from) +

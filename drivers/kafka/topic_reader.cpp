@@ -82,9 +82,9 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
   // Which partitions, and where each one ends now.
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(c.rk, options.topic.c_str(), nullptr);
   const rd_kafka_metadata_t* md = nullptr;
-  const auto connect_ms = std::min(remaining_ms(deadline),
-                                  static_cast<int>(std::max<std::int64_t>(
-                                      0, options.connect_timeout.count())));
+  const auto connect_ms =
+      std::min(remaining_ms(deadline),
+               static_cast<int>(std::max<std::int64_t>(0, options.connect_timeout.count())));
   auto merr = rd_kafka_metadata(c.rk, 0, rkt, &md, connect_ms);
   rd_kafka_topic_destroy(rkt);
   if (merr != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -176,8 +176,9 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
         // Text from outside the node is checked before it is parsed: a
         // value that is not UTF-8 is a dead letter saying where it breaks.
         if (auto byte = events::invalid_utf8_at(r.value)) {
-          bad = status{errc::malformed_json, at + ": the value is not valid UTF-8 (byte " + std::to_string(*byte) +
-                                                 " of " + std::to_string(r.value.size()) + ")"};
+          bad = status{errc::malformed_json, at + ": the value is not valid UTF-8 (byte " +
+                                                 std::to_string(*byte) + " of " +
+                                                 std::to_string(r.value.size()) + ")"};
         } else if (auto ev = codec.from_json_text(r.value)) {
           r.event = std::move(*ev);
         } else {

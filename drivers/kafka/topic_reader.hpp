@@ -31,7 +31,7 @@ struct kafka_record {
   std::string key;
   std::vector<std::pair<std::string, std::string>> headers; ///< in record order
   std::string value;                                        ///< the JSON text as stored
-  events::recorded_event event;                             ///< `value` decoded (unless decode_events is false)
+  events::recorded_event event; ///< `value` decoded (unless decode_events is false)
 };
 
 struct topic_reader_options {

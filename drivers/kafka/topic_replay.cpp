@@ -20,8 +20,10 @@ struct id_hash {
 
 result<topic_replay_stats> load_topics(const topic_replay_options& options, event_store& into) {
   if (options.bootstrap_servers.empty() || options.topics.empty())
-    return status{errc::invalid_argument, "replay from Kafka: brokers and at least one topic are required"};
-  if (std::set<std::string>(options.topics.begin(), options.topics.end()).size() != options.topics.size())
+    return status{errc::invalid_argument,
+                  "replay from Kafka: brokers and at least one topic are required"};
+  if (std::set<std::string>(options.topics.begin(), options.topics.end()).size() !=
+      options.topics.size())
     return status{errc::invalid_argument, "replay from Kafka: a topic is given twice"};
 
   topic_replay_stats stats;
@@ -44,9 +46,10 @@ result<topic_replay_stats> load_topics(const topic_replay_options& options, even
     if (!records) return records.error();
     stats.records += records->size();
     // The site store's order; stable, so of two copies the first read stays first.
-    std::stable_sort(records->begin(), records->end(), [](const kafka_record& a, const kafka_record& b) {
-      return a.event.position < b.event.position;
-    });
+    std::stable_sort(records->begin(), records->end(),
+                     [](const kafka_record& a, const kafka_record& b) {
+                       return a.event.position < b.event.position;
+                     });
     auto& events = per_topic.emplace_back();
     events.reserve(records->size());
     for (auto& r : *records) {
@@ -64,8 +67,8 @@ result<topic_replay_stats> load_topics(const topic_replay_options& options, even
     std::size_t pick = per_topic.size();
     for (std::size_t t = 0; t < per_topic.size(); ++t) {
       if (next[t] == per_topic[t].size()) continue;
-      if (pick == per_topic.size() || per_topic[t][next[t]].meta.timestamp_ns <
-                                          per_topic[pick][next[pick]].meta.timestamp_ns)
+      if (pick == per_topic.size() ||
+          per_topic[t][next[t]].meta.timestamp_ns < per_topic[pick][next[pick]].meta.timestamp_ns)
         pick = t;
     }
     if (pick == per_topic.size()) break;

@@ -50,10 +50,10 @@ struct dead_letter {
 };
 
 struct topic_replay_stats {
-  std::uint64_t records = 0;      ///< records read, all topics
-  std::uint64_t events = 0;       ///< events appended to `into`
-  std::uint64_t duplicates = 0;   ///< dropped: an event id seen before
-  std::uint64_t dead_letters = 0; ///< records that did not decode
+  std::uint64_t records = 0;                    ///< records read, all topics
+  std::uint64_t events = 0;                     ///< events appended to `into`
+  std::uint64_t duplicates = 0;                 ///< dropped: an event id seen before
+  std::uint64_t dead_letters = 0;               ///< records that did not decode
   std::vector<dead_letter> dead_letter_details; ///< the first 100
 };
 

@@ -30,7 +30,8 @@ public:
   /// valid until `release(position)` or `reset()`.
   /// REQUIRES: positions are placed in increasing order (since the last reset).
   const char* place(std::uint64_t position, std::string_view bytes) {
-    if (pages_.empty() || pages_.back().size - pages_.back().used < bytes.size()) open(bytes.size());
+    if (pages_.empty() || pages_.back().size - pages_.back().used < bytes.size())
+      open(bytes.size());
     auto& p = pages_.back();
     if (p.pending == 0) p.first = position;
     char* at = p.data.get() + p.used;
@@ -63,7 +64,8 @@ public:
   /// Values placed and not yet released (for tests).
   std::size_t pending() const {
     std::size_t n = 0;
-    for (const auto& p : pages_) n += p.pending;
+    for (const auto& p : pages_)
+      n += p.pending;
     return n;
   }
 

@@ -16,20 +16,28 @@ std::mutex g_out; // one line at a time, across stdout and stderr
 
 const char* name_of(level lv) {
   switch (lv) {
-  case level::debug: return "debug";
-  case level::info: return "info";
-  case level::warning: return "warning";
-  case level::error: return "error";
+  case level::debug:
+    return "debug";
+  case level::info:
+    return "info";
+  case level::warning:
+    return "warning";
+  case level::error:
+    return "error";
   }
   return "info";
 }
 
 const char* text_name_of(level lv) {
   switch (lv) {
-  case level::debug: return "DEBUG";
-  case level::info: return "INFO ";
-  case level::warning: return "WARN ";
-  case level::error: return "ERROR";
+  case level::debug:
+    return "DEBUG";
+  case level::info:
+    return "INFO ";
+  case level::warning:
+    return "WARN ";
+  case level::error:
+    return "ERROR";
   }
   return "INFO ";
 }
@@ -39,14 +47,16 @@ void append_time(std::string& out, std::int64_t unix_ms) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(unix_ms % 1000));
   out += buf;
 }
 
 /// The message on one line: control characters (newlines included) as spaces.
 void append_flat(std::string& out, std::string_view s) {
-  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
+  for (char c : s)
+    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
 }
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -54,11 +64,21 @@ void append_json_string(std::string& out, std::string_view s) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
     default:
       if (u < 0x20 || u == 0x7f) {
         char esc[8];
@@ -79,7 +99,9 @@ void configure(const settings& s) {
   g_min = s.min;
 }
 
-settings current() { return {g_format.load(), g_min.load()}; }
+settings current() {
+  return {g_format.load(), g_min.load()};
+}
 
 std::optional<format> parse_format(std::string_view name) {
   if (name == "text") return format::text;
@@ -87,8 +109,8 @@ std::optional<format> parse_format(std::string_view name) {
   return std::nullopt;
 }
 
-std::string render(format fmt, std::int64_t unix_ms, level lv, std::string_view component, std::string_view message,
-                   std::string_view site) {
+std::string render(format fmt, std::int64_t unix_ms, level lv, std::string_view component,
+                   std::string_view message, std::string_view site) {
   std::string out;
   out.reserve(64 + message.size());
   if (fmt == format::json) {

@@ -47,20 +47,23 @@ settings current();
 std::optional<format> parse_format(std::string_view name);
 
 /// Writes one line (see above). `site` may be empty.
-void write(level lv, std::string_view component, std::string_view message, std::string_view site = {});
+void write(level lv, std::string_view component, std::string_view message,
+           std::string_view site = {});
 
 /// The line `write` would print for these fields at `unix_ms` (no newline);
 /// for tests and for callers that print elsewhere.
-std::string render(format fmt, std::int64_t unix_ms, level lv, std::string_view component, std::string_view message,
-                   std::string_view site = {});
+std::string render(format fmt, std::int64_t unix_ms, level lv, std::string_view component,
+                   std::string_view message, std::string_view site = {});
 
 inline void info(std::string_view component, std::string_view message, std::string_view site = {}) {
   write(level::info, component, message, site);
 }
-inline void warning(std::string_view component, std::string_view message, std::string_view site = {}) {
+inline void warning(std::string_view component, std::string_view message,
+                    std::string_view site = {}) {
   write(level::warning, component, message, site);
 }
-inline void error(std::string_view component, std::string_view message, std::string_view site = {}) {
+inline void error(std::string_view component, std::string_view message,
+                  std::string_view site = {}) {
   write(level::error, component, message, site);
 }
 

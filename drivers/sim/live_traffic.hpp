@@ -31,7 +31,8 @@ class time_source;
 namespace hotline::drivers::sim {
 
 caf::actor spawn_live_traffic(caf::actor_system& sys, const config::configuration& cfg,
-                              std::shared_ptr<actors::acd_context> ctx, const simulation_options& opts,
-                              std::int64_t start_ns, std::int64_t end_ns, const actors::time_source* clock);
+                              std::shared_ptr<actors::acd_context> ctx,
+                              const simulation_options& opts, std::int64_t start_ns,
+                              std::int64_t end_ns, const actors::time_source* clock);
 
 } // namespace hotline::drivers::sim

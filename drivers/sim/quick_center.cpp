@@ -32,10 +32,13 @@ config::configuration quick_center(const quick_center_options& o) {
   config::arrival_profile a;
   a.entry_point = "100";
   a.rate_per_hour = o.rate_per_hour;
-  a.handle_time = {config::distribution_kind::exponential, static_cast<std::int64_t>(o.aht_s * 1000), 0, {}};
+  a.handle_time = {
+      config::distribution_kind::exponential, static_cast<std::int64_t>(o.aht_s * 1000), 0, {}};
   a.patience = o.patience_s > 0
                    ? config::duration_distribution{config::distribution_kind::exponential,
-                                                   static_cast<std::int64_t>(o.patience_s * 1000), 0, {}}
+                                                   static_cast<std::int64_t>(o.patience_s * 1000),
+                                                   0,
+                                                   {}}
                    : config::duration_distribution{config::distribution_kind::none, 0, 0, {}};
   s.arrivals.push_back(a);
   return cfg;

@@ -11,7 +11,7 @@ struct quick_center_options {
   int agents = 10;
   double rate_per_hour = 100;
   double aht_s = 180;
-  double patience_s = 0;        ///< 0: callers never hang up (Erlang C)
+  double patience_s = 0; ///< 0: callers never hang up (Erlang C)
   double sl_threshold_s = 20;
   double hours = 8;
   std::uint64_t seed = 1;

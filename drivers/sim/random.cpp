@@ -8,32 +8,39 @@ namespace hotline::drivers::sim {
 
 double duration_distribution::sample(rng& r) const {
   switch (kind_) {
-    case kind::fixed: return a_;
-    case kind::exponential: return r.exponential(a_);
-    case kind::lognormal: {
-      // Parameters of the underlying normal from the mean and sd of the value.
-      double var = b_ * b_;
-      double sigma2 = std::log1p(var / (a_ * a_));
-      double mu = std::log(a_) - sigma2 / 2;
-      return std::exp(mu + std::sqrt(sigma2) * r.normal());
-    }
-    case kind::empirical: return sample_.empty() ? 0.0 : sample_[r.below(sample_.size())];
-    case kind::none: return std::numeric_limits<double>::infinity();
+  case kind::fixed:
+    return a_;
+  case kind::exponential:
+    return r.exponential(a_);
+  case kind::lognormal: {
+    // Parameters of the underlying normal from the mean and sd of the value.
+    double var = b_ * b_;
+    double sigma2 = std::log1p(var / (a_ * a_));
+    double mu = std::log(a_) - sigma2 / 2;
+    return std::exp(mu + std::sqrt(sigma2) * r.normal());
+  }
+  case kind::empirical:
+    return sample_.empty() ? 0.0 : sample_[r.below(sample_.size())];
+  case kind::none:
+    return std::numeric_limits<double>::infinity();
   }
   return 0;
 }
 
 double duration_distribution::mean() const {
   switch (kind_) {
-    case kind::fixed:
-    case kind::exponential:
-    case kind::lognormal: return a_;
-    case kind::empirical: {
-      double sum = 0;
-      for (double x : sample_) sum += x;
-      return sample_.empty() ? 0 : sum / static_cast<double>(sample_.size());
-    }
-    case kind::none: return std::numeric_limits<double>::infinity();
+  case kind::fixed:
+  case kind::exponential:
+  case kind::lognormal:
+    return a_;
+  case kind::empirical: {
+    double sum = 0;
+    for (double x : sample_)
+      sum += x;
+    return sample_.empty() ? 0 : sum / static_cast<double>(sample_.size());
+  }
+  case kind::none:
+    return std::numeric_limits<double>::infinity();
   }
   return 0;
 }
@@ -41,11 +48,21 @@ double duration_distribution::mean() const {
 std::string duration_distribution::describe() const {
   std::ostringstream out;
   switch (kind_) {
-    case kind::fixed: out << "fixed(" << a_ << "s)"; break;
-    case kind::exponential: out << "exponential(mean=" << a_ << "s)"; break;
-    case kind::lognormal: out << "lognormal(mean=" << a_ << "s, sd=" << b_ << "s)"; break;
-    case kind::empirical: out << "empirical(" << sample_.size() << " values, mean=" << mean() << "s)"; break;
-    case kind::none: out << "none"; break;
+  case kind::fixed:
+    out << "fixed(" << a_ << "s)";
+    break;
+  case kind::exponential:
+    out << "exponential(mean=" << a_ << "s)";
+    break;
+  case kind::lognormal:
+    out << "lognormal(mean=" << a_ << "s, sd=" << b_ << "s)";
+    break;
+  case kind::empirical:
+    out << "empirical(" << sample_.size() << " values, mean=" << mean() << "s)";
+    break;
+  case kind::none:
+    out << "none";
+    break;
   }
   return out.str();
 }
@@ -59,15 +76,15 @@ arrival_profile arrival_profile::constant(double calls_per_hour) {
 arrival_profile arrival_profile::from_counts(std::vector<double> counts, double interval_s) {
   arrival_profile p;
   p.interval_s_ = interval_s;
-  for (double c : counts) p.rates_.push_back(c / interval_s);
+  for (double c : counts)
+    p.rates_.push_back(c / interval_s);
   return p;
 }
 
 events::result<arrival_profile> arrival_profile::from_csv(const std::string& path,
                                                           double interval_s) {
   std::ifstream in{path};
-  if (!in)
-    return events::status{events::errc::not_found, "cannot open arrival profile " + path};
+  if (!in) return events::status{events::errc::not_found, "cannot open arrival profile " + path};
   if (interval_s <= 0)
     return events::status{events::errc::invalid_argument, "the interval length must be positive"};
   std::vector<double> counts;

@@ -43,9 +43,15 @@ public:
   enum class kind { fixed, exponential, lognormal, empirical, none };
 
   static duration_distribution fixed(double seconds) { return {kind::fixed, seconds, 0, {}}; }
-  static duration_distribution exponential(double mean_s) { return {kind::exponential, mean_s, 0, {}}; }
-  static duration_distribution lognormal(double mean_s, double sd_s) { return {kind::lognormal, mean_s, sd_s, {}}; }
-  static duration_distribution empirical(std::vector<double> sample_s) { return {kind::empirical, 0, 0, std::move(sample_s)}; }
+  static duration_distribution exponential(double mean_s) {
+    return {kind::exponential, mean_s, 0, {}};
+  }
+  static duration_distribution lognormal(double mean_s, double sd_s) {
+    return {kind::lognormal, mean_s, sd_s, {}};
+  }
+  static duration_distribution empirical(std::vector<double> sample_s) {
+    return {kind::empirical, 0, 0, std::move(sample_s)};
+  }
   /// "Never" (e.g. infinitely patient callers): sample() is +infinity.
   static duration_distribution none() { return {kind::none, 0, 0, {}}; }
 

@@ -9,10 +9,10 @@
 namespace hotline::drivers::sim {
 
 struct recorded_arrival {
-  std::string call_id;     ///< the recorded call's id (the replayed call keeps it)
-  std::int64_t at_ns = 0;  ///< arrival time, UTC ns (the recorded call.arrived timestamp)
-  std::string dialed;      ///< the entry point dialed; empty: straight into `queue`
-  std::string queue;       ///< the first queue joined (informational when `dialed` is set)
+  std::string call_id;    ///< the recorded call's id (the replayed call keeps it)
+  std::int64_t at_ns = 0; ///< arrival time, UTC ns (the recorded call.arrived timestamp)
+  std::string dialed;     ///< the entry point dialed; empty: straight into `queue`
+  std::string queue;      ///< the first queue joined (informational when `dialed` is set)
   std::string caller;
   std::string customer_id;
   std::string channel = "voice";

@@ -14,12 +14,13 @@ namespace {
 constexpr std::int64_t not_yet = -1;
 
 struct partial {
-  std::size_t index = 0;             ///< into recorded_calls::arrivals
+  std::size_t index = 0; ///< into recorded_calls::arrivals
   std::int64_t connected_ns = not_yet;
 };
 
 bool is_call_event(std::string_view type) {
-  return type == "call.arrived" || type == "call.queued" || type == "call.connected" || type == "call.ended";
+  return type == "call.arrived" || type == "call.queued" || type == "call.connected" ||
+         type == "call.ended";
 }
 
 } // namespace
@@ -80,12 +81,14 @@ events::result<recorded_calls> extract_recorded_arrivals(const event_store& stor
   }
   // The store's order is the order of appends; arrivals at the same instant
   // are replayed in a stable order.
-  std::stable_sort(out.arrivals.begin(), out.arrivals.end(),
-                   [](const recorded_arrival& x, const recorded_arrival& y) { return x.at_ns < y.at_ns; });
+  std::stable_sort(
+      out.arrivals.begin(), out.arrivals.end(),
+      [](const recorded_arrival& x, const recorded_arrival& y) { return x.at_ns < y.at_ns; });
   return out;
 }
 
-void fill_unknown_handle_times(std::vector<recorded_arrival>& arrivals, std::uint64_t seed, double fallback_s) {
+void fill_unknown_handle_times(std::vector<recorded_arrival>& arrivals, std::uint64_t seed,
+                               double fallback_s) {
   std::unordered_map<std::string, std::vector<double>> by_queue;
   std::vector<double> all;
   for (const auto& a : arrivals)

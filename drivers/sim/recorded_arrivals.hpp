@@ -19,8 +19,8 @@ namespace hotline::drivers::sim {
 
 struct recorded_calls {
   std::vector<recorded_arrival> arrivals; ///< sorted by (at_ns, call_id)
-  std::int64_t first_event_ns = 0;        ///< timestamp of the store's earliest event (0: empty store)
-  std::int64_t last_event_ns = 0;         ///< timestamp of its latest event
+  std::int64_t first_event_ns = 0; ///< timestamp of the store's earliest event (0: empty store)
+  std::int64_t last_event_ns = 0;  ///< timestamp of its latest event
 };
 
 /// Every inbound call of `store`, in arrival order. Handle time and

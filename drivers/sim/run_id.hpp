@@ -21,10 +21,10 @@ namespace hotline::drivers::sim {
 
 /// A run id for a run started at `start_ns` (Unix ns), with 74 bits from `random`
 /// (any UniformRandomBitGenerator of 32 or 64 bits).
-template <class Random>
-events::event_id run_id(std::int64_t start_ns, Random& random) {
+template <class Random> events::event_id run_id(std::int64_t start_ns, Random& random) {
   std::uniform_int_distribution<std::uint64_t> bits;
-  return events::event_id::uuid_v7(start_ns / 1'000'000, events::event_id{bits(random), bits(random)});
+  return events::event_id::uuid_v7(start_ns / 1'000'000,
+                                   events::event_id{bits(random), bits(random)});
 }
 
 /// "<site>-<run id>-": the prefix of the run's call ids.

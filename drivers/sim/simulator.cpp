@@ -26,15 +26,18 @@ constexpr std::int64_t ms_per_day = 86'400'000;
 
 duration_distribution to_sampler(const config::duration_distribution& d) {
   switch (d.kind) {
-    case config::distribution_kind::exponential: return duration_distribution::exponential(d.mean_ms / 1000.0);
-    case config::distribution_kind::lognormal:
-      return duration_distribution::lognormal(d.mean_ms / 1000.0, d.sd_ms / 1000.0);
-    case config::distribution_kind::empirical: {
-      std::vector<double> s;
-      for (auto ms : d.samples_ms) s.push_back(ms / 1000.0);
-      return duration_distribution::empirical(std::move(s));
-    }
-    case config::distribution_kind::none: return duration_distribution::none();
+  case config::distribution_kind::exponential:
+    return duration_distribution::exponential(d.mean_ms / 1000.0);
+  case config::distribution_kind::lognormal:
+    return duration_distribution::lognormal(d.mean_ms / 1000.0, d.sd_ms / 1000.0);
+  case config::distribution_kind::empirical: {
+    std::vector<double> s;
+    for (auto ms : d.samples_ms)
+      s.push_back(ms / 1000.0);
+    return duration_distribution::empirical(std::move(s));
+  }
+  case config::distribution_kind::none:
+    return duration_distribution::none();
   }
   return duration_distribution::none();
 }
@@ -54,7 +57,7 @@ struct live_call {
   double callback_accept = 0; ///< its profile's: the chance it takes a call back when offered one
   double callback_reach = 1;  ///< its profile's: the chance it picks up each time it is called back
   bool talking = false;
-  bool called_back = false;   ///< took a call back: off the line, its patience no longer runs
+  bool called_back = false; ///< took a call back: off the line, its patience no longer runs
 };
 
 struct world_state {
@@ -89,23 +92,32 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
   auto start_tod_ms = (p.start_ns - p.opts->day_epoch_ns) / ns_per_ms;
   auto run_s = static_cast<double>(p.end_ns - p.start_ns) / 1e9;
   auto now_s = [p] { return static_cast<double>(p.clock->now_ns() - p.start_ns) / 1e9; };
-  auto after = [](double s) { return std::chrono::nanoseconds(static_cast<std::int64_t>(std::max(0.0, s) * 1e9)); };
+  auto after = [](double s) {
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(std::max(0.0, s) * 1e9));
+  };
 
   // Arrival sources (none when replaying recorded arrivals).
   const auto* recorded = p.opts->recorded_arrivals ? &*p.opts->recorded_arrivals : nullptr;
   for (const auto& a : simdef.arrivals) {
     if (recorded) break;
-    source src{&a, arrival_profile::constant(a.rate_per_hour), 0, to_sampler(a.handle_time),
-               to_sampler(a.patience), ""};
+    source src{&a,
+               arrival_profile::constant(a.rate_per_hour),
+               0,
+               to_sampler(a.handle_time),
+               to_sampler(a.patience),
+               ""};
     if (!a.counts.empty()) {
       src.arrivals = arrival_profile::from_counts(a.counts, a.interval_ms / 1000.0);
       src.origin_s = static_cast<double>(a.counts_start_ms - start_tod_ms) / 1000.0;
     }
-    if (const auto* e = center.find_entry(a.entry_point)) src.tenant = e->tenant;
-    else if (const auto* q = center.find_queue(a.queue)) src.tenant = q->tenant;
+    if (const auto* e = center.find_entry(a.entry_point))
+      src.tenant = e->tenant;
+    else if (const auto* q = center.find_queue(a.queue))
+      src.tenant = q->tenant;
     if (a.direction == "outbound")
       for (const auto& ag : center.agents)
-        if (std::find(ag.queues.begin(), ag.queues.end(), a.queue) != ag.queues.end()) src.dialers.push_back(ag.id);
+        if (std::find(ag.queues.begin(), ag.queues.end(), a.queue) != ag.queues.end())
+          src.dialers.push_back(ag.id);
     st.sources.push_back(std::move(src));
   }
   auto schedule_arrival = [=](std::size_t i) {
@@ -118,14 +130,16 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
     if (std::isinf(at) || at > run_s) return;
     self->delayed_send(self, after(at - now_s()), arrive_atom::value, i);
   };
-  for (std::size_t i = 0; i < st.sources.size(); ++i) schedule_arrival(i);
+  for (std::size_t i = 0; i < st.sources.size(); ++i)
+    schedule_arrival(i);
   // Recorded arrivals: one pending at a time, like the sources.
   auto schedule_replay = [=] {
     if (p.out->next_recorded >= recorded->size()) return;
     auto at_ns = (*recorded)[p.out->next_recorded].at_ns;
     if (at_ns > p.end_ns) return;
-    self->delayed_send(self, std::chrono::nanoseconds(std::max<std::int64_t>(0, at_ns - p.clock->now_ns())),
-                       replay_atom::value);
+    self->delayed_send(
+        self, std::chrono::nanoseconds(std::max<std::int64_t>(0, at_ns - p.clock->now_ns())),
+        replay_atom::value);
   };
   if (recorded) schedule_replay();
 
@@ -151,12 +165,13 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
       if (end < run_s) self->delayed_send(self, after(end), logout_atom::value, a.id);
     }
   }
-  if (p.opts->progress_every_s > 0) self->delayed_send(self, after(p.opts->progress_every_s), tick_atom::value);
+  if (p.opts->progress_every_s > 0)
+    self->delayed_send(self, after(p.opts->progress_every_s), tick_atom::value);
 
   auto agent = [p](const std::string& id) { return p.ctx->agents.at(id); };
   // A caller enters the ACD: its call actor, its patience timer.
-  auto admit = [=](const call_request& req, double handle_s, double patience_s, double callback_accept,
-                   double callback_reach) {
+  auto admit = [=](const call_request& req, double handle_s, double patience_s,
+                   double callback_accept, double callback_reach) {
     live_call c;
     c.handle_s = handle_s;
     c.callback_accept = callback_accept;
@@ -164,7 +179,8 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
     c.actor = spawn_call(self->home_system(), p.ctx, req);
     p.out->calls.emplace(req.call_id, std::move(c));
     ++p.out->arrivals;
-    if (!std::isinf(patience_s)) self->delayed_send(self, after(patience_s), abandon_atom::value, req.call_id);
+    if (!std::isinf(patience_s))
+      self->delayed_send(self, after(patience_s), abandon_atom::value, req.call_id);
   };
   return {
       [=](arrive_atom, std::size_t i) {
@@ -172,7 +188,8 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         auto& src = s.sources[i];
         auto& r = src.def->direction == "outbound" ? *choices : *rng_ptr;
         call_request req;
-        req.call_id = (p.opts->call_id_prefix.empty() ? "s" + std::to_string(p.seed) + "-" : p.opts->call_id_prefix) +
+        req.call_id = (p.opts->call_id_prefix.empty() ? "s" + std::to_string(p.seed) + "-"
+                                                      : p.opts->call_id_prefix) +
                       std::to_string(++s.next_call);
         if (src.def->direction == "outbound") {
           // An agent of the queue dials a customer, if it is ready when asked
@@ -189,17 +206,21 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
           double handle = std::max(1.0, src.handle.sample(r));
           self->request(agent(who), caf::infinite, caf::get_atom::value)
               .then([=](const std::string& status) {
-                if (status == "ready") admit(req, handle, std::numeric_limits<double>::infinity(), 0.0, 1.0);
+                if (status == "ready")
+                  admit(req, handle, std::numeric_limits<double>::infinity(), 0.0, 1.0);
               });
           return;
         }
-        if (!src.def->entry_point.empty()) req.dialed = src.def->entry_point;
-        else req.queue = src.def->queue;
+        if (!src.def->entry_point.empty())
+          req.dialed = src.def->entry_point;
+        else
+          req.queue = src.def->queue;
         if (const auto* q = center.find_queue(req.queue)) req.channel = q->channel;
         auto customer = r.below(std::max<std::uint64_t>(2000, s.arrivals + 2000));
         req.customer_id = "cust-" + std::to_string(customer);
         req.caller = "+86139" + std::to_string(10'000'000 + customer);
-        if (auto share = simdef.vip_share.find(src.tenant); share != simdef.vip_share.end() && r.chance(share->second))
+        if (auto share = simdef.vip_share.find(src.tenant);
+            share != simdef.vip_share.end() && r.chance(share->second))
           if (const auto* t = center.find_tenant(src.tenant); t && !t->vip_callers.empty())
             req.caller = t->vip_callers[r.below(t->vip_callers.size())];
         double handle = std::max(1.0, src.handle.sample(r));
@@ -214,9 +235,12 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         req.channel = a.channel;
         req.caller = a.caller;
         req.customer_id = a.customer_id;
-        if (!a.dialed.empty()) req.dialed = a.dialed;
-        else req.queue = a.queue;
-        admit(req, std::max(0.0, a.handle_time_s), a.patience_s, 0.0, 1.0); // a recorded day: nobody was offered one
+        if (!a.dialed.empty())
+          req.dialed = a.dialed;
+        else
+          req.queue = a.queue;
+        admit(req, std::max(0.0, a.handle_time_s), a.patience_s, 0.0,
+              1.0); // a recorded day: nobody was offered one
         schedule_replay();
       },
       [=](abandon_atom, const std::string& call_id) {
@@ -229,14 +253,15 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         // who does not pick up (its profile's `callback_reach`) fails this
         // dial-back; the queue's callback_attempts say whether it is tried
         // again. The agent does not answer a call nobody is on.
-        if (auto it = p.out->calls.find(call_id); it != p.out->calls.end() && it->second.called_back &&
-                                                  it->second.callback_reach < 1 &&
-                                                  !choices->chance(it->second.callback_reach)) {
-          self->delayed_send(it->second.actor, after(p.opts->answer_delay_s), callback_failed_atom::value,
-                             std::string{"customer_no_answer"});
+        if (auto it = p.out->calls.find(call_id);
+            it != p.out->calls.end() && it->second.called_back && it->second.callback_reach < 1 &&
+            !choices->chance(it->second.callback_reach)) {
+          self->delayed_send(it->second.actor, after(p.opts->answer_delay_s),
+                             callback_failed_atom::value, std::string{"customer_no_answer"});
           return;
         }
-        self->delayed_send(self, after(p.opts->answer_delay_s), answer_atom::value, agent_id, call_id);
+        self->delayed_send(self, after(p.opts->answer_delay_s), answer_atom::value, agent_id,
+                           call_id);
       },
       [=](answer_atom, const std::string& agent_id, const std::string& call_id) {
         if (p.out->calls.count(call_id)) self->send(agent(agent_id), answer_atom::value, call_id);
@@ -249,8 +274,9 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         c.actor = caf::actor_cast<caf::actor>(self->current_sender());
         c.handle_s = 180;
         for (auto& src : p.out->sources)
-          if (src.def->queue == queue || (center.find_entry(src.def->entry_point) &&
-                                          center.find_entry(src.def->entry_point)->queue == queue)) {
+          if (src.def->queue == queue ||
+              (center.find_entry(src.def->entry_point) &&
+               center.find_entry(src.def->entry_point)->queue == queue)) {
             c.handle_s = std::max(1.0, src.handle.sample(*rng_ptr));
             break;
           }
@@ -264,7 +290,8 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
       },
       [=](hangup_atom, const std::string& call_id) {
         auto it = p.out->calls.find(call_id);
-        if (it != p.out->calls.end()) self->send(it->second.actor, hangup_atom::value, std::string{"caller"});
+        if (it != p.out->calls.end())
+          self->send(it->second.actor, hangup_atom::value, std::string{"caller"});
       },
       [=](ended_atom, const std::string& call_id, const std::string&) {
         p.out->calls.erase(call_id);
@@ -273,7 +300,8 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
       [=](rejected_atom, const std::string&, const std::string&) {},
       // Off the line for a call back (its choice, or the queue's overflow): its patience stops.
       [=](off_line_atom, const std::string& call_id) {
-        if (auto it = p.out->calls.find(call_id); it != p.out->calls.end()) it->second.called_back = true;
+        if (auto it = p.out->calls.find(call_id); it != p.out->calls.end())
+          it->second.called_back = true;
       },
       // Offered a call back, a caller takes it with its profile's
       // `callback_accept` chance: it leaves the line (its patience stops)
@@ -286,8 +314,12 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         self->send(it->second.actor, callback_atom::value, std::string{});
       },
       [=](caf::ok_atom) {}, // live traffic's start signal (see live_traffic.hpp)
-      [=](login_atom, const std::string& id) { self->send(agent(id), login_atom::value, std::vector<std::string>{}); },
-      [=](logout_atom, const std::string& id) { self->send(agent(id), logout_atom::value, std::string{"shift_end"}); },
+      [=](login_atom, const std::string& id) {
+        self->send(agent(id), login_atom::value, std::vector<std::string>{});
+      },
+      [=](logout_atom, const std::string& id) {
+        self->send(agent(id), logout_atom::value, std::string{"shift_end"});
+      },
       [=](not_ready_atom, const std::string& id, const std::string& reason) {
         self->send(agent(id), not_ready_atom::value, reason);
       },
@@ -302,15 +334,19 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
 } // namespace
 
 caf::actor spawn_live_traffic(caf::actor_system& sys, const config::configuration& cfg,
-                              std::shared_ptr<actors::acd_context> ctx, const simulation_options& opts,
-                              std::int64_t start_ns, std::int64_t end_ns, const actors::time_source* clock) {
+                              std::shared_ptr<actors::acd_context> ctx,
+                              const simulation_options& opts, std::int64_t start_ns,
+                              std::int64_t end_ns, const actors::time_source* clock) {
   auto ws = std::make_shared<world_state>();
-  world_params params{&cfg, std::move(ctx), &opts, opts.seed_given ? opts.seed : cfg.simulation.seed,
-                      start_ns, end_ns, ws.get(), clock, ws};
+  world_params params{
+      &cfg,     std::move(ctx), &opts,    opts.seed_given ? opts.seed : cfg.simulation.seed,
+      start_ns, end_ns,         ws.get(), clock,
+      ws};
   return sys.spawn<caf::lazy_init>(world, params);
 }
 
-events::result<simulation_summary> run_simulation(const config::configuration& cfg, event_store& store,
+events::result<simulation_summary> run_simulation(const config::configuration& cfg,
+                                                  event_store& store,
                                                   const simulation_options& opts) {
   const auto& simdef = cfg.simulation;
   std::int64_t start_ns = opts.day_epoch_ns + simdef.start_ms * ns_per_ms;
@@ -329,7 +365,9 @@ events::result<simulation_summary> run_simulation(const config::configuration& c
     auto ctx = std::make_shared<acd_context>();
     ctx->center = cfg.center;
     ctx->store = {&store, &rt, cfg.center.site.id, true};
-    world_params params{&cfg, ctx, &opts, opts.seed_given ? opts.seed : simdef.seed, start_ns, end_ns, &ws, &rt, nullptr};
+    world_params params{&cfg,     ctx,    &opts, opts.seed_given ? opts.seed : simdef.seed,
+                        start_ns, end_ns, &ws,   &rt,
+                        nullptr};
     // The world is the ACD's observer; it reads the agents' handles only
     // when handling messages, after start_acd has filled them.
     auto w = rt.system().spawn(world, params);
@@ -348,7 +386,8 @@ events::result<simulation_summary> run_simulation(const config::configuration& c
   sum.ended = ws.ended;
   sum.events = store.head_position() - head0;
   sum.virtual_seconds = static_cast<double>(end_ns - start_ns) / 1e9;
-  sum.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  sum.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return sum;
 }
 

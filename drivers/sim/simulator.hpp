@@ -27,11 +27,12 @@
 namespace hotline::drivers::sim {
 
 struct simulation_options {
-  std::uint64_t seed = 1;             ///< Default: the configuration's seed
+  std::uint64_t seed = 1; ///< Default: the configuration's seed
   bool seed_given = false;
-  double hours = 0;                   ///< 0: the configuration's start..end
-  double answer_delay_s = 2.0;        ///< how long a phone rings before an agent picks up
-  std::int64_t day_epoch_ns = 1'795'392'000'000'000'000; ///< midnight UTC of the simulated day (2026-11-23)
+  double hours = 0;            ///< 0: the configuration's start..end
+  double answer_delay_s = 2.0; ///< how long a phone rings before an agent picks up
+  std::int64_t day_epoch_ns =
+      1'795'392'000'000'000'000; ///< midnight UTC of the simulated day (2026-11-23)
   /// Called every `progress_every_s` of virtual time (dashboards), with the
   /// virtual time in ns. Optional.
   std::function<void(std::int64_t)> on_progress;
@@ -50,8 +51,8 @@ struct simulation_options {
 struct simulation_summary {
   std::uint64_t arrivals = 0;
   std::uint64_t ended = 0;
-  std::uint64_t events = 0;        ///< appended to the store
-  std::uint64_t messages = 0;      ///< actor messages processed
+  std::uint64_t events = 0;            ///< appended to the store
+  std::uint64_t messages = 0;          ///< actor messages processed
   std::uint64_t agents_passivated = 0; ///< agent actors let go while idle (agent_directory.hpp)
   std::uint64_t agents_recovered = 0;  ///< of those, brought back by a message
   double wall_seconds = 0;

@@ -24,10 +24,14 @@ struct metric {
   bool percent;
 };
 constexpr metric compared[] = {
-    {"offered", "offered", false},       {"answered", "answered", false},
-    {"abandoned", "abandoned", false},   {"blocked", "blocked", false},
-    {"service_level", "SL", true},       {"asa_s", "ASA s", false},
-    {"aht_s", "AHT s", false},           {"occupancy", "occupancy", true},
+    {"offered", "offered", false},
+    {"answered", "answered", false},
+    {"abandoned", "abandoned", false},
+    {"blocked", "blocked", false},
+    {"service_level", "SL", true},
+    {"asa_s", "ASA s", false},
+    {"aht_s", "AHT s", false},
+    {"occupancy", "occupancy", true},
     {"abandon_rate", "abandon rate", true},
 };
 
@@ -50,8 +54,9 @@ std::string cell(const json& v, bool percent, shown how) {
 
 /// Student's t, two-sided 95 %, for 1..19 degrees of freedom.
 double t95(int df) {
-  static constexpr double t[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                 2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093};
+  static constexpr double t[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+                                 2.306,  2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
+                                 2.131,  2.120, 2.110, 2.101, 2.093};
   return df >= 1 && df <= 19 ? t[df - 1] : 1.96;
 }
 
@@ -62,10 +67,13 @@ json whatif_delta(const json& recorded_totals, const json& whatif_totals) {
   for (const auto& m : compared) {
     const auto& r = recorded_totals.contains(m.field) ? recorded_totals[m.field] : json{};
     const auto& w = whatif_totals.contains(m.field) ? whatif_totals[m.field] : json{};
-    if (!r.is_number() || !w.is_number()) d[m.field] = nullptr;
-    else if ((r.is_number_integer() || r.is_number_unsigned()) && (w.is_number_integer() || w.is_number_unsigned()))
+    if (!r.is_number() || !w.is_number())
+      d[m.field] = nullptr;
+    else if ((r.is_number_integer() || r.is_number_unsigned()) &&
+             (w.is_number_integer() || w.is_number_unsigned()))
       d[m.field] = w.get<std::int64_t>() - r.get<std::int64_t>();
-    else d[m.field] = w.get<double>() - r.get<double>();
+    else
+      d[m.field] = w.get<double>() - r.get<double>();
   }
   return d;
 }
@@ -79,7 +87,8 @@ json whatif_noise(const std::vector<json>& values) {
   }
   const double n = double(values.size()), mean = sum / n;
   double ss = 0;
-  for (const auto& v : values) ss += (v.get<double>() - mean) * (v.get<double>() - mean);
+  for (const auto& v : values)
+    ss += (v.get<double>() - mean) * (v.get<double>() - mean);
   const double sd = std::sqrt(ss / (n - 1));
   // rounded like the report's ratios and seconds
   return std::round(t95(int(values.size()) - 1) * sd * std::sqrt(2.0) * 1e4) / 1e4;
@@ -90,7 +99,8 @@ bool beyond_noise(const json& delta, const json& noise) {
   return std::abs(delta.get<double>()) > noise.get<double>() + 1e-9;
 }
 
-events::result<whatif_result> run_whatif(const event_store& recorded_store, const config::configuration& cfg,
+events::result<whatif_result> run_whatif(const event_store& recorded_store,
+                                         const config::configuration& cfg,
                                          const whatif_options& opts) {
   auto rec = extract_recorded_arrivals(recorded_store);
   if (!rec) return rec.error();
@@ -117,11 +127,14 @@ events::result<whatif_result> run_whatif(const event_store& recorded_store, cons
   const std::int64_t end_ns = rec->last_event_ns + 1'000'000'000;
   sopt.day_epoch_ns = start_ns - ((start_ns % ns_per_day) + ns_per_day) % ns_per_day;
   run_cfg.simulation.start_ms = (start_ns - sopt.day_epoch_ns) / ns_per_ms;
-  sopt.hours = static_cast<double>(end_ns - (sopt.day_epoch_ns + run_cfg.simulation.start_ms * ns_per_ms)) / 3600e9;
+  sopt.hours =
+      static_cast<double>(end_ns - (sopt.day_epoch_ns + run_cfg.simulation.start_ms * ns_per_ms)) /
+      3600e9;
 
   projections::kpi::kpi_options kopt;
-  double sl = opts.sl_threshold_s > 0 ? opts.sl_threshold_s
-                                   : (cfg.center.queues.empty() ? 20 : cfg.center.queues.front().sl_threshold_s);
+  double sl = opts.sl_threshold_s > 0
+                  ? opts.sl_threshold_s
+                  : (cfg.center.queues.empty() ? 20 : cfg.center.queues.front().sl_threshold_s);
   kopt.sl_threshold_ms = std::llround(sl * 1000);
   projections::kpi::report_request req;
   req.intervals = false;
@@ -175,7 +188,8 @@ events::result<whatif_result> run_whatif(const event_store& recorded_store, cons
 std::string render_whatif_table(const whatif_result& r) {
   std::ostringstream out;
   char line[160];
-  std::snprintf(line, sizeof line, "%-14s %12s %12s %12s %12s\n", "", "recorded", "what-if", "delta", "noise");
+  std::snprintf(line, sizeof line, "%-14s %12s %12s %12s %12s\n", "", "recorded", "what-if",
+                "delta", "noise");
   out << line;
   const auto& a = r.recorded["totals"];
   const auto& b = r.whatif["totals"];
@@ -183,29 +197,35 @@ std::string render_whatif_table(const whatif_result& r) {
   for (const auto& m : compared) {
     const auto& noise = r.noise.is_object() && r.noise.contains(m.field) ? r.noise[m.field] : none;
     const char* verdict = noise.is_null() || r.delta[m.field].is_null() ? ""
-                          : beyond_noise(r.delta[m.field], noise)      ? "change"
-                                                                       : "within noise";
+                          : beyond_noise(r.delta[m.field], noise)       ? "change"
+                                                                        : "within noise";
     // "±" is two bytes in UTF-8: one more column of padding
     std::string noise_text = cell(noise, m.percent, shown::noise);
     std::snprintf(line, sizeof line, "%-14s %12s %12s %12s %*s  %s", m.label,
-                  cell(a[m.field], m.percent, shown::value).c_str(), cell(b[m.field], m.percent, shown::value).c_str(),
+                  cell(a[m.field], m.percent, shown::value).c_str(),
+                  cell(b[m.field], m.percent, shown::value).c_str(),
                   cell(r.delta[m.field], m.percent, shown::delta).c_str(),
                   noise.is_null() ? 12 : 13, noise_text.c_str(), verdict);
     std::string text = line;
-    while (!text.empty() && text.back() == ' ') text.pop_back();
+    while (!text.empty() && text.back() == ' ')
+      text.pop_back();
     out << text << "\n";
   }
   out << "\n" << r.recorded_calls << " recorded calls, " << r.replayed << " replayed";
   if (r.unknown.count > 0) {
-    out << "; " << r.unknown.count << " not replayed (entry point or queue unknown to the configuration:";
-    for (const auto& [entry, n] : r.unknown.by_entry) out << " " << entry << "=" << n;
+    out << "; " << r.unknown.count
+        << " not replayed (entry point or queue unknown to the configuration:";
+    for (const auto& [entry, n] : r.unknown.by_entry)
+      out << " " << entry << "=" << n;
     out << ")";
   }
   out << "\n";
   if (r.noise.is_object() && r.runs.is_object() && !r.runs.empty()) {
     const auto n = r.runs.begin()->size();
-    out << "delta: what-if minus recorded (ratios in percentage points, pp); noise: 95 % band of a delta\n"
-        << "between two runs of the same configuration, from " << n << " what-if runs with different seeds\n"
+    out << "delta: what-if minus recorded (ratios in percentage points, pp); noise: 95 % band of a "
+           "delta\n"
+        << "between two runs of the same configuration, from " << n
+        << " what-if runs with different seeds\n"
         << "(docs/whatif.md); a delta within it is not a change\n";
   }
   return out.str();

@@ -30,9 +30,9 @@ struct whatif_options {
 };
 
 struct whatif_result {
-  nlohmann::json recorded;  ///< build_report of the recorded store
-  nlohmann::json whatif;    ///< build_report of the re-run
-  nlohmann::json delta;     ///< whatif_delta of their totals
+  nlohmann::json recorded; ///< build_report of the recorded store
+  nlohmann::json whatif;   ///< build_report of the re-run
+  nlohmann::json delta;    ///< whatif_delta of their totals
   /// Per compared metric, the noise of its delta (whatif_noise; in the
   /// metric's unit, ratios as fractions like the delta); null when unknown.
   nlohmann::json noise;
@@ -49,12 +49,14 @@ struct whatif_result {
 /// its last plus a second), and reports both runs. Unknown entry points are
 /// counted, never an error. Errors: the store's read errors, a payload that
 /// does not decode, a recording with no events.
-events::result<whatif_result> run_whatif(const event_store& recorded_store, const config::configuration& cfg,
+events::result<whatif_result> run_whatif(const event_store& recorded_store,
+                                         const config::configuration& cfg,
                                          const whatif_options& opts);
 
 /// For each of offered, answered, abandoned, blocked, service_level, asa_s,
 /// aht_s, occupancy and abandon_rate: whatif minus recorded (null when either is null).
-nlohmann::json whatif_delta(const nlohmann::json& recorded_totals, const nlohmann::json& whatif_totals);
+nlohmann::json whatif_delta(const nlohmann::json& recorded_totals,
+                            const nlohmann::json& whatif_totals);
 
 /// The noise of a delta between two single runs of the same process: the
 /// half-width of a 95 % prediction interval, t(n-1) * s * sqrt(2), where s

@@ -6,13 +6,14 @@ bool needs_id_lookup(expected_revision expected, std::optional<std::uint64_t> cu
                      const std::vector<proposed_event>& events) noexcept {
   using kind = expected_revision::kind;
   if (events.empty() || !current) return false; // nothing stored to repeat
-  return !(expected.accepts(current) && (expected.k == kind::exact || expected.k == kind::no_stream));
+  return !(expected.accepts(current) &&
+           (expected.k == kind::exact || expected.k == kind::no_stream));
 }
 
 append_check check_append(std::string_view stream, expected_revision expected,
                           std::optional<std::uint64_t> current,
-                          const std::vector<proposed_event>& events,
-                          const stored_lookup& stored_at, const id_lookup& find_ids) {
+                          const std::vector<proposed_event>& events, const stored_lookup& stored_at,
+                          const id_lookup& find_ids) {
   const bool accepted = expected.accepts(current);
   if (!needs_id_lookup(expected, current, events)) {
     if (accepted) return {};
@@ -54,18 +55,23 @@ append_check check_append(std::string_view stream, expected_revision expected,
       retry.previous.first_position = found.front()->second;
       retry.previous.last_position = found.back()->second;
       std::uint64_t last = 0;
-      for (const auto& f : found) last = std::max(last, f->first);
+      for (const auto& f : found)
+        last = std::max(last, f->first);
       retry.previous.last_revision = last;
       return retry;
     }
     if (stored > 0)
       return {append_check::verdict::refuse,
-              status{errc::invalid_argument,
-                     "stream '" + std::string{stream} + "': event " + events[first_stored].meta.id.to_string() +
-                         " (number " + std::to_string(first_stored + 1) + " of the append) is already stored at revision " +
-                         std::to_string(found[first_stored]->first) + " but event " +
-                         events[first_new].meta.id.to_string() + " (number " + std::to_string(first_new + 1) +
-                         ") is not: an append partly stored already is refused whole; nothing was written"},
+              status{errc::invalid_argument, "stream '" + std::string{stream} + "': event " +
+                                                 events[first_stored].meta.id.to_string() +
+                                                 " (number " + std::to_string(first_stored + 1) +
+                                                 " of the append) is already stored at revision " +
+                                                 std::to_string(found[first_stored]->first) +
+                                                 " but event " +
+                                                 events[first_new].meta.id.to_string() +
+                                                 " (number " + std::to_string(first_new + 1) +
+                                                 ") is not: an append partly stored already is "
+                                                 "refused whole; nothing was written"},
               {}};
     if (accepted) return {};
   }

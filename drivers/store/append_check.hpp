@@ -16,7 +16,7 @@ namespace hotline::drivers {
 struct append_check {
   enum class verdict { write, already_written, refuse };
   verdict outcome = verdict::write;
-  status error;          ///< for refuse
+  status error;           ///< for refuse
   append_result previous; ///< for already_written
 };
 
@@ -40,7 +40,8 @@ struct event_id_hash {
     return static_cast<std::size_t>(id.hi ^ (id.lo * 0x9E3779B97F4A7C15ull));
   }
 };
-using id_index = std::unordered_map<events::event_id, std::pair<std::uint64_t, std::uint64_t>, event_id_hash>;
+using id_index =
+    std::unordered_map<events::event_id, std::pair<std::uint64_t, std::uint64_t>, event_id_hash>;
 
 /// Whether an append must have its event ids looked up in the stream: the
 /// stream exists, and the append is not one whose `exact`/`no_stream`
@@ -51,7 +52,7 @@ bool needs_id_lookup(expected_revision expected, std::optional<std::uint64_t> cu
 
 append_check check_append(std::string_view stream, expected_revision expected,
                           std::optional<std::uint64_t> current,
-                          const std::vector<proposed_event>& events,
-                          const stored_lookup& stored_at, const id_lookup& find_ids);
+                          const std::vector<proposed_event>& events, const stored_lookup& stored_at,
+                          const id_lookup& find_ids);
 
 } // namespace hotline::drivers

@@ -18,7 +18,8 @@ events::result<std::uint64_t> copy_store(const event_store& from, event_store& t
     // Appends are queued in order and committed in order (group commit), so
     // positions come out the same as in the source.
     for (auto& e : *batch) {
-      auto expected = e.revision == 0 ? expected_revision::no_stream() : expected_revision::exact(e.revision - 1);
+      auto expected = e.revision == 0 ? expected_revision::no_stream()
+                                      : expected_revision::exact(e.revision - 1);
       std::vector<proposed_event> one;
       one.push_back({std::move(e.meta), std::move(e.type), e.version, std::move(e.payload)});
       to.append_async(e.stream, expected, std::move(one), [&](result<append_result> r) {

@@ -11,30 +11,42 @@ namespace hotline::drivers {
 
 bool expected_revision::accepts(std::optional<std::uint64_t> current) const noexcept {
   switch (k) {
-    case kind::any: return true;
-    case kind::no_stream: return !current.has_value();
-    case kind::stream_exists: return current.has_value();
-    case kind::exact: return current.has_value() && *current == revision;
+  case kind::any:
+    return true;
+  case kind::no_stream:
+    return !current.has_value();
+  case kind::stream_exists:
+    return current.has_value();
+  case kind::exact:
+    return current.has_value() && *current == revision;
   }
   return false;
 }
 
 std::string expected_revision::to_string() const {
   switch (k) {
-    case kind::any: return "any";
-    case kind::no_stream: return "no_stream";
-    case kind::stream_exists: return "stream_exists";
-    case kind::exact: return "exact " + std::to_string(revision);
+  case kind::any:
+    return "any";
+  case kind::no_stream:
+    return "no_stream";
+  case kind::stream_exists:
+    return "stream_exists";
+  case kind::exact:
+    return "exact " + std::to_string(revision);
   }
   return "?";
 }
 
 const char* to_string(subscription_state s) noexcept {
   switch (s) {
-    case subscription_state::catching_up: return "catching_up";
-    case subscription_state::caught_up: return "caught_up";
-    case subscription_state::fell_behind: return "fell_behind";
-    case subscription_state::dropped: return "dropped";
+  case subscription_state::catching_up:
+    return "catching_up";
+  case subscription_state::caught_up:
+    return "caught_up";
+  case subscription_state::fell_behind:
+    return "fell_behind";
+  case subscription_state::dropped:
+    return "dropped";
   }
   return "?";
 }

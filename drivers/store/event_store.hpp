@@ -59,7 +59,9 @@ struct expected_revision {
   static expected_revision any() { return {kind::any, 0}; }
   static expected_revision no_stream() { return {kind::no_stream, 0}; }
   static expected_revision stream_exists() { return {kind::stream_exists, 0}; }
-  static expected_revision exact(std::uint64_t last_revision) { return {kind::exact, last_revision}; }
+  static expected_revision exact(std::uint64_t last_revision) {
+    return {kind::exact, last_revision};
+  }
   /// `no_stream` when `last` is empty, `exact(*last)` otherwise.
   static expected_revision after(std::optional<std::uint64_t> last) {
     return last ? exact(*last) : no_stream();

@@ -115,28 +115,29 @@ void memory_event_store::append_async(std::string stream, expected_revision expe
     stream_entry* entry = found == stream_numbers_.end() ? nullptr : &streams_[found->second];
     std::optional<std::uint64_t> current;
     if (entry && !entry->positions.empty()) current = entry->positions.size() - 1;
-    auto check = check_append(stream, expected, current, events,
-                              [&](std::uint64_t rev) -> std::optional<std::pair<events::event_id, std::uint64_t>> {
-                                if (!entry || rev >= entry->positions.size()) return std::nullopt;
-                                auto pos = entry->positions[rev];
-                                return std::pair{all_[pos - 1].id, pos};
-                              },
-                              [&](const std::vector<proposed_event>& proposed) {
-                                if (!entry->ids) {
-                                  entry->ids = std::make_unique<id_index>();
-                                  for (std::uint64_t rev = 0; rev < entry->positions.size(); ++rev) {
-                                    const auto pos = entry->positions[rev];
-                                    entry->ids->try_emplace(all_[pos - 1].id, rev, pos);
-                                  }
-                                }
-                                std::vector<stored_event> out;
-                                out.reserve(proposed.size());
-                                for (const auto& e : proposed) {
-                                  auto it = entry->ids->find(e.meta.id);
-                                  out.push_back(it == entry->ids->end() ? stored_event{} : stored_event{it->second});
-                                }
-                                return out;
-                              });
+    auto check = check_append(
+        stream, expected, current, events,
+        [&](std::uint64_t rev) -> std::optional<std::pair<events::event_id, std::uint64_t>> {
+          if (!entry || rev >= entry->positions.size()) return std::nullopt;
+          auto pos = entry->positions[rev];
+          return std::pair{all_[pos - 1].id, pos};
+        },
+        [&](const std::vector<proposed_event>& proposed) {
+          if (!entry->ids) {
+            entry->ids = std::make_unique<id_index>();
+            for (std::uint64_t rev = 0; rev < entry->positions.size(); ++rev) {
+              const auto pos = entry->positions[rev];
+              entry->ids->try_emplace(all_[pos - 1].id, rev, pos);
+            }
+          }
+          std::vector<stored_event> out;
+          out.reserve(proposed.size());
+          for (const auto& e : proposed) {
+            auto it = entry->ids->find(e.meta.id);
+            out.push_back(it == entry->ids->end() ? stored_event{} : stored_event{it->second});
+          }
+          return out;
+        });
     if (check.outcome == append_check::verdict::refuse) {
       outcome = check.error;
     } else if (check.outcome == append_check::verdict::already_written) {
@@ -185,9 +186,9 @@ void memory_event_store::append_async(std::string stream, expected_revision expe
   done(std::move(outcome));
 }
 
-result<std::vector<recorded_event>>
-memory_event_store::read_stream(std::string_view stream, std::uint64_t from_revision,
-                                std::size_t max_count) const {
+result<std::vector<recorded_event>> memory_event_store::read_stream(std::string_view stream,
+                                                                    std::uint64_t from_revision,
+                                                                    std::size_t max_count) const {
   std::lock_guard lock{mu_};
   std::vector<recorded_event> out;
   auto it = stream_numbers_.find(stream);

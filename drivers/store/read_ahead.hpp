@@ -7,8 +7,8 @@
 /// The consumer can `restart` from any position (the relay does after a
 /// delivery error): everything read ahead is dropped. A read error is handed
 /// over in its place in the sequence (after a batch holding every event
-/// before the bad one), and the reader then waits for a `restart`. At most `max_batches` batches are held; the reader waits while
-/// the consumer is behind.
+/// before the bad one), and the reader then waits for a `restart`. At most `max_batches` batches
+/// are held; the reader waits while the consumer is behind.
 ///
 /// Thread safety: `next` and `restart` are for one consumer thread.
 /// Ownership: borrows the store, which must outlive it; destroying the

@@ -1,15 +1,15 @@
 #include "drivers/store/rocksdb_event_store.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <deque>
+#include <filesystem>
 #include <iterator>
 #include <limits>
 #include <mutex>
@@ -22,38 +22,45 @@
 #include <stdlib.h>
 
 #include <rocksdb/db.h>
-#include <rocksdb/options.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
-#include "drivers/store/append_check.hpp"
 #include "drivers/log/log.hpp"
+#include "drivers/store/append_check.hpp"
 #include "drivers/store/rocksdb_log.hpp"
 #include "drivers/store/store_directory.hpp"
-#include "drivers/store/wal_scan.hpp"
+#include "drivers/store/stored_record.hpp"
 #include "drivers/store/stream_head_cache.hpp"
 #include "drivers/store/stream_index.hpp"
-#include "drivers/store/stored_record.hpp"
+#include "drivers/store/wal_scan.hpp"
 #include "events/codec.hpp"
 
 namespace hotline::drivers {
 
 const char* to_string(sync_policy p) noexcept {
   switch (p) {
-    case sync_policy::none: return "none";
-    case sync_policy::batch: return "batch";
-    case sync_policy::always: return "always";
+  case sync_policy::none:
+    return "none";
+  case sync_policy::batch:
+    return "batch";
+  case sync_policy::always:
+    return "always";
   }
   return "?";
 }
 
 bool parse_sync_policy(std::string_view text, sync_policy& out) noexcept {
-  if (text == "none") out = sync_policy::none;
-  else if (text == "batch") out = sync_policy::batch;
-  else if (text == "always") out = sync_policy::always;
-  else return false;
+  if (text == "none")
+    out = sync_policy::none;
+  else if (text == "batch")
+    out = sync_policy::batch;
+  else if (text == "always")
+    out = sync_policy::always;
+  else
+    return false;
   return true;
 }
 
@@ -71,16 +78,19 @@ constexpr const char* repair_prefix = "hotline.store.repair.";
 constexpr std::size_t stream_cache_generation = 65'536;
 
 void put_be64(std::string& out, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  for (int i = 7; i >= 0; --i)
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
 void write_be64(char* out, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i) out[7 - i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  for (int i = 7; i >= 0; --i)
+    out[7 - i] = static_cast<char>((v >> (8 * i)) & 0xff);
 }
 
 std::uint64_t get_be64(std::string_view in) {
   std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
+  for (int i = 0; i < 8; ++i)
+    v = (v << 8) | static_cast<unsigned char>(in[i]);
   return v;
 }
 
@@ -181,7 +191,8 @@ struct rocksdb_event_store::impl {
       // Persist the recent index so the next open need not rebuild it (if
       // this fails, the next open rebuilds it from the records).
       if (!recent.empty() && !opts.read_only) (void)persist_index(head.load(), true);
-      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+      for (auto* h : handles)
+        db->DestroyColumnFamilyHandle(h);
       db->Close();
       db.reset();
     }
@@ -192,17 +203,20 @@ struct rocksdb_event_store::impl {
   }
 
   status index_error(std::string_view stream, const std::string& what) const {
-    return {errc::corrupt_record, "store " + dir + ": stream index of '" + std::string{stream} + "': " + what};
+    return {errc::corrupt_record,
+            "store " + dir + ": stream index of '" + std::string{stream} + "': " + what};
   }
 
   /// The persisted run of `stream` holding `revision` (the last run when
   /// `revision` is past the stream's end): its first revision, and its
   /// positions in `positions`. nullopt if the stream has no persisted run.
-  result<std::optional<std::uint64_t>> persisted_run(std::string_view stream, std::uint64_t revision,
+  result<std::optional<std::uint64_t>> persisted_run(std::string_view stream,
+                                                     std::uint64_t revision,
                                                      std::vector<std::uint64_t>& positions) const {
     std::unique_ptr<rocksdb::Iterator> it{db->NewIterator(within_stream(), streams_cf)};
     it->SeekForPrev(stream_index::run_key(stream, revision));
-    if (!it->status().ok()) return io(it->status(), "reading stream index of '" + std::string{stream} + "'");
+    if (!it->status().ok())
+      return io(it->status(), "reading stream index of '" + std::string{stream} + "'");
     if (!it->Valid()) return std::optional<std::uint64_t>{};
     auto first = stream_index::run_first_revision(it->key().ToStringView(), stream);
     if (!first) return std::optional<std::uint64_t>{};
@@ -216,7 +230,8 @@ struct rocksdb_event_store::impl {
   result<std::optional<std::uint64_t>> load_stream_revision(std::string_view stream) const {
     {
       std::shared_lock lock{recent_mu};
-      if (const auto* r = recent.find(stream)) return std::optional<std::uint64_t>{r->last_revision()};
+      if (const auto* r = recent.find(stream))
+        return std::optional<std::uint64_t>{r->last_revision()};
     }
     std::vector<std::uint64_t> positions;
     auto first = persisted_run(stream, ~std::uint64_t{0}, positions);
@@ -225,7 +240,8 @@ struct rocksdb_event_store::impl {
   }
 
   /// The position of the stream's event at `revision`; nullopt if none.
-  result<std::optional<std::uint64_t>> position_of(std::string_view stream, std::uint64_t revision) const {
+  result<std::optional<std::uint64_t>> position_of(std::string_view stream,
+                                                   std::uint64_t revision) const {
     {
       std::shared_lock lock{recent_mu};
       const auto* r = recent.find(stream);
@@ -257,7 +273,8 @@ struct rocksdb_event_store::impl {
     wb.Put(indexed_key, marker);
     rocksdb::WriteOptions wo;
     wo.sync = sync;
-    if (auto s = db->Write(wo, &wb); !s.ok()) return io(s, "store " + dir + ": writing the stream index");
+    if (auto s = db->Write(wo, &wb); !s.ok())
+      return io(s, "store " + dir + ": writing the stream index");
     std::unique_lock lock{recent_mu};
     recent.clear();
     indexed_through = through;
@@ -274,23 +291,26 @@ struct rocksdb_event_store::impl {
                                         std::to_string(last)};
     if (indexed_through == last) return {};
     events::recorded_event e;
-    auto n = scan(indexed_through + 1, last, ~std::size_t{0}, [&](std::uint64_t pos, std::string_view bytes) {
-      if (auto st = decode_into(pos, bytes, e); !st) return st;
-      if (auto st = recent.add(e.stream, e.revision, pos, 1); !st)
-        return status{st.code(), "store " + dir + ", position " + std::to_string(pos) + ": " + st.detail()};
-      return status{};
-    });
+    auto n = scan(indexed_through + 1, last, ~std::size_t{0},
+                  [&](std::uint64_t pos, std::string_view bytes) {
+                    if (auto st = decode_into(pos, bytes, e); !st) return st;
+                    if (auto st = recent.add(e.stream, e.revision, pos, 1); !st)
+                      return status{st.code(), "store " + dir + ", position " +
+                                                   std::to_string(pos) + ": " + st.detail()};
+                    return status{};
+                  });
     if (!n) return n.error();
     if (*n != last - indexed_through)
-      return {errc::corrupt_record, "store " + dir + ": position " + std::to_string(indexed_through + 1 + *n) +
-                                        " is missing"};
+      return {errc::corrupt_record, "store " + dir + ": position " +
+                                        std::to_string(indexed_through + 1 + *n) + " is missing"};
     return {};
   }
 
   result<recorded_event> read_position(std::uint64_t pos) const {
     std::string value;
     auto s = db->Get(rocksdb::ReadOptions{}, events_cf, position_key(pos), &value);
-    if (s.IsNotFound()) return status{errc::not_found, "no event at position " + std::to_string(pos)};
+    if (s.IsNotFound())
+      return status{errc::not_found, "no event at position " + std::to_string(pos)};
     if (!s.ok()) return io(s, "reading position " + std::to_string(pos));
     return decode_at(pos, value);
   }
@@ -298,8 +318,8 @@ struct rocksdb_event_store::impl {
   result<recorded_event> decode_at(std::uint64_t pos, std::string_view bytes) const {
     auto rec = codec.decode_record(bytes);
     if (!rec)
-      return status{rec.error().code(), "store " + dir + ", position " + std::to_string(pos) + ": " +
-                                            rec.error().detail()};
+      return status{rec.error().code(), "store " + dir + ", position " + std::to_string(pos) +
+                                            ": " + rec.error().detail()};
     if (rec->position != pos)
       return status{errc::corrupt_record, "store " + dir + ", position " + std::to_string(pos) +
                                               ": record claims position " +
@@ -339,7 +359,8 @@ struct rocksdb_event_store::impl {
     for (it->Seek(position_key(from)); it->Valid() && count < max_count; it->Next()) {
       const auto key = it->key();
       if (key.size() != 8)
-        return status{errc::corrupt_record, "store " + dir + ": malformed event key after position " +
+        return status{errc::corrupt_record, "store " + dir +
+                                                ": malformed event key after position " +
                                                 std::to_string(expect - 1)};
       const auto pos = get_be64(key.ToStringView());
       if (pos != expect)
@@ -349,7 +370,8 @@ struct rocksdb_event_store::impl {
       ++expect;
       ++count;
     }
-    if (!it->status().ok()) return io(it->status(), "reading from position " + std::to_string(from));
+    if (!it->status().ok())
+      return io(it->status(), "reading from position " + std::to_string(from));
     return count;
   }
 
@@ -466,7 +488,8 @@ struct rocksdb_event_store::impl {
     std::lock_guard lock{spares.mu};
     if (appends.capacity() > 0 && spares.appends.size() < spare_buffers::keep)
       spares.appends.push_back(std::move(appends));
-    if (wb && wb->GetDataSize() <= spare_buffers::max_batch_bytes && spares.batches.size() < spare_buffers::keep) {
+    if (wb && wb->GetDataSize() <= spare_buffers::max_batch_bytes &&
+        spares.batches.size() < spare_buffers::keep) {
       wb->Clear();
       spares.batches.push_back(std::move(wb));
     }
@@ -475,7 +498,7 @@ struct rocksdb_event_store::impl {
   /// How long a write takes, as a moving average (store-commit writes it).
   std::atomic<std::int64_t> write_ns_average{0};
   std::chrono::nanoseconds last_prepare{0}; ///< store-writer's last prepare()
-  std::size_t last_batch_bytes = 0;        ///< to size the next WriteBatch's buffer
+  std::size_t last_batch_bytes = 0;         ///< to size the next WriteBatch's buffer
 
   void run_writer() {
     pthread_setname_np(pthread_self(), "store-writer"); // for top, perf and the benches
@@ -535,9 +558,10 @@ struct rocksdb_event_store::impl {
   /// committed records (once every earlier group has committed) and the
   /// appends to it already in group `g`. The rare path: only appends that
   /// the expected revision does not settle come here.
-  std::vector<stored_event> find_stored_ids(const std::string& stream, stream_head_cache::entry*& cached,
-                                            std::uint64_t current, const group& g, std::uint64_t seq,
-                                            const std::vector<proposed_event>& proposed, status& error) {
+  std::vector<stored_event>
+  find_stored_ids(const std::string& stream, stream_head_cache::entry*& cached,
+                  std::uint64_t current, const group& g, std::uint64_t seq,
+                  const std::vector<proposed_event>& proposed, status& error) {
     if (!cached || !cached->ids) {
       if (cached)
         while (committed_groups.load(std::memory_order_acquire) + 1 < seq)
@@ -551,8 +575,9 @@ struct rocksdb_event_store::impl {
       for (std::uint64_t rev = 0; *committed && rev <= **committed; ++rev) {
         auto p = position_of(stream, rev);
         if (!p || !*p) {
-          error = p ? status{errc::corrupt_record, "store " + dir + ": stream '" + stream + "' revision " +
-                                                       std::to_string(rev) + " is not indexed"}
+          error = p ? status{errc::corrupt_record, "store " + dir + ": stream '" + stream +
+                                                       "' revision " + std::to_string(rev) +
+                                                       " is not indexed"}
                     : p.error();
           return std::vector<stored_event>(proposed.size());
         }
@@ -568,7 +593,8 @@ struct rocksdb_event_store::impl {
         if (req.stream != stream) continue;
         const auto& r = *g.outcomes[i];
         for (std::size_t k = 0; k < req.events.size(); ++k)
-          ids->try_emplace(req.events[k].meta.id, *r.last_revision + 1 - req.events.size() + k, r.first_position + k);
+          ids->try_emplace(req.events[k].meta.id, *r.last_revision + 1 - req.events.size() + k,
+                           r.first_position + k);
       }
       if (!cached) cached = stream_heads.set_entry(stream, nullptr, current, seq);
       cached->ids = std::move(ids);
@@ -596,7 +622,8 @@ struct rocksdb_event_store::impl {
     outcomes.reserve(batch.size());
     for (auto& req : batch) {
       if (!events::is_valid_stream_name(req.stream)) {
-        outcomes.emplace_back(status{errc::invalid_argument, "invalid stream name '" + req.stream + "'"});
+        outcomes.emplace_back(
+            status{errc::invalid_argument, "invalid stream name '" + req.stream + "'"});
         continue;
       }
       auto* cached = stream_heads.find_entry(req.stream);
@@ -612,22 +639,23 @@ struct rocksdb_event_store::impl {
         }
         current = *loaded;
       }
-      auto check = check_append(req.stream, req.expected, current, req.events,
-                                [&](std::uint64_t rev) -> std::optional<std::pair<events::event_id, std::uint64_t>> {
-                                  auto p = position_of(req.stream, rev);
-                                  if (!p || !*p) return std::nullopt;
-                                  auto rec = read_position(**p);
-                                  if (!rec) return std::nullopt;
-                                  return std::pair{rec->meta.id, **p};
-                                },
-                                // Built only when needed: its captures would not fit std::function's
-                                // small buffer, and the hot path should not allocate for it.
-                                needs_id_lookup(req.expected, current, req.events)
-                                    ? id_lookup{[&](const std::vector<proposed_event>& proposed) {
-                                        return find_stored_ids(req.stream, cached, *current, g, seq, proposed,
-                                                               lookup_error);
-                                      }}
-                                    : id_lookup{});
+      auto check = check_append(
+          req.stream, req.expected, current, req.events,
+          [&](std::uint64_t rev) -> std::optional<std::pair<events::event_id, std::uint64_t>> {
+            auto p = position_of(req.stream, rev);
+            if (!p || !*p) return std::nullopt;
+            auto rec = read_position(**p);
+            if (!rec) return std::nullopt;
+            return std::pair{rec->meta.id, **p};
+          },
+          // Built only when needed: its captures would not fit std::function's
+          // small buffer, and the hot path should not allocate for it.
+          needs_id_lookup(req.expected, current, req.events)
+              ? id_lookup{[&](const std::vector<proposed_event>& proposed) {
+                  return find_stored_ids(req.stream, cached, *current, g, seq, proposed,
+                                         lookup_error);
+                }}
+              : id_lookup{});
       if (!lookup_error.is_ok()) {
         outcomes.emplace_back(std::exchange(lookup_error, status{}));
         continue;
@@ -659,7 +687,8 @@ struct rocksdb_event_store::impl {
       auto* entry = stream_heads.set_entry(req.stream, cached, *r.last_revision, seq);
       if (entry->ids) // kept up to date once built (only streams that needed an id lookup)
         for (std::size_t i = 0; i < req.events.size(); ++i)
-          entry->ids->try_emplace(req.events[i].meta.id, *r.last_revision + 1 - req.events.size() + i,
+          entry->ids->try_emplace(req.events[i].meta.id,
+                                  *r.last_revision + 1 - req.events.size() + i,
                                   r.first_position + i);
       g.written.push_back(outcomes.size());
       outcomes.emplace_back(r);
@@ -684,7 +713,8 @@ struct rocksdb_event_store::impl {
       const auto count = g.wb->Count();
       if (failing_since != 0 && !g.written.empty()) {
         status err{errc::io_error, "store " + dir + ": not written: an earlier commit failed"};
-        for (auto i : g.written) g.outcomes[i] = err;
+        for (auto i : g.written)
+          g.outcomes[i] = err;
       } else if (count > 0) {
         rocksdb::WriteOptions wo;
         wo.sync = opts.sync != sync_policy::none;
@@ -702,7 +732,8 @@ struct rocksdb_event_store::impl {
           if (auto st = index_recent(g); !st) {
             // Only a broken invariant gets here (revisions are checked
             // before writing); fail like a failed write.
-            for (auto i : g.written) g.outcomes[i] = st;
+            for (auto i : g.written)
+              g.outcomes[i] = st;
             failing_since = ++failures;
           } else {
             {
@@ -715,8 +746,10 @@ struct rocksdb_event_store::impl {
             if (recent.events() >= opts.index_window) (void)persist_index(g.last_position, false);
           }
         } else {
-          auto err = io(s, "store " + dir + ": committing a batch of " + std::to_string(count) + " writes");
-          for (auto i : g.written) g.outcomes[i] = err;
+          auto err = io(s, "store " + dir + ": committing a batch of " + std::to_string(count) +
+                               " writes");
+          for (auto i : g.written)
+            g.outcomes[i] = err;
           failing_since = ++failures;
         }
       }
@@ -735,7 +768,9 @@ struct rocksdb_event_store::impl {
     for (auto i : g.written) {
       const auto& r = *g.outcomes[i];
       const std::size_t count = r.last_position - r.first_position + 1;
-      if (auto st = recent.add(g.batch[i].stream, *r.last_revision + 1 - count, r.first_position, count); !st)
+      if (auto st =
+              recent.add(g.batch[i].stream, *r.last_revision + 1 - count, r.first_position, count);
+          !st)
         return {st.code(), "store " + dir + ": " + st.detail()};
     }
     return {};
@@ -745,7 +780,8 @@ struct rocksdb_event_store::impl {
     pthread_setname_np(pthread_self(), "store-done");
     group g;
     while (to_complete.pop(g)) {
-      for (std::size_t i = 0; i < g.batch.size(); ++i) g.batch[i].done(std::move(g.outcomes[i]));
+      for (std::size_t i = 0; i < g.batch.size(); ++i)
+        g.batch[i].done(std::move(g.outcomes[i]));
       g.batch.clear(); // frees the appends here, off the write path
       give_back(std::move(g.batch), std::move(g.wb));
       g = group{};
@@ -756,8 +792,12 @@ struct rocksdb_event_store::impl {
 rocksdb_event_store::rocksdb_event_store(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 rocksdb_event_store::~rocksdb_event_store() = default;
 
-const std::string& rocksdb_event_store::directory() const { return impl_->dir; }
-bool rocksdb_event_store::read_only() const { return impl_->opts.read_only; }
+const std::string& rocksdb_event_store::directory() const {
+  return impl_->dir;
+}
+bool rocksdb_event_store::read_only() const {
+  return impl_->opts.read_only;
+}
 
 result<std::vector<std::string>> rocksdb_event_store::repairs() const {
   std::vector<std::string> out;
@@ -769,14 +809,16 @@ result<std::vector<std::string>> rocksdb_event_store::repairs() const {
 }
 
 status rocksdb_event_store::record_repair(const std::string& report) {
-  if (impl_->opts.read_only) return {errc::invalid_argument, "store " + impl_->dir + " is open read-only"};
+  if (impl_->opts.read_only)
+    return {errc::invalid_argument, "store " + impl_->dir + " is open read-only"};
   const auto n = repairs();
   if (!n) return n.error();
   char key[64];
   std::snprintf(key, sizeof key, "%s%08zu", repair_prefix, n->size() + 1);
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  if (auto s = impl_->db->Put(wo, key, report); !s.ok()) return io(s, "recording a repair in " + impl_->dir);
+  if (auto s = impl_->db->Put(wo, key, report); !s.ok())
+    return io(s, "recording a repair in " + impl_->dir);
   return {};
 }
 
@@ -786,7 +828,9 @@ rocksdb_event_store::statistics rocksdb_event_store::stats() const {
 
 namespace {
 
-void default_warning(const std::string& text) { log::warning("store", text); }
+void default_warning(const std::string& text) {
+  log::warning("store", text);
+}
 
 /// "store DIR: WAL file 000012.log is damaged at offset 4242 (record 17 of
 /// the file: checksum mismatch ...); 3 more records follow it in that file
@@ -798,11 +842,14 @@ std::string describe_wal_damage(const std::string& directory) {
   for (std::size_t i = 0; i < files->size(); ++i) {
     auto r = wal::scan_file((*files)[i]);
     if (!r || !r->damaged) continue;
-    std::string text = "WAL file " + r->name + " is damaged at offset " + std::to_string(r->damaged->offset) +
-                       " of " + std::to_string(r->size) + " (in write batch " +
-                       std::to_string(r->damaged->record_index + 1) + " of the file: " + r->damaged->what + ")";
+    std::string text = "WAL file " + r->name + " is damaged at offset " +
+                       std::to_string(r->damaged->offset) + " of " + std::to_string(r->size) +
+                       " (in write batch " + std::to_string(r->damaged->record_index + 1) +
+                       " of the file: " + r->damaged->what + ")";
     const auto later = files->size() - i - 1;
-    if (later > 0) text += "; " + std::to_string(later) + " later WAL file" + (later == 1 ? "" : "s") + " follow it";
+    if (later > 0)
+      text +=
+          "; " + std::to_string(later) + " later WAL file" + (later == 1 ? "" : "s") + " follow it";
     return text;
   }
   return {};
@@ -821,7 +868,8 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
   auto p = std::make_unique<impl>();
   p->dir = directory;
   p->opts = options;
-  const auto warn = options.warn ? options.warn : std::function<void(const std::string&)>{default_warning};
+  const auto warn =
+      options.warn ? options.warn : std::function<void(const std::string&)>{default_warning};
   if (options.read_only || !options.create_if_missing) {
     if (auto st = is_store(directory); !st) return st; // nothing is created for a reader
   } else if (auto st = create_store_directory(directory); !st) {
@@ -837,11 +885,14 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
       auto r = wal::scan_file(f);
       if (!r && !std::filesystem::exists(f)) continue; // retired meanwhile by a running writer
       if (!r) return r.error();
-      if (r->damaged) return status{errc::corrupt_record, with_repair_hint(directory, describe_wal_damage(directory))};
+      if (r->damaged)
+        return status{errc::corrupt_record,
+                      with_repair_hint(directory, describe_wal_damage(directory))};
       if (r->incomplete_tail && f != files->back())
-        warn("store " + directory + ": WAL file " + r->name + " ends with an incomplete write batch (" +
-             std::to_string(r->incomplete_tail->second) + " bytes at offset " +
-             std::to_string(r->incomplete_tail->first) + ": a write interrupted by a crash, never acknowledged); "
+        warn("store " + directory + ": WAL file " + r->name +
+             " ends with an incomplete write batch (" + std::to_string(r->incomplete_tail->second) +
+             " bytes at offset " + std::to_string(r->incomplete_tail->first) +
+             ": a write interrupted by a crash, never acknowledged); "
              "it is ignored");
     }
   }
@@ -860,8 +911,9 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
     db_opts.info_log = forwarding_logger("store " + directory); // no LOG file in the store
   }
   // See the header: refuse damage, drop only an unacknowledged torn tail.
-  db_opts.wal_recovery_mode = options.drop_after_damage ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
-                                                         : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  db_opts.wal_recovery_mode = options.drop_after_damage
+                                  ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+                                  : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   if (options.read_only) {
     db_opts.info_log = silent_logger(); // no LOG file in the store, nor in the scratch directory
     db_opts.max_open_files = -1;        // required of a secondary instance
@@ -890,11 +942,10 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
   rocksdb::ColumnFamilyOptions event_opts = cf_opts;
   event_opts.compression_per_level.clear();
   event_opts.compression = rocksdb::kLZ4Compression;
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs{
-      {rocksdb::kDefaultColumnFamilyName, cf_opts},
-      {"events", event_opts},
-      {"streams", stream_opts},
-      {"checkpoints", cf_opts}};
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs{{rocksdb::kDefaultColumnFamilyName, cf_opts},
+                                                   {"events", event_opts},
+                                                   {"streams", stream_opts},
+                                                   {"checkpoints", cf_opts}};
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (options.read_only) {
@@ -903,7 +954,8 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
     const char* tmp = std::getenv("TMPDIR");
     std::string scratch = std::string(tmp && *tmp ? tmp : "/tmp") + "/hotline-reader-XXXXXX";
     if (!::mkdtemp(scratch.data()))
-      return status{errc::io_error, "creating a scratch directory " + scratch + ": " + std::strerror(errno)};
+      return status{errc::io_error,
+                    "creating a scratch directory " + scratch + ": " + std::strerror(errno)};
     p->scratch_dir = scratch;
     // A running writer may retire a WAL or table file while the instance
     // reads the file list: try again on such a passing I/O error.
@@ -917,15 +969,18 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
   }
   if (!s.ok()) {
     auto text = s.ToString();
-    if (s.IsIOError() && (text.find("lock") != std::string::npos || text.find("LOCK") != std::string::npos))
-      return status{errc::store_in_use, "store " + directory +
-                                            " is in use by another process (its LOCK file is held): " + text +
-                                            " (reading commands open it read-only and work beside it)"};
+    if (s.IsIOError() &&
+        (text.find("lock") != std::string::npos || text.find("LOCK") != std::string::npos))
+      return status{errc::store_in_use,
+                    "store " + directory +
+                        " is in use by another process (its LOCK file is held): " + text +
+                        " (reading commands open it read-only and work beside it)"};
     if (s.IsInvalidArgument() && text.find("does not exist") != std::string::npos)
       return status{errc::not_found, "no store at " + directory + ": " + text};
     if (s.IsCorruption()) {
       auto where = describe_wal_damage(directory);
-      return status{errc::corrupt_record, with_repair_hint(directory, where.empty() ? text : where + " (" + text + ")")};
+      return status{errc::corrupt_record,
+                    with_repair_hint(directory, where.empty() ? text : where + " (" + text + ")")};
     }
     return io(s, "opening store " + directory);
   }
@@ -951,7 +1006,8 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
     // A new store indexes nothing yet; a format-1 store indexed every event
     // (its entries are runs of one).
     if (s.IsNotFound() && p->head.load() != 0)
-      return status{errc::corrupt_record, "store " + directory + " holds events but no format marker"};
+      return status{errc::corrupt_record,
+                    "store " + directory + " holds events but no format marker"};
     if (options.read_only) {
       p->indexed_through = p->head.load(); // upgraded by the next writer; read as it is
       return std::unique_ptr<rocksdb_event_store>(new rocksdb_event_store(std::move(p)));
@@ -977,7 +1033,8 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
     p->indexed_through = get_be64(indexed);
     if (auto st = p->rebuild_recent_index(); !st) return st;
   }
-  if (options.read_only) return std::unique_ptr<rocksdb_event_store>(new rocksdb_event_store(std::move(p)));
+  if (options.read_only)
+    return std::unique_ptr<rocksdb_event_store>(new rocksdb_event_store(std::move(p)));
   auto* self = p.get();
   p->to_complete.capacity = 4;
   p->completer = std::thread([self] { self->run_completer(); });
@@ -1003,9 +1060,9 @@ void rocksdb_event_store::append_async(std::string stream, expected_revision exp
   done(status{errc::unavailable, "store " + impl_->dir + " is closing"});
 }
 
-result<std::vector<recorded_event>>
-rocksdb_event_store::read_stream(std::string_view stream, std::uint64_t from_revision,
-                                 std::size_t max_count) const {
+result<std::vector<recorded_event>> rocksdb_event_store::read_stream(std::string_view stream,
+                                                                     std::uint64_t from_revision,
+                                                                     std::size_t max_count) const {
   std::vector<recorded_event> out;
   if (max_count == 0) return out;
   // The recent run first, then the persisted runs (see recent_mu).
@@ -1015,8 +1072,10 @@ rocksdb_event_store::read_stream(std::string_view stream, std::uint64_t from_rev
     std::shared_lock lock{impl_->recent_mu};
     if (const auto* r = impl_->recent.find(stream); r && r->last_revision() >= from_revision) {
       recent_first = std::max(r->first_revision, from_revision);
-      const auto from = r->positions.begin() + static_cast<std::ptrdiff_t>(recent_first - r->first_revision);
-      const auto n = std::min<std::size_t>(max_count, static_cast<std::size_t>(r->positions.end() - from));
+      const auto from =
+          r->positions.begin() + static_cast<std::ptrdiff_t>(recent_first - r->first_revision);
+      const auto n =
+          std::min<std::size_t>(max_count, static_cast<std::size_t>(r->positions.end() - from));
       recent.assign(from, from + static_cast<std::ptrdiff_t>(n));
     }
   }
@@ -1025,27 +1084,31 @@ rocksdb_event_store::read_stream(std::string_view stream, std::uint64_t from_rev
     auto rec = impl_->read_position(position);
     if (!rec) return rec.error();
     if (rec->stream != stream || rec->revision != revision)
-      return impl_->index_error(stream, "revision " + std::to_string(revision) + " points to position " +
-                                            std::to_string(position) + ", which holds '" + rec->stream +
-                                            "' revision " + std::to_string(rec->revision));
+      return impl_->index_error(stream, "revision " + std::to_string(revision) +
+                                            " points to position " + std::to_string(position) +
+                                            ", which holds '" + rec->stream + "' revision " +
+                                            std::to_string(rec->revision));
     out.push_back(std::move(*rec));
     ++next;
     return {};
   };
   // Persisted runs, from the one holding `from_revision` (or the first).
   if (recent.empty() || recent_first > from_revision) {
-    std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(within_stream(), impl_->streams_cf)};
+    std::unique_ptr<rocksdb::Iterator> it{
+        impl_->db->NewIterator(within_stream(), impl_->streams_cf)};
     it->SeekForPrev(stream_index::run_key(stream, from_revision));
     if (it->Valid() && !stream_index::run_first_revision(it->key().ToStringView(), stream))
       it->Seek(stream_index::run_key(stream, from_revision));
     else if (!it->Valid() && it->status().ok())
       it->Seek(stream_index::run_key(stream, from_revision));
     std::vector<std::uint64_t> positions;
-    for (; it->Valid() && out.size() < max_count && (recent.empty() || next < recent_first); it->Next()) {
+    for (; it->Valid() && out.size() < max_count && (recent.empty() || next < recent_first);
+         it->Next()) {
       auto first = stream_index::run_first_revision(it->key().ToStringView(), stream);
       if (!first) break;
       if (auto st = stream_index::decode_run(it->value().ToStringView(), positions); !st)
-        return impl_->index_error(stream, "run at revision " + std::to_string(*first) + ": " + st.detail());
+        return impl_->index_error(stream,
+                                  "run at revision " + std::to_string(*first) + ": " + st.detail());
       if (*first > next)
         return impl_->index_error(stream, "revisions " + std::to_string(next) + " to " +
                                               std::to_string(*first - 1) + " are missing");
@@ -1072,10 +1135,11 @@ result<std::vector<recorded_event>> rocksdb_event_store::read_all(std::uint64_t 
   if (from_position == 0) from_position = 1;
   if (from_position > head) return out;
   out.reserve(std::min<std::uint64_t>(max_count, head - from_position + 1));
-  auto n = impl_->scan(from_position, head, max_count, [&](std::uint64_t pos, std::string_view bytes) {
-    auto& e = out.emplace_back();
-    return impl_->decode_into(pos, bytes, e);
-  });
+  auto n =
+      impl_->scan(from_position, head, max_count, [&](std::uint64_t pos, std::string_view bytes) {
+        auto& e = out.emplace_back();
+        return impl_->decode_into(pos, bytes, e);
+      });
   if (!n) return n.error();
   return out;
 }
@@ -1090,11 +1154,12 @@ result<std::uint64_t> rocksdb_event_store::visit_all(std::uint64_t from_position
   // a scan allocates nothing per event.
   recorded_event e;
   status stopped;
-  auto n = impl_->scan(from_position, head, max_count, [&](std::uint64_t pos, std::string_view bytes) {
-    if (auto st = impl_->decode_into(pos, bytes, e); !st) return st;
-    stopped = visit(e);
-    return stopped;
-  });
+  auto n =
+      impl_->scan(from_position, head, max_count, [&](std::uint64_t pos, std::string_view bytes) {
+        if (auto st = impl_->decode_into(pos, bytes, e); !st) return st;
+        stopped = visit(e);
+        return stopped;
+      });
   if (!stopped) return stopped;
   return n;
 }
@@ -1104,7 +1169,9 @@ rocksdb_event_store::stream_revision(std::string_view stream) const {
   return impl_->load_stream_revision(stream);
 }
 
-std::uint64_t rocksdb_event_store::head_position() const { return impl_->head.load(); }
+std::uint64_t rocksdb_event_store::head_position() const {
+  return impl_->head.load();
+}
 
 std::uint64_t rocksdb_event_store::wait_for_append(std::uint64_t after,
                                                    std::chrono::milliseconds timeout) const {
@@ -1114,7 +1181,8 @@ std::uint64_t rocksdb_event_store::wait_for_append(std::uint64_t after,
 }
 
 status rocksdb_event_store::put_checkpoint(std::string_view name, std::uint64_t position) {
-  if (impl_->opts.read_only) return {errc::invalid_argument, "store " + impl_->dir + " is open read-only"};
+  if (impl_->opts.read_only)
+    return {errc::invalid_argument, "store " + impl_->dir + " is open read-only"};
   rocksdb::WriteOptions wo;
   wo.sync = impl_->opts.sync != sync_policy::none;
   auto s = impl_->db->Put(wo, impl_->checkpoints_cf, rocksdb::Slice{name.data(), name.size()},
@@ -1135,25 +1203,31 @@ rocksdb_event_store::get_checkpoint(std::string_view name) const {
   return std::optional<std::uint64_t>{get_be64(v)};
 }
 
-result<rocksdb_event_store::index_report> rocksdb_event_store::check_stream_index(std::size_t max_problems) const {
+result<rocksdb_event_store::index_report>
+rocksdb_event_store::check_stream_index(std::size_t max_problems) const {
   index_report out;
   auto problem = [&](std::string text) {
     if (out.problems.size() < max_problems) out.problems.push_back(std::move(text));
   };
   std::shared_lock lock{impl_->recent_mu}; // the recent runs stay put meanwhile
   const auto& recent = impl_->recent;
-  std::unordered_map<std::string, std::uint64_t> next_of; ///< persisted streams: the revision after their runs
-  constexpr auto unknown = std::numeric_limits<std::uint64_t>::max(); ///< after a run that does not decode
+  std::unordered_map<std::string, std::uint64_t>
+      next_of; ///< persisted streams: the revision after their runs
+  constexpr auto unknown =
+      std::numeric_limits<std::uint64_t>::max(); ///< after a run that does not decode
   events::recorded_event e;
   std::vector<std::uint64_t> positions;
   // A (stream, revision) -> position pair: the record there must be that event.
-  auto check_points_to = [&](std::string_view stream, std::uint64_t revision, std::uint64_t position) {
+  auto check_points_to = [&](std::string_view stream, std::uint64_t revision,
+                             std::uint64_t position) {
     ++out.events;
     const auto where = "stream '" + std::string{stream} + "' revision " + std::to_string(revision);
     std::string bytes;
-    auto st = impl_->db->Get(rocksdb::ReadOptions{}, impl_->events_cf, position_key(position), &bytes);
+    auto st =
+        impl_->db->Get(rocksdb::ReadOptions{}, impl_->events_cf, position_key(position), &bytes);
     if (!st.ok()) {
-      problem(where + ": position " + std::to_string(position) + " " + (st.IsNotFound() ? "holds no event" : st.ToString()));
+      problem(where + ": position " + std::to_string(position) + " " +
+              (st.IsNotFound() ? "holds no event" : st.ToString()));
       return;
     }
     if (auto d = impl_->decode_into(position, bytes, e); !d) {
@@ -1161,8 +1235,8 @@ result<rocksdb_event_store::index_report> rocksdb_event_store::check_stream_inde
       return;
     }
     if (e.stream != stream || e.revision != revision)
-      problem(where + ": position " + std::to_string(position) + " holds '" + e.stream + "' revision " +
-              std::to_string(e.revision));
+      problem(where + ": position " + std::to_string(position) + " holds '" + e.stream +
+              "' revision " + std::to_string(e.revision));
   };
   rocksdb::ReadOptions whole_index;
   whole_index.total_order_seek = true; // across streams (the prefixes)
@@ -1177,14 +1251,17 @@ result<rocksdb_event_store::index_report> rocksdb_event_store::check_stream_inde
     const auto first = *stream_index::run_first_revision(key, stream);
     auto [next, added] = next_of.try_emplace(std::string{stream}, 0);
     if (next->second != unknown && first != next->second)
-      problem("stream '" + std::string{stream} + "': a run starts at revision " + std::to_string(first) +
-              " where revision " + std::to_string(next->second) + " was due");
+      problem("stream '" + std::string{stream} + "': a run starts at revision " +
+              std::to_string(first) + " where revision " + std::to_string(next->second) +
+              " was due");
     if (auto st = stream_index::decode_run(it->value().ToStringView(), positions); !st) {
-      problem("stream '" + std::string{stream} + "' run at revision " + std::to_string(first) + ": " + st.detail());
+      problem("stream '" + std::string{stream} + "' run at revision " + std::to_string(first) +
+              ": " + st.detail());
       next->second = unknown; // its length is lost: the next run is not checked against it
       continue;
     }
-    for (std::size_t i = 0; i < positions.size(); ++i) check_points_to(stream, first + i, positions[i]);
+    for (std::size_t i = 0; i < positions.size(); ++i)
+      check_points_to(stream, first + i, positions[i]);
     next->second = first + positions.size();
   }
   if (!it->status().ok()) return io(it->status(), "reading the stream index of " + impl_->dir);
@@ -1193,9 +1270,11 @@ result<rocksdb_event_store::index_report> rocksdb_event_store::check_stream_inde
     const std::uint64_t due = persisted == next_of.end() ? 0 : persisted->second;
     if (due != unknown && r.first_revision != due)
       problem("stream '" + std::string{stream} + "': its recent events start at revision " +
-              std::to_string(r.first_revision) + " where revision " + std::to_string(due) + " was due");
+              std::to_string(r.first_revision) + " where revision " + std::to_string(due) +
+              " was due");
     if (persisted == next_of.end()) next_of.emplace(std::string{stream}, 0);
-    for (std::size_t i = 0; i < r.positions.size(); ++i) check_points_to(stream, r.first_revision + i, r.positions[i]);
+    for (std::size_t i = 0; i < r.positions.size(); ++i)
+      check_points_to(stream, r.first_revision + i, r.positions[i]);
   });
   out.streams = next_of.size();
   if (out.events != impl_->head.load())
@@ -1207,7 +1286,8 @@ result<rocksdb_event_store::index_report> rocksdb_event_store::check_stream_inde
 result<std::string> rocksdb_event_store::raw_record(std::uint64_t position) const {
   std::string v;
   auto s = impl_->db->Get(rocksdb::ReadOptions{}, impl_->events_cf, position_key(position), &v);
-  if (s.IsNotFound()) return status{errc::not_found, "no event at position " + std::to_string(position)};
+  if (s.IsNotFound())
+    return status{errc::not_found, "no event at position " + std::to_string(position)};
   if (!s.ok()) return io(s, "reading position " + std::to_string(position));
   return v;
 }

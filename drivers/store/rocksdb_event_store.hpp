@@ -21,10 +21,10 @@
 /// index, and a third completes callbacks in commit order. While a
 /// write is under way the next group is formed as late as it can be without
 /// keeping the writer waiting (about half-way through the write), so that
-/// appends resubmitted meanwhile share its sync. A group's revisions and positions assume the groups before it
-/// commit; if a write fails, every group prepared on top of it fails too
-/// and nothing of it is written. The sync policy says when the WAL is
-/// fsynced (always before the group's callbacks run):
+/// appends resubmitted meanwhile share its sync. A group's revisions and positions assume the
+/// groups before it commit; if a write fails, every group prepared on top of it fails too and
+/// nothing of it is written. The sync policy says when the WAL is fsynced (always before the
+/// group's callbacks run):
 ///  - `none`:   never by us (survives a process crash, not a power loss);
 ///  - `batch`:  once per group-commit batch (Default);
 ///  - `always`: every append is its own batch and its own fsync.
@@ -44,10 +44,10 @@
 /// whole before RocksDB opens the store (drivers/store/wal_scan.hpp), so
 /// damage refuses the open before any file is touched, and a last record
 /// whose length field is damaged (RocksDB would take it for a torn write
-/// and drop an acknowledged append) is damage too. `hotline store repair` is the only way to open past damage, and
-/// says what it drops first. What survives which crash depends on the sync
-/// policy below: with `none` a power loss may lose acknowledged appends (the
-/// WAL tail was never synced); with `batch` and `always` it may not.
+/// and drop an acknowledged append) is damage too. `hotline store repair` is the only way to open
+/// past damage, and says what it drops first. What survives which crash depends on the sync policy
+/// below: with `none` a power loss may lose acknowledged appends (the WAL tail was never synced);
+/// with `batch` and `always` it may not.
 ///
 /// Read-only opens (`read_only`) write nothing in the directory, not even a
 /// LOG or LOCK file, and work while a node has the store open for writing:

@@ -20,7 +20,8 @@ public:
 
 class forwarding final : public rocksdb::Logger {
 public:
-  explicit forwarding(std::string what) : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), what_(std::move(what)) {}
+  explicit forwarding(std::string what)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), what_(std::move(what)) {}
   using rocksdb::Logger::Logv;
   // Lines with no level (RocksDB's header and option dumps) are informational.
   void Logv(const char*, va_list) override {}
@@ -33,8 +34,8 @@ public:
     va_end(copy);
     std::string text = n < 0 ? std::string{"(unprintable RocksDB log line)"} : std::string{buf};
     if (n >= static_cast<int>(sizeof buf)) text += "...";
-    log::write(lv >= rocksdb::InfoLogLevel::ERROR_LEVEL ? log::level::error : log::level::warning, "rocksdb",
-               what_ + ": " + text);
+    log::write(lv >= rocksdb::InfoLogLevel::ERROR_LEVEL ? log::level::error : log::level::warning,
+               "rocksdb", what_ + ": " + text);
   }
 
 private:

@@ -2,8 +2,8 @@
 
 #include <cerrno>
 #include <cstdarg>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -36,7 +36,8 @@ public:
                                        rocksdb::IODebugContext* dbg) override {
     return narrow(f, target()->ReopenWritableFile(f, o, r, dbg), 0600);
   }
-  rocksdb::IOStatus ReuseWritableFile(const std::string& f, const std::string& old, const rocksdb::FileOptions& o,
+  rocksdb::IOStatus ReuseWritableFile(const std::string& f, const std::string& old,
+                                      const rocksdb::FileOptions& o,
                                       std::unique_ptr<rocksdb::FSWritableFile>* r,
                                       rocksdb::IODebugContext* dbg) override {
     return narrow(f, target()->ReuseWritableFile(f, old, o, r, dbg), 0600);
@@ -56,12 +57,13 @@ public:
     auto s = target()->CreateDirIfMissing(d, o, dbg);
     return existed ? s : narrow(d, std::move(s), 0700);
   }
-  rocksdb::IOStatus NewLogger(const std::string& f, const rocksdb::IOOptions& o, std::shared_ptr<rocksdb::Logger>* r,
+  rocksdb::IOStatus NewLogger(const std::string& f, const rocksdb::IOOptions& o,
+                              std::shared_ptr<rocksdb::Logger>* r,
                               rocksdb::IODebugContext* dbg) override {
     return narrow(f, target()->NewLogger(f, o, r, dbg), 0600);
   }
-  rocksdb::IOStatus LockFile(const std::string& f, const rocksdb::IOOptions& o, rocksdb::FileLock** l,
-                             rocksdb::IODebugContext* dbg) override {
+  rocksdb::IOStatus LockFile(const std::string& f, const rocksdb::IOOptions& o,
+                             rocksdb::FileLock** l, rocksdb::IODebugContext* dbg) override {
     return narrow(f, target()->LockFile(f, o, l, dbg), 0600);
   }
 
@@ -94,42 +96,46 @@ events::status create_store_directory(const std::string& directory) {
   if (dir.has_parent_path() && !dir.parent_path().empty()) {
     fs::create_directories(dir.parent_path(), ec);
     if (ec)
-      return {events::errc::io_error,
-              "cannot create the parent directory " + dir.parent_path().string() + ": " + ec.message()};
+      return {events::errc::io_error, "cannot create the parent directory " +
+                                          dir.parent_path().string() + ": " + ec.message()};
   }
   if (::mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST)
     return {events::errc::io_error, "cannot create " + directory + ": " + std::strerror(errno)};
   if (::chmod(directory.c_str(), 0700) != 0)
-    return {events::errc::io_error, "cannot set the mode of " + directory + ": " + std::strerror(errno)};
+    return {events::errc::io_error,
+            "cannot set the mode of " + directory + ": " + std::strerror(errno)};
   return {};
 }
 
 events::status is_store(const std::string& directory) {
   std::error_code ec;
-  if (!fs::exists(directory, ec)) return {events::errc::not_found, "no store at " + directory + ": no such directory"};
+  if (!fs::exists(directory, ec))
+    return {events::errc::not_found, "no store at " + directory + ": no such directory"};
   if (!fs::is_directory(directory, ec))
     return {events::errc::not_found, "no store at " + directory + ": not a directory"};
   if (!fs::exists(fs::path{directory} / "CURRENT", ec))
-    return {events::errc::not_found, "no store at " + directory + ": the directory holds no RocksDB database "
-                                     "(no CURRENT file)"};
+    return {events::errc::not_found, "no store at " + directory +
+                                         ": the directory holds no RocksDB database "
+                                         "(no CURRENT file)"};
   return {};
 }
 
 std::optional<std::string> permission_warning(const std::string& directory) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(directory.c_str(), &st) != 0) return std::nullopt;
   const bool dir_open = (st.st_mode & 077) != 0;
   std::size_t open_files = 0;
   std::error_code ec;
   for (fs::directory_iterator it{directory, ec}, end; !ec && it != end; it.increment(ec)) {
-    struct stat fst{};
-    if (::lstat(it->path().c_str(), &fst) == 0 && S_ISREG(fst.st_mode) && (fst.st_mode & 077) != 0) ++open_files;
+    struct stat fst {};
+    if (::lstat(it->path().c_str(), &fst) == 0 && S_ISREG(fst.st_mode) && (fst.st_mode & 077) != 0)
+      ++open_files;
   }
   if (!dir_open && open_files == 0) return std::nullopt;
   std::string what = dir_open ? "its directory has mode " + octal(st.st_mode) : std::string{};
   if (open_files > 0)
-    what += (what.empty() ? "" : "; ") + std::to_string(open_files) + (open_files == 1 ? " file" : " files") +
-            " readable by group or others";
+    what += (what.empty() ? "" : "; ") + std::to_string(open_files) +
+            (open_files == 1 ? " file" : " files") + " readable by group or others";
   return "store " + directory + " is accessible to other users (" + what +
          "); it holds callers' numbers: `chmod -R go= " + directory + "` makes it private";
 }

@@ -43,7 +43,8 @@ status copy_store_files(const std::string& from, const std::string& to) {
     if (!immutable || link_ec) {
       std::error_code copy_ec;
       fs::copy_file(it->path(), target, copy_ec);
-      if (copy_ec) return {errc::io_error, "copying " + it->path().string() + ": " + copy_ec.message()};
+      if (copy_ec)
+        return {errc::io_error, "copying " + it->path().string() + ": " + copy_ec.message()};
     }
   }
   if (ec) return {errc::io_error, "listing " + from + ": " + ec.message()};
@@ -61,7 +62,8 @@ std::string utc_stamp() {
 
 /// Opens `dir` recovering up to the damage; reports the head and the
 /// checkpoints named in `names`.
-status recover_into(const std::string& dir, repair_plan& plan, const std::vector<std::string>& names) {
+status recover_into(const std::string& dir, repair_plan& plan,
+                    const std::vector<std::string>& names) {
   rocksdb_store_options o;
   o.create_if_missing = false;
   o.drop_after_damage = true;
@@ -84,7 +86,8 @@ std::string repair_plan::text() const {
   if (!damaged) return "store " + directory + ": no damage found; nothing to repair";
   if (!fixable)
     return "store " + directory + " is damaged outside its WAL: " + damage +
-           "\nstore repair only drops damaged WAL records; restore the store from a copy, or rebuild it "
+           "\nstore repair only drops damaged WAL records; restore the store from a copy, or "
+           "rebuild it "
            "from its Kafka topic (hotline replay --kafka)";
   std::string t = "store " + directory + ": " + damage + "\n";
   t += "A repair keeps every event up to position " + std::to_string(head_after) + " and drops:\n";
@@ -93,29 +96,34 @@ std::string repair_plan::text() const {
        std::to_string(batches_after) + " intact write batch" + (batches_after == 1 ? "" : "es") +
        " after it, later WAL files included)\n";
   if (!later_files.empty()) {
-    t += "  - " + std::to_string(later_files.size()) + " later WAL file" + (later_files.size() == 1 ? "" : "s") + ":";
-    for (const auto& f : later_files) t += " " + f;
+    t += "  - " + std::to_string(later_files.size()) + " later WAL file" +
+         (later_files.size() == 1 ? "" : "s") + ":";
+    for (const auto& f : later_files)
+      t += " " + f;
     t += "\n";
   }
   if (damaged_batch_events.first != 0)
     t += "  - the damaged batch, which appears to hold events at positions " +
-         std::to_string(damaged_batch_events.first) + " to " + std::to_string(damaged_batch_events.second) + " (" +
+         std::to_string(damaged_batch_events.first) + " to " +
+         std::to_string(damaged_batch_events.second) + " (" +
          std::to_string(damaged_batch_events.second - damaged_batch_events.first + 1) +
          " events; read ignoring its checksum)\n";
   else
     t += "  - the damaged batch (its content cannot be read)\n";
   if (events_dropped > 0)
-    t += "  - events at positions " + std::to_string(first_event_dropped) + " to " + std::to_string(last_event_seen) +
-         " in intact batches after it (" + std::to_string(events_dropped) + " events)\n";
+    t += "  - events at positions " + std::to_string(first_event_dropped) + " to " +
+         std::to_string(last_event_seen) + " in intact batches after it (" +
+         std::to_string(events_dropped) + " events)\n";
   else
     t += "  - no event in the intact batches after it\n";
   const auto last = std::max(last_event_seen, damaged_batch_events.second);
   if (last > head_after)
-    t += "In all the store would go from " + std::to_string(last) + " events to " + std::to_string(head_after) +
-         " (" + std::to_string(last - head_after) + " events lost).\n";
+    t += "In all the store would go from " + std::to_string(last) + " events to " +
+         std::to_string(head_after) + " (" + std::to_string(last - head_after) + " events lost).\n";
   for (const auto& [name, values] : checkpoints)
     if (values.first != values.second)
-      t += "  - checkpoint " + name + ": " + std::to_string(values.first) + " -> " + std::to_string(values.second) + "\n";
+      t += "  - checkpoint " + name + ": " + std::to_string(values.first) + " -> " +
+           std::to_string(values.second) + "\n";
   return t;
 }
 
@@ -135,12 +143,15 @@ events::result<repair_plan> plan_repair(const std::string& directory) {
     plan.damaged_file = r->name;
     plan.damaged_offset = r->damaged->offset;
     plan.damaged_file_size = r->size;
-    if (auto damaged = wal::read_damaged_record((*files)[i], r->damaged->record_offset); !damaged.empty()) {
+    if (auto damaged = wal::read_damaged_record((*files)[i], r->damaged->record_offset);
+        !damaged.empty()) {
       auto b = wal::summarize_batch(damaged);
       if (b.readable && b.events > 0) plan.damaged_batch_events = {b.first_event, b.last_event};
     }
-    plan.damage = "WAL file " + r->name + " is damaged at offset " + std::to_string(r->damaged->offset) + " (write batch " +
-                  std::to_string(r->damaged->record_index + 1) + " of the file: " + r->damaged->what + ")";
+    plan.damage = "WAL file " + r->name + " is damaged at offset " +
+                  std::to_string(r->damaged->offset) + " (write batch " +
+                  std::to_string(r->damaged->record_index + 1) +
+                  " of the file: " + r->damaged->what + ")";
     break;
   }
   if (!plan.damaged) {
@@ -167,7 +178,8 @@ events::result<repair_plan> plan_repair(const std::string& directory) {
       dropped_events.emplace_back(b.first_event, b.last_event);
       plan.last_event_seen = std::max(plan.last_event_seen, b.last_event);
     }
-    for (const auto& [name, pos] : b.checkpoints) dropped_checkpoints[name] = pos;
+    for (const auto& [name, pos] : b.checkpoints)
+      dropped_checkpoints[name] = pos;
   };
   if (auto st = wal::scan_after_damage((*files)[bad], plan.damaged_offset, note); !st) return st;
   for (std::size_t i = bad + 1; i < files->size(); ++i) {
@@ -187,7 +199,9 @@ events::result<repair_plan> plan_repair(const std::string& directory) {
   scratch_copy copy;
   {
     auto base = (fs::temp_directory_path() / "hotline-repair-XXXXXX").string();
-    if (!::mkdtemp(base.data())) return status{errc::io_error, std::string{"creating a scratch copy: "} + std::strerror(errno)};
+    if (!::mkdtemp(base.data()))
+      return status{errc::io_error,
+                    std::string{"creating a scratch copy: "} + std::strerror(errno)};
     copy.path = base;
   }
   if (auto st = copy_store_files(directory, copy.path); !st) return st;
@@ -197,7 +211,8 @@ events::result<repair_plan> plan_repair(const std::string& directory) {
     if (last > plan.head_after) {
       const auto from = std::max(first, plan.head_after + 1);
       plan.events_dropped += last - from + 1;
-      if (plan.first_event_dropped == 0 || from < plan.first_event_dropped) plan.first_event_dropped = from;
+      if (plan.first_event_dropped == 0 || from < plan.first_event_dropped)
+        plan.first_event_dropped = from;
     }
   return plan;
 }
@@ -217,11 +232,13 @@ events::result<repair_outcome> repair(const std::string& directory) {
     std::error_code ec;
     const auto target = fs::path{out.saved_to} / name;
     fs::copy_file(fs::path{directory} / name, target, ec);
-    if (ec) return status{errc::io_error, "saving " + name + " to " + out.saved_to + ": " + ec.message()};
+    if (ec)
+      return status{errc::io_error, "saving " + name + " to " + out.saved_to + ": " + ec.message()};
     ::chmod(target.c_str(), 0600);
   }
   std::vector<std::string> names;
-  for (const auto& [name, values] : out.plan.checkpoints) names.push_back(name);
+  for (const auto& [name, values] : out.plan.checkpoints)
+    names.push_back(name);
   repair_plan done = out.plan;
   if (auto st = recover_into(directory, done, names); !st) return st;
   rocksdb_store_options o;
@@ -229,8 +246,8 @@ events::result<repair_outcome> repair(const std::string& directory) {
   o.warn = [](const std::string&) {};
   auto opened = rocksdb_event_store::open(directory, o);
   if (!opened) return opened.error();
-  const auto report = "repaired at " + utc_stamp() + ": " + out.plan.text() + "the dropped WAL files were saved in " +
-                      out.saved_to;
+  const auto report = "repaired at " + utc_stamp() + ": " + out.plan.text() +
+                      "the dropped WAL files were saved in " + out.saved_to;
   if (auto st = (*opened)->record_repair(report); !st) return st;
   out.plan = done;
   return out;

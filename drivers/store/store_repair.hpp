@@ -31,22 +31,24 @@ namespace hotline::drivers {
 
 struct repair_plan {
   std::string directory;
-  bool damaged = false; ///< false: nothing to repair (the rest is empty)
-  bool fixable = false; ///< the damage is in the WAL, so a repair can drop it
-  std::string damage;   ///< where and what (file, offset, write batch)
+  bool damaged = false;             ///< false: nothing to repair (the rest is empty)
+  bool fixable = false;             ///< the damage is in the WAL, so a repair can drop it
+  std::string damage;               ///< where and what (file, offset, write batch)
   std::string damaged_file;         ///< the WAL file holding the damage
   std::uint64_t damaged_offset = 0; ///< where in it
   std::uint64_t damaged_file_size = 0;
-  std::uint64_t batches_after = 0;       ///< intact write batches after the damage (all dropped)
-  std::vector<std::string> later_files;  ///< later WAL files (all dropped)
-  std::uint64_t head_after = 0;          ///< the last event position the store keeps
-  std::uint64_t last_event_seen = 0;     ///< the last event position the dropped batches name (0: none readable)
+  std::uint64_t batches_after = 0;      ///< intact write batches after the damage (all dropped)
+  std::vector<std::string> later_files; ///< later WAL files (all dropped)
+  std::uint64_t head_after = 0;         ///< the last event position the store keeps
+  std::uint64_t last_event_seen =
+      0; ///< the last event position the dropped batches name (0: none readable)
   std::uint64_t events_dropped = 0;      ///< events in readable dropped batches past head_after
   std::uint64_t first_event_dropped = 0; ///< the lowest of them
   /// What the damaged batch appears to hold (read ignoring its checksum):
   /// its event positions (0, 0: none, or unreadable).
   std::pair<std::uint64_t, std::uint64_t> damaged_batch_events{0, 0};
-  std::vector<std::pair<std::string, std::pair<std::uint64_t, std::uint64_t>>> checkpoints; ///< name -> (dropped value, kept value)
+  std::vector<std::pair<std::string, std::pair<std::uint64_t, std::uint64_t>>>
+      checkpoints; ///< name -> (dropped value, kept value)
 
   /// The plan in words, as `hotline store repair` prints it.
   std::string text() const;

@@ -24,15 +24,15 @@ constexpr char record_magic = 'h';
 constexpr char record_format = 1;
 constexpr std::size_t record_header = 6;
 
-static_assert(std::endian::native == std::endian::little,
-              "cereal's binary archive writes host byte order; hotline supports little-endian hosts");
+static_assert(
+    std::endian::native == std::endian::little,
+    "cereal's binary archive writes host byte order; hotline supports little-endian hosts");
 
 class cursor {
 public:
   explicit cursor(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
 
-  template <class T>
-  bool read(T& out) noexcept {
+  template <class T> bool read(T& out) noexcept {
     if (static_cast<std::size_t>(end_ - p_) < sizeof(T)) return false;
     std::memcpy(&out, p_, sizeof(T));
     p_ += sizeof(T);
@@ -64,8 +64,7 @@ class writer {
 public:
   explicit writer(std::string& out) : out_(out) {}
 
-  template <class T>
-  void put(T v) {
+  template <class T> void put(T v) {
     char b[sizeof(T)];
     std::memcpy(b, &v, sizeof(T));
     out_.append(b, sizeof(T));

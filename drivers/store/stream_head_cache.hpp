@@ -25,9 +25,9 @@
 ///
 /// Thread safety: none; the writer thread owns it.
 #include <algorithm>
-#include <memory>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -65,7 +65,8 @@ public:
 
   /// `stream`'s last revision is now `revision`, written by group `group`.
   /// `where`: what `find_entry(stream)` returned just before. Returns the entry.
-  entry* set_entry(std::string_view stream, entry* where, std::uint64_t revision, std::uint64_t group) {
+  entry* set_entry(std::string_view stream, entry* where, std::uint64_t revision,
+                   std::uint64_t group) {
     current_last_group_ = std::max(current_last_group_, group);
     if (where) {
       where->revision = revision;
@@ -73,7 +74,8 @@ public:
     }
     return &current_.emplace(std::string{stream}, entry{revision, nullptr}).first->second;
   }
-  void set(std::string_view stream, std::uint64_t* where, std::uint64_t revision, std::uint64_t group) {
+  void set(std::string_view stream, std::uint64_t* where, std::uint64_t revision,
+           std::uint64_t group) {
     if (where) {
       *where = revision;
       current_last_group_ = std::max(current_last_group_, group);
@@ -105,13 +107,16 @@ public:
 private:
   struct hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
   };
   using map = std::unordered_map<std::string, entry, hash, std::equal_to<>>;
 
   std::size_t generation_size_;
   map current_, older_;
-  std::uint64_t current_last_group_ = 0; ///< the last group that wrote an entry of current_ (or of a moved one)
+  std::uint64_t current_last_group_ =
+      0; ///< the last group that wrote an entry of current_ (or of a moved one)
   std::uint64_t older_last_group_ = 0;
 };
 

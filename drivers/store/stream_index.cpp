@@ -8,12 +8,14 @@ using events::status;
 namespace {
 
 void put_be64(std::string& out, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  for (int i = 7; i >= 0; --i)
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
 std::uint64_t get_be64(std::string_view in) {
   std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
+  for (int i = 0; i < 8; ++i)
+    v = (v << 8) | static_cast<unsigned char>(in[i]);
   return v;
 }
 
@@ -33,7 +35,8 @@ void append_run_key(std::string& out, std::string_view stream, std::uint64_t fir
 }
 
 std::optional<std::uint64_t> run_first_revision(std::string_view key, std::string_view stream) {
-  if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream || key[stream.size()] != '\0')
+  if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream ||
+      key[stream.size()] != '\0')
     return std::nullopt;
   return get_be64(key.substr(stream.size() + 1));
 }
@@ -83,7 +86,8 @@ status recent_index::add(std::string_view stream, std::uint64_t first_revision,
                                       std::to_string(first_revision) + " after revision " +
                                       std::to_string(it->second.last_revision())};
   }
-  for (std::size_t i = 0; i < count; ++i) it->second.positions.push_back(first_position + i);
+  for (std::size_t i = 0; i < count; ++i)
+    it->second.positions.push_back(first_position + i);
   events_ += count;
   return {};
 }

@@ -71,13 +71,16 @@ public:
   void clear();
 
   template <class F> void for_each(F&& f) const {
-    for (const auto& [stream, r] : runs_) f(std::string_view{stream}, r);
+    for (const auto& [stream, r] : runs_)
+      f(std::string_view{stream}, r);
   }
 
 private:
   struct hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
   };
   std::unordered_map<std::string, run, hash, std::equal_to<>> runs_;
   std::size_t events_ = 0;

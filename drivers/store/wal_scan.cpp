@@ -21,7 +21,8 @@ std::array<std::uint32_t, 256> make_table() {
   std::array<std::uint32_t, 256> t{};
   for (std::uint32_t i = 0; i < 256; ++i) {
     std::uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+    for (int k = 0; k < 8; ++k)
+      c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
     t[i] = c;
   }
   return t;
@@ -34,29 +35,41 @@ std::uint32_t unmask(std::uint32_t masked) {
 
 std::uint32_t le32(const char* p) {
   std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  for (int i = 3; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(p[i]);
   return v;
 }
 
 std::uint64_t le64(const char* p) {
   std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  for (int i = 7; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(p[i]);
   return v;
 }
 
 std::uint64_t be64(std::string_view p) {
   std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[static_cast<std::size_t>(i)]);
+  for (int i = 0; i < 8; ++i)
+    v = (v << 8) | static_cast<unsigned char>(p[static_cast<std::size_t>(i)]);
   return v;
 }
 
 const char* type_name(unsigned type) {
   switch (type) {
-    case 1: case 5: return "FULL";
-    case 2: case 6: return "FIRST";
-    case 3: case 7: return "MIDDLE";
-    case 4: case 8: return "LAST";
-    default: return "unknown";
+  case 1:
+  case 5:
+    return "FULL";
+  case 2:
+  case 6:
+    return "FIRST";
+  case 3:
+  case 7:
+    return "MIDDLE";
+  case 4:
+  case 8:
+    return "LAST";
+  default:
+    return "unknown";
   }
 }
 
@@ -87,7 +100,8 @@ file_report parse(std::string_view buf, std::uint64_t base, bool mid_record_star
   std::uint64_t fragment_offset = 0;
   std::uint64_t pos = 0; // within buf
   auto fail = [&](std::uint64_t at, std::string what) {
-    r.damaged = damage{base + at, r.records, in_fragment ? fragment_offset : base + at, std::move(what)};
+    r.damaged =
+        damage{base + at, r.records, in_fragment ? fragment_offset : base + at, std::move(what)};
   };
   while (pos < buf.size()) {
     const std::uint64_t abs = base + pos;
@@ -104,9 +118,11 @@ file_report parse(std::string_view buf, std::uint64_t base, bool mid_record_star
     }
     const char* h = buf.data() + pos;
     const std::uint32_t stored = le32(h);
-    const std::uint64_t length = static_cast<unsigned char>(h[4]) | (static_cast<unsigned char>(h[5]) << 8);
+    const std::uint64_t length =
+        static_cast<unsigned char>(h[4]) | (static_cast<unsigned char>(h[5]) << 8);
     const unsigned type = static_cast<unsigned char>(h[6]);
-    if (type == 0 && length == 0 && stored == 0) { // preallocated zeroes: the rest of the block is empty
+    if (type == 0 && length == 0 &&
+        stored == 0) { // preallocated zeroes: the rest of the block is empty
       pos += block_left;
       continue;
     }
@@ -132,8 +148,8 @@ file_report parse(std::string_view buf, std::uint64_t base, bool mid_record_star
       return r;
     }
     if (crc32c(0, h + 6, static_cast<std::size_t>(header - 6 + length)) != unmask(stored)) {
-      fail(pos, std::string{"checksum mismatch in a "} + type_name(type) + " record of " + std::to_string(length) +
-                    " bytes (type " + std::to_string(type) + ")");
+      fail(pos, std::string{"checksum mismatch in a "} + type_name(type) + " record of " +
+                    std::to_string(length) + " bytes (type " + std::to_string(type) + ")");
       return r;
     }
     const std::string_view payload{h + header, static_cast<std::size_t>(length)};
@@ -152,8 +168,9 @@ file_report parse(std::string_view buf, std::uint64_t base, bool mid_record_star
     }
     skipping_lead = false;
     if ((kind == 1 || kind == 2) && in_fragment) {
-      fail(fragment_offset - base, "a fragmented record has no LAST fragment (a " + std::string{type_name(type)} +
-                                " record follows it at offset " + std::to_string(abs) + ")");
+      fail(fragment_offset - base, "a fragmented record has no LAST fragment (a " +
+                                       std::string{type_name(type)} +
+                                       " record follows it at offset " + std::to_string(abs) + ")");
       return r;
     }
     if ((kind == 3 || kind == 4) && !in_fragment) {
@@ -184,7 +201,8 @@ file_report parse(std::string_view buf, std::uint64_t base, bool mid_record_star
 class summary_handler final : public rocksdb::WriteBatch::Handler {
 public:
   summary_handler(batch_summary& s, column_ids ids) : s_(s), ids_(ids) {}
-  rocksdb::Status PutCF(std::uint32_t cf, const rocksdb::Slice& key, const rocksdb::Slice& value) override {
+  rocksdb::Status PutCF(std::uint32_t cf, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
     if (cf == ids_.events && key.size() == 8) {
       const auto pos = be64(key.ToStringView());
       if (s_.events == 0 || pos < s_.first_event) s_.first_event = pos;
@@ -195,9 +213,14 @@ public:
     }
     return rocksdb::Status::OK();
   }
-  rocksdb::Status DeleteCF(std::uint32_t, const rocksdb::Slice&) override { return rocksdb::Status::OK(); }
-  rocksdb::Status SingleDeleteCF(std::uint32_t, const rocksdb::Slice&) override { return rocksdb::Status::OK(); }
-  rocksdb::Status DeleteRangeCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
+  rocksdb::Status DeleteCF(std::uint32_t, const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status SingleDeleteCF(std::uint32_t, const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DeleteRangeCF(std::uint32_t, const rocksdb::Slice&,
+                                const rocksdb::Slice&) override {
     return rocksdb::Status::OK();
   }
   rocksdb::Status MergeCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
@@ -215,28 +238,34 @@ private:
 std::uint32_t crc32c(std::uint32_t crc, const char* data, std::size_t n) noexcept {
   static const auto table = make_table();
   crc = ~crc;
-  for (std::size_t i = 0; i < n; ++i) crc = table[(crc ^ static_cast<unsigned char>(data[i])) & 0xff] ^ (crc >> 8);
+  for (std::size_t i = 0; i < n; ++i)
+    crc = table[(crc ^ static_cast<unsigned char>(data[i])) & 0xff] ^ (crc >> 8);
   return ~crc;
 }
 
 events::result<std::vector<std::string>> wal_files(const std::string& directory) {
   std::vector<std::pair<std::uint64_t, std::string>> found;
   std::error_code ec;
-  for (std::filesystem::directory_iterator it{directory, ec}, end; !ec && it != end; it.increment(ec)) {
+  for (std::filesystem::directory_iterator it{directory, ec}, end; !ec && it != end;
+       it.increment(ec)) {
     const auto name = it->path().filename().string();
     if (name.size() <= 4 || name.substr(name.size() - 4) != ".log") continue;
     const auto digits = name.substr(0, name.size() - 4);
-    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
     found.emplace_back(std::stoull(digits), it->path().string());
   }
-  if (ec) return events::status{events::errc::io_error, "listing " + directory + ": " + ec.message()};
+  if (ec)
+    return events::status{events::errc::io_error, "listing " + directory + ": " + ec.message()};
   std::sort(found.begin(), found.end());
   std::vector<std::string> out;
-  for (auto& [n, p] : found) out.push_back(std::move(p));
+  for (auto& [n, p] : found)
+    out.push_back(std::move(p));
   return out;
 }
 
-events::result<file_report> scan_file(const std::string& path, const std::function<void(const record&)>& visit) {
+events::result<file_report> scan_file(const std::string& path,
+                                      const std::function<void(const record&)>& visit) {
   std::string buf;
   if (auto st = read_whole(path, 0, buf); !st) return st;
   auto r = parse(buf, 0, false, visit);
@@ -263,11 +292,13 @@ std::string read_damaged_record(const std::string& path, std::uint64_t record_of
     }
     if (buf.size() - pos < legacy_header) return {};
     const char* h = buf.data() + pos;
-    const std::uint64_t length = static_cast<unsigned char>(h[4]) | (static_cast<unsigned char>(h[5]) << 8);
+    const std::uint64_t length =
+        static_cast<unsigned char>(h[4]) | (static_cast<unsigned char>(h[5]) << 8);
     const unsigned type = static_cast<unsigned char>(h[6]);
     const std::uint64_t header = type >= 5 && type <= 8 ? recyclable_header : legacy_header;
     const unsigned kind = type >= 5 && type <= 8 ? type - 4 : type;
-    if (kind < 1 || kind > 4 || header + length > block_left || pos + header + length > buf.size()) return {};
+    if (kind < 1 || kind > 4 || header + length > block_left || pos + header + length > buf.size())
+      return {};
     if (!started && (kind == 3 || kind == 4)) return {};
     started = true;
     out.append(h + header, static_cast<std::size_t>(length));

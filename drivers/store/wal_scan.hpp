@@ -46,16 +46,16 @@ struct record {
 
 /// Where a WAL file stops being readable.
 struct damage {
-  std::uint64_t offset = 0;       ///< of the first byte not trusted
-  std::uint64_t record_index = 0; ///< the logical record it falls in (= records read before it)
+  std::uint64_t offset = 0;        ///< of the first byte not trusted
+  std::uint64_t record_index = 0;  ///< the logical record it falls in (= records read before it)
   std::uint64_t record_offset = 0; ///< where that logical record starts (its first fragment)
-  std::string what;               ///< e.g. "checksum mismatch in a FULL record of 1234 bytes"
+  std::string what;                ///< e.g. "checksum mismatch in a FULL record of 1234 bytes"
 };
 
 struct file_report {
-  std::string name;         ///< e.g. "000012.log"
-  std::uint64_t number = 0; ///< 12
-  std::uint64_t size = 0;   ///< bytes
+  std::string name;          ///< e.g. "000012.log"
+  std::uint64_t number = 0;  ///< 12
+  std::uint64_t size = 0;    ///< bytes
   std::uint64_t records = 0; ///< intact logical records before the damage (or in all)
   std::optional<damage> damaged;
   /// An incomplete last record (crash while writing): offset and bytes dropped.

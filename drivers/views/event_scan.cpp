@@ -7,7 +7,8 @@ namespace hotline::drivers {
 namespace {
 
 status at(const recorded_event& e, const status& st) {
-  return {st.code(), "position " + std::to_string(e.position) + " (" + e.type + "): " + st.detail()};
+  return {st.code(),
+          "position " + std::to_string(e.position) + " (" + e.type + "): " + st.detail()};
 }
 
 } // namespace
@@ -36,7 +37,8 @@ status scan_events(const event_store& store, const scan_options& o, const scan_c
       // `pos` is the record that failed: every one before it was delivered.
       const std::uint64_t bad = pos;
       const status& why = n.error();
-      if (!o.skip_corrupt) return {why.code(), "position " + std::to_string(bad) + ": " + why.detail()};
+      if (!o.skip_corrupt)
+        return {why.code(), "position " + std::to_string(bad) + ": " + why.detail()};
       if (cb.on_skip) cb.on_skip(bad, why);
       pos = bad + 1;
     }

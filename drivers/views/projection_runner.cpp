@@ -12,12 +12,8 @@ using events::recorded_event;
 projection_runner::projection_runner(event_store& events, view_store& views,
                                      std::vector<projections::view_projection*> projections,
                                      runner_options options)
-    : events_(events),
-      views_(views),
-      projections_(std::move(projections)),
-      positions_(projections_.size(), 0),
-      changes_(projections_.size()),
-      opts_(std::move(options)) {
+    : events_(events), views_(views), projections_(std::move(projections)),
+      positions_(projections_.size(), 0), changes_(projections_.size()), opts_(std::move(options)) {
   if (opts_.commit_every == 0) opts_.commit_every = 1;
   if (opts_.read_batch == 0) opts_.read_batch = 1;
 }
@@ -32,10 +28,11 @@ status projection_runner::restore() {
     auto cp = views_.checkpoint(p->name());
     if (!cp) return cp.error();
     status failed;
-    auto st = views_.scan(std::string{p->name()} + "/", [&](std::string_view k, std::string_view v) {
-      failed = p->restore(k, v);
-      return failed.is_ok();
-    });
+    auto st =
+        views_.scan(std::string{p->name()} + "/", [&](std::string_view k, std::string_view v) {
+          failed = p->restore(k, v);
+          return failed.is_ok();
+        });
     if (!st) return st;
     if (!failed) return failed;
     if (auto fin = p->finish_restore(); !fin) return fin;
@@ -60,7 +57,8 @@ status apply_guarded(projections::view_projection& p, const recorded_event& e) {
   try {
     return p.apply(e);
   } catch (const std::exception& ex) {
-    return {events::errc::corrupt_record, "the " + std::string{p.name()} + " view cannot fold it: " + ex.what()};
+    return {events::errc::corrupt_record,
+            "the " + std::string{p.name()} + " view cannot fold it: " + ex.what()};
   }
 }
 
@@ -83,7 +81,8 @@ status projection_runner::fold(const recorded_event& e) {
     positions_[i] = e.position;
   }
   stats_.last_position = e.position;
-  position_ = positions_.empty() ? e.position : *std::min_element(positions_.begin(), positions_.end());
+  position_ =
+      positions_.empty() ? e.position : *std::min_element(positions_.begin(), positions_.end());
   if (++since_commit_ >= opts_.commit_every) return commit();
   return {};
 }
@@ -112,7 +111,8 @@ events::result<run_stats> projection_runner::catch_up() {
   cb.on_event = [this](const recorded_event& e) { return fold(e); };
   cb.on_skip = [this](std::uint64_t bad, const status& why) {
     skip(bad, why);
-    for (auto& p : positions_) p = std::max(p, bad);
+    for (auto& p : positions_)
+      p = std::max(p, bad);
     position_ = bad;
     stats_.last_position = bad;
   };
@@ -144,7 +144,8 @@ status projection_runner::start_live() {
     }
     if (auto st = fold(e); !st) {
       std::lock_guard lock{live_mu_};
-      live_error_ = status{st.code(), "position " + std::to_string(e.position) + ": " + st.detail()};
+      live_error_ =
+          status{st.code(), "position " + std::to_string(e.position) + ": " + st.detail()};
     }
   };
   h.on_state = [this](subscription_state s, const status& st) {

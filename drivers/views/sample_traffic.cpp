@@ -27,7 +27,9 @@ struct rng {
   std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
 };
 
-std::int64_t ns(double seconds) { return static_cast<std::int64_t>(seconds * 1e9); }
+std::int64_t ns(double seconds) {
+  return static_cast<std::int64_t>(seconds * 1e9);
+}
 
 struct pending {
   std::int64_t ts;
@@ -75,8 +77,14 @@ private:
 
   template <class T>
   void push(std::int64_t ts, std::string stream, const std::string& tenant, principal who, T body) {
-    event_meta meta{event_id::from_name("traffic-" + std::to_string(o_.seed) + "-" + std::to_string(seq_)),
-                    o_.site, tenant, ts, {}, {}, std::move(who)};
+    event_meta meta{
+        event_id::from_name("traffic-" + std::to_string(o_.seed) + "-" + std::to_string(seq_)),
+        o_.site,
+        tenant,
+        ts,
+        {},
+        {},
+        std::move(who)};
     heap_.push_back({ts, seq_++, std::move(stream),
                      event_codec::standard().propose(event{std::move(body)}, std::move(meta))});
     std::push_heap(heap_.begin(), heap_.end(), later{});
@@ -91,8 +99,7 @@ private:
     }
   }
 
-  template <class Heap>
-  void one_call(std::uint64_t n, std::int64_t t_a, Heap& free_agents) {
+  template <class Heap> void one_call(std::uint64_t n, std::int64_t t_a, Heap& free_agents) {
     const std::string id = "c" + std::to_string(n);
     const std::string stream = "call-" + id;
     const int qi = static_cast<int>(r_.below(static_cast<std::uint64_t>(std::max(o_.queues, 1))));
@@ -116,11 +123,13 @@ private:
       return;
     }
     const std::string trunk = "trunk-pstn." + std::to_string(n % 120 + 1);
-    push(t_a, trunk, tenant, acd, trunk_seized{"pstn", static_cast<std::int32_t>(n % 120 + 1), id, "inbound"});
+    push(t_a, trunk, tenant, acd,
+         trunk_seized{"pstn", static_cast<std::int32_t>(n % 120 + 1), id, "inbound"});
     push(t_a, stream, tenant, acd, arrived);
     const std::int64_t t_q = t_a + ns(r_.exp(o_.mean_ivr_s));
     push(t_q, stream, tenant, acd, call_queued{id, queue, 0, 1, 0, "entry"});
-    push(t_q, "queue-" + queue, tenant, acd, queue_call_joined{queue, id, 0, n, arrived.customer_id, "", 0});
+    push(t_q, "queue-" + queue, tenant, acd,
+         queue_call_joined{queue, id, 0, n, arrived.customer_id, "", 0});
 
     const std::int64_t patience = ns(r_.exp(o_.mean_patience_s));
     auto [free_at, agent] = free_agents.top();
@@ -129,7 +138,8 @@ private:
       const std::int64_t t_x = t_q + patience;
       push(t_x, "queue-" + queue, tenant, acd, queue_call_left{queue, id, "abandoned"});
       push(t_x, stream, tenant, acd, call_ended{id, "abandoned", "caller_hangup", "", queue});
-      push(t_x, trunk, tenant, acd, trunk_released{"pstn", static_cast<std::int32_t>(n % 120 + 1), id});
+      push(t_x, trunk, tenant, acd,
+           trunk_released{"pstn", static_cast<std::int32_t>(n % 120 + 1), id});
       return;
     }
     free_agents.pop();
@@ -155,7 +165,8 @@ private:
     const std::int64_t t_e = t_c + ns(talk + hold);
     const std::int64_t wrap = o_.mean_wrap_s > 0 ? ns(1 + r_.exp(o_.mean_wrap_s)) : 0;
     push(t_e, stream, tenant, who, call_ended{id, "completed", "agent_hangup", a, queue});
-    push(t_e, trunk, tenant, acd, trunk_released{"pstn", static_cast<std::int32_t>(n % 120 + 1), id});
+    push(t_e, trunk, tenant, acd,
+         trunk_released{"pstn", static_cast<std::int32_t>(n % 120 + 1), id});
     push(t_e, as, tenant, who, agent_call_ended{a, id, wrap / 1'000'000});
     std::int64_t t_free = t_e + wrap;
     if (wrap > 0) push(t_free, as, tenant, who, agent_wrap_up_ended{a, id});

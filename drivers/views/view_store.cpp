@@ -18,7 +18,9 @@ namespace {
 constexpr std::string_view format_key = "meta/format";
 constexpr std::string_view format_value = "1";
 
-rocksdb::Slice slice(std::string_view s) { return {s.data(), s.size()}; }
+rocksdb::Slice slice(std::string_view s) {
+  return {s.data(), s.size()};
+}
 
 status io(const rocksdb::Status& s, const std::string& what) {
   return {errc::io_error, what + ": " + s.ToString()};
@@ -26,13 +28,15 @@ status io(const rocksdb::Status& s, const std::string& what) {
 
 std::string be64(std::uint64_t v) {
   std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
+  for (int i = 7; i >= 0; --i, v >>= 8)
+    out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
   return out;
 }
 
 std::uint64_t from_be64(std::string_view in) {
   std::uint64_t v = 0;
-  for (unsigned char c : in) v = (v << 8) | c;
+  for (unsigned char c : in)
+    v = (v << 8) | c;
   return v;
 }
 
@@ -55,7 +59,9 @@ struct view_store::impl {
 view_store::view_store(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 view_store::~view_store() = default;
 
-const std::string& view_store::directory() const { return impl_->dir; }
+const std::string& view_store::directory() const {
+  return impl_->dir;
+}
 
 result<std::unique_ptr<view_store>> view_store::open(const std::string& directory,
                                                      view_store_options options) {
@@ -65,8 +71,9 @@ result<std::unique_ptr<view_store>> view_store::open(const std::string& director
   // Missing and not to be created: say so and leave nothing behind. To be
   // created: with its parents, 0700/0600 like an event store.
   if (!options.create_if_missing) {
-    if (auto st = is_store(directory); !st) return status{errc::not_found, "no view store at " + directory + ": " +
-                                                              st.detail().substr(st.detail().find(": ") + 2)};
+    if (auto st = is_store(directory); !st)
+      return status{errc::not_found, "no view store at " + directory + ": " +
+                                         st.detail().substr(st.detail().find(": ") + 2)};
   } else if (auto st = create_store_directory(directory); !st) {
     return status{st.code(), "opening view store " + directory + ": " + st.detail()};
   }
@@ -81,7 +88,8 @@ result<std::unique_ptr<view_store>> view_store::open(const std::string& director
   if (!s.ok()) {
     auto text = s.ToString();
     if (s.IsIOError() && text.find("lock") != std::string::npos)
-      return status{errc::store_in_use, "view store " + directory + " is in use by another process: " + text};
+      return status{errc::store_in_use,
+                    "view store " + directory + " is in use by another process: " + text};
     if (s.IsInvalidArgument() && text.find("does not exist") != std::string::npos)
       return status{errc::not_found, "no view store at " + directory};
     return io(s, "opening view store " + directory);
@@ -96,7 +104,8 @@ result<std::unique_ptr<view_store>> view_store::open(const std::string& director
     return io(s, "reading the format marker of " + directory);
   } else if (format != format_value) {
     return status{errc::corrupt_record, "view store " + directory + " has format '" + format +
-                                            "', this hotline reads format " + std::string{format_value}};
+                                            "', this hotline reads format " +
+                                            std::string{format_value}};
   }
   return std::unique_ptr<view_store>(new view_store(std::move(p)));
 }
@@ -105,15 +114,19 @@ status view_store::commit(std::span<const view_commit> parts) {
   rocksdb::WriteBatch wb;
   for (const auto& part : parts) {
     if (part.changes) {
-      for (const auto& k : part.changes->deletes) wb.Delete(slice(k));
-      for (const auto& [k, v] : part.changes->puts) wb.Put(slice(k), slice(v));
+      for (const auto& k : part.changes->deletes)
+        wb.Delete(slice(k));
+      for (const auto& [k, v] : part.changes->puts)
+        wb.Put(slice(k), slice(v));
     }
     wb.Put(checkpoint_key(part.projection), be64(part.position));
   }
   rocksdb::WriteOptions wo;
   wo.sync = impl_->opts.sync;
   auto s = impl_->db->Write(wo, &wb);
-  if (!s.ok()) return io(s, "view store " + impl_->dir + ": committing " + std::to_string(wb.Count()) + " writes");
+  if (!s.ok())
+    return io(s, "view store " + impl_->dir + ": committing " + std::to_string(wb.Count()) +
+                     " writes");
   return {};
 }
 
@@ -145,7 +158,9 @@ status view_store::scan(std::string_view prefix,
     if (!key.starts_with(prefix)) break;
     if (!fn(key, it->value().ToStringView())) break;
   }
-  if (!it->status().ok()) return io(it->status(), "view store " + impl_->dir + ": scanning '" + std::string{prefix} + "'");
+  if (!it->status().ok())
+    return io(it->status(),
+              "view store " + impl_->dir + ": scanning '" + std::string{prefix} + "'");
   return {};
 }
 

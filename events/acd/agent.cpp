@@ -90,7 +90,8 @@ result decide_reserve(const reserve& c, const state& s) {
   }
   if (c.placed) {
     if (auto r = logged_in(s)) return *r;
-    if (const char* code = capacity_refusal(s, c.channel)) return explain_refusal(s, c.channel, code);
+    if (const char* code = capacity_refusal(s, c.channel))
+      return explain_refusal(s, c.channel, code);
   } else if (auto r = refuse_new_contact(s, c.channel)) {
     return *r;
   }
@@ -366,7 +367,8 @@ const char* new_contact_refusal(const state& s, const std::string& channel) noex
 const char* capacity_refusal(const state& s, const std::string& channel) noexcept {
   auto cap = s.definition.capacity.find(channel);
   if (cap == s.definition.capacity.end() || cap->second <= 0) return "channel_not_served";
-  if (channel != "voice" && s.definition.voice_blocks_others && contacts_on(s, "voice") > 0) return "on_voice_call";
+  if (channel != "voice" && s.definition.voice_blocks_others && contacts_on(s, "voice") > 0)
+    return "on_voice_call";
   if (contacts_on(s, channel) >= cap->second) return "at_capacity";
   return nullptr;
 }
@@ -380,11 +382,15 @@ std::optional<rejection> refuse_new_contact(const state& s, const std::string& c
 rejection explain_refusal(const state& s, const std::string& channel, const char* code) {
   const std::string_view c{code};
   if (c == "logged_out") return *logged_in(s);
-  if (c == "not_ready") return rejection{code, who(s) + " is not ready (" + s.not_ready_reason + ")"};
-  if (c == "channel_not_served") return rejection{code, who(s) + " takes no " + channel + " contacts"};
-  if (c == "on_voice_call") return rejection{code, who(s) + " has a voice contact and takes nothing else"};
+  if (c == "not_ready")
+    return rejection{code, who(s) + " is not ready (" + s.not_ready_reason + ")"};
+  if (c == "channel_not_served")
+    return rejection{code, who(s) + " takes no " + channel + " contacts"};
+  if (c == "on_voice_call")
+    return rejection{code, who(s) + " has a voice contact and takes nothing else"};
   auto cap = s.definition.capacity.find(channel);
-  return rejection{code, who(s) + " has " + std::to_string(cap->second) + " " + channel + " contact(s) already"};
+  return rejection{code, who(s) + " has " + std::to_string(cap->second) + " " + channel +
+                             " contact(s) already"};
 }
 
 std::int64_t effective_wrap_up_ms(const agent_definition& a, const queue_definition& q) noexcept {

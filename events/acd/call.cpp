@@ -86,8 +86,9 @@ result decide_offer(const offer& c, const state& s) {
 
 result decide_end_offer(const end_offer& c, const state& s) {
   if (s.at == phase::callback_dialing && !c.agent_id.empty() && c.agent_id == s.callback_agent)
-    return event{call_offer_ended{s.call_id, c.agent_id, c.reason}}; // back to waiting, in its place
-  if (!has_offer(s, c.agent_id)) return result::nothing(); // answered, ended or timed out first
+    return event{
+        call_offer_ended{s.call_id, c.agent_id, c.reason}}; // back to waiting, in its place
+  if (!has_offer(s, c.agent_id)) return result::nothing();  // answered, ended or timed out first
   return event{call_offer_ended{s.call_id, c.agent_id, c.reason}};
 }
 
@@ -298,13 +299,21 @@ result decide_recover_after_restart(const recover_after_restart& c, const state&
     t = evolve(std::move(t), e, c.now_ns);
   };
   // The agents rung before the restart let go of their reservations.
-  if (t.at == phase::callback_dialing) take(call_offer_ended{t.call_id, t.callback_agent, "node_restart"});
-  for (const auto& o : s.offers) take(call_offer_ended{t.call_id, o.agent_id, "node_restart"});
+  if (t.at == phase::callback_dialing)
+    take(call_offer_ended{t.call_id, t.callback_agent, "node_restart"});
+  for (const auto& o : s.offers)
+    take(call_offer_ended{t.call_id, o.agent_id, "node_restart"});
   const char* reason = nullptr;
   switch (t.at) {
-    case phase::queued: reason = c.kept.waiting_contacts ? nullptr : far_end_lost; break;
-    case phase::callback_waiting: reason = c.kept.callback_customers ? nullptr : far_end_lost; break;
-    default: reason = media_leg_lost; break;
+  case phase::queued:
+    reason = c.kept.waiting_contacts ? nullptr : far_end_lost;
+    break;
+  case phase::callback_waiting:
+    reason = c.kept.callback_customers ? nullptr : far_end_lost;
+    break;
+  default:
+    reason = media_leg_lost;
+    break;
   }
   if (reason) take(ended(t, "node_restart", reason));
   return out;
@@ -319,8 +328,7 @@ result decide_offer_remote(const offer_remote& c, const state& s) {
   if (!s.remote_offer_id.empty())
     return rejection{"remote_pending", name(s) + " already waits for an answer from site " +
                                            s.remote_site + " (offer " + s.remote_offer_id + ")"};
-  if (!s.offers.empty())
-    return rejection{"offered_locally", name(s) + " rings a local agent"};
+  if (!s.offers.empty()) return rejection{"offered_locally", name(s) + " rings a local agent"};
   return event{call_interflow_offered{s.call_id, s.queue, c.site, c.offer_id, c.reason}};
 }
 
@@ -336,10 +344,8 @@ result decide_interflow(const interflow& c, const state& s) {
   if (s.remote_offer_id.empty() || s.remote_offer_id != c.offer_id)
     return rejection{"no_remote_offer", name(s) + " has no pending remote offer " + c.offer_id};
   if (s.at != phase::queued)
-    return rejection{"not_waiting",
-                     name(s) + " no longer waits (" + to_string(status_of(s)) + ")"};
-  if (!s.offers.empty())
-    return rejection{"offered_locally", name(s) + " rings a local agent"};
+    return rejection{"not_waiting", name(s) + " no longer waits (" + to_string(status_of(s)) + ")"};
+  if (!s.offers.empty()) return rejection{"offered_locally", name(s) + " rings a local agent"};
   return event{call_interflowed{s.call_id, s.queue, s.remote_site, c.offer_id, c.agent_id}};
 }
 

@@ -12,8 +12,8 @@
 ///   callback_waiting --dial_callback(agent)--> callback_dialing
 ///   callback_dialing --connect(that agent)--> connected
 ///   callback_dialing --end_offer(that agent)--> callback_waiting (keeps its place)
-///   callback_waiting|callback_dialing --fail_callback, attempts left--> callback_waiting (retry later)
-///   callback_waiting|callback_dialing --fail_callback--> ended(callback_failed)
+///   callback_waiting|callback_dialing --fail_callback, attempts left--> callback_waiting (retry
+///   later) callback_waiting|callback_dialing --fail_callback--> ended(callback_failed)
 ///   connected|held --transfer(blind, agent|queue)--> arrived --> offer/enqueue again
 ///   connected|held --consult(agent)--> connected, the target rings (an offer in flight)
 ///   connected|held --transfer(consultative, agent)--> connected to the target
@@ -130,7 +130,7 @@ struct state {
   bool callback = false; ///< the caller chose (or was given) a call back
   std::string callback_number;
   std::string callback_agent;
-  std::int32_t callback_failures = 0;   ///< dial-backs telephony reported failed
+  std::int32_t callback_failures = 0;    ///< dial-backs telephony reported failed
   std::int64_t callback_retry_at_ns = 0; ///< not dialed back before this
   // multi-site interflow
   std::string remote_site;     ///< the site of the pending remote offer / the move in flight
@@ -338,12 +338,11 @@ struct recover_after_restart {
 inline constexpr const char* far_end_lost = "far_end_lost";
 inline constexpr const char* media_leg_lost = "media_leg_lost";
 
-using command =
-    std::variant<arrive, block, enqueue, change_priority, announce, widen, offer, end_offer,
-                 connect, hold, resume, transfer, conference, supervise, overflow,
-                 schedule_callback, dial_callback, fail_callback, abandon, hang_up, finish, consult,
-                 leave_conference, offer_remote, remote_denied, interflow, return_from_remote,
-                 recover_after_restart>;
+using command = std::variant<arrive, block, enqueue, change_priority, announce, widen, offer,
+                             end_offer, connect, hold, resume, transfer, conference, supervise,
+                             overflow, schedule_callback, dial_callback, fail_callback, abandon,
+                             hang_up, finish, consult, leave_conference, offer_remote,
+                             remote_denied, interflow, return_from_remote, recover_after_restart>;
 using event =
     std::variant<call_arrived, call_queued, call_priority_raised, call_announced, call_widened,
                  call_offered, call_offer_ended, call_connected, call_held, call_resumed,
@@ -382,9 +381,9 @@ std::int64_t waited_ms(const state& s, std::int64_t now_ns) noexcept;
 
 /// Every call.ended outcome.
 inline constexpr const char* end_outcomes[] = {
-    "completed",       "abandoned",       "blocked", "voicemail",   "callback_completed",
-    "callback_failed", "transferred_out", "refused", "node_restart",
-    "interflowed",     "interflow_withdrawn"};
+    "completed",          "abandoned",       "blocked", "voicemail",    "callback_completed",
+    "callback_failed",    "transferred_out", "refused", "node_restart", "interflowed",
+    "interflow_withdrawn"};
 
 /// Outcomes that hand the call to another site rather than end it there:
 /// across a federation every call has exactly one call.ended whose outcome

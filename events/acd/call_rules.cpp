@@ -4,7 +4,8 @@
 
 namespace hotline::events::acd {
 
-int priority_for(int base, std::string_view caller, const tenant_definition* tenant, const queue_definition& q) {
+int priority_for(int base, std::string_view caller, const tenant_definition* tenant,
+                 const queue_definition& q) {
   if (!tenant) return base;
   for (const auto& vip : tenant->vip_callers)
     if (vip == caller) return std::max(base, q.vip_priority);
@@ -21,7 +22,8 @@ std::int64_t leg_ring_ms(const queue_definition* q) {
   return q && q->ring_timeout_ms > 0 ? q->ring_timeout_ms : default_leg_ring_ms;
 }
 
-std::vector<wait_timer> wait_timers(const queue_definition& q, std::int64_t waited_ms, int applied_step) {
+std::vector<wait_timer> wait_timers(const queue_definition& q, std::int64_t waited_ms,
+                                    int applied_step) {
   std::vector<wait_timer> out;
   const auto in = [&](std::int64_t at_ms) { return std::max<std::int64_t>(0, at_ms - waited_ms); };
   if (q.max_wait_ms > 0) out.push_back({wait_timer::kind::max_wait, in(q.max_wait_ms), -1});
@@ -42,10 +44,14 @@ config_refusal check_supervisor(const std::string& supervisor_id, const agent_de
 
 const char* to_string(wait_timer::kind k) noexcept {
   switch (k) {
-  case wait_timer::kind::max_wait: return "max_wait";
-  case wait_timer::kind::announce: return "announce";
-  case wait_timer::kind::offer_callback: return "offer_callback";
-  case wait_timer::kind::widen: return "widen";
+  case wait_timer::kind::max_wait:
+    return "max_wait";
+  case wait_timer::kind::announce:
+    return "announce";
+  case wait_timer::kind::offer_callback:
+    return "offer_callback";
+  case wait_timer::kind::widen:
+    return "widen";
   }
   return "?";
 }

@@ -18,7 +18,8 @@ namespace hotline::events::acd {
 /// The priority a call waits with in queue `q`: `base` (the entry point's),
 /// raised to the queue's `vip_priority` when the caller is one of the
 /// tenant's `vip_callers` (F8). `tenant` may be null (no VIP list).
-int priority_for(int base, std::string_view caller, const tenant_definition* tenant, const queue_definition& q);
+int priority_for(int base, std::string_view caller, const tenant_definition* tenant,
+                 const queue_definition& q);
 
 /// Why a call leaves its queue for the overflow rule, from the refusal code
 /// the queue gave (actors/refusal.hpp) or the timer that fired:
@@ -69,8 +70,8 @@ std::int64_t leg_ring_ms(const queue_definition* q);
 /// neither does (the call back then uses a line hotline does not model).
 /// `find` looks a group up by id (null when unknown).
 template <class FindTrunk>
-const trunk_group_definition* callback_trunk_group(const std::string& call_group, const queue_definition* q,
-                                                   FindTrunk&& find) {
+const trunk_group_definition* callback_trunk_group(const std::string& call_group,
+                                                   const queue_definition* q, FindTrunk&& find) {
   const trunk_group_definition* group = find(call_group);
   if ((!group || group->direction == "inbound") && q && !q->outbound_trunk_group.empty())
     group = find(q->outbound_trunk_group);
@@ -83,16 +84,17 @@ const trunk_group_definition* callback_trunk_group(const std::string& call_group
 /// applied (-1: none); `q.widening` steps are in order of `after_ms`.
 struct wait_timer {
   enum class kind : std::uint8_t {
-    max_wait,        ///< -> the queue's overflow rule, reason "max_wait"
-    announce,        ///< -> announce the position and EWT (every announce_every_ms from the join)
-    offer_callback,  ///< -> offer a call back (virtual hold)
-    widen,           ///< -> apply widening step `step`
+    max_wait,       ///< -> the queue's overflow rule, reason "max_wait"
+    announce,       ///< -> announce the position and EWT (every announce_every_ms from the join)
+    offer_callback, ///< -> offer a call back (virtual hold)
+    widen,          ///< -> apply widening step `step`
   };
   kind what = kind::max_wait;
   std::int64_t after_ms = 0;
   int step = -1; ///< widen
 };
-std::vector<wait_timer> wait_timers(const queue_definition& q, std::int64_t waited_ms, int applied_step);
+std::vector<wait_timer> wait_timers(const queue_definition& q, std::int64_t waited_ms,
+                                    int applied_step);
 const char* to_string(wait_timer::kind k) noexcept;
 
 /// A request refused against the configuration before any command reaches
@@ -106,7 +108,8 @@ struct config_refusal {
 
 /// The queue a blind transfer to an agent falls back to when the agent does
 /// not take the call: the one the request names, else the call's queue.
-inline std::string transfer_fallback_queue(const std::string& requested, const queue_definition* current) {
+inline std::string transfer_fallback_queue(const std::string& requested,
+                                           const queue_definition* current) {
   return requested.empty() && current ? current->id : requested;
 }
 
@@ -115,9 +118,11 @@ inline std::string transfer_fallback_queue(const std::string& requested, const q
 /// (unknown_target); a blind transfer to an agent needs a queue to fall back
 /// to (no_fallback_queue). `fallback` from transfer_fallback_queue.
 template <class QueueExists, class AgentExists>
-config_refusal check_transfer(const std::string& target_kind, const std::string& target, const std::string& mode,
-                              const std::string& fallback, QueueExists&& queue_exists, AgentExists&& agent_exists) {
-  if ((target_kind == "queue" && !queue_exists(target)) || (target_kind == "agent" && !agent_exists(target)))
+config_refusal check_transfer(const std::string& target_kind, const std::string& target,
+                              const std::string& mode, const std::string& fallback,
+                              QueueExists&& queue_exists, AgentExists&& agent_exists) {
+  if ((target_kind == "queue" && !queue_exists(target)) ||
+      (target_kind == "agent" && !agent_exists(target)))
     return {"unknown_target", "no " + target_kind + " '" + target + "' here"};
   if (target_kind == "agent" && mode == "blind" && !queue_exists(fallback))
     return {"no_fallback_queue", "a blind transfer to an agent needs a queue to fall back to"};
@@ -126,11 +131,14 @@ config_refusal check_transfer(const std::string& target_kind, const std::string&
 
 /// A conference party is an agent of this site or an external number.
 template <class AgentExists>
-config_refusal check_conference(const std::string& party_kind, const std::string& party, AgentExists&& agent_exists) {
+config_refusal check_conference(const std::string& party_kind, const std::string& party,
+                                AgentExists&& agent_exists) {
   if (party_kind == "agent")
-    return agent_exists(party) ? config_refusal{} : config_refusal{"unknown_target", "no agent '" + party + "' here"};
+    return agent_exists(party) ? config_refusal{}
+                               : config_refusal{"unknown_target", "no agent '" + party + "' here"};
   if (party_kind == "external") return {};
-  return {"invalid_argument", "conference party kind '" + party_kind + "' is not agent or external"};
+  return {"invalid_argument",
+          "conference party kind '" + party_kind + "' is not agent or external"};
 }
 
 /// Only an agent configured as a supervisor may listen, whisper or barge in.

@@ -42,7 +42,8 @@ bool is_member(const candidate& c, const queue_definition& q) {
 queue::availability summarize(const queue_definition& q, const std::vector<candidate>& agents) {
   candidate_refs refs;
   refs.reserve(agents.size());
-  for (const auto& c : agents) refs.push_back(&c);
+  for (const auto& c : agents)
+    refs.push_back(&c);
   return summarize(q, refs);
 }
 

@@ -76,7 +76,8 @@ selection select_agents(const queue_definition& q, const requirements& r,
                         std::int64_t now_ns, std::uint64_t seed) {
   candidate_refs refs;
   refs.reserve(agents.size());
-  for (const auto& c : agents) refs.push_back(&c);
+  for (const auto& c : agents)
+    refs.push_back(&c);
   return select_agents(q, r, refs, memory, now_ns, seed);
 }
 
@@ -93,8 +94,9 @@ constexpr int unknown_level = -2;
 /// select_agents over `pool`; `base`: the requirements are the queue's
 /// base ones, so a known `level` may stand for the skill lookups. Also
 /// says which pool entries it picked (`picked`).
-selection select_from(const queue_definition& q, const requirements& r, const std::vector<pooled>& pool,
-                      bool base, const strategy_memory& memory, std::int64_t now_ns, std::uint64_t seed,
+selection select_from(const queue_definition& q, const requirements& r,
+                      const std::vector<pooled>& pool, bool base, const strategy_memory& memory,
+                      std::int64_t now_ns, std::uint64_t seed,
                       std::vector<const candidate*>* picked = nullptr);
 
 } // namespace
@@ -104,14 +106,16 @@ selection select_agents(const queue_definition& q, const requirements& r,
                         std::int64_t now_ns, std::uint64_t seed) {
   std::vector<pooled> pool;
   pool.reserve(agents.size());
-  for (const candidate* c : agents) pool.push_back({c, unknown_level});
+  for (const candidate* c : agents)
+    pool.push_back({c, unknown_level});
   return select_from(q, r, pool, false, memory, now_ns, seed);
 }
 
 namespace {
 
-selection select_from(const queue_definition& q, const requirements& r, const std::vector<pooled>& pool,
-                      bool base, const strategy_memory& memory, std::int64_t now_ns, std::uint64_t seed,
+selection select_from(const queue_definition& q, const requirements& r,
+                      const std::vector<pooled>& pool, bool base, const strategy_memory& memory,
+                      std::int64_t now_ns, std::uint64_t seed,
                       std::vector<const candidate*>* picked) {
   selection out;
   std::vector<const candidate*> best;
@@ -211,7 +215,8 @@ match_result match_queue(const queue_definition& q, std::vector<waiting_call> ca
                          std::int64_t now_ns, std::uint64_t seed) {
   candidate_refs refs;
   refs.reserve(agents.size());
-  for (const auto& c : agents) refs.push_back(&c);
+  for (const auto& c : agents)
+    refs.push_back(&c);
   return match_queue(q, std::move(calls), refs, std::move(memory), now_ns, seed);
 }
 
@@ -223,7 +228,8 @@ namespace {
 std::uint64_t applied_steps(const queue_definition& q, std::int64_t waited_ms) {
   std::uint64_t mask = 0;
   for (std::size_t i = 0; i < q.widening.size(); ++i)
-    if (q.widening[i].after_ms <= waited_ms) mask |= std::uint64_t{1} << std::min<std::size_t>(i, 63);
+    if (q.widening[i].after_ms <= waited_ms)
+      mask |= std::uint64_t{1} << std::min<std::size_t>(i, 63);
   return mask;
 }
 
@@ -233,8 +239,9 @@ namespace {
 
 /// match_queue over `pool` (the free agents, with their base levels when
 /// known).
-match_result match_pool(const queue_definition& q, std::vector<waiting_call> calls, std::vector<pooled> pool,
-                        strategy_memory memory, std::int64_t now_ns, std::uint64_t seed) {
+match_result match_pool(const queue_definition& q, std::vector<waiting_call> calls,
+                        std::vector<pooled> pool, strategy_memory memory, std::int64_t now_ns,
+                        std::uint64_t seed) {
   std::stable_sort(calls.begin(), calls.end(), [](const waiting_call& a, const waiting_call& b) {
     if (a.priority != b.priority) return a.priority > b.priority;
     return a.sequence < b.sequence;
@@ -272,18 +279,20 @@ match_result match_pool(const queue_definition& q, std::vector<waiting_call> cal
       if (it != pool.end() && free_now(*it->c, now_ns) && skilled(*it->c, *r)) {
         const candidate& c = *it->c;
         int level = level_of(c, *r);
-        out.assignments.push_back({call.call_id,
-                                   {c.agent_id},
-                                   level,
-                                   "preferred agent " + c.agent_id + " (familiar), level " +
-                                       std::to_string(level)});
+        out.assignments.push_back(
+            {call.call_id,
+             {c.agent_id},
+             level,
+             "preferred agent " + c.agent_id + " (familiar), level " + std::to_string(level)});
         take(&c);
       }
       continue; // waits for its preferred agent until preferred_until_ns
     }
-    auto sel = select_from(q, *r, pool, r_steps == base_steps && r->step == base_step, memory, now_ns, splitmix64(seed ^ n), &picked);
+    auto sel = select_from(q, *r, pool, r_steps == base_steps && r->step == base_step, memory,
+                           now_ns, splitmix64(seed ^ n), &picked);
     if (sel.agents.empty()) continue; // no starvation: later calls may still find agents
-    for (const auto* c : picked) take(c);
+    for (const auto* c : picked)
+      take(c);
     if (q.strategy == routing_strategy::round_robin) memory.last_agent = sel.agents.back();
     if (r->step >= 0) sel.reason += ", widened to step " + std::to_string(r->step);
     out.assignments.push_back(
@@ -296,11 +305,12 @@ match_result match_pool(const queue_definition& q, std::vector<waiting_call> cal
 } // namespace
 
 match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
-                         const candidate_refs& agents, strategy_memory memory,
-                         std::int64_t now_ns, std::uint64_t seed) {
+                         const candidate_refs& agents, strategy_memory memory, std::int64_t now_ns,
+                         std::uint64_t seed) {
   std::vector<pooled> pool;
   pool.reserve(agents.size());
-  for (const candidate* c : agents) pool.push_back({c, unknown_level});
+  for (const candidate* c : agents)
+    pool.push_back({c, unknown_level});
   return match_pool(q, std::move(calls), std::move(pool), std::move(memory), now_ns, seed);
 }
 
@@ -309,7 +319,8 @@ match_result match_queue(const queue_definition& q, std::vector<waiting_call> ca
                          strategy_memory memory, std::int64_t now_ns, std::uint64_t seed) {
   std::vector<pooled> pool;
   pool.reserve(agents.size());
-  for (std::size_t i = 0; i < agents.size(); ++i) pool.push_back({agents[i], base_levels[i]});
+  for (std::size_t i = 0; i < agents.size(); ++i)
+    pool.push_back({agents[i], base_levels[i]});
   return match_pool(q, std::move(calls), std::move(pool), std::move(memory), now_ns, seed);
 }
 

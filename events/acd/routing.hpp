@@ -98,8 +98,8 @@ match_result match_queue(const queue_definition& q, std::vector<waiting_call> ca
                          const std::vector<candidate>& agents, strategy_memory memory,
                          std::int64_t now_ns, std::uint64_t seed);
 match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
-                         const candidate_refs& agents, strategy_memory memory,
-                         std::int64_t now_ns, std::uint64_t seed);
+                         const candidate_refs& agents, strategy_memory memory, std::int64_t now_ns,
+                         std::uint64_t seed);
 
 /// What `c` scores for calls of `q` that have not waited into a widening
 /// step: its level (above) if it serves `q` and has every skill `q`

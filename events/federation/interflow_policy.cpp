@@ -27,7 +27,8 @@ interflow_decision decide_interflow(const interflow_policy& p, const waiting_cal
     if (!s.queue) continue;
     if (s.age_ms > p.max_status_age_ms) continue;
     if (s.queue->agents_ready <= 0) continue;
-    if (auto d = c.denied_ago_ms.find(s.site); d != c.denied_ago_ms.end() && d->second < p.deny_backoff_ms) {
+    if (auto d = c.denied_ago_ms.find(s.site);
+        d != c.denied_ago_ms.end() && d->second < p.deny_backoff_ms) {
       skipped = s.site;
       continue;
     }
@@ -38,11 +39,13 @@ interflow_decision decide_interflow(const interflow_policy& p, const waiting_cal
     if (!best || key(s) < key(*best)) best = &s;
   }
   if (!best)
-    return {false, "", skipped.empty() ? "no other site has a ready agent for queue " + c.queue
-                                       : "site " + skipped + " denied this call recently"};
+    return {false, "",
+            skipped.empty() ? "no other site has a ready agent for queue " + c.queue
+                            : "site " + skipped + " denied this call recently"};
   auto remote_ewt = std::max<std::int64_t>(best->queue->ewt_ms, 0);
   auto where = "site " + best->site + " has " + std::to_string(best->queue->agents_ready) +
-               " ready (EWT " + secs(remote_ewt) + ", status " + std::to_string(best->age_ms) + " ms old)";
+               " ready (EWT " + secs(remote_ewt) + ", status " + std::to_string(best->age_ms) +
+               " ms old)";
   if (c.local_agents <= 0 || c.local_ewt_ms < 0)
     return {true, best->site, "no local agent serves queue " + c.queue + "; " + where};
   if (c.position <= p.min_position)
@@ -50,13 +53,15 @@ interflow_decision decide_interflow(const interflow_policy& p, const waiting_cal
   if (c.local_ewt_ms <= p.min_local_ewt_ms)
     return {false, "", "local EWT " + secs(c.local_ewt_ms) + " is short enough"};
   if (c.waited_ms < p.min_wait_ms)
-    return {false, "", "waited " + secs(c.waited_ms) + " of the " + secs(p.min_wait_ms) + " before interflow"};
+    return {false, "",
+            "waited " + secs(c.waited_ms) + " of the " + secs(p.min_wait_ms) + " before interflow"};
   if (remote_ewt + p.margin_ms > c.local_ewt_ms)
-    return {false, "", "local EWT " + secs(c.local_ewt_ms) + " is within the " + secs(p.margin_ms) +
-                           " margin of " + where};
+    return {false, "",
+            "local EWT " + secs(c.local_ewt_ms) + " is within the " + secs(p.margin_ms) +
+                " margin of " + where};
   return {true, best->site,
-          "local EWT " + secs(c.local_ewt_ms) + " at position " + std::to_string(c.position) + "; " + where +
-              ", beats it by more than the " + secs(p.margin_ms) + " margin"};
+          "local EWT " + secs(c.local_ewt_ms) + " at position " + std::to_string(c.position) +
+              "; " + where + ", beats it by more than the " + secs(p.margin_ms) + " margin"};
 }
 
 } // namespace hotline::events::federation

@@ -26,26 +26,27 @@ namespace hotline::events::federation {
 struct interflow_policy {
   bool enabled = true;
   std::int64_t margin_ms = 30'000;
-  std::int32_t min_position = 1;          ///< positions 1..min_position stay local
-  std::int64_t min_local_ewt_ms = 0;      ///< local EWT at or below this: stay
-  std::int64_t min_wait_ms = 0;           ///< wait at least this long locally first
-  std::int64_t max_status_age_ms = 3'000; ///< older statuses: the site is not routed to
+  std::int32_t min_position = 1;               ///< positions 1..min_position stay local
+  std::int64_t min_local_ewt_ms = 0;           ///< local EWT at or below this: stay
+  std::int64_t min_wait_ms = 0;                ///< wait at least this long locally first
+  std::int64_t max_status_age_ms = 3'000;      ///< older statuses: the site is not routed to
   std::int64_t reservation_timeout_ms = 1'000; ///< offer unanswered this long: the call stays
   std::int64_t landing_timeout_ms = 5'000;     ///< accepted but not landed this long: queue again
-  std::int64_t deny_backoff_ms = 10'000;       ///< after a deny, do not ask that site again for this call
+  std::int64_t deny_backoff_ms = 10'000; ///< after a deny, do not ask that site again for this call
 };
 
 /// What the origin knows of one other site.
 struct remote_site {
   std::string site;
-  std::int64_t age_ms = 0;      ///< now - when its status was measured
-  const queue_status* queue = nullptr; ///< its status for the call's queue; null: it does not serve it
+  std::int64_t age_ms = 0; ///< now - when its status was measured
+  const queue_status* queue =
+      nullptr; ///< its status for the call's queue; null: it does not serve it
 };
 
 struct waiting_call {
   std::string call_id;
   std::string queue;
-  std::int32_t position = 0;    ///< 1-based
+  std::int32_t position = 0; ///< 1-based
   std::int64_t waited_ms = 0;
   std::int64_t local_ewt_ms = -1; ///< -1: nobody here serves the queue
   std::int32_t local_agents = 0;  ///< logged-in members not paused
@@ -56,7 +57,7 @@ struct waiting_call {
 struct interflow_decision {
   bool offer = false;
   std::string site;
-  std::string reason;           ///< why (recorded on call.interflow_offered), or why not
+  std::string reason; ///< why (recorded on call.interflow_offered), or why not
 };
 
 interflow_decision decide_interflow(const interflow_policy& policy, const waiting_call& call,

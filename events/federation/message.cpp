@@ -37,40 +37,48 @@ std::string to_json(const message& m) {
                    {"to_site", m.to_site},
                    {"sent_at_ns", m.sent_at_ns}};
   switch (m.kind) {
-    case message_kind::offer:
-    case message_kind::transfer:
-      j["queue"] = m.queue;
-      j["priority"] = m.priority;
-      j["channel"] = m.channel;
-      j["caller"] = m.caller;
-      j["dialed"] = m.dialed;
-      j["customer_id"] = m.customer_id;
-      j["waited_ms"] = m.waited_ms;
-      j["attached"] = m.attached;
-      if (m.kind == message_kind::offer) j["expires_at_ns"] = m.expires_at_ns;
-      else j["crm"] = m.crm;
-      break;
-    case message_kind::accept:
-      j["agent_id"] = m.agent_id;
-      j["hold_ms"] = m.hold_ms;
-      break;
-    default: j["reason"] = m.reason; break;
+  case message_kind::offer:
+  case message_kind::transfer:
+    j["queue"] = m.queue;
+    j["priority"] = m.priority;
+    j["channel"] = m.channel;
+    j["caller"] = m.caller;
+    j["dialed"] = m.dialed;
+    j["customer_id"] = m.customer_id;
+    j["waited_ms"] = m.waited_ms;
+    j["attached"] = m.attached;
+    if (m.kind == message_kind::offer)
+      j["expires_at_ns"] = m.expires_at_ns;
+    else
+      j["crm"] = m.crm;
+    break;
+  case message_kind::accept:
+    j["agent_id"] = m.agent_id;
+    j["hold_ms"] = m.hold_ms;
+    break;
+  default:
+    j["reason"] = m.reason;
+    break;
   }
   return j.dump();
 }
 
 result<message> message_from_json(std::string_view text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return status{errc::malformed_json, "federation message: not a JSON object"};
+  if (j.is_discarded() || !j.is_object())
+    return status{errc::malformed_json, "federation message: not a JSON object"};
   message m;
-  if (auto v = j.find("version"); v != j.end() && (!v->is_number_integer() || v->get<std::int64_t>() != message_version))
+  if (auto v = j.find("version");
+      v != j.end() && (!v->is_number_integer() || v->get<std::int64_t>() != message_version))
     return status{errc::malformed_json, "federation message: version " + v->dump() +
-                                            " is not one this build reads (" + std::to_string(message_version) + ")"};
+                                            " is not one this build reads (" +
+                                            std::to_string(message_version) + ")"};
   auto kind = j.find("kind");
   if (kind == j.end() || !kind->is_string())
     return status{errc::malformed_json, "federation message: kind: missing or not a string"};
   if (!parse_message_kind(kind->get<std::string>(), m.kind))
-    return status{errc::malformed_json, "federation message: kind '" + kind->get<std::string>() + "' is unknown"};
+    return status{errc::malformed_json,
+                  "federation message: kind '" + kind->get<std::string>() + "' is unknown"};
   std::string where = std::string{"federation message ("} + to_string(m.kind) + "): ";
   auto str = [&](const char* key, std::string& out, bool required) -> std::optional<status> {
     auto it = j.find(key);
@@ -86,30 +94,34 @@ result<message> message_from_json(std::string_view text) {
   auto num = [&](const char* key, auto& out) -> std::optional<status> {
     auto it = j.find(key);
     if (it == j.end()) return std::nullopt;
-    if (!it->is_number_integer()) return status{errc::malformed_json, where + key + ": not an integer"};
+    if (!it->is_number_integer())
+      return status{errc::malformed_json, where + key + ": not an integer"};
     out = it->get<std::remove_reference_t<decltype(out)>>();
     return std::nullopt;
   };
-  auto map = [&](const char* key, std::map<std::string, std::string>& out) -> std::optional<status> {
+  auto map = [&](const char* key,
+                 std::map<std::string, std::string>& out) -> std::optional<status> {
     auto it = j.find(key);
     if (it == j.end()) return std::nullopt;
     if (!it->is_object()) return status{errc::malformed_json, where + key + ": not an object"};
     for (auto& [k, v] : it->items()) {
-      if (!v.is_string()) return status{errc::malformed_json, where + key + "." + k + ": not a string"};
+      if (!v.is_string())
+        return status{errc::malformed_json, where + key + "." + k + ": not a string"};
       out[k] = v.get<std::string>();
     }
     return std::nullopt;
   };
-  for (auto e : {str("offer_id", m.offer_id, true), str("call_id", m.call_id, true),
-                 str("correlation_id", m.correlation_id, false), str("from_site", m.from_site, true),
-                 str("to_site", m.to_site, true), num("sent_at_ns", m.sent_at_ns),
-                 str("queue", m.queue, m.kind == message_kind::offer || m.kind == message_kind::transfer),
-                 num("priority", m.priority), str("channel", m.channel, false), str("caller", m.caller, false),
-                 str("dialed", m.dialed, false), str("customer_id", m.customer_id, false),
-                 num("waited_ms", m.waited_ms), num("expires_at_ns", m.expires_at_ns),
-                 map("attached", m.attached), map("crm", m.crm),
-                 str("agent_id", m.agent_id, m.kind == message_kind::accept), num("hold_ms", m.hold_ms),
-                 str("reason", m.reason, false)})
+  for (auto e :
+       {str("offer_id", m.offer_id, true), str("call_id", m.call_id, true),
+        str("correlation_id", m.correlation_id, false), str("from_site", m.from_site, true),
+        str("to_site", m.to_site, true), num("sent_at_ns", m.sent_at_ns),
+        str("queue", m.queue, m.kind == message_kind::offer || m.kind == message_kind::transfer),
+        num("priority", m.priority), str("channel", m.channel, false),
+        str("caller", m.caller, false), str("dialed", m.dialed, false),
+        str("customer_id", m.customer_id, false), num("waited_ms", m.waited_ms),
+        num("expires_at_ns", m.expires_at_ns), map("attached", m.attached), map("crm", m.crm),
+        str("agent_id", m.agent_id, m.kind == message_kind::accept), num("hold_ms", m.hold_ms),
+        str("reason", m.reason, false)})
     if (e) return *e;
   return m;
 }

@@ -29,15 +29,24 @@
 
 namespace hotline::events::federation {
 
-enum class message_kind : std::uint8_t { offer, accept, deny, transfer, release, landed, bounce, withdraw };
+enum class message_kind : std::uint8_t {
+  offer,
+  accept,
+  deny,
+  transfer,
+  release,
+  landed,
+  bounce,
+  withdraw
+};
 const char* to_string(message_kind k) noexcept;
 bool parse_message_kind(std::string_view text, message_kind& out) noexcept;
 
 struct message {
   message_kind kind = message_kind::offer;
-  std::string offer_id;         ///< unique per attempt: "<origin>-<call>-<n>"
+  std::string offer_id; ///< unique per attempt: "<origin>-<call>-<n>"
   std::string call_id;
-  std::string correlation_id;   ///< hex of the call's correlation id
+  std::string correlation_id; ///< hex of the call's correlation id
   std::string from_site;
   std::string to_site;
   std::int64_t sent_at_ns = 0;

@@ -30,7 +30,8 @@ bool significant_change(const site_status& before, const site_status& after) noe
 
 recent_service_level::recent_service_level(std::int64_t threshold_ms, std::int64_t short_abandon_ms,
                                            std::size_t window)
-    : threshold_ms_(threshold_ms), short_abandon_ms_(short_abandon_ms), window_(std::max<std::size_t>(1, window)) {}
+    : threshold_ms_(threshold_ms), short_abandon_ms_(short_abandon_ms),
+      window_(std::max<std::size_t>(1, window)) {}
 
 void recent_service_level::record(const queue_exit& e) {
   exits_.push_back(e);
@@ -56,20 +57,23 @@ std::string to_json(const site_status& s) {
   j["at_ns"] = s.at_ns;
   j["queues"] = nlohmann::json::array();
   for (const auto& q : s.queues)
-    j["queues"].push_back({{"queue", q.queue},
-                           {"agents_logged_in", q.agents_logged_in},
-                           {"agents_ready", q.agents_ready},
-                           {"calls_waiting", q.calls_waiting},
-                           {"ewt_ms", q.ewt_ms < 0 ? nlohmann::json(nullptr) : nlohmann::json(q.ewt_ms)},
-                           {"service_level", q.service_level ? nlohmann::json(*q.service_level) : nlohmann::json(nullptr)},
-                           {"sl_threshold_ms", q.sl_threshold_ms}});
+    j["queues"].push_back(
+        {{"queue", q.queue},
+         {"agents_logged_in", q.agents_logged_in},
+         {"agents_ready", q.agents_ready},
+         {"calls_waiting", q.calls_waiting},
+         {"ewt_ms", q.ewt_ms < 0 ? nlohmann::json(nullptr) : nlohmann::json(q.ewt_ms)},
+         {"service_level",
+          q.service_level ? nlohmann::json(*q.service_level) : nlohmann::json(nullptr)},
+         {"sl_threshold_ms", q.sl_threshold_ms}});
   return j.dump();
 }
 
 namespace {
 
-template <class T> bool take(const nlohmann::json& j, const char* key, T& out, std::string& err,
-                             const std::string& where) {
+template <class T>
+bool take(const nlohmann::json& j, const char* key, T& out, std::string& err,
+          const std::string& where) {
   auto it = j.find(key);
   if (it == j.end()) {
     err = where + key + ": missing";
@@ -96,8 +100,9 @@ template <class T> bool take(const nlohmann::json& j, const char* key, T& out, s
 }
 
 /// `key` may be null (unknown): then `out` keeps its "unknown" value.
-template <class T> bool take_or_null(const nlohmann::json& j, const char* key, T& out, std::string& err,
-                                     const std::string& where) {
+template <class T>
+bool take_or_null(const nlohmann::json& j, const char* key, T& out, std::string& err,
+                  const std::string& where) {
   auto it = j.find(key);
   if (it != j.end() && it->is_null()) return true;
   return take(j, key, out, err, where);
@@ -118,18 +123,21 @@ result<site_status> site_status_from_json(std::string_view text) {
     return status{errc::malformed_json, "site status: version " + std::to_string(version) +
                                             " is not one this build reads (1.." +
                                             std::to_string(site_status_version) + ")"};
-  if (!take(j, "site", s.site, err, "site status: ") || !take(j, "seq", s.seq, err, "site status: ") ||
+  if (!take(j, "site", s.site, err, "site status: ") ||
+      !take(j, "seq", s.seq, err, "site status: ") ||
       !take(j, "at_ns", s.at_ns, err, "site status: "))
     return status{errc::malformed_json, err};
   if (s.site.empty()) return status{errc::malformed_json, "site status: site: empty"};
   auto qs = j.find("queues");
-  if (qs == j.end() || !qs->is_array()) return status{errc::malformed_json, "site status: queues: not an array"};
+  if (qs == j.end() || !qs->is_array())
+    return status{errc::malformed_json, "site status: queues: not an array"};
   for (std::size_t i = 0; i < qs->size(); ++i) {
     const auto& qj = (*qs)[i];
     auto where = "site status " + s.site + ": queues[" + std::to_string(i) + "].";
     if (!qj.is_object()) return status{errc::malformed_json, where + ": not an object"};
     queue_status q;
-    if (!take(qj, "queue", q.queue, err, where) || !take(qj, "agents_logged_in", q.agents_logged_in, err, where) ||
+    if (!take(qj, "queue", q.queue, err, where) ||
+        !take(qj, "agents_logged_in", q.agents_logged_in, err, where) ||
         !take(qj, "agents_ready", q.agents_ready, err, where) ||
         !take(qj, "calls_waiting", q.calls_waiting, err, where) ||
         !take_or_null(qj, "ewt_ms", q.ewt_ms, err, where))
@@ -137,13 +145,16 @@ result<site_status> site_status_from_json(std::string_view text) {
     if (q.ewt_ms < 0) q.ewt_ms = -1;
     double sl = 0;
     bool sl_null = qj.contains("service_level") && qj["service_level"].is_null();
-    if (!sl_null && !take(qj, "service_level", sl, err, where)) return status{errc::malformed_json, err};
+    if (!sl_null && !take(qj, "service_level", sl, err, where))
+      return status{errc::malformed_json, err};
     if (!sl_null) {
       if (!(sl >= 0.0 && sl <= 1.0))
-        return status{errc::malformed_json, where + "service_level: " + std::to_string(sl) + " is not within 0..1"};
+        return status{errc::malformed_json,
+                      where + "service_level: " + std::to_string(sl) + " is not within 0..1"};
       q.service_level = sl;
     }
-    if (!take(qj, "sl_threshold_ms", q.sl_threshold_ms, err, where)) return status{errc::malformed_json, err};
+    if (!take(qj, "sl_threshold_ms", q.sl_threshold_ms, err, where))
+      return status{errc::malformed_json, err};
     s.queues.push_back(std::move(q));
   }
   return s;

@@ -17,7 +17,7 @@
 namespace hotline::events::federation {
 
 struct queue_status {
-  std::string queue;            ///< queue id; sites that serve the same skill use the same id
+  std::string queue;                 ///< queue id; sites that serve the same skill use the same id
   std::int32_t agents_logged_in = 0; ///< logged-in members not paused (could serve it)
   std::int32_t agents_ready = 0;     ///< of those, free right now
   std::int32_t calls_waiting = 0;
@@ -66,8 +66,8 @@ private:
 
 struct site_status {
   std::string site;
-  std::uint64_t seq = 0;        ///< increases with every status a node publishes
-  std::int64_t at_ns = 0;       ///< when it was measured (UTC ns)
+  std::uint64_t seq = 0;  ///< increases with every status a node publishes
+  std::int64_t at_ns = 0; ///< when it was measured (UTC ns)
   std::vector<queue_status> queues;
 
   const queue_status* find(std::string_view queue) const noexcept;

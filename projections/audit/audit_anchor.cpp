@@ -19,7 +19,6 @@ namespace {
 
 constexpr std::string_view anchor_tag = "hotline.audit.anchor.v1";
 
-
 struct pkey_free {
   void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
 };
@@ -72,7 +71,8 @@ std::string key_id_of(EVP_PKEY* k) {
   unsigned char* der = nullptr;
   int len = i2d_PUBKEY(k, &der);
   if (len <= 0) return {};
-  auto h = chain_hash(digest{}, std::string_view{reinterpret_cast<const char*>(der), static_cast<std::size_t>(len)});
+  auto h = chain_hash(digest{}, std::string_view{reinterpret_cast<const char*>(der),
+                                                 static_cast<std::size_t>(len)});
   OPENSSL_free(der);
   return to_hex(h).substr(0, 16);
 }
@@ -98,7 +98,8 @@ status sign_anchor(audit_anchor& a, std::string_view private_key_pem) {
   unsigned char sig[64];
   std::size_t len = sizeof sig;
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
-      EVP_DigestSign(ctx.get(), sig, &len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()) != 1)
+      EVP_DigestSign(ctx.get(), sig, &len, reinterpret_cast<const unsigned char*>(msg.data()),
+                     msg.size()) != 1)
     return {errc::invalid_argument, "cannot sign with this key"};
   a.signature = hex(sig, len);
   a.key_id = key_id_of(key.get());
@@ -137,7 +138,8 @@ std::string encode_anchor(const audit_anchor& a) {
 
 events::result<audit_anchor> decode_anchor(std::string_view text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return status{errc::corrupt_record, "the anchor is not a JSON object"};
+  if (j.is_discarded() || !j.is_object())
+    return status{errc::corrupt_record, "the anchor is not a JSON object"};
   if (j.value("format", "") != anchor_tag)
     return status{errc::corrupt_record, "the anchor's format is not " + std::string{anchor_tag}};
   audit_anchor a;

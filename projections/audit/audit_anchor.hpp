@@ -33,13 +33,13 @@
 namespace hotline::projections::audit {
 
 struct audit_anchor {
-  std::string site;          ///< the site of the anchored record (informational, signed)
-  std::uint64_t seq = 0;     ///< records in the chain at the anchor (= events audited)
+  std::string site;           ///< the site of the anchored record (informational, signed)
+  std::uint64_t seq = 0;      ///< records in the chain at the anchor (= events audited)
   std::uint64_t position = 0; ///< the event position of record `seq`
-  std::string head;          ///< hex chain hash of record `seq`
-  std::int64_t time_ns = 0;  ///< when the anchor was taken (UTC)
-  std::string signature;     ///< hex Ed25519 signature of signed_bytes()
-  std::string key_id;        ///< not signed: which key signed
+  std::string head;           ///< hex chain hash of record `seq`
+  std::int64_t time_ns = 0;   ///< when the anchor was taken (UTC)
+  std::string signature;      ///< hex Ed25519 signature of signed_bytes()
+  std::string key_id;         ///< not signed: which key signed
 
   bool operator==(const audit_anchor&) const = default;
 };

@@ -22,7 +22,6 @@ namespace {
 constexpr std::string_view tag_v1 = "hotline.audit.v1";
 constexpr std::string_view tag = "hotline.audit.v2";
 
-
 /// Reads netstrings one after the other; false on any malformation.
 class netstring_reader {
 public:
@@ -33,7 +32,8 @@ public:
     std::size_t len = 0;
     auto [p, ec] = std::from_chars(in_.data() + pos_, in_.data() + colon, len);
     if (ec != std::errc{} || p != in_.data() + colon) return false;
-    if (len > in_.size() - colon - 1 || colon + 1 + len >= in_.size() || in_[colon + 1 + len] != ',')
+    if (len > in_.size() - colon - 1 || colon + 1 + len >= in_.size() ||
+        in_[colon + 1 + len] != ',')
       return false;
     out = in_.substr(colon + 1, len);
     pos_ = colon + 2 + len;
@@ -46,8 +46,7 @@ private:
   std::size_t pos_ = 0;
 };
 
-template <class T>
-bool parse_int(std::string_view s, T& out) {
+template <class T> bool parse_int(std::string_view s, T& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc{} && p == s.data() + s.size();
 }
@@ -109,7 +108,8 @@ std::string event_digest_hex(const events::recorded_event& e) {
   append_netstring(c, events::to_string(e.meta.caused_by.role));
   append_netstring(c, e.meta.caused_by.id);
   append_netstring(c, e.payload);
-  return to_hex(chain_hash(digest{}, c)); // SHA-256(32 zero bytes || c): one hash function throughout
+  return to_hex(
+      chain_hash(digest{}, c)); // SHA-256(32 zero bytes || c): one hash function throughout
 }
 
 digest chain_hash(const digest& previous, std::string_view canonical) {
@@ -144,8 +144,10 @@ events::result<std::pair<audit_record, digest>> decode_row(std::string_view row)
   netstring_reader in{row};
   std::string_view f[17];
   std::size_t n = 0;
-  while (n < 17 && in.next(f[n])) ++n;
-  if (!in.at_end()) return status{errc::corrupt_record, "audit row is not a sequence of netstrings"};
+  while (n < 17 && in.next(f[n]))
+    ++n;
+  if (!in.at_end())
+    return status{errc::corrupt_record, "audit row is not a sequence of netstrings"};
   if (n < 1 || (f[0] == tag_v1 ? n != 16 : f[0] == tag ? n != 17 : true))
     return status{errc::corrupt_record, n >= 1 && f[0] != tag_v1 && f[0] != tag
                                             ? "audit row has an unknown tag"
@@ -157,10 +159,12 @@ events::result<std::pair<audit_record, digest>> decode_row(std::string_view row)
     return status{errc::corrupt_record, "audit row has a malformed number"};
   if (!events::parse_principal_kind(f[6], r.caused_by.role))
     return status{errc::corrupt_record, "audit row has an unknown role"};
-  if (!from_hex(hash_field, h)) return status{errc::corrupt_record, "audit row has a malformed hash"};
+  if (!from_hex(hash_field, h))
+    return status{errc::corrupt_record, "audit row has a malformed hash"};
   if (n == 17) {
     digest d{};
-    if (!from_hex(f[15], d)) return status{errc::corrupt_record, "audit row has a malformed event digest"};
+    if (!from_hex(f[15], d))
+      return status{errc::corrupt_record, "audit row has a malformed event digest"};
     r.event_digest = f[15];
   }
   r.site = f[4];
@@ -187,7 +191,8 @@ events::result<chain_head> decode_head(std::string_view row) {
   netstring_reader in{row};
   std::string_view seq, hex;
   chain_head h;
-  if (!in.next(seq) || !in.next(hex) || !in.at_end() || !parse_int(seq, h.seq) || !from_hex(hex, h.hash))
+  if (!in.next(seq) || !in.next(hex) || !in.at_end() || !parse_int(seq, h.seq) ||
+      !from_hex(hex, h.hash))
     return status{errc::corrupt_record, "audit head is malformed"};
   return h;
 }
@@ -201,9 +206,9 @@ void chain_verifier::fail(std::uint64_t seq, std::string why) {
 void chain_verifier::next(std::uint64_t stored_seq, std::string_view row) {
   if (first_bad_) return;
   if (stored_seq != expected_) {
-    fail(expected_, stored_seq > expected_
-                        ? "missing (the next stored record is " + std::to_string(stored_seq) + "): removed"
-                        : "stored out of order");
+    fail(expected_, stored_seq > expected_ ? "missing (the next stored record is " +
+                                                 std::to_string(stored_seq) + "): removed"
+                                           : "stored out of order");
     return;
   }
   auto decoded = decode_row(row);

@@ -31,24 +31,31 @@ std::optional<std::uint64_t> seq_of_key(std::string_view key) {
 
 namespace {
 
-template <class P>
-void name_entities(const P& p, audit_record& r) {
+template <class P> void name_entities(const P& p, audit_record& r) {
   if constexpr (requires { p.call_id; }) r.call_id = p.call_id;
-  if constexpr (requires { p.agent_id; }) r.agent_id = p.agent_id;
-  else if constexpr (requires { p.from_agent; }) r.agent_id = p.from_agent;
-  else if constexpr (requires { p.supervisor_id; }) r.agent_id = p.supervisor_id;
+  if constexpr (requires { p.agent_id; })
+    r.agent_id = p.agent_id;
+  else if constexpr (requires { p.from_agent; })
+    r.agent_id = p.from_agent;
+  else if constexpr (requires { p.supervisor_id; })
+    r.agent_id = p.supervisor_id;
   if constexpr (requires { p.customer_id; }) r.customer_id = p.customer_id;
-  if constexpr (requires { p.queue; }) r.queue = p.queue;
-  else if constexpr (requires { p.from_queue; }) r.queue = p.from_queue;
+  if constexpr (requires { p.queue; })
+    r.queue = p.queue;
+  else if constexpr (requires { p.from_queue; })
+    r.queue = p.from_queue;
 }
 
 /// What a stream name says about the entity (`call-42` -> call 42).
 void name_from_stream(std::string_view stream, audit_record& r) {
   auto category = events::stream_category(stream);
   auto entity = events::stream_entity(stream);
-  if (category == "call" && r.call_id.empty()) r.call_id = entity;
-  else if (category == "agent" && r.agent_id.empty()) r.agent_id = entity;
-  else if (category == "queue" && r.queue.empty()) r.queue = entity;
+  if (category == "call" && r.call_id.empty())
+    r.call_id = entity;
+  else if (category == "agent" && r.agent_id.empty())
+    r.agent_id = entity;
+  else if (category == "queue" && r.queue.empty())
+    r.queue = entity;
 }
 
 } // namespace
@@ -66,7 +73,9 @@ struct audit_projection::state {
 audit_projection::audit_projection() : s_(std::make_unique<state>()) {}
 audit_projection::~audit_projection() = default;
 
-chain_head audit_projection::head() const { return s_->head; }
+chain_head audit_projection::head() const {
+  return s_->head;
+}
 
 events::result<audit_record> audit_projection::record_of(const recorded_event& e) {
   const auto& codec = events::event_codec::standard();
@@ -86,7 +95,8 @@ events::result<audit_record> audit_projection::record_of(const recorded_event& e
         name_entities(body, r);
         // Text that is not valid UTF-8 (stored before input was checked) is
         // written as U+FFFD: the event digest still binds the exact bytes.
-        r.detail = nlohmann::json(body).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        r.detail =
+            nlohmann::json(body).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       },
       *payload);
   if (const auto* rej = std::get_if<events::command_rejected>(&*payload))
@@ -123,9 +133,11 @@ status audit_projection::apply(const recorded_event& e) {
 
 void audit_projection::collect(view_changes& out) {
   auto& s = *s_;
-  for (auto& k : s.deletes) out.deletes.push_back(std::move(k));
+  for (auto& k : s.deletes)
+    out.deletes.push_back(std::move(k));
   s.deletes.clear();
-  for (auto& row : s.pending_rows) out.puts.push_back(std::move(row));
+  for (auto& row : s.pending_rows)
+    out.puts.push_back(std::move(row));
   s.pending_rows.clear();
   for (const auto& id : s.dirty_calls) {
     auto it = s.call_customer.find(id);
@@ -158,8 +170,8 @@ status audit_projection::restore(std::string_view key, std::string_view value) {
 status audit_projection::finish_restore() {
   if (s_->restored_max_seq > s_->head.seq)
     return {errc::corrupt_record,
-            "the audit chain head (seq " + std::to_string(s_->head.seq) + ") is behind its records (seq " +
-                std::to_string(s_->restored_max_seq) +
+            "the audit chain head (seq " + std::to_string(s_->head.seq) +
+                ") is behind its records (seq " + std::to_string(s_->restored_max_seq) +
                 "); refusing to append over them: run `hotline audit verify`"};
   return {};
 }

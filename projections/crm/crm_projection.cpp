@@ -51,14 +51,16 @@ struct open_call {
   bool dirty = false, persisted = false;
 
   json to_json() const {
-    return {{"interaction", interaction_json(i)}, {"customer_id", customer_id}, {"vip", vip},
-            {"first_queued_ns", first_queued_ns}, {"connected_ns", connected_ns},
+    return {{"interaction", interaction_json(i)},
+            {"customer_id", customer_id},
+            {"vip", vip},
+            {"first_queued_ns", first_queued_ns},
+            {"connected_ns", connected_ns},
             {"hold_since_ns", hold_since_ns}};
   }
 };
 
-template <class T>
-T get_or(const json& j, const char* key, T fallback) {
+template <class T> T get_or(const json& j, const char* key, T fallback) {
   auto it = j.find(key);
   return it == j.end() || it->is_null() ? fallback : it->get<T>();
 }
@@ -124,9 +126,11 @@ std::string customer_profile::familiar_agent() const {
 
 json to_json(const customer_profile& p) {
   json agents = json::object();
-  for (const auto& [a, f] : p.agents) agents[a] = {{"calls", f.calls}, {"last_ns", f.last_ns}};
+  for (const auto& [a, f] : p.agents)
+    agents[a] = {{"calls", f.calls}, {"last_ns", f.last_ns}};
   json list = json::array();
-  for (const auto& i : p.interactions) list.push_back(interaction_json(i));
+  for (const auto& i : p.interactions)
+    list.push_back(interaction_json(i));
   return {{"key", p.key},
           {"tenant", p.tenant},
           {"customer_id", p.customer_id},
@@ -150,9 +154,10 @@ events::result<customer_profile> profile_from_json(const json& j) {
     customer_profile p;
     p.key = j.at("key").get<std::string>();
     if (!j.contains("tenant"))
-      return status{errc::corrupt_record, "customer profile '" + p.key +
-                                              "' is not per tenant (written by an older hotline): "
-                                              "rebuild the views with `hotline replay --out NEW_DIR`"};
+      return status{errc::corrupt_record,
+                    "customer profile '" + p.key +
+                        "' is not per tenant (written by an older hotline): "
+                        "rebuild the views with `hotline replay --out NEW_DIR`"};
     p.tenant = j.at("tenant").get<std::string>();
     p.customer_id = j.at("customer_id").get<std::string>();
     p.numbers = j.at("numbers").get<std::vector<std::string>>();
@@ -163,8 +168,10 @@ events::result<customer_profile> profile_from_json(const json& j) {
     p.last_agent = j.at("last_agent").get<std::string>();
     for (const auto& [a, f] : j.at("agents").items())
       p.agents[a] = {f.at("calls").get<std::uint64_t>(), f.at("last_ns").get<std::int64_t>()};
-    for (const auto& i : j.at("interactions")) p.interactions.push_back(interaction_from_json(i));
-    for (const auto& t : j.at("open_tickets")) p.open_tickets.push_back(t);
+    for (const auto& i : j.at("interactions"))
+      p.interactions.push_back(interaction_from_json(i));
+    for (const auto& t : j.at("open_tickets"))
+      p.open_tickets.push_back(t);
     return p;
   } catch (const std::exception& e) {
     return status{errc::corrupt_record, std::string{"customer profile: "} + e.what()};
@@ -269,9 +276,10 @@ struct crm_projection::state {
       }
       prof.interactions.push_back(c.i);
       if (prof.interactions.size() > opt.max_interactions)
-        prof.interactions.erase(prof.interactions.begin(),
-                                prof.interactions.begin() +
-                                    static_cast<std::ptrdiff_t>(prof.interactions.size() - opt.max_interactions));
+        prof.interactions.erase(
+            prof.interactions.begin(),
+            prof.interactions.begin() +
+                static_cast<std::ptrdiff_t>(prof.interactions.size() - opt.max_interactions));
       if (!entry.dirty) {
         entry.dirty = true;
         dirty_profiles.push_back(pkey);
@@ -283,56 +291,56 @@ struct crm_projection::state {
 
   void apply(const recorded_event& e, const events::event& payload) {
     const std::int64_t ts = e.meta.timestamp_ns;
-    std::visit(
-        overloaded{
-            [&](const events::call_arrived& p) {
-              auto& c = call(e, p.call_id);
-              c.i.time_ns = ts;
-              c.i.channel = p.channel;
-              c.i.direction = p.direction;
-              c.i.caller = p.caller;
-              c.i.dialed = p.dialed;
-              c.i.attached = p.attached;
-              c.i.site = e.meta.site;
-              c.i.tenant = e.meta.tenant;
-              c.customer_id = p.customer_id;
-              c.vip = c.vip || truthy(p.attached, "vip");
-            },
-            [&](const events::call_queued& p) {
-              auto& c = call(e, p.call_id);
-              if (c.first_queued_ns == not_yet) c.first_queued_ns = ts;
-              c.i.queue = p.queue;
-              c.vip = c.vip || p.priority >= opt.vip_priority;
-            },
-            [&](const events::call_connected& p) {
-              auto& c = call(e, p.call_id);
-              if (c.connected_ns == not_yet) {
-                c.connected_ns = ts;
-                c.i.wait_ms = c.first_queued_ns == not_yet ? 0 : (ts - c.first_queued_ns) / ns_per_ms;
-              }
-              c.i.agent = p.agent_id;
-              if (!p.queue.empty()) c.i.queue = p.queue;
-            },
-            [&](const events::call_held& p) {
-              auto& c = call(e, p.call_id);
-              if (c.hold_since_ns == not_yet) c.hold_since_ns = ts;
-            },
-            [&](const events::call_resumed& p) {
-              auto& c = call(e, p.call_id);
-              if (c.hold_since_ns != not_yet) {
-                c.i.hold_ms += (ts - c.hold_since_ns) / ns_per_ms;
-                c.hold_since_ns = not_yet;
-              }
-            },
-            [&](const events::queue_call_joined& p) {
-              auto& c = call(e, p.call_id);
-              if (c.customer_id.empty()) c.customer_id = p.customer_id;
-              c.vip = c.vip || p.priority >= opt.vip_priority;
-            },
-            [&](const events::call_ended& p) { end_call(p.call_id, p, e); },
-            [](const auto&) {},
-        },
-        payload);
+    std::visit(overloaded{
+                   [&](const events::call_arrived& p) {
+                     auto& c = call(e, p.call_id);
+                     c.i.time_ns = ts;
+                     c.i.channel = p.channel;
+                     c.i.direction = p.direction;
+                     c.i.caller = p.caller;
+                     c.i.dialed = p.dialed;
+                     c.i.attached = p.attached;
+                     c.i.site = e.meta.site;
+                     c.i.tenant = e.meta.tenant;
+                     c.customer_id = p.customer_id;
+                     c.vip = c.vip || truthy(p.attached, "vip");
+                   },
+                   [&](const events::call_queued& p) {
+                     auto& c = call(e, p.call_id);
+                     if (c.first_queued_ns == not_yet) c.first_queued_ns = ts;
+                     c.i.queue = p.queue;
+                     c.vip = c.vip || p.priority >= opt.vip_priority;
+                   },
+                   [&](const events::call_connected& p) {
+                     auto& c = call(e, p.call_id);
+                     if (c.connected_ns == not_yet) {
+                       c.connected_ns = ts;
+                       c.i.wait_ms =
+                           c.first_queued_ns == not_yet ? 0 : (ts - c.first_queued_ns) / ns_per_ms;
+                     }
+                     c.i.agent = p.agent_id;
+                     if (!p.queue.empty()) c.i.queue = p.queue;
+                   },
+                   [&](const events::call_held& p) {
+                     auto& c = call(e, p.call_id);
+                     if (c.hold_since_ns == not_yet) c.hold_since_ns = ts;
+                   },
+                   [&](const events::call_resumed& p) {
+                     auto& c = call(e, p.call_id);
+                     if (c.hold_since_ns != not_yet) {
+                       c.i.hold_ms += (ts - c.hold_since_ns) / ns_per_ms;
+                       c.hold_since_ns = not_yet;
+                     }
+                   },
+                   [&](const events::queue_call_joined& p) {
+                     auto& c = call(e, p.call_id);
+                     if (c.customer_id.empty()) c.customer_id = p.customer_id;
+                     c.vip = c.vip || p.priority >= opt.vip_priority;
+                   },
+                   [&](const events::call_ended& p) { end_call(p.call_id, p, e); },
+                   [](const auto&) {},
+               },
+               payload);
   }
 };
 
@@ -355,21 +363,25 @@ status crm_projection::apply(const recorded_event& e) {
 }
 
 void crm_projection::collect(view_changes& out) {
-  for (auto& k : s_->deletes) out.deletes.push_back(std::move(k));
+  for (auto& k : s_->deletes)
+    out.deletes.push_back(std::move(k));
   s_->deletes.clear();
   for (const auto& id : s_->dirty_calls) {
     auto it = s_->calls.find(id);
     if (it == s_->calls.end() || !it->second.dirty) continue;
     it->second.dirty = false;
     it->second.persisted = true;
-    out.puts.emplace_back("crm/call/" + id, it->second.to_json().dump(-1, ' ', false, json::error_handler_t::replace));
+    out.puts.emplace_back("crm/call/" + id, it->second.to_json().dump(
+                                                -1, ' ', false, json::error_handler_t::replace));
   }
   s_->dirty_calls.clear();
   for (const auto& key : s_->dirty_profiles) {
     auto it = s_->profiles.find(key);
     if (it == s_->profiles.end() || !it->second.dirty) continue;
     it->second.dirty = false;
-    out.puts.emplace_back("crm/customer/" + key, to_json(it->second.p).dump(-1, ' ', false, json::error_handler_t::replace));
+    out.puts.emplace_back(
+        "crm/customer/" + key,
+        to_json(it->second.p).dump(-1, ' ', false, json::error_handler_t::replace));
   }
   s_->dirty_profiles.clear();
   for (const auto& number : s_->dirty_callers) {
@@ -385,7 +397,8 @@ void crm_projection::collect(view_changes& out) {
       auto it = index.find(what);
       if (it == index.end()) continue;
       std::string row;
-      for (const auto& t : it->second) (row += t).push_back('\n'); // "\n" alone: the tenant ""
+      for (const auto& t : it->second)
+        (row += t).push_back('\n'); // "\n" alone: the tenant ""
 
       out.puts.emplace_back(prefix + what, std::move(row));
     }
@@ -442,7 +455,8 @@ const customer_profile* crm_projection::find_customer(std::string_view tenant,
   return it == s_->profiles.end() ? nullptr : &it->second.p;
 }
 
-const customer_profile* crm_projection::find_caller(std::string_view tenant, std::string_view number) const {
+const customer_profile* crm_projection::find_caller(std::string_view tenant,
+                                                    std::string_view number) const {
   auto it = s_->callers.find(tenant_key(tenant, number));
   if (it == s_->callers.end()) return nullptr;
   auto p = s_->profiles.find(it->second);
@@ -459,6 +473,8 @@ std::vector<std::string> crm_projection::tenants_of_caller(std::string_view numb
   return it == s_->caller_tenants.end() ? std::vector<std::string>{} : it->second;
 }
 
-std::size_t crm_projection::customers() const noexcept { return s_->profiles.size(); }
+std::size_t crm_projection::customers() const noexcept {
+  return s_->profiles.size();
+}
 
 } // namespace hotline::projections::crm

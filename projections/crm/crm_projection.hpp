@@ -65,16 +65,16 @@ struct agent_familiarity {
 };
 
 struct customer_profile {
-  std::string tenant;         ///< whose customer this is ("" when events name no tenant)
-  std::string key;            ///< customer id, or "caller:<number>"
-  std::string customer_id;    ///< empty for caller pseudo-customers
+  std::string tenant;               ///< whose customer this is ("" when events name no tenant)
+  std::string key;                  ///< customer id, or "caller:<number>"
+  std::string customer_id;          ///< empty for caller pseudo-customers
   std::vector<std::string> numbers; ///< calling numbers seen, sorted
   std::int64_t first_seen_ns = 0, last_seen_ns = 0;
   std::uint64_t contacts = 0; ///< interactions ever (also those no longer kept)
   bool vip = false;
   std::string last_agent;
   std::map<std::string, agent_familiarity> agents;
-  std::vector<interaction> interactions; ///< oldest first
+  std::vector<interaction> interactions;    ///< oldest first
   std::vector<nlohmann::json> open_tickets; ///< placeholder until ticket events exist
 
   bool returning() const noexcept { return contacts > 1; }
@@ -103,7 +103,8 @@ public:
   events::status restore(std::string_view key, std::string_view value) override;
 
   /// O(1) lookups of a tenant's customer; nullptr when unknown.
-  const customer_profile* find_customer(std::string_view tenant, std::string_view customer_id) const;
+  const customer_profile* find_customer(std::string_view tenant,
+                                        std::string_view customer_id) const;
   const customer_profile* find_caller(std::string_view tenant, std::string_view number) const;
   /// The tenants having this customer id / calling number, sorted.
   std::vector<std::string> tenants_of_customer(std::string_view customer_id) const;

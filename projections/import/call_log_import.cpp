@@ -21,19 +21,21 @@ constexpr std::int64_t ns_per_s = 1'000'000'000;
 constexpr std::int64_t day_ns = 86'400 * ns_per_s;
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
 std::string upper(std::string_view s) {
   std::string out{s};
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
   return out;
 }
 
-template <class T>
-bool to_int(std::string_view s, T& out) {
+template <class T> bool to_int(std::string_view s, T& out) {
   s = trim(s);
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
@@ -110,7 +112,8 @@ header read_header(std::string_view line, char delimiter) {
 }
 
 bool valid_id(std::string_view id) {
-  if (id.empty() || id.size() > 120) return false; // the stream name holds it, file and line (200 bytes)
+  if (id.empty() || id.size() > 120)
+    return false; // the stream name holds it, file and line (200 bytes)
   for (unsigned char c : id)
     if (c < 0x20 || c == 0x7f) return false;
   return true;
@@ -128,8 +131,8 @@ std::optional<int> year_of(std::string_view v) {
 }
 
 std::string out_of_range(std::string_view value) {
-  return "'" + std::string{value} + "' is out of range (years " + std::to_string(first_year) + " to " +
-         std::to_string(last_year) + ")";
+  return "'" + std::string{value} + "' is out of range (years " + std::to_string(first_year) +
+         " to " + std::to_string(last_year) + ")";
 }
 
 /// Puts a call's stamps in life-cycle order (arrived <= queued <= connected
@@ -239,18 +242,21 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
     return res;
   }
   static const std::vector<std::string> known = {
-      "vru+line", "call_id", "customer_id", "priority", "type", "date", "vru_entry", "vru_exit",
-      "vru_time", "q_start", "q_exit", "q_time", "outcome", "ser_start", "ser_exit", "ser_time",
-      "server"};
+      "vru+line",  "call_id",   "customer_id", "priority", "type",   "date",
+      "vru_entry", "vru_exit",  "vru_time",    "q_start",  "q_exit", "q_time",
+      "outcome",   "ser_start", "ser_exit",    "ser_time", "server"};
 
   while (lines.next(line)) {
     if (trim(line).empty()) continue;
     ++res.rows;
     const std::size_t n = lines.number();
     auto f = split_csv_line(line, delimiter);
-    auto bad = [&](std::string reason, std::string why) { res.errors.push_back({n, std::move(why), std::move(reason)}); };
+    auto bad = [&](std::string reason, std::string why) {
+      res.errors.push_back({n, std::move(why), std::move(reason)});
+    };
     if (f.size() != h.columns) {
-      bad("columns", "expected " + std::to_string(h.columns) + " columns, found " + std::to_string(f.size()));
+      bad("columns",
+          "expected " + std::to_string(h.columns) + " columns, found " + std::to_string(f.size()));
       continue;
     }
     auto get = [&](std::string_view col) -> std::string {
@@ -316,7 +322,8 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
     auto vru_line = get("vru+line");
     c.call_id = get("call_id");
     if (c.call_id.empty())
-      c.call_id = (vru_line.empty() ? std::string{"row"} : vru_line) + "-" + get("date") + "-L" + std::to_string(n);
+      c.call_id = (vru_line.empty() ? std::string{"row"} : vru_line) + "-" + get("date") + "-L" +
+                  std::to_string(n);
     if (!valid_id(c.call_id)) {
       bad("call_id", "call_id has control characters or is longer than 120 bytes");
       continue;
@@ -334,7 +341,8 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
     std::int64_t last = not_set;
     auto chrono = [&](std::int64_t t) {
       if (t == not_set) return t;
-      while (last != not_set && last - t > day_ns / 2) t += day_ns;
+      while (last != not_set && last - t > day_ns / 2)
+        t += day_ns;
       last = std::max(last, t);
       return t;
     };
@@ -350,16 +358,18 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
       for (auto* t : {&vru_entry, &vru_exit, &q_start, &q_exit, &ser_start, &ser_exit})
         if (*t != not_set && in_range) {
           auto u = o.to_utc(*t);
-          if (u) *t = *u;
-          else in_range = false;
+          if (u)
+            *t = *u;
+          else
+            in_range = false;
         }
       if (!in_range) {
         bad("out_of_range", "date '" + get("date") + "' is out of range in the time zone");
         continue;
       }
     }
-    c.arrived_ns = vru_entry != not_set ? vru_entry
-                   : q_start != not_set ? q_start
+    c.arrived_ns = vru_entry != not_set  ? vru_entry
+                   : q_start != not_set  ? q_start
                    : vru_exit != not_set ? vru_exit
                                          : ser_start;
     if (c.arrived_ns == not_set) {
@@ -399,14 +409,15 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
 
 events::result<csv_map> parse_csv_map(const nlohmann::json& j) {
   static const std::vector<std::string> fields = {
-      "call_id", "caller", "dialed", "customer_id", "queue", "agent", "channel", "priority",
-      "arrived", "queued", "connected", "ended", "outcome"};
+      "call_id",  "caller",  "dialed", "customer_id", "queue", "agent",  "channel",
+      "priority", "arrived", "queued", "connected",   "ended", "outcome"};
   try {
     csv_map m;
     if (!j.is_object()) return status{errc::invalid_argument, "the map must be a JSON object"};
     if (auto d = j.find("delimiter"); d != j.end()) {
       auto s = d->get<std::string>();
-      if (s.size() != 1) return status{errc::invalid_argument, "map: delimiter must be one character"};
+      if (s.size() != 1)
+        return status{errc::invalid_argument, "map: delimiter must be one character"};
       m.delimiter = s[0];
     }
     if (auto t = j.find("time_format"); t != j.end()) m.time_format = t->get<std::string>();
@@ -431,11 +442,14 @@ events::result<csv_map> parse_csv_map(const nlohmann::json& j) {
       }
     if (auto a = j.find("attach"); a != j.end()) m.attach = a->get<std::vector<std::string>>();
     if (auto d = j.find("defaults"); d != j.end())
-      for (const auto& [field, v] : d->items()) m.defaults[field] = v.get<std::string>();
+      for (const auto& [field, v] : d->items())
+        m.defaults[field] = v.get<std::string>();
     if (auto e = j.find("empty_queued"); e != j.end()) m.empty_queued = e->get<std::string>();
     if (m.empty_queued != "arrival" && m.empty_queued != "none")
-      return status{errc::invalid_argument, "map: empty_queued must be \"arrival\" (queued when it arrived) "
-                                            "or \"none\" (never queued), not \"" + m.empty_queued + "\""};
+      return status{errc::invalid_argument,
+                    "map: empty_queued must be \"arrival\" (queued when it arrived) "
+                    "or \"none\" (never queued), not \"" +
+                        m.empty_queued + "\""};
     if (!m.columns.count("arrived") || !m.columns.count("ended"))
       return status{errc::invalid_argument, "map: columns `arrived` and `ended` are required"};
     return m;
@@ -456,12 +470,14 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const loca
   const header h = read_header(line, m.delimiter);
   for (const auto& [field, col] : m.columns)
     if (!h.find(col)) {
-      res.fatal = {errc::invalid_argument, "line 1: column '" + col + "' (for " + field + ") is not in the header"};
+      res.fatal = {errc::invalid_argument,
+                   "line 1: column '" + col + "' (for " + field + ") is not in the header"};
       return res;
     }
   for (const auto& col : m.attach)
     if (!h.find(col)) {
-      res.fatal = {errc::invalid_argument, "line 1: attached column '" + col + "' is not in the header"};
+      res.fatal = {errc::invalid_argument,
+                   "line 1: attached column '" + col + "' is not in the header"};
       return res;
     }
   while (lines.next(line)) {
@@ -469,9 +485,12 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const loca
     ++res.rows;
     const std::size_t n = lines.number();
     auto f = split_csv_line(line, m.delimiter);
-    auto bad = [&](std::string reason, std::string why) { res.errors.push_back({n, std::move(why), std::move(reason)}); };
+    auto bad = [&](std::string reason, std::string why) {
+      res.errors.push_back({n, std::move(why), std::move(reason)});
+    };
     if (f.size() != h.columns) {
-      bad("columns", "expected " + std::to_string(h.columns) + " columns, found " + std::to_string(f.size()));
+      bad("columns",
+          "expected " + std::to_string(h.columns) + " columns, found " + std::to_string(f.size()));
       continue;
     }
     auto get = [&](const std::string& field) -> std::string {
@@ -507,8 +526,10 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const loca
       }
       if (parsed && in_range && local && to_utc) {
         auto u = to_utc(t);
-        if (u) t = *u;
-        else in_range = false;
+        if (u)
+          t = *u;
+        else
+          in_range = false;
       }
       if (!in_range) {
         bad("out_of_range", col + out_of_range(v));
@@ -554,9 +575,12 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const loca
       continue;
     }
     auto raw = get("outcome");
-    if (auto o = m.outcomes.find(raw); o != m.outcomes.end()) c.outcome = o->second;
-    else if (known_outcome(raw)) c.outcome = raw;
-    else if (raw.empty()) c.outcome = c.connected_ns != not_set ? "completed" : "abandoned";
+    if (auto o = m.outcomes.find(raw); o != m.outcomes.end())
+      c.outcome = o->second;
+    else if (known_outcome(raw))
+      c.outcome = raw;
+    else if (raw.empty())
+      c.outcome = c.connected_ns != not_set ? "completed" : "abandoned";
     else {
       bad("outcome", "outcome '" + raw + "' is not mapped (add it to `outcomes`)");
       continue;
@@ -565,7 +589,8 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const loca
       bad("agent", "a connected call needs an agent");
       continue;
     }
-    if (c.queued_ns == not_set && !c.queue.empty() && c.outcome != "blocked" && m.empty_queued == "arrival")
+    if (c.queued_ns == not_set && !c.queue.empty() && c.outcome != "blocked" &&
+        m.empty_queued == "arrival")
       c.queued_ns = c.arrived_ns;
     if (clamp_life_cycle(c)) ++res.clamped;
     for (const auto& col : m.attach)
@@ -584,9 +609,11 @@ std::string imported_call_id(const call_record& c, const event_options& o) {
 
 std::vector<call_events> events_of(const std::vector<call_record>& calls, const event_options& o) {
   std::vector<std::size_t> order(calls.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return calls[a].arrived_ns < calls[b].arrived_ns; });
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return calls[a].arrived_ns < calls[b].arrived_ns;
+  });
   std::vector<call_events> out;
   out.reserve(calls.size());
   const auto& codec = events::event_codec::standard();
@@ -598,7 +625,11 @@ std::vector<call_events> events_of(const std::vector<call_record>& calls, const 
     auto add = [&](std::int64_t ts, const events::event& body) {
       events::event_meta meta{
           events::event_id::from_name(o.source + "/" + id + "/" + std::to_string(ce.events.size())),
-          o.site, o.tenant, ts, events::event_id::from_name(o.source + "/" + id), {},
+          o.site,
+          o.tenant,
+          ts,
+          events::event_id::from_name(o.source + "/" + id),
+          {},
           events::principal::system("import")};
       ce.events.push_back(codec.propose(body, std::move(meta)));
     };
@@ -611,7 +642,8 @@ std::vector<call_events> events_of(const std::vector<call_record>& calls, const 
     arrived.attached = c.attached;
     arrived.attached["log_call_id"] = c.call_id;
     add(c.arrived_ns, arrived);
-    if (c.queued_ns != not_set) add(c.queued_ns, events::call_queued{id, c.queue, c.priority, 0, 0, "import"});
+    if (c.queued_ns != not_set)
+      add(c.queued_ns, events::call_queued{id, c.queue, c.priority, 0, 0, "import"});
     const bool answered = c.connected_ns != not_set;
     const bool by_agent = answered && !c.agent.empty();
     if (answered) {

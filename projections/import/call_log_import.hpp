@@ -48,7 +48,8 @@ struct call_record {
   std::string call_id, caller, dialed, customer_id, queue, agent;
   std::string channel = "voice";
   std::int32_t priority = 0;
-  std::int64_t arrived_ns = not_set, queued_ns = not_set, connected_ns = not_set, ended_ns = not_set;
+  std::int64_t arrived_ns = not_set, queued_ns = not_set, connected_ns = not_set,
+               ended_ns = not_set;
   std::string outcome; ///< a call.ended outcome: completed | abandoned | blocked | ...
   std::map<std::string, std::string> attached;
 };
@@ -56,7 +57,8 @@ struct call_record {
 struct import_error {
   std::size_t line = 0;
   std::string message;
-  std::string reason; ///< the skip reason it is counted under (e.g. "time", "out_of_range", "columns")
+  std::string
+      reason; ///< the skip reason it is counted under (e.g. "time", "out_of_range", "columns")
 };
 
 /// A call id written on more than one row of a file (each row is still its
@@ -73,9 +75,10 @@ struct parse_result {
   std::size_t ignored = 0;          ///< rows that are valid but describe no call (Technion PHANTOM)
   std::size_t clamped = 0;          ///< calls whose stamps were out of life-cycle order (see docs)
   std::size_t no_agent = 0;         ///< answered calls with no agent (Technion AGENT + NO_SERVER)
-  std::map<std::string, std::size_t> skipped_by_reason; ///< errors counted by `import_error::reason`
+  std::map<std::string, std::size_t>
+      skipped_by_reason;                  ///< errors counted by `import_error::reason`
   std::vector<repeated_call_id> repeated; ///< call ids on more than one row, in first-line order
-  events::status fatal;             ///< a problem with the whole file (missing columns, bad map, bad UTF-8)
+  events::status fatal; ///< a problem with the whole file (missing columns, bad map, bad UTF-8)
 };
 
 /// The first byte of `text` that is not valid UTF-8 (overlong forms,
@@ -96,11 +99,12 @@ parse_result parse_technion(std::string_view csv, const technion_options& option
 /// A CSV column map (see docs/projections.md, "Import", for the JSON form).
 struct csv_map {
   char delimiter = ',';
-  std::string time_format = "iso8601"; ///< iso8601 | epoch_s | epoch_ms | ymd_hms
+  std::string time_format = "iso8601";         ///< iso8601 | epoch_s | epoch_ms | ymd_hms
   std::map<std::string, std::string> columns;  ///< field -> column name
   std::map<std::string, std::string> outcomes; ///< log value -> call.ended outcome
   std::vector<std::string> attach;             ///< columns copied into attached data
-  std::map<std::string, std::string> defaults; ///< field -> value when the column is absent or empty
+  std::map<std::string, std::string>
+      defaults; ///< field -> value when the column is absent or empty
   /// What an empty `queued` cell means for a call with a queue that is not
   /// blocked: "arrival" (queued when it arrived; Default) or "none" (never
   /// queued: e.g. a hang-up in the IVR, counted as an IVR abandon, not a
@@ -108,12 +112,13 @@ struct csv_map {
   std::string empty_queued = "arrival";
 };
 events::result<csv_map> parse_csv_map(const nlohmann::json& j);
-parse_result parse_mapped_csv(std::string_view csv, const csv_map& map, const local_to_utc& to_utc = {});
+parse_result parse_mapped_csv(std::string_view csv, const csv_map& map,
+                              const local_to_utc& to_utc = {});
 
 struct event_options {
-  std::string site = "import";     ///< Default: "import"
-  std::string tenant;              ///< Default: empty
-  std::string source = "import";   ///< part of every event id, so two sources never collide
+  std::string site = "import";   ///< Default: "import"
+  std::string tenant;            ///< Default: empty
+  std::string source = "import"; ///< part of every event id, so two sources never collide
   /// The file's name: with the log's call id and the row's line it makes the
   /// hotline call id `<call id>@<file>:<line>` (a log may reuse call ids).
   /// Default: "import"
@@ -142,6 +147,7 @@ struct call_events {
 /// Event ids derive from (source, imported call id, index), so importing the
 /// same file twice proposes the same ids. The log's own call id is attached
 /// as `log_call_id`.
-std::vector<call_events> events_of(const std::vector<call_record>& calls, const event_options& options);
+std::vector<call_events> events_of(const std::vector<call_record>& calls,
+                                   const event_options& options);
 
 } // namespace hotline::projections::import

@@ -21,18 +21,24 @@ using events::status;
 
 std::string_view to_string(sl_definition d) noexcept {
   switch (d) {
-    case sl_definition::answered: return "answered";
-    case sl_definition::offered_net: return "offered_net";
-    case sl_definition::offered: return "offered";
+  case sl_definition::answered:
+    return "answered";
+  case sl_definition::offered_net:
+    return "offered_net";
+  case sl_definition::offered:
+    return "offered";
   }
   return "?";
 }
 
 std::string_view formula(sl_definition d) noexcept {
   switch (d) {
-    case sl_definition::answered: return "answered_within_t/answered";
-    case sl_definition::offered_net: return "answered_within_t/(offered-short_abandoned)";
-    case sl_definition::offered: return "(answered_within_t+abandoned_within_t)/offered";
+  case sl_definition::answered:
+    return "answered_within_t/answered";
+  case sl_definition::offered_net:
+    return "answered_within_t/(offered-short_abandoned)";
+  case sl_definition::offered:
+    return "(answered_within_t+abandoned_within_t)/offered";
   }
   return "?";
 }
@@ -48,18 +54,23 @@ bool parse_sl_definition(std::string_view text, sl_definition& out) noexcept {
 
 std::string_view to_string(dimension d) noexcept {
   switch (d) {
-    case dimension::total: return "total";
-    case dimension::queue: return "queue";
-    case dimension::agent: return "agent";
-    case dimension::site: return "site";
-    case dimension::tenant: return "tenant";
+  case dimension::total:
+    return "total";
+  case dimension::queue:
+    return "queue";
+  case dimension::agent:
+    return "agent";
+  case dimension::site:
+    return "site";
+  case dimension::tenant:
+    return "tenant";
   }
   return "?";
 }
 
 bool parse_dimension(std::string_view text, dimension& out) noexcept {
-  for (auto d : {dimension::total, dimension::queue, dimension::agent, dimension::site,
-                 dimension::tenant})
+  for (auto d :
+       {dimension::total, dimension::queue, dimension::agent, dimension::site, dimension::tenant})
     if (text == to_string(d)) {
       out = d;
       return true;
@@ -68,29 +79,63 @@ bool parse_dimension(std::string_view text, dimension& out) noexcept {
 }
 
 std::string_view to_string(counter c) noexcept {
-  static constexpr std::string_view names[counter_count] = {
-      "arrived",         "offered",          "answered",        "answered_within_t",
-      "wait_answered_ms", "abandoned",       "short_abandoned", "abandoned_within_t",
-      "abandon_wait_ms", "longest_wait_ms",  "blocked",         "refused",
-      "overflowed",      "callbacks",        "voicemail",       "ivr_contained",
-      "ivr_abandoned",   "transferred",      "repeat_contacts", "handled",
-      "talk_ms",         "hold_ms",          "acw_ms",          "ready_ms",
-      "not_ready_ms",    "ringing_ms",       "on_call_ms",      "on_hold_ms",
-      "wrap_up_ms",      "interflowed",      "outbound",        "callbacks_completed",
-      "callbacks_failed", "callback_retries", "fcr_resolved", "fcr_no_customer",
-      "unobserved_busy_ms", "fcr_repeated"};
+  static constexpr std::string_view names[counter_count] = {"arrived",
+                                                            "offered",
+                                                            "answered",
+                                                            "answered_within_t",
+                                                            "wait_answered_ms",
+                                                            "abandoned",
+                                                            "short_abandoned",
+                                                            "abandoned_within_t",
+                                                            "abandon_wait_ms",
+                                                            "longest_wait_ms",
+                                                            "blocked",
+                                                            "refused",
+                                                            "overflowed",
+                                                            "callbacks",
+                                                            "voicemail",
+                                                            "ivr_contained",
+                                                            "ivr_abandoned",
+                                                            "transferred",
+                                                            "repeat_contacts",
+                                                            "handled",
+                                                            "talk_ms",
+                                                            "hold_ms",
+                                                            "acw_ms",
+                                                            "ready_ms",
+                                                            "not_ready_ms",
+                                                            "ringing_ms",
+                                                            "on_call_ms",
+                                                            "on_hold_ms",
+                                                            "wrap_up_ms",
+                                                            "interflowed",
+                                                            "outbound",
+                                                            "callbacks_completed",
+                                                            "callbacks_failed",
+                                                            "callback_retries",
+                                                            "fcr_resolved",
+                                                            "fcr_no_customer",
+                                                            "unobserved_busy_ms",
+                                                            "fcr_repeated"};
   return c < counter_count ? names[c] : "?";
 }
 
 std::string_view to_string(agent_state s) noexcept {
   switch (s) {
-    case agent_state::logged_out: return "logged_out";
-    case agent_state::not_ready: return "not_ready";
-    case agent_state::ready: return "ready";
-    case agent_state::ringing: return "ringing";
-    case agent_state::on_call: return "on_call";
-    case agent_state::on_hold: return "on_hold";
-    case agent_state::wrap_up: return "wrap_up";
+  case agent_state::logged_out:
+    return "logged_out";
+  case agent_state::not_ready:
+    return "not_ready";
+  case agent_state::ready:
+    return "ready";
+  case agent_state::ringing:
+    return "ringing";
+  case agent_state::on_call:
+    return "on_call";
+  case agent_state::on_hold:
+    return "on_hold";
+  case agent_state::wrap_up:
+    return "wrap_up";
   }
   return "?";
 }
@@ -98,7 +143,8 @@ std::string_view to_string(agent_state s) noexcept {
 void kpi_counters::merge(const kpi_counters& o) {
   for (std::size_t i = 0; i < counter_count; ++i)
     v[i] = i == longest_wait_ms ? std::max(v[i], o.v[i]) : v[i] + o.v[i];
-  for (const auto& [reason, ms] : o.not_ready_by_reason_ms) not_ready_by_reason_ms[reason] += ms;
+  for (const auto& [reason, ms] : o.not_ready_by_reason_ms)
+    not_ready_by_reason_ms[reason] += ms;
 }
 
 // -- state ------------------------------------------------------------------------
@@ -230,7 +276,7 @@ struct agent_st {
   std::string leg_call;
   attribution leg;
   std::int64_t talk_ms = 0, hold_ms = 0;
-  std::int64_t leg_since_ns = 0;  ///< start of the current talk or hold segment
+  std::int64_t leg_since_ns = 0; ///< start of the current talk or hold segment
   std::int64_t wrap_since_ns = 0;
   // cache of the agent-time cells (agent, total, site, tenant) for one interval
   std::int64_t cached_interval = not_yet;
@@ -269,13 +315,20 @@ struct later_expiry {
 
 counter state_counter(agent_state s) {
   switch (s) {
-    case agent_state::ready: return ready_ms;
-    case agent_state::not_ready: return not_ready_ms;
-    case agent_state::ringing: return ringing_ms;
-    case agent_state::on_call: return on_call_ms;
-    case agent_state::on_hold: return on_hold_ms;
-    case agent_state::wrap_up: return wrap_up_ms;
-    case agent_state::logged_out: break;
+  case agent_state::ready:
+    return ready_ms;
+  case agent_state::not_ready:
+    return not_ready_ms;
+  case agent_state::ringing:
+    return ringing_ms;
+  case agent_state::on_call:
+    return on_call_ms;
+  case agent_state::on_hold:
+    return on_hold_ms;
+  case agent_state::wrap_up:
+    return wrap_up_ms;
+  case agent_state::logged_out:
+    break;
   }
   return counter_count;
 }
@@ -286,17 +339,15 @@ counter state_counter(agent_state s) {
 using folded_payloads =
     std::tuple<events::call_arrived, events::call_queued, events::call_offered,
                events::call_connected, events::call_transferred, events::call_overflowed,
-               events::call_callback_scheduled, events::call_callback_dialed, events::call_callback_retried,
-               events::call_ended,
-               events::call_interflowed, events::agent_logged_in, events::agent_logged_out, events::agent_ready,
+               events::call_callback_scheduled, events::call_callback_dialed,
+               events::call_callback_retried, events::call_ended, events::call_interflowed,
+               events::agent_logged_in, events::agent_logged_out, events::agent_ready,
                events::agent_not_ready, events::agent_reserved, events::agent_reservation_ended,
                events::agent_call_started, events::agent_call_held, events::agent_call_ended,
                events::agent_wrap_up_ended>;
 
-template <class Tuple>
-struct type_names;
-template <class... T>
-struct type_names<std::tuple<T...>> {
+template <class Tuple> struct type_names;
+template <class... T> struct type_names<std::tuple<T...>> {
   static bool contain(std::string_view type) { return ((type == T::type_name) || ...); }
 };
 
@@ -363,8 +414,10 @@ struct kpi_projection::state {
   }
 
   cell* get_cell(std::int64_t interval_ns, dimension d, sym group) {
-    if (d == dimension::total) group = star;
-    else if (group == no_name) return nullptr;
+    if (d == dimension::total)
+      group = star;
+    else if (group == no_name)
+      return nullptr;
     const cell_id id{interval_ns, group, d};
     if (auto it = cells.find(id); it != cells.end()) return it->second;
     auto& c = cell_store.emplace_back();
@@ -423,7 +476,8 @@ struct kpi_projection::state {
   }
 
   void bump_all(attribution& a, counter k, std::int64_t by = 1) {
-    for (auto* c : a.cells) bump(c, k, by);
+    for (auto* c : a.cells)
+      bump(c, k, by);
   }
 
   void write_attribution(row_writer& w, const attribution& a) const {
@@ -545,10 +599,9 @@ struct kpi_projection::state {
         std::int64_t end = std::min(now, iv + interval_ns);
         if (a.cached_interval != iv) {
           a.cached_interval = iv;
-          a.time_cells = {get_cell(iv, dimension::agent, a.self),
-                          get_cell(iv, dimension::total, star),
-                          get_cell(iv, dimension::site, a.site),
-                          get_cell(iv, dimension::tenant, a.tenant)};
+          a.time_cells = {
+              get_cell(iv, dimension::agent, a.self), get_cell(iv, dimension::total, star),
+              get_cell(iv, dimension::site, a.site), get_cell(iv, dimension::tenant, a.tenant)};
         }
         std::int64_t ms = ms_between(t, end);
         if (ms > 0)
@@ -577,8 +630,10 @@ struct kpi_projection::state {
 
   void close_leg_segment(agent_st& a, std::int64_t now) {
     if (!a.has_leg) return;
-    if (a.st == agent_state::on_call) a.talk_ms += ms_between(a.leg_since_ns, now);
-    else if (a.st == agent_state::on_hold) a.hold_ms += ms_between(a.leg_since_ns, now);
+    if (a.st == agent_state::on_call)
+      a.talk_ms += ms_between(a.leg_since_ns, now);
+    else if (a.st == agent_state::on_hold)
+      a.hold_ms += ms_between(a.leg_since_ns, now);
     a.leg_since_ns = std::max(a.leg_since_ns, now);
   }
 
@@ -602,8 +657,10 @@ struct kpi_projection::state {
   /// A leg still talking when the agent leaves (logout, new call) is closed.
   void drop_leg(agent_st& a, std::int64_t now) {
     if (!a.has_leg) return;
-    if (a.st == agent_state::on_call || a.st == agent_state::on_hold) finish_talk(a, now);
-    else close_wrap(a, now);
+    if (a.st == agent_state::on_call || a.st == agent_state::on_hold)
+      finish_talk(a, now);
+    else
+      close_wrap(a, now);
     a.has_leg = false;
   }
 
@@ -629,7 +686,8 @@ struct kpi_projection::state {
       auto it = map.find(x.customer);
       if (it != map.end() && it->second.answered_ns == x.answered_ns) {
         bump_all(it->second.at, it->second.repeated ? fcr_repeated : fcr_resolved);
-        if (it->second.persisted) deletes.push_back((x.settling ? "kpi/settle/" : "kpi/cust/") + it->first);
+        if (it->second.persisted)
+          deletes.push_back((x.settling ? "kpi/settle/" : "kpi/cust/") + it->first);
         map.erase(it);
       }
     }
@@ -639,8 +697,8 @@ struct kpi_projection::state {
   /// type, otherwise uses the envelope alone.
   status apply(const recorded_event& e) {
     status st;
-    const bool known = std::apply(
-        [&](auto&... p) { return (try_fold(e, p, st) || ...); }, payloads);
+    const bool known =
+        std::apply([&](auto&... p) { return (try_fold(e, p, st) || ...); }, payloads);
     if (known) return st;
     // Types the fold reads whose payload it does not hold a buffer for
     // (none today but agent.* types added later): through the codec.
@@ -655,8 +713,7 @@ struct kpi_projection::state {
     return {};
   }
 
-  template <class T>
-  bool try_fold(const recorded_event& e, T& buffer, status& st) {
+  template <class T> bool try_fold(const recorded_event& e, T& buffer, status& st) {
     if (e.type != T::type_name) return false;
     st = codec.decode_into(e.version, e.payload, buffer);
     if (st) {
@@ -671,8 +728,7 @@ struct kpi_projection::state {
   }
 
   /// Types the fold does not read.
-  template <class T>
-  void on(const recorded_event&, const T&) {}
+  template <class T> void on(const recorded_event&, const T&) {}
 
   void on(const recorded_event& e, const events::call_arrived& p) {
     const std::int64_t ts = e.meta.timestamp_ns;
@@ -708,8 +764,10 @@ struct kpi_projection::state {
     auto& c = call_for(p.call_id, e);
     if (c.first_queued_ns == not_yet) {
       c.first_queued_ns = ts;
-      if (c.interflowed_in) bump(c.at.cells[s_site], offered);
-      else bump_call(c.at, offered);
+      if (c.interflowed_in)
+        bump(c.at.cells[s_site], offered);
+      else
+        bump_call(c.at, offered);
     }
     const sym queue = names.id(p.queue);
     if (c.waiting && c.at.queue == queue) return;
@@ -755,8 +813,10 @@ struct kpi_projection::state {
     if (w <= T) bump_call(c.at, answered_within_t);
     bump_call(c.at, wait_answered_ms, w);
     bump_call(c.at, longest_wait_ms, w);
-    if (!c.customer.empty()) set_candidate(c.customer, ts, c.at);
-    else bump_all(c.at, fcr_no_customer);
+    if (!c.customer.empty())
+      set_candidate(c.customer, ts, c.at);
+    else
+      bump_all(c.at, fcr_no_customer);
   }
 
   void on(const recorded_event& e, const events::call_transferred& p) {
@@ -835,7 +895,8 @@ struct kpi_projection::state {
           count(q, c.queue_entry_ns == not_yet ? 0 : ms_between(c.queue_entry_ns, ts));
         if (!c.answered) {
           std::int64_t w = queued ? ms_between(c.first_queued_ns, ts) : 0;
-          for (auto s : {s_total, s_site, s_tenant}) count(c.at.cells[s], w);
+          for (auto s : {s_total, s_site, s_tenant})
+            count(c.at.cells[s], w);
         }
       }
     } else if (p.outcome == "completed" && !queued && !c.answered) {
@@ -973,7 +1034,8 @@ struct kpi_projection::state {
     row_writer w{out};
     w.u8(row_version);
     w.u8(counter_count);
-    for (auto x : c.v) w.i64(x);
+    for (auto x : c.v)
+      w.i64(x);
     w.u64(c.not_ready_by_reason_ms.size());
     for (const auto& [reason, ms] : c.not_ready_by_reason_ms) {
       w.str(reason);
@@ -990,7 +1052,8 @@ struct kpi_projection::state {
     w.i64(c.queue_entry_ns);
     w.str(c.customer);
     w.u8(c.answered);
-    w.u8(static_cast<std::uint8_t>((c.waiting ? 1 : 0) | (c.interflowed_in ? 2 : 0) | (c.outbound ? 4 : 0)));
+    w.u8(static_cast<std::uint8_t>((c.waiting ? 1 : 0) | (c.interflowed_in ? 2 : 0) |
+                                   (c.outbound ? 4 : 0)));
     write_attribution(w, c.at);
     return out;
   }
@@ -1082,7 +1145,8 @@ struct kpi_projection::state {
   }
 
   void collect(view_changes& out) {
-    for (auto& k : deletes) out.deletes.push_back(std::move(k));
+    for (auto& k : deletes)
+      out.deletes.push_back(std::move(k));
     deletes.clear();
     if (!options_written) {
       out.puts.emplace_back("kpi/options", encode_options());
@@ -1130,7 +1194,8 @@ struct kpi_projection::state {
       auto stored = r.u8();
       if (stored > counter_count) return bad_row(key, "unexpected number of counters");
       c->c.v.fill(0);
-      for (std::size_t i = 0; i < stored; ++i) c->c.v[i] = r.i64();
+      for (std::size_t i = 0; i < stored; ++i)
+        c->c.v[i] = r.i64();
       auto n = r.u64();
       c->c.not_ready_by_reason_ms.clear();
       for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
@@ -1217,25 +1282,31 @@ kpi_projection::~kpi_projection() = default;
 kpi_projection::kpi_projection(kpi_projection&&) noexcept = default;
 kpi_projection& kpi_projection::operator=(kpi_projection&&) noexcept = default;
 
-const kpi_options& kpi_projection::options() const noexcept { return s_->opt; }
+const kpi_options& kpi_projection::options() const noexcept {
+  return s_->opt;
+}
 
 bool kpi_projection::reads_payload(std::string_view type) noexcept {
   if (type.starts_with("agent.")) return true;
   if (!type.starts_with("call.")) return false;
   auto t = type.substr(5);
   return t == "arrived" || t == "queued" || t == "offered" || t == "connected" ||
-         t == "transferred" || t == "overflowed" || t == "callback_scheduled" || t == "callback_dialed" ||
-         t == "callback_retried" || t == "ended" || t == "interflowed";
+         t == "transferred" || t == "overflowed" || t == "callback_scheduled" ||
+         t == "callback_dialed" || t == "callback_retried" || t == "ended" || t == "interflowed";
 }
 
-status kpi_projection::apply(const recorded_event& e) { return s_->apply(e); }
+status kpi_projection::apply(const recorded_event& e) {
+  return s_->apply(e);
+}
 
 void kpi_projection::apply(const recorded_event& e, const events::event& payload) {
   s_->on_envelope(e);
   s_->apply(e, payload);
 }
 
-void kpi_projection::collect(view_changes& out) { s_->collect(out); }
+void kpi_projection::collect(view_changes& out) {
+  s_->collect(out);
+}
 
 status kpi_projection::restore(std::string_view key, std::string_view value) {
   return s_->restore(key, value);
@@ -1256,15 +1327,20 @@ std::vector<kpi_cell_view> kpi_projection::cells() const {
       out.push_back({c.interval_ns, c.dim, c.group(), &c.c, it == censored.end() ? 0 : it->second});
     }
   std::sort(out.begin(), out.end(), [](const kpi_cell_view& a, const kpi_cell_view& b) {
-    if (a.interval_start_ns != b.interval_start_ns) return a.interval_start_ns < b.interval_start_ns;
+    if (a.interval_start_ns != b.interval_start_ns)
+      return a.interval_start_ns < b.interval_start_ns;
     if (a.dim != b.dim) return a.dim < b.dim;
     return a.key < b.key;
   });
   return out;
 }
 
-kpi_gauges kpi_projection::gauges() const { return s_->gauges(); }
+kpi_gauges kpi_projection::gauges() const {
+  return s_->gauges();
+}
 
-std::size_t kpi_projection::open_calls() const noexcept { return s_->calls.size(); }
+std::size_t kpi_projection::open_calls() const noexcept {
+  return s_->calls.size();
+}
 
 } // namespace hotline::projections::kpi

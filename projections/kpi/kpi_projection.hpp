@@ -68,11 +68,11 @@ std::string_view formula(sl_definition d) noexcept;
 bool parse_sl_definition(std::string_view text, sl_definition& out) noexcept;
 
 struct kpi_options {
-  std::int64_t interval_ms = 15 * 60 * 1000;        ///< Default: 15 min. REQUIRES: a multiple of 1000
-  std::int64_t sl_threshold_ms = 20'000;            ///< T. Default: 20 s (answered within T: wait <= T)
-  std::int64_t short_abandon_ms = 5'000;            ///< S. Default: 5 s (short: wait < S)
-  std::int64_t fcr_window_ms = 24LL * 3600 * 1000;  ///< repeat-contact window. Default: 24 h
-  sl_definition sl = sl_definition::offered_net;    ///< Default: offered_net
+  std::int64_t interval_ms = 15 * 60 * 1000; ///< Default: 15 min. REQUIRES: a multiple of 1000
+  std::int64_t sl_threshold_ms = 20'000;     ///< T. Default: 20 s (answered within T: wait <= T)
+  std::int64_t short_abandon_ms = 5'000;     ///< S. Default: 5 s (short: wait < S)
+  std::int64_t fcr_window_ms = 24LL * 3600 * 1000; ///< repeat-contact window. Default: 24 h
+  sl_definition sl = sl_definition::offered_net;   ///< Default: offered_net
 
   bool operator==(const kpi_options&) const = default;
 };
@@ -85,9 +85,9 @@ bool parse_dimension(std::string_view text, dimension& out) noexcept;
 /// Raw additive counters of one cell (durations in ms). Derived metrics
 /// (rates, averages) are computed from these at report time.
 enum counter : std::uint8_t {
-  arrived,            ///< inbound calls that arrived (any outcome); outbound ones count in `outbound` only
-  offered,            ///< calls that joined a queue
-  answered,           ///< calls connected to an agent
+  arrived,  ///< inbound calls that arrived (any outcome); outbound ones count in `outbound` only
+  offered,  ///< calls that joined a queue
+  answered, ///< calls connected to an agent
   answered_within_t,  ///< ... with wait <= T
   wait_answered_ms,   ///< sum of waits of answered calls (ASA numerator)
   abandoned,          ///< queued, not answered, caller hung up, wait >= S
@@ -103,26 +103,34 @@ enum counter : std::uint8_t {
   ivr_contained,      ///< ended completed without ever queueing (self-service)
   ivr_abandoned,      ///< abandoned before reaching a queue
   transferred,        ///< call.transferred
-  repeat_contacts,    ///< answered calls followed by another call of the same customer within the FCR window
-  handled,            ///< agent legs finished (agent.call_ended)
+  repeat_contacts, ///< answered calls followed by another call of the same customer within the FCR
+                   ///< window
+  handled,         ///< agent legs finished (agent.call_ended)
   talk_ms,
   hold_ms,
-  acw_ms,             ///< after-call work (wrap-up) measured from the agent stream
-  ready_ms,           ///< agent time by state ...
+  acw_ms,   ///< after-call work (wrap-up) measured from the agent stream
+  ready_ms, ///< agent time by state ...
   not_ready_ms,
   ringing_ms,
   on_call_ms,
   on_hold_ms,
   wrap_up_ms,
-  interflowed,        ///< call.interflowed: left this site's queue for another site (multi-site)
-  outbound,           ///< calls agents placed (call.arrived outbound): attempts at the site and tenant, connected ones at the agent
-  callbacks_completed, ///< call.ended callback_completed: the customer was called back and talked to an agent
-  callbacks_failed,    ///< call.ended callback_failed: the last allowed dial-back failed (or an operator cancelled it)
+  interflowed, ///< call.interflowed: left this site's queue for another site (multi-site)
+  outbound,    ///< calls agents placed (call.arrived outbound): attempts at the site and tenant,
+               ///< connected ones at the agent
+  callbacks_completed, ///< call.ended callback_completed: the customer was called back and talked
+                       ///< to an agent
+  callbacks_failed,    ///< call.ended callback_failed: the last allowed dial-back failed (or an
+                       ///< operator cancelled it)
   callback_retries,    ///< call.callback_retried: a failed dial-back that will be tried again
-  fcr_resolved,        ///< answered calls whose whole FCR window passed (within the data) with no repeat contact
-  fcr_no_customer,     ///< answered calls with neither customer id nor calling number: FCR cannot be known
-  unobserved_busy_ms,  ///< ringing/on-call/hold/wrap-up time of agents no availability event was seen for (not in occupancy)
-  fcr_repeated,        ///< answered calls with a repeat contact whose whole FCR window passed within the data
+  fcr_resolved, ///< answered calls whose whole FCR window passed (within the data) with no repeat
+                ///< contact
+  fcr_no_customer,    ///< answered calls with neither customer id nor calling number: FCR cannot be
+                      ///< known
+  unobserved_busy_ms, ///< ringing/on-call/hold/wrap-up time of agents no availability event was
+                      ///< seen for (not in occupancy)
+  fcr_repeated, ///< answered calls with a repeat contact whose whole FCR window passed within the
+                ///< data
   counter_count
 };
 std::string_view to_string(counter c) noexcept;
@@ -138,13 +146,21 @@ struct kpi_counters {
 };
 
 /// Agent states the fold tracks.
-enum class agent_state : std::uint8_t { logged_out, not_ready, ready, ringing, on_call, on_hold, wrap_up };
+enum class agent_state : std::uint8_t {
+  logged_out,
+  not_ready,
+  ready,
+  ringing,
+  on_call,
+  on_hold,
+  wrap_up
+};
 std::string_view to_string(agent_state s) noexcept;
 
 struct kpi_gauges {
-  std::int64_t as_of_ns = 0;          ///< timestamp of the newest event folded
-  std::int64_t calls_waiting = 0;     ///< queued, not yet answered or ended
-  std::int64_t oldest_wait_ms = 0;    ///< as_of - entry into its queue of the longest-waiting call
+  std::int64_t as_of_ns = 0;       ///< timestamp of the newest event folded
+  std::int64_t calls_waiting = 0;  ///< queued, not yet answered or ended
+  std::int64_t oldest_wait_ms = 0; ///< as_of - entry into its queue of the longest-waiting call
   std::map<std::string, std::int64_t> agents_by_state; ///< logged-in agents per state name
 };
 

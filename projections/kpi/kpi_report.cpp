@@ -35,9 +35,12 @@ double sl_value_num(const kpi_counters& c, sl_definition d) {
 
 double sl_value_den(const kpi_counters& c, sl_definition d) {
   switch (d) {
-    case sl_definition::answered: return double(c[answered]);
-    case sl_definition::offered_net: return double(c[offered] - c[short_abandoned]);
-    case sl_definition::offered: return double(c[offered]);
+  case sl_definition::answered:
+    return double(c[answered]);
+  case sl_definition::offered_net:
+    return double(c[offered] - c[short_abandoned]);
+  case sl_definition::offered:
+    return double(c[offered]);
   }
   return 0;
 }
@@ -65,8 +68,8 @@ json metrics_json(const kpi_counters& c, const kpi_options& o, std::int64_t fcr_
   m["acw_s"] = seconds(double(c[acw_ms]), double(c[handled]));
   m["longest_wait_s"] = c[longest_wait_ms] / 1000.0;
   // observed agents only: an agent known from call legs alone has no known idle time
-  const double busy = double(c[ringing_ms] + c[on_call_ms] + c[on_hold_ms] + c[wrap_up_ms] -
-                             c[unobserved_busy_ms]);
+  const double busy =
+      double(c[ringing_ms] + c[on_call_ms] + c[on_hold_ms] + c[wrap_up_ms] - c[unobserved_busy_ms]);
   m["occupancy"] = ratio(busy, busy + double(c[ready_ms]));
   m["unobserved_busy_s"] = c[unobserved_busy_ms] / 1000.0;
   m["abandon_rate"] = ratio(double(c[abandoned]), double(c[offered] - c[short_abandoned]));
@@ -79,7 +82,8 @@ json metrics_json(const kpi_counters& c, const kpi_options& o, std::int64_t fcr_
   m["callbacks_completed"] = c[callbacks_completed];
   m["callbacks_failed"] = c[callbacks_failed];
   m["callback_retries"] = c[callback_retries];
-  m["callback_success_rate"] = ratio(double(c[callbacks_completed]), double(c[callbacks_completed] + c[callbacks_failed]));
+  m["callback_success_rate"] =
+      ratio(double(c[callbacks_completed]), double(c[callbacks_completed] + c[callbacks_failed]));
   m["voicemail"] = c[voicemail];
   m["refused"] = c[refused];
   m["ivr_contained"] = c[ivr_contained];
@@ -100,8 +104,8 @@ json metrics_json(const kpi_counters& c, const kpi_options& o, std::int64_t fcr_
   m["handled"] = c[handled];
   m["talk_s"] = seconds(double(c[talk_ms]), double(c[handled]));
   m["hold_s"] = seconds(double(c[hold_ms]), double(c[handled]));
-  m["avg_abandon_wait_s"] = seconds(double(c[abandon_wait_ms]),
-                                    double(c[abandoned] + c[short_abandoned]));
+  m["avg_abandon_wait_s"] =
+      seconds(double(c[abandon_wait_ms]), double(c[abandoned] + c[short_abandoned]));
   json states = json::object();
   for (auto k : {ready_ms, not_ready_ms, ringing_ms, on_call_ms, on_hold_ms, wrap_up_ms}) {
     auto name = std::string{to_string(k)};
@@ -109,7 +113,8 @@ json metrics_json(const kpi_counters& c, const kpi_options& o, std::int64_t fcr_
   }
   m["agent_time_s"] = std::move(states);
   json reasons = json::object();
-  for (const auto& [r, ms] : c.not_ready_by_reason_ms) reasons[r] = ms / 1000.0;
+  for (const auto& [r, ms] : c.not_ready_by_reason_ms)
+    reasons[r] = ms / 1000.0;
   m["not_ready_by_reason_s"] = std::move(reasons);
   return m;
 }
@@ -153,7 +158,9 @@ std::int64_t choose_interval(std::int64_t fold_ns, std::int64_t first, std::int6
                              std::size_t max_points) {
   if (max_points == 0) return fold_ns;
   const std::int64_t span = last + fold_ns - first;
-  auto fits = [&](std::int64_t step) { return (span + step - 1) / step <= std::int64_t(max_points); };
+  auto fits = [&](std::int64_t step) {
+    return (span + step - 1) / step <= std::int64_t(max_points);
+  };
   constexpr std::int64_t minute = 60 * ns_per_s, day = 1440 * minute;
   for (std::int64_t step : {fold_ns, 15 * minute, 60 * minute, day})
     if (step >= fold_ns && step % fold_ns == 0 && fits(step)) return step;
@@ -204,7 +211,8 @@ json build_report(const kpi_projection& p, const report_request& r) {
     json out = json::object();
     for (const auto& [dim, members] : g) {
       json d = json::object();
-      for (const auto& [key, acc] : members) d[key] = metrics_json(acc.c, o, acc.censored);
+      for (const auto& [key, acc] : members)
+        d[key] = metrics_json(acc.c, o, acc.censored);
       out[std::string{to_string(dim)}] = std::move(d);
     }
     return out;
@@ -221,8 +229,9 @@ json build_report(const kpi_projection& p, const report_request& r) {
   rep["time_zone"] = r.time_zone.empty() ? std::string{"UTC"} : r.time_zone;
   if (!intervals.empty()) {
     const std::int64_t from = intervals.begin()->first;
-    const std::int64_t to = step == fold_ns ? intervals.rbegin()->first + step
-                                            : coarse_start(intervals.rbegin()->first + step + step / 2, step, r);
+    const std::int64_t to =
+        step == fold_ns ? intervals.rbegin()->first + step
+                        : coarse_start(intervals.rbegin()->first + step + step / 2, step, r);
     rep["from"] = iso(from);
     rep["to"] = iso(to);
     rep["from_label"] = zoned_label(from, r);
@@ -286,14 +295,21 @@ struct column {
 };
 
 const column table_columns[] = {
-    {"offered", "offered", false},   {"answered", "answered", false},
-    {"abandoned", "abandoned", false}, {"short_ab", "short_abandoned", false},
-    {"blocked", "blocked", false},   {"outbound", "outbound", false},
+    {"offered", "offered", false},
+    {"answered", "answered", false},
+    {"abandoned", "abandoned", false},
+    {"short_ab", "short_abandoned", false},
+    {"blocked", "blocked", false},
+    {"outbound", "outbound", false},
     {"SL", "service_level", true},
-    {"ASA s", "asa_s", false},       {"AHT s", "aht_s", false},
-    {"ACW s", "acw_s", false},       {"longest s", "longest_wait_s", false},
-    {"occupancy", "occupancy", true}, {"abandon", "abandon_rate", true},
-    {"FCR", "first_contact_resolution", true}, {"transfer", "transfer_rate", true},
+    {"ASA s", "asa_s", false},
+    {"AHT s", "aht_s", false},
+    {"ACW s", "acw_s", false},
+    {"longest s", "longest_wait_s", false},
+    {"occupancy", "occupancy", true},
+    {"abandon", "abandon_rate", true},
+    {"FCR", "first_contact_resolution", true},
+    {"transfer", "transfer_rate", true},
 };
 
 /// True for a metric that is null because the events cannot tell it
@@ -324,13 +340,15 @@ std::string unknowns_note(const json& t) {
   if (t.value("unobserved_busy_s", 0.0) > 0) {
     if (!out.empty()) out += "\n";
     out += "occupancy counts only agents whose availability events were recorded (";
-    out += fmt_num(t["unobserved_busy_s"], "%.0f") + " s of busy time of agents known from calls alone left out).";
+    out += fmt_num(t["unobserved_busy_s"], "%.0f") +
+           " s of busy time of agents known from calls alone left out).";
   }
   return out;
 }
 
 /// Labels are never cut: the label column is as wide as the longest.
-void table_row(std::ostringstream& out, const std::string& label, const json& m, std::size_t width) {
+void table_row(std::ostringstream& out, const std::string& label, const json& m,
+               std::size_t width) {
   char buf[64];
   out << label << std::string(width > label.size() ? width - label.size() : 0, ' ');
   for (const auto& c : table_columns) {
@@ -353,10 +371,10 @@ void table_header(std::ostringstream& out, const std::string& label, std::size_t
 std::string describe(const json& rep) {
   std::ostringstream out;
   out << "service level: " << rep["service_level_definition"].get<std::string>() << " = "
-      << rep["service_level_formula"].get<std::string>() << ", T = "
-      << fmt_num(rep["sl_threshold_s"], "%g") << " s; short abandon < "
-      << fmt_num(rep["short_abandon_s"], "%g") << " s; interval " << rep["interval_s"].get<std::int64_t>()
-      << " s";
+      << rep["service_level_formula"].get<std::string>()
+      << ", T = " << fmt_num(rep["sl_threshold_s"], "%g") << " s; short abandon < "
+      << fmt_num(rep["short_abandon_s"], "%g") << " s; interval "
+      << rep["interval_s"].get<std::int64_t>() << " s";
   return out.str();
 }
 
@@ -364,11 +382,20 @@ std::string html_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
@@ -382,20 +409,25 @@ std::string render_table(const json& rep) {
       << (rep["from"].is_null() ? "(no data)"
                                 : rep.value("from_label", rep["from"].get<std::string>()) + " .. " +
                                       rep.value("to_label", rep["to"].get<std::string>()))
-      << "\n" << describe(rep) << "\n\n";
+      << "\n"
+      << describe(rep) << "\n\n";
   if (auto note = unknowns_note(rep["totals"]); !note.empty()) out << note << "\n\n";
   std::vector<std::pair<std::string, const json*>> rows{{"totals", &rep["totals"]}};
   for (const char* dim : group_order)
     if (rep["groups"].contains(dim))
-      for (const auto& [key, m] : rep["groups"][dim].items()) rows.emplace_back(std::string{dim} + " " + key, &m);
+      for (const auto& [key, m] : rep["groups"][dim].items())
+        rows.emplace_back(std::string{dim} + " " + key, &m);
   std::size_t width = 24;
-  for (const auto& [label, m] : rows) width = std::max(width, label.size());
+  for (const auto& [label, m] : rows)
+    width = std::max(width, label.size());
   table_header(out, "group", width);
-  for (const auto& [label, m] : rows) table_row(out, label, *m, width);
+  for (const auto& [label, m] : rows)
+    table_row(out, label, *m, width);
   if (rep.contains("intervals") && !rep["intervals"].empty()) {
     out << "\n";
     width = 24;
-    for (const auto& iv : rep["intervals"]) width = std::max(width, iv.value("label", std::string{}).size());
+    for (const auto& iv : rep["intervals"])
+      width = std::max(width, iv.value("label", std::string{}).size());
     table_header(out, "interval (totals)", width);
     for (const auto& iv : rep["intervals"])
       table_row(out, iv.value("label", iv["start"].get<std::string>()), iv["totals"], width);
@@ -403,45 +435,82 @@ std::string render_table(const json& rep) {
   const auto& g = rep["gauges"];
   out << "\nnow: " << g["calls_waiting"].get<std::int64_t>() << " calls waiting, oldest "
       << fmt_num(g["oldest_wait_s"]) << " s; agents:";
-  for (const auto& [state, n] : g["agents_by_state"].items()) out << " " << state << "=" << n.get<std::int64_t>();
+  for (const auto& [state, n] : g["agents_by_state"].items())
+    out << " " << state << "=" << n.get<std::int64_t>();
   out << "\n";
   return out.str();
 }
 
 std::string render_csv(const json& rep) {
-  static const char* fields[] = {
-      "offered", "answered", "abandoned", "short_abandoned", "blocked", "service_level",
-      "service_level_definition", "asa_s", "aht_s", "acw_s", "longest_wait_s", "occupancy",
-      "abandon_rate", "arrived", "answered_within_t", "abandoned_within_t", "overflowed",
-      "callbacks", "voicemail", "refused", "ivr_contained", "transferred", "transfer_rate",
-      "repeat_contacts", "first_contact_resolution", "handled", "talk_s", "hold_s", "interflowed",
-      "outbound", "callbacks_completed", "callbacks_failed", "callback_retries", "callback_success_rate",
-      "fcr_resolved", "fcr_repeated", "fcr_censored", "fcr_no_customer", "unobserved_busy_s"};
+  static const char* fields[] = {"offered",
+                                 "answered",
+                                 "abandoned",
+                                 "short_abandoned",
+                                 "blocked",
+                                 "service_level",
+                                 "service_level_definition",
+                                 "asa_s",
+                                 "aht_s",
+                                 "acw_s",
+                                 "longest_wait_s",
+                                 "occupancy",
+                                 "abandon_rate",
+                                 "arrived",
+                                 "answered_within_t",
+                                 "abandoned_within_t",
+                                 "overflowed",
+                                 "callbacks",
+                                 "voicemail",
+                                 "refused",
+                                 "ivr_contained",
+                                 "transferred",
+                                 "transfer_rate",
+                                 "repeat_contacts",
+                                 "first_contact_resolution",
+                                 "handled",
+                                 "talk_s",
+                                 "hold_s",
+                                 "interflowed",
+                                 "outbound",
+                                 "callbacks_completed",
+                                 "callbacks_failed",
+                                 "callback_retries",
+                                 "callback_success_rate",
+                                 "fcr_resolved",
+                                 "fcr_repeated",
+                                 "fcr_censored",
+                                 "fcr_no_customer",
+                                 "unobserved_busy_s"};
   std::ostringstream out;
   out << "interval,dimension,key";
-  for (auto* f : fields) out << "," << f;
+  for (auto* f : fields)
+    out << "," << f;
   out << ",interval_label\n";
-  auto line = [&](const std::string& iv, const std::string& dim, const std::string& key, const json& m,
-                  const std::string& label) {
+  auto line = [&](const std::string& iv, const std::string& dim, const std::string& key,
+                  const json& m, const std::string& label) {
     out << csv_field(iv) << "," << dim << "," << csv_field(key);
     for (auto* f : fields) {
       const auto& v = m[f];
       out << ",";
-      if (v.is_string()) out << csv_field(v.get<std::string>());
-      else if (!v.is_null()) out << v.dump();
+      if (v.is_string())
+        out << csv_field(v.get<std::string>());
+      else if (!v.is_null())
+        out << v.dump();
     }
     out << "," << csv_field(label) << "\n";
   };
   line("all", "total", "*", rep["totals"], "all");
   for (const auto& [dim, members] : rep["groups"].items())
-    for (const auto& [key, m] : members.items()) line("all", dim, key, m, "all");
+    for (const auto& [key, m] : members.items())
+      line("all", dim, key, m, "all");
   if (rep.contains("intervals"))
     for (const auto& iv : rep["intervals"]) {
       auto start = iv["start"].get<std::string>();
       auto label = iv.value("label", start);
       line(start, "total", "*", iv["totals"], label);
       for (const auto& [dim, members] : iv["groups"].items())
-        for (const auto& [key, m] : members.items()) line(start, dim, key, m, label);
+        for (const auto& [key, m] : members.items())
+          line(start, dim, key, m, label);
     }
   return out.str();
 }
@@ -458,8 +527,8 @@ struct series {
 
 /// An interval of the report on the time axis.
 struct slot_t {
-  std::int64_t start_ns;  ///< UTC
-  std::int64_t offset_s;  ///< the zone's offset at start (from "label" - "start")
+  std::int64_t start_ns; ///< UTC
+  std::int64_t offset_s; ///< the zone's offset at start (from "label" - "start")
   std::string label;
 };
 
@@ -478,7 +547,9 @@ std::int64_t label_offset_s(const std::string& label) {
 }
 
 std::string zone_of(const json& rep) {
-  return rep.contains("time_zone") && rep["time_zone"].is_string() ? rep["time_zone"].get<std::string>() : "UTC";
+  return rep.contains("time_zone") && rep["time_zone"].is_string()
+             ? rep["time_zone"].get<std::string>()
+             : "UTC";
 }
 
 /// "2024-01-01" and "10:00" of a UTC instant shown at `offset_s`.
@@ -526,7 +597,8 @@ time_axis axis_of(const json& rep) {
     for (const auto& iv : rep["intervals"]) {
       slot_t s;
       s.start_ns = parse_ns(iv["start"]);
-      s.label = iv.contains("label") ? iv["label"].get<std::string>() : iv["start"].get<std::string>();
+      s.label =
+          iv.contains("label") ? iv["label"].get<std::string>() : iv["start"].get<std::string>();
       s.offset_s = label_offset_s(s.label);
       a.slots.push_back(std::move(s));
     }
@@ -538,8 +610,9 @@ time_axis axis_of(const json& rep) {
 /// A chart on the report's time axis as an inline SVG: bars for series
 /// marked so (side by side), lines for the others; a line breaks where data
 /// is missing, and every stretch without data is shaded ("no data").
-std::string svg_chart(const std::string& title, const time_axis& ax, const std::vector<series>& data,
-                      double fixed_max = 0, const char* unit = "", double target = -1, double h = 300) {
+std::string svg_chart(const std::string& title, const time_axis& ax,
+                      const std::vector<series>& data, double fixed_max = 0, const char* unit = "",
+                      double target = -1, double h = 300) {
   const double w = ax.left + ax.width + 20, top = 40, bottom = 74;
   const double ph = h - top - bottom;
   double maxv = fixed_max;
@@ -560,15 +633,17 @@ std::string svg_chart(const std::string& title, const time_axis& ax, const std::
   char buf[512];
   s << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << h
     << "\" viewBox=\"0 0 " << w << " " << h << "\" role=\"img\">\n";
-  s << "<text x=\"" << ax.left << "\" y=\"22\" class=\"title\">" << html_escape(title) << "</text>\n";
+  s << "<text x=\"" << ax.left << "\" y=\"22\" class=\"title\">" << html_escape(title)
+    << "</text>\n";
   // stretches without data
   auto shade = [&](std::int64_t from, std::int64_t to) {
     auto [d1, t1] = local_date_time(from, ax.offset_at(from));
     auto [d2, t2] = local_date_time(to, ax.offset_at(to));
     std::snprintf(buf, sizeof buf,
-                  "<rect class=\"gap\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>no data %s %s .. %s %s %s</title></rect>\n",
-                  ax.x(from), top, std::max(ax.x(to) - ax.x(from), 1.0), ph, d1.c_str(), t1.c_str(), d2.c_str(),
-                  t2.c_str(), html_escape(ax.zone).c_str());
+                  "<rect class=\"gap\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                  "height=\"%.1f\"><title>no data %s %s .. %s %s %s</title></rect>\n",
+                  ax.x(from), top, std::max(ax.x(to) - ax.x(from), 1.0), ph, d1.c_str(), t1.c_str(),
+                  d2.c_str(), t2.c_str(), html_escape(ax.zone).c_str());
     s << buf;
   };
   for (std::size_t i = 0; i < ax.slots.size(); ++i)
@@ -578,21 +653,25 @@ std::string svg_chart(const std::string& title, const time_axis& ax, const std::
     std::snprintf(buf, sizeof buf,
                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
                   "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">%g%s</text>\n",
-                  ax.left, y(v), ax.left + ax.width, y(v), ax.left - 6, y(v) + 4, std::round(v * 100) / 100, unit);
+                  ax.left, y(v), ax.left + ax.width, y(v), ax.left - 6, y(v) + 4,
+                  std::round(v * 100) / 100, unit);
     s << buf;
   }
   if (target >= 0) {
-    std::snprintf(buf, sizeof buf,
-                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"target\"/>"
-                  "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">target %g%s</text>\n",
-                  ax.left, y(target), ax.left + ax.width, y(target), ax.left + ax.width, y(target) - 4, target, unit);
+    std::snprintf(
+        buf, sizeof buf,
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"target\"/>"
+        "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">target %g%s</text>\n",
+        ax.left, y(target), ax.left + ax.width, y(target), ax.left + ax.width, y(target) - 4,
+        target, unit);
     s << buf;
   }
   // ticks at whole local hours / days, at most about 8, each with date, time and zone
   {
     const std::int64_t span_s = (ax.to_ns - ax.from_ns) / ns_per_s;
     std::int64_t tick = 86400 * 7;
-    for (std::int64_t t : {900, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400})
+    for (std::int64_t t :
+         {900, 1800, 3600, 7200, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400})
       if (span_s / t <= 8) {
         tick = t;
         break;
@@ -605,17 +684,19 @@ std::string svg_chart(const std::string& title, const time_axis& ax, const std::
       if (t < ax.from_ns || t > ax.to_ns) continue;
       auto [d, hm] = local_date_time(t, ax.offset_at(t));
       const double x = ax.x(t);
-      std::snprintf(buf, sizeof buf,
-                    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"tick\"/>"
-                    "<text x=\"%.1f\" y=\"%.1f\" class=\"axis tick-label\" text-anchor=\"middle\">"
-                    "<tspan x=\"%.1f\">%s</tspan><tspan x=\"%.1f\" dy=\"12\">%s %s</tspan></text>\n",
-                    x, top + ph, x, top + ph + 4, x, top + ph + 16, x, d.c_str(), x, hm.c_str(),
-                    html_escape(ax.zone).c_str());
+      std::snprintf(
+          buf, sizeof buf,
+          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"tick\"/>"
+          "<text x=\"%.1f\" y=\"%.1f\" class=\"axis tick-label\" text-anchor=\"middle\">"
+          "<tspan x=\"%.1f\">%s</tspan><tspan x=\"%.1f\" dy=\"12\">%s %s</tspan></text>\n",
+          x, top + ph, x, top + ph + 4, x, top + ph + 16, x, d.c_str(), x, hm.c_str(),
+          html_escape(ax.zone).c_str());
       s << buf;
     }
   }
   std::size_t bar_series = 0;
-  for (const auto& ser : data) bar_series += ser.bars;
+  for (const auto& ser : data)
+    bar_series += ser.bars;
   std::size_t bar_k = 0;
   const bool dots = ax.slots.size() <= 120;
   for (std::size_t k = 0; k < data.size(); ++k) {
@@ -628,9 +709,11 @@ std::string svg_chart(const std::string& title, const time_axis& ax, const std::
         const double x0 = ax.x(ax.slots[i].start_ns), x1 = ax.x(ax.slots[i].start_ns + ax.step_ns);
         const double bw = (x1 - x0) * 0.85 / double(bar_series);
         std::snprintf(buf, sizeof buf,
-                      "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %g</title></rect>",
-                      x0 + (x1 - x0) * 0.075 + bw * double(bar_k), y(v), std::max(bw, 0.5), top + ph - y(v),
-                      ser.color.c_str(), html_escape(ax.slots[i].label).c_str(), html_escape(ser.name).c_str(), v);
+                      "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" "
+                      "fill=\"%s\"><title>%s %s: %g</title></rect>",
+                      x0 + (x1 - x0) * 0.075 + bw * double(bar_k), y(v), std::max(bw, 0.5),
+                      top + ph - y(v), ser.color.c_str(), html_escape(ax.slots[i].label).c_str(),
+                      html_escape(ser.name).c_str(), v);
         s << buf;
       }
       ++bar_k;
@@ -644,34 +727,38 @@ std::string svg_chart(const std::string& title, const time_axis& ax, const std::
           continue;
         }
         const double x = ax.x(ax.slots[i].start_ns + ax.step_ns / 2);
-        std::snprintf(buf, sizeof buf, "%s%.1f,%.1f", open ? " L" : (path.empty() ? "M" : " M"), x, y(v));
+        std::snprintf(buf, sizeof buf, "%s%.1f,%.1f", open ? " L" : (path.empty() ? "M" : " M"), x,
+                      y(v));
         path += buf;
         open = !ax.gap_after(i);
         if (dots) {
           std::snprintf(buf, sizeof buf,
-                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s %s: %g</title></circle>",
+                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s %s: "
+                        "%g</title></circle>",
                         x, y(v), ser.color.c_str(), html_escape(ax.slots[i].label).c_str(),
                         html_escape(ser.name).c_str(), v);
           s << buf;
         }
       }
       if (!path.empty())
-        s << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << ser.color << "\" stroke-width=\"2\"/>";
+        s << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << ser.color
+          << "\" stroke-width=\"2\"/>";
     }
     s << "</g>\n";
     std::snprintf(buf, sizeof buf,
                   "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                   "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">%s</text>\n",
-                  ax.left + 170.0 * double(k), h - 20, ser.color.c_str(), ax.left + 170.0 * double(k) + 16, h - 10,
-                  html_escape(ser.name).c_str());
+                  ax.left + 170.0 * double(k), h - 20, ser.color.c_str(),
+                  ax.left + 170.0 * double(k) + 16, h - 10, html_escape(ser.name).c_str());
     s << buf;
   }
   s << "</svg>\n";
   return s.str();
 }
 
-double num(const json& v) { return v.is_null() ? std::nan("") : v.get<double>(); }
-
+double num(const json& v) {
+  return v.is_null() ? std::nan("") : v.get<double>();
+}
 
 } // namespace
 
@@ -681,7 +768,8 @@ std::string render_html(const json& rep) {
   auto totals_series = [&](const char* name, const char* field, const char* color, double scale = 1,
                            bool bars = false) {
     series out{name, color, {}, bars};
-    for (const auto& iv : ivs) out.values.push_back(num(iv["totals"][field]) * scale);
+    for (const auto& iv : ivs)
+      out.values.push_back(num(iv["totals"][field]) * scale);
     return out;
   };
 
@@ -694,18 +782,22 @@ std::string render_html(const json& rep) {
     << "th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}"
     << "th:first-child,td:first-child{text-align:left;white-space:nowrap}th{background:#f0f0f0}"
     << ".title{font-size:14px;font-weight:bold}.axis{font-size:10px;fill:#555}"
-    << ".legend{font-size:11px}.grid{stroke:#e4e4e4}.tick{stroke:#999}.target{stroke:#e15759;stroke-dasharray:6 4}"
+    << ".legend{font-size:11px}.grid{stroke:#e4e4e4}.tick{stroke:#999}.target{stroke:#e15759;"
+       "stroke-dasharray:6 4}"
     << ".gap{fill:#f3f3f3;stroke:none}"
-    << ".kpi{display:inline-block;border:1px solid #ddd;border-radius:6px;padding:8px 14px;margin:4px;min-width:110px}"
-    << ".kpi b{display:block;font-size:20px}.note{color:#555;font-size:13px}\n</style></head><body>\n";
+    << ".kpi{display:inline-block;border:1px solid #ddd;border-radius:6px;padding:8px "
+       "14px;margin:4px;min-width:110px}"
+    << ".kpi "
+       "b{display:block;font-size:20px}.note{color:#555;font-size:13px}\n</style></head><body>\n";
   h << "<h1>hotline KPI report</h1>\n<p>";
   if (!rep["from"].is_null())
     h << html_escape(rep.value("from_label", rep["from"].get<std::string>())) << " .. "
       << html_escape(rep.value("to_label", rep["to"].get<std::string>())) << "<br>";
   h << html_escape(describe(rep)) << "<br>times in " << html_escape(ax.zone) << "</p>\n";
   if (rep.contains("folded_interval_s"))
-    h << "<p class=\"note coarsened\">Intervals of " << duration_words(rep["interval_s"].get<std::int64_t>())
-      << ": the data was folded at " << duration_words(rep["folded_interval_s"].get<std::int64_t>())
+    h << "<p class=\"note coarsened\">Intervals of "
+      << duration_words(rep["interval_s"].get<std::int64_t>()) << ": the data was folded at "
+      << duration_words(rep["folded_interval_s"].get<std::int64_t>())
       << " intervals, coarsened so that a chart has at most " << chart_max_intervals
       << " points (<code>hotline kpi --format json</code> keeps the folded intervals).</p>\n";
 
@@ -732,7 +824,8 @@ std::string render_html(const json& rep) {
   h << "\n";
   if (auto note = unknowns_note(t); !note.empty()) {
     std::string html = html_escape(note);
-    for (std::size_t at; (at = html.find('\n')) != std::string::npos;) html.replace(at, 1, "<br>");
+    for (std::size_t at; (at = html.find('\n')) != std::string::npos;)
+      html.replace(at, 1, "<br>");
     h << "<p class=\"note unknowns\">" << html << "</p>\n";
   }
 
@@ -750,7 +843,8 @@ std::string render_html(const json& rep) {
                    100, "%", 80);
     h << "<h2>Speed and handle time</h2>\n"
       << svg_chart("seconds", ax,
-                   {totals_series("ASA (s)", "asa_s", "#b07aa1"), totals_series("AHT (s)", "aht_s", "#76b7b2")});
+                   {totals_series("ASA (s)", "asa_s", "#b07aa1"),
+                    totals_series("AHT (s)", "aht_s", "#76b7b2")});
     h << "<h2>Blocked calls and call backs</h2>\n"
       << svg_chart("calls per " + duration_words(ax.step_ns / ns_per_s), ax,
                    {totals_series("blocked", "blocked", "#e15759"),
@@ -761,7 +855,8 @@ std::string render_html(const json& rep) {
     // per queue
     std::vector<std::string> queues;
     if (rep["groups"].contains("queue"))
-      for (const auto& [key, m] : rep["groups"]["queue"].items()) queues.push_back(key);
+      for (const auto& [key, m] : rep["groups"]["queue"].items())
+        queues.push_back(key);
     if (!queues.empty()) {
       auto queue_series = [&](const std::string& q, const std::string& name, const char* field,
                               const char* color, double scale = 1, bool bars = false) {
@@ -769,7 +864,8 @@ std::string render_html(const json& rep) {
         for (const auto& iv : ivs) {
           const auto& g = iv["groups"];
           bool has = g.contains("queue") && g["queue"].contains(q);
-          out.values.push_back(has ? num(g["queue"][q][field]) * scale : (bars ? 0.0 : std::nan("")));
+          out.values.push_back(has ? num(g["queue"][q][field]) * scale
+                                   : (bars ? 0.0 : std::nan("")));
         }
         return out;
       };
@@ -782,24 +878,29 @@ std::string render_html(const json& rep) {
                         queue_series(q, "abandoned", "abandoned", "#e15759"),
                         queue_series(q, "blocked", "blocked", "#9c755f"),
                         queue_series(q, "call backs", "callbacks", "#b07aa1")})
-          << svg_chart("queue " + q + ": service level % (" + rep["service_level_formula"].get<std::string>() + ")",
-                       ax, {queue_series(q, "service level", "service_level", "#4e79a7", 100)}, 100, "%", 80, 220)
+          << svg_chart("queue " + q + ": service level % (" +
+                           rep["service_level_formula"].get<std::string>() + ")",
+                       ax, {queue_series(q, "service level", "service_level", "#4e79a7", 100)}, 100,
+                       "%", 80, 220)
           << "</div>\n";
     }
   }
 
   h << "<h2>By group</h2>\n<table><tr><th>group</th>";
-  for (const auto& c : table_columns) h << "<th>" << c.title << "</th>";
+  for (const auto& c : table_columns)
+    h << "<th>" << c.title << "</th>";
   h << "</tr>\n";
   auto row = [&](const std::string& label, const json& m) {
     h << "<tr><td>" << html_escape(label) << "</td>";
-    for (const auto& c : table_columns) h << "<td>" << html_escape(cell_text(m, c)) << "</td>";
+    for (const auto& c : table_columns)
+      h << "<td>" << html_escape(cell_text(m, c)) << "</td>";
     h << "</tr>\n";
   };
   row("totals", t);
   for (const char* dim : group_order)
     if (rep["groups"].contains(dim))
-      for (const auto& [key, m] : rep["groups"][dim].items()) row(std::string{dim} + " " + key, m);
+      for (const auto& [key, m] : rep["groups"][dim].items())
+        row(std::string{dim} + " " + key, m);
   h << "</table>\n";
 
   const auto& g = rep["gauges"];

@@ -47,7 +47,8 @@ inline events::center_definition two_queue_center(int channels = 4) {
     events::agent_definition a;
     a.id = id;
     a.tenant = "acme";
-    for (const auto& q : queues) a.skills[q] = 5;
+    for (const auto& q : queues)
+      a.skills[q] = 5;
     a.queues = std::move(queues);
     a.supervisor = supervisor;
     c.agents.push_back(a);
@@ -70,7 +71,8 @@ struct fixture {
   std::shared_ptr<acd_context> ctx = std::make_shared<acd_context>();
   std::map<std::string, caf::actor> calls;
 
-  explicit fixture(events::center_definition c = two_queue_center()) : fixture(std::move(c), nullptr, epoch, {}) {}
+  explicit fixture(events::center_definition c = two_queue_center())
+      : fixture(std::move(c), nullptr, epoch, {}) {}
   /// A node restarted on `existing` (the store of a node that stopped) at
   /// `start_ns`, whose edge keeps the far ends `keeps` says.
   fixture(events::center_definition c, drivers::memory_event_store* existing, std::int64_t start_ns,
@@ -81,11 +83,21 @@ struct fixture {
     ctx->store = {&store, &rt, "site-1", true};
     ctx->observer = rt.system().spawn([this](caf::event_based_actor*) -> caf::behavior {
       return {
-          [this](ringing_atom, const std::string& a, const std::string& c) { seen.push_back("ringing " + a + " " + c); },
-          [this](queued_atom, const std::string& c, const std::string& q) { seen.push_back("queued " + c + " " + q); },
-          [this](talking_atom, const std::string& c, const std::string& a) { seen.push_back("talking " + c + " " + a); },
-          [this](ended_atom, const std::string& c, const std::string& o) { seen.push_back("ended " + c + " " + o); },
-          [this](rejected_atom, const std::string& s, const std::string& code) { seen.push_back("rejected " + s + " " + code); },
+          [this](ringing_atom, const std::string& a, const std::string& c) {
+            seen.push_back("ringing " + a + " " + c);
+          },
+          [this](queued_atom, const std::string& c, const std::string& q) {
+            seen.push_back("queued " + c + " " + q);
+          },
+          [this](talking_atom, const std::string& c, const std::string& a) {
+            seen.push_back("talking " + c + " " + a);
+          },
+          [this](ended_atom, const std::string& c, const std::string& o) {
+            seen.push_back("ended " + c + " " + o);
+          },
+          [this](rejected_atom, const std::string& s, const std::string& code) {
+            seen.push_back("rejected " + s + " " + code);
+          },
       };
     });
     start_acd(rt.system(), ctx);
@@ -99,10 +111,14 @@ struct fixture {
   fixture(const fixture&) = delete;
   fixture& operator=(const fixture&) = delete;
 
-  bool has(const std::string& line) const { return std::find(seen.begin(), seen.end(), line) != seen.end(); }
+  bool has(const std::string& line) const {
+    return std::find(seen.begin(), seen.end(), line) != seen.end();
+  }
   void at(std::int64_t t_s) { rt.run_until(start + t_s * sec); }
   caf::actor agent(const std::string& id) const { return ctx->agents.at(id); }
-  void login(const std::string& a) { caf::anon_send(agent(a), login_atom::value, std::vector<std::string>{}); }
+  void login(const std::string& a) {
+    caf::anon_send(agent(a), login_atom::value, std::vector<std::string>{});
+  }
   void answer(const std::string& a, const std::string& call_id) {
     caf::anon_send(agent(a), answer_atom::value, call_id);
   }
@@ -126,7 +142,8 @@ struct fixture {
   /// The event types of a stream, space separated (readable in failures).
   std::string types(const std::string& name) const {
     std::string out;
-    for (const auto& e : stream(name)) out += (out.empty() ? "" : " ") + e.type;
+    for (const auto& e : stream(name))
+      out += (out.empty() ? "" : " ") + e.type;
     return out;
   }
   template <class T> std::vector<T> payloads(const std::string& name) const {
@@ -153,7 +170,9 @@ struct fixture {
         s = ag::evolve(std::move(s), *n, e.meta.timestamp_ns);
     return s;
   }
-  std::string status(const std::string& agent_id) const { return ag::to_string(ag::status_of(agent_state(agent_id))); }
+  std::string status(const std::string& agent_id) const {
+    return ag::to_string(ag::status_of(agent_state(agent_id)));
+  }
   std::vector<events::command_rejected> rejections() const {
     return payloads<events::command_rejected>("audit-site-1");
   }
@@ -169,7 +188,8 @@ struct fixture {
   }
   std::string describe() const {
     std::string out;
-    for (const auto& l : seen) out += l + "\n";
+    for (const auto& l : seen)
+      out += l + "\n";
     return out;
   }
 };

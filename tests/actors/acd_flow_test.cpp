@@ -22,7 +22,9 @@ constexpr std::int64_t sec = 1'000'000'000;
 
 struct notes {
   std::vector<std::string> lines;
-  bool has(const std::string& s) const { return std::find(lines.begin(), lines.end(), s) != lines.end(); }
+  bool has(const std::string& s) const {
+    return std::find(lines.begin(), lines.end(), s) != lines.end();
+  }
 };
 
 events::center_definition small_center(int channels = 2) {
@@ -68,12 +70,24 @@ struct fixture {
     ctx->store = {&store, &rt, "site-1", true};
     ctx->observer = rt.system().spawn([this](caf::event_based_actor*) -> caf::behavior {
       return {
-          [this](ringing_atom, const std::string& a, const std::string& c) { seen.lines.push_back("ringing " + a + " " + c); },
-          [this](queued_atom, const std::string& c, const std::string& q) { seen.lines.push_back("queued " + c + " " + q); },
-          [this](talking_atom, const std::string& c, const std::string& a) { seen.lines.push_back("talking " + c + " " + a); },
-          [this](ended_atom, const std::string& c, const std::string& o) { seen.lines.push_back("ended " + c + " " + o); },
-          [this](rejected_atom, const std::string& s, const std::string& code) { seen.lines.push_back("rejected " + s + " " + code); },
-          [this](callback_offered_atom, const std::string& c, const std::string& q) { seen.lines.push_back("callback offered " + c + " " + q); },
+          [this](ringing_atom, const std::string& a, const std::string& c) {
+            seen.lines.push_back("ringing " + a + " " + c);
+          },
+          [this](queued_atom, const std::string& c, const std::string& q) {
+            seen.lines.push_back("queued " + c + " " + q);
+          },
+          [this](talking_atom, const std::string& c, const std::string& a) {
+            seen.lines.push_back("talking " + c + " " + a);
+          },
+          [this](ended_atom, const std::string& c, const std::string& o) {
+            seen.lines.push_back("ended " + c + " " + o);
+          },
+          [this](rejected_atom, const std::string& s, const std::string& code) {
+            seen.lines.push_back("rejected " + s + " " + code);
+          },
+          [this](callback_offered_atom, const std::string& c, const std::string& q) {
+            seen.lines.push_back("callback offered " + c + " " + q);
+          },
           [this](off_line_atom, const std::string& c) { seen.lines.push_back("off line " + c); },
       };
     });
@@ -86,11 +100,15 @@ struct fixture {
     rt.run_pending();
   }
   void at(std::int64_t t_s) { rt.run_until(start + t_s * sec); }
-  void login(const std::string& a) { caf::anon_send(ctx->agents.at(a), login_atom::value, std::vector<std::string>{}); }
-  caf::actor call(const std::string& id, const std::string& caller = "+861380000") { return dial(id, "100", caller); }
+  void login(const std::string& a) {
+    caf::anon_send(ctx->agents.at(a), login_atom::value, std::vector<std::string>{});
+  }
+  caf::actor call(const std::string& id, const std::string& caller = "+861380000") {
+    return dial(id, "100", caller);
+  }
   /// A call to entry point `dialed`, for the familiar agent `preferred` if any.
-  caf::actor dial(const std::string& id, const std::string& dialed, const std::string& caller = "+861380000",
-                  const std::string& preferred = {}) {
+  caf::actor dial(const std::string& id, const std::string& dialed,
+                  const std::string& caller = "+861380000", const std::string& preferred = {}) {
     call_request r;
     r.call_id = id;
     r.caller = caller;
@@ -115,7 +133,8 @@ struct fixture {
   std::string types(const std::string& stream) {
     std::string out;
     auto evs = store.read_stream(stream, 0, SIZE_MAX);
-    for (const auto& e : *evs) out += (out.empty() ? "" : " ") + e.type;
+    for (const auto& e : *evs)
+      out += (out.empty() ? "" : " ") + e.type;
     return out;
   }
 };
@@ -137,12 +156,14 @@ TEST_CASE("a call is queued, offered to a ready agent, answered, and ends comple
   f.at(60);
   CHECK(f.seen.has("ended c1 completed"));
   CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.connected call.ended");
-  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.call_started agent.call_ended agent.wrap_up_ended");
+  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.call_started "
+                               "agent.call_ended agent.wrap_up_ended");
   CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
   // Every event of the call shares its correlation id; times come from the virtual clock.
   auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
-  for (const auto& e : evs) CHECK(e.meta.correlation == call_correlation("c1"));
+  for (const auto& e : evs)
+    CHECK(e.meta.correlation == call_correlation("c1"));
   CHECK(evs.front().meta.timestamp_ns == epoch + 1 * sec);
 }
 
@@ -186,10 +207,12 @@ TEST_CASE("no answer: the ring times out, the call keeps its place and rings the
   f.login("a2");
   f.at(15); // a1's 10 s ring timed out at t=11
   CHECK(f.seen.has("ringing a2 c1"));
-  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended call.offered");
+  CHECK(f.types("call-c1") ==
+        "call.arrived call.queued call.offered call.offer_ended call.offered");
 }
 
-TEST_CASE("an agent serving two queues: the one that did not offer its call routes around it without being told") {
+TEST_CASE("an agent serving two queues: the one that did not offer its call routes around it "
+          "without being told") {
   auto c = small_center();
   auto support = c.queues.front();
   support.id = "support";
@@ -223,7 +246,8 @@ TEST_CASE("an agent serving two queues: the one that did not offer its call rout
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
 }
 
-TEST_CASE("a queue with nobody waiting is not told when an agent is free again, and still routes to it") {
+TEST_CASE(
+    "a queue with nobody waiting is not told when an agent is free again, and still routes to it") {
   fixture f;
   f.login("a1");
   f.at(1);
@@ -284,7 +308,8 @@ TEST_CASE("leave_empty: waiting callers overflow when the last member logs out, 
   CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
 }
 
-TEST_CASE("leave_empty no_available: a caller who joins while every member is paused overflows at once") {
+TEST_CASE(
+    "leave_empty no_available: a caller who joins while every member is paused overflows at once") {
   leave_empty_fixture f{events::empty_rule::no_available}; // a1 logged in, paused since t=1
   f.call("c1");
   f.at(3);
@@ -311,7 +336,8 @@ TEST_CASE("an agent answering a call that was not offered to it is refused and a
   CHECK(audit[0].meta.caused_by == events::principal::agent("a1"));
 }
 
-TEST_CASE("after a node restart waiting calls keep their places and connected calls end with node_restart") {
+TEST_CASE("after a node restart waiting calls keep their places and connected calls end with "
+          "node_restart") {
   drivers::memory_event_store store;
   {
     fixture before{small_center(), &store, epoch};
@@ -330,7 +356,8 @@ TEST_CASE("after a node restart waiting calls keep their places and connected ca
   after.at(1);
   // c1 lost its media leg with the node; its agent and trunk channel are free again.
   CHECK(after.seen.has("ended c1 node_restart"));
-  CHECK(after.types("call-c1") == "call.arrived call.queued call.offered call.connected call.ended");
+  CHECK(after.types("call-c1") ==
+        "call.arrived call.queued call.offered call.connected call.ended");
   CHECK(after.types("trunk-pstn.1") == "trunk.seized trunk.released");
   // c2 is still waiting with its place, and the freed agent gets it.
   CHECK(after.seen.has("ringing a1 c2"));
@@ -338,11 +365,14 @@ TEST_CASE("after a node restart waiting calls keep their places and connected ca
   after.at(3);
   CHECK(after.seen.has("talking c2 a1"));
   auto c2 = after.store.read_stream("call-c2", 0, SIZE_MAX);
-  auto connected = std::get<events::call_connected>(*events::event_codec::standard().decode(c2->back()));
-  CHECK(connected.wait_ms > 590'000); // the wait (queued at ~3 s, answered at ~601 s) spans the restart
+  auto connected =
+      std::get<events::call_connected>(*events::event_codec::standard().decode(c2->back()));
+  CHECK(connected.wait_ms >
+        590'000); // the wait (queued at ~3 s, answered at ~601 s) spans the restart
 }
 
-TEST_CASE("after a node restart a caller still waits for its familiar agent from another queue, then for anyone") {
+TEST_CASE("after a node restart a caller still waits for its familiar agent from another queue, "
+          "then for anyone") {
   auto c = small_center(4);
   c.queues[0].preferred_agent_ms = 60'000;
   auto support = c.queues[0];
@@ -390,12 +420,14 @@ void run_steps(fixture& f, int k) {
 }
 std::size_t count_of(const std::string& text, const std::string& word) {
   std::size_t n = 0;
-  for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + word.size())) ++n;
+  for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + word.size()))
+    ++n;
   return n;
 }
 } // namespace
 
-TEST_CASE("a caller hanging up at any moment before an answer leaves no call behind in the queue or on an agent") {
+TEST_CASE("a caller hanging up at any moment before an answer leaves no call behind in the queue "
+          "or on an agent") {
   for (int k = 0; k < 40; ++k) {
     CAPTURE(k);
     fixture f;
@@ -415,7 +447,8 @@ TEST_CASE("a caller hanging up at any moment before an answer leaves no call beh
   }
 }
 
-TEST_CASE("a caller hanging up as the agent answers: the call ends once and the agent is not left on it") {
+TEST_CASE("a caller hanging up as the agent answers: the call ends once and the agent is not left "
+          "on it") {
   for (int k = 0; k < 30; ++k) {
     CAPTURE(k);
     fixture f;
@@ -447,7 +480,8 @@ int count_of(const notes& n, const std::string& line) {
 }
 } // namespace
 
-TEST_CASE("callback at max wait while an agent rings: the agent lets go, the line is freed, the call back dials out") {
+TEST_CASE("callback at max wait while an agent rings: the agent lets go, the line is freed, the "
+          "call back dials out") {
   auto c = small_center();
   c.queues[0].max_wait_ms = 5'000;
   c.queues[0].overflow = events::overflow_action::callback;
@@ -458,14 +492,16 @@ TEST_CASE("callback at max wait while an agent rings: the agent lets go, the lin
   f.at(2);
   REQUIRE(f.seen.has("ringing a1 c1"));
   f.at(7); // max wait at t=6, mid-ring
-  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended call.overflowed call.callback_scheduled");
-  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.reservation_ended");
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended "
+                              "call.overflowed call.callback_scheduled");
+  CHECK(f.types("agent-a1") ==
+        "agent.logged_in agent.ready agent.reserved agent.reservation_ended");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released"); // the caller left the line
   // The place comes up again (a1 was held back one ring period): an outbound channel, and a1 rings.
   f.at(20);
   CHECK(count_of(f.seen, "ringing a1 c1") == 2);
-  CHECK(f.types("call-c1") ==
-        "call.arrived call.queued call.offered call.offer_ended call.overflowed call.callback_scheduled call.callback_dialed");
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended "
+                              "call.overflowed call.callback_scheduled call.callback_dialed");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized");
   f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(21);
@@ -476,7 +512,8 @@ TEST_CASE("callback at max wait while an agent rings: the agent lets go, the lin
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
 }
 
-TEST_CASE("callback for a caller whose join was refused: there is no place to keep, the call ends and frees its line") {
+TEST_CASE("callback for a caller whose join was refused: there is no place to keep, the call ends "
+          "and frees its line") {
   auto c = small_center();
   c.queues[0].max_length = 1;
   c.queues[0].overflow = events::overflow_action::callback;
@@ -490,7 +527,8 @@ TEST_CASE("callback for a caller whose join was refused: there is no place to ke
   CHECK(f.types("trunk-pstn.2") == "trunk.seized trunk.released");
 }
 
-TEST_CASE("a call for a familiar agent who stays busy falls back to the queue when the preference expires") {
+TEST_CASE("a call for a familiar agent who stays busy falls back to the queue when the preference "
+          "expires") {
   auto c = small_center();
   c.queues[0].preferred_agent_ms = 5'000;
   fixture f{c};
@@ -509,7 +547,8 @@ TEST_CASE("a call for a familiar agent who stays busy falls back to the queue wh
   CHECK(f.seen.has("ringing a2 c2"));
 }
 
-TEST_CASE("a familiar agent who serves another queue is found: the caller waits for it first, then falls back") {
+TEST_CASE("a familiar agent who serves another queue is found: the caller waits for it first, then "
+          "falls back") {
   auto c = small_center(4);
   c.queues[0].preferred_agent_ms = 5'000;
   auto support = c.queues[0];
@@ -531,8 +570,9 @@ TEST_CASE("a familiar agent who serves another queue is found: the caller waits 
   CHECK_FALSE(f.seen.has("ringing a1 c1"));
   auto offered = *f.store.read_stream("call-c1", 0, SIZE_MAX);
   REQUIRE(offered.size() == 3);
-  CHECK(std::get<events::call_offered>(*events::event_codec::standard().decode(offered[2])).reason ==
-        "preferred agent a3 (familiar), level 5");
+  CHECK(
+      std::get<events::call_offered>(*events::event_codec::standard().decode(offered[2])).reason ==
+      "preferred agent a3 (familiar), level 5");
   f.to_agent("a3", answer_atom::value, std::string{"c1"});
   f.at(3);
   CHECK(f.seen.has("talking c1 a3"));
@@ -563,7 +603,8 @@ TEST_CASE("a waiting caller's priority is raised: it is offered first, and the h
   f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(3);
   // c2 first, then c3; c3 is raised while waiting.
-  caf::anon_send(c1, hangup_atom::value, std::string{"caller"}); // frees line 1; a1 wraps up for 5 s
+  caf::anon_send(c1, hangup_atom::value,
+                 std::string{"caller"}); // frees line 1; a1 wraps up for 5 s
   f.at(4);
   f.call("c2", "+86138000c2");
   f.at(5);
@@ -572,16 +613,18 @@ TEST_CASE("a waiting caller's priority is raised: it is offered first, and the h
   caf::anon_send(c3, priority_atom::value, std::int32_t{10}, std::string{"vip recognised"});
   f.at(7);
   CHECK(f.types("call-c3") == "call.arrived call.queued call.priority_raised");
-  CHECK(f.types("queue-sales") ==
-        "queue.call_joined queue.call_left queue.call_joined queue.call_joined queue.call_priority_changed");
+  CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left queue.call_joined "
+                                  "queue.call_joined queue.call_priority_changed");
   f.at(10); // a1's wrap-up ends at t=8
   CHECK(f.seen.has("ringing a1 c3"));
   CHECK_FALSE(f.seen.has("ringing a1 c2"));
 }
 
-TEST_CASE("a reject delay longer than the ring period: the call rings the agent again when the delay ends") {
+TEST_CASE("a reject delay longer than the ring period: the call rings the agent again when the "
+          "delay ends") {
   auto c = small_center();
-  c.queues[0].reject_delay_ms = 20'000; // the hold-back after a failed offer lasts one ring period, 10 s
+  c.queues[0].reject_delay_ms =
+      20'000; // the hold-back after a failed offer lasts one ring period, 10 s
   fixture f{c};
   f.login("a1");
   f.at(1);
@@ -595,7 +638,8 @@ TEST_CASE("a reject delay longer than the ring period: the call rings the agent 
   CHECK(count_of(f.seen, "ringing a1 c1") == 2);
 }
 
-TEST_CASE("join_empty and max_length refusals reach the caller: it overflows as configured and frees its line") {
+TEST_CASE("join_empty and max_length refusals reach the caller: it overflows as configured and "
+          "frees its line") {
   SUBCASE("join_empty no_members, nobody logged in: refused") {
     auto c = small_center();
     c.queues[0].join_empty = events::empty_rule::no_members;
@@ -621,7 +665,8 @@ TEST_CASE("join_empty and max_length refusals reach the caller: it overflows as 
   }
 }
 
-TEST_CASE("hold and resume from the agent's desktop: the call and the agent's desk both record them") {
+TEST_CASE(
+    "hold and resume from the agent's desktop: the call and the agent's desk both record them") {
   fixture f;
   f.login("a1");
   f.at(1);
@@ -641,13 +686,15 @@ TEST_CASE("hold and resume from the agent's desktop: the call and the agent's de
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"}); // a caller on hold may hang up
   f.at(20);
   CHECK(f.seen.has("ended c1 completed"));
-  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.connected call.held call.resumed call.held call.ended");
-  CHECK(f.types("agent-a1") ==
-        "agent.logged_in agent.ready agent.reserved agent.call_started agent.call_held agent.call_held agent.call_held "
-        "agent.call_ended agent.wrap_up_ended");
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.connected call.held "
+                              "call.resumed call.held call.ended");
+  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.call_started "
+                               "agent.call_held agent.call_held agent.call_held "
+                               "agent.call_ended agent.wrap_up_ended");
 }
 
-TEST_CASE("ring-all: one agent rejecting does not make the call offered anew while the others still ring") {
+TEST_CASE("ring-all: one agent rejecting does not make the call offered anew while the others "
+          "still ring") {
   auto c = small_center();
   c.queues[0].strategy = events::routing_strategy::ring_all;
   auto a3 = c.agents[0];
@@ -672,7 +719,8 @@ TEST_CASE("ring-all: one agent rejecting does not make the call offered anew whi
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
 }
 
-TEST_CASE("virtual hold by choice: offered after callback_offer_after_s, the caller takes it, leaves the line and is called back") {
+TEST_CASE("virtual hold by choice: offered after callback_offer_after_s, the caller takes it, "
+          "leaves the line and is called back") {
   auto c = small_center();
   c.queues[0].callback_offer_after_ms = 5'000;
   fixture f{c};
@@ -689,7 +737,8 @@ TEST_CASE("virtual hold by choice: offered after callback_offer_after_s, the cal
   f.login("a1"); // the place comes up: dial out, a1 rings
   f.at(9);
   CHECK(f.seen.has("ringing a1 c1"));
-  CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed");
+  CHECK(f.types("call-c1") ==
+        "call.arrived call.queued call.callback_scheduled call.callback_dialed");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized");
 }
 
@@ -732,10 +781,11 @@ TEST_CASE("a call back from an inbound-only group goes out on the queue's outbou
   CHECK(f.seen.has("ringing a1 c1"));
   auto seized = *f.store.read_stream("trunk-out.1", 0, SIZE_MAX);
   REQUIRE(seized.size() == 1);
-  CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized[0])).direction == "outbound");
+  CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized[0]))
+            .direction == "outbound");
   auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
-  CHECK(std::get<events::call_callback_dialed>(*events::event_codec::standard().decode(evs.back())).trunk_group ==
-        "out");
+  CHECK(std::get<events::call_callback_dialed>(*events::event_codec::standard().decode(evs.back()))
+            .trunk_group == "out");
   f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(10);
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
@@ -744,7 +794,8 @@ TEST_CASE("a call back from an inbound-only group goes out on the queue's outbou
   CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released");
 }
 
-TEST_CASE("a call back's agent rings only once its line is seized: with every outbound channel busy it never rings") {
+TEST_CASE("a call back's agent rings only once its line is seized: with every outbound channel "
+          "busy it never rings") {
   fixture f{inbound_only_center()};
   f.login("a2");
   f.at(1);
@@ -758,18 +809,22 @@ TEST_CASE("a call back's agent rings only once its line is seized: with every ou
   f.login("a1"); // c1's place comes up, but no line is free for the call back
   f.at(15);
   CHECK_FALSE(f.seen.has("ringing a1 c1"));
-  CHECK(f.types("agent-a1").find("agent.reserved") != std::string::npos); // held for it, silently, and let go
+  CHECK(f.types("agent-a1").find("agent.reserved") !=
+        std::string::npos); // held for it, silently, and let go
   caf::anon_send(o1, hangup_atom::value, std::string{"agent"});
   int t = 16;
-  while (t < 40 && !f.seen.has("ringing a1 c1")) f.at(++t); // the next try finds the line free
+  while (t < 40 && !f.seen.has("ringing a1 c1"))
+    f.at(++t); // the next try finds the line free
   CHECK(f.seen.has("ringing a1 c1"));
   f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(t + 1);
   CHECK(f.seen.has("talking c1 a1"));
-  CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed call.connected");
+  CHECK(f.types("call-c1") ==
+        "call.arrived call.queued call.callback_scheduled call.callback_dialed call.connected");
 }
 
-TEST_CASE("ring-all: a call back is dialed for one agent, and the others it was offered to go back quietly") {
+TEST_CASE("ring-all: a call back is dialed for one agent, and the others it was offered to go back "
+          "quietly") {
   auto c = inbound_only_center();
   c.queues[0].strategy = events::routing_strategy::ring_all;
   fixture f{c};
@@ -785,10 +840,12 @@ TEST_CASE("ring-all: a call back is dialed for one agent, and the others it was 
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
   // Both were reserved for it; the one not dialed let go.
   CHECK(f.types("agent-a1") + " | " + f.types("agent-a2") ==
-        "agent.logged_in agent.ready agent.reserved | agent.logged_in agent.ready agent.reserved agent.reservation_ended");
+        "agent.logged_in agent.ready agent.reserved | agent.logged_in agent.ready agent.reserved "
+        "agent.reservation_ended");
 }
 
-TEST_CASE("a dial-back telephony reports failed is tried again after callback_retry_s while attempts remain, then the call back ends") {
+TEST_CASE("a dial-back telephony reports failed is tried again after callback_retry_s while "
+          "attempts remain, then the call back ends") {
   auto c = inbound_only_center();
   c.queues[0].callback_attempts = 2;
   c.queues[0].callback_retry_ms = 60'000;
@@ -796,10 +853,12 @@ TEST_CASE("a dial-back telephony reports failed is tried again after callback_re
   auto c1 = dialed_back_to_a1(f);
   caf::anon_send(c1, callback_failed_atom::value, std::string{"customer_no_answer"});
   f.at(10);
-  CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed "
-                              "call.callback_retried");
+  CHECK(f.types("call-c1") ==
+        "call.arrived call.queued call.callback_scheduled call.callback_dialed "
+        "call.callback_retried");
   CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released");
-  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.reservation_ended");
+  CHECK(f.types("agent-a1") ==
+        "agent.logged_in agent.ready agent.reserved agent.reservation_ended");
   CHECK(f.types("queue-sales") == "queue.call_joined"); // in its place
   f.at(65); // a1 is ready, but the retry is due at ~69 s
   CHECK(count_of(f.seen, "ringing a1 c1") == 1);
@@ -814,7 +873,8 @@ TEST_CASE("a dial-back telephony reports failed is tried again after callback_re
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
 }
 
-TEST_CASE("after a node restart a call back whose dial-back failed is still not dialed before its retry") {
+TEST_CASE("after a node restart a call back whose dial-back failed is still not dialed before its "
+          "retry") {
   auto c = inbound_only_center();
   c.queues[0].callback_attempts = 2;
   c.queues[0].callback_retry_ms = 60'000; // due ~70 s after the first node's start
@@ -833,14 +893,15 @@ TEST_CASE("after a node restart a call back whose dial-back failed is still not 
   CHECK(after.seen.has("ringing a1 c1"));
 }
 
-TEST_CASE("a call back its agent does not pick up waits again in its place, its line let go, and rings the next agent") {
+TEST_CASE("a call back its agent does not pick up waits again in its place, its line let go, and "
+          "rings the next agent") {
   auto c = inbound_only_center();
   c.queues[0].widening = {{15'000, 1, {}}}; // due while a1's phone rings for the call back
   fixture f{c};
   auto c1 = dialed_back_to_a1(f);
   f.at(20); // a1's ring times out at t=19; the widening step missed meanwhile applies then
-  CHECK(f.types("call-c1") ==
-        "call.arrived call.queued call.callback_scheduled call.callback_dialed call.offer_ended call.widened");
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled "
+                              "call.callback_dialed call.offer_ended call.widened");
   CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released");
   CHECK(f.types("queue-sales") == "queue.call_joined"); // still in its place
   f.login("a2");
@@ -851,13 +912,15 @@ TEST_CASE("a call back its agent does not pick up waits again in its place, its 
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
   f.at(23);
   CHECK(f.seen.has("ended c1 callback_completed"));
-  CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed "
-                              "call.offer_ended call.widened call.callback_dialed call.connected call.ended");
+  CHECK(f.types("call-c1") ==
+        "call.arrived call.queued call.callback_scheduled call.callback_dialed "
+        "call.offer_ended call.widened call.callback_dialed call.connected call.ended");
   CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released trunk.seized trunk.released");
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
 }
 
-TEST_CASE("a call back its agent rejects waits again, and one telephony cannot make ends callback_failed letting go of everything") {
+TEST_CASE("a call back its agent rejects waits again, and one telephony cannot make ends "
+          "callback_failed letting go of everything") {
   fixture f{inbound_only_center()};
   auto c1 = dialed_back_to_a1(f);
   f.to_agent("a1", reject_atom::value, std::string{"c1"});
@@ -886,7 +949,8 @@ TEST_CASE("a call back its agent rejects waits again, and one telephony cannot m
                                "agent.reserved agent.reservation_ended"); // free again
 }
 
-TEST_CASE("a call back is past max_wait only for callers on the line: it keeps its place, and nothing is refused") {
+TEST_CASE("a call back is past max_wait only for callers on the line: it keeps its place, and "
+          "nothing is refused") {
   auto c = inbound_only_center();
   c.queues[0].max_wait_ms = 30'000;
   c.queues[0].overflow = events::overflow_action::voicemail;
@@ -902,7 +966,8 @@ TEST_CASE("a call back is past max_wait only for callers on the line: it keeps i
   CHECK(f.seen.has("ringing a1 c1"));
 }
 
-TEST_CASE("an agent who logs out while ringing ends the offer at once, and the call rings the next agent") {
+TEST_CASE("an agent who logs out while ringing ends the offer at once, and the call rings the next "
+          "agent") {
   for (bool call_back : {false, true}) {
     CAPTURE(call_back);
     fixture f{inbound_only_center()};
@@ -917,8 +982,8 @@ TEST_CASE("an agent who logs out while ringing ends the offer at once, and the c
     f.at(10);
     CHECK(f.types("call-c1").substr(f.types("call-c1").rfind(' ') + 1) == "call.offer_ended");
     auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
-    CHECK(std::get<events::call_offer_ended>(*events::event_codec::standard().decode(evs.back())).reason ==
-          "logged_out");
+    CHECK(std::get<events::call_offer_ended>(*events::event_codec::standard().decode(evs.back()))
+              .reason == "logged_out");
     f.login("a2");
     f.at(11);
     CHECK(f.seen.has("ringing a2 c1"));
@@ -926,7 +991,8 @@ TEST_CASE("an agent who logs out while ringing ends the offer at once, and the c
   }
 }
 
-TEST_CASE("after a node restart a call back being dialed waits again in its place and is dialed anew") {
+TEST_CASE(
+    "after a node restart a call back being dialed waits again in its place and is dialed anew") {
   drivers::memory_event_store store;
   {
     fixture before{inbound_only_center(), &store, epoch};
@@ -936,15 +1002,17 @@ TEST_CASE("after a node restart a call back being dialed waits again in its plac
   after.at(1);
   CHECK_FALSE(after.seen.has("ended c1 node_restart"));
   CHECK(after.seen.has("ringing a1 c1"));
-  CHECK(after.types("call-c1") == "call.arrived call.queued call.callback_scheduled call.callback_dialed "
-                                  "call.offer_ended call.callback_dialed");
+  CHECK(after.types("call-c1") ==
+        "call.arrived call.queued call.callback_scheduled call.callback_dialed "
+        "call.offer_ended call.callback_dialed");
   CHECK(after.types("trunk-out.1") == "trunk.seized trunk.released trunk.seized");
   after.to_agent("a1", answer_atom::value, std::string{"c1"});
   after.at(2);
   CHECK(after.seen.has("talking c1 a1"));
 }
 
-TEST_CASE("widening with add_queues: after the step, a waiting call rings an agent of the added queue") {
+TEST_CASE(
+    "widening with add_queues: after the step, a waiting call rings an agent of the added queue") {
   auto c = small_center();
   events::queue_definition billing = c.queues[0];
   billing.id = "billing";
@@ -965,7 +1033,8 @@ TEST_CASE("widening with add_queues: after the step, a waiting call rings an age
   CHECK(f.types("call-c1") == "call.arrived call.queued call.widened call.offered");
 }
 
-TEST_CASE("a busy phone ends the offer with busy, and the busy delay keeps the call from that agent until it ends") {
+TEST_CASE("a busy phone ends the offer with busy, and the busy delay keeps the call from that "
+          "agent until it ends") {
   auto c = small_center();
   c.queues[0].busy_delay_ms = 30'000;
   fixture f{c};
@@ -982,7 +1051,8 @@ TEST_CASE("a busy phone ends the offer with busy, and the busy delay keeps the c
   REQUIRE(ended);
   REQUIRE(std::holds_alternative<events::call_offer_ended>(*ended));
   CHECK(std::get<events::call_offer_ended>(*ended).reason == "busy");
-  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.reservation_ended");
+  CHECK(f.types("agent-a1") ==
+        "agent.logged_in agent.ready agent.reserved agent.reservation_ended");
   f.at(25); // the ring period's hold-back is over, the busy delay is not
   CHECK(count_of(f.seen, "ringing a1 c1") == 1);
   f.at(35); // the delay ends at t=32: a1 rings again
@@ -1048,7 +1118,8 @@ TEST_CASE("a VIP caller joins ahead of callers who waited longer and gets the ne
   CHECK_FALSE(f.seen.has("ringing a1 c1"));
 }
 
-TEST_CASE("announcements: a waiting caller hears its position at the queue's frequency, as events") {
+TEST_CASE(
+    "announcements: a waiting caller hears its position at the queue's frequency, as events") {
   auto c = small_center();
   c.queues[0].announce_every_ms = 10'000;
   fixture f{c};
@@ -1064,7 +1135,8 @@ TEST_CASE("announcements: a waiting caller hears its position at the queue's fre
   CHECK(std::get<events::call_announced>(*first).position == 1);
 }
 
-TEST_CASE("chat capacity: an agent takes as many chats as its capacity, the next chat waits, and a voice call blocks chats") {
+TEST_CASE("chat capacity: an agent takes as many chats as its capacity, the next chat waits, and a "
+          "voice call blocks chats") {
   auto c = small_center();
   events::queue_definition chat = c.queues[0];
   chat.id = "chat";
@@ -1118,7 +1190,8 @@ events::center_definition outbound_center(int channels) {
 }
 } // namespace
 
-TEST_CASE("an agent places an outbound call: the queue's outbound channel, no queue and no offer, then after-call work") {
+TEST_CASE("an agent places an outbound call: the queue's outbound channel, no queue and no offer, "
+          "then after-call work") {
   fixture f{outbound_center(1)};
   f.login("a1");
   f.at(1);
@@ -1132,13 +1205,15 @@ TEST_CASE("an agent places an outbound call: the queue's outbound channel, no qu
   CHECK(f.types("call-o1") == "call.arrived call.connected");
   CHECK(f.types("queue-sales") == "");
   auto evs = *f.store.read_stream("call-o1", 0, SIZE_MAX);
-  auto arrived = std::get<events::call_arrived>(*events::event_codec::standard().decode(evs.front()));
+  auto arrived =
+      std::get<events::call_arrived>(*events::event_codec::standard().decode(evs.front()));
   CHECK(arrived.direction == "outbound");
   CHECK(arrived.dialed == "+8613900000");
   CHECK(arrived.trunk_group == "pstn");
   auto seized = *f.store.read_stream("trunk-pstn.1", 0, SIZE_MAX);
   REQUIRE(seized.size() == 1);
-  CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized[0])).direction == "outbound");
+  CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized[0]))
+            .direction == "outbound");
   // Its line is busy while it talks: the group's only channel blocks an inbound call.
   f.call("c1");
   f.at(4);
@@ -1148,12 +1223,14 @@ TEST_CASE("an agent places an outbound call: the queue's outbound channel, no qu
   CHECK(f.seen.has("ended o1 completed"));
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
   f.at(20); // the queue's 5 s of after-call work
-  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.not_ready agent.reserved agent.call_started "
-                               "agent.call_ended agent.wrap_up_ended");
+  CHECK(f.types("agent-a1") ==
+        "agent.logged_in agent.ready agent.not_ready agent.reserved agent.call_started "
+        "agent.call_ended agent.wrap_up_ended");
   // No agent.ready at the end: still paused, the dial did not make the agent ready.
 }
 
-TEST_CASE("a call an agent cannot place ends refused with the agent's reason, and lets its channel go") {
+TEST_CASE(
+    "a call an agent cannot place ends refused with the agent's reason, and lets its channel go") {
   fixture f{outbound_center(2)};
   f.place("o1", "a1", "+8613900000"); // a1 is logged out
   f.at(1);
@@ -1183,7 +1260,8 @@ TEST_CASE("a call placed by an agent this node does not know ends refused, namin
   f.at(1);
   CHECK(f.seen.has("ended o1 refused"));
   auto evs = *f.store.read_stream("call-o1", 0, SIZE_MAX);
-  CHECK(std::get<events::call_ended>(*events::event_codec::standard().decode(evs.back())).reason == "unknown_agent");
+  CHECK(std::get<events::call_ended>(*events::event_codec::standard().decode(evs.back())).reason ==
+        "unknown_agent");
   CHECK(f.types("trunk-pstn.1") == ""); // no queue of its own: no outbound group, no line held
 }
 
@@ -1270,18 +1348,21 @@ std::string after_unequal_work(events::routing_strategy strategy, std::string& r
 
 TEST_CASE("strategy at actor level: round robin goes around the agents, remembering the last one") {
   fixture f{strategy_center(events::routing_strategy::round_robin)};
-  for (auto a : {"a1", "a2", "a3"}) f.login(a);
+  for (auto a : {"a1", "a2", "a3"})
+    f.login(a);
   std::int64_t t = 1;
   f.at(t);
   std::vector<std::string> order;
-  for (auto id : {"c1", "c2", "c3", "c4"}) order.push_back(serve(f, id, t));
+  for (auto id : {"c1", "c2", "c3", "c4"})
+    order.push_back(serve(f, id, t));
   CHECK(order == std::vector<std::string>{"a1", "a2", "a3", "a1"});
   CHECK(offer_reason(f, "c4") == "level 5, round robin after a3");
 }
 
 TEST_CASE("strategy at actor level: top down follows the agents' order while they are free") {
   fixture f{strategy_center(events::routing_strategy::top_down)};
-  for (auto a : {"a1", "a2", "a3"}) f.login(a);
+  for (auto a : {"a1", "a2", "a3"})
+    f.login(a);
   std::int64_t t = 1;
   f.at(t);
   CHECK(serve(f, "c1", t) == "a2"); // order 1
@@ -1296,19 +1377,24 @@ TEST_CASE("strategy at actor level: top down follows the agents' order while the
   CHECK(offer_reason(f, "c4") == "level 5, top down, order 2");
 }
 
-TEST_CASE("strategy at actor level: fewest calls and least talk time read what each agent handled") {
+TEST_CASE(
+    "strategy at actor level: fewest calls and least talk time read what each agent handled") {
   std::string reason;
-  CHECK(after_unequal_work(events::routing_strategy::fewest_calls, reason) == "a1"); // 1 call against 2
+  CHECK(after_unequal_work(events::routing_strategy::fewest_calls, reason) ==
+        "a1"); // 1 call against 2
   CHECK(reason == "level 5, fewest calls (1)");
-  CHECK(after_unequal_work(events::routing_strategy::least_talk_time, reason) == "a2"); // 4 s against 20 s
+  CHECK(after_unequal_work(events::routing_strategy::least_talk_time, reason) ==
+        "a2"); // 4 s against 20 s
   CHECK(reason == "level 5, least talk time 4 s");
   // a1 went ready after a2's last call ended: a2 has been idle longer.
   CHECK(after_unequal_work(events::routing_strategy::longest_idle, reason) == "a2");
 }
 
-TEST_CASE("strategy at actor level: random spreads the calls, one agent per call, and names its seed") {
+TEST_CASE(
+    "strategy at actor level: random spreads the calls, one agent per call, and names its seed") {
   fixture f{strategy_center(events::routing_strategy::random)};
-  for (auto a : {"a1", "a2", "a3"}) f.login(a);
+  for (auto a : {"a1", "a2", "a3"})
+    f.login(a);
   std::int64_t t = 1;
   f.at(t);
   std::set<std::string> took;

@@ -13,8 +13,8 @@
 //   - every call ends exactly once, and nothing happens to it after;
 //   - no waiting call is starved while an eligible agent stays ready.
 // (tests/events/acd_invariants_test.cpp checks the same over the deciders alone.)
-#include "tests/support/agent_transitions.hpp"
 #include "acd_fixture.hpp"
+#include "tests/support/agent_transitions.hpp"
 
 #include <random>
 #include <set>
@@ -24,7 +24,9 @@ using namespace acd_actor_test;
 namespace {
 
 /// The one table of allowed transitions (tests/support/agent_transitions.hpp).
-bool legal(ag::status from, ag::status to) { return hotline::testing::legal_agent_transition(from, to); }
+bool legal(ag::status from, ag::status to) {
+  return hotline::testing::legal_agent_transition(from, to);
+}
 
 events::center_definition random_center() {
   auto c = two_queue_center(6);
@@ -51,7 +53,9 @@ public:
   driver(fixture& f, std::uint32_t seed) : f_(f), rng_(seed) {}
 
   int roll(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
-  template <class T> const T& pick(const std::vector<T>& v) { return v[static_cast<std::size_t>(roll(static_cast<int>(v.size())))]; }
+  template <class T> const T& pick(const std::vector<T>& v) {
+    return v[static_cast<std::size_t>(roll(static_cast<int>(v.size())))];
+  }
 
   /// Reads the observer's notifications since the last call.
   void listen() {
@@ -59,9 +63,17 @@ public:
       std::istringstream in{f_.seen[seen_]};
       std::string what, x, y;
       in >> what >> x >> y;
-      if (what == "ringing") { ringing_.insert({x, y}); latest_ring_ = {x, y}; }
-      else if (what == "talking") { talking_[x] = y; erase_rings(x); }
-      else if (what == "ended") { live_.erase(x); talking_.erase(x); erase_rings(x); }
+      if (what == "ringing") {
+        ringing_.insert({x, y});
+        latest_ring_ = {x, y};
+      } else if (what == "talking") {
+        talking_[x] = y;
+        erase_rings(x);
+      } else if (what == "ended") {
+        live_.erase(x);
+        talking_.erase(x);
+        erase_rings(x);
+      }
     }
   }
 
@@ -91,7 +103,8 @@ public:
     } else if (r < 61) {
       caf::anon_send(f_.agent(agent), ready_atom::value);
     } else if (r < 65) {
-      caf::anon_send(f_.agent(agent), not_ready_atom::value, std::string{roll(2) ? "break" : "lunch"});
+      caf::anon_send(f_.agent(agent), not_ready_atom::value,
+                     std::string{roll(2) ? "break" : "lunch"});
     } else if (r < 69) {
       f_.login(agent);
     } else if (r < 72) {
@@ -102,24 +115,37 @@ public:
       static const std::vector<std::string> modes{"blind", "blind", "consultative"};
       transfer_request t{a, pick(modes), "agent", pick(agents_), "random", ""};
       switch (roll(5)) {
-      case 0: t = {a, "blind", "queue", roll(2) ? "sales" : "billing", "random", ""}; break;
-      case 1: t.fallback_queue = "billing"; break;
-      case 2: if (roll(4) == 0) t = {a, "blind", "external", "+4930123456", "", ""}; break;
-      default: break;
+      case 0:
+        t = {a, "blind", "queue", roll(2) ? "sales" : "billing", "random", ""};
+        break;
+      case 1:
+        t.fallback_queue = "billing";
+        break;
+      case 2:
+        if (roll(4) == 0) t = {a, "blind", "external", "+4930123456", "", ""};
+        break;
+      default:
+        break;
       }
       f_.transfer(c, t);
     } else if (r < 92) {
       auto [c, a] = talk_or(agent, call);
       if (!live(c)) return;
       if (roll(3) == 0)
-        caf::anon_send(f_.calls.at(c), conference_atom::value, conference_request{a, "external", "+8613900000000", ""});
+        caf::anon_send(f_.calls.at(c), conference_atom::value,
+                       conference_request{a, "external", "+8613900000000", ""});
       else
-        caf::anon_send(f_.calls.at(c), conference_atom::value, conference_request{a, "agent", pick(agents_), ""});
+        caf::anon_send(f_.calls.at(c), conference_atom::value,
+                       conference_request{a, "agent", pick(agents_), ""});
     } else if (r < 95) {
-      if (live(call)) caf::anon_send(f_.calls.at(call), conf_leave_atom::value, pick(agents_), std::string{"removed"});
+      if (live(call))
+        caf::anon_send(f_.calls.at(call), conf_leave_atom::value, pick(agents_),
+                       std::string{"removed"});
     } else {
       static const std::vector<std::string> modes{"listen", "whisper", "barge", "stop"};
-      if (live(call)) caf::anon_send(f_.calls.at(call), supervise_atom::value, std::string{roll(4) ? "sup" : "a1"}, pick(modes));
+      if (live(call))
+        caf::anon_send(f_.calls.at(call), supervise_atom::value,
+                       std::string{roll(4) ? "sup" : "a1"}, pick(modes));
     }
   }
 
@@ -152,12 +178,14 @@ private:
     return *it;
   }
   void erase_rings(const std::string& call) {
-    for (auto it = ringing_.begin(); it != ringing_.end();) it = it->second == call ? ringing_.erase(it) : std::next(it);
+    for (auto it = ringing_.begin(); it != ringing_.end();)
+      it = it->second == call ? ringing_.erase(it) : std::next(it);
   }
   /// (agent, call): a phone that rang, 4 times out of 5; else the given pair.
   std::pair<std::string, std::string> ring_or(const std::string& a, const std::string& c) {
     if (ringing_.empty() || roll(5) == 0) return {a, c};
-    if (roll(2) == 0 && ringing_.erase(latest_ring_)) return latest_ring_; // people answer what just rang
+    if (roll(2) == 0 && ringing_.erase(latest_ring_))
+      return latest_ring_; // people answer what just rang
     auto it = ringing_.begin();
     std::advance(it, roll(static_cast<int>(ringing_.size())));
     auto p = *it;
@@ -180,7 +208,7 @@ private:
   std::set<std::string> live_;
   std::set<std::pair<std::string, std::string>> ringing_; ///< (agent, call)
   std::pair<std::string, std::string> latest_ring_;
-  std::map<std::string, std::string> talking_;            ///< call -> agent
+  std::map<std::string, std::string> talking_; ///< call -> agent
 };
 
 /// A stream as JSON lines, for failure messages.
@@ -206,12 +234,14 @@ void check_invariants(const fixture& f, const std::vector<checkpoint>& points, t
   auto all = f.store.read_all(1, SIZE_MAX);
   REQUIRE(all.has_value());
   std::map<std::string, ag::state> agents;
-  for (const auto& a : f.ctx->center.agents) agents.emplace(a.id, ag::initial_state(a));
+  for (const auto& a : f.ctx->center.agents)
+    agents.emplace(a.id, ag::initial_state(a));
   std::map<std::string, cl::state> calls;
   std::map<std::string, int> ends;
   // (call, agent) -> since when the call waited while the agent was ready and idle
   std::map<std::pair<std::string, std::string>, std::int64_t> starving;
-  const std::int64_t patience_ns = 12 * sec; // a ring period of hold-back after a miss, and some slack
+  const std::int64_t patience_ns =
+      12 * sec; // a ring period of hold-back after a miss, and some slack
 
   std::set<std::string> reported; // each broken call once
   auto at_checkpoint = [&](const checkpoint& cp) {
@@ -219,28 +249,36 @@ void check_invariants(const fixture& f, const std::vector<checkpoint>& points, t
     std::map<std::string, std::set<std::string>> on_call; // call -> agents with it on call or hold
     for (const auto& [id, a] : agents)
       for (const auto& k : a.contacts) {
-        if (k.phase == ag::contact_phase::on_call || k.phase == ag::contact_phase::on_hold) on_call[k.call_id].insert(id);
+        if (k.phase == ag::contact_phase::on_call || k.phase == ag::contact_phase::on_hold)
+          on_call[k.call_id].insert(id);
         if (k.phase != ag::contact_phase::ringing) continue;
         // A phone rings only for a live call that offers itself to that agent.
         auto c = calls.find(k.call_id);
-        INFO("agent " << id << " rings for " << k.call_id << " at +" << (cp.at_ns - epoch) / sec << " s");
-        CHECK_MESSAGE((c != calls.end() && cl::has_offer(c->second, id)), "a phone rings for a call that does not offer itself");
+        INFO("agent " << id << " rings for " << k.call_id << " at +" << (cp.at_ns - epoch) / sec
+                      << " s");
+        CHECK_MESSAGE((c != calls.end() && cl::has_offer(c->second, id)),
+                      "a phone rings for a call that does not offer itself");
       }
     for (const auto& [id, c] : calls) {
       std::set<std::string> owners = on_call[id];
-      for (const auto& p : c.conference_parties) owners.erase(p);
+      for (const auto& p : c.conference_parties)
+        owners.erase(p);
       const char* broken = nullptr;
-      if (owners.size() > 1) broken = "a call connected to two agents";
+      if (owners.size() > 1)
+        broken = "a call connected to two agents";
       else if (cl::is_connected(c) && owners != std::set<std::string>{c.agent_id})
         broken = "the call's agent does not have it on the desk";
       else if (!cl::is_connected(c) && !on_call[id].empty())
         broken = "an agent talks on a call that is not connected";
       if (broken && reported.insert(id).second) {
         std::string who;
-        for (const auto& a : on_call[id]) who += a + " ";
-        FAIL_CHECK(std::string{broken} << ": call " << id << " (" << std::string{cl::to_string(cl::status_of(c))}
-                                       << ", agent " << c.agent_id << ") at +" << (cp.at_ns - epoch) / sec
-                                       << " s; on call: " << who << "\n" << history(f, "call-" + id));
+        for (const auto& a : on_call[id])
+          who += a + " ";
+        FAIL_CHECK(std::string{broken} << ": call " << id << " ("
+                                       << std::string{cl::to_string(cl::status_of(c))} << ", agent "
+                                       << c.agent_id << ") at +" << (cp.at_ns - epoch) / sec
+                                       << " s; on call: " << who << "\n"
+                                       << history(f, "call-" + id));
       }
     }
     // Starvation: a waiting call nobody rings while an agent of its queue sits ready and idle.
@@ -256,14 +294,16 @@ void check_invariants(const fixture& f, const std::vector<checkpoint>& points, t
       it = now_starving.count(it->first) ? std::next(it) : starving.erase(it);
     for (const auto& p : now_starving) {
       auto since = starving.emplace(p, cp.at_ns).first->second;
-      CHECK_MESSAGE(cp.at_ns - since <= patience_ns, "call " << p.first << " starves while " << p.second
-                                                             << " is ready, for " << (cp.at_ns - since) / sec << " s");
+      CHECK_MESSAGE(cp.at_ns - since <= patience_ns, "call " << p.first << " starves while "
+                                                             << p.second << " is ready, for "
+                                                             << (cp.at_ns - since) / sec << " s");
     }
   };
 
   auto cp = points.begin();
   for (const auto& rec : *all) {
-    while (cp != points.end() && cp->position < rec.position) at_checkpoint(*cp++);
+    while (cp != points.end() && cp->position < rec.position)
+      at_checkpoint(*cp++);
     auto ev = codec.decode(rec);
     REQUIRE_MESSAGE(ev.has_value(), rec.stream);
     const auto category = events::stream_category(rec.stream);
@@ -281,7 +321,8 @@ void check_invariants(const fixture& f, const std::vector<checkpoint>& points, t
       if (fresh) ++t.calls;
       INFO("call " << id << " at position " << rec.position << ": " << rec.type);
       CHECK_MESSAGE(!cl::is_terminal(it->second), "an event after the call ended");
-      it->second = cl::evolve(std::move(it->second), *events::narrow<cl::event>(*ev), rec.meta.timestamp_ns);
+      it->second =
+          cl::evolve(std::move(it->second), *events::narrow<cl::event>(*ev), rec.meta.timestamp_ns);
       std::visit(
           [&](const auto& p) {
             using P = std::decay_t<decltype(p)>;
@@ -307,7 +348,8 @@ void check_invariants(const fixture& f, const std::vector<checkpoint>& points, t
           *ev);
     }
   }
-  while (cp != points.end()) at_checkpoint(*cp++);
+  while (cp != points.end())
+    at_checkpoint(*cp++);
   for (const auto& [id, c] : calls) {
     INFO("call " << id);
     CHECK_MESSAGE(ends[id] == 1, "the call ended " << ends[id] << " times");
@@ -324,7 +366,8 @@ TEST_CASE("invariants hold for the running ACD under random outside commands, tr
     driver d{f, seed};
     std::vector<checkpoint> points;
     std::int64_t now = epoch;
-    for (auto a : {"a1", "a2", "a3", "a4"}) f.login(a);
+    for (auto a : {"a1", "a2", "a3", "a4"})
+      f.login(a);
     for (int i = 0; i < 600; ++i) {
       now += d.roll(3'000) * 1'000'000LL;
       d.step();
@@ -348,9 +391,11 @@ TEST_CASE("invariants hold for the running ACD under random outside commands, tr
     total.checkpoints += t.checkpoints;
   }
   // The runs did what they are meant to exercise.
-  MESSAGE("calls " << total.calls << ", connected " << total.connected << ", transferred " << total.transferred
-                   << " (consultative " << total.consulted << " of " << total.consult_offers << " consultations), fallbacks " << total.fallbacks << ", conferenced "
-                   << total.conferenced << ", supervised " << total.supervised << ", abandoned " << total.abandoned);
+  MESSAGE("calls " << total.calls << ", connected " << total.connected << ", transferred "
+                   << total.transferred << " (consultative " << total.consulted << " of "
+                   << total.consult_offers << " consultations), fallbacks " << total.fallbacks
+                   << ", conferenced " << total.conferenced << ", supervised " << total.supervised
+                   << ", abandoned " << total.abandoned);
   CHECK(total.calls > 300);
   CHECK(total.connected > 200);
   CHECK(total.transferred > 50);

@@ -24,13 +24,14 @@ struct registry_config : caf::actor_system_config {
 };
 
 /// An actor that registers as a call or agent actor does, on its first run.
-caf::behavior tracked(caf::event_based_actor* self, std::shared_ptr<hotline::actors::actor_registry> reg,
-                      caf::actor root) {
+caf::behavior tracked(caf::event_based_actor* self,
+                      std::shared_ptr<hotline::actors::actor_registry> reg, caf::actor root) {
   reg->track(self, root, reg);
   return {[](caf::get_atom) {}};
 }
 
-caf::actor spawn_root(caf::actor_system& sys, const std::shared_ptr<hotline::actors::actor_registry>& reg) {
+caf::actor spawn_root(caf::actor_system& sys,
+                      const std::shared_ptr<hotline::actors::actor_registry>& reg) {
   return sys.spawn([reg](caf::event_based_actor* self) -> caf::behavior {
     self->attach_functor([reg](const caf::error& reason) { reg->stop_all(reason); });
     return {[](caf::get_atom) {}};
@@ -49,7 +50,8 @@ bool down_within(caf::scoped_actor& self, const caf::actor& who, std::chrono::se
 /// terminate, not necessarily before their down messages).
 bool empties_within(const hotline::actors::actor_registry& reg, std::chrono::seconds limit) {
   const auto end = std::chrono::steady_clock::now() + limit;
-  while (reg.size() != 0 && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(1ms);
+  while (reg.size() != 0 && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(1ms);
   return reg.size() == 0;
 }
 
@@ -63,7 +65,8 @@ TEST_CASE("actor registry: stopping the root stops the actors registered before"
   auto a = sys.spawn(tracked, reg, root);
   caf::scoped_actor self{sys};
   // It has run (and registered) once it answers.
-  self->request(a, 10s, caf::get_atom::value).receive([] {}, [](caf::error&) { FAIL("no answer"); });
+  self->request(a, 10s, caf::get_atom::value)
+      .receive([] {}, [](caf::error&) { FAIL("no answer"); });
   CHECK(reg->size() == 1);
   caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
   CHECK(down_within(self, a, 10s));

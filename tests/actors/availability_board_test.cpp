@@ -24,14 +24,16 @@ events::acd::candidate_status status(bool available, int handled = 0) {
 
 std::vector<std::string> take(availability_board::news& n) {
   std::vector<std::string> out;
-  availability_board::take_news(n, [&](availability_board::slot& s) { out.push_back(s.agent_id()); });
+  availability_board::take_news(n,
+                                [&](availability_board::slot& s) { out.push_back(s.agent_id()); });
   std::sort(out.begin(), out.end());
   return out;
 }
 
 } // namespace
 
-TEST_CASE("availability board: a post is news once, reads its latest status, and asks for no word unless wanted") {
+TEST_CASE("availability board: a post is news once, reads its latest status, and asks for no word "
+          "unless wanted") {
   availability_board board;
   auto& n = board.news_of("sales");
   auto& a1 = board.at("a1", "sales");
@@ -77,12 +79,14 @@ TEST_CASE("availability board: a queue that wants word gets one word until it he
   CHECK(take(n) == std::vector<std::string>{"a1", "a2"});
 }
 
-TEST_CASE("availability board: posts from many threads are never lost to a queue taking news meanwhile") {
+TEST_CASE(
+    "availability board: posts from many threads are never lost to a queue taking news meanwhile") {
   availability_board board;
   auto& n = board.news_of("q");
   constexpr int agents = 4, posts = 20'000;
   std::vector<availability_board::slot*> slots;
-  for (int a = 0; a < agents; ++a) slots.push_back(&board.at("a" + std::to_string(a), "q"));
+  for (int a = 0; a < agents; ++a)
+    slots.push_back(&board.at("a" + std::to_string(a), "q"));
   std::vector<std::uint64_t> applied(agents, 0);
   std::atomic<int> done{0};
   auto apply = [&](availability_board::slot& s) {
@@ -94,11 +98,15 @@ TEST_CASE("availability board: posts from many threads are never lost to a queue
   std::vector<std::thread> posters;
   for (int a = 0; a < agents; ++a)
     posters.emplace_back([&, a] {
-      for (int k = 0; k < posts; ++k) availability_board::post(*slots[static_cast<std::size_t>(a)], status(k % 2 == 0, k), 0);
+      for (int k = 0; k < posts; ++k)
+        availability_board::post(*slots[static_cast<std::size_t>(a)], status(k % 2 == 0, k), 0);
       ++done;
     });
-  while (done.load() < agents) availability_board::take_news(n, apply);
-  for (auto& t : posters) t.join();
+  while (done.load() < agents)
+    availability_board::take_news(n, apply);
+  for (auto& t : posters)
+    t.join();
   availability_board::take_news(n, apply);
-  for (int a = 0; a < agents; ++a) CHECK(applied[static_cast<std::size_t>(a)] == static_cast<std::uint64_t>(posts));
+  for (int a = 0; a < agents; ++a)
+    CHECK(applied[static_cast<std::size_t>(a)] == static_cast<std::uint64_t>(posts));
 }

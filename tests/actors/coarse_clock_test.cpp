@@ -57,7 +57,8 @@ TEST_CASE("coarse clock: delayed messages arrive in due order, none early") {
   }
 }
 
-TEST_CASE("coarse clock: a behaviour's timeout fires after its time, and a message in time cancels it") {
+TEST_CASE(
+    "coarse clock: a behaviour's timeout fires after its time, and a message in time cancels it") {
   clock_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
@@ -65,10 +66,11 @@ TEST_CASE("coarse clock: a behaviour's timeout fires after its time, and a messa
   auto waiter = sys.spawn([reporter](caf::event_based_actor* a) -> caf::behavior {
     return {
         [=](int n) { a->send(reporter, n); },
-        caf::after(std::chrono::milliseconds(150)) >> [=] {
-          a->send(reporter, caf::atom("timeout"));
-          a->quit();
-        },
+        caf::after(std::chrono::milliseconds(150)) >>
+            [=] {
+              a->send(reporter, caf::atom("timeout"));
+              a->quit();
+            },
     };
   });
   // Messages every 20 ms (well within the timeout) keep re-arming it: it
@@ -83,7 +85,8 @@ TEST_CASE("coarse clock: a behaviour's timeout fires after its time, and a messa
     std::this_thread::sleep_for(20ms);
   }
   bool timed_out = false;
-  self->receive([&](caf::atom_value v) { timed_out = v == caf::atom("timeout"); }, caf::after(10s) >> [] {});
+  self->receive([&](caf::atom_value v) { timed_out = v == caf::atom("timeout"); },
+                caf::after(10s) >> [] {});
   CHECK(timed_out);
   CHECK(steady::now() - last >= 150ms);
 }
@@ -104,7 +107,8 @@ TEST_CASE("coarse clock: a request nobody answers ends with request_timeout") {
   caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("coarse clock: an actor that terminates is released at once, not when its delayed messages are due") {
+TEST_CASE("coarse clock: an actor that terminates is released at once, not when its delayed "
+          "messages are due") {
   clock_config cfg;
   caf::actor_system sys{cfg};
   std::vector<caf::actor_addr> spawned;
@@ -119,8 +123,9 @@ TEST_CASE("coarse clock: an actor that terminates is released at once, not when 
   // at its next wake-up: a short timer of a living actor makes one.
   caf::scoped_actor self{sys};
   auto released = [&] {
-    return std::all_of(spawned.begin(), spawned.end(),
-                       [](const caf::actor_addr& a) { return caf::actor_cast<caf::actor>(a) == nullptr; });
+    return std::all_of(spawned.begin(), spawned.end(), [](const caf::actor_addr& a) {
+      return caf::actor_cast<caf::actor>(a) == nullptr;
+    });
   };
   const auto deadline = steady::now() + 10s;
   bool delivered = true;
@@ -146,5 +151,6 @@ TEST_CASE("coarse clock: shutting down with timers pending releases the actors t
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }
   }
-  for (auto& a : spawned) CHECK(caf::actor_cast<caf::actor>(a) == nullptr);
+  for (auto& a : spawned)
+    CHECK(caf::actor_cast<caf::actor>(a) == nullptr);
 }

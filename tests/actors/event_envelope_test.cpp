@@ -10,7 +10,8 @@
 
 using namespace acd_actor_test;
 
-TEST_CASE("ACD events: UUIDv7 ids, their command as causation, the call's correlation, the tenant") {
+TEST_CASE(
+    "ACD events: UUIDv7 ids, their command as causation, the call's correlation, the tenant") {
   fixture f;
   f.login("a1");
   f.at(1);
@@ -38,18 +39,23 @@ TEST_CASE("ACD events: UUIDv7 ids, their command as causation, the call's correl
   // Agent events about c1 carry c1's correlation; logging in the agent's own.
   for (const auto& e : f.stream("agent-a1")) {
     CAPTURE(e.type);
-    if (e.type == "agent.logged_in") CHECK(e.meta.correlation == agent_correlation("a1"));
-    else if (e.type == "agent.reserved" || e.type == "agent.call_started" || e.type == "agent.call_ended")
+    if (e.type == "agent.logged_in")
+      CHECK(e.meta.correlation == agent_correlation("a1"));
+    else if (e.type == "agent.reserved" || e.type == "agent.call_started" ||
+             e.type == "agent.call_ended")
       CHECK(e.meta.correlation == c1);
-    else CHECK((e.meta.correlation == c1 || e.meta.correlation == agent_correlation("a1")));
+    else
+      CHECK((e.meta.correlation == c1 || e.meta.correlation == agent_correlation("a1")));
   }
   // Trunk events: the caller's tenant and call.
-  for (const auto& e : f.stream("trunk-pstn.1")) CHECK(e.meta.correlation == c1);
+  for (const auto& e : f.stream("trunk-pstn.1"))
+    CHECK(e.meta.correlation == c1);
   // One command, one causation: call.ended and the offers it closed share it;
   // two commands differ.
   auto call = f.stream("call-c1");
   std::set<events::event_id> causes;
-  for (const auto& e : call) causes.insert(e.meta.causation);
+  for (const auto& e : call)
+    causes.insert(e.meta.causation);
   CHECK(causes.size() == call.size()); // here every command of c1 decided one event
 }
 

@@ -20,7 +20,8 @@ namespace {
 constexpr std::int64_t epoch = 1'795'392'000'000'000'000;
 constexpr std::int64_t sec = 1'000'000'000;
 
-events::center_definition site_center(const std::string& site, const std::vector<std::string>& agents) {
+events::center_definition site_center(const std::string& site,
+                                      const std::vector<std::string>& agents) {
   events::center_definition c;
   c.site.id = site;
   c.tenants.push_back({"acme", "Acme", {}});
@@ -62,21 +63,27 @@ struct site {
   std::vector<std::string> seen;
   std::vector<fed::message> sent; ///< every message this site sent
 
-  bool has(const std::string& s) const { return std::find(seen.begin(), seen.end(), s) != seen.end(); }
+  bool has(const std::string& s) const {
+    return std::find(seen.begin(), seen.end(), s) != seen.end();
+  }
   std::string types(const std::string& stream) {
     std::string out;
     auto evs = store.read_stream(stream, 0, SIZE_MAX); // keep the result alive while iterating
-    for (const auto& e : *evs) out += (out.empty() ? "" : " ") + e.type;
+    for (const auto& e : *evs)
+      out += (out.empty() ? "" : " ") + e.type;
     return out;
   }
-  std::vector<events::recorded_event> events_of(const std::string& stream) { return *store.read_stream(stream, 0, SIZE_MAX); }
+  std::vector<events::recorded_event> events_of(const std::string& stream) {
+    return *store.read_stream(stream, 0, SIZE_MAX);
+  }
 };
 
 struct two_sites {
   simulation_runtime rt{epoch};
   std::map<std::string, std::unique_ptr<site>> sites;
   /// Drops a message (true) on its way: a lossy or dead network.
-  std::function<bool(const std::string& from, const fed::message&)> drop_message = [](auto&, auto&) { return false; };
+  std::function<bool(const std::string& from, const fed::message&)> drop_message =
+      [](auto&, auto&) { return false; };
   std::set<std::string> silent; ///< sites whose statuses no longer arrive
 
   two_sites() {
@@ -117,11 +124,21 @@ struct two_sites {
     s->ctx->observer = rt.system().spawn([raw](caf::event_based_actor*) -> caf::behavior {
       auto& seen = raw->seen;
       return {
-          [&seen](ringing_atom, const std::string& a, const std::string& c) { seen.push_back("ringing " + a + " " + c); },
-          [&seen](queued_atom, const std::string& c, const std::string& q) { seen.push_back("queued " + c + " " + q); },
-          [&seen](talking_atom, const std::string& c, const std::string& a) { seen.push_back("talking " + c + " " + a); },
-          [&seen](ended_atom, const std::string& c, const std::string& o) { seen.push_back("ended " + c + " " + o); },
-          [&seen](rejected_atom, const std::string& s, const std::string& code) { seen.push_back("rejected " + s + " " + code); },
+          [&seen](ringing_atom, const std::string& a, const std::string& c) {
+            seen.push_back("ringing " + a + " " + c);
+          },
+          [&seen](queued_atom, const std::string& c, const std::string& q) {
+            seen.push_back("queued " + c + " " + q);
+          },
+          [&seen](talking_atom, const std::string& c, const std::string& a) {
+            seen.push_back("talking " + c + " " + a);
+          },
+          [&seen](ended_atom, const std::string& c, const std::string& o) {
+            seen.push_back("ended " + c + " " + o);
+          },
+          [&seen](rejected_atom, const std::string& s, const std::string& code) {
+            seen.push_back("rejected " + s + " " + code);
+          },
       };
     });
     federation_options o;
@@ -133,7 +150,8 @@ struct two_sites {
   site& operator[](const std::string& id) { return *sites.at(id); }
   void at(double t_s) { rt.run_until(epoch + static_cast<std::int64_t>(t_s * sec)); }
   void login(const std::string& site_id, const std::string& agent) {
-    caf::anon_send((*this)[site_id].ctx->agents.at(agent), login_atom::value, std::vector<std::string>{});
+    caf::anon_send((*this)[site_id].ctx->agents.at(agent), login_atom::value,
+                   std::vector<std::string>{});
   }
   caf::actor call(const std::string& site_id, const std::string& id) {
     call_request r;
@@ -149,7 +167,8 @@ struct two_sites {
 void memory_link::send(const fed::message& m) {
   net->sites.at(site)->sent.push_back(m);
   if (net->drop_message(site, m)) return;
-  if (auto it = net->sites.find(m.to_site); it != net->sites.end()) it->second->handlers.on_message(m);
+  if (auto it = net->sites.find(m.to_site); it != net->sites.end())
+    it->second->handlers.on_message(m);
 }
 
 void memory_link::publish(const fed::site_status& s) {
@@ -160,7 +179,8 @@ void memory_link::publish(const fed::site_status& s) {
 
 } // namespace
 
-TEST_CASE("federation: a call no local agent can take moves to the site with a ready agent, with its data and CRM context") {
+TEST_CASE("federation: a call no local agent can take moves to the site with a ready agent, with "
+          "its data and CRM context") {
   two_sites net;
   net.login("south", "s1"); // north's n1 never logs in
   net.at(1);
@@ -178,7 +198,8 @@ TEST_CASE("federation: a call no local agent can take moves to the site with a r
   // One correlation id on both sites; the call data and where it came from travel along.
   auto n_events = north.events_of("call-c1");
   auto s_events = south.events_of("call-c1");
-  for (const auto& e : s_events) CHECK(e.meta.correlation == n_events.front().meta.correlation);
+  for (const auto& e : s_events)
+    CHECK(e.meta.correlation == n_events.front().meta.correlation);
   auto arrived = events::event_codec::standard().decode(s_events.front());
   REQUIRE(arrived);
   const auto& a = std::get<events::call_arrived>(*arrived);
@@ -197,11 +218,12 @@ TEST_CASE("federation: a call no local agent can take moves to the site with a r
   // The offer's reason explains the decision.
   auto offered = events::event_codec::standard().decode(n_events[2]);
   REQUIRE(offered);
-  CHECK(std::get<events::call_interflow_offered>(*offered).reason.find("no local agent serves queue sales") !=
-        std::string::npos);
+  CHECK(std::get<events::call_interflow_offered>(*offered).reason.find(
+            "no local agent serves queue sales") != std::string::npos);
 }
 
-TEST_CASE("federation: a site that goes silent after accepting: the call queues again at its origin") {
+TEST_CASE(
+    "federation: a site that goes silent after accepting: the call queues again at its origin") {
   two_sites net;
   net.login("south", "s1");
   // South lands the call but its "landed" never arrives, and then it falls silent.
@@ -224,15 +246,18 @@ TEST_CASE("federation: a site that goes silent after accepting: the call queues 
   CHECK(south.types("call-c1").find("call.ended") != std::string::npos);
   CHECK(south.has("ended c1 interflow_withdrawn"));
   bool withdrew = false;
-  for (const auto& m : north.sent) withdrew = withdrew || m.kind == fed::message_kind::withdraw;
+  for (const auto& m : north.sent)
+    withdrew = withdrew || m.kind == fed::message_kind::withdraw;
   CHECK(withdrew);
   // And nothing more is offered to the silent site.
   auto offers = 0;
-  for (const auto& m : north.sent) offers += m.kind == fed::message_kind::offer;
+  for (const auto& m : north.sent)
+    offers += m.kind == fed::message_kind::offer;
   CHECK(offers == 1);
 }
 
-TEST_CASE("federation: offers for an unknown queue, expired offers and stray transfers are refused") {
+TEST_CASE(
+    "federation: offers for an unknown queue, expired offers and stray transfers are refused") {
   two_sites net;
   net.at(1);
   auto& south = net["south"];
@@ -248,7 +273,7 @@ TEST_CASE("federation: offers for an unknown queue, expired offers and stray tra
     south.handlers.on_message(m);
   };
   offer("o1", "nosuch", epoch + 10 * sec);
-  offer("o2", "sales", epoch); // already expired at t = 1 s
+  offer("o2", "sales", epoch);            // already expired at t = 1 s
   offer("o3", "sales", epoch + 10 * sec); // nobody logged in: no agent
   fed::message stray;
   stray.kind = fed::message_kind::transfer;
@@ -260,7 +285,8 @@ TEST_CASE("federation: offers for an unknown queue, expired offers and stray tra
   south.handlers.on_message(stray);
   net.at(2);
   std::map<std::string, std::string> answer;
-  for (const auto& m : south.sent) answer[m.offer_id] = std::string{fed::to_string(m.kind)} + " " + m.reason;
+  for (const auto& m : south.sent)
+    answer[m.offer_id] = std::string{fed::to_string(m.kind)} + " " + m.reason;
   CHECK(answer["o1"] == "deny unknown_queue");
   CHECK(answer["o2"] == "deny expired");
   CHECK(answer["o3"] == "deny no_agent");

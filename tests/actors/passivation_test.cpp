@@ -15,7 +15,8 @@ events::center_definition passivating_center() {
 
 } // namespace
 
-TEST_CASE("logged-out agents let their actors go after the idle time, and a message brings one back") {
+TEST_CASE(
+    "logged-out agents let their actors go after the idle time, and a message brings one back") {
   fixture f{passivating_center()};
   const auto agents = f.ctx->center.agents.size();
   f.at(30);
@@ -89,11 +90,13 @@ TEST_CASE("a passivated agent comes back as its stream left it and appends where
   f.connect("c2", "a2", 103);
   auto evs = f.stream(ag::stream_name("a2"));
   REQUIRE(evs.size() > before);
-  for (std::size_t i = 0; i < evs.size(); ++i) CHECK(evs[i].revision == i);
+  for (std::size_t i = 0; i < evs.size(); ++i)
+    CHECK(evs[i].revision == i);
   CHECK(f.ctx->agents.stats().recovered == 1);
 }
 
-TEST_CASE("a logged-out familiar agent whom another queue's caller waits for keeps its actor, and is rung at login") {
+TEST_CASE("a logged-out familiar agent whom another queue's caller waits for keeps its actor, and "
+          "is rung at login") {
   auto c = passivating_center();
   c.queues[0].preferred_agent_ms = 300'000;
   c.agents[3].skills["sales"] = 5; // a4 has the skill, but serves billing only

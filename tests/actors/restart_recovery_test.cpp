@@ -16,7 +16,8 @@ constexpr std::int64_t restart_at = epoch + 600 * sec;
 
 int count_of(const std::string& types, const std::string& type) {
   int n = 0;
-  for (auto at = types.find(type); at != std::string::npos; at = types.find(type, at + type.size())) ++n;
+  for (auto at = types.find(type); at != std::string::npos; at = types.find(type, at + type.size()))
+    ++n;
   return n;
 }
 
@@ -29,13 +30,15 @@ void left_by_old_node(drivers::memory_event_store& store, const std::string& str
   entity_log log{p, stream, {}};
   REQUIRE(log.recover([](const events::event&, std::int64_t) {}));
   bool done = false;
-  log.append(std::move(evs), at, "acme", events::principal::system("acd"), call_correlation("x"), [&] { done = true; });
+  log.append(std::move(evs), at, "acme", events::principal::system("acd"), call_correlation("x"),
+             [&] { done = true; });
   REQUIRE(done);
 }
 
 } // namespace
 
-TEST_CASE("after a restart, calls whose callers are gone end once with far_end_lost, free their lines, agents and places, and new callers are answered") {
+TEST_CASE("after a restart, calls whose callers are gone end once with far_end_lost, free their "
+          "lines, agents and places, and new callers are answered") {
   drivers::memory_event_store store;
   {
     fixture before{two_queue_center(4), &store, epoch, {}};
@@ -62,9 +65,11 @@ TEST_CASE("after a restart, calls whose callers are gone end once with far_end_l
     CHECK(after.call_state(c).outcome == "node_restart");
     CHECK(after.has(std::string{"ended "} + c + " node_restart"));
   }
-  CHECK(after.types("call-c2").find("call.offer_ended call.ended") != std::string::npos); // a2 let go first
+  CHECK(after.types("call-c2").find("call.offer_ended call.ended") !=
+        std::string::npos); // a2 let go first
   // Every trunk channel is free again; the queue holds nobody; nobody rings.
-  for (int ch = 1; ch <= 3; ++ch) CHECK(after.types("trunk-pstn." + std::to_string(ch)) == "trunk.seized trunk.released");
+  for (int ch = 1; ch <= 3; ++ch)
+    CHECK(after.types("trunk-pstn." + std::to_string(ch)) == "trunk.seized trunk.released");
   CHECK(count_of(after.types("queue-sales"), "queue.call_left") == 3);
   for (const auto* a : {"a1", "a2"}) {
     CAPTURE(a);
@@ -82,10 +87,12 @@ TEST_CASE("after a restart, calls whose callers are gone end once with far_end_l
   after.at(3);
   CHECK(after.has("talking c4 " + rung));
   after.at(120);
-  for (const auto* a : {"a1", "a2"}) CHECK(after.payloads<events::agent_not_ready>(std::string{"agent-"} + a).empty());
+  for (const auto* a : {"a1", "a2"})
+    CHECK(after.payloads<events::agent_not_ready>(std::string{"agent-"} + a).empty());
 }
 
-TEST_CASE("after a restart, a call back keeps its place while its customer can be dialed, and ends when the edge lost it") {
+TEST_CASE("after a restart, a call back keeps its place while its customer can be dialed, and ends "
+          "when the edge lost it") {
   for (bool customers_kept : {true, false}) {
     CAPTURE(customers_kept);
     drivers::memory_event_store store;
@@ -114,27 +121,35 @@ TEST_CASE("after a restart, a call back keeps its place while its customer can b
   }
 }
 
-TEST_CASE("after a restart, what the old node left half told is let go: a line seized by an ended or unqueued call") {
+TEST_CASE("after a restart, what the old node left half told is let go: a line seized by an ended "
+          "or unqueued call") {
   drivers::memory_event_store store;
   // c7 ended but its line was never released; c8 seized a line and was
   // never queued; c9 is in the queue's list but its own call.queued is missing.
   events::call_arrived arrived{"c7", "voice", "inbound", "+861380007", "100", "", {}, "pstn"};
-  left_by_old_node(store, "call-c7", {arrived, events::call_ended{"c7", "abandoned", "caller_hangup", "", "sales"}}, epoch);
-  left_by_old_node(store, "trunk-pstn.1", {events::trunk_seized{"pstn", 1, "c7", "inbound"}}, epoch);
+  left_by_old_node(store, "call-c7",
+                   {arrived, events::call_ended{"c7", "abandoned", "caller_hangup", "", "sales"}},
+                   epoch);
+  left_by_old_node(store, "trunk-pstn.1", {events::trunk_seized{"pstn", 1, "c7", "inbound"}},
+                   epoch);
   arrived.call_id = "c8";
   left_by_old_node(store, "call-c8", {arrived}, epoch);
-  left_by_old_node(store, "trunk-pstn.2", {events::trunk_seized{"pstn", 2, "c8", "inbound"}}, epoch);
+  left_by_old_node(store, "trunk-pstn.2", {events::trunk_seized{"pstn", 2, "c8", "inbound"}},
+                   epoch);
   arrived.call_id = "c9";
   left_by_old_node(store, "call-c9", {arrived}, epoch);
-  left_by_old_node(store, "trunk-pstn.3", {events::trunk_seized{"pstn", 3, "c9", "inbound"}}, epoch);
-  left_by_old_node(store, "queue-sales", {events::queue_call_joined{"sales", "c9", 0, 1, "", "", 0}}, epoch);
+  left_by_old_node(store, "trunk-pstn.3", {events::trunk_seized{"pstn", 3, "c9", "inbound"}},
+                   epoch);
+  left_by_old_node(store, "queue-sales",
+                   {events::queue_call_joined{"sales", "c9", 0, 1, "", "", 0}}, epoch);
 
   fixture after{two_queue_center(4), &store, restart_at, {}};
   after.at(1);
   CHECK(after.types("call-c7") == "call.arrived call.ended"); // not ended twice
   CHECK(after.call_state("c8").end_reason == "media_leg_lost");
   CHECK(after.call_state("c9").outcome == "node_restart");
-  for (int ch = 1; ch <= 3; ++ch) CHECK(after.types("trunk-pstn." + std::to_string(ch)) == "trunk.seized trunk.released");
+  for (int ch = 1; ch <= 3; ++ch)
+    CHECK(after.types("trunk-pstn." + std::to_string(ch)) == "trunk.seized trunk.released");
   // (c9's place in queue-sales is let go only when the queue's recover is
   // handled before the trunk group's: a known gap, see docs/actors.md.)
   CHECK(after.rejections().empty());

@@ -6,10 +6,12 @@ using namespace acd_actor_test;
 
 namespace {
 
-transfer_request to_queue(const std::string& from, const std::string& queue, const std::string& reason = "") {
+transfer_request to_queue(const std::string& from, const std::string& queue,
+                          const std::string& reason = "") {
   return {from, "blind", "queue", queue, reason, ""};
 }
-transfer_request to_agent(const std::string& from, const std::string& agent, const std::string& mode = "blind") {
+transfer_request to_agent(const std::string& from, const std::string& agent,
+                          const std::string& mode = "blind") {
   return {from, mode, "agent", agent, "", ""};
 }
 
@@ -30,15 +32,16 @@ TEST_CASE("blind transfer to a queue: the agent wraps up and the call waits in t
   f.at(5);
   CHECK(f.has("talking c1 a4"));
   CHECK(f.status("a4") == "on_call");
-  CHECK(f.types("call-c1") ==
-        "call.arrived call.queued call.offered call.connected call.transferred call.queued call.offered "
-        "call.connected");
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.connected "
+                              "call.transferred call.queued call.offered "
+                              "call.connected");
   auto t = f.payloads<events::call_transferred>("call-c1").at(0);
   CHECK(t.mode == "blind");
   CHECK(t.from_agent == "a1");
   CHECK(t.target_kind == "queue");
   CHECK(t.reason == "billing question");
-  CHECK(f.payloads<events::call_queued>("call-c1").at(1).reason == "transfer from a1: billing question");
+  CHECK(f.payloads<events::call_queued>("call-c1").at(1).reason ==
+        "transfer from a1: billing question");
   // The transfer is recorded as the agent's act, for the audit trail.
   auto evs = f.stream("call-c1");
   CHECK(evs.at(4).meta.caused_by == events::principal::agent("a1"));
@@ -46,8 +49,8 @@ TEST_CASE("blind transfer to a queue: the agent wraps up and the call waits in t
   // After-call work ends on its timer and a1 is ready again.
   f.at(10);
   CHECK(f.status("a1") == "ready");
-  CHECK(f.types("agent-a1") ==
-        "agent.logged_in agent.ready agent.reserved agent.call_started agent.call_ended agent.wrap_up_ended");
+  CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.call_started "
+                               "agent.call_ended agent.wrap_up_ended");
 }
 
 TEST_CASE("a transferred call's attached data arrives intact at the next agent") {
@@ -55,7 +58,8 @@ TEST_CASE("a transferred call's attached data arrives intact at the next agent")
   f.login("a1");
   f.login("a4");
   f.at(1);
-  std::map<std::string, std::string> data{{"account", "4711"}, {"lang", "zh"}, {"ivr_path", "1>3>2"}};
+  std::map<std::string, std::string> data{
+      {"account", "4711"}, {"lang", "zh"}, {"ivr_path", "1>3>2"}};
   f.connect("c1", "a1", 2, data);
   f.transfer("c1", to_queue("a1", "billing"));
   f.at(4);
@@ -96,8 +100,8 @@ TEST_CASE("blind transfer to an agent rings that agent, who takes the call") {
   f.at(5);
   CHECK(f.has("talking c1 a3"));
   CHECK(f.status("a3") == "on_call");
-  CHECK(f.types("call-c1") ==
-        "call.arrived call.queued call.offered call.connected call.transferred call.offered call.connected");
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.connected "
+                              "call.transferred call.offered call.connected");
   CHECK(f.payloads<events::call_offered>("call-c1").at(1).reason == "blind transfer from a1");
   caf::anon_send(f.calls.at("c1"), hangup_atom::value, std::string{"caller"});
   f.at(6);
@@ -117,12 +121,14 @@ TEST_CASE("blind transfer to an agent who cannot take it falls back to the call'
   f.at(4);
   f.transfer("c1", to_agent("a1", "a3"));
   f.at(5);
-  // a3 is at lunch: the offer ends with the agent's refusal and the call queues in sales, where a2 is free.
+  // a3 is at lunch: the offer ends with the agent's refusal and the call queues in sales, where a2
+  // is free.
   auto ended = f.payloads<events::call_offer_ended>("call-c1");
   REQUIRE(ended.size() == 1);
   CHECK(ended[0].agent_id == "a3");
   CHECK(ended[0].reason == "not_ready");
-  CHECK(f.payloads<events::call_queued>("call-c1").back().reason == "transfer fallback: a3 not_ready");
+  CHECK(f.payloads<events::call_queued>("call-c1").back().reason ==
+        "transfer fallback: a3 not_ready");
   CHECK(f.has("ringing a2 c1"));
   CHECK(f.status("a3") == "not_ready");
   f.answer("a2", "c1");
@@ -180,7 +186,8 @@ TEST_CASE("consultative transfer: the first agent stays on the call until the ta
   CHECK(f.payloads<events::call_ended>("call-c1").at(0).agent_id == "a2");
 }
 
-TEST_CASE("consultative transfer nobody answers (no answer, reject, busy, logout): the call stays with the first agent") {
+TEST_CASE("consultative transfer nobody answers (no answer, reject, busy, logout): the call stays "
+          "with the first agent") {
   fixture f;
   f.login("a1");
   f.at(1);
@@ -227,14 +234,16 @@ TEST_CASE("consultative transfer nobody answers (no answer, reject, busy, logout
   CHECK(f.status("a1") == "wrap_up");
 }
 
-TEST_CASE("conference: an invited agent and an outside number join, leave, and are let go with the call") {
+TEST_CASE("conference: an invited agent and an outside number join, leave, and are let go with the "
+          "call") {
   fixture f;
   f.login("a1");
   f.at(1);
   f.connect("c1", "a1", 2);
   f.login("a2");
   f.at(3);
-  caf::anon_send(f.calls.at("c1"), conference_atom::value, conference_request{"a1", "agent", "a2", "expert"});
+  caf::anon_send(f.calls.at("c1"), conference_atom::value,
+                 conference_request{"a1", "agent", "a2", "expert"});
   f.at(4);
   CHECK(f.status("a2") == "ringing");
   f.answer("a2", "c1");
@@ -249,7 +258,8 @@ TEST_CASE("conference: an invited agent and an outside number join, leave, and a
   CHECK(s.conference_parties == std::vector<std::string>{"a2", "+8613900000000"});
   CHECK(f.payloads<events::call_offered>("call-c1").back().reason == "conference from a1: expert");
   // The outside party leaves; a2 hangs up, which leaves the conference and not the call.
-  caf::anon_send(f.calls.at("c1"), conf_leave_atom::value, std::string{"+8613900000000"}, std::string{"removed"});
+  caf::anon_send(f.calls.at("c1"), conf_leave_atom::value, std::string{"+8613900000000"},
+                 std::string{"removed"});
   caf::anon_send(f.agent("a2"), hangup_atom::value, std::string{"c1"});
   f.at(7);
   CHECK(f.status("a2") == "wrap_up");
@@ -263,7 +273,8 @@ TEST_CASE("conference: an invited agent and an outside number join, leave, and a
   CHECK_FALSE(f.has("ended c1 completed"));
   // Invite a2 again (after wrap-up); the caller hangs up: both agents are let go.
   f.at(15);
-  caf::anon_send(f.calls.at("c1"), conference_atom::value, conference_request{"a1", "agent", "a2", ""});
+  caf::anon_send(f.calls.at("c1"), conference_atom::value,
+                 conference_request{"a1", "agent", "a2", ""});
   f.at(16);
   f.answer("a2", "c1");
   f.at(17);
@@ -275,7 +286,8 @@ TEST_CASE("conference: an invited agent and an outside number join, leave, and a
   CHECK(f.status("a2") == "wrap_up");
 }
 
-TEST_CASE("supervision: listen, whisper, barge and stop are events on the call, and others are refused") {
+TEST_CASE(
+    "supervision: listen, whisper, barge and stop are events on the call, and others are refused") {
   fixture f;
   f.login("a1");
   f.at(1);
@@ -291,7 +303,8 @@ TEST_CASE("supervision: listen, whisper, barge and stop are events on the call, 
     caf::anon_send(c0, supervise_atom::value, std::string{"sup"}, std::string{mode});
   f.at(5);
   std::vector<std::string> modes;
-  for (const auto& s : f.payloads<events::call_supervised>("call-c0")) modes.push_back(s.mode);
+  for (const auto& s : f.payloads<events::call_supervised>("call-c0"))
+    modes.push_back(s.mode);
   CHECK(modes == std::vector<std::string>{"listen", "whisper", "barge", "stop"});
   CHECK(f.stream("call-c0").back().meta.caused_by == events::principal::agent("sup"));
   // An agent without the supervisor flag, and a call nobody talks on yet: refused and audited.
@@ -335,8 +348,10 @@ TEST_CASE("refused transfers are audited and leave the call where it was") {
   auto audit = f.rejections();
   REQUIRE(audit.size() == 4);
   std::vector<std::string> codes;
-  for (const auto& r : audit) codes.push_back(r.code);
-  CHECK(codes == std::vector<std::string>{"not_your_call", "unknown_target", "unknown_target", "invalid_argument"});
+  for (const auto& r : audit)
+    codes.push_back(r.code);
+  CHECK(codes == std::vector<std::string>{"not_your_call", "unknown_target", "unknown_target",
+                                          "invalid_argument"});
   CHECK(audit[0].target_stream == "call-c1");
   CHECK(f.call_state("c1").agent_id == "a1");
   CHECK(f.status("a1") == "on_call");
@@ -386,7 +401,8 @@ TEST_CASE("ported at actor level: attended transfer, consult the second member, 
   CHECK(f.payloads<events::call_ended>("call-c1").at(0).agent_id == "a2");
 }
 
-TEST_CASE("an invitation the agent cannot take leaves the call as it was, and the caller can hang up") {
+TEST_CASE(
+    "an invitation the agent cannot take leaves the call as it was, and the caller can hang up") {
   fixture f;
   f.login("a3");
   f.at(1);
@@ -395,7 +411,8 @@ TEST_CASE("an invitation the agent cannot take leaves the call as it was, and th
   f.at(3);
   caf::anon_send(f.agent("a2"), not_ready_atom::value, std::string{"break"});
   f.at(4);
-  caf::anon_send(f.calls.at("c1"), conference_atom::value, conference_request{"a3", "agent", "a2", ""});
+  caf::anon_send(f.calls.at("c1"), conference_atom::value,
+                 conference_request{"a3", "agent", "a2", ""});
   f.at(5);
   CHECK(f.payloads<events::call_offer_ended>("call-c1").back().reason == "not_ready");
   CHECK(f.has("rejected agent-a2 not_ready"));

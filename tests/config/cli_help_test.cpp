@@ -28,7 +28,8 @@ std::string run(std::vector<std::string> args, int* status = nullptr) {
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in{text};
-  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  for (std::string l; std::getline(in, l);)
+    lines.push_back(l);
   return lines;
 }
 
@@ -40,7 +41,8 @@ std::vector<std::string> subcommands_in(const std::string& help) {
   static const std::regex row{R"(^  ([a-z][a-z-]*)  +\S.*$)"};
   for (const auto& l : lines_of(help)) {
     if (!l.empty() && l[0] != ' ') {
-      listing = l.back() == ':' && l != "Options:" && l != "Positionals:" && l.rfind("Example", 0) != 0;
+      listing =
+          l.back() == ':' && l != "Options:" && l != "Positionals:" && l.rfind("Example", 0) != 0;
       continue;
     }
     std::smatch m;
@@ -64,16 +66,19 @@ void collect(const std::vector<std::string>& path, std::vector<std::vector<std::
 
 std::string joined(const std::vector<std::string>& path) {
   std::string s = "hotline";
-  for (const auto& p : path) s += " " + p;
+  for (const auto& p : path)
+    s += " " + p;
   return s;
 }
 
 } // namespace
 
-TEST_CASE("every subcommand's help: labels, width, an example, and the same words for the same option") {
+TEST_CASE(
+    "every subcommand's help: labels, width, an example, and the same words for the same option") {
   std::vector<std::vector<std::string>> commands;
   collect({}, commands);
-  REQUIRE(commands.size() >= 25); // 16 top-level commands; audit, config, store and bench have subcommands
+  REQUIRE(commands.size() >=
+          25); // 16 top-level commands; audit, config, store and bench have subcommands
 
   static const std::regex option_row{R"(^  (?:-\w,)?(--[a-z][a-z0-9-]*)( [^ ].*?)?(?:  +(.*))?$)"};
   static const std::regex cli11_type{R"(\b(TEXT|INT|UINT|FLOAT)\b)"};
@@ -93,7 +98,8 @@ TEST_CASE("every subcommand's help: labels, width, an example, and the same word
       if (!std::regex_match(l, m, option_row)) continue;
       const std::string option = m[1];
       std::string label = m[2];
-      CHECK_MESSAGE(!std::regex_search(label, cli11_type), l); // DIR, FILE, NUM..., not CLI11's type names
+      CHECK_MESSAGE(!std::regex_search(label, cli11_type),
+                    l); // DIR, FILE, NUM..., not CLI11's type names
       label = label.substr(0, label.find_first_of(":=", 1));
       if (label.find(" REQUIRED") != std::string::npos) label.erase(label.find(" REQUIRED"));
       if (label.find(" ...") != std::string::npos) label.erase(label.find(" ..."));
@@ -102,7 +108,8 @@ TEST_CASE("every subcommand's help: labels, width, an example, and the same word
     }
   }
   // The same option is labelled alike in every command that has it.
-  for (const auto& opt : {"--store", "--kafka", "--config", "--sl-threshold-s", "--views", "--topic", "--timeout"}) {
+  for (const auto& opt :
+       {"--store", "--kafka", "--config", "--sl-threshold-s", "--views", "--topic", "--timeout"}) {
     CAPTURE(opt);
     auto seen = labels_of[opt];
     seen.erase(" [BROKERS]"); // demo's --kafka may be given without a value
@@ -115,8 +122,10 @@ TEST_CASE("every subcommand's help: labels, width, an example, and the same word
 
 TEST_CASE("the top-level help groups the subcommands within 100 columns") {
   const auto help = run({"--help"});
-  for (const auto& l : lines_of(help)) CHECK_MESSAGE(l.size() <= 100, l);
-  for (const char* group : {"Run a center:", "Analyse what happened:", "Audit and store:", "Kafka:", "Measure:"})
+  for (const auto& l : lines_of(help))
+    CHECK_MESSAGE(l.size() <= 100, l);
+  for (const char* group :
+       {"Run a center:", "Analyse what happened:", "Audit and store:", "Kafka:", "Measure:"})
     CHECK_MESSAGE(help.find(std::string{"\n"} + group + "\n") != std::string::npos, group);
   CHECK(subcommands_in(help).size() == 16);
 }
@@ -129,18 +138,21 @@ TEST_CASE("run-time errors start with the command that failed, as parse errors d
   out = run({"crm", "show", "--store", "/nonexistent/hotline-store", "--customer", "c1"}, &status);
   CHECK(status == 1);
   CHECK_MESSAGE(out.rfind("hotline crm show: ", 0) == 0, out);
-  out = run({"relay", "--store", "/nonexistent/hotline-store", "--kafka", "127.0.0.1:1", "--site", "s"}, &status);
+  out = run(
+      {"relay", "--store", "/nonexistent/hotline-store", "--kafka", "127.0.0.1:1", "--site", "s"},
+      &status);
   CHECK(status == 1);
   CHECK_MESSAGE(out.rfind("hotline relay: ", 0) == 0, out);
-  out = run({"whatif", "--store", "/nonexistent/hotline-store", "--config", "/nonexistent.toml"}, &status);
+  out = run({"whatif", "--store", "/nonexistent/hotline-store", "--config", "/nonexistent.toml"},
+            &status);
   CHECK(status == 2);
   CHECK_MESSAGE(out.rfind("hotline whatif: ", 0) == 0, out);
 }
 
 TEST_CASE("--sl-threshold-s takes decimals wherever it is an option") {
   int status = 0;
-  const auto out = run({"simulate", "--agents", "3", "--rate-per-hour", "60", "--aht-s", "120", "--hours", "0.5",
-                        "--sl-threshold-s", "12.5", "--seed", "7"},
+  const auto out = run({"simulate", "--agents", "3", "--rate-per-hour", "60", "--aht-s", "120",
+                        "--hours", "0.5", "--sl-threshold-s", "12.5", "--seed", "7"},
                        &status);
   CHECK_MESSAGE(status == 0, out);
   CHECK_MESSAGE(out.find("12.5 s") != std::string::npos, out);

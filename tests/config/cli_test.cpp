@@ -83,9 +83,9 @@ TEST_CASE("the shipped demo arrivals file is one forecast both the simulator and
   // staffing command reads the very same file.
   std::string out;
   const auto csv = shipped + "/demo-arrivals-acme-billing.csv";
-  CHECK(run_capture({HOTLINE_BIN, "staff", "--forecast", csv, "--aht-s", "240", "--target-sl",
-                     "0.8"},
-                    out) == 0);
+  CHECK(
+      run_capture({HOTLINE_BIN, "staff", "--forecast", csv, "--aht-s", "240", "--target-sl", "0.8"},
+                  out) == 0);
   CHECK(out.find("30-min intervals") != std::string::npos);
   CHECK(out.find("16:00") != std::string::npos);
 }

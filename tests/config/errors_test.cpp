@@ -202,7 +202,8 @@ id = "support"
 callback_attempts = 0
 callback_retry_s = -60
 )");
-  CHECK(only(loaded.problems, "queues[1].callback_attempts").message == "expected a positive integer, got 0");
+  CHECK(only(loaded.problems, "queues[1].callback_attempts").message ==
+        "expected a positive integer, got 0");
   CHECK(only(loaded.problems, "queues[1].callback_retry_s").message ==
         "expected a non-negative integer number of seconds (0: off), got -60");
 }
@@ -223,7 +224,8 @@ id = "collections"
 outbound_trunk_group = "psnt"
 )");
   CHECK(only(loaded.problems, "queues[1].outbound_trunk_group").message ==
-        "trunk group 'did' takes inbound calls only (direction = \"inbound\"): agents cannot place calls on it; "
+        "trunk group 'did' takes inbound calls only (direction = \"inbound\"): agents cannot place "
+        "calls on it; "
         "expected a group with direction \"outbound\" or \"both\"");
   CHECK(only(loaded.problems, "queues[2].outbound_trunk_group").message ==
         "unknown trunk group 'psnt' (did you mean 'pstn'?)");
@@ -470,12 +472,14 @@ TEST_CASE("simulation: an outbound profile names a queue and no caller settings"
   rate_per_h = 5
 )");
   CHECK(only(loaded.problems, "simulation.arrivals[0].entry_point").message ==
-        "an outbound profile's calls are placed by the agents of a queue: give queue, not entry_point");
+        "an outbound profile's calls are placed by the agents of a queue: give queue, not "
+        "entry_point");
   CHECK(only(loaded.problems, "simulation.arrivals[1].patience").message ==
         "patience applies to callers who wait; an outbound profile's calls wait for nobody");
   CHECK(only(loaded.problems, "simulation.arrivals[1].callback_reach").message ==
         "callback_reach applies to callers who wait; an outbound profile's calls wait for nobody");
-  CHECK(only(loaded.problems, "simulation.arrivals[2].direction").message.find("sideways") != std::string::npos);
+  CHECK(only(loaded.problems, "simulation.arrivals[2].direction").message.find("sideways") !=
+        std::string::npos);
 }
 
 TEST_CASE("every error is collected, not just the first") {

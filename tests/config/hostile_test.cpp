@@ -38,7 +38,8 @@ bool has(const std::string& text, const std::string& part) {
 std::string repeat(const std::string& s, std::size_t n) {
   std::string out;
   out.reserve(s.size() * n);
-  for (std::size_t i = 0; i < n; ++i) out += s;
+  for (std::size_t i = 0; i < n; ++i)
+    out += s;
   return out;
 }
 
@@ -48,24 +49,29 @@ TEST_CASE("config check: a dotted key of 40,000 parts is an error at its positio
   config_files files;
   const auto file = files.write("dotted.toml", "# a key\n  a" + repeat(".b", 39'999) + " = 1\n");
   const auto out = check_refused(file);
-  CHECK_MESSAGE(has(out, file + ":2:3: error: a.b.b...: a dotted key or table header of 40000 parts; "
+  CHECK_MESSAGE(has(out, file +
+                             ":2:3: error: a.b.b...: a dotted key or table header of 40000 parts; "
                              "at most 32 are allowed\n"),
                 out);
 }
 
 TEST_CASE("config check: a table header of 40,000 parts is refused too") {
   config_files files;
-  const auto file = files.write("header.toml", "[site]\nid = \"x\"\n[a" + repeat(".\"b\"", 39'999) + "]\n");
+  const auto file =
+      files.write("header.toml", "[site]\nid = \"x\"\n[a" + repeat(".\"b\"", 39'999) + "]\n");
   const auto out = check_refused(file);
-  CHECK_MESSAGE(has(out, file + ":3:2: error: a.\"b\".\"b\"...: a dotted key or table header of 40000 parts"), out);
+  CHECK_MESSAGE(
+      has(out, file + ":3:2: error: a.\"b\".\"b\"...: a dotted key or table header of 40000 parts"),
+      out);
 }
 
 TEST_CASE("config check: dots in strings, comments and numbers are not key parts") {
   config_files files;
-  const auto file = files.write("dots.toml", "include = \"" + minimal + "\"\n# " + repeat("a.", 100) +
-                                                 "\n[site]\nname = \"" + repeat("x.", 100) +
-                                                 "\"\n[simulation]\nhandle_time = { distribution = \"empirical\", "
-                                                 "samples_s = [1.5, 2.5, 3.25] }\n");
+  const auto file = files.write(
+      "dots.toml", "include = \"" + minimal + "\"\n# " + repeat("a.", 100) + "\n[site]\nname = \"" +
+                       repeat("x.", 100) +
+                       "\"\n[simulation]\nhandle_time = { distribution = \"empirical\", "
+                       "samples_s = [1.5, 2.5, 3.25] }\n");
   std::string out;
   CHECK_MESSAGE(run_capture({HOTLINE_BIN, "config", "check", file}, out, hang_guard) == 0, out);
 }
@@ -91,21 +97,25 @@ TEST_CASE("config check: a FIFO, included or given, is refused without blocking 
                              "': is not a regular file (a FIFO)\n"),
                 out);
   out = check_refused(fifo);
-  CHECK_MESSAGE(has(out, fifo + ": error: cannot read file: is not a regular file (a FIFO)\n"), out);
+  CHECK_MESSAGE(has(out, fifo + ": error: cannot read file: is not a regular file (a FIFO)\n"),
+                out);
 }
 
 TEST_CASE("config check: an oversized file is refused with its size and the limit") {
   config_files files;
   const auto file = files.write("huge.toml", repeat("# " + std::string(98, 'x') + "\n", 90'000));
   const auto out = check_refused(file);
-  CHECK_MESSAGE(has(out, file + ": error: cannot read file: is 9090000 bytes; at most 8388608 are read\n"), out);
+  CHECK_MESSAGE(
+      has(out, file + ": error: cannot read file: is 9090000 bytes; at most 8388608 are read\n"),
+      out);
 }
 
 TEST_CASE("config check: one file included over and over is stopped at the file limit") {
   config_files files;
   files.write("leaf.toml", "[site]\nname = \"x\"\n");
   std::string list;
-  for (int i = 0; i < 30; ++i) list += "\"leaf.toml\", ";
+  for (int i = 0; i < 30; ++i)
+    list += "\"leaf.toml\", ";
   files.write("mid.toml", "include = [" + list + "]\n");
   const auto file = files.write("top.toml", "include = [" + repeat("\"mid.toml\", ", 30) + "]\n");
   const auto out = check_refused(file);
@@ -132,24 +142,31 @@ TEST_CASE("config check: counts beyond what a node handles are errors naming the
   };
   const hostile cases[] = {
       {"[[trunks]]\nid = \"pstn\"\nchannels = 1000000\n",
-       ":4:12: error: trunks[0].channels: expected a number of channels from 1 to 10000, got 1000000"},
+       ":4:12: error: trunks[0].channels: expected a number of channels from 1 to 10000, got "
+       "1000000"},
       {"[[trunks]]\nid = \"t1\"\nchannels = 6000\n[[trunks]]\nid = \"t2\"\nchannels = 6000\n",
-       ":7:12: error: trunks[2].channels: with this group the center would have 12010 trunk channels; a "
+       ":7:12: error: trunks[2].channels: with this group the center would have 12010 trunk "
+       "channels; a "
        "center has at most 10000 (all groups together)"},
       {"[[simulation.arrivals]]\nentry_point = \"100\"\nrate_per_h = 99999999\n",
-       ":4:14: error: simulation.arrivals[0].rate_per_h: expected a number of arrivals per hour from 0 to "
+       ":4:14: error: simulation.arrivals[0].rate_per_h: expected a number of arrivals per hour "
+       "from 0 to "
        "100000, got 99999999"},
       {"[[simulation.arrivals]]\nqueue = \"support\"\nrate_per_h = 99999\n",
-       ":4:14: error: simulation.arrivals[1].rate_per_h: with this profile simulated callers would arrive "
+       ":4:14: error: simulation.arrivals[1].rate_per_h: with this profile simulated callers would "
+       "arrive "
        "at up to 100039 per hour; at most 100000 are simulated (all profiles together)"},
       {"[[agent_groups]]\nid_prefix = \"a\"\ncount = 100000\nqueues = [\"support\"]\n",
-       ":4:9: error: agent_groups[0].count: expected a number of agents from 1 to 10000, got 100000"},
+       ":4:9: error: agent_groups[0].count: expected a number of agents from 1 to 10000, got "
+       "100000"},
       {"[[agent_groups]]\nid_prefix = \"a\"\ncount = 9999\ndigits = 5\nqueues = [\"support\"]\n",
-       ":4:9: error: agent_groups[0].count: with this group the center would have 10002 agents; a center has "
+       ":4:9: error: agent_groups[0].count: with this group the center would have 10002 agents; a "
+       "center has "
        "at most 10000"},
       {[] {
          std::string qs;
-         for (int i = 0; i < 1001; ++i) qs += "[[queues]]\nid = \"q" + std::to_string(i) + "\"\n";
+         for (int i = 0; i < 1001; ++i)
+           qs += "[[queues]]\nid = \"q" + std::to_string(i) + "\"\n";
          return qs;
        }(),
        ":2000:1: error: queues[1000]: 1002 queues are defined; a center has at most 1000"},
@@ -161,11 +178,13 @@ TEST_CASE("config check: counts beyond what a node handles are errors naming the
   }
 }
 
-TEST_CASE("node: a center of a million trunk channels is refused instead of starting a million actors") {
+TEST_CASE(
+    "node: a center of a million trunk channels is refused instead of starting a million actors") {
   config_files files;
-  const auto file = files.write("big.toml", "include = \"" + minimal +
-                                                "\"\n[node]\ntraffic = false\n[[trunks]]\nid = \"pstn\"\n"
-                                                "channels = 1000000\n");
+  const auto file =
+      files.write("big.toml", "include = \"" + minimal +
+                                  "\"\n[node]\ntraffic = false\n[[trunks]]\nid = \"pstn\"\n"
+                                  "channels = 1000000\n");
   hotline::testing::temp_dir store;
   std::string out;
   CHECK(run_capture({HOTLINE_BIN, "node", "--config", file, "--store", store.path() + "/s"}, out,
@@ -179,9 +198,11 @@ TEST_CASE("node: SIGINT during the start-up of the largest center allowed stops 
   // 10,000 channels, 10,000 agents, 1,000 queues: every count at its limit.
   std::string text = "[site]\nid = \"big\"\n[node]\ntraffic = false\n[[trunks]]\nid = \"pstn\"\n"
                      "channels = 10000\n";
-  for (int i = 0; i < 1000; ++i) text += "[[queues]]\nid = \"q" + std::to_string(i) + "\"\n";
-  text += "[[agent_groups]]\nid_prefix = \"a\"\ncount = 10000\ndigits = 5\nqueues = [\"q0\", \"q1\"]\n"
-          "[[entry_points]]\ndialed = \"100\"\nqueue = \"q0\"\n";
+  for (int i = 0; i < 1000; ++i)
+    text += "[[queues]]\nid = \"q" + std::to_string(i) + "\"\n";
+  text +=
+      "[[agent_groups]]\nid_prefix = \"a\"\ncount = 10000\ndigits = 5\nqueues = [\"q0\", \"q1\"]\n"
+      "[[entry_points]]\ndialed = \"100\"\nqueue = \"q0\"\n";
   config_files files;
   const auto file = files.write("big.toml", text);
   hotline::testing::temp_dir store;

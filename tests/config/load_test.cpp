@@ -211,7 +211,8 @@ patience = { distribution = "empirical", samples_s = [10, 20.25] }
 
 TEST_CASE("arrival counts come from a CSV relative to the file that names it") {
   config_files files;
-  files.write("data/counts.csv", "interval_start,calls\n08:00,12\n08:15,  20.5\n\n# lunch\n08:30,0\n");
+  files.write("data/counts.csv",
+              "interval_start,calls\n08:00,12\n08:15,  20.5\n\n# lunch\n08:30,0\n");
   files.write("sub/c.toml", std::string(valid_center) + R"(
 [simulation]
   [[simulation.arrivals]]

@@ -37,7 +37,8 @@ std::vector<std::string> lines_until(child_process& p, std::vector<std::string> 
   std::vector<std::string> lines;
   const auto end = std::chrono::steady_clock::now() + hang_guard;
   while (!whats.empty() && std::chrono::steady_clock::now() < end) {
-    auto line = p.read_line(std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()));
+    auto line = p.read_line(std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now()));
     if (!line) break;
     lines.push_back(*line);
     std::erase_if(whats, [&](const std::string& w) { return line->find(w) != std::string::npos; });
@@ -56,14 +57,18 @@ bool has_file_named(const fs::path& dir, const std::string& prefix) {
 
 TEST_CASE("node --log-format json: every line is a JSON log record, librdkafka's included") {
   config_files files;
-  const auto file = files.write("node.toml", "include = \"" + minimal + "\"\n[site]\nid = \"west\"\n[node]\ntraffic = false\n");
+  const auto file =
+      files.write("node.toml", "include = \"" + minimal +
+                                   "\"\n[site]\nid = \"west\"\n[node]\ntraffic = false\n");
   hotline::testing::temp_dir dir;
   const auto store = dir.path() + "/s";
   // Nothing listens on port 1: librdkafka complains, through the log.
-  auto node = start({"--config", file, "--store", store, "--kafka", "127.0.0.1:1", "--log-format", "json"});
+  auto node =
+      start({"--config", file, "--store", store, "--kafka", "127.0.0.1:1", "--log-format", "json"});
   auto lines = lines_until(*node, {"\"component\":\"kafka\"", "ACD up"});
   node->signal(SIGINT);
-  for (auto more = lines_until(*node, {"stopped:"}); const auto& l : more) lines.push_back(l);
+  for (auto more = lines_until(*node, {"stopped:"}); const auto& l : more)
+    lines.push_back(l);
   CHECK(node->wait() == 0);
 
   REQUIRE_FALSE(lines.empty());
@@ -88,9 +93,12 @@ TEST_CASE("node --log-format json: every line is a JSON log record, librdkafka's
   CHECK_FALSE(has_file_named(store, "LOG")); // RocksDB's info log is not left in the store
 }
 
-TEST_CASE("node --rocksdb-log DIR keeps RocksDB's own info log there, and --quiet prints no info line") {
+TEST_CASE(
+    "node --rocksdb-log DIR keeps RocksDB's own info log there, and --quiet prints no info line") {
   config_files files;
-  const auto file = files.write("node.toml", "include = \"" + minimal + "\"\n[site]\nid = \"west\"\n[node]\ntraffic = false\n");
+  const auto file =
+      files.write("node.toml", "include = \"" + minimal +
+                                   "\"\n[site]\nid = \"west\"\n[node]\ntraffic = false\n");
   hotline::testing::temp_dir dir;
   const auto store = dir.path() + "/s";
   const auto logs = dir.path() + "/rocksdb-logs";
@@ -104,9 +112,11 @@ TEST_CASE("node --rocksdb-log DIR keeps RocksDB's own info log there, and --quie
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   node->signal(SIGINT);
   std::vector<std::string> out;
-  while (auto line = node->read_line(hang_guard)) out.push_back(*line);
+  while (auto line = node->read_line(hang_guard))
+    out.push_back(*line);
   CHECK(node->wait() == 0);
-  for (const auto& l : out) CHECK_MESSAGE(l.find(" INFO ") == std::string::npos, l);
-  CHECK(has_file_named(logs, ""));       // RocksDB named its LOG file after the store's path
+  for (const auto& l : out)
+    CHECK_MESSAGE(l.find(" INFO ") == std::string::npos, l);
+  CHECK(has_file_named(logs, "")); // RocksDB named its LOG file after the store's path
   CHECK_FALSE(has_file_named(store, "LOG"));
 }

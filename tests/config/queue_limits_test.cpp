@@ -57,5 +57,6 @@ TEST_CASE("queue limits: a negative maximum length is refused with its place") {
   files.write("q.toml", std::string{center} + "[[queues]]\nid = \"bad\"\nmax_length = -3\n");
   auto loaded = files.load("q.toml");
   CHECK_FALSE(loaded.ok());
-  CHECK(only(loaded.problems, "queues[3].max_length").message.find("non-negative") != std::string::npos);
+  CHECK(only(loaded.problems, "queues[3].max_length").message.find("non-negative") !=
+        std::string::npos);
 }

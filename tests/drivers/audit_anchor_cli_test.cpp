@@ -25,10 +25,13 @@ namespace {
 
 int hotline_cli(const std::string& args, std::string& out) {
   out.clear();
-  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"}, out);
+  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"},
+                              out);
 }
 
-std::string fixture(const std::string& name) { return std::string{HOTLINE_TEST_FIXTURES} + "/" + name; }
+std::string fixture(const std::string& name) {
+  return std::string{HOTLINE_TEST_FIXTURES} + "/" + name;
+}
 
 void fill(const std::string& dir, std::uint64_t n, std::uint64_t seed = 1) {
   auto s = rocksdb_event_store::open(dir);
@@ -63,7 +66,9 @@ void edit_event(const std::string& store, std::uint64_t pos) {
   REQUIRE(s.has_value());
   auto e = read_at(**s, pos);
   e.meta.caused_by.id = "mallory";
-  REQUIRE((*s)->overwrite_raw_record_for_testing(pos, events::event_codec::standard().encode_record(e)).is_ok());
+  REQUIRE(
+      (*s)->overwrite_raw_record_for_testing(pos, events::event_codec::standard().encode_record(e))
+          .is_ok());
 }
 
 /// Deletes events [from, to] from the store's files (below the store API).
@@ -71,7 +76,8 @@ void delete_events(const std::string& store, std::uint64_t from, std::uint64_t t
   std::vector<std::string> names;
   REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions{}, store, &names).ok());
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
+  for (const auto& n : names)
+    cfs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions{}, store, cfs, &handles, &db).ok());
@@ -81,17 +87,20 @@ void delete_events(const std::string& store, std::uint64_t from, std::uint64_t t
   REQUIRE(events_cf != nullptr);
   for (auto pos = from; pos <= to; ++pos) {
     std::string key;
-    for (int i = 7; i >= 0; --i) key.push_back(static_cast<char>((pos >> (8 * i)) & 0xff));
+    for (int i = 7; i >= 0; --i)
+      key.push_back(static_cast<char>((pos >> (8 * i)) & 0xff));
     REQUIRE(db->Delete(rocksdb::WriteOptions{}, events_cf, key).ok());
   }
-  for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+  for (auto* h : handles)
+    REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
   delete db;
 }
 
 /// The store `src` without its events after `keep`, written through the
 /// store API (a consistent store, as an attacker would leave it); with
 /// `with_views`, the audit chain is copied as it was.
-std::string truncated_copy(const std::string& src, const std::string& dst, std::uint64_t keep, bool with_views) {
+std::string truncated_copy(const std::string& src, const std::string& dst, std::uint64_t keep,
+                           bool with_views) {
   {
     auto from = rocksdb_event_store::open(src);
     auto to = rocksdb_event_store::open(dst);
@@ -117,7 +126,8 @@ std::string truncated_copy(const std::string& src, const std::string& dst, std::
 void rebuild_chain(const std::string& store) {
   fs::remove_all(store + "/views");
   std::string out;
-  REQUIRE_MESSAGE(hotline_cli("audit verify --store " + store + " --views " + store + "/views", out) == 0, out);
+  REQUIRE_MESSAGE(
+      hotline_cli("audit verify --store " + store + " --views " + store + "/views", out) == 0, out);
 }
 
 std::string verify(const std::string& store, const std::string& anchors = "") {
@@ -126,7 +136,8 @@ std::string verify(const std::string& store, const std::string& anchors = "") {
 
 } // namespace
 
-TEST_CASE("audit verify checks the chain against the events: a corrupt, missing, swapped or edited event is named") {
+TEST_CASE("audit verify checks the chain against the events: a corrupt, missing, swapped or edited "
+          "event is named") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   fill(store, 300);
@@ -142,7 +153,8 @@ TEST_CASE("audit verify checks the chain against the events: a corrupt, missing,
       REQUIRE((*st)->overwrite_raw_record_for_testing(120, "\x68\x01garbage").is_ok());
     }
     CHECK(hotline_cli(verify(s, "") + " --no-update", out) == 1);
-    CHECK_MESSAGE(out.find("BROKEN at position 120: the event does not decode") != std::string::npos, out);
+    CHECK_MESSAGE(
+        out.find("BROKEN at position 120: the event does not decode") != std::string::npos, out);
   }
   SUBCASE("missing") {
     auto s = copy_of(store, dir.path() + "/missing");
@@ -162,36 +174,49 @@ TEST_CASE("audit verify checks the chain against the events: a corrupt, missing,
       REQUIRE((*st)->overwrite_raw_record_for_testing(121, codec.encode_record(a)).is_ok());
     }
     CHECK(hotline_cli(verify(s), out) == 1);
-    CHECK_MESSAGE(out.find("BROKEN at position 120: record 120 does not match the event stored at position 120") !=
-                      std::string::npos,
-                  out);
+    CHECK_MESSAGE(
+        out.find(
+            "BROKEN at position 120: record 120 does not match the event stored at position 120") !=
+            std::string::npos,
+        out);
   }
   SUBCASE("edited, checksum recomputed, chain left as it was") {
     auto s = copy_of(store, dir.path() + "/edited");
     edit_event(s, 120);
     CHECK(hotline_cli(verify(s), out) == 1);
-    CHECK_MESSAGE(out.find("BROKEN at position 120: record 120 does not match the event stored at position 120: "
-                           "the event was changed") != std::string::npos,
-                  out);
+    CHECK_MESSAGE(
+        out.find(
+            "BROKEN at position 120: record 120 does not match the event stored at position 120: "
+            "the event was changed") != std::string::npos,
+        out);
   }
   SUBCASE("events deleted from the end, the chain left as it was") {
     auto s = truncated_copy(store, dir.path() + "/truncated", 280, true);
     CHECK(hotline_cli(verify(s), out) == 1);
-    CHECK_MESSAGE(out.find("record 281 and later name events the store does not hold") != std::string::npos, out);
+    CHECK_MESSAGE(out.find("record 281 and later name events the store does not hold") !=
+                      std::string::npos,
+                  out);
   }
 }
 
-TEST_CASE("audit anchor: a signed head kept elsewhere catches a rebuilt chain and removed history") {
+TEST_CASE(
+    "audit anchor: a signed head kept elsewhere catches a rebuilt chain and removed history") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   const auto key = fixture("audit_anchor.key"), pub = fixture("audit_anchor.pub");
   fill(store, 150);
   std::string out;
   const auto early = dir.path() + "/anchor-150.json", late = dir.path() + "/anchor-300.json";
-  REQUIRE_MESSAGE(hotline_cli("audit anchor --store " + store + " --views " + store + "/views --key " + key + " --out " + early, out) == 0, out);
+  REQUIRE_MESSAGE(hotline_cli("audit anchor --store " + store + " --views " + store +
+                                  "/views --key " + key + " --out " + early,
+                              out) == 0,
+                  out);
   CHECK(out.find("anchored record 150 (position 150") != std::string::npos);
   fill(store, 150, 2);
-  REQUIRE_MESSAGE(hotline_cli("audit anchor --store " + store + " --views " + store + "/views --key " + key + " --out " + late, out) == 0, out);
+  REQUIRE_MESSAGE(hotline_cli("audit anchor --store " + store + " --views " + store +
+                                  "/views --key " + key + " --out " + late,
+                              out) == 0,
+                  out);
   const std::string both = " --public-key " + pub + " --anchor " + early + " --anchor " + late;
   REQUIRE_MESSAGE(hotline_cli(verify(store, both), out) == 0, out);
   CHECK(out.find("2 anchors matched (the last at record 300)") != std::string::npos);
@@ -201,18 +226,23 @@ TEST_CASE("audit anchor: a signed head kept elsewhere catches a rebuilt chain an
     edit_event(s, 200);
     rebuild_chain(s); // consistent with itself and with the (edited) events: only the anchor tells
     CHECK(hotline_cli(verify(s, both), out) == 1);
-    CHECK_MESSAGE(out.find("BROKEN at position 300: the chain's record 300 differs from its anchor") !=
-                      std::string::npos,
-                  out);
-    CHECK(out.find("the history up to record 150 (position 150) still matches its anchor") != std::string::npos);
+    CHECK_MESSAGE(
+        out.find("BROKEN at position 300: the chain's record 300 differs from its anchor") !=
+            std::string::npos,
+        out);
+    CHECK(out.find("the history up to record 150 (position 150) still matches its anchor") !=
+          std::string::npos);
   }
   SUBCASE("the last records deleted and the head rewritten") {
     auto s = truncated_copy(store, dir.path() + "/cut", 250, false);
-    rebuild_chain(s); // a shorter chain with its head rewritten: consistent by itself and with the events
+    rebuild_chain(
+        s); // a shorter chain with its head rewritten: consistent by itself and with the events
     CHECK(hotline_cli(verify(s, both), out) == 1);
-    CHECK_MESSAGE(out.find("BROKEN at position 251: record 251 is missing: the anchored chain had 300 records") !=
-                      std::string::npos,
-                  out);
+    CHECK_MESSAGE(
+        out.find(
+            "BROKEN at position 251: record 251 is missing: the anchored chain had 300 records") !=
+            std::string::npos,
+        out);
   }
   SUBCASE("an anchor edited, or checked with another key") {
     std::string text;
@@ -227,7 +257,9 @@ TEST_CASE("audit anchor: a signed head kept elsewhere catches a rebuilt chain an
     std::ofstream{forged} << text;
     CHECK(hotline_cli(verify(store, " --public-key " + pub + " --anchor " + forged), out) == 1);
     CHECK_MESSAGE(out.find("signature does not verify") != std::string::npos, out);
-    CHECK(hotline_cli(verify(store, " --public-key " + fixture("audit_anchor_other.pub") + " --anchor " + late), out) == 1);
+    CHECK(hotline_cli(verify(store, " --public-key " + fixture("audit_anchor_other.pub") +
+                                        " --anchor " + late),
+                      out) == 1);
     CHECK(out.find("signature does not verify") != std::string::npos);
     CHECK(hotline_cli(verify(store, " --anchor " + late), out) == 2); // no key to check it with
   }

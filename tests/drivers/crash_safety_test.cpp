@@ -79,8 +79,8 @@ TEST_CASE("acknowledged appends survive SIGKILL at random moments (25 kills)") {
       for (int i = 0; i < a.count; ++i) {
         const auto& e = (*events)[i];
         CHECK(e.position == a.first_position + i);
-        CHECK(e.meta.id == events::event_id::from_name(
-                               a.stream + "#" + std::to_string(a.first_revision + i)));
+        CHECK(e.meta.id ==
+              events::event_id::from_name(a.stream + "#" + std::to_string(a.first_revision + i)));
       }
     }
   }

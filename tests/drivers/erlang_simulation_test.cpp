@@ -31,18 +31,22 @@ struct batch_stats {
   std::vector<double> values;
   double mean() const {
     double s = 0;
-    for (double v : values) s += v;
+    for (double v : values)
+      s += v;
     return s / static_cast<double>(values.size());
   }
   double standard_error() const {
     double m = mean(), ss = 0;
-    for (double v : values) ss += (v - m) * (v - m);
-    return std::sqrt(ss / static_cast<double>(values.size() - 1)) / std::sqrt(static_cast<double>(values.size()));
+    for (double v : values)
+      ss += (v - m) * (v - m);
+    return std::sqrt(ss / static_cast<double>(values.size() - 1)) /
+           std::sqrt(static_cast<double>(values.size()));
   }
 };
 
 /// Per-batch totals of a simulation run, keyed by batch start.
-std::map<std::int64_t, kpi::kpi_counters> batches(const drivers::event_store& store, std::int64_t threshold_ms) {
+std::map<std::int64_t, kpi::kpi_counters> batches(const drivers::event_store& store,
+                                                  std::int64_t threshold_ms) {
   kpi::kpi_options o;
   o.interval_ms = static_cast<std::int64_t>(batch_hours * 3'600'000);
   o.sl_threshold_ms = threshold_ms;
@@ -52,15 +56,16 @@ std::map<std::int64_t, kpi::kpi_counters> batches(const drivers::event_store& st
   std::map<std::int64_t, kpi::kpi_counters> out;
   for (const auto& c : k->cells())
     if (c.dim == kpi::dimension::total) out[c.interval_start_ns] = *c.counters;
-  out.erase(out.begin());              // warm-up
+  out.erase(out.begin());                            // warm-up
   if (!out.empty()) out.erase(std::prev(out.end())); // calls cut off at the end
   return out;
 }
 
 void check_close(const char* what, const batch_stats& b, double theory) {
   double tol = 4 * b.standard_error() + 0.01 * std::abs(theory);
-  MESSAGE(std::string{what} << ": simulated " << b.mean() << " +- " << b.standard_error() << " (SE, " << b.values.size()
-                << " batches), theory " << theory << ", tolerance " << tol);
+  MESSAGE(std::string{what} << ": simulated " << b.mean() << " +- " << b.standard_error()
+                            << " (SE, " << b.values.size() << " batches), theory " << theory
+                            << ", tolerance " << tol);
   CHECK(std::abs(b.mean() - theory) <= tol);
 }
 
@@ -93,11 +98,13 @@ TEST_CASE("M/M/c: simulated waiting probability, service level, ASA and occupanc
   REQUIRE(theory.has_value());
 
   batch_stats p_wait, sl, asa, occupancy;
-  for (const auto& [t, c] : batches(r.store, 0)) p_wait.values.push_back(1.0 - double(c[kpi::answered_within_t]) / double(c[kpi::answered]));
+  for (const auto& [t, c] : batches(r.store, 0))
+    p_wait.values.push_back(1.0 - double(c[kpi::answered_within_t]) / double(c[kpi::answered]));
   for (const auto& [t, c] : batches(r.store, 20'000)) {
     sl.values.push_back(double(c[kpi::answered_within_t]) / double(c[kpi::offered]));
     asa.values.push_back(double(c[kpi::wait_answered_ms]) / 1000.0 / double(c[kpi::answered]));
-    occupancy.values.push_back(double(c[kpi::on_call_ms]) / double(c[kpi::on_call_ms] + c[kpi::ready_ms]));
+    occupancy.values.push_back(double(c[kpi::on_call_ms]) /
+                               double(c[kpi::on_call_ms] + c[kpi::ready_ms]));
   }
   REQUIRE(p_wait.values.size() >= 25);
   check_close("P(wait)", p_wait, theory->p_wait);

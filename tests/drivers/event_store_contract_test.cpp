@@ -37,7 +37,8 @@ TEST_CASE_TEMPLATE("append assigns revisions per stream and positions across the
   auto stream = s.read_stream("call-1", 0, SIZE_MAX);
   REQUIRE(stream.has_value());
   REQUIRE(stream->size() == 4);
-  for (std::uint64_t i = 0; i < 4; ++i) CHECK((*stream)[i].revision == i);
+  for (std::uint64_t i = 0; i < 4; ++i)
+    CHECK((*stream)[i].revision == i);
   CHECK((*stream)[3].position == 6);
   CHECK((*stream)[3].meta.id == events::event_id::from_name("c#0"));
   CHECK((*stream)[0].meta.site == "site-a");
@@ -101,8 +102,9 @@ TEST_CASE_TEMPLATE("a retried append with the same event ids is not written twic
   CHECK(clash.error().code() == errc::wrong_expected_revision);
 }
 
-TEST_CASE_TEMPLATE("an event id already stored in the stream is not stored again, whatever the expected revision", F,
-                   testing::memory_store_fixture, testing::rocksdb_store_fixture) {
+TEST_CASE_TEMPLATE(
+    "an event id already stored in the stream is not stored again, whatever the expected revision",
+    F, testing::memory_store_fixture, testing::rocksdb_store_fixture) {
   F f;
   auto& s = f.store();
   auto first = s.append("call-5", expected_revision::any(), make_events("u", 3));
@@ -110,8 +112,8 @@ TEST_CASE_TEMPLATE("an event id already stored in the stream is not stored again
   REQUIRE(s.append("call-6", expected_revision::any(), make_events("v", 2)));
   // The same append again, with each kind of expectation: nothing written,
   // the original positions reported.
-  for (auto expected : {expected_revision::any(), expected_revision::stream_exists(), expected_revision::no_stream(),
-                        expected_revision::exact(7)}) {
+  for (auto expected : {expected_revision::any(), expected_revision::stream_exists(),
+                        expected_revision::no_stream(), expected_revision::exact(7)}) {
     CAPTURE(expected.to_string());
     auto again = s.append("call-5", expected, make_events("u", 3));
     REQUIRE(again.has_value());
@@ -134,8 +136,9 @@ TEST_CASE_TEMPLATE("an event id already stored in the stream is not stored again
   CHECK(s.head_position() == 10);
 }
 
-TEST_CASE_TEMPLATE("an append partly stored already is refused whole, naming a stored and a new event", F,
-                   testing::memory_store_fixture, testing::rocksdb_store_fixture) {
+TEST_CASE_TEMPLATE(
+    "an append partly stored already is refused whole, naming a stored and a new event", F,
+    testing::memory_store_fixture, testing::rocksdb_store_fixture) {
   F f;
   auto& s = f.store();
   REQUIRE(s.append("call-8", expected_revision::any(), make_events("p", 2)));
@@ -144,8 +147,10 @@ TEST_CASE_TEMPLATE("an append partly stored already is refused whole, naming a s
   auto r = s.append("call-8", expected_revision::any(), std::move(mixed));
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code() == errc::invalid_argument);
-  CHECK(r.error().detail().find(events::event_id::from_name("p#0").to_string()) != std::string::npos);
-  CHECK(r.error().detail().find(events::event_id::from_name("q#0").to_string()) != std::string::npos);
+  CHECK(r.error().detail().find(events::event_id::from_name("p#0").to_string()) !=
+        std::string::npos);
+  CHECK(r.error().detail().find(events::event_id::from_name("q#0").to_string()) !=
+        std::string::npos);
   CHECK(s.head_position() == 2);
   // Written whole once the writer sends only what is new.
   std::vector<events::proposed_event> fresh;
@@ -154,19 +159,21 @@ TEST_CASE_TEMPLATE("an append partly stored already is refused whole, naming a s
   CHECK(s.head_position() == 3);
 }
 
-TEST_CASE_TEMPLATE("the same append queued twice at once is stored once", F, testing::memory_store_fixture,
-                   testing::rocksdb_store_fixture) {
+TEST_CASE_TEMPLATE("the same append queued twice at once is stored once", F,
+                   testing::memory_store_fixture, testing::rocksdb_store_fixture) {
   F f;
   auto& s = f.store();
   REQUIRE(s.append("call-3", expected_revision::any(), make_events("base", 1)));
   std::atomic<int> done{0};
   std::vector<result<append_result>> results(2, status{errc::unavailable, "pending"});
   for (int i = 0; i < 2; ++i)
-    s.append_async("call-3", expected_revision::any(), make_events("twice", 3), [&, i](result<append_result> r) {
-      results[static_cast<std::size_t>(i)] = std::move(r);
-      ++done;
-    });
-  while (done.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    s.append_async("call-3", expected_revision::any(), make_events("twice", 3),
+                   [&, i](result<append_result> r) {
+                     results[static_cast<std::size_t>(i)] = std::move(r);
+                     ++done;
+                   });
+  while (done.load() < 2)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   REQUIRE(results[0].has_value());
   REQUIRE(results[1].has_value());
   CHECK(results[0]->first_position == 2);
@@ -199,15 +206,19 @@ TEST_CASE_TEMPLATE("concurrent appenders get gap-free positions and revisions", 
     pool.emplace_back([&, t] {
       std::map<std::string, std::optional<std::uint64_t>> last;
       for (int i = 0; i < appends; ++i) {
-        std::string stream = "call-t" + std::to_string(t) + "s" + std::to_string(i % streams_per_thread);
+        std::string stream =
+            "call-t" + std::to_string(t) + "s" + std::to_string(i % streams_per_thread);
         int n = 1 + i % 3;
         auto r = s.append(stream, expected_revision::after(last[stream]),
                           make_events(stream + "@" + std::to_string(i), n));
-        if (!r) ++failures;
-        else last[stream] = r->last_revision;
+        if (!r)
+          ++failures;
+        else
+          last[stream] = r->last_revision;
       }
     });
-  for (auto& th : pool) th.join();
+  for (auto& th : pool)
+    th.join();
   CHECK(failures == 0);
   auto all = s.read_all(1, SIZE_MAX);
   REQUIRE(all.has_value());
@@ -276,8 +287,10 @@ TEST_CASE_TEMPLATE("visit_all sees what read_all returns, and a visitor's error 
                    testing::memory_store_fixture, testing::rocksdb_store_fixture) {
   F f;
   auto& s = f.store();
-  REQUIRE(s.append("call-1", drivers::expected_revision::no_stream(), testing::make_events("a", 3)));
-  REQUIRE(s.append("call-2", drivers::expected_revision::no_stream(), testing::make_events("b", 4)));
+  REQUIRE(
+      s.append("call-1", drivers::expected_revision::no_stream(), testing::make_events("a", 3)));
+  REQUIRE(
+      s.append("call-2", drivers::expected_revision::no_stream(), testing::make_events("b", 4)));
   auto all = s.read_all(2, 100);
   REQUIRE(all);
   REQUIRE(all->size() == 6);

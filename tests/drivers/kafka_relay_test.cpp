@@ -377,13 +377,15 @@ TEST_CASE("a topic that ends behind the checkpoint is resumed from its last posi
   REQUIRE(store.put_checkpoint("relay.kafka", 150).is_ok());
   auto s = relay_all(store, *c);
   CHECK(s.start_position == 121);
-  CHECK_MESSAGE(s.notice.find("ends at position 120, behind the checkpoint 150") != std::string::npos,
+  CHECK_MESSAGE(s.notice.find("ends at position 120, behind the checkpoint 150") !=
+                    std::string::npos,
                 s.notice);
   testing::check_topic_matches_store(read_back(*c), store, {site});
   CHECK(store.get_checkpoint("relay.kafka")->value() == 180);
 }
 
-TEST_CASE("a store rolled back under its topic is refused: nothing published, position, topic and both ids named") {
+TEST_CASE("a store rolled back under its topic is refused: nothing published, position, topic and "
+          "both ids named") {
   memory_event_store original;
   append_interleaved(original, "r", 4, 50);
   auto c = start_cluster();
@@ -425,7 +427,7 @@ TEST_CASE("a store rolled back under its topic is refused: nothing published, po
     REQUIRE(p <= 200);
     CHECK(detail.find("with event " + original.read_all(p, 1)->front().meta.id.to_string()) !=
           std::string::npos);
-    CHECK(detail.find("the store holds event " + store.read_all(p, 1)->front().meta.id.to_string()) !=
-          std::string::npos);
+    CHECK(detail.find("the store holds event " +
+                      store.read_all(p, 1)->front().meta.id.to_string()) != std::string::npos);
   }
 }

@@ -29,21 +29,24 @@ std::vector<events::recorded_event> traffic(std::uint64_t n) {
 
 } // namespace
 
-TEST_CASE("kpi: over busy traffic with expiring FCR candidates, rows restored in pieces equal one fold") {
+TEST_CASE(
+    "kpi: over busy traffic with expiring FCR candidates, rows restored in pieces equal one fold") {
   const auto events = traffic(120'000);
   projections::kpi::kpi_options o;
   o.fcr_window_ms = 20 * 60 * 1000; // candidates expire within the run
   std::map<std::string, std::string> whole, pieces;
   {
     projections::kpi::kpi_projection p{o};
-    for (const auto& e : events) REQUIRE(p.apply(e).is_ok());
+    for (const auto& e : events)
+      REQUIRE(p.apply(e).is_ok());
     projections::view_changes ch;
     p.collect(ch);
     testing::apply_changes(whole, ch);
   }
   for (std::size_t from = 0; from < events.size(); from += 9'999) {
     projections::kpi::kpi_projection p{o};
-    for (const auto& [k, v] : pieces) REQUIRE(p.restore(k, v).is_ok());
+    for (const auto& [k, v] : pieces)
+      REQUIRE(p.restore(k, v).is_ok());
     REQUIRE(p.finish_restore().is_ok());
     for (std::size_t i = from; i < std::min(events.size(), from + 9'999); ++i)
       REQUIRE(p.apply(events[i]).is_ok());
@@ -54,11 +57,14 @@ TEST_CASE("kpi: over busy traffic with expiring FCR candidates, rows restored in
   CHECK(pieces.size() == whole.size());
   CHECK(pieces == whole);
   std::size_t candidates = 0, repeats_counted = 0;
-  for (const auto& [k, v] : whole) candidates += k.starts_with("kpi/cust/");
+  for (const auto& [k, v] : whole)
+    candidates += k.starts_with("kpi/cust/");
   projections::kpi::kpi_projection p{o};
-  for (const auto& e : events) REQUIRE(p.apply(e).is_ok());
+  for (const auto& e : events)
+    REQUIRE(p.apply(e).is_ok());
   for (const auto& c : p.cells())
-    if (c.dim == projections::kpi::dimension::total) repeats_counted += c.counters->v[projections::kpi::repeat_contacts];
+    if (c.dim == projections::kpi::dimension::total)
+      repeats_counted += c.counters->v[projections::kpi::repeat_contacts];
   // some candidates remain (the last 20 minutes), many were repeats or expired
   CHECK(candidates > 0);
   CHECK(candidates < 3000);

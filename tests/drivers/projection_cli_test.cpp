@@ -22,10 +22,13 @@ namespace {
 /// Runs `hotline args...` through the shell with stderr folded into stdout.
 int hotline_cli(const std::string& args, std::string& out) {
   out.clear();
-  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"}, out);
+  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"},
+                              out);
 }
 
-std::string fixture(const std::string& name) { return std::string{HOTLINE_TEST_FIXTURES} + "/" + name; }
+std::string fixture(const std::string& name) {
+  return std::string{HOTLINE_TEST_FIXTURES} + "/" + name;
+}
 
 void fill(const std::string& dir, std::uint64_t n) {
   auto s = rocksdb_event_store::open(dir);
@@ -42,27 +45,37 @@ void fill(const std::string& dir, std::uint64_t n) {
                        [&](result<append_result>) { --pending; });
     return true;
   });
-  while (pending.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  while (pending.load() > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
 } // namespace
 
-TEST_CASE("hotline import --strict aborts naming the first malformed line, by default they are skipped and counted") {
+TEST_CASE("hotline import --strict aborts naming the first malformed line, by default they are "
+          "skipped and counted") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   std::string out;
-  CHECK(hotline_cli("import --store " + store + " --preset technion --strict " + fixture("technion_small.csv"), out) == 1);
+  CHECK(hotline_cli("import --store " + store + " --preset technion --strict " +
+                        fixture("technion_small.csv"),
+                    out) == 1);
   CHECK(out.find("technion_small.csv:8:") != std::string::npos);
   CHECK(out.find("the first at line 8") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(store)); // nothing imported
 
-  REQUIRE(hotline_cli("import --store " + store + " --preset technion " + fixture("technion_small.csv"), out) == 0);
-  CHECK(out.find("imported 6 calls") != std::string::npos); // line 10 (AGENT, NO_SERVER) is an answered call
+  REQUIRE(
+      hotline_cli("import --store " + store + " --preset technion " + fixture("technion_small.csv"),
+                  out) == 0);
+  CHECK(out.find("imported 6 calls") !=
+        std::string::npos); // line 10 (AGENT, NO_SERVER) is an answered call
   CHECK(out.find("skipped 3 malformed rows (columns 1, date 1, time 1)") != std::string::npos);
-  CHECK(out.find("technion_small.csv:11: ser_start") == std::string::npos); // 11 is q_start... see below
+  CHECK(out.find("technion_small.csv:11: ser_start") ==
+        std::string::npos); // 11 is q_start... see below
   CHECK(out.find("technion_small.csv:11:") != std::string::npos);
 
-  REQUIRE(hotline_cli("kpi --store " + store + " --interval 1h --format json --quiet --no-intervals", out) == 0);
+  REQUIRE(
+      hotline_cli("kpi --store " + store + " --interval 1h --format json --quiet --no-intervals",
+                  out) == 0);
   auto rep = nlohmann::json::parse(out);
   CHECK(rep["totals"]["offered"] == 5);
   CHECK(rep["totals"]["answered"] == 4);
@@ -77,13 +90,17 @@ TEST_CASE("hotline audit verify: ok on an intact chain, exit 1 naming the first 
   std::string out;
   REQUIRE(hotline_cli("audit verify --store " + store, out) == 0);
   CHECK(out.find("audit chain ok: 3000 records") != std::string::npos);
-  REQUIRE(hotline_cli("audit query --store " + store + " --agent a3 --type agent.call_started --format json --quiet", out) == 0);
+  REQUIRE(hotline_cli("audit query --store " + store +
+                          " --agent a3 --type agent.call_started --format json --quiet",
+                      out) == 0);
   auto rows = nlohmann::json::parse(out);
   REQUIRE(rows.is_array());
   CHECK(!rows.empty());
-  for (const auto& r : rows) CHECK(r["agent_id"] == "a3");
+  for (const auto& r : rows)
+    CHECK(r["agent_id"] == "a3");
   {
-    auto views = view_store::open(store + ".views"); // beside the store (was inside it: issue 19.12)
+    auto views =
+        view_store::open(store + ".views"); // beside the store (was inside it: issue 19.12)
     REQUIRE(views.has_value());
     auto key = projections::audit::record_key(1234);
     auto row = (*views)->get(key);
@@ -96,7 +113,8 @@ TEST_CASE("hotline audit verify: ok on an intact chain, exit 1 naming the first 
   CHECK(out.find("BROKEN at record 1234") != std::string::npos);
 }
 
-TEST_CASE("hotline replay stops at a corrupt record with its position, --skip-corrupt skips and counts") {
+TEST_CASE(
+    "hotline replay stops at a corrupt record with its position, --skip-corrupt skips and counts") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   fill(store, 2'000);
@@ -109,18 +127,21 @@ TEST_CASE("hotline replay stops at a corrupt record with its position, --skip-co
   CHECK(hotline_cli("replay --store " + store + " --out " + dir.path() + "/v1 --quiet", out) == 1);
   CHECK(out.find("replay stopped at position 777") != std::string::npos);
   CHECK(out.find("--skip-corrupt") != std::string::npos);
-  CHECK(hotline_cli("replay --store " + store + " --out " + dir.path() + "/v2 --skip-corrupt", out) == 0);
+  CHECK(hotline_cli("replay --store " + store + " --out " + dir.path() + "/v2 --skip-corrupt",
+                    out) == 0);
   CHECK(out.find("skipped position 777") != std::string::npos);
   CHECK(out.find("1 corrupt skipped") != std::string::npos);
 }
 
-TEST_CASE("hotline replay from Kafka: bad usage is exit 2, unreachable brokers exit 1 naming the topic") {
+TEST_CASE(
+    "hotline replay from Kafka: bad usage is exit 2, unreachable brokers exit 1 naming the topic") {
   testing::temp_dir dir;
   std::string out;
   CHECK(hotline_cli("replay --topic t --out " + dir.path() + "/v1", out) == 2);
   CHECK(out.find("--kafka BROKERS and at least one --topic") != std::string::npos);
   CHECK(hotline_cli("replay --kafka 127.0.0.1:1 --out " + dir.path() + "/v1", out) == 2);
-  CHECK(hotline_cli("replay --kafka 127.0.0.1:1 --topic t --store x --out " + dir.path() + "/v1", out) == 2);
+  CHECK(hotline_cli("replay --kafka 127.0.0.1:1 --topic t --store x --out " + dir.path() + "/v1",
+                    out) == 2);
   CHECK(out.find("not both") != std::string::npos);
   // Nothing listens on port 1: the read gives up after --kafka-timeout.
   CHECK(hotline_cli("replay --kafka 127.0.0.1:1 --topic hotline.a.events --kafka-timeout 1 --out " +
@@ -130,7 +151,8 @@ TEST_CASE("hotline replay from Kafka: bad usage is exit 2, unreachable brokers e
   CHECK(out.find("topic hotline.a.events") != std::string::npos);
 }
 
-TEST_CASE("hotline replay killed with SIGKILL mid-run: rows always match the checkpoint, never double-counted") {
+TEST_CASE("hotline replay killed with SIGKILL mid-run: rows always match the checkpoint, never "
+          "double-counted") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   fill(store, 120'000);
@@ -169,22 +191,33 @@ TEST_CASE("hotline replay killed with SIGKILL mid-run: rows always match the che
     projections::view_changes ch;
     expected.collect(ch);
     std::map<std::string, std::string> want;
-    for (auto& [k, v] : ch.puts) want[k] = v;
-    for (auto& k : ch.deletes) want.erase(k);
+    for (auto& [k, v] : ch.puts)
+      want[k] = v;
+    for (auto& k : ch.deletes)
+      want.erase(k);
     std::map<std::string, std::string> got;
-    REQUIRE((*views)->scan("kpi/", [&](std::string_view k, std::string_view v) {
-      got.emplace(k, v);
-      return true;
-    }).is_ok());
-    if (at == 0) CHECK(got.empty()); // nothing committed yet: no rows either
-    else CHECK(got == want);
+    REQUIRE((*views)
+                ->scan("kpi/",
+                       [&](std::string_view k, std::string_view v) {
+                         got.emplace(k, v);
+                         return true;
+                       })
+                .is_ok());
+    if (at == 0)
+      CHECK(got.empty()); // nothing committed yet: no rows either
+    else
+      CHECK(got == want);
   }
   MESSAGE("kills that landed mid-run: " << mid_run_kills);
   CHECK(mid_run_kills > 0);
   // the last killed replay, resumed, ends with the bytes of an uninterrupted one
   std::string out;
-  REQUIRE(hotline_cli("replay --store " + store + " --out " + last_dir + " --projection kpi --quiet", out) == 0);
-  REQUIRE(hotline_cli("replay --store " + store + " --out " + dir.path() + "/whole --projection kpi --quiet", out) == 0);
+  REQUIRE(
+      hotline_cli("replay --store " + store + " --out " + last_dir + " --projection kpi --quiet",
+                  out) == 0);
+  REQUIRE(hotline_cli("replay --store " + store + " --out " + dir.path() +
+                          "/whole --projection kpi --quiet",
+                      out) == 0);
   auto a = view_store::open(last_dir);
   auto b = view_store::open(dir.path() + "/whole");
   REQUIRE(a.has_value());
@@ -192,12 +225,16 @@ TEST_CASE("hotline replay killed with SIGKILL mid-run: rows always match the che
   CHECK(*(*a)->dump() == *(*b)->dump());
 }
 
-TEST_CASE("hotline kpi --tz labels intervals in the zone, and an imported log's occupancy and FCR read unknown") {
+TEST_CASE("hotline kpi --tz labels intervals in the zone, and an imported log's occupancy and FCR "
+          "read unknown") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   std::string out;
-  REQUIRE(hotline_cli("import --store " + store + " --preset technion " + fixture("technion_small.csv"), out) == 0);
-  REQUIRE(hotline_cli("kpi --store " + store + " --tz Asia/Jerusalem --format json --quiet --html " + dir.path() +
+  REQUIRE(
+      hotline_cli("import --store " + store + " --preset technion " + fixture("technion_small.csv"),
+                  out) == 0);
+  REQUIRE(hotline_cli("kpi --store " + store +
+                          " --tz Asia/Jerusalem --format json --quiet --html " + dir.path() +
                           "/k.html",
                       out) == 0);
   auto rep = nlohmann::json::parse(out.substr(out.find('{')));
@@ -227,11 +264,17 @@ TEST_CASE("hotline audit query: the table shows names in full and why a command 
   {
     auto s = rocksdb_event_store::open(store);
     REQUIRE(s.has_value());
-    events::event_meta meta{events::event_id::from_name("rejected-1"), "site-with-a-long-name", "t1",
-                            1'704'067'200'000'000'000, {}, {}, events::principal::agent(agent)};
+    events::event_meta meta{events::event_id::from_name("rejected-1"),
+                            "site-with-a-long-name",
+                            "t1",
+                            1'704'067'200'000'000'000,
+                            {},
+                            {},
+                            events::principal::agent(agent)};
     events::command_rejected rej{"call-a-call-id-longer-than-twelve", "answer_call", "not_offered",
                                  "offered to another agent"};
-    std::vector<events::proposed_event> one{events::event_codec::standard().propose(events::event{rej}, meta)};
+    std::vector<events::proposed_event> one{
+        events::event_codec::standard().propose(events::event{rej}, meta)};
     REQUIRE((*s)->append("rejections-site", expected_revision::any(), std::move(one)));
   }
   std::string out;

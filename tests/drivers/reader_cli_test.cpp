@@ -18,20 +18,26 @@ namespace {
 
 int hotline_cli(const std::string& args, std::string& out) {
   out.clear();
-  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"}, out);
+  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"},
+                              out);
 }
 
 /// One answered call of `customer` in `tenant`, appended to `store`.
 void call(rocksdb_event_store& store, const std::string& id, const std::string& tenant,
-          const std::string& customer, const std::string& queue, const std::string& agent, std::int64_t t_s,
-          std::map<std::string, std::string> attached = {}) {
+          const std::string& customer, const std::string& queue, const std::string& agent,
+          std::int64_t t_s, std::map<std::string, std::string> attached = {}) {
   const auto& codec = events::event_codec::standard();
   std::int64_t t = 1'704'067'200'000'000'000 + t_s * 1'000'000'000;
   std::vector<events::proposed_event> evs;
   int n = 0;
   auto add = [&](events::event body, std::int64_t at) {
-    evs.push_back(codec.propose(body, {events::event_id::from_name(id + "#" + std::to_string(n++)), "site-a",
-                                       tenant, at, {}, {}, events::principal::system("test")}));
+    evs.push_back(codec.propose(body, {events::event_id::from_name(id + "#" + std::to_string(n++)),
+                                       "site-a",
+                                       tenant,
+                                       at,
+                                       {},
+                                       {},
+                                       events::principal::system("test")}));
   };
   events::call_arrived a;
   a.call_id = id;
@@ -49,7 +55,8 @@ constexpr const char* replacement = "\xEF\xBF\xBD"; // U+FFFD
 
 } // namespace
 
-TEST_CASE("readers of a store with text that is not valid UTF-8 never abort: JSON shows it as U+FFFD") {
+TEST_CASE(
+    "readers of a store with text that is not valid UTF-8 never abort: JSON shows it as U+FFFD") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   {
@@ -66,30 +73,36 @@ TEST_CASE("readers of a store with text that is not valid UTF-8 never abort: JSO
   CHECK(out.find("audit chain ok: 12 records") != std::string::npos);
   CHECK(out.find("terminate") == std::string::npos);
 
-  CHECK_MESSAGE(hotline_cli("audit query --store " + store + " --call c2 --format json --quiet", out) == 0, out);
+  CHECK_MESSAGE(
+      hotline_cli("audit query --store " + store + " --call c2 --format json --quiet", out) == 0,
+      out);
   auto rows = nlohmann::json::parse(out);
   REQUIRE(rows.size() == 4);
   CHECK(rows[1]["queue"] == std::string{"sal"} + replacement + "s");
 
-  CHECK_MESSAGE(hotline_cli("crm show --store " + store + " --customer cust-1 --quiet", out) == 0, out);
+  CHECK_MESSAGE(hotline_cli("crm show --store " + store + " --customer cust-1 --quiet", out) == 0,
+                out);
   auto profile = nlohmann::json::parse(out);
   CHECK(profile["contacts"] == 3);
   CHECK(profile["interactions"][1]["attached"]["note"] == std::string{"caf"} + replacement);
 
-  CHECK_MESSAGE(hotline_cli("kpi --store " + store + " --format json --quiet --no-intervals", out) == 0, out);
+  CHECK_MESSAGE(
+      hotline_cli("kpi --store " + store + " --format json --quiet --no-intervals", out) == 0, out);
   auto kpi = nlohmann::json::parse(out);
   CHECK(kpi["totals"]["offered"] == 3);
   CHECK(kpi["groups"]["queue"].contains(std::string{"sal"} + replacement + "s"));
 
   for (const char* skip : {"", " --skip-corrupt"}) {
-    CHECK_MESSAGE(hotline_cli("replay --store " + store + " --out " + dir.path() + "/v" + (*skip ? "2" : "1") +
-                                  " --quiet" + skip, out) == 0,
+    CHECK_MESSAGE(hotline_cli("replay --store " + store + " --out " + dir.path() + "/v" +
+                                  (*skip ? "2" : "1") + " --quiet" + skip,
+                              out) == 0,
                   out);
     CHECK(out.find("terminate") == std::string::npos);
   }
 }
 
-TEST_CASE("readers of a store with a record that does not decode name its position and stop, or skip it when asked") {
+TEST_CASE("readers of a store with a record that does not decode name its position and stop, or "
+          "skip it when asked") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   {
@@ -105,7 +118,8 @@ TEST_CASE("readers of a store with a record that does not decode name its positi
 
   CHECK(hotline_cli("kpi --store " + store + " --format json --quiet", out) == 1);
   CHECK_MESSAGE(out.find("stopped at position 6") != std::string::npos, out);
-  CHECK_MESSAGE(hotline_cli("kpi --store " + store + " --format json --quiet --skip-corrupt", out) == 0, out);
+  CHECK_MESSAGE(
+      hotline_cli("kpi --store " + store + " --format json --quiet --skip-corrupt", out) == 0, out);
   CHECK(out.find("skipped position 6") != std::string::npos);
 
   // crm show reads the view as of the record before and says why.
@@ -114,11 +128,14 @@ TEST_CASE("readers of a store with a record that does not decode name its positi
 
   CHECK(hotline_cli("replay --store " + store + " --out " + dir.path() + "/v1 --quiet", out) == 1);
   CHECK(out.find("replay stopped at position 6") != std::string::npos);
-  CHECK(hotline_cli("replay --store " + store + " --out " + dir.path() + "/v2 --quiet --skip-corrupt", out) == 0);
+  CHECK(
+      hotline_cli("replay --store " + store + " --out " + dir.path() + "/v2 --quiet --skip-corrupt",
+                  out) == 0);
   CHECK(out.find("skipped position 6") != std::string::npos);
 }
 
-TEST_CASE("crm show: a customer id in two tenants is two customers, without --tenant the error lists them") {
+TEST_CASE("crm show: a customer id in two tenants is two customers, without --tenant the error "
+          "lists them") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   {
@@ -131,26 +148,32 @@ TEST_CASE("crm show: a customer id in two tenants is two customers, without --te
   }
   std::string out;
   CHECK(hotline_cli("crm show --store " + store + " --customer cust-950", out) == 2);
-  CHECK_MESSAGE(out.find("customer 'cust-950' exists in several tenants (acme, globex): give --tenant") !=
-                    std::string::npos,
-                out);
+  CHECK_MESSAGE(
+      out.find("customer 'cust-950' exists in several tenants (acme, globex): give --tenant") !=
+          std::string::npos,
+      out);
   CHECK(hotline_cli("crm show --store " + store + " --caller +100", out) == 2);
   CHECK(out.find("several tenants (acme, globex)") != std::string::npos);
 
-  REQUIRE(hotline_cli("crm show --store " + store + " --customer cust-950 --tenant acme --quiet", out) == 0);
+  REQUIRE(hotline_cli("crm show --store " + store + " --customer cust-950 --tenant acme --quiet",
+                      out) == 0);
   auto acme = nlohmann::json::parse(out);
   CHECK(acme["tenant"] == "acme");
   CHECK(acme["contacts"] == 1);
   CHECK(acme["familiar_agent"] == "ann"); // merged with globex's two calls, it was gus
-  for (const auto& i : acme["interactions"]) CHECK(i["tenant"] == "acme");
+  for (const auto& i : acme["interactions"])
+    CHECK(i["tenant"] == "acme");
 
-  REQUIRE(hotline_cli("crm show --store " + store + " --customer cust-950 --tenant globex --quiet", out) == 0);
+  REQUIRE(hotline_cli("crm show --store " + store + " --customer cust-950 --tenant globex --quiet",
+                      out) == 0);
   auto globex = nlohmann::json::parse(out);
   CHECK(globex["contacts"] == 2);
   CHECK(globex["familiar_agent"] == "gus");
 
-  CHECK(hotline_cli("crm show --store " + store + " --customer cust-950 --tenant initech --quiet", out) == 1);
-  CHECK(out.find("not known in tenant 'initech' (tenants having it: acme, globex)") != std::string::npos);
+  CHECK(hotline_cli("crm show --store " + store + " --customer cust-950 --tenant initech --quiet",
+                    out) == 1);
+  CHECK(out.find("not known in tenant 'initech' (tenants having it: acme, globex)") !=
+        std::string::npos);
   // One tenant: no --tenant needed.
   REQUIRE(hotline_cli("crm show --store " + store + " --customer cust-7 --quiet", out) == 0);
   CHECK(nlohmann::json::parse(out)["tenant"] == "acme");

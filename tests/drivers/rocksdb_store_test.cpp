@@ -40,8 +40,12 @@ TEST_CASE("a second opener of the same store gets a clear 'in use' error") {
   // (store info) opens it read-only beside the writer (issue 19.13; this
   // test expected store info to fail before).
   std::string out;
-  int rc = testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " simulate --quiet --agents 2 --rate-per-hour 10 "
-                                 "--aht-s 60 --hours 0.1 --store " + dir.path() + " 2>&1"}, out);
+  int rc = testing::run_capture({"/bin/sh", "-c",
+                                 std::string{HOTLINE_BIN} +
+                                     " simulate --quiet --agents 2 --rate-per-hour 10 "
+                                     "--aht-s 60 --hours 0.1 --store " +
+                                     dir.path() + " 2>&1"},
+                                out);
   CHECK(rc != 0);
   CHECK(out.find("in use") != std::string::npos);
   rc = testing::run_capture({HOTLINE_BIN, "store", "info", "--store", dir.path()}, out);

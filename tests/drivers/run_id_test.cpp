@@ -9,7 +9,8 @@
 
 using namespace hotline;
 
-TEST_CASE("run ids: version 7 UUIDs of the start time, two starts in one second, or one millisecond, differ") {
+TEST_CASE("run ids: version 7 UUIDs of the start time, two starts in one second, or one "
+          "millisecond, differ") {
   std::mt19937_64 random{7};
   const std::int64_t start_ns = 1'795'392'000'123'000'000;
   std::set<std::string> prefixes;

@@ -22,11 +22,13 @@ TEST_CASE("the same seed gives the same draws") {
 TEST_CASE("sample means match the distribution means") {
   rng r{7};
   constexpr int n = 200000;
-  for (auto d : {duration_distribution::exponential(240), duration_distribution::lognormal(240, 120),
-                 duration_distribution::empirical({10, 20, 30, 40})}) {
+  for (auto d :
+       {duration_distribution::exponential(240), duration_distribution::lognormal(240, 120),
+        duration_distribution::empirical({10, 20, 30, 40})}) {
     CAPTURE(d.describe());
     double sum = 0;
-    for (int i = 0; i < n; ++i) sum += d.sample(r);
+    for (int i = 0; i < n; ++i)
+      sum += d.sample(r);
     // Standard error of the mean <= sd/sqrt(n) ~ 240/447 ~ 0.54 s; 5 SE margin.
     CHECK(std::abs(sum / n - d.mean()) < 3.0);
   }

@@ -41,7 +41,8 @@ projections::kpi::kpi_counters totals(const drivers::memory_event_store& store) 
 
 } // namespace
 
-TEST_CASE("simulator: an outbound profile has the queue's ready agents dial out on its outbound group") {
+TEST_CASE(
+    "simulator: an outbound profile has the queue's ready agents dial out on its outbound group") {
   drivers::sim::quick_center_options q;
   q.agents = 3;
   q.rate_per_hour = 0; // no callers: only the agents' own calls
@@ -72,11 +73,12 @@ TEST_CASE("simulator: an outbound profile has the queue's ready agents dial out 
   auto seized = store.read_stream("trunk-out.1", 0, SIZE_MAX);
   REQUIRE(seized.has_value());
   REQUIRE_FALSE(seized->empty());
-  CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized->front())).direction ==
-        "outbound");
+  CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized->front()))
+            .direction == "outbound");
 }
 
-TEST_CASE("simulator: callers offered a call back take it with their callback_accept chance, and are called back") {
+TEST_CASE("simulator: callers offered a call back take it with their callback_accept chance, and "
+          "are called back") {
   drivers::sim::quick_center_options q;
   q.agents = 2;
   q.rate_per_hour = 50; // ~1.4 erlangs of waiting work over 2 agents at 3 min: callers wait
@@ -105,7 +107,8 @@ TEST_CASE("simulator: callers offered a call back take it with their callback_ac
     for (const auto& e : *audit) {
       auto r = events::event_codec::standard().decode(e);
       REQUIRE(r.has_value());
-      if (const auto* rej = std::get_if<events::command_rejected>(&*r)) CHECK(rej->code != "callback_pending");
+      if (const auto* rej = std::get_if<events::command_rejected>(&*r))
+        CHECK(rej->code != "callback_pending");
     }
   }
   SUBCASE("customers pick up half the time, and the queue dials each twice") {
@@ -122,7 +125,8 @@ TEST_CASE("simulator: callers offered a call back take it with their callback_ac
     for (const auto& e : *all)
       if (e.type == "call.callback_retried") {
         ++retried;
-        auto r = std::get<events::call_callback_retried>(*events::event_codec::standard().decode(e));
+        auto r =
+            std::get<events::call_callback_retried>(*events::event_codec::standard().decode(e));
         CHECK(r.reason == "customer_no_answer");
         CHECK(r.attempt == 1);
       }

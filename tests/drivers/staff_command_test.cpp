@@ -72,7 +72,8 @@ TEST_CASE("hotline staff rejects bad input with status 2 and names the flag") {
     std::string says;
   };
   const bad cases[] = {
-      {{"--rate-per-hour", "-5", "--aht-s", "240", "--agents", "3"}, "--rate-per-hour: expected a number (finite, 0 or more), got -5"},
+      {{"--rate-per-hour", "-5", "--aht-s", "240", "--agents", "3"},
+       "--rate-per-hour: expected a number (finite, 0 or more), got -5"},
       {{"--rate-per-hour", "360", "--aht-s", "0", "--agents", "3"}, "--aht-s must be"},
       {{"--rate-per-hour", "360", "--aht-s", "240", "--target-sl", "0.8", "--max-occupancy", "1.2"},
        "--max-occupancy must be"},

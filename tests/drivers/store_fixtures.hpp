@@ -27,14 +27,20 @@ struct rocksdb_store_fixture {
 /// An event with a deterministic id (derived from `name`).
 inline events::proposed_event make_event(const std::string& name, std::int64_t t = 0) {
   events::call_ended body{name, "completed", "caller_hangup", "a1", "q1"};
-  return events::event_codec::standard().propose(
-      events::event{body},
-      {events::event_id::from_name(name), "site-a", "tenant-1", t, {}, {}, events::principal::system("test")});
+  return events::event_codec::standard().propose(events::event{body},
+                                                 {events::event_id::from_name(name),
+                                                  "site-a",
+                                                  "tenant-1",
+                                                  t,
+                                                  {},
+                                                  {},
+                                                  events::principal::system("test")});
 }
 
 inline std::vector<events::proposed_event> make_events(const std::string& prefix, int n) {
   std::vector<events::proposed_event> out;
-  for (int i = 0; i < n; ++i) out.push_back(make_event(prefix + "#" + std::to_string(i), i));
+  for (int i = 0; i < n; ++i)
+    out.push_back(make_event(prefix + "#" + std::to_string(i), i));
   return out;
 }
 

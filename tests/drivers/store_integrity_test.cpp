@@ -30,7 +30,8 @@ namespace {
 /// Runs `hotline args...` through the shell with stderr folded into stdout.
 int run_hotline(const std::string& args, std::string& out) {
   out.clear();
-  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"}, out);
+  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"},
+                              out);
 }
 
 /// A store of `n` sample events (calls, agents, audit), closed cleanly: its
@@ -46,24 +47,27 @@ void write_sample_store(const std::string& dir, std::uint64_t n) {
     std::vector<events::proposed_event> one;
     one.push_back(std::move(e));
     ++pending;
-    (*s)->append_async(stream, expected_revision::any(), std::move(one), [&](result<append_result>) { --pending; });
+    (*s)->append_async(stream, expected_revision::any(), std::move(one),
+                       [&](result<append_result>) { --pending; });
     return true;
   });
-  while (pending.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  while (pending.load() > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
 /// Every file under `dir` (recursively) -> its mode and content.
 std::map<std::string, std::pair<unsigned, std::string>> snapshot(const std::string& dir) {
   std::map<std::string, std::pair<unsigned, std::string>> out;
   for (const auto& e : fs::recursive_directory_iterator{dir}) {
-    struct stat st{};
+    struct stat st {};
     ::lstat(e.path().c_str(), &st);
     std::string content;
     if (e.is_regular_file()) {
       std::ifstream in{e.path(), std::ios::binary};
       content.assign(std::istreambuf_iterator<char>{in}, {});
     }
-    out[fs::relative(e.path(), dir).string()] = {static_cast<unsigned>(st.st_mode), std::move(content)};
+    out[fs::relative(e.path(), dir).string()] = {static_cast<unsigned>(st.st_mode),
+                                                 std::move(content)};
   }
   return out;
 }
@@ -88,7 +92,8 @@ void flip_bit(const std::string& path, std::uint64_t offset, unsigned char mask)
 
 } // namespace
 
-TEST_CASE("a flipped bit in a store's WAL refuses every open naming file and offset, store repair says, then does") {
+TEST_CASE("a flipped bit in a store's WAL refuses every open naming file and offset, store repair "
+          "says, then does") {
   testing::temp_dir dir;
   const auto original = dir.path() + "/node";
   write_sample_store(original, 3'000);
@@ -104,8 +109,8 @@ TEST_CASE("a flipped bit in a store's WAL refuses every open naming file and off
 
   std::string out;
   // Reading commands: exit 1, naming the WAL file and where it is damaged.
-  for (const std::string cmd : {"store check --store ", "store info --store ", "kpi --quiet --store ",
-                                "audit verify --store "}) {
+  for (const std::string cmd : {"store check --store ", "store info --store ",
+                                "kpi --quiet --store ", "audit verify --store "}) {
     CAPTURE(cmd);
     CHECK(run_hotline(cmd + copy, out) == 1);
     CAPTURE(out);
@@ -168,7 +173,8 @@ TEST_CASE("a damaged length field in the WAL's last record is damage, not a torn
   CHECK(rocksdb_event_store::open(store, ro).error().code() == errc::corrupt_record);
 }
 
-TEST_CASE("an incomplete last WAL record (a write a crash interrupted) is dropped, everything before it kept") {
+TEST_CASE("an incomplete last WAL record (a write a crash interrupted) is dropped, everything "
+          "before it kept") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   write_sample_store(store, 500);
@@ -197,14 +203,16 @@ TEST_CASE("reading commands change no file of the store and leave nothing in it"
       "audit verify --store " + store,
       "crm show --quiet --customer cust-1 --store " + store,
       "replay --quiet --out " + dir.path() + "/replayed --store " + store,
-      "whatif --quiet --config " + std::string{HOTLINE_TEST_FIXTURES} + "/../../config/demo.toml --store " + store,
+      "whatif --quiet --config " + std::string{HOTLINE_TEST_FIXTURES} +
+          "/../../config/demo.toml --store " + store,
   };
   for (const auto& cmd : commands) {
     CAPTURE(cmd);
     run_hotline(cmd, out);
     CAPTURE(out);
     CHECK(out.find("store_in_use") == std::string::npos);
-    CHECK(snapshot(store) == before); // same files, same bytes, same modes: no LOG, no views/, no new WAL
+    CHECK(snapshot(store) ==
+          before); // same files, same bytes, same modes: no LOG, no views/, no new WAL
   }
   CHECK(run_hotline("store check --store " + store, out) == 0);
   CHECK(fs::exists(store + ".views")); // audit and crm keep their views beside the store
@@ -215,15 +223,17 @@ TEST_CASE("a reading command on a missing store fails clearly and creates nothin
   testing::temp_dir dir;
   const auto missing = dir.path() + "/var/nowhere";
   std::string out;
-  for (const std::string cmd : {"kpi --quiet --store ", "store info --store ", "store check --store ",
-                                "store read --store ", "audit query --quiet --store ", "store repair --store "}) {
+  for (const std::string cmd :
+       {"kpi --quiet --store ", "store info --store ", "store check --store ",
+        "store read --store ", "audit query --quiet --store ", "store repair --store "}) {
     CAPTURE(cmd);
     CHECK(run_hotline(cmd + missing, out) == 1);
     CAPTURE(out);
     CHECK(out.find("no store at " + missing) != std::string::npos);
     CHECK_FALSE(fs::exists(dir.path() + "/var"));
   }
-  CHECK(run_hotline("replay --quiet --store " + missing + " --out " + dir.path() + "/out/views", out) == 1);
+  CHECK(run_hotline("replay --quiet --store " + missing + " --out " + dir.path() + "/out/views",
+                    out) == 1);
   CHECK_FALSE(fs::exists(dir.path() + "/out"));
   CHECK_FALSE(fs::exists(missing + ".views"));
 }
@@ -232,17 +242,22 @@ TEST_CASE("outputs get their parent directories: a store at var/north when var/ 
   testing::temp_dir dir;
   std::string out;
   const auto store = dir.path() + "/var/north";
-  CHECK(run_hotline("simulate --quiet --agents 3 --rate-per-hour 60 --aht-s 60 --hours 0.5 --seed 7 --store " + store,
+  CHECK(run_hotline("simulate --quiet --agents 3 --rate-per-hour 60 --aht-s 60 --hours 0.5 --seed "
+                    "7 --store " +
+                        store,
                     out) == 0);
   CAPTURE(out);
   CHECK(fs::exists(store + "/CURRENT"));
-  CHECK(run_hotline("replay --quiet --store " + store + " --out " + dir.path() + "/reports/june/views", out) == 0);
+  CHECK(run_hotline("replay --quiet --store " + store + " --out " + dir.path() +
+                        "/reports/june/views",
+                    out) == 0);
   CHECK(fs::exists(dir.path() + "/reports/june/views/CURRENT"));
   auto deep = rocksdb_event_store::open(dir.path() + "/a/b/c/store");
   CHECK(deep.has_value());
 }
 
-TEST_CASE("stores are created 0700/0600 whatever the umask, a store others can read opens with a warning") {
+TEST_CASE("stores are created 0700/0600 whatever the umask, a store others can read opens with a "
+          "warning") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   const auto old_mask = ::umask(0);
@@ -257,7 +272,7 @@ TEST_CASE("stores are created 0700/0600 whatever the umask, a store others can r
   }
   ::umask(old_mask);
   for (const auto& root : {store, dir.path() + "/views"}) {
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(root.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0700);
     for (const auto& e : fs::directory_iterator{root}) {
@@ -285,15 +300,18 @@ TEST_CASE("stores are created 0700/0600 whatever the umask, a store others can r
   std::string out;
   CHECK(run_hotline("store info --store " + store, out) == 0);
   // A log line (drivers/log/log.hpp): level WARN, component store.
-  CHECK(out.find(" WARN  store store " + store + " is accessible to other users") != std::string::npos);
+  CHECK(out.find(" WARN  store store " + store + " is accessible to other users") !=
+        std::string::npos);
 }
 
-TEST_CASE("kpi, store info|read and audit query read a store a running process holds open for writing") {
+TEST_CASE(
+    "kpi, store info|read and audit query read a store a running process holds open for writing") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
   testing::child_process writer{{HOTLINE_CRASH_WRITER, store, "1", "2", "4"}};
   REQUIRE(writer.read_line(std::chrono::seconds(30)) == std::optional<std::string>{"READY"});
-  for (int i = 0; i < 50; ++i) REQUIRE(writer.read_line(std::chrono::seconds(10)).has_value()); // some acks
+  for (int i = 0; i < 50; ++i)
+    REQUIRE(writer.read_line(std::chrono::seconds(10)).has_value()); // some acks
   std::string out;
   CHECK(run_hotline("store info --store " + store, out) == 0);
   CAPTURE(out);
@@ -303,7 +321,8 @@ TEST_CASE("kpi, store info|read and audit query read a store a running process h
   CHECK(out.find("call.arrived") != std::string::npos);
   CHECK(run_hotline("kpi --quiet --format json --no-intervals --store " + store, out) == 0);
   CHECK(run_hotline("audit query --quiet --format json --store " + store, out) == 0);
-  CHECK(run_hotline("store check --store " + store, out) == 0); // a consistent prefix: index and records agree
+  CHECK(run_hotline("store check --store " + store, out) ==
+        0); // a consistent prefix: index and records agree
   writer.signal(SIGKILL);
   writer.wait();
 }

@@ -11,8 +11,7 @@ using events::recorded_event;
 
 namespace {
 
-template <class T>
-recorded_event record_of(std::uint64_t n) {
+template <class T> recorded_event record_of(std::uint64_t n) {
   const auto& codec = event_codec::standard();
   auto p = codec.propose(events::event{T{}}, {});
   return {"call-" + std::to_string(n),
@@ -21,14 +20,14 @@ recorded_event record_of(std::uint64_t n) {
           {events::event_id::from_name("e" + std::to_string(n)), "site-" + std::to_string(n),
            std::string(n % 40, 't'), 1'700'000'000'123'456'789 + static_cast<std::int64_t>(n),
            events::event_id::from_name("c"), events::event_id::from_name("k"),
-           n % 2 ? events::principal::agent("a7") : events::principal::user("supervisor-with-a-long-name")},
+           n % 2 ? events::principal::agent("a7")
+                 : events::principal::user("supervisor-with-a-long-name")},
           p.type,
           p.version,
           p.payload};
 }
 
-template <std::size_t... I>
-std::vector<recorded_event> one_of_each(std::index_sequence<I...>) {
+template <std::size_t... I> std::vector<recorded_event> one_of_each(std::index_sequence<I...>) {
   return {record_of<std::variant_alternative_t<I, events::event>>(I)...};
 }
 
@@ -38,7 +37,8 @@ std::vector<recorded_event> samples() {
 
 } // namespace
 
-TEST_CASE("the in-place decoder gives the codec's event for every catalog type, reusing one buffer") {
+TEST_CASE(
+    "the in-place decoder gives the codec's event for every catalog type, reusing one buffer") {
   const auto& codec = event_codec::standard();
   recorded_event reused;
   for (const auto& rec : samples()) {
@@ -58,10 +58,10 @@ TEST_CASE("the in-place decoder fails exactly where the codec fails") {
   const auto good = codec.encode_record(rec);
   std::vector<std::string> damaged;
   damaged.push_back("");
-  damaged.push_back(good.substr(0, 5));                // shorter than the header
-  damaged.push_back(good.substr(0, good.size() - 1));  // truncated (checksum fails)
-  damaged.push_back(good + "x");                       // trailing byte (checksum fails)
-  for (std::size_t i = 0; i < good.size(); i += 7) {   // one flipped bit anywhere
+  damaged.push_back(good.substr(0, 5));               // shorter than the header
+  damaged.push_back(good.substr(0, good.size() - 1)); // truncated (checksum fails)
+  damaged.push_back(good + "x");                      // trailing byte (checksum fails)
+  for (std::size_t i = 0; i < good.size(); i += 7) {  // one flipped bit anywhere
     auto b = good;
     b[i] = static_cast<char>(b[i] ^ 0x10);
     damaged.push_back(b);

@@ -8,7 +8,8 @@ using hotline::drivers::stream_head_cache;
 
 namespace {
 
-void write(stream_head_cache& c, const std::string& stream, std::uint64_t revision, std::uint64_t group) {
+void write(stream_head_cache& c, const std::string& stream, std::uint64_t revision,
+           std::uint64_t group) {
   c.set(stream, c.find(stream), revision, group);
 }
 
@@ -25,7 +26,8 @@ TEST_CASE("stream head cache: a stream's last revision, updated in place") {
   CHECK(c.size() == 1);
 }
 
-TEST_CASE("stream head cache: a full generation is dropped only once every group that wrote it committed") {
+TEST_CASE("stream head cache: a full generation is dropped only once every group that wrote it "
+          "committed") {
   stream_head_cache c{2};
   write(c, "a", 0, 1);
   write(c, "b", 0, 2);
@@ -43,7 +45,8 @@ TEST_CASE("stream head cache: a full generation is dropped only once every group
   CHECK(*c.find("d") == 0);
 }
 
-TEST_CASE("stream head cache: a hit in the older generation keeps the entry, and its group, alive") {
+TEST_CASE(
+    "stream head cache: a hit in the older generation keeps the entry, and its group, alive") {
   stream_head_cache c{2};
   write(c, "agent-a1", 7, 1);
   write(c, "call-1", 0, 2);

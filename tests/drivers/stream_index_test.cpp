@@ -18,7 +18,8 @@ namespace {
 
 std::string be64(std::uint64_t v) {
   std::string out;
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  for (int i = 7; i >= 0; --i)
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
   return out;
 }
 
@@ -37,13 +38,15 @@ struct raw_store {
     db.reset(raw);
   }
   ~raw_store() {
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    for (auto* h : handles)
+      db->DestroyColumnFamilyHandle(h);
   }
   /// Every (key, value) of the `streams` column family.
   std::vector<std::pair<std::string, std::string>> index() {
     std::vector<std::pair<std::string, std::string>> out;
     std::unique_ptr<rocksdb::Iterator> it{db->NewIterator({}, handles[2])};
-    for (it->SeekToFirst(); it->Valid(); it->Next()) out.emplace_back(it->key().ToString(), it->value().ToString());
+    for (it->SeekToFirst(); it->Valid(); it->Next())
+      out.emplace_back(it->key().ToString(), it->value().ToString());
     return out;
   }
 };
@@ -104,7 +107,8 @@ TEST_CASE("stream index: a run's positions round-trip, and a damaged run is an e
   auto key = stream_index::run_key("call-1", 5);
   CHECK(*stream_index::run_first_revision(key, "call-1") == 5);
   CHECK_FALSE(stream_index::run_first_revision(key, "call-10").has_value());
-  CHECK_FALSE(stream_index::run_first_revision(stream_index::run_key("call-10", 5), "call-1").has_value());
+  CHECK_FALSE(
+      stream_index::run_first_revision(stream_index::run_key("call-10", 5), "call-1").has_value());
 }
 
 TEST_CASE("stream index: the recent index refuses a revision that does not continue its stream") {
@@ -118,7 +122,8 @@ TEST_CASE("stream index: the recent index refuses a revision that does not conti
   CHECK(st.detail().find("call-1") != std::string::npos);
 }
 
-TEST_CASE("stream index: runs persisted every window read like the recent index, across reopening") {
+TEST_CASE(
+    "stream index: runs persisted every window read like the recent index, across reopening") {
   temp_dir dir;
   rocksdb_store_options o;
   o.index_window = 7; // many windows, and runs that end mid-stream
@@ -159,7 +164,8 @@ TEST_CASE("stream index: what a crash kept from being persisted is rebuilt from 
     // As a crash leaves it: the runs of the last 40 events never written.
     raw_store raw{dir.path()};
     rocksdb::WriteBatch wb;
-    for (auto& [k, v] : raw.index()) wb.Delete(raw.handles[2], k);
+    for (auto& [k, v] : raw.index())
+      wb.Delete(raw.handles[2], k);
     wb.Put("hotline.store.indexed_through", be64(0));
     REQUIRE(raw.db->Write({}, &wb).ok());
   }
@@ -171,7 +177,8 @@ TEST_CASE("stream index: what a crash kept from being persisted is rebuilt from 
   CHECK(wrong.error().code() == errc::wrong_expected_revision);
 }
 
-TEST_CASE("stream index: a store written in format 1 (an entry per event) opens, reads and goes on") {
+TEST_CASE(
+    "stream index: a store written in format 1 (an entry per event) opens, reads and goes on") {
   temp_dir dir;
   {
     auto s = rocksdb_event_store::open(dir.path());
@@ -182,10 +189,12 @@ TEST_CASE("stream index: a store written in format 1 (an entry per event) opens,
     // Rewrite the index as format 1 had it: stream, NUL, revision -> position.
     raw_store raw{dir.path()};
     rocksdb::WriteBatch wb;
-    for (auto& [k, v] : raw.index()) wb.Delete(raw.handles[2], k);
+    for (auto& [k, v] : raw.index())
+      wb.Delete(raw.handles[2], k);
     for (int n = 0; n < 6; ++n)
       for (int s = 0; s < 3; ++s)
-        wb.Put(raw.handles[2], stream_index::run_key("call-" + std::to_string(s), n), be64(n * 3 + s + 1));
+        wb.Put(raw.handles[2], stream_index::run_key("call-" + std::to_string(s), n),
+               be64(n * 3 + s + 1));
     wb.Delete("hotline.store.indexed_through");
     wb.Put("hotline.store.format", "1");
     REQUIRE(raw.db->Write({}, &wb).ok());
@@ -205,7 +214,8 @@ TEST_CASE("stream index: a store written in format 1 (an entry per event) opens,
   CHECK(format == "2");
 }
 
-TEST_CASE("stream index: a damaged run or a run pointing at another stream's record is an error naming the stream") {
+TEST_CASE("stream index: a damaged run or a run pointing at another stream's record is an error "
+          "naming the stream") {
   temp_dir dir;
   {
     auto s = rocksdb_event_store::open(dir.path());
@@ -214,7 +224,8 @@ TEST_CASE("stream index: a damaged run or a run pointing at another stream's rec
   }
   {
     raw_store raw{dir.path()};
-    REQUIRE(raw.db->Put({}, raw.handles[2], stream_index::run_key("call-0", 0), be64(1) + "\x80").ok());
+    REQUIRE(
+        raw.db->Put({}, raw.handles[2], stream_index::run_key("call-0", 0), be64(1) + "\x80").ok());
     REQUIRE(raw.db->Put({}, raw.handles[2], stream_index::run_key("call-1", 0), be64(1)).ok());
   }
   auto s = rocksdb_event_store::open(dir.path());
@@ -230,7 +241,8 @@ TEST_CASE("stream index: a damaged run or a run pointing at another stream's rec
   CHECK(crossed.error().detail().find("position 1") != std::string::npos);
 }
 
-TEST_CASE("stream index check: a whole index is ok, a damaged or missing run is named by stream, also by `hotline store check`") {
+TEST_CASE("stream index check: a whole index is ok, a damaged or missing run is named by stream, "
+          "also by `hotline store check`") {
   temp_dir dir;
   rocksdb_store_options o;
   o.index_window = 7; // persisted runs and, while open, recent ones
@@ -254,7 +266,8 @@ TEST_CASE("stream index check: a whole index is ok, a damaged or missing run is 
       if (key.rfind(std::string{"call-1"} + '\0', 0) == 0) call1.push_back(key);
     REQUIRE(call1.size() >= 2);
     REQUIRE(raw.db->Delete({}, raw.handles[2], call1[1]).ok()); // a gap in call-1
-    REQUIRE(raw.db->Put({}, raw.handles[2], stream_index::run_key("call-3", 0), be64(4) + "\x80").ok());
+    REQUIRE(
+        raw.db->Put({}, raw.handles[2], stream_index::run_key("call-3", 0), be64(4) + "\x80").ok());
   }
   {
     auto s = rocksdb_event_store::open(dir.path(), o);
@@ -262,7 +275,8 @@ TEST_CASE("stream index check: a whole index is ok, a damaged or missing run is 
     auto report = (*s)->check_stream_index();
     REQUIRE(report.has_value());
     std::string all;
-    for (auto& p : report->problems) all += p + "\n";
+    for (auto& p : report->problems)
+      all += p + "\n";
     INFO(all);
     CHECK(all.find("stream 'call-1': a run starts at revision") != std::string::npos);
     CHECK(all.find("stream 'call-3' run at revision 0: ") != std::string::npos);

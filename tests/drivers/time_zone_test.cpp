@@ -48,13 +48,15 @@ TEST_CASE("time zone: located by IANA name, unknown names refused with a suggest
   CHECK(std::binary_search(all.begin(), all.end(), std::string{"UTC"}));
 }
 
-TEST_CASE("time zone: local wall time to UTC, with gaps shifted forward and folds taking the earlier instant") {
+TEST_CASE("time zone: local wall time to UTC, with gaps shifted forward and folds taking the "
+          "earlier instant") {
   const auto jerusalem = zone("Asia/Jerusalem");
   auto summer = jerusalem.to_utc(at("2024-07-01T12:00:00"));
   REQUIRE(summer.has_value());
   CHECK(summer->utc_ns == at("2024-07-01T09:00:00")); // IDT, +03:00
   CHECK(summer->kind == local_time_kind::unique);
-  CHECK(jerusalem.to_utc(at("2024-01-15T12:00:00"))->utc_ns == at("2024-01-15T10:00:00")); // IST, +02:00
+  CHECK(jerusalem.to_utc(at("2024-01-15T12:00:00"))->utc_ns ==
+        at("2024-01-15T10:00:00")); // IST, +02:00
   CHECK(jerusalem.to_utc(at("1999-09-01T11:45:33"))->utc_ns == at("1999-09-01T08:45:33"));
 
   const auto paris = zone("Europe/Paris");
@@ -100,7 +102,8 @@ TEST_CASE("time zone: RFC 3339 with the zone's offset") {
   CHECK(zone("Asia/Kolkata").format_rfc3339(t) == "2024-07-01T14:30:00+05:30");
   CHECK(zone("America/New_York").format_rfc3339(t, 9) == "2024-07-01T05:00:00.123456789-04:00");
   CHECK(time_zone::utc().format_rfc3339(t) == "2024-07-01T09:00:00Z");
-  CHECK(zone("Europe/London").format_rfc3339(at("2024-01-01T00:00:00")) == "2024-01-01T00:00:00+00:00");
+  CHECK(zone("Europe/London").format_rfc3339(at("2024-01-01T00:00:00")) ==
+        "2024-01-01T00:00:00+00:00");
   // every formatted instant parses back (as UTC) to the same instant
   std::int64_t back = 0;
   REQUIRE(events::parse_timestamp(time_zone::utc().format_rfc3339(t, 9), back));

@@ -19,7 +19,8 @@ TEST_CASE("value pages keep every value until released, in any order") {
   CHECK(pages.pending() == 12000);
   // Release the even positions first, then the odd ones; the odd values
   // must still read back intact until they are released.
-  for (std::uint64_t pos = 2; pos <= 12000; pos += 2) pages.release(pos);
+  for (std::uint64_t pos = 2; pos <= 12000; pos += 2)
+    pages.release(pos);
   CHECK(pages.pending() == 6000);
   for (std::uint64_t pos = 1; pos <= 12000; pos += 2) {
     const auto& [at, v] = placed[pos - 1];

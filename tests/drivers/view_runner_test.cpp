@@ -41,7 +41,8 @@ void append_traffic(event_store& store, std::uint64_t n, std::uint64_t seed = 7)
                        });
     return true;
   });
-  while (done.load() < emitted) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  while (done.load() < emitted)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   REQUIRE(failed.load() == 0);
 }
 
@@ -54,7 +55,7 @@ struct node_views {
 };
 
 std::vector<std::pair<std::string, std::string>> rebuild(event_store& store, const std::string& dir,
-                                                        std::size_t commit_every = 5000) {
+                                                         std::size_t commit_every = 5000) {
   auto views = open_views(dir);
   node_views p;
   runner_options o;
@@ -90,7 +91,8 @@ TEST_CASE("view store: the rows and the checkpoint of a commit are stored togeth
   CHECK(view_store::open(dir.path() + "/views").error().code() == events::errc::store_in_use);
 }
 
-TEST_CASE("runner: a view projected live while events are appended equals a rebuild from 0, byte for byte") {
+TEST_CASE("runner: a view projected live while events are appended equals a rebuild from 0, byte "
+          "for byte") {
   testing::rocksdb_store_fixture f;
   testing::temp_dir dir;
   std::vector<std::pair<std::string, std::string>> live_rows;
@@ -150,7 +152,8 @@ TEST_CASE("runner: a restarted runner resumes from its checkpoint and ends where
   CHECK(*resumed == rebuild(f.store(), dir.path() + "/rebuilt"));
 }
 
-TEST_CASE("runner: a corrupt record stops a replay with its position, skip_corrupt skips and counts") {
+TEST_CASE(
+    "runner: a corrupt record stops a replay with its position, skip_corrupt skips and counts") {
   testing::rocksdb_store_fixture f;
   testing::temp_dir dir;
   append_traffic(f.store(), 2'000, 5);

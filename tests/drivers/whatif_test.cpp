@@ -69,7 +69,7 @@ TEST_CASE("recorded arrivals: one per call, with its entry point, handle time an
     if (a.recorded_outcome == "completed") {
       ++completed;
       CHECK(a.queue == "main");
-      CHECK(a.handle_time_s >= 1.0); // the simulator's floor
+      CHECK(a.handle_time_s >= 1.0);   // the simulator's floor
       CHECK(std::isinf(a.patience_s)); // answered: censored, replayed as never abandoning
     } else if (a.recorded_outcome == "abandoned") {
       ++abandoned;
@@ -83,7 +83,8 @@ TEST_CASE("recorded arrivals: one per call, with its entry point, handle time an
   CHECK(calls->first_event_ns == rec->summary.start_ns);
 
   fill_unknown_handle_times(calls->arrivals, 1);
-  for (const auto& a : calls->arrivals) CHECK_FALSE(std::isnan(a.handle_time_s));
+  for (const auto& a : calls->arrivals)
+    CHECK_FALSE(std::isnan(a.handle_time_s));
 }
 
 TEST_CASE("whatif with the recorded configuration reproduces the recording") {
@@ -100,7 +101,8 @@ TEST_CASE("whatif with the recorded configuration reproduces the recording") {
   CHECK(r->delta["offered"] == 0);
   CHECK(std::abs(b["answered"].get<double>() - a["answered"].get<double>()) <= 2);
   CHECK(std::abs(b["abandoned"].get<double>() - a["abandoned"].get<double>()) <= 2);
-  CHECK(b["service_level"].get<double>() == doctest::Approx(a["service_level"].get<double>()).epsilon(0.02));
+  CHECK(b["service_level"].get<double>() ==
+        doctest::Approx(a["service_level"].get<double>()).epsilon(0.02));
   CHECK(b["asa_s"].get<double>() == doctest::Approx(a["asa_s"].get<double>()).epsilon(0.05));
   CHECK(b["aht_s"].get<double>() == doctest::Approx(a["aht_s"].get<double>()).epsilon(0.02));
 }
@@ -154,21 +156,38 @@ TEST_CASE("remove_unknown_arrivals keeps known entry points and queues, counts t
   CHECK(v[1].queue == "main");
 }
 
-TEST_CASE("whatif table: ratio deltas in percentage points, each delta with its noise and a verdict") {
+TEST_CASE(
+    "whatif table: ratio deltas in percentage points, each delta with its noise and a verdict") {
   whatif_result r;
   r.recorded = {{"totals",
-                 {{"offered", 100}, {"answered", 90}, {"abandoned", 8}, {"blocked", 2}, {"service_level", 0.8},
-                  {"asa_s", 12.0}, {"aht_s", 180.0}, {"occupancy", nullptr}, {"abandon_rate", 0.08}}}};
+                 {{"offered", 100},
+                  {"answered", 90},
+                  {"abandoned", 8},
+                  {"blocked", 2},
+                  {"service_level", 0.8},
+                  {"asa_s", 12.0},
+                  {"aht_s", 180.0},
+                  {"occupancy", nullptr},
+                  {"abandon_rate", 0.08}}}};
   r.whatif = {{"totals",
-               {{"offered", 100}, {"answered", 93}, {"abandoned", 5}, {"blocked", 2}, {"service_level", 0.865},
-                {"asa_s", 9.0}, {"aht_s", 180.0}, {"occupancy", nullptr}, {"abandon_rate", 0.05}}}};
+               {{"offered", 100},
+                {"answered", 93},
+                {"abandoned", 5},
+                {"blocked", 2},
+                {"service_level", 0.865},
+                {"asa_s", 9.0},
+                {"aht_s", 180.0},
+                {"occupancy", nullptr},
+                {"abandon_rate", 0.05}}}};
   r.delta = whatif_delta(r.recorded["totals"], r.whatif["totals"]);
   CHECK(r.delta["service_level"].get<double>() == doctest::Approx(0.065));
-  r.noise = {{"offered", 0.0}, {"answered", 2.0},       {"abandoned", 4.0}, {"blocked", 0.0},
-             {"service_level", 0.03}, {"asa_s", 5.0}, {"aht_s", 1.0}, {"occupancy", nullptr}, {"abandon_rate", 0.04}};
+  r.noise = {{"offered", 0.0}, {"answered", 2.0},       {"abandoned", 4.0},
+             {"blocked", 0.0}, {"service_level", 0.03}, {"asa_s", 5.0},
+             {"aht_s", 1.0},   {"occupancy", nullptr},  {"abandon_rate", 0.04}};
   r.runs = {{"offered", {100, 100, 100}}};
   auto table = render_whatif_table(r);
-  CHECK(table.find("+6.5 pp") != std::string::npos); // 80.0 % -> 86.5 %: points, not a relative change
+  CHECK(table.find("+6.5 pp") !=
+        std::string::npos); // 80.0 % -> 86.5 %: points, not a relative change
   CHECK(table.find("+6.5%") == std::string::npos);
   CHECK(table.find("±3.0 pp") != std::string::npos);
   CHECK(table.find("80.0%") != std::string::npos); // values stay percentages
@@ -177,8 +196,8 @@ TEST_CASE("whatif table: ratio deltas in percentage points, each delta with its 
     REQUIRE(at != std::string::npos);
     return table.substr(at + 1, table.find('\n', at + 1) - at - 1);
   };
-  CHECK(line("SL").ends_with("change"));            // 6.5 pp > 3.0 pp
-  CHECK(line("answered").ends_with("change"));      // 3 > 2
+  CHECK(line("SL").ends_with("change"));              // 6.5 pp > 3.0 pp
+  CHECK(line("answered").ends_with("change"));        // 3 > 2
   CHECK(line("abandoned").ends_with("within noise")); // 3 <= 4
   CHECK(line("ASA s").ends_with("within noise"));
   CHECK(line("abandon rate").find("-3.0 pp") != std::string::npos);
@@ -186,10 +205,12 @@ TEST_CASE("whatif table: ratio deltas in percentage points, each delta with its 
   CHECK(table.find("percentage points") != std::string::npos);
 }
 
-TEST_CASE("whatif noise: a 95 % prediction band of the difference of two runs, from the spread over seeds") {
+TEST_CASE("whatif noise: a 95 % prediction band of the difference of two runs, from the spread "
+          "over seeds") {
   using nlohmann::json;
   // s = 0.02 over 3 runs: t(2) = 4.303; 4.303 * 0.02 * sqrt(2) = 0.1217
-  CHECK(whatif_noise({json(0.80), json(0.82), json(0.78)}).get<double>() == doctest::Approx(0.1217).epsilon(0.001));
+  CHECK(whatif_noise({json(0.80), json(0.82), json(0.78)}).get<double>() ==
+        doctest::Approx(0.1217).epsilon(0.001));
   CHECK(whatif_noise({json(5), json(5), json(5)}).get<double>() == 0.0);
   CHECK(whatif_noise({json(0.8)}).is_null());
   CHECK(whatif_noise({json(0.8), json(nullptr)}).is_null());
@@ -205,9 +226,10 @@ TEST_CASE("whatif with the recorded configuration: every delta is within its noi
   opts.noise_runs = 5;
   auto r = run_whatif(rec->store, quick_center(q), opts);
   REQUIRE(r);
-  for (const char* m : {"offered", "answered", "abandoned", "blocked", "service_level", "asa_s", "aht_s",
-                        "abandon_rate"}) {
-    INFO(m, ": delta ", r->delta[m].dump(), " noise ", r->noise[m].dump(), " runs ", r->runs[m].dump());
+  for (const char* m : {"offered", "answered", "abandoned", "blocked", "service_level", "asa_s",
+                        "aht_s", "abandon_rate"}) {
+    INFO(m, ": delta ", r->delta[m].dump(), " noise ", r->noise[m].dump(), " runs ",
+         r->runs[m].dump());
     REQUIRE(r->noise[m].is_number());
     CHECK_FALSE(beyond_noise(r->delta[m], r->noise[m]));
     CHECK(r->runs[m].size() == 5);

@@ -208,7 +208,8 @@ TEST_CASE("agent: capacity: chat capacity 3, and voice blocks chat") {
   }
 }
 
-TEST_CASE("agent: a call the agent places may start while not ready, never logged out or over capacity") {
+TEST_CASE(
+    "agent: a call the agent places may start while not ready, never logged out or over capacity") {
   auto placed = [](const char* call_id, std::int64_t at) {
     ag::reserve r{call_id, "sales", "voice", at};
     r.placed = true;
@@ -217,7 +218,8 @@ TEST_CASE("agent: a call the agent places may start while not ready, never logge
   then_rejected(fresh().when(placed("o1", t0)), "logged_out");
   auto a = ready_agent();
   a.after({ag::set_not_ready{"outbound", t0}});
-  then_rejected(a.when(ag::reserve{"c1", "sales", "voice", t0 + sec}), "not_ready"); // a queue's offer
+  then_rejected(a.when(ag::reserve{"c1", "sales", "voice", t0 + sec}),
+                "not_ready"); // a queue's offer
   then_events(a.step(placed("o1", t0 + sec)), {agent_reserved{"a1", "o1", "sales", "voice"}});
   then_rejected(a.when(placed("o2", t0 + sec)), "at_capacity");
   then_types(a.step(ag::answer{"o1", t0 + 2 * sec}), {"agent.call_started"});

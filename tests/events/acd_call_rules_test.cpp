@@ -34,17 +34,19 @@ std::vector<std::string> described(const std::vector<wait_timer>& ts) {
 
 } // namespace
 
-TEST_CASE("priority_for: a VIP caller waits with the queue's VIP priority, never lower than the entry's") {
+TEST_CASE("priority_for: a VIP caller waits with the queue's VIP priority, never lower than the "
+          "entry's") {
   auto q = make_queue("sales");
   q.vip_priority = 5;
   const auto t = tenant_with_vips({"+331"});
   CHECK(acd::priority_for(0, "+331", &t, q) == 5);
-  CHECK(acd::priority_for(9, "+331", &t, q) == 9); // the entry point's was higher
-  CHECK(acd::priority_for(2, "+332", &t, q) == 2); // not a VIP
+  CHECK(acd::priority_for(9, "+331", &t, q) == 9);      // the entry point's was higher
+  CHECK(acd::priority_for(2, "+332", &t, q) == 2);      // not a VIP
   CHECK(acd::priority_for(2, "+331", nullptr, q) == 2); // no tenant, no VIP list
 }
 
-TEST_CASE("overflow_reason_of: the queue's refusals and the max-wait timer, in the words of call.overflowed") {
+TEST_CASE("overflow_reason_of: the queue's refusals and the max-wait timer, in the words of "
+          "call.overflowed") {
   CHECK(acd::overflow_reason_of("queue_full") == "max_length");
   CHECK(acd::overflow_reason_of("queue_empty") == "no_agents");
   CHECK(acd::overflow_reason_of("max_wait") == "max_wait");
@@ -88,7 +90,8 @@ TEST_CASE("leg_ring_ms: a second leg rings for the queue's ring timeout, else 15
   CHECK(acd::leg_ring_ms(nullptr) == 15'000);
 }
 
-TEST_CASE("callback_trunk_group: the call's own group if it places calls, else the queue's outbound group") {
+TEST_CASE("callback_trunk_group: the call's own group if it places calls, else the queue's "
+          "outbound group") {
   std::map<std::string, hotline::events::trunk_group_definition> groups;
   groups["in"].id = "in";
   groups["in"].direction = "inbound";
@@ -117,11 +120,12 @@ TEST_CASE("wait_timers: a new wait's timers, each from now") {
   q.callback_offer_after_ms = 60'000;
   q.widening = {{30'000, 1, {}}, {90'000, 1, {}}};
   CHECK(described(acd::wait_timers(q, 0, -1)) ==
-        std::vector<std::string>{"max_wait@120000", "announce@45000", "offer_callback@60000", "widen@30000#0",
-                                 "widen@90000#1"});
+        std::vector<std::string>{"max_wait@120000", "announce@45000", "offer_callback@60000",
+                                 "widen@30000#0", "widen@90000#1"});
 }
 
-TEST_CASE("wait_timers: a call that keeps its wait (overflow, restart) counts from it, announcements do not") {
+TEST_CASE("wait_timers: a call that keeps its wait (overflow, restart) counts from it, "
+          "announcements do not") {
   auto q = make_queue("sales");
   q.max_wait_ms = 120'000;
   q.announce_every_ms = 45'000;
@@ -144,19 +148,22 @@ TEST_CASE("wait_timers: none the queue does not configure") {
   CHECK(acd::wait_timers(q, 0, -1).empty());
 }
 
-TEST_CASE("check_transfer: a target the configuration does not know is refused before the call moves") {
+TEST_CASE(
+    "check_transfer: a target the configuration does not know is refused before the call moves") {
   const auto qs = queues({"sales", "general"});
   const auto agents = [](const std::string& a) { return a == "a1"; };
   CHECK_FALSE(acd::check_transfer("queue", "general", "blind", "sales", qs, agents));
   CHECK_FALSE(acd::check_transfer("agent", "a1", "blind", "sales", qs, agents));
-  CHECK_FALSE(acd::check_transfer("agent", "a1", "consultative", "", qs, agents)); // no fallback needed
+  CHECK_FALSE(
+      acd::check_transfer("agent", "a1", "consultative", "", qs, agents)); // no fallback needed
   CHECK_FALSE(acd::check_transfer("external", "+331", "blind", "", qs, agents));
   auto no = acd::check_transfer("queue", "sails", "blind", "sales", qs, agents);
   CHECK(no.code == "unknown_target");
   CHECK(no.detail == "no queue 'sails' here");
   CHECK(acd::check_transfer("agent", "a9", "blind", "sales", qs, agents).code == "unknown_target");
   CHECK(acd::check_transfer("agent", "a1", "blind", "", qs, agents).code == "no_fallback_queue");
-  CHECK(acd::check_transfer("agent", "a1", "blind", "gone", qs, agents).code == "no_fallback_queue");
+  CHECK(acd::check_transfer("agent", "a1", "blind", "gone", qs, agents).code ==
+        "no_fallback_queue");
 }
 
 TEST_CASE("transfer_fallback_queue: the request's queue, else the call's") {

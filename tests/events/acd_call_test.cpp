@@ -227,9 +227,11 @@ TEST_CASE("call: a callback keeps the place, is not an abandon, and ends callbac
               {call_ended{"c1", "callback_completed", "caller_hangup", "a2", "sales"}});
 }
 
-TEST_CASE("call: a call back whose agent does not pick up waits again, and another agent may be dialed") {
+TEST_CASE(
+    "call: a call back whose agent does not pick up waits again, and another agent may be dialed") {
   auto c = queued();
-  c.after({cl::schedule_callback{"", t0 + 2 * sec}, cl::dial_callback{"a2", "pstn", t0 + 100 * sec}});
+  c.after(
+      {cl::schedule_callback{"", t0 + 2 * sec}, cl::dial_callback{"a2", "pstn", t0 + 100 * sec}});
   then_nothing(c.when(cl::end_offer{"a3", "no_answer", t0 + 110 * sec})); // not its agent
   then_events(c.step(cl::end_offer{"a2", "no_answer", t0 + 115 * sec}),
               {call_offer_ended{"c1", "a2", "no_answer"}});
@@ -239,13 +241,17 @@ TEST_CASE("call: a call back whose agent does not pick up waits again, and anoth
   then_rejected(c.when(cl::connect{"a2", t0 + 116 * sec}), "not_offered");
   then_events(c.step(cl::dial_callback{"a1", "pstn", t0 + 120 * sec}),
               {call_callback_dialed{"c1", "pstn", "+8613800000001", "a1"}});
-  then_events(c.step(cl::connect{"a1", t0 + 130 * sec}), {call_connected{"c1", "sales", "a1", 129'000}});
+  then_events(c.step(cl::connect{"a1", t0 + 130 * sec}),
+              {call_connected{"c1", "sales", "a1", 129'000}});
 }
 
-TEST_CASE("call: a dial-back telephony reports failed is retried while the queue's attempts allow, then ends") {
+TEST_CASE("call: a dial-back telephony reports failed is retried while the queue's attempts allow, "
+          "then ends") {
   auto c = queued();
-  c.after({cl::schedule_callback{"", t0 + 2 * sec}, cl::dial_callback{"a2", "pstn", t0 + 100 * sec}});
-  then_rejected(c.when(cl::fail_callback{"customer_no_answer", t0 + 120 * sec, 3, -1}), "invalid_argument");
+  c.after(
+      {cl::schedule_callback{"", t0 + 2 * sec}, cl::dial_callback{"a2", "pstn", t0 + 100 * sec}});
+  then_rejected(c.when(cl::fail_callback{"customer_no_answer", t0 + 120 * sec, 3, -1}),
+                "invalid_argument");
   then_events(c.step(cl::fail_callback{"customer_no_answer", t0 + 120 * sec, 3, 300'000}),
               {call_callback_retried{"c1", "sales", "customer_no_answer", 1, t0 + 420 * sec}});
   CHECK(cl::status_of(c.s) == cl::status::callback_waiting);

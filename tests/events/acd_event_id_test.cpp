@@ -38,5 +38,6 @@ TEST_CASE("uuid_v7 of a name: the same (time, name) gives the same id, another n
 
 TEST_CASE("from_name ids are unchanged: ids already stored keep their value") {
   // Pinned: a name-based id must never change (stored correlations, idempotent imports).
-  CHECK(event_id::from_name("call-correlation/c1").to_string() == "9a7b0b4e-3aba-4f55-69a3-44253796c414");
+  CHECK(event_id::from_name("call-correlation/c1").to_string() ==
+        "9a7b0b4e-3aba-4f55-69a3-44253796c414");
 }

@@ -2,17 +2,17 @@
 // each decider alone against arbitrary commands, then the four aggregates
 // driven together the way the actors will drive them (decide, apply, tell
 // the other aggregates), checking what must hold across all of them.
-#include "tests/support/agent_transitions.hpp"
 #include "acd_support.hpp"
+#include "tests/support/agent_transitions.hpp"
 
 #include <limits>
 #include <random>
 #include <set>
 
+#include "events/acd/call_rules.hpp"
 #include "events/acd/candidate.hpp"
 #include "events/acd/ewt.hpp"
 #include "events/acd/routing.hpp"
-#include "events/acd/call_rules.hpp"
 #include "events/acd/widening.hpp"
 #include "events/codec.hpp"
 
@@ -33,7 +33,9 @@ int roll(std::mt19937& rng, int n) {
 }
 
 /// The one table of allowed transitions (tests/support/agent_transitions.hpp).
-bool legal(ag::status from, ag::status to) { return hotline::testing::legal_agent_transition(from, to); }
+bool legal(ag::status from, ag::status to) {
+  return hotline::testing::legal_agent_transition(from, to);
+}
 
 ag::command random_agent_command(std::mt19937& rng, std::int64_t now) {
   static const std::vector<std::string> calls{"c1", "c2", "c3", "c4"};
@@ -92,7 +94,8 @@ TEST_CASE(
       REQUIRE(ag::contacts_on(a.s, "chat") == 0);
       REQUIRE_MESSAGE(legal(before, after), ag::to_string(before)
                                                 << " -> " << ag::to_string(after));
-      if (before == ag::status::not_ready && after == ag::status::ringing) { // only the agent's own dial
+      if (before == ag::status::not_ready &&
+          after == ag::status::ringing) { // only the agent's own dial
         const auto* r = std::get_if<ag::reserve>(&cmd);
         REQUIRE((r && r->placed));
       }

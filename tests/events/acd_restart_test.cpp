@@ -36,7 +36,8 @@ cl::recover_after_restart restarted(cl::far_ends_kept kept = {}) {
 
 } // namespace
 
-TEST_CASE("restart: a caller waiting on the line is gone with the node: the call ends far_end_lost") {
+TEST_CASE(
+    "restart: a caller waiting on the line is gone with the node: the call ends far_end_lost") {
   auto c = queued();
   then_events(c.step(restarted()), {call_ended{"c1", "node_restart", "far_end_lost", "", "sales"}});
   CHECK(cl::is_terminal(c.s));
@@ -46,23 +47,26 @@ TEST_CASE("restart: a caller waiting on the line is gone with the node: the call
 
 TEST_CASE("restart: the agents a waiting caller rang let go before it ends") {
   auto c = queued();
-  c.after({cl::offer{"a1", 15'000, "test", t0 + 2 * sec}, cl::offer{"a2", 15'000, "test", t0 + 2 * sec}});
+  c.after({cl::offer{"a1", 15'000, "test", t0 + 2 * sec},
+           cl::offer{"a2", 15'000, "test", t0 + 2 * sec}});
   then_events(c.step(restarted()), {call_offer_ended{"c1", "a1", "node_restart"},
                                     call_offer_ended{"c1", "a2", "node_restart"},
                                     call_ended{"c1", "node_restart", "far_end_lost", "", "sales"}});
   CHECK(c.s.offers.empty());
 }
 
-TEST_CASE("restart: a caller kept on the line by the edge waits again in its place, its offers ended") {
+TEST_CASE(
+    "restart: a caller kept on the line by the edge waits again in its place, its offers ended") {
   auto c = queued();
   c.after({cl::offer{"a1", 15'000, "test", t0 + 2 * sec}});
   then_events(c.step(restarted({true, true})), {call_offer_ended{"c1", "a1", "node_restart"}});
   CHECK(cl::status_of(c.s) == cl::status::queued);
   CHECK(cl::waited_ms(c.s, restart_at) == 599'000); // the wait spans the restart
-  then_nothing(c.when(restarted({true, true})));  // a repeat is harmless
+  then_nothing(c.when(restarted({true, true})));    // a repeat is harmless
 }
 
-TEST_CASE("restart: a call back waits on while its customer can still be dialed, else it ends far_end_lost") {
+TEST_CASE("restart: a call back waits on while its customer can still be dialed, else it ends "
+          "far_end_lost") {
   auto c = queued();
   c.after({cl::schedule_callback{"", t0 + 30 * sec}});
   REQUIRE(cl::status_of(c.s) == cl::status::callback_waiting);
@@ -71,21 +75,26 @@ TEST_CASE("restart: a call back waits on while its customer can still be dialed,
               {call_ended{"c1", "node_restart", "far_end_lost", "", "sales"}});
 }
 
-TEST_CASE("restart: a call back being dialed loses its line: its agent lets go and it waits again, or ends") {
+TEST_CASE("restart: a call back being dialed loses its line: its agent lets go and it waits again, "
+          "or ends") {
   auto c = queued();
-  c.after({cl::schedule_callback{"", t0 + 30 * sec}, cl::dial_callback{"a2", "pstn", t0 + 100 * sec}});
+  c.after(
+      {cl::schedule_callback{"", t0 + 30 * sec}, cl::dial_callback{"a2", "pstn", t0 + 100 * sec}});
   REQUIRE(cl::status_of(c.s) == cl::status::callback_dialing);
   auto kept = c;
   then_events(kept.step(restarted()), {call_offer_ended{"c1", "a2", "node_restart"}});
   CHECK(cl::status_of(kept.s) == cl::status::callback_waiting);
-  then_events(c.step(restarted({false, false})), {call_offer_ended{"c1", "a2", "node_restart"},
-                                                  call_ended{"c1", "node_restart", "far_end_lost", "", "sales"}});
+  then_events(c.step(restarted({false, false})),
+              {call_offer_ended{"c1", "a2", "node_restart"},
+               call_ended{"c1", "node_restart", "far_end_lost", "", "sales"}});
 }
 
-TEST_CASE("restart: a call not yet queued, connected or held lost its media leg, whatever the edge keeps") {
+TEST_CASE("restart: a call not yet queued, connected or held lost its media leg, whatever the edge "
+          "keeps") {
   SUBCASE("arrived") {
     auto c = arrived();
-    then_events(c.step(restarted({true, true})), {call_ended{"c1", "node_restart", "media_leg_lost", "", ""}});
+    then_events(c.step(restarted({true, true})),
+                {call_ended{"c1", "node_restart", "media_leg_lost", "", ""}});
   }
   SUBCASE("connected") {
     auto c = queued();
@@ -97,7 +106,8 @@ TEST_CASE("restart: a call not yet queued, connected or held lost its media leg,
     auto c = queued();
     c.after({cl::offer{"a1", 15'000, "test", t0 + 2 * sec}, cl::connect{"a1", t0 + 5 * sec},
              cl::hold{"a1", t0 + 6 * sec}});
-    then_events(c.step(restarted()), {call_ended{"c1", "node_restart", "media_leg_lost", "a1", "sales"}});
+    then_events(c.step(restarted()),
+                {call_ended{"c1", "node_restart", "media_leg_lost", "a1", "sales"}});
   }
 }
 

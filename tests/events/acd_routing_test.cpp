@@ -308,9 +308,10 @@ TEST_CASE("matching with base levels kept by the caller gives what matching alon
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     return (x >> 33) % n;
   };
-  for (auto strategy : {routing_strategy::longest_idle, routing_strategy::round_robin,
-                        routing_strategy::fewest_calls, routing_strategy::least_talk_time,
-                        routing_strategy::top_down, routing_strategy::random, routing_strategy::ring_all}) {
+  for (auto strategy :
+       {routing_strategy::longest_idle, routing_strategy::round_robin,
+        routing_strategy::fewest_calls, routing_strategy::least_talk_time,
+        routing_strategy::top_down, routing_strategy::random, routing_strategy::ring_all}) {
     for (int round = 0; round < 40; ++round) {
       auto q = make_queue("sales", {{"billing", 4}, {"english", 2}}, strategy);
       q.widening = {{30'000, 2, {}}, {60'000, 0, {"general"}}};
@@ -319,8 +320,9 @@ TEST_CASE("matching with base levels kept by the caller gives what matching alon
         std::map<std::string, int> skills;
         if (next(5) > 0) skills["billing"] = 1 + static_cast<int>(next(8));
         if (next(5) > 0) skills["english"] = 1 + static_cast<int>(next(5));
-        auto c = cand("a" + std::to_string(i), skills, next(4) == 0 ? std::vector<std::string>{"general"}
-                                                                      : std::vector<std::string>{"sales"});
+        auto c = cand("a" + std::to_string(i), skills,
+                      next(4) == 0 ? std::vector<std::string>{"general"}
+                                   : std::vector<std::string>{"sales"});
         c.available = next(4) > 0;
         c.idle_since_ns = t0 + static_cast<std::int64_t>(next(50)) * sec;
         c.calls_handled = static_cast<int>(next(5));

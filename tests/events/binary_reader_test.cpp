@@ -17,15 +17,18 @@ nlohmann::json populate(nlohmann::json j, int salt, const std::string& key = "")
   if (j.is_object()) {
     if (j.empty()) {
       nlohmann::json m = nlohmann::json::object();
-      for (int i = 0; i < salt % 3 + 1; ++i) m["k-" + key + std::to_string(i)] = std::string(salt * 5, 'v');
+      for (int i = 0; i < salt % 3 + 1; ++i)
+        m["k-" + key + std::to_string(i)] = std::string(salt * 5, 'v');
       return m;
     }
-    for (auto& [k, v] : j.items()) v = populate(v, salt, k);
+    for (auto& [k, v] : j.items())
+      v = populate(v, salt, k);
     return j;
   }
   if (j.is_array()) {
     auto a = nlohmann::json::array();
-    for (int i = 0; i < salt % 4; ++i) a.push_back("e-" + key + std::string(salt * 7, 'x'));
+    for (int i = 0; i < salt % 4; ++i)
+      a.push_back("e-" + key + std::string(salt * 7, 'x'));
     return a;
   }
   if (j.is_string()) return "x-" + key + std::string(salt * 11, 's');
@@ -34,8 +37,7 @@ nlohmann::json populate(nlohmann::json j, int salt, const std::string& key = "")
   return j;
 }
 
-template <class T>
-void agrees_on(const std::string& bytes, T& reused) {
+template <class T> void agrees_on(const std::string& bytes, T& reused) {
   T expected{};
   const bool cereal_ok = from_binary(bytes, expected).is_ok();
   const auto st = read_binary_into(bytes, reused);
@@ -44,8 +46,7 @@ void agrees_on(const std::string& bytes, T& reused) {
   if (!st.is_ok()) CHECK(st.code() == errc::corrupt_record);
 }
 
-template <class T>
-void check_type() {
+template <class T> void check_type() {
   CAPTURE(T::type_name);
   T reused{};
   for (int salt : {3, 0, 1, 2}) {
@@ -56,29 +57,33 @@ void check_type() {
     CHECK(nlohmann::json(reused) == nlohmann::json(value));
     // Every truncation, a trailing byte, and a damaged length of the first
     // field (a string in every catalog type): absurd, one more, one less.
-    for (std::size_t n = 0; n < bytes.size(); ++n) agrees_on<T>(bytes.substr(0, n), reused);
+    for (std::size_t n = 0; n < bytes.size(); ++n)
+      agrees_on<T>(bytes.substr(0, n), reused);
     agrees_on<T>(bytes + '\0', reused);
     for (int delta : {1, -1, 0}) {
       auto damaged = bytes;
-      if (delta == 0) damaged[7] = '\x7f';
-      else damaged[0] = static_cast<char>(damaged[0] + delta);
+      if (delta == 0)
+        damaged[7] = '\x7f';
+      else
+        damaged[0] = static_cast<char>(damaged[0] + delta);
       agrees_on<T>(damaged, reused);
     }
   }
 }
 
-template <std::size_t... I>
-void check_all(std::index_sequence<I...>) {
+template <std::size_t... I> void check_all(std::index_sequence<I...>) {
   (check_type<std::variant_alternative_t<I, event>>(), ...);
 }
 
 } // namespace
 
-TEST_CASE("the in-place binary reader reads what cereal reads, for every catalog type, into a reused value") {
+TEST_CASE("the in-place binary reader reads what cereal reads, for every catalog type, into a "
+          "reused value") {
   check_all(std::make_index_sequence<std::variant_size_v<event>>{});
 }
 
-TEST_CASE("the in-place binary reader refuses a container count the input cannot hold, as cereal fails on it") {
+TEST_CASE("the in-place binary reader refuses a container count the input cannot hold, as cereal "
+          "fails on it") {
   agent_logged_in reused{};
   const agent_logged_in value{"a1", {"sales", "support"}};
   const auto bytes = to_binary(value);
@@ -97,11 +102,13 @@ TEST_CASE("the in-place binary reader refuses a container count the input cannot
 
 TEST_CASE("decode_into gives decode's value: current versions in place, older ones upcast") {
   const auto& codec = event_codec::standard();
-  call_transferred reused{"old", "old", "old", "old", "old", "a reason that is long enough to allocate"};
+  call_transferred reused{"old", "old", "old",
+                          "old", "old", "a reason that is long enough to allocate"};
   legacy::call_transferred_v1 v1{"c1", "blind", "a1", "queue", "sales"};
   const auto old_bytes = to_binary(v1);
   REQUIRE(codec.decode_into(legacy::call_transferred_v1::version, old_bytes, reused).is_ok());
-  auto expected = codec.decode(call_transferred::type_name, legacy::call_transferred_v1::version, old_bytes);
+  auto expected =
+      codec.decode(call_transferred::type_name, legacy::call_transferred_v1::version, old_bytes);
   REQUIRE(expected.has_value());
   CHECK(nlohmann::json(reused) == nlohmann::json(std::get<call_transferred>(*expected)));
   CHECK(reused.reason.empty());
@@ -110,6 +117,8 @@ TEST_CASE("decode_into gives decode's value: current versions in place, older on
   REQUIRE(codec.decode_into(call_transferred::version, to_binary(current), reused).is_ok());
   CHECK(nlohmann::json(reused) == nlohmann::json(current));
 
-  CHECK(codec.decode_into(std::uint16_t{9}, to_binary(current), reused).code() == errc::unknown_event_type);
-  CHECK(codec.decode_into(call_transferred::version, "\x01", reused).code() == errc::corrupt_record);
+  CHECK(codec.decode_into(std::uint16_t{9}, to_binary(current), reused).code() ==
+        errc::unknown_event_type);
+  CHECK(codec.decode_into(call_transferred::version, "\x01", reused).code() ==
+        errc::corrupt_record);
 }

@@ -14,7 +14,8 @@ namespace {
 nlohmann::json populate(nlohmann::json j, const std::string& key = "") {
   if (j.is_object()) {
     if (j.empty()) return nlohmann::json{{"k-" + key, "v-" + key}};
-    for (auto& [k, v] : j.items()) v = populate(v, k);
+    for (auto& [k, v] : j.items())
+      v = populate(v, k);
     return j;
   }
   if (j.is_array()) return nlohmann::json::array({"a-" + key, "b-" + key});
@@ -25,8 +26,7 @@ nlohmann::json populate(nlohmann::json j, const std::string& key = "") {
   return j;
 }
 
-template <class T>
-void round_trip_one(const event_codec& codec) {
+template <class T> void round_trip_one(const event_codec& codec) {
   CAPTURE(T::type_name);
   nlohmann::json sample = populate(nlohmann::json(T{}));
   T value = sample.get<T>();
@@ -39,8 +39,14 @@ void round_trip_one(const event_codec& codec) {
   REQUIRE(std::holds_alternative<T>(*back));
   CHECK(nlohmann::json(std::get<T>(*back)) == sample);
   // whole record, storage and JSON forms
-  recorded_event rec{"call-1",  3, 17, {event_id::from_name("e"), "site-a", "tenant-1", 1'700'000'000'123'456'789, event_id::from_name("c"), event_id::from_name("k"), principal::agent("a7")},
-                     proposed.type, proposed.version, proposed.payload};
+  recorded_event rec{"call-1",
+                     3,
+                     17,
+                     {event_id::from_name("e"), "site-a", "tenant-1", 1'700'000'000'123'456'789,
+                      event_id::from_name("c"), event_id::from_name("k"), principal::agent("a7")},
+                     proposed.type,
+                     proposed.version,
+                     proposed.payload};
   auto stored = codec.decode_record(codec.encode_record(rec));
   REQUIRE(stored.has_value());
   CHECK(*stored == rec);
@@ -58,8 +64,10 @@ void round_trip_all(const event_codec& codec, std::index_sequence<I...>) {
 
 recorded_event sample_record() {
   const auto& codec = event_codec::standard();
-  call_arrived body{"c1", "voice", "inbound", "+8613800000000", "10086", "cust-9", {{"lang", "en"}}, "pstn"};
-  auto p = codec.propose(event{body}, {event_id::from_name("x"), "s1", "t1", 42, {}, {}, principal::system("acd")});
+  call_arrived body{"c1",    "voice",  "inbound",        "+8613800000000",
+                    "10086", "cust-9", {{"lang", "en"}}, "pstn"};
+  auto p = codec.propose(
+      event{body}, {event_id::from_name("x"), "s1", "t1", 42, {}, {}, principal::system("acd")});
   return {"call-c1", 0, 5, p.meta, p.type, p.version, p.payload};
 }
 
@@ -215,10 +223,12 @@ TEST_CASE("stream names are category-id") {
   CHECK(stream_entity("agent-a-7") == "a-7");
 }
 
-TEST_CASE("the JSON text of a payload with bytes that are not UTF-8 replaces them instead of failing") {
+TEST_CASE(
+    "the JSON text of a payload with bytes that are not UTF-8 replaces them instead of failing") {
   const auto& codec = event_codec::standard();
   call_ended body{"c\xFF", "completed", "x\xED\xA0\x80", "a1", "q1"};
-  auto p = codec.propose(event{body}, {event_id::from_name("u"), "s1", "t1", 1, {}, {}, principal::system("t")});
+  auto p = codec.propose(event{body},
+                         {event_id::from_name("u"), "s1", "t1", 1, {}, {}, principal::system("t")});
   recorded_event rec{"call-u", 0, 1, p.meta, p.type, p.version, p.payload};
   auto text = codec.to_json_text(rec);
   REQUIRE(text.has_value());
@@ -228,7 +238,8 @@ TEST_CASE("the JSON text of a payload with bytes that are not UTF-8 replaces the
 
 TEST_CASE("call.transferred version 1 (before the reason) reads back with an empty reason") {
   const auto& codec = event_codec::standard();
-  auto old_bytes = to_binary(hotline::events::legacy::call_transferred_v1{"c9", "blind", "a1", "queue", "billing"});
+  auto old_bytes = to_binary(
+      hotline::events::legacy::call_transferred_v1{"c9", "blind", "a1", "queue", "billing"});
   auto ev = codec.decode("call.transferred", 1, old_bytes);
   REQUIRE(ev.has_value());
   auto& t = std::get<call_transferred>(*ev);

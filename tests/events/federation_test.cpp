@@ -70,7 +70,8 @@ TEST_CASE("interflow policy: a call about to be answered here stays (interflow p
   CHECK(fed::decide_interflow(p, busy_call(3, 120'000), {{"b", 100, &b}}).offer);
 }
 
-TEST_CASE("interflow policy: stale, busy, non-serving and recently denying sites are not routed to") {
+TEST_CASE(
+    "interflow policy: stale, busy, non-serving and recently denying sites are not routed to") {
   fed::interflow_policy p;
   p.max_status_age_ms = 3'000;
   auto ready = qs(2, 0);
@@ -91,7 +92,8 @@ TEST_CASE("interflow policy: the best site has the lowest EWT, then the most rea
   auto b = qs(1, 5'000);
   auto c2 = qs(1, 0);
   auto d2 = qs(4, 0);
-  auto d = fed::decide_interflow({}, busy_call(9, 300'000), {{"b", 10, &b}, {"c", 10, &c2}, {"d", 10, &d2}});
+  auto d = fed::decide_interflow({}, busy_call(9, 300'000),
+                                 {{"b", 10, &b}, {"c", 10, &c2}, {"d", 10, &d2}});
   CHECK(d.site == "d");
   fed::interflow_policy off;
   off.enabled = false;
@@ -106,7 +108,8 @@ TEST_CASE("site status: JSON round trip, and errors name the field") {
   auto back = fed::site_status_from_json(fed::to_json(s));
   REQUIRE(back);
   CHECK(*back == s);
-  auto bad = fed::site_status_from_json(R"({"site":"x","seq":1,"at_ns":1,"queues":[{"queue":"q","agents_ready":"two"}]})");
+  auto bad = fed::site_status_from_json(
+      R"({"site":"x","seq":1,"at_ns":1,"queues":[{"queue":"q","agents_ready":"two"}]})");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().detail().find("queues[0].") != std::string::npos);
   CHECK_FALSE(fed::site_status_from_json("not json"));
@@ -127,7 +130,8 @@ TEST_CASE("site status: a queue losing its last ready agent is a significant cha
 
 TEST_CASE("federation message: every kind round-trips, and bad input is named") {
   using k = fed::message_kind;
-  for (auto kind : {k::offer, k::accept, k::deny, k::transfer, k::release, k::landed, k::bounce, k::withdraw}) {
+  for (auto kind :
+       {k::offer, k::accept, k::deny, k::transfer, k::release, k::landed, k::bounce, k::withdraw}) {
     fed::message m;
     m.kind = kind;
     m.offer_id = "north-c1-1";
@@ -143,8 +147,10 @@ TEST_CASE("federation message: every kind round-trips, and bad input is named") 
       m.customer_id = "cust-1";
       m.waited_ms = 1234;
       m.attached = {{"lang", "zh"}};
-      if (kind == k::offer) m.expires_at_ns = 99;
-      else m.crm = {{"crm.contacts", "3"}};
+      if (kind == k::offer)
+        m.expires_at_ns = 99;
+      else
+        m.crm = {{"crm.contacts", "3"}};
     } else if (kind == k::accept) {
       m.agent_id = "a7";
       m.hold_ms = 5000;
@@ -155,10 +161,12 @@ TEST_CASE("federation message: every kind round-trips, and bad input is named") 
     REQUIRE(back);
     CHECK(*back == m);
   }
-  auto unknown = fed::message_from_json(R"({"kind":"ofer","offer_id":"o","call_id":"c","from_site":"a","to_site":"b"})");
+  auto unknown = fed::message_from_json(
+      R"({"kind":"ofer","offer_id":"o","call_id":"c","from_site":"a","to_site":"b"})");
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().detail().find("'ofer' is unknown") != std::string::npos);
-  auto missing = fed::message_from_json(R"({"kind":"accept","offer_id":"o","call_id":"c","from_site":"a","to_site":"b"})");
+  auto missing = fed::message_from_json(
+      R"({"kind":"accept","offer_id":"o","call_id":"c","from_site":"a","to_site":"b"})");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().detail().find("agent_id") != std::string::npos);
   CHECK_FALSE(fed::message_from_json("[1,2]"));
@@ -177,7 +185,8 @@ TEST_CASE("call interflow: offered, denied, it simply stays queued") {
   then_rejected(c.when(cl::interflow{"o1", "a9", t0}), "no_remote_offer");
 }
 
-TEST_CASE("call interflow: accepted, the call leaves and lands: a hand-off, not a terminal outcome") {
+TEST_CASE(
+    "call interflow: accepted, the call leaves and lands: a hand-off, not a terminal outcome") {
   auto c = queued_call();
   c.after({cl::offer_remote{"south", "o1", "", t0 + 2 * sec}});
   then_events(c.step(cl::interflow{"o1", "s-a1", t0 + 3 * sec}),
@@ -193,14 +202,16 @@ TEST_CASE("call interflow: accepted, the call leaves and lands: a hand-off, not 
 
 TEST_CASE("call interflow: a local agent ringing wins over a late accept") {
   auto c = queued_call();
-  c.after({cl::offer_remote{"south", "o1", "", t0 + 2 * sec}, cl::offer{"a1", 15'000, "", t0 + 2 * sec}});
+  c.after({cl::offer_remote{"south", "o1", "", t0 + 2 * sec},
+           cl::offer{"a1", 15'000, "", t0 + 2 * sec}});
   then_rejected(c.when(cl::interflow{"o1", "s-a1", t0 + 3 * sec}), "offered_locally");
   then_rejected(c.when(cl::offer_remote{"east", "o2", "", t0}), "remote_pending");
 }
 
 TEST_CASE("call interflow: the remote site is lost after the call left: it queues here again") {
   auto c = queued_call();
-  c.after({cl::offer_remote{"south", "o1", "", t0 + 2 * sec}, cl::interflow{"o1", "s-a1", t0 + 3 * sec}});
+  c.after({cl::offer_remote{"south", "o1", "", t0 + 2 * sec},
+           cl::interflow{"o1", "s-a1", t0 + 3 * sec}});
   then_events(c.step(cl::return_from_remote{"site_lost", t0 + 9 * sec}),
               {call_interflow_returned{"c1", "south", "o1", "site_lost"}});
   CHECK(cl::status_of(c.s) == cl::status::arrived);

@@ -89,7 +89,8 @@ TEST_CASE("append_json_text writes the same times as to_json_text, extremes incl
 
 TEST_CASE("append_json_text replaces bytes that are not UTF-8 and stays parseable") {
   const auto& codec = event_codec::standard();
-  auto rec = record_of(event{call_ended{"c\xFF\xC3", "completed", "x\xED\xA0\x80", "a1", "q1"}}, "ok");
+  auto rec =
+      record_of(event{call_ended{"c\xFF\xC3", "completed", "x\xED\xA0\x80", "a1", "q1"}}, "ok");
   std::string out;
   REQUIRE(codec.append_json_text(rec, out).is_ok());
   auto back = codec.from_json_text(out);
@@ -125,8 +126,8 @@ TEST_CASE("invalid_utf8_at names the first byte that is not well-formed UTF-8") 
   CHECK_FALSE(invalid_utf8_at("plain ascii").has_value());
   CHECK_FALSE(invalid_utf8_at("caf\xC3\xA9 \xE4\xB8\xAD \xF0\x9F\x93\x9E").has_value()); // é, 中, 📞
   CHECK(invalid_utf8_at("AA0101\xff,1") == 6u);
-  CHECK(invalid_utf8_at("\xC0\xAF") == 0u);          // overlong '/'
-  CHECK(invalid_utf8_at("x\xED\xA0\x80") == 1u);      // a UTF-16 surrogate
-  CHECK(invalid_utf8_at("ok\xE4\xB8") == 2u);         // cut short
-  CHECK(invalid_utf8_at("\xF4\x90\x80\x80") == 0u);   // beyond U+10FFFF
+  CHECK(invalid_utf8_at("\xC0\xAF") == 0u);         // overlong '/'
+  CHECK(invalid_utf8_at("x\xED\xA0\x80") == 1u);    // a UTF-16 surrogate
+  CHECK(invalid_utf8_at("ok\xE4\xB8") == 2u);       // cut short
+  CHECK(invalid_utf8_at("\xF4\x90\x80\x80") == 0u); // beyond U+10FFFF
 }

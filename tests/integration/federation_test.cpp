@@ -36,7 +36,9 @@ using testing::temp_dir;
 namespace {
 
 std::int64_t wall_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 struct node_process {
@@ -44,11 +46,13 @@ struct node_process {
   std::string store;
   std::unique_ptr<child_process> proc;
 
-  node_process(const std::string& site_id, const std::string& dir, const std::string& bootstrap, double traffic_for_s)
+  node_process(const std::string& site_id, const std::string& dir, const std::string& bootstrap,
+               double traffic_for_s)
       : site(site_id), store(dir + "/" + site_id) {
     proc = std::make_unique<child_process>(std::vector<std::string>{
-        HOTLINE_BIN, "node", "--config", std::string{HOTLINE_CONFIG_DIR} + "/sites/" + site + ".toml", "--store",
-        store, "--kafka", bootstrap, "--traffic-for", std::to_string(traffic_for_s)});
+        HOTLINE_BIN, "node", "--config",
+        std::string{HOTLINE_CONFIG_DIR} + "/sites/" + site + ".toml", "--store", store, "--kafka",
+        bootstrap, "--traffic-for", std::to_string(traffic_for_s)});
     for (int i = 0; i < 20; ++i) {
       auto line = proc->read_line(10s);
       REQUIRE_MESSAGE(line.has_value(), "node " << site << " stopped before its ACD came up");
@@ -61,8 +65,8 @@ struct node_process {
 /// What one site's store says about each call.
 struct call_at_site {
   std::vector<std::string> types;
-  std::string outcome;            ///< call.ended outcome, if it ended
-  std::string interflow_offer;    ///< landed here: the offer it came with
+  std::string outcome;               ///< call.ended outcome, if it ended
+  std::string interflow_offer;       ///< landed here: the offer it came with
   std::vector<std::string> handoffs; ///< offers it left with (call.interflowed)
   std::vector<std::string> returned; ///< reasons it was queued again (call.interflow_returned)
   int connected = 0;
@@ -90,7 +94,8 @@ site_calls read_site(const std::string& dir, std::vector<offer_seen>* offers) {
     auto payload = codec.decode(e);
     REQUIRE(payload);
     if (const auto* a = std::get_if<events::call_arrived>(&*payload)) {
-      if (auto o = a->attached.find("interflow.offer"); o != a->attached.end()) c.interflow_offer = o->second;
+      if (auto o = a->attached.find("interflow.offer"); o != a->attached.end())
+        c.interflow_offer = o->second;
     } else if (const auto* x = std::get_if<events::call_ended>(&*payload)) {
       c.outcome = x->outcome;
     } else if (std::get_if<events::call_connected>(&*payload)) {
@@ -108,7 +113,8 @@ site_calls read_site(const std::string& dir, std::vector<offer_seen>* offers) {
 
 } // namespace
 
-TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, and account for every call") {
+TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, and account for "
+          "every call") {
   temp_dir dir;
   kafka_mock kafka({});
   const double traffic_s = 24;
@@ -150,24 +156,29 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
       handoffs += static_cast<int>(c.handoffs.size());
       if (!c.interflow_offer.empty()) landed_at[c.interflow_offer] = site;
     }
-  MESSAGE("hand-offs: " << handoffs << ", landings: " << landed_at.size() << ", offers: " << offers.size());
+  MESSAGE("hand-offs: " << handoffs << ", landings: " << landed_at.size()
+                        << ", offers: " << offers.size());
   CHECK(handoffs > 0);
   int landed_south = 0, landed_east = 0;
-  for (const auto& [offer, site] : landed_at) (site == "south" ? landed_south : landed_east)++;
+  for (const auto& [offer, site] : landed_at)
+    (site == "south" ? landed_south : landed_east)++;
   CHECK(landed_south > 0);
   CHECK(landed_east > 0);
 
-  // 2. Nobody offers anything to south once its status is older than 3 s (+ one 200 ms tick, + 1 s slack).
+  // 2. Nobody offers anything to south once its status is older than 3 s (+ one 200 ms tick, + 1 s
+  // slack).
   for (const auto& o : offers)
     if (o.site == "south")
-      CHECK_MESSAGE(o.at_ns <= killed_at + 4'200'000'000LL,
-                    "an offer to the dead site " << (o.at_ns - killed_at) / 1'000'000 << " ms after the kill");
+      CHECK_MESSAGE(o.at_ns <= killed_at + 4'200'000'000LL, "an offer to the dead site "
+                                                                << (o.at_ns - killed_at) / 1'000'000
+                                                                << " ms after the kill");
 
   // 3. Every call: connected at most once, one owner, at most one terminal outcome;
   //    every hand-off landed somewhere.
   std::set<std::string> ids;
   for (const auto& [site, calls] : sites)
-    for (const auto& [id, c] : calls) ids.insert(id);
+    for (const auto& [id, c] : calls)
+      ids.insert(id);
   int returned = 0;
   for (const auto& id : ids) {
     int connected = 0, terminal = 0, owners = 0;
@@ -187,14 +198,17 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
       if (c.outcome == "interflowed")
         for (const auto& offer : c.handoffs)
           if (offer == c.handoffs.back())
-            CHECK_MESSAGE(landed_at.count(offer), "call " << id << " left " << site << " with offer " << offer
+            CHECK_MESSAGE(landed_at.count(offer), "call " << id << " left " << site
+                                                          << " with offer " << offer
                                                           << " but landed nowhere");
     }
     CHECK_MESSAGE(connected <= 1, "call " << id << " was connected " << connected << " times");
     CHECK_MESSAGE(terminal <= 1, "call " << id << " has " << terminal << " terminal outcomes");
-    CHECK_MESSAGE(owners == 1, "call " << id << " is held by" << (where.empty() ? " no site" : where));
+    CHECK_MESSAGE(owners == 1,
+                  "call " << id << " is held by" << (where.empty() ? " no site" : where));
   }
-  MESSAGE(ids.size() << " calls; " << returned << " queued again at their origin after a failed move");
+  MESSAGE(ids.size() << " calls; " << returned
+                     << " queued again at their origin after a failed move");
 
   // 4. The events are on Kafka too: north's topic carries its interflow decisions.
   drivers::topic_reader_options tr;
@@ -203,7 +217,8 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
   auto north_topic = drivers::read_topic(tr);
   REQUIRE(north_topic);
   int offered_on_topic = 0;
-  for (const auto& r : *north_topic) offered_on_topic += r.event.type == "call.interflow_offered";
+  for (const auto& r : *north_topic)
+    offered_on_topic += r.event.type == "call.interflow_offered";
   CHECK(offered_on_topic > 0);
 
   // 5. Federated views over the three sites' topics: KPIs per site and
@@ -212,7 +227,8 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
   std::string moved_call;
   for (const auto& [id, c] : sites["north"]) {
     north_handoffs += static_cast<int>(c.handoffs.size());
-    if (c.outcome == "interflowed" && sites["east"].count(id) && !sites["east"][id].outcome.empty() &&
+    if (c.outcome == "interflowed" && sites["east"].count(id) &&
+        !sites["east"][id].outcome.empty() &&
         !events::acd::call::is_hand_off(sites["east"][id].outcome))
       moved_call = id; // moved to east and ended there
   }
@@ -221,7 +237,8 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
     topics_args.push_back("--topic");
     topics_args.push_back(std::string{"hotline."} + site + ".events");
   }
-  std::vector<std::string> kpi{HOTLINE_BIN, "kpi", "--kafka", kafka.bootstrap, "--format", "json", "--no-intervals", "--quiet"};
+  std::vector<std::string> kpi{HOTLINE_BIN, "kpi",  "--kafka",        kafka.bootstrap,
+                               "--format",  "json", "--no-intervals", "--quiet"};
   kpi.insert(kpi.end(), topics_args.begin(), topics_args.end());
   std::string kpi_out;
   REQUIRE(testing::run_capture(kpi, kpi_out) == 0);
@@ -232,8 +249,9 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
   CHECK(by_site["north"]["interflowed"] == north_handoffs);
   CHECK(report["totals"]["answered"].get<int>() > 0);
   REQUIRE_FALSE(moved_call.empty());
-  std::vector<std::string> replay{HOTLINE_BIN, "replay", "--kafka", kafka.bootstrap, "--projection", "crm", "--quiet",
-                                  "--out", dir.path() + "/federated-views"};
+  std::vector<std::string> replay{HOTLINE_BIN,     "replay",       "--kafka",
+                                  kafka.bootstrap, "--projection", "crm",
+                                  "--quiet",       "--out",        dir.path() + "/federated-views"};
   replay.insert(replay.end(), topics_args.begin(), topics_args.end());
   std::string ignored;
   REQUIRE(testing::run_capture(replay, ignored) == 0);
@@ -250,12 +268,13 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
     customer = std::get<events::call_arrived>(*p).customer_id;
   }
   std::string profile_out;
-  REQUIRE(testing::run_capture({HOTLINE_BIN, "crm", "show", "--views", dir.path() + "/federated-views", "--customer",
-                                customer, "--quiet"},
+  REQUIRE(testing::run_capture({HOTLINE_BIN, "crm", "show", "--views",
+                                dir.path() + "/federated-views", "--customer", customer, "--quiet"},
                                profile_out) == 0);
   auto profile = nlohmann::json::parse(profile_out);
   bool handled_at_east = false;
   for (const auto& i : profile["interactions"])
     handled_at_east = handled_at_east || (i["call_id"] == moved_call && i["site"] == "east");
-  CHECK_MESSAGE(handled_at_east, "customer " << customer << "'s history lacks call " << moved_call << " at east: " << profile_out);
+  CHECK_MESSAGE(handled_at_east, "customer " << customer << "'s history lacks call " << moved_call
+                                             << " at east: " << profile_out);
 }

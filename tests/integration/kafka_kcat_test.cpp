@@ -253,7 +253,8 @@ TEST_CASE("a Kafka record that does not decode is reported with its partition an
   CHECK(read.error().detail().find("'id'") != std::string::npos);
 }
 
-TEST_CASE("federation status and inbox records carry type, version, site and id headers, as kcat shows them") {
+TEST_CASE("federation status and inbox records carry type, version, site and id headers, as kcat "
+          "shows them") {
   const std::string status_topic = "hotline.kcat.status", inbox = "hotline.b.federation";
   kafka_mock mock{{status_topic + ":1", inbox + ":1"}};
   kafka_federation_options fo;

@@ -33,7 +33,8 @@ std::unique_ptr<rocksdb_event_store> open_store(const std::string& dir) {
 }
 
 /// A store holding `n` events of synthetic contact-center traffic of `site`.
-void fill_store(const std::string& dir, const std::string& site, std::uint64_t seed, std::uint64_t n) {
+void fill_store(const std::string& dir, const std::string& site, std::uint64_t seed,
+                std::uint64_t n) {
   auto store = open_store(dir);
   traffic_options t;
   t.site = site;
@@ -77,7 +78,8 @@ void check_same_views(const std::string& a, const std::string& b) {
   CHECK(x.size() == y.size());
   for (std::size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
     if (x[i] != y[i]) {
-      FAIL_CHECK("first difference at row " << i << ": '" << x[i].first << "' vs '" << y[i].first << "'");
+      FAIL_CHECK("first difference at row " << i << ": '" << x[i].first << "' vs '" << y[i].first
+                                            << "'");
       return;
     }
   }
@@ -86,7 +88,8 @@ void check_same_views(const std::string& a, const std::string& b) {
 
 } // namespace
 
-TEST_CASE("replay --kafka rebuilds the views replay --store builds, dropping duplicates and dead letters") {
+TEST_CASE("replay --kafka rebuilds the views replay --store builds, dropping duplicates and dead "
+          "letters") {
   const std::string topic = default_kafka_topic("s1");
   kafka_mock mock{{topic + ":4"}};
   temp_dir dir;
@@ -185,7 +188,8 @@ std::map<std::uint64_t, std::vector<std::string>> values_by_position(const std::
 }
 
 /// `n` more events of synthetic traffic (seed `seed`) appended to the store.
-void append_traffic(const std::string& dir, const std::string& site, std::uint64_t seed, std::uint64_t n) {
+void append_traffic(const std::string& dir, const std::string& site, std::uint64_t seed,
+                    std::uint64_t n) {
   auto store = open_store(dir);
   const auto before = store->head_position();
   traffic_options t;
@@ -196,7 +200,8 @@ void append_traffic(const std::string& dir, const std::string& site, std::uint64
   generate_traffic(t, n, [&](const std::string& stream, events::proposed_event&& e) {
     std::vector<events::proposed_event> one;
     one.push_back(std::move(e));
-    REQUIRE(store->append(stream + "-s" + std::to_string(seed), expected_revision::any(), std::move(one)));
+    REQUIRE(store->append(stream + "-s" + std::to_string(seed), expected_revision::any(),
+                          std::move(one)));
     return true;
   });
   REQUIRE(store->head_position() == before + n);
@@ -204,7 +209,8 @@ void append_traffic(const std::string& dir, const std::string& site, std::uint64
 
 } // namespace
 
-TEST_CASE("hotline relay killed mid-publish and restarted: each position once or byte-identical, replay --kafka folds the store") {
+TEST_CASE("hotline relay killed mid-publish and restarted: each position once or byte-identical, "
+          "replay --kafka folds the store") {
   const std::string topic = default_kafka_topic("s1");
   kafka_mock mock{{topic + ":4"}};
   temp_dir dir;
@@ -214,8 +220,9 @@ TEST_CASE("hotline relay killed mid-publish and restarted: each position once or
   {
     // One record per request, one request in flight: slow enough to be
     // killed while it publishes, right after its first checkpoint.
-    child_process slow{{HOTLINE_BIN, "relay", "--store", store_dir, "--kafka", mock.bootstrap, "--site", "s1",
-                        "--progress", "--checkpoint-every", "100", "--property", "batch.num.messages=1", "--property",
+    child_process slow{{HOTLINE_BIN, "relay", "--store", store_dir, "--kafka", mock.bootstrap,
+                        "--site", "s1", "--progress", "--checkpoint-every", "100", "--property",
+                        "batch.num.messages=1", "--property",
                         "max.in.flight.requests.per.connection=1"}};
     for (;;) {
       auto line = slow.read_line(30s);
@@ -242,14 +249,18 @@ TEST_CASE("hotline relay killed mid-publish and restarted: each position once or
   MESSAGE(duplicated << " positions published twice (byte-identical) after the kill");
 
   std::string out;
-  REQUIRE(run({HOTLINE_BIN, "replay", "--kafka", mock.bootstrap, "--topic", topic, "--out", dir.path() + "/from-kafka"},
+  REQUIRE(run({HOTLINE_BIN, "replay", "--kafka", mock.bootstrap, "--topic", topic, "--out",
+               dir.path() + "/from-kafka"},
               out) == 0);
   CHECK_MESSAGE(out.find("replayed " + std::to_string(n) + " events") != std::string::npos, out);
-  REQUIRE(run({HOTLINE_BIN, "replay", "--store", store_dir, "--out", dir.path() + "/from-store", "--quiet"}, out) == 0);
+  REQUIRE(run({HOTLINE_BIN, "replay", "--store", store_dir, "--out", dir.path() + "/from-store",
+               "--quiet"},
+              out) == 0);
   check_same_views(dir.path() + "/from-kafka", dir.path() + "/from-store");
 }
 
-TEST_CASE("hotline relay refuses a store rolled back under its topic: exit 1, position, topic and both event ids named") {
+TEST_CASE("hotline relay refuses a store rolled back under its topic: exit 1, position, topic and "
+          "both event ids named") {
   const std::string topic = default_kafka_topic("s1");
   kafka_mock mock{{topic + ":4"}};
   temp_dir dir;
@@ -267,8 +278,8 @@ TEST_CASE("hotline relay refuses a store rolled back under its topic: exit 1, po
 
   std::string out;
   const int rc = run({"/bin/sh", "-c",
-                      std::string{HOTLINE_BIN} + " relay --store " + copy_dir + " --kafka " + mock.bootstrap +
-                          " --site s1 --until-caught-up --timeout 60 2>&1"},
+                      std::string{HOTLINE_BIN} + " relay --store " + copy_dir + " --kafka " +
+                          mock.bootstrap + " --site s1 --until-caught-up --timeout 60 2>&1"},
                      out);
   CHECK(rc == 1);
   CHECK_MESSAGE(out.find("refusing to publish") != std::string::npos, out);

@@ -19,7 +19,8 @@ namespace {
 int run(const std::vector<std::string>& argv, std::string& out) {
   out.clear();
   std::string line;
-  for (const auto& a : argv) line += a + " ";
+  for (const auto& a : argv)
+    line += a + " ";
   return testing::run_capture({"/bin/sh", "-c", line + "2>&1"}, out, 120s);
 }
 
@@ -29,8 +30,13 @@ std::string event_json(std::uint64_t position, const std::string& call_id) {
   events::call_arrived a;
   a.call_id = call_id;
   a.caller = "+100";
-  auto p = codec.propose(events::event{a}, {events::event_id::from_name(call_id), "s1", "t1",
-                                            1'704'067'200'000'000'000, {}, {}, events::principal::system("test")});
+  auto p = codec.propose(events::event{a}, {events::event_id::from_name(call_id),
+                                            "s1",
+                                            "t1",
+                                            1'704'067'200'000'000'000,
+                                            {},
+                                            {},
+                                            events::principal::system("test")});
   events::recorded_event e{"call-" + call_id, 0, position, p.meta, p.type, p.version, p.payload};
   auto text = codec.to_json_text(e);
   REQUIRE(text.has_value());
@@ -39,7 +45,8 @@ std::string event_json(std::uint64_t position, const std::string& call_id) {
 
 } // namespace
 
-TEST_CASE("replay --kafka and kpi --kafka: a record that is not valid UTF-8 is a dead letter with its offset") {
+TEST_CASE("replay --kafka and kpi --kafka: a record that is not valid UTF-8 is a dead letter with "
+          "its offset") {
   const std::string topic = "hotline.s1.events";
   testing::kafka_mock mock{{topic + ":1"}};
   testing::temp_dir dir;
@@ -53,19 +60,23 @@ TEST_CASE("replay --kafka and kpi --kafka: a record that is not valid UTF-8 is a
     out << event_json(1, "c1") << "\n" << bad << "\n" << event_json(3, "c3") << "\n";
   }
   std::string out;
-  REQUIRE_MESSAGE(run({"kcat", "-b", mock.bootstrap, "-P", "-t", topic, "-p", "0", "-l", file}, out) == 0, out);
+  REQUIRE_MESSAGE(
+      run({"kcat", "-b", mock.bootstrap, "-P", "-t", topic, "-p", "0", "-l", file}, out) == 0, out);
 
   CHECK_MESSAGE(run({HOTLINE_BIN, "replay", "--kafka", mock.bootstrap, "--topic", topic, "--out",
                      dir.path() + "/views", "--kafka-timeout", "60"},
                     out) == 0,
                 out);
-  const std::string named = "topic " + topic + " partition 0 offset 1: the value is not valid UTF-8 (byte " +
+  const std::string named = "topic " + topic +
+                            " partition 0 offset 1: the value is not valid UTF-8 (byte " +
                             std::to_string(at + 1) + " of ";
   CHECK_MESSAGE(out.find(named) != std::string::npos, out);
   CHECK(out.find("hotline replay: dead letter: ") != std::string::npos);
   CHECK(out.find("2 events, 0 duplicates dropped, 1 dead letters") != std::string::npos);
 
-  CHECK_MESSAGE(run({HOTLINE_BIN, "kpi", "--kafka", mock.bootstrap, "--topic", topic, "--format", "json"}, out) == 0,
-                out);
+  CHECK_MESSAGE(
+      run({HOTLINE_BIN, "kpi", "--kafka", mock.bootstrap, "--topic", topic, "--format", "json"},
+          out) == 0,
+      out);
   CHECK(out.find(named) != std::string::npos);
 }

@@ -30,7 +30,8 @@ int closed_port() {
 
 /// Runs `args` with stderr folded into stdout.
 int run_both(const std::string& args, std::string& out) {
-  return hotline::testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"}, out, 60s);
+  return hotline::testing::run_capture(
+      {"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"}, out, 60s);
 }
 
 void check_one_clear_failure(const std::string& args, const std::string& brokers) {
@@ -38,7 +39,9 @@ void check_one_clear_failure(const std::string& args, const std::string& brokers
   std::string out;
   const int rc = run_both(args, out);
   CHECK(rc == 1);
-  CHECK_MESSAGE(out.find("cannot reach the Kafka brokers " + brokers + " within 2 s") != std::string::npos, out);
+  CHECK_MESSAGE(out.find("cannot reach the Kafka brokers " + brokers + " within 2 s") !=
+                    std::string::npos,
+                out);
   // No raw librdkafka line (`%3|1700000000.123|FAIL|rdkafka#consumer-1| ...`).
   CHECK_MESSAGE(out.find("%3|") == std::string::npos, out);
   CHECK_MESSAGE(out.find("|FAIL|") == std::string::npos, out);
@@ -50,11 +53,14 @@ void check_one_clear_failure(const std::string& args, const std::string& brokers
 
 } // namespace
 
-TEST_CASE("kpi, replay and sites on an unreachable broker fail after --timeout with one message naming it") {
+TEST_CASE("kpi, replay and sites on an unreachable broker fail after --timeout with one message "
+          "naming it") {
   const std::string brokers = "127.0.0.1:" + std::to_string(closed_port());
   hotline::testing::temp_dir dir;
-  check_one_clear_failure("kpi --kafka " + brokers + " --topic hotline.s1.events --timeout 2", brokers);
-  check_one_clear_failure("replay --kafka " + brokers + " --topic hotline.s1.events --timeout 2 --out " + dir.path() +
+  check_one_clear_failure("kpi --kafka " + brokers + " --topic hotline.s1.events --timeout 2",
+                          brokers);
+  check_one_clear_failure("replay --kafka " + brokers +
+                              " --topic hotline.s1.events --timeout 2 --out " + dir.path() +
                               "/views",
                           brokers);
   check_one_clear_failure("sites --kafka " + brokers + " --timeout 2", brokers);

@@ -79,7 +79,8 @@ patience = { distribution = "exponential", mean_s = 900 }
 }
 
 std::unique_ptr<child_process> start_node(const std::string& config, const std::string& store) {
-  auto p = std::make_unique<child_process>(std::vector<std::string>{HOTLINE_BIN, "node", "--config", config, "--store", store});
+  auto p = std::make_unique<child_process>(
+      std::vector<std::string>{HOTLINE_BIN, "node", "--config", config, "--store", store});
   for (int i = 0; i < 20; ++i) {
     auto line = p->read_line(20s);
     REQUIRE_MESSAGE(line.has_value(), "the node stopped before its ACD came up");
@@ -99,12 +100,13 @@ struct call_facts {
 
 struct store_facts {
   std::uint64_t head = 0;
-  std::int64_t first_ns = 0;                 ///< time of the first event after `from`
+  std::int64_t first_ns = 0; ///< time of the first event after `from`
   std::map<std::string, call_facts> calls;
-  std::map<std::string, std::uint64_t> seized;   ///< call id -> position of its (last) trunk.seized
-  std::map<std::string, std::uint64_t> released; ///< call id -> position of its (last) trunk.released
+  std::map<std::string, std::uint64_t> seized; ///< call id -> position of its (last) trunk.seized
+  std::map<std::string, std::uint64_t>
+      released; ///< call id -> position of its (last) trunk.released
   std::map<std::string, std::uint64_t> seized_first; ///< call id -> first trunk.seized
-  std::vector<std::uint64_t> auto_paused;    ///< positions of agent.not_ready auto_pause
+  std::vector<std::uint64_t> auto_paused;            ///< positions of agent.not_ready auto_pause
 };
 
 store_facts read_store(const std::string& dir, std::uint64_t from = 0) {
@@ -143,7 +145,8 @@ store_facts read_store(const std::string& dir, std::uint64_t from = 0) {
 
 } // namespace
 
-TEST_CASE("node restart: calls alive at a kill -9 or a SIGINT end once with their reason, free their lines, and new callers are answered") {
+TEST_CASE("node restart: calls alive at a kill -9 or a SIGINT end once with their reason, free "
+          "their lines, and new callers are answered") {
   for (int how : {SIGKILL, SIGINT}) {
     CAPTURE(how);
     temp_dir dir;
@@ -159,7 +162,8 @@ TEST_CASE("node restart: calls alive at a kill -9 or a SIGINT end once with thei
     std::set<std::string> alive;
     for (const auto& [id, c] : stopped.calls)
       if (c.arrived_at && c.ended == 0) alive.insert(id);
-    REQUIRE_MESSAGE(alive.size() >= 3, "only " << alive.size() << " calls alive when the node stopped");
+    REQUIRE_MESSAGE(alive.size() >= 3,
+                    "only " << alive.size() << " calls alive when the node stopped");
     {
       auto node = start_node(config, store);
       std::this_thread::sleep_for(12s);
@@ -173,7 +177,8 @@ TEST_CASE("node restart: calls alive at a kill -9 or a SIGINT end once with thei
       CHECK(c.ended == 1);
       CHECK(c.outcome == "node_restart");
       CHECK((c.reason == "far_end_lost" || c.reason == "media_leg_lost"));
-      if (stopped.seized.count(id) && !stopped.released.count(id)) { // it held a line when the node stopped
+      if (stopped.seized.count(id) &&
+          !stopped.released.count(id)) { // it held a line when the node stopped
         REQUIRE(after.released.count(id));
         CHECK(after.released.at(id) > stopped.head);
       }
@@ -185,9 +190,11 @@ TEST_CASE("node restart: calls alive at a kill -9 or a SIGINT end once with thei
         answered += c.connected ? 1 : 0;
       }
     CHECK(new_calls > 0);
-    CHECK_MESSAGE(answered > 0, answered << " of " << new_calls << " new callers answered after the restart");
+    CHECK_MESSAGE(answered > 0,
+                  answered << " of " << new_calls << " new callers answered after the restart");
     int paused_after = 0;
-    for (auto p : after.auto_paused) paused_after += p > stopped.head ? 1 : 0;
+    for (auto p : after.auto_paused)
+      paused_after += p > stopped.head ? 1 : 0;
     CHECK_MESSAGE(paused_after == 0, paused_after << " auto-pauses after the restart");
   }
 }
@@ -210,12 +217,14 @@ TEST_CASE("node restart: two runs on one store within one second reuse no call i
     auto both = read_store(store, first.head);
     // The runs' first events: logins (and the restart's decisions) at their start.
     const auto first_start = read_store(store).first_ns;
-    if (first_start / 1'000'000'000 != both.first_ns / 1'000'000'000) continue; // not within one second: again
+    if (first_start / 1'000'000'000 != both.first_ns / 1'000'000'000)
+      continue; // not within one second: again
     // Calls the second run started (arrived or seized a line after the first run's head)...
     std::set<std::string> started;
     for (const auto& [id, c] : both.calls)
       if (c.arrived_at > first.head) started.insert(id);
-    for (const auto& [id, p] : both.seized) if (p > first.head) started.insert(id);
+    for (const auto& [id, p] : both.seized)
+      if (p > first.head) started.insert(id);
     if (started.empty() || first.calls.empty()) continue; // no caller in one of the runs: again
     within_one_second = true;
     // ... none of which the first run knew.
@@ -226,5 +235,6 @@ TEST_CASE("node restart: two runs on one store within one second reuse no call i
       if (both.seized_first.count(id)) CHECK(both.seized_first.at(id) > first.head);
     }
   }
-  CHECK_MESSAGE(within_one_second, "never got two runs with callers within one second in 10 attempts");
+  CHECK_MESSAGE(within_one_second,
+                "never got two runs with callers within one second in 10 attempts");
 }

@@ -22,14 +22,16 @@ rows_t audit_rows() {
   a.customer_id = "cust-1";
   b.call("c1", 0, a);
   b.call("c1", 1, call_queued{"c1", "sales", 0, 1, 0, "entry"});
-  b.add("call-c1", 2, command_rejected{"call-c1", "answer_call", "not_offered", "a9 was not offered c1"},
+  b.add("call-c1", 2,
+        command_rejected{"call-c1", "answer_call", "not_offered", "a9 was not offered c1"},
         principal::user("sup1"));
   b.call("c1", 3, call_connected{"c1", "sales", "a1", 2000});
   b.agent("a1", 3, agent_call_started{"a1", "c1", "voice"});
   b.call("c1", 60, call_ended{"c1", "completed", "agent_hangup", "a1", "sales"});
   b.agent("a1", 60, agent_call_ended{"a1", "c1", 0});
   audit_projection p;
-  for (const auto& e : b.events) REQUIRE(p.apply(e).is_ok());
+  for (const auto& e : b.events)
+    REQUIRE(p.apply(e).is_ok());
   projections::view_changes ch;
   p.collect(ch);
   rows_t rows;
@@ -65,7 +67,8 @@ std::vector<audit_record> query(const rows_t& rows, audit_query q) {
 
 } // namespace
 
-TEST_CASE("audit: every event, command.rejected included, is a record saying who, what, when, which") {
+TEST_CASE(
+    "audit: every event, command.rejected included, is a record saying who, what, when, which") {
   auto rows = audit_rows();
   auto all = query(rows, {});
   REQUIRE(all.size() == 7);
@@ -124,7 +127,8 @@ TEST_CASE("audit verify: a changed and re-hashed record breaks the next link") {
   REQUIRE(rec.has_value());
   REQUIRE(prev.has_value());
   rec->first.caused_by = principal::user("someone_else");
-  rows[record_key(3)] = encode_row(rec->first, chain_hash(prev->second, canonical_bytes(rec->first)));
+  rows[record_key(3)] =
+      encode_row(rec->first, chain_hash(prev->second, canonical_bytes(rec->first)));
   auto v = verify(rows);
   CHECK(v.first_bad() == 4u);
 }

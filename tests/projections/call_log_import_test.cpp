@@ -49,7 +49,8 @@ nlohmann::json kpi_totals(const std::vector<call_events>& calls) {
 
 std::vector<std::string> types_of(const call_events& c) {
   std::vector<std::string> out;
-  for (const auto& e : c.events) out.push_back(e.type);
+  for (const auto& e : c.events)
+    out.push_back(e.type);
   return out;
 }
 
@@ -62,7 +63,8 @@ const call_record& by_id(const parse_result& r, const std::string& id) {
 
 } // namespace
 
-TEST_CASE("import technion: valid rows become calls, PHANTOM is ignored, bad rows are named by line") {
+TEST_CASE(
+    "import technion: valid rows become calls, PHANTOM is ignored, bad rows are named by line") {
   auto r = parse_technion(fixture("technion_small.csv"));
   REQUIRE(r.fatal.is_ok());
   CHECK(r.rows == 10);
@@ -75,7 +77,8 @@ TEST_CASE("import technion: valid rows become calls, PHANTOM is ignored, bad row
   CHECK(r.errors[1].message.find("YYMMDD") != std::string::npos);
   CHECK(r.errors[2].line == 11);
   CHECK(r.errors[2].message.find("H:MM:SS") != std::string::npos);
-  CHECK(r.skipped_by_reason == std::map<std::string, std::size_t>{{"columns", 1}, {"date", 1}, {"time", 1}});
+  CHECK(r.skipped_by_reason ==
+        std::map<std::string, std::size_t>{{"columns", 1}, {"date", 1}, {"time", 1}});
   // AGENT with NO_SERVER (line 10): an answered call whose agent the log does not name
   const auto& unnamed = by_id(r, "33124");
   CHECK(unnamed.outcome == "completed");
@@ -91,7 +94,8 @@ TEST_CASE("import technion: valid rows become calls, PHANTOM is ignored, bad row
   CHECK(served.outcome == "completed");
   CHECK(served.arrived_ns == utc("1999-09-01T11:45:33Z"));
   CHECK(served.queued_ns == utc("1999-09-01T11:45:39Z"));
-  CHECK(served.connected_ns == utc("1999-09-01T11:46:57Z")); // a second before q_exit, as in the data
+  CHECK(served.connected_ns ==
+        utc("1999-09-01T11:46:57Z")); // a second before q_exit, as in the data
   CHECK(served.ended_ns == utc("1999-09-01T11:51:00Z"));
 
   const auto& hang = by_id(r, "33117");
@@ -141,19 +145,21 @@ TEST_CASE("import: imported calls replay through the KPI fold") {
   // the agent's events travel with the call (one append per call)
   std::size_t agent_starts = 0;
   for (const auto& c : calls)
-    for (const auto& e : c.events) agent_starts += e.type == "agent.call_started";
+    for (const auto& e : c.events)
+      agent_starts += e.type == "agent.call_started";
   CHECK(agent_starts == 3); // MICHAL twice, ANAT once; the NO_SERVER call has no agent
 
   auto t = kpi_totals(calls);
   CHECK(t["arrived"] == 6);
   CHECK(t["answered"] == 4);
-  CHECK(t["abandoned"] == 1);     // 8 s: not short
+  CHECK(t["abandoned"] == 1); // 8 s: not short
   CHECK(t["ivr_abandoned"] == 1);
-  CHECK(t["handled"] == 3);       // handled by a named agent
+  CHECK(t["handled"] == 3); // handled by a named agent
   CHECK(t["aht_s"].get<double>() == doctest::Approx((243 + 109 + 186) / 3.0).epsilon(0.01));
   CHECK(t["repeat_contacts"] == 1); // 9664491 called again the same day
   // ids are stable: importing the same file again proposes the same events
-  auto again = events_of(parse_technion(fixture("technion_small.csv")).calls, {"bank", "t1", "test", "small.csv"});
+  auto again = events_of(parse_technion(fixture("technion_small.csv")).calls,
+                         {"bank", "t1", "test", "small.csv"});
   REQUIRE(again.size() == calls.size());
   for (std::size_t i = 0; i < calls.size(); ++i) {
     CHECK(again[i].stream == calls[i].stream);
@@ -190,7 +196,8 @@ TEST_CASE("import csv: a column map turns any call log into calls") {
   CHECK(r.errors[0].message.find("WHATEVER") != std::string::npos);
   CHECK(r.errors[1].line == 6);
   // a map naming a column the file lacks is refused before any row
-  auto bad = parse_csv_map(nlohmann::json::parse(R"({"columns": {"arrived": "nope", "ended": "end"}})"));
+  auto bad =
+      parse_csv_map(nlohmann::json::parse(R"({"columns": {"arrived": "nope", "ended": "end"}})"));
   REQUIRE(bad.has_value());
   CHECK_FALSE(parse_mapped_csv(csv, *bad).fatal.is_ok());
   CHECK_FALSE(parse_csv_map(nlohmann::json::parse(R"({"columns": {"arrived": "a"}})")).has_value());
@@ -199,17 +206,22 @@ TEST_CASE("import csv: a column map turns any call log into calls") {
 // -- issue 18/19: import truth -------------------------------------------------------
 
 namespace {
-const char* technion_header =
-    "vru+line,call_id,customer_id,priority,type,date,vru_entry,vru_exit,vru_time,q_start,q_exit,q_time,"
-    "outcome,ser_start,ser_exit,ser_time,server\n";
+const char* technion_header = "vru+line,call_id,customer_id,priority,type,date,vru_entry,vru_exit,"
+                              "vru_time,q_start,q_exit,q_time,"
+                              "outcome,ser_start,ser_exit,ser_time,server\n";
 } // namespace
 
-TEST_CASE("import: a call id on several rows gives one call per row, stable across re-imports, and is reported") {
+TEST_CASE("import: a call id on several rows gives one call per row, stable across re-imports, and "
+          "is reported") {
   std::string csv = std::string{technion_header} +
-                    "AA01,500,0,0,PS,990901,10:00:00,10:00:05,5,10:00:05,10:00:20,15,AGENT,10:00:20,10:02:00,100,ANAT\n"
-                    "AA01,501,0,0,PS,990901,10:30:00,10:30:05,5,10:30:05,10:30:40,35,HANG,0:00:00,0:00:00,0,NO_SERVER\n"
-                    "AA01,500,0,0,PS,990901,11:00:00,11:00:05,5,11:00:05,11:00:30,25,AGENT,11:00:30,11:05:00,270,ANAT\n"
-                    "AA01,500,0,0,PS,990901,12:00:00,12:00:05,5,12:00:05,12:01:00,55,HANG,0:00:00,0:00:00,0,NO_SERVER\n";
+                    "AA01,500,0,0,PS,990901,10:00:00,10:00:05,5,10:00:05,10:00:20,15,AGENT,10:00:"
+                    "20,10:02:00,100,ANAT\n"
+                    "AA01,501,0,0,PS,990901,10:30:00,10:30:05,5,10:30:05,10:30:40,35,HANG,0:00:00,"
+                    "0:00:00,0,NO_SERVER\n"
+                    "AA01,500,0,0,PS,990901,11:00:00,11:00:05,5,11:00:05,11:00:30,25,AGENT,11:00:"
+                    "30,11:05:00,270,ANAT\n"
+                    "AA01,500,0,0,PS,990901,12:00:00,12:00:05,5,12:00:05,12:01:00,55,HANG,0:00:00,"
+                    "0:00:00,0,NO_SERVER\n";
   auto r = parse_technion(csv);
   REQUIRE(r.fatal.is_ok());
   REQUIRE(r.calls.size() == 4);
@@ -218,9 +230,10 @@ TEST_CASE("import: a call id on several rows gives one call per row, stable acro
   CHECK(r.repeated[0].lines == std::vector<std::size_t>{2, 4, 5});
   auto calls = events_of(r.calls, {"bank", "", "import:month.csv", "month.csv"});
   std::set<std::string> streams;
-  for (const auto& c : calls) streams.insert(c.stream);
-  CHECK(streams == std::set<std::string>{"call-500@month.csv:2", "call-501@month.csv:3", "call-500@month.csv:4",
-                                         "call-500@month.csv:5"});
+  for (const auto& c : calls)
+    streams.insert(c.stream);
+  CHECK(streams == std::set<std::string>{"call-500@month.csv:2", "call-501@month.csv:3",
+                                         "call-500@month.csv:4", "call-500@month.csv:5"});
   // each call ends once: before, the three rows of 500 were one stream with three endings
   for (const auto& c : calls) {
     auto types = types_of(c);
@@ -234,15 +247,19 @@ TEST_CASE("import: a call id on several rows gives one call per row, stable acro
   auto again = events_of(parse_technion(csv).calls, {"bank", "", "import:month.csv", "month.csv"});
   for (std::size_t i = 0; i < calls.size(); ++i) {
     CHECK(again[i].stream == calls[i].stream);
-    for (std::size_t k = 0; k < calls[i].events.size(); ++k) CHECK(again[i].events[k].meta.id == calls[i].events[k].meta.id);
+    for (std::size_t k = 0; k < calls[i].events.size(); ++k)
+      CHECK(again[i].events[k].meta.id == calls[i].events[k].meta.id);
   }
 }
 
-TEST_CASE("import: a connect stamped before the queue entry is clamped, counted, and the call closes") {
+TEST_CASE(
+    "import: a connect stamped before the queue entry is clamped, counted, and the call closes") {
   // VRU/ACD clock skew: ser_start 10 s before q_start (as in a real month of the Technion log)
   std::string csv = std::string{technion_header} +
-                    "AA01,600,0,0,PS,990901,10:00:00,10:00:20,20,10:00:20,10:00:20,0,AGENT,10:00:10,10:05:10,300,ANAT\n"
-                    "AA01,601,0,0,PS,990901,10:01:00,10:01:05,5,10:01:05,10:01:35,30,AGENT,10:01:35,10:03:35,120,DANI\n";
+                    "AA01,600,0,0,PS,990901,10:00:00,10:00:20,20,10:00:20,10:00:20,0,AGENT,10:00:"
+                    "10,10:05:10,300,ANAT\n"
+                    "AA01,601,0,0,PS,990901,10:01:00,10:01:05,5,10:01:05,10:01:35,30,AGENT,10:01:"
+                    "35,10:03:35,120,DANI\n";
   auto r = parse_technion(csv);
   REQUIRE(r.calls.size() == 2);
   CHECK(r.clamped == 1);
@@ -251,8 +268,9 @@ TEST_CASE("import: a connect stamped before the queue entry is clamped, counted,
   CHECK(skewed.connected_ns == utc("1999-09-01T10:00:10Z"));
   auto calls = events_of(r.calls, {"bank", "", "import:skew.csv", "skew.csv"});
   for (const auto& c : calls) {
-    CHECK(types_of(c) == std::vector<std::string>{"call.arrived", "call.queued", "call.offered", "call.connected",
-                                                  "agent.call_started", "call.ended", "agent.call_ended",
+    CHECK(types_of(c) == std::vector<std::string>{"call.arrived", "call.queued", "call.offered",
+                                                  "call.connected", "agent.call_started",
+                                                  "call.ended", "agent.call_ended",
                                                   "agent.logged_out"});
     for (std::size_t i = 1; i < c.events.size(); ++i)
       CHECK(c.events[i - 1].meta.timestamp_ns <= c.events[i].meta.timestamp_ns);
@@ -260,13 +278,16 @@ TEST_CASE("import: a connect stamped before the queue entry is clamped, counted,
   auto t = kpi_totals(calls);
   CHECK(t["arrived"] == 2);
   CHECK(t["answered"] == 2);
-  CHECK(t["asa_s"].get<double>() == doctest::Approx(15.0)); // (0 + 30) / 2, not a wait that never ends
+  CHECK(t["asa_s"].get<double>() ==
+        doctest::Approx(15.0)); // (0 + 30) / 2, not a wait that never ends
 }
 
-TEST_CASE("import: the reduced column set counts every arrival, even when the connect precedes the arrival") {
-  std::string csv = "vru+line,date,q_start,q_exit,q_time,ser_start,ser_exit,ser_time,server\n"
-                    "AA02,991201,9:14:13,9:14:38,25,9:14:05,9:21:18,433,ZVIKA\n" // connect 8 s before q_start
-                    "AA02,991201,9:20:00,9:20:30,30,9:20:30,9:25:30,300,ZVIKA\n";
+TEST_CASE("import: the reduced column set counts every arrival, even when the connect precedes the "
+          "arrival") {
+  std::string csv =
+      "vru+line,date,q_start,q_exit,q_time,ser_start,ser_exit,ser_time,server\n"
+      "AA02,991201,9:14:13,9:14:38,25,9:14:05,9:21:18,433,ZVIKA\n" // connect 8 s before q_start
+      "AA02,991201,9:20:00,9:20:30,30,9:20:30,9:25:30,300,ZVIKA\n";
   auto r = parse_technion(csv);
   REQUIRE(r.calls.size() == 2);
   CHECK(r.clamped == 1);
@@ -281,8 +302,10 @@ TEST_CASE("import: the reduced column set counts every arrival, even when the co
 TEST_CASE("import: overlapping calls of one agent each keep their own talk time") {
   // MICHAL is on 700 from 10:00 to 10:10 and on 701 from 10:05 to 10:08
   std::string csv = std::string{technion_header} +
-                    "AA01,700,0,0,PS,990901,10:00:00,10:00:00,0,10:00:00,10:00:00,0,AGENT,10:00:00,10:10:00,600,MICHAL\n"
-                    "AA01,701,0,0,PS,990901,10:05:00,10:05:00,0,10:05:00,10:05:00,0,AGENT,10:05:00,10:08:00,180,MICHAL\n";
+                    "AA01,700,0,0,PS,990901,10:00:00,10:00:00,0,10:00:00,10:00:00,0,AGENT,10:00:00,"
+                    "10:10:00,600,MICHAL\n"
+                    "AA01,701,0,0,PS,990901,10:05:00,10:05:00,0,10:05:00,10:05:00,0,AGENT,10:05:00,"
+                    "10:08:00,180,MICHAL\n";
   auto r = parse_technion(csv);
   auto t = kpi_totals(events_of(r.calls, {"bank", "", "import:o.csv", "o.csv"}));
   CHECK(t["handled"] == 2);
@@ -292,7 +315,8 @@ TEST_CASE("import: overlapping calls of one agent each keep their own talk time"
 TEST_CASE("import technion: tab-separated files (how the lab distributes them) are read like CSV") {
   std::string csv = technion_header;
   std::replace(csv.begin(), csv.end(), ',', '\t');
-  csv += "AA01\t800\t0\t0\tPS\t990901\t10:00:00\t10:00:05\t5\t10:00:05\t10:00:20\t15\tAGENT\t10:00:20\t10:02:00\t100\tANAT\n";
+  csv += "AA01\t800\t0\t0\tPS\t990901\t10:00:00\t10:00:05\t5\t10:00:05\t10:00:20\t15\tAGENT\t10:00:"
+         "20\t10:02:00\t100\tANAT\n";
   auto r = parse_technion(csv);
   REQUIRE(r.fatal.is_ok());
   REQUIRE(r.calls.size() == 1);
@@ -302,15 +326,19 @@ TEST_CASE("import technion: tab-separated files (how the lab distributes them) a
 
 TEST_CASE("import: text that is not UTF-8 is refused with its line and column, before any row") {
   std::string csv = std::string{technion_header} +
-                    "AA01,900,0,0,PS,990901,10:00:00,10:00:05,5,10:00:05,10:00:20,15,AGENT,10:00:20,10:02:00,100,ANAT\n"
-                    "AA01,901,0,0,PS,990901,10:00:00,10:00:05,5,10:00:05,10:00:20,15,AGENT,10:00:20,10:02:00,100,J\xff" "RG\n";
+                    "AA01,900,0,0,PS,990901,10:00:00,10:00:05,5,10:00:05,10:00:20,15,AGENT,10:00:"
+                    "20,10:02:00,100,ANAT\n"
+                    "AA01,901,0,0,PS,990901,10:00:00,10:00:05,5,10:00:05,10:00:20,15,AGENT,10:00:"
+                    "20,10:02:00,100,J\xff"
+                    "RG\n";
   auto r = parse_technion(csv);
   REQUIRE_FALSE(r.fatal.is_ok());
   CHECK(r.calls.empty());
   CHECK(r.fatal.detail().find("line 3, column 94") != std::string::npos);
   CHECK(r.fatal.detail().find("0xFF") != std::string::npos);
 
-  auto map = parse_csv_map(nlohmann::json::parse(R"({"columns": {"arrived": "a", "ended": "e", "caller": "c"}})"));
+  auto map = parse_csv_map(
+      nlohmann::json::parse(R"({"columns": {"arrived": "a", "ended": "e", "caller": "c"}})"));
   REQUIRE(map.has_value());
   auto m = parse_mapped_csv("a,e,c\n2024-01-01T00:00:00Z,2024-01-01T00:01:00Z,\xc3\x28\n", *map);
   REQUIRE_FALSE(m.fatal.is_ok());
@@ -326,7 +354,8 @@ TEST_CASE("import csv: times out of range are refused naming row and column, nev
   auto map = parse_csv_map(nlohmann::json::parse(
       R"({"time_format": "epoch_ms", "columns": {"call_id": "id", "arrived": "start", "ended": "stop"}})"));
   REQUIRE(map.has_value());
-  auto r = parse_mapped_csv("id,start,stop\n1,1000,2000\n2,9223372036854775,9223372036854776\n", *map);
+  auto r =
+      parse_mapped_csv("id,start,stop\n1,1000,2000\n2,9223372036854775,9223372036854776\n", *map);
   REQUIRE(r.calls.size() == 1);
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].line == 3);
@@ -334,8 +363,11 @@ TEST_CASE("import csv: times out of range are refused naming row and column, nev
   CHECK(r.errors[0].message.find("column 'start' (arrived)") != std::string::npos);
   CHECK(r.errors[0].message.find("9223372036854775") != std::string::npos);
 
-  auto iso = parse_csv_map(nlohmann::json::parse(R"({"columns": {"arrived": "start", "ended": "stop"}})"));
-  auto y = parse_mapped_csv("start,stop\n2024-01-01T00:00:00Z,9999-12-31T23:59:59Z\n1500-01-01T00:00:00Z,2024-01-01T00:00:00Z\n", *iso);
+  auto iso =
+      parse_csv_map(nlohmann::json::parse(R"({"columns": {"arrived": "start", "ended": "stop"}})"));
+  auto y = parse_mapped_csv("start,stop\n2024-01-01T00:00:00Z,9999-12-31T23:59:59Z\n1500-01-01T00:"
+                            "00:00Z,2024-01-01T00:00:00Z\n",
+                            *iso);
   CHECK(y.calls.empty());
   REQUIRE(y.errors.size() == 2);
   CHECK(y.errors[0].message.find("column 'stop' (ended)") != std::string::npos);
@@ -355,23 +387,27 @@ TEST_CASE("import csv: empty_queued chooses what an empty queue-entry cell means
   auto a = parse_mapped_csv(csv, *at_arrival);
   auto n = parse_mapped_csv(csv, *none);
   CHECK(a.calls.at(0).queued_ns == utc("2024-05-01T09:00:00Z")); // the default: queued at arrival
-  CHECK(n.calls.at(0).queued_ns == not_set);                      // an IVR hang-up, not a queue abandon
+  CHECK(n.calls.at(0).queued_ns == not_set); // an IVR hang-up, not a queue abandon
   CHECK(kpi_totals(events_of(a.calls, {}))["abandoned"] == 1);
   auto tn = kpi_totals(events_of(n.calls, {}));
   CHECK(tn["abandoned"] == 0);
   CHECK(tn["ivr_abandoned"] == 1);
-  CHECK_FALSE(parse_csv_map(nlohmann::json::parse(
-                                R"({"empty_queued": "later", "columns": {"arrived": "a", "ended": "e"}})"))
-                  .has_value());
+  CHECK_FALSE(
+      parse_csv_map(nlohmann::json::parse(
+                        R"({"empty_queued": "later", "columns": {"arrived": "a", "ended": "e"}})"))
+          .has_value());
 }
 
 TEST_CASE("import: local times go through the zone's conversion, instants written with Z do not") {
   const std::int64_t hour = 3600LL * 1'000'000'000;
-  local_to_utc minus_three = [&](std::int64_t local) -> std::optional<std::int64_t> { return local - 3 * hour; };
+  local_to_utc minus_three = [&](std::int64_t local) -> std::optional<std::int64_t> {
+    return local - 3 * hour;
+  };
   technion_options o;
   o.to_utc = minus_three;
   auto r = parse_technion(std::string{technion_header} +
-                              "AA01,1,0,0,PS,990901,11:45:33,11:45:39,6,11:45:39,11:46:58,79,AGENT,11:46:58,11:51:00,242,M\n",
+                              "AA01,1,0,0,PS,990901,11:45:33,11:45:39,6,11:45:39,11:46:58,79,AGENT,"
+                              "11:46:58,11:51:00,242,M\n",
                           o);
   REQUIRE(r.calls.size() == 1);
   CHECK(r.calls[0].arrived_ns == utc("1999-09-01T08:45:33Z"));
@@ -386,7 +422,8 @@ TEST_CASE("import: local times go through the zone's conversion, instants writte
   technion_options fails;
   fails.to_utc = [](std::int64_t) -> std::optional<std::int64_t> { return std::nullopt; };
   auto f = parse_technion(std::string{technion_header} +
-                              "AA01,1,0,0,PS,990901,11:45:33,11:45:39,6,11:45:39,11:46:58,79,AGENT,11:46:58,11:51:00,242,M\n",
+                              "AA01,1,0,0,PS,990901,11:45:33,11:45:39,6,11:45:39,11:46:58,79,AGENT,"
+                              "11:46:58,11:51:00,242,M\n",
                           fails);
   CHECK(f.calls.empty());
   CHECK(f.skipped_by_reason.at("out_of_range") == 1);

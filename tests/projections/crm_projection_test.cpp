@@ -28,7 +28,8 @@ void answered_call(event_builder& b, const std::string& id, double t, const std:
     b.call(id, t + 2 + wait, call_held{id, agent});
     b.call(id, t + 2 + wait + hold, call_resumed{id, agent});
   }
-  b.call(id, t + 1 + wait + talk + hold, call_ended{id, "completed", "agent_hangup", agent, "sales"});
+  b.call(id, t + 1 + wait + talk + hold,
+         call_ended{id, "completed", "agent_hangup", agent, "sales"});
 }
 
 event_builder history() {
@@ -48,7 +49,8 @@ event_builder history() {
 
 crm_projection fold(const event_builder& b) {
   crm_projection p;
-  for (const auto& e : b.events) REQUIRE(p.apply(e).is_ok());
+  for (const auto& e : b.events)
+    REQUIRE(p.apply(e).is_ok());
   return p;
 }
 
@@ -116,7 +118,8 @@ TEST_CASE("crm: rows restored into a fresh projection give the same profiles and
   }
   for (std::size_t from = 0; from < b.events.size(); from += 5) {
     crm_projection p;
-    for (const auto& [k, v] : pieces) REQUIRE(p.restore(k, v).is_ok());
+    for (const auto& [k, v] : pieces)
+      REQUIRE(p.restore(k, v).is_ok());
     for (std::size_t i = from; i < std::min(b.events.size(), from + 5); ++i)
       REQUIRE(p.apply(b.events[i]).is_ok());
     projections::view_changes ch;
@@ -139,14 +142,18 @@ TEST_CASE("crm: a call that moved between sites is one interaction, where it was
   north.call("c1", 2, call_queued{"c1", "sales", 0, 3, 60'000, "entry"});
   north.call("c1", 3, call_interflowed{"c1", "sales", "south", "o1", "s1"});
   north.call("c1", 3.1, call_ended{"c1", "interflowed", "landed at site south", "", "sales"});
-  south.call("c1", 3.05, call_arrived{"c1", "voice", "inbound", "+86", "4001", "cust-1",
-                                      {{"interflow.origin", "north"}}, ""});
+  south.call(
+      "c1", 3.05,
+      call_arrived{
+          "c1", "voice", "inbound", "+86", "4001", "cust-1", {{"interflow.origin", "north"}}, ""});
   south.call("c1", 3.06, call_queued{"c1", "sales", 0, 1, 0, "interflow from site north"});
   south.call("c1", 5, call_connected{"c1", "sales", "s1", 1'940});
   south.call("c1", 65, call_ended{"c1", "completed", "caller_hangup", "s1", "sales"});
   hotline::projections::crm::crm_projection p;
-  for (const auto& e : south.events) REQUIRE(p.apply(e).is_ok());
-  for (const auto& e : north.events) REQUIRE(p.apply(e).is_ok());
+  for (const auto& e : south.events)
+    REQUIRE(p.apply(e).is_ok());
+  for (const auto& e : north.events)
+    REQUIRE(p.apply(e).is_ok());
   const auto* prof = p.find_customer("t1", "cust-1");
   REQUIRE(prof != nullptr);
   REQUIRE(prof->interactions.size() == 1);
@@ -157,7 +164,8 @@ TEST_CASE("crm: a call that moved between sites is one interaction, where it was
   CHECK(prof->last_agent == "s1");
 }
 
-TEST_CASE("crm: a customer is per tenant: two tenants' cust-950 are two profiles, each with its own familiar agent") {
+TEST_CASE("crm: a customer is per tenant: two tenants' cust-950 are two profiles, each with its "
+          "own familiar agent") {
   event_builder acme, globex;
   acme.tenant = "acme";
   globex.tenant = "globex";
@@ -165,12 +173,14 @@ TEST_CASE("crm: a customer is per tenant: two tenants' cust-950 are two profiles
   answered_call(globex, "g1", 100, "+100", "cust-950", "gus", 5, 30);
   answered_call(globex, "g2", 200, "+100", "cust-950", "gus", 5, 30);
   std::vector<recorded_event> all;
-  for (const auto* b : {&acme, &globex}) all.insert(all.end(), b->events.begin(), b->events.end());
+  for (const auto* b : {&acme, &globex})
+    all.insert(all.end(), b->events.begin(), b->events.end());
   std::stable_sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
     return x.meta.timestamp_ns < y.meta.timestamp_ns;
   });
   crm_projection p;
-  for (const auto& e : all) REQUIRE(p.apply(e).is_ok());
+  for (const auto& e : all)
+    REQUIRE(p.apply(e).is_ok());
 
   const auto* a = p.find_customer("acme", "cust-950");
   const auto* g = p.find_customer("globex", "cust-950");
@@ -179,8 +189,10 @@ TEST_CASE("crm: a customer is per tenant: two tenants' cust-950 are two profiles
   CHECK(a->tenant == "acme");
   CHECK(a->contacts == 1);
   CHECK(g->contacts == 2);
-  for (const auto& i : a->interactions) CHECK(i.tenant == "acme");
-  for (const auto& i : g->interactions) CHECK(i.tenant == "globex");
+  for (const auto& i : a->interactions)
+    CHECK(i.tenant == "acme");
+  for (const auto& i : g->interactions)
+    CHECK(i.tenant == "globex");
   CHECK(a->familiar_agent() == "ann"); // merged with globex's calls it was gus (2 calls to 1)
   CHECK(g->familiar_agent() == "gus");
   CHECK_FALSE(g->interactions.front().returning); // globex never saw this customer before
@@ -195,7 +207,8 @@ TEST_CASE("crm: a customer is per tenant: two tenants' cust-950 are two profiles
   testing::apply_changes(rows, ch);
   CHECK(rows.at("crm/tenants/customer/cust-950") == "acme\nglobex\n");
   crm_projection restored;
-  for (const auto& [k, v] : rows) REQUIRE(restored.restore(k, v).is_ok());
+  for (const auto& [k, v] : rows)
+    REQUIRE(restored.restore(k, v).is_ok());
   CHECK(restored.tenants_of_customer("cust-950") == std::vector<std::string>{"acme", "globex"});
   REQUIRE(restored.find_customer("globex", "cust-950") != nullptr);
   CHECK(*restored.find_customer("globex", "cust-950") == *g);

@@ -27,20 +27,24 @@ struct event_builder {
   template <class T>
   events::recorded_event& add(std::string stream, double seconds, T payload,
                               events::principal who = events::principal::system("acd")) {
-    events::event_meta meta{events::event_id::from_name(stream + "#" + std::to_string(events.size())),
-                            site, tenant, at(seconds), {}, {}, std::move(who)};
+    events::event_meta meta{
+        events::event_id::from_name(stream + "#" + std::to_string(events.size())),
+        site,
+        tenant,
+        at(seconds),
+        {},
+        {},
+        std::move(who)};
     auto p = events::event_codec::standard().propose(events::event{std::move(payload)}, meta);
     auto& rev = revisions[stream];
     events.push_back({stream, rev++, events.size() + 1, p.meta, p.type, p.version, p.payload});
     return events.back();
   }
 
-  template <class T>
-  events::recorded_event& call(const std::string& id, double s, T payload) {
+  template <class T> events::recorded_event& call(const std::string& id, double s, T payload) {
     return add("call-" + id, s, std::move(payload));
   }
-  template <class T>
-  events::recorded_event& agent(const std::string& id, double s, T payload) {
+  template <class T> events::recorded_event& agent(const std::string& id, double s, T payload) {
     return add("agent-" + id, s, std::move(payload), events::principal::agent(id));
   }
 };
@@ -48,8 +52,10 @@ struct event_builder {
 /// Applies `changes` to a key/value map the way the view store does.
 inline void apply_changes(std::map<std::string, std::string>& rows,
                           const projections::view_changes& changes) {
-  for (const auto& k : changes.deletes) rows.erase(k);
-  for (const auto& [k, v] : changes.puts) rows[k] = v;
+  for (const auto& k : changes.deletes)
+    rows.erase(k);
+  for (const auto& [k, v] : changes.puts)
+    rows[k] = v;
 }
 
 } // namespace hotline::testing

@@ -18,24 +18,26 @@ TEST_CASE("flat_string_map agrees with std::map over random inserts, finds and e
     for (int step = 0; step < 300'000; ++step) {
       const std::string key = (rng() % 2 ? "cust-" : "+86137") + std::to_string(rng() % universe);
       switch (rng() % 4) {
-        case 0:
-        case 1: {
-          const auto v = static_cast<std::int64_t>(rng() % 1000);
-          flat[key] += v;
-          ref[key] += v;
-          break;
+      case 0:
+      case 1: {
+        const auto v = static_cast<std::int64_t>(rng() % 1000);
+        flat[key] += v;
+        ref[key] += v;
+        break;
+      }
+      case 2: {
+        auto* e = flat.find(key);
+        auto it = ref.find(key);
+        REQUIRE((e == flat.end()) == (it == ref.end()));
+        if (e) {
+          CHECK(e->first == key);
+          CHECK(e->second == it->second);
         }
-        case 2: {
-          auto* e = flat.find(key);
-          auto it = ref.find(key);
-          REQUIRE((e == flat.end()) == (it == ref.end()));
-          if (e) {
-            CHECK(e->first == key);
-            CHECK(e->second == it->second);
-          }
-          break;
-        }
-        case 3: CHECK(flat.erase(std::string_view{key}) == ref.erase(key)); break;
+        break;
+      }
+      case 3:
+        CHECK(flat.erase(std::string_view{key}) == ref.erase(key));
+        break;
       }
     }
     REQUIRE(flat.size() == ref.size());
@@ -52,7 +54,8 @@ TEST_CASE("flat_string_map agrees with std::map over random inserts, finds and e
     CHECK(seen == ref.size());
   }
   // Erase everything, then it is empty and usable again.
-  for (const auto& [k, v] : ref) CHECK(flat.erase(std::string_view{k}) == 1);
+  for (const auto& [k, v] : ref)
+    CHECK(flat.erase(std::string_view{k}) == 1);
   CHECK(flat.empty());
   CHECK(flat.find("cust-1") == flat.end());
   flat["cust-1"] = 5;

@@ -88,7 +88,8 @@ event_builder scenario() {
 
 kpi_projection fold(const event_builder& b, kpi_options o = {}) {
   kpi_projection p{o};
-  for (const auto& e : b.events) REQUIRE(p.apply(e).is_ok());
+  for (const auto& e : b.events)
+    REQUIRE(p.apply(e).is_ok());
   return p;
 }
 
@@ -127,9 +128,9 @@ TEST_CASE("kpi: service level under each named definition") {
     sl_definition d;
     double sl;
   } cases[] = {
-      {sl_definition::answered, 0.5},      // 1 answered within T / 2 answered
-      {sl_definition::offered_net, 0.25},  // 1 / (5 offered - 1 short abandon)
-      {sl_definition::offered, 0.6},       // (1 answered + 2 abandoned within T) / 5
+      {sl_definition::answered, 0.5},     // 1 answered within T / 2 answered
+      {sl_definition::offered_net, 0.25}, // 1 / (5 offered - 1 short abandon)
+      {sl_definition::offered, 0.6},      // (1 answered + 2 abandoned within T) / 5
   };
   for (const auto& c : cases) {
     CAPTURE(to_string(c.d));
@@ -154,7 +155,8 @@ TEST_CASE("kpi: service level under each named definition") {
   CHECK(t["abandoned"] == 1);
 }
 
-TEST_CASE("kpi: handle time includes hold and after-call work, ACW is averaged over handled calls") {
+TEST_CASE(
+    "kpi: handle time includes hold and after-call work, ACW is averaged over handled calls") {
   auto t = first_interval(fold(scenario()))["totals"];
   CHECK(t["handled"] == 2);
   // talk 50 + 60, hold 10, ACW 10 over 2 calls
@@ -190,11 +192,14 @@ TEST_CASE("kpi: agent time is split at interval boundaries") {
   b.agent("a1", 910, agent_logged_out{"a1", "by_agent"});
   auto rep = build_report(fold(b));
   REQUIRE(rep["intervals"].size() == 2);
-  CHECK(rep["intervals"][0]["totals"]["agent_time_s"]["ready"].get<double>() == doctest::Approx(10.0));
-  CHECK(rep["intervals"][1]["totals"]["agent_time_s"]["ready"].get<double>() == doctest::Approx(10.0));
+  CHECK(rep["intervals"][0]["totals"]["agent_time_s"]["ready"].get<double>() ==
+        doctest::Approx(10.0));
+  CHECK(rep["intervals"][1]["totals"]["agent_time_s"]["ready"].get<double>() ==
+        doctest::Approx(10.0));
 }
 
-TEST_CASE("kpi: first-contact resolution counts a repeat call within the window against the first") {
+TEST_CASE(
+    "kpi: first-contact resolution counts a repeat call within the window against the first") {
   auto p = fold(scenario());
   auto rep = build_report(p);
   CHECK(rep["intervals"][0]["totals"]["repeat_contacts"] == 1);
@@ -240,13 +245,14 @@ TEST_CASE("kpi: overflow counts in the queue left, the call once in totals") {
   CHECK(sales["answered"] == 0);
   CHECK(support["offered"] == 1);
   CHECK(support["answered"] == 1);
-  CHECK(support["asa_s"].get<double>() == doctest::Approx(5.0));   // time in support
+  CHECK(support["asa_s"].get<double>() == doctest::Approx(5.0)); // time in support
   CHECK(rep["totals"]["offered"] == 1);
   CHECK(rep["totals"]["overflowed"] == 1);
   CHECK(rep["totals"]["asa_s"].get<double>() == doctest::Approx(35.0)); // caller's whole wait
 }
 
-TEST_CASE("kpi: a transfer counts for the agent who transferred, a re-queued call is offered again") {
+TEST_CASE(
+    "kpi: a transfer counts for the agent who transferred, a re-queued call is offered again") {
   event_builder b;
   b.call("x", 0, arrival("x"));
   b.call("x", 0, queued("x", "sales"));
@@ -303,7 +309,8 @@ TEST_CASE("kpi: rows collected at any points and restored give the same bytes as
   std::map<std::string, std::string> whole, pieces;
   {
     kpi_projection p;
-    for (const auto& e : b.events) REQUIRE(p.apply(e).is_ok());
+    for (const auto& e : b.events)
+      REQUIRE(p.apply(e).is_ok());
     projections::view_changes ch;
     p.collect(ch);
     hotline::testing::apply_changes(whole, ch);
@@ -311,7 +318,8 @@ TEST_CASE("kpi: rows collected at any points and restored give the same bytes as
   // fold in pieces of 7 events, each time through a fresh projection restored from the rows
   for (std::size_t from = 0; from < b.events.size(); from += 7) {
     kpi_projection p;
-    for (const auto& [k, v] : pieces) REQUIRE(p.restore(k, v).is_ok());
+    for (const auto& [k, v] : pieces)
+      REQUIRE(p.restore(k, v).is_ok());
     REQUIRE(p.finish_restore().is_ok());
     for (std::size_t i = from; i < std::min(b.events.size(), from + 7); ++i)
       REQUIRE(p.apply(b.events[i]).is_ok());
@@ -320,8 +328,8 @@ TEST_CASE("kpi: rows collected at any points and restored give the same bytes as
     hotline::testing::apply_changes(pieces, ch);
   }
   CHECK(pieces == whole);
-  CHECK(whole.count("kpi/call/site-a/c7") == 1);   // in flight (calls are keyed by site and id)
-  CHECK(whole.count("kpi/call/site-a/c1") == 0);   // finished: erased
+  CHECK(whole.count("kpi/call/site-a/c7") == 1); // in flight (calls are keyed by site and id)
+  CHECK(whole.count("kpi/call/site-a/c1") == 0); // finished: erased
 }
 
 TEST_CASE("kpi: a view built with other options is refused on restore") {
@@ -331,13 +339,15 @@ TEST_CASE("kpi: a view built with other options is refused on restore") {
   kpi_options other;
   other.sl_threshold_ms = 30'000;
   kpi_projection q{other};
-  auto it = std::find_if(ch.puts.begin(), ch.puts.end(), [](auto& kv) { return kv.first == "kpi/options"; });
+  auto it = std::find_if(ch.puts.begin(), ch.puts.end(),
+                         [](auto& kv) { return kv.first == "kpi/options"; });
   REQUIRE(it != ch.puts.end());
   auto st = q.restore(it->first, it->second);
   CHECK(st.code() == errc::invalid_argument);
 }
 
-TEST_CASE("kpi: a call that moved between sites counts once in the totals, at each site for its part") {
+TEST_CASE(
+    "kpi: a call that moved between sites counts once in the totals, at each site for its part") {
   using namespace hotline::events;
   event_builder north, south;
   north.site = "north";
@@ -347,8 +357,15 @@ TEST_CASE("kpi: a call that moved between sites counts once in the totals, at ea
   north.call("c1", 3, call_interflow_offered{"c1", "sales", "south", "o1", "why"});
   north.call("c1", 3.01, call_interflowed{"c1", "sales", "south", "o1", "s1"});
   north.call("c1", 3.02, call_ended{"c1", "interflowed", "landed at site south", "", "sales"});
-  south.call("c1", 3.015, call_arrived{"c1", "voice", "inbound", "+86", "4001", "cust-1",
-                                       {{"interflow.origin", "north"}, {"interflow.offer", "o1"}}, ""});
+  south.call("c1", 3.015,
+             call_arrived{"c1",
+                          "voice",
+                          "inbound",
+                          "+86",
+                          "4001",
+                          "cust-1",
+                          {{"interflow.origin", "north"}, {"interflow.offer", "o1"}},
+                          ""});
   south.call("c1", 3.016, call_queued{"c1", "sales", 0, 1, 0, "interflow from site north"});
   south.call("c1", 5, call_connected{"c1", "sales", "s1", 1'984});
   south.call("c1", 65, call_ended{"c1", "completed", "caller_hangup", "s1", "sales"});
@@ -365,7 +382,8 @@ TEST_CASE("kpi: a call that moved between sites counts once in the totals, at ea
   }
   for (const auto& events : orders) {
     kpi_projection p;
-    for (const auto& e : events) REQUIRE(p.apply(e).is_ok());
+    for (const auto& e : events)
+      REQUIRE(p.apply(e).is_ok());
     auto rep = build_report(p);
     const auto& t = rep["totals"];
     CHECK(t["arrived"] == 1);
@@ -381,7 +399,8 @@ TEST_CASE("kpi: a call that moved between sites counts once in the totals, at ea
   }
 }
 
-TEST_CASE("kpi: calls agents place count as outbound, never as arrived, answered or abandoned, and their time is handled") {
+TEST_CASE("kpi: calls agents place count as outbound, never as arrived, answered or abandoned, and "
+          "their time is handled") {
   auto b = scenario();
   auto out = [](const std::string& id) {
     call_arrived a = arrival(id);
@@ -414,7 +433,8 @@ TEST_CASE("kpi: calls agents place count as outbound, never as arrived, answered
   CHECK(a2["handled"] == 2);
 }
 
-TEST_CASE("kpi: a call back dialed for an agent counts as that agent's offer, and call backs count how they ended") {
+TEST_CASE("kpi: a call back dialed for an agent counts as that agent's offer, and call backs count "
+          "how they ended") {
   auto b = scenario();
   // cb: queued at 100 s, a call back at 130 s, dialed for a1 at 160 s, answered at 165 s.
   b.call("cb", 100, arrival("cb"));

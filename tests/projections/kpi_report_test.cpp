@@ -17,7 +17,8 @@ namespace {
 
 kpi_projection fold(const event_builder& b, kpi_options o = {}) {
   kpi_projection p{o};
-  for (const auto& e : b.events) REQUIRE(p.apply(e).is_ok());
+  for (const auto& e : b.events)
+    REQUIRE(p.apply(e).is_ok());
   return p;
 }
 
@@ -57,13 +58,15 @@ event_builder day_with_a_gap() {
 
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
   return n;
 }
 
 } // namespace
 
-TEST_CASE("kpi html: a true time axis where a stretch without data shows as a gap and lines break there") {
+TEST_CASE("kpi html: a true time axis where a stretch without data shows as a gap and lines break "
+          "there") {
   auto rep = build_report(fold(day_with_a_gap()));
   REQUIRE(rep["intervals"].size() == 3); // 08:00, 08:15, 10:00
   auto html = render_html(rep);
@@ -108,10 +111,12 @@ TEST_CASE("kpi reports: queues come before agents, and names are never cut") {
   CHECK(table.find("agent agent-with-a-very-long-name-0001 ") != std::string::npos);
 }
 
-TEST_CASE("kpi reports: long ranges are coarsened to 1 h or 1 day so a chart has at most a few hundred points") {
+TEST_CASE("kpi reports: long ranges are coarsened to 1 h or 1 day so a chart has at most a few "
+          "hundred points") {
   event_builder b;
   // one call a day at 09:00 for 30 days
-  for (int d = 0; d < 30; ++d) answered_call(b, "m" + std::to_string(d), d * 86400.0 + 9 * 3600, "sales", "a1");
+  for (int d = 0; d < 30; ++d)
+    answered_call(b, "m" + std::to_string(d), d * 86400.0 + 9 * 3600, "sales", "a1");
   auto p = fold(b);
   report_request r;
   r.max_intervals = chart_max_intervals;
@@ -123,7 +128,8 @@ TEST_CASE("kpi reports: long ranges are coarsened to 1 h or 1 day so a chart has
   CHECK(month["totals"]["offered"] == 30);
   CHECK(month["intervals"][1]["totals"]["offered"] == 1);
   auto html = render_html(month);
-  CHECK(html.find("Intervals of 1 day: the data was folded at 15 min intervals") != std::string::npos);
+  CHECK(html.find("Intervals of 1 day: the data was folded at 15 min intervals") !=
+        std::string::npos);
   // without the request: the fold's intervals, nothing said
   auto fine = build_report(p);
   CHECK(fine["interval_s"] == 900);
@@ -132,14 +138,16 @@ TEST_CASE("kpi reports: long ranges are coarsened to 1 h or 1 day so a chart has
 
   // a week: hours (168 points)
   event_builder w;
-  for (int d = 0; d < 7; ++d) answered_call(w, "w" + std::to_string(d), d * 86400.0 + 9 * 3600, "sales", "a1");
+  for (int d = 0; d < 7; ++d)
+    answered_call(w, "w" + std::to_string(d), d * 86400.0 + 9 * 3600, "sales", "a1");
   auto week = build_report(fold(w), r);
   CHECK(week["interval_s"] == 3600);
   // a day: the fold's 15 minutes
   CHECK(build_report(fold(day_with_a_gap()), r)["interval_s"] == 900);
 }
 
-TEST_CASE("kpi reports: interval labels in the chosen zone, with the zone, in JSON, table, CSV and HTML") {
+TEST_CASE("kpi reports: interval labels in the chosen zone, with the zone, in JSON, table, CSV and "
+          "HTML") {
   report_request r;
   r.time_zone = "Asia/Jerusalem";
   r.utc_offset_s = [](std::int64_t) { return std::int64_t{7200}; };
@@ -162,7 +170,8 @@ TEST_CASE("kpi reports: interval labels in the chosen zone, with the zone, in JS
   event_builder b;
   answered_call(b, "n1", 12 * 3600, "sales", "a1");
   answered_call(b, "n2", 23 * 3600 + 1800, "sales", "a1");
-  for (int d = 1; d < 10; ++d) answered_call(b, "n" + std::to_string(d + 2), d * 86400.0 + 86400 * 20, "sales", "a1");
+  for (int d = 1; d < 10; ++d)
+    answered_call(b, "n" + std::to_string(d + 2), d * 86400.0 + 86400 * 20, "sales", "a1");
   r.max_intervals = 100;
   auto days = build_report(fold(b), r);
   REQUIRE(days["interval_s"] == 86400);

@@ -18,7 +18,8 @@ namespace {
 
 kpi_projection fold(const event_builder& b, kpi_options o = {}) {
   kpi_projection p{o};
-  for (const auto& e : b.events) REQUIRE(p.apply(e).is_ok());
+  for (const auto& e : b.events)
+    REQUIRE(p.apply(e).is_ok());
   return p;
 }
 
@@ -61,21 +62,25 @@ TEST_CASE("kpi: occupancy of agents known from call legs alone is unknown, not 1
   auto row = table.substr(table.find("\ntotals ") + 1);
   std::istringstream fields{row.substr(0, row.find('\n'))};
   std::vector<std::string> cells;
-  for (std::string f; fields >> f;) cells.push_back(f);
+  for (std::string f; fields >> f;)
+    cells.push_back(f);
   REQUIRE(cells.size() == 16);
   CHECK(cells[12] == "unknown");
   CHECK(table.find("occupancy counts only agents whose availability") != std::string::npos);
   // CSV: the occupancy column is empty on the totals line
   auto csv = render_csv(rep);
   auto header = csv.substr(0, csv.find('\n'));
-  auto totals = csv.substr(header.size() + 1, csv.find('\n', header.size() + 1) - header.size() - 1);
+  auto totals =
+      csv.substr(header.size() + 1, csv.find('\n', header.size() + 1) - header.size() - 1);
   auto column = [](const std::string& line, std::size_t n) {
     std::size_t from = 0;
-    for (std::size_t i = 0; i < n; ++i) from = line.find(',', from) + 1;
+    for (std::size_t i = 0; i < n; ++i)
+      from = line.find(',', from) + 1;
     return line.substr(from, line.find(',', from) - from);
   };
   std::size_t occ = 0;
-  while (column(header, occ) != "occupancy") REQUIRE(++occ < 60);
+  while (column(header, occ) != "occupancy")
+    REQUIRE(++occ < 60);
   CHECK(column(totals, occ).empty());
 }
 
@@ -114,15 +119,17 @@ TEST_CASE("kpi: FCR of calls with neither customer id nor calling number is unkn
   CHECK(table.find("without a customer") != std::string::npos);
 }
 
-TEST_CASE("kpi: FCR counts only calls whose repeat window ended inside the data, the rest are censored") {
+TEST_CASE(
+    "kpi: FCR counts only calls whose repeat window ended inside the data, the rest are censored") {
   // window 1 h, data 0 .. 2 h 1 min, 15-minute intervals
   kpi_options o;
   o.fcr_window_ms = 3600 * 1000;
   event_builder b;
-  imported_call(b, "c1", 0, "a1", "cust-1");    // window ends 1:00, no repeat: resolved
-  imported_call(b, "c2", 10, "a1", "cust-2");   // repeated at 0:10, window ends 1:00: not resolved
-  imported_call(b, "c3", 600, "a1", "cust-2");  // the repeat; its window ends 1:10: resolved
-  imported_call(b, "c4", 5400, "a1", "cust-4"); // 1:30, repeated at 1:56, but its window runs past the end: censored
+  imported_call(b, "c1", 0, "a1", "cust-1");   // window ends 1:00, no repeat: resolved
+  imported_call(b, "c2", 10, "a1", "cust-2");  // repeated at 0:10, window ends 1:00: not resolved
+  imported_call(b, "c3", 600, "a1", "cust-2"); // the repeat; its window ends 1:10: resolved
+  imported_call(b, "c4", 5400, "a1",
+                "cust-4"); // 1:30, repeated at 1:56, but its window runs past the end: censored
   imported_call(b, "c5", 7000, "a1", "cust-4"); // 1:56: censored
   imported_call(b, "c6", 7200, "a1", "cust-6"); // 2:00: censored
   auto rep = build_report(fold(b, o));
@@ -138,7 +145,8 @@ TEST_CASE("kpi: FCR counts only calls whose repeat window ended inside the data,
   // the late intervals hold censored calls only: unknown, not 100 %
   const auto& ivs = rep["intervals"];
   REQUIRE(ivs.size() == 4);
-  CHECK(ivs[0]["totals"]["first_contact_resolution"].get<double>() == doctest::Approx(2.0 / 3.0).epsilon(0.001));
+  CHECK(ivs[0]["totals"]["first_contact_resolution"].get<double>() ==
+        doctest::Approx(2.0 / 3.0).epsilon(0.001));
   for (int i : {1, 2, 3}) {
     CHECK(ivs[i]["totals"]["first_contact_resolution"].is_null());
     CHECK(ivs[i]["totals"]["fcr_censored"] == 1);

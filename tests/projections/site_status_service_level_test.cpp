@@ -61,7 +61,8 @@ std::pair<nlohmann::json, std::optional<double>> both(const std::vector<queued_c
 } // namespace
 
 TEST_CASE("site status: a site that moved all its calls away has SL 0, as its KPIs say") {
-  auto [kpi, sl] = both({{"c1", 1, 4, "interflowed"}, {"c2", 2, 9, "interflowed"}, {"c3", 3, 40, "interflowed"}});
+  auto [kpi, sl] = both(
+      {{"c1", 1, 4, "interflowed"}, {"c2", 2, 9, "interflowed"}, {"c3", 3, 40, "interflowed"}});
   CHECK(kpi["service_level"] == 0.0);
   REQUIRE(sl.has_value());
   CHECK(*sl == 0.0);
@@ -80,7 +81,8 @@ TEST_CASE("site status: the service level is the KPI's, call for call") {
   CHECK(*sl == doctest::Approx(kpi["service_level"].get<double>()));
 }
 
-TEST_CASE("site status: no call yet is an unknown service level, and unknown values are null in JSON") {
+TEST_CASE(
+    "site status: no call yet is an unknown service level, and unknown values are null in JSON") {
   fed::recent_service_level none{20'000};
   CHECK_FALSE(none.value().has_value());
   fed::recent_service_level only_short{20'000};

@@ -63,9 +63,13 @@ int main(int argc, char** argv) {
           body.caller = std::string(120, 'x');
           auto rev = first_rev + static_cast<std::uint64_t>(i);
           batch.push_back(codec.propose(
-              events::event{body},
-              {events::event_id::from_name(stream + "#" + std::to_string(rev)), "crash", "t", 0, {}, {},
-               events::principal::system("crash_writer")}));
+              events::event{body}, {events::event_id::from_name(stream + "#" + std::to_string(rev)),
+                                    "crash",
+                                    "t",
+                                    0,
+                                    {},
+                                    {},
+                                    events::principal::system("crash_writer")}));
         }
         auto r = store.append(stream, drivers::expected_revision::after(last[k]), std::move(batch));
         if (!r) {
@@ -80,5 +84,6 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
       }
     });
-  for (auto& th : pool) th.join();
+  for (auto& th : pool)
+    th.join();
 }
