@@ -20,14 +20,6 @@ namespace {
 constexpr std::int64_t ns_per_s = 1'000'000'000;
 constexpr std::int64_t day_ns = 86'400 * ns_per_s;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
 std::string upper(std::string_view s) {
   std::string out{s};
   std::transform(out.begin(), out.end(), out.begin(),
@@ -36,7 +28,7 @@ std::string upper(std::string_view s) {
 }
 
 template <class T> bool to_int(std::string_view s, T& out) {
-  s = trim(s);
+  s = trim_blanks(s);
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
 }
@@ -65,7 +57,7 @@ private:
 
 /// YYMMDD (Technion) -> midnight UTC in ns.
 bool parse_yymmdd(std::string_view s, std::int64_t& out) {
-  s = trim(s);
+  s = trim_blanks(s);
   int v = 0;
   if (s.size() != 6 || !to_int(s, v)) return false;
   int yy = v / 10000, mm = v / 100 % 100, dd = v % 100;
@@ -77,7 +69,7 @@ bool parse_yymmdd(std::string_view s, std::int64_t& out) {
 
 /// H:MM:SS -> seconds of the day.
 bool parse_hms(std::string_view s, std::int64_t& secs) {
-  s = trim(s);
+  s = trim_blanks(s);
   auto c1 = s.find(':');
   auto c2 = c1 == std::string_view::npos ? c1 : s.find(':', c1 + 1);
   int h, m, sec;
@@ -104,7 +96,7 @@ header read_header(std::string_view line, char delimiter) {
   auto names = split_csv_line(line, delimiter);
   h.columns = names.size();
   for (std::size_t i = 0; i < names.size(); ++i) {
-    std::string n{trim(names[i])};
+    std::string n{trim_blanks(names[i])};
     if (i == 0 && n.size() >= 3 && n.compare(0, 3, "\xEF\xBB\xBF") == 0) n.erase(0, 3); // BOM
     h.index.emplace(n, i);
   }
@@ -247,7 +239,7 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
       "outcome",   "ser_start", "ser_exit",    "ser_time", "server"};
 
   while (lines.next(line)) {
-    if (trim(line).empty()) continue;
+    if (trim_blanks(line).empty()) continue;
     ++res.rows;
     const std::size_t n = lines.number();
     auto f = split_csv_line(line, delimiter);
@@ -261,7 +253,7 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
     }
     auto get = [&](std::string_view col) -> std::string {
       auto i = h.find(col);
-      return i ? std::string{trim(f[*i])} : std::string{};
+      return i ? std::string{trim_blanks(f[*i])} : std::string{};
     };
     std::int64_t day = 0;
     if (!parse_yymmdd(get("date"), day)) {
@@ -397,8 +389,8 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
     if (auto t = get("type"); !t.empty()) c.attached["type"] = t;
     if (auto p = get("priority"); !p.empty()) c.attached["priority"] = p;
     for (const auto& [name, i] : h.index)
-      if (std::find(known.begin(), known.end(), name) == known.end() && !trim(f[i]).empty())
-        c.attached[name] = std::string{trim(f[i])};
+      if (std::find(known.begin(), known.end(), name) == known.end() && !trim_blanks(f[i]).empty())
+        c.attached[name] = std::string{trim_blanks(f[i])};
     res.calls.push_back(std::move(c));
   }
   finish(res);
@@ -481,7 +473,7 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const loca
       return res;
     }
   while (lines.next(line)) {
-    if (trim(line).empty()) continue;
+    if (trim_blanks(line).empty()) continue;
     ++res.rows;
     const std::size_t n = lines.number();
     auto f = split_csv_line(line, m.delimiter);
@@ -495,7 +487,7 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const loca
     }
     auto get = [&](const std::string& field) -> std::string {
       if (auto c = m.columns.find(field); c != m.columns.end()) {
-        auto v = std::string{trim(f[*h.find(c->second)])};
+        auto v = std::string{trim_blanks(f[*h.find(c->second)])};
         if (!v.empty()) return v;
       }
       auto d = m.defaults.find(field);
@@ -594,7 +586,7 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const loca
       c.queued_ns = c.arrived_ns;
     if (clamp_life_cycle(c)) ++res.clamped;
     for (const auto& col : m.attach)
-      if (auto v = trim(f[*h.find(col)]); !v.empty()) c.attached[col] = std::string{v};
+      if (auto v = trim_blanks(f[*h.find(col)]); !v.empty()) c.attached[col] = std::string{v};
     res.calls.push_back(std::move(c));
   }
   finish(res);

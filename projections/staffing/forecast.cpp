@@ -1,5 +1,7 @@
 #include "projections/staffing/forecast.hpp"
 
+#include "projections/csv.hpp"
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -17,19 +19,11 @@ using events::status;
 constexpr long minutes_per_day = 24 * 60;
 constexpr std::string_view expected_header = "interval_start,calls[,aht_s]";
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
 std::vector<std::string_view> split_fields(std::string_view line) {
   std::vector<std::string_view> out;
   for (;;) {
     auto comma = line.find(',');
-    out.push_back(trim(line.substr(0, comma)));
+    out.push_back(trim_blanks(line.substr(0, comma)));
     if (comma == std::string_view::npos) return out;
     line.remove_prefix(comma + 1);
   }
@@ -155,7 +149,7 @@ events::result<forecast> parse_forecast(std::string_view text, std::string_view 
     const std::string_view raw = text.substr(0, nl);
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     ++line_no;
-    const std::string_view line = trim(raw);
+    const std::string_view line = trim_blanks(raw);
     if (line.empty() || line.front() == '#') continue;
     const auto fields = split_fields(line);
 
