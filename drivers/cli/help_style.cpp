@@ -93,8 +93,9 @@ void label(CLI::App& app) {
     label(*sub);
 }
 
-/// Splits `line` into words and lays them out from `start` (the text's
-/// column), continuing at `indent` columns, within help_width.
+/// A line longer than help_width laid out over several, each continuation
+/// under the line's text column: an option row's description column, else
+/// the line's own indent.
 std::string wrap_line(const std::string& line) {
   if (line.size() <= help_width) return line;
   // The continuation indent: the description column of an "  --opt X   text"
@@ -113,7 +114,6 @@ std::string wrap_line(const std::string& line) {
   std::istringstream words{line.substr(indent)};
   std::string w;
   bool first = true;
-  // A head wider than the indent (a long option name) keeps its own text.
   while (words >> w) {
     if (!first && col + 1 + w.size() > help_width) {
       out += "\n" + std::string(indent, ' ');

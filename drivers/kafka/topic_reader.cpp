@@ -1,4 +1,5 @@
 #include "drivers/kafka/topic_reader.hpp"
+#include "drivers/kafka/topic_metadata.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -96,20 +97,12 @@ events::result<std::vector<kafka_record>> read_topic(const topic_reader_options&
                       " s (reading " + where + ": " + rd_kafka_err2str(merr) +
                       (last.empty() ? "" : "; last: " + last) + ")"};
   }
-  std::vector<std::int32_t> partitions;
-  rd_kafka_resp_err_t terr = RD_KAFKA_RESP_ERR_NO_ERROR;
-  for (int i = 0; i < md->topic_cnt; ++i) {
-    if (options.topic != md->topics[i].topic) continue;
-    terr = md->topics[i].err;
-    for (int p = 0; p < md->topics[i].partition_cnt; ++p)
-      partitions.push_back(md->topics[i].partitions[p].id);
-  }
+  auto [partitions, terr] = partitions_of(*md, options.topic);
   rd_kafka_metadata_destroy(md);
   if (terr != RD_KAFKA_RESP_ERR_NO_ERROR || partitions.empty())
     return status{terr == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ? errc::not_found
                                                                   : errc::unavailable,
                   where + ": " + rd_kafka_err2str(terr)};
-  std::sort(partitions.begin(), partitions.end());
 
   std::map<std::int32_t, std::int64_t> end_of; ///< partition -> offset after its last record
   topic_list assignment;

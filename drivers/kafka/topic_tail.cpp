@@ -1,4 +1,5 @@
 #include "drivers/kafka/topic_tail.hpp"
+#include "drivers/kafka/topic_metadata.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -88,20 +89,12 @@ events::result<topic_tail> read_topic_tail(const topic_tail_options& options) {
   rd_kafka_topic_destroy(rkt);
   if (merr != RD_KAFKA_RESP_ERR_NO_ERROR)
     return unreachable(std::string{"metadata: "} + rd_kafka_err2str(merr));
-  std::vector<std::int32_t> partitions;
-  rd_kafka_resp_err_t terr = RD_KAFKA_RESP_ERR_NO_ERROR;
-  for (int i = 0; i < md->topic_cnt; ++i) {
-    if (options.topic != md->topics[i].topic) continue;
-    terr = md->topics[i].err;
-    for (int p = 0; p < md->topics[i].partition_cnt; ++p)
-      partitions.push_back(md->topics[i].partitions[p].id);
-  }
+  auto [partitions, terr] = partitions_of(*md, options.topic);
   rd_kafka_metadata_destroy(md);
   if (terr == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) return tail;
   if (terr != RD_KAFKA_RESP_ERR_NO_ERROR)
     return unreachable(std::string{"metadata: "} + rd_kafka_err2str(terr));
   tail.topic_exists = !partitions.empty();
-  std::sort(partitions.begin(), partitions.end());
 
   std::map<std::int32_t, std::int64_t> end_of; ///< partition -> offset after its last record
   std::unique_ptr<rd_kafka_topic_partition_list_t, void (*)(rd_kafka_topic_partition_list_t*)>

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/hotline_cli.hpp"
 #include "tests/support/process.hpp"
 
 using hotline::testing::run_capture;
@@ -18,9 +19,8 @@ using hotline::testing::run_capture;
 namespace {
 
 std::string run(std::vector<std::string> args, int* status = nullptr) {
-  args.insert(args.begin(), {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", HOTLINE_BIN});
   std::string out;
-  const int st = run_capture(args, out, std::chrono::seconds(60));
+  const int st = hotline::testing::hotline_argv(std::move(args), out);
   if (status) *status = st;
   return out;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/hotline_cli.hpp"
 #include "tests/support/process.hpp"
 
 using hotline::testing::run_capture;
@@ -18,9 +19,8 @@ struct result {
 };
 
 result run(std::vector<std::string> args) {
-  args.insert(args.begin(), {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1", HOTLINE_BIN});
   result r;
-  r.status = run_capture(args, r.out, std::chrono::seconds(60));
+  r.status = hotline::testing::hotline_argv(std::move(args), r.out);
   return r;
 }
 

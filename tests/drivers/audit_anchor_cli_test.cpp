@@ -16,6 +16,7 @@
 #include "drivers/views/sample_traffic.hpp"
 #include "events/codec.hpp"
 #include "tests/drivers/store_fixtures.hpp"
+#include "tests/support/hotline_cli.hpp"
 
 using namespace hotline;
 using namespace hotline::drivers;
@@ -23,11 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int hotline_cli(const std::string& args, std::string& out) {
-  out.clear();
-  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"},
-                              out);
-}
+using hotline::testing::hotline_cli;
 
 std::string fixture(const std::string& name) {
   return std::string{HOTLINE_TEST_FIXTURES} + "/" + name;

@@ -13,18 +13,14 @@
 #include "projections/audit/audit_projection.hpp"
 #include "projections/kpi/kpi_projection.hpp"
 #include "tests/drivers/store_fixtures.hpp"
+#include "tests/support/hotline_cli.hpp"
 
 using namespace hotline;
 using namespace hotline::drivers;
 
 namespace {
 
-/// Runs `hotline args...` through the shell with stderr folded into stdout.
-int hotline_cli(const std::string& args, std::string& out) {
-  out.clear();
-  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"},
-                              out);
-}
+using hotline::testing::hotline_cli;
 
 std::string fixture(const std::string& name) {
   return std::string{HOTLINE_TEST_FIXTURES} + "/" + name;

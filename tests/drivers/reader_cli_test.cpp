@@ -10,17 +10,14 @@
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
 #include "tests/drivers/store_fixtures.hpp"
+#include "tests/support/hotline_cli.hpp"
 
 using namespace hotline;
 using namespace hotline::drivers;
 
 namespace {
 
-int hotline_cli(const std::string& args, std::string& out) {
-  out.clear();
-  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"},
-                              out);
-}
+using hotline::testing::hotline_cli;
 
 /// One answered call of `customer` in `tenant`, appended to `store`.
 void call(rocksdb_event_store& store, const std::string& id, const std::string& tenant,

@@ -20,6 +20,7 @@
 #include "drivers/views/sample_traffic.hpp"
 #include "drivers/views/view_store.hpp"
 #include "tests/drivers/store_fixtures.hpp"
+#include "tests/support/hotline_cli.hpp"
 
 using namespace hotline;
 using namespace hotline::drivers;
@@ -27,12 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Runs `hotline args...` through the shell with stderr folded into stdout.
-int run_hotline(const std::string& args, std::string& out) {
-  out.clear();
-  return testing::run_capture({"/bin/sh", "-c", std::string{HOTLINE_BIN} + " " + args + " 2>&1"},
-                              out);
-}
+using hotline::testing::hotline_cli;
 
 /// A store of `n` sample events (calls, agents, audit), closed cleanly: its
 /// events are in its WAL (nothing was flushed).
@@ -112,7 +108,7 @@ TEST_CASE("a flipped bit in a store's WAL refuses every open naming file and off
   for (const std::string cmd : {"store check --store ", "store info --store ",
                                 "kpi --quiet --store ", "audit verify --store "}) {
     CAPTURE(cmd);
-    CHECK(run_hotline(cmd + copy, out) == 1);
+    CHECK(hotline_cli(cmd + copy, out) == 1);
     CAPTURE(out);
     CHECK(out.find("is damaged") != std::string::npos);
     CHECK(out.find("WAL file " + wal_name + " is damaged at offset") != std::string::npos);
@@ -128,7 +124,7 @@ TEST_CASE("a flipped bit in a store's WAL refuses every open naming file and off
   CHECK(snapshot(copy) == before);
 
   // The plan: what would be dropped; nothing changed; exit 1 (still damaged).
-  CHECK(run_hotline("store repair --store " + copy, out) == 1);
+  CHECK(hotline_cli("store repair --store " + copy, out) == 1);
   CAPTURE(out);
   CHECK(out.find(wal_name + " from offset") != std::string::npos);
   CHECK(out.find("A repair keeps every event up to position") != std::string::npos);
@@ -137,19 +133,19 @@ TEST_CASE("a flipped bit in a store's WAL refuses every open naming file and off
   CHECK(snapshot(copy) == before);
 
   // Done: the dropped WAL is saved, the repair recorded, the store opens.
-  CHECK(run_hotline("store repair --yes --store " + copy, out) == 0);
+  CHECK(hotline_cli("store repair --yes --store " + copy, out) == 0);
   CHECK(out.find("Repaired: the store holds") != std::string::npos);
   bool saved = false;
   for (const auto& e : fs::directory_iterator{copy})
     if (e.path().filename().string().rfind("repair-", 0) == 0)
       saved = fs::exists(e.path() / wal_name) && fs::file_size(e.path() / wal_name) == size;
   CHECK(saved);
-  CHECK(run_hotline("store check --store " + copy, out) == 0);
-  CHECK(run_hotline("store info --store " + copy, out) == 0);
+  CHECK(hotline_cli("store check --store " + copy, out) == 0);
+  CHECK(hotline_cli("store info --store " + copy, out) == 0);
   CHECK(out.find("repaired at") != std::string::npos);
   CHECK(out.find(wal_name + " from offset") != std::string::npos);
   // The original, untouched, still holds everything.
-  CHECK(run_hotline("store check --store " + original, out) == 0);
+  CHECK(hotline_cli("store check --store " + original, out) == 0);
   CHECK(out.find("3000 records ok, 0 bad") != std::string::npos);
 }
 
@@ -208,13 +204,13 @@ TEST_CASE("reading commands change no file of the store and leave nothing in it"
   };
   for (const auto& cmd : commands) {
     CAPTURE(cmd);
-    run_hotline(cmd, out);
+    hotline_cli(cmd, out);
     CAPTURE(out);
     CHECK(out.find("store_in_use") == std::string::npos);
     CHECK(snapshot(store) ==
           before); // same files, same bytes, same modes: no LOG, no views/, no new WAL
   }
-  CHECK(run_hotline("store check --store " + store, out) == 0);
+  CHECK(hotline_cli("store check --store " + store, out) == 0);
   CHECK(fs::exists(store + ".views")); // audit and crm keep their views beside the store
   CHECK_FALSE(fs::exists(store + "/views"));
 }
@@ -227,12 +223,12 @@ TEST_CASE("a reading command on a missing store fails clearly and creates nothin
        {"kpi --quiet --store ", "store info --store ", "store check --store ",
         "store read --store ", "audit query --quiet --store ", "store repair --store "}) {
     CAPTURE(cmd);
-    CHECK(run_hotline(cmd + missing, out) == 1);
+    CHECK(hotline_cli(cmd + missing, out) == 1);
     CAPTURE(out);
     CHECK(out.find("no store at " + missing) != std::string::npos);
     CHECK_FALSE(fs::exists(dir.path() + "/var"));
   }
-  CHECK(run_hotline("replay --quiet --store " + missing + " --out " + dir.path() + "/out/views",
+  CHECK(hotline_cli("replay --quiet --store " + missing + " --out " + dir.path() + "/out/views",
                     out) == 1);
   CHECK_FALSE(fs::exists(dir.path() + "/out"));
   CHECK_FALSE(fs::exists(missing + ".views"));
@@ -242,13 +238,13 @@ TEST_CASE("outputs get their parent directories: a store at var/north when var/ 
   testing::temp_dir dir;
   std::string out;
   const auto store = dir.path() + "/var/north";
-  CHECK(run_hotline("simulate --quiet --agents 3 --rate-per-hour 60 --aht-s 60 --hours 0.5 --seed "
+  CHECK(hotline_cli("simulate --quiet --agents 3 --rate-per-hour 60 --aht-s 60 --hours 0.5 --seed "
                     "7 --store " +
                         store,
                     out) == 0);
   CAPTURE(out);
   CHECK(fs::exists(store + "/CURRENT"));
-  CHECK(run_hotline("replay --quiet --store " + store + " --out " + dir.path() +
+  CHECK(hotline_cli("replay --quiet --store " + store + " --out " + dir.path() +
                         "/reports/june/views",
                     out) == 0);
   CHECK(fs::exists(dir.path() + "/reports/june/views/CURRENT"));
@@ -298,7 +294,7 @@ TEST_CASE("stores are created 0700/0600 whatever the umask, a store others can r
   CHECK(warnings[0].find("mode 0755") != std::string::npos);
   CHECK(warnings[0].find("chmod -R go= " + store) != std::string::npos);
   std::string out;
-  CHECK(run_hotline("store info --store " + store, out) == 0);
+  CHECK(hotline_cli("store info --store " + store, out) == 0);
   // A log line (drivers/log/log.hpp): level WARN, component store.
   CHECK(out.find(" WARN  store store " + store + " is accessible to other users") !=
         std::string::npos);
@@ -313,15 +309,15 @@ TEST_CASE(
   for (int i = 0; i < 50; ++i)
     REQUIRE(writer.read_line(std::chrono::seconds(10)).has_value()); // some acks
   std::string out;
-  CHECK(run_hotline("store info --store " + store, out) == 0);
+  CHECK(hotline_cli("store info --store " + store, out) == 0);
   CAPTURE(out);
   CHECK(out.find("events:") != std::string::npos);
   CHECK(out.find("events:   0") == std::string::npos);
-  CHECK(run_hotline("store read --limit 3 --store " + store, out) == 0);
+  CHECK(hotline_cli("store read --limit 3 --store " + store, out) == 0);
   CHECK(out.find("call.arrived") != std::string::npos);
-  CHECK(run_hotline("kpi --quiet --format json --no-intervals --store " + store, out) == 0);
-  CHECK(run_hotline("audit query --quiet --format json --store " + store, out) == 0);
-  CHECK(run_hotline("store check --store " + store, out) ==
+  CHECK(hotline_cli("kpi --quiet --format json --no-intervals --store " + store, out) == 0);
+  CHECK(hotline_cli("audit query --quiet --format json --store " + store, out) == 0);
+  CHECK(hotline_cli("store check --store " + store, out) ==
         0); // a consistent prefix: index and records agree
   writer.signal(SIGKILL);
   writer.wait();
