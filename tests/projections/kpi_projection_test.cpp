@@ -4,11 +4,13 @@
 #include "projections/kpi/kpi_projection.hpp"
 #include "projections/kpi/kpi_report.hpp"
 #include "tests/projections/event_builder.hpp"
+#include "tests/projections/kpi_fold.hpp"
 
 using namespace hotline;
 using namespace hotline::events;
 using namespace hotline::projections::kpi;
 using hotline::testing::event_builder;
+using hotline::testing::fold_kpi;
 
 namespace {
 
@@ -86,13 +88,6 @@ event_builder scenario() {
   return b;
 }
 
-kpi_projection fold(const event_builder& b, kpi_options o = {}) {
-  kpi_projection p{o};
-  for (const auto& e : b.events)
-    REQUIRE(p.apply(e).is_ok());
-  return p;
-}
-
 nlohmann::json first_interval(const kpi_projection& p) {
   auto rep = build_report(p);
   REQUIRE(rep["intervals"].size() == 2);
@@ -102,7 +97,7 @@ nlohmann::json first_interval(const kpi_projection& p) {
 } // namespace
 
 TEST_CASE("kpi: counts offered, answered, abandons apart from short abandons, and blocked calls") {
-  auto p = fold(scenario());
+  auto p = fold_kpi(scenario());
   auto t = first_interval(p)["totals"];
   CHECK(t["arrived"] == 6);
   CHECK(t["offered"] == 5);
@@ -136,7 +131,7 @@ TEST_CASE("kpi: service level under each named definition") {
     CAPTURE(to_string(c.d));
     kpi_options o;
     o.sl = c.d;
-    auto t = first_interval(fold(b, o))["totals"];
+    auto t = first_interval(fold_kpi(b, o))["totals"];
     CHECK(t["service_level"].get<double>() == doctest::Approx(c.sl));
     CHECK(t["service_level_definition"] == std::string{to_string(c.d)});
   }
@@ -144,34 +139,34 @@ TEST_CASE("kpi: service level under each named definition") {
   kpi_options strict;
   strict.sl_threshold_ms = 5'000;
   strict.sl = sl_definition::answered;
-  auto t = first_interval(fold(b, strict))["totals"];
+  auto t = first_interval(fold_kpi(b, strict))["totals"];
   CHECK(t["answered_within_t"] == 0);
   CHECK(t["service_level"].get<double>() == doctest::Approx(0.0));
   // a longer short-abandon threshold moves c4 (13 s) out of `abandoned`
   kpi_options s15;
   s15.short_abandon_ms = 15'000;
-  t = first_interval(fold(b, s15))["totals"];
+  t = first_interval(fold_kpi(b, s15))["totals"];
   CHECK(t["short_abandoned"] == 2);
   CHECK(t["abandoned"] == 1);
 }
 
 TEST_CASE(
     "kpi: handle time includes hold and after-call work, ACW is averaged over handled calls") {
-  auto t = first_interval(fold(scenario()))["totals"];
+  auto t = first_interval(fold_kpi(scenario()))["totals"];
   CHECK(t["handled"] == 2);
   // talk 50 + 60, hold 10, ACW 10 over 2 calls
   CHECK(t["aht_s"].get<double>() == doctest::Approx(65.0));
   CHECK(t["acw_s"].get<double>() == doctest::Approx(5.0));
   CHECK(t["talk_s"].get<double>() == doctest::Approx(55.0));
   CHECK(t["hold_s"].get<double>() == doctest::Approx(5.0));
-  auto a1 = first_interval(fold(scenario()))["groups"]["agent"]["a1"];
+  auto a1 = first_interval(fold_kpi(scenario()))["groups"]["agent"]["a1"];
   CHECK(a1["aht_s"].get<double>() == doctest::Approx(70.0));
   CHECK(a1["offered"] == 1);
   CHECK(a1["answered"] == 1);
 }
 
 TEST_CASE("kpi: occupancy and agent time by state and not-ready reason") {
-  auto iv = first_interval(fold(scenario()));
+  auto iv = first_interval(fold_kpi(scenario()));
   auto a1 = iv["groups"]["agent"]["a1"];
   // a1 busy: ringing 1 + talk 30 + hold 10 + talk 20 + wrap-up 10 = 71 s; ready 10 + 19 + 70 = 99 s
   CHECK(a1["agent_time_s"]["ready"].get<double>() == doctest::Approx(99.0));
@@ -190,7 +185,7 @@ TEST_CASE("kpi: agent time is split at interval boundaries") {
   b.agent("a1", 890, agent_logged_in{"a1", {}});
   b.agent("a1", 890, agent_ready{"a1"});
   b.agent("a1", 910, agent_logged_out{"a1", "by_agent"});
-  auto rep = build_report(fold(b));
+  auto rep = build_report(fold_kpi(b));
   REQUIRE(rep["intervals"].size() == 2);
   CHECK(rep["intervals"][0]["totals"]["agent_time_s"]["ready"].get<double>() ==
         doctest::Approx(10.0));
@@ -200,7 +195,7 @@ TEST_CASE("kpi: agent time is split at interval boundaries") {
 
 TEST_CASE(
     "kpi: first-contact resolution counts a repeat call within the window against the first") {
-  auto p = fold(scenario());
+  auto p = fold_kpi(scenario());
   auto rep = build_report(p);
   CHECK(rep["intervals"][0]["totals"]["repeat_contacts"] == 1);
   // c1's and c5's 24-hour windows run past the end of the data: censored,
@@ -211,14 +206,14 @@ TEST_CASE(
   // outside a 10-minute window the second call is a new issue
   kpi_options o;
   o.fcr_window_ms = 10 * 60 * 1000;
-  auto ten = build_report(fold(scenario(), o));
+  auto ten = build_report(fold_kpi(scenario(), o));
   CHECK(ten["totals"]["repeat_contacts"] == 0);
   CHECK(ten["totals"]["fcr_resolved"] == 2);
   CHECK(ten["totals"]["first_contact_resolution"].get<double>() == 1.0);
 }
 
 TEST_CASE("kpi: live gauges and compact per-call state") {
-  auto p = fold(scenario());
+  auto p = fold_kpi(scenario());
   auto g = p.gauges();
   CHECK(g.calls_waiting == 1);
   CHECK(g.oldest_wait_ms == 30'000);
@@ -237,7 +232,7 @@ TEST_CASE("kpi: overflow counts in the queue left, the call once in totals") {
   b.call("x", 30, queued("x", "support"));
   b.call("x", 35, call_connected{"x", "support", "a9", 5000});
   b.call("x", 95, ended("x", "completed", "a9"));
-  auto rep = build_report(fold(b));
+  auto rep = build_report(fold_kpi(b));
   auto sales = rep["groups"]["queue"]["sales"];
   auto support = rep["groups"]["queue"]["support"];
   CHECK(sales["offered"] == 1);
@@ -265,7 +260,7 @@ TEST_CASE(
   b.call("x", 90, queued("x", "support"));
   b.call("x", 120, call_connected{"x", "support", "a3", 30000});
   b.call("x", 200, ended("x", "completed", "a3"));
-  auto rep = build_report(fold(b));
+  auto rep = build_report(fold_kpi(b));
   auto t = rep["totals"];
   CHECK(t["offered"] == 1);
   CHECK(t["answered"] == 1);
@@ -286,7 +281,7 @@ TEST_CASE(
 }
 
 TEST_CASE("kpi: every output names its service-level definition") {
-  auto rep = build_report(fold(scenario()), {dimension::queue, true});
+  auto rep = build_report(fold_kpi(scenario()), {dimension::queue, true});
   CHECK(rep["service_level_definition"] == "offered_net");
   CHECK(rep["totals"]["service_level_definition"] == "offered_net");
   CHECK(rep["groups"]["queue"]["sales"]["service_level_definition"] == "offered_net");
@@ -418,7 +413,7 @@ TEST_CASE("kpi: calls agents place count as outbound, never as arrived, answered
   b.call("o2", 120, ended("o2", "blocked"));
   b.call("o1", 130, ended("o1", "completed", "a2"));
   b.agent("a2", 130, agent_call_ended{"a2", "o1", 0});
-  auto iv = first_interval(fold(b));
+  auto iv = first_interval(fold_kpi(b));
   auto t = iv["totals"];
   CHECK(t["outbound"] == 2);
   CHECK(t["arrived"] == 6); // as without them
@@ -452,7 +447,7 @@ TEST_CASE("kpi: a call back dialed for an agent counts as that agent's offer, an
   b.call("cf", 230, call_callback_scheduled{"cf", "sales", ""});
   b.call("cf", 260, call_callback_retried{"cf", "sales", "customer_no_answer", 1, 0});
   b.call("cf", 290, ended("cf", "callback_failed", ""));
-  auto iv = first_interval(fold(b));
+  auto iv = first_interval(fold_kpi(b));
   auto a1 = iv["groups"]["agent"]["a1"];
   CHECK(a1["offered"] == 2);
   CHECK(a1["answered"] == 2);

@@ -7,20 +7,15 @@
 #include "projections/kpi/kpi_projection.hpp"
 #include "projections/kpi/kpi_report.hpp"
 #include "tests/projections/event_builder.hpp"
+#include "tests/projections/kpi_fold.hpp"
 
 using namespace hotline;
 using namespace hotline::events;
 using namespace hotline::projections::kpi;
 using hotline::testing::event_builder;
+using hotline::testing::fold_kpi;
 
 namespace {
-
-kpi_projection fold(const event_builder& b, kpi_options o = {}) {
-  kpi_projection p{o};
-  for (const auto& e : b.events)
-    REQUIRE(p.apply(e).is_ok());
-  return p;
-}
 
 /// A call at `s` seconds into `queue`, answered by `agent` after 10 s.
 void answered_call(event_builder& b, const std::string& id, double s, const std::string& queue,
@@ -67,7 +62,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 TEST_CASE("kpi html: a true time axis where a stretch without data shows as a gap and lines break "
           "there") {
-  auto rep = build_report(fold(day_with_a_gap()));
+  auto rep = build_report(fold_kpi(day_with_a_gap()));
   REQUIRE(rep["intervals"].size() == 3); // 08:00, 08:15, 10:00
   auto html = render_html(rep);
   CHECK(html.find("class=\"gap\"") != std::string::npos);
@@ -92,7 +87,7 @@ TEST_CASE("kpi html: a true time axis where a stretch without data shows as a ga
 }
 
 TEST_CASE("kpi html: tick labels carry date, time and zone") {
-  auto html = render_html(build_report(fold(day_with_a_gap())));
+  auto html = render_html(build_report(fold_kpi(day_with_a_gap())));
   CHECK(html.find("<tspan x=") != std::string::npos);
   CHECK(html.find(">2024-01-01</tspan>") != std::string::npos);
   CHECK(html.find(">09:00 UTC</tspan>") != std::string::npos);
@@ -100,7 +95,7 @@ TEST_CASE("kpi html: tick labels carry date, time and zone") {
 }
 
 TEST_CASE("kpi reports: queues come before agents, and names are never cut") {
-  auto rep = build_report(fold(day_with_a_gap()));
+  auto rep = build_report(fold_kpi(day_with_a_gap()));
   auto html = render_html(rep);
   auto queue = html.find("<td>queue sales</td>"), agent = html.find("<td>agent a1</td>");
   REQUIRE(queue != std::string::npos);
@@ -117,7 +112,7 @@ TEST_CASE("kpi reports: long ranges are coarsened to 1 h or 1 day so a chart has
   // one call a day at 09:00 for 30 days
   for (int d = 0; d < 30; ++d)
     answered_call(b, "m" + std::to_string(d), d * 86400.0 + 9 * 3600, "sales", "a1");
-  auto p = fold(b);
+  auto p = fold_kpi(b);
   report_request r;
   r.max_intervals = chart_max_intervals;
   auto month = build_report(p, r);
@@ -140,10 +135,10 @@ TEST_CASE("kpi reports: long ranges are coarsened to 1 h or 1 day so a chart has
   event_builder w;
   for (int d = 0; d < 7; ++d)
     answered_call(w, "w" + std::to_string(d), d * 86400.0 + 9 * 3600, "sales", "a1");
-  auto week = build_report(fold(w), r);
+  auto week = build_report(fold_kpi(w), r);
   CHECK(week["interval_s"] == 3600);
   // a day: the fold's 15 minutes
-  CHECK(build_report(fold(day_with_a_gap()), r)["interval_s"] == 900);
+  CHECK(build_report(fold_kpi(day_with_a_gap()), r)["interval_s"] == 900);
 }
 
 TEST_CASE("kpi reports: interval labels in the chosen zone, with the zone, in JSON, table, CSV and "
@@ -151,7 +146,7 @@ TEST_CASE("kpi reports: interval labels in the chosen zone, with the zone, in JS
   report_request r;
   r.time_zone = "Asia/Jerusalem";
   r.utc_offset_s = [](std::int64_t) { return std::int64_t{7200}; };
-  auto rep = build_report(fold(day_with_a_gap()), r);
+  auto rep = build_report(fold_kpi(day_with_a_gap()), r);
   CHECK(rep["time_zone"] == "Asia/Jerusalem");
   CHECK(rep["intervals"][0]["start"] == "2024-01-01T08:00:00Z"); // unchanged: UTC
   CHECK(rep["intervals"][0]["label"] == "2024-01-01T10:00:00+02:00[Asia/Jerusalem]");
@@ -162,7 +157,7 @@ TEST_CASE("kpi reports: interval labels in the chosen zone, with the zone, in JS
   CHECK(html.find(">11:00 Asia/Jerusalem</tspan>") != std::string::npos);
   CHECK(html.find("times in Asia/Jerusalem") != std::string::npos);
   // the default: UTC, said so
-  auto utc = build_report(fold(day_with_a_gap()));
+  auto utc = build_report(fold_kpi(day_with_a_gap()));
   CHECK(utc["time_zone"] == "UTC");
   CHECK(utc["intervals"][0]["label"] == "2024-01-01T08:00:00Z[UTC]");
 
@@ -173,7 +168,7 @@ TEST_CASE("kpi reports: interval labels in the chosen zone, with the zone, in JS
   for (int d = 1; d < 10; ++d)
     answered_call(b, "n" + std::to_string(d + 2), d * 86400.0 + 86400 * 20, "sales", "a1");
   r.max_intervals = 100;
-  auto days = build_report(fold(b), r);
+  auto days = build_report(fold_kpi(b), r);
   REQUIRE(days["interval_s"] == 86400);
   CHECK(days["intervals"][0]["label"] == "2024-01-01T00:00:00+02:00[Asia/Jerusalem]");
   CHECK(days["intervals"][1]["start"] == "2024-01-01T22:00:00Z");

@@ -8,20 +8,15 @@
 #include "projections/kpi/kpi_projection.hpp"
 #include "projections/kpi/kpi_report.hpp"
 #include "tests/projections/event_builder.hpp"
+#include "tests/projections/kpi_fold.hpp"
 
 using namespace hotline;
 using namespace hotline::events;
 using namespace hotline::projections::kpi;
 using hotline::testing::event_builder;
+using hotline::testing::fold_kpi;
 
 namespace {
-
-kpi_projection fold(const event_builder& b, kpi_options o = {}) {
-  kpi_projection p{o};
-  for (const auto& e : b.events)
-    REQUIRE(p.apply(e).is_ok());
-  return p;
-}
 
 /// A call queued at `s`, answered by `agent` 5 s later, ended 60 s later,
 /// the way `hotline import` writes a call log: the agent is known from the
@@ -50,7 +45,7 @@ TEST_CASE("kpi: occupancy of agents known from call legs alone is unknown, not 1
   imported_call(b, "c2", 100, "a1", "cust-2");
   // a1 between calls (65 .. 105 s): the log does not say whether idle, so
   // no ready time may be made up either
-  auto rep = build_report(fold(b));
+  auto rep = build_report(fold_kpi(b));
   const auto& t = rep["totals"];
   CHECK(t["occupancy"].is_null());
   CHECK(t["agent_time_s"]["on_call"].get<double>() == doctest::Approx(120));
@@ -95,7 +90,7 @@ TEST_CASE("kpi: occupancy covers the agents whose availability was recorded") {
   b.agent("a2", 100, agent_logged_out{"a2", "shift_end"});
   // a1 is known from an imported call only
   imported_call(b, "c1", 0, "a1", "cust-1");
-  auto rep = build_report(fold(b));
+  auto rep = build_report(fold_kpi(b));
   CHECK(rep["totals"]["occupancy"].get<double>() == doctest::Approx(60.0 / 100.0));
   CHECK(rep["groups"]["agent"]["a2"]["occupancy"].get<double>() == doctest::Approx(0.6));
   CHECK(rep["groups"]["agent"]["a1"]["occupancy"].is_null());
@@ -109,7 +104,7 @@ TEST_CASE("kpi: FCR of calls with neither customer id nor calling number is unkn
   o.fcr_window_ms = 60 * 1000;
   // a later event: both windows ended inside the data
   imported_call(b, "c3", 3000, "a1", "");
-  auto rep = build_report(fold(b, o));
+  auto rep = build_report(fold_kpi(b, o));
   const auto& t = rep["totals"];
   CHECK(t["answered"] == 3);
   CHECK(t["first_contact_resolution"].is_null());
@@ -132,7 +127,7 @@ TEST_CASE(
                 "cust-4"); // 1:30, repeated at 1:56, but its window runs past the end: censored
   imported_call(b, "c5", 7000, "a1", "cust-4"); // 1:56: censored
   imported_call(b, "c6", 7200, "a1", "cust-6"); // 2:00: censored
-  auto rep = build_report(fold(b, o));
+  auto rep = build_report(fold_kpi(b, o));
   const auto& t = rep["totals"];
   CHECK(t["answered"] == 6);
   CHECK(t["repeat_contacts"] == 2); // seen
@@ -156,7 +151,7 @@ TEST_CASE(
   CHECK(table.find("3 censored") != std::string::npos);
   // once data past their windows is folded, they settle
   imported_call(b, "c7", 7200 + 3700, "a1", "cust-7");
-  auto later = build_report(fold(b, o));
+  auto later = build_report(fold_kpi(b, o));
   CHECK(later["totals"]["fcr_resolved"] == 4);
   CHECK(later["totals"]["fcr_repeated"] == 2);
   CHECK(later["totals"]["fcr_censored"] == 1);
