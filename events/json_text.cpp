@@ -52,9 +52,7 @@ std::optional<std::size_t> invalid_utf8_at(std::string_view text) noexcept {
   return std::nullopt;
 }
 
-namespace {
-
-void append_string(std::string& out, std::string_view s) {
+void append_json_string(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t i = 0;
@@ -111,6 +109,8 @@ void append_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+namespace {
+
 template <class T> void append_number(std::string& out, T v) {
   char buf[24];
   auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
@@ -130,7 +130,7 @@ template <class T> void append_value(std::string& out, const T& v) {
   } else if constexpr (std::is_integral_v<T>) {
     append_number(out, v);
   } else if constexpr (std::is_same_v<T, std::string>) {
-    append_string(out, v);
+    append_json_string(out, v);
   } else if constexpr (is_vector<T>::value) {
     out.push_back('[');
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -144,7 +144,7 @@ template <class T> void append_value(std::string& out, const T& v) {
     for (const auto& [k, x] : v) { // std::map order is nlohmann's object order
       if (!first) out.push_back(',');
       first = false;
-      append_string(out, k);
+      append_json_string(out, k);
       out.push_back(':');
       append_value(out, x);
     }
@@ -213,7 +213,7 @@ template <class T> void append_payload(std::string& out, const T& body) {
   out.push_back('{');
   for (std::size_t i = 0; i < n; ++i) {
     if (i) out.push_back(',');
-    append_string(out, fields[i].name);
+    append_json_string(out, fields[i].name);
     out.push_back(':');
     fields[i].append(out, fields[i].value);
   }
@@ -230,7 +230,7 @@ status event_codec::append_json_text(const recorded_event& e, std::string& out) 
     out += "{\"causation_id\":";
     append_id(out, e.meta.causation);
     out += ",\"caused_by\":{\"id\":";
-    append_string(out, e.meta.caused_by.id);
+    append_json_string(out, e.meta.caused_by.id);
     out += ",\"kind\":\"";
     out += to_string(e.meta.caused_by.role);
     out += "\"},\"correlation_id\":";
@@ -244,17 +244,17 @@ status event_codec::append_json_text(const recorded_event& e, std::string& out) 
     out += ",\"revision\":";
     append_number(out, e.revision);
     out += ",\"site\":";
-    append_string(out, e.meta.site);
+    append_json_string(out, e.meta.site);
     out += ",\"stream\":";
-    append_string(out, e.stream);
+    append_json_string(out, e.stream);
     out += ",\"tenant\":";
-    append_string(out, e.meta.tenant);
+    append_json_string(out, e.meta.tenant);
     out += ",\"time\":";
     append_timestamp(out, e.meta.timestamp_ns);
     out += ",\"time_ns\":";
     append_number(out, e.meta.timestamp_ns);
     out += ",\"type\":";
-    append_string(out, e.type);
+    append_json_string(out, e.type);
     out += ",\"version\":";
     append_number(out, version_of(*body));
     out += '}';

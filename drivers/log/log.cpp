@@ -6,6 +6,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "events/json_text.hpp"
+
 namespace hotline::drivers::log {
 
 namespace {
@@ -59,39 +61,6 @@ void append_flat(std::string& out, std::string_view s) {
     out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (u < 0x20 || u == 0x7f) {
-        char esc[8];
-        std::snprintf(esc, sizeof esc, "\\u%04x", u);
-        out += esc;
-      } else {
-        out += c; // UTF-8 passes through; invalid bytes are the writer's (log lines are ours)
-      }
-    }
-  }
-  out += '"';
-}
-
 } // namespace
 
 void configure(const settings& s) {
@@ -119,13 +88,13 @@ std::string render(format fmt, std::int64_t unix_ms, level lv, std::string_view 
     out += "\",\"level\":\"";
     out += name_of(lv);
     out += "\",\"component\":";
-    append_json_string(out, component);
+    events::append_json_string(out, component);
     if (!site.empty()) {
       out += ",\"site\":";
-      append_json_string(out, site);
+      events::append_json_string(out, site);
     }
     out += ",\"message\":";
-    append_json_string(out, message);
+    events::append_json_string(out, message);
     out += '}';
     return out;
   }

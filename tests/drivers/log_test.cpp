@@ -42,6 +42,10 @@ TEST_CASE("log: a JSON line parses back to its fields, whatever the message hold
   CHECK(j.at("component") == "federation");
   CHECK(j.at("site") == "south");
   CHECK(j.at("message") == message);
+  // A byte that is not UTF-8 cannot break the line's JSON: it becomes U+FFFD.
+  const auto bad = nlohmann::json::parse(hlog::render(hlog::format::json, t0, hlog::level::error,
+                                                      "kafka", std::string{"broker \xff said"}));
+  CHECK(bad.at("message") == "broker \xEF\xBF\xBD said");
   // No site: no field.
   CHECK_FALSE(
       nlohmann::json::parse(hlog::render(hlog::format::json, t0, hlog::level::info, "relay", "m"))
