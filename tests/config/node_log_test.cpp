@@ -46,6 +46,12 @@ std::vector<std::string> lines_until(child_process& p, std::vector<std::string> 
   return lines;
 }
 
+/// The minimal center as site `west`, with no simulated traffic.
+std::string west_config(config_files& files) {
+  return files.write("node.toml", "include = \"" + minimal +
+                                      "\"\n[site]\nid = \"west\"\n[node]\ntraffic = false\n");
+}
+
 bool has_file_named(const fs::path& dir, const std::string& prefix) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec))
@@ -57,9 +63,7 @@ bool has_file_named(const fs::path& dir, const std::string& prefix) {
 
 TEST_CASE("node --log-format json: every line is a JSON log record, librdkafka's included") {
   config_files files;
-  const auto file =
-      files.write("node.toml", "include = \"" + minimal +
-                                   "\"\n[site]\nid = \"west\"\n[node]\ntraffic = false\n");
+  const auto file = west_config(files);
   hotline::testing::temp_dir dir;
   const auto store = dir.path() + "/s";
   // Nothing listens on port 1: librdkafka complains, through the log.
@@ -96,9 +100,7 @@ TEST_CASE("node --log-format json: every line is a JSON log record, librdkafka's
 TEST_CASE(
     "node --rocksdb-log DIR keeps RocksDB's own info log there, and --quiet prints no info line") {
   config_files files;
-  const auto file =
-      files.write("node.toml", "include = \"" + minimal +
-                                   "\"\n[site]\nid = \"west\"\n[node]\ntraffic = false\n");
+  const auto file = west_config(files);
   hotline::testing::temp_dir dir;
   const auto store = dir.path() + "/s";
   const auto logs = dir.path() + "/rocksdb-logs";
