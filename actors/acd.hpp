@@ -105,10 +105,6 @@ struct acd_context {
 /// callers abandoned.)
 void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx);
 
-/// A new contact: spawns its call actor, which takes it from arrival to its end.
-caf::actor spawn_call(caf::actor_system& sys, const std::shared_ptr<const acd_context>& ctx,
-                      call_request req);
-
 /// Stops every long-lived actor of the ACD.
 void stop_acd(const std::shared_ptr<acd_context>& ctx);
 

@@ -1,4 +1,5 @@
 #include "actors/agent_actor.hpp"
+#include "actors/call_actor.hpp"
 
 #include <algorithm>
 #include <optional>

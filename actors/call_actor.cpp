@@ -1,11 +1,8 @@
-// Calls: one actor per contact, from arrival to its single end. It seizes a
-// trunk channel, joins the entry point's queue (VIP callers with priority),
-// takes offers from agents, times rings, waits, announcements and widening,
-// overflows, and releases everything when it ends.
+#include "actors/call_actor.hpp"
+
 #include <optional>
 #include <set>
 
-#include "actors/acd.hpp"
 #include "actors/refusal.hpp"
 #include "actors/shell.hpp"
 #include "events/acd/call_rules.hpp"

@@ -1,4 +1,5 @@
 #include "actors/queue_actor.hpp"
+#include "actors/call_actor.hpp"
 #include "actors/refusal.hpp"
 
 #include <algorithm>

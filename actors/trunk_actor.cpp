@@ -2,6 +2,7 @@
 // channel decider) and one per group that hunts for a free channel. A call
 // that finds every channel busy is blocked (呼损).
 #include "actors/trunk_actor.hpp"
+#include "actors/call_actor.hpp"
 #include "actors/refusal.hpp"
 #include "actors/shell.hpp"
 #include "events/acd/deciders.hpp"

@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/acd.hpp"
+#include "actors/call_actor.hpp"
 #include "actors/coarse_clock.hpp"
 #include "actors/time_source.hpp"
 #include "bench/bench_util.hpp"

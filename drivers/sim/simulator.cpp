@@ -9,6 +9,7 @@
 #include <caf/all.hpp>
 
 #include "actors/acd.hpp"
+#include "actors/call_actor.hpp"
 #include "actors/simulation_runtime.hpp"
 #include "drivers/sim/live_traffic.hpp"
 #include "drivers/sim/random.hpp"

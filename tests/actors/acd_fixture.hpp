@@ -11,6 +11,7 @@
 #include <caf/all.hpp>
 
 #include "actors/acd.hpp"
+#include "actors/call_actor.hpp"
 #include "actors/simulation_runtime.hpp"
 #include "drivers/store/memory_event_store.hpp"
 #include "events/acd/deciders.hpp"

@@ -8,6 +8,7 @@
 #include <caf/scheduler/test_coordinator.hpp>
 
 #include "actors/acd.hpp"
+#include "actors/call_actor.hpp"
 #include "actors/simulation_runtime.hpp"
 #include "drivers/store/memory_event_store.hpp"
 #include "events/codec.hpp"

@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "actors/acd.hpp"
+#include "actors/call_actor.hpp"
 #include "actors/federation_actor.hpp"
 #include "actors/simulation_runtime.hpp"
 #include "drivers/store/memory_event_store.hpp"

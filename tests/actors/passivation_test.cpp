@@ -1,5 +1,6 @@
 // Idle agents let their actors go and come back from their streams on
 // demand (issue 3, item 14; actors/agent_directory.hpp).
+#include "actors/call_actor.hpp"
 #include "tests/actors/acd_fixture.hpp"
 
 namespace acd_actor_test {
