@@ -12,6 +12,7 @@
 #include "drivers/views/sample_traffic.hpp"
 #include "projections/audit/audit_projection.hpp"
 #include "projections/kpi/kpi_projection.hpp"
+#include "tests/drivers/sample_store.hpp"
 #include "tests/drivers/store_fixtures.hpp"
 #include "tests/support/hotline_cli.hpp"
 
@@ -20,29 +21,12 @@ using namespace hotline::drivers;
 
 namespace {
 
+using hotline::testing::write_sample_store;
+
 using hotline::testing::hotline_cli;
 
 std::string fixture(const std::string& name) {
   return std::string{HOTLINE_TEST_FIXTURES} + "/" + name;
-}
-
-void fill(const std::string& dir, std::uint64_t n) {
-  auto s = rocksdb_event_store::open(dir);
-  REQUIRE(s.has_value());
-  std::atomic<std::uint64_t> pending{0};
-  traffic_options o;
-  o.calls_per_hour = 3000;
-  o.agents = 25;
-  generate_traffic(o, n, [&](const std::string& stream, events::proposed_event&& e) {
-    std::vector<events::proposed_event> one;
-    one.push_back(std::move(e));
-    ++pending;
-    (*s)->append_async(stream, expected_revision::any(), std::move(one),
-                       [&](result<append_result>) { --pending; });
-    return true;
-  });
-  while (pending.load() > 0)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
 } // namespace
@@ -82,7 +66,7 @@ TEST_CASE("hotline import --strict aborts naming the first malformed line, by de
 TEST_CASE("hotline audit verify: ok on an intact chain, exit 1 naming the first tampered record") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
-  fill(store, 3'000);
+  write_sample_store(store, 3'000);
   std::string out;
   REQUIRE(hotline_cli("audit verify --store " + store, out) == 0);
   CHECK(out.find("audit chain ok: 3000 records") != std::string::npos);
@@ -113,7 +97,7 @@ TEST_CASE(
     "hotline replay stops at a corrupt record with its position, --skip-corrupt skips and counts") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
-  fill(store, 2'000);
+  write_sample_store(store, 2'000);
   {
     auto s = rocksdb_event_store::open(store);
     REQUIRE(s.has_value());
@@ -151,7 +135,7 @@ TEST_CASE("hotline replay killed with SIGKILL mid-run: rows always match the che
           "double-counted") {
   testing::temp_dir dir;
   const auto store = dir.path() + "/node";
-  fill(store, 120'000);
+  write_sample_store(store, 120'000);
   std::mt19937 rng{4242};
   int mid_run_kills = 0;
   std::string last_dir;

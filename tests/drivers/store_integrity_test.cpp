@@ -19,6 +19,7 @@
 #include "drivers/store/wal_scan.hpp"
 #include "drivers/views/sample_traffic.hpp"
 #include "drivers/views/view_store.hpp"
+#include "tests/drivers/sample_store.hpp"
 #include "tests/drivers/store_fixtures.hpp"
 #include "tests/support/hotline_cli.hpp"
 
@@ -28,28 +29,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using hotline::testing::hotline_cli;
+using hotline::testing::write_sample_store;
 
-/// A store of `n` sample events (calls, agents, audit), closed cleanly: its
-/// events are in its WAL (nothing was flushed).
-void write_sample_store(const std::string& dir, std::uint64_t n) {
-  auto s = rocksdb_event_store::open(dir);
-  REQUIRE(s.has_value());
-  std::atomic<std::uint64_t> pending{0};
-  traffic_options o;
-  o.calls_per_hour = 3000;
-  o.agents = 25;
-  generate_traffic(o, n, [&](const std::string& stream, events::proposed_event&& e) {
-    std::vector<events::proposed_event> one;
-    one.push_back(std::move(e));
-    ++pending;
-    (*s)->append_async(stream, expected_revision::any(), std::move(one),
-                       [&](result<append_result>) { --pending; });
-    return true;
-  });
-  while (pending.load() > 0)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-}
+using hotline::testing::hotline_cli;
 
 /// Every file under `dir` (recursively) -> its mode and content.
 std::map<std::string, std::pair<unsigned, std::string>> snapshot(const std::string& dir) {
