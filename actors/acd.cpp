@@ -97,8 +97,8 @@ void audit_rejection(const acd_context& ctx, const std::string& stream, const st
        now_ns, correlation,
        events::event_id::uuid_v7(now_ms, events::event_id::from_name(name + "/command")),
        std::move(who)}));
-  ctx.store.store->append_async("audit-" + ctx.store.site, drivers::expected_revision::any(),
-                                std::move(evs), [](events::result<drivers::append_result>) {});
+  ctx.store.store->append_async("audit-" + ctx.store.site, ports::expected_revision::any(),
+                                std::move(evs), [](events::result<ports::append_result>) {});
   if (ctx.observer) caf::anon_send(ctx.observer, rejected_atom::value, stream, code);
 }
 

@@ -111,8 +111,8 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
   const auto& codec = events::event_codec::standard();
   std::vector<events::proposed_event> batch;
   batch.reserve(evs.size());
-  auto expected = next_revision_ == 0 ? drivers::expected_revision::no_stream()
-                                      : drivers::expected_revision::exact(next_revision_ - 1);
+  auto expected = next_revision_ == 0 ? ports::expected_revision::no_stream()
+                                      : ports::expected_revision::exact(next_revision_ - 1);
   // Ids are version 7 UUIDs of the events' time, their other bits a hash
   // of a name: "site/stream#revision" for an event, "site/stream@revision"
   // for the command decided at that revision, which caused them all (its
@@ -146,7 +146,7 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
       events::status st;
     } w;
     p_.store->append_async(stream_, expected, std::move(batch),
-                           [&w](events::result<drivers::append_result> r) {
+                           [&w](events::result<ports::append_result> r) {
                              std::lock_guard lock{w.mu};
                              if (!r) w.st = r.error();
                              w.done = true;
@@ -169,7 +169,7 @@ void entity_log::append(std::vector<events::event> evs, std::int64_t at_ns,
   last_ = hook;
   p_.store->append_async(
       stream_, expected, std::move(batch),
-      [route = failure_, hook](events::result<drivers::append_result> r) {
+      [route = failure_, hook](events::result<ports::append_result> r) {
         hook->complete(static_cast<bool>(r));
         if (!r && route->on_failure && route->post)
           route->post([route, st = events::status{r.error()}] { route->on_failure(st); });

@@ -35,15 +35,15 @@
 #include <string>
 #include <vector>
 
+#include "actors/ports/event_store.hpp"
 #include "actors/time_source.hpp"
-#include "drivers/store/event_store.hpp"
 #include "events/catalog.hpp"
 
 namespace hotline::actors {
 
 /// What every actor of a node shares for persistence.
 struct persistence {
-  drivers::event_store* store = nullptr;
+  ports::event_store* store = nullptr;
   const time_source* clock = nullptr;
   std::string site = "site-1";
   bool inline_commits = false; ///< completions run synchronously (simulation)

@@ -290,9 +290,9 @@ void federation_mailbox::set(caf::actor federation) {
   s_->early.clear();
 }
 
-drivers::federation_handlers
+ports::federation_handlers
 federation_mailbox::handlers(std::function<void(std::string)> on_problem) {
-  drivers::federation_handlers h;
+  ports::federation_handlers h;
   h.on_message = [s = s_](events::federation::message m) {
     s->deliver(caf::make_message(inbound_atom::value, std::move(m)));
   };

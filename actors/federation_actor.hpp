@@ -35,13 +35,13 @@
 #include <caf/all.hpp>
 
 #include "actors/acd.hpp"
-#include "drivers/federation/federation_link.hpp"
+#include "actors/ports/federation_link.hpp"
 
 namespace hotline::actors {
 
 struct federation_options {
   std::string site;
-  drivers::federation_link* link = nullptr; ///< REQUIRED; must outlive the actor
+  ports::federation_link* link = nullptr; ///< REQUIRED; must outlive the actor
   std::int64_t status_interval_ms = 1'000;
   std::int64_t tick_ms = 50;
   std::set<std::string> peers; ///< sites routed to; empty: every site heard of
@@ -62,7 +62,7 @@ class federation_mailbox {
 public:
   void set(caf::actor federation);
   /// Handlers for drivers::kafka_federation_bus::start; problems go to `on_problem`.
-  drivers::federation_handlers handlers(std::function<void(std::string)> on_problem);
+  ports::federation_handlers handlers(std::function<void(std::string)> on_problem);
 
 private:
   struct shared;

@@ -19,13 +19,13 @@
 #include "actors/acd.hpp"
 #include "actors/coarse_clock.hpp"
 #include "actors/federation_actor.hpp"
+#include "actors/ports/memory_event_store.hpp"
 #include "bench/bench_util.hpp"
 #include "bench/benches.hpp"
 #include "bench/mock_process.hpp"
-#include "drivers/federation/kafka_federation_bus.hpp"
+#include "drivers/kafka/kafka_federation_bus.hpp"
 #include "drivers/sim/live_traffic.hpp"
 #include "drivers/sim/quick_center.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "events/codec.hpp"
 
 namespace hotline::bench {
@@ -51,7 +51,7 @@ double percentile(std::vector<double> v, double p) {
 struct site {
   std::string id;
   config::configuration cfg;
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   std::shared_ptr<actors::acd_context> ctx;
   actors::federation_mailbox mailbox;
   std::unique_ptr<drivers::kafka_federation_bus> bus;
@@ -77,7 +77,7 @@ std::vector<double> bare_hops(const std::string& bootstrap, const std::string& p
     o.peer_inboxes[peer] = "hotline." + peer + ".federation";
     return o;
   };
-  drivers::federation_handlers ha, hb;
+  ports::federation_handlers ha, hb;
   ha.on_problem =
       hb.on_problem = [](std::string what) { std::cerr << "baseline: " << what << "\n"; };
   ha.on_message = [&](fed::message msg) { // accept -> transfer

@@ -112,7 +112,7 @@ events::event call_event(std::uint64_t i, const std::string& call_id) {
 
 /// Appends `n` events across `streams` streams (10 events per append, many
 /// appends in flight: the store's group commit batches them).
-events::status fill_store(drivers::event_store& store, std::uint64_t n, int streams) {
+events::status fill_store(ports::event_store& store, std::uint64_t n, int streams) {
   const auto& codec = events::event_codec::standard();
   constexpr std::uint64_t per_append = 10;
   std::vector<std::uint64_t> revision(static_cast<std::size_t>(streams), 0);
@@ -137,8 +137,8 @@ events::status fill_store(drivers::event_store& store, std::uint64_t n, int stre
       while (pending.load() > 20000)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
       pending += 1;
-      store.append_async("call-" + call_id, drivers::expected_revision::any(), std::move(batch),
-                         [&](events::result<drivers::append_result> r) {
+      store.append_async("call-" + call_id, ports::expected_revision::any(), std::move(batch),
+                         [&](events::result<ports::append_result> r) {
                            if (!r) {
                              std::lock_guard lock{mu};
                              failure = r.error();

@@ -80,8 +80,8 @@ bool fill_store(const std::string& dir, std::uint64_t n) {
     std::vector<events::proposed_event> one;
     one.push_back(std::move(e));
     ++pending;
-    store.append_async(stream, drivers::expected_revision::any(), std::move(one),
-                       [&](events::result<drivers::append_result> r) {
+    store.append_async(stream, ports::expected_revision::any(), std::move(one),
+                       [&](events::result<ports::append_result> r) {
                          if (!r) ++failed;
                          --pending;
                        });

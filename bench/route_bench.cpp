@@ -233,7 +233,7 @@ nlohmann::json to_json(const latency_figures& f) {
 /// call whose `call.queued` says a ready agent was there (expected wait 0),
 /// the time from its `queue.call_joined` to its first `call.offered`. Both
 /// are stamped with the wall clock when the actor decided them.
-latency_figures enqueue_to_offer(const drivers::event_store& store, std::uint64_t from,
+latency_figures enqueue_to_offer(const ports::event_store& store, std::uint64_t from,
                                  std::uint64_t to) {
   const auto& codec = events::event_codec::standard();
   struct marks {
@@ -302,8 +302,8 @@ double raw_store_events_per_s(const std::string& base, drivers::sync_policy sync
     std::vector<events::proposed_event> batch;
     batch.push_back(std::move(e));
     (*store)->append_async(
-        "call-raw" + std::to_string(s), drivers::expected_revision::any(), std::move(batch),
-        [&, s](events::result<drivers::append_result> r) {
+        "call-raw" + std::to_string(s), ports::expected_revision::any(), std::move(batch),
+        [&, s](events::result<ports::append_result> r) {
           bool more;
           {
             std::lock_guard lock{mu};

@@ -6,11 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/ports/memory_event_store.hpp"
 #include "bench/bench_util.hpp"
 #include "bench/benches.hpp"
 #include "drivers/sim/quick_center.hpp"
 #include "drivers/sim/simulator.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "events/codec.hpp"
 
 namespace hotline::bench {
@@ -29,7 +29,7 @@ struct sim_bench_args {
 /// (a call's share), to a fresh memory store: the floor any simulated event
 /// costs in the store alone.
 double run_raw_appends(std::uint64_t events) {
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   events::call_arrived body;
   body.call_id = "raw";
   body.caller = "+8613910000000";
@@ -46,9 +46,9 @@ double run_raw_appends(std::uint64_t events) {
     e.meta.timestamp_ns = static_cast<std::int64_t>(i);
     std::vector<events::proposed_event> batch;
     batch.push_back(std::move(e));
-    store.append_async("call-raw" + std::to_string(i / 8), drivers::expected_revision::any(),
+    store.append_async("call-raw" + std::to_string(i / 8), ports::expected_revision::any(),
                        std::move(batch),
-                       [&](events::result<drivers::append_result> r) { failed += r ? 0 : 1; });
+                       [&](events::result<ports::append_result> r) { failed += r ? 0 : 1; });
   }
   double secs = seconds_since(t0);
   if (failed > 0) throw std::runtime_error(std::to_string(failed) + " raw appends failed");
@@ -71,7 +71,7 @@ void run(const sim_bench_args& a) {
   drivers::sim::simulation_summary sum;
   double cpu_s = 0;
   {
-    drivers::memory_event_store store;
+    ports::memory_event_store store;
     auto cpu0 = process_cpu_seconds();
     auto r = drivers::sim::run_simulation(cfg, store, opts);
     cpu_s = process_cpu_seconds() - cpu0;

@@ -112,10 +112,10 @@ double run_store(drivers::rocksdb_event_store& store, const store_bench_args& a,
           auto n = next[s]++;
           std::vector<events::proposed_event> batch;
           batch.push_back(std::move(prepared[static_cast<std::size_t>(s)][n]));
-          auto expected = n == 0 ? drivers::expected_revision::no_stream()
-                                 : drivers::expected_revision::exact(n - 1);
+          auto expected = n == 0 ? ports::expected_revision::no_stream()
+                                 : ports::expected_revision::exact(n - 1);
           store.append_async(names[s], expected, std::move(batch),
-                             [&, s](events::result<drivers::append_result> r) {
+                             [&, s](events::result<ports::append_result> r) {
                                if (!r) ++failed;
                                std::lock_guard l{mu};
                                ready.push_back(s);

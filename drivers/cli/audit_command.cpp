@@ -174,7 +174,7 @@ bool read_text_file(const std::string& path, std::string& out, std::size_t limit
 /// The chain rebuilt from the events, compared record by record with the
 /// stored one: a changed, swapped, missing or corrupt event (or a record
 /// that does not match its event) is the first position where they differ.
-std::optional<finding> check_against_events(const drivers::event_store& store,
+std::optional<finding> check_against_events(const ports::event_store& store,
                                             const drivers::view_store& views,
                                             std::uint64_t checkpoint, std::uint64_t stored_records,
                                             std::uint64_t& unaudited) {

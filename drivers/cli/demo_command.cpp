@@ -14,6 +14,7 @@
 
 #include <unistd.h>
 
+#include "actors/ports/memory_event_store.hpp"
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/demo_files.hpp"
@@ -23,7 +24,6 @@
 #include "drivers/kafka/mock_cluster.hpp"
 #include "drivers/sim/simulator.hpp"
 #include "drivers/store/copy_store.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
 #include "projections/kpi/kpi_report.hpp"
@@ -83,7 +83,7 @@ std::string fmt_s(const nlohmann::json& v) {
 /// The live dashboard: per queue and agents by state, from the KPI fold.
 class dashboard {
 public:
-  dashboard(const drivers::event_store& store, bool tty) : store_(store), tty_(tty) {}
+  dashboard(const ports::event_store& store, bool tty) : store_(store), tty_(tty) {}
 
   void refresh(std::int64_t now_ns, double progress) {
     for (;;) {
@@ -156,7 +156,7 @@ private:
   }
   std::map<std::string, std::map<std::string, std::int64_t>> joined_;
 
-  const drivers::event_store& store_;
+  const ports::event_store& store_;
   bool tty_;
   std::uint64_t next_ = 1;
   projections::kpi::kpi_projection kpi_;
@@ -165,7 +165,7 @@ private:
 /// --kafka: the whole path. The relay publishes the node store to the
 /// brokers given, or, with none, to librdkafka's mock cluster started here
 /// (it stands in for a Kafka cluster, for the demo only), while the demo waits.
-bool publish_to_kafka(drivers::event_store& store, const std::string& site,
+bool publish_to_kafka(ports::event_store& store, const std::string& site,
                       const std::string& brokers) {
   std::unique_ptr<drivers::mock_cluster> cluster;
   if (brokers.empty()) {
@@ -229,7 +229,7 @@ void run_demo(const demo_args& a) {
             << cfg.center.trunks.size() << " trunk groups\n"
             << "node store: " << store_dir << "\n";
 
-  drivers::memory_event_store memory;
+  ports::memory_event_store memory;
   dashboard board{memory, tty};
   drivers::sim::simulation_options opts;
   opts.hours = a.hours;

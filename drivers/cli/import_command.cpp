@@ -122,8 +122,8 @@ void run_import(const import_args& a) {
     while (pending.load() > 4096)
       std::this_thread::sleep_for(std::chrono::microseconds(200));
     ++pending;
-    store.append_async(c.stream, drivers::expected_revision::no_stream(), std::move(c.events),
-                       [&, stream](events::result<drivers::append_result> r) {
+    store.append_async(c.stream, ports::expected_revision::no_stream(), std::move(c.events),
+                       [&, stream](events::result<ports::append_result> r) {
                          if (!r) {
                            std::lock_guard lock{error_mu};
                            if (failed++ == 0) first_error = stream + ": " + r.error().message();

@@ -5,10 +5,10 @@
 #include <iostream>
 #include <limits>
 
+#include "actors/ports/memory_event_store.hpp"
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/view_cli.hpp"
 #include "drivers/kafka/topic_replay.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "drivers/time_zone.hpp"
 #include "drivers/views/event_scan.hpp"
 #include "projections/kpi/kpi_report.hpp"
@@ -57,9 +57,9 @@ void run_kpi(const kpi_args& a) {
   if (!a.kafka.empty() && a.topics.empty()) return fail("--kafka needs at least one --topic", 2);
   // The events: a node's store, or relay topics (one site's, or several:
   // KPIs per site and over the whole federation).
-  std::unique_ptr<drivers::event_store> store;
+  std::unique_ptr<ports::event_store> store;
   if (!a.kafka.empty()) {
-    auto memory = std::make_unique<drivers::memory_event_store>();
+    auto memory = std::make_unique<ports::memory_event_store>();
     drivers::topic_replay_options to;
     to.bootstrap_servers = a.kafka;
     to.topics = a.topics;

@@ -19,7 +19,7 @@
 #include "drivers/cli/numbers.hpp"
 #include "drivers/cli/stop_signals.hpp"
 #include "drivers/cli/view_cli.hpp"
-#include "drivers/federation/kafka_federation_bus.hpp"
+#include "drivers/kafka/kafka_federation_bus.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/log/log.hpp"
 #include "drivers/sim/live_traffic.hpp"
@@ -59,7 +59,7 @@ void refuse(const std::string& site, const std::string& why, int code = 1) {
 /// it moves to another site. Folded on the store subscription's thread.
 class live_crm {
 public:
-  explicit live_crm(drivers::event_store& store)
+  explicit live_crm(ports::event_store& store)
       : sub_(store.subscribe_all(1, {[this](const events::recorded_event& e) {
                                        std::lock_guard lock{m_};
                                        (void)crm_.apply(e);
@@ -89,7 +89,7 @@ public:
 private:
   std::mutex m_;
   projections::crm::crm_projection crm_;
-  std::unique_ptr<drivers::subscription> sub_;
+  std::unique_ptr<ports::subscription> sub_;
 };
 
 void run_node(const node_args& a) {

@@ -2,11 +2,11 @@
 #include <chrono>
 #include <iostream>
 
+#include "actors/ports/memory_event_store.hpp"
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/cli/view_cli.hpp"
 #include "drivers/kafka/topic_replay.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "drivers/views/projection_runner.hpp"
 #include "projections/audit/audit_projection.hpp"
 #include "projections/crm/crm_projection.hpp"
@@ -44,7 +44,7 @@ void run_replay(const replay_args& a) {
 
   // The events come from the node's store, or from Kafka into memory: the
   // runner folds either the same way.
-  std::unique_ptr<drivers::event_store> store;
+  std::unique_ptr<ports::event_store> store;
   if (!from_kafka) {
     store = open_event_store(a.store);
     if (!store) return;
@@ -64,7 +64,7 @@ void run_replay(const replay_args& a) {
               2);
       }
     }
-    auto memory = std::make_unique<drivers::memory_event_store>();
+    auto memory = std::make_unique<ports::memory_event_store>();
     drivers::topic_replay_options to;
     to.bootstrap_servers = a.kafka;
     to.topics = a.topics;

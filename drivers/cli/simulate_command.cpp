@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "actors/ports/memory_event_store.hpp"
 #include "config/limits.hpp"
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
@@ -13,7 +14,6 @@
 #include "drivers/sim/quick_center.hpp"
 #include "drivers/sim/simulator.hpp"
 #include "drivers/store/copy_store.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "projections/kpi/kpi_report.hpp"
 
@@ -59,7 +59,7 @@ void run(const simulate_args& a, bool seed_given, bool quick) {
   opts.seed_given = seed_given;
   opts.hours = a.config_file.empty() ? 0 : a.hours;
   opts.answer_delay_s = a.answer_delay_s >= 0 ? a.answer_delay_s : (quick ? 0.0 : 2.0);
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   auto sum = drivers::sim::run_simulation(cfg, store, opts);
   if (!sum) {
     fail(sum.error().message());

@@ -14,9 +14,9 @@
 
 #include "drivers/kafka/delivery_window.hpp"
 #include "drivers/kafka/kafka_log.hpp"
+#include "drivers/kafka/read_ahead.hpp"
 #include "drivers/kafka/topic_tail.hpp"
 #include "drivers/kafka/value_pages.hpp"
-#include "drivers/store/read_ahead.hpp"
 #include "events/codec.hpp"
 
 namespace hotline::drivers {
@@ -84,11 +84,11 @@ std::uint64_t target_fingerprint(std::string_view cluster_id, std::string_view t
 } // namespace
 
 struct kafka_relay::impl {
-  impl(event_store& s, kafka_relay_options o) : store(s), opts(std::move(o)) {
+  impl(ports::event_store& s, kafka_relay_options o) : store(s), opts(std::move(o)) {
     topic = opts.topic.empty() ? default_kafka_topic(opts.site) : opts.topic;
   }
 
-  event_store& store;
+  ports::event_store& store;
   const kafka_relay_options opts;
   std::string topic;
   const events::event_codec& codec = events::event_codec::standard();
@@ -655,7 +655,7 @@ struct kafka_relay::impl {
   }
 };
 
-kafka_relay::kafka_relay(event_store& store, kafka_relay_options options)
+kafka_relay::kafka_relay(ports::event_store& store, kafka_relay_options options)
     : impl_(std::make_unique<impl>(store, std::move(options))) {}
 
 kafka_relay::~kafka_relay() {

@@ -92,7 +92,7 @@
 #include <optional>
 #include <string>
 
-#include "drivers/store/event_store.hpp"
+#include "actors/ports/event_store.hpp"
 
 namespace hotline::drivers {
 
@@ -152,7 +152,7 @@ struct relay_status {
   std::uint64_t rewinds = 0;             ///< re-productions from the checkpoint since start()
   /// The most recent error (delivery, transport, store, encoding); ok if none.
   /// It is kept after recovery: `state` and `connected` say whether it is current.
-  status last_error;
+  events::status last_error;
   /// Once connected: the cluster's id, the first position this run
   /// publishes, and why it is not checkpoint + 1 ("" when it is).
   std::string cluster_id;
@@ -163,7 +163,7 @@ struct relay_status {
 class kafka_relay {
 public:
   /// Does not connect yet. The store must outlive the relay.
-  kafka_relay(event_store& store, kafka_relay_options options);
+  kafka_relay(ports::event_store& store, kafka_relay_options options);
   /// Stops (as `stop()` with its default timeout) if still running.
   ~kafka_relay();
   kafka_relay(const kafka_relay&) = delete;

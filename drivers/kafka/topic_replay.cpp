@@ -8,6 +8,12 @@
 
 namespace hotline::drivers {
 
+using events::errc;
+using events::proposed_event;
+using events::recorded_event;
+using events::result;
+using events::status;
+
 namespace {
 
 struct id_hash {
@@ -18,7 +24,8 @@ struct id_hash {
 
 } // namespace
 
-result<topic_replay_stats> load_topics(const topic_replay_options& options, event_store& into) {
+result<topic_replay_stats> load_topics(const topic_replay_options& options,
+                                       ports::event_store& into) {
   if (options.bootstrap_servers.empty() || options.topics.empty())
     return status{errc::invalid_argument,
                   "replay from Kafka: brokers and at least one topic are required"};
@@ -75,7 +82,7 @@ result<topic_replay_stats> load_topics(const topic_replay_options& options, even
     auto& e = per_topic[pick][next[pick]++];
     std::vector<proposed_event> one;
     one.push_back({std::move(e.meta), std::move(e.type), e.version, std::move(e.payload)});
-    auto appended = into.append(e.stream, expected_revision::any(), std::move(one));
+    auto appended = into.append(e.stream, ports::expected_revision::any(), std::move(one));
     if (!appended) return appended.error();
     ++stats.events;
   }

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "drivers/store/event_store.hpp"
+#include "actors/ports/event_store.hpp"
 
 namespace hotline::drivers {
 
@@ -46,7 +46,7 @@ struct dead_letter {
   std::string topic;
   std::int32_t partition = 0;
   std::int64_t offset = 0;
-  status why; ///< names topic, partition and offset
+  events::status why; ///< names topic, partition and offset
 };
 
 struct topic_replay_stats {
@@ -59,6 +59,7 @@ struct topic_replay_stats {
 
 /// Errors: invalid_argument (options), the topic reader's (not_found,
 /// unavailable), and an append to `into` that failed.
-result<topic_replay_stats> load_topics(const topic_replay_options& options, event_store& into);
+events::result<topic_replay_stats> load_topics(const topic_replay_options& options,
+                                               ports::event_store& into);
 
 } // namespace hotline::drivers

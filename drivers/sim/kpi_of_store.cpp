@@ -3,7 +3,7 @@
 namespace hotline::drivers::sim {
 
 events::result<projections::kpi::kpi_projection>
-kpi_of_store(const event_store& store, const projections::kpi::kpi_options& options) {
+kpi_of_store(const ports::event_store& store, const projections::kpi::kpi_options& options) {
   projections::kpi::kpi_projection kpi{options};
   for (std::uint64_t pos = 1;;) {
     auto batch = store.read_all(pos, 8192);

@@ -25,7 +25,7 @@ bool is_call_event(std::string_view type) {
 
 } // namespace
 
-events::result<recorded_calls> extract_recorded_arrivals(const event_store& store) {
+events::result<recorded_calls> extract_recorded_arrivals(const ports::event_store& store) {
   const auto& codec = events::event_codec::standard();
   recorded_calls out;
   std::unordered_map<std::string, partial> open; // call id -> its arrival, until call.ended

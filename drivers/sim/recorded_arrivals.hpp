@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "actors/ports/event_store.hpp"
 #include "drivers/sim/recorded_arrival.hpp"
-#include "drivers/store/event_store.hpp"
 #include "events/center.hpp"
 
 namespace hotline::drivers::sim {
@@ -27,7 +27,7 @@ struct recorded_calls {
 /// patience are as documented on recorded_arrival; unknown handle times stay
 /// NaN (call fill_unknown_handle_times before replaying). Errors are the
 /// store's read errors or a payload that does not decode.
-events::result<recorded_calls> extract_recorded_arrivals(const event_store& store);
+events::result<recorded_calls> extract_recorded_arrivals(const ports::event_store& store);
 
 /// Replaces every NaN handle time with one drawn (seeded, reproducible) from
 /// the observed handle times of the same queue, or of all calls when that

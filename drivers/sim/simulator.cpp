@@ -347,7 +347,7 @@ caf::actor spawn_live_traffic(caf::actor_system& sys, const config::configuratio
 }
 
 events::result<simulation_summary> run_simulation(const config::configuration& cfg,
-                                                  event_store& store,
+                                                  ports::event_store& store,
                                                   const simulation_options& opts) {
   const auto& simdef = cfg.simulation;
   std::int64_t start_ns = opts.day_epoch_ns + simdef.start_ms * ns_per_ms;

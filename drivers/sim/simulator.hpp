@@ -20,9 +20,9 @@
 #include <string>
 #include <vector>
 
+#include "actors/ports/event_store.hpp"
 #include "config/configuration.hpp"
 #include "drivers/sim/recorded_arrival.hpp"
-#include "drivers/store/event_store.hpp"
 
 namespace hotline::drivers::sim {
 
@@ -64,7 +64,7 @@ struct simulation_summary {
 /// Runs the simulation into `store` (normally an in-memory store; see
 /// copy_store to persist it). Errors name what is wrong.
 events::result<simulation_summary> run_simulation(const config::configuration& cfg,
-                                                  event_store& store,
+                                                  ports::event_store& store,
                                                   const simulation_options& opts);
 
 } // namespace hotline::drivers::sim

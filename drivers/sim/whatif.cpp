@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "actors/ports/memory_event_store.hpp"
 #include "drivers/sim/kpi_of_store.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "projections/kpi/kpi_report.hpp"
 
 namespace hotline::drivers::sim {
@@ -99,7 +99,7 @@ bool beyond_noise(const json& delta, const json& noise) {
   return std::abs(delta.get<double>()) > noise.get<double>() + 1e-9;
 }
 
-events::result<whatif_result> run_whatif(const event_store& recorded_store,
+events::result<whatif_result> run_whatif(const ports::event_store& recorded_store,
                                          const config::configuration& cfg,
                                          const whatif_options& opts) {
   auto rec = extract_recorded_arrivals(recorded_store);
@@ -145,7 +145,7 @@ events::result<whatif_result> run_whatif(const event_store& recorded_store,
     fill_unknown_handle_times(arrivals, run_seed);
     sopt.seed = run_seed;
     sopt.recorded_arrivals = std::move(arrivals);
-    memory_event_store store;
+    ports::memory_event_store store;
     auto sum = run_simulation(run_cfg, store, sopt);
     if (!sum) return sum.error();
     summary = *sum;

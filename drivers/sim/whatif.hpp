@@ -8,10 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/ports/event_store.hpp"
 #include "config/configuration.hpp"
 #include "drivers/sim/recorded_arrivals.hpp"
 #include "drivers/sim/simulator.hpp"
-#include "drivers/store/event_store.hpp"
 
 namespace hotline::drivers::sim {
 
@@ -49,7 +49,7 @@ struct whatif_result {
 /// its last plus a second), and reports both runs. Unknown entry points are
 /// counted, never an error. Errors: the store's read errors, a payload that
 /// does not decode, a recording with no events.
-events::result<whatif_result> run_whatif(const event_store& recorded_store,
+events::result<whatif_result> run_whatif(const ports::event_store& recorded_store,
                                          const config::configuration& cfg,
                                          const whatif_options& opts);
 

@@ -5,7 +5,11 @@
 
 namespace hotline::drivers {
 
-events::result<std::uint64_t> copy_store(const event_store& from, event_store& to) {
+using events::errc;
+using events::proposed_event;
+using events::result;
+
+events::result<std::uint64_t> copy_store(const ports::event_store& from, ports::event_store& to) {
   if (to.head_position() != 0)
     return events::status{errc::invalid_argument, "the target store is not empty"};
   std::uint64_t copied = 0;
@@ -18,11 +22,11 @@ events::result<std::uint64_t> copy_store(const event_store& from, event_store& t
     // Appends are queued in order and committed in order (group commit), so
     // positions come out the same as in the source.
     for (auto& e : *batch) {
-      auto expected = e.revision == 0 ? expected_revision::no_stream()
-                                      : expected_revision::exact(e.revision - 1);
+      auto expected = e.revision == 0 ? ports::expected_revision::no_stream()
+                                      : ports::expected_revision::exact(e.revision - 1);
       std::vector<proposed_event> one;
       one.push_back({std::move(e.meta), std::move(e.type), e.version, std::move(e.payload)});
-      to.append_async(e.stream, expected, std::move(one), [&](result<append_result> r) {
+      to.append_async(e.stream, expected, std::move(one), [&](result<ports::append_result> r) {
         if (!r) {
           std::lock_guard l{mu};
           if (first_error.is_ok()) first_error = r.error();

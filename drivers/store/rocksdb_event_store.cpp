@@ -28,8 +28,8 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include "actors/ports/append_check.hpp"
 #include "drivers/log/log.hpp"
-#include "drivers/store/append_check.hpp"
 #include "drivers/store/rocksdb_log.hpp"
 #include "drivers/store/store_directory.hpp"
 #include "drivers/store/stored_record.hpp"
@@ -39,6 +39,12 @@
 #include "events/codec.hpp"
 
 namespace hotline::drivers {
+
+using events::errc;
+using events::proposed_event;
+using events::recorded_event;
+using events::result;
+using events::status;
 
 const char* to_string(sync_policy p) noexcept {
   switch (p) {
@@ -129,9 +135,9 @@ rocksdb::ReadOptions within_stream() {
 namespace detail {
 struct pending_append {
   std::string stream;
-  expected_revision expected;
+  ports::expected_revision expected;
   std::vector<proposed_event> events;
-  append_callback done;
+  ports::append_callback done;
 };
 } // namespace detail
 using detail::pending_append;
@@ -392,7 +398,7 @@ struct rocksdb_event_store::impl {
   /// One group on its way through the pipeline.
   struct group {
     std::vector<pending_append> batch;
-    std::vector<result<append_result>> outcomes;
+    std::vector<result<ports::append_result>> outcomes;
     std::vector<std::size_t> written; ///< indices of outcomes this group writes
     std::unique_ptr<rocksdb::WriteBatch> wb;
     std::uint64_t last_position = 0; ///< the head once this group is written
@@ -558,7 +564,7 @@ struct rocksdb_event_store::impl {
   /// committed records (once every earlier group has committed) and the
   /// appends to it already in group `g`. The rare path: only appends that
   /// the expected revision does not settle come here.
-  std::vector<stored_event>
+  std::vector<ports::stored_event>
   find_stored_ids(const std::string& stream, stream_head_cache::entry*& cached,
                   std::uint64_t current, const group& g, std::uint64_t seq,
                   const std::vector<proposed_event>& proposed, status& error) {
@@ -566,11 +572,11 @@ struct rocksdb_event_store::impl {
       if (cached)
         while (committed_groups.load(std::memory_order_acquire) + 1 < seq)
           std::this_thread::sleep_for(std::chrono::microseconds(50));
-      auto ids = std::make_unique<id_index>();
+      auto ids = std::make_unique<ports::id_index>();
       auto committed = load_stream_revision(stream);
       if (!committed) {
         error = committed.error();
-        return std::vector<stored_event>(proposed.size());
+        return std::vector<ports::stored_event>(proposed.size());
       }
       for (std::uint64_t rev = 0; *committed && rev <= **committed; ++rev) {
         auto p = position_of(stream, rev);
@@ -579,12 +585,12 @@ struct rocksdb_event_store::impl {
                                                        "' revision " + std::to_string(rev) +
                                                        " is not indexed"}
                     : p.error();
-          return std::vector<stored_event>(proposed.size());
+          return std::vector<ports::stored_event>(proposed.size());
         }
         auto rec = read_position(**p);
         if (!rec) {
           error = rec.error();
-          return std::vector<stored_event>(proposed.size());
+          return std::vector<ports::stored_event>(proposed.size());
         }
         ids->try_emplace(rec->meta.id, rev, **p);
       }
@@ -599,11 +605,12 @@ struct rocksdb_event_store::impl {
       if (!cached) cached = stream_heads.set_entry(stream, nullptr, current, seq);
       cached->ids = std::move(ids);
     }
-    std::vector<stored_event> out;
+    std::vector<ports::stored_event> out;
     out.reserve(proposed.size());
     for (const auto& e : proposed) {
       auto it = cached->ids->find(e.meta.id);
-      out.push_back(it == cached->ids->end() ? stored_event{} : stored_event{it->second});
+      out.push_back(it == cached->ids->end() ? ports::stored_event{}
+                                             : ports::stored_event{it->second});
     }
     return out;
   }
@@ -639,7 +646,7 @@ struct rocksdb_event_store::impl {
         }
         current = *loaded;
       }
-      auto check = check_append(
+      auto check = ports::check_append(
           req.stream, req.expected, current, req.events,
           [&](std::uint64_t rev) -> std::optional<std::pair<events::event_id, std::uint64_t>> {
             auto p = position_of(req.stream, rev);
@@ -650,26 +657,26 @@ struct rocksdb_event_store::impl {
           },
           // Built only when needed: its captures would not fit std::function's
           // small buffer, and the hot path should not allocate for it.
-          needs_id_lookup(req.expected, current, req.events)
-              ? id_lookup{[&](const std::vector<proposed_event>& proposed) {
+          ports::needs_id_lookup(req.expected, current, req.events)
+              ? ports::id_lookup{[&](const std::vector<proposed_event>& proposed) {
                   return find_stored_ids(req.stream, cached, *current, g, seq, proposed,
                                          lookup_error);
                 }}
-              : id_lookup{});
+              : ports::id_lookup{});
       if (!lookup_error.is_ok()) {
         outcomes.emplace_back(std::exchange(lookup_error, status{}));
         continue;
       }
-      if (check.outcome == append_check::verdict::refuse) {
+      if (check.outcome == ports::append_check::verdict::refuse) {
         outcomes.emplace_back(check.error);
         continue;
       }
-      if (check.outcome == append_check::verdict::already_written || req.events.empty()) {
+      if (check.outcome == ports::append_check::verdict::already_written || req.events.empty()) {
         if (req.events.empty()) check.previous.last_revision = current;
         outcomes.emplace_back(check.previous);
         continue;
       }
-      append_result r;
+      ports::append_result r;
       std::uint64_t rev = current ? *current + 1 : 0;
       for (const auto& e : req.events) {
         ++pos;
@@ -1043,8 +1050,9 @@ rocksdb_event_store::open(const std::string& directory, rocksdb_store_options op
   return std::unique_ptr<rocksdb_event_store>(new rocksdb_event_store(std::move(p)));
 }
 
-void rocksdb_event_store::append_async(std::string stream, expected_revision expected,
-                                       std::vector<proposed_event> events, append_callback done) {
+void rocksdb_event_store::append_async(std::string stream, ports::expected_revision expected,
+                                       std::vector<proposed_event> events,
+                                       ports::append_callback done) {
   if (impl_->opts.read_only) {
     done(status{errc::invalid_argument, "store " + impl_->dir + " is open read-only"});
     return;
@@ -1146,7 +1154,7 @@ result<std::vector<recorded_event>> rocksdb_event_store::read_all(std::uint64_t 
 
 result<std::uint64_t> rocksdb_event_store::visit_all(std::uint64_t from_position,
                                                      std::size_t max_count,
-                                                     const event_visitor& visit) const {
+                                                     const ports::event_visitor& visit) const {
   const std::uint64_t head = impl_->head.load();
   if (from_position == 0) from_position = 1;
   if (from_position > head) return std::uint64_t{0};

@@ -62,7 +62,7 @@
 #include <string>
 #include <vector>
 
-#include "drivers/store/event_store.hpp"
+#include "actors/ports/event_store.hpp"
 
 namespace hotline::drivers {
 
@@ -96,43 +96,45 @@ struct rocksdb_store_options {
   bool drop_after_damage = false;
 };
 
-class rocksdb_event_store final : public event_store {
+class rocksdb_event_store final : public ports::event_store {
 public:
   /// Opens (or creates) the store in `directory`.
-  static result<std::unique_ptr<rocksdb_event_store>> open(const std::string& directory,
-                                                           rocksdb_store_options options = {});
+  static events::result<std::unique_ptr<rocksdb_event_store>>
+  open(const std::string& directory, rocksdb_store_options options = {});
   ~rocksdb_event_store() override; ///< drains queued appends, then closes
 
-  void append_async(std::string stream, expected_revision expected,
-                    std::vector<proposed_event> events, append_callback done) override;
-  result<std::vector<recorded_event>> read_stream(std::string_view stream,
-                                                  std::uint64_t from_revision,
-                                                  std::size_t max_count) const override;
-  result<std::vector<recorded_event>> read_all(std::uint64_t from_position,
-                                               std::size_t max_count) const override;
-  result<std::uint64_t> visit_all(std::uint64_t from_position, std::size_t max_count,
-                                  const event_visitor& visit) const override;
-  result<std::optional<std::uint64_t>> stream_revision(std::string_view stream) const override;
+  void append_async(std::string stream, ports::expected_revision expected,
+                    std::vector<events::proposed_event> events,
+                    ports::append_callback done) override;
+  events::result<std::vector<events::recorded_event>>
+  read_stream(std::string_view stream, std::uint64_t from_revision,
+              std::size_t max_count) const override;
+  events::result<std::vector<events::recorded_event>>
+  read_all(std::uint64_t from_position, std::size_t max_count) const override;
+  events::result<std::uint64_t> visit_all(std::uint64_t from_position, std::size_t max_count,
+                                          const ports::event_visitor& visit) const override;
+  events::result<std::optional<std::uint64_t>>
+  stream_revision(std::string_view stream) const override;
   std::uint64_t head_position() const override;
   std::uint64_t wait_for_append(std::uint64_t after,
                                 std::chrono::milliseconds timeout) const override;
-  status put_checkpoint(std::string_view name, std::uint64_t position) override;
-  result<std::optional<std::uint64_t>> get_checkpoint(std::string_view name) const override;
+  events::status put_checkpoint(std::string_view name, std::uint64_t position) override;
+  events::result<std::optional<std::uint64_t>> get_checkpoint(std::string_view name) const override;
 
   /// Reads the raw stored bytes at a position (for tools and tests).
-  result<std::string> raw_record(std::uint64_t position) const;
+  events::result<std::string> raw_record(std::uint64_t position) const;
   /// Overwrites the raw bytes at a position, bypassing every check. Only for
   /// tests that prove corruption is detected.
-  status overwrite_raw_record_for_testing(std::uint64_t position, std::string_view bytes);
+  events::status overwrite_raw_record_for_testing(std::uint64_t position, std::string_view bytes);
 
   const std::string& directory() const;
   bool read_only() const;
 
   /// Repairs recorded in this store by `hotline store repair --yes`, oldest
   /// first: each says when, and what was dropped.
-  result<std::vector<std::string>> repairs() const;
+  events::result<std::vector<std::string>> repairs() const;
   /// Records a repair report (durably, in the store's metadata).
-  status record_repair(const std::string& report);
+  events::status record_repair(const std::string& report);
 
   /// What `check_stream_index` found.
   struct index_report {
@@ -145,7 +147,7 @@ public:
   /// that stream and revision, and every event is indexed once. Stops
   /// listing after `max_problems`. An I/O error is an error, a problem
   /// found is a report.
-  result<index_report> check_stream_index(std::size_t max_problems = 20) const;
+  events::result<index_report> check_stream_index(std::size_t max_problems = 20) const;
 
   /// Counters since open (for benchmarks and operators).
   struct statistics {

@@ -32,7 +32,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "drivers/store/append_check.hpp"
+#include "actors/ports/append_check.hpp"
 
 namespace hotline::drivers {
 
@@ -42,7 +42,7 @@ public:
 
   struct entry {
     std::uint64_t revision = 0;
-    std::unique_ptr<id_index> ids; ///< null until an append needed them
+    std::unique_ptr<ports::id_index> ids; ///< null until an append needed them
   };
 
   /// The stream's cached entry (to be read, or updated through

@@ -4,6 +4,9 @@
 
 namespace hotline::drivers {
 
+using events::recorded_event;
+using events::status;
+
 namespace {
 
 status at(const recorded_event& e, const status& st) {
@@ -13,14 +16,15 @@ status at(const recorded_event& e, const status& st) {
 
 } // namespace
 
-status scan_events(const event_store& store, const scan_options& o, const scan_callbacks& cb) {
+status scan_events(const ports::event_store& store, const scan_options& o,
+                   const scan_callbacks& cb) {
   const std::uint64_t end = o.to == 0 ? store.head_position() : o.to;
   const std::size_t batch_size = std::max<std::size_t>(o.read_batch, 1);
   std::uint64_t pos = std::max<std::uint64_t>(o.from, 1);
   // visit_all hands out events in a reused buffer (no vector of records per
   // batch): most of what a replay saves over read_all.
   status callback_error;
-  const event_visitor visit = [&](const recorded_event& e) {
+  const ports::event_visitor visit = [&](const recorded_event& e) {
     if (auto st = cb.on_event(e); !st) {
       callback_error = at(e, st);
       return callback_error;

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "drivers/store/event_store.hpp"
+#include "actors/ports/event_store.hpp"
 
 namespace hotline::drivers {
 
@@ -24,14 +24,14 @@ struct scan_options {
 struct scan_callbacks {
   /// Every good record, in order. An error stops the scan; it is returned
   /// with "position N (type): " in front.
-  std::function<status(const recorded_event&)> on_event;
+  std::function<events::status(const events::recorded_event&)> on_event;
   /// A skipped corrupt record (only with skip_corrupt).
-  std::function<void(std::uint64_t position, const status& why)> on_skip;
+  std::function<void(std::uint64_t position, const events::status& why)> on_skip;
   /// After each batch: the last position read and the scan's end (optional).
   std::function<void(std::uint64_t position, std::uint64_t end)> on_batch;
 };
 
-status scan_events(const event_store& store, const scan_options& options,
-                   const scan_callbacks& callbacks);
+events::status scan_events(const ports::event_store& store, const scan_options& options,
+                           const scan_callbacks& callbacks);
 
 } // namespace hotline::drivers

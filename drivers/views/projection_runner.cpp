@@ -7,9 +7,11 @@
 
 namespace hotline::drivers {
 
+using events::status;
+
 using events::recorded_event;
 
-projection_runner::projection_runner(event_store& events, view_store& views,
+projection_runner::projection_runner(ports::event_store& events, view_store& views,
                                      std::vector<projections::view_projection*> projections,
                                      runner_options options)
     : events_(events), views_(views), projections_(std::move(projections)),
@@ -136,7 +138,7 @@ events::result<run_stats> projection_runner::catch_up() {
 
 status projection_runner::start_live() {
   if (live_) return {events::errc::invalid_argument, "the runner is already live"};
-  subscription_handler h;
+  ports::subscription_handler h;
   h.on_event = [this](const recorded_event& e) {
     {
       std::lock_guard lock{live_mu_};
@@ -148,13 +150,13 @@ status projection_runner::start_live() {
           status{st.code(), "position " + std::to_string(e.position) + ": " + st.detail()};
     }
   };
-  h.on_state = [this](subscription_state s, const status& st) {
-    if (s == subscription_state::caught_up) {
+  h.on_state = [this](ports::subscription_state s, const status& st) {
+    if (s == ports::subscription_state::caught_up) {
       if (auto c = commit(); !c) {
         std::lock_guard lock{live_mu_};
         if (live_error_.is_ok()) live_error_ = c;
       }
-    } else if (s == subscription_state::dropped && !st.is_ok()) {
+    } else if (s == ports::subscription_state::dropped && !st.is_ok()) {
       std::lock_guard lock{live_mu_};
       if (live_error_.is_ok()) live_error_ = st;
     }

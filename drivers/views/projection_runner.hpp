@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "drivers/store/event_store.hpp"
+#include "actors/ports/event_store.hpp"
 #include "drivers/views/view_store.hpp"
 #include "projections/view_projection.hpp"
 
@@ -64,7 +64,7 @@ struct run_stats {
 class projection_runner {
 public:
   /// REQUIRES: `events`, `views` and every projection outlive the runner.
-  projection_runner(event_store& events, view_store& views,
+  projection_runner(ports::event_store& events, view_store& views,
                     std::vector<projections::view_projection*> projections,
                     runner_options options = {});
   ~projection_runner(); ///< stops live mode (without reporting)
@@ -93,7 +93,7 @@ private:
   events::status commit();
   void skip(std::uint64_t position, const events::status& why);
 
-  event_store& events_;
+  ports::event_store& events_;
   view_store& views_;
   std::vector<projections::view_projection*> projections_;
   std::vector<std::uint64_t> positions_;
@@ -103,7 +103,7 @@ private:
   std::size_t since_commit_ = 0;
   std::atomic<std::uint64_t> position_{0};
 
-  std::unique_ptr<subscription> live_;
+  std::unique_ptr<ports::subscription> live_;
   std::mutex live_mu_;
   events::status live_error_;
 };

@@ -9,6 +9,8 @@
 
 namespace hotline::drivers {
 
+using events::proposed_event;
+
 namespace {
 
 using namespace hotline::events;

@@ -12,8 +12,8 @@
 
 #include "actors/acd.hpp"
 #include "actors/call_actor.hpp"
+#include "actors/ports/memory_event_store.hpp"
 #include "actors/simulation_runtime.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "events/acd/deciders.hpp"
 #include "events/codec.hpp"
 #include "events/variant_cast.hpp"
@@ -66,8 +66,8 @@ inline events::center_definition two_queue_center(int channels = 4) {
 struct fixture {
   std::int64_t start = epoch; ///< the node's start on the virtual clock; `at` counts from it
   simulation_runtime rt{start};
-  drivers::memory_event_store own_store;
-  drivers::memory_event_store& store;
+  ports::memory_event_store own_store;
+  ports::memory_event_store& store;
   std::vector<std::string> seen; ///< observer notifications, in order
   std::shared_ptr<acd_context> ctx = std::make_shared<acd_context>();
   std::map<std::string, caf::actor> calls;
@@ -76,7 +76,7 @@ struct fixture {
       : fixture(std::move(c), nullptr, epoch, {}) {}
   /// A node restarted on `existing` (the store of a node that stopped) at
   /// `start_ns`, whose edge keeps the far ends `keeps` says.
-  fixture(events::center_definition c, drivers::memory_event_store* existing, std::int64_t start_ns,
+  fixture(events::center_definition c, ports::memory_event_store* existing, std::int64_t start_ns,
           cl::far_ends_kept keeps)
       : start(start_ns), store(existing ? *existing : own_store) {
     ctx->restart_keeps = keeps;

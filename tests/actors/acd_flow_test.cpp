@@ -9,8 +9,8 @@
 
 #include "actors/acd.hpp"
 #include "actors/call_actor.hpp"
+#include "actors/ports/memory_event_store.hpp"
 #include "actors/simulation_runtime.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "events/codec.hpp"
 
 using namespace hotline;
@@ -54,8 +54,8 @@ events::center_definition small_center(int channels = 2) {
 struct fixture {
   std::int64_t start;
   simulation_runtime rt{start};
-  drivers::memory_event_store own_store;
-  drivers::memory_event_store& store;
+  ports::memory_event_store own_store;
+  ports::memory_event_store& store;
   notes seen;
   std::shared_ptr<acd_context> ctx = std::make_shared<acd_context>();
 
@@ -64,7 +64,7 @@ struct fixture {
   /// The test plays the callers, who stay on the line across the restart
   /// (an edge that keeps them: call::far_ends_kept; restart_recovery_test.cpp
   /// covers the default, where they are gone).
-  fixture(events::center_definition c, drivers::memory_event_store* existing, std::int64_t start_ns)
+  fixture(events::center_definition c, ports::memory_event_store* existing, std::int64_t start_ns)
       : start(start_ns), store(existing ? *existing : own_store) {
     ctx->restart_keeps = {true, true};
     ctx->center = std::move(c);
@@ -339,7 +339,7 @@ TEST_CASE("an agent answering a call that was not offered to it is refused and a
 
 TEST_CASE("after a node restart waiting calls keep their places and connected calls end with "
           "node_restart") {
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   {
     fixture before{small_center(), &store, epoch};
     before.login("a1");
@@ -385,7 +385,7 @@ TEST_CASE("after a node restart a caller still waits for its familiar agent from
   c.agents.push_back(a3);
   for (bool familiar_returns : {true, false}) {
     CAPTURE(familiar_returns);
-    drivers::memory_event_store store;
+    ports::memory_event_store store;
     {
       fixture before{c, &store, epoch};
       before.login("a1");
@@ -879,7 +879,7 @@ TEST_CASE("after a node restart a call back whose dial-back failed is still not 
   auto c = inbound_only_center();
   c.queues[0].callback_attempts = 2;
   c.queues[0].callback_retry_ms = 60'000; // due ~70 s after the first node's start
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   {
     fixture before{c, &store, epoch};
     auto c1 = dialed_back_to_a1(before);
@@ -994,7 +994,7 @@ TEST_CASE("an agent who logs out while ringing ends the offer at once, and the c
 
 TEST_CASE(
     "after a node restart a call back being dialed waits again in its place and is dialed anew") {
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   {
     fixture before{inbound_only_center(), &store, epoch};
     dialed_back_to_a1(before);

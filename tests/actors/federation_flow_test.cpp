@@ -8,8 +8,8 @@
 #include "actors/acd.hpp"
 #include "actors/call_actor.hpp"
 #include "actors/federation_actor.hpp"
+#include "actors/ports/memory_event_store.hpp"
 #include "actors/simulation_runtime.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "events/codec.hpp"
 
 using namespace hotline;
@@ -47,7 +47,7 @@ events::center_definition site_center(const std::string& site,
 struct two_sites;
 
 /// The in-memory federation link of one site.
-struct memory_link final : drivers::federation_link {
+struct memory_link final : ports::federation_link {
   two_sites* net = nullptr;
   std::string site;
   void send(const fed::message& m) override;
@@ -56,11 +56,11 @@ struct memory_link final : drivers::federation_link {
 
 struct site {
   std::string id;
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   std::shared_ptr<acd_context> ctx = std::make_shared<acd_context>();
   memory_link link;
   federation_mailbox mailbox;
-  drivers::federation_handlers handlers;
+  ports::federation_handlers handlers;
   std::vector<std::string> seen;
   std::vector<fed::message> sent; ///< every message this site sent
 

@@ -23,7 +23,7 @@ int count_of(const std::string& types, const std::string& type) {
 
 /// Appends `evs` to `stream` of `store` as an entity of the old node would
 /// have (what a process killed between two entities' appends leaves).
-void left_by_old_node(drivers::memory_event_store& store, const std::string& stream,
+void left_by_old_node(ports::memory_event_store& store, const std::string& stream,
                       std::vector<events::event> evs, std::int64_t at) {
   simulation_runtime clock{at};
   persistence p{&store, &clock, "site-1", true};
@@ -39,7 +39,7 @@ void left_by_old_node(drivers::memory_event_store& store, const std::string& str
 
 TEST_CASE("after a restart, calls whose callers are gone end once with far_end_lost, free their "
           "lines, agents and places, and new callers are answered") {
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   {
     fixture before{two_queue_center(4), &store, epoch, {}};
     before.login("a1");
@@ -95,7 +95,7 @@ TEST_CASE("after a restart, a call back keeps its place while its customer can b
           "when the edge lost it") {
   for (bool customers_kept : {true, false}) {
     CAPTURE(customers_kept);
-    drivers::memory_event_store store;
+    ports::memory_event_store store;
     {
       fixture before{two_queue_center(4), &store, epoch, {}};
       before.call("c1");
@@ -123,7 +123,7 @@ TEST_CASE("after a restart, a call back keeps its place while its customer can b
 
 TEST_CASE("after a restart, what the old node left half told is let go: a line seized by an ended "
           "or unqueued call") {
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   // c7 ended but its line was never released; c8 seized a line and was
   // never queued; c9 is in the queue's list but its own call.queued is missing.
   events::call_arrived arrived{"c7", "voice", "inbound", "+861380007", "100", "", {}, "pstn"};

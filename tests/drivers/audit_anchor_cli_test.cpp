@@ -20,6 +20,7 @@
 
 using namespace hotline;
 using namespace hotline::drivers;
+using namespace hotline::ports;
 namespace fs = std::filesystem;
 
 namespace {

@@ -14,10 +14,10 @@
 #include <cmath>
 #include <map>
 
+#include "actors/ports/memory_event_store.hpp"
 #include "drivers/sim/kpi_of_store.hpp"
 #include "drivers/sim/quick_center.hpp"
 #include "drivers/sim/simulator.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "projections/staffing/erlang.hpp"
 
 using namespace hotline;
@@ -45,7 +45,7 @@ struct batch_stats {
 };
 
 /// Per-batch totals of a simulation run, keyed by batch start.
-std::map<std::int64_t, kpi::kpi_counters> batches(const drivers::event_store& store,
+std::map<std::int64_t, kpi::kpi_counters> batches(const ports::event_store& store,
                                                   std::int64_t threshold_ms) {
   kpi::kpi_options o;
   o.interval_ms = static_cast<std::int64_t>(batch_hours * 3'600'000);
@@ -70,7 +70,7 @@ void check_close(const char* what, const batch_stats& b, double theory) {
 }
 
 struct run {
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   double lambda_per_s;
 };
 

@@ -1,4 +1,4 @@
-// The event store contract (drivers/store/event_store.hpp), run against the
+// The event store contract (actors/ports/event_store.hpp), run against the
 // in-memory fake and the RocksDB store alike.
 #include <doctest/doctest.h>
 
@@ -11,6 +11,7 @@
 
 using namespace hotline;
 using namespace hotline::drivers;
+using namespace hotline::ports;
 using hotline::testing::make_event;
 using hotline::testing::make_events;
 
@@ -287,10 +288,8 @@ TEST_CASE_TEMPLATE("visit_all sees what read_all returns, and a visitor's error 
                    testing::memory_store_fixture, testing::rocksdb_store_fixture) {
   F f;
   auto& s = f.store();
-  REQUIRE(
-      s.append("call-1", drivers::expected_revision::no_stream(), testing::make_events("a", 3)));
-  REQUIRE(
-      s.append("call-2", drivers::expected_revision::no_stream(), testing::make_events("b", 4)));
+  REQUIRE(s.append("call-1", ports::expected_revision::no_stream(), testing::make_events("a", 3)));
+  REQUIRE(s.append("call-2", ports::expected_revision::no_stream(), testing::make_events("b", 4)));
   auto all = s.read_all(2, 100);
   REQUIRE(all);
   REQUIRE(all->size() == 6);

@@ -14,6 +14,7 @@
 
 using namespace hotline;
 using namespace hotline::drivers;
+using namespace hotline::ports;
 using namespace std::chrono_literals;
 
 namespace {

@@ -2,11 +2,12 @@
 // restart really starts over.
 #include <doctest/doctest.h>
 
-#include "drivers/store/read_ahead.hpp"
+#include "drivers/kafka/read_ahead.hpp"
 #include "tests/drivers/store_fixtures.hpp"
 
 using namespace hotline;
 using namespace hotline::drivers;
+using namespace hotline::ports;
 
 namespace {
 

@@ -27,8 +27,8 @@ inline void write_sample_store(const std::string& dir, std::uint64_t n) {
     std::vector<events::proposed_event> one;
     one.push_back(std::move(e));
     ++pending;
-    (*s)->append_async(stream, drivers::expected_revision::any(), std::move(one),
-                       [&](events::result<drivers::append_result>) { --pending; });
+    (*s)->append_async(stream, ports::expected_revision::any(), std::move(one),
+                       [&](events::result<ports::append_result>) { --pending; });
     return true;
   });
   while (pending.load() > 0)

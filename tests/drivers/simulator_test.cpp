@@ -3,10 +3,10 @@
 // call back take it with their `callback_accept` chance.
 #include <doctest/doctest.h>
 
+#include "actors/ports/memory_event_store.hpp"
 #include "drivers/sim/kpi_of_store.hpp"
 #include "drivers/sim/quick_center.hpp"
 #include "drivers/sim/simulator.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "events/codec.hpp"
 
 using namespace hotline;
@@ -18,7 +18,7 @@ config::duration_distribution exponential_s(double mean_s) {
 }
 
 /// Every `call.ended` outcome of the run, counted.
-std::map<std::string, int> outcomes(const drivers::memory_event_store& store) {
+std::map<std::string, int> outcomes(const ports::memory_event_store& store) {
   std::map<std::string, int> out;
   auto all = store.read_all(0, SIZE_MAX);
   REQUIRE(all.has_value());
@@ -28,7 +28,7 @@ std::map<std::string, int> outcomes(const drivers::memory_event_store& store) {
   return out;
 }
 
-projections::kpi::kpi_counters totals(const drivers::memory_event_store& store) {
+projections::kpi::kpi_counters totals(const ports::memory_event_store& store) {
   projections::kpi::kpi_options o;
   o.interval_ms = 24 * 3'600'000;
   auto k = drivers::sim::kpi_of_store(store, o);
@@ -56,7 +56,7 @@ TEST_CASE(
   dial.rate_per_hour = 60;
   dial.handle_time = exponential_s(60);
   cfg.simulation.arrivals = {dial};
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   auto sum = drivers::sim::run_simulation(cfg, store, {});
   REQUIRE(sum.has_value());
   auto t = totals(store);
@@ -89,13 +89,13 @@ TEST_CASE("simulator: callers offered a call back take it with their callback_ac
   cfg.center.queues[0].callback_offer_after_ms = 30'000;
   SUBCASE("nobody accepts") {
     cfg.simulation.arrivals[0].callback_accept = 0;
-    drivers::memory_event_store store;
+    ports::memory_event_store store;
     REQUIRE(drivers::sim::run_simulation(cfg, store, {}).has_value());
     CHECK(totals(store).v[projections::kpi::callbacks] == 0);
   }
   SUBCASE("everybody accepts") {
     cfg.simulation.arrivals[0].callback_accept = 1;
-    drivers::memory_event_store store;
+    ports::memory_event_store store;
     REQUIRE(drivers::sim::run_simulation(cfg, store, {}).has_value());
     auto t = totals(store);
     CHECK(t.v[projections::kpi::callbacks] > 10);
@@ -116,7 +116,7 @@ TEST_CASE("simulator: callers offered a call back take it with their callback_ac
     cfg.simulation.arrivals[0].callback_reach = 0.5;
     cfg.center.queues[0].callback_attempts = 2;
     cfg.center.queues[0].callback_retry_ms = 120'000;
-    drivers::memory_event_store store;
+    ports::memory_event_store store;
     REQUIRE(drivers::sim::run_simulation(cfg, store, {}).has_value());
     auto ends = outcomes(store);
     int retried = 0;

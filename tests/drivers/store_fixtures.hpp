@@ -2,7 +2,7 @@
 // Store factories for the contract suite: each gives a fresh, empty store.
 #include <memory>
 
-#include "drivers/store/memory_event_store.hpp"
+#include "actors/ports/memory_event_store.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
 #include "tests/support/process.hpp"
@@ -10,8 +10,8 @@
 namespace hotline::testing {
 
 struct memory_store_fixture {
-  drivers::memory_event_store store_;
-  drivers::event_store& store() { return store_; }
+  ports::memory_event_store store_;
+  ports::event_store& store() { return store_; }
 };
 
 struct rocksdb_store_fixture {
@@ -21,7 +21,7 @@ struct rocksdb_store_fixture {
     if (!s) throw std::runtime_error(s.error().message());
     return std::move(*s);
   }();
-  drivers::event_store& store() { return *store_; }
+  ports::event_store& store() { return *store_; }
 };
 
 /// An event with a deterministic id (derived from `name`).

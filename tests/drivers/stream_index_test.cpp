@@ -11,6 +11,7 @@
 
 using namespace hotline;
 using namespace hotline::drivers;
+using namespace hotline::ports;
 using hotline::testing::make_events;
 using hotline::testing::temp_dir;
 

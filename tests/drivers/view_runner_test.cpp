@@ -15,6 +15,7 @@
 
 using namespace hotline;
 using namespace hotline::drivers;
+using namespace hotline::ports;
 
 namespace {
 

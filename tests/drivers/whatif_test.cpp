@@ -4,11 +4,11 @@
 
 #include <cmath>
 
+#include "actors/ports/memory_event_store.hpp"
 #include "drivers/sim/quick_center.hpp"
 #include "drivers/sim/recorded_arrivals.hpp"
 #include "drivers/sim/simulator.hpp"
 #include "drivers/sim/whatif.hpp"
-#include "drivers/store/memory_event_store.hpp"
 
 using namespace hotline;
 using namespace hotline::drivers::sim;
@@ -29,7 +29,7 @@ quick_center_options recorded_center() {
 }
 
 struct recording {
-  drivers::memory_event_store store;
+  ports::memory_event_store store;
   simulation_summary summary;
 };
 

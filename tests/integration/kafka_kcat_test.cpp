@@ -9,10 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "drivers/federation/kafka_federation_bus.hpp"
+#include "actors/ports/memory_event_store.hpp"
+#include "drivers/kafka/kafka_federation_bus.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/topic_reader.hpp"
-#include "drivers/store/memory_event_store.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
 #include "events/federation/message.hpp"
@@ -24,6 +24,7 @@
 
 using namespace hotline;
 using namespace hotline::drivers;
+using namespace hotline::ports;
 using namespace std::chrono_literals;
 using testing::child_process;
 using testing::kafka_mock;

@@ -19,6 +19,7 @@
 
 using namespace hotline;
 using namespace hotline::drivers;
+using namespace hotline::ports;
 using namespace std::chrono_literals;
 using testing::child_process;
 using testing::kafka_mock;

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
                                     {},
                                     events::principal::system("crash_writer")}));
         }
-        auto r = store.append(stream, drivers::expected_revision::after(last[k]), std::move(batch));
+        auto r = store.append(stream, ports::expected_revision::after(last[k]), std::move(batch));
         if (!r) {
           std::fprintf(stderr, "crash_writer: %s\n", r.error().message().c_str());
           _exit(3);

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "drivers/store/event_store.hpp"
+#include "actors/ports/event_store.hpp"
 #include "events/codec.hpp"
 
 namespace hotline::testing {
@@ -36,7 +36,7 @@ struct topic_expectations {
 
 /// `records` in the order a consumer saw them (per partition, by offset).
 inline void check_topic_matches_store(const std::vector<seen_record>& records,
-                                      const drivers::event_store& store,
+                                      const ports::event_store& store,
                                       const topic_expectations& expect) {
   const auto& codec = events::event_codec::standard();
   const auto head = store.head_position();

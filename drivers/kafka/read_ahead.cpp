@@ -1,10 +1,15 @@
-#include "drivers/store/read_ahead.hpp"
+#include "drivers/kafka/read_ahead.hpp"
 
 #include <pthread.h>
 
 namespace hotline::drivers {
 
-read_ahead::read_ahead(const event_store& store, std::uint64_t from, read_ahead_options options)
+using events::recorded_event;
+using events::result;
+using events::status;
+
+read_ahead::read_ahead(const ports::event_store& store, std::uint64_t from,
+                       read_ahead_options options)
     : store_(store), opts_(options), next_(from == 0 ? 1 : from) {
   thread_ = std::thread([this] { run(); });
 }

@@ -1,6 +1,6 @@
-#include "drivers/store/append_check.hpp"
+#include "actors/ports/append_check.hpp"
 
-namespace hotline::drivers {
+namespace hotline::ports {
 
 bool needs_id_lookup(expected_revision expected, std::optional<std::uint64_t> current,
                      const std::vector<proposed_event>& events) noexcept {
@@ -83,4 +83,4 @@ append_check check_append(std::string_view stream, expected_revision expected,
           {}};
 }
 
-} // namespace hotline::drivers
+} // namespace hotline::ports

@@ -42,7 +42,7 @@
 #include "events/envelope.hpp"
 #include "events/status.hpp"
 
-namespace hotline::drivers {
+namespace hotline::ports {
 
 using events::errc;
 using events::proposed_event;
@@ -173,4 +173,4 @@ public:
                                               subscription_options options = {});
 };
 
-} // namespace hotline::drivers
+} // namespace hotline::ports

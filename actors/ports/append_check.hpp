@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "drivers/store/event_store.hpp"
+#include "actors/ports/event_store.hpp"
 
-namespace hotline::drivers {
+namespace hotline::ports {
 
 struct append_check {
   enum class verdict { write, already_written, refuse };
@@ -55,4 +55,4 @@ append_check check_append(std::string_view stream, expected_revision expected,
                           const std::vector<proposed_event>& events, const stored_lookup& stored_at,
                           const id_lookup& find_ids);
 
-} // namespace hotline::drivers
+} // namespace hotline::ports

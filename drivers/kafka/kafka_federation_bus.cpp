@@ -1,4 +1,4 @@
-#include "drivers/federation/kafka_federation_bus.hpp"
+#include "drivers/kafka/kafka_federation_bus.hpp"
 
 #include <atomic>
 #include <thread>
@@ -15,7 +15,7 @@ namespace fed = events::federation;
 
 struct kafka_federation_bus::impl {
   kafka_federation_options opt;
-  federation_handlers handlers;
+  ports::federation_handlers handlers;
   rd_kafka_t* producer = nullptr;
   rd_kafka_t* consumer = nullptr;
   std::atomic<bool> running{true};
@@ -133,7 +133,7 @@ events::result<rd_kafka_conf_t*> make_conf(const std::map<std::string, std::stri
 } // namespace
 
 events::result<std::unique_ptr<kafka_federation_bus>>
-kafka_federation_bus::start(kafka_federation_options o, federation_handlers h) {
+kafka_federation_bus::start(kafka_federation_options o, ports::federation_handlers h) {
   if (o.bootstrap_servers.empty() || o.site.empty())
     return status{errc::invalid_argument,
                   "federation: the Kafka bootstrap servers and the site id are required"};

@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "drivers/store/event_store.hpp"
+#include "actors/ports/event_store.hpp"
 
 namespace hotline::drivers {
 
@@ -33,14 +33,14 @@ struct read_ahead_options {
 class read_ahead {
 public:
   /// Starts reading at `from` (1-based position).
-  read_ahead(const event_store& store, std::uint64_t from, read_ahead_options options = {});
+  read_ahead(const ports::event_store& store, std::uint64_t from, read_ahead_options options = {});
   ~read_ahead();
   read_ahead(const read_ahead&) = delete;
   read_ahead& operator=(const read_ahead&) = delete;
 
   /// The next batch in order: events from where the previous batch ended.
   /// An empty batch means nothing new arrived within `wait` (caught up).
-  result<std::vector<recorded_event>> next(std::chrono::milliseconds wait);
+  events::result<std::vector<events::recorded_event>> next(std::chrono::milliseconds wait);
 
   /// Drops what was read ahead; the next batch starts at `from`.
   void restart(std::uint64_t from);
@@ -48,19 +48,19 @@ public:
   /// Hands a consumed batch back to the reader, which refills it: its
   /// events' strings keep their capacity, so in a steady scan neither thread
   /// allocates or frees per event (that was most of the reader's time).
-  void recycle(std::vector<recorded_event> batch);
+  void recycle(std::vector<events::recorded_event> batch);
 
 private:
   void run();
 
-  const event_store& store_;
+  const ports::event_store& store_;
   const read_ahead_options opts_;
   std::mutex mu_;
   std::condition_variable ready_; ///< a batch (or an error) was queued
   std::condition_variable space_; ///< the consumer took one, restarted, or we stop
-  std::deque<result<std::vector<recorded_event>>> queue_;
-  std::vector<std::vector<recorded_event>> spent_; ///< recycled, to refill
-  std::uint64_t next_;                             ///< where the reader reads next
+  std::deque<events::result<std::vector<events::recorded_event>>> queue_;
+  std::vector<std::vector<events::recorded_event>> spent_; ///< recycled, to refill
+  std::uint64_t next_;                                     ///< where the reader reads next
   std::uint64_t generation_ = 0; ///< bumped by restart: reads begun before are dropped
   bool failed_ = false;          ///< an error is queued; wait for restart
   bool stopping_ = false;

@@ -1,4 +1,4 @@
-#include "drivers/store/event_store.hpp"
+#include "actors/ports/event_store.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-namespace hotline::drivers {
+namespace hotline::ports {
 
 bool expected_revision::accepts(std::optional<std::uint64_t> current) const noexcept {
   switch (k) {
@@ -161,4 +161,4 @@ std::unique_ptr<subscription> event_store::subscribe_all(std::uint64_t from_posi
   return std::make_unique<polling_subscription>(*this, from_position, std::move(handler), options);
 }
 
-} // namespace hotline::drivers
+} // namespace hotline::ports

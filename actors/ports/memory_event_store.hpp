@@ -18,9 +18,9 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "drivers/store/event_store.hpp"
+#include "actors/ports/event_store.hpp"
 
-namespace hotline::drivers {
+namespace hotline::ports {
 
 class memory_event_store final : public event_store {
 public:
@@ -63,4 +63,4 @@ private:
   std::map<std::string, std::uint64_t, std::less<>> checkpoints_;
 };
 
-} // namespace hotline::drivers
+} // namespace hotline::ports

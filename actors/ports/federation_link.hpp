@@ -12,7 +12,7 @@
 #include "events/federation/message.hpp"
 #include "events/federation/site_status.hpp"
 
-namespace hotline::drivers {
+namespace hotline::ports {
 
 class federation_link {
 public:
@@ -32,4 +32,4 @@ struct federation_handlers {
   std::function<void(std::string)> on_problem;
 };
 
-} // namespace hotline::drivers
+} // namespace hotline::ports

@@ -24,7 +24,7 @@
 #include <memory>
 #include <string>
 
-#include "drivers/federation/federation_link.hpp"
+#include "actors/ports/federation_link.hpp"
 #include "events/status.hpp"
 
 namespace hotline::drivers {
@@ -40,12 +40,12 @@ struct kafka_federation_options {
   std::map<std::string, std::string> properties;
 };
 
-class kafka_federation_bus final : public federation_link {
+class kafka_federation_bus final : public ports::federation_link {
 public:
   /// Connects and starts consuming. Errors: invalid_argument (options, a
   /// librdkafka property), unavailable (the client could not be created).
   static events::result<std::unique_ptr<kafka_federation_bus>>
-  start(kafka_federation_options options, federation_handlers handlers);
+  start(kafka_federation_options options, ports::federation_handlers handlers);
   ~kafka_federation_bus() override;
 
   void send(const events::federation::message& m) override;

@@ -1,11 +1,11 @@
-#include "drivers/store/memory_event_store.hpp"
+#include "actors/ports/memory_event_store.hpp"
 
 #include <cstring>
 #include <vector>
 
-#include "drivers/store/append_check.hpp"
+#include "actors/ports/append_check.hpp"
 
-namespace hotline::drivers {
+namespace hotline::ports {
 
 /// One stored event. Everything a `recorded_event` holds, by number where
 /// the value is shared: stream, type, site, tenant and the principal's id.
@@ -244,4 +244,4 @@ memory_event_store::get_checkpoint(std::string_view name) const {
   return std::optional<std::uint64_t>{it->second};
 }
 
-} // namespace hotline::drivers
+} // namespace hotline::ports

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The layer rules of docs/architecture.md, checked on every #include of every
+# source file: each layer may include the ones inward of it, never the reverse,
+# and no adapter includes another adapter. Prints each offending line as
+# file:line: what, and fails if there is one. Run from the repository root.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+heavy='^(caf|rocksdb|librdkafka|boost|re|rem|sodium)/|^(rdkafka|re|rem)\.h$'
+bad=0
+
+# check FILES... -- ALLOWED_PROJECT_REGEX FORBIDDEN_SYSTEM_REGEX
+check() {
+  local allowed=$1 forbidden=$2
+  shift 2
+  local f line
+  for f in "$@"; do
+    while IFS= read -r line; do
+      local n=${line%%:*} inc=${line#*:}
+      if [[ $inc =~ ^#include\ \"([^\"]+)\" ]]; then
+        local path=${BASH_REMATCH[1]}
+        if ! [[ $path =~ $allowed ]]; then
+          echo "$f:$n: includes \"$path\", which its layer may not use"
+          bad=1
+        fi
+      elif [[ -n $forbidden && $inc =~ ^#include\ \<([^\>]+)\> ]]; then
+        local path=${BASH_REMATCH[1]}
+        if [[ $path =~ $forbidden ]]; then
+          echo "$f:$n: includes <$path>, a library its layer may not use"
+          bad=1
+        fi
+      fi
+    done < <(grep -n '^#include' "$f")
+  done
+}
+
+sources() { find "$@" \( -name '*.cpp' -o -name '*.hpp' \) 2>/dev/null | sort; }
+
+# The domain: pure, no I/O library (OpenSSL's hashing and signatures are pure
+# computation: the audit chain uses them).
+check '^events/' "$heavy" $(sources events)
+check '^(events|projections)/' "$heavy" $(sources projections)
+check '^(events|projections|config)/' "$heavy" $(sources config)
+# Ports: interfaces and in-memory fakes over the domain.
+check '^(events|actors/ports)/' "$heavy" $(sources actors/ports)
+# Actors: CAF around the deciders; they see the world only through ports.
+check '^(events|projections|actors)/' '^(rocksdb|librdkafka|boost|re|rem|openssl|sodium)/|^(rdkafka|re|rem)\.h$' \
+  $(find actors -maxdepth 1 \( -name '*.cpp' -o -name '*.hpp' \) | sort)
+# Adapters: each may use the domain, the ports and the shared log, and its
+# own folder; never another adapter. drivers/sim drives the actors.
+for adapter in $(find drivers -mindepth 1 -maxdepth 1 -type d ! -name cli | sort); do
+  allowed="^(events|projections|config|actors/ports|drivers/log|${adapter})/"
+  [[ $adapter == drivers/sim ]] && allowed="^(events|projections|config|actors|drivers/log|drivers/sim)/"
+  check "$allowed" '' $(sources "$adapter")
+done
+check '^(events|config|drivers/time_zone\.hpp)' '' $(find drivers -maxdepth 1 \( -name '*.cpp' -o -name '*.hpp' \) | sort)
+# drivers/cli and bench/ are the composition root: they may include anything.
+
+if [[ $bad != 0 ]]; then
+  echo "see docs/architecture.md for what each layer may include"
+  exit 1
+fi
+echo "every #include follows the layer rules of docs/architecture.md"
