@@ -1,0 +1,163 @@
+#pragma once
+/// The call actor's state and its handlers (actors/call_actor.hpp says what
+/// the actor does). Private to the call actor's files:
+///  - call_actor.cpp        the behaviour (one line per message) and spawn_call;
+///  - call_lifecycle.cpp    recording, ending, and letting go of what the call holds;
+///  - call_routing.cpp      arrival, queues, offers, waits and call backs;
+///  - call_transfers.cpp    transfers, conferences, supervision and their second legs;
+///  - call_interflow.cpp    moving a call to another site, both sides.
+///
+/// The state holds handles, timers' generations and plumbing only: what
+/// happened to the call lives in the decider's state (`entity->state()`,
+/// events/acd/call.hpp), and every rule in events/acd/call_rules.hpp. A
+/// handler takes `self` alone: every captured value is copied into the
+/// behaviour of every call actor, and 100,000 calls may wait at once.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "actors/acd.hpp"
+#include "actors/shell.hpp"
+#include "events/acd/deciders.hpp"
+
+namespace hotline::actors {
+
+struct call_actor_state {
+  std::unique_ptr<shell<events::acd::call_decider>> entity;
+  std::shared_ptr<const acd_context> ctx;
+  call_request req;
+  events::principal who; ///< the ACD: whoever causes what no person asked for
+  events::event_id corr; ///< call_correlation(req.call_id): every event of the call carries it
+  std::string tenant;
+  const events::entry_point* entry =
+      nullptr; ///< the number dialed selects it (none: placed, direct)
+  const events::queue_definition* queue = nullptr; ///< the queue it waits in (or waited in)
+  const events::queue_definition* placed_for =
+      nullptr; ///< a call an agent places: the queue it is made for
+  /// The priority the call brings to its next queue, before that queue's VIP
+  /// rule (events/acd/call_rules.hpp: priority_for): the entry point's, the
+  /// origin site's, or the one a supervisor set. The decider holds the
+  /// priority in the current queue, which that rule may have raised.
+  std::int32_t base_priority = 0;
+  /// The trunk line the call holds: the group whose actor gets it back, and
+  /// the channel (0: none; -1: a recovered call, the group finds it by call id).
+  std::string line_group;
+  int line_channel = 0;
+  caf::actor queue_actor;
+  bool joined = false;
+  bool joining = false;              ///< a join request is on its way to queue_actor
+  std::uint64_t wait_generation = 0; ///< invalidates timers of an earlier wait
+  /// The agents the call rings, by id (the offers themselves are the decider's).
+  std::map<std::string, caf::actor> offers;
+  caf::actor agent; ///< the connected agent (its id: the decider's agent_id)
+  // Multi-site interflow (actors/federation_actor.hpp).
+  std::string out_offer_id; ///< origin: remote offer pending or call moving (at the call state's
+                            ///< remote_site); outlives the decider's pending offer, which a local
+                            ///< answer clears
+  caf::actor held_agent;    ///< remote side: the agent held for the landing call
+  std::string held_agent_id;
+  bool landed = false;                 ///< remote side: the call arrived here
+  std::function<void()> after_enqueue; ///< once, after the next call.queued commits
+  // A second leg ringing (transfers, consultations, conferences): one at a time.
+  std::string leg_kind; ///< transfer (blind, to an agent) | consult | conference; empty: none
+  std::string leg_agent;
+  std::string leg_from; ///< the agent who asked
+  std::string leg_reason;
+  std::string fallback_queue; ///< a blind transfer to an agent that fails goes here
+};
+
+using call_self = caf::stateful_actor<call_actor_state>*;
+
+/// The handlers, by concern; each takes the actor and the message's values.
+namespace call_flow {
+
+// -- call_lifecycle.cpp ------------------------------------------------------
+std::int64_t now_of(call_self self);
+/// Decides and records `cmd` for the call, caused by `who` (see shell::exec).
+std::optional<events::rejection> exec_call(call_self self, const events::acd::call::command& cmd,
+                                           const std::string& name, const events::principal& who,
+                                           std::function<void()> then = {});
+/// exec_call caused by the ACD.
+std::optional<events::rejection> exec(call_self self, const events::acd::call::command& cmd,
+                                      const std::string& name, std::function<void()> then = {});
+/// exec_call caused by an agent at its desktop.
+std::optional<events::rejection> exec_as(call_self self, const std::string& agent_id,
+                                         const events::acd::call::command& cmd,
+                                         const std::string& name, std::function<void()> then = {});
+/// Tells the observer, once what the call recorded is on disk (entity_log.hpp).
+template <class... Ts> void notify(call_self self, Ts&&... xs) {
+  self->state.entity->send_durable(self->state.ctx->observer, std::forward<Ts>(xs)...);
+}
+/// After-call work of `agent_id` for this call (the agent's setting wins over the queue's).
+std::int64_t wrap_up_for(call_self self, const std::string& agent_id);
+/// The offer to `agent_id` goes nowhere: the agent lets go, the queue may offer again.
+void withdraw_offer(call_self self, const caf::actor& agent, const std::string& agent_id);
+void withdraw_offers(call_self self);
+/// Conference parties who are agents leave (`parties`: the list before it changed).
+void release_parties(call_self self, const std::vector<std::string>& parties, bool wrap_up);
+/// The call's trunk line, if it holds one, goes back to its group.
+void release_channel(call_self self);
+/// The caller leaves the line for a call back, keeping its place.
+void leave_line(call_self self);
+/// A call back's agent did not take it: it waits again in its place.
+void callback_waits_again(call_self self);
+/// The agent the call rings refused it: the offer ends, the queue offers again.
+void offer_refused(call_self self, const std::string& agent_id, const std::string& why);
+/// The call has ended (call.ended is recorded): everything it holds is let go.
+void finish(call_self self, const std::string& leave_reason);
+/// Records call.ended with `outcome` and `reason`, then finish.
+void end_with(call_self self, const std::string& outcome, const std::string& reason);
+
+// -- call_routing.cpp --------------------------------------------------------
+/// A new call (not recovered, not from another site): arrive, seize a line, route.
+void arrive(call_self self);
+void join(call_self self, const std::string& queue_id, const std::string& reason);
+void overflow(call_self self, const std::string& why);
+void start_wait_timers(call_self self, std::uint64_t gen, std::int64_t waited_ms);
+void recover(call_self self);
+void on_offer(call_self self, const offer_info& o);
+void on_ring_timeout(call_self self, const std::string& agent_id, std::int32_t attempt);
+void on_callback_failed(call_self self, const std::string& reason);
+void on_connected(call_self self, const std::string& agent_id);
+void on_hangup(call_self self, const std::string& by);
+void on_priority(call_self self, std::int32_t priority, const std::string& reason);
+void on_hold(call_self self, const std::string& agent_id);
+void on_resume(call_self self, const std::string& agent_id);
+void on_offer_callback(call_self self, std::uint64_t gen);
+void on_callback(call_self self, const std::string& number);
+void on_abandon(call_self self);
+void on_queue_empty(call_self self, const std::string& queue_id);
+void on_max_wait(call_self self, std::uint64_t gen);
+void on_announce(call_self self, std::uint64_t gen);
+void on_widen(call_self self, std::uint64_t gen, int step);
+void on_reserve_failed(call_self self, const std::string& agent_id, const std::string& code);
+
+// -- call_transfers.cpp ------------------------------------------------------
+void on_transfer(call_self self, const transfer_request& r);
+void on_conference(call_self self, const conference_request& r);
+void on_conference_leave(call_self self, const std::string& party, const std::string& reason);
+void on_supervise(call_self self, const std::string& supervisor_id, const std::string& mode);
+void on_leg_refused(call_self self, const std::string& agent_id, const std::string& why);
+void on_leg_timeout(call_self self, const std::string& agent_id, std::int32_t attempt);
+void on_leg_answer(call_self self, const std::string& agent_id);
+
+// -- call_interflow.cpp ------------------------------------------------------
+/// Remote side: an offer from another site; hold an agent for it.
+void hold_for_remote(call_self self);
+/// Remote side: the agent the queue holds for the offer (offer_atom).
+void on_remote_agent_held(call_self self, const offer_info& o);
+/// Remote side: the held agent was taken meanwhile.
+void on_remote_hold_lost(call_self self, const std::string& code);
+void on_interflow(call_self self, const std::string& site, const std::string& offer_id,
+                  const std::string& reason);
+void on_remote_timeout(call_self self, const std::string& offer_id);
+void on_remote_reply(call_self self, const events::federation::message& m);
+void on_landing_timeout(call_self self, const std::string& offer_id);
+void on_site_lost(call_self self, const std::string& site);
+/// Origin: an offer to another site is still out when the call ends.
+void release_remote_offers(call_self self, const std::string& leave_reason);
+
+} // namespace call_flow
+} // namespace hotline::actors

@@ -1,0 +1,218 @@
+// The call actor: transfers, conferences, supervision and their second legs
+// (actors/call_actor_state.hpp; docs/acd.md, "Transfers, conferences and
+// supervision"). Commands from a desktop are recorded as caused by that
+// agent; the checks are events/acd/call_rules.hpp's.
+#include <algorithm>
+#include <chrono>
+
+#include "actors/call_actor_state.hpp"
+#include "events/acd/call_rules.hpp"
+
+namespace hotline::actors::call_flow {
+
+namespace acd = events::acd;
+namespace call = events::acd::call;
+
+namespace {
+
+/// A refusal found against the configuration (unknown target), audited like
+/// the deciders' own.
+void refuse(call_self self, const std::string& agent_id, const std::string& command,
+            const events::acd::config_refusal& no) {
+  auto& s = self->state;
+  audit_rejection(*s.ctx, s.entity->stream(), command, no.code, no.detail, s.tenant,
+                  events::principal::agent(agent_id), now_of(self));
+}
+
+/// The call.offered of a leg is recorded: ring the agent and time the ring.
+void ring_leg(call_self self, const std::string& kind, const std::string& from,
+              const std::string& agent_id, const std::string& reason) {
+  auto& s = self->state;
+  auto a = s.ctx->agents.at(agent_id);
+  s.leg_kind = kind;
+  s.leg_agent = agent_id;
+  s.leg_from = from;
+  s.leg_reason = reason;
+  s.offers[agent_id] = a;
+  std::string queue_id = s.queue ? s.queue->id : "";
+  std::string channel = s.entity->state().channel;
+  self->send(
+      a, leg_atom::value,
+      leg_request{s.req.call_id, kind, queue_id, channel, caf::actor_cast<caf::actor>(self)});
+  self->delayed_send(self, std::chrono::milliseconds(acd::leg_ring_ms(s.queue)),
+                     leg_timeout_atom::value, agent_id, s.entity->state().attempts);
+}
+
+/// The leg ended without an answer (`why`): a blind transfer falls back to a
+/// queue; a consultation or an invitation leaves the call with its agent.
+void leg_failed(call_self self, const std::string& agent_id, const std::string& why) {
+  auto& s = self->state;
+  s.offers.erase(agent_id);
+  auto kind = s.leg_kind;
+  s.leg_kind.clear();
+  s.leg_agent.clear();
+  if (kind == "transfer")
+    join(self, s.fallback_queue, "transfer fallback: " + agent_id + " " + why);
+}
+
+/// Ends the leg offer to `agent_id` with `why`, then `after`.
+void end_leg(call_self self, const std::string& agent_id, const std::string& why,
+             std::function<void()> after) {
+  auto refused = exec(self, call::end_offer{agent_id, why, now_of(self)}, "end_offer", [=] {
+    if (after) after();
+    leg_failed(self, agent_id, why);
+  });
+  if (refused) leg_failed(self, agent_id, why);
+}
+
+/// A transfer is recorded: the transferring agent goes to after-call work;
+/// a consultation still ringing and the conference parties are let go; the
+/// call goes where the transfer sends it.
+void transferred(call_self self, const transfer_request& r, const call::state& before,
+                 const std::string& fallback) {
+  auto& s = self->state;
+  const auto& call_id = s.req.call_id;
+  if (auto a = s.ctx->agents.get(before.agent_id))
+    self->send(a, end_call_atom::value, call_id, wrap_up_for(self, before.agent_id));
+  for (auto& [id, agent] : s.offers)
+    self->send(agent, cancel_atom::value, call_id, std::string{"cancelled"});
+  s.offers.clear();
+  s.leg_kind.clear();
+  s.leg_agent.clear();
+  release_parties(self, before.conference_parties, true);
+  s.agent = caf::actor{};
+  std::string why = "transfer from " + r.from_agent + (r.reason.empty() ? "" : ": " + r.reason);
+  if (r.target_kind == "queue") {
+    join(self, r.target, why);
+  } else if (r.target_kind == "agent") {
+    s.fallback_queue = fallback;
+    exec_as(self, r.from_agent,
+            call::offer{r.target, acd::leg_ring_ms(s.queue), "blind " + why, now_of(self)}, "offer",
+            [self, r] { ring_leg(self, "transfer", r.from_agent, r.target, r.reason); });
+  } else {
+    finish(self, "transferred_out");
+  }
+}
+
+} // namespace
+
+void on_transfer(call_self self, const transfer_request& r) {
+  auto& s = self->state;
+  const auto* ctx = s.ctx.get();
+  // Checked against the configuration first (call_rules.hpp: check_transfer).
+  const auto fallback = acd::transfer_fallback_queue(r.fallback_queue, s.queue);
+  if (auto no = acd::check_transfer(
+          r.target_kind, r.target, r.mode, fallback,
+          [&](const std::string& q) { return ctx->queues.count(q) > 0; },
+          [&](const std::string& a) { return ctx->agents.contains(a); })) {
+    refuse(self, r.from_agent, "transfer", no);
+    return;
+  }
+  if (r.target_kind == "agent" && r.mode == "consultative") {
+    // The agent stays on the call while the target rings.
+    auto cmd = call::consult{r.from_agent, r.target,    "transfer", acd::leg_ring_ms(s.queue),
+                             r.reason,     now_of(self)};
+    exec_as(self, r.from_agent, cmd, "consult",
+            [self, r] { ring_leg(self, "consult", r.from_agent, r.target, r.reason); });
+    return;
+  }
+  auto before = s.entity->state();
+  auto cmd = call::transfer{r.mode, r.from_agent, r.target_kind, r.target, now_of(self), r.reason};
+  exec_as(self, r.from_agent, cmd, "transfer",
+          [self, r, before, fallback] { transferred(self, r, before, fallback); });
+}
+
+void on_conference(call_self self, const conference_request& r) {
+  auto& s = self->state;
+  if (auto no = acd::check_conference(
+          r.party_kind, r.party, [&](const std::string& a) { return s.ctx->agents.contains(a); })) {
+    refuse(self, r.from_agent, "conference", no);
+    return;
+  }
+  if (r.party_kind == "agent") {
+    auto cmd = call::consult{r.from_agent, r.party,     "conference", acd::leg_ring_ms(s.queue),
+                             r.reason,     now_of(self)};
+    exec_as(self, r.from_agent, cmd, "consult",
+            [self, r] { ring_leg(self, "conference", r.from_agent, r.party, r.reason); });
+  } else { // external
+    exec_as(self, r.from_agent, call::conference{r.from_agent, r.party, now_of(self)},
+            "conference");
+  }
+}
+
+void on_conference_leave(call_self self, const std::string& party, const std::string& reason) {
+  exec(self, call::leave_conference{party, reason, now_of(self)}, "leave_conference",
+       [self, party] {
+         if (auto a = self->state.ctx->agents.get(party))
+           self->send(a, end_call_atom::value, self->state.req.call_id, wrap_up_for(self, party));
+       });
+}
+
+void on_supervise(call_self self, const std::string& supervisor_id, const std::string& mode) {
+  if (auto no = acd::check_supervisor(supervisor_id, self->state.ctx->find_agent(supervisor_id))) {
+    refuse(self, supervisor_id, "supervise", no);
+    return;
+  }
+  exec_as(self, supervisor_id, call::supervise{supervisor_id, mode, now_of(self)}, "supervise");
+}
+
+// The leg's agent refused it (its phone was busy, or it rejected it).
+void on_leg_refused(call_self self, const std::string& agent_id, const std::string& why) {
+  if (self->state.leg_agent != agent_id) return;
+  end_leg(self, agent_id, why, {});
+}
+
+void on_leg_timeout(call_self self, const std::string& agent_id, std::int32_t attempt) {
+  auto& s = self->state;
+  if (s.leg_agent != agent_id) return;
+  const auto& offers = s.entity->state().offers;
+  if (std::none_of(offers.begin(), offers.end(),
+                   [&](const auto& o) { return o.agent_id == agent_id && o.attempt == attempt; }))
+    return;
+  auto agent = s.offers[agent_id];
+  end_leg(self, agent_id, "no_answer", [self, agent] {
+    self->send(agent, ring_timeout_atom::value, self->state.req.call_id,
+               self->state.queue ? self->state.queue->max_no_answer : 0);
+  });
+}
+
+void on_leg_answer(call_self self, const std::string& agent_id) {
+  auto& s = self->state;
+  caf::actor agent = s.ctx->agents.get(agent_id);
+  // The leg ended before the answer arrived: the agent is not on this call.
+  auto drop = [self, agent] {
+    if (agent) self->send(agent, end_call_atom::value, self->state.req.call_id, std::int64_t{0});
+  };
+  if (s.leg_agent != agent_id || !agent) {
+    drop();
+    return;
+  }
+  auto kind = s.leg_kind;
+  auto from = s.entity->state().agent_id;
+  s.leg_kind.clear();
+  s.leg_agent.clear();
+  s.offers.erase(agent_id);
+  auto connected = [self, agent, agent_id] {
+    self->state.agent = agent;
+    notify(self, talking_atom::value, self->state.req.call_id, agent_id);
+  };
+  std::optional<events::rejection> refused;
+  if (kind == "transfer") { // blind: the target simply answers
+    refused = exec(self, call::connect{agent_id, now_of(self)}, "connect", connected);
+  } else if (kind == "consult") { // the target takes over; the first agent wraps up
+    auto cmd = call::transfer{"consultative", from, "agent", agent_id, now_of(self), s.leg_reason};
+    auto parties = s.entity->state().conference_parties;
+    refused = exec_as(self, s.leg_from, cmd, "transfer", [self, from, parties, connected] {
+      if (auto first = self->state.ctx->agents.get(from))
+        self->send(first, end_call_atom::value, self->state.req.call_id, wrap_up_for(self, from));
+      release_parties(self, parties, true);
+      connected();
+    });
+  } else { // conference: a third party on the line
+    refused =
+        exec_as(self, s.leg_from, call::conference{from, agent_id, now_of(self)}, "conference");
+  }
+  if (refused) drop();
+}
+
+} // namespace hotline::actors::call_flow
