@@ -23,7 +23,6 @@ status memory_view_store::commit(std::span<const view_commit> parts) {
     }
     rows_.insert_or_assign(checkpoint_key(part.projection), checkpoint_value(part.position));
   }
-  ++commits_;
   return {};
 }
 
@@ -66,11 +65,6 @@ void memory_view_store::put_raw_for_testing(std::string_view key, std::string_vi
 void memory_view_store::fail_next_commits(std::size_t count) {
   std::lock_guard lock{mu_};
   failing_commits_ = count;
-}
-
-std::size_t memory_view_store::commits() const {
-  std::lock_guard lock{mu_};
-  return commits_;
 }
 
 } // namespace hotline::drivers

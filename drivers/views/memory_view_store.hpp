@@ -33,14 +33,11 @@ public:
   /// The next `count` commits fail with `io_error` and write nothing (tests
   /// of what a failed write of the medium does to their callers).
   void fail_next_commits(std::size_t count);
-  /// Commits that succeeded so far.
-  std::size_t commits() const;
 
 private:
   mutable std::mutex mu_;
   std::map<std::string, std::string, std::less<>> rows_;
   std::size_t failing_commits_ = 0;
-  std::size_t commits_ = 0;
 };
 
 } // namespace hotline::drivers
