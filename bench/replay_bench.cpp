@@ -17,6 +17,7 @@
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "drivers/views/event_scan.hpp"
 #include "drivers/views/projection_runner.hpp"
+#include "drivers/views/rocksdb_view_store.hpp"
 #include "drivers/views/sample_traffic.hpp"
 #include "projections/kpi/kpi_projection.hpp"
 
@@ -242,7 +243,7 @@ void run(const replay_bench_args& a) {
   if (a.with_views) {
     auto vdir = dir + ".views-bench";
     std::filesystem::remove_all(vdir);
-    auto views = drivers::view_store::open(vdir);
+    auto views = drivers::rocksdb_view_store::open(vdir);
     if (views) {
       projections::kpi::kpi_projection k3;
       drivers::runner_options ro;

@@ -10,6 +10,7 @@
 
 #include "drivers/cli/commands.hpp"
 #include "drivers/views/projection_runner.hpp"
+#include "drivers/views/rocksdb_view_store.hpp"
 
 namespace hotline::cli {
 
@@ -145,9 +146,9 @@ std::unique_ptr<drivers::rocksdb_event_store> open_event_store(const std::string
 }
 
 std::unique_ptr<drivers::view_store> open_view_store(const std::string& dir, bool create) {
-  drivers::view_store_options opts;
+  drivers::rocksdb_view_store_options opts;
   opts.create_if_missing = create;
-  auto views = drivers::view_store::open(dir, opts);
+  auto views = drivers::rocksdb_view_store::open(dir, opts);
   if (!views) {
     fail(views.error().message());
     return nullptr;

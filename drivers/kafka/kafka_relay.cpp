@@ -9,13 +9,12 @@
 #include <mutex>
 #include <thread>
 
-#include <librdkafka/rdkafka.h>
 #include <pthread.h>
 
 #include "drivers/kafka/delivery_window.hpp"
-#include "drivers/kafka/kafka_log.hpp"
+#include "drivers/kafka/rdkafka_publisher.hpp"
 #include "drivers/kafka/read_ahead.hpp"
-#include "drivers/kafka/topic_tail.hpp"
+#include "drivers/kafka/record_publisher.hpp"
 #include "drivers/kafka/value_pages.hpp"
 #include "events/codec.hpp"
 
@@ -83,14 +82,28 @@ std::uint64_t target_fingerprint(std::string_view cluster_id, std::string_view t
 
 } // namespace
 
-struct kafka_relay::impl {
-  impl(ports::event_store& s, kafka_relay_options o) : store(s), opts(std::move(o)) {
+struct kafka_relay::impl final : delivery_listener {
+  /// `publisher` null: the relay's own, on librdkafka.
+  impl(ports::event_store& s, kafka_relay_options o, record_publisher* publisher)
+      : store(s), opts(std::move(o)) {
     topic = opts.topic.empty() ? default_kafka_topic(opts.site) : opts.topic;
+    if (publisher) {
+      this->publisher = publisher;
+    } else {
+      owned_publisher = std::make_unique<rdkafka_publisher>(rdkafka_publisher_options{
+          opts.bootstrap_servers, "hotline-relay-" + opts.site, opts.properties});
+      this->publisher = owned_publisher.get();
+    }
   }
+  /// The relay thread closes its producer before it ends; this only keeps a
+  /// session from reporting into members already destroyed.
+  ~impl() { destroy_producer(); }
 
   ports::event_store& store;
   const kafka_relay_options opts;
   std::string topic;
+  std::unique_ptr<rdkafka_publisher> owned_publisher; ///< when none was given
+  record_publisher* publisher;
   const events::event_codec& codec = events::event_codec::standard();
 
   // -- set by start(), read by the relay thread -----------------------------------
@@ -103,8 +116,7 @@ struct kafka_relay::impl {
   events::status stop_status;
 
   // -- relay thread only --------------------------------------------------------
-  rd_kafka_t* rk = nullptr;
-  rd_kafka_topic_t* rkt = nullptr;
+  std::unique_ptr<producer_session> producer;
   delivery_window window;
   bool rewind_needed = false;
   bool connected = false;
@@ -123,7 +135,6 @@ struct kafka_relay::impl {
   std::string notice;
   std::string value;  ///< reused encoding buffer
   value_pages values; ///< in-flight messages' values (the producer does not copy them)
-  kafka_log_sink log_sink{kafka_log_sink::policy::print};
 
   // -- shared -------------------------------------------------------------------
   std::atomic<bool> stopping{false};
@@ -131,51 +142,35 @@ struct kafka_relay::impl {
   mutable std::condition_variable cv; ///< published position or state changed
   relay_status shared;                ///< guarded by mu
 
-  // -- producer -------------------------------------------------------------------
+  // -- delivery reports (delivery_listener: on the relay thread, inside poll) ---
 
-  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* self = static_cast<impl*>(opaque);
-    auto position = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(m->_private));
-    self->values.release(position);
-    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      self->window.acknowledged(position);
-      self->connected = true;
-      return;
-    }
-    self->window.failed(position);
-    ++self->delivery_errors;
-    if (!self->rewind_needed) {
+  void delivered(std::uint64_t position) override {
+    values.release(position);
+    window.acknowledged(position);
+    connected = true;
+  }
+
+  void failed(std::uint64_t position, const publish_problem& why) override {
+    values.release(position);
+    window.failed(position);
+    ++delivery_errors;
+    if (!rewind_needed) {
       // The first failure explains the rewind; the ones after it say the same.
-      self->note_error({errc::unavailable, "delivery of position " + std::to_string(position) +
-                                               " to topic '" + self->topic +
-                                               "' failed: " + rd_kafka_err2str(m->err)});
+      note_error({errc::unavailable, "delivery of position " + std::to_string(position) +
+                                         " to topic '" + topic + "' failed: " + why.reason});
     }
-    self->rewind_needed = true;
-    if (m->err == RD_KAFKA_RESP_ERR__TRANSPORT) self->connected = false;
+    rewind_needed = true;
+    if (why.unreachable) connected = false;
   }
 
-  static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
-    auto* self = static_cast<impl*>(opaque);
-    auto code = static_cast<rd_kafka_resp_err_t>(err);
-    std::string text = reason ? reason : rd_kafka_err2str(code);
-    if (code == RD_KAFKA_RESP_ERR__FATAL) {
-      char buf[512] = {0};
-      rd_kafka_fatal_error(rk, buf, sizeof buf);
-      text = std::string{"fatal producer error (the producer is replaced): "} + buf;
-      self->rewind_needed = true;
+  void client_error(const publish_problem& what) override {
+    std::string text = what.reason;
+    if (what.fatal) {
+      text = "fatal producer error (the producer is replaced): " + what.reason;
+      rewind_needed = true;
     }
-    if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || code == RD_KAFKA_RESP_ERR__RESOLVE ||
-        code == RD_KAFKA_RESP_ERR__AUTHENTICATION)
-      self->connected = false;
-    self->note_error({errc::unavailable, "kafka: " + text});
-  }
-
-  /// librdkafka's log lines, as its default logger prints them, minus the
-  /// warning that enable.gapless.guarantee is experimental: the relay sets it
-  /// on purpose (see the header) and would repeat it on every new producer.
-  static void on_log(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
-    auto* self = rk ? static_cast<impl*>(rd_kafka_opaque(rk)) : nullptr;
-    if (self) self->log_sink.log(rk, level, fac, buf);
+    if (what.unreachable) connected = false;
+    note_error({errc::unavailable, "kafka: " + text});
   }
 
   void note_error(events::status st) {
@@ -183,16 +178,8 @@ struct kafka_relay::impl {
     have_new_error = true;
   }
 
-  events::status set_property(rd_kafka_conf_t* conf, const std::string& key,
-                              const std::string& val) {
-    char err[512];
-    if (rd_kafka_conf_set(conf, key.c_str(), val.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
-      return {errc::invalid_argument, "kafka property '" + key + "=" + val + "': " + err};
-    return {};
-  }
-
   events::status check_options() const {
-    if (opts.bootstrap_servers.empty())
+    if (owned_publisher && opts.bootstrap_servers.empty())
       return {errc::invalid_argument, "kafka relay: no bootstrap servers configured"};
     if (opts.site.empty()) return {errc::invalid_argument, "kafka relay: no site id configured"};
     if (!is_valid_topic_name(topic))
@@ -202,78 +189,24 @@ struct kafka_relay::impl {
                   " is not a valid Kafka topic name (1..249 characters of [a-zA-Z0-9._-])"};
     if (opts.checkpoint_name.empty())
       return {errc::invalid_argument, "kafka relay: empty checkpoint name"};
-    for (const auto& [key, val] : opts.properties) {
-      auto refuse = [&](const char* why) {
-        return events::status{errc::invalid_argument,
-                              "kafka relay: property '" + key + "=" + val + "' refused: " + why};
-      };
-      if (key == "enable.idempotence" && val != "true")
-        return refuse("per-stream order across retries needs the idempotent producer");
-      if ((key == "acks" || key == "request.required.acks") && val != "all" && val != "-1")
-        return refuse("an event is checkpointed only once every in-sync replica has it");
-      if (key == "enable.gapless.guarantee" && val != "true")
-        return refuse("a failed batch must not leave a gap that later records skip over");
-      if ((key == "message.timeout.ms" || key == "delivery.timeout.ms") && val != "0")
-        return refuse("a timed-out message could reach the topic after later ones of its "
-                      "stream; the relay retries forever instead");
-    }
+    if (owned_publisher) return rdkafka_publisher::check_properties(opts.properties);
     return {};
   }
 
-  /// A new producer (rk, rkt) configured from the options.
+  /// A new producer session on the topic.
   events::status make_producer() {
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    const std::map<std::string, std::string> defaults = {
-        {"bootstrap.servers", opts.bootstrap_servers},
-        {"client.id", "hotline-relay-" + opts.site},
-        {"enable.idempotence", "true"},
-        {"acks", "all"},
-        {"enable.gapless.guarantee", "true"},
-        {"message.timeout.ms", "0"},
-        {"linger.ms", "5"},
-        {"batch.num.messages", "10000"},
-        {"batch.size", "1000000"},
-        {"queue.buffering.max.messages", "50000"},
-    };
-    for (const auto* props : {&defaults, &opts.properties}) {
-      for (const auto& [key, val] : *props) {
-        if (auto st = set_property(conf, key, val); !st) {
-          rd_kafka_conf_destroy(conf);
-          return st;
-        }
-      }
-    }
-    rd_kafka_conf_set_opaque(conf, this);
-    rd_kafka_conf_set_dr_msg_cb(conf, &impl::on_delivery);
-    rd_kafka_conf_set_error_cb(conf, &impl::on_error);
-    rd_kafka_conf_set_log_cb(conf, &impl::on_log);
-    char err[512];
-    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err); // owns conf on success
-    if (!rk) {
-      rd_kafka_conf_destroy(conf);
-      return {errc::invalid_argument, std::string{"kafka relay: cannot create producer: "} + err};
-    }
-    rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
-    if (!rkt) {
-      auto code = rd_kafka_last_error();
-      rd_kafka_destroy(rk);
-      rk = nullptr;
-      return {errc::invalid_argument,
-              "kafka relay: topic '" + topic + "': " + rd_kafka_err2str(code)};
-    }
+    auto session = publisher->open_session(topic, *this);
+    if (!session) return session.error();
+    producer = std::move(*session);
     return {};
   }
 
-  /// Drops whatever the producer still holds (reports served first, so that
-  /// the window sees them), then closes it.
+  /// Drops whatever the producer still holds (its reports served first, so
+  /// that the window sees them), then closes it.
   void destroy_producer() {
-    if (!rk) return;
-    rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-    rd_kafka_poll(rk, 0);
-    rd_kafka_topic_destroy(rkt);
-    rd_kafka_destroy(rk);
-    rk = nullptr;
-    rkt = nullptr;
+    if (!producer) return;
+    producer->close();
+    producer.reset();
     values.reset(); // no message refers to them any more
   }
 
@@ -301,12 +234,12 @@ struct kafka_relay::impl {
   }
 
   void poll(int timeout_ms) {
-    if (!rk) { // between producers (a replacement failed): just pace the loop
+    if (!producer) { // between producers (a replacement failed): just pace the loop
       std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
       return;
     }
     auto before = window.published();
-    rd_kafka_poll(rk, timeout_ms);
+    producer->poll(std::chrono::milliseconds(timeout_ms));
     if (window.published() != before) backoff = min_backoff; // deliveries work again
   }
 
@@ -351,7 +284,7 @@ struct kafka_relay::impl {
       // Messages not sent yet are dropped (they are re-produced anyway); the
       // ones on the wire are waited for, so that the next producer cannot
       // overtake them.
-      rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE);
+      if (producer) producer->purge_queued();
       poll(50);
       return;
     }
@@ -373,9 +306,7 @@ struct kafka_relay::impl {
     auto now = clock_type::now();
     if (connected || now - last_probe < probe_interval) return;
     last_probe = now;
-    const rd_kafka_metadata_t* md = nullptr;
-    if (rd_kafka_metadata(rk, 0, rkt, &md, 500) == RD_KAFKA_RESP_ERR_NO_ERROR) connected = true;
-    if (md) rd_kafka_metadata_destroy(md);
+    if (producer && producer->probe(std::chrono::milliseconds(500))) connected = true;
   }
 
   /// Hands one event to the producer. false: stop the batch (a rewind or a
@@ -390,33 +321,35 @@ struct kafka_relay::impl {
     auto version = codec.current_version(e.type);
     char version_text[8];
     const auto version_len =
-        static_cast<ssize_t>(std::to_chars(version_text, version_text + sizeof version_text,
-                                           version ? *version : e.version)
-                                 .ptr -
-                             version_text);
+        static_cast<std::size_t>(std::to_chars(version_text, version_text + sizeof version_text,
+                                               version ? *version : e.version)
+                                     .ptr -
+                                 version_text);
     char position_text[24];
-    const auto position_len = static_cast<ssize_t>(
+    const auto position_len = static_cast<std::size_t>(
         std::to_chars(position_text, position_text + sizeof position_text, e.position).ptr -
         position_text);
     char id[events::event_id::text_size];
     e.meta.id.write_text(id);
-    // Not copied by the producer (no RD_KAFKA_MSG_F_COPY): the page keeps
-    // the value until the delivery report releases it.
+    const record_header headers[] = {
+        {"type", e.type},
+        {"version", {version_text, version_len}},
+        {"event_id", {id, sizeof id}},
+        {"site", opts.site},
+        {"position", {position_text, position_len}},
+    };
+    // Not copied by the producer: the page keeps the value until the
+    // delivery report releases it.
     const char* placed = values.place(e.position, value);
+    outgoing_record record;
+    record.key = e.stream;
+    record.value = {placed, value.size()};
+    record.headers = headers;
+    record.tag = e.position;
     for (;;) {
-      auto err = rd_kafka_producev(
-          rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_MSGFLAGS(0),
-          RD_KAFKA_V_KEY(e.stream.data(), e.stream.size()),
-          RD_KAFKA_V_VALUE(const_cast<char*>(placed), value.size()),
-          RD_KAFKA_V_HEADER("type", e.type.data(), static_cast<ssize_t>(e.type.size())),
-          RD_KAFKA_V_HEADER("version", version_text, version_len),
-          RD_KAFKA_V_HEADER("event_id", id, static_cast<ssize_t>(sizeof id)),
-          RD_KAFKA_V_HEADER("site", opts.site.data(), static_cast<ssize_t>(opts.site.size())),
-          RD_KAFKA_V_HEADER("position", position_text, position_len),
-          RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<std::uintptr_t>(e.position))),
-          RD_KAFKA_V_END);
-      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      auto queued = producer->produce(record);
+      if (queued.outcome == produce_result::kind::queued) break;
+      if (queued.outcome == produce_result::kind::queue_full) {
         poll(10); // back-pressure: wait for acknowledgements to free the queue
         if (stopping || rewind_needed) {
           values.release(e.position);
@@ -429,7 +362,7 @@ struct kafka_relay::impl {
       // state): treat as a failed delivery of this position.
       note_error({errc::unavailable, "cannot produce position " + std::to_string(e.position) +
                                          " (stream " + e.stream + ") to topic '" + topic +
-                                         "': " + rd_kafka_err2str(err)});
+                                         "': " + queued.reason});
       ++delivery_errors;
       rewind_needed = true;
       return false;
@@ -537,12 +470,7 @@ struct kafka_relay::impl {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         continue;
       }
-      topic_tail_options to;
-      to.bootstrap_servers = opts.bootstrap_servers;
-      to.topic = topic;
-      to.properties = opts.properties;
-      to.timeout = std::chrono::milliseconds(2000);
-      auto tail = read_topic_tail(to);
+      auto tail = publisher->read_tail(topic, std::chrono::milliseconds(2000));
       if (!tail) {
         connected = false;
         retry_later({tail.error().code(), "kafka relay: checking " + tail.error().message()});
@@ -656,7 +584,11 @@ struct kafka_relay::impl {
 };
 
 kafka_relay::kafka_relay(ports::event_store& store, kafka_relay_options options)
-    : impl_(std::make_unique<impl>(store, std::move(options))) {}
+    : impl_(std::make_unique<impl>(store, std::move(options), nullptr)) {}
+
+kafka_relay::kafka_relay(ports::event_store& store, kafka_relay_options options,
+                         record_publisher& publisher)
+    : impl_(std::make_unique<impl>(store, std::move(options), &publisher)) {}
 
 kafka_relay::~kafka_relay() {
   stop();

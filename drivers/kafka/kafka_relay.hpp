@@ -79,12 +79,20 @@
 /// encode stalls it at that position (retried with the same back-off) and is
 /// reported in `status()`.
 ///
+/// Publishing side: the relay produces through the record_publisher port
+/// (record_publisher.hpp) and reads the topic's end back through it. Built
+/// from options alone it uses librdkafka (rdkafka_publisher.hpp: the
+/// producer settings and refused properties above); given a publisher (the
+/// fake broker memory_publisher.hpp in tests) it uses that, and
+/// `bootstrap_servers` and `properties` are not used.
+///
 /// Thread safety: `start` and `stop` must be called from one controlling
 /// thread; `published_position`, `status` and `wait_until_published` may be
 /// called from any thread at any time. The relay runs on two threads of its
 /// own (one reads the store ahead, see read_ahead.hpp; one encodes and
 /// produces), besides librdkafka's.
-/// Ownership: the relay borrows the store, which must outlive it.
+/// Ownership: the relay borrows the store (and a given publisher), which
+/// must outlive it.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -93,11 +101,13 @@
 #include <string>
 
 #include "actors/ports/event_store.hpp"
+#include "drivers/kafka/record_publisher.hpp"
 
 namespace hotline::drivers {
 
 struct kafka_relay_options {
-  /// `host:port,host:port`. REQUIRED (empty -> start() fails).
+  /// `host:port,host:port`. REQUIRED (empty -> start() fails), unless the
+  /// relay is given a publisher.
   std::string bootstrap_servers;
   /// The node's site id; names the default topic and fills the `site`
   /// header. REQUIRED.
@@ -162,8 +172,12 @@ struct relay_status {
 
 class kafka_relay {
 public:
-  /// Does not connect yet. The store must outlive the relay.
+  /// Publishes with librdkafka to `options.bootstrap_servers`. Does not
+  /// connect yet. The store must outlive the relay.
   kafka_relay(ports::event_store& store, kafka_relay_options options);
+  /// Publishes through `publisher` (e.g. a memory_publisher). Does not
+  /// connect yet. The store and the publisher must outlive the relay.
+  kafka_relay(ports::event_store& store, kafka_relay_options options, record_publisher& publisher);
   /// Stops (as `stop()` with its default timeout) if still running.
   ~kafka_relay();
   kafka_relay(const kafka_relay&) = delete;

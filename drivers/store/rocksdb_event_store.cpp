@@ -30,8 +30,8 @@
 
 #include "actors/ports/append_check.hpp"
 #include "drivers/log/log.hpp"
-#include "drivers/store/rocksdb_log.hpp"
-#include "drivers/store/store_directory.hpp"
+#include "drivers/rocksdb/rocksdb_log.hpp"
+#include "drivers/rocksdb/store_directory.hpp"
 #include "drivers/store/stored_record.hpp"
 #include "drivers/store/stream_head_cache.hpp"
 #include "drivers/store/stream_index.hpp"

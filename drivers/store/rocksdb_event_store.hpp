@@ -55,7 +55,7 @@
 /// private temporary one, removed on close) and see the committed prefix
 /// of the store as of the open.
 ///
-/// Files and permissions: see drivers/store/store_directory.hpp (created
+/// Files and permissions: see drivers/rocksdb/store_directory.hpp (created
 /// 0700/0600, parents created, a warning for a store others can read).
 #include <functional>
 #include <memory>
@@ -89,7 +89,7 @@ struct rocksdb_store_options {
   std::function<void(const std::string&)> warn;
   /// RocksDB's own info log (LOG files, info level) goes to this directory.
   /// Default (empty): no LOG file; RocksDB's warnings and errors go to
-  /// hotline's log (drivers/store/rocksdb_log.hpp). Ignored when read_only.
+  /// hotline's log (drivers/rocksdb/rocksdb_log.hpp). Ignored when read_only.
   std::string info_log_dir;
   /// Recover up to the first damaged WAL record and drop everything after
   /// it. Only for `hotline store repair` (store_repair.hpp). Default: false

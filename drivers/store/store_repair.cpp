@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "drivers/rocksdb/store_directory.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
-#include "drivers/store/store_directory.hpp"
 #include "drivers/store/wal_scan.hpp"
 
 namespace hotline::drivers {

@@ -3,7 +3,7 @@
 /// actor asks before it sends a command to the call decider or a message to
 /// another actor. Pure functions of the configuration and the call, each
 /// tested given/when/then in tests/events/acd_call_rules_test.cpp; the actor
-/// (actors/call_actor.cpp) only carries out what they return.
+/// (actors/call_actor.cpp and its handlers) only carries out what they return.
 ///
 /// Thread safety: pure functions.
 #include <cstdint>

@@ -9,13 +9,14 @@
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/mock_cluster.hpp"
 #include "drivers/kafka/topic_reader.hpp"
-#include "tests/drivers/store_fixtures.hpp"
-#include "tests/support/topic_checks.hpp"
+#include "tests/drivers/relay_fixtures.hpp"
 
 using namespace hotline;
 using namespace hotline::drivers;
 using namespace hotline::ports;
 using namespace std::chrono_literals;
+using testing::append_interleaved;
+using testing::copy_prefix;
 
 namespace {
 
@@ -35,17 +36,6 @@ kafka_relay_options options_for(const mock_cluster& c) {
   // Reconnect quickly when a test brings brokers back.
   o.properties = {{"reconnect.backoff.ms", "20"}, {"reconnect.backoff.max.ms", "200"}};
   return o;
-}
-
-/// `per_stream` events on each of `streams` streams, appended round-robin so
-/// that streams interleave in the global order.
-void append_interleaved(event_store& store, const std::string& tag, int streams, int per_stream) {
-  for (int i = 0; i < per_stream; ++i)
-    for (int s = 0; s < streams; ++s) {
-      auto name = tag + "-" + std::to_string(s) + "#" + std::to_string(i);
-      REQUIRE(store.append("call-" + tag + std::to_string(s), expected_revision::any(),
-                           {testing::make_event(name, i)}));
-    }
 }
 
 std::vector<testing::seen_record> read_back(const mock_cluster& c) {
@@ -300,17 +290,6 @@ std::vector<kafka_record> raw_topic(const mock_cluster& c, const std::string& t)
   auto records = read_topic(ro);
   REQUIRE_MESSAGE(records.has_value(), records.error().message());
   return std::move(*records);
-}
-
-/// A copy of the first `n` events of `from` (same ids, streams and revisions).
-void copy_prefix(const event_store& from, event_store& to, std::uint64_t n) {
-  auto events = from.read_all(1, n);
-  REQUIRE(events.has_value());
-  for (auto& e : *events) {
-    std::vector<events::proposed_event> one;
-    one.push_back({e.meta, e.type, e.version, e.payload});
-    REQUIRE(to.append(e.stream, expected_revision::any(), std::move(one)));
-  }
 }
 
 } // namespace

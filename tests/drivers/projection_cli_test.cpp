@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "drivers/views/projection_runner.hpp"
+#include "drivers/views/rocksdb_view_store.hpp"
 #include "drivers/views/sample_traffic.hpp"
 #include "projections/audit/audit_projection.hpp"
 #include "projections/kpi/kpi_projection.hpp"
@@ -81,7 +82,7 @@ TEST_CASE("hotline audit verify: ok on an intact chain, exit 1 naming the first 
     CHECK(r["agent_id"] == "a3");
   {
     auto views =
-        view_store::open(store + ".views"); // beside the store (was inside it: issue 19.12)
+        rocksdb_view_store::open(store + ".views"); // beside the store (was inside it: issue 19.12)
     REQUIRE(views.has_value());
     auto key = projections::audit::record_key(1234);
     auto row = (*views)->get(key);
@@ -153,7 +154,7 @@ TEST_CASE("hotline replay killed with SIGKILL mid-run: rows always match the che
       child.signal(SIGKILL);
       child.wait();
     }
-    auto views = view_store::open(last_dir);
+    auto views = rocksdb_view_store::open(last_dir);
     REQUIRE(views.has_value());
     auto cp = (*views)->checkpoint("kpi");
     REQUIRE(cp.has_value());
@@ -199,8 +200,8 @@ TEST_CASE("hotline replay killed with SIGKILL mid-run: rows always match the che
   REQUIRE(hotline_cli("replay --store " + store + " --out " + dir.path() +
                           "/whole --projection kpi --quiet",
                       out) == 0);
-  auto a = view_store::open(last_dir);
-  auto b = view_store::open(dir.path() + "/whole");
+  auto a = rocksdb_view_store::open(last_dir);
+  auto b = rocksdb_view_store::open(dir.path() + "/whole");
   REQUIRE(a.has_value());
   REQUIRE(b.has_value());
   CHECK(*(*a)->dump() == *(*b)->dump());

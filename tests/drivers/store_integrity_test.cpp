@@ -17,8 +17,8 @@
 #include <thread>
 
 #include "drivers/store/wal_scan.hpp"
+#include "drivers/views/rocksdb_view_store.hpp"
 #include "drivers/views/sample_traffic.hpp"
-#include "drivers/views/view_store.hpp"
 #include "tests/drivers/sample_store.hpp"
 #include "tests/drivers/store_fixtures.hpp"
 #include "tests/support/hotline_cli.hpp"
@@ -246,7 +246,7 @@ TEST_CASE("stores are created 0700/0600 whatever the umask, a store others can r
     REQUIRE((*s)->append("call-1", expected_revision::no_stream(), testing::make_events("p", 3)));
   }
   {
-    auto views = view_store::open(dir.path() + "/views");
+    auto views = rocksdb_view_store::open(dir.path() + "/views");
     REQUIRE(views.has_value());
   }
   ::umask(old_mask);

@@ -1,12 +1,16 @@
-// The view store and the projection runner: rows and checkpoints commit
-// together, a live view equals a rebuild byte for byte, a restart resumes,
-// a corrupt record stops a replay naming its position.
+// The RocksDB view store on disk, and the projection runner (on the
+// in-memory view store): a live view equals a rebuild byte for byte, a
+// restart resumes, a corrupt record stops a replay naming its position. The
+// view store's own contract is tests/drivers/view_store_contract_test.cpp.
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
+#include "drivers/views/memory_view_store.hpp"
 #include "drivers/views/projection_runner.hpp"
+#include "drivers/views/rocksdb_view_store.hpp"
 #include "drivers/views/sample_traffic.hpp"
 #include "projections/audit/audit_projection.hpp"
 #include "projections/crm/crm_projection.hpp"
@@ -19,8 +23,9 @@ using namespace hotline::ports;
 
 namespace {
 
-std::unique_ptr<view_store> open_views(const std::string& dir) {
-  auto v = view_store::open(dir);
+std::unique_ptr<rocksdb_view_store> open_views(const std::string& dir,
+                                               rocksdb_view_store_options o = {}) {
+  auto v = rocksdb_view_store::open(dir, o);
   REQUIRE_MESSAGE(v.has_value(), (v ? "" : v.error().message()));
   return std::move(*v);
 }
@@ -55,24 +60,25 @@ struct node_views {
   std::vector<projections::view_projection*> all() { return {&kpi, &crm, &audit}; }
 };
 
-std::vector<std::pair<std::string, std::string>> rebuild(event_store& store, const std::string& dir,
+std::vector<std::pair<std::string, std::string>> rebuild(event_store& store,
                                                          std::size_t commit_every = 5000) {
-  auto views = open_views(dir);
+  memory_view_store views;
   node_views p;
   runner_options o;
   o.commit_every = commit_every;
-  projection_runner r{store, *views, p.all(), o};
+  projection_runner r{store, views, p.all(), o};
   REQUIRE(r.restore().is_ok());
   auto stats = r.catch_up();
   REQUIRE_MESSAGE(stats.has_value(), (stats ? "" : stats.error().message()));
-  auto rows = views->dump();
+  auto rows = views.dump();
   REQUIRE(rows.has_value());
   return *rows;
 }
 
 } // namespace
 
-TEST_CASE("view store: the rows and the checkpoint of a commit are stored together") {
+TEST_CASE("rocksdb view store: commits survive reopening, a second opener is refused, a missing "
+          "one is not created") {
   testing::temp_dir dir;
   {
     auto v = open_views(dir.path() + "/views");
@@ -89,20 +95,27 @@ TEST_CASE("view store: the rows and the checkpoint of a commit are stored togeth
   CHECK_FALSE(v->get("kpi/a")->has_value());
   CHECK(v->get("kpi/c")->value_or("") == "3");
   CHECK_FALSE(v->checkpoint("crm")->has_value());
-  CHECK(view_store::open(dir.path() + "/views").error().code() == events::errc::store_in_use);
+  CHECK(rocksdb_view_store::open(dir.path() + "/views").error().code() ==
+        events::errc::store_in_use);
+  CHECK(v->get("meta/format")->value_or("") == "1");
+  rocksdb_view_store_options existing;
+  existing.create_if_missing = false;
+  auto missing = rocksdb_view_store::open(dir.path() + "/nothing/here", existing);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code() == events::errc::not_found);
+  CHECK_FALSE(std::filesystem::exists(dir.path() + "/nothing"));
 }
 
 TEST_CASE("runner: a view projected live while events are appended equals a rebuild from 0, byte "
           "for byte") {
   testing::rocksdb_store_fixture f;
-  testing::temp_dir dir;
   std::vector<std::pair<std::string, std::string>> live_rows;
   {
-    auto views = open_views(dir.path() + "/live");
+    memory_view_store views;
     node_views p;
     runner_options o;
     o.commit_every = 997; // commits fall at places a rebuild never uses
-    projection_runner live{f.store(), *views, p.all(), o};
+    projection_runner live{f.store(), views, p.all(), o};
     REQUIRE(live.restore().is_ok());
     REQUIRE(live.start_live().is_ok());
     append_traffic(f.store(), 30'000);
@@ -111,9 +124,9 @@ TEST_CASE("runner: a view projected live while events are appended equals a rebu
     REQUIRE(live.position() == f.store().head_position());
     REQUIRE(live.stop_live().is_ok());
     CHECK(live.stats().commits > 5);
-    live_rows = *views->dump();
+    live_rows = *views.dump();
   }
-  auto rebuilt = rebuild(f.store(), dir.path() + "/rebuilt");
+  auto rebuilt = rebuild(f.store());
   REQUIRE(rebuilt.size() == live_rows.size());
   CHECK(rebuilt == live_rows);
   // every projection wrote rows and a checkpoint at the head
@@ -126,65 +139,79 @@ TEST_CASE("runner: a view projected live while events are appended equals a rebu
 
 TEST_CASE("runner: a restarted runner resumes from its checkpoint and ends where a rebuild ends") {
   testing::rocksdb_store_fixture f;
-  testing::temp_dir dir;
   append_traffic(f.store(), 8'000, 11);
-  const std::string resumed_dir = dir.path() + "/resumed";
+  memory_view_store views; // what the first runner left for the second
   {
-    auto views = open_views(resumed_dir);
     node_views p;
-    projection_runner r{f.store(), *views, p.all()};
+    projection_runner r{f.store(), views, p.all()};
     REQUIRE(r.restore().is_ok());
     REQUIRE(r.catch_up().has_value());
-    CHECK(views->checkpoint("kpi")->value_or(0) == f.store().head_position());
+    CHECK(views.checkpoint("kpi")->value_or(0) == f.store().head_position());
   }
   append_traffic(f.store(), 8'000, 12);
   {
-    auto views = open_views(resumed_dir);
-    node_views p;
-    projection_runner r{f.store(), *views, p.all()};
+    node_views p; // fresh projections: all they know comes from the rows
+    projection_runner r{f.store(), views, p.all()};
     REQUIRE(r.restore().is_ok());
     CHECK(r.position() == 8'000);
     auto stats = r.catch_up();
     REQUIRE(stats.has_value());
     CHECK(stats->read == 8'000); // only the new events
   }
-  auto resumed = open_views(resumed_dir)->dump();
+  auto resumed = views.dump();
   REQUIRE(resumed.has_value());
-  CHECK(*resumed == rebuild(f.store(), dir.path() + "/rebuilt"));
+  CHECK(*resumed == rebuild(f.store()));
 }
 
 TEST_CASE(
     "runner: a corrupt record stops a replay with its position, skip_corrupt skips and counts") {
   testing::rocksdb_store_fixture f;
-  testing::temp_dir dir;
   append_traffic(f.store(), 2'000, 5);
   REQUIRE(f.store_->overwrite_raw_record_for_testing(1234, "garbage").is_ok());
   {
-    auto views = open_views(dir.path() + "/stop");
+    memory_view_store views;
     projections::kpi::kpi_projection kpi;
     runner_options o;
     o.read_batch = 500;
-    projection_runner r{f.store(), *views, {&kpi}, o};
+    projection_runner r{f.store(), views, {&kpi}, o};
     REQUIRE(r.restore().is_ok());
     auto stats = r.catch_up();
     REQUIRE_FALSE(stats.has_value());
     CHECK(stats.error().code() == events::errc::corrupt_record);
     CHECK(stats.error().detail().find("position 1234") != std::string::npos);
     // everything before it is folded and checkpointed
-    CHECK(views->checkpoint("kpi")->value_or(0) == 1233);
+    CHECK(views.checkpoint("kpi")->value_or(0) == 1233);
   }
   {
-    auto views = open_views(dir.path() + "/skip");
+    memory_view_store views;
     projections::kpi::kpi_projection kpi;
     runner_options o;
     o.skip_corrupt = true;
-    projection_runner r{f.store(), *views, {&kpi}, o};
+    projection_runner r{f.store(), views, {&kpi}, o};
     REQUIRE(r.restore().is_ok());
     auto stats = r.catch_up();
     REQUIRE(stats.has_value());
     CHECK(stats->skipped == 1);
     REQUIRE(stats->skipped_details.size() == 1);
     CHECK(stats->skipped_details[0].find("position 1234") != std::string::npos);
-    CHECK(views->checkpoint("kpi")->value_or(0) == 2'000);
+    CHECK(views.checkpoint("kpi")->value_or(0) == 2'000);
   }
+}
+
+TEST_CASE("runner: a commit the view store refuses stops the replay with the store's error") {
+  testing::memory_store_fixture f;
+  append_traffic(f.store(), 3'000, 6);
+  memory_view_store views;
+  projections::kpi::kpi_projection kpi;
+  runner_options o;
+  o.commit_every = 1'000;
+  projection_runner r{f.store(), views, {&kpi}, o};
+  REQUIRE(r.restore().is_ok());
+  views.fail_next_commits(1);
+  auto stats = r.catch_up();
+  REQUIRE_FALSE(stats.has_value());
+  CHECK(stats.error().code() == events::errc::io_error);
+  CHECK_MESSAGE(stats.error().detail().find("position 1000") != std::string::npos,
+                stats.error().detail());
+  CHECK(r.stats().read == 1'000); // nothing read after the refused commit
 }

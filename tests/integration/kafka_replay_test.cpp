@@ -12,8 +12,8 @@
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/topic_reader.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
+#include "drivers/views/rocksdb_view_store.hpp"
 #include "drivers/views/sample_traffic.hpp"
-#include "drivers/views/view_store.hpp"
 #include "tests/support/kafka_mock.hpp"
 #include "tests/support/process.hpp"
 
@@ -65,7 +65,7 @@ int run(const std::vector<std::string>& argv, std::string& out) {
 }
 
 std::vector<std::pair<std::string, std::string>> dump_views(const std::string& dir) {
-  auto views = view_store::open(dir);
+  auto views = rocksdb_view_store::open(dir);
   REQUIRE_MESSAGE(views.has_value(), views.error().message());
   auto rows = (*views)->dump();
   REQUIRE(rows.has_value());

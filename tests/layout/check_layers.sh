@@ -46,11 +46,13 @@ check '^(events|actors/ports)/' "$heavy" $(sources actors/ports)
 # Actors: CAF around the deciders; they see the world only through ports.
 check '^(events|projections|actors)/' '^(rocksdb|librdkafka|boost|re|rem|openssl|sodium)/|^(rdkafka|re|rem)\.h$' \
   $(find actors -maxdepth 1 \( -name '*.cpp' -o -name '*.hpp' \) | sort)
-# Adapters: each may use the domain, the ports and the shared log, and its
-# own folder; never another adapter. drivers/sim drives the actors.
+# Adapters: each may use the domain, the ports, the shared plumbing (the log;
+# RocksDB's directories and log lines) and its own folder; never another
+# adapter. drivers/sim drives the actors.
+shared='drivers/log|drivers/rocksdb'
 for adapter in $(find drivers -mindepth 1 -maxdepth 1 -type d ! -name cli | sort); do
-  allowed="^(events|projections|config|actors/ports|drivers/log|${adapter})/"
-  [[ $adapter == drivers/sim ]] && allowed="^(events|projections|config|actors|drivers/log|drivers/sim)/"
+  allowed="^(events|projections|config|actors/ports|${shared}|${adapter})/"
+  [[ $adapter == drivers/sim ]] && allowed="^(events|projections|config|actors|${shared}|drivers/sim)/"
   check "$allowed" '' $(sources "$adapter")
 done
 check '^(events|config|drivers/time_zone\.hpp)' '' $(find drivers -maxdepth 1 \( -name '*.cpp' -o -name '*.hpp' \) | sort)

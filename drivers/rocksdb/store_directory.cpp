@@ -1,4 +1,4 @@
-#include "drivers/store/store_directory.hpp"
+#include "drivers/rocksdb/store_directory.hpp"
 
 #include <cerrno>
 #include <cstdarg>

@@ -1,4 +1,4 @@
-#include "drivers/store/rocksdb_log.hpp"
+#include "drivers/rocksdb/rocksdb_log.hpp"
 
 #include <cstdarg>
 #include <cstdio>
