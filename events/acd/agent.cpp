@@ -40,7 +40,7 @@ std::optional<rejection> logged_in(const state& s) {
   return std::nullopt;
 }
 
-result decide_login(const login& c, const state& s) {
+result decide_one(const login& c, const state& s) {
   auto queues = c.queues.empty() ? s.definition.queues : c.queues;
   if (s.presence != presence_state::logged_out) {
     if (queues == s.queues) return nothing();
@@ -52,7 +52,7 @@ result decide_login(const login& c, const state& s) {
   return out;
 }
 
-result decide_logout(const logout& c, const state& s) {
+result decide_one(const logout& c, const state& s) {
   if (s.presence == presence_state::logged_out) return nothing();
   std::vector<event> out;
   for (const auto& k : s.contacts) {
@@ -69,20 +69,20 @@ result decide_logout(const logout& c, const state& s) {
   return out;
 }
 
-result decide_set_ready(const set_ready&, const state& s) {
+result decide_one(const set_ready&, const state& s) {
   if (auto r = logged_in(s)) return *r;
   if (s.presence == presence_state::ready) return nothing();
   return event{agent_ready{s.definition.id}};
 }
 
-result decide_set_not_ready(const set_not_ready& c, const state& s) {
+result decide_one(const set_not_ready& c, const state& s) {
   if (auto r = logged_in(s)) return *r;
   if (c.reason.empty()) return rejection{"missing_reason", "not ready needs a reason"};
   if (s.presence == presence_state::not_ready && s.not_ready_reason == c.reason) return nothing();
   return event{agent_not_ready{s.definition.id, c.reason}};
 }
 
-result decide_reserve(const reserve& c, const state& s) {
+result decide_one(const reserve& c, const state& s) {
   if (const auto* k = find_contact(s, c.call_id)) {
     if (k->phase == contact_phase::ringing) return nothing();
     return rejection{"already_has_call",
@@ -107,7 +107,7 @@ std::optional<rejection> must_ring(const state& s, const std::string& call_id) {
   return std::nullopt;
 }
 
-result decide_answer(const answer& c, const state& s) {
+result decide_one(const answer& c, const state& s) {
   const auto* k = find_contact(s, c.call_id);
   if (k && (k->phase == contact_phase::on_call || k->phase == contact_phase::on_hold))
     return nothing();
@@ -115,12 +115,12 @@ result decide_answer(const answer& c, const state& s) {
   return event{agent_call_started{s.definition.id, c.call_id, k->channel}};
 }
 
-result decide_reject(const reject& c, const state& s) {
+result decide_one(const reject& c, const state& s) {
   if (auto r = must_ring(s, c.call_id)) return *r;
   return event{agent_reservation_ended{s.definition.id, c.call_id, "rejected"}};
 }
 
-result decide_ring_timeout(const ring_timeout& c, const state& s) {
+result decide_one(const ring_timeout& c, const state& s) {
   const auto* k = find_contact(s, c.call_id);
   if (!k || k->phase != contact_phase::ringing) return nothing(); // answered or cancelled first
   std::vector<event> out{agent_reservation_ended{s.definition.id, c.call_id, "no_answer"}};
@@ -130,13 +130,13 @@ result decide_ring_timeout(const ring_timeout& c, const state& s) {
   return out;
 }
 
-result decide_cancel(const cancel_reservation& c, const state& s) {
+result decide_one(const cancel_reservation& c, const state& s) {
   const auto* k = find_contact(s, c.call_id);
   if (!k || k->phase != contact_phase::ringing) return nothing();
   return event{agent_reservation_ended{s.definition.id, c.call_id, c.reason}};
 }
 
-result decide_hold(const hold& c, const state& s) {
+result decide_one(const hold& c, const state& s) {
   const auto* k = find_contact(s, c.call_id);
   if (k && k->phase == contact_phase::on_hold) return nothing();
   if (!k || k->phase != contact_phase::on_call)
@@ -144,7 +144,7 @@ result decide_hold(const hold& c, const state& s) {
   return event{agent_call_held{s.definition.id, c.call_id, true}};
 }
 
-result decide_resume(const resume& c, const state& s) {
+result decide_one(const resume& c, const state& s) {
   const auto* k = find_contact(s, c.call_id);
   if (k && k->phase == contact_phase::on_call) return nothing();
   if (!k || k->phase != contact_phase::on_hold)
@@ -152,7 +152,7 @@ result decide_resume(const resume& c, const state& s) {
   return event{agent_call_held{s.definition.id, c.call_id, false}};
 }
 
-result decide_end_call(const end_call& c, const state& s) {
+result decide_one(const end_call& c, const state& s) {
   if (c.wrap_up_ms < 0) return rejection{"invalid_argument", "wrap_up_ms must not be negative"};
   const auto* k = find_contact(s, c.call_id);
   if (k && k->phase == contact_phase::wrap_up) return nothing();
@@ -161,7 +161,7 @@ result decide_end_call(const end_call& c, const state& s) {
   return event{agent_call_ended{s.definition.id, c.call_id, c.wrap_up_ms}};
 }
 
-result decide_end_wrap_up(const end_wrap_up& c, const state& s) {
+result decide_one(const end_wrap_up& c, const state& s) {
   const auto* k = find_contact(s, c.call_id);
   if (!k) return nothing(); // already ended (timer and agent raced)
   if (k->phase != contact_phase::wrap_up)
@@ -222,37 +222,8 @@ state initial_state(agent_definition definition) {
 }
 
 outcome<event> decide(const command& cmd, const state& s) {
-  return std::visit(
-      [&](const auto& c) -> result {
-        using C = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<C, login>)
-          return decide_login(c, s);
-        else if constexpr (std::is_same_v<C, logout>)
-          return decide_logout(c, s);
-        else if constexpr (std::is_same_v<C, set_ready>)
-          return decide_set_ready(c, s);
-        else if constexpr (std::is_same_v<C, set_not_ready>)
-          return decide_set_not_ready(c, s);
-        else if constexpr (std::is_same_v<C, reserve>)
-          return decide_reserve(c, s);
-        else if constexpr (std::is_same_v<C, answer>)
-          return decide_answer(c, s);
-        else if constexpr (std::is_same_v<C, reject>)
-          return decide_reject(c, s);
-        else if constexpr (std::is_same_v<C, ring_timeout>)
-          return decide_ring_timeout(c, s);
-        else if constexpr (std::is_same_v<C, cancel_reservation>)
-          return decide_cancel(c, s);
-        else if constexpr (std::is_same_v<C, hold>)
-          return decide_hold(c, s);
-        else if constexpr (std::is_same_v<C, resume>)
-          return decide_resume(c, s);
-        else if constexpr (std::is_same_v<C, end_call>)
-          return decide_end_call(c, s);
-        else
-          return decide_end_wrap_up(c, s);
-      },
-      cmd);
+  // One decide_one overload per command type: a new command without one does not compile.
+  return std::visit([&](const auto& c) -> result { return decide_one(c, s); }, cmd);
 }
 
 state evolve(state s, const event& e, std::int64_t at_ns) {

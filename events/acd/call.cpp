@@ -37,14 +37,18 @@ std::optional<rejection> must_be_connected_to(const state& s, const std::string&
   return std::nullopt;
 }
 
-result decide_block(const block& c, const state& s) {
+result decide_one(const arrive&, const state&) {
+  return rejection{"already_arrived", ""}; // handled in decide, before the visit
+}
+
+result decide_one(const block& c, const state& s) {
   if (s.at != phase::arrived)
     return rejection{"not_waiting", name(s) + " already holds a line and is past arrival"};
   (void)c;
   return event{ended(s, "blocked", "all_channels_busy")};
 }
 
-result decide_enqueue(const enqueue& c, const state& s) {
+result decide_one(const enqueue& c, const state& s) {
   if (c.queue.empty()) return rejection{"invalid_argument", "enqueue needs a queue"};
   if (s.at == phase::queued || s.at == phase::callback_waiting) {
     return rejection{"already_queued", name(s) + " already waits in queue " + s.queue};
@@ -55,26 +59,26 @@ result decide_enqueue(const enqueue& c, const state& s) {
   return event{call_queued{s.call_id, c.queue, c.priority, c.position, c.ewt_ms, c.reason}};
 }
 
-result decide_change_priority(const change_priority& c, const state& s) {
+result decide_one(const change_priority& c, const state& s) {
   if (!is_waiting(s)) return rejection{"not_waiting", name(s) + " is not waiting in a queue"};
   if (c.priority == s.priority) return result::nothing();
   return event{call_priority_raised{s.call_id, s.queue, c.priority, c.reason}};
 }
 
-result decide_announce(const announce& c, const state& s) {
+result decide_one(const announce& c, const state& s) {
   if (s.at != phase::queued)
     return rejection{"not_waiting", name(s) + " has no caller waiting on the line"};
   return event{call_announced{s.call_id, s.queue, c.position, c.ewt_ms}};
 }
 
-result decide_widen(const widen& c, const state& s) {
+result decide_one(const widen& c, const state& s) {
   if (!is_waiting(s)) return rejection{"not_waiting", name(s) + " is not waiting in a queue"};
   if (c.step < 0) return rejection{"invalid_argument", "widening step must be >= 0"};
   if (c.step <= s.widening_step) return result::nothing();
   return event{call_widened{s.call_id, s.queue, c.step, c.min_level_delta, c.added_queues}};
 }
 
-result decide_offer(const offer& c, const state& s) {
+result decide_one(const offer& c, const state& s) {
   if (c.agent_id.empty()) return rejection{"invalid_argument", "offer needs an agent"};
   if (s.at != phase::queued && s.at != phase::arrived)
     return rejection{"not_waiting",
@@ -84,7 +88,7 @@ result decide_offer(const offer& c, const state& s) {
       call_offered{s.call_id, s.queue, c.agent_id, s.attempts + 1, c.ring_timeout_ms, c.reason}};
 }
 
-result decide_end_offer(const end_offer& c, const state& s) {
+result decide_one(const end_offer& c, const state& s) {
   if (s.at == phase::callback_dialing && !c.agent_id.empty() && c.agent_id == s.callback_agent)
     return event{
         call_offer_ended{s.call_id, c.agent_id, c.reason}}; // back to waiting, in its place
@@ -92,7 +96,7 @@ result decide_end_offer(const end_offer& c, const state& s) {
   return event{call_offer_ended{s.call_id, c.agent_id, c.reason}};
 }
 
-result decide_connect(const connect& c, const state& s) {
+result decide_one(const connect& c, const state& s) {
   if (is_connected(s)) {
     if (s.agent_id == c.agent_id) return result::nothing();
     return rejection{"already_connected", name(s) + " is already connected to " + s.agent_id};
@@ -112,19 +116,19 @@ result decide_connect(const connect& c, const state& s) {
   return out;
 }
 
-result decide_hold(const hold& c, const state& s) {
+result decide_one(const hold& c, const state& s) {
   if (auto r = must_be_connected_to(s, c.agent_id)) return *r;
   if (s.at == phase::held) return result::nothing();
   return event{call_held{s.call_id, c.agent_id}};
 }
 
-result decide_resume(const resume& c, const state& s) {
+result decide_one(const resume& c, const state& s) {
   if (auto r = must_be_connected_to(s, c.agent_id)) return *r;
   if (s.at == phase::connected) return result::nothing();
   return event{call_resumed{s.call_id, c.agent_id}};
 }
 
-result decide_transfer(const transfer& c, const state& s) {
+result decide_one(const transfer& c, const state& s) {
   if (!one_of(c.mode, {"blind", "consultative"}))
     return rejection{"invalid_argument",
                      "transfer mode '" + c.mode + "' is not blind or consultative"};
@@ -149,7 +153,7 @@ result decide_transfer(const transfer& c, const state& s) {
   return out;
 }
 
-result decide_consult(const consult& c, const state& s) {
+result decide_one(const consult& c, const state& s) {
   if (!one_of(c.purpose, {"transfer", "conference"}))
     return rejection{"invalid_argument",
                      "consultation purpose '" + c.purpose + "' is not transfer or conference"};
@@ -171,13 +175,13 @@ result decide_consult(const consult& c, const state& s) {
                             std::move(why)}};
 }
 
-result decide_leave_conference(const leave_conference& c, const state& s) {
+result decide_one(const leave_conference& c, const state& s) {
   if (!in_conference(s, c.party))
     return rejection{"not_in_conference", c.party + " is not a party of " + name(s)};
   return event{call_conference_left{s.call_id, c.party, c.reason}};
 }
 
-result decide_conference(const conference& c, const state& s) {
+result decide_one(const conference& c, const state& s) {
   if (c.party.empty()) return rejection{"invalid_argument", "conference needs a party"};
   if (auto r = must_be_connected_to(s, c.agent_id)) return *r;
   if (c.party == s.agent_id)
@@ -188,7 +192,7 @@ result decide_conference(const conference& c, const state& s) {
   return event{call_conferenced{s.call_id, c.agent_id, c.party}};
 }
 
-result decide_supervise(const supervise& c, const state& s) {
+result decide_one(const supervise& c, const state& s) {
   if (!one_of(c.mode, {"listen", "whisper", "barge", "stop"}))
     return rejection{"invalid_argument", "supervision mode '" + c.mode + "' is unknown"};
   if (c.supervisor_id.empty()) return rejection{"invalid_argument", "supervise needs a supervisor"};
@@ -205,7 +209,7 @@ result decide_supervise(const supervise& c, const state& s) {
   return event{call_supervised{s.call_id, c.supervisor_id, c.mode}};
 }
 
-result decide_overflow(const overflow& c, const state& s) {
+result decide_one(const overflow& c, const state& s) {
   if (!one_of(c.action, {"queue", "voicemail", "callback"}))
     return rejection{"invalid_argument", "overflow action '" + c.action + "' is unknown"};
   if (c.action == "queue" && c.target.empty())
@@ -224,7 +228,7 @@ result decide_overflow(const overflow& c, const state& s) {
   return out;
 }
 
-result decide_schedule_callback(const schedule_callback& c, const state& s) {
+result decide_one(const schedule_callback& c, const state& s) {
   if (s.at == phase::callback_waiting) return result::nothing();
   if (s.at != phase::queued)
     return rejection{"not_waiting",
@@ -236,7 +240,7 @@ result decide_schedule_callback(const schedule_callback& c, const state& s) {
   return out;
 }
 
-result decide_dial_callback(const dial_callback& c, const state& s) {
+result decide_one(const dial_callback& c, const state& s) {
   if (c.agent_id.empty())
     return rejection{"invalid_argument", "a call back needs a reserved agent"};
   if (s.at == phase::callback_dialing && s.callback_agent == c.agent_id) return result::nothing();
@@ -245,7 +249,7 @@ result decide_dial_callback(const dial_callback& c, const state& s) {
   return event{call_callback_dialed{s.call_id, c.trunk_group, s.callback_number, c.agent_id}};
 }
 
-result decide_fail_callback(const fail_callback& c, const state& s) {
+result decide_one(const fail_callback& c, const state& s) {
   if (s.at != phase::callback_waiting && s.at != phase::callback_dialing)
     return rejection{"not_waiting", name(s) + " has no call back pending"};
   if (c.retry_after_ms < 0) return rejection{"invalid_argument", "retry_after_ms must be >= 0"};
@@ -255,7 +259,7 @@ result decide_fail_callback(const fail_callback& c, const state& s) {
   return event{ended(s, "callback_failed", c.reason)};
 }
 
-result decide_abandon(const abandon& c, const state& s) {
+result decide_one(const abandon& c, const state& s) {
   if (s.at == phase::callback_waiting || s.at == phase::callback_dialing)
     return rejection{"callback_pending",
                      name(s) + ": the caller already left and waits for a call back"};
@@ -270,7 +274,7 @@ result decide_abandon(const abandon& c, const state& s) {
   return out;
 }
 
-result decide_hang_up(const hang_up& c, const state& s) {
+result decide_one(const hang_up& c, const state& s) {
   if (!one_of(c.by, {"caller", "agent"}))
     return rejection{"invalid_argument", "hang_up by '" + c.by + "' is not caller or agent"};
   if (!is_connected(s))
@@ -281,7 +285,7 @@ result decide_hang_up(const hang_up& c, const state& s) {
   return out;
 }
 
-result decide_finish(const finish& c, const state& s) {
+result decide_one(const finish& c, const state& s) {
   if (std::none_of(std::begin(end_outcomes), std::end(end_outcomes),
                    [&](const char* o) { return c.outcome == o; }))
     return rejection{"invalid_argument", "call.ended outcome '" + c.outcome + "' is unknown"};
@@ -291,7 +295,7 @@ result decide_finish(const finish& c, const state& s) {
   return out;
 }
 
-result decide_recover_after_restart(const recover_after_restart& c, const state& s) {
+result decide_one(const recover_after_restart& c, const state& s) {
   std::vector<event> out;
   state t = s;
   auto take = [&](const event& e) {
@@ -319,7 +323,7 @@ result decide_recover_after_restart(const recover_after_restart& c, const state&
   return out;
 }
 
-result decide_offer_remote(const offer_remote& c, const state& s) {
+result decide_one(const offer_remote& c, const state& s) {
   if (c.site.empty() || c.offer_id.empty())
     return rejection{"invalid_argument", "a remote offer needs a site and an offer id"};
   if (s.at != phase::queued)
@@ -332,14 +336,14 @@ result decide_offer_remote(const offer_remote& c, const state& s) {
   return event{call_interflow_offered{s.call_id, s.queue, c.site, c.offer_id, c.reason}};
 }
 
-result decide_remote_denied(const remote_denied& c, const state& s) {
+result decide_one(const remote_denied& c, const state& s) {
   if (s.remote_offer_id.empty() || s.remote_offer_id != c.offer_id) return result::nothing();
   if (s.at == phase::interflowing)
     return rejection{"interflowing", name(s) + " already left for site " + s.remote_site};
   return event{call_interflow_denied{s.call_id, s.remote_site, c.offer_id, c.reason}};
 }
 
-result decide_interflow(const interflow& c, const state& s) {
+result decide_one(const interflow& c, const state& s) {
   if (s.at == phase::interflowing && s.remote_offer_id == c.offer_id) return result::nothing();
   if (s.remote_offer_id.empty() || s.remote_offer_id != c.offer_id)
     return rejection{"no_remote_offer", name(s) + " has no pending remote offer " + c.offer_id};
@@ -349,7 +353,7 @@ result decide_interflow(const interflow& c, const state& s) {
   return event{call_interflowed{s.call_id, s.queue, s.remote_site, c.offer_id, c.agent_id}};
 }
 
-result decide_return_from_remote(const return_from_remote& c, const state& s) {
+result decide_one(const return_from_remote& c, const state& s) {
   if (s.at != phase::interflowing)
     return rejection{"not_waiting", name(s) + " is not on its way to another site"};
   return event{call_interflow_returned{s.call_id, s.remote_site, s.remote_offer_id, c.reason}};
@@ -417,67 +421,8 @@ outcome<event> decide(const command& cmd, const state& s) {
                               a->customer_id, a->attached, a->trunk_group}};
   }
   if (s.at == phase::none) return rejection{"not_arrived", name(s) + " has not arrived"};
-  return std::visit(
-      [&](const auto& c) -> result {
-        using C = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<C, arrive>)
-          return rejection{"already_arrived", ""}; // handled above
-        else if constexpr (std::is_same_v<C, block>)
-          return decide_block(c, s);
-        else if constexpr (std::is_same_v<C, enqueue>)
-          return decide_enqueue(c, s);
-        else if constexpr (std::is_same_v<C, change_priority>)
-          return decide_change_priority(c, s);
-        else if constexpr (std::is_same_v<C, announce>)
-          return decide_announce(c, s);
-        else if constexpr (std::is_same_v<C, widen>)
-          return decide_widen(c, s);
-        else if constexpr (std::is_same_v<C, offer>)
-          return decide_offer(c, s);
-        else if constexpr (std::is_same_v<C, end_offer>)
-          return decide_end_offer(c, s);
-        else if constexpr (std::is_same_v<C, connect>)
-          return decide_connect(c, s);
-        else if constexpr (std::is_same_v<C, hold>)
-          return decide_hold(c, s);
-        else if constexpr (std::is_same_v<C, resume>)
-          return decide_resume(c, s);
-        else if constexpr (std::is_same_v<C, transfer>)
-          return decide_transfer(c, s);
-        else if constexpr (std::is_same_v<C, conference>)
-          return decide_conference(c, s);
-        else if constexpr (std::is_same_v<C, supervise>)
-          return decide_supervise(c, s);
-        else if constexpr (std::is_same_v<C, overflow>)
-          return decide_overflow(c, s);
-        else if constexpr (std::is_same_v<C, schedule_callback>)
-          return decide_schedule_callback(c, s);
-        else if constexpr (std::is_same_v<C, dial_callback>)
-          return decide_dial_callback(c, s);
-        else if constexpr (std::is_same_v<C, fail_callback>)
-          return decide_fail_callback(c, s);
-        else if constexpr (std::is_same_v<C, abandon>)
-          return decide_abandon(c, s);
-        else if constexpr (std::is_same_v<C, hang_up>)
-          return decide_hang_up(c, s);
-        else if constexpr (std::is_same_v<C, offer_remote>)
-          return decide_offer_remote(c, s);
-        else if constexpr (std::is_same_v<C, remote_denied>)
-          return decide_remote_denied(c, s);
-        else if constexpr (std::is_same_v<C, interflow>)
-          return decide_interflow(c, s);
-        else if constexpr (std::is_same_v<C, return_from_remote>)
-          return decide_return_from_remote(c, s);
-        else if constexpr (std::is_same_v<C, consult>)
-          return decide_consult(c, s);
-        else if constexpr (std::is_same_v<C, leave_conference>)
-          return decide_leave_conference(c, s);
-        else if constexpr (std::is_same_v<C, recover_after_restart>)
-          return decide_recover_after_restart(c, s);
-        else
-          return decide_finish(c, s);
-      },
-      cmd);
+  // One decide_one overload per command type: a new command without one does not compile.
+  return std::visit([&](const auto& c) -> result { return decide_one(c, s); }, cmd);
 }
 
 state evolve(state s, const event& e, std::int64_t at_ns) {

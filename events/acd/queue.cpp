@@ -21,7 +21,7 @@ std::string name(const state& s) {
   return "queue " + s.definition.id;
 }
 
-result decide_join(const join& c, const state& s) {
+result decide_one(const join& c, const state& s) {
   if (c.call_id.empty()) return rejection{"invalid_argument", "join needs a call"};
   if (find(s, c.call_id))
     return rejection{"already_queued", "call " + c.call_id + " already waits in " + name(s)};
@@ -37,13 +37,13 @@ result decide_join(const join& c, const state& s) {
                                  c.customer_id, c.preferred_agent, c.preferred_until_ns}};
 }
 
-result decide_leave(const leave& c, const state& s) {
+result decide_one(const leave& c, const state& s) {
   if (!find(s, c.call_id))
     return rejection{"not_queued", "call " + c.call_id + " is not waiting in " + name(s)};
   return event{queue_call_left{s.definition.id, c.call_id, c.reason}};
 }
 
-result decide_change_priority(const change_priority& c, const state& s) {
+result decide_one(const change_priority& c, const state& s) {
   const auto* e = find(s, c.call_id);
   if (!e) return rejection{"not_queued", "call " + c.call_id + " is not waiting in " + name(s)};
   if (e->priority == c.priority) return result::nothing();
@@ -63,17 +63,8 @@ state initial_state(queue_definition definition) {
 }
 
 outcome<event> decide(const command& cmd, const state& s) {
-  return std::visit(
-      [&](const auto& c) -> result {
-        using C = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<C, join>)
-          return decide_join(c, s);
-        else if constexpr (std::is_same_v<C, leave>)
-          return decide_leave(c, s);
-        else
-          return decide_change_priority(c, s);
-      },
-      cmd);
+  // One decide_one overload per command type: a new command without one does not compile.
+  return std::visit([&](const auto& c) -> result { return decide_one(c, s); }, cmd);
 }
 
 state evolve(state s, const event& e, std::int64_t at_ns) {
