@@ -1,7 +1,7 @@
 #pragma once
-// A node's ACD on the virtual clock with the in-memory store, for actor
-// tests that need more than one queue, a supervisor and the folded state of
-// calls and agents. (acd_flow_test.cpp keeps its own smaller fixture.)
+// A node's ACD on the virtual clock with the in-memory store, for the actor
+// tests: what callers, agents and supervisors do, what the observer hears,
+// and the folded state of calls and agents.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -99,6 +99,10 @@ struct fixture {
           [this](rejected_atom, const std::string& s, const std::string& code) {
             seen.push_back("rejected " + s + " " + code);
           },
+          [this](callback_offered_atom, const std::string& c, const std::string& q) {
+            seen.push_back("callback offered " + c + " " + q);
+          },
+          [this](off_line_atom, const std::string& c) { seen.push_back("off line " + c); },
       };
     });
     start_acd(rt.system(), ctx);
@@ -130,6 +134,33 @@ struct fixture {
     r.dialed = "100";
     r.attached = std::move(attached);
     return calls[id] = spawn_call(rt.system(), ctx, r);
+  }
+  /// A call to entry point `dialed`, for the familiar agent `preferred` if any.
+  caf::actor dial(const std::string& id, const std::string& dialed,
+                  const std::string& caller = "+861380000", const std::string& preferred = {}) {
+    call_request r;
+    r.call_id = id;
+    r.caller = caller;
+    r.dialed = dialed;
+    r.preferred_agent = preferred;
+    return calls[id] = spawn_call(rt.system(), ctx, r);
+  }
+  /// Agent `agent` dials `number` from its desktop (an outbound call).
+  caf::actor place(const std::string& id, const std::string& agent, const std::string& number) {
+    call_request r;
+    r.call_id = id;
+    r.caller = agent;
+    r.dialed = number;
+    r.placed_by = agent;
+    return calls[id] = spawn_call(rt.system(), ctx, r);
+  }
+  /// What an agent's desktop sends (answer, reject, ready, ...).
+  template <class... Ts> void to_agent(const std::string& agent, Ts... xs) {
+    caf::anon_send(ctx->agents.at(agent), xs...);
+  }
+  /// How many times the observer heard `line`.
+  int count(const std::string& line) const {
+    return static_cast<int>(std::count(seen.begin(), seen.end(), line));
   }
   void transfer(const std::string& call_id, transfer_request r) {
     caf::anon_send(calls.at(call_id), transfer_atom::value, std::move(r));

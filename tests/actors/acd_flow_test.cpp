@@ -7,26 +7,15 @@
 #include <caf/all.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 
-#include "actors/acd.hpp"
-#include "actors/call_actor.hpp"
-#include "actors/ports/memory_event_store.hpp"
-#include "actors/simulation_runtime.hpp"
-#include "events/codec.hpp"
+#include "acd_fixture.hpp"
 
 using namespace hotline;
 using namespace hotline::actors;
 
 namespace {
 
-constexpr std::int64_t epoch = 1'795'392'000'000'000'000;
-constexpr std::int64_t sec = 1'000'000'000;
-
-struct notes {
-  std::vector<std::string> lines;
-  bool has(const std::string& s) const {
-    return std::find(lines.begin(), lines.end(), s) != lines.end();
-  }
-};
+using acd_actor_test::epoch;
+using acd_actor_test::sec;
 
 events::center_definition small_center(int channels = 2) {
   events::center_definition c;
@@ -51,92 +40,17 @@ events::center_definition small_center(int channels = 2) {
   return c;
 }
 
-struct fixture {
-  std::int64_t start;
-  simulation_runtime rt{start};
-  ports::memory_event_store own_store;
-  ports::memory_event_store& store;
-  notes seen;
-  std::shared_ptr<acd_context> ctx = std::make_shared<acd_context>();
-
-  explicit fixture(events::center_definition c = small_center()) : fixture(c, nullptr, epoch) {}
+/// The shared fixture (acd_fixture.hpp) on small_center, whose edge keeps
+/// the callers on the line across a restart (call::far_ends_kept;
+/// restart_recovery_test.cpp covers the default, where they are gone).
+struct fixture : acd_actor_test::fixture {
+  explicit fixture(events::center_definition c = small_center())
+      : fixture(std::move(c), nullptr, epoch) {}
   /// A node on an existing store (a restart), its clock starting at `start_ns`.
-  /// The test plays the callers, who stay on the line across the restart
-  /// (an edge that keeps them: call::far_ends_kept; restart_recovery_test.cpp
-  /// covers the default, where they are gone).
   fixture(events::center_definition c, ports::memory_event_store* existing, std::int64_t start_ns)
-      : start(start_ns), store(existing ? *existing : own_store) {
-    ctx->restart_keeps = {true, true};
-    ctx->center = std::move(c);
-    ctx->store = {&store, &rt, "site-1", true};
-    ctx->observer = rt.system().spawn([this](caf::event_based_actor*) -> caf::behavior {
-      return {
-          [this](ringing_atom, const std::string& a, const std::string& c) {
-            seen.lines.push_back("ringing " + a + " " + c);
-          },
-          [this](queued_atom, const std::string& c, const std::string& q) {
-            seen.lines.push_back("queued " + c + " " + q);
-          },
-          [this](talking_atom, const std::string& c, const std::string& a) {
-            seen.lines.push_back("talking " + c + " " + a);
-          },
-          [this](ended_atom, const std::string& c, const std::string& o) {
-            seen.lines.push_back("ended " + c + " " + o);
-          },
-          [this](rejected_atom, const std::string& s, const std::string& code) {
-            seen.lines.push_back("rejected " + s + " " + code);
-          },
-          [this](callback_offered_atom, const std::string& c, const std::string& q) {
-            seen.lines.push_back("callback offered " + c + " " + q);
-          },
-          [this](off_line_atom, const std::string& c) { seen.lines.push_back("off line " + c); },
-      };
-    });
-    start_acd(rt.system(), ctx);
-    rt.run_pending();
-  }
-  ~fixture() {
-    stop_acd(ctx);
-    caf::anon_send_exit(ctx->observer, caf::exit_reason::user_shutdown);
-    rt.run_pending();
-  }
-  void at(std::int64_t t_s) { rt.run_until(start + t_s * sec); }
-  void login(const std::string& a) {
-    caf::anon_send(ctx->agents.at(a), login_atom::value, std::vector<std::string>{});
-  }
+      : acd_actor_test::fixture(std::move(c), existing, start_ns, {true, true}) {}
   caf::actor call(const std::string& id, const std::string& caller = "+861380000") {
     return dial(id, "100", caller);
-  }
-  /// A call to entry point `dialed`, for the familiar agent `preferred` if any.
-  caf::actor dial(const std::string& id, const std::string& dialed,
-                  const std::string& caller = "+861380000", const std::string& preferred = {}) {
-    call_request r;
-    r.call_id = id;
-    r.caller = caller;
-    r.dialed = dialed;
-    r.preferred_agent = preferred;
-    return spawn_call(rt.system(), ctx, r);
-  }
-  /// Agent `agent` dials `number` from its desktop (an outbound call).
-  caf::actor place(const std::string& id, const std::string& agent, const std::string& number) {
-    call_request r;
-    r.call_id = id;
-    r.caller = agent;
-    r.dialed = number;
-    r.placed_by = agent;
-    return spawn_call(rt.system(), ctx, r);
-  }
-  /// What an agent's desktop sends (answer, reject, ready, ...).
-  template <class... Ts> void to_agent(const std::string& agent, Ts... xs) {
-    caf::anon_send(ctx->agents.at(agent), xs...);
-  }
-  /// The event types of a stream, space separated (readable in failures).
-  std::string types(const std::string& stream) {
-    std::string out;
-    auto evs = store.read_stream(stream, 0, SIZE_MAX);
-    for (const auto& e : *evs)
-      out += (out.empty() ? "" : " ") + e.type;
-    return out;
   }
 };
 
@@ -148,14 +62,14 @@ TEST_CASE("a call is queued, offered to a ready agent, answered, and ends comple
   f.at(1);
   auto c = f.call("c1");
   f.at(2);
-  CHECK(f.seen.has("queued c1 sales"));
-  CHECK(f.seen.has("ringing a1 c1"));
+  CHECK(f.has("queued c1 sales"));
+  CHECK(f.has("ringing a1 c1"));
   f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(3);
-  CHECK(f.seen.has("talking c1 a1"));
+  CHECK(f.has("talking c1 a1"));
   caf::anon_send(c, hangup_atom::value, std::string{"caller"});
   f.at(60);
-  CHECK(f.seen.has("ended c1 completed"));
+  CHECK(f.has("ended c1 completed"));
   CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.connected call.ended");
   CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.call_started "
                                "agent.call_ended agent.wrap_up_ended");
@@ -174,9 +88,9 @@ TEST_CASE("when every trunk channel is busy the next call is blocked (呼损)") 
   f.call("c2");
   f.call("c3");
   f.at(1);
-  CHECK(f.seen.has("queued c1 sales"));
-  CHECK(f.seen.has("queued c2 sales"));
-  CHECK(f.seen.has("ended c3 blocked"));
+  CHECK(f.has("queued c1 sales"));
+  CHECK(f.has("queued c2 sales"));
+  CHECK(f.has("ended c3 blocked"));
   auto ended = f.store.read_stream("call-c3", 0, SIZE_MAX)->back();
   auto body = std::get<events::call_ended>(*events::event_codec::standard().decode(ended));
   CHECK(body.outcome == "blocked");
@@ -189,13 +103,13 @@ TEST_CASE("a waiting caller who hangs up is abandoned and leaves the queue and t
   f.at(30);
   caf::anon_send(c, abandon_atom::value);
   f.at(31);
-  CHECK(f.seen.has("ended c1 abandoned"));
+  CHECK(f.has("ended c1 abandoned"));
   CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
   // The freed channel takes the next call.
   f.call("c2");
   f.at(32);
-  CHECK(f.seen.has("queued c2 sales"));
+  CHECK(f.has("queued c2 sales"));
 }
 
 TEST_CASE("no answer: the ring times out, the call keeps its place and rings the other agent") {
@@ -204,10 +118,10 @@ TEST_CASE("no answer: the ring times out, the call keeps its place and rings the
   f.at(1);
   f.call("c1");
   f.at(2);
-  REQUIRE(f.seen.has("ringing a1 c1"));
+  REQUIRE(f.has("ringing a1 c1"));
   f.login("a2");
   f.at(15); // a1's 10 s ring timed out at t=11
-  CHECK(f.seen.has("ringing a2 c1"));
+  CHECK(f.has("ringing a2 c1"));
   CHECK(f.types("call-c1") ==
         "call.arrived call.queued call.offered call.offer_ended call.offered");
 }
@@ -225,7 +139,7 @@ TEST_CASE("an agent serving two queues: the one that did not offer its call rout
   f.at(1);
   auto c1 = f.call("c1");
   f.at(2);
-  REQUIRE(f.seen.has("ringing a1 c1"));
+  REQUIRE(f.has("ringing a1 c1"));
   // The agent told neither queue it became unavailable: `support` learns it
   // from the agent's withdrawal count, offers it nothing, and nothing is
   // refused (no audit record).
@@ -233,16 +147,16 @@ TEST_CASE("an agent serving two queues: the one that did not offer its call rout
   CHECK(before >= 1);
   f.dial("c2", "200", "+861380001");
   f.at(3);
-  CHECK(f.seen.has("queued c2 support"));
-  CHECK_FALSE(f.seen.has("ringing a1 c2"));
+  CHECK(f.has("queued c2 support"));
+  CHECK_FALSE(f.has("ringing a1 c2"));
   f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(4);
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
   f.at(5);
-  CHECK_FALSE(f.seen.has("ringing a1 c2"));
+  CHECK_FALSE(f.has("ringing a1 c2"));
   // Available again after the 5 s wrap-up: that is sent, and c2 rings.
   f.at(11);
-  CHECK(f.seen.has("ringing a1 c2"));
+  CHECK(f.has("ringing a1 c2"));
   CHECK(f.types("call-c2") == "call.arrived call.queued call.offered");
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
 }
@@ -254,7 +168,7 @@ TEST_CASE(
   f.at(1);
   auto c1 = f.call("c1");
   f.at(2);
-  REQUIRE(f.seen.has("ringing a1 c1"));
+  REQUIRE(f.has("ringing a1 c1"));
   f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(3);
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
@@ -269,7 +183,7 @@ TEST_CASE(
   // The next caller finds a1 all the same: the queue read the board as it joined.
   f.call("c2");
   f.at(11);
-  CHECK(f.seen.has("ringing a1 c2"));
+  CHECK(f.has("ringing a1 c2"));
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
 }
 
@@ -297,14 +211,14 @@ TEST_CASE("leave_empty: waiting callers overflow when the last member logs out, 
   // a1 is paused but logged in: `no_members` does not hold, the caller waits.
   f.call("c1");
   f.at(3);
-  CHECK(f.seen.has("queued c1 sales"));
+  CHECK(f.has("queued c1 sales"));
   f.at(30);
-  CHECK_FALSE(f.seen.has("ended c1 voicemail"));
+  CHECK_FALSE(f.has("ended c1 voicemail"));
   // The last member logs out: the queue asked for word (a caller waits under
   // a leave_empty rule), hears it, and the caller overflows to voicemail.
   f.to_agent("a1", logout_atom::value, std::string{"end of shift"});
   f.at(31);
-  CHECK(f.seen.has("ended c1 voicemail"));
+  CHECK(f.has("ended c1 voicemail"));
   CHECK(f.types("call-c1") == "call.arrived call.queued call.overflowed call.ended");
   CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
 }
@@ -314,13 +228,13 @@ TEST_CASE(
   leave_empty_fixture f{events::empty_rule::no_available}; // a1 logged in, paused since t=1
   f.call("c1");
   f.at(3);
-  CHECK(f.seen.has("ended c1 voicemail"));
+  CHECK(f.has("ended c1 voicemail"));
   // With a member back, the next caller waits and rings.
   f.to_agent("a1", ready_atom::value);
   f.at(4);
   f.call("c2");
   f.at(5);
-  CHECK(f.seen.has("ringing a1 c2"));
+  CHECK(f.has("ringing a1 c2"));
 }
 
 TEST_CASE("an agent answering a call that was not offered to it is refused and audited") {
@@ -329,7 +243,7 @@ TEST_CASE("an agent answering a call that was not offered to it is refused and a
   f.at(1);
   f.to_agent("a1", answer_atom::value, std::string{"nope"});
   f.at(2);
-  CHECK(f.seen.has("rejected agent-a1 not_reserved"));
+  CHECK(f.has("rejected agent-a1 not_reserved"));
   auto audit = *f.store.read_stream("audit-site-1", 0, SIZE_MAX);
   REQUIRE(audit.size() == 1);
   auto r = std::get<events::command_rejected>(*events::event_codec::standard().decode(audit[0]));
@@ -348,23 +262,23 @@ TEST_CASE("after a node restart waiting calls keep their places and connected ca
     before.at(2);
     caf::anon_send(before.ctx->agents.at("a1"), answer_atom::value, std::string{"c1"});
     before.at(3);
-    REQUIRE(before.seen.has("talking c1 a1"));
+    REQUIRE(before.has("talking c1 a1"));
     before.call("c2", "+vip"); // waits: a1 is busy, a2 is logged out
     before.at(4);
-    REQUIRE(before.seen.has("queued c2 sales"));
+    REQUIRE(before.has("queued c2 sales"));
   } // the node stops without ending anything
   fixture after{small_center(), &store, epoch + 600 * sec};
   after.at(1);
   // c1 lost its media leg with the node; its agent and trunk channel are free again.
-  CHECK(after.seen.has("ended c1 node_restart"));
+  CHECK(after.has("ended c1 node_restart"));
   CHECK(after.types("call-c1") ==
         "call.arrived call.queued call.offered call.connected call.ended");
   CHECK(after.types("trunk-pstn.1") == "trunk.seized trunk.released");
   // c2 is still waiting with its place, and the freed agent gets it.
-  CHECK(after.seen.has("ringing a1 c2"));
+  CHECK(after.has("ringing a1 c2"));
   caf::anon_send(after.ctx->agents.at("a1"), answer_atom::value, std::string{"c2"});
   after.at(3);
-  CHECK(after.seen.has("talking c2 a1"));
+  CHECK(after.has("talking c2 a1"));
   auto c2 = after.store.read_stream("call-c2", 0, SIZE_MAX);
   auto connected =
       std::get<events::call_connected>(*events::event_codec::standard().decode(c2->back()));
@@ -394,19 +308,19 @@ TEST_CASE("after a node restart a caller still waits for its familiar agent from
       before.to_agent("a3", not_ready_atom::value, std::string{"break"});
       before.dial("c2", "100", "+861380002", "a3"); // joins at ~1 s: prefers a3 until ~61 s
       before.at(2);
-      REQUIRE(before.seen.has("queued c2 sales"));
-      REQUIRE_FALSE(before.seen.has("ringing a1 c2"));
+      REQUIRE(before.has("queued c2 sales"));
+      REQUIRE_FALSE(before.has("ringing a1 c2"));
     }
     fixture after{c, &store, epoch + 10 * sec};
     after.at(5);
-    CHECK_FALSE(after.seen.has("ringing a1 c2")); // still a3's
+    CHECK_FALSE(after.has("ringing a1 c2")); // still a3's
     if (familiar_returns) {
       after.to_agent("a3", ready_atom::value);
       after.at(6);
-      CHECK(after.seen.has("ringing a3 c2"));
+      CHECK(after.has("ringing a3 c2"));
     } else {
       after.at(52); // ~61 s after the first node's start: the preference is over
-      CHECK(after.seen.has("ringing a1 c2"));
+      CHECK(after.has("ringing a1 c2"));
     }
   }
 }
@@ -438,13 +352,13 @@ TEST_CASE("a caller hanging up at any moment before an answer leaves no call beh
     run_steps(f, k);
     caf::anon_send(c, abandon_atom::value);
     f.at(40);
-    CHECK(f.seen.has("ended c1 abandoned"));
+    CHECK(f.has("ended c1 abandoned"));
     const auto queue = f.types("queue-sales");
     CHECK(count_of(queue, "queue.call_joined") == count_of(queue, "queue.call_left"));
     // a1 is free again: the next call rings it.
     f.call("c2");
     f.at(42);
-    CHECK(f.seen.has("ringing a1 c2"));
+    CHECK(f.has("ringing a1 c2"));
   }
 }
 
@@ -457,29 +371,23 @@ TEST_CASE("a caller hanging up as the agent answers: the call ends once and the 
     f.at(1);
     auto c = f.call("c1");
     f.at(2);
-    REQUIRE(f.seen.has("ringing a1 c1"));
+    REQUIRE(f.has("ringing a1 c1"));
     f.to_agent("a1", answer_atom::value, std::string{"c1"});
     run_steps(f, k);
     caf::anon_send(c, abandon_atom::value);
     f.at(3);
     // Connected first: the caller's hang-up is a hang-up, not an abandon.
-    if (f.seen.has("talking c1 a1")) caf::anon_send(c, hangup_atom::value, std::string{"caller"});
+    if (f.has("talking c1 a1")) caf::anon_send(c, hangup_atom::value, std::string{"caller"});
     f.at(40);
-    const bool abandoned = f.seen.has("ended c1 abandoned");
-    const bool completed = f.seen.has("ended c1 completed");
+    const bool abandoned = f.has("ended c1 abandoned");
+    const bool completed = f.has("ended c1 completed");
     CHECK(abandoned != completed);
     CHECK(count_of(f.types("call-c1"), "call.ended") == 1);
     f.call("c2");
     f.at(42);
-    CHECK(f.seen.has("ringing a1 c2"));
+    CHECK(f.has("ringing a1 c2"));
   }
 }
-
-namespace {
-int count_of(const notes& n, const std::string& line) {
-  return static_cast<int>(std::count(n.lines.begin(), n.lines.end(), line));
-}
-} // namespace
 
 TEST_CASE("callback at max wait while an agent rings: the agent lets go, the line is freed, the "
           "call back dials out") {
@@ -491,7 +399,7 @@ TEST_CASE("callback at max wait while an agent rings: the agent lets go, the lin
   f.at(1);
   auto c1 = f.call("c1");
   f.at(2);
-  REQUIRE(f.seen.has("ringing a1 c1"));
+  REQUIRE(f.has("ringing a1 c1"));
   f.at(7); // max wait at t=6, mid-ring
   CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended "
                               "call.overflowed call.callback_scheduled");
@@ -500,13 +408,13 @@ TEST_CASE("callback at max wait while an agent rings: the agent lets go, the lin
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released"); // the caller left the line
   // The place comes up again (a1 was held back one ring period): an outbound channel, and a1 rings.
   f.at(20);
-  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+  CHECK(f.count("ringing a1 c1") == 2);
   CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended "
                               "call.overflowed call.callback_scheduled call.callback_dialed");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized");
   f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(21);
-  CHECK(f.seen.has("talking c1 a1"));
+  CHECK(f.has("talking c1 a1"));
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
   f.at(60);
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized trunk.released");
@@ -523,8 +431,8 @@ TEST_CASE("callback for a caller whose join was refused: there is no place to ke
   f.at(1);
   f.call("c2"); // the queue is full
   f.at(2);
-  CHECK(f.seen.has("queued c1 sales"));
-  CHECK(f.seen.has("ended c2 refused"));
+  CHECK(f.has("queued c1 sales"));
+  CHECK(f.has("ended c2 refused"));
   CHECK(f.types("trunk-pstn.2") == "trunk.seized trunk.released");
 }
 
@@ -542,10 +450,10 @@ TEST_CASE("a call for a familiar agent who stays busy falls back to the queue wh
   f.at(3);
   f.dial("c2", "100", "+861380002", "a1");
   f.at(5);
-  CHECK(f.seen.has("queued c2 sales"));
-  CHECK_FALSE(f.seen.has("ringing a2 c2")); // kept for a1 while the preference lasts
+  CHECK(f.has("queued c2 sales"));
+  CHECK_FALSE(f.has("ringing a2 c2")); // kept for a1 while the preference lasts
   f.at(9); // it ends at t=8; nothing else happens in the queue, yet a2 rings
-  CHECK(f.seen.has("ringing a2 c2"));
+  CHECK(f.has("ringing a2 c2"));
 }
 
 TEST_CASE("a familiar agent who serves another queue is found: the caller waits for it first, then "
@@ -567,8 +475,8 @@ TEST_CASE("a familiar agent who serves another queue is found: the caller waits 
   f.at(1);
   f.dial("c1", "100", "+861380001", "a3");
   f.at(2);
-  CHECK(f.seen.has("ringing a3 c1"));
-  CHECK_FALSE(f.seen.has("ringing a1 c1"));
+  CHECK(f.has("ringing a3 c1"));
+  CHECK_FALSE(f.has("ringing a1 c1"));
   auto offered = *f.store.read_stream("call-c1", 0, SIZE_MAX);
   REQUIRE(offered.size() == 3);
   CHECK(
@@ -576,13 +484,13 @@ TEST_CASE("a familiar agent who serves another queue is found: the caller waits 
       "preferred agent a3 (familiar), level 5");
   f.to_agent("a3", answer_atom::value, std::string{"c1"});
   f.at(3);
-  CHECK(f.seen.has("talking c1 a3"));
+  CHECK(f.has("talking c1 a3"));
   // a3 is busy: the next caller who prefers it waits for it, then anyone may take it.
   f.dial("c2", "100", "+861380002", "a3");
   f.at(7);
-  CHECK_FALSE(f.seen.has("ringing a1 c2"));
+  CHECK_FALSE(f.has("ringing a1 c2"));
   f.at(9);
-  CHECK(f.seen.has("ringing a1 c2"));
+  CHECK(f.has("ringing a1 c2"));
   f.to_agent("a1", answer_atom::value, std::string{"c2"});
   f.at(10);
   // A caller with no preference is never offered to a3, who does not serve sales,
@@ -591,8 +499,8 @@ TEST_CASE("a familiar agent who serves another queue is found: the caller waits 
   f.at(11);
   f.to_agent("a3", hangup_atom::value, std::string{"c1"});
   f.at(30);
-  CHECK(f.seen.has("queued c3 sales"));
-  CHECK_FALSE(f.seen.has("ringing a3 c3"));
+  CHECK(f.has("queued c3 sales"));
+  CHECK_FALSE(f.has("ringing a3 c3"));
 }
 
 TEST_CASE("a waiting caller's priority is raised: it is offered first, and the history says why") {
@@ -617,8 +525,8 @@ TEST_CASE("a waiting caller's priority is raised: it is offered first, and the h
   CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left queue.call_joined "
                                   "queue.call_joined queue.call_priority_changed");
   f.at(10); // a1's wrap-up ends at t=8
-  CHECK(f.seen.has("ringing a1 c3"));
-  CHECK_FALSE(f.seen.has("ringing a1 c2"));
+  CHECK(f.has("ringing a1 c3"));
+  CHECK_FALSE(f.has("ringing a1 c2"));
 }
 
 TEST_CASE("a reject delay longer than the ring period: the call rings the agent again when the "
@@ -631,12 +539,12 @@ TEST_CASE("a reject delay longer than the ring period: the call rings the agent 
   f.at(1);
   f.call("c1");
   f.at(2);
-  REQUIRE(f.seen.has("ringing a1 c1"));
+  REQUIRE(f.has("ringing a1 c1"));
   f.to_agent("a1", reject_atom::value, std::string{"c1"});
   f.at(15);
-  CHECK(count_of(f.seen, "ringing a1 c1") == 1); // still blocked at t=15
+  CHECK(f.count("ringing a1 c1") == 1); // still blocked at t=15
   f.at(25); // the delay ends at t=22: nothing else happens in the queue, yet a1 rings again
-  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+  CHECK(f.count("ringing a1 c1") == 2);
 }
 
 TEST_CASE("join_empty and max_length refusals reach the caller: it overflows as configured and "
@@ -647,8 +555,8 @@ TEST_CASE("join_empty and max_length refusals reach the caller: it overflows as 
     fixture f{c};
     f.call("c1");
     f.at(1);
-    CHECK(f.seen.has("rejected queue-sales queue_empty"));
-    CHECK(f.seen.has("ended c1 refused"));
+    CHECK(f.has("rejected queue-sales queue_empty"));
+    CHECK(f.has("ended c1 refused"));
     CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
   }
   SUBCASE("max_length 1, overflow to voicemail: the second caller leaves a message") {
@@ -660,8 +568,8 @@ TEST_CASE("join_empty and max_length refusals reach the caller: it overflows as 
     f.at(1);
     f.call("c2");
     f.at(2);
-    CHECK(f.seen.has("queued c1 sales"));
-    CHECK(f.seen.has("ended c2 voicemail"));
+    CHECK(f.has("queued c1 sales"));
+    CHECK(f.has("ended c2 voicemail"));
     CHECK(f.types("call-c2") == "call.arrived call.overflowed call.ended");
   }
 }
@@ -675,18 +583,18 @@ TEST_CASE(
   f.at(2);
   f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(3);
-  REQUIRE(f.seen.has("talking c1 a1"));
+  REQUIRE(f.has("talking c1 a1"));
   caf::anon_send(c1, hold_atom::value, std::string{"a2"}); // not a2's call: refused, audited
   caf::anon_send(c1, hold_atom::value, std::string{"a1"});
   f.at(4);
-  CHECK(f.seen.has("rejected call-c1 not_your_call"));
+  CHECK(f.has("rejected call-c1 not_your_call"));
   caf::anon_send(c1, resume_atom::value, std::string{"a1"});
   f.at(5);
   caf::anon_send(c1, hold_atom::value, std::string{"a1"});
   f.at(6);
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"}); // a caller on hold may hang up
   f.at(20);
-  CHECK(f.seen.has("ended c1 completed"));
+  CHECK(f.has("ended c1 completed"));
   CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.connected call.held "
                               "call.resumed call.held call.ended");
   CHECK(f.types("agent-a1") == "agent.logged_in agent.ready agent.reserved agent.call_started "
@@ -707,16 +615,16 @@ TEST_CASE("ring-all: one agent rejecting does not make the call offered anew whi
   f.at(1);
   f.call("c1");
   f.at(2);
-  REQUIRE(f.seen.has("ringing a1 c1"));
-  REQUIRE(f.seen.has("ringing a2 c1"));
+  REQUIRE(f.has("ringing a1 c1"));
+  REQUIRE(f.has("ringing a2 c1"));
   f.to_agent("a1", reject_atom::value, std::string{"c1"});
   f.at(3);
   f.login("a3"); // ready while a2 still rings: c1 is not offered to a3 as if nobody rang
   f.at(5);
-  CHECK_FALSE(f.seen.has("ringing a3 c1"));
+  CHECK_FALSE(f.has("ringing a3 c1"));
   f.to_agent("a2", answer_atom::value, std::string{"c1"});
   f.at(6);
-  CHECK(f.seen.has("talking c1 a2"));
+  CHECK(f.has("talking c1 a2"));
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
 }
 
@@ -727,17 +635,17 @@ TEST_CASE("virtual hold by choice: offered after callback_offer_after_s, the cal
   fixture f{c};
   auto c1 = f.call("c1"); // nobody logged in: c1 waits
   f.at(4);
-  CHECK_FALSE(f.seen.has("callback offered c1 sales"));
+  CHECK_FALSE(f.has("callback offered c1 sales"));
   f.at(7);
-  CHECK(f.seen.has("callback offered c1 sales"));
+  CHECK(f.has("callback offered c1 sales"));
   caf::anon_send(c1, callback_atom::value, std::string{"+8613900000000"});
   f.at(8);
-  CHECK(f.seen.has("off line c1")); // telephony hears the caller is off the line
+  CHECK(f.has("off line c1")); // telephony hears the caller is off the line
   CHECK(f.types("call-c1") == "call.arrived call.queued call.callback_scheduled");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
   f.login("a1"); // the place comes up: dial out, a1 rings
   f.at(9);
-  CHECK(f.seen.has("ringing a1 c1"));
+  CHECK(f.has("ringing a1 c1"));
   CHECK(f.types("call-c1") ==
         "call.arrived call.queued call.callback_scheduled call.callback_dialed");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released trunk.seized");
@@ -765,7 +673,7 @@ caf::actor dialed_back_to_a1(fixture& f) {
   f.at(8);
   f.login("a1");
   f.at(9);
-  REQUIRE(f.seen.has("ringing a1 c1"));
+  REQUIRE(f.has("ringing a1 c1"));
   return c1;
 }
 } // namespace
@@ -779,7 +687,7 @@ TEST_CASE("a call back from an inbound-only group goes out on the queue's outbou
   CHECK(f.types("trunk-did.1") == "trunk.seized trunk.released");
   f.login("a1");
   f.at(9);
-  CHECK(f.seen.has("ringing a1 c1"));
+  CHECK(f.has("ringing a1 c1"));
   auto seized = *f.store.read_stream("trunk-out.1", 0, SIZE_MAX);
   REQUIRE(seized.size() == 1);
   CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized[0]))
@@ -791,7 +699,7 @@ TEST_CASE("a call back from an inbound-only group goes out on the queue's outbou
   f.at(10);
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
   f.at(11);
-  CHECK(f.seen.has("ended c1 callback_completed"));
+  CHECK(f.has("ended c1 callback_completed"));
   CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released");
 }
 
@@ -802,24 +710,24 @@ TEST_CASE("a call back's agent rings only once its line is seized: with every ou
   f.at(1);
   auto o1 = f.place("o1", "a2", "+8613900000"); // holds the only outbound channel
   f.at(2);
-  REQUIRE(f.seen.has("talking o1 a2"));
+  REQUIRE(f.has("talking o1 a2"));
   auto c1 = f.call("c1");
   f.at(7);
   caf::anon_send(c1, callback_atom::value, std::string{});
   f.at(8);
   f.login("a1"); // c1's place comes up, but no line is free for the call back
   f.at(15);
-  CHECK_FALSE(f.seen.has("ringing a1 c1"));
+  CHECK_FALSE(f.has("ringing a1 c1"));
   CHECK(f.types("agent-a1").find("agent.reserved") !=
         std::string::npos); // held for it, silently, and let go
   caf::anon_send(o1, hangup_atom::value, std::string{"agent"});
   int t = 16;
-  while (t < 40 && !f.seen.has("ringing a1 c1"))
+  while (t < 40 && !f.has("ringing a1 c1"))
     f.at(++t); // the next try finds the line free
-  CHECK(f.seen.has("ringing a1 c1"));
+  CHECK(f.has("ringing a1 c1"));
   f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(t + 1);
-  CHECK(f.seen.has("talking c1 a1"));
+  CHECK(f.has("talking c1 a1"));
   CHECK(f.types("call-c1") ==
         "call.arrived call.queued call.callback_scheduled call.callback_dialed call.connected");
 }
@@ -836,7 +744,7 @@ TEST_CASE("ring-all: a call back is dialed for one agent, and the others it was 
   f.login("a1");
   f.login("a2");
   f.at(9);
-  CHECK(count_of(f.seen, "ringing a1 c1") + count_of(f.seen, "ringing a2 c1") == 1);
+  CHECK(f.count("ringing a1 c1") + f.count("ringing a2 c1") == 1);
   CHECK(f.types("trunk-out.1") == "trunk.seized");
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
   // Both were reserved for it; the one not dialed let go.
@@ -862,13 +770,13 @@ TEST_CASE("a dial-back telephony reports failed is tried again after callback_re
         "agent.logged_in agent.ready agent.reserved agent.reservation_ended");
   CHECK(f.types("queue-sales") == "queue.call_joined"); // in its place
   f.at(65); // a1 is ready, but the retry is due at ~69 s
-  CHECK(count_of(f.seen, "ringing a1 c1") == 1);
+  CHECK(f.count("ringing a1 c1") == 1);
   f.at(71);
-  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+  CHECK(f.count("ringing a1 c1") == 2);
   CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released trunk.seized");
   caf::anon_send(c1, callback_failed_atom::value, std::string{"customer_no_answer"});
   f.at(72); // the second failure uses up the two attempts
-  CHECK(f.seen.has("ended c1 callback_failed"));
+  CHECK(f.has("ended c1 callback_failed"));
   CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
   CHECK(f.types("trunk-out.1") == "trunk.seized trunk.released trunk.seized trunk.released");
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
@@ -889,9 +797,9 @@ TEST_CASE("after a node restart a call back whose dial-back failed is still not 
   }
   fixture after{c, &store, epoch + 20 * sec};
   after.at(30); // 50 s after the first start: a1 is ready, the retry is not due
-  CHECK_FALSE(after.seen.has("ringing a1 c1"));
+  CHECK_FALSE(after.has("ringing a1 c1"));
   after.at(52); // 72 s
-  CHECK(after.seen.has("ringing a1 c1"));
+  CHECK(after.has("ringing a1 c1"));
 }
 
 TEST_CASE("a call back its agent does not pick up waits again in its place, its line let go, and "
@@ -907,12 +815,12 @@ TEST_CASE("a call back its agent does not pick up waits again in its place, its 
   CHECK(f.types("queue-sales") == "queue.call_joined"); // still in its place
   f.login("a2");
   f.at(21);
-  CHECK(f.seen.has("ringing a2 c1"));
+  CHECK(f.has("ringing a2 c1"));
   f.to_agent("a2", answer_atom::value, std::string{"c1"});
   f.at(22);
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
   f.at(23);
-  CHECK(f.seen.has("ended c1 callback_completed"));
+  CHECK(f.has("ended c1 callback_completed"));
   CHECK(f.types("call-c1") ==
         "call.arrived call.queued call.callback_scheduled call.callback_dialed "
         "call.offer_ended call.widened call.callback_dialed call.connected call.ended");
@@ -932,13 +840,13 @@ TEST_CASE("a call back its agent rejects waits again, and one telephony cannot m
   // The queue holds a1 back for a ring period after the failed offer, then
   // dials for it again ...
   f.at(15);
-  CHECK(count_of(f.seen, "ringing a1 c1") == 1);
+  CHECK(f.count("ringing a1 c1") == 1);
   f.at(21);
-  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+  CHECK(f.count("ringing a1 c1") == 2);
   // ... and telephony cannot reach the customer: the call back ends.
   caf::anon_send(c1, callback_failed_atom::value, std::string{"customer_unreachable"});
   f.at(22);
-  CHECK(f.seen.has("ended c1 callback_failed"));
+  CHECK(f.has("ended c1 callback_failed"));
   auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
   auto ended = events::event_codec::standard().decode(evs.back());
   REQUIRE(ended);
@@ -964,7 +872,7 @@ TEST_CASE("a call back is past max_wait only for callers on the line: it keeps i
   CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
   f.login("a1");
   f.at(61);
-  CHECK(f.seen.has("ringing a1 c1"));
+  CHECK(f.has("ringing a1 c1"));
 }
 
 TEST_CASE("an agent who logs out while ringing ends the offer at once, and the call rings the next "
@@ -978,7 +886,7 @@ TEST_CASE("an agent who logs out while ringing ends the offer at once, and the c
     f.at(8);
     f.login("a1");
     f.at(9);
-    REQUIRE(f.seen.has("ringing a1 c1"));
+    REQUIRE(f.has("ringing a1 c1"));
     f.to_agent("a1", logout_atom::value, std::string{"end_of_shift"});
     f.at(10);
     CHECK(f.types("call-c1").substr(f.types("call-c1").rfind(' ') + 1) == "call.offer_ended");
@@ -987,7 +895,7 @@ TEST_CASE("an agent who logs out while ringing ends the offer at once, and the c
               .reason == "logged_out");
     f.login("a2");
     f.at(11);
-    CHECK(f.seen.has("ringing a2 c1"));
+    CHECK(f.has("ringing a2 c1"));
     CHECK(f.store.read_stream("audit-site-1", 0, SIZE_MAX)->empty());
   }
 }
@@ -1001,15 +909,15 @@ TEST_CASE(
   } // the node stops while a1's phone rings for the call back
   fixture after{inbound_only_center(), &store, epoch + 600 * sec};
   after.at(1);
-  CHECK_FALSE(after.seen.has("ended c1 node_restart"));
-  CHECK(after.seen.has("ringing a1 c1"));
+  CHECK_FALSE(after.has("ended c1 node_restart"));
+  CHECK(after.has("ringing a1 c1"));
   CHECK(after.types("call-c1") ==
         "call.arrived call.queued call.callback_scheduled call.callback_dialed "
         "call.offer_ended call.callback_dialed");
   CHECK(after.types("trunk-out.1") == "trunk.seized trunk.released trunk.seized");
   after.to_agent("a1", answer_atom::value, std::string{"c1"});
   after.at(2);
-  CHECK(after.seen.has("talking c1 a1"));
+  CHECK(after.has("talking c1 a1"));
 }
 
 TEST_CASE(
@@ -1027,10 +935,10 @@ TEST_CASE(
   f.at(1);
   f.dial("c1", "200", "+861380001");
   f.at(4);
-  CHECK(f.seen.has("queued c1 billing"));
-  CHECK_FALSE(f.seen.has("ringing a1 c1")); // billing's own agents only, for the first 5 s
+  CHECK(f.has("queued c1 billing"));
+  CHECK_FALSE(f.has("ringing a1 c1")); // billing's own agents only, for the first 5 s
   f.at(8);
-  CHECK(f.seen.has("ringing a1 c1"));
+  CHECK(f.has("ringing a1 c1"));
   CHECK(f.types("call-c1") == "call.arrived call.queued call.widened call.offered");
 }
 
@@ -1043,7 +951,7 @@ TEST_CASE("a busy phone ends the offer with busy, and the busy delay keeps the c
   f.at(1);
   f.call("c1");
   f.at(2);
-  REQUIRE(f.seen.has("ringing a1 c1"));
+  REQUIRE(f.has("ringing a1 c1"));
   f.to_agent("a1", busy_atom::value, std::string{"c1"});
   f.at(3);
   CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.offer_ended");
@@ -1055,9 +963,9 @@ TEST_CASE("a busy phone ends the offer with busy, and the busy delay keeps the c
   CHECK(f.types("agent-a1") ==
         "agent.logged_in agent.ready agent.reserved agent.reservation_ended");
   f.at(25); // the ring period's hold-back is over, the busy delay is not
-  CHECK(count_of(f.seen, "ringing a1 c1") == 1);
+  CHECK(f.count("ringing a1 c1") == 1);
   f.at(35); // the delay ends at t=32: a1 rings again
-  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+  CHECK(f.count("ringing a1 c1") == 2);
 }
 
 TEST_CASE("max wait with overflow to another queue: the caller moves there and rings its agent") {
@@ -1078,11 +986,11 @@ TEST_CASE("max wait with overflow to another queue: the caller moves there and r
   f.at(1);
   f.call("c1");
   f.at(4);
-  CHECK(f.seen.has("queued c1 sales"));
-  CHECK_FALSE(f.seen.has("ringing a2 c1"));
+  CHECK(f.has("queued c1 sales"));
+  CHECK_FALSE(f.has("ringing a2 c1"));
   f.at(8);
-  CHECK(f.seen.has("queued c1 billing"));
-  CHECK(f.seen.has("ringing a2 c1"));
+  CHECK(f.has("queued c1 billing"));
+  CHECK(f.has("ringing a2 c1"));
   CHECK(f.types("call-c1") == "call.arrived call.queued call.overflowed call.queued call.offered");
   CHECK(f.types("queue-sales") == "queue.call_joined queue.call_left");
 }
@@ -1095,14 +1003,14 @@ TEST_CASE("auto-pause: an agent who lets max_no_answer rings go unanswered is ma
   f.at(1);
   f.call("c1");
   f.at(2);
-  REQUIRE(f.seen.has("ringing a1 c1"));
+  REQUIRE(f.has("ringing a1 c1"));
   f.at(12); // first miss at t=11; a1 is held back one ring period
   CHECK(f.types("agent-a1").find("agent.not_ready") == std::string::npos);
   f.at(40); // rung again at ~t=21, second miss at ~t=31
-  CHECK(count_of(f.seen, "ringing a1 c1") == 2);
+  CHECK(f.count("ringing a1 c1") == 2);
   CHECK(f.types("agent-a1").find("agent.not_ready") != std::string::npos);
-  CHECK(f.seen.has("queued c1 sales"));
-  CHECK_FALSE(f.seen.has("ended c1 completed")); // the caller still waits, for someone ready
+  CHECK(f.has("queued c1 sales"));
+  CHECK_FALSE(f.has("ended c1 completed")); // the caller still waits, for someone ready
 }
 
 TEST_CASE("a VIP caller joins ahead of callers who waited longer and gets the next agent") {
@@ -1115,8 +1023,8 @@ TEST_CASE("a VIP caller joins ahead of callers who waited longer and gets the ne
   f.at(2);
   f.login("a1");
   f.at(3);
-  CHECK(f.seen.has("ringing a1 c2"));
-  CHECK_FALSE(f.seen.has("ringing a1 c1"));
+  CHECK(f.has("ringing a1 c2"));
+  CHECK_FALSE(f.has("ringing a1 c1"));
 }
 
 TEST_CASE(
@@ -1161,25 +1069,25 @@ TEST_CASE("chat capacity: an agent takes as many chats as its capacity, the next
   f.to_agent("a1", answer_atom::value, std::string{"t1"});
   f.to_agent("a1", answer_atom::value, std::string{"t2"});
   f.at(3);
-  CHECK(f.seen.has("talking t1 a1"));
-  CHECK(f.seen.has("talking t2 a1"));
+  CHECK(f.has("talking t1 a1"));
+  CHECK(f.has("talking t2 a1"));
   chat_call("t3");
   f.at(4);
-  CHECK(f.seen.has("queued t3 chat"));
-  CHECK_FALSE(f.seen.has("ringing a1 t3")); // two chats already
-  auto c1 = f.call("c1"); // voice: a free voice slot, so it rings despite the chats
+  CHECK(f.has("queued t3 chat"));
+  CHECK_FALSE(f.has("ringing a1 t3")); // two chats already
+  auto c1 = f.call("c1");              // voice: a free voice slot, so it rings despite the chats
   f.at(5);
-  CHECK(f.seen.has("ringing a1 c1"));
+  CHECK(f.has("ringing a1 c1"));
   f.to_agent("a1", answer_atom::value, std::string{"c1"});
   f.at(6);
   // A chat ends (and its 5 s wrap-up): a chat slot is free, but a1 is on a voice call.
   caf::anon_send(t1, hangup_atom::value, std::string{"caller"});
   f.at(15);
-  CHECK_FALSE(f.seen.has("ringing a1 t3"));
+  CHECK_FALSE(f.has("ringing a1 t3"));
   // The voice call ends; after its wrap-up t3 rings.
   caf::anon_send(c1, hangup_atom::value, std::string{"caller"});
   f.at(25);
-  CHECK(f.seen.has("ringing a1 t3"));
+  CHECK(f.has("ringing a1 t3"));
 }
 
 namespace {
@@ -1201,8 +1109,8 @@ TEST_CASE("an agent places an outbound call: the queue's outbound channel, no qu
   f.at(2);
   auto o1 = f.place("o1", "a1", "+8613900000");
   f.at(3);
-  CHECK(f.seen.has("talking o1 a1"));
-  CHECK_FALSE(f.seen.has("ringing a1 o1")); // the agent dialed: nothing rings
+  CHECK(f.has("talking o1 a1"));
+  CHECK_FALSE(f.has("ringing a1 o1")); // the agent dialed: nothing rings
   CHECK(f.types("call-o1") == "call.arrived call.connected");
   CHECK(f.types("queue-sales") == "");
   auto evs = *f.store.read_stream("call-o1", 0, SIZE_MAX);
@@ -1218,10 +1126,10 @@ TEST_CASE("an agent places an outbound call: the queue's outbound channel, no qu
   // Its line is busy while it talks: the group's only channel blocks an inbound call.
   f.call("c1");
   f.at(4);
-  CHECK(f.seen.has("ended c1 blocked"));
+  CHECK(f.has("ended c1 blocked"));
   caf::anon_send(o1, hangup_atom::value, std::string{"agent"});
   f.at(5);
-  CHECK(f.seen.has("ended o1 completed"));
+  CHECK(f.has("ended o1 completed"));
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
   f.at(20); // the queue's 5 s of after-call work
   CHECK(f.types("agent-a1") ==
@@ -1235,8 +1143,8 @@ TEST_CASE(
   fixture f{outbound_center(2)};
   f.place("o1", "a1", "+8613900000"); // a1 is logged out
   f.at(1);
-  CHECK(f.seen.has("ended o1 refused"));
-  CHECK(f.seen.has("rejected agent-a1 logged_out")); // audited
+  CHECK(f.has("ended o1 refused"));
+  CHECK(f.has("rejected agent-a1 logged_out")); // audited
   auto evs = *f.store.read_stream("call-o1", 0, SIZE_MAX);
   auto ended = std::get<events::call_ended>(*events::event_codec::standard().decode(evs.back()));
   CHECK(ended.reason == "agent_logged_out");
@@ -1247,19 +1155,19 @@ TEST_CASE(
   f.at(2);
   f.place("o2", "a2", "+8613900001");
   f.at(3);
-  CHECK(f.seen.has("talking o2 a2"));
+  CHECK(f.has("talking o2 a2"));
   f.place("o3", "a2", "+8613900002");
   f.at(4);
-  CHECK(f.seen.has("ended o3 refused"));
-  CHECK(f.seen.has("rejected agent-a2 at_capacity"));
-  CHECK_FALSE(f.seen.has("talking o3 a2"));
+  CHECK(f.has("ended o3 refused"));
+  CHECK(f.has("rejected agent-a2 at_capacity"));
+  CHECK_FALSE(f.has("talking o3 a2"));
 }
 
 TEST_CASE("a call placed by an agent this node does not know ends refused, naming why") {
   fixture f{outbound_center(1)};
   f.place("o1", "nobody", "+8613900000");
   f.at(1);
-  CHECK(f.seen.has("ended o1 refused"));
+  CHECK(f.has("ended o1 refused"));
   auto evs = *f.store.read_stream("call-o1", 0, SIZE_MAX);
   CHECK(std::get<events::call_ended>(*events::event_codec::standard().decode(evs.back())).reason ==
         "unknown_agent");
@@ -1274,7 +1182,7 @@ TEST_CASE("an outbound call finds every channel busy: blocked, and the agent is 
   f.at(1);
   f.place("o1", "a2", "+8613900000");
   f.at(2);
-  CHECK(f.seen.has("ended o1 blocked"));
+  CHECK(f.has("ended o1 blocked"));
   CHECK(f.types("call-o1") == "call.arrived call.ended");
   CHECK(f.types("agent-a2").find("agent.reserved agent.call_started") == std::string::npos);
 }
@@ -1304,7 +1212,7 @@ std::string serve(fixture& f, const std::string& id, std::int64_t& t, std::int64
   f.at(++t);
   std::string agent;
   for (const char* a : {"a1", "a2", "a3"})
-    if (f.seen.has(std::string{"ringing "} + a + " " + id)) agent += a;
+    if (f.has(std::string{"ringing "} + a + " " + id)) agent += a;
   if (agent.size() != 2) return agent; // nobody, or more than one
   f.to_agent(agent, answer_atom::value, id);
   t += talk_s;
@@ -1371,7 +1279,7 @@ TEST_CASE("strategy at actor level: top down follows the agents' order while the
   // a2 on a call: the next in order, a3, rings.
   f.call("c3");
   f.at(++t);
-  CHECK(f.seen.has("ringing a2 c3"));
+  CHECK(f.has("ringing a2 c3"));
   f.to_agent("a2", answer_atom::value, std::string{"c3"});
   f.at(++t);
   CHECK(serve(f, "c4", t) == "a3");
