@@ -469,18 +469,13 @@ void on_reserve_failed(call_self self, const std::string& agent_id, const std::s
   if (s.req.interflow_offer && !s.landed) on_remote_hold_lost(self, code);
 }
 
-// After a node restart: rebuild from the stream; the call decider says what
-// the restart did to it (call::recover_after_restart): it waits again, with
-// its place, or it ends and lets go of what it held.
-void recover(call_self self) {
+namespace {
+
+/// A recovered call gets back the handles its stream implies: its tenant,
+/// its queue and queue actor, its trunk line, its base priority.
+void restore_handles(call_self self, const call::state& cs) {
   auto& s = self->state;
   const auto* ctx = s.ctx.get();
-  if (!s.entity->recover()) return;
-  const auto& cs = s.entity->state();
-  if (cs.at == call::phase::none) {
-    self->quit();
-    return;
-  }
   if (const auto* e = ctx->center.find_entry(cs.dialed)) s.tenant = e->tenant;
   // The queue that found the call in its list (req.queue) holds it even if
   // the call's own call.queued did not reach the store.
@@ -494,6 +489,53 @@ void recover(call_self self) {
   if (!s.line_group.empty() && call::status_of(cs) != call::status::callback_waiting)
     s.line_channel = -1;
   s.base_priority = cs.priority;
+}
+
+/// recover_after_restart is recorded: the call ended (and lets go of its
+/// agent and place), or it waits again in its queue with its timers.
+void after_restart(call_self self, bool queued_here, bool connected, const std::string& agent_id) {
+  auto& s = self->state;
+  const auto& cs = s.entity->state();
+  if (call::is_terminal(cs)) {
+    if (connected && !agent_id.empty())
+      if (auto a = s.ctx->agents.get(agent_id))
+        self->send(a, end_call_atom::value, s.req.call_id, std::int64_t{0});
+    s.joined = queued_here && s.queue_actor;
+    finish(self, cs.outcome);
+    return;
+  }
+  if (!s.queue_actor) { // its queue is no longer configured: nobody would ever offer it
+    end_with(self, "node_restart", "unknown_queue");
+    return;
+  }
+  const bool call_back = call::status_of(cs) == call::status::callback_waiting;
+  if (call_back) release_channel(self); // a call back whose dial-back the restart cut
+  s.joined = true;
+  auto gen = ++s.wait_generation;
+  self->send(s.queue_actor, rejoin_atom::value, s.req.call_id, caf::actor_cast<caf::actor>(self));
+  // (a call back's timers are only its widening steps: max_wait and
+  // announcements are for callers on the line)
+  start_wait_timers(self, gen, call::waited_ms(cs, now_of(self)));
+  if (!call_back) return;
+  self->send(s.queue_actor, off_line_atom::value, s.req.call_id);
+  if (cs.callback_retry_at_ns > now_of(self))
+    self->send(s.queue_actor, retry_at_atom::value, s.req.call_id, cs.callback_retry_at_ns);
+}
+
+} // namespace
+
+// After a node restart: rebuild from the stream; the call decider says what
+// the restart did to it (call::recover_after_restart): it waits again, with
+// its place, or it ends and lets go of what it held.
+void recover(call_self self) {
+  auto& s = self->state;
+  if (!s.entity->recover()) return;
+  const auto& cs = s.entity->state();
+  if (cs.at == call::phase::none) {
+    self->quit();
+    return;
+  }
+  restore_handles(self, cs);
   if (call::is_terminal(cs)) {
     // It ended before the restart, but the old process did not tell
     // everyone: the queue that still lists it, the trunk channel still seized.
@@ -505,38 +547,9 @@ void recover(call_self self) {
   }
   const bool queued_here = call::is_waiting(cs) || !s.req.queue.empty();
   const bool connected = call::is_connected(cs);
-  const auto agent_id = cs.agent_id;
-  exec(self, call::recover_after_restart{ctx->restart_keeps, now_of(self)}, "recover_after_restart",
-       [self, queued_here, connected, agent_id] {
-         auto& s = self->state;
-         const auto& cs = s.entity->state();
-         if (call::is_terminal(cs)) {
-           if (connected && !agent_id.empty())
-             if (auto a = s.ctx->agents.get(agent_id))
-               self->send(a, end_call_atom::value, s.req.call_id, std::int64_t{0});
-           s.joined = queued_here && s.queue_actor;
-           finish(self, cs.outcome);
-           return;
-         }
-         if (!s.queue_actor) { // its queue is no longer configured: nobody would ever offer it
-           end_with(self, "node_restart", "unknown_queue");
-           return;
-         }
-         // A call back whose dial-back the restart cut: its line goes back.
-         if (call::status_of(cs) == call::status::callback_waiting) release_channel(self);
-         s.joined = true;
-         auto gen = ++s.wait_generation;
-         self->send(s.queue_actor, rejoin_atom::value, s.req.call_id,
-                    caf::actor_cast<caf::actor>(self));
-         // (a call back's timers are only its widening steps: max_wait and
-         // announcements are for callers on the line)
-         start_wait_timers(self, gen, call::waited_ms(cs, now_of(self)));
-         if (call::status_of(cs) == call::status::callback_waiting) {
-           self->send(s.queue_actor, off_line_atom::value, s.req.call_id);
-           if (cs.callback_retry_at_ns > now_of(self))
-             self->send(s.queue_actor, retry_at_atom::value, s.req.call_id,
-                        cs.callback_retry_at_ns);
-         }
+  exec(self, call::recover_after_restart{s.ctx->restart_keeps, now_of(self)},
+       "recover_after_restart", [self, queued_here, connected, agent_id = cs.agent_id] {
+         after_restart(self, queued_here, connected, agent_id);
        });
 }
 

@@ -26,55 +26,51 @@
 
 namespace hotline::events::acd {
 
-struct agent_decider {
-  using state = agent::state;
-  using command = agent::command;
-  using event = agent::event;
-  static constexpr std::string_view category = "agent";
-  static outcome<event> decide(const command& c, const state& s) { return agent::decide(c, s); }
+namespace detail {
+// Unqualified calls: argument-dependent lookup finds each aggregate's own
+// functions (events::acd::call::decide for a call::state, ...).
+template <class C, class S> auto decide_of(const C& c, const S& s) {
+  return decide(c, s);
+}
+template <class S, class E> S evolve_of(S s, const E& e, std::int64_t at_ns) {
+  return evolve(std::move(s), e, at_ns);
+}
+template <class S> bool is_terminal_of(const S& s) {
+  return is_terminal(s);
+}
+} // namespace detail
+
+/// What every aggregate's decider type has: its types and its decide,
+/// evolve and is_terminal. The four below add only their category and how
+/// a state names its stream.
+template <class State, class Command, class Event> struct decider_of {
+  using state = State;
+  using command = Command;
+  using event = Event;
+  static outcome<event> decide(const command& c, const state& s) { return detail::decide_of(c, s); }
   static state evolve(state s, const event& e, std::int64_t at_ns) {
-    return agent::evolve(std::move(s), e, at_ns);
+    return detail::evolve_of(std::move(s), e, at_ns);
   }
-  static bool is_terminal(const state& s) { return agent::is_terminal(s); }
+  static bool is_terminal(const state& s) { return detail::is_terminal_of(s); }
+};
+
+struct agent_decider : decider_of<agent::state, agent::command, agent::event> {
+  static constexpr std::string_view category = "agent";
   static std::string stream_of(const state& s) { return agent::stream_name(s.definition.id); }
 };
 
-struct call_decider {
-  using state = call::state;
-  using command = call::command;
-  using event = call::event;
+struct call_decider : decider_of<call::state, call::command, call::event> {
   static constexpr std::string_view category = "call";
-  static outcome<event> decide(const command& c, const state& s) { return call::decide(c, s); }
-  static state evolve(state s, const event& e, std::int64_t at_ns) {
-    return call::evolve(std::move(s), e, at_ns);
-  }
-  static bool is_terminal(const state& s) { return call::is_terminal(s); }
   static std::string stream_of(const state& s) { return call::stream_name(s.call_id); }
 };
 
-struct queue_decider {
-  using state = queue::state;
-  using command = queue::command;
-  using event = queue::event;
+struct queue_decider : decider_of<queue::state, queue::command, queue::event> {
   static constexpr std::string_view category = "queue";
-  static outcome<event> decide(const command& c, const state& s) { return queue::decide(c, s); }
-  static state evolve(state s, const event& e, std::int64_t at_ns) {
-    return queue::evolve(std::move(s), e, at_ns);
-  }
-  static bool is_terminal(const state& s) { return queue::is_terminal(s); }
   static std::string stream_of(const state& s) { return queue::stream_name(s.definition.id); }
 };
 
-struct trunk_decider {
-  using state = trunk::state;
-  using command = trunk::command;
-  using event = trunk::event;
+struct trunk_decider : decider_of<trunk::state, trunk::command, trunk::event> {
   static constexpr std::string_view category = "trunk";
-  static outcome<event> decide(const command& c, const state& s) { return trunk::decide(c, s); }
-  static state evolve(state s, const event& e, std::int64_t at_ns) {
-    return trunk::evolve(std::move(s), e, at_ns);
-  }
-  static bool is_terminal(const state& s) { return trunk::is_terminal(s); }
   static std::string stream_of(const state& s) { return trunk::stream_name(s.group, s.channel); }
 };
 
