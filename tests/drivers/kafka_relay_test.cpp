@@ -39,16 +39,7 @@ kafka_relay_options options_for(const mock_cluster& c) {
 }
 
 std::vector<testing::seen_record> read_back(const mock_cluster& c) {
-  auto records = read_topic({c.bootstraps(), topic, {}, 20s});
-  REQUIRE_MESSAGE(records.has_value(), records.error().message());
-  std::vector<testing::seen_record> out;
-  for (auto& r : *records) {
-    testing::seen_record s{r.partition, r.offset, r.key, {}, r.value};
-    for (auto& [k, v] : r.headers)
-      s.headers[k] = v;
-    out.push_back(std::move(s));
-  }
-  return out;
+  return testing::read_records({c.bootstraps(), topic, {}, 20s});
 }
 
 void require_published(const kafka_relay& relay, std::uint64_t position) {

@@ -42,16 +42,7 @@ struct kafka_mock_publisher_fixture {
   std::vector<testing::seen_record> read_back() {
     topic_reader_options ro{mock.bootstrap, contract_topic, {}, 20s};
     ro.decode_events = false;
-    auto records = read_topic(ro);
-    REQUIRE_MESSAGE(records.has_value(), records.error().message());
-    std::vector<testing::seen_record> out;
-    for (auto& r : *records) {
-      testing::seen_record s{r.partition, r.offset, r.key, {}, r.value};
-      for (auto& [k, v] : r.headers)
-        s.headers[k] = v;
-      out.push_back(std::move(s));
-    }
-    return out;
+    return testing::read_records(ro);
   }
   std::unique_ptr<record_publisher> unreachable() {
     // Nothing listens on port 1: every connection is refused.
@@ -78,16 +69,7 @@ struct failing_mock_cluster_fixture {
   std::vector<testing::seen_record> read_back() {
     topic_reader_options ro{cluster->bootstraps(), contract_topic, {}, 20s};
     ro.decode_events = false;
-    auto records = read_topic(ro);
-    REQUIRE_MESSAGE(records.has_value(), records.error().message());
-    std::vector<testing::seen_record> out;
-    for (auto& r : *records) {
-      testing::seen_record s{r.partition, r.offset, r.key, {}, r.value};
-      for (auto& [k, v] : r.headers)
-        s.headers[k] = v;
-      out.push_back(std::move(s));
-    }
-    return out;
+    return testing::read_records(ro);
   }
 };
 

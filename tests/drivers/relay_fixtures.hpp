@@ -9,10 +9,31 @@
 
 #include "actors/ports/event_store.hpp"
 #include "drivers/kafka/memory_publisher.hpp"
+#include "drivers/kafka/topic_reader.hpp"
 #include "tests/drivers/store_fixtures.hpp"
 #include "tests/support/topic_checks.hpp"
 
 namespace hotline::testing {
+
+/// Records (from the topic reader or the fake broker) as the topic checks
+/// compare them.
+template <class Records> std::vector<seen_record> as_seen(const Records& records) {
+  std::vector<seen_record> out;
+  for (const auto& r : records) {
+    seen_record s{r.partition, r.offset, r.key, {}, r.value};
+    for (const auto& [k, v] : r.headers)
+      s.headers[k] = v;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+/// Every record of the topic `options` names, read back through the topic reader.
+inline std::vector<seen_record> read_records(const drivers::topic_reader_options& options) {
+  auto records = drivers::read_topic(options);
+  REQUIRE_MESSAGE(records.has_value(), records.error().message());
+  return as_seen(*records);
+}
 
 /// `per_stream` events on each of `streams` streams, appended round-robin so
 /// that streams interleave in the global order.
@@ -40,14 +61,7 @@ inline void copy_prefix(const ports::event_store& from, ports::event_store& to, 
 /// The fake broker's records of `topic` as a consumer sees them.
 inline std::vector<seen_record> seen_in(const drivers::memory_publisher& broker,
                                         const std::string& topic) {
-  std::vector<seen_record> out;
-  for (auto& r : broker.records(topic)) {
-    seen_record s{r.partition, r.offset, r.key, {}, r.value};
-    for (auto& [k, v] : r.headers)
-      s.headers[k] = v;
-    out.push_back(std::move(s));
-  }
-  return out;
+  return as_seen(broker.records(topic));
 }
 
 } // namespace hotline::testing
