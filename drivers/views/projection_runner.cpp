@@ -90,6 +90,7 @@ status projection_runner::fold(const recorded_event& e) {
 }
 
 status projection_runner::commit() {
+  if (!refused_.is_ok()) return refused_;
   std::vector<view_commit> parts;
   parts.reserve(projections_.size());
   for (std::size_t i = 0; i < projections_.size(); ++i) {
@@ -99,7 +100,9 @@ status projection_runner::commit() {
   }
   since_commit_ = 0;
   ++stats_.commits;
-  return views_.commit(parts);
+  auto st = views_.commit(parts);
+  if (!st) refused_ = st;
+  return st;
 }
 
 events::result<run_stats> projection_runner::catch_up() {

@@ -74,6 +74,13 @@ public:
 
   /// Folds every event after the checkpoints up to the head as it is now,
   /// then commits.
+  ///
+  /// A commit the view store refuses ends the runner: the projections hold
+  /// changes the views never received, so nothing more is committed (a
+  /// later commit would move the checkpoint past rows that were not
+  /// written). Every later call returns that first error; the views keep
+  /// their last good checkpoint, and a new runner restores and refolds
+  /// from there.
   events::result<run_stats> catch_up();
 
   /// Live mode: folds from the checkpoints on, following new appends, on the
@@ -102,6 +109,7 @@ private:
   run_stats stats_;
   std::size_t since_commit_ = 0;
   std::atomic<std::uint64_t> position_{0};
+  events::status refused_; ///< the first commit the view store refused (see catch_up)
 
   std::unique_ptr<ports::subscription> live_;
   std::mutex live_mu_;

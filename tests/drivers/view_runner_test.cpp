@@ -215,3 +215,33 @@ TEST_CASE("runner: a commit the view store refuses stops the replay with the sto
                 stats.error().detail());
   CHECK(r.stats().read == 1'000); // nothing read after the refused commit
 }
+
+TEST_CASE("runner: after a refused commit the views keep their last good checkpoint, and a new "
+          "runner rebuilds them as a run without the failure does") {
+  testing::memory_store_fixture f;
+  append_traffic(f.store(), 3'000, 6);
+  runner_options o;
+  o.commit_every = 1'000;
+  auto run = [&](memory_view_store& views) {
+    projections::kpi::kpi_projection kpi;
+    projection_runner r{f.store(), views, {&kpi}, o};
+    REQUIRE(r.restore().is_ok());
+    return r.catch_up();
+  };
+  memory_view_store clean;
+  REQUIRE(run(clean).has_value());
+
+  memory_view_store views;
+  {
+    projections::kpi::kpi_projection kpi;
+    projection_runner r{f.store(), views, {&kpi}, o};
+    REQUIRE(r.restore().is_ok());
+    views.fail_next_commits(1); // the commit at position 1,000 is refused
+    REQUIRE_FALSE(r.catch_up().has_value());
+    CHECK_FALSE(views.checkpoint(kpi.name())->has_value()); // nothing committed
+    CHECK_FALSE(r.catch_up().has_value()); // the runner has ended: nothing more is committed
+    CHECK_FALSE(views.checkpoint(kpi.name())->has_value());
+  }
+  REQUIRE(run(views).has_value()); // a new runner: from the last good checkpoint (none)
+  CHECK(*views.dump() == *clean.dump());
+}
