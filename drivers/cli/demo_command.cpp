@@ -26,6 +26,7 @@
 #include "drivers/store/memory_event_store.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
+#include "projections/kpi/kpi_projection.hpp"
 #include "projections/kpi/kpi_report.hpp"
 
 namespace hotline::cli {

@@ -8,6 +8,7 @@
 
 #include "events/envelope.hpp"
 #include "projections/csv.hpp"
+#include "projections/kpi/kpi_projection.hpp"
 
 namespace hotline::projections::kpi {
 

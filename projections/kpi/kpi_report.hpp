@@ -4,6 +4,9 @@
 /// rendering names the service-level definition it used.
 ///
 /// The JSON is the single source: table, CSV and HTML are rendered from it.
+/// The report reads a projection's cells, gauges and options; it speaks the
+/// KPI vocabulary (kpi_vocabulary.hpp) and knows nothing of how the fold
+/// counts or stores them.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -11,9 +14,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "projections/kpi/kpi_projection.hpp"
+#include "projections/kpi/kpi_vocabulary.hpp"
 
 namespace hotline::projections::kpi {
+
+class kpi_projection;
 
 struct report_request {
   /// Only this grouping under "groups" (nullopt: every dimension).
