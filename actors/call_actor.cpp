@@ -176,11 +176,12 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
   st.tenant = entry ? entry->tenant : "";
   if (!req->queue.empty())
     if (const auto* q = ctx->find_queue(req->queue)) st.tenant = q->tenant;
-  st.trunk_group = entry && req->channel == "voice" ? entry->trunk_group : "";
+  st.trunk_group =
+      entry && req->channel == events::contact_channel::voice ? entry->trunk_group : "";
   if (placed) {
     // An agent dials out (call_request::placed_by): for the queue named,
     // else the agent's first; its outbound group carries the call.
-    st.req.direction = "outbound";
+    st.req.direction = events::call_direction::outbound;
     const auto* a = ctx->find_agent(req->placed_by);
     st.placed_for = ctx->find_queue(!req->queue.empty()       ? std::string_view{req->queue}
                                     : a && !a->queues.empty() ? std::string_view{a->queues.front()}
@@ -189,8 +190,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       st.tenant = st.placed_for->tenant;
     else if (a)
       st.tenant = a->tenant;
-    st.trunk_group =
-        st.placed_for && req->channel == "voice" ? st.placed_for->outbound_trunk_group : "";
+    st.trunk_group = st.placed_for && req->channel == events::contact_channel::voice
+                         ? st.placed_for->outbound_trunk_group
+                         : "";
   }
   st.preferred_agent = req->preferred_agent;
 
@@ -254,7 +256,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     if (req->interflow_offer)
       offer_done(req->interflow_offer->offer_id, req->interflow_offer->from_site, "call_ended");
     release_parties(s.entity->state().conference_parties,
-                    s.entity->state().outcome != "node_restart");
+                    s.entity->state().outcome != events::call_outcome::node_restart);
     for (auto& [agent_id, agent] : s.offers)
       self->send(agent, cancel_atom::value, req->call_id, std::string{"cancelled"});
     s.offers.clear();
@@ -269,8 +271,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     notify(ended_atom::value, req->call_id, cs.outcome);
     self->quit();
   };
-  auto end_with = [=](const std::string& outcome, const std::string& reason) {
-    exec(call::finish{outcome, reason, now()}, "finish", [=] { finish(outcome); });
+  auto end_with = [=](events::call_outcome outcome, const std::string& reason) {
+    exec(call::finish{outcome, reason, now()}, "finish",
+         [=] { finish(std::string{events::to_wire(outcome)}); });
   };
 
   // The timers of a wait in the current queue, `waited_ms` into it.
@@ -306,7 +309,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     s.queue = ctx->find_queue(queue_id);
     auto qa = ctx->queues.find(queue_id);
     if (!s.queue || qa == ctx->queues.end()) {
-      end_with("refused", "unknown_queue");
+      end_with(events::call_outcome::refused, "unknown_queue");
       return;
     }
     s.queue_actor = qa->second;
@@ -347,7 +350,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     auto& s = self->state;
     const auto reason = acd::overflow_reason_of(why);
     if (!s.queue) {
-      end_with("refused", reason);
+      end_with(events::call_outcome::refused, reason);
       return;
     }
     const auto& q = *s.queue;
@@ -374,7 +377,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       // The caller leaves the line and keeps the place; the call stays in the queue.
       exec(call::overflow{"callback", "", reason, now()}, "overflow", [self] { leave_line(self); });
     } else {
-      end_with("refused", reason);
+      end_with(events::call_outcome::refused, reason);
     }
   };
 
@@ -405,7 +408,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       return;
     }
     if (!entry) {
-      end_with("refused", "no_entry_point");
+      end_with(events::call_outcome::refused, "no_entry_point");
       return;
     }
     s.priority = entry->priority;
@@ -439,7 +442,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
       // It ended before the restart, but the old process did not tell
       // everyone: the queue that still lists it, the trunk channel still seized.
       if (!req->queue.empty() && s.queue_actor)
-        self->send(s.queue_actor, leave_atom::value, req->call_id, cs.outcome);
+        self->send(s.queue_actor, leave_atom::value, req->call_id,
+                   std::string{events::to_wire(cs.outcome)});
       release_channel(self);
       self->quit();
       return;
@@ -455,11 +459,11 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           if (auto a = ctx->agents.get(agent_id))
             self->send(a, end_call_atom::value, req->call_id, std::int64_t{0});
         s.joined = queued_here && s.queue_actor;
-        finish(cs.outcome);
+        finish(std::string{events::to_wire(cs.outcome)});
         return;
       }
       if (!s.queue_actor) { // its queue is no longer configured: nobody would ever offer it
-        end_with("node_restart", "unknown_queue");
+        end_with(events::call_outcome::node_restart, "unknown_queue");
         return;
       }
       // A call back whose dial-back the restart cut: its line goes back.
@@ -502,7 +506,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     s.leg_reason = reason;
     s.offers[agent_id] = a;
     std::string queue_id = s.queue ? s.queue->id : "";
-    std::string channel = s.entity->state().channel;
+    const auto channel = s.entity->state().channel;
     self->send(
         a, leg_atom::value,
         leg_request{req->call_id, kind, queue_id, channel, caf::actor_cast<caf::actor>(self)});
@@ -560,8 +564,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
     attached["interflow.origin"] = m.from_site;
     attached["interflow.offer"] = m.offer_id;
     self->state.landed = true;
-    exec(call::arrive{req->call_id, m.channel, "inbound", m.caller, m.dialed, m.customer_id,
-                      attached, "", now()},
+    exec(call::arrive{req->call_id, m.channel, events::call_direction::inbound, m.caller, m.dialed,
+                      m.customer_id, attached, "", now()},
          "arrive", [=] {
            auto& s = self->state;
            s.priority = m.priority;
@@ -685,7 +689,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           }
           s.trunk_group = group->id; // where the channel is released
           self->request(t->second, caf::infinite, seize_atom::value, req->call_id,
-                        std::string{"outbound"}, self->state.tenant)
+                        events::call_direction::outbound, self->state.tenant)
               .then(
                   [=](seized_atom, int channel) {
                     const auto& cs = self->state.entity->state();
@@ -924,12 +928,12 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
               offer->second != m.offer_id)
             return;
           auto agent = s.agent;
-          exec(
-              call::finish{"interflow_withdrawn", "origin " + m.from_site + ": " + m.reason, now()},
-              "finish", [=] {
-                if (agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0});
-                finish("interflow_withdrawn");
-              });
+          exec(call::finish{events::call_outcome::interflow_withdrawn,
+                            "origin " + m.from_site + ": " + m.reason, now()},
+               "finish", [=] {
+                 if (agent) self->send(agent, end_call_atom::value, req->call_id, std::int64_t{0});
+                 finish("interflow_withdrawn");
+               });
           return;
         }
         if (inbound) { // remote side
@@ -971,11 +975,13 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           offer_done(m.offer_id, m.from_site, "denied");
         } else if (m.kind == k::landed) {
           if (cs.at != call::phase::interflowing || cs.remote_offer_id != m.offer_id) return;
-          exec(call::finish{"interflowed", "landed at site " + m.from_site, now()}, "finish", [=] {
-            self->state.out_offer_id.clear();
-            offer_done(m.offer_id, m.from_site, "landed");
-            finish("interflowed");
-          });
+          exec(call::finish{events::call_outcome::interflowed, "landed at site " + m.from_site,
+                            now()},
+               "finish", [=] {
+                 self->state.out_offer_id.clear();
+                 offer_done(m.offer_id, m.from_site, "landed");
+                 finish("interflowed");
+               });
         } else if (m.kind == k::bounce) {
           if (cs.at == call::phase::interflowing && cs.remote_offer_id == m.offer_id)
             come_back("bounced: " + m.reason, false);
@@ -1026,7 +1032,8 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           refuse(r.from_agent, "transfer", no.code, no.detail);
           return;
         }
-        if (r.target_kind == "agent" && r.mode == "consultative") {
+        if (r.target_kind == events::transfer_target_kind::agent &&
+            r.mode == events::transfer_mode::consultative) {
           // The agent stays on the call while the target rings.
           auto cmd =
               call::consult{r.from_agent, r.target, "transfer", acd::leg_ring_ms(self->state.queue),
@@ -1053,9 +1060,9 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
           s.agent_id.clear();
           std::string why =
               "transfer from " + r.from_agent + (r.reason.empty() ? "" : ": " + r.reason);
-          if (r.target_kind == "queue") {
+          if (r.target_kind == events::transfer_target_kind::queue) {
             join(r.target, why);
-          } else if (r.target_kind == "agent") {
+          } else if (r.target_kind == events::transfer_target_kind::agent) {
             s.fallback_queue = fallback;
             exec_as(
                 r.from_agent,
@@ -1089,7 +1096,7 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             self->send(a, end_call_atom::value, req->call_id, wrap_for(party));
         });
       },
-      [=](supervise_atom, const std::string& supervisor_id, const std::string& mode) {
+      [=](supervise_atom, const std::string& supervisor_id, events::supervision_mode mode) {
         if (auto no = acd::check_supervisor(supervisor_id, ctx->find_agent(supervisor_id))) {
           refuse(supervisor_id, "supervise", no.code, no.detail);
           return;
@@ -1141,7 +1148,12 @@ caf::behavior call_actor(caf::stateful_actor<call_actor_state>* self,
             notify(talking_atom::value, req->call_id, agent_id);
           });
         } else if (kind == "consult") { // the target takes over; the first agent wraps up
-          auto cmd = call::transfer{"consultative", from, "agent", agent_id, now(), s.leg_reason};
+          auto cmd = call::transfer{events::transfer_mode::consultative,
+                                    from,
+                                    events::transfer_target_kind::agent,
+                                    agent_id,
+                                    now(),
+                                    s.leg_reason};
           auto parties = s.entity->state().conference_parties;
           refused = exec_as(s.leg_from, cmd, "transfer", [=] {
             if (auto first = ctx->agents.get(from))
