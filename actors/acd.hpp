@@ -10,7 +10,7 @@
 ///   (ringing_atom, agent_id, call_id)   an agent's phone rings
 ///   (queued_atom, call_id, queue)       a call waits in a queue
 ///   (talking_atom, call_id, agent_id)   a call is connected
-///   (ended_atom, call_id, outcome)      a call ended (its one terminal outcome)
+///   (ended_atom, call_id, outcome)      a call ended (its one terminal events::call_outcome)
 ///   (rejected_atom, stream, code)       a command was refused (also audited)
 ///   (callback_offered_atom, call_id, queue)  a caller waited `callback_offer_after_s`:
 ///                                       offer it a call back (it answers with callback_atom)

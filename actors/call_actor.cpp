@@ -23,9 +23,10 @@ void place(call_actor_state& s) {
   s.tenant = s.entry ? s.entry->tenant : "";
   if (!req.queue.empty())
     if (const auto* q = ctx->find_queue(req.queue)) s.tenant = q->tenant;
-  s.line_group = s.entry && req.channel == "voice" ? s.entry->trunk_group : "";
+  s.line_group =
+      s.entry && req.channel == events::contact_channel::voice ? s.entry->trunk_group : "";
   if (!placed) return;
-  s.req.direction = "outbound";
+  s.req.direction = events::call_direction::outbound;
   const auto* a = ctx->find_agent(req.placed_by);
   s.placed_for = ctx->find_queue(!req.queue.empty()        ? std::string_view{req.queue}
                                  : a && !a->queues.empty() ? std::string_view{a->queues.front()}
@@ -34,7 +35,9 @@ void place(call_actor_state& s) {
     s.tenant = s.placed_for->tenant;
   else if (a)
     s.tenant = a->tenant;
-  s.line_group = s.placed_for && req.channel == "voice" ? s.placed_for->outbound_trunk_group : "";
+  s.line_group = s.placed_for && req.channel == events::contact_channel::voice
+                     ? s.placed_for->outbound_trunk_group
+                     : "";
 }
 
 caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shared_ctx,
@@ -104,7 +107,7 @@ caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shar
       [self](conf_leave_atom, const std::string& party, const std::string& reason) {
         on_conference_leave(self, party, reason);
       },
-      [self](supervise_atom, const std::string& supervisor_id, const std::string& mode) {
+      [self](supervise_atom, const std::string& supervisor_id, events::supervision_mode mode) {
         on_supervise(self, supervisor_id, mode);
       },
       [self](leg_refused_atom, const std::string& agent_id, const std::string& code) {

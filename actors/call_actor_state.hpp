@@ -108,7 +108,7 @@ void offer_refused(call_self self, const std::string& agent_id, const std::strin
 /// The call has ended (call.ended is recorded): everything it holds is let go.
 void finish(call_self self, const std::string& leave_reason);
 /// Records call.ended with `outcome` and `reason`, then finish.
-void end_with(call_self self, const std::string& outcome, const std::string& reason);
+void end_with(call_self self, events::call_outcome outcome, const std::string& reason);
 
 // -- call_routing.cpp --------------------------------------------------------
 /// A new call (not recovered, not from another site): arrive, seize a line, route.
@@ -138,7 +138,7 @@ void on_reserve_failed(call_self self, const std::string& agent_id, const std::s
 void on_transfer(call_self self, const transfer_request& r);
 void on_conference(call_self self, const conference_request& r);
 void on_conference_leave(call_self self, const std::string& party, const std::string& reason);
-void on_supervise(call_self self, const std::string& supervisor_id, const std::string& mode);
+void on_supervise(call_self self, const std::string& supervisor_id, events::supervision_mode mode);
 void on_leg_refused(call_self self, const std::string& agent_id, const std::string& why);
 void on_leg_timeout(call_self self, const std::string& agent_id, std::int32_t attempt);
 void on_leg_answer(call_self self, const std::string& agent_id);

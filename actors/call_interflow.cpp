@@ -99,8 +99,8 @@ void land(call_self self, const fed::message& m) {
   attached["interflow.offer"] = m.offer_id;
   self->state.landed = true;
   exec(self,
-       call::arrive{self->state.req.call_id, m.channel, "inbound", m.caller, m.dialed,
-                    m.customer_id, attached, "", now_of(self)},
+       call::arrive{self->state.req.call_id, m.channel, events::call_direction::inbound, m.caller,
+                    m.dialed, m.customer_id, attached, "", now_of(self)},
        "arrive", [self, m] {
          auto& s = self->state;
          s.base_priority = m.priority;
@@ -168,7 +168,8 @@ void withdrawn(call_self self, const fed::message& m) {
     return;
   auto agent = s.agent;
   exec(self,
-       call::finish{"interflow_withdrawn", "origin " + m.from_site + ": " + m.reason, now_of(self)},
+       call::finish{events::call_outcome::interflow_withdrawn,
+                    "origin " + m.from_site + ": " + m.reason, now_of(self)},
        "finish", [self, agent] {
          if (agent)
            self->send(agent, end_call_atom::value, self->state.req.call_id, std::int64_t{0});
@@ -268,8 +269,10 @@ void on_remote_reply(call_self self, const fed::message& m) {
     offer_done(self, m.offer_id, m.from_site, "denied");
   } else if (m.kind == k::landed) {
     if (cs.at != call::phase::interflowing || cs.remote_offer_id != m.offer_id) return;
-    exec(self, call::finish{"interflowed", "landed at site " + m.from_site, now_of(self)}, "finish",
-         [self, m] {
+    exec(self,
+         call::finish{events::call_outcome::interflowed, "landed at site " + m.from_site,
+                      now_of(self)},
+         "finish", [self, m] {
            self->state.out_offer_id.clear();
            offer_done(self, m.offer_id, m.from_site, "landed");
            finish(self, "interflowed");

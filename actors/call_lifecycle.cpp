@@ -105,7 +105,7 @@ void finish(call_self self, const std::string& leave_reason) {
   const auto& call_id = s.req.call_id;
   release_remote_offers(self, leave_reason);
   release_parties(self, s.entity->state().conference_parties,
-                  s.entity->state().outcome != "node_restart");
+                  s.entity->state().outcome != events::call_outcome::node_restart);
   for (auto& [agent_id, agent] : s.offers)
     self->send(agent, cancel_atom::value, call_id, std::string{"cancelled"});
   s.offers.clear();
@@ -120,9 +120,9 @@ void finish(call_self self, const std::string& leave_reason) {
   self->quit();
 }
 
-void end_with(call_self self, const std::string& outcome, const std::string& reason) {
+void end_with(call_self self, events::call_outcome outcome, const std::string& reason) {
   exec(self, call::finish{outcome, reason, now_of(self)}, "finish",
-       [self, outcome] { finish(self, outcome); });
+       [self, outcome] { finish(self, std::string{events::to_wire(outcome)}); });
 }
 
 } // namespace hotline::actors::call_flow

@@ -47,7 +47,7 @@ void route(call_self self) {
     return;
   }
   if (!s.entry) {
-    end_with(self, "refused", "no_entry_point");
+    end_with(self, events::call_outcome::refused, "no_entry_point");
     return;
   }
   s.base_priority = s.entry->priority;
@@ -108,8 +108,8 @@ void dial_back(call_self self, const offer_info& o) {
   }
   s.line_group = group->id; // where the channel is released
   auto trunk = t->second;
-  self->request(trunk, caf::infinite, seize_atom::value, s.req.call_id, std::string{"outbound"},
-                s.tenant)
+  self->request(trunk, caf::infinite, seize_atom::value, s.req.call_id,
+                events::call_direction::outbound, s.tenant)
       .then(
           [self, trunk, dial, let_go](seized_atom, int channel) {
             const auto& cs = self->state.entity->state();
@@ -179,7 +179,7 @@ void join(call_self self, const std::string& queue_id, const std::string& reason
   s.queue = ctx->find_queue(queue_id);
   auto qa = ctx->queues.find(queue_id);
   if (!s.queue || qa == ctx->queues.end()) {
-    end_with(self, "refused", "unknown_queue");
+    end_with(self, events::call_outcome::refused, "unknown_queue");
     return;
   }
   s.queue_actor = qa->second;
@@ -209,7 +209,7 @@ void overflow(call_self self, const std::string& why) {
   auto& s = self->state;
   const auto reason = acd::overflow_reason_of(why);
   if (!s.queue) {
-    end_with(self, "refused", reason);
+    end_with(self, events::call_outcome::refused, reason);
     return;
   }
   const auto& q = *s.queue;
@@ -237,7 +237,7 @@ void overflow(call_self self, const std::string& why) {
     // The caller leaves the line and keeps the place; the call stays in the queue.
     exec(self, call::overflow{"callback", "", reason, t}, "overflow", [self] { leave_line(self); });
   } else {
-    end_with(self, "refused", reason);
+    end_with(self, events::call_outcome::refused, reason);
   }
 }
 
@@ -501,11 +501,11 @@ void after_restart(call_self self, bool queued_here, bool connected, const std::
       if (auto a = s.ctx->agents.get(agent_id))
         self->send(a, end_call_atom::value, s.req.call_id, std::int64_t{0});
     s.joined = queued_here && s.queue_actor;
-    finish(self, cs.outcome);
+    finish(self, std::string{events::to_wire(cs.outcome)});
     return;
   }
   if (!s.queue_actor) { // its queue is no longer configured: nobody would ever offer it
-    end_with(self, "node_restart", "unknown_queue");
+    end_with(self, events::call_outcome::node_restart, "unknown_queue");
     return;
   }
   const bool call_back = call::status_of(cs) == call::status::callback_waiting;
@@ -540,7 +540,8 @@ void recover(call_self self) {
     // It ended before the restart, but the old process did not tell
     // everyone: the queue that still lists it, the trunk channel still seized.
     if (!s.req.queue.empty() && s.queue_actor)
-      self->send(s.queue_actor, leave_atom::value, s.req.call_id, cs.outcome);
+      self->send(s.queue_actor, leave_atom::value, s.req.call_id,
+                 std::string{events::to_wire(cs.outcome)});
     release_channel(self);
     self->quit();
     return;

@@ -35,7 +35,7 @@ void ring_leg(call_self self, const std::string& kind, const std::string& from,
   s.leg_reason = reason;
   s.offers[agent_id] = a;
   std::string queue_id = s.queue ? s.queue->id : "";
-  std::string channel = s.entity->state().channel;
+  const auto channel = s.entity->state().channel;
   self->send(
       a, leg_atom::value,
       leg_request{s.req.call_id, kind, queue_id, channel, caf::actor_cast<caf::actor>(self)});
@@ -82,9 +82,9 @@ void transferred(call_self self, const transfer_request& r, const call::state& b
   release_parties(self, before.conference_parties, true);
   s.agent = caf::actor{};
   std::string why = "transfer from " + r.from_agent + (r.reason.empty() ? "" : ": " + r.reason);
-  if (r.target_kind == "queue") {
+  if (r.target_kind == events::transfer_target_kind::queue) {
     join(self, r.target, why);
-  } else if (r.target_kind == "agent") {
+  } else if (r.target_kind == events::transfer_target_kind::agent) {
     s.fallback_queue = fallback;
     exec_as(self, r.from_agent,
             call::offer{r.target, acd::leg_ring_ms(s.queue), "blind " + why, now_of(self)}, "offer",
@@ -108,7 +108,8 @@ void on_transfer(call_self self, const transfer_request& r) {
     refuse(self, r.from_agent, "transfer", no);
     return;
   }
-  if (r.target_kind == "agent" && r.mode == "consultative") {
+  if (r.target_kind == events::transfer_target_kind::agent &&
+      r.mode == events::transfer_mode::consultative) {
     // The agent stays on the call while the target rings.
     auto cmd = call::consult{r.from_agent, r.target,    "transfer", acd::leg_ring_ms(s.queue),
                              r.reason,     now_of(self)};
@@ -148,7 +149,7 @@ void on_conference_leave(call_self self, const std::string& party, const std::st
        });
 }
 
-void on_supervise(call_self self, const std::string& supervisor_id, const std::string& mode) {
+void on_supervise(call_self self, const std::string& supervisor_id, events::supervision_mode mode) {
   if (auto no = acd::check_supervisor(supervisor_id, self->state.ctx->find_agent(supervisor_id))) {
     refuse(self, supervisor_id, "supervise", no);
     return;
@@ -200,7 +201,12 @@ void on_leg_answer(call_self self, const std::string& agent_id) {
   if (kind == "transfer") { // blind: the target simply answers
     refused = exec(self, call::connect{agent_id, now_of(self)}, "connect", connected);
   } else if (kind == "consult") { // the target takes over; the first agent wraps up
-    auto cmd = call::transfer{"consultative", from, "agent", agent_id, now_of(self), s.leg_reason};
+    auto cmd = call::transfer{events::transfer_mode::consultative,
+                              from,
+                              events::transfer_target_kind::agent,
+                              agent_id,
+                              now_of(self),
+                              s.leg_reason};
     auto parties = s.entity->state().conference_parties;
     refused = exec_as(self, s.leg_from, cmd, "transfer", [self, from, parties, connected] {
       if (auto first = self->state.ctx->agents.get(from))

@@ -47,7 +47,7 @@
 ///   outside → call:        transfer_atom, transfer_request       (agent desktop)
 ///   outside → call:        conference_atom, conference_request   (agent desktop)
 ///   outside → call:        conf_leave_atom, party, reason        (a party leaves the conference)
-///   outside → call:        supervise_atom, supervisor_id, mode   (listen | whisper | barge | stop)
+///   outside → call:        supervise_atom, supervisor_id, events::supervision_mode
 ///   call → agent:          leg_atom, leg_request                 (ring for a transfer /
 ///   consultation / conference) agent → call:          leg_refused_atom, agent_id, code      (could
 ///   not reserve) agent → call:          leg_answer_atom, agent_id | leg_reject_atom, agent_id,
@@ -68,6 +68,7 @@
 #include "events/envelope.hpp"
 #include "events/federation/message.hpp"
 #include "events/federation/site_status.hpp"
+#include "events/vocabulary.hpp"
 
 namespace hotline::actors {
 
@@ -159,8 +160,8 @@ using off_line_atom = caf::atom_constant<caf::atom("offline")>;
 /// A new contact, as telephony (or the simulator) reports it.
 struct call_request {
   std::string call_id;
-  std::string channel = "voice";
-  std::string direction = "inbound";
+  events::contact_channel channel = events::contact_channel::voice;
+  events::call_direction direction = events::call_direction::inbound;
   std::string caller;
   std::string dialed; ///< selects the entry point (queue, trunk group, tenant)
   std::string customer_id;
@@ -198,7 +199,7 @@ struct join_request {
 struct reserve_request {
   std::string call_id;
   std::string queue;
-  std::string channel = "voice";
+  events::contact_channel channel = events::contact_channel::voice;
   std::int64_t ring_timeout_ms = 0;
   std::string reason; ///< routing's explanation
   caf::actor call;
@@ -245,8 +246,8 @@ struct offer_info {
 ///   external | site:      the call leaves the center: ends transferred_out.
 struct transfer_request {
   std::string from_agent;
-  std::string mode = "blind";        ///< blind | consultative
-  std::string target_kind = "queue"; ///< agent | queue | external | site
+  events::transfer_mode mode = events::transfer_mode::blind;
+  events::transfer_target_kind target_kind = events::transfer_target_kind::queue;
   std::string target;
   std::string reason;         ///< recorded on call.transferred
   std::string fallback_queue; ///< blind to an agent; empty: the call's queue
@@ -266,7 +267,7 @@ struct leg_request {
   std::string call_id;
   std::string kind;  ///< transfer (blind) | consult | conference
   std::string queue; ///< the call's queue, recorded on agent.reserved
-  std::string channel = "voice";
+  events::contact_channel channel = events::contact_channel::voice;
   caf::actor call;
 };
 

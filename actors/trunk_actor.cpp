@@ -27,7 +27,7 @@ caf::behavior channel_actor(caf::stateful_actor<channel_state>* self,
   return {
       // `tenant`: the calling tenant's, recorded on the channel's events
       // (a trunk group may carry several tenants' calls).
-      [=](seize_atom, const std::string& call_id, const std::string& direction,
+      [=](seize_atom, const std::string& call_id, events::call_direction direction,
           const std::string& tenant) -> caf::result<seized_atom, int> {
         auto rp = self->make_response_promise<seized_atom, int>();
         auto now = ctx->store.clock->now_ns();
@@ -72,7 +72,7 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
     self->state.mirror.push_back(std::move(mirror));
   }
   return {
-      [=](seize_atom, const std::string& call_id, const std::string& direction,
+      [=](seize_atom, const std::string& call_id, events::call_direction direction,
           const std::string& tenant) -> caf::result<seized_atom, int> {
         auto n = trunk::pick_free_channel(self->state.mirror, direction);
         if (!n) return refusal(trunk::all_channels_busy);

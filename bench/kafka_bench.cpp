@@ -92,8 +92,8 @@ events::event call_event(std::uint64_t i, const std::string& call_id) {
   switch (i % 4) {
   case 0:
     return events::call_arrived{call_id,
-                                "voice",
-                                "inbound",
+                                events::contact_channel::voice,
+                                events::call_direction::inbound,
                                 "+4930" + std::to_string(1000000 + i),
                                 "+498001234567",
                                 "cust-" + std::to_string(i % 7919),
@@ -106,7 +106,8 @@ events::event call_event(std::uint64_t i, const std::string& call_id) {
     return events::call_connected{call_id, "sales-de", "agent-" + std::to_string(i % 211),
                                   static_cast<std::int64_t>(i % 60000)};
   default:
-    return events::call_ended{call_id, "completed", "caller_hangup", "a1", "sales-de"};
+    return events::call_ended{call_id, events::call_outcome::completed, "caller_hangup", "a1",
+                              "sales-de"};
   }
 }
 

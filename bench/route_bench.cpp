@@ -162,13 +162,13 @@ caf::behavior driver(caf::event_based_actor* self, std::shared_ptr<acd_context> 
         ++sh->queued;
         sh->cv.notify_all();
       },
-      [=](ended_atom, const std::string&, const std::string& outcome) {
+      [=](ended_atom, const std::string&, events::call_outcome outcome) {
         std::uint64_t next = 0;
         bool spawn = false;
         {
           std::lock_guard lock{sh->mu};
           ++sh->ended;
-          if (outcome == "completed") ++sh->completed;
+          if (outcome == events::call_outcome::completed) ++sh->completed;
           if (sh->to_spawn > 0) {
             --sh->to_spawn;
             next = sh->next_index++;

@@ -27,7 +27,6 @@ template <class E> std::vector<std::string> enum_names() {
 const std::vector<std::string> strategy_names = enum_names<events::routing_strategy>();
 const std::vector<std::string> overflow_names = enum_names<events::overflow_action>();
 const std::vector<std::string> empty_rule_names = enum_names<events::empty_rule>();
-const std::vector<std::string> direction_names = {"inbound", "outbound", "both"};
 
 constexpr std::int64_t max_count = 1'000'000;
 
@@ -47,7 +46,7 @@ void read_trunk(table_reader& r, events::trunk_group_definition& t) {
   if (r.require("id", "a trunk group id")) r.read_id("id", t.id);
   r.read("channels", t.channels, 1, limits::max_channels,
          "a number of channels from 1 to " + std::to_string(limits::max_channels));
-  r.read_one_of("direction", t.direction, direction_names, "direction");
+  r.read_choice("direction", t.direction, "direction");
 }
 
 void read_widening(table_reader& r, events::widening_step& w) {
@@ -63,7 +62,7 @@ void read_queue(table_reader& r, events::queue_definition& q) {
   if (r.require("id", "a queue id")) r.read_id("id", q.id);
   r.read_id("tenant", q.tenant);
   r.read("name", q.name);
-  r.read_one_of("channel", q.channel, channel_names(), "channel");
+  r.read_choice("channel", q.channel, "channel");
   std::map<std::string, int> skills;
   if (r.read("skills", skills, 1, 100, "a minimum skill level from 1 to 100")) {
     q.skills.clear();
@@ -112,8 +111,7 @@ bool read_agent_settings(table_reader& r, events::agent_definition& a, shift& s)
   r.read_id("tenant", a.tenant);
   r.read("name", a.name);
   r.read("skills", a.skills, 1, 100, "a skill level from 1 to 100");
-  r.read("capacity", a.capacity, 0, 100, "a number of concurrent contacts from 0 to 100",
-         channel_names());
+  r.read("capacity", a.capacity, 0, 100, "a number of concurrent contacts from 0 to 100");
   r.read("voice_blocks_others", a.voice_blocks_others);
   r.read_seconds("wrap_up_s", a.wrap_up_ms, zero::allowed);
   r.read("queues", a.queues);
@@ -202,12 +200,6 @@ void read_entry(table_reader& r, events::entry_point& e) {
 }
 
 } // namespace
-
-const std::vector<std::string>& channel_names() {
-  static const std::vector<std::string> names = {"voice", "chat", "email",
-                                                 "sms",   "fax",  "callback"};
-  return names;
-}
 
 void read_center(table_reader& root, events::center_definition& center,
                  std::map<std::string, shift>& shifts) {

@@ -13,9 +13,6 @@
 
 namespace hotline::config::detail {
 
-/// Channels a queue can serve and an agent can have capacity for (F2).
-const std::vector<std::string>& channel_names();
-
 /// Reads the center's sections of `root`. Agent groups are expanded into
 /// `center.agents` after the explicit agents (their origin recorded in the
 /// context's source_map); the `shift` of agents and groups goes to `shifts`.

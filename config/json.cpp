@@ -90,15 +90,13 @@ json queue_json(const events::queue_definition& q) {
 }
 
 json agent_json(const events::agent_definition& a, const simulation_definition& sim) {
-  json j{{"id", a.id},
-         {"tenant", a.tenant},
-         {"name", a.name},
-         {"skills", a.skills},
-         {"capacity", a.capacity},
-         {"voice_blocks_others", a.voice_blocks_others},
-         {"queues", a.queues},
-         {"order", a.order},
-         {"supervisor", a.supervisor}};
+  std::map<std::string, int> capacity; // by name, as the file has it
+  for (const auto& [channel, n] : a.capacity)
+    capacity.emplace(events::to_wire(channel), n);
+  json j{
+      {"id", a.id},         {"tenant", a.tenant},   {"name", a.name},
+      {"skills", a.skills}, {"capacity", capacity}, {"voice_blocks_others", a.voice_blocks_others},
+      {"queues", a.queues}, {"order", a.order},     {"supervisor", a.supervisor}};
   // -1 means "the queue's": an absent key, as in the file.
   if (a.wrap_up_ms >= 0) j["wrap_up_s"] = seconds(a.wrap_up_ms);
   if (auto it = sim.shifts.find(a.id); it != sim.shifts.end()) j["shift"] = shift_json(it->second);

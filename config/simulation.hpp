@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "events/vocabulary.hpp"
+
 namespace hotline::config {
 
 /// The shape of a random duration (handle time, patience).
@@ -56,7 +58,7 @@ struct arrival_profile {
   double callback_reach = 1;
   /// `outbound`: agents of `queue` place these calls (F3), at this rate,
   /// each to a customer, when the agent picked is ready; no patience.
-  std::string direction = "inbound";
+  events::call_direction direction = events::call_direction::inbound;
 };
 
 /// A scheduled pause inside a shift, taken as not-ready with `reason`.

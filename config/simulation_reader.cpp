@@ -106,8 +106,8 @@ void read_arrival(table_reader& r, arrival_profile& a, const simulation_definiti
                 "queue (contacts go straight into a queue)");
   else if (r.has("entry_point") && r.has("queue"))
     r.error("queue", "give entry_point or queue, not both");
-  r.read_one_of("direction", a.direction, {"inbound", "outbound"}, "direction");
-  if (a.direction == "outbound") {
+  r.read_choice("direction", a.direction, "direction");
+  if (a.direction == events::call_direction::outbound) {
     if (r.has("entry_point"))
       r.error("entry_point",
               "an outbound profile's calls are placed by the agents of a queue: give queue, not "

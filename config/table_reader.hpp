@@ -19,6 +19,7 @@
 
 #include "config/diagnostic.hpp"
 #include "config/source_map.hpp"
+#include "events/wire_enum.hpp"
 
 namespace hotline::config::detail {
 
@@ -79,6 +80,26 @@ public:
                    const std::vector<std::string>& names, std::string_view noun) {
     std::string text;
     return read_one_of(key, text, names, noun) && parse(text, out);
+  }
+  /// read_one_of for a wire enum (events/wire_enum.hpp): one of its names.
+  template <events::wire_enum E>
+  bool read_choice(std::string_view key, E& out, std::string_view noun) {
+    std::string text;
+    if (!read_one_of(key, text, events::wire_name_list<E>(), noun)) return false;
+    out = *events::from_wire<E>(text);
+    return true;
+  }
+  /// A table of name -> integer in [min, max] whose names are those of a
+  /// wire enum (capacity per channel): read(key, map, ...) with its names.
+  template <events::wire_enum E>
+  bool read(std::string_view key, std::map<E, int>& out, int min, int max,
+            std::string_view expected) {
+    std::map<std::string, int> by_name;
+    if (!read(key, by_name, min, max, expected, events::wire_name_list<E>())) return false;
+    out.clear();
+    for (const auto& [name, value] : by_name)
+      out.emplace(*events::from_wire<E>(name), value);
+    return true;
   }
 
   /// Calls `fn` with the sub-table at `key` when present.

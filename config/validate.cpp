@@ -197,7 +197,7 @@ private:
       reference(at("queues", i, "outbound_trunk_group"), q.outbound_trunk_group, trunk_ids_,
                 "trunk group", "[[trunks]]");
       if (const auto* t = c_.center.find_trunk(q.outbound_trunk_group);
-          t && t->direction == "inbound")
+          t && t->direction == events::trunk_direction::inbound)
         error(at("queues", i, "outbound_trunk_group"),
               "trunk group '" + t->id +
                   "' takes inbound calls only (direction = \"inbound\"): agents cannot "
@@ -316,7 +316,8 @@ private:
         return it != a.capacity.end() && it->second > 0;
       };
       if (!as.empty() && std::none_of(as.begin(), as.end(), has_channel))
-        warning(at("queues", i, "channel"), "no agent has capacity for channel '" + q.channel +
+        warning(at("queues", i, "channel"), "no agent has capacity for channel '" +
+                                                std::string{events::to_wire(q.channel)} +
                                                 "' that queue '" + q.id + "' serves");
       const auto lists = [&](const events::agent_definition& a) {
         return std::find(a.queues.begin(), a.queues.end(), q.id) != a.queues.end();

@@ -3,6 +3,7 @@
 /// not ready + reason, ringing, on call, on hold, wrap-up) is the fold of
 /// these.
 #include "events/event_type.hpp"
+#include "events/vocabulary.hpp"
 
 namespace hotline::events {
 
@@ -44,7 +45,7 @@ struct agent_reserved {
   std::string agent_id;
   std::string call_id;
   std::string queue;
-  std::string channel = "voice";
+  contact_channel channel = contact_channel::voice;
 };
 HOTLINE_EVENT_FIELDS(agent_reserved, agent_id, call_id, queue, channel)
 
@@ -63,7 +64,7 @@ struct agent_call_started {
   static constexpr std::uint16_t version = 1;
   std::string agent_id;
   std::string call_id;
-  std::string channel = "voice";
+  contact_channel channel = contact_channel::voice;
 };
 HOTLINE_EVENT_FIELDS(agent_call_started, agent_id, call_id, channel)
 

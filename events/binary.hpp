@@ -105,7 +105,9 @@ template <class T> status from_binary(std::string_view bytes, T& value) noexcept
 }
 
 /// Reads cereal's binary form straight from memory, as an archive the
-/// payloads' `serialize` functions accept (`ar(x.a); ar(x.b);`). Supported:
+/// payloads' `serialize` functions accept (`ar(x.a); ar(x.b);`; a wire enum
+/// field reads its name with `read_text` and refuses an unknown one with
+/// `fail`, events/wire_enum.hpp). Supported:
 /// arithmetic types and enums (little-endian, own width; a bool is one byte),
 /// std::string, std::vector and std::map of supported types (a uint64 count
 /// first), and classes with a member or ADL `serialize(Archive&)`.
@@ -134,6 +136,26 @@ public:
     (read(values), ...);
     return *this;
   }
+
+  /// Reads a string's bytes without copying them (valid while the input
+  /// is); false, with nothing read, when the input is too short.
+  bool read_text(std::string_view& out) noexcept {
+    std::uint64_t n = 0;
+    if (!take(&n, sizeof n)) return false;
+    if (n > left()) return ok_ = false;
+    out = std::string_view{p_, static_cast<std::size_t>(n)};
+    p_ += n;
+    return true;
+  }
+
+  /// Stops reading: the input holds a value the reader refuses (`why`
+  /// says which). The first reason is kept.
+  void fail(std::string why) {
+    if (ok_) error_ = std::move(why);
+    ok_ = false;
+  }
+  /// Why the reader stopped, when `fail` stopped it; else empty.
+  const std::string& error() const noexcept { return error_; }
 
 private:
   template <class T> static constexpr std::size_t min_size() {
@@ -221,6 +243,7 @@ private:
   const char* p_;
   const char* end_;
   bool ok_ = true;
+  std::string error_;
 };
 
 /// Decodes `bytes` into `value` in place; the whole input must be consumed.
@@ -229,7 +252,10 @@ private:
 template <class T> status read_binary_into(std::string_view bytes, T& value) {
   binary_reader r{bytes};
   r(value);
-  if (!r.ok()) return {errc::corrupt_record, "binary decoding failed: the value is truncated"};
+  if (!r.ok())
+    return {errc::corrupt_record,
+            "binary decoding failed: " +
+                (r.error().empty() ? std::string{"the value is truncated"} : r.error())};
   if (!r.done()) return {errc::corrupt_record, "trailing bytes after the encoded value"};
   return {};
 }

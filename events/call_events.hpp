@@ -5,6 +5,7 @@
 /// Every routing decision is an event with its reason, so the history
 /// explains itself.
 #include "events/event_type.hpp"
+#include "events/vocabulary.hpp"
 
 namespace hotline::events {
 
@@ -12,8 +13,8 @@ struct call_arrived {
   static constexpr std::string_view type_name = "call.arrived";
   static constexpr std::uint16_t version = 1;
   std::string call_id;
-  std::string channel = "voice";               ///< voice | chat | email | sms | fax | callback
-  std::string direction = "inbound";           ///< inbound | outbound
+  contact_channel channel = contact_channel::voice;
+  call_direction direction = call_direction::inbound;
   std::string caller;                          ///< calling number / address (ANI)
   std::string dialed;                          ///< called number / entry point (DNIS)
   std::string customer_id;                     ///< empty when not identified
@@ -125,9 +126,9 @@ struct call_transferred {
   static constexpr std::string_view type_name = "call.transferred";
   static constexpr std::uint16_t version = 2;
   std::string call_id;
-  std::string mode; ///< blind | consultative
+  transfer_mode mode = transfer_mode::blind;
   std::string from_agent;
-  std::string target_kind; ///< agent | queue | external | site
+  transfer_target_kind target_kind = transfer_target_kind::agent;
   std::string target;
   std::string reason{}; ///< why, as the agent's desktop gave it (wrap-up code, "billing question")
 };
@@ -159,7 +160,7 @@ struct call_supervised {
   static constexpr std::uint16_t version = 1;
   std::string call_id;
   std::string supervisor_id;
-  std::string mode; ///< listen | whisper | barge | stop
+  supervision_mode mode = supervision_mode::listen;
 };
 HOTLINE_EVENT_FIELDS(call_supervised, call_id, supervisor_id, mode)
 
@@ -214,11 +215,7 @@ struct call_ended {
   static constexpr std::string_view type_name = "call.ended";
   static constexpr std::uint16_t version = 1;
   std::string call_id;
-  /// completed | abandoned | blocked | voicemail | callback_completed |
-  /// callback_failed | transferred_out | refused | node_restart, or a
-  /// hand-off between sites: interflowed (landed at another site) |
-  /// interflow_withdrawn (the origin took the call back)
-  std::string outcome;
+  call_outcome outcome = call_outcome::completed;
   std::string reason;   ///< e.g. caller_hangup, agent_hangup, all_channels_busy, max_length
   std::string agent_id; ///< the last connected agent, if any
   std::string queue;    ///< the last queue, if any

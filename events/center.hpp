@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "events/vocabulary.hpp"
+
 namespace hotline::events {
 
 /// How a queue picks among equally skilled eligible agents (F7).
@@ -67,7 +69,7 @@ struct queue_definition {
   std::string id; ///< stream `queue-<id>`
   std::string tenant;
   std::string name;
-  std::string channel = "voice";         ///< voice | chat | email | ...
+  contact_channel channel = contact_channel::voice;
   std::vector<skill_requirement> skills; ///< all required (AND)
   routing_strategy strategy = routing_strategy::longest_idle;
   std::int64_t ring_timeout_ms = 15'000; ///< offer rings this long before `no_answer`
@@ -105,7 +107,7 @@ struct agent_definition {
   std::map<std::string, int> skills; ///< skill -> level (1..100)
   /// Concurrent contacts per channel; a channel not listed is not served
   /// (a chat agent needs e.g. {"chat", 3}). Default: {"voice", 1}.
-  std::map<std::string, int> capacity{{"voice", 1}};
+  std::map<contact_channel, int> capacity{{contact_channel::voice, 1}};
   bool voice_blocks_others = true; ///< on a voice call, take no chat/e-mail
   std::int64_t wrap_up_ms = -1;    ///< -1: use the queue's
   std::vector<std::string> queues; ///< queues served when logging in without a list
@@ -118,7 +120,7 @@ struct agent_definition {
 struct trunk_group_definition {
   std::string id; ///< streams `trunk-<id>.<n>`, n = 1..channels
   int channels = 30;
-  std::string direction = "both"; ///< inbound | outbound | both
+  trunk_direction direction = trunk_direction::both;
 
   bool operator==(const trunk_group_definition&) const = default;
 };

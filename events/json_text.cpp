@@ -131,6 +131,8 @@ template <class T> void append_value(std::string& out, const T& v) {
     append_number(out, v);
   } else if constexpr (std::is_same_v<T, std::string>) {
     append_json_string(out, v);
+  } else if constexpr (wire_enum<T>) {
+    append_json_string(out, to_wire(v)); // its name, as the JSON tree writes it
   } else if constexpr (is_vector<T>::value) {
     out.push_back('[');
     for (std::size_t i = 0; i < v.size(); ++i) {

@@ -3,6 +3,7 @@
 /// A call that finds every channel of its group busy ends with outcome
 /// `blocked` (呼损) — see call.ended.
 #include "events/event_type.hpp"
+#include "events/vocabulary.hpp"
 
 namespace hotline::events {
 
@@ -12,7 +13,7 @@ struct trunk_seized {
   std::string trunk_group;
   std::int32_t channel = 0;
   std::string call_id;
-  std::string direction = "inbound"; ///< inbound | outbound
+  call_direction direction = call_direction::inbound;
 };
 HOTLINE_EVENT_FIELDS(trunk_seized, trunk_group, channel, call_id, direction)
 

@@ -4,7 +4,10 @@
 /// how long they talked once connected, how long they were willing to wait.
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
+
+#include "events/vocabulary.hpp"
 
 namespace hotline::drivers::sim {
 
@@ -15,7 +18,7 @@ struct recorded_arrival {
   std::string queue;      ///< the first queue joined (informational when `dialed` is set)
   std::string caller;
   std::string customer_id;
-  std::string channel = "voice";
+  events::contact_channel channel = events::contact_channel::voice;
   /// Talk time in seconds (connected → ended, as observed). NaN when the
   /// recorded call was never connected or never ended: the replay then uses
   /// a handle time drawn from the observed ones (see fill_unknown_handle_times).
@@ -26,7 +29,8 @@ struct recorded_arrival {
   /// patience is only known to exceed their wait); treating them as infinite
   /// makes a what-if with *less* staff under-estimate abandonment.
   double patience_s = std::numeric_limits<double>::infinity();
-  std::string recorded_outcome; ///< the recorded call.ended outcome; empty when it had not ended
+  /// The recorded call.ended outcome; nullopt when it had not ended.
+  std::optional<events::call_outcome> recorded_outcome;
 };
 
 } // namespace hotline::drivers::sim

@@ -44,7 +44,7 @@ events::result<recorded_calls> extract_recorded_arrivals(const ports::event_stor
       auto payload = codec.decode(e);
       if (!payload) return payload.error();
       if (const auto* p = std::get_if<events::call_arrived>(&*payload)) {
-        if (p->direction != "inbound" || open.count(p->call_id)) continue;
+        if (p->direction != events::call_direction::inbound || open.count(p->call_id)) continue;
         recorded_arrival a;
         a.call_id = p->call_id;
         a.at_ns = ts;
@@ -72,7 +72,7 @@ events::result<recorded_calls> extract_recorded_arrivals(const ports::event_stor
         if (a.queue.empty()) a.queue = p->queue;
         if (it->second.connected_ns != not_yet)
           a.handle_time_s = static_cast<double>(ts - it->second.connected_ns) / 1e9;
-        else if (p->outcome == "abandoned")
+        else if (p->outcome == events::call_outcome::abandoned)
           a.patience_s = static_cast<double>(ts - a.at_ns) / 1e9;
         open.erase(it);
       }

@@ -115,7 +115,7 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
       src.tenant = e->tenant;
     else if (const auto* q = center.find_queue(a.queue))
       src.tenant = q->tenant;
-    if (a.direction == "outbound")
+    if (a.direction == events::call_direction::outbound)
       for (const auto& ag : center.agents)
         if (std::find(ag.queues.begin(), ag.queues.end(), a.queue) != ag.queues.end())
           src.dialers.push_back(ag.id);
@@ -123,7 +123,7 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
   }
   auto schedule_arrival = [=](std::size_t i) {
     auto& src = p.out->sources[i];
-    auto& r = src.def->direction == "outbound" ? *choices : *rng_ptr;
+    auto& r = src.def->direction == events::call_direction::outbound ? *choices : *rng_ptr;
     double t = now_s() - src.origin_s;
     double next = src.arrivals.next_after(std::max(t, 0.0), r);
     if (t < 0) next = src.arrivals.next_after(0.0, r);
@@ -187,12 +187,12 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
       [=](arrive_atom, std::size_t i) {
         auto& s = *p.out;
         auto& src = s.sources[i];
-        auto& r = src.def->direction == "outbound" ? *choices : *rng_ptr;
+        auto& r = src.def->direction == events::call_direction::outbound ? *choices : *rng_ptr;
         call_request req;
         req.call_id = (p.opts->call_id_prefix.empty() ? "s" + std::to_string(p.seed) + "-"
                                                       : p.opts->call_id_prefix) +
                       std::to_string(++s.next_call);
-        if (src.def->direction == "outbound") {
+        if (src.def->direction == events::call_direction::outbound) {
           // An agent of the queue dials a customer, if it is ready when asked
           // (a busy or paused agent lets this one go).
           schedule_arrival(i);
@@ -294,7 +294,7 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         if (it != p.out->calls.end())
           self->send(it->second.actor, hangup_atom::value, std::string{"caller"});
       },
-      [=](ended_atom, const std::string& call_id, const std::string&) {
+      [=](ended_atom, const std::string& call_id, events::call_outcome) {
         p.out->calls.erase(call_id);
         ++p.out->ended;
       },

@@ -121,12 +121,13 @@ private:
     arrived.trunk_group = "pstn";
     if (r_.uniform() < o_.blocked_probability) {
       push(t_a, stream, tenant, acd, arrived);
-      push(t_a, stream, tenant, acd, call_ended{id, "blocked", "all_channels_busy", "", queue});
+      push(t_a, stream, tenant, acd,
+           call_ended{id, call_outcome::blocked, "all_channels_busy", "", queue});
       return;
     }
     const std::string trunk = "trunk-pstn." + std::to_string(n % 120 + 1);
     push(t_a, trunk, tenant, acd,
-         trunk_seized{"pstn", static_cast<std::int32_t>(n % 120 + 1), id, "inbound"});
+         trunk_seized{"pstn", static_cast<std::int32_t>(n % 120 + 1), id, call_direction::inbound});
     push(t_a, stream, tenant, acd, arrived);
     const std::int64_t t_q = t_a + ns(r_.exp(o_.mean_ivr_s));
     push(t_q, stream, tenant, acd, call_queued{id, queue, 0, 1, 0, "entry"});
@@ -139,7 +140,8 @@ private:
     if (start - t_q > patience) {
       const std::int64_t t_x = t_q + patience;
       push(t_x, "queue-" + queue, tenant, acd, queue_call_left{queue, id, "abandoned"});
-      push(t_x, stream, tenant, acd, call_ended{id, "abandoned", "caller_hangup", "", queue});
+      push(t_x, stream, tenant, acd,
+           call_ended{id, call_outcome::abandoned, "caller_hangup", "", queue});
       push(t_x, trunk, tenant, acd,
            trunk_released{"pstn", static_cast<std::int32_t>(n % 120 + 1), id});
       return;
@@ -150,10 +152,10 @@ private:
     const principal who = principal::agent(a);
     const std::int64_t t_c = start + ns(1 + r_.exp(2));
     push(start, stream, tenant, acd, call_offered{id, queue, a, 1, 15000, "longest idle"});
-    push(start, as, tenant, acd, agent_reserved{a, id, queue, "voice"});
+    push(start, as, tenant, acd, agent_reserved{a, id, queue, contact_channel::voice});
     push(t_c, stream, tenant, acd, call_connected{id, queue, a, (t_c - t_q) / 1'000'000});
     push(t_c, "queue-" + queue, tenant, acd, queue_call_left{queue, id, "connected"});
-    push(t_c, as, tenant, who, agent_call_started{a, id, "voice"});
+    push(t_c, as, tenant, who, agent_call_started{a, id, contact_channel::voice});
     const double talk = 5 + r_.exp(o_.mean_talk_s);
     double hold = 0;
     if (r_.uniform() < o_.hold_probability) {
@@ -166,7 +168,8 @@ private:
     }
     const std::int64_t t_e = t_c + ns(talk + hold);
     const std::int64_t wrap = o_.mean_wrap_s > 0 ? ns(1 + r_.exp(o_.mean_wrap_s)) : 0;
-    push(t_e, stream, tenant, who, call_ended{id, "completed", "agent_hangup", a, queue});
+    push(t_e, stream, tenant, who,
+         call_ended{id, call_outcome::completed, "agent_hangup", a, queue});
     push(t_e, trunk, tenant, acd,
          trunk_released{"pstn", static_cast<std::int32_t>(n % 120 + 1), id});
     push(t_e, as, tenant, who, agent_call_ended{a, id, wrap / 1'000'000});

@@ -6,7 +6,7 @@
 namespace hotline::events::acd::agent {
 
 /// The rejection for a refusal code of new_contact_refusal / capacity_refusal.
-rejection explain_refusal(const state& s, const std::string& channel, const char* code);
+rejection explain_refusal(const state& s, contact_channel channel, const char* code);
 
 namespace {
 
@@ -324,44 +324,45 @@ const contact* find_contact(const state& s, const std::string& call_id) noexcept
   return it == s.contacts.end() ? nullptr : &*it;
 }
 
-int contacts_on(const state& s, const std::string& channel) noexcept {
+int contacts_on(const state& s, contact_channel channel) noexcept {
   return static_cast<int>(std::count_if(s.contacts.begin(), s.contacts.end(),
                                         [&](const contact& c) { return c.channel == channel; }));
 }
 
-const char* new_contact_refusal(const state& s, const std::string& channel) noexcept {
+const char* new_contact_refusal(const state& s, contact_channel channel) noexcept {
   if (s.presence == presence_state::logged_out) return "logged_out";
   if (s.presence != presence_state::ready) return "not_ready";
   return capacity_refusal(s, channel);
 }
 
-const char* capacity_refusal(const state& s, const std::string& channel) noexcept {
+const char* capacity_refusal(const state& s, contact_channel channel) noexcept {
   auto cap = s.definition.capacity.find(channel);
   if (cap == s.definition.capacity.end() || cap->second <= 0) return "channel_not_served";
-  if (channel != "voice" && s.definition.voice_blocks_others && contacts_on(s, "voice") > 0)
+  if (channel != contact_channel::voice && s.definition.voice_blocks_others &&
+      contacts_on(s, contact_channel::voice) > 0)
     return "on_voice_call";
   if (contacts_on(s, channel) >= cap->second) return "at_capacity";
   return nullptr;
 }
 
-std::optional<rejection> refuse_new_contact(const state& s, const std::string& channel) {
+std::optional<rejection> refuse_new_contact(const state& s, contact_channel channel) {
   const char* code = new_contact_refusal(s, channel);
   if (!code) return std::nullopt;
   return explain_refusal(s, channel, code);
 }
 
-rejection explain_refusal(const state& s, const std::string& channel, const char* code) {
+rejection explain_refusal(const state& s, contact_channel channel, const char* code) {
   const std::string_view c{code};
   if (c == "logged_out") return *logged_in(s);
   if (c == "not_ready")
     return rejection{code, who(s) + " is not ready (" + s.not_ready_reason + ")"};
   if (c == "channel_not_served")
-    return rejection{code, who(s) + " takes no " + channel + " contacts"};
+    return rejection{code, who(s) + " takes no " + std::string{to_wire(channel)} + " contacts"};
   if (c == "on_voice_call")
     return rejection{code, who(s) + " has a voice contact and takes nothing else"};
   auto cap = s.definition.capacity.find(channel);
-  return rejection{code, who(s) + " has " + std::to_string(cap->second) + " " + channel +
-                             " contact(s) already"};
+  return rejection{code, who(s) + " has " + std::to_string(cap->second) + " " +
+                             std::string{to_wire(channel)} + " contact(s) already"};
 }
 
 std::int64_t effective_wrap_up_ms(const agent_definition& a, const queue_definition& q) noexcept {

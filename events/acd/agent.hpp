@@ -64,7 +64,7 @@ const char* to_string(status s) noexcept;
 struct contact {
   std::string call_id;
   std::string queue;
-  std::string channel = "voice";
+  contact_channel channel = contact_channel::voice;
   contact_phase phase = contact_phase::ringing;
   std::int64_t since_ns = 0;        ///< entered `phase`
   std::int64_t talk_started_ns = 0; ///< answered (on_call, on_hold, wrap_up)
@@ -113,7 +113,7 @@ struct set_not_ready {
 struct reserve {
   std::string call_id;
   std::string queue;
-  std::string channel = "voice";
+  contact_channel channel = contact_channel::voice;
   std::int64_t now_ns = 0;
   /// The agent places this contact itself (an outbound call from its
   /// desktop): being not ready does not stop it, since pausing means
@@ -187,19 +187,19 @@ const contact* find_contact(const state& s, const std::string& call_id) noexcept
 
 /// Why the agent cannot take one more contact on `channel` right now
 /// (presence, capacity, voice blocking), or nothing when it can.
-std::optional<rejection> refuse_new_contact(const state& s, const std::string& channel);
+std::optional<rejection> refuse_new_contact(const state& s, contact_channel channel);
 
 /// The same check without building the rejection's text: its code, or
 /// nullptr when the agent can take the contact. Routing snapshots ask it
 /// for every queue served after every change of the agent.
-const char* new_contact_refusal(const state& s, const std::string& channel) noexcept;
+const char* new_contact_refusal(const state& s, contact_channel channel) noexcept;
 
 /// The part of that check that presence does not decide (channel served,
 /// voice blocking, capacity): what a contact the agent places must pass.
-const char* capacity_refusal(const state& s, const std::string& channel) noexcept;
+const char* capacity_refusal(const state& s, contact_channel channel) noexcept;
 
 /// Contacts of `channel` on the desk (any phase).
-int contacts_on(const state& s, const std::string& channel) noexcept;
+int contacts_on(const state& s, contact_channel channel) noexcept;
 
 /// After-call work for a call of `queue`: the agent's own setting wins over
 /// the queue's (agent_definition::wrap_up_ms = -1 means "use the queue's").

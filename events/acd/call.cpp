@@ -24,8 +24,14 @@ void end_offers(const state& s, const std::string& reason, std::vector<event>& o
     if (o.agent_id != except) out.push_back(call_offer_ended{s.call_id, o.agent_id, reason});
 }
 
-call_ended ended(const state& s, std::string outcome, std::string reason) {
-  return call_ended{s.call_id, std::move(outcome), std::move(reason), s.agent_id, s.queue};
+call_ended ended(const state& s, call_outcome outcome, std::string reason) {
+  return call_ended{s.call_id, outcome, std::move(reason), s.agent_id, s.queue};
+}
+
+/// `e`'s name in a rejection's detail: a value cast from a number that is
+/// no enumerator shows as that number.
+template <wire_enum E> std::string named(E e) {
+  return is_known(e) ? std::string{to_wire(e)} : std::to_string(static_cast<int>(e));
 }
 
 std::optional<rejection> must_be_connected_to(const state& s, const std::string& agent_id) {
@@ -45,7 +51,7 @@ result decide_one(const block& c, const state& s) {
   if (s.at != phase::arrived)
     return rejection{"not_waiting", name(s) + " already holds a line and is past arrival"};
   (void)c;
-  return event{ended(s, "blocked", "all_channels_busy")};
+  return event{ended(s, call_outcome::blocked, "all_channels_busy")};
 }
 
 result decide_one(const enqueue& c, const state& s) {
@@ -107,7 +113,7 @@ result decide_one(const connect& c, const state& s) {
       return rejection{"not_offered", name(s) + " is a call back reserved for " + s.callback_agent};
     return event{call_connected{s.call_id, s.queue, c.agent_id, wait}};
   }
-  if (s.at == phase::arrived && s.direction == "outbound" && s.offers.empty())
+  if (s.at == phase::arrived && s.direction == call_direction::outbound && s.offers.empty())
     return event{call_connected{s.call_id, s.queue, c.agent_id, 0}}; // the agent placed it
   if (!has_offer(s, c.agent_id))
     return rejection{"not_offered", name(s) + " is not offered to " + c.agent_id};
@@ -129,27 +135,30 @@ result decide_one(const resume& c, const state& s) {
 }
 
 result decide_one(const transfer& c, const state& s) {
-  if (!one_of(c.mode, {"blind", "consultative"}))
+  if (!is_known(c.mode))
     return rejection{"invalid_argument",
-                     "transfer mode '" + c.mode + "' is not blind or consultative"};
-  if (!one_of(c.target_kind, {"agent", "queue", "external", "site"}))
-    return rejection{"invalid_argument", "transfer target kind '" + c.target_kind + "' is unknown"};
+                     "transfer mode '" + named(c.mode) + "' is not blind or consultative"};
+  if (!is_known(c.target_kind))
+    return rejection{"invalid_argument",
+                     "transfer target kind '" + named(c.target_kind) + "' is unknown"};
   if (c.target.empty()) return rejection{"invalid_argument", "transfer needs a target"};
   if (auto r = must_be_connected_to(s, c.from_agent)) return *r;
-  if (c.target_kind == "agent" && c.target == s.agent_id)
+  using kind = transfer_target_kind;
+  if (c.target_kind == kind::agent && c.target == s.agent_id)
     return rejection{"invalid_argument", name(s) + " is already with " + c.target};
-  if (c.target_kind == "agent" && in_conference(s, c.target))
+  if (c.target_kind == kind::agent && in_conference(s, c.target))
     return rejection{"in_conference", c.target + " is a party of the conference on " + name(s)};
   // A consultation still ringing ends, unless its target is the one taking over.
-  const bool takes_over = c.mode == "consultative" && c.target_kind == "agent";
+  const bool takes_over = c.mode == transfer_mode::consultative && c.target_kind == kind::agent;
   std::vector<event> out;
   end_offers(s, "cancelled", out, takes_over ? c.target : std::string{});
   out.push_back(
       call_transferred{s.call_id, c.mode, c.from_agent, c.target_kind, c.target, c.reason});
   for (const auto& p : s.conference_parties)
     out.push_back(call_conference_left{s.call_id, p, "transferred"});
-  if (c.target_kind == "external" || c.target_kind == "site")
-    out.push_back(ended(s, "transferred_out", c.target_kind + ":" + c.target));
+  if (c.target_kind == kind::external || c.target_kind == kind::site)
+    out.push_back(ended(s, call_outcome::transferred_out,
+                        std::string{to_wire(c.target_kind)} + ":" + c.target));
   return out;
 }
 
@@ -193,14 +202,14 @@ result decide_one(const conference& c, const state& s) {
 }
 
 result decide_one(const supervise& c, const state& s) {
-  if (!one_of(c.mode, {"listen", "whisper", "barge", "stop"}))
-    return rejection{"invalid_argument", "supervision mode '" + c.mode + "' is unknown"};
+  if (!is_known(c.mode))
+    return rejection{"invalid_argument", "supervision mode '" + named(c.mode) + "' is unknown"};
   if (c.supervisor_id.empty()) return rejection{"invalid_argument", "supervise needs a supervisor"};
   if (!is_connected(s))
     return rejection{"not_connected",
                      name(s) + " can be supervised only while connected to an agent"};
   auto it = s.supervisors.find(c.supervisor_id);
-  if (c.mode == "stop") {
+  if (c.mode == supervision_mode::stop) {
     if (it == s.supervisors.end())
       return rejection{"not_supervising", c.supervisor_id + " is not supervising " + name(s)};
   } else if (it != s.supervisors.end() && it->second == c.mode) {
@@ -220,7 +229,7 @@ result decide_one(const overflow& c, const state& s) {
   end_offers(s, "cancelled", out);
   out.push_back(call_overflowed{s.call_id, s.queue, c.action, c.target, c.reason});
   if (c.action == "voicemail") {
-    out.push_back(ended(s, "voicemail", c.reason));
+    out.push_back(ended(s, call_outcome::voicemail, c.reason));
   } else if (c.action == "callback") {
     out.push_back(
         call_callback_scheduled{s.call_id, c.target.empty() ? s.queue : c.target, s.caller});
@@ -256,7 +265,7 @@ result decide_one(const fail_callback& c, const state& s) {
   if (s.callback_failures + 1 < c.attempts)
     return event{call_callback_retried{s.call_id, s.queue, c.reason, s.callback_failures + 1,
                                        c.now_ns + c.retry_after_ms * 1'000'000}};
-  return event{ended(s, "callback_failed", c.reason)};
+  return event{ended(s, call_outcome::callback_failed, c.reason)};
 }
 
 result decide_one(const abandon& c, const state& s) {
@@ -270,7 +279,7 @@ result decide_one(const abandon& c, const state& s) {
                      name(s) + " is on its way to site " + s.remote_site + ", which owns it now"};
   std::vector<event> out;
   end_offers(s, "cancelled", out);
-  out.push_back(ended(s, "abandoned", c.reason));
+  out.push_back(ended(s, call_outcome::abandoned, c.reason));
   return out;
 }
 
@@ -281,14 +290,15 @@ result decide_one(const hang_up& c, const state& s) {
     return rejection{"not_connected", name(s) + " is not connected to an agent"};
   std::vector<event> out;
   end_offers(s, "cancelled", out); // a consultation still ringing
-  out.push_back(ended(s, s.callback ? "callback_completed" : "completed", c.by + "_hangup"));
+  out.push_back(ended(s, s.callback ? call_outcome::callback_completed : call_outcome::completed,
+                      c.by + "_hangup"));
   return out;
 }
 
 result decide_one(const finish& c, const state& s) {
-  if (std::none_of(std::begin(end_outcomes), std::end(end_outcomes),
-                   [&](const char* o) { return c.outcome == o; }))
-    return rejection{"invalid_argument", "call.ended outcome '" + c.outcome + "' is unknown"};
+  if (!is_known(c.outcome))
+    return rejection{"invalid_argument",
+                     "call.ended outcome '" + named(c.outcome) + "' is unknown"};
   std::vector<event> out;
   end_offers(s, "cancelled", out);
   out.push_back(ended(s, c.outcome, c.reason));
@@ -319,7 +329,7 @@ result decide_one(const recover_after_restart& c, const state& s) {
     reason = media_leg_lost;
     break;
   }
-  if (reason) take(ended(t, "node_restart", reason));
+  if (reason) take(ended(t, call_outcome::node_restart, reason));
   return out;
 }
 
@@ -409,14 +419,17 @@ state initial_state(std::string call_id) {
 
 outcome<event> decide(const command& cmd, const state& s) {
   if (s.at == phase::ended)
-    return rejection{"already_ended", name(s) + " already ended (" + s.outcome + ")"};
+    return rejection{"already_ended",
+                     name(s) + " already ended (" + std::string{to_wire(s.outcome)} + ")"};
   if (const auto* a = std::get_if<arrive>(&cmd)) {
     if (s.at != phase::none) return rejection{"already_arrived", name(s) + " already arrived"};
     if (a->call_id != s.call_id)
       return rejection{"invalid_argument", "arrive for " + a->call_id + " sent to " + name(s)};
-    if (!one_of(a->direction, {"inbound", "outbound"}))
+    if (!is_known(a->direction))
       return rejection{"invalid_argument",
-                       "direction '" + a->direction + "' is not inbound or outbound"};
+                       "direction '" + named(a->direction) + "' is not inbound or outbound"};
+    if (!is_known(a->channel))
+      return rejection{"invalid_argument", "channel '" + named(a->channel) + "' is unknown"};
     return event{call_arrived{a->call_id, a->channel, a->direction, a->caller, a->dialed,
                               a->customer_id, a->attached, a->trunk_group}};
   }
@@ -477,11 +490,12 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
         } else if constexpr (std::is_same_v<E, call_transferred>) {
           ++s.transfers;
           s.supervisors.clear();
-          if (ev.target_kind == "agent" && ev.mode == "consultative") {
+          using kind = transfer_target_kind;
+          if (ev.target_kind == kind::agent && ev.mode == transfer_mode::consultative) {
             s.at = phase::connected; // the target already talks to the caller
             s.agent_id = ev.target;
             drop_offer(s, ev.target);
-          } else if (ev.target_kind == "agent" || ev.target_kind == "queue") {
+          } else if (ev.target_kind == kind::agent || ev.target_kind == kind::queue) {
             s.at = phase::arrived; // to be offered / queued again
             s.offers.clear();
             s.wait_started_ns = -1;
@@ -492,7 +506,7 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
         } else if constexpr (std::is_same_v<E, call_conference_left>) {
           std::erase(s.conference_parties, ev.party);
         } else if constexpr (std::is_same_v<E, call_supervised>) {
-          if (ev.mode == "stop")
+          if (ev.mode == supervision_mode::stop)
             s.supervisors.erase(ev.supervisor_id);
           else
             s.supervisors[ev.supervisor_id] = ev.mode;

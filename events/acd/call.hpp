@@ -102,8 +102,8 @@ struct state {
   std::string call_id;
   phase at = phase::none;
   // from call.arrived
-  std::string channel = "voice";
-  std::string direction = "inbound";
+  contact_channel channel = contact_channel::voice;
+  call_direction direction = call_direction::inbound;
   std::string caller;
   std::string dialed;
   std::string customer_id;
@@ -122,8 +122,8 @@ struct state {
   // connected
   std::string agent_id; ///< connected agent; after the end, the last one
   std::int64_t connected_at_ns = 0;
-  std::int64_t last_wait_ms = 0;                  ///< wait before the last connection
-  std::map<std::string, std::string> supervisors; ///< supervisor -> listen | whisper | barge
+  std::int64_t last_wait_ms = 0;                       ///< wait before the last connection
+  std::map<std::string, supervision_mode> supervisors; ///< supervisor -> listen | whisper | barge
   std::vector<std::string> conference_parties;
   std::int32_t transfers = 0;
   // callback (virtual hold)
@@ -136,7 +136,7 @@ struct state {
   std::string remote_site;     ///< the site of the pending remote offer / the move in flight
   std::string remote_offer_id; ///< empty: no remote offer pending
   // end
-  std::string outcome; ///< call.ended outcome once ended
+  call_outcome outcome = call_outcome::completed; ///< call.ended outcome once ended
   std::string end_reason;
 
   bool operator==(const state&) const = default;
@@ -145,8 +145,8 @@ struct state {
 // Commands; `now_ns` stamps the resulting events (event_meta::timestamp_ns).
 struct arrive {
   std::string call_id;
-  std::string channel = "voice";
-  std::string direction = "inbound";
+  contact_channel channel = contact_channel::voice;
+  call_direction direction = call_direction::inbound;
   std::string caller;
   std::string dialed;
   std::string customer_id;
@@ -212,9 +212,9 @@ struct resume {
   std::int64_t now_ns = 0;
 };
 struct transfer {
-  std::string mode = "blind"; ///< blind | consultative
+  transfer_mode mode = transfer_mode::blind;
   std::string from_agent;
-  std::string target_kind = "queue"; ///< agent | queue | external | site
+  transfer_target_kind target_kind = transfer_target_kind::queue;
   std::string target;
   std::int64_t now_ns = 0;
   std::string reason{}; ///< recorded on call.transferred
@@ -241,7 +241,7 @@ struct leave_conference {
 };
 struct supervise {
   std::string supervisor_id;
-  std::string mode = "listen"; ///< listen | whisper | barge | stop
+  supervision_mode mode = supervision_mode::listen;
   std::int64_t now_ns = 0;
 };
 struct overflow {
@@ -303,7 +303,7 @@ struct return_from_remote {
 };
 /// Any other end (self-service in the IVR, voicemail, refused, node_restart).
 struct finish {
-  std::string outcome = "completed";
+  call_outcome outcome = call_outcome::completed;
   std::string reason;
   std::int64_t now_ns = 0;
 };
@@ -379,17 +379,7 @@ bool in_conference(const state& s, const std::string& party) noexcept;
 /// How long the call has waited at `now_ns` (0 when not waiting).
 std::int64_t waited_ms(const state& s, std::int64_t now_ns) noexcept;
 
-/// Every call.ended outcome.
-inline constexpr const char* end_outcomes[] = {
-    "completed",          "abandoned",       "blocked", "voicemail",    "callback_completed",
-    "callback_failed",    "transferred_out", "refused", "node_restart", "interflowed",
-    "interflow_withdrawn"};
-
-/// Outcomes that hand the call to another site rather than end it there:
-/// across a federation every call has exactly one call.ended whose outcome
-/// is not one of these.
-inline bool is_hand_off(const std::string& outcome) noexcept {
-  return outcome == "interflowed" || outcome == "interflow_withdrawn";
-}
+/// Outcomes that hand the call to another site (events/vocabulary.hpp).
+using events::is_hand_off;
 
 } // namespace hotline::events::acd::call

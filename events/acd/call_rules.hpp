@@ -73,9 +73,12 @@ template <class FindTrunk>
 const trunk_group_definition* callback_trunk_group(const std::string& call_group,
                                                    const queue_definition* q, FindTrunk&& find) {
   const trunk_group_definition* group = find(call_group);
-  if ((!group || group->direction == "inbound") && q && !q->outbound_trunk_group.empty())
+  const auto dials_out = [](const trunk_group_definition* g) {
+    return g && carries(g->direction, call_direction::outbound);
+  };
+  if (!dials_out(group) && q && !q->outbound_trunk_group.empty())
     group = find(q->outbound_trunk_group);
-  return group && group->direction != "inbound" ? group : nullptr;
+  return dials_out(group) ? group : nullptr;
 }
 
 /// A waiting call's timers, `waited_ms` into its wait in queue `q` (0 when
@@ -118,13 +121,14 @@ inline std::string transfer_fallback_queue(const std::string& requested,
 /// (unknown_target); a blind transfer to an agent needs a queue to fall back
 /// to (no_fallback_queue). `fallback` from transfer_fallback_queue.
 template <class QueueExists, class AgentExists>
-config_refusal check_transfer(const std::string& target_kind, const std::string& target,
-                              const std::string& mode, const std::string& fallback,
+config_refusal check_transfer(transfer_target_kind target_kind, const std::string& target,
+                              transfer_mode mode, const std::string& fallback,
                               QueueExists&& queue_exists, AgentExists&& agent_exists) {
-  if ((target_kind == "queue" && !queue_exists(target)) ||
-      (target_kind == "agent" && !agent_exists(target)))
-    return {"unknown_target", "no " + target_kind + " '" + target + "' here"};
-  if (target_kind == "agent" && mode == "blind" && !queue_exists(fallback))
+  using kind = transfer_target_kind;
+  if ((target_kind == kind::queue && !queue_exists(target)) ||
+      (target_kind == kind::agent && !agent_exists(target)))
+    return {"unknown_target", "no " + std::string{to_wire(target_kind)} + " '" + target + "' here"};
+  if (target_kind == kind::agent && mode == transfer_mode::blind && !queue_exists(fallback))
     return {"no_fallback_queue", "a blind transfer to an agent needs a queue to fall back to"};
   return {};
 }

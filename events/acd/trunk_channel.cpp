@@ -4,21 +4,19 @@ namespace hotline::events::acd::trunk {
 
 namespace {
 
-bool valid_direction(const std::string& d) {
-  return d == "inbound" || d == "outbound";
-}
-
-bool allows(const state& s, const std::string& direction) {
-  return s.allowed_direction == "both" || s.allowed_direction == direction;
+bool allows(const state& s, call_direction direction) {
+  return carries(s.allowed_direction, direction);
 }
 
 outcome<event> decide_seize(const seize& c, const state& s) {
-  if (!valid_direction(c.direction))
-    return rejection{"invalid_direction",
-                     "direction '" + c.direction + "' is not inbound or outbound"};
+  if (!is_known(c.direction))
+    return rejection{"invalid_direction", "direction '" +
+                                              std::to_string(static_cast<int>(c.direction)) +
+                                              "' is not inbound or outbound"};
   if (!allows(s, c.direction))
-    return rejection{"direction_not_allowed",
-                     stream_name(s.group, s.channel) + " is " + s.allowed_direction + " only"};
+    return rejection{"direction_not_allowed", stream_name(s.group, s.channel) + " is " +
+                                                  std::string{to_wire(s.allowed_direction)} +
+                                                  " only"};
   if (s.busy) {
     if (s.call_id == c.call_id) return outcome<event>::nothing();
     return rejection{"channel_busy",
@@ -48,11 +46,11 @@ state initial_state(const trunk_group_definition& group, int channel) {
   return initial_state(group.id, channel, group.direction);
 }
 
-state initial_state(std::string group, int channel, std::string allowed_direction) {
+state initial_state(std::string group, int channel, trunk_direction allowed_direction) {
   state s;
   s.group = std::move(group);
   s.channel = channel;
-  s.allowed_direction = std::move(allowed_direction);
+  s.allowed_direction = allowed_direction;
   return s;
 }
 
@@ -79,13 +77,12 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
     s.busy = false;
     s.last_call_id = released->call_id;
     s.call_id.clear();
-    s.direction.clear();
+    s.direction.reset();
   }
   return s;
 }
 
-std::optional<int> pick_free_channel(const std::vector<state>& channels,
-                                     const std::string& direction) {
+std::optional<int> pick_free_channel(const std::vector<state>& channels, call_direction direction) {
   std::optional<int> best;
   for (const auto& c : channels)
     if (!c.busy && allows(c, direction) && (!best || c.channel < *best)) best = c.channel;

@@ -28,11 +28,11 @@ std::string stream_name(const std::string& group, int channel);
 
 struct state {
   std::string group;
-  int channel = 0;                        ///< 1..channels
-  std::string allowed_direction = "both"; ///< inbound | outbound | both (from the group)
+  int channel = 0;                                           ///< 1..channels
+  trunk_direction allowed_direction = trunk_direction::both; ///< from the group
   bool busy = false;
-  std::string call_id;   ///< the call holding it, when busy
-  std::string direction; ///< of the current seizure
+  std::string call_id;                     ///< the call holding it, when busy
+  std::optional<call_direction> direction; ///< of the current seizure, when busy
   std::int64_t seized_at_ns = 0;
   std::string last_call_id;   ///< the call that released it last (retry detection)
   std::uint64_t seizures = 0; ///< lifetime count (traffic statistics)
@@ -42,7 +42,7 @@ struct state {
 
 struct seize {
   std::string call_id;
-  std::string direction = "inbound"; ///< inbound | outbound
+  call_direction direction = call_direction::inbound;
   std::int64_t now_ns = 0;
 };
 struct release {
@@ -54,7 +54,8 @@ using event = std::variant<trunk_seized, trunk_released>;
 
 /// A free channel `n` of `group`; directions are limited by the group's.
 state initial_state(const trunk_group_definition& group, int channel);
-state initial_state(std::string group, int channel, std::string allowed_direction = "both");
+state initial_state(std::string group, int channel,
+                    trunk_direction allowed_direction = trunk_direction::both);
 
 /// Rejections: "invalid_direction", "direction_not_allowed", "channel_busy"
 /// (another call holds it), "not_seized" (release of a free channel that
@@ -73,11 +74,10 @@ inline bool is_terminal(const state&) noexcept {
 /// every channel that allows it is busy (the call is blocked). Sequential
 /// hunting: the lowest-numbered free channel, so the statistics of a group
 /// read like a classic trunk hunt (the first lines carry the most traffic).
-std::optional<int> pick_free_channel(const std::vector<state>& channels,
-                                     const std::string& direction);
+std::optional<int> pick_free_channel(const std::vector<state>& channels, call_direction direction);
 
 /// call.ended vocabulary for a blocked call.
-inline constexpr const char* blocked_outcome = "blocked";
+inline constexpr call_outcome blocked_outcome = call_outcome::blocked;
 inline constexpr const char* all_channels_busy = "all_channels_busy";
 
 } // namespace hotline::events::acd::trunk

@@ -99,6 +99,17 @@ result<message> message_from_json(std::string_view text) {
     out = it->get<std::remove_reference_t<decltype(out)>>();
     return std::nullopt;
   };
+  auto name = [&](const char* key, auto& out) -> std::optional<status> {
+    using E = std::remove_reference_t<decltype(out)>;
+    auto it = j.find(key);
+    if (it == j.end()) return std::nullopt;
+    if (!it->is_string()) return status{errc::malformed_json, where + key + ": not a string"};
+    const auto text = it->get<std::string>();
+    auto value = from_wire<E>(text);
+    if (!value) return status{errc::malformed_json, where + key + ": " + not_a_wire_name<E>(text)};
+    out = *value;
+    return std::nullopt;
+  };
   auto map = [&](const char* key,
                  std::map<std::string, std::string>& out) -> std::optional<status> {
     auto it = j.find(key);
@@ -116,10 +127,10 @@ result<message> message_from_json(std::string_view text) {
         str("correlation_id", m.correlation_id, false), str("from_site", m.from_site, true),
         str("to_site", m.to_site, true), num("sent_at_ns", m.sent_at_ns),
         str("queue", m.queue, m.kind == message_kind::offer || m.kind == message_kind::transfer),
-        num("priority", m.priority), str("channel", m.channel, false),
-        str("caller", m.caller, false), str("dialed", m.dialed, false),
-        str("customer_id", m.customer_id, false), num("waited_ms", m.waited_ms),
-        num("expires_at_ns", m.expires_at_ns), map("attached", m.attached), map("crm", m.crm),
+        num("priority", m.priority), name("channel", m.channel), str("caller", m.caller, false),
+        str("dialed", m.dialed, false), str("customer_id", m.customer_id, false),
+        num("waited_ms", m.waited_ms), num("expires_at_ns", m.expires_at_ns),
+        map("attached", m.attached), map("crm", m.crm),
         str("agent_id", m.agent_id, m.kind == message_kind::accept), num("hold_ms", m.hold_ms),
         str("reason", m.reason, false)})
     if (e) return *e;

@@ -26,6 +26,7 @@
 #include <string_view>
 
 #include "events/status.hpp"
+#include "events/vocabulary.hpp"
 
 namespace hotline::events::federation {
 
@@ -53,7 +54,7 @@ struct message {
   // offer / transfer
   std::string queue;
   std::int32_t priority = 0;
-  std::string channel = "voice";
+  contact_channel channel = contact_channel::voice;
   std::string caller;
   std::string dialed;
   std::string customer_id;

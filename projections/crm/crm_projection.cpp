@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "events/acd/call.hpp"
 #include "events/codec.hpp"
+#include "events/vocabulary.hpp"
 #include "projections/fold_support.hpp"
 
 namespace hotline::projections::crm {
@@ -222,7 +222,7 @@ struct crm_projection::state {
   void end_call(const std::string& call_id, const events::call_ended& p, const recorded_event& e) {
     const auto id = e.meta.site + "/" + call_id;
     auto& c = call(e, call_id);
-    if (events::acd::call::is_hand_off(p.outcome)) {
+    if (events::is_hand_off(p.outcome)) {
       // Handed to another site: the interaction is the one that site records.
       if (c.persisted) deletes.push_back("crm/call/" + id);
       calls.erase(id);
@@ -235,7 +235,7 @@ struct crm_projection::state {
       c.i.talk_ms = std::max<std::int64_t>(0, (ts - c.connected_ns) / ns_per_ms - c.i.hold_ms);
     if (c.connected_ns == not_yet && c.first_queued_ns != not_yet)
       c.i.wait_ms = (ts - c.first_queued_ns) / ns_per_ms;
-    c.i.outcome = p.outcome;
+    c.i.outcome = events::to_wire(p.outcome);
     if (!p.agent_id.empty()) c.i.agent = p.agent_id;
     if (c.i.queue.empty()) c.i.queue = p.queue;
     std::string key = !c.customer_id.empty() ? c.customer_id
@@ -295,8 +295,8 @@ struct crm_projection::state {
                    [&](const events::call_arrived& p) {
                      auto& c = call(e, p.call_id);
                      c.i.time_ns = ts;
-                     c.i.channel = p.channel;
-                     c.i.direction = p.direction;
+                     c.i.channel = events::to_wire(p.channel);
+                     c.i.direction = events::to_wire(p.direction);
                      c.i.caller = p.caller;
                      c.i.dialed = p.dialed;
                      c.i.attached = p.attached;

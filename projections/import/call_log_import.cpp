@@ -180,11 +180,12 @@ char detect_delimiter(std::string_view header_line) {
   return tabs > commas ? '\t' : ',';
 }
 
-bool known_outcome(std::string_view o) {
-  for (auto k : {"completed", "abandoned", "blocked", "voicemail", "callback_completed",
-                 "callback_failed", "transferred_out", "refused", "node_restart"})
-    if (o == k) return true;
-  return false;
+/// A call.ended outcome a call log may record: any but the hand-offs
+/// between sites (a log describes calls that ended where it was kept).
+std::optional<events::call_outcome> known_outcome(std::string_view o) {
+  auto outcome = events::from_wire<events::call_outcome>(o);
+  if (!outcome || events::is_hand_off(*outcome)) return std::nullopt;
+  return outcome;
 }
 
 } // namespace
@@ -373,12 +374,12 @@ parse_result parse_technion(std::string_view csv, const technion_options& o) {
       c.connected_ns = ser_start;
       c.ended_ns = ser_exit != not_set ? ser_exit : ser_start + ser_time * ns_per_s;
       c.agent = server;
-      c.outcome = "completed";
+      c.outcome = events::call_outcome::completed;
       if (server.empty()) ++res.no_agent;
     } else {
       c.queued_ns = q_start;
       c.ended_ns = q_exit != not_set ? q_exit : vru_exit != not_set ? vru_exit : c.arrived_ns;
-      c.outcome = "abandoned";
+      c.outcome = events::call_outcome::abandoned;
     }
     if (c.ended_ns < c.arrived_ns) {
       bad("ends_before_arrival", "the call ends before it arrives");
@@ -427,10 +428,11 @@ events::result<csv_map> parse_csv_map(const nlohmann::json& j) {
     if (auto o = j.find("outcomes"); o != j.end())
       for (const auto& [from, to] : o->items()) {
         auto target = to.get<std::string>();
-        if (!known_outcome(target))
+        auto outcome = known_outcome(target);
+        if (!outcome)
           return status{errc::invalid_argument, "map: outcome '" + from + "' maps to '" + target +
                                                     "', which is not a call.ended outcome"};
-        m.outcomes[from] = target;
+        m.outcomes[from] = *outcome;
       }
     if (auto a = j.find("attach"); a != j.end()) m.attach = a->get<std::vector<std::string>>();
     if (auto d = j.find("defaults"); d != j.end())
@@ -544,7 +546,7 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const loca
     c.customer_id = get("customer_id");
     c.queue = get("queue");
     c.agent = get("agent");
-    if (auto ch = get("channel"); !ch.empty()) c.channel = ch;
+    const auto channel = get("channel");
     c.arrived_ns = time_of("arrived");
     c.queued_ns = time_of("queued");
     c.connected_ns = time_of("connected");
@@ -569,10 +571,11 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const loca
     auto raw = get("outcome");
     if (auto o = m.outcomes.find(raw); o != m.outcomes.end())
       c.outcome = o->second;
-    else if (known_outcome(raw))
-      c.outcome = raw;
+    else if (auto known = known_outcome(raw))
+      c.outcome = *known;
     else if (raw.empty())
-      c.outcome = c.connected_ns != not_set ? "completed" : "abandoned";
+      c.outcome = c.connected_ns != not_set ? events::call_outcome::completed
+                                            : events::call_outcome::abandoned;
     else {
       bad("outcome", "outcome '" + raw + "' is not mapped (add it to `outcomes`)");
       continue;
@@ -581,7 +584,15 @@ parse_result parse_mapped_csv(std::string_view csv, const csv_map& m, const loca
       bad("agent", "a connected call needs an agent");
       continue;
     }
-    if (c.queued_ns == not_set && !c.queue.empty() && c.outcome != "blocked" &&
+    if (!channel.empty()) {
+      auto known = events::from_wire<events::contact_channel>(channel);
+      if (!known) {
+        bad("channel", events::not_a_wire_name<events::contact_channel>(channel));
+        continue;
+      }
+      c.channel = *known;
+    }
+    if (c.queued_ns == not_set && !c.queue.empty() && c.outcome != events::call_outcome::blocked &&
         m.empty_queued == "arrival")
       c.queued_ns = c.arrived_ns;
     if (clamp_life_cycle(c)) ++res.clamped;

@@ -29,6 +29,7 @@
 
 #include "events/envelope.hpp"
 #include "events/status.hpp"
+#include "events/vocabulary.hpp"
 
 namespace hotline::projections::import {
 
@@ -46,11 +47,11 @@ using local_to_utc = std::function<std::optional<std::int64_t>(std::int64_t loca
 struct call_record {
   std::size_t line = 0;
   std::string call_id, caller, dialed, customer_id, queue, agent;
-  std::string channel = "voice";
+  events::contact_channel channel = events::contact_channel::voice;
   std::int32_t priority = 0;
   std::int64_t arrived_ns = not_set, queued_ns = not_set, connected_ns = not_set,
                ended_ns = not_set;
-  std::string outcome; ///< a call.ended outcome: completed | abandoned | blocked | ...
+  events::call_outcome outcome = events::call_outcome::completed;
   std::map<std::string, std::string> attached;
 };
 
@@ -99,10 +100,10 @@ parse_result parse_technion(std::string_view csv, const technion_options& option
 /// A CSV column map (see docs/projections.md, "Import", for the JSON form).
 struct csv_map {
   char delimiter = ',';
-  std::string time_format = "iso8601";         ///< iso8601 | epoch_s | epoch_ms | ymd_hms
-  std::map<std::string, std::string> columns;  ///< field -> column name
-  std::map<std::string, std::string> outcomes; ///< log value -> call.ended outcome
-  std::vector<std::string> attach;             ///< columns copied into attached data
+  std::string time_format = "iso8601";                  ///< iso8601 | epoch_s | epoch_ms | ymd_hms
+  std::map<std::string, std::string> columns;           ///< field -> column name
+  std::map<std::string, events::call_outcome> outcomes; ///< log value -> call.ended outcome
+  std::vector<std::string> attach;                      ///< columns copied into attached data
   std::map<std::string, std::string>
       defaults; ///< field -> value when the column is absent or empty
   /// What an empty `queued` cell means for a call with a queue that is not

@@ -31,6 +31,26 @@ counter state_counter(agent_state s) {
   return counter_count;
 }
 
+/// The counter an inbound call's outcome counts in as itself (blocked,
+/// refused, voicemail, call backs completed or failed); counter_count for
+/// the outcomes counted otherwise (abandoned, completed) or not at all.
+counter outcome_counter(events::call_outcome o) {
+  switch (o) {
+  case events::call_outcome::blocked:
+    return blocked;
+  case events::call_outcome::refused:
+    return refused;
+  case events::call_outcome::voicemail:
+    return voicemail;
+  case events::call_outcome::callback_completed:
+    return callbacks_completed;
+  case events::call_outcome::callback_failed:
+    return callbacks_failed;
+  default:
+    return counter_count;
+  }
+}
+
 } // namespace
 
 kpi_fold::kpi_fold(kpi_options o) : opt(o), interval_ns(o.interval_ms * ns_per_ms) {
@@ -353,7 +373,7 @@ void kpi_fold::on(const recorded_event& e, const events::call_arrived& p) {
   bool created;
   auto& c = call_for(p.call_id, e, created);
   if (!created) return;
-  if (p.direction == "outbound") {
+  if (p.direction == events::call_direction::outbound) {
     c.outbound = true;
     bump_call(c.at, outbound);
     return; // no inbound contact: not a repeat, not an arrival
@@ -488,18 +508,13 @@ void kpi_fold::on(const recorded_event& e, const events::call_ended& p) {
   if (c.at.queue == no_name && !p.queue.empty()) set_queue(c.at, names.id(p.queue));
   cell* q = c.at.cells[s_queue];
   const bool queued = c.first_queued_ns != not_yet;
+  using events::call_outcome;
   if (c.outbound) {
-    if (p.outcome == "blocked") bump_call(c.at, blocked);
-  } else if (p.outcome == "blocked" || p.outcome == "refused" || p.outcome == "voicemail" ||
-             p.outcome == "callback_completed" || p.outcome == "callback_failed") {
-    counter k = p.outcome == "blocked"              ? blocked
-                : p.outcome == "refused"            ? refused
-                : p.outcome == "voicemail"          ? voicemail
-                : p.outcome == "callback_completed" ? callbacks_completed
-                                                    : callbacks_failed;
+    if (p.outcome == call_outcome::blocked) bump_call(c.at, blocked);
+  } else if (const counter k = outcome_counter(p.outcome); k != counter_count) {
     bump_call(c.at, k);
     bump(q, k);
-  } else if (p.outcome == "abandoned") {
+  } else if (p.outcome == call_outcome::abandoned) {
     if (!queued && !c.answered) {
       bump_call(c.at, ivr_abandoned);
     } else {
@@ -517,7 +532,7 @@ void kpi_fold::on(const recorded_event& e, const events::call_ended& p) {
           count(c.at.cells[s], w);
       }
     }
-  } else if (p.outcome == "completed" && !queued && !c.answered) {
+  } else if (p.outcome == call_outcome::completed && !queued && !c.answered) {
     bump_call(c.at, ivr_contained);
   }
   erase_call(p.call_id, e);

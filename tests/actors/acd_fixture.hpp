@@ -34,7 +34,7 @@ inline constexpr std::int64_t sec = 1'000'000'000;
 inline events::center_definition two_queue_center(int channels = 4) {
   events::center_definition c;
   c.tenants.push_back({"acme", "Acme", {"+vip"}});
-  c.trunks.push_back({"pstn", channels, "both"});
+  c.trunks.push_back({"pstn", channels, events::trunk_direction::both});
   for (auto id : {"sales", "billing"}) {
     events::queue_definition q;
     q.id = id;
@@ -93,8 +93,8 @@ struct fixture {
           [this](talking_atom, const std::string& c, const std::string& a) {
             seen.push_back("talking " + c + " " + a);
           },
-          [this](ended_atom, const std::string& c, const std::string& o) {
-            seen.push_back("ended " + c + " " + o);
+          [this](ended_atom, const std::string& c, events::call_outcome o) {
+            seen.push_back("ended " + c + " " + std::string{events::to_wire(o)});
           },
           [this](rejected_atom, const std::string& s, const std::string& code) {
             seen.push_back("rejected " + s + " " + code);

@@ -20,7 +20,7 @@ using acd_actor_test::sec;
 events::center_definition small_center(int channels = 2) {
   events::center_definition c;
   c.tenants.push_back({"acme", "Acme", {"+vip"}});
-  c.trunks.push_back({"pstn", channels, "both"});
+  c.trunks.push_back({"pstn", channels, events::trunk_direction::both});
   events::queue_definition q;
   q.id = "sales";
   q.tenant = "acme";
@@ -93,7 +93,7 @@ TEST_CASE("when every trunk channel is busy the next call is blocked (呼损)") 
   CHECK(f.has("ended c3 blocked"));
   auto ended = f.store.read_stream("call-c3", 0, SIZE_MAX)->back();
   auto body = std::get<events::call_ended>(*events::event_codec::standard().decode(ended));
-  CHECK(body.outcome == "blocked");
+  CHECK(body.outcome == events::call_outcome::blocked);
   CHECK(body.reason == "all_channels_busy");
 }
 
@@ -657,7 +657,8 @@ namespace {
 /// after 5 s of waiting.
 events::center_definition inbound_only_center() {
   auto c = small_center();
-  c.trunks = {{"did", 2, "inbound"}, {"out", 1, "outbound"}};
+  c.trunks = {{"did", 2, events::trunk_direction::inbound},
+              {"out", 1, events::trunk_direction::outbound}};
   c.entry_points[0].trunk_group = "did";
   c.queues[0].outbound_trunk_group = "out";
   c.queues[0].callback_offer_after_ms = 5'000;
@@ -691,7 +692,7 @@ TEST_CASE("a call back from an inbound-only group goes out on the queue's outbou
   auto seized = *f.store.read_stream("trunk-out.1", 0, SIZE_MAX);
   REQUIRE(seized.size() == 1);
   CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized[0]))
-            .direction == "outbound");
+            .direction == events::call_direction::outbound);
   auto evs = *f.store.read_stream("call-c1", 0, SIZE_MAX);
   CHECK(std::get<events::call_callback_dialed>(*events::event_codec::standard().decode(evs.back()))
             .trunk_group == "out");
@@ -1049,17 +1050,17 @@ TEST_CASE("chat capacity: an agent takes as many chats as its capacity, the next
   auto c = small_center();
   events::queue_definition chat = c.queues[0];
   chat.id = "chat";
-  chat.channel = "chat";
+  chat.channel = events::contact_channel::chat;
   c.queues.push_back(chat);
   c.agents[0].queues = {"sales", "chat"};
-  c.agents[0].capacity = {{"voice", 1}, {"chat", 2}};
+  c.agents[0].capacity = {{events::contact_channel::voice, 1}, {events::contact_channel::chat, 2}};
   fixture f{c};
   f.login("a1");
   f.at(1);
   auto chat_call = [&f](const std::string& id) {
     call_request r;
     r.call_id = id;
-    r.channel = "chat";
+    r.channel = events::contact_channel::chat;
     r.queue = "chat";
     return spawn_call(f.rt.system(), f.ctx, r);
   };
@@ -1116,13 +1117,13 @@ TEST_CASE("an agent places an outbound call: the queue's outbound channel, no qu
   auto evs = *f.store.read_stream("call-o1", 0, SIZE_MAX);
   auto arrived =
       std::get<events::call_arrived>(*events::event_codec::standard().decode(evs.front()));
-  CHECK(arrived.direction == "outbound");
+  CHECK(arrived.direction == events::call_direction::outbound);
   CHECK(arrived.dialed == "+8613900000");
   CHECK(arrived.trunk_group == "pstn");
   auto seized = *f.store.read_stream("trunk-pstn.1", 0, SIZE_MAX);
   REQUIRE(seized.size() == 1);
   CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized[0]))
-            .direction == "outbound");
+            .direction == events::call_direction::outbound);
   // Its line is busy while it talks: the group's only channel blocks an inbound call.
   f.call("c1");
   f.at(4);

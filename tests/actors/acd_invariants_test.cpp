@@ -112,17 +112,19 @@ public:
     } else if (r < 86) { // transfers, mostly by the agent on the call
       auto [c, a] = talk_or(agent, call);
       if (!live(c)) return;
-      static const std::vector<std::string> modes{"blind", "blind", "consultative"};
-      transfer_request t{a, pick(modes), "agent", pick(agents_), "random", ""};
+      using mode = hotline::events::transfer_mode;
+      using kind = hotline::events::transfer_target_kind;
+      static const std::vector<mode> modes{mode::blind, mode::blind, mode::consultative};
+      transfer_request t{a, pick(modes), kind::agent, pick(agents_), "random", ""};
       switch (roll(5)) {
       case 0:
-        t = {a, "blind", "queue", roll(2) ? "sales" : "billing", "random", ""};
+        t = {a, mode::blind, kind::queue, roll(2) ? "sales" : "billing", "random", ""};
         break;
       case 1:
         t.fallback_queue = "billing";
         break;
       case 2:
-        if (roll(4) == 0) t = {a, "blind", "external", "+4930123456", "", ""};
+        if (roll(4) == 0) t = {a, mode::blind, kind::external, "+4930123456", "", ""};
         break;
       default:
         break;
@@ -142,7 +144,8 @@ public:
         caf::anon_send(f_.calls.at(call), conf_leave_atom::value, pick(agents_),
                        std::string{"removed"});
     } else {
-      static const std::vector<std::string> modes{"listen", "whisper", "barge", "stop"};
+      using mode = hotline::events::supervision_mode;
+      static const std::vector<mode> modes{mode::listen, mode::whisper, mode::barge, mode::stop};
       if (live(call))
         caf::anon_send(f_.calls.at(call), supervise_atom::value,
                        std::string{roll(4) ? "sup" : "a1"}, pick(modes));
@@ -314,7 +317,8 @@ void check_invariants(const fixture& f, const std::vector<checkpoint>& points, t
       a = ag::evolve(std::move(a), *events::narrow<ag::event>(*ev), rec.meta.timestamp_ns);
       auto after = ag::status_of(a);
       INFO("agent " << id << " at position " << rec.position << ": " << rec.type);
-      CHECK_MESSAGE(ag::contacts_on(a, "voice") <= 1, "an agent holds two voice calls");
+      CHECK_MESSAGE(ag::contacts_on(a, hotline::events::contact_channel::voice) <= 1,
+                    "an agent holds two voice calls");
       CHECK_MESSAGE(legal(before, after), ag::to_string(before) << " -> " << ag::to_string(after));
     } else if (category == "call") {
       auto [it, fresh] = calls.emplace(id, cl::initial_state(id));
@@ -328,12 +332,12 @@ void check_invariants(const fixture& f, const std::vector<checkpoint>& points, t
             using P = std::decay_t<decltype(p)>;
             if constexpr (std::is_same_v<P, events::call_ended>) {
               ++ends[id];
-              if (p.outcome == "abandoned") ++t.abandoned;
+              if (p.outcome == hotline::events::call_outcome::abandoned) ++t.abandoned;
             } else if constexpr (std::is_same_v<P, events::call_connected>) {
               ++t.connected;
             } else if constexpr (std::is_same_v<P, events::call_transferred>) {
               ++t.transferred;
-              if (p.mode == "consultative") ++t.consulted;
+              if (p.mode == hotline::events::transfer_mode::consultative) ++t.consulted;
             } else if constexpr (std::is_same_v<P, events::call_conferenced>) {
               ++t.conferenced;
             } else if constexpr (std::is_same_v<P, events::call_supervised>) {

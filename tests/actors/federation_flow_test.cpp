@@ -134,8 +134,8 @@ struct two_sites {
           [&seen](talking_atom, const std::string& c, const std::string& a) {
             seen.push_back("talking " + c + " " + a);
           },
-          [&seen](ended_atom, const std::string& c, const std::string& o) {
-            seen.push_back("ended " + c + " " + o);
+          [&seen](ended_atom, const std::string& c, events::call_outcome o) {
+            seen.push_back("ended " + c + " " + std::string{events::to_wire(o)});
           },
           [&seen](rejected_atom, const std::string& s, const std::string& code) {
             seen.push_back("rejected " + s + " " + code);

@@ -62,7 +62,7 @@ TEST_CASE("after a restart, calls whose callers are gone end once with far_end_l
   for (const auto* c : {"c1", "c2", "c3"}) {
     CAPTURE(c);
     CHECK(count_of(after.types(std::string{"call-"} + c), "call.ended") == 1);
-    CHECK(after.call_state(c).outcome == "node_restart");
+    CHECK(after.call_state(c).outcome == hotline::events::call_outcome::node_restart);
     CHECK(after.has(std::string{"ended "} + c + " node_restart"));
   }
   CHECK(after.types("call-c2").find("call.offer_ended call.ended") !=
@@ -126,20 +126,31 @@ TEST_CASE("after a restart, what the old node left half told is let go: a line s
   ports::memory_event_store store;
   // c7 ended but its line was never released; c8 seized a line and was
   // never queued; c9 is in the queue's list but its own call.queued is missing.
-  events::call_arrived arrived{"c7", "voice", "inbound", "+861380007", "100", "", {}, "pstn"};
+  events::call_arrived arrived{"c7",
+                               hotline::events::contact_channel::voice,
+                               hotline::events::call_direction::inbound,
+                               "+861380007",
+                               "100",
+                               "",
+                               {},
+                               "pstn"};
   left_by_old_node(store, "call-c7",
-                   {arrived, events::call_ended{"c7", "abandoned", "caller_hangup", "", "sales"}},
+                   {arrived, events::call_ended{"c7", hotline::events::call_outcome::abandoned,
+                                                "caller_hangup", "", "sales"}},
                    epoch);
-  left_by_old_node(store, "trunk-pstn.1", {events::trunk_seized{"pstn", 1, "c7", "inbound"}},
-                   epoch);
+  left_by_old_node(
+      store, "trunk-pstn.1",
+      {events::trunk_seized{"pstn", 1, "c7", hotline::events::call_direction::inbound}}, epoch);
   arrived.call_id = "c8";
   left_by_old_node(store, "call-c8", {arrived}, epoch);
-  left_by_old_node(store, "trunk-pstn.2", {events::trunk_seized{"pstn", 2, "c8", "inbound"}},
-                   epoch);
+  left_by_old_node(
+      store, "trunk-pstn.2",
+      {events::trunk_seized{"pstn", 2, "c8", hotline::events::call_direction::inbound}}, epoch);
   arrived.call_id = "c9";
   left_by_old_node(store, "call-c9", {arrived}, epoch);
-  left_by_old_node(store, "trunk-pstn.3", {events::trunk_seized{"pstn", 3, "c9", "inbound"}},
-                   epoch);
+  left_by_old_node(
+      store, "trunk-pstn.3",
+      {events::trunk_seized{"pstn", 3, "c9", hotline::events::call_direction::inbound}}, epoch);
   left_by_old_node(store, "queue-sales",
                    {events::queue_call_joined{"sales", "c9", 0, 1, "", "", 0}}, epoch);
 
@@ -147,7 +158,7 @@ TEST_CASE("after a restart, what the old node left half told is let go: a line s
   after.at(1);
   CHECK(after.types("call-c7") == "call.arrived call.ended"); // not ended twice
   CHECK(after.call_state("c8").end_reason == "media_leg_lost");
-  CHECK(after.call_state("c9").outcome == "node_restart");
+  CHECK(after.call_state("c9").outcome == hotline::events::call_outcome::node_restart);
   for (int ch = 1; ch <= 3; ++ch)
     CHECK(after.types("trunk-pstn." + std::to_string(ch)) == "trunk.seized trunk.released");
   // (c9's place in queue-sales is let go only when the queue's recover is

@@ -8,11 +8,12 @@ namespace {
 
 transfer_request to_queue(const std::string& from, const std::string& queue,
                           const std::string& reason = "") {
-  return {from, "blind", "queue", queue, reason, ""};
+  return {from, events::transfer_mode::blind, events::transfer_target_kind::queue, queue, reason,
+          ""};
 }
 transfer_request to_agent(const std::string& from, const std::string& agent,
-                          const std::string& mode = "blind") {
-  return {from, mode, "agent", agent, "", ""};
+                          events::transfer_mode mode = events::transfer_mode::blind) {
+  return {from, mode, events::transfer_target_kind::agent, agent, "", ""};
 }
 
 } // namespace
@@ -36,9 +37,9 @@ TEST_CASE("blind transfer to a queue: the agent wraps up and the call waits in t
                               "call.transferred call.queued call.offered "
                               "call.connected");
   auto t = f.payloads<events::call_transferred>("call-c1").at(0);
-  CHECK(t.mode == "blind");
+  CHECK(t.mode == hotline::events::transfer_mode::blind);
   CHECK(t.from_agent == "a1");
-  CHECK(t.target_kind == "queue");
+  CHECK(t.target_kind == hotline::events::transfer_target_kind::queue);
   CHECK(t.reason == "billing question");
   CHECK(f.payloads<events::call_queued>("call-c1").at(1).reason ==
         "transfer from a1: billing question");
@@ -163,7 +164,7 @@ TEST_CASE("consultative transfer: the first agent stays on the call until the ta
   f.connect("c1", "a1", 2);
   f.login("a2");
   f.at(3);
-  f.transfer("c1", to_agent("a1", "a2", "consultative"));
+  f.transfer("c1", to_agent("a1", "a2", hotline::events::transfer_mode::consultative));
   f.at(4);
   CHECK(f.status("a1") == "on_call");
   CHECK(f.status("a2") == "ringing");
@@ -176,7 +177,7 @@ TEST_CASE("consultative transfer: the first agent stays on the call until the ta
   CHECK(f.types("call-c1") ==
         "call.arrived call.queued call.offered call.connected call.offered call.transferred");
   auto t = f.payloads<events::call_transferred>("call-c1").at(0);
-  CHECK(t.mode == "consultative");
+  CHECK(t.mode == hotline::events::transfer_mode::consultative);
   CHECK(t.target == "a2");
   CHECK(f.call_state("c1").agent_id == "a2");
   // Hanging up now is a2's call.
@@ -195,7 +196,7 @@ TEST_CASE("consultative transfer nobody answers (no answer, reject, busy, logout
   f.login("a2");
   f.login("a3");
   f.at(3);
-  f.transfer("c1", to_agent("a1", "a2", "consultative"));
+  f.transfer("c1", to_agent("a1", "a2", hotline::events::transfer_mode::consultative));
   f.at(20);
   CHECK(f.payloads<events::call_offer_ended>("call-c1").back().reason == "no_answer");
   CHECK(f.status("a1") == "on_call");
@@ -203,7 +204,7 @@ TEST_CASE("consultative transfer nobody answers (no answer, reject, busy, logout
   CHECK(f.call_state("c1").agent_id == "a1");
   CHECK(cl::status_of(f.call_state("c1")) == cl::status::connected);
   // A rejected consultation does the same; then the first agent can try someone else.
-  f.transfer("c1", to_agent("a1", "a2", "consultative"));
+  f.transfer("c1", to_agent("a1", "a2", hotline::events::transfer_mode::consultative));
   f.at(21);
   caf::anon_send(f.agent("a2"), reject_atom::value, std::string{"c1"});
   f.at(22);
@@ -211,14 +212,14 @@ TEST_CASE("consultative transfer nobody answers (no answer, reject, busy, logout
   CHECK(f.call_state("c1").agent_id == "a1");
   // A busy phone and a logout while the consultation rings end the leg
   // with those reasons.
-  f.transfer("c1", to_agent("a1", "a3", "consultative"));
+  f.transfer("c1", to_agent("a1", "a3", hotline::events::transfer_mode::consultative));
   f.at(23);
   caf::anon_send(f.agent("a3"), busy_atom::value, std::string{"c1"});
   f.at(24);
   CHECK(f.payloads<events::call_offer_ended>("call-c1").back().reason == "busy");
   f.login("a4");
   f.at(25);
-  f.transfer("c1", to_agent("a1", "a4", "consultative"));
+  f.transfer("c1", to_agent("a1", "a4", hotline::events::transfer_mode::consultative));
   f.at(26);
   caf::anon_send(f.agent("a4"), logout_atom::value, std::string{"end_of_shift"});
   f.at(27);
@@ -226,7 +227,7 @@ TEST_CASE("consultative transfer nobody answers (no answer, reject, busy, logout
   CHECK(f.call_state("c1").agent_id == "a1");
   CHECK(cl::status_of(f.call_state("c1")) == cl::status::connected);
   f.at(60); // a3's busy delay is over
-  f.transfer("c1", to_agent("a1", "a3", "consultative"));
+  f.transfer("c1", to_agent("a1", "a3", hotline::events::transfer_mode::consultative));
   f.at(61);
   f.answer("a3", "c1");
   f.at(62);
@@ -299,17 +300,20 @@ TEST_CASE(
   f.at(4);
   REQUIRE(f.has("queued c1 sales"));
   auto& c0 = f.calls.at("c0");
-  for (auto mode : {"listen", "whisper", "barge", "stop"})
-    caf::anon_send(c0, supervise_atom::value, std::string{"sup"}, std::string{mode});
+  using events::supervision_mode;
+  for (auto mode : {supervision_mode::listen, supervision_mode::whisper, supervision_mode::barge,
+                    supervision_mode::stop})
+    caf::anon_send(c0, supervise_atom::value, std::string{"sup"}, mode);
   f.at(5);
   std::vector<std::string> modes;
   for (const auto& s : f.payloads<events::call_supervised>("call-c0"))
-    modes.push_back(s.mode);
+    modes.push_back(std::string{events::to_wire(s.mode)});
   CHECK(modes == std::vector<std::string>{"listen", "whisper", "barge", "stop"});
   CHECK(f.stream("call-c0").back().meta.caused_by == events::principal::agent("sup"));
   // An agent without the supervisor flag, and a call nobody talks on yet: refused and audited.
-  caf::anon_send(c0, supervise_atom::value, std::string{"a2"}, std::string{"listen"});
-  caf::anon_send(f.calls.at("c1"), supervise_atom::value, std::string{"sup"}, std::string{"barge"});
+  caf::anon_send(c0, supervise_atom::value, std::string{"a2"}, supervision_mode::listen);
+  caf::anon_send(f.calls.at("c1"), supervise_atom::value, std::string{"sup"},
+                 supervision_mode::barge);
   f.at(6);
   CHECK(f.has("rejected call-c0 not_a_supervisor"));
   CHECK(f.has("rejected call-c1 not_connected"));
@@ -325,11 +329,12 @@ TEST_CASE("transfer to an outside number ends the call transferred_out and frees
   f.login("a1");
   f.at(1);
   f.connect("c1", "a1", 2);
-  f.transfer("c1", {"a1", "blind", "external", "+4930123456", "", ""});
+  f.transfer("c1", {"a1", events::transfer_mode::blind, events::transfer_target_kind::external,
+                    "+4930123456", "", ""});
   f.at(3);
   CHECK(f.has("ended c1 transferred_out"));
   auto end = f.payloads<events::call_ended>("call-c1").at(0);
-  CHECK(end.outcome == "transferred_out");
+  CHECK(end.outcome == hotline::events::call_outcome::transferred_out);
   CHECK(end.reason == "external:+4930123456");
   CHECK(f.status("a1") == "wrap_up");
   CHECK(f.types("trunk-pstn.1") == "trunk.seized trunk.released");
@@ -340,10 +345,11 @@ TEST_CASE("refused transfers are audited and leave the call where it was") {
   f.login("a1");
   f.at(1);
   f.connect("c1", "a1", 2);
-  f.transfer("c1", to_queue("a2", "billing"));    // a2 is not on this call
-  f.transfer("c1", to_queue("a1", "complaints")); // no such queue
-  f.transfer("c1", to_agent("a1", "a9"));         // no such agent
-  f.transfer("c1", {"a1", "warm", "queue", "billing", "", ""});
+  f.transfer("c1", to_queue("a2", "billing"));                    // a2 is not on this call
+  f.transfer("c1", to_queue("a1", "complaints"));                 // no such queue
+  f.transfer("c1", to_agent("a1", "a9"));                         // no such agent
+  const auto not_a_mode = static_cast<events::transfer_mode>(99); // "warm": no such mode
+  f.transfer("c1", {"a1", not_a_mode, events::transfer_target_kind::queue, "billing", "", ""});
   f.at(3);
   auto audit = f.rejections();
   REQUIRE(audit.size() == 4);
@@ -386,7 +392,7 @@ TEST_CASE("ported at actor level: attended transfer, consult the second member, 
   f.login("a2");
   f.at(3);
   // a1 consults a2; until a2 answers the call is a1's and a2 cannot act on it.
-  f.transfer("c1", to_agent("a1", "a2", "consultative"));
+  f.transfer("c1", to_agent("a1", "a2", hotline::events::transfer_mode::consultative));
   f.at(4);
   f.transfer("c1", to_queue("a2", "billing"));
   f.at(5);

@@ -27,7 +27,7 @@ TEST_CASE("config/demo.toml loads with no error and no warning") {
   CHECK(c.entry_points.size() == 7);
   int inbound = 0;
   for (const auto& t : c.trunks)
-    if (t.direction != "outbound") inbound += t.channels;
+    if (t.direction != events::trunk_direction::outbound) inbound += t.channels;
   CHECK(inbound < 40 + 1); // blocking must be possible at the peak
   CHECK(loaded.config.simulation.shifts.size() == 40);
   CHECK(loaded.config.simulation.vip_share.at("bright-bank") == doctest::Approx(0.08));
@@ -35,7 +35,7 @@ TEST_CASE("config/demo.toml loads with no error and no warning") {
     CHECK_FALSE(t.vip_callers.empty());
   const auto& arrivals = loaded.config.simulation.arrivals;
   REQUIRE(arrivals.size() == 9);
-  CHECK(arrivals[7].direction == "outbound"); // billing agents' follow-ups
+  CHECK(arrivals[7].direction == events::call_direction::outbound); // billing agents' follow-ups
   CHECK(c.find_queue("acme-billing")->outbound_trunk_group == "acme-out");
   CHECK(arrivals[0].counts.size() == 17); // 08:00-16:30 in 30-minute intervals
   CHECK(arrivals[0].interval_ms == 30 * 60'000);
@@ -65,7 +65,7 @@ TEST_CASE("keys left out take the documented defaults") {
   CHECK(c.site.id == "site-1");
   CHECK(c.site.passivate_idle_ms == 600'000);
   const auto& q = c.queues.at(0);
-  CHECK(q.channel == "voice");
+  CHECK(q.channel == events::contact_channel::voice);
   CHECK(q.strategy == events::routing_strategy::longest_idle);
   CHECK(q.ring_timeout_ms == 15'000);
   CHECK(q.wrap_up_ms == 10'000);
@@ -74,11 +74,11 @@ TEST_CASE("keys left out take the documented defaults") {
   CHECK(q.sl_threshold_s == 20);
   CHECK(q.vip_priority == 10);
   const auto& a = c.agents.at(0);
-  CHECK(a.capacity == std::map<std::string, int>{{"voice", 1}});
+  CHECK(a.capacity == std::map<events::contact_channel, int>{{events::contact_channel::voice, 1}});
   CHECK(a.wrap_up_ms == -1);
   CHECK(a.voice_blocks_others);
   CHECK(c.trunks.at(0).channels == 30);
-  CHECK(c.trunks.at(0).direction == "both");
+  CHECK(c.trunks.at(0).direction == events::trunk_direction::both);
   CHECK(c.entry_points.at(0).trunk_group == "pstn"); // the only trunk group
   const auto& sim = loaded.config.simulation;
   CHECK(sim.seed == 1);
@@ -307,7 +307,9 @@ queues = ["sales"]
   CHECK(agents[5].id == "b-10");
   CHECK(agents[2].name == "Sales 02");
   CHECK(agents[2].skills == std::map<std::string, int>{{"billing", 7}, {"english", 40}});
-  CHECK(agents[2].capacity == std::map<std::string, int>{{"chat", 3}, {"voice", 1}});
+  CHECK(agents[2].capacity ==
+        std::map<events::contact_channel, int>{{events::contact_channel::chat, 3},
+                                               {events::contact_channel::voice, 1}});
   CHECK(agents[1].order == 10);
   CHECK(agents[3].order == 12);
   const auto& shifts = loaded.config.simulation.shifts;

@@ -45,7 +45,8 @@ void call(rocksdb_event_store& store, const std::string& id, const std::string& 
   add(a, t);
   add(events::call_queued{id, queue, 0, 1, 0, "entry"}, t + 1'000'000'000);
   add(events::call_connected{id, queue, agent, 5000}, t + 6'000'000'000);
-  add(events::call_ended{id, "completed", "caller_hangup", agent, queue}, t + 60'000'000'000);
+  add(events::call_ended{id, events::call_outcome::completed, "caller_hangup", agent, queue},
+      t + 60'000'000'000);
   REQUIRE(store.append("call-" + id, expected_revision::any(), std::move(evs)).has_value());
 }
 

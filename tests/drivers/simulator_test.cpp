@@ -24,7 +24,8 @@ std::map<std::string, int> outcomes(const ports::memory_event_store& store) {
   REQUIRE(all.has_value());
   for (const auto& e : *all)
     if (e.type == "call.ended")
-      ++out[std::get<events::call_ended>(*events::event_codec::standard().decode(e)).outcome];
+      ++out[std::string{events::to_wire(
+          std::get<events::call_ended>(*events::event_codec::standard().decode(e)).outcome)}];
   return out;
 }
 
@@ -48,11 +49,11 @@ TEST_CASE(
   q.rate_per_hour = 0; // no callers: only the agents' own calls
   q.hours = 2;
   auto cfg = drivers::sim::quick_center(q);
-  cfg.center.trunks.push_back({"out", 2, "outbound"});
+  cfg.center.trunks.push_back({"out", 2, events::trunk_direction::outbound});
   cfg.center.queues[0].outbound_trunk_group = "out";
   config::arrival_profile dial;
   dial.queue = "main";
-  dial.direction = "outbound";
+  dial.direction = events::call_direction::outbound;
   dial.rate_per_hour = 60;
   dial.handle_time = exponential_s(60);
   cfg.simulation.arrivals = {dial};
@@ -74,7 +75,7 @@ TEST_CASE(
   REQUIRE(seized.has_value());
   REQUIRE_FALSE(seized->empty());
   CHECK(std::get<events::trunk_seized>(*events::event_codec::standard().decode(seized->front()))
-            .direction == "outbound");
+            .direction == events::call_direction::outbound);
 }
 
 TEST_CASE("simulator: callers offered a call back take it with their callback_accept chance, and "

@@ -26,7 +26,7 @@ struct rocksdb_store_fixture {
 
 /// An event with a deterministic id (derived from `name`).
 inline events::proposed_event make_event(const std::string& name, std::int64_t t = 0) {
-  events::call_ended body{name, "completed", "caller_hangup", "a1", "q1"};
+  events::call_ended body{name, events::call_outcome::completed, "caller_hangup", "a1", "q1"};
   return events::event_codec::standard().propose(events::event{body},
                                                  {events::event_id::from_name(name),
                                                   "site-a",

@@ -64,14 +64,14 @@ TEST_CASE("recorded arrivals: one per call, with its entry point, handle time an
     CHECK(a.at_ns >= last);
     last = a.at_ns;
     CHECK(a.dialed == "100");
-    CHECK(a.channel == "voice");
+    CHECK(a.channel == events::contact_channel::voice);
     CHECK_FALSE(a.caller.empty());
-    if (a.recorded_outcome == "completed") {
+    if (a.recorded_outcome == events::call_outcome::completed) {
       ++completed;
       CHECK(a.queue == "main");
       CHECK(a.handle_time_s >= 1.0);   // the simulator's floor
       CHECK(std::isinf(a.patience_s)); // answered: censored, replayed as never abandoning
-    } else if (a.recorded_outcome == "abandoned") {
+    } else if (a.recorded_outcome == events::call_outcome::abandoned) {
       ++abandoned;
       CHECK(std::isnan(a.handle_time_s));
       CHECK(a.patience_s >= 0);

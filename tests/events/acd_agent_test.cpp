@@ -48,7 +48,7 @@ TEST_CASE("agent: a logged-out agent can change nothing but log in") {
   auto a = fresh();
   then_rejected(a.when(ag::set_ready{t0}), "logged_out");
   then_rejected(a.when(ag::set_not_ready{"break", t0}), "logged_out");
-  then_rejected(a.when(ag::reserve{"c1", "sales", "voice", t0}), "logged_out");
+  then_rejected(a.when(ag::reserve{"c1", "sales", contact_channel::voice, t0}), "logged_out");
   then_nothing(a.when(ag::logout{"by_agent", t0}));
 }
 
@@ -66,11 +66,12 @@ TEST_CASE("agent: not ready needs a reason, and the same reason twice is a no-op
 
 TEST_CASE("agent: the happy path of a voice call: reserve, answer, hold, resume, end, wrap up") {
   auto a = ready_agent();
-  then_events(a.step(ag::reserve{"c1", "sales", "voice", t0 + 10 * sec}),
-              {agent_reserved{"a1", "c1", "sales", "voice"}});
+  then_events(a.step(ag::reserve{"c1", "sales", contact_channel::voice, t0 + 10 * sec}),
+              {agent_reserved{"a1", "c1", "sales", contact_channel::voice}});
   CHECK(ag::status_of(a.s) == ag::status::ringing);
   CHECK(a.s.last_offered_ns == t0 + 10 * sec);
-  then_events(a.step(ag::answer{"c1", t0 + 12 * sec}), {agent_call_started{"a1", "c1", "voice"}});
+  then_events(a.step(ag::answer{"c1", t0 + 12 * sec}),
+              {agent_call_started{"a1", "c1", contact_channel::voice}});
   CHECK(ag::status_of(a.s) == ag::status::on_call);
   then_events(a.step(ag::hold{"c1", t0 + 20 * sec}), {agent_call_held{"a1", "c1", true}});
   CHECK(ag::status_of(a.s) == ag::status::on_hold);
@@ -89,7 +90,7 @@ TEST_CASE("agent: the happy path of a voice call: reserve, answer, hold, resume,
 
 TEST_CASE("agent: ending a call without wrap-up frees the agent at once") {
   auto a = ready_agent();
-  a.after({ag::reserve{"c1", "sales", "voice", t0}, ag::answer{"c1", t0 + sec}});
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}, ag::answer{"c1", t0 + sec}});
   a.step(ag::end_call{"c1", 0, t0 + 11 * sec});
   CHECK(ag::status_of(a.s) == ag::status::ready);
   CHECK(a.s.idle_since_ns == t0 + 11 * sec);
@@ -102,35 +103,35 @@ TEST_CASE("agent: refusals name what is wrong with the call on the desk") {
   then_rejected(a.when(ag::hold{"c9", t0}), "not_on_call");
   then_rejected(a.when(ag::resume{"c9", t0}), "not_on_hold");
   then_rejected(a.when(ag::end_call{"c9", 0, t0}), "not_on_call");
-  a.after({ag::reserve{"c1", "sales", "voice", t0}});
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}});
   then_rejected(a.when(ag::hold{"c1", t0}), "not_on_call");
   then_rejected(a.when(ag::end_call{"c1", 0, t0}), "not_on_call");
   then_rejected(a.when(ag::end_wrap_up{"c1", t0}), "not_in_wrap_up");
   then_rejected(a.when(ag::end_call{"c1", -1, t0}), "invalid_argument");
   a.after({ag::answer{"c1", t0 + sec}});
   then_rejected(a.when(ag::reject{"c1", t0}), "not_ringing");
-  then_rejected(a.when(ag::reserve{"c1", "sales", "voice", t0}), "already_has_call");
+  then_rejected(a.when(ag::reserve{"c1", "sales", contact_channel::voice, t0}), "already_has_call");
   then_nothing(a.when(ag::answer{"c1", t0 + 2 * sec})); // a repeated answer
 }
 
 TEST_CASE("agent: a reservation for the same call twice is a no-op, a not-ready agent gets none") {
   auto a = ready_agent();
-  a.after({ag::reserve{"c1", "sales", "voice", t0}});
-  then_nothing(a.when(ag::reserve{"c1", "sales", "voice", t0 + sec}));
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}});
+  then_nothing(a.when(ag::reserve{"c1", "sales", contact_channel::voice, t0 + sec}));
   auto b = ready_agent();
   b.after({ag::set_not_ready{"break", t0}});
-  then_rejected(b.when(ag::reserve{"c1", "sales", "voice", t0}), "not_ready");
+  then_rejected(b.when(ag::reserve{"c1", "sales", contact_channel::voice, t0}), "not_ready");
 }
 
 TEST_CASE("agent: reject and cancel end the reservation with their reason") {
   auto a = ready_agent();
-  a.after({ag::reserve{"c1", "sales", "voice", t0}});
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}});
   then_events(a.step(ag::reject{"c1", t0 + sec}),
               {agent_reservation_ended{"a1", "c1", "rejected"}});
   CHECK(a.s.last_rejected_ns == t0 + sec);
   CHECK(ag::status_of(a.s) == ag::status::ready);
   CHECK(a.s.idle_since_ns == t0); // a ring does not restart the idle period
-  a.after({ag::reserve{"c2", "sales", "voice", t0 + 2 * sec}});
+  a.after({ag::reserve{"c2", "sales", contact_channel::voice, t0 + 2 * sec}});
   then_events(a.step(ag::cancel_reservation{"c2", "answered_elsewhere", t0 + 3 * sec}),
               {agent_reservation_ended{"a1", "c2", "answered_elsewhere"}});
   then_nothing(a.when(ag::cancel_reservation{"c2", "cancelled", t0 + 4 * sec}));
@@ -138,7 +139,7 @@ TEST_CASE("agent: reject and cancel end the reservation with their reason") {
 
 TEST_CASE("agent: a ring timeout after the answer is a no-op (the timer lost the race)") {
   auto a = ready_agent();
-  a.after({ag::reserve{"c1", "sales", "voice", t0}, ag::answer{"c1", t0 + sec}});
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}, ag::answer{"c1", t0 + sec}});
   then_nothing(a.when(ag::ring_timeout{"c1", 3, t0 + 15 * sec}));
 }
 
@@ -146,12 +147,12 @@ TEST_CASE("agent: after max_no_answer consecutive ring timeouts the agent is aut
   auto a = ready_agent();
   for (int i = 1; i <= 2; ++i) {
     const std::string c = "c" + std::to_string(i);
-    a.after({ag::reserve{c, "sales", "voice", t0 + i * 20 * sec}});
+    a.after({ag::reserve{c, "sales", contact_channel::voice, t0 + i * 20 * sec}});
     then_events(a.step(ag::ring_timeout{c, 3, t0 + i * 20 * sec + 15 * sec}),
                 {agent_reservation_ended{"a1", c, "no_answer"}});
     CHECK(a.s.consecutive_misses == i);
   }
-  a.after({ag::reserve{"c3", "sales", "voice", t0 + 100 * sec}});
+  a.after({ag::reserve{"c3", "sales", contact_channel::voice, t0 + 100 * sec}});
   then_events(
       a.step(ag::ring_timeout{"c3", 3, t0 + 115 * sec}),
       {agent_reservation_ended{"a1", "c3", "no_answer"}, agent_not_ready{"a1", "auto_pause"}});
@@ -165,14 +166,16 @@ TEST_CASE("agent: after max_no_answer consecutive ring timeouts the agent is aut
 
 TEST_CASE("agent: an answer between misses resets the count, max_no_answer 0 never pauses") {
   auto a = ready_agent();
-  a.after({ag::reserve{"c1", "sales", "voice", t0}, ag::ring_timeout{"c1", 2, t0 + sec},
-           ag::reserve{"c2", "sales", "voice", t0 + 2 * sec}, ag::answer{"c2", t0 + 3 * sec},
-           ag::end_call{"c2", 0, t0 + 4 * sec}, ag::reserve{"c3", "sales", "voice", t0 + 5 * sec}});
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0},
+           ag::ring_timeout{"c1", 2, t0 + sec},
+           ag::reserve{"c2", "sales", contact_channel::voice, t0 + 2 * sec},
+           ag::answer{"c2", t0 + 3 * sec}, ag::end_call{"c2", 0, t0 + 4 * sec},
+           ag::reserve{"c3", "sales", contact_channel::voice, t0 + 5 * sec}});
   CHECK(a.s.consecutive_misses == 0);
   then_types(a.step(ag::ring_timeout{"c3", 2, t0 + 6 * sec}), {"agent.reservation_ended"});
   for (int i = 0; i < 5; ++i) {
     const std::string c = "d" + std::to_string(i);
-    a.after({ag::reserve{c, "sales", "voice", t0 + (10 + i) * sec}});
+    a.after({ag::reserve{c, "sales", contact_channel::voice, t0 + (10 + i) * sec}});
     then_types(a.step(ag::ring_timeout{c, 0, t0 + (10 + i) * sec}), {"agent.reservation_ended"});
   }
   CHECK(ag::status_of(a.s) == ag::status::ready);
@@ -180,47 +183,52 @@ TEST_CASE("agent: an answer between misses resets the count, max_no_answer 0 nev
 
 TEST_CASE("agent: capacity: a voice agent takes one voice contact") {
   auto a = ready_agent();
-  a.after({ag::reserve{"c1", "sales", "voice", t0}});
-  then_rejected(a.when(ag::reserve{"c2", "sales", "voice", t0}), "at_capacity");
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}});
+  then_rejected(a.when(ag::reserve{"c2", "sales", contact_channel::voice, t0}), "at_capacity");
   a.after({ag::answer{"c1", t0 + sec}, ag::end_call{"c1", 10'000, t0 + 2 * sec}});
-  then_rejected(a.when(ag::reserve{"c2", "sales", "voice", t0 + 3 * sec}),
+  then_rejected(a.when(ag::reserve{"c2", "sales", contact_channel::voice, t0 + 3 * sec}),
                 "at_capacity"); // wrap-up occupies
-  then_rejected(a.when(ag::reserve{"m1", "mail", "email", t0}), "channel_not_served");
+  then_rejected(a.when(ag::reserve{"m1", "mail", contact_channel::email, t0}),
+                "channel_not_served");
 }
 
 TEST_CASE("agent: capacity: chat capacity 3, and voice blocks chat") {
   auto def = voice_agent("a1");
-  def.capacity = {{"voice", 1}, {"chat", 3}};
+  def.capacity = {{contact_channel::voice, 1}, {contact_channel::chat, 3}};
   auto a = ready_agent(def);
-  a.after({ag::reserve{"ch1", "web", "chat", t0}, ag::reserve{"ch2", "web", "chat", t0},
-           ag::reserve{"ch3", "web", "chat", t0}});
-  CHECK(ag::contacts_on(a.s, "chat") == 3);
-  then_rejected(a.when(ag::reserve{"ch4", "web", "chat", t0}), "at_capacity");
+  a.after({ag::reserve{"ch1", "web", contact_channel::chat, t0},
+           ag::reserve{"ch2", "web", contact_channel::chat, t0},
+           ag::reserve{"ch3", "web", contact_channel::chat, t0}});
+  CHECK(ag::contacts_on(a.s, contact_channel::chat) == 3);
+  then_rejected(a.when(ag::reserve{"ch4", "web", contact_channel::chat, t0}), "at_capacity");
   // A chatting agent can still take a voice call ...
-  then_types(a.step(ag::reserve{"v1", "sales", "voice", t0}), {"agent.reserved"});
+  then_types(a.step(ag::reserve{"v1", "sales", contact_channel::voice, t0}), {"agent.reserved"});
   // ... and while on voice takes no more chat, even with a free chat slot.
   a.after({ag::answer{"ch1", t0}, ag::end_call{"ch1", 0, t0 + sec}});
-  CHECK(ag::contacts_on(a.s, "chat") == 2);
-  then_rejected(a.when(ag::reserve{"ch5", "web", "chat", t0 + 2 * sec}), "on_voice_call");
+  CHECK(ag::contacts_on(a.s, contact_channel::chat) == 2);
+  then_rejected(a.when(ag::reserve{"ch5", "web", contact_channel::chat, t0 + 2 * sec}),
+                "on_voice_call");
   SUBCASE("unless voice_blocks_others is off") {
     a.s.definition.voice_blocks_others = false;
-    then_types(a.when(ag::reserve{"ch5", "web", "chat", t0 + 2 * sec}), {"agent.reserved"});
+    then_types(a.when(ag::reserve{"ch5", "web", contact_channel::chat, t0 + 2 * sec}),
+               {"agent.reserved"});
   }
 }
 
 TEST_CASE(
     "agent: a call the agent places may start while not ready, never logged out or over capacity") {
   auto placed = [](const char* call_id, std::int64_t at) {
-    ag::reserve r{call_id, "sales", "voice", at};
+    ag::reserve r{call_id, "sales", contact_channel::voice, at};
     r.placed = true;
     return r;
   };
   then_rejected(fresh().when(placed("o1", t0)), "logged_out");
   auto a = ready_agent();
   a.after({ag::set_not_ready{"outbound", t0}});
-  then_rejected(a.when(ag::reserve{"c1", "sales", "voice", t0 + sec}),
+  then_rejected(a.when(ag::reserve{"c1", "sales", contact_channel::voice, t0 + sec}),
                 "not_ready"); // a queue's offer
-  then_events(a.step(placed("o1", t0 + sec)), {agent_reserved{"a1", "o1", "sales", "voice"}});
+  then_events(a.step(placed("o1", t0 + sec)),
+              {agent_reserved{"a1", "o1", "sales", contact_channel::voice}});
   then_rejected(a.when(placed("o2", t0 + sec)), "at_capacity");
   then_types(a.step(ag::answer{"o1", t0 + 2 * sec}), {"agent.call_started"});
   CHECK(ag::status_of(a.s) == ag::status::on_call);
@@ -229,23 +237,23 @@ TEST_CASE(
   CHECK(ag::status_of(a.s) == ag::status::not_ready);
   CHECK(a.s.not_ready_reason == "outbound");
   auto def = voice_agent("a2");
-  def.capacity = {{"voice", 1}};
+  def.capacity = {{contact_channel::voice, 1}};
   auto b = ready_agent(def);
-  ag::reserve mail{"m1", "mail", "email", t0};
+  ag::reserve mail{"m1", "mail", contact_channel::email, t0};
   mail.placed = true;
   then_rejected(b.when(mail), "channel_not_served");
 }
 
 TEST_CASE("agent: logout is refused during a live call, ringing and wrap-up are closed first") {
   auto a = ready_agent();
-  a.after({ag::reserve{"c1", "sales", "voice", t0}, ag::answer{"c1", t0 + sec}});
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}, ag::answer{"c1", t0 + sec}});
   then_rejected(a.when(ag::logout{"by_agent", t0 + 2 * sec}), "on_call");
   a.after({ag::end_call{"c1", 30'000, t0 + 3 * sec}});
   then_events(a.step(ag::logout{"shift_end", t0 + 4 * sec}),
               {agent_wrap_up_ended{"a1", "c1"}, agent_logged_out{"a1", "shift_end"}});
   CHECK(ag::status_of(a.s) == ag::status::logged_out);
   auto b = ready_agent();
-  b.after({ag::reserve{"c2", "sales", "voice", t0}});
+  b.after({ag::reserve{"c2", "sales", contact_channel::voice, t0}});
   then_events(
       b.step(ag::logout{"by_supervisor", t0 + sec}),
       {agent_reservation_ended{"a1", "c2", "logged_out"}, agent_logged_out{"a1", "by_supervisor"}});
@@ -253,7 +261,7 @@ TEST_CASE("agent: logout is refused during a live call, ringing and wrap-up are 
 
 TEST_CASE("agent: going not ready during a call takes effect after it") {
   auto a = ready_agent();
-  a.after({ag::reserve{"c1", "sales", "voice", t0}, ag::answer{"c1", t0 + sec},
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}, ag::answer{"c1", t0 + sec},
            ag::set_not_ready{"break", t0 + 2 * sec}});
   CHECK(ag::status_of(a.s) == ag::status::on_call);
   a.after({ag::end_call{"c1", 0, t0 + 3 * sec}});
@@ -263,7 +271,7 @@ TEST_CASE("agent: going not ready during a call takes effect after it") {
 
 TEST_CASE("agent: a new session resets the session statistics") {
   auto a = ready_agent();
-  a.after({ag::reserve{"c1", "sales", "voice", t0}, ag::answer{"c1", t0 + sec},
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}, ag::answer{"c1", t0 + sec},
            ag::end_call{"c1", 0, t0 + 61 * sec}, ag::logout{"by_agent", t0 + 62 * sec},
            ag::login{{}, true, t0 + 100 * sec}});
   CHECK(a.s.calls_handled == 0);
@@ -283,7 +291,7 @@ TEST_CASE("agent: wrap-up time: the agent's own setting wins over the queue's") 
 
 TEST_CASE("agent: evolve never refuses, even events about contacts it does not know") {
   auto a = ready_agent();
-  a.given({agent_call_started{"a1", "ghost", "voice"}}, t0);
+  a.given({agent_call_started{"a1", "ghost", contact_channel::voice}}, t0);
   CHECK(ag::status_of(a.s) == ag::status::on_call);
   a.given({agent_call_held{"a1", "nobody", true}, agent_wrap_up_ended{"a1", "nobody"},
            agent_reservation_ended{"a1", "nobody", "no_answer"}},

@@ -94,11 +94,11 @@ TEST_CASE("callback_trunk_group: the call's own group if it places calls, else t
           "outbound group") {
   std::map<std::string, hotline::events::trunk_group_definition> groups;
   groups["in"].id = "in";
-  groups["in"].direction = "inbound";
+  groups["in"].direction = trunk_direction::inbound;
   groups["both"].id = "both";
-  groups["both"].direction = "both";
+  groups["both"].direction = trunk_direction::both;
   groups["out"].id = "out";
-  groups["out"].direction = "outbound";
+  groups["out"].direction = trunk_direction::outbound;
   const auto find = [&](const std::string& id) -> const hotline::events::trunk_group_definition* {
     auto it = groups.find(id);
     return it == groups.end() ? nullptr : &it->second;
@@ -152,18 +152,26 @@ TEST_CASE(
     "check_transfer: a target the configuration does not know is refused before the call moves") {
   const auto qs = queues({"sales", "general"});
   const auto agents = [](const std::string& a) { return a == "a1"; };
-  CHECK_FALSE(acd::check_transfer("queue", "general", "blind", "sales", qs, agents));
-  CHECK_FALSE(acd::check_transfer("agent", "a1", "blind", "sales", qs, agents));
-  CHECK_FALSE(
-      acd::check_transfer("agent", "a1", "consultative", "", qs, agents)); // no fallback needed
-  CHECK_FALSE(acd::check_transfer("external", "+331", "blind", "", qs, agents));
-  auto no = acd::check_transfer("queue", "sails", "blind", "sales", qs, agents);
+  CHECK_FALSE(acd::check_transfer(transfer_target_kind::queue, "general", transfer_mode::blind,
+                                  "sales", qs, agents));
+  CHECK_FALSE(acd::check_transfer(transfer_target_kind::agent, "a1", transfer_mode::blind, "sales",
+                                  qs, agents));
+  CHECK_FALSE(acd::check_transfer(transfer_target_kind::agent, "a1", transfer_mode::consultative,
+                                  "", qs, agents)); // no fallback needed
+  CHECK_FALSE(acd::check_transfer(transfer_target_kind::external, "+331", transfer_mode::blind, "",
+                                  qs, agents));
+  auto no = acd::check_transfer(transfer_target_kind::queue, "sails", transfer_mode::blind, "sales",
+                                qs, agents);
   CHECK(no.code == "unknown_target");
   CHECK(no.detail == "no queue 'sails' here");
-  CHECK(acd::check_transfer("agent", "a9", "blind", "sales", qs, agents).code == "unknown_target");
-  CHECK(acd::check_transfer("agent", "a1", "blind", "", qs, agents).code == "no_fallback_queue");
-  CHECK(acd::check_transfer("agent", "a1", "blind", "gone", qs, agents).code ==
-        "no_fallback_queue");
+  CHECK(acd::check_transfer(transfer_target_kind::agent, "a9", transfer_mode::blind, "sales", qs,
+                            agents)
+            .code == "unknown_target");
+  CHECK(acd::check_transfer(transfer_target_kind::agent, "a1", transfer_mode::blind, "", qs, agents)
+            .code == "no_fallback_queue");
+  CHECK(acd::check_transfer(transfer_target_kind::agent, "a1", transfer_mode::blind, "gone", qs,
+                            agents)
+            .code == "no_fallback_queue");
 }
 
 TEST_CASE("transfer_fallback_queue: the request's queue, else the call's") {

@@ -50,8 +50,8 @@ call_subject connected() {
 TEST_CASE("call: arrival records the caller and the call data") {
   call_subject c{cl::initial_state("c1")};
   then_events(c.step(arrival()), {call_arrived{"c1",
-                                               "voice",
-                                               "inbound",
+                                               contact_channel::voice,
+                                               call_direction::inbound,
                                                "+8613800000001",
                                                "10086",
                                                "cust-1",
@@ -74,7 +74,7 @@ TEST_CASE("call: nothing happens to a call before it arrives") {
 TEST_CASE("call: all trunk channels busy: the call ends blocked") {
   auto c = arrived();
   then_events(c.step(cl::block{"pstn", t0}),
-              {call_ended{"c1", "blocked", "all_channels_busy", "", ""}});
+              {call_ended{"c1", call_outcome::blocked, "all_channels_busy", "", ""}});
   CHECK(cl::is_terminal(c.s));
 }
 
@@ -138,11 +138,11 @@ TEST_CASE("call: hold and resume only by the connected agent") {
 TEST_CASE("call: hang-up ends it completed, exactly once") {
   auto c = connected();
   then_events(c.step(cl::hang_up{"agent", t0 + 60 * sec}),
-              {call_ended{"c1", "completed", "agent_hangup", "a1", "sales"}});
+              {call_ended{"c1", call_outcome::completed, "agent_hangup", "a1", "sales"}});
   CHECK(cl::is_terminal(c.s));
   then_rejected(c.when(cl::hang_up{"caller", t0 + 61 * sec}), "already_ended");
   then_rejected(c.when(cl::abandon{"caller_hangup", t0 + 61 * sec}), "already_ended");
-  then_rejected(c.when(cl::finish{"completed", "", t0 + 61 * sec}), "already_ended");
+  then_rejected(c.when(cl::finish{call_outcome::completed, "", t0 + 61 * sec}), "already_ended");
   then_rejected(c.when(arrival()), "already_ended");
   then_rejected(c.when(cl::hang_up{"nobody", t0}), "already_ended");
   auto q = queued();
@@ -155,7 +155,7 @@ TEST_CASE("call: abandon while waiting cancels the offers in flight") {
   auto c = offered_to({"a1", "a2"});
   then_events(c.step(cl::abandon{"caller_hangup", t0 + 9 * sec}),
               {call_offer_ended{"c1", "a1", "cancelled"}, call_offer_ended{"c1", "a2", "cancelled"},
-               call_ended{"c1", "abandoned", "caller_hangup", "", "sales"}});
+               call_ended{"c1", call_outcome::abandoned, "caller_hangup", "", "sales"}});
   auto k = connected();
   then_rejected(k.when(cl::abandon{"caller_hangup", t0}), "already_connected");
   auto a = arrived(); // hung up in the IVR, before any queue
@@ -203,7 +203,7 @@ TEST_CASE("call: overflow to voicemail ends the call") {
   auto c = queued();
   then_events(c.step(cl::overflow{"voicemail", "", "no_agents", t0 + 5 * sec}),
               {call_overflowed{"c1", "sales", "voicemail", "", "no_agents"},
-               call_ended{"c1", "voicemail", "no_agents", "", "sales"}});
+               call_ended{"c1", call_outcome::voicemail, "no_agents", "", "sales"}});
 }
 
 TEST_CASE("call: a callback keeps the place, is not an abandon, and ends callback_completed") {
@@ -224,7 +224,7 @@ TEST_CASE("call: a callback keeps the place, is not an abandon, and ends callbac
   then_events(c.step(cl::connect{"a2", t0 + 310 * sec}),
               {call_connected{"c1", "sales", "a2", 309'000}});
   then_events(c.step(cl::hang_up{"caller", t0 + 400 * sec}),
-              {call_ended{"c1", "callback_completed", "caller_hangup", "a2", "sales"}});
+              {call_ended{"c1", call_outcome::callback_completed, "caller_hangup", "a2", "sales"}});
 }
 
 TEST_CASE(
@@ -262,8 +262,9 @@ TEST_CASE("call: a dial-back telephony reports failed is retried while the queue
   then_events(c.step(cl::fail_callback{"customer_busy", t0 + 430 * sec, 3, 300'000}),
               {call_callback_retried{"c1", "sales", "customer_busy", 2, t0 + 730 * sec}});
   // The third failure uses up the three attempts (also while waiting, not dialed).
-  then_events(c.step(cl::fail_callback{"cancelled_by_operator", t0 + 500 * sec, 3, 300'000}),
-              {call_ended{"c1", "callback_failed", "cancelled_by_operator", "", "sales"}});
+  then_events(
+      c.step(cl::fail_callback{"cancelled_by_operator", t0 + 500 * sec, 3, 300'000}),
+      {call_ended{"c1", call_outcome::callback_failed, "cancelled_by_operator", "", "sales"}});
 }
 
 TEST_CASE("call: a callback nobody answers ends callback_failed") {
@@ -272,7 +273,7 @@ TEST_CASE("call: a callback nobody answers ends callback_failed") {
            cl::dial_callback{"a2", "pstn", t0 + 100 * sec}});
   CHECK(c.s.callback_number == "+86100");
   then_events(c.step(cl::fail_callback{"no_answer", t0 + 130 * sec}),
-              {call_ended{"c1", "callback_failed", "no_answer", "", "sales"}});
+              {call_ended{"c1", call_outcome::callback_failed, "no_answer", "", "sales"}});
   auto k = connected();
   then_rejected(k.when(cl::fail_callback{"no_answer", t0}), "not_waiting");
   then_rejected(k.when(cl::dial_callback{"a1", "pstn", t0}), "not_waiting");
@@ -289,28 +290,35 @@ TEST_CASE("call: overflow to callback schedules the call back") {
 
 TEST_CASE("call: supervision only while connected") {
   auto q = queued();
-  then_rejected(q.when(cl::supervise{"sup1", "listen", t0}), "not_connected");
+  then_rejected(q.when(cl::supervise{"sup1", supervision_mode::listen, t0}), "not_connected");
   auto c = connected();
-  then_events(c.step(cl::supervise{"sup1", "listen", t0 + 10 * sec}),
-              {call_supervised{"c1", "sup1", "listen"}});
-  then_nothing(c.when(cl::supervise{"sup1", "listen", t0 + 11 * sec}));
-  then_events(c.step(cl::supervise{"sup1", "whisper", t0 + 12 * sec}),
-              {call_supervised{"c1", "sup1", "whisper"}});
-  then_events(c.step(cl::supervise{"sup1", "barge", t0 + 13 * sec}),
-              {call_supervised{"c1", "sup1", "barge"}});
-  then_events(c.step(cl::supervise{"sup1", "stop", t0 + 14 * sec}),
-              {call_supervised{"c1", "sup1", "stop"}});
-  then_rejected(c.when(cl::supervise{"sup1", "stop", t0 + 15 * sec}), "not_supervising");
-  then_rejected(c.when(cl::supervise{"sup1", "spy", t0}), "invalid_argument");
+  then_events(c.step(cl::supervise{"sup1", supervision_mode::listen, t0 + 10 * sec}),
+              {call_supervised{"c1", "sup1", supervision_mode::listen}});
+  then_nothing(c.when(cl::supervise{"sup1", supervision_mode::listen, t0 + 11 * sec}));
+  then_events(c.step(cl::supervise{"sup1", supervision_mode::whisper, t0 + 12 * sec}),
+              {call_supervised{"c1", "sup1", supervision_mode::whisper}});
+  then_events(c.step(cl::supervise{"sup1", supervision_mode::barge, t0 + 13 * sec}),
+              {call_supervised{"c1", "sup1", supervision_mode::barge}});
+  then_events(c.step(cl::supervise{"sup1", supervision_mode::stop, t0 + 14 * sec}),
+              {call_supervised{"c1", "sup1", supervision_mode::stop}});
+  then_rejected(c.when(cl::supervise{"sup1", supervision_mode::stop, t0 + 15 * sec}),
+                "not_supervising");
+  then_rejected(c.when(cl::supervise{"sup1", not_a_name<supervision_mode>(), t0}),
+                "invalid_argument");
   c.after({cl::hang_up{"caller", t0 + 20 * sec}});
-  then_rejected(c.when(cl::supervise{"sup1", "listen", t0 + 21 * sec}), "already_ended");
+  then_rejected(c.when(cl::supervise{"sup1", supervision_mode::listen, t0 + 21 * sec}),
+                "already_ended");
 }
 
 TEST_CASE("call: blind transfer to a queue: the call waits again with its data") {
   auto c = connected();
-  then_rejected(c.when(cl::transfer{"blind", "a9", "queue", "billing", t0}), "not_your_call");
-  then_events(c.step(cl::transfer{"blind", "a1", "queue", "billing", t0 + 30 * sec}),
-              {call_transferred{"c1", "blind", "a1", "queue", "billing"}});
+  then_rejected(
+      c.when(cl::transfer{transfer_mode::blind, "a9", transfer_target_kind::queue, "billing", t0}),
+      "not_your_call");
+  then_events(
+      c.step(cl::transfer{transfer_mode::blind, "a1", transfer_target_kind::queue, "billing",
+                          t0 + 30 * sec}),
+      {call_transferred{"c1", transfer_mode::blind, "a1", transfer_target_kind::queue, "billing"}});
   CHECK(cl::status_of(c.s) == cl::status::arrived);
   CHECK(c.s.attached.at("lang") == "zh");
   c.after({cl::enqueue{"billing", 0, 1, 0, "transfer", t0 + 30 * sec},
@@ -321,7 +329,8 @@ TEST_CASE("call: blind transfer to a queue: the call waits again with its data")
 
 TEST_CASE("call: blind transfer to an agent rings that agent") {
   auto c = connected();
-  c.after({cl::transfer{"blind", "a1", "agent", "a7", t0 + 30 * sec}});
+  c.after(
+      {cl::transfer{transfer_mode::blind, "a1", transfer_target_kind::agent, "a7", t0 + 30 * sec}});
   then_rejected(c.when(cl::connect{"a7", t0 + 31 * sec}), "not_offered");
   c.after({cl::offer{"a7", 15'000, "transfer from a1", t0 + 30 * sec}});
   then_types(c.step(cl::connect{"a7", t0 + 33 * sec}), {"call.connected"});
@@ -331,8 +340,10 @@ TEST_CASE("call: blind transfer to an agent rings that agent") {
 TEST_CASE("call: consultative transfer hands the connected call to the consulted agent") {
   auto c = connected();
   c.after({cl::hold{"a1", t0 + 20 * sec}});
-  then_events(c.step(cl::transfer{"consultative", "a1", "agent", "a2", t0 + 50 * sec}),
-              {call_transferred{"c1", "consultative", "a1", "agent", "a2"}});
+  then_events(c.step(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,
+                                  "a2", t0 + 50 * sec}),
+              {call_transferred{"c1", transfer_mode::consultative, "a1",
+                                transfer_target_kind::agent, "a2"}});
   CHECK(cl::status_of(c.s) == cl::status::connected);
   CHECK(c.s.agent_id == "a2");
   then_rejected(c.when(cl::hold{"a1", t0}), "not_your_call");
@@ -342,14 +353,24 @@ TEST_CASE("call: consultative transfer hands the connected call to the consulted
 
 TEST_CASE("call: transfer outside the site ends the call transferred_out") {
   auto c = connected();
-  then_events(c.step(cl::transfer{"blind", "a1", "site", "site-2", t0 + 30 * sec}),
-              {call_transferred{"c1", "blind", "a1", "site", "site-2"},
-               call_ended{"c1", "transferred_out", "site:site-2", "a1", "sales"}});
+  then_events(
+      c.step(cl::transfer{transfer_mode::blind, "a1", transfer_target_kind::site, "site-2",
+                          t0 + 30 * sec}),
+      {call_transferred{"c1", transfer_mode::blind, "a1", transfer_target_kind::site, "site-2"},
+       call_ended{"c1", call_outcome::transferred_out, "site:site-2", "a1", "sales"}});
   auto k = connected();
-  then_rejected(k.when(cl::transfer{"warm", "a1", "agent", "a2", t0}), "invalid_argument");
-  then_rejected(k.when(cl::transfer{"blind", "a1", "moon", "a2", t0}), "invalid_argument");
-  then_rejected(k.when(cl::transfer{"blind", "a1", "agent", "", t0}), "invalid_argument");
-  then_rejected(k.when(cl::transfer{"blind", "a1", "agent", "a1", t0}), "invalid_argument");
+  then_rejected(k.when(cl::transfer{not_a_name<transfer_mode>(), "a1", transfer_target_kind::agent,
+                                    "a2", t0}),
+                "invalid_argument");
+  then_rejected(k.when(cl::transfer{transfer_mode::blind, "a1", not_a_name<transfer_target_kind>(),
+                                    "a2", t0}),
+                "invalid_argument");
+  then_rejected(
+      k.when(cl::transfer{transfer_mode::blind, "a1", transfer_target_kind::agent, "", t0}),
+      "invalid_argument");
+  then_rejected(
+      k.when(cl::transfer{transfer_mode::blind, "a1", transfer_target_kind::agent, "a1", t0}),
+      "invalid_argument");
 }
 
 TEST_CASE("call: conference adds a party once") {
@@ -365,19 +386,19 @@ TEST_CASE("call: conference adds a party once") {
 TEST_CASE("call: an outbound call is connected by the agent who placed it") {
   call_subject c{cl::initial_state("c1")};
   auto a = arrival();
-  a.direction = "outbound";
+  a.direction = call_direction::outbound;
   c.after({a});
   then_events(c.step(cl::connect{"a3", t0 + 5 * sec}), {call_connected{"c1", "", "a3", 0}});
-  a.direction = "sideways";
+  a.direction = not_a_name<call_direction>();
   call_subject d{cl::initial_state("c1")};
   then_rejected(d.when(a), "invalid_argument");
 }
 
 TEST_CASE("call: finish ends it with a known outcome only") {
   auto c = arrived();
-  then_rejected(c.when(cl::finish{"teleported", "", t0}), "invalid_argument");
-  then_events(c.step(cl::finish{"completed", "self_service", t0 + 40 * sec}),
-              {call_ended{"c1", "completed", "self_service", "", ""}});
+  then_rejected(c.when(cl::finish{not_a_name<call_outcome>(), "", t0}), "invalid_argument");
+  then_events(c.step(cl::finish{call_outcome::completed, "self_service", t0 + 40 * sec}),
+              {call_ended{"c1", call_outcome::completed, "self_service", "", ""}});
 }
 
 TEST_CASE("call: stream name") {
@@ -386,10 +407,11 @@ TEST_CASE("call: stream name") {
 
 TEST_CASE("call: a transfer records its reason") {
   auto c = connected();
-  cl::transfer t{"blind", "a1", "queue", "billing", t0 + 30 * sec};
+  cl::transfer t{transfer_mode::blind, "a1", transfer_target_kind::queue, "billing", t0 + 30 * sec};
   t.reason = "billing question";
   then_events(c.step(t),
-              {call_transferred{"c1", "blind", "a1", "queue", "billing", "billing question"}});
+              {call_transferred{"c1", transfer_mode::blind, "a1", transfer_target_kind::queue,
+                                "billing", "billing question"}});
 }
 
 TEST_CASE("call: consult rings a second agent while the call stays with its agent") {
@@ -405,8 +427,10 @@ TEST_CASE("call: consult rings a second agent while the call stays with its agen
   then_rejected(c.when(cl::consult{"a1", "a3", "transfer", 15'000, "", t0 + 21 * sec}),
                 "consult_pending");
   // The target answers: the consultative transfer takes the offer over.
-  then_events(c.step(cl::transfer{"consultative", "a1", "agent", "a2", t0 + 25 * sec}),
-              {call_transferred{"c1", "consultative", "a1", "agent", "a2"}});
+  then_events(c.step(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,
+                                  "a2", t0 + 25 * sec}),
+              {call_transferred{"c1", transfer_mode::consultative, "a1",
+                                transfer_target_kind::agent, "a2"}});
   CHECK(c.s.agent_id == "a2");
   CHECK(c.s.offers.empty());
 }
@@ -427,9 +451,11 @@ TEST_CASE("call: hanging up or transferring ends a consultation still ringing") 
   then_types(c.step(cl::hang_up{"caller", t0 + 22 * sec}), {"call.offer_ended", "call.ended"});
   auto k = connected();
   k.after({cl::consult{"a1", "a2", "transfer", 15'000, "", t0 + 20 * sec}});
-  then_events(k.step(cl::transfer{"blind", "a1", "queue", "billing", t0 + 22 * sec}),
-              {call_offer_ended{"c1", "a2", "cancelled"},
-               call_transferred{"c1", "blind", "a1", "queue", "billing"}});
+  then_events(
+      k.step(cl::transfer{transfer_mode::blind, "a1", transfer_target_kind::queue, "billing",
+                          t0 + 22 * sec}),
+      {call_offer_ended{"c1", "a2", "cancelled"},
+       call_transferred{"c1", transfer_mode::blind, "a1", transfer_target_kind::queue, "billing"}});
 }
 
 TEST_CASE("call: an invited agent joins the conference on answer, and parties leave") {
@@ -440,7 +466,9 @@ TEST_CASE("call: an invited agent joins the conference on answer, and parties le
               {call_conferenced{"c1", "a1", "a2"}});
   CHECK(c.s.offers.empty());
   then_rejected(c.when(cl::consult{"a1", "a2", "conference", 15'000, "", t0}), "in_conference");
-  then_rejected(c.when(cl::transfer{"consultative", "a1", "agent", "a2", t0}), "in_conference");
+  then_rejected(c.when(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,
+                                    "a2", t0}),
+                "in_conference");
   then_rejected(c.when(cl::conference{"a1", "a1", t0}), "invalid_argument");
   c.after({cl::conference{"a1", "+8613900000000", t0 + 30 * sec}});
   then_events(c.step(cl::leave_conference{"a2", "hung_up", t0 + 40 * sec}),
@@ -448,8 +476,10 @@ TEST_CASE("call: an invited agent joins the conference on answer, and parties le
   then_rejected(c.when(cl::leave_conference{"a2", "hung_up", t0 + 41 * sec}), "not_in_conference");
   CHECK(c.s.conference_parties == std::vector<std::string>{"+8613900000000"});
   // A transfer lets every party go.
-  then_events(c.step(cl::transfer{"blind", "a1", "queue", "billing", t0 + 50 * sec}),
-              {call_transferred{"c1", "blind", "a1", "queue", "billing"},
-               call_conference_left{"c1", "+8613900000000", "transferred"}});
+  then_events(
+      c.step(cl::transfer{transfer_mode::blind, "a1", transfer_target_kind::queue, "billing",
+                          t0 + 50 * sec}),
+      {call_transferred{"c1", transfer_mode::blind, "a1", transfer_target_kind::queue, "billing"},
+       call_conference_left{"c1", "+8613900000000", "transferred"}});
   CHECK(c.s.conference_parties.empty());
 }

@@ -39,7 +39,8 @@ bool legal(ag::status from, ag::status to) {
 
 ag::command random_agent_command(std::mt19937& rng, std::int64_t now) {
   static const std::vector<std::string> calls{"c1", "c2", "c3", "c4"};
-  static const std::vector<std::string> channels{"voice", "voice", "chat", "email"};
+  static const std::vector<contact_channel> channels{contact_channel::voice, contact_channel::voice,
+                                                     contact_channel::chat, contact_channel::email};
   static const std::vector<std::string> reasons{"break", "lunch", "", "busy", "answered_elsewhere"};
   const auto& c = any_of(rng, calls);
   switch (roll(rng, 13)) {
@@ -91,7 +92,7 @@ TEST_CASE(
       const auto after = ag::status_of(a.s);
       INFO("seed " << seed << " step " << i);
       REQUIRE(a.s.contacts.size() <= 1);
-      REQUIRE(ag::contacts_on(a.s, "chat") == 0);
+      REQUIRE(ag::contacts_on(a.s, contact_channel::chat) == 0);
       REQUIRE_MESSAGE(legal(before, after), ag::to_string(before)
                                                 << " -> " << ag::to_string(after));
       if (before == ag::status::not_ready &&
@@ -107,22 +108,24 @@ TEST_CASE(
 
 TEST_CASE("invariant: a blended agent stays within capacity and voice blocks the rest") {
   auto def = voice_agent("a1");
-  def.capacity = {{"voice", 1}, {"chat", 3}, {"email", 2}};
+  def.capacity = {
+      {contact_channel::voice, 1}, {contact_channel::chat, 3}, {contact_channel::email, 2}};
   for (std::uint32_t seed = 11; seed <= 15; ++seed) {
     std::mt19937 rng{seed};
     subject<agent_ops> a{ag::initial_state(def)};
     std::int64_t now = t0;
     for (int i = 0; i < 3000; ++i) {
       now += roll(rng, 5'000) * ms;
-      const bool had_voice = ag::contacts_on(a.s, "voice") > 0;
+      const bool had_voice = ag::contacts_on(a.s, contact_channel::voice) > 0;
       auto out = a.step(random_agent_command(rng, now));
       INFO("seed " << seed << " step " << i);
-      REQUIRE(ag::contacts_on(a.s, "voice") <= 1);
-      REQUIRE(ag::contacts_on(a.s, "chat") <= 3);
-      REQUIRE(ag::contacts_on(a.s, "email") <= 2);
+      REQUIRE(ag::contacts_on(a.s, contact_channel::voice) <= 1);
+      REQUIRE(ag::contacts_on(a.s, contact_channel::chat) <= 3);
+      REQUIRE(ag::contacts_on(a.s, contact_channel::email) <= 2);
       if (out && had_voice)
         for (const auto& e : out.events())
-          if (const auto* r = std::get_if<agent_reserved>(&e)) REQUIRE(r->channel == "voice");
+          if (const auto* r = std::get_if<agent_reserved>(&e))
+            REQUIRE(r->channel == contact_channel::voice);
     }
   }
 }
@@ -143,7 +146,7 @@ TEST_CASE(
       case 0: {
         cl::arrive x;
         x.call_id = "c1";
-        x.direction = roll(rng, 5) ? "inbound" : "outbound";
+        x.direction = roll(rng, 5) ? call_direction::inbound : call_direction::outbound;
         x.now_ns = now;
         cmd = x;
         break;
@@ -181,12 +184,18 @@ TEST_CASE(
         cmd = cl::resume{a, now};
         break;
       case 13:
-        cmd = cl::transfer{roll(rng, 2) ? "blind" : "consultative", a,
-                           any_of(rng, std::vector<std::string>{"agent", "queue", "external"}),
-                           any_of(rng, agents), now};
+        cmd = cl::transfer{
+            roll(rng, 2) ? transfer_mode::blind : transfer_mode::consultative, a,
+            any_of(rng, std::vector<transfer_target_kind>{transfer_target_kind::agent,
+                                                          transfer_target_kind::queue,
+                                                          transfer_target_kind::external}),
+            any_of(rng, agents), now};
         break;
       case 14:
-        cmd = cl::supervise{"sup", any_of(rng, std::vector<std::string>{"listen", "barge", "stop"}),
+        cmd = cl::supervise{"sup",
+                            any_of(rng, std::vector<supervision_mode>{supervision_mode::listen,
+                                                                      supervision_mode::barge,
+                                                                      supervision_mode::stop}),
                             now};
         break;
       case 15:
@@ -207,7 +216,7 @@ TEST_CASE(
         break;
       default:
         cmd = roll(rng, 4) ? cl::command{cl::hang_up{"caller", now}}
-                           : cl::command{cl::finish{"refused", "", now}};
+                           : cl::command{cl::finish{call_outcome::refused, "", now}};
         break;
       }
       const bool was_terminal = cl::is_terminal(c.s);
@@ -356,13 +365,13 @@ struct center {
     std::vector<tr::state> group;
     for (const auto& t : trunks)
       group.push_back(t.s);
-    auto line = tr::pick_free_channel(group, "inbound");
+    auto line = tr::pick_free_channel(group, call_direction::inbound);
     if (!line) {
       ++blocked;
       must_call(id, cl::block{"pstn", now});
       return;
     }
-    REQUIRE(trunks[*line - 1].step(tr::seize{id, "inbound", now}).accepted());
+    REQUIRE(trunks[*line - 1].step(tr::seize{id, call_direction::inbound, now}).accepted());
     line_of[id] = *line;
     join_queue(id, roll(rng, 4) == 0 ? qdef.vip_priority : 0, "10086");
   }
@@ -386,7 +395,7 @@ struct center {
       const bool callback = calls.at(as.call_id).s.at == cl::phase::callback_waiting;
       for (const auto& agent_id : as.agents) {
         // Routing said available: the agent's own decider must agree.
-        must(agents.at(agent_id), ag::reserve{as.call_id, qdef.id, "voice", now});
+        must(agents.at(agent_id), ag::reserve{as.call_id, qdef.id, contact_channel::voice, now});
         if (callback) {
           // It keeps its place until connected: an agent who does not pick
           // up sends it back to waiting.
@@ -504,7 +513,8 @@ struct center {
     auto id = call_where([](const cl::state& c) { return cl::is_connected(c); });
     if (!id) return;
     const std::string agent_id = calls.at(*id).s.agent_id;
-    must_call(*id, cl::transfer{"blind", agent_id, "queue", qdef.id, now});
+    must_call(*id, cl::transfer{transfer_mode::blind, agent_id, transfer_target_kind::queue,
+                                qdef.id, now});
     must(agents.at(agent_id), ag::end_call{*id, 0, now});
     join_queue(*id, calls.at(*id).s.priority, "transfer");
   }
@@ -573,7 +583,7 @@ struct center {
     auto out = call(
         *id, any_of(rng, std::vector<cl::command>{
                              cl::hang_up{"caller", now}, cl::abandon{"caller_hangup", now},
-                             cl::connect{"a1", now}, cl::finish{"completed", "", now},
+                             cl::connect{"a1", now}, cl::finish{call_outcome::completed, "", now},
                              cl::offer{"a2", 1, "", now}, cl::enqueue{"sales", 0, 1, 0, "", now}}));
     REQUIRE_FALSE(out.accepted());
     REQUIRE(out.error().code == "already_ended");
@@ -582,7 +592,7 @@ struct center {
   void check() {
     std::map<std::string, std::vector<std::string>> holders; // call -> agents talking on it
     for (const auto& [id, a] : agents) {
-      REQUIRE(ag::contacts_on(a.s, "voice") <= 1);
+      REQUIRE(ag::contacts_on(a.s, contact_channel::voice) <= 1);
       const auto st = ag::status_of(a.s);
       REQUIRE_MESSAGE(legal(last_status[id], st),
                       id << ": " << ag::to_string(last_status[id]) << " -> " << ag::to_string(st));

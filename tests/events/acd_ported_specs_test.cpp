@@ -81,7 +81,7 @@ TEST_CASE("ported: queue_baseline: a caller waits, a member answers, the call co
   auto m = route(q, {&a1}, t0 + 2 * sec);
   REQUIRE(m.assignments.size() == 1);
   CHECK(m.assignments[0].agents == std::vector<std::string>{"a1"});
-  a1.after({ag::reserve{"c1", "sales", "voice", t0 + 2 * sec}});
+  a1.after({ag::reserve{"c1", "sales", contact_channel::voice, t0 + 2 * sec}});
   c.after({cl::offer{"a1", def.ring_timeout_ms, m.assignments[0].reason, t0 + 2 * sec}});
   a1.after({ag::answer{"c1", t0 + 5 * sec}});
   then_events(c.step(cl::connect{"a1", t0 + 5 * sec}),
@@ -89,7 +89,7 @@ TEST_CASE("ported: queue_baseline: a caller waits, a member answers, the call co
   q.after({qu::leave{"c1", "connected", t0 + 5 * sec}});
   CHECK(qu::in_order(q.s).empty());
   then_types(c.step(cl::hang_up{"caller", t0 + 65 * sec}), {"call.ended"});
-  CHECK(c.s.outcome == "completed");
+  CHECK(c.s.outcome == call_outcome::completed);
   a1.after({ag::end_call{"c1", ag::effective_wrap_up_ms(a1.s.definition, def), t0 + 65 * sec}});
   CHECK(ag::status_of(a1.s) == ag::status::wrap_up);
   a1.after({ag::end_wrap_up{"c1", t0 + 75 * sec}});
@@ -185,7 +185,7 @@ TEST_CASE("ported: all members paused, no answer: nobody rings, join/leave-empty
     CHECK(qu::calls_to_eject(q.s, sum) == std::vector<std::string>{"c1"});
     then_types(c.step(cl::overflow{to_string(def.overflow), "", "queue_empty", t0 + sec}),
                {"call.overflowed", "call.ended"});
-    CHECK(c.s.outcome == "voicemail");
+    CHECK(c.s.outcome == call_outcome::voicemail);
   }
 }
 
@@ -201,7 +201,7 @@ TEST_CASE(
   auto c2 = caller("c2");
   enter(q, c1, 0, t0);
   enter(q, c2, 0, t0 + sec);
-  a1.after({ag::reserve{"c1", "sales", "voice", t0 + 2 * sec}});
+  a1.after({ag::reserve{"c1", "sales", contact_channel::voice, t0 + 2 * sec}});
   c1.after({cl::offer{"a1", 15'000, "", t0 + 2 * sec}});
   // 15 s later nobody answered.
   a1.after({ag::ring_timeout{"c1", def.max_no_answer, t0 + 17 * sec}});
@@ -211,7 +211,7 @@ TEST_CASE(
   auto m = route(q, {&a1, &a2}, t0 + 18 * sec);
   REQUIRE(m.assignments.size() == 1);
   CHECK(m.assignments[0].call_id == "c1"); // not c2: the place is kept
-  a1.after({ag::reserve{"c1", "sales", "voice", t0 + 18 * sec}});
+  a1.after({ag::reserve{"c1", "sales", contact_channel::voice, t0 + 18 * sec}});
   then_events(c1.step(cl::offer{"a1", 15'000, "", t0 + 18 * sec}),
               {call_offered{"c1", "sales", "a1", 2, 15'000, ""}});
   // A second miss in a row pauses the member (Asterisk: autopause).
@@ -231,7 +231,7 @@ TEST_CASE("ported: wrapup_time: each member's own wrap-up, unavailable until it 
   CHECK(ag::effective_wrap_up_ms(quick.s.definition, def) == 2'000);
   CHECK(ag::effective_wrap_up_ms(usual.s.definition, def) == 10'000);
   for (auto* a : {&quick, &usual}) {
-    a->after({ag::reserve{"x-" + a->s.definition.id, "sales", "voice", t0},
+    a->after({ag::reserve{"x-" + a->s.definition.id, "sales", contact_channel::voice, t0},
               ag::answer{"x-" + a->s.definition.id, t0},
               ag::end_call{"x-" + a->s.definition.id,
                            ag::effective_wrap_up_ms(a->s.definition, def), t0 + 10 * sec}});
@@ -252,13 +252,15 @@ TEST_CASE("ported: ringinuse and pause: a busy or paused member is not rung") {
   queue_subject q{qu::initial_state(def)};
   auto busy = member("busy");
   auto paused = member("paused");
-  busy.after({ag::reserve{"other", "sales", "voice", t0}, ag::answer{"other", t0}});
+  busy.after({ag::reserve{"other", "sales", contact_channel::voice, t0}, ag::answer{"other", t0}});
   paused.after({ag::set_not_ready{"break", t0}});
   auto c = caller("c1");
   enter(q, c, 0, t0 + sec);
   CHECK(route(q, {&busy, &paused}, t0 + 2 * sec).assignments.empty());
-  then_rejected(busy.when(ag::reserve{"c1", "sales", "voice", t0 + 2 * sec}), "at_capacity");
-  then_rejected(paused.when(ag::reserve{"c1", "sales", "voice", t0 + 2 * sec}), "not_ready");
+  then_rejected(busy.when(ag::reserve{"c1", "sales", contact_channel::voice, t0 + 2 * sec}),
+                "at_capacity");
+  then_rejected(paused.when(ag::reserve{"c1", "sales", contact_channel::voice, t0 + 2 * sec}),
+                "not_ready");
   paused.after({ag::set_ready{t0 + 3 * sec}}); // unpause
   CHECK(route(q, {&busy, &paused}, t0 + 3 * sec).assignments.at(0).agents ==
         std::vector<std::string>{"paused"});
@@ -274,16 +276,19 @@ TEST_CASE("ported: blind transfer: the call goes back to a queue with its data, 
   auto c = caller("c1");
   c.after({cl::enqueue{"sales", 0, 1, 0, "", t0}, cl::offer{"a1", 15'000, "", t0},
            cl::connect{"a1", t0 + sec}});
-  a1.after({ag::reserve{"c1", "sales", "voice", t0}, ag::answer{"c1", t0 + sec}});
-  then_events(c.step(cl::transfer{"blind", "a1", "queue", "billing", t0 + 30 * sec}),
-              {call_transferred{"c1", "blind", "a1", "queue", "billing"}});
+  a1.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}, ag::answer{"c1", t0 + sec}});
+  then_events(
+      c.step(cl::transfer{transfer_mode::blind, "a1", transfer_target_kind::queue, "billing",
+                          t0 + 30 * sec}),
+      {call_transferred{"c1", transfer_mode::blind, "a1", transfer_target_kind::queue, "billing"}});
   a1.after({ag::end_call{"c1", 5'000, t0 + 30 * sec}});
   CHECK(ag::status_of(a1.s) == ag::status::wrap_up);
   enter(qb, c, 0, t0 + 30 * sec);
   CHECK(c.s.queue == "billing");
   auto m = route(qb, {&a1, &a2}, t0 + 31 * sec);
   CHECK(m.assignments.at(0).agents == std::vector<std::string>{"a2"});
-  a2.after({ag::reserve{"c1", "billing", "voice", t0 + 31 * sec}, ag::answer{"c1", t0 + 33 * sec}});
+  a2.after({ag::reserve{"c1", "billing", contact_channel::voice, t0 + 31 * sec},
+            ag::answer{"c1", t0 + 33 * sec}});
   c.after({cl::offer{"a2", 15'000, "", t0 + 31 * sec}, cl::connect{"a2", t0 + 33 * sec}});
   CHECK(c.s.agent_id == "a2");
   CHECK(c.s.transfers == 1);
@@ -295,15 +300,18 @@ TEST_CASE("ported: attended transfer: consult with the caller on hold, then hand
   auto c = caller("c1");
   c.after({cl::enqueue{"sales", 0, 1, 0, "", t0}, cl::offer{"a1", 15'000, "", t0},
            cl::connect{"a1", t0 + sec}});
-  a1.after({ag::reserve{"c1", "sales", "voice", t0}, ag::answer{"c1", t0 + sec}});
+  a1.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}, ag::answer{"c1", t0 + sec}});
   // a1 holds the caller and calls a2 about this call.
   c.after({cl::hold{"a1", t0 + 20 * sec}});
   a1.after({ag::hold{"c1", t0 + 20 * sec}});
-  a2.after({ag::reserve{"c1", "sales", "voice", t0 + 21 * sec}, ag::answer{"c1", t0 + 23 * sec}});
+  a2.after({ag::reserve{"c1", "sales", contact_channel::voice, t0 + 21 * sec},
+            ag::answer{"c1", t0 + 23 * sec}});
   // Until the transfer completes the call is a1's: a2 cannot act on it.
   then_rejected(c.when(cl::hold{"a2", t0 + 24 * sec}), "not_your_call");
-  then_events(c.step(cl::transfer{"consultative", "a1", "agent", "a2", t0 + 40 * sec}),
-              {call_transferred{"c1", "consultative", "a1", "agent", "a2"}});
+  then_events(c.step(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,
+                                  "a2", t0 + 40 * sec}),
+              {call_transferred{"c1", transfer_mode::consultative, "a1",
+                                transfer_target_kind::agent, "a2"}});
   a1.after({ag::end_call{"c1", 0, t0 + 40 * sec}});
   CHECK(cl::status_of(c.s) == cl::status::connected);
   CHECK(c.s.agent_id == "a2");

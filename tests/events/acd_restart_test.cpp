@@ -39,7 +39,8 @@ cl::recover_after_restart restarted(cl::far_ends_kept kept = {}) {
 TEST_CASE(
     "restart: a caller waiting on the line is gone with the node: the call ends far_end_lost") {
   auto c = queued();
-  then_events(c.step(restarted()), {call_ended{"c1", "node_restart", "far_end_lost", "", "sales"}});
+  then_events(c.step(restarted()),
+              {call_ended{"c1", call_outcome::node_restart, "far_end_lost", "", "sales"}});
   CHECK(cl::is_terminal(c.s));
   // Ended once: the same word again is refused like any command after the end.
   then_rejected(c.when(restarted()), "already_ended");
@@ -49,9 +50,10 @@ TEST_CASE("restart: the agents a waiting caller rang let go before it ends") {
   auto c = queued();
   c.after({cl::offer{"a1", 15'000, "test", t0 + 2 * sec},
            cl::offer{"a2", 15'000, "test", t0 + 2 * sec}});
-  then_events(c.step(restarted()), {call_offer_ended{"c1", "a1", "node_restart"},
-                                    call_offer_ended{"c1", "a2", "node_restart"},
-                                    call_ended{"c1", "node_restart", "far_end_lost", "", "sales"}});
+  then_events(c.step(restarted()),
+              {call_offer_ended{"c1", "a1", "node_restart"},
+               call_offer_ended{"c1", "a2", "node_restart"},
+               call_ended{"c1", call_outcome::node_restart, "far_end_lost", "", "sales"}});
   CHECK(c.s.offers.empty());
 }
 
@@ -72,7 +74,7 @@ TEST_CASE("restart: a call back waits on while its customer can still be dialed,
   REQUIRE(cl::status_of(c.s) == cl::status::callback_waiting);
   then_nothing(c.when(restarted())); // default: the number is stored, telephony dials it later
   then_events(c.when(restarted({false, false})),
-              {call_ended{"c1", "node_restart", "far_end_lost", "", "sales"}});
+              {call_ended{"c1", call_outcome::node_restart, "far_end_lost", "", "sales"}});
 }
 
 TEST_CASE("restart: a call back being dialed loses its line: its agent lets go and it waits again, "
@@ -86,7 +88,7 @@ TEST_CASE("restart: a call back being dialed loses its line: its agent lets go a
   CHECK(cl::status_of(kept.s) == cl::status::callback_waiting);
   then_events(c.step(restarted({false, false})),
               {call_offer_ended{"c1", "a2", "node_restart"},
-               call_ended{"c1", "node_restart", "far_end_lost", "", "sales"}});
+               call_ended{"c1", call_outcome::node_restart, "far_end_lost", "", "sales"}});
 }
 
 TEST_CASE("restart: a call not yet queued, connected or held lost its media leg, whatever the edge "
@@ -94,20 +96,20 @@ TEST_CASE("restart: a call not yet queued, connected or held lost its media leg,
   SUBCASE("arrived") {
     auto c = arrived();
     then_events(c.step(restarted({true, true})),
-                {call_ended{"c1", "node_restart", "media_leg_lost", "", ""}});
+                {call_ended{"c1", call_outcome::node_restart, "media_leg_lost", "", ""}});
   }
   SUBCASE("connected") {
     auto c = queued();
     c.after({cl::offer{"a1", 15'000, "test", t0 + 2 * sec}, cl::connect{"a1", t0 + 5 * sec}});
     then_events(c.step(restarted({true, true})),
-                {call_ended{"c1", "node_restart", "media_leg_lost", "a1", "sales"}});
+                {call_ended{"c1", call_outcome::node_restart, "media_leg_lost", "a1", "sales"}});
   }
   SUBCASE("held") {
     auto c = queued();
     c.after({cl::offer{"a1", 15'000, "test", t0 + 2 * sec}, cl::connect{"a1", t0 + 5 * sec},
              cl::hold{"a1", t0 + 6 * sec}});
     then_events(c.step(restarted()),
-                {call_ended{"c1", "node_restart", "media_leg_lost", "a1", "sales"}});
+                {call_ended{"c1", call_outcome::node_restart, "media_leg_lost", "a1", "sales"}});
   }
 }
 

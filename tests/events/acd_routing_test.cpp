@@ -270,7 +270,8 @@ TEST_CASE("candidate: an agent's state becomes a routing snapshot for a queue") 
   CHECK(c.paused);
   CHECK_FALSE(c.available);
   s = acd::agent::evolve(s, agent_ready{"a1"}, t0 + sec);
-  s = acd::agent::evolve(s, agent_reserved{"a1", "c1", "sales", "voice"}, t0 + 2 * sec);
+  s = acd::agent::evolve(s, agent_reserved{"a1", "c1", "sales", contact_channel::voice},
+                         t0 + 2 * sec);
   CHECK_FALSE(make_candidate(s, q).available);
   s = acd::agent::evolve(s, agent_reservation_ended{"a1", "c1", "rejected"}, t0 + 3 * sec);
   c = make_candidate(s, q);
@@ -281,7 +282,7 @@ TEST_CASE("candidate: an agent's state becomes a routing snapshot for a queue") 
   CHECK(c.skills.at("billing") == 7);
   CHECK(is_member(c, q));
   auto chat = q;
-  chat.channel = "chat";
+  chat.channel = contact_channel::chat;
   CHECK_FALSE(make_candidate(s, chat).available); // no chat capacity configured
 }
 

@@ -25,6 +25,12 @@ inline constexpr std::int64_t sec = 1'000 * ms;
 /// A fixed, realistic epoch time so that "0" never means "now".
 inline constexpr std::int64_t t0 = 1'800'000'000LL * sec;
 
+/// A value of a vocabulary enum that is none of its names (as a command
+/// built from a number might carry one): the deciders refuse it.
+template <class E> constexpr E not_a_name() {
+  return static_cast<E>(99);
+}
+
 template <class Variant> std::string describe(const Variant& e) {
   return std::visit(
       [](const auto& x) {

@@ -17,11 +17,12 @@ using trunk_subject = subject<trunk_ops>;
 
 TEST_CASE("trunk: a free channel is seized by one call and released by it") {
   trunk_subject t{tr::initial_state("pstn", 3)};
-  then_events(t.step(tr::seize{"c1", "inbound", t0}), {trunk_seized{"pstn", 3, "c1", "inbound"}});
+  then_events(t.step(tr::seize{"c1", call_direction::inbound, t0}),
+              {trunk_seized{"pstn", 3, "c1", call_direction::inbound}});
   CHECK(t.s.busy);
   CHECK(t.s.seized_at_ns == t0);
-  then_nothing(t.when(tr::seize{"c1", "inbound", t0})); // a retried seize
-  then_rejected(t.when(tr::seize{"c2", "inbound", t0}), "channel_busy");
+  then_nothing(t.when(tr::seize{"c1", call_direction::inbound, t0})); // a retried seize
+  then_rejected(t.when(tr::seize{"c2", call_direction::inbound, t0}), "channel_busy");
   then_rejected(t.when(tr::release{"c2", t0}), "wrong_call");
   then_events(t.step(tr::release{"c1", t0 + sec}), {trunk_released{"pstn", 3, "c1"}});
   CHECK_FALSE(t.s.busy);
@@ -34,28 +35,28 @@ TEST_CASE("trunk: directions are checked against the group's") {
   trunk_group_definition g;
   g.id = "in";
   g.channels = 2;
-  g.direction = "inbound";
+  g.direction = trunk_direction::inbound;
   trunk_subject t{tr::initial_state(g, 1)};
-  then_rejected(t.when(tr::seize{"c1", "outbound", t0}), "direction_not_allowed");
-  then_rejected(t.when(tr::seize{"c1", "sideways", t0}), "invalid_direction");
-  then_types(t.when(tr::seize{"c1", "inbound", t0}), {"trunk.seized"});
+  then_rejected(t.when(tr::seize{"c1", call_direction::outbound, t0}), "direction_not_allowed");
+  then_rejected(t.when(tr::seize{"c1", not_a_name<call_direction>(), t0}), "invalid_direction");
+  then_types(t.when(tr::seize{"c1", call_direction::inbound, t0}), {"trunk.seized"});
 }
 
 TEST_CASE("trunk: the hunt picks the lowest free channel, all busy means blocked") {
   std::vector<tr::state> group;
   for (int n = 1; n <= 3; ++n)
     group.push_back(tr::initial_state("pstn", n));
-  CHECK(tr::pick_free_channel(group, "inbound") == 1);
-  group[0] = tr::evolve(group[0], trunk_seized{"pstn", 1, "c1", "inbound"}, t0);
-  group[2] = tr::evolve(group[2], trunk_seized{"pstn", 3, "c3", "inbound"}, t0);
-  CHECK(tr::pick_free_channel(group, "inbound") == 2);
-  group[1] = tr::evolve(group[1], trunk_seized{"pstn", 2, "c2", "outbound"}, t0);
-  CHECK_FALSE(tr::pick_free_channel(group, "inbound").has_value());
-  CHECK(std::string{tr::blocked_outcome} == "blocked");
+  CHECK(tr::pick_free_channel(group, call_direction::inbound) == 1);
+  group[0] = tr::evolve(group[0], trunk_seized{"pstn", 1, "c1", call_direction::inbound}, t0);
+  group[2] = tr::evolve(group[2], trunk_seized{"pstn", 3, "c3", call_direction::inbound}, t0);
+  CHECK(tr::pick_free_channel(group, call_direction::inbound) == 2);
+  group[1] = tr::evolve(group[1], trunk_seized{"pstn", 2, "c2", call_direction::outbound}, t0);
+  CHECK_FALSE(tr::pick_free_channel(group, call_direction::inbound).has_value());
+  CHECK(to_wire(tr::blocked_outcome) == "blocked");
   CHECK(std::string{tr::all_channels_busy} == "all_channels_busy");
   group[2] = tr::evolve(group[2], trunk_released{"pstn", 3, "c3"}, t0);
-  CHECK(tr::pick_free_channel(group, "outbound") == 3);
-  CHECK(tr::pick_free_channel({}, "inbound") == std::nullopt);
+  CHECK(tr::pick_free_channel(group, call_direction::outbound) == 3);
+  CHECK(tr::pick_free_channel({}, call_direction::inbound) == std::nullopt);
 }
 
 TEST_CASE("trunk: stream name") {

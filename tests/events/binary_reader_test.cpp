@@ -5,6 +5,7 @@
 
 #include "events/codec.hpp"
 #include "events/legacy_events.hpp"
+#include "tests/events/wire_names_sample.hpp"
 
 using namespace hotline::events;
 
@@ -51,7 +52,8 @@ template <class T> void check_type() {
   T reused{};
   for (int salt : {3, 0, 1, 2}) {
     CAPTURE(salt);
-    const T value = populate(nlohmann::json(T{}), salt).template get<T>();
+    const T value = hotline::testing::with_wire_names<T>(populate(nlohmann::json(T{}), salt), salt)
+                        .template get<T>();
     const auto bytes = to_binary(value);
     REQUIRE(read_binary_into(bytes, reused).is_ok());
     CHECK(nlohmann::json(reused) == nlohmann::json(value));
@@ -102,8 +104,9 @@ TEST_CASE("the in-place binary reader refuses a container count the input cannot
 
 TEST_CASE("decode_into gives decode's value: current versions in place, older ones upcast") {
   const auto& codec = event_codec::standard();
-  call_transferred reused{"old", "old", "old",
-                          "old", "old", "a reason that is long enough to allocate"};
+  call_transferred reused{"old", transfer_mode::consultative,
+                          "old", transfer_target_kind::site,
+                          "old", "a reason that is long enough to allocate"};
   legacy::call_transferred_v1 v1{"c1", "blind", "a1", "queue", "sales"};
   const auto old_bytes = to_binary(v1);
   REQUIRE(codec.decode_into(legacy::call_transferred_v1::version, old_bytes, reused).is_ok());
@@ -113,7 +116,8 @@ TEST_CASE("decode_into gives decode's value: current versions in place, older on
   CHECK(nlohmann::json(reused) == nlohmann::json(std::get<call_transferred>(*expected)));
   CHECK(reused.reason.empty());
 
-  const call_transferred current{"c2", "consultative", "a2", "agent", "a3", "billing"};
+  const call_transferred current{
+      "c2", transfer_mode::consultative, "a2", transfer_target_kind::agent, "a3", "billing"};
   REQUIRE(codec.decode_into(call_transferred::version, to_binary(current), reused).is_ok());
   CHECK(nlohmann::json(reused) == nlohmann::json(current));
 

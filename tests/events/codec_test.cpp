@@ -4,6 +4,7 @@
 
 #include "events/codec.hpp"
 #include "events/legacy_events.hpp"
+#include "tests/events/wire_names_sample.hpp"
 
 using namespace hotline::events;
 
@@ -28,7 +29,7 @@ nlohmann::json populate(nlohmann::json j, const std::string& key = "") {
 
 template <class T> void round_trip_one(const event_codec& codec) {
   CAPTURE(T::type_name);
-  nlohmann::json sample = populate(nlohmann::json(T{}));
+  nlohmann::json sample = hotline::testing::with_wire_names<T>(populate(nlohmann::json(T{})));
   T value = sample.get<T>();
   // binary
   auto proposed = codec.propose(event{value}, {});
@@ -64,8 +65,14 @@ void round_trip_all(const event_codec& codec, std::index_sequence<I...>) {
 
 recorded_event sample_record() {
   const auto& codec = event_codec::standard();
-  call_arrived body{"c1",    "voice",  "inbound",        "+8613800000000",
-                    "10086", "cust-9", {{"lang", "en"}}, "pstn"};
+  call_arrived body{"c1",
+                    contact_channel::voice,
+                    call_direction::inbound,
+                    "+8613800000000",
+                    "10086",
+                    "cust-9",
+                    {{"lang", "en"}},
+                    "pstn"};
   auto p = codec.propose(
       event{body}, {event_id::from_name("x"), "s1", "t1", 42, {}, {}, principal::system("acd")});
   return {"call-c1", 0, 5, p.meta, p.type, p.version, p.payload};
@@ -226,7 +233,7 @@ TEST_CASE("stream names are category-id") {
 TEST_CASE(
     "the JSON text of a payload with bytes that are not UTF-8 replaces them instead of failing") {
   const auto& codec = event_codec::standard();
-  call_ended body{"c\xFF", "completed", "x\xED\xA0\x80", "a1", "q1"};
+  call_ended body{"c\xFF", call_outcome::completed, "x\xED\xA0\x80", "a1", "q1"};
   auto p = codec.propose(event{body},
                          {event_id::from_name("u"), "s1", "t1", 1, {}, {}, principal::system("t")});
   recorded_event rec{"call-u", 0, 1, p.meta, p.type, p.version, p.payload};

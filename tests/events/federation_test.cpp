@@ -169,6 +169,12 @@ TEST_CASE("federation message: every kind round-trips, and bad input is named") 
       R"({"kind":"accept","offer_id":"o","call_id":"c","from_site":"a","to_site":"b"})");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().detail().find("agent_id") != std::string::npos);
+  auto pigeon =
+      fed::message_from_json(R"({"kind":"offer","offer_id":"o","call_id":"c",)"
+                             R"("from_site":"a","to_site":"b","queue":"q","channel":"pigeon"})");
+  REQUIRE_FALSE(pigeon);
+  CHECK(pigeon.error().code() == errc::malformed_json);
+  CHECK(pigeon.error().detail().find("channel: 'pigeon' is not a channel") != std::string::npos);
   CHECK_FALSE(fed::message_from_json("[1,2]"));
 }
 
@@ -194,10 +200,10 @@ TEST_CASE(
   CHECK(cl::status_of(c.s) == cl::status::interflowing);
   then_rejected(c.when(cl::abandon{"caller_hangup", t0}), "interflowing");
   then_rejected(c.when(cl::offer{"a1", 1000, "", t0}), "not_waiting");
-  then_events(c.step(cl::finish{"interflowed", "landed at south", t0 + 4 * sec}),
-              {call_ended{"c1", "interflowed", "landed at south", "", "sales"}});
+  then_events(c.step(cl::finish{call_outcome::interflowed, "landed at south", t0 + 4 * sec}),
+              {call_ended{"c1", call_outcome::interflowed, "landed at south", "", "sales"}});
   CHECK(cl::is_hand_off(c.s.outcome));
-  CHECK_FALSE(cl::is_hand_off("completed"));
+  CHECK_FALSE(cl::is_hand_off(call_outcome::completed));
 }
 
 TEST_CASE("call interflow: a local agent ringing wins over a late accept") {

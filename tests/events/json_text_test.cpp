@@ -6,6 +6,7 @@
 
 #include "events/codec.hpp"
 #include "events/json_text.hpp"
+#include "tests/events/wire_names_sample.hpp"
 
 using namespace hotline::events;
 
@@ -52,7 +53,8 @@ recorded_event record_of(const event& body, const std::string& text) {
 template <class T> void same_text_for(const std::string& text) {
   CAPTURE(T::type_name);
   CAPTURE(text);
-  T value = fill(nlohmann::json(T{}), text).template get<T>();
+  T value = hotline::testing::with_wire_names<T>(fill(nlohmann::json(T{}), text), text.size())
+                .template get<T>();
   auto rec = record_of(event{value}, text);
   const auto& codec = event_codec::standard();
   auto reference = codec.to_json_text(rec);
@@ -89,8 +91,8 @@ TEST_CASE("append_json_text writes the same times as to_json_text, extremes incl
 
 TEST_CASE("append_json_text replaces bytes that are not UTF-8 and stays parseable") {
   const auto& codec = event_codec::standard();
-  auto rec =
-      record_of(event{call_ended{"c\xFF\xC3", "completed", "x\xED\xA0\x80", "a1", "q1"}}, "ok");
+  auto rec = record_of(
+      event{call_ended{"c\xFF\xC3", call_outcome::completed, "x\xED\xA0\x80", "a1", "q1"}}, "ok");
   std::string out;
   REQUIRE(codec.append_json_text(rec, out).is_ok());
   auto back = codec.from_json_text(out);

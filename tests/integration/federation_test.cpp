@@ -65,9 +65,9 @@ struct node_process {
 /// What one site's store says about each call.
 struct call_at_site {
   std::vector<std::string> types;
-  std::string outcome;               ///< call.ended outcome, if it ended
-  std::string interflow_offer;       ///< landed here: the offer it came with
-  std::vector<std::string> handoffs; ///< offers it left with (call.interflowed)
+  std::optional<events::call_outcome> outcome; ///< call.ended outcome, if it ended
+  std::string interflow_offer;                 ///< landed here: the offer it came with
+  std::vector<std::string> handoffs;           ///< offers it left with (call.interflowed)
   std::vector<std::string> returned; ///< reasons it was queued again (call.interflow_returned)
   int connected = 0;
 };
@@ -189,13 +189,13 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
       const auto& c = it->second;
       connected += c.connected;
       returned += static_cast<int>(c.returned.size());
-      bool handed_off = events::acd::call::is_hand_off(c.outcome);
-      if (!c.outcome.empty() && !handed_off) ++terminal;
+      bool handed_off = c.outcome && events::is_hand_off(*c.outcome);
+      if (c.outcome && !handed_off) ++terminal;
       if (!handed_off) {
         ++owners;
         where += " " + site;
       }
-      if (c.outcome == "interflowed")
+      if (c.outcome == events::call_outcome::interflowed)
         for (const auto& offer : c.handoffs)
           if (offer == c.handoffs.back())
             CHECK_MESSAGE(landed_at.count(offer), "call " << id << " left " << site
@@ -227,9 +227,8 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
   std::string moved_call;
   for (const auto& [id, c] : sites["north"]) {
     north_handoffs += static_cast<int>(c.handoffs.size());
-    if (c.outcome == "interflowed" && sites["east"].count(id) &&
-        !sites["east"][id].outcome.empty() &&
-        !events::acd::call::is_hand_off(sites["east"][id].outcome))
+    if (c.outcome == events::call_outcome::interflowed && sites["east"].count(id) &&
+        sites["east"][id].outcome && !events::is_hand_off(*sites["east"][id].outcome))
       moved_call = id; // moved to east and ended there
   }
   std::vector<std::string> topics_args;

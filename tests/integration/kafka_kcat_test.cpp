@@ -69,8 +69,8 @@ std::unique_ptr<rocksdb_event_store> open_store(const std::string& dir) {
 /// An event whose payload carries text a JSON writer must escape.
 events::proposed_event awkward_event(const std::string& stream, int i) {
   events::call_arrived body{stream + "#" + std::to_string(i),
-                            "chat",
-                            "inbound",
+                            events::contact_channel::chat,
+                            events::call_direction::inbound,
                             "\"Grüße\" \\ 你好\n🎧",
                             "\t\x01",
                             "",

@@ -128,7 +128,7 @@ store_facts read_store(const std::string& dir, std::uint64_t from = 0) {
       if (std::get_if<events::call_connected>(&*payload)) c.connected = true;
       if (const auto* x = std::get_if<events::call_ended>(&*payload)) {
         ++c.ended;
-        c.outcome = x->outcome;
+        c.outcome = std::string{events::to_wire(x->outcome)};
         c.reason = x->reason;
       }
     } else if (const auto* s = std::get_if<events::trunk_seized>(&*payload)) {

@@ -26,8 +26,8 @@ rows_t audit_rows() {
         command_rejected{"call-c1", "answer_call", "not_offered", "a9 was not offered c1"},
         principal::user("sup1"));
   b.call("c1", 3, call_connected{"c1", "sales", "a1", 2000});
-  b.agent("a1", 3, agent_call_started{"a1", "c1", "voice"});
-  b.call("c1", 60, call_ended{"c1", "completed", "agent_hangup", "a1", "sales"});
+  b.agent("a1", 3, agent_call_started{"a1", "c1", contact_channel::voice});
+  b.call("c1", 60, call_ended{"c1", call_outcome::completed, "agent_hangup", "a1", "sales"});
   b.agent("a1", 60, agent_call_ended{"a1", "c1", 0});
   audit_projection p;
   for (const auto& e : b.events)

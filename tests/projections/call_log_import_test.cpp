@@ -81,7 +81,7 @@ TEST_CASE(
         std::map<std::string, std::size_t>{{"columns", 1}, {"date", 1}, {"time", 1}});
   // AGENT with NO_SERVER (line 10): an answered call whose agent the log does not name
   const auto& unnamed = by_id(r, "33124");
-  CHECK(unnamed.outcome == "completed");
+  CHECK(unnamed.outcome == events::call_outcome::completed);
   CHECK(unnamed.agent.empty());
   CHECK(unnamed.connected_ns == utc("1999-09-01T12:10:20Z"));
   CHECK(r.no_agent == 1);
@@ -91,7 +91,7 @@ TEST_CASE(
   CHECK(served.queue == "PS");
   CHECK(served.priority == 2);
   CHECK(served.agent == "MICHAL");
-  CHECK(served.outcome == "completed");
+  CHECK(served.outcome == events::call_outcome::completed);
   CHECK(served.arrived_ns == utc("1999-09-01T11:45:33Z"));
   CHECK(served.queued_ns == utc("1999-09-01T11:45:39Z"));
   CHECK(served.connected_ns ==
@@ -99,7 +99,7 @@ TEST_CASE(
   CHECK(served.ended_ns == utc("1999-09-01T11:51:00Z"));
 
   const auto& hang = by_id(r, "33117");
-  CHECK(hang.outcome == "abandoned");
+  CHECK(hang.outcome == events::call_outcome::abandoned);
   CHECK(hang.customer_id.empty()); // 0 = not identified
   CHECK(hang.ended_ns == utc("1999-09-01T11:50:10Z"));
 
@@ -120,14 +120,15 @@ TEST_CASE("import technion: the reduced column set of the published extracts") {
   CHECK(r.errors.empty());
   REQUIRE(r.calls.size() == 3);
   const auto& direct = r.calls[0];
-  CHECK(direct.outcome == "completed"); // served, no outcome column: inferred from the server
+  CHECK(direct.outcome ==
+        events::call_outcome::completed); // served, no outcome column: inferred from the server
   CHECK(direct.agent == "ZVIKA");
   CHECK(direct.queue == "IN");
   CHECK(direct.arrived_ns == utc("1999-12-01T07:01:48Z"));
   CHECK(direct.queued_ns == direct.connected_ns); // no queue time recorded
   CHECK(direct.attached.at("caja") == "1");
   CHECK(direct.call_id == "AA0216-991201-L2"); // synthesized from vru+line, date and line
-  CHECK(r.calls[2].outcome == "abandoned");
+  CHECK(r.calls[2].outcome == events::call_outcome::abandoned);
 }
 
 TEST_CASE("import technion: a file that is not a call log is refused as a whole") {
@@ -188,8 +189,8 @@ TEST_CASE("import csv: a column map turns any call log into calls") {
   REQUIRE(r.calls.size() == 3);
   CHECK(r.calls[0].connected_ns == utc("2024-05-01T09:00:12Z"));
   CHECK(r.calls[0].attached.at("crm") == "X1");
-  CHECK(r.calls[1].outcome == "abandoned");
-  CHECK(r.calls[2].outcome == "blocked");
+  CHECK(r.calls[1].outcome == events::call_outcome::abandoned);
+  CHECK(r.calls[2].outcome == events::call_outcome::blocked);
   CHECK(r.calls[2].queued_ns == not_set); // blocked calls never reach the queue
   REQUIRE(r.errors.size() == 2);
   CHECK(r.errors[0].line == 5);
@@ -201,6 +202,24 @@ TEST_CASE("import csv: a column map turns any call log into calls") {
   REQUIRE(bad.has_value());
   CHECK_FALSE(parse_mapped_csv(csv, *bad).fatal.is_ok());
   CHECK_FALSE(parse_csv_map(nlohmann::json::parse(R"({"columns": {"arrived": "a"}})")).has_value());
+}
+
+TEST_CASE("import csv: a channel is one of the contact channels, else the row is malformed") {
+  const char* csv = "id,start,end,media\n"
+                    "1,2024-05-01T09:00:00Z,2024-05-01T09:01:00Z,chat\n"
+                    "2,2024-05-01T09:02:00Z,2024-05-01T09:03:00Z,\n"
+                    "3,2024-05-01T09:04:00Z,2024-05-01T09:05:00Z,phone\n";
+  auto map = parse_csv_map(nlohmann::json::parse(
+      R"({"columns": {"call_id": "id", "arrived": "start", "ended": "end", "channel": "media"}})"));
+  REQUIRE(map.has_value());
+  auto r = parse_mapped_csv(csv, *map);
+  REQUIRE(r.calls.size() == 2);
+  CHECK(r.calls[0].channel == events::contact_channel::chat);
+  CHECK(r.calls[1].channel == events::contact_channel::voice); // empty: the default
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].line == 4);
+  CHECK(r.errors[0].reason == "channel");
+  CHECK(r.errors[0].message.find("'phone'") != std::string::npos);
 }
 
 // -- issue 18/19: import truth -------------------------------------------------------

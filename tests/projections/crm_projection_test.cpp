@@ -29,7 +29,7 @@ void answered_call(event_builder& b, const std::string& id, double t, const std:
     b.call(id, t + 2 + wait + hold, call_resumed{id, agent});
   }
   b.call(id, t + 1 + wait + talk + hold,
-         call_ended{id, "completed", "agent_hangup", agent, "sales"});
+         call_ended{id, call_outcome::completed, "agent_hangup", agent, "sales"});
 }
 
 event_builder history() {
@@ -43,7 +43,7 @@ event_builder history() {
   x.caller = "+8613700000009";
   b.call("c4", 3000, x);
   b.call("c4", 3001, call_queued{"c4", "sales", 0, 1, 0, "entry"});
-  b.call("c4", 3031, call_ended{"c4", "abandoned", "caller_hangup", "", "sales"});
+  b.call("c4", 3031, call_ended{"c4", call_outcome::abandoned, "caller_hangup", "", "sales"});
   return b;
 }
 
@@ -138,17 +138,26 @@ TEST_CASE("crm: a call that moved between sites is one interaction, where it was
   hotline::testing::event_builder north, south;
   north.site = "north";
   south.site = "south";
-  north.call("c1", 1, call_arrived{"c1", "voice", "inbound", "+86", "4001", "cust-1", {}, ""});
+  north.call(
+      "c1", 1,
+      call_arrived{
+          "c1", contact_channel::voice, call_direction::inbound, "+86", "4001", "cust-1", {}, ""});
   north.call("c1", 2, call_queued{"c1", "sales", 0, 3, 60'000, "entry"});
   north.call("c1", 3, call_interflowed{"c1", "sales", "south", "o1", "s1"});
-  north.call("c1", 3.1, call_ended{"c1", "interflowed", "landed at site south", "", "sales"});
-  south.call(
-      "c1", 3.05,
-      call_arrived{
-          "c1", "voice", "inbound", "+86", "4001", "cust-1", {{"interflow.origin", "north"}}, ""});
+  north.call("c1", 3.1,
+             call_ended{"c1", call_outcome::interflowed, "landed at site south", "", "sales"});
+  south.call("c1", 3.05,
+             call_arrived{"c1",
+                          contact_channel::voice,
+                          call_direction::inbound,
+                          "+86",
+                          "4001",
+                          "cust-1",
+                          {{"interflow.origin", "north"}},
+                          ""});
   south.call("c1", 3.06, call_queued{"c1", "sales", 0, 1, 0, "interflow from site north"});
   south.call("c1", 5, call_connected{"c1", "sales", "s1", 1'940});
-  south.call("c1", 65, call_ended{"c1", "completed", "caller_hangup", "s1", "sales"});
+  south.call("c1", 65, call_ended{"c1", call_outcome::completed, "caller_hangup", "s1", "sales"});
   hotline::projections::crm::crm_projection p;
   for (const auto& e : south.events)
     REQUIRE(p.apply(e).is_ok());

@@ -26,7 +26,7 @@ call_queued queued(const std::string& id, const std::string& q = "sales") {
   return {id, q, 0, 1, 0, "entry"};
 }
 
-call_ended ended(const std::string& id, const std::string& outcome, const std::string& agent = {}) {
+call_ended ended(const std::string& id, call_outcome outcome, const std::string& agent = {}) {
   return {id, outcome, "", agent, "sales"};
 }
 
@@ -47,34 +47,34 @@ event_builder scenario() {
   // c3: abandons after 40 s; c4: abandons after 13 s (within T)
   b.call("c3", 4, arrival("c3"));
   b.call("c3", 5, queued("c3"));
-  b.call("c2", 6, ended("c2", "abandoned"));
+  b.call("c2", 6, ended("c2", call_outcome::abandoned));
   b.call("c4", 6, arrival("c4"));
   b.call("c4", 7, queued("c4"));
   // c5: waits 30 s, answered by a2: talk 60 s, no wrap-up
   b.call("c5", 8, arrival("c5"));
   b.call("c5", 9, queued("c5"));
   b.call("c1", 10, call_offered{"c1", "sales", "a1", 1, 15000, "longest idle"});
-  b.agent("a1", 10, agent_reserved{"a1", "c1", "sales", "voice"});
+  b.agent("a1", 10, agent_reserved{"a1", "c1", "sales", contact_channel::voice});
   // c6: blocked at the trunk
   b.call("c6", 10, arrival("c6"));
-  b.call("c6", 10, ended("c6", "blocked"));
+  b.call("c6", 10, ended("c6", call_outcome::blocked));
   b.call("c1", 11, call_connected{"c1", "sales", "a1", 10000});
-  b.agent("a1", 11, agent_call_started{"a1", "c1", "voice"});
-  b.call("c4", 20, ended("c4", "abandoned"));
+  b.agent("a1", 11, agent_call_started{"a1", "c1", contact_channel::voice});
+  b.call("c4", 20, ended("c4", call_outcome::abandoned));
   b.call("c5", 38, call_offered{"c5", "sales", "a2", 1, 15000, "longest idle"});
-  b.agent("a2", 38, agent_reserved{"a2", "c5", "sales", "voice"});
+  b.agent("a2", 38, agent_reserved{"a2", "c5", "sales", contact_channel::voice});
   b.call("c5", 39, call_connected{"c5", "sales", "a2", 30000});
-  b.agent("a2", 39, agent_call_started{"a2", "c5", "voice"});
+  b.agent("a2", 39, agent_call_started{"a2", "c5", contact_channel::voice});
   b.agent("a1", 41, agent_call_held{"a1", "c1", true});
   b.call("c1", 41, call_held{"c1", "a1"});
-  b.call("c3", 45, ended("c3", "abandoned"));
+  b.call("c3", 45, ended("c3", call_outcome::abandoned));
   b.agent("a1", 51, agent_call_held{"a1", "c1", false});
   b.call("c1", 51, call_resumed{"c1", "a1"});
-  b.call("c1", 71, ended("c1", "completed", "a1"));
+  b.call("c1", 71, ended("c1", call_outcome::completed, "a1"));
   b.agent("a1", 71, agent_call_ended{"a1", "c1", 10000});
   b.agent("a1", 81, agent_wrap_up_ended{"a1", "c1"});
   b.agent("a1", 81, agent_ready{"a1"});
-  b.call("c5", 99, ended("c5", "completed", "a2"));
+  b.call("c5", 99, ended("c5", call_outcome::completed, "a2"));
   b.agent("a2", 99, agent_call_ended{"a2", "c5", 0});
   b.agent("a1", 100, agent_not_ready{"a1", "break"});
   b.agent("a1", 130, agent_ready{"a1"});
@@ -231,7 +231,7 @@ TEST_CASE("kpi: overflow counts in the queue left, the call once in totals") {
   b.call("x", 30, call_overflowed{"x", "sales", "queue", "support", "max_wait"});
   b.call("x", 30, queued("x", "support"));
   b.call("x", 35, call_connected{"x", "support", "a9", 5000});
-  b.call("x", 95, ended("x", "completed", "a9"));
+  b.call("x", 95, ended("x", call_outcome::completed, "a9"));
   auto rep = build_report(fold_kpi(b));
   auto sales = rep["groups"]["queue"]["sales"];
   auto support = rep["groups"]["queue"]["support"];
@@ -253,13 +253,15 @@ TEST_CASE(
   b.call("x", 0, queued("x", "sales"));
   b.call("x", 10, call_connected{"x", "sales", "a1", 10000});
   // a1 transfers blindly to a2: no new answer, no new wait
-  b.call("x", 60, call_transferred{"x", "blind", "a1", "agent", "a2"});
+  b.call("x", 60,
+         call_transferred{"x", transfer_mode::blind, "a1", transfer_target_kind::agent, "a2"});
   b.call("x", 61, call_connected{"x", "sales", "a2", 0});
   // a2 transfers to the support queue, where a3 answers after 30 s
-  b.call("x", 90, call_transferred{"x", "blind", "a2", "queue", "support"});
+  b.call("x", 90,
+         call_transferred{"x", transfer_mode::blind, "a2", transfer_target_kind::queue, "support"});
   b.call("x", 90, queued("x", "support"));
   b.call("x", 120, call_connected{"x", "support", "a3", 30000});
-  b.call("x", 200, ended("x", "completed", "a3"));
+  b.call("x", 200, ended("x", call_outcome::completed, "a3"));
   auto rep = build_report(fold_kpi(b));
   auto t = rep["totals"];
   CHECK(t["offered"] == 1);
@@ -347,15 +349,19 @@ TEST_CASE(
   event_builder north, south;
   north.site = "north";
   south.site = "south";
-  north.call("c1", 1, call_arrived{"c1", "voice", "inbound", "+86", "4001", "cust-1", {}, ""});
+  north.call(
+      "c1", 1,
+      call_arrived{
+          "c1", contact_channel::voice, call_direction::inbound, "+86", "4001", "cust-1", {}, ""});
   north.call("c1", 2, call_queued{"c1", "sales", 0, 3, 60'000, "entry"});
   north.call("c1", 3, call_interflow_offered{"c1", "sales", "south", "o1", "why"});
   north.call("c1", 3.01, call_interflowed{"c1", "sales", "south", "o1", "s1"});
-  north.call("c1", 3.02, call_ended{"c1", "interflowed", "landed at site south", "", "sales"});
+  north.call("c1", 3.02,
+             call_ended{"c1", call_outcome::interflowed, "landed at site south", "", "sales"});
   south.call("c1", 3.015,
              call_arrived{"c1",
-                          "voice",
-                          "inbound",
+                          contact_channel::voice,
+                          call_direction::inbound,
                           "+86",
                           "4001",
                           "cust-1",
@@ -363,7 +369,7 @@ TEST_CASE(
                           ""});
   south.call("c1", 3.016, call_queued{"c1", "sales", 0, 1, 0, "interflow from site north"});
   south.call("c1", 5, call_connected{"c1", "sales", "s1", 1'984});
-  south.call("c1", 65, call_ended{"c1", "completed", "caller_hangup", "s1", "sales"});
+  south.call("c1", 65, call_ended{"c1", call_outcome::completed, "caller_hangup", "s1", "sales"});
   // Any order of the two sites' events (topics are merged without a global order).
   std::vector<std::vector<recorded_event>> orders;
   orders.push_back(north.events);
@@ -399,19 +405,19 @@ TEST_CASE("kpi: calls agents place count as outbound, never as arrived, answered
   auto b = scenario();
   auto out = [](const std::string& id) {
     call_arrived a = arrival(id);
-    a.direction = "outbound";
+    a.direction = call_direction::outbound;
     a.caller = "a2";
     a.dialed = "+8613900000";
     return a;
   };
   // o1: a2 dials after its call, talks 20 s; o2: every channel busy
   b.call("o1", 110, out("o1"));
-  b.agent("a2", 110, agent_reserved{"a2", "o1", "sales", "voice"});
-  b.agent("a2", 110, agent_call_started{"a2", "o1", "voice"});
+  b.agent("a2", 110, agent_reserved{"a2", "o1", "sales", contact_channel::voice});
+  b.agent("a2", 110, agent_call_started{"a2", "o1", contact_channel::voice});
   b.call("o1", 110, call_connected{"o1", "", "a2", 0});
   b.call("o2", 120, out("o2"));
-  b.call("o2", 120, ended("o2", "blocked"));
-  b.call("o1", 130, ended("o1", "completed", "a2"));
+  b.call("o2", 120, ended("o2", call_outcome::blocked));
+  b.call("o1", 130, ended("o1", call_outcome::completed, "a2"));
   b.agent("a2", 130, agent_call_ended{"a2", "o1", 0});
   auto iv = first_interval(fold_kpi(b));
   auto t = iv["totals"];
@@ -436,17 +442,17 @@ TEST_CASE("kpi: a call back dialed for an agent counts as that agent's offer, an
   b.call("cb", 100, queued("cb"));
   b.call("cb", 130, call_callback_scheduled{"cb", "sales", ""});
   b.call("cb", 160, call_callback_dialed{"cb", "pstn", "+86100cb", "a1"});
-  b.agent("a1", 160, agent_reserved{"a1", "cb", "sales", "voice"});
+  b.agent("a1", 160, agent_reserved{"a1", "cb", "sales", contact_channel::voice});
   b.call("cb", 165, call_connected{"cb", "sales", "a1", 65'000});
-  b.agent("a1", 165, agent_call_started{"a1", "cb", "voice"});
-  b.call("cb", 180, ended("cb", "callback_completed", "a1"));
+  b.agent("a1", 165, agent_call_started{"a1", "cb", contact_channel::voice});
+  b.call("cb", 180, ended("cb", call_outcome::callback_completed, "a1"));
   b.agent("a1", 180, agent_call_ended{"a1", "cb", 0});
   // cf: a call back nobody picks up, dialed again once, then given up.
   b.call("cf", 200, arrival("cf"));
   b.call("cf", 200, queued("cf"));
   b.call("cf", 230, call_callback_scheduled{"cf", "sales", ""});
   b.call("cf", 260, call_callback_retried{"cf", "sales", "customer_no_answer", 1, 0});
-  b.call("cf", 290, ended("cf", "callback_failed", ""));
+  b.call("cf", 290, ended("cf", call_outcome::callback_failed, ""));
   auto iv = first_interval(fold_kpi(b));
   auto a1 = iv["groups"]["agent"]["a1"];
   CHECK(a1["offered"] == 2);

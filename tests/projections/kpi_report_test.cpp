@@ -26,7 +26,7 @@ void answered_call(event_builder& b, const std::string& id, double s, const std:
   b.call(id, s, a);
   b.call(id, s, call_queued{id, queue, 0, 1, 0, "entry"});
   b.call(id, s + 10, call_connected{id, queue, agent, 10000});
-  b.call(id, s + 70, call_ended{id, "completed", "", agent, queue});
+  b.call(id, s + 70, call_ended{id, call_outcome::completed, "", agent, queue});
 }
 
 /// Calls in 08:00-08:30 and again at 10:00 (a gap of 1 h 30), in two
@@ -39,7 +39,7 @@ event_builder day_with_a_gap() {
   call_arrived blocked;
   blocked.call_id = "c4";
   b.call("c4", 10 * 3600 + 100, blocked);
-  b.call("c4", 10 * 3600 + 100, call_ended{"c4", "blocked", "", "", ""});
+  b.call("c4", 10 * 3600 + 100, call_ended{"c4", call_outcome::blocked, "", "", ""});
   call_arrived cb;
   cb.call_id = "c5";
   b.call("c5", 10 * 3600 + 200, cb);

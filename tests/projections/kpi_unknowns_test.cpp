@@ -31,8 +31,8 @@ void imported_call(event_builder& b, const std::string& id, double s, const std:
   b.call(id, s, call_queued{id, "sales", 0, 1, 0, "entry"});
   b.call(id, s + 5, call_offered{id, "sales", agent, 1, 15000, "log"});
   b.call(id, s + 5, call_connected{id, "sales", agent, 5000});
-  b.agent(agent, s + 5, agent_call_started{agent, id, "voice"});
-  b.call(id, s + 65, call_ended{id, "completed", "", agent, "sales"});
+  b.agent(agent, s + 5, agent_call_started{agent, id, contact_channel::voice});
+  b.call(id, s + 65, call_ended{id, call_outcome::completed, "", agent, "sales"});
   b.agent(agent, s + 65, agent_call_ended{agent, id, 0});
   b.agent(agent, s + 65, agent_logged_out{agent, "import"});
 }
@@ -84,8 +84,8 @@ TEST_CASE("kpi: occupancy covers the agents whose availability was recorded") {
   // a2 is observed: logged in, ready 0..40, on a call 40..100 (60 s busy, 40 s ready)
   b.agent("a2", 0, agent_logged_in{"a2", {"sales"}});
   b.agent("a2", 0, agent_ready{"a2"});
-  b.agent("a2", 40, agent_reserved{"a2", "c9", "sales", "voice"});
-  b.agent("a2", 40, agent_call_started{"a2", "c9", "voice"});
+  b.agent("a2", 40, agent_reserved{"a2", "c9", "sales", contact_channel::voice});
+  b.agent("a2", 40, agent_call_started{"a2", "c9", contact_channel::voice});
   b.agent("a2", 100, agent_call_ended{"a2", "c9", 0});
   b.agent("a2", 100, agent_logged_out{"a2", "shift_end"});
   // a1 is known from an imported call only

@@ -42,12 +42,13 @@ std::pair<nlohmann::json, std::optional<double>> both(const std::vector<queued_c
     auto waited_ms = static_cast<std::int64_t>((c.left_s - c.joined_s) * 1000);
     if (c.how == "connected") {
       b.call(c.id, c.left_s, call_connected{c.id, "sales", "a1", waited_ms});
-      b.call(c.id, c.left_s + 30, call_ended{c.id, "completed", "", "a1", "sales"});
+      b.call(c.id, c.left_s + 30, call_ended{c.id, call_outcome::completed, "", "a1", "sales"});
     } else if (c.how == "abandoned") {
-      b.call(c.id, c.left_s, call_ended{c.id, "abandoned", "", "", "sales"});
+      b.call(c.id, c.left_s, call_ended{c.id, call_outcome::abandoned, "", "", "sales"});
     } else {
       b.call(c.id, c.left_s - 0.01, call_interflowed{c.id, "sales", "south", "o-" + c.id, "s1"});
-      b.call(c.id, c.left_s, call_ended{c.id, "interflowed", "landed at site south", "", "sales"});
+      b.call(c.id, c.left_s,
+             call_ended{c.id, call_outcome::interflowed, "landed at site south", "", "sales"});
     }
     status.record({waited_ms, c.how == "connected", c.how == "abandoned"});
   }
