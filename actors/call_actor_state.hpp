@@ -3,7 +3,7 @@
 /// the actor does). Private to the call actor's files:
 ///  - call_actor.cpp        the behaviour (one line per message) and spawn_call;
 ///  - call_lifecycle.cpp    recording, ending, and letting go of what the call holds;
-///  - call_routing.cpp      arrival, queues, offers, waits and call backs;
+///  - call_routing.cpp      arrival, queues, offers, waits, call backs, recovery;
 ///  - call_transfers.cpp    transfers, conferences, supervision and their second legs;
 ///  - call_interflow.cpp    moving a call to another site, both sides.
 ///
