@@ -1,0 +1,137 @@
+// The live view: what a supervisor's seat shows now, folded from events.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "events/catalog.hpp"
+#include "projections/live/live_view.hpp"
+#include "tests/projections/event_builder.hpp"
+
+using namespace hotline;
+using namespace hotline::events;
+using hotline::projections::live::agent_activity;
+using hotline::projections::live::live_view;
+using hotline::testing::at;
+using hotline::testing::event_builder;
+
+namespace {
+
+center_definition small_center() {
+  center_definition c;
+  queue_definition q;
+  q.id = "sales";
+  q.tenant = "t1";
+  q.sl_threshold_s = 20;
+  c.queues.push_back(q);
+  agent_definition a;
+  a.id = "a1";
+  a.tenant = "t1";
+  a.queues = {"sales"};
+  c.agents.push_back(a);
+  return c;
+}
+
+live_view fold(const event_builder& b) {
+  live_view v;
+  v.define(small_center());
+  for (const auto& e : b.events)
+    REQUIRE(v.apply(e).is_ok());
+  return v;
+}
+
+} // namespace
+
+TEST_CASE("live view: the defined agents and queues are there before any event") {
+  live_view v;
+  v.define(small_center());
+  REQUIRE(v.find_agent("a1"));
+  CHECK(v.find_agent("a1")->activity == agent_activity::logged_out);
+  CHECK(v.find_agent("a1")->queues == std::vector<std::string>{"sales"});
+  REQUIRE(v.find_queue("sales"));
+  CHECK(v.find_queue("sales")->service_level_ms == 20'000);
+  CHECK(v.find_agent("nobody") == nullptr);
+}
+
+TEST_CASE("live view: an agent's day, login to wrap-up, and the queue's counters") {
+  event_builder b;
+  b.agent("a1", 0, agent_logged_in{"a1", {"sales"}});
+  b.agent("a1", 1, agent_ready{"a1"});
+  b.call("c1", 10, call_arrived{"c1", contact_channel::voice, call_direction::inbound, "+861",
+                               "400", "cust-1", {{"order", "42"}}, "pstn"});
+  b.call("c1", 10, call_queued{"c1", "sales", 0, 1, 0, "entry"});
+  b.add("queue-sales", 10, queue_call_joined{"sales", "c1", 0, 1, "cust-1", "", 0});
+  {
+    auto v = fold(b);
+    CHECK(v.find_queue("sales")->waiting.size() == 1);
+    CHECK(v.find_queue("sales")->oldest_wait_ms(at(15)) == 5'000);
+    CHECK(v.find_call("c1")->state == "queued");
+    CHECK(v.find_call("c1")->attached.at("order") == "42");
+    CHECK(v.find_agent("a1")->activity == agent_activity::ready);
+  }
+  b.agent("a1", 12, agent_reserved{"a1", "c1", "sales", contact_channel::voice});
+  b.call("c1", 12, call_offered{"c1", "sales", "a1", 1, 15'000, "longest_idle"});
+  {
+    auto v = fold(b);
+    CHECK(v.find_agent("a1")->activity == agent_activity::ringing);
+    CHECK(v.find_agent("a1")->call_id == "c1");
+    CHECK(v.find_call("c1")->state == "ringing");
+  }
+  b.agent("a1", 14, agent_call_started{"a1", "c1", contact_channel::voice});
+  b.call("c1", 14, call_connected{"c1", "sales", "a1", 4'000});
+  b.agent("a1", 20, agent_call_held{"a1", "c1", true});
+  {
+    auto v = fold(b);
+    CHECK(v.find_agent("a1")->activity == agent_activity::on_hold);
+    CHECK(v.find_queue("sales")->waiting.empty());
+    CHECK(v.find_queue("sales")->answered == 1);
+    CHECK(v.find_queue("sales")->answered_in_sl == 1);
+    CHECK(v.find_call("c1")->state == "talking");
+  }
+  b.agent("a1", 21, agent_call_held{"a1", "c1", false});
+  b.agent("a1", 74, agent_call_ended{"a1", "c1", 10'000});
+  b.call("c1", 74, call_ended{"c1", call_outcome::completed, "hung_up", "a1", "sales"});
+  {
+    auto v = fold(b);
+    CHECK(v.find_agent("a1")->activity == agent_activity::wrap_up);
+    CHECK(v.find_call("c1") == nullptr);
+    CHECK(v.ended_by_outcome().at("completed") == 1);
+    auto j = live_view::to_json(*v.find_queue("sales"), v, at(80));
+    CHECK(j["asa_ms"] == 4'000);
+    CHECK(j["service_level"] == 1.0);
+    CHECK(j["agents"]["wrap_up"] == 1);
+  }
+  b.agent("a1", 84, agent_wrap_up_ended{"a1", "c1"});
+  auto v = fold(b);
+  CHECK(v.find_agent("a1")->activity == agent_activity::ready); // ready underneath
+  CHECK(v.find_agent("a1")->answered == 1);
+  CHECK(v.position() == b.events.size());
+}
+
+TEST_CASE("live view: not ready underneath a call comes back after it, abandons count") {
+  event_builder b;
+  b.agent("a1", 0, agent_logged_in{"a1", {"sales"}});
+  b.agent("a1", 1, agent_ready{"a1"});
+  b.agent("a1", 2, agent_reserved{"a1", "c1", "sales", contact_channel::voice});
+  b.agent("a1", 3, agent_not_ready{"a1", "lunch"});
+  b.agent("a1", 4, agent_reservation_ended{"a1", "c1", "no_answer"});
+  b.call("c2", 5, call_queued{"c2", "sales", 0, 1, 0, "entry"});
+  b.add("queue-sales", 5, queue_call_joined{"sales", "c2", 0, 1, "", "", 0});
+  b.call("c2", 9, call_ended{"c2", call_outcome::abandoned, "caller_hung_up", "", "sales"});
+  auto v = fold(b);
+  CHECK(v.find_agent("a1")->activity == agent_activity::not_ready);
+  CHECK(v.find_agent("a1")->reason == "lunch");
+  CHECK(v.find_queue("sales")->abandoned == 1);
+  CHECK(v.find_queue("sales")->waiting.empty());
+  CHECK(v.ended_by_outcome().at("abandoned") == 1);
+}
+
+TEST_CASE("live view: a payload that does not decode is an error and changes nothing") {
+  event_builder b;
+  b.agent("a1", 0, agent_logged_in{"a1", {"sales"}});
+  auto bad = b.events.back();
+  bad.payload = std::string(12, '\xff');
+  live_view v;
+  v.define(small_center());
+  CHECK_FALSE(v.apply(bad).is_ok());
+  CHECK(v.find_agent("a1")->activity == agent_activity::logged_out);
+}
