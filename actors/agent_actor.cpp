@@ -45,6 +45,8 @@ struct agent_actor_state {
   /// familiar agent (follow_atom): they get its snapshots too, for a while.
   std::vector<std::string> followed_by;
   std::atomic<std::uint64_t>* withdrawals = nullptr; ///< this agent's count in the directory
+  /// The last command the decider refused (the node API's requests report it).
+  std::optional<events::rejection> last_refusal;
   bool idle_timer = false;       ///< a passivate_atom for this idle period is on its way
   std::uint64_t idle_period = 0; ///< which idle period (a timer of an earlier one is stale)
 };
@@ -195,6 +197,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                                               push();
                                               arm_if_idle();
                                             });
+    if (refused) self->state.last_refusal = refused;
     return refused;
   };
   // This agent let go of a call ringing it (rejected, busy, logged out):
@@ -433,6 +436,52 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
           return;
         }
         arm_if_idle(); // looked up, mail waiting, or an append in flight: another period
+      },
+      // A request of the node API (drivers/api): the handler of the message
+      // inside runs as if it had come alone, and the API hears whether the
+      // decider refused it. A command for a call goes to the call on the
+      // desk, which answers the API itself.
+      [=](api_atom, caf::message& inner) {
+        auto rp = self->make_response_promise();
+        const auto& desk = self->state.entity->state();
+        if (inner.match_elements<desk_atom, std::string, caf::message>()) {
+          const auto& call_id = inner.get_as<std::string>(1);
+          auto c = self->state.calls.find(call_id);
+          if (c == self->state.calls.end() || !agent::find_contact(desk, call_id)) {
+            rp.deliver(api_atom::value, std::string{"not_on_desk"},
+                       "call " + call_id + " is not on agent " + def->id + "'s desk");
+            return;
+          }
+          rp.delegate(c->second, api_atom::value, inner.get_as<caf::message>(2));
+          return;
+        }
+        const bool own = inner.match_elements<login_atom, std::vector<std::string>>() ||
+                         inner.match_elements<logout_atom, std::string>() ||
+                         inner.match_elements<ready_atom>() ||
+                         inner.match_elements<not_ready_atom, std::string>();
+        const bool on_call = inner.match_elements<answer_atom, std::string>() ||
+                             inner.match_elements<reject_atom, std::string>() ||
+                             inner.match_elements<hangup_atom, std::string>() ||
+                             inner.match_elements<wrap_up_done_atom, std::string>();
+        if (!own && !on_call) {
+          rp.deliver(api_atom::value, std::string{"unknown_command"},
+                     "agents take login, logout, ready, not_ready, answer, reject, hangup, "
+                     "wrap_up_done and desk commands: " +
+                         to_string(inner));
+          return;
+        }
+        if (on_call && !agent::find_contact(desk, inner.get_as<std::string>(1))) {
+          rp.deliver(api_atom::value, std::string{"not_on_desk"},
+                     "call " + inner.get_as<std::string>(1) + " is not on agent " + def->id +
+                         "'s desk");
+          return;
+        }
+        self->state.last_refusal.reset();
+        self->current_behavior()(inner);
+        if (auto& no = self->state.last_refusal)
+          rp.deliver(api_atom::value, no->code, no->detail);
+        else
+          rp.deliver(api_atom::value, std::string{}, std::string{});
       },
       [](deferred& d) { d.run(); },
   };

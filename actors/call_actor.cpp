@@ -120,6 +120,29 @@ caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shar
         on_leg_timeout(self, agent_id, attempt);
       },
       [self](leg_answer_atom, const std::string& agent_id) { on_leg_answer(self, agent_id); },
+      // A request of the node API (drivers/api), usually through the agent's
+      // desk: the handler of the message inside runs, and the API hears
+      // whether it was refused. Only the commands a person gives are taken.
+      [self](api_atom, caf::message& inner) {
+        auto rp = self->make_response_promise();
+        if (!(inner.match_elements<hold_atom, std::string>() ||
+              inner.match_elements<resume_atom, std::string>() ||
+              inner.match_elements<transfer_atom, transfer_request>() ||
+              inner.match_elements<conference_atom, conference_request>() ||
+              inner.match_elements<conf_leave_atom, std::string, std::string>() ||
+              inner.match_elements<supervise_atom, std::string, events::supervision_mode>())) {
+          rp.deliver(api_atom::value, std::string{"unknown_command"},
+                     "calls take hold, resume, transfer, conference, conf_leave and supervise: " +
+                         to_string(inner));
+          return;
+        }
+        self->state.last_refusal.reset();
+        self->current_behavior()(inner);
+        if (auto& no = self->state.last_refusal)
+          rp.deliver(api_atom::value, no->code, no->detail);
+        else
+          rp.deliver(api_atom::value, std::string{}, std::string{});
+      },
       [](deferred& d) { d.run(); },
   };
 }

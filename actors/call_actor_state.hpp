@@ -29,6 +29,8 @@ struct call_actor_state {
   std::shared_ptr<const acd_context> ctx;
   call_request req;
   events::principal who; ///< the ACD: whoever causes what no person asked for
+  /// The last command refused (by the decider or a rule): the node API's requests report it.
+  std::optional<events::rejection> last_refusal;
   events::event_id corr; ///< call_correlation(req.call_id): every event of the call carries it
   std::string tenant;
   const events::entry_point* entry =

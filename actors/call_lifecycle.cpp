@@ -14,7 +14,9 @@ std::optional<events::rejection> exec_call(call_self self, const call::command& 
                                            const std::string& name, const events::principal& who,
                                            std::function<void()> then) {
   auto& s = self->state;
-  return s.entity->exec(cmd, now_of(self), name, s.tenant, who, s.corr, std::move(then));
+  auto refused = s.entity->exec(cmd, now_of(self), name, s.tenant, who, s.corr, std::move(then));
+  if (refused) s.last_refusal = refused;
+  return refused;
 }
 
 std::optional<events::rejection> exec(call_self self, const call::command& cmd,

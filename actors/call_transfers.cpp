@@ -20,6 +20,7 @@ namespace {
 void refuse(call_self self, const std::string& agent_id, const std::string& command,
             const events::acd::config_refusal& no) {
   auto& s = self->state;
+  s.last_refusal = events::rejection{no.code, no.detail};
   audit_rejection(*s.ctx, s.entity->stream(), command, no.code, no.detail, s.tenant,
                   events::principal::agent(agent_id), now_of(self));
 }

@@ -55,6 +55,14 @@
 ///                          (rejected | busy | logged_out: the leg's call.offer_ended reason)
 ///   agent → call:          conf_leave_atom, agent_id, "hung_up"  (a conference party hung up)
 ///   any → observer:        notifications (see observer below)
+///   API → agent (request): api_atom, caf::message  — one of the agent's own commands above
+///                          (login, logout, ready, not_ready, answer, reject, hangup,
+///                          wrap_up_done) or (desk_atom, call_id, caf::message) for the call on
+///                          its desk; ⇒ api_atom, code, detail: code empty when done,
+///                          else the decider's (or a rule's) refusal, or not_on_desk,
+///                          unknown_command
+///   API → call (request):  api_atom, caf::message  — hold, resume, transfer, conference,
+///                          conf_leave, supervise (as above) ⇒ api_atom, code, detail
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -156,6 +164,9 @@ using ended_atom = caf::atom_constant<caf::atom("ended")>;
 using rejected_atom = caf::atom_constant<caf::atom("rejected")>;
 using callback_offered_atom = caf::atom_constant<caf::atom("cboffered")>;
 using off_line_atom = caf::atom_constant<caf::atom("offline")>;
+// the node API (drivers/api): requests that answer
+using api_atom = caf::atom_constant<caf::atom("api")>;
+using desk_atom = caf::atom_constant<caf::atom("desk")>;
 
 /// A new contact, as telephony (or the simulator) reports it.
 struct call_request {
