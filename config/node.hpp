@@ -17,6 +17,14 @@ struct peer_definition {
   std::string events_topic; ///< Default: hotline.<site>.events (federated views read it)
 };
 
+/// [api]: the node API (drivers/api, docs/api.md).
+struct api_definition {
+  std::string listen; ///< host:port; the CLI's --api-listen overrides. Default: empty (no API)
+  std::string tls_cert, tls_key;   ///< PEM files; both or neither. Default: none (plain HTTP)
+  bool allow_plain_remote = false; ///< plain HTTP on a non-loopback address. Default: false
+  std::int64_t session_ttl_ms = 8 * 3'600'000; ///< a browser session's life. Default: 8 h
+};
+
 struct node_definition {
   std::string
       store_dir; ///< [node] store; the CLI's --store overrides. Default: empty (required by `node`)
@@ -31,6 +39,7 @@ struct node_definition {
   std::int64_t status_interval_ms = 1'000;
   std::vector<peer_definition> peers;
   events::federation::interflow_policy policy;
+  api_definition api;
 };
 
 } // namespace hotline::config

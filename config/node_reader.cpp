@@ -45,6 +45,17 @@ void read_node(table_reader& root, const std::string& site, node_definition& nod
     });
   });
   if (node.inbox_topic.empty()) node.inbox_topic = "hotline." + site + ".federation";
+  root.with_table("api", [&](table_reader& r) {
+    auto& api = node.api;
+    r.read_id("listen", api.listen);
+    r.read("tls_cert", api.tls_cert);
+    r.read("tls_key", api.tls_key);
+    r.read("allow_plain_remote", api.allow_plain_remote);
+    r.read_duration_s("session_ttl_s", api.session_ttl_ms);
+    if (api.tls_cert.empty() != api.tls_key.empty())
+      r.error(api.tls_cert.empty() ? "tls_key" : "tls_cert",
+              "TLS needs both tls_cert and tls_key (PEM files)");
+  });
 }
 
 } // namespace hotline::config::detail

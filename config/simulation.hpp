@@ -84,6 +84,10 @@ struct simulation_definition {
   std::vector<arrival_profile> arrivals;
   std::map<std::string, double> vip_share; ///< tenant id -> share of its callers who are VIP (0..1)
   std::map<std::string, shift> shifts; ///< agent id -> shift; agents without one work the whole run
+  /// Agents people drive through the node API (docs/api.md): the simulated
+  /// traffic neither logs them in nor answers their phone, so an agent is
+  /// driven by exactly one of the two. Default: none
+  std::vector<std::string> api_agents;
 };
 
 } // namespace hotline::config

@@ -250,6 +250,7 @@ void read_simulation(table_reader& root, simulation_definition& sim) {
                 "expected a table of tenant = share, got " + table_reader::describe(*node));
       }
     }
+    r.read("api_agents", sim.api_agents);
     r.each_table("arrivals", [&](table_reader& a, std::size_t) {
       arrival_profile p = defaults;
       read_arrival(a, p, sim);

@@ -340,6 +340,11 @@ private:
     for (const auto& [tenant_id, share] : sim.vip_share)
       reference("simulation.vip_share." + tenant_id, tenant_id, tenant_ids_, "tenant",
                 "[[tenants]]");
+    std::vector<std::string> agent_ids;
+    for (const auto& a : c_.center.agents)
+      agent_ids.push_back(a.id);
+    for (const auto& id : sim.api_agents)
+      reference("simulation.api_agents", id, agent_ids, "agent", "[[agents]]");
   }
 
   const configuration& c_;

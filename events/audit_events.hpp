@@ -15,4 +15,16 @@ struct command_rejected {
 };
 HOTLINE_EVENT_FIELDS(command_rejected, target_stream, command, code, detail)
 
+/// Someone read customer data (a CRM profile, a call's history) through
+/// the node API: who looked at whom, when (the envelope: its principal,
+/// tenant and time). Every such read is recorded, for the auditors (D6).
+struct data_read {
+  static constexpr std::string_view type_name = "audit.data_read";
+  static constexpr std::uint16_t version = 1;
+  std::string subject_kind; ///< "customer" | "caller" | "call"
+  std::string subject;      ///< the customer id, calling number or call id read
+  std::string via;          ///< the API route, e.g. "GET /api/customers/{id}"
+};
+HOTLINE_EVENT_FIELDS(data_read, subject_kind, subject, via)
+
 } // namespace hotline::events

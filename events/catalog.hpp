@@ -29,7 +29,7 @@ using event = std::variant<
     queue_call_joined, queue_call_priority_changed, queue_call_left,
     // trunk-<group>.<n>
     trunk_seized, trunk_released,
-    // audit
-    command_rejected>;
+    // audit-<site>
+    command_rejected, data_read>;
 
 } // namespace hotline::events

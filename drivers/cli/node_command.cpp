@@ -15,6 +15,7 @@
 #include "actors/coarse_clock.hpp"
 #include "actors/federation_actor.hpp"
 #include "config/load.hpp"
+#include "drivers/cli/api_runtime.hpp"
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/cli/stop_signals.hpp"
@@ -42,6 +43,7 @@ struct node_args {
   bool quiet = false;
   std::string log_format = "text";
   std::string rocksdb_log;
+  std::string api_listen;
 };
 
 /// The node's own lines: hotline's log, component `node` (drivers/log/log.hpp).
@@ -215,6 +217,25 @@ void run_node(const node_args& a) {
   if (traffic)
     caf::anon_send(traffic,
                    caf::ok_atom::value); // starts it, now that the ACD's handles are filled
+  // The node API (docs/api.md), once the ACD's handles are filled.
+  std::unique_ptr<api_runtime> api;
+  if (auto listen = a.api_listen.empty() ? node.api.listen : a.api_listen; !listen.empty()) {
+    api_start how{listen, node.api, {}};
+    if (relay) how.published_position = [&relay] { return relay->published_position(); };
+    auto started = api_runtime::start(sys, ctx, store, clock, how);
+    if (auto* err = std::get_if<std::string>(&started)) {
+      refuse(site, *err);
+      mailbox.set({});
+      if (traffic) caf::anon_send_exit(traffic, caf::exit_reason::user_shutdown);
+      if (ctx->federation) caf::anon_send_exit(ctx->federation, caf::exit_reason::user_shutdown);
+      actors::stop_acd(ctx);
+      sys.await_all_actors_done();
+      if (relay) (void)relay->stop();
+      return;
+    }
+    api = std::move(std::get<0>(started));
+    say(a, site, "API on " + api->url() + " (docs/api.md)");
+  }
   say(a, site,
       "ACD up: " + std::to_string(ctx->queues.size()) + " queues, " +
           std::to_string(ctx->agents.size()) + " agents" +
@@ -252,6 +273,7 @@ void run_node(const node_args& a) {
     }
   }
   say(a, site, "stopping");
+  api.reset(); // no request reaches the actors once they stop
   mailbox.set({});
   if (traffic) caf::anon_send_exit(traffic, caf::exit_reason::user_shutdown);
   if (ctx->federation)
@@ -321,6 +343,9 @@ void add_node_command(CLI::App& app) {
   cmd->add_option(
       "--rocksdb-log", a->rocksdb_log,
       "Keep RocksDB's own info log (LOG files) in DIR (default: none; its warnings go to the log)");
+  cmd->add_option("--api-listen", a->api_listen,
+                  "Serve the node API (HTTP/WebSocket) on HOST:PORT (default: [api] listen; "
+                  "docs/api.md)");
   cmd->callback([a] { run_node(*a); });
 }
 

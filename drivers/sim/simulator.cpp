@@ -145,7 +145,12 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
   if (recorded) schedule_replay();
 
   // Shifts: login, breaks, logout, in virtual time.
+  const auto people = [&simdef](const std::string& id) {
+    return std::find(simdef.api_agents.begin(), simdef.api_agents.end(), id) !=
+           simdef.api_agents.end();
+  };
   for (const auto& a : center.agents) {
+    if (people(a.id)) continue; // driven through the node API
     auto shift = simdef.shifts.find(a.id);
     if (shift == simdef.shifts.end()) {
       self->send(self, login_atom::value, a.id);
@@ -261,6 +266,7 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
                              callback_failed_atom::value, std::string{"customer_no_answer"});
           return;
         }
+        if (people(agent_id)) return; // a person answers (or not) through the node API
         self->delayed_send(self, after(p.opts->answer_delay_s), answer_atom::value, agent_id,
                            call_id);
       },

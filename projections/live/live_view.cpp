@@ -301,16 +301,21 @@ nlohmann::json live_view::to_json(const queue_live& q, const live_view& v, std::
           {"offered", q.offered},
           {"answered", q.answered},
           {"abandoned", q.abandoned},
-          {"service_level",
-           q.answered == 0 ? 1.0 : double(q.answered_in_sl) / double(q.answered)},
+          {"service_level", q.answered == 0 ? 1.0 : double(q.answered_in_sl) / double(q.answered)},
           {"asa_ms", q.answered == 0 ? 0 : q.wait_ms_sum / std::int64_t(q.answered)},
           {"agents", by_state}};
 }
 
 nlohmann::json live_view::to_json(const call_live& c) {
-  return {{"id", c.id},           {"tenant", c.tenant},   {"queue", c.queue},
-          {"agent_id", c.agent_id}, {"caller", c.caller}, {"customer_id", c.customer_id},
-          {"dialed", c.dialed},   {"state", c.state},     {"since_ns", c.since_ns},
+  return {{"id", c.id},
+          {"tenant", c.tenant},
+          {"queue", c.queue},
+          {"agent_id", c.agent_id},
+          {"caller", c.caller},
+          {"customer_id", c.customer_id},
+          {"dialed", c.dialed},
+          {"state", c.state},
+          {"since_ns", c.since_ns},
           {"attached", c.attached}};
 }
 

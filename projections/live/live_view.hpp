@@ -31,24 +31,24 @@ enum class agent_activity : std::uint8_t {
   logged_out,
   ready,
   not_ready,
-  ringing,  ///< an offer rings its phone
-  talking,  ///< on a call (or a conference)
-  on_hold,  ///< its caller is on hold
-  wrap_up,  ///< after-call work
+  ringing, ///< an offer rings its phone
+  talking, ///< on a call (or a conference)
+  on_hold, ///< its caller is on hold
+  wrap_up, ///< after-call work
 };
 std::string_view to_string(agent_activity a) noexcept;
 
 struct agent_live {
   std::string id, tenant, name;
   agent_activity activity = agent_activity::logged_out;
-  std::string reason;            ///< not-ready reason
-  std::int64_t since_ns = 0;     ///< when `activity` began
+  std::string reason;              ///< not-ready reason
+  std::int64_t since_ns = 0;       ///< when `activity` began
   std::vector<std::string> queues; ///< served (logged in to), else the defined ones
-  std::string call_id;           ///< the call on its desk (ringing, talking, held, wrap-up)
-  bool ready_flag = false;       ///< ready underneath a call (back to ready after it)
-  std::string presence_reason;   ///< the not-ready reason underneath a call
-  std::uint64_t answered = 0;    ///< calls it answered
-  std::int64_t talk_ms = 0;      ///< summed talk time of its ended calls
+  std::string call_id;             ///< the call on its desk (ringing, talking, held, wrap-up)
+  bool ready_flag = false;         ///< ready underneath a call (back to ready after it)
+  std::string presence_reason;     ///< the not-ready reason underneath a call
+  std::uint64_t answered = 0;      ///< calls it answered
+  std::int64_t talk_ms = 0;        ///< summed talk time of its ended calls
 };
 
 struct waiting_call {

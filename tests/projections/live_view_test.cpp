@@ -56,8 +56,15 @@ TEST_CASE("live view: an agent's day, login to wrap-up, and the queue's counters
   event_builder b;
   b.agent("a1", 0, agent_logged_in{"a1", {"sales"}});
   b.agent("a1", 1, agent_ready{"a1"});
-  b.call("c1", 10, call_arrived{"c1", contact_channel::voice, call_direction::inbound, "+861",
-                               "400", "cust-1", {{"order", "42"}}, "pstn"});
+  b.call("c1", 10,
+         call_arrived{"c1",
+                      contact_channel::voice,
+                      call_direction::inbound,
+                      "+861",
+                      "400",
+                      "cust-1",
+                      {{"order", "42"}},
+                      "pstn"});
   b.call("c1", 10, call_queued{"c1", "sales", 0, 1, 0, "entry"});
   b.add("queue-sales", 10, queue_call_joined{"sales", "c1", 0, 1, "cust-1", "", 0});
   {

@@ -1,0 +1,120 @@
+#include "drivers/api/metrics_text.hpp"
+
+#include <cstdio>
+
+#include "projections/live/live_view.hpp"
+
+namespace hotline::drivers::api {
+
+namespace {
+
+std::string escape(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"')
+      out += {'\\', c};
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+struct writer {
+  std::string out;
+  void family(const char* name, const char* type, const char* help) {
+    out += std::string{"# HELP "} + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  }
+  void sample(const std::string& name, const std::string& labels, double v) {
+    out += name;
+    if (!labels.empty()) out += "{" + labels + "}";
+    out += " " + number(v) + "\n";
+  }
+};
+
+std::string tq(const std::string& tenant, const std::string& queue) {
+  return "tenant=\"" + escape(tenant) + "\",queue=\"" + escape(queue) + "\"";
+}
+
+} // namespace
+
+std::string metrics_text(node_api::impl& api) {
+  writer w;
+  const auto now = api.now_ns();
+  w.family("hotline_store_head_position", "gauge", "Position of the last event in the store");
+  w.sample("hotline_store_head_position", "", double(api.store.head_position()));
+  w.family("hotline_feed_lag_events", "gauge",
+           "Events stored but not yet folded into the live view and the feeds");
+  const auto head = api.store.head_position();
+  const auto at = api.hub.position();
+  w.sample("hotline_feed_lag_events", "", double(head > at ? head - at : 0));
+  if (api.opt.published_position) {
+    const auto pub = api.opt.published_position();
+    w.family("hotline_relay_lag_events", "gauge", "Events stored but not yet published to Kafka");
+    w.sample("hotline_relay_lag_events", "", double(head > pub ? head - pub : 0));
+  }
+  api.hub.read([&](const projections::live::live_view& v) {
+    w.family("hotline_queue_waiting", "gauge", "Callers waiting in the queue now");
+    for (const auto& [id, q] : v.queues())
+      w.sample("hotline_queue_waiting", tq(q.tenant, id), double(q.waiting.size()));
+    w.family("hotline_queue_oldest_wait_seconds", "gauge", "Wait of the longest-waiting caller");
+    for (const auto& [id, q] : v.queues())
+      w.sample("hotline_queue_oldest_wait_seconds", tq(q.tenant, id),
+               double(q.oldest_wait_ms(now)) / 1000.0);
+    w.family("hotline_queue_offered_total", "counter", "Calls that joined the queue");
+    for (const auto& [id, q] : v.queues())
+      w.sample("hotline_queue_offered_total", tq(q.tenant, id), double(q.offered));
+    w.family("hotline_queue_answered_total", "counter", "Calls answered from the queue");
+    for (const auto& [id, q] : v.queues())
+      w.sample("hotline_queue_answered_total", tq(q.tenant, id), double(q.answered));
+    w.family("hotline_queue_answered_in_sl_total", "counter",
+             "Calls answered within the queue's service-level threshold");
+    for (const auto& [id, q] : v.queues())
+      w.sample("hotline_queue_answered_in_sl_total", tq(q.tenant, id), double(q.answered_in_sl));
+    w.family("hotline_queue_abandoned_total", "counter", "Callers who hung up while waiting");
+    for (const auto& [id, q] : v.queues())
+      w.sample("hotline_queue_abandoned_total", tq(q.tenant, id), double(q.abandoned));
+    w.family("hotline_agents", "gauge", "Agents by state");
+    std::map<std::pair<std::string, std::string>, int> by_state;
+    for (const auto& [id, a] : v.agents())
+      ++by_state[{a.tenant, std::string{projections::live::to_string(a.activity)}}];
+    for (const auto& [k, n] : by_state)
+      w.sample("hotline_agents",
+               "tenant=\"" + escape(k.first) + "\",state=\"" + escape(k.second) + "\"", n);
+    w.family("hotline_calls_ended_total", "counter", "Calls ended, by outcome (state)");
+    for (const auto& [outcome, n] : v.ended_by_outcome())
+      w.sample("hotline_calls_ended_total", "state=\"" + escape(outcome) + "\"", double(n));
+  });
+  const auto feeds = api.hub.stats();
+  w.family("hotline_feed_sessions", "gauge", "Open WebSocket feed sessions");
+  w.sample("hotline_feed_sessions", "", double(feeds.sessions));
+  w.family("hotline_feed_snapshots_total", "counter",
+           "Snapshots sent (new sessions, resumes too far behind, slow consumers)");
+  w.sample("hotline_feed_snapshots_total", "", double(feeds.snapshots));
+  w.family("hotline_feed_overflows_total", "counter",
+           "Feeds whose client fell behind (queue dropped, snapshot sent)");
+  w.sample("hotline_feed_overflows_total", "", double(feeds.overflows));
+  std::lock_guard lock{api.metrics_m};
+  w.family("hotline_api_request_duration_seconds", "histogram",
+           "API request latency, arrival to answer");
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < api.latency_bounds.size(); ++i) {
+    cumulative += api.latency_counts[i];
+    w.sample("hotline_api_request_duration_seconds_bucket",
+             "le=\"" + number(api.latency_bounds[i]) + "\"", double(cumulative));
+  }
+  cumulative += api.latency_counts.back();
+  w.sample("hotline_api_request_duration_seconds_bucket", "le=\"+Inf\"", double(cumulative));
+  w.sample("hotline_api_request_duration_seconds_sum", "", api.latency_sum);
+  w.sample("hotline_api_request_duration_seconds_count", "", double(api.requests));
+  return w.out;
+}
+
+} // namespace hotline::drivers::api

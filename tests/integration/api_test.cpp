@@ -1,0 +1,442 @@
+// The node API end to end (issue 21): a real `hotline node` with simulated
+// callers, users made by `hotline users add`, and a client over real
+// sockets: log in, the role × tenant rules, bad input, an agent driven
+// through the API taking a simulated caller's call while its feed shows
+// the offer with the screen pop, a supervisor's barge, the feed resumed
+// after a dropped connection, /metrics checked by promtool, the OpenAPI
+// document checked against the routes. Afterwards the store says who did
+// what.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "drivers/store/rocksdb_event_store.hpp"
+#include "events/codec.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+using namespace hotline;
+using namespace std::chrono_literals;
+using hotline::test::header_list;
+using hotline::test::http_reply;
+using hotline::test::ws_client;
+using json = nlohmann::json;
+using testing::child_process;
+using testing::run_capture;
+using testing::temp_dir;
+
+namespace {
+
+/// Two tenants. acme's queue `sales` is served by a1 only, whom people
+/// drive through the API; callers arrive every few seconds and wait long.
+std::string write_config(const std::string& dir) {
+  auto path = dir + "/center.toml";
+  std::ofstream f{path};
+  f << R"([site]
+id = "apisite"
+
+[[tenants]]
+id = "acme"
+
+[[tenants]]
+id = "beta"
+
+[[trunks]]
+id = "pstn"
+channels = 50
+
+[[queues]]
+id = "sales"
+tenant = "acme"
+skills = { sales = 1 }
+ring_timeout_s = 30
+wrap_up_s = 60
+
+[[queues]]
+id = "help"
+tenant = "beta"
+skills = { help = 1 }
+
+[[agents]]
+id = "a1"
+tenant = "acme"
+skills = { sales = 50 }
+queues = ["sales"]
+
+[[agents]]
+id = "a2"
+tenant = "acme"
+skills = { other = 50 }
+queues = []
+
+[[agents]]
+id = "sup1"
+tenant = "acme"
+supervisor = true
+queues = []
+
+[[agents]]
+id = "b1"
+tenant = "beta"
+skills = { help = 50 }
+queues = ["help"]
+
+[[entry_points]]
+dialed = "100"
+tenant = "acme"
+queue = "sales"
+
+[node]
+traffic = true
+
+[simulation]
+seed = 5
+api_agents = ["a1", "a2", "sup1", "b1"]
+handle_time = { distribution = "exponential", mean_s = 600 }
+patience = { distribution = "exponential", mean_s = 3600 }
+  [[simulation.arrivals]]
+  entry_point = "100"
+  rate_per_h = 720
+)";
+  return path;
+}
+
+const std::string password = "correct horse battery staple";
+
+void add_user(const std::string& store, const std::string& args) {
+  std::string out;
+  const auto cmd = "echo '" + password + "' | " + std::string{HOTLINE_BIN} +
+                   " users add --store " + store + " --password-stdin " + args;
+  REQUIRE_MESSAGE(run_capture({"/bin/bash", "-c", cmd}, out) == 0, cmd + "\n" + out);
+}
+
+struct node_run {
+  std::unique_ptr<child_process> p;
+  std::string url;
+};
+
+node_run start_node(const std::string& config, const std::string& store) {
+  node_run n;
+  n.p = std::make_unique<child_process>(std::vector<std::string>{
+      HOTLINE_BIN, "node", "--config", config, "--store", store, "--api-listen", "127.0.0.1:0"});
+  for (int i = 0; i < 40 && n.url.empty(); ++i) {
+    auto line = n.p->read_line(30s);
+    REQUIRE_MESSAGE(line.has_value(), "the node stopped before its API came up");
+    if (auto at = line->find("API on "); at != std::string::npos) {
+      n.url = line->substr(at + 7);
+      n.url = n.url.substr(0, n.url.find(' '));
+    }
+  }
+  REQUIRE_MESSAGE(!n.url.empty(), "the node never said 'API on'");
+  return n;
+}
+
+struct client {
+  std::string url;
+  std::string cookie; ///< "hotline_session=..."
+
+  http_reply call(const std::string& method, const std::string& target, const std::string& body = {},
+                  header_list extra = {}) const {
+    header_list h = std::move(extra);
+    if (!cookie.empty()) h.emplace_back("Cookie", cookie);
+    if (!body.empty()) h.emplace_back("Content-Type", "application/json");
+    return hotline::test::request(url, method, target, body, h);
+  }
+  json post(const std::string& target, const json& body, int expect = 200) const {
+    auto r = call("POST", target, body.dump());
+    INFO(target << " -> " << r.status << " " << r.body);
+    CHECK(r.status == expect);
+    return json::parse(r.body, nullptr, false);
+  }
+  json get(const std::string& target, int expect = 200) const {
+    auto r = call("GET", target);
+    INFO(target << " -> " << r.status << " " << r.body);
+    CHECK(r.status == expect);
+    return json::parse(r.body, nullptr, false);
+  }
+};
+
+client login(const std::string& url, const std::string& user) {
+  client c{url, {}};
+  auto r = c.call("POST", "/api/login", json{{"username", user}, {"password", password}}.dump());
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  auto set = r.header("set-cookie");
+  REQUIRE(set.find("HttpOnly") != std::string::npos);
+  REQUIRE(set.find("SameSite=Strict") != std::string::npos);
+  c.cookie = set.substr(0, set.find(';'));
+  return c;
+}
+
+/// Reads feed messages until `pred` holds for one (returned) or 20 s pass.
+std::optional<json> wait_for(ws_client& ws, std::vector<json>& seen,
+                             const std::function<bool(const json&)>& pred) {
+  const auto until = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < until) {
+    auto m = ws.receive(1s);
+    if (!m) {
+      if (!ws.is_open()) return std::nullopt;
+      continue;
+    }
+    auto j = json::parse(*m, nullptr, false);
+    REQUIRE_FALSE(j.is_discarded());
+    seen.push_back(j);
+    if (pred(j)) return j;
+  }
+  return std::nullopt;
+}
+
+bool is_event(const json& m, const std::string& type) {
+  return m.value("type", "") == "event" && m["event"].value("type", "") == type;
+}
+
+} // namespace
+
+TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds that resume") {
+  temp_dir dir;
+  const auto config = write_config(dir.path());
+  const auto store = dir.path() + "/store";
+  add_user(store, "--user admin --tenant acme --role admin");
+  add_user(store, "--user alice --tenant acme --role agent --agent a1");
+  add_user(store, "--user ann --tenant acme --role agent --agent a2");
+  add_user(store, "--user sue --tenant acme --role supervisor --agent sup1 --queue sales");
+  add_user(store, "--user audrey --tenant acme --role auditor");
+  add_user(store, "--user bob --tenant beta --role agent --agent b1");
+  auto node = start_node(config, store);
+  const auto& url = node.url;
+
+  // Probes and the public documents need no login.
+  client anon{url, {}};
+  CHECK(anon.get("/healthz")["status"] == "ok");
+  for (int i = 0; i < 100 && anon.call("GET", "/readyz").status != 200; ++i)
+    std::this_thread::sleep_for(100ms);
+  CHECK(anon.call("GET", "/readyz").status == 200);
+  CHECK(anon.get("/api/me", 401)["error"] == "unauthenticated");
+
+  // Logging in: a wrong password and an unknown user look the same.
+  CHECK(anon.post("/api/login", {{"username", "alice"}, {"password", "wrong wrong wrong"}}, 401)
+            ["error"] == "invalid_credentials");
+  CHECK(anon.post("/api/login", {{"username", "nobody"}, {"password", password}}, 401)["error"] ==
+        "invalid_credentials");
+  CHECK(anon.post("/api/login", {{"username", "alice"}}, 400)["detail"] ==
+        "field 'password' is required");
+  auto alice = login(url, "alice");
+  auto me = alice.get("/api/me");
+  CHECK(me["tenant"] == "acme");
+  CHECK(me["agent_id"] == "a1");
+  auto sue = login(url, "sue");
+  auto audrey = login(url, "audrey");
+  auto bob = login(url, "bob");
+  auto ann = login(url, "ann");
+
+  // Bad input: clear 400s naming what is wrong; sizes and types bounded.
+  {
+    auto r = alice.call("POST", "/api/agents/a1/not-ready", "{\"reason\": ");
+    CHECK(r.status == 400);
+    CHECK(json::parse(r.body)["error"] == "malformed_json");
+    CHECK(alice.post("/api/agents/a1/not-ready", json{{"reason", 5}}, 400)["detail"] ==
+          "field 'reason' must be a string");
+    CHECK(alice.post("/api/agents/a1/login", json{{"queues", {"nowhere"}}}, 400)["detail"] ==
+          "field 'queues': no queue 'nowhere'");
+    auto big = alice.call("POST", "/api/agents/a1/not-ready",
+                          json{{"reason", std::string(2 * 1024 * 1024, 'x')}}.dump());
+    CHECK(big.status == 413);
+    auto text = alice.call("POST", "/api/agents/a1/ready", "ready",
+                           {{"Content-Type", "text/plain"}});
+    CHECK(text.status == 415);
+    CHECK(alice.get("/api/nothing/here", 404)["error"] == "not_found");
+    CHECK(alice.call("DELETE", "/api/me").status == 405);
+  }
+
+  // Who may do what: another agent (404), another tenant (404), a role that may not (403).
+  CHECK(alice.post("/api/agents/a2/ready", json::object(), 404)["error"] == "not_found");
+  CHECK(alice.post("/api/agents/b1/ready", json::object(), 404)["error"] == "not_found");
+  CHECK(bob.get("/api/queues/sales", 404)["error"] == "not_found");
+  CHECK(audrey.post("/api/agents/a1/ready", json::object(), 403)["error"] == "forbidden");
+  CHECK(ann.get("/api/audit", 403)["error"] == "forbidden");
+  CHECK(bob.get("/api/customers/anyone", 403)["error"] == "forbidden");
+  CHECK(sue.post("/api/agents/b1/force", {{"state", "ready"}}, 404)["error"] == "not_found");
+  {
+    auto queues = bob.get("/api/queues")["queues"];
+    REQUIRE(queues.size() == 1);
+    CHECK(queues[0]["id"] == "help");
+  }
+
+  // alice's desktop feed: a snapshot first, then her own events.
+  ws_client feed;
+  REQUIRE_MESSAGE(feed.connect(url, "/api/feed", {{"Cookie", alice.cookie}}), feed.error());
+  std::vector<json> seen;
+  auto snapshot = wait_for(feed, seen, [](const json& m) { return m["type"] == "snapshot"; });
+  REQUIRE(snapshot);
+  REQUIRE((*snapshot)["agents"].size() == 1); // herself only
+  CHECK((*snapshot)["agents"][0]["id"] == "a1");
+  {
+    ws_client nobody;
+    CHECK_FALSE(nobody.connect(url, "/api/feed"));
+    CHECK(nobody.handshake().status == 401);
+  }
+
+  // alice logs in and goes ready; a caller (simulated) is offered to her
+  // with the screen pop; she answers; sue barges; alice holds, resumes,
+  // hangs up and ends her wrap-up.
+  alice.post("/api/agents/a1/login", json::object());
+  alice.post("/api/agents/a1/ready", json::object());
+  CHECK(alice.post("/api/agents/a1/ready", json::object(), 200)["status"] == "done");
+  auto offer = wait_for(feed, seen, [](const json& m) { return is_event(m, "agent.reserved"); });
+  REQUIRE_MESSAGE(offer, "no offer reached alice's feed");
+  const std::string call_id = (*offer)["event"]["payload"]["call_id"];
+  REQUIRE((*offer).contains("screen_pop"));
+  CHECK((*offer)["screen_pop"]["call"]["id"] == call_id);
+  CHECK((*offer)["screen_pop"]["call"]["queue"] == "sales");
+  const auto offered_seq = (*offer)["seq"].get<std::uint64_t>();
+
+  alice.post("/api/agents/a1/calls/" + call_id + "/answer", json::object());
+  CHECK(wait_for(feed, seen, [](const json& m) { return is_event(m, "agent.call_started"); }));
+  // The feed is alice's: no other agent's events.
+  for (const auto& m : seen)
+    if (m["type"] == "event" && m["event"]["stream"].get<std::string>().rfind("agent-", 0) == 0)
+      CHECK(m["event"]["stream"] == "agent-a1");
+
+  // A supervisor of the queue sees the call and barges; an agent may not.
+  CHECK(ann.post("/api/agents/a1/calls/" + call_id + "/supervise", {{"mode", "barge"}}, 404)
+            ["error"] == "not_found");
+  CHECK(sue.post("/api/agents/a1/calls/" + call_id + "/supervise", {{"mode", "shout"}}, 400)
+            ["error"] == "invalid_field");
+  sue.post("/api/agents/a1/calls/" + call_id + "/supervise", {{"mode", "barge"}});
+  {
+    auto agents = sue.get("/api/agents")["agents"];
+    std::set<std::string> ids;
+    for (const auto& a : agents)
+      ids.insert(a["id"]);
+    CHECK(ids == std::set<std::string>{"a1"}); // the agents of her queues only
+    auto q = sue.get("/api/queues/sales");
+    CHECK(q["agents"]["talking"] == 1);
+  }
+
+  alice.post("/api/agents/a1/calls/" + call_id + "/hold", json::object());
+  CHECK(alice.post("/api/agents/a1/calls/" + call_id + "/wrap-up-done", json::object(), 409)
+            ["error"] == "not_in_wrap_up");
+  alice.post("/api/agents/a1/calls/" + call_id + "/resume", json::object());
+  CHECK(alice.post("/api/agents/a1/calls/nosuchcall/hangup", json::object(), 409)["error"] ==
+        "not_on_desk");
+  alice.post("/api/agents/a1/not-ready", {{"reason", "after this call"}});
+  alice.post("/api/agents/a1/calls/" + call_id + "/hangup", json::object());
+  auto ended = wait_for(feed, seen, [](const json& m) { return is_event(m, "agent.call_ended"); });
+  REQUIRE(ended);
+  const auto last_seq = (*ended)["seq"].get<std::uint64_t>();
+
+  // The connection drops; what happens meanwhile is read back on resume.
+  feed.close();
+  alice.post("/api/agents/a1/calls/" + call_id + "/wrap-up-done", json::object());
+  ws_client again;
+  REQUIRE(again.connect(url, "/api/feed?since=" + std::to_string(last_seq),
+                        {{"Cookie", alice.cookie}}));
+  std::vector<json> resumed;
+  auto wrap = wait_for(again, resumed,
+                       [](const json& m) { return is_event(m, "agent.wrap_up_ended"); });
+  REQUIRE(wrap);
+  std::uint64_t prev = last_seq;
+  for (const auto& m : resumed) {
+    CHECK(m["type"] == "event"); // a resume, not a snapshot
+    CHECK(m["seq"].get<std::uint64_t>() > prev); // in order, nothing twice
+    prev = m["seq"].get<std::uint64_t>();
+  }
+  CHECK(offered_seq < last_seq);
+  {
+    ws_client bad;
+    CHECK_FALSE(bad.connect(url, "/api/feed?since=later", {{"Cookie", alice.cookie}}));
+    CHECK(bad.handshake().status == 400);
+  }
+
+  // An auditor reads a customer (audited) and the history.
+  auto pop_customer = (*offer)["screen_pop"]["call"]["customer_id"].get<std::string>();
+  audrey.get("/api/customers/" + (pop_customer.empty() ? std::string{"nobody"} : pop_customer),
+             pop_customer.empty() ? 404 : 200);
+  auto history = audrey.get("/api/audit?stream=call-" + call_id + "&limit=50");
+  CHECK(history["events"].size() >= 4);
+  for (const auto& e : history["events"])
+    CHECK(e["tenant"] == "acme");
+
+  // /metrics passes promtool; the OpenAPI document lists routes that exist.
+  {
+    auto m = anon.call("GET", "/metrics");
+    CHECK(m.status == 200);
+    CHECK(m.header("content-type").find("text/plain; version=0.0.4") == 0);
+    CHECK(m.body.find("hotline_queue_waiting{tenant=\"acme\",queue=\"sales\"}") !=
+          std::string::npos);
+    std::ofstream(dir.path() + "/metrics.txt") << m.body;
+    std::string out;
+    CHECK_MESSAGE(run_capture({"/bin/bash", "-c",
+                               "promtool check metrics < " + dir.path() + "/metrics.txt 2>&1"},
+                              out) == 0,
+                  out);
+    auto doc = anon.get("/api/openapi.json");
+    CHECK(doc["openapi"] == "3.0.3");
+    int routes = 0;
+    for (auto& [path, ops] : doc["paths"].items())
+      for (auto& [method, op] : ops.items()) {
+        ++routes;
+        std::string concrete = path;
+        for (auto at = concrete.find('{'); at != std::string::npos; at = concrete.find('{'))
+          concrete.replace(at, concrete.find('}', at) - at + 1, "x");
+        std::string upper = method;
+        for (auto& ch : upper)
+          ch = char(std::toupper(ch));
+        auto r = alice.call(upper, concrete, upper == "POST" ? "{}" : "");
+        auto body = json::parse(r.body, nullptr, false);
+        INFO(upper << " " << concrete << " -> " << r.status << " " << r.body);
+        CHECK(r.status != 405);
+        if (r.status == 404 && body.is_object())
+          CHECK(body["detail"].get<std::string>().rfind("no route", 0) != 0);
+      }
+    CHECK(routes >= 30);
+  }
+
+  // Logging out revokes the session at once: the cookie replayed is refused.
+  alice.post("/api/logout", json::object());
+  CHECK(alice.get("/api/me", 401)["error"] == "unauthenticated");
+  {
+    ws_client after;
+    CHECK_FALSE(after.connect(url, "/api/feed", {{"Cookie", alice.cookie}}));
+  }
+  // A bearer token for a client, then its use.
+  auto token = sue.post("/api/tokens", {{"label", "wallboard"}, {"ttl_s", 600}})["token"];
+  auto with_bearer =
+      hotline::test::request(url, "GET", "/api/queues", {},
+                             {{"Authorization", "Bearer " + token.get<std::string>()}});
+  CHECK(with_bearer.status == 200);
+  CHECK(sue.post("/api/tokens", {{"label", "x"}, {"ttl_s", 10'000'000}}, 400)["error"] ==
+        "invalid_field");
+
+  node.p->signal(SIGINT);
+  CHECK(node.p->wait() == 0);
+
+  // The store, the source of truth: who did what.
+  auto opened = drivers::rocksdb_event_store::open(store);
+  REQUIRE(opened);
+  auto all = (*opened)->read_all(1, SIZE_MAX);
+  REQUIRE(all);
+  const auto& codec = events::event_codec::standard();
+  bool barge = false, read_audited = false, login_by_alice = false, logout = false;
+  for (const auto& e : *all) {
+    auto p = codec.decode(e);
+    REQUIRE(p);
+    if (auto* s = std::get_if<events::call_supervised>(&*p); s && s->call_id == call_id) {
+      barge = s->supervisor_id == "sup1" && s->mode == events::supervision_mode::barge;
+    }
+    if (std::get_if<events::data_read>(&*p))
+      read_audited = e.meta.caused_by == events::principal::user("audrey");
+    if (e.stream == "user-alice" && e.type == "session.opened")
+      login_by_alice = e.meta.caused_by == events::principal::user("alice");
+    if (e.stream == "user-alice" && e.type == "session.closed") logout = true;
+  }
+  CHECK(barge);
+  CHECK(read_audited);
+  CHECK(login_by_alice);
+  CHECK(logout);
+}
