@@ -24,7 +24,7 @@
 ///    Cache-Control). No CORS header is ever added: cross-origin reads are
 ///    closed unless a handler opens them. A HEAD reply carries the body's
 ///    Content-Length and no body.
-///  - A handler's reply with an invalid status (outside 100..599) or a
+///  - A handler's reply with an invalid status (outside 200..599) or a
 ///    header name or value holding CR, LF or NUL is replaced by 500
 ///    `internal_error` (never sent as is: no header injection).
 ///  - A request whose every `reply_fn` copy is destroyed without a call gets
@@ -110,8 +110,10 @@ public:
   /// closes the socket with 1009, a binary one with 1003).
   virtual void on_message(std::string text) = 0;
   virtual void on_overflow() = 0; ///< the peer fell behind: the queue was dropped
-  /// Exactly once, also after the server's stop. (If `stop` had to abandon
-  /// the I/O thread, it runs on the thread that called `stop`.)
+  /// Exactly once, also after the server's stop, and also when the
+  /// handshake failed after `on_upgrade` accepted (then without on_open).
+  /// (If `stop` had to abandon an I/O thread, it runs on the thread that
+  /// called `stop`.)
   virtual void on_close() = 0;
 };
 
@@ -122,8 +124,8 @@ public:
   virtual ~request_handler() = default;
   virtual void on_request(http_request req, reply_fn reply) = 0;
   /// A WebSocket upgrade request: return a handler to accept it, or set `refusal` and return
-  /// nullptr. (`refusal` starts as 403 `{"error":"forbidden"}`; a refusal status below 400 is
-  /// sent as 403.)
+  /// nullptr. (`refusal` starts as 403 `{"error":"forbidden","detail":...}`; a refusal status
+  /// below 400 is sent as 403. A handler that throws gets 500 and the connection closes.)
   virtual std::shared_ptr<ws_handler> on_upgrade(const http_request& req,
                                                  http_response& refusal) = 0;
 };
@@ -163,7 +165,7 @@ public:
   std::string url() const;    ///< "http://127.0.0.1:PORT" or https ("[::1]" for IPv6)
   /// Closes the listener and every connection (WebSockets get close 1001, waited for at most
   /// `ws_close_timeout`), joins the threads; idempotent. After it returns no handler method
-  /// runs any more.
+  /// runs any more. REQUIRES: not called from a handler (an I/O thread): it joins them.
   void stop();
   struct counters {
     std::uint64_t connections_open, websockets_open, requests, rejected_too_large,

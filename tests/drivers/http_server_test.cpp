@@ -137,6 +137,11 @@ struct test_handler : api::request_handler {
                                               api::http_response& refusal) override {
     ++upgrades;
     if (r.path == "/ws") return ws;
+    if (r.path == "/ws-throw") throw std::runtime_error("upgrade boom");
+    if (r.path == "/ws-ok-status") {
+      refusal.status = 200; // a refusal cannot be a success
+      return nullptr;
+    }
     refusal.status = 401;
     refusal.body = R"({"error":"unauthorized"})";
     return nullptr;
@@ -316,6 +321,29 @@ TEST_CASE("http server: malformed bytes get 400 and the server still serves") {
   }
   CHECK(test::request(server->url(), "GET", "/still-here").status == 200);
   CHECK(h.upgrades == 0);
+}
+
+TEST_CASE("http server: HTTP/1.0, Expect 100-continue and pipelined requests") {
+  test_handler h;
+  auto server = start(loopback(), h);
+  const auto old = test::raw_exchange("127.0.0.1", server->port(), "GET /old HTTP/1.0\r\n\r\n");
+  CHECK(old.rfind("HTTP/1.0 200", 0) == 0);
+  CHECK(contains(old, R"("path":"/old")"));
+
+  const auto expect = test::raw_exchange(
+      "127.0.0.1", server->port(),
+      "POST /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n"
+      "Connection: close\r\n\r\nbody");
+  CHECK(expect.rfind("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200", 0) == 0);
+  CHECK(contains(expect, R"("body":"body")"));
+
+  const auto two = test::raw_exchange("127.0.0.1", server->port(),
+                                      "GET /p1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                      "GET /p2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto first = two.find(R"("path":"/p1")"), second = two.find(R"("path":"/p2")");
+  CHECK(first != std::string::npos);
+  CHECK(second != std::string::npos);
+  CHECK(first < second);
 }
 
 TEST_CASE("http server: a request that stalls is closed after read_timeout") {
@@ -501,6 +529,11 @@ TEST_CASE("http server: WebSocket echo, refusal, binary and oversized frames") {
   CHECK_FALSE(refused.connect(server->url(), "/secret"));
   CHECK(refused.handshake().status == 401);
   CHECK(refused.handshake().body == R"({"error":"unauthorized"})");
+  test::ws_client thrown, not_a_refusal;
+  CHECK_FALSE(thrown.connect(server->url(), "/ws-throw"));
+  CHECK(thrown.handshake().status == 500);
+  CHECK_FALSE(not_a_refusal.connect(server->url(), "/ws-ok-status"));
+  CHECK(not_a_refusal.handshake().status == 403);
 
   // A frame over ws_max_message_bytes: closed with 1009.
   h.ws = std::make_shared<echo_ws>();
