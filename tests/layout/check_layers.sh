@@ -48,11 +48,13 @@ check '^(events|projections|actors)/' '^(rocksdb|librdkafka|boost|re|rem|openssl
   $(find actors -maxdepth 1 \( -name '*.cpp' -o -name '*.hpp' \) | sort)
 # Adapters: each may use the domain, the ports, the shared plumbing (the log;
 # RocksDB's directories and log lines) and its own folder; never another
-# adapter. drivers/sim drives the actors.
+# adapter. drivers/sim (simulated traffic) and drivers/api (the HTTP/WebSocket
+# API) drive the actors.
 shared='drivers/log|drivers/rocksdb'
 for adapter in $(find drivers -mindepth 1 -maxdepth 1 -type d ! -name cli | sort); do
   allowed="^(events|projections|config|actors/ports|${shared}|${adapter})/"
-  [[ $adapter == drivers/sim ]] && allowed="^(events|projections|config|actors|${shared}|drivers/sim)/"
+  [[ $adapter == drivers/sim || $adapter == drivers/api ]] &&
+    allowed="^(events|projections|config|actors|${shared}|${adapter})/"
   check "$allowed" '' $(sources "$adapter")
 done
 check '^(events|config|drivers/time_zone\.hpp)' '' $(find drivers -maxdepth 1 \( -name '*.cpp' -o -name '*.hpp' \) | sort)

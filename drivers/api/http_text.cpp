@@ -1,0 +1,154 @@
+#include "drivers/api/http_text.hpp"
+
+#include <charconv>
+
+namespace hotline::drivers::api {
+
+namespace {
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string quoted(std::string_view s) {
+  return "'" + std::string{s} + "'";
+}
+} // namespace
+
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      const char decoded = static_cast<char>(hi * 16 + lo);
+      if (decoded == '\0') return std::nullopt;
+      out.push_back(decoded);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view q) {
+  std::map<std::string, std::string> out;
+  while (!q.empty()) {
+    const auto amp = q.find('&');
+    const auto piece = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+    if (piece.empty()) continue;
+    const auto eq = piece.find('=');
+    auto name = percent_decode(piece.substr(0, eq), true);
+    auto value = percent_decode(
+        eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1), true);
+    if (!name || !value) return std::nullopt;
+    out.emplace(std::move(*name), std::move(*value)); // emplace keeps the first
+  }
+  return out;
+}
+
+std::string cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const auto semi = header.find(';');
+    const auto piece = trim(header.substr(0, semi));
+    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+    const auto eq = piece.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (trim(piece.substr(0, eq)) != name) continue;
+    auto value = trim(piece.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+      value = value.substr(1, value.size() - 2);
+    return std::string{value};
+  }
+  return {};
+}
+
+std::string json_escape(std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (const char c : s) {
+    switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        out += "\\u00";
+        out += hex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+        out += hex[static_cast<unsigned char>(c) & 0xf];
+      } else {
+        out += c;
+      }
+    }
+  }
+  return out;
+}
+
+std::string json_error(std::string_view code, std::string_view detail) {
+  return "{\"error\":\"" + json_escape(code) + "\",\"detail\":\"" + json_escape(detail) + "\"}";
+}
+
+bool header_text_is_safe(std::string_view s) {
+  return s.find_first_of(std::string_view{"\r\n\0", 3}) == std::string_view::npos;
+}
+
+std::variant<listen_address, std::string> parse_listen(std::string_view text) {
+  const auto where = "listen: " + quoted(text);
+  listen_address a;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) return where + " has '[' without ']'";
+    a.host = std::string{text.substr(1, close - 1)};
+    const auto rest = text.substr(close + 1);
+    if (rest.empty() || rest.front() != ':')
+      return where + " has no port after ']' (expected [address]:port)";
+    port = rest.substr(1);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) return where + " has no port (expected host:port)";
+    a.host = std::string{text.substr(0, colon)};
+    if (a.host.find(':') != std::string::npos)
+      return where + " is an IPv6 address without brackets (expected [address]:port)";
+    port = text.substr(colon + 1);
+  }
+  if (a.host.empty()) return where + " has no host (expected host:port)";
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535)
+    return where + ": port " + quoted(port) + " is not a number from 0 to 65535";
+  a.port = static_cast<std::uint16_t>(value);
+  return a;
+}
+
+} // namespace hotline::drivers::api

@@ -1,0 +1,49 @@
+#pragma once
+/// The text rules of HTTP that the server applies to a request before the
+/// handler sees it, and to what it writes back: percent-decoding, query
+/// strings, cookies, the `listen` option's "host:port", JSON error bodies.
+/// Pure functions (no I/O, no Boost), tested on their own in
+/// tests/drivers/http_text_test.cpp.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace hotline::drivers::api {
+
+/// Decodes %XX escapes (either case of hex digit); with `plus_is_space`
+/// (query strings) a '+' is a space. nullopt for a '%' not followed by two
+/// hex digits, or for an escape that decodes to NUL.
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
+
+/// "a=1&b=x%20y&c" -> {a:1, b:"x y", c:""}: empty pieces are skipped, a
+/// repeated name keeps its first value. nullopt if a name or value does not
+/// percent-decode (see percent_decode).
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view q);
+
+/// The value of cookie `name` in a Cookie header ("a=1; b=2"), surrounding
+/// double quotes removed; empty when absent. Names compare exactly; the
+/// first match wins.
+std::string cookie_value(std::string_view cookie_header, std::string_view name);
+
+/// `s` as the inside of a JSON string (quotes, backslashes and control
+/// characters escaped; other bytes, UTF-8 included, as they are).
+std::string json_escape(std::string_view s);
+/// {"error":"<code>","detail":"<detail>"}
+std::string json_error(std::string_view code, std::string_view detail);
+
+/// True when `s` may go into a header name or value as is: no CR, LF or NUL.
+bool header_text_is_safe(std::string_view s);
+
+/// The `listen` option split: "127.0.0.1:8080", "[::1]:0", "localhost:80".
+struct listen_address {
+  std::string host; ///< without the IPv6 brackets
+  std::uint16_t port = 0;
+};
+/// The address, or an error that quotes the text and says what is wrong
+/// ("listen: 'x' has no port (expected host:port)").
+std::variant<listen_address, std::string> parse_listen(std::string_view text);
+
+} // namespace hotline::drivers::api
