@@ -8,6 +8,7 @@
 #include "events/agent_events.hpp"
 #include "events/audit_events.hpp"
 #include "events/call_events.hpp"
+#include "events/identity_events.hpp"
 #include "events/interflow_events.hpp"
 #include "events/queue_events.hpp"
 #include "events/trunk_events.hpp"
@@ -30,6 +31,9 @@ using event = std::variant<
     // trunk-<group>.<n>
     trunk_seized, trunk_released,
     // audit-<site>
-    command_rejected, data_read>;
+    command_rejected, data_read,
+    // user-<username>
+    user_created, user_password_changed, user_roles_changed, user_disabled, user_enabled,
+    session_opened, session_closed, login_failed, login_locked, login_succeeded>;
 
 } // namespace hotline::events
