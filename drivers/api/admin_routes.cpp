@@ -22,19 +22,19 @@ nlohmann::json account_json(const account_t& a) {
 }
 
 /// The roles of a request body ("roles": ["agent", ...]); 400 naming the bad one.
-std::optional<std::vector<identity::role>> roles_field(const exchange_ptr& ex) {
+std::optional<identity::role_set> roles_field(const exchange_ptr& ex) {
   auto names = strings_field(ex, "roles", true);
   if (!names) return std::nullopt;
-  std::vector<identity::role> out;
+  identity::role_set out;
   for (const auto& n : *names) {
-    identity::role r{};
-    if (!events::parse_wire(n, r)) {
+    auto r = events::from_wire<identity::role>(n);
+    if (!r) {
       ex->fail(400, "invalid_field",
                "field 'roles': '" + n +
                    "' is not a role (agent, supervisor, auditor, admin, operator)");
       return std::nullopt;
     }
-    out.push_back(r);
+    out.insert(*r);
   }
   return out;
 }
@@ -72,15 +72,15 @@ void list_users(node_api::impl& api, const exchange_ptr& ex) {
   identity::resource r;
   r.tenant = ex->who.tenant;
   if (!api.allowed(ex, identity::action::manage_users, r)) return;
-  api.ask_identity(caf::make_message(actors::list_atom::value, ex->who.tenant),
-                   [ex](caf::message m) {
-                     if (!m.match_elements<std::vector<account_t>>())
-                       return answer_refusal(ex, "unavailable", "the identity actor did not answer");
-                     auto out = nlohmann::json::array();
-                     for (const auto& a : m.get_as<std::vector<account_t>>(0))
-                       out.push_back(account_json(a));
-                     ex->reply(200, {{"users", out}});
-                   });
+  api.ask_identity(
+      caf::make_message(actors::list_atom::value, ex->who.tenant), [ex](caf::message m) {
+        if (!m.match_elements<std::vector<account_t>>())
+          return answer_refusal(ex, "unavailable", "the identity actor did not answer");
+        auto out = nlohmann::json::array();
+        for (const auto& a : m.get_as<std::vector<account_t>>(0))
+          out.push_back(account_json(a));
+        ex->reply(200, {{"users", out}});
+      });
 }
 
 /// POST /api/users {username, password, roles, tenant, agent_id, queues, display_name}
@@ -108,8 +108,8 @@ void create_user(node_api::impl& api, const exchange_ptr& ex) {
   if (!queues) return;
   for (const auto& q : *queues)
     if (const auto* def = api.ctx->find_queue(q); !def || def->tenant != *tenant)
-      return ex->fail(400, "invalid_field", "field 'queues': no queue '" + q + "' in tenant " +
-                                                *tenant);
+      return ex->fail(400, "invalid_field",
+                      "field 'queues': no queue '" + q + "' in tenant " + *tenant);
   auto display = string_field(ex, "display_name", false, 128);
   if (!display) return;
   identity::resource r;
@@ -150,8 +150,7 @@ void set_roles(node_api::impl& api, const exchange_ptr& ex) {
   auto queues = strings_field(ex, "queues", false);
   if (!queues) return;
   with_user(api, ex,
-            [&api, ex, roles = *roles, agent = *agent_id, queues = *queues](
-                const account_t& acc) {
+            [&api, ex, roles = *roles, agent = *agent_id, queues = *queues](const account_t& acc) {
               user_command(api, ex, acc.username, acc.tenant,
                            identity::set_roles{roles, agent, queues, api.now_ns()},
                            {{"username", acc.username}});

@@ -40,16 +40,15 @@ std::optional<E> enum_field(const exchange_ptr& ex, const char* name, std::optio
   auto text = string_field(ex, name, !fallback.has_value());
   if (!text) return std::nullopt;
   if (text->empty() && fallback) return fallback;
-  E out{};
-  if (!events::parse_wire(*text, out)) {
+  auto out = events::from_wire<E>(*text);
+  if (!out) {
     std::string names;
     for (auto n : events::wire_names<E>::names)
       names += (names.empty() ? "" : ", ") + std::string{n};
-    ex->fail(400, "invalid_field",
-             std::string{"field '"} + name + "' must be one of: " + names);
+    ex->fail(400, "invalid_field", std::string{"field '"} + name + "' must be one of: " + names);
     return std::nullopt;
   }
-  return out;
+  return *out;
 }
 
 void agent_login(node_api::impl& api, const exchange_ptr& ex) {
@@ -177,9 +176,8 @@ void add_agent_routes(node_api::impl& api) {
           "the agent; admin", agent_login);
   api.add("POST", "/api/agents/{id}/logout", "Log the agent out {reason}", "the agent; admin",
           agent_logout);
-  simple("ready", "Ready for calls", [](const exchange_ptr&) {
-    return caf::make_message(ready_atom::value);
-  });
+  simple("ready", "Ready for calls",
+         [](const exchange_ptr&) { return caf::make_message(ready_atom::value); });
   api.add("POST", "/api/agents/{id}/not-ready", "Not ready {reason}", "the agent; admin",
           agent_not_ready);
   api.add("POST", "/api/agents/{id}/force",

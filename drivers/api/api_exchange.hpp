@@ -102,7 +102,7 @@ struct node_api::impl {
   /// API latency histogram (seconds) and counts, for /metrics.
   std::mutex metrics_m;
   std::vector<double> latency_bounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                     0.05,   0.1,   0.25,   0.5,   1,     2.5};
+                                     0.05,   0.1,   0.25,   0.5,   1,    2.5};
   std::vector<std::uint64_t> latency_counts = std::vector<std::uint64_t>(13, 0);
   double latency_sum = 0;
   std::uint64_t requests = 0;

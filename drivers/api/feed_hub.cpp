@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 #include <set>
+#include <concepts>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -43,11 +44,9 @@ audience audience_of(const events::recorded_event& e, const events::event* paylo
   if (payload)
     std::visit(
         [&](const auto& p) {
-          using P = std::decay_t<decltype(p)>;
           if constexpr (requires { p.agent_id; })
             if (a.agent_id.empty()) a.agent_id = p.agent_id;
-          if constexpr (requires { p.queue; } &&
-                        std::is_convertible_v<decltype(P::queue), std::string>)
+          if constexpr (requires { { p.queue } -> std::convertible_to<std::string>; })
             if (a.queue.empty()) a.queue = p.queue;
           if constexpr (requires { p.call_id; })
             if (a.call_id.empty()) a.call_id = p.call_id;
@@ -95,8 +94,7 @@ struct feed_hub::impl {
   std::string failure;
   counters stats;
 
-  impl(ports::event_store& s, clock_fn n, feed_options o)
-      : store(s), now(std::move(n)), opt(o) {}
+  impl(ports::event_store& s, clock_fn n, feed_options o) : store(s), now(std::move(n)), opt(o) {}
 
   void on_event(const events::recorded_event& e);
   /// Under the lock.
@@ -107,11 +105,9 @@ struct feed_hub::impl {
 };
 
 /// One WebSocket feed (the transport's ws_handler).
-class feed_session final : public ws_handler,
-                           public std::enable_shared_from_this<feed_session> {
+class feed_session final : public ws_handler, public std::enable_shared_from_this<feed_session> {
 public:
-  feed_session(std::weak_ptr<feed_hub::impl> hub, identity::principal_view who,
-               std::uint64_t since)
+  feed_session(std::weak_ptr<feed_hub::impl> hub, identity::principal_view who, std::uint64_t since)
       : hub_(std::move(hub)), who_(std::move(who)), since_(since) {}
 
   void on_open(std::shared_ptr<ws_connection> c) override {
@@ -158,8 +154,11 @@ std::string feed_hub::impl::snapshot_for(const identity::principal_view& who) {
     if (const auto* ag = view.find_agent(c.agent_id)) aud.agent_queues = ag->queues;
     if (visible(who, aud)) calls.push_back(live_view::to_json(c));
   }
-  nlohmann::json j{{"seq", view.position()}, {"type", "snapshot"}, {"agents", agents},
-                   {"queues", queues},       {"calls", calls}};
+  nlohmann::json j{{"seq", view.position()},
+                   {"type", "snapshot"},
+                   {"agents", agents},
+                   {"queues", queues},
+                   {"calls", calls}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -175,9 +174,8 @@ std::string feed_hub::impl::event_message(const events::recorded_event& e,
     nlohmann::json pop;
     if (const auto* c = view.find_call(a.call_id)) {
       pop["call"] = live_view::to_json(*c);
-      const auto* p = crm.find_customer(c->tenant, c->customer_id.empty()
-                                                       ? "caller:" + c->caller
-                                                       : c->customer_id);
+      const auto* p = crm.find_customer(c->tenant, c->customer_id.empty() ? "caller:" + c->caller
+                                                                          : c->customer_id);
       pop["customer"] = p ? projections::crm::to_json(*p) : nlohmann::json();
     }
     out += ",\"screen_pop\":" + pop.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -189,8 +187,7 @@ std::string feed_hub::impl::event_message(const events::recorded_event& e,
 void feed_hub::impl::on_event(const events::recorded_event& e) {
   std::lock_guard lock{m};
   std::optional<events::event> payload;
-  if (e.type.starts_with("agent.") || e.type.starts_with("call.") ||
-      e.type.starts_with("queue.")) {
+  if (e.type.starts_with("agent.") || e.type.starts_with("call.") || e.type.starts_with("queue.")) {
     auto decoded = events::event_codec::standard().decode(e);
     if (!decoded) {
       failure = "position " + std::to_string(e.position) + " (" + e.stream +
@@ -259,8 +256,8 @@ void feed_hub::impl::start_session(const std::shared_ptr<feed_session>& s, std::
   stats.sessions = sessions.size();
 }
 
-feed_hub::feed_hub(ports::event_store& store, const events::center_definition& center,
-                   clock_fn now, feed_options o)
+feed_hub::feed_hub(ports::event_store& store, const events::center_definition& center, clock_fn now,
+                   feed_options o)
     : d_(std::make_shared<impl>(store, std::move(now), o)) {
   d_->view.define(center);
   d_->caught_up = &caught_up_;
@@ -274,15 +271,15 @@ void feed_hub::start() {
   d_->start_head = d_->store.head_position();
   if (d_->start_head == 0) caught_up_ = true;
   auto hub = d_;
-  d_->sub = d_->store.subscribe_all(
-      1, {[hub](const events::recorded_event& e) { hub->on_event(e); },
-          [hub](ports::subscription_state st, const events::status& why) {
-            if (st == ports::subscription_state::dropped && !why.is_ok()) {
-              std::lock_guard lock{hub->m};
-              hub->failure = why.message();
-              drivers::log::error("api", "feeds stopped: " + why.message());
-            }
-          }});
+  d_->sub =
+      d_->store.subscribe_all(1, {[hub](const events::recorded_event& e) { hub->on_event(e); },
+                                  [hub](ports::subscription_state st, const events::status& why) {
+                                    if (st == ports::subscription_state::dropped && !why.is_ok()) {
+                                      std::lock_guard lock{hub->m};
+                                      hub->failure = why.message();
+                                      drivers::log::error("api", "feeds stopped: " + why.message());
+                                    }
+                                  }});
 }
 
 std::uint64_t feed_hub::position() const {

@@ -96,6 +96,7 @@ public:
   struct impl;
 
 private:
+  std::atomic<bool> caught_up_{false};
   std::shared_ptr<impl> d_;
 };
 

@@ -71,7 +71,8 @@ double rate_limiter::take(const std::string& key, std::chrono::steady_clock::tim
   auto [it, fresh] = buckets_.try_emplace(key, bucket{burst_, now});
   auto& b = it->second;
   if (!fresh) {
-    b.tokens = std::min(burst_, b.tokens + std::chrono::duration<double>(now - b.at).count() * per_s_);
+    b.tokens =
+        std::min(burst_, b.tokens + std::chrono::duration<double>(now - b.at).count() * per_s_);
     b.at = now;
   }
   if (b.tokens >= 1) {
@@ -81,19 +82,20 @@ double rate_limiter::take(const std::string& key, std::chrono::steady_clock::tim
   return (1 - b.tokens) / per_s_;
 }
 
-worker::worker() : t_([this] {
-  for (;;) {
-    std::function<void()> job;
-    {
-      std::unique_lock lock{m_};
-      cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
-    job();
-  }
-}) {}
+worker::worker()
+    : t_([this] {
+        for (;;) {
+          std::function<void()> job;
+          {
+            std::unique_lock lock{m_};
+            cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+            if (jobs_.empty()) return;
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+          }
+          job();
+        }
+      }) {}
 
 worker::~worker() {
   {
@@ -140,7 +142,8 @@ std::optional<std::vector<std::string>> strings_field(const exchange_ptr& ex, co
   auto it = ex->body.find(name);
   if (it == ex->body.end() || it->is_null()) {
     if (required) ex->fail(400, "missing_field", std::string{"field '"} + name + "' is required");
-    return required ? std::nullopt : std::optional<std::vector<std::string>>{std::vector<std::string>{}};
+    return required ? std::nullopt
+                    : std::optional<std::vector<std::string>>{std::vector<std::string>{}};
   }
   std::vector<std::string> out;
   if (it->is_array() && it->size() <= 1000)
@@ -203,13 +206,11 @@ void node_api::impl::ask_acd(caf::actor target, caf::message inner,
   const auto timeout = opt.actor_timeout;
   sys.spawn([target, inner, done, timeout](caf::event_based_actor* self) {
     self->request(target, timeout, actors::api_atom::value, inner)
-        .then(
-            [done](actors::api_atom, const std::string& code, const std::string& detail) {
-              done(code, detail);
-            },
-            [done](caf::error& e) {
-              done("unavailable", "no answer from the actor: " + caf::to_string(e));
-            });
+        .then([done](actors::api_atom, const std::string& code,
+                     const std::string& detail) { done(code, detail); },
+              [done](caf::error& e) {
+                done("unavailable", "no answer from the actor: " + caf::to_string(e));
+              });
   });
 }
 
@@ -262,8 +263,7 @@ std::optional<identity::resource> node_api::impl::agent_resource(const exchange_
   r.agent_id = def->id;
   r.agent_queues = def->queues;
   hub.read([&](const projections::live::live_view& v) {
-    if (const auto* a = v.find_agent(agent_id); a && !a->queues.empty())
-      r.agent_queues = a->queues;
+    if (const auto* a = v.find_agent(agent_id); a && !a->queues.empty()) r.agent_queues = a->queues;
   });
   return r;
 }
@@ -276,16 +276,20 @@ void node_api::impl::audit_read(const exchange_ptr& ex, const std::string& kind,
   const auto name = ctx->store.site + "/read/" + ex->who.username + "/" + std::to_string(now) +
                     "/" + std::to_string(counter++);
   std::vector<events::proposed_event> evs;
-  evs.push_back(codec.propose(
-      events::data_read{kind, subject, ex->route},
-      {events::event_id::uuid_v7(now / 1'000'000, events::event_id::from_name(name)),
-       ctx->store.site, ex->who.tenant, now, {}, {}, events::principal::user(ex->who.username)}));
+  evs.push_back(
+      codec.propose(events::data_read{kind, subject, ex->route},
+                    {events::event_id::uuid_v7(now / 1'000'000, events::event_id::from_name(name)),
+                     ctx->store.site,
+                     ex->who.tenant,
+                     now,
+                     {},
+                     {},
+                     events::principal::user(ex->who.username)}));
   store.append_async("audit-" + ctx->store.site, ports::expected_revision::any(), std::move(evs),
                      [site = ctx->store.site](events::result<ports::append_result> r) {
                        if (!r)
-                         drivers::log::error("api", "audit of a read not stored: " +
-                                                        r.error().message(),
-                                             site);
+                         drivers::log::error(
+                             "api", "audit of a read not stored: " + r.error().message(), site);
                      });
 }
 
@@ -326,8 +330,7 @@ void node_api::impl::dispatch(const exchange_ptr& ex) {
         return ex->fail(415, "unsupported_media_type", "the body must be application/json");
       if (!ex->req.body.empty()) {
         auto j = nlohmann::json::parse(ex->req.body, nullptr, false);
-        if (j.is_discarded())
-          return ex->fail(400, "malformed_json", "the body is not valid JSON");
+        if (j.is_discarded()) return ex->fail(400, "malformed_json", "the body is not valid JSON");
         if (!j.is_object())
           return ex->fail(400, "malformed_json", "the body must be a JSON object");
         ex->body = std::move(j);
@@ -363,10 +366,12 @@ namespace {
 void add_ops_routes(node_api::impl& api) {
   api.add(
       "GET", "/healthz", "Liveness: the process answers", "anyone",
-      [](node_api::impl&, const exchange_ptr& ex) { ex->reply(200, {{"status", "ok"}}); }, false);
+      [](node_api::impl&, const exchange_ptr& ex) {
+        ex->reply(200, {{"status", "ok"}});
+      },
+      false);
   api.add(
-      "GET", "/readyz", "Readiness: the ACD is up and the feeds caught up with the store",
-      "anyone",
+      "GET", "/readyz", "Readiness: the ACD is up and the feeds caught up with the store", "anyone",
       [](node_api::impl& api, const exchange_ptr& ex) {
         const auto failure = api.hub.failure();
         if (!failure.empty()) return ex->fail(503, "feeds_stopped", failure);
@@ -402,8 +407,8 @@ void add_ops_routes(node_api::impl& api) {
 } // namespace
 
 node_api::node_api(caf::actor_system& sys, std::shared_ptr<actors::acd_context> ctx,
-                   ports::event_store& store, caf::actor identity,
-                   const actors::time_source& clock, feed_hub& hub, api_options o)
+                   ports::event_store& store, caf::actor identity, const actors::time_source& clock,
+                   feed_hub& hub, api_options o)
     : d_(std::make_unique<impl>(sys, std::move(ctx), store, std::move(identity), clock, hub, o)) {
   add_ops_routes(*d_);
   add_session_routes(*d_);
@@ -426,15 +431,13 @@ void node_api::on_request(http_request req, reply_fn reply) {
   d_->dispatch(ex);
 }
 
-std::shared_ptr<ws_handler> node_api::on_upgrade(const http_request& req,
-                                                 http_response& refusal) {
+std::shared_ptr<ws_handler> node_api::on_upgrade(const http_request& req, http_response& refusal) {
   auto fail = [&](int status, const std::string& code, const std::string& detail) {
     refusal.status = status;
     refusal.body = dump({{"error", code}, {"detail", detail}});
     return nullptr;
   };
-  if (req.path != "/api/feed")
-    return fail(404, "not_found", "WebSocket feeds are at /api/feed");
+  if (req.path != "/api/feed") return fail(404, "not_found", "WebSocket feeds are at /api/feed");
   std::uint64_t since = 0;
   if (auto it = req.query.find("since"); it != req.query.end()) {
     try {
@@ -453,16 +456,19 @@ std::shared_ptr<ws_handler> node_api::on_upgrade(const http_request& req,
   std::optional<events::identity::principal_view> who;
   asker->send(d_->identity, actors::authenticate_atom::value, token_sha256_hex(credential),
               d_->now_ns());
-  asker->receive(
-      [&](caf::ok_atom, const events::identity::principal_view& p) { who = p; },
-      [&](actors::refused_atom, const std::string&, const std::string&) {},
-      caf::after(d_->opt.actor_timeout) >> [] {});
+  asker->receive([&](caf::ok_atom, const events::identity::principal_view& p) { who = p; },
+                 [&](actors::refused_atom, const std::string&, const std::string&) {},
+                 caf::after(d_->opt.actor_timeout) >> [] {});
   if (!who) return fail(401, "unauthenticated", "the session or token is unknown or expired");
   return d_->hub.open_session(std::move(*who), since);
 }
 
-void node_api::set_ready(bool ready) { d_->ready = ready; }
-void node_api::set_transport(const http_server* server) { d_->transport = server; }
+void node_api::set_ready(bool ready) {
+  d_->ready = ready;
+}
+void node_api::set_transport(const http_server* server) {
+  d_->transport = server;
+}
 
 std::vector<route_info> node_api::routes() const {
   std::vector<route_info> out;
@@ -471,6 +477,8 @@ std::vector<route_info> node_api::routes() const {
   return out;
 }
 
-std::string node_api::openapi() const { return openapi_document(routes()); }
+std::string node_api::openapi() const {
+  return openapi_document(routes());
+}
 
 } // namespace hotline::drivers::api

@@ -38,7 +38,7 @@ namespace hotline::drivers::api {
 
 /// Every field says its default.
 struct api_options {
-  std::int64_t session_ttl_s = 8 * 3600;   ///< a browser session's life. Default: 8 h
+  std::int64_t session_ttl_s = 8 * 3600;    ///< a browser session's life. Default: 8 h
   std::int64_t token_max_ttl_s = 24 * 3600; ///< the longest bearer token. Default: 24 h
   bool secure_cookie = false;               ///< `Secure` on the cookie (set when TLS is on)
   double requests_per_s = 50;               ///< per user (token bucket). Default: 50

@@ -10,8 +10,9 @@ namespace hotline::drivers::api {
 namespace {
 
 nlohmann::json error_response(const char* what) {
-  return {{"description", what},
-          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/error"}}}}}}}};
+  return {
+      {"description", what},
+      {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/error"}}}}}}}};
 }
 
 std::string operation_id(const route_info& r) {
@@ -40,17 +41,17 @@ std::string openapi_document(const std::vector<route_info>& routes) {
     }
     if (!params.empty()) op["parameters"] = params;
     if (r.method == "POST")
-      op["requestBody"] = {
-          {"required", false},
-          {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+      op["requestBody"] = {{"required", false},
+                           {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
     nlohmann::json responses{
-        {"200", {{"description", "done"},
-                 {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
+        {"200",
+         {{"description", "done"},
+          {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
         {"400", error_response("malformed request: the detail names the field")},
         {"429", error_response("rate limited (Retry-After)")}};
     if (r.authenticated) {
-      op["security"] = nlohmann::json::array({{{"session", nlohmann::json::array()}},
-                                              {{"bearer", nlohmann::json::array()}}});
+      op["security"] = nlohmann::json::array(
+          {{{"session", nlohmann::json::array()}}, {{"bearer", nlohmann::json::array()}}});
       responses["401"] = error_response("no valid session or token");
       responses["403"] = error_response("your roles may not do this");
       responses["404"] = error_response("no such object in your tenant");

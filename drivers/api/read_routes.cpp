@@ -142,8 +142,9 @@ void audit_events(node_api::impl& api, const exchange_ptr& ex) {
 } // namespace
 
 void add_read_routes(node_api::impl& api) {
-  api.add("GET", "/api/agents", "Agents you may see, live", "agent (itself); supervisor; admin; "
-                                                            "auditor; operator",
+  api.add("GET", "/api/agents", "Agents you may see, live",
+          "agent (itself); supervisor; admin; "
+          "auditor; operator",
           list_agents);
   api.add("GET", "/api/agents/{id}", "One agent, live", "the agent; supervisor; admin; auditor",
           one_agent);

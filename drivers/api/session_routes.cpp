@@ -17,8 +17,11 @@ nlohmann::json who_json(const identity::principal_view& p) {
   nlohmann::json roles = nlohmann::json::array();
   for (const auto& r : p.roles)
     roles.push_back(std::string{events::to_wire(r)});
-  return {{"username", p.username}, {"tenant", p.tenant},   {"roles", roles},
-          {"agent_id", p.agent_id}, {"queues", p.queues}};
+  return {{"username", p.username},
+          {"tenant", p.tenant},
+          {"roles", roles},
+          {"agent_id", p.agent_id},
+          {"queues", p.queues}};
 }
 
 /// Runs an identity command as `ex`'s user (or as the user logging in); `done(code, detail)`.
@@ -49,21 +52,19 @@ void login(node_api::impl& api, const exchange_ptr& ex) {
       caf::make_message(actors::lookup_atom::value, *username),
       [&api, ex, user = *username, password = *password, address](caf::message m) {
         std::optional<account_t> acc;
-        if (m.match_elements<caf::ok_atom, account_t>())
-          acc = m.get_as<account_t>(1);
+        if (m.match_elements<caf::ok_atom, account_t>()) acc = m.get_as<account_t>(1);
         const auto now = api.now_ns();
         if (acc && acc->locked_until_ns > now)
           return ex->fail(
-              429, "login_locked",
-              "too many failed logins; try again later",
+              429, "login_locked", "too many failed logins; try again later",
               {{"Retry-After", std::to_string((acc->locked_until_ns - now) / ns_per_s + 1)}});
         // Hashing takes tens of milliseconds: off the I/O thread. An unknown
         // user costs the same as a wrong password (no user enumeration by timing).
         api.hashing.post([&api, ex, user, password, acc, address] {
           static const std::string decoy = hash_password("decoy password, never valid");
-          const bool ok = acc && !acc->disabled &&
-                          verify_password(acc->password_hash.empty() ? decoy : acc->password_hash,
-                                          password);
+          const bool ok =
+              acc && !acc->disabled &&
+              verify_password(acc->password_hash.empty() ? decoy : acc->password_hash, password);
           if (!ok) {
             if (acc)
               identity_command(api, user, identity::record_login_failure{address, api.now_ns()},
@@ -73,36 +74,36 @@ void login(node_api::impl& api, const exchange_ptr& ex) {
           }
           const auto token = new_token();
           const auto expires = api.now_ns() + api.opt.session_ttl_s * ns_per_s;
-          identity_command(
-              api, user,
-              identity::open_session{token_sha256_hex(token), identity::session_kind::cookie,
-                                     "browser " + address, expires, api.now_ns()},
-              events::principal::user(user), acc->tenant,
-              [&api, ex, token, expires, acc](std::string code, std::string detail) {
-                if (!code.empty()) return answer_refusal(ex, code, detail);
-                std::string cookie = "hotline_session=" + token +
-                                     "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                                     std::to_string(api.opt.session_ttl_s);
-                if (api.opt.secure_cookie) cookie += "; Secure";
-                auto j = who_json(projections::identity::principal_of(*acc));
-                j["expires_ns"] = expires;
-                ex->reply(200, j, {{"Set-Cookie", cookie}});
-              });
+          identity_command(api, user,
+                           identity::open_session{token_sha256_hex(token),
+                                                  events::session_kind::cookie,
+                                                  "browser " + address, expires, api.now_ns()},
+                           events::principal::user(user), acc->tenant,
+                           [&api, ex, token, expires, acc](std::string code, std::string detail) {
+                             if (!code.empty()) return answer_refusal(ex, code, detail);
+                             std::string cookie = "hotline_session=" + token +
+                                                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                                  std::to_string(api.opt.session_ttl_s);
+                             if (api.opt.secure_cookie) cookie += "; Secure";
+                             auto j = who_json(projections::identity::principal_of(*acc));
+                             j["expires_ns"] = expires;
+                             ex->reply(200, j, {{"Set-Cookie", cookie}});
+                           });
         });
       });
 }
 
 /// POST /api/logout: the session (or token) used is revoked at once.
 void logout(node_api::impl& api, const exchange_ptr& ex) {
-  identity_command(api, ex->who.username,
-                   identity::close_session{ex->token_sha256, "logout", api.now_ns()},
-                   events::principal::user(ex->who.username), ex->who.tenant,
-                   [ex](std::string code, std::string detail) {
-                     if (!code.empty()) return answer_refusal(ex, code, detail);
-                     ex->reply(200, {{"status", "logged_out"}},
-                               {{"Set-Cookie",
-                                 "hotline_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"}});
-                   });
+  identity_command(
+      api, ex->who.username, identity::close_session{ex->token_sha256, "logout", api.now_ns()},
+      events::principal::user(ex->who.username), ex->who.tenant,
+      [ex](std::string code, std::string detail) {
+        if (!code.empty()) return answer_refusal(ex, code, detail);
+        ex->reply(
+            200, {{"status", "logged_out"}},
+            {{"Set-Cookie", "hotline_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"}});
+      });
 }
 
 /// POST /api/tokens {label, ttl_s}: a bearer token for an API client, shown once.
@@ -121,7 +122,7 @@ void new_bearer(node_api::impl& api, const exchange_ptr& ex) {
   const auto token = new_token();
   const auto expires = api.now_ns() + ttl * ns_per_s;
   identity_command(api, ex->who.username,
-                   identity::open_session{token_sha256_hex(token), identity::session_kind::bearer,
+                   identity::open_session{token_sha256_hex(token), events::session_kind::bearer,
                                           *label, expires, api.now_ns()},
                    events::principal::user(ex->who.username), ex->who.tenant,
                    [ex, token, expires](std::string code, std::string detail) {
@@ -136,9 +137,8 @@ void add_session_routes(node_api::impl& api) {
   api.add("POST", "/api/login", "Log in with user name and password: a session cookie", "anyone",
           login, false);
   api.add("POST", "/api/logout", "Revoke the session or token used", "any user", logout);
-  api.add(
-      "GET", "/api/me", "Who you are: user, tenant, roles, agent, queues", "any user",
-      [](node_api::impl&, const exchange_ptr& ex) { ex->reply(200, who_json(ex->who)); });
+  api.add("GET", "/api/me", "Who you are: user, tenant, roles, agent, queues", "any user",
+          [](node_api::impl&, const exchange_ptr& ex) { ex->reply(200, who_json(ex->who)); });
   api.add("POST", "/api/tokens", "A bearer token for an API client {label, ttl_s}", "any user",
           new_bearer);
 }

@@ -29,8 +29,12 @@ api_runtime::~api_runtime() {
   if (d_->identity) caf::anon_send_exit(d_->identity, caf::exit_reason::user_shutdown);
 }
 
-std::string api_runtime::url() const { return d_->server->url(); }
-const caf::actor& api_runtime::identity() const { return d_->identity; }
+std::string api_runtime::url() const {
+  return d_->server->url();
+}
+const caf::actor& api_runtime::identity() const {
+  return d_->identity;
+}
 
 std::variant<std::unique_ptr<api_runtime>, std::string>
 api_runtime::start(caf::actor_system& sys, std::shared_ptr<actors::acd_context> ctx,
@@ -45,8 +49,8 @@ api_runtime::start(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   ao.session_ttl_s = how.settings.session_ttl_ms / 1000;
   ao.secure_cookie = !how.settings.tls_cert.empty();
   ao.published_position = how.published_position;
-  d->api = std::make_unique<drivers::api::node_api>(sys, ctx, store, d->identity, clock, *d->hub,
-                                                    ao);
+  d->api =
+      std::make_unique<drivers::api::node_api>(sys, ctx, store, d->identity, clock, *d->hub, ao);
   drivers::api::server_options so;
   so.listen = how.listen;
   so.tls_cert = how.settings.tls_cert;

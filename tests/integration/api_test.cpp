@@ -110,9 +110,9 @@ const std::string password = "correct horse battery staple";
 
 void add_user(const std::string& store, const std::string& args) {
   std::string out;
-  const auto cmd = "echo '" + password + "' | " + std::string{HOTLINE_BIN} +
-                   " users add --store " + store + " --password-stdin " + args;
-  REQUIRE_MESSAGE(run_capture({"/bin/bash", "-c", cmd}, out) == 0, cmd + "\n" + out);
+  const auto cmd = "echo '" + password + "' | " + std::string{HOTLINE_BIN} + " users add --store " +
+                   store + " --password-stdin " + args;
+  REQUIRE_MESSAGE(run_capture({"/bin/bash", "-c", cmd}, out) == 0, (cmd + "\n" + out));
 }
 
 struct node_run {
@@ -140,8 +140,8 @@ struct client {
   std::string url;
   std::string cookie; ///< "hotline_session=..."
 
-  http_reply call(const std::string& method, const std::string& target, const std::string& body = {},
-                  header_list extra = {}) const {
+  http_reply call(const std::string& method, const std::string& target,
+                  const std::string& body = {}, header_list extra = {}) const {
     header_list h = std::move(extra);
     if (!cookie.empty()) h.emplace_back("Cookie", cookie);
     if (!body.empty()) h.emplace_back("Content-Type", "application/json");
@@ -219,8 +219,8 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
   CHECK(anon.get("/api/me", 401)["error"] == "unauthenticated");
 
   // Logging in: a wrong password and an unknown user look the same.
-  CHECK(anon.post("/api/login", {{"username", "alice"}, {"password", "wrong wrong wrong"}}, 401)
-            ["error"] == "invalid_credentials");
+  CHECK(anon.post("/api/login", {{"username", "alice"}, {"password", "wrong wrong wrong"}},
+                  401)["error"] == "invalid_credentials");
   CHECK(anon.post("/api/login", {{"username", "nobody"}, {"password", password}}, 401)["error"] ==
         "invalid_credentials");
   CHECK(anon.post("/api/login", {{"username", "alice"}}, 400)["detail"] ==
@@ -246,8 +246,8 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
     auto big = alice.call("POST", "/api/agents/a1/not-ready",
                           json{{"reason", std::string(2 * 1024 * 1024, 'x')}}.dump());
     CHECK(big.status == 413);
-    auto text = alice.call("POST", "/api/agents/a1/ready", "ready",
-                           {{"Content-Type", "text/plain"}});
+    auto text =
+        alice.call("POST", "/api/agents/a1/ready", "ready", {{"Content-Type", "text/plain"}});
     CHECK(text.status == 415);
     CHECK(alice.get("/api/nothing/here", 404)["error"] == "not_found");
     CHECK(alice.call("DELETE", "/api/me").status == 405);
@@ -303,10 +303,10 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
       CHECK(m["event"]["stream"] == "agent-a1");
 
   // A supervisor of the queue sees the call and barges; an agent may not.
-  CHECK(ann.post("/api/agents/a1/calls/" + call_id + "/supervise", {{"mode", "barge"}}, 404)
-            ["error"] == "not_found");
-  CHECK(sue.post("/api/agents/a1/calls/" + call_id + "/supervise", {{"mode", "shout"}}, 400)
-            ["error"] == "invalid_field");
+  CHECK(ann.post("/api/agents/a1/calls/" + call_id + "/supervise", {{"mode", "barge"}},
+                 404)["error"] == "not_found");
+  CHECK(sue.post("/api/agents/a1/calls/" + call_id + "/supervise", {{"mode", "shout"}},
+                 400)["error"] == "invalid_field");
   sue.post("/api/agents/a1/calls/" + call_id + "/supervise", {{"mode", "barge"}});
   {
     auto agents = sue.get("/api/agents")["agents"];
@@ -319,8 +319,8 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
   }
 
   alice.post("/api/agents/a1/calls/" + call_id + "/hold", json::object());
-  CHECK(alice.post("/api/agents/a1/calls/" + call_id + "/wrap-up-done", json::object(), 409)
-            ["error"] == "not_in_wrap_up");
+  CHECK(alice.post("/api/agents/a1/calls/" + call_id + "/wrap-up-done", json::object(),
+                   409)["error"] == "not_in_wrap_up");
   alice.post("/api/agents/a1/calls/" + call_id + "/resume", json::object());
   CHECK(alice.post("/api/agents/a1/calls/nosuchcall/hangup", json::object(), 409)["error"] ==
         "not_on_desk");
@@ -337,12 +337,12 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
   REQUIRE(again.connect(url, "/api/feed?since=" + std::to_string(last_seq),
                         {{"Cookie", alice.cookie}}));
   std::vector<json> resumed;
-  auto wrap = wait_for(again, resumed,
-                       [](const json& m) { return is_event(m, "agent.wrap_up_ended"); });
+  auto wrap =
+      wait_for(again, resumed, [](const json& m) { return is_event(m, "agent.wrap_up_ended"); });
   REQUIRE(wrap);
   std::uint64_t prev = last_seq;
   for (const auto& m : resumed) {
-    CHECK(m["type"] == "event"); // a resume, not a snapshot
+    CHECK(m["type"] == "event");                 // a resume, not a snapshot
     CHECK(m["seq"].get<std::uint64_t>() > prev); // in order, nothing twice
     prev = m["seq"].get<std::uint64_t>();
   }
@@ -406,9 +406,8 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
   }
   // A bearer token for a client, then its use.
   auto token = sue.post("/api/tokens", {{"label", "wallboard"}, {"ttl_s", 600}})["token"];
-  auto with_bearer =
-      hotline::test::request(url, "GET", "/api/queues", {},
-                             {{"Authorization", "Bearer " + token.get<std::string>()}});
+  auto with_bearer = hotline::test::request(
+      url, "GET", "/api/queues", {}, {{"Authorization", "Bearer " + token.get<std::string>()}});
   CHECK(with_bearer.status == 200);
   CHECK(sue.post("/api/tokens", {{"label", "x"}, {"ttl_s", 10'000'000}}, 400)["error"] ==
         "invalid_field");
