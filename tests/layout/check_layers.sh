@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-heavy='^(caf|rocksdb|librdkafka|boost|re|rem|sodium)/|^(rdkafka|re|rem)\.h$'
+heavy='^(caf|rocksdb|librdkafka|boost|re|rem|sodium)/|^(rdkafka|re|rem|sodium)\.h$'
 bad=0
 
 # check FILES... -- ALLOWED_PROJECT_REGEX FORBIDDEN_SYSTEM_REGEX
@@ -44,15 +44,16 @@ check '^(events|projections|config)/' "$heavy" $(sources config)
 # Ports: interfaces and in-memory fakes over the domain.
 check '^(events|actors/ports)/' "$heavy" $(sources actors/ports)
 # Actors: CAF around the deciders; they see the world only through ports.
-check '^(events|projections|actors)/' '^(rocksdb|librdkafka|boost|re|rem|openssl|sodium)/|^(rdkafka|re|rem)\.h$' \
+check '^(events|projections|actors)/' '^(rocksdb|librdkafka|boost|re|rem|openssl|sodium)/|^(rdkafka|re|rem|sodium)\.h$' \
   $(find actors -maxdepth 1 \( -name '*.cpp' -o -name '*.hpp' \) | sort)
 # Adapters: each may use the domain, the ports, the shared plumbing (the log;
 # RocksDB's directories and log lines) and its own folder; never another
-# adapter. drivers/sim drives the actors.
+# adapter. drivers/sim and drivers/api drive the actors.
 shared='drivers/log|drivers/rocksdb'
 for adapter in $(find drivers -mindepth 1 -maxdepth 1 -type d ! -name cli | sort); do
   allowed="^(events|projections|config|actors/ports|${shared}|${adapter})/"
-  [[ $adapter == drivers/sim ]] && allowed="^(events|projections|config|actors|${shared}|drivers/sim)/"
+  [[ $adapter == drivers/sim || $adapter == drivers/api ]] &&
+    allowed="^(events|projections|config|actors|${shared}|${adapter})/"
   check "$allowed" '' $(sources "$adapter")
 done
 check '^(events|config|drivers/time_zone\.hpp)' '' $(find drivers -maxdepth 1 \( -name '*.cpp' -o -name '*.hpp' \) | sort)
