@@ -9,6 +9,7 @@
 // events appended with the expected revision, authored principal
 // system("cli"). A refused command prints its code and detail (exit 1).
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <iterator>
 #include <optional>
