@@ -23,14 +23,14 @@ events::status recover_directory(const ports::event_store& store, directory& int
   return {};
 }
 
+events::event_id user_correlation(const std::string& username) {
+  return events::event_id::from_name("user-correlation/" + username);
+}
+
 namespace {
 
 caf::message refused(std::string code, std::string detail) {
   return caf::make_message(refused_atom::value, std::move(code), std::move(detail));
-}
-
-events::event_id user_correlation(const std::string& username) {
-  return events::event_id::from_name("user-correlation/" + username);
 }
 
 struct identity_state {
@@ -130,6 +130,7 @@ caf::message execute(identity_actor_t* self, const std::string& username, const 
       wide.push_back(events::widen<events::event>(e));
     }
     bool sequenced = false;
+    st.last_failure.clear();
     (*log)->append(std::move(wide), at, next.tenant, author, user_correlation(username), [&] {
       sequenced = true;
       for (const auto& e : out.events())

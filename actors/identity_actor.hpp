@@ -61,6 +61,10 @@ using refused_atom = caf::atom_constant<caf::atom("refused")>;
 events::status recover_directory(const ports::event_store& store,
                                  projections::identity::directory& into);
 
+/// The correlation id of everything done to one account (every writer of
+/// user streams uses it: the actor and `hotline users`).
+events::event_id user_correlation(const std::string& username);
+
 /// Spawns the identity actor over `p.store` (`p` is copied; `p.clock` is not
 /// used: commands carry their time).
 caf::actor spawn_identity(caf::actor_system& sys, const persistence& p);

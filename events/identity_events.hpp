@@ -77,7 +77,7 @@ struct session_opened {
   std::string username;
   std::string token_sha256; ///< hex SHA-256 of the token (the token itself is never stored)
   session_kind kind = session_kind::cookie;
-  std::string label;          ///< e.g. the client's user agent or an API client's name
+  std::string label;           ///< e.g. the client's user agent or an API client's name
   std::int64_t expires_ns = 0; ///< UTC ns; the session is invalid from then on
 };
 HOTLINE_EVENT_FIELDS(session_opened, username, token_sha256, kind, label, expires_ns)

@@ -25,7 +25,7 @@ void group_commands(CLI::App& app) {
   const std::vector<std::pair<std::string, std::vector<std::string>>> groups{
       {"Run a center", {"demo", "node", "simulate", "config", "staff"}},
       {"Analyse what happened", {"kpi", "replay", "crm", "whatif", "sites", "import"}},
-      {"Audit and store", {"audit", "store"}},
+      {"Audit and store", {"audit", "store", "users"}},
       {"Kafka", {"relay", "kafka-mock"}},
       {"Measure", {"bench"}},
   };
@@ -57,6 +57,7 @@ void add_all_commands(CLI::App& app) {
   add_import_command(app);
   add_audit_commands(app);
   add_store_commands(app);
+  add_users_commands(app);
   add_kafka_commands(app);
   add_bench_commands(app);
   check_every_number(app); // last: every option is registered by now

@@ -23,7 +23,8 @@ void add_import_command(CLI::App& app);   ///< hotline import
 void add_crm_commands(CLI::App& app);     ///< hotline crm show
 void add_whatif_command(CLI::App& app);   ///< hotline whatif (recorded callers, new configuration)
 void add_node_command(CLI::App& app);     ///< hotline node (one site, long-running)
-void add_sites_command(CLI::App& app); ///< hotline sites (the federation's sites and their status)
+void add_sites_command(CLI::App& app);  ///< hotline sites (the federation's sites and their status)
+void add_users_commands(CLI::App& app); ///< hotline users add|list|passwd|disable|enable
 
 /// Registers every subcommand.
 void add_all_commands(CLI::App& app);

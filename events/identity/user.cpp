@@ -175,7 +175,8 @@ void apply(state& s, const session_closed& e, std::int64_t) {
 }
 void apply(state& s, const login_failed&, std::int64_t at_ns) {
   if (at_ns < s.locked_until_ns) return; // recorded, not counted (see decide)
-  std::erase_if(s.failed_logins, [&](std::int64_t t) { return t <= at_ns - login_failure_window_ns; });
+  std::erase_if(s.failed_logins,
+                [&](std::int64_t t) { return t <= at_ns - login_failure_window_ns; });
   s.failed_logins.push_back(at_ns);
 }
 void apply(state& s, const login_locked& e, std::int64_t) {
@@ -204,8 +205,8 @@ std::int64_t command_time(const command& c) noexcept {
 
 const char* command_name(const command& c) noexcept {
   static constexpr const char* names[] = {
-      "create_user",  "change_password", "set_roles",          "disable_user",
-      "enable_user",  "open_session",    "close_session",      "close_all_sessions",
+      "create_user",          "change_password",     "set_roles",     "disable_user",
+      "enable_user",          "open_session",        "close_session", "close_all_sessions",
       "record_login_failure", "record_login_success"};
   static_assert(std::size(names) == std::variant_size_v<command>);
   return names[c.index()];

@@ -128,12 +128,12 @@ struct record_login_success {
   std::int64_t at_ns = 0;
 };
 
-using command = std::variant<create_user, change_password, set_roles, disable_user, enable_user,
-                             open_session, close_session, close_all_sessions,
-                             record_login_failure, record_login_success>;
+using command =
+    std::variant<create_user, change_password, set_roles, disable_user, enable_user, open_session,
+                 close_session, close_all_sessions, record_login_failure, record_login_success>;
 using event = std::variant<user_created, user_password_changed, user_roles_changed, user_disabled,
-                           user_enabled, session_opened, session_closed, login_failed,
-                           login_locked, login_succeeded>;
+                           user_enabled, session_opened, session_closed, login_failed, login_locked,
+                           login_succeeded>;
 
 /// A user named `username` that does not exist yet.
 state initial_state(std::string username);

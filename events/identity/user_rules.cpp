@@ -64,10 +64,9 @@ login_gate login_allowed(const state& s, std::int64_t now_ns) noexcept {
 }
 
 int recent_failures(const state& s, std::int64_t now_ns) noexcept {
-  return static_cast<int>(std::count_if(s.failed_logins.begin(), s.failed_logins.end(),
-                                        [&](std::int64_t t) {
-                                          return t > now_ns - login_failure_window_ns;
-                                        }));
+  return static_cast<int>(
+      std::count_if(s.failed_logins.begin(), s.failed_logins.end(),
+                    [&](std::int64_t t) { return t > now_ns - login_failure_window_ns; }));
 }
 
 bool session_valid(const state& s, std::string_view token_sha256, std::int64_t now_ns) {

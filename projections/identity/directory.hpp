@@ -15,11 +15,11 @@
 ///
 /// Thread safety: none; one owner (an actor, a command).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <map>
 #include <vector>
 
 #include "events/envelope.hpp"

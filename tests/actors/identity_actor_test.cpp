@@ -32,7 +32,7 @@ const std::string hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
 /// What the identity actor answered to one message.
 struct reply {
   bool ok = false;
-  std::string code, detail;           ///< when refused
+  std::string code, detail;              ///< when refused
   std::optional<id::principal_view> who; ///< authenticate
   std::optional<account> user;           ///< lookup
   std::vector<account> users;            ///< list
@@ -138,9 +138,8 @@ TEST_CASE("identity actor: create, open a session, authenticate, close it, then 
   ports::memory_event_store store;
   node n{store};
   CHECK(n.command("ann", agent_ann()).ok);
-  auto open = n.command(
-      "ann", id::open_session{tok1, events::session_kind::cookie, "firefox", t0 + 60 * minute,
-                              t0 + sec});
+  auto open = n.command("ann", id::open_session{tok1, events::session_kind::cookie, "firefox",
+                                                t0 + 60 * minute, t0 + sec});
   CHECK(open.ok);
   auto who = n.authenticate(tok1, t0 + 2 * sec);
   REQUIRE(who.ok);
@@ -167,8 +166,9 @@ TEST_CASE("identity actor: rejections come back as refused with the decider's co
   auto again = n.command("ann", agent_ann());
   CHECK(again.code == "user_exists");
   CHECK(n.command("Bad Name", agent_ann()).code == "invalid_username");
-  CHECK(n.command("bob", id::create_user{"acme", "", {id::role::operator_}, "", {}, hash, t0})
-            .code == "invalid_roles");
+  CHECK(
+      n.command("bob", id::create_user{"acme", "", {id::role::operator_}, "", {}, hash, t0}).code ==
+      "invalid_roles");
   CHECK(n.command("nobody", id::enable_user{t0}).code == "no_such_user");
   CHECK(n.authenticate(tok2, t0).code == "invalid_session");
   CHECK(types(store, "user-ann").size() == 1);
@@ -181,8 +181,8 @@ TEST_CASE("identity actor: a tenant-scoped command cannot reach another tenant's
   CHECK(n.command("ann", agent_ann(), "acme").ok);
   auto other = n.command("ann", id::disable_user{"x", t0 + sec}, "globex");
   CHECK(other.code == "no_such_user");
-  auto create = n.command("gus", id::create_user{"acme", "", {id::role::admin}, "", {}, hash, t0},
-                          "globex");
+  auto create =
+      n.command("gus", id::create_user{"acme", "", {id::role::admin}, "", {}, hash, t0}, "globex");
   CHECK(create.code == "no_such_tenant");
   CHECK(n.command("ann", id::disable_user{"left", t0 + sec}, "acme").ok);
 }
@@ -203,15 +203,14 @@ TEST_CASE("identity actor: disabling a user ends its sessions at once") {
   ports::memory_event_store store;
   node n{store};
   CHECK(n.command("ann", agent_ann()).ok);
-  CHECK(n.command("ann", id::open_session{tok1, events::session_kind::bearer, "crm",
-                                          t0 + 60 * minute, t0})
+  CHECK(n.command("ann",
+                  id::open_session{tok1, events::session_kind::bearer, "crm", t0 + 60 * minute, t0})
             .ok);
   CHECK(n.authenticate(tok1, t0 + sec).ok);
   CHECK(n.command("ann", id::disable_user{"left", t0 + 2 * sec}).ok);
   CHECK(n.authenticate(tok1, t0 + 3 * sec).code == "invalid_session");
-  CHECK(types(store, "user-ann") ==
-        std::vector<std::string>{"user.created", "session.opened", "user.disabled",
-                                 "session.closed"});
+  CHECK(types(store, "user-ann") == std::vector<std::string>{"user.created", "session.opened",
+                                                             "user.disabled", "session.closed"});
 }
 
 TEST_CASE("identity actor: a restart on the same store recovers users and sessions") {
@@ -220,11 +219,11 @@ TEST_CASE("identity actor: a restart on the same store recovers users and sessio
     node n{store};
     CHECK(n.command("ann", agent_ann()).ok);
     CHECK(n.command("ops", id::create_user{"", "Ops", {id::role::operator_}, "", {}, hash, t0}).ok);
-    CHECK(n.command("ann", id::open_session{tok1, events::session_kind::cookie, "",
-                                            t0 + 60 * minute, t0})
+    CHECK(n.command("ann",
+                    id::open_session{tok1, events::session_kind::cookie, "", t0 + 60 * minute, t0})
               .ok);
-    CHECK(n.command("ann", id::open_session{tok2, events::session_kind::cookie, "",
-                                            t0 + 60 * minute, t0})
+    CHECK(n.command("ann",
+                    id::open_session{tok2, events::session_kind::cookie, "", t0 + 60 * minute, t0})
               .ok);
     CHECK(n.command("ann", id::close_session{tok2, "logout", t0 + sec}).ok);
   }
@@ -260,9 +259,8 @@ TEST_CASE("identity actor: five failed logins lock the account, and the lock sur
     auto ann = n.ask(lookup_atom::value, std::string{"ann"});
     REQUIRE(ann.user);
     CHECK(ann.user->locked_until_ns == t0 + 4 * sec + id::login_lock_ns);
-    auto open = n.command(
-        "ann", id::open_session{tok1, events::session_kind::cookie, "", t0 + 60 * minute,
-                                t0 + 5 * sec});
+    auto open = n.command("ann", id::open_session{tok1, events::session_kind::cookie, "",
+                                                  t0 + 60 * minute, t0 + 5 * sec});
     CHECK(open.code == "login_locked");
   }
   CHECK(types(store, "user-ann").back() == "login.locked");
@@ -274,6 +272,95 @@ TEST_CASE("identity actor: five failed logins lock the account, and the lock sur
             .command("ann", id::open_session{tok1, events::session_kind::cookie, "",
                                              t0 + 60 * minute, t0 + 4 * sec + id::login_lock_ns})
             .ok);
+}
+
+/// The in-memory store, except that appends fail while `broken` is set (a
+/// full disk, say).
+struct breakable_store final : ports::event_store {
+  ports::memory_event_store inner;
+  bool broken = false;
+  void append_async(std::string stream, ports::expected_revision expected,
+                    std::vector<events::proposed_event> evs, ports::append_callback done) override {
+    if (broken) return done(events::status{events::errc::io_error, "disk full"});
+    inner.append_async(std::move(stream), expected, std::move(evs), std::move(done));
+  }
+  events::result<std::vector<events::recorded_event>>
+  read_stream(std::string_view stream, std::uint64_t from, std::size_t max) const override {
+    return inner.read_stream(stream, from, max);
+  }
+  events::result<std::vector<events::recorded_event>> read_all(std::uint64_t from,
+                                                               std::size_t max) const override {
+    return inner.read_all(from, max);
+  }
+  events::result<std::optional<std::uint64_t>>
+  stream_revision(std::string_view stream) const override {
+    return inner.stream_revision(stream);
+  }
+  std::uint64_t head_position() const override { return inner.head_position(); }
+  std::uint64_t wait_for_append(std::uint64_t after,
+                                std::chrono::milliseconds timeout) const override {
+    return inner.wait_for_append(after, timeout);
+  }
+  events::status put_checkpoint(std::string_view name, std::uint64_t position) override {
+    return inner.put_checkpoint(name, position);
+  }
+  events::result<std::optional<std::uint64_t>>
+  get_checkpoint(std::string_view name) const override {
+    return inner.get_checkpoint(name);
+  }
+};
+
+TEST_CASE("identity actor: an append the store refuses is store_failed and changes nothing") {
+  breakable_store store;
+  simulation_runtime rt{t0};
+  persistence p{&store, &rt, "site-1", true};
+  auto identity = spawn_identity(rt.system(), p);
+  reply r;
+  auto ask = [&](auto... xs) {
+    r = {};
+    auto client = rt.system().spawn([&, xs...](caf::event_based_actor* self) -> caf::behavior {
+      self->send(identity, xs...);
+      return {
+          [&, self](caf::ok_atom) {
+            r.ok = r.answered = true;
+            self->quit();
+          },
+          [&, self](caf::ok_atom, const id::principal_view&) {
+            r.ok = r.answered = true;
+            self->quit();
+          },
+          [&, self](refused_atom, const std::string& code, const std::string& detail) {
+            r.code = code;
+            r.detail = detail;
+            r.answered = true;
+            self->quit();
+          },
+      };
+    });
+    rt.run_pending();
+    REQUIRE(r.answered);
+  };
+  const auto author = events::principal::system("test");
+  ask(identity_cmd_atom::value, std::string{"ann"}, id::command{agent_ann()}, author,
+      std::string{});
+  REQUIRE(r.ok);
+  store.broken = true;
+  ask(identity_cmd_atom::value, std::string{"ann"},
+      id::command{id::open_session{tok1, events::session_kind::cookie, "", t0 + minute, t0}},
+      author, std::string{});
+  CHECK(r.code == "store_failed");
+  CHECK(r.detail.find("disk full") != std::string::npos);
+  ask(authenticate_atom::value, tok1, t0 + sec);
+  CHECK(r.code == "invalid_session"); // the directory did not take the lost session
+  store.broken = false;
+  ask(identity_cmd_atom::value, std::string{"ann"},
+      id::command{id::open_session{tok1, events::session_kind::cookie, "", t0 + minute, t0}},
+      author, std::string{});
+  CHECK(r.ok); // the user was folded again and appends at the right revision
+  ask(authenticate_atom::value, tok1, t0 + sec);
+  CHECK(r.ok);
+  caf::anon_send_exit(identity, caf::exit_reason::user_shutdown);
+  rt.run_pending();
 }
 
 TEST_CASE("identity actor: a user stream it cannot read stops it with the stream named") {

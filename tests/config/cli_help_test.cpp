@@ -78,7 +78,7 @@ TEST_CASE(
   std::vector<std::vector<std::string>> commands;
   collect({}, commands);
   REQUIRE(commands.size() >=
-          25); // 16 top-level commands; audit, config, store and bench have subcommands
+          25); // 17 top-level commands; audit, config, store, users and bench have subcommands
 
   static const std::regex option_row{R"(^  (?:-\w,)?(--[a-z][a-z0-9-]*)( [^ ].*?)?(?:  +(.*))?$)"};
   static const std::regex cli11_type{R"(\b(TEXT|INT|UINT|FLOAT)\b)"};
@@ -127,7 +127,7 @@ TEST_CASE("the top-level help groups the subcommands within 100 columns") {
   for (const char* group :
        {"Run a center:", "Analyse what happened:", "Audit and store:", "Kafka:", "Measure:"})
     CHECK_MESSAGE(help.find(std::string{"\n"} + group + "\n") != std::string::npos, group);
-  CHECK(subcommands_in(help).size() == 16);
+  CHECK(subcommands_in(help).size() == 17);
 }
 
 TEST_CASE("run-time errors start with the command that failed, as parse errors do") {

@@ -147,7 +147,8 @@ TEST_CASE("access: the role x action x object table") {
     std::string got;
     for (const auto& c : columns())
       got += letter(authorize(who, r.a, c.on));
-    INFO("role ", to_wire(r.r), ", action ", to_wire(r.a), " (columns: own agent, agent in "
+    INFO("role ", to_wire(r.r), ", action ", to_wire(r.a),
+         " (columns: own agent, agent in "
          "scope, agent out of scope, queue in scope, queue out of scope, tenant, other tenant)");
     CHECK(got == std::string{r.expected});
   }

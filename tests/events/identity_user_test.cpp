@@ -69,8 +69,8 @@ subject existing_agent(const std::string& name = "ann") {
 
 TEST_CASE("user: creating a user records user.created with its roles by name") {
   subject u{initial_state("ann")};
-  auto out = u.when(create_user{"acme", "Ann", {role::supervisor, role::agent}, "a1",
-                                {"sales", "billing"}, hash, t0});
+  auto out = u.when(create_user{
+      "acme", "Ann", {role::supervisor, role::agent}, "a1", {"sales", "billing"}, hash, t0});
   CHECK(types(out) == "user.created");
   const auto& e = std::get<user_created>(out.events()[0]);
   CHECK(e.username == "ann");
@@ -169,9 +169,9 @@ TEST_CASE("user: open_session refuses a bad token hash, a past expiry and a reus
   auto u = existing_agent();
   then_rejected(u.when(open_session{"abc", session_kind::cookie, "", t0 + minute, t0}),
                 "invalid_token");
-  then_rejected(u.when(open_session{std::string(64, 'A'), session_kind::cookie, "", t0 + minute,
-                                    t0}),
-                "invalid_token");
+  then_rejected(
+      u.when(open_session{std::string(64, 'A'), session_kind::cookie, "", t0 + minute, t0}),
+      "invalid_token");
   then_rejected(u.when(open_session{tok1, session_kind::cookie, "", t0, t0}), "invalid_expiry");
   u.given(open_session{tok1, session_kind::cookie, "x", t0 + minute, t0});
   CHECK(types(u.when(open_session{tok1, session_kind::cookie, "x", t0 + minute, t0})).empty());
@@ -200,9 +200,9 @@ TEST_CASE("throttling: the fifth failure within 15 minutes locks the account for
   CHECK(lock.until_ns == t0 + 4 * minute + login_lock_ns);
   CHECK(lock.failures == 5);
   CHECK(login_allowed(u.s, t0 + 5 * minute) == login_gate{false, lock.until_ns});
-  then_rejected(u.when(open_session{tok1, session_kind::cookie, "", t0 + 60 * minute,
-                                    t0 + 5 * minute}),
-                "login_locked");
+  then_rejected(
+      u.when(open_session{tok1, session_kind::cookie, "", t0 + 60 * minute, t0 + 5 * minute}),
+      "login_locked");
   // Failures while locked are recorded but neither count nor extend the lock.
   CHECK(types(u.when(record_login_failure{"10.0.0.9", t0 + 6 * minute})) == "login.failed");
   CHECK(u.s.locked_until_ns == lock.until_ns);
@@ -310,7 +310,6 @@ TEST_CASE("identity events: round-trip through the codec with roles and kind by 
 
 TEST_CASE("user: command names and times") {
   CHECK(std::string{command_name(command{enable_user{t0}})} == "enable_user");
-  CHECK(std::string{command_name(command{record_login_success{"", t0}})} ==
-        "record_login_success");
+  CHECK(std::string{command_name(command{record_login_success{"", t0}})} == "record_login_success");
   CHECK(command_time(command{close_all_sessions{"x", t0 + 7}}) == t0 + 7);
 }
