@@ -13,6 +13,7 @@ void add_bench_commands(CLI::App& app) {
   bench::add_replay_bench(*bench);
   bench::add_sim_bench(*bench);
   bench::add_route_bench(*bench);
+  bench::add_api_bench(*bench);
   bench::add_federation_bench(*bench);
 }
 

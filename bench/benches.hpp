@@ -11,5 +11,6 @@ void add_replay_bench(CLI::App& bench);     ///< hotline bench replay (bench/rep
 void add_sim_bench(CLI::App& bench);        ///< hotline bench simulate
 void add_route_bench(CLI::App& bench);      ///< hotline bench route (bench/route_bench.cpp)
 void add_federation_bench(CLI::App& bench); ///< hotline bench federation
+void add_api_bench(CLI::App& bench);        ///< hotline bench api (bench/api_bench.cpp)
 
 } // namespace hotline::bench

@@ -145,6 +145,7 @@ public:
   bool open = false;
   bool ended = false;
   std::size_t echo_left = 0;
+  std::size_t index = 0; ///< its place in ws_load's sessions (its own headers)
 };
 
 } // namespace
@@ -278,8 +279,12 @@ private:
   }
 
   void handshake() {
+    auto headers = load_.opt.headers;
+    if (this->index < load_.opt.session_headers.size())
+      for (const auto& h : load_.opt.session_headers[this->index])
+        headers.push_back(h);
     ws_.set_option(websocket::stream_base::decorator(
-        [headers = load_.opt.headers](websocket::request_type& req) {
+        [headers = std::move(headers)](websocket::request_type& req) {
           req.set(http::field::user_agent, "hotline-bench");
           for (const auto& [name, value] : headers)
             req.insert(name, value);
@@ -409,6 +414,7 @@ ws_load_stats ws_load::connect() {
         s = std::make_shared<session<tls_stream>>(p, beast::tcp_stream{p.ioc}, *p.tls);
       else
         s = std::make_shared<session<beast::tcp_stream>>(p, p.ioc);
+      s->index = i;
       p.sessions.push_back(std::move(s));
     }
     p.launch();

@@ -1,6 +1,7 @@
 #include "drivers/api/feed_hub.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <concepts>
@@ -165,7 +166,13 @@ std::string feed_hub::impl::snapshot_for(const identity::principal_view& who) {
 std::string feed_hub::impl::event_message(const events::recorded_event& e,
                                           const events::event* payload, const audience& a,
                                           const identity::principal_view& who) {
-  std::string out = "{\"seq\":" + std::to_string(e.position) + ",\"type\":\"event\",\"event\":";
+  // "t": when the hub took the event, steady-clock ns (one clock for every
+  // process of a host): a client on the same host measures its delivery.
+  const auto t = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                     std::chrono::steady_clock::now().time_since_epoch())
+                     .count();
+  std::string out = "{\"seq\":" + std::to_string(e.position) + ",\"t\":" + std::to_string(t) +
+                    ",\"type\":\"event\",\"event\":";
   auto text = events::event_codec::standard().to_json_text(e);
   out += text ? *text : "null";
   // The screen pop (F12): an offer to this agent carries the call and the customer.
