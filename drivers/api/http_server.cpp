@@ -229,6 +229,9 @@ class ws_handle;
 
 class ws_session_base : public session_base {
 public:
+  /// The session's strand. Only a live session hands it out: a copy kept
+  /// past the io_context would outlive the strand it refers to.
+  virtual asio::any_io_executor executor() = 0;
   /// On the strand: start writing what is queued (or the pending close).
   virtual void kick_write() = 0;
   virtual void overflowed() = 0;
@@ -240,10 +243,7 @@ public:
   ws_handle(std::size_t max_pending, std::shared_ptr<liveness> live)
       : max_pending_(max_pending), live_(std::move(live)) {}
 
-  void attach(std::weak_ptr<ws_session_base> s, asio::any_io_executor ex) {
-    session_ = std::move(s);
-    ex_ = std::move(ex);
-  }
+  void attach(std::weak_ptr<ws_session_base> s) { session_ = std::move(s); }
 
   bool send(std::string text) override {
     std::unique_lock lock{m_};
@@ -318,13 +318,13 @@ private:
   template <class F> void post(F f) {
     std::lock_guard lock{live_->m};
     if (!live_->alive) return;
-    if (auto s = session_.lock()) asio::post(ex_, [s, f = std::move(f)]() mutable { f(*s); });
+    if (auto s = session_.lock())
+      asio::post(s->executor(), [s, f = std::move(f)]() mutable { f(*s); });
   }
 
   const std::size_t max_pending_;
   std::shared_ptr<liveness> live_;
   std::weak_ptr<ws_session_base> session_;
-  asio::any_io_executor ex_;
   mutable std::mutex m_;
   std::deque<std::string> queue_;
   std::size_t pending_ = 0;
@@ -348,7 +348,7 @@ public:
   }
 
   void run(http::request<http::string_body> req) {
-    handle_->attach(this->weak_from_this(), ws_.get_executor());
+    handle_->attach(this->weak_from_this());
     srv_.enrol(this->shared_from_this());
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator(
@@ -359,6 +359,8 @@ public:
     ws_.async_accept(req,
                      [self = this->shared_from_this()](error_code ec) { self->on_accept(ec); });
   }
+
+  asio::any_io_executor executor() override { return ws_.get_executor(); }
 
   void shutdown() override {
     handle_->seal(true);

@@ -50,9 +50,10 @@ namespace hotline::drivers::api {
 
 /// One request as the handler sees it: decoded, bounded, complete.
 struct http_request {
-  std::string method;                         ///< "GET", "POST", ... as sent
-  std::string target;                         ///< raw request target, "/api/x?y=1"
-  std::string path;                           ///< percent-decoded path, no query
+  std::string method; ///< "GET", "POST", ... as sent
+  std::string target; ///< raw request target, "/api/x?y=1"
+  std::string path;   ///< percent-decoded path, no query; not normalised ("/a/../b" stays,
+                      ///< "%2F" becomes '/'): match routes exactly
   std::map<std::string, std::string> query;   ///< decoded query parameters ('+' is a space);
                                               ///< a repeated name keeps its first value
   std::map<std::string, std::string> headers; ///< header names lower-cased; repeated headers

@@ -210,6 +210,10 @@ TEST_CASE("http server: method, path, query, headers, cookies and body reach the
   for (const auto& [name, value] : cross.headers)
     CHECK_FALSE(name.rfind("access-control-", 0) == 0);
 
+  // The path is decoded, not normalised: routes match it exactly.
+  CHECK(json::parse(test::request(server->url(), "GET", "/a/../b%2Fc").body)["path"] ==
+        "/a/../b/c");
+
   // Other methods arrive as sent; HEAD gets the length and no body.
   CHECK(json::parse(test::request(server->url(), "DELETE", "/thing/7").body)["method"] == "DELETE");
   const auto get = test::request(server->url(), "GET", "/cookies");
@@ -224,7 +228,7 @@ TEST_CASE("http server: method, path, query, headers, cookies and body reach the
                                   "theme=dark; Expires=Wed, 21 Oct 2026 07:28:00 GMT");
   CHECK(c.header("cache-control") == "max-age=60");
   CHECK(c.header("content-type") == "text/plain");
-  CHECK(server->stats().requests == 6);
+  CHECK(server->stats().requests == 7);
 }
 
 TEST_CASE("http server: keep-alive serves two requests on one connection") {

@@ -444,6 +444,7 @@ bool ws_client::send_binary(const std::string& bytes) {
 }
 
 std::optional<std::string> ws_client::receive(std::chrono::milliseconds timeout) {
+  if (!p_->ws) return std::nullopt; // never connected
   auto& w = *p_->ws;
   if (!p_->open && !w.read_done) return std::nullopt;
   if (!w.read_pending) w.start_read();
