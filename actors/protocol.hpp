@@ -156,6 +156,7 @@ using ended_atom = caf::atom_constant<caf::atom("ended")>;
 using rejected_atom = caf::atom_constant<caf::atom("rejected")>;
 using callback_offered_atom = caf::atom_constant<caf::atom("cboffered")>;
 using off_line_atom = caf::atom_constant<caf::atom("offline")>;
+using ring_stopped_atom = caf::atom_constant<caf::atom("ringstop")>;
 
 /// A new contact, as telephony (or the simulator) reports it.
 struct call_request {
