@@ -10,6 +10,7 @@
 #include <cstring>
 #include <future>
 #include <map>
+#include <string_view>
 #include <thread>
 
 // libre's headers want the platform's bool and integer types announced
@@ -282,6 +283,21 @@ void on_music_tick(void* arg) {
 void on_reap(void* arg) {
   auto* l = static_cast<leg*>(arg);
   l->stack->destroy(*l);
+}
+
+// Requests libre answers itself with 400 (a header missing, CSeq not
+// matching the method) would leave no trace in hotline's log otherwise.
+// (A datagram that is no SIP at all is dropped by libre with a line of its
+// own on standard error: "sip: msg decode err".)
+void on_trace(bool tx, enum sip_transp, const sa*, const sa* dst, const std::uint8_t* pkt,
+              std::size_t len, void* arg) {
+  static constexpr std::string_view bad = "SIP/2.0 400 ";
+  if (!tx || len < bad.size() ||
+      std::string_view(reinterpret_cast<const char*>(pkt), bad.size()) != bad)
+    return;
+  static_cast<sip_stack::impl*>(arg)->warn("malformed request from " + address_of(*dst) +
+                                           " answered 400 Bad Request (a required header is "
+                                           "missing, or CSeq does not match the method)");
 }
 
 void on_stop_timer(void*) {
@@ -631,12 +647,14 @@ sip_stack::start(const config::sip_definition& def, std::string site, ports::tel
       why = "listen address " + s->def.listen.text() + ": " + std::strerror(err);
     else if (int err = mqueue_alloc(&s->mq, on_command, s))
       why = std::string("mqueue: ") + std::strerror(err);
-    else if (int err = sip_alloc(&s->sip, nullptr, 32, 32, 32, "hotline", nullptr, nullptr))
+    else if (int err = sip_alloc(&s->sip, nullptr, 32, 32, 32, "hotline", nullptr, s))
       why = std::string("sip_alloc: ") + std::strerror(err);
     else if (int err = sip_transp_add(s->sip, SIP_TRANSP_UDP, &s->local))
       why = "cannot listen on UDP " + s->def.listen.text() + ": " + std::strerror(err);
     else if (int err = sipsess_listen(&s->sock, s->sip, 32, on_conn, s))
       why = std::string("sipsess_listen: ") + std::strerror(err);
+    else
+      sip_set_trace_handler(s->sip, on_trace);
     if (!why.empty()) {
       mem_deref(s->sock);
       if (s->sip) sip_close(s->sip, true);
