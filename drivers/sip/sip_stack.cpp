@@ -424,6 +424,19 @@ const config::sip_trunk_definition* sip_stack::impl::trunk_of(const sa& src) con
 
 void sip_stack::impl::on_invite(const sip_msg* msg) {
   const auto from = address_of(msg->src);
+  // libre 1.1.0 hands on requests without these; a dialog needs them all.
+  const char* missing = !pl_isset(&msg->from.auri)                 ? "From"
+                        : !pl_isset(&msg->to.auri)                 ? "To"
+                        : !pl_isset(&msg->callid)                  ? "Call-ID"
+                        : !pl_isset(&msg->via.branch)              ? "a Via branch"
+                        : !pl_isset(&msg->maxfwd)                  ? "Max-Forwards"
+                        : pl_strcmp(&msg->cseq.met, "INVITE") != 0 ? "CSeq INVITE"
+                                                                   : nullptr;
+  if (missing) {
+    warn("malformed INVITE from " + from + " answered 400 Bad Request: no " + missing);
+    sip_reply(sip, msg, 400, "Bad Request");
+    return;
+  }
   const auto* trunk = trunk_of(msg->src);
   if (!trunk) {
     warn("INVITE from " + from + " refused 403: no [[sip.trunk]] allows that address");
