@@ -8,11 +8,12 @@
 ///
 /// A *leg* is one party's line: an inbound call from a trunk (the caller),
 /// or the line the node opened to an agent's phone. The stack names every
-/// leg with a `leg_id` unique for its lifetime; a leg ends exactly once,
-/// with `ended` (it had been answered, or it was an inbound leg the far end
-/// cancelled) or `failed` (an outbound leg that never connected). A command
-/// for a leg that has already ended is ignored (it crossed the far end's
-/// hang-up): callers need not track that race.
+/// leg with a `leg_id` unique for its lifetime. A leg the far end ends is
+/// reported exactly once: `ended` (it had been answered, or it was an
+/// inbound leg the caller cancelled) or `failed` (an outbound leg that
+/// never connected). A leg the node ends itself (reject, hang_up) ends
+/// without an event. A command for a leg that has already ended is ignored
+/// (it crossed the far end's hang-up): callers need not track that race.
 ///
 /// Thread safety: every command may be called from any thread; it queues
 /// and returns. Events reach the `telephony_sink` given to the stack at
@@ -74,8 +75,8 @@ enum class media_kind : std::uint8_t {
 
 // -- events ------------------------------------------------------------------------------
 
-/// A new inbound call from a trunk; the stack has acknowledged it (SIP 100)
-/// and waits for answer, reject or play.
+/// A new inbound call from a trunk; the stack has acknowledged it (SIP 100
+/// Trying, 180 Ringing) and waits for answer, reject or play.
 struct incoming {
   leg_id leg;
   std::string from;   ///< the caller's number (user part of From), may be empty
