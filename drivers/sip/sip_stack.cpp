@@ -699,7 +699,11 @@ sip_stack::start(const config::sip_definition& def, std::string site, ports::tel
   }
   p->info("listening on UDP " + def.listen.text() + " (" + std::to_string(def.trunks.size()) +
           " trunks, " + std::to_string(def.phones.size()) + " phones, music on hold " +
-          (def.music_on_hold.empty() ? std::string{"none"} : def.music_on_hold) + ")");
+          (def.music_on_hold_pcm.empty()
+               ? std::string{"none"}
+               : (def.music_on_hold.empty() ? std::string{"given"} : def.music_on_hold) + ", " +
+                     std::to_string(def.music_on_hold_pcm.size() / 8) + " ms") +
+          ")");
   return std::unique_ptr<sip_stack>(new sip_stack(std::move(p)));
 }
 
