@@ -254,6 +254,22 @@ TEST_CASE("sip: a busy phone (486) ends that offer busy and the next agent's pho
   CHECK(c.offer_ends == std::vector<std::string>{"a1 busy"});
 }
 
+TEST_CASE(
+    "sip: a phone nobody picks up is cancelled at the ring timeout and the next one answers") {
+  const int a1 = free_udp_port(), a2 = free_udp_port();
+  sip_node n{{4, {{"a1", a1}, {"a2", a2}}, false}};
+  auto silent = phone("agent_never_answers.xml", a1);
+  auto answers = phone("agent_answers.xml", a2);
+  CHECK(n.call("caller_hangs_up.xml") == 0); // it waits the 5 s ring timeout, then talks
+  CHECK(silent.get() == 0);
+  CHECK(answers.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK(c.outcome == "completed");
+  CHECK(c.agent == "a2");
+  CHECK(c.offer_ends == std::vector<std::string>{"a1 no_answer"});
+}
+
 TEST_CASE("sip: a number that is no entry point is answered 404 and starts no call") {
   sip_node n{{4, {}, false}};
   CHECK(n.call("caller_not_found.xml", "999") == 0);
