@@ -82,6 +82,9 @@ struct leg {
   sa remote{};
   bool have_remote = false;
   std::uint8_t pt = pt_pcmu;
+  int telephone_event_pt = -1; ///< the far end's RFC 4733 payload type; -1: none
+  std::uint32_t last_digit_ts = 0;
+  bool digit_seen = false;
   bool early = false;     ///< inbound: 183 sent
   bool answered = false;  ///< inbound: 200 sent; outbound: 200 received
   bool rang = false;      ///< outbound: ringing delivered
@@ -235,9 +238,26 @@ void on_close(int err, const sip_msg* msg, void* arg) {
   s->reap_later(*l);
 }
 
+// RFC 4733: a digit is reported once, at the first packet with the end
+// bit of its event (the end packet is sent three times, one timestamp).
+void on_telephone_event(leg& l, const rtp_header* hdr, mbuf* mb) {
+  if (mbuf_get_left(mb) < 4) return;
+  const auto* p = mbuf_buf(mb);
+  const bool end = (p[1] & 0x80) != 0;
+  if (!end || (l.digit_seen && l.last_digit_ts == hdr->ts)) return;
+  l.digit_seen = true;
+  l.last_digit_ts = hdr->ts;
+  static constexpr char digits[] = "0123456789*#ABCD";
+  if (p[0] > 15) return; // a tone that is no digit (flash, fax, ...)
+  l.stack->deliver(tp::dtmf{l.id, digits[p[0]], tp::dtmf_method::rfc4733});
+}
+
 void on_rtp(const sa*, const rtp_header* hdr, mbuf* mb, void* arg) {
   auto* l = static_cast<leg*>(arg);
-  if (l->closing || hdr->pt != l->pt) return; // telephone-event and comfort noise: not relayed
+  if (l->closing) return;
+  if (l->telephone_event_pt >= 0 && hdr->pt == l->telephone_event_pt)
+    return on_telephone_event(*l, hdr, mb);
+  if (hdr->pt != l->pt) return; // comfort noise and the like: not relayed
   auto* to = l->peer;
   if (!to || to->closing || !to->have_remote || !to->rtp) return;
   const std::size_t n = mbuf_get_left(mb);
@@ -348,7 +368,9 @@ bool sip_stack::impl::open_media(leg& l) {
       sdp_format_add(nullptr, l.media, false, "0", "PCMU", 8000, 1, nullptr, nullptr, nullptr,
                      false, nullptr) != 0 ||
       sdp_format_add(nullptr, l.media, false, "8", "PCMA", 8000, 1, nullptr, nullptr, nullptr,
-                     false, nullptr) != 0) {
+                     false, nullptr) != 0 ||
+      sdp_format_add(nullptr, l.media, false, "101", "telephone-event", 8000, 1, nullptr, nullptr,
+                     nullptr, false, "0-15") != 0) {
     warn("leg " + l.id + ": cannot build its SDP");
     return false;
   }
@@ -395,9 +417,24 @@ bool sip_stack::impl::decode_sdp(leg& l, mbuf* mb, bool offer) {
   const int err = sdp_decode(l.sdp, mb, offer);
   mb->pos = pos;
   if (err) return false;
-  const auto* f = sdp_media_rformat(l.media, nullptr);
-  if (!f) return false;
-  l.pt = static_cast<std::uint8_t>(f->pt);
+  // The first of the far end's formats that is a codec we speak (its
+  // list may start with telephone-event).
+  const sdp_format* codec = nullptr;
+  const le* e = nullptr;
+  LIST_FOREACH(sdp_media_format_lst(l.media, false), e) {
+    const auto* f = static_cast<const sdp_format*>(e->data);
+    // Static payload types may come without a=rtpmap: no name, the number says it.
+    const bool g711 = f->name ? !str_casecmp(f->name, "PCMU") || !str_casecmp(f->name, "PCMA")
+                              : f->pt == pt_pcmu || f->pt == pt_pcma;
+    if (f->sup && g711) {
+      codec = f;
+      break;
+    }
+  }
+  if (!codec) return false;
+  l.pt = static_cast<std::uint8_t>(codec->pt);
+  const auto* telev = sdp_media_rformat(l.media, "telephone-event");
+  l.telephone_event_pt = telev ? telev->pt : -1;
   const auto* raddr = sdp_media_raddr(l.media);
   if (raddr && sa_isset(raddr, SA_ALL)) {
     l.remote = *raddr;

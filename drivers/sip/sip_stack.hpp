@@ -20,6 +20,9 @@
 /// transport errors `failed unreachable`, 408 or the transaction timeout
 /// `failed no_answer`. `hang_up` sends CANCEL while it rings, BYE once up.
 ///
+/// DTMF: RFC 4733 telephone-event (101) is offered and answered; each digit
+/// is delivered once, at its end packet, as `dtmf`.
+///
 /// Media: each leg has its own RTP socket. `bridge` relays RTP between two
 /// legs: payloads are forwarded with the outgoing leg's own SSRC, sequence
 /// and continuous timestamps; PCMU and PCMA are transcoded when the legs

@@ -189,7 +189,7 @@ config::sip_definition definition(int port) {
 
 } // namespace
 
-TEST_CASE("sip stack: music as early media, a phone rung and answered, RTP bridged and "
+TEST_CASE("sip stack: music as early media, a digit, a phone rung and answered, RTP bridged and "
           "transcoded, BYE both ways") {
   const int port = free_port();
   udp caller, caller_rtp, phone, phone_rtp;
@@ -204,7 +204,8 @@ TEST_CASE("sip stack: music as early media, a phone rung and answered, RTP bridg
   const std::string via = "SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.port());
   const std::string from =
       "<sip:+8613800001111@127.0.0.1:" + std::to_string(caller.port()) + ">;tag=caller1";
-  const std::string offer = sdp(caller_rtp.port(), "0");
+  const std::string offer =
+      sdp(caller_rtp.port(), "0 101") + "a=rtpmap:101 telephone-event/8000\r\n";
   caller.send(
       "INVITE sip:100@127.0.0.1:" + std::to_string(port) + " SIP/2.0\r\nVia: " + via +
           ";branch=z9hG4bKinv1\r\nFrom: " + from +
@@ -231,12 +232,23 @@ TEST_CASE("sip stack: music as early media, a phone rung and answered, RTP bridg
   CHECK(mp->payload.size() == 160);
   CHECK(std::abs(config::ulaw_to_linear(static_cast<std::uint8_t>(mp->payload[0])) - 1000) < 64);
 
+  // -- a digit by RFC 4733: reported once, at its end ---------------------------------------
+  auto digit = [&](char event, bool end, std::uint16_t seq) {
+    std::string payload{event, static_cast<char>(end ? 0x8a : 0x0a), 0x03, 0x20};
+    caller_rtp.send(make_rtp(101, seq, 4000, 0xAAAA, payload), node_caller_rtp);
+  };
+  digit(5, false, 1);
+  for (std::uint16_t i = 2; i <= 4; ++i)
+    digit(5, true, i); // the end packet, three times
+  CHECK(events.next() == "dtmf L1 5 rfc4733");
+  CHECK(events.next(200ms) == "(none)");
+
   // -- the agent's phone: INVITE offering PCMU and PCMA, 180, 200 with PCMA, ACK --------
   const auto leg = stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "+861", "c1"});
   auto invite = phone.expect("INVITE sip:a1@127.0.0.1");
   REQUIRE(invite);
   CHECK(invite->find("m=audio") != std::string::npos);
-  CHECK(invite->find("RTP/AVP 0 8") != std::string::npos);
+  CHECK(invite->find("RTP/AVP 0 8 101") != std::string::npos);
   CHECK(header(*invite, "X-Hotline-Call") == "c1");
   const int node_phone_rtp = media_port(*invite);
   auto reply = [&](const std::string& status, const std::string& body) {
@@ -353,4 +365,40 @@ TEST_CASE("sip stack: a port already in use is an error that names it") {
   REQUIRE_FALSE(started);
   CHECK(started.error().message().find("cannot listen on UDP 127.0.0.1:" +
                                        std::to_string(taken.port())) != std::string::npos);
+}
+
+TEST_CASE("sip stack: no codec in common is 488, a source no trunk allows is 403, no event") {
+  auto invite = [](const udp& from, int port, const std::string& body, const std::string& branch) {
+    from.send("INVITE sip:100@127.0.0.1:" + std::to_string(port) +
+                  " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(from.port()) +
+                  ";branch=" + branch +
+                  "\r\nFrom: <sip:1@127.0.0.1>;tag=x\r\nTo: "
+                  "<sip:100@127.0.0.1>\r\nCall-ID: " +
+                  branch +
+                  "\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Type: "
+                  "application/sdp\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n" + body,
+              port);
+  };
+  udp caller;
+  {
+    const int port = free_port();
+    event_log events;
+    auto started = drivers::sip::sip_stack::start(definition(port), "t", events.sink());
+    REQUIRE(started);
+    invite(caller, port, sdp(4000, "18") + "a=rtpmap:18 G729/8000\r\n", "z9hG4bKg729");
+    CHECK(caller.expect("SIP/2.0 488"));
+    CHECK(events.next(300ms) == "(none)");
+  }
+  {
+    const int port = free_port();
+    auto def = definition(port);
+    def.trunks[0].allow = {"10.1.1.1"};
+    event_log events;
+    auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
+    REQUIRE(started);
+    invite(caller, port, sdp(4000, "0"), "z9hG4bKforeign");
+    CHECK(caller.expect("SIP/2.0 403"));
+    CHECK(events.next(300ms) == "(none)");
+  }
 }
