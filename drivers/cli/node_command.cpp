@@ -312,6 +312,7 @@ void run_node(const node_args& a) {
       last_report = now;
       std::string line = std::to_string(store.head_position()) + " events";
       if (relay) line += ", published " + std::to_string(relay->published_position());
+      if (sip) line += ", SIP legs " + std::to_string(sip->legs());
       if (bus) {
         line += ", federation sent " + std::to_string(bus->sent()) + " received " +
                 std::to_string(bus->received());

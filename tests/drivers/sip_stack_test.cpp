@@ -332,6 +332,24 @@ TEST_CASE("sip stack: music as early media, a digit, a phone rung and answered, 
   auto bye = caller.expect("BYE ");
   REQUIRE(bye);
   CHECK(header(*bye, "Call-ID") == call_id);
+  caller.send("SIP/2.0 200 OK\r\nVia: " + header(*bye, "Via") +
+                  "\r\nFrom: " + header(*bye, "From") + "\r\nTo: " + header(*bye, "To") +
+                  "\r\nCall-ID: " + call_id + "\r\nCSeq: " + header(*bye, "CSeq") +
+                  "\r\nContent-Length: 0\r\n\r\n",
+              port);
+  // Every leg is gone once both sides hung up (libre's sessions are reaped).
+  for (int i = 0; i < 50 && stack->legs() > 0; ++i)
+    std::this_thread::sleep_for(20ms);
+  CHECK(stack->legs() == 0);
+  // The port's promise: commands for legs that ended (or never were) are ignored.
+  stack->answer("L1");
+  stack->reject("L1", tp::reject_cause::busy);
+  stack->bridge("L1", leg);
+  stack->play("nope", tp::media_kind::music_on_hold);
+  stack->hang_up(leg, tp::hangup_cause::normal);
+  CHECK_FALSE(caller.receive(200ms));
+  CHECK_FALSE(phone.receive(0ms));
+  CHECK(stack->legs() == 0);
   stack.reset();
   CHECK(events.next(200ms) == "(none)"); // the node's own hang-up is no event
 }
