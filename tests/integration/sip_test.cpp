@@ -107,10 +107,18 @@ struct call_facts {
   std::vector<std::string> offer_ends; ///< "a1 busy"
 };
 
+/// sipp must be installed (Debian sip-tester): say so plainly when it is not.
+void require_sipp() {
+  std::string out;
+  int rc = testing::run_capture({"sh", "-c", "command -v sipp"}, out, 10s);
+  REQUIRE_MESSAGE(rc == 0, "sipp is not installed: apt-get install sip-tester");
+}
+
 /// A node with telephony on a fresh store, and what it logged.
 class sip_node {
 public:
   explicit sip_node(const center_options& o) : caller_port(free_udp_port()), port(free_udp_port()) {
+    require_sipp();
     config = write_center(dir.path(), o, caller_port);
     node = std::make_unique<child_process>(
         both_outputs({HOTLINE_BIN, "node", "--config", config, "--store", dir.path() + "/store",
