@@ -67,6 +67,7 @@ struct center_options {
   int channels = 4;
   std::vector<std::pair<std::string, int>> phones; ///< agent -> its phone's port
   bool music = false;
+  bool traffic = false; ///< simulated callers to entry point 200 (queue billing, agent b1)
 };
 
 /// One queue `sales` behind entry point 100, agents a1 and a2 (top-down:
@@ -81,7 +82,16 @@ std::string write_center(const std::string& dir, const center_options& o, int ca
   for (int i = 1; i <= 2; ++i)
     f << "[[agents]]\nid = \"a" << i
       << "\"\nskills = { sales = 50 }\nqueues = [\"sales\"]\norder = " << i << "\n\n";
-  f << "[[entry_points]]\ndialed = \"100\"\nqueue = \"sales\"\n\n[sip]\n";
+  f << "[[entry_points]]\ndialed = \"100\"\nqueue = \"sales\"\n\n";
+  if (o.traffic)
+    f << "[[queues]]\nid = \"billing\"\nskills = { billing = 1 }\nwrap_up_s = 0\n\n"
+      << "[[agents]]\nid = \"b1\"\nskills = { billing = 50 }\nqueues = [\"billing\"]\n\n"
+      << "[[entry_points]]\ndialed = \"200\"\nqueue = \"billing\"\n\n"
+      << "[node]\ntraffic = true\n\n[simulation]\nseed = 3\n"
+      << "handle_time = { distribution = \"exponential\", mean_s = 1 }\n"
+      << "patience = { distribution = \"exponential\", mean_s = 600 }\n"
+      << "  [[simulation.arrivals]]\n  entry_point = \"200\"\n  rate_per_h = 7200\n\n";
+  f << "[sip]\n";
   if (o.music) {
     write_music(dir + "/moh.wav");
     f << "music_on_hold = \"moh.wav\"\n";
@@ -120,9 +130,12 @@ public:
   explicit sip_node(const center_options& o) : caller_port(free_udp_port()), port(free_udp_port()) {
     require_sipp();
     config = write_center(dir.path(), o, caller_port);
-    node = std::make_unique<child_process>(
-        both_outputs({HOTLINE_BIN, "node", "--config", config, "--store", dir.path() + "/store",
-                      "--no-traffic", "--sip-listen", "127.0.0.1:" + std::to_string(port)}));
+    std::vector<std::string> argv{HOTLINE_BIN,    "node",
+                                  "--config",     config,
+                                  "--store",      dir.path() + "/store",
+                                  "--sip-listen", "127.0.0.1:" + std::to_string(port)};
+    if (!o.traffic) argv.push_back("--no-traffic");
+    node = std::make_unique<child_process>(both_outputs(argv));
     for (int i = 0; i < 20; ++i) {
       auto line = node->read_line(20s);
       REQUIRE_MESSAGE(line.has_value(), "the node stopped before its ACD came up:\n" << log);
@@ -276,6 +289,33 @@ TEST_CASE(
   CHECK(c.outcome == "completed");
   CHECK(c.agent == "a2");
   CHECK(c.offer_ends == std::vector<std::string>{"a1 no_answer"});
+}
+
+TEST_CASE("sip: telephony and simulated traffic share a node, each hearing of its own calls") {
+  const int a1 = free_udp_port();
+  center_options o{4, {{"a1", a1}}, false};
+  o.traffic = true;
+  sip_node n{o};
+  auto agent = phone("agent_answers.xml", a1);
+  CHECK(n.call("caller_hangs_up.xml") == 0);
+  CHECK(agent.get() == 0);
+  std::this_thread::sleep_for(4s);
+  CHECK(n.stop() == 0);
+  int sip_calls = 0, simulated_completed = 0;
+  for (const auto& [id, c] : n.calls()) {
+    INFO(id << " " << c.outcome << " " << c.agent);
+    if (id.rfind("sip-", 0) == 0) {
+      ++sip_calls;
+      CHECK(c.outcome == "completed");
+      CHECK(c.agent == "a1");
+    } else if (c.outcome == "completed") {
+      ++simulated_completed;
+      CHECK(c.agent == "b1");
+    }
+  }
+  CHECK(sip_calls == 1);
+  INFO(n.log);
+  CHECK(simulated_completed >= 1); // answered and hung up by the simulator through the fan-out
 }
 
 TEST_CASE("sip: a number that is no entry point is answered 404 and starts no call") {
