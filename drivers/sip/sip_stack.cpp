@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <future>
@@ -250,6 +251,29 @@ void on_telephone_event(leg& l, const rtp_header* hdr, mbuf* mb) {
   static constexpr char digits[] = "0123456789*#ABCD";
   if (p[0] > 15) return; // a tone that is no digit (flash, fax, ...)
   l.stack->deliver(tp::dtmf{l.id, digits[p[0]], tp::dtmf_method::rfc4733});
+}
+
+// SIP INFO with application/dtmf-relay ("Signal=5\r\nDuration=160"): a
+// digit; anything else in an INFO is acknowledged and ignored.
+void on_info(struct ::sip* sip, const sip_msg* msg, void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  if (l->closing || !msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay")) {
+    sip_reply(sip, msg, 200, "OK");
+    return;
+  }
+  // re_regex captures every bracket expression, the blanks too.
+  pl blank1{}, blank2{}, signal{};
+  const char* body = reinterpret_cast<const char*>(mbuf_buf(msg->mb));
+  if (re_regex(body, mbuf_get_left(msg->mb), "Signal[ \t]*=[ \t]*[0-9*#A-Da-d]+", &blank1, &blank2,
+               &signal) != 0 ||
+      signal.l != 1) {
+    sip_reply(sip, msg, 400, "Bad Request");
+    l->stack->warn("leg " + l->id + ": SIP INFO dtmf-relay without a Signal digit, answered 400");
+    return;
+  }
+  sip_reply(sip, msg, 200, "OK");
+  const char d = static_cast<char>(std::toupper(static_cast<unsigned char>(signal.p[0])));
+  l->stack->deliver(tp::dtmf{l->id, d, tp::dtmf_method::sip_info});
 }
 
 void on_rtp(const sa*, const rtp_header* hdr, mbuf* mb, void* arg) {
@@ -504,7 +528,7 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
   }
   if (int err = sipsess_accept(&l->sess, sock, msg, 180, "Ringing", "hotline", "application/sdp",
                                nullptr, nullptr, nullptr, false, on_offer, on_answer,
-                               on_established, nullptr, nullptr, on_close, l, nullptr)) {
+                               on_established, on_info, nullptr, on_close, l, nullptr)) {
     warn("INVITE " + id + " from " + from + ": cannot accept (" + std::strerror(err) + ")");
     sip_treply(nullptr, sip, msg, 500, "Server Internal Error");
     destroy(*l);
@@ -600,7 +624,7 @@ void sip_stack::impl::do_ring(const tp::leg_id& id, const tp::ring_request& r) {
   const std::string from_uri = "sip:" + user + "@" + address_of(local);
   int err = sipsess_connect(&l->sess, sock, r.contact.c_str(), user.c_str(), from_uri.c_str(),
                             "hotline", nullptr, 0, "application/sdp", desc, nullptr, nullptr, false,
-                            on_offer, on_answer, on_progress, on_established, nullptr, nullptr,
+                            on_offer, on_answer, on_progress, on_established, on_info, nullptr,
                             on_close, l, "X-Hotline-Call: %s\r\n", r.call_id.c_str());
   mem_deref(desc);
   if (err) return fail(std::string("cannot send the INVITE (") + std::strerror(err) + ")");

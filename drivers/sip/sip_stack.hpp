@@ -21,7 +21,8 @@
 /// `failed no_answer`. `hang_up` sends CANCEL while it rings, BYE once up.
 ///
 /// DTMF: RFC 4733 telephone-event (101) is offered and answered; each digit
-/// is delivered once, at its end packet, as `dtmf`.
+/// is delivered once, at its end packet, as `dtmf`. SIP INFO with
+/// application/dtmf-relay ("Signal=5") is answered 200 and delivered too.
 ///
 /// Media: each leg has its own RTP socket. `bridge` relays RTP between two
 /// legs: payloads are forwarded with the outgoing leg's own SSRC, sequence

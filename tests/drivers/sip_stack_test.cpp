@@ -189,7 +189,7 @@ config::sip_definition definition(int port) {
 
 } // namespace
 
-TEST_CASE("sip stack: music as early media, a digit, a phone rung and answered, RTP bridged and "
+TEST_CASE("sip stack: music as early media, digits, a phone rung and answered, RTP bridged and "
           "transcoded, BYE both ways") {
   const int port = free_port();
   udp caller, caller_rtp, phone, phone_rtp;
@@ -280,6 +280,27 @@ TEST_CASE("sip stack: music as early media, a digit, a phone rung and answered, 
                   "\r\nTo: " + to_tagged + "\r\nCall-ID: " + call_id +
                   "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
               port);
+  // A digit by SIP INFO (application/dtmf-relay) in the caller's dialog.
+  const std::string relay = "Signal=7\r\nDuration=160\r\n";
+  caller.send("INFO " + uri + " SIP/2.0\r\nVia: " + via + ";branch=z9hG4bKinfo1\r\nFrom: " + from +
+                  "\r\nTo: " + to_tagged + "\r\nCall-ID: " + call_id +
+                  "\r\nCSeq: 2 INFO\r\nMax-Forwards: 70\r\nContent-Type: "
+                  "application/dtmf-relay\r\nContent-Length: " +
+                  std::to_string(relay.size()) + "\r\n\r\n" + relay,
+              port);
+  auto info_reply = caller.receive(2s);
+  REQUIRE(info_reply);
+  CHECK_MESSAGE(info_reply->rfind("SIP/2.0 200", 0) == 0, *info_reply);
+  // ... and one without a digit is refused 400, with no event.
+  caller.send("INFO " + uri + " SIP/2.0\r\nVia: " + via + ";branch=z9hG4bKinfo2\r\nFrom: " + from +
+                  "\r\nTo: " + to_tagged + "\r\nCall-ID: " + call_id +
+                  "\r\nCSeq: 3 INFO\r\nMax-Forwards: 70\r\nContent-Type: "
+                  "application/dtmf-relay\r\nContent-Length: 9\r\n\r\nSignal=xy",
+              port);
+  auto refused = caller.receive(2s);
+  REQUIRE(refused);
+  CHECK_MESSAGE(refused->rfind("SIP/2.0 400", 0) == 0, *refused);
+  CHECK(events.next() == "dtmf L1 7 sip_info");
   stack->bridge("L1", leg);
   std::this_thread::sleep_for(100ms);
   while (caller_rtp.receive(0ms)) {
