@@ -280,6 +280,9 @@ void run_node(const node_args& a) {
       caf::anon_send_exit(ctx->observer, caf::exit_reason::user_shutdown);
       actors::stop_acd(ctx);
       sys.await_all_actors_done();
+      bus.reset();
+      if (relay)
+        if (auto st = relay->stop(); !st) drivers::log::error("relay", st.message(), site);
       return refuse(site, started.error().message());
     }
     sip = std::move(*started);
