@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <future>
 #include <map>
@@ -42,6 +43,24 @@ int free_udp_port() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
   close(fd);
   return ntohs(a.sin_port);
+}
+
+/// Whether some socket is bound to UDP `port` (read from /proc/net/udp, so
+/// that looking never races the process that is about to bind it).
+bool udp_port_bound(int port) {
+  std::ifstream in("/proc/net/udp");
+  char want[8];
+  std::snprintf(want, sizeof want, ":%04X ", port);
+  std::string line;
+  std::getline(in, line); // header
+  while (std::getline(in, line)) {
+    // "  sl  local_address rem_address ...": the local address is the 2nd field.
+    auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    auto local = line.substr(colon + 2, 14);
+    if (local.find(want) != std::string::npos) return true;
+  }
+  return false;
 }
 
 /// A 0.1 s 8 kHz mono 16-bit WAV (a 400 Hz tone).
@@ -220,7 +239,10 @@ std::future<int> phone(const std::string& scenario, int port) {
     if (rc != 0) MESSAGE("sipp phone " << scenario << " exited " << rc << ":\n" << out);
     return rc;
   });
-  std::this_thread::sleep_for(300ms); // listening before the node rings it
+  // Listening before the node rings it: the port is taken once sipp bound it.
+  for (int i = 0; i < 100 && !udp_port_bound(port); ++i)
+    std::this_thread::sleep_for(50ms);
+  std::this_thread::sleep_for(100ms);
   return started;
 }
 
