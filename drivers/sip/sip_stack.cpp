@@ -116,6 +116,7 @@ struct sip_stack::impl {
   sa local{};
   tmr stop_timer{};
   std::map<tp::leg_id, std::unique_ptr<leg>> legs;
+  bool own_400 = false; ///< a 400 this adapter sends (and logs) itself: not traced again
 
   void push(command* c) {
     if (!mq || mqueue_push(mq, 0, c) != 0) delete c;
@@ -267,7 +268,9 @@ void on_info(struct ::sip* sip, const sip_msg* msg, void* arg) {
   if (re_regex(body, mbuf_get_left(msg->mb), "Signal[ \t]*=[ \t]*[0-9*#A-Da-d]+", &blank1, &blank2,
                &signal) != 0 ||
       signal.l != 1) {
+    l->stack->own_400 = true;
     sip_reply(sip, msg, 400, "Bad Request");
+    l->stack->own_400 = false;
     l->stack->warn("leg " + l->id + ": SIP INFO dtmf-relay without a Signal digit, answered 400");
     return;
   }
@@ -336,12 +339,13 @@ void on_reap(void* arg) {
 void on_trace(bool tx, enum sip_transp, const sa*, const sa* dst, const std::uint8_t* pkt,
               std::size_t len, void* arg) {
   static constexpr std::string_view bad = "SIP/2.0 400 ";
-  if (!tx || len < bad.size() ||
+  auto* s = static_cast<sip_stack::impl*>(arg);
+  if (!tx || s->own_400 || len < bad.size() ||
       std::string_view(reinterpret_cast<const char*>(pkt), bad.size()) != bad)
     return;
-  static_cast<sip_stack::impl*>(arg)->warn("malformed request from " + address_of(*dst) +
-                                           " answered 400 Bad Request (a required header is "
-                                           "missing, or CSeq does not match the method)");
+  s->warn("malformed request from " + address_of(*dst) +
+          " answered 400 Bad Request (a required header is "
+          "missing, or CSeq does not match the method)");
 }
 
 void on_stop_timer(void*) {
@@ -495,7 +499,9 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
                                                                    : nullptr;
   if (missing) {
     warn("malformed INVITE from " + from + " answered 400 Bad Request: no " + missing);
+    own_400 = true;
     sip_reply(sip, msg, 400, "Bad Request");
+    own_400 = false;
     return;
   }
   const auto* trunk = trunk_of(msg->src);
