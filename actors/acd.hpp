@@ -8,6 +8,9 @@
 /// talks to them with the messages in actors/protocol.hpp and hears back
 /// through the `observer` actor:
 ///   (ringing_atom, agent_id, call_id)   an agent's phone rings
+///   (ring_stopped_atom, agent_id, call_id, reason)  it stops ringing without being
+///                                       answered because the ACD withdrew the offer
+///                                       (reason: no_answer | cancelled | logged_out | ...)
 ///   (queued_atom, call_id, queue)       a call waits in a queue
 ///   (talking_atom, call_id, agent_id)   a call is connected
 ///   (ended_atom, call_id, outcome)      a call ended (its one terminal events::call_outcome)

@@ -211,12 +211,18 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       self->send(c->second, reject_atom::value, def->id, reason);
     self->state.calls.erase(c);
   };
+  // The phone rang for a call and the ACD took the offer back: whoever
+  // rings it (telephony) stops.
+  auto stop_ringing = [=](const std::string& call_id, const std::string& reason) {
+    self->state.entity->send_durable(ctx->observer, ring_stopped_atom::value, def->id, call_id,
+                                     reason);
+  };
   // A ringing reservation ends without an answer (the call or a queue withdrew it).
   auto cancel_ringing = [=](const std::string& call_id, const std::string& reason) {
     self->state.calls.erase(call_id);
     self->state.legs.erase(call_id);
     exec(agent::cancel_reservation{call_id, reason, now()}, "cancel_reservation",
-         call_correlation(call_id));
+         call_correlation(call_id), [=] { stop_ringing(call_id, reason); });
   };
   arm_if_idle(); // recovered idle (at start, or brought back by a lookup that sends nothing)
 
@@ -260,8 +266,10 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         for (const auto& k : self->state.entity->state().contacts)
           if (k.phase == agent::contact_phase::ringing) ringing.push_back(k.call_id);
         exec(agent::logout{reason, now()}, "logout", {}, [=] {
-          for (const auto& call_id : ringing)
+          for (const auto& call_id : ringing) {
             tell_call_let_go(call_id, "logged_out");
+            stop_ringing(call_id, "logged_out");
+          }
           const auto count = withdrawal_count();
           for (const auto& q : before) {
             auto qa = ctx->queues.find(q);
@@ -352,7 +360,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         self->state.calls.erase(call_id);
         self->state.legs.erase(call_id);
         exec(agent::ring_timeout{call_id, max_no_answer, now()}, "ring_timeout",
-             call_correlation(call_id));
+             call_correlation(call_id), [=] { stop_ringing(call_id, "no_answer"); });
       },
       // The call withdraws an offer, or ended: a ringing reservation is
       // cancelled. If the agent answered as the caller hung up (the answer

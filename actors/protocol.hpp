@@ -164,6 +164,7 @@ using ended_atom = caf::atom_constant<caf::atom("ended")>;
 using rejected_atom = caf::atom_constant<caf::atom("rejected")>;
 using callback_offered_atom = caf::atom_constant<caf::atom("cboffered")>;
 using off_line_atom = caf::atom_constant<caf::atom("offline")>;
+using ring_stopped_atom = caf::atom_constant<caf::atom("ringstop")>;
 // the node API (drivers/api): requests that answer
 using api_atom = caf::atom_constant<caf::atom("api")>;
 using desk_atom = caf::atom_constant<caf::atom("desk")>;

@@ -7,6 +7,7 @@
 
 #include "config/node.hpp"
 #include "config/simulation.hpp"
+#include "config/sip.hpp"
 #include "events/center.hpp"
 
 namespace hotline::config {
@@ -24,6 +25,7 @@ struct configuration {
   events::center_definition center; ///< agent groups already expanded into agents
   simulation_definition simulation;
   node_definition node;           ///< [node], [kafka], [federation]: `hotline node`
+  sip_definition sip;             ///< [sip]: telephony (drivers/sip)
   std::vector<std::string> files; ///< the file loaded, then every file it included (load order)
 };
 

@@ -7,6 +7,7 @@
 #include "config/document.hpp"
 #include "config/node_reader.hpp"
 #include "config/simulation_reader.hpp"
+#include "config/sip_reader.hpp"
 #include "config/table_reader.hpp"
 #include "config/validate.hpp"
 
@@ -62,6 +63,7 @@ load_outcome load_file(const std::filesystem::path& file) {
   detail::read_center(root, result.config.center, result.config.simulation.shifts);
   detail::read_simulation(root, result.config.simulation);
   detail::read_node(root, result.config.center.site.id, result.config.node);
+  detail::read_sip(root, result.config.center, result.config.sip);
   root.finish();
 
   apply_defaults(result.config.center);

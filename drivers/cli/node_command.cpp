@@ -14,6 +14,8 @@
 #include "actors/acd.hpp"
 #include "actors/coarse_clock.hpp"
 #include "actors/federation_actor.hpp"
+#include "actors/observer_fanout.hpp"
+#include "actors/telephony_actor.hpp"
 #include "config/load.hpp"
 #include "drivers/cli/api_runtime.hpp"
 #include "drivers/cli/commands.hpp"
@@ -25,6 +27,7 @@
 #include "drivers/log/log.hpp"
 #include "drivers/sim/live_traffic.hpp"
 #include "drivers/sim/run_id.hpp"
+#include "drivers/sip/sip_stack.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "projections/crm/crm_projection.hpp"
 
@@ -44,6 +47,39 @@ struct node_args {
   std::string log_format = "text";
   std::string rocksdb_log;
   std::string api_listen;
+  std::string sip_listen; ///< --sip-listen: overrides [sip] listen, and turns telephony on
+};
+
+/// The telephony port as the telephony actor sees it from its spawn on:
+/// the SIP stack starts after the actor (its events go to the actor), so
+/// the actor holds this and the stack is plugged in once it listens. No
+/// command can come before: the actor only acts on the stack's events.
+class late_telephony final : public ports::telephony {
+public:
+  void plug(ports::telephony* real) { real_.store(real); }
+  void answer(const ports::leg_id& leg) override {
+    if (auto* t = real_.load()) t->answer(leg);
+  }
+  void reject(const ports::leg_id& leg, ports::reject_cause cause,
+              std::int32_t retry_after_s) override {
+    if (auto* t = real_.load()) t->reject(leg, cause, retry_after_s);
+  }
+  ports::leg_id ring(const ports::ring_request& r) override {
+    auto* t = real_.load();
+    return t ? t->ring(r) : ports::leg_id{"unplugged"};
+  }
+  void bridge(const ports::leg_id& a, const ports::leg_id& b) override {
+    if (auto* t = real_.load()) t->bridge(a, b);
+  }
+  void play(const ports::leg_id& leg, ports::media_kind what) override {
+    if (auto* t = real_.load()) t->play(leg, what);
+  }
+  void hang_up(const ports::leg_id& leg, ports::hangup_cause cause) override {
+    if (auto* t = real_.load()) t->hang_up(leg, cause);
+  }
+
+private:
+  std::atomic<ports::telephony*> real_{nullptr};
 };
 
 /// The node's own lines: hotline's log, component `node` (drivers/log/log.hpp).
@@ -108,6 +144,12 @@ void run_node(const node_args& a) {
   auto cfg = std::move(loaded.config);
   const auto& node = cfg.node;
   const auto site = cfg.center.site.id;
+  if (!a.sip_listen.empty()) {
+    std::string why;
+    if (!config::parse_host_port(a.sip_listen, cfg.sip.listen, why))
+      return refuse(site, "--sip-listen: " + why, 2);
+    cfg.sip.enabled = true;
+  }
   auto store_dir = a.store.empty() ? node.store_dir : a.store;
   if (store_dir.empty()) return refuse(site, "no store: give --store DIR or [node] store", 2);
   auto bootstrap = a.kafka.empty() ? node.kafka_bootstrap : a.kafka;
@@ -211,7 +253,44 @@ void run_node(const node_args& a) {
     // after a restart nobody is at the far end of the calls it recovers.
     ctx->restart_keeps = {false, false};
   }
+  // Telephony (drivers/sip): its calls' notifications go to the telephony
+  // actor, every other call's to the simulated traffic (observer_fanout.hpp).
+  late_telephony telephony_port;
+  std::unique_ptr<drivers::sip::sip_stack> sip;
+  caf::actor telephony;
+  if (cfg.sip.enabled) {
+    actors::telephony_options to;
+    to.call_id_prefix = "sip-" + so.call_id_prefix;
+    for (const auto& p : cfg.sip.phones)
+      to.phones[p.agent] = p.contact;
+    to.retry_after_s = cfg.sip.retry_after_s;
+    to.music_on_hold = !cfg.sip.music_on_hold_pcm.empty();
+    to.log = [site](const std::string& line) { drivers::log::info("telephony", line, site); };
+    telephony = actors::spawn_telephony(sys, ctx, &telephony_port, to);
+    ctx->observer = actors::spawn_observer_fanout(sys, {{to.call_id_prefix, telephony}}, traffic);
+    // A caller who was on the line when the node died is gone with its dialog.
+    ctx->restart_keeps = {false, false};
+  }
   actors::start_acd(sys, ctx);
+  if (telephony) {
+    auto started =
+        drivers::sip::sip_stack::start(cfg.sip, site, actors::telephony_sink_for(telephony));
+    if (!started) {
+      caf::anon_send_exit(telephony, caf::exit_reason::user_shutdown);
+      if (traffic) caf::anon_send_exit(traffic, caf::exit_reason::user_shutdown);
+      if (ctx->federation) caf::anon_send_exit(ctx->federation, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(ctx->observer, caf::exit_reason::user_shutdown);
+      actors::stop_acd(ctx);
+      sys.await_all_actors_done();
+      bus.reset();
+      if (relay)
+        if (auto st = relay->stop(); !st) drivers::log::error("relay", st.message(), site);
+      return refuse(site, started.error().message());
+    }
+    sip = std::move(*started);
+    telephony_port.plug(sip.get());
+    caf::anon_send(telephony, caf::ok_atom::value); // logs the agents with a phone in
+  }
   mailbox.set(
       ctx->federation); // after the ACD's handles are filled: offers spawn calls that use them
   if (traffic)
@@ -226,11 +305,16 @@ void run_node(const node_args& a) {
     if (auto* err = std::get_if<std::string>(&started)) {
       refuse(site, *err);
       mailbox.set({});
+      sip.reset();
+      if (telephony) caf::anon_send_exit(telephony, caf::exit_reason::user_shutdown);
       if (traffic) caf::anon_send_exit(traffic, caf::exit_reason::user_shutdown);
       if (ctx->federation) caf::anon_send_exit(ctx->federation, caf::exit_reason::user_shutdown);
+      if (ctx->observer) caf::anon_send_exit(ctx->observer, caf::exit_reason::user_shutdown);
       actors::stop_acd(ctx);
       sys.await_all_actors_done();
-      if (relay) (void)relay->stop();
+      bus.reset();
+      if (relay)
+        if (auto st = relay->stop(); !st) drivers::log::error("relay", st.message(), site);
       return;
     }
     api = std::move(std::get<0>(started));
@@ -239,7 +323,8 @@ void run_node(const node_args& a) {
   say(a, site,
       "ACD up: " + std::to_string(ctx->queues.size()) + " queues, " +
           std::to_string(ctx->agents.size()) + " agents" +
-          (with_traffic ? ", simulated traffic on" : ""));
+          (with_traffic ? ", simulated traffic on" : "") +
+          (sip ? ", SIP on " + cfg.sip.listen.text() : ""));
 
   auto started_at = std::chrono::steady_clock::now();
   auto last_report = started_at;
@@ -256,6 +341,7 @@ void run_node(const node_args& a) {
       last_report = now;
       std::string line = std::to_string(store.head_position()) + " events";
       if (relay) line += ", published " + std::to_string(relay->published_position());
+      if (sip) line += ", SIP legs " + std::to_string(sip->legs());
       if (bus) {
         line += ", federation sent " + std::to_string(bus->sent()) + " received " +
                 std::to_string(bus->received());
@@ -275,6 +361,16 @@ void run_node(const node_args& a) {
   say(a, site, "stopping");
   api.reset(); // no request reaches the actors once they stop
   mailbox.set({});
+  // Telephony stops first (the actor, then the stack, which hangs its
+  // calls up): no command is in flight when the stack goes.
+  if (telephony) {
+    caf::anon_send_exit(telephony, caf::exit_reason::user_shutdown);
+    caf::scoped_actor waiter{sys};
+    waiter->wait_for(telephony);
+  }
+  telephony_port.plug(nullptr);
+  sip.reset();
+  if (cfg.sip.enabled) caf::anon_send_exit(ctx->observer, caf::exit_reason::user_shutdown);
   if (traffic) caf::anon_send_exit(traffic, caf::exit_reason::user_shutdown);
   if (ctx->federation)
     caf::anon_send_exit(ctx->federation,
@@ -334,6 +430,8 @@ void add_node_command(CLI::App& app) {
                   "Simulated callers arrive for this many seconds only (the node keeps running and "
                   "serving them)")
       ->check(number_in(0, 315'360'000, "a number of seconds"));
+  cmd->add_option("--sip-listen", a->sip_listen,
+                  "Take SIP calls on UDP IPV4:PORT (overrides [sip] listen; turns telephony on)");
   cmd->add_flag("--no-traffic", a->no_traffic,
                 "Do not run the simulated callers and agents even if [node] traffic = true");
   cmd->add_option("--seed", a->seed,

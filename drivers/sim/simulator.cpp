@@ -305,6 +305,8 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         ++p.out->ended;
       },
       [=](rejected_atom, const std::string&, const std::string&) {},
+      // Its agents have no phone to stop ringing.
+      [=](ring_stopped_atom, const std::string&, const std::string&, const std::string&) {},
       // Off the line for a call back (its choice, or the queue's overflow): its patience stops.
       [=](off_line_atom, const std::string& call_id) {
         if (auto it = p.out->calls.find(call_id); it != p.out->calls.end())

@@ -140,6 +140,7 @@ struct two_sites {
           [&seen](rejected_atom, const std::string& s, const std::string& code) {
             seen.push_back("rejected " + s + " " + code);
           },
+          [](ring_stopped_atom, const std::string&, const std::string&, const std::string&) {},
       };
     });
     federation_options o;

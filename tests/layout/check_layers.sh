@@ -60,6 +60,15 @@ done
 check '^(events|config|drivers/time_zone\.hpp)' '' $(find drivers -maxdepth 1 \( -name '*.cpp' -o -name '*.hpp' \) | sort)
 # drivers/cli and bench/ are the composition root: they may include anything.
 
+# libre and librem (SIP, SDP, RTP) stay inside the SIP adapter's .cpp files:
+# its header, and every other file, sees the telephony port only.
+while IFS= read -r hit; do
+  [[ -z $hit ]] && continue
+  echo "${hit%%:#*}: includes libre/librem outside drivers/sip/*.cpp"
+  bad=1
+done < <(grep -rnE '^#include <(re|rem)(_[a-z0-9]+)?\.h>' actors events projections config drivers bench tests \
+           --include='*.cpp' --include='*.hpp' | grep -vE '^drivers/sip/[^/]+\.cpp:')
+
 # An actor file stays readable: past 600 lines, split it by concern as the
 # call and queue actors are (actors/call_actor_state.hpp).
 for f in $(find actors -name '*.cpp' | sort); do

@@ -1,0 +1,64 @@
+#include "actors/observer_fanout.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/protocol.hpp"
+#include "events/vocabulary.hpp"
+
+namespace hotline::actors {
+
+namespace {
+
+struct fanout_state {
+  std::vector<observer_route> routes;
+  caf::actor fallback;
+
+  const caf::actor& of(const std::string& call_id) const {
+    for (const auto& r : routes)
+      if (call_id.compare(0, r.call_id_prefix.size(), r.call_id_prefix) == 0) return r.observer;
+    return fallback;
+  }
+};
+
+caf::behavior fanout(caf::stateful_actor<fanout_state>* self, std::vector<observer_route> routes,
+                     caf::actor fallback) {
+  self->state.routes = std::move(routes);
+  self->state.fallback = std::move(fallback);
+  // Delegating keeps the sender; an invalid destination drops the message.
+  auto to = [self](const std::string& call_id, auto&&... xs) {
+    const auto& dest = self->state.of(call_id);
+    if (dest) self->delegate(dest, std::forward<decltype(xs)>(xs)...);
+  };
+  return {
+      [=](ringing_atom a, const std::string& agent, const std::string& call) {
+        to(call, a, agent, call);
+      },
+      [=](ring_stopped_atom a, const std::string& agent, const std::string& call,
+          const std::string& why) { to(call, a, agent, call, why); },
+      [=](queued_atom a, const std::string& call, const std::string& queue) {
+        to(call, a, call, queue);
+      },
+      [=](talking_atom a, const std::string& call, const std::string& agent) {
+        to(call, a, call, agent);
+      },
+      [=](ended_atom a, const std::string& call, events::call_outcome o) { to(call, a, call, o); },
+      [=](callback_offered_atom a, const std::string& call, const std::string& queue) {
+        to(call, a, call, queue);
+      },
+      [=](off_line_atom a, const std::string& call) { to(call, a, call); },
+      [=](rejected_atom a, const std::string& stream, const std::string& code) {
+        for (const auto& r : self->state.routes)
+          self->send(r.observer, a, stream, code);
+        if (self->state.fallback) self->send(self->state.fallback, a, stream, code);
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_observer_fanout(caf::actor_system& sys, std::vector<observer_route> routes,
+                                 caf::actor fallback) {
+  return sys.spawn(fanout, std::move(routes), std::move(fallback));
+}
+
+} // namespace hotline::actors

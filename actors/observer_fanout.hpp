@@ -1,0 +1,30 @@
+#pragma once
+/// Several observers on one node: the ACD has one `ctx->observer`, but a
+/// node may run real telephony beside simulated traffic (`hotline demo
+/// --sip-listen`). The fan-out is that observer: each notification about a
+/// call goes to whoever started the call, told apart by the call id's
+/// prefix (telephony names its calls "sip-…", the simulator "<site>-…");
+/// a call no route claims (one that moved here from another site) goes to
+/// the fallback. Notifications without a call id (rejected_atom) go to
+/// every observer.
+///
+/// The original sender is kept (messages are delegated), so an observer
+/// that answers the call actor which told it something still can.
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+namespace hotline::actors {
+
+struct observer_route {
+  std::string call_id_prefix; ///< non-empty
+  caf::actor observer;
+};
+
+/// Routes are tried in order; the first whose prefix starts the call id wins.
+/// `fallback` may be invalid (such notifications are dropped).
+caf::actor spawn_observer_fanout(caf::actor_system& sys, std::vector<observer_route> routes,
+                                 caf::actor fallback);
+
+} // namespace hotline::actors

@@ -1,0 +1,91 @@
+#include "actors/ports/telephony.hpp"
+
+namespace hotline::ports {
+
+std::string_view to_string(reject_cause c) noexcept {
+  switch (c) {
+  case reject_cause::busy:
+    return "busy";
+  case reject_cause::not_found:
+    return "not_found";
+  case reject_cause::unavailable:
+    return "unavailable";
+  case reject_cause::unsupported_media:
+    return "unsupported_media";
+  }
+  return "?";
+}
+
+std::string_view to_string(failure_cause c) noexcept {
+  switch (c) {
+  case failure_cause::busy:
+    return "busy";
+  case failure_cause::rejected:
+    return "rejected";
+  case failure_cause::no_answer:
+    return "no_answer";
+  case failure_cause::unreachable:
+    return "unreachable";
+  }
+  return "?";
+}
+
+std::string_view to_string(ended_by b) noexcept {
+  return b == ended_by::far_end ? "far_end" : "node";
+}
+
+std::string_view to_string(hangup_cause c) noexcept {
+  switch (c) {
+  case hangup_cause::normal:
+    return "normal";
+  case hangup_cause::withdrawn:
+    return "withdrawn";
+  case hangup_cause::off_line:
+    return "off_line";
+  case hangup_cause::media_error:
+    return "media_error";
+  }
+  return "?";
+}
+
+std::string_view to_string(dtmf_method m) noexcept {
+  switch (m) {
+  case dtmf_method::rfc4733:
+    return "rfc4733";
+  case dtmf_method::sip_info:
+    return "sip_info";
+  case dtmf_method::inband:
+    return "inband";
+  }
+  return "?";
+}
+
+std::string_view to_string(media_kind m) noexcept {
+  return m == media_kind::music_on_hold ? "music_on_hold" : "silence";
+}
+
+namespace {
+struct describer {
+  std::string operator()(const incoming& e) const {
+    return "incoming " + e.leg + " from " + e.from + " to " + e.to + " trunk " + e.trunk;
+  }
+  std::string operator()(const ringing& e) const { return "ringing " + e.leg; }
+  std::string operator()(const answered& e) const { return "answered " + e.leg; }
+  std::string operator()(const failed& e) const {
+    return "failed " + e.leg + " " + std::string{to_string(e.cause)} +
+           (e.code ? " " + std::to_string(e.code) : "");
+  }
+  std::string operator()(const ended& e) const {
+    return "ended " + e.leg + " by " + std::string{to_string(e.by)};
+  }
+  std::string operator()(const dtmf& e) const {
+    return "dtmf " + e.leg + " " + std::string(1, e.digit) + " " + std::string{to_string(e.method)};
+  }
+};
+} // namespace
+
+std::string describe(const telephony_event& e) {
+  return std::visit(describer{}, e);
+}
+
+} // namespace hotline::ports

@@ -1,0 +1,157 @@
+#pragma once
+/// The telephony port: what the node asks of a telephone stack and what it
+/// hears back, in hotline's words (legs, ringing, answered, busy), not in a
+/// protocol's. The SIP adapter (drivers/sip) implements it with libre; the
+/// in-memory fake (memory_telephony.hpp) records the commands and lets a
+/// test play the far ends. The telephony actor (actors/telephony_actor.hpp)
+/// is its only user: it maps legs to call and agent actors.
+///
+/// A *leg* is one party's line: an inbound call from a trunk (the caller),
+/// or the line the node opened to an agent's phone. The stack names every
+/// leg with a `leg_id` unique for its lifetime. A leg the far end ends is
+/// reported exactly once: `ended` (it had been answered, or it was an
+/// inbound leg the caller cancelled) or `failed` (an outbound leg that
+/// never connected). A leg the node ends itself (reject, hang_up) ends
+/// without an event. A command for a leg that has already ended is ignored
+/// (it crossed the far end's hang-up): callers need not track that race.
+///
+/// Thread safety: every command may be called from any thread; it queues
+/// and returns. Events reach the `telephony_sink` given to the stack at
+/// start, on the stack's own thread, one at a time, in the order the stack
+/// saw them.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace hotline::ports {
+
+/// One party's line, named by the stack ("L17"). Never empty.
+using leg_id = std::string;
+
+/// Why the node turns an inbound call away before answering it.
+enum class reject_cause : std::uint8_t {
+  busy,              ///< nobody can take it (SIP 486)
+  not_found,         ///< the number dialed is no entry point here (SIP 404)
+  unavailable,       ///< no line or capacity now; try later (SIP 503, Retry-After)
+  unsupported_media, ///< no codec in common (SIP 488)
+};
+
+/// Why an outbound leg (an agent's phone) never connected.
+enum class failure_cause : std::uint8_t {
+  busy,        ///< the phone is in use or on do-not-disturb (SIP 486, 600)
+  rejected,    ///< the person declined (SIP 603, other 4xx-6xx)
+  no_answer,   ///< it rang until the stack gave up (SIP 408, transaction timeout)
+  unreachable, ///< no such phone, or no route to it (transport error, 404, 480)
+};
+
+/// Who ended a leg that was up.
+enum class ended_by : std::uint8_t {
+  far_end, ///< the other party hung up (BYE) or cancelled before the answer (CANCEL)
+  node,    ///< the node hung it up (hang_up), or the stack lost it (session timer, error)
+};
+
+/// Why the node hangs a leg up.
+enum class hangup_cause : std::uint8_t {
+  normal,      ///< the call is over
+  withdrawn,   ///< an offer to an agent's phone ended before it answered (CANCEL)
+  off_line,    ///< the caller left the line for a call back
+  media_error, ///< the stack could not carry the media
+};
+
+/// How a digit arrived.
+enum class dtmf_method : std::uint8_t {
+  rfc4733,  ///< RTP telephone-event
+  sip_info, ///< SIP INFO (application/dtmf-relay)
+  inband,   ///< tones in the audio
+};
+
+/// What to play to a leg.
+enum class media_kind : std::uint8_t {
+  music_on_hold, ///< the configured music, looped until something else happens to the leg
+  silence,       ///< stop playing
+};
+
+// -- events ------------------------------------------------------------------------------
+
+/// A new inbound call from a trunk; the stack has acknowledged it (SIP 100
+/// Trying, 180 Ringing) and waits for answer, reject or play.
+struct incoming {
+  leg_id leg;
+  std::string from;   ///< the caller's number (user part of From), may be empty
+  std::string to;     ///< the number dialed (user part of the request URI)
+  std::string trunk;  ///< the trunk group it came in on (the configured peer it came from)
+  std::string source; ///< the network address it came from, "ip:port"
+};
+/// The phone of an outbound leg rings (SIP 180/183).
+struct ringing {
+  leg_id leg;
+};
+/// An outbound leg was answered (SIP 200, acknowledged).
+struct answered {
+  leg_id leg;
+};
+/// An outbound leg never connected.
+struct failed {
+  leg_id leg;
+  failure_cause cause = failure_cause::unreachable;
+  int code = 0; ///< the protocol's status, for the log (e.g. 486); 0: none
+};
+/// A leg that was up (or an inbound leg not yet answered) is gone.
+struct ended {
+  leg_id leg;
+  ended_by by = ended_by::far_end;
+};
+/// A digit from a leg.
+struct dtmf {
+  leg_id leg;
+  char digit = '0'; ///< 0-9, *, #, A-D
+  dtmf_method method = dtmf_method::rfc4733;
+};
+
+using telephony_event = std::variant<incoming, ringing, answered, failed, ended, dtmf>;
+
+/// Where the stack delivers its events (see the thread-safety note above).
+using telephony_sink = std::function<void(telephony_event)>;
+
+/// What `ring` needs besides the phone's address.
+struct ring_request {
+  std::string contact; ///< the phone's address, e.g. "sip:a1@127.0.0.1:5070"
+  std::string caller;  ///< shown on the phone as the calling number (may be empty)
+  std::string call_id; ///< the call it rings for, for the log and a header
+};
+
+class telephony {
+public:
+  virtual ~telephony() = default;
+
+  /// Answer an inbound leg (SIP 200 with the media answer).
+  virtual void answer(const leg_id& leg) = 0;
+  /// Turn an inbound leg away before answering it. `retry_after_s` > 0
+  /// tells the peer when to try again (with `unavailable`).
+  virtual void reject(const leg_id& leg, reject_cause cause, std::int32_t retry_after_s = 0) = 0;
+  /// Ring a phone: a new outbound leg whose fate comes back as ringing,
+  /// answered or failed (and ended once answered). Returns its id at once.
+  virtual leg_id ring(const ring_request& r) = 0;
+  /// Connect the media of two legs both ways (each hears the other); what
+  /// either heard before (music) stops.
+  virtual void bridge(const leg_id& a, const leg_id& b) = 0;
+  /// Play to a leg. On an inbound leg not answered yet the stack opens
+  /// early media (SIP 183 with the media answer) and does not answer it.
+  virtual void play(const leg_id& leg, media_kind what) = 0;
+  /// Hang a leg up: BYE once answered, CANCEL while an outbound leg rings,
+  /// a final error on an inbound leg not answered.
+  virtual void hang_up(const leg_id& leg, hangup_cause cause) = 0;
+};
+
+std::string_view to_string(reject_cause c) noexcept;
+std::string_view to_string(failure_cause c) noexcept;
+std::string_view to_string(ended_by b) noexcept;
+std::string_view to_string(hangup_cause c) noexcept;
+std::string_view to_string(dtmf_method m) noexcept;
+std::string_view to_string(media_kind m) noexcept;
+/// One line for a log or a test: "failed L3 busy 486".
+std::string describe(const telephony_event& e);
+
+} // namespace hotline::ports

@@ -1,0 +1,284 @@
+#include "actors/telephony_actor.hpp"
+
+#include "actors/call_actor.hpp"
+
+namespace hotline::actors {
+
+namespace {
+
+namespace tp = hotline::ports;
+
+/// One call this actor started: its caller's leg and the agents' phones it rings.
+struct tel_call {
+  caf::actor actor;
+  tp::leg_id caller;         ///< empty once the caller's leg is gone
+  std::string caller_number; ///< shown on the agents' phones
+  bool caller_answered = false;
+  bool talking = false;
+  std::string talking_agent;
+  std::map<std::string, tp::leg_id> agent_legs; ///< agent id -> its phone's leg
+};
+
+/// Which call a leg belongs to; `agent` empty: the caller's.
+struct tel_leg {
+  std::string call_id;
+  std::string agent;
+  bool answered = false;
+};
+
+struct telephony_state {
+  std::shared_ptr<acd_context> ctx;
+  tp::telephony* port = nullptr;
+  telephony_options opts;
+  std::map<std::string, tel_call> calls;
+  std::map<tp::leg_id, tel_leg> legs;
+};
+
+using tel_self = caf::stateful_actor<telephony_state>*;
+
+void say(tel_self self, const std::string& line) {
+  if (self->state.opts.log) self->state.opts.log(line);
+}
+
+tel_call* find_call(tel_self self, const std::string& call_id) {
+  auto it = self->state.calls.find(call_id);
+  return it == self->state.calls.end() ? nullptr : &it->second;
+}
+
+caf::actor agent_actor_of(tel_self self, const std::string& agent_id) {
+  return self->state.ctx->agents.get(agent_id);
+}
+
+/// Forgets an agent's phone leg (its fate is known or no longer matters).
+void drop_agent_leg(tel_self self, tel_call& c, const std::string& agent_id) {
+  auto it = c.agent_legs.find(agent_id);
+  if (it == c.agent_legs.end()) return;
+  self->state.legs.erase(it->second);
+  c.agent_legs.erase(it);
+}
+
+// -- the stack's events -----------------------------------------------------------------
+
+void on_incoming(tel_self self, const tp::incoming& e) {
+  auto& s = self->state;
+  const auto* entry = s.ctx->center.find_entry(e.to);
+  if (!entry) {
+    say(self, "leg " + e.leg + " from " + e.from + " dialed " + e.to +
+                  ": no entry point has this number");
+    s.port->reject(e.leg, tp::reject_cause::not_found);
+    return;
+  }
+  call_request req;
+  req.call_id = s.opts.call_id_prefix + e.leg;
+  req.caller = e.from;
+  req.dialed = e.to;
+  if (!e.trunk.empty()) req.attached["sip.trunk"] = e.trunk;
+  tel_call c;
+  c.caller = e.leg;
+  c.caller_number = e.from;
+  s.legs[e.leg] = tel_leg{req.call_id, {}, false};
+  c.actor = spawn_call(self->home_system(), s.ctx, req);
+  s.calls.emplace(req.call_id, std::move(c));
+}
+
+void on_answered(tel_self self, const tp::answered& e) {
+  auto l = self->state.legs.find(e.leg);
+  if (l == self->state.legs.end() || l->second.agent.empty()) return;
+  l->second.answered = true;
+  if (auto a = agent_actor_of(self, l->second.agent))
+    self->send(a, answer_atom::value, l->second.call_id);
+}
+
+void on_failed(tel_self self, const tp::failed& e) {
+  auto l = self->state.legs.find(e.leg);
+  if (l == self->state.legs.end()) return;
+  auto leg = l->second;
+  self->state.legs.erase(l);
+  auto* c = find_call(self, leg.call_id);
+  if (c) c->agent_legs.erase(leg.agent);
+  if (leg.agent.empty()) return;
+  auto a = agent_actor_of(self, leg.agent);
+  if (!a) return;
+  switch (e.cause) {
+  case tp::failure_cause::busy:
+    self->send(a, busy_atom::value, leg.call_id);
+    break;
+  case tp::failure_cause::rejected:
+  case tp::failure_cause::unreachable:
+    say(self, "agent " + leg.agent + "'s phone " + std::string{tp::to_string(e.cause)} +
+                  (e.code ? " (" + std::to_string(e.code) + ")" : "") + " for call " + leg.call_id);
+    self->send(a, reject_atom::value, leg.call_id);
+    break;
+  case tp::failure_cause::no_answer:
+    break; // the queue's ring timeout decides what comes next
+  }
+}
+
+void on_ended(tel_self self, const tp::ended& e) {
+  auto l = self->state.legs.find(e.leg);
+  if (l == self->state.legs.end()) return;
+  auto leg = l->second;
+  self->state.legs.erase(l);
+  auto* c = find_call(self, leg.call_id);
+  if (!c) return;
+  if (leg.agent.empty()) {
+    c->caller.clear();
+    if (c->talking)
+      self->send(c->actor, hangup_atom::value, std::string{"caller"});
+    else
+      self->send(c->actor, abandon_atom::value);
+    return;
+  }
+  c->agent_legs.erase(leg.agent);
+  auto a = agent_actor_of(self, leg.agent);
+  if (!a) return;
+  if (c->talking && c->talking_agent == leg.agent)
+    self->send(a, hangup_atom::value, leg.call_id);
+  else if (!leg.answered)
+    self->send(a, reject_atom::value, leg.call_id);
+}
+
+// -- the ACD's notifications ------------------------------------------------------------
+
+void on_queued(tel_self self, const std::string& call_id) {
+  auto* c = find_call(self, call_id);
+  if (!c || c->caller.empty() || c->talking) return;
+  if (self->state.opts.music_on_hold)
+    self->state.port->play(c->caller, tp::media_kind::music_on_hold);
+}
+
+void on_ringing(tel_self self, const std::string& agent_id, const std::string& call_id) {
+  auto& s = self->state;
+  auto* c = find_call(self, call_id);
+  if (!c) return;
+  auto phone = s.opts.phones.find(agent_id);
+  if (phone == s.opts.phones.end()) {
+    say(self, "agent " + agent_id + " has no phone: call " + call_id + " cannot ring it");
+    if (auto a = agent_actor_of(self, agent_id)) self->send(a, reject_atom::value, call_id);
+    return;
+  }
+  if (c->agent_legs.count(agent_id)) return; // rings already
+  tp::ring_request r;
+  r.contact = phone->second;
+  r.caller = c->caller_number;
+  r.call_id = call_id;
+  auto leg = s.port->ring(r);
+  c->agent_legs[agent_id] = leg;
+  s.legs[leg] = tel_leg{call_id, agent_id, false};
+}
+
+void on_ring_stopped(tel_self self, const std::string& agent_id, const std::string& call_id) {
+  auto* c = find_call(self, call_id);
+  if (!c) return;
+  if (c->talking && c->talking_agent == agent_id) return;
+  auto it = c->agent_legs.find(agent_id);
+  if (it == c->agent_legs.end()) return;
+  self->state.port->hang_up(it->second, tp::hangup_cause::withdrawn);
+  drop_agent_leg(self, *c, agent_id);
+}
+
+void on_talking(tel_self self, const std::string& call_id, const std::string& agent_id) {
+  auto& s = self->state;
+  auto* c = find_call(self, call_id);
+  if (!c) return;
+  c->talking = true;
+  c->talking_agent = agent_id;
+  auto it = c->agent_legs.find(agent_id);
+  if (c->caller.empty() || it == c->agent_legs.end()) return;
+  if (!c->caller_answered) {
+    s.port->answer(c->caller);
+    c->caller_answered = true;
+    if (auto l = s.legs.find(c->caller); l != s.legs.end()) l->second.answered = true;
+  }
+  s.port->bridge(c->caller, it->second);
+}
+
+void on_off_line(tel_self self, const std::string& call_id) {
+  auto* c = find_call(self, call_id);
+  if (!c || c->caller.empty()) return;
+  self->state.port->hang_up(c->caller, tp::hangup_cause::off_line);
+  self->state.legs.erase(c->caller);
+  c->caller.clear();
+}
+
+void on_call_ended(tel_self self, const std::string& call_id, events::call_outcome outcome) {
+  auto& s = self->state;
+  auto it = s.calls.find(call_id);
+  if (it == s.calls.end()) return;
+  auto& c = it->second;
+  if (!c.caller.empty()) {
+    if (c.caller_answered)
+      s.port->hang_up(c.caller, tp::hangup_cause::normal);
+    else if (outcome == events::call_outcome::blocked)
+      s.port->reject(c.caller, tp::reject_cause::unavailable, s.opts.retry_after_s);
+    else if (outcome == events::call_outcome::refused)
+      s.port->reject(c.caller, tp::reject_cause::busy);
+    else
+      s.port->hang_up(c.caller, tp::hangup_cause::normal);
+    s.legs.erase(c.caller);
+  }
+  for (const auto& [agent, leg] : c.agent_legs) {
+    auto l = s.legs.find(leg);
+    bool up = l != s.legs.end() && l->second.answered;
+    s.port->hang_up(leg, up ? tp::hangup_cause::normal : tp::hangup_cause::withdrawn);
+    s.legs.erase(leg);
+  }
+  s.calls.erase(it);
+}
+
+struct event_handler {
+  tel_self self;
+  void operator()(const tp::incoming& e) const { on_incoming(self, e); }
+  void operator()(const tp::ringing&) const {} // the ACD recorded the ring already
+  void operator()(const tp::answered& e) const { on_answered(self, e); }
+  void operator()(const tp::failed& e) const { on_failed(self, e); }
+  void operator()(const tp::ended& e) const { on_ended(self, e); }
+  void operator()(const tp::dtmf& e) const { say(self, "ignored " + tp::describe(e)); }
+};
+
+caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, tp::telephony* port,
+                              telephony_options opts) {
+  auto& s = self->state;
+  s.ctx = std::move(ctx);
+  s.port = port;
+  s.opts = std::move(opts);
+  // Static members: every agent with a phone is logged in and ready.
+  for (const auto& [agent_id, contact] : s.opts.phones)
+    if (auto a = agent_actor_of(self, agent_id))
+      self->send(a, login_atom::value, std::vector<std::string>{});
+  return {
+      [=](caf::ok_atom) {}, // the start signal (telephony_actor.hpp)
+      [=](const tp::telephony_event& e) { std::visit(event_handler{self}, e); },
+      [=](queued_atom, const std::string& call_id, const std::string&) {
+        on_queued(self, call_id);
+      },
+      [=](ringing_atom, const std::string& agent_id, const std::string& call_id) {
+        on_ringing(self, agent_id, call_id);
+      },
+      [=](ring_stopped_atom, const std::string& agent_id, const std::string& call_id,
+          const std::string&) { on_ring_stopped(self, agent_id, call_id); },
+      [=](talking_atom, const std::string& call_id, const std::string& agent_id) {
+        on_talking(self, call_id, agent_id);
+      },
+      [=](ended_atom, const std::string& call_id, events::call_outcome outcome) {
+        on_call_ended(self, call_id, outcome);
+      },
+      [=](off_line_atom, const std::string& call_id) { on_off_line(self, call_id); },
+      [=](callback_offered_atom, const std::string&, const std::string&) {
+      }, // no IVR yet to offer it
+      [=](rejected_atom, const std::string&, const std::string&) {},
+  };
+}
+
+} // namespace
+
+caf::actor spawn_telephony(caf::actor_system& sys, std::shared_ptr<acd_context> ctx,
+                           ports::telephony* port, telephony_options opts) {
+  return sys.spawn<caf::lazy_init>(telephony_actor, std::move(ctx), port, std::move(opts));
+}
+
+ports::telephony_sink telephony_sink_for(caf::actor telephony) {
+  return [telephony](ports::telephony_event e) { caf::anon_send(telephony, std::move(e)); };
+}
+
+} // namespace hotline::actors

@@ -1,0 +1,72 @@
+#pragma once
+/// The telephony actor: the ACD's edge towards a telephone stack, seen only
+/// through the telephony port (actors/ports/telephony.hpp). It maps legs to
+/// calls and agents and turns what one side says into the other's words;
+/// every decision stays with the call, queue and agent actors' deciders.
+///
+///   stack → node                         node → ACD / stack
+///   incoming(leg, from, to)              number unknown: reject not_found (SIP 404);
+///                                        else spawn_call {call id = prefix + leg,
+///                                        caller = from, dialed = to}
+///   (queued_atom call)                   play music on hold to the caller (early media)
+///   (ringing_atom agent call)            ring the agent's phone (its static contact);
+///                                        an agent with no phone: reject_atom to it
+///   answered(agent leg)                  answer_atom to the agent actor
+///   (talking_atom call agent)            answer the caller's leg, bridge it to the agent's
+///   failed(agent leg, busy)              busy_atom to the agent actor
+///   failed(agent leg, rejected|unreachable) reject_atom to the agent actor
+///   failed(agent leg, no_answer)         nothing: the queue's ring timeout decides
+///   (ring_stopped_atom agent call)       hang up that phone's leg (CANCEL) unless it talks
+///   ended(caller leg) before talking     abandon_atom to the call
+///   ended(caller leg) while talking      hangup_atom "caller" to the call
+///   ended(agent leg) while talking       hangup_atom to the agent actor
+///   (off_line_atom call)                 hang up the caller (it waits for a call back)
+///   (ended_atom call outcome)            every leg of the call goes: a caller not yet
+///                                        answered is rejected (blocked: unavailable with
+///                                        Retry-After, SIP 503; refused: busy, SIP 486),
+///                                        any other leg is hung up
+///   dtmf                                 logged only (the IVR issue consumes digits)
+///
+/// Agents with a phone (`telephony_options::phones`) are logged in and
+/// ready when the actor starts, like Asterisk's static queue members.
+///
+/// It is spawned lazily and starts on its first message: send it
+/// `caf::ok_atom` once start_acd returned (it looks agents up then).
+/// Lifetime: `port` must outlive the actor.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <caf/all.hpp>
+
+#include "actors/acd.hpp"
+#include "actors/ports/telephony.hpp"
+
+namespace hotline::actors {
+
+struct telephony_options {
+  /// Calls it starts are named prefix + leg id ("sip-L7"); the observer
+  /// fan-out routes their notifications here by this prefix. Non-empty.
+  std::string call_id_prefix = "sip-";
+  /// Agent id -> the phone's address ("sip:a1@127.0.0.1:5070").
+  std::map<std::string, std::string> phones;
+  /// Told to a caller turned away because every trunk channel is busy.
+  std::int32_t retry_after_s = 30;
+  /// Play music on hold to waiting callers (early media); else they hear ringing.
+  bool music_on_hold = true;
+  /// Where the actor says what it could not do (a phone missing, a digit
+  /// ignored); default: nowhere.
+  std::function<void(const std::string&)> log;
+};
+
+caf::actor spawn_telephony(caf::actor_system& sys, std::shared_ptr<acd_context> ctx,
+                           ports::telephony* port, telephony_options opts);
+
+/// The sink to give the stack: each event becomes a message to `telephony`.
+ports::telephony_sink telephony_sink_for(caf::actor telephony);
+
+} // namespace hotline::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::ports::telephony_event)

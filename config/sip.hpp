@@ -1,0 +1,55 @@
+#pragma once
+/// What the SIP adapter (drivers/sip) needs from a configuration: where it
+/// listens, the trunks that may send calls, the agents' phones and the music
+/// on hold (docs/config.md, section [sip]; docs/telephony.md).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hotline::config {
+
+/// An IPv4 address and a port, as written "127.0.0.1:5060".
+struct host_port {
+  std::string host; ///< dotted IPv4
+  std::uint16_t port = 0;
+  std::string text() const { return host + ":" + std::to_string(port); }
+  bool operator==(const host_port&) const = default;
+};
+
+/// A SIP peer whose calls come in on one trunk group of the center.
+struct sip_trunk_definition {
+  std::string group;              ///< a trunk group id of the center ([[trunks]])
+  host_port peer;                 ///< where the carrier or SBC sends from
+  std::vector<std::string> allow; ///< source addresses accepted (IPv4); default: the peer's host
+};
+
+/// An agent's phone at a static address (no registration yet): the agent
+/// is logged in and ready while the node runs (a static queue member).
+struct sip_phone_definition {
+  std::string agent;   ///< an agent id of the center
+  std::string contact; ///< "sip:user@ipv4[:port]", as written
+  std::string user;    ///< the user part
+  host_port address;   ///< where INVITEs go (port 5060 when not written)
+};
+
+struct sip_definition {
+  bool enabled = false;                        ///< a [sip] section is present
+  host_port listen{"127.0.0.1", 5060};         ///< [sip] listen; --sip-listen overrides
+  std::string music_on_hold;                   ///< path of the WAV file (resolved); empty: none
+  std::vector<std::int16_t> music_on_hold_pcm; ///< its samples, 8 kHz mono, 16-bit linear
+  std::int32_t retry_after_s = 30;             ///< told to callers turned away with 503
+  std::uint16_t rtp_port_min = 20'000;         ///< RTP ports the node opens (even numbers)
+  std::uint16_t rtp_port_max = 29'999;
+  std::vector<sip_trunk_definition> trunks;
+  std::vector<sip_phone_definition> phones;
+};
+
+/// "a.b.c.d:port" with a dotted IPv4 address and a port 1..65535; false
+/// (and `why` says what is wrong) otherwise.
+bool parse_host_port(const std::string& text, host_port& out, std::string& why);
+/// A dotted IPv4 address.
+bool is_ipv4(const std::string& text);
+/// "sip:user@a.b.c.d[:port]" into `out` (user, address); false with `why`.
+bool parse_sip_contact(const std::string& text, sip_phone_definition& out, std::string& why);
+
+} // namespace hotline::config

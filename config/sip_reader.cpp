@@ -1,0 +1,166 @@
+#include "config/sip_reader.hpp"
+
+#include <charconv>
+#include <set>
+
+#include "config/wav.hpp"
+
+namespace hotline::config {
+
+bool is_ipv4(const std::string& text) {
+  int parts = 0;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    auto dot = text.find('.', at);
+    auto end = dot == std::string::npos ? text.size() : dot;
+    if (end == at || end - at > 3) return false;
+    int v = 0;
+    auto [p, ec] = std::from_chars(text.data() + at, text.data() + end, v);
+    if (ec != std::errc{} || p != text.data() + end || v > 255) return false;
+    ++parts;
+    if (dot == std::string::npos) break;
+    at = dot + 1;
+  }
+  return parts == 4;
+}
+
+bool parse_host_port(const std::string& text, host_port& out, std::string& why) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    why = "'" + text + "' has no port: expected IPV4:PORT, e.g. \"127.0.0.1:5060\"";
+    return false;
+  }
+  auto host = text.substr(0, colon);
+  if (!is_ipv4(host)) {
+    why = "'" + host + "' is not an IPv4 address: expected IPV4:PORT, e.g. \"127.0.0.1:5060\"";
+    return false;
+  }
+  int port = 0;
+  const char* b = text.data() + colon + 1;
+  const char* e = text.data() + text.size();
+  auto [p, ec] = std::from_chars(b, e, port);
+  if (b == e || ec != std::errc{} || p != e || port < 1 || port > 65535) {
+    why = "'" + text.substr(colon + 1) + "' is not a port (1..65535)";
+    return false;
+  }
+  out = {host, static_cast<std::uint16_t>(port)};
+  return true;
+}
+
+bool parse_sip_contact(const std::string& text, sip_phone_definition& out, std::string& why) {
+  const std::string scheme = "sip:";
+  if (text.compare(0, scheme.size(), scheme) != 0) {
+    why = "'" + text + "' is not a SIP address: expected \"sip:USER@IPV4[:PORT]\"";
+    return false;
+  }
+  auto rest = text.substr(scheme.size());
+  if (rest.find_first_of(";?> ") != std::string::npos) {
+    why = "'" + text + "' has parameters or headers: expected \"sip:USER@IPV4[:PORT]\"";
+    return false;
+  }
+  auto atsign = rest.find('@');
+  if (atsign == 0 || atsign == std::string::npos) {
+    why = "'" + text + "' has no user: expected \"sip:USER@IPV4[:PORT]\"";
+    return false;
+  }
+  out.user = rest.substr(0, atsign);
+  auto where = rest.substr(atsign + 1);
+  if (where.find(':') == std::string::npos) where += ":5060";
+  std::string inner;
+  if (!parse_host_port(where, out.address, inner)) {
+    why = "'" + text + "': " + inner;
+    return false;
+  }
+  out.contact = text;
+  return true;
+}
+
+namespace detail {
+
+namespace {
+
+bool read_address(table_reader& r, std::string_view key, host_port& out) {
+  std::string text;
+  if (!r.read(key, text)) return false;
+  std::string why;
+  if (!parse_host_port(text, out, why)) {
+    r.error(key, why);
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+void read_sip(table_reader& root, const events::center_definition& center, sip_definition& sip) {
+  root.with_table("sip", [&](table_reader& r) {
+    sip.enabled = true;
+    read_address(r, "listen", sip.listen);
+    r.read("retry_after_s", sip.retry_after_s, 1, 86'400, "whole seconds 1..86400");
+    int lo = sip.rtp_port_min, hi = sip.rtp_port_max;
+    r.read("rtp_port_min", lo, 1024, 65534, "a port 1024..65534");
+    r.read("rtp_port_max", hi, 1025, 65535, "a port 1025..65535");
+    if (hi - lo < 3)
+      r.error("rtp_port_max", "the RTP ports " + std::to_string(lo) + ".." + std::to_string(hi) +
+                                  " leave no room: give at least 4 ports above rtp_port_min");
+    else {
+      sip.rtp_port_min = static_cast<std::uint16_t>(lo);
+      sip.rtp_port_max = static_cast<std::uint16_t>(hi);
+    }
+    std::string music;
+    if (r.read("music_on_hold", music)) {
+      // Relative to the file that names it, like `include`.
+      const auto* node = r.get("music_on_hold");
+      const auto written_in = node->source().path ? *node->source().path : std::string{};
+      const auto path =
+          (std::filesystem::path(written_in).parent_path() / music).lexically_normal();
+      std::string why;
+      if (music.empty())
+        r.error("music_on_hold", "expected the path of a WAV file");
+      else if (auto pcm = read_wav_8k_mono(path, why)) {
+        sip.music_on_hold = path.string();
+        sip.music_on_hold_pcm = std::move(*pcm);
+      } else
+        r.error("music_on_hold", path.string() + ": " + why);
+    }
+    std::set<std::string> groups;
+    r.each_table("trunk", [&](table_reader& t, std::size_t) {
+      sip_trunk_definition d;
+      if (t.require("group", "the trunk group id ([[trunks]]) its calls seize"))
+        if (t.read_id("group", d.group)) {
+          if (!center.find_trunk(d.group))
+            t.error("group", "no trunk group '" + d.group + "' in [[trunks]]");
+          else if (!groups.insert(d.group).second)
+            t.error("group", "trunk group '" + d.group + "' has two [[sip.trunk]] peers");
+        }
+      if (t.require("peer", "the peer's address IPV4:PORT")) read_address(t, "peer", d.peer);
+      if (t.read("allow", d.allow)) {
+        for (const auto& a : d.allow)
+          if (!is_ipv4(a)) t.error("allow", "'" + a + "' is not an IPv4 address");
+      }
+      if (d.allow.empty() && !d.peer.host.empty()) d.allow.push_back(d.peer.host);
+      sip.trunks.push_back(std::move(d));
+    });
+    std::set<std::string> agents;
+    r.each_table("phone", [&](table_reader& t, std::size_t) {
+      sip_phone_definition d;
+      if (t.require("agent", "the agent id whose phone it is") && t.read_id("agent", d.agent)) {
+        if (!center.find_agent(d.agent))
+          t.error("agent", "no agent '" + d.agent + "' in [[agents]]");
+        else if (!agents.insert(d.agent).second)
+          t.error("agent", "agent '" + d.agent + "' has two phones");
+      }
+      std::string contact;
+      if (t.require("contact", "the phone's address \"sip:USER@IPV4[:PORT]\"") &&
+          t.read("contact", contact)) {
+        std::string why;
+        if (!parse_sip_contact(contact, d, why)) t.error("contact", why);
+      }
+      sip.phones.push_back(std::move(d));
+    });
+  });
+}
+
+} // namespace detail
+
+} // namespace hotline::config

@@ -1,0 +1,833 @@
+// The SIP adapter on libre (sip_stack.hpp). Everything below `namespace
+// loop` runs on libre's thread only; the public members only queue commands.
+#include "drivers/sip/sip_stack.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <future>
+#include <map>
+#include <string_view>
+#include <thread>
+
+// libre's headers want the platform's bool and integer types announced
+// (its own build passes these as -D flags).
+#define HAVE_STDBOOL_H 1
+#define HAVE_INTTYPES_H 1
+#include <re.h>
+#define DEBUG_MODULE "hotline-sip"
+#define DEBUG_LEVEL 4
+#include <re_dbg.h>
+extern "C" {
+#include <rem_g711.h>
+}
+
+#include "drivers/log/log.hpp"
+
+namespace hotline::drivers::sip {
+
+namespace {
+
+namespace tp = hotline::ports;
+
+constexpr std::uint8_t pt_pcmu = 0;
+constexpr std::uint8_t pt_pcma = 8;
+constexpr std::size_t samples_per_packet = 160; // 20 ms at 8 kHz
+
+enum class command_kind { answer, reject, ring, bridge, play, hang_up, stop };
+
+struct command {
+  explicit command(command_kind k) : kind(k) {}
+  command_kind kind;
+  tp::leg_id leg;
+  tp::leg_id other; ///< bridge
+  tp::reject_cause reject = tp::reject_cause::busy;
+  std::int32_t retry_after_s = 0;
+  tp::ring_request ring;
+  tp::media_kind media = tp::media_kind::silence;
+  tp::hangup_cause hangup = tp::hangup_cause::normal;
+};
+
+std::string text_of(const pl& p) {
+  return p.p ? std::string(p.p, p.l) : std::string{};
+}
+
+std::string address_of(const sa& a) {
+  char ip[64] = {};
+  sa_ntop(&a, ip, sizeof ip);
+  return std::string(ip) + ":" + std::to_string(sa_port(&a));
+}
+
+std::uint8_t alaw_to_ulaw(std::uint8_t a) {
+  return g711_pcm2ulaw(g711_alaw2pcm(a));
+}
+std::uint8_t ulaw_to_alaw(std::uint8_t u) {
+  return g711_pcm2alaw(g711_ulaw2pcm(u));
+}
+
+} // namespace
+
+/// One party's line, owned by the loop.
+struct leg {
+  sip_stack::impl* stack = nullptr;
+  tp::leg_id id;
+  bool inbound = true;
+  sipsess* sess = nullptr;
+  sdp_session* sdp = nullptr;
+  sdp_media* media = nullptr;
+  struct rtp_sock* rtp = nullptr;
+  sa remote{};
+  bool have_remote = false;
+  std::uint8_t pt = pt_pcmu;
+  int telephone_event_pt = -1; ///< the far end's RFC 4733 payload type; -1: none
+  std::uint32_t last_digit_ts = 0;
+  bool digit_seen = false;
+  bool early = false;     ///< inbound: 183 sent
+  bool answered = false;  ///< inbound: 200 sent; outbound: 200 received
+  bool rang = false;      ///< outbound: ringing delivered
+  bool closing = false;   ///< its end is known: nothing more is delivered
+  leg* peer = nullptr;    ///< bridged to
+  bool ts_synced = false; ///< the relay's timestamp offset into this leg is set
+  std::uint32_t ts_delta = 0;
+  std::uint32_t next_ts = 0; ///< the next timestamp this leg sends
+  bool first_packet = true;
+  // music on hold
+  bool music = false;
+  std::size_t music_at = 0;
+  tmr music_timer{};
+  tmr reap_timer{};
+};
+
+struct sip_stack::impl {
+  config::sip_definition def;
+  std::string site;
+  tp::telephony_sink sink;
+  std::thread thread;
+  std::atomic<std::uint64_t> next_leg{0};
+  std::atomic<std::size_t> leg_count{0};
+  // loop-only
+  mqueue* mq = nullptr;
+  struct ::sip* sip = nullptr;
+  sipsess_sock* sock = nullptr;
+  sa local{};
+  tmr stop_timer{};
+  std::map<tp::leg_id, std::unique_ptr<leg>> legs;
+  bool own_400 = false; ///< a 400 this adapter sends (and logs) itself: not traced again
+
+  void push(command* c) {
+    if (!mq || mqueue_push(mq, 0, c) != 0) delete c;
+  }
+  void warn(const std::string& line) { log::warning("sip", line, site); }
+  void info(const std::string& line) { log::info("sip", line, site); }
+  void deliver(tp::telephony_event e) {
+    if (sink) sink(std::move(e));
+  }
+
+  // -- legs ------------------------------------------------------------------------------
+  leg* find(const tp::leg_id& id) {
+    auto it = legs.find(id);
+    return it == legs.end() || it->second->closing ? nullptr : it->second.get();
+  }
+  leg* make_leg(tp::leg_id id, bool inbound);
+  bool open_media(leg& l);
+  void destroy(leg& l);
+  void reap_later(leg& l);
+  void hang_up_all();
+
+  // -- media -----------------------------------------------------------------------------
+  void send_payload(leg& to, const std::uint8_t* linear_or_coded, std::size_t n, bool marker,
+                    std::uint32_t ts, mbuf* mb);
+  void start_music(leg& l);
+  void stop_music(leg& l);
+
+  // -- commands --------------------------------------------------------------------------
+  void run(command& c);
+  void do_answer(leg& l);
+  void do_reject(leg& l, tp::reject_cause cause, std::int32_t retry_after_s);
+  void do_ring(const tp::leg_id& id, const tp::ring_request& r);
+  void do_bridge(leg& a, leg& b);
+  void do_play(leg& l, tp::media_kind what);
+  void do_hang_up(leg& l);
+
+  // -- SIP -------------------------------------------------------------------------------
+  void on_invite(const sip_msg* msg);
+  const config::sip_trunk_definition* trunk_of(const sa& src) const;
+  bool decode_sdp(leg& l, mbuf* mb, bool offer);
+  mbuf* encode_sdp(leg& l, bool offer);
+};
+
+namespace {
+
+// -- libre callbacks (C signatures) ------------------------------------------------------
+
+void on_command(int, void* data, void* arg) {
+  std::unique_ptr<command> c{static_cast<command*>(data)};
+  static_cast<sip_stack::impl*>(arg)->run(*c);
+}
+
+void on_conn(const sip_msg* msg, void* arg) {
+  static_cast<sip_stack::impl*>(arg)->on_invite(msg);
+}
+
+int on_offer(mbuf** descp, const sip_msg* msg, void* arg) {
+  // A re-INVITE with a new offer: take it, answer with what we have.
+  auto* l = static_cast<leg*>(arg);
+  if (!l->stack->decode_sdp(*l, msg->mb, true)) return EPROTO;
+  *descp = l->stack->encode_sdp(*l, false);
+  return *descp ? 0 : ENOMEM;
+}
+
+int on_answer(const sip_msg* msg, void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  if (mbuf_get_left(msg->mb)) l->stack->decode_sdp(*l, msg->mb, false);
+  return 0;
+}
+
+void on_progress(const sip_msg* msg, void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  if (l->closing || l->rang) return;
+  if (msg->scode == 180 || msg->scode == 183) {
+    l->rang = true;
+    l->stack->deliver(tp::ringing{l->id});
+  }
+}
+
+void on_established(const sip_msg*, void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  if (l->closing || l->inbound || l->answered) return;
+  l->answered = true;
+  l->stack->deliver(tp::answered{l->id});
+}
+
+tp::failure_cause failure_of(int err, const sip_msg* msg) {
+  if (msg && msg->scode >= 300) {
+    switch (msg->scode) {
+    case 486:
+    case 600:
+      return tp::failure_cause::busy;
+    case 408:
+    case 487:
+      return tp::failure_cause::no_answer;
+    case 404:
+    case 410:
+    case 480:
+    case 484:
+    case 502:
+    case 503:
+      return tp::failure_cause::unreachable;
+    default:
+      return tp::failure_cause::rejected;
+    }
+  }
+  return err == ETIMEDOUT ? tp::failure_cause::no_answer : tp::failure_cause::unreachable;
+}
+
+void on_close(int err, const sip_msg* msg, void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  auto* s = l->stack;
+  if (l->closing) return;
+  l->closing = true;
+  if (!l->inbound && !l->answered) {
+    tp::failed f{l->id, failure_of(err, msg), msg ? msg->scode : 0};
+    s->deliver(f);
+  } else {
+    s->deliver(tp::ended{l->id, tp::ended_by::far_end});
+  }
+  s->reap_later(*l);
+}
+
+// RFC 4733: a digit is reported once, at the first packet with the end
+// bit of its event (the end packet is sent three times, one timestamp).
+void on_telephone_event(leg& l, const rtp_header* hdr, mbuf* mb) {
+  if (mbuf_get_left(mb) < 4) return;
+  const auto* p = mbuf_buf(mb);
+  const bool end = (p[1] & 0x80) != 0;
+  if (!end || (l.digit_seen && l.last_digit_ts == hdr->ts)) return;
+  l.digit_seen = true;
+  l.last_digit_ts = hdr->ts;
+  static constexpr char digits[] = "0123456789*#ABCD";
+  if (p[0] > 15) return; // a tone that is no digit (flash, fax, ...)
+  l.stack->deliver(tp::dtmf{l.id, digits[p[0]], tp::dtmf_method::rfc4733});
+}
+
+// SIP INFO with application/dtmf-relay ("Signal=5\r\nDuration=160"): a
+// digit; anything else in an INFO is acknowledged and ignored.
+void on_info(struct ::sip* sip, const sip_msg* msg, void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  if (l->closing || !msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay")) {
+    sip_reply(sip, msg, 200, "OK");
+    return;
+  }
+  // re_regex captures every bracket expression, the blanks too.
+  pl blank1{}, blank2{}, signal{};
+  const char* body = reinterpret_cast<const char*>(mbuf_buf(msg->mb));
+  if (re_regex(body, mbuf_get_left(msg->mb), "Signal[ \t]*=[ \t]*[0-9*#A-Da-d]+", &blank1, &blank2,
+               &signal) != 0 ||
+      signal.l != 1) {
+    l->stack->own_400 = true;
+    sip_reply(sip, msg, 400, "Bad Request");
+    l->stack->own_400 = false;
+    l->stack->warn("leg " + l->id + ": SIP INFO dtmf-relay without a Signal digit, answered 400");
+    return;
+  }
+  sip_reply(sip, msg, 200, "OK");
+  const char d = static_cast<char>(std::toupper(static_cast<unsigned char>(signal.p[0])));
+  l->stack->deliver(tp::dtmf{l->id, d, tp::dtmf_method::sip_info});
+}
+
+void on_rtp(const sa*, const rtp_header* hdr, mbuf* mb, void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  if (l->closing) return;
+  if (l->telephone_event_pt >= 0 && hdr->pt == l->telephone_event_pt)
+    return on_telephone_event(*l, hdr, mb);
+  if (hdr->pt != l->pt) return; // comfort noise and the like: not relayed
+  auto* to = l->peer;
+  if (!to || to->closing || !to->have_remote || !to->rtp) return;
+  const std::size_t n = mbuf_get_left(mb);
+  if (!to->ts_synced) {
+    to->ts_delta = to->next_ts - hdr->ts;
+    to->ts_synced = true;
+  }
+  if (to->pt != l->pt) {
+    auto* p = mbuf_buf(mb);
+    for (std::size_t i = 0; i < n; ++i)
+      p[i] = to->pt == pt_pcmu ? alaw_to_ulaw(p[i]) : ulaw_to_alaw(p[i]);
+  }
+  const std::uint32_t ts = hdr->ts + to->ts_delta;
+  const bool marker = hdr->m || to->first_packet;
+  to->first_packet = false;
+  rtp_send(to->rtp, &to->remote, false, marker, to->pt, ts, mb);
+  to->next_ts = ts + static_cast<std::uint32_t>(n);
+}
+
+void on_music_tick(void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  auto* s = l->stack;
+  if (!l->music || l->closing) return;
+  tmr_start(&l->music_timer, 20, on_music_tick, l);
+  const auto& pcm = s->def.music_on_hold_pcm;
+  if (!l->have_remote || !l->rtp || pcm.empty()) return;
+  mbuf* mb = mbuf_alloc(RTP_HEADER_SIZE + samples_per_packet);
+  if (!mb) return;
+  mb->pos = RTP_HEADER_SIZE;
+  mb->end = RTP_HEADER_SIZE;
+  for (std::size_t i = 0; i < samples_per_packet; ++i) {
+    const auto v = pcm[l->music_at];
+    l->music_at = (l->music_at + 1) % pcm.size();
+    mbuf_write_u8(mb, l->pt == pt_pcmu ? g711_pcm2ulaw(v) : g711_pcm2alaw(v));
+  }
+  mb->pos = RTP_HEADER_SIZE;
+  rtp_send(l->rtp, &l->remote, false, l->first_packet, l->pt, l->next_ts, mb);
+  l->first_packet = false;
+  l->next_ts += samples_per_packet;
+  mem_deref(mb);
+}
+
+void on_reap(void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  l->stack->destroy(*l);
+}
+
+// Requests libre answers itself with 400 (a header missing, CSeq not
+// matching the method) would leave no trace in hotline's log otherwise.
+// (A datagram that is no SIP at all is dropped by libre with a line of its
+// own on standard error: "sip: msg decode err".)
+void on_trace(bool tx, enum sip_transp, const sa*, const sa* dst, const std::uint8_t* pkt,
+              std::size_t len, void* arg) {
+  static constexpr std::string_view bad = "SIP/2.0 400 ";
+  auto* s = static_cast<sip_stack::impl*>(arg);
+  if (!tx || s->own_400 || len < bad.size() ||
+      std::string_view(reinterpret_cast<const char*>(pkt), bad.size()) != bad)
+    return;
+  s->warn("malformed request from " + address_of(*dst) +
+          " answered 400 Bad Request (a required header is "
+          "missing, or CSeq does not match the method)");
+}
+
+void on_stop_timer(void*) {
+  re_cancel();
+}
+
+void on_libre_log(int level, const char* p, std::size_t len, void* arg) {
+  auto* s = static_cast<sip_stack::impl*>(arg);
+  std::string line(p, len);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+    line.pop_back();
+  if (line.empty()) return;
+  if (level <= DBG_WARNING)
+    s->warn("libre: " + line);
+  else
+    s->info("libre: " + line);
+}
+
+} // namespace
+
+// -- legs --------------------------------------------------------------------------------
+
+leg* sip_stack::impl::make_leg(tp::leg_id id, bool inbound) {
+  auto l = std::make_unique<leg>();
+  l->stack = this;
+  l->id = std::move(id);
+  l->inbound = inbound;
+  l->next_ts = static_cast<std::uint32_t>(rand_u32());
+  tmr_init(&l->music_timer);
+  tmr_init(&l->reap_timer);
+  auto* raw = l.get();
+  legs[raw->id] = std::move(l);
+  leg_count.store(legs.size(), std::memory_order_relaxed);
+  return raw;
+}
+
+bool sip_stack::impl::open_media(leg& l) {
+  sa ip = local;
+  sa_set_port(&ip, 0);
+  if (int err = rtp_listen(&l.rtp, IPPROTO_UDP, &ip, def.rtp_port_min, def.rtp_port_max, false,
+                           on_rtp, nullptr, &l)) {
+    warn("leg " + l.id + ": no RTP port free in " + std::to_string(def.rtp_port_min) + ".." +
+         std::to_string(def.rtp_port_max) + " (" + std::strerror(err) + ")");
+    return false;
+  }
+  if (sdp_session_alloc(&l.sdp, &ip) != 0 ||
+      sdp_media_add(&l.media, l.sdp, "audio", sa_port(rtp_local(l.rtp)), "RTP/AVP") != 0 ||
+      sdp_format_add(nullptr, l.media, false, "0", "PCMU", 8000, 1, nullptr, nullptr, nullptr,
+                     false, nullptr) != 0 ||
+      sdp_format_add(nullptr, l.media, false, "8", "PCMA", 8000, 1, nullptr, nullptr, nullptr,
+                     false, nullptr) != 0 ||
+      sdp_format_add(nullptr, l.media, false, "101", "telephone-event", 8000, 1, nullptr, nullptr,
+                     nullptr, false, "0-15") != 0) {
+    warn("leg " + l.id + ": cannot build its SDP");
+    return false;
+  }
+  return true;
+}
+
+void sip_stack::impl::destroy(leg& l) {
+  tmr_cancel(&l.music_timer);
+  tmr_cancel(&l.reap_timer);
+  if (l.peer) l.peer->peer = nullptr;
+  l.peer = nullptr;
+  // Dereferencing an unterminated session sends what its state needs
+  // (libre: 486 to an inbound INVITE not answered, CANCEL, or BYE).
+  l.sess = static_cast<sipsess*>(mem_deref(l.sess));
+  l.rtp = static_cast<struct rtp_sock*>(mem_deref(l.rtp));
+  l.media = nullptr;
+  l.sdp = static_cast<sdp_session*>(mem_deref(l.sdp));
+  legs.erase(l.id); // frees l
+  leg_count.store(legs.size(), std::memory_order_relaxed);
+}
+
+// A session's handler may not free the session it runs in: later.
+void sip_stack::impl::reap_later(leg& l) {
+  l.music = false;
+  tmr_cancel(&l.music_timer);
+  if (l.peer) l.peer->peer = nullptr;
+  l.peer = nullptr;
+  tmr_start(&l.reap_timer, 0, on_reap, &l);
+}
+
+void sip_stack::impl::hang_up_all() {
+  std::vector<leg*> all;
+  for (auto& [id, l] : legs)
+    all.push_back(l.get());
+  for (auto* l : all) {
+    if (!l->closing) do_hang_up(*l);
+  }
+}
+
+// -- SDP ---------------------------------------------------------------------------------
+
+bool sip_stack::impl::decode_sdp(leg& l, mbuf* mb, bool offer) {
+  const auto pos = mb->pos;
+  const int err = sdp_decode(l.sdp, mb, offer);
+  mb->pos = pos;
+  if (err) return false;
+  // The first of the far end's formats that is a codec we speak (its
+  // list may start with telephone-event).
+  const sdp_format* codec = nullptr;
+  const le* e = nullptr;
+  LIST_FOREACH(sdp_media_format_lst(l.media, false), e) {
+    const auto* f = static_cast<const sdp_format*>(e->data);
+    // Static payload types may come without a=rtpmap: no name, the number says it.
+    const bool g711 = f->name ? !str_casecmp(f->name, "PCMU") || !str_casecmp(f->name, "PCMA")
+                              : f->pt == pt_pcmu || f->pt == pt_pcma;
+    if (f->sup && g711) {
+      codec = f;
+      break;
+    }
+  }
+  if (!codec) return false;
+  l.pt = static_cast<std::uint8_t>(codec->pt);
+  const auto* telev = sdp_media_rformat(l.media, "telephone-event");
+  l.telephone_event_pt = telev ? telev->pt : -1;
+  const auto* raddr = sdp_media_raddr(l.media);
+  if (raddr && sa_isset(raddr, SA_ALL)) {
+    l.remote = *raddr;
+    l.have_remote = true;
+  }
+  return true;
+}
+
+mbuf* sip_stack::impl::encode_sdp(leg& l, bool offer) {
+  mbuf* mb = nullptr;
+  if (sdp_encode(&mb, l.sdp, offer) != 0) return nullptr;
+  return mb;
+}
+
+// -- inbound -----------------------------------------------------------------------------
+
+const config::sip_trunk_definition* sip_stack::impl::trunk_of(const sa& src) const {
+  char ip[64] = {};
+  sa_ntop(&src, ip, sizeof ip);
+  for (const auto& t : def.trunks)
+    if (std::find(t.allow.begin(), t.allow.end(), std::string(ip)) != t.allow.end()) return &t;
+  return nullptr;
+}
+
+void sip_stack::impl::on_invite(const sip_msg* msg) {
+  const auto from = address_of(msg->src);
+  // libre 1.1.0 hands on requests without these; a dialog needs them all.
+  const char* missing = !pl_isset(&msg->from.auri)                 ? "From"
+                        : !pl_isset(&msg->to.auri)                 ? "To"
+                        : !pl_isset(&msg->callid)                  ? "Call-ID"
+                        : !pl_isset(&msg->via.branch)              ? "a Via branch"
+                        : !pl_isset(&msg->maxfwd)                  ? "Max-Forwards"
+                        : pl_strcmp(&msg->cseq.met, "INVITE") != 0 ? "CSeq INVITE"
+                                                                   : nullptr;
+  if (missing) {
+    warn("malformed INVITE from " + from + " answered 400 Bad Request: no " + missing);
+    own_400 = true;
+    sip_reply(sip, msg, 400, "Bad Request");
+    own_400 = false;
+    return;
+  }
+  const auto* trunk = trunk_of(msg->src);
+  if (!trunk) {
+    warn("INVITE from " + from + " refused 403: no [[sip.trunk]] allows that address");
+    sip_treply(nullptr, sip, msg, 403, "Forbidden");
+    return;
+  }
+  sip_reply(sip, msg, 100, "Trying");
+  const auto id = "L" + std::to_string(++next_leg);
+  auto* l = make_leg(id, true);
+  if (!open_media(*l)) {
+    sip_treplyf(nullptr, nullptr, sip, msg, false, 503, "Service Unavailable",
+                "Retry-After: %d\r\nContent-Length: 0\r\n\r\n", def.retry_after_s);
+    destroy(*l);
+    return;
+  }
+  if (!mbuf_get_left(msg->mb)) {
+    warn("INVITE " + id + " from " + from + " refused 488: no SDP offer (late offer unsupported)");
+    sip_treply(nullptr, sip, msg, 488, "Not Acceptable Here");
+    destroy(*l);
+    return;
+  }
+  if (!decode_sdp(*l, msg->mb, true)) {
+    warn("INVITE " + id + " from " + from +
+         " refused 488: its SDP offers neither PCMU nor PCMA, or does not decode");
+    sip_treply(nullptr, sip, msg, 488, "Not Acceptable Here");
+    destroy(*l);
+    return;
+  }
+  if (int err = sipsess_accept(&l->sess, sock, msg, 180, "Ringing", "hotline", "application/sdp",
+                               nullptr, nullptr, nullptr, false, on_offer, on_answer,
+                               on_established, on_info, nullptr, on_close, l, nullptr)) {
+    warn("INVITE " + id + " from " + from + ": cannot accept (" + std::strerror(err) + ")");
+    sip_treply(nullptr, sip, msg, 500, "Server Internal Error");
+    destroy(*l);
+    return;
+  }
+  tp::incoming e;
+  e.leg = id;
+  e.from = text_of(msg->from.uri.user);
+  e.to = text_of(msg->uri.user);
+  e.trunk = trunk->group;
+  e.source = from;
+  deliver(std::move(e));
+}
+
+// -- commands ----------------------------------------------------------------------------
+
+void sip_stack::impl::run(command& c) {
+  if (c.kind == command_kind::stop) {
+    hang_up_all();
+    tmr_start(&stop_timer, 200, on_stop_timer, nullptr); // let BYEs and CANCELs leave
+    return;
+  }
+  if (c.kind == command_kind::ring) return do_ring(c.leg, c.ring);
+  leg* l = find(c.leg);
+  if (!l) return; // ended already: the port ignores it
+  switch (c.kind) {
+  case command_kind::answer:
+    return do_answer(*l);
+  case command_kind::reject:
+    return do_reject(*l, c.reject, c.retry_after_s);
+  case command_kind::bridge:
+    if (leg* b = find(c.other)) do_bridge(*l, *b);
+    return;
+  case command_kind::play:
+    return do_play(*l, c.media);
+  case command_kind::hang_up:
+    return do_hang_up(*l);
+  default:
+    return;
+  }
+}
+
+void sip_stack::impl::do_answer(leg& l) {
+  if (!l.inbound || l.answered || !l.sess) return;
+  mbuf* desc = encode_sdp(l, false);
+  int err = sipsess_answer(l.sess, 200, "OK", desc, nullptr);
+  mem_deref(desc);
+  if (err) {
+    warn("leg " + l.id + ": cannot answer (" + std::strerror(err) + ")");
+    return;
+  }
+  l.answered = true;
+}
+
+void sip_stack::impl::do_reject(leg& l, tp::reject_cause cause, std::int32_t retry_after_s) {
+  if (!l.inbound || l.answered || !l.sess) return;
+  int err = 0;
+  switch (cause) {
+  case tp::reject_cause::busy:
+    err = sipsess_reject(l.sess, 486, "Busy Here", nullptr);
+    break;
+  case tp::reject_cause::not_found:
+    err = sipsess_reject(l.sess, 404, "Not Found", nullptr);
+    break;
+  case tp::reject_cause::unsupported_media:
+    err = sipsess_reject(l.sess, 488, "Not Acceptable Here", nullptr);
+    break;
+  case tp::reject_cause::unavailable:
+    if (retry_after_s > 0)
+      err = sipsess_reject(l.sess, 503, "Service Unavailable",
+                           "Retry-After: %d\r\nContent-Length: 0\r\n\r\n", retry_after_s);
+    else
+      err = sipsess_reject(l.sess, 503, "Service Unavailable", nullptr);
+    break;
+  }
+  if (err) warn("leg " + l.id + ": cannot reject (" + std::strerror(err) + ")");
+  l.closing = true;
+  destroy(l);
+}
+
+void sip_stack::impl::do_ring(const tp::leg_id& id, const tp::ring_request& r) {
+  auto* l = make_leg(id, false);
+  auto fail = [&](const std::string& why) {
+    warn("ring " + id + " " + r.contact + " for call " + r.call_id + ": " + why);
+    l->closing = true;
+    deliver(tp::failed{id, tp::failure_cause::unreachable, 0});
+    destroy(*l);
+  };
+  if (!open_media(*l)) return fail("no media");
+  mbuf* desc = encode_sdp(*l, true);
+  if (!desc) return fail("cannot build the SDP offer");
+  const std::string user = r.caller.empty() ? "hotline" : r.caller;
+  const std::string from_uri = "sip:" + user + "@" + address_of(local);
+  int err = sipsess_connect(&l->sess, sock, r.contact.c_str(), user.c_str(), from_uri.c_str(),
+                            "hotline", nullptr, 0, "application/sdp", desc, nullptr, nullptr, false,
+                            on_offer, on_answer, on_progress, on_established, on_info, nullptr,
+                            on_close, l, "X-Hotline-Call: %s\r\n", r.call_id.c_str());
+  mem_deref(desc);
+  if (err) return fail(std::string("cannot send the INVITE (") + std::strerror(err) + ")");
+}
+
+void sip_stack::impl::do_bridge(leg& a, leg& b) {
+  if (&a == &b) return;
+  for (leg* x : {&a, &b}) {
+    stop_music(*x);
+    if (x->peer && x->peer != &a && x->peer != &b) x->peer->peer = nullptr;
+    x->ts_synced = false;
+  }
+  a.peer = &b;
+  b.peer = &a;
+}
+
+void sip_stack::impl::do_play(leg& l, tp::media_kind what) {
+  if (what == tp::media_kind::silence) return stop_music(l);
+  if (l.inbound && !l.answered && !l.early && l.sess) {
+    mbuf* desc = encode_sdp(l, false);
+    int err = sipsess_progress(l.sess, 183, "Session Progress", desc, nullptr);
+    mem_deref(desc);
+    if (err) {
+      warn("leg " + l.id + ": cannot open early media (" + std::strerror(err) + ")");
+      return;
+    }
+    l.early = true;
+  }
+  start_music(l);
+}
+
+void sip_stack::impl::do_hang_up(leg& l) {
+  l.closing = true;
+  if (l.inbound && !l.answered && l.sess)
+    sipsess_reject(l.sess, 480, "Temporarily Unavailable", nullptr);
+  destroy(l);
+}
+
+void sip_stack::impl::start_music(leg& l) {
+  if (def.music_on_hold_pcm.empty() || l.music) return;
+  if (l.peer) { // music replaces the other party
+    l.peer->peer = nullptr;
+    l.peer = nullptr;
+  }
+  l.music = true;
+  l.ts_synced = false;
+  tmr_start(&l.music_timer, 0, on_music_tick, &l);
+}
+
+void sip_stack::impl::stop_music(leg& l) {
+  l.music = false;
+  tmr_cancel(&l.music_timer);
+}
+
+// -- the thread --------------------------------------------------------------------------
+
+namespace {
+
+void raise_open_files() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
+}
+
+/// libre's poll set: as many descriptors as the process may open, at most 65,536.
+int fd_budget() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0) return 1024;
+  return static_cast<int>(std::min<rlim_t>(r.rlim_cur, 65'536));
+}
+
+} // namespace
+
+events::result<std::unique_ptr<sip_stack>>
+sip_stack::start(const config::sip_definition& def, std::string site, ports::telephony_sink sink) {
+  raise_open_files();
+  auto p = std::make_unique<impl>();
+  p->def = def;
+  p->site = std::move(site);
+  p->sink = std::move(sink);
+  std::promise<std::string> started; // empty: listening
+  auto ready = started.get_future();
+  auto* s = p.get();
+  p->thread = std::thread([s, &started] {
+    auto fail = [&](const std::string& why) { started.set_value(why); };
+    if (int err = libre_init()) return fail(std::string("libre_init: ") + std::strerror(err));
+    fd_setsize(fd_budget());
+    dbg_init(DBG_WARNING, DBG_NONE);
+    dbg_handler_set(on_libre_log, s);
+    std::string why;
+    if (int err = sa_set_str(&s->local, s->def.listen.host.c_str(), s->def.listen.port))
+      why = "listen address " + s->def.listen.text() + ": " + std::strerror(err);
+    else if (int err = mqueue_alloc(&s->mq, on_command, s))
+      why = std::string("mqueue: ") + std::strerror(err);
+    else if (int err = sip_alloc(&s->sip, nullptr, 32, 32, 32, "hotline", nullptr, s))
+      why = std::string("sip_alloc: ") + std::strerror(err);
+    else if (int err = sip_transp_add(s->sip, SIP_TRANSP_UDP, &s->local))
+      why = "cannot listen on UDP " + s->def.listen.text() + ": " + std::strerror(err);
+    else if (int err = sipsess_listen(&s->sock, s->sip, 32, on_conn, s))
+      why = std::string("sipsess_listen: ") + std::strerror(err);
+    else
+      sip_set_trace_handler(s->sip, on_trace);
+    if (!why.empty()) {
+      mem_deref(s->sock);
+      if (s->sip) sip_close(s->sip, true);
+      mem_deref(s->sip);
+      s->mq = static_cast<mqueue*>(mem_deref(s->mq));
+      dbg_handler_set(nullptr, nullptr);
+      libre_close();
+      return fail(why);
+    }
+    tmr_init(&s->stop_timer);
+    started.set_value({});
+    re_main(nullptr);
+    // Stopped: every leg was hung up (command_kind::stop).
+    while (!s->legs.empty())
+      s->destroy(*s->legs.begin()->second);
+    tmr_cancel(&s->stop_timer);
+    sipsess_close_all(s->sock);
+    s->sock = static_cast<sipsess_sock*>(mem_deref(s->sock));
+    sip_close(s->sip, true);
+    s->sip = static_cast<struct ::sip*>(mem_deref(s->sip));
+    s->mq = static_cast<mqueue*>(mem_deref(s->mq));
+    dbg_handler_set(nullptr, nullptr);
+    libre_close();
+  });
+  auto why = ready.get();
+  if (!why.empty()) {
+    p->thread.join();
+    return events::status{events::errc::unavailable, "sip: " + why};
+  }
+  p->info("listening on UDP " + def.listen.text() + " (" + std::to_string(def.trunks.size()) +
+          " trunks, " + std::to_string(def.phones.size()) + " phones, music on hold " +
+          (def.music_on_hold_pcm.empty()
+               ? std::string{"none"}
+               : (def.music_on_hold.empty() ? std::string{"given"} : def.music_on_hold) + ", " +
+                     std::to_string(def.music_on_hold_pcm.size() / 8) + " ms") +
+          ")");
+  return std::unique_ptr<sip_stack>(new sip_stack(std::move(p)));
+}
+
+sip_stack::sip_stack(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+sip_stack::~sip_stack() {
+  impl_->push(new command(command_kind::stop));
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+std::size_t sip_stack::legs() const noexcept {
+  return impl_->leg_count.load(std::memory_order_relaxed);
+}
+
+void sip_stack::answer(const ports::leg_id& leg) {
+  auto* c = new command(command_kind::answer);
+  c->leg = leg;
+  impl_->push(c);
+}
+
+void sip_stack::reject(const ports::leg_id& leg, ports::reject_cause cause,
+                       std::int32_t retry_after_s) {
+  auto* c = new command(command_kind::reject);
+  c->leg = leg;
+  c->reject = cause;
+  c->retry_after_s = retry_after_s;
+  impl_->push(c);
+}
+
+ports::leg_id sip_stack::ring(const ports::ring_request& r) {
+  auto* c = new command(command_kind::ring);
+  c->leg = "R" + std::to_string(++impl_->next_leg);
+  c->ring = r;
+  auto id = c->leg;
+  impl_->push(c);
+  return id;
+}
+
+void sip_stack::bridge(const ports::leg_id& a, const ports::leg_id& b) {
+  auto* c = new command(command_kind::bridge);
+  c->leg = a;
+  c->other = b;
+  impl_->push(c);
+}
+
+void sip_stack::play(const ports::leg_id& leg, ports::media_kind what) {
+  auto* c = new command(command_kind::play);
+  c->leg = leg;
+  c->media = what;
+  impl_->push(c);
+}
+
+void sip_stack::hang_up(const ports::leg_id& leg, ports::hangup_cause cause) {
+  auto* c = new command(command_kind::hang_up);
+  c->leg = leg;
+  c->hangup = cause;
+  impl_->push(c);
+}
+
+} // namespace hotline::drivers::sip

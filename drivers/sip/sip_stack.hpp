@@ -1,0 +1,73 @@
+#pragma once
+/// The SIP adapter: the telephony port (actors/ports/telephony.hpp) over
+/// libre (SIP, SDP, RTP). One thread runs libre's loop (`re_main`) and owns
+/// every libre object; the port's commands reach it through libre's
+/// `mqueue`, and its events leave through the sink, called on that thread.
+/// docs/telephony.md describes the dialogs, the media and the limits.
+///
+/// Inbound (trunks): an INVITE from an address no [[sip.trunk]] allows is
+/// refused 403; one without an SDP offer, or whose offer has neither PCMU
+/// nor PCMA, 488; otherwise 100 Trying and 180 Ringing go out at once (so
+/// that a CANCEL is followed), and `incoming` is delivered. `play` opens
+/// early media (183 with the SDP answer) and loops the music on hold;
+/// `answer` sends 200 with the SDP answer; `reject` sends 486, 404,
+/// 503 (+Retry-After) or 488. A CANCEL is answered 487 and a BYE 200, both
+/// delivered as `ended` by the far end.
+///
+/// Outbound (agents' phones): `ring` sends an INVITE offering PCMU and
+/// PCMA; 180/183 is `ringing`, 200 (acknowledged) `answered`; 486/600 are
+/// `failed busy`, 603 and other final errors `failed rejected`, 404/480 and
+/// transport errors `failed unreachable`, 408 or the transaction timeout
+/// `failed no_answer`. `hang_up` sends CANCEL while it rings, BYE once up.
+///
+/// DTMF: RFC 4733 telephone-event (101) is offered and answered; each digit
+/// is delivered once, at its end packet, as `dtmf`. SIP INFO with
+/// application/dtmf-relay ("Signal=5") is answered 200 and delivered too.
+///
+/// Media: each leg has its own RTP socket. `bridge` relays RTP between two
+/// legs: payloads are forwarded with the outgoing leg's own SSRC, sequence
+/// and continuous timestamps; PCMU and PCMA are transcoded when the legs
+/// negotiated different codecs. Music on hold is the configured WAV,
+/// encoded for the leg's codec, 20 ms per packet.
+///
+/// Thread safety: every member may be called from any thread.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "actors/ports/telephony.hpp"
+#include "config/sip.hpp"
+#include "events/status.hpp"
+
+namespace hotline::drivers::sip {
+
+class sip_stack final : public ports::telephony {
+public:
+  /// Raises the process's open-file limit to its hard limit, starts libre's
+  /// thread, binds UDP `def.listen` and returns once it listens (or why it
+  /// cannot: the address is in use, libre failed to start). `site` labels
+  /// the log lines.
+  static events::result<std::unique_ptr<sip_stack>>
+  start(const config::sip_definition& def, std::string site, ports::telephony_sink sink);
+  /// Hangs up every leg (BYE, CANCEL or a final error), stops the thread.
+  ~sip_stack() override;
+
+  void answer(const ports::leg_id& leg) override;
+  void reject(const ports::leg_id& leg, ports::reject_cause cause,
+              std::int32_t retry_after_s = 0) override;
+  ports::leg_id ring(const ports::ring_request& r) override;
+  void bridge(const ports::leg_id& a, const ports::leg_id& b) override;
+  void play(const ports::leg_id& leg, ports::media_kind what) override;
+  void hang_up(const ports::leg_id& leg, ports::hangup_cause cause) override;
+
+  /// Legs alive now (inbound and outbound), for the node's status line and tests.
+  std::size_t legs() const noexcept;
+
+  struct impl;
+
+private:
+  explicit sip_stack(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace hotline::drivers::sip

@@ -1,0 +1,239 @@
+// The telephony actor between the in-memory telephony stack and the ACD's
+// actors, on the virtual clock: what a caller and an agent's phone would
+// see (the stack's commands) and what the store records.
+#include <doctest/doctest.h>
+
+#include <caf/all.hpp>
+
+#include "acd_fixture.hpp"
+#include "actors/observer_fanout.hpp"
+#include "actors/ports/memory_telephony.hpp"
+#include "actors/telephony_actor.hpp"
+
+using namespace hotline;
+using namespace hotline::actors;
+namespace tp = hotline::ports;
+
+namespace {
+
+using acd_actor_test::epoch;
+
+/// One queue `sales` behind entry point 100 on trunk group `pstn` of
+/// `channels` lines; agents a1 and a2 with phones, a3 without one.
+events::center_definition phone_center(int channels = 2) {
+  events::center_definition c;
+  c.tenants.push_back({"acme", "Acme", {}});
+  c.trunks.push_back({"pstn", channels, events::trunk_direction::both});
+  events::queue_definition q;
+  q.id = "sales";
+  q.tenant = "acme";
+  q.skills = {{"sales", 1}};
+  q.ring_timeout_ms = 10'000;
+  q.wrap_up_ms = 0;
+  c.queues.push_back(q);
+  for (auto id : {"a1", "a2", "a3"}) {
+    events::agent_definition a;
+    a.id = id;
+    a.tenant = "acme";
+    a.skills = {{"sales", 5}};
+    a.queues = {"sales"};
+    a.order = id[1] - '0';
+    c.agents.push_back(a);
+  }
+  c.entry_points.push_back({"100", "acme", "sales", "pstn", 0});
+  return c;
+}
+
+struct fixture : acd_actor_test::fixture {
+  tp::memory_telephony phones;
+  caf::actor telephony;
+  caf::actor simulated; ///< the fixture's own observer: the fan-out's fallback
+
+  explicit fixture(events::center_definition c = phone_center(), bool with_a2 = true)
+      : acd_actor_test::fixture(std::move(c), nullptr, epoch, {}) {
+    telephony_options o;
+    o.phones["a1"] = "sip:a1@127.0.0.1:5070";
+    if (with_a2) o.phones["a2"] = "sip:a2@127.0.0.1:5071";
+    telephony = spawn_telephony(rt.system(), ctx, &phones, o);
+    phones.set_sink(telephony_sink_for(telephony));
+    simulated = ctx->observer;
+    ctx->observer = spawn_observer_fanout(rt.system(), {{"sip-", telephony}}, simulated);
+    caf::anon_send(telephony, caf::ok_atom::value);
+    rt.run_pending();
+  }
+  ~fixture() {
+    caf::anon_send_exit(telephony, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(simulated, caf::exit_reason::user_shutdown);
+  }
+  void inject(const tp::telephony_event& e) {
+    phones.inject(e);
+    rt.run_pending();
+  }
+  void incoming(const std::string& leg, const std::string& to = "100") {
+    inject(tp::incoming{leg, "+8613800001111", to, "pstn", "127.0.0.1:5060"});
+  }
+  std::string commands() const {
+    std::string out;
+    for (const auto& l : phones.commands())
+      out += l + "\n";
+    return out;
+  }
+  bool did(const std::string& line) const { return phones.has(line); }
+  std::string outcome(const std::string& call_id) const {
+    const auto& s = call_state(call_id);
+    return std::string{events::to_wire(s.outcome)};
+  }
+};
+
+} // namespace
+
+TEST_CASE("telephony logs in the agents who have a phone, and only them") {
+  fixture f;
+  f.at(1);
+  CHECK(f.status("a1") == "ready");
+  CHECK(f.status("a2") == "ready");
+  CHECK(f.status("a3") == "logged_out");
+}
+
+TEST_CASE("a number no entry point has is rejected not_found and starts no call") {
+  fixture f;
+  f.incoming("L1", "999");
+  f.at(1);
+  CHECK_MESSAGE(f.did("reject L1 not_found"), f.commands());
+  CHECK(f.stream(events::acd::call::stream_name("sip-L1")).empty());
+}
+
+TEST_CASE(
+    "caller, music, the agent's phone rings, answers, both are bridged, the caller hangs up") {
+  fixture f;
+  f.incoming("L1");
+  f.at(1);
+  CHECK_MESSAGE(f.did("play L1 music_on_hold"), f.commands());
+  // a1 (longest idle: both idle since the start; either may be first)
+  const bool a1_first = f.did("ring M1 sip:a1@127.0.0.1:5070 caller +8613800001111 call sip-L1");
+  const bool a2_first = f.did("ring M1 sip:a2@127.0.0.1:5071 caller +8613800001111 call sip-L1");
+  REQUIRE_MESSAGE((a1_first || a2_first), f.commands());
+  const std::string agent = a1_first ? "a1" : "a2";
+  CHECK_FALSE(f.did("answer L1")); // the caller is answered when the agent is
+  f.inject(tp::ringing{"M1"});
+  f.inject(tp::answered{"M1"});
+  f.at(2);
+  CHECK_MESSAGE(f.did("answer L1"), f.commands());
+  CHECK_MESSAGE(f.did("bridge L1 M1"), f.commands());
+  CHECK(f.status(agent) == "on_call");
+  f.inject(tp::ended{"L1", tp::ended_by::far_end});
+  f.at(3);
+  CHECK_MESSAGE(f.did("hang_up M1 normal"), f.commands());
+  CHECK(f.outcome("sip-L1") == "completed");
+  CHECK_FALSE(f.did("hang_up L1 normal")); // gone already: nothing sent to it
+}
+
+TEST_CASE("the agent hangs up first: the caller's leg is hung up and the call completes") {
+  fixture f;
+  f.incoming("L1");
+  f.at(1);
+  f.inject(tp::answered{"M1"});
+  f.at(2);
+  REQUIRE_MESSAGE(f.did("bridge L1 M1"), f.commands());
+  f.inject(tp::ended{"M1", tp::ended_by::far_end});
+  f.at(3);
+  CHECK_MESSAGE(f.did("hang_up L1 normal"), f.commands());
+  CHECK(f.outcome("sip-L1") == "completed");
+}
+
+TEST_CASE("the caller cancels while queued: the call is abandoned and the ringing phone stops") {
+  fixture f;
+  f.incoming("L1");
+  f.at(1);
+  REQUIRE_MESSAGE(f.phones.commands().size() >= 2, f.commands());
+  f.inject(tp::ended{"L1", tp::ended_by::far_end});
+  f.at(2);
+  CHECK(f.outcome("sip-L1") == "abandoned");
+  CHECK_MESSAGE(f.did("hang_up M1 withdrawn"), f.commands());
+}
+
+TEST_CASE("a busy phone ends the offer busy and the call rings the other agent") {
+  fixture f;
+  f.incoming("L1");
+  f.at(1);
+  REQUIRE_MESSAGE(f.phones.commands().size() == 2, f.commands());
+  const bool a1_first = f.did("ring M1 sip:a1@127.0.0.1:5070 caller +8613800001111 call sip-L1");
+  f.inject(tp::failed{"M1", tp::failure_cause::busy, 486});
+  f.at(2);
+  const std::string other = a1_first ? "sip:a2@127.0.0.1:5071" : "sip:a1@127.0.0.1:5070";
+  CHECK_MESSAGE(f.did("ring M2 " + other + " caller +8613800001111 call sip-L1"), f.commands());
+  auto ended = f.payloads<events::call_offer_ended>(events::acd::call::stream_name("sip-L1"));
+  REQUIRE(ended.size() == 1);
+  CHECK(ended[0].reason == "busy");
+  f.inject(tp::answered{"M2"});
+  f.at(3);
+  CHECK_MESSAGE(f.did("bridge L1 M2"), f.commands());
+}
+
+TEST_CASE("a phone that declines is a rejected offer") {
+  fixture f{phone_center(), false}; // a1 only
+  f.incoming("L1");
+  f.at(1);
+  f.inject(tp::failed{"M1", tp::failure_cause::rejected, 603});
+  f.at(2);
+  auto ended = f.payloads<events::call_offer_ended>(events::acd::call::stream_name("sip-L1"));
+  REQUIRE(ended.size() == 1);
+  CHECK(ended[0].reason == "rejected");
+}
+
+TEST_CASE("a phone nobody answers is cancelled at the queue's ring timeout") {
+  fixture f{phone_center(), false};
+  f.incoming("L1");
+  f.at(1);
+  REQUIRE(f.did("ring M1 sip:a1@127.0.0.1:5070 caller +8613800001111 call sip-L1"));
+  f.at(12); // ring_timeout_ms 10 s
+  CHECK_MESSAGE(f.did("hang_up M1 withdrawn"), f.commands());
+  // The phone answering now (it crossed the CANCEL) changes nothing.
+  f.inject(tp::answered{"M1"});
+  f.at(13);
+  CHECK_FALSE(f.did("bridge L1 M1"));
+}
+
+TEST_CASE("every trunk channel busy: the caller is turned away unavailable with Retry-After") {
+  fixture f{phone_center(1)};
+  f.incoming("L1");
+  f.at(1);
+  f.incoming("L2");
+  f.at(2);
+  CHECK_MESSAGE(f.did("reject L2 unavailable retry-after 30"), f.commands());
+  CHECK(f.outcome("sip-L2") == "blocked");
+}
+
+TEST_CASE("an agent without a phone is rung for a call: the offer is rejected, nothing rings") {
+  fixture f{phone_center(), false};
+  f.login("a3"); // logged in by a desktop, but has no phone
+  f.at(1);
+  f.incoming("L1");
+  f.at(2);
+  // Whoever was offered first, the call ends up ringing a1's phone only.
+  for (const auto& l : f.phones.commands())
+    CHECK(l.find("sip:a2") == std::string::npos);
+  CHECK_MESSAGE(f.did("ring M1 sip:a1@127.0.0.1:5070 caller +8613800001111 call sip-L1"),
+                f.commands());
+}
+
+TEST_CASE("events for legs the actor never saw are ignored") {
+  fixture f;
+  f.inject(tp::answered{"X9"});
+  f.inject(tp::failed{"X9", tp::failure_cause::busy, 486});
+  f.inject(tp::ended{"X9", tp::ended_by::far_end});
+  f.inject(tp::dtmf{"X9", '5', tp::dtmf_method::rfc4733});
+  f.at(1);
+  CHECK(f.phones.commands().empty());
+}
+
+TEST_CASE("the fan-out sends a call's notifications to whoever started it") {
+  fixture f;
+  f.dial("sim-1", "100"); // a simulated caller: its notifications go to the fixture's observer
+  f.at(1);
+  CHECK(f.has("queued sim-1 sales"));
+  f.incoming("L1");
+  f.at(2);
+  CHECK_FALSE(f.has("queued sip-L1 sales")); // went to telephony
+  CHECK_MESSAGE(f.did("play L1 music_on_hold"), f.commands());
+}

@@ -1,0 +1,443 @@
+// The SIP adapter through its port (drivers/sip/sip_stack.hpp), against
+// a caller and an agent's phone played by plain UDP sockets in the test:
+// the SIP messages each side sees, the port's events, and the media —
+// music on hold as early media, then RTP relayed between the bridged legs,
+// transcoded from µ-law to A-law, with the outgoing leg's own SSRC and
+// consecutive sequence numbers.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "config/wav.hpp"
+#include "drivers/sip/sip_stack.hpp"
+
+using namespace hotline;
+using namespace std::chrono_literals;
+namespace tp = hotline::ports;
+
+namespace {
+
+/// A UDP socket on 127.0.0.1 with a kernel-chosen port.
+class udp {
+public:
+  udp() {
+    fd_ = socket(AF_INET, SOCK_DGRAM, 0);
+    REQUIRE(fd_ >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t n = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &n);
+    port_ = ntohs(a.sin_port);
+  }
+  ~udp() { close(fd_); }
+  udp(const udp&) = delete;
+  udp& operator=(const udp&) = delete;
+  int port() const { return port_; }
+  void send(const std::string& bytes, int to_port) const {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(to_port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sendto(fd_, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  }
+  std::optional<std::string> receive(std::chrono::milliseconds timeout) const {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return std::nullopt;
+    char buf[4096];
+    auto n = recv(fd_, buf, sizeof buf, 0);
+    if (n < 0) return std::nullopt;
+    return std::string(buf, static_cast<std::size_t>(n));
+  }
+  /// The next datagram starting with `start` (others are skipped), or nullopt.
+  std::optional<std::string> expect(const std::string& start,
+                                    std::chrono::milliseconds timeout = 3s) const {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      auto d = receive(left);
+      if (d && d->rfind(start, 0) == 0) return d;
+    }
+    return std::nullopt;
+  }
+
+private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+/// A port nobody uses on 127.0.0.1 now (the kernel's pick).
+int free_port() {
+  udp u;
+  return u.port();
+}
+
+/// The value of header `name` in a SIP message ("" if none).
+std::string header(const std::string& msg, const std::string& name) {
+  auto at = msg.find("\r\n" + name + ":");
+  if (at == std::string::npos) return {};
+  at += name.size() + 3;
+  while (at < msg.size() && msg[at] == ' ')
+    ++at;
+  return msg.substr(at, msg.find("\r\n", at) - at);
+}
+
+/// The port of the SDP's audio line.
+int media_port(const std::string& msg) {
+  auto at = msg.find("m=audio ");
+  REQUIRE_MESSAGE(at != std::string::npos, msg);
+  return std::stoi(msg.substr(at + 8));
+}
+
+std::string sdp(int rtp_port, const std::string& formats) {
+  std::string lines = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                      "m=audio " +
+                      std::to_string(rtp_port) + " RTP/AVP " + formats + "\r\n";
+  return lines;
+}
+
+struct rtp_packet {
+  std::uint8_t pt = 0;
+  std::uint16_t seq = 0;
+  std::uint32_t ts = 0, ssrc = 0;
+  std::string payload;
+};
+
+std::optional<rtp_packet> parse_rtp(const std::string& d) {
+  if (d.size() < 12 || (static_cast<unsigned char>(d[0]) >> 6) != 2) return std::nullopt;
+  auto u = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(d[i]));
+  };
+  rtp_packet p;
+  p.pt = static_cast<std::uint8_t>(u(1) & 0x7f);
+  p.seq = static_cast<std::uint16_t>((u(2) << 8) | u(3));
+  p.ts = (u(4) << 24) | (u(5) << 16) | (u(6) << 8) | u(7);
+  p.ssrc = (u(8) << 24) | (u(9) << 16) | (u(10) << 8) | u(11);
+  p.payload = d.substr(12 + 4 * (u(0) & 0x0f));
+  return p;
+}
+
+std::string make_rtp(std::uint8_t pt, std::uint16_t seq, std::uint32_t ts, std::uint32_t ssrc,
+                     const std::string& payload) {
+  std::string d(12, '\0');
+  d[0] = static_cast<char>(0x80);
+  d[1] = static_cast<char>(pt);
+  d[2] = static_cast<char>(seq >> 8);
+  d[3] = static_cast<char>(seq & 0xff);
+  for (int i = 0; i < 4; ++i) {
+    d[4 + i] = static_cast<char>((ts >> (24 - 8 * i)) & 0xff);
+    d[8 + i] = static_cast<char>((ssrc >> (24 - 8 * i)) & 0xff);
+  }
+  return d + payload;
+}
+
+/// The µ-law byte whose value is nearest `v`.
+std::uint8_t ulaw_of(std::int16_t v) {
+  int best = 0;
+  for (int b = 1; b < 256; ++b)
+    if (std::abs(config::ulaw_to_linear(static_cast<std::uint8_t>(b)) - v) <
+        std::abs(config::ulaw_to_linear(static_cast<std::uint8_t>(best)) - v))
+      best = b;
+  return static_cast<std::uint8_t>(best);
+}
+
+/// The port's events, as they arrive on the stack's thread.
+struct event_log {
+  std::mutex m;
+  std::condition_variable cv;
+  std::deque<std::string> lines;
+  tp::telephony_sink sink() {
+    return [this](tp::telephony_event e) {
+      std::lock_guard lock{m};
+      lines.push_back(tp::describe(e));
+      cv.notify_all();
+    };
+  }
+  /// The next event, if one comes within `timeout`.
+  std::string next(std::chrono::milliseconds timeout = 3s) {
+    std::unique_lock lock{m};
+    if (!cv.wait_for(lock, timeout, [&] { return !lines.empty(); })) return "(none)";
+    auto l = lines.front();
+    lines.pop_front();
+    return l;
+  }
+};
+
+config::sip_definition definition(int port) {
+  config::sip_definition d;
+  d.enabled = true;
+  d.listen = {"127.0.0.1", static_cast<std::uint16_t>(port)};
+  d.trunks.push_back({"pstn", {"127.0.0.1", 5060}, {"127.0.0.1"}});
+  d.music_on_hold_pcm.assign(800, 1000); // a constant level, easy to recognise
+  d.rtp_port_min = 40'000;
+  d.rtp_port_max = 40'999;
+  return d;
+}
+
+} // namespace
+
+TEST_CASE("sip stack: music as early media, digits, a phone rung and answered, RTP bridged and "
+          "transcoded, BYE both ways") {
+  const int port = free_port();
+  udp caller, caller_rtp, phone, phone_rtp;
+  event_log events;
+  std::unique_ptr<drivers::sip::sip_stack> stack;
+  auto started = drivers::sip::sip_stack::start(definition(port), "t", events.sink());
+  REQUIRE_MESSAGE(started, (started ? "" : started.error().message()));
+  stack = std::move(*started);
+
+  // -- the caller's INVITE: 100 and 180 at once, `incoming` to the node ----------------
+  const std::string call_id = "call-1@test";
+  const std::string via = "SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.port());
+  const std::string from =
+      "<sip:+8613800001111@127.0.0.1:" + std::to_string(caller.port()) + ">;tag=caller1";
+  const std::string offer =
+      sdp(caller_rtp.port(), "0 101") + "a=rtpmap:101 telephone-event/8000\r\n";
+  caller.send(
+      "INVITE sip:100@127.0.0.1:" + std::to_string(port) + " SIP/2.0\r\nVia: " + via +
+          ";branch=z9hG4bKinv1\r\nFrom: " + from +
+          "\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: " + call_id +
+          "\r\nCSeq: 1 INVITE\r\nContact: <sip:caller@127.0.0.1:" + std::to_string(caller.port()) +
+          ">\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: " +
+          std::to_string(offer.size()) + "\r\n\r\n" + offer,
+      port);
+  REQUIRE(caller.expect("SIP/2.0 100"));
+  REQUIRE(caller.expect("SIP/2.0 180"));
+  const auto incoming = events.next();
+  REQUIRE(incoming == "incoming L1 from +8613800001111 to 100 trunk pstn");
+
+  // -- music on hold: 183 with SDP, then PCMU packets of the music -----------------------
+  stack->play("L1", tp::media_kind::music_on_hold);
+  auto progress = caller.expect("SIP/2.0 183");
+  REQUIRE(progress);
+  const int node_caller_rtp = media_port(*progress);
+  auto music = caller_rtp.receive(2s);
+  REQUIRE(music);
+  auto mp = parse_rtp(*music);
+  REQUIRE(mp);
+  CHECK(mp->pt == 0);
+  CHECK(mp->payload.size() == 160);
+  CHECK(std::abs(config::ulaw_to_linear(static_cast<std::uint8_t>(mp->payload[0])) - 1000) < 64);
+
+  // -- a digit by RFC 4733: reported once, at its end ---------------------------------------
+  auto digit = [&](char event, bool end, std::uint16_t seq) {
+    std::string payload{event, static_cast<char>(end ? 0x8a : 0x0a), 0x03, 0x20};
+    caller_rtp.send(make_rtp(101, seq, 4000, 0xAAAA, payload), node_caller_rtp);
+  };
+  digit(5, false, 1);
+  for (std::uint16_t i = 2; i <= 4; ++i)
+    digit(5, true, i); // the end packet, three times
+  CHECK(events.next() == "dtmf L1 5 rfc4733");
+  CHECK(events.next(200ms) == "(none)");
+
+  // -- the agent's phone: INVITE offering PCMU and PCMA, 180, 200 with PCMA, ACK --------
+  const auto leg = stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "+861", "c1"});
+  auto invite = phone.expect("INVITE sip:a1@127.0.0.1");
+  REQUIRE(invite);
+  CHECK(invite->find("m=audio") != std::string::npos);
+  CHECK(invite->find("RTP/AVP 0 8 101") != std::string::npos);
+  CHECK(header(*invite, "X-Hotline-Call") == "c1");
+  const int node_phone_rtp = media_port(*invite);
+  auto reply = [&](const std::string& status, const std::string& body) {
+    std::string r = "SIP/2.0 " + status + "\r\nVia: " + header(*invite, "Via") +
+                    "\r\nFrom: " + header(*invite, "From") + "\r\nTo: " + header(*invite, "To") +
+                    ";tag=phone1\r\nCall-ID: " + header(*invite, "Call-ID") +
+                    "\r\nCSeq: " + header(*invite, "CSeq") +
+                    "\r\nContact: <sip:a1@127.0.0.1:" + std::to_string(phone.port()) + ">\r\n";
+    if (!body.empty()) r += "Content-Type: application/sdp\r\n";
+    r += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    phone.send(r, port);
+  };
+  reply("180 Ringing", "");
+  CHECK(events.next() == "ringing " + leg);
+  reply("200 OK", sdp(phone_rtp.port(), "8"));
+  REQUIRE(phone.expect("ACK "));
+  CHECK(events.next() == "answered " + leg);
+
+  // -- the caller is answered (200, ACK) and bridged to the phone --------------------------
+  stack->answer("L1");
+  auto ok = caller.expect("SIP/2.0 200");
+  REQUIRE(ok);
+  const std::string to_tagged = header(*ok, "To");
+  const std::string node_contact = header(*ok, "Contact");
+  REQUIRE(!node_contact.empty());
+  const auto uri = node_contact.substr(node_contact.find('<') + 1,
+                                       node_contact.find('>') - node_contact.find('<') - 1);
+  caller.send("ACK " + uri + " SIP/2.0\r\nVia: " + via + ";branch=z9hG4bKack1\r\nFrom: " + from +
+                  "\r\nTo: " + to_tagged + "\r\nCall-ID: " + call_id +
+                  "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+              port);
+  // A digit by SIP INFO (application/dtmf-relay) in the caller's dialog.
+  const std::string relay = "Signal=7\r\nDuration=160\r\n";
+  caller.send("INFO " + uri + " SIP/2.0\r\nVia: " + via + ";branch=z9hG4bKinfo1\r\nFrom: " + from +
+                  "\r\nTo: " + to_tagged + "\r\nCall-ID: " + call_id +
+                  "\r\nCSeq: 2 INFO\r\nMax-Forwards: 70\r\nContent-Type: "
+                  "application/dtmf-relay\r\nContent-Length: " +
+                  std::to_string(relay.size()) + "\r\n\r\n" + relay,
+              port);
+  auto info_reply = caller.receive(2s);
+  REQUIRE(info_reply);
+  CHECK_MESSAGE(info_reply->rfind("SIP/2.0 200", 0) == 0, *info_reply);
+  // ... and one without a digit is refused 400, with no event.
+  caller.send("INFO " + uri + " SIP/2.0\r\nVia: " + via + ";branch=z9hG4bKinfo2\r\nFrom: " + from +
+                  "\r\nTo: " + to_tagged + "\r\nCall-ID: " + call_id +
+                  "\r\nCSeq: 3 INFO\r\nMax-Forwards: 70\r\nContent-Type: "
+                  "application/dtmf-relay\r\nContent-Length: 9\r\n\r\nSignal=xy",
+              port);
+  auto refused = caller.receive(2s);
+  REQUIRE(refused);
+  CHECK_MESSAGE(refused->rfind("SIP/2.0 400", 0) == 0, *refused);
+  CHECK(events.next() == "dtmf L1 7 sip_info");
+  stack->bridge("L1", leg);
+  std::this_thread::sleep_for(100ms);
+  while (caller_rtp.receive(0ms)) {
+  } // the music so far
+
+  // -- the caller speaks PCMU; the phone hears PCMA, in one stream of its own ------------
+  const std::string spoken(160, static_cast<char>(ulaw_of(2000)));
+  for (int i = 0; i < 5; ++i)
+    caller_rtp.send(
+        make_rtp(0, static_cast<std::uint16_t>(100 + i), 8000u + 160u * i, 0xAAAA, spoken),
+        node_caller_rtp);
+  std::vector<rtp_packet> heard;
+  while (heard.size() < 5) {
+    auto d = phone_rtp.receive(2s);
+    if (!d) break;
+    if (auto p = parse_rtp(*d)) heard.push_back(*p);
+  }
+  REQUIRE(heard.size() == 5);
+  for (std::size_t i = 0; i < heard.size(); ++i) {
+    CHECK(heard[i].pt == 8);
+    CHECK(heard[i].payload.size() == 160);
+    CHECK(std::abs(config::alaw_to_linear(static_cast<std::uint8_t>(heard[i].payload[7])) - 2000) <
+          128);
+    CHECK(heard[i].ssrc == heard[0].ssrc);
+    CHECK(heard[i].ssrc != 0xAAAA);
+    CHECK(heard[i].seq == static_cast<std::uint16_t>(heard[0].seq + i));
+    CHECK(heard[i].ts == heard[0].ts + 160u * static_cast<std::uint32_t>(i));
+  }
+  // ... and the phone's PCMA reaches the caller as PCMU.
+  phone_rtp.send(
+      make_rtp(8, 1, 0, 0xBBBB, std::string(160, static_cast<char>(heard[0].payload[7]))),
+      node_phone_rtp);
+  auto back = caller_rtp.receive(2s);
+  REQUIRE(back);
+  auto bp = parse_rtp(*back);
+  REQUIRE(bp);
+  CHECK(bp->pt == 0);
+  CHECK(std::abs(config::ulaw_to_linear(static_cast<std::uint8_t>(bp->payload[0])) - 2000) < 128);
+
+  // -- the phone hangs up (BYE): `ended` by the far end; the node hangs up the caller ------
+  phone.send("BYE " + uri +
+                 " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(phone.port()) +
+                 ";branch=z9hG4bKbye1\r\nFrom: " + header(*invite, "To") + ";tag=phone1\r\nTo: " +
+                 header(*invite, "From") + "\r\nCall-ID: " + header(*invite, "Call-ID") +
+                 "\r\nCSeq: 2 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+             port);
+  CHECK(phone.expect("SIP/2.0 200"));
+  CHECK(events.next() == "ended " + leg + " by far_end");
+  stack->hang_up("L1", tp::hangup_cause::normal);
+  auto bye = caller.expect("BYE ");
+  REQUIRE(bye);
+  CHECK(header(*bye, "Call-ID") == call_id);
+  caller.send("SIP/2.0 200 OK\r\nVia: " + header(*bye, "Via") +
+                  "\r\nFrom: " + header(*bye, "From") + "\r\nTo: " + header(*bye, "To") +
+                  "\r\nCall-ID: " + call_id + "\r\nCSeq: " + header(*bye, "CSeq") +
+                  "\r\nContent-Length: 0\r\n\r\n",
+              port);
+  // Every leg is gone once both sides hung up (libre's sessions are reaped).
+  for (int i = 0; i < 50 && stack->legs() > 0; ++i)
+    std::this_thread::sleep_for(20ms);
+  CHECK(stack->legs() == 0);
+  // The port's promise: commands for legs that ended (or never were) are ignored.
+  stack->answer("L1");
+  stack->reject("L1", tp::reject_cause::busy);
+  stack->bridge("L1", leg);
+  stack->play("nope", tp::media_kind::music_on_hold);
+  stack->hang_up(leg, tp::hangup_cause::normal);
+  CHECK_FALSE(caller.receive(200ms));
+  CHECK_FALSE(phone.receive(0ms));
+  CHECK(stack->legs() == 0);
+  stack.reset();
+  CHECK(events.next(200ms) == "(none)"); // the node's own hang-up is no event
+}
+
+TEST_CASE("sip stack: a phone that is busy fails busy, one that declines fails rejected") {
+  const int port = free_port();
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(definition(port), "t", events.sink());
+  REQUIRE(started);
+  auto& stack = *started;
+  udp phone;
+  for (auto [code, cause] :
+       {std::pair{"486 Busy Here", "busy 486"}, std::pair{"603 Decline", "rejected 603"},
+        std::pair{"480 Temporarily Unavailable", "unreachable 480"}}) {
+    const auto leg = stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "", "c"});
+    auto invite = phone.expect("INVITE ");
+    REQUIRE(invite);
+    phone.send(std::string("SIP/2.0 ") + code + "\r\nVia: " + header(*invite, "Via") +
+                   "\r\nFrom: " + header(*invite, "From") + "\r\nTo: " + header(*invite, "To") +
+                   ";tag=p\r\nCall-ID: " + header(*invite, "Call-ID") +
+                   "\r\nCSeq: " + header(*invite, "CSeq") + "\r\nContent-Length: 0\r\n\r\n",
+               port);
+    CHECK(events.next() == "failed " + leg + " " + cause);
+  }
+}
+
+TEST_CASE("sip stack: a port already in use is an error that names it") {
+  udp taken;
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(definition(taken.port()), "t", events.sink());
+  REQUIRE_FALSE(started);
+  CHECK(started.error().message().find("cannot listen on UDP 127.0.0.1:" +
+                                       std::to_string(taken.port())) != std::string::npos);
+}
+
+TEST_CASE("sip stack: no codec in common is 488, a source no trunk allows is 403, no event") {
+  auto invite = [](const udp& from, int port, const std::string& body, const std::string& branch) {
+    from.send("INVITE sip:100@127.0.0.1:" + std::to_string(port) +
+                  " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(from.port()) +
+                  ";branch=" + branch +
+                  "\r\nFrom: <sip:1@127.0.0.1>;tag=x\r\nTo: "
+                  "<sip:100@127.0.0.1>\r\nCall-ID: " +
+                  branch +
+                  "\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Type: "
+                  "application/sdp\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n" + body,
+              port);
+  };
+  udp caller;
+  {
+    const int port = free_port();
+    event_log events;
+    auto started = drivers::sip::sip_stack::start(definition(port), "t", events.sink());
+    REQUIRE(started);
+    invite(caller, port, sdp(4000, "18") + "a=rtpmap:18 G729/8000\r\n", "z9hG4bKg729");
+    CHECK(caller.expect("SIP/2.0 488"));
+    CHECK(events.next(300ms) == "(none)");
+  }
+  {
+    const int port = free_port();
+    auto def = definition(port);
+    def.trunks[0].allow = {"10.1.1.1"};
+    event_log events;
+    auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
+    REQUIRE(started);
+    invite(caller, port, sdp(4000, "0"), "z9hG4bKforeign");
+    CHECK(caller.expect("SIP/2.0 403"));
+    CHECK(events.next(300ms) == "(none)");
+  }
+}

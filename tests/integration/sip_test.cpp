@@ -1,0 +1,456 @@
+// Telephony end to end (issue 22): `hotline node --sip-listen` between real
+// SIP peers. sipp plays the caller on a trunk and the agents' phones
+// (scenarios in tests/fixtures/sip/); each test checks sipp's exit status
+// (every message as the scenario expects) and what the node's store
+// recorded, opened after the node stopped.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "drivers/store/rocksdb_event_store.hpp"
+#include "events/codec.hpp"
+#include "tests/support/process.hpp"
+
+using namespace hotline;
+using namespace std::chrono_literals;
+using testing::child_process;
+using testing::temp_dir;
+
+namespace {
+
+const std::string scenarios = std::string(HOTLINE_SOURCE_DIR) + "/tests/fixtures/sip/";
+
+/// A UDP port nobody uses now on 127.0.0.1 (the kernel's pick).
+int free_udp_port() {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t n = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+/// Whether some socket is bound to UDP `port` (read from /proc/net/udp, so
+/// that looking never races the process that is about to bind it).
+bool udp_port_bound(int port) {
+  std::ifstream in("/proc/net/udp");
+  char want[8];
+  std::snprintf(want, sizeof want, ":%04X ", port);
+  std::string line;
+  std::getline(in, line); // header
+  while (std::getline(in, line)) {
+    // "  sl  local_address rem_address ...": the local address is the 2nd field.
+    auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    auto local = line.substr(colon + 2, 14);
+    if (local.find(want) != std::string::npos) return true;
+  }
+  return false;
+}
+
+/// A 0.1 s 8 kHz mono 16-bit WAV (a 400 Hz tone).
+void write_music(const std::string& path) {
+  std::string data;
+  for (int i = 0; i < 800; ++i) {
+    auto v = static_cast<std::int16_t>(8000 * ((i / 10) % 2 ? 1 : -1));
+    data += static_cast<char>(v & 0xff);
+    data += static_cast<char>((v >> 8) & 0xff);
+  }
+  auto u32 = [](std::uint32_t v) {
+    return std::string{char(v & 0xff), char((v >> 8) & 0xff), char((v >> 16) & 0xff),
+                       char((v >> 24) & 0xff)};
+  };
+  auto u16 = [](std::uint16_t v) { return std::string{char(v & 0xff), char((v >> 8) & 0xff)}; };
+  std::string body = "WAVEfmt " + u32(16) + u16(1) + u16(1) + u32(8000) + u32(16000) + u16(2) +
+                     u16(16) + "data" + u32(static_cast<std::uint32_t>(data.size())) + data;
+  std::ofstream(path, std::ios::binary)
+      << "RIFF" << u32(static_cast<std::uint32_t>(body.size())) << body;
+}
+
+struct center_options {
+  int channels = 4;
+  std::vector<std::pair<std::string, int>> phones; ///< agent -> its phone's port
+  bool music = false;
+  bool traffic = false; ///< simulated callers to entry point 200 (queue billing, agent b1)
+};
+
+/// One queue `sales` behind entry point 100, agents a1 and a2 (top-down:
+/// a1 first), the sipp caller's address as the trunk's peer.
+std::string write_center(const std::string& dir, const center_options& o, int caller_port) {
+  auto path = dir + "/center.toml";
+  std::ofstream f{path};
+  f << "[site]\nid = \"tel\"\n\n[[tenants]]\nid = \"acme\"\nname = \"Acme\"\n\n"
+    << "[[trunks]]\nid = \"pstn\"\nchannels = " << o.channels << "\n\n"
+    << "[[queues]]\nid = \"sales\"\nskills = { sales = 1 }\nstrategy = \"top_down\"\n"
+    << "ring_timeout_s = 5\nwrap_up_s = 0\n\n";
+  for (int i = 1; i <= 2; ++i)
+    f << "[[agents]]\nid = \"a" << i
+      << "\"\nskills = { sales = 50 }\nqueues = [\"sales\"]\norder = " << i << "\n\n";
+  f << "[[entry_points]]\ndialed = \"100\"\nqueue = \"sales\"\n\n";
+  if (o.traffic)
+    f << "[[queues]]\nid = \"billing\"\nskills = { billing = 1 }\nwrap_up_s = 0\n\n"
+      << "[[agents]]\nid = \"b1\"\nskills = { billing = 50 }\nqueues = [\"billing\"]\n\n"
+      << "[[entry_points]]\ndialed = \"200\"\nqueue = \"billing\"\n\n"
+      << "[node]\ntraffic = true\n\n[simulation]\nseed = 3\n"
+      << "handle_time = { distribution = \"exponential\", mean_s = 1 }\n"
+      << "patience = { distribution = \"exponential\", mean_s = 600 }\n"
+      << "  [[simulation.arrivals]]\n  entry_point = \"200\"\n  rate_per_h = 7200\n\n";
+  f << "[sip]\n";
+  if (o.music) {
+    write_music(dir + "/moh.wav");
+    f << "music_on_hold = \"moh.wav\"\n";
+  }
+  f << "\n[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << caller_port << "\"\n\n";
+  for (const auto& [agent, port] : o.phones)
+    f << "[[sip.phone]]\nagent = \"" << agent << "\"\ncontact = \"sip:" << agent
+      << "@127.0.0.1:" << port << "\"\n\n";
+  return path;
+}
+
+/// `argv` with its standard error joined to its standard output (the log's
+/// warnings and errors go to standard error).
+std::vector<std::string> both_outputs(std::vector<std::string> argv) {
+  argv.insert(argv.begin(), {"sh", "-c", "exec \"$0\" \"$@\" 2>&1"});
+  return argv;
+}
+
+/// What the store says about one call.
+struct call_facts {
+  std::string outcome, reason, agent;
+  std::vector<std::string> types;
+  std::vector<std::string> offer_ends; ///< "a1 busy"
+};
+
+/// sipp must be installed (Debian sip-tester): say so plainly when it is not.
+void require_sipp() {
+  std::string out;
+  int rc = testing::run_capture({"sh", "-c", "command -v sipp"}, out, 10s);
+  REQUIRE_MESSAGE(rc == 0, "sipp is not installed: apt-get install sip-tester");
+}
+
+/// A node with telephony on a fresh store, and what it logged.
+class sip_node {
+public:
+  explicit sip_node(const center_options& o) : caller_port(free_udp_port()), port(free_udp_port()) {
+    require_sipp();
+    config = write_center(dir.path(), o, caller_port);
+    std::vector<std::string> argv{HOTLINE_BIN,    "node",
+                                  "--config",     config,
+                                  "--store",      dir.path() + "/store",
+                                  "--sip-listen", "127.0.0.1:" + std::to_string(port)};
+    if (!o.traffic) argv.push_back("--no-traffic");
+    node = std::make_unique<child_process>(both_outputs(argv));
+    for (int i = 0; i < 20; ++i) {
+      auto line = node->read_line(20s);
+      REQUIRE_MESSAGE(line.has_value(), "the node stopped before its ACD came up:\n" << log);
+      log += *line + "\n";
+      if (line->find("ACD up") != std::string::npos) return;
+    }
+    FAIL("the node never said 'ACD up':\n" << log);
+  }
+  ~sip_node() {
+    if (node) stop();
+  }
+
+  /// sipp as the caller on the trunk: its exit status (0: every message as expected).
+  int call(const std::string& scenario, const std::string& dialed = "100") {
+    std::string out;
+    int rc =
+        testing::run_capture({"sipp", "-sf", scenarios + scenario, "-s", dialed,
+                              "127.0.0.1:" + std::to_string(port), "-i", "127.0.0.1", "-p",
+                              std::to_string(caller_port), "-mp", std::to_string(free_udp_port()),
+                              "-m", "1", "-timeout", "20s", "-timeout_error", "-nostdin"},
+                             out, 40s);
+    if (rc != 0) MESSAGE("sipp " << scenario << " exited " << rc << ":\n" << out);
+    return rc;
+  }
+  /// SIGINT, then everything it logged until it exited; its exit status.
+  int stop() {
+    node->signal(SIGINT);
+    while (auto line = node->read_line(30s))
+      log += *line + "\n";
+    int rc = node->wait();
+    node.reset();
+    return rc;
+  }
+  /// Every call in the store (the node must have stopped).
+  std::map<std::string, call_facts> calls() const {
+    auto store = drivers::rocksdb_event_store::open(dir.path() + "/store");
+    REQUIRE_MESSAGE(store, (store ? "" : store.error().message()));
+    auto all = (*store)->read_all(1, SIZE_MAX);
+    REQUIRE(all);
+    std::map<std::string, call_facts> out;
+    const auto& codec = events::event_codec::standard();
+    for (const auto& e : *all) {
+      if (e.stream.rfind("call-", 0) != 0) continue;
+      auto& c = out[e.stream.substr(5)];
+      c.types.push_back(e.type);
+      auto ev = codec.decode(e);
+      REQUIRE(ev);
+      if (const auto* x = std::get_if<events::call_ended>(&*ev)) {
+        c.outcome = std::string{events::to_wire(x->outcome)};
+        c.reason = x->reason;
+      } else if (const auto* x = std::get_if<events::call_connected>(&*ev)) {
+        c.agent = x->agent_id;
+      } else if (const auto* x = std::get_if<events::call_offer_ended>(&*ev)) {
+        c.offer_ends.push_back(x->agent_id + " " + x->reason);
+      }
+    }
+    return out;
+  }
+  /// The only call in the store.
+  call_facts only_call() const {
+    auto all = calls();
+    REQUIRE_MESSAGE(all.size() == 1, "calls in the store: " << all.size());
+    return all.begin()->second;
+  }
+
+  temp_dir dir;
+  int caller_port;
+  int port;
+  std::string config;
+  std::string log;
+  std::unique_ptr<child_process> node;
+};
+
+/// sipp as an agent's phone on `port`, in the background.
+std::future<int> phone(const std::string& scenario, int port) {
+  auto started = std::async(std::launch::async, [scenario, port] {
+    std::string out;
+    int rc = testing::run_capture({"sipp", "-sf", scenarios + scenario, "-i", "127.0.0.1", "-p",
+                                   std::to_string(port), "-mp", std::to_string(free_udp_port()),
+                                   "-m", "1", "-timeout", "25s", "-timeout_error", "-nostdin"},
+                                  out, 40s);
+    if (rc != 0) MESSAGE("sipp phone " << scenario << " exited " << rc << ":\n" << out);
+    return rc;
+  });
+  // Listening before the node rings it: the port is taken once sipp bound it.
+  for (int i = 0; i < 100 && !udp_port_bound(port); ++i)
+    std::this_thread::sleep_for(50ms);
+  std::this_thread::sleep_for(100ms);
+  return started;
+}
+
+} // namespace
+
+TEST_CASE("sip: a caller reaches the agent's phone, talks, and hangs up first") {
+  const int a1 = free_udp_port();
+  sip_node n{{4, {{"a1", a1}}, false}};
+  auto agent = phone("agent_answers.xml", a1);
+  CHECK(n.call("caller_hangs_up.xml") == 0);
+  CHECK(agent.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK(c.outcome == "completed");
+  CHECK(c.reason == "caller_hangup");
+  CHECK(c.agent == "a1");
+}
+
+TEST_CASE("sip: the agent hangs up first and the node sends BYE to the caller") {
+  const int a1 = free_udp_port();
+  sip_node n{{4, {{"a1", a1}}, false}};
+  auto agent = phone("agent_hangs_up.xml", a1);
+  CHECK(n.call("caller_is_hung_up.xml") == 0);
+  CHECK(agent.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK(c.outcome == "completed");
+  CHECK(c.agent == "a1");
+  CHECK(c.reason != "caller_hangup");
+}
+
+TEST_CASE("sip: a caller who hears music on hold and cancels is abandoned (487)") {
+  sip_node n{{4, {}, true}}; // no phone: nobody serves the queue
+  CHECK(n.call("caller_cancels.xml") == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK(c.outcome == "abandoned");
+}
+
+TEST_CASE("sip: a busy phone (486) ends that offer busy and the next agent's phone answers") {
+  const int a1 = free_udp_port(), a2 = free_udp_port();
+  sip_node n{{4, {{"a1", a1}, {"a2", a2}}, false}};
+  auto busy = phone("agent_busy.xml", a1);
+  auto answers = phone("agent_answers.xml", a2);
+  CHECK(n.call("caller_hangs_up.xml") == 0);
+  CHECK(busy.get() == 0);
+  CHECK(answers.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK(c.outcome == "completed");
+  CHECK(c.agent == "a2");
+  CHECK(c.offer_ends == std::vector<std::string>{"a1 busy"});
+}
+
+TEST_CASE(
+    "sip: a phone nobody picks up is cancelled at the ring timeout and the next one answers") {
+  const int a1 = free_udp_port(), a2 = free_udp_port();
+  sip_node n{{4, {{"a1", a1}, {"a2", a2}}, false}};
+  auto silent = phone("agent_never_answers.xml", a1);
+  auto answers = phone("agent_answers.xml", a2);
+  CHECK(n.call("caller_hangs_up.xml") == 0); // it waits the 5 s ring timeout, then talks
+  CHECK(silent.get() == 0);
+  CHECK(answers.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK(c.outcome == "completed");
+  CHECK(c.agent == "a2");
+  CHECK(c.offer_ends == std::vector<std::string>{"a1 no_answer"});
+}
+
+TEST_CASE("sip: telephony and simulated traffic share a node, each hearing of its own calls") {
+  const int a1 = free_udp_port();
+  center_options o{4, {{"a1", a1}}, false};
+  o.traffic = true;
+  sip_node n{o};
+  auto agent = phone("agent_answers.xml", a1);
+  CHECK(n.call("caller_hangs_up.xml") == 0);
+  CHECK(agent.get() == 0);
+  std::this_thread::sleep_for(4s);
+  CHECK(n.stop() == 0);
+  int sip_calls = 0, simulated_completed = 0;
+  for (const auto& [id, c] : n.calls()) {
+    INFO(id << " " << c.outcome << " " << c.agent);
+    if (id.rfind("sip-", 0) == 0) {
+      ++sip_calls;
+      CHECK(c.outcome == "completed");
+      CHECK(c.agent == "a1");
+    } else if (c.outcome == "completed") {
+      ++simulated_completed;
+      CHECK(c.agent == "b1");
+    }
+  }
+  CHECK(sip_calls == 1);
+  INFO(n.log);
+  CHECK(simulated_completed >= 1); // answered and hung up by the simulator through the fan-out
+}
+
+TEST_CASE("sip: a number that is no entry point is answered 404 and starts no call") {
+  sip_node n{{4, {}, false}};
+  CHECK(n.call("caller_not_found.xml", "999") == 0);
+  CHECK(n.stop() == 0);
+  CHECK(n.calls().empty());
+  CHECK(n.log.find("dialed 999: no entry point has this number") != std::string::npos);
+}
+
+TEST_CASE("sip: every trunk line busy: 503 with Retry-After, the call blocked") {
+  sip_node n{{1, {}, false}};
+  // The first caller holds the only line for 4 s (nobody answers); the
+  // second comes from another port of the same host, which the trunk allows.
+  auto first = std::async(std::launch::async, [&] { return n.call("caller_waits_long.xml"); });
+  std::this_thread::sleep_for(1500ms);
+  std::string out;
+  int second =
+      testing::run_capture({"sipp", "-sf", scenarios + "caller_blocked.xml", "-s", "100",
+                            "127.0.0.1:" + std::to_string(n.port), "-i", "127.0.0.1", "-p",
+                            std::to_string(free_udp_port()), "-mp", std::to_string(free_udp_port()),
+                            "-m", "1", "-timeout", "20s", "-timeout_error", "-nostdin"},
+                           out, 40s);
+  CHECK_MESSAGE(second == 0, out);
+  CHECK(first.get() == 0);
+  CHECK(n.stop() == 0);
+  INFO(n.log);
+  auto calls = n.calls();
+  REQUIRE(calls.size() == 2);
+  std::multiset<std::string> outcomes;
+  for (const auto& [id, c] : calls)
+    outcomes.insert(c.outcome);
+  CHECK(outcomes == std::multiset<std::string>{"abandoned", "blocked"});
+}
+
+TEST_CASE("sip: garbage and a malformed INVITE are logged, and the next call goes through") {
+  const int a1 = free_udp_port();
+  sip_node n{{4, {{"a1", a1}}, false}};
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<std::uint16_t>(n.port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  auto send = [&](const std::string& bytes) {
+    sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  };
+  send(std::string("\x00\xff\xfe garbage \x01\x02\x03 not SIP at all", 31));
+  send(std::string(4000, 'A'));
+  // No Max-Forwards, no CSeq: libre answers 400 itself.
+  send("INVITE sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKx\r\n"
+       "From: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: bad-1\r\n"
+       "Content-Length: 0\r\n\r\n");
+  // A CSeq that does not match the method.
+  send("INVITE sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKy\r\n"
+       "From: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: bad-2\r\n"
+       "CSeq: 1 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
+  close(fd);
+  std::this_thread::sleep_for(300ms);
+  auto agent = phone("agent_answers.xml", a1);
+  CHECK(n.call("caller_hangs_up.xml") == 0);
+  CHECK(agent.get() == 0);
+  CHECK(n.stop() == 0);
+  CHECK(n.only_call().outcome == "completed");
+  // Each malformed INVITE is answered 400 and named in the log; libre says
+  // what it could not decode at all on its own line.
+  CHECK_MESSAGE(n.log.find("malformed INVITE from 127.0.0.1:") != std::string::npos, n.log);
+  CHECK_MESSAGE(n.log.find("answered 400 Bad Request: no Max-Forwards") != std::string::npos,
+                n.log);
+  CHECK_MESSAGE(n.log.find("answered 400 Bad Request: no CSeq INVITE") != std::string::npos, n.log);
+  CHECK_MESSAGE(n.log.find("sip: msg decode err") != std::string::npos, n.log);
+}
+
+TEST_CASE("sip: an INVITE from an address no trunk allows is refused 403 and starts no call") {
+  sip_node n{{4, {}, false}};
+  std::string out;
+  int rc =
+      testing::run_capture({"sipp", "-sf", scenarios + "caller_forbidden.xml", "-s", "100",
+                            "127.0.0.1:" + std::to_string(n.port), "-i", "127.0.0.2", "-p",
+                            std::to_string(free_udp_port()), "-mp", std::to_string(free_udp_port()),
+                            "-m", "1", "-timeout", "20s", "-timeout_error", "-nostdin"},
+                           out, 40s);
+  CHECK_MESSAGE(rc == 0, out);
+  CHECK(n.stop() == 0);
+  CHECK(n.calls().empty());
+  CHECK_MESSAGE(
+      n.log.find("refused 403: no [[sip.trunk]] allows that address") != std::string::npos, n.log);
+}
+
+TEST_CASE("sip: a bad --sip-listen is refused with exit status 2 and a clear message") {
+  temp_dir dir;
+  auto config = write_center(dir.path(), {}, 5060);
+  std::string out;
+  int rc = testing::run_capture(
+      both_outputs({HOTLINE_BIN, "node", "--config", config, "--store", dir.path() + "/store",
+                    "--no-traffic", "--sip-listen", "localhost:5060"}),
+      out, 20s);
+  CHECK(rc == 2);
+  CHECK_MESSAGE(out.find("--sip-listen: 'localhost' is not an IPv4 address") != std::string::npos,
+                out);
+}
+
+TEST_CASE("sip: a SIP port already in use stops the node with exit status 1") {
+  sip_node first{{4, {}, false}};
+  temp_dir dir;
+  auto config = write_center(dir.path(), {}, 5060);
+  std::string out;
+  int rc = testing::run_capture(
+      both_outputs({HOTLINE_BIN, "node", "--config", config, "--store", dir.path() + "/store",
+                    "--no-traffic", "--sip-listen", "127.0.0.1:" + std::to_string(first.port)}),
+      out, 20s);
+  CHECK(rc == 1);
+  CHECK_MESSAGE(out.find("cannot listen on UDP 127.0.0.1:" + std::to_string(first.port)) !=
+                    std::string::npos,
+                out);
+}
