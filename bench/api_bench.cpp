@@ -70,9 +70,10 @@ int post(std::uint16_t port, const std::string& target, const std::string& token
     ::close(fd);
     return -1;
   }
-  std::string req = "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                    token + "\r\nContent-Type: application/json\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  std::string req =
+      "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n" + body;
   if (::send(fd, req.data(), req.size(), 0) != static_cast<ssize_t>(req.size())) {
     ::close(fd);
     return -1;
@@ -117,8 +118,8 @@ void run(const api_bench_args& given) {
     out["baseline_echo_p99_ms"] = st.p99_ms;
   }
 
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("hotline-bench-api-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hotline-bench-api-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   auto opened = drivers::rocksdb_event_store::open(dir.string());
   if (!opened) {
@@ -164,8 +165,8 @@ void run(const api_bench_args& given) {
       tokens.push_back(drivers::api::new_token());
       namespace id = events::identity;
       self->send(identity, actors::identity_cmd_atom::value, user,
-                 id::command{id::create_user{agent.tenant, user, {id::role::agent}, agent.id, {},
-                                             hash, now}},
+                 id::command{id::create_user{
+                     agent.tenant, user, {id::role::agent}, agent.id, {}, hash, now}},
                  events::principal::system("bench"), std::string{});
       self->send(identity, actors::identity_cmd_atom::value, user,
                  id::command{id::open_session{drivers::api::token_sha256_hex(tokens.back()),
@@ -182,13 +183,13 @@ void run(const api_bench_args& given) {
   so.progress_every_s = 0;
   so.day_epoch_ns = now - now % (86'400LL * 1'000'000'000);
   so.call_id_prefix = "bench-";
-  auto traffic = drivers::sim::spawn_live_traffic(sys, cfg, ctx, so, now,
-                                                  now + 86'400'000'000'000LL, &clock);
+  auto traffic =
+      drivers::sim::spawn_live_traffic(sys, cfg, ctx, so, now, now + 86'400'000'000'000LL, &clock);
   ctx->observer = traffic;
   actors::start_acd(sys, ctx);
 
-  auto hub_owner = std::make_unique<drivers::api::feed_hub>(
-      store, ctx->center, [&clock] { return clock.now_ns(); });
+  auto hub_owner = std::make_unique<drivers::api::feed_hub>(store, ctx->center,
+                                                            [&clock] { return clock.now_ns(); });
   auto& hub = *hub_owner;
   hub.start();
   drivers::api::api_options ao;

@@ -35,8 +35,10 @@ std::optional<rejection> check_roles(const std::string& tenant, const role_set& 
                   "); give a tenant");
   const bool agent = roles.count(role::agent) > 0;
   if (agent && agent_id.empty()) return refuse("role agent needs the agent id the user acts as");
-  if (!agent && !agent_id.empty())
-    return refuse("agent id '" + agent_id + "' is only for role agent");
+  // A supervisor joins calls (listen, whisper, barge) as its own supervisor
+  // agent of the center, so it may name one too.
+  if (!agent && roles.count(role::supervisor) == 0 && !agent_id.empty())
+    return refuse("agent id '" + agent_id + "' is only for roles agent and supervisor");
   if (!queues.empty() && roles.count(role::supervisor) == 0)
     return refuse("queues are only for role supervisor");
   std::set<std::string> seen;

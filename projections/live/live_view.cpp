@@ -168,6 +168,9 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
               return; // a second contact (chat) rings beside the call
             a.call_id = p.call_id;
             set(a, agent_activity::ringing);
+            // A free agent is reserved before the call records call.queued.
+            if (auto it = calls_.find(p.call_id); it != calls_.end() && it->second.queue.empty())
+              it->second.queue = p.queue;
           },
           [&](const events::agent_reservation_ended& p) {
             auto& a = agent(p.agent_id, tenant);
@@ -220,6 +223,7 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             auto& q = queue(p.queue, tenant);
             ++q.offered;
             q.waiting.push_back({p.call_id, ts, p.priority});
+            if (auto it = calls_.find(p.call_id); it != calls_.end()) it->second.queue = p.queue;
           },
           [&](const events::queue_call_left& p) { leave_queue(p.queue, p.call_id); },
           [&](const events::call_offered& p) {

@@ -257,6 +257,8 @@ TEST_CASE("rules: which role sets are valid") {
   CHECK_FALSE(check_roles("acme", {role::supervisor}, "", {}));
   CHECK_FALSE(check_roles("acme", {role::supervisor}, "", {"sales", "billing"}));
   CHECK_FALSE(check_roles("acme", {role::agent, role::supervisor}, "a1", {"sales"}));
+  // a supervisor joins calls as its supervisor agent
+  CHECK_FALSE(check_roles("acme", {role::supervisor}, "sup1", {"sales"}));
   CHECK_FALSE(check_roles("acme", {role::auditor}, "", {}));
   CHECK(check_roles("acme", {}, "", {})->detail == "a user needs at least one role");
   CHECK(check_roles("acme", {role::operator_}, "", {})->code == "invalid_roles");

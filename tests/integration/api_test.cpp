@@ -289,8 +289,9 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
   CHECK(alice.post("/api/agents/a1/ready", json::object(), 200)["status"] == "done");
   auto offer = wait_for(feed, seen, [](const json& m) { return is_event(m, "agent.reserved"); });
   REQUIRE_MESSAGE(offer, "no offer reached alice's feed");
-  const std::string call_id = (*offer)["event"]["payload"]["call_id"];
+  const std::string call_id = (*offer)["event"]["data"]["call_id"];
   REQUIRE((*offer).contains("screen_pop"));
+  INFO("the offer: " << offer->dump());
   CHECK((*offer)["screen_pop"]["call"]["id"] == call_id);
   CHECK((*offer)["screen_pop"]["call"]["queue"] == "sales");
   const auto offered_seq = (*offer)["seq"].get<std::uint64_t>();
@@ -376,6 +377,7 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
                               out) == 0,
                   out);
     auto doc = anon.get("/api/openapi.json");
+    auto prober = login(url, "alice"); // the probe calls POST /api/logout too
     CHECK(doc["openapi"] == "3.0.3");
     int routes = 0;
     for (auto& [path, ops] : doc["paths"].items())
@@ -387,7 +389,7 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
         std::string upper = method;
         for (auto& ch : upper)
           ch = char(std::toupper(ch));
-        auto r = alice.call(upper, concrete, upper == "POST" ? "{}" : "");
+        auto r = prober.call(upper, concrete, upper == "POST" ? "{}" : "");
         auto body = json::parse(r.body, nullptr, false);
         INFO(upper << " " << concrete << " -> " << r.status << " " << r.body);
         CHECK(r.status != 405);

@@ -142,3 +142,16 @@ TEST_CASE("live view: a payload that does not decode is an error and changes not
   CHECK_FALSE(v.apply(bad).is_ok());
   CHECK(v.find_agent("a1")->activity == agent_activity::logged_out);
 }
+
+TEST_CASE("live view: a free agent reserved before call.queued still shows the call's queue") {
+  event_builder b;
+  b.agent("a1", 0, agent_logged_in{"a1", {"sales"}});
+  b.agent("a1", 1, agent_ready{"a1"});
+  b.call("c1", 10,
+         call_arrived{
+             "c1", contact_channel::voice, call_direction::inbound, "+861", "400", "", {}, "pstn"});
+  b.agent("a1", 10, agent_reserved{"a1", "c1", "sales", contact_channel::voice});
+  auto v = fold(b);
+  CHECK(v.find_call("c1")->queue == "sales");
+  CHECK(v.find_agent("a1")->activity == agent_activity::ringing);
+}
