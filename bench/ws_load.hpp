@@ -55,7 +55,7 @@ struct ws_load_options {
   std::vector<std::pair<std::string, std::string>> headers; ///< e.g. Cookie, Authorization
   /// Headers of session i only (added to `headers`), e.g. each its own user's token. Default: none
   std::vector<std::vector<std::pair<std::string, std::string>>> session_headers;
-  std::size_t sessions = 1000;                              ///< 1..100,000
+  std::size_t sessions = 1000;      ///< 1..100,000
   std::size_t max_connecting = 200; ///< handshakes in flight at once (a SYN flood helps nobody)
   std::chrono::milliseconds connect_timeout{30'000}; ///< for all sessions together
   std::string ca_file;                               ///< wss: trusted CAs; empty: system's

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <concepts>
 #include <mutex>
 #include <set>
-#include <concepts>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -47,7 +47,9 @@ audience audience_of(const events::recorded_event& e, const events::event* paylo
         [&](const auto& p) {
           if constexpr (requires { p.agent_id; })
             if (a.agent_id.empty()) a.agent_id = p.agent_id;
-          if constexpr (requires { { p.queue } -> std::convertible_to<std::string>; })
+          if constexpr (requires {
+                          { p.queue } -> std::convertible_to<std::string>;
+                        })
             if (a.queue.empty()) a.queue = p.queue;
           if constexpr (requires { p.call_id; })
             if (a.call_id.empty()) a.call_id = p.call_id;
