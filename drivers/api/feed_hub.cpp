@@ -6,6 +6,7 @@
 #include <mutex>
 #include <set>
 #include <type_traits>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -90,7 +91,12 @@ struct feed_hub::impl {
   mutable std::mutex m;
   live_view view;
   projections::crm::crm_projection crm;
+  /// Sessions of users who are agents only, by their agent id: an event
+  /// reaches only its own agent's (an event's fan-out does not scan every
+  /// desktop); the others' sessions (supervisors, admins...) are scanned.
+  std::unordered_map<std::string, std::vector<std::weak_ptr<feed_session>>> desks;
   std::vector<std::weak_ptr<feed_session>> sessions;
+  std::size_t desk_sessions = 0;
   std::unique_ptr<ports::subscription> sub;
   std::uint64_t start_head = 0;
   std::atomic<bool>* caught_up = nullptr;
@@ -214,24 +220,37 @@ void feed_hub::impl::on_event(const events::recorded_event& e) {
   else
     (void)view.apply(e);
   (void)crm.apply(e);
-  bool pruned = false;
-  for (auto& w : sessions) {
-    auto s = w.lock();
-    if (!s || s->closed()) {
-      pruned = true;
-      continue;
-    }
-    if (!visible(s->who(), aud)) continue;
-    if (s->send(event_message(e, payload ? &*payload : nullptr, aud, s->who())))
-      ++stats.events_sent;
-  }
-  if (pruned) {
-    std::erase_if(sessions, [](const auto& w) {
+  // Sends to the visible sessions of `list`; drops the closed ones.
+  auto fan_out = [&](std::vector<std::weak_ptr<feed_session>>& list) {
+    bool pruned = false;
+    for (auto& w : list) {
       auto s = w.lock();
-      return !s || s->closed();
-    });
-    stats.sessions = sessions.size();
-  }
+      if (!s || s->closed()) {
+        pruned = true;
+        continue;
+      }
+      if (!visible(s->who(), aud)) continue;
+      if (s->send(event_message(e, payload ? &*payload : nullptr, aud, s->who())))
+        ++stats.events_sent;
+    }
+    if (pruned)
+      std::erase_if(list, [](const auto& w) {
+        auto s = w.lock();
+        return !s || s->closed();
+      });
+    return pruned;
+  };
+  bool pruned = fan_out(sessions);
+  if (!aud.agent_id.empty())
+    if (auto d = desks.find(aud.agent_id); d != desks.end()) {
+      const auto before = d->second.size();
+      if (fan_out(d->second)) {
+        pruned = true;
+        desk_sessions -= before - d->second.size();
+        if (d->second.empty()) desks.erase(d);
+      }
+    }
+  if (pruned) stats.sessions = sessions.size() + desk_sessions;
   if (caught_up && !caught_up->load() && e.position >= start_head) caught_up->store(true);
 }
 
@@ -261,8 +280,16 @@ void feed_hub::impl::start_session(const std::shared_ptr<feed_session>& s, std::
       s->send(snapshot_for(s->who()));
     }
   }
-  sessions.push_back(s);
-  stats.sessions = sessions.size();
+  const auto& who = s->who();
+  const bool desk_only =
+      !who.agent_id.empty() && who.roles.size() == 1 && who.roles.count(identity::role::agent) == 1;
+  if (desk_only) {
+    desks[who.agent_id].push_back(s);
+    ++desk_sessions;
+  } else {
+    sessions.push_back(s);
+  }
+  stats.sessions = sessions.size() + desk_sessions;
 }
 
 feed_hub::feed_hub(ports::event_store& store, const events::center_definition& center, clock_fn now,
