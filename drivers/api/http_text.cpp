@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "events/json_text.hpp"
+
 namespace hotline::drivers::api {
 
 namespace {
@@ -81,37 +83,9 @@ std::string cookie_value(std::string_view header, std::string_view name) {
 }
 
 std::string json_escape(std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(s.size() + 8);
-  for (const char c : s) {
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-        out += "\\u00";
-        out += hex[(static_cast<unsigned char>(c) >> 4) & 0xf];
-        out += hex[static_cast<unsigned char>(c) & 0xf];
-      } else {
-        out += c;
-      }
-    }
-  }
-  return out;
+  events::append_json_string(out, s); // the one JSON string writer: with its quotes
+  return out.substr(1, out.size() - 2);
 }
 
 std::string json_error(std::string_view code, std::string_view detail) {

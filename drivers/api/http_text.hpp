@@ -28,8 +28,9 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
 /// first match wins.
 std::string cookie_value(std::string_view cookie_header, std::string_view name);
 
-/// `s` as the inside of a JSON string (quotes, backslashes and control
-/// characters escaped; other bytes, UTF-8 included, as they are).
+/// `s` as the inside of a JSON string (events/json_text.hpp's escaping:
+/// quotes, backslashes and control characters escaped, valid UTF-8 as it
+/// is, a byte that is not valid UTF-8 as U+FFFD).
 std::string json_escape(std::string_view s);
 /// {"error":"<code>","detail":"<detail>"}
 std::string json_error(std::string_view code, std::string_view detail);
