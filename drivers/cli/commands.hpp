@@ -2,6 +2,10 @@
 /// The `hotline` command line: each subcommand family registers itself on
 /// the CLI11 app from its own file. A command's callback returns the process
 /// exit status through `exit_code` (0 ok, 1 failure, 2 bad usage/input).
+#include <functional>
+#include <string>
+#include <vector>
+
 #include <CLI/CLI.hpp>
 
 namespace hotline::cli {
@@ -28,5 +32,13 @@ void add_users_commands(CLI::App& app); ///< hotline users add|list|passwd|disab
 
 /// Registers every subcommand.
 void add_all_commands(CLI::App& app);
+
+/// `hotline node` as `hotline demo --api-listen` runs it: the center of
+/// `config` on the wall clock with its simulated traffic on, `api_agents`
+/// left to people, the node API on `api_listen`; `on_api_up(url)` once the
+/// API listens. Returns when stopped (SIGINT/SIGTERM).
+void run_live_node(const std::string& config, const std::string& store,
+                   const std::string& api_listen, std::vector<std::string> api_agents,
+                   std::function<void(const std::string& url)> on_api_up);
 
 } // namespace hotline::cli

@@ -16,10 +16,12 @@
 
 #include "actors/ports/memory_event_store.hpp"
 #include "config/load.hpp"
+#include "drivers/api/passwords.hpp"
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/demo_files.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/cli/output.hpp"
+#include "drivers/cli/users.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/mock_cluster.hpp"
 #include "drivers/sim/simulator.hpp"
@@ -43,6 +45,7 @@ struct demo_args {
   std::uint64_t seed = 0;
   bool kafka = false;        ///< --kafka given
   std::string kafka_brokers; ///< its value: empty starts the mock cluster
+  std::string api_listen;    ///< --api-listen: the live demo with the node API
 };
 
 /// Writes the built-in demo center (drivers/cli/demo_files.hpp) into
@@ -203,6 +206,81 @@ bool publish_to_kafka(ports::event_store& store, const std::string& site,
   return true;
 }
 
+/// `hotline demo --api-listen ADDR`: the demo center live, on the wall
+/// clock, with the node API and demo accounts whose passwords are printed:
+/// an admin, a supervisor (Lin Na's supervisor agent), an agent people
+/// drive (Zhao Lei, left out of the simulated agents) and an auditor, all
+/// of the first tenant. Runs until SIGINT/SIGTERM.
+void run_live_demo(const demo_args& a, const fs::path& dir, const std::string& config_path,
+                   const config::configuration& cfg) {
+  const auto store_dir = (dir / "store").string();
+  if (cfg.center.tenants.empty() || cfg.center.agents.empty()) {
+    fail("the live demo needs a tenant and agents in " + config_path, 2);
+    return;
+  }
+  const auto& tenant = cfg.center.tenants.front().id;
+  const events::agent_definition* supervisor = nullptr;
+  const events::agent_definition* desk = nullptr;
+  for (const auto& ag : cfg.center.agents) {
+    if (ag.tenant != tenant) continue;
+    if (ag.supervisor && !supervisor)
+      supervisor = &ag;
+    else if (!ag.supervisor && !desk)
+      desk = &ag;
+  }
+  struct demo_user {
+    std::string name;
+    events::identity::role_set roles;
+    std::string agent;
+    std::vector<std::string> queues;
+    std::string password;
+  };
+  std::vector<demo_user> users{{"admin", {events::identity::role::admin}, "", {}, ""},
+                               {"auditor", {events::identity::role::auditor}, "", {}, ""}};
+  if (supervisor)
+    users.push_back({"supervisor",
+                     {events::identity::role::supervisor},
+                     supervisor->id,
+                     supervisor->queues,
+                     ""});
+  if (desk) users.push_back({"agent", {events::identity::role::agent}, desk->id, {}, ""});
+  {
+    auto store = drivers::rocksdb_event_store::open(store_dir);
+    if (!store) {
+      fail(store.error().message());
+      return;
+    }
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    for (auto& u : users) {
+      u.password = drivers::api::new_password();
+      events::identity::create_user cmd{
+          tenant, u.name, u.roles, u.agent, u.queues, drivers::api::hash_password(u.password), now};
+      if (!write_user_command(**store, cfg.center.site.id, u.name, cmd)) return;
+    }
+  }
+  std::vector<std::string> people;
+  if (desk) people.push_back(desk->id);
+  std::cout << "hotline demo (live): " << config_path << ", store " << store_dir
+            << "\nthe simulated day runs on the wall clock until Ctrl-C; demo accounts of "
+            << tenant << " (passwords made for this run):\n";
+  for (const auto& u : users)
+    std::cout << "  " << std::left << std::setw(11) << u.name << " " << u.password
+              << (u.agent.empty() ? "" : "   (agent " + u.agent + ")") << "\n";
+  std::cout.flush();
+  run_live_node(config_path, store_dir, a.api_listen, people, [&users](const std::string& url) {
+    const auto& who = users.back();
+    std::cout << "the node API is on " << url << " (docs/api.md); try:\n"
+              << "  curl -c jar -H 'Content-Type: application/json' -d "
+              << "'{\"username\":\"" << who.name << "\",\"password\":\"" << who.password << "\"}' "
+              << url << "/api/login\n"
+              << "  curl -b jar -X POST " << url << "/api/agents/" << who.agent << "/login\n"
+              << "  curl -b jar -X POST " << url << "/api/agents/" << who.agent << "/ready\n"
+              << "  curl -b jar " << url << "/api/queues" << std::endl;
+  });
+}
+
 void run_demo(const demo_args& a) {
   auto stamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                   std::chrono::system_clock::now().time_since_epoch())
@@ -222,6 +300,7 @@ void run_demo(const demo_args& a) {
   }
   auto cfg = std::move(loaded.config);
   fs::create_directories(dir);
+  if (!a.api_listen.empty()) return run_live_demo(a, dir, config_path, cfg);
   auto store_dir = (dir / "store").string();
   bool tty = isatty(STDOUT_FILENO);
 
@@ -340,6 +419,9 @@ void add_demo_command(CLI::App& app) {
   demo->add_option("--hours", a->hours, "Simulate this many hours instead of the configured day")
       ->check(number_in(0.01, 8'760, "a number of hours"));
   demo->add_option("--seed", a->seed, "Random seed (default: the configuration's)");
+  demo->add_option("--api-listen", a->api_listen,
+                   "Run the demo center live on the wall clock with the node API on HOST:PORT "
+                   "and demo accounts (printed), until Ctrl-C");
   auto* kafka =
       demo->add_option(
               "--kafka", a->kafka_brokers,

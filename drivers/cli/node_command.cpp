@@ -4,6 +4,7 @@
 // Stops cleanly on SIGINT/SIGTERM.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -47,6 +48,11 @@ struct node_args {
   std::string log_format = "text";
   std::string rocksdb_log;
   std::string api_listen;
+  // The demo's live mode (run_live_node): traffic on whatever the file
+  // says, these agents left to people, and word once the API is up.
+  bool force_traffic = false;
+  std::vector<std::string> api_agents;
+  std::function<void(const std::string& url)> on_api_up;
   std::string sip_listen; ///< --sip-listen: overrides [sip] listen, and turns telephony on
 };
 
@@ -142,6 +148,9 @@ void run_node(const node_args& a) {
     return;
   }
   auto cfg = std::move(loaded.config);
+  if (a.force_traffic) cfg.node.traffic = true;
+  for (const auto& id : a.api_agents)
+    cfg.simulation.api_agents.push_back(id);
   const auto& node = cfg.node;
   const auto site = cfg.center.site.id;
   if (!a.sip_listen.empty()) {
@@ -319,6 +328,7 @@ void run_node(const node_args& a) {
     }
     api = std::move(std::get<0>(started));
     say(a, site, "API on " + api->url() + " (docs/api.md)");
+    if (a.on_api_up) a.on_api_up(api->url());
   }
   say(a, site,
       "ACD up: " + std::to_string(ctx->queues.size()) + " queues, " +
@@ -408,6 +418,19 @@ void run_node(const node_args& a) {
 }
 
 } // namespace
+
+void run_live_node(const std::string& config, const std::string& store,
+                   const std::string& api_listen, std::vector<std::string> api_agents,
+                   std::function<void(const std::string& url)> on_api_up) {
+  node_args a;
+  a.config = config;
+  a.store = store;
+  a.api_listen = api_listen;
+  a.force_traffic = true;
+  a.api_agents = std::move(api_agents);
+  a.on_api_up = std::move(on_api_up);
+  run_node(a);
+}
 
 void add_node_command(CLI::App& app) {
   auto a = std::make_shared<node_args>();

@@ -20,6 +20,7 @@
 #include "drivers/api/passwords.hpp"
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/output.hpp"
+#include "drivers/cli/users.hpp"
 #include "drivers/cli/view_cli.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
@@ -83,10 +84,10 @@ std::string site_of(const ports::event_store& store, const std::string& given) {
   return "site-1";
 }
 
-/// Load, decide, append with the expected revision. Prints the refusal or
-/// the store's error (and sets the exit status); true when accepted.
-bool write(ports::event_store& store, const std::string& site, const std::string& username,
-           const id::command& cmd) {
+} // namespace
+
+bool write_user_command(ports::event_store& store, const std::string& site,
+                        const std::string& username, const events::identity::command& cmd) {
   if (auto r = id::check_username(username)) {
     fail("refused: " + r->code + ": " + r->detail, 2);
     return false;
@@ -144,6 +145,13 @@ bool write(ports::event_store& store, const std::string& site, const std::string
     return false;
   }
   return true;
+}
+
+namespace {
+
+bool write(ports::event_store& store, const std::string& site, const std::string& username,
+           const id::command& cmd) {
+  return write_user_command(store, site, username, cmd);
 }
 
 /// The password: from stdin (checked against the policy), or a new random

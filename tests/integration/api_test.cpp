@@ -10,7 +10,9 @@
 
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -440,4 +442,42 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
   CHECK(read_audited);
   CHECK(login_by_alice);
   CHECK(logout);
+}
+
+TEST_CASE("hotline demo --api-listen: the demo center live, with demo accounts that log in") {
+  temp_dir dir;
+  child_process p{
+      {HOTLINE_BIN, "demo", "--api-listen", "127.0.0.1:0", "--dir", dir.path() + "/demo"}};
+  std::map<std::string, std::string> passwords;
+  std::string url;
+  for (int i = 0; i < 40 && url.empty(); ++i) {
+    auto line = p.read_line(60s);
+    REQUIRE_MESSAGE(line.has_value(), "the live demo stopped before its API came up");
+    std::istringstream in{*line};
+    std::string name, password;
+    if (line->rfind("  ", 0) == 0 && (in >> name >> password) && password.size() == 20)
+      passwords[name] = password;
+    if (auto at = line->find("the node API is on "); at != std::string::npos) {
+      url = line->substr(at + 19);
+      url = url.substr(0, url.find(' '));
+    }
+  }
+  REQUIRE(!url.empty());
+  REQUIRE(passwords.count("agent") == 1);
+  CHECK(passwords.count("admin") == 1);
+  CHECK(passwords.count("supervisor") == 1);
+  CHECK(passwords.count("auditor") == 1);
+  client c{url, {}};
+  auto r = c.call("POST", "/api/login",
+                  json{{"username", "agent"}, {"password", passwords["agent"]}}.dump());
+  REQUIRE(r.status == 200);
+  c.cookie = r.header("set-cookie").substr(0, r.header("set-cookie").find(';'));
+  auto me = c.get("/api/me");
+  REQUIRE(me["roles"] == json::array({"agent"}));
+  const std::string agent = me["agent_id"];
+  c.post("/api/agents/" + agent + "/login", json::object());
+  c.post("/api/agents/" + agent + "/ready", json::object());
+  CHECK(c.get("/api/agents/" + agent)["state"] == "ready");
+  p.signal(SIGINT);
+  CHECK(p.wait() == 0);
 }
