@@ -44,6 +44,32 @@ std::string credential_of(const http_request& req) {
   return req.cookie("hotline_session");
 }
 
+/// A command's body: JSON objects only (a browser cannot send that
+/// cross-site without a CORS preflight, which is closed). False when it
+/// answered 415 or 400 itself.
+bool parse_body(const exchange_ptr& ex) {
+  const auto& m = ex->req.method;
+  if (m != "POST" && m != "PUT" && m != "PATCH") return true;
+  auto type = ex->req.header("content-type");
+  if (ex->req.body.empty() && type.empty()) return true;
+  if (type.rfind("application/json", 0) != 0) {
+    ex->fail(415, "unsupported_media_type", "the body must be application/json");
+    return false;
+  }
+  if (ex->req.body.empty()) return true;
+  auto j = nlohmann::json::parse(ex->req.body, nullptr, false);
+  if (j.is_discarded()) {
+    ex->fail(400, "malformed_json", "the body is not valid JSON");
+    return false;
+  }
+  if (!j.is_object()) {
+    ex->fail(400, "malformed_json", "the body must be a JSON object");
+    return false;
+  }
+  ex->body = std::move(j);
+  return true;
+}
+
 } // namespace
 
 // -- exchange -------------------------------------------------------------------
@@ -322,23 +348,12 @@ void node_api::impl::dispatch(const exchange_ptr& ex) {
     return ex->fail(404, "not_found", "no route " + ex->req.method + " " + ex->req.path);
   }
   ex->route = found->info.method + " " + found->info.path;
-  if (ex->req.method == "POST" || ex->req.method == "PUT" || ex->req.method == "PATCH") {
-    // JSON only: a browser cannot send that cross-site without a CORS preflight, which is closed.
-    auto type = ex->req.header("content-type");
-    if (!ex->req.body.empty() || !type.empty()) {
-      if (type.rfind("application/json", 0) != 0)
-        return ex->fail(415, "unsupported_media_type", "the body must be application/json");
-      if (!ex->req.body.empty()) {
-        auto j = nlohmann::json::parse(ex->req.body, nullptr, false);
-        if (j.is_discarded()) return ex->fail(400, "malformed_json", "the body is not valid JSON");
-        if (!j.is_object())
-          return ex->fail(400, "malformed_json", "the body must be a JSON object");
-        ex->body = std::move(j);
-      }
-    }
-  }
   const auto run = found->run;
-  if (!found->info.authenticated) return run(*this, ex);
+  // The body is read only once the sender is known (and not rate limited).
+  if (!found->info.authenticated) {
+    if (parse_body(ex)) run(*this, ex);
+    return;
+  }
   const auto credential = credential_of(ex->req);
   if (credential.empty())
     return ex->fail(401, "unauthenticated", "log in (POST /api/login) or send a bearer token",
@@ -355,7 +370,7 @@ void node_api::impl::dispatch(const exchange_ptr& ex) {
                      wait > 0)
                    return ex->fail(429, "rate_limited", "too many requests",
                                    {{"Retry-After", std::to_string(int(std::ceil(wait)))}});
-                 run(*this, ex);
+                 if (parse_body(ex)) run(*this, ex);
                });
 }
 

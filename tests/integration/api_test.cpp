@@ -219,6 +219,8 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
     std::this_thread::sleep_for(100ms);
   CHECK(anon.call("GET", "/readyz").status == 200);
   CHECK(anon.get("/api/me", 401)["error"] == "unauthenticated");
+  // Nobody's body is read before the sender is known.
+  CHECK(anon.call("POST", "/api/agents/a1/not-ready", "{\"reason\": ").status == 401);
 
   // Logging in: a wrong password and an unknown user look the same.
   CHECK(anon.post("/api/login", {{"username", "alice"}, {"password", "wrong wrong wrong"}},
