@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "actors/api_request.hpp"
 #include "actors/shell.hpp"
 #include "events/acd/deciders.hpp"
 
@@ -456,7 +457,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
           const auto& call_id = inner.get_as<std::string>(1);
           auto c = self->state.calls.find(call_id);
           if (c == self->state.calls.end() || !agent::find_contact(desk, call_id)) {
-            rp.deliver(api_atom::value, std::string{"not_on_desk"},
+            refuse_api(rp, "not_on_desk",
                        "call " + call_id + " is not on agent " + def->id + "'s desk");
             return;
           }
@@ -472,24 +473,19 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                              inner.match_elements<hangup_atom, std::string>() ||
                              inner.match_elements<wrap_up_done_atom, std::string>();
         if (!own && !on_call) {
-          rp.deliver(api_atom::value, std::string{"unknown_command"},
+          refuse_api(rp, "unknown_command",
                      "agents take login, logout, ready, not_ready, answer, reject, hangup, "
                      "wrap_up_done and desk commands: " +
                          to_string(inner));
           return;
         }
         if (on_call && !agent::find_contact(desk, inner.get_as<std::string>(1))) {
-          rp.deliver(api_atom::value, std::string{"not_on_desk"},
+          refuse_api(rp, "not_on_desk",
                      "call " + inner.get_as<std::string>(1) + " is not on agent " + def->id +
                          "'s desk");
           return;
         }
-        self->state.last_refusal.reset();
-        self->current_behavior()(inner);
-        if (auto& no = self->state.last_refusal)
-          rp.deliver(api_atom::value, no->code, no->detail);
-        else
-          rp.deliver(api_atom::value, std::string{}, std::string{});
+        run_api(self, rp, inner, self->state.last_refusal);
       },
       [](deferred& d) { d.run(); },
   };

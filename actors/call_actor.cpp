@@ -3,6 +3,7 @@
 // call_transfers.cpp, call_interflow.cpp, call_lifecycle.cpp).
 #include "actors/call_actor.hpp"
 
+#include "actors/api_request.hpp"
 #include "actors/call_actor_state.hpp"
 
 namespace hotline::actors {
@@ -131,17 +132,12 @@ caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shar
               inner.match_elements<conference_atom, conference_request>() ||
               inner.match_elements<conf_leave_atom, std::string, std::string>() ||
               inner.match_elements<supervise_atom, std::string, events::supervision_mode>())) {
-          rp.deliver(api_atom::value, std::string{"unknown_command"},
+          refuse_api(rp, "unknown_command",
                      "calls take hold, resume, transfer, conference, conf_leave and supervise: " +
                          to_string(inner));
           return;
         }
-        self->state.last_refusal.reset();
-        self->current_behavior()(inner);
-        if (auto& no = self->state.last_refusal)
-          rp.deliver(api_atom::value, no->code, no->detail);
-        else
-          rp.deliver(api_atom::value, std::string{}, std::string{});
+        run_api(self, rp, inner, self->state.last_refusal);
       },
       [](deferred& d) { d.run(); },
   };
