@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 
 #include "bench/ws_load.hpp"
+#include "drivers/api/http_text.hpp"
 
 namespace hotline::bench {
 
@@ -101,39 +102,15 @@ std::uint64_t raise_fd_limit() {
 
 namespace {
 
-struct url_parts {
-  bool tls = false;
-  std::string host, port, host_header;
-};
+using url_parts = drivers::api::base_url;
 
-std::optional<url_parts> parse_url(std::string url, std::string& error) {
-  url_parts u;
-  if (url.rfind("http://", 0) == 0 || url.rfind("ws://", 0) == 0) {
-    url = url.substr(url.find("//") + 2);
-  } else if (url.rfind("https://", 0) == 0 || url.rfind("wss://", 0) == 0) {
-    u.tls = true;
-    url = url.substr(url.find("//") + 2);
-  } else {
-    error = "url '" + url + "' does not start with http://, https://, ws:// or wss://";
+std::optional<url_parts> parse_url(const std::string& url, std::string& error) {
+  auto u = drivers::api::parse_base_url(url);
+  if (auto* why = std::get_if<std::string>(&u)) {
+    error = *why;
     return std::nullopt;
   }
-  if (!url.empty() && url.back() == '/') url.pop_back();
-  u.host_header = url;
-  std::size_t colon;
-  if (!url.empty() && url.front() == '[') {
-    const auto close = url.find(']');
-    if (close == std::string::npos) {
-      error = "url: '[' without ']'";
-      return std::nullopt;
-    }
-    u.host = url.substr(1, close - 1);
-    colon = url.find(':', close);
-  } else {
-    colon = url.rfind(':');
-    u.host = url.substr(0, colon);
-  }
-  u.port = colon == std::string::npos ? (u.tls ? "443" : "80") : url.substr(colon + 1);
-  return u;
+  return std::get<url_parts>(u);
 }
 
 class session_base {

@@ -125,4 +125,33 @@ std::variant<listen_address, std::string> parse_listen(std::string_view text) {
   return a;
 }
 
+std::variant<base_url, std::string> parse_base_url(std::string_view url) {
+  base_url u;
+  std::string rest;
+  for (auto [scheme, tls] : {std::pair{"http://", false}, std::pair{"ws://", false},
+                             std::pair{"https://", true}, std::pair{"wss://", true}})
+    if (url.starts_with(scheme)) {
+      rest = std::string{url.substr(std::string_view{scheme}.size())};
+      u.tls = tls;
+      break;
+    }
+  if (rest.empty())
+    return "url '" + std::string{url} +
+           "' does not start with http://, https://, ws:// or wss:// and a host";
+  if (rest.back() == '/') rest.pop_back();
+  u.host_header = rest;
+  std::size_t colon;
+  if (rest.front() == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string::npos) return "url '" + std::string{url} + "': '[' without ']'";
+    u.host = rest.substr(1, close - 1);
+    colon = rest.find(':', close);
+  } else {
+    colon = rest.rfind(':');
+    u.host = rest.substr(0, colon);
+  }
+  u.port = colon == std::string::npos ? (u.tls ? "443" : "80") : rest.substr(colon + 1);
+  return u;
+}
+
 } // namespace hotline::drivers::api

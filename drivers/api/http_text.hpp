@@ -47,4 +47,16 @@ struct listen_address {
 /// ("listen: 'x' has no port (expected host:port)").
 std::variant<listen_address, std::string> parse_listen(std::string_view text);
 
+/// A client's base URL split: "http://127.0.0.1:8080", "wss://[::1]:443/"
+/// (http/ws plain, https/wss TLS; the port defaults to 80/443; a trailing
+/// '/' is dropped), as `http_server::url()` gives it.
+struct base_url {
+  bool tls = false;
+  std::string host;        ///< without the IPv6 brackets
+  std::string port;        ///< digits as given, or the default
+  std::string host_header; ///< host[:port] as it goes into Host
+};
+/// The URL, or an error that quotes it and says what is wrong.
+std::variant<base_url, std::string> parse_base_url(std::string_view url);
+
 } // namespace hotline::drivers::api

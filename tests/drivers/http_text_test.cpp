@@ -90,3 +90,22 @@ TEST_CASE("http text: the listen option, IPv4, IPv6, names, and what is wrong wi
   CHECK(bad("[::1]80").find("no port after ']'") != std::string::npos);
   CHECK(bad("").find("has no port") != std::string::npos);
 }
+
+TEST_CASE("http text: a client's base URL splits into scheme, host, port and Host header") {
+  auto u = std::get<api::base_url>(api::parse_base_url("http://127.0.0.1:8080/"));
+  CHECK_FALSE(u.tls);
+  CHECK(u.host == "127.0.0.1");
+  CHECK(u.port == "8080");
+  CHECK(u.host_header == "127.0.0.1:8080");
+  auto v6 = std::get<api::base_url>(api::parse_base_url("wss://[::1]"));
+  CHECK(v6.tls);
+  CHECK(v6.host == "::1");
+  CHECK(v6.port == "443");
+  CHECK(std::get<api::base_url>(api::parse_base_url("ws://localhost")).port == "80");
+  CHECK(std::get<std::string>(api::parse_base_url("ftp://x")).find("does not start with") !=
+        std::string::npos);
+  CHECK(std::get<std::string>(api::parse_base_url("http://")).find("'http://'") !=
+        std::string::npos);
+  CHECK(std::get<std::string>(api::parse_base_url("https://[::1:80")).find("without ']'") !=
+        std::string::npos);
+}

@@ -20,6 +20,8 @@
 
 #include "tests/support/http_client.hpp"
 
+#include "drivers/api/http_text.hpp"
+
 namespace hotline::test {
 
 namespace beast = boost::beast;
@@ -44,38 +46,12 @@ std::string lower(std::string s) {
   return s;
 }
 
-struct url_parts {
-  bool tls = false;
-  std::string host; ///< without brackets
-  std::string port;
-  std::string host_header; ///< as it goes into Host
-};
+using url_parts = drivers::api::base_url;
 
 url_parts parse_url(const std::string& url) {
-  url_parts u;
-  std::string rest;
-  if (url.rfind("http://", 0) == 0) {
-    rest = url.substr(7);
-  } else if (url.rfind("https://", 0) == 0) {
-    u.tls = true;
-    rest = url.substr(8);
-  } else {
-    throw std::runtime_error("url '" + url + "' does not start with http:// or https://");
-  }
-  if (!rest.empty() && rest.back() == '/') rest.pop_back();
-  u.host_header = rest;
-  std::size_t colon;
-  if (!rest.empty() && rest.front() == '[') {
-    const auto close = rest.find(']');
-    if (close == std::string::npos) throw std::runtime_error("url '" + url + "': no ']'");
-    u.host = rest.substr(1, close - 1);
-    colon = rest.find(':', close);
-  } else {
-    colon = rest.rfind(':');
-    u.host = rest.substr(0, colon);
-  }
-  u.port = colon == std::string::npos ? (u.tls ? "443" : "80") : rest.substr(colon + 1);
-  return u;
+  auto u = drivers::api::parse_base_url(url);
+  if (auto* why = std::get_if<std::string>(&u)) throw std::runtime_error(*why);
+  return std::get<url_parts>(u);
 }
 
 /// Runs `ioc` until `done` or nothing is left to run.
