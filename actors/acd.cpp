@@ -1,4 +1,5 @@
 #include "actors/acd.hpp"
+#include "actors/audit_record.hpp"
 
 #include <algorithm>
 
@@ -75,30 +76,38 @@ void stop_acd(const std::shared_ptr<acd_context>& ctx) {
   caf::anon_send_exit(ctx->root, caf::exit_reason::user_shutdown);
 }
 
+void append_audit_record(const persistence& p, const std::string& name, events::event payload,
+                         const std::string& tenant, events::principal who, std::int64_t now_ns,
+                         events::event_id correlation,
+                         std::function<void(const events::status&)> on_error) {
+  const auto now_ms = now_ns / 1'000'000;
+  std::vector<events::proposed_event> evs;
+  evs.push_back(events::event_codec::standard().propose(
+      payload, {events::event_id::uuid_v7(now_ms, events::event_id::from_name(name)), p.site,
+                tenant, now_ns, correlation,
+                events::event_id::uuid_v7(now_ms, events::event_id::from_name(name + "/command")),
+                std::move(who)}));
+  p.store->append_async("audit-" + p.site, ports::expected_revision::any(), std::move(evs),
+                        [on_error = std::move(on_error)](events::result<ports::append_result> r) {
+                          if (!r && on_error) on_error(r.error());
+                        });
+}
+
 void audit_rejection(const acd_context& ctx, const std::string& stream, const std::string& command,
                      const std::string& code, const std::string& detail, const std::string& tenant,
                      events::principal who, std::int64_t now_ns) {
-  const auto& codec = events::event_codec::standard();
-  std::vector<events::proposed_event> evs;
   static std::atomic<std::uint64_t> counter{0};
   // The refused command gets an id (the record's causation); the record's
   // correlation is the flow of the entity refused (a call's, an agent's).
   const auto name = ctx.store.site + "/rejected/" + stream + "/" + std::to_string(now_ns) + "/" +
                     std::to_string(counter++);
-  const auto now_ms = now_ns / 1'000'000;
   const auto entity = std::string{events::stream_entity(stream)};
   const auto category = events::stream_category(stream);
   const auto correlation = category == "call"    ? call_correlation(entity)
                            : category == "agent" ? agent_correlation(entity)
                                                  : events::event_id{};
-  evs.push_back(codec.propose(
-      events::command_rejected{stream, command, code, detail},
-      {events::event_id::uuid_v7(now_ms, events::event_id::from_name(name)), ctx.store.site, tenant,
-       now_ns, correlation,
-       events::event_id::uuid_v7(now_ms, events::event_id::from_name(name + "/command")),
-       std::move(who)}));
-  ctx.store.store->append_async("audit-" + ctx.store.site, ports::expected_revision::any(),
-                                std::move(evs), [](events::result<ports::append_result>) {});
+  append_audit_record(ctx.store, name, events::command_rejected{stream, command, code, detail},
+                      tenant, std::move(who), now_ns, correlation);
   if (ctx.observer) caf::anon_send(ctx.observer, rejected_atom::value, stream, code);
 }
 

@@ -39,7 +39,7 @@ audience audience_of(const events::recorded_event& e, const events::event* paylo
   audience a;
   a.tenant = e.meta.tenant;
   const auto cat = events::stream_category(e.stream);
-  const std::string id = e.stream.size() > cat.size() + 1 ? e.stream.substr(cat.size() + 1) : "";
+  const std::string id{events::stream_entity(e.stream)};
   if (cat == "agent") a.agent_id = id;
   if (cat == "queue") a.queue = id;
   if (cat == "call") a.call_id = id;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "actors/audit_record.hpp"
 #include "actors/identity_actor.hpp"
 #include "drivers/api/api_exchange.hpp"
 #include "drivers/api/metrics_text.hpp"
@@ -296,27 +297,17 @@ std::optional<identity::resource> node_api::impl::agent_resource(const exchange_
 
 void node_api::impl::audit_read(const exchange_ptr& ex, const std::string& kind,
                                 const std::string& subject) {
-  const auto& codec = events::event_codec::standard();
-  const auto now = now_ns();
   static std::atomic<std::uint64_t> counter{0};
-  const auto name = ctx->store.site + "/read/" + ex->who.username + "/" + std::to_string(now) +
-                    "/" + std::to_string(counter++);
-  std::vector<events::proposed_event> evs;
-  evs.push_back(
-      codec.propose(events::data_read{kind, subject, ex->route},
-                    {events::event_id::uuid_v7(now / 1'000'000, events::event_id::from_name(name)),
-                     ctx->store.site,
-                     ex->who.tenant,
-                     now,
-                     {},
-                     {},
-                     events::principal::user(ex->who.username)}));
-  store.append_async("audit-" + ctx->store.site, ports::expected_revision::any(), std::move(evs),
-                     [site = ctx->store.site](events::result<ports::append_result> r) {
-                       if (!r)
-                         drivers::log::error(
-                             "api", "audit of a read not stored: " + r.error().message(), site);
-                     });
+  const auto now = now_ns();
+  const auto& site = ctx->store.site;
+  actors::append_audit_record(
+      ctx->store,
+      site + "/read/" + ex->who.username + "/" + std::to_string(now) + "/" +
+          std::to_string(counter++),
+      events::data_read{kind, subject, ex->route}, ex->who.tenant,
+      events::principal::user(ex->who.username), now, {}, [site](const events::status& why) {
+        drivers::log::error("api", "audit of a read not stored: " + why.message(), site);
+      });
 }
 
 void node_api::impl::dispatch(const exchange_ptr& ex) {
