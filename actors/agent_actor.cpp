@@ -76,6 +76,10 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   st.entity = std::make_unique<shell<events::acd::agent_decider>>(
       self, *ctx, agent::stream_name(def->id), agent::initial_state(*def));
   st.entity->recover();
+  // Runtime changes (agent.skills_changed / queues_changed) on the stream
+  // win over the configured definition.
+  st.def.skills = st.entity->state().definition.skills;
+  st.def.queues = st.entity->state().definition.queues;
   const events::principal* const who = &st.who;
   const std::string* const tenant = &st.tenant;
   auto now = [ctx] { return ctx->store.clock->now_ns(); };
@@ -225,6 +229,26 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
     exec(agent::cancel_reservation{call_id, reason, now()}, "cancel_reservation",
          call_correlation(call_id), [=] { stop_ringing(call_id, reason); });
   };
+  // The queues that hold this agent's snapshot now (before a change that may drop some).
+  auto pushed_ids = [=] {
+    std::vector<std::string> ids;
+    for (const auto& t : self->state.targets)
+      if (t.def) ids.push_back(t.def->id);
+    return ids;
+  };
+  // Each of `queues` gets the agent's whole snapshot as it is now.
+  auto tell_whole = [=](const std::vector<std::string>& queues) {
+    const auto count = withdrawal_count();
+    for (const auto& q : queues) {
+      auto qa = ctx->queues.find(q);
+      auto qd = ctx->find_queue(q);
+      if (qa == ctx->queues.end() || !qd) continue;
+      auto c = events::acd::make_candidate(self->state.entity->state(), *qd);
+      const auto version =
+          availability_board::post(ctx->board.at(def->id, q), c, count, false).version;
+      self->send(qa->second, agent_update_atom::value, std::move(c), count, version);
+    }
+  };
   arm_if_idle(); // recovered idle (at start, or brought back by a lookup that sends nothing)
 
   return {
@@ -259,9 +283,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       [=](logout_atom, const std::string& reason) {
         // Queues it leaves (and those it was widened into) must hear it is
         // gone: their ids before the queues list empties.
-        std::vector<std::string> before;
-        for (const auto& t : self->state.targets)
-          if (t.def) before.push_back(t.def->id);
+        auto before = pushed_ids();
         // Calls ringing here lose their offer now, not at their ring timeout.
         std::vector<std::string> ringing;
         for (const auto& k : self->state.entity->state().contacts)
@@ -271,16 +293,36 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
             tell_call_let_go(call_id, "logged_out");
             stop_ringing(call_id, "logged_out");
           }
-          const auto count = withdrawal_count();
-          for (const auto& q : before) {
-            auto qa = ctx->queues.find(q);
-            auto qd = ctx->find_queue(q);
-            if (qa == ctx->queues.end() || !qd) continue;
-            auto c = events::acd::make_candidate(self->state.entity->state(), *qd);
-            const auto version =
-                availability_board::post(ctx->board.at(def->id, q), c, count, false).version;
-            self->send(qa->second, agent_update_atom::value, std::move(c), count, version);
+          tell_whole(before);
+        });
+      },
+      // Runtime configuration (issue 21): a supervisor's or an
+      // administrator's change of the skills or of the queues served. The
+      // queues it served hear the whole new snapshot (a queue it no longer
+      // serves learns it is no member), then the new ones (a whole push).
+      [=](skills_atom, std::map<std::string, int>& skills, const std::string& reason) {
+        exec(agent::set_skills{std::move(skills), reason, now()}, "set_skills", {}, [=] {
+          self->state.def.skills = self->state.entity->state().definition.skills;
+          self->state.pushed_queues.reset(); // the same queues, each a whole snapshot
+        });
+      },
+      [=](queues_atom, std::vector<std::string>& queues, const std::string& reason) {
+        for (const auto& q : queues)
+          if (!ctx->find_queue(q)) {
+            self->state.last_refusal =
+                events::rejection{"unknown_queue", "no queue '" + q + "' on this node"};
+            return;
           }
+        auto before = pushed_ids();
+        exec(agent::set_queues{std::move(queues), reason, now()}, "set_queues", {}, [=] {
+          self->state.def.queues = self->state.entity->state().definition.queues;
+          self->state.pushed_queues.reset();
+          const auto& now_served = self->state.entity->state().queues;
+          std::vector<std::string> left;
+          for (const auto& q : before)
+            if (std::find(now_served.begin(), now_served.end(), q) == now_served.end())
+              left.push_back(q);
+          tell_whole(left); // no member there any more
         });
       },
       [=](ready_atom) { exec(agent::set_ready{now()}, "set_ready", {}); },
@@ -450,7 +492,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       // inside runs as if it had come alone, and the API hears whether the
       // decider refused it. A command for a call goes to the call on the
       // desk, which answers the API itself.
-      [=](api_atom, caf::message& inner) {
+      [=](api_atom, const std::string& user, caf::message& inner) {
         auto rp = self->make_response_promise();
         const auto& desk = self->state.entity->state();
         if (inner.match_elements<desk_atom, std::string, caf::message>()) {
@@ -461,21 +503,24 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                        "call " + call_id + " is not on agent " + def->id + "'s desk");
             return;
           }
-          rp.delegate(c->second, api_atom::value, inner.get_as<caf::message>(2));
+          rp.delegate(c->second, api_atom::value, user, inner.get_as<caf::message>(2));
           return;
         }
-        const bool own = inner.match_elements<login_atom, std::vector<std::string>>() ||
-                         inner.match_elements<logout_atom, std::string>() ||
-                         inner.match_elements<ready_atom>() ||
-                         inner.match_elements<not_ready_atom, std::string>();
+        const bool own =
+            inner.match_elements<login_atom, std::vector<std::string>>() ||
+            inner.match_elements<logout_atom, std::string>() ||
+            inner.match_elements<ready_atom>() ||
+            inner.match_elements<not_ready_atom, std::string>() ||
+            inner.match_elements<skills_atom, std::map<std::string, int>, std::string>() ||
+            inner.match_elements<queues_atom, std::vector<std::string>, std::string>();
         const bool on_call = inner.match_elements<answer_atom, std::string>() ||
                              inner.match_elements<reject_atom, std::string>() ||
                              inner.match_elements<hangup_atom, std::string>() ||
                              inner.match_elements<wrap_up_done_atom, std::string>();
         if (!own && !on_call) {
           refuse_api(rp, "unknown_command",
-                     "agents take login, logout, ready, not_ready, answer, reject, hangup, "
-                     "wrap_up_done and desk commands: " +
+                     "agents take login, logout, ready, not_ready, skills, queues, answer, "
+                     "reject, hangup, wrap_up_done and desk commands: " +
                          to_string(inner));
           return;
         }
@@ -485,7 +530,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
                          "'s desk");
           return;
         }
-        run_api(self, rp, inner, self->state.last_refusal);
+        run_api(self, rp, inner, self->state.last_refusal, self->state.who, user);
       },
       [](deferred& d) { d.run(); },
   };

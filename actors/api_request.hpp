@@ -2,13 +2,18 @@
 /// How an actor answers a node API request (actors/protocol.hpp: api_atom):
 /// the handler of the message inside runs as if it had come alone, and the
 /// API hears the refusal it recorded, or that it was done. `last_refusal`
-/// is the actor's slot its deciders' refusals are kept in.
+/// is the actor's slot its deciders' refusals are kept in; `who` is the
+/// actor's author slot (the principal its events are recorded with): while
+/// the handler runs it names the API's user, so that what a person did
+/// through the API is recorded as theirs (principal::user) in the events
+/// and the audit trail.
 #include <optional>
 #include <string>
 
 #include <caf/all.hpp>
 
 #include "actors/protocol.hpp"
+#include "events/envelope.hpp"
 #include "events/outcome.hpp"
 
 namespace hotline::actors {
@@ -21,9 +26,13 @@ inline void refuse_api(caf::response_promise& rp, std::string code, std::string 
 /// Runs `inner` through `self`'s behaviour and answers through `rp`.
 template <class Self>
 void run_api(Self* self, caf::response_promise& rp, caf::message& inner,
-             std::optional<events::rejection>& last_refusal) {
+             std::optional<events::rejection>& last_refusal, events::principal& who,
+             const std::string& user) {
   last_refusal.reset();
+  auto saved = who;
+  if (!user.empty()) who = events::principal::user(user);
   self->current_behavior()(inner);
+  who = std::move(saved);
   if (last_refusal)
     refuse_api(rp, last_refusal->code, last_refusal->detail);
   else

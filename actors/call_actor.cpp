@@ -124,7 +124,7 @@ caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shar
       // A request of the node API (drivers/api), usually through the agent's
       // desk: the handler of the message inside runs, and the API hears
       // whether it was refused. Only the commands a person gives are taken.
-      [self](api_atom, caf::message& inner) {
+      [self](api_atom, const std::string& user, caf::message& inner) {
         auto rp = self->make_response_promise();
         if (!(inner.match_elements<hold_atom, std::string>() ||
               inner.match_elements<resume_atom, std::string>() ||
@@ -137,7 +137,7 @@ caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shar
                          to_string(inner));
           return;
         }
-        run_api(self, rp, inner, self->state.last_refusal);
+        run_api(self, rp, inner, self->state.last_refusal, self->state.who, user);
       },
       [](deferred& d) { d.run(); },
   };

@@ -84,7 +84,8 @@ std::optional<events::rejection> exec_call(call_self self, const events::acd::ca
 /// exec_call caused by the ACD.
 std::optional<events::rejection> exec(call_self self, const events::acd::call::command& cmd,
                                       const std::string& name, std::function<void()> then = {});
-/// exec_call caused by an agent at its desktop.
+/// exec_call caused by an agent at its desktop (by the API's user while
+/// the actor runs an API request: api_request.hpp).
 std::optional<events::rejection> exec_as(call_self self, const std::string& agent_id,
                                          const events::acd::call::command& cmd,
                                          const std::string& name, std::function<void()> then = {});

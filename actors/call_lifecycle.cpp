@@ -27,7 +27,12 @@ std::optional<events::rejection> exec(call_self self, const call::command& cmd,
 std::optional<events::rejection> exec_as(call_self self, const std::string& agent_id,
                                          const call::command& cmd, const std::string& name,
                                          std::function<void()> then) {
-  return exec_call(self, cmd, name, events::principal::agent(agent_id), std::move(then));
+  // A person's command through the node API is theirs (api_request.hpp sets `who`).
+  const auto& who = self->state.who;
+  return exec_call(self, cmd, name,
+                   who.role == events::principal::kind::user ? who
+                                                             : events::principal::agent(agent_id),
+                   std::move(then));
 }
 
 std::int64_t wrap_up_for(call_self self, const std::string& agent_id) {

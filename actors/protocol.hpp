@@ -55,14 +55,18 @@
 ///                          (rejected | busy | logged_out: the leg's call.offer_ended reason)
 ///   agent → call:          conf_leave_atom, agent_id, "hung_up"  (a conference party hung up)
 ///   any → observer:        notifications (see observer below)
-///   API → agent (request): api_atom, caf::message  — one of the agent's own commands above
-///                          (login, logout, ready, not_ready, answer, reject, hangup,
-///                          wrap_up_done) or (desk_atom, call_id, caf::message) for the call on
-///                          its desk; ⇒ api_atom, code, detail: code empty when done,
-///                          else the decider's (or a rule's) refusal, or not_on_desk,
-///                          unknown_command
-///   API → call (request):  api_atom, caf::message  — hold, resume, transfer, conference,
+///   API → agent (request): api_atom, user, caf::message  — one of the agent's own commands
+///                          above (login, logout, ready, not_ready, answer, reject, hangup,
+///                          wrap_up_done), a runtime change (skills_atom, skills, reason |
+///                          queues_atom, queues, reason) or (desk_atom, call_id, caf::message)
+///                          for the call on its desk; ⇒ api_atom, code, detail: code empty when
+///                          done, else the decider's (or a rule's) refusal, or not_on_desk,
+///                          unknown_command. `user` (the API's user name; empty: none) is the
+///                          author of the events the command causes (api_request.hpp).
+///   API → call (request):  api_atom, user, caf::message  — hold, resume, transfer, conference,
 ///                          conf_leave, supervise (as above) ⇒ api_atom, code, detail
+///   API → queue (request): api_atom, user, caf::message  — (close_atom, reason) or
+///                          (open_atom, reason): the service closed / open ⇒ api_atom, code, detail
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -167,6 +171,10 @@ using off_line_atom = caf::atom_constant<caf::atom("offline")>;
 using ring_stopped_atom = caf::atom_constant<caf::atom("ringstop")>;
 // the node API (drivers/api): requests that answer
 using api_atom = caf::atom_constant<caf::atom("api")>;
+using skills_atom = caf::atom_constant<caf::atom("skills")>;
+using queues_atom = caf::atom_constant<caf::atom("queues")>;
+using close_atom = caf::atom_constant<caf::atom("close")>;
+using open_atom = caf::atom_constant<caf::atom("open")>;
 using desk_atom = caf::atom_constant<caf::atom("desk")>;
 
 /// A new contact, as telephony (or the simulator) reports it.

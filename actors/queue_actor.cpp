@@ -3,6 +3,7 @@
 // queue_members.cpp, queue_interflow.cpp).
 #include "actors/queue_actor.hpp"
 
+#include "actors/api_request.hpp"
 #include "actors/queue_actor_state.hpp"
 
 namespace hotline::actors {
@@ -60,6 +61,27 @@ caf::behavior queue_actor(queue_self self, std::shared_ptr<const acd_context> sh
         return on_reserve_remote(self, call_id, call);
       },
       [self](remote_reply_atom, const events::federation::message& m) { on_remote_reply(self, m); },
+      // A request of the node API (drivers/api): an administrator closes
+      // or opens the service (events/acd/queue.hpp), recorded as theirs.
+      [self](api_atom, const std::string& user, caf::message& inner) {
+        auto rp = self->make_response_promise();
+        auto& s = self->state;
+        const bool closing = inner.match_elements<close_atom, std::string>();
+        if (!closing && !inner.match_elements<open_atom, std::string>()) {
+          refuse_api(rp, "unknown_command", "queues take close and open: " + to_string(inner));
+          return;
+        }
+        const auto& reason = inner.get_as<std::string>(1);
+        const auto t = s.ctx->store.clock->now_ns();
+        const auto by = user.empty() ? s.who : events::principal::user(user);
+        const auto corr = events::event_id::from_name("queue-correlation/" + s.def.id);
+        auto refused = closing ? s.entity->exec(events::acd::queue::close{reason, t}, t, "close",
+                                                s.def.tenant, by, corr)
+                               : s.entity->exec(events::acd::queue::open{reason, t}, t, "open",
+                                                s.def.tenant, by, corr);
+        if (refused) return refuse_api(rp, refused->code, refused->detail);
+        refuse_api(rp, {}, {});
+      },
       [](deferred& d) { d.run(); },
   };
 }

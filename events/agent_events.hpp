@@ -95,4 +95,29 @@ struct agent_wrap_up_ended {
 };
 HOTLINE_EVENT_FIELDS(agent_wrap_up_ended, agent_id, call_id)
 
+/// A supervisor or an administrator changed the agent's skills at runtime
+/// (issue 21): `skills` is the whole new set (skill -> level 1..100). It
+/// replaces the configured skills from then on, across restarts (the TOML
+/// file seeds an agent; its stream's changes win).
+struct agent_skills_changed {
+  static constexpr std::string_view type_name = "agent.skills_changed";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+  std::map<std::string, int> skills;
+  std::string reason;
+};
+HOTLINE_EVENT_FIELDS(agent_skills_changed, agent_id, skills, reason)
+
+/// The queues an agent serves were changed at runtime ("move an agent
+/// between queues"): the queues it serves when it logs in without a list,
+/// and, when logged in, the queues of its current session.
+struct agent_queues_changed {
+  static constexpr std::string_view type_name = "agent.queues_changed";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+  std::vector<std::string> queues;
+  std::string reason;
+};
+HOTLINE_EVENT_FIELDS(agent_queues_changed, agent_id, queues, reason)
+
 } // namespace hotline::events

@@ -25,9 +25,9 @@ using event = std::variant<
     // agent-<id>
     agent_logged_in, agent_logged_out, agent_ready, agent_not_ready, agent_reserved,
     agent_reservation_ended, agent_call_started, agent_call_held, agent_call_ended,
-    agent_wrap_up_ended,
+    agent_wrap_up_ended, agent_skills_changed, agent_queues_changed,
     // queue-<id>
-    queue_call_joined, queue_call_priority_changed, queue_call_left,
+    queue_call_joined, queue_call_priority_changed, queue_call_left, queue_closed, queue_opened,
     // trunk-<group>.<n>
     trunk_seized, trunk_released,
     // audit-<site>

@@ -37,4 +37,25 @@ struct queue_call_left {
 };
 HOTLINE_EVENT_FIELDS(queue_call_left, queue, call_id, reason)
 
+/// The service is closed at runtime (an administrator's tenant service
+/// switch, issue 21): new calls are refused at the door ("queue_closed")
+/// and take the queue's overflow rule; calls already waiting stay and are
+/// answered.
+struct queue_closed {
+  static constexpr std::string_view type_name = "queue.closed";
+  static constexpr std::uint16_t version = 1;
+  std::string queue;
+  std::string reason;
+};
+HOTLINE_EVENT_FIELDS(queue_closed, queue, reason)
+
+/// The service is open again: calls join as configured.
+struct queue_opened {
+  static constexpr std::string_view type_name = "queue.opened";
+  static constexpr std::uint16_t version = 1;
+  std::string queue;
+  std::string reason;
+};
+HOTLINE_EVENT_FIELDS(queue_opened, queue, reason)
+
 } // namespace hotline::events

@@ -21,7 +21,7 @@ void to_agent(node_api::impl& api, const exchange_ptr& ex, identity::action what
   const auto& id = ex->param("id");
   auto res = api.agent_resource(ex, id);
   if (!res || !api.allowed(ex, what, *res)) return;
-  api.ask_acd(api.ctx->agents.get(id), std::move(inner),
+  api.ask_acd(api.ctx->agents.get(id), ex, std::move(inner),
               [ex](std::string code, std::string detail) {
                 if (!code.empty()) return answer_refusal(ex, code, detail);
                 ex->reply(200, {{"status", "done"}});

@@ -117,9 +117,10 @@ struct node_api::impl {
   void dispatch(const exchange_ptr& ex);
   void observe(int status, std::chrono::steady_clock::duration took);
 
-  /// Asks `target` (an agent or call actor) to run `inner` as an API request;
+  /// Asks `target` (an agent, call or queue actor) to run `inner` as an API
+  /// request of `ex`'s user (the author of the events it causes);
   /// `done(code, detail)`: code empty when done.
-  void ask_acd(caf::actor target, caf::message inner,
+  void ask_acd(caf::actor target, const exchange_ptr& ex, caf::message inner,
                std::function<void(std::string, std::string)> done);
   /// Sends `msg` to the identity actor; `done` gets its reply (an empty
   /// message when it did not answer in time).
@@ -149,5 +150,6 @@ void add_session_routes(node_api::impl& api);
 void add_agent_routes(node_api::impl& api);
 void add_read_routes(node_api::impl& api);
 void add_admin_routes(node_api::impl& api);
+void add_config_routes(node_api::impl& api);
 
 } // namespace hotline::drivers::api

@@ -227,12 +227,12 @@ void node_api::impl::observe(int status, std::chrono::steady_clock::duration too
   ++latency_counts[i];
 }
 
-void node_api::impl::ask_acd(caf::actor target, caf::message inner,
+void node_api::impl::ask_acd(caf::actor target, const exchange_ptr& ex, caf::message inner,
                              std::function<void(std::string, std::string)> done) {
   if (!target) return done("unavailable", "the actor is not running");
   const auto timeout = opt.actor_timeout;
-  sys.spawn([target, inner, done, timeout](caf::event_based_actor* self) {
-    self->request(target, timeout, actors::api_atom::value, inner)
+  sys.spawn([target, user = ex->who.username, inner, done, timeout](caf::event_based_actor* self) {
+    self->request(target, timeout, actors::api_atom::value, user, inner)
         .then([done](actors::api_atom, const std::string& code,
                      const std::string& detail) { done(code, detail); },
               [done](caf::error& e) {
@@ -421,6 +421,7 @@ node_api::node_api(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   add_agent_routes(*d_);
   add_read_routes(*d_);
   add_admin_routes(*d_);
+  add_config_routes(*d_);
 }
 
 node_api::~node_api() = default;

@@ -170,6 +170,54 @@ result decide_one(const end_wrap_up& c, const state& s) {
   return event{agent_wrap_up_ended{s.definition.id, c.call_id}};
 }
 
+bool skill_name_ok(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_' || ch == '-' || ch == '.';
+  });
+}
+
+} // namespace
+
+std::optional<rejection> check_skills(const std::map<std::string, int>& skills) {
+  if (skills.size() > 256)
+    return rejection{"invalid_argument",
+                     "at most 256 skills (got " + std::to_string(skills.size()) + ")"};
+  for (const auto& [name, level] : skills) {
+    if (!skill_name_ok(name))
+      return rejection{"invalid_argument",
+                       "skill '" + name + "': names are 1..64 letters, digits, '_', '-' or '.'"};
+    if (level < 1 || level > 100)
+      return rejection{"invalid_argument", "skill '" + name + "': level " + std::to_string(level) +
+                                               " is not within 1..100"};
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+result decide_one(const set_skills& c, const state& s) {
+  if (auto bad = check_skills(c.skills)) return *bad;
+  if (c.skills == s.definition.skills) return nothing();
+  return event{agent_skills_changed{s.definition.id, c.skills, c.reason}};
+}
+
+result decide_one(const set_queues& c, const state& s) {
+  if (c.queues.empty())
+    return rejection{"invalid_argument",
+                     who(s) + " must serve at least one queue (log it out instead)"};
+  for (std::size_t i = 0; i < c.queues.size(); ++i) {
+    if (c.queues[i].empty()) return rejection{"invalid_argument", "a queue id is empty"};
+    if (std::find(c.queues.begin(), c.queues.begin() + static_cast<std::ptrdiff_t>(i),
+                  c.queues[i]) != c.queues.begin() + static_cast<std::ptrdiff_t>(i))
+      return rejection{"invalid_argument", "queue '" + c.queues[i] + "' is listed twice"};
+  }
+  const bool in = s.presence != presence_state::logged_out;
+  if (c.queues == s.definition.queues && (!in || c.queues == s.queues)) return nothing();
+  return event{agent_queues_changed{s.definition.id, c.queues, c.reason}};
+}
+
 /// Marks the start of an idle period when `s` became idle with this event.
 void note_idle(bool was_idle, state& s, std::int64_t at_ns) {
   if (!was_idle && idle(s)) s.idle_since_ns = at_ns;
@@ -299,6 +347,11 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
         } else if constexpr (std::is_same_v<E, agent_wrap_up_ended>) {
           remove_contact(s, ev.call_id);
           note_idle(was_idle, s, at_ns);
+        } else if constexpr (std::is_same_v<E, agent_skills_changed>) {
+          s.definition.skills = ev.skills;
+        } else if constexpr (std::is_same_v<E, agent_queues_changed>) {
+          s.definition.queues = ev.queues;
+          if (s.presence != presence_state::logged_out) s.queues = ev.queues;
         }
       },
       e);

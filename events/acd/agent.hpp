@@ -32,6 +32,7 @@
 /// with the agent's own actions; the loser of such a race is a no-op, not a
 /// rejection.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -157,11 +158,31 @@ struct end_wrap_up {
   std::int64_t now_ns = 0;
 };
 
-using command = std::variant<login, logout, set_ready, set_not_ready, reserve, answer, reject,
-                             ring_timeout, cancel_reservation, hold, resume, end_call, end_wrap_up>;
-using event = std::variant<agent_logged_in, agent_logged_out, agent_ready, agent_not_ready,
-                           agent_reserved, agent_reservation_ended, agent_call_started,
-                           agent_call_held, agent_call_ended, agent_wrap_up_ended>;
+/// Runtime configuration (issue 21): the whole new skill set. Names are
+/// non-empty, at most 64 characters of letters, digits and `_-.`; levels
+/// 1..100; at most 256 skills. The same set again changes nothing.
+struct set_skills {
+  std::map<std::string, int> skills;
+  std::string reason;
+  std::int64_t now_ns = 0;
+};
+/// Runtime configuration: the queues served (non-empty, no duplicates;
+/// whether each exists is the caller's check, the decider knows no
+/// center). Logged in, the session's queues change at once; logged out,
+/// the next login without a list takes them.
+struct set_queues {
+  std::vector<std::string> queues;
+  std::string reason;
+  std::int64_t now_ns = 0;
+};
+
+using command =
+    std::variant<login, logout, set_ready, set_not_ready, reserve, answer, reject, ring_timeout,
+                 cancel_reservation, hold, resume, end_call, end_wrap_up, set_skills, set_queues>;
+using event =
+    std::variant<agent_logged_in, agent_logged_out, agent_ready, agent_not_ready, agent_reserved,
+                 agent_reservation_ended, agent_call_started, agent_call_held, agent_call_ended,
+                 agent_wrap_up_ended, agent_skills_changed, agent_queues_changed>;
 
 /// Logged out, nothing on the desk.
 state initial_state(agent_definition definition);
@@ -170,7 +191,8 @@ state initial_state(agent_definition definition);
 /// "not_ready", "already_has_call", "channel_not_served", "at_capacity",
 /// "on_voice_call", "not_reserved", "not_ringing", "not_on_call",
 /// "not_on_hold", "not_in_wrap_up", "on_call" (logout with a live call),
-/// "invalid_argument". docs/acd.md explains each.
+/// "invalid_argument" (also a bad skill name or level, an empty or
+/// repeated queue list). docs/acd.md explains each. docs/acd.md explains each.
 outcome<event> decide(const command& cmd, const state& s);
 
 /// `at_ns` is the event's envelope time (event_meta::timestamp_ns). Never
@@ -181,6 +203,10 @@ state evolve(state s, const event& e, std::int64_t at_ns);
 inline bool is_terminal(const state&) noexcept {
   return false;
 }
+
+/// Why a skill set cannot be an agent's (the set_skills rule: names of
+/// 1..64 letters, digits, `_-.`; levels 1..100; at most 256), or nothing.
+std::optional<rejection> check_skills(const std::map<std::string, int>& skills);
 
 status status_of(const state& s) noexcept;
 const contact* find_contact(const state& s, const std::string& call_id) noexcept;

@@ -15,6 +15,7 @@ int priority_for(int base, std::string_view caller, const tenant_definition* ten
 std::string overflow_reason_of(std::string_view refusal) {
   if (refusal == "queue_full") return "max_length";
   if (refusal == "queue_empty") return "no_agents";
+  if (refusal == "queue_closed") return "closed";
   return std::string{refusal}; // max_wait, unknown_queue, agent_..., as they are
 }
 

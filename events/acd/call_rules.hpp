@@ -24,7 +24,8 @@ int priority_for(int base, std::string_view caller, const tenant_definition* ten
 /// Why a call leaves its queue for the overflow rule, from the refusal code
 /// the queue gave (actors/refusal.hpp) or the timer that fired:
 /// "max_length" (queue_full), "no_agents" (queue_empty: nobody could ever
-/// answer); any other code ("max_wait", "unknown_queue"...) is kept as it is.
+/// answer), "closed" (queue_closed: an administrator closed the service); any other code
+/// ("max_wait", "unknown_queue"...) is kept as it is.
 std::string overflow_reason_of(std::string_view refusal);
 
 /// What the overflow rule of queue `q` does with a call (docs/acd.md,

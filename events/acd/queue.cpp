@@ -25,6 +25,10 @@ result decide_one(const join& c, const state& s) {
   if (c.call_id.empty()) return rejection{"invalid_argument", "join needs a call"};
   if (find(s, c.call_id))
     return rejection{"already_queued", "call " + c.call_id + " already waits in " + name(s)};
+  if (s.closed)
+    return rejection{"queue_closed",
+                     name(s) + " is closed" +
+                         (s.closed_reason.empty() ? std::string{} : ": " + s.closed_reason)};
   if (s.definition.max_length > 0 && static_cast<int>(s.waiting.size()) >= s.definition.max_length)
     return rejection{"queue_full", name(s) + " holds its maximum of " +
                                        std::to_string(s.definition.max_length) + " calls"};
@@ -48,6 +52,16 @@ result decide_one(const change_priority& c, const state& s) {
   if (!e) return rejection{"not_queued", "call " + c.call_id + " is not waiting in " + name(s)};
   if (e->priority == c.priority) return result::nothing();
   return event{queue_call_priority_changed{s.definition.id, c.call_id, c.priority}};
+}
+
+result decide_one(const close& c, const state& s) {
+  if (s.closed) return result::nothing();
+  return event{queue_closed{s.definition.id, c.reason}};
+}
+
+result decide_one(const open& c, const state& s) {
+  if (!s.closed) return result::nothing();
+  return event{queue_opened{s.definition.id, c.reason}};
 }
 
 } // namespace
@@ -84,6 +98,12 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           s.waiting.erase(it);
           moved.priority = ev.priority; // the sequence stays: the call keeps its place
           place(s.waiting, std::move(moved));
+        } else if constexpr (std::is_same_v<E, queue_closed>) {
+          s.closed = true;
+          s.closed_reason = ev.reason;
+        } else if constexpr (std::is_same_v<E, queue_opened>) {
+          s.closed = false;
+          s.closed_reason.clear();
         } else {
           std::erase_if(s.waiting, [&](const entry& w) { return w.call_id == ev.call_id; });
         }

@@ -7,7 +7,8 @@
 /// call's priority keeps it, so a call raised to VIP goes ahead of every
 /// lower-priority call and behind the VIP calls that joined before it did.
 ///
-/// Joining is refused with "queue_full" when `max_length` calls wait (a
+/// Joining is refused with "queue_closed" while an administrator has the
+/// service closed (waiting calls stay), with "queue_full" when `max_length` calls wait (a
 /// callback keeps its place and counts), and with "queue_empty" when the
 /// queue's `join_empty` rule holds for the availability summary carried by
 /// the command. The waiting list holds callers on the line and call backs
@@ -42,6 +43,8 @@ struct state {
   queue_definition definition; ///< configuration, not history: may be replaced on reload
   std::vector<entry> waiting;  ///< in service order (priority desc, sequence asc)
   std::uint64_t next_sequence = 1;
+  bool closed = false;       ///< closed at runtime: joining is refused ("queue_closed")
+  std::string closed_reason; ///< why, as the administrator said it
 
   bool operator==(const state&) const = default;
 };
@@ -72,12 +75,24 @@ struct change_priority {
   std::int64_t now_ns = 0;
 };
 
-using command = std::variant<join, leave, change_priority>;
-using event = std::variant<queue_call_joined, queue_call_priority_changed, queue_call_left>;
+/// Runtime configuration (issue 21): an administrator closes or opens the
+/// service. Closing again, or opening an open queue, changes nothing.
+struct close {
+  std::string reason;
+  std::int64_t now_ns = 0;
+};
+struct open {
+  std::string reason;
+  std::int64_t now_ns = 0;
+};
+
+using command = std::variant<join, leave, change_priority, close, open>;
+using event = std::variant<queue_call_joined, queue_call_priority_changed, queue_call_left,
+                           queue_closed, queue_opened>;
 
 state initial_state(queue_definition definition);
 
-/// Rejection codes: "already_queued", "queue_full", "queue_empty",
+/// Rejection codes: "already_queued", "queue_closed", "queue_full", "queue_empty",
 /// "not_queued", "invalid_argument".
 outcome<event> decide(const command& cmd, const state& s);
 

@@ -56,6 +56,8 @@ void live_view::define(const events::center_definition& center) {
   for (const auto& a : center.agents) {
     auto& l = agent(a.id, a.tenant);
     l.name = a.name;
+    l.skills = a.skills;
+    l.defined_queues = a.queues;
     if (l.activity == agent_activity::logged_out) l.queues = a.queues;
   }
 }
@@ -226,6 +228,24 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             if (auto it = calls_.find(p.call_id); it != calls_.end()) it->second.queue = p.queue;
           },
           [&](const events::queue_call_left& p) { leave_queue(p.queue, p.call_id); },
+          [&](const events::queue_closed& p) {
+            auto& q = queue(p.queue, tenant);
+            q.closed = true;
+            q.closed_reason = p.reason;
+          },
+          [&](const events::queue_opened& p) {
+            auto& q = queue(p.queue, tenant);
+            q.closed = false;
+            q.closed_reason.clear();
+          },
+          [&](const events::agent_skills_changed& p) {
+            agent(p.agent_id, tenant).skills = p.skills;
+          },
+          [&](const events::agent_queues_changed& p) {
+            auto& a = agent(p.agent_id, tenant);
+            a.defined_queues = p.queues;
+            a.queues = p.queues; // logged in: the session's; logged out: the next login's
+          },
           [&](const events::call_offered& p) {
             auto it = calls_.find(p.call_id);
             if (it == calls_.end()) return;
@@ -280,6 +300,8 @@ nlohmann::json live_view::to_json(const agent_live& a, std::int64_t now_ns) {
           {"since_ns", a.since_ns},
           {"in_state_ms", a.since_ns > 0 ? (now_ns - a.since_ns) / ns_per_ms : 0},
           {"queues", a.queues},
+          {"skills", a.skills},
+          {"defined_queues", a.defined_queues},
           {"call_id", a.call_id},
           {"answered", a.answered},
           {"talk_ms", a.talk_ms}};
@@ -299,6 +321,8 @@ nlohmann::json live_view::to_json(const queue_live& q, const live_view& v, std::
   return {{"id", q.id},
           {"tenant", q.tenant},
           {"name", q.name},
+          {"closed", q.closed},
+          {"closed_reason", q.closed_reason},
           {"waiting", q.waiting.size()},
           {"oldest_wait_ms", q.oldest_wait_ms(now_ns)},
           {"calls", waiting},

@@ -15,7 +15,7 @@ struct api_client {
   void ask(caf::actor target, caf::message inner) {
     auto out = answers;
     f.rt.system().spawn([out, target, inner](caf::event_based_actor* self) {
-      self->request(target, caf::infinite, api_atom::value, inner)
+      self->request(target, caf::infinite, api_atom::value, std::string{"api-user"}, inner)
           .then([out](api_atom, const std::string& code, const std::string&) {
             out->push_back(code.empty() ? "ok" : "refused " + code);
           });

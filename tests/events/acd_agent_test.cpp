@@ -302,3 +302,45 @@ TEST_CASE("agent: evolve never refuses, even events about contacts it does not k
 TEST_CASE("agent: stream name") {
   CHECK(ag::stream_name("a7") == "agent-a7");
 }
+
+TEST_CASE("agent: skills change at runtime, replacing the whole set, validated") {
+  auto a = ready_agent(voice_agent("a1", {{"billing", 50}}));
+  then_events(a.step(ag::set_skills{{{"billing", 80}, {"english", 30}}, "coached", t0}),
+              {agent_skills_changed{"a1", {{"billing", 80}, {"english", 30}}, "coached"}});
+  CHECK(a.s.definition.skills == std::map<std::string, int>{{"billing", 80}, {"english", 30}});
+  // The same set again: nothing; an empty set is allowed (a trainee with no skill).
+  then_nothing(a.step(ag::set_skills{{{"billing", 80}, {"english", 30}}, "", t0}));
+  then_types(a.step(ag::set_skills{{}, "", t0}), {"agent.skills_changed"});
+  CHECK(a.s.definition.skills.empty());
+  then_rejected(a.step(ag::set_skills{{{"billing", 0}}, "", t0}), "invalid_argument");
+  then_rejected(a.step(ag::set_skills{{{"billing", 101}}, "", t0}), "invalid_argument");
+  then_rejected(a.step(ag::set_skills{{{"", 10}}, "", t0}), "invalid_argument");
+  then_rejected(a.step(ag::set_skills{{{"bad name", 10}}, "", t0}), "invalid_argument");
+  CHECK(ag::check_skills({{"a.b-c_d", 1}, {"z", 100}}) == std::nullopt);
+  CHECK(ag::check_skills({{"x", 0}})->detail == "skill 'x': level 0 is not within 1..100");
+}
+
+TEST_CASE("agent: a skill change holds for a logged-out agent and across its next login") {
+  auto a = fresh(voice_agent("a1", {{"billing", 50}}));
+  then_types(a.step(ag::set_skills{{{"billing", 90}}, "", t0}), {"agent.skills_changed"});
+  a.after({ag::login{{}, true, t0}});
+  CHECK(a.s.definition.skills.at("billing") == 90);
+}
+
+TEST_CASE("agent: queues change at runtime: the session's at once, and the next login's") {
+  auto a = ready_agent(voice_agent("a1", {}, {"sales"}));
+  then_events(a.step(ag::set_queues{{"support", "vip"}, "moved", t0}),
+              {agent_queues_changed{"a1", {"support", "vip"}, "moved"}});
+  CHECK(a.s.queues == std::vector<std::string>{"support", "vip"});
+  CHECK(ag::status_of(a.s) == ag::status::ready); // moving is not a state change
+  then_nothing(a.step(ag::set_queues{{"support", "vip"}, "", t0}));
+  then_rejected(a.step(ag::set_queues{{}, "", t0}), "invalid_argument");
+  then_rejected(a.step(ag::set_queues{{"vip", "vip"}, "", t0}), "invalid_argument");
+  then_rejected(a.step(ag::set_queues{{""}, "", t0}), "invalid_argument");
+
+  auto out = fresh(voice_agent("a2", {}, {"sales"}));
+  then_types(out.step(ag::set_queues{{"support"}, "", t0}), {"agent.queues_changed"});
+  CHECK(out.s.queues.empty()); // logged out: no session
+  out.after({ag::login{{}, true, t0}});
+  CHECK(out.s.queues == std::vector<std::string>{"support"});
+}

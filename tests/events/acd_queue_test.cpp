@@ -1,5 +1,6 @@
 // The queue decider (events/acd/queue.hpp): given/when/then.
 #include "acd_support.hpp"
+#include "events/acd/call_rules.hpp"
 
 using namespace acd_test;
 namespace qu = hotline::events::acd::queue;
@@ -148,4 +149,19 @@ TEST_CASE("queue: the preferred agent travels with the entry") {
 
 TEST_CASE("queue: stream name") {
   CHECK(qu::stream_name("sales") == "queue-sales");
+}
+
+TEST_CASE("queue: a closed service refuses new calls and keeps those waiting, until opened") {
+  queue_subject q{qu::initial_state(make_queue("sales"))};
+  q.after({joining("c1")});
+  then_events(q.step(qu::close{"typhoon", t0}), {queue_closed{"sales", "typhoon"}});
+  CHECK(q.s.closed);
+  CHECK(qu::position(q.s, "c1") == 1); // still waiting, still answered
+  then_rejected(q.when(joining("c2")), "queue_closed");
+  then_nothing(q.when(qu::close{"again", t0}));
+  then_events(q.step(qu::open{"", t0}), {queue_opened{"sales", ""}});
+  CHECK_FALSE(q.s.closed);
+  then_nothing(q.when(qu::open{"", t0}));
+  then_types(q.when(joining("c2")), {"queue.call_joined"});
+  CHECK(hotline::events::acd::overflow_reason_of("queue_closed") == "closed");
 }
