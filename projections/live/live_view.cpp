@@ -14,8 +14,8 @@ namespace {
 constexpr std::int64_t ns_per_ms = 1'000'000;
 
 bool wanted(std::string_view t) {
-  return t.starts_with("agent.") || t.starts_with("call.") || t == "queue.call_joined" ||
-         t == "queue.call_left";
+  return t.starts_with("agent.") || t.starts_with("call.") || t.starts_with("trunk.") ||
+         t == "queue.call_joined" || t == "queue.call_left";
 }
 
 } // namespace
