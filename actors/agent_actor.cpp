@@ -280,6 +280,9 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       [=](login_atom, const std::vector<std::string>& queues) {
         exec(agent::login{queues, true, now()}, "login", {});
       },
+      [=](login_atom, const std::vector<std::string>& queues, const std::string& station) {
+        exec(agent::login{queues, true, now(), station}, "login", {});
+      },
       [=](logout_atom, const std::string& reason) {
         // Queues it leaves (and those it was widened into) must hear it is
         // gone: their ids before the queues list empties.
@@ -508,6 +511,7 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         }
         const bool own =
             inner.match_elements<login_atom, std::vector<std::string>>() ||
+            inner.match_elements<login_atom, std::vector<std::string>, std::string>() ||
             inner.match_elements<logout_atom, std::string>() ||
             inner.match_elements<ready_atom>() ||
             inner.match_elements<not_ready_atom, std::string>() ||

@@ -7,13 +7,16 @@
 
 namespace hotline::events {
 
+/// Version 2 adds `station` (version 1 records read as station "":
+/// events/legacy_events.hpp).
 struct agent_logged_in {
   static constexpr std::string_view type_name = "agent.logged_in";
-  static constexpr std::uint16_t version = 1;
+  static constexpr std::uint16_t version = 2;
   std::string agent_id;
   std::vector<std::string> queues; ///< the queues it serves in this session
+  std::string station; ///< the phone it sits at (extension or SIP URI); "" when not said
 };
-HOTLINE_EVENT_FIELDS(agent_logged_in, agent_id, queues)
+HOTLINE_EVENT_FIELDS(agent_logged_in, agent_id, queues, station)
 
 struct agent_logged_out {
   static constexpr std::string_view type_name = "agent.logged_out";

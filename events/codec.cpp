@@ -108,6 +108,10 @@ event_codec::event_codec() : impl_(std::make_unique<impl>()) {
     j["reason"] = "";
     return j;
   });
+  add_legacy<legacy::agent_logged_in_v1>([](nlohmann::json j) -> result<nlohmann::json> {
+    j["station"] = "";
+    return j;
+  });
 }
 
 event_codec::~event_codec() = default;

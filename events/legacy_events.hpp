@@ -18,4 +18,13 @@ struct call_transferred_v1 {
 };
 HOTLINE_EVENT_FIELDS(call_transferred_v1, call_id, mode, from_agent, target_kind, target)
 
+/// agent.logged_in before the agent's station was recorded.
+struct agent_logged_in_v1 {
+  static constexpr std::string_view type_name = "agent.logged_in";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+  std::vector<std::string> queues;
+};
+HOTLINE_EVENT_FIELDS(agent_logged_in_v1, agent_id, queues)
+
 } // namespace hotline::events::legacy

@@ -51,14 +51,37 @@ std::optional<E> enum_field(const exchange_ptr& ex, const char* name, std::optio
   return *out;
 }
 
+/// A station: a phone extension ("2001", "+4930123") or a SIP URI
+/// ("sip:2001@pbx.example.com"): 1 to 128 printable ASCII characters without
+/// spaces, quotes, angle brackets or backslashes. Empty when it is fine,
+/// else what is wrong.
+std::string station_problem(const std::string& s) {
+  if (s.size() > 128) return "is " + std::to_string(s.size()) + " characters, at most 128";
+  for (unsigned char c : s)
+    if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '\'')
+      return "has a character that is not allowed (printable ASCII without spaces, quotes, "
+             "angle brackets or backslashes)";
+  if (s.rfind("sip:", 0) == 0 || s.rfind("sips:", 0) == 0) {
+    if (s.find('@') == std::string::npos || s.back() == '@')
+      return "is a SIP URI without user@host";
+  } else if (s.find_first_not_of("+0123456789*#") != std::string::npos) {
+    return "must be an extension (digits, a leading +, * #) or a sip: URI";
+  }
+  return {};
+}
+
 void agent_login(node_api::impl& api, const exchange_ptr& ex) {
   auto queues = strings_field(ex, "queues", false);
   if (!queues) return;
   for (const auto& q : *queues)
     if (!api.ctx->find_queue(q))
       return ex->fail(400, "invalid_field", "field 'queues': no queue '" + q + "'");
+  auto station = string_field(ex, "station", false, 128);
+  if (!station) return;
+  if (auto why = station_problem(*station); !why.empty())
+    return ex->fail(400, "invalid_field", "field 'station' " + why);
   to_agent(api, ex, identity::action::agent_control,
-           caf::make_message(login_atom::value, std::move(*queues)));
+           caf::make_message(login_atom::value, std::move(*queues), std::move(*station)));
 }
 
 void agent_logout(node_api::impl& api, const exchange_ptr& ex) {
@@ -172,7 +195,8 @@ void add_agent_routes(node_api::impl& api) {
               to_agent(a, ex, action::agent_control, make(ex));
             });
   };
-  api.add("POST", "/api/agents/{id}/login", "Log the agent in {queues: optional list}",
+  api.add("POST", "/api/agents/{id}/login",
+          "Log the agent in {queues: optional list, station: optional extension or SIP URI}",
           "the agent; admin", agent_login);
   api.add("POST", "/api/agents/{id}/logout", "Log the agent out {reason}", "the agent; admin",
           agent_logout);

@@ -20,6 +20,7 @@
 
 #include "actors/acd.hpp"
 #include "actors/time_source.hpp"
+#include "drivers/api/health_feed.hpp"
 #include "drivers/api/node_api.hpp"
 #include "events/identity/access_rules.hpp"
 #include "projections/identity/directory.hpp"
@@ -97,6 +98,7 @@ struct node_api::impl {
   rate_limiter per_user;
   rate_limiter per_address_login;
   worker hashing;
+  worker checks; ///< slow reads of the whole store (audit verify), one at a time
   std::atomic<bool> ready{false};
   std::atomic<const http_server*> transport{nullptr};
   /// API latency histogram (seconds) and counts, for /metrics.
@@ -107,6 +109,12 @@ struct node_api::impl {
   double latency_sum = 0;
   std::uint64_t requests = 0;
   std::map<int, std::uint64_t> by_status;
+
+  /// The health sampler's memory (append rate) and the feed; `health` is
+  /// the last member so that its ticker stops before anything it reads goes.
+  std::uint64_t last_health_head = 0;
+  std::chrono::steady_clock::time_point last_health_at{};
+  std::unique_ptr<health_feed> health;
 
   impl(caf::actor_system& s, std::shared_ptr<actors::acd_context> c, ports::event_store& st,
        caf::actor id, const actors::time_source& cl, feed_hub& h, api_options o);
@@ -132,6 +140,8 @@ struct node_api::impl {
   /// The resource an agent is (its tenant and queues); null after a 404.
   std::optional<events::identity::resource> agent_resource(const exchange_ptr& ex,
                                                            const std::string& agent_id);
+  /// The node's health document (health_feed.hpp); on the feed's ticker thread.
+  nlohmann::json health_sample();
   /// Records that `ex`'s user read customer data (audit.data_read).
   void audit_read(const exchange_ptr& ex, const std::string& kind, const std::string& subject);
 };
@@ -151,5 +161,6 @@ void add_agent_routes(node_api::impl& api);
 void add_read_routes(node_api::impl& api);
 void add_admin_routes(node_api::impl& api);
 void add_config_routes(node_api::impl& api);
+void add_health_routes(node_api::impl& api);
 
 } // namespace hotline::drivers::api

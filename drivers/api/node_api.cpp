@@ -422,6 +422,9 @@ node_api::node_api(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   add_read_routes(*d_);
   add_admin_routes(*d_);
   add_config_routes(*d_);
+  add_health_routes(*d_);
+  d_->health = std::make_unique<health_feed>([d = d_.get()] { return d->health_sample(); });
+  d_->health->start();
 }
 
 node_api::~node_api() = default;
@@ -444,7 +447,9 @@ std::shared_ptr<ws_handler> node_api::on_upgrade(const http_request& req, http_r
     refusal.body = dump({{"error", code}, {"detail", detail}});
     return nullptr;
   };
-  if (req.path != "/api/feed") return fail(404, "not_found", "WebSocket feeds are at /api/feed");
+  const bool health = req.path == "/api/feed/health";
+  if (req.path != "/api/feed" && !health)
+    return fail(404, "not_found", "WebSocket feeds are at /api/feed and /api/feed/health");
   std::uint64_t since = 0;
   if (auto it = req.query.find("since"); it != req.query.end()) {
     try {
@@ -467,6 +472,11 @@ std::shared_ptr<ws_handler> node_api::on_upgrade(const http_request& req, http_r
                  [&](actors::refused_atom, const std::string&, const std::string&) {},
                  caf::after(d_->opt.actor_timeout) >> [] {});
   if (!who) return fail(401, "unauthenticated", "the session or token is unknown or expired");
+  if (health) {
+    if (!who->roles.count(identity::role::operator_) && !who->roles.count(identity::role::admin))
+      return fail(403, "forbidden", "the health feed is for operators and admins");
+    return d_->health->open_session(std::move(*who));
+  }
   return d_->hub.open_session(std::move(*who), since);
 }
 

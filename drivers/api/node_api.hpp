@@ -36,6 +36,21 @@ class time_source;
 
 namespace hotline::drivers::api {
 
+/// What one verification of the node's audit trail found
+/// (`GET /api/audit/verify`; `hotline audit verify` without anchors).
+struct audit_check {
+  std::string error; ///< the check could not run (a store unreadable or held): 503
+  bool ok = false;
+  std::uint64_t records = 0;      ///< chain records that verify
+  std::string head_hash;          ///< hex of the last good record's hash
+  std::uint64_t checkpoint = 0;   ///< events up to this position are in the chain
+  std::uint64_t unaudited = 0;    ///< later events, not in the chain yet
+  bool events_checked = false;    ///< the chain was compared with the events
+  std::uint64_t bad_record = 0;   ///< the first bad chain record (seq); 0: none
+  std::uint64_t bad_position = 0; ///< the first bad event position; 0: none or not tied to one
+  std::string problem;            ///< why it is not ok
+};
+
 /// Every field says its default.
 struct api_options {
   std::int64_t session_ttl_s = 8 * 3600;    ///< a browser session's life. Default: 8 h
@@ -47,6 +62,10 @@ struct api_options {
   std::chrono::milliseconds actor_timeout{5'000}; ///< an actor that does not answer: 503
   /// The relay's published position, for /metrics (unset: no relay).
   std::function<std::uint64_t()> published_position;
+  /// Brings the node's audit view up to date and verifies it against the
+  /// store (set by the node: drivers/views/audit_verify.hpp). Runs on a
+  /// worker thread, one at a time. Unset: `GET /api/audit/verify` is 503.
+  std::function<audit_check()> verify_audit;
 };
 
 /// One route, as the OpenAPI document lists it.

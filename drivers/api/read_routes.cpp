@@ -139,6 +139,35 @@ void audit_events(node_api::impl& api, const exchange_ptr& ex) {
   ex->reply(200, {{"events", out}, {"next_after", last}});
 }
 
+/// GET /api/audit/verify: the node's audit trail verified as `hotline audit
+/// verify` does (off the I/O thread); the check is itself audited.
+void audit_verify(node_api::impl& api, const exchange_ptr& ex) {
+  const bool may = ex->who.roles.count(identity::role::auditor) ||
+                   ex->who.roles.count(identity::role::operator_);
+  if (!may)
+    return ex->fail(403, "forbidden", "verifying the audit trail is for auditors and operators");
+  if (!api.opt.verify_audit)
+    return ex->fail(503, "unavailable", "this node has no audit view to verify");
+  api.audit_read(ex, "audit_trail", "verify");
+  api.checks.post([&api, ex] {
+    const auto c = api.opt.verify_audit();
+    if (!c.error.empty()) return ex->fail(503, "unavailable", c.error);
+    nlohmann::json out{{"ok", c.ok},
+                       {"records", c.records},
+                       {"head_hash", c.head_hash},
+                       {"checkpoint", c.checkpoint},
+                       {"unaudited_events", c.unaudited},
+                       {"events_checked", c.events_checked}};
+    if (!c.ok) {
+      nlohmann::json p{{"what", c.problem}};
+      if (c.bad_record) p["record"] = c.bad_record;
+      if (c.bad_position) p["position"] = c.bad_position;
+      out["problem"] = p;
+    }
+    ex->reply(200, out);
+  });
+}
+
 } // namespace
 
 void add_read_routes(node_api::impl& api) {
@@ -157,6 +186,10 @@ void add_read_routes(node_api::impl& api) {
   api.add("GET", "/api/audit",
           "The event history, oldest first (?after=SEQ&limit=N&stream=S&type=T)",
           "auditor; admin; operator", audit_events);
+  api.add("GET", "/api/audit/verify",
+          "Verify the node's audit hash chain against its events (records, ok or the first "
+          "problem); audited",
+          "auditor; operator", audit_verify);
 }
 
 } // namespace hotline::drivers::api

@@ -9,8 +9,54 @@
 #include "drivers/api/feed_hub.hpp"
 #include "drivers/api/http_server.hpp"
 #include "drivers/api/node_api.hpp"
+#include "drivers/views/audit_verify.hpp"
+#include "drivers/views/projection_runner.hpp"
+#include "drivers/views/rocksdb_view_store.hpp"
+#include "projections/audit/audit_projection.hpp"
 
 namespace hotline::cli {
+
+namespace {
+
+/// `hotline audit verify` (without anchors) on the node's own store: the
+/// audit view brought up to date from the events, then verified.
+drivers::api::audit_check verify_node_audit(ports::event_store& store, const std::string& dir) {
+  drivers::api::audit_check out;
+  auto views = drivers::rocksdb_view_store::open(dir);
+  if (!views) {
+    out.error = "cannot open the audit view " + dir + ": " + views.error().message();
+    return out;
+  }
+  projections::audit::audit_projection audit;
+  drivers::projection_runner runner{store, **views, {&audit}};
+  if (auto st = runner.restore(); !st) {
+    out.error = "the audit view " + dir + " cannot be resumed: " + st.message();
+    return out;
+  }
+  if (auto stats = runner.catch_up(); !stats) {
+    out.error = "updating the audit view stopped at " + stats.error().detail();
+    return out;
+  }
+  auto v = drivers::verify_audit_trail(**views, &store);
+  if (!v) {
+    out.error = v.error().message();
+    return out;
+  }
+  out.ok = v->ok;
+  out.records = v->records;
+  out.head_hash = v->head_hash;
+  out.checkpoint = v->checkpoint;
+  out.unaudited = v->unaudited;
+  out.events_checked = v->events_checked;
+  out.bad_record = v->bad_record.value_or(0);
+  if (v->problem) {
+    out.bad_position = v->problem->position;
+    out.problem = v->problem->what;
+  }
+  return out;
+}
+
+} // namespace
 
 struct api_runtime::impl {
   caf::actor identity;
@@ -49,6 +95,8 @@ api_runtime::start(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   ao.session_ttl_s = how.settings.session_ttl_ms / 1000;
   ao.secure_cookie = !how.settings.tls_cert.empty();
   ao.published_position = how.published_position;
+  if (!how.views_dir.empty())
+    ao.verify_audit = [&store, dir = how.views_dir] { return verify_node_audit(store, dir); };
   d->api =
       std::make_unique<drivers::api::node_api>(sys, ctx, store, d->identity, clock, *d->hub, ao);
   drivers::api::server_options so;

@@ -25,6 +25,9 @@ struct api_start {
   std::string listen;              ///< host:port (the CLI's --api-listen or [api] listen)
   config::api_definition settings; ///< TLS files, plain remote, session life
   std::function<std::uint64_t()> published_position; ///< the relay's, for /metrics (may be empty)
+  /// The node's audit view store (`<store>.views`), verified by
+  /// `GET /api/audit/verify`; empty: that route is 503.
+  std::string views_dir;
 };
 
 class api_runtime {

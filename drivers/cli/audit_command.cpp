@@ -17,7 +17,7 @@
 
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/view_cli.hpp"
-#include "drivers/views/event_scan.hpp"
+#include "drivers/views/audit_verify.hpp"
 #include "events/audit_events.hpp"
 #include "projections/audit/audit_anchor.hpp"
 #include "projections/audit/audit_projection.hpp"
@@ -150,11 +150,7 @@ void run_query(const audit_args& a) {
   if (!a.quiet && a.format == "table") std::cerr << n << " records\n";
 }
 
-/// A check that failed: the first bad record or position, and why.
-struct finding {
-  std::uint64_t position = 0; ///< 0: not tied to an event position
-  std::string what;
-};
+using finding = drivers::audit_finding;
 
 void broken(const finding& f, const std::string& context) {
   std::cout << "audit trail BROKEN"
@@ -169,110 +165,6 @@ bool read_text_file(const std::string& path, std::string& out, std::size_t limit
   if (!in) return false;
   out.assign(std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{});
   return in.good() || in.eof() ? out.size() <= limit : false;
-}
-
-/// The chain rebuilt from the events, compared record by record with the
-/// stored one: a changed, swapped, missing or corrupt event (or a record
-/// that does not match its event) is the first position where they differ.
-std::optional<finding> check_against_events(const ports::event_store& store,
-                                            const drivers::view_store& views,
-                                            std::uint64_t checkpoint, std::uint64_t stored_records,
-                                            std::uint64_t& unaudited) {
-  pa::audit_projection rebuilt;
-  projections::view_changes changes;
-  std::uint64_t expected = 1;
-  std::optional<finding> bad;
-  drivers::scan_options so;
-  so.to =
-      store
-          .head_position(); // events after the checkpoint are not in the chain yet, but must decode
-  drivers::scan_callbacks cb;
-  cb.on_event = [&](const events::recorded_event& e) -> events::status {
-    if (e.position != expected) {
-      bad = finding{expected, "the event at position " + std::to_string(expected) +
-                                  " is missing from the store (the next one stored is at " +
-                                  std::to_string(e.position) + ")"};
-      return {events::errc::not_found, "missing event"};
-    }
-    ++expected;
-    events::status st;
-    try {
-      if (e.position > checkpoint) {
-        ++unaudited;
-        auto r = pa::audit_projection::record_of(e);
-        return r ? events::status{}
-                 : (bad =
-                        finding{e.position, "the event cannot be audited: " + r.error().message()},
-                    r.error());
-      }
-      st = rebuilt.apply(e);
-    } catch (const std::exception& ex) {
-      st = {events::errc::corrupt_record, ex.what()};
-    }
-    if (!st) {
-      bad = finding{e.position, "the event cannot be audited: " + st.message()};
-      return st;
-    }
-    changes.clear();
-    rebuilt.collect(changes);
-    for (const auto& [key, row] : changes.puts) {
-      auto seq = pa::seq_of_key(key);
-      if (!seq) continue;
-      auto stored = views.get(key);
-      if (!stored) {
-        bad = finding{e.position, stored.error().message()};
-        return stored.error();
-      }
-      if (!*stored) {
-        bad = finding{e.position, "record " + std::to_string(*seq) + " of the event at position " +
-                                      std::to_string(e.position) +
-                                      " is missing from the chain (the chain ends at record " +
-                                      std::to_string(stored_records) + ")"};
-        return {events::errc::not_found, "missing record"};
-      }
-      if (**stored == row) continue;
-      auto mine = pa::decode_row(row);
-      auto theirs = pa::decode_row(**stored);
-      std::string why = "record " + std::to_string(*seq) +
-                        " does not match the event stored at position " +
-                        std::to_string(e.position);
-      if (mine && theirs && theirs->first.event_digest.empty())
-        why += " (the record is audit.v1, not bound to its event's bytes: rebuild the views with "
-               "`hotline replay` "
-               "to verify against the events)";
-      else if (mine && theirs && theirs->first.position != e.position)
-        why += ": the record is of the event at position " +
-               std::to_string(theirs->first.position) + " (events or records reordered)";
-      else if (mine && theirs && mine->first.event_digest != theirs->first.event_digest)
-        why += ": the event was changed, replaced or swapped since it was audited (its digest "
-               "differs)";
-      else
-        why += ": the record was changed";
-      bad = finding{e.position, why};
-      return {events::errc::corrupt_record, "mismatch"};
-    }
-    return {};
-  };
-  auto st = drivers::scan_events(store, so, cb);
-  if (bad) return bad;
-  if (!st) {
-    // A record that does not decode: scan_events names its position.
-    return finding{expected, "the event does not decode: " + st.message()};
-  }
-  if (expected <= so.to)
-    return finding{expected, "the events from position " + std::to_string(expected) + " to " +
-                                 std::to_string(so.to) + " are missing from the store"};
-  if (rebuilt.head().seq < stored_records)
-    return finding{
-        0, "record " + std::to_string(rebuilt.head().seq + 1) +
-               " and later name events the store does not hold (the store ends at position " +
-               std::to_string(store.head_position()) + ")"};
-  if (checkpoint > store.head_position())
-    return finding{store.head_position() + 1,
-                   "the chain covers events up to position " + std::to_string(checkpoint) +
-                       ", the store ends at position " + std::to_string(store.head_position()) +
-                       ": events removed"};
-  return std::nullopt;
 }
 
 void run_verify(const audit_args& a) {
@@ -317,21 +209,10 @@ void run_verify(const audit_args& a) {
         an.position = r.position;
       }
   };
-  auto st = views->scan(pa::records_prefix, [&](std::string_view key, std::string_view row) {
-    auto seq = pa::seq_of_key(key);
-    v.next(seq ? *seq : 0, row);
-    return v.ok();
-  });
-  if (!st) return fail(st.message());
-  std::optional<pa::chain_head> head;
-  auto head_row = views->get(pa::head_key);
-  if (!head_row) return fail(head_row.error().message());
-  if (*head_row) {
-    auto h = pa::decode_head(**head_row);
-    if (!h) return broken({0, "the chain head row is malformed"}, "");
-    head = *h;
+  if (auto st = drivers::walk_audit_chain(*views, v); !st) {
+    if (st.code() == events::errc::corrupt_record) return broken({0, st.detail()}, "");
+    return fail(st.message());
   }
-  if (v.ok()) v.finish(head);
 
   // Anchors first: a chain rebuilt over edited events verifies by itself,
   // only a head kept elsewhere tells. The earliest anchor that fails is
@@ -381,7 +262,8 @@ void run_verify(const audit_args& a) {
       return;
     }
     std::uint64_t unaudited = 0;
-    if (auto bad = check_against_events(*store, *views, checkpoint, v.checked(), unaudited))
+    if (auto bad =
+            drivers::check_audit_against_events(*store, *views, checkpoint, v.checked(), unaudited))
       return broken(*bad,
                     "the chain verifies by itself (" + std::to_string(v.checked()) + " records)");
     events_note = "matching the events up to position " + std::to_string(checkpoint);

@@ -308,7 +308,7 @@ void run_node(const node_args& a) {
   // The node API (docs/api.md), once the ACD's handles are filled.
   std::unique_ptr<api_runtime> api;
   if (auto listen = a.api_listen.empty() ? node.api.listen : a.api_listen; !listen.empty()) {
-    api_start how{listen, node.api, {}};
+    api_start how{listen, node.api, {}, default_views_dir(store_dir)};
     if (relay) how.published_position = [&relay] { return relay->published_position(); };
     auto started = api_runtime::start(sys, ctx, store, clock, how);
     if (auto* err = std::get_if<std::string>(&started)) {

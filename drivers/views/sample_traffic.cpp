@@ -59,7 +59,7 @@ public:
     for (int i = 0; i < std::max(o_.agents, 1); ++i) {
       auto id = agent_id(i);
       std::string tenant = "t" + std::to_string(i % std::max(o_.tenants, 1));
-      push(o_.start_ns, "agent-" + id, tenant, principal::agent(id), agent_logged_in{id, {}});
+      push(o_.start_ns, "agent-" + id, tenant, principal::agent(id), agent_logged_in{id, {}, {}});
       push(o_.start_ns, "agent-" + id, tenant, principal::agent(id), agent_ready{id});
       free_agents.push({o_.start_ns, i});
     }

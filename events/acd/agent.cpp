@@ -43,11 +43,11 @@ std::optional<rejection> logged_in(const state& s) {
 result decide_one(const login& c, const state& s) {
   auto queues = c.queues.empty() ? s.definition.queues : c.queues;
   if (s.presence != presence_state::logged_out) {
-    if (queues == s.queues) return nothing();
+    if (queues == s.queues && (c.station.empty() || c.station == s.station)) return nothing();
     return rejection{"already_logged_in",
-                     who(s) + " is already logged in; log out to change queues"};
+                     who(s) + " is already logged in; log out to change queues or station"};
   }
-  std::vector<event> out{agent_logged_in{s.definition.id, std::move(queues)}};
+  std::vector<event> out{agent_logged_in{s.definition.id, std::move(queues), c.station}};
   if (c.ready) out.push_back(agent_ready{s.definition.id});
   return out;
 }
@@ -283,6 +283,7 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           s.presence = presence_state::not_ready;
           s.not_ready_reason = "logged_in";
           s.queues = ev.queues;
+          s.station = ev.station;
           s.contacts.clear();
           s.logged_in_at_ns = at_ns;
           s.calls_handled = 0;
@@ -292,6 +293,7 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           s.presence = presence_state::logged_out;
           s.not_ready_reason.clear();
           s.queues.clear();
+          s.station.clear();
           s.contacts.clear();
         } else if constexpr (std::is_same_v<E, agent_ready>) {
           s.presence = presence_state::ready;

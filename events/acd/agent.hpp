@@ -78,6 +78,7 @@ struct state {
   presence_state presence = presence_state::logged_out;
   std::string not_ready_reason;    ///< "logged_in" right after login, then the agent's reason
   std::vector<std::string> queues; ///< served in this session
+  std::string station;             ///< the phone it logged in at ("" when not said)
   std::vector<contact> contacts;   ///< in reservation order
   std::int64_t logged_in_at_ns = 0;
   /// When the agent last became idle (ready with an empty desk) by going
@@ -99,6 +100,7 @@ struct login {
   std::vector<std::string> queues; ///< empty: the definition's queues
   bool ready = true;               ///< go ready at once; else not_ready "logged_in"
   std::int64_t now_ns = 0;
+  std::string station; ///< the phone it sits at (extension or SIP URI); may be ""
 };
 struct logout {
   std::string reason = "by_agent"; ///< by_agent | by_supervisor | shift_end | node_restart

@@ -14,8 +14,8 @@ namespace {
 constexpr std::int64_t ns_per_ms = 1'000'000;
 
 bool wanted(std::string_view t) {
-  return t.starts_with("agent.") || t.starts_with("call.") || t == "queue.call_joined" ||
-         t == "queue.call_left";
+  return t.starts_with("agent.") || t.starts_with("call.") || t.starts_with("trunk.") ||
+         t == "queue.call_joined" || t == "queue.call_left";
 }
 
 } // namespace
@@ -52,6 +52,11 @@ void live_view::define(const events::center_definition& center) {
     auto& l = queue(q.id, q.tenant);
     l.name = q.name;
     l.service_level_ms = static_cast<std::int64_t>(q.sl_threshold_s * 1000);
+  }
+  for (const auto& t : center.trunks) {
+    auto& l = trunks_[t.id];
+    l.id = t.id;
+    l.channels = t.channels;
   }
   for (const auto& a : center.agents) {
     auto& l = agent(a.id, a.tenant);
@@ -132,6 +137,7 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
           [&](const events::agent_logged_in& p) {
             auto& a = agent(p.agent_id, tenant);
             a.queues = p.queues;
+            a.station = p.station;
             a.ready_flag = false;
             a.presence_reason = "logged_in";
             if (!busy(a)) {
@@ -143,6 +149,7 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             auto& a = agent(p.agent_id, tenant);
             a.ready_flag = false;
             a.call_id.clear();
+            a.station.clear();
             a.reason = p.reason;
             set(a, agent_activity::logged_out);
           },
@@ -286,6 +293,16 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             }
             if (it != calls_.end()) calls_.erase(it);
           },
+          [&](const events::trunk_seized& p) {
+            auto& t = trunks_[p.trunk_group];
+            t.id = p.trunk_group;
+            t.busy[p.channel] = p.call_id;
+          },
+          [&](const events::trunk_released& p) {
+            auto& t = trunks_[p.trunk_group];
+            t.id = p.trunk_group;
+            t.busy.erase(p.channel);
+          },
           [](const auto&) {},
       },
       payload);
@@ -302,6 +319,7 @@ nlohmann::json live_view::to_json(const agent_live& a, std::int64_t now_ns) {
           {"queues", a.queues},
           {"skills", a.skills},
           {"defined_queues", a.defined_queues},
+          {"station", a.station},
           {"call_id", a.call_id},
           {"answered", a.answered},
           {"talk_ms", a.talk_ms}};

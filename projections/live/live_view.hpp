@@ -41,16 +41,25 @@ std::string_view to_string(agent_activity a) noexcept;
 struct agent_live {
   std::string id, tenant, name;
   agent_activity activity = agent_activity::logged_out;
-  std::string reason;                ///< not-ready reason
-  std::int64_t since_ns = 0;         ///< when `activity` began
-  std::vector<std::string> queues;   ///< served (logged in to), else the defined ones
-  std::string call_id;               ///< the call on its desk (ringing, talking, held, wrap-up)
-  bool ready_flag = false;           ///< ready underneath a call (back to ready after it)
-  std::string presence_reason;       ///< the not-ready reason underneath a call
-  std::uint64_t answered = 0;        ///< calls it answered
-  std::int64_t talk_ms = 0;          ///< summed talk time of its ended calls
-  std::map<std::string, int> skills; ///< skill -> level: defined, then runtime changes
+  std::string reason;              ///< not-ready reason
+  std::int64_t since_ns = 0;       ///< when `activity` began
+  std::vector<std::string> queues; ///< served (logged in to), else the defined ones
+  std::string station;             ///< the phone it logged in at ("" when not said)
+  std::string call_id;             ///< the call on its desk (ringing, talking, held, wrap-up)
+  bool ready_flag = false;         ///< ready underneath a call (back to ready after it)
+  std::string presence_reason;     ///< the not-ready reason underneath a call
+  std::uint64_t answered = 0;      ///< calls it answered
+  std::int64_t talk_ms = 0;        ///< summed talk time of its ended calls
+  std::map<std::string, int> skills;       ///< skill -> level: defined, then runtime changes
   std::vector<std::string> defined_queues; ///< served when logging in without a list
+};
+
+/// A trunk group's channels: defined, and seized now (trunk.seized until
+/// trunk.released).
+struct trunk_live {
+  std::string id;
+  int channels = 0;                         ///< defined
+  std::map<std::int32_t, std::string> busy; ///< channel -> the call holding it
 };
 
 struct waiting_call {
@@ -97,6 +106,7 @@ public:
   const std::map<std::string, agent_live>& agents() const { return agents_; }
   const std::map<std::string, queue_live>& queues() const { return queues_; }
   const std::map<std::string, call_live>& calls() const { return calls_; }
+  const std::map<std::string, trunk_live>& trunks() const { return trunks_; }
   const agent_live* find_agent(std::string_view id) const;
   const queue_live* find_queue(std::string_view id) const;
   const call_live* find_call(std::string_view id) const;
@@ -116,6 +126,7 @@ private:
   std::map<std::string, agent_live> agents_;
   std::map<std::string, queue_live> queues_;
   std::map<std::string, call_live> calls_;
+  std::map<std::string, trunk_live> trunks_;
   std::map<std::string, std::uint64_t> ended_;
   std::uint64_t position_ = 0;
 };

@@ -44,6 +44,20 @@ TEST_CASE("agent: a second login is a no-op with the same queues, refused with o
   then_rejected(a.when(ag::login{{"other"}, true, t0 + sec}), "already_logged_in");
 }
 
+TEST_CASE("agent: the station of a login is recorded, kept for the session and cleared at logout") {
+  auto a = fresh(voice_agent("a1", {}, {"sales"}));
+  then_events(a.step(ag::login{{}, true, t0, "sip:2001@pbx.example.com"}),
+              {agent_logged_in{"a1", {"sales"}, "sip:2001@pbx.example.com"}, agent_ready{"a1"}});
+  CHECK(a.s.station == "sip:2001@pbx.example.com");
+  // the same login again (or one that does not say its station) changes nothing
+  then_nothing(a.when(ag::login{{}, true, t0 + sec, "sip:2001@pbx.example.com"}));
+  then_nothing(a.when(ag::login{{}, true, t0 + sec}));
+  // another station while logged in is refused: log out first
+  then_rejected(a.when(ag::login{{}, true, t0 + sec, "2002"}), "already_logged_in");
+  a.after({ag::logout{"by_agent", t0 + 2 * sec}});
+  CHECK(a.s.station.empty());
+}
+
 TEST_CASE("agent: a logged-out agent can change nothing but log in") {
   auto a = fresh();
   then_rejected(a.when(ag::set_ready{t0}), "logged_out");

@@ -136,6 +136,25 @@ TEST_CASE("a call.transferred stored at version 1 (mode and target kind as strin
   CHECK(reused.target_kind == transfer_target_kind::queue);
 }
 
+TEST_CASE("an agent.logged_in stored at version 1 (before the station) reads with no station") {
+  const auto& codec = event_codec::standard();
+  const auto old = to_binary(legacy::agent_logged_in_v1{"a1", {"sales", "vip"}});
+  auto ev = codec.decode(agent_logged_in::type_name, 1, old);
+  REQUIRE(ev.has_value());
+  const auto& in = std::get<agent_logged_in>(*ev);
+  CHECK(in.agent_id == "a1");
+  CHECK(in.queues == std::vector<std::string>{"sales", "vip"});
+  CHECK(in.station.empty());
+  agent_logged_in reused{"x", {}, "stale"};
+  REQUIRE(codec.decode_into(1, old, reused).is_ok());
+  CHECK(reused.station.empty());
+  // version 2 round-trips its station
+  const agent_logged_in now{"a1", {"sales"}, "sip:2001@pbx.example.com"};
+  auto back = codec.decode(agent_logged_in::type_name, 2, to_binary(now));
+  REQUIRE(back.has_value());
+  CHECK(std::get<agent_logged_in>(*back).station == "sip:2001@pbx.example.com");
+}
+
 TEST_CASE("a name no vocabulary enum has is an error naming the field and the value, never a "
           "default") {
   const auto& codec = event_codec::standard();

@@ -52,6 +52,18 @@ TEST_CASE("live view: the defined agents and queues are there before any event")
   CHECK(v.find_agent("nobody") == nullptr);
 }
 
+TEST_CASE("live view: an agent's station shows from its login until its logout") {
+  event_builder b;
+  b.agent("a1", 0, agent_logged_in{"a1", {"sales"}, "2001"});
+  {
+    auto v = fold(b);
+    CHECK(v.find_agent("a1")->station == "2001");
+    CHECK(live_view::to_json(*v.find_agent("a1"), at(1)).at("station") == "2001");
+  }
+  b.agent("a1", 5, agent_logged_out{"a1", "by_agent"});
+  CHECK(fold(b).find_agent("a1")->station.empty());
+}
+
 TEST_CASE("live view: an agent's day, login to wrap-up, and the queue's counters") {
   event_builder b;
   b.agent("a1", 0, agent_logged_in{"a1", {"sales"}});
@@ -154,4 +166,15 @@ TEST_CASE("live view: a free agent reserved before call.queued still shows the c
   auto v = fold(b);
   CHECK(v.find_call("c1")->queue == "sales");
   CHECK(v.find_agent("a1")->activity == agent_activity::ringing);
+}
+
+TEST_CASE("live view: a trunk group's channels, busy while seized") {
+  event_builder b;
+  b.add("trunk-pstn.1", 0, trunk_seized{"pstn", 1, "c1"});
+  b.add("trunk-pstn.2", 1, trunk_seized{"pstn", 2, "c2"});
+  CHECK(fold(b).trunks().at("pstn").busy.size() == 2);
+  b.add("trunk-pstn.1", 2, trunk_released{"pstn", 1, "c1"});
+  auto v = fold(b);
+  REQUIRE(v.trunks().count("pstn") == 1);
+  CHECK(v.trunks().at("pstn").busy == std::map<std::int32_t, std::string>{{2, "c2"}});
 }

@@ -1,0 +1,377 @@
+// The node API's agent station, audit verification and TLS, end to end
+// (issue 21): a real `hotline node`, users made by `hotline users add`, and
+// a client over real sockets. The audit chain is corrupted on disk between
+// two runs of the node, and the API names the broken record; a node with
+// a self-signed certificate (made by the openssl CLI) serves a client that
+// trusts it and refuses one that does not.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "drivers/views/rocksdb_view_store.hpp"
+#include "projections/audit/audit_projection.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+using namespace hotline;
+using namespace std::chrono_literals;
+using hotline::test::client_tls;
+using hotline::test::header_list;
+using hotline::test::http_reply;
+using hotline::test::ws_client;
+using json = nlohmann::json;
+using testing::child_process;
+using testing::run_capture;
+using testing::temp_dir;
+
+namespace {
+
+/// One tenant, one queue, two agents people drive; no simulated traffic.
+std::string write_config(const std::string& dir, const std::string& api_section = {}) {
+  auto path = dir + "/center.toml";
+  std::ofstream f{path};
+  f << R"([site]
+id = "moresite"
+
+[[tenants]]
+id = "acme"
+
+[[trunks]]
+id = "pstn"
+channels = 10
+
+[[queues]]
+id = "sales"
+tenant = "acme"
+skills = { sales = 1 }
+
+[[agents]]
+id = "a1"
+tenant = "acme"
+skills = { sales = 50 }
+queues = ["sales"]
+
+[[agents]]
+id = "a2"
+tenant = "acme"
+skills = { sales = 50 }
+queues = ["sales"]
+
+[[entry_points]]
+dialed = "100"
+tenant = "acme"
+queue = "sales"
+)" << api_section;
+  return path;
+}
+
+const std::string password = "correct horse battery staple";
+
+void add_user(const std::string& store, const std::string& args) {
+  std::string out;
+  const auto cmd = "echo '" + password + "' | " + std::string{HOTLINE_BIN} + " users add --store " +
+                   store + " --password-stdin " + args;
+  REQUIRE_MESSAGE(run_capture({"/bin/bash", "-c", cmd}, out) == 0, (cmd + "\n" + out));
+}
+
+struct node_run {
+  std::unique_ptr<child_process> p;
+  std::string url;
+  void stop() {
+    p->signal(SIGINT);
+    CHECK(p->wait() == 0);
+  }
+};
+
+node_run start_node(const std::string& config, const std::string& store) {
+  node_run n;
+  n.p = std::make_unique<child_process>(std::vector<std::string>{
+      HOTLINE_BIN, "node", "--config", config, "--store", store, "--api-listen", "127.0.0.1:0"});
+  for (int i = 0; i < 40 && n.url.empty(); ++i) {
+    auto line = n.p->read_line(30s);
+    REQUIRE_MESSAGE(line.has_value(), "the node stopped before its API came up");
+    if (auto at = line->find("API on "); at != std::string::npos) {
+      n.url = line->substr(at + 7);
+      n.url = n.url.substr(0, n.url.find(' '));
+    }
+  }
+  REQUIRE_MESSAGE(!n.url.empty(), "the node never said 'API on'");
+  return n;
+}
+
+struct client {
+  std::string url;
+  std::string cookie;
+  const client_tls* tls = nullptr;
+
+  http_reply call(const std::string& method, const std::string& target,
+                  const std::string& body = {}) const {
+    header_list h;
+    if (!cookie.empty()) h.emplace_back("Cookie", cookie);
+    if (!body.empty()) h.emplace_back("Content-Type", "application/json");
+    return hotline::test::request(url, method, target, body, h, tls);
+  }
+  json post(const std::string& target, const json& body, int expect = 200) const {
+    auto r = call("POST", target, body.dump());
+    INFO(target << " -> " << r.status << " " << r.body);
+    CHECK(r.status == expect);
+    return json::parse(r.body, nullptr, false);
+  }
+  json get(const std::string& target, int expect = 200) const {
+    auto r = call("GET", target);
+    INFO(target << " -> " << r.status << " " << r.body);
+    CHECK(r.status == expect);
+    return json::parse(r.body, nullptr, false);
+  }
+};
+
+client login(const std::string& url, const std::string& user, const client_tls* tls = nullptr) {
+  client c{url, {}, tls};
+  auto r = c.call("POST", "/api/login", json{{"username", user}, {"password", password}}.dump());
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  auto set = r.header("set-cookie");
+  c.cookie = set.substr(0, set.find(';'));
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("node API: an agent's station at login, shown live, and bad stations refused") {
+  temp_dir dir;
+  const auto config = write_config(dir.path());
+  const auto store = dir.path() + "/store";
+  add_user(store, "--user alice --tenant acme --role agent --agent a1");
+  add_user(store, "--user ann --tenant acme --role agent --agent a2");
+  auto node = start_node(config, store);
+  auto alice = login(node.url, "alice");
+  auto ann = login(node.url, "ann");
+
+  CHECK(alice.post("/api/agents/a1/login", {{"station", "20 01"}}, 400)["detail"] ==
+        "field 'station' has a character that is not allowed (printable ASCII without spaces, "
+        "quotes, angle brackets or backslashes)");
+  CHECK(alice.post("/api/agents/a1/login", {{"station", std::string(129, '1')}}, 400)["detail"] ==
+        "field 'station' is longer than 128 characters");
+  CHECK(alice.post("/api/agents/a1/login", {{"station", "sip:pbx.example.com"}}, 400)["detail"] ==
+        "field 'station' is a SIP URI without user@host");
+  CHECK(alice.post("/api/agents/a1/login", {{"station", "desk-7"}}, 400)["detail"] ==
+        "field 'station' must be an extension (digits, a leading +, * #) or a sip: URI");
+  CHECK(alice.post("/api/agents/a1/login", {{"station", 2001}}, 400)["detail"] ==
+        "field 'station' must be a string");
+  CHECK(alice.get("/api/agents/a1")["state"] == "logged_out");
+
+  alice.post("/api/agents/a1/login", {{"station", "sip:2001@pbx.example.com"}});
+  ann.post("/api/agents/a2/login", {{"station", "+49301234"}});
+  // Live: the agent's own view shows where it sits.
+  json a1;
+  for (int i = 0; i < 50; ++i) {
+    a1 = alice.get("/api/agents/a1");
+    if (a1.value("station", "") != "") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  CHECK(a1["station"] == "sip:2001@pbx.example.com");
+  // Another station while logged in is the decider's refusal.
+  CHECK(alice.post("/api/agents/a1/login", {{"station", "2002"}}, 409)["error"] ==
+        "already_logged_in");
+  // The event carries it.
+  auto events =
+      alice.call("GET", "/api/audit?type=agent.logged_in"); // agents may not read the history
+  CHECK(events.status == 403);
+  node.stop();
+  std::string out;
+  REQUIRE(run_capture({HOTLINE_BIN, "store", "read", "--store", store, "--stream", "agent-a2"},
+                      out) == 0);
+  INFO(out);
+  CHECK(out.find("+49301234") != std::string::npos);
+}
+
+TEST_CASE("node API: audit verify over the API, ok, then a corrupted record named") {
+  temp_dir dir;
+  const auto config = write_config(dir.path());
+  const auto store = dir.path() + "/store";
+  add_user(store, "--user alice --tenant acme --role agent --agent a1");
+  add_user(store, "--user audrey --tenant acme --role auditor");
+  add_user(store, "--user admin --tenant acme --role admin");
+  add_user(store, "--user ops --role operator");
+  {
+    auto node = start_node(config, store);
+    auto alice = login(node.url, "alice");
+    auto audrey = login(node.url, "audrey");
+    auto admin = login(node.url, "admin");
+    auto ops = login(node.url, "ops");
+    alice.post("/api/agents/a1/login", json::object());
+    // Only auditors and operators verify.
+    CHECK(alice.get("/api/audit/verify", 403)["error"] == "forbidden");
+    CHECK(admin.get("/api/audit/verify", 403)["error"] == "forbidden");
+    CHECK(client{node.url, {}}.get("/api/audit/verify", 401)["error"] == "unauthenticated");
+    auto v = audrey.get("/api/audit/verify");
+    INFO(v.dump());
+    CHECK(v["ok"] == true);
+    CHECK(v["records"].get<std::uint64_t>() > 4);
+    CHECK(v["events_checked"] == true);
+    CHECK(v["head_hash"].get<std::string>().size() == 64);
+    CHECK_FALSE(v.contains("problem"));
+    auto again = ops.get("/api/audit/verify");
+    CHECK(again["ok"] == true);
+    CHECK(again["records"].get<std::uint64_t>() >= v["records"].get<std::uint64_t>());
+    // Each verification is itself in the history, with who asked.
+    auto reads = audrey.get("/api/audit?type=audit.data_read&limit=1000");
+    int verifies = 0;
+    for (const auto& e : reads["events"])
+      if (e.dump().find("/api/audit/verify") != std::string::npos) ++verifies;
+    CHECK(verifies >= 1);
+    node.stop();
+  }
+  // A record of the chain changed on disk while no node ran.
+  {
+    auto views = drivers::rocksdb_view_store::open(store + ".views", {false, false});
+    REQUIRE(views.has_value());
+    std::string key, row;
+    REQUIRE((*views)
+                ->scan(projections::audit::records_prefix,
+                       [&](std::string_view k, std::string_view r) {
+                         if (r.find("moresite") == std::string_view::npos) return true;
+                         key = k;
+                         row = r;
+                         return false;
+                       })
+                .is_ok());
+    REQUIRE_FALSE(key.empty());
+    row.replace(row.find("moresite"), 8, "evilsite");
+    REQUIRE((*views)->put_raw_for_testing(key, row).is_ok());
+  }
+  auto node = start_node(config, store);
+  auto audrey = login(node.url, "audrey");
+  auto v = audrey.get("/api/audit/verify");
+  INFO(v.dump());
+  CHECK(v["ok"] == false);
+  REQUIRE(v.contains("problem"));
+  CHECK(v["problem"]["record"].get<std::uint64_t>() >= 1);
+  CHECK(v["problem"]["what"].get<std::string>().find("record") != std::string::npos);
+  node.stop();
+}
+
+TEST_CASE("node API: the health snapshot and feed, for operators whole and for admins their "
+          "tenant's part") {
+  temp_dir dir;
+  const auto config = write_config(dir.path());
+  const auto store = dir.path() + "/store";
+  add_user(store, "--user alice --tenant acme --role agent --agent a1");
+  add_user(store, "--user admin --tenant acme --role admin");
+  add_user(store, "--user audrey --tenant acme --role auditor");
+  add_user(store, "--user ops --role operator");
+  auto node = start_node(config, store);
+  auto alice = login(node.url, "alice");
+  auto admin = login(node.url, "admin");
+  auto audrey = login(node.url, "audrey");
+  auto ops = login(node.url, "ops");
+
+  CHECK(alice.get("/api/health", 403)["error"] == "forbidden");
+  CHECK(audrey.get("/api/health", 403)["error"] == "forbidden");
+  CHECK(client{node.url, {}}.get("/api/health", 401)["error"] == "unauthenticated");
+  auto h = ops.get("/api/health");
+  INFO(h.dump());
+  CHECK(h["node"]["site"] == "moresite");
+  CHECK(h["node"]["store"]["position"].get<std::uint64_t>() > 0);
+  CHECK(h["node"]["relay"].is_null());
+  CHECK(h["node"]["sites"] == json::array());
+  REQUIRE(h["node"]["trunks"].size() == 1);
+  CHECK(h["node"]["trunks"][0] ==
+        json{{"id", "pstn"}, {"channels", 10}, {"busy", 0}, {"free", 10}});
+  CHECK(h["tenants"]["acme"]["agents"]["logged_out"] == 2);
+  auto mine = admin.get("/api/health");
+  CHECK_FALSE(mine.contains("node"));
+  CHECK(mine["tenants"].size() == 1);
+  CHECK(mine["tenants"]["acme"]["agents"]["logged_out"] == 2);
+
+  // The feed: refused to the wrong roles, a snapshot, then a patch when an agent logs in.
+  {
+    ws_client no;
+    CHECK_FALSE(no.connect(node.url, "/api/feed/health", {{"Cookie", alice.cookie}}));
+    CHECK(no.handshake().status == 403);
+    ws_client anon;
+    CHECK_FALSE(anon.connect(node.url, "/api/feed/health"));
+    CHECK(anon.handshake().status == 401);
+  }
+  ws_client feed;
+  REQUIRE_MESSAGE(feed.connect(node.url, "/api/feed/health", {{"Cookie", admin.cookie}}),
+                  feed.error());
+  auto first = feed.receive(5s);
+  REQUIRE(first);
+  auto snap = json::parse(*first);
+  CHECK(snap["type"] == "snapshot");
+  CHECK(snap["seq"] == 1);
+  CHECK(snap["health"]["tenants"]["acme"]["agents"]["logged_out"] == 2);
+  CHECK_FALSE(snap["health"].contains("node"));
+  alice.post("/api/agents/a1/login", json::object());
+  json doc = snap["health"];
+  bool saw_ready = false;
+  std::uint64_t last_seq = 1;
+  for (int i = 0; i < 10 && !saw_ready; ++i) {
+    auto m = feed.receive(2s);
+    if (!m) continue;
+    auto d = json::parse(*m);
+    CHECK(d["type"] == "delta");
+    CHECK(d["seq"].get<std::uint64_t>() == last_seq + 1);
+    last_seq = d["seq"];
+    doc = doc.patch(d["patch"]);
+    saw_ready = doc["tenants"]["acme"]["agents"].value("ready", 0) == 1;
+  }
+  CHECK(saw_ready);
+  CHECK(doc == admin.get("/api/health"));
+  // Nothing changes: nothing is sent.
+  CHECK_FALSE(feed.receive(2500ms));
+  feed.close();
+  node.stop();
+}
+
+TEST_CASE("node API over TLS: a client that trusts the certificate drives an agent, one that "
+          "does not is refused") {
+  temp_dir dir;
+  const auto cert = dir.path() + "/cert.pem";
+  const auto key = dir.path() + "/key.pem";
+  std::string out;
+  REQUIRE_MESSAGE(run_capture({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                               "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                               "-addext", "subjectAltName=IP:127.0.0.1"},
+                              out) == 0,
+                  out);
+  const auto config =
+      write_config(dir.path(), "\n[api]\ntls_cert = \"" + cert + "\"\ntls_key = \"" + key + "\"\n");
+  const auto store = dir.path() + "/store";
+  add_user(store, "--user alice --tenant acme --role agent --agent a1");
+  auto node = start_node(config, store);
+  REQUIRE(node.url.rfind("https://", 0) == 0);
+
+  client_tls trusted{cert, true};
+  auto alice = login(node.url, "alice", &trusted);
+  CHECK(alice.get("/api/me")["agent_id"] == "a1");
+  alice.post("/api/agents/a1/login", {{"station", "2001"}});
+  alice.post("/api/agents/a1/not-ready", {{"reason", "coffee"}});
+  json a1;
+  for (int i = 0; i < 50; ++i) {
+    a1 = alice.get("/api/agents/a1");
+    if (a1.value("reason", "") == "coffee") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  CHECK(a1["state"] == "not_ready");
+  CHECK(a1["station"] == "2001");
+
+  // The system's CAs do not know a self-signed certificate.
+  client_tls system_cas{"", true};
+  CHECK_THROWS_WITH_AS(hotline::test::request(node.url, "GET", "/healthz", {}, {}, &system_cas),
+                       doctest::Contains("certificate verify failed"), std::runtime_error);
+  // Plain HTTP to the TLS port gets no answer it could use.
+  const auto plain = "http://" + node.url.substr(8);
+  bool plain_worked = false;
+  try {
+    plain_worked = hotline::test::request(plain, "GET", "/healthz").status == 200;
+  } catch (const std::runtime_error&) {
+  }
+  CHECK_FALSE(plain_worked);
+  node.stop();
+}
