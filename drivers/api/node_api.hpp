@@ -28,6 +28,7 @@
 
 #include "drivers/api/feed_hub.hpp"
 #include "drivers/api/http_server.hpp"
+#include "drivers/api/webhook_dispatcher.hpp"
 
 namespace hotline::actors {
 struct acd_context;
@@ -47,6 +48,8 @@ struct api_options {
   std::chrono::milliseconds actor_timeout{5'000}; ///< an actor that does not answer: 503
   /// The relay's published position, for /metrics (unset: no relay).
   std::function<std::uint64_t()> published_position;
+  /// Webhook delivery (webhook_dispatcher.hpp); `now_ns` unset: the API's clock.
+  webhook_options webhooks;
 };
 
 /// One route, as the OpenAPI document lists it.

@@ -49,6 +49,7 @@ api_runtime::start(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   ao.session_ttl_s = how.settings.session_ttl_ms / 1000;
   ao.secure_cookie = !how.settings.tls_cert.empty();
   ao.published_position = how.published_position;
+  ao.webhooks.allow_private = how.settings.webhook_allow_private;
   d->api =
       std::make_unique<drivers::api::node_api>(sys, ctx, store, d->identity, clock, *d->hub, ao);
   drivers::api::server_options so;
