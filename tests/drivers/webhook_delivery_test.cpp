@@ -80,7 +80,7 @@ std::string subscribe(webhook_registry& reg, const std::string& url,
 }
 
 std::string call_of(const http_request& req) {
-  return nlohmann::json::parse(req.body).at("payload").at("call_id").get<std::string>();
+  return nlohmann::json::parse(req.body).at("data").at("call_id").get<std::string>();
 }
 
 } // namespace
@@ -275,7 +275,7 @@ TEST_CASE("webhook delivery: failing past suspend_after opens the circuit (webho
     std::this_thread::sleep_for(100ms);
   REQUIRE(reg.find(id)->s.st == wh::webhook_status::suspended);
   CHECK(reg.find(id)->s.last_error == "status 500");
-  auto stream = store.read_stream(wh::stream_name(id));
+  auto stream = store.read_stream(wh::stream_name(id), 0, SIZE_MAX);
   REQUIRE(stream.has_value());
   REQUIRE(stream->back().type == "webhook.suspended");
   auto e = events::event_codec::standard().decode(stream->back());
@@ -310,7 +310,7 @@ TEST_CASE("webhook registry: commands are events of webhook-<id>, recovered afte
     REQUIRE(std::holds_alternative<webhook_entry>(
         reg.execute(id, wh::pause_webhook{"x", now_ns()}, events::principal::user("root"))));
   }
-  auto stream = store.read_stream(wh::stream_name(id));
+  auto stream = store.read_stream(wh::stream_name(id), 0, SIZE_MAX);
   REQUIRE(stream.has_value());
   REQUIRE(stream->size() == 2);
   CHECK(stream->front().type == "webhook.subscribed");

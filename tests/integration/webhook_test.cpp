@@ -238,7 +238,7 @@ TEST_CASE("webhooks: subscribe, signed deliveries, retries in order, pause, tena
   CHECK(types_of(rx) == std::vector<std::string>{"agent.logged_in"});
   check_signed(rx, secret, "acme"); // never beta's events
   check_signed(rx_beta, beta_hook["secret"], "beta");
-  CHECK(body_of(rx.received()[0])["payload"]["agent_id"] == "a1");
+  CHECK(body_of(rx.received()[0])["data"]["agent_id"] == "a1");
 
   // 500 twice, then 200: the event is delivered again, and the next waits its turn.
   rx.script({500, 500});
@@ -298,8 +298,8 @@ TEST_CASE("webhooks: subscribe, signed deliveries, retries in order, pause, tena
   {
     auto got = rx.received();
     REQUIRE(got.size() >= 9); // (a restart may add agent events of its own)
-    CHECK(body_of(got[7])["payload"]["reason"] == "meeting");
-    CHECK(body_of(got[8])["payload"]["reason"] == "training");
+    CHECK(body_of(got[7])["data"]["reason"] == "meeting");
+    CHECK(body_of(got[8])["data"]["reason"] == "training");
     CHECK(body_of(got[7])["position"].get<std::uint64_t>() <
           body_of(got[8])["position"].get<std::uint64_t>());
   }
