@@ -313,6 +313,12 @@ TEST_CASE("webhooks: subscribe, signed deliveries, retries in order, pause, tena
           std::string::npos);
     CHECK(m.body.find("hotline_webhook_lag_events{tenant=\"acme\"}") != std::string::npos);
     CHECK(m.body.find(id) == std::string::npos);
+    std::ofstream(dir.path() + "/metrics.txt") << m.body;
+    std::string out;
+    CHECK_MESSAGE(run_capture({"/bin/bash", "-c",
+                               "promtool check metrics < " + dir.path() + "/metrics.txt 2>&1"},
+                              out) == 0,
+                  out);
   }
 
   // Deleted: gone.
