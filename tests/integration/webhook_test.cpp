@@ -196,8 +196,8 @@ TEST_CASE("webhooks: subscribe, signed deliveries, retries in order, pause, tena
         "field 'url' is required");
   CHECK(admin.post("/api/webhooks", {{"url", rx.url()}}, 400)["detail"] ==
         "field 'types' is required");
-  for (const auto& bad_url : {std::string{"ftp://127.0.0.1/x"}, "http://u:p@127.0.0.1/x",
-                              std::string{"127.0.0.1:80/x"}, "http://127.0.0.1:99999/"}) {
+  for (const std::string bad_url : {"ftp://127.0.0.1/x", "http://u:p@127.0.0.1/x", "127.0.0.1:80/x",
+                                    "http://127.0.0.1:99999/"}) {
     auto j = admin.post("/api/webhooks", {{"url", bad_url}, {"types", {"agent.*"}}}, 400);
     CHECK(j["error"] == "invalid_field");
     CHECK(j["detail"].get<std::string>().rfind("field 'url': ", 0) == 0);
@@ -230,29 +230,31 @@ TEST_CASE("webhooks: subscribe, signed deliveries, retries in order, pause, tena
   auto beta_hook =
       boss.post("/api/webhooks", {{"url", rx_beta.url()}, {"types", {"agent.*"}}}, 201);
 
-  // An agent's state changes, driven through the API, arrive signed.
+  // An agent's state changes, driven through the API, arrive signed
+  // (logging in makes the agent ready: two events).
   alice.post("/api/agents/a1/login", json::object());
   bob.post("/api/agents/b1/login", json::object());
-  settle(rx, 1);
-  settle(rx_beta, 1);
-  CHECK(types_of(rx) == std::vector<std::string>{"agent.logged_in"});
+  settle(rx, 2);
+  settle(rx_beta, 2);
+  CHECK(types_of(rx) == std::vector<std::string>{"agent.logged_in", "agent.ready"});
   check_signed(rx, secret, "acme"); // never beta's events
   check_signed(rx_beta, beta_hook["secret"], "beta");
   CHECK(body_of(rx.received()[0])["data"]["agent_id"] == "a1");
 
   // 500 twice, then 200: the event is delivered again, and the next waits its turn.
   rx.script({500, 500});
-  alice.post("/api/agents/a1/ready", json::object());
   alice.post("/api/agents/a1/not-ready", {{"reason", "lunch"}});
-  settle(rx, 5);
-  CHECK(types_of(rx) == std::vector<std::string>{"agent.logged_in", "agent.ready", "agent.ready",
-                                                 "agent.ready", "agent.not_ready"});
+  alice.post("/api/agents/a1/ready", json::object());
+  settle(rx, 6);
+  CHECK(types_of(rx) == std::vector<std::string>{"agent.logged_in", "agent.ready",
+                                                 "agent.not_ready", "agent.not_ready",
+                                                 "agent.not_ready", "agent.ready"});
   check_signed(rx, secret, "acme");
   {
     auto log = admin.get("/api/webhooks/" + id + "/deliveries?limit=3")["deliveries"];
     REQUIRE(log.size() == 3);
-    CHECK(log[0]["type"] == "agent.not_ready"); // newest first
-    CHECK(log[1]["type"] == "agent.ready");
+    CHECK(log[0]["type"] == "agent.ready"); // newest first
+    CHECK(log[1]["type"] == "agent.not_ready");
     CHECK(log[1]["status"] == 200);
     CHECK(log[1]["attempt"] == 3);
     CHECK(log[2]["status"] == 500);
@@ -262,19 +264,19 @@ TEST_CASE("webhooks: subscribe, signed deliveries, retries in order, pause, tena
   // A ping, on demand.
   auto ping = admin.post("/api/webhooks/" + id + "/test", json::object());
   CHECK(ping["delivered"] == true);
-  settle(rx, 6);
+  settle(rx, 7);
   CHECK(rx.received().back().header("x-hotline-event") == "webhook.ping");
   check_signed(rx, secret, "acme");
 
   // Paused: nothing arrives; resumed: what happened meanwhile follows.
   CHECK(admin.post("/api/webhooks/" + id + "/pause", {{"reason", "maintenance"}})["status"] ==
         "paused");
-  alice.post("/api/agents/a1/ready", json::object());
+  alice.post("/api/agents/a1/not-ready", {{"reason", "break"}});
   std::this_thread::sleep_for(1500ms);
-  CHECK(rx.count() == 6);
+  CHECK(rx.count() == 7);
   CHECK(admin.post("/api/webhooks/" + id + "/resume", json::object())["status"] == "active");
-  settle(rx, 7);
-  CHECK(types_of(rx).back() == "agent.ready");
+  settle(rx, 8);
+  CHECK(types_of(rx).back() == "agent.not_ready");
 
   // Updating the types: only agent.not_ready from now on.
   CHECK(admin.post("/api/webhooks/" + id + "/update", {{"types", {"agent.not_ready"}}})["types"] ==
@@ -285,8 +287,9 @@ TEST_CASE("webhooks: subscribe, signed deliveries, retries in order, pause, tena
   // The receiver goes down, events happen, the node restarts: nothing is lost.
   const auto port = rx.port();
   rx.stop();
-  alice.post("/api/agents/a1/not-ready", {{"reason", "meeting"}});
   alice.post("/api/agents/a1/ready", json::object()); // not selected any more
+  alice.post("/api/agents/a1/not-ready", {{"reason", "meeting"}});
+  alice.post("/api/agents/a1/ready", json::object());
   alice.post("/api/agents/a1/not-ready", {{"reason", "training"}});
   std::this_thread::sleep_for(1s);
   node.p->signal(SIGINT);
@@ -294,14 +297,14 @@ TEST_CASE("webhooks: subscribe, signed deliveries, retries in order, pause, tena
   rx.listen(port);
   node = start_node(config, store);
   admin.url = node.url;
-  settle(rx, 9);
+  settle(rx, 10);
   {
     auto got = rx.received();
-    REQUIRE(got.size() >= 9); // (a restart may add agent events of its own)
-    CHECK(body_of(got[7])["data"]["reason"] == "meeting");
-    CHECK(body_of(got[8])["data"]["reason"] == "training");
-    CHECK(body_of(got[7])["position"].get<std::uint64_t>() <
-          body_of(got[8])["position"].get<std::uint64_t>());
+    REQUIRE(got.size() >= 10); // (a restart may add agent events of its own)
+    CHECK(body_of(got[8])["data"]["reason"] == "meeting");
+    CHECK(body_of(got[9])["data"]["reason"] == "training");
+    CHECK(body_of(got[8])["position"].get<std::uint64_t>() <
+          body_of(got[9])["position"].get<std::uint64_t>());
   }
   check_signed(rx, secret, "acme");
 
