@@ -15,6 +15,7 @@
 #include "drivers/api/webhook_registry.hpp"
 #include "drivers/api/webhook_signer.hpp"
 #include "events/codec.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/webhook_receiver.hpp"
 
 using namespace hotline;
@@ -125,6 +126,38 @@ TEST_CASE("webhook client: private targets are refused unless allowed, and error
   CHECK(down.status == 0);
   CHECK(down.error.find("connect") != std::string::npos);
   (void)port;
+}
+
+TEST_CASE("webhook client: https checks the receiver's certificate unless told not to") {
+  hotline::testing::temp_dir dir;
+  const auto cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
+  std::string out;
+  REQUIRE_MESSAGE(
+      hotline::testing::run_capture({HOTLINE_OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                     "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
+                                     "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                                     "-days", "1", "-keyout", key, "-out", cert},
+                                    out) == 0,
+      out);
+  test::webhook_receiver rx{0, cert, key};
+  webhook_request req;
+  req.url = std::get<wh::target_url>(wh::parse_url(rx.url()));
+  REQUIRE(req.url.tls);
+  req.body = "{}";
+  req.timeout = 5s;
+  req.allow_private = true;
+  auto untrusted = post_webhook(req); // a self-signed certificate the system does not trust
+  CHECK(untrusted.status == 0);
+  CHECK(untrusted.error.find("TLS handshake") != std::string::npos);
+  CHECK(rx.count() == 0);
+  req.ca_file = cert;
+  auto trusted = post_webhook(req);
+  INFO(trusted.error);
+  CHECK(trusted.status == 200);
+  req.ca_file.clear();
+  req.verify_peer = false;
+  CHECK(post_webhook(req).status == 200);
+  CHECK(rx.count() == 2);
 }
 
 TEST_CASE("webhook delivery: signed, the tenant's selected events only, in store order") {

@@ -17,13 +17,20 @@ namespace hotline::test {
 
 class webhook_receiver final : public drivers::api::request_handler {
 public:
-  /// Listens on 127.0.0.1, port `port` (0: a free one).
-  explicit webhook_receiver(std::uint16_t port = 0) { listen(port); }
+  /// Listens on 127.0.0.1, port `port` (0: a free one); with a PEM
+  /// certificate and key, over HTTPS.
+  explicit webhook_receiver(std::uint16_t port = 0, std::string tls_cert = {},
+                            std::string tls_key = {})
+      : tls_cert_(std::move(tls_cert)), tls_key_(std::move(tls_key)) {
+    listen(port);
+  }
   ~webhook_receiver() override { stop(); }
 
   void listen(std::uint16_t port) {
     drivers::api::server_options o;
     o.listen = "127.0.0.1:" + std::to_string(port);
+    o.tls_cert = tls_cert_;
+    o.tls_key = tls_key_;
     auto s = drivers::api::http_server::start(o, *this);
     if (auto* err = std::get_if<std::string>(&s)) throw std::runtime_error(*err);
     server_ = std::move(std::get<0>(s));
@@ -37,7 +44,8 @@ public:
 
   std::uint16_t port() const { return port_; }
   std::string url(const std::string& path = "/hook") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return (tls_cert_.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") +
+           std::to_string(port_) + path;
   }
 
   /// The next requests are answered with these statuses, in order.
@@ -93,6 +101,7 @@ private:
   std::deque<int> script_;
   std::string retry_after_;
   int otherwise_ = 200;
+  std::string tls_cert_, tls_key_;
   std::unique_ptr<drivers::api::http_server> server_;
   std::uint16_t port_ = 0;
 };
