@@ -23,6 +23,9 @@ struct api_definition {
   std::string tls_cert, tls_key;   ///< PEM files; both or neither. Default: none (plain HTTP)
   bool allow_plain_remote = false; ///< plain HTTP on a non-loopback address. Default: false
   std::int64_t session_ttl_ms = 8 * 3'600'000; ///< a browser session's life. Default: 8 h
+  /// Webhooks may target loopback, private and link-local addresses (tests,
+  /// demos; an SSRF risk elsewhere: docs/api.md "Webhooks"). Default: false
+  bool webhook_allow_private = false;
 };
 
 struct node_definition {

@@ -52,6 +52,7 @@ void read_node(table_reader& root, const std::string& site, node_definition& nod
     r.read("tls_key", api.tls_key);
     r.read("allow_plain_remote", api.allow_plain_remote);
     r.read_duration_s("session_ttl_s", api.session_ttl_ms);
+    r.read("webhook_allow_private", api.webhook_allow_private);
     if (api.tls_cert.empty() != api.tls_key.empty())
       r.error(api.tls_cert.empty() ? "tls_key" : "tls_cert",
               "TLS needs both tls_cert and tls_key (PEM files)");

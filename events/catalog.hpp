@@ -12,6 +12,7 @@
 #include "events/interflow_events.hpp"
 #include "events/queue_events.hpp"
 #include "events/trunk_events.hpp"
+#include "events/webhook_events.hpp"
 
 namespace hotline::events {
 
@@ -34,6 +35,9 @@ using event = std::variant<
     command_rejected, data_read,
     // user-<username>
     user_created, user_password_changed, user_roles_changed, user_disabled, user_enabled,
-    session_opened, session_closed, login_failed, login_locked, login_succeeded>;
+    session_opened, session_closed, login_failed, login_locked, login_succeeded,
+    // webhook-<id>
+    webhook_subscribed, webhook_updated, webhook_paused, webhook_resumed, webhook_suspended,
+    webhook_deleted>;
 
 } // namespace hotline::events

@@ -22,6 +22,8 @@
 #include "actors/time_source.hpp"
 #include "drivers/api/health_feed.hpp"
 #include "drivers/api/node_api.hpp"
+#include "drivers/api/webhook_dispatcher.hpp"
+#include "drivers/api/webhook_registry.hpp"
 #include "events/identity/access_rules.hpp"
 #include "projections/identity/directory.hpp"
 
@@ -109,6 +111,16 @@ struct node_api::impl {
   double latency_sum = 0;
   std::uint64_t requests = 0;
   std::map<int, std::uint64_t> by_status;
+  /// Webhooks (webhook_registry.hpp, webhook_dispatcher.hpp): null when the
+  /// registry could not be recovered (`webhooks_failure` says why).
+  std::unique_ptr<webhook_registry> webhooks;
+  std::unique_ptr<webhook_dispatcher> deliveries;
+  std::string webhooks_failure;
+  /// Webhook commands (they wait for the store) and test pings (they wait
+  /// for the receiver), each on a thread of its own: never the I/O thread.
+  /// Declared last: their threads stop before what they use is destroyed.
+  worker webhook_jobs;
+  worker webhook_pings;
 
   /// The health sampler's memory (append rate) and the feed; `health` is
   /// the last member so that its ticker stops before anything it reads goes.
@@ -162,5 +174,9 @@ void add_read_routes(node_api::impl& api);
 void add_admin_routes(node_api::impl& api);
 void add_config_routes(node_api::impl& api);
 void add_health_routes(node_api::impl& api);
+void add_webhook_routes(node_api::impl& api);
+
+/// Most webhook subscriptions one tenant may have (each has a delivery thread).
+inline constexpr std::size_t max_webhooks_per_tenant = 20;
 
 } // namespace hotline::drivers::api

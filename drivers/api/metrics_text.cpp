@@ -101,6 +101,19 @@ std::string metrics_text(node_api::impl& api) {
   w.family("hotline_feed_overflows_total", "counter",
            "Feeds whose client fell behind (queue dropped, snapshot sent)");
   w.sample("hotline_feed_overflows_total", "", double(feeds.overflows));
+  if (api.deliveries) {
+    const auto hooks = api.deliveries->metrics();
+    w.family("hotline_webhook_deliveries_total", "counter",
+             "Webhook delivery attempts by tenant and result (delivered: a 2xx; failed: "
+             "anything else, retried)");
+    for (const auto& [k, n] : hooks.attempts)
+      w.sample("hotline_webhook_deliveries_total",
+               "tenant=\"" + escape(k.first) + "\",result=\"" + escape(k.second) + "\"", double(n));
+    w.family("hotline_webhook_lag_events", "gauge",
+             "Store events after the cursor of the tenant's most lagging active webhook");
+    for (const auto& [tenant, n] : hooks.lag_events)
+      w.sample("hotline_webhook_lag_events", "tenant=\"" + escape(tenant) + "\"", double(n));
+  }
   std::lock_guard lock{api.metrics_m};
   w.family("hotline_api_request_duration_seconds", "histogram",
            "API request latency, arrival to answer");

@@ -425,9 +425,24 @@ node_api::node_api(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   add_health_routes(*d_);
   d_->health = std::make_unique<health_feed>([d = d_.get()] { return d->health_sample(); });
   d_->health->start();
+  add_webhook_routes(*d_);
+  d_->webhooks = std::make_unique<webhook_registry>(store, d_->ctx ? d_->ctx->store.site : "");
+  if (auto st = d_->webhooks->recover(); !st) {
+    d_->webhooks_failure = st.message();
+    drivers::log::error("api", "webhooks stopped: " + st.message());
+    d_->webhooks.reset();
+    return;
+  }
+  auto wo = d_->opt.webhooks;
+  if (!wo.now_ns) wo.now_ns = [&clock] { return clock.now_ns(); };
+  d_->deliveries = std::make_unique<webhook_dispatcher>(store, *d_->webhooks, std::move(wo));
+  d_->deliveries->start();
 }
 
-node_api::~node_api() = default;
+node_api::~node_api() {
+  // Deliveries stop first: their threads use the registry and the store.
+  if (d_->deliveries) d_->deliveries->stop();
+}
 
 void node_api::on_request(http_request req, reply_fn reply) {
   auto ex = std::make_shared<exchange>();

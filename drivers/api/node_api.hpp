@@ -28,6 +28,7 @@
 
 #include "drivers/api/feed_hub.hpp"
 #include "drivers/api/http_server.hpp"
+#include "drivers/api/webhook_dispatcher.hpp"
 
 namespace hotline::actors {
 struct acd_context;
@@ -66,6 +67,8 @@ struct api_options {
   /// store (set by the node: drivers/views/audit_verify.hpp). Runs on a
   /// worker thread, one at a time. Unset: `GET /api/audit/verify` is 503.
   std::function<audit_check()> verify_audit;
+  /// Webhook delivery (webhook_dispatcher.hpp); `now_ns` unset: the API's clock.
+  webhook_options webhooks;
 };
 
 /// One route, as the OpenAPI document lists it.

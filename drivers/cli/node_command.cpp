@@ -53,6 +53,7 @@ struct node_args {
   bool force_traffic = false;
   std::vector<std::string> api_agents;
   std::function<void(const std::string& url)> on_api_up;
+  bool webhook_allow_private = false; ///< the demo: webhooks to a receiver on this machine
   std::string sip_listen; ///< --sip-listen: overrides [sip] listen, and turns telephony on
 };
 
@@ -309,6 +310,7 @@ void run_node(const node_args& a) {
   std::unique_ptr<api_runtime> api;
   if (auto listen = a.api_listen.empty() ? node.api.listen : a.api_listen; !listen.empty()) {
     api_start how{listen, node.api, {}, default_views_dir(store_dir)};
+    if (a.webhook_allow_private) how.settings.webhook_allow_private = true;
     if (relay) how.published_position = [&relay] { return relay->published_position(); };
     auto started = api_runtime::start(sys, ctx, store, clock, how);
     if (auto* err = std::get_if<std::string>(&started)) {
@@ -429,6 +431,7 @@ void run_live_node(const std::string& config, const std::string& store,
   a.force_traffic = true;
   a.api_agents = std::move(api_agents);
   a.on_api_up = std::move(on_api_up);
+  a.webhook_allow_private = true; // the demo runs on loopback: let its webhooks reach it too
   run_node(a);
 }
 

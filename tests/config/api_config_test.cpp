@@ -12,10 +12,10 @@ using hotline::config::testing::valid_center;
 
 TEST_CASE("[api] is read: listen, TLS files, plain remote, session life") {
   config_files files;
-  files.write("c.toml",
-              std::string(valid_center) +
-                  "\n[api]\nlisten = \"127.0.0.1:8443\"\ntls_cert = \"c.pem\"\n"
-                  "tls_key = \"k.pem\"\nallow_plain_remote = true\nsession_ttl_s = 600\n");
+  files.write("c.toml", std::string(valid_center) +
+                            "\n[api]\nlisten = \"127.0.0.1:8443\"\ntls_cert = \"c.pem\"\n"
+                            "tls_key = \"k.pem\"\nallow_plain_remote = true\nsession_ttl_s = 600\n"
+                            "webhook_allow_private = true\n");
   auto loaded = files.load("c.toml");
   INFO(listing(loaded.problems));
   REQUIRE(loaded.ok());
@@ -25,6 +25,7 @@ TEST_CASE("[api] is read: listen, TLS files, plain remote, session life") {
   CHECK(api.tls_key == "k.pem");
   CHECK(api.allow_plain_remote);
   CHECK(api.session_ttl_ms == 600'000);
+  CHECK(api.webhook_allow_private);
 }
 
 TEST_CASE("[api] without a section: no API, sessions of 8 hours") {
@@ -34,6 +35,7 @@ TEST_CASE("[api] without a section: no API, sessions of 8 hours") {
   REQUIRE(loaded.ok());
   CHECK(loaded.config.node.api.listen.empty());
   CHECK(loaded.config.node.api.session_ttl_ms == 8 * 3'600'000);
+  CHECK_FALSE(loaded.config.node.api.webhook_allow_private);
 }
 
 TEST_CASE("[api] errors name the key and the line: half a TLS pair, a bad type, an unknown key") {
