@@ -81,6 +81,13 @@ struct describer {
   std::string operator()(const dtmf& e) const {
     return "dtmf " + e.leg + " " + std::string(1, e.digit) + " " + std::string{to_string(e.method)};
   }
+  std::string operator()(const registered& e) const {
+    return std::string(e.refresh ? "refreshed " : "registered ") + e.agent + " " + e.contact +
+           " for " + std::to_string(e.expires_s) + " s";
+  }
+  std::string operator()(const unregistered& e) const {
+    return "unregistered " + e.agent + " " + e.contact + " " + e.reason;
+  }
 };
 } // namespace
 
