@@ -76,6 +76,7 @@ void on_incoming(tel_self self, const tp::incoming& e) {
   req.call_id = s.opts.call_id_prefix + e.leg;
   req.caller = e.from;
   req.dialed = e.to;
+  req.over_rate = e.over_rate;
   if (!e.trunk.empty()) req.attached["sip.trunk"] = e.trunk;
   tel_call c;
   c.caller = e.leg;

@@ -7,7 +7,9 @@
 ///   stack → node                         node → ACD / stack
 ///   incoming(leg, from, to)              number unknown: reject not_found (SIP 404);
 ///                                        else spawn_call {call id = prefix + leg,
-///                                        caller = from, dialed = to}
+///                                        caller = from, dialed = to}; over the trunk's
+///                                        calls-per-second limit: the call is blocked at
+///                                        once (then rejected unavailable, SIP 503)
 ///   (queued_atom call)                   play music on hold to the caller (early media)
 ///   (ringing_atom agent call)            ring the agent's phone (its static contact);
 ///                                        an agent with no phone: reject_atom to it

@@ -21,6 +21,9 @@ struct sip_trunk_definition {
   std::string group;              ///< a trunk group id of the center ([[trunks]])
   host_port peer;                 ///< where the carrier or SBC sends from
   std::vector<std::string> allow; ///< source addresses accepted (IPv4); default: the peer's host
+  /// New calls accepted per second from this peer (a token bucket of this
+  /// size, refilled at this rate); the excess is blocked (503). 0: no limit.
+  std::int32_t cps = 0;
 };
 
 /// An agent's phone at a static address (no registration yet): the agent

@@ -153,6 +153,7 @@ void read_sip(table_reader& root, const events::center_definition& center, sip_d
           if (!is_ipv4(a)) t.error("allow", "'" + a + "' is not an IPv4 address");
       }
       if (d.allow.empty() && !d.peer.host.empty()) d.allow.push_back(d.peer.host);
+      t.read("cps", d.cps, 0, 100'000, "calls per second 0..100000 (0: no limit)");
       sip.trunks.push_back(std::move(d));
     });
     std::set<std::string> agents;

@@ -84,6 +84,10 @@ struct incoming {
   std::string to;     ///< the number dialed (user part of the request URI)
   std::string trunk;  ///< the trunk group it came in on (the configured peer it came from)
   std::string source; ///< the network address it came from, "ip:port"
+  /// The trunk's calls-per-second limit is exceeded: the node must turn
+  /// the call away (it counts as blocked; the stack answers 503 with
+  /// Retry-After when told `reject unavailable`).
+  bool over_rate = false;
 };
 /// The phone of an outbound leg rings (SIP 180/183).
 struct ringing {

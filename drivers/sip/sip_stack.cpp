@@ -105,6 +105,16 @@ struct leg {
   tmr reap_timer{};
 };
 
+/// A trunk's calls-per-second limit: a token bucket of `cps` tokens,
+/// refilled at `cps` per second; an INVITE takes one.
+struct rate_bucket {
+  double tokens = 0;
+  std::int64_t at_ms = -1; ///< when it was last refilled (steady clock)
+  std::uint64_t refused = 0;
+  std::int64_t warned_at_ms = -1'000'000;
+  std::uint64_t warned_refused = 0;
+};
+
 /// A registered phone (one per SIP user: the latest REGISTER wins).
 struct binding {
   sip_stack::impl* stack = nullptr;
@@ -132,6 +142,7 @@ struct sip_stack::impl {
   tmr stop_timer{};
   std::map<tp::leg_id, std::unique_ptr<leg>> legs;
   std::map<std::string, std::unique_ptr<binding>> bindings; ///< by SIP user
+  std::map<std::string, rate_bucket> rates;                 ///< by trunk group
   sip_lsnr* requests = nullptr;                             ///< REGISTER (and OPTIONS)
   bool own_400 = false; ///< a 400 this adapter sends (and logs) itself: not traced again
 
@@ -177,6 +188,7 @@ struct sip_stack::impl {
   void reply_400(const sip_msg* msg, const std::string& why);
   void drop_binding(const std::string& user, const std::string& reason);
   const config::sip_trunk_definition* trunk_of(const sa& src) const;
+  bool within_rate(const config::sip_trunk_definition& t);
   bool decode_sdp(leg& l, mbuf* mb, bool offer);
   mbuf* encode_sdp(leg& l, bool offer);
 };
@@ -539,6 +551,32 @@ const config::sip_trunk_definition* sip_stack::impl::trunk_of(const sa& src) con
   return nullptr;
 }
 
+bool sip_stack::impl::within_rate(const config::sip_trunk_definition& t) {
+  if (t.cps <= 0) return true;
+  auto& b = rates[t.group];
+  const std::int64_t now = static_cast<std::int64_t>(tmr_jiffies());
+  if (b.at_ms < 0) {
+    b.tokens = t.cps;
+  } else {
+    b.tokens = std::min<double>(t.cps, b.tokens + (now - b.at_ms) * t.cps / 1000.0);
+  }
+  b.at_ms = now;
+  if (b.tokens >= 1) {
+    b.tokens -= 1;
+    return true;
+  }
+  ++b.refused;
+  // One line a second at most, with the count since the last one.
+  if (now - b.warned_at_ms >= 1000) {
+    warn("trunk " + t.group + ": over its limit of " + std::to_string(t.cps) +
+         " calls per second, " + std::to_string(b.refused - b.warned_refused) +
+         " INVITE(s) turned away (blocked, 503)");
+    b.warned_at_ms = now;
+    b.warned_refused = b.refused;
+  }
+  return false;
+}
+
 void sip_stack::impl::on_invite(const sip_msg* msg) {
   const auto from = address_of(msg->src);
   // libre 1.1.0 hands on requests without these; a dialog needs them all.
@@ -598,6 +636,7 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
   e.to = text_of(msg->uri.user);
   e.trunk = trunk->group;
   e.source = from;
+  e.over_rate = !within_rate(*trunk);
   deliver(std::move(e));
 }
 

@@ -14,6 +14,11 @@
 /// 503 (+Retry-After) or 488. A CANCEL is answered 487 and a BYE 200, both
 /// delivered as `ended` by the far end.
 ///
+/// A trunk with `cps` > 0 takes that many new calls per second (a token
+/// bucket as deep as one second's worth); an INVITE over it is delivered
+/// with `over_rate` (the node blocks the call and rejects it 503 with
+/// Retry-After), and a warning line a second at most counts them.
+///
 /// Outbound (agents' phones): `ring` sends an INVITE offering PCMU and
 /// PCMA; 180/183 is `ringing`, 200 (acknowledged) `answered`; 486/600 are
 /// `failed busy`, 603 and other final errors `failed rejected`, 404/480 and

@@ -282,3 +282,18 @@ TEST_CASE("a registration for an agent the center does not have is ignored") {
   f.at(1);
   CHECK(f.stream("phone-zz").empty());
 }
+
+TEST_CASE("an INVITE over the trunk's rate is blocked without a line: 503 with Retry-After") {
+  fixture f;
+  tp::incoming e{"L1", "+8613800001111", "100", "pstn", "127.0.0.1:5060"};
+  e.over_rate = true;
+  f.inject(e);
+  f.at(1);
+  CHECK_MESSAGE(f.did("reject L1 unavailable retry-after 30"), f.commands());
+  CHECK(f.outcome("sip-L1") == "blocked");
+  CHECK_FALSE(f.did("play L1 music_on_hold"));
+  // The lines were never taken: the next call is let in.
+  f.incoming("L2");
+  f.at(2);
+  CHECK_MESSAGE(f.did("play L2 music_on_hold"), f.commands());
+}

@@ -247,3 +247,22 @@ register_max_expires_s = 60
   auto empty = load_with(files, "[sip]\nrealm = \"\"\n");
   CHECK(only(empty.problems, "sip.realm").message.find("non-empty") != std::string::npos);
 }
+
+TEST_CASE("a trunk's calls-per-second limit loads, and a negative one is an error") {
+  config_files files;
+  auto loaded = load_with(files, R"(
+[[sip.trunk]]
+group = "pstn"
+peer = "10.0.0.1:5060"
+cps = 5
+)");
+  INFO(listing(loaded.problems));
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded.config.sip.trunks.size() == 1);
+  CHECK(loaded.config.sip.trunks[0].cps == 5);
+  auto none = load_with(files, "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"10.0.0.1:5060\"\n");
+  REQUIRE(none.ok());
+  CHECK(none.config.sip.trunks[0].cps == 0);
+  auto bad = load_with(files, "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"10.0.0.1:5060\"\ncps = -1\n");
+  CHECK(only(bad.problems, "sip.trunk[0].cps").message.find("0..100000") != std::string::npos);
+}

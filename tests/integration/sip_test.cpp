@@ -91,6 +91,7 @@ struct center_options {
   /// SIP password ("": the account has none).
   std::vector<std::pair<std::string, std::string>> sip_users = {};
   std::string sip_keys = {}; ///< more lines under [sip]
+  std::string trunk_keys = {}; ///< more lines under [[sip.trunk]]
 };
 
 /// One queue `sales` behind entry point 100, agents a1 and a2 (top-down:
@@ -119,7 +120,8 @@ std::string write_center(const std::string& dir, const center_options& o, int ca
     write_music(dir + "/moh.wav");
     f << "music_on_hold = \"moh.wav\"\n";
   }
-  f << "\n[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << caller_port << "\"\n\n";
+  f << "\n[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << caller_port << "\"\n"
+    << o.trunk_keys << "\n\n";
   for (const auto& [agent, port] : o.phones)
     f << "[[sip.phone]]\nagent = \"" << agent << "\"\ncontact = \"sip:" << agent
       << "@127.0.0.1:" << port << "\"\n\n";
@@ -586,4 +588,32 @@ TEST_CASE("sip: a phone that unregisters (Expires 0) and one whose binding expir
                                  "phone.unregistered " + c1 + " unregistered"});
   CHECK(n.phone_events("a2") == std::vector<std::string>{"phone.registered " + c2 + " 1",
                                                          "phone.unregistered " + c2 + " expired"});
+}
+
+TEST_CASE("sip: INVITEs over the trunk's calls-per-second limit are blocked with 503") {
+  center_options o;
+  o.channels = 30;
+  o.music = true;
+  o.trunk_keys = "cps = 2";
+  sip_node n{o}; // no phone: the calls let in wait with music until they cancel
+  std::string out;
+  // 12 callers at 12 a second: about 2 (the bucket) plus 2 a second get in.
+  int rc = testing::run_capture(
+      {"sipp", "-sf", scenarios + "caller_flood.xml", "-s", "100",
+       "127.0.0.1:" + std::to_string(n.port), "-i", "127.0.0.1", "-p",
+       std::to_string(n.caller_port), "-mp", std::to_string(free_udp_port()), "-m", "12", "-r",
+       "12", "-l", "12", "-timeout", "30s", "-timeout_error", "-nostdin"},
+      out, 60s);
+  CHECK_MESSAGE(rc == 0, out);
+  CHECK(n.stop() == 0);
+  int blocked = 0, abandoned = 0;
+  for (const auto& [id, c] : n.calls()) {
+    if (c.outcome == "blocked") ++blocked;
+    if (c.outcome == "abandoned") ++abandoned;
+  }
+  CHECK(blocked + abandoned == 12);
+  CHECK(abandoned >= 2);
+  CHECK(abandoned <= 6);
+  CHECK(blocked >= 6);
+  CHECK(n.log.find("trunk pstn: over its limit of 2 calls per second") != std::string::npos);
 }
