@@ -67,7 +67,8 @@ std::string_view to_string(media_kind m) noexcept {
 namespace {
 struct describer {
   std::string operator()(const incoming& e) const {
-    return "incoming " + e.leg + " from " + e.from + " to " + e.to + " trunk " + e.trunk;
+    return "incoming " + e.leg + " from " + e.from + " to " + e.to + " trunk " + e.trunk +
+           (e.over_rate ? " over_rate" : "");
   }
   std::string operator()(const ringing& e) const { return "ringing " + e.leg; }
   std::string operator()(const answered& e) const { return "answered " + e.leg; }

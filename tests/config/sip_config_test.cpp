@@ -263,6 +263,7 @@ cps = 5
   auto none = load_with(files, "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"10.0.0.1:5060\"\n");
   REQUIRE(none.ok());
   CHECK(none.config.sip.trunks[0].cps == 0);
-  auto bad = load_with(files, "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"10.0.0.1:5060\"\ncps = -1\n");
+  auto bad =
+      load_with(files, "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"10.0.0.1:5060\"\ncps = -1\n");
   CHECK(only(bad.problems, "sip.trunk[0].cps").message.find("0..100000") != std::string::npos);
 }

@@ -591,3 +591,44 @@ TEST_CASE("sip stack: a binding expires and is reported expired") {
   CHECK(events.next().rfind("registered a1 ", 0) == 0);
   CHECK(events.next(3s).find(" expired") != std::string::npos);
 }
+
+TEST_CASE("sip stack: INVITEs over a trunk's calls per second are delivered over_rate") {
+  const int port = free_port();
+  auto def = definition(port);
+  def.trunks[0].cps = 2;
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
+  REQUIRE(started);
+  udp caller;
+  const auto body = sdp(4000, "0");
+  for (int i = 1; i <= 4; ++i)
+    caller.send(
+        "INVITE sip:100@127.0.0.1:" + std::to_string(port) +
+            " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.port()) +
+            ";branch=z9hG4bKcps" + std::to_string(i) +
+            "\r\nFrom: <sip:1@127.0.0.1>;tag=x\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: cps-" +
+            std::to_string(i) +
+            "\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Type: "
+            "application/sdp\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body,
+        port);
+  // A bucket of 2: the first two are let in, the next two (within ms) are not.
+  CHECK(events.next() == "incoming L1 from 1 to 100 trunk pstn");
+  CHECK(events.next() == "incoming L2 from 1 to 100 trunk pstn");
+  CHECK(events.next() == "incoming L3 from 1 to 100 trunk pstn over_rate");
+  CHECK(events.next() == "incoming L4 from 1 to 100 trunk pstn over_rate");
+  (*started)->reject("L3", tp::reject_cause::unavailable, 30);
+  auto refused = caller.expect("SIP/2.0 503");
+  REQUIRE(refused);
+  CHECK(header(*refused, "Retry-After") == "30");
+  // A second later the bucket has refilled.
+  std::this_thread::sleep_for(1100ms);
+  caller.send("INVITE sip:100@127.0.0.1:" + std::to_string(port) +
+                  " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.port()) +
+                  ";branch=z9hG4bKcps9\r\nFrom: <sip:1@127.0.0.1>;tag=x\r\nTo: "
+                  "<sip:100@127.0.0.1>\r\nCall-ID: cps-9\r\nCSeq: 1 INVITE\r\nMax-Forwards: "
+                  "70\r\nContent-Type: application/sdp\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n" + body,
+              port);
+  CHECK(events.next() == "incoming L5 from 1 to 100 trunk pstn");
+}

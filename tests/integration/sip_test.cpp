@@ -90,7 +90,7 @@ struct center_options {
   /// Accounts made before the node starts: username (= its agent id) -> its
   /// SIP password ("": the account has none).
   std::vector<std::pair<std::string, std::string>> sip_users = {};
-  std::string sip_keys = {}; ///< more lines under [sip]
+  std::string sip_keys = {};   ///< more lines under [sip]
   std::string trunk_keys = {}; ///< more lines under [[sip.trunk]]
 };
 
@@ -598,12 +598,29 @@ TEST_CASE("sip: INVITEs over the trunk's calls-per-second limit are blocked with
   sip_node n{o}; // no phone: the calls let in wait with music until they cancel
   std::string out;
   // 12 callers at 12 a second: about 2 (the bucket) plus 2 a second get in.
-  int rc = testing::run_capture(
-      {"sipp", "-sf", scenarios + "caller_flood.xml", "-s", "100",
-       "127.0.0.1:" + std::to_string(n.port), "-i", "127.0.0.1", "-p",
-       std::to_string(n.caller_port), "-mp", std::to_string(free_udp_port()), "-m", "12", "-r",
-       "12", "-l", "12", "-timeout", "30s", "-timeout_error", "-nostdin"},
-      out, 60s);
+  int rc = testing::run_capture({"sipp",
+                                 "-sf",
+                                 scenarios + "caller_flood.xml",
+                                 "-s",
+                                 "100",
+                                 "127.0.0.1:" + std::to_string(n.port),
+                                 "-i",
+                                 "127.0.0.1",
+                                 "-p",
+                                 std::to_string(n.caller_port),
+                                 "-mp",
+                                 std::to_string(free_udp_port()),
+                                 "-m",
+                                 "12",
+                                 "-r",
+                                 "12",
+                                 "-l",
+                                 "12",
+                                 "-timeout",
+                                 "30s",
+                                 "-timeout_error",
+                                 "-nostdin"},
+                                out, 60s);
   CHECK_MESSAGE(rc == 0, out);
   CHECK(n.stop() == 0);
   int blocked = 0, abandoned = 0;
