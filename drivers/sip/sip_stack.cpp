@@ -679,7 +679,7 @@ void sip_stack::impl::on_register(const sip_msg* msg) {
   const sip_hdr* auth = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
   if (!auth) return challenge(msg, false);
   auto creds = parse_digest_authorization(std::string_view(auth->val.p, auth->val.l));
-  if (!creds) return reply_400(msg, creds.error().message());
+  if (!creds) return reply_400(msg, creds.error().detail());
   if (creds->username != to_user) {
     warn("REGISTER from " + from + " refused 403: digest user '" + creds->username +
          "' registers another user's address ('" + to_user + "')");

@@ -241,7 +241,7 @@ register_min_expires_s = 120
 register_max_expires_s = 60
 )");
   CHECK(only(loaded.problems, "sip.realm").message.find("quotes") != std::string::npos);
-  CHECK(only(loaded.problems, "sip.nonce_ttl_s").line == 21);
+  CHECK(only(loaded.problems, "sip.nonce_ttl_s").line == 20);
   CHECK(only(loaded.problems, "sip.register_max_expires_s").message.find("below") !=
         std::string::npos);
   auto empty = load_with(files, "[sip]\nrealm = \"\"\n");

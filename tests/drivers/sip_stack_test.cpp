@@ -608,7 +608,8 @@ TEST_CASE("sip stack: INVITEs over a trunk's calls per second are delivered over
             ";branch=z9hG4bKcps" + std::to_string(i) +
             "\r\nFrom: <sip:1@127.0.0.1>;tag=x\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: cps-" +
             std::to_string(i) +
-            "\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Type: "
+            "\r\nCSeq: 1 INVITE\r\nContact: <sip:1@127.0.0.1:" + std::to_string(caller.port()) +
+            ">\r\nMax-Forwards: 70\r\nContent-Type: "
             "application/sdp\r\nContent-Length: " +
             std::to_string(body.size()) + "\r\n\r\n" + body,
         port);
@@ -623,12 +624,15 @@ TEST_CASE("sip stack: INVITEs over a trunk's calls per second are delivered over
   CHECK(header(*refused, "Retry-After") == "30");
   // A second later the bucket has refilled.
   std::this_thread::sleep_for(1100ms);
-  caller.send("INVITE sip:100@127.0.0.1:" + std::to_string(port) +
-                  " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.port()) +
-                  ";branch=z9hG4bKcps9\r\nFrom: <sip:1@127.0.0.1>;tag=x\r\nTo: "
-                  "<sip:100@127.0.0.1>\r\nCall-ID: cps-9\r\nCSeq: 1 INVITE\r\nMax-Forwards: "
-                  "70\r\nContent-Type: application/sdp\r\nContent-Length: " +
-                  std::to_string(body.size()) + "\r\n\r\n" + body,
-              port);
+  caller.send(
+      "INVITE sip:100@127.0.0.1:" + std::to_string(port) +
+          " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.port()) +
+          ";branch=z9hG4bKcps9\r\nFrom: <sip:1@127.0.0.1>;tag=x\r\nTo: "
+          "<sip:100@127.0.0.1>\r\nCall-ID: cps-9\r\nCSeq: 1 INVITE\r\nContact: <sip:1@127.0.0.1:" +
+          std::to_string(caller.port()) +
+          ">\r\nMax-Forwards: "
+          "70\r\nContent-Type: application/sdp\r\nContent-Length: " +
+          std::to_string(body.size()) + "\r\n\r\n" + body,
+      port);
   CHECK(events.next() == "incoming L5 from 1 to 100 trunk pstn");
 }
