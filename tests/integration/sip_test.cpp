@@ -239,7 +239,7 @@ public:
   std::vector<std::string> phone_events(const std::string& agent) const {
     auto store = drivers::rocksdb_event_store::open(dir.path() + "/store");
     REQUIRE_MESSAGE(store, (store ? "" : store.error().message()));
-    auto recorded = (*store)->read_stream("phone-" + agent);
+    auto recorded = (*store)->read_stream("phone-" + agent, 0, SIZE_MAX);
     REQUIRE(recorded);
     std::vector<std::string> out;
     for (const auto& e : *recorded) {
