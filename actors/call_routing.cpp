@@ -154,6 +154,11 @@ void arrive(call_self self) {
                     req.customer_id, req.attached, st.line_group, now_of(self)},
        "arrive", [self] {
          auto& s = self->state;
+         if (s.req.over_rate) {
+           exec(self, call::block{s.line_group, now_of(self)}, "block",
+                [self] { finish(self, "blocked"); });
+           return;
+         }
          auto t = s.ctx->trunks.find(s.line_group);
          if (s.line_group.empty() || t == s.ctx->trunks.end()) {
            route(self);

@@ -197,6 +197,10 @@ struct call_request {
   /// then reserves the agent (refused: the call ends `refused`, reason
   /// "agent_<code>"), and the agent's leg connects: no queue, no offer.
   std::string placed_by;
+  /// Its trunk's calls-per-second limit turned it away (telephony): the
+  /// call arrives and is blocked at once without seizing a line, the same
+  /// outcome as every line busy.
+  bool over_rate = false;
   /// Recovery after a node restart: the call exists in the store; rebuild
   /// it from its stream instead of arriving (see actors/acd.hpp).
   bool recover = false;

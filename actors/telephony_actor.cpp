@@ -1,6 +1,7 @@
 #include "actors/telephony_actor.hpp"
 
 #include "actors/call_actor.hpp"
+#include "events/codec.hpp"
 
 namespace hotline::actors {
 
@@ -32,6 +33,9 @@ struct telephony_state {
   telephony_options opts;
   std::map<std::string, tel_call> calls;
   std::map<tp::leg_id, tel_leg> legs;
+  /// Agent id -> the contact its registered phone gave (SIP REGISTER).
+  std::map<std::string, std::string> registered;
+  std::uint64_t appended = 0; ///< phone events appended (names their ids)
 };
 
 using tel_self = caf::stateful_actor<telephony_state>*;
@@ -72,6 +76,7 @@ void on_incoming(tel_self self, const tp::incoming& e) {
   req.call_id = s.opts.call_id_prefix + e.leg;
   req.caller = e.from;
   req.dialed = e.to;
+  req.over_rate = e.over_rate;
   if (!e.trunk.empty()) req.attached["sip.trunk"] = e.trunk;
   tel_call c;
   c.caller = e.leg;
@@ -138,6 +143,66 @@ void on_ended(tel_self self, const tp::ended& e) {
     self->send(a, reject_atom::value, leg.call_id);
 }
 
+// -- registrations ----------------------------------------------------------------------
+
+/// Appends one event to `phone-<agent>` (the stream only this actor writes).
+void append_phone_event(tel_self self, const std::string& agent_id, events::event payload) {
+  const auto& p = self->state.ctx->store;
+  if (!p.store) return;
+  const auto now_ns = p.clock ? p.clock->now_ns() : 0;
+  const auto now_ms = now_ns / 1'000'000;
+  const auto* agent = self->state.ctx->center.find_agent(agent_id);
+  const auto name = p.site + "/phone/" + agent_id + "/" + std::to_string(now_ns) + "/" +
+                    std::to_string(self->state.appended++);
+  std::vector<events::proposed_event> evs;
+  evs.push_back(events::event_codec::standard().propose(
+      payload, {events::event_id::uuid_v7(now_ms, events::event_id::from_name(name)), p.site,
+                agent ? agent->tenant : std::string{}, now_ns,
+                events::event_id::from_name("phone-" + agent_id),
+                events::event_id::uuid_v7(now_ms, events::event_id::from_name(name + "/command")),
+                events::principal::system("sip")}));
+  auto log = self->state.opts.log;
+  p.store->append_async("phone-" + agent_id, ports::expected_revision::any(), std::move(evs),
+                        [log, agent_id](events::result<ports::append_result> r) {
+                          if (!r && log)
+                            log("phone-" + agent_id + ": not recorded: " + r.error().message());
+                        });
+}
+
+bool has_static_phone(tel_self self, const std::string& agent_id) {
+  return self->state.opts.phones.count(agent_id) != 0;
+}
+
+void on_registered(tel_self self, const tp::registered& e) {
+  auto& s = self->state;
+  if (!s.ctx->center.find_agent(e.agent)) {
+    say(self, "phone registered for agent " + e.agent + ", who is not in this center: ignored");
+    return;
+  }
+  auto it = s.registered.find(e.agent);
+  const bool was_reachable = it != s.registered.end() || has_static_phone(self, e.agent);
+  if (it != s.registered.end() && it->second == e.contact && e.refresh) return;
+  s.registered[e.agent] = e.contact;
+  append_phone_event(self, e.agent,
+                     events::phone_registered{e.agent, e.user, e.contact, e.source, e.expires_s});
+  // A phone makes the agent available, like a static queue member.
+  if (!was_reachable)
+    if (auto a = agent_actor_of(self, e.agent))
+      self->send(a, login_atom::value, std::vector<std::string>{});
+}
+
+void on_unregistered(tel_self self, const tp::unregistered& e) {
+  auto& s = self->state;
+  auto it = s.registered.find(e.agent);
+  if (it == s.registered.end()) return;
+  s.registered.erase(it);
+  append_phone_event(self, e.agent,
+                     events::phone_unregistered{e.agent, e.user, e.contact, e.reason});
+  if (!has_static_phone(self, e.agent))
+    if (auto a = agent_actor_of(self, e.agent))
+      self->send(a, logout_atom::value, std::string{"phone_unregistered"});
+}
+
 // -- the ACD's notifications ------------------------------------------------------------
 
 void on_queued(tel_self self, const std::string& call_id) {
@@ -151,15 +216,20 @@ void on_ringing(tel_self self, const std::string& agent_id, const std::string& c
   auto& s = self->state;
   auto* c = find_call(self, call_id);
   if (!c) return;
-  auto phone = s.opts.phones.find(agent_id);
-  if (phone == s.opts.phones.end()) {
+  // A registered phone first, else the static one.
+  const std::string* contact = nullptr;
+  if (auto reg = s.registered.find(agent_id); reg != s.registered.end())
+    contact = &reg->second;
+  else if (auto phone = s.opts.phones.find(agent_id); phone != s.opts.phones.end())
+    contact = &phone->second;
+  if (!contact) {
     say(self, "agent " + agent_id + " has no phone: call " + call_id + " cannot ring it");
     if (auto a = agent_actor_of(self, agent_id)) self->send(a, reject_atom::value, call_id);
     return;
   }
   if (c->agent_legs.count(agent_id)) return; // rings already
   tp::ring_request r;
-  r.contact = phone->second;
+  r.contact = *contact;
   r.caller = c->caller_number;
   r.call_id = call_id;
   auto leg = s.port->ring(r);
@@ -234,6 +304,8 @@ struct event_handler {
   void operator()(const tp::failed& e) const { on_failed(self, e); }
   void operator()(const tp::ended& e) const { on_ended(self, e); }
   void operator()(const tp::dtmf& e) const { say(self, "ignored " + tp::describe(e)); }
+  void operator()(const tp::registered& e) const { on_registered(self, e); }
+  void operator()(const tp::unregistered& e) const { on_unregistered(self, e); }
 };
 
 caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, tp::telephony* port,

@@ -7,7 +7,9 @@
 ///   stack → node                         node → ACD / stack
 ///   incoming(leg, from, to)              number unknown: reject not_found (SIP 404);
 ///                                        else spawn_call {call id = prefix + leg,
-///                                        caller = from, dialed = to}
+///                                        caller = from, dialed = to}; over the trunk's
+///                                        calls-per-second limit: the call is blocked at
+///                                        once (then rejected unavailable, SIP 503)
 ///   (queued_atom call)                   play music on hold to the caller (early media)
 ///   (ringing_atom agent call)            ring the agent's phone (its static contact);
 ///                                        an agent with no phone: reject_atom to it
@@ -26,9 +28,16 @@
 ///                                        Retry-After, SIP 503; refused: busy, SIP 486),
 ///                                        any other leg is hung up
 ///   dtmf                                 logged only (the IVR issue consumes digits)
+///   registered(agent, contact)           the agent's offers ring that contact (before
+///                                        any static one); `phone.registered` appended
+///                                        to `phone-<agent>` (not for a mere refresh);
+///                                        an agent with no phone until then: login_atom
+///   unregistered(agent, reason)          `phone.unregistered` appended; back to the
+///                                        static phone, or logout_atom when there is none
 ///
 /// Agents with a phone (`telephony_options::phones`) are logged in and
-/// ready when the actor starts, like Asterisk's static queue members.
+/// ready when the actor starts, like Asterisk's static queue members;
+/// agents whose phone registers are logged in when it does.
 ///
 /// It is spawned lazily and starts on its first message: send it
 /// `caf::ok_atom` once start_acd returned (it looks agents up then).

@@ -21,6 +21,9 @@ struct sip_trunk_definition {
   std::string group;              ///< a trunk group id of the center ([[trunks]])
   host_port peer;                 ///< where the carrier or SBC sends from
   std::vector<std::string> allow; ///< source addresses accepted (IPv4); default: the peer's host
+  /// New calls accepted per second from this peer (a token bucket of this
+  /// size, refilled at this rate); the excess is blocked (503). 0: no limit.
+  std::int32_t cps = 0;
 };
 
 /// An agent's phone at a static address (no registration yet): the agent
@@ -40,6 +43,12 @@ struct sip_definition {
   std::int32_t retry_after_s = 30;             ///< told to callers turned away with 503
   std::uint16_t rtp_port_min = 20'000;         ///< RTP ports the node opens (even numbers)
   std::uint16_t rtp_port_max = 29'999;
+  /// Registration of agents' phones (docs/telephony.md): the digest realm,
+  /// the life of a nonce, and the bounds of a binding's Expires.
+  std::string realm = "hotline";
+  std::int32_t nonce_ttl_s = 300;
+  std::int32_t register_min_expires_s = 60;    ///< shorter: 423 Interval Too Brief
+  std::int32_t register_max_expires_s = 3'600; ///< longer: granted this long
   std::vector<sip_trunk_definition> trunks;
   std::vector<sip_phone_definition> phones;
 };

@@ -107,6 +107,20 @@ void read_sip(table_reader& root, const events::center_definition& center, sip_d
       sip.rtp_port_min = static_cast<std::uint16_t>(lo);
       sip.rtp_port_max = static_cast<std::uint16_t>(hi);
     }
+    if (r.read("realm", sip.realm) &&
+        (sip.realm.empty() || sip.realm.find_first_of("\"\\\r\n") != std::string::npos)) {
+      r.error("realm", "expected a non-empty realm without quotes, backslashes or line breaks");
+      sip.realm = "hotline";
+    }
+    r.read("nonce_ttl_s", sip.nonce_ttl_s, 10, 86'400, "whole seconds 10..86400");
+    r.read("register_min_expires_s", sip.register_min_expires_s, 1, 86'400,
+           "whole seconds 1..86400");
+    r.read("register_max_expires_s", sip.register_max_expires_s, 1, 604'800,
+           "whole seconds 1..604800");
+    if (sip.register_max_expires_s < sip.register_min_expires_s)
+      r.error("register_max_expires_s", std::to_string(sip.register_max_expires_s) +
+                                            " is below register_min_expires_s (" +
+                                            std::to_string(sip.register_min_expires_s) + ")");
     std::string music;
     if (r.read("music_on_hold", music)) {
       // Relative to the file that names it, like `include`.
@@ -139,6 +153,7 @@ void read_sip(table_reader& root, const events::center_definition& center, sip_d
           if (!is_ipv4(a)) t.error("allow", "'" + a + "' is not an IPv4 address");
       }
       if (d.allow.empty() && !d.peer.host.empty()) d.allow.push_back(d.peer.host);
+      t.read("cps", d.cps, 0, 100'000, "calls per second 0..100000 (0: no limit)");
       sip.trunks.push_back(std::move(d));
     });
     std::set<std::string> agents;

@@ -10,6 +10,7 @@
 #include "events/call_events.hpp"
 #include "events/identity_events.hpp"
 #include "events/interflow_events.hpp"
+#include "events/phone_events.hpp"
 #include "events/queue_events.hpp"
 #include "events/trunk_events.hpp"
 #include "events/webhook_events.hpp"
@@ -36,6 +37,9 @@ using event = std::variant<
     // user-<username>
     user_created, user_password_changed, user_roles_changed, user_disabled, user_enabled,
     session_opened, session_closed, login_failed, login_locked, login_succeeded,
+    user_sip_secret_set,
+    // phone-<agent>
+    phone_registered, phone_unregistered,
     // webhook-<id>
     webhook_subscribed, webhook_updated, webhook_paused, webhook_resumed, webhook_suspended,
     webhook_deleted>;

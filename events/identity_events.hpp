@@ -44,6 +44,21 @@ struct user_password_changed {
 };
 HOTLINE_EVENT_FIELDS(user_password_changed, username, password_hash)
 
+/// The user's SIP password was set (or changed): its phone may REGISTER
+/// with digest authentication in `realm` (docs/telephony.md). `ha1` is
+/// MD5(username:realm:password), 32 lower-case hex digits: digest needs it
+/// and an Argon2id hash cannot give it. It is password-equivalent for SIP
+/// (whoever reads it can register as the user), and for SIP only: it is
+/// computed from a SIP password of its own, never from the login password.
+struct user_sip_secret_set {
+  static constexpr std::string_view type_name = "user.sip_secret_set";
+  static constexpr std::uint16_t version = 1;
+  std::string username;
+  std::string realm;
+  std::string ha1;
+};
+HOTLINE_EVENT_FIELDS(user_sip_secret_set, username, realm, ha1)
+
 struct user_roles_changed {
   static constexpr std::string_view type_name = "user.roles_changed";
   static constexpr std::uint16_t version = 1;

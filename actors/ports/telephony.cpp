@@ -67,7 +67,8 @@ std::string_view to_string(media_kind m) noexcept {
 namespace {
 struct describer {
   std::string operator()(const incoming& e) const {
-    return "incoming " + e.leg + " from " + e.from + " to " + e.to + " trunk " + e.trunk;
+    return "incoming " + e.leg + " from " + e.from + " to " + e.to + " trunk " + e.trunk +
+           (e.over_rate ? " over_rate" : "");
   }
   std::string operator()(const ringing& e) const { return "ringing " + e.leg; }
   std::string operator()(const answered& e) const { return "answered " + e.leg; }
@@ -80,6 +81,13 @@ struct describer {
   }
   std::string operator()(const dtmf& e) const {
     return "dtmf " + e.leg + " " + std::string(1, e.digit) + " " + std::string{to_string(e.method)};
+  }
+  std::string operator()(const registered& e) const {
+    return std::string(e.refresh ? "refreshed " : "registered ") + e.agent + " " + e.contact +
+           " for " + std::to_string(e.expires_s) + " s";
+  }
+  std::string operator()(const unregistered& e) const {
+    return "unregistered " + e.agent + " " + e.contact + " " + e.reason;
   }
 };
 } // namespace

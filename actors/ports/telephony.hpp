@@ -21,6 +21,7 @@
 /// saw them.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -83,6 +84,10 @@ struct incoming {
   std::string to;     ///< the number dialed (user part of the request URI)
   std::string trunk;  ///< the trunk group it came in on (the configured peer it came from)
   std::string source; ///< the network address it came from, "ip:port"
+  /// The trunk's calls-per-second limit is exceeded: the node must turn
+  /// the call away (it counts as blocked; the stack answers 503 with
+  /// Retry-After when told `reject unavailable`).
+  bool over_rate = false;
 };
 /// The phone of an outbound leg rings (SIP 180/183).
 struct ringing {
@@ -110,10 +115,42 @@ struct dtmf {
   dtmf_method method = dtmf_method::rfc4733;
 };
 
-using telephony_event = std::variant<incoming, ringing, answered, failed, ended, dtmf>;
+/// A phone registered for an agent, or refreshed or moved its binding
+/// (SIP REGISTER with digest authentication): the agent's offers ring
+/// `contact` until `unregistered`.
+struct registered {
+  std::string agent;   ///< the agent id of the account that registered
+  std::string user;    ///< the account's username (the digest user)
+  std::string contact; ///< where to ring it, "sip:user@ip:port"
+  std::string source;  ///< where the REGISTER came from, "ip:port"
+  std::int32_t expires_s = 0;
+  bool refresh = false; ///< the same contact as before, registered again
+};
+/// An agent's phone binding is gone.
+struct unregistered {
+  std::string agent;
+  std::string user;
+  std::string contact;
+  std::string reason; ///< "unregistered" (Expires: 0), "expired", "node_stopped"
+};
+
+using telephony_event =
+    std::variant<incoming, ringing, answered, failed, ended, dtmf, registered, unregistered>;
 
 /// Where the stack delivers its events (see the thread-safety note above).
 using telephony_sink = std::function<void(telephony_event)>;
+
+/// What the registrar needs to know of a SIP user: one of the node's
+/// accounts (events/identity/user.hpp) with a SIP password.
+struct sip_user {
+  std::string agent_id; ///< empty: the account acts as no agent (its phone is refused)
+  std::string realm;    ///< the realm its HA1 was made for; empty: no SIP password set
+  std::string ha1;      ///< MD5(username:realm:SIP password), hex
+  bool disabled = false;
+};
+/// Looks a SIP user up by username; nullopt: no such account. Called on the
+/// stack's thread for each authenticated REGISTER: thread-safe, and quick.
+using sip_user_lookup = std::function<std::optional<sip_user>(const std::string& username)>;
 
 /// What `ring` needs besides the phone's address.
 struct ring_request {

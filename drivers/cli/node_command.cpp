@@ -22,6 +22,7 @@
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/cli/stop_signals.hpp"
+#include "drivers/cli/users.hpp"
 #include "drivers/cli/view_cli.hpp"
 #include "drivers/kafka/kafka_federation_bus.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
@@ -283,8 +284,8 @@ void run_node(const node_args& a) {
   }
   actors::start_acd(sys, ctx);
   if (telephony) {
-    auto started =
-        drivers::sip::sip_stack::start(cfg.sip, site, actors::telephony_sink_for(telephony));
+    auto started = drivers::sip::sip_stack::start(
+        cfg.sip, site, actors::telephony_sink_for(telephony), sip_users_of(store, site));
     if (!started) {
       caf::anon_send_exit(telephony, caf::exit_reason::user_shutdown);
       if (traffic) caf::anon_send_exit(traffic, caf::exit_reason::user_shutdown);

@@ -22,6 +22,8 @@
 #include "drivers/cli/output.hpp"
 #include "drivers/cli/users.hpp"
 #include "drivers/cli/view_cli.hpp"
+#include "drivers/log/log.hpp"
+#include "drivers/sip/digest.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
 #include "events/identity/user_rules.hpp"
@@ -38,6 +40,7 @@ using projections::identity::account;
 
 struct users_args {
   std::string store, user, tenant, agent, display, site, reason = "by_cli", format = "table";
+  std::string realm = "hotline";
   std::vector<std::string> roles, queues;
   bool password_stdin = false;
   bool tenant_given = false;
@@ -85,6 +88,34 @@ std::string site_of(const ports::event_store& store, const std::string& given) {
 }
 
 } // namespace
+
+ports::sip_user_lookup sip_users_of(const ports::event_store& store, std::string site) {
+  return [&store, site](const std::string& username) -> std::optional<ports::sip_user> {
+    if (id::check_username(username)) return std::nullopt;
+    const auto stream = id::stream_name(username);
+    auto recorded = store.read_stream(stream);
+    if (!recorded) {
+      drivers::log::warning("sip", "user " + username + ": " + recorded.error().message(), site);
+      return std::nullopt;
+    }
+    const auto& codec = events::event_codec::standard();
+    account s = id::initial_state(username);
+    for (const auto& rec : *recorded) {
+      auto ev = codec.decode(rec);
+      if (!ev) {
+        drivers::log::warning("sip",
+                              "stream " + stream + " revision " + std::to_string(rec.revision) +
+                                  ": " + ev.error().message(),
+                              site);
+        return std::nullopt;
+      }
+      if (auto mine = events::narrow<id::event>(*ev))
+        s = id::evolve(std::move(s), *mine, rec.meta.timestamp_ns);
+    }
+    if (!s.exists) return std::nullopt;
+    return ports::sip_user{s.agent_id, s.sip_realm, s.sip_ha1, s.disabled};
+  };
+}
 
 bool write_user_command(ports::event_store& store, const std::string& site,
                         const std::string& username, const events::identity::command& cmd) {
@@ -232,6 +263,28 @@ void run_passwd(const users_args& a) {
               << "\n(shown once, not stored anywhere: give it to the user now)\n";
 }
 
+// The SIP password is a password of its own: digest needs MD5(user:realm:
+// password) on the node, which is password-equivalent for SIP; were it
+// derived from the login password, reading the store would give a way to
+// guess the login password offline (docs/telephony.md).
+void run_sip_password(const users_args& a) {
+  if (a.realm.empty() || a.realm.find_first_of("\"\\\r\n") != std::string::npos)
+    return fail("--realm: expected the node's [sip] realm (non-empty, no quotes)", 2);
+  bool generated = false;
+  auto password = password_of(a, generated);
+  if (!password) return;
+  auto store = open_for_writing(a.store, false);
+  if (!store) return;
+  const auto ha1 = drivers::sip::digest_ha1(a.user, a.realm, *password);
+  if (!write(*store, site_of(*store, a.site), a.user,
+             id::set_sip_secret{a.realm, ha1, wall_now_ns()}))
+    return;
+  std::cout << "SIP password of " << a.user << " set for realm " << a.realm << "\n";
+  if (generated)
+    std::cout << "SIP password: " << *password
+              << "\n(shown once, not stored anywhere: put it in the user's phone now)\n";
+}
+
 void run_disable(const users_args& a, bool disable) {
   auto store = open_for_writing(a.store, false);
   if (!store) return;
@@ -352,6 +405,18 @@ void add_users_commands(CLI::App& app) {
                    "Read the password from stdin (at least 12 characters)");
   passwd->footer("Example:\n  hotline users passwd --store var/north --user ann");
   passwd->callback([a] { run_passwd(*a); });
+
+  auto* sip = users->add_subcommand(
+      "sip-password",
+      "Set the password a user's phone registers with (SIP digest; stdin, or a new one printed "
+      "once)");
+  add_store_and_user(sip, *a);
+  sip->add_option("--realm", a->realm, "The node's [sip] realm")->capture_default_str();
+  sip->add_flag("--password-stdin", a->password_stdin,
+                "Read the SIP password from stdin (at least 12 characters)");
+  sip->footer(
+      "Example:\n  hotline users sip-password --store var/north --user ann --realm hotline");
+  sip->callback([a] { run_sip_password(*a); });
 
   auto* disable = users->add_subcommand("disable", "Disable a user and close its sessions");
   add_store_and_user(disable, *a);

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <future>
 #include <map>
@@ -27,6 +29,7 @@ extern "C" {
 }
 
 #include "drivers/log/log.hpp"
+#include "drivers/sip/digest.hpp"
 
 namespace hotline::drivers::sip {
 
@@ -102,8 +105,30 @@ struct leg {
   tmr reap_timer{};
 };
 
+/// A trunk's calls-per-second limit: a token bucket of `cps` tokens,
+/// refilled at `cps` per second; an INVITE takes one.
+struct rate_bucket {
+  double tokens = 0;
+  std::int64_t at_ms = -1; ///< when it was last refilled (steady clock)
+  std::uint64_t refused = 0;
+  std::int64_t warned_at_ms = -1'000'000;
+  std::uint64_t warned_refused = 0;
+};
+
+/// A registered phone (one per SIP user: the latest REGISTER wins).
+struct binding {
+  sip_stack::impl* stack = nullptr;
+  std::string user;
+  std::string agent;
+  std::string contact;
+  std::string source;
+  tmr expiry{};
+};
+
 struct sip_stack::impl {
   config::sip_definition def;
+  tp::sip_user_lookup users;
+  std::unique_ptr<nonce_signer> nonces;
   std::string site;
   tp::telephony_sink sink;
   std::thread thread;
@@ -116,6 +141,9 @@ struct sip_stack::impl {
   sa local{};
   tmr stop_timer{};
   std::map<tp::leg_id, std::unique_ptr<leg>> legs;
+  std::map<std::string, std::unique_ptr<binding>> bindings; ///< by SIP user
+  std::map<std::string, rate_bucket> rates;                 ///< by trunk group
+  sip_lsnr* requests = nullptr;                             ///< REGISTER (and OPTIONS)
   bool own_400 = false; ///< a 400 this adapter sends (and logs) itself: not traced again
 
   void push(command* c) {
@@ -155,7 +183,12 @@ struct sip_stack::impl {
 
   // -- SIP -------------------------------------------------------------------------------
   void on_invite(const sip_msg* msg);
+  void on_register(const sip_msg* msg);
+  void challenge(const sip_msg* msg, bool stale);
+  void reply_400(const sip_msg* msg, const std::string& why);
+  void drop_binding(const std::string& user, const std::string& reason);
   const config::sip_trunk_definition* trunk_of(const sa& src) const;
+  bool within_rate(const config::sip_trunk_definition& t);
   bool decode_sdp(leg& l, mbuf* mb, bool offer);
   mbuf* encode_sdp(leg& l, bool offer);
 };
@@ -348,6 +381,37 @@ void on_trace(bool tx, enum sip_transp, const sa*, const sa* dst, const std::uin
           "missing, or CSeq does not match the method)");
 }
 
+bool on_request(const sip_msg* msg, void* arg) {
+  auto* s = static_cast<sip_stack::impl*>(arg);
+  if (pl_strcmp(&msg->met, "REGISTER") == 0) {
+    s->on_register(msg);
+    return true;
+  }
+  return false; // libre answers 501
+}
+
+void on_binding_expired(void* arg) {
+  auto* b = static_cast<binding*>(arg);
+  b->stack->drop_binding(b->user, "expired");
+}
+
+std::int64_t unix_now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// A whole number of seconds ("3600"); -1 when it is none.
+std::int64_t seconds_of(const pl& p) {
+  if (!pl_isset(&p) || p.l == 0 || p.l > 9) return -1;
+  std::int64_t v = 0;
+  for (std::size_t i = 0; i < p.l; ++i) {
+    if (p.p[i] < '0' || p.p[i] > '9') return -1;
+    v = v * 10 + (p.p[i] - '0');
+  }
+  return v;
+}
+
 void on_stop_timer(void*) {
   re_cancel();
 }
@@ -487,6 +551,32 @@ const config::sip_trunk_definition* sip_stack::impl::trunk_of(const sa& src) con
   return nullptr;
 }
 
+bool sip_stack::impl::within_rate(const config::sip_trunk_definition& t) {
+  if (t.cps <= 0) return true;
+  auto& b = rates[t.group];
+  const std::int64_t now = static_cast<std::int64_t>(tmr_jiffies());
+  if (b.at_ms < 0) {
+    b.tokens = t.cps;
+  } else {
+    b.tokens = std::min<double>(t.cps, b.tokens + (now - b.at_ms) * t.cps / 1000.0);
+  }
+  b.at_ms = now;
+  if (b.tokens >= 1) {
+    b.tokens -= 1;
+    return true;
+  }
+  ++b.refused;
+  // One line a second at most, with the count since the last one.
+  if (now - b.warned_at_ms >= 1000) {
+    warn("trunk " + t.group + ": over its limit of " + std::to_string(t.cps) +
+         " calls per second, " + std::to_string(b.refused - b.warned_refused) +
+         " INVITE(s) turned away (blocked, 503)");
+    b.warned_at_ms = now;
+    b.warned_refused = b.refused;
+  }
+  return false;
+}
+
 void sip_stack::impl::on_invite(const sip_msg* msg) {
   const auto from = address_of(msg->src);
   // libre 1.1.0 hands on requests without these; a dialog needs them all.
@@ -546,7 +636,155 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
   e.to = text_of(msg->uri.user);
   e.trunk = trunk->group;
   e.source = from;
+  e.over_rate = !within_rate(*trunk);
   deliver(std::move(e));
+}
+
+// -- registrar ---------------------------------------------------------------------------
+
+void sip_stack::impl::reply_400(const sip_msg* msg, const std::string& why) {
+  warn("REGISTER from " + address_of(msg->src) + " answered 400 Bad Request: " + why);
+  own_400 = true;
+  sip_treply(nullptr, sip, msg, 400, "Bad Request");
+  own_400 = false;
+}
+
+void sip_stack::impl::challenge(const sip_msg* msg, bool stale) {
+  const auto value = digest_challenge(def.realm, nonces->make(unix_now_s()), stale);
+  sip_treplyf(nullptr, nullptr, sip, msg, false, 401, "Unauthorized",
+              "WWW-Authenticate: %s\r\nContent-Length: 0\r\n\r\n", value.c_str());
+}
+
+void sip_stack::impl::drop_binding(const std::string& user, const std::string& reason) {
+  auto it = bindings.find(user);
+  if (it == bindings.end()) return;
+  auto b = std::move(it->second);
+  bindings.erase(it);
+  tmr_cancel(&b->expiry);
+  info("phone of agent " + b->agent + " (" + user + ") at " + b->contact + " " + reason);
+  deliver(tp::unregistered{b->agent, b->user, b->contact, reason});
+}
+
+// RFC 3261 §10.3 with digest (RFC 2617, qop=auth): a REGISTER without
+// credentials is challenged 401; malformed credentials 400; a user the node
+// does not know 404; a wrong password, an account that is disabled, has no
+// SIP password or acts as no agent 403; an expired nonce 401 stale=true.
+// One binding per user: the first Contact counts, a new one replaces it.
+void sip_stack::impl::on_register(const sip_msg* msg) {
+  const auto from = address_of(msg->src);
+  const auto to_user = text_of(msg->to.uri.user);
+  if (to_user.empty()) return reply_400(msg, "the To URI has no user");
+  if (!pl_isset(&msg->callid) || !pl_isset(&msg->via.branch))
+    return reply_400(msg, "no Call-ID or Via branch");
+  const sip_hdr* auth = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+  if (!auth) return challenge(msg, false);
+  auto creds = parse_digest_authorization(std::string_view(auth->val.p, auth->val.l));
+  if (!creds) return reply_400(msg, creds.error().detail());
+  if (creds->username != to_user) {
+    warn("REGISTER from " + from + " refused 403: digest user '" + creds->username +
+         "' registers another user's address ('" + to_user + "')");
+    sip_treply(nullptr, sip, msg, 403, "Forbidden");
+    return;
+  }
+  std::optional<tp::sip_user> account;
+  if (users) account = users(creds->username);
+  if (!account) {
+    warn("REGISTER from " + from + " refused 404: no user '" + creds->username + "'");
+    sip_treply(nullptr, sip, msg, 404, "Not Found");
+    return;
+  }
+  auto refuse = [&](const std::string& why) {
+    warn("REGISTER of " + creds->username + " from " + from + " refused 403: " + why);
+    sip_treply(nullptr, sip, msg, 403, "Forbidden");
+  };
+  if (account->disabled) return refuse("the account is disabled");
+  if (account->ha1.empty())
+    return refuse("the account has no SIP password (hotline users sip-password)");
+  if (account->realm != def.realm)
+    return refuse("its SIP password was set for realm '" + account->realm + "', this node's is '" +
+                  def.realm + "': set it again");
+  switch (verify_digest(*creds, "REGISTER", account->ha1, def.realm, *nonces, unix_now_s())) {
+  case digest_verdict::ok:
+    break;
+  case digest_verdict::stale_nonce:
+    return challenge(msg, true);
+  case digest_verdict::unknown_nonce:
+  case digest_verdict::wrong_realm:
+    return challenge(msg, false);
+  case digest_verdict::wrong_response:
+    return refuse("wrong password");
+  }
+  if (account->agent_id.empty()) return refuse("the account acts as no agent");
+
+  // The binding asked for.
+  const sip_hdr* contact = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+  const std::int64_t header_expires = seconds_of(msg->expires);
+  if (pl_isset(&msg->expires) && header_expires < 0)
+    return reply_400(msg, "Expires is not a whole number of seconds");
+  auto it = bindings.find(creds->username);
+  if (!contact) { // a query: the current binding
+    if (it == bindings.end()) {
+      sip_treply(nullptr, sip, msg, 200, "OK");
+    } else {
+      const auto left = static_cast<int>(tmr_get_expire(&it->second->expiry) / 1000);
+      sip_treplyf(nullptr, nullptr, sip, msg, false, 200, "OK",
+                  "Contact: <%s>;expires=%d\r\nContent-Length: 0\r\n\r\n",
+                  it->second->contact.c_str(), left);
+    }
+    return;
+  }
+  const std::string value(contact->val.p, contact->val.l);
+  if (value == "*") {
+    if (header_expires != 0) return reply_400(msg, "Contact: * needs Expires: 0");
+    drop_binding(creds->username, "unregistered");
+    sip_treply(nullptr, sip, msg, 200, "OK");
+    return;
+  }
+  sip_addr addr{};
+  if (sip_addr_decode(&addr, &contact->val) != 0 || !pl_isset(&addr.auri))
+    return reply_400(msg, "Contact '" + value + "' is no SIP address");
+  const std::string uri = text_of(addr.auri);
+  if (uri.compare(0, 4, "sip:") != 0) return reply_400(msg, "Contact '" + uri + "' is no sip: URI");
+  std::int64_t expires = header_expires >= 0 ? header_expires : def.register_max_expires_s;
+  pl param{};
+  if (msg_param_decode(&addr.params, "expires", &param) == 0) {
+    expires = seconds_of(param);
+    if (expires < 0)
+      return reply_400(msg, "the Contact's expires is not a whole number of seconds");
+  }
+  if (expires == 0) {
+    if (it != bindings.end() && it->second->contact == uri)
+      drop_binding(creds->username, "unregistered");
+    sip_treply(nullptr, sip, msg, 200, "OK");
+    return;
+  }
+  if (expires < def.register_min_expires_s) {
+    sip_treplyf(nullptr, nullptr, sip, msg, false, 423, "Interval Too Brief",
+                "Min-Expires: %d\r\nContent-Length: 0\r\n\r\n", def.register_min_expires_s);
+    return;
+  }
+  expires = std::min<std::int64_t>(expires, def.register_max_expires_s);
+  const bool refresh =
+      it != bindings.end() && it->second->contact == uri && it->second->agent == account->agent_id;
+  if (it == bindings.end()) {
+    auto b = std::make_unique<binding>();
+    b->stack = this;
+    b->user = creds->username;
+    tmr_init(&b->expiry);
+    it = bindings.emplace(creds->username, std::move(b)).first;
+  }
+  auto& b = *it->second;
+  b.agent = account->agent_id;
+  b.contact = uri;
+  b.source = from;
+  tmr_start(&b.expiry, static_cast<std::uint64_t>(expires) * 1000, on_binding_expired, &b);
+  sip_treplyf(nullptr, nullptr, sip, msg, false, 200, "OK",
+              "Contact: <%s>;expires=%d\r\nContent-Length: 0\r\n\r\n", uri.c_str(),
+              static_cast<int>(expires));
+  if (!refresh)
+    info("phone of agent " + b.agent + " (" + b.user + ") registered at " + uri + " from " + from +
+         " for " + std::to_string(expires) + " s");
+  deliver(tp::registered{b.agent, b.user, uri, from, static_cast<std::int32_t>(expires), refresh});
 }
 
 // -- commands ----------------------------------------------------------------------------
@@ -706,11 +944,14 @@ int fd_budget() {
 
 } // namespace
 
-events::result<std::unique_ptr<sip_stack>>
-sip_stack::start(const config::sip_definition& def, std::string site, ports::telephony_sink sink) {
+events::result<std::unique_ptr<sip_stack>> sip_stack::start(const config::sip_definition& def,
+                                                            std::string site,
+                                                            ports::telephony_sink sink,
+                                                            ports::sip_user_lookup users) {
   raise_open_files();
   auto p = std::make_unique<impl>();
   p->def = def;
+  p->users = std::move(users);
   p->site = std::move(site);
   p->sink = std::move(sink);
   std::promise<std::string> started; // empty: listening
@@ -733,9 +974,20 @@ sip_stack::start(const config::sip_definition& def, std::string site, ports::tel
       why = "cannot listen on UDP " + s->def.listen.text() + ": " + std::strerror(err);
     else if (int err = sipsess_listen(&s->sock, s->sip, 32, on_conn, s))
       why = std::string("sipsess_listen: ") + std::strerror(err);
-    else
+    else if (int err = sip_listen(&s->requests, s->sip, true, on_request, s))
+      why = std::string("sip_listen: ") + std::strerror(err);
+    else {
       sip_set_trace_handler(s->sip, on_trace);
+      // The nonces' secret: made here, never stored (a restart invalidates
+      // the nonces out there: phones are challenged again).
+      char secret[64];
+      std::snprintf(secret, sizeof secret, "%016llx%016llx",
+                    static_cast<unsigned long long>(rand_u64()),
+                    static_cast<unsigned long long>(rand_u64()));
+      s->nonces = std::make_unique<nonce_signer>(secret, s->def.nonce_ttl_s);
+    }
     if (!why.empty()) {
+      mem_deref(s->requests);
       mem_deref(s->sock);
       if (s->sip) sip_close(s->sip, true);
       mem_deref(s->sip);
@@ -751,6 +1003,10 @@ sip_stack::start(const config::sip_definition& def, std::string site, ports::tel
     while (!s->legs.empty())
       s->destroy(*s->legs.begin()->second);
     tmr_cancel(&s->stop_timer);
+    for (auto& [user, b] : s->bindings)
+      tmr_cancel(&b->expiry);
+    s->bindings.clear();
+    s->requests = static_cast<sip_lsnr*>(mem_deref(s->requests));
     sipsess_close_all(s->sock);
     s->sock = static_cast<sipsess_sock*>(mem_deref(s->sock));
     sip_close(s->sip, true);

@@ -14,11 +14,28 @@
 /// 503 (+Retry-After) or 488. A CANCEL is answered 487 and a BYE 200, both
 /// delivered as `ended` by the far end.
 ///
+/// A trunk with `cps` > 0 takes that many new calls per second (a token
+/// bucket as deep as one second's worth); an INVITE over it is delivered
+/// with `over_rate` (the node blocks the call and rejects it 503 with
+/// Retry-After), and a warning line a second at most counts them.
+///
 /// Outbound (agents' phones): `ring` sends an INVITE offering PCMU and
 /// PCMA; 180/183 is `ringing`, 200 (acknowledged) `answered`; 486/600 are
 /// `failed busy`, 603 and other final errors `failed rejected`, 404/480 and
 /// transport errors `failed unreachable`, 408 or the transaction timeout
 /// `failed no_answer`. `hang_up` sends CANCEL while it rings, BYE once up.
+///
+/// Registration (agents' phones): REGISTER is challenged with digest
+/// (digest.hpp; realm `[sip] realm`, qop=auth, nonces that expire after
+/// `nonce_ttl_s`, then stale=true); the credentials are checked against the
+/// HA1 `users` returns. 400 for malformed credentials or Contact, 404 for
+/// an unknown user, 403 for a wrong password or an account that is
+/// disabled, has no SIP password or acts as no agent, 423 for an Expires
+/// below `register_min_expires_s`. One binding per user (the first
+/// Contact; a new one replaces it), granted at most
+/// `register_max_expires_s`; Expires: 0 (or Contact: *) removes it, and so
+/// does its expiry. Each change is delivered: `registered` (refresh=true
+/// when the same contact registers again) or `unregistered`.
 ///
 /// DTMF: RFC 4733 telephone-event (101) is offered and answered; each digit
 /// is delivered once, at its end packet, as `dtmf`. SIP INFO with
@@ -46,9 +63,12 @@ public:
   /// Raises the process's open-file limit to its hard limit, starts libre's
   /// thread, binds UDP `def.listen` and returns once it listens (or why it
   /// cannot: the address is in use, libre failed to start). `site` labels
-  /// the log lines.
-  static events::result<std::unique_ptr<sip_stack>>
-  start(const config::sip_definition& def, std::string site, ports::telephony_sink sink);
+  /// the log lines. `users` answers the registrar's look-ups (empty: every
+  /// REGISTER with credentials is refused 404).
+  static events::result<std::unique_ptr<sip_stack>> start(const config::sip_definition& def,
+                                                          std::string site,
+                                                          ports::telephony_sink sink,
+                                                          ports::sip_user_lookup users = {});
   /// Hangs up every leg (BYE, CANCEL or a final error), stops the thread.
   ~sip_stack() override;
 

@@ -51,6 +51,23 @@ result decide_one(const change_password& c, const state& s) {
   return event{user_password_changed{s.username, c.password_hash}};
 }
 
+bool lower_hex_32(const std::string& t) {
+  return t.size() == 32 && std::all_of(t.begin(), t.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+result decide_one(const set_sip_secret& c, const state& s) {
+  if (auto r = existing(s)) return *r;
+  if (c.realm.empty()) return rejection{"invalid_sip_secret", "a SIP secret needs a realm"};
+  if (!lower_hex_32(c.ha1))
+    return rejection{"invalid_sip_secret",
+                     "a SIP secret (HA1) must be 32 lower-case hex digits, not " +
+                         std::to_string(c.ha1.size()) + " characters"};
+  if (c.realm == s.sip_realm && c.ha1 == s.sip_ha1) return nothing();
+  return event{user_sip_secret_set{s.username, c.realm, c.ha1}};
+}
+
 result decide_one(const set_roles& c, const state& s) {
   if (auto r = existing(s)) return *r;
   if (auto r = check_roles(s.tenant, c.roles, c.agent_id, c.queues)) return *r;
@@ -154,6 +171,10 @@ void apply(state& s, const user_created& e, std::int64_t at_ns) {
 void apply(state& s, const user_password_changed& e, std::int64_t) {
   s.password_hash = e.password_hash;
 }
+void apply(state& s, const user_sip_secret_set& e, std::int64_t) {
+  s.sip_realm = e.realm;
+  s.sip_ha1 = e.ha1;
+}
 void apply(state& s, const user_roles_changed& e, std::int64_t) {
   s.roles = roles_of(e.roles);
   s.agent_id = e.agent_id;
@@ -205,9 +226,9 @@ std::int64_t command_time(const command& c) noexcept {
 
 const char* command_name(const command& c) noexcept {
   static constexpr const char* names[] = {
-      "create_user",          "change_password",     "set_roles",     "disable_user",
-      "enable_user",          "open_session",        "close_session", "close_all_sessions",
-      "record_login_failure", "record_login_success"};
+      "create_user",          "change_password",      "set_roles",     "disable_user",
+      "enable_user",          "open_session",         "close_session", "close_all_sessions",
+      "record_login_failure", "record_login_success", "set_sip_secret"};
   static_assert(std::size(names) == std::variant_size_v<command>);
   return names[c.index()];
 }

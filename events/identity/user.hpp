@@ -59,6 +59,8 @@ struct state {
   std::string agent_id;            ///< for role agent: the agent this user acts as
   std::vector<std::string> queues; ///< for role supervisor: the queues it is given
   std::string password_hash;       ///< Argon2id PHC string
+  std::string sip_realm;           ///< the realm of sip_ha1; empty: no SIP password
+  std::string sip_ha1;             ///< MD5(username:realm:SIP password), hex
   bool disabled = false;
   std::string disabled_reason;
   /// token_sha256 (hex) -> session. Sessions expired at the time of the
@@ -86,6 +88,14 @@ struct create_user {
 };
 struct change_password {
   std::string password_hash;
+  std::int64_t at_ns = 0;
+};
+/// Sets the user's SIP password (its digest HA1 for `realm`; computed at
+/// the edge, drivers/sip/digest.hpp). Rejected "invalid_sip_secret" when
+/// the realm is empty or the HA1 is not 32 lower-case hex digits.
+struct set_sip_secret {
+  std::string realm;
+  std::string ha1;
   std::int64_t at_ns = 0;
 };
 /// Replaces the whole role set (and the agent id and queues that go with it).
@@ -128,19 +138,19 @@ struct record_login_success {
   std::int64_t at_ns = 0;
 };
 
-using command =
-    std::variant<create_user, change_password, set_roles, disable_user, enable_user, open_session,
-                 close_session, close_all_sessions, record_login_failure, record_login_success>;
+using command = std::variant<create_user, change_password, set_roles, disable_user, enable_user,
+                             open_session, close_session, close_all_sessions, record_login_failure,
+                             record_login_success, set_sip_secret>;
 using event = std::variant<user_created, user_password_changed, user_roles_changed, user_disabled,
                            user_enabled, session_opened, session_closed, login_failed, login_locked,
-                           login_succeeded>;
+                           login_succeeded, user_sip_secret_set>;
 
 /// A user named `username` that does not exist yet.
 state initial_state(std::string username);
 
 /// Rejection codes: "invalid_username", "user_exists", "no_such_user",
 /// "invalid_roles", "missing_password", "user_disabled", "login_locked",
-/// "invalid_token", "invalid_expiry", "session_exists". docs/api.md
+/// "invalid_token", "invalid_expiry", "session_exists", "invalid_sip_secret". docs/api.md
 /// explains each.
 outcome<event> decide(const command& cmd, const state& s);
 

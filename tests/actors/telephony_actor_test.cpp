@@ -237,3 +237,63 @@ TEST_CASE("the fan-out sends a call's notifications to whoever started it") {
   CHECK_FALSE(f.has("queued sip-L1 sales")); // went to telephony
   CHECK_MESSAGE(f.did("play L1 music_on_hold"), f.commands());
 }
+
+TEST_CASE("a registered phone logs its agent in, is recorded, and logs it out when it goes") {
+  fixture f;
+  f.at(1);
+  REQUIRE(f.status("a3") == "logged_out");
+  f.inject(tp::registered{"a3", "a3", "sip:a3@10.0.0.3:5062", "10.0.0.3:5062", 120, false});
+  f.at(2);
+  CHECK(f.status("a3") == "ready");
+  // A refresh of the same contact records nothing more.
+  f.inject(tp::registered{"a3", "a3", "sip:a3@10.0.0.3:5062", "10.0.0.3:5062", 120, true});
+  f.at(3);
+  CHECK(f.types("phone-a3") == "phone.registered");
+  auto reg = f.payloads<events::phone_registered>("phone-a3");
+  REQUIRE(reg.size() == 1);
+  CHECK(reg[0].contact == "sip:a3@10.0.0.3:5062");
+  CHECK(reg[0].source == "10.0.0.3:5062");
+  CHECK(reg[0].expires_s == 120);
+  f.inject(tp::unregistered{"a3", "a3", "sip:a3@10.0.0.3:5062", "expired"});
+  f.at(4);
+  CHECK(f.status("a3") == "logged_out");
+  CHECK(f.types("phone-a3") == "phone.registered phone.unregistered");
+  CHECK(f.payloads<events::phone_unregistered>("phone-a3")[0].reason == "expired");
+}
+
+TEST_CASE("a registered contact is rung instead of the static one, and the static one after") {
+  fixture f{phone_center(), false}; // a1 only has a static phone
+  f.inject(tp::registered{"a1", "a1", "sip:a1@10.0.0.9:5099", "10.0.0.9:5099", 60, false});
+  f.at(1);
+  f.incoming("L1");
+  f.at(2);
+  CHECK_MESSAGE(f.did("ring M1 sip:a1@10.0.0.9:5099 caller +8613800001111 call sip-L1"),
+                f.commands());
+  // The registration goes: a1 keeps its static phone (and stays logged in).
+  f.inject(tp::unregistered{"a1", "a1", "sip:a1@10.0.0.9:5099", "unregistered"});
+  f.inject(tp::failed{"M1", tp::failure_cause::rejected, 603});
+  f.at(3);
+  CHECK(f.status("a1") != "logged_out");
+}
+
+TEST_CASE("a registration for an agent the center does not have is ignored") {
+  fixture f;
+  f.inject(tp::registered{"zz", "zz", "sip:zz@10.0.0.1:5060", "10.0.0.1:5060", 60, false});
+  f.at(1);
+  CHECK(f.stream("phone-zz").empty());
+}
+
+TEST_CASE("an INVITE over the trunk's rate is blocked without a line: 503 with Retry-After") {
+  fixture f;
+  tp::incoming e{"L1", "+8613800001111", "100", "pstn", "127.0.0.1:5060"};
+  e.over_rate = true;
+  f.inject(e);
+  f.at(1);
+  CHECK_MESSAGE(f.did("reject L1 unavailable retry-after 30"), f.commands());
+  CHECK(f.outcome("sip-L1") == "blocked");
+  CHECK_FALSE(f.did("play L1 music_on_hold"));
+  // The lines were never taken: the next call is let in.
+  f.incoming("L2");
+  f.at(2);
+  CHECK_MESSAGE(f.did("play L2 music_on_hold"), f.commands());
+}

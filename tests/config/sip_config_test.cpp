@@ -207,3 +207,63 @@ TEST_CASE("an unknown key under [sip] is reported with a suggestion") {
   auto d = only(loaded.problems, "sip.lisen");
   CHECK(d.message.find("listen") != std::string::npos);
 }
+
+TEST_CASE("the registration keys load, with their defaults") {
+  config_files files;
+  auto plain = load_with(files, "[sip]\n");
+  REQUIRE(plain.ok());
+  CHECK(plain.config.sip.realm == "hotline");
+  CHECK(plain.config.sip.nonce_ttl_s == 300);
+  CHECK(plain.config.sip.register_min_expires_s == 60);
+  CHECK(plain.config.sip.register_max_expires_s == 3600);
+  auto loaded = load_with(files, R"(
+[sip]
+realm = "acme.example"
+nonce_ttl_s = 60
+register_min_expires_s = 30
+register_max_expires_s = 600
+)");
+  INFO(listing(loaded.problems));
+  REQUIRE(loaded.ok());
+  CHECK(loaded.config.sip.realm == "acme.example");
+  CHECK(loaded.config.sip.nonce_ttl_s == 60);
+  CHECK(loaded.config.sip.register_min_expires_s == 30);
+  CHECK(loaded.config.sip.register_max_expires_s == 600);
+}
+
+TEST_CASE("a bad realm, nonce life or Expires bounds are errors") {
+  config_files files;
+  auto loaded = load_with(files, R"(
+[sip]
+realm = "a\"b"
+nonce_ttl_s = 5
+register_min_expires_s = 120
+register_max_expires_s = 60
+)");
+  CHECK(only(loaded.problems, "sip.realm").message.find("quotes") != std::string::npos);
+  CHECK(only(loaded.problems, "sip.nonce_ttl_s").line == 20);
+  CHECK(only(loaded.problems, "sip.register_max_expires_s").message.find("below") !=
+        std::string::npos);
+  auto empty = load_with(files, "[sip]\nrealm = \"\"\n");
+  CHECK(only(empty.problems, "sip.realm").message.find("non-empty") != std::string::npos);
+}
+
+TEST_CASE("a trunk's calls-per-second limit loads, and a negative one is an error") {
+  config_files files;
+  auto loaded = load_with(files, R"(
+[[sip.trunk]]
+group = "pstn"
+peer = "10.0.0.1:5060"
+cps = 5
+)");
+  INFO(listing(loaded.problems));
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded.config.sip.trunks.size() == 1);
+  CHECK(loaded.config.sip.trunks[0].cps == 5);
+  auto none = load_with(files, "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"10.0.0.1:5060\"\n");
+  REQUIRE(none.ok());
+  CHECK(none.config.sip.trunks[0].cps == 0);
+  auto bad =
+      load_with(files, "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"10.0.0.1:5060\"\ncps = -1\n");
+  CHECK(only(bad.problems, "sip.trunk[0].cps").message.find("0..100000") != std::string::npos);
+}

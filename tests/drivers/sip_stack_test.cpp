@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config/wav.hpp"
+#include "drivers/sip/digest.hpp"
 #include "drivers/sip/sip_stack.hpp"
 
 using namespace hotline;
@@ -440,4 +441,198 @@ TEST_CASE("sip stack: no codec in common is 488, a source no trunk allows is 403
     CHECK(caller.expect("SIP/2.0 403"));
     CHECK(events.next(300ms) == "(none)");
   }
+}
+
+TEST_CASE("sip stack: the registrar challenges, binds, refreshes, refuses and unbinds") {
+  const int port = free_port();
+  auto def = definition(port);
+  def.nonce_ttl_s = 2; // at least 1 s left for the steps before the wait
+  def.register_min_expires_s = 30;
+  def.register_max_expires_s = 600;
+  const auto ha1 = drivers::sip::digest_ha1("a1", "hotline", "right-secret");
+  tp::sip_user_lookup users = [&](const std::string& name) -> std::optional<tp::sip_user> {
+    if (name == "a1") return tp::sip_user{"a1", "hotline", ha1, false};
+    if (name == "a3") return tp::sip_user{"a3", "hotline", ha1, true};
+    if (name == "a4") return tp::sip_user{"", "hotline", ha1, false};
+    return std::nullopt;
+  };
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(def, "t", events.sink(), users);
+  REQUIRE(started);
+  udp phone;
+  const std::string uri = "sip:127.0.0.1:" + std::to_string(port);
+  const std::string contact = "sip:a1@127.0.0.1:" + std::to_string(phone.port());
+  int cseq = 0;
+  auto send = [&](const std::string& user, const std::string& extra) {
+    ++cseq;
+    phone.send("REGISTER " + uri + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" +
+                   std::to_string(phone.port()) + ";branch=z9hG4bKr" + std::to_string(cseq) +
+                   "\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=r\r\nTo: <sip:" + user +
+                   "@127.0.0.1>\r\nCall-ID: reg-1\r\nCSeq: " + std::to_string(cseq) +
+                   " REGISTER\r\nMax-Forwards: 70\r\n" + extra + "Content-Length: 0\r\n\r\n",
+               port);
+  };
+  auto nonce_of = [](const std::string& msg) {
+    auto h = header(msg, "WWW-Authenticate");
+    auto at = h.find("nonce=\"");
+    REQUIRE_MESSAGE(at != std::string::npos, msg);
+    at += 7;
+    return h.substr(at, h.find('"', at) - at);
+  };
+  auto authorization = [&](const std::string& user, const std::string& nonce,
+                           const std::string& secret) {
+    const auto h = drivers::sip::digest_ha1(user, "hotline", secret);
+    const auto response =
+        drivers::sip::digest_response(h, "REGISTER", uri, nonce, "00000001", "c0ffee", "auth");
+    return "Authorization: Digest username=\"" + user + "\", realm=\"hotline\", nonce=\"" + nonce +
+           "\", uri=\"" + uri + "\", response=\"" + response +
+           "\", qop=auth, nc=00000001, cnonce=\"c0ffee\", algorithm=MD5\r\n";
+  };
+  const std::string binding = "Contact: <" + contact + ">\r\n";
+
+  send("a1", binding + "Expires: 1000\r\n");
+  auto challenge = phone.expect("SIP/2.0 401");
+  REQUIRE(challenge);
+  CHECK(header(*challenge, "WWW-Authenticate").find("qop=\"auth\"") != std::string::npos);
+  CHECK(header(*challenge, "WWW-Authenticate").find("stale") == std::string::npos);
+  auto nonce = nonce_of(*challenge);
+
+  send("a1", binding + "Expires: 1000\r\n" + authorization("a1", nonce, "right-secret"));
+  auto ok = phone.expect("SIP/2.0 200");
+  REQUIRE(ok);
+  CHECK(header(*ok, "Contact") == "<" + contact + ">;expires=600"); // at most the maximum
+  CHECK(events.next() == "registered a1 " + contact + " for 600 s");
+  send("a1", binding + "Expires: 300\r\n" + authorization("a1", nonce, "right-secret"));
+  CHECK(phone.expect("SIP/2.0 200"));
+  CHECK(events.next() == "refreshed a1 " + contact + " for 300 s");
+  // A query (no Contact) answers the binding.
+  send("a1", authorization("a1", nonce, "right-secret"));
+  auto query = phone.expect("SIP/2.0 200");
+  REQUIRE(query);
+  CHECK(header(*query, "Contact").rfind("<" + contact + ">;expires=", 0) == 0);
+  // Too brief: 423 with Min-Expires.
+  send("a1", binding + "Expires: 10\r\n" + authorization("a1", nonce, "right-secret"));
+  auto brief = phone.expect("SIP/2.0 423");
+  REQUIRE(brief);
+  CHECK(header(*brief, "Min-Expires") == "30");
+  // Wrong password, someone else's address, unknown, disabled, no agent.
+  send("a1", binding + authorization("a1", nonce, "wrong-secret"));
+  CHECK(phone.expect("SIP/2.0 403"));
+  send("a4", binding + authorization("a1", nonce, "right-secret"));
+  CHECK(phone.expect("SIP/2.0 403"));
+  send("zz", binding + authorization("zz", nonce, "right-secret"));
+  CHECK(phone.expect("SIP/2.0 404"));
+  send("a3", binding + authorization("a3", nonce, "right-secret"));
+  CHECK(phone.expect("SIP/2.0 403"));
+  send("a4", binding + authorization("a4", nonce, "right-secret"));
+  CHECK(phone.expect("SIP/2.0 403"));
+  // Malformed: credentials, Expires, Contact, Contact * without Expires 0.
+  send("a1", binding + "Authorization: Digest username=\"a1\r\n");
+  CHECK(phone.expect("SIP/2.0 400"));
+  send("a1", binding + "Expires: soon\r\n" + authorization("a1", nonce, "right-secret"));
+  CHECK(phone.expect("SIP/2.0 400"));
+  send("a1", "Contact: <tel:+123>\r\n" + authorization("a1", nonce, "right-secret"));
+  CHECK(phone.expect("SIP/2.0 400"));
+  send("a1", "Contact: *\r\n" + authorization("a1", nonce, "right-secret"));
+  CHECK(phone.expect("SIP/2.0 400"));
+  // A forged nonce: challenged afresh.
+  send("a1",
+       binding + authorization("a1", "ffffffff.00000000000000000000000000000000", "right-secret"));
+  auto forged = phone.expect("SIP/2.0 401");
+  REQUIRE(forged);
+  CHECK(header(*forged, "WWW-Authenticate").find("stale") == std::string::npos);
+  // The nonce expires (2 s): the right password is told stale=true.
+  std::this_thread::sleep_for(3100ms);
+  send("a1", binding + authorization("a1", nonce, "right-secret"));
+  auto stale = phone.expect("SIP/2.0 401");
+  REQUIRE(stale);
+  CHECK(header(*stale, "WWW-Authenticate").find("stale=true") != std::string::npos);
+  // Contact: * with Expires: 0 removes the binding.
+  nonce = nonce_of(*stale);
+  send("a1", "Contact: *\r\nExpires: 0\r\n" + authorization("a1", nonce, "right-secret"));
+  CHECK(phone.expect("SIP/2.0 200"));
+  CHECK(events.next() == "unregistered a1 " + contact + " unregistered");
+  CHECK(events.next(300ms) == "(none)");
+}
+
+TEST_CASE("sip stack: a binding expires and is reported expired") {
+  const int port = free_port();
+  auto def = definition(port);
+  def.register_min_expires_s = 1;
+  const auto ha1 = drivers::sip::digest_ha1("a1", "hotline", "right-secret");
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(def, "t", events.sink(), [&](const std::string&) {
+    return std::optional{tp::sip_user{"a1", "hotline", ha1, false}};
+  });
+  REQUIRE(started);
+  udp phone;
+  const std::string uri = "sip:127.0.0.1:" + std::to_string(port);
+  auto reg = [&](int cseq, const std::string& extra) {
+    phone.send("REGISTER " + uri + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" +
+                   std::to_string(phone.port()) + ";branch=z9hG4bKx" + std::to_string(cseq) +
+                   "\r\nFrom: <sip:a1@127.0.0.1>;tag=r\r\nTo: <sip:a1@127.0.0.1>\r\nCall-ID: "
+                   "reg-2\r\nCSeq: " +
+                   std::to_string(cseq) + " REGISTER\r\nMax-Forwards: 70\r\nContact: <sip:a1@" +
+                   "127.0.0.1:" + std::to_string(phone.port()) + ">;expires=1\r\n" + extra +
+                   "Content-Length: 0\r\n\r\n",
+               port);
+  };
+  reg(1, "");
+  auto challenge = phone.expect("SIP/2.0 401");
+  REQUIRE(challenge);
+  auto h = header(*challenge, "WWW-Authenticate");
+  auto at = h.find("nonce=\"") + 7;
+  auto nonce = h.substr(at, h.find('"', at) - at);
+  const auto response =
+      drivers::sip::digest_response(ha1, "REGISTER", uri, nonce, "", "", ""); // RFC 2069 style
+  reg(2, "Authorization: Digest username=\"a1\", realm=\"hotline\", nonce=\"" + nonce +
+             "\", uri=\"" + uri + "\", response=\"" + response + "\"\r\n");
+  CHECK(phone.expect("SIP/2.0 200"));
+  CHECK(events.next().rfind("registered a1 ", 0) == 0);
+  CHECK(events.next(3s).find(" expired") != std::string::npos);
+}
+
+TEST_CASE("sip stack: INVITEs over a trunk's calls per second are delivered over_rate") {
+  const int port = free_port();
+  auto def = definition(port);
+  def.trunks[0].cps = 2;
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
+  REQUIRE(started);
+  udp caller;
+  const auto body = sdp(4000, "0");
+  for (int i = 1; i <= 4; ++i)
+    caller.send(
+        "INVITE sip:100@127.0.0.1:" + std::to_string(port) +
+            " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.port()) +
+            ";branch=z9hG4bKcps" + std::to_string(i) +
+            "\r\nFrom: <sip:1@127.0.0.1>;tag=x\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: cps-" +
+            std::to_string(i) +
+            "\r\nCSeq: 1 INVITE\r\nContact: <sip:1@127.0.0.1:" + std::to_string(caller.port()) +
+            ">\r\nMax-Forwards: 70\r\nContent-Type: "
+            "application/sdp\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body,
+        port);
+  // A bucket of 2: the first two are let in, the next two (within ms) are not.
+  CHECK(events.next() == "incoming L1 from 1 to 100 trunk pstn");
+  CHECK(events.next() == "incoming L2 from 1 to 100 trunk pstn");
+  CHECK(events.next() == "incoming L3 from 1 to 100 trunk pstn over_rate");
+  CHECK(events.next() == "incoming L4 from 1 to 100 trunk pstn over_rate");
+  (*started)->reject("L3", tp::reject_cause::unavailable, 30);
+  auto refused = caller.expect("SIP/2.0 503");
+  REQUIRE(refused);
+  CHECK(header(*refused, "Retry-After") == "30");
+  // A second later the bucket has refilled.
+  std::this_thread::sleep_for(1100ms);
+  caller.send(
+      "INVITE sip:100@127.0.0.1:" + std::to_string(port) +
+          " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.port()) +
+          ";branch=z9hG4bKcps9\r\nFrom: <sip:1@127.0.0.1>;tag=x\r\nTo: "
+          "<sip:100@127.0.0.1>\r\nCall-ID: cps-9\r\nCSeq: 1 INVITE\r\nContact: <sip:1@127.0.0.1:" +
+          std::to_string(caller.port()) +
+          ">\r\nMax-Forwards: "
+          "70\r\nContent-Type: application/sdp\r\nContent-Length: " +
+          std::to_string(body.size()) + "\r\n\r\n" + body,
+      port);
+  CHECK(events.next() == "incoming L5 from 1 to 100 trunk pstn");
 }

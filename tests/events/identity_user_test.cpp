@@ -315,3 +315,24 @@ TEST_CASE("user: command names and times") {
   CHECK(std::string{command_name(command{record_login_success{"", t0}})} == "record_login_success");
   CHECK(command_time(command{close_all_sessions{"x", t0 + 7}}) == t0 + 7);
 }
+
+TEST_CASE("a SIP secret is set on an existing user, once, and must look like an HA1") {
+  subject u{initial_state("ann")};
+  then_rejected(u.when(set_sip_secret{"hotline", std::string(32, 'a'), t0}), "no_such_user");
+  u.given(agent_user());
+  CHECK(types(u.when(set_sip_secret{"hotline", std::string(32, 'a'), t0 + sec})) ==
+        "user.sip_secret_set");
+  CHECK(u.s.sip_realm == "hotline");
+  CHECK(u.s.sip_ha1 == std::string(32, 'a'));
+  // The same again: nothing to record.
+  CHECK(types(u.when(set_sip_secret{"hotline", std::string(32, 'a'), t0 + 2 * sec})).empty());
+  // Another realm is another secret.
+  CHECK(types(u.when(set_sip_secret{"acme", std::string(32, 'a'), t0 + 3 * sec})) ==
+        "user.sip_secret_set");
+  then_rejected(u.when(set_sip_secret{"", std::string(32, 'a'), t0}), "invalid_sip_secret");
+  then_rejected(u.when(set_sip_secret{"hotline", std::string(31, 'a'), t0}), "invalid_sip_secret");
+  then_rejected(u.when(set_sip_secret{"hotline", std::string(32, 'A'), t0}), "invalid_sip_secret");
+  then_rejected(u.when(set_sip_secret{"hotline", std::string(32, 'g'), t0}), "invalid_sip_secret");
+  // The login password is not touched.
+  CHECK(u.s.password_hash == hash);
+}

@@ -87,6 +87,11 @@ struct center_options {
   std::vector<std::pair<std::string, int>> phones; ///< agent -> its phone's port
   bool music = false;
   bool traffic = false; ///< simulated callers to entry point 200 (queue billing, agent b1)
+  /// Accounts made before the node starts: username (= its agent id) -> its
+  /// SIP password ("": the account has none).
+  std::vector<std::pair<std::string, std::string>> sip_users = {};
+  std::string sip_keys = {};   ///< more lines under [sip]
+  std::string trunk_keys = {}; ///< more lines under [[sip.trunk]]
 };
 
 /// One queue `sales` behind entry point 100, agents a1 and a2 (top-down:
@@ -110,12 +115,13 @@ std::string write_center(const std::string& dir, const center_options& o, int ca
       << "handle_time = { distribution = \"exponential\", mean_s = 1 }\n"
       << "patience = { distribution = \"exponential\", mean_s = 600 }\n"
       << "  [[simulation.arrivals]]\n  entry_point = \"200\"\n  rate_per_h = 7200\n\n";
-  f << "[sip]\n";
+  f << "[sip]\n" << o.sip_keys << "\n";
   if (o.music) {
     write_music(dir + "/moh.wav");
     f << "music_on_hold = \"moh.wav\"\n";
   }
-  f << "\n[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << caller_port << "\"\n\n";
+  f << "\n[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << caller_port << "\"\n"
+    << o.trunk_keys << "\n\n";
   for (const auto& [agent, port] : o.phones)
     f << "[[sip.phone]]\nagent = \"" << agent << "\"\ncontact = \"sip:" << agent
       << "@127.0.0.1:" << port << "\"\n\n";
@@ -149,6 +155,26 @@ public:
   explicit sip_node(const center_options& o) : caller_port(free_udp_port()), port(free_udp_port()) {
     require_sipp();
     config = write_center(dir.path(), o, caller_port);
+    for (const auto& [user, sip_password] : o.sip_users) {
+      std::string out;
+      const auto store = dir.path() + "/store";
+      REQUIRE_MESSAGE(testing::run_capture({"sh", "-c",
+                                            "printf '%s\\n' 'login-password-1' | \"$0\" users add "
+                                            "--store \"$1\" --user \"$2\" --tenant acme --role "
+                                            "agent --agent \"$2\" --password-stdin",
+                                            HOTLINE_BIN, store, user},
+                                           out, 30s) == 0,
+                      out);
+      if (sip_password.empty()) continue;
+      REQUIRE_MESSAGE(
+          testing::run_capture({"sh", "-c",
+                                "printf '%s\\n' \"$3\" | \"$0\" users sip-password --store \"$1\" "
+                                "--user \"$2\" --password-stdin",
+                                HOTLINE_BIN, store, user, sip_password},
+                               out, 30s) == 0,
+          out);
+      CHECK(out.find("SIP password of " + user + " set for realm hotline") != std::string::npos);
+    }
     std::vector<std::string> argv{HOTLINE_BIN,    "node",
                                   "--config",     config,
                                   "--store",      dir.path() + "/store",
@@ -178,6 +204,53 @@ public:
                              out, 40s);
     if (rc != 0) MESSAGE("sipp " << scenario << " exited " << rc << ":\n" << out);
     return rc;
+  }
+  /// sipp as a phone registering `user` with `password` from `port`:
+  /// its exit status (0: every response as the scenario expects).
+  int register_phone(const std::string& scenario, const std::string& user,
+                     const std::string& password, int from_port) {
+    std::string out;
+    int rc = testing::run_capture({"sipp",
+                                   "-sf",
+                                   scenarios + scenario,
+                                   "-s",
+                                   user,
+                                   "-au",
+                                   user,
+                                   "-ap",
+                                   password,
+                                   "127.0.0.1:" + std::to_string(port),
+                                   "-i",
+                                   "127.0.0.1",
+                                   "-p",
+                                   std::to_string(from_port),
+                                   "-m",
+                                   "1",
+                                   "-timeout",
+                                   "20s",
+                                   "-timeout_error",
+                                   "-nostdin"},
+                                  out, 40s);
+    if (rc != 0) MESSAGE("sipp " << scenario << " exited " << rc << ":\n" << out);
+    return rc;
+  }
+  /// The events of `phone-<agent>`: "phone.registered sip:a1@127.0.0.1:5071 120",
+  /// "phone.unregistered sip:... expired" (the node must have stopped).
+  std::vector<std::string> phone_events(const std::string& agent) const {
+    auto store = drivers::rocksdb_event_store::open(dir.path() + "/store");
+    REQUIRE_MESSAGE(store, (store ? "" : store.error().message()));
+    auto recorded = (*store)->read_stream("phone-" + agent, 0, SIZE_MAX);
+    REQUIRE(recorded);
+    std::vector<std::string> out;
+    for (const auto& e : *recorded) {
+      auto ev = events::event_codec::standard().decode(e);
+      REQUIRE(ev);
+      if (const auto* x = std::get_if<events::phone_registered>(&*ev))
+        out.push_back(e.type + " " + x->contact + " " + std::to_string(x->expires_s));
+      else if (const auto* x = std::get_if<events::phone_unregistered>(&*ev))
+        out.push_back(e.type + " " + x->contact + " " + x->reason);
+    }
+    return out;
   }
   /// SIGINT, then everything it logged until it exited; its exit status.
   int stop() {
@@ -453,4 +526,111 @@ TEST_CASE("sip: a SIP port already in use stops the node with exit status 1") {
   CHECK_MESSAGE(out.find("cannot listen on UDP 127.0.0.1:" + std::to_string(first.port)) !=
                     std::string::npos,
                 out);
+}
+
+TEST_CASE("sip: a phone registers with digest and the caller reaches the agent there") {
+  const int a1 = free_udp_port();
+  center_options o;
+  o.sip_users = {{"a1", "a1-sip-secret"}};
+  sip_node n{o}; // no [[sip.phone]]: a1 is reachable only once registered
+  CHECK(n.register_phone("phone_registers.xml", "a1", "a1-sip-secret", a1) == 0);
+  auto agent = phone("agent_answers.xml", a1);
+  CHECK(n.call("caller_hangs_up.xml") == 0);
+  CHECK(agent.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK(c.outcome == "completed");
+  CHECK(c.agent == "a1");
+  CHECK(n.phone_events("a1") == std::vector<std::string>{"phone.registered sip:a1@127.0.0.1:" +
+                                                         std::to_string(a1) + " 120"});
+  CHECK(n.log.find("phone of agent a1 (a1) registered at sip:a1@127.0.0.1:") != std::string::npos);
+}
+
+TEST_CASE("sip: a wrong SIP password is 403, an unknown user 404, bad credentials 400") {
+  center_options o;
+  o.sip_users = {{"a1", "a1-sip-secret"}, {"a2", ""}};
+  sip_node n{o};
+  CHECK(n.register_phone("phone_register_forbidden.xml", "a1", "not-the-secret", free_udp_port()) ==
+        0);
+  CHECK(n.register_phone("phone_register_not_found.xml", "nobody", "whatever-it-is",
+                         free_udp_port()) == 0);
+  // a2 exists but has no SIP password: its login password does not register it.
+  CHECK(n.register_phone("phone_register_forbidden.xml", "a2", "login-password-1",
+                         free_udp_port()) == 0);
+  CHECK(n.register_phone("phone_register_malformed.xml", "a1", "a1-sip-secret", free_udp_port()) ==
+        0);
+  // After all that, the right password still registers.
+  CHECK(n.register_phone("phone_registers.xml", "a1", "a1-sip-secret", free_udp_port()) == 0);
+  CHECK(n.stop() == 0);
+  CHECK(n.log.find("REGISTER of a1 from 127.0.0.1:") != std::string::npos);
+  CHECK(n.log.find("refused 403: wrong password") != std::string::npos);
+  CHECK(n.log.find("refused 404: no user 'nobody'") != std::string::npos);
+  CHECK(n.log.find("refused 403: the account has no SIP password") != std::string::npos);
+  CHECK(n.log.find("answered 400 Bad Request: Authorization:") != std::string::npos);
+  CHECK(n.phone_events("a1").size() == 1);
+  CHECK(n.phone_events("a2").empty());
+}
+
+TEST_CASE("sip: a phone that unregisters (Expires 0) and one whose binding expires") {
+  const int a1 = free_udp_port(), a2 = free_udp_port();
+  center_options o;
+  o.sip_users = {{"a1", "a1-sip-secret"}, {"a2", "a2-sip-secret"}};
+  o.sip_keys = "register_min_expires_s = 1";
+  sip_node n{o};
+  CHECK(n.register_phone("phone_registers_and_unregisters.xml", "a1", "a1-sip-secret", a1) == 0);
+  CHECK(n.register_phone("phone_registers_briefly.xml", "a2", "a2-sip-secret", a2) == 0);
+  std::this_thread::sleep_for(2500ms); // a2's binding (1 s) expires
+  CHECK(n.stop() == 0);
+  const auto c1 = "sip:a1@127.0.0.1:" + std::to_string(a1);
+  const auto c2 = "sip:a2@127.0.0.1:" + std::to_string(a2);
+  CHECK(n.phone_events("a1") ==
+        std::vector<std::string>{"phone.registered " + c1 + " 120",
+                                 "phone.unregistered " + c1 + " unregistered"});
+  CHECK(n.phone_events("a2") == std::vector<std::string>{"phone.registered " + c2 + " 1",
+                                                         "phone.unregistered " + c2 + " expired"});
+}
+
+TEST_CASE("sip: INVITEs over the trunk's calls-per-second limit are blocked with 503") {
+  center_options o;
+  o.channels = 30;
+  o.music = true;
+  o.trunk_keys = "cps = 2";
+  sip_node n{o}; // no phone: the calls let in wait with music until they cancel
+  std::string out;
+  // 12 callers at 12 a second: about 2 (the bucket) plus 2 a second get in.
+  int rc = testing::run_capture({"sipp",
+                                 "-sf",
+                                 scenarios + "caller_flood.xml",
+                                 "-s",
+                                 "100",
+                                 "127.0.0.1:" + std::to_string(n.port),
+                                 "-i",
+                                 "127.0.0.1",
+                                 "-p",
+                                 std::to_string(n.caller_port),
+                                 "-mp",
+                                 std::to_string(free_udp_port()),
+                                 "-m",
+                                 "12",
+                                 "-r",
+                                 "12",
+                                 "-l",
+                                 "12",
+                                 "-timeout",
+                                 "30s",
+                                 "-timeout_error",
+                                 "-nostdin"},
+                                out, 60s);
+  CHECK_MESSAGE(rc == 0, out);
+  CHECK(n.stop() == 0);
+  int blocked = 0, abandoned = 0;
+  for (const auto& [id, c] : n.calls()) {
+    if (c.outcome == "blocked") ++blocked;
+    if (c.outcome == "abandoned") ++abandoned;
+  }
+  CHECK(blocked + abandoned == 12);
+  CHECK(abandoned >= 2);
+  CHECK(abandoned <= 6);
+  CHECK(blocked >= 6);
+  CHECK(n.log.find("trunk pstn: over its limit of 2 calls per second") != std::string::npos);
 }
