@@ -41,16 +41,16 @@ std::string_view to_string(agent_activity a) noexcept;
 struct agent_live {
   std::string id, tenant, name;
   agent_activity activity = agent_activity::logged_out;
-  std::string reason;              ///< not-ready reason
-  std::int64_t since_ns = 0;       ///< when `activity` began
-  std::vector<std::string> queues; ///< served (logged in to), else the defined ones
-  std::string station;             ///< the phone it logged in at ("" when not said)
-  std::string call_id;             ///< the call on its desk (ringing, talking, held, wrap-up)
-  bool ready_flag = false;         ///< ready underneath a call (back to ready after it)
-  std::string presence_reason;     ///< the not-ready reason underneath a call
-  std::uint64_t answered = 0;      ///< calls it answered
-  std::int64_t talk_ms = 0;        ///< summed talk time of its ended calls
-  std::map<std::string, int> skills;       ///< skill -> level: defined, then runtime changes
+  std::string reason;                ///< not-ready reason
+  std::int64_t since_ns = 0;         ///< when `activity` began
+  std::vector<std::string> queues;   ///< served (logged in to), else the defined ones
+  std::string station;               ///< the phone it logged in at ("" when not said)
+  std::string call_id;               ///< the call on its desk (ringing, talking, held, wrap-up)
+  bool ready_flag = false;           ///< ready underneath a call (back to ready after it)
+  std::string presence_reason;       ///< the not-ready reason underneath a call
+  std::uint64_t answered = 0;        ///< calls it answered
+  std::int64_t talk_ms = 0;          ///< summed talk time of its ended calls
+  std::map<std::string, int> skills; ///< skill -> level: defined, then runtime changes
   std::vector<std::string> defined_queues; ///< served when logging in without a list
 };
 
