@@ -14,7 +14,7 @@ struct agent_logged_in {
   static constexpr std::uint16_t version = 2;
   std::string agent_id;
   std::vector<std::string> queues; ///< the queues it serves in this session
-  std::string station; ///< the phone it sits at (extension or SIP URI); "" when not said
+  std::string station{}; ///< the phone it sits at (extension or SIP URI); "" when not said
 };
 HOTLINE_EVENT_FIELDS(agent_logged_in, agent_id, queues, station)
 

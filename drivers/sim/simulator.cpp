@@ -49,7 +49,7 @@ struct source {
   double origin_s; ///< virtual seconds since the run's start at which the profile's t=0 falls
   duration_distribution handle, patience;
   std::string tenant;
-  std::vector<std::string> dialers; ///< outbound: the agents serving its queue
+  std::vector<std::string> dialers{}; ///< outbound: the agents serving its queue
 };
 
 struct live_call {

@@ -100,7 +100,7 @@ struct login {
   std::vector<std::string> queues; ///< empty: the definition's queues
   bool ready = true;               ///< go ready at once; else not_ready "logged_in"
   std::int64_t now_ns = 0;
-  std::string station; ///< the phone it sits at (extension or SIP URI); may be ""
+  std::string station{}; ///< the phone it sits at (extension or SIP URI); may be ""
 };
 struct logout {
   std::string reason = "by_agent"; ///< by_agent | by_supervisor | shift_end | node_restart

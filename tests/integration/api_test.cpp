@@ -19,6 +19,7 @@
 
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
+#include "tests/support/api_node.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -108,82 +109,7 @@ patience = { distribution = "exponential", mean_s = 3600 }
   return path;
 }
 
-const std::string password = "correct horse battery staple";
-
-void add_user(const std::string& store, const std::string& args) {
-  std::string out;
-  const auto cmd = "echo '" + password + "' | " + std::string{HOTLINE_BIN} + " users add --store " +
-                   store + " --password-stdin " + args;
-  REQUIRE_MESSAGE(run_capture({"/bin/bash", "-c", cmd}, out) == 0, (cmd + "\n" + out));
-}
-
-struct node_run {
-  std::unique_ptr<child_process> p;
-  std::string url;
-};
-
-node_run start_node(const std::string& config, const std::string& store) {
-  node_run n;
-  n.p = std::make_unique<child_process>(std::vector<std::string>{
-      HOTLINE_BIN, "node", "--config", config, "--store", store, "--api-listen", "127.0.0.1:0"});
-  for (int i = 0; i < 40 && n.url.empty(); ++i) {
-    auto line = n.p->read_line(30s);
-    REQUIRE_MESSAGE(line.has_value(), "the node stopped before its API came up");
-    if (auto at = line->find("API on "); at != std::string::npos) {
-      n.url = line->substr(at + 7);
-      n.url = n.url.substr(0, n.url.find(' '));
-    }
-  }
-  REQUIRE_MESSAGE(!n.url.empty(), "the node never said 'API on'");
-  return n;
-}
-
-struct client {
-  std::string url;
-  std::string cookie; ///< "hotline_session=..."
-
-  http_reply call(const std::string& method, const std::string& target,
-                  const std::string& body = {}, header_list extra = {}) const {
-    header_list h = std::move(extra);
-    if (!cookie.empty()) h.emplace_back("Cookie", cookie);
-    if (!body.empty()) h.emplace_back("Content-Type", "application/json");
-    return hotline::test::request(url, method, target, body, h);
-  }
-  json post(const std::string& target, const json& body, int expect = 200) const {
-    auto r = call("POST", target, body.dump());
-    INFO(target << " -> " << r.status << " " << r.body);
-    CHECK(r.status == expect);
-    return json::parse(r.body, nullptr, false);
-  }
-  json get(const std::string& target, int expect = 200) const {
-    auto r = call("GET", target);
-    INFO(target << " -> " << r.status << " " << r.body);
-    CHECK(r.status == expect);
-    return json::parse(r.body, nullptr, false);
-  }
-};
-
-client login(const std::string& url, const std::string& user) {
-  client c{url, {}};
-  auto r = c.call("POST", "/api/login", json{{"username", user}, {"password", password}}.dump());
-  INFO(r.body);
-  REQUIRE(r.status == 200);
-  auto set = r.header("set-cookie");
-  REQUIRE(set.find("HttpOnly") != std::string::npos);
-  REQUIRE(set.find("SameSite=Strict") != std::string::npos);
-  c.cookie = set.substr(0, set.find(';'));
-  return c;
-}
-
-/// A command answers once decided; what it caused reaches the live view a
-/// moment later: whether `holds` comes true within 10 s.
-bool eventually(const std::function<bool()>& holds) {
-  for (int i = 0; i < 100; ++i) {
-    if (holds()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return false;
-}
+using namespace hotline::test::api;
 
 /// Reads feed messages until `pred` holds for one (returned) or 20 s pass.
 std::optional<json> wait_for(ws_client& ws, std::vector<json>& seen,

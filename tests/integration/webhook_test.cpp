@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drivers/api/webhook_signer.hpp"
+#include "tests/support/api_node.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/webhook_receiver.hpp"
@@ -79,70 +80,7 @@ webhook_allow_private = true
   return path;
 }
 
-const std::string password = "correct horse battery staple";
-
-void add_user(const std::string& store, const std::string& args) {
-  std::string out;
-  const auto cmd = "echo '" + password + "' | " + std::string{HOTLINE_BIN} + " users add --store " +
-                   store + " --password-stdin " + args;
-  REQUIRE_MESSAGE(run_capture({"/bin/bash", "-c", cmd}, out) == 0, (cmd + "\n" + out));
-}
-
-struct node_run {
-  std::unique_ptr<child_process> p;
-  std::string url;
-};
-
-node_run start_node(const std::string& config, const std::string& store) {
-  node_run n;
-  n.p = std::make_unique<child_process>(std::vector<std::string>{
-      HOTLINE_BIN, "node", "--config", config, "--store", store, "--api-listen", "127.0.0.1:0"});
-  for (int i = 0; i < 40 && n.url.empty(); ++i) {
-    auto line = n.p->read_line(30s);
-    REQUIRE_MESSAGE(line.has_value(), "the node stopped before its API came up");
-    if (auto at = line->find("API on "); at != std::string::npos) {
-      n.url = line->substr(at + 7);
-      n.url = n.url.substr(0, n.url.find(' '));
-    }
-  }
-  REQUIRE_MESSAGE(!n.url.empty(), "the node never said 'API on'");
-  return n;
-}
-
-struct client {
-  std::string url;
-  std::string cookie;
-
-  http_reply call(const std::string& method, const std::string& target,
-                  const std::string& body = {}) const {
-    header_list h;
-    if (!cookie.empty()) h.emplace_back("Cookie", cookie);
-    if (!body.empty()) h.emplace_back("Content-Type", "application/json");
-    return hotline::test::request(url, method, target, body, h);
-  }
-  json post(const std::string& target, const json& body, int expect = 200) const {
-    auto r = call("POST", target, body.dump());
-    INFO(target << " -> " << r.status << " " << r.body);
-    CHECK(r.status == expect);
-    return json::parse(r.body, nullptr, false);
-  }
-  json get(const std::string& target, int expect = 200) const {
-    auto r = call("GET", target);
-    INFO(target << " -> " << r.status << " " << r.body);
-    CHECK(r.status == expect);
-    return json::parse(r.body, nullptr, false);
-  }
-};
-
-client login(const std::string& url, const std::string& user) {
-  client c{url, {}};
-  auto r = c.call("POST", "/api/login", json{{"username", user}, {"password", password}}.dump());
-  INFO(r.body);
-  REQUIRE(r.status == 200);
-  auto set = r.header("set-cookie");
-  c.cookie = set.substr(0, set.find(';'));
-  return c;
-}
+using namespace hotline::test::api;
 
 json body_of(const drivers::api::http_request& r) {
   return json::parse(r.body);
