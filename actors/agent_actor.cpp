@@ -300,9 +300,9 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         });
       },
       // Runtime configuration (issue 21): a supervisor's or an
-      // administrator's change of the skills or of the queues served. The
-      // queues it served hear the whole new snapshot (a queue it no longer
-      // serves learns it is no member), then the new ones (a whole push).
+      // administrator's change of the skills or of the queues served. Every
+      // queue served then gets the whole new snapshot (a whole push), and a
+      // queue the agent left learns that it is no member any more.
       [=](skills_atom, std::map<std::string, int>& skills, const std::string& reason) {
         exec(agent::set_skills{std::move(skills), reason, now()}, "set_skills", {}, [=] {
           self->state.def.skills = self->state.entity->state().definition.skills;
