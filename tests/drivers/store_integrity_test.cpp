@@ -111,7 +111,12 @@ TEST_CASE("a flipped bit in a store's WAL refuses every open naming file and off
   CAPTURE(out);
   CHECK(out.find(wal_name + " from offset") != std::string::npos);
   CHECK(out.find("A repair keeps every event up to position") != std::string::npos);
-  CHECK(out.find("In all the store would go from 3000 events to") != std::string::npos);
+  // How many events are lost in all is known unless the damaged batch is
+  // unreadable with nothing after it (its size depends on how the writes
+  // were grouped into batches, which varies from run to run).
+  if (out.find("its content cannot be read") == std::string::npos ||
+      out.find("no event in the intact batches after it") == std::string::npos)
+    CHECK(out.find("In all the store would go from 3000 events to") != std::string::npos);
   CHECK(out.find("Nothing was changed") != std::string::npos);
   CHECK(snapshot(copy) == before);
 
