@@ -4,24 +4,28 @@
 // center of `hotline simulate --agents N` (one agent per desktop), its
 // simulated callers and agents on the wall clock, the identity actor with
 // one user and one bearer token per agent, the feed hub, the routes and
-// the transport; then N WebSocket desktop sessions (bench/ws_load), one
-// per agent, each seeing only its own agent's events.
+// the transport; then N WebSocket desktop sessions, one per agent, each
+// seeing only its own agent's events. The sessions' client side runs in a
+// child process (bench/desktop_process.hpp): its descriptors, memory and
+// CPU are not the node's, as they would not be in a contact center.
 //  - event → desktop: from the moment the hub takes an event from the
 //    store subscription to its arrival at the session (the "t" field);
 //  - command round trip: POST /api/agents/{id}/not-ready and /ready by a
 //    few agents people drive ([simulation] api_agents), request sent to
 //    answer read (the command decided, its events handed to the store);
-//  - bytes per idle session: the process's resident memory grown by
-//    opening the sessions, divided by N (server and client side both: an
-//    upper bound for the server's);
+//  - bytes per idle session: the node process's resident memory grown by
+//    opening the sessions, divided by N (the server side only: the client
+//    is another process);
 //  - the baseline: round trips through a bare Beast WebSocket echo on the
 //    same transport, measured in the same run.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -35,6 +39,7 @@
 #include "actors/time_source.hpp"
 #include "bench/bench_util.hpp"
 #include "bench/benches.hpp"
+#include "bench/desktop_process.hpp"
 #include "bench/ws_echo.hpp"
 #include "bench/ws_load.hpp"
 #include "drivers/api/feed_hub.hpp"
@@ -56,36 +61,74 @@ struct api_bench_args {
   int commanders = 20; ///< agents driven through the API for the command round trips
 };
 
-/// One blocking HTTP/1.1 request on a fresh loopback connection; the
-/// status, or -1. Small on purpose: what it times is the server.
-int post(std::uint16_t port, const std::string& target, const std::string& token,
-         const std::string& body) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
+/// A desktop's HTTP/1.1 connection to the node, kept alive between
+/// requests as a browser keeps it. Blocking and small on purpose: what the
+/// bench times is the server.
+class keepalive_client {
+public:
+  explicit keepalive_client(std::uint16_t port) : port_{port} {}
+  ~keepalive_client() { drop(); }
+  keepalive_client(const keepalive_client&) = delete;
+  keepalive_client& operator=(const keepalive_client&) = delete;
+
+  /// POST with a bearer token; the status, or -1 on a transport failure
+  /// (the next request opens a new connection).
+  int post(const std::string& target, const std::string& token, const std::string& body) {
+    if (fd_ < 0 && !open()) return -1;
+    const std::string req =
+        "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body;
+    if (::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size()))
+      return drop();
+    // Read the head, then Content-Length bytes of body.
+    std::string in;
+    std::size_t head_end = std::string::npos;
+    char buf[4096];
+    while ((head_end = in.find("\r\n\r\n")) == std::string::npos) {
+      const auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return drop();
+      in.append(buf, static_cast<std::size_t>(n));
+    }
+    std::size_t length = 0;
+    for (const char* name : {"Content-Length: ", "content-length: "})
+      if (auto at = in.find(name); at != std::string::npos && at < head_end)
+        length = std::strtoull(in.c_str() + at + std::strlen(name), nullptr, 10);
+    while (in.size() < head_end + 4 + length) {
+      const auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return drop();
+      in.append(buf, static_cast<std::size_t>(n));
+    }
+    if (in.size() < 12) return drop();
+    const int status = std::atoi(in.c_str() + 9);
+    if (in.substr(0, head_end).find("Connection: close") != std::string::npos) drop();
+    return status;
+  }
+
+private:
+  bool open() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd_ < 0) return false;
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port_);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      drop();
+      return false;
+    }
+    return true;
+  }
+  int drop() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
     return -1;
   }
-  std::string req =
-      "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
-      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-      "\r\nConnection: close\r\n\r\n" + body;
-  if (::send(fd, req.data(), req.size(), 0) != static_cast<ssize_t>(req.size())) {
-    ::close(fd);
-    return -1;
-  }
-  std::string in;
-  char buf[4096];
-  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
-    in.append(buf, static_cast<std::size_t>(n));
-  ::close(fd);
-  if (in.size() < 12) return -1;
-  return std::atoi(in.c_str() + 9);
-}
+  std::uint16_t port_;
+  int fd_ = -1;
+};
 
 double percentile(std::vector<double> xs, double p) {
   if (xs.empty()) return 0;
@@ -95,11 +138,12 @@ double percentile(std::vector<double> xs, double p) {
 
 void run(const api_bench_args& given) {
   auto a = given;
-  // Both ends of every session live in this process: two descriptors each.
+  // The server's end of every session is a descriptor of this process (the
+  // client's are the child's), plus the store's files and the load's calls.
   const auto fds = raise_fd_limit();
   nlohmann::json out{{"bench", "api"}, {"sessions_asked", a.sessions}, {"fd_limit", fds}};
-  if (fds < 2 * a.sessions + 2'000) {
-    a.sessions = fds > 2'000 ? (fds - 2'000) / 2 : 1;
+  if (fds < a.sessions + 2'000) {
+    a.sessions = fds > 2'000 ? fds - 2'000 : 1;
     out["sessions_capped_by_fd_limit"] = true;
   }
   out["sessions"] = a.sessions;
@@ -211,17 +255,17 @@ void run(const api_bench_args& given) {
   for (int i = 0; i < 600 && !hub.caught_up(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
 
-  // The desktops.
-  ws_load_options lo;
-  lo.url = server.url();
-  lo.target = "/api/feed";
-  lo.sessions = a.sessions;
-  lo.connect_timeout = std::chrono::milliseconds(120'000);
-  for (const auto& t : tokens)
-    lo.session_headers.push_back({{"Authorization", "Bearer " + t}});
+  // The desktops, in their own process.
+  desktop_process_options dopt;
+  dopt.url = server.url();
+  dopt.tokens = tokens;
   const auto rss_before = resident_bytes();
-  ws_load load{lo};
-  auto connected = load.connect();
+  desktop_process desktops{dopt};
+  if (!desktops.error().empty()) {
+    std::cerr << "desktops: " << desktops.error() << "\n";
+    return;
+  }
+  auto connected = desktops.connect().value_or(ws_load_stats{});
   std::this_thread::sleep_for(std::chrono::seconds(2)); // snapshots delivered
   const auto rss_after = resident_bytes();
   out["sessions_open"] = connected.sessions_open;
@@ -231,34 +275,40 @@ void run(const api_bench_args& given) {
       connected.sessions_open == 0
           ? 0
           : double(rss_after > rss_before ? rss_after - rss_before : 0) / connected.sessions_open;
+  out["client_bytes_per_session"] =
+      connected.sessions_open == 0 ? 0
+                                   : double(desktops.resident_bytes()) / connected.sessions_open;
 
   // The load: callers arrive; the people's agents log in and toggle.
   caf::anon_send(traffic, caf::ok_atom::value);
   std::vector<double> round_trips;
   std::atomic<bool> stop{false};
   std::thread commander([&] {
+    std::vector<std::unique_ptr<keepalive_client>> desks;
     for (int i = 0; i < a.commanders; ++i)
-      post(server.port(), "/api/agents/" + cfg.center.agents[std::size_t(i)].id + "/login",
-           tokens[std::size_t(i)], "{}");
+      desks.push_back(std::make_unique<keepalive_client>(server.port()));
+    for (int i = 0; i < a.commanders; ++i)
+      desks[std::size_t(i)]->post("/api/agents/" + cfg.center.agents[std::size_t(i)].id + "/login",
+                                  tokens[std::size_t(i)], "{}");
     for (std::size_t round = 0; !stop; ++round)
       for (int i = 0; i < a.commanders && !stop; ++i) {
         const auto& id = cfg.center.agents[std::size_t(i)].id;
         const bool ready = round % 2 == 0;
         const auto t0 = std::chrono::steady_clock::now();
-        const int status =
-            post(server.port(), "/api/agents/" + id + (ready ? "/ready" : "/not-ready"),
-                 tokens[std::size_t(i)], ready ? "{}" : "{\"reason\":\"bench\"}");
+        const int status = desks[std::size_t(i)]->post(
+            "/api/agents/" + id + (ready ? "/ready" : "/not-ready"), tokens[std::size_t(i)],
+            ready ? "{}" : "{\"reason\":\"bench\"}");
         const auto ms = seconds_since(t0) * 1000;
         if (status == 200) round_trips.push_back(ms);
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
   });
   std::this_thread::sleep_for(std::chrono::seconds(3)); // warm up
-  load.stats(true);
+  desktops.stats(true);
   const auto cpu0 = process_cpu_seconds();
   const auto t0 = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(std::chrono::duration<double>(a.seconds));
-  auto st = load.stats();
+  auto st = desktops.stats().value_or(ws_load_stats{});
   const auto wall = seconds_since(t0);
   const auto cpu = process_cpu_seconds() - cpu0;
   stop = true;
@@ -279,7 +329,7 @@ void run(const api_bench_args& given) {
           : 0.0;
   out["store_events"] = store.head_position();
 
-  load.close();
+  desktops.close();
   server.stop();
   caf::anon_send_exit(traffic, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(identity, caf::exit_reason::user_shutdown);
