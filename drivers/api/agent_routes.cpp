@@ -147,7 +147,7 @@ void call_conference(node_api::impl& api, const exchange_ptr& ex) {
           caf::make_message(conference_atom::value, std::move(r)));
 }
 
-/// POST .../supervise {mode: listen|whisper|barge}: the supervisor joins the call.
+/// POST .../supervise {mode: listen|whisper|barge|stop}: the supervisor joins, switches or leaves.
 void call_supervise(node_api::impl& api, const exchange_ptr& ex) {
   auto mode = enum_field<events::supervision_mode>(ex, "mode", std::nullopt);
   if (!mode) return;
@@ -241,7 +241,8 @@ void add_agent_routes(node_api::impl& api) {
           "Add a party {party_kind: agent|external, party, reason}", "the agent; admin",
           call_conference);
   api.add("POST", "/api/agents/{id}/calls/{call}/supervise",
-          "Listen, whisper or barge into the agent's call {mode}",
+          "Listen, whisper or barge into the agent's call, or leave it {mode: "
+          "listen|whisper|barge|stop}",
           "supervisor of its queues; admin", call_supervise);
 }
 

@@ -258,6 +258,10 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
     auto q = sue.get("/api/queues/sales");
     CHECK(q["agents"]["talking"] == 1);
   }
+  // She leaves the call; leaving twice is refused, naming why.
+  sue.post("/api/agents/a1/calls/" + call_id + "/supervise", {{"mode", "stop"}});
+  CHECK(sue.post("/api/agents/a1/calls/" + call_id + "/supervise", {{"mode", "stop"}},
+                 409)["error"] == "not_supervising");
 
   alice.post("/api/agents/a1/calls/" + call_id + "/hold", json::object());
   CHECK(alice.post("/api/agents/a1/calls/" + call_id + "/wrap-up-done", json::object(),
@@ -363,14 +367,16 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
   auto all = (*opened)->read_all(1, SIZE_MAX);
   REQUIRE(all);
   const auto& codec = events::event_codec::standard();
-  bool barge = false, read_audited = false, login_by_alice = false, logout = false;
+  bool barge = false, stopped = false, read_audited = false, login_by_alice = false, logout = false;
   for (const auto& e : *all) {
     auto p = codec.decode(e);
     REQUIRE(p);
     if (auto* s = std::get_if<events::call_supervised>(&*p); s && s->call_id == call_id) {
       // Recorded as sue's, who barged through the API.
-      barge = s->supervisor_id == "sup1" && s->mode == events::supervision_mode::barge &&
-              e.meta.caused_by == events::principal::user("sue");
+      const bool by_sue =
+          s->supervisor_id == "sup1" && e.meta.caused_by == events::principal::user("sue");
+      barge = barge || (by_sue && s->mode == events::supervision_mode::barge);
+      stopped = stopped || (by_sue && barge && s->mode == events::supervision_mode::stop);
     }
     if (e.stream == "agent-a1" && e.type == "agent.logged_in")
       CHECK(e.meta.caused_by == events::principal::user("alice"));
@@ -381,6 +387,7 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
     if (e.stream == "user-alice" && e.type == "session.closed") logout = true;
   }
   CHECK(barge);
+  CHECK(stopped);
   CHECK(read_audited);
   CHECK(login_by_alice);
   CHECK(logout);
