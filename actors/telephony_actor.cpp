@@ -18,6 +18,7 @@ struct tel_call {
   bool talking = false;
   std::string talking_agent;
   std::map<std::string, tp::leg_id> agent_legs; ///< agent id -> its phone's leg
+  std::set<std::string> simulated_ringing;      ///< simulated agents offered it, not yet answered
 };
 
 /// Which call a leg belongs to; `agent` empty: the caller's.
@@ -222,6 +223,13 @@ void on_ringing(tel_self self, const std::string& agent_id, const std::string& c
     contact = &reg->second;
   else if (auto phone = s.opts.phones.find(agent_id); phone != s.opts.phones.end())
     contact = &phone->second;
+  if (!contact && s.opts.simulated_agents.count(agent_id)) {
+    // The simulator's agent picks up after a moment, as it would its own calls.
+    if (c->simulated_ringing.insert(agent_id).second)
+      self->delayed_send(self, s.opts.simulated_answer_after, answer_atom::value, agent_id,
+                         call_id);
+    return;
+  }
   if (!contact) {
     say(self, "agent " + agent_id + " has no phone: call " + call_id + " cannot ring it");
     if (auto a = agent_actor_of(self, agent_id)) self->send(a, reject_atom::value, call_id);
@@ -240,6 +248,7 @@ void on_ringing(tel_self self, const std::string& agent_id, const std::string& c
 void on_ring_stopped(tel_self self, const std::string& agent_id, const std::string& call_id) {
   auto* c = find_call(self, call_id);
   if (!c) return;
+  c->simulated_ringing.erase(agent_id); // its answer, if still to come, is not sent
   if (c->talking && c->talking_agent == agent_id) return;
   auto it = c->agent_legs.find(agent_id);
   if (it == c->agent_legs.end()) return;
@@ -253,6 +262,19 @@ void on_talking(tel_self self, const std::string& call_id, const std::string& ag
   if (!c) return;
   c->talking = true;
   c->talking_agent = agent_id;
+  if (c->simulated_ringing.erase(agent_id) && !c->caller.empty()) {
+    // A simulated agent took the call: the caller's line is answered and
+    // carries the music (the demo has no voices) until the agent hangs up.
+    c->simulated_ringing.clear();
+    if (!c->caller_answered) {
+      s.port->answer(c->caller);
+      c->caller_answered = true;
+      if (auto l = s.legs.find(c->caller); l != s.legs.end()) l->second.answered = true;
+    }
+    s.port->play(c->caller, tp::media_kind::music_on_hold);
+    self->delayed_send(self, s.opts.simulated_talk, hangup_atom::value, agent_id, call_id);
+    return;
+  }
   auto it = c->agent_legs.find(agent_id);
   if (c->caller.empty() || it == c->agent_legs.end()) return;
   if (!c->caller_answered) {
@@ -336,6 +358,17 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
         on_call_ended(self, call_id, outcome);
       },
       [=](off_line_atom, const std::string& call_id) { on_off_line(self, call_id); },
+      // A simulated agent's answer and hang-up, when their time comes.
+      [=](answer_atom, const std::string& agent_id, const std::string& call_id) {
+        auto* c = find_call(self, call_id);
+        if (!c || !c->simulated_ringing.count(agent_id)) return; // withdrawn meanwhile
+        if (auto a = agent_actor_of(self, agent_id)) self->send(a, answer_atom::value, call_id);
+      },
+      [=](hangup_atom, const std::string& agent_id, const std::string& call_id) {
+        auto* c = find_call(self, call_id);
+        if (!c || !c->talking || c->talking_agent != agent_id) return; // over already
+        if (auto a = agent_actor_of(self, agent_id)) self->send(a, hangup_atom::value, call_id);
+      },
       [=](callback_offered_atom, const std::string&, const std::string&) {
       }, // no IVR yet to offer it
       [=](rejected_atom, const std::string&, const std::string&) {},

@@ -12,7 +12,8 @@
 ///                                        once (then rejected unavailable, SIP 503)
 ///   (queued_atom call)                   play music on hold to the caller (early media)
 ///   (ringing_atom agent call)            ring the agent's phone (its static contact);
-///                                        an agent with no phone: reject_atom to it
+///                                        an agent with no phone: reject_atom to it,
+///                                        unless the simulator drives it (below)
 ///   answered(agent leg)                  answer_atom to the agent actor
 ///   (talking_atom call agent)            answer the caller's leg, bridge it to the agent's
 ///   failed(agent leg, busy)              busy_atom to the agent actor
@@ -39,13 +40,23 @@
 /// ready when the actor starts, like Asterisk's static queue members;
 /// agents whose phone registers are logged in when it does.
 ///
+/// Simulated agents (`simulated_agents`: a node or demo that runs a
+/// simulated day beside real callers) have no phone: offered a real call,
+/// such an agent answers after `simulated_answer_after` (answer_atom to its
+/// actor, as the simulator would), the caller is answered and hears the
+/// music on hold as the simulated agent's line, and the agent hangs up
+/// after `simulated_talk` (hangup_atom to its actor). A registered phone
+/// still wins: it rings as for any agent.
+///
 /// It is spawned lazily and starts on its first message: send it
 /// `caf::ok_atom` once start_acd returned (it looks agents up then).
 /// Lifetime: `port` must outlive the actor.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include <caf/all.hpp>
@@ -65,6 +76,10 @@ struct telephony_options {
   std::int32_t retry_after_s = 30;
   /// Play music on hold to waiting callers (early media); else they hear ringing.
   bool music_on_hold = true;
+  /// Agents the simulator drives (no phone): they take real calls as above.
+  std::set<std::string> simulated_agents;
+  std::chrono::milliseconds simulated_answer_after{2'000};
+  std::chrono::milliseconds simulated_talk{60'000};
   /// Where the actor says what it could not do (a phone missing, a digit
   /// ignored); default: nowhere.
   std::function<void(const std::string&)> log;

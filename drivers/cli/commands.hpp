@@ -33,12 +33,14 @@ void add_users_commands(CLI::App& app); ///< hotline users add|list|passwd|disab
 /// Registers every subcommand.
 void add_all_commands(CLI::App& app);
 
-/// `hotline node` as `hotline demo --api-listen` runs it: the center of
-/// `config` on the wall clock with its simulated traffic on, `api_agents`
-/// left to people, the node API on `api_listen`; `on_api_up(url)` once the
-/// API listens. Returns when stopped (SIGINT/SIGTERM).
+/// `hotline node` as `hotline demo --api-listen/--sip-listen` runs it: the
+/// center of `config` on the wall clock with its simulated traffic on,
+/// `api_agents` left to people, the node API on `api_listen` and SIP on
+/// `sip_listen` (each empty: none, or the configuration's); `on_api_up(url)`
+/// once the API listens. Returns when stopped (SIGINT/SIGTERM).
 void run_live_node(const std::string& config, const std::string& store,
-                   const std::string& api_listen, std::vector<std::string> api_agents,
+                   const std::string& api_listen, const std::string& sip_listen,
+                   std::vector<std::string> api_agents,
                    std::function<void(const std::string& url)> on_api_up);
 
 } // namespace hotline::cli

@@ -19,12 +19,14 @@
 #include "drivers/api/passwords.hpp"
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/demo_files.hpp"
+#include "drivers/cli/demo_music.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/cli/output.hpp"
 #include "drivers/cli/users.hpp"
 #include "drivers/kafka/kafka_relay.hpp"
 #include "drivers/kafka/mock_cluster.hpp"
 #include "drivers/sim/simulator.hpp"
+#include "drivers/sip/digest.hpp"
 #include "drivers/store/copy_store.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
@@ -46,6 +48,7 @@ struct demo_args {
   bool kafka = false;        ///< --kafka given
   std::string kafka_brokers; ///< its value: empty starts the mock cluster
   std::string api_listen;    ///< --api-listen: the live demo with the node API
+  std::string sip_listen;    ///< --sip-listen: the live demo takes SIP calls
 };
 
 /// Writes the built-in demo center (drivers/cli/demo_files.hpp) into
@@ -206,6 +209,50 @@ bool publish_to_kafka(ports::event_store& store, const std::string& site,
   return true;
 }
 
+/// `hotline demo --sip-listen HOST:PORT` on the built-in center: a [sip]
+/// section appended to DIR/config/demo.toml, so the run keeps what it
+/// used: the listen address, the demo's music (demo_music.hpp, written to
+/// DIR/config/demo-moh.wav) and one SIP trunk on the first tenant's first
+/// inbound trunk group that accepts calls from the listen host and from
+/// 127.0.0.1 (a softphone or sipp on this machine). False on failure.
+bool add_demo_sip(const std::string& config_path, const config::configuration& cfg,
+                  const std::string& listen) {
+  config::host_port where;
+  std::string why;
+  if (!config::parse_host_port(listen, where, why)) {
+    fail("--sip-listen: " + why, 2);
+    return false;
+  }
+  const events::trunk_group_definition* group = nullptr;
+  for (const auto& t : cfg.center.trunks)
+    if (t.direction != events::trunk_direction::outbound) {
+      group = &t;
+      break;
+    }
+  if (!group) {
+    fail("--sip-listen: the demo center has no inbound trunk group for SIP calls", 2);
+    return false;
+  }
+  const auto dir = fs::path(config_path).parent_path();
+  if (!write_wav_8k_mono(dir / "demo-moh.wav", demo_music(), why)) {
+    fail(why);
+    return false;
+  }
+  std::ofstream f{config_path, std::ios::app};
+  f << "\n# Added by `hotline demo --sip-listen " << listen
+    << "` (docs/telephony.md): callers from a\n# softphone or sipp on " << where.host
+    << " or 127.0.0.1 come in on trunk group " << group->id << ".\n"
+    << "[sip]\nlisten = \"" << listen << "\"\nmusic_on_hold = \"demo-moh.wav\"\n\n"
+    << "[[sip.trunk]]\ngroup = \"" << group->id << "\"\npeer = \"" << where.host
+    << ":5060\"\nallow = [\"" << where.host << "\""
+    << (where.host == "127.0.0.1" ? "" : ", \"127.0.0.1\"") << "]\n";
+  if (!f.flush()) {
+    fail("cannot write " + config_path);
+    return false;
+  }
+  return true;
+}
+
 /// `hotline demo --api-listen ADDR`: the demo center live, on the wall
 /// clock, with the node API and demo accounts whose passwords are printed:
 /// an admin, a supervisor (Lin Na's supervisor agent), an agent people
@@ -244,6 +291,7 @@ void run_live_demo(const demo_args& a, const fs::path& dir, const std::string& c
                      supervisor->queues,
                      ""});
   if (desk) users.push_back({"agent", {events::identity::role::agent}, desk->id, {}, ""});
+  std::string sip_password; ///< the agent's softphone's, with --sip-listen
   {
     auto store = drivers::rocksdb_event_store::open(store_dir);
     if (!store) {
@@ -259,6 +307,13 @@ void run_live_demo(const demo_args& a, const fs::path& dir, const std::string& c
           tenant, u.name, u.roles, u.agent, u.queues, drivers::api::hash_password(u.password), now};
       if (!write_user_command(**store, cfg.center.site.id, u.name, cmd)) return;
     }
+    // The agent's softphone registers with a SIP password of its own (docs/telephony.md).
+    if (cfg.sip.enabled && desk) {
+      sip_password = drivers::api::new_password();
+      events::identity::set_sip_secret cmd{
+          cfg.sip.realm, drivers::sip::digest_ha1("agent", cfg.sip.realm, sip_password), now};
+      if (!write_user_command(**store, cfg.center.site.id, "agent", cmd)) return;
+    }
   }
   std::vector<std::string> people;
   if (desk) people.push_back(desk->id);
@@ -268,17 +323,38 @@ void run_live_demo(const demo_args& a, const fs::path& dir, const std::string& c
   for (const auto& u : users)
     std::cout << "  " << std::left << std::setw(11) << u.name << " " << u.password
               << (u.agent.empty() ? "" : "   (agent " + u.agent + ")") << "\n";
+  if (cfg.sip.enabled && !cfg.center.entry_points.empty()) {
+    const auto& sip = cfg.sip;
+    std::vector<std::string> numbers; // the tenant's entry points
+    for (const auto& e : cfg.center.entry_points)
+      if (const auto* q = cfg.center.find_queue(e.queue); q && q->tenant == tenant)
+        numbers.push_back(e.dialed);
+    if (numbers.empty()) numbers.push_back(cfg.center.entry_points.front().dialed);
+    std::string listed;
+    for (const auto& n : numbers)
+      listed += (listed.empty() ? "" : ", ") + n;
+    std::cout << "SIP on udp " << sip.listen.text() << " (docs/telephony.md): call " << listed
+              << "\n  e.g. sipp -sn uac -s " << numbers.front() << " " << sip.listen.text()
+              << " -i 127.0.0.1 -p 5060 -m 1 -d 10000\n"
+              << "  or a softphone on this machine: sip:" << numbers.front() << "@"
+              << sip.listen.text()
+              << " (simulated agents answer with music: the demo has no voices)\n";
+    if (!sip_password.empty())
+      std::cout << "  the agent's softphone: registrar " << sip.listen.text()
+                << ", user agent, realm " << sip.realm << ", SIP password " << sip_password << "\n";
+  }
   std::cout.flush();
-  run_live_node(config_path, store_dir, a.api_listen, people, [&users](const std::string& url) {
-    const auto& who = users.back();
-    std::cout << "the node API is on " << url << " (docs/api.md); try:\n"
-              << "  curl -c jar -H 'Content-Type: application/json' -d "
-              << "'{\"username\":\"" << who.name << "\",\"password\":\"" << who.password << "\"}' "
-              << url << "/api/login\n"
-              << "  curl -b jar -X POST " << url << "/api/agents/" << who.agent << "/login\n"
-              << "  curl -b jar -X POST " << url << "/api/agents/" << who.agent << "/ready\n"
-              << "  curl -b jar " << url << "/api/queues" << std::endl;
-  });
+  run_live_node(
+      config_path, store_dir, a.api_listen, a.sip_listen, people, [&users](const std::string& url) {
+        const auto& who = users.back();
+        std::cout << "the node API is on " << url << " (docs/api.md); try:\n"
+                  << "  curl -c jar -H 'Content-Type: application/json' -d "
+                  << "'{\"username\":\"" << who.name << "\",\"password\":\"" << who.password
+                  << "\"}' " << url << "/api/login\n"
+                  << "  curl -b jar -X POST " << url << "/api/agents/" << who.agent << "/login\n"
+                  << "  curl -b jar -X POST " << url << "/api/agents/" << who.agent << "/ready\n"
+                  << "  curl -b jar " << url << "/api/queues" << std::endl;
+      });
 }
 
 void run_demo(const demo_args& a) {
@@ -300,7 +376,20 @@ void run_demo(const demo_args& a) {
   }
   auto cfg = std::move(loaded.config);
   fs::create_directories(dir);
-  if (!a.api_listen.empty()) return run_live_demo(a, dir, config_path, cfg);
+  if (!a.sip_listen.empty() && a.config.empty() && !cfg.sip.enabled) {
+    // The built-in center gets its SIP trunk and music (add_demo_sip), then is read again.
+    if (!add_demo_sip(config_path, cfg, a.sip_listen)) return;
+    auto again = config::load_file(config_path);
+    if (!again.ok()) {
+      for (const auto& d : again.problems)
+        std::cerr << config::format(d) << "\n";
+      exit_code() = 2;
+      return;
+    }
+    cfg = std::move(again.config);
+  }
+  if (!a.api_listen.empty() || !a.sip_listen.empty())
+    return run_live_demo(a, dir, config_path, cfg);
   auto store_dir = (dir / "store").string();
   bool tty = isatty(STDOUT_FILENO);
 
@@ -422,6 +511,10 @@ void add_demo_command(CLI::App& app) {
   demo->add_option("--api-listen", a->api_listen,
                    "Run the demo center live on the wall clock with the node API on HOST:PORT "
                    "and demo accounts (printed), until Ctrl-C");
+  demo->add_option("--sip-listen", a->sip_listen,
+                   "Run the demo center live and take SIP calls on UDP IPV4:PORT from a softphone "
+                   "or sipp on that host or 127.0.0.1 (the built-in center gets a SIP trunk and "
+                   "music on hold), until Ctrl-C");
   auto* kafka =
       demo->add_option(
               "--kafka", a->kafka_brokers,

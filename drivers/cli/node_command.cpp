@@ -2,6 +2,7 @@
 // RocksDB store, the ACD actors on the wall clock, a live CRM view, the Kafka
 // relay, and the federation with the other sites (docs/federation.md).
 // Stops cleanly on SIGINT/SIGTERM.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -52,6 +53,7 @@ struct node_args {
   // The demo's live mode (run_live_node): traffic on whatever the file
   // says, these agents left to people, and word once the API is up.
   bool force_traffic = false;
+  bool day_starts_now = false; ///< the live demo: the simulated day starts at its start time now
   std::vector<std::string> api_agents;
   std::function<void(const std::string& url)> on_api_up;
   bool webhook_allow_private = false; ///< the demo: webhooks to a receiver on this machine
@@ -248,7 +250,11 @@ void run_node(const node_args& a) {
   }
   so.progress_every_s = 0;
   auto t0 = clock.now_ns();
-  so.day_epoch_ns = t0 - t0 % (86'400LL * 1'000'000'000);
+  so.day_epoch_ns = a.day_starts_now
+                        // The live demo: its day begins now, at the simulation's start
+                        // (its agents' shifts have begun whatever the hour).
+                        ? t0 - cfg.simulation.start_ms * 1'000'000
+                        : t0 - t0 % (86'400LL * 1'000'000'000);
   std::random_device
       entropy; // unique across restarts, even within one second (drivers/sim/run_id.hpp)
   so.call_id_prefix = drivers::sim::call_id_prefix(site, drivers::sim::run_id(t0, entropy));
@@ -277,6 +283,27 @@ void run_node(const node_args& a) {
     to.retry_after_s = cfg.sip.retry_after_s;
     to.music_on_hold = !cfg.sip.music_on_hold_pcm.empty();
     to.log = [site](const std::string& line) { drivers::log::info("telephony", line, site); };
+    if (with_traffic) {
+      // The simulator's agents take real callers too (telephony_actor.hpp):
+      // every agent without a static phone that no person drives, talking
+      // for the first arrival profile's mean handle time.
+      const auto& people = cfg.simulation.api_agents;
+      for (const auto& ag : cfg.center.agents)
+        if (!to.phones.count(ag.id) &&
+            std::find(people.begin(), people.end(), ag.id) == people.end())
+          to.simulated_agents.insert(ag.id);
+      if (!cfg.simulation.arrivals.empty()) {
+        const auto& h = cfg.simulation.arrivals.front().handle_time;
+        std::int64_t mean_ms = h.mean_ms;
+        if (!h.samples_ms.empty()) {
+          std::int64_t sum = 0;
+          for (auto x : h.samples_ms)
+            sum += x;
+          mean_ms = sum / static_cast<std::int64_t>(h.samples_ms.size());
+        }
+        if (mean_ms > 0) to.simulated_talk = std::chrono::milliseconds(mean_ms);
+      }
+    }
     telephony = actors::spawn_telephony(sys, ctx, &telephony_port, to);
     ctx->observer = actors::spawn_observer_fanout(sys, {{to.call_id_prefix, telephony}}, traffic);
     // A caller who was on the line when the node died is gone with its dialog.
@@ -423,13 +450,16 @@ void run_node(const node_args& a) {
 } // namespace
 
 void run_live_node(const std::string& config, const std::string& store,
-                   const std::string& api_listen, std::vector<std::string> api_agents,
+                   const std::string& api_listen, const std::string& sip_listen,
+                   std::vector<std::string> api_agents,
                    std::function<void(const std::string& url)> on_api_up) {
   node_args a;
   a.config = config;
   a.store = store;
   a.api_listen = api_listen;
+  a.sip_listen = sip_listen;
   a.force_traffic = true;
+  a.day_starts_now = true;
   a.api_agents = std::move(api_agents);
   a.on_api_up = std::move(on_api_up);
   a.webhook_allow_private = true; // the demo runs on loopback: let its webhooks reach it too

@@ -44,16 +44,23 @@ events::center_definition phone_center(int channels = 2) {
   return c;
 }
 
+/// a1's phone, and a2's when asked.
+telephony_options phones_of(bool with_a2) {
+  telephony_options o;
+  o.phones["a1"] = "sip:a1@127.0.0.1:5070";
+  if (with_a2) o.phones["a2"] = "sip:a2@127.0.0.1:5071";
+  return o;
+}
+
 struct fixture : acd_actor_test::fixture {
   tp::memory_telephony phones;
   caf::actor telephony;
   caf::actor simulated; ///< the fixture's own observer: the fan-out's fallback
 
   explicit fixture(events::center_definition c = phone_center(), bool with_a2 = true)
+      : fixture(std::move(c), phones_of(with_a2)) {}
+  fixture(events::center_definition c, telephony_options o)
       : acd_actor_test::fixture(std::move(c), nullptr, epoch, {}) {
-    telephony_options o;
-    o.phones["a1"] = "sip:a1@127.0.0.1:5070";
-    if (with_a2) o.phones["a2"] = "sip:a2@127.0.0.1:5071";
     telephony = spawn_telephony(rt.system(), ctx, &phones, o);
     phones.set_sink(telephony_sink_for(telephony));
     simulated = ctx->observer;
@@ -215,6 +222,56 @@ TEST_CASE("an agent without a phone is rung for a call: the offer is rejected, n
     CHECK(l.find("sip:a2") == std::string::npos);
   CHECK_MESSAGE(f.did("ring M1 sip:a1@127.0.0.1:5070 caller +8613800001111 call sip-L1"),
                 f.commands());
+}
+
+TEST_CASE("a simulated agent takes a real call: it answers, the caller hears music, it hangs up") {
+  telephony_options o; // no phones: a3 is the simulator's
+  o.simulated_agents = {"a3"};
+  o.simulated_answer_after = std::chrono::seconds(2);
+  o.simulated_talk = std::chrono::seconds(30);
+  fixture f{phone_center(), o};
+  f.login("a3");
+  f.at(1);
+  f.incoming("L1");
+  f.at(2);
+  CHECK(f.status("a3") == "ringing");
+  CHECK_FALSE(f.did("answer L1")); // nothing rings and nobody answers yet
+  f.at(4);
+  CHECK(f.status("a3") == "on_call");
+  CHECK_MESSAGE(f.did("answer L1"), f.commands());
+  CHECK(f.phones.commands().back() == "play L1 music_on_hold");
+  f.at(20);
+  CHECK(f.status("a3") == "on_call");
+  f.at(40); // its talk time is over: the agent hangs up, the caller's line goes
+  CHECK_MESSAGE(f.did("hang_up L1 normal"), f.commands());
+  CHECK(f.outcome("sip-L1") == "completed");
+}
+
+TEST_CASE(
+    "a simulated agent whose offer is withdrawn does not answer, and a caller may hang up first") {
+  telephony_options o;
+  o.simulated_agents = {"a3"};
+  o.simulated_answer_after = std::chrono::seconds(5);
+  o.simulated_talk = std::chrono::seconds(30);
+  fixture f{phone_center(), o};
+  f.login("a3");
+  f.at(1);
+  f.incoming("L1");
+  f.at(2);
+  CHECK(f.status("a3") == "ringing");
+  f.inject(tp::ended{"L1", tp::ended_by::far_end}); // the caller gives up while it rings
+  f.at(10);
+  CHECK(f.outcome("sip-L1") == "abandoned");
+  CHECK_FALSE(f.did("answer L1"));
+  CHECK(f.status("a3") != "on_call");
+  // Another caller, who hangs up while talking: the agent's later hang-up is moot.
+  f.incoming("L2");
+  f.at(20);
+  REQUIRE(f.status("a3") == "on_call");
+  f.inject(tp::ended{"L2", tp::ended_by::far_end});
+  f.at(60);
+  CHECK(f.outcome("sip-L2") == "completed");
+  CHECK_FALSE(f.did("hang_up L2 normal"));
 }
 
 TEST_CASE("events for legs the actor never saw are ignored") {
