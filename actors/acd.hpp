@@ -13,6 +13,8 @@
 ///                                       (reason: no_answer | cancelled | logged_out | ...)
 ///   (queued_atom, call_id, queue)       a call waits in a queue
 ///   (talking_atom, call_id, agent_id)   a call is connected
+///   (held_atom, call_id, agent_id, on_hold)  the agent put the caller on hold (true) or took
+///                                       it back (false)
 ///   (ended_atom, call_id, outcome)      a call ended (its one terminal events::call_outcome)
 ///   (rejected_atom, stream, code)       a command was refused (also audited)
 ///   (callback_offered_atom, call_id, queue)  a caller waited `callback_offer_after_s`:

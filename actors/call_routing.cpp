@@ -390,17 +390,20 @@ void on_priority(call_self self, std::int32_t priority, const std::string& reaso
        });
 }
 
-// The call records it, then the agent's desk follows.
+// The call records it, then the agent's desk follows, and the observer
+// (telephony: music to the caller, the bridge again on resume) hears of it.
 void on_hold(call_self self, const std::string& agent_id) {
-  exec_as(self, agent_id, call::hold{agent_id, now_of(self)}, "hold", [self] {
+  exec_as(self, agent_id, call::hold{agent_id, now_of(self)}, "hold", [self, agent_id] {
     if (self->state.agent) self->send(self->state.agent, hold_atom::value, self->state.req.call_id);
+    notify(self, held_atom::value, self->state.req.call_id, agent_id, true);
   });
 }
 
 void on_resume(call_self self, const std::string& agent_id) {
-  exec_as(self, agent_id, call::resume{agent_id, now_of(self)}, "resume", [self] {
+  exec_as(self, agent_id, call::resume{agent_id, now_of(self)}, "resume", [self, agent_id] {
     if (self->state.agent)
       self->send(self->state.agent, resume_atom::value, self->state.req.call_id);
+    notify(self, held_atom::value, self->state.req.call_id, agent_id, false);
   });
 }
 

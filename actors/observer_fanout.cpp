@@ -46,6 +46,9 @@ caf::behavior fanout(caf::stateful_actor<fanout_state>* self, std::vector<observ
         to(call, a, call, queue);
       },
       [=](off_line_atom a, const std::string& call) { to(call, a, call); },
+      [=](held_atom a, const std::string& call, const std::string& agent, bool on) {
+        to(call, a, call, agent, on);
+      },
       [=](rejected_atom a, const std::string& stream, const std::string& code) {
         for (const auto& r : self->state.routes)
           self->send(r.observer, a, stream, code);

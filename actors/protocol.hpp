@@ -169,6 +169,7 @@ using rejected_atom = caf::atom_constant<caf::atom("rejected")>;
 using callback_offered_atom = caf::atom_constant<caf::atom("cboffered")>;
 using off_line_atom = caf::atom_constant<caf::atom("offline")>;
 using ring_stopped_atom = caf::atom_constant<caf::atom("ringstop")>;
+using held_atom = caf::atom_constant<caf::atom("held")>;
 // the node API (drivers/api): requests that answer
 using api_atom = caf::atom_constant<caf::atom("api")>;
 using skills_atom = caf::atom_constant<caf::atom("skills")>;

@@ -285,6 +285,21 @@ void on_talking(tel_self self, const std::string& call_id, const std::string& ag
   s.port->bridge(c->caller, it->second);
 }
 
+/// On hold the caller hears the music (the bridge is broken: the agent
+/// hears nothing); taken back, the two are bridged again.
+void on_held(tel_self self, const std::string& call_id, const std::string& agent_id, bool on) {
+  auto& s = self->state;
+  auto* c = find_call(self, call_id);
+  if (!c || c->caller.empty() || !c->caller_answered) return;
+  auto it = c->agent_legs.find(agent_id);
+  if (on) {
+    // Without music configured the stack still breaks the bridge: silence.
+    s.port->play(c->caller, tp::media_kind::music_on_hold);
+  } else if (it != c->agent_legs.end()) {
+    s.port->bridge(c->caller, it->second);
+  }
+}
+
 void on_off_line(tel_self self, const std::string& call_id) {
   auto* c = find_call(self, call_id);
   if (!c || c->caller.empty()) return;
@@ -358,6 +373,9 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
         on_call_ended(self, call_id, outcome);
       },
       [=](off_line_atom, const std::string& call_id) { on_off_line(self, call_id); },
+      [=](held_atom, const std::string& call_id, const std::string& agent_id, bool on) {
+        on_held(self, call_id, agent_id, on);
+      },
       // A simulated agent's answer and hang-up, when their time comes.
       [=](answer_atom, const std::string& agent_id, const std::string& call_id) {
         auto* c = find_call(self, call_id);

@@ -16,6 +16,8 @@
 ///                                        unless the simulator drives it (below)
 ///   answered(agent leg)                  answer_atom to the agent actor
 ///   (talking_atom call agent)            answer the caller's leg, bridge it to the agent's
+///   (held_atom call agent true|false)    on hold: music to the caller (the bridge broken);
+///                                        taken back: bridged to the agent's leg again
 ///   failed(agent leg, busy)              busy_atom to the agent actor
 ///   failed(agent leg, rejected|unreachable) reject_atom to the agent actor
 ///   failed(agent leg, no_answer)         nothing: the queue's ring timeout decides

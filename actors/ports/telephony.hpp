@@ -70,8 +70,11 @@ enum class dtmf_method : std::uint8_t {
 
 /// What to play to a leg.
 enum class media_kind : std::uint8_t {
-  music_on_hold, ///< the configured music, looped until something else happens to the leg
-  silence,       ///< stop playing
+  /// The configured music, looped until something else happens to the leg;
+  /// it replaces a bridged party (the bridge is broken: a hold), and with
+  /// no music configured the leg gets silence.
+  music_on_hold,
+  silence, ///< stop playing
 };
 
 // -- events ------------------------------------------------------------------------------

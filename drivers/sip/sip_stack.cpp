@@ -908,11 +908,11 @@ void sip_stack::impl::do_hang_up(leg& l) {
 }
 
 void sip_stack::impl::start_music(leg& l) {
-  if (def.music_on_hold_pcm.empty() || l.music) return;
-  if (l.peer) { // music replaces the other party
+  if (l.peer) { // music (or, with none configured, silence) replaces the other party
     l.peer->peer = nullptr;
     l.peer = nullptr;
   }
+  if (def.music_on_hold_pcm.empty() || l.music) return;
   l.music = true;
   l.ts_synced = false;
   tmr_start(&l.music_timer, 0, on_music_tick, &l);

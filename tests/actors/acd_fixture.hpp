@@ -103,6 +103,9 @@ struct fixture {
             seen.push_back("callback offered " + c + " " + q);
           },
           [this](off_line_atom, const std::string& c) { seen.push_back("off line " + c); },
+          [this](held_atom, const std::string& c, const std::string& a, bool on) {
+            seen.push_back((on ? "held " : "resumed ") + c + " " + a);
+          },
           [this](ring_stopped_atom, const std::string& a, const std::string& c,
                  const std::string& why) {
             seen.push_back("ring stopped " + a + " " + c + " " + why);

@@ -141,6 +141,7 @@ struct two_sites {
             seen.push_back("rejected " + s + " " + code);
           },
           [](ring_stopped_atom, const std::string&, const std::string&, const std::string&) {},
+          [](held_atom, const std::string&, const std::string&, bool) {},
       };
     });
     federation_options o;

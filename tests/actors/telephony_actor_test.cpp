@@ -274,6 +274,38 @@ TEST_CASE(
   CHECK_FALSE(f.did("hang_up L2 normal"));
 }
 
+TEST_CASE("the agent holds: the caller hears music, the bridge is broken; resumed: bridged again") {
+  fixture f;
+  f.incoming("L1");
+  f.at(1);
+  const std::string agent =
+      f.did("ring M1 sip:a1@127.0.0.1:5070 caller +8613800001111 call sip-L1") ? "a1" : "a2";
+  f.inject(tp::answered{"M1"});
+  f.at(2);
+  REQUIRE_MESSAGE(f.did("bridge L1 M1"), f.commands());
+  // The desk's hold, as the node API sends it (through the agent's desk to the call).
+  auto desk = [&](caf::message inner) {
+    f.rt.system().spawn([target = f.agent(agent), inner](caf::event_based_actor* self) {
+      self->request(target, caf::infinite, api_atom::value, std::string{"u"},
+                    caf::make_message(desk_atom::value, std::string{"sip-L1"}, inner))
+          .then([](api_atom, const std::string&, const std::string&) {});
+    });
+  };
+  desk(caf::make_message(hold_atom::value, agent));
+  f.at(3);
+  CHECK(f.status(agent) == "on_hold");
+  CHECK_MESSAGE(f.phones.commands().back() == "play L1 music_on_hold", f.commands());
+  desk(caf::make_message(resume_atom::value, agent));
+  f.at(4);
+  CHECK(f.status(agent) == "on_call");
+  CHECK_MESSAGE(f.phones.commands().back() == "bridge L1 M1", f.commands());
+  // Resuming again is accepted and changes nothing: still bridged.
+  desk(caf::make_message(resume_atom::value, agent));
+  f.at(5);
+  CHECK(f.status(agent) == "on_call");
+  CHECK_MESSAGE(f.phones.commands().back() == "bridge L1 M1", f.commands());
+}
+
 TEST_CASE("events for legs the actor never saw are ignored") {
   fixture f;
   f.inject(tp::answered{"X9"});
