@@ -200,6 +200,7 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             auto& a = agent(p.agent_id, tenant);
             if (a.call_id != p.call_id) return;
             a.talk_ms += (ts - a.since_ns) / ns_per_ms;
+            a.wrap_up_ms = p.wrap_up_ms;
             if (p.wrap_up_ms > 0)
               set(a, agent_activity::wrap_up);
             else
@@ -322,7 +323,8 @@ nlohmann::json live_view::to_json(const agent_live& a, std::int64_t now_ns) {
           {"station", a.station},
           {"call_id", a.call_id},
           {"answered", a.answered},
-          {"talk_ms", a.talk_ms}};
+          {"talk_ms", a.talk_ms},
+          {"wrap_up_ms", a.wrap_up_ms}};
 }
 
 nlohmann::json live_view::to_json(const queue_live& q, const live_view& v, std::int64_t now_ns) {
@@ -349,6 +351,9 @@ nlohmann::json live_view::to_json(const queue_live& q, const live_view& v, std::
           {"abandoned", q.abandoned},
           {"service_level", q.answered == 0 ? 1.0 : double(q.answered_in_sl) / double(q.answered)},
           {"asa_ms", q.answered == 0 ? 0 : q.wait_ms_sum / std::int64_t(q.answered)},
+          {"service_level_ms", q.service_level_ms},
+          {"answered_in_sl", q.answered_in_sl},
+          {"wait_ms_sum", q.wait_ms_sum},
           {"agents", by_state}};
 }
 

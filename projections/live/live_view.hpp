@@ -49,6 +49,7 @@ struct agent_live {
   bool ready_flag = false;           ///< ready underneath a call (back to ready after it)
   std::string presence_reason;       ///< the not-ready reason underneath a call
   std::uint64_t answered = 0;        ///< calls it answered
+  std::int64_t wrap_up_ms = 0;       ///< the after-call work granted by its last call's end
   std::int64_t talk_ms = 0;          ///< summed talk time of its ended calls
   std::map<std::string, int> skills; ///< skill -> level: defined, then runtime changes
   std::vector<std::string> defined_queues; ///< served when logging in without a list

@@ -118,6 +118,13 @@ TEST_CASE("live view: an agent's day, login to wrap-up, and the queue's counters
     CHECK(j["asa_ms"] == 4'000);
     CHECK(j["service_level"] == 1.0);
     CHECK(j["agents"]["wrap_up"] == 1);
+    // What a browser needs to go on folding from a snapshot (web/js/live.js).
+    CHECK(j["service_level_ms"] == 20'000);
+    CHECK(j["answered_in_sl"] == 1);
+    CHECK(j["wait_ms_sum"] == 4'000);
+    auto a = live_view::to_json(*v.find_agent("a1"), at(80));
+    CHECK(a["wrap_up_ms"] == 10'000); // the desktop's wrap-up countdown
+    CHECK(a["in_state_ms"] == 6'000);
   }
   b.agent("a1", 84, agent_wrap_up_ended{"a1", "c1"});
   auto v = fold(b);
