@@ -59,10 +59,12 @@ function renderPop(target, callId) {
     who.append(' ', vip);
   }
   dl.append(el('dt', t('pop.customer')), who);
-  if (cust) {
-    field(dl, '', cust.returning ? t('pop.returning', { n: cust.contacts }) : t('pop.new'));
-    if (cust.last_agent) field(dl, t('pop.last_agent'), cust.last_agent);
-  }
+  // The CRM keeps a profile from a customer's first finished contact: none yet is a first contact.
+  const pop_contacts = cust ? cust.contacts || 0 : 0;
+  const seen = el('dd', pop_contacts > 0 ? t('pop.returning', { n: pop_contacts }) : t('pop.new'));
+  seen.id = pop_contacts > 0 ? 'pop-returning' : 'pop-new';
+  dl.append(el('dt', ''), seen);
+  if (cust && cust.last_agent) field(dl, t('pop.last_agent'), cust.last_agent);
   box.push(dl);
   const attached = c.attached || {};
   box.push(el('h3', t('pop.attached')));
@@ -117,8 +119,9 @@ function render() {
   const out = a.state === 'logged_out';
   $('sign-in').disabled = !out;
   $('sign-out').disabled = out;
-  $('ready').disabled = out || a.state === 'ready';
-  $('not-ready').disabled = out || (a.state === 'not_ready' && a.reason === $('reason').value);
+  // Ready and not ready are the agent's presence, also underneath a call.
+  $('ready').disabled = out || a.readyFlag;
+  $('not-ready').disabled = out || (!a.readyFlag && a.presenceReason === $('reason').value);
 
   const ringing = a.state === 'ringing' && a.callId;
   $('offer').hidden = !ringing;
@@ -130,9 +133,10 @@ function render() {
   if (!ringing) lastOfferShown = '';
 
   const inCall = a.state === 'talking' || a.state === 'on_hold';
-  const c = a.callId ? live.calls.get(a.callId) : null;
+  // In wrap-up the call has ended (gone from the live view): its offer still says who it was.
+  const c = a.callId ? live.calls.get(a.callId) || (pops.get(a.callId) || {}).call : null;
   $('call-line').textContent = inCall || a.state === 'wrap_up'
-    ? `${t(`state.${a.state}`)} · ${c ? c.caller : ''} · ${a.callId}`
+    ? [t(`state.${a.state}`), c && c.caller, a.callId].filter(Boolean).join(' · ')
     : t('call.none');
   $('call-line').dataset.state = a.state;
   if ((inCall || a.state === 'wrap_up') && $('call-pop').dataset.call !== a.callId) {
@@ -223,9 +227,11 @@ document.addEventListener('keydown', (ev) => {
 const feed = new Feed({
   onSnapshot(msg) { live.loadSnapshot(msg); schedule(); },
   onEvent(msg) {
-    if (msg.screen_pop && msg.event && msg.event.data) pops.set(msg.event.data.call_id, msg.screen_pop);
+    if (msg.screen_pop && msg.event && msg.event.data) {
+      pops.set(msg.event.data.call_id, msg.screen_pop);
+      if (pops.size > 20) pops.delete(pops.keys().next().value); // the oldest offer
+    }
     live.apply(msg);
-    if (msg.event && msg.event.type === 'call.ended') pops.delete(msg.event.data.call_id);
     schedule();
   },
   onStatus(s) { feedState = s; schedule(); },

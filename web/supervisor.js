@@ -109,7 +109,9 @@ function agentRow(a) {
   tr.append(name, state, el('td', a.state === 'logged_out' ? '' : duration(live.inStateMs(a)), 'time'),
     el('td', a.callId ? `${a.callId}${call && call.caller ? ` · ${call.caller}` : ''}` : '', 'call'),
     el('td', (a.queues || []).join(', ')));
-  const acts = el('td', null, 'actions');
+  const cell = el('td', null, 'actions');
+  const acts = el('div', null, 'acts');
+  cell.append(acts);
   if (mayAct) {
     const onCall = a.callId && (a.state === 'talking' || a.state === 'on_hold');
     const who = a.name || a.id;
@@ -131,27 +133,64 @@ function agentRow(a) {
       acts.append(b);
     }
   }
-  tr.append(acts);
+  tr.append(cell);
   return tr;
 }
 
+// Rows are kept by agent and rebuilt only when what they show changes (the
+// clock cell is updated in place), so a button keeps its focus and a click
+// is never lost to a redraw.
+const rows = new Map(); // agent id -> { tr, sig }
+let emptyRow = null;
+
+function rowSignature(a) {
+  const call = a.callId ? live.calls.get(a.callId) : null;
+  return JSON.stringify([a.state, a.reason, a.callId, call ? call.caller : '', a.queues, a.name, mayAct]);
+}
+
 function renderAgents() {
-  const rows = [...live.agents.values()].filter((a) => !a.supervisorOnly).sort((x, y) => x.id.localeCompare(y.id));
+  const agents = [...live.agents.values()].sort((x, y) => x.id.localeCompare(y.id));
   const body = $('agents').tBodies[0];
-  // Keep the focused button across redraws (keyboard users).
+  if (agents.length === 0) {
+    if (!emptyRow) {
+      emptyRow = el('tr');
+      const td = el('td', t('sup.no_agents'), 'muted');
+      td.colSpan = 6;
+      emptyRow.append(td);
+    }
+    rows.clear();
+    body.replaceChildren(emptyRow);
+    return;
+  }
+  if (emptyRow) { emptyRow.remove(); emptyRow = null; }
+  // A row rebuilt under the keyboard's focus gives it back to the same action.
   const focused = document.activeElement;
-  const keep = focused && focused.closest && focused.closest('#agents tr') ?
-    [focused.closest('tr').id, focused.dataset.action] : null;
-  if (rows.length === 0) {
-    const tr = el('tr');
-    const td = el('td', t('sup.no_agents'), 'muted');
-    td.colSpan = 6;
-    tr.append(td);
-    body.replaceChildren(tr);
-  } else body.replaceChildren(...rows.map(agentRow));
-  if (keep) {
+  const keep = focused && focused.dataset && focused.dataset.action && focused.closest('#agents tr')
+    ? [focused.closest('tr').id, focused.dataset.action] : null;
+  const seen = new Set();
+  let at = body.firstElementChild;
+  for (const a of agents) {
+    seen.add(a.id);
+    const sig = rowSignature(a);
+    let r = rows.get(a.id);
+    if (!r || r.sig !== sig) {
+      const tr = agentRow(a);
+      if (r) {
+        if (r.tr === at) at = tr;
+        r.tr.replaceWith(tr);
+      }
+      r = { tr, sig };
+      rows.set(a.id, r);
+    } else {
+      r.tr.querySelector('td.time').textContent = a.state === 'logged_out' ? '' : duration(live.inStateMs(a));
+    }
+    if (r.tr !== at) body.insertBefore(r.tr, at); // only moves a row that is out of place
+    else at = at.nextElementSibling;
+  }
+  for (const [id, r] of rows) if (!seen.has(id)) { r.tr.remove(); rows.delete(id); }
+  if (keep && !document.activeElement?.closest?.('#agents')) {
     const b = document.querySelector(`#${CSS.escape(keep[0])} [data-action="${keep[1]}"]`);
-    if (b && !b.disabled) b.focus();
+    if (b) b.focus();
   }
 }
 
@@ -202,5 +241,5 @@ const feed = new Feed({
 });
 feed.start();
 setInterval(schedule, 1000); // ages: oldest wait, time in state
-onLanguageChange(schedule);
+onLanguageChange(() => { rows.clear(); $('agents').tBodies[0].replaceChildren(); emptyRow = null; schedule(); });
 window.hotline = { live, feed };

@@ -324,7 +324,9 @@ nlohmann::json live_view::to_json(const agent_live& a, std::int64_t now_ns) {
           {"call_id", a.call_id},
           {"answered", a.answered},
           {"talk_ms", a.talk_ms},
-          {"wrap_up_ms", a.wrap_up_ms}};
+          {"wrap_up_ms", a.wrap_up_ms},
+          {"presence", a.ready_flag ? "ready" : "not_ready"},
+          {"presence_reason", a.presence_reason}};
 }
 
 nlohmann::json live_view::to_json(const queue_live& q, const live_view& v, std::int64_t now_ns) {

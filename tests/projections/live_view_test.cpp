@@ -125,6 +125,8 @@ TEST_CASE("live view: an agent's day, login to wrap-up, and the queue's counters
     auto a = live_view::to_json(*v.find_agent("a1"), at(80));
     CHECK(a["wrap_up_ms"] == 10'000); // the desktop's wrap-up countdown
     CHECK(a["in_state_ms"] == 6'000);
+    CHECK(a["presence"] == "ready"); // where it goes after the wrap-up
+    CHECK(a["presence_reason"] == "");
   }
   b.agent("a1", 84, agent_wrap_up_ended{"a1", "c1"});
   auto v = fold(b);

@@ -134,3 +134,17 @@ test('i18n: every data-i18n key of the pages is in the dictionaries', async () =
   }
   assert.ok(seen > 50);
 });
+
+test('live view: a snapshot taken during a call knows where the agent goes after it', () => {
+  seq = 100;
+  const v = new LiveView();
+  v.loadSnapshot({ seq: 100, now_ns: 10 * S, agents: [
+    { id: 'a1', tenant: 'acme', state: 'talking', since_ns: 5 * S, call_id: 'c1', queues: ['sales'], presence: 'ready', presence_reason: '' },
+    { id: 'a2', tenant: 'acme', state: 'talking', since_ns: 5 * S, call_id: 'c2', queues: ['sales'], presence: 'not_ready', presence_reason: 'lunch' },
+  ] }, 10 * 1000);
+  v.apply(ev('agent.call_ended', { agent_id: 'a1', call_id: 'c1', wrap_up_ms: 0 }, 20));
+  v.apply(ev('agent.call_ended', { agent_id: 'a2', call_id: 'c2', wrap_up_ms: 0 }, 20));
+  assert.equal(v.agents.get('a1').state, 'ready');
+  assert.deepEqual([v.agents.get('a2').state, v.agents.get('a2').reason], ['not_ready', 'lunch']);
+  assert.equal(v.agents.get('a1').talkMs, 15000);
+});

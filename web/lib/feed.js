@@ -15,6 +15,8 @@ export class Feed {
     this.stopped = false;
     this.retryMs = 500;
     this.opened = false;
+    /** what happened so far: sockets opened, snapshots taken, events at or before the last seq */
+    this.counts = { opened: 0, snapshots: 0, events: 0, duplicates: 0 };
   }
 
   start() {
@@ -36,6 +38,7 @@ export class Feed {
     this.ws = ws;
     ws.onopen = () => {
       this.opened = true;
+      this.counts.opened += 1;
       this.retryMs = 500;
       this.h.onStatus?.('live');
     };
@@ -43,10 +46,15 @@ export class Feed {
       let msg;
       try { msg = JSON.parse(m.data); } catch { return; }
       if (msg.type === 'snapshot') {
+        this.counts.snapshots += 1;
         this.lastSeq = msg.seq;
         this.h.onSnapshot?.(msg);
       } else if (msg.type === 'event') {
-        if (msg.seq <= this.lastSeq) return; // already seen (never expected; harmless)
+        if (msg.seq <= this.lastSeq) { // already seen (never expected; harmless)
+          this.counts.duplicates += 1;
+          return;
+        }
+        this.counts.events += 1;
         this.lastSeq = msg.seq;
         this.h.onEvent?.(msg);
       }

@@ -36,8 +36,9 @@ export class LiveView {
         sinceNs: a.since_ns || 0, queues: a.queues || [], station: a.station || '',
         callId: a.call_id || '', answered: a.answered || 0, talkMs: a.talk_ms || 0,
         wrapUpMs: a.wrap_up_ms || 0,
-        // What the agent is underneath a call: the snapshot says it only when not busy.
-        readyFlag: a.state === 'ready', presenceReason: a.state === 'not_ready' ? a.reason : '',
+        // What the agent is underneath a call (where it goes when the call is done).
+        readyFlag: a.presence ? a.presence === 'ready' : a.state === 'ready',
+        presenceReason: a.presence_reason ?? (a.state === 'not_ready' ? a.reason : ''),
       });
     }
     this.queues = new Map();
