@@ -53,7 +53,7 @@ function renderPop(target, callId) {
   field(dl, t('pop.queue'), c.queue || '');
   const who = el('dd');
   who.append(el('span', c.customer_id || c.customerId || t('pop.unknown_customer')));
-  if (cust && cust.vip) {
+  if (c.vip || (cust && cust.vip)) {
     const vip = el('span', `★ ${t('pop.vip')}`, 'vip');
     vip.id = 'pop-vip';
     who.append(' ', vip);
@@ -239,6 +239,10 @@ const feed = new Feed({
   onUnauthenticated() { location.assign('/'); },
 });
 feed.start();
+// The tenant's queues as suggestions for a transfer's target.
+api('GET', '/api/queues').then((r) => {
+  $('queue-names').replaceChildren(...(r.queues || []).map((q) => { const o = el('option'); o.value = q.id; return o; }));
+}).catch(() => { /* suggestions only */ });
 setInterval(schedule, 1000); // the clocks: time in state, wrap-up countdown
 onLanguageChange(() => { lastOfferShown = ''; $('call-pop').dataset.call = ''; schedule(); });
 window.hotline = { live, feed }; // for the browser tests and the curious

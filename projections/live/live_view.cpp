@@ -52,6 +52,7 @@ void live_view::define(const events::center_definition& center) {
     auto& l = queue(q.id, q.tenant);
     l.name = q.name;
     l.service_level_ms = static_cast<std::int64_t>(q.sl_threshold_s * 1000);
+    l.vip_priority = q.vip_priority;
   }
   for (const auto& t : center.trunks) {
     auto& l = trunks_[t.id];
@@ -227,6 +228,9 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             if (c.tenant.empty()) c.tenant = tenant;
             c.queue = p.queue;
             c.state = "queued";
+            if (const auto* q = find_queue(p.queue);
+                q && p.priority > 0 && p.priority >= q->vip_priority)
+              c.vip = true;
             c.since_ns = ts;
           },
           [&](const events::queue_call_joined& p) {
@@ -369,7 +373,8 @@ nlohmann::json live_view::to_json(const call_live& c) {
           {"dialed", c.dialed},
           {"state", c.state},
           {"since_ns", c.since_ns},
-          {"attached", c.attached}};
+          {"attached", c.attached},
+          {"vip", c.vip}};
 }
 
 } // namespace hotline::projections::live

@@ -72,6 +72,7 @@ struct waiting_call {
 struct queue_live {
   std::string id, tenant, name;
   std::int64_t service_level_ms = 20'000; ///< the queue's SL threshold (its definition)
+  std::int32_t vip_priority = 10;         ///< the priority its VIP callers get (its definition)
   std::vector<waiting_call> waiting;      ///< in arrival order
   std::uint64_t offered = 0;              ///< calls that joined
   std::uint64_t answered = 0;             ///< connected to an agent from this queue
@@ -88,6 +89,7 @@ struct call_live {
   std::string state; ///< arrived | queued | ringing | talking | on_hold
   std::int64_t since_ns = 0;
   std::map<std::string, std::string> attached;
+  bool vip = false; ///< queued at its queue's VIP priority or above (F8: a VIP caller)
 };
 
 class live_view {

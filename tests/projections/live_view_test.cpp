@@ -187,3 +187,15 @@ TEST_CASE("live view: a trunk group's channels, busy while seized") {
   REQUIRE(v.trunks().count("pstn") == 1);
   CHECK(v.trunks().at("pstn").busy == std::map<std::int32_t, std::string>{{2, "c2"}});
 }
+
+TEST_CASE("live view: a call queued at its queue's VIP priority is a VIP in the screen pop") {
+  event_builder b;
+  b.call("c1", 1, call_queued{"c1", "sales", 10, 1, 0, "entry"}); // vip_priority 10 (default)
+  b.call("c2", 2, call_queued{"c2", "sales", 9, 2, 0, "entry"});
+  b.call("c3", 3, call_queued{"c3", "nowhere", 50, 1, 0, "entry"}); // no such queue: not known
+  auto v = fold(b);
+  CHECK(v.find_call("c1")->vip);
+  CHECK(live_view::to_json(*v.find_call("c1")).at("vip") == true);
+  CHECK_FALSE(v.find_call("c2")->vip);
+  CHECK_FALSE(v.find_call("c3")->vip);
+}

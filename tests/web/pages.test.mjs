@@ -180,6 +180,9 @@ test('an agent signs in, goes ready, gets an offer with the screen pop, accepts,
   assert.match(pop, /Sales|sales/);
   assert.match(pop, /cust-/);
   assert.equal(await page.locator('#pop-new, #pop-returning').count(), 1); // first or returning contact
+  // A caller of acme's VIP list (center.toml) is marked VIP, and only such a caller.
+  const caller = await page.evaluate(() => window.hotline.live.calls.get(window.hotline.live.agents.get('a1').callId).caller);
+  assert.equal(await page.locator('#pop-vip').count(), ['13900000001', '13900000002'].includes(caller) ? 1 : 0, caller);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'accept'); // ready for Enter
   await page.screenshot({ path: join(shots, 'agent-offer.png') });
   await page.keyboard.press('Enter');

@@ -57,7 +57,7 @@ export class LiveView {
       this.calls.set(c.id, {
         id: c.id, tenant: c.tenant, queue: c.queue || '', agentId: c.agent_id || '',
         caller: c.caller || '', customerId: c.customer_id || '', dialed: c.dialed || '',
-        state: c.state, sinceNs: c.since_ns || 0, attached: c.attached || {},
+        state: c.state, sinceNs: c.since_ns || 0, attached: c.attached || {}, vip: !!c.vip,
       });
     }
   }
@@ -113,7 +113,7 @@ export class LiveView {
       this.calls.set(popped.id, { id: popped.id, tenant: popped.tenant, queue: popped.queue || '',
         agentId: popped.agent_id || '', caller: popped.caller || '', customerId: popped.customer_id || '',
         dialed: popped.dialed || '', state: popped.state || 'ringing', sinceNs: popped.since_ns || ts,
-        attached: popped.attached || {} });
+        attached: popped.attached || {}, vip: !!popped.vip });
     }
     switch (e.type) {
       case 'agent.logged_in': {

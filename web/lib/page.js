@@ -22,8 +22,13 @@ export async function startPage() {
 
 let noticeTimer = 0;
 
-/** Shows a refusal or failure in the page's alert line (until the next success). */
+/** Shows a refusal or failure in the page's alert line (until the next success); a 401 goes back to the login page. */
 export function showError(e) {
+  // The session expired or was revoked: sign in again.
+  if (e && e.status === 401) {
+    location.assign('/');
+    return;
+  }
   const el = document.getElementById('error');
   el.textContent = errorText(e);
   el.hidden = false;
