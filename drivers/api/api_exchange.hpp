@@ -22,6 +22,7 @@
 #include "actors/time_source.hpp"
 #include "drivers/api/health_feed.hpp"
 #include "drivers/api/node_api.hpp"
+#include "drivers/api/static_site.hpp"
 #include "drivers/api/webhook_dispatcher.hpp"
 #include "drivers/api/webhook_registry.hpp"
 #include "events/identity/access_rules.hpp"
@@ -97,6 +98,8 @@ struct node_api::impl {
   feed_hub& hub;
   api_options opt;
   std::vector<route> routes;
+  /// The web pages (web/, built in): what answers a path outside /api/ that no route has.
+  static_site site{embedded_web_files()};
   rate_limiter per_user;
   rate_limiter per_address_login;
   worker hashing;

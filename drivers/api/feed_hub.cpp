@@ -163,11 +163,8 @@ std::string feed_hub::impl::snapshot_for(const identity::principal_view& who) {
     if (const auto* ag = view.find_agent(c.agent_id)) aud.agent_queues = ag->queues;
     if (visible(who, aud)) calls.push_back(live_view::to_json(c));
   }
-  nlohmann::json j{{"seq", view.position()},
-                   {"type", "snapshot"},
-                   {"agents", agents},
-                   {"queues", queues},
-                   {"calls", calls}};
+  nlohmann::json j{{"seq", view.position()}, {"type", "snapshot"}, {"now_ns", t},
+                   {"agents", agents},       {"queues", queues},   {"calls", calls}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

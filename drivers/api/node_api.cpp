@@ -333,6 +333,12 @@ void node_api::impl::dispatch(const exchange_ptr& ex) {
     break;
   }
   if (!found) {
+    // The web pages own every path outside /api/ that no route has (docs/web.md).
+    if (!path_known && !ex->req.path.starts_with("/api/")) {
+      if (ex->reply_to) ex->reply_to(site.serve(ex->req));
+      ex->reply_to = nullptr;
+      return;
+    }
     if (path_known)
       return ex->fail(405, "method_not_allowed",
                       ex->req.method + " is not allowed on " + ex->req.path);

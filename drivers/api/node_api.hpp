@@ -7,7 +7,10 @@
 /// (actors/identity_actor.hpp) for accounts and sessions; it reads the
 /// live view and the CRM view of the feed hub (feed_hub.hpp).
 ///
-/// Every request but login, the health probes and the OpenAPI document
+/// A GET or HEAD of a path outside `/api/` that no route has is a web page
+/// (static_site.hpp: the web/ folder built into the binary, docs/web.md).
+///
+/// Every request but login, the health probes, the pages and the OpenAPI document
 /// needs a session cookie (`hotline_session`, from POST /api/login) or a
 /// bearer token (POST /api/tokens); every object is scoped to the user's
 /// tenant (another tenant's: 404) and role (another role's action: 403),

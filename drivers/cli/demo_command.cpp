@@ -347,7 +347,9 @@ void run_live_demo(const demo_args& a, const fs::path& dir, const std::string& c
   run_live_node(
       config_path, store_dir, a.api_listen, a.sip_listen, people, [&users](const std::string& url) {
         const auto& who = users.back();
-        std::cout << "the node API is on " << url << " (docs/api.md); try:\n"
+        std::cout << "the web pages are at " << url << "/ (docs/web.md): sign in with an account "
+                  << "above\n"
+                  << "the node API is on " << url << " (docs/api.md); try:\n"
                   << "  curl -c jar -H 'Content-Type: application/json' -d "
                   << "'{\"username\":\"" << who.name << "\",\"password\":\"" << who.password
                   << "\"}' " << url << "/api/login\n"

@@ -52,6 +52,7 @@ void live_view::define(const events::center_definition& center) {
     auto& l = queue(q.id, q.tenant);
     l.name = q.name;
     l.service_level_ms = static_cast<std::int64_t>(q.sl_threshold_s * 1000);
+    l.vip_priority = q.vip_priority;
   }
   for (const auto& t : center.trunks) {
     auto& l = trunks_[t.id];
@@ -200,6 +201,7 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             auto& a = agent(p.agent_id, tenant);
             if (a.call_id != p.call_id) return;
             a.talk_ms += (ts - a.since_ns) / ns_per_ms;
+            a.wrap_up_ms = p.wrap_up_ms;
             if (p.wrap_up_ms > 0)
               set(a, agent_activity::wrap_up);
             else
@@ -226,6 +228,9 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             if (c.tenant.empty()) c.tenant = tenant;
             c.queue = p.queue;
             c.state = "queued";
+            if (const auto* q = find_queue(p.queue);
+                q && p.priority > 0 && p.priority >= q->vip_priority)
+              c.vip = true;
             c.since_ns = ts;
           },
           [&](const events::queue_call_joined& p) {
@@ -322,7 +327,10 @@ nlohmann::json live_view::to_json(const agent_live& a, std::int64_t now_ns) {
           {"station", a.station},
           {"call_id", a.call_id},
           {"answered", a.answered},
-          {"talk_ms", a.talk_ms}};
+          {"talk_ms", a.talk_ms},
+          {"wrap_up_ms", a.wrap_up_ms},
+          {"presence", a.ready_flag ? "ready" : "not_ready"},
+          {"presence_reason", a.presence_reason}};
 }
 
 nlohmann::json live_view::to_json(const queue_live& q, const live_view& v, std::int64_t now_ns) {
@@ -349,6 +357,9 @@ nlohmann::json live_view::to_json(const queue_live& q, const live_view& v, std::
           {"abandoned", q.abandoned},
           {"service_level", q.answered == 0 ? 1.0 : double(q.answered_in_sl) / double(q.answered)},
           {"asa_ms", q.answered == 0 ? 0 : q.wait_ms_sum / std::int64_t(q.answered)},
+          {"service_level_ms", q.service_level_ms},
+          {"answered_in_sl", q.answered_in_sl},
+          {"wait_ms_sum", q.wait_ms_sum},
           {"agents", by_state}};
 }
 
@@ -362,7 +373,8 @@ nlohmann::json live_view::to_json(const call_live& c) {
           {"dialed", c.dialed},
           {"state", c.state},
           {"since_ns", c.since_ns},
-          {"attached", c.attached}};
+          {"attached", c.attached},
+          {"vip", c.vip}};
 }
 
 } // namespace hotline::projections::live

@@ -49,6 +49,7 @@ struct agent_live {
   bool ready_flag = false;           ///< ready underneath a call (back to ready after it)
   std::string presence_reason;       ///< the not-ready reason underneath a call
   std::uint64_t answered = 0;        ///< calls it answered
+  std::int64_t wrap_up_ms = 0;       ///< the after-call work granted by its last call's end
   std::int64_t talk_ms = 0;          ///< summed talk time of its ended calls
   std::map<std::string, int> skills; ///< skill -> level: defined, then runtime changes
   std::vector<std::string> defined_queues; ///< served when logging in without a list
@@ -71,6 +72,7 @@ struct waiting_call {
 struct queue_live {
   std::string id, tenant, name;
   std::int64_t service_level_ms = 20'000; ///< the queue's SL threshold (its definition)
+  std::int32_t vip_priority = 10;         ///< the priority its VIP callers get (its definition)
   std::vector<waiting_call> waiting;      ///< in arrival order
   std::uint64_t offered = 0;              ///< calls that joined
   std::uint64_t answered = 0;             ///< connected to an agent from this queue
@@ -87,6 +89,7 @@ struct call_live {
   std::string state; ///< arrived | queued | ringing | talking | on_hold
   std::int64_t since_ns = 0;
   std::map<std::string, std::string> attached;
+  bool vip = false; ///< queued at its queue's VIP priority or above (F8: a VIP caller)
 };
 
 class live_view {

@@ -398,7 +398,7 @@ TEST_CASE("hotline demo --api-listen: the demo center live, with demo accounts t
   child_process p{
       {HOTLINE_BIN, "demo", "--api-listen", "127.0.0.1:0", "--dir", dir.path() + "/demo"}};
   std::map<std::string, std::string> passwords;
-  std::string url;
+  std::string url, pages;
   for (int i = 0; i < 40 && url.empty(); ++i) {
     auto line = p.read_line(60s);
     REQUIRE_MESSAGE(line.has_value(), "the live demo stopped before its API came up");
@@ -406,12 +406,21 @@ TEST_CASE("hotline demo --api-listen: the demo center live, with demo accounts t
     std::string name, password;
     if (line->rfind("  ", 0) == 0 && (in >> name >> password) && password.size() == 20)
       passwords[name] = password;
+    if (auto at = line->find("the web pages are at "); at != std::string::npos) {
+      pages = line->substr(at + 21);
+      pages = pages.substr(0, pages.find(' '));
+    }
     if (auto at = line->find("the node API is on "); at != std::string::npos) {
       url = line->substr(at + 19);
       url = url.substr(0, url.find(' '));
     }
   }
   REQUIRE(!url.empty());
+  // The demo says where its web pages are (docs/web.md): the login page.
+  CHECK(pages == url + "/");
+  auto login_page = hotline::test::request(url, "GET", "/");
+  CHECK(login_page.status == 200);
+  CHECK(login_page.header("content-type") == "text/html; charset=utf-8");
   REQUIRE(passwords.count("agent") == 1);
   CHECK(passwords.count("admin") == 1);
   CHECK(passwords.count("supervisor") == 1);

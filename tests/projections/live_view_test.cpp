@@ -118,6 +118,15 @@ TEST_CASE("live view: an agent's day, login to wrap-up, and the queue's counters
     CHECK(j["asa_ms"] == 4'000);
     CHECK(j["service_level"] == 1.0);
     CHECK(j["agents"]["wrap_up"] == 1);
+    // What a browser needs to go on folding from a snapshot (web/js/live.js).
+    CHECK(j["service_level_ms"] == 20'000);
+    CHECK(j["answered_in_sl"] == 1);
+    CHECK(j["wait_ms_sum"] == 4'000);
+    auto a = live_view::to_json(*v.find_agent("a1"), at(80));
+    CHECK(a["wrap_up_ms"] == 10'000); // the desktop's wrap-up countdown
+    CHECK(a["in_state_ms"] == 6'000);
+    CHECK(a["presence"] == "ready"); // where it goes after the wrap-up
+    CHECK(a["presence_reason"] == "");
   }
   b.agent("a1", 84, agent_wrap_up_ended{"a1", "c1"});
   auto v = fold(b);
@@ -177,4 +186,16 @@ TEST_CASE("live view: a trunk group's channels, busy while seized") {
   auto v = fold(b);
   REQUIRE(v.trunks().count("pstn") == 1);
   CHECK(v.trunks().at("pstn").busy == std::map<std::int32_t, std::string>{{2, "c2"}});
+}
+
+TEST_CASE("live view: a call queued at its queue's VIP priority is a VIP in the screen pop") {
+  event_builder b;
+  b.call("c1", 1, call_queued{"c1", "sales", 10, 1, 0, "entry"}); // vip_priority 10 (default)
+  b.call("c2", 2, call_queued{"c2", "sales", 9, 2, 0, "entry"});
+  b.call("c3", 3, call_queued{"c3", "nowhere", 50, 1, 0, "entry"}); // no such queue: not known
+  auto v = fold(b);
+  CHECK(v.find_call("c1")->vip);
+  CHECK(live_view::to_json(*v.find_call("c1")).at("vip") == true);
+  CHECK_FALSE(v.find_call("c2")->vip);
+  CHECK_FALSE(v.find_call("c3")->vip);
 }

@@ -1,0 +1,150 @@
+// The browser's fold of the feed (web/lib/live.js), the thresholds and the
+// dictionaries, without a browser: node --test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LiveView } from '../../web/lib/live.js';
+import { levels, thresholds } from '../../web/lib/thresholds.js';
+import { dictionaries, t } from '../../web/lib/i18n.js';
+
+const S = 1e9;
+let seq = 100;
+const ev = (type, data, s, tenant = 'acme') => ({ seq: ++seq, type: 'event', event: { type, data, tenant, time_ns: s * S } });
+
+function snapshot() {
+  const v = new LiveView();
+  v.loadSnapshot({
+    seq: 100, type: 'snapshot', now_ns: 10 * S,
+    agents: [{ id: 'a1', tenant: 'acme', state: 'logged_out', since_ns: 0, queues: ['sales'], answered: 0, talk_ms: 0 }],
+    queues: [{ id: 'sales', tenant: 'acme', calls: [], offered: 0, answered: 0, abandoned: 0, service_level: 1,
+      asa_ms: 0, service_level_ms: 20000, answered_in_sl: 0, wait_ms_sum: 0 }],
+    calls: [],
+  }, 10 * 1000);
+  return v;
+}
+
+test('live view: an agent day from the feed, login to wrap-up, and the queue figures', () => {
+  seq = 100;
+  const v = snapshot();
+  v.apply(ev('agent.logged_in', { agent_id: 'a1', queues: ['sales'] }, 11));
+  assert.equal(v.agents.get('a1').state, 'not_ready');
+  v.apply(ev('agent.ready', { agent_id: 'a1' }, 12));
+  v.apply(ev('call.arrived', { call_id: 'c1', caller: '+861', attached: { order: '42' } }, 13));
+  v.apply(ev('call.queued', { call_id: 'c1', queue: 'sales' }, 13));
+  v.apply(ev('queue.call_joined', { queue: 'sales', call_id: 'c1' }, 13));
+  assert.equal(v.queueFigures('sales', 18 * S).waiting, 1);
+  assert.equal(v.queueFigures('sales', 18 * S).oldestWaitMs, 5000);
+  v.apply(ev('agent.reserved', { agent_id: 'a1', call_id: 'c1', queue: 'sales' }, 14));
+  assert.equal(v.agents.get('a1').state, 'ringing');
+  v.apply(ev('agent.call_started', { agent_id: 'a1', call_id: 'c1' }, 15));
+  v.apply(ev('call.connected', { call_id: 'c1', queue: 'sales', agent_id: 'a1', wait_ms: 25000 }, 15));
+  v.apply(ev('agent.call_held', { agent_id: 'a1', call_id: 'c1', on_hold: true }, 16));
+  assert.equal(v.agents.get('a1').state, 'on_hold');
+  v.apply(ev('agent.call_held', { agent_id: 'a1', call_id: 'c1', on_hold: false }, 17));
+  v.apply(ev('agent.call_ended', { agent_id: 'a1', call_id: 'c1', wrap_up_ms: 30000 }, 75));
+  v.apply(ev('call.ended', { call_id: 'c1', outcome: 'completed', queue: 'sales', agent_id: 'a1' }, 75));
+  const a = v.agents.get('a1');
+  assert.equal(a.state, 'wrap_up');
+  assert.equal(a.wrapUpMs, 30000);
+  assert.equal(a.talkMs, 58000); // from talking (17 s) to the end
+  assert.equal(a.answered, 1);
+  const f = v.queueFigures('sales', 80 * S);
+  assert.deepEqual([f.waiting, f.offered, f.answered, f.asaMs, f.serviceLevel], [0, 1, 1, 25000, 0]);
+  assert.deepEqual(f.agents, { wrap_up: 1 });
+  v.apply(ev('agent.wrap_up_ended', { agent_id: 'a1', call_id: 'c1' }, 80));
+  assert.equal(v.agents.get('a1').state, 'ready'); // ready underneath
+  assert.equal(v.calls.size, 0);
+});
+
+test('live view: an event at or before the last seq is not folded twice', () => {
+  seq = 100;
+  const v = snapshot();
+  const m = ev('queue.call_joined', { queue: 'sales', call_id: 'c9' }, 11);
+  assert.equal(v.apply(m), true);
+  assert.equal(v.apply(m), false);
+  assert.equal(v.apply({ ...m, seq: 50 }), false);
+  assert.equal(v.queueFigures('sales').offered, 1);
+});
+
+test('live view: an abandon counts, not-ready underneath a call comes back, unknown events are skipped', () => {
+  seq = 100;
+  const v = snapshot();
+  v.apply(ev('agent.logged_in', { agent_id: 'a1', queues: ['sales'] }, 11));
+  v.apply(ev('agent.ready', { agent_id: 'a1' }, 11));
+  v.apply(ev('agent.reserved', { agent_id: 'a1', call_id: 'c2', queue: 'sales' }, 12));
+  v.apply(ev('agent.not_ready', { agent_id: 'a1', reason: 'lunch' }, 12));
+  assert.equal(v.agents.get('a1').state, 'ringing');
+  v.apply(ev('agent.reservation_ended', { agent_id: 'a1', call_id: 'c2', reason: 'no_answer' }, 13));
+  assert.equal(v.agents.get('a1').state, 'not_ready');
+  assert.equal(v.agents.get('a1').reason, 'lunch');
+  v.apply(ev('queue.call_joined', { queue: 'sales', call_id: 'c3' }, 14));
+  v.apply(ev('call.ended', { call_id: 'c3', outcome: 'abandoned', queue: 'sales' }, 20));
+  v.apply(ev('webhook.ping', {}, 21));
+  v.apply({ seq: ++seq, type: 'event', event: null });
+  const f = v.queueFigures('sales');
+  assert.equal(f.abandoned, 1);
+  assert.equal(f.waiting, 0);
+});
+
+test('live view: a snapshot without the newer fields still gives figures', () => {
+  const v = new LiveView();
+  v.loadSnapshot({ seq: 5, queues: [{ id: 'q', answered: 4, service_level: 0.5, asa_ms: 1000, calls: [{ call_id: 'x', waited_ms: 3000 }] }] }, 0);
+  const f = v.queueFigures('q', v.nowNs(0));
+  assert.equal(f.serviceLevel, 0.5);
+  assert.equal(f.asaMs, 1000);
+  assert.equal(f.oldestWaitMs, 3000);
+});
+
+test('thresholds: the worst figure colours the tile, each level has a word', () => {
+  const base = { waiting: 0, oldestWaitMs: 0, answered: 0, serviceLevel: 1, offered: 0, abandoned: 0 };
+  assert.equal(levels(base).tile, 'ok');
+  assert.equal(levels({ ...base, waiting: thresholds.waiting.warn }).tile, 'warn');
+  assert.equal(levels({ ...base, waiting: 1, oldestWaitMs: thresholds.oldestWaitMs.alarm }).tile, 'alarm');
+  assert.equal(levels({ ...base, answered: 10, serviceLevel: 0.7 }).sl, 'warn');
+  assert.equal(levels({ ...base, answered: 10, serviceLevel: 0.5 }).sl, 'alarm');
+  assert.equal(levels({ ...base, offered: 10, abandoned: 1 }).abandoned, 'alarm');
+  for (const l of ['ok', 'warn', 'alarm']) {
+    assert.ok(dictionaries.en[`level.${l}`]);
+    assert.ok(dictionaries.zh[`level.${l}`]);
+  }
+});
+
+test('i18n: both dictionaries have the same keys, every placeholder in both', () => {
+  const en = Object.keys(dictionaries.en).sort();
+  const zh = Object.keys(dictionaries.zh).sort();
+  assert.deepEqual(zh, en);
+  for (const k of en) {
+    const ph = (s) => (s.match(/\{\w+\}/g) || []).sort().join();
+    assert.equal(ph(dictionaries.zh[k]), ph(dictionaries.en[k]), k);
+  }
+  assert.equal(t('agent.in_state', { time: '1:00' }), 'for 1:00');
+});
+
+test('i18n: every data-i18n key of the pages is in the dictionaries', async () => {
+  const { readFile, readdir } = await import('node:fs/promises');
+  const dir = new URL('../../web/', import.meta.url);
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.html') || n.endsWith('.js'));
+  let seen = 0;
+  for (const n of names) {
+    const text = await readFile(new URL(n, dir), 'utf8');
+    for (const m of text.matchAll(/data-i18n(?:-label|-title)?="([^"]+)"/g)) {
+      seen++;
+      assert.ok(dictionaries.en[m[1]], `${n}: ${m[1]}`);
+    }
+    for (const m of text.matchAll(/\bt\('([a-z_.]+)'/g)) assert.ok(dictionaries.en[m[1]], `${n}: ${m[1]}`);
+  }
+  assert.ok(seen > 50);
+});
+
+test('live view: a snapshot taken during a call knows where the agent goes after it', () => {
+  seq = 100;
+  const v = new LiveView();
+  v.loadSnapshot({ seq: 100, now_ns: 10 * S, agents: [
+    { id: 'a1', tenant: 'acme', state: 'talking', since_ns: 5 * S, call_id: 'c1', queues: ['sales'], presence: 'ready', presence_reason: '' },
+    { id: 'a2', tenant: 'acme', state: 'talking', since_ns: 5 * S, call_id: 'c2', queues: ['sales'], presence: 'not_ready', presence_reason: 'lunch' },
+  ] }, 10 * 1000);
+  v.apply(ev('agent.call_ended', { agent_id: 'a1', call_id: 'c1', wrap_up_ms: 0 }, 20));
+  v.apply(ev('agent.call_ended', { agent_id: 'a2', call_id: 'c2', wrap_up_ms: 0 }, 20));
+  assert.equal(v.agents.get('a1').state, 'ready');
+  assert.deepEqual([v.agents.get('a2').state, v.agents.get('a2').reason], ['not_ready', 'lunch']);
+  assert.equal(v.agents.get('a1').talkMs, 15000);
+});

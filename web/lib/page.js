@@ -1,0 +1,63 @@
+// What every signed-in page does first: who is there (else back to the
+// login page), the language, the header's controls, and the message lines.
+import { whoAmI, logout } from './api.js';
+import { chooseLanguage, translatePage, languageSelect, errorText, t } from './i18n.js';
+
+/** Resolves to the user (`GET /api/me`), or leaves for the login page. */
+export async function startPage() {
+  let me = null;
+  try { me = await whoAmI(); } catch { /* the node is down: the login page says so */ }
+  if (!me) {
+    location.assign('/');
+    return new Promise(() => {});
+  }
+  chooseLanguage(me.username);
+  translatePage();
+  languageSelect(document.getElementById('lang'));
+  document.getElementById('logout').addEventListener('click', logout);
+  const who = document.getElementById('who');
+  if (who) who.textContent = `${me.username} · ${me.tenant}`;
+  return me;
+}
+
+let noticeTimer = 0;
+
+/** Shows a refusal or failure in the page's alert line (until the next success); a 401 goes back to the login page. */
+export function showError(e) {
+  // The session expired or was revoked: sign in again.
+  if (e && e.status === 401) {
+    location.assign('/');
+    return;
+  }
+  const el = document.getElementById('error');
+  el.textContent = errorText(e);
+  el.hidden = false;
+}
+
+export function clearError() {
+  document.getElementById('error').hidden = true;
+}
+
+/** A short confirmation in the status line. */
+export function notice(text) {
+  const el = document.getElementById('notice');
+  el.textContent = text;
+  el.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { el.hidden = true; }, 4000);
+}
+
+/** Shows the feed's state ('connecting', 'live', 'offline') in the header. */
+export function feedStatus(state) {
+  const el = document.getElementById('feed-status');
+  el.dataset.state = state;
+  el.textContent = t(`feed.${state}`);
+}
+
+/** Makes an element with text (never HTML: what the node sends is data). */
+export function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}

@@ -1,0 +1,245 @@
+// The supervisor's seat and the wallboard: queue tiles (waiting, oldest
+// wait, SL, ASA, abandoned, agents by state) with thresholds said in colour,
+// word and symbol; the agents with their state and call; listen, whisper,
+// barge and forced states. Driven by the live feed; the wallboard mode is
+// the same page full screen, tiles only (`?wallboard=1` or Alt+B).
+import { api } from './lib/api.js';
+import { Feed } from './lib/feed.js';
+import { LiveView } from './lib/live.js';
+import { levels, symbols } from './lib/thresholds.js';
+import { t, duration, onLanguageChange } from './lib/i18n.js';
+import { startPage, showError, clearError, notice, feedStatus, el } from './lib/page.js';
+
+const $ = (id) => document.getElementById(id);
+const me = await startPage();
+const live = new LiveView();
+const mayAct = (me.roles || []).some((r) => r === 'supervisor' || r === 'admin' || r === 'operator');
+let feedState = 'connecting';
+
+async function command(path, body, done) {
+  try {
+    await api('POST', path, body);
+    clearError();
+    if (done) notice(done);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+// -- tiles ---------------------------------------------------------------------------
+
+function figure(label, value, level, key) {
+  const box = el('div', null, `figure level-${level}`);
+  box.dataset.key = key;
+  box.dataset.level = level;
+  box.append(el('span', label, 'label'), el('span', value, 'value'));
+  if (level !== 'ok') {
+    const mark = el('span', `${symbols[level]} ${t(`level.${level}`)}`, 'mark');
+    box.append(mark);
+  }
+  return box;
+}
+
+function tile(id) {
+  const f = live.queueFigures(id);
+  const lv = levels(f);
+  const box = el('article', null, `tile level-${lv.tile}`);
+  box.id = `tile-${id}`;
+  box.dataset.queue = id;
+  box.dataset.level = lv.tile;
+  box.setAttribute('aria-labelledby', `tile-${id}-h`);
+  const head = el('h3');
+  head.id = `tile-${id}-h`;
+  head.append(el('span', f.name || id, 'name'));
+  const status = el('span', `${symbols[lv.tile]} ${t(`level.${lv.tile}`)}`, `status level-${lv.tile}`);
+  status.dataset.level = lv.tile;
+  head.append(status);
+  if (f.closed) head.append(el('span', t('tile.closed'), 'closed'));
+  box.append(head);
+  const figs = el('div', null, 'figures');
+  figs.append(
+    figure(t('tile.waiting'), f.waiting, lv.waiting, 'waiting'),
+    figure(t('tile.oldest'), duration(f.oldestWaitMs), lv.oldest, 'oldest'),
+    figure(t('tile.sl'), `${Math.round(f.serviceLevel * 100)}%`, lv.sl, 'sl'),
+    figure(t('tile.asa'), duration(f.asaMs), 'ok', 'asa'),
+    figure(t('tile.abandoned'), f.abandoned, lv.abandoned, 'abandoned'),
+    figure(t('tile.answered'), f.answered, 'ok', 'answered'),
+  );
+  box.append(figs);
+  const states = el('p', null, 'by-state');
+  const order = ['ready', 'ringing', 'talking', 'on_hold', 'wrap_up', 'not_ready'];
+  for (const s of order) {
+    const n = f.agents[s] || 0;
+    const chip = el('span', `${t(`state.${s}`)} ${n}`, 'chip');
+    chip.dataset.state = s;
+    states.append(chip);
+  }
+  box.append(el('h4', t('tile.agents'), 'sr-only'), states);
+  return box;
+}
+
+function renderTiles() {
+  const ids = [...live.queues.keys()].sort();
+  const tiles = $('tiles');
+  if (ids.length === 0) tiles.replaceChildren(el('p', t('sup.no_queues'), 'muted'));
+  else tiles.replaceChildren(...ids.map(tile));
+}
+
+// -- agents --------------------------------------------------------------------------
+
+function actionButton(label, onClick, disabled) {
+  const b = el('button', label);
+  b.type = 'button';
+  b.disabled = !!disabled;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function agentRow(a) {
+  const tr = el('tr');
+  tr.id = `agent-${a.id}`;
+  tr.dataset.state = a.state;
+  const name = el('th', a.name ? `${a.name} (${a.id})` : a.id);
+  name.scope = 'row';
+  const state = el('td');
+  const badge = el('span', t(`state.${a.state}`) + (a.state === 'not_ready' && a.reason ? ` · ${a.reason}` : ''), 'badge');
+  badge.dataset.state = a.state;
+  state.append(badge);
+  const call = a.callId ? live.calls.get(a.callId) : null;
+  tr.append(name, state, el('td', a.state === 'logged_out' ? '' : duration(live.inStateMs(a)), 'time'),
+    el('td', a.callId ? `${a.callId}${call && call.caller ? ` · ${call.caller}` : ''}` : '', 'call'),
+    el('td', (a.queues || []).join(', ')));
+  const cell = el('td', null, 'actions');
+  const acts = el('div', null, 'acts');
+  cell.append(acts);
+  if (mayAct) {
+    const onCall = a.callId && (a.state === 'talking' || a.state === 'on_hold');
+    const who = a.name || a.id;
+    for (const mode of ['listen', 'whisper', 'barge']) {
+      const b = actionButton(t(`sup.${mode}`), () => command(
+        `/api/agents/${encodeURIComponent(a.id)}/calls/${encodeURIComponent(a.callId)}/supervise`, { mode },
+        t('sup.done_supervise', { agent: who, mode: t(`sup.${mode}`) })), !onCall);
+      b.dataset.action = mode;
+      b.setAttribute('aria-label', `${t(`sup.${mode}`)}: ${who}`);
+      acts.append(b);
+    }
+    const force = [['ready', 'sup.force_ready'], ['not_ready', 'sup.force_not_ready'], ['logged_out', 'sup.force_logout']];
+    for (const [s, key] of force) {
+      const b = actionButton(t(key), () => command(`/api/agents/${encodeURIComponent(a.id)}/force`,
+        { state: s, reason: s === 'not_ready' ? 'supervisor' : undefined },
+        t('sup.done_force', { agent: who, state: t(`state.${s}`) })), a.state === 'logged_out' || a.state === s);
+      b.dataset.action = `force-${s}`;
+      b.setAttribute('aria-label', `${t(key)}: ${who}`);
+      acts.append(b);
+    }
+  }
+  tr.append(cell);
+  return tr;
+}
+
+// Rows are kept by agent and rebuilt only when what they show changes (the
+// clock cell is updated in place), so a button keeps its focus and a click
+// is never lost to a redraw.
+const rows = new Map(); // agent id -> { tr, sig }
+let emptyRow = null;
+
+function rowSignature(a) {
+  const call = a.callId ? live.calls.get(a.callId) : null;
+  return JSON.stringify([a.state, a.reason, a.callId, call ? call.caller : '', a.queues, a.name, mayAct]);
+}
+
+function renderAgents() {
+  const agents = [...live.agents.values()].sort((x, y) => x.id.localeCompare(y.id));
+  const body = $('agents').tBodies[0];
+  if (agents.length === 0) {
+    if (!emptyRow) {
+      emptyRow = el('tr');
+      const td = el('td', t('sup.no_agents'), 'muted');
+      td.colSpan = 6;
+      emptyRow.append(td);
+    }
+    rows.clear();
+    body.replaceChildren(emptyRow);
+    return;
+  }
+  if (emptyRow) { emptyRow.remove(); emptyRow = null; }
+  // A row rebuilt under the keyboard's focus gives it back to the same action.
+  const focused = document.activeElement;
+  const keep = focused && focused.dataset && focused.dataset.action && focused.closest('#agents tr')
+    ? [focused.closest('tr').id, focused.dataset.action] : null;
+  const seen = new Set();
+  let at = body.firstElementChild;
+  for (const a of agents) {
+    seen.add(a.id);
+    const sig = rowSignature(a);
+    let r = rows.get(a.id);
+    if (!r || r.sig !== sig) {
+      const tr = agentRow(a);
+      if (r) {
+        if (r.tr === at) at = tr;
+        r.tr.replaceWith(tr);
+      }
+      r = { tr, sig };
+      rows.set(a.id, r);
+    } else {
+      r.tr.querySelector('td.time').textContent = a.state === 'logged_out' ? '' : duration(live.inStateMs(a));
+    }
+    if (r.tr !== at) body.insertBefore(r.tr, at); // only moves a row that is out of place
+    else at = at.nextElementSibling;
+  }
+  for (const [id, r] of rows) if (!seen.has(id)) { r.tr.remove(); rows.delete(id); }
+  if (keep && !document.activeElement?.closest?.('#agents')) {
+    const b = document.querySelector(`#${CSS.escape(keep[0])} [data-action="${keep[1]}"]`);
+    if (b) b.focus();
+  }
+}
+
+function render() {
+  renderTiles();
+  if (!document.body.classList.contains('wallboard')) renderAgents();
+  feedStatus(feedState);
+}
+
+let pending = false;
+function schedule() {
+  if (pending) return;
+  pending = true;
+  // At most one redraw per frame however many events arrive.
+  requestAnimationFrame(() => { pending = false; render(); });
+}
+
+// -- wallboard -----------------------------------------------------------------------
+
+function setWallboard(on) {
+  document.body.classList.toggle('wallboard', on);
+  const b = $('wallboard');
+  b.setAttribute('aria-pressed', String(on));
+  b.querySelector('span').textContent = t(on ? 'sup.exit_wallboard' : 'sup.wallboard');
+  b.querySelector('span').dataset.i18n = on ? 'sup.exit_wallboard' : 'sup.wallboard';
+  if (on && document.documentElement.requestFullscreen && !document.fullscreenElement)
+    document.documentElement.requestFullscreen().catch(() => { /* refused (no gesture, a test): the layout stays */ });
+  if (!on && document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  const u = new URL(location.href);
+  if (on) u.searchParams.set('wallboard', '1'); else u.searchParams.delete('wallboard');
+  history.replaceState(null, '', u);
+  schedule();
+}
+$('wallboard').addEventListener('click', () => setWallboard(!document.body.classList.contains('wallboard')));
+document.addEventListener('keydown', (ev) => {
+  if (ev.altKey && ev.code === 'KeyB') { ev.preventDefault(); $('wallboard').click(); }
+});
+if (new URLSearchParams(location.search).get('wallboard') === '1') setWallboard(true);
+
+// -- the feed ------------------------------------------------------------------------
+
+const feed = new Feed({
+  onSnapshot(msg) { live.loadSnapshot(msg); schedule(); },
+  onEvent(msg) { live.apply(msg); schedule(); },
+  onStatus(s) { feedState = s; schedule(); },
+  async checkSession() { try { await api('GET', '/api/me'); return true; } catch (e) { return e.status !== 401; } },
+  onUnauthenticated() { location.assign('/'); },
+});
+feed.start();
+setInterval(schedule, 1000); // ages: oldest wait, time in state
+onLanguageChange(() => { rows.clear(); $('agents').tBodies[0].replaceChildren(); emptyRow = null; schedule(); });
+window.hotline = { live, feed };
