@@ -266,7 +266,10 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
                              callback_failed_atom::value, std::string{"customer_no_answer"});
           return;
         }
-        if (people(agent_id)) return; // a person answers (or not) through the node API
+        // A person answers (or not) through the node API: an agent of
+        // api_agents, or one created at runtime (the simulation's file does
+        // not know it, so nothing here drives it).
+        if (people(agent_id) || !center.find_agent(agent_id)) return;
         self->delayed_send(self, after(p.opts->answer_delay_s), answer_atom::value, agent_id,
                            call_id);
       },
