@@ -6,6 +6,7 @@
 // (events/acd/configuration.hpp) checks it against the center and records
 // it on `config-<site>`, authored by the user; the object's actor runs
 // before the answer comes.
+#include <algorithm>
 #include <cmath>
 
 #include "actors/configuration_actor.hpp"

@@ -71,9 +71,10 @@ std::set<std::string> vocabulary(const state& s, const std::string& tenant) {
 }
 
 std::string seconds_text(std::int64_t ms) {
+  if (ms < 0) return "-" + seconds_text(-ms);
   auto t = std::to_string(ms / 1000);
   if (ms % 1000 != 0) {
-    auto frac = std::to_string(1000 + std::abs(ms % 1000)).substr(1);
+    auto frac = std::to_string(1000 + ms % 1000).substr(1);
     while (!frac.empty() && frac.back() == '0')
       frac.pop_back();
     t += "." + frac;

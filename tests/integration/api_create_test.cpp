@@ -229,7 +229,7 @@ TEST_CASE("node API: an admin creates a queue and agents that take calls at once
   {
     auto opened = drivers::rocksdb_event_store::open(store);
     REQUIRE(opened);
-    auto evs = (*opened)->read_stream("config-createsite");
+    auto evs = (*opened)->read_stream("config-createsite", 0, SIZE_MAX);
     REQUIRE(evs);
     REQUIRE(evs->size() == 3);
     CHECK((*evs)[0].type == "queue.defined");
