@@ -15,7 +15,8 @@ constexpr std::int64_t ns_per_ms = 1'000'000;
 
 bool wanted(std::string_view t) {
   return t.starts_with("agent.") || t.starts_with("call.") || t.starts_with("trunk.") ||
-         t == "queue.call_joined" || t == "queue.call_left";
+         t == "queue.call_joined" || t == "queue.call_left" || t == "queue.defined" ||
+         t == "queue.closed" || t == "queue.opened";
 }
 
 } // namespace
