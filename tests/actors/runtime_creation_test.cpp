@@ -127,7 +127,7 @@ TEST_CASE("runtime creation: a taken id or a bad definition is refused and audit
   CHECK(f.stream("config-site-1").empty());
   auto rejected = f.rejections();
   REQUIRE(rejected.size() == 4);
-  CHECK(rejected[0].stream == "config-site-1");
+  CHECK(rejected[0].target_stream == "config-site-1");
   CHECK(rejected[0].command == "define_agent");
   CHECK(rejected[0].code == "already_exists");
   CHECK(f.ctx->find_agent("a9") == nullptr);
