@@ -16,10 +16,10 @@
 /// line saying so: the file's copy would silently change an object people
 /// created and use; to change it, change it through the API.
 ///
-/// Rejection codes: `already_exists` (the id is taken), `invalid_field`
-/// (the detail starts with "field '<name>'": a bad id, name, skill, level,
-/// duration, strategy, overflow, number; a queue or trunk group that is not
-/// there or is another tenant's), `no_such_tenant`.
+/// Rejection codes: `already_exists` (the id, or an entry point's number,
+/// is taken) and `invalid_field` (the detail starts with "field '<name>'":
+/// a bad id, name, tenant, skill, level, duration, overflow or number; a
+/// queue or trunk group that is not there or is another tenant's).
 #include <map>
 #include <optional>
 #include <set>
