@@ -4,9 +4,12 @@
 #include <algorithm>
 
 #include "actors/agent_actor.hpp"
+#include "actors/configuration_actor.hpp"
 #include "actors/queue_actor.hpp"
 #include "actors/trunk_actor.hpp"
+#include "events/acd/configuration.hpp"
 #include "events/codec.hpp"
+#include "events/variant_cast.hpp"
 
 namespace hotline::actors {
 
@@ -16,18 +19,70 @@ const events::tenant_definition* acd_context::tenant_of_queue(const std::string&
 }
 
 const events::queue_definition* acd_context::find_queue(std::string_view id) const {
-  if (queue_index.empty()) return center.find_queue(id);
+  if (queue_index.empty()) {
+    if (const auto* q = center.find_queue(id)) return q;
+    return added.find_queue(id);
+  }
   auto it = queue_index.find(id);
-  return it == queue_index.end() ? nullptr : it->second;
+  return it == queue_index.end() ? added.find_queue(id) : it->second;
 }
 
 const events::agent_definition* acd_context::find_agent(std::string_view id) const {
-  if (agent_index.empty()) return center.find_agent(id);
+  if (agent_index.empty()) {
+    if (const auto* a = center.find_agent(id)) return a;
+    return added.find_agent(id);
+  }
   auto it = agent_index.find(id);
-  return it == agent_index.end() ? nullptr : it->second;
+  return it == agent_index.end() ? added.find_agent(id) : it->second;
 }
 
+const caf::actor* acd_context::queue_actor(std::string_view id) const {
+  if (auto it = queues.find(id); it != queues.end()) return &it->second;
+  return added.queue_actor(id);
+}
+
+std::vector<std::pair<std::string, caf::actor>> acd_context::queue_actors() const {
+  std::vector<std::pair<std::string, caf::actor>> out{queues.begin(), queues.end()};
+  for (auto& q : added.queue_actors())
+    out.push_back(std::move(q));
+  return out;
+}
+
+const events::entry_point* acd_context::find_entry(std::string_view dialed) const {
+  if (const auto* e = center.find_entry(dialed)) return e;
+  return added.find_entry(dialed);
+}
+
+namespace {
+
+/// The store's `config-<site>` over the file's center (events/acd/configuration.hpp).
+void overlay_created(acd_context& ctx) {
+  if (!ctx.store.store) return;
+  namespace conf = events::acd::configuration;
+  const auto stream = conf::stream_name(ctx.store.site);
+  auto recs = ctx.store.store->read_stream(stream);
+  if (!recs) {
+    ctx.configuration_warnings.push_back("cannot read " + stream + ": " + recs.error().message());
+    return;
+  }
+  std::vector<conf::event> evs;
+  for (const auto& rec : *recs) {
+    auto ev = events::event_codec::standard().decode(rec);
+    if (!ev) {
+      ctx.configuration_warnings.push_back(stream + " revision " + std::to_string(rec.revision) +
+                                           ": " + ev.error().message());
+      continue;
+    }
+    if (auto mine = events::narrow<conf::event>(*ev)) evs.push_back(std::move(*mine));
+  }
+  for (auto& w : conf::overlay(ctx.center, evs))
+    ctx.configuration_warnings.push_back(std::move(w));
+}
+
+} // namespace
+
 void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) {
+  overlay_created(*ctx);
   // First definition wins on a duplicate id, as with center_definition::find_*.
   for (const auto& q : ctx->center.queues)
     ctx->queue_index.emplace(q.id, &q);
@@ -70,6 +125,26 @@ void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) 
     caf::anon_send(a, recover_atom::value);
   for (auto& [id, t] : ctx->trunks)
     caf::anon_send(t, recover_atom::value);
+  ctx->configuration = spawn_configuration(sys, ctx);
+}
+
+caf::actor start_created_queue(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx,
+                               events::queue_definition def,
+                               std::vector<events::entry_point> entries) {
+  const auto& stored = ctx->added.add_queue(std::move(def), std::move(entries));
+  auto q = spawn_queue(sys, ctx, stored);
+  ctx->added.set_queue_actor(stored.id, q);
+  caf::anon_send(q, recover_atom::value);
+  return q;
+}
+
+caf::actor start_created_agent(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx,
+                               events::agent_definition def) {
+  const auto& stored = ctx->added.add_agent(std::move(def));
+  auto a = spawn_agent(sys, ctx, stored);
+  ctx->agents.add(stored.id, a);
+  caf::anon_send(a, recover_atom::value);
+  return a;
 }
 
 void stop_acd(const std::shared_ptr<acd_context>& ctx) {

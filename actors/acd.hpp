@@ -38,6 +38,7 @@
 #include "actors/entity_log.hpp"
 #include "actors/protocol.hpp"
 #include "actors/recovered_calls.hpp"
+#include "actors/runtime_catalog.hpp"
 #include "events/acd/call.hpp"
 #include "events/center.hpp"
 #include "events/federation/interflow_policy.hpp"
@@ -48,8 +49,8 @@ namespace hotline::actors {
 struct acd_context {
   events::center_definition center;
   persistence store;
-  caf::actor observer;                      ///< may be invalid: nobody listens
-  std::map<std::string, caf::actor> queues; ///< queue id -> actor
+  caf::actor observer;                                   ///< may be invalid: nobody listens
+  std::map<std::string, caf::actor, std::less<>> queues; ///< queue id -> actor (at start)
   agent_directory agents;   ///< agent id -> actor; idle agents passivate (agent_directory.hpp)
   availability_board board; ///< agents' routing status per queue served (availability_board.hpp)
   std::map<std::string, caf::actor> trunks; ///< trunk group id -> actor
@@ -88,10 +89,33 @@ struct acd_context {
   /// their widened calls can reach it. Filled by start_acd.
   std::unordered_map<std::string_view, std::vector<const events::queue_definition*>> widened_into;
   std::unordered_map<std::string_view, const events::agent_definition*> agent_index;
+
+  // Runtime-created agents and queues (issue 21, configuration_actor.hpp).
+  // find_queue, find_agent and find_entry see them too; a queue's actor is
+  // reached through queue_actor, never through `queues` alone.
+  /// What was created after start_acd (the definitions and queue actors).
+  runtime_catalog added;
+  /// The actor that creates agents and queues (`config-<site>`); set by start_acd.
+  caf::actor configuration;
+  /// start_acd's lines about definitions of the file that the store's replaced.
+  std::vector<std::string> configuration_warnings;
+  /// The queue's actor, started with the ACD or created since; null if none.
+  /// The address stays valid as long as the context.
+  const caf::actor* queue_actor(std::string_view id) const;
+  /// Every queue's actor, by id: those of the start, then those created since.
+  std::vector<std::pair<std::string, caf::actor>> queue_actors() const;
+  /// Where calls to a dialed number go: the center's, or a created queue's.
+  const events::entry_point* find_entry(std::string_view dialed) const;
 };
 
 /// Spawns (and recovers) the trunk groups with their channels, the queues
 /// and the agents of `ctx->center`. Fills the handle maps.
+///
+/// First it folds the store's `config-<site>` stream (agents and queues
+/// created at runtime: events/acd/configuration.hpp) over `ctx->center`:
+/// they start like the file's, and a file definition with the id of a
+/// created one is replaced by the stream's (`configuration_warnings` says
+/// which). Then it spawns the configuration actor (`ctx->configuration`).
 ///
 /// Recovery after a node restart (what a store already holds): agents come
 /// back logged in with their presence; a phone that was ringing stops
@@ -109,6 +133,17 @@ struct acd_context {
 /// (Asterisk loses queue statistics on restart; FreeSWITCH marks waiting
 /// callers abandoned.)
 void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx);
+
+/// Creates the actor of a queue defined at runtime (the configuration
+/// actor calls it once the definition is recorded): registered in
+/// `ctx->added` with its entry points, then spawned and recovered.
+caf::actor start_created_queue(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx,
+                               events::queue_definition def,
+                               std::vector<events::entry_point> entries);
+/// The same for an agent: registered in `ctx->added` and the agent
+/// directory (so it passivates and comes back like the others).
+caf::actor start_created_agent(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx,
+                               events::agent_definition def);
 
 /// Stops every long-lived actor of the ACD.
 void stop_acd(const std::shared_ptr<acd_context>& ctx);

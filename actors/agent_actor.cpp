@@ -34,7 +34,7 @@ struct agent_actor_state {
   std::optional<std::vector<std::string>> pushed_queues;
   /// One of `pushed_queues` (same order): where it is and what it last heard.
   struct push_target {
-    const caf::actor* queue = nullptr; ///< in ctx->queues; null: no such queue here
+    const caf::actor* queue = nullptr; ///< ctx->queue_actor; null: no such queue here
     const events::queue_definition* def = nullptr;
     availability_board::slot* slot = nullptr; ///< this agent's status for the queue, on the board
     events::acd::candidate_status sent;
@@ -126,16 +126,16 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
       targets.assign(to.size(), {});
       const auto count = withdrawal_count();
       for (std::size_t i = 0; i < to.size(); ++i) {
-        auto qa = ctx->queues.find(to[i]);
+        const auto* qa = ctx->queue_actor(to[i]);
         auto qd = ctx->find_queue(to[i]);
-        if (qa == ctx->queues.end() || !qd) continue;
-        targets[i].queue = &qa->second;
+        if (!qa || !qd) continue;
+        targets[i].queue = qa;
         targets[i].def = qd;
         targets[i].slot = &ctx->board.at(def->id, to[i]);
         auto c = events::acd::make_candidate(s, *qd);
         targets[i].sent = c;
         const auto version = availability_board::post(*targets[i].slot, c, count, false).version;
-        self->send(qa->second, agent_update_atom::value, std::move(c), count, version);
+        self->send(*qa, agent_update_atom::value, std::move(c), count, version);
       }
       pushed = s.queues;
       return;
@@ -240,13 +240,13 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
   auto tell_whole = [=](const std::vector<std::string>& queues) {
     const auto count = withdrawal_count();
     for (const auto& q : queues) {
-      auto qa = ctx->queues.find(q);
+      const auto* qa = ctx->queue_actor(q);
       auto qd = ctx->find_queue(q);
-      if (qa == ctx->queues.end() || !qd) continue;
+      if (!qa || !qd) continue;
       auto c = events::acd::make_candidate(self->state.entity->state(), *qd);
       const auto version =
           availability_board::post(ctx->board.at(def->id, q), c, count, false).version;
-      self->send(qa->second, agent_update_atom::value, std::move(c), count, version);
+      self->send(*qa, agent_update_atom::value, std::move(c), count, version);
     }
   };
   arm_if_idle(); // recovered idle (at start, or brought back by a lookup that sends nothing)

@@ -20,7 +20,7 @@ void place(call_actor_state& s) {
   const auto& req = s.req;
   const auto* ctx = s.ctx.get();
   const bool placed = !req.placed_by.empty();
-  s.entry = req.queue.empty() && !placed ? ctx->center.find_entry(req.dialed) : nullptr;
+  s.entry = req.queue.empty() && !placed ? ctx->find_entry(req.dialed) : nullptr;
   s.tenant = s.entry ? s.entry->tenant : "";
   if (!req.queue.empty())
     if (const auto* q = ctx->find_queue(req.queue)) s.tenant = q->tenant;

@@ -182,12 +182,12 @@ void withdrawn(call_self self, const fed::message& m) {
 void hold_for_remote(call_self self) {
   auto& s = self->state;
   const auto& inbound = *s.req.interflow_offer;
-  auto qa = s.ctx->queues.find(inbound.queue);
-  if (qa == s.ctx->queues.end()) {
+  const auto* qa = s.ctx->queue_actor(inbound.queue);
+  if (!qa) {
     deny(self, "unknown_queue");
     return;
   }
-  self->request(qa->second, std::chrono::seconds(2), reserve_remote_atom::value, s.req.call_id,
+  self->request(*qa, std::chrono::seconds(2), reserve_remote_atom::value, s.req.call_id,
                 caf::actor_cast<caf::actor>(self))
       .then([self](const std::string& agent_id) { self->state.held_agent_id = agent_id; },
             [self](caf::error& err) {

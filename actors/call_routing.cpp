@@ -182,12 +182,12 @@ void join(call_self self, const std::string& queue_id, const std::string& reason
   auto& s = self->state;
   const auto* ctx = s.ctx.get();
   s.queue = ctx->find_queue(queue_id);
-  auto qa = ctx->queues.find(queue_id);
-  if (!s.queue || qa == ctx->queues.end()) {
+  const auto* qa = ctx->queue_actor(queue_id);
+  if (!s.queue || !qa) {
     end_with(self, events::call_outcome::refused, "unknown_queue");
     return;
   }
-  s.queue_actor = qa->second;
+  s.queue_actor = *qa;
   auto prio = acd::priority_for(s.base_priority, s.req.caller,
                                 ctx->center.find_tenant(s.queue->tenant), *s.queue);
   auto t = now_of(self);
@@ -484,14 +484,14 @@ namespace {
 void restore_handles(call_self self, const call::state& cs) {
   auto& s = self->state;
   const auto* ctx = s.ctx.get();
-  if (const auto* e = ctx->center.find_entry(cs.dialed)) s.tenant = e->tenant;
+  if (const auto* e = ctx->find_entry(cs.dialed)) s.tenant = e->tenant;
   // The queue that found the call in its list (req.queue) holds it even if
   // the call's own call.queued did not reach the store.
   const auto& queue_id = cs.queue.empty() ? s.req.queue : cs.queue;
   if (const auto* q = ctx->find_queue(queue_id)) {
     s.queue = q;
     if (s.tenant.empty()) s.tenant = q->tenant;
-    if (auto qa = ctx->queues.find(queue_id); qa != ctx->queues.end()) s.queue_actor = qa->second;
+    if (const auto* qa = ctx->queue_actor(queue_id)) s.queue_actor = *qa;
   }
   s.line_group = cs.trunk_group;
   if (!s.line_group.empty() && call::status_of(cs) != call::status::callback_waiting)

@@ -104,7 +104,7 @@ void on_transfer(call_self self, const transfer_request& r) {
   const auto fallback = acd::transfer_fallback_queue(r.fallback_queue, s.queue);
   if (auto no = acd::check_transfer(
           r.target_kind, r.target, r.mode, fallback,
-          [&](const std::string& q) { return ctx->queues.count(q) > 0; },
+          [&](const std::string& q) { return ctx->queue_actor(q) != nullptr; },
           [&](const std::string& a) { return ctx->agents.contains(a); })) {
     refuse(self, r.from_agent, "transfer", no);
     return;

@@ -146,12 +146,13 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self,
         if (s.snapshotting) return;
         s.snapshotting = true;
         auto snaps = std::make_shared<std::vector<queue_snapshot>>();
-        auto pending = std::make_shared<std::size_t>(ctx->queues.size());
+        const auto queues = ctx->queue_actors();
+        auto pending = std::make_shared<std::size_t>(queues.size());
         if (*pending == 0) {
           finish_tick(snaps);
           return;
         }
-        for (const auto& [id, q] : ctx->queues)
+        for (const auto& [id, q] : queues)
           self->request(q, std::chrono::seconds(2), fed_snapshot_atom::value)
               .then(
                   [=](queue_snapshot& snap) {
@@ -197,7 +198,7 @@ caf::behavior federation_actor(caf::stateful_actor<federation_state>* self,
             self->send(it->second, remote_reply_atom::value, std::move(m));
           } else if (m.kind == k::withdraw) {
             // Landed before this node restarted: the call waits in one of our queues.
-            for (const auto& [id, q] : ctx->queues)
+            for (const auto& [id, q] : ctx->queue_actors())
               self->send(q, remote_reply_atom::value, m);
           } else if (m.kind == k::transfer) {
             answer(m, k::bounce, "no_reservation");

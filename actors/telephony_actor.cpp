@@ -66,7 +66,7 @@ void drop_agent_leg(tel_self self, tel_call& c, const std::string& agent_id) {
 
 void on_incoming(tel_self self, const tp::incoming& e) {
   auto& s = self->state;
-  const auto* entry = s.ctx->center.find_entry(e.to);
+  const auto* entry = s.ctx->find_entry(e.to);
   if (!entry) {
     say(self, "leg " + e.leg + " from " + e.from + " dialed " + e.to +
                   ": no entry point has this number");
@@ -152,7 +152,7 @@ void append_phone_event(tel_self self, const std::string& agent_id, events::even
   if (!p.store) return;
   const auto now_ns = p.clock ? p.clock->now_ns() : 0;
   const auto now_ms = now_ns / 1'000'000;
-  const auto* agent = self->state.ctx->center.find_agent(agent_id);
+  const auto* agent = self->state.ctx->find_agent(agent_id);
   const auto name = p.site + "/phone/" + agent_id + "/" + std::to_string(now_ns) + "/" +
                     std::to_string(self->state.appended++);
   std::vector<events::proposed_event> evs;
@@ -176,7 +176,7 @@ bool has_static_phone(tel_self self, const std::string& agent_id) {
 
 void on_registered(tel_self self, const tp::registered& e) {
   auto& s = self->state;
-  if (!s.ctx->center.find_agent(e.agent)) {
+  if (!s.ctx->find_agent(e.agent)) {
     say(self, "phone registered for agent " + e.agent + ", who is not in this center: ignored");
     return;
   }

@@ -8,6 +8,7 @@
 #include "events/agent_events.hpp"
 #include "events/audit_events.hpp"
 #include "events/call_events.hpp"
+#include "events/config_events.hpp"
 #include "events/identity_events.hpp"
 #include "events/interflow_events.hpp"
 #include "events/phone_events.hpp"
@@ -42,6 +43,8 @@ using event = std::variant<
     phone_registered, phone_unregistered,
     // webhook-<id>
     webhook_subscribed, webhook_updated, webhook_paused, webhook_resumed, webhook_suspended,
-    webhook_deleted>;
+    webhook_deleted,
+    // config-<site> (runtime-created agents and queues)
+    agent_defined, queue_defined>;
 
 } // namespace hotline::events

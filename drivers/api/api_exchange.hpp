@@ -176,6 +176,8 @@ void add_agent_routes(node_api::impl& api);
 void add_read_routes(node_api::impl& api);
 void add_admin_routes(node_api::impl& api);
 void add_config_routes(node_api::impl& api);
+/// api4: POST /api/agents, POST /api/queues (create_routes.cpp).
+void add_create_routes(node_api::impl& api);
 void add_health_routes(node_api::impl& api);
 void add_webhook_routes(node_api::impl& api);
 

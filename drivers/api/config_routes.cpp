@@ -108,10 +108,9 @@ template <class Atom> void queue_switch(node_api::impl& api, const exchange_ptr&
   if (!api.allowed(ex, identity::action::configure, r)) return;
   auto reason = string_field(ex, "reason", false, 256);
   if (!reason) return;
-  auto target = api.ctx->queues.find(id);
-  if (target == api.ctx->queues.end())
-    return answer_refusal(ex, "unavailable", "queue '" + id + "' runs on no actor here");
-  api.ask_acd(target->second, ex, caf::make_message(Atom::value, *reason),
+  const auto* target = api.ctx->queue_actor(id);
+  if (!target) return answer_refusal(ex, "unavailable", "queue '" + id + "' runs on no actor here");
+  api.ask_acd(*target, ex, caf::make_message(Atom::value, *reason),
               [ex](std::string code, std::string detail) {
                 if (!code.empty()) return answer_refusal(ex, code, detail);
                 ex->reply(200, {{"status", "done"}});

@@ -310,6 +310,8 @@ void run_node(const node_args& a) {
     ctx->restart_keeps = {false, false};
   }
   actors::start_acd(sys, ctx);
+  for (const auto& w : ctx->configuration_warnings) // agents and queues created at runtime
+    drivers::log::warning("config", w, site);
   if (telephony) {
     auto started = drivers::sip::sip_stack::start(
         cfg.sip, site, actors::telephony_sink_for(telephony), sip_users_of(store, site));

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <caf/all.hpp>
 
@@ -144,6 +145,11 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
   };
   if (recorded) schedule_replay();
 
+  // Agents the file defines; any other (created at runtime through the
+  // node API) is a person's.
+  auto file_agents = std::make_shared<std::unordered_set<std::string>>();
+  for (const auto& a : center.agents)
+    file_agents->insert(a.id);
   // Shifts: login, breaks, logout, in virtual time.
   const auto people = [&simdef](const std::string& id) {
     return std::find(simdef.api_agents.begin(), simdef.api_agents.end(), id) !=
@@ -266,7 +272,10 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
                              callback_failed_atom::value, std::string{"customer_no_answer"});
           return;
         }
-        if (people(agent_id)) return; // a person answers (or not) through the node API
+        // A person answers (or not) through the node API: an agent of
+        // api_agents, or one created at runtime (the simulation's file does
+        // not know it, so nothing here drives it).
+        if (people(agent_id) || !file_agents->count(agent_id)) return;
         self->delayed_send(self, after(p.opts->answer_delay_s), answer_atom::value, agent_id,
                            call_id);
       },

@@ -15,7 +15,8 @@ constexpr std::int64_t ns_per_ms = 1'000'000;
 
 bool wanted(std::string_view t) {
   return t.starts_with("agent.") || t.starts_with("call.") || t.starts_with("trunk.") ||
-         t == "queue.call_joined" || t == "queue.call_left";
+         t == "queue.call_joined" || t == "queue.call_left" || t == "queue.defined" ||
+         t == "queue.closed" || t == "queue.opened";
 }
 
 } // namespace
@@ -252,6 +253,19 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
           },
           [&](const events::agent_skills_changed& p) {
             agent(p.agent_id, tenant).skills = p.skills;
+          },
+          // Created at runtime (config-<site>): known from now on, like the file's.
+          [&](const events::agent_defined& p) {
+            auto& a = agent(p.agent_id, p.tenant);
+            a.name = p.name;
+            a.skills = p.skills;
+            a.defined_queues = p.queues;
+            if (a.activity == agent_activity::logged_out) a.queues = p.queues;
+          },
+          [&](const events::queue_defined& p) {
+            auto& q = queue(p.queue_id, p.tenant);
+            q.name = p.name;
+            q.service_level_ms = p.service_level_ms;
           },
           [&](const events::agent_queues_changed& p) {
             auto& a = agent(p.agent_id, tenant);

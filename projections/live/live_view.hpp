@@ -9,7 +9,9 @@
 /// A fold like the others (projections/): no clock, no I/O. Counters are
 /// since the view started folding (a node folds its whole store at start:
 /// since the store began). Agents and queues the center defines are known
-/// from the start (`define`); others appear when their first event does.
+/// from the start (`define`); those created at runtime from their
+/// `agent.defined` / `queue.defined` (config-<site>); others appear when
+/// their first event does.
 ///
 /// Thread safety: none; the owner serialises `apply` and the reads.
 #include <cstdint>

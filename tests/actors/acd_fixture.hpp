@@ -203,7 +203,7 @@ struct fixture {
     return s;
   }
   ag::state agent_state(const std::string& agent_id) const {
-    auto s = ag::initial_state(*ctx->center.find_agent(agent_id));
+    auto s = ag::initial_state(*ctx->find_agent(agent_id)); // the file's or created
     for (const auto& e : stream(ag::stream_name(agent_id)))
       if (auto n = events::narrow<ag::event>(*events::event_codec::standard().decode(e)))
         s = ag::evolve(std::move(s), *n, e.meta.timestamp_ns);

@@ -199,3 +199,32 @@ TEST_CASE("live view: a call queued at its queue's VIP priority is a VIP in the 
   CHECK_FALSE(v.find_call("c2")->vip);
   CHECK_FALSE(v.find_call("c3")->vip);
 }
+
+TEST_CASE("live view: agents and queues created at runtime appear with their definition") {
+  event_builder b;
+  queue_defined vip;
+  vip.queue_id = "vip";
+  vip.tenant = "t1";
+  vip.name = "VIP line";
+  vip.service_level_ms = 15'000;
+  b.add("config-north", 1, vip, principal::user("admin"));
+  b.add("config-north", 2,
+        agent_defined{"n1", "t1", "Wang Fang", {{"vip", 60}}, {"vip", "sales"}, false, -1},
+        principal::user("admin"));
+  auto v = fold(b);
+  REQUIRE(v.find_queue("vip"));
+  CHECK(v.find_queue("vip")->name == "VIP line");
+  CHECK(v.find_queue("vip")->tenant == "t1");
+  CHECK(v.find_queue("vip")->service_level_ms == 15'000);
+  REQUIRE(v.find_agent("n1"));
+  const auto& n1 = *v.find_agent("n1");
+  CHECK(n1.tenant == "t1");
+  CHECK(n1.name == "Wang Fang");
+  CHECK(n1.activity == agent_activity::logged_out);
+  CHECK(n1.skills == std::map<std::string, int>{{"vip", 60}});
+  CHECK(n1.queues == std::vector<std::string>{"vip", "sales"});
+  CHECK(n1.defined_queues == std::vector<std::string>{"vip", "sales"});
+  // Then it lives like any other agent.
+  b.agent("n1", 3, agent_logged_in{"n1", {"vip"}, ""});
+  CHECK(fold(b).find_agent("n1")->queues == std::vector<std::string>{"vip"});
+}
