@@ -277,8 +277,18 @@ void run_node(const node_args& a) {
     to.retry_after_s = cfg.sip.retry_after_s;
     to.music_on_hold = !cfg.sip.music_on_hold_pcm.empty();
     to.log = [site](const std::string& line) { drivers::log::info("telephony", line, site); };
+    // Outbound calls (docs/telephony.md): through the peer of the group whose line they seize.
+    for (const auto& t : cfg.sip.trunks) {
+      to.trunk_peers[t.group] = t.peer.text();
+      if (const auto* g = cfg.center.find_trunk(t.group);
+          g && events::carries(g->direction, events::call_direction::outbound))
+        ctx->far_end_dialing = true;
+    }
+    to.outbound_ring_timeout_s = cfg.sip.outbound_ring_timeout_s;
+    ctx->default_outbound_trunk = cfg.sip.outbound_trunk;
     telephony = actors::spawn_telephony(sys, ctx, &telephony_port, to);
-    ctx->observer = actors::spawn_observer_fanout(sys, {{to.call_id_prefix, telephony}}, traffic);
+    ctx->observer = actors::spawn_observer_fanout(
+        sys, {{to.call_id_prefix, telephony, ctx->far_end_dialing}}, traffic);
     // A caller who was on the line when the node died is gone with its dialog.
     ctx->restart_keeps = {false, false};
   }
