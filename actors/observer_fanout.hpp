@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include <caf/fwd.hpp>
+#include <caf/actor.hpp> // observer_route holds one by value
 
 namespace hotline::actors {
 

@@ -24,6 +24,7 @@ struct tel_call {
   std::string number;
   std::string trunk;
   bool far_end_told = false; ///< the call heard the far end's last word (answered or a failure)
+  bool far_end_gone = false; ///< it hung up before the call connected (hang up on talking)
 };
 
 /// Which call a leg belongs to; `agent` empty: the caller's.
@@ -190,6 +191,8 @@ void on_ended(tel_self self, const tp::ended& e) {
     c->caller.clear();
     if (c->talking)
       self->send(c->actor, hangup_atom::value, std::string{"caller"});
+    else if (c->outbound) // answered, BYE before the call connected: hang up once it has
+      c->far_end_gone = true;
     else
       self->send(c->actor, abandon_atom::value);
     return;
@@ -377,7 +380,11 @@ void on_ring_stopped(tel_self self, const std::string& agent_id, const std::stri
   if (c->talking && c->talking_agent == agent_id) return;
   auto it = c->agent_legs.find(agent_id);
   if (it == c->agent_legs.end()) return;
-  self->state.port->hang_up(it->second, tp::hangup_cause::withdrawn);
+  // An outbound call's agent answered already (its far end never did): BYE.
+  auto l = self->state.legs.find(it->second);
+  const bool up = l != self->state.legs.end() && l->second.answered;
+  self->state.port->hang_up(it->second,
+                            up ? tp::hangup_cause::normal : tp::hangup_cause::withdrawn);
   drop_agent_leg(self, *c, agent_id);
 }
 
@@ -387,6 +394,10 @@ void on_talking(tel_self self, const std::string& call_id, const std::string& ag
   if (!c) return;
   c->talking = true;
   c->talking_agent = agent_id;
+  if (c->far_end_gone) {
+    self->send(c->actor, hangup_atom::value, std::string{"caller"});
+    return;
+  }
   auto it = c->agent_legs.find(agent_id);
   if (c->caller.empty() || it == c->agent_legs.end()) return;
   if (!c->caller_answered) {
