@@ -707,6 +707,19 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
 
 // RFC 3261 §11.2: the node's capabilities; carriers probe with OPTIONS too.
 void sip_stack::impl::on_options(const sip_msg* msg) {
+  const char* missing = !pl_isset(&msg->from.auri)                  ? "From"
+                        : !pl_isset(&msg->to.auri)                  ? "To"
+                        : !pl_isset(&msg->callid)                   ? "Call-ID"
+                        : pl_strcmp(&msg->cseq.met, "OPTIONS") != 0 ? "CSeq OPTIONS"
+                                                                    : nullptr;
+  if (missing) {
+    warn("malformed OPTIONS from " + address_of(msg->src) + " answered 400 Bad Request: no " +
+         missing);
+    own_400 = true;
+    sip_reply(sip, msg, 400, "Bad Request");
+    own_400 = false;
+    return;
+  }
   sip_treplyf(nullptr, nullptr, sip, msg, false, 200, "OK",
               "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REGISTER\r\n"
               "Accept: application/sdp, application/dtmf-relay\r\n"

@@ -246,7 +246,8 @@ TEST_CASE("sip stack: music as early media, digits, a phone rung and answered, R
   CHECK(events.next(200ms) == "(none)");
 
   // -- the agent's phone: INVITE offering PCMU and PCMA, 180, 200 with PCMA, ACK --------
-  const auto leg = stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "+861", "c1"});
+  const auto leg =
+      stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "+861", "c1", ""});
   auto invite = phone.expect("INVITE sip:a1@127.0.0.1");
   REQUIRE(invite);
   CHECK(invite->find("m=audio") != std::string::npos);
@@ -387,7 +388,7 @@ TEST_CASE("sip stack: a phone that is busy fails busy, one that declines fails r
   for (auto [code, cause] :
        {std::pair{"486 Busy Here", "busy 486"}, std::pair{"603 Decline", "rejected 603"},
         std::pair{"480 Temporarily Unavailable", "unreachable 480"}}) {
-    const auto leg = stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "", "c"});
+    const auto leg = stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "", "c", ""});
     auto invite = phone.expect("INVITE ");
     REQUIRE(invite);
     phone.send(std::string("SIP/2.0 ") + code + "\r\nVia: " + header(*invite, "Via") +
@@ -650,6 +651,17 @@ std::string response_to(const std::string& req, const std::string& status) {
          "\r\nContent-Length: 0\r\n\r\n";
 }
 
+/// For `d`, answers every OPTIONS `carrier` receives with `status` (the
+/// retransmissions of probes already given up too: the current one is among them).
+void answer_options(const udp& carrier, int node_port, const std::string& status,
+                    std::chrono::milliseconds d) {
+  auto until = std::chrono::steady_clock::now() + d;
+  while (std::chrono::steady_clock::now() < until) {
+    auto got = carrier.receive(100ms);
+    if (got && got->rfind("OPTIONS ", 0) == 0) carrier.send(response_to(*got, status), node_port);
+  }
+}
+
 } // namespace
 
 TEST_CASE("sip stack: a trunk peer that stops answering OPTIONS goes down, and up when it "
@@ -685,17 +697,11 @@ TEST_CASE("sip stack: a trunk peer that stops answering OPTIONS goes down, and u
   CHECK(events.next(1500ms) == "(none)");
 
   // It answers again, even 405: up.
-  auto again = carrier.expect("OPTIONS ", 3s);
-  REQUIRE(again);
-  carrier.send(response_to(*again, "405 Method Not Allowed"), port);
+  answer_options(carrier, port, "405 Method Not Allowed", 2500ms);
   CHECK(events.next() == "trunk_peer_up pstn " + peer);
 
-  // 5xx is no answer: two in a row mark it down with the status.
-  for (int i = 0; i < 2; ++i) {
-    auto probe = carrier.expect("OPTIONS ", 3s);
-    REQUIRE(probe);
-    carrier.send(response_to(*probe, "503 Service Unavailable"), port);
-  }
+  // 5xx is no answer: enough of them in a row mark it down with the status.
+  answer_options(carrier, port, "503 Service Unavailable", 5000ms);
   CHECK(events.next() == "trunk_peer_down pstn " + peer + " 503 Service Unavailable");
 }
 
@@ -729,7 +735,7 @@ TEST_CASE("sip stack: the node answers OPTIONS with 200, Allow and Accept; a mal
   CHECK(header(*ok, "Allow").find("OPTIONS") != std::string::npos);
   CHECK(header(*ok, "Accept").find("application/sdp") != std::string::npos);
   CHECK(header(*ok, "CSeq") == "7 OPTIONS");
-  // No CSeq matching the method: libre refuses it 400; nothing reaches the port.
+  // No CSeq matching the method: 400 (and a warning line); nothing reaches the port.
   prober.send("OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: " + via +
                   "2\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\nTo: <sip:127.0.0.1>\r\n"
                   "Call-ID: opt-2\r\nCSeq: 8 INVITE\r\nMax-Forwards: 70\r\n"
@@ -756,8 +762,8 @@ TEST_CASE("sip stack: a far end through a trunk reads a carrier's answers") {
         std::pair{"404 Not Found", "unreachable 404"},
         std::pair{"503 Service Unavailable", "unreachable 503"}}) {
     CAPTURE(code);
-    tp::ring_request r{"sip:5550100@127.0.0.1:" + std::to_string(carrier.port()), "a1", "c"};
-    r.trunk = "pstn";
+    const tp::ring_request r{"sip:5550100@127.0.0.1:" + std::to_string(carrier.port()), "a1", "c",
+                             "pstn"};
     const auto leg = stack->ring(r);
     auto invite = carrier.expect("INVITE ");
     REQUIRE(invite);
