@@ -322,7 +322,7 @@ void dial_out(fixture& f, const std::string& id = "out-1") {
 }
 } // namespace
 
-TEST_CASE("a dial-out rings the agent's phone, then the far end; its answer connects the call") {
+TEST_CASE("a dial-out rings the agent's phone, then the far end, whose answer connects the call") {
   fixture f;
   dial_out(f);
   CHECK(f.status("a1") != "on_call"); // not before the far end answers

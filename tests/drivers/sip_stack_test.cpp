@@ -716,7 +716,7 @@ TEST_CASE("sip stack: a trunk with options_interval_s = 0 is never probed") {
   CHECK_FALSE(carrier.expect("OPTIONS ", 1500ms));
 }
 
-TEST_CASE("sip stack: the node answers OPTIONS with 200, Allow and Accept; a malformed one 400") {
+TEST_CASE("sip stack: the node answers OPTIONS with 200, Allow and Accept, a malformed one 400") {
   const int port = free_port();
   event_log events;
   auto started = drivers::sip::sip_stack::start(definition(port), "t", events.sink());

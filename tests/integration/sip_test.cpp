@@ -737,7 +737,8 @@ center_options outbound_center(int a1_port) {
 
 } // namespace
 
-TEST_CASE("sip: an agent dials out: its phone, then the carrier answers; the carrier hangs up") {
+TEST_CASE(
+    "sip: an agent dials out: its phone, then the carrier answers, and the carrier hangs up") {
   const int a1 = free_udp_port();
   sip_node n{outbound_center(a1)};
   auto agent = phone("agent_answers.xml", a1);
