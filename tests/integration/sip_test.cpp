@@ -324,9 +324,9 @@ public:
     return out;
   }
   /// sipp as the carrier (a UAS) on the trunk peer's address, in the background.
-  std::future<int> carrier(const std::string& scenario, int calls = 1) const {
+  std::future<int> carrier(const std::string& scenario, int calls = 1, int timeout_s = 25) const {
     const int at = caller_port;
-    auto started = std::async(std::launch::async, [scenario, at, calls] {
+    auto started = std::async(std::launch::async, [scenario, at, calls, timeout_s] {
       std::string out;
       int rc = testing::run_capture({"sipp", "-sf", scenarios + scenario, "-i", "127.0.0.1", "-p",
                                      std::to_string(at), "-mp", std::to_string(free_udp_port()),
@@ -344,7 +344,7 @@ public:
   /// Agent `agent` (an account made by `sip_users`) logs in to the API and dials `number`.
   void dial(const std::string& agent, const std::string& number) const {
     REQUIRE_MESSAGE(!api_url.empty(), "the node has no API (center_options::api)");
-    hotline::test::api::client c{api_url};
+    hotline::test::api::client c{api_url, {}, nullptr};
     auto r = c.call("POST", "/api/login",
                     nlohmann::json{{"username", agent}, {"password", "login-password-1"}}.dump());
     REQUIRE_MESSAGE(r.status == 200, r.body);
@@ -708,10 +708,13 @@ TEST_CASE("sip: a trunk peer that stops answering OPTIONS is recorded down, then
   // It answers two probes, then is gone: two unanswered probes mark it down.
   CHECK(n.carrier("carrier_answers_options.xml", 2).get() == 0);
   std::this_thread::sleep_for(4s);
-  // It answers again: up.
-  CHECK(n.carrier("carrier_answers_options.xml", 1).get() == 0);
-  std::this_thread::sleep_for(500ms);
+  // It answers again: up. (libre keeps retransmitting the probes it gave up
+  // on, each with its own Call-ID; sipp answers those too, so it is given
+  // more than it needs and stopped by its timeout: its status is not the point.)
+  auto again = n.carrier("carrier_answers_options.xml", 100, 6);
+  std::this_thread::sleep_for(4s);
   CHECK(n.stop() == 0);
+  again.get();
   const auto peer = "127.0.0.1:" + std::to_string(n.caller_port);
   const auto health = n.stream_events("trunk-pstn");
   INFO(n.log);
