@@ -55,6 +55,17 @@ struct acd_context {
   availability_board board; ///< agents' routing status per queue served (availability_board.hpp)
   std::map<std::string, caf::actor> trunks; ///< trunk group id -> actor
   std::int64_t default_aht_ms = 180'000;    ///< EWT before any call was handled
+  /// An agent's outbound call reaches a real far end (telephony,
+  /// docs/telephony.md "Outbound calls"): once its line is seized and the
+  /// agent reserved, the call tells the observer (dial_atom, call_id,
+  /// agent_id, number, trunk_group) and connects only when telephony says
+  /// (far_end_atom, "answered"), or at once with "no_phone" (telephony does
+  /// not carry it); another result ends it `not_connected`.
+  /// False (the simulator): it connects when the agent's leg does.
+  bool far_end_dialing = false;
+  /// The trunk group of an agent's outbound call whose queue names no
+  /// `outbound_trunk_group` ([sip] outbound_trunk); empty: such a call takes no line.
+  std::string default_outbound_trunk;
   caf::actor root; ///< queues and trunks are linked to it; killing it stops them all
   /// Call and agent actors are registered here instead of linked to `root`
   /// (see actor_registry.hpp); the root's exit stops them all the same.

@@ -39,6 +39,8 @@ void place(call_actor_state& s) {
   s.line_group = s.placed_for && req.channel == events::contact_channel::voice
                      ? s.placed_for->outbound_trunk_group
                      : "";
+  if (s.line_group.empty() && req.channel == events::contact_channel::voice)
+    s.line_group = ctx->default_outbound_trunk;
 }
 
 caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shared_ctx,
@@ -74,6 +76,7 @@ caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shar
         offer_refused(self, agent_id, reason);
       },
       [self](connected_atom, const std::string& agent_id) { on_connected(self, agent_id); },
+      [self](far_end_atom, const std::string& result) { on_far_end(self, result); },
       [self](hangup_atom, const std::string& by) { on_hangup(self, by); },
       [self](priority_atom, std::int32_t priority, const std::string& reason) {
         on_priority(self, priority, reason);

@@ -49,7 +49,8 @@ struct call_actor_state {
   int line_channel = 0;
   caf::actor queue_actor;
   bool joined = false;
-  bool joining = false;              ///< a join request is on its way to queue_actor
+  bool joining = false; ///< a join request is on its way to queue_actor
+  bool dialing = false; ///< an outbound call whose far end telephony reaches (dial_atom sent)
   std::uint64_t wait_generation = 0; ///< invalidates timers of an earlier wait
   /// The agents the call rings, by id (the offers themselves are the decider's).
   std::map<std::string, caf::actor> offers;
@@ -124,6 +125,8 @@ void on_offer(call_self self, const offer_info& o);
 void on_ring_timeout(call_self self, const std::string& agent_id, std::int32_t attempt);
 void on_callback_failed(call_self self, const std::string& reason);
 void on_connected(call_self self, const std::string& agent_id);
+/// Telephony's word on an outbound call's far end (acd_context::far_end_dialing).
+void on_far_end(call_self self, const std::string& result);
 void on_hangup(call_self self, const std::string& by);
 void on_priority(call_self self, std::int32_t priority, const std::string& reason);
 void on_hold(call_self self, const std::string& agent_id);

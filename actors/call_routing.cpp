@@ -171,8 +171,11 @@ void arrive(call_self self) {
                    self->state.line_channel = channel;
                    route(self);
                  },
-                 [self](caf::error&) {
-                   exec(self, call::block{self->state.line_group, now_of(self)}, "block",
+                 [self](caf::error& err) {
+                   // An outbound call's group whose peer is down: blocked, reason trunk_down.
+                   const auto why =
+                       refusal_code(err) == "trunk_down" ? "trunk_down" : "all_channels_busy";
+                   exec(self, call::block{self->state.line_group, now_of(self), why}, "block",
                         [self] { finish(self, "blocked"); });
                  });
        });
@@ -273,9 +276,16 @@ void start_wait_timers(call_self self, std::uint64_t gen, std::int64_t waited_ms
 void on_offer(call_self self, const offer_info& o) {
   auto& s = self->state;
   if (o.agent_id == s.req.placed_by) {
-    // The dialing agent is reserved: its leg connects (connected_atom follows).
-    if (!call::is_connected(s.entity->state()))
-      self->send(o.agent, answer_atom::value, s.req.call_id);
+    if (call::is_connected(s.entity->state())) return;
+    // The dialing agent is reserved. With telephony reaching the far end,
+    // the agent's leg connects when the far end answers (on_far_end);
+    // else at once (connected_atom follows).
+    if (s.ctx->far_end_dialing && s.req.channel == events::contact_channel::voice) {
+      if (!std::exchange(s.dialing, true))
+        notify(self, dial_atom::value, s.req.call_id, o.agent_id, s.req.dialed, s.line_group);
+      return;
+    }
+    self->send(o.agent, answer_atom::value, s.req.call_id);
     return;
   }
   if (s.req.interflow_offer && !s.landed) {
@@ -367,6 +377,25 @@ void on_connected(call_self self, const std::string& agent_id) {
         notify(self, talking_atom::value, s.req.call_id, agent_id);
       });
   if (refused && agent) self->send(agent, end_call_atom::value, s.req.call_id, std::int64_t{0});
+}
+
+void on_far_end(call_self self, const std::string& result) {
+  auto& s = self->state;
+  if (!s.dialing || call::is_terminal(s.entity->state())) return;
+  if (result == "ringing") {
+    exec(self, call::far_end_ringing{now_of(self)}, "far_end_ringing");
+    return;
+  }
+  if (result == "answered" || result == "no_phone") {
+    // The far end answered, or telephony does not carry this call (the
+    // agent has no phone): the agent's leg connects (connected_atom follows).
+    if (result == "no_phone") s.dialing = false;
+    if (auto it = s.offers.find(s.req.placed_by); it != s.offers.end())
+      self->send(it->second, answer_atom::value, s.req.call_id);
+    return;
+  }
+  exec(self, call::far_end_failed{result, now_of(self)}, "far_end_failed",
+       [self] { finish(self, "not_connected"); });
 }
 
 void on_hangup(call_self self, const std::string& by) {

@@ -1,5 +1,7 @@
 #include "actors/observer_fanout.hpp"
 
+#include <map>
+
 #include <caf/all.hpp>
 
 #include "actors/protocol.hpp"
@@ -12,8 +14,10 @@ namespace {
 struct fanout_state {
   std::vector<observer_route> routes;
   caf::actor fallback;
+  std::map<std::string, caf::actor> claimed; ///< outbound calls a dialer carries
 
   const caf::actor& of(const std::string& call_id) const {
+    if (auto it = claimed.find(call_id); it != claimed.end()) return it->second;
     for (const auto& r : routes)
       if (call_id.compare(0, r.call_id_prefix.size(), r.call_id_prefix) == 0) return r.observer;
     return fallback;
@@ -41,7 +45,21 @@ caf::behavior fanout(caf::stateful_actor<fanout_state>* self, std::vector<observ
       [=](talking_atom a, const std::string& call, const std::string& agent) {
         to(call, a, call, agent);
       },
-      [=](ended_atom a, const std::string& call, events::call_outcome o) { to(call, a, call, o); },
+      [=](ended_atom a, const std::string& call, events::call_outcome o) {
+        to(call, a, call, o);
+        self->state.claimed.erase(call);
+      },
+      [=](dial_atom a, const std::string& call, const std::string& agent, const std::string& number,
+          const std::string& trunk) {
+        for (const auto& r : self->state.routes)
+          if (r.dials_out) {
+            self->state.claimed[call] = r.observer;
+            break;
+          }
+        to(call, a, call, agent, number, trunk);
+      },
+      // The dialer does not carry that call after all (its agent has no phone).
+      [=](release_atom, const std::string& call) { self->state.claimed.erase(call); },
       [=](callback_offered_atom a, const std::string& call, const std::string& queue) {
         to(call, a, call, queue);
       },

@@ -8,18 +8,25 @@
 /// the fallback. Notifications without a call id (rejected_atom) go to
 /// every observer.
 ///
+/// An agent's outbound call (dial_atom) goes to the route that dials out
+/// (`dials_out`; the first such), which then hears every notification of
+/// that call until it ends, whatever its id: the call was not started by
+/// telephony, but telephony carries it. (release_atom, call_id) from the
+/// dialer gives such a call back (its agent has no phone).
+///
 /// The original sender is kept (messages are delegated), so an observer
 /// that answers the call actor which told it something still can.
 #include <string>
 #include <vector>
 
-#include <caf/fwd.hpp>
+#include <caf/actor.hpp> // observer_route holds one by value
 
 namespace hotline::actors {
 
 struct observer_route {
   std::string call_id_prefix; ///< non-empty
   caf::actor observer;
+  bool dials_out = false; ///< it places agents' outbound calls (dial_atom)
 };
 
 /// Routes are tried in order; the first whose prefix starts the call id wins.

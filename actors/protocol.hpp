@@ -86,6 +86,14 @@ namespace hotline::actors {
 
 using arrive_atom = caf::atom_constant<caf::atom("arrive")>;
 using seize_atom = caf::atom_constant<caf::atom("seize")>;
+/// telephony → trunk group: (peer_health_atom, peer, up, reason) its SIP peer's keepalive verdict.
+using peer_health_atom = caf::atom_constant<caf::atom("peerhlth")>;
+/// call → observer: (dial_atom, call_id, agent_id, number, trunk_group) an agent's outbound
+/// call whose far end telephony reaches (acd_context::far_end_dialing).
+using dial_atom = caf::atom_constant<caf::atom("dial")>;
+/// telephony → call: (far_end_atom, result) the far end of an outbound call: "ringing",
+/// "answered", or why it never answered (call::far_end_failed's results).
+using far_end_atom = caf::atom_constant<caf::atom("farend")>;
 using seized_atom = caf::atom_constant<caf::atom("seized")>;
 using blocked_atom = caf::atom_constant<caf::atom("blocked")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;

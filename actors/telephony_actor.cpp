@@ -19,6 +19,13 @@ struct tel_call {
   std::string talking_agent;
   std::map<std::string, tp::leg_id> agent_legs; ///< agent id -> its phone's leg
   std::set<std::string> simulated_ringing;      ///< simulated agents offered it, not yet answered
+  // An agent's outbound call: `caller` is the far end's leg once rung.
+  bool outbound = false;
+  std::string dialing_agent;
+  std::string number;
+  std::string trunk;
+  bool far_end_told = false; ///< the call heard the far end's last word (answered or a failure)
+  bool far_end_gone = false; ///< it hung up before the call connected (hang up on talking)
 };
 
 /// Which call a leg belongs to; `agent` empty: the caller's.
@@ -87,12 +94,57 @@ void on_incoming(tel_self self, const tp::incoming& e) {
   s.calls.emplace(req.call_id, std::move(c));
 }
 
+/// Tells an outbound call what became of its far end, once.
+void tell_far_end(tel_self self, tel_call& c, const std::string& result) {
+  if (c.far_end_told) return;
+  if (result != "ringing") c.far_end_told = true;
+  self->send(c.actor, far_end_atom::value, result);
+}
+
+/// The agent who dials answered their phone: now the far end rings.
+void ring_far_end(tel_self self, const std::string& call_id, tel_call& c) {
+  auto& s = self->state;
+  auto peer = s.opts.trunk_peers.find(c.trunk);
+  if (peer == s.opts.trunk_peers.end()) {
+    say(self, "call " + call_id + " to " + c.number + ": trunk group '" + c.trunk +
+                  "' has no SIP peer ([[sip.trunk]]): unreachable");
+    return tell_far_end(self, c, "unreachable");
+  }
+  tp::ring_request r;
+  r.contact = "sip:" + c.number + "@" + peer->second;
+  r.caller = c.dialing_agent;
+  r.call_id = call_id;
+  r.trunk = c.trunk;
+  c.caller = s.port->ring(r);
+  s.legs[c.caller] = tel_leg{call_id, {}, false};
+  self->delayed_send(self, std::chrono::seconds(s.opts.outbound_ring_timeout_s),
+                     ring_timeout_atom::value, call_id, c.caller);
+}
+
 void on_answered(tel_self self, const tp::answered& e) {
   auto l = self->state.legs.find(e.leg);
-  if (l == self->state.legs.end() || l->second.agent.empty()) return;
+  if (l == self->state.legs.end()) return;
   l->second.answered = true;
+  auto* c = find_call(self, l->second.call_id);
+  if (c && c->outbound) {
+    if (!l->second.agent.empty()) {
+      if (c->caller.empty() && !c->far_end_told) ring_far_end(self, l->second.call_id, *c);
+      return;
+    }
+    // The far end answered: the two talk; the call connects its agent.
+    c->caller_answered = true;
+    if (auto it = c->agent_legs.find(c->dialing_agent); it != c->agent_legs.end())
+      self->state.port->bridge(c->caller, it->second);
+    tell_far_end(self, *c, "answered");
+    return;
+  }
+  if (l->second.agent.empty()) return;
   if (auto a = agent_actor_of(self, l->second.agent))
     self->send(a, answer_atom::value, l->second.call_id);
+}
+
+std::string far_end_result(tp::failure_cause cause) {
+  return std::string{tp::to_string(cause)}; // busy | rejected | no_answer | unreachable
 }
 
 void on_failed(tel_self self, const tp::failed& e) {
@@ -102,6 +154,15 @@ void on_failed(tel_self self, const tp::failed& e) {
   self->state.legs.erase(l);
   auto* c = find_call(self, leg.call_id);
   if (c) c->agent_legs.erase(leg.agent);
+  if (c && c->outbound) {
+    say(self, "call " + leg.call_id + ": " +
+                  (leg.agent.empty() ? "far end " + c->number : "agent " + leg.agent + "'s phone") +
+                  " " + std::string{tp::to_string(e.cause)} +
+                  (e.code ? " (" + std::to_string(e.code) + ")" : ""));
+    if (leg.agent.empty()) c->caller.clear();
+    tell_far_end(self, *c, leg.agent.empty() ? far_end_result(e.cause) : "agent_unreachable");
+    return;
+  }
   if (leg.agent.empty()) return;
   auto a = agent_actor_of(self, leg.agent);
   if (!a) return;
@@ -131,17 +192,93 @@ void on_ended(tel_self self, const tp::ended& e) {
     c->caller.clear();
     if (c->talking)
       self->send(c->actor, hangup_atom::value, std::string{"caller"});
+    else if (c->outbound) // answered, BYE before the call connected: hang up once it has
+      c->far_end_gone = true;
     else
       self->send(c->actor, abandon_atom::value);
     return;
   }
   c->agent_legs.erase(leg.agent);
+  if (c->outbound && !c->talking && !c->caller_answered) {
+    // The agent hung up before the far end answered: CANCEL it.
+    if (!c->caller.empty()) {
+      self->state.port->hang_up(c->caller, tp::hangup_cause::withdrawn);
+      self->state.legs.erase(c->caller);
+      c->caller.clear();
+    }
+    tell_far_end(self, *c, "cancelled");
+    return;
+  }
   auto a = agent_actor_of(self, leg.agent);
   if (!a) return;
   if (c->talking && c->talking_agent == leg.agent)
     self->send(a, hangup_atom::value, leg.call_id);
   else if (!leg.answered)
     self->send(a, reject_atom::value, leg.call_id);
+}
+
+// -- outbound calls ---------------------------------------------------------------------
+
+/// An agent's phone rings: the ACD recorded that already. An outbound
+/// call's far end rings: the call records it.
+void on_leg_ringing(tel_self self, const tp::ringing& e) {
+  auto l = self->state.legs.find(e.leg);
+  if (l == self->state.legs.end() || !l->second.agent.empty()) return;
+  auto* c = find_call(self, l->second.call_id);
+  if (c && c->outbound) tell_far_end(self, *c, "ringing");
+}
+
+/// An agent dials out: ring the agent's own phone first (it shows the number).
+void on_dial(tel_self self, const caf::actor& call, const std::string& call_id,
+             const std::string& agent_id, const std::string& number, const std::string& trunk) {
+  auto& s = self->state;
+  if (s.calls.count(call_id)) return;
+  const std::string* contact = nullptr;
+  if (auto reg = s.registered.find(agent_id); reg != s.registered.end())
+    contact = &reg->second;
+  else if (auto phone = s.opts.phones.find(agent_id); phone != s.opts.phones.end())
+    contact = &phone->second;
+  if (!contact) {
+    // No phone (a simulated agent, a desktop without one): telephony does
+    // not carry this call; it connects as without telephony.
+    if (s.ctx->observer) self->send(s.ctx->observer, release_atom::value, call_id);
+    self->send(call, far_end_atom::value, std::string{"no_phone"});
+    return;
+  }
+  tel_call c;
+  c.actor = call;
+  c.outbound = true;
+  c.dialing_agent = agent_id;
+  c.number = number;
+  c.trunk = trunk;
+  c.caller_number = number;
+  s.calls.emplace(call_id, std::move(c));
+  tp::ring_request r;
+  r.contact = *contact;
+  r.caller = number;
+  r.call_id = call_id;
+  auto leg = s.port->ring(r);
+  s.calls[call_id].agent_legs[agent_id] = leg;
+  s.legs[leg] = tel_leg{call_id, agent_id, false};
+}
+
+/// The far end rang `outbound_ring_timeout_s` without answering.
+void on_far_end_timeout(tel_self self, const std::string& call_id, const tp::leg_id& leg) {
+  auto* c = find_call(self, call_id);
+  if (!c || c->caller != leg || c->caller_answered || c->far_end_told) return;
+  self->state.port->hang_up(leg, tp::hangup_cause::withdrawn);
+  self->state.legs.erase(leg);
+  c->caller.clear();
+  say(self, "call " + call_id + ": far end " + c->number + " did not answer in " +
+                std::to_string(self->state.opts.outbound_ring_timeout_s) + " s");
+  tell_far_end(self, *c, "no_answer");
+}
+
+void on_peer_health(tel_self self, const std::string& trunk, const std::string& peer, bool up,
+                    const std::string& reason) {
+  auto t = self->state.ctx->trunks.find(trunk);
+  if (t == self->state.ctx->trunks.end()) return;
+  self->send(t->second, peer_health_atom::value, peer, up, reason);
 }
 
 // -- registrations ----------------------------------------------------------------------
@@ -252,7 +389,11 @@ void on_ring_stopped(tel_self self, const std::string& agent_id, const std::stri
   if (c->talking && c->talking_agent == agent_id) return;
   auto it = c->agent_legs.find(agent_id);
   if (it == c->agent_legs.end()) return;
-  self->state.port->hang_up(it->second, tp::hangup_cause::withdrawn);
+  // An outbound call's agent answered already (its far end never did): BYE.
+  auto l = self->state.legs.find(it->second);
+  const bool up = l != self->state.legs.end() && l->second.answered;
+  self->state.port->hang_up(it->second,
+                            up ? tp::hangup_cause::normal : tp::hangup_cause::withdrawn);
   drop_agent_leg(self, *c, agent_id);
 }
 
@@ -262,6 +403,10 @@ void on_talking(tel_self self, const std::string& call_id, const std::string& ag
   if (!c) return;
   c->talking = true;
   c->talking_agent = agent_id;
+  if (c->far_end_gone) {
+    self->send(c->actor, hangup_atom::value, std::string{"caller"});
+    return;
+  }
   if (c->simulated_ringing.erase(agent_id) && !c->caller.empty()) {
     // A simulated agent took the call: the caller's line is answered and
     // carries the music (the demo has no voices) until the agent hangs up.
@@ -313,7 +458,11 @@ void on_call_ended(tel_self self, const std::string& call_id, events::call_outco
   auto it = s.calls.find(call_id);
   if (it == s.calls.end()) return;
   auto& c = it->second;
-  if (!c.caller.empty()) {
+  if (!c.caller.empty() && c.outbound) {
+    s.port->hang_up(c.caller,
+                    c.caller_answered ? tp::hangup_cause::normal : tp::hangup_cause::withdrawn);
+    s.legs.erase(c.caller);
+  } else if (!c.caller.empty()) {
     if (c.caller_answered)
       s.port->hang_up(c.caller, tp::hangup_cause::normal);
     else if (outcome == events::call_outcome::blocked)
@@ -336,13 +485,20 @@ void on_call_ended(tel_self self, const std::string& call_id, events::call_outco
 struct event_handler {
   tel_self self;
   void operator()(const tp::incoming& e) const { on_incoming(self, e); }
-  void operator()(const tp::ringing&) const {} // the ACD recorded the ring already
+  void operator()(const tp::ringing& e) const { on_leg_ringing(self, e); }
   void operator()(const tp::answered& e) const { on_answered(self, e); }
   void operator()(const tp::failed& e) const { on_failed(self, e); }
   void operator()(const tp::ended& e) const { on_ended(self, e); }
   void operator()(const tp::dtmf& e) const { say(self, "ignored " + tp::describe(e)); }
   void operator()(const tp::registered& e) const { on_registered(self, e); }
   void operator()(const tp::unregistered& e) const { on_unregistered(self, e); }
+  void operator()(const tp::trunk_peer_down& e) const {
+    say(self, "trunk " + e.trunk + " peer " + e.peer + " down: " + e.reason);
+    on_peer_health(self, e.trunk, e.peer, false, e.reason);
+  }
+  void operator()(const tp::trunk_peer_up& e) const {
+    on_peer_health(self, e.trunk, e.peer, true, "");
+  }
 };
 
 caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, tp::telephony* port,
@@ -386,6 +542,14 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
         auto* c = find_call(self, call_id);
         if (!c || !c->talking || c->talking_agent != agent_id) return; // over already
         if (auto a = agent_actor_of(self, agent_id)) self->send(a, hangup_atom::value, call_id);
+      },
+      [=](dial_atom, const std::string& call_id, const std::string& agent_id,
+          const std::string& number, const std::string& trunk) {
+        on_dial(self, caf::actor_cast<caf::actor>(self->current_sender()), call_id, agent_id,
+                number, trunk);
+      },
+      [=](ring_timeout_atom, const std::string& call_id, const std::string& leg) {
+        on_far_end_timeout(self, call_id, leg);
       },
       [=](callback_offered_atom, const std::string&, const std::string&) {
       }, // no IVR yet to offer it

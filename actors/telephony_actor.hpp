@@ -31,6 +31,26 @@
 ///                                        Retry-After, SIP 503; refused: busy, SIP 486),
 ///                                        any other leg is hung up
 ///   dtmf                                 logged only (the IVR issue consumes digits)
+///   trunk_peer_down / trunk_peer_up      peer_health_atom to the trunk group, which records
+///                                        trunk.peer_down / trunk.peer_up on `trunk-<group>`
+///                                        and takes no outbound call while its peer is down
+///
+/// Outbound calls (an agent dials; acd_context::far_end_dialing):
+///   (dial_atom call agent number trunk)  ring the agent's phone (shown: the number);
+///                                        an agent with no phone: far_end_atom "no_phone"
+///                                        (the call connects as without telephony) and
+///                                        release_atom to the fan-out; no SIP peer for the
+///                                        trunk (after the agent answers): "unreachable"
+///   answered(agent leg)                  ring the far end: INVITE sip:number@peer of the
+///                                        trunk group whose line the call seized
+///   ringing(far leg)                     far_end_atom "ringing"
+///   answered(far leg)                    bridge far end and agent; far_end_atom "answered"
+///                                        (the call connects the agent)
+///   failed(far leg, cause)               far_end_atom busy | rejected | no_answer | unreachable
+///   failed(agent leg)                    far_end_atom "agent_unreachable"
+///   ended(agent leg) before the answer   CANCEL the far end; far_end_atom "cancelled"
+///   outbound_ring_timeout_s passes       CANCEL the far end; far_end_atom "no_answer"
+///   ended(far leg) while talking         hangup_atom "caller" to the call (BYE either side)
 ///   registered(agent, contact)           the agent's offers ring that contact (before
 ///                                        any static one); `phone.registered` appended
 ///                                        to `phone-<agent>` (not for a mere refresh);
@@ -82,6 +102,10 @@ struct telephony_options {
   std::set<std::string> simulated_agents;
   std::chrono::milliseconds simulated_answer_after{2'000};
   std::chrono::milliseconds simulated_talk{60'000};
+  /// Trunk group -> its SIP peer ("ip:port"), where outbound calls go.
+  std::map<std::string, std::string> trunk_peers;
+  /// How long an outbound call's far end may ring ([sip] outbound_ring_timeout_s).
+  std::int32_t outbound_ring_timeout_s = 60;
   /// Where the actor says what it could not do (a phone missing, a digit
   /// ignored); default: nowhere.
   std::function<void(const std::string&)> log;

@@ -50,6 +50,8 @@ caf::behavior channel_actor(caf::stateful_actor<channel_state>* self,
 }
 
 struct group_state {
+  /// The group's peer health (stream trunk-<group>): no outbound seizure while down.
+  std::unique_ptr<shell<events::acd::trunk_health_decider>> health;
   std::vector<caf::actor> channels;
   std::vector<std::string> found_on_lines; ///< calls holding a channel when the group recovered
   std::vector<trunk::state> mirror;        ///< what the group knows of its channels (busy or not)
@@ -59,6 +61,10 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
                           std::shared_ptr<const acd_context> ctx,
                           events::trunk_group_definition group) {
   if (ctx->root) self->link_to(ctx->root);
+  self->state.health = std::make_unique<shell<events::acd::trunk_health_decider>>(
+      self, *ctx, events::acd::trunk_health::stream_name(group.id),
+      events::acd::trunk_health::initial_state(group.id));
+  self->state.health->recover();
   for (int n = 1; n <= group.channels; ++n) {
     self->state.channels.push_back(self->spawn<caf::linked>(channel_actor, ctx, group, n));
     // The group's view of the channel, recovered from the same stream.
@@ -74,6 +80,10 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
   return {
       [=](seize_atom, const std::string& call_id, events::call_direction direction,
           const std::string& tenant) -> caf::result<seized_atom, int> {
+        // A peer that stopped answering its keepalive gets no new outbound call.
+        if (direction == events::call_direction::outbound &&
+            !events::acd::trunk_health::takes_outbound(self->state.health->state()))
+          return refusal("trunk_down");
         auto n = trunk::pick_free_channel(self->state.mirror, direction);
         if (!n) return refusal(trunk::all_channels_busy);
         auto& m = self->state.mirror[static_cast<std::size_t>(*n - 1)];
@@ -110,6 +120,17 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
           spawn_call(self->home_system(), ctx, req);
         }
       },
+      // The SIP adapter's keepalive verdict on the group's peer (telephony actor).
+      [=](peer_health_atom, const std::string& peer, bool up, const std::string& reason) {
+        namespace th = events::acd::trunk_health;
+        const auto now = ctx->store.clock->now_ns();
+        auto cmd = up ? th::command{th::mark_up{peer, now}}
+                      : th::command{th::mark_down{peer, reason, now}};
+        self->state.health->exec(cmd, now, up ? "mark_up" : "mark_down", "",
+                                 events::principal::system("sip"),
+                                 events::event_id::from_name("trunk-" + group.id + "/" + peer));
+      },
+      [](deferred& d) { d.run(); },
       [=](stats_atom) {
         int busy = 0;
         for (const auto& m : self->state.mirror)

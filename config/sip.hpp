@@ -24,6 +24,14 @@ struct sip_trunk_definition {
   /// New calls accepted per second from this peer (a token bucket of this
   /// size, refilled at this rate); the excess is blocked (503). 0: no limit.
   std::int32_t cps = 0;
+  /// Trunk health (docs/telephony.md): an OPTIONS to the peer every this
+  /// many seconds; 0: none (the peer is taken to be up). Any response,
+  /// even 404 or 405, means up; no response within `options_timeout_s`, a
+  /// 5xx or a transport error is a failure, and `options_failures` in a
+  /// row mark the peer down (new outbound calls skip its group).
+  std::int32_t options_interval_s = 30;
+  std::int32_t options_timeout_s = 5;
+  std::int32_t options_failures = 3;
 };
 
 /// An agent's phone at a static address (no registration yet): the agent
@@ -49,8 +57,23 @@ struct sip_definition {
   std::int32_t nonce_ttl_s = 300;
   std::int32_t register_min_expires_s = 60;    ///< shorter: 423 Interval Too Brief
   std::int32_t register_max_expires_s = 3'600; ///< longer: granted this long
+  /// Outbound calls (an agent's dial-out): the [[sip.trunk]] group they
+  /// leave by; empty: the group of the queue's `outbound_trunk_group`
+  /// when a [[sip.trunk]] binds it, else agents' dial-outs do not reach a
+  /// far end (they connect when the agent's leg does, as without SIP).
+  std::string outbound_trunk;
+  /// How long the far end of an outbound call may ring before the call
+  /// ends `not_connected`, reason `no_answer` (CANCEL to the far end).
+  std::int32_t outbound_ring_timeout_s = 60;
   std::vector<sip_trunk_definition> trunks;
   std::vector<sip_phone_definition> phones;
+
+  /// The [[sip.trunk]] of group `group`, or nullptr.
+  const sip_trunk_definition* trunk(const std::string& group) const {
+    for (const auto& t : trunks)
+      if (t.group == group) return &t;
+    return nullptr;
+  }
 };
 
 /// "a.b.c.d:port" with a dotted IPv4 address and a port 1..65535; false

@@ -154,8 +154,22 @@ void read_sip(table_reader& root, const events::center_definition& center, sip_d
       }
       if (d.allow.empty() && !d.peer.host.empty()) d.allow.push_back(d.peer.host);
       t.read("cps", d.cps, 0, 100'000, "calls per second 0..100000 (0: no limit)");
+      t.read("options_interval_s", d.options_interval_s, 0, 3'600,
+             "whole seconds 0..3600 (0: no OPTIONS keepalive)");
+      t.read("options_timeout_s", d.options_timeout_s, 1, 60, "whole seconds 1..60");
+      t.read("options_failures", d.options_failures, 1, 100, "a count 1..100");
+      if (d.options_interval_s > 0 && d.options_timeout_s > d.options_interval_s)
+        t.error("options_timeout_s", std::to_string(d.options_timeout_s) +
+                                         " is longer than options_interval_s (" +
+                                         std::to_string(d.options_interval_s) + ")");
       sip.trunks.push_back(std::move(d));
     });
+    if (r.read_id("outbound_trunk", sip.outbound_trunk) && !sip.trunk(sip.outbound_trunk))
+      r.error("outbound_trunk", "no [[sip.trunk]] binds trunk group '" + sip.outbound_trunk + "'");
+    else if (const auto* g = center.find_trunk(sip.outbound_trunk);
+             g && !carries(g->direction, events::call_direction::outbound))
+      r.error("outbound_trunk", "trunk group '" + sip.outbound_trunk + "' is inbound only");
+    r.read("outbound_ring_timeout_s", sip.outbound_ring_timeout_s, 1, 600, "whole seconds 1..600");
     std::set<std::string> agents;
     r.each_table("phone", [&](table_reader& t, std::size_t) {
       sip_phone_definition d;

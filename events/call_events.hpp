@@ -210,6 +210,17 @@ struct call_callback_retried {
 };
 HOTLINE_EVENT_FIELDS(call_callback_retried, call_id, queue, reason, attempt, retry_at_ns)
 
+/// An outbound call's far end rings (its carrier said 180/183): the
+/// number exists and is alerted. Its answer connects the call
+/// (call.connected); a failure ends it with outcome `not_connected`.
+struct call_far_end_ringing {
+  static constexpr std::string_view type_name = "call.far_end_ringing";
+  static constexpr std::uint16_t version = 1;
+  std::string call_id;
+  std::string number; ///< the number dialed
+};
+HOTLINE_EVENT_FIELDS(call_far_end_ringing, call_id, number)
+
 /// The one terminal event of every call.
 struct call_ended {
   static constexpr std::string_view type_name = "call.ended";

@@ -24,7 +24,7 @@ using event = std::variant<
     call_offer_ended, call_connected, call_held, call_resumed, call_transferred, call_conferenced,
     call_supervised, call_overflowed, call_callback_scheduled, call_callback_dialed, call_ended,
     call_interflow_offered, call_interflow_denied, call_interflowed, call_interflow_returned,
-    call_conference_left, call_callback_retried,
+    call_conference_left, call_callback_retried, call_far_end_ringing,
     // agent-<id>
     agent_logged_in, agent_logged_out, agent_ready, agent_not_ready, agent_reserved,
     agent_reservation_ended, agent_call_started, agent_call_held, agent_call_ended,
@@ -45,6 +45,8 @@ using event = std::variant<
     webhook_subscribed, webhook_updated, webhook_paused, webhook_resumed, webhook_suspended,
     webhook_deleted,
     // config-<site> (runtime-created agents and queues)
-    agent_defined, queue_defined>;
+    agent_defined, queue_defined,
+    // trunk-<group>
+    trunk_peer_down, trunk_peer_up>;
 
 } // namespace hotline::events

@@ -32,13 +32,14 @@ enum class call_outcome : std::uint8_t {
   node_restart,        ///< the node restarted and the call could not go on
   interflowed,         ///< a hand-off: landed at another site
   interflow_withdrawn, ///< a hand-off: the origin took the call back
+  not_connected,       ///< an outbound call whose far end never answered (busy, no answer, ...)
 };
 template <> struct wire_names<call_outcome> {
   static constexpr std::string_view what = "call outcome";
-  static constexpr std::array<std::string_view, 11> names{
-      "completed",          "abandoned",       "blocked", "voicemail",    "callback_completed",
-      "callback_failed",    "transferred_out", "refused", "node_restart", "interflowed",
-      "interflow_withdrawn"};
+  static constexpr std::array<std::string_view, 12> names{
+      "completed",           "abandoned",       "blocked", "voicemail",    "callback_completed",
+      "callback_failed",     "transferred_out", "refused", "node_restart", "interflowed",
+      "interflow_withdrawn", "not_connected"};
 };
 
 /// Outcomes that hand the call to another site rather than end it there:

@@ -29,7 +29,8 @@ void memory_telephony::reject(const leg_id& leg, reject_cause cause, std::int32_
 leg_id memory_telephony::ring(const ring_request& r) {
   std::lock_guard lock{m_};
   auto leg = "M" + std::to_string(++next_leg_);
-  record("ring " + leg + " " + r.contact + " caller " + r.caller + " call " + r.call_id);
+  record("ring " + leg + " " + r.contact + " caller " + r.caller + " call " + r.call_id +
+         (r.trunk.empty() ? "" : " trunk " + r.trunk));
   return leg;
 }
 

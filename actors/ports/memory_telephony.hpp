@@ -1,6 +1,7 @@
 #pragma once
 /// The in-memory telephony stack: records every command as a line of text
-/// ("answer L1", "reject L2 not_found", "ring L3 sip:a1@host caller +86..."),
+/// ("answer L1", "reject L2 not_found", "ring L3 sip:a1@host caller +86... call C",
+/// "... trunk pstn" for a far end through a trunk),
 /// names the legs it rings "M1", "M2", …, and lets a test play the far ends
 /// by injecting events, which go to the sink at once on the caller's thread.
 ///

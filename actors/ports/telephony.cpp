@@ -89,6 +89,12 @@ struct describer {
   std::string operator()(const unregistered& e) const {
     return "unregistered " + e.agent + " " + e.contact + " " + e.reason;
   }
+  std::string operator()(const trunk_peer_down& e) const {
+    return "trunk_peer_down " + e.trunk + " " + e.peer + " " + e.reason;
+  }
+  std::string operator()(const trunk_peer_up& e) const {
+    return "trunk_peer_up " + e.trunk + " " + e.peer;
+  }
 };
 } // namespace
 

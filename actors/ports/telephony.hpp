@@ -137,8 +137,23 @@ struct unregistered {
   std::string reason; ///< "unregistered" (Expires: 0), "expired", "node_stopped"
 };
 
-using telephony_event =
-    std::variant<incoming, ringing, answered, failed, ended, dtmf, registered, unregistered>;
+/// A trunk's peer stopped answering the stack's keepalive (SIP OPTIONS):
+/// no response in time, a 5xx or a transport error, `failures` times in a
+/// row. Delivered once per change; `trunk_peer_up` follows when it answers
+/// again.
+struct trunk_peer_down {
+  std::string trunk;  ///< the trunk group ([[sip.trunk]] group)
+  std::string peer;   ///< "ip:port"
+  std::string reason; ///< "timeout", "503 Service Unavailable", "transport error: ..."
+};
+/// A trunk's peer answered the keepalive again (any response, even 404/405).
+struct trunk_peer_up {
+  std::string trunk;
+  std::string peer;
+};
+
+using telephony_event = std::variant<incoming, ringing, answered, failed, ended, dtmf, registered,
+                                     unregistered, trunk_peer_down, trunk_peer_up>;
 
 /// Where the stack delivers its events (see the thread-safety note above).
 using telephony_sink = std::function<void(telephony_event)>;
@@ -160,6 +175,12 @@ struct ring_request {
   std::string contact; ///< the phone's address, e.g. "sip:a1@127.0.0.1:5070"
   std::string caller;  ///< shown on the phone as the calling number (may be empty)
   std::string call_id; ///< the call it rings for, for the log and a header
+  /// Non-empty: the far end of an outbound call, reached through this
+  /// trunk group's peer (`contact` is "sip:NUMBER@peer"). Its final
+  /// responses read as a carrier's: 486/600 busy; 603/403 rejected;
+  /// 408/480 no_answer; 404, 503 and transport errors unreachable.
+  /// Empty: an agent's phone (480 is unreachable there).
+  std::string trunk;
 };
 
 class telephony {

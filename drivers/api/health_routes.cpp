@@ -76,10 +76,15 @@ nlohmann::json node_api::impl::health_sample() {
   hub.read([&](const projections::live::live_view& v) {
     for (const auto& [id, t] : v.trunks()) {
       const auto busy = static_cast<int>(t.busy.size());
+      auto down = nlohmann::json::array();
+      for (const auto& [peer, why] : t.peers_down)
+        down.push_back({{"peer", peer}, {"reason", why}});
       trunks.push_back({{"id", id},
                         {"channels", t.channels},
                         {"busy", busy},
-                        {"free", t.channels > busy ? t.channels - busy : 0}});
+                        {"free", t.channels > busy ? t.channels - busy : 0},
+                        {"up", t.up()},
+                        {"peers_down", down}});
     }
     for (const auto& [id, a] : v.agents()) {
       auto& n = tenants[a.tenant]["agents"][std::string{projections::live::to_string(a.activity)}];

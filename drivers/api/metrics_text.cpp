@@ -88,6 +88,11 @@ std::string metrics_text(node_api::impl& api) {
     for (const auto& [k, n] : by_state)
       w.sample("hotline_agents",
                "tenant=\"" + escape(k.first) + "\",state=\"" + escape(k.second) + "\"", n);
+    w.family("hotline_trunk_up", "gauge",
+             "1 while the trunk group's SIP peer answers its keepalive (OPTIONS), 0 while it is "
+             "down (trunk.peer_down; new outbound calls skip it)");
+    for (const auto& [id, t] : v.trunks())
+      w.sample("hotline_trunk_up", "trunk=\"" + escape(id) + "\"", t.up() ? 1 : 0);
     w.family("hotline_calls_ended_total", "counter", "Calls ended, by outcome (state)");
     for (const auto& [outcome, n] : v.ended_by_outcome())
       w.sample("hotline_calls_ended_total", "state=\"" + escape(outcome) + "\"", double(n));

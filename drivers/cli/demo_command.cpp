@@ -245,7 +245,8 @@ bool add_demo_sip(const std::string& config_path, const config::configuration& c
     << "[sip]\nlisten = \"" << listen << "\"\nmusic_on_hold = \"demo-moh.wav\"\n\n"
     << "[[sip.trunk]]\ngroup = \"" << group->id << "\"\npeer = \"" << where.host
     << ":5060\"\nallow = [\"" << where.host << "\""
-    << (where.host == "127.0.0.1" ? "" : ", \"127.0.0.1\"") << "]\n";
+    << (where.host == "127.0.0.1" ? "" : ", \"127.0.0.1\"") << "]\n"
+    << "options_interval_s = 0   # softphones, not a carrier: no keepalive\n";
   if (!f.flush()) {
     fail("cannot write " + config_path);
     return false;

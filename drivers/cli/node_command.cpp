@@ -304,8 +304,18 @@ void run_node(const node_args& a) {
         if (mean_ms > 0) to.simulated_talk = std::chrono::milliseconds(mean_ms);
       }
     }
+    // Outbound calls (docs/telephony.md): through the peer of the group whose line they seize.
+    for (const auto& t : cfg.sip.trunks) {
+      to.trunk_peers[t.group] = t.peer.text();
+      if (const auto* g = cfg.center.find_trunk(t.group);
+          g && events::carries(g->direction, events::call_direction::outbound))
+        ctx->far_end_dialing = true;
+    }
+    to.outbound_ring_timeout_s = cfg.sip.outbound_ring_timeout_s;
+    ctx->default_outbound_trunk = cfg.sip.outbound_trunk;
     telephony = actors::spawn_telephony(sys, ctx, &telephony_port, to);
-    ctx->observer = actors::spawn_observer_fanout(sys, {{to.call_id_prefix, telephony}}, traffic);
+    ctx->observer = actors::spawn_observer_fanout(
+        sys, {{to.call_id_prefix, telephony, ctx->far_end_dialing}}, traffic);
     // A caller who was on the line when the node died is gone with its dialog.
     ctx->restart_keeps = {false, false};
   }

@@ -92,6 +92,7 @@ struct leg {
   bool early = false;     ///< inbound: 183 sent
   bool answered = false;  ///< inbound: 200 sent; outbound: 200 received
   bool rang = false;      ///< outbound: ringing delivered
+  bool far_end = false;   ///< outbound through a trunk (a carrier's answers)
   bool closing = false;   ///< its end is known: nothing more is delivered
   leg* peer = nullptr;    ///< bridged to
   bool ts_synced = false; ///< the relay's timestamp offset into this leg is set
@@ -125,6 +126,18 @@ struct binding {
   tmr expiry{};
 };
 
+/// A trunk's peer and its keepalive (OPTIONS every `options_interval_s`).
+struct peer_health {
+  sip_stack::impl* stack = nullptr;
+  const config::sip_trunk_definition* trunk = nullptr;
+  std::string peer;          ///< "ip:port"
+  std::int32_t failures = 0; ///< in a row
+  bool down = false;
+  struct sip_request* req = nullptr; ///< the OPTIONS in flight
+  tmr every{};
+  tmr deadline{};
+};
+
 struct sip_stack::impl {
   config::sip_definition def;
   tp::sip_user_lookup users;
@@ -143,6 +156,7 @@ struct sip_stack::impl {
   std::map<tp::leg_id, std::unique_ptr<leg>> legs;
   std::map<std::string, std::unique_ptr<binding>> bindings; ///< by SIP user
   std::map<std::string, rate_bucket> rates;                 ///< by trunk group
+  std::vector<std::unique_ptr<peer_health>> peers;          ///< trunks with a keepalive
   sip_lsnr* requests = nullptr;                             ///< REGISTER (and OPTIONS)
   bool own_400 = false; ///< a 400 this adapter sends (and logs) itself: not traced again
 
@@ -184,6 +198,11 @@ struct sip_stack::impl {
   // -- SIP -------------------------------------------------------------------------------
   void on_invite(const sip_msg* msg);
   void on_register(const sip_msg* msg);
+  void on_options(const sip_msg* msg);
+  void start_keepalives();
+  void probe(peer_health& p);
+  void probe_answered(peer_health& p, int err, const sip_msg* msg);
+  void probe_failed(peer_health& p, const std::string& why);
   void challenge(const sip_msg* msg, bool stale);
   void reply_400(const sip_msg* msg, const std::string& why);
   void drop_binding(const std::string& user, const std::string& reason);
@@ -236,7 +255,27 @@ void on_established(const sip_msg*, void* arg) {
   l->stack->deliver(tp::answered{l->id});
 }
 
-tp::failure_cause failure_of(int err, const sip_msg* msg) {
+tp::failure_cause failure_of(int err, const sip_msg* msg, bool far_end) {
+  if (far_end && msg && msg->scode >= 300) {
+    // A carrier's answers for a number (docs/telephony.md, outbound calls).
+    switch (msg->scode) {
+    case 486:
+    case 600:
+      return tp::failure_cause::busy;
+    case 403:
+    case 603:
+      return tp::failure_cause::rejected;
+    case 408:
+    case 480:
+    case 487:
+      return tp::failure_cause::no_answer;
+    default:
+      return msg->scode >= 400 && msg->scode < 500 && msg->scode != 404 && msg->scode != 410 &&
+                     msg->scode != 484
+                 ? tp::failure_cause::rejected
+                 : tp::failure_cause::unreachable;
+    }
+  }
   if (msg && msg->scode >= 300) {
     switch (msg->scode) {
     case 486:
@@ -256,7 +295,8 @@ tp::failure_cause failure_of(int err, const sip_msg* msg) {
       return tp::failure_cause::rejected;
     }
   }
-  return err == ETIMEDOUT ? tp::failure_cause::no_answer : tp::failure_cause::unreachable;
+  return err == ETIMEDOUT && !far_end ? tp::failure_cause::no_answer
+                                      : tp::failure_cause::unreachable;
 }
 
 void on_close(int err, const sip_msg* msg, void* arg) {
@@ -265,7 +305,7 @@ void on_close(int err, const sip_msg* msg, void* arg) {
   if (l->closing) return;
   l->closing = true;
   if (!l->inbound && !l->answered) {
-    tp::failed f{l->id, failure_of(err, msg), msg ? msg->scode : 0};
+    tp::failed f{l->id, failure_of(err, msg, l->far_end), msg ? msg->scode : 0};
     s->deliver(f);
   } else {
     s->deliver(tp::ended{l->id, tp::ended_by::far_end});
@@ -387,7 +427,30 @@ bool on_request(const sip_msg* msg, void* arg) {
     s->on_register(msg);
     return true;
   }
+  if (pl_strcmp(&msg->met, "OPTIONS") == 0) {
+    s->on_options(msg);
+    return true;
+  }
   return false; // libre answers 501
+}
+
+void on_probe_due(void* arg) {
+  auto* p = static_cast<peer_health*>(arg);
+  p->stack->probe(*p);
+}
+
+void on_probe_response(int err, const sip_msg* msg, void* arg) {
+  auto* p = static_cast<peer_health*>(arg);
+  if (!err && msg && msg->scode < 200) return; // provisional: the final one follows
+  p->req = nullptr;                            // libre is done with it
+  p->stack->probe_answered(*p, err, msg);
+}
+
+void on_probe_deadline(void* arg) {
+  auto* p = static_cast<peer_health*>(arg);
+  // Dereferencing a pending stateful request cancels it: its handler is not called.
+  p->req = static_cast<struct sip_request*>(mem_deref(p->req));
+  p->stack->probe_failed(*p, "timeout");
 }
 
 void on_binding_expired(void* arg) {
@@ -640,6 +703,94 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
   deliver(std::move(e));
 }
 
+// -- trunk health ------------------------------------------------------------------------
+
+// RFC 3261 §11.2: the node's capabilities; carriers probe with OPTIONS too.
+void sip_stack::impl::on_options(const sip_msg* msg) {
+  const char* missing = !pl_isset(&msg->from.auri)                  ? "From"
+                        : !pl_isset(&msg->to.auri)                  ? "To"
+                        : !pl_isset(&msg->callid)                   ? "Call-ID"
+                        : pl_strcmp(&msg->cseq.met, "OPTIONS") != 0 ? "CSeq OPTIONS"
+                                                                    : nullptr;
+  if (missing) {
+    warn("malformed OPTIONS from " + address_of(msg->src) + " answered 400 Bad Request: no " +
+         missing);
+    own_400 = true;
+    sip_reply(sip, msg, 400, "Bad Request");
+    own_400 = false;
+    return;
+  }
+  sip_treplyf(nullptr, nullptr, sip, msg, false, 200, "OK",
+              "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REGISTER\r\n"
+              "Accept: application/sdp, application/dtmf-relay\r\n"
+              "Content-Length: 0\r\n\r\n");
+}
+
+void sip_stack::impl::start_keepalives() {
+  for (const auto& t : def.trunks) {
+    if (t.options_interval_s <= 0) continue;
+    auto p = std::make_unique<peer_health>();
+    p->stack = this;
+    p->trunk = &t;
+    p->peer = t.peer.text();
+    tmr_init(&p->every);
+    tmr_init(&p->deadline);
+    tmr_start(&p->every, 0, on_probe_due, p.get()); // at once: the first verdict comes early
+    peers.push_back(std::move(p));
+  }
+}
+
+void sip_stack::impl::probe(peer_health& p) {
+  tmr_start(&p.every, static_cast<std::uint64_t>(p.trunk->options_interval_s) * 1000, on_probe_due,
+            &p);
+  if (p.req) return; // the last one is still out (its deadline counts it)
+  const std::string uri = "sip:" + p.peer;
+  const std::string from = "sip:hotline@" + address_of(local);
+  int err = sip_requestf(&p.req, sip, true, "OPTIONS", uri.c_str(), nullptr, nullptr, nullptr,
+                         on_probe_response, &p,
+                         "To: <%s>\r\n"
+                         "From: <%s>;tag=%016llx\r\n"
+                         "Call-ID: %016llx@hotline\r\n"
+                         "CSeq: 1 OPTIONS\r\n"
+                         "Max-Forwards: 70\r\n"
+                         "Accept: application/sdp\r\n"
+                         "Content-Length: 0\r\n\r\n",
+                         uri.c_str(), from.c_str(), static_cast<unsigned long long>(rand_u64()),
+                         static_cast<unsigned long long>(rand_u64()));
+  if (err) {
+    p.req = nullptr;
+    return probe_failed(p, std::string("transport error: ") + std::strerror(err));
+  }
+  tmr_start(&p.deadline, static_cast<std::uint64_t>(p.trunk->options_timeout_s) * 1000,
+            on_probe_deadline, &p);
+}
+
+void sip_stack::impl::probe_answered(peer_health& p, int err, const sip_msg* msg) {
+  tmr_cancel(&p.deadline);
+  if (err || !msg)
+    return probe_failed(p, err == ETIMEDOUT ? std::string("timeout")
+                                            : std::string("transport error: ") +
+                                                  std::strerror(err ? err : EPROTO));
+  if (msg->scode >= 500 && msg->scode < 600)
+    return probe_failed(p, std::to_string(msg->scode) + " " + text_of(msg->reason));
+  // Any other answer (200, and the 404/405 many carriers give) proves it is there.
+  p.failures = 0;
+  if (!p.down) return;
+  p.down = false;
+  info("trunk " + p.trunk->group + ": peer " + p.peer + " answers again (" +
+       std::to_string(msg->scode) + "): up");
+  deliver(tp::trunk_peer_up{p.trunk->group, p.peer});
+}
+
+void sip_stack::impl::probe_failed(peer_health& p, const std::string& why) {
+  ++p.failures;
+  if (p.down || p.failures < p.trunk->options_failures) return;
+  p.down = true;
+  warn("ALARM trunk " + p.trunk->group + ": peer " + p.peer + " is down (" + why + ", " +
+       std::to_string(p.failures) + " OPTIONS in a row unanswered): new outbound calls skip it");
+  deliver(tp::trunk_peer_down{p.trunk->group, p.peer, why});
+}
+
 // -- registrar ---------------------------------------------------------------------------
 
 void sip_stack::impl::reply_400(const sip_msg* msg, const std::string& why) {
@@ -791,6 +942,8 @@ void sip_stack::impl::on_register(const sip_msg* msg) {
 
 void sip_stack::impl::run(command& c) {
   if (c.kind == command_kind::stop) {
+    for (auto& p : peers)
+      tmr_cancel(&p->every);
     hang_up_all();
     tmr_start(&stop_timer, 200, on_stop_timer, nullptr); // let BYEs and CANCELs leave
     return;
@@ -855,6 +1008,7 @@ void sip_stack::impl::do_reject(leg& l, tp::reject_cause cause, std::int32_t ret
 
 void sip_stack::impl::do_ring(const tp::leg_id& id, const tp::ring_request& r) {
   auto* l = make_leg(id, false);
+  l->far_end = !r.trunk.empty();
   auto fail = [&](const std::string& why) {
     warn("ring " + id + " " + r.contact + " for call " + r.call_id + ": " + why);
     l->closing = true;
@@ -997,12 +1151,18 @@ events::result<std::unique_ptr<sip_stack>> sip_stack::start(const config::sip_de
       return fail(why);
     }
     tmr_init(&s->stop_timer);
+    s->start_keepalives();
     started.set_value({});
     re_main(nullptr);
     // Stopped: every leg was hung up (command_kind::stop).
     while (!s->legs.empty())
       s->destroy(*s->legs.begin()->second);
     tmr_cancel(&s->stop_timer);
+    for (auto& p : s->peers) {
+      tmr_cancel(&p->every);
+      tmr_cancel(&p->deadline);
+      p->req = static_cast<struct sip_request*>(mem_deref(p->req));
+    }
     for (auto& [user, b] : s->bindings)
       tmr_cancel(&b->expiry);
     s->bindings.clear();

@@ -24,6 +24,18 @@
 /// `failed busy`, 603 and other final errors `failed rejected`, 404/480 and
 /// transport errors `failed unreachable`, 408 or the transaction timeout
 /// `failed no_answer`. `hang_up` sends CANCEL while it rings, BYE once up.
+/// A far end through a trunk (`ring_request::trunk`) reads a carrier's
+/// answers: 486/600 busy, 603/403 (and other 4xx) rejected, 408/480
+/// no_answer, 404/410/484, 5xx, other 6xx, no response and transport
+/// errors unreachable.
+///
+/// Trunk health: each [[sip.trunk]] with `options_interval_s` > 0 gets an
+/// OPTIONS at start and then every interval; no answer within
+/// `options_timeout_s`, a 5xx or a transport error `options_failures`
+/// times in a row is `trunk_peer_down` (and a warning line starting
+/// "ALARM"); any other answer afterwards (404 and 405 too) is
+/// `trunk_peer_up`. OPTIONS sent to the node are answered 200 with Allow
+/// and Accept.
 ///
 /// Registration (agents' phones): REGISTER is challenged with digest
 /// (digest.hpp; realm `[sip] realm`, qop=auth, nonces that expire after

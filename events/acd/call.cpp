@@ -50,8 +50,10 @@ result decide_one(const arrive&, const state&) {
 result decide_one(const block& c, const state& s) {
   if (s.at != phase::arrived)
     return rejection{"not_waiting", name(s) + " already holds a line and is past arrival"};
-  (void)c;
-  return event{ended(s, call_outcome::blocked, "all_channels_busy")};
+  if (c.reason != "all_channels_busy" && c.reason != "trunk_down")
+    return rejection{"invalid_argument",
+                     "block reason '" + c.reason + "' is not all_channels_busy or trunk_down"};
+  return event{ended(s, call_outcome::blocked, c.reason)};
 }
 
 result decide_one(const enqueue& c, const state& s) {
@@ -295,6 +297,31 @@ result decide_one(const hang_up& c, const state& s) {
   return out;
 }
 
+/// An outbound call whose agent dials and whose far end has not answered.
+std::optional<rejection> must_be_dialing(const state& s) {
+  if (s.direction != call_direction::outbound || s.at != phase::arrived)
+    return rejection{"not_dialing", name(s) + " is not an outbound call still dialing (" +
+                                        to_string(status_of(s)) + ")"};
+  return std::nullopt;
+}
+
+result decide_one(const far_end_ringing&, const state& s) {
+  if (auto r = must_be_dialing(s)) return *r;
+  if (s.far_end_ringing) return result::nothing();
+  return event{call_far_end_ringing{s.call_id, s.dialed}};
+}
+
+result decide_one(const far_end_failed& c, const state& s) {
+  if (!one_of(c.result,
+              {"busy", "rejected", "no_answer", "unreachable", "cancelled", "agent_unreachable"}))
+    return rejection{"invalid_argument",
+                     "far-end result '" + c.result +
+                         "' is not busy, rejected, no_answer, unreachable, cancelled or "
+                         "agent_unreachable"};
+  if (auto r = must_be_dialing(s)) return *r;
+  return event{ended(s, call_outcome::not_connected, c.result)};
+}
+
 result decide_one(const finish& c, const state& s) {
   if (!is_known(c.outcome))
     return rejection{"invalid_argument",
@@ -528,6 +555,8 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           s.at = phase::callback_dialing;
           s.callback_agent = ev.agent_id;
           if (!ev.trunk_group.empty()) s.trunk_group = ev.trunk_group;
+        } else if constexpr (std::is_same_v<E, call_far_end_ringing>) {
+          s.far_end_ringing = true;
         } else if constexpr (std::is_same_v<E, call_interflow_offered>) {
           s.remote_site = ev.site;
           s.remote_offer_id = ev.offer_id;

@@ -20,6 +20,9 @@
 ///   connected|held --conference(party)--> connected, party added; --leave_conference-->
 ///   connected|held --transfer(external|site)--> ended(transferred_out)
 ///   connected|held --hang_up--> ended(completed | callback_completed)
+///   arrived, outbound (dialing) --far_end_ringing--> arrived, far end ringing
+///   arrived, outbound (dialing) --far_end_failed(result)--> ended(not_connected, result)
+///   (an outbound call's far end answering is `connect` of the agent who dials)
 ///   arrived|queued|offered --abandon--> ended(abandoned)
 ///   any live phase --finish(outcome)--> ended(outcome)
 ///   any live phase --recover_after_restart--> ended(node_restart), or waiting (far end kept)
@@ -126,6 +129,7 @@ struct state {
   std::map<std::string, supervision_mode> supervisors; ///< supervisor -> listen | whisper | barge
   std::vector<std::string> conference_parties;
   std::int32_t transfers = 0;
+  bool far_end_ringing = false; ///< an outbound call's far end rings (call.far_end_ringing)
   // callback (virtual hold)
   bool callback = false; ///< the caller chose (or was given) a call back
   std::string callback_number;
@@ -154,10 +158,12 @@ struct arrive {
   std::string trunk_group;
   std::int64_t now_ns = 0;
 };
-/// Every trunk channel of the group is busy (trunk::pick_free_channel).
+/// Every trunk channel of the group is busy (trunk::pick_free_channel), or
+/// (reason "trunk_down") an outbound call's group has its peer down.
 struct block {
   std::string trunk_group;
   std::int64_t now_ns = 0;
+  std::string reason = "all_channels_busy";
 };
 struct enqueue {
   std::string queue;
@@ -301,6 +307,19 @@ struct return_from_remote {
   std::string reason = "site_lost";
   std::int64_t now_ns = 0;
 };
+/// The far end of an outbound call (the agent dials out) rings.
+struct far_end_ringing {
+  std::int64_t now_ns = 0;
+};
+/// The far end of an outbound call never answered: `result` is busy (486,
+/// 600), rejected (603, 403), no_answer (408, 480, the ring timeout),
+/// unreachable (404, 503, transport errors, the trunk down), cancelled (the
+/// agent hung up first) or agent_unreachable (the agent's own phone did
+/// not answer). The call ends `not_connected` with `result` as its reason.
+struct far_end_failed {
+  std::string result;
+  std::int64_t now_ns = 0;
+};
 /// Any other end (self-service in the IVR, voicemail, refused, node_restart).
 struct finish {
   call_outcome outcome = call_outcome::completed;
@@ -338,18 +357,19 @@ struct recover_after_restart {
 inline constexpr const char* far_end_lost = "far_end_lost";
 inline constexpr const char* media_leg_lost = "media_leg_lost";
 
-using command = std::variant<arrive, block, enqueue, change_priority, announce, widen, offer,
-                             end_offer, connect, hold, resume, transfer, conference, supervise,
-                             overflow, schedule_callback, dial_callback, fail_callback, abandon,
-                             hang_up, finish, consult, leave_conference, offer_remote,
-                             remote_denied, interflow, return_from_remote, recover_after_restart>;
+using command =
+    std::variant<arrive, block, enqueue, change_priority, announce, widen, offer, end_offer,
+                 connect, hold, resume, transfer, conference, supervise, overflow,
+                 schedule_callback, dial_callback, fail_callback, abandon, hang_up, finish, consult,
+                 leave_conference, offer_remote, remote_denied, interflow, return_from_remote,
+                 recover_after_restart, far_end_ringing, far_end_failed>;
 using event =
     std::variant<call_arrived, call_queued, call_priority_raised, call_announced, call_widened,
                  call_offered, call_offer_ended, call_connected, call_held, call_resumed,
                  call_transferred, call_conferenced, call_supervised, call_overflowed,
                  call_callback_scheduled, call_callback_dialed, call_ended, call_conference_left,
                  call_interflow_offered, call_interflow_denied, call_interflowed,
-                 call_interflow_returned, call_callback_retried>;
+                 call_interflow_returned, call_callback_retried, call_far_end_ringing>;
 
 state initial_state(std::string call_id);
 
@@ -358,7 +378,8 @@ state initial_state(std::string call_id);
 /// "not_connected", "not_your_call", "callback_pending", "not_supervising",
 /// "consult_pending", "in_conference", "not_in_conference",
 /// "remote_pending", "no_remote_offer", "offered_locally", "interflowing",
-/// "invalid_argument". docs/acd.md explains each.
+/// "not_dialing" (a far-end result for a call that is no outbound call
+/// still dialing), "invalid_argument". docs/acd.md explains each.
 outcome<event> decide(const command& cmd, const state& s);
 
 /// `at_ns` is the event's envelope time (event_meta::timestamp_ns).

@@ -322,6 +322,16 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             t.id = p.trunk_group;
             t.busy.erase(p.channel);
           },
+          [&](const events::trunk_peer_down& p) {
+            auto& t = trunks_[p.trunk_group];
+            t.id = p.trunk_group;
+            t.peers_down[p.peer] = p.reason;
+          },
+          [&](const events::trunk_peer_up& p) {
+            auto& t = trunks_[p.trunk_group];
+            t.id = p.trunk_group;
+            t.peers_down.erase(p.peer);
+          },
           [](const auto&) {},
       },
       payload);

@@ -58,11 +58,15 @@ struct agent_live {
 };
 
 /// A trunk group's channels: defined, and seized now (trunk.seized until
-/// trunk.released).
+/// trunk.released); and its SIP peer's health (trunk.peer_down until
+/// trunk.peer_up).
 struct trunk_live {
   std::string id;
-  int channels = 0;                         ///< defined
-  std::map<std::int32_t, std::string> busy; ///< channel -> the call holding it
+  int channels = 0;                              ///< defined
+  std::map<std::int32_t, std::string> busy;      ///< channel -> the call holding it
+  std::map<std::string, std::string> peers_down; ///< peer -> why (trunk.peer_down)
+  /// No peer of the group is down (it takes outbound calls).
+  bool up() const { return peers_down.empty(); }
 };
 
 struct waiting_call {

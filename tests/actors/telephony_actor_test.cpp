@@ -49,6 +49,8 @@ telephony_options phones_of(bool with_a2) {
   telephony_options o;
   o.phones["a1"] = "sip:a1@127.0.0.1:5070";
   if (with_a2) o.phones["a2"] = "sip:a2@127.0.0.1:5071";
+  o.trunk_peers["pstn"] = "192.0.2.9:5060";
+  o.outbound_ring_timeout_s = 60;
   return o;
 }
 
@@ -64,7 +66,10 @@ struct fixture : acd_actor_test::fixture {
     telephony = spawn_telephony(rt.system(), ctx, &phones, o);
     phones.set_sink(telephony_sink_for(telephony));
     simulated = ctx->observer;
-    ctx->observer = spawn_observer_fanout(rt.system(), {{"sip-", telephony}}, simulated);
+    ctx->observer = spawn_observer_fanout(rt.system(), {{"sip-", telephony, true}}, simulated);
+    // Agents' outbound calls reach a far end through trunk group pstn.
+    ctx->far_end_dialing = true;
+    ctx->default_outbound_trunk = "pstn";
     caf::anon_send(telephony, caf::ok_atom::value);
     rt.run_pending();
   }
@@ -385,4 +390,160 @@ TEST_CASE("an INVITE over the trunk's rate is blocked without a line: 503 with R
   f.incoming("L2");
   f.at(2);
   CHECK_MESSAGE(f.did("play L2 music_on_hold"), f.commands());
+}
+
+// -- outbound calls through the trunk (docs/telephony.md, "Outbound calls") --
+
+namespace {
+const std::string a1_phone = "sip:a1@127.0.0.1:5070";
+const std::string far_end = "sip:5550100@192.0.2.9:5060";
+
+/// a1 dials 5550100: its phone rings (M1) and answers, then the far end rings (M2).
+void dial_out(fixture& f, const std::string& id = "out-1") {
+  f.place(id, "a1", "5550100");
+  f.at(1);
+  REQUIRE_MESSAGE(f.did("ring M1 " + a1_phone + " caller 5550100 call " + id), f.commands());
+  CHECK_FALSE(f.did("ring M2 " + far_end + " caller a1 call " + id + " trunk pstn"));
+  f.inject(tp::answered{"M1"});
+  f.at(2);
+  REQUIRE_MESSAGE(f.did("ring M2 " + far_end + " caller a1 call " + id + " trunk pstn"),
+                  f.commands());
+}
+} // namespace
+
+TEST_CASE("a dial-out rings the agent's phone, then the far end, whose answer connects the call") {
+  fixture f;
+  dial_out(f);
+  CHECK(f.status("a1") != "on_call"); // not before the far end answers
+  f.inject(tp::ringing{"M2"});
+  f.at(3);
+  CHECK(f.types(events::acd::call::stream_name("out-1")).find("call.far_end_ringing") !=
+        std::string::npos);
+  f.inject(tp::answered{"M2"});
+  f.at(4);
+  CHECK_MESSAGE(f.did("bridge M2 M1"), f.commands());
+  CHECK(f.status("a1") == "on_call");
+  CHECK(events::acd::call::status_of(f.call_state("out-1")) ==
+        events::acd::call::status::connected);
+  // The far end hangs up (BYE): the call completes and the agent's phone is hung up.
+  f.inject(tp::ended{"M2", tp::ended_by::far_end});
+  f.at(5);
+  CHECK(f.outcome("out-1") == "completed");
+  CHECK_MESSAGE(f.did("hang_up M1 normal"), f.commands());
+}
+
+TEST_CASE("the agent hangs up a connected dial-out: BYE to the far end") {
+  fixture f;
+  dial_out(f);
+  f.inject(tp::answered{"M2"});
+  f.at(3);
+  f.inject(tp::ended{"M1", tp::ended_by::far_end});
+  f.at(4);
+  CHECK(f.outcome("out-1") == "completed");
+  CHECK_MESSAGE(f.did("hang_up M2 normal"), f.commands());
+}
+
+TEST_CASE("each far-end failure ends the dial-out not_connected with its reason") {
+  for (auto [cause, code] :
+       {std::pair{tp::failure_cause::busy, 486}, std::pair{tp::failure_cause::rejected, 603},
+        std::pair{tp::failure_cause::no_answer, 480},
+        std::pair{tp::failure_cause::unreachable, 404}}) {
+    const std::string reason{tp::to_string(cause)};
+    CAPTURE(reason);
+    fixture f;
+    dial_out(f);
+    f.inject(tp::failed{"M2", cause, code});
+    f.at(3);
+    CHECK(f.outcome("out-1") == "not_connected");
+    CHECK(f.call_state("out-1").end_reason == reason);
+    CHECK_MESSAGE(f.did("hang_up M1 normal"), f.commands()); // the agent's leg was up
+    f.at(10);
+    CHECK(f.status("a1") != "on_call");
+  }
+}
+
+TEST_CASE("a far end that rings past outbound_ring_timeout_s is cancelled: no_answer") {
+  fixture f;
+  dial_out(f);
+  f.inject(tp::ringing{"M2"});
+  f.at(30);
+  CHECK_FALSE(f.did("hang_up M2 withdrawn"));
+  f.at(70);
+  CHECK_MESSAGE(f.did("hang_up M2 withdrawn"), f.commands());
+  CHECK(f.outcome("out-1") == "not_connected");
+  CHECK(f.call_state("out-1").end_reason == "no_answer");
+}
+
+TEST_CASE("the agent hangs up before the far end answers: CANCEL, outcome cancelled") {
+  fixture f;
+  dial_out(f);
+  f.inject(tp::ended{"M1", tp::ended_by::far_end});
+  f.at(3);
+  CHECK_MESSAGE(f.did("hang_up M2 withdrawn"), f.commands());
+  CHECK(f.outcome("out-1") == "not_connected");
+  CHECK(f.call_state("out-1").end_reason == "cancelled");
+  // The far end's late answer changes nothing.
+  f.inject(tp::answered{"M2"});
+  f.at(4);
+  CHECK_FALSE(f.did("bridge M2 M1"));
+}
+
+TEST_CASE("the agent's own phone fails: the far end is never rung") {
+  fixture f;
+  f.place("out-1", "a1", "5550100");
+  f.at(1);
+  f.inject(tp::failed{"M1", tp::failure_cause::busy, 486});
+  f.at(2);
+  CHECK(f.outcome("out-1") == "not_connected");
+  CHECK(f.call_state("out-1").end_reason == "agent_unreachable");
+  for (const auto& l : f.phones.commands())
+    CHECK(l.find(far_end) == std::string::npos);
+}
+
+TEST_CASE("an agent without a phone dials out as without telephony: connected at once") {
+  fixture f;
+  f.login("a3");
+  f.at(1);
+  f.place("sim-out-3", "a3", "5550100");
+  f.at(2);
+  CHECK(events::acd::call::status_of(f.call_state("sim-out-3")) ==
+        events::acd::call::status::connected);
+  CHECK(f.phones.commands().empty()); // nothing rang
+  // Its notifications went back to whoever placed it (the simulated traffic).
+  CHECK(f.has("talking sim-out-3 a3"));
+}
+
+TEST_CASE("a trunk group full refuses the dial-out: blocked, all_channels_busy") {
+  fixture f{phone_center(1)};
+  dial_out(f, "out-1");
+  f.place("out-2", "a2", "5550101");
+  f.at(3);
+  CHECK(f.outcome("out-2") == "blocked");
+  CHECK(f.call_state("out-2").end_reason == "all_channels_busy");
+}
+
+TEST_CASE("a trunk peer down is recorded, skipped by dial-outs, and back up when it answers") {
+  fixture f;
+  f.inject(tp::trunk_peer_down{"pstn", "192.0.2.9:5060", "timeout"});
+  f.at(1);
+  CHECK(f.types("trunk-pstn") == "trunk.peer_down");
+  auto down = f.payloads<events::trunk_peer_down>("trunk-pstn");
+  REQUIRE(down.size() == 1);
+  CHECK(down[0].peer == "192.0.2.9:5060");
+  CHECK(down[0].reason == "timeout");
+  f.place("out-1", "a1", "5550100");
+  f.at(2);
+  CHECK(f.outcome("out-1") == "blocked");
+  CHECK(f.call_state("out-1").end_reason == "trunk_down");
+  // Inbound calls from the trunk are still answered.
+  f.incoming("L1");
+  f.at(3);
+  CHECK_MESSAGE(f.did("play L1 music_on_hold"), f.commands());
+  f.inject(tp::trunk_peer_down{"pstn", "192.0.2.9:5060", "timeout"}); // repeated: nothing new
+  f.inject(tp::trunk_peer_up{"pstn", "192.0.2.9:5060"});
+  f.at(4);
+  CHECK(f.types("trunk-pstn") == "trunk.peer_down trunk.peer_up");
+  f.inject(tp::trunk_peer_up{"nowhere", "192.0.2.1:5060"}); // no such group: ignored
+  f.at(5);
+  CHECK(f.stream("trunk-nowhere").empty());
 }

@@ -267,3 +267,70 @@ cps = 5
       load_with(files, "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"10.0.0.1:5060\"\ncps = -1\n");
   CHECK(only(bad.problems, "sip.trunk[0].cps").message.find("0..100000") != std::string::npos);
 }
+
+TEST_CASE("a trunk's OPTIONS keepalive keys load with their defaults") {
+  config_files files;
+  auto loaded = load_with(files, R"(
+[sip]
+outbound_trunk = "pstn"
+outbound_ring_timeout_s = 45
+
+[[sip.trunk]]
+group = "pstn"
+peer = "10.0.0.1:5060"
+options_interval_s = 10
+options_timeout_s = 2
+options_failures = 4
+)");
+  INFO(listing(loaded.problems));
+  REQUIRE(loaded.ok());
+  const auto& sip = loaded.config.sip;
+  REQUIRE(sip.trunks.size() == 1);
+  CHECK(sip.trunks[0].options_interval_s == 10);
+  CHECK(sip.trunks[0].options_timeout_s == 2);
+  CHECK(sip.trunks[0].options_failures == 4);
+  CHECK(sip.outbound_trunk == "pstn");
+  CHECK(sip.outbound_ring_timeout_s == 45);
+  REQUIRE(sip.trunk("pstn"));
+  CHECK(sip.trunk("nowhere") == nullptr);
+  auto plain = load_with(files, "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"10.0.0.1:5060\"\n");
+  REQUIRE(plain.ok());
+  CHECK(plain.config.sip.trunks[0].options_interval_s == 30);
+  CHECK(plain.config.sip.trunks[0].options_timeout_s == 5);
+  CHECK(plain.config.sip.trunks[0].options_failures == 3);
+  CHECK(plain.config.sip.outbound_trunk.empty());
+  CHECK(plain.config.sip.outbound_ring_timeout_s == 60);
+  auto off = load_with(files, "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"10.0.0.1:5060\"\n"
+                              "options_interval_s = 0\noptions_timeout_s = 9\n");
+  CHECK(off.ok()); // no keepalive: the timeout does not matter
+}
+
+TEST_CASE("bad keepalive values and an outbound trunk no [[sip.trunk]] binds are errors") {
+  config_files files;
+  auto loaded = load_with(files, R"(
+[sip]
+outbound_trunk = "nowhere"
+outbound_ring_timeout_s = 0
+
+[[sip.trunk]]
+group = "pstn"
+peer = "10.0.0.1:5060"
+options_interval_s = -1
+options_timeout_s = 0
+options_failures = 0
+)");
+  CHECK(only(loaded.problems, "sip.outbound_trunk").message.find("no [[sip.trunk]]") !=
+        std::string::npos);
+  CHECK(only(loaded.problems, "sip.outbound_ring_timeout_s").message.find("1..600") !=
+        std::string::npos);
+  CHECK(only(loaded.problems, "sip.trunk[0].options_interval_s").message.find("0..3600") !=
+        std::string::npos);
+  CHECK(only(loaded.problems, "sip.trunk[0].options_timeout_s").message.find("1..60") !=
+        std::string::npos);
+  CHECK(only(loaded.problems, "sip.trunk[0].options_failures").message.find("1..100") !=
+        std::string::npos);
+  auto longer = load_with(files, "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"10.0.0.1:5060\"\n"
+                                 "options_interval_s = 5\noptions_timeout_s = 10\n");
+  CHECK(only(longer.problems, "sip.trunk[0].options_timeout_s").message.find("longer") !=
+        std::string::npos);
+}

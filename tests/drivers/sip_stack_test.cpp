@@ -182,7 +182,8 @@ config::sip_definition definition(int port) {
   d.enabled = true;
   d.listen = {"127.0.0.1", static_cast<std::uint16_t>(port)};
   d.trunks.push_back({"pstn", {"127.0.0.1", 5060}, {"127.0.0.1"}});
-  d.music_on_hold_pcm.assign(800, 1000); // a constant level, easy to recognise
+  d.trunks.back().options_interval_s = 0; // no keepalive here: its own tests below
+  d.music_on_hold_pcm.assign(800, 1000);  // a constant level, easy to recognise
   d.rtp_port_min = 40'000;
   d.rtp_port_max = 40'999;
   return d;
@@ -245,7 +246,8 @@ TEST_CASE("sip stack: music as early media, digits, a phone rung and answered, R
   CHECK(events.next(200ms) == "(none)");
 
   // -- the agent's phone: INVITE offering PCMU and PCMA, 180, 200 with PCMA, ACK --------
-  const auto leg = stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "+861", "c1"});
+  const auto leg =
+      stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "+861", "c1", ""});
   auto invite = phone.expect("INVITE sip:a1@127.0.0.1");
   REQUIRE(invite);
   CHECK(invite->find("m=audio") != std::string::npos);
@@ -386,7 +388,7 @@ TEST_CASE("sip stack: a phone that is busy fails busy, one that declines fails r
   for (auto [code, cause] :
        {std::pair{"486 Busy Here", "busy 486"}, std::pair{"603 Decline", "rejected 603"},
         std::pair{"480 Temporarily Unavailable", "unreachable 480"}}) {
-    const auto leg = stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "", "c"});
+    const auto leg = stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "", "c", ""});
     auto invite = phone.expect("INVITE ");
     REQUIRE(invite);
     phone.send(std::string("SIP/2.0 ") + code + "\r\nVia: " + header(*invite, "Via") +
@@ -635,4 +637,138 @@ TEST_CASE("sip stack: INVITEs over a trunk's calls per second are delivered over
           std::to_string(body.size()) + "\r\n\r\n" + body,
       port);
   CHECK(events.next() == "incoming L5 from 1 to 100 trunk pstn");
+}
+
+// -- trunk health: OPTIONS keepalive to the trunk's peer, and OPTIONS answered ----------
+
+namespace {
+
+/// A response to request `req` with status line `status` ("404 Not Found").
+std::string response_to(const std::string& req, const std::string& status) {
+  return "SIP/2.0 " + status + "\r\nVia: " + header(req, "Via") +
+         "\r\nFrom: " + header(req, "From") + "\r\nTo: " + header(req, "To") +
+         ";tag=c\r\nCall-ID: " + header(req, "Call-ID") + "\r\nCSeq: " + header(req, "CSeq") +
+         "\r\nContent-Length: 0\r\n\r\n";
+}
+
+/// For `d`, answers every OPTIONS `carrier` receives with `status` (the
+/// retransmissions of probes already given up too: the current one is among them).
+void answer_options(const udp& carrier, int node_port, const std::string& status,
+                    std::chrono::milliseconds d) {
+  auto until = std::chrono::steady_clock::now() + d;
+  while (std::chrono::steady_clock::now() < until) {
+    auto got = carrier.receive(100ms);
+    if (got && got->rfind("OPTIONS ", 0) == 0) carrier.send(response_to(*got, status), node_port);
+  }
+}
+
+} // namespace
+
+TEST_CASE("sip stack: a trunk peer that stops answering OPTIONS goes down, and up when it "
+          "answers anything") {
+  const int port = free_port();
+  udp carrier;
+  const std::string peer = "127.0.0.1:" + std::to_string(carrier.port());
+  auto def = definition(port);
+  def.trunks.clear();
+  config::sip_trunk_definition t;
+  t.group = "pstn";
+  t.peer = {"127.0.0.1", static_cast<std::uint16_t>(carrier.port())};
+  t.allow = {"127.0.0.1"};
+  t.options_interval_s = 1;
+  t.options_timeout_s = 1;
+  t.options_failures = 2;
+  def.trunks.push_back(t);
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
+  REQUIRE(started);
+
+  // The first probe leaves at once; a 404 (what many carriers answer) means up: no event.
+  auto options = carrier.expect("OPTIONS ");
+  REQUIRE(options);
+  CHECK(options->rfind("OPTIONS sip:" + peer + " SIP/2.0\r\n", 0) == 0);
+  CHECK(header(*options, "CSeq") == "1 OPTIONS");
+  CHECK(!header(*options, "Max-Forwards").empty());
+  carrier.send(response_to(*options, "404 Not Found"), port);
+  CHECK(events.next(1500ms) == "(none)");
+
+  // Silence: two probes unanswered (1 s each) mark it down, once.
+  CHECK(events.next(6s) == "trunk_peer_down pstn " + peer + " timeout");
+  CHECK(events.next(1500ms) == "(none)");
+
+  // It answers again, even 405: up.
+  answer_options(carrier, port, "405 Method Not Allowed", 2500ms);
+  CHECK(events.next() == "trunk_peer_up pstn " + peer);
+
+  // 5xx is no answer: enough of them in a row mark it down with the status.
+  answer_options(carrier, port, "503 Service Unavailable", 5000ms);
+  CHECK(events.next() == "trunk_peer_down pstn " + peer + " 503 Service Unavailable");
+}
+
+TEST_CASE("sip stack: a trunk with options_interval_s = 0 is never probed") {
+  const int port = free_port();
+  udp carrier;
+  auto def = definition(port);
+  def.trunks[0].peer = {"127.0.0.1", static_cast<std::uint16_t>(carrier.port())};
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
+  REQUIRE(started);
+  CHECK_FALSE(carrier.expect("OPTIONS ", 1500ms));
+}
+
+TEST_CASE("sip stack: the node answers OPTIONS with 200, Allow and Accept, a malformed one 400") {
+  const int port = free_port();
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(definition(port), "t", events.sink());
+  REQUIRE(started);
+  udp prober;
+  const auto via = "SIP/2.0/UDP 127.0.0.1:" + std::to_string(prober.port()) + ";branch=z9hG4bK-o1";
+  prober.send("OPTIONS sip:127.0.0.1:" + std::to_string(port) + " SIP/2.0\r\nVia: " + via +
+                  "\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\nTo: <sip:127.0.0.1>\r\n"
+                  "Call-ID: opt-1\r\nCSeq: 7 OPTIONS\r\nMax-Forwards: 70\r\n"
+                  "Content-Length: 0\r\n\r\n",
+              port);
+  auto ok = prober.expect("SIP/2.0 ");
+  REQUIRE(ok);
+  CHECK(ok->rfind("SIP/2.0 200 ", 0) == 0);
+  CHECK(header(*ok, "Allow").find("INVITE") != std::string::npos);
+  CHECK(header(*ok, "Allow").find("OPTIONS") != std::string::npos);
+  CHECK(header(*ok, "Accept").find("application/sdp") != std::string::npos);
+  CHECK(header(*ok, "CSeq") == "7 OPTIONS");
+  // No CSeq matching the method: 400 (and a warning line); nothing reaches the port.
+  prober.send("OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: " + via +
+                  "2\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\nTo: <sip:127.0.0.1>\r\n"
+                  "Call-ID: opt-2\r\nCSeq: 8 INVITE\r\nMax-Forwards: 70\r\n"
+                  "Content-Length: 0\r\n\r\n",
+              port);
+  auto bad = prober.expect("SIP/2.0 ");
+  REQUIRE(bad);
+  CHECK(bad->rfind("SIP/2.0 400 ", 0) == 0);
+  CHECK(events.next(500ms) == "(none)");
+}
+
+TEST_CASE("sip stack: a far end through a trunk reads a carrier's answers") {
+  const int port = free_port();
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(definition(port), "t", events.sink());
+  REQUIRE(started);
+  auto& stack = *started;
+  udp carrier;
+  for (auto [code, cause] :
+       {std::pair{"486 Busy Here", "busy 486"}, std::pair{"600 Busy Everywhere", "busy 600"},
+        std::pair{"603 Decline", "rejected 603"}, std::pair{"403 Forbidden", "rejected 403"},
+        std::pair{"480 Temporarily Unavailable", "no_answer 480"},
+        std::pair{"408 Request Timeout", "no_answer 408"},
+        std::pair{"404 Not Found", "unreachable 404"},
+        std::pair{"503 Service Unavailable", "unreachable 503"}}) {
+    CAPTURE(code);
+    const tp::ring_request r{"sip:5550100@127.0.0.1:" + std::to_string(carrier.port()), "a1", "c",
+                             "pstn"};
+    const auto leg = stack->ring(r);
+    auto invite = carrier.expect("INVITE ");
+    REQUIRE(invite);
+    CHECK(invite->rfind("INVITE sip:5550100@127.0.0.1:", 0) == 0);
+    carrier.send(response_to(*invite, code), port);
+    CHECK(events.next() == "failed " + leg + " " + cause);
+  }
 }

@@ -483,3 +483,57 @@ TEST_CASE("call: an invited agent joins the conference on answer, and parties le
        call_conference_left{"c1", "+8613900000000", "transferred"}});
   CHECK(c.s.conference_parties.empty());
 }
+
+// -- outbound calls through a trunk: the far end's outcomes (docs/telephony.md) --
+
+namespace {
+/// An agent's outbound call, its line seized, still dialing the far end.
+call_subject dialing() {
+  call_subject c{cl::initial_state("c1")};
+  auto a = arrival();
+  a.direction = call_direction::outbound;
+  a.dialed = "5550100";
+  c.after({a});
+  return c;
+}
+} // namespace
+
+TEST_CASE("call: the far end rings once, then its answer connects the agent who dials") {
+  auto c = dialing();
+  then_events(c.step(cl::far_end_ringing{t0 + sec}), {call_far_end_ringing{"c1", "5550100"}});
+  CHECK(c.s.far_end_ringing);
+  then_nothing(c.when(cl::far_end_ringing{t0 + 2 * sec})); // a second 180/183
+  then_events(c.step(cl::connect{"a3", t0 + 9 * sec}), {call_connected{"c1", "", "a3", 0}});
+  then_rejected(c.when(cl::far_end_ringing{t0 + 10 * sec}), "not_dialing");
+  then_rejected(c.when(cl::far_end_failed{"busy", t0 + 10 * sec}), "not_dialing");
+}
+
+TEST_CASE("call: each far-end failure ends the outbound call not_connected with its result") {
+  for (const char* result :
+       {"busy", "rejected", "no_answer", "unreachable", "cancelled", "agent_unreachable"}) {
+    CAPTURE(result);
+    auto c = dialing();
+    if (std::string{result} != "unreachable") c.step(cl::far_end_ringing{t0});
+    then_events(c.step(cl::far_end_failed{result, t0 + 30 * sec}),
+                {call_ended{"c1", call_outcome::not_connected, result, "", ""}});
+    CHECK(cl::is_terminal(c.s));
+    CHECK(to_wire(c.s.outcome) == "not_connected");
+    then_rejected(c.when(cl::far_end_failed{result, t0 + 31 * sec}), "already_ended");
+  }
+}
+
+TEST_CASE("call: far-end results are refused for an unknown result or a call not dialing out") {
+  auto c = dialing();
+  then_rejected(c.when(cl::far_end_failed{"", t0}), "invalid_argument");
+  then_rejected(c.when(cl::far_end_failed{"congested", t0}), "invalid_argument");
+  auto inbound = arrived();
+  then_rejected(inbound.when(cl::far_end_ringing{t0}), "not_dialing");
+  then_rejected(inbound.when(cl::far_end_failed{"busy", t0}), "not_dialing");
+}
+
+TEST_CASE("call: an outbound call whose trunk peer is down ends blocked, reason trunk_down") {
+  auto c = dialing();
+  then_rejected(c.when(cl::block{"pstn", t0, "flooded"}), "invalid_argument");
+  then_events(c.step(cl::block{"pstn", t0, "trunk_down"}),
+              {call_ended{"c1", call_outcome::blocked, "trunk_down", "", ""}});
+}

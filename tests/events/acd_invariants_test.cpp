@@ -142,7 +142,7 @@ TEST_CASE(
       now += roll(rng, 3'000) * ms;
       const auto& a = any_of(rng, agents);
       cl::command cmd;
-      switch (roll(rng, 21)) {
+      switch (roll(rng, 23)) {
       case 0: {
         cl::arrive x;
         x.call_id = "c1";
@@ -213,6 +213,12 @@ TEST_CASE(
         break;
       case 19:
         cmd = cl::abandon{"caller_hangup", now};
+        break;
+      case 21: // an outbound call's far end (telephony)
+        cmd = cl::far_end_ringing{now};
+        break;
+      case 22:
+        cmd = cl::far_end_failed{any_of(rng, std::vector<std::string>{"busy", "no_answer"}), now};
         break;
       default:
         cmd = roll(rng, 4) ? cl::command{cl::hang_up{"caller", now}}

@@ -112,3 +112,31 @@ TEST_CASE("deciders: one generic shape for the four aggregates") {
   CHECK(acd::queue_decider::stream_of(acd::queue::initial_state(make_queue("q"))) == "queue-q");
   CHECK(acd::trunk_decider::stream_of(acd::trunk::initial_state("g", 2)) == "trunk-g.2");
 }
+
+// -- the group's peer health (events/acd/trunk_health.hpp) --
+
+namespace th = hotline::events::acd::trunk_health;
+namespace {
+using health_subject = subject<hotline::events::acd::trunk_health_decider>;
+}
+
+TEST_CASE("trunk health: a peer goes down once and comes back up once") {
+  health_subject h{th::initial_state("pstn")};
+  CHECK(th::stream_name("pstn") == "trunk-pstn");
+  CHECK(th::takes_outbound(h.s));
+  then_nothing(h.when(th::mark_up{"192.0.2.1:5060", t0})); // up already
+  then_events(h.step(th::mark_down{"192.0.2.1:5060", "timeout", t0}),
+              {trunk_peer_down{"pstn", "192.0.2.1:5060", "timeout"}});
+  CHECK_FALSE(th::takes_outbound(h.s));
+  then_nothing(h.when(th::mark_down{"192.0.2.1:5060", "503 Service Unavailable", t0 + sec}));
+  then_events(h.step(th::mark_up{"192.0.2.1:5060", t0 + 2 * sec}),
+              {trunk_peer_up{"pstn", "192.0.2.1:5060"}});
+  CHECK(th::takes_outbound(h.s));
+}
+
+TEST_CASE("trunk health: a mark without a peer, or down without a reason, is refused") {
+  health_subject h{th::initial_state("pstn")};
+  then_rejected(h.when(th::mark_down{"", "timeout", t0}), "invalid_argument");
+  then_rejected(h.when(th::mark_down{"192.0.2.1:5060", "", t0}), "invalid_argument");
+  then_rejected(h.when(th::mark_up{"", t0}), "invalid_argument");
+}

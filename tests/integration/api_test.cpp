@@ -314,6 +314,7 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
     CHECK(m.header("content-type").find("text/plain; version=0.0.4") == 0);
     CHECK(m.body.find("hotline_queue_waiting{tenant=\"acme\",queue=\"sales\"}") !=
           std::string::npos);
+    CHECK(m.body.find("hotline_trunk_up{trunk=\"pstn\"} 1\n") != std::string::npos);
     std::ofstream(dir.path() + "/metrics.txt") << m.body;
     std::string out;
     CHECK_MESSAGE(run_capture({"/bin/bash", "-c",

@@ -65,7 +65,8 @@ TEST_CASE("sip: baresip registers as the agent and answers a baresip caller: eac
       << "ring_timeout_s = 10\nwrap_up_s = 0\n\n[[agents]]\nid = \"a1\"\ntenant = \"acme\"\n"
       << "skills = { sales = 50 }\nqueues = [\"sales\"]\n\n[[entry_points]]\ndialed = \"100\"\n"
       << "queue = \"sales\"\n\n[sip]\nlisten = \"127.0.0.1:" << node_port << "\"\n\n"
-      << "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << caller_port << "\"\n";
+      << "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << caller_port << "\"\n"
+      << "options_interval_s = 0\n";
   }
   const auto store = d + "/store";
   REQUIRE_MESSAGE(

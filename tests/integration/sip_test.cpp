@@ -20,6 +20,7 @@
 
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
+#include "tests/support/api_node.hpp"
 #include "tests/support/process.hpp"
 
 using namespace hotline;
@@ -92,6 +93,10 @@ struct center_options {
   std::vector<std::pair<std::string, std::string>> sip_users = {};
   std::string sip_keys = {};   ///< more lines under [sip]
   std::string trunk_keys = {}; ///< more lines under [[sip.trunk]]
+  /// Probe the trunk's peer with OPTIONS (else options_interval_s = 0: the
+  /// sipp caller on the peer's port hears nothing but its call).
+  bool keepalive = false;
+  bool api = false; ///< --api-listen 127.0.0.1:0 (its URL in sip_node::api_url)
 };
 
 /// One queue `sales` behind entry point 100, agents a1 and a2 (top-down:
@@ -121,7 +126,7 @@ std::string write_center(const std::string& dir, const center_options& o, int ca
     f << "music_on_hold = \"moh.wav\"\n";
   }
   f << "\n[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << caller_port << "\"\n"
-    << o.trunk_keys << "\n\n";
+    << (o.keepalive ? "" : "options_interval_s = 0\n") << o.trunk_keys << "\n\n";
   for (const auto& [agent, port] : o.phones)
     f << "[[sip.phone]]\nagent = \"" << agent << "\"\ncontact = \"sip:" << agent
       << "@127.0.0.1:" << port << "\"\n\n";
@@ -180,11 +185,16 @@ public:
                                   "--store",      dir.path() + "/store",
                                   "--sip-listen", "127.0.0.1:" + std::to_string(port)};
     if (!o.traffic) argv.push_back("--no-traffic");
+    if (o.api) argv.insert(argv.end(), {"--api-listen", "127.0.0.1:0"});
     node = std::make_unique<child_process>(both_outputs(argv));
     for (int i = 0; i < 20; ++i) {
       auto line = node->read_line(20s);
       REQUIRE_MESSAGE(line.has_value(), "the node stopped before its ACD came up:\n" << log);
       log += *line + "\n";
+      if (auto at = line->find("API on "); at != std::string::npos) {
+        api_url = line->substr(at + 7);
+        api_url = api_url.substr(0, api_url.find(' '));
+      }
       if (line->find("ACD up") != std::string::npos) return;
     }
     FAIL("the node never said 'ACD up':\n" << log);
@@ -293,9 +303,62 @@ public:
     return all.begin()->second;
   }
 
+  /// The events of `stream` as "type detail" lines (the node must have stopped):
+  /// trunk.peer_down PEER REASON, trunk.peer_up PEER.
+  std::vector<std::string> stream_events(const std::string& stream) const {
+    auto store = drivers::rocksdb_event_store::open(dir.path() + "/store");
+    REQUIRE_MESSAGE(store, (store ? "" : store.error().message()));
+    auto recorded = (*store)->read_stream(stream, 0, SIZE_MAX);
+    REQUIRE(recorded);
+    std::vector<std::string> out;
+    for (const auto& e : *recorded) {
+      auto ev = events::event_codec::standard().decode(e);
+      REQUIRE(ev);
+      if (const auto* x = std::get_if<events::trunk_peer_down>(&*ev))
+        out.push_back(e.type + " " + x->peer + " " + x->reason);
+      else if (const auto* x = std::get_if<events::trunk_peer_up>(&*ev))
+        out.push_back(e.type + " " + x->peer);
+      else
+        out.push_back(e.type);
+    }
+    return out;
+  }
+  /// sipp as the carrier (a UAS) on the trunk peer's address, in the background.
+  std::future<int> carrier(const std::string& scenario, int calls = 1, int timeout_s = 25) const {
+    const int at = caller_port;
+    auto started = std::async(std::launch::async, [scenario, at, calls, timeout_s] {
+      std::string out;
+      int rc = testing::run_capture({"sipp", "-sf", scenarios + scenario, "-i", "127.0.0.1", "-p",
+                                     std::to_string(at), "-mp", std::to_string(free_udp_port()),
+                                     "-m", std::to_string(calls), "-timeout", "25s",
+                                     "-timeout_error", "-nostdin"},
+                                    out, 40s);
+      if (rc != 0) MESSAGE("sipp carrier " << scenario << " exited " << rc << ":\n" << out);
+      return rc;
+    });
+    for (int i = 0; i < 100 && !udp_port_bound(at); ++i)
+      std::this_thread::sleep_for(50ms);
+    std::this_thread::sleep_for(100ms);
+    return started;
+  }
+  /// Agent `agent` (an account made by `sip_users`) logs in to the API and dials `number`.
+  void dial(const std::string& agent, const std::string& number) const {
+    REQUIRE_MESSAGE(!api_url.empty(), "the node has no API (center_options::api)");
+    hotline::test::api::client c{api_url, {}, nullptr};
+    auto r = c.call("POST", "/api/login",
+                    nlohmann::json{{"username", agent}, {"password", "login-password-1"}}.dump());
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    auto set = r.header("set-cookie");
+    c.cookie = set.substr(0, set.find(';'));
+    auto d =
+        c.call("POST", "/api/agents/" + agent + "/dial", nlohmann::json{{"number", number}}.dump());
+    REQUIRE_MESSAGE(d.status == 202, d.body);
+  }
+
   temp_dir dir;
   int caller_port;
   int port;
+  std::string api_url;
   std::string config;
   std::string log;
   std::unique_ptr<child_process> node;
@@ -633,4 +696,83 @@ TEST_CASE("sip: INVITEs over the trunk's calls-per-second limit are blocked with
   CHECK(abandoned <= 6);
   CHECK(blocked >= 6);
   CHECK(n.log.find("trunk pstn: over its limit of 2 calls per second") != std::string::npos);
+}
+
+// -- trunk health and outbound calls through the trunk (docs/telephony.md) --
+
+TEST_CASE("sip: a trunk peer that stops answering OPTIONS is recorded down, then up again") {
+  center_options o{4, {}, false};
+  o.keepalive = true;
+  o.trunk_keys = "options_interval_s = 1\noptions_timeout_s = 1\noptions_failures = 2\n";
+  sip_node n{o};
+  // It answers two probes, then is gone: two unanswered probes mark it down.
+  CHECK(n.carrier("carrier_answers_options.xml", 2).get() == 0);
+  std::this_thread::sleep_for(4s);
+  // It answers again: up. (libre keeps retransmitting the probes it gave up
+  // on, each with its own Call-ID; sipp answers those too, so it is given
+  // more than it needs and stopped by its timeout: its status is not the point.)
+  auto again = n.carrier("carrier_answers_options.xml", 100, 6);
+  std::this_thread::sleep_for(4s);
+  CHECK(n.stop() == 0);
+  again.get();
+  const auto peer = "127.0.0.1:" + std::to_string(n.caller_port);
+  const auto health = n.stream_events("trunk-pstn");
+  INFO(n.log);
+  // (The first probe may leave before sipp listens: a down at the start is
+  // possible; the last two changes are what the peer did.)
+  REQUIRE(health.size() >= 2);
+  CHECK(health[health.size() - 2] == "trunk.peer_down " + peer + " timeout");
+  CHECK(health.back() == "trunk.peer_up " + peer);
+  CHECK(n.log.find("ALARM trunk pstn: peer " + peer + " is down") != std::string::npos);
+}
+
+namespace {
+
+/// a1 (a static phone on `a1_port`, an account for the API) dials 5550100
+/// through trunk pstn, whose peer is a sipp carrier playing `scenario`.
+center_options outbound_center(int a1_port) {
+  center_options o{4, {{"a1", a1_port}}, false};
+  o.api = true;
+  o.sip_users = {{"a1", ""}};
+  o.sip_keys = "outbound_trunk = \"pstn\"\noutbound_ring_timeout_s = 2\n";
+  return o;
+}
+
+} // namespace
+
+TEST_CASE(
+    "sip: an agent dials out: its phone, then the carrier answers, and the carrier hangs up") {
+  const int a1 = free_udp_port();
+  sip_node n{outbound_center(a1)};
+  auto agent = phone("agent_answers.xml", a1);
+  auto far = n.carrier("carrier_answers.xml");
+  n.dial("a1", "5550100");
+  CHECK(far.get() == 0);
+  CHECK(agent.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  INFO(n.log);
+  CHECK(c.outcome == "completed");
+  CHECK(c.agent == "a1");
+  CHECK(std::find(c.types.begin(), c.types.end(), "call.far_end_ringing") != c.types.end());
+}
+
+TEST_CASE("sip: dial-outs the carrier answers busy (486), 404 or never are not_connected") {
+  for (auto [scenario, reason] :
+       {std::pair{"carrier_busy.xml", "busy"}, std::pair{"carrier_not_found.xml", "unreachable"},
+        std::pair{"carrier_never_answers.xml", "no_answer"}}) {
+    CAPTURE(scenario);
+    const int a1 = free_udp_port();
+    sip_node n{outbound_center(a1)};
+    auto agent = phone("agent_answers.xml", a1); // answers, then the node hangs it up (BYE)
+    auto far = n.carrier(scenario);
+    n.dial("a1", "5550100");
+    CHECK(far.get() == 0);
+    CHECK(agent.get() == 0);
+    CHECK(n.stop() == 0);
+    auto c = n.only_call();
+    INFO(n.log);
+    CHECK(c.outcome == "not_connected");
+    CHECK(c.reason == reason);
+  }
 }

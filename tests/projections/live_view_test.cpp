@@ -228,3 +228,16 @@ TEST_CASE("live view: agents and queues created at runtime appear with their def
   b.agent("n1", 3, agent_logged_in{"n1", {"vip"}, ""});
   CHECK(fold(b).find_agent("n1")->queues == std::vector<std::string>{"vip"});
 }
+
+TEST_CASE("live view: a trunk group is down while its SIP peer is (trunk.peer_down until up)") {
+  event_builder b;
+  b.add("trunk-pstn.1", 0, trunk_seized{"pstn", 1, "c1"});
+  CHECK(fold(b).trunks().at("pstn").up());
+  b.add("trunk-pstn", 1, trunk_peer_down{"pstn", "192.0.2.1:5060", "timeout"});
+  auto down = fold(b);
+  CHECK_FALSE(down.trunks().at("pstn").up());
+  CHECK(down.trunks().at("pstn").peers_down.at("192.0.2.1:5060") == "timeout");
+  CHECK(down.trunks().at("pstn").busy.size() == 1); // the call on its line goes on
+  b.add("trunk-pstn", 2, trunk_peer_up{"pstn", "192.0.2.1:5060"});
+  CHECK(fold(b).trunks().at("pstn").up());
+}
