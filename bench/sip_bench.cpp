@@ -50,6 +50,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -250,6 +251,83 @@ double percentile(std::vector<double> xs, double p) {
   return xs[std::min(xs.size() - 1, static_cast<std::size_t>(p * static_cast<double>(xs.size())))];
 }
 
+/// Samples /proc/net/udp (every socket of the host) twice a second on a
+/// thread: the largest drop count seen per socket, by local port, and the
+/// ones of process `owner` (its sockets found in /proc/<owner>/fd). A
+/// socket's count goes with it when it closes, hence the sampling while
+/// the calls are up.
+class udp_drop_sampler {
+public:
+  explicit udp_drop_sampler(pid_t owner) : owner_{owner}, thread_([this] { loop(); }) {}
+  ~udp_drop_sampler() {
+    if (thread_.joinable()) stop();
+  }
+  udp_drop_sampler(const udp_drop_sampler&) = delete;
+  udp_drop_sampler& operator=(const udp_drop_sampler&) = delete;
+  /// Stops sampling (one last sample first): drops by local port of the
+  /// sockets that are not the owner's.
+  std::map<int, long long> stop() {
+    stop_ = true;
+    thread_.join();
+    sample();
+    std::map<int, long long> out;
+    for (const auto& [inode, d] : max_)
+      if (!owned_.count(inode)) out[d.port] += d.drops;
+    return out;
+  }
+  /// Drops at the owner's sockets (after stop).
+  long long owner_drops() const {
+    long long n = 0;
+    for (const auto& [inode, d] : max_)
+      if (owned_.count(inode)) n += d.drops;
+    return n;
+  }
+
+private:
+  void loop() {
+    while (!stop_) {
+      sample();
+      for (int i = 0; i < 5 && !stop_; ++i)
+        std::this_thread::sleep_for(100ms);
+    }
+  }
+  void sample() {
+    std::error_code ec;
+    const std::string fds = "/proc/" + std::to_string(owner_) + "/fd";
+    for (std::filesystem::directory_iterator it(fds, ec), end; !ec && it != end; it.increment(ec)) {
+      const auto target = std::filesystem::read_symlink(it->path(), ec).string();
+      if (!ec && target.rfind("socket:[", 0) == 0)
+        owned_.insert(std::strtoull(target.c_str() + 8, nullptr, 10));
+      ec.clear();
+    }
+    std::ifstream in("/proc/net/udp");
+    std::string line;
+    std::getline(in, line); // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::vector<std::string> f;
+      for (std::string x; fields >> x;)
+        f.push_back(x);
+      if (f.size() < 13) continue;
+      const auto colon = f[1].find(':');
+      if (colon == std::string::npos) continue;
+      const int port = static_cast<int>(std::strtol(f[1].c_str() + colon + 1, nullptr, 16));
+      auto& d = max_[std::strtoull(f[9].c_str(), nullptr, 10)];
+      d.port = port;
+      d.drops = std::max(d.drops, std::atoll(f.back().c_str()));
+    }
+  }
+  struct socket_drops {
+    int port = 0;
+    long long drops = 0;
+  };
+  pid_t owner_;
+  std::atomic<bool> stop_{false};
+  std::map<unsigned long long, socket_drops> max_; ///< by inode
+  std::set<unsigned long long> owned_;             ///< the owner's sockets' inodes
+  std::thread thread_;
+};
+
 // -- the RTP sink ------------------------------------------------------------------------
 
 /// A UDP socket on 127.0.0.1 and a thread counting the datagrams it receives.
@@ -403,7 +481,8 @@ std::unique_ptr<child> start_phones(const std::string& dir, const std::string& s
   std::vector<std::string> argv{
       "sipp", "-sf", scenario, "-i", "127.0.0.1", "-p", std::to_string(port), "-nostdin"};
   if (echo_port > 0) {
-    argv.insert(argv.end(), {"-mp", std::to_string(echo_port), "-rtp_echo"});
+    argv.insert(argv.end(),
+                {"-mp", std::to_string(echo_port), "-rtp_echo", "-rtp_buffsize", "4194304"});
   } else {
     argv.insert(argv.end(), {"-mp", std::to_string(free_udp_port())});
   }
@@ -421,7 +500,7 @@ std::unique_ptr<child> start_phones(const std::string& dir, const std::string& s
 struct node_setup {
   int agents = 0;
   int channels = 0;
-  int phones_port = 0;
+  std::vector<int> phones_ports; ///< agent aK's phone: phones_ports[(K - 1) % size]
   int callers_port = 0;
   int rtp_min = 30'000, rtp_max = 49'999;
 };
@@ -441,7 +520,8 @@ void write_center(const std::string& path, const node_setup& s) {
     << "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << s.callers_port << "\"\n\n";
   for (int i = 1; i <= s.agents; ++i)
     f << "[[sip.phone]]\nagent = \"a" << i << "\"\ncontact = \"sip:a" << i
-      << "@127.0.0.1:" << s.phones_port << "\"\n\n";
+      << "@127.0.0.1:" << s.phones_ports[static_cast<std::size_t>(i - 1) % s.phones_ports.size()]
+      << "\"\n\n";
 }
 
 /// `hotline node` on a generated center and a fresh store, up once it says "ACD up".
@@ -466,6 +546,7 @@ public:
     }
   }
   int port() const { return port_; }
+  pid_t pid() const { return proc_->pid(); }
   double cpu_seconds() { return proc_->cpu_seconds(); }
   /// SIGINT and wait (the node hangs its calls up and closes the store).
   void stop() {
@@ -607,10 +688,10 @@ json node_step(const sip_bench_args& a, const scenario_files& sc, const std::str
   const int concurrent = static_cast<int>(rate * (a.hold_ms / 1000.0 + 1)) + 10;
   s.agents = std::max(2 * concurrent, 20);
   s.channels = s.agents;
-  s.phones_port = free_udp_port();
+  s.phones_ports = {free_udp_port()};
   s.callers_port = free_udp_port();
   json step{{"rate", rate}, {"calls", calls}, {"load1", load1()}};
-  auto phones = start_phones(dir + "/phones", sc.phone, s.phones_port, 0);
+  auto phones = start_phones(dir + "/phones", sc.phone, s.phones_ports[0], 0);
   node_process node(dir + "/node", s);
   const double cpu0 = node.cpu_seconds();
   const auto timeout =
@@ -688,7 +769,6 @@ json concurrency_level(const sip_bench_args& a, const scenario_files& sc, const 
   node_setup s;
   s.agents = level + 10;
   s.channels = level + 10;
-  s.phones_port = free_udp_port();
   s.callers_port = free_udp_port();
   json out{{"level", level},
            {"rate", rate},
@@ -697,10 +777,22 @@ json concurrency_level(const sip_bench_args& a, const scenario_files& sc, const 
            {"packets_per_call", packets},
            {"load1", load1()}};
   rtp_sink sink;
-  auto phones = start_phones(dir + "/phones", sc.phone, s.phones_port, free_udp_port());
+  // One phones' sipp for every 100 calls: each echoes its calls' RTP on one
+  // socket and one thread, which is what overflows first (udp_drops says).
+  const int phone_processes = std::max(1, (level + 99) / 100);
+  std::vector<std::unique_ptr<child>> phones;
+  std::vector<int> echo_ports;
+  for (int k = 0; k < phone_processes; ++k) {
+    s.phones_ports.push_back(free_udp_port());
+    echo_ports.push_back(free_udp_port());
+    phones.push_back(start_phones(dir + "/phones-" + std::to_string(k), sc.phone,
+                                  s.phones_ports.back(), echo_ports.back()));
+  }
+  out["phone_processes"] = phone_processes;
   node_process node(dir + "/node", s);
   const double cpu0 = node.cpu_seconds();
   const long long drops0 = udp_rcvbuf_errors();
+  udp_drop_sampler sampler(node.pid());
   const auto t0 = std::chrono::steady_clock::now();
   auto r = run_callers(dir + "/callers", sc.caller_with_audio,
                        "127.0.0.1:" + std::to_string(node.port()), s.callers_port, rate, level,
@@ -712,8 +804,25 @@ json concurrency_level(const sip_bench_args& a, const scenario_files& sc, const 
   const double cpu = node.cpu_seconds() - cpu0;
   const long long drops = udp_rcvbuf_errors() - drops0;
   const auto received = sink.packets();
+  const auto by_port = sampler.stop();
   node.stop();
-  phones->stop(SIGTERM, 5s);
+  for (auto& p : phones)
+    p->stop(SIGTERM, 5s);
+  // Where the datagrams were dropped: which sockets' buffers overflowed
+  // ("other": any other socket of the host, other programs' included).
+  long long at_echo = 0, at_sink = 0, elsewhere = 0;
+  for (const auto& [port, n] : by_port) {
+    if (std::find(echo_ports.begin(), echo_ports.end(), port) != echo_ports.end())
+      at_echo += n;
+    else if (port == sink.port())
+      at_sink += n;
+    else
+      elsewhere += n;
+  }
+  out["udp_drops"] = {{"phones_echo", at_echo},
+                      {"sink", at_sink},
+                      {"node", sampler.owner_drops()},
+                      {"other_sockets_of_the_host", elsewhere}};
   auto facts = read_store(node.store());
   const double expected = static_cast<double>(r.successful) * packets;
   const double loss =
@@ -870,9 +979,11 @@ int run(const sip_bench_args& given) {
           "each caller plays a G.711 A-law pcap (20 ms packets, written by the bench) whose SDP "
           "points at a UDP sink in the bench; the node relays it to the phone, whose sipp "
           "echoes it, and back: loss = 1 - packets at the sink / (answered calls x packets per "
-          "call), the round trip caller -> node -> phone -> node -> sink. udp_rcvbuf_errors: "
-          "the host's UDP datagrams dropped for a full socket buffer during the level (every "
-          "process)";
+          "call), the round trip caller -> node -> phone -> node -> sink. udp_drops: drop counts "
+          "of the sockets (/proc/net/udp, sampled while the calls are up) of the phones' echo, "
+          "the sink, the node, and any other socket of the host; udp_rcvbuf_errors: the "
+          "host's UDP datagrams dropped for a full socket buffer during the level (every "
+          "process, other programs' too)";
     }
   } catch (const std::exception& e) {
     std::cerr << "hotline bench sip: " << e.what() << "\n";
