@@ -245,6 +245,22 @@ long long udp_rcvbuf_errors() {
   return -1;
 }
 
+/// Whether some socket of the host is bound to UDP `port` (/proc/net/udp).
+bool udp_port_bound(int port) {
+  std::ifstream in("/proc/net/udp");
+  char want[8];
+  std::snprintf(want, sizeof want, ":%04X", port);
+  std::string line;
+  std::getline(in, line); // header
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string sl, local;
+    if (fields >> sl >> local && local.size() > 5 && local.substr(local.size() - 5) == want)
+      return true;
+  }
+  return false;
+}
+
 double percentile(std::vector<double> xs, double p) {
   if (xs.empty()) return 0;
   std::sort(xs.begin(), xs.end());
@@ -928,6 +944,9 @@ int run(const sip_bench_args& given) {
         child kam({"kamailio", "-f", dir + "/kamailio.cfg", "-DD", "-E", "-m", "64", "-M", "8",
                    "-P", dir + "/run/kamailio.pid", "-Y", dir + "/run"},
                   dir, dir + "/kamailio.log");
+        // Up when its port is bound, and a second more for its children to start.
+        for (int i = 0; i < 100 && kam.running() && !udp_port_bound(kam_port); ++i)
+          std::this_thread::sleep_for(100ms);
         std::this_thread::sleep_for(1s);
         if (!kam.running()) {
           out["kamailio_calls_per_s"] = nullptr;
