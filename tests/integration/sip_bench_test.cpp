@@ -39,8 +39,9 @@ TEST_CASE("bench sip --quick prints every figure, with no failed call at the low
   for (const char* field :
        {"calls_per_s_zero_failures", "concurrent_bridged_calls", "rtp_loss_ratio",
         "post_dial_delay_p50_ms", "post_dial_delay_p99_ms", "cpu_us_per_call",
-        "kamailio_calls_per_s", "sipp_direct_calls_per_s", "loadavg_at_start", "sweep",
-        "direct_sweep", "concurrency", "post_dial_delay_measured", "rtp_loss_measured"})
+        "kamailio_calls_per_s", "sipp_direct_calls_per_s", "calls_per_s_without_retransmissions",
+        "loadavg_at_start", "sweep", "direct_sweep", "concurrency", "post_dial_delay_measured",
+        "rtp_loss_measured"})
     CHECK_MESSAGE(j.contains(field), "missing " << field << " in\n" << out);
 
   // The lowest rate: every call sipp placed succeeded and ended completed in the store.
