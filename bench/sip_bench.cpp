@@ -7,8 +7,9 @@
 //    generated center (one queue, N agents, each with a static phone
 //    `sip:aK@127.0.0.1:<phones' port>`, wrap-up 0, a trunk group with more
 //    channels than calls), a fresh store for every step;
-//  - the phones: ONE sipp UAS answering for every agent (180 then 200 at
-//    once, then waits for the BYE), `-rtp_echo` in the media phase;
+//  - the phones: a sipp UAS answering for many agents (180 then 200 at
+//    once, then waits for the BYE): one in the sweep; in the media phase one
+//    per 100 calls, with `-rtp_echo` (one echo socket and thread each);
 //  - the callers: a sipp UAC on the trunk's peer address (INVITE with a PCMA
 //    offer, 100/180/183 allowed, 200, ACK, a pause, BYE);
 //  - in the media phase the callers play a G.711 A-law pcap (written by the
@@ -28,6 +29,8 @@
 //  3. concurrency: levels of long calls with RTP (250, 500, 750, ...),
 //     each level placed over a ramp and then held together for a window;
 //     the level passes when no call failed and the RTP loss is < 0.1 %.
+//     Drops are located per socket (/proc/net/udp, sampled during the level).
+// The machine's load (/proc/loadavg) is noted at the start and in each step.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
