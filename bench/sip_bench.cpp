@@ -1033,19 +1033,14 @@ void add_sip_bench(CLI::App& bench) {
   auto* cmd = bench.add_subcommand(
       "sip", "The node as a SIP B2BUA between sipp callers and phones, with sipp-direct and "
              "Kamailio baselines (JSON)");
-  cmd->add_option("--max-rate", a->max_rate, "Highest calls/s of the sweep (default 400)")
-      ->check(CLI::Range(1, 100'000));
+  cmd->add_option("--max-rate", a->max_rate, "Highest calls/s of the sweep (default 400)");
   cmd->add_option("--seconds-per-step", a->seconds_per_step,
-                  "Seconds of calls at each rate (default 5)")
-      ->check(CLI::Range(0.1, 3'600.0));
+                  "Seconds of calls at each rate (default 5)");
   cmd->add_option("--max-concurrent", a->max_concurrent,
-                  "Highest level of bridged calls with RTP (default 1500)")
-      ->check(CLI::Range(1, 20'000));
-  cmd->add_option("--hold-ms", a->hold_ms, "Talk time of a call in the sweep (default 1000)")
-      ->check(CLI::Range(0, 600'000));
+                  "Highest level of bridged calls with RTP (default 1500)");
+  cmd->add_option("--hold-ms", a->hold_ms, "Talk time of a call in the sweep (default 1000)");
   cmd->add_option("--window-s", a->window_s,
-                  "Seconds every call of a level is up at once (default 10)")
-      ->check(CLI::Range(0.5, 3'600.0));
+                  "Seconds every call of a level is up at once (default 10)");
   cmd->add_flag("--quick", a->quick,
                 "A small, fast run (a smoke test: 5 and 10 calls/s, 10 calls)");
   cmd->add_flag("--no-baselines", a->no_baselines, "Skip the sipp-direct and Kamailio sweeps");
@@ -1053,6 +1048,21 @@ void add_sip_bench(CLI::App& bench) {
   cmd->footer("Example:\n  hotline bench sip --max-rate 400 --max-concurrent 1500\n"
               "Needs sipp (Debian sip-tester); the Kamailio baseline needs kamailio.");
   cmd->callback([a] {
+    // Bad usage: status 2 (drivers/cli/commands.hpp), naming the option.
+    // (Negative and non-numeric values are refused by the CLI's own check.)
+    auto refuse = [](const std::string& why) {
+      std::cerr << "hotline bench sip: " << why << "\nRun 'hotline bench sip --help' for more "
+                << "information.\n";
+      std::exit(2);
+    };
+    if (a->max_rate < 1)
+      refuse("--max-rate: at least 1 call a second, not " + std::to_string(a->max_rate));
+    if (!(a->seconds_per_step >= 0.1))
+      refuse("--seconds-per-step: at least 0.1, not " + std::to_string(a->seconds_per_step));
+    if (a->max_concurrent < 1)
+      refuse("--max-concurrent: at least 1 call, not " + std::to_string(a->max_concurrent));
+    if (!(a->window_s >= 0.5))
+      refuse("--window-s: at least 0.5, not " + std::to_string(a->window_s));
     if (int rc = run(*a); rc != 0) std::exit(rc);
   });
 }

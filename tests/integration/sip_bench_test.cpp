@@ -84,6 +84,9 @@ TEST_CASE("bench sip refuses bad options, naming them") {
   CHECK(bench_sip({"--seconds-per-step", "-1"}, out, 30s) == 2);
   CHECK(out.find("--seconds-per-step") != std::string::npos);
   out.clear();
+  CHECK(bench_sip({"--seconds-per-step", "0"}, out, 30s) == 2);
+  CHECK(out.find("--seconds-per-step") != std::string::npos);
+  out.clear();
   CHECK(bench_sip({"--max-concurrent", "lots"}, out, 30s) == 2);
   CHECK(out.find("--max-concurrent") != std::string::npos);
   out.clear();
