@@ -15,6 +15,7 @@ void add_bench_commands(CLI::App& app) {
   bench::add_sim_bench(*bench);
   bench::add_route_bench(*bench);
   bench::add_api_bench(*bench);
+  bench::add_sip_bench(*bench);
   bench::add_desktop_process_command(*bench);
   bench::add_federation_bench(*bench);
 }

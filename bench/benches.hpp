@@ -12,5 +12,6 @@ void add_sim_bench(CLI::App& bench);        ///< hotline bench simulate
 void add_route_bench(CLI::App& bench);      ///< hotline bench route (bench/route_bench.cpp)
 void add_federation_bench(CLI::App& bench); ///< hotline bench federation
 void add_api_bench(CLI::App& bench);        ///< hotline bench api (bench/api_bench.cpp)
+void add_sip_bench(CLI::App& bench);        ///< hotline bench sip (bench/sip_bench.cpp)
 
 } // namespace hotline::bench
