@@ -16,6 +16,7 @@ const events::tenant_definition* acd_context::tenant_of_queue(const std::string&
 }
 
 const events::queue_definition* acd_context::find_queue(std::string_view id) const {
+  if (!definitions.empty()) return definitions.find(id);
   if (queue_index.empty()) return center.find_queue(id);
   auto it = queue_index.find(id);
   return it == queue_index.end() ? nullptr : it->second;
@@ -29,8 +30,10 @@ const events::agent_definition* acd_context::find_agent(std::string_view id) con
 
 void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) {
   // First definition wins on a duplicate id, as with center_definition::find_*.
-  for (const auto& q : ctx->center.queues)
+  for (const auto& q : ctx->center.queues) {
     ctx->queue_index.emplace(q.id, &q);
+    ctx->definitions.add(q);
+  }
   for (const auto& q : ctx->center.queues)
     for (const auto& step : q.widening)
       for (const auto& added : step.add_queues) {

@@ -35,6 +35,7 @@
 #include "actors/availability_board.hpp"
 #include "actors/entity_log.hpp"
 #include "actors/protocol.hpp"
+#include "actors/queue_definitions.hpp"
 #include "actors/recovered_calls.hpp"
 #include "events/acd/call.hpp"
 #include "events/center.hpp"
@@ -42,7 +43,8 @@
 
 namespace hotline::actors {
 
-/// Shared, read-only after `start_acd` returns.
+/// Shared, read-only after `start_acd` returns, but for the queues'
+/// definitions, which an administrator changes at runtime (`definitions`).
 struct acd_context {
   events::center_definition center;
   persistence store;
