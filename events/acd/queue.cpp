@@ -12,6 +12,34 @@ namespace {
 
 using result = outcome<event>;
 
+constexpr std::int64_t s_ms = 1000;
+
+std::optional<settings_problem> out_of(const char* field, std::int64_t v, std::int64_t lo,
+                                       std::int64_t hi, const char* unit) {
+  if (v >= lo && v <= hi) return std::nullopt;
+  return settings_problem{field, "must be from " + std::to_string(lo) + " to " +
+                                     std::to_string(hi) + unit + " (got " + std::to_string(v) +
+                                     ")"};
+}
+
+bool skill_name_ok(const std::string& n) {
+  if (n.empty() || n.size() > 64) return false;
+  for (unsigned char ch : n)
+    if (!(std::isalnum(ch) || ch == '_' || ch == '-' || ch == '.')) return false;
+  return true;
+}
+
+std::map<std::string, int> skill_map(const std::vector<skill_requirement>& v) {
+  std::map<std::string, int> m;
+  for (const auto& r : v)
+    m[r.skill] = r.min_level;
+  return m;
+}
+
+std::int64_t sl_ms(const queue_definition& d) {
+  return static_cast<std::int64_t>(std::llround(d.sl_threshold_s * 1000.0));
+}
+
 bool before(const entry& a, const entry& b) {
   if (a.priority != b.priority) return a.priority > b.priority;
   return a.sequence < b.sequence;
@@ -109,38 +137,6 @@ result decide_one(const change_settings& c, const state& s) {
   }
   if (ev.new_values.empty() && ev.new_texts.empty() && !ev.skills_changed) return result::nothing();
   return event{std::move(ev)};
-}
-
-} // namespace
-
-namespace {
-
-constexpr std::int64_t s_ms = 1000;
-
-std::optional<settings_problem> out_of(const char* field, std::int64_t v, std::int64_t lo,
-                                       std::int64_t hi, const char* unit) {
-  if (v >= lo && v <= hi) return std::nullopt;
-  return settings_problem{field, "must be from " + std::to_string(lo) + " to " +
-                                     std::to_string(hi) + unit + " (got " + std::to_string(v) +
-                                     ")"};
-}
-
-bool skill_name_ok(const std::string& n) {
-  if (n.empty() || n.size() > 64) return false;
-  for (unsigned char ch : n)
-    if (!(std::isalnum(ch) || ch == '_' || ch == '-' || ch == '.')) return false;
-  return true;
-}
-
-std::map<std::string, int> skill_map(const std::vector<skill_requirement>& v) {
-  std::map<std::string, int> m;
-  for (const auto& r : v)
-    m[r.skill] = r.min_level;
-  return m;
-}
-
-std::int64_t sl_ms(const queue_definition& d) {
-  return static_cast<std::int64_t>(std::llround(d.sl_threshold_s * 1000.0));
 }
 
 } // namespace

@@ -402,7 +402,7 @@ TEST_CASE("agent: bad disposition codes and notes are refused, each saying why")
   a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}, ag::answer{"c1", t0 + sec}});
   auto refused = [&](std::string code, std::string notes) {
     auto out = a.when(ag::set_disposition{"c1", std::move(code), std::move(notes), {}, t0});
-    REQUIRE_FALSE(out.has_value());
+    REQUIRE_FALSE(out.accepted());
     CHECK(out.error().code == "invalid_argument");
     return out.error().detail;
   };
