@@ -174,11 +174,11 @@ TEST_CASE("node API: dispositions and notes, queue settings and trunk channels a
   CHECK(admin.post("/api/queues/sales/settings", {{"skills", {{"sales", 0}}}}, 400)["detail"] ==
         "field 'skills' skill 'sales': minimum level 0 is not within 1..100");
   CHECK(admin.post("/api/queues/sales/settings",
-                   {{"ring_timeout_s", 5}, {"wrap_up_s", 20}, {"reason", "storm"}})["status"] ==
+                   {{"ring_timeout_s", 5}, {"wrap_up_s", 120}, {"reason", "storm"}})["status"] ==
         "done");
   auto settings = alice.get("/api/queues/sales/settings"); // any user of the tenant reads them
   CHECK(settings["ring_timeout_s"] == 5);
-  CHECK(settings["wrap_up_s"] == 20);
+  CHECK(settings["wrap_up_s"] == 120);
   CHECK(settings["dispositions"] == json::array({"sale", "no_sale", "call_back"}));
   CHECK(betty.get("/api/queues/sales/settings", 404)["error"] == "not_found");
 
@@ -299,7 +299,7 @@ TEST_CASE("node API: dispositions and notes, queue settings and trunk channels a
         type == "agent.disposition_set")
       authors[type].push_back(e["caused_by"].dump());
     if (type == "agent.call_ended" && e["data"]["call_id"] == call)
-      CHECK(e["data"]["wrap_up_ms"] == 20'000); // the new wrap-up time
+      CHECK(e["data"]["wrap_up_ms"] == 120000); // the new wrap-up time
   }
   REQUIRE(authors["queue.settings_changed"].size() == 1);
   CHECK(authors["queue.settings_changed"][0].find("admin") != std::string::npos);
@@ -320,7 +320,7 @@ TEST_CASE("node API: dispositions and notes, queue settings and trunk channels a
   auto admin2 = login(again.url, "admin");
   auto after = admin2.get("/api/queues/sales/settings");
   CHECK(after["ring_timeout_s"] == 5);
-  CHECK(after["wrap_up_s"] == 20);
+  CHECK(after["wrap_up_s"] == 120);
   CHECK(admin2.get("/api/trunks/pstn/settings")["channels"] == 10);
   again.stop();
 }
