@@ -34,6 +34,8 @@ void change_settings(queue_self self, caf::response_promise& rp, const std::stri
   const auto& now_def = s.entity->state().definition;
   if (now_def != s.def) {
     const bool skills = now_def.skills != s.def.skills;
+    // The site status's service level counts from now on with the new threshold.
+    if (now_def.sl_threshold_s != s.def.sl_threshold_s) s.recent_sl.reset();
     s.def = now_def;
     s.ctx->definitions.publish(s.def);
     if (skills) redefine_members(s, s.def);
