@@ -520,7 +520,7 @@ id = "support"
 dispositions = ["sale", "no_sale", "call back"]
 )");
   INFO(listing(good.problems));
-  REQUIRE(good.problems.empty());
+  REQUIRE(good.ok()); // a warning may say no agent lists the queue
   CHECK(good.config.center.find_queue("support")->dispositions ==
         std::vector<std::string>{"sale", "no_sale", "call back"});
   CHECK(good.config.center.find_queue("sales")->dispositions.empty()); // any code

@@ -198,7 +198,8 @@ TEST_CASE("node API: dispositions and notes, queue settings and trunk channels a
                    {{"channels", 10}, {"reason", "maintenance"}})["status"] == "done");
   CHECK(eventually([&] { return admin.get("/api/trunks/pstn/settings")["channels"] == 10; }));
   CHECK(eventually([&] {
-    for (const auto& t : op.get("/api/health")["node"]["trunks"])
+    const auto health = op.get("/api/health"); // kept: the loop reads into it
+    for (const auto& t : health["node"]["trunks"])
       if (t["id"] == "pstn") return t["channels"] == 10;
     return false;
   }));
