@@ -19,6 +19,10 @@ const events::tenant_definition* acd_context::tenant_of_queue(const std::string&
 }
 
 const events::queue_definition* acd_context::find_queue(std::string_view id) const {
+  // The newest definitions (runtime settings) first, then the file's, then
+  // the queues created at runtime (runtime_catalog.hpp).
+  if (!definitions.empty())
+    if (const auto* q = definitions.find(id)) return q;
   if (queue_index.empty()) {
     if (const auto* q = center.find_queue(id)) return q;
     return added.find_queue(id);
@@ -84,8 +88,10 @@ void overlay_created(acd_context& ctx) {
 void start_acd(caf::actor_system& sys, const std::shared_ptr<acd_context>& ctx) {
   overlay_created(*ctx);
   // First definition wins on a duplicate id, as with center_definition::find_*.
-  for (const auto& q : ctx->center.queues)
+  for (const auto& q : ctx->center.queues) {
     ctx->queue_index.emplace(q.id, &q);
+    ctx->definitions.add(q);
+  }
   for (const auto& q : ctx->center.queues)
     for (const auto& step : q.widening)
       for (const auto& added : step.add_queues) {

@@ -37,6 +37,7 @@
 #include "actors/availability_board.hpp"
 #include "actors/entity_log.hpp"
 #include "actors/protocol.hpp"
+#include "actors/queue_definitions.hpp"
 #include "actors/recovered_calls.hpp"
 #include "actors/runtime_catalog.hpp"
 #include "events/acd/call.hpp"
@@ -45,7 +46,8 @@
 
 namespace hotline::actors {
 
-/// Shared, read-only after `start_acd` returns.
+/// Shared, read-only after `start_acd` returns, but for the queues'
+/// definitions, which an administrator changes at runtime (`definitions`).
 struct acd_context {
   events::center_definition center;
   persistence store;
@@ -91,10 +93,15 @@ struct acd_context {
   /// its vectors, and with 1,000 queues and 10,000 agents those scans were
   /// a visible share of every routing step. start_acd fills the indexes
   /// (keys view the center's own ids, which do not change after it); before
-  /// that these fall back to the center's scans.
+  /// that these fall back to the center's scans. A queue's is its newest
+  /// definition (`definitions`): its runtime settings over the file's.
   const events::queue_definition* find_queue(std::string_view id) const;
   const events::agent_definition* find_agent(std::string_view id) const;
   std::unordered_map<std::string_view, const events::queue_definition*> queue_index;
+  /// Every queue's newest definition, filled by start_acd; each queue actor
+  /// publishes its own when it recovers and when its settings change
+  /// (queue.settings_changed).
+  queue_definitions definitions;
   /// Queue id -> the queues whose widening steps add it (`add_queues`):
   /// an agent of the first also sends its snapshots to those, so that
   /// their widened calls can reach it. Filled by start_acd.

@@ -328,6 +328,16 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
           tell_whole(left); // no member there any more
         });
       },
+      // The disposition (wrap-up code) and notes of a call on the desk,
+      // checked against the codes of the queue the call came from.
+      [=](disposition_atom, const std::string& call_id, const std::string& code,
+          const std::string& notes) {
+        std::vector<std::string> allowed;
+        if (const auto* k = agent::find_contact(self->state.entity->state(), call_id))
+          if (const auto* q = ctx->find_queue(k->queue)) allowed = q->dispositions;
+        exec(agent::set_disposition{call_id, code, notes, std::move(allowed), now()},
+             "set_disposition", call_correlation(call_id));
+      },
       [=](ready_atom) { exec(agent::set_ready{now()}, "set_ready", {}); },
       // A queue this agent does not serve holds callers who prefer it
       // (their familiar agent, F10): it gets this agent's snapshots too
@@ -517,14 +527,16 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
             inner.match_elements<not_ready_atom, std::string>() ||
             inner.match_elements<skills_atom, std::map<std::string, int>, std::string>() ||
             inner.match_elements<queues_atom, std::vector<std::string>, std::string>();
-        const bool on_call = inner.match_elements<answer_atom, std::string>() ||
-                             inner.match_elements<reject_atom, std::string>() ||
-                             inner.match_elements<hangup_atom, std::string>() ||
-                             inner.match_elements<wrap_up_done_atom, std::string>();
+        const bool on_call =
+            inner.match_elements<answer_atom, std::string>() ||
+            inner.match_elements<disposition_atom, std::string, std::string, std::string>() ||
+            inner.match_elements<reject_atom, std::string>() ||
+            inner.match_elements<hangup_atom, std::string>() ||
+            inner.match_elements<wrap_up_done_atom, std::string>();
         if (!own && !on_call) {
           refuse_api(rp, "unknown_command",
                      "agents take login, logout, ready, not_ready, skills, queues, answer, "
-                     "reject, hangup, wrap_up_done and desk commands: " +
+                     "reject, hangup, wrap_up_done, disposition and desk commands: " +
                          to_string(inner));
           return;
         }

@@ -39,6 +39,9 @@ std::int64_t wrap_up_for(call_self self, const std::string& agent_id) {
   const auto& s = self->state;
   // The queue it waited in, or the one a call the agent placed was made for; 0 without either.
   const auto* q = s.queue ? s.queue : s.placed_for;
+  // Its newest definition: a wrap-up time changed at runtime applies to the next wrap-up.
+  if (q)
+    if (const auto* newest = s.ctx->find_queue(q->id)) q = newest;
   const auto* a = s.ctx->find_agent(agent_id);
   return q && a ? events::acd::agent::effective_wrap_up_ms(*a, *q) : 0;
 }

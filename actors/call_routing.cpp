@@ -220,7 +220,9 @@ void overflow(call_self self, const std::string& why) {
     end_with(self, events::call_outcome::refused, reason);
     return;
   }
-  const auto& q = *s.queue;
+  // The queue's newest rule: an overflow changed at runtime applies to calls already waiting.
+  const auto* newest = s.ctx->find_queue(s.queue->id);
+  const auto& q = newest ? *newest : *s.queue;
   const auto decision = acd::overflow_for(
       q, s.joined, [&](const std::string& id) { return s.ctx->find_queue(id) != nullptr; });
   using k = acd::overflow_decision::kind;

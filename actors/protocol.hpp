@@ -67,6 +67,12 @@
 ///                          conf_leave, supervise (as above) ⇒ api_atom, code, detail
 ///   API → queue (request): api_atom, user, caf::message  — (close_atom, reason) or
 ///                          (open_atom, reason): the service closed / open ⇒ api_atom, code, detail
+///   API → agent (request): api_atom, user, (disposition_atom, call_id, code, notes) — the
+///                          disposition of a call on the desk (also in after-call work)
+///   API → queue (request): api_atom, user, (settings_atom, settings_patch, reason) — the
+///                          queue's business parameters (events/acd/queue.hpp: change_settings)
+///   API → trunk group (request): api_atom, user, (channels_atom, channels, reason) ⇒ api_atom,
+///                          code, detail
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -77,6 +83,7 @@
 #include <caf/all.hpp>
 
 #include "events/acd/candidate.hpp"
+#include "events/acd/queue.hpp"
 #include "events/envelope.hpp"
 #include "events/federation/message.hpp"
 #include "events/federation/site_status.hpp"
@@ -185,6 +192,9 @@ using queues_atom = caf::atom_constant<caf::atom("queues")>;
 using close_atom = caf::atom_constant<caf::atom("close")>;
 using open_atom = caf::atom_constant<caf::atom("open")>;
 using desk_atom = caf::atom_constant<caf::atom("desk")>;
+using disposition_atom = caf::atom_constant<caf::atom("dispose")>;
+using settings_atom = caf::atom_constant<caf::atom("settings")>;
+using channels_atom = caf::atom_constant<caf::atom("channels")>;
 
 /// A new contact, as telephony (or the simulator) reports it.
 struct call_request {
@@ -322,6 +332,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::conference_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::leg_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::acd::candidate)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::acd::candidate_status)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::acd::queue::settings_patch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::queue_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::federation::message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::federation::site_status)

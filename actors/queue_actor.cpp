@@ -12,6 +12,38 @@ namespace {
 
 using namespace queue_flow;
 
+/// The administrator's change of the queue's parameters: recorded, then
+/// applied at once (the next offer rings for the new time; calls and
+/// agents read the newest definition: queue_definitions.hpp), members
+/// re-read against new required skills, and waiting calls matched again.
+void change_settings(queue_self self, caf::response_promise& rp, const std::string& user,
+                     const events::acd::queue::settings_patch& patch, const std::string& reason) {
+  auto& s = self->state;
+  if (patch.overflow_queue && !patch.overflow_queue->empty()) {
+    const auto* target = s.ctx->find_queue(*patch.overflow_queue);
+    if (!target || target->tenant != s.def.tenant)
+      return refuse_api(rp, "unknown_queue",
+                        "overflow_queue: no queue '" + *patch.overflow_queue + "' on this node");
+  }
+  const auto t = s.ctx->store.clock->now_ns();
+  const auto by = user.empty() ? s.who : events::principal::user(user);
+  const auto corr = events::event_id::from_name("queue-correlation/" + s.def.id);
+  auto refused = s.entity->exec(events::acd::queue::change_settings{patch, reason, t}, t,
+                                "change_settings", s.def.tenant, by, corr);
+  if (refused) return refuse_api(rp, refused->code, refused->detail);
+  const auto& now_def = s.entity->state().definition;
+  if (now_def != s.def) {
+    const bool skills = now_def.skills != s.def.skills;
+    // The site status's service level counts from now on with the new threshold.
+    if (now_def.sl_threshold_s != s.def.sl_threshold_s) s.recent_sl.reset();
+    s.def = now_def;
+    s.ctx->definitions.publish(s.def);
+    if (skills) redefine_members(s, s.def);
+    schedule_rematch(self);
+  }
+  refuse_api(rp, {}, {});
+}
+
 caf::behavior queue_actor(queue_self self, std::shared_ptr<const acd_context> shared_ctx,
                           events::queue_definition def_in) {
   auto& st = self->state;
@@ -23,6 +55,12 @@ caf::behavior queue_actor(queue_self self, std::shared_ptr<const acd_context> sh
       self, *st.ctx, events::acd::queue::stream_name(st.def.id),
       events::acd::queue::initial_state(st.def));
   st.entity->recover();
+  // Runtime settings (queue.settings_changed) on the stream win over the
+  // file: this actor, the calls and the agents read them from now on.
+  if (st.entity->state().definition != st.def) {
+    st.def = st.entity->state().definition;
+    st.ctx->definitions.publish(st.def);
+  }
   st.news = &st.ctx->board.news_of(st.def.id);
   return {
       [self](join_atom, const join_request& req) { return on_join(self, req); },
@@ -62,13 +100,19 @@ caf::behavior queue_actor(queue_self self, std::shared_ptr<const acd_context> sh
       },
       [self](remote_reply_atom, const events::federation::message& m) { on_remote_reply(self, m); },
       // A request of the node API (drivers/api): an administrator closes
-      // or opens the service (events/acd/queue.hpp), recorded as theirs.
+      // or opens the service, or changes its parameters (events/acd/queue.hpp),
+      // recorded as theirs.
       [self](api_atom, const std::string& user, caf::message& inner) {
         auto rp = self->make_response_promise();
         auto& s = self->state;
+        if (inner.match_elements<settings_atom, events::acd::queue::settings_patch, std::string>())
+          return change_settings(self, rp, user,
+                                 inner.get_as<events::acd::queue::settings_patch>(1),
+                                 inner.get_as<std::string>(2));
         const bool closing = inner.match_elements<close_atom, std::string>();
         if (!closing && !inner.match_elements<open_atom, std::string>()) {
-          refuse_api(rp, "unknown_command", "queues take close and open: " + to_string(inner));
+          refuse_api(rp, "unknown_command",
+                     "queues take close, open and settings: " + to_string(inner));
           return;
         }
         const auto& reason = inner.get_as<std::string>(1);

@@ -131,6 +131,9 @@ std::int64_t aht_ms(const queue_actor_state& st, const acd_context& ctx,
 /// An agent's whole snapshot arrived (first, or its queues changed).
 void set_snapshot(queue_actor_state& st, const events::queue_definition& def,
                   const events::acd::candidate& c, std::uint64_t seen, std::uint64_t version);
+/// The queue's required skills changed (queue.settings_changed): every
+/// member's eligibility and base level, and the counts, read `def` now.
+void redefine_members(queue_actor_state& st, const events::queue_definition& def);
 /// Not available until its next snapshot (an offer went out, or failed, or it withdrew).
 void hold_back(queue_actor_state& st, queue_actor_state::member& m);
 void hold_back(queue_actor_state& st, const std::string& agent_id);

@@ -116,6 +116,15 @@ void set_snapshot(queue_actor_state& st, const events::queue_definition& def,
   read_slot(st, m);
 }
 
+void redefine_members(queue_actor_state& st, const events::queue_definition& def) {
+  for (auto& [id, m] : st.agents) {
+    count(st, m.c, m.eligible, m.serves, -1);
+    m.eligible = events::acd::is_member(m.c, def);
+    m.base_level = events::acd::base_level(m.c, def);
+    count(st, m.c, m.eligible, m.serves, 1);
+  }
+}
+
 /// Not available until its next snapshot (an offer went out, or failed, or
 /// the agent withdrew).
 void hold_back(queue_actor_state& st, queue_actor_state::member& m) {

@@ -2,6 +2,7 @@
 // channel decider) and one per group that hunts for a free channel. A call
 // that finds every channel busy is blocked (呼损).
 #include "actors/trunk_actor.hpp"
+#include "actors/api_request.hpp"
 #include "actors/call_actor.hpp"
 #include "actors/refusal.hpp"
 #include "actors/shell.hpp"
@@ -55,7 +56,32 @@ struct group_state {
   std::vector<caf::actor> channels;
   std::vector<std::string> found_on_lines; ///< calls holding a channel when the group recovered
   std::vector<trunk::state> mirror;        ///< what the group knows of its channels (busy or not)
+  /// The group aggregate (events/acd/trunk_group.hpp): how many channels
+  /// may be seized at once, the file's number or the stream's latest change.
+  std::unique_ptr<shell<events::acd::trunk_group_decider>> limit;
+  std::optional<events::rejection> last_refusal; ///< for the node API's requests
+  events::principal who = events::principal::system("trunk");
 };
+
+/// Spawns channel actors (and their mirrors, recovered from their streams)
+/// up to channel `n`: at start, and when the limit is raised past them.
+void add_channels(caf::stateful_actor<group_state>* self,
+                  const std::shared_ptr<const acd_context>& ctx,
+                  const events::trunk_group_definition& group, int n) {
+  auto& st = self->state;
+  for (int k = static_cast<int>(st.channels.size()) + 1; k <= n; ++k) {
+    st.channels.push_back(self->spawn<caf::linked>(channel_actor, ctx, group, k));
+    // The group's view of the channel, recovered from the same stream.
+    auto mirror = trunk::initial_state(group, k);
+    entity_log log{ctx->store, trunk::stream_name(group.id, k), {}};
+    log.recover([&](const events::event& e, std::int64_t at) {
+      if (auto ev = events::narrow<trunk::event>(e))
+        mirror = trunk::evolve(std::move(mirror), *ev, at);
+    });
+    if (mirror.busy) st.found_on_lines.push_back(mirror.call_id);
+    st.mirror.push_back(std::move(mirror));
+  }
+}
 
 caf::behavior group_actor(caf::stateful_actor<group_state>* self,
                           std::shared_ptr<const acd_context> ctx,
@@ -65,18 +91,14 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
       self, *ctx, events::acd::trunk_health::stream_name(group.id),
       events::acd::trunk_health::initial_state(group.id));
   self->state.health->recover();
-  for (int n = 1; n <= group.channels; ++n) {
-    self->state.channels.push_back(self->spawn<caf::linked>(channel_actor, ctx, group, n));
-    // The group's view of the channel, recovered from the same stream.
-    auto mirror = trunk::initial_state(group, n);
-    entity_log log{ctx->store, trunk::stream_name(group.id, n), {}};
-    log.recover([&](const events::event& e, std::int64_t at) {
-      if (auto ev = events::narrow<trunk::event>(e))
-        mirror = trunk::evolve(std::move(mirror), *ev, at);
-    });
-    if (mirror.busy) self->state.found_on_lines.push_back(mirror.call_id);
-    self->state.mirror.push_back(std::move(mirror));
-  }
+  // Runtime changes of the channels (trunk.channels_changed) win over the file.
+  self->state.limit = std::make_unique<shell<events::acd::trunk_group_decider>>(
+      self, *ctx, events::acd::trunk_group::stream_name(group.id),
+      events::acd::trunk_group::initial_state(group));
+  self->state.limit->recover();
+  auto limit = [self] { return self->state.limit->state().channels; };
+  const auto tenant = events::acd::trunk_group::tenant_of(ctx->center, group.id);
+  add_channels(self, ctx, group, std::max(group.channels, limit()));
   return {
       [=](seize_atom, const std::string& call_id, events::call_direction direction,
           const std::string& tenant) -> caf::result<seized_atom, int> {
@@ -84,7 +106,7 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
         if (direction == events::call_direction::outbound &&
             !events::acd::trunk_health::takes_outbound(self->state.health->state()))
           return refusal("trunk_down");
-        auto n = trunk::pick_free_channel(self->state.mirror, direction);
+        auto n = events::acd::trunk_group::pick_channel(self->state.mirror, direction, limit());
         if (!n) return refusal(trunk::all_channels_busy);
         auto& m = self->state.mirror[static_cast<std::size_t>(*n - 1)];
         m.busy = true;
@@ -137,6 +159,31 @@ caf::behavior group_actor(caf::stateful_actor<group_state>* self,
           busy += m.busy ? 1 : 0;
         return busy;
       },
+      // An administrator changes how many channels may be seized at once.
+      // Raised past the channels there are, new ones start; lowered, the
+      // calls on the lines above go on and seizures wait for room.
+      [=](channels_atom, int channels, const std::string& reason) {
+        auto& st = self->state;
+        const auto now = ctx->store.clock->now_ns();
+        auto refused = st.limit->exec(
+            events::acd::trunk_group::set_channels{channels, reason, now}, now, "set_channels",
+            tenant, st.who, events::event_id::from_name("trunkgroup-correlation/" + group.id));
+        if (refused) {
+          st.last_refusal = refused;
+          return;
+        }
+        add_channels(self, ctx, group, limit());
+      },
+      [=](caf::get_atom, channels_atom) { return limit(); },
+      // A request of the node API (drivers/api): the channels changed, recorded as the user's.
+      [=](api_atom, const std::string& user, caf::message& inner) {
+        auto rp = self->make_response_promise();
+        if (!inner.match_elements<channels_atom, int, std::string>())
+          return refuse_api(rp, "unknown_command",
+                            "trunk groups take channels: " + to_string(inner));
+        run_api(self, rp, inner, self->state.last_refusal, self->state.who, user);
+      },
+      [](deferred& d) { d.run(); },
   };
 }
 

@@ -1,10 +1,12 @@
 #include "config/center_reader.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "config/configuration.hpp"
 #include "config/limits.hpp"
 #include "config/simulation_reader.hpp"
+#include "events/acd/agent.hpp"
 
 namespace hotline::config::detail {
 
@@ -56,6 +58,42 @@ void read_widening(table_reader& r, events::widening_step& w) {
   r.read("add_queues", w.add_queues);
 }
 
+/// `dispositions = ["sale", "no_sale", ...]`: the wrap-up codes the queue's
+/// agents may set, each by the rule of events/acd/agent.hpp, none twice.
+void read_dispositions(table_reader& r, std::vector<std::string>& out) {
+  const auto* node = r.get("dispositions");
+  if (!node) return;
+  const auto* list = node->as_array();
+  if (!list)
+    return r.error("dispositions",
+                   "expected an array of disposition codes, got " + table_reader::describe(*node));
+  std::vector<std::string> codes;
+  bool ok = true;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const auto& item = *list->get(i);
+    const auto path = r.child("dispositions") + '[' + std::to_string(i) + ']';
+    const auto* text = item.as_string();
+    if (!text) {
+      r.error_at(item, path,
+                 "expected a disposition code (a string), got " + table_reader::describe(item));
+      ok = false;
+      continue;
+    }
+    if (auto why = events::acd::agent::check_disposition_code(text->get())) {
+      r.error_at(item, path, "disposition code '" + text->get() + "' " + *why);
+      ok = false;
+      continue;
+    }
+    if (std::find(codes.begin(), codes.end(), text->get()) != codes.end()) {
+      r.error_at(item, path, "disposition code '" + text->get() + "' is listed twice");
+      ok = false;
+      continue;
+    }
+    codes.push_back(text->get());
+  }
+  if (ok) out = std::move(codes);
+}
+
 void read_queue(table_reader& r, events::queue_definition& q) {
   q.max_wait_ms = default_queue_max_wait_ms; // unless the file says otherwise
   q.max_length = default_queue_max_length;
@@ -103,6 +141,7 @@ void read_queue(table_reader& r, events::queue_definition& q) {
   r.read_id("outbound_trunk_group", q.outbound_trunk_group);
   r.read("sl_threshold_s", q.sl_threshold_s, 1, 86400, "a number of seconds from 1 to 86400");
   r.read("vip_priority", q.vip_priority, INT32_MIN, INT32_MAX, "an integer");
+  read_dispositions(r, q.dispositions);
 }
 
 /// The settings an agent and an agent group share. `shift` is filled when

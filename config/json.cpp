@@ -86,7 +86,8 @@ json queue_json(const events::queue_definition& q) {
           {"preferred_agent_s", seconds(q.preferred_agent_ms)},
           {"outbound_trunk_group", q.outbound_trunk_group},
           {"sl_threshold_s", q.sl_threshold_s},
-          {"vip_priority", q.vip_priority}};
+          {"vip_priority", q.vip_priority},
+          {"dispositions", q.dispositions}};
 }
 
 json agent_json(const events::agent_definition& a, const simulation_definition& sim) {

@@ -123,4 +123,19 @@ struct agent_queues_changed {
 };
 HOTLINE_EVENT_FIELDS(agent_queues_changed, agent_id, queues, reason)
 
+/// The agent set the disposition (wrap-up code) and notes of a call on its
+/// desk (talking, held or in after-call work). A second one for the same
+/// call replaces the first: the newest is what the call's record shows.
+/// `code`: 1..64 printable characters (one of the queue's `dispositions`
+/// when it lists any); `notes`: at most 4,000 bytes of UTF-8.
+struct agent_disposition_set {
+  static constexpr std::string_view type_name = "agent.disposition_set";
+  static constexpr std::uint16_t version = 1;
+  std::string agent_id;
+  std::string call_id;
+  std::string code;
+  std::string notes;
+};
+HOTLINE_EVENT_FIELDS(agent_disposition_set, agent_id, call_id, code, notes)
+
 } // namespace hotline::events

@@ -28,11 +28,14 @@ using event = std::variant<
     // agent-<id>
     agent_logged_in, agent_logged_out, agent_ready, agent_not_ready, agent_reserved,
     agent_reservation_ended, agent_call_started, agent_call_held, agent_call_ended,
-    agent_wrap_up_ended, agent_skills_changed, agent_queues_changed,
+    agent_wrap_up_ended, agent_skills_changed, agent_queues_changed, agent_disposition_set,
     // queue-<id>
     queue_call_joined, queue_call_priority_changed, queue_call_left, queue_closed, queue_opened,
+    queue_settings_changed,
     // trunk-<group>.<n>
     trunk_seized, trunk_released,
+    // trunkgroup-<group>
+    trunk_channels_changed,
     // audit-<site>
     command_rejected, data_read,
     // user-<username>

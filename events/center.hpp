@@ -96,6 +96,9 @@ struct queue_definition {
       outbound_trunk_group;   ///< where calls its agents place go out (F3); empty: no line modelled
   double sl_threshold_s = 20; ///< service-level threshold T for this queue's KPIs (seconds)
   std::int32_t vip_priority = 10; ///< priority given to VIP callers (F8)
+  /// Disposition (wrap-up) codes its agents may set on a call; empty: any
+  /// code (events/acd/agent.hpp: set_disposition).
+  std::vector<std::string> dispositions;
 
   bool operator==(const queue_definition&) const = default;
 };

@@ -58,4 +58,29 @@ struct queue_opened {
 };
 HOTLINE_EVENT_FIELDS(queue_opened, queue, reason)
 
+/// An administrator changed the queue's business parameters at runtime
+/// (issue 21). Only the parameters that changed are listed, each with its
+/// value before (`old_*`) and after (`new_*`): numbers in `*_values`
+/// (`ring_timeout_ms`, `wrap_up_ms`, `max_wait_ms`, `max_length`,
+/// `max_no_answer`, `sl_threshold_ms`, `vip_priority`), texts in `*_texts`
+/// (`overflow`, `overflow_queue`), and, when the required skills changed,
+/// the whole sets (skill -> minimum level) in `*_skills` with
+/// `skills_changed` true. Folded over the configured definition on
+/// recovery: the stream wins over the TOML file.
+struct queue_settings_changed {
+  static constexpr std::string_view type_name = "queue.settings_changed";
+  static constexpr std::uint16_t version = 1;
+  std::string queue;
+  std::map<std::string, int> old_values;
+  std::map<std::string, int> new_values;
+  std::map<std::string, std::string> old_texts;
+  std::map<std::string, std::string> new_texts;
+  bool skills_changed = false;
+  std::map<std::string, int> old_skills;
+  std::map<std::string, int> new_skills;
+  std::string reason;
+};
+HOTLINE_EVENT_FIELDS(queue_settings_changed, queue, old_values, new_values, old_texts, new_texts,
+                     skills_changed, old_skills, new_skills, reason)
+
 } // namespace hotline::events

@@ -47,4 +47,18 @@ struct trunk_peer_up {
 };
 HOTLINE_EVENT_FIELDS(trunk_peer_up, trunk_group, peer)
 
+/// An administrator changed how many channels of a trunk group may be
+/// seized at once (stream `trunkgroup-<group>`, issue 21). Lowered below
+/// the lines in use, the calls on them go on; no new seizure until fewer
+/// than `new_channels` are busy.
+struct trunk_channels_changed {
+  static constexpr std::string_view type_name = "trunk.channels_changed";
+  static constexpr std::uint16_t version = 1;
+  std::string trunk_group;
+  std::int32_t old_channels = 0;
+  std::int32_t new_channels = 0;
+  std::string reason;
+};
+HOTLINE_EVENT_FIELDS(trunk_channels_changed, trunk_group, old_channels, new_channels, reason)
+
 } // namespace hotline::events

@@ -180,6 +180,8 @@ void add_config_routes(node_api::impl& api);
 void add_create_routes(node_api::impl& api);
 void add_health_routes(node_api::impl& api);
 void add_webhook_routes(node_api::impl& api);
+/// Dispositions, queue settings and trunk channels (settings_routes.cpp).
+void add_settings_routes(node_api::impl& api);
 
 /// Most webhook subscriptions one tenant may have (each has a delivery thread).
 inline constexpr std::size_t max_webhooks_per_tenant = 20;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "events/json_text.hpp"
+
 namespace hotline::events::acd::agent {
 
 /// The rejection for a refusal code of new_contact_refusal / capacity_refusal.
@@ -197,6 +199,46 @@ std::optional<rejection> check_skills(const std::map<std::string, int>& skills) 
 
 namespace {
 
+/// Characters (code points) of valid UTF-8 `text`, or nullopt when it is not
+/// valid UTF-8 or holds a control character other than those `allowed`.
+std::optional<std::size_t> count_text(std::string_view text, std::string_view allowed) {
+  if (invalid_utf8_at(text)) return std::nullopt;
+  std::size_t n = 0;
+  for (unsigned char ch : text) {
+    if ((ch < 0x20 || ch == 0x7f) && allowed.find(static_cast<char>(ch)) == std::string_view::npos)
+      return std::nullopt;
+    if ((ch & 0xC0) != 0x80) ++n; // not a continuation byte: a new character
+  }
+  return n;
+}
+
+} // namespace
+
+std::optional<std::string> check_disposition_code(std::string_view code) {
+  auto n = count_text(code, {});
+  if (!n) return "must be valid UTF-8 without control characters";
+  if (*n == 0 || code.find_first_not_of(' ') == std::string_view::npos) return "must not be empty";
+  if (*n > max_disposition_code)
+    return "must be at most " + std::to_string(max_disposition_code) + " characters (got " +
+           std::to_string(*n) + ")";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_disposition_notes(std::string_view notes) {
+  auto n = count_text(notes, "\n\r\t");
+  if (!n) return "must be valid UTF-8 without control characters (line breaks and tabs allowed)";
+  if (*n > max_disposition_notes)
+    return "must be at most " + std::to_string(max_disposition_notes) + " characters (got " +
+           std::to_string(*n) + ")";
+  return std::nullopt;
+}
+
+bool disposition_allowed(const std::vector<std::string>& allowed, std::string_view code) {
+  return allowed.empty() || std::find(allowed.begin(), allowed.end(), code) != allowed.end();
+}
+
+namespace {
+
 result decide_one(const set_skills& c, const state& s) {
   if (auto bad = check_skills(c.skills)) return *bad;
   if (c.skills == s.definition.skills) return nothing();
@@ -216,6 +258,27 @@ result decide_one(const set_queues& c, const state& s) {
   const bool in = s.presence != presence_state::logged_out;
   if (c.queues == s.definition.queues && (!in || c.queues == s.queues)) return nothing();
   return event{agent_queues_changed{s.definition.id, c.queues, c.reason}};
+}
+
+result decide_one(const set_disposition& c, const state& s) {
+  if (auto why = check_disposition_code(c.code))
+    return rejection{"invalid_argument", "disposition code: " + *why};
+  if (auto why = check_disposition_notes(c.notes))
+    return rejection{"invalid_argument", "notes: " + *why};
+  const auto* k = find_contact(s, c.call_id);
+  if (!k) return rejection{"not_on_desk", "call " + c.call_id + " is not on " + who(s) + "'s desk"};
+  if (k->phase == contact_phase::ringing)
+    return rejection{"not_answered", "call " + c.call_id + " rings " + who(s) +
+                                         ": a disposition follows an answered call"};
+  if (!disposition_allowed(c.allowed, c.code)) {
+    std::string list;
+    for (const auto& a : c.allowed)
+      list += (list.empty() ? "" : ", ") + a;
+    return rejection{"unknown_disposition", "disposition code '" + c.code +
+                                                "' is not one of queue " + k->queue +
+                                                "'s: " + list};
+  }
+  return event{agent_disposition_set{s.definition.id, c.call_id, c.code, c.notes}};
 }
 
 /// Marks the start of an idle period when `s` became idle with this event.

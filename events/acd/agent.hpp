@@ -35,6 +35,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -178,13 +179,27 @@ struct set_queues {
   std::int64_t now_ns = 0;
 };
 
-using command =
-    std::variant<login, logout, set_ready, set_not_ready, reserve, answer, reject, ring_timeout,
-                 cancel_reservation, hold, resume, end_call, end_wrap_up, set_skills, set_queues>;
-using event =
-    std::variant<agent_logged_in, agent_logged_out, agent_ready, agent_not_ready, agent_reserved,
-                 agent_reservation_ended, agent_call_started, agent_call_held, agent_call_ended,
-                 agent_wrap_up_ended, agent_skills_changed, agent_queues_changed>;
+/// The agent records the disposition (wrap-up code) and notes of a call on
+/// its desk: answered, held or in after-call work; not while it only rings
+/// ("not_answered"), not once the desk let it go ("not_on_desk"). `code`
+/// and `notes` follow check_disposition; `allowed` is the call's queue's
+/// list (empty: any code; else a code outside it is "unknown_disposition").
+/// Each one is recorded, also the same again: the newest wins.
+struct set_disposition {
+  std::string call_id;
+  std::string code;
+  std::string notes;
+  std::vector<std::string> allowed;
+  std::int64_t now_ns = 0;
+};
+
+using command = std::variant<login, logout, set_ready, set_not_ready, reserve, answer, reject,
+                             ring_timeout, cancel_reservation, hold, resume, end_call, end_wrap_up,
+                             set_skills, set_queues, set_disposition>;
+using event = std::variant<agent_logged_in, agent_logged_out, agent_ready, agent_not_ready,
+                           agent_reserved, agent_reservation_ended, agent_call_started,
+                           agent_call_held, agent_call_ended, agent_wrap_up_ended,
+                           agent_skills_changed, agent_queues_changed, agent_disposition_set>;
 
 /// Logged out, nothing on the desk.
 state initial_state(agent_definition definition);
@@ -194,7 +209,8 @@ state initial_state(agent_definition definition);
 /// "on_voice_call", "not_reserved", "not_ringing", "not_on_call",
 /// "not_on_hold", "not_in_wrap_up", "on_call" (logout with a live call),
 /// "invalid_argument" (also a bad skill name or level, an empty or
-/// repeated queue list). docs/acd.md explains each. docs/acd.md explains each.
+/// repeated queue list, a bad disposition code or notes), "not_on_desk",
+/// "not_answered", "unknown_disposition". docs/acd.md explains each.
 outcome<event> decide(const command& cmd, const state& s);
 
 /// `at_ns` is the event's envelope time (event_meta::timestamp_ns). Never
@@ -209,6 +225,18 @@ inline bool is_terminal(const state&) noexcept {
 /// Why a skill set cannot be an agent's (the set_skills rule: names of
 /// 1..64 letters, digits, `_-.`; levels 1..100; at most 256), or nothing.
 std::optional<rejection> check_skills(const std::map<std::string, int>& skills);
+
+/// The disposition rules. Code: 1..`max_disposition_code` characters of
+/// valid UTF-8, none a control character, not all spaces. Notes: at most
+/// `max_disposition_notes` characters of valid UTF-8, no control
+/// character but line breaks and tabs. Each answers why not, or nothing.
+inline constexpr std::size_t max_disposition_code = 64;
+inline constexpr std::size_t max_disposition_notes = 4000;
+std::optional<std::string> check_disposition_code(std::string_view code);
+std::optional<std::string> check_disposition_notes(std::string_view notes);
+/// Whether `code` may be set on a call of a queue listing `allowed`
+/// (empty: any code).
+bool disposition_allowed(const std::vector<std::string>& allowed, std::string_view code);
 
 status status_of(const state& s) noexcept;
 const contact* find_contact(const state& s, const std::string& call_id) noexcept;

@@ -21,6 +21,7 @@
 #include "events/acd/call.hpp"
 #include "events/acd/queue.hpp"
 #include "events/acd/trunk_channel.hpp"
+#include "events/acd/trunk_group.hpp"
 #include "events/acd/trunk_health.hpp"
 #include "events/catalog.hpp"
 #include "events/variant_cast.hpp"
@@ -79,6 +80,12 @@ struct trunk_health_decider
     : decider_of<trunk_health::state, trunk_health::command, trunk_health::event> {
   static constexpr std::string_view category = "trunk";
   static std::string stream_of(const state& s) { return trunk_health::stream_name(s.group); }
+};
+
+struct trunk_group_decider
+    : decider_of<trunk_group::state, trunk_group::command, trunk_group::event> {
+  static constexpr std::string_view category = "trunkgroup";
+  static std::string stream_of(const state& s) { return trunk_group::stream_name(s.group); }
 };
 
 /// The `now_ns` every command carries: the time to stamp its events with.

@@ -1,12 +1,44 @@
 #include "events/acd/queue.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <string_view>
 
 namespace hotline::events::acd::queue {
 
 namespace {
 
 using result = outcome<event>;
+
+constexpr std::int64_t s_ms = 1000;
+
+std::optional<settings_problem> out_of(const char* field, std::int64_t v, std::int64_t lo,
+                                       std::int64_t hi, const char* unit) {
+  if (v >= lo && v <= hi) return std::nullopt;
+  return settings_problem{field, "must be from " + std::to_string(lo) + " to " +
+                                     std::to_string(hi) + unit + " (got " + std::to_string(v) +
+                                     ")"};
+}
+
+bool skill_name_ok(const std::string& n) {
+  if (n.empty() || n.size() > 64) return false;
+  for (unsigned char ch : n)
+    if (!(std::isalnum(ch) || ch == '_' || ch == '-' || ch == '.')) return false;
+  return true;
+}
+
+std::map<std::string, int> skill_map(const std::vector<skill_requirement>& v) {
+  std::map<std::string, int> m;
+  for (const auto& r : v)
+    m[r.skill] = r.min_level;
+  return m;
+}
+
+std::int64_t sl_ms(const queue_definition& d) {
+  return static_cast<std::int64_t>(std::llround(d.sl_threshold_s * 1000.0));
+}
 
 bool before(const entry& a, const entry& b) {
   if (a.priority != b.priority) return a.priority > b.priority;
@@ -64,7 +96,128 @@ result decide_one(const open& c, const state& s) {
   return event{queue_opened{s.definition.id, c.reason}};
 }
 
+result decide_one(const change_settings& c, const state& s) {
+  if (auto bad = check_settings(c.patch))
+    return rejection{"invalid_argument", bad->field + " " + bad->detail};
+  const auto& d = s.definition;
+  const auto& p = c.patch;
+  const auto overflow = p.overflow.value_or(d.overflow);
+  const auto overflow_queue = p.overflow_queue.value_or(d.overflow_queue);
+  if (overflow == overflow_action::queue && overflow_queue.empty())
+    return rejection{"invalid_argument",
+                     "overflow_queue must name the queue that takes the calls (overflow = queue)"};
+  if (overflow == overflow_action::queue && overflow_queue == d.id)
+    return rejection{"invalid_argument", "overflow_queue must be another queue than " + name(s)};
+  queue_settings_changed ev{d.id, {}, {}, {}, {}, false, {}, {}, c.reason};
+  auto number = [&](const char* key, std::int64_t before, const auto& after) {
+    if (after && static_cast<std::int64_t>(*after) != before) {
+      ev.old_values[key] = static_cast<int>(before);
+      ev.new_values[key] = static_cast<int>(*after);
+    }
+  };
+  number("ring_timeout_ms", d.ring_timeout_ms, p.ring_timeout_ms);
+  number("wrap_up_ms", d.wrap_up_ms, p.wrap_up_ms);
+  number("max_wait_ms", d.max_wait_ms, p.max_wait_ms);
+  number("sl_threshold_ms", sl_ms(d), p.sl_threshold_ms);
+  number("max_length", d.max_length, p.max_length);
+  number("max_no_answer", d.max_no_answer, p.max_no_answer);
+  number("vip_priority", d.vip_priority, p.vip_priority);
+  if (p.overflow && *p.overflow != d.overflow) {
+    ev.old_texts["overflow"] = to_string(d.overflow);
+    ev.new_texts["overflow"] = to_string(*p.overflow);
+  }
+  if (p.overflow_queue && *p.overflow_queue != d.overflow_queue) {
+    ev.old_texts["overflow_queue"] = d.overflow_queue;
+    ev.new_texts["overflow_queue"] = *p.overflow_queue;
+  }
+  if (p.skills && skill_map(*p.skills) != skill_map(d.skills)) {
+    ev.skills_changed = true;
+    ev.old_skills = skill_map(d.skills);
+    ev.new_skills = skill_map(*p.skills);
+  }
+  if (ev.new_values.empty() && ev.new_texts.empty() && !ev.skills_changed) return result::nothing();
+  return event{std::move(ev)};
+}
+
 } // namespace
+
+queue_definition apply_settings(queue_definition d, const queue_settings_changed& e) {
+  for (const auto& [key, v] : e.new_values) {
+    if (key == "ring_timeout_ms")
+      d.ring_timeout_ms = v;
+    else if (key == "wrap_up_ms")
+      d.wrap_up_ms = v;
+    else if (key == "max_wait_ms")
+      d.max_wait_ms = v;
+    else if (key == "sl_threshold_ms")
+      d.sl_threshold_s = v / 1000.0;
+    else if (key == "max_length")
+      d.max_length = v;
+    else if (key == "max_no_answer")
+      d.max_no_answer = v;
+    else if (key == "vip_priority")
+      d.vip_priority = v;
+    // an unknown key (a newer node's parameter) is left to that node
+  }
+  for (const auto& [key, v] : e.new_texts) {
+    if (key == "overflow") {
+      overflow_action a;
+      if (parse_overflow_action(v, a)) d.overflow = a;
+    } else if (key == "overflow_queue") {
+      d.overflow_queue = v;
+    }
+  }
+  if (e.skills_changed) {
+    d.skills.clear();
+    for (const auto& [skill, level] : e.new_skills)
+      d.skills.push_back({skill, level});
+  }
+  return d;
+}
+
+std::optional<settings_problem> check_settings(const settings_patch& p) {
+  // Durations arrive in whole seconds through the API; bounds are in seconds.
+  auto secs = [](const char* f, const std::optional<std::int64_t>& ms, std::int64_t lo,
+                 std::int64_t hi) -> std::optional<settings_problem> {
+    if (!ms) return std::nullopt;
+    if (*ms % s_ms != 0 || !(*ms >= lo * s_ms && *ms <= hi * s_ms))
+      return out_of(f, *ms / s_ms, lo, hi, " s");
+    return std::nullopt;
+  };
+  if (auto bad = secs("ring_timeout_s", p.ring_timeout_ms, 1, 600)) return bad;
+  if (auto bad = secs("wrap_up_s", p.wrap_up_ms, 0, 3600)) return bad;
+  if (auto bad = secs("max_wait_s", p.max_wait_ms, 0, 86400)) return bad;
+  if (auto bad = secs("service_level_s", p.sl_threshold_ms, 1, 86400)) return bad;
+  if (p.max_length)
+    if (auto bad = out_of("max_length", *p.max_length, 0, 1'000'000, "")) return bad;
+  if (p.max_no_answer)
+    if (auto bad = out_of("max_no_answer", *p.max_no_answer, 0, 100, "")) return bad;
+  if (p.vip_priority)
+    if (auto bad = out_of("vip_priority", *p.vip_priority, -1'000'000, 1'000'000, "")) return bad;
+  if (p.overflow && std::string_view{to_string(*p.overflow)} == "?")
+    return settings_problem{"overflow", "must be one of: none, queue, voicemail, callback"};
+  if (p.overflow_queue && p.overflow_queue->size() > 64)
+    return settings_problem{"overflow_queue", "must be a queue id of at most 64 characters"};
+  if (p.skills) {
+    if (p.skills->size() > 32)
+      return settings_problem{"skills",
+                              "at most 32 skills (got " + std::to_string(p.skills->size()) + ")"};
+    std::vector<std::string> seen;
+    for (const auto& r : *p.skills) {
+      if (!skill_name_ok(r.skill))
+        return settings_problem{
+            "skills", "skill '" + r.skill + "': names are 1..64 letters, digits, '_', '-' or '.'"};
+      if (r.min_level < 1 || r.min_level > 100)
+        return settings_problem{"skills", "skill '" + r.skill + "': minimum level " +
+                                              std::to_string(r.min_level) +
+                                              " is not within 1..100"};
+      if (std::find(seen.begin(), seen.end(), r.skill) != seen.end())
+        return settings_problem{"skills", "skill '" + r.skill + "' is listed twice"};
+      seen.push_back(r.skill);
+    }
+  }
+  return std::nullopt;
+}
 
 std::string stream_name(const std::string& queue_id) {
   return "queue-" + queue_id;
@@ -104,6 +257,8 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
         } else if constexpr (std::is_same_v<E, queue_opened>) {
           s.closed = false;
           s.closed_reason.clear();
+        } else if constexpr (std::is_same_v<E, queue_settings_changed>) {
+          s.definition = apply_settings(std::move(s.definition), ev);
         } else {
           std::erase_if(s.waiting, [&](const entry& w) { return w.call_id == ev.call_id; });
         }

@@ -14,6 +14,7 @@
 /// the command. The waiting list holds callers on the line and call backs
 /// alike; whether an entry is a call back is the call aggregate's business.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -86,14 +87,57 @@ struct open {
   std::int64_t now_ns = 0;
 };
 
-using command = std::variant<join, leave, change_priority, close, open>;
+/// Runtime configuration (issue 21): the queue's business parameters an
+/// administrator may change; each one present is changed, the others stay.
+/// Bounds (check_settings names the field as the API spells it):
+struct settings_patch {
+  std::optional<std::int64_t> ring_timeout_ms; ///< `ring_timeout_s`: 1..600 s
+  std::optional<std::int64_t> wrap_up_ms;      ///< `wrap_up_s`: 0..3,600 s
+  std::optional<std::int64_t> max_wait_ms;     ///< `max_wait_s`: 0 (unlimited)..86,400 s
+  std::optional<std::int64_t> sl_threshold_ms; ///< `service_level_s`: 1..86,400 s
+  std::optional<int> max_length;               ///< `max_length`: 0 (unlimited)..1,000,000
+  std::optional<int> max_no_answer;            ///< `max_no_answer`: 0 (never)..100
+  std::optional<int> vip_priority;             ///< `vip_priority`: -1,000,000..1,000,000
+  std::optional<overflow_action> overflow;     ///< `overflow`
+  std::optional<std::string>
+      overflow_queue; ///< `overflow_queue` ("" none; existence: the caller's)
+  /// `skills` (all required): names as agents' skills, minimum levels
+  /// 1..100, at most 32.
+  std::optional<std::vector<skill_requirement>> skills;
+
+  bool operator==(const settings_patch&) const = default;
+};
+
+/// `d` with the new values of `e` (what evolve does to the state's definition).
+queue_definition apply_settings(queue_definition d, const queue_settings_changed& e);
+
+/// One problem of a patch: the API's field name and what it must be.
+struct settings_problem {
+  std::string field;
+  std::string detail;
+};
+/// The first out-of-bounds field of `p`, or nothing.
+std::optional<settings_problem> check_settings(const settings_patch& p);
+
+/// Changes the parameters present in `patch` (check_settings; overflow
+/// "queue" also needs an overflow queue other than this one). Recorded as
+/// one queue.settings_changed with the old and new value of each parameter
+/// that changed; nothing when none did.
+struct change_settings {
+  settings_patch patch;
+  std::string reason;
+  std::int64_t now_ns = 0;
+};
+
+using command = std::variant<join, leave, change_priority, close, open, change_settings>;
 using event = std::variant<queue_call_joined, queue_call_priority_changed, queue_call_left,
-                           queue_closed, queue_opened>;
+                           queue_closed, queue_opened, queue_settings_changed>;
 
 state initial_state(queue_definition definition);
 
 /// Rejection codes: "already_queued", "queue_closed", "queue_full", "queue_empty",
-/// "not_queued", "invalid_argument".
+/// "not_queued", "invalid_argument" (also a settings field: the detail
+/// starts with the field's API name).
 outcome<event> decide(const command& cmd, const state& s);
 
 /// `at_ns` is the event's envelope time (event_meta::timestamp_ns).

@@ -39,7 +39,9 @@ json interaction_json(const interaction& i) {
           {"returning", i.returning},
           {"site", i.site},
           {"tenant", i.tenant},
-          {"attached", i.attached}};
+          {"attached", i.attached},
+          {"disposition", i.disposition},
+          {"notes", i.notes}};
 }
 
 /// A call between call.arrived and call.ended.
@@ -49,6 +51,7 @@ struct open_call {
   bool vip = false;
   std::int64_t first_queued_ns = not_yet, connected_ns = not_yet, hold_since_ns = not_yet;
   bool dirty = false, persisted = false;
+  bool desk_done = false; ///< its agent's desk let it go before it ended (no after-call link)
 
   json to_json() const {
     return {{"interaction", interaction_json(i)},
@@ -56,7 +59,8 @@ struct open_call {
             {"vip", vip},
             {"first_queued_ns", first_queued_ns},
             {"connected_ns", connected_ns},
-            {"hold_since_ns", hold_since_ns}};
+            {"hold_since_ns", hold_since_ns},
+            {"desk_done", desk_done}};
   }
 };
 
@@ -83,6 +87,8 @@ interaction interaction_from_json(const json& j) {
   i.site = get_or<std::string>(j, "site", "");
   i.tenant = get_or<std::string>(j, "tenant", "");
   i.attached = j.at("attached").get<std::map<std::string, std::string>>();
+  i.disposition = get_or<std::string>(j, "disposition", ""); // absent before dispositions existed
+  i.notes = get_or<std::string>(j, "notes", "");
   return i;
 }
 
@@ -191,6 +197,10 @@ struct crm_projection::state {
   /// customer key / number -> its tenants, sorted (the `crm/tenants/` rows)
   string_map<std::vector<std::string>> customer_tenants, caller_tenants;
   std::vector<std::string> dirty_calls, dirty_profiles, dirty_callers, deletes;
+  /// site/call id -> the profile (tenant/key) of a call that ended while its
+  /// agent is in after-call work: a disposition set then finds it here.
+  string_map<std::string> after_call;
+  std::vector<std::pair<std::string, std::string>> after_call_puts;
   std::vector<std::string> dirty_customer_tenants, dirty_caller_tenants;
 
   static bool add_tenant(string_map<std::vector<std::string>>& index, const std::string& what,
@@ -284,9 +294,53 @@ struct crm_projection::state {
         entry.dirty = true;
         dirty_profiles.push_back(pkey);
       }
+      // Answered, and its agent's desk still holds it: a disposition may follow.
+      if (c.connected_ns != not_yet && !c.desk_done) {
+        after_call[id] = pkey;
+        after_call_puts.emplace_back("crm/after_call/" + id, pkey);
+      }
     }
     if (c.persisted) deletes.push_back("crm/call/" + id);
     calls.erase(id);
+  }
+
+  /// The agent's desk let the call go: no disposition after this.
+  void desk_done(const recorded_event& e, const std::string& call_id) {
+    const auto id = e.meta.site + "/" + call_id;
+    if (auto it = calls.find(id); it != calls.end()) {
+      call(e, call_id).desk_done = true;
+      return;
+    }
+    if (after_call.erase(id) > 0) {
+      std::erase_if(after_call_puts,
+                    [&](const auto& kv) { return kv.first == "crm/after_call/" + id; });
+      deletes.push_back("crm/after_call/" + id);
+    }
+  }
+
+  void disposition(const recorded_event& e, const events::agent_disposition_set& p) {
+    const auto id = e.meta.site + "/" + p.call_id;
+    if (calls.find(id) != calls.end()) {
+      auto& c = call(e, p.call_id);
+      c.i.disposition = p.code;
+      c.i.notes = p.notes;
+      return;
+    }
+    auto link = after_call.find(id);
+    if (link == after_call.end()) return; // not a call this view follows (or long gone)
+    auto prof = profiles.find(link->second);
+    if (prof == profiles.end()) return;
+    auto& list = prof->second.p.interactions;
+    for (auto it = list.rbegin(); it != list.rend(); ++it)
+      if (it->call_id == p.call_id && it->site == e.meta.site) {
+        it->disposition = p.code;
+        it->notes = p.notes;
+        if (!prof->second.dirty) {
+          prof->second.dirty = true;
+          dirty_profiles.push_back(link->second);
+        }
+        return;
+      }
   }
 
   void apply(const recorded_event& e, const events::event& payload) {
@@ -338,6 +392,11 @@ struct crm_projection::state {
                      c.vip = c.vip || p.priority >= opt.vip_priority;
                    },
                    [&](const events::call_ended& p) { end_call(p.call_id, p, e); },
+                   [&](const events::agent_disposition_set& p) { disposition(e, p); },
+                   [&](const events::agent_wrap_up_ended& p) { desk_done(e, p.call_id); },
+                   [&](const events::agent_call_ended& p) {
+                     if (p.wrap_up_ms <= 0) desk_done(e, p.call_id);
+                   },
                    [](const auto&) {},
                },
                payload);
@@ -354,7 +413,8 @@ crm_projection& crm_projection::operator=(crm_projection&&) noexcept = default;
 status crm_projection::apply(const recorded_event& e) {
   std::string_view t = e.type;
   if (!(t == "call.arrived" || t == "call.queued" || t == "call.connected" || t == "call.held" ||
-        t == "call.resumed" || t == "call.ended" || t == "queue.call_joined"))
+        t == "call.resumed" || t == "call.ended" || t == "queue.call_joined" ||
+        t == "agent.disposition_set" || t == "agent.wrap_up_ended" || t == "agent.call_ended"))
     return {};
   auto payload = s_->codec.decode(e);
   if (!payload) return payload.error();
@@ -366,6 +426,9 @@ void crm_projection::collect(view_changes& out) {
   for (auto& k : s_->deletes)
     out.deletes.push_back(std::move(k));
   s_->deletes.clear();
+  for (auto& kv : s_->after_call_puts)
+    out.puts.push_back(std::move(kv));
+  s_->after_call_puts.clear();
   for (const auto& id : s_->dirty_calls) {
     auto it = s_->calls.find(id);
     if (it == s_->calls.end() || !it->second.dirty) continue;
@@ -424,6 +487,10 @@ status crm_projection::restore(std::string_view key, std::string_view value) {
     s_->caller_tenants[std::string{key.substr(19)}] = tenant_list(value);
     return {};
   }
+  if (key.starts_with("crm/after_call/")) {
+    s_->after_call[std::string{key.substr(15)}] = std::string{value};
+    return {};
+  }
   auto j = json::parse(value, nullptr, false);
   if (j.is_discarded()) return bad("not JSON");
   try {
@@ -439,6 +506,7 @@ status crm_projection::restore(std::string_view key, std::string_view value) {
       c.first_queued_ns = j.at("first_queued_ns").get<std::int64_t>();
       c.connected_ns = j.at("connected_ns").get<std::int64_t>();
       c.hold_since_ns = j.at("hold_since_ns").get<std::int64_t>();
+      c.desk_done = get_or<bool>(j, "desk_done", false);
       c.persisted = true;
     } else {
       return bad("unknown CRM row");

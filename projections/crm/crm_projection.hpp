@@ -20,11 +20,21 @@
 /// customer's calls (ties: the more recent, then the smaller id).
 /// No ticket events exist yet: `open_tickets` is always an empty list.
 ///
+/// Dispositions (agent.disposition_set): the code and notes an agent set
+/// on the call, the newest winning. Set while the call is in flight, they
+/// are part of its interaction when it ends; set during after-call work
+/// (the call has ended, the agent's wrap-up has not), they update that
+/// interaction in place: the call stays linked to its customer until the
+/// agent's desk lets it go (agent.wrap_up_ended, or agent.call_ended
+/// without wrap-up), in row `after_call/<site>/<id>` (the profile's key).
+///
 /// Rows (under "crm/"): `customer/<tenant>/<key>` (profile JSON),
 /// `caller/<tenant>/<number>` (key), `tenants/customer/<key>` and
 /// `tenants/caller/<number>` (the tenants having that customer or number,
 /// each followed by a line break, sorted: how a lookup without a tenant finds them),
-/// `call/<site>/<id>` (in-flight call JSON, deleted when the call ends).
+/// `call/<site>/<id>` (in-flight call JSON, deleted when the call ends),
+/// `after_call/<site>/<id>` (a call ended while its agent is in after-call
+/// work: its profile's tenant/key, deleted when the wrap-up ends).
 /// Tenant ids must not contain '/' or a line break.
 #include <cstdint>
 #include <map>
@@ -54,6 +64,8 @@ struct interaction {
   std::int64_t wait_ms = 0, talk_ms = 0, hold_ms = 0;
   bool returning = false; ///< the customer had contacted us before this call
   std::map<std::string, std::string> attached;
+  std::string disposition; ///< the agent's wrap-up code ("" when none was set)
+  std::string notes;       ///< the agent's notes with it
 
   bool operator==(const interaction&) const = default;
 };

@@ -16,7 +16,7 @@ constexpr std::int64_t ns_per_ms = 1'000'000;
 bool wanted(std::string_view t) {
   return t.starts_with("agent.") || t.starts_with("call.") || t.starts_with("trunk.") ||
          t == "queue.call_joined" || t == "queue.call_left" || t == "queue.defined" ||
-         t == "queue.closed" || t == "queue.opened";
+         t == "queue.closed" || t == "queue.opened" || t == "queue.settings_changed";
 }
 
 } // namespace
@@ -127,6 +127,8 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
   // Where an agent goes when its desk empties: its presence underneath.
   auto settle = [&](agent_live& a) {
     a.call_id.clear();
+    a.disposition.clear();
+    a.notes.clear();
     set(a, a.ready_flag ? agent_activity::ready : agent_activity::not_ready);
     a.reason = a.ready_flag ? "" : a.presence_reason;
   };
@@ -177,6 +179,10 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             auto& a = agent(p.agent_id, tenant);
             if (a.activity == agent_activity::talking || a.activity == agent_activity::on_hold)
               return; // a second contact (chat) rings beside the call
+            if (a.call_id != p.call_id) {
+              a.disposition.clear();
+              a.notes.clear();
+            }
             a.call_id = p.call_id;
             set(a, agent_activity::ringing);
             // A free agent is reserved before the call records call.queued.
@@ -189,6 +195,10 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
           },
           [&](const events::agent_call_started& p) {
             auto& a = agent(p.agent_id, tenant);
+            if (a.call_id != p.call_id) {
+              a.disposition.clear();
+              a.notes.clear();
+            }
             a.call_id = p.call_id;
             ++a.answered;
             set(a, agent_activity::talking);
@@ -267,6 +277,12 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             q.name = p.name;
             q.service_level_ms = p.service_level_ms;
           },
+          [&](const events::agent_disposition_set& p) {
+            auto& a = agent(p.agent_id, tenant);
+            if (a.call_id != p.call_id) return; // not the call on its desk now
+            a.disposition = p.code;
+            a.notes = p.notes;
+          },
           [&](const events::agent_queues_changed& p) {
             auto& a = agent(p.agent_id, tenant);
             a.defined_queues = p.queues;
@@ -317,6 +333,16 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             t.id = p.trunk_group;
             t.busy[p.channel] = p.call_id;
           },
+          [&](const events::queue_settings_changed& p) {
+            auto& q = queue(p.queue, tenant);
+            if (auto sl = p.new_values.find("sl_threshold_ms"); sl != p.new_values.end())
+              q.service_level_ms = sl->second;
+          },
+          [&](const events::trunk_channels_changed& p) {
+            auto& t = trunks_[p.trunk_group];
+            t.id = p.trunk_group;
+            t.channels = p.new_channels;
+          },
           [&](const events::trunk_released& p) {
             auto& t = trunks_[p.trunk_group];
             t.id = p.trunk_group;
@@ -350,6 +376,8 @@ nlohmann::json live_view::to_json(const agent_live& a, std::int64_t now_ns) {
           {"defined_queues", a.defined_queues},
           {"station", a.station},
           {"call_id", a.call_id},
+          {"disposition", a.disposition},
+          {"notes", a.notes},
           {"answered", a.answered},
           {"talk_ms", a.talk_ms},
           {"wrap_up_ms", a.wrap_up_ms},

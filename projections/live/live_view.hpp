@@ -48,6 +48,8 @@ struct agent_live {
   std::vector<std::string> queues;   ///< served (logged in to), else the defined ones
   std::string station;               ///< the phone it logged in at ("" when not said)
   std::string call_id;               ///< the call on its desk (ringing, talking, held, wrap-up)
+  std::string disposition;           ///< of `call_id`, as the agent set it last ("" when not yet)
+  std::string notes;                 ///< of `call_id`, with the disposition
   bool ready_flag = false;           ///< ready underneath a call (back to ready after it)
   std::string presence_reason;       ///< the not-ready reason underneath a call
   std::uint64_t answered = 0;        ///< calls it answered
@@ -62,7 +64,7 @@ struct agent_live {
 /// trunk.peer_up).
 struct trunk_live {
   std::string id;
-  int channels = 0;                              ///< defined
+  int channels = 0;                              ///< defined, then changed at runtime
   std::map<std::int32_t, std::string> busy;      ///< channel -> the call holding it
   std::map<std::string, std::string> peers_down; ///< peer -> why (trunk.peer_down)
   /// No peer of the group is down (it takes outbound calls).
@@ -77,7 +79,7 @@ struct waiting_call {
 
 struct queue_live {
   std::string id, tenant, name;
-  std::int64_t service_level_ms = 20'000; ///< the queue's SL threshold (its definition)
+  std::int64_t service_level_ms = 20'000; ///< the queue's SL threshold (definition, then runtime)
   std::int32_t vip_priority = 10;         ///< the priority its VIP callers get (its definition)
   std::vector<waiting_call> waiting;      ///< in arrival order
   std::uint64_t offered = 0;              ///< calls that joined

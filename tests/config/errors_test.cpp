@@ -511,3 +511,36 @@ TEST_CASE("validate() works on a center built in code, without positions") {
   CHECK(d.line == 0);
   CHECK(d.message == "duplicate queue id 'q' (first defined at queues[0].id)");
 }
+
+TEST_CASE("a queue's disposition codes are read, and a bad one is an error at its place") {
+  config_files files;
+  auto good = load_with(files, R"(
+[[queues]]
+id = "support"
+dispositions = ["sale", "no_sale", "call back"]
+)");
+  INFO(listing(good.problems));
+  REQUIRE(good.ok()); // a warning may say no agent lists the queue
+  CHECK(good.config.center.find_queue("support")->dispositions ==
+        std::vector<std::string>{"sale", "no_sale", "call back"});
+  CHECK(good.config.center.find_queue("sales")->dispositions.empty()); // any code
+
+  auto bad = load_with(files, R"(
+[[queues]]
+id = "support"
+dispositions = ["sale", "", "sale", 5, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]
+)");
+  const auto empty = only(bad.problems, "queues[1].dispositions[1]");
+  CHECK(empty.line == 20);
+  CHECK(empty.column == 25);
+  CHECK(empty.message == "disposition code '' must not be empty");
+  CHECK(only(bad.problems, "queues[1].dispositions[2]").message ==
+        "disposition code 'sale' is listed twice");
+  CHECK(only(bad.problems, "queues[1].dispositions[3]").message ==
+        "expected a disposition code (a string), got 5");
+  CHECK(only(bad.problems, "queues[1].dispositions[4]")
+            .message.ends_with("at most 64 characters (got 65)"));
+  auto not_a_list = load_with(files, "\n[[queues]]\nid = \"support\"\ndispositions = \"sale\"\n");
+  CHECK(only(not_a_list.problems, "queues[1].dispositions").message ==
+        "expected an array of disposition codes, got \"sale\"");
+}

@@ -358,3 +358,73 @@ TEST_CASE("agent: queues change at runtime: the session's at once, and the next 
   out.after({ag::login{{}, true, t0}});
   CHECK(out.s.queues == std::vector<std::string>{"support"});
 }
+
+TEST_CASE(
+    "agent: a disposition is set on an answered call, held or in after-call work, and again") {
+  auto a = ready_agent();
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}});
+  // ringing: not yet
+  then_rejected(a.when(ag::set_disposition{"c1", "sale", "", {}, t0}), "not_answered");
+  a.after({ag::answer{"c1", t0 + sec}});
+  then_events(a.step(ag::set_disposition{"c1", "sale", "wants the blue one", {}, t0 + 2 * sec}),
+              {agent_disposition_set{"a1", "c1", "sale", "wants the blue one"}});
+  a.after({ag::hold{"c1", t0 + 3 * sec}});
+  then_types(a.step(ag::set_disposition{"c1", "sale", "", {}, t0 + 4 * sec}),
+             {"agent.disposition_set"});
+  a.after({ag::resume{"c1", t0 + 5 * sec}, ag::end_call{"c1", 5'000, t0 + 6 * sec}});
+  REQUIRE(ag::status_of(a.s) == ag::status::wrap_up);
+  // in after-call work; the same one again is recorded again (the newest wins)
+  then_events(a.step(ag::set_disposition{"c1", "no_sale", "changed mind", {}, t0 + 7 * sec}),
+              {agent_disposition_set{"a1", "c1", "no_sale", "changed mind"}});
+  then_events(a.step(ag::set_disposition{"c1", "no_sale", "changed mind", {}, t0 + 7 * sec}),
+              {agent_disposition_set{"a1", "c1", "no_sale", "changed mind"}});
+  CHECK(ag::status_of(a.s) == ag::status::wrap_up); // a disposition changes no state
+  a.after({ag::end_wrap_up{"c1", t0 + 11 * sec}});
+  // not after: the desk let the call go
+  then_rejected(a.when(ag::set_disposition{"c1", "sale", "", {}, t0 + 12 * sec}), "not_on_desk");
+  then_rejected(a.when(ag::set_disposition{"c9", "sale", "", {}, t0 + 12 * sec}), "not_on_desk");
+}
+
+TEST_CASE("agent: a disposition code must be one of the queue's codes when it lists any") {
+  auto a = ready_agent();
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}, ag::answer{"c1", t0 + sec}});
+  const std::vector<std::string> codes{"sale", "no_sale"};
+  auto out = a.when(ag::set_disposition{"c1", "maybe", "", codes, t0 + 2 * sec});
+  then_rejected(out, "unknown_disposition");
+  CHECK(out.error().detail ==
+        "disposition code 'maybe' is not one of queue sales's: sale, no_sale");
+  then_types(a.when(ag::set_disposition{"c1", "no_sale", "", codes, t0 + 2 * sec}),
+             {"agent.disposition_set"});
+}
+
+TEST_CASE("agent: bad disposition codes and notes are refused, each saying why") {
+  auto a = ready_agent();
+  a.after({ag::reserve{"c1", "sales", contact_channel::voice, t0}, ag::answer{"c1", t0 + sec}});
+  auto refused = [&](std::string code, std::string notes) {
+    auto out = a.when(ag::set_disposition{"c1", std::move(code), std::move(notes), {}, t0});
+    REQUIRE_FALSE(out.accepted());
+    CHECK(out.error().code == "invalid_argument");
+    return out.error().detail;
+  };
+  CHECK(refused("", "") == "disposition code: must not be empty");
+  CHECK(refused("   ", "") == "disposition code: must not be empty");
+  CHECK(refused(std::string(65, 'x'), "") ==
+        "disposition code: must be at most 64 characters (got 65)");
+  CHECK(refused("a\tb", "").starts_with("disposition code: must be valid UTF-8"));
+  CHECK(refused("\xff", "").starts_with("disposition code: must be valid UTF-8"));
+  CHECK(refused("sale", std::string(4001, 'n')) ==
+        "notes: must be at most 4000 characters (got 4001)");
+  CHECK(refused("sale", "bell\a").starts_with("notes: must be valid UTF-8"));
+  // characters, not bytes: 64 Chinese characters (192 bytes) and 4,000 of them in the notes
+  std::string han;
+  for (int i = 0; i < 64; ++i)
+    han += "\xe5\xa5\xbd"; // 好
+  CHECK(ag::check_disposition_code(han) == std::nullopt);
+  std::string long_notes;
+  for (int i = 0; i < 4000; ++i)
+    long_notes += "\xe5\xa5\xbd";
+  CHECK(ag::check_disposition_notes(long_notes) == std::nullopt);
+  CHECK(ag::check_disposition_notes("line one\nline two\ttabbed\r\n") == std::nullopt);
+  CHECK(ag::disposition_allowed({}, "anything"));
+  CHECK_FALSE(ag::disposition_allowed({"sale"}, "Sale"));
+}

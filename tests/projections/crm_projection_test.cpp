@@ -222,3 +222,105 @@ TEST_CASE("crm: a customer is per tenant: two tenants' cust-950 are two profiles
   REQUIRE(restored.find_customer("globex", "cust-950") != nullptr);
   CHECK(*restored.find_customer("globex", "cust-950") == *g);
 }
+
+namespace {
+
+/// c1 answered by a1, a disposition while talking, the call ends into
+/// after-call work, the disposition changed during it, the wrap-up ends,
+/// and a late one (refused by the agent's decider in a node; here: ignored).
+event_builder disposition_history() {
+  event_builder b;
+  call_arrived a;
+  a.call_id = "c1";
+  a.caller = "+8613900000001";
+  a.customer_id = "cust-1";
+  b.call("c1", 0, a);
+  b.call("c1", 1, call_queued{"c1", "sales", 0, 1, 0, "entry"});
+  b.call("c1", 5, call_connected{"c1", "sales", "a1", 4000});
+  b.agent("a1", 5, agent_call_started{"a1", "c1", contact_channel::voice});
+  b.agent("a1", 20, agent_disposition_set{"a1", "c1", "sale", "first try"});
+  b.call("c1", 60, call_ended{"c1", call_outcome::completed, "agent_hangup", "a1", "sales"});
+  b.agent("a1", 60, agent_call_ended{"a1", "c1", 10'000});
+  b.agent("a1", 65, agent_disposition_set{"a1", "c1", "no_sale", "changed mind\nline two"});
+  b.agent("a1", 70, agent_wrap_up_ended{"a1", "c1"});
+  b.agent("a1", 71, agent_disposition_set{"a1", "c1", "late", "too late"});
+  // c2: answered, ended without after-call work (the agent's desk let it go first)
+  call_arrived a2;
+  a2.call_id = "c2";
+  a2.caller = "+8613900000001";
+  a2.customer_id = "cust-1";
+  b.call("c2", 100, a2);
+  b.call("c2", 101, call_connected{"c2", "", "a1", 0});
+  b.agent("a1", 150, agent_call_ended{"a1", "c2", 0});
+  b.call("c2", 150, call_ended{"c2", call_outcome::completed, "caller_hangup", "a1", "sales"});
+  b.agent("a1", 151, agent_disposition_set{"a1", "c2", "sale", "after the desk"});
+  return b;
+}
+
+} // namespace
+
+TEST_CASE("crm: the disposition and notes of a call land in the customer's history, also from "
+          "after-call work, until the wrap-up ends") {
+  auto b = disposition_history();
+  auto p = fold(b);
+  const auto* prof = p.find_customer("t1", "cust-1");
+  REQUIRE(prof != nullptr);
+  REQUIRE(prof->interactions.size() == 2);
+  const auto& first = prof->interactions[0];
+  CHECK(first.call_id == "c1");
+  CHECK(first.disposition == "no_sale"); // the newest, set in after-call work
+  CHECK(first.notes == "changed mind\nline two");
+  CHECK(prof->interactions[1].disposition.empty()); // set after its desk let it go
+  auto j = to_json(*prof);
+  CHECK(j["interactions"][0]["disposition"] == "no_sale");
+  CHECK(j["interactions"][0]["notes"] == "changed mind\nline two");
+  // the link of the call to its customer is gone with the wrap-up
+  projections::view_changes ch;
+  p.collect(ch);
+  std::map<std::string, std::string> rows;
+  testing::apply_changes(rows, ch);
+  CHECK(rows.count("crm/after_call/site-a/c1") == 0);
+  CHECK(rows.count("crm/after_call/site-a/c2") == 0);
+}
+
+TEST_CASE("crm: dispositions restored piecewise give the same rows as one fold") {
+  auto b = disposition_history();
+  std::map<std::string, std::string> whole;
+  {
+    auto p = fold(b);
+    projections::view_changes ch;
+    p.collect(ch);
+    testing::apply_changes(whole, ch);
+  }
+  for (std::size_t step : {1u, 2u, 3u, 7u}) {
+    CAPTURE(step);
+    std::map<std::string, std::string> pieces;
+    for (std::size_t from = 0; from < b.events.size(); from += step) {
+      crm_projection p;
+      for (const auto& [k, v] : pieces)
+        REQUIRE(p.restore(k, v).is_ok());
+      for (std::size_t i = from; i < std::min(b.events.size(), from + step); ++i)
+        REQUIRE(p.apply(b.events[i]).is_ok());
+      projections::view_changes ch;
+      p.collect(ch);
+      testing::apply_changes(pieces, ch);
+      const auto done = from + step; // events applied so far
+      if (done >= 6 && done <= 8)    // between the call's end and the wrap-up's: the link is a row
+        CHECK(pieces.count("crm/after_call/site-a/c1") == 1);
+    }
+    CHECK(pieces == whole);
+  }
+}
+
+TEST_CASE("crm: a profile row written before dispositions existed reads with none") {
+  auto b = disposition_history();
+  auto p = fold(b);
+  auto j = to_json(*p.find_customer("t1", "cust-1"));
+  for (auto& i : j["interactions"]) {
+    i.erase("disposition");
+    i.erase("notes");
+  }
+  auto back = profile_from_json(j);
+  REQUIRE(back.has_value());
+  CHECK(back->interactions[0].disposition.empty());
+}

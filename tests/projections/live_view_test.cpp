@@ -241,3 +241,44 @@ TEST_CASE("live view: a trunk group is down while its SIP peer is (trunk.peer_do
   b.add("trunk-pstn", 2, trunk_peer_up{"pstn", "192.0.2.1:5060"});
   CHECK(fold(b).trunks().at("pstn").up());
 }
+
+TEST_CASE("live view: the disposition of the call on an agent's desk shows until the desk clears") {
+  event_builder b;
+  b.agent("a1", 0, agent_logged_in{"a1", {"sales"}});
+  b.agent("a1", 1, agent_ready{"a1"});
+  b.agent("a1", 10, agent_reserved{"a1", "c1", "sales", contact_channel::voice});
+  b.agent("a1", 12, agent_call_started{"a1", "c1", contact_channel::voice});
+  b.agent("a1", 20, agent_disposition_set{"a1", "c1", "sale", "blue one"});
+  b.agent("a1", 20, agent_disposition_set{"a1", "other", "ignored", "not on its desk"});
+  auto v = fold(b);
+  CHECK(v.find_agent("a1")->disposition == "sale");
+  CHECK(v.find_agent("a1")->notes == "blue one");
+  b.agent("a1", 30, agent_call_ended{"a1", "c1", 5'000});
+  b.agent("a1", 31, agent_disposition_set{"a1", "c1", "no_sale", ""});
+  v = fold(b);
+  CHECK(v.find_agent("a1")->activity == agent_activity::wrap_up);
+  auto j = live_view::to_json(*v.find_agent("a1"), at(32));
+  CHECK(j["disposition"] == "no_sale");
+  CHECK(j["notes"] == "");
+  CHECK(j["call_id"] == "c1");
+  b.agent("a1", 35, agent_wrap_up_ended{"a1", "c1"});
+  v = fold(b);
+  CHECK(v.find_agent("a1")->disposition.empty());
+  // the next call starts with none
+  b.agent("a1", 40, agent_reserved{"a1", "c2", "sales", contact_channel::voice});
+  CHECK(fold(b).find_agent("a1")->disposition.empty());
+}
+
+TEST_CASE("live view: runtime settings change a queue's service level and a trunk group's "
+          "channels") {
+  event_builder b;
+  queue_settings_changed s;
+  s.queue = "sales";
+  s.old_values = {{"sl_threshold_ms", 20'000}};
+  s.new_values = {{"sl_threshold_ms", 5'000}};
+  b.add("queue-sales", 0, s);
+  b.add("trunkgroup-pstn", 1, trunk_channels_changed{"pstn", 30, 12, "maintenance"});
+  auto v = fold(b);
+  CHECK(v.find_queue("sales")->service_level_ms == 5'000);
+  CHECK(v.trunks().at("pstn").channels == 12);
+}
