@@ -180,7 +180,7 @@ struct ring_request {
   /// responses read as a carrier's: 486/600 busy; 603/403 rejected;
   /// 408/480 no_answer; 404, 503 and transport errors unreachable.
   /// Empty: an agent's phone (480 is unreachable there).
-  std::string trunk;
+  std::string trunk{};
 };
 
 class telephony {

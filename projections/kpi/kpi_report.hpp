@@ -36,7 +36,7 @@ struct report_request {
   /// report ("time_zone") and in every label. Default: "UTC"
   std::string time_zone = "UTC";
   /// The zone's offset from UTC in seconds at a UTC instant (ns). Empty: 0.
-  std::function<std::int64_t(std::int64_t utc_ns)> utc_offset_s;
+  std::function<std::int64_t(std::int64_t utc_ns)> utc_offset_s{};
 };
 
 /// The number of points the HTML report aims at, at most, per chart.
