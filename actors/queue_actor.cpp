@@ -12,6 +12,12 @@ namespace {
 
 using namespace queue_flow;
 
+/// Makes `def` the queue's newest definition for the calls and agents that
+/// read it: the file's queues in `definitions`, the created ones in `added`.
+void publish_definition(const acd_context& ctx, const events::queue_definition& def) {
+  if (!ctx.definitions.publish(def)) ctx.added.publish_queue(def);
+}
+
 /// The administrator's change of the queue's parameters: recorded, then
 /// applied at once (the next offer rings for the new time; calls and
 /// agents read the newest definition: queue_definitions.hpp), members
@@ -37,7 +43,7 @@ void change_settings(queue_self self, caf::response_promise& rp, const std::stri
     // The site status's service level counts from now on with the new threshold.
     if (now_def.sl_threshold_s != s.def.sl_threshold_s) s.recent_sl.reset();
     s.def = now_def;
-    s.ctx->definitions.publish(s.def);
+    publish_definition(*s.ctx, s.def);
     if (skills) redefine_members(s, s.def);
     schedule_rematch(self);
   }
@@ -59,7 +65,7 @@ caf::behavior queue_actor(queue_self self, std::shared_ptr<const acd_context> sh
   // file: this actor, the calls and the agents read them from now on.
   if (st.entity->state().definition != st.def) {
     st.def = st.entity->state().definition;
-    st.ctx->definitions.publish(st.def);
+    publish_definition(*st.ctx, st.def);
   }
   st.news = &st.ctx->board.news_of(st.def.id);
   return {

@@ -90,6 +90,18 @@ public:
     any_.store(true, std::memory_order_release);
     return stored;
   }
+  /// `def` becomes the newest definition of created queue `def.id` (its
+  /// runtime settings: queue.settings_changed); returns it, or null when
+  /// no queue of that id was created here. Earlier versions stay stored, so
+  /// a pointer a reader took stays valid (as in queue_definitions).
+  const events::queue_definition* publish_queue(events::queue_definition def) const {
+    std::unique_lock lock{mu_};
+    auto it = queues_.find(def.id);
+    if (it == queues_.end()) return nullptr;
+    auto& stored = queue_store_.emplace_back(std::move(def));
+    it->second = &stored;
+    return &stored;
+  }
   /// The queue's actor, once spawned.
   void set_queue_actor(const std::string& id, caf::actor a) {
     std::unique_lock lock{mu_};
@@ -106,10 +118,12 @@ public:
 
 private:
   mutable std::shared_mutex mu_;
-  std::deque<events::queue_definition> queue_store_;
+  // Mutable: publish_queue is a const member, as the queue actors hold the
+  // context as const (queue_definitions does the same for the file's queues).
+  mutable std::deque<events::queue_definition> queue_store_;
   std::deque<events::agent_definition> agent_store_;
   std::deque<events::entry_point> entry_store_;
-  std::map<std::string, const events::queue_definition*, std::less<>> queues_;
+  mutable std::map<std::string, const events::queue_definition*, std::less<>> queues_;
   std::map<std::string, const events::agent_definition*, std::less<>> agents_;
   std::map<std::string, const events::entry_point*, std::less<>> entries_;
   std::map<std::string, caf::actor, std::less<>> actors_;

@@ -182,3 +182,39 @@ TEST_CASE("runtime creation: a file definition with a created id gives way to th
   REQUIRE(again.ctx->find_agent("a9"));
   CHECK(again.ctx->find_agent("a9")->queues == std::vector<std::string>{"vip"});
 }
+
+TEST_CASE("runtime creation: a created queue's settings reach its calls and agents, and hold "
+          "after a restart") {
+  ports::memory_event_store kept;
+  events::acd::queue::settings_patch p;
+  p.wrap_up_ms = 1'000;
+  p.ring_timeout_ms = 4'000;
+  {
+    fixture f{two_queue_center(), &kept, epoch, {}};
+    creator admin{f};
+    admin.queue("vip", {"200"});
+    f.at(1);
+    REQUIRE(admin.last() == "ok");
+    auto out = admin.answers;
+    const caf::actor target = *f.ctx->queue_actor("vip");
+    f.rt.system().spawn([out, target, p](caf::event_based_actor* self) {
+      self->request(target, caf::infinite, api_atom::value, std::string{"admin-ann"},
+                    caf::make_message(settings_atom::value, p, std::string{"storm"}))
+          .then([out](api_atom, const std::string& code, const std::string&) {
+            out->push_back(code.empty() ? "ok" : "refused " + code);
+          });
+    });
+    f.at(2);
+    CHECK(admin.last() == "ok");
+    // What calls (wrap-up, overflow at joining) and agents (wrap-up) read.
+    const auto* q = f.ctx->find_queue("vip");
+    REQUIRE(q);
+    CHECK(q->wrap_up_ms == 1'000);
+    CHECK(q->ring_timeout_ms == 4'000);
+  }
+  fixture again{two_queue_center(), &kept, epoch + 60 * sec, {}};
+  const auto* q = again.ctx->find_queue("vip");
+  REQUIRE(q);
+  CHECK(q->wrap_up_ms == 1'000);
+  CHECK(q->ring_timeout_ms == 4'000);
+}
