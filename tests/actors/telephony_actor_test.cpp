@@ -279,7 +279,8 @@ TEST_CASE(
   CHECK_FALSE(f.did("hang_up L2 normal"));
 }
 
-TEST_CASE("the agent holds: the caller hears music, the bridge is broken; resumed: bridged again") {
+TEST_CASE(
+    "the agent holds: the caller hears music, the bridge is broken, and resumed: bridged again") {
   fixture f;
   f.incoming("L1");
   f.at(1);

@@ -213,8 +213,12 @@ TEST_CASE("node API: the health snapshot and feed, for operators whole and for a
   CHECK(h["node"]["relay"].is_null());
   CHECK(h["node"]["sites"] == json::array());
   REQUIRE(h["node"]["trunks"].size() == 1);
-  CHECK(h["node"]["trunks"][0] ==
-        json{{"id", "pstn"}, {"channels", 10}, {"busy", 0}, {"free", 10}});
+  CHECK(h["node"]["trunks"][0] == json{{"id", "pstn"},
+                                       {"channels", 10},
+                                       {"busy", 0},
+                                       {"free", 10},
+                                       {"up", true},
+                                       {"peers_down", json::array()}});
   CHECK(h["tenants"]["acme"]["agents"]["logged_out"] == 2);
   auto mine = admin.get("/api/health");
   CHECK_FALSE(mine.contains("node"));

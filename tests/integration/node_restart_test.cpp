@@ -100,7 +100,6 @@ struct call_facts {
 
 struct store_facts {
   std::uint64_t head = 0;
-  std::int64_t first_ns = 0; ///< time of the first event after `from`
   std::map<std::string, call_facts> calls;
   std::map<std::string, std::uint64_t> seized; ///< call id -> position of its (last) trunk.seized
   std::map<std::string, std::uint64_t>
@@ -109,7 +108,7 @@ struct store_facts {
   std::vector<std::uint64_t> auto_paused;            ///< positions of agent.not_ready auto_pause
 };
 
-store_facts read_store(const std::string& dir, std::uint64_t from = 0) {
+store_facts read_store(const std::string& dir) {
   auto store = drivers::rocksdb_event_store::open(dir);
   REQUIRE_MESSAGE(store, (store ? "" : store.error().message()));
   store_facts out;
@@ -118,7 +117,6 @@ store_facts read_store(const std::string& dir, std::uint64_t from = 0) {
   REQUIRE(all);
   const auto& codec = events::event_codec::standard();
   for (const auto& e : *all) {
-    if (e.position > from && out.first_ns == 0) out.first_ns = e.meta.timestamp_ns;
     auto payload = codec.decode(e);
     REQUIRE(payload);
     if (events::stream_category(e.stream) == "call") {
@@ -170,7 +168,7 @@ TEST_CASE("node restart: calls alive at a kill -9 or a SIGINT end once with thei
       node->signal(SIGINT);
       CHECK(node->wait() == 0);
     }
-    auto after = read_store(store, stopped.head);
+    auto after = read_store(store);
     for (const auto& id : alive) {
       CAPTURE(id);
       const auto& c = after.calls.at(id);
@@ -199,9 +197,15 @@ TEST_CASE("node restart: calls alive at a kill -9 or a SIGINT end once with thei
   }
 }
 
-TEST_CASE("node restart: two runs on one store within one second reuse no call id") {
-  bool within_one_second = false;
-  for (int attempt = 0; attempt < 10 && !within_one_second; ++attempt) {
+// Issue 18.5 was two runs within one second: call ids were
+// `<site>-<start second>-N`. Call ids now carry a run id (drivers/sim/run_id.hpp:
+// the start millisecond and 74 random bits; run_id_test covers two runs in
+// one millisecond), so the runs here follow each other as closely as this
+// machine allows, and the test no longer depends on fitting them into one
+// second (it did not, on a loaded machine).
+TEST_CASE("node restart: two runs back to back on one store reuse no call id") {
+  bool callers_in_both = false;
+  for (int attempt = 0; attempt < 5 && !callers_in_both; ++attempt) {
     temp_dir dir;
     auto config = write_config(dir.path(), 36'000);
     auto store = dir.path() + "/store";
@@ -214,11 +218,7 @@ TEST_CASE("node restart: two runs on one store within one second reuse no call i
     run();
     auto first = read_store(store);
     run();
-    auto both = read_store(store, first.head);
-    // The runs' first events: logins (and the restart's decisions) at their start.
-    const auto first_start = read_store(store).first_ns;
-    if (first_start / 1'000'000'000 != both.first_ns / 1'000'000'000)
-      continue; // not within one second: again
+    auto both = read_store(store);
     // Calls the second run started (arrived or seized a line after the first run's head)...
     std::set<std::string> started;
     for (const auto& [id, c] : both.calls)
@@ -226,7 +226,7 @@ TEST_CASE("node restart: two runs on one store within one second reuse no call i
     for (const auto& [id, p] : both.seized)
       if (p > first.head) started.insert(id);
     if (started.empty() || first.calls.empty()) continue; // no caller in one of the runs: again
-    within_one_second = true;
+    callers_in_both = true;
     // ... none of which the first run knew.
     for (const auto& id : started) {
       CAPTURE(id);
@@ -235,6 +235,5 @@ TEST_CASE("node restart: two runs on one store within one second reuse no call i
       if (both.seized_first.count(id)) CHECK(both.seized_first.at(id) > first.head);
     }
   }
-  CHECK_MESSAGE(within_one_second,
-                "never got two runs with callers within one second in 10 attempts");
+  CHECK_MESSAGE(callers_in_both, "never got callers in both runs in 5 attempts");
 }
