@@ -7,13 +7,13 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
-#include <fstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "tests/support/api_node.hpp"
+#include "tests/support/center_toml.hpp"
 #include "tests/support/process.hpp"
 
 using namespace hotline;
@@ -26,62 +26,17 @@ namespace {
 /// Two tenants; acme's sales gets a simulated caller every ~5 s, and its
 /// one agent of the file (a1) is left to people, so callers wait.
 std::string write_config(const std::string& dir) {
-  auto path = dir + "/center.toml";
-  std::ofstream f{path};
-  f << R"([site]
-id = "createsite"
-
-[[tenants]]
-id = "acme"
-
-[[tenants]]
-id = "beta"
-
-[[trunks]]
-id = "pstn"
-channels = 50
-
-[[queues]]
-id = "sales"
-tenant = "acme"
-skills = { sales = 1 }
-ring_timeout_s = 60
-
-[[queues]]
-id = "help"
-tenant = "beta"
-skills = { help = 1 }
-
-[[agents]]
-id = "a1"
-tenant = "acme"
-skills = { sales = 50 }
-queues = ["sales"]
-
-[[agents]]
-id = "b1"
-tenant = "beta"
-skills = { help = 50 }
-queues = ["help"]
-
-[[entry_points]]
-dialed = "100"
-tenant = "acme"
-queue = "sales"
-
-[node]
-traffic = true
-
-[simulation]
-seed = 7
-api_agents = ["a1", "b1"]
-handle_time = { distribution = "exponential", mean_s = 600 }
-patience = { distribution = "exponential", mean_s = 3600 }
-  [[simulation.arrivals]]
-  entry_point = "100"
-  rate_per_h = 720
-)";
-  return path;
+  return hotline::test::center_toml{"createsite"}
+      .tenant("acme")
+      .tenant("beta")
+      .trunk("pstn", 50)
+      .queue("sales", "acme", "sales = 1", "ring_timeout_s = 60")
+      .queue("help", "beta", "help = 1")
+      .agent("a1", "acme", "sales = 50", {"sales"})
+      .agent("b1", "beta", "help = 50", {"help"})
+      .entry("100", "acme", "sales")
+      .traffic("100", 720, 7, {"a1", "b1"})
+      .write(dir);
 }
 
 using namespace hotline::test::api;

@@ -7,7 +7,6 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
-#include <fstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +14,7 @@
 #include "drivers/views/rocksdb_view_store.hpp"
 #include "projections/audit/audit_projection.hpp"
 #include "tests/support/api_node.hpp"
+#include "tests/support/center_toml.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -33,41 +33,15 @@ namespace {
 
 /// One tenant, one queue, two agents people drive; no simulated traffic.
 std::string write_config(const std::string& dir, const std::string& api_section = {}) {
-  auto path = dir + "/center.toml";
-  std::ofstream f{path};
-  f << R"([site]
-id = "moresite"
-
-[[tenants]]
-id = "acme"
-
-[[trunks]]
-id = "pstn"
-channels = 10
-
-[[queues]]
-id = "sales"
-tenant = "acme"
-skills = { sales = 1 }
-
-[[agents]]
-id = "a1"
-tenant = "acme"
-skills = { sales = 50 }
-queues = ["sales"]
-
-[[agents]]
-id = "a2"
-tenant = "acme"
-skills = { sales = 50 }
-queues = ["sales"]
-
-[[entry_points]]
-dialed = "100"
-tenant = "acme"
-queue = "sales"
-)" << api_section;
-  return path;
+  return hotline::test::center_toml{"moresite"}
+      .tenant("acme")
+      .trunk("pstn", 10)
+      .queue("sales", "acme", "sales = 1")
+      .agent("a1", "acme", "sales = 50", {"sales"})
+      .agent("a2", "acme", "sales = 50", {"sales"})
+      .entry("100", "acme", "sales")
+      .raw(api_section)
+      .write(dir);
 }
 
 using namespace hotline::test::api;

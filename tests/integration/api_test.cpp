@@ -20,6 +20,7 @@
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
 #include "tests/support/api_node.hpp"
+#include "tests/support/center_toml.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -38,75 +39,19 @@ namespace {
 /// Two tenants. acme's queue `sales` is served by a1 only, whom people
 /// drive through the API; callers arrive every few seconds and wait long.
 std::string write_config(const std::string& dir) {
-  auto path = dir + "/center.toml";
-  std::ofstream f{path};
-  f << R"([site]
-id = "apisite"
-
-[[tenants]]
-id = "acme"
-
-[[tenants]]
-id = "beta"
-
-[[trunks]]
-id = "pstn"
-channels = 50
-
-[[queues]]
-id = "sales"
-tenant = "acme"
-skills = { sales = 1 }
-ring_timeout_s = 30
-wrap_up_s = 60
-
-[[queues]]
-id = "help"
-tenant = "beta"
-skills = { help = 1 }
-
-[[agents]]
-id = "a1"
-tenant = "acme"
-skills = { sales = 50 }
-queues = ["sales"]
-
-[[agents]]
-id = "a2"
-tenant = "acme"
-skills = { other = 50 }
-queues = []
-
-[[agents]]
-id = "sup1"
-tenant = "acme"
-supervisor = true
-queues = []
-
-[[agents]]
-id = "b1"
-tenant = "beta"
-skills = { help = 50 }
-queues = ["help"]
-
-[[entry_points]]
-dialed = "100"
-tenant = "acme"
-queue = "sales"
-
-[node]
-traffic = true
-
-[simulation]
-seed = 5
-api_agents = ["a1", "a2", "sup1", "b1"]
-handle_time = { distribution = "exponential", mean_s = 600 }
-patience = { distribution = "exponential", mean_s = 3600 }
-  [[simulation.arrivals]]
-  entry_point = "100"
-  rate_per_h = 720
-)";
-  return path;
+  return hotline::test::center_toml{"apisite"}
+      .tenant("acme")
+      .tenant("beta")
+      .trunk("pstn", 50)
+      .queue("sales", "acme", "sales = 1", "ring_timeout_s = 30\nwrap_up_s = 60")
+      .queue("help", "beta", "help = 1")
+      .agent("a1", "acme", "sales = 50", {"sales"})
+      .agent("a2", "acme", "other = 50", {})
+      .agent("sup1", "acme", "", {}, "supervisor = true")
+      .agent("b1", "beta", "help = 50", {"help"})
+      .entry("100", "acme", "sales")
+      .traffic("100", 720, 5, {"a1", "a2", "sup1", "b1"})
+      .write(dir);
 }
 
 using namespace hotline::test::api;

@@ -5,9 +5,8 @@
 // ETag and the Content-Security-Policy.
 #include <doctest/doctest.h>
 
-#include <fstream>
-
 #include "tests/support/api_node.hpp"
+#include "tests/support/center_toml.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -17,35 +16,13 @@ using namespace hotline::test::api;
 namespace {
 
 std::string write_center(const std::string& dir) {
-  auto path = dir + "/center.toml";
-  std::ofstream f{path};
-  f << R"([site]
-id = "website"
-
-[[tenants]]
-id = "acme"
-
-[[trunks]]
-id = "pstn"
-channels = 4
-
-[[queues]]
-id = "sales"
-tenant = "acme"
-skills = { sales = 1 }
-
-[[agents]]
-id = "a1"
-tenant = "acme"
-skills = { sales = 50 }
-queues = ["sales"]
-
-[[entry_points]]
-dialed = "100"
-tenant = "acme"
-queue = "sales"
-)";
-  return path;
+  return hotline::test::center_toml{"website"}
+      .tenant("acme")
+      .trunk("pstn", 4)
+      .queue("sales", "acme", "sales = 1")
+      .agent("a1", "acme", "sales = 50", {"sales"})
+      .entry("100", "acme", "sales")
+      .write(dir);
 }
 
 } // namespace

@@ -15,6 +15,7 @@
 
 #include "drivers/api/webhook_signer.hpp"
 #include "tests/support/api_node.hpp"
+#include "tests/support/center_toml.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/webhook_receiver.hpp"
@@ -32,52 +33,17 @@ using testing::temp_dir;
 namespace {
 
 std::string write_config(const std::string& dir) {
-  auto path = dir + "/center.toml";
-  std::ofstream f{path};
-  f << R"([site]
-id = "hooksite"
-
-[[tenants]]
-id = "acme"
-
-[[tenants]]
-id = "beta"
-
-[[trunks]]
-id = "pstn"
-channels = 10
-
-[[queues]]
-id = "sales"
-tenant = "acme"
-skills = { sales = 1 }
-
-[[queues]]
-id = "help"
-tenant = "beta"
-skills = { help = 1 }
-
-[[agents]]
-id = "a1"
-tenant = "acme"
-skills = { sales = 50 }
-queues = ["sales"]
-
-[[agents]]
-id = "b1"
-tenant = "beta"
-skills = { help = 50 }
-queues = ["help"]
-
-[[entry_points]]
-dialed = "100"
-tenant = "acme"
-queue = "sales"
-
-[api]
-webhook_allow_private = true
-)";
-  return path;
+  return hotline::test::center_toml{"hooksite"}
+      .tenant("acme")
+      .tenant("beta")
+      .trunk("pstn", 10)
+      .queue("sales", "acme", "sales = 1")
+      .queue("help", "beta", "help = 1")
+      .agent("a1", "acme", "sales = 50", {"sales"})
+      .agent("b1", "beta", "help = 50", {"help"})
+      .entry("100", "acme", "sales")
+      .raw("[api]\nwebhook_allow_private = true")
+      .write(dir);
 }
 
 using namespace hotline::test::api;
