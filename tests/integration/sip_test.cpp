@@ -13,75 +13,24 @@
 #include <set>
 #include <thread>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
 #include "tests/support/api_node.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/udp_port.hpp"
+#include "tests/support/wav_audio.hpp"
 
 using namespace hotline;
 using namespace std::chrono_literals;
 using testing::child_process;
 using testing::temp_dir;
 
+using hotline::test::free_udp_port;
+using hotline::test::udp_port_bound;
+
 namespace {
 
 const std::string scenarios = std::string(HOTLINE_SOURCE_DIR) + "/tests/fixtures/sip/";
-
-/// A UDP port nobody uses now on 127.0.0.1 (the kernel's pick).
-int free_udp_port() {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t n = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-/// Whether some socket is bound to UDP `port` (read from /proc/net/udp, so
-/// that looking never races the process that is about to bind it).
-bool udp_port_bound(int port) {
-  std::ifstream in("/proc/net/udp");
-  char want[8];
-  std::snprintf(want, sizeof want, ":%04X ", port);
-  std::string line;
-  std::getline(in, line); // header
-  while (std::getline(in, line)) {
-    // "  sl  local_address rem_address ...": the local address is the 2nd field.
-    auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    auto local = line.substr(colon + 2, 14);
-    if (local.find(want) != std::string::npos) return true;
-  }
-  return false;
-}
-
-/// A 0.1 s 8 kHz mono 16-bit WAV (a 400 Hz tone).
-void write_music(const std::string& path) {
-  std::string data;
-  for (int i = 0; i < 800; ++i) {
-    auto v = static_cast<std::int16_t>(8000 * ((i / 10) % 2 ? 1 : -1));
-    data += static_cast<char>(v & 0xff);
-    data += static_cast<char>((v >> 8) & 0xff);
-  }
-  auto u32 = [](std::uint32_t v) {
-    return std::string{char(v & 0xff), char((v >> 8) & 0xff), char((v >> 16) & 0xff),
-                       char((v >> 24) & 0xff)};
-  };
-  auto u16 = [](std::uint16_t v) { return std::string{char(v & 0xff), char((v >> 8) & 0xff)}; };
-  std::string body = "WAVEfmt " + u32(16) + u16(1) + u16(1) + u32(8000) + u32(16000) + u16(2) +
-                     u16(16) + "data" + u32(static_cast<std::uint32_t>(data.size())) + data;
-  std::ofstream(path, std::ios::binary)
-      << "RIFF" << u32(static_cast<std::uint32_t>(body.size())) << body;
-}
 
 struct center_options {
   int channels = 4;
@@ -122,7 +71,7 @@ std::string write_center(const std::string& dir, const center_options& o, int ca
       << "  [[simulation.arrivals]]\n  entry_point = \"200\"\n  rate_per_h = 7200\n\n";
   f << "[sip]\n" << o.sip_keys << "\n";
   if (o.music) {
-    write_music(dir + "/moh.wav");
+    test::write_wav(dir + "/moh.wav", test::tone(400, 0.1));
     f << "music_on_hold = \"moh.wav\"\n";
   }
   f << "\n[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << caller_port << "\"\n"

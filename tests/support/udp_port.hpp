@@ -1,12 +1,17 @@
 #pragma once
 // Test support: a UDP port on 127.0.0.1 that nobody uses now (the kernel's
-// pick), for a SIP node or a sipp peer about to bind it.
+// pick), for a SIP node or a sipp peer about to bind it, and whether a port
+// is bound yet (to wait for a peer started as a child process).
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
 
 namespace hotline::test {
 
@@ -21,6 +26,24 @@ inline int free_udp_port() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
   close(fd);
   return ntohs(a.sin_port);
+}
+
+/// Whether some socket is bound to UDP `port` (read from /proc/net/udp, so
+/// that looking never races the process that is about to bind it).
+inline bool udp_port_bound(int port) {
+  std::ifstream in("/proc/net/udp");
+  char want[8];
+  std::snprintf(want, sizeof want, ":%04X ", port);
+  std::string line;
+  std::getline(in, line); // header
+  while (std::getline(in, line)) {
+    // "  sl  local_address rem_address ...": the local address is the 2nd field.
+    auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    auto local = line.substr(colon + 2, 14);
+    if (local.find(want) != std::string::npos) return true;
+  }
+  return false;
 }
 
 } // namespace hotline::test
