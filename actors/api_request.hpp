@@ -23,6 +23,13 @@ inline void refuse_api(caf::response_promise& rp, std::string code, std::string 
   rp.deliver(api_atom::value, std::move(code), std::move(detail));
 }
 
+/// The author of what an API request of `user` causes: the person
+/// (principal::user), or `otherwise` (the actor's own) when the request
+/// names no user.
+inline events::principal api_author(const std::string& user, const events::principal& otherwise) {
+  return user.empty() ? otherwise : events::principal::user(user);
+}
+
 /// Runs `inner` through `self`'s behaviour and answers through `rp`.
 template <class Self>
 void run_api(Self* self, caf::response_promise& rp, caf::message& inner,
@@ -30,7 +37,7 @@ void run_api(Self* self, caf::response_promise& rp, caf::message& inner,
              const std::string& user) {
   last_refusal.reset();
   auto saved = who;
-  if (!user.empty()) who = events::principal::user(user);
+  who = api_author(user, saved);
   self->current_behavior()(inner);
   who = std::move(saved);
   if (last_refusal)

@@ -86,7 +86,7 @@ caf::behavior configuration_actor(configuration_self self, std::shared_ptr<acd_c
         if (!inner.match_elements<define_atom, conf::command>())
           return refuse_api(rp, "unknown_command",
                             "the configuration takes define: " + to_string(inner));
-        const auto who = user.empty() ? self->state.who : events::principal::user(user);
+        const auto who = api_author(user, self->state.who);
         define(self, inner.get_as<conf::command>(1), who, rp);
       },
       [](deferred& d) { d.run(); },

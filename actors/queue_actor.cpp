@@ -32,7 +32,7 @@ void change_settings(queue_self self, caf::response_promise& rp, const std::stri
                         "overflow_queue: no queue '" + *patch.overflow_queue + "' on this node");
   }
   const auto t = s.ctx->store.clock->now_ns();
-  const auto by = user.empty() ? s.who : events::principal::user(user);
+  const auto by = api_author(user, s.who);
   const auto corr = events::event_id::from_name("queue-correlation/" + s.def.id);
   auto refused = s.entity->exec(events::acd::queue::change_settings{patch, reason, t}, t,
                                 "change_settings", s.def.tenant, by, corr);
@@ -123,7 +123,7 @@ caf::behavior queue_actor(queue_self self, std::shared_ptr<const acd_context> sh
         }
         const auto& reason = inner.get_as<std::string>(1);
         const auto t = s.ctx->store.clock->now_ns();
-        const auto by = user.empty() ? s.who : events::principal::user(user);
+        const auto by = api_author(user, s.who);
         const auto corr = events::event_id::from_name("queue-correlation/" + s.def.id);
         auto refused = closing ? s.entity->exec(events::acd::queue::close{reason, t}, t, "close",
                                                 s.def.tenant, by, corr)

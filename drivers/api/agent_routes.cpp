@@ -21,11 +21,7 @@ void to_agent(node_api::impl& api, const exchange_ptr& ex, identity::action what
   const auto& id = ex->param("id");
   auto res = api.agent_resource(ex, id);
   if (!res || !api.allowed(ex, what, *res)) return;
-  api.ask_acd(api.ctx->agents.get(id), ex, std::move(inner),
-              [ex](std::string code, std::string detail) {
-                if (!code.empty()) return answer_refusal(ex, code, detail);
-                ex->reply(200, {{"status", "done"}});
-              });
+  api.ask_acd(api.ctx->agents.get(id), ex, std::move(inner), done_or_refusal(ex));
 }
 
 /// The same for the call `{call}` on agent `{id}`'s desk.

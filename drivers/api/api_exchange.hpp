@@ -170,6 +170,9 @@ std::optional<std::vector<std::string>> strings_field(const exchange_ptr& ex, co
 /// A refusal from an actor as the HTTP answer: 409 with the decider's code
 /// (400 for unknown_command, 503 when the actor did not answer).
 void answer_refusal(const exchange_ptr& ex, const std::string& code, const std::string& detail);
+/// The usual `done` of `ask_acd`: 200 `{"status": "done"}`, or the refusal
+/// as answer_refusal gives it.
+std::function<void(std::string, std::string)> done_or_refusal(const exchange_ptr& ex);
 
 void add_session_routes(node_api::impl& api);
 void add_agent_routes(node_api::impl& api);

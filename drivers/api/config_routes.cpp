@@ -53,11 +53,7 @@ const events::agent_definition* movable_agent(node_api::impl& api, const exchang
 
 /// Sends `inner` to agent `{id}` (checked by movable_agent).
 void change_agent(node_api::impl& api, const exchange_ptr& ex, caf::message inner) {
-  api.ask_acd(api.ctx->agents.get(ex->param("id")), ex, std::move(inner),
-              [ex](std::string code, std::string detail) {
-                if (!code.empty()) return answer_refusal(ex, code, detail);
-                ex->reply(200, {{"status", "done"}});
-              });
+  api.ask_acd(api.ctx->agents.get(ex->param("id")), ex, std::move(inner), done_or_refusal(ex));
 }
 
 /// POST /api/agents/{id}/skills {skills: {name: level}, reason}: the whole new set.
@@ -110,11 +106,7 @@ template <class Atom> void queue_switch(node_api::impl& api, const exchange_ptr&
   if (!reason) return;
   const auto* target = api.ctx->queue_actor(id);
   if (!target) return answer_refusal(ex, "unavailable", "queue '" + id + "' runs on no actor here");
-  api.ask_acd(*target, ex, caf::make_message(Atom::value, *reason),
-              [ex](std::string code, std::string detail) {
-                if (!code.empty()) return answer_refusal(ex, code, detail);
-                ex->reply(200, {{"status", "done"}});
-              });
+  api.ask_acd(*target, ex, caf::make_message(Atom::value, *reason), done_or_refusal(ex));
 }
 
 } // namespace

@@ -195,6 +195,13 @@ void answer_refusal(const exchange_ptr& ex, const std::string& code, const std::
   ex->fail(409, code, detail);
 }
 
+std::function<void(std::string, std::string)> done_or_refusal(const exchange_ptr& ex) {
+  return [ex](std::string code, std::string detail) {
+    if (!code.empty()) return answer_refusal(ex, code, detail);
+    ex->reply(200, {{"status", "done"}});
+  };
+}
+
 // -- impl -----------------------------------------------------------------------------
 
 node_api::impl::impl(caf::actor_system& s, std::shared_ptr<actors::acd_context> c,
