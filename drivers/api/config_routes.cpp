@@ -4,6 +4,9 @@
 // decider records it as an event of the object's stream, authored by the
 // user (api_request.hpp), and the change holds across restarts (the TOML
 // file seeds a node; the streams' changes win).
+#include <algorithm>
+#include <mutex>
+
 #include "drivers/api/api_exchange.hpp"
 #include "events/acd/agent.hpp"
 
@@ -109,6 +112,61 @@ template <class Atom> void queue_switch(node_api::impl& api, const exchange_ptr&
   api.ask_acd(*target, ex, caf::make_message(Atom::value, *reason), done_or_refusal(ex));
 }
 
+/// POST /api/tenants/{id}/close|open {reason}: the tenant's whole service
+/// (every queue of the tenant, those of the file and those created since),
+/// each queue's switch recorded on its own stream as queue_switch records
+/// it. Switching a queue that is already so is a no-op, so a retry is
+/// harmless. 200 with the queues switched; 409 naming the queues that
+/// refused (the others are switched: each queue is its own aggregate).
+template <class Atom> void tenant_switch(node_api::impl& api, const exchange_ptr& ex) {
+  const auto& tenant = ex->param("id");
+  if (!api.ctx->center.find_tenant(tenant))
+    return ex->fail(404, "not_found", "no tenant '" + tenant + "'");
+  identity::resource r;
+  r.tenant = tenant;
+  if (!api.allowed(ex, identity::action::configure, r)) return;
+  auto reason = string_field(ex, "reason", false, 256);
+  if (!reason) return;
+  std::vector<std::pair<std::string, caf::actor>> targets;
+  for (auto& [id, actor] : api.ctx->queue_actors())
+    if (const auto* q = api.ctx->find_queue(id); q && q->tenant == tenant)
+      targets.emplace_back(id, std::move(actor));
+  std::sort(targets.begin(), targets.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (targets.empty())
+    return ex->reply(200, {{"status", "done"}, {"queues", nlohmann::json::array()}});
+  // The answers come from several actors' threads at once.
+  struct tally {
+    std::mutex m;
+    std::size_t left;
+    std::vector<std::string> done;
+    std::vector<std::string> refused; ///< "queue: code detail"
+  };
+  auto t = std::make_shared<tally>();
+  t->left = targets.size();
+  for (const auto& [id, actor] : targets)
+    api.ask_acd(actor, ex, caf::make_message(Atom::value, *reason),
+                [ex, t, id = id](std::string code, std::string detail) {
+                  std::lock_guard lock{t->m};
+                  if (code.empty())
+                    t->done.push_back(id);
+                  else
+                    t->refused.push_back(id + ": " + code + (detail.empty() ? "" : " " + detail));
+                  if (--t->left > 0) return;
+                  std::sort(t->done.begin(), t->done.end());
+                  if (t->refused.empty())
+                    return ex->reply(200, {{"status", "done"}, {"queues", t->done}});
+                  std::sort(t->refused.begin(), t->refused.end());
+                  std::string names;
+                  for (const auto& x : t->refused)
+                    names += (names.empty() ? "" : "; ") + x;
+                  ex->fail(409, "queues_refused",
+                           std::to_string(t->refused.size()) + " of " +
+                               std::to_string(t->refused.size() + t->done.size()) +
+                               " queues refused (the others are switched): " + names);
+                });
+}
+
 } // namespace
 
 void add_config_routes(node_api::impl& api) {
@@ -123,6 +181,11 @@ void add_config_routes(node_api::impl& api) {
           queue_switch<close_atom>);
   api.add("POST", "/api/queues/{id}/open", "Open the service again {reason}", "admin",
           queue_switch<open_atom>);
+  api.add("POST", "/api/tenants/{id}/close",
+          "Close the tenant's whole service: every queue of the tenant {reason}",
+          "admin (its tenant), operator", tenant_switch<close_atom>);
+  api.add("POST", "/api/tenants/{id}/open", "Open every queue of the tenant again {reason}",
+          "admin (its tenant), operator", tenant_switch<open_atom>);
 }
 
 } // namespace hotline::drivers::api

@@ -76,6 +76,34 @@ void one_queue(node_api::impl& api, const exchange_ptr& ex) {
   ex->reply(200, out);
 }
 
+/// GET /api/tenants: the tenants you belong to (an operator: all), each
+/// with its queues you may see and whether their service is open.
+void list_tenants(node_api::impl& api, const exchange_ptr& ex) {
+  const bool everything =
+      identity::authorize(ex->who, identity::action::platform, {}) == identity::decision::allow;
+  auto out = nlohmann::json::array();
+  std::vector<std::pair<std::string, std::string>> queues; // tenant, queue
+  for (const auto& [id, actor] : api.ctx->queue_actors())
+    if (const auto* q = api.ctx->find_queue(id)) queues.emplace_back(q->tenant, id);
+  std::sort(queues.begin(), queues.end());
+  api.hub.read([&](const live_view& v) {
+    for (const auto& t : api.ctx->center.tenants) {
+      if (!everything && t.id != ex->who.tenant) continue;
+      auto qs = nlohmann::json::array();
+      for (const auto& [tenant, id] : queues) {
+        if (tenant != t.id || !sees(ex, identity::action::queue_read, queue_resource(tenant, id)))
+          continue;
+        const auto* q = v.find_queue(id);
+        qs.push_back({{"id", id},
+                      {"open", !(q && q->closed)},
+                      {"closed_reason", q ? q->closed_reason : std::string{}}});
+      }
+      out.push_back({{"id", t.id}, {"name", t.name}, {"queues", qs}});
+    }
+  });
+  ex->reply(200, {{"tenants", out}});
+}
+
 /// GET /api/customers/{id}?tenant=T: the CRM profile; the read is audited.
 void customer(node_api::impl& api, const exchange_ptr& ex) {
   std::string tenant = ex->who.tenant;
@@ -180,6 +208,9 @@ void add_read_routes(node_api::impl& api) {
   api.add("GET", "/api/queues", "Queues you may see, live (waiting, oldest wait, SL, ASA)",
           "any user of the tenant", list_queues);
   api.add("GET", "/api/queues/{id}", "One queue, live", "any user of the tenant", one_queue);
+  api.add("GET", "/api/tenants",
+          "Your tenants (an operator: all) with their queues' service open or closed",
+          "any user (its tenant); operator", list_tenants);
   api.add("GET", "/api/customers/{id}",
           "A customer's CRM profile (?tenant= for operators); every read is audited",
           "auditor; supervisor; admin; operator", customer);

@@ -286,3 +286,71 @@ TEST_CASE("node API over TLS: a client that trusts the certificate drives an age
   CHECK_FALSE(plain_worked);
   node.stop();
 }
+
+TEST_CASE("node API: a tenant's whole service closed and opened, queue by queue, by its admin") {
+  temp_dir dir;
+  const auto config = hotline::test::center_toml{"tenantsite"}
+                          .tenant("acme")
+                          .tenant("beta")
+                          .trunk("pstn", 10)
+                          .queue("sales", "acme", "sales = 1")
+                          .queue("billing", "acme", "billing = 1")
+                          .queue("help", "beta", "help = 1")
+                          .agent("a1", "acme", "sales = 50", {"sales"})
+                          .agent("b1", "beta", "help = 50", {"help"})
+                          .entry("100", "acme", "sales")
+                          .write(dir.path());
+  const auto store = dir.path() + "/store";
+  add_user(store, "--user admin --tenant acme --role admin");
+  add_user(store, "--user betty --tenant beta --role admin");
+  add_user(store, "--user alice --tenant acme --role agent --agent a1");
+  add_user(store, "--user ops --role operator");
+  {
+    auto node = start_node(config, store);
+    auto admin = login(node.url, "admin");
+    auto betty = login(node.url, "betty");
+    auto alice = login(node.url, "alice");
+    auto ops = login(node.url, "ops");
+
+    // Who may: another tenant's admin does not see acme (404), an agent may
+    // not (403), an unknown tenant is 404, a bad reason is 400 naming it.
+    CHECK(betty.post("/api/tenants/acme/close", json::object(), 404)["error"] == "not_found");
+    CHECK(alice.post("/api/tenants/acme/close", json::object(), 403)["error"] == "forbidden");
+    CHECK(admin.post("/api/tenants/nowhere/close", json::object(), 404)["detail"] ==
+          "no tenant 'nowhere'");
+    CHECK(admin.post("/api/tenants/acme/close", {{"reason", 5}}, 400)["error"] == "invalid_field");
+
+    // Closed: both of acme's queues, none of beta's; closing again is harmless.
+    auto closed = admin.post("/api/tenants/acme/close", {{"reason", "typhoon"}});
+    CHECK(closed["queues"] == json::array({"billing", "sales"}));
+    CHECK(admin.post("/api/tenants/acme/close", {{"reason", "typhoon"}})["status"] == "done");
+    CHECK(eventually([&] {
+      auto t = admin.get("/api/tenants")["tenants"];
+      return t.size() == 1 && t[0]["id"] == "acme" && t[0]["queues"].size() == 2 &&
+             t[0]["queues"][0]["open"] == false && t[0]["queues"][1]["open"] == false;
+    }));
+    CHECK(admin.get("/api/tenants")["tenants"][0]["queues"][0]["closed_reason"] == "typhoon");
+    // The operator sees every tenant; beta's help is still open.
+    auto all = ops.get("/api/tenants")["tenants"];
+    REQUIRE(all.size() == 2);
+    CHECK(all[1]["id"] == "beta");
+    CHECK(all[1]["queues"][0]["open"] == true);
+    // An agent of acme sees its tenant too (the queues it may read).
+    CHECK(alice.get("/api/tenants")["tenants"].size() == 1);
+
+    // The operator opens acme again.
+    CHECK(ops.post("/api/tenants/acme/open", json::object())["queues"] ==
+          json::array({"billing", "sales"}));
+    CHECK(eventually([&] { return admin.get("/api/queues/sales")["closed"] == false; }));
+    node.stop();
+  }
+  // Each queue recorded its own switch, authored by its user.
+  std::string out;
+  REQUIRE(run_capture({HOTLINE_BIN, "store", "read", "--store", store, "--stream", "queue-billing"},
+                      out) == 0);
+  INFO(out);
+  CHECK(out.find("queue.closed") != std::string::npos);
+  CHECK(out.find("queue.opened") != std::string::npos);
+  CHECK(out.find("\"admin\"") != std::string::npos);
+  CHECK(out.find("\"ops\"") != std::string::npos);
+}
