@@ -287,6 +287,25 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
           CHECK(body["detail"].get<std::string>().rfind("no route", 0) != 0);
       }
     CHECK(routes >= 30);
+    // docs/api.md names every route of the document: the path itself, or
+    // its parent with the last segment in the same row ("`POST
+    // /api/agents/{id}/calls/{call}/hold`, `resume`").
+    std::ifstream md{std::string{HOTLINE_SOURCE_DIR} + "/docs/api.md"};
+    REQUIRE(md);
+    std::vector<std::string> rows;
+    for (std::string line; std::getline(md, line);)
+      if (line.rfind("| `", 0) == 0) rows.push_back(line);
+    for (auto& [path, ops] : doc["paths"].items()) {
+      const auto slash = path.rfind('/');
+      const auto parent = path.substr(0, slash + 1), last = "`" + path.substr(slash + 1) + "`";
+      bool named = false;
+      for (const auto& row : rows)
+        named = named || row.find(path + "`") != std::string::npos ||
+                row.find(path + ",") != std::string::npos ||
+                row.find(path + "?") != std::string::npos ||
+                (row.find(parent) != std::string::npos && row.find(last) != std::string::npos);
+      CHECK_MESSAGE(named, path << " is not in docs/api.md's route table");
+    }
   }
 
   // Logging out revokes the session at once: the cookie replayed is refused.
