@@ -16,6 +16,7 @@ void add_bench_commands(CLI::App& app) {
   bench::add_route_bench(*bench);
   bench::add_api_bench(*bench);
   bench::add_sip_bench(*bench);
+  bench::add_web_bench(*bench);
   bench::add_desktop_process_command(*bench);
   bench::add_federation_bench(*bench);
 }

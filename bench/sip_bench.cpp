@@ -63,6 +63,7 @@
 
 #include "bench/bench_util.hpp"
 #include "bench/benches.hpp"
+#include "bench/child_process.hpp"
 #include "bench/sip_scenarios.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
@@ -85,121 +86,7 @@ struct sip_bench_args {
   bool no_concurrency = false; ///< skip the media phase
 };
 
-// -- processes ---------------------------------------------------------------------------
-
-/// A child process started in `dir` with stdout and stderr into `log`;
-/// SIGKILLed and reaped on destruction when still running.
-class child {
-public:
-  child(const std::vector<std::string>& argv, const std::string& dir, const std::string& log)
-      : log_{log} {
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork: " + std::string(std::strerror(errno)));
-    if (pid_ == 0) {
-      if (::chdir(dir.c_str()) != 0) _exit(126);
-      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) {
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-        ::close(fd);
-      }
-      int devnull = ::open("/dev/null", O_RDONLY);
-      if (devnull >= 0) ::dup2(devnull, 0);
-      std::vector<char*> args;
-      for (const auto& a : argv)
-        args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      ::execvp(args[0], args.data());
-      std::fprintf(stderr, "cannot run %s: %s\n", args[0], std::strerror(errno));
-      _exit(127);
-    }
-  }
-  ~child() {
-    if (pid_ > 0 && !reaped_) {
-      ::kill(pid_, SIGKILL);
-      wait_for(10s);
-    }
-  }
-  child(const child&) = delete;
-  child& operator=(const child&) = delete;
-
-  pid_t pid() const { return pid_; }
-  bool running() {
-    if (reaped_) return false;
-    int st = 0;
-    rusage ru{};
-    if (::wait4(pid_, &st, WNOHANG, &ru) == pid_) reap(st, ru);
-    return !reaped_;
-  }
-  /// Waits up to `timeout`; the exit status (128+signal), or nullopt if it still runs.
-  std::optional<int> wait_for(std::chrono::milliseconds timeout) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (running()) {
-      if (std::chrono::steady_clock::now() >= until) return std::nullopt;
-      std::this_thread::sleep_for(20ms);
-    }
-    return status_;
-  }
-  /// `sig`, then waits up to `timeout`, then SIGKILL: the exit status.
-  int stop(int sig, std::chrono::milliseconds timeout) {
-    if (!running()) return status_;
-    ::kill(pid_, sig);
-    if (auto st = wait_for(timeout)) return *st;
-    ::kill(pid_, SIGKILL);
-    return wait_for(10s).value_or(-1);
-  }
-  /// User + system CPU seconds: from /proc while it runs, from wait4 once reaped.
-  double cpu_seconds() {
-    if (!running()) return cpu_s_;
-    std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
-    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto close = all.rfind(')');
-    if (close == std::string::npos) return 0;
-    std::istringstream rest(all.substr(close + 2));
-    std::string field;
-    double utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-      if (i == 14) utime = std::atof(field.c_str());
-      if (i == 15) stime = std::atof(field.c_str());
-    }
-    return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-  }
-  /// The last `n` lines of its log.
-  std::string log_tail(std::size_t n = 15) const {
-    std::ifstream in(log_);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);)
-      lines.push_back(line);
-    std::string out;
-    for (std::size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i)
-      out += "  " + lines[i] + "\n";
-    return out;
-  }
-  const std::string& log() const { return log_; }
-
-private:
-  void reap(int st, const rusage& ru) {
-    reaped_ = true;
-    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    cpu_s_ = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-             static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-  }
-  pid_t pid_ = -1;
-  bool reaped_ = false;
-  int status_ = -1;
-  double cpu_s_ = 0;
-  std::string log_;
-};
-
-bool file_contains(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return all.find(what) != std::string::npos;
-}
-
-bool program_exists(const std::string& name) {
-  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
-}
+// -- processes: bench/child_process.hpp --------------------------------------------------
 
 /// A UDP port free now on 127.0.0.1 (the kernel's pick).
 int free_udp_port() {

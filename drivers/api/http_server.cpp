@@ -248,7 +248,13 @@ public:
   bool send(std::string text) override {
     std::unique_lock lock{m_};
     if (closed_) return false;
-    if (pending_ + text.size() > max_pending_) {
+    // The bound counts the frames queued behind the oldest unsent one, so a
+    // frame larger than the bound (the snapshot of a large tenant's feed)
+    // is still sent when it is first in line, and cannot be dropped by the
+    // small frames that follow it while it waits to be written.
+    const std::size_t head = queue_.empty() ? 0 : queue_.front().size();
+    const std::size_t behind = pending_ - in_flight_ - head;
+    if (!queue_.empty() && behind + text.size() > max_pending_) {
       for (const auto& q : queue_)
         pending_ -= q.size();
       queue_.clear();
@@ -291,11 +297,13 @@ public:
     if (queue_.empty()) return std::nullopt;
     auto t = std::move(queue_.front());
     queue_.pop_front();
+    in_flight_ = t.size();
     return t; // stays counted in pending_ until written
   }
   void written(std::size_t n) {
     std::lock_guard lock{m_};
     pending_ -= std::min(n, pending_);
+    in_flight_ -= std::min(n, in_flight_);
   }
   /// No more sends; with `drop`, the queue is dropped too.
   void seal(bool drop) {
@@ -312,6 +320,7 @@ public:
     closed_ = true;
     queue_.clear();
     pending_ = 0;
+    in_flight_ = 0;
   }
 
 private:
@@ -328,6 +337,7 @@ private:
   mutable std::mutex m_;
   std::deque<std::string> queue_;
   std::size_t pending_ = 0;
+  std::size_t in_flight_ = 0; ///< of pending_: the frame being written (taken by next())
   bool kick_posted_ = false;
   bool closed_ = false;
 };

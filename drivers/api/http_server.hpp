@@ -87,9 +87,12 @@ using reply_fn = std::function<void(http_response)>;
 class ws_connection {
 public:
   virtual ~ws_connection() = default;
-  /// Queues a text frame. Bounded: when the bytes waiting to be written would exceed
-  /// `server_options::ws_max_pending_bytes`, everything queued is dropped, nothing of `text` is
-  /// queued, `ws_handler::on_overflow` runs (on the I/O thread) and send returns false.
+  /// Queues a text frame. Bounded: when the bytes queued behind the oldest unsent frame
+  /// would exceed `server_options::ws_max_pending_bytes`, everything queued is dropped, nothing
+  /// of `text` is queued, `ws_handler::on_overflow` runs (on the I/O thread) and send returns
+  /// false. A frame first in line is never refused, whatever its size (a large tenant's
+  /// snapshot is larger than the bound): memory per socket is the frame being written, the
+  /// oldest unsent one and the bound.
   /// Also false (nothing queued, no overflow) once the socket is closing or closed.
   virtual bool send(std::string text) = 0;
   /// Sends a close frame with `code` and `reason` (at most 123 bytes, cut

@@ -219,12 +219,14 @@ TEST_CASE("hotline relay killed mid-publish and restarted: each position once or
   const std::uint64_t n = 2000;
   fill_store(store_dir, "s1", 5, n);
   {
-    // One record per request, one request in flight: slow enough to be
-    // killed while it publishes, right after its first checkpoint.
+    // One record per request, one request in flight, each held 5 ms
+    // (linger.ms): ~10 s for all, so the kill right after the first
+    // checkpoint lands while it publishes however late the test reads the
+    // line (without the linger, a fast mock took all 2,000 first once).
     child_process slow{{HOTLINE_BIN, "relay", "--store", store_dir, "--kafka", mock.bootstrap,
                         "--site", "s1", "--progress", "--checkpoint-every", "100", "--property",
                         "batch.num.messages=1", "--property",
-                        "max.in.flight.requests.per.connection=1"}};
+                        "max.in.flight.requests.per.connection=1", "--property", "linger.ms=5"}};
     for (;;) {
       auto line = slow.read_line(30s);
       REQUIRE_MESSAGE(line.has_value(), "hotline relay reported no checkpoint");
