@@ -148,3 +148,19 @@ test('live view: a snapshot taken during a call knows where the agent goes after
   assert.deepEqual([v.agents.get('a2').state, v.agents.get('a2').reason], ['not_ready', 'lunch']);
   assert.equal(v.agents.get('a1').talkMs, 15000);
 });
+
+test('live view: every queue\'s agents by state in one pass match the figures queue by queue', () => {
+  seq = 100;
+  const v = snapshot();
+  v.apply(ev('agent.logged_in', { agent_id: 'a1', queues: ['sales'] }, 11));
+  v.apply(ev('agent.ready', { agent_id: 'a1' }, 11));
+  v.apply(ev('agent.logged_in', { agent_id: 'a2', queues: ['sales', 'help'] }, 11));
+  v.apply(ev('agent.logged_in', { agent_id: 'a3', queues: ['help'] }, 11));
+  v.apply(ev('agent.logged_out', { agent_id: 'a3' }, 12));
+  v.apply(ev('queue.call_joined', { queue: 'help', call_id: 'c1' }, 12));
+  const byQueue = v.agentsByQueue();
+  assert.deepEqual(byQueue.get('sales'), { ready: 1, not_ready: 1 });
+  assert.deepEqual(byQueue.get('help'), { not_ready: 1 });
+  for (const id of v.queues.keys())
+    assert.deepEqual(v.queueFigures(id, 20 * S, byQueue), v.queueFigures(id, 20 * S));
+});
