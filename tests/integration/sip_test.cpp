@@ -5,6 +5,7 @@
 // recorded, opened after the node stopped.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -153,14 +154,14 @@ public:
   }
 
   /// sipp as the caller on the trunk: its exit status (0: every message as expected).
-  int call(const std::string& scenario, const std::string& dialed = "100") {
+  int call(const std::string& scenario, const std::string& dialed = "100", int timeout_s = 20) {
     std::string out;
-    int rc =
-        testing::run_capture({"sipp", "-sf", scenarios + scenario, "-s", dialed,
-                              "127.0.0.1:" + std::to_string(port), "-i", "127.0.0.1", "-p",
-                              std::to_string(caller_port), "-mp", std::to_string(free_udp_port()),
-                              "-m", "1", "-timeout", "20s", "-timeout_error", "-nostdin"},
-                             out, 40s);
+    int rc = testing::run_capture({"sipp", "-sf", scenarios + scenario, "-s", dialed,
+                                   "127.0.0.1:" + std::to_string(port), "-i", "127.0.0.1", "-p",
+                                   std::to_string(caller_port), "-mp",
+                                   std::to_string(free_udp_port()), "-m", "1", "-timeout",
+                                   std::to_string(timeout_s) + "s", "-timeout_error", "-nostdin"},
+                                  out, std::chrono::seconds(timeout_s + 20));
     if (rc != 0) MESSAGE("sipp " << scenario << " exited " << rc << ":\n" << out);
     return rc;
   }
@@ -314,13 +315,14 @@ public:
 };
 
 /// sipp as an agent's phone on `port`, in the background.
-std::future<int> phone(const std::string& scenario, int port) {
-  auto started = std::async(std::launch::async, [scenario, port] {
+std::future<int> phone(const std::string& scenario, int port, int timeout_s = 25) {
+  auto started = std::async(std::launch::async, [scenario, port, timeout_s] {
     std::string out;
     int rc = testing::run_capture({"sipp", "-sf", scenarios + scenario, "-i", "127.0.0.1", "-p",
                                    std::to_string(port), "-mp", std::to_string(free_udp_port()),
-                                   "-m", "1", "-timeout", "25s", "-timeout_error", "-nostdin"},
-                                  out, 40s);
+                                   "-m", "1", "-timeout", std::to_string(timeout_s) + "s",
+                                   "-timeout_error", "-nostdin"},
+                                  out, std::chrono::seconds(timeout_s + 15));
     if (rc != 0) MESSAGE("sipp phone " << scenario << " exited " << rc << ":\n" << out);
     return rc;
   });
@@ -344,6 +346,30 @@ TEST_CASE("sip: a caller reaches the agent's phone, talks, and hangs up first") 
   CHECK(c.outcome == "completed");
   CHECK(c.reason == "caller_hangup");
   CHECK(c.agent == "a1");
+}
+
+TEST_CASE("sip: a caller that never ACKs the answer: the call ends, the agent's phone gets BYE "
+          "and the line is free") {
+  const int a1 = free_udp_port();
+  sip_node n{{4, {{"a1", a1}}, false}};
+  auto agent = phone("agent_answers.xml", a1, 60);
+  CHECK(n.call("caller_never_acks.xml", "100", 60) == 0);
+  CHECK(agent.get() == 0); // its BYE came: the agent's leg was not left up
+  // The line is free: the next caller is answered by the same phone.
+  auto again = phone("agent_answers.xml", a1);
+  CHECK(n.call("caller_hangs_up.xml") == 0);
+  CHECK(again.get() == 0);
+  CHECK(n.stop() == 0);
+  auto all = n.calls();
+  REQUIRE(all.size() == 2);
+  int completed = 0;
+  for (const auto& [id, c] : all) {
+    CAPTURE(id);
+    CHECK(std::count(c.types.begin(), c.types.end(), "call.ended") == 1); // ended once
+    CHECK_FALSE(c.outcome.empty());
+    completed += c.outcome == "completed" ? 1 : 0;
+  }
+  CHECK(completed >= 1);
 }
 
 TEST_CASE("sip: the agent hangs up first and the node sends BYE to the caller") {
