@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { LiveView } from '../../web/lib/live.js';
 import { levels, thresholds } from '../../web/lib/thresholds.js';
 import { dictionaries, t } from '../../web/lib/i18n.js';
+import { fieldOf, parseSkills, skillsText, parseList, numberOr } from '../../web/lib/forms.js';
 
 const S = 1e9;
 let seq = 100;
@@ -147,4 +148,39 @@ test('live view: a snapshot taken during a call knows where the agent goes after
   assert.equal(v.agents.get('a1').state, 'ready');
   assert.deepEqual([v.agents.get('a2').state, v.agents.get('a2').reason], ['not_ready', 'lunch']);
   assert.equal(v.agents.get('a1').talkMs, 15000);
+});
+
+test('live view: a disposition belongs to the call on the desk, through wrap-up, and clears with it', () => {
+  seq = 100;
+  const v = snapshot();
+  v.apply(ev('agent.logged_in', { agent_id: 'a1', queues: ['sales'] }, 11));
+  v.apply(ev('agent.ready', { agent_id: 'a1' }, 11));
+  v.apply(ev('agent.reserved', { agent_id: 'a1', call_id: 'c1', queue: 'sales' }, 12));
+  v.apply(ev('agent.call_started', { agent_id: 'a1', call_id: 'c1' }, 13));
+  v.apply(ev('agent.disposition_set', { agent_id: 'a1', call_id: 'c1', code: 'sale', notes: 'n' }, 14));
+  assert.deepEqual([v.agents.get('a1').disposition, v.agents.get('a1').notes], ['sale', 'n']);
+  v.apply(ev('agent.disposition_set', { agent_id: 'a1', call_id: 'other', code: 'x', notes: '' }, 14));
+  assert.equal(v.agents.get('a1').disposition, 'sale'); // not the call on its desk
+  v.apply(ev('agent.call_ended', { agent_id: 'a1', call_id: 'c1', wrap_up_ms: 5000 }, 15));
+  v.apply(ev('agent.disposition_set', { agent_id: 'a1', call_id: 'c1', code: 'no_sale', notes: '' }, 16));
+  assert.equal(v.agents.get('a1').disposition, 'no_sale'); // the newest, in after-call work
+  v.apply(ev('agent.wrap_up_ended', { agent_id: 'a1', call_id: 'c1' }, 17));
+  assert.deepEqual([v.agents.get('a1').state, v.agents.get('a1').disposition], ['ready', '']);
+  v.apply(ev('agent.skills_changed', { agent_id: 'a1', skills: { sales: 60 } }, 18));
+  assert.deepEqual(v.agents.get('a1').skills, { sales: 60 });
+});
+
+test('forms: the field a refusal names, skills and lists as people type them', () => {
+  assert.equal(fieldOf({ code: 'invalid_field', detail: "field 'skills.vip' must be an integer level 1..100" }), 'skills');
+  assert.equal(fieldOf({ code: 'invalid_field', detail: "field 'ring_timeout_s' must be from 1 to 600 s (got 0)" }),
+    'ring_timeout_s');
+  assert.equal(fieldOf({ code: 'invalid_field', detail: "query parameter 'after' must be a whole number" }), 'after');
+  assert.equal(fieldOf({ code: 'invalid_roles', detail: 'role agent needs the agent id the user acts as' }), 'roles');
+  assert.equal(fieldOf({ code: 'already_exists', detail: "queue 'vip' exists" }), '');
+  assert.deepEqual(parseSkills('sales=50, vip: 20\nchat=x'), { sales: 50, vip: 20, chat: 'x' });
+  assert.deepEqual(parseSkills(' '), {});
+  assert.equal(skillsText({ sales: 50, vip: 20 }), 'sales=50, vip=20');
+  assert.deepEqual(parseSkills(skillsText({ a: 1, b: 100 })), { a: 1, b: 100 });
+  assert.deepEqual(parseList('sales, vip  help;x'), ['sales', 'vip', 'help', 'x']);
+  assert.deepEqual([numberOr(''), numberOr(' 12 '), numberOr('-3'), numberOr('many')], [undefined, 12, -3, 'many']);
 });

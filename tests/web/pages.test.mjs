@@ -353,6 +353,7 @@ test('an admin creates a queue and an agent, changes a skill, and sees each refu
   assert.equal(await page.getAttribute('#n-ring', 'aria-invalid'), 'true');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'n-ring'); // the focus is on the field
   await page.screenshot({ path: join(shots, 'admin-error.png'), fullPage: true });
+  await page.locator('section[aria-labelledby="queues-h"]').screenshot({ path: join(shots, 'admin-queue-error.png') });
   await page.fill('#n-ring', '20');
   await page.click('#queue-go');
   await page.waitForSelector('#notice:not([hidden])');
@@ -524,11 +525,12 @@ test("an auditor searches the trail, finds the admin's change and the barge, ver
   assert.match(await text(page, '#interactions'), /no_sale/);
   assert.match(await text(page, '#interactions'), /changed their mind/);
   await page.screenshot({ path: join(shots, 'audit-customer.png'), fullPage: true });
+  await page.locator('section[aria-labelledby="customer-h"]').screenshot({ path: join(shots, 'audit-customer-history.png') });
   await page.fill('#f-type', 'audit.data_read');
   await page.click('#search-go');
   await until(page, (c) => [...document.querySelectorAll('#results tbody tr')].some(
     (r) => /audrey/.test(r.textContent) && r.textContent.includes(`subject=${c}`)), customerOfCall);
-  await page.screenshot({ path: join(shots, 'audit.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, 'audit.png') });
   // Chinese labels on the new page too.
   await page.selectOption('#lang', 'zh');
   assert.equal(await text(page, '#verify-h'), '校验哈希链');

@@ -41,8 +41,9 @@ export function showFormError(form, e) {
   p.dataset.code = (e && e.code) || '';
   p.id = `${form.getAttribute('id')}-${control ? field : 'form'}-err`;
   if (control) {
-    const box = control.closest('.field') || control;
-    box.after(p);
+    // Inside the field's box (label, control, message stay one cell of a grid of fields).
+    const box = control.closest('.field');
+    if (box) box.append(p); else control.after(p);
     control.setAttribute('aria-invalid', 'true');
     control.setAttribute('aria-describedby', `${control.getAttribute('aria-describedby') || ''} ${p.id}`.trim());
     control.focus();
