@@ -236,7 +236,8 @@ async function openSettings(q) {
     f.overflow_queue.value = s.overflow_queue || '';
     f.skills.value = skillsText(s.skills);
     f.reason.value = '';
-    $('q-dispositions').textContent = (s.dispositions || []).length ? s.dispositions.join(', ') : t('admin.any_code');
+    $('q-dispositions').dataset.codes = (s.dispositions || []).join(', ');
+    $('q-dispositions').textContent = $('q-dispositions').dataset.codes || t('admin.any_code');
     f.hidden = false;
     f.ring_timeout_s.focus();
   } catch (e) {
@@ -280,9 +281,14 @@ $('queue-form').addEventListener('submit', async (ev) => {
 // -- trunk groups --------------------------------------------------------------------
 
 let trunkOf = '';
+let trunkShown = null; // the last settings read
+function trunkLine() {
+  if (trunkShown) $('trunk-now').textContent = t('admin.trunk_now', trunkShown);
+}
 function showTrunk(s) {
   trunkOf = s.id;
-  $('trunk-now').textContent = t('admin.trunk_now', { id: s.id, channels: s.channels, busy: s.busy });
+  trunkShown = { id: s.id, channels: s.channels, busy: s.busy };
+  trunkLine();
   $('t-channels').value = String(s.channels);
   $('trunk-form').hidden = false;
 }
@@ -351,6 +357,9 @@ onLanguageChange(() => {
   renderUsers();
   renderAgents();
   renderQueues();
+  trunkLine();
+  const codes = $('q-dispositions');
+  if (codes.dataset.codes !== undefined) codes.textContent = codes.dataset.codes || t('admin.any_code');
 });
 await refresh();
 window.hotline = { refresh };

@@ -111,6 +111,18 @@ $('prev').addEventListener('click', async () => {
 
 // -- verify --------------------------------------------------------------------------
 
+let verdict = null; // the last answer of the check
+
+function renderVerdict() {
+  if (!verdict) return;
+  const v = $('verdict');
+  const r = verdict;
+  v.dataset.ok = String(!!r.ok);
+  v.textContent = r.ok
+    ? `✓ ${t('audit.verified', { records: r.records, head: (r.head_hash || '').slice(0, 16), checkpoint: r.checkpoint })}`
+    : `■ ${t('audit.broken', { records: r.records, what: (r.problem && r.problem.what) || '' })}`;
+}
+
 $('verify').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const v = $('verdict');
@@ -119,12 +131,10 @@ $('verify').addEventListener('submit', async (ev) => {
   v.hidden = false;
   v.dataset.ok = '';
   v.textContent = t('audit.verifying');
+  verdict = null;
   try {
-    const r = await api('GET', '/api/audit/verify');
-    v.dataset.ok = String(!!r.ok);
-    v.textContent = r.ok
-      ? `✓ ${t('audit.verified', { records: r.records, head: (r.head_hash || '').slice(0, 16), checkpoint: r.checkpoint })}`
-      : `■ ${t('audit.broken', { records: r.records, what: (r.problem && r.problem.what) || '' })}`;
+    verdict = await api('GET', '/api/audit/verify');
+    renderVerdict();
   } catch (e) {
     v.hidden = true;
     if (e.status === 401) showError(e); else showFormError(ev.target, e);
@@ -203,5 +213,6 @@ onLanguageChange(() => {
   renderResults();
   if (shown) renderProfile(shown);
   if (!mayVerify) $('verdict').textContent = t('audit.verify_not_yours');
+  renderVerdict();
 });
 window.hotline = {};

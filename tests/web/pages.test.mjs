@@ -534,6 +534,7 @@ test("an auditor searches the trail, finds the admin's change and the barge, ver
   // Chinese labels on the new page too.
   await page.selectOption('#lang', 'zh');
   assert.equal(await text(page, '#verify-h'), '校验哈希链');
+  assert.match(await text(page, '#verdict'), /^✓ 哈希链校验通过/); // what was drawn is redrawn
   await page.screenshot({ path: join(shots, 'audit-zh.png'), fullPage: true });
   await page.selectOption('#lang', 'en');
   await page.context().close();
