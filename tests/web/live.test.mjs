@@ -6,6 +6,7 @@ import { LiveView } from '../../web/lib/live.js';
 import { levels, thresholds } from '../../web/lib/thresholds.js';
 import { dictionaries, t } from '../../web/lib/i18n.js';
 import { fieldOf, parseSkills, skillsText, parseList, numberOr } from '../../web/lib/forms.js';
+import { formatMetric, chartPoints, reportCsv } from '../../web/lib/kpi_view.js';
 
 const S = 1e9;
 let seq = 100;
@@ -183,4 +184,27 @@ test('forms: the field a refusal names, skills and lists as people type them', (
   assert.deepEqual(parseSkills(skillsText({ a: 1, b: 100 })), { a: 1, b: 100 });
   assert.deepEqual(parseList('sales, vip  help;x'), ['sales', 'vip', 'help', 'x']);
   assert.deepEqual([numberOr(''), numberOr(' 12 '), numberOr('-3'), numberOr('many')], [undefined, 12, -3, 'many']);
+});
+
+test('kpi view: figures for people, the points of a chart, the CSV of a report', () => {
+  assert.equal(formatMetric('service_level', 0.8123), '81.2%');
+  assert.equal(formatMetric('asa_s', 12.345), '12.3 s');
+  assert.equal(formatMetric('offered', 42), '42');
+  assert.equal(formatMetric('service_level', null), '–');
+  const report = {
+    by: 'queue',
+    totals: { answered: 3, offered: 4, service_level: 0.5 },
+    groups: { queue: { sales: { answered: 3, offered: 4, service_level: null }, 'a,b': { answered: 0, offered: 0, service_level: null } } },
+    intervals: [
+      { start: '2026-12-06T09:00:00Z', label: '09:00', totals: { answered: 1, offered: 2, service_level: null }, groups: {} },
+      { start: '2026-12-06T09:15:00Z', label: '09:15', totals: { answered: 2, offered: 2, service_level: 1 }, groups: {} },
+    ],
+  };
+  assert.deepEqual(chartPoints(report, 'service_level'), [{ label: '09:00', value: null }, { label: '09:15', value: 1 }]);
+  const csv = reportCsv(report).trim().split('\n');
+  assert.equal(csv[0], 'interval,dimension,key,answered,offered,service_level');
+  assert.equal(csv[1], 'all,total,*,3,4,0.5');
+  assert.ok(csv.includes('all,queue,sales,3,4,'));
+  assert.ok(csv.includes('all,queue,"a,b",0,0,')); // a comma is quoted
+  assert.ok(csv.includes('2026-12-06T09:15:00Z,total,*,2,2,1'));
 });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -335,7 +335,7 @@ test('an admin creates a queue and an agent, changes a skill, and sees each refu
   const page = await signIn('admin', '/supervisor.html');
   // The header links the pages of the admin's roles.
   assert.deepEqual(await page.$$eval('#pages a', (as) => as.map((a) => a.getAttribute('href'))),
-    ['/supervisor.html', '/admin.html', '/audit.html']);
+    ['/supervisor.html', '/admin.html', '/audit.html', '/kpi.html']);
   await page.click('#pages a[href="/admin.html"]');
   await page.waitForURL('**/admin.html');
   await page.waitForSelector('#queue-sales');
@@ -537,6 +537,42 @@ test("an auditor searches the trail, finds the admin's change and the barge, ver
   assert.match(await text(page, '#verdict'), /^✓ 哈希链校验通过/); // what was drawn is redrawn
   await page.screenshot({ path: join(shots, 'audit-zh.png'), fullPage: true });
   await page.selectOption('#lang', 'en');
+  await page.context().close();
+});
+
+test('an auditor reads the KPI report by queue, charts a figure per interval and exports it as CSV', async () => {
+  const page = await signIn('audrey', '/supervisor.html');
+  await page.click('#pages a[href="/kpi.html"]');
+  await page.waitForURL('**/kpi.html');
+  await page.click('#k-go'); // by queue, 15 min, everything
+  await page.waitForSelector('#kpi-queue-sales');
+  const shown = Number(await text(page, '#kpi-queue-sales td[data-metric="offered"]'));
+  const api = await session('audrey');
+  const r = (await api('GET', '/api/kpi?by=queue&interval_s=900')).json;
+  assert.ok(shown > 0);
+  assert.ok(shown <= r.groups.queue.sales.offered && r.groups.queue.sales.offered - shown <= 2); // callers keep coming
+  assert.equal(await page.locator('#kpi-queue-help').count(), 0); // beta's queue is not acme's report
+  assert.equal(r.tenant, 'acme');
+  assert.ok(await page.locator('#chart svg rect.bar').count() >= 1);
+  await page.selectOption('#k-metric', 'answered');
+  assert.match(await page.textContent('#chart svg title'), /Answered per interval/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#k-csv')]);
+  const csv = readFileSync(await download.path(), 'utf8').split('\n');
+  assert.match(csv[0], /^interval,dimension,key,.*\boffered\b/);
+  assert.ok(csv.some((l) => l.startsWith('all,queue,sales,')), csv.slice(0, 5).join('\n'));
+  await page.screenshot({ path: join(shots, 'kpi.png'), fullPage: true });
+  // A range that ends before it starts is refused beside its end.
+  await page.fill('#k-from', '2030-01-02T00:00');
+  await page.fill('#k-to', '2030-01-01T00:00');
+  await page.click('#k-go');
+  await page.waitForSelector('#query .field-error[data-for="to"]');
+  // Another tenant's admin gets its own report only; an agent gets none.
+  const betty = await session('betty');
+  const beta = (await betty('GET', '/api/kpi?by=queue')).json;
+  assert.equal(beta.tenant, 'beta');
+  for (const q of Object.keys((beta.groups && beta.groups.queue) || {})) assert.equal(q, 'help', JSON.stringify(beta.groups));
+  assert.equal((await betty('GET', '/api/kpi?tenant=acme')).status, 404);
+  assert.equal((await (await session('alice'))('GET', '/api/kpi')).status, 403);
   await page.context().close();
 });
 

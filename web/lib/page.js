@@ -31,7 +31,7 @@ export function pagesOf(me) {
   if (me.agent_id && roles.has('agent')) out.push(['/agent.html', 'nav.agent']);
   if (any('supervisor', 'admin', 'operator', 'auditor')) out.push(['/supervisor.html', 'nav.supervisor']);
   if (any('admin', 'operator')) out.push(['/admin.html', 'nav.admin']);
-  if (any('auditor', 'admin', 'operator')) out.push(['/audit.html', 'nav.audit']);
+  if (any('auditor', 'admin', 'operator')) out.push(['/audit.html', 'nav.audit'], ['/kpi.html', 'nav.kpi']);
   return out;
 }
 
