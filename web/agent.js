@@ -5,8 +5,8 @@
 import { api } from './lib/api.js';
 import { Feed } from './lib/feed.js';
 import { LiveView } from './lib/live.js';
-import { t, duration, onLanguageChange } from './lib/i18n.js';
-import { startPage, showError, clearError, feedStatus, el } from './lib/page.js';
+import { t, duration, onLanguageChange, errorText } from './lib/i18n.js';
+import { startPage, showError, clearError, feedStatus, notice, el } from './lib/page.js';
 
 const $ = (id) => document.getElementById(id);
 const me = await startPage();
@@ -97,6 +97,66 @@ function renderPop(target, callId) {
   target.replaceChildren(...box);
 }
 
+// -- the disposition ----------------------------------------------------------------
+
+// A queue's disposition codes (GET /api/queues/{id}/settings): [] takes any code.
+const dispositionLists = new Map(); // queue id -> string[] (or a pending promise)
+
+async function dispositionsOf(queue) {
+  if (!queue) return [];
+  if (!dispositionLists.has(queue)) {
+    dispositionLists.set(queue, api('GET', `/api/queues/${encodeURIComponent(queue)}/settings`)
+      .then((s) => (Array.isArray(s.dispositions) ? s.dispositions : []))
+      .catch(() => []));
+  }
+  return dispositionLists.get(queue);
+}
+
+/** Sets the code control for the call: a list when its queue has one, free text otherwise. */
+async function prepareDisposition(callId, queue) {
+  const form = $('disposition');
+  form.dataset.call = callId;
+  $('disp-error').hidden = true;
+  $('disp-notes').value = '';
+  $('disp-text').value = '';
+  const codes = await dispositionsOf(queue);
+  if (form.dataset.call !== callId) return; // another call came meanwhile
+  const select = $('disp-select');
+  select.replaceChildren(el('option', t('disp.choose')), ...codes.map((c) => { const o = el('option', c); o.value = c; return o; }));
+  select.firstElementChild.value = '';
+  select.hidden = codes.length === 0;
+  $('disp-text').hidden = codes.length > 0;
+  $('disp-code-label').htmlFor = codes.length > 0 ? 'disp-select' : 'disp-text';
+  form.dataset.list = codes.length > 0 ? '1' : '';
+}
+
+$('disposition').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const form = ev.target;
+  const useList = form.dataset.list === '1';
+  const control = useList ? $('disp-select') : $('disp-text');
+  const code = control.value.trim();
+  const error = $('disp-error');
+  if (!code) {
+    error.textContent = t('disp.need_code');
+    error.hidden = false;
+    control.focus();
+    return;
+  }
+  try {
+    await api('POST', `${base}/calls/${encodeURIComponent(form.dataset.call || '')}/disposition`,
+      { code, notes: $('disp-notes').value });
+    error.hidden = true;
+    notice(t('disp.saved', { code }));
+  } catch (e) {
+    if (e.status === 401) return showError(e);
+    // The refusal beside the control it is about: the notes, or the code.
+    error.textContent = errorText(e);
+    error.hidden = false;
+    (/field 'notes'/.test(e.detail || '') ? $('disp-notes') : control).focus();
+  }
+});
+
 // -- drawing -----------------------------------------------------------------------
 
 let lastOfferShown = '';
@@ -146,6 +206,12 @@ function render() {
     $('call-pop').dataset.call = '';
     $('call-pop').replaceChildren();
   }
+  // Disposition and notes: while the call is answered and in its after-call work.
+  const answered = inCall || a.state === 'wrap_up';
+  if (answered && $('disposition').dataset.call !== a.callId) prepareDisposition(a.callId, c && c.queue);
+  $('disp-go').disabled = !answered;
+  $('disp-current').textContent = answered && a.disposition
+    ? t('disp.current', { code: a.disposition }) : t('disp.none');
   $('hold').disabled = a.state !== 'talking';
   $('resume').disabled = a.state !== 'on_hold';
   $('hangup').disabled = !inCall;
@@ -244,5 +310,11 @@ api('GET', '/api/queues').then((r) => {
   $('queue-names').replaceChildren(...(r.queues || []).map((q) => { const o = el('option'); o.value = q.id; return o; }));
 }).catch(() => { /* suggestions only */ });
 setInterval(schedule, 1000); // the clocks: time in state, wrap-up countdown
-onLanguageChange(() => { lastOfferShown = ''; $('call-pop').dataset.call = ''; schedule(); });
+onLanguageChange(() => {
+  lastOfferShown = '';
+  $('call-pop').dataset.call = '';
+  const first = $('disp-select').firstElementChild;
+  if (first) first.textContent = t('disp.choose');
+  schedule();
+});
 window.hotline = { live, feed }; // for the browser tests and the curious

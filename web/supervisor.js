@@ -9,6 +9,7 @@ import { LiveView } from './lib/live.js';
 import { levels, symbols } from './lib/thresholds.js';
 import { t, duration, onLanguageChange } from './lib/i18n.js';
 import { startPage, showError, clearError, notice, feedStatus, el } from './lib/page.js';
+import { showFormError, clearFormErrors, parseSkills, skillsText } from './lib/forms.js';
 
 const $ = (id) => document.getElementById(id);
 const me = await startPage();
@@ -163,10 +164,86 @@ function agentRow(a) {
       b.setAttribute('aria-label', `${t(key)}: ${who}`);
       acts.append(b);
     }
+    const edit = actionButton(t('edit.open'), () => openEditor(a.id), false);
+    edit.dataset.action = 'edit';
+    edit.setAttribute('aria-label', `${t('edit.open')}: ${who}`);
+    edit.setAttribute('aria-controls', 'agent-edit');
+    acts.append(edit);
   }
   tr.append(cell);
   return tr;
 }
+
+// -- moving an agent between queues, changing its skills ----------------------------
+
+let editing = ''; // the agent id in the editor
+
+function openEditor(id) {
+  const a = live.agents.get(id);
+  if (!a) return;
+  editing = id;
+  $('edit-agent').textContent = a.name ? `${a.name} (${a.id})` : a.id;
+  clearFormErrors($('move-form'));
+  clearFormErrors($('skills-form'));
+  // The queues this seat sees, and the agent's own (which may be beyond it).
+  const ids = [...new Set([...live.queues.keys(), ...(a.queues || [])])].sort();
+  $('move-queues').replaceChildren(...ids.map((q) => {
+    const label = el('label', null, 'check');
+    const box = el('input');
+    box.type = 'checkbox';
+    box.value = q;
+    box.checked = (a.queues || []).includes(q);
+    box.dataset.queue = q;
+    const name = live.queues.get(q) ? live.queues.get(q).name : '';
+    label.append(box, ` ${name ? `${name} (${q})` : q}`);
+    return label;
+  }));
+  $('skills-text').value = skillsText(a.skills);
+  $('move-reason').value = '';
+  $('skills-reason').value = '';
+  $('agent-edit').hidden = false;
+  const first = $('move-queues').querySelector('input');
+  (first || $('skills-text')).focus();
+}
+
+function closeEditor() {
+  $('agent-edit').hidden = true;
+  const back = document.querySelector(`#agent-${CSS.escape(editing)} [data-action="edit"]`);
+  editing = '';
+  if (back) back.focus();
+}
+
+$('edit-close').addEventListener('click', closeEditor);
+$('agent-edit').addEventListener('keydown', (ev) => { if (ev.key === 'Escape') closeEditor(); });
+
+async function editCommand(form, path, body, done) {
+  clearFormErrors(form);
+  try {
+    await api('POST', path, body);
+    clearError();
+    notice(done);
+  } catch (e) {
+    if (e.status === 401) return showError(e);
+    showFormError(form, e);
+  }
+}
+
+$('move-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const queues = [...$('move-queues').querySelectorAll('input:checked')].map((b) => b.value);
+  const body = { queues };
+  if ($('move-reason').value.trim()) body.reason = $('move-reason').value.trim();
+  editCommand(ev.target, `/api/agents/${encodeURIComponent(editing)}/queues`, body,
+    t('edit.moved', { agent: editing, queues: queues.join(', ') }));
+});
+
+$('skills-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const body = { skills: parseSkills($('skills-text').value) };
+  if ($('skills-reason').value.trim()) body.reason = $('skills-reason').value.trim();
+  editCommand(ev.target, `/api/agents/${encodeURIComponent(editing)}/skills`, body,
+    t('edit.skills_saved', { agent: editing }));
+});
 
 // Rows are kept by agent and rebuilt only when what they show changes (the
 // clock cell is updated in place), so a button keeps its focus and a click

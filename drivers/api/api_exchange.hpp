@@ -185,6 +185,8 @@ void add_health_routes(node_api::impl& api);
 void add_webhook_routes(node_api::impl& api);
 /// Dispositions, queue settings and trunk channels (settings_routes.cpp).
 void add_settings_routes(node_api::impl& api);
+/// GET /api/kpi: the tenant's KPI report over a range (kpi_routes.cpp).
+void add_kpi_routes(node_api::impl& api);
 
 /// Most webhook subscriptions one tenant may have (each has a delivery thread).
 inline constexpr std::size_t max_webhooks_per_tenant = 20;

@@ -437,6 +437,7 @@ node_api::node_api(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   add_config_routes(*d_);
   add_create_routes(*d_);
   add_settings_routes(*d_);
+  add_kpi_routes(*d_);
   add_health_routes(*d_);
   d_->health = std::make_unique<health_feed>([d = d_.get()] { return d->health_sample(); });
   d_->health->start();

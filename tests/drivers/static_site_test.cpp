@@ -114,6 +114,9 @@ TEST_CASE("static site: the pages built into this binary are there") {
   CHECK(site.has("/login.js"));
   CHECK(site.has("/agent.html"));
   CHECK(site.has("/supervisor.html"));
+  CHECK(site.has("/admin.html"));
+  CHECK(site.has("/audit.html"));
+  CHECK(site.has("/kpi.html"));
   // No inline script in any page: the CSP would block it.
   for (const auto& f : embedded_web_files()) {
     if (!f.path.ends_with(".html")) continue;

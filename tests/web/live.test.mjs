@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { LiveView } from '../../web/lib/live.js';
 import { levels, thresholds } from '../../web/lib/thresholds.js';
 import { dictionaries, t } from '../../web/lib/i18n.js';
+import { fieldOf, parseSkills, skillsText, parseList, numberOr } from '../../web/lib/forms.js';
+import { formatMetric, chartPoints, reportCsv } from '../../web/lib/kpi_view.js';
 
 const S = 1e9;
 let seq = 100;
@@ -163,4 +165,62 @@ test('live view: every queue\'s agents by state in one pass match the figures qu
   assert.deepEqual(byQueue.get('help'), { not_ready: 1 });
   for (const id of v.queues.keys())
     assert.deepEqual(v.queueFigures(id, 20 * S, byQueue), v.queueFigures(id, 20 * S));
+});
+
+test('live view: a disposition belongs to the call on the desk, through wrap-up, and clears with it', () => {
+  seq = 100;
+  const v = snapshot();
+  v.apply(ev('agent.logged_in', { agent_id: 'a1', queues: ['sales'] }, 11));
+  v.apply(ev('agent.ready', { agent_id: 'a1' }, 11));
+  v.apply(ev('agent.reserved', { agent_id: 'a1', call_id: 'c1', queue: 'sales' }, 12));
+  v.apply(ev('agent.call_started', { agent_id: 'a1', call_id: 'c1' }, 13));
+  v.apply(ev('agent.disposition_set', { agent_id: 'a1', call_id: 'c1', code: 'sale', notes: 'n' }, 14));
+  assert.deepEqual([v.agents.get('a1').disposition, v.agents.get('a1').notes], ['sale', 'n']);
+  v.apply(ev('agent.disposition_set', { agent_id: 'a1', call_id: 'other', code: 'x', notes: '' }, 14));
+  assert.equal(v.agents.get('a1').disposition, 'sale'); // not the call on its desk
+  v.apply(ev('agent.call_ended', { agent_id: 'a1', call_id: 'c1', wrap_up_ms: 5000 }, 15));
+  v.apply(ev('agent.disposition_set', { agent_id: 'a1', call_id: 'c1', code: 'no_sale', notes: '' }, 16));
+  assert.equal(v.agents.get('a1').disposition, 'no_sale'); // the newest, in after-call work
+  v.apply(ev('agent.wrap_up_ended', { agent_id: 'a1', call_id: 'c1' }, 17));
+  assert.deepEqual([v.agents.get('a1').state, v.agents.get('a1').disposition], ['ready', '']);
+  v.apply(ev('agent.skills_changed', { agent_id: 'a1', skills: { sales: 60 } }, 18));
+  assert.deepEqual(v.agents.get('a1').skills, { sales: 60 });
+});
+
+test('forms: the field a refusal names, skills and lists as people type them', () => {
+  assert.equal(fieldOf({ code: 'invalid_field', detail: "field 'skills.vip' must be an integer level 1..100" }), 'skills');
+  assert.equal(fieldOf({ code: 'invalid_field', detail: "field 'ring_timeout_s' must be from 1 to 600 s (got 0)" }),
+    'ring_timeout_s');
+  assert.equal(fieldOf({ code: 'invalid_field', detail: "query parameter 'after' must be a whole number" }), 'after');
+  assert.equal(fieldOf({ code: 'invalid_roles', detail: 'role agent needs the agent id the user acts as' }), 'roles');
+  assert.equal(fieldOf({ code: 'already_exists', detail: "queue 'vip' exists" }), '');
+  assert.deepEqual(parseSkills('sales=50, vip: 20\nchat=x'), { sales: 50, vip: 20, chat: 'x' });
+  assert.deepEqual(parseSkills(' '), {});
+  assert.equal(skillsText({ sales: 50, vip: 20 }), 'sales=50, vip=20');
+  assert.deepEqual(parseSkills(skillsText({ a: 1, b: 100 })), { a: 1, b: 100 });
+  assert.deepEqual(parseList('sales, vip  help;x'), ['sales', 'vip', 'help', 'x']);
+  assert.deepEqual([numberOr(''), numberOr(' 12 '), numberOr('-3'), numberOr('many')], [undefined, 12, -3, 'many']);
+});
+
+test('kpi view: figures for people, the points of a chart, the CSV of a report', () => {
+  assert.equal(formatMetric('service_level', 0.8123), '81.2%');
+  assert.equal(formatMetric('asa_s', 12.345), '12.3 s');
+  assert.equal(formatMetric('offered', 42), '42');
+  assert.equal(formatMetric('service_level', null), '–');
+  const report = {
+    by: 'queue',
+    totals: { answered: 3, offered: 4, service_level: 0.5 },
+    groups: { queue: { sales: { answered: 3, offered: 4, service_level: null }, 'a,b': { answered: 0, offered: 0, service_level: null } } },
+    intervals: [
+      { start: '2026-12-06T09:00:00Z', label: '09:00', totals: { answered: 1, offered: 2, service_level: null }, groups: {} },
+      { start: '2026-12-06T09:15:00Z', label: '09:15', totals: { answered: 2, offered: 2, service_level: 1 }, groups: {} },
+    ],
+  };
+  assert.deepEqual(chartPoints(report, 'service_level'), [{ label: '09:00', value: null }, { label: '09:15', value: 1 }]);
+  const csv = reportCsv(report).trim().split('\n');
+  assert.equal(csv[0], 'interval,dimension,key,answered,offered,service_level');
+  assert.equal(csv[1], 'all,total,*,3,4,0.5');
+  assert.ok(csv.includes('all,queue,sales,3,4,'));
+  assert.ok(csv.includes('all,queue,"a,b",0,0,')); // a comma is quoted
+  assert.ok(csv.includes('2026-12-06T09:15:00Z,total,*,2,2,1'));
 });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +17,7 @@ const password = 'correct horse battery staple';
 const here = new URL('.', import.meta.url).pathname;
 
 let dir, node, url, browser;
+let customerOfCall = ''; // the customer of the agent's first call (the auditor reads its history)
 const pageErrors = []; // uncaught errors in the pages: none expected
 
 function addUser(store, args) {
@@ -188,6 +189,18 @@ test('an agent signs in, goes ready, gets an offer with the screen pop, accepts,
   await page.keyboard.press('Enter');
   await waitState(page, 'talking');
   assert.match(await page.textContent('#call-pop'), /Caller/);
+  customerOfCall = await page.evaluate(() => {
+    const l = window.hotline.live;
+    return l.calls.get(l.agents.get('a1').callId).customerId;
+  });
+  // The disposition during the call: a code of the queue's list (center.toml) and notes.
+  await page.waitForSelector('#disp-select:not([hidden]) option[value="sale"]', { state: 'attached' });
+  assert.equal(await page.isVisible('#disp-text'), false); // a list, not free text
+  await page.selectOption('#disp-select', 'sale');
+  await page.fill('#disp-notes', 'wants the premium plan');
+  await page.click('#disp-go');
+  await until(page, () => document.getElementById('disp-current').textContent === 'Recorded: sale');
+  await page.screenshot({ path: join(shots, 'agent-disposition.png'), fullPage: true });
   await page.click('#hold');
   await waitState(page, 'on_hold');
   await page.keyboard.press('Alt+H'); // resume
@@ -198,11 +211,21 @@ test('an agent signs in, goes ready, gets an offer with the screen pop, accepts,
   await page.waitForSelector('#wrap-up:not([hidden])');
   assert.match(await page.textContent('#wrap-up'), /Wrap-up ends in [0-9]:[0-9]{2}/);
   await page.screenshot({ path: join(shots, 'agent-wrap-up.png') });
+  // In the after-call work the disposition may change: the newest is the call's.
+  await page.selectOption('#disp-select', 'no_sale');
+  await page.fill('#disp-notes', 'changed their mind');
+  await page.click('#disp-go');
+  await until(page, () => document.getElementById('disp-current').textContent === 'Recorded: no_sale');
   // Not ready during the wrap-up: where the agent goes once it is done (no next offer).
   await page.click('#not-ready');
   await page.click('#wrap-up-done');
   await waitState(page, 'not_ready');
   assert.equal(await page.textContent('#stat-answered'), '1');
+  // Once the desk is clear the node refuses a disposition: its 409 shows beside the control.
+  assert.equal(await page.isDisabled('#disp-go'), true);
+  await page.evaluate(() => { document.getElementById('disp-go').disabled = false; document.getElementById('disposition').requestSubmit(); });
+  await page.waitForSelector('#disp-error:not([hidden])');
+  assert.match(await page.textContent('#disp-error'), /not_on_desk/);
   // A refusal shows in the alert line, naming the field.
   await page.fill('#dial-number', 'abc');
   await page.click('#dial-go');
@@ -300,6 +323,259 @@ test('a supervisor sees the queue tile change with the events, barges, and the b
   await sue.context().close();
 });
 
+/** The text of `selector`, trimmed. */
+const text = async (page, selector) => (await page.textContent(selector)).trim();
+
+/** Re-reads the admin page's lists until `selector` is there (a creation is folded shortly after its 201). */
+async function untilListed(page, selector) {
+  await until(page, async (sel) => { await window.hotline.refresh(); return !!document.querySelector(sel); }, selector);
+}
+
+test('an admin creates a queue and an agent, changes a skill, and sees each refusal beside its field', async () => {
+  const page = await signIn('admin', '/supervisor.html');
+  // The header links the pages of the admin's roles.
+  assert.deepEqual(await page.$$eval('#pages a', (as) => as.map((a) => a.getAttribute('href'))),
+    ['/supervisor.html', '/admin.html', '/audit.html', '/kpi.html']);
+  await page.click('#pages a[href="/admin.html"]');
+  await page.waitForURL('**/admin.html');
+  await page.waitForSelector('#queue-sales');
+  await page.waitForSelector('#user-alice');
+
+  // A queue: a bad ring timeout first (400 beside its field), then a good one.
+  await page.fill('#n-id', 'vip');
+  await page.fill('#n-name', 'VIP line');
+  await page.fill('#n-skills', 'vip=1');
+  await page.fill('#n-ring', '0');
+  await page.fill('#n-entry', '300');
+  await page.click('#queue-go');
+  await page.waitForSelector('#queue-form .field-error[data-for="ring_timeout_s"]');
+  assert.match(await text(page, '#queue-form .field-error'), /invalid_field.*ring_timeout_s/);
+  assert.equal(await page.getAttribute('#n-ring', 'aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'n-ring'); // the focus is on the field
+  await page.screenshot({ path: join(shots, 'admin-error.png'), fullPage: true });
+  await page.locator('section[aria-labelledby="queues-h"]').screenshot({ path: join(shots, 'admin-queue-error.png') });
+  await page.fill('#n-ring', '20');
+  await page.click('#queue-go');
+  await page.waitForSelector('#notice:not([hidden])');
+  assert.equal(await page.locator('#queue-form .field-error').count(), 0);
+  await untilListed(page, '#queue-vip');
+  // The same id again: 409 already_exists under the form.
+  await page.fill('#n-id', 'vip');
+  await page.click('#queue-go');
+  await page.waitForSelector('#queue-form .field-error[data-code="already_exists"]');
+
+  // An agent of the new queue.
+  await page.fill('#a-id', 'n1');
+  await page.fill('#a-name', 'Wang Fang');
+  await page.fill('#a-skills', 'vip=60');
+  await page.fill('#a-queues', 'vip');
+  await page.click('#agent-go');
+  await page.waitForSelector('#notice:not([hidden])');
+  await untilListed(page, '#agent-n1');
+  assert.match(await text(page, '#agent-n1 td.skills'), /vip=60/);
+
+  // Its skill: 150 is out of range (400 beside the skills), 80 is taken.
+  await page.click('#agent-n1 button[data-action="skills"]');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 's-skills');
+  await page.fill('#s-skills', 'vip=150');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#skills-form .field-error[data-for="skills"]');
+  assert.match(await text(page, '#skills-form .field-error'), /invalid_field.*skills.*vip.*1\.\.100/);
+  await page.fill('#s-skills', 'vip=80');
+  await page.keyboard.press('Enter');
+  await until(page, async () => { await window.hotline.refresh();
+    return /vip=80/.test(document.querySelector('#agent-n1 td.skills').textContent); });
+
+  // A queue's settings: the list of disposition codes is shown; a bad value is refused beside it.
+  await page.click('#queue-sales button[data-action="settings"]');
+  await page.waitForSelector('#settings-form:not([hidden])');
+  assert.equal(await text(page, '#q-dispositions'), 'sale, no_sale, callback');
+  await page.fill('#q-maxlen', 'many');
+  await page.click('#settings-go');
+  await page.waitForSelector('#settings-form .field-error[data-for="max_length"]');
+  await page.fill('#q-maxlen', '50');
+  await page.fill('#q-reason', 'a bigger room');
+  await page.click('#settings-go');
+  await page.waitForSelector('#notice:not([hidden])');
+  assert.equal(await page.locator('#settings-form .field-error').count(), 0);
+
+  // Close and open the new queue from its row.
+  await page.click('#queue-vip button[data-action="close"]');
+  await until(page, async () => { await window.hotline.refresh();
+    return document.querySelector('#queue-vip [data-closed]').dataset.closed === 'true'; });
+  await page.click('#queue-vip button[data-action="open"]');
+  await until(page, async () => { await window.hotline.refresh();
+    return document.querySelector('#queue-vip [data-closed]').dataset.closed === 'false'; });
+
+  // A trunk group's channels: the platform's shared group is refused (403), acme's own is not.
+  await page.fill('#t-id', 'pstn');
+  await page.click('#trunk-load-go');
+  await page.waitForSelector('#trunk-load .field-error[data-code="forbidden"]');
+  await page.fill('#t-id', 'acme-out');
+  await page.click('#trunk-load-go');
+  await page.waitForSelector('#trunk-form:not([hidden])');
+  assert.match(await text(page, '#trunk-now'), /acme-out: 10 channels/);
+  await page.fill('#t-channels', '0');
+  await page.click('#trunk-go');
+  await page.waitForSelector('#trunk-form .field-error[data-for="channels"]');
+  await page.fill('#t-channels', '4');
+  await page.click('#trunk-go');
+  await until(page, () => /acme-out: 4 channels/.test(document.getElementById('trunk-now').textContent));
+
+  // A user: a weak password is refused beside it; then made, disabled, enabled.
+  await page.fill('#u-username', 'carol');
+  await page.fill('#u-display', 'Carol');
+  await page.fill('#u-password', 'short');
+  await page.click('#user-go');
+  await page.waitForSelector('#user-form .field-error[data-for="password"]');
+  await page.fill('#u-password', password);
+  await page.click('#user-go');
+  // Role agent without the agent it acts as: the decider's 409 shows beside the roles.
+  await page.waitForSelector('#user-form .field-error[data-for="roles"][data-code="invalid_roles"]');
+  await page.fill('#u-agent', 'n1');
+  await page.click('#user-go');
+  await untilListed(page, '#user-carol');
+  await page.click('#user-carol button[data-action="disable"]');
+  await until(page, async () => { await window.hotline.refresh();
+    return document.querySelector('#user-carol [data-disabled]').dataset.disabled === 'true'; });
+  await page.click('#user-carol button[data-action="enable"]');
+  await until(page, async () => { await window.hotline.refresh();
+    return document.querySelector('#user-carol [data-disabled]').dataset.disabled === 'false'; });
+  await page.screenshot({ path: join(shots, 'admin.png'), fullPage: true });
+
+  // From the supervisor's seat: move the new agent into sales too.
+  await page.click('#pages a[href="/supervisor.html"]');
+  await page.waitForSelector('#agent-n1 button[data-action="edit"]');
+  await page.focus('#agent-n1 button[data-action="edit"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#agent-edit:not([hidden])');
+  await page.check('#move-queues input[data-queue="sales"]');
+  await page.click('#move-go');
+  await page.waitForSelector('#notice:not([hidden])');
+  await until(page, () => /sales/.test(document.querySelector('#agent-n1').textContent));
+  await page.screenshot({ path: join(shots, 'supervisor-edit.png'), fullPage: true });
+  await page.keyboard.press('Escape');
+  assert.equal(await page.isVisible('#agent-edit'), false);
+  await page.context().close();
+});
+
+test("a supervisor changes an agent's skills from the seat; a bad level is refused beside the field", async () => {
+  const sue = await signIn('sue', '/supervisor.html');
+  // A supervisor has no admin or audit page.
+  assert.deepEqual(await sue.$$eval('#pages a', (as) => as.map((a) => a.getAttribute('href'))), ['/supervisor.html']);
+  await sue.click('#agent-a1 button[data-action="edit"]');
+  await sue.waitForSelector('#agent-edit:not([hidden])');
+  assert.match(await sue.inputValue('#skills-text'), /sales=50/);
+  await sue.fill('#skills-text', 'sales=0');
+  await sue.click('#skills-go');
+  await sue.waitForSelector('#skills-form .field-error[data-for="skills"]');
+  await sue.fill('#skills-text', 'sales=60');
+  await sue.click('#skills-go');
+  await sue.waitForSelector('#notice:not([hidden])');
+  const api = await session('sue');
+  assert.equal((await api('GET', '/api/agents/a1')).json.skills.sales, 60);
+  await sue.context().close();
+});
+
+test("an auditor searches the trail, finds the admin's change and the barge, verifies the chain, reads a customer", async () => {
+  const page = await signIn('audrey', '/supervisor.html');
+  await page.click('#pages a[href="/audit.html"]');
+  await page.waitForURL('**/audit.html');
+  // The admin's queue.
+  await page.fill('#f-type', 'queue.defined');
+  await page.click('#search-go');
+  await page.waitForSelector('#results tbody tr[data-type="queue.defined"]');
+  assert.match(await text(page, '#results tbody tr[data-type="queue.defined"] td.author'), /^admin/);
+  assert.match(await text(page, '#results tbody tr[data-type="queue.defined"] td.data'), /queue_id=vip/);
+  // The supervisor's barge.
+  await page.fill('#f-type', 'call.supervised');
+  await page.click('#search-go');
+  await page.waitForSelector('#results tbody tr[data-type="call.supervised"]');
+  const barges = await page.$$eval('#results tbody tr', (rows) => rows.map((r) => r.textContent));
+  assert.ok(barges.some((r) => /sue/.test(r) && /mode=barge/.test(r)), barges.join('\n'));
+  // A bad position is refused beside its field.
+  await page.fill('#f-after', 'abc');
+  await page.click('#search-go');
+  await page.waitForSelector('#search .field-error[data-for="after"]');
+  // Paging through everything, 50 at a time: the next page starts after the last position.
+  await page.fill('#f-type', '');
+  await page.fill('#f-after', '');
+  await page.selectOption('#f-limit', '50');
+  await page.click('#search-go');
+  await until(page, () => document.querySelectorAll('#results tbody tr[data-position]').length === 50);
+  const lastOfFirst = Number(await page.getAttribute('#results tbody tr:last-child', 'data-position'));
+  await page.click('#next');
+  await until(page, (n) => {
+    const first = document.querySelector('#results tbody tr[data-position]');
+    return first && Number(first.dataset.position) > n;
+  }, lastOfFirst);
+  assert.equal(await page.isDisabled('#prev'), false);
+  await page.click('#prev');
+  await until(page, (n) => Number(document.querySelector('#results tbody tr:last-child').dataset.position) === n, lastOfFirst);
+  // The chain verifies.
+  await page.click('#verify-go');
+  await page.waitForSelector('#verdict[data-ok="true"]', { timeout: 30000 });
+  assert.match(await text(page, '#verdict'), /^✓ The chain verifies: [0-9]+ records/);
+  // The customer of the agent's first call: its history has the disposition, and the read is recorded.
+  assert.ok(customerOfCall, 'the agent test saw a customer');
+  await page.fill('#c-id', customerOfCall);
+  await page.click('#customer-go');
+  await page.waitForSelector('#interactions');
+  assert.match(await text(page, '#profile .recorded'), /recorded in the audit trail as audrey/);
+  assert.match(await text(page, '#interactions'), /no_sale/);
+  assert.match(await text(page, '#interactions'), /changed their mind/);
+  await page.screenshot({ path: join(shots, 'audit-customer.png'), fullPage: true });
+  await page.locator('section[aria-labelledby="customer-h"]').screenshot({ path: join(shots, 'audit-customer-history.png') });
+  await page.fill('#f-type', 'audit.data_read');
+  await page.click('#search-go');
+  await until(page, (c) => [...document.querySelectorAll('#results tbody tr')].some(
+    (r) => /audrey/.test(r.textContent) && r.textContent.includes(`subject=${c}`)), customerOfCall);
+  await page.screenshot({ path: join(shots, 'audit.png') });
+  // Chinese labels on the new page too.
+  await page.selectOption('#lang', 'zh');
+  assert.equal(await text(page, '#verify-h'), '校验哈希链');
+  assert.match(await text(page, '#verdict'), /^✓ 哈希链校验通过/); // what was drawn is redrawn
+  await page.screenshot({ path: join(shots, 'audit-zh.png'), fullPage: true });
+  await page.selectOption('#lang', 'en');
+  await page.context().close();
+});
+
+test('an auditor reads the KPI report by queue, charts a figure per interval and exports it as CSV', async () => {
+  const page = await signIn('audrey', '/supervisor.html');
+  await page.click('#pages a[href="/kpi.html"]');
+  await page.waitForURL('**/kpi.html');
+  await page.click('#k-go'); // by queue, 15 min, everything
+  await page.waitForSelector('#kpi-queue-sales');
+  const shown = Number(await text(page, '#kpi-queue-sales td[data-metric="offered"]'));
+  const api = await session('audrey');
+  const r = (await api('GET', '/api/kpi?by=queue&interval_s=900')).json;
+  assert.ok(shown > 0);
+  assert.ok(shown <= r.groups.queue.sales.offered && r.groups.queue.sales.offered - shown <= 2); // callers keep coming
+  assert.equal(await page.locator('#kpi-queue-help').count(), 0); // beta's queue is not acme's report
+  assert.equal(r.tenant, 'acme');
+  assert.ok(await page.locator('#chart svg rect.bar').count() >= 1);
+  await page.selectOption('#k-metric', 'answered');
+  assert.match(await page.textContent('#chart svg title'), /Answered per interval/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#k-csv')]);
+  const csv = readFileSync(await download.path(), 'utf8').split('\n');
+  assert.match(csv[0], /^interval,dimension,key,.*\boffered\b/);
+  assert.ok(csv.some((l) => l.startsWith('all,queue,sales,')), csv.slice(0, 5).join('\n'));
+  await page.screenshot({ path: join(shots, 'kpi.png'), fullPage: true });
+  // A range that ends before it starts is refused beside its end.
+  await page.fill('#k-from', '2030-01-02T00:00');
+  await page.fill('#k-to', '2030-01-01T00:00');
+  await page.click('#k-go');
+  await page.waitForSelector('#query .field-error[data-for="to"]');
+  // Another tenant's admin gets its own report only; an agent gets none.
+  const betty = await session('betty');
+  const beta = (await betty('GET', '/api/kpi?by=queue')).json;
+  assert.equal(beta.tenant, 'beta');
+  for (const q of Object.keys((beta.groups && beta.groups.queue) || {})) assert.equal(q, 'help', JSON.stringify(beta.groups));
+  assert.equal((await betty('GET', '/api/kpi?tenant=acme')).status, 404);
+  assert.equal((await (await session('alice'))('GET', '/api/kpi')).status, 403);
+  await page.context().close();
+});
+
 test('a user of one tenant sees nothing of another', async () => {
   const betty = await signIn('betty', '/supervisor.html');
   await betty.waitForSelector('#tile-help');
@@ -313,6 +589,17 @@ test('a user of one tenant sees nothing of another', async () => {
   assert.deepEqual(seen.tenants, ['beta']);
   assert.equal(await betty.locator('#agent-a1').count(), 0);
   await betty.screenshot({ path: join(shots, 'supervisor-other-tenant.png'), fullPage: true });
+  // Nothing of acme on beta's admin and audit pages.
+  await betty.goto(`${url}/admin.html`);
+  await betty.waitForSelector('#queue-help');
+  const adminText = await betty.$$eval('#users, #agents, #queues', (ts) => ts.map((x) => x.textContent).join(' '));
+  for (const acme of ['sales', 'vip', 'alice', 'Zhao Lei', '(n1)', 'carol']) assert.ok(!adminText.includes(acme), `${acme} in ${adminText}`);
+  await betty.goto(`${url}/audit.html`);
+  await betty.click('#search-go');
+  await betty.waitForSelector('#results tbody tr');
+  const auditText = await betty.textContent('#results');
+  for (const acme of ['sales', 'queue_id=vip', 'agent_id=a1', 'alice', 'Zhao Lei']) assert.ok(!auditText.includes(acme), acme);
+  assert.equal(await betty.isDisabled('#verify-go'), true); // an admin may not verify the platform's chain
   const bob = await signIn('bob', '/agent.html');
   assert.deepEqual(await bob.evaluate(() => [...window.hotline.live.agents.keys()]), ['b1']);
   // Another tenant's agent through the API from the page's session: 404.

@@ -35,7 +35,8 @@ export class LiveView {
         id: a.id, tenant: a.tenant, name: a.name || '', state: a.state, reason: a.reason || '',
         sinceNs: a.since_ns || 0, queues: a.queues || [], station: a.station || '',
         callId: a.call_id || '', answered: a.answered || 0, talkMs: a.talk_ms || 0,
-        wrapUpMs: a.wrap_up_ms || 0,
+        wrapUpMs: a.wrap_up_ms || 0, skills: a.skills || {},
+        disposition: a.disposition || '', notes: a.notes || '',
         // What the agent is underneath a call (where it goes when the call is done).
         readyFlag: a.presence ? a.presence === 'ready' : a.state === 'ready',
         presenceReason: a.presence_reason ?? (a.state === 'not_ready' ? a.reason : ''),
@@ -66,7 +67,8 @@ export class LiveView {
     let a = this.agents.get(id);
     if (!a) {
       a = { id, tenant, name: '', state: 'logged_out', reason: '', sinceNs: 0, queues: [], station: '',
-        callId: '', answered: 0, talkMs: 0, wrapUpMs: 0, readyFlag: false, presenceReason: '' };
+        callId: '', answered: 0, talkMs: 0, wrapUpMs: 0, readyFlag: false, presenceReason: '', skills: {},
+        disposition: '', notes: '' };
       this.agents.set(id, a);
     }
     return a;
@@ -100,8 +102,14 @@ export class LiveView {
       if (a.state !== state) a.sinceNs = ts;
       a.state = state;
     };
+    // A new call on the desk starts without a disposition (as the node's fold).
+    const take = (a, callId) => {
+      if (a.callId !== callId) { a.disposition = ''; a.notes = ''; }
+      a.callId = callId;
+    };
     const settle = (a) => {
       a.callId = '';
+      a.disposition = ''; a.notes = '';
       set(a, a.readyFlag ? 'ready' : 'not_ready');
       a.reason = a.readyFlag ? '' : a.presenceReason;
     };
@@ -128,6 +136,7 @@ export class LiveView {
       case 'agent.logged_out': {
         const a = this.agent(d.agent_id, tenant);
         a.readyFlag = false; a.callId = ''; a.station = ''; a.reason = d.reason || '';
+        a.disposition = ''; a.notes = '';
         set(a, 'logged_out');
         break;
       }
@@ -146,7 +155,7 @@ export class LiveView {
       case 'agent.reserved': {
         const a = this.agent(d.agent_id, tenant);
         if (a.state === 'talking' || a.state === 'on_hold') break;
-        a.callId = d.call_id;
+        take(a, d.call_id);
         set(a, 'ringing');
         const c = call(d.call_id);
         if (c && !c.queue) c.queue = d.queue;
@@ -159,7 +168,8 @@ export class LiveView {
       }
       case 'agent.call_started': {
         const a = this.agent(d.agent_id, tenant);
-        a.callId = d.call_id; a.answered += 1;
+        take(a, d.call_id);
+        a.answered += 1;
         set(a, 'talking');
         break;
       }
@@ -179,6 +189,17 @@ export class LiveView {
       case 'agent.wrap_up_ended': {
         const a = this.agent(d.agent_id, tenant);
         if (a.callId === d.call_id && a.state === 'wrap_up') settle(a);
+        break;
+      }
+      case 'agent.disposition_set': {
+        const a = this.agent(d.agent_id, tenant);
+        if (a.callId !== d.call_id) break; // not the call on its desk now
+        a.disposition = d.code || '';
+        a.notes = d.notes || '';
+        break;
+      }
+      case 'agent.skills_changed': {
+        this.agent(d.agent_id, tenant).skills = d.skills || {};
         break;
       }
       case 'agent.queues_changed': {

@@ -16,8 +16,40 @@ export async function startPage() {
   languageSelect(document.getElementById('lang'));
   document.getElementById('logout').addEventListener('click', logout);
   const who = document.getElementById('who');
-  if (who) who.textContent = `${me.username} · ${me.tenant}`;
+  if (who) {
+    who.textContent = `${me.username} · ${me.tenant}`;
+    who.before(navigation(me));
+  }
   return me;
+}
+
+/** The pages this user's roles open, as links in the header (the current one marked). */
+export function pagesOf(me) {
+  const roles = new Set(me.roles || []);
+  const any = (...r) => r.some((x) => roles.has(x));
+  const out = [];
+  if (me.agent_id && roles.has('agent')) out.push(['/agent.html', 'nav.agent']);
+  if (any('supervisor', 'admin', 'operator', 'auditor')) out.push(['/supervisor.html', 'nav.supervisor']);
+  if (any('admin', 'operator')) out.push(['/admin.html', 'nav.admin']);
+  if (any('auditor', 'admin', 'operator')) out.push(['/audit.html', 'nav.audit'], ['/kpi.html', 'nav.kpi']);
+  return out;
+}
+
+function navigation(me) {
+  const nav = document.createElement('nav');
+  nav.className = 'pages';
+  nav.id = 'pages';
+  nav.setAttribute('data-i18n-label', 'nav.pages');
+  nav.setAttribute('aria-label', t('nav.pages'));
+  for (const [href, key] of pagesOf(me)) {
+    const a = document.createElement('a');
+    a.href = href;
+    a.dataset.i18n = key;
+    a.textContent = t(key);
+    if (location.pathname === href) a.setAttribute('aria-current', 'page');
+    nav.append(a);
+  }
+  return nav;
 }
 
 let noticeTimer = 0;
