@@ -373,3 +373,99 @@ TEST_CASE("ivr config: hotline config check counts the flows, and names a time z
                  ": error: flows[0].time_zone: unknown time zone 'Asia/Shangai' (did you mean "
                  "'Asia/Shanghai'?)") != std::string::npos);
 }
+
+TEST_CASE("ivr config: language, branch cases, callback and transfer nodes read as written") {
+  config_files files;
+  auto l = load_flow(files, order_flow() + R"(
+[[flows]]
+id = "front"
+start = "lang"
+languages = ["zh", "en"]
+inputs = ["tier"]
+
+[[flows.nodes]]
+id = "lang"
+type = "language"
+text = "普通话请按1, for English press 2"
+choices = { 1 = "zh", 2 = "en" }
+next = "route"
+
+[[flows.nodes]]
+id = "route"
+type = "branch"
+else = "call_me"
+
+[[flows.nodes.cases]]
+variable = "vip"
+equals = "true"
+next = "desk"
+
+[[flows.nodes.cases]]
+variable = "tier"
+one_of = ["gold", "platinum"]
+next = "desk"
+
+[[flows.nodes]]
+id = "desk"
+type = "transfer"
+number = "+862112345678"
+
+[[flows.nodes]]
+id = "call_me"
+type = "callback"
+queue = "sales"
+attach = ["tier"]
+)");
+  INFO(listing(l.outcome.problems));
+  REQUIRE(l.outcome.problems.empty());
+  const auto* f = l.outcome.config.center.find_flow("front");
+  REQUIRE(f);
+  CHECK(f->inputs == std::vector<std::string>{"tier"});
+  CHECK(f->find("lang")->choices.at("2") == "en");
+  CHECK(f->find("lang")->prompt.text == "普通话请按1, for English press 2");
+  const auto& cases = f->find("route")->cases;
+  REQUIRE(cases.size() == 2);
+  CHECK(cases[0].op == events::ivr::branch_case::test::equals);
+  CHECK(cases[0].values == std::vector<std::string>{"true"});
+  CHECK(cases[1].op == events::ivr::branch_case::test::one_of);
+  CHECK(cases[1].values == std::vector<std::string>{"gold", "platinum"});
+  CHECK(f->find("route")->otherwise == "call_me");
+  CHECK(f->find("desk")->target == "+862112345678");
+  CHECK(f->find("call_me")->target == "sales");
+  CHECK(f->find("call_me")->callback_number == "${caller}");
+}
+
+TEST_CASE("ivr config: a branch case needs exactly one test, and a language the flow offers") {
+  config_files files;
+  auto l = load_flow(files, order_flow() + R"(
+[[flows]]
+id = "front"
+start = "lang"
+
+[[flows.nodes]]
+id = "lang"
+type = "language"
+text = "1 or 2"
+choices = { 1 = "zh", 2 = "fr" }
+next = "route"
+
+[[flows.nodes]]
+id = "route"
+type = "branch"
+else = "bye"
+
+[[flows.nodes.cases]]
+variable = "vip"
+equals = "true"
+is_set = true
+next = "bye"
+
+[[flows.nodes]]
+id = "bye"
+type = "hangup"
+)");
+  expect(l, files, "flows[1].nodes[0].choices.2", "\"fr\"",
+         "language 'fr' is not one of the flow's languages (zh)");
+  expect(l, files, "flows[1].nodes[1].cases[0]", "[[flows.nodes.cases]]",
+         "a case needs exactly one test: equals, not_equals, one_of, is_set");
+}
