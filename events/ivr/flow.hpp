@@ -2,8 +2,9 @@
 /// An IVR flow as the domain sees it: plain data, read from TOML by
 /// config/flow_reader (docs/ivr.md lists every key) or built in code by
 /// tests. The session decider (events/ivr/session.hpp) walks it; the
-/// configuration check (config/flow_check) proves, before a node runs it,
-/// that every reference resolves and that a silent caller always leaves.
+/// graph check (events/ivr/flow_check.hpp, run by `hotline config check`)
+/// proves, before a node runs it, that every reference resolves and that a
+/// silent caller always leaves.
 ///
 /// A flow is a graph of nodes named by id. Nodes that wait for the caller:
 /// `menu`, `language`, `collect`; nodes that wait for the world: `play`
@@ -16,7 +17,6 @@
 /// variable not certainly set on every way to the node).
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
