@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "config/configuration.hpp"
+#include "config/flow_reader.hpp"
 #include "config/limits.hpp"
 #include "config/simulation_reader.hpp"
 #include "events/acd/agent.hpp"
@@ -236,6 +237,7 @@ void read_entry(table_reader& r, events::entry_point& e) {
   if (r.require("queue", "a queue id")) r.read_id("queue", e.queue);
   r.read_id("trunk_group", e.trunk_group);
   r.read("priority", e.priority, INT32_MIN, INT32_MAX, "an integer");
+  r.read_id("flow", e.flow);
 }
 
 } // namespace
@@ -256,6 +258,7 @@ void read_center(table_reader& root, events::center_definition& center,
   root.each_table("entry_points", [&](table_reader& r, std::size_t) {
     read_entry(r, center.entry_points.emplace_back());
   });
+  read_flows(root, center.flows);
 }
 
 } // namespace hotline::config::detail

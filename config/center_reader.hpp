@@ -1,7 +1,8 @@
 #pragma once
 /// Internal to hotline_config: the center's sections of a configuration
 /// ([site], [[tenants]], [[trunks]], [[queues]], [[agents]], [[agent_groups]],
-/// [[entry_points]]) into events::center_definition. Key names and defaults
+/// [[entry_points]], [[flows]]: config/flow_reader.hpp) into
+/// events::center_definition. Key names and defaults
 /// are documented in docs/config.md; keep the two in step.
 #include <map>
 #include <string>

@@ -199,6 +199,7 @@ std::vector<std::string_view> identity_keys(std::string_view array_path) {
     return {"id"};
   if (array_path == "agent_groups") return {"id_prefix"};
   if (array_path == "entry_points") return {"dialed"};
+  if (array_path == "flows" || array_path == "flows.nodes") return {"id"};
   if (array_path == "simulation.arrivals") return {"entry_point", "queue"};
   return {};
 }

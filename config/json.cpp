@@ -124,6 +124,27 @@ json arrival_json(const arrival_profile& a) {
   return j;
 }
 
+/// A flow as `config show` prints it: its settings and each node's id,
+/// type and where it leads (the edges' keys as the file names them).
+json flow_json(const events::ivr::flow& f) {
+  json nodes = json::array();
+  for (const auto& n : f.nodes) {
+    json j{{"id", n.id}, {"type", events::ivr::to_string(n.kind)}};
+    for (const auto& e : events::ivr::edges_of(n))
+      j[e.key] = e.to;
+    if (!n.target.empty()) j["target"] = n.target;
+    nodes.push_back(std::move(j));
+  }
+  return {{"id", f.id},
+          {"tenant", f.tenant},
+          {"start", f.start},
+          {"languages", f.languages},
+          {"time_zone", f.time_zone},
+          {"prompts", f.prompts},
+          {"inputs", f.inputs},
+          {"nodes", nodes}};
+}
+
 } // namespace
 
 json to_json(const configuration& config) {
@@ -144,9 +165,13 @@ json to_json(const configuration& config) {
                        {"tenant", e.tenant},
                        {"queue", e.queue},
                        {"trunk_group", e.trunk_group},
-                       {"priority", e.priority}});
+                       {"priority", e.priority},
+                       {"flow", e.flow}});
   for (const auto& a : sim.arrivals)
     arrivals.push_back(arrival_json(a));
+  json flows = json::array();
+  for (const auto& f : c.flows)
+    flows.push_back(flow_json(f));
   return {{"files", config.files},
           {"site", {{"id", c.site.id}, {"name", c.site.name}}},
           {"tenants", tenants},
@@ -154,6 +179,7 @@ json to_json(const configuration& config) {
           {"queues", queues},
           {"agents", agents},
           {"entry_points", entries},
+          {"flows", flows},
           {"simulation",
            {{"seed", sim.seed},
             {"start", time_of_day_text(sim.start_ms)},

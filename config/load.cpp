@@ -38,6 +38,8 @@ void apply_defaults(events::center_definition& center) {
     }
     if (e.trunk_group.empty()) e.trunk_group = only_trunk;
   }
+  for (auto& f : center.flows)
+    if (f.tenant.empty()) f.tenant = only_tenant;
 }
 
 /// gcc's order: by file (in the order they were read), then line and column.

@@ -353,6 +353,11 @@ void table_reader::each_table(std::string_view key,
   }
 }
 
+void table_reader::accept_all() {
+  for (auto&& [key, value] : table_)
+    known_.emplace_back(key.str());
+}
+
 void table_reader::finish() {
   for (auto&& [key, value] : table_) {
     if (std::find(known_.begin(), known_.end(), key.str()) != known_.end()) continue;

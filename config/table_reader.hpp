@@ -116,6 +116,10 @@ public:
   /// (e.g. an element of an array), under the given full key path.
   void error_at(const toml::node& node, std::string key_path, std::string message);
 
+  /// Marks every key of the table as known (a table whose kind could not be
+  /// read: its keys would only add noise to the error that says so).
+  void accept_all();
+
   /// Reports every key that was never asked for. Called by with_table and
   /// each_table; the owner of a root reader calls it once.
   void finish();

@@ -26,7 +26,8 @@ public:
         tenant_ids_(ids_of(c.center.tenants, [](const auto& t) { return t.id; })),
         trunk_ids_(ids_of(c.center.trunks, [](const auto& t) { return t.id; })),
         queue_ids_(ids_of(c.center.queues, [](const auto& q) { return q.id; })),
-        entry_ids_(ids_of(c.center.entry_points, [](const auto& e) { return e.dialed; })) {}
+        entry_ids_(ids_of(c.center.entry_points, [](const auto& e) { return e.dialed; })),
+        flow_ids_(ids_of(c.center.flows, [](const auto& f) { return f.id; })) {}
 
   void run() {
     // Past a limit the rest is not checked: it is moot, and some checks grow
@@ -37,9 +38,11 @@ public:
     unique("queues", c_.center.queues, "queue id");
     unique("agents", c_.center.agents, "agent id");
     unique_entries();
+    unique("flows", c_.center.flows, "flow id");
     queues();
     agents();
     entry_points();
+    flows();
     overflow_cycles();
     skill_coverage();
     simulation();
@@ -240,11 +243,39 @@ private:
                         name_list(trunk_ids_) + ")");
       reference(at("entry_points", i, "trunk_group"), e.trunk_group, trunk_ids_, "trunk group",
                 "[[trunks]]");
+      reference(at("entry_points", i, "flow"), e.flow, flow_ids_, "flow", "[[flows]]");
+      if (const auto* f = c_.center.find_flow(e.flow);
+          f && !e.tenant.empty() && !f->tenant.empty() && f->tenant != e.tenant)
+        warning(at("entry_points", i, "flow"), "entry point of tenant '" + e.tenant +
+                                                   "' runs flow '" + f->id + "' of tenant '" +
+                                                   f->tenant + "'");
       const auto* q = c_.center.find_queue(e.queue);
       if (q && !e.tenant.empty() && !q->tenant.empty() && q->tenant != e.tenant)
         warning(at("entry_points", i, "queue"), "entry point of tenant '" + e.tenant +
                                                     "' routes into queue '" + q->id +
                                                     "' of tenant '" + q->tenant + "'");
+    }
+  }
+
+  /// A flow's queue and callback nodes name queues of the center (the
+  /// graph itself was checked when the flow was read: flow_reader).
+  void flows() {
+    const auto& fs = c_.center.flows;
+    for (std::size_t i = 0; i < fs.size(); ++i) {
+      const auto& f = fs[i];
+      if (f.id.empty()) continue;
+      tenant(at("flows", i, "tenant"), f.tenant);
+      for (std::size_t j = 0; j < f.nodes.size(); ++j) {
+        const auto& n = f.nodes[j];
+        if (n.kind != events::ivr::node_kind::queue && n.kind != events::ivr::node_kind::callback)
+          continue;
+        const auto key = at("flows", i, "nodes[" + std::to_string(j) + "].queue");
+        reference(key, n.target, queue_ids_, "queue", "[[queues]]");
+        const auto* q = c_.center.find_queue(n.target);
+        if (q && !f.tenant.empty() && !q->tenant.empty() && q->tenant != f.tenant)
+          warning(key, "flow of tenant '" + f.tenant + "' hands calls to queue '" + q->id +
+                           "' of tenant '" + q->tenant + "'");
+      }
     }
   }
 
@@ -350,7 +381,7 @@ private:
   const configuration& c_;
   const source_map& where_;
   diagnostics& out_;
-  std::vector<std::string> tenant_ids_, trunk_ids_, queue_ids_, entry_ids_;
+  std::vector<std::string> tenant_ids_, trunk_ids_, queue_ids_, entry_ids_, flow_ids_;
 };
 
 } // namespace

@@ -7,10 +7,12 @@
 /// numbers); references to unknown tenants, queues and trunk groups; a
 /// missing tenant or trunk group where several could be meant; overflow
 /// chains that loop (`sales -> support -> sales`); `overflow = "queue"`
-/// without a target.
+/// without a target; an entry point naming no flow, a flow's queue or
+/// callback node naming no queue (docs/ivr.md).
 /// Warnings: a queue's skill no agent has (at the required level), skills
 /// no single agent combines, a channel no agent has capacity for, a queue no
-/// agent lists, an entry point routing into another tenant's queue, an
+/// agent lists, an entry point routing into another tenant's queue (or
+/// flow), a flow handing calls to another tenant's queue, an
 /// `overflow_queue` that is ignored.
 #include "config/configuration.hpp"
 #include "config/diagnostic.hpp"

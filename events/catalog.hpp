@@ -11,6 +11,7 @@
 #include "events/config_events.hpp"
 #include "events/identity_events.hpp"
 #include "events/interflow_events.hpp"
+#include "events/ivr_events.hpp"
 #include "events/phone_events.hpp"
 #include "events/queue_events.hpp"
 #include "events/trunk_events.hpp"
@@ -50,6 +51,9 @@ using event = std::variant<
     // config-<site> (runtime-created agents and queues)
     agent_defined, queue_defined,
     // trunk-<group>
-    trunk_peer_down, trunk_peer_up>;
+    trunk_peer_down, trunk_peer_up,
+    // ivr-<session>
+    ivr_entered, ivr_prompt_played, ivr_input, ivr_menu_chosen, ivr_branched, ivr_lookup_done,
+    ivr_lookup_failed, ivr_exited>;
 
 } // namespace hotline::events

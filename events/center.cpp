@@ -87,4 +87,10 @@ const entry_point* center_definition::find_entry(std::string_view dialed) const 
   return it == entry_points.end() ? nullptr : &*it;
 }
 
+const ivr::flow* center_definition::find_flow(std::string_view id) const {
+  auto it =
+      std::find_if(flows.begin(), flows.end(), [&](const ivr::flow& f) { return f.id == id; });
+  return it == flows.end() ? nullptr : &*it;
+}
+
 } // namespace hotline::events

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "events/ivr/flow.hpp"
 #include "events/vocabulary.hpp"
 
 namespace hotline::events {
@@ -141,6 +142,10 @@ struct entry_point {
   std::string queue;
   std::string trunk_group;
   std::int32_t priority = 0;
+  /// The IVR flow its callers walk first (events/ivr/flow.hpp); empty:
+  /// straight to `queue`. Until the node runs flows (docs/ivr.md "Not yet
+  /// done"), calls still go to `queue`.
+  std::string flow{};
 };
 
 struct site_definition {
@@ -158,7 +163,9 @@ struct center_definition {
   std::vector<queue_definition> queues;
   std::vector<agent_definition> agents;
   std::vector<entry_point> entry_points;
+  std::vector<ivr::flow> flows; ///< IVR flows ([[flows]], docs/ivr.md)
 
+  const ivr::flow* find_flow(std::string_view id) const;
   const queue_definition* find_queue(std::string_view id) const;
   const agent_definition* find_agent(std::string_view id) const;
   const trunk_group_definition* find_trunk(std::string_view id) const;

@@ -4,6 +4,7 @@
 #include "config/json.hpp"
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/time_zone.hpp"
 
 namespace hotline::cli {
 
@@ -29,6 +30,8 @@ std::string summary(const config::configuration& c) {
                      plural(c.center.trunks.size(), "trunk group", "trunk groups") + " (" +
                      plural(static_cast<std::size_t>(channels), "channel", "channels") + "), " +
                      plural(c.center.entry_points.size(), "entry point", "entry points");
+  if (!c.center.flows.empty())
+    text += ", " + plural(c.center.flows.size(), "IVR flow", "IVR flows");
   if (!c.simulation.arrivals.empty())
     text += ", " + plural(c.simulation.arrivals.size(), "arrival profile", "arrival profiles");
   if (c.files.size() > 1) text += ", " + plural(c.files.size(), "file", "files");
@@ -40,8 +43,24 @@ void print_problems(const config::diagnostics& problems, std::ostream& out) {
     out << config::format(d) << "\n";
 }
 
+/// An IVR flow's time zone must be one the system's database knows. Checked
+/// here, at the composition root: config/ may not use drivers/time_zone.
+void check_time_zones(config::load_outcome& loaded) {
+  const auto& flows = loaded.config.center.flows;
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    if (flows[i].time_zone.empty()) continue;
+    const auto zone = drivers::time_zone::locate(flows[i].time_zone);
+    if (zone) continue;
+    const auto key = "flows[" + std::to_string(i) + "].time_zone";
+    const auto p = loaded.sources.find(key);
+    loaded.problems.push_back(
+        {config::severity::error, p.file, p.line, p.column, key, zone.error().detail()});
+  }
+}
+
 void run_check(const config_args& a) {
-  const auto loaded = config::load_file(a.file);
+  auto loaded = config::load_file(a.file);
+  check_time_zones(loaded);
   const auto errors = config::count(loaded.problems, config::severity::error);
   const auto warnings = config::count(loaded.problems, config::severity::warning);
   if (a.json) {
@@ -60,6 +79,7 @@ void run_check(const config_args& a) {
                            {"agents", c.center.agents.size()},
                            {"trunk_groups", c.center.trunks.size()},
                            {"entry_points", c.center.entry_points.size()},
+                           {"flows", c.center.flows.size()},
                            {"arrival_profiles", c.simulation.arrivals.size()},
                            {"files", c.files}};
     }
