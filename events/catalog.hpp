@@ -13,6 +13,7 @@
 #include "events/interflow_events.hpp"
 #include "events/phone_events.hpp"
 #include "events/queue_events.hpp"
+#include "events/recording_events.hpp"
 #include "events/trunk_events.hpp"
 #include "events/webhook_events.hpp"
 
@@ -50,6 +51,8 @@ using event = std::variant<
     // config-<site> (runtime-created agents and queues)
     agent_defined, queue_defined,
     // trunk-<group>
-    trunk_peer_down, trunk_peer_up>;
+    trunk_peer_down, trunk_peer_up,
+    // recording-<call>
+    recording_started, recording_paused, recording_resumed, recording_stopped>;
 
 } // namespace hotline::events
