@@ -1,14 +1,11 @@
 #include "actors/telephony_actor.hpp"
 
-#include <filesystem>
 #include <optional>
 
 #include "actors/api_request.hpp"
 #include "actors/call_actor.hpp"
+#include "actors/call_recordings.hpp"
 #include "events/codec.hpp"
-#include "events/recording/recording.hpp"
-#include "events/recording/recording_policy.hpp"
-#include "events/variant_cast.hpp"
 
 namespace hotline::actors {
 
@@ -36,14 +33,6 @@ struct tel_call {
   std::string queue;         ///< where it waited (queued_atom): whose recording policy counts
 };
 
-/// A call's recording, from its start until recording.stopped is recorded
-/// (which may come after the call ended: the file is finished then).
-struct tel_recording {
-  events::recording::state state;
-  std::unique_ptr<entity_log> log; ///< `recording-<call>`
-  std::string tenant;
-};
-
 /// Which call a leg belongs to; `agent` empty: the caller's.
 struct tel_leg {
   std::string call_id;
@@ -59,8 +48,8 @@ struct telephony_state {
   std::map<tp::leg_id, tel_leg> legs;
   /// Agent id -> the contact its registered phone gave (SIP REGISTER).
   std::map<std::string, std::string> registered;
-  std::uint64_t appended = 0;                      ///< phone events appended (names their ids)
-  std::map<std::string, tel_recording> recordings; ///< by call id
+  std::uint64_t appended = 0; ///< phone events appended (names their ids)
+  std::unique_ptr<call_recordings> recordings;
 };
 
 using tel_self = caf::stateful_actor<telephony_state>*;
@@ -358,117 +347,6 @@ void on_unregistered(tel_self self, const tp::unregistered& e) {
       self->send(a, logout_atom::value, std::string{"phone_unregistered"});
 }
 
-// -- recordings -------------------------------------------------------------------------
-
-/// The recording decider's loop for `call_id`: decide, evolve, append to
-/// `recording-<call>` with the expected revision. Only a start makes a new
-/// recording. Returns the refusal, if any.
-std::optional<events::rejection> decide_recording(tel_self self, const std::string& call_id,
-                                                  const events::recording::command& cmd,
-                                                  events::principal who,
-                                                  const std::string& tenant = {}) {
-  namespace rec = events::recording;
-  auto& s = self->state;
-  auto it = s.recordings.find(call_id);
-  if (it == s.recordings.end()) {
-    if (!std::holds_alternative<rec::start>(cmd))
-      return rec::decide(cmd, rec::initial_state(call_id)).error(); // not_recorded
-    tel_recording r;
-    r.state = rec::initial_state(call_id);
-    r.tenant = tenant;
-    if (s.ctx->store.store) {
-      auto log = s.opts.log;
-      // A failed append is told, not retried: the file exists whatever the store says.
-      r.log = std::make_unique<entity_log>(
-          s.ctx->store, rec::stream_name(call_id), [](std::function<void()> f) { f(); },
-          [log, call_id](const events::status& st) {
-            if (log) log("recording-" + call_id + ": not recorded: " + st.message());
-          });
-    }
-    it = s.recordings.emplace(call_id, std::move(r)).first;
-  }
-  auto& r = it->second;
-  auto out = rec::decide(cmd, r.state);
-  if (!out) return out.error();
-  const auto& clock = s.ctx->store.clock;
-  const std::int64_t now_ns = clock ? clock->now_ns() : 0;
-  std::vector<events::event> wide;
-  for (const auto& e : out.events()) {
-    r.state = rec::evolve(std::move(r.state), e, now_ns);
-    wide.push_back(events::widen<events::event>(e));
-  }
-  if (!wide.empty() && r.log)
-    r.log->append(std::move(wide), now_ns, r.tenant, std::move(who), call_correlation(call_id),
-                  [] {});
-  return std::nullopt;
-}
-
-std::int64_t now_ns_of(tel_self self) {
-  const auto& clock = self->state.ctx->store.clock;
-  return clock ? clock->now_ns() : 0;
-}
-
-/// A call just bridged to its agent: recorded when its queue's policy says so.
-void maybe_record(tel_self self, const std::string& call_id, const tel_call& c,
-                  const std::string& agent_id, const tp::leg_id& agent_leg) {
-  auto& s = self->state;
-  if (s.opts.recordings_dir.empty() || c.queue.empty() || c.caller.empty()) return;
-  if (auto r = s.recordings.find(call_id); r != s.recordings.end()) return; // once per call
-  const auto* tenant = s.ctx->tenant_of_queue(c.queue);
-  const auto policy = events::recording::policy_for(s.ctx->find_queue(c.queue), tenant);
-  if (policy != events::recording_policy::always) return;
-  const auto path =
-      (std::filesystem::path(s.opts.recordings_dir) / events::recording::file_name(call_id))
-          .string();
-  if (auto refused =
-          decide_recording(self, call_id,
-                           events::recording::start{c.queue, agent_id, path,
-                                                    events::to_string(policy), now_ns_of(self)},
-                           events::principal::system("sip"), tenant ? tenant->id : std::string{})) {
-    say(self, "call " + call_id + ": not recorded: " + refused->detail);
-    return;
-  }
-  s.port->start_recording(tp::recording_request{call_id, c.caller, agent_leg, path});
-}
-
-/// The agent on the call pauses (or resumes) its recording through the node API.
-std::optional<events::rejection> on_recording_request(tel_self self, const std::string& call_id,
-                                                      const std::string& agent_id, bool pause,
-                                                      const std::string& user) {
-  auto* c = find_call(self, call_id);
-  if (!c || !c->talking || c->talking_agent != agent_id)
-    return events::rejection{"not_on_call",
-                             "agent " + agent_id + " is not talking on call " + call_id};
-  const auto now = now_ns_of(self);
-  auto who = user.empty() ? events::principal::agent(agent_id) : events::principal::user(user);
-  auto refused = pause ? decide_recording(self, call_id, events::recording::pause{now}, who)
-                       : decide_recording(self, call_id, events::recording::resume{now}, who);
-  if (refused) return refused;
-  if (pause)
-    self->state.port->pause_recording(call_id);
-  else
-    self->state.port->resume_recording(call_id);
-  return std::nullopt;
-}
-
-/// The stack finished a recording's file: recording.stopped with its figures.
-void on_recording_done(tel_self self, const tp::recording_done& e) {
-  events::recording::stop cmd{e.reason,         e.duration_ms, e.bytes,        e.sha256,
-                              e.dropped_frames, e.error,       now_ns_of(self)};
-  if (auto refused = decide_recording(self, e.recording, cmd, events::principal::system("sip")))
-    say(self, "recording " + e.recording + " finished but not recorded: " + refused->detail);
-  auto it = self->state.recordings.find(e.recording);
-  if (it != self->state.recordings.end() && events::recording::is_terminal(it->second.state)) {
-    say(self, "recording " + e.recording + " stopped (" + e.reason + "): " + e.path + ", " +
-                  std::to_string(e.duration_ms) + " ms, " + std::to_string(e.bytes) +
-                  " bytes, sha256 " + e.sha256 +
-                  (e.dropped_frames ? ", " + std::to_string(e.dropped_frames) + " frames dropped"
-                                    : std::string{}) +
-                  (e.error.empty() ? std::string{} : ", error: " + e.error));
-    self->state.recordings.erase(it);
-  }
-}
-
 // -- the ACD's notifications ------------------------------------------------------------
 
 void on_queued(tel_self self, const std::string& call_id, const std::string& queue) {
@@ -557,7 +435,7 @@ void on_talking(tel_self self, const std::string& call_id, const std::string& ag
     if (auto l = s.legs.find(c->caller); l != s.legs.end()) l->second.answered = true;
   }
   s.port->bridge(c->caller, it->second);
-  maybe_record(self, call_id, *c, agent_id, it->second);
+  s.recordings->bridged(call_id, c->queue, agent_id, c->caller, it->second);
 }
 
 /// On hold the caller hears the music (the bridge is broken: the agent
@@ -588,9 +466,7 @@ void on_call_ended(tel_self self, const std::string& call_id, events::call_outco
   auto it = s.calls.find(call_id);
   if (it == s.calls.end()) return;
   auto& c = it->second;
-  if (auto r = s.recordings.find(call_id);
-      r != s.recordings.end() && events::recording::is_active(r->second.state))
-    s.port->stop_recording(call_id); // recording_done follows, once the file is finished
+  s.recordings->call_ended(call_id);
   if (!c.caller.empty() && c.outbound) {
     s.port->hang_up(c.caller,
                     c.caller_answered ? tp::hangup_cause::normal : tp::hangup_cause::withdrawn);
@@ -632,7 +508,7 @@ struct event_handler {
   void operator()(const tp::trunk_peer_up& e) const {
     on_peer_health(self, e.trunk, e.peer, true, "");
   }
-  void operator()(const tp::recording_done& e) const { on_recording_done(self, e); }
+  void operator()(const tp::recording_done& e) const { self->state.recordings->done(e); }
 };
 
 caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, tp::telephony* port,
@@ -641,6 +517,12 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
   s.ctx = std::move(ctx);
   s.port = port;
   s.opts = std::move(opts);
+  s.recordings = std::make_unique<call_recordings>(
+      s.ctx->store, s.port, s.opts.recordings_dir,
+      [ctx = s.ctx](const std::string& queue) {
+        return std::make_pair(ctx->find_queue(queue), ctx->tenant_of_queue(queue));
+      },
+      s.opts.log);
   // Static members: every agent with a phone is logged in and ready.
   for (const auto& [agent_id, contact] : s.opts.phones)
     if (auto a = agent_actor_of(self, agent_id))
@@ -657,11 +539,12 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
         if (!inner.match_elements<recording_atom, std::string, std::string, bool>())
           return refuse_api(rp, "unknown_command",
                             "telephony takes recording pause and resume only: " + to_string(inner));
-        auto refused =
-            on_recording_request(self, inner.get_as<std::string>(1), inner.get_as<std::string>(2),
-                                 inner.get_as<bool>(3), user);
-        if (refused) return refuse_api(rp, refused->code, refused->detail);
-        refuse_api(rp, {}, {});
+        const auto& call_id = inner.get_as<std::string>(1);
+        const auto* c = find_call(self, call_id);
+        auto no = self->state.recordings->pause(call_id, inner.get_as<std::string>(2),
+                                                c && c->talking ? c->talking_agent : "",
+                                                inner.get_as<bool>(3), user);
+        refuse_api(rp, no ? no->code : "", no ? no->detail : "");
       },
       [=](ringing_atom, const std::string& agent_id, const std::string& call_id) {
         on_ringing(self, agent_id, call_id);
