@@ -59,7 +59,8 @@
 ///                                        static phone, or logout_atom when there is none
 ///
 /// Recording (F14; docs/telephony.md "Recording"), through the recording
-/// decider (events/recording/recording.hpp) on stream `recording-<call>`:
+/// decider (events/recording/recording.hpp) on stream `recording-<call>`,
+/// run by actors/call_recordings.hpp:
 ///   (talking_atom call agent), the call's queue records (policy_for: the
 ///   queue's `record`, else its tenant's) and `recordings_dir` is set
 ///                                        start_recording {caller leg left, agent leg
