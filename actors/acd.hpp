@@ -51,7 +51,10 @@ namespace hotline::actors {
 struct acd_context {
   events::center_definition center;
   persistence store;
-  caf::actor observer;                                   ///< may be invalid: nobody listens
+  caf::actor observer; ///< may be invalid: nobody listens
+  /// The telephony actor (actors/telephony_actor.hpp), which takes the
+  /// node API's recording requests; invalid: no telephony (nothing is recorded).
+  caf::actor telephony;
   std::map<std::string, caf::actor, std::less<>> queues; ///< queue id -> actor (at start)
   agent_directory agents;   ///< agent id -> actor; idle agents passivate (agent_directory.hpp)
   availability_board board; ///< agents' routing status per queue served (availability_board.hpp)

@@ -195,6 +195,9 @@ using desk_atom = caf::atom_constant<caf::atom("desk")>;
 using disposition_atom = caf::atom_constant<caf::atom("dispose")>;
 using settings_atom = caf::atom_constant<caf::atom("settings")>;
 using channels_atom = caf::atom_constant<caf::atom("channels")>;
+/// (recording_atom, call_id, agent_id, bool pause) to the telephony actor:
+/// pause (true) or resume (false) a call's recording (telephony_actor.hpp).
+using recording_atom = caf::atom_constant<caf::atom("recording")>;
 
 /// A new contact, as telephony (or the simulator) reports it.
 struct call_request {

@@ -1,6 +1,10 @@
 #include "actors/telephony_actor.hpp"
 
+#include <optional>
+
+#include "actors/api_request.hpp"
 #include "actors/call_actor.hpp"
+#include "actors/call_recordings.hpp"
 #include "events/codec.hpp"
 
 namespace hotline::actors {
@@ -26,6 +30,7 @@ struct tel_call {
   std::string trunk;
   bool far_end_told = false; ///< the call heard the far end's last word (answered or a failure)
   bool far_end_gone = false; ///< it hung up before the call connected (hang up on talking)
+  std::string queue;         ///< where it waited (queued_atom): whose recording policy counts
 };
 
 /// Which call a leg belongs to; `agent` empty: the caller's.
@@ -44,6 +49,7 @@ struct telephony_state {
   /// Agent id -> the contact its registered phone gave (SIP REGISTER).
   std::map<std::string, std::string> registered;
   std::uint64_t appended = 0; ///< phone events appended (names their ids)
+  std::unique_ptr<call_recordings> recordings;
 };
 
 using tel_self = caf::stateful_actor<telephony_state>*;
@@ -343,8 +349,9 @@ void on_unregistered(tel_self self, const tp::unregistered& e) {
 
 // -- the ACD's notifications ------------------------------------------------------------
 
-void on_queued(tel_self self, const std::string& call_id) {
+void on_queued(tel_self self, const std::string& call_id, const std::string& queue) {
   auto* c = find_call(self, call_id);
+  if (c) c->queue = queue;
   if (!c || c->caller.empty() || c->talking) return;
   if (self->state.opts.music_on_hold)
     self->state.port->play(c->caller, tp::media_kind::music_on_hold);
@@ -428,6 +435,7 @@ void on_talking(tel_self self, const std::string& call_id, const std::string& ag
     if (auto l = s.legs.find(c->caller); l != s.legs.end()) l->second.answered = true;
   }
   s.port->bridge(c->caller, it->second);
+  s.recordings->bridged(call_id, c->queue, agent_id, c->caller, it->second);
 }
 
 /// On hold the caller hears the music (the bridge is broken: the agent
@@ -458,6 +466,7 @@ void on_call_ended(tel_self self, const std::string& call_id, events::call_outco
   auto it = s.calls.find(call_id);
   if (it == s.calls.end()) return;
   auto& c = it->second;
+  s.recordings->call_ended(call_id);
   if (!c.caller.empty() && c.outbound) {
     s.port->hang_up(c.caller,
                     c.caller_answered ? tp::hangup_cause::normal : tp::hangup_cause::withdrawn);
@@ -499,6 +508,7 @@ struct event_handler {
   void operator()(const tp::trunk_peer_up& e) const {
     on_peer_health(self, e.trunk, e.peer, true, "");
   }
+  void operator()(const tp::recording_done& e) const { self->state.recordings->done(e); }
 };
 
 caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, tp::telephony* port,
@@ -507,6 +517,12 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
   s.ctx = std::move(ctx);
   s.port = port;
   s.opts = std::move(opts);
+  s.recordings = std::make_unique<call_recordings>(
+      s.ctx->store, s.port, s.opts.recordings_dir,
+      [ctx = s.ctx](const std::string& queue) {
+        return std::make_pair(ctx->find_queue(queue), ctx->tenant_of_queue(queue));
+      },
+      s.opts.log);
   // Static members: every agent with a phone is logged in and ready.
   for (const auto& [agent_id, contact] : s.opts.phones)
     if (auto a = agent_actor_of(self, agent_id))
@@ -514,8 +530,21 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
   return {
       [=](caf::ok_atom) {}, // the start signal (telephony_actor.hpp)
       [=](const tp::telephony_event& e) { std::visit(event_handler{self}, e); },
-      [=](queued_atom, const std::string& call_id, const std::string&) {
-        on_queued(self, call_id);
+      [=](queued_atom, const std::string& call_id, const std::string& queue) {
+        on_queued(self, call_id, queue);
+      },
+      // The node API: (recording_atom, call, agent, pause) from the agent or a supervisor.
+      [=](api_atom, const std::string& user, caf::message& inner) {
+        auto rp = self->make_response_promise();
+        if (!inner.match_elements<recording_atom, std::string, std::string, bool>())
+          return refuse_api(rp, "unknown_command",
+                            "telephony takes recording pause and resume only: " + to_string(inner));
+        const auto& call_id = inner.get_as<std::string>(1);
+        const auto* c = find_call(self, call_id);
+        auto no = self->state.recordings->pause(call_id, inner.get_as<std::string>(2),
+                                                c && c->talking ? c->talking_agent : "",
+                                                inner.get_as<bool>(3), user);
+        refuse_api(rp, no ? no->code : "", no ? no->detail : "");
       },
       [=](ringing_atom, const std::string& agent_id, const std::string& call_id) {
         on_ringing(self, agent_id, call_id);

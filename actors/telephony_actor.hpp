@@ -58,6 +58,24 @@
 ///   unregistered(agent, reason)          `phone.unregistered` appended; back to the
 ///                                        static phone, or logout_atom when there is none
 ///
+/// Recording (F14; docs/telephony.md "Recording"), through the recording
+/// decider (events/recording/recording.hpp) on stream `recording-<call>`,
+/// run by actors/call_recordings.hpp:
+///   (talking_atom call agent), the call's queue records (policy_for: the
+///   queue's `record`, else its tenant's) and `recordings_dir` is set
+///                                        start_recording {caller leg left, agent leg
+///                                        right, <recordings_dir>/<call>.wav};
+///                                        recording.started
+///   (api_atom user (recording_atom call agent pause))
+///                                        the agent talking on that call (else refused
+///                                        `not_on_call`): recording.paused / .resumed,
+///                                        then pause_recording / resume_recording; the
+///                                        decider's refusal (not_recorded, already_paused,
+///                                        not_paused) is the answer
+///   (ended_atom call outcome)            stop_recording (the stack stops by itself when
+///                                        a leg ends first)
+///   recording_done                       recording.stopped {duration, bytes, sha256, ...}
+///
 /// Agents with a phone (`telephony_options::phones`) are logged in and
 /// ready when the actor starts, like Asterisk's static queue members;
 /// agents whose phone registers are logged in when it does.
@@ -106,6 +124,9 @@ struct telephony_options {
   std::map<std::string, std::string> trunk_peers;
   /// How long an outbound call's far end may ring ([sip] outbound_ring_timeout_s).
   std::int32_t outbound_ring_timeout_s = 60;
+  /// Where recorded calls' WAV files go (an existing directory). Default:
+  /// empty, nothing is recorded whatever the policies say.
+  std::string recordings_dir;
   /// Where the actor says what it could not do (a phone missing, a digit
   /// ignored); default: nowhere.
   std::function<void(const std::string&)> log;

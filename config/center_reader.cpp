@@ -30,6 +30,9 @@ template <class E> std::vector<std::string> enum_names() {
 const std::vector<std::string> strategy_names = enum_names<events::routing_strategy>();
 const std::vector<std::string> overflow_names = enum_names<events::overflow_action>();
 const std::vector<std::string> empty_rule_names = enum_names<events::empty_rule>();
+const std::vector<std::string> queue_record_names = enum_names<events::recording_policy>();
+/// A tenant's default cannot defer to itself.
+const std::vector<std::string> tenant_record_names = {"never", "always"};
 
 constexpr std::int64_t max_count = 1'000'000;
 
@@ -43,6 +46,8 @@ void read_tenant(table_reader& r, events::tenant_definition& t) {
   if (r.require("id", "a tenant id")) r.read_id("id", t.id);
   r.read("name", t.name);
   r.read("vip_callers", t.vip_callers);
+  r.read_choice("record", t.record, &events::parse_recording_policy, tenant_record_names,
+                "recording policy");
 }
 
 void read_trunk(table_reader& r, events::trunk_group_definition& t) {
@@ -121,6 +126,8 @@ void read_queue(table_reader& r, events::queue_definition& q) {
                 "empty rule");
   r.read_choice("leave_empty", q.leave_empty, &events::parse_empty_rule, empty_rule_names,
                 "empty rule");
+  r.read_choice("record", q.record, &events::parse_recording_policy, queue_record_names,
+                "recording policy");
   r.read_choice("overflow", q.overflow, &events::parse_overflow_action, overflow_names,
                 "overflow action");
   r.read_id("overflow_queue", q.overflow_queue);

@@ -65,6 +65,13 @@ struct sip_definition {
   /// How long the far end of an outbound call may ring before the call
   /// ends `not_connected`, reason `no_answer` (CANCEL to the far end).
   std::int32_t outbound_ring_timeout_s = 60;
+  /// Where call recordings go ([sip] recordings_dir, relative to the file
+  /// that names it). Default: empty, the node's `<store>/recordings`.
+  std::string recordings_dir;
+  /// Recording frames (20 ms, one party) the media thread may have handed
+  /// to the writer thread and not yet written; more are dropped and
+  /// counted, never waited for ([sip] recording_queue_frames).
+  std::int32_t recording_queue_frames = 4'096;
   std::vector<sip_trunk_definition> trunks;
   std::vector<sip_phone_definition> phones;
 

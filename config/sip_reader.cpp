@@ -137,6 +137,20 @@ void read_sip(table_reader& root, const events::center_definition& center, sip_d
       } else
         r.error("music_on_hold", path.string() + ": " + why);
     }
+    std::string recordings;
+    if (r.read("recordings_dir", recordings)) {
+      const auto* node = r.get("recordings_dir");
+      const auto written_in = node->source().path ? *node->source().path : std::string{};
+      if (recordings.empty())
+        r.error("recordings_dir",
+                "expected a directory path (leave it out for <store>/recordings)");
+      else
+        sip.recordings_dir = (std::filesystem::path(written_in).parent_path() / recordings)
+                                 .lexically_normal()
+                                 .string();
+    }
+    r.read("recording_queue_frames", sip.recording_queue_frames, 16, 1'000'000,
+           "a count of 20 ms frames 16..1000000");
     std::set<std::string> groups;
     r.each_table("trunk", [&](table_reader& t, std::size_t) {
       sip_trunk_definition d;

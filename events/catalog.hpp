@@ -14,6 +14,7 @@
 #include "events/ivr_events.hpp"
 #include "events/phone_events.hpp"
 #include "events/queue_events.hpp"
+#include "events/recording_events.hpp"
 #include "events/trunk_events.hpp"
 #include "events/webhook_events.hpp"
 
@@ -54,6 +55,8 @@ using event = std::variant<
     trunk_peer_down, trunk_peer_up,
     // ivr-<session>
     ivr_entered, ivr_prompt_played, ivr_input, ivr_menu_chosen, ivr_branched, ivr_lookup_done,
-    ivr_lookup_failed, ivr_exited>;
+    ivr_lookup_failed, ivr_exited,
+    // recording-<call>
+    recording_started, recording_paused, recording_resumed, recording_stopped>;
 
 } // namespace hotline::events

@@ -69,6 +69,20 @@ bool parse_empty_rule(std::string_view t, empty_rule& out) noexcept {
   return parse_enum(t, out, empty_names);
 }
 
+namespace {
+constexpr std::pair<const char*, recording_policy> recording_names[] = {
+    {"tenant", recording_policy::tenant},
+    {"never", recording_policy::never},
+    {"always", recording_policy::always}};
+} // namespace
+
+const char* to_string(recording_policy p) noexcept {
+  return enum_name(p, recording_names);
+}
+bool parse_recording_policy(std::string_view t, recording_policy& out) noexcept {
+  return parse_enum(t, out, recording_names);
+}
+
 const queue_definition* center_definition::find_queue(std::string_view id) const {
   return find_by_id(queues, id);
 }

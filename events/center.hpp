@@ -66,6 +66,16 @@ enum class empty_rule : std::uint8_t {
 const char* to_string(empty_rule r) noexcept;
 bool parse_empty_rule(std::string_view text, empty_rule& out) noexcept;
 
+/// Whether calls are recorded (F14; docs/telephony.md "Recording"): a
+/// queue's own setting, or its tenant's default.
+enum class recording_policy : std::uint8_t {
+  tenant, ///< a queue's: whatever its tenant says (Default for queues)
+  never,  ///< no recording (Default for tenants)
+  always, ///< every call bridged to an agent is recorded (stereo WAV)
+};
+const char* to_string(recording_policy p) noexcept;
+bool parse_recording_policy(std::string_view text, recording_policy& out) noexcept;
+
 struct queue_definition {
   std::string id; ///< stream `queue-<id>`
   std::string tenant;
@@ -100,6 +110,8 @@ struct queue_definition {
   /// Disposition (wrap-up) codes its agents may set on a call; empty: any
   /// code (events/acd/agent.hpp: set_disposition).
   std::vector<std::string> dispositions;
+  /// Recording of its calls (`record`); `tenant`: the tenant's default.
+  recording_policy record{recording_policy::tenant};
 
   bool operator==(const queue_definition&) const = default;
 };
@@ -133,6 +145,8 @@ struct tenant_definition {
   std::string id;
   std::string name;
   std::vector<std::string> vip_callers; ///< caller numbers treated as VIP (F8)
+  /// Recording of the calls of its queues that say `tenant` (never `tenant` itself).
+  recording_policy record{recording_policy::never};
 };
 
 /// A dialed number (DNIS) and where its calls go.

@@ -51,6 +51,26 @@ void memory_telephony::hang_up(const leg_id& leg, hangup_cause cause) {
   ended_.insert(leg);
 }
 
+void memory_telephony::start_recording(const recording_request& r) {
+  std::lock_guard lock{m_};
+  record("record " + r.recording + " " + r.caller + " " + r.agent + " " + r.path);
+}
+
+void memory_telephony::pause_recording(const std::string& recording) {
+  std::lock_guard lock{m_};
+  record("pause_recording " + recording);
+}
+
+void memory_telephony::resume_recording(const std::string& recording) {
+  std::lock_guard lock{m_};
+  record("resume_recording " + recording);
+}
+
+void memory_telephony::stop_recording(const std::string& recording) {
+  std::lock_guard lock{m_};
+  record("stop_recording " + recording);
+}
+
 void memory_telephony::inject(const telephony_event& e) {
   telephony_sink sink;
   {

@@ -31,6 +31,13 @@ public:
   void bridge(const leg_id& a, const leg_id& b) override;
   void play(const leg_id& leg, media_kind what) override;
   void hang_up(const leg_id& leg, hangup_cause cause) override;
+  /// "record sip-L1 L1 M1 /dir/sip-L1.wav", "pause_recording sip-L1",
+  /// "resume_recording sip-L1", "stop_recording sip-L1" (a test injects
+  /// `recording_done` to finish it).
+  void start_recording(const recording_request& r) override;
+  void pause_recording(const std::string& recording) override;
+  void resume_recording(const std::string& recording) override;
+  void stop_recording(const std::string& recording) override;
 
   /// Plays a far end: hands `e` to the sink (ended/failed also end the leg here).
   void inject(const telephony_event& e);

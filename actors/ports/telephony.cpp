@@ -95,6 +95,12 @@ struct describer {
   std::string operator()(const trunk_peer_up& e) const {
     return "trunk_peer_up " + e.trunk + " " + e.peer;
   }
+  std::string operator()(const recording_done& e) const {
+    return "recording_done " + e.recording + " " + e.path + " " + e.reason + " " +
+           std::to_string(e.duration_ms) + " ms " + std::to_string(e.bytes) + " bytes sha256 " +
+           (e.sha256.empty() ? "-" : e.sha256) + " dropped " + std::to_string(e.dropped_frames) +
+           (e.error.empty() ? "" : " error: " + e.error);
+  }
 };
 } // namespace
 

@@ -152,8 +152,22 @@ struct trunk_peer_up {
   std::string peer;
 };
 
+/// A recording's file is finished (its WAV header written) and will not
+/// change; delivered exactly once for each `start_recording`, after
+/// `stop_recording`, or by itself when one of its legs ends.
+struct recording_done {
+  std::string recording;        ///< the name it was started with (the call id)
+  std::string path;             ///< the WAV
+  std::string reason;           ///< "call_ended" (stop_recording) | "leg_ended" (a party hung up)
+  std::int64_t duration_ms = 0; ///< the audio's length, paused spans included
+  std::int64_t bytes = 0;       ///< the file's size
+  std::string sha256;           ///< of the whole file, lowercase hex
+  std::int64_t dropped_frames = 0; ///< 20 ms frames lost before the writer (silence instead)
+  std::string error;               ///< non-empty: the file could not be written
+};
+
 using telephony_event = std::variant<incoming, ringing, answered, failed, ended, dtmf, registered,
-                                     unregistered, trunk_peer_down, trunk_peer_up>;
+                                     unregistered, trunk_peer_down, trunk_peer_up, recording_done>;
 
 /// Where the stack delivers its events (see the thread-safety note above).
 using telephony_sink = std::function<void(telephony_event)>;
@@ -183,6 +197,14 @@ struct ring_request {
   std::string trunk{};
 };
 
+/// What `start_recording` needs: whose audio goes where.
+struct recording_request {
+  std::string recording; ///< its name (the call id), unique while it runs
+  leg_id caller;         ///< heard on the left channel
+  leg_id agent;          ///< heard on the right channel
+  std::string path;      ///< the WAV to write; its directory exists
+};
+
 class telephony {
 public:
   virtual ~telephony() = default;
@@ -204,6 +226,17 @@ public:
   /// Hang a leg up: BYE once answered, CANCEL while an outbound leg rings,
   /// a final error on an inbound leg not answered.
   virtual void hang_up(const leg_id& leg, hangup_cause cause) = 0;
+
+  /// Record two legs' audio into a stereo WAV (8 kHz, 16-bit PCM; the
+  /// caller left, the agent right), from now until `stop_recording` or
+  /// one of the legs ends; `recording_done` follows either way. A leg
+  /// already gone: the file is finished at once (empty).
+  virtual void start_recording(const recording_request& r) = 0;
+  /// Silence in the file from now until `resume_recording` (the timeline
+  /// goes on). Unknown or stopped recordings: ignored, like the next two.
+  virtual void pause_recording(const std::string& recording) = 0;
+  virtual void resume_recording(const std::string& recording) = 0;
+  virtual void stop_recording(const std::string& recording) = 0;
 };
 
 std::string_view to_string(reject_cause c) noexcept;

@@ -181,6 +181,30 @@ void agent_dial(node_api::impl& api, const exchange_ptr& ex) {
   ex->reply(202, {{"call_id", req.call_id}});
 }
 
+/// POST /api/agents/{id}/calls/{call}/recording/pause|resume: the agent on
+/// the call, or a supervisor of its queues (like supervise); the telephony
+/// actor checks that the agent talks on that call and asks the recording
+/// decider (409 not_on_call, not_recorded, already_paused, not_paused).
+void call_recording(node_api::impl& api, const exchange_ptr& ex, bool pause) {
+  const auto& id = ex->param("id");
+  auto res = api.agent_resource(ex, id);
+  if (!res) return;
+  if (identity::authorize(ex->who, identity::action::supervise_call, *res) !=
+          identity::decision::allow &&
+      !api.allowed(ex, identity::action::agent_control, *res))
+    return;
+  if (!api.ctx->telephony)
+    return ex->fail(409, "not_recorded",
+                    "call " + ex->param("call") +
+                        " is not being recorded: this node has no telephony ([sip])");
+  api.ask_acd(api.ctx->telephony, ex,
+              caf::make_message(recording_atom::value, ex->param("call"), id, pause),
+              [ex](std::string code, std::string detail) {
+                if (!code.empty()) return answer_refusal(ex, code, detail);
+                ex->reply(200, {{"status", "done"}});
+              });
+}
+
 } // namespace
 
 void add_agent_routes(node_api::impl& api) {
@@ -229,6 +253,14 @@ void add_agent_routes(node_api::impl& api) {
           [](const std::string& agent) { return caf::make_message(hold_atom::value, agent); });
   on_desk("resume", "Take the caller back from hold",
           [](const std::string& agent) { return caf::make_message(resume_atom::value, agent); });
+  api.add("POST", "/api/agents/{id}/calls/{call}/recording/pause",
+          "Pause the call's recording: silence in the file until resumed (e.g. while a card "
+          "number is read)",
+          "the agent; supervisor of its queues; admin",
+          [](node_api::impl& a, const exchange_ptr& ex) { call_recording(a, ex, true); });
+  api.add("POST", "/api/agents/{id}/calls/{call}/recording/resume",
+          "Resume the call's paused recording", "the agent; supervisor of its queues; admin",
+          [](node_api::impl& a, const exchange_ptr& ex) { call_recording(a, ex, false); });
   api.add("POST", "/api/agents/{id}/calls/{call}/transfer",
           "Transfer {mode: blind|consultative, target_kind: queue|agent|external|site, target, "
           "reason, fallback_queue}",

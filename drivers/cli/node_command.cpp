@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <mutex>
@@ -86,6 +87,18 @@ public:
   }
   void hang_up(const ports::leg_id& leg, ports::hangup_cause cause) override {
     if (auto* t = real_.load()) t->hang_up(leg, cause);
+  }
+  void start_recording(const ports::recording_request& r) override {
+    if (auto* t = real_.load()) t->start_recording(r);
+  }
+  void pause_recording(const std::string& recording) override {
+    if (auto* t = real_.load()) t->pause_recording(recording);
+  }
+  void resume_recording(const std::string& recording) override {
+    if (auto* t = real_.load()) t->resume_recording(recording);
+  }
+  void stop_recording(const std::string& recording) override {
+    if (auto* t = real_.load()) t->stop_recording(recording);
   }
 
 private:
@@ -313,7 +326,30 @@ void run_node(const node_args& a) {
     }
     to.outbound_ring_timeout_s = cfg.sip.outbound_ring_timeout_s;
     ctx->default_outbound_trunk = cfg.sip.outbound_trunk;
+    // Recordings (docs/telephony.md "Recording"): [sip] recordings_dir, else beside the store.
+    to.recordings_dir = cfg.sip.recordings_dir.empty()
+                            ? (std::filesystem::path(store_dir) / "recordings").string()
+                            : cfg.sip.recordings_dir;
+    {
+      std::error_code ec;
+      std::filesystem::create_directories(to.recordings_dir, ec);
+      if (ec) {
+        drivers::log::warning("sip",
+                              "recordings directory " + to.recordings_dir + ": " + ec.message() +
+                                  ": calls are not recorded",
+                              site);
+        to.recordings_dir.clear();
+      } else {
+        // Recordings are personal data: the node's user only.
+        std::filesystem::permissions(to.recordings_dir,
+                                     std::filesystem::perms::owner_all |
+                                         std::filesystem::perms::group_read |
+                                         std::filesystem::perms::group_exec,
+                                     ec);
+      }
+    }
     telephony = actors::spawn_telephony(sys, ctx, &telephony_port, to);
+    ctx->telephony = telephony;
     ctx->observer = actors::spawn_observer_fanout(
         sys, {{to.call_id_prefix, telephony, ctx->far_end_dialing}}, traffic);
     // A caller who was on the line when the node died is gone with its dialog.

@@ -30,6 +30,7 @@ extern "C" {
 
 #include "drivers/log/log.hpp"
 #include "drivers/sip/digest.hpp"
+#include "drivers/sip/recording_writer.hpp"
 
 namespace hotline::drivers::sip {
 
@@ -41,7 +42,20 @@ constexpr std::uint8_t pt_pcmu = 0;
 constexpr std::uint8_t pt_pcma = 8;
 constexpr std::size_t samples_per_packet = 160; // 20 ms at 8 kHz
 
-enum class command_kind { answer, reject, ring, bridge, play, hang_up, stop };
+enum class command_kind {
+  answer,
+  reject,
+  ring,
+  bridge,
+  play,
+  hang_up,
+  stop,
+  record_start,
+  record_pause,
+  record_resume,
+  record_stop,
+  record_done, ///< from the writer's thread: a file is finished
+};
 
 struct command {
   explicit command(command_kind k) : kind(k) {}
@@ -53,6 +67,8 @@ struct command {
   tp::ring_request ring;
   tp::media_kind media = tp::media_kind::silence;
   tp::hangup_cause hangup = tp::hangup_cause::normal;
+  tp::recording_request record;   ///< record_start; record.recording names the others
+  recording_result record_result; ///< record_done
 };
 
 std::string text_of(const pl& p) {
@@ -73,6 +89,19 @@ std::uint8_t ulaw_to_alaw(std::uint8_t u) {
 }
 
 } // namespace
+
+struct leg;
+
+/// A call's recording while it runs (loop-only): its two legs feed the
+/// writer thread (recording_writer.hpp).
+struct recording_session {
+  std::string name;
+  std::uint64_t id = 0;
+  std::string path;
+  std::uint64_t start_ms = 0; ///< tmr_jiffies() at the start: the timeline's zero
+  leg* left = nullptr;        ///< the caller
+  leg* right = nullptr;       ///< the agent
+};
 
 /// One party's line, owned by the loop.
 struct leg {
@@ -104,6 +133,12 @@ struct leg {
   std::size_t music_at = 0;
   tmr music_timer{};
   tmr reap_timer{};
+  // recording: where this leg's audio goes, and its RTP clock's anchor on the timeline
+  recording_session* rec = nullptr;
+  int rec_channel = 0;
+  bool rec_anchored = false;
+  std::uint32_t rec_anchor_ts = 0;
+  std::int64_t rec_anchor_at = 0;
 };
 
 /// A trunk's calls-per-second limit: a token bucket of `cps` tokens,
@@ -158,6 +193,14 @@ struct sip_stack::impl {
   std::map<std::string, rate_bucket> rates;                 ///< by trunk group
   std::vector<std::unique_ptr<peer_health>> peers;          ///< trunks with a keepalive
   sip_lsnr* requests = nullptr;                             ///< REGISTER (and OPTIONS)
+  // recordings: the writer (its own thread), the sessions running, and the
+  // name and reason of each closed one until its file is finished
+  std::unique_ptr<recording_writer> writer;
+  std::atomic<bool> take_results{true}; ///< false once the loop has ended
+  std::uint64_t next_recording = 0;
+  std::map<std::string, std::unique_ptr<recording_session>> recordings;
+  std::map<std::uint64_t, std::pair<std::string, std::string>> closing_recordings;
+  std::uint64_t stop_waited_ms = 0;
   bool own_400 = false; ///< a 400 this adapter sends (and logs) itself: not traced again
 
   void push(command* c) {
@@ -185,6 +228,13 @@ struct sip_stack::impl {
                     std::uint32_t ts, mbuf* mb);
   void start_music(leg& l);
   void stop_music(leg& l);
+  void capture(leg& l, const rtp_header* hdr, mbuf* mb);
+
+  // -- recordings ------------------------------------------------------------------------
+  void do_record_start(const tp::recording_request& r);
+  void do_record_pause(const std::string& name, bool pause);
+  void end_recording(recording_session& r, const std::string& reason);
+  void record_done(recording_result& r);
 
   // -- commands --------------------------------------------------------------------------
   void run(command& c);
@@ -357,7 +407,8 @@ void on_rtp(const sa*, const rtp_header* hdr, mbuf* mb, void* arg) {
   if (l->closing) return;
   if (l->telephone_event_pt >= 0 && hdr->pt == l->telephone_event_pt)
     return on_telephone_event(*l, hdr, mb);
-  if (hdr->pt != l->pt) return; // comfort noise and the like: not relayed
+  if (hdr->pt != l->pt) return;               // comfort noise and the like: not relayed
+  if (l->rec) l->stack->capture(*l, hdr, mb); // before the relay transcodes it in place
   auto* to = l->peer;
   if (!to || to->closing || !to->have_remote || !to->rtp) return;
   const std::size_t n = mbuf_get_left(mb);
@@ -475,7 +526,15 @@ std::int64_t seconds_of(const pl& p) {
   return v;
 }
 
-void on_stop_timer(void*) {
+void on_stop_timer(void* arg) {
+  auto* s = static_cast<sip_stack::impl*>(arg);
+  // Recordings closed by the hang-ups are being finished: their events
+  // should still leave (a few seconds at most).
+  if (s->writer && s->writer->open_count() > 0 && s->stop_waited_ms < 5'000) {
+    s->stop_waited_ms += 50;
+    tmr_start(&s->stop_timer, 50, on_stop_timer, s);
+    return;
+  }
   re_cancel();
 }
 
@@ -533,6 +592,7 @@ bool sip_stack::impl::open_media(leg& l) {
 }
 
 void sip_stack::impl::destroy(leg& l) {
+  if (l.rec) end_recording(*l.rec, "leg_ended");
   tmr_cancel(&l.music_timer);
   tmr_cancel(&l.reap_timer);
   if (l.peer) l.peer->peer = nullptr;
@@ -549,6 +609,7 @@ void sip_stack::impl::destroy(leg& l) {
 
 // A session's handler may not free the session it runs in: later.
 void sip_stack::impl::reap_later(leg& l) {
+  if (l.rec) end_recording(*l.rec, "leg_ended");
   l.music = false;
   tmr_cancel(&l.music_timer);
   if (l.peer) l.peer->peer = nullptr;
@@ -945,10 +1006,26 @@ void sip_stack::impl::run(command& c) {
     for (auto& p : peers)
       tmr_cancel(&p->every);
     hang_up_all();
-    tmr_start(&stop_timer, 200, on_stop_timer, nullptr); // let BYEs and CANCELs leave
+    tmr_start(&stop_timer, 200, on_stop_timer, this); // let BYEs and CANCELs leave
     return;
   }
-  if (c.kind == command_kind::ring) return do_ring(c.leg, c.ring);
+  switch (c.kind) {
+  case command_kind::ring:
+    return do_ring(c.leg, c.ring);
+  case command_kind::record_start:
+    return do_record_start(c.record);
+  case command_kind::record_pause:
+  case command_kind::record_resume:
+    return do_record_pause(c.record.recording, c.kind == command_kind::record_pause);
+  case command_kind::record_stop:
+    if (auto it = recordings.find(c.record.recording); it != recordings.end())
+      end_recording(*it->second, "call_ended");
+    return;
+  case command_kind::record_done:
+    return record_done(c.record_result);
+  default:
+    break;
+  }
   leg* l = find(c.leg);
   if (!l) return; // ended already: the port ignores it
   switch (c.kind) {
@@ -1077,6 +1154,105 @@ void sip_stack::impl::stop_music(leg& l) {
   tmr_cancel(&l.music_timer);
 }
 
+// -- recordings --------------------------------------------------------------------------
+
+void sip_stack::impl::do_record_start(const tp::recording_request& r) {
+  if (!writer || recordings.count(r.recording)) return;
+  auto rec = std::make_unique<recording_session>();
+  rec->name = r.recording;
+  rec->id = ++next_recording;
+  rec->path = r.path;
+  rec->start_ms = tmr_jiffies();
+  rec->left = find(r.caller);
+  rec->right = find(r.agent);
+  writer->open(rec->id, rec->path);
+  auto* raw = rec.get();
+  recordings[r.recording] = std::move(rec);
+  if (!raw->left || !raw->right) {
+    warn("recording " + r.recording + ": leg " + (raw->left ? r.agent : r.caller) +
+         " is gone already: the file stays empty");
+    return end_recording(*raw, "leg_ended");
+  }
+  for (leg* l : {raw->left, raw->right}) {
+    if (l->rec) end_recording(*l->rec, "leg_ended"); // one recording per leg
+    l->rec = raw;
+    l->rec_channel = l == raw->left ? 0 : 1;
+    l->rec_anchored = false;
+  }
+  info("recording " + r.recording + " (" + r.caller + " left, " + r.agent + " right) into " +
+       r.path);
+}
+
+void sip_stack::impl::do_record_pause(const std::string& name, bool pause) {
+  auto it = recordings.find(name);
+  if (it == recordings.end()) return;
+  const auto at = static_cast<std::int64_t>(tmr_jiffies() - it->second->start_ms) *
+                  (recording_writer::sample_rate / 1000);
+  if (pause)
+    writer->pause(it->second->id, at);
+  else
+    writer->resume(it->second->id, at);
+}
+
+void sip_stack::impl::end_recording(recording_session& r, const std::string& reason) {
+  for (leg* l : {r.left, r.right})
+    if (l && l->rec == &r) l->rec = nullptr;
+  closing_recordings[r.id] = {r.name, reason};
+  writer->close(r.id);
+  const auto name = r.name;
+  recordings.erase(name); // frees r
+}
+
+void sip_stack::impl::record_done(recording_result& r) {
+  auto it = closing_recordings.find(r.id);
+  if (it == closing_recordings.end()) return;
+  tp::recording_done e;
+  e.recording = it->second.first;
+  e.reason = it->second.second;
+  closing_recordings.erase(it);
+  e.path = r.path;
+  e.duration_ms = r.duration_ms;
+  e.bytes = r.bytes;
+  e.sha256 = r.sha256;
+  e.dropped_frames = r.dropped_frames;
+  e.error = r.error;
+  if (!e.error.empty()) warn("recording " + e.recording + ": " + e.error);
+  deliver(std::move(e));
+}
+
+// A leg's audio into its recording, decoded from G.711, placed on the
+// timeline by its RTP timestamp, anchored to the arrival of its first
+// packet (and again after a jump of more than a second: a new source, a
+// clock that drifted).
+void sip_stack::impl::capture(leg& l, const rtp_header* hdr, mbuf* mb) {
+  auto& r = *l.rec;
+  constexpr std::int64_t per_ms = recording_writer::sample_rate / 1000;
+  const auto arrival = static_cast<std::int64_t>(tmr_jiffies() - r.start_ms) * per_ms;
+  std::int64_t at = arrival;
+  if (l.rec_anchored) {
+    at = l.rec_anchor_at + static_cast<std::int32_t>(hdr->ts - l.rec_anchor_ts);
+    if (at < 0 || at - arrival > recording_writer::sample_rate ||
+        arrival - at > recording_writer::sample_rate) {
+      at = arrival;
+      l.rec_anchored = false;
+    }
+  }
+  if (!l.rec_anchored) {
+    l.rec_anchored = true;
+    l.rec_anchor_ts = hdr->ts;
+    l.rec_anchor_at = at;
+  }
+  const std::uint8_t* p = mbuf_buf(mb);
+  const std::size_t n = mbuf_get_left(mb);
+  std::int16_t pcm[recording_writer::frame_samples];
+  for (std::size_t done = 0; done < n; done += recording_writer::frame_samples) {
+    const std::size_t k = std::min(recording_writer::frame_samples, n - done);
+    for (std::size_t i = 0; i < k; ++i)
+      pcm[i] = l.pt == pt_pcmu ? g711_ulaw2pcm(p[done + i]) : g711_alaw2pcm(p[done + i]);
+    writer->write(r.id, l.rec_channel, at + static_cast<std::int64_t>(done), pcm, k);
+  }
+}
+
 // -- the thread --------------------------------------------------------------------------
 
 namespace {
@@ -1108,6 +1284,18 @@ events::result<std::unique_ptr<sip_stack>> sip_stack::start(const config::sip_de
   p->users = std::move(users);
   p->site = std::move(site);
   p->sink = std::move(sink);
+  {
+    recording_writer_options wo;
+    wo.max_queued_frames = static_cast<std::size_t>(std::max(16, def.recording_queue_frames));
+    auto* raw = p.get();
+    // Finished files go back to the loop, which delivers their events.
+    p->writer = std::make_unique<recording_writer>(wo, [raw](recording_result r) {
+      if (!raw->take_results.load()) return;
+      auto* c = new command(command_kind::record_done);
+      c->record_result = std::move(r);
+      raw->push(c);
+    });
+  }
   std::promise<std::string> started; // empty: listening
   auto ready = started.get_future();
   auto* s = p.get();
@@ -1157,6 +1345,10 @@ events::result<std::unique_ptr<sip_stack>> sip_stack::start(const config::sip_de
     // Stopped: every leg was hung up (command_kind::stop).
     while (!s->legs.empty())
       s->destroy(*s->legs.begin()->second);
+    // Files still being finished are finished, unreported: the writer goes
+    // before the mqueue its results would be pushed to.
+    s->take_results.store(false);
+    s->writer.reset();
     tmr_cancel(&s->stop_timer);
     for (auto& p : s->peers) {
       tmr_cancel(&p->every);
@@ -1236,6 +1428,30 @@ void sip_stack::play(const ports::leg_id& leg, ports::media_kind what) {
   auto* c = new command(command_kind::play);
   c->leg = leg;
   c->media = what;
+  impl_->push(c);
+}
+
+void sip_stack::start_recording(const ports::recording_request& r) {
+  auto* c = new command(command_kind::record_start);
+  c->record = r;
+  impl_->push(c);
+}
+
+void sip_stack::pause_recording(const std::string& recording) {
+  auto* c = new command(command_kind::record_pause);
+  c->record.recording = recording;
+  impl_->push(c);
+}
+
+void sip_stack::resume_recording(const std::string& recording) {
+  auto* c = new command(command_kind::record_resume);
+  c->record.recording = recording;
+  impl_->push(c);
+}
+
+void sip_stack::stop_recording(const std::string& recording) {
+  auto* c = new command(command_kind::record_stop);
+  c->record.recording = recording;
   impl_->push(c);
 }
 

@@ -59,6 +59,13 @@
 /// negotiated different codecs. Music on hold is the configured WAV,
 /// encoded for the leg's codec, 20 ms per packet.
 ///
+/// Recording: `start_recording` taps both legs' incoming RTP (decoded
+/// from G.711 on this thread) into a recording_writer (its own thread,
+/// recording_writer.hpp) that writes the stereo WAV; a full hand-off queue
+/// drops frames (counted in `recording_done`), never delays the relay. The
+/// finished file's `recording_done` is delivered on this thread. On stop,
+/// the stack waits up to 5 s for files being finished to be reported.
+///
 /// Thread safety: every member may be called from any thread.
 #include <cstdint>
 #include <memory>
@@ -91,6 +98,10 @@ public:
   void bridge(const ports::leg_id& a, const ports::leg_id& b) override;
   void play(const ports::leg_id& leg, ports::media_kind what) override;
   void hang_up(const ports::leg_id& leg, ports::hangup_cause cause) override;
+  void start_recording(const ports::recording_request& r) override;
+  void pause_recording(const std::string& recording) override;
+  void resume_recording(const std::string& recording) override;
+  void stop_recording(const std::string& recording) override;
 
   /// Legs alive now (inbound and outbound), for the node's status line and tests.
   std::size_t legs() const noexcept;

@@ -548,3 +548,120 @@ TEST_CASE("a trunk peer down is recorded, skipped by dial-outs, and back up when
   f.at(5);
   CHECK(f.stream("trunk-nowhere").empty());
 }
+
+// -- recording (F14) ----------------------------------------------------------------------
+
+namespace {
+
+/// a1 alone has a phone; the tenant's (or the queue's) policy as given.
+fixture recording_fixture(events::recording_policy tenant, events::recording_policy queue) {
+  auto c = phone_center();
+  c.tenants[0].record = tenant;
+  c.queues[0].record = queue;
+  auto o = phones_of(false);
+  o.recordings_dir = "/rec";
+  return fixture(std::move(c), std::move(o));
+}
+
+/// Asks the telephony actor as the node API does; the answer ("ok" or the code).
+std::string ask_recording(fixture& f, const std::string& call, const std::string& agent,
+                          bool pause) {
+  auto out = std::make_shared<std::string>("none");
+  f.rt.system().spawn([out, t = f.telephony, call, agent, pause](caf::event_based_actor* self) {
+    self->request(t, caf::infinite, api_atom::value, std::string{"zhao"},
+                  caf::make_message(recording_atom::value, call, agent, pause))
+        .then([out](api_atom, const std::string& code, const std::string&) {
+          *out = code.empty() ? "ok" : code;
+        });
+  });
+  f.rt.run_pending();
+  return *out;
+}
+
+/// Caller L1 reaches a1 (phone leg M1), who answers; the two are bridged.
+void talk(fixture& f) {
+  f.incoming("L1");
+  f.at(1);
+  REQUIRE_MESSAGE(f.did("ring M1 sip:a1@127.0.0.1:5070 caller +8613800001111 call sip-L1"),
+                  f.commands());
+  f.inject(tp::answered{"M1"});
+  f.at(2);
+  REQUIRE_MESSAGE(f.did("bridge L1 M1"), f.commands());
+}
+
+} // namespace
+
+TEST_CASE("a recorded call: started when bridged, paused and resumed by its agent, stopped with "
+          "the file's figures") {
+  auto f = recording_fixture(events::recording_policy::always, events::recording_policy::tenant);
+  talk(f);
+  CHECK_MESSAGE(f.did("record sip-L1 L1 M1 /rec/sip-L1.wav"), f.commands());
+  CHECK(f.types("recording-sip-L1") == "recording.started");
+  auto started = f.payloads<events::recording_started>("recording-sip-L1");
+  REQUIRE(started.size() == 1);
+  CHECK(started[0].agent_id == "a1");
+  CHECK(started[0].queue == "sales");
+  CHECK(started[0].file == "/rec/sip-L1.wav");
+  CHECK(started[0].policy == "always");
+
+  CHECK(ask_recording(f, "sip-L1", "a1", true) == "ok");
+  CHECK(f.did("pause_recording sip-L1"));
+  CHECK(ask_recording(f, "sip-L1", "a1", true) == "already_paused");
+  CHECK(ask_recording(f, "sip-L1", "a2", false) == "not_on_call"); // not that agent's call
+  CHECK(ask_recording(f, "sip-L9", "a1", false) == "not_on_call");
+  f.at(6);
+  CHECK(ask_recording(f, "sip-L1", "a1", false) == "ok");
+  CHECK(f.did("resume_recording sip-L1"));
+  CHECK(ask_recording(f, "sip-L1", "a1", false) == "not_paused");
+
+  f.inject(tp::ended{"L1", tp::ended_by::far_end});
+  f.at(10);
+  CHECK_MESSAGE(f.did("stop_recording sip-L1"), f.commands());
+  CHECK(f.types("recording-sip-L1") == "recording.started recording.paused recording.resumed");
+  // The stack finishes the file after the call ended.
+  f.inject(tp::recording_done{"sip-L1", "/rec/sip-L1.wav", "call_ended", 8'000, 128'044,
+                              std::string(64, 'a'), 1, ""});
+  CHECK(f.types("recording-sip-L1") ==
+        "recording.started recording.paused recording.resumed recording.stopped");
+  auto paused = f.payloads<events::recording_paused>("recording-sip-L1");
+  auto resumed = f.payloads<events::recording_resumed>("recording-sip-L1");
+  auto stopped = f.payloads<events::recording_stopped>("recording-sip-L1");
+  REQUIRE(stopped.size() == 1);
+  CHECK(resumed.at(0).paused_ms == 4'000); // paused at 2 s, resumed at 6 s
+  CHECK(resumed.at(0).offset_ms == paused.at(0).offset_ms + 4'000);
+  CHECK(stopped[0].sha256 == std::string(64, 'a'));
+  CHECK(stopped[0].duration_ms == 8'000);
+  CHECK(stopped[0].bytes == 128'044);
+  CHECK(stopped[0].paused_ms == 4'000);
+  CHECK(stopped[0].pauses == 1);
+  CHECK(stopped[0].dropped_frames == 1);
+  // Over: the agent can no longer pause it.
+  CHECK(ask_recording(f, "sip-L1", "a1", true) == "not_on_call");
+}
+
+TEST_CASE("a call of a queue whose policy is never is not recorded, and cannot be paused") {
+  // The tenant records, the queue says never: the queue wins.
+  auto f = recording_fixture(events::recording_policy::always, events::recording_policy::never);
+  talk(f);
+  for (const auto& line : f.phones.commands())
+    CHECK_MESSAGE(line.rfind("record", 0) != 0, line);
+  CHECK(f.stream("recording-sip-L1").empty());
+  CHECK(ask_recording(f, "sip-L1", "a1", true) == "not_recorded");
+  f.inject(tp::ended{"L1", tp::ended_by::far_end});
+  f.at(4);
+  CHECK_FALSE(f.did("stop_recording sip-L1"));
+}
+
+TEST_CASE("a recording whose leg ended first is stopped by the stack and recorded once") {
+  auto f = recording_fixture(events::recording_policy::never, events::recording_policy::always);
+  talk(f);
+  REQUIRE(f.did("record sip-L1 L1 M1 /rec/sip-L1.wav"));
+  // The agent's phone hangs up: the stack ends the recording itself.
+  f.inject(tp::recording_done{"sip-L1", "/rec/sip-L1.wav", "leg_ended", 3'000, 48'044,
+                              std::string(64, 'b'), 0, ""});
+  f.inject(tp::ended{"M1", tp::ended_by::far_end});
+  f.at(5);
+  CHECK(f.types("recording-sip-L1") == "recording.started recording.stopped");
+  CHECK(f.payloads<events::recording_stopped>("recording-sip-L1").at(0).reason == "leg_ended");
+  CHECK_FALSE(f.did("stop_recording sip-L1")); // over already: nothing to stop
+}

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -21,7 +22,10 @@
 
 #include "config/wav.hpp"
 #include "drivers/sip/digest.hpp"
+#include "drivers/sip/recording_writer.hpp"
 #include "drivers/sip/sip_stack.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/wav_audio.hpp"
 
 using namespace hotline;
 using namespace std::chrono_literals;
@@ -151,6 +155,16 @@ std::uint8_t ulaw_of(std::int16_t v) {
   for (int b = 1; b < 256; ++b)
     if (std::abs(config::ulaw_to_linear(static_cast<std::uint8_t>(b)) - v) <
         std::abs(config::ulaw_to_linear(static_cast<std::uint8_t>(best)) - v))
+      best = b;
+  return static_cast<std::uint8_t>(best);
+}
+
+/// The A-law byte whose value is nearest `v`.
+std::uint8_t alaw_of(std::int16_t v) {
+  int best = 0;
+  for (int b = 1; b < 256; ++b)
+    if (std::abs(config::alaw_to_linear(static_cast<std::uint8_t>(b)) - v) <
+        std::abs(config::alaw_to_linear(static_cast<std::uint8_t>(best)) - v))
       best = b;
   return static_cast<std::uint8_t>(best);
 }
@@ -771,4 +785,114 @@ TEST_CASE("sip stack: a far end through a trunk reads a carrier's answers") {
     carrier.send(response_to(*invite, code), port);
     CHECK(events.next() == "failed " + leg + " " + cause);
   }
+}
+
+TEST_CASE("sip stack: a bridged call recorded in stereo, a paused span silent, the file's hash "
+          "reported") {
+  hotline::testing::temp_dir dir;
+  const int port = free_port();
+  udp caller, caller_rtp, phone, phone_rtp;
+  event_log events;
+  auto def = definition(port);
+  def.music_on_hold_pcm.clear(); // no music: nothing but the parties on the lines
+  auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
+  REQUIRE_MESSAGE(started, (started ? "" : started.error().message()));
+  auto stack = std::move(*started);
+
+  // The caller (PCMU) reaches the node; the agent's phone (PCMA) answers; both are bridged.
+  const std::string call_id = "call-rec@test";
+  const std::string via = "SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.port());
+  const std::string from =
+      "<sip:+8613800001111@127.0.0.1:" + std::to_string(caller.port()) + ">;tag=caller1";
+  const std::string offer = sdp(caller_rtp.port(), "0");
+  caller.send(
+      "INVITE sip:100@127.0.0.1:" + std::to_string(port) + " SIP/2.0\r\nVia: " + via +
+          ";branch=z9hG4bKrec1\r\nFrom: " + from +
+          "\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: " + call_id +
+          "\r\nCSeq: 1 INVITE\r\nContact: <sip:caller@127.0.0.1:" + std::to_string(caller.port()) +
+          ">\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: " +
+          std::to_string(offer.size()) + "\r\n\r\n" + offer,
+      port);
+  REQUIRE(events.next() == "incoming L1 from +8613800001111 to 100 trunk pstn");
+  const auto leg =
+      stack->ring({"sip:a1@127.0.0.1:" + std::to_string(phone.port()), "+861", "c1", ""});
+  auto invite = phone.expect("INVITE sip:a1@127.0.0.1");
+  REQUIRE(invite);
+  const int node_phone_rtp = media_port(*invite);
+  const std::string answer_sdp = sdp(phone_rtp.port(), "8");
+  phone.send("SIP/2.0 200 OK\r\nVia: " + header(*invite, "Via") +
+                 "\r\nFrom: " + header(*invite, "From") + "\r\nTo: " + header(*invite, "To") +
+                 ";tag=phone1\r\nCall-ID: " + header(*invite, "Call-ID") +
+                 "\r\nCSeq: " + header(*invite, "CSeq") +
+                 "\r\nContact: <sip:a1@127.0.0.1:" + std::to_string(phone.port()) +
+                 ">\r\nContent-Type: application/sdp\r\nContent-Length: " +
+                 std::to_string(answer_sdp.size()) + "\r\n\r\n" + answer_sdp,
+             port);
+  REQUIRE(phone.expect("ACK "));
+  REQUIRE(events.next() == "answered " + leg);
+  stack->answer("L1");
+  auto ok = caller.expect("SIP/2.0 200");
+  REQUIRE(ok);
+  const int node_caller_rtp = media_port(*ok);
+  stack->bridge("L1", leg);
+  const std::string path = dir.path() + "/c1.wav";
+  stack->start_recording({"c1", "L1", leg, path});
+
+  // 3 s of talk, paced like RTP: the caller's 1 kHz (µ-law), the agent's
+  // 600 Hz (A-law), 20 ms a packet; paused from 1 s to 2 s.
+  const auto caller_tone = test::tone(1000, 3.0);
+  const auto agent_tone = test::tone(600, 3.0);
+  auto next = std::chrono::steady_clock::now();
+  for (std::size_t k = 0; k < 150; ++k) {
+    if (k == 50) stack->pause_recording("c1");
+    if (k == 100) stack->resume_recording("c1");
+    std::string u, a;
+    for (std::size_t i = 0; i < 160; ++i) {
+      u += static_cast<char>(ulaw_of(caller_tone[k * 160 + i]));
+      a += static_cast<char>(alaw_of(agent_tone[k * 160 + i]));
+    }
+    const auto ts = static_cast<std::uint32_t>(k * 160);
+    caller_rtp.send(make_rtp(0, static_cast<std::uint16_t>(k), 1'000 + ts, 0xAAAA, u),
+                    node_caller_rtp);
+    phone_rtp.send(make_rtp(8, static_cast<std::uint16_t>(k), 70'000 + ts, 0xBBBB, a),
+                   node_phone_rtp);
+    next += 20ms;
+    std::this_thread::sleep_until(next);
+  }
+  stack->stop_recording("c1");
+  const auto done = events.next(10s);
+  REQUIRE_MESSAGE(done.rfind("recording_done c1 " + path + " call_ended ", 0) == 0, done);
+  stack->hang_up("L1", tp::hangup_cause::normal);
+  stack->hang_up(leg, tp::hangup_cause::normal);
+  stack.reset();
+
+  int channels = 0;
+  auto left = test::read_wav(path, nullptr, 0, &channels);
+  auto right = test::read_wav(path, nullptr, 1);
+  REQUIRE(left);
+  REQUIRE(right);
+  CHECK(channels == 2);
+  CHECK(left->size() >= 22'000);   // ~3 s, whatever the scheduler did
+  constexpr std::size_t s = 8'000; // samples a second
+  auto part = [](const std::vector<std::int16_t>& x, std::size_t from, std::size_t to) {
+    return std::vector<std::int16_t>(x.begin() + static_cast<std::ptrdiff_t>(from),
+                                     x.begin() + static_cast<std::ptrdiff_t>(to));
+  };
+  // Before the pause and after it, each side holds its own party's tone.
+  CHECK(test::energy_share_at(part(*left, s / 5, s * 9 / 10), 1000) > 0.8);
+  CHECK(test::energy_share_at(part(*right, s / 5, s * 9 / 10), 600) > 0.8);
+  CHECK(test::energy_share_at(part(*left, s * 22 / 10, s * 28 / 10), 1000) > 0.8);
+  CHECK(test::energy_share_at(part(*right, s * 22 / 10, s * 28 / 10), 600) > 0.8);
+  CHECK(test::energy_share_at(part(*right, s / 5, s * 9 / 10), 1000) < 0.05); // no cross-talk
+  // The paused span is silence on both sides (margins for the scheduler).
+  CHECK(test::rms(*left, s * 12 / 10, s * 18 / 10) == 0);
+  CHECK(test::rms(*right, s * 12 / 10, s * 18 / 10) == 0);
+  // The hash reported is the file's (tamper evidence), and so is the size.
+  std::string why;
+  const auto sha = drivers::sip::sha256_of_file(path, why);
+  REQUIRE(sha.size() == 64);
+  CHECK_MESSAGE(done.find(" sha256 " + sha + " ") != std::string::npos, done);
+  CHECK_MESSAGE(done.find(" " + std::to_string(std::filesystem::file_size(path)) + " bytes ") !=
+                    std::string::npos,
+                done);
 }

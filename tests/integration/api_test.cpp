@@ -208,6 +208,13 @@ TEST_CASE("node API: users, roles, an agent's call end to end, a barge, feeds th
   CHECK(sue.post("/api/agents/a1/calls/" + call_id + "/supervise", {{"mode", "stop"}},
                  409)["error"] == "not_supervising");
 
+  // Recording (this node has no telephony: nothing is recorded): the agent on the
+  // call and a supervisor of its queue may ask, and hear why not; another agent may not.
+  const auto recording = "/api/agents/a1/calls/" + call_id + "/recording/";
+  CHECK(alice.post(recording + "pause", json::object(), 409)["error"] == "not_recorded");
+  CHECK(sue.post(recording + "resume", json::object(), 409)["error"] == "not_recorded");
+  CHECK(ann.post(recording + "pause", json::object(), 404)["error"] == "not_found");
+
   alice.post("/api/agents/a1/calls/" + call_id + "/hold", json::object());
   CHECK(alice.post("/api/agents/a1/calls/" + call_id + "/wrap-up-done", json::object(),
                    409)["error"] == "not_in_wrap_up");

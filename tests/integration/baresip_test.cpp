@@ -10,8 +10,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include <algorithm>
+#include <iterator>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+
 #include "drivers/store/rocksdb_event_store.hpp"
 #include "events/codec.hpp"
+#include "tests/support/api_node.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/udp_port.hpp"
 #include "tests/support/wav_audio.hpp"
@@ -45,6 +53,22 @@ std::vector<std::int16_t> heard(const std::string& dir) {
     if (e.path().filename().string().find("-dec.wav") != std::string::npos)
       if (auto s = test::read_wav(e.path().string())) return *s;
   return {};
+}
+
+/// SHA-256 of a file, lowercase hex (OpenSSL), computed here, not by the node.
+std::string sha256_hex(const std::string& path) {
+  std::ifstream f{path, std::ios::binary};
+  std::string bytes{std::istreambuf_iterator<char>(f), {}};
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
 }
 
 } // namespace
@@ -147,4 +171,165 @@ TEST_CASE("sip: baresip registers as the agent and answers a baresip caller: eac
   CHECK(outcome == "completed");
   CHECK(agent == "a1");
   CHECK(reason == "caller_hangup");
+  // The queue's policy is the default (its tenant's: never): no recording.
+  CHECK(fs::is_directory(store + "/recordings"));
+  CHECK(fs::is_empty(store + "/recordings"));
+}
+
+TEST_CASE("sip: a recorded call between two baresips: the caller's tone left, the agent's right, "
+          "a paused span silent, the SHA-256 in recording.stopped is the file's") {
+  std::string out;
+  REQUIRE_MESSAGE(testing::run_capture({"sh", "-c", "command -v baresip"}, out, 10s) == 0,
+                  "baresip is not installed: apt-get install baresip-core");
+  temp_dir dir;
+  const auto d = dir.path();
+  const int node_port = free_udp_port(), caller_port = free_udp_port(),
+            phone_port = free_udp_port();
+  {
+    std::ofstream f{d + "/center.toml"};
+    f << "[site]\nid = \"brec\"\n\n[[tenants]]\nid = \"acme\"\n\n[[trunks]]\nid = \"pstn\"\n"
+      << "channels = 4\n\n[[queues]]\nid = \"sales\"\ntenant = \"acme\"\nskills = { sales = 1 }\n"
+      << "ring_timeout_s = 10\nwrap_up_s = 0\nrecord = \"always\"\n\n[[agents]]\nid = \"a1\"\n"
+      << "tenant = \"acme\"\nskills = { sales = 50 }\nqueues = [\"sales\"]\n\n[[entry_points]]\n"
+      << "dialed = \"100\"\nqueue = \"sales\"\n\n[sip]\nlisten = \"127.0.0.1:" << node_port
+      << "\"\nrecordings_dir = \"calls\"\n\n[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:"
+      << caller_port << "\"\noptions_interval_s = 0\n";
+  }
+  const auto store = d + "/store";
+  REQUIRE_MESSAGE(
+      testing::run_capture({"sh", "-c",
+                            "printf '%s\\n' 'login-password-1' | \"$0\" users add --store \"$1\" "
+                            "--user a1 --tenant acme --role agent --agent a1 --password-stdin && "
+                            "printf '%s\\n' 'a1-sip-secret-9' | \"$0\" users sip-password --store "
+                            "\"$1\" --user a1 --password-stdin",
+                            HOTLINE_BIN, store},
+                           out, 30s) == 0,
+      out);
+  child_process node{{"sh", "-c", "exec \"$0\" \"$@\" 2>&1", HOTLINE_BIN, "node", "--config",
+                      d + "/center.toml", "--store", store, "--no-traffic", "--api-listen",
+                      "127.0.0.1:0"}};
+  std::string log;
+  auto wait_log = [&](const std::string& what) {
+    for (int i = 0; i < 80; ++i) {
+      if (log.find(what) != std::string::npos) return true;
+      auto line = node.read_line(20s);
+      if (!line) return false;
+      log += *line + "\n";
+    }
+    return log.find(what) != std::string::npos;
+  };
+  REQUIRE_MESSAGE(wait_log("ACD up"), log);
+  std::string api_url;
+  if (auto at = log.find("API on "); at != std::string::npos)
+    api_url = log.substr(at + 7, log.find_first_of(" \n", at + 7) - at - 7);
+  REQUIRE_MESSAGE(!api_url.empty(), log);
+  hotline::test::api::client agent_desk{api_url, {}, nullptr};
+  {
+    auto r = agent_desk.call(
+        "POST", "/api/login",
+        nlohmann::json{{"username", "a1"}, {"password", "login-password-1"}}.dump());
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    auto set = r.header("set-cookie");
+    agent_desk.cookie = set.substr(0, set.find(';'));
+  }
+
+  test::write_wav(d + "/agent-mic.wav", test::tone(600, 60));
+  const auto agent_dir = baresip_dir(d + "/agent", phone_port, d + "/agent-mic.wav",
+                                     "<sip:a1@127.0.0.1:" + std::to_string(node_port) +
+                                         ">;auth_pass=a1-sip-secret-9;answermode=auto;regint=60");
+  child_process phone{
+      {"sh", "-c", "exec baresip -f \"$0\" </dev/null >\"$0/out.txt\" 2>&1", agent_dir}};
+  REQUIRE_MESSAGE(wait_log("phone of agent a1 (a1) registered"), log);
+
+  // The caller talks 8 s (its 1 kHz), then hangs up (end of its microphone's file).
+  test::write_wav(d + "/caller-mic.wav", test::tone(1'000, 8));
+  const auto caller_dir = baresip_dir(d + "/caller", caller_port, d + "/caller-mic.wav",
+                                      "<sip:caller@127.0.0.1>;regint=0");
+  child_process caller{{"sh", "-c",
+                        "exec baresip -f \"$0\" -e \"/dial sip:100@127.0.0.1:$1\" -t 14 "
+                        "</dev/null >\"$0/out.txt\" 2>&1",
+                        caller_dir, std::to_string(node_port)}};
+  REQUIRE_MESSAGE(wait_log(" into "), log);
+  // "recording <call> (L1 left, R2 right) into <dir>/<call>.wav"
+  const auto at = log.find("recording sip-");
+  REQUIRE_MESSAGE(at != std::string::npos, log);
+  const auto call_id = log.substr(at + 10, log.find(' ', at + 10) - at - 10);
+  const auto base = "/api/agents/a1/calls/" + call_id + "/recording/";
+
+  // The agent pauses 2 s in (a card number is read) and resumes 2 s later.
+  std::this_thread::sleep_for(2s);
+  auto paused = agent_desk.call("POST", base + "pause");
+  CHECK_MESSAGE(paused.status == 200, paused.body);
+  auto again = agent_desk.call("POST", base + "pause");
+  CHECK(again.status == 409);
+  CHECK_MESSAGE(again.body.find("already_paused") != std::string::npos, again.body);
+  std::this_thread::sleep_for(2s);
+  auto resumed = agent_desk.call("POST", base + "resume");
+  CHECK_MESSAGE(resumed.status == 200, resumed.body);
+  CHECK(agent_desk.call("POST", "/api/agents/a1/calls/nope/recording/pause").status == 409);
+
+  CHECK(caller.wait() == 0);
+  // The telephony actor's line once recording.stopped is appended.
+  REQUIRE_MESSAGE(wait_log("recording " + call_id + " stopped"), log);
+  phone.signal(SIGTERM);
+  phone.wait();
+  node.signal(SIGINT);
+  CHECK(node.wait() == 0);
+
+  // The store: started, paused, resumed, stopped, on recording-<call>.
+  auto opened = drivers::rocksdb_event_store::open(store);
+  REQUIRE(opened);
+  auto evs = (*opened)->read_stream("recording-" + call_id, 0, SIZE_MAX);
+  REQUIRE(evs);
+  std::string types;
+  std::optional<events::recording_started> started;
+  std::optional<events::recording_paused> pause_event;
+  std::optional<events::recording_resumed> resume_event;
+  std::optional<events::recording_stopped> stopped;
+  for (const auto& e : *evs) {
+    types += (types.empty() ? "" : " ") + e.type;
+    auto p = events::event_codec::standard().decode(e);
+    REQUIRE(p);
+    if (auto* x = std::get_if<events::recording_started>(&*p)) started = *x;
+    if (auto* x = std::get_if<events::recording_paused>(&*p)) pause_event = *x;
+    if (auto* x = std::get_if<events::recording_resumed>(&*p)) resume_event = *x;
+    if (auto* x = std::get_if<events::recording_stopped>(&*p)) stopped = *x;
+  }
+  REQUIRE_MESSAGE(types == "recording.started recording.paused recording.resumed recording.stopped",
+                  types << "\n"
+                        << log);
+  CHECK(started->file == d + "/calls/" + call_id + ".wav");
+  CHECK(started->agent_id == "a1");
+  CHECK(stopped->error == "");
+  CHECK(stopped->pauses == 1);
+  CHECK(stopped->paused_ms == resume_event->paused_ms);
+  // Tamper evidence: the hash and the size recorded are the file's.
+  CHECK(stopped->sha256 == sha256_hex(started->file));
+  CHECK(stopped->bytes == static_cast<std::int64_t>(fs::file_size(started->file)));
+
+  // The audio: the caller left, the agent right; silence while paused.
+  int channels = 0;
+  auto left = test::read_wav(started->file, nullptr, 0, &channels);
+  auto right = test::read_wav(started->file, nullptr, 1);
+  REQUIRE(left);
+  REQUIRE(right);
+  CHECK(channels == 2);
+  CHECK(std::abs(static_cast<std::int64_t>(left->size()) / 8 - stopped->duration_ms) <= 1);
+  auto span = [](const std::vector<std::int16_t>& x, std::int64_t from_ms, std::int64_t to_ms) {
+    const auto n = static_cast<std::int64_t>(x.size());
+    const auto a = std::clamp<std::int64_t>(from_ms * 8, 0, n),
+               b = std::clamp<std::int64_t>(to_ms * 8, 0, n);
+    return std::vector<std::int16_t>(x.begin() + a, x.begin() + b);
+  };
+  const auto p0 = pause_event->offset_ms, p1 = resume_event->offset_ms;
+  INFO("paused " << p0 << ".." << p1 << " ms of " << stopped->duration_ms);
+  REQUIRE(p0 > 600);
+  CHECK(test::energy_share_at(span(*left, 200, p0 - 200), 1'000) > 0.5);
+  CHECK(test::energy_share_at(span(*left, 200, p0 - 200), 600) < 0.05);
+  CHECK(test::energy_share_at(span(*right, 200, p0 - 200), 600) > 0.5);
+  CHECK(test::energy_share_at(span(*right, 200, p0 - 200), 1'000) < 0.05);
+  CHECK(test::rms(span(*left, p0 + 200, p1 - 200)) == 0);
+  CHECK(test::rms(span(*right, p0 + 200, p1 - 200)) == 0);
+  CHECK(test::energy_share_at(span(*left, p1 + 200, p1 + 1'500), 1'000) > 0.5);
+  CHECK(test::energy_share_at(span(*right, p1 + 200, p1 + 1'500), 600) > 0.5);
 }

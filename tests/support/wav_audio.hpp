@@ -3,6 +3,7 @@
 // read, tones made, and a Goertzel filter that says how much of a signal's
 // energy is at one frequency (to check what a phone heard, not only that
 // a file has some length).
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -42,10 +43,12 @@ inline void write_wav(const std::string& path, const std::vector<std::int16_t>& 
   std::ofstream(path, std::ios::binary) << h;
 }
 
-/// The samples of a 16-bit PCM WAV file's first channel (any rate, the
-/// `data` chunk found by walking the chunks); nullopt if it is not one.
+/// The samples of a 16-bit PCM WAV file's channel `channel` (0: the first,
+/// left; any rate, the `data` chunk found by walking the chunks); nullopt
+/// if it is not one. `channels`, when given, is set to the file's count.
 inline std::optional<std::vector<std::int16_t>> read_wav(const std::string& path,
-                                                         int* rate = nullptr) {
+                                                         int* rate = nullptr, int channel = 0,
+                                                         int* channels_out = nullptr) {
   std::ifstream f{path, std::ios::binary};
   std::string b{std::istreambuf_iterator<char>(f), {}};
   auto u32 = [&](std::size_t at) {
@@ -64,9 +67,12 @@ inline std::optional<std::vector<std::int16_t>> read_wav(const std::string& path
       if (rate) *rate = static_cast<int>(u32(at + 12));
     }
     if (id == "data") {
+      if (channels_out) *channels_out = channels;
+      if (channel >= channels) return std::nullopt;
       std::vector<std::int16_t> out;
       const std::size_t end = std::min<std::size_t>(b.size(), at + 8 + len);
-      for (std::size_t i = at + 8; i + 1 < end; i += 2 * std::size_t(channels))
+      for (std::size_t i = at + 8 + 2 * std::size_t(channel); i + 1 < end;
+           i += 2 * std::size_t(channels))
         out.push_back(static_cast<std::int16_t>(std::uint8_t(b[i]) | std::uint8_t(b[i + 1]) << 8));
       return out;
     }
@@ -90,6 +96,17 @@ inline double energy_share_at(const std::vector<std::int16_t>& x, double hz, int
   const double power = s1 * s1 + s2 * s2 - c * s1 * s2; // |X(hz)|^2
   // A pure tone of N samples puts N/2 * its energy into |X|^2.
   return total > 0 ? std::min(1.0, 2 * power / (double(x.size()) * total)) : 0;
+}
+
+/// The root-mean-square level of samples [from, to) (clamped to the block).
+inline double rms(const std::vector<std::int16_t>& x, std::size_t from = 0,
+                  std::size_t to = static_cast<std::size_t>(-1)) {
+  to = std::min(to, x.size());
+  if (from >= to) return 0;
+  double sum = 0;
+  for (std::size_t i = from; i < to; ++i)
+    sum += double(x[i]) * double(x[i]);
+  return std::sqrt(sum / double(to - from));
 }
 
 } // namespace hotline::test
