@@ -95,7 +95,7 @@ TEST_CASE("a bad record value names the key, its line and the values allowed") {
   CHECK(only(second.problems, "tenants[0].record").message.find("'tenant'") != std::string::npos);
 }
 
-TEST_CASE("[sip] recordings_dir is relative to the file; empty is refused") {
+TEST_CASE("[sip] recordings_dir is relative to the file, and empty is refused") {
   config_files files;
   files.write("c.toml", center("", "") + "\n[sip]\nrecordings_dir = \"rec/calls\"\n");
   auto loaded = files.load("c.toml");

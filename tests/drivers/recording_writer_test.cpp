@@ -79,7 +79,8 @@ std::string file_bytes(const std::string& path) {
 
 } // namespace
 
-TEST_CASE("recording writer: the caller left, the agent right, aligned; the header and the hash") {
+TEST_CASE(
+    "recording writer: the caller left, the agent right, aligned, with the header and the hash") {
   testing::temp_dir dir;
   const auto path = dir.path() + "/c1.wav";
   results r;
@@ -120,7 +121,8 @@ TEST_CASE("recording writer: the caller left, the agent right, aligned; the head
   CHECK((*left)[2] == test::tone(1000, 0.001)[2]);
 }
 
-TEST_CASE("recording writer: a paused span is silence, whatever was said; the timeline goes on") {
+TEST_CASE(
+    "recording writer: a paused span is silence, whatever was said, and the timeline goes on") {
   testing::temp_dir dir;
   const auto path = dir.path() + "/c2.wav";
   results r;

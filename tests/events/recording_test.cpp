@@ -77,7 +77,7 @@ TEST_CASE("recording: a stop while paused closes the open span") {
   CHECK(std::get<recording_stopped>(stopped.at(0)).reason == "leg_ended");
 }
 
-TEST_CASE("recording: bad states are refused with their codes; repeats are no-ops") {
+TEST_CASE("recording: bad states are refused with their codes, and repeats are no-ops") {
   subject r;
   CHECK(r.refused(rec::pause{t0}) == "not_recorded");
   CHECK(r.refused(rec::resume{t0}) == "not_recorded");
@@ -112,7 +112,7 @@ TEST_CASE("recording: stream and file names") {
   CHECK(rec::file_name("") == "_.wav");
 }
 
-TEST_CASE("recording policy: the queue's own wins; `tenant` takes the tenant's; else never") {
+TEST_CASE("recording policy: the queue's own wins, `tenant` takes the tenant's, else never") {
   queue_definition q;
   tenant_definition t;
   CHECK(rec::policy_for(nullptr, &t) == recording_policy::never); // no queue (outbound)

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include <algorithm>
 #include <iterator>
@@ -209,14 +210,23 @@ TEST_CASE("sip: a recorded call between two baresips: the caller's tone left, th
                       d + "/center.toml", "--store", store, "--no-traffic", "--api-listen",
                       "127.0.0.1:0"}};
   std::string log;
+  // Within 30 s of asking (the node logs a status line every 10 s, so a
+  // count of lines is no bound).
   auto wait_log = [&](const std::string& what) {
-    for (int i = 0; i < 80; ++i) {
-      if (log.find(what) != std::string::npos) return true;
-      auto line = node.read_line(20s);
+    const auto until = std::chrono::steady_clock::now() + 30s;
+    while (log.find(what) == std::string::npos) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      auto line = node.read_line(left);
       if (!line) return false;
       log += *line + "\n";
     }
-    return log.find(what) != std::string::npos;
+    return true;
+  };
+  auto file_text = [](const std::string& path) {
+    std::ifstream f{path};
+    return std::string{std::istreambuf_iterator<char>(f), {}};
   };
   REQUIRE_MESSAGE(wait_log("ACD up"), log);
   std::string api_url;
@@ -243,13 +253,32 @@ TEST_CASE("sip: a recorded call between two baresips: the caller's tone left, th
 
   // The caller talks 8 s (its 1 kHz), then hangs up (end of its microphone's file).
   test::write_wav(d + "/caller-mic.wav", test::tone(1'000, 8));
-  const auto caller_dir = baresip_dir(d + "/caller", caller_port, d + "/caller-mic.wav",
-                                      "<sip:caller@127.0.0.1>;regint=0");
-  child_process caller{{"sh", "-c",
-                        "exec baresip -f \"$0\" -e \"/dial sip:100@127.0.0.1:$1\" -t 14 "
-                        "</dev/null >\"$0/out.txt\" 2>&1",
-                        caller_dir, std::to_string(node_port)}};
-  REQUIRE_MESSAGE(wait_log(" into "), log);
+  // Twice at most: twice under load (1 run in ~3 of the whole suite) the
+  // caller's INVITE never reached the node, with nothing in the node's log.
+  // The trunk accepts its peer's address from any port, so a second caller
+  // gets a fresh one; what the first printed is kept in the test's output.
+  std::unique_ptr<child_process> caller_at;
+  std::string caller_dir;
+  bool into = false;
+  for (int attempt = 1; attempt <= 2 && !into; ++attempt) {
+    caller_dir = baresip_dir(d + "/caller" + std::to_string(attempt),
+                             attempt == 1 ? caller_port : free_udp_port(), d + "/caller-mic.wav",
+                             "<sip:caller@127.0.0.1>;regint=0");
+    caller_at = std::make_unique<child_process>(
+        std::vector<std::string>{"sh", "-c",
+                                 "exec baresip -f \"$0\" -e \"/dial sip:100@127.0.0.1:$1\" -t 14 "
+                                 "</dev/null >\"$0/out.txt\" 2>&1",
+                                 caller_dir, std::to_string(node_port)});
+    into = wait_log(" into ");
+    if (!into) {
+      MESSAGE("caller attempt " << attempt << " did not reach the node; its baresip:\n"
+                                << file_text(caller_dir + "/out.txt"));
+      caller_at->signal(SIGKILL);
+      caller_at->wait();
+    }
+  }
+  REQUIRE_MESSAGE(into, log << "\nagent's baresip:\n" << file_text(agent_dir + "/out.txt"));
+  auto& caller = *caller_at;
   // "recording <call> (L1 left, R2 right) into <dir>/<call>.wav"
   const auto at = log.find("recording sip-");
   REQUIRE_MESSAGE(at != std::string::npos, log);
