@@ -72,6 +72,58 @@ std::string sha256_hex(const std::string& path) {
   return out;
 }
 
+/// The one-queue center both tests run: agent a1 in `sales`, entry point
+/// 100, the SIP listener on `node_port`, the trunk's peer (the caller) on
+/// `caller_port`; `queue_extra` and `sip_extra` are more lines for the
+/// queue and `[sip]`.
+void write_center(const std::string& d, const std::string& site, int node_port, int caller_port,
+                  const std::string& queue_extra = {}, const std::string& sip_extra = {}) {
+  std::ofstream f{d + "/center.toml"};
+  f << "[site]\nid = \"" << site << "\"\n\n[[tenants]]\nid = \"acme\"\n\n[[trunks]]\n"
+    << "id = \"pstn\"\nchannels = 4\n\n[[queues]]\nid = \"sales\"\ntenant = \"acme\"\n"
+    << "skills = { sales = 1 }\nring_timeout_s = 10\nwrap_up_s = 0\n"
+    << queue_extra << "\n[[agents]]\nid = \"a1\"\ntenant = \"acme\"\n"
+    << "skills = { sales = 50 }\nqueues = [\"sales\"]\n\n[[entry_points]]\ndialed = \"100\"\n"
+    << "queue = \"sales\"\n\n[sip]\nlisten = \"127.0.0.1:" << node_port << "\"\n"
+    << sip_extra << "\n[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << caller_port
+    << "\"\noptions_interval_s = 0\n";
+}
+
+/// User a1 (agent a1; API password login-password-1, SIP password
+/// a1-sip-secret-9) in the store, before the node opens it.
+void add_agent_user(const std::string& store) {
+  std::string out;
+  REQUIRE_MESSAGE(
+      testing::run_capture({"sh", "-c",
+                            "printf '%s\\n' 'login-password-1' | \"$0\" users add --store \"$1\" "
+                            "--user a1 --tenant acme --role agent --agent a1 --password-stdin && "
+                            "printf '%s\\n' 'a1-sip-secret-9' | \"$0\" users sip-password --store "
+                            "\"$1\" --user a1 --password-stdin",
+                            HOTLINE_BIN, store},
+                           out, 30s) == 0,
+      out);
+}
+
+/// The node's output as it comes: `wait` reads lines until one holds
+/// `what`, for 30 s at most (the node logs a status line every 10 s, so a
+/// count of lines is no bound).
+struct node_log {
+  child_process& node;
+  std::string text;
+  bool wait(const std::string& what) {
+    const auto until = std::chrono::steady_clock::now() + 30s;
+    while (text.find(what) == std::string::npos) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      auto line = node.read_line(left);
+      if (!line) return false;
+      text += *line + "\n";
+    }
+    return true;
+  }
+};
+
 } // namespace
 
 TEST_CASE("sip: baresip registers as the agent and answers a baresip caller: each hears the "
@@ -83,38 +135,14 @@ TEST_CASE("sip: baresip registers as the agent and answers a baresip caller: eac
   const auto d = dir.path();
   const int node_port = free_udp_port(), caller_port = free_udp_port(),
             phone_port = free_udp_port();
-  {
-    std::ofstream f{d + "/center.toml"};
-    f << "[site]\nid = \"bsip\"\n\n[[tenants]]\nid = \"acme\"\n\n[[trunks]]\nid = \"pstn\"\n"
-      << "channels = 4\n\n[[queues]]\nid = \"sales\"\ntenant = \"acme\"\nskills = { sales = 1 }\n"
-      << "ring_timeout_s = 10\nwrap_up_s = 0\n\n[[agents]]\nid = \"a1\"\ntenant = \"acme\"\n"
-      << "skills = { sales = 50 }\nqueues = [\"sales\"]\n\n[[entry_points]]\ndialed = \"100\"\n"
-      << "queue = \"sales\"\n\n[sip]\nlisten = \"127.0.0.1:" << node_port << "\"\n\n"
-      << "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << caller_port << "\"\n"
-      << "options_interval_s = 0\n";
-  }
+  write_center(d, "bsip", node_port, caller_port);
   const auto store = d + "/store";
-  REQUIRE_MESSAGE(
-      testing::run_capture({"sh", "-c",
-                            "printf '%s\\n' 'login-password-1' | \"$0\" users add --store \"$1\" "
-                            "--user a1 --tenant acme --role agent --agent a1 --password-stdin && "
-                            "printf '%s\\n' 'a1-sip-secret-9' | \"$0\" users sip-password --store "
-                            "\"$1\" --user a1 --password-stdin",
-                            HOTLINE_BIN, store},
-                           out, 30s) == 0,
-      out);
+  add_agent_user(store);
   child_process node{{"sh", "-c", "exec \"$0\" \"$@\" 2>&1", HOTLINE_BIN, "node", "--config",
                       d + "/center.toml", "--store", store, "--no-traffic"}};
-  std::string log;
-  auto wait_log = [&](const std::string& what) {
-    for (int i = 0; i < 50; ++i) {
-      if (log.find(what) != std::string::npos) return true;
-      auto line = node.read_line(20s);
-      if (!line) return false;
-      log += *line + "\n";
-    }
-    return log.find(what) != std::string::npos;
-  };
+  node_log nlog{node, {}};
+  auto wait_log = [&](const std::string& what) { return nlog.wait(what); };
+  const std::string& log = nlog.text;
   REQUIRE_MESSAGE(wait_log("ACD up"), log);
 
   // The agent's softphone: a 600 Hz tone for a minute as its microphone, auto answer.
@@ -186,44 +214,16 @@ TEST_CASE("sip: a recorded call between two baresips: the caller's tone left, th
   const auto d = dir.path();
   const int node_port = free_udp_port(), caller_port = free_udp_port(),
             phone_port = free_udp_port();
-  {
-    std::ofstream f{d + "/center.toml"};
-    f << "[site]\nid = \"brec\"\n\n[[tenants]]\nid = \"acme\"\n\n[[trunks]]\nid = \"pstn\"\n"
-      << "channels = 4\n\n[[queues]]\nid = \"sales\"\ntenant = \"acme\"\nskills = { sales = 1 }\n"
-      << "ring_timeout_s = 10\nwrap_up_s = 0\nrecord = \"always\"\n\n[[agents]]\nid = \"a1\"\n"
-      << "tenant = \"acme\"\nskills = { sales = 50 }\nqueues = [\"sales\"]\n\n[[entry_points]]\n"
-      << "dialed = \"100\"\nqueue = \"sales\"\n\n[sip]\nlisten = \"127.0.0.1:" << node_port
-      << "\"\nrecordings_dir = \"calls\"\n\n[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:"
-      << caller_port << "\"\noptions_interval_s = 0\n";
-  }
+  write_center(d, "brec", node_port, caller_port, "record = \"always\"\n",
+               "recordings_dir = \"calls\"\n");
   const auto store = d + "/store";
-  REQUIRE_MESSAGE(
-      testing::run_capture({"sh", "-c",
-                            "printf '%s\\n' 'login-password-1' | \"$0\" users add --store \"$1\" "
-                            "--user a1 --tenant acme --role agent --agent a1 --password-stdin && "
-                            "printf '%s\\n' 'a1-sip-secret-9' | \"$0\" users sip-password --store "
-                            "\"$1\" --user a1 --password-stdin",
-                            HOTLINE_BIN, store},
-                           out, 30s) == 0,
-      out);
+  add_agent_user(store);
   child_process node{{"sh", "-c", "exec \"$0\" \"$@\" 2>&1", HOTLINE_BIN, "node", "--config",
                       d + "/center.toml", "--store", store, "--no-traffic", "--api-listen",
                       "127.0.0.1:0"}};
-  std::string log;
-  // Within 30 s of asking (the node logs a status line every 10 s, so a
-  // count of lines is no bound).
-  auto wait_log = [&](const std::string& what) {
-    const auto until = std::chrono::steady_clock::now() + 30s;
-    while (log.find(what) == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          until - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return false;
-      auto line = node.read_line(left);
-      if (!line) return false;
-      log += *line + "\n";
-    }
-    return true;
-  };
+  node_log nlog{node, {}};
+  auto wait_log = [&](const std::string& what) { return nlog.wait(what); };
+  const std::string& log = nlog.text;
   auto file_text = [](const std::string& path) {
     std::ifstream f{path};
     return std::string{std::istreambuf_iterator<char>(f), {}};
