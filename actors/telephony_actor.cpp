@@ -523,8 +523,19 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
         return std::make_pair(ctx->find_queue(queue), ctx->tenant_of_queue(queue));
       },
       s.opts.log);
-  // Static members: every agent with a phone is logged in and ready.
+  // Registrations from before a restart: still running, or lapsed meanwhile.
+  for (const auto& b : s.opts.restored_phones)
+    if (s.ctx->find_agent(b.agent_id)) s.registered[b.agent_id] = b.contact;
+  for (const auto& b : s.opts.lapsed_phones)
+    append_phone_event(self, b.agent_id,
+                       events::phone_unregistered{b.agent_id, b.user, b.contact, "expired"});
+  // Static members and restored phones: their agents are logged in and ready.
+  std::set<std::string> reachable;
   for (const auto& [agent_id, contact] : s.opts.phones)
+    reachable.insert(agent_id);
+  for (const auto& [agent_id, contact] : s.registered)
+    reachable.insert(agent_id);
+  for (const auto& agent_id : reachable)
     if (auto a = agent_actor_of(self, agent_id))
       self->send(a, login_atom::value, std::vector<std::string>{});
   return {

@@ -57,6 +57,9 @@
 ///                                        an agent with no phone until then: login_atom
 ///   unregistered(agent, reason)          `phone.unregistered` appended; back to the
 ///                                        static phone, or logout_atom when there is none
+///   restored_phones (options, at start)  bindings recorded before a restart that still run:
+///                                        rung there, agents logged in, nothing appended;
+///                                        lapsed_phones: `phone.unregistered` "expired"
 ///
 /// Recording (F14; docs/telephony.md "Recording"), through the recording
 /// decider (events/recording/recording.hpp) on stream `recording-<call>`,
@@ -78,7 +81,8 @@
 ///
 /// Agents with a phone (`telephony_options::phones`) are logged in and
 /// ready when the actor starts, like Asterisk's static queue members;
-/// agents whose phone registers are logged in when it does.
+/// agents whose phone registers are logged in when it does, and so are
+/// those whose registration outlived a restart (`restored_phones`).
 ///
 /// Simulated agents (`simulated_agents`: a node or demo that runs a
 /// simulated day beside real callers) have no phone: offered a real call,
@@ -103,6 +107,7 @@
 
 #include "actors/acd.hpp"
 #include "actors/ports/telephony.hpp"
+#include "events/telephony/phone_binding.hpp"
 
 namespace hotline::actors {
 
@@ -124,6 +129,13 @@ struct telephony_options {
   std::map<std::string, std::string> trunk_peers;
   /// How long an outbound call's far end may ring ([sip] outbound_ring_timeout_s).
   std::int32_t outbound_ring_timeout_s = 60;
+  /// Registered phones recorded before the node stopped whose bindings
+  /// still run (the stack was given them too): their agents ring there and
+  /// are logged in at start, with no new `phone.registered`.
+  std::vector<events::telephony::phone_binding> restored_phones;
+  /// Recorded bindings that lapsed while the node was down: each gets its
+  /// `phone.unregistered` (reason `expired`) at start.
+  std::vector<events::telephony::phone_binding> lapsed_phones;
   /// Where recorded calls' WAV files go (an existing directory). Default:
   /// empty, nothing is recorded whatever the policies say.
   std::string recordings_dir;

@@ -23,6 +23,7 @@
 #include "drivers/cli/api_runtime.hpp"
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/numbers.hpp"
+#include "drivers/cli/phone_bindings.hpp"
 #include "drivers/cli/stop_signals.hpp"
 #include "drivers/cli/users.hpp"
 #include "drivers/cli/view_cli.hpp"
@@ -288,6 +289,7 @@ void run_node(const node_args& a) {
   late_telephony telephony_port;
   std::unique_ptr<drivers::sip::sip_stack> sip;
   caf::actor telephony;
+  std::vector<events::telephony::phone_binding> to_restore; // the registrar's, from the store
   if (cfg.sip.enabled) {
     actors::telephony_options to;
     to.call_id_prefix = "sip-" + so.call_id_prefix;
@@ -348,6 +350,17 @@ void run_node(const node_args& a) {
                                      ec);
       }
     }
+    // Phones registered before the node stopped ring there still (until
+    // their bindings' lifetimes end): the stack and the actor both take them.
+    {
+      std::vector<std::string> agent_ids;
+      for (const auto& ag : cfg.center.agents)
+        agent_ids.push_back(ag.id);
+      auto phones = phone_bindings_of(store, agent_ids, clock.now_ns(), site);
+      to_restore = phones.running;
+      to.restored_phones = std::move(phones.running);
+      to.lapsed_phones = std::move(phones.lapsed);
+    }
     telephony = actors::spawn_telephony(sys, ctx, &telephony_port, to);
     ctx->telephony = telephony;
     ctx->observer = actors::spawn_observer_fanout(
@@ -359,8 +372,9 @@ void run_node(const node_args& a) {
   for (const auto& w : ctx->configuration_warnings) // agents and queues created at runtime
     drivers::log::warning("config", w, site);
   if (telephony) {
-    auto started = drivers::sip::sip_stack::start(
-        cfg.sip, site, actors::telephony_sink_for(telephony), sip_users_of(store, site));
+    auto started =
+        drivers::sip::sip_stack::start(cfg.sip, site, actors::telephony_sink_for(telephony),
+                                       sip_users_of(store, site), to_restore);
     if (!started) {
       caf::anon_send_exit(telephony, caf::exit_reason::user_shutdown);
       if (traffic) caf::anon_send_exit(traffic, caf::exit_reason::user_shutdown);

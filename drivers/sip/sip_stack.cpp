@@ -256,6 +256,7 @@ struct sip_stack::impl {
   void challenge(const sip_msg* msg, bool stale);
   void reply_400(const sip_msg* msg, const std::string& why);
   void drop_binding(const std::string& user, const std::string& reason);
+  void restore_bindings(const std::vector<events::telephony::phone_binding>& restored);
   const config::sip_trunk_definition* trunk_of(const sa& src) const;
   bool within_rate(const config::sip_trunk_definition& t);
   bool decode_sdp(leg& l, mbuf* mb, bool offer);
@@ -867,6 +868,30 @@ void sip_stack::impl::challenge(const sip_msg* msg, bool stale) {
               "WWW-Authenticate: %s\r\nContent-Length: 0\r\n\r\n", value.c_str());
 }
 
+// Bindings from before a restart: each runs for what is left of its
+// lifetime (by the wall clock the events were stamped with).
+void sip_stack::impl::restore_bindings(
+    const std::vector<events::telephony::phone_binding>& restored) {
+  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  for (const auto& r : restored) {
+    const auto left_ms = (r.expires_at_ns() - now_ns) / 1'000'000;
+    if (left_ms <= 0 || r.user.empty() || bindings.count(r.user)) continue;
+    auto b = std::make_unique<binding>();
+    b->stack = this;
+    b->user = r.user;
+    b->agent = r.agent_id;
+    b->contact = r.contact;
+    b->source = r.source;
+    tmr_init(&b->expiry);
+    auto& kept = *bindings.emplace(r.user, std::move(b)).first->second;
+    tmr_start(&kept.expiry, static_cast<std::uint64_t>(left_ms), on_binding_expired, &kept);
+    info("phone of agent " + kept.agent + " (" + kept.user + ") at " + kept.contact +
+         " restored for " + std::to_string((left_ms + 999) / 1000) + " s");
+  }
+}
+
 void sip_stack::impl::drop_binding(const std::string& user, const std::string& reason) {
   auto it = bindings.find(user);
   if (it == bindings.end()) return;
@@ -1274,10 +1299,10 @@ int fd_budget() {
 
 } // namespace
 
-events::result<std::unique_ptr<sip_stack>> sip_stack::start(const config::sip_definition& def,
-                                                            std::string site,
-                                                            ports::telephony_sink sink,
-                                                            ports::sip_user_lookup users) {
+events::result<std::unique_ptr<sip_stack>>
+sip_stack::start(const config::sip_definition& def, std::string site, ports::telephony_sink sink,
+                 ports::sip_user_lookup users,
+                 std::vector<events::telephony::phone_binding> restored) {
   raise_open_files();
   auto p = std::make_unique<impl>();
   p->def = def;
@@ -1299,7 +1324,7 @@ events::result<std::unique_ptr<sip_stack>> sip_stack::start(const config::sip_de
   std::promise<std::string> started; // empty: listening
   auto ready = started.get_future();
   auto* s = p.get();
-  p->thread = std::thread([s, &started] {
+  p->thread = std::thread([s, &started, &restored] {
     auto fail = [&](const std::string& why) { started.set_value(why); };
     if (int err = libre_init()) return fail(std::string("libre_init: ") + std::strerror(err));
     fd_setsize(fd_budget());
@@ -1339,6 +1364,7 @@ events::result<std::unique_ptr<sip_stack>> sip_stack::start(const config::sip_de
       return fail(why);
     }
     tmr_init(&s->stop_timer);
+    s->restore_bindings(restored);
     s->start_keepalives();
     started.set_value({});
     re_main(nullptr);

@@ -47,7 +47,9 @@
 /// Contact; a new one replaces it), granted at most
 /// `register_max_expires_s`; Expires: 0 (or Contact: *) removes it, and so
 /// does its expiry. Each change is delivered: `registered` (refresh=true
-/// when the same contact registers again) or `unregistered`.
+/// when the same contact registers again) or `unregistered`. Bindings
+/// recorded before a restart are given to `start` (`restored`): they ring
+/// and expire as if never lost, and a phone's refresh of one is a refresh.
 ///
 /// DTMF: RFC 4733 telephone-event (101) is offered and answered; each digit
 /// is delivered once, at its end packet, as `dtmf`. SIP INFO with
@@ -74,6 +76,7 @@
 #include "actors/ports/telephony.hpp"
 #include "config/sip.hpp"
 #include "events/status.hpp"
+#include "events/telephony/phone_binding.hpp"
 
 namespace hotline::drivers::sip {
 
@@ -83,11 +86,14 @@ public:
   /// thread, binds UDP `def.listen` and returns once it listens (or why it
   /// cannot: the address is in use, libre failed to start). `site` labels
   /// the log lines. `users` answers the registrar's look-ups (empty: every
-  /// REGISTER with credentials is refused 404).
-  static events::result<std::unique_ptr<sip_stack>> start(const config::sip_definition& def,
-                                                          std::string site,
-                                                          ports::telephony_sink sink,
-                                                          ports::sip_user_lookup users = {});
+  /// REGISTER with credentials is refused 404). `restored`: the phone
+  /// bindings the node had before it stopped (by user; the events'
+  /// wall-clock expiry counts, one already lapsed is skipped), kept and
+  /// expired like fresh ones; no `registered` is delivered for them.
+  static events::result<std::unique_ptr<sip_stack>>
+  start(const config::sip_definition& def, std::string site, ports::telephony_sink sink,
+        ports::sip_user_lookup users = {},
+        std::vector<events::telephony::phone_binding> restored = {});
   /// Hangs up every leg (BYE, CANCEL or a final error), stops the thread.
   ~sip_stack() override;
 

@@ -356,6 +356,38 @@ TEST_CASE("a registered phone logs its agent in, is recorded, and logs it out wh
   CHECK(f.payloads<events::phone_unregistered>("phone-a3")[0].reason == "expired");
 }
 
+TEST_CASE("phones registered before a restart ring again, and lapsed ones are recorded gone") {
+  auto o = phones_of(false); // a1 has a static phone, a2 and a3 none
+  o.restored_phones = {{"a3", "a3", "sip:a3@10.0.0.3:5062", "10.0.0.3:5062", 0, 3600}};
+  o.lapsed_phones = {{"a2", "a2", "sip:a2@10.0.0.2:5062", "10.0.0.2:5062", 0, 60}};
+  fixture f{phone_center(), o};
+  f.at(1);
+  CHECK(f.status("a3") == "ready"); // logged in by its restored phone
+  CHECK(f.status("a2") == "logged_out");
+  // Nothing new for the restored binding; the lapsed one's end is recorded.
+  CHECK(f.types("phone-a3").empty());
+  CHECK(f.types("phone-a2") == "phone.unregistered");
+  auto gone = f.payloads<events::phone_unregistered>("phone-a2");
+  REQUIRE(gone.size() == 1);
+  CHECK(gone[0].contact == "sip:a2@10.0.0.2:5062");
+  CHECK(gone[0].reason == "expired");
+  // Two callers ring both ready agents: a1's static phone and a3's restored one.
+  f.incoming("L1");
+  f.incoming("L2");
+  f.at(2);
+  CHECK_MESSAGE(f.commands().find(" sip:a3@10.0.0.3:5062 caller +8613800001111 call sip-L") !=
+                    std::string::npos,
+                f.commands());
+  CHECK_MESSAGE(f.commands().find(" sip:a1@127.0.0.1:5070 caller +8613800001111 call sip-L") !=
+                    std::string::npos,
+                f.commands());
+  // Its refresh after the restart is only a refresh; its expiry logs it out.
+  f.inject(tp::registered{"a3", "a3", "sip:a3@10.0.0.3:5062", "10.0.0.3:5062", 120, true});
+  f.inject(tp::unregistered{"a3", "a3", "sip:a3@10.0.0.3:5062", "expired"});
+  f.at(5);
+  CHECK(f.types("phone-a3") == "phone.unregistered");
+}
+
 TEST_CASE("a registered contact is rung instead of the static one, and the static one after") {
   fixture f{phone_center(), false}; // a1 only has a static phone
   f.inject(tp::registered{"a1", "a1", "sip:a1@10.0.0.9:5099", "10.0.0.9:5099", 60, false});

@@ -608,6 +608,66 @@ TEST_CASE("sip stack: a binding expires and is reported expired") {
   CHECK(events.next(3s).find(" expired") != std::string::npos);
 }
 
+TEST_CASE("sip stack: bindings from before a restart are kept, refreshed and expired") {
+  const int port = free_port();
+  auto def = definition(port);
+  def.register_min_expires_s = 1;
+  const auto ha1 = drivers::sip::digest_ha1("a1", "hotline", "right-secret");
+  udp phone;
+  const std::string contact = "sip:a1@127.0.0.1:" + std::to_string(phone.port());
+  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  // a1 registered 10 s ago for 100 s; a2 for 2 s, 1 s ago; a3's lapsed.
+  std::vector<events::telephony::phone_binding> restored{
+      {"a1", "a1", contact, "127.0.0.1:1", now_ns - 10'000'000'000, 100},
+      {"a2", "a2", "sip:a2@127.0.0.1:9", "127.0.0.1:9", now_ns - 1'000'000'000, 2},
+      {"a3", "a3", "sip:a3@127.0.0.1:9", "127.0.0.1:9", now_ns - 5'000'000'000, 1}};
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(
+      def, "t", events.sink(),
+      [&](const std::string& name) {
+        return std::optional{tp::sip_user{name, "hotline", ha1, false}};
+      },
+      restored);
+  REQUIRE(started);
+  const std::string uri = "sip:127.0.0.1:" + std::to_string(port);
+  auto reg = [&](int cseq, const std::string& extra) {
+    phone.send("REGISTER " + uri + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" +
+                   std::to_string(phone.port()) + ";branch=z9hG4bKy" + std::to_string(cseq) +
+                   "\r\nFrom: <sip:a1@127.0.0.1>;tag=r\r\nTo: <sip:a1@127.0.0.1>\r\nCall-ID: "
+                   "reg-3\r\nCSeq: " +
+                   std::to_string(cseq) + " REGISTER\r\nMax-Forwards: 70\r\n" + extra +
+                   "Content-Length: 0\r\n\r\n",
+               port);
+  };
+  reg(1, "");
+  auto challenge = phone.expect("SIP/2.0 401");
+  REQUIRE(challenge);
+  auto h = header(*challenge, "WWW-Authenticate");
+  auto at = h.find("nonce=\"") + 7;
+  auto nonce = h.substr(at, h.find('"', at) - at);
+  const auto auth = "Authorization: Digest username=\"a1\", realm=\"hotline\", nonce=\"" + nonce +
+                    "\", uri=\"" + uri + "\", response=\"" +
+                    drivers::sip::digest_response(ha1, "REGISTER", uri, nonce, "", "", "") +
+                    "\"\r\n";
+  // A query answers the restored binding with what is left of its 100 s.
+  reg(2, auth);
+  auto query = phone.expect("SIP/2.0 200");
+  REQUIRE(query);
+  CHECK(header(*query, "Contact").rfind("<" + contact + ">;expires=", 0) == 0);
+  const auto left = std::stoi(header(*query, "Contact").substr(contact.size() + 11));
+  CHECK(left > 80);
+  CHECK(left <= 90);
+  // The phone's next REGISTER of the same contact is a refresh, not a new binding.
+  reg(3, "Contact: <" + contact + ">\r\nExpires: 60\r\n" + auth);
+  CHECK(phone.expect("SIP/2.0 200"));
+  CHECK(events.next() == "refreshed a1 " + contact + " for 60 s");
+  // a2's second left runs out as any binding's would; a3 was never kept.
+  CHECK(events.next(3s) == "unregistered a2 sip:a2@127.0.0.1:9 expired");
+  CHECK(events.next(300ms) == "(none)");
+}
+
 TEST_CASE("sip stack: INVITEs over a trunk's calls per second are delivered over_rate") {
   const int port = free_port();
   auto def = definition(port);

@@ -130,12 +130,21 @@ public:
           out);
       CHECK(out.find("SIP password of " + user + " set for realm hotline") != std::string::npos);
     }
-    std::vector<std::string> argv{HOTLINE_BIN,    "node",
-                                  "--config",     config,
-                                  "--store",      dir.path() + "/store",
-                                  "--sip-listen", "127.0.0.1:" + std::to_string(port)};
+    argv = {HOTLINE_BIN,    "node",
+            "--config",     config,
+            "--store",      dir.path() + "/store",
+            "--sip-listen", "127.0.0.1:" + std::to_string(port)};
     if (!o.traffic) argv.push_back("--no-traffic");
     if (o.api) argv.insert(argv.end(), {"--api-listen", "127.0.0.1:0"});
+    start();
+  }
+  ~sip_node() {
+    if (node) stop();
+  }
+
+  /// Starts the node (again, after `stop`: the same store, center and
+  /// port) and waits for its ACD.
+  void start() {
     node = std::make_unique<child_process>(both_outputs(argv));
     for (int i = 0; i < 20; ++i) {
       auto line = node->read_line(20s);
@@ -148,9 +157,6 @@ public:
       if (line->find("ACD up") != std::string::npos) return;
     }
     FAIL("the node never said 'ACD up':\n" << log);
-  }
-  ~sip_node() {
-    if (node) stop();
   }
 
   /// sipp as the caller on the trunk: its exit status (0: every message as expected).
@@ -311,6 +317,7 @@ public:
   std::string api_url;
   std::string config;
   std::string log;
+  std::vector<std::string> argv; ///< how start() runs the node
   std::unique_ptr<child_process> node;
 };
 
@@ -582,6 +589,34 @@ TEST_CASE("sip: a phone registers with digest and the caller reaches the agent t
   CHECK(n.phone_events("a1") == std::vector<std::string>{"phone.registered sip:a1@127.0.0.1:" +
                                                          std::to_string(a1) + " 120"});
   CHECK(n.log.find("phone of agent a1 (a1) registered at sip:a1@127.0.0.1:") != std::string::npos);
+}
+
+TEST_CASE("sip: a phone registered before a restart still rings after it, one lapsed meanwhile "
+          "does not") {
+  const int a1 = free_udp_port(), a2 = free_udp_port();
+  center_options o;
+  o.sip_users = {{"a1", "a1-sip-secret"}, {"a2", "a2-sip-secret"}};
+  o.sip_keys = "register_min_expires_s = 1";
+  sip_node n{o};
+  CHECK(n.register_phone("phone_registers.xml", "a1", "a1-sip-secret", a1) == 0);         // 120 s
+  CHECK(n.register_phone("phone_registers_briefly.xml", "a2", "a2-sip-secret", a2) == 0); // 1 s
+  CHECK(n.stop() == 0);
+  std::this_thread::sleep_for(1500ms); // a2's binding lapses while the node is down
+  n.start();
+  // a1's phone does not register again: the restarted node rings it.
+  auto agent = phone("agent_answers.xml", a1);
+  CHECK(n.call("caller_hangs_up.xml") == 0);
+  CHECK(agent.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK(c.outcome == "completed");
+  CHECK(c.agent == "a1");
+  const auto c1 = "sip:a1@127.0.0.1:" + std::to_string(a1);
+  const auto c2 = "sip:a2@127.0.0.1:" + std::to_string(a2);
+  CHECK(n.phone_events("a1") == std::vector<std::string>{"phone.registered " + c1 + " 120"});
+  CHECK(n.phone_events("a2") == std::vector<std::string>{"phone.registered " + c2 + " 1",
+                                                         "phone.unregistered " + c2 + " expired"});
+  CHECK(n.log.find("phone of agent a1 (a1) at " + c1 + " restored for ") != std::string::npos);
 }
 
 TEST_CASE("sip: a wrong SIP password is 403, an unknown user 404, bad credentials 400") {
