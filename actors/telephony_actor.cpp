@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "actors/agent_phones.hpp"
 #include "actors/api_request.hpp"
 #include "actors/call_actor.hpp"
 #include "actors/call_recordings.hpp"
@@ -46,9 +47,7 @@ struct telephony_state {
   telephony_options opts;
   std::map<std::string, tel_call> calls;
   std::map<tp::leg_id, tel_leg> legs;
-  /// Agent id -> the contact its registered phone gave (SIP REGISTER).
-  std::map<std::string, std::string> registered;
-  std::uint64_t appended = 0; ///< phone events appended (names their ids)
+  std::unique_ptr<agent_phones> phones; ///< static, registered and restored phones
   std::unique_ptr<call_recordings> recordings;
 };
 
@@ -239,11 +238,7 @@ void on_dial(tel_self self, const caf::actor& call, const std::string& call_id,
              const std::string& agent_id, const std::string& number, const std::string& trunk) {
   auto& s = self->state;
   if (s.calls.count(call_id)) return;
-  const std::string* contact = nullptr;
-  if (auto reg = s.registered.find(agent_id); reg != s.registered.end())
-    contact = &reg->second;
-  else if (auto phone = s.opts.phones.find(agent_id); phone != s.opts.phones.end())
-    contact = &phone->second;
+  const std::string* contact = s.phones->contact_of(agent_id);
   if (!contact) {
     // No phone (a simulated agent, a desktop without one): telephony does
     // not carry this call; it connects as without telephony.
@@ -289,60 +284,15 @@ void on_peer_health(tel_self self, const std::string& trunk, const std::string& 
 
 // -- registrations ----------------------------------------------------------------------
 
-/// Appends one event to `phone-<agent>` (the stream only this actor writes).
-void append_phone_event(tel_self self, const std::string& agent_id, events::event payload) {
-  const auto& p = self->state.ctx->store;
-  if (!p.store) return;
-  const auto now_ns = p.clock ? p.clock->now_ns() : 0;
-  const auto now_ms = now_ns / 1'000'000;
-  const auto* agent = self->state.ctx->find_agent(agent_id);
-  const auto name = p.site + "/phone/" + agent_id + "/" + std::to_string(now_ns) + "/" +
-                    std::to_string(self->state.appended++);
-  std::vector<events::proposed_event> evs;
-  evs.push_back(events::event_codec::standard().propose(
-      payload, {events::event_id::uuid_v7(now_ms, events::event_id::from_name(name)), p.site,
-                agent ? agent->tenant : std::string{}, now_ns,
-                events::event_id::from_name("phone-" + agent_id),
-                events::event_id::uuid_v7(now_ms, events::event_id::from_name(name + "/command")),
-                events::principal::system("sip")}));
-  auto log = self->state.opts.log;
-  p.store->append_async("phone-" + agent_id, ports::expected_revision::any(), std::move(evs),
-                        [log, agent_id](events::result<ports::append_result> r) {
-                          if (!r && log)
-                            log("phone-" + agent_id + ": not recorded: " + r.error().message());
-                        });
-}
-
-bool has_static_phone(tel_self self, const std::string& agent_id) {
-  return self->state.opts.phones.count(agent_id) != 0;
-}
-
 void on_registered(tel_self self, const tp::registered& e) {
-  auto& s = self->state;
-  if (!s.ctx->find_agent(e.agent)) {
-    say(self, "phone registered for agent " + e.agent + ", who is not in this center: ignored");
-    return;
-  }
-  auto it = s.registered.find(e.agent);
-  const bool was_reachable = it != s.registered.end() || has_static_phone(self, e.agent);
-  if (it != s.registered.end() && it->second == e.contact && e.refresh) return;
-  s.registered[e.agent] = e.contact;
-  append_phone_event(self, e.agent,
-                     events::phone_registered{e.agent, e.user, e.contact, e.source, e.expires_s});
   // A phone makes the agent available, like a static queue member.
-  if (!was_reachable)
+  if (self->state.phones->registered(e))
     if (auto a = agent_actor_of(self, e.agent))
       self->send(a, login_atom::value, std::vector<std::string>{});
 }
 
 void on_unregistered(tel_self self, const tp::unregistered& e) {
-  auto& s = self->state;
-  auto it = s.registered.find(e.agent);
-  if (it == s.registered.end()) return;
-  s.registered.erase(it);
-  append_phone_event(self, e.agent,
-                     events::phone_unregistered{e.agent, e.user, e.contact, e.reason});
-  if (!has_static_phone(self, e.agent))
+  if (self->state.phones->unregistered(e))
     if (auto a = agent_actor_of(self, e.agent))
       self->send(a, logout_atom::value, std::string{"phone_unregistered"});
 }
@@ -362,11 +312,7 @@ void on_ringing(tel_self self, const std::string& agent_id, const std::string& c
   auto* c = find_call(self, call_id);
   if (!c) return;
   // A registered phone first, else the static one.
-  const std::string* contact = nullptr;
-  if (auto reg = s.registered.find(agent_id); reg != s.registered.end())
-    contact = &reg->second;
-  else if (auto phone = s.opts.phones.find(agent_id); phone != s.opts.phones.end())
-    contact = &phone->second;
+  const auto* contact = s.phones->contact_of(agent_id);
   if (!contact && s.opts.simulated_agents.count(agent_id)) {
     // The simulator's agent picks up after a moment, as it would its own calls.
     if (c->simulated_ringing.insert(agent_id).second)
@@ -523,19 +469,15 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
         return std::make_pair(ctx->find_queue(queue), ctx->tenant_of_queue(queue));
       },
       s.opts.log);
-  // Registrations from before a restart: still running, or lapsed meanwhile.
-  for (const auto& b : s.opts.restored_phones)
-    if (s.ctx->find_agent(b.agent_id)) s.registered[b.agent_id] = b.contact;
-  for (const auto& b : s.opts.lapsed_phones)
-    append_phone_event(self, b.agent_id,
-                       events::phone_unregistered{b.agent_id, b.user, b.contact, "expired"});
-  // Static members and restored phones: their agents are logged in and ready.
-  std::set<std::string> reachable;
-  for (const auto& [agent_id, contact] : s.opts.phones)
-    reachable.insert(agent_id);
-  for (const auto& [agent_id, contact] : s.registered)
-    reachable.insert(agent_id);
-  for (const auto& agent_id : reachable)
+  s.phones = std::make_unique<agent_phones>(
+      s.ctx->store, s.opts.phones,
+      [ctx = s.ctx](const std::string& agent_id) -> std::optional<std::string> {
+        const auto* a = ctx->find_agent(agent_id);
+        return a ? std::optional{a->tenant} : std::nullopt;
+      },
+      s.opts.log);
+  // Agents with a static phone or one registered before a restart: logged in and ready.
+  for (const auto& agent_id : s.phones->start(s.opts.restored_phones, s.opts.lapsed_phones))
     if (auto a = agent_actor_of(self, agent_id))
       self->send(a, login_atom::value, std::vector<std::string>{});
   return {
