@@ -15,6 +15,9 @@
 ///   (talking_atom, call_id, agent_id)   a call is connected
 ///   (held_atom, call_id, agent_id, on_hold)  the agent put the caller on hold (true) or took
 ///                                       it back (false)
+///   (announce_atom, call_id, position, ewt_ms)  a waiting caller's position / expected
+///                                       wait was announced (`call.announced`; ewt_ms -1:
+///                                       nobody serves the queue): telephony speaks it
 ///   (ended_atom, call_id, outcome)      a call ended (its one terminal events::call_outcome)
 ///   (rejected_atom, stream, code)       a command was refused (also audited)
 ///   (callback_offered_atom, call_id, queue)  a caller waited `callback_offer_after_s`:

@@ -67,6 +67,9 @@ caf::behavior fanout(caf::stateful_actor<fanout_state>* self, std::vector<observ
       [=](held_atom a, const std::string& call, const std::string& agent, bool on) {
         to(call, a, call, agent, on);
       },
+      [=](announce_atom a, const std::string& call, int position, std::int64_t ewt_ms) {
+        to(call, a, call, position, ewt_ms);
+      },
       [=](rejected_atom a, const std::string& stream, const std::string& code) {
         for (const auto& r : self->state.routes)
           self->send(r.observer, a, stream, code);

@@ -6,6 +6,7 @@
 #include "actors/api_request.hpp"
 #include "actors/call_actor.hpp"
 #include "actors/call_recordings.hpp"
+#include "events/acd/queue_announcement.hpp"
 #include "events/codec.hpp"
 
 namespace hotline::actors {
@@ -307,6 +308,12 @@ void on_queued(tel_self self, const std::string& call_id, const std::string& que
     self->state.port->play(c->caller, tp::media_kind::music_on_hold);
 }
 
+void on_announce(tel_self self, const std::string& call_id, int position, std::int64_t ewt_ms) {
+  auto* c = find_call(self, call_id);
+  if (!c || c->caller.empty() || c->talking || !self->state.opts.announcements) return;
+  self->state.port->announce(c->caller, events::acd::queue_announcement(position, ewt_ms));
+}
+
 void on_ringing(tel_self self, const std::string& agent_id, const std::string& call_id) {
   auto& s = self->state;
   auto* c = find_call(self, call_id);
@@ -485,6 +492,9 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
       [=](const tp::telephony_event& e) { std::visit(event_handler{self}, e); },
       [=](queued_atom, const std::string& call_id, const std::string& queue) {
         on_queued(self, call_id, queue);
+      },
+      [=](announce_atom, const std::string& call_id, int position, std::int64_t ewt_ms) {
+        on_announce(self, call_id, position, ewt_ms);
       },
       // The node API: (recording_atom, call, agent, pause) from the agent or a supervisor.
       [=](api_atom, const std::string& user, caf::message& inner) {

@@ -11,6 +11,8 @@
 ///                                        calls-per-second limit: the call is blocked at
 ///                                        once (then rejected unavailable, SIP 503)
 ///   (queued_atom call)                   play music on hold to the caller (early media)
+///   (announce_atom call position ewt)    `announcements`: the caller, still waiting, hears
+///                                        events/acd/queue_announcement's prompts, then music
 ///   (ringing_atom agent call)            ring the agent's phone (its static contact);
 ///                                        an agent with no phone: reject_atom to it,
 ///                                        unless the simulator drives it (below)
@@ -121,6 +123,9 @@ struct telephony_options {
   std::int32_t retry_after_s = 30;
   /// Play music on hold to waiting callers (early media); else they hear ringing.
   bool music_on_hold = true;
+  /// Speak the ACD's position / expected-wait announcements to waiting
+  /// callers (the stack has the prompts: [sip] announcements). Default: false.
+  bool announcements = false;
   /// Agents the simulator drives (no phone): they take real calls as above.
   std::set<std::string> simulated_agents;
   std::chrono::milliseconds simulated_answer_after{2'000};

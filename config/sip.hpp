@@ -3,6 +3,7 @@
 /// listens, the trunks that may send calls, the agents' phones and the music
 /// on hold (docs/config.md, section [sip]; docs/telephony.md).
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,15 @@ struct sip_definition {
   host_port listen{"127.0.0.1", 5060};         ///< [sip] listen; --sip-listen overrides
   std::string music_on_hold;                   ///< path of the WAV file (resolved); empty: none
   std::vector<std::int16_t> music_on_hold_pcm; ///< its samples, 8 kHz mono, 16-bit linear
-  std::int32_t retry_after_s = 30;             ///< told to callers turned away with 503
-  std::uint16_t rtp_port_min = 20'000;         ///< RTP ports the node opens (even numbers)
+  /// [sip] announcements: a directory of recorded prompts laid out as
+  /// Asterisk's sound packs (events/acd/queue_announcement.hpp names every
+  /// file it needs, e.g. queue-thereare.wav, digits/7.wav); resolved.
+  /// Empty: no position / expected-wait announcements are spoken.
+  std::string announcements;
+  /// Those prompts' samples by name ("digits/7"), 8 kHz mono, 16-bit linear.
+  std::map<std::string, std::vector<std::int16_t>> announcement_pcm;
+  std::int32_t retry_after_s = 30;     ///< told to callers turned away with 503
+  std::uint16_t rtp_port_min = 20'000; ///< RTP ports the node opens (even numbers)
   std::uint16_t rtp_port_max = 29'999;
   /// Registration of agents' phones (docs/telephony.md): the digest realm,
   /// the life of a nonce, and the bounds of a binding's Expires.

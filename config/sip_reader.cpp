@@ -4,6 +4,7 @@
 #include <set>
 
 #include "config/wav.hpp"
+#include "events/acd/queue_announcement.hpp"
 
 namespace hotline::config {
 
@@ -136,6 +137,33 @@ void read_sip(table_reader& root, const events::center_definition& center, sip_d
         sip.music_on_hold_pcm = std::move(*pcm);
       } else
         r.error("music_on_hold", path.string() + ": " + why);
+    }
+    std::string prompts;
+    if (r.read("announcements", prompts)) {
+      // A directory of prompts, relative to the file that names it; each
+      // prompt the announcements use must be there (8 kHz mono WAV).
+      const auto* node = r.get("announcements");
+      const auto written_in = node->source().path ? *node->source().path : std::string{};
+      const auto dir =
+          (std::filesystem::path(written_in).parent_path() / prompts).lexically_normal();
+      std::string why;
+      if (prompts.empty()) {
+        r.error("announcements", "expected the path of a directory of recorded prompts");
+      } else if (!std::filesystem::is_directory(dir)) {
+        r.error("announcements", dir.string() + ": not a directory");
+      } else {
+        for (const auto& name : events::acd::announcement_prompt_names()) {
+          const auto file = dir / (name + ".wav");
+          auto pcm = read_wav_8k_mono(file, why);
+          if (!pcm) {
+            r.error("announcements", file.string() + ": " + why);
+            sip.announcement_pcm.clear();
+            break;
+          }
+          sip.announcement_pcm[name] = std::move(*pcm);
+        }
+        if (!sip.announcement_pcm.empty()) sip.announcements = dir.string();
+      }
     }
     std::string recordings;
     if (r.read("recordings_dir", recordings)) {

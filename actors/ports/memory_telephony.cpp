@@ -44,6 +44,15 @@ void memory_telephony::play(const leg_id& leg, media_kind what) {
   if (!gone(leg)) record("play " + leg + " " + std::string{to_string(what)});
 }
 
+void memory_telephony::announce(const leg_id& leg, std::vector<std::string> prompts) {
+  std::lock_guard lock{m_};
+  if (gone(leg)) return;
+  std::string line = "announce " + leg;
+  for (const auto& p : prompts)
+    line += " " + p;
+  record(line);
+}
+
 void memory_telephony::hang_up(const leg_id& leg, hangup_cause cause) {
   std::lock_guard lock{m_};
   if (gone(leg)) return;

@@ -30,6 +30,8 @@ public:
   leg_id ring(const ring_request& r) override;
   void bridge(const leg_id& a, const leg_id& b) override;
   void play(const leg_id& leg, media_kind what) override;
+  /// Recorded as "announce L1 queue-thereare digits/3 ...".
+  void announce(const leg_id& leg, std::vector<std::string> prompts) override;
   void hang_up(const leg_id& leg, hangup_cause cause) override;
   /// "record sip-L1 L1 M1 /dir/sip-L1.wav", "pause_recording sip-L1",
   /// "resume_recording sip-L1", "stop_recording sip-L1" (a test injects

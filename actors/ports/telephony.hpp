@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace hotline::ports {
 
@@ -223,6 +224,13 @@ public:
   /// Play to a leg. On an inbound leg not answered yet the stack opens
   /// early media (SIP 183 with the media answer) and does not answer it.
   virtual void play(const leg_id& leg, media_kind what) = 0;
+  /// Speak recorded prompts to a leg that waits (not bridged), in order
+  /// (names as events/acd/queue_announcement.hpp gives them; a name the
+  /// stack has no recording of is skipped), then go back to what it heard
+  /// before (its music, or silence). A bridge, `play` or a hang-up cuts it
+  /// short; a new announcement replaces one still playing. On an inbound
+  /// leg not answered yet it opens early media as `play` does.
+  virtual void announce(const leg_id& leg, std::vector<std::string> prompts) = 0;
   /// Hang a leg up: BYE once answered, CANCEL while an outbound leg rings,
   /// a final error on an inbound leg not answered.
   virtual void hang_up(const leg_id& leg, hangup_cause cause) = 0;

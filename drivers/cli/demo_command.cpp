@@ -212,7 +212,8 @@ bool publish_to_kafka(ports::event_store& store, const std::string& site,
 /// `hotline demo --sip-listen HOST:PORT` on the built-in center: a [sip]
 /// section appended to DIR/config/demo.toml, so the run keeps what it
 /// used: the listen address, the demo's music (demo_music.hpp, written to
-/// DIR/config/demo-moh.wav) and one SIP trunk on the first tenant's first
+/// DIR/config/demo-moh.wav), announcements when Debian's Asterisk sound
+/// pack is installed, and one SIP trunk on the first tenant's first
 /// inbound trunk group that accepts calls from the listen host and from
 /// 127.0.0.1 (a softphone or sipp on this machine). False on failure.
 bool add_demo_sip(const std::string& config_path, const config::configuration& cfg,
@@ -238,11 +239,17 @@ bool add_demo_sip(const std::string& config_path, const config::configuration& c
     fail(why);
     return false;
   }
+  // Position / expected-wait announcements in the words of Debian's Asterisk
+  // English sound pack, when it is installed (asterisk-core-sounds-en-wav).
+  const fs::path pack = "/usr/share/asterisk/sounds/en";
+  std::error_code ec;
+  const bool announce = fs::exists(pack / "queue-thereare.wav", ec);
   std::ofstream f{config_path, std::ios::app};
   f << "\n# Added by `hotline demo --sip-listen " << listen
     << "` (docs/telephony.md): callers from a\n# softphone or sipp on " << where.host
     << " or 127.0.0.1 come in on trunk group " << group->id << ".\n"
-    << "[sip]\nlisten = \"" << listen << "\"\nmusic_on_hold = \"demo-moh.wav\"\n\n"
+    << "[sip]\nlisten = \"" << listen << "\"\nmusic_on_hold = \"demo-moh.wav\"\n"
+    << (announce ? "announcements = \"" + pack.string() + "\"\n\n" : std::string{"\n"})
     << "[[sip.trunk]]\ngroup = \"" << group->id << "\"\npeer = \"" << where.host
     << ":5060\"\nallow = [\"" << where.host << "\""
     << (where.host == "127.0.0.1" ? "" : ", \"127.0.0.1\"") << "]\n"

@@ -83,6 +83,9 @@ public:
   void bridge(const ports::leg_id& a, const ports::leg_id& b) override {
     if (auto* t = real_.load()) t->bridge(a, b);
   }
+  void announce(const ports::leg_id& leg, std::vector<std::string> prompts) override {
+    if (auto* t = real_.load()) t->announce(leg, std::move(prompts));
+  }
   void play(const ports::leg_id& leg, ports::media_kind what) override {
     if (auto* t = real_.load()) t->play(leg, what);
   }
@@ -297,6 +300,7 @@ void run_node(const node_args& a) {
       to.phones[p.agent] = p.contact;
     to.retry_after_s = cfg.sip.retry_after_s;
     to.music_on_hold = !cfg.sip.music_on_hold_pcm.empty();
+    to.announcements = !cfg.sip.announcement_pcm.empty();
     to.log = [site](const std::string& line) { drivers::log::info("telephony", line, site); };
     if (with_traffic) {
       // The simulator's agents take real callers too (telephony_actor.hpp):

@@ -48,6 +48,7 @@ enum class command_kind {
   ring,
   bridge,
   play,
+  announce,
   hang_up,
   stop,
   record_start,
@@ -66,6 +67,7 @@ struct command {
   std::int32_t retry_after_s = 0;
   tp::ring_request ring;
   tp::media_kind media = tp::media_kind::silence;
+  std::vector<std::string> prompts; ///< announce
   tp::hangup_cause hangup = tp::hangup_cause::normal;
   tp::recording_request record;   ///< record_start; record.recording names the others
   recording_result record_result; ///< record_done
@@ -128,10 +130,13 @@ struct leg {
   std::uint32_t ts_delta = 0;
   std::uint32_t next_ts = 0; ///< the next timestamp this leg sends
   bool first_packet = true;
-  // music on hold
+  // music on hold, and an announcement spoken over it (one timer feeds both)
   bool music = false;
   std::size_t music_at = 0;
   tmr music_timer{};
+  bool announcing = false;
+  std::vector<const std::vector<std::int16_t>*> announcement; ///< its prompts' samples
+  std::size_t announce_clip = 0, announce_at = 0;
   tmr reap_timer{};
   // recording: where this leg's audio goes, and its RTP clock's anchor on the timeline
   recording_session* rec = nullptr;
@@ -243,6 +248,8 @@ struct sip_stack::impl {
   void do_ring(const tp::leg_id& id, const tp::ring_request& r);
   void do_bridge(leg& a, leg& b);
   void do_play(leg& l, tp::media_kind what);
+  void do_announce(leg& l, const std::vector<std::string>& prompts);
+  bool open_early_media(leg& l);
   void do_hang_up(leg& l);
 
   // -- SIP -------------------------------------------------------------------------------
@@ -429,20 +436,40 @@ void on_rtp(const sa*, const rtp_header* hdr, mbuf* mb, void* arg) {
   to->next_ts = ts + static_cast<std::uint32_t>(n);
 }
 
+/// The next sample a waiting leg hears: the announcement while it lasts,
+/// else the music (where it left off), else silence.
+std::int16_t next_waiting_sample(leg& l, const std::vector<std::int16_t>& music) {
+  if (l.announcing) {
+    const auto& clip = *l.announcement[l.announce_clip];
+    const auto v = clip[l.announce_at];
+    if (++l.announce_at == clip.size()) {
+      l.announce_at = 0;
+      if (++l.announce_clip == l.announcement.size()) {
+        l.announcing = false;
+        l.announcement.clear();
+      }
+    }
+    return v;
+  }
+  if (!l.music || music.empty()) return 0;
+  const auto v = music[l.music_at];
+  l.music_at = (l.music_at + 1) % music.size();
+  return v;
+}
+
 void on_music_tick(void* arg) {
   auto* l = static_cast<leg*>(arg);
   auto* s = l->stack;
-  if (!l->music || l->closing) return;
+  if (!(l->music || l->announcing) || l->closing) return;
   tmr_start(&l->music_timer, 20, on_music_tick, l);
   const auto& pcm = s->def.music_on_hold_pcm;
-  if (!l->have_remote || !l->rtp || pcm.empty()) return;
+  if (!l->have_remote || !l->rtp) return;
   mbuf* mb = mbuf_alloc(RTP_HEADER_SIZE + samples_per_packet);
   if (!mb) return;
   mb->pos = RTP_HEADER_SIZE;
   mb->end = RTP_HEADER_SIZE;
   for (std::size_t i = 0; i < samples_per_packet; ++i) {
-    const auto v = pcm[l->music_at];
-    l->music_at = (l->music_at + 1) % pcm.size();
+    const auto v = next_waiting_sample(*l, pcm);
     mbuf_write_u8(mb, l->pt == pt_pcmu ? g711_pcm2ulaw(v) : g711_pcm2alaw(v));
   }
   mb->pos = RTP_HEADER_SIZE;
@@ -450,6 +477,7 @@ void on_music_tick(void* arg) {
   l->first_packet = false;
   l->next_ts += samples_per_packet;
   mem_deref(mb);
+  if (!l->music && !l->announcing) tmr_cancel(&l->music_timer); // an announcement over silence
 }
 
 void on_reap(void* arg) {
@@ -1063,6 +1091,8 @@ void sip_stack::impl::run(command& c) {
     return;
   case command_kind::play:
     return do_play(*l, c.media);
+  case command_kind::announce:
+    return do_announce(*l, c.prompts);
   case command_kind::hang_up:
     return do_hang_up(*l);
   default:
@@ -1141,19 +1171,44 @@ void sip_stack::impl::do_bridge(leg& a, leg& b) {
   b.peer = &a;
 }
 
+// An inbound leg not answered yet hears what is played as early media (183).
+bool sip_stack::impl::open_early_media(leg& l) {
+  if (!l.inbound || l.answered || l.early || !l.sess) return true;
+  mbuf* desc = encode_sdp(l, false);
+  int err = sipsess_progress(l.sess, 183, "Session Progress", desc, nullptr);
+  mem_deref(desc);
+  if (err) {
+    warn("leg " + l.id + ": cannot open early media (" + std::strerror(err) + ")");
+    return false;
+  }
+  l.early = true;
+  return true;
+}
+
 void sip_stack::impl::do_play(leg& l, tp::media_kind what) {
   if (what == tp::media_kind::silence) return stop_music(l);
-  if (l.inbound && !l.answered && !l.early && l.sess) {
-    mbuf* desc = encode_sdp(l, false);
-    int err = sipsess_progress(l.sess, 183, "Session Progress", desc, nullptr);
-    mem_deref(desc);
-    if (err) {
-      warn("leg " + l.id + ": cannot open early media (" + std::strerror(err) + ")");
-      return;
-    }
-    l.early = true;
+  if (open_early_media(l)) start_music(l);
+}
+
+// Prompts by name over whatever the waiting leg hears (a bridged leg is
+// talking: not interrupted); names without a recording are skipped.
+void sip_stack::impl::do_announce(leg& l, const std::vector<std::string>& prompts) {
+  if (l.peer || l.closing) return;
+  std::vector<const std::vector<std::int16_t>*> clips;
+  for (const auto& name : prompts)
+    if (auto it = def.announcement_pcm.find(name);
+        it != def.announcement_pcm.end() && !it->second.empty())
+      clips.push_back(&it->second);
+  if (clips.empty() || !open_early_media(l)) return;
+  const bool ticking = l.music || l.announcing;
+  l.announcement = std::move(clips);
+  l.announce_clip = 0;
+  l.announce_at = 0;
+  l.announcing = true;
+  if (!ticking) {
+    l.ts_synced = false;
+    tmr_start(&l.music_timer, 0, on_music_tick, &l);
   }
-  start_music(l);
 }
 
 void sip_stack::impl::do_hang_up(leg& l) {
@@ -1170,12 +1225,15 @@ void sip_stack::impl::start_music(leg& l) {
   }
   if (def.music_on_hold_pcm.empty() || l.music) return;
   l.music = true;
+  if (l.announcing) return; // its timer goes on into the music
   l.ts_synced = false;
   tmr_start(&l.music_timer, 0, on_music_tick, &l);
 }
 
 void sip_stack::impl::stop_music(leg& l) {
   l.music = false;
+  l.announcing = false;
+  l.announcement.clear();
   tmr_cancel(&l.music_timer);
 }
 
@@ -1404,6 +1462,10 @@ sip_stack::start(const config::sip_definition& def, std::string site, ports::tel
                ? std::string{"none"}
                : (def.music_on_hold.empty() ? std::string{"given"} : def.music_on_hold) + ", " +
                      std::to_string(def.music_on_hold_pcm.size() / 8) + " ms") +
+          ", announcements " +
+          (def.announcement_pcm.empty()
+               ? std::string{"none"}
+               : (def.announcements.empty() ? std::string{"given"} : def.announcements)) +
           ")");
   return std::unique_ptr<sip_stack>(new sip_stack(std::move(p)));
 }
@@ -1447,6 +1509,13 @@ void sip_stack::bridge(const ports::leg_id& a, const ports::leg_id& b) {
   auto* c = new command(command_kind::bridge);
   c->leg = a;
   c->other = b;
+  impl_->push(c);
+}
+
+void sip_stack::announce(const ports::leg_id& leg, std::vector<std::string> prompts) {
+  auto* c = new command(command_kind::announce);
+  c->leg = leg;
+  c->prompts = std::move(prompts);
   impl_->push(c);
 }
 

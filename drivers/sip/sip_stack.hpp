@@ -55,6 +55,10 @@
 /// is delivered once, at its end packet, as `dtmf`. SIP INFO with
 /// application/dtmf-relay ("Signal=5") is answered 200 and delivered too.
 ///
+/// Announcements: `announce` speaks the prompts of `[sip] announcements`
+/// (config loaded them) in order over the leg's music, which goes on where
+/// it left off afterwards; with no music, silence before and after.
+///
 /// Media: each leg has its own RTP socket. `bridge` relays RTP between two
 /// legs: payloads are forwarded with the outgoing leg's own SSRC, sequence
 /// and continuous timestamps; PCMU and PCMA are transcoded when the legs
@@ -103,6 +107,7 @@ public:
   ports::leg_id ring(const ports::ring_request& r) override;
   void bridge(const ports::leg_id& a, const ports::leg_id& b) override;
   void play(const ports::leg_id& leg, ports::media_kind what) override;
+  void announce(const ports::leg_id& leg, std::vector<std::string> prompts) override;
   void hang_up(const ports::leg_id& leg, ports::hangup_cause cause) override;
   void start_recording(const ports::recording_request& r) override;
   void pause_recording(const std::string& recording) override;

@@ -106,6 +106,10 @@ struct fixture {
           [this](held_atom, const std::string& c, const std::string& a, bool on) {
             seen.push_back((on ? "held " : "resumed ") + c + " " + a);
           },
+          [this](announce_atom, const std::string& c, int position, std::int64_t ewt_ms) {
+            seen.push_back("announced " + c + " " + std::to_string(position) + " " +
+                           std::to_string(ewt_ms));
+          },
           [this](ring_stopped_atom, const std::string& a, const std::string& c,
                  const std::string& why) {
             seen.push_back("ring stopped " + a + " " + c + " " + why);

@@ -1043,6 +1043,8 @@ TEST_CASE(
   REQUIRE(first);
   REQUIRE(std::holds_alternative<events::call_announced>(*first));
   CHECK(std::get<events::call_announced>(*first).position == 1);
+  // Telephony hears each one; nobody serves the queue, so no wait is told (-1).
+  CHECK(f.has("announced c1 1 -1"));
 }
 
 TEST_CASE("chat capacity: an agent takes as many chats as its capacity, the next chat waits, and a "

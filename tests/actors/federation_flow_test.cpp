@@ -142,6 +142,7 @@ struct two_sites {
           },
           [](ring_stopped_atom, const std::string&, const std::string&, const std::string&) {},
           [](held_atom, const std::string&, const std::string&, bool) {},
+          [](announce_atom, const std::string&, int, std::int64_t) {},
       };
     });
     federation_options o;

@@ -333,6 +333,35 @@ TEST_CASE("the fan-out sends a call's notifications to whoever started it") {
   CHECK_MESSAGE(f.did("play L1 music_on_hold"), f.commands());
 }
 
+TEST_CASE("a waiting caller hears its position announced, and nothing once it talks") {
+  auto c = phone_center();
+  c.queues[0].announce_every_ms = 10'000;
+  telephony_options o; // no phones: nobody is logged in, the caller waits
+  o.announcements = true;
+  fixture f{c, o};
+  f.incoming("L1");
+  f.at(5);
+  CHECK_FALSE(f.commands().find("announce") != std::string::npos);
+  f.at(12);
+  // First in line; nobody serves the queue, so no wait is told.
+  CHECK_MESSAGE(f.did("announce L1 queue-youarenext queue-thankyou"), f.commands());
+  f.inject(tp::ended{"L1", tp::ended_by::far_end});
+  f.at(40);
+  const auto done = f.phones.commands();
+  CHECK(std::count_if(done.begin(), done.end(),
+                      [](const auto& l) { return l.rfind("announce", 0) == 0; }) == 1);
+}
+
+TEST_CASE("announcements are not spoken when the stack has no prompts") {
+  auto c = phone_center();
+  c.queues[0].announce_every_ms = 10'000;
+  fixture f{c, telephony_options{}};
+  f.incoming("L1");
+  f.at(25);
+  CHECK(f.types("call-sip-L1").find("call.announced") != std::string::npos);
+  CHECK_MESSAGE(f.commands().find("announce") == std::string::npos, f.commands());
+}
+
 TEST_CASE("a registered phone logs its agent in, is recorded, and logs it out when it goes") {
   fixture f;
   f.at(1);

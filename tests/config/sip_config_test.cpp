@@ -2,9 +2,12 @@
 // music on hold; every bad value is an error with file, line and column.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include "config/wav.hpp"
+#include "events/acd/queue_announcement.hpp"
 #include "tests/config/config_files.hpp"
 
 using namespace hotline;
@@ -333,4 +336,62 @@ options_failures = 0
                                  "options_interval_s = 5\noptions_timeout_s = 10\n");
   CHECK(only(longer.problems, "sip.trunk[0].options_timeout_s").message.find("longer") !=
         std::string::npos);
+}
+
+TEST_CASE("announcements load every prompt of a directory laid out as Asterisk's sounds") {
+  config_files files;
+  const auto one = wav(1, 1, 8000, std::string("\x10\x00\xf0\xff", 4));
+  for (const auto& name : events::acd::announcement_prompt_names())
+    files.write("sounds/" + name + ".wav", one);
+  auto loaded = load_with(files, "[sip]\nannouncements = \"sounds\"\n");
+  INFO(listing(loaded.problems));
+  REQUIRE(loaded.ok());
+  const auto& sip = loaded.config.sip;
+  CHECK(sip.announcements == files.path("sounds"));
+  CHECK(sip.announcement_pcm.size() == events::acd::announcement_prompt_names().size());
+  CHECK(sip.announcement_pcm.at("digits/7") == std::vector<std::int16_t>{16, -16});
+}
+
+TEST_CASE("announcements from a directory that is missing, or lacks a prompt, are refused") {
+  config_files files;
+  const auto one = wav(1, 1, 8000, std::string("\x10\x00\xf0\xff", 4));
+  for (const auto& name : events::acd::announcement_prompt_names()) {
+    if (name != "digits/13") files.write("lacking/" + name + ".wav", one);
+    files.write("wideband/" + name + ".wav",
+                name == "queue-thankyou" ? wav(1, 1, 16000, std::string(8, '\0')) : one);
+  }
+  struct {
+    const char* dir;
+    const char* says;
+  } cases[] = {{"nowhere", "nowhere: not a directory"},
+               {"lacking", "digits/13.wav: cannot read file"},
+               {"wideband", "queue-thankyou.wav: "},
+               {"", "expected the path of a directory"}};
+  for (const auto& c : cases) {
+    auto loaded = load_with(files, std::string("[sip]\nannouncements = \"") + c.dir + "\"\n");
+    auto d = only(loaded.problems, "sip.announcements");
+    INFO(c.dir << ": " << d.message);
+    CHECK(d.line == 18);
+    CHECK(d.message.find(c.says) != std::string::npos);
+    CHECK(loaded.config.sip.announcement_pcm.empty());
+  }
+}
+
+TEST_CASE("announcements load Debian's Asterisk English sound pack as it is installed") {
+  const std::string pack = "/usr/share/asterisk/sounds/en";
+  REQUIRE_MESSAGE(std::filesystem::is_directory(pack),
+                  pack << " is missing: apt-get install asterisk-core-sounds-en-wav");
+  config_files files;
+  auto loaded = load_with(files, "[sip]\nannouncements = \"" + pack + "\"\n");
+  INFO(listing(loaded.problems));
+  REQUIRE(loaded.ok());
+  const auto& pcm = loaded.config.sip.announcement_pcm;
+  CHECK(pcm.size() == events::acd::announcement_prompt_names().size());
+  // Recorded speech, not silence: the first prompt has a clear level.
+  const auto& next = pcm.at("queue-youarenext");
+  REQUIRE(next.size() > 8000); // over a second
+  double energy = 0;
+  for (auto v : next)
+    energy += double(v) * v;
+  CHECK(std::sqrt(energy / double(next.size())) > 300);
 }

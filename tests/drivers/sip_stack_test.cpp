@@ -392,6 +392,93 @@ TEST_CASE("sip stack: music as early media, digits, a phone rung and answered, R
   CHECK(events.next(200ms) == "(none)"); // the node's own hang-up is no event
 }
 
+namespace {
+/// A caller's INVITE of 100 offering PCMU with its RTP at `rtp`.
+void invite_100(const udp& caller, const udp& rtp, int port, const std::string& call_id) {
+  const auto offer = sdp(rtp.port(), "0");
+  caller.send(
+      "INVITE sip:100@127.0.0.1:" + std::to_string(port) +
+          " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.port()) +
+          ";branch=z9hG4bK" + call_id + "\r\nFrom: <sip:+861@127.0.0.1>;tag=c" + call_id +
+          "\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: " + call_id +
+          "\r\nCSeq: 1 INVITE\r\nContact: <sip:caller@127.0.0.1:" + std::to_string(caller.port()) +
+          ">\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: " +
+          std::to_string(offer.size()) + "\r\n\r\n" + offer,
+      port);
+}
+/// The level of a PCMU packet's first sample, rounded to the prompts' levels.
+int level_of(const std::string& packet) {
+  auto p = parse_rtp(packet);
+  REQUIRE(p);
+  REQUIRE(p->payload.size() == 160);
+  const int v = config::ulaw_to_linear(static_cast<std::uint8_t>(p->payload[0]));
+  for (int level : {-5000, 0, 1000, 5000})
+    if (std::abs(v - level) < 300) return level;
+  return v;
+}
+} // namespace
+
+TEST_CASE("sip stack: an announcement is spoken over the music, which goes on where it was") {
+  const int port = free_port();
+  auto def = definition(port);                              // music at level 1000
+  def.announcement_pcm["queue-thereare"].assign(320, 5000); // two packets
+  def.announcement_pcm["digits/3"].assign(160, -5000);      // one
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
+  REQUIRE(started);
+  auto& stack = *started;
+  udp caller, caller_rtp;
+  invite_100(caller, caller_rtp, port, "ann1");
+  REQUIRE(events.next() == "incoming L1 from +861 to 100 trunk pstn");
+  stack->play("L1", tp::media_kind::music_on_hold);
+  REQUIRE(caller.expect("SIP/2.0 183"));
+  auto first = caller_rtp.receive(2s);
+  REQUIRE(first);
+  CHECK(level_of(*first) == 1000);
+  // A prompt the stack has no recording of is skipped.
+  stack->announce("L1", {"queue-thereare", "no-such-prompt", "digits/3"});
+  std::vector<int> heard;
+  for (int i = 0; i < 40; ++i) {
+    auto pkt = caller_rtp.receive(1s);
+    REQUIRE(pkt);
+    heard.push_back(level_of(*pkt));
+  }
+  // (Music until the command lands,) the prompts in order, then the music again.
+  std::string seq; // m: music, a: the first prompt, -: the second; runs merged
+  for (int level : heard) {
+    const char c = level == 1000 ? 'm' : level == 5000 ? 'a' : level == -5000 ? '-' : '?';
+    if (seq.empty() || seq.back() != c) seq += c;
+  }
+  CHECK_MESSAGE((seq == "a-m" || seq == "ma-m"), seq);
+  CHECK(std::count(heard.begin(), heard.end(), 5000) == 2);
+  CHECK(std::count(heard.begin(), heard.end(), -5000) == 1);
+}
+
+TEST_CASE("sip stack: an announcement without music opens early media and then falls silent") {
+  const int port = free_port();
+  auto def = definition(port);
+  def.music_on_hold_pcm.clear();
+  def.announcement_pcm["queue-youarenext"].assign(480, 5000); // three packets
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
+  REQUIRE(started);
+  auto& stack = *started;
+  udp caller, caller_rtp;
+  invite_100(caller, caller_rtp, port, "ann2");
+  REQUIRE(events.next() == "incoming L1 from +861 to 100 trunk pstn");
+  stack->announce("L1", {"queue-youarenext"});
+  REQUIRE(caller.expect("SIP/2.0 183"));
+  for (int i = 0; i < 3; ++i) {
+    auto pkt = caller_rtp.receive(1s);
+    REQUIRE(pkt);
+    CHECK(level_of(*pkt) == 5000);
+  }
+  CHECK_FALSE(caller_rtp.receive(300ms)); // nothing after it
+  // Nothing is spoken to a leg that is not there.
+  stack->announce("L9", {"queue-youarenext"});
+  CHECK_FALSE(caller_rtp.receive(200ms));
+}
+
 TEST_CASE("sip stack: a phone that is busy fails busy, one that declines fails rejected") {
   const int port = free_port();
   event_log events;
