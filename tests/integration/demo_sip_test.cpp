@@ -60,6 +60,8 @@ TEST_CASE("hotline demo --sip-listen: a sipp caller reaches a simulated agent, a
   REQUIRE_MESSAGE(!number.empty(), log);
   REQUIRE_MESSAGE(sip_password.size() == 20, log);
   CHECK(log.find("SIP on " + listen) != std::string::npos);
+  // Waiting callers hear their position in the words of Debian's Asterisk pack.
+  CHECK_MESSAGE(log.find("announcements /usr/share/asterisk/sounds/en") != std::string::npos, log);
 
   // The demo's agent account registers its softphone with the printed password.
   CHECK(sipp({"-sf", scenarios + "phone_registers.xml", "-s", "agent", "-au", "agent", "-ap",
