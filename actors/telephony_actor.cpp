@@ -196,8 +196,9 @@ void on_ended(tel_self self, const tp::ended& e) {
   if (!c) return;
   if (leg.agent.empty()) {
     c->caller.clear();
-    if (c->talking)
-      self->send(c->actor, hangup_atom::value, std::string{"caller"});
+    if (c->talking) // a caller lost (no ACK) is told apart from one who hung up
+      self->send(c->actor, hangup_atom::value,
+                 std::string{e.by == tp::ended_by::lost ? "caller_lost" : "caller"});
     else if (c->outbound) // answered, BYE before the call connected: hang up once it has
       c->far_end_gone = true;
     else

@@ -31,7 +31,14 @@ std::string_view to_string(failure_cause c) noexcept {
 }
 
 std::string_view to_string(ended_by b) noexcept {
-  return b == ended_by::far_end ? "far_end" : "node";
+  switch (b) {
+  case ended_by::far_end:
+    return "far_end";
+  case ended_by::lost:
+    return "lost";
+  default:
+    return "node";
+  }
 }
 
 std::string_view to_string(hangup_cause c) noexcept {

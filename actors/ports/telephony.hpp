@@ -52,6 +52,7 @@ enum class failure_cause : std::uint8_t {
 enum class ended_by : std::uint8_t {
   far_end, ///< the other party hung up (BYE) or cancelled before the answer (CANCEL)
   node,    ///< the node hung it up (hang_up), or the stack lost it (session timer, error)
+  lost,    ///< the other party vanished: it never ACKed the node's answer (64×T1)
 };
 
 /// Why the node hangs a leg up.

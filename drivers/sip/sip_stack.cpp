@@ -366,7 +366,8 @@ void on_close(int err, const sip_msg* msg, void* arg) {
     tp::failed f{l->id, failure_of(err, msg, l->far_end), msg ? msg->scode : 0};
     s->deliver(f);
   } else {
-    s->deliver(tp::ended{l->id, tp::ended_by::far_end});
+    // libre ends a session whose 200 was never ACKed with ETIMEDOUT.
+    s->deliver(tp::ended{l->id, err == ETIMEDOUT ? tp::ended_by::lost : tp::ended_by::far_end});
   }
   s->reap_later(*l);
 }

@@ -286,14 +286,15 @@ result decide_one(const abandon& c, const state& s) {
 }
 
 result decide_one(const hang_up& c, const state& s) {
-  if (!one_of(c.by, {"caller", "agent"}))
-    return rejection{"invalid_argument", "hang_up by '" + c.by + "' is not caller or agent"};
+  if (!one_of(c.by, {"caller", "agent", "caller_lost"}))
+    return rejection{"invalid_argument",
+                     "hang_up by '" + c.by + "' is not caller, agent or caller_lost"};
   if (!is_connected(s))
     return rejection{"not_connected", name(s) + " is not connected to an agent"};
   std::vector<event> out;
   end_offers(s, "cancelled", out); // a consultation still ringing
   out.push_back(ended(s, s.callback ? call_outcome::callback_completed : call_outcome::completed,
-                      c.by + "_hangup"));
+                      c.by == "caller_lost" ? c.by : c.by + "_hangup"));
   return out;
 }
 

@@ -279,7 +279,9 @@ struct abandon {
   std::int64_t now_ns = 0;
 };
 struct hang_up {
-  std::string by = "caller"; ///< caller | agent
+  /// caller | agent | caller_lost (its line vanished: no ACK, no BYE).
+  /// Reason of `call.ended`: `<by>_hangup`, or `caller_lost`.
+  std::string by = "caller";
   std::int64_t now_ns = 0;
 };
 /// Offer the waiting call to another site (the federation's routing policy decided).

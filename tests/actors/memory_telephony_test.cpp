@@ -55,6 +55,7 @@ TEST_CASE("every telephony event and cause has a name") {
   CHECK(to_string(failure_cause::no_answer) == "no_answer");
   CHECK(to_string(failure_cause::unreachable) == "unreachable");
   CHECK(to_string(ended_by::node) == "node");
+  CHECK(to_string(ended_by::lost) == "lost");
   CHECK(to_string(hangup_cause::off_line) == "off_line");
   CHECK(to_string(hangup_cause::media_error) == "media_error");
   CHECK(to_string(dtmf_method::inband) == "inband");

@@ -140,6 +140,20 @@ TEST_CASE(
   CHECK_FALSE(f.did("hang_up L1 normal")); // gone already: nothing sent to it
 }
 
+TEST_CASE("a caller lost after the answer ends the call completed with reason caller_lost") {
+  fixture f;
+  f.incoming("L1");
+  f.at(1);
+  f.inject(tp::answered{"M1"});
+  f.at(2);
+  REQUIRE_MESSAGE(f.did("bridge L1 M1"), f.commands());
+  f.inject(tp::ended{"L1", tp::ended_by::lost}); // the 200 was never ACKed
+  f.at(3);
+  CHECK_MESSAGE(f.did("hang_up M1 normal"), f.commands());
+  CHECK(f.outcome("sip-L1") == "completed");
+  CHECK(f.call_state("sip-L1").end_reason == "caller_lost");
+}
+
 TEST_CASE("the agent hangs up first: the caller's leg is hung up and the call completes") {
   fixture f;
   f.incoming("L1");

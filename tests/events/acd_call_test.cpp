@@ -149,6 +149,10 @@ TEST_CASE("call: hang-up ends it completed, exactly once") {
   then_rejected(q.when(cl::hang_up{"caller", t0}), "not_connected");
   auto k = connected();
   then_rejected(k.when(cl::hang_up{"nobody", t0}), "invalid_argument");
+  // A caller whose line vanished (no ACK, no BYE) is told apart from one who hung up.
+  auto lost = connected();
+  then_events(lost.step(cl::hang_up{"caller_lost", t0 + 60 * sec}),
+              {call_ended{"c1", call_outcome::completed, "caller_lost", "a1", "sales"}});
 }
 
 TEST_CASE("call: abandon while waiting cancels the offers in flight") {

@@ -369,14 +369,16 @@ TEST_CASE("sip: a caller that never ACKs the answer: the call ends, the agent's 
   CHECK(n.stop() == 0);
   auto all = n.calls();
   REQUIRE(all.size() == 2);
-  int completed = 0;
+  int completed = 0, lost = 0;
   for (const auto& [id, c] : all) {
     CAPTURE(id);
     CHECK(std::count(c.types.begin(), c.types.end(), "call.ended") == 1); // ended once
     CHECK_FALSE(c.outcome.empty());
     completed += c.outcome == "completed" ? 1 : 0;
+    lost += c.reason == "caller_lost" ? 1 : 0;
   }
-  CHECK(completed >= 1);
+  CHECK(completed == 2);
+  CHECK(lost == 1); // the first: its caller vanished, it did not hang up
 }
 
 TEST_CASE("sip: the agent hangs up first and the node sends BYE to the caller") {
