@@ -10,6 +10,7 @@ import { levels, symbols } from './lib/thresholds.js';
 import { t, duration, onLanguageChange } from './lib/i18n.js';
 import { startPage, showError, clearError, notice, feedStatus, el } from './lib/page.js';
 import { showFormError, clearFormErrors, parseSkills, skillsText } from './lib/forms.js';
+import { startSites, redrawSites } from './sites.js';
 
 const $ = (id) => document.getElementById(id);
 const me = await startPage();
@@ -365,5 +366,7 @@ onLanguageChange(() => {
   $('agents').tBodies[0].replaceChildren();
   emptyRow = null;
   schedule();
+  redrawSites();
 });
+startSites(me); // the federation view, for operators
 window.hotline = { live, feed };

@@ -70,6 +70,9 @@ struct api_options {
   /// store (set by the node: drivers/views/audit_verify.hpp). Runs on a
   /// worker thread, one at a time. Unset: `GET /api/audit/verify` is 503.
   std::function<audit_check()> verify_audit;
+  /// The node's configuration file, read again by `GET /api/flows` for
+  /// `hotline config check`'s diagnostics. Default: empty (the graph checks only).
+  std::string config_file;
   /// Webhook delivery (webhook_dispatcher.hpp); `now_ns` unset: the API's clock.
   webhook_options webhooks;
 };

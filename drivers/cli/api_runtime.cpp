@@ -98,6 +98,7 @@ api_runtime::start(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   if (!how.views_dir.empty())
     ao.verify_audit = [&store, dir = how.views_dir] { return verify_node_audit(store, dir); };
   ao.webhooks.allow_private = how.settings.webhook_allow_private;
+  ao.config_file = how.config_file;
   d->api =
       std::make_unique<drivers::api::node_api>(sys, ctx, store, d->identity, clock, *d->hub, ao);
   drivers::api::server_options so;

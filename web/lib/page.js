@@ -2,6 +2,7 @@
 // login page), the language, the header's controls, and the message lines.
 import { whoAmI, logout } from './api.js';
 import { chooseLanguage, translatePage, languageSelect, errorText, t } from './i18n.js';
+import { watchSession } from './session.js';
 
 /** Resolves to the user (`GET /api/me`), or leaves for the login page. */
 export async function startPage() {
@@ -20,6 +21,12 @@ export async function startPage() {
     who.textContent = `${me.username} · ${me.tenant}`;
     who.before(navigation(me));
   }
+  // A warning before the session ends, then the login page (lib/session.js).
+  watchSession(me, {
+    ask: whoAmI,
+    t,
+    signIn: (ended) => location.assign(ended === true ? '/?expired=1' : '/'),
+  });
   return me;
 }
 
