@@ -7,9 +7,10 @@
 //
 // The node has no telephony, so no call of it is recorded: recordings are
 // written into its store before it starts (recording_fixture, as the node
-// records them), and the desktop's mark is driven by recording events
-// folded into the page. That the node delivers a recording's events to the
-// agent's desk is tests/integration/web_ops_test.cpp's.
+// records them): the desktop's snapshot names the one still running, and
+// the mark on a live call is driven by recording events folded into the
+// page. That the node delivers a recording's events to the agent's desk is
+// tests/integration/web_ops_test.cpp's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -61,6 +62,9 @@ async function recordingEvent(page, type, callId) {
 
 test('the desktop marks a recorded call and pauses and resumes it by button and shortcut', async () => {
   const page = await signIn(browser, url, 'alice', '/agent.html', pageErrors);
+  // The node's snapshot names the recordings running on this desk (rec-run, from the store).
+  assert.equal(await page.evaluate(() => window.hotline.live.recordingOf('rec-run')), 'recording');
+  assert.equal(await page.evaluate(() => window.hotline.live.recordingOf('rec-ok')), '');
   await page.click('#sign-in');
   await page.waitForSelector('#offer:not([hidden])', { timeout: 30000 });
   await page.click('#accept');

@@ -31,6 +31,9 @@ pages|ops)
   if [ ! -d "$here/node_modules/playwright-core" ]; then
     echo "SKIP: tests/web/node_modules is missing (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix tests/web)"; exit 77
   fi
+  if [ "$mode" = ops ] && [ ! -x "$RECORDING_FIXTURE" ]; then
+    echo "FAIL: the recording fixture '$RECORDING_FIXTURE' is not built (cmake --build build --target recording_fixture)"; exit 1
+  fi
   mkdir -p "$WEB_SCREENSHOTS"
   [ "$mode" = ops ] && file=ops.test.mjs || file=pages.test.mjs
   cd "$here" && exec node "${node_flags[@]}" "$file" ;;
