@@ -81,6 +81,8 @@ struct api_options {
 struct route_info {
   std::string method, path, summary, roles;
   bool authenticated = true;
+  /// What a 200 carries. Default: JSON.
+  std::string content_type = "application/json";
 };
 
 class node_api final : public request_handler {

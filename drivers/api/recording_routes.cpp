@@ -204,6 +204,7 @@ void add_recording_routes(node_api::impl& api) {
           "A call's recording (audio/wav, byte ranges), checked against the SHA-256 of its "
           "recording.stopped (409 recording_tampered); every read is audited",
           "auditor; admin; operator", recording);
+  api.routes.back().info.content_type = "audio/wav";
 }
 
 } // namespace hotline::drivers::api

@@ -68,9 +68,9 @@ inline void write_test_wav(const std::string& path, int ms) {
 }
 
 struct recording_spec {
-  std::string tenant, call_id, agent_id, queue, file;
+  std::string tenant{}, call_id{}, agent_id{}, queue{}, file{};
   /// What recording.stopped records as the file's SHA-256; empty: the file's own.
-  std::string sha256;
+  std::string sha256{};
   bool stopped = true; ///< false: the recording is still running (no recording.stopped)
   std::int64_t at_ns = 1'800'000'000'000'000'000; ///< the first event's time
 };
