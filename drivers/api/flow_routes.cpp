@@ -3,8 +3,9 @@
 // check`'s own: the node's configuration file is read again
 // (config/load.hpp, which runs config/flow_reader and
 // events/ivr/flow_check) and the diagnostics about flows are returned as
-// that command prints them. A node started without a file (the demo's
-// built-in center) gets the graph checks of events/ivr/flow_check alone.
+// that command prints them. An API embedded without the file
+// (api_options::config_file empty) gets the graph checks of
+// events/ivr/flow_check alone.
 #include "config/json.hpp"
 #include "config/load.hpp"
 #include "drivers/api/api_exchange.hpp"
@@ -68,7 +69,8 @@ void list_flows(node_api::impl& api, const exchange_ptr& ex) {
     std::vector<config::diagnostic> general; // about the file as a whole (errors with no key)
     const auto& file = api.opt.config_file;
     if (!file.empty()) {
-      const auto loaded = config::load_file(file);
+      const auto loaded =
+          api.opt.check_config ? api.opt.check_config(file) : config::load_file(file);
       const auto& on_disk = loaded.config.center.flows;
       for (const auto& d : loaded.problems) {
         if (auto i = flow_index(d.key); i && *i < on_disk.size())

@@ -37,6 +37,9 @@ namespace hotline::actors {
 struct acd_context;
 class time_source;
 } // namespace hotline::actors
+namespace hotline::config {
+struct load_outcome;
+}
 
 namespace hotline::drivers::api {
 
@@ -73,6 +76,10 @@ struct api_options {
   /// The node's configuration file, read again by `GET /api/flows` for
   /// `hotline config check`'s diagnostics. Default: empty (the graph checks only).
   std::string config_file;
+  /// Loads and checks `config_file` as `hotline config check` does (the
+  /// composition root adds what config/ may not check itself, e.g. time
+  /// zones). Unset: config::load_file alone.
+  std::function<config::load_outcome(const std::string&)> check_config;
   /// Webhook delivery (webhook_dispatcher.hpp); `now_ns` unset: the API's clock.
   webhook_options webhooks;
 };

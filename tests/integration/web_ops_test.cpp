@@ -286,12 +286,20 @@ type = "hangup"
     std::string text{std::istreambuf_iterator<char>(in), {}};
     text.replace(text.find("id = \"orphan\"\ntype = \"hangup\""), 29,
                  "id = \"orphan\"\ntype = \"play\"\ntext = \"x\"\nnext = \"nowhere\"");
+    // A time zone only config check itself checks (drivers/time_zone, not config/).
+    text.replace(text.find("start = \"hello\""), 15,
+                 "start = \"hello\"\ntime_zone = \"Mars/Olympus\"");
     std::ofstream{config} << text;
   }
   auto edited = admin.get("/api/flows");
   REQUIRE(edited["flows"].size() == 1);
   CHECK(edited["flows"][0]["file_differs"] == true);
-  CHECK(edited["errors"].get<int>() >= 1);
+  CHECK(edited["errors"].get<int>() >= 2);
+  std::set<std::string> keys;
+  for (const auto& p : edited["flows"][0]["diagnostics"])
+    keys.insert(p["key"].get<std::string>());
+  CHECK(keys.count("flows[0].time_zone") == 1);
+  CHECK(keys.count("flows[0].nodes[3].next") == 1);
 
   // The federation view: operators only; this node has no federation.
   auto sites = olga.get("/api/sites");
