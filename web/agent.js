@@ -6,7 +6,7 @@ import { api } from './lib/api.js';
 import { Feed } from './lib/feed.js';
 import { LiveView } from './lib/live.js';
 import { t, duration, onLanguageChange, errorText } from './lib/i18n.js';
-import { startPage, showError, clearError, feedStatus, notice, el } from './lib/page.js';
+import { startPage, showError, clearError, feedStatus, notice, el, sessionEnded } from './lib/page.js';
 
 const $ = (id) => document.getElementById(id);
 const me = await startPage();
@@ -313,7 +313,7 @@ const feed = new Feed({
   },
   onStatus(s) { feedState = s; schedule(); },
   async checkSession() { try { await api('GET', '/api/me'); return true; } catch (e) { return e.status !== 401; } },
-  onUnauthenticated() { location.assign('/'); },
+  onUnauthenticated: sessionEnded,
 });
 feed.start();
 // The tenant's queues as suggestions for a transfer's target.

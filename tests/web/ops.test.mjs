@@ -232,6 +232,15 @@ test('a session that ends: a warning before, then the login page says so', async
     assert.equal((await page.textContent('#login-expired')).trim(), 'Your session ended: sign in again.');
     await page.screenshot({ path: join(shots, 'session-ended.png') });
     await page.context().close();
+    // *Sign in again* before the end signs out, for a fresh session from the login page.
+    const again = await signIn(browser, shortUrl, 'alice', '/agent.html', pageErrors);
+    await again.goto(`${shortUrl}/agent.html?session_warn_s=60`); // warned at once
+    await again.waitForSelector('#session-warning:not([hidden])');
+    await again.click('#session-again');
+    await again.waitForURL(`${shortUrl}/`);
+    assert.equal(await again.evaluate(async () => (await fetch('/api/me')).status), 401);
+    assert.equal(await again.isHidden('#login-expired'), true);
+    await again.context().close();
   } finally {
     await stopNode(proc);
   }

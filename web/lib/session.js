@@ -1,6 +1,7 @@
-// The session's end (docs/web.md, "Session expiry"): `GET /api/me` says how
+// The session's end (docs/web.md, "The session's end"): `GET /api/me` says how
 // long the session has left (`expires_in_s`). A few minutes before the end
-// a warning says so (role=alert) with a button to sign in again; at the end
+// a warning says so (role=alert) with a button to sign in again (it signs
+// out, so the login page opens a fresh session of the full length); at the end
 // the page checks the session once more (a new sign-in in another tab
 // counts) and goes to the login page, which says why.
 //
@@ -48,7 +49,7 @@ export function watchSession(me, { ask, t, signIn, now = () => Date.now() }) {
   const again = document.createElement('button');
   again.type = 'button';
   again.id = 'session-again';
-  again.addEventListener('click', signIn);
+  again.addEventListener('click', () => signIn(false));
   box.append(text, ' ', again);
   const header = document.querySelector('header');
   if (header) header.after(box);
@@ -61,10 +62,12 @@ export function watchSession(me, { ask, t, signIn, now = () => Date.now() }) {
       checking = true;
       const fresh = await ask().catch(() => null);
       checking = false;
-      const next = fresh && sessionPlan(fresh.expires_in_s, warnS);
-      if (next && next.endInMs > 0) { // signed in again meanwhile: a new deadline
-        deadline = now() + next.endInMs;
-        box.hidden = true;
+      if (fresh) {
+        // Still valid: the last second (expires_in_s is whole seconds), or a sign-in in
+        // another tab gave the browser a new session. Ask again at its end, at least 1 s on.
+        const next = sessionPlan(fresh.expires_in_s, warnS);
+        deadline = now() + Math.max(next ? next.endInMs : 0, 1000);
+        if (next && next.endInMs > warnS * 1000) box.hidden = true;
         return;
       }
       clearInterval(timer);
