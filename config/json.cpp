@@ -124,9 +124,9 @@ json arrival_json(const arrival_profile& a) {
   return j;
 }
 
-/// A flow as `config show` prints it: its settings and each node's id,
-/// type and where it leads (the edges' keys as the file names them).
-json flow_json(const events::ivr::flow& f) {
+} // namespace
+
+nlohmann::ordered_json flow_json(const events::ivr::flow& f) {
   json nodes = json::array();
   for (const auto& n : f.nodes) {
     json j{{"id", n.id}, {"type", events::ivr::to_string(n.kind)}};
@@ -144,8 +144,6 @@ json flow_json(const events::ivr::flow& f) {
           {"inputs", f.inputs},
           {"nodes", nodes}};
 }
-
-} // namespace
 
 json to_json(const configuration& config) {
   const auto& c = config.center;

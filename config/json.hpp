@@ -15,6 +15,10 @@ namespace hotline::config {
 /// fractions. `files` lists the files read.
 nlohmann::ordered_json to_json(const configuration& config);
 
+/// A flow as `config show` prints it: its settings and each node's id,
+/// type and where it leads (the edges' keys as the file names them).
+nlohmann::ordered_json flow_json(const events::ivr::flow& f);
+
 /// {"severity","file","line","column","key","message"}
 nlohmann::ordered_json to_json(const diagnostic& d);
 

@@ -6,6 +6,9 @@ import { api } from './lib/api.js';
 import { t, onLanguageChange } from './lib/i18n.js';
 import { startPage, showError, clearError, notice, el } from './lib/page.js';
 import { showFormError, clearFormErrors, parseSkills, skillsText, parseList, numberOr } from './lib/forms.js';
+import { startTenants, refreshTenants, redrawTenants } from './admin_tenants.js';
+import { startFlows, redrawFlows } from './admin_flows.js';
+import { startWebhooks, redrawWebhooks } from './admin_webhooks.js';
 
 const $ = (id) => document.getElementById(id);
 const me = await startPage();
@@ -347,6 +350,7 @@ async function refresh() {
 // A change is sequenced before the live view folds it: read again now and a moment later.
 function refreshSoon() {
   refresh();
+  refreshTenants();
   setTimeout(refresh, 700);
 }
 
@@ -357,9 +361,14 @@ onLanguageChange(() => {
   renderUsers();
   renderAgents();
   renderQueues();
+  redrawTenants();
+  redrawFlows();
+  redrawWebhooks();
   trunkLine();
   const codes = $('q-dispositions');
   if (codes.dataset.codes !== undefined) codes.textContent = codes.dataset.codes || t('admin.any_code');
 });
 await refresh();
-window.hotline = { refresh };
+// Tenants and their services, IVR flows, webhooks (one module each).
+await Promise.all([startTenants({ button, emptyRow }), startFlows(), startWebhooks({ button, emptyRow })]);
+window.hotline = { refresh, refreshTenants };

@@ -6,7 +6,7 @@ import { api } from './lib/api.js';
 import { Feed } from './lib/feed.js';
 import { LiveView } from './lib/live.js';
 import { t, duration, onLanguageChange, errorText } from './lib/i18n.js';
-import { startPage, showError, clearError, feedStatus, notice, el } from './lib/page.js';
+import { startPage, showError, clearError, feedStatus, notice, el, sessionEnded } from './lib/page.js';
 
 const $ = (id) => document.getElementById(id);
 const me = await startPage();
@@ -212,6 +212,14 @@ function render() {
   $('disp-go').disabled = !answered;
   $('disp-current').textContent = answered && a.disposition
     ? t('disp.current', { code: a.disposition }) : t('disp.none');
+  // The call's recording: a mark in words and a symbol, and pause/resume (e.g. while a card number is read).
+  const rec = inCall ? live.recordingOf(a.callId) : '';
+  const recLine = $('rec');
+  recLine.dataset.state = rec;
+  recLine.hidden = !(rec === 'recording' || rec === 'paused');
+  recLine.textContent = rec === 'recording' ? `● ${t('rec.on')}` : rec === 'paused' ? `❚❚ ${t('rec.paused')}` : '';
+  $('rec-pause').disabled = rec !== 'recording';
+  $('rec-resume').disabled = rec !== 'paused';
   $('hold').disabled = a.state !== 'talking';
   $('resume').disabled = a.state !== 'on_hold';
   $('hangup').disabled = !inCall;
@@ -253,6 +261,8 @@ $('hold').addEventListener('click', () => command(callPath('hold')));
 $('resume').addEventListener('click', () => command(callPath('resume')));
 $('hangup').addEventListener('click', () => command(callPath('hangup')));
 $('wrap-up-done').addEventListener('click', () => command(callPath('wrap-up-done')));
+$('rec-pause').addEventListener('click', () => command(callPath('recording/pause')));
+$('rec-resume').addEventListener('click', () => command(callPath('recording/resume')));
 $('transfer').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const f = ev.target;
@@ -281,6 +291,7 @@ document.addEventListener('keydown', (ev) => {
   if (!ev.altKey || ev.ctrlKey || ev.metaKey) return;
   let id = shortcuts[ev.code];
   if (ev.code === 'KeyH') id = myAgent().state === 'on_hold' ? 'resume' : 'hold';
+  if (ev.code === 'KeyP') id = live.recordingOf(myAgent().callId) === 'paused' ? 'rec-resume' : 'rec-pause';
   if (ev.code === 'KeyD') { ev.preventDefault(); $('dial-number').focus(); return; }
   if (!id) return;
   ev.preventDefault();
@@ -302,7 +313,7 @@ const feed = new Feed({
   },
   onStatus(s) { feedState = s; schedule(); },
   async checkSession() { try { await api('GET', '/api/me'); return true; } catch (e) { return e.status !== 401; } },
-  onUnauthenticated() { location.assign('/'); },
+  onUnauthenticated: sessionEnded,
 });
 feed.start();
 // The tenant's queues as suggestions for a transfer's target.

@@ -6,6 +6,7 @@ import { api } from './lib/api.js';
 import { t, onLanguageChange } from './lib/i18n.js';
 import { startPage, showError, clearError, el } from './lib/page.js';
 import { showFormError, clearFormErrors } from './lib/forms.js';
+import { startRecordings, redrawRecordings } from './recordings.js';
 
 const $ = (id) => document.getElementById(id);
 const me = await startPage();
@@ -214,5 +215,7 @@ onLanguageChange(() => {
   if (shown) renderProfile(shown);
   if (!mayVerify) $('verdict').textContent = t('audit.verify_not_yours');
   renderVerdict();
+  redrawRecordings();
 });
+startRecordings();
 window.hotline = {};

@@ -10,6 +10,12 @@ languageSelect(document.getElementById('lang'));
 const form = document.getElementById('login');
 const error = document.getElementById('login-error');
 const submit = document.getElementById('login-submit');
+// Sent here because the session ended (lib/session.js).
+if (new URLSearchParams(location.search).get('expired') === '1') {
+  const ended = document.getElementById('login-expired');
+  ended.textContent = t('session.ended');
+  ended.hidden = false;
+}
 
 function showError(text) {
   error.textContent = text;

@@ -8,8 +8,9 @@ import { Feed } from './lib/feed.js';
 import { LiveView } from './lib/live.js';
 import { levels, symbols } from './lib/thresholds.js';
 import { t, duration, onLanguageChange } from './lib/i18n.js';
-import { startPage, showError, clearError, notice, feedStatus, el } from './lib/page.js';
+import { startPage, showError, clearError, notice, feedStatus, el, sessionEnded } from './lib/page.js';
 import { showFormError, clearFormErrors, parseSkills, skillsText } from './lib/forms.js';
+import { startSites, redrawSites } from './sites.js';
 
 const $ = (id) => document.getElementById(id);
 const me = await startPage();
@@ -355,7 +356,7 @@ const feed = new Feed({
   onEvent(msg) { live.apply(msg); schedule(); },
   onStatus(s) { feedState = s; schedule(); },
   async checkSession() { try { await api('GET', '/api/me'); return true; } catch (e) { return e.status !== 401; } },
-  onUnauthenticated() { location.assign('/'); },
+  onUnauthenticated: sessionEnded,
 });
 feed.start();
 setInterval(schedule, 1000); // ages: oldest wait, time in state
@@ -365,5 +366,7 @@ onLanguageChange(() => {
   $('agents').tBodies[0].replaceChildren();
   emptyRow = null;
   schedule();
+  redrawSites();
 });
+startSites(me); // the federation view, for operators
 window.hotline = { live, feed };

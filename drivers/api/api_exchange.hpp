@@ -187,6 +187,10 @@ void add_webhook_routes(node_api::impl& api);
 void add_settings_routes(node_api::impl& api);
 /// GET /api/kpi: the tenant's KPI report over a range (kpi_routes.cpp).
 void add_kpi_routes(node_api::impl& api);
+/// GET /api/recordings/{call}: a call's recording, verified and audited (recording_routes.cpp).
+void add_recording_routes(node_api::impl& api);
+/// GET /api/flows: the IVR flows and their checks (flow_routes.cpp).
+void add_flow_routes(node_api::impl& api);
 
 /// Most webhook subscriptions one tenant may have (each has a delivery thread).
 inline constexpr std::size_t max_webhooks_per_tenant = 20;

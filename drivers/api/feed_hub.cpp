@@ -15,6 +15,7 @@
 #include "events/catalog.hpp"
 #include "events/codec.hpp"
 #include "projections/crm/crm_projection.hpp"
+#include "projections/federation/site_moves.hpp"
 #include "projections/live/live_view.hpp"
 
 namespace hotline::drivers::api {
@@ -32,10 +33,17 @@ bool contains(const std::vector<std::string>& xs, const std::string& x) {
   return !x.empty() && std::find(xs.begin(), xs.end(), x) != xs.end();
 }
 
+/// Whether the hub decodes an event's payload (to know whom it is about).
+bool decoded_kind(const std::string& type) {
+  return type.starts_with("agent.") || type.starts_with("call.") || type.starts_with("queue.") ||
+         type.starts_with("recording.");
+}
+
 /// The agent, queue and call an event is about: from its stream, its
-/// payload and (for a call's events that name neither) the live view.
+/// payload and (for a call's events that name neither) the live view, or,
+/// for a recording's, the agent and queue its `recording.started` named.
 audience audience_of(const events::recorded_event& e, const events::event* payload,
-                     const live_view& view) {
+                     const live_view& view, const recording_book& recordings) {
   audience a;
   a.tenant = e.meta.tenant;
   const auto cat = events::stream_category(e.stream);
@@ -43,6 +51,13 @@ audience audience_of(const events::recorded_event& e, const events::event* paylo
   if (cat == "agent") a.agent_id = id;
   if (cat == "queue") a.queue = id;
   if (cat == "call") a.call_id = id;
+  if (cat == "recording") {
+    a.call_id = id;
+    if (const auto* r = recordings.find(id)) {
+      a.agent_id = r->agent_id;
+      a.queue = r->queue;
+    }
+  }
   if (payload)
     std::visit(
         [&](const auto& p) {
@@ -68,6 +83,31 @@ audience audience_of(const events::recorded_event& e, const events::event* paylo
 
 } // namespace
 
+const recording_book::entry* recording_book::find(const std::string& call_id) const {
+  auto it = by_call_.find(call_id);
+  return it == by_call_.end() ? nullptr : &it->second;
+}
+
+void recording_book::apply(const events::recorded_event& e, const events::event& payload) {
+  const std::string call{events::stream_entity(e.stream)};
+  if (const auto* s = std::get_if<events::recording_started>(&payload)) {
+    if (!by_call_.count(call)) {
+      order_.push_back(call);
+      if (order_.size() > max_entries) {
+        by_call_.erase(order_.front());
+        order_.pop_front();
+      }
+    }
+    by_call_[call] = {e.meta.tenant, s->agent_id, s->queue, "recording"};
+    return;
+  }
+  auto it = by_call_.find(call);
+  if (it == by_call_.end()) return;
+  if (std::holds_alternative<events::recording_paused>(payload)) it->second.state = "paused";
+  if (std::holds_alternative<events::recording_resumed>(payload)) it->second.state = "recording";
+  if (std::holds_alternative<events::recording_stopped>(payload)) it->second.state = "stopped";
+}
+
 bool visible(const identity::principal_view& who, const audience& a) {
   if (has_role(who, identity::role::operator_)) return true;
   if (a.tenant != who.tenant) return false;
@@ -91,6 +131,8 @@ struct feed_hub::impl {
   mutable std::mutex m;
   live_view view;
   projections::crm::crm_projection crm;
+  recording_book recordings;
+  projections::federation::site_moves moves;
   /// Sessions of users who are agents only, by their agent id: an event
   /// reaches only its own agent's (an event's fan-out does not scan every
   /// desktop); the others' sessions (supervisors, admins...) are scanned.
@@ -163,8 +205,19 @@ std::string feed_hub::impl::snapshot_for(const identity::principal_view& who) {
     if (const auto* ag = view.find_agent(c.agent_id)) aud.agent_queues = ag->queues;
     if (visible(who, aud)) calls.push_back(live_view::to_json(c));
   }
+  // The recordings running now (recording or paused): the desktop's indicator after a reload.
+  nlohmann::json running = nlohmann::json::array();
+  for (const auto& [call, r] : recordings.all()) {
+    if (r.state == "stopped") continue;
+    audience aud{r.tenant, r.agent_id, r.queue, call, {}};
+    if (const auto* ag = view.find_agent(r.agent_id)) aud.agent_queues = ag->queues;
+    if (visible(who, aud))
+      running.push_back(
+          {{"call_id", call}, {"agent_id", r.agent_id}, {"queue", r.queue}, {"state", r.state}});
+  }
   nlohmann::json j{{"seq", view.position()}, {"type", "snapshot"}, {"now_ns", t},
-                   {"agents", agents},       {"queues", queues},   {"calls", calls}};
+                   {"agents", agents},       {"queues", queues},   {"calls", calls},
+                   {"recordings", running}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -199,7 +252,7 @@ std::string feed_hub::impl::event_message(const events::recorded_event& e,
 void feed_hub::impl::on_event(const events::recorded_event& e) {
   std::lock_guard lock{m};
   std::optional<events::event> payload;
-  if (e.type.starts_with("agent.") || e.type.starts_with("call.") || e.type.starts_with("queue.")) {
+  if (decoded_kind(e.type)) {
     auto decoded = events::event_codec::standard().decode(e);
     if (!decoded) {
       failure = "position " + std::to_string(e.position) + " (" + e.stream +
@@ -209,8 +262,11 @@ void feed_hub::impl::on_event(const events::recorded_event& e) {
     }
     payload = std::move(*decoded);
   }
+  // A recording's start names its agent and queue: booked before its audience is read.
+  if (payload && e.type.starts_with("recording.")) recordings.apply(e, *payload);
+  if (payload) moves.apply(*payload);
   // Who it is about is read before the fold: a call's end removes it from the view.
-  const auto aud = audience_of(e, payload ? &*payload : nullptr, view);
+  const auto aud = audience_of(e, payload ? &*payload : nullptr, view, recordings);
   // The screen pop wants the call as the offer finds it, so fold first for reservations.
   if (payload)
     view.apply(e, *payload);
@@ -262,12 +318,11 @@ void feed_hub::impl::start_session(const std::shared_ptr<feed_session>& s, std::
     ++stats.replays;
     auto st = store.visit_all(since + 1, at - since, [&](const events::recorded_event& e) {
       std::optional<events::event> payload;
-      if (e.type.starts_with("agent.") || e.type.starts_with("call.") ||
-          e.type.starts_with("queue.")) {
+      if (decoded_kind(e.type)) {
         auto d = events::event_codec::standard().decode(e);
         if (d) payload = std::move(*d);
       }
-      const auto aud = audience_of(e, payload ? &*payload : nullptr, view);
+      const auto aud = audience_of(e, payload ? &*payload : nullptr, view, recordings);
       if (visible(s->who(), aud))
         s->send(event_message(e, payload ? &*payload : nullptr, aud, s->who()));
       return events::status{};
@@ -339,6 +394,11 @@ nlohmann::json feed_hub::customer(const std::string& tenant, const std::string& 
 std::shared_ptr<ws_handler> feed_hub::open_session(identity::principal_view who,
                                                    std::uint64_t since) {
   return std::make_shared<feed_session>(d_, std::move(who), since);
+}
+
+nlohmann::json feed_hub::site_moves() const {
+  std::lock_guard lock{d_->m};
+  return projections::federation::to_json(d_->moves);
 }
 
 feed_hub::counters feed_hub::stats() const {

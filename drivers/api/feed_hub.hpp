@@ -22,20 +22,26 @@
 /// their tenant: admins and auditors all of it, a supervisor the events of
 /// its queues and of the agents serving them, an agent its own agent
 /// stream and the calls on its desk (an offer carries the screen pop: the
-/// call, its attached data and the customer's CRM profile, F12).
+/// call, its attached data and the customer's CRM profile, F12), and the
+/// recordings of its calls (`recording.*`: the recording's agent, its
+/// queue's supervisors, the tenant's admins and auditors; the snapshot
+/// lists the recordings running now as `recordings`).
 ///
 /// Thread safety: every member may be called from any thread; the fan-out
 /// and the session starts are serialised by one mutex, so a start never
 /// interleaves with an event.
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "actors/ports/event_store.hpp"
+#include "events/catalog.hpp"
 #include "events/center.hpp"
 #include "events/identity/access_rules.hpp"
 
@@ -61,6 +67,28 @@ struct audience {
 /// Whether `who` may see an event about `a` (see the header comment).
 bool visible(const events::identity::principal_view& who, const audience& a);
 
+/// The recordings the hub has seen start (`recording-<call>` streams), by
+/// call: whom a recording's later events are about (`recording.paused`,
+/// `.resumed` and `.stopped` name only the call, and the call may have
+/// left the live view), and which run now (the snapshot's `recordings`).
+/// Keeps the newest `max_entries` recordings. Not thread-safe (the hub's lock).
+class recording_book {
+public:
+  struct entry {
+    std::string tenant, agent_id, queue;
+    std::string state; ///< "recording" | "paused" | "stopped"
+  };
+  static constexpr std::size_t max_entries = 10'000;
+  /// Folds one event of a `recording-<call>` stream (`payload` decoded).
+  void apply(const events::recorded_event& e, const events::event& payload);
+  const entry* find(const std::string& call_id) const;
+  const std::map<std::string, entry>& all() const { return by_call_; }
+
+private:
+  std::map<std::string, entry> by_call_;
+  std::deque<std::string> order_; ///< calls, oldest first
+};
+
 class feed_hub {
 public:
   using clock_fn = std::function<std::int64_t()>;
@@ -81,6 +109,8 @@ public:
 
   /// Runs `f` on the live view under the hub's lock (REST reads, /metrics).
   void read(const std::function<void(const projections::live::live_view&)>& f) const;
+  /// Calls moved to and from other sites, by site (projections/federation/site_moves.hpp).
+  nlohmann::json site_moves() const;
   /// The CRM profile JSON of a customer (null when unknown), under the lock.
   nlohmann::json customer(const std::string& tenant, const std::string& customer_id) const;
 

@@ -2,17 +2,35 @@
 // what the health feed samples every second, and `GET /api/health`. The
 // WebSocket `/api/feed/health` is opened in node_api::on_upgrade.
 #include <cmath>
+#include <set>
 
 #include <caf/all.hpp>
 
 #include "actors/federation_actor.hpp"
 #include "drivers/api/api_exchange.hpp"
 #include "drivers/api/health_feed.hpp"
+#include "events/federation/site_reachability.hpp"
 #include "projections/live/live_view.hpp"
 
 namespace hotline::drivers::api {
 
 namespace identity = events::identity;
+
+namespace {
+
+/// The other sites as the federation actor sees them: none without a
+/// federation; `error` says when the actor did not answer (within 500 ms).
+std::vector<actors::site_view> federation_sites(node_api::impl& api, std::string& error) {
+  std::vector<actors::site_view> out;
+  if (!api.ctx->federation) return out;
+  caf::scoped_actor asker{api.sys};
+  asker->request(api.ctx->federation, std::chrono::milliseconds(500), actors::sites_atom::value)
+      .receive([&](std::vector<actors::site_view>& seen) { out = std::move(seen); },
+               [&](caf::error&) { error = "the federation actor did not answer"; });
+  return out;
+}
+
+} // namespace
 
 nlohmann::json node_api::impl::health_sample() {
   using clock_t = std::chrono::steady_clock;
@@ -38,27 +56,21 @@ nlohmann::json node_api::impl::health_sample() {
   }
   // The other sites as the federation actor sees them (no federation: none).
   auto sites = nlohmann::json::array();
-  if (ctx->federation) {
-    caf::scoped_actor asker{sys};
-    asker->request(ctx->federation, std::chrono::milliseconds(500), actors::sites_atom::value)
-        .receive(
-            [&](std::vector<actors::site_view>& seen) {
-              for (const auto& v : seen) {
-                int ready = 0, waiting = 0;
-                for (const auto& q : v.status.queues) {
-                  ready += q.agents_ready;
-                  waiting += q.calls_waiting;
-                }
-                sites.push_back({{"site", v.status.site},
-                                 {"age_s", v.age_ms / 1000},
-                                 {"fresh", v.age_ms <= ctx->interflow.max_status_age_ms},
-                                 {"queues", v.status.queues.size()},
-                                 {"agents_ready", ready},
-                                 {"calls_waiting", waiting}});
-              }
-            },
-            [&](caf::error&) { node["sites_error"] = "the federation actor did not answer"; });
+  std::string sites_error;
+  for (const auto& v : federation_sites(*this, sites_error)) {
+    int ready = 0, waiting = 0;
+    for (const auto& q : v.status.queues) {
+      ready += q.agents_ready;
+      waiting += q.calls_waiting;
+    }
+    sites.push_back({{"site", v.status.site},
+                     {"age_s", v.age_ms / 1000},
+                     {"fresh", v.age_ms <= ctx->interflow.max_status_age_ms},
+                     {"queues", v.status.queues.size()},
+                     {"agents_ready", ready},
+                     {"calls_waiting", waiting}});
   }
+  if (!sites_error.empty()) node["sites_error"] = sites_error;
   node["sites"] = sites;
   const auto feeds = hub.stats();
   nlohmann::json api_part{{"feed_sessions", feeds.sessions},
@@ -111,9 +123,81 @@ void health(node_api::impl& api, const exchange_ptr& ex) {
   ex->reply(200, view);
 }
 
+/// GET /api/sites: the federation view (operators): each other site's
+/// reachability and queues, and the calls moved to and from it.
+void sites(node_api::impl& api, const exchange_ptr& ex) {
+  if (!ex->who.roles.count(identity::role::operator_))
+    return ex->fail(403, "forbidden", "the federation view is for operators");
+  // Asking the federation actor waits for it: never on the I/O thread.
+  api.checks.post([&api, ex] {
+    namespace fed = events::federation;
+    fed::reachability_limits limits;
+    limits.max_status_age_ms = api.ctx->interflow.max_status_age_ms;
+    std::string error;
+    const auto seen = federation_sites(api, error);
+    auto moves = api.hub.site_moves();
+    auto out = nlohmann::json::array();
+    std::set<std::string> listed;
+    for (const auto& v : seen) {
+      int ready = 0, waiting = 0, logged_in = 0;
+      std::optional<double> worst_sl;
+      auto queues = nlohmann::json::array();
+      for (const auto& q : v.status.queues) {
+        ready += q.agents_ready;
+        waiting += q.calls_waiting;
+        logged_in += q.agents_logged_in;
+        if (q.service_level && (!worst_sl || *q.service_level < *worst_sl))
+          worst_sl = q.service_level;
+        queues.push_back({{"queue", q.queue},
+                          {"agents_logged_in", q.agents_logged_in},
+                          {"agents_ready", q.agents_ready},
+                          {"calls_waiting", q.calls_waiting},
+                          {"ewt_ms", q.ewt_ms < 0 ? nlohmann::json() : nlohmann::json(q.ewt_ms)},
+                          {"service_level",
+                           q.service_level ? nlohmann::json(*q.service_level) : nlohmann::json()}});
+      }
+      listed.insert(v.status.site);
+      out.push_back(
+          {{"site", v.status.site},
+           {"state", fed::to_string(fed::reachability(v.age_ms, limits))},
+           {"age_ms", v.age_ms},
+           {"agents_logged_in", logged_in},
+           {"agents_ready", ready},
+           {"calls_waiting", waiting},
+           {"service_level", worst_sl ? nlohmann::json(*worst_sl) : nlohmann::json()},
+           {"queues", queues},
+           {"moves", moves.contains(v.status.site) ? moves[v.status.site] : nlohmann::json()}});
+    }
+    // A site calls moved to or from but not heard of now (never, or forgotten): down.
+    for (const auto& [site, counts] : moves.items()) {
+      if (listed.count(site)) continue;
+      out.push_back({{"site", site},
+                     {"state", "down"},
+                     {"age_ms", nullptr},
+                     {"agents_logged_in", 0},
+                     {"agents_ready", 0},
+                     {"calls_waiting", 0},
+                     {"service_level", nullptr},
+                     {"queues", nlohmann::json::array()},
+                     {"moves", counts}});
+    }
+    nlohmann::json body{{"site", api.ctx->store.site},
+                        {"federation", static_cast<bool>(api.ctx->federation)},
+                        {"max_status_age_ms", limits.max_status_age_ms},
+                        {"down_after_ms", limits.down_after_ms},
+                        {"sites", out}};
+    if (!error.empty()) body["error"] = error;
+    ex->reply(200, body);
+  });
+}
+
 } // namespace
 
 void add_health_routes(node_api::impl& api) {
+  api.add("GET", "/api/sites",
+          "The federation view: each other site's state (up, stale, down), agents, waiting, "
+          "service level, and the calls moved to and from it",
+          "operator", sites);
   api.add("GET", "/api/health",
           "The node's health: store, relay, sites, API sessions, trunks (operator); its "
           "tenant's agents and queues (admin). Live: WebSocket /api/feed/health",

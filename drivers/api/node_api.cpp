@@ -438,6 +438,8 @@ node_api::node_api(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   add_create_routes(*d_);
   add_settings_routes(*d_);
   add_kpi_routes(*d_);
+  add_recording_routes(*d_);
+  add_flow_routes(*d_);
   add_health_routes(*d_);
   d_->health = std::make_unique<health_feed>([d = d_.get()] { return d->health_sample(); });
   d_->health->start();

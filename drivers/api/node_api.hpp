@@ -37,6 +37,9 @@ namespace hotline::actors {
 struct acd_context;
 class time_source;
 } // namespace hotline::actors
+namespace hotline::config {
+struct load_outcome;
+}
 
 namespace hotline::drivers::api {
 
@@ -70,6 +73,13 @@ struct api_options {
   /// store (set by the node: drivers/views/audit_verify.hpp). Runs on a
   /// worker thread, one at a time. Unset: `GET /api/audit/verify` is 503.
   std::function<audit_check()> verify_audit;
+  /// The node's configuration file, read again by `GET /api/flows` for
+  /// `hotline config check`'s diagnostics. Default: empty (the graph checks only).
+  std::string config_file;
+  /// Loads and checks `config_file` as `hotline config check` does (the
+  /// composition root adds what config/ may not check itself, e.g. time
+  /// zones). Unset: config::load_file alone.
+  std::function<config::load_outcome(const std::string&)> check_config;
   /// Webhook delivery (webhook_dispatcher.hpp); `now_ns` unset: the API's clock.
   webhook_options webhooks;
 };
@@ -78,6 +88,8 @@ struct api_options {
 struct route_info {
   std::string method, path, summary, roles;
   bool authenticated = true;
+  /// What a 200 carries. Default: JSON.
+  std::string content_type = "application/json";
 };
 
 class node_api final : public request_handler {

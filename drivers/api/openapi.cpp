@@ -43,10 +43,12 @@ std::string openapi_document(const std::vector<route_info>& routes) {
     if (r.method == "POST")
       op["requestBody"] = {{"required", false},
                            {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    const auto body_schema = r.content_type == "application/json"
+                                 ? nlohmann::json{{"type", "object"}}
+                                 : nlohmann::json{{"type", "string"}, {"format", "binary"}};
     nlohmann::json responses{
         {"200",
-         {{"description", "done"},
-          {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
+         {{"description", "done"}, {"content", {{r.content_type, {{"schema", body_schema}}}}}}},
         {"400", error_response("malformed request: the detail names the field")},
         {"429", error_response("rate limited (Retry-After)")}};
     if (r.authenticated) {

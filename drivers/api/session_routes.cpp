@@ -131,14 +131,33 @@ void new_bearer(node_api::impl& api, const exchange_ptr& ex) {
                    });
 }
 
+/// GET /api/me: the principal, and its session's expiry (pages warn before it).
+void me(node_api::impl& api, const exchange_ptr& ex) {
+  api.ask_identity(caf::make_message(actors::lookup_atom::value, ex->who.username),
+                   [&api, ex](caf::message m) {
+                     auto j = who_json(ex->who);
+                     if (m.match_elements<caf::ok_atom, account_t>()) {
+                       const auto& a = m.get_as<account_t>(1);
+                       if (auto it = a.sessions.find(ex->token_sha256); it != a.sessions.end()) {
+                         const auto left = it->second.expires_ns - api.now_ns();
+                         j["expires_ns"] = it->second.expires_ns;
+                         j["expires_in_s"] = left > 0 ? left / ns_per_s : 0;
+                       }
+                     }
+                     ex->reply(200, j);
+                   });
+}
+
 } // namespace
 
 void add_session_routes(node_api::impl& api) {
   api.add("POST", "/api/login", "Log in with user name and password: a session cookie", "anyone",
           login, false);
   api.add("POST", "/api/logout", "Revoke the session or token used", "any user", logout);
-  api.add("GET", "/api/me", "Who you are: user, tenant, roles, agent, queues", "any user",
-          [](node_api::impl&, const exchange_ptr& ex) { ex->reply(200, who_json(ex->who)); });
+  api.add("GET", "/api/me",
+          "Who you are: user, tenant, roles, agent, queues, and when this session or token "
+          "expires (expires_ns, expires_in_s)",
+          "any user", me);
   api.add("POST", "/api/tokens", "A bearer token for an API client {label, ttl_s}", "any user",
           new_bearer);
 }

@@ -43,6 +43,7 @@ std::span<const web_file> embedded_web_files();
 /// The Content-Security-Policy of every page answer.
 inline constexpr std::string_view web_content_security_policy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self'; "
     "connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'";
 

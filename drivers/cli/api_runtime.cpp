@@ -9,6 +9,7 @@
 #include "drivers/api/feed_hub.hpp"
 #include "drivers/api/http_server.hpp"
 #include "drivers/api/node_api.hpp"
+#include "drivers/cli/config_check.hpp"
 #include "drivers/views/audit_verify.hpp"
 #include "drivers/views/projection_runner.hpp"
 #include "drivers/views/rocksdb_view_store.hpp"
@@ -98,6 +99,8 @@ api_runtime::start(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   if (!how.views_dir.empty())
     ao.verify_audit = [&store, dir = how.views_dir] { return verify_node_audit(store, dir); };
   ao.webhooks.allow_private = how.settings.webhook_allow_private;
+  ao.config_file = how.config_file;
+  ao.check_config = check_config_file; // config check's own checks (time zones too)
   d->api =
       std::make_unique<drivers::api::node_api>(sys, ctx, store, d->identity, clock, *d->hub, ao);
   drivers::api::server_options so;

@@ -28,6 +28,8 @@ struct api_start {
   /// The node's audit view store (`<store>.views`), verified by
   /// `GET /api/audit/verify`; empty: that route is 503.
   std::string views_dir;
+  /// The node's configuration file (`GET /api/flows` checks it again); empty: none.
+  std::string config_file;
 };
 
 class api_runtime {

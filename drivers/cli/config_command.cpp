@@ -4,6 +4,7 @@
 #include "config/json.hpp"
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/config_check.hpp"
 #include "drivers/time_zone.hpp"
 
 namespace hotline::cli {
@@ -43,24 +44,8 @@ void print_problems(const config::diagnostics& problems, std::ostream& out) {
     out << config::format(d) << "\n";
 }
 
-/// An IVR flow's time zone must be one the system's database knows. Checked
-/// here, at the composition root: config/ may not use drivers/time_zone.
-void check_time_zones(config::load_outcome& loaded) {
-  const auto& flows = loaded.config.center.flows;
-  for (std::size_t i = 0; i < flows.size(); ++i) {
-    if (flows[i].time_zone.empty()) continue;
-    const auto zone = drivers::time_zone::locate(flows[i].time_zone);
-    if (zone) continue;
-    const auto key = "flows[" + std::to_string(i) + "].time_zone";
-    const auto p = loaded.sources.find(key);
-    loaded.problems.push_back(
-        {config::severity::error, p.file, p.line, p.column, key, zone.error().detail()});
-  }
-}
-
 void run_check(const config_args& a) {
-  auto loaded = config::load_file(a.file);
-  check_time_zones(loaded);
+  auto loaded = check_config_file(a.file);
   const auto errors = config::count(loaded.problems, config::severity::error);
   const auto warnings = config::count(loaded.problems, config::severity::warning);
   if (a.json) {
@@ -111,6 +96,27 @@ void run_show(const config_args& a) {
 }
 
 } // namespace
+
+/// An IVR flow's time zone must be one the system's database knows. Checked
+/// here, at the composition root: config/ may not use drivers/time_zone.
+static void check_time_zones(config::load_outcome& loaded) {
+  const auto& flows = loaded.config.center.flows;
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    if (flows[i].time_zone.empty()) continue;
+    const auto zone = drivers::time_zone::locate(flows[i].time_zone);
+    if (zone) continue;
+    const auto key = "flows[" + std::to_string(i) + "].time_zone";
+    const auto p = loaded.sources.find(key);
+    loaded.problems.push_back(
+        {config::severity::error, p.file, p.line, p.column, key, zone.error().detail()});
+  }
+}
+
+config::load_outcome check_config_file(const std::string& file) {
+  auto loaded = config::load_file(file);
+  check_time_zones(loaded);
+  return loaded;
+}
 
 void add_config_commands(CLI::App& app) {
   auto* config = app.add_subcommand("config", "Check or print a center configuration (TOML)");

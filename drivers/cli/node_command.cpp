@@ -403,7 +403,7 @@ void run_node(const node_args& a) {
   // The node API (docs/api.md), once the ACD's handles are filled.
   std::unique_ptr<api_runtime> api;
   if (auto listen = a.api_listen.empty() ? node.api.listen : a.api_listen; !listen.empty()) {
-    api_start how{listen, node.api, {}, default_views_dir(store_dir)};
+    api_start how{listen, node.api, {}, default_views_dir(store_dir), a.config};
     if (a.webhook_allow_private) how.settings.webhook_allow_private = true;
     if (relay) how.published_position = [&relay] { return relay->published_position(); };
     auto started = api_runtime::start(sys, ctx, store, clock, how);

@@ -9,7 +9,9 @@
 //    (call.ended interflowed) has its landing at the target site;
 //  - after `kill -9` of one node the others stop offering calls to it
 //    within the configured status age, and the calls it had accepted are
-//    accounted for (landed in its store, or queued again at their origin).
+//    accounted for (landed in its store, or queued again at their origin);
+//  - north's federation view (GET /api/sites, the operators' Sites panel)
+//    shows east up and south no longer up, and the calls it sent to each.
 #include <doctest/doctest.h>
 
 #include <csignal>
@@ -24,6 +26,7 @@
 #include "events/acd/call.hpp"
 #include "events/codec.hpp"
 #include "events/variant_cast.hpp"
+#include "tests/support/api_node.hpp"
 #include "tests/support/kafka_mock.hpp"
 #include "tests/support/process.hpp"
 
@@ -45,20 +48,34 @@ struct node_process {
   std::string site;
   std::string store;
   std::unique_ptr<child_process> proc;
+  std::string api_url; ///< with `api`: "http://127.0.0.1:PORT"
 
   node_process(const std::string& site_id, const std::string& dir, const std::string& bootstrap,
-               double traffic_for_s)
+               double traffic_for_s, bool api = false)
       : site(site_id), store(dir + "/" + site_id) {
-    proc = std::make_unique<child_process>(std::vector<std::string>{
-        HOTLINE_BIN, "node", "--config",
-        std::string{HOTLINE_CONFIG_DIR} + "/sites/" + site + ".toml", "--store", store, "--kafka",
-        bootstrap, "--traffic-for", std::to_string(traffic_for_s)});
-    for (int i = 0; i < 20; ++i) {
+    std::vector<std::string> argv{
+        HOTLINE_BIN,     "node",
+        "--config",      std::string{HOTLINE_CONFIG_DIR} + "/sites/" + site + ".toml",
+        "--store",       store,
+        "--kafka",       bootstrap,
+        "--traffic-for", std::to_string(traffic_for_s)};
+    if (api) {
+      argv.push_back("--api-listen");
+      argv.push_back("127.0.0.1:0");
+    }
+    proc = std::make_unique<child_process>(argv);
+    bool acd_up = false;
+    for (int i = 0; i < 40; ++i) {
       auto line = proc->read_line(10s);
       REQUIRE_MESSAGE(line.has_value(), "node " << site << " stopped before its ACD came up");
-      if (line->find("ACD up") != std::string::npos) return;
+      if (line->find("ACD up") != std::string::npos) acd_up = true;
+      if (auto at = line->find("API on "); at != std::string::npos) {
+        api_url = line->substr(at + 7);
+        api_url = api_url.substr(0, api_url.find(' '));
+      }
+      if (acd_up && (!api || !api_url.empty())) return;
     }
-    FAIL("node " << site << " never said 'ACD up'");
+    FAIL("node " << site << " never said 'ACD up'" << (api ? " and 'API on'" : ""));
   }
 };
 
@@ -68,6 +85,7 @@ struct call_at_site {
   std::optional<events::call_outcome> outcome; ///< call.ended outcome, if it ended
   std::string interflow_offer;                 ///< landed here: the offer it came with
   std::vector<std::string> handoffs;           ///< offers it left with (call.interflowed)
+  std::vector<std::string> handoff_sites;      ///< and the sites they went to
   std::vector<std::string> returned; ///< reasons it was queued again (call.interflow_returned)
   int connected = 0;
 };
@@ -102,6 +120,7 @@ site_calls read_site(const std::string& dir, std::vector<offer_seen>* offers) {
       ++c.connected;
     } else if (const auto* f = std::get_if<events::call_interflowed>(&*payload)) {
       c.handoffs.push_back(f->offer_id);
+      c.handoff_sites.push_back(f->site);
     } else if (const auto* r = std::get_if<events::call_interflow_returned>(&*payload)) {
       c.returned.push_back(r->reason);
     } else if (const auto* o = std::get_if<events::call_interflow_offered>(&*payload)) {
@@ -119,8 +138,11 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
   kafka_mock kafka({});
   const double traffic_s = 24;
   std::map<std::string, std::unique_ptr<node_process>> nodes;
+  // North's operator watches the federation view through its API.
+  hotline::test::api::add_user(dir.path() + "/north", "--user olga --role operator");
   for (const auto* site : {"north", "south", "east"})
-    nodes[site] = std::make_unique<node_process>(site, dir.path(), kafka.bootstrap, traffic_s);
+    nodes[site] = std::make_unique<node_process>(site, dir.path(), kafka.bootstrap, traffic_s,
+                                                 std::string{site} == "north");
 
   // Traffic runs; then south dies without a chance to say goodbye.
   std::this_thread::sleep_for(12s);
@@ -138,6 +160,22 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
     CHECK(out.find("east") != std::string::npos);
     CHECK(out.find("south") != std::string::npos);
   }
+  // North's federation view: east up, south not (killed), and the calls north sent to each.
+  nlohmann::json view;
+  {
+    auto olga = hotline::test::api::login(nodes["north"]->api_url, "olga");
+    view = olga.get("/api/sites");
+  }
+  std::map<std::string, nlohmann::json> seen_sites;
+  for (const auto& s : view["sites"])
+    seen_sites[s["site"].get<std::string>()] = s;
+  CHECK(view["site"] == "north");
+  CHECK(view["federation"] == true);
+  REQUIRE(seen_sites.count("east"));
+  REQUIRE(seen_sites.count("south"));
+  CHECK(seen_sites["east"]["state"] == "up");
+  CHECK(seen_sites["south"]["state"] != "up");
+  CHECK(seen_sites["east"]["agents_logged_in"].get<int>() > 0);
   for (const auto* site : {"north", "east"}) {
     nodes[site]->proc->signal(SIGTERM);
     CHECK_MESSAGE(nodes[site]->proc->wait() == 0, "node " << site << " did not stop cleanly");
@@ -164,6 +202,17 @@ TEST_CASE("federation: three nodes over kafka-mock interflow calls, lose one, an
     (site == "south" ? landed_south : landed_east)++;
   CHECK(landed_south > 0);
   CHECK(landed_east > 0);
+  // The view counted north's call.interflowed per site up to when it was read.
+  std::map<std::string, int> sent_in_store;
+  for (const auto& [id, c] : sites["north"])
+    for (const auto& to : c.handoff_sites)
+      ++sent_in_store[to];
+  for (const auto* to : {"east", "south"}) {
+    const auto& moves = seen_sites[to]["moves"];
+    const int sent = moves.is_object() ? moves.value("sent", 0) : 0;
+    CHECK_MESSAGE(sent > 0, "north's view shows no call sent to " << to << ": " << view.dump());
+    CHECK(sent <= sent_in_store[to]);
+  }
 
   // 2. Nobody offers anything to south once its status is older than 3 s (+ one 200 ms tick, + 1 s
   // slack).

@@ -4,91 +4,26 @@
 // go to $WEB_SCREENSHOTS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import * as support from './support.mjs';
 
 const bin = process.env.HOTLINE_BIN;
 const shots = process.env.WEB_SCREENSHOTS || tmpdir();
-const password = 'correct horse battery staple';
 const here = new URL('.', import.meta.url).pathname;
+const { until, password } = support;
 
 let dir, node, url, browser;
 let customerOfCall = ''; // the customer of the agent's first call (the auditor reads its history)
 const pageErrors = []; // uncaught errors in the pages: none expected
 
-function addUser(store, args) {
-  execFileSync('bash', ['-c', `echo '${password}' | "${bin}" users add --store "${store}" --password-stdin ${args}`],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Starts the node and resolves to its API's URL (its "API on URL" line). */
-function startNode(config, store) {
-  return new Promise((resolve, reject) => {
-    node = spawn(bin, ['node', '--config', config, '--store', store, '--api-listen', '127.0.0.1:0'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => reject(new Error('the node never said "API on"')), 30000);
-    const lines = createInterface({ input: node.stderr });
-    const out = createInterface({ input: node.stdout });
-    const look = (line) => {
-      const at = line.indexOf('API on ');
-      if (at >= 0) {
-        clearTimeout(timer);
-        resolve(line.slice(at + 7).split(' ')[0]);
-      }
-    };
-    lines.on('line', look);
-    out.on('line', look);
-    node.on('exit', (code) => reject(new Error(`the node stopped (${code}) before its API came up`)));
-  });
-}
-
+const addUser = (store, args) => support.addUser(bin, store, args);
 /** A user's API session from the test itself (checks beside the browser). */
-async function session(user) {
-  const r = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: user, password }) });
-  assert.equal(r.status, 200);
-  const cookie = r.headers.get('set-cookie').split(';')[0];
-  return async (method, path, body) => {
-    const res = await fetch(`${url}${path}`, { method, headers: { Cookie: cookie,
-      ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-    return { status: res.status, json: await res.json().catch(() => null) };
-  };
-}
-
+const session = (user) => support.session(url, user);
 /** A fresh browser context (its own cookies and storage) signed in as `user` through the login page. */
-async function signIn(user, expectPath) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${user}: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) pageErrors.push(`${user}: ${m.text()}`);
-  });
-  await page.goto(`${url}/`);
-  await page.fill('#username', user);
-  await page.fill('#password', password);
-  await page.click('#login-submit');
-  await page.waitForURL(`**${expectPath}`);
-  await page.waitForSelector('#feed-status[data-state="live"]');
-  return page;
-}
-
-/**
- * Polls `fn(arg)` in the page until it is truthy (page.waitForFunction
- * evaluates strings, which the pages' CSP forbids: page.evaluate does not).
- */
-async function until(page, fn, arg, timeout = 10000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await page.evaluate(fn, arg);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${fn}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const signIn = (user, expectPath) => support.signIn(browser, url, user, expectPath, pageErrors);
 
 const stateOf = (page) => page.getAttribute('#state', 'data-state');
 async function waitState(page, state, timeout = 10000) {
@@ -104,20 +39,14 @@ before(async () => {
   addUser(store, '--user audrey --tenant acme --role auditor');
   addUser(store, '--user bob --tenant beta --role agent --agent b1');
   addUser(store, '--user betty --tenant beta --role admin');
-  url = await startNode(join(here, 'center.toml'), store);
+  ({ proc: node, url } = await support.startNode(bin, join(here, 'center.toml'), store));
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (node && node.exitCode === null) {
-    const stopped = new Promise((r) => node.on('exit', r));
-    node.kill('SIGINT');
-    const late = setTimeout(() => node.kill('SIGKILL'), 15000); // a node that hangs must not hang the test
-    await stopped;
-    clearTimeout(late);
-  }
+  await support.stopNode(node); // SIGINT, SIGKILL after 15 s: a node that hangs must not hang the test
   if (dir) rmSync(dir, { recursive: true, force: true });
   assert.deepEqual(pageErrors, []);
 });

@@ -15,6 +15,8 @@ export class LiveView {
     this.agents = new Map();
     this.queues = new Map();
     this.calls = new Map();
+    /** call id -> { state: 'recording' | 'paused' | 'stopped', agentId, queue } (recording-<call> streams) */
+    this.recordings = new Map();
     /** server clock minus local clock, in ns (from the snapshot's now_ns) */
     this.skewNs = 0;
   }
@@ -61,6 +63,15 @@ export class LiveView {
         state: c.state, sinceNs: c.since_ns || 0, attached: c.attached || {}, vip: !!c.vip,
       });
     }
+    this.recordings = new Map();
+    for (const r of msg.recordings || [])
+      this.recordings.set(r.call_id, { state: r.state, agentId: r.agent_id || '', queue: r.queue || '' });
+  }
+
+  /** The recording state of a call: 'recording', 'paused', 'stopped', or '' (none seen). */
+  recordingOf(callId) {
+    const r = callId ? this.recordings.get(callId) : null;
+    return r ? r.state : '';
   }
 
   agent(id, tenant) {
@@ -280,6 +291,18 @@ export class LiveView {
           this.leaveQueue(q, d.call_id);
         }
         this.calls.delete(d.call_id);
+        break;
+      }
+      case 'recording.started':
+        this.recordings.set(d.call_id, { state: 'recording', agentId: d.agent_id || '', queue: d.queue || '' });
+        if (this.recordings.size > 200) this.recordings.delete(this.recordings.keys().next().value); // the oldest
+        break;
+      case 'recording.paused':
+      case 'recording.resumed':
+      case 'recording.stopped': {
+        const r = this.recordings.get(d.call_id) || { agentId: '', queue: '' };
+        r.state = { 'recording.paused': 'paused', 'recording.resumed': 'recording', 'recording.stopped': 'stopped' }[e.type];
+        this.recordings.set(d.call_id, r);
         break;
       }
       default:

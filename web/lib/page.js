@@ -2,6 +2,7 @@
 // login page), the language, the header's controls, and the message lines.
 import { whoAmI, logout } from './api.js';
 import { chooseLanguage, translatePage, languageSelect, errorText, t } from './i18n.js';
+import { watchSession } from './session.js';
 
 /** Resolves to the user (`GET /api/me`), or leaves for the login page. */
 export async function startPage() {
@@ -20,6 +21,14 @@ export async function startPage() {
     who.textContent = `${me.username} · ${me.tenant}`;
     who.before(navigation(me));
   }
+  // A warning before the session ends, then the login page (lib/session.js).
+  watchSession(me, {
+    ask: whoAmI,
+    t,
+    // At the end: the login page says why. Before it, *Sign in again* ends this session
+    // (the login page would otherwise send a valid one straight back) for a fresh one.
+    signIn: (ended) => (ended === true ? sessionEnded() : logout()),
+  });
   return me;
 }
 
@@ -52,13 +61,18 @@ function navigation(me) {
   return nav;
 }
 
+/** The session is gone (expired, revoked): the login page, which says so. */
+export function sessionEnded() {
+  if (!location.search.includes('expired=1') || location.pathname !== '/') location.assign('/?expired=1');
+}
+
 let noticeTimer = 0;
 
 /** Shows a refusal or failure in the page's alert line (until the next success); a 401 goes back to the login page. */
 export function showError(e) {
   // The session expired or was revoked: sign in again.
   if (e && e.status === 401) {
-    location.assign('/');
+    sessionEnded();
     return;
   }
   const el = document.getElementById('error');
