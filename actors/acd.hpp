@@ -15,6 +15,10 @@
 ///   (talking_atom, call_id, agent_id)   a call is connected
 ///   (held_atom, call_id, agent_id, on_hold)  the agent put the caller on hold (true) or took
 ///                                       it back (false)
+///   (party_atom, call_id, party_change)  who is on the call's media changed: a transfer, a
+///                                       consultation or invitation ringing or ending, a
+///                                       conference party joining or leaving, a supervisor
+///                                       (protocol.hpp: party_change)
 ///   (ended_atom, call_id, outcome)      a call ended (its one terminal events::call_outcome)
 ///   (rejected_atom, stream, code)       a command was refused (also audited)
 ///   (callback_offered_atom, call_id, queue)  a caller waited `callback_offer_after_s`:

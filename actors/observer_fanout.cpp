@@ -67,6 +67,7 @@ caf::behavior fanout(caf::stateful_actor<fanout_state>* self, std::vector<observ
       [=](held_atom a, const std::string& call, const std::string& agent, bool on) {
         to(call, a, call, agent, on);
       },
+      [=](party_atom a, const std::string& call, const party_change& p) { to(call, a, call, p); },
       [=](rejected_atom a, const std::string& stream, const std::string& code) {
         for (const auto& r : self->state.routes)
           self->send(r.observer, a, stream, code);

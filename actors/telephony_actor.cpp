@@ -31,6 +31,24 @@ struct tel_call {
   bool far_end_told = false; ///< the call heard the far end's last word (answered or a failure)
   bool far_end_gone = false; ///< it hung up before the call connected (hang up on talking)
   std::string queue;         ///< where it waited (queued_atom): whose recording policy counts
+  // Transfers, conferences and supervision (party_atom).
+  std::string trunk_in;          ///< inbound: its trunk group (an external transfer's way out)
+  bool held = false;             ///< the agent holds the caller
+  std::string consulting;        ///< an agent rings for a consultation: the caller waits
+  std::set<std::string> parties; ///< conference parties on the line (agent ids, "ext:<number>")
+  std::string supervisor;        ///< its leg is agent_legs[supervisor]
+  events::supervision_mode supervision = events::supervision_mode::listen;
+  bool mixing = false;     ///< a mix carries its media (not a bridge)
+  std::string transfer_to; ///< transferred to this external number
+  bool handed_off = false; ///< the call ended transferred_out: the caller talks to `far`
+  tp::leg_id far;          ///< an external transfer's far end
+};
+
+/// What a leg is to its call.
+enum class leg_role : std::uint8_t {
+  party,      ///< the caller (agent empty) or an agent's phone (agent: its id)
+  supervisor, ///< a supervisor's phone (agent: the supervisor's id)
+  far_end,    ///< a number reached through a trunk for a transfer or a conference ("ext:<number>")
 };
 
 /// Which call a leg belongs to; `agent` empty: the caller's.
@@ -38,6 +56,7 @@ struct tel_leg {
   std::string call_id;
   std::string agent;
   bool answered = false;
+  leg_role role = leg_role::party;
 };
 
 struct telephony_state {
@@ -75,6 +94,11 @@ void drop_agent_leg(tel_self self, tel_call& c, const std::string& agent_id) {
   c.agent_legs.erase(it);
 }
 
+void on_extra_answered(tel_self self, const tel_leg& leg, const tp::leg_id& id);
+void on_extra_gone(tel_self self, const tel_leg& leg, const tp::leg_id& id, bool answered);
+void on_handed_off_leg(tel_self self, const std::string& call_id, tel_call& c, const tp::leg_id& id,
+                       bool up);
+
 // -- the stack's events -----------------------------------------------------------------
 
 void on_incoming(tel_self self, const tp::incoming& e) {
@@ -95,6 +119,7 @@ void on_incoming(tel_self self, const tp::incoming& e) {
   tel_call c;
   c.caller = e.leg;
   c.caller_number = e.from;
+  c.trunk_in = e.trunk;
   s.legs[e.leg] = tel_leg{req.call_id, {}, false};
   c.actor = spawn_call(self->home_system(), s.ctx, req);
   s.calls.emplace(req.call_id, std::move(c));
@@ -131,6 +156,7 @@ void on_answered(tel_self self, const tp::answered& e) {
   auto l = self->state.legs.find(e.leg);
   if (l == self->state.legs.end()) return;
   l->second.answered = true;
+  if (l->second.role != leg_role::party) return on_extra_answered(self, l->second, e.leg);
   auto* c = find_call(self, l->second.call_id);
   if (c && c->outbound) {
     if (!l->second.agent.empty()) {
@@ -158,6 +184,7 @@ void on_failed(tel_self self, const tp::failed& e) {
   if (l == self->state.legs.end()) return;
   auto leg = l->second;
   self->state.legs.erase(l);
+  if (leg.role != leg_role::party) return on_extra_gone(self, leg, e.leg, false);
   auto* c = find_call(self, leg.call_id);
   if (c) c->agent_legs.erase(leg.agent);
   if (c && c->outbound) {
@@ -192,8 +219,10 @@ void on_ended(tel_self self, const tp::ended& e) {
   if (l == self->state.legs.end()) return;
   auto leg = l->second;
   self->state.legs.erase(l);
+  if (leg.role != leg_role::party) return on_extra_gone(self, leg, e.leg, true);
   auto* c = find_call(self, leg.call_id);
   if (!c) return;
+  if (c->handed_off) return on_handed_off_leg(self, leg.call_id, *c, e.leg, false);
   if (leg.agent.empty()) {
     c->caller.clear();
     if (c->talking)
@@ -218,6 +247,8 @@ void on_ended(tel_self self, const tp::ended& e) {
   auto a = agent_actor_of(self, leg.agent);
   if (!a) return;
   if (c->talking && c->talking_agent == leg.agent)
+    self->send(a, hangup_atom::value, leg.call_id);
+  else if (c->parties.count(leg.agent)) // a conference party hung up: it leaves
     self->send(a, hangup_atom::value, leg.call_id);
   else if (!leg.answered)
     self->send(a, reject_atom::value, leg.call_id);
@@ -404,10 +435,328 @@ void on_ring_stopped(tel_self self, const std::string& agent_id, const std::stri
   drop_agent_leg(self, *c, agent_id);
 }
 
+// -- transfers, conferences, supervision -------------------------------------------------
+
+/// The leg of `key` (an agent id, "ext:<number>") when it is up.
+std::optional<tp::leg_id> leg_up(tel_self self, const tel_call& c, const std::string& key) {
+  if (key.empty()) return std::nullopt;
+  auto it = c.agent_legs.find(key);
+  if (it == c.agent_legs.end()) return std::nullopt;
+  auto l = self->state.legs.find(it->second);
+  if (l == self->state.legs.end() || !l->second.answered) return std::nullopt;
+  return it->second;
+}
+
+/// Who hears whom now: the caller and the agent bridged (no decoding)
+/// when they are alone; a mix as soon as a conference party or a
+/// supervisor is on the line; music to the caller on hold or while its
+/// agent consults another (the others still hear each other).
+void remix(tel_self self, const std::string& call_id, tel_call& c) {
+  auto& s = self->state;
+  if (c.caller.empty() || !c.caller_answered || c.handed_off) return;
+  const bool caller_away = c.held || !c.consulting.empty();
+  std::vector<tp::leg_id> group; // each hears all the others
+  if (!caller_away) group.push_back(c.caller);
+  const auto agent = c.talking ? leg_up(self, c, c.talking_agent) : std::nullopt;
+  if (agent) group.push_back(*agent);
+  for (const auto& p : c.parties)
+    if (auto l = leg_up(self, c, p)) group.push_back(*l);
+  const auto sup = leg_up(self, c, c.supervisor);
+  const auto mode = c.supervision;
+  if (sup && mode == events::supervision_mode::barge) group.push_back(*sup);
+  if (caller_away) s.port->play(c.caller, tp::media_kind::music_on_hold);
+  if (!sup && c.parties.empty()) {
+    if (c.mixing) s.port->mix(tp::mix_request{call_id, {}});
+    c.mixing = false;
+    if (!caller_away && agent) s.port->bridge(c.caller, *agent);
+    return;
+  }
+  tp::mix_request m{call_id, {}};
+  for (const auto& x : group) {
+    tp::mix_party p{x, {}};
+    for (const auto& y : group)
+      if (y != x) p.hears.push_back(y);
+    // Whisper: the agent hears the supervisor too; nobody else does.
+    if (sup && mode == events::supervision_mode::whisper && agent && x == *agent)
+      p.hears.push_back(*sup);
+    m.parties.push_back(std::move(p));
+  }
+  if (sup && mode != events::supervision_mode::barge) m.parties.push_back({*sup, group});
+  if (m.parties.size() < 2 && !c.mixing) return;
+  c.mixing = m.parties.size() >= 2;
+  if (!c.mixing) m.parties.clear();
+  s.port->mix(m);
+}
+
+/// Hangs an agent's (or a supervisor's, or a far end's) leg of the call up and forgets it.
+void hang_up_agent_leg(tel_self self, tel_call& c, const std::string& key) {
+  auto it = c.agent_legs.find(key);
+  if (it == c.agent_legs.end()) return;
+  auto l = self->state.legs.find(it->second);
+  const bool up = l != self->state.legs.end() && l->second.answered;
+  self->state.port->hang_up(it->second,
+                            up ? tp::hangup_cause::normal : tp::hangup_cause::withdrawn);
+  drop_agent_leg(self, c, key);
+}
+
+/// The supervisor and the conference parties leave (a transfer clears them).
+void drop_extras(tel_self self, const std::string& call_id, tel_call& c) {
+  if (!c.supervisor.empty()) hang_up_agent_leg(self, c, c.supervisor);
+  c.supervisor.clear();
+  for (const auto& p : c.parties)
+    hang_up_agent_leg(self, c, p);
+  c.parties.clear();
+  if (c.mixing) self->state.port->mix(tp::mix_request{call_id, {}});
+  c.mixing = false;
+}
+
+/// Where a number outside the center is reached: the caller's trunk
+/// group's peer, else the first configured peer.
+std::optional<std::pair<std::string, std::string>> route_out(tel_self self, const tel_call& c) {
+  const auto& peers = self->state.opts.trunk_peers;
+  auto it = peers.find(c.trunk_in.empty() ? c.trunk : c.trunk_in);
+  if (it == peers.end()) it = peers.begin();
+  if (it == peers.end()) return std::nullopt;
+  return *it;
+}
+
+/// Rings `number` through a trunk for the call: a far-end leg keyed "ext:<number>".
+std::optional<tp::leg_id> ring_external(tel_self self, const std::string& call_id, tel_call& c,
+                                        const std::string& number) {
+  auto route = route_out(self, c);
+  if (!route) {
+    say(self, "call " + call_id + ": no [[sip.trunk]] to reach " + number);
+    return std::nullopt;
+  }
+  tp::ring_request r;
+  r.contact = "sip:" + number + "@" + route->second;
+  r.caller = c.caller_number;
+  r.call_id = call_id;
+  r.trunk = route->first;
+  auto leg = self->state.port->ring(r);
+  c.agent_legs["ext:" + number] = leg;
+  self->state.legs[leg] = tel_leg{call_id, "ext:" + number, false, leg_role::far_end};
+  return leg;
+}
+
+/// Rings a supervisor's phone (its registered contact, else its static one).
+void ring_supervisor(tel_self self, const std::string& call_id, tel_call& c,
+                     const std::string& supervisor) {
+  auto& s = self->state;
+  const std::string* contact = nullptr;
+  if (auto reg = s.registered.find(supervisor); reg != s.registered.end())
+    contact = &reg->second;
+  else if (auto phone = s.opts.phones.find(supervisor); phone != s.opts.phones.end())
+    contact = &phone->second;
+  if (!contact) {
+    say(self, "supervisor " + supervisor + " has no phone: call " + call_id +
+                  " is supervised without media");
+    return;
+  }
+  tp::ring_request r;
+  r.contact = *contact;
+  r.caller = c.caller_number;
+  r.call_id = call_id;
+  auto leg = s.port->ring(r);
+  c.agent_legs[supervisor] = leg;
+  s.legs[leg] = tel_leg{call_id, supervisor, false, leg_role::supervisor};
+}
+
+void on_party(tel_self self, const std::string& call_id, const party_change& p) {
+  auto* c = find_call(self, call_id);
+  if (!c || c->outbound) return;
+  using k = party_change::kind;
+  switch (p.what) {
+  case k::transferred:
+    // The first agent's part is over: its phone is hung up; the caller
+    // hears music until the target answers (or while it waits in the queue).
+    hang_up_agent_leg(self, *c, p.from_agent);
+    drop_extras(self, call_id, *c);
+    c->talking = false;
+    c->talking_agent.clear();
+    c->consulting.clear();
+    c->held = false;
+    if (p.target_kind == events::transfer_target_kind::external ||
+        p.target_kind == events::transfer_target_kind::site)
+      c->transfer_to = p.target;
+    if (!c->caller.empty() && c->caller_answered)
+      self->state.port->play(c->caller, tp::media_kind::music_on_hold);
+    return;
+  case k::consulting:
+    c->consulting = p.agent;
+    return remix(self, call_id, *c);
+  case k::inviting:
+    return; // its phone rings (ringing_atom); the caller stays with the agent
+  case k::leg_ended:
+    if (c->consulting == p.agent) {
+      c->consulting.clear(); // back to the first agent
+      remix(self, call_id, *c);
+    }
+    return;
+  case k::conferenced:
+    if (p.agent.empty()) { // an external number: ring it, it joins when it answers
+      ring_external(self, call_id, *c, p.target);
+      return;
+    }
+    c->parties.insert(p.agent);
+    return remix(self, call_id, *c);
+  case k::left:
+    c->parties.erase(p.agent);
+    hang_up_agent_leg(self, *c, p.agent);
+    return remix(self, call_id, *c);
+  case k::supervised:
+    if (p.mode == events::supervision_mode::stop) {
+      if (c->supervisor == p.agent) {
+        hang_up_agent_leg(self, *c, p.agent);
+        c->supervisor.clear();
+      }
+      return remix(self, call_id, *c);
+    }
+    if (c->supervisor != p.agent) {
+      if (!c->supervisor.empty()) hang_up_agent_leg(self, *c, c->supervisor);
+      c->supervisor = p.agent;
+      c->supervision = p.mode;
+      ring_supervisor(self, call_id, *c, p.agent);
+      return; // it joins the mix when it answers
+    }
+    c->supervision = p.mode;
+    return remix(self, call_id, *c);
+  }
+}
+
+/// A supervisor's phone or a far end (not the call's own parties) answered.
+void on_extra_answered(tel_self self, const tel_leg& leg, const tp::leg_id& id) {
+  auto* c = find_call(self, leg.call_id);
+  if (!c) return;
+  if (c->handed_off) return on_handed_off_leg(self, leg.call_id, *c, id, true);
+  if (leg.role == leg_role::far_end) c->parties.insert(leg.agent); // an external party joins
+  remix(self, leg.call_id, *c);
+}
+
+/// A supervisor's phone or a far end failed or hung up.
+void on_extra_gone(tel_self self, const tel_leg& leg, const tp::leg_id& id, bool answered) {
+  auto* c = find_call(self, leg.call_id);
+  if (!c) return;
+  if (c->handed_off) return on_handed_off_leg(self, leg.call_id, *c, id, false);
+  c->agent_legs.erase(leg.agent);
+  if (leg.role == leg_role::supervisor) {
+    say(self, "supervisor " + leg.agent + "'s phone " + (answered ? "hung up" : "did not answer") +
+                  ": call " + leg.call_id + " supervision stops");
+    if (c->supervisor == leg.agent) c->supervisor.clear();
+    self->send(c->actor, supervise_atom::value, leg.agent, events::supervision_mode::stop);
+  } else {
+    say(self, "call " + leg.call_id + ": conference party " + leg.agent.substr(4) +
+                  (answered ? " hung up" : " did not answer"));
+    // The number joined the conference when it was dialed (docs/acd.md): it leaves.
+    c->parties.erase(leg.agent);
+    self->send(c->actor, conf_leave_atom::value, leg.agent.substr(4),
+               std::string{answered ? "hung_up" : "not_connected"});
+  }
+  remix(self, leg.call_id, *c);
+}
+
+/// After an external transfer the call actor is gone: the caller and the
+/// far end talk through the node until either hangs up (`up`: `id` answered).
+void on_handed_off_leg(tel_self self, const std::string& call_id, tel_call& c, const tp::leg_id& id,
+                       bool up) {
+  auto& s = self->state;
+  if (up && id == c.far && !c.caller.empty()) {
+    s.port->bridge(c.caller, c.far);
+    return;
+  }
+  // Either side is gone: so is the other.
+  for (const auto& leg : {c.caller, c.far})
+    if (!leg.empty() && leg != id) {
+      s.port->hang_up(leg, tp::hangup_cause::normal);
+      s.legs.erase(leg);
+    }
+  s.legs.erase(id);
+  s.calls.erase(call_id);
+}
+
+/// The phone of the agent talking on the call put it on hold or took it
+/// back: the same as the desk's hold and resume.
+void on_phone_held(tel_self self, const tp::held& e) {
+  auto l = self->state.legs.find(e.leg);
+  if (l == self->state.legs.end()) return;
+  auto* c = find_call(self, l->second.call_id);
+  if (!c) return;
+  if (l->second.role != leg_role::party || l->second.agent.empty() || !c->talking ||
+      c->talking_agent != l->second.agent) {
+    say(self, "call " + l->second.call_id + ": leg " + e.leg + (e.on ? " holds" : " resumes") +
+                  " by itself: the call is not changed (only its agent's phone holds it)");
+    return;
+  }
+  if (e.on)
+    self->send(c->actor, hold_atom::value, l->second.agent);
+  else
+    self->send(c->actor, resume_atom::value, l->second.agent);
+}
+
+/// REFER from the agent's phone: a blind transfer, as the API's. The
+/// target is an entry point's number (its queue), an agent id, or else a
+/// number outside (through the trunk).
+void on_transfer_requested(tel_self self, const tp::transfer_requested& e) {
+  auto& s = self->state;
+  auto l = s.legs.find(e.leg);
+  auto* c = l == s.legs.end() ? nullptr : find_call(self, l->second.call_id);
+  if (!c || l->second.role != leg_role::party || l->second.agent.empty() || !c->talking ||
+      c->talking_agent != l->second.agent || c->outbound) {
+    say(self, "REFER from leg " + e.leg + " to " + e.uri +
+                  " refused: only the phone of the agent talking on an inbound call transfers it");
+    s.port->transfer_result(e.leg, tp::transfer_outcome::refused);
+    return;
+  }
+  transfer_request r;
+  r.from_agent = l->second.agent;
+  r.mode = events::transfer_mode::blind;
+  r.reason = "REFER from the agent's phone";
+  if (const auto* entry = s.ctx->find_entry(e.target); entry && !entry->queue.empty()) {
+    r.target_kind = events::transfer_target_kind::queue;
+    r.target = entry->queue;
+  } else if (s.ctx->find_agent(e.target)) {
+    r.target_kind = events::transfer_target_kind::agent;
+    r.target = e.target;
+  } else if (!e.target.empty() && e.target.find_first_not_of("+0123456789") == std::string::npos) {
+    r.target_kind = events::transfer_target_kind::external;
+    r.target = e.target;
+  } else {
+    say(self, "REFER from leg " + e.leg + " to " + e.uri + " refused: '" + e.target +
+                  "' is no entry point, agent or number");
+    s.port->transfer_result(e.leg, tp::transfer_outcome::not_found);
+    return;
+  }
+  auto port = s.port;
+  auto leg = e.leg;
+  auto uri = e.uri;
+  self->request(c->actor, caf::infinite, api_atom::value, std::string{},
+                caf::make_message(transfer_atom::value, r))
+      .then(
+          [self, port, leg, uri](api_atom, const std::string& code, const std::string& detail) {
+            if (!code.empty())
+              say(self,
+                  "REFER from leg " + leg + " to " + uri + " refused: " + code + " " + detail);
+            port->transfer_result(leg, code.empty()               ? tp::transfer_outcome::done
+                                       : code == "unknown_target" ? tp::transfer_outcome::not_found
+                                                                  : tp::transfer_outcome::refused);
+          },
+          [self, port, leg, uri](caf::error& err) {
+            say(self, "REFER from leg " + leg + " to " + uri + " failed: " + to_string(err));
+            port->transfer_result(leg, tp::transfer_outcome::refused);
+          });
+}
+
 void on_talking(tel_self self, const std::string& call_id, const std::string& agent_id) {
   auto& s = self->state;
   auto* c = find_call(self, call_id);
   if (!c) return;
+  if (c->talking && !c->talking_agent.empty() && c->talking_agent != agent_id) {
+    // A consultation completed: the target takes the caller, the first
+    // agent's phone is hung up, and so are the supervisor and the parties.
+    hang_up_agent_leg(self, *c, c->talking_agent);
+    drop_extras(self, call_id, *c);
+  }
+  c->consulting.clear();
   c->talking = true;
   c->talking_agent = agent_id;
   if (c->far_end_gone) {
@@ -439,18 +788,13 @@ void on_talking(tel_self self, const std::string& call_id, const std::string& ag
 }
 
 /// On hold the caller hears the music (the bridge is broken: the agent
-/// hears nothing); taken back, the two are bridged again.
-void on_held(tel_self self, const std::string& call_id, const std::string& agent_id, bool on) {
-  auto& s = self->state;
+/// hears nothing; in a conference the others still hear each other);
+/// taken back, the caller is bridged (or mixed) again.
+void on_held(tel_self self, const std::string& call_id, const std::string&, bool on) {
   auto* c = find_call(self, call_id);
-  if (!c || c->caller.empty() || !c->caller_answered) return;
-  auto it = c->agent_legs.find(agent_id);
-  if (on) {
-    // Without music configured the stack still breaks the bridge: silence.
-    s.port->play(c->caller, tp::media_kind::music_on_hold);
-  } else if (it != c->agent_legs.end()) {
-    s.port->bridge(c->caller, it->second);
-  }
+  if (!c) return;
+  c->held = on;
+  remix(self, call_id, *c);
 }
 
 void on_off_line(tel_self self, const std::string& call_id) {
@@ -467,6 +811,25 @@ void on_call_ended(tel_self self, const std::string& call_id, events::call_outco
   if (it == s.calls.end()) return;
   auto& c = it->second;
   s.recordings->call_ended(call_id);
+  if (outcome == events::call_outcome::transferred_out && !c.transfer_to.empty() &&
+      !c.caller.empty() && c.caller_answered && !c.outbound) {
+    // Transferred out of the center: the node rings the number through a
+    // trunk and carries the caller to it after the call actor is gone.
+    for (const auto& [agent, leg] : c.agent_legs) {
+      s.port->hang_up(leg, tp::hangup_cause::normal);
+      s.legs.erase(leg);
+    }
+    c.agent_legs.clear();
+    c.handed_off = true;
+    if (auto far = ring_external(self, call_id, c, c.transfer_to)) {
+      c.far = *far;
+      return;
+    }
+    s.port->hang_up(c.caller, tp::hangup_cause::normal);
+    s.legs.erase(c.caller);
+    s.calls.erase(it);
+    return;
+  }
   if (!c.caller.empty() && c.outbound) {
     s.port->hang_up(c.caller,
                     c.caller_answered ? tp::hangup_cause::normal : tp::hangup_cause::withdrawn);
@@ -509,6 +872,8 @@ struct event_handler {
     on_peer_health(self, e.trunk, e.peer, true, "");
   }
   void operator()(const tp::recording_done& e) const { self->state.recordings->done(e); }
+  void operator()(const tp::held& e) const { on_phone_held(self, e); }
+  void operator()(const tp::transfer_requested& e) const { on_transfer_requested(self, e); }
 };
 
 caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, tp::telephony* port,
@@ -560,6 +925,9 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
       [=](off_line_atom, const std::string& call_id) { on_off_line(self, call_id); },
       [=](held_atom, const std::string& call_id, const std::string& agent_id, bool on) {
         on_held(self, call_id, agent_id, on);
+      },
+      [=](party_atom, const std::string& call_id, const party_change& p) {
+        on_party(self, call_id, p);
       },
       // A simulated agent's answer and hang-up, when their time comes.
       [=](answer_atom, const std::string& agent_id, const std::string& call_id) {

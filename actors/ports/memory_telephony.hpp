@@ -31,6 +31,10 @@ public:
   void bridge(const leg_id& a, const leg_id& b) override;
   void play(const leg_id& leg, media_kind what) override;
   void hang_up(const leg_id& leg, hangup_cause cause) override;
+  /// "mix sip-L1 L1<M1+M2 M1<L1 ..." (describe(mix_request)).
+  void mix(const mix_request& m) override;
+  /// "transfer_result M1 done".
+  void transfer_result(const leg_id& leg, transfer_outcome outcome) override;
   /// "record sip-L1 L1 M1 /dir/sip-L1.wav", "pause_recording sip-L1",
   /// "resume_recording sip-L1", "stop_recording sip-L1" (a test injects
   /// `recording_done` to finish it).

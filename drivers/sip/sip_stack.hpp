@@ -98,6 +98,8 @@ public:
   void bridge(const ports::leg_id& a, const ports::leg_id& b) override;
   void play(const ports::leg_id& leg, ports::media_kind what) override;
   void hang_up(const ports::leg_id& leg, ports::hangup_cause cause) override;
+  void mix(const ports::mix_request& m) override;
+  void transfer_result(const ports::leg_id& leg, ports::transfer_outcome outcome) override;
   void start_recording(const ports::recording_request& r) override;
   void pause_recording(const std::string& recording) override;
   void resume_recording(const std::string& recording) override;

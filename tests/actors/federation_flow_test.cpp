@@ -142,6 +142,7 @@ struct two_sites {
           },
           [](ring_stopped_atom, const std::string&, const std::string&, const std::string&) {},
           [](held_atom, const std::string&, const std::string&, bool) {},
+          [](party_atom, const std::string&, const party_change&) {},
       };
     });
     federation_options o;
