@@ -751,3 +751,91 @@ TEST_CASE("sip: dial-outs the carrier answers busy (486), 404 or never are not_c
     CHECK(c.reason == reason);
   }
 }
+
+// -- transfers, a phone's own hold, REFER (docs/telephony.md, "Transfers,
+// conferences and supervision") ---------------------------------------------------------
+
+namespace {
+
+/// The call on agent `agent`'s desk (its id), asked through the API as `agent`.
+std::string call_on_desk(const sip_node& n, hotline::test::api::client& c,
+                         const std::string& agent) {
+  for (int i = 0; i < 100; ++i) {
+    auto r = c.call("GET", "/api/agents/" + agent);
+    if (auto at = r.body.find("\"sip-"); at != std::string::npos)
+      return r.body.substr(at + 1, r.body.find('"', at + 1) - at - 1);
+    std::this_thread::sleep_for(100ms);
+  }
+  FAIL("no call on " << agent << "'s desk:\n" << n.log);
+  return {};
+}
+
+hotline::test::api::client login_as(const sip_node& n, const std::string& user) {
+  hotline::test::api::client c{n.api_url, {}, nullptr};
+  auto r = c.call("POST", "/api/login",
+                  nlohmann::json{{"username", user}, {"password", "login-password-1"}}.dump());
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  auto set = r.header("set-cookie");
+  c.cookie = set.substr(0, set.find(';'));
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("sip: the agent's phone holds by re-INVITE sendonly: the call is held, and resumed by "
+          "sendrecv") {
+  const int a1 = free_udp_port();
+  sip_node n{{4, {{"a1", a1}}, true}};
+  auto agent = phone("agent_holds.xml", a1);
+  CHECK(n.call("caller_talks_4s.xml") == 0);
+  CHECK(agent.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK(c.outcome == "completed");
+  CHECK_MESSAGE(std::count(c.types.begin(), c.types.end(), "call.held") == 1, n.log);
+  CHECK(std::count(c.types.begin(), c.types.end(), "call.resumed") == 1);
+  CHECK(n.log.find("holds (we may recvonly)") != std::string::npos);
+}
+
+TEST_CASE("sip: REFER from the agent's phone to agent a2: 202, NOTIFY 100 then 200, BYE to the "
+          "first phone, a2's phone answers the caller") {
+  const int a1 = free_udp_port(), a2 = free_udp_port();
+  sip_node n{{4, {{"a1", a1}, {"a2", a2}}, true}};
+  auto first = phone("agent_refers.xml", a1);
+  auto second = phone("agent_answers.xml", a2);
+  CHECK(n.call("caller_talks_4s.xml") == 0);
+  CHECK(first.get() == 0);
+  CHECK(second.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK_MESSAGE(std::count(c.types.begin(), c.types.end(), "call.transferred") == 1, n.log);
+  CHECK(c.agent == "a2"); // the last call.connected
+  CHECK(c.outcome == "completed");
+}
+
+TEST_CASE("sip: a blind transfer through the API: the first phone gets BYE, the target's phone "
+          "answers the caller") {
+  const int a1 = free_udp_port(), a2 = free_udp_port();
+  center_options o{4, {{"a1", a1}, {"a2", a2}}, true};
+  o.sip_users = {{"a1", ""}};
+  o.api = true;
+  sip_node n{o};
+  auto first = phone("agent_answers.xml", a1);
+  auto second = phone("agent_answers.xml", a2);
+  auto caller = std::async(std::launch::async, [&] { return n.call("caller_talks_4s.xml"); });
+  auto desk = login_as(n, "a1");
+  const auto call_id = call_on_desk(n, desk, "a1");
+  std::this_thread::sleep_for(500ms); // talking
+  auto r = desk.call(
+      "POST", "/api/agents/a1/calls/" + call_id + "/transfer",
+      nlohmann::json{{"mode", "blind"}, {"target_kind", "agent"}, {"target", "a2"}}.dump());
+  CHECK_MESSAGE(r.status < 300, r.body);
+  CHECK(caller.get() == 0);
+  CHECK(first.get() == 0);
+  CHECK(second.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK_MESSAGE(std::count(c.types.begin(), c.types.end(), "call.transferred") == 1, n.log);
+  CHECK(c.agent == "a2");
+  CHECK(c.outcome == "completed");
+}
