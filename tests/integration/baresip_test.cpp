@@ -430,18 +430,17 @@ TEST_CASE("sip: three baresips, a supervisor whispers: the agent hears the super
                         "exec baresip -f \"$0\" -e \"/dial sip:100@127.0.0.1:$1\" -t 20 "
                         "</dev/null >\"$0/out.txt\" 2>&1",
                         caller_dir, std::to_string(node_port)}};
-  REQUIRE_MESSAGE(wait_log(" into "), log);
-  // The caller's dump starts about now (early media as it is queued).
-  const auto t0 = std::chrono::steady_clock::now();
-  // The call id, from the agent's desk.
+  // The call on a1's desk (sue supervises its queue): its id; the
+  // caller's dump starts about then (early media while a1's phone rings).
   std::string call_id;
-  for (int i = 0; i < 50 && call_id.empty(); ++i) {
+  for (int i = 0; i < 150 && call_id.empty(); ++i) {
     auto r = sue.call("GET", "/api/agents/a1");
     if (auto at = r.body.find("\"sip-"); at != std::string::npos)
       call_id = r.body.substr(at + 1, r.body.find('"', at + 1) - at - 1);
     else
-      std::this_thread::sleep_for(200ms);
+      std::this_thread::sleep_for(100ms);
   }
+  const auto t0 = std::chrono::steady_clock::now();
   REQUIRE_MESSAGE(!call_id.empty(), log);
   std::this_thread::sleep_for(1s); // talking
   const auto base = "/api/agents/a1/calls/" + call_id + "/supervise";
