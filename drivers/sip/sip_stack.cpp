@@ -31,6 +31,7 @@ extern "C" {
 
 #include "drivers/log/log.hpp"
 #include "drivers/sip/digest.hpp"
+#include "drivers/sip/inband_dtmf.hpp"
 #include "drivers/sip/recording_writer.hpp"
 
 namespace hotline::drivers::sip {
@@ -161,6 +162,7 @@ struct leg {
   bool remote_hold = false;
   // a REFER it sent, whose outcome the node still owes it (NOTIFY)
   struct sipnot* refer = nullptr;
+  std::unique_ptr<inband_dtmf> inband; ///< [sip] inband_dtmf: a tone detector on its audio
   // recording: where this leg's audio goes, and its RTP clock's anchor on the timeline
   recording_session* rec = nullptr;
   int rec_channel = 0;
@@ -456,6 +458,14 @@ void on_rtp(const sa*, const rtp_header* hdr, mbuf* mb, void* arg) {
     return on_telephone_event(*l, hdr, mb);
   if (hdr->pt != l->pt) return;               // comfort noise and the like: not relayed
   if (l->rec) l->stack->capture(*l, hdr, mb); // before the relay transcodes it in place
+  if (l->inband) {
+    const auto* p = mbuf_buf(mb);
+    const std::size_t n = std::min(mbuf_get_left(mb), std::size_t{1'024});
+    std::int16_t pcm[1'024];
+    for (std::size_t i = 0; i < n; ++i)
+      pcm[i] = l->pt == pt_pcmu ? g711_ulaw2pcm(p[i]) : g711_alaw2pcm(p[i]);
+    l->inband->feed(pcm, n); // digits: on_inband_digits
+  }
   if (l->mixed) {
     // Decoded for the mix's next tick; at most 80 ms wait (a late burst drops the oldest).
     const auto* p = mbuf_buf(mb);
@@ -507,6 +517,14 @@ void on_music_tick(void* arg) {
   l->first_packet = false;
   l->next_ts += samples_per_packet;
   mem_deref(mb);
+}
+
+// The tone detector heard digits in a leg's audio (each once, when its tone ends).
+void on_inband_digits(void* arg, const char* digits, int len) {
+  auto* l = static_cast<leg*>(arg);
+  if (l->closing) return;
+  for (int i = 0; i < len; ++i)
+    l->stack->deliver(tp::dtmf{l->id, digits[i], tp::dtmf_method::inband});
 }
 
 void on_mix_tick(void* arg) {
@@ -709,6 +727,7 @@ void sip_stack::impl::destroy(leg& l) {
   if (l.rec) end_recording(*l.rec, "leg_ended");
   if (l.mixed) leave_mix(l);
   l.refer = static_cast<struct sipnot*>(mem_deref(l.refer));
+  l.inband.reset();
   tmr_cancel(&l.music_timer);
   tmr_cancel(&l.reap_timer);
   if (l.peer) l.peer->peer = nullptr;
@@ -871,6 +890,7 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
     destroy(*l);
     return;
   }
+  if (def.inband_dtmf) l->inband = inband_dtmf::make(on_inband_digits, l);
   tp::incoming e;
   e.leg = id;
   e.from = text_of(msg->from.uri.user);
@@ -1545,6 +1565,9 @@ events::result<std::unique_ptr<sip_stack>> sip_stack::start(const config::sip_de
                                                             std::string site,
                                                             ports::telephony_sink sink,
                                                             ports::sip_user_lookup users) {
+  if (def.inband_dtmf && !inband_dtmf_supported())
+    return events::status{events::errc::invalid_argument,
+                          "sip: [sip] inband_dtmf: " + inband_dtmf::available()};
   raise_open_files();
   auto p = std::make_unique<impl>();
   p->def = def;
@@ -1658,6 +1681,10 @@ sip_stack::sip_stack(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 sip_stack::~sip_stack() {
   impl_->push(new command(command_kind::stop));
   if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+bool sip_stack::inband_dtmf_supported() noexcept {
+  return inband_dtmf::available().empty();
 }
 
 std::size_t sip_stack::legs() const noexcept {

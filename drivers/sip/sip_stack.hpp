@@ -52,6 +52,9 @@
 /// DTMF: RFC 4733 telephone-event (101) is offered and answered; each digit
 /// is delivered once, at its end packet, as `dtmf`. SIP INFO with
 /// application/dtmf-relay ("Signal=5") is answered 200 and delivered too.
+/// With `inband_dtmf`, tones in a caller's audio are detected (spandsp's
+/// DTMF receiver on the decoded G.711, inband_dtmf.hpp) and delivered as
+/// `dtmf` inband.
 ///
 /// Media: each leg has its own RTP socket. `bridge` relays RTP between two
 /// legs: payloads are forwarded with the outgoing leg's own SSRC, sequence
@@ -104,6 +107,11 @@ public:
   void pause_recording(const std::string& recording) override;
   void resume_recording(const std::string& recording) override;
   void stop_recording(const std::string& recording) override;
+
+  /// Whether in-band DTMF can be detected here ([sip] inband_dtmf: spandsp,
+  /// Debian libspandsp2, loads; inband_dtmf.hpp). Without it `start`
+  /// refuses inband_dtmf.
+  static bool inband_dtmf_supported() noexcept;
 
   /// Legs alive now (inbound and outbound), for the node's status line and tests.
   std::size_t legs() const noexcept;

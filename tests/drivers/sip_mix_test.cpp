@@ -313,3 +313,57 @@ TEST_CASE("sip stack: REFER from a phone is accepted 202 with NOTIFY sipfrag, a 
   CHECK(declined->find("SIP/2.0 603 Declined") != std::string::npos);
   agent.ok_to(*declined, n.port);
 }
+
+TEST_CASE("sip stack: in-band DTMF in a caller's audio is delivered like RFC 4733 digits") {
+  REQUIRE_MESSAGE(drivers::sip::sip_stack::inband_dtmf_supported(),
+                  "spandsp cannot be loaded: apt-get install libspandsp2");
+  const int port = free_port();
+  event_log events;
+  auto def = definition(port);
+  def.music_on_hold_pcm.clear();
+  def.inband_dtmf = true;
+  auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
+  REQUIRE_MESSAGE(started, (started ? "" : started.error().message()));
+  auto stack = std::move(*started);
+  party caller;
+  caller.pt = 0;
+  const std::string offer = sdp(caller.rtp.port(), "0");
+  caller.sig.send(
+      "INVITE sip:100@127.0.0.1:" + std::to_string(port) +
+          " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.sig.port()) +
+          ";branch=z9hG4bKdtmf1\r\nFrom: <sip:+8613800001111@127.0.0.1>;tag=c1\r\nTo: "
+          "<sip:100@127.0.0.1>\r\nCall-ID: inband@test\r\nCSeq: 1 INVITE\r\nContact: "
+          "<sip:caller@127.0.0.1:" +
+          std::to_string(caller.sig.port()) +
+          ">\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: " +
+          std::to_string(offer.size()) + "\r\n\r\n" + offer,
+      port);
+  REQUIRE(events.next() == "incoming L1 from +8613800001111 to 100 trunk pstn");
+  stack->answer("L1");
+  auto ok = caller.sig.expect("SIP/2.0 200");
+  REQUIRE(ok);
+  caller.node_rtp = media_port(*ok);
+  // '5' (770 + 1336 Hz) for 100 ms, 100 ms of silence, '#' (941 + 1477 Hz), silence.
+  auto pair = [](double lo, double hi) {
+    auto a = test::tone(lo, 0.1, 5'000), b = test::tone(hi, 0.1, 5'000);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      a[i] = static_cast<std::int16_t>(a[i] + b[i]);
+    return a;
+  };
+  std::vector<std::int16_t> audio;
+  const std::vector<std::int16_t> quiet(800, 0);
+  for (const auto& part : {pair(770, 1336), quiet, pair(941, 1477), quiet})
+    audio.insert(audio.end(), part.begin(), part.end());
+  talk({{&caller, audio}}, 0.4);
+  CHECK(events.next() == "dtmf L1 5 inband");
+  CHECK(events.next() == "dtmf L1 # inband");
+  CHECK(events.next(300ms) == "(none)"); // each once
+}
+
+TEST_CASE("sip stack: without in-band detection, tones are only audio") {
+  node n; // inband_dtmf false (the default)
+  party caller;
+  n.call_in(caller);
+  talk({{&caller, test::tone(770, 0.2, 5'000)}}, 0.2);
+  CHECK(n.events.next(300ms) == "(none)");
+}
