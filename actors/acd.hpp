@@ -18,6 +18,10 @@
 ///   (announce_atom, call_id, position, ewt_ms)  a waiting caller's position / expected
 ///                                       wait was announced (`call.announced`; ewt_ms -1:
 ///                                       nobody serves the queue): telephony speaks it
+///   (party_atom, call_id, party_change)  who is on the call's media changed: a transfer, a
+///                                       consultation or invitation ringing or ending, a
+///                                       conference party joining or leaving, a supervisor
+///                                       (protocol.hpp: party_change)
 ///   (ended_atom, call_id, outcome)      a call ended (its one terminal events::call_outcome)
 ///   (rejected_atom, stream, code)       a command was refused (also audited)
 ///   (callback_offered_atom, call_id, queue)  a caller waited `callback_offer_after_s`:

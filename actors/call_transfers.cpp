@@ -25,6 +25,16 @@ void refuse(call_self self, const std::string& agent_id, const std::string& comm
                   events::principal::agent(agent_id), now_of(self));
 }
 
+/// Tells the observer (telephony) who is on the call's media now.
+void tell_parties(call_self self, party_change::kind what, const std::string& agent,
+                  const std::string& from_agent = {}) {
+  party_change p;
+  p.what = what;
+  p.agent = agent;
+  p.from_agent = from_agent;
+  notify(self, party_atom::value, self->state.req.call_id, std::move(p));
+}
+
 /// The call.offered of a leg is recorded: ring the agent and time the ring.
 void ring_leg(call_self self, const std::string& kind, const std::string& from,
               const std::string& agent_id, const std::string& reason) {
@@ -42,6 +52,10 @@ void ring_leg(call_self self, const std::string& kind, const std::string& from,
       leg_request{s.req.call_id, kind, queue_id, channel, caf::actor_cast<caf::actor>(self)});
   self->delayed_send(self, std::chrono::milliseconds(acd::leg_ring_ms(s.queue)),
                      leg_timeout_atom::value, agent_id, s.entity->state().attempts);
+  if (kind == "consult" || kind == "conference")
+    tell_parties(self,
+                 kind == "consult" ? party_change::kind::consulting : party_change::kind::inviting,
+                 agent_id, from);
 }
 
 /// The leg ended without an answer (`why`): a blind transfer falls back to a
@@ -54,6 +68,8 @@ void leg_failed(call_self self, const std::string& agent_id, const std::string& 
   s.leg_agent.clear();
   if (kind == "transfer")
     join(self, s.fallback_queue, "transfer fallback: " + agent_id + " " + why);
+  else if (!kind.empty())
+    tell_parties(self, party_change::kind::leg_ended, agent_id);
 }
 
 /// Ends the leg offer to `agent_id` with `why`, then `after`.
@@ -82,6 +98,12 @@ void transferred(call_self self, const transfer_request& r, const call::state& b
   s.leg_agent.clear();
   release_parties(self, before.conference_parties, true);
   s.agent = caf::actor{};
+  party_change p;
+  p.what = party_change::kind::transferred;
+  p.from_agent = before.agent_id;
+  p.target_kind = r.target_kind;
+  p.target = r.target;
+  notify(self, party_atom::value, call_id, std::move(p));
   std::string why = "transfer from " + r.from_agent + (r.reason.empty() ? "" : ": " + r.reason);
   if (r.target_kind == events::transfer_target_kind::queue) {
     join(self, r.target, why);
@@ -137,8 +159,15 @@ void on_conference(call_self self, const conference_request& r) {
     exec_as(self, r.from_agent, cmd, "consult",
             [self, r] { ring_leg(self, "conference", r.from_agent, r.party, r.reason); });
   } else { // external
-    exec_as(self, r.from_agent, call::conference{r.from_agent, r.party, now_of(self)},
-            "conference");
+    exec_as(self, r.from_agent, call::conference{r.from_agent, r.party, now_of(self)}, "conference",
+            [self, r] {
+              party_change p;
+              p.what = party_change::kind::conferenced;
+              p.from_agent = r.from_agent;
+              p.target_kind = events::transfer_target_kind::external;
+              p.target = r.party;
+              notify(self, party_atom::value, self->state.req.call_id, std::move(p));
+            });
   }
 }
 
@@ -147,6 +176,7 @@ void on_conference_leave(call_self self, const std::string& party, const std::st
        [self, party] {
          if (auto a = self->state.ctx->agents.get(party))
            self->send(a, end_call_atom::value, self->state.req.call_id, wrap_up_for(self, party));
+         tell_parties(self, party_change::kind::left, party);
        });
 }
 
@@ -155,7 +185,14 @@ void on_supervise(call_self self, const std::string& supervisor_id, events::supe
     refuse(self, supervisor_id, "supervise", no);
     return;
   }
-  exec_as(self, supervisor_id, call::supervise{supervisor_id, mode, now_of(self)}, "supervise");
+  exec_as(self, supervisor_id, call::supervise{supervisor_id, mode, now_of(self)}, "supervise",
+          [self, supervisor_id, mode] {
+            party_change p;
+            p.what = party_change::kind::supervised;
+            p.agent = supervisor_id;
+            p.mode = mode;
+            notify(self, party_atom::value, self->state.req.call_id, std::move(p));
+          });
 }
 
 // The leg's agent refused it (its phone was busy, or it rejected it).
@@ -216,8 +253,10 @@ void on_leg_answer(call_self self, const std::string& agent_id) {
       connected();
     });
   } else { // conference: a third party on the line
-    refused =
-        exec_as(self, s.leg_from, call::conference{from, agent_id, now_of(self)}, "conference");
+    refused = exec_as(self, s.leg_from, call::conference{from, agent_id, now_of(self)},
+                      "conference", [self, agent_id, from] {
+                        tell_parties(self, party_change::kind::conferenced, agent_id, from);
+                      });
   }
   if (refused) drop();
 }

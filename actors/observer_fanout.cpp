@@ -70,6 +70,7 @@ caf::behavior fanout(caf::stateful_actor<fanout_state>* self, std::vector<observ
       [=](announce_atom a, const std::string& call, int position, std::int64_t ewt_ms) {
         to(call, a, call, position, ewt_ms);
       },
+      [=](party_atom a, const std::string& call, const party_change& p) { to(call, a, call, p); },
       [=](rejected_atom a, const std::string& stream, const std::string& code) {
         for (const auto& r : self->state.routes)
           self->send(r.observer, a, stream, code);

@@ -54,6 +54,8 @@
 ///   reason
 ///                          (rejected | busy | logged_out: the leg's call.offer_ended reason)
 ///   agent → call:          conf_leave_atom, agent_id, "hung_up"  (a conference party hung up)
+///   call → observer:       party_atom, call_id, party_change     (transfers, conferences,
+///                          supervision: who is on the call's media)
 ///   any → observer:        notifications (see observer below)
 ///   API → agent (request): api_atom, user, caf::message  — one of the agent's own commands
 ///                          above (login, logout, ready, not_ready, answer, reject, hangup,
@@ -185,6 +187,9 @@ using callback_offered_atom = caf::atom_constant<caf::atom("cboffered")>;
 using off_line_atom = caf::atom_constant<caf::atom("offline")>;
 using ring_stopped_atom = caf::atom_constant<caf::atom("ringstop")>;
 using held_atom = caf::atom_constant<caf::atom("held")>;
+/// call → observer: (party_atom, call_id, party_change) who is on the call's media changes
+/// (a transfer, a consultation, a conference party, a supervisor): what telephony mixes.
+using party_atom = caf::atom_constant<caf::atom("party")>;
 // the node API (drivers/api): requests that answer
 using api_atom = caf::atom_constant<caf::atom("api")>;
 using skills_atom = caf::atom_constant<caf::atom("skills")>;
@@ -317,6 +322,28 @@ struct leg_request {
   caf::actor call;
 };
 
+/// What changed among a call's parties (party_atom to the observer), after
+/// the call recorded it. Telephony turns it into legs and media: who hears
+/// whom (docs/telephony.md, "Transfers, conferences and supervision").
+struct party_change {
+  enum class kind : std::uint8_t {
+    transferred, ///< `from_agent` handed the call to `target` (target_kind): the agent's
+                 ///< part ended; external: the call ends transferred_out to `target`
+    consulting,  ///< `agent` rings for a consultation (the caller waits on hold)
+    inviting,    ///< `agent` rings to join as a conference party
+    leg_ended,   ///< the consultation or invitation of `agent` ended unanswered
+    conferenced, ///< `agent` joined as a conference party (external: `target`)
+    left,        ///< conference party `agent` left
+    supervised,  ///< supervisor `agent` joins in `mode` (stop: leaves)
+  };
+  kind what = kind::transferred;
+  std::string agent;
+  std::string from_agent;
+  events::transfer_target_kind target_kind = events::transfer_target_kind::queue;
+  std::string target;
+  events::supervision_mode mode = events::supervision_mode::listen;
+};
+
 /// A continuation to run inside an actor (completions of asynchronous
 /// appends come back to their actor as one of these).
 struct deferred {
@@ -333,6 +360,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::deferred)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::transfer_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::conference_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::leg_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::party_change)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::acd::candidate)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::acd::candidate_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::acd::queue::settings_patch)

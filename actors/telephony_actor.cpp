@@ -6,6 +6,7 @@
 #include "actors/api_request.hpp"
 #include "actors/call_actor.hpp"
 #include "actors/call_recordings.hpp"
+#include "actors/telephony_actor_state.hpp"
 #include "events/acd/queue_announcement.hpp"
 #include "events/codec.hpp"
 
@@ -13,67 +14,7 @@ namespace hotline::actors {
 
 namespace {
 
-namespace tp = hotline::ports;
-
-/// One call this actor started: its caller's leg and the agents' phones it rings.
-struct tel_call {
-  caf::actor actor;
-  tp::leg_id caller;         ///< empty once the caller's leg is gone
-  std::string caller_number; ///< shown on the agents' phones
-  bool caller_answered = false;
-  bool talking = false;
-  std::string talking_agent;
-  std::map<std::string, tp::leg_id> agent_legs; ///< agent id -> its phone's leg
-  std::set<std::string> simulated_ringing;      ///< simulated agents offered it, not yet answered
-  // An agent's outbound call: `caller` is the far end's leg once rung.
-  bool outbound = false;
-  std::string dialing_agent;
-  std::string number;
-  std::string trunk;
-  bool far_end_told = false; ///< the call heard the far end's last word (answered or a failure)
-  bool far_end_gone = false; ///< it hung up before the call connected (hang up on talking)
-  std::string queue;         ///< where it waited (queued_atom): whose recording policy counts
-};
-
-/// Which call a leg belongs to; `agent` empty: the caller's.
-struct tel_leg {
-  std::string call_id;
-  std::string agent;
-  bool answered = false;
-};
-
-struct telephony_state {
-  std::shared_ptr<acd_context> ctx;
-  tp::telephony* port = nullptr;
-  telephony_options opts;
-  std::map<std::string, tel_call> calls;
-  std::map<tp::leg_id, tel_leg> legs;
-  std::unique_ptr<agent_phones> phones; ///< static, registered and restored phones
-  std::unique_ptr<call_recordings> recordings;
-};
-
-using tel_self = caf::stateful_actor<telephony_state>*;
-
-void say(tel_self self, const std::string& line) {
-  if (self->state.opts.log) self->state.opts.log(line);
-}
-
-tel_call* find_call(tel_self self, const std::string& call_id) {
-  auto it = self->state.calls.find(call_id);
-  return it == self->state.calls.end() ? nullptr : &it->second;
-}
-
-caf::actor agent_actor_of(tel_self self, const std::string& agent_id) {
-  return self->state.ctx->agents.get(agent_id);
-}
-
-/// Forgets an agent's phone leg (its fate is known or no longer matters).
-void drop_agent_leg(tel_self self, tel_call& c, const std::string& agent_id) {
-  auto it = c.agent_legs.find(agent_id);
-  if (it == c.agent_legs.end()) return;
-  self->state.legs.erase(it->second);
-  c.agent_legs.erase(it);
-}
+using namespace telephony_flow;
 
 // -- the stack's events -----------------------------------------------------------------
 
@@ -95,6 +36,7 @@ void on_incoming(tel_self self, const tp::incoming& e) {
   tel_call c;
   c.caller = e.leg;
   c.caller_number = e.from;
+  c.trunk_in = e.trunk;
   s.legs[e.leg] = tel_leg{req.call_id, {}, false};
   c.actor = spawn_call(self->home_system(), s.ctx, req);
   s.calls.emplace(req.call_id, std::move(c));
@@ -131,6 +73,7 @@ void on_answered(tel_self self, const tp::answered& e) {
   auto l = self->state.legs.find(e.leg);
   if (l == self->state.legs.end()) return;
   l->second.answered = true;
+  if (l->second.role != leg_role::party) return on_extra_answered(self, l->second, e.leg);
   auto* c = find_call(self, l->second.call_id);
   if (c && c->outbound) {
     if (!l->second.agent.empty()) {
@@ -158,6 +101,7 @@ void on_failed(tel_self self, const tp::failed& e) {
   if (l == self->state.legs.end()) return;
   auto leg = l->second;
   self->state.legs.erase(l);
+  if (leg.role != leg_role::party) return on_extra_gone(self, leg, e.leg, false);
   auto* c = find_call(self, leg.call_id);
   if (c) c->agent_legs.erase(leg.agent);
   if (c && c->outbound) {
@@ -192,8 +136,10 @@ void on_ended(tel_self self, const tp::ended& e) {
   if (l == self->state.legs.end()) return;
   auto leg = l->second;
   self->state.legs.erase(l);
+  if (leg.role != leg_role::party) return on_extra_gone(self, leg, e.leg, true);
   auto* c = find_call(self, leg.call_id);
   if (!c) return;
+  if (c->handed_off) return on_handed_off_leg(self, leg.call_id, *c, e.leg, false);
   if (leg.agent.empty()) {
     c->caller.clear();
     if (c->talking) // a caller lost (no ACK) is told apart from one who hung up
@@ -219,6 +165,8 @@ void on_ended(tel_self self, const tp::ended& e) {
   auto a = agent_actor_of(self, leg.agent);
   if (!a) return;
   if (c->talking && c->talking_agent == leg.agent)
+    self->send(a, hangup_atom::value, leg.call_id);
+  else if (c->parties.count(leg.agent)) // a conference party hung up: it leaves
     self->send(a, hangup_atom::value, leg.call_id);
   else if (!leg.answered)
     self->send(a, reject_atom::value, leg.call_id);
@@ -362,6 +310,13 @@ void on_talking(tel_self self, const std::string& call_id, const std::string& ag
   auto& s = self->state;
   auto* c = find_call(self, call_id);
   if (!c) return;
+  if (c->talking && !c->talking_agent.empty() && c->talking_agent != agent_id) {
+    // A consultation completed: the target takes the caller, the first
+    // agent's phone is hung up, and so are the supervisor and the parties.
+    hang_up_agent_leg(self, *c, c->talking_agent);
+    drop_extras(self, call_id, *c);
+  }
+  c->consulting.clear();
   c->talking = true;
   c->talking_agent = agent_id;
   if (c->far_end_gone) {
@@ -393,18 +348,13 @@ void on_talking(tel_self self, const std::string& call_id, const std::string& ag
 }
 
 /// On hold the caller hears the music (the bridge is broken: the agent
-/// hears nothing); taken back, the two are bridged again.
-void on_held(tel_self self, const std::string& call_id, const std::string& agent_id, bool on) {
-  auto& s = self->state;
+/// hears nothing; in a conference the others still hear each other);
+/// taken back, the caller is bridged (or mixed) again.
+void on_held(tel_self self, const std::string& call_id, const std::string&, bool on) {
   auto* c = find_call(self, call_id);
-  if (!c || c->caller.empty() || !c->caller_answered) return;
-  auto it = c->agent_legs.find(agent_id);
-  if (on) {
-    // Without music configured the stack still breaks the bridge: silence.
-    s.port->play(c->caller, tp::media_kind::music_on_hold);
-  } else if (it != c->agent_legs.end()) {
-    s.port->bridge(c->caller, it->second);
-  }
+  if (!c) return;
+  c->held = on;
+  remix(self, call_id, *c);
 }
 
 void on_off_line(tel_self self, const std::string& call_id) {
@@ -421,6 +371,25 @@ void on_call_ended(tel_self self, const std::string& call_id, events::call_outco
   if (it == s.calls.end()) return;
   auto& c = it->second;
   s.recordings->call_ended(call_id);
+  if (outcome == events::call_outcome::transferred_out && !c.transfer_to.empty() &&
+      !c.caller.empty() && c.caller_answered && !c.outbound) {
+    // Transferred out of the center: the node rings the number through a
+    // trunk and carries the caller to it after the call actor is gone.
+    for (const auto& [agent, leg] : c.agent_legs) {
+      s.port->hang_up(leg, tp::hangup_cause::normal);
+      s.legs.erase(leg);
+    }
+    c.agent_legs.clear();
+    c.handed_off = true;
+    if (auto far = ring_external(self, call_id, c, c.transfer_to)) {
+      c.far = *far;
+      return;
+    }
+    s.port->hang_up(c.caller, tp::hangup_cause::normal);
+    s.legs.erase(c.caller);
+    s.calls.erase(it);
+    return;
+  }
   if (!c.caller.empty() && c.outbound) {
     s.port->hang_up(c.caller,
                     c.caller_answered ? tp::hangup_cause::normal : tp::hangup_cause::withdrawn);
@@ -463,6 +432,8 @@ struct event_handler {
     on_peer_health(self, e.trunk, e.peer, true, "");
   }
   void operator()(const tp::recording_done& e) const { self->state.recordings->done(e); }
+  void operator()(const tp::held& e) const { on_phone_held(self, e); }
+  void operator()(const tp::transfer_requested& e) const { on_transfer_requested(self, e); }
 };
 
 caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, tp::telephony* port,
@@ -524,6 +495,9 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
       [=](off_line_atom, const std::string& call_id) { on_off_line(self, call_id); },
       [=](held_atom, const std::string& call_id, const std::string& agent_id, bool on) {
         on_held(self, call_id, agent_id, on);
+      },
+      [=](party_atom, const std::string& call_id, const party_change& p) {
+        on_party(self, call_id, p);
       },
       // A simulated agent's answer and hang-up, when their time comes.
       [=](answer_atom, const std::string& agent_id, const std::string& call_id) {

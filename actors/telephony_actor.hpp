@@ -32,6 +32,36 @@
 ///                                        answered is rejected (blocked: unavailable with
 ///                                        Retry-After, SIP 503; refused: busy, SIP 486),
 ///                                        any other leg is hung up
+///   held(agent leg, on)                  the phone's own hold (re-INVITE sendonly/inactive):
+///                                        hold_atom / resume_atom agent to the call, as the
+///                                        desk's; the caller's own hold: logged only
+///   transfer_requested(agent leg, target) REFER from the phone of the agent talking: a blind
+///                                        transfer_request to the call (an entry point's
+///                                        number: its queue; an agent id: that agent; digits:
+///                                        external), then transfer_result done | not_found |
+///                                        refused (the call's refusal); any other leg: refused
+///
+/// Transfers, conferences, supervision (party_atom call party_change, after the call recorded it):
+///   transferred from a1 (queue | agent)  hang up a1's leg, the supervisor's and the parties';
+///                                        music to the caller until the target's talking_atom
+///   transferred (external number)        the same; at (ended_atom transferred_out) the number
+///                                        is rung through the caller's trunk group's peer and
+///                                        bridged to the caller when it answers; either side
+///                                        hanging up hangs up the other (no call actor left)
+///   consulting a2                        the caller hears music; a2's phone rings
+///                                        (ringing_atom); a2 answers: (talking_atom call a2)
+///                                        hangs a1's leg up and bridges the caller to a2
+///   leg_ended a2 (consultation)          the caller is bridged to a1 again
+///   conferenced a2 | external number     a mix: caller, agent and parties each hear the
+///                                        others (a number is rung through the trunk first)
+///   left a2, its phone hung up           conf_leave_atom (hung_up); the mix shrinks; two left:
+///                                        bridged again
+///   supervised s1 listen|whisper|barge   ring s1's phone; once up, the mix: listen: s1 hears
+///                                        caller + agent, nobody hears s1; whisper: the agent
+///                                        hears s1 too; barge: everyone hears everyone
+///   supervised s1 stop, or s1 hangs up   s1's leg hung up (a hang-up: supervise stop to the
+///                                        call); the caller and the agent bridged again
+///   (held_atom) in a mix                 the caller hears music; the others still hear each other
 ///   dtmf                                 logged only (the IVR issue consumes digits)
 ///   trunk_peer_down / trunk_peer_up      peer_health_atom to the trunk group, which records
 ///                                        trunk.peer_down / trunk.peer_up on `trunk-<group>`

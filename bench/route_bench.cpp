@@ -184,6 +184,7 @@ caf::behavior driver(caf::event_based_actor* self, std::shared_ptr<acd_context> 
       [=](ring_stopped_atom, const std::string&, const std::string&, const std::string&) {},
       [=](held_atom, const std::string&, const std::string&, bool) {},
       [=](announce_atom, const std::string&, int, std::int64_t) {},
+      [=](party_atom, const std::string&, const party_change&) {},
       [=](rejected_atom, const std::string& stream, const std::string& code) {
         std::lock_guard lock{sh->mu};
         ++sh->rejected;

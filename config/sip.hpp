@@ -80,6 +80,11 @@ struct sip_definition {
   /// to the writer thread and not yet written; more are dropped and
   /// counted, never waited for ([sip] recording_queue_frames).
   std::int32_t recording_queue_frames = 4'096;
+  /// Detect DTMF tones in the audio of inbound legs (callers) and deliver
+  /// them like RFC 4733 digits ([sip] inband_dtmf; needs a build with
+  /// spandsp, Debian libspandsp-dev). Costs a decode and a tone detector per
+  /// caller packet. Default: false.
+  bool inband_dtmf = false;
   std::vector<sip_trunk_definition> trunks;
   std::vector<sip_phone_definition> phones;
 

@@ -177,6 +177,7 @@ void read_sip(table_reader& root, const events::center_definition& center, sip_d
                                  .lexically_normal()
                                  .string();
     }
+    r.read("inband_dtmf", sip.inband_dtmf);
     r.read("recording_queue_frames", sip.recording_queue_frames, 16, 1'000'000,
            "a count of 20 ms frames 16..1000000");
     std::set<std::string> groups;

@@ -60,6 +60,16 @@ void memory_telephony::hang_up(const leg_id& leg, hangup_cause cause) {
   ended_.insert(leg);
 }
 
+void memory_telephony::mix(const mix_request& m) {
+  std::lock_guard lock{m_};
+  record("mix " + describe(m));
+}
+
+void memory_telephony::transfer_result(const leg_id& leg, transfer_outcome outcome) {
+  std::lock_guard lock{m_};
+  if (!gone(leg)) record("transfer_result " + leg + " " + std::string{to_string(outcome)});
+}
+
 void memory_telephony::start_recording(const recording_request& r) {
   std::lock_guard lock{m_};
   record("record " + r.recording + " " + r.caller + " " + r.agent + " " + r.path);

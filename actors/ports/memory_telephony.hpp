@@ -33,6 +33,10 @@ public:
   /// Recorded as "announce L1 queue-thereare digits/3 ...".
   void announce(const leg_id& leg, std::vector<std::string> prompts) override;
   void hang_up(const leg_id& leg, hangup_cause cause) override;
+  /// "mix sip-L1 L1<M1+M2 M1<L1 ..." (describe(mix_request)).
+  void mix(const mix_request& m) override;
+  /// "transfer_result M1 done".
+  void transfer_result(const leg_id& leg, transfer_outcome outcome) override;
   /// "record sip-L1 L1 M1 /dir/sip-L1.wav", "pause_recording sip-L1",
   /// "resume_recording sip-L1", "stop_recording sip-L1" (a test injects
   /// `recording_done` to finish it).

@@ -71,6 +71,28 @@ std::string_view to_string(media_kind m) noexcept {
   return m == media_kind::music_on_hold ? "music_on_hold" : "silence";
 }
 
+std::string_view to_string(transfer_outcome o) noexcept {
+  switch (o) {
+  case transfer_outcome::done:
+    return "done";
+  case transfer_outcome::not_found:
+    return "not_found";
+  case transfer_outcome::refused:
+    return "refused";
+  }
+  return "?";
+}
+
+std::string describe(const mix_request& m) {
+  std::string out = m.mix;
+  for (const auto& p : m.parties) {
+    out += " " + p.leg + "<";
+    for (std::size_t i = 0; i < p.hears.size(); ++i)
+      out += (i ? "+" : "") + p.hears[i];
+  }
+  return out;
+}
+
 namespace {
 struct describer {
   std::string operator()(const incoming& e) const {
@@ -101,6 +123,12 @@ struct describer {
   }
   std::string operator()(const trunk_peer_up& e) const {
     return "trunk_peer_up " + e.trunk + " " + e.peer;
+  }
+  std::string operator()(const held& e) const {
+    return std::string(e.on ? "held " : "unheld ") + e.leg;
+  }
+  std::string operator()(const transfer_requested& e) const {
+    return "transfer_requested " + e.leg + " to " + e.target + " (" + e.uri + ")";
   }
   std::string operator()(const recording_done& e) const {
     return "recording_done " + e.recording + " " + e.path + " " + e.reason + " " +

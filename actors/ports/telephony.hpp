@@ -168,8 +168,28 @@ struct recording_done {
   std::string error;               ///< non-empty: the file could not be written
 };
 
-using telephony_event = std::variant<incoming, ringing, answered, failed, ended, dtmf, registered,
-                                     unregistered, trunk_peer_down, trunk_peer_up, recording_done>;
+/// The far end of a leg that is up put it on hold (SIP re-INVITE whose
+/// offer is `sendonly` or `inactive`: on = true) or took it back
+/// (`sendrecv` or `recvonly` again: on = false). Delivered on each change only.
+struct held {
+  leg_id leg;
+  bool on = true;
+};
+
+/// The far end of a leg that is up asks the node to transfer the other
+/// party to `target` (SIP REFER, Refer-To's user part): the stack has
+/// accepted it (SIP 202) and waits for `transfer_result`. A request the
+/// stack cannot read (no Refer-To, not a SIP URI, Replaces) it refuses
+/// itself, with a log line, and does not deliver.
+struct transfer_requested {
+  leg_id leg;
+  std::string target; ///< a number or an agent id (Refer-To's user part)
+  std::string uri;    ///< the whole Refer-To URI, for the log
+};
+
+using telephony_event =
+    std::variant<incoming, ringing, answered, failed, ended, dtmf, registered, unregistered,
+                 trunk_peer_down, trunk_peer_up, recording_done, held, transfer_requested>;
 
 /// Where the stack delivers its events (see the thread-safety note above).
 using telephony_sink = std::function<void(telephony_event)>;
@@ -197,6 +217,25 @@ struct ring_request {
   /// 408/480 no_answer; 404, 503 and transport errors unreachable.
   /// Empty: an agent's phone (480 is unreachable there).
   std::string trunk{};
+};
+
+/// What became of a transfer a leg asked for (transfer_requested).
+enum class transfer_outcome : std::uint8_t {
+  done,      ///< the call went where asked (SIP NOTIFY sipfrag 200 OK)
+  not_found, ///< no queue, agent or route has that number (sipfrag 404 Not Found)
+  refused,   ///< the node would not (not the leg's call to move, a rule) (sipfrag 603 Declined)
+};
+
+/// One party of a mix: its leg, and whose audio it hears (summed).
+struct mix_party {
+  leg_id leg;
+  std::vector<leg_id> hears;
+};
+/// A mix of several legs' audio (a conference, a supervisor's listen,
+/// whisper or barge): each party hears the sum of the legs it `hears`.
+struct mix_request {
+  std::string mix; ///< its name (the call id), unique while it runs
+  std::vector<mix_party> parties;
 };
 
 /// What `start_recording` needs: whose audio goes where.
@@ -236,6 +275,16 @@ public:
   /// a final error on an inbound leg not answered.
   virtual void hang_up(const leg_id& leg, hangup_cause cause) = 0;
 
+  /// Mix legs' audio (replacing the mix of that name): every party's leg
+  /// leaves its bridge, its music or another mix, and hears, every 20 ms,
+  /// the sum of what the legs it `hears` said (G.711 decoded, summed with
+  /// saturation, encoded for its own codec). No parties: the mix ends, its
+  /// legs hear silence until bridged or played to. `bridge` or `play` on a
+  /// party takes it out of its mix. A leg gone meanwhile just drops out.
+  virtual void mix(const mix_request& m) = 0;
+  /// Tell the leg that asked for a transfer (transfer_requested) what came of it.
+  virtual void transfer_result(const leg_id& leg, transfer_outcome outcome) = 0;
+
   /// Record two legs' audio into a stereo WAV (8 kHz, 16-bit PCM; the
   /// caller left, the agent right), from now until `stop_recording` or
   /// one of the legs ends; `recording_done` follows either way. A leg
@@ -254,6 +303,9 @@ std::string_view to_string(ended_by b) noexcept;
 std::string_view to_string(hangup_cause c) noexcept;
 std::string_view to_string(dtmf_method m) noexcept;
 std::string_view to_string(media_kind m) noexcept;
+std::string_view to_string(transfer_outcome o) noexcept;
+/// "sip-L1 L1<M1+M2 M1<L1 M2<L1+M1": each party, then whom it hears.
+std::string describe(const mix_request& m);
 /// One line for a log or a test: "failed L3 busy 486".
 std::string describe(const telephony_event& e);
 

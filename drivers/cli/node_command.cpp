@@ -92,6 +92,12 @@ public:
   void hang_up(const ports::leg_id& leg, ports::hangup_cause cause) override {
     if (auto* t = real_.load()) t->hang_up(leg, cause);
   }
+  void mix(const ports::mix_request& m) override {
+    if (auto* t = real_.load()) t->mix(m);
+  }
+  void transfer_result(const ports::leg_id& leg, ports::transfer_outcome outcome) override {
+    if (auto* t = real_.load()) t->transfer_result(leg, outcome);
+  }
   void start_recording(const ports::recording_request& r) override {
     if (auto* t = real_.load()) t->start_recording(r);
   }

@@ -319,6 +319,8 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
       // Its callers hear no music: a hold changes nothing for them.
       [=](held_atom, const std::string&, const std::string&, bool) {},
       [=](announce_atom, const std::string&, int, std::int64_t) {},
+      // Nor do its parties: a transfer or a conference carries no media here.
+      [=](party_atom, const std::string&, const party_change&) {},
       // Off the line for a call back (its choice, or the queue's overflow): its patience stops.
       [=](off_line_atom, const std::string& call_id) {
         if (auto it = p.out->calls.find(call_id); it != p.out->calls.end())

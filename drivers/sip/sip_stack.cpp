@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <future>
 #include <map>
 #include <string_view>
@@ -30,6 +31,7 @@ extern "C" {
 
 #include "drivers/log/log.hpp"
 #include "drivers/sip/digest.hpp"
+#include "drivers/sip/inband_dtmf.hpp"
 #include "drivers/sip/recording_writer.hpp"
 
 namespace hotline::drivers::sip {
@@ -56,6 +58,8 @@ enum class command_kind {
   record_resume,
   record_stop,
   record_done, ///< from the writer's thread: a file is finished
+  mix,
+  transfer_result,
 };
 
 struct command {
@@ -71,6 +75,8 @@ struct command {
   tp::hangup_cause hangup = tp::hangup_cause::normal;
   tp::recording_request record;   ///< record_start; record.recording names the others
   recording_result record_result; ///< record_done
+  tp::mix_request mix;            ///< mix
+  tp::transfer_outcome outcome = tp::transfer_outcome::done; ///< transfer_result
 };
 
 std::string text_of(const pl& p) {
@@ -93,6 +99,21 @@ std::uint8_t ulaw_to_alaw(std::uint8_t u) {
 } // namespace
 
 struct leg;
+
+/// A mix of legs' audio (sip_stack.hpp, "Mixes"), loop-only: each member
+/// hears the sum of the members it `hears`, every 20 ms.
+struct mixer {
+  sip_stack::impl* stack = nullptr;
+  std::string name;
+  struct member {
+    leg* l = nullptr;
+    std::vector<leg*> hears;
+  };
+  std::vector<member> members;
+  tmr tick{};
+  std::uint64_t started_ms = 0; ///< tmr_jiffies() of its first tick
+  std::uint64_t ticks = 0;
+};
 
 /// A call's recording while it runs (loop-only): its two legs feed the
 /// writer thread (recording_writer.hpp).
@@ -138,6 +159,15 @@ struct leg {
   std::vector<const std::vector<std::int16_t>*> announcement; ///< its prompts' samples
   std::size_t announce_clip = 0, announce_at = 0;
   tmr reap_timer{};
+  // the mix it is in: its decoded audio waits here for the mix's next tick
+  mixer* mixed = nullptr;
+  std::deque<std::int16_t> inbox;
+  bool primed = false; ///< a frame of slack has arrived (a 20 ms jitter buffer)
+  // the far end's own hold (its re-INVITE's direction)
+  bool remote_hold = false;
+  // a REFER it sent, whose outcome the node still owes it (NOTIFY)
+  struct sipnot* refer = nullptr;
+  std::unique_ptr<inband_dtmf> inband; ///< [sip] inband_dtmf: a tone detector on its audio
   // recording: where this leg's audio goes, and its RTP clock's anchor on the timeline
   recording_session* rec = nullptr;
   int rec_channel = 0;
@@ -204,6 +234,8 @@ struct sip_stack::impl {
   std::atomic<bool> take_results{true}; ///< false once the loop has ended
   std::uint64_t next_recording = 0;
   std::map<std::string, std::unique_ptr<recording_session>> recordings;
+  std::map<std::string, std::unique_ptr<mixer>> mixes;
+  sipevent_sock* events = nullptr; ///< REFER's implicit subscriptions (NOTIFY)
   std::map<std::uint64_t, std::pair<std::string, std::string>> closing_recordings;
   std::uint64_t stop_waited_ms = 0;
   bool own_400 = false; ///< a 400 this adapter sends (and logs) itself: not traced again
@@ -234,6 +266,11 @@ struct sip_stack::impl {
   void start_music(leg& l);
   void stop_music(leg& l);
   void capture(leg& l, const rtp_header* hdr, mbuf* mb);
+  void do_mix(const tp::mix_request& m);
+  void leave_mix(leg& l);
+  void end_mix(mixer& m);
+  void mix_tick(mixer& m);
+  void do_transfer_result(leg& l, tp::transfer_outcome outcome);
 
   // -- recordings ------------------------------------------------------------------------
   void do_record_start(const tp::recording_request& r);
@@ -288,7 +325,19 @@ int on_offer(mbuf** descp, const sip_msg* msg, void* arg) {
   auto* l = static_cast<leg*>(arg);
   if (!l->stack->decode_sdp(*l, msg->mb, true)) return EPROTO;
   *descp = l->stack->encode_sdp(*l, false);
-  return *descp ? 0 : ENOMEM;
+  if (!*descp) return ENOMEM;
+  // A phone that holds sends `sendonly` (or `inactive`); `sendrecv` takes
+  // it back. libre keeps the far end's direction as seen from here: its
+  // `sendonly` is our RECVONLY.
+  const auto dir = sdp_media_rdir(l->media);
+  const bool hold = dir == SDP_RECVONLY || dir == SDP_INACTIVE;
+  if (hold != l->remote_hold && l->answered && !l->closing) {
+    l->remote_hold = hold;
+    l->stack->info("leg " + l->id + (hold ? " holds (we may " : " resumes (we may ") +
+                   sdp_dir_name(dir) + ")");
+    l->stack->deliver(tp::held{l->id, hold});
+  }
+  return 0;
 }
 
 int on_answer(const sip_msg* msg, void* arg) {
@@ -418,6 +467,25 @@ void on_rtp(const sa*, const rtp_header* hdr, mbuf* mb, void* arg) {
     return on_telephone_event(*l, hdr, mb);
   if (hdr->pt != l->pt) return;               // comfort noise and the like: not relayed
   if (l->rec) l->stack->capture(*l, hdr, mb); // before the relay transcodes it in place
+  if (l->inband) {
+    const auto* p = mbuf_buf(mb);
+    const std::size_t n = std::min(mbuf_get_left(mb), std::size_t{1'024});
+    std::int16_t pcm[1'024];
+    for (std::size_t i = 0; i < n; ++i)
+      pcm[i] = l->pt == pt_pcmu ? g711_ulaw2pcm(p[i]) : g711_alaw2pcm(p[i]);
+    l->inband->feed(pcm, n); // digits: on_inband_digits
+  }
+  if (l->mixed) {
+    // Decoded for the mix's next tick; at most 80 ms wait (a late burst drops the oldest).
+    const auto* p = mbuf_buf(mb);
+    const std::size_t n = mbuf_get_left(mb);
+    for (std::size_t i = 0; i < n; ++i)
+      l->inbox.push_back(l->pt == pt_pcmu ? g711_ulaw2pcm(p[i]) : g711_alaw2pcm(p[i]));
+    while (l->inbox.size() > 4 * samples_per_packet)
+      l->inbox.pop_front();
+    if (l->inbox.size() >= 2 * samples_per_packet) l->primed = true;
+    return;
+  }
   auto* to = l->peer;
   if (!to || to->closing || !to->have_remote || !to->rtp) return;
   const std::size_t n = mbuf_get_left(mb);
@@ -479,6 +547,70 @@ void on_music_tick(void* arg) {
   l->next_ts += samples_per_packet;
   mem_deref(mb);
   if (!l->music && !l->announcing) tmr_cancel(&l->music_timer); // an announcement over silence
+}
+
+// The tone detector heard digits in a leg's audio (each once, when its tone ends).
+void on_inband_digits(void* arg, const char* digits, int len) {
+  auto* l = static_cast<leg*>(arg);
+  if (l->closing) return;
+  for (int i = 0; i < len; ++i)
+    l->stack->deliver(tp::dtmf{l->id, digits[i], tp::dtmf_method::inband});
+}
+
+void on_mix_tick(void* arg) {
+  auto* m = static_cast<mixer*>(arg);
+  m->stack->mix_tick(*m);
+}
+
+void on_refer_closed(int, const sip_msg*, void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  l->refer = static_cast<struct sipnot*>(mem_deref(l->refer));
+}
+
+// REFER (RFC 3515) inside a leg's dialog: the far end asks the node to
+// transfer the other party. 202 with an implicit subscription, NOTIFY
+// "100 Trying" at once; the node's verdict follows (transfer_result).
+void on_refer(struct ::sip* sip, const sip_msg* msg, void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  auto* s = l->stack;
+  const auto from = address_of(msg->src);
+  auto refuse = [&](std::uint16_t code, const char* reason, const std::string& why) {
+    s->warn("REFER on leg " + l->id + " from " + from + " refused " + std::to_string(code) + ": " +
+            why);
+    s->own_400 = code == 400;
+    sip_reply(sip, msg, code, reason);
+    s->own_400 = false;
+  };
+  if (l->closing || !l->answered) return refuse(481, "Call Does Not Exist", "the call is not up");
+  const sip_hdr* hdr = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
+  if (!hdr) return refuse(400, "Missing Refer-To", "no Refer-To header");
+  sip_addr addr{};
+  if (sip_addr_decode(&addr, &hdr->val) != 0 || pl_strcasecmp(&addr.uri.scheme, "sip") != 0 ||
+      !pl_isset(&addr.uri.user))
+    return refuse(400, "Bad Refer-To",
+                  "Refer-To '" + text_of(hdr->val) + "' is no sip: URI with a user part");
+  auto headers = text_of(addr.uri.headers);
+  std::transform(headers.begin(), headers.end(), headers.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  if (headers.find("replaces") != std::string::npos)
+    return refuse(501, "Not Implemented",
+                  "attended transfer (Refer-To with Replaces) is not supported");
+  if (l->refer) return refuse(491, "Request Pending", "a transfer it asked for is still running");
+  int err = sipevent_accept(&l->refer, s->events, msg, sipsess_dialog(l->sess), nullptr, 202,
+                            "Accepted", 60, 60, 60, "hotline", "message/sipfrag", nullptr, nullptr,
+                            false, on_refer_closed, l, nullptr);
+  if (err) {
+    s->warn("REFER on leg " + l->id + ": cannot accept (" + std::strerror(err) + ")");
+    sip_reply(sip, msg, 500, "Server Internal Error");
+    return;
+  }
+  mbuf* mb = nullptr;
+  (void)sipevent_notifyf(l->refer, &mb, SIPEVENT_ACTIVE, SIPEVENT_NORESOURCE, 0,
+                         "SIP/2.0 100 Trying\r\n");
+  mem_deref(mb);
+  const auto uri = text_of(hdr->val);
+  s->info("REFER on leg " + l->id + " to " + uri + ": accepted (202)");
+  s->deliver(tp::transfer_requested{l->id, text_of(addr.uri.user), uri});
 }
 
 void on_reap(void* arg) {
@@ -623,6 +755,9 @@ bool sip_stack::impl::open_media(leg& l) {
 
 void sip_stack::impl::destroy(leg& l) {
   if (l.rec) end_recording(*l.rec, "leg_ended");
+  if (l.mixed) leave_mix(l);
+  l.refer = static_cast<struct sipnot*>(mem_deref(l.refer));
+  l.inband.reset();
   tmr_cancel(&l.music_timer);
   tmr_cancel(&l.reap_timer);
   if (l.peer) l.peer->peer = nullptr;
@@ -640,6 +775,7 @@ void sip_stack::impl::destroy(leg& l) {
 // A session's handler may not free the session it runs in: later.
 void sip_stack::impl::reap_later(leg& l) {
   if (l.rec) end_recording(*l.rec, "leg_ended");
+  if (l.mixed) leave_mix(l);
   l.music = false;
   tmr_cancel(&l.music_timer);
   if (l.peer) l.peer->peer = nullptr;
@@ -778,12 +914,13 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
   }
   if (int err = sipsess_accept(&l->sess, sock, msg, 180, "Ringing", "hotline", "application/sdp",
                                nullptr, nullptr, nullptr, false, on_offer, on_answer,
-                               on_established, on_info, nullptr, on_close, l, nullptr)) {
+                               on_established, on_info, on_refer, on_close, l, nullptr)) {
     warn("INVITE " + id + " from " + from + ": cannot accept (" + std::strerror(err) + ")");
     sip_treply(nullptr, sip, msg, 500, "Server Internal Error");
     destroy(*l);
     return;
   }
+  if (def.inband_dtmf) l->inband = inband_dtmf::make(on_inband_digits, l);
   tp::incoming e;
   e.leg = id;
   e.from = text_of(msg->from.uri.user);
@@ -812,7 +949,7 @@ void sip_stack::impl::on_options(const sip_msg* msg) {
     return;
   }
   sip_treplyf(nullptr, nullptr, sip, msg, false, 200, "OK",
-              "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REGISTER\r\n"
+              "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REGISTER, REFER, NOTIFY\r\n"
               "Accept: application/sdp, application/dtmf-relay\r\n"
               "Content-Length: 0\r\n\r\n");
 }
@@ -1077,6 +1214,8 @@ void sip_stack::impl::run(command& c) {
     return;
   case command_kind::record_done:
     return record_done(c.record_result);
+  case command_kind::mix:
+    return do_mix(c.mix);
   default:
     break;
   }
@@ -1096,6 +1235,8 @@ void sip_stack::impl::run(command& c) {
     return do_announce(*l, c.prompts);
   case command_kind::hang_up:
     return do_hang_up(*l);
+  case command_kind::transfer_result:
+    return do_transfer_result(*l, c.outcome);
   default:
     return;
   }
@@ -1155,7 +1296,7 @@ void sip_stack::impl::do_ring(const tp::leg_id& id, const tp::ring_request& r) {
   const std::string from_uri = "sip:" + user + "@" + address_of(local);
   int err = sipsess_connect(&l->sess, sock, r.contact.c_str(), user.c_str(), from_uri.c_str(),
                             "hotline", nullptr, 0, "application/sdp", desc, nullptr, nullptr, false,
-                            on_offer, on_answer, on_progress, on_established, on_info, nullptr,
+                            on_offer, on_answer, on_progress, on_established, on_info, on_refer,
                             on_close, l, "X-Hotline-Call: %s\r\n", r.call_id.c_str());
   mem_deref(desc);
   if (err) return fail(std::string("cannot send the INVITE (") + std::strerror(err) + ")");
@@ -1164,6 +1305,7 @@ void sip_stack::impl::do_ring(const tp::leg_id& id, const tp::ring_request& r) {
 void sip_stack::impl::do_bridge(leg& a, leg& b) {
   if (&a == &b) return;
   for (leg* x : {&a, &b}) {
+    if (x->mixed) leave_mix(*x);
     stop_music(*x);
     if (x->peer && x->peer != &a && x->peer != &b) x->peer->peer = nullptr;
     x->ts_synced = false;
@@ -1194,7 +1336,7 @@ void sip_stack::impl::do_play(leg& l, tp::media_kind what) {
 // Prompts by name over whatever the waiting leg hears (a bridged leg is
 // talking: not interrupted); names without a recording are skipped.
 void sip_stack::impl::do_announce(leg& l, const std::vector<std::string>& prompts) {
-  if (l.peer || l.closing) return;
+  if (l.peer || l.mixed || l.closing) return;
   std::vector<const std::vector<std::int16_t>*> clips;
   for (const auto& name : prompts)
     if (auto it = def.announcement_pcm.find(name);
@@ -1220,6 +1362,7 @@ void sip_stack::impl::do_hang_up(leg& l) {
 }
 
 void sip_stack::impl::start_music(leg& l) {
+  if (l.mixed) leave_mix(l);
   if (l.peer) { // music (or, with none configured, silence) replaces the other party
     l.peer->peer = nullptr;
     l.peer = nullptr;
@@ -1236,6 +1379,150 @@ void sip_stack::impl::stop_music(leg& l) {
   l.announcing = false;
   l.announcement.clear();
   tmr_cancel(&l.music_timer);
+}
+
+// -- mixes -------------------------------------------------------------------------------
+
+void sip_stack::impl::do_mix(const tp::mix_request& m) {
+  auto it = mixes.find(m.mix);
+  if (it != mixes.end()) {
+    for (auto& x : it->second->members)
+      x.l->mixed = nullptr;
+    it->second->members.clear();
+  }
+  std::vector<std::pair<leg*, const tp::mix_party*>> joining;
+  for (const auto& p : m.parties)
+    if (leg* l = find(p.leg)) joining.emplace_back(l, &p);
+  if (joining.empty()) {
+    if (it != mixes.end()) end_mix(*it->second);
+    return;
+  }
+  if (it == mixes.end()) {
+    auto mx = std::make_unique<mixer>();
+    mx->stack = this;
+    mx->name = m.mix;
+    tmr_init(&mx->tick);
+    it = mixes.emplace(m.mix, std::move(mx)).first;
+  }
+  auto& mx = *it->second;
+  for (auto& [l, p] : joining) {
+    if (l->mixed) leave_mix(*l); // another mix's
+    stop_music(*l);
+    if (l->peer) {
+      l->peer->peer = nullptr;
+      l->peer = nullptr;
+    }
+    l->mixed = &mx;
+    l->inbox.clear();
+    l->primed = false;
+    mx.members.push_back({l, {}});
+  }
+  // Whom each hears: members only (a leg outside the mix has no audio here).
+  for (auto& [l, p] : joining) {
+    auto& me = *std::find_if(mx.members.begin(), mx.members.end(),
+                             [l = l](const mixer::member& x) { return x.l == l; });
+    for (const auto& h : p->hears)
+      if (leg* o = find(h); o && o != l && o->mixed == &mx) me.hears.push_back(o);
+  }
+  if (!tmr_isrunning(&mx.tick)) {
+    mx.started_ms = tmr_jiffies();
+    mx.ticks = 0;
+    tmr_start(&mx.tick, 20, on_mix_tick, &mx);
+  }
+  std::string parties;
+  for (const auto& x : mx.members)
+    parties += (parties.empty() ? "" : ", ") + x.l->id + " hears " + std::to_string(x.hears.size());
+  info("mix " + m.mix + ": " + parties);
+}
+
+void sip_stack::impl::leave_mix(leg& l) {
+  mixer* m = l.mixed;
+  l.mixed = nullptr;
+  l.inbox.clear();
+  if (!m) return;
+  auto& ms = m->members;
+  ms.erase(std::remove_if(ms.begin(), ms.end(), [&](const mixer::member& x) { return x.l == &l; }),
+           ms.end());
+  for (auto& x : ms)
+    x.hears.erase(std::remove(x.hears.begin(), x.hears.end(), &l), x.hears.end());
+  if (ms.empty()) end_mix(*m);
+}
+
+void sip_stack::impl::end_mix(mixer& m) {
+  tmr_cancel(&m.tick);
+  for (auto& x : m.members)
+    x.l->mixed = nullptr;
+  const auto name = m.name;
+  mixes.erase(name); // frees m
+}
+
+// Every 20 ms: one frame from each member (silence when its audio is late),
+// then to each member the sum of those it hears, saturated to 16 bits and
+// encoded for its own codec.
+void sip_stack::impl::mix_tick(mixer& m) {
+  ++m.ticks;
+  const std::uint64_t now = tmr_jiffies();
+  std::uint64_t due = m.started_ms + (m.ticks + 1) * 20;
+  if (due + 100 < now + 20) { // fell far behind (a stalled loop): start the schedule again
+    m.started_ms = now - m.ticks * 20;
+    due = now + 20;
+  }
+  tmr_start(&m.tick, due > now ? due - now : 0, on_mix_tick, &m);
+  const std::size_t n = m.members.size();
+  std::vector<std::array<std::int16_t, samples_per_packet>> frames(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& in = m.members[i].l->inbox;
+    auto& f = frames[i];
+    f.fill(0);
+    if (!m.members[i].l->primed) continue;
+    const std::size_t k = std::min(samples_per_packet, in.size());
+    std::copy_n(in.begin(), k, f.begin());
+    in.erase(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(k));
+    if (k < samples_per_packet) m.members[i].l->primed = false; // ran dry: wait for slack again
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    leg& to = *m.members[i].l;
+    if (to.closing || !to.have_remote || !to.rtp) continue;
+    std::array<std::int32_t, samples_per_packet> sum{};
+    for (leg* h : m.members[i].hears) {
+      std::size_t j = 0;
+      while (j < n && m.members[j].l != h)
+        ++j;
+      if (j == n) continue;
+      for (std::size_t t = 0; t < samples_per_packet; ++t)
+        sum[t] += frames[j][t];
+    }
+    mbuf* mb = mbuf_alloc(RTP_HEADER_SIZE + samples_per_packet);
+    if (!mb) return;
+    mb->pos = RTP_HEADER_SIZE;
+    mb->end = RTP_HEADER_SIZE;
+    for (std::size_t t = 0; t < samples_per_packet; ++t) {
+      const auto v = static_cast<std::int16_t>(std::clamp<std::int32_t>(sum[t], -32768, 32767));
+      mbuf_write_u8(mb, to.pt == pt_pcmu ? g711_pcm2ulaw(v) : g711_pcm2alaw(v));
+    }
+    mb->pos = RTP_HEADER_SIZE;
+    rtp_send(to.rtp, &to.remote, false, to.first_packet, to.pt, to.next_ts, mb);
+    to.first_packet = false;
+    to.next_ts += samples_per_packet;
+    to.ts_synced = false; // a bridge afterwards re-anchors its timestamps
+    mem_deref(mb);
+  }
+}
+
+// -- transfers asked by a leg (REFER) ----------------------------------------------------
+
+void sip_stack::impl::do_transfer_result(leg& l, tp::transfer_outcome outcome) {
+  if (!l.refer) return;
+  const char* line = outcome == tp::transfer_outcome::done        ? "SIP/2.0 200 OK\r\n"
+                     : outcome == tp::transfer_outcome::not_found ? "SIP/2.0 404 Not Found\r\n"
+                                                                  : "SIP/2.0 603 Declined\r\n";
+  mbuf* mb = nullptr;
+  if (int err =
+          sipevent_notifyf(l.refer, &mb, SIPEVENT_TERMINATED, SIPEVENT_NORESOURCE, 0, "%s", line))
+    warn("leg " + l.id + ": cannot NOTIFY the transfer's outcome (" + std::strerror(err) + ")");
+  mem_deref(mb);
+  info("leg " + l.id + ": its transfer " + std::string{tp::to_string(outcome)});
+  l.refer = static_cast<struct sipnot*>(mem_deref(l.refer));
 }
 
 // -- recordings --------------------------------------------------------------------------
@@ -1362,6 +1649,9 @@ events::result<std::unique_ptr<sip_stack>>
 sip_stack::start(const config::sip_definition& def, std::string site, ports::telephony_sink sink,
                  ports::sip_user_lookup users,
                  std::vector<events::telephony::phone_binding> restored) {
+  if (def.inband_dtmf && !inband_dtmf_supported())
+    return events::status{events::errc::invalid_argument,
+                          "sip: [sip] inband_dtmf: " + inband_dtmf::available()};
   raise_open_files();
   auto p = std::make_unique<impl>();
   p->def = def;
@@ -1402,6 +1692,8 @@ sip_stack::start(const config::sip_definition& def, std::string site, ports::tel
       why = std::string("sipsess_listen: ") + std::strerror(err);
     else if (int err = sip_listen(&s->requests, s->sip, true, on_request, s))
       why = std::string("sip_listen: ") + std::strerror(err);
+    else if (int err = sipevent_listen(&s->events, s->sip, 32, 32, nullptr, nullptr))
+      why = std::string("sipevent_listen: ") + std::strerror(err);
     else {
       sip_set_trace_handler(s->sip, on_trace);
       // The nonces' secret: made here, never stored (a restart invalidates
@@ -1413,6 +1705,7 @@ sip_stack::start(const config::sip_definition& def, std::string site, ports::tel
       s->nonces = std::make_unique<nonce_signer>(secret, s->def.nonce_ttl_s);
     }
     if (!why.empty()) {
+      mem_deref(s->events);
       mem_deref(s->requests);
       mem_deref(s->sock);
       if (s->sip) sip_close(s->sip, true);
@@ -1444,6 +1737,7 @@ sip_stack::start(const config::sip_definition& def, std::string site, ports::tel
       tmr_cancel(&b->expiry);
     s->bindings.clear();
     s->requests = static_cast<sip_lsnr*>(mem_deref(s->requests));
+    s->events = static_cast<sipevent_sock*>(mem_deref(s->events));
     sipsess_close_all(s->sock);
     s->sock = static_cast<sipsess_sock*>(mem_deref(s->sock));
     sip_close(s->sip, true);
@@ -1476,6 +1770,10 @@ sip_stack::sip_stack(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 sip_stack::~sip_stack() {
   impl_->push(new command(command_kind::stop));
   if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+bool sip_stack::inband_dtmf_supported() noexcept {
+  return inband_dtmf::available().empty();
 }
 
 std::size_t sip_stack::legs() const noexcept {
@@ -1524,6 +1822,19 @@ void sip_stack::play(const ports::leg_id& leg, ports::media_kind what) {
   auto* c = new command(command_kind::play);
   c->leg = leg;
   c->media = what;
+  impl_->push(c);
+}
+
+void sip_stack::mix(const ports::mix_request& m) {
+  auto* c = new command(command_kind::mix);
+  c->mix = m;
+  impl_->push(c);
+}
+
+void sip_stack::transfer_result(const ports::leg_id& leg, ports::transfer_outcome outcome) {
+  auto* c = new command(command_kind::transfer_result);
+  c->leg = leg;
+  c->outcome = outcome;
   impl_->push(c);
 }
 

@@ -54,6 +54,9 @@
 /// DTMF: RFC 4733 telephone-event (101) is offered and answered; each digit
 /// is delivered once, at its end packet, as `dtmf`. SIP INFO with
 /// application/dtmf-relay ("Signal=5") is answered 200 and delivered too.
+/// With `inband_dtmf`, tones in a caller's audio are detected (spandsp's
+/// DTMF receiver on the decoded G.711, inband_dtmf.hpp) and delivered as
+/// `dtmf` inband.
 ///
 /// Announcements: `announce` speaks the prompts of `[sip] announcements`
 /// (config loaded them) in order over the leg's music, which goes on where
@@ -109,10 +112,17 @@ public:
   void play(const ports::leg_id& leg, ports::media_kind what) override;
   void announce(const ports::leg_id& leg, std::vector<std::string> prompts) override;
   void hang_up(const ports::leg_id& leg, ports::hangup_cause cause) override;
+  void mix(const ports::mix_request& m) override;
+  void transfer_result(const ports::leg_id& leg, ports::transfer_outcome outcome) override;
   void start_recording(const ports::recording_request& r) override;
   void pause_recording(const std::string& recording) override;
   void resume_recording(const std::string& recording) override;
   void stop_recording(const std::string& recording) override;
+
+  /// Whether in-band DTMF can be detected here ([sip] inband_dtmf: spandsp,
+  /// Debian libspandsp2, loads; inband_dtmf.hpp). Without it `start`
+  /// refuses inband_dtmf.
+  static bool inband_dtmf_supported() noexcept;
 
   /// Legs alive now (inbound and outbound), for the node's status line and tests.
   std::size_t legs() const noexcept;

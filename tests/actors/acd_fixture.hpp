@@ -68,7 +68,8 @@ struct fixture {
   simulation_runtime rt{start};
   ports::memory_event_store own_store;
   ports::memory_event_store& store;
-  std::vector<std::string> seen; ///< observer notifications, in order
+  std::vector<std::string> seen;    ///< observer notifications, in order
+  std::vector<std::string> parties; ///< party_atom notifications: "call kind agent"
   std::shared_ptr<acd_context> ctx = std::make_shared<acd_context>();
   std::map<std::string, caf::actor> calls;
 
@@ -109,6 +110,10 @@ struct fixture {
           [this](announce_atom, const std::string& c, int position, std::int64_t ewt_ms) {
             seen.push_back("announced " + c + " " + std::to_string(position) + " " +
                            std::to_string(ewt_ms));
+          },
+          // Kept apart from `seen`: tests of the media parties read `parties`.
+          [this](party_atom, const std::string& c, const party_change& p) {
+            parties.push_back(c + " " + std::to_string(static_cast<int>(p.what)) + " " + p.agent);
           },
           [this](ring_stopped_atom, const std::string& a, const std::string& c,
                  const std::string& why) {

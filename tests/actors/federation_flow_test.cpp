@@ -143,6 +143,7 @@ struct two_sites {
           [](ring_stopped_atom, const std::string&, const std::string&, const std::string&) {},
           [](held_atom, const std::string&, const std::string&, bool) {},
           [](announce_atom, const std::string&, int, std::int64_t) {},
+          [](party_atom, const std::string&, const party_change&) {},
       };
     });
     federation_options o;

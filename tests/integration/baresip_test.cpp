@@ -362,3 +362,132 @@ TEST_CASE("sip: a recorded call between two baresips: the caller's tone left, th
   CHECK(test::energy_share_at(span(*left, p1 + 200, p1 + 1'500), 1'000) > 0.5);
   CHECK(test::energy_share_at(span(*right, p1 + 200, p1 + 1'500), 600) > 0.5);
 }
+
+TEST_CASE("sip: three baresips, a supervisor whispers: the agent hears the supervisor's tone, the "
+          "caller does not, then barges: the caller hears it too") {
+  std::string out;
+  REQUIRE_MESSAGE(testing::run_capture({"sh", "-c", "command -v baresip"}, out, 10s) == 0,
+                  "baresip is not installed: apt-get install baresip-core");
+  temp_dir dir;
+  const auto d = dir.path();
+  const int node_port = free_udp_port(), caller_port = free_udp_port(),
+            phone_port = free_udp_port(), sup_port = free_udp_port();
+  // Supervisor s1 (in no queue), before a1 in the file.
+  write_center(d, "bsup", node_port, caller_port,
+               "\n[[agents]]\nid = \"s1\"\ntenant = \"acme\"\nsupervisor = true\n");
+  const auto store = d + "/store";
+  add_agent_user(store);
+  REQUIRE_MESSAGE(
+      testing::run_capture({"sh", "-c",
+                            "printf '%s\\n' 'login-password-2' | \"$0\" users add --store \"$1\" "
+                            "--user sue --tenant acme --role supervisor --agent s1 --queue sales "
+                            "--password-stdin && printf '%s\\n' 's1-sip-secret-9' | \"$0\" users "
+                            "sip-password --store \"$1\" --user sue --password-stdin",
+                            HOTLINE_BIN, store},
+                           out, 30s) == 0,
+      out);
+  child_process node{{"sh", "-c", "exec \"$0\" \"$@\" 2>&1", HOTLINE_BIN, "node", "--config",
+                      d + "/center.toml", "--store", store, "--no-traffic", "--api-listen",
+                      "127.0.0.1:0"}};
+  node_log nlog{node, {}};
+  auto wait_log = [&](const std::string& what) { return nlog.wait(what); };
+  const std::string& log = nlog.text;
+  REQUIRE_MESSAGE(wait_log("ACD up"), log);
+  std::string api_url;
+  if (auto at = log.find("API on "); at != std::string::npos)
+    api_url = log.substr(at + 7, log.find_first_of(" \n", at + 7) - at - 7);
+  REQUIRE_MESSAGE(!api_url.empty(), log);
+  hotline::test::api::client sue{api_url, {}, nullptr};
+  {
+    auto r = sue.call("POST", "/api/login",
+                      nlohmann::json{{"username", "sue"}, {"password", "login-password-2"}}.dump());
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    auto set = r.header("set-cookie");
+    sue.cookie = set.substr(0, set.find(';'));
+  }
+
+  // The agent's phone plays 600 Hz, the supervisor's 1.4 kHz; both answer by themselves.
+  test::write_wav(d + "/agent-mic.wav", test::tone(600, 60));
+  test::write_wav(d + "/sup-mic.wav", test::tone(1'400, 60));
+  const auto agent_dir = baresip_dir(d + "/agent", phone_port, d + "/agent-mic.wav",
+                                     "<sip:a1@127.0.0.1:" + std::to_string(node_port) +
+                                         ">;auth_pass=a1-sip-secret-9;answermode=auto;regint=60");
+  child_process phone{
+      {"sh", "-c", "exec baresip -f \"$0\" </dev/null >\"$0/out.txt\" 2>&1", agent_dir}};
+  REQUIRE_MESSAGE(wait_log("phone of agent a1 (a1) registered"), log);
+  const auto sup_dir = baresip_dir(d + "/sup", sup_port, d + "/sup-mic.wav",
+                                   "<sip:sue@127.0.0.1:" + std::to_string(node_port) +
+                                       ">;auth_pass=s1-sip-secret-9;answermode=auto;regint=60");
+  child_process sup_phone{
+      {"sh", "-c", "exec baresip -f \"$0\" </dev/null >\"$0/out.txt\" 2>&1", sup_dir}};
+  REQUIRE_MESSAGE(wait_log("phone of agent s1 (sue) registered"), log);
+
+  // The caller: 1 kHz for 14 s, then it hangs up.
+  test::write_wav(d + "/caller-mic.wav", test::tone(1'000, 14));
+  const auto caller_dir = baresip_dir(d + "/caller", caller_port, d + "/caller-mic.wav",
+                                      "<sip:caller@127.0.0.1>;regint=0");
+  child_process caller{{"sh", "-c",
+                        "exec baresip -f \"$0\" -e \"/dial sip:100@127.0.0.1:$1\" -t 20 "
+                        "</dev/null >\"$0/out.txt\" 2>&1",
+                        caller_dir, std::to_string(node_port)}};
+  // The call on a1's desk (sue supervises its queue): its id; the
+  // caller's dump starts about then (early media while a1's phone rings).
+  std::string call_id;
+  for (int i = 0; i < 150 && call_id.empty(); ++i) {
+    auto r = sue.call("GET", "/api/agents/a1");
+    if (auto at = r.body.find("\"sip-"); at != std::string::npos)
+      call_id = r.body.substr(at + 1, r.body.find('"', at + 1) - at - 1);
+    else
+      std::this_thread::sleep_for(100ms);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE_MESSAGE(!call_id.empty(), log);
+  std::this_thread::sleep_for(1s); // talking
+  const auto base = "/api/agents/a1/calls/" + call_id + "/supervise";
+  auto whisper = sue.call("POST", base, nlohmann::json{{"mode", "whisper"}}.dump());
+  REQUIRE_MESSAGE(whisper.status == 200, whisper.body);
+  REQUIRE_MESSAGE(wait_log("mix " + call_id), log);
+  const auto whisper_from = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(4s);
+  auto barge = sue.call("POST", base, nlohmann::json{{"mode", "barge"}}.dump());
+  REQUIRE_MESSAGE(barge.status == 200, barge.body);
+  const auto barge_from = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(4s);
+  CHECK(caller.wait() == 0);
+  sup_phone.signal(SIGTERM);
+  sup_phone.wait();
+  phone.signal(SIGTERM);
+  phone.wait();
+  node.signal(SIGINT);
+  CHECK(node.wait() == 0);
+
+  // What each heard (sndfile's dump starts when its call's audio starts):
+  // the caller's dump is the one to split in time; whisper spans 1..4 s
+  // after the supervisor's mix started, barge 1..3.5 s after the switch.
+  const auto at_caller = heard(caller_dir), at_agent = heard(agent_dir), at_sup = heard(sup_dir);
+  INFO("caller heard " << at_caller.size() << ", agent " << at_agent.size() << ", supervisor "
+                       << at_sup.size() << " samples\n"
+                       << log);
+  REQUIRE(at_caller.size() > 8 * 8'000);
+  REQUIRE(at_sup.size() > 4 * 8'000);
+  // The agent heard the supervisor (whisper and barge); the supervisor heard caller and agent.
+  CHECK(test::energy_share_at(at_agent, 1'400) > 0.05);
+  CHECK(test::energy_share_at(at_sup, 1'000) > 0.1);
+  CHECK(test::energy_share_at(at_sup, 600) > 0.1);
+  const auto n = static_cast<std::int64_t>(at_caller.size());
+  auto span = [&](std::chrono::steady_clock::time_point from, std::chrono::milliseconds len) {
+    const auto a = std::clamp<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(from - t0).count() * 8, 0, n);
+    const auto b = std::clamp<std::int64_t>(a + len.count() * 8, 0, n);
+    return std::vector<std::int16_t>(at_caller.begin() + a, at_caller.begin() + b);
+  };
+  // Whisper (from a second after it began, for 2 s): the caller hears the
+  // agent, never the supervisor. Barge (likewise): the supervisor too.
+  const auto whispered = span(whisper_from + 1s, 2s), barged = span(barge_from + 1s, 2s);
+  REQUIRE(whispered.size() == 16'000);
+  REQUIRE(barged.size() == 16'000);
+  CHECK(test::energy_share_at(whispered, 1'400) < 0.02);
+  CHECK(test::energy_share_at(whispered, 600) > 0.3);
+  CHECK(test::energy_share_at(barged, 1'400) > 0.1);
+  CHECK(test::energy_share_at(barged, 600) > 0.1);
+}

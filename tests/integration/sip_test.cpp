@@ -160,11 +160,14 @@ public:
   }
 
   /// sipp as the caller on the trunk: its exit status (0: every message as expected).
-  int call(const std::string& scenario, const std::string& dialed = "100", int timeout_s = 20) {
+  /// `from_port` (0: the trunk peer's port) leaves that port to a carrier (the
+  /// trunk accepts its peer's address from any port).
+  int call(const std::string& scenario, const std::string& dialed = "100", int timeout_s = 20,
+           int from_port = 0) {
     std::string out;
     int rc = testing::run_capture({"sipp", "-sf", scenarios + scenario, "-s", dialed,
                                    "127.0.0.1:" + std::to_string(port), "-i", "127.0.0.1", "-p",
-                                   std::to_string(caller_port), "-mp",
+                                   std::to_string(from_port ? from_port : caller_port), "-mp",
                                    std::to_string(free_udp_port()), "-m", "1", "-timeout",
                                    std::to_string(timeout_s) + "s", "-timeout_error", "-nostdin"},
                                   out, std::chrono::seconds(timeout_s + 20));
@@ -787,4 +790,148 @@ TEST_CASE("sip: dial-outs the carrier answers busy (486), 404 or never are not_c
     CHECK(c.outcome == "not_connected");
     CHECK(c.reason == reason);
   }
+}
+
+// -- transfers, a phone's own hold, REFER (docs/telephony.md, "Transfers,
+// conferences and supervision") ---------------------------------------------------------
+
+namespace {
+
+/// The call on agent `agent`'s desk (its id), asked through the API as `agent`.
+std::string call_on_desk(const sip_node& n, hotline::test::api::client& c,
+                         const std::string& agent) {
+  for (int i = 0; i < 100; ++i) {
+    auto r = c.call("GET", "/api/agents/" + agent);
+    if (auto at = r.body.find("\"sip-"); at != std::string::npos)
+      return r.body.substr(at + 1, r.body.find('"', at + 1) - at - 1);
+    std::this_thread::sleep_for(100ms);
+  }
+  FAIL("no call on " << agent << "'s desk:\n" << n.log);
+  return {};
+}
+
+hotline::test::api::client login_as(const sip_node& n, const std::string& user) {
+  hotline::test::api::client c{n.api_url, {}, nullptr};
+  auto r = c.call("POST", "/api/login",
+                  nlohmann::json{{"username", user}, {"password", "login-password-1"}}.dump());
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  auto set = r.header("set-cookie");
+  c.cookie = set.substr(0, set.find(';'));
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("sip: the agent's phone holds by re-INVITE sendonly: the call is held, and resumed by "
+          "sendrecv") {
+  const int a1 = free_udp_port();
+  sip_node n{{4, {{"a1", a1}}, true}};
+  auto agent = phone("agent_holds.xml", a1);
+  CHECK(n.call("caller_talks_4s.xml") == 0);
+  CHECK(agent.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK(c.outcome == "completed");
+  CHECK_MESSAGE(std::count(c.types.begin(), c.types.end(), "call.held") == 1, n.log);
+  CHECK(std::count(c.types.begin(), c.types.end(), "call.resumed") == 1);
+  CHECK(n.log.find("holds (we may recvonly)") != std::string::npos);
+}
+
+TEST_CASE("sip: REFER from the agent's phone to agent a2: 202, NOTIFY 100 then 200, BYE to the "
+          "first phone, a2's phone answers the caller") {
+  const int a1 = free_udp_port(), a2 = free_udp_port();
+  sip_node n{{4, {{"a1", a1}, {"a2", a2}}, true}};
+  auto first = phone("agent_refers.xml", a1);
+  auto second = phone("agent_answers.xml", a2);
+  CHECK(n.call("caller_talks_4s.xml") == 0);
+  CHECK(first.get() == 0);
+  CHECK(second.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK_MESSAGE(std::count(c.types.begin(), c.types.end(), "call.transferred") == 1, n.log);
+  CHECK(c.agent == "a2"); // the last call.connected
+  CHECK(c.outcome == "completed");
+}
+
+TEST_CASE("sip: a blind transfer through the API: the first phone gets BYE, the target's phone "
+          "answers the caller") {
+  const int a1 = free_udp_port(), a2 = free_udp_port();
+  center_options o{4, {{"a1", a1}, {"a2", a2}}, true};
+  o.sip_users = {{"a1", ""}};
+  o.api = true;
+  sip_node n{o};
+  auto first = phone("agent_answers.xml", a1);
+  auto second = phone("agent_answers.xml", a2);
+  auto caller = std::async(std::launch::async, [&] { return n.call("caller_talks_4s.xml"); });
+  auto desk = login_as(n, "a1");
+  const auto call_id = call_on_desk(n, desk, "a1");
+  std::this_thread::sleep_for(500ms); // talking
+  auto r = desk.call(
+      "POST", "/api/agents/a1/calls/" + call_id + "/transfer",
+      nlohmann::json{{"mode", "blind"}, {"target_kind", "agent"}, {"target", "a2"}}.dump());
+  CHECK_MESSAGE(r.status < 300, r.body);
+  CHECK(caller.get() == 0);
+  CHECK(first.get() == 0);
+  CHECK(second.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK_MESSAGE(std::count(c.types.begin(), c.types.end(), "call.transferred") == 1, n.log);
+  CHECK(c.agent == "a2");
+  CHECK(c.outcome == "completed");
+}
+
+TEST_CASE("sip: a consultative transfer through the API: the caller waits while a2's phone rings, "
+          "a2 answers and takes the caller, the first phone gets BYE") {
+  const int a1 = free_udp_port(), a2 = free_udp_port();
+  center_options o{4, {{"a1", a1}, {"a2", a2}}, true};
+  o.sip_users = {{"a1", ""}};
+  o.api = true;
+  sip_node n{o};
+  auto first = phone("agent_answers.xml", a1);
+  auto second = phone("agent_answers.xml", a2);
+  auto caller = std::async(std::launch::async, [&] { return n.call("caller_talks_4s.xml"); });
+  auto desk = login_as(n, "a1");
+  const auto call_id = call_on_desk(n, desk, "a1");
+  std::this_thread::sleep_for(500ms);
+  auto r = desk.call(
+      "POST", "/api/agents/a1/calls/" + call_id + "/transfer",
+      nlohmann::json{{"mode", "consultative"}, {"target_kind", "agent"}, {"target", "a2"}}.dump());
+  CHECK_MESSAGE(r.status < 300, r.body);
+  CHECK(caller.get() == 0);
+  CHECK(first.get() == 0);
+  CHECK(second.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK_MESSAGE(std::count(c.types.begin(), c.types.end(), "call.transferred") == 1, n.log);
+  // A consultation records call.transferred when a2 answers (no second
+  // call.connected); a2's phone answered and was hung up when the caller left.
+  CHECK(c.outcome == "completed");
+}
+
+TEST_CASE("sip: an external transfer through the API: the node rings the number through the "
+          "trunk, bridges the caller to it, and the carrier's BYE hangs the caller up") {
+  const int a1 = free_udp_port();
+  center_options o{4, {{"a1", a1}}, true};
+  o.sip_users = {{"a1", ""}};
+  o.api = true;
+  sip_node n{o};
+  auto agent = phone("agent_answers.xml", a1);
+  auto carrier = n.carrier("carrier_answers.xml"); // on the trunk peer's port
+  const int caller_at = free_udp_port();
+  auto caller = std::async(std::launch::async,
+                           [&] { return n.call("caller_is_hung_up.xml", "100", 30, caller_at); });
+  auto desk = login_as(n, "a1");
+  const auto call_id = call_on_desk(n, desk, "a1");
+  std::this_thread::sleep_for(500ms);
+  auto r = desk.call(
+      "POST", "/api/agents/a1/calls/" + call_id + "/transfer",
+      nlohmann::json{{"mode", "blind"}, {"target_kind", "external"}, {"target", "5550100"}}.dump());
+  CHECK_MESSAGE(r.status < 300, r.body);
+  CHECK(agent.get() == 0);   // BYE at the transfer
+  CHECK(carrier.get() == 0); // rung as sip:5550100@peer, answered, its BYE
+  CHECK(caller.get() == 0);  // BYE from the node after the carrier's
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK_MESSAGE(c.outcome == "transferred_out", n.log);
+  CHECK(c.reason == "external:5550100");
 }
