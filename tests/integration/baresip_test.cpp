@@ -491,3 +491,117 @@ TEST_CASE("sip: three baresips, a supervisor whispers: the agent hears the super
   CHECK(test::energy_share_at(barged, 1'400) > 0.1);
   CHECK(test::energy_share_at(barged, 600) > 0.1);
 }
+
+TEST_CASE("sip: three baresips in a conference: the agent brings in a2 through the API, each "
+          "hears the two others' tones") {
+  std::string out;
+  REQUIRE_MESSAGE(testing::run_capture({"sh", "-c", "command -v baresip"}, out, 10s) == 0,
+                  "baresip is not installed: apt-get install baresip-core");
+  temp_dir dir;
+  const auto d = dir.path();
+  const int node_port = free_udp_port(), caller_port = free_udp_port(), a1_port = free_udp_port(),
+            a2_port = free_udp_port();
+  // Agent a2 in no queue (only the conference rings it), before a1 in the file.
+  write_center(d, "bconf", node_port, caller_port,
+               "\n[[agents]]\nid = \"a2\"\ntenant = \"acme\"\n");
+  const auto store = d + "/store";
+  add_agent_user(store);
+  REQUIRE_MESSAGE(
+      testing::run_capture({"sh", "-c",
+                            "printf '%s\\n' 'login-password-2' | \"$0\" users add --store \"$1\" "
+                            "--user a2 --tenant acme --role agent --agent a2 --password-stdin && "
+                            "printf '%s\\n' 'a2-sip-secret-9' | \"$0\" users sip-password "
+                            "--store \"$1\" --user a2 --password-stdin",
+                            HOTLINE_BIN, store},
+                           out, 30s) == 0,
+      out);
+  child_process node{{"sh", "-c", "exec \"$0\" \"$@\" 2>&1", HOTLINE_BIN, "node", "--config",
+                      d + "/center.toml", "--store", store, "--no-traffic", "--api-listen",
+                      "127.0.0.1:0"}};
+  node_log nlog{node, {}};
+  auto wait_log = [&](const std::string& what) { return nlog.wait(what); };
+  const std::string& log = nlog.text;
+  REQUIRE_MESSAGE(wait_log("ACD up"), log);
+  std::string api_url;
+  if (auto at = log.find("API on "); at != std::string::npos)
+    api_url = log.substr(at + 7, log.find_first_of(" \n", at + 7) - at - 7);
+  REQUIRE_MESSAGE(!api_url.empty(), log);
+  hotline::test::api::client desk{api_url, {}, nullptr};
+  {
+    auto r = desk.call("POST", "/api/login",
+                       nlohmann::json{{"username", "a1"}, {"password", "login-password-1"}}.dump());
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    auto set = r.header("set-cookie");
+    desk.cookie = set.substr(0, set.find(';'));
+  }
+
+  test::write_wav(d + "/a1-mic.wav", test::tone(600, 60));
+  test::write_wav(d + "/a2-mic.wav", test::tone(1'400, 60));
+  const auto a1_dir = baresip_dir(d + "/a1", a1_port, d + "/a1-mic.wav",
+                                  "<sip:a1@127.0.0.1:" + std::to_string(node_port) +
+                                      ">;auth_pass=a1-sip-secret-9;answermode=auto;regint=60");
+  child_process a1{{"sh", "-c", "exec baresip -f \"$0\" </dev/null >\"$0/out.txt\" 2>&1", a1_dir}};
+  REQUIRE_MESSAGE(wait_log("phone of agent a1 (a1) registered"), log);
+  const auto a2_dir = baresip_dir(d + "/a2", a2_port, d + "/a2-mic.wav",
+                                  "<sip:a2@127.0.0.1:" + std::to_string(node_port) +
+                                      ">;auth_pass=a2-sip-secret-9;answermode=auto;regint=60");
+  child_process a2{{"sh", "-c", "exec baresip -f \"$0\" </dev/null >\"$0/out.txt\" 2>&1", a2_dir}};
+  REQUIRE_MESSAGE(wait_log("phone of agent a2 (a2) registered"), log);
+
+  test::write_wav(d + "/caller-mic.wav", test::tone(1'000, 10));
+  const auto caller_dir = baresip_dir(d + "/caller", caller_port, d + "/caller-mic.wav",
+                                      "<sip:caller@127.0.0.1>;regint=0");
+  child_process caller{{"sh", "-c",
+                        "exec baresip -f \"$0\" -e \"/dial sip:100@127.0.0.1:$1\" -t 16 "
+                        "</dev/null >\"$0/out.txt\" 2>&1",
+                        caller_dir, std::to_string(node_port)}};
+  std::string call_id;
+  for (int i = 0; i < 150 && call_id.empty(); ++i) {
+    auto r = desk.call("GET", "/api/agents/a1");
+    if (auto at = r.body.find("\"sip-"); at != std::string::npos)
+      call_id = r.body.substr(at + 1, r.body.find('"', at + 1) - at - 1);
+    else
+      std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE_MESSAGE(!call_id.empty(), log);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(1s);
+  auto conf = desk.call("POST", "/api/agents/a1/calls/" + call_id + "/conference",
+                        nlohmann::json{{"party_kind", "agent"}, {"party", "a2"}}.dump());
+  REQUIRE_MESSAGE(conf.status < 300, conf.body);
+  REQUIRE_MESSAGE(wait_log("mix " + call_id), log);
+  const auto mixed_from = std::chrono::steady_clock::now();
+  CHECK(caller.wait() == 0);
+  a2.signal(SIGTERM);
+  a2.wait();
+  a1.signal(SIGTERM);
+  a1.wait();
+  node.signal(SIGINT);
+  CHECK(node.wait() == 0);
+
+  const auto at_caller = heard(caller_dir), at_a2 = heard(a2_dir);
+  INFO("caller heard " << at_caller.size() << ", a2 " << at_a2.size() << " samples\n" << log);
+  const auto n = static_cast<std::int64_t>(at_caller.size());
+  const auto from = std::clamp<std::int64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(mixed_from + 1s - t0).count() * 8, 0,
+      n);
+  const std::vector<std::int16_t> mixed(at_caller.begin() + from,
+                                        at_caller.begin() + std::min(n, from + 3 * 8'000));
+  REQUIRE(mixed.size() == 3 * 8'000);
+  CHECK(test::energy_share_at(mixed, 600) > 0.1);    // a1
+  CHECK(test::energy_share_at(mixed, 1'400) > 0.1);  // a2, the party
+  CHECK(test::energy_share_at(mixed, 1'000) < 0.02); // never its own voice
+  REQUIRE(at_a2.size() > 8'000);
+  CHECK(test::energy_share_at(at_a2, 1'000) > 0.1);
+  CHECK(test::energy_share_at(at_a2, 600) > 0.1);
+
+  // The store: a2 joined the call as a conference party.
+  auto opened = drivers::rocksdb_event_store::open(store);
+  REQUIRE(opened);
+  auto evs = (*opened)->read_stream("call-" + call_id, 0, SIZE_MAX);
+  REQUIRE(evs);
+  std::string types;
+  for (const auto& e : *evs)
+    types += " " + e.type;
+  CHECK_MESSAGE(types.find("call.conferenced") != std::string::npos, types);
+}
