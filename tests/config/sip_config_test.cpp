@@ -394,18 +394,19 @@ TEST_CASE("announcements load Debian's Asterisk English sound pack as it is inst
   for (auto v : next)
     energy += double(v) * v;
   CHECK(std::sqrt(energy / double(next.size())) > 300);
+}
 
-  TEST_CASE("[sip] inband_dtmf is off by default, on when true, and a non-boolean names its line") {
-    config_files files;
-    auto plain = load_with(files, "[sip]\n");
-    REQUIRE(plain.ok());
-    CHECK_FALSE(plain.config.sip.inband_dtmf);
-    auto on = load_with(files, "[sip]\ninband_dtmf = true\n");
-    INFO(listing(on.problems));
-    REQUIRE(on.ok());
-    CHECK(on.config.sip.inband_dtmf);
-    auto bad = load_with(files, "[sip]\ninband_dtmf = \"yes\"\n");
-    auto d = only(bad.problems, "sip.inband_dtmf");
-    CHECK(d.line == 18);
-    CHECK(d.file == files.path("c.toml"));
-  }
+TEST_CASE("[sip] inband_dtmf is off by default, on when true, and a non-boolean names its line") {
+  config_files files;
+  auto plain = load_with(files, "[sip]\n");
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain.config.sip.inband_dtmf);
+  auto on = load_with(files, "[sip]\ninband_dtmf = true\n");
+  INFO(listing(on.problems));
+  REQUIRE(on.ok());
+  CHECK(on.config.sip.inband_dtmf);
+  auto bad = load_with(files, "[sip]\ninband_dtmf = \"yes\"\n");
+  auto d = only(bad.problems, "sip.inband_dtmf");
+  CHECK(d.line == 18);
+  CHECK(d.file == files.path("c.toml"));
+}
