@@ -171,8 +171,10 @@ void release_remote_offers(call_self self, const std::string& leave_reason);
 
 // -- call_ivr.cpp -------------------------------------------------------------
 /// The entry point names a flow and the node runs flows: the caller enters
-/// it (an IVR session actor). False: no flow to run here.
-bool enter_ivr(call_self self);
+/// it (an IVR session actor). A flow's entry point without a queue on a
+/// node that runs no flows: the call ends refused, reason `no_ivr`. Both
+/// true; false: on to the entry point's queue.
+bool route_to_flow(call_self self);
 /// The session ended: queue, call back, or end the call (docs/ivr.md "The way out").
 void on_ivr_exit(call_self self, const ivr_exit& x);
 /// The caller hung up (or its patience ran out) while in the IVR: the

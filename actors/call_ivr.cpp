@@ -12,10 +12,15 @@ namespace call = events::acd::call;
 using events::call_outcome;
 using events::ivr_exit_way;
 
-bool enter_ivr(call_self self) {
+bool route_to_flow(call_self self) {
   auto& s = self->state;
+  if (s.entry->flow.empty()) return false;
   const auto* f = s.ctx->center.find_flow(s.entry->flow);
-  if (!f || !s.ctx->ivr_media) return false;
+  if (!f || !s.ctx->ivr_media) {
+    if (!s.entry->queue.empty()) return false;
+    end_with(self, call_outcome::refused, "no_ivr");
+    return true;
+  }
   const auto& cs = s.entity->state();
   ivr_request r;
   r.session_id = s.req.call_id; // one session per call

@@ -51,11 +51,7 @@ void route(call_self self) {
     return;
   }
   s.base_priority = s.entry->priority;
-  if (!s.entry->flow.empty() && enter_ivr(self)) return;
-  if (s.entry->queue.empty()) { // a flow's entry point on a node that runs no flows
-    end_with(self, events::call_outcome::refused, "no_ivr");
-    return;
-  }
+  if (route_to_flow(self)) return;
   join(self, s.entry->queue, "entry " + s.entry->dialed);
 }
 
