@@ -20,6 +20,7 @@
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/demo_files.hpp"
 #include "drivers/cli/demo_music.hpp"
+#include "drivers/cli/flow_clock.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/cli/output.hpp"
 #include "drivers/cli/users.hpp"
@@ -410,6 +411,7 @@ void run_demo(const demo_args& a) {
   dashboard board{memory, tty};
   drivers::sim::simulation_options opts;
   opts.hours = a.hours;
+  opts.local_wall = flow_clock(cfg); // `hours` nodes read the flow's zone
   if (a.seed > 0) {
     opts.seed = a.seed;
     opts.seed_given = true;

@@ -307,3 +307,45 @@ TEST_CASE("ivr actor: a node that runs no flows sends the entry point's calls to
     CHECK(fx.call_state("c1").end_reason == "no_ivr");
   }
 }
+
+TEST_CASE("ivr actor: an hours node reads the flow's local time through the node's clock") {
+  // Monday 2026-11-23 00:00 UTC is 08:00 in Shanghai; the line opens at 08:00 there.
+  auto c = acd_actor_test::two_queue_center();
+  iv::flow f;
+  f.id = "hours";
+  f.tenant = "acme";
+  f.start = "open";
+  f.languages = {"zh"};
+  f.time_zone = "Asia/Shanghai";
+  auto open = node_of("open", iv::node_kind::hours);
+  open.week = {{0, 8 * 60, 9 * 60}};
+  open.open = "bye";
+  open.closed = "vm";
+  auto vm = node_of("vm", iv::node_kind::voicemail);
+  vm.target = "sales";
+  f.nodes = {open, vm, node_of("bye", iv::node_kind::hangup)};
+  c.flows.push_back(f);
+  events::entry_point e;
+  e.dialed = "300";
+  e.tenant = "acme";
+  e.trunk_group = "pstn";
+  e.flow = "hours";
+  c.entry_points.push_back(e);
+  for (bool shanghai : {false, true}) {
+    CAPTURE(shanghai);
+    acd_actor_test::fixture fx{c};
+    ports::memory_ivr_media media;
+    fx.ctx->ivr_media = &media;
+    if (shanghai)
+      fx.ctx->local_wall = [](const std::string& zone, std::int64_t utc_ns) {
+        return zone == "Asia/Shanghai" ? utc_ns + 8 * 3600 * acd_actor_test::sec : utc_ns;
+      };
+    fx.dial("c1", "300");
+    fx.rt.run_pending();
+    auto branched = fx.payloads<events::ivr_branched>("ivr-c1");
+    REQUIRE(branched.size() == 1);
+    CHECK(branched[0].rule == (shanghai ? "open" : "closed"));
+    CHECK(fx.has(shanghai ? "ended c1 completed" : "ended c1 voicemail"));
+    fx.ctx->ivr_media = nullptr;
+  }
+}
