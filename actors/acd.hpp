@@ -43,6 +43,8 @@
 #include "actors/agent_directory.hpp"
 #include "actors/availability_board.hpp"
 #include "actors/entity_log.hpp"
+#include "actors/ports/ivr_data.hpp"
+#include "actors/ports/ivr_media.hpp"
 #include "actors/protocol.hpp"
 #include "actors/queue_definitions.hpp"
 #include "actors/recovered_calls.hpp"
@@ -96,6 +98,19 @@ struct acd_context {
   std::function<std::map<std::string, std::string>(const std::string& tenant,
                                                    const std::string& customer_id)>
       crm_context;
+
+  // IVR flows (actors/ivr_actor.hpp, docs/ivr.md "Running flows").
+  /// The callers' side of IVR sessions: prompts, keys, hang-ups. Null: this
+  /// node runs no flows (an entry point's calls go straight to its `queue`;
+  /// without one they are refused "no_ivr"). Not owned; outlives the ACD.
+  ports::ivr_media* ivr_media = nullptr;
+  /// Where lookup nodes read (the configuration's CSV tables). Null: every
+  /// lookup fails ("no lookup data"). Not owned; outlives the ACD.
+  ports::ivr_data* ivr_data = nullptr;
+  /// The wall-clock reading in a flow's `time_zone` at a UTC instant, as ns
+  /// since the epoch as if that reading were UTC (drivers/time_zone's
+  /// `to_local`; what `hours` nodes read). Empty: UTC.
+  std::function<std::int64_t(const std::string& zone, std::int64_t utc_ns)> local_wall;
 
   const events::tenant_definition* tenant_of_queue(const std::string& queue) const;
 

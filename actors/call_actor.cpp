@@ -78,6 +78,7 @@ caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shar
       [self](connected_atom, const std::string& agent_id) { on_connected(self, agent_id); },
       [self](far_end_atom, const std::string& result) { on_far_end(self, result); },
       [self](hangup_atom, const std::string& by) { on_hangup(self, by); },
+      [self](ivr_exit_atom, const ivr_exit& x) { on_ivr_exit(self, x); },
       [self](priority_atom, std::int32_t priority, const std::string& reason) {
         on_priority(self, priority, reason);
       },

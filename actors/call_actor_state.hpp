@@ -5,7 +5,8 @@
 ///  - call_lifecycle.cpp    recording, ending, and letting go of what the call holds;
 ///  - call_routing.cpp      arrival, queues, offers, waits, call backs, recovery;
 ///  - call_transfers.cpp    transfers, conferences, supervision and their second legs;
-///  - call_interflow.cpp    moving a call to another site, both sides.
+///  - call_interflow.cpp    moving a call to another site, both sides;
+///  - call_ivr.cpp          the entry point's IVR flow before any queue, and its way out.
 ///
 /// The state holds handles, timers' generations and plumbing only: what
 /// happened to the call lives in the decider's state (`entity->state()`,
@@ -19,6 +20,7 @@
 #include <string>
 
 #include "actors/acd.hpp"
+#include "actors/ivr_actor.hpp"
 #include "actors/shell.hpp"
 #include "events/acd/deciders.hpp"
 
@@ -69,6 +71,8 @@ struct call_actor_state {
   std::string leg_from; ///< the agent who asked
   std::string leg_reason;
   std::string fallback_queue; ///< a blind transfer to an agent that fails goes here
+  /// The IVR session the caller is in (actors/ivr_actor.hpp); invalid: none.
+  caf::actor ivr;
 };
 
 using call_self = caf::stateful_actor<call_actor_state>*;
@@ -164,6 +168,18 @@ void on_landing_timeout(call_self self, const std::string& offer_id);
 void on_site_lost(call_self self, const std::string& site);
 /// Origin: an offer to another site is still out when the call ends.
 void release_remote_offers(call_self self, const std::string& leave_reason);
+
+// -- call_ivr.cpp -------------------------------------------------------------
+/// The entry point names a flow and the node runs flows: the caller enters
+/// it (an IVR session actor). A flow's entry point without a queue on a
+/// node that runs no flows: the call ends refused, reason `no_ivr`. Both
+/// true; false: on to the entry point's queue.
+bool route_to_flow(call_self self);
+/// The session ended: queue, call back, or end the call (docs/ivr.md "The way out").
+void on_ivr_exit(call_self self, const ivr_exit& x);
+/// The caller hung up (or its patience ran out) while in the IVR: the
+/// session records it and its exit ends the call. False: not in the IVR.
+bool hang_up_in_ivr(call_self self);
 
 } // namespace call_flow
 } // namespace hotline::actors

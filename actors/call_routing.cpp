@@ -51,6 +51,7 @@ void route(call_self self) {
     return;
   }
   s.base_priority = s.entry->priority;
+  if (route_to_flow(self)) return;
   join(self, s.entry->queue, "entry " + s.entry->dialed);
 }
 
@@ -401,6 +402,7 @@ void on_far_end(call_self self, const std::string& result) {
 }
 
 void on_hangup(call_self self, const std::string& by) {
+  if (by == "caller" && hang_up_in_ivr(self)) return;
   exec(self, call::hang_up{by, now_of(self)}, "hang_up", [self] {
     auto& s = self->state;
     if (s.agent)
@@ -454,6 +456,7 @@ void on_callback(call_self self, const std::string& number) {
 }
 
 void on_abandon(call_self self) {
+  if (hang_up_in_ivr(self)) return;
   exec(self, call::abandon{"caller_hangup", now_of(self)}, "abandon",
        [self] { finish(self, "abandoned"); });
 }

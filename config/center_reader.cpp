@@ -241,10 +241,11 @@ void read_agent_group(table_reader& r, events::center_definition& center,
 void read_entry(table_reader& r, events::entry_point& e) {
   if (r.require("dialed", "the dialed number")) r.read_id("dialed", e.dialed);
   r.read_id("tenant", e.tenant);
-  if (r.require("queue", "a queue id")) r.read_id("queue", e.queue);
+  r.read_id("flow", e.flow);
+  // A flow's queue nodes say where its callers go: then `queue` is optional.
+  if (!e.flow.empty() || r.require("queue", "a queue id (or a flow)")) r.read_id("queue", e.queue);
   r.read_id("trunk_group", e.trunk_group);
   r.read("priority", e.priority, INT32_MIN, INT32_MAX, "an integer");
-  r.read_id("flow", e.flow);
 }
 
 } // namespace

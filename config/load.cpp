@@ -31,15 +31,19 @@ void apply_defaults(events::center_definition& center) {
     if (q.tenant.empty()) q.tenant = only_tenant;
   for (auto& a : center.agents)
     if (a.tenant.empty()) a.tenant = only_tenant;
+  for (auto& f : center.flows)
+    if (f.tenant.empty()) f.tenant = only_tenant;
   for (auto& e : center.entry_points) {
     if (e.tenant.empty()) {
+      // The queue's tenant, else (an entry point with a flow and no queue) the flow's.
       const auto* q = center.find_queue(e.queue);
-      e.tenant = q && !q->tenant.empty() ? q->tenant : only_tenant;
+      const auto* f = center.find_flow(e.flow);
+      e.tenant = q && !q->tenant.empty()   ? q->tenant
+                 : f && !f->tenant.empty() ? f->tenant
+                                           : only_tenant;
     }
     if (e.trunk_group.empty()) e.trunk_group = only_trunk;
   }
-  for (auto& f : center.flows)
-    if (f.tenant.empty()) f.tenant = only_tenant;
 }
 
 /// gcc's order: by file (in the order they were read), then line and column.

@@ -35,6 +35,25 @@ struct duration_distribution {
   std::vector<std::int64_t> samples_ms; ///< empirical; never empty for it
 };
 
+/// How simulated callers answer an IVR flow (docs/ivr.md "In the
+/// simulator"): at a menu or language node they press a key drawn from
+/// `choices` (the probabilities of a node may sum to less than 1: the rest
+/// is silence, which the flow times out); at a collect node they key an
+/// entry drawn uniformly from `digits` (then the terminator, unless the
+/// entry fills the node's `max_digits`); they hang up once `patience` has
+/// run out in the flow. A node named in neither gets silence.
+struct ivr_caller_profile {
+  /// menu or language node -> key -> probability (0..1, summing to at most 1)
+  std::map<std::string, std::map<std::string, double>> choices;
+  /// collect node -> entries, drawn uniformly (some valid, some not)
+  std::map<std::string, std::vector<std::string>> digits;
+  std::int64_t think_ms = 2'000;  ///< from the node's prompt ending to the first key. Default: 2 s
+  std::int64_t key_gap_ms = 300;  ///< between the keys of an entry. Default: 0.3 s
+  duration_distribution patience; ///< time in the flow before hanging up. Default: none (never)
+
+  ivr_caller_profile() { patience.kind = distribution_kind::none; }
+};
+
 /// Callers arriving at one entry point (through its trunk group, so they can
 /// be blocked) or straight into one queue (chat, e-mail, web callback).
 /// Exactly one of `entry_point` and `queue` is set. Arrivals are Poisson: at
@@ -59,6 +78,9 @@ struct arrival_profile {
   /// `outbound`: agents of `queue` place these calls (F3), at this rate,
   /// each to a customer, when the agent picked is ready; no patience.
   events::call_direction direction = events::call_direction::inbound;
+  /// How these callers answer the entry point's IVR flow ([simulation.arrivals.ivr]).
+  /// Default: silence at every node, patience for ever
+  ivr_caller_profile ivr;
 };
 
 /// A scheduled pause inside a shift, taken as not-ready with `reason`.

@@ -1,5 +1,6 @@
 #include "config/simulation_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -98,6 +99,88 @@ void read_distribution(table_reader& r, duration_distribution& out,
 const std::vector<std::string> handle_kinds = {"exponential", "lognormal", "empirical"};
 const std::vector<std::string> patience_kinds = {"exponential", "empirical", "none"};
 
+/// `[simulation.arrivals.ivr]`: how these callers answer the flow.
+void read_ivr_callers(table_reader& r, ivr_caller_profile& p) {
+  r.read_duration_s("think_s", p.think_ms);
+  r.read_duration_s("key_gap_s", p.key_gap_ms);
+  r.with_table("patience", [&](table_reader& t) {
+    read_distribution(t, p.patience, patience_kinds, "IVR patience distribution");
+  });
+  const auto is_key = [](std::string_view k) {
+    return k.size() == 1 && ((k[0] >= '0' && k[0] <= '9') || k[0] == '*' || k[0] == '#');
+  };
+  if (const auto* node = r.get("choices")) {
+    const auto* nodes = node->as_table();
+    if (!nodes) {
+      r.error("choices", "expected a table of flow node = { key = probability }, got " +
+                             table_reader::describe(*node));
+    } else {
+      for (auto&& [name, value] : *nodes) {
+        const auto path = r.child("choices") + '.' + std::string(name.str());
+        r.context().sources.record(path, position_of(value.source()));
+        const auto* keys = value.as_table();
+        if (!keys) {
+          r.error_at(value, path,
+                     "expected a table of key = probability (e.g. { 1 = 0.6, 2 = 0.3 }), got " +
+                         table_reader::describe(value));
+          continue;
+        }
+        auto& out = p.choices[std::string(name.str())];
+        double sum = 0;
+        for (auto&& [key, prob] : *keys) {
+          const auto kpath = path + '.' + std::string(key.str());
+          r.context().sources.record(kpath, position_of(prob.source()));
+          const auto v = prob.value<double>();
+          if (!is_key(key.str()))
+            r.error_at(prob, kpath,
+                       "'" + std::string(key.str()) + "' is not a telephone key (0-9, * or #)");
+          else if (!v || prob.is_boolean() || *v < 0 || *v > 1)
+            r.error_at(prob, kpath,
+                       "expected a probability from 0 to 1, got " + table_reader::describe(prob));
+          else {
+            out[std::string(key.str())] = *v;
+            sum += *v;
+          }
+        }
+        if (sum > 1 + 1e-9)
+          r.error_at(value, path,
+                     "the probabilities sum to " + std::to_string(sum) +
+                         ", more than 1 (what is left below 1 is the chance of silence)");
+      }
+    }
+  }
+  if (const auto* node = r.get("digits")) {
+    const auto* nodes = node->as_table();
+    if (!nodes) {
+      r.error("digits", "expected a table of collect node = [\"entry\", ...], got " +
+                            table_reader::describe(*node));
+    } else {
+      for (auto&& [name, value] : *nodes) {
+        const auto path = r.child("digits") + '.' + std::string(name.str());
+        r.context().sources.record(path, position_of(value.source()));
+        const auto* list = value.as_array();
+        std::vector<std::string> entries;
+        bool ok = list && !list->empty();
+        for (std::size_t i = 0; ok && i < list->size(); ++i) {
+          const auto v = list->get(i)->value<std::string>();
+          ok = v && !v->empty() && std::all_of(v->begin(), v->end(), [&](char c) {
+                 return is_key({&c, 1});
+               });
+          if (ok) entries.push_back(*v);
+        }
+        if (!ok) {
+          r.error_at(
+              value, path,
+              "expected a non-empty array of key strings (e.g. [\"81234\", \"99999\"]), got " +
+                  table_reader::describe(value));
+          continue;
+        }
+        p.digits[std::string(name.str())] = std::move(entries);
+      }
+    }
+  }
+}
+
 void read_arrival(table_reader& r, arrival_profile& a, const simulation_definition& sim) {
   r.read_id("entry_point", a.entry_point);
   r.read_id("queue", a.queue);
@@ -165,6 +248,7 @@ void read_arrival(table_reader& r, arrival_profile& a, const simulation_definiti
   });
   r.read("callback_accept", a.callback_accept, 0, 1, "a probability from 0 to 1");
   r.read("callback_reach", a.callback_reach, 0, 1, "a probability from 0 to 1");
+  r.with_table("ivr", [&](table_reader& t) { read_ivr_callers(t, a.ivr); });
 }
 
 } // namespace

@@ -360,6 +360,51 @@ private:
     }
   }
 
+  /// An arrival profile's IVR choices and digits name nodes of its entry
+  /// point's flow, of the kind that takes them.
+  void ivr_callers(const std::string& base, const arrival_profile& a) {
+    if (a.ivr.choices.empty() && a.ivr.digits.empty()) return;
+    const auto* e = c_.center.find_entry(a.entry_point);
+    const auto* f = e ? c_.center.find_flow(e->flow) : nullptr;
+    if (!f) {
+      if (e)
+        warning(base.substr(0, base.size() - 1),
+                "entry point " + a.entry_point +
+                    " runs no flow: these callers' IVR answers are "
+                    "never asked for");
+      return;
+    }
+    std::vector<std::string> ids;
+    for (const auto& n : f->nodes)
+      ids.push_back(n.id);
+    auto check = [&](const std::string& path, const std::string& id, bool choice) {
+      const auto* n = f->find(id);
+      if (!n) {
+        auto hint = did_you_mean(id, ids);
+        error(path, "unknown node '" + id + "' in flow '" + f->id + "'" +
+                        (hint.empty() ? " (expected one of " + name_list(ids) + ")" : hint));
+        return;
+      }
+      using k = events::ivr::node_kind;
+      const bool fits =
+          choice ? (n->kind == k::menu || n->kind == k::language) : n->kind == k::collect;
+      if (!fits)
+        error(path, "node '" + id + "' of flow '" + f->id + "' is a " +
+                        events::ivr::to_string(n->kind) + " node: " +
+                        (choice ? "choices are for menu and language nodes"
+                                : "digits are for collect nodes"));
+      else if (choice)
+        for (const auto& [key, p] : a.ivr.choices.at(id))
+          if (!n->choices.count(key))
+            warning(path + "." + key, "node '" + id + "' offers no key '" + key +
+                                          "': callers who press it make an invalid choice");
+    };
+    for (const auto& [id, keys] : a.ivr.choices)
+      check(base + "choices." + id, id, true);
+    for (const auto& [id, entries] : a.ivr.digits)
+      check(base + "digits." + id, id, false);
+  }
+
   void simulation() {
     const auto& sim = c_.simulation;
     for (std::size_t i = 0; i < sim.arrivals.size(); ++i) {
@@ -367,6 +412,7 @@ private:
       const auto base = "simulation.arrivals[" + std::to_string(i) + "].";
       reference(base + "entry_point", a.entry_point, entry_ids_, "entry point", "[[entry_points]]");
       reference(base + "queue", a.queue, queue_ids_, "queue", "[[queues]]");
+      ivr_callers(base + "ivr.", a);
     }
     for (const auto& [tenant_id, share] : sim.vip_share)
       reference("simulation.vip_share." + tenant_id, tenant_id, tenant_ids_, "tenant",

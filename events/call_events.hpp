@@ -221,6 +221,21 @@ struct call_far_end_ringing {
 };
 HOTLINE_EVENT_FIELDS(call_far_end_ringing, call_id, number)
 
+/// Data joined the call after its arrival (what an IVR session collected:
+/// an order number, a lookup's answer, the language chosen). Merged into
+/// the call's attached data, so it travels on with the call like the data
+/// it arrived with (offers' screen pop, transfers, interflow); a key
+/// already there takes the new value. `source`: who attached it
+/// ("ivr <flow>/<node>").
+struct call_data_attached {
+  static constexpr std::string_view type_name = "call.data_attached";
+  static constexpr std::uint16_t version = 1;
+  std::string call_id;
+  std::map<std::string, std::string> data;
+  std::string source;
+};
+HOTLINE_EVENT_FIELDS(call_data_attached, call_id, data, source)
+
 /// The one terminal event of every call.
 struct call_ended {
   static constexpr std::string_view type_name = "call.ended";

@@ -57,6 +57,8 @@ using event = std::variant<
     ivr_entered, ivr_prompt_played, ivr_input, ivr_menu_chosen, ivr_branched, ivr_lookup_done,
     ivr_lookup_failed, ivr_exited,
     // recording-<call>
-    recording_started, recording_paused, recording_resumed, recording_stopped>;
+    recording_started, recording_paused, recording_resumed, recording_stopped,
+    // call-<id>, added later (appended: the variant's order is the codec's)
+    call_data_attached>;
 
 } // namespace hotline::events

@@ -156,9 +156,10 @@ struct entry_point {
   std::string queue;
   std::string trunk_group;
   std::int32_t priority = 0;
-  /// The IVR flow its callers walk first (events/ivr/flow.hpp); empty:
-  /// straight to `queue`. Until the node runs flows (docs/ivr.md "Not yet
-  /// done"), calls still go to `queue`.
+  /// The IVR flow its callers walk first (events/ivr/flow.hpp; the IVR
+  /// actor, actors/ivr_actor.hpp, runs it and its queue node names the
+  /// queue); empty: straight to `queue`, which an entry point without a
+  /// flow requires.
   std::string flow{};
 };
 

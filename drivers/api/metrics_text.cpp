@@ -96,6 +96,23 @@ std::string metrics_text(node_api::impl& api) {
     w.family("hotline_calls_ended_total", "counter", "Calls ended, by outcome (state)");
     for (const auto& [outcome, n] : v.ended_by_outcome())
       w.sample("hotline_calls_ended_total", "state=\"" + escape(outcome) + "\"", double(n));
+    // IVR flows (docs/ivr.md "KPIs"): containment is
+    // exited{way="contained"} / entered.
+    auto tf = [](const std::string& tenant, const std::string& flow) {
+      return "tenant=\"" + escape(tenant) + "\",flow=\"" + escape(flow) + "\"";
+    };
+    w.family("hotline_ivr_entered_total", "counter", "Callers who entered the IVR flow");
+    for (const auto& [id, f] : v.ivr_flows())
+      w.sample("hotline_ivr_entered_total", tf(f.tenant, id), double(f.entered));
+    w.family("hotline_ivr_sessions", "gauge", "Callers in the IVR flow now");
+    for (const auto& [id, f] : v.ivr_flows())
+      w.sample("hotline_ivr_sessions", tf(f.tenant, id), double(f.in_flow));
+    w.family("hotline_ivr_exited_total", "counter",
+             "IVR sessions ended, by way out (contained: the business ended in the IVR)");
+    for (const auto& [id, f] : v.ivr_flows())
+      for (const auto& [way, n] : f.exited)
+        w.sample("hotline_ivr_exited_total", tf(f.tenant, id) + ",way=\"" + escape(way) + "\"",
+                 double(n));
   });
   const auto feeds = api.hub.stats();
   w.family("hotline_feed_sessions", "gauge", "Open WebSocket feed sessions");

@@ -20,6 +20,7 @@
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/demo_files.hpp"
 #include "drivers/cli/demo_music.hpp"
+#include "drivers/cli/flow_clock.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/cli/output.hpp"
 #include "drivers/cli/users.hpp"
@@ -133,6 +134,10 @@ public:
         << std::setw(9) << t.value("blocked", 0) << "\n\nagents: ";
     for (const auto& [state, n] : g.agents_by_state)
       out << state << "=" << n << "  ";
+    if (t.value("ivr_entered", 0) > 0)
+      out << "\nIVR: " << t.value("ivr_entered", 0) << " entered, containment "
+          << fmt_pct(t["ivr_containment"]) << ", abandoned in the IVR "
+          << t.value("ivr_abandoned", 0);
     out << "\n(SL: " << t.value("service_level_definition", std::string{}) << ")\n";
     std::cout << out.str() << std::flush;
   }
@@ -335,7 +340,8 @@ void run_live_demo(const demo_args& a, const fs::path& dir, const std::string& c
     const auto& sip = cfg.sip;
     std::vector<std::string> numbers; // the tenant's entry points
     for (const auto& e : cfg.center.entry_points)
-      if (const auto* q = cfg.center.find_queue(e.queue); q && q->tenant == tenant)
+      if (const auto* q = cfg.center.find_queue(e.queue);
+          e.tenant == tenant || (q && q->tenant == tenant))
         numbers.push_back(e.dialed);
     if (numbers.empty()) numbers.push_back(cfg.center.entry_points.front().dialed);
     std::string listed;
@@ -412,6 +418,7 @@ void run_demo(const demo_args& a) {
   dashboard board{memory, tty};
   drivers::sim::simulation_options opts;
   opts.hours = a.hours;
+  opts.local_wall = flow_clock(cfg); // `hours` nodes read the flow's zone
   if (a.seed > 0) {
     opts.seed = a.seed;
     opts.seed_given = true;
@@ -467,12 +474,14 @@ void run_demo(const demo_args& a) {
   std::error_code exe_ec;
   auto self_path = fs::read_symlink("/proc/self/exe", exe_ec);
   std::string hl = exe_ec ? std::string{"hotline"} : self_path.string();
-  projections::kpi::report_request by_queue;
-  by_queue.by = projections::kpi::dimension::queue;
-  by_queue.intervals = false;
+  // The table by queue, with the IVR's flows, path and choices (docs/ivr.md "KPIs").
+  projections::kpi::report_request all_groups;
+  all_groups.intervals = false;
+  auto table = projections::kpi::build_report(board.kpi(), all_groups);
+  for (const char* dim : {"agent", "site", "tenant"})
+    table["groups"].erase(dim);
   std::cout << "\n"
-            << projections::kpi::render_table(projections::kpi::build_report(board.kpi(), by_queue))
-            << "\n"
+            << projections::kpi::render_table(table) << "\n"
             << sum->arrivals << " calls, " << sum->events << " events, "
             << sum->virtual_seconds / 3600 << " simulated hours in " << std::fixed
             << std::setprecision(1)

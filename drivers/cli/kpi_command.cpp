@@ -160,7 +160,8 @@ void add_kpi_command(CLI::App& app) {
       "With --kafka: a relay topic (hotline.<site>.events); several for KPIs over several sites");
   add_kpi_flags(*cmd, a->kpi);
   cmd->add_option("--by", a->by, "Group by this dimension only (default: all of them)")
-      ->check(CLI::IsMember({"queue", "agent", "site", "tenant"}));
+      ->check(
+          CLI::IsMember({"queue", "agent", "site", "tenant", "flow", "ivr_node", "ivr_choice"}));
   cmd->add_option("--format", a->format, "Output on stdout")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();

@@ -8,6 +8,7 @@
 #include "config/limits.hpp"
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/flow_clock.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/cli/output.hpp"
 #include "drivers/sim/kpi_of_store.hpp"
@@ -59,6 +60,7 @@ void run(const simulate_args& a, bool seed_given, bool quick) {
   opts.seed_given = seed_given;
   opts.hours = a.config_file.empty() ? 0 : a.hours;
   opts.answer_delay_s = a.answer_delay_s >= 0 ? a.answer_delay_s : (quick ? 0.0 : 2.0);
+  opts.local_wall = flow_clock(cfg); // `hours` nodes read the flow's zone
   ports::memory_event_store store;
   auto sum = drivers::sim::run_simulation(cfg, store, opts);
   if (!sum) {

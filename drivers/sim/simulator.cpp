@@ -12,8 +12,10 @@
 #include "actors/acd.hpp"
 #include "actors/call_actor.hpp"
 #include "actors/simulation_runtime.hpp"
+#include "drivers/sim/ivr_tables.hpp"
 #include "drivers/sim/live_traffic.hpp"
 #include "drivers/sim/random.hpp"
+#include "drivers/sim/simulated_ivr_callers.hpp"
 
 namespace hotline::drivers::sim {
 
@@ -60,6 +62,9 @@ struct live_call {
   double callback_reach = 1;  ///< its profile's: the chance it picks up each time it is called back
   bool talking = false;
   bool called_back = false; ///< took a call back: off the line, its patience no longer runs
+  /// Its patience in the queue, when it starts only once the call is queued
+  /// (a caller who walks an IVR flow first); negative: already running.
+  double queue_patience_s = -1;
 };
 
 struct world_state {
@@ -80,6 +85,8 @@ struct world_params {
   world_state* out;
   const time_source* clock;
   std::shared_ptr<world_state> keep; ///< owns `out` when nobody else does (live traffic)
+  /// The callers' side of IVR flows (null: the node runs no flows).
+  simulated_ivr_callers* ivr = nullptr;
 };
 
 caf::behavior world(caf::event_based_actor* self, world_params p) {
@@ -182,16 +189,26 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
 
   auto agent = [p](const std::string& id) { return p.ctx->agents.at(id); };
   // A caller enters the ACD: its call actor, its patience timer.
+  // A caller enters the ACD: its call actor, its patience timer. A caller
+  // of an entry point with a flow walks it first (answering per `ivr`): its
+  // patience in the queue starts when it is queued.
   auto admit = [=](const call_request& req, double handle_s, double patience_s,
-                   double callback_accept, double callback_reach) {
+                   double callback_accept, double callback_reach,
+                   const config::ivr_caller_profile* ivr = nullptr) {
     live_call c;
     c.handle_s = handle_s;
     c.callback_accept = callback_accept;
     c.callback_reach = callback_reach;
+    const auto* entry = req.dialed.empty() ? nullptr : p.cfg->center.find_entry(req.dialed);
+    const bool walks_flow = p.ivr && entry && !entry->flow.empty();
+    if (walks_flow) {
+      p.ivr->expect(req.call_id, ivr);
+      c.queue_patience_s = patience_s;
+    }
     c.actor = spawn_call(self->home_system(), p.ctx, req);
     p.out->calls.emplace(req.call_id, std::move(c));
     ++p.out->arrivals;
-    if (!std::isinf(patience_s))
+    if (!walks_flow && !std::isinf(patience_s))
       self->delayed_send(self, after(patience_s), abandon_atom::value, req.call_id);
   };
   return {
@@ -237,7 +254,8 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
             req.caller = t->vip_callers[r.below(t->vip_callers.size())];
         double handle = std::max(1.0, src.handle.sample(r));
         double patience = src.patience.sample(r);
-        admit(req, handle, patience, src.def->callback_accept, src.def->callback_reach);
+        admit(req, handle, patience, src.def->callback_accept, src.def->callback_reach,
+              &src.def->ivr);
         schedule_arrival(i);
       },
       [=](replay_atom) {
@@ -283,9 +301,15 @@ caf::behavior world(caf::event_based_actor* self, world_params p) {
         if (p.out->calls.count(call_id)) self->send(agent(agent_id), answer_atom::value, call_id);
       },
       [=](queued_atom, const std::string& call_id, const std::string& queue) {
+        // A caller out of its IVR flow: its patience in the queue starts now.
+        if (auto it = p.out->calls.find(call_id); it != p.out->calls.end()) {
+          const double patience = std::exchange(it->second.queue_patience_s, -1);
+          if (patience >= 0 && !std::isinf(patience))
+            self->delayed_send(self, after(patience), abandon_atom::value, call_id);
+          return;
+        }
         // A call that came from another site (interflow): its caller talks
         // as long as this queue's callers do.
-        if (p.out->calls.count(call_id)) return;
         live_call c;
         c.actor = caf::actor_cast<caf::actor>(self->current_sender());
         c.handle_s = 180;
@@ -388,9 +412,21 @@ events::result<simulation_summary> run_simulation(const config::configuration& c
     auto ctx = std::make_shared<acd_context>();
     ctx->center = cfg.center;
     ctx->store = {&store, &rt, cfg.center.site.id, true};
-    world_params params{&cfg,     ctx,    &opts, opts.seed_given ? opts.seed : simdef.seed,
-                        start_ns, end_ns, &ws,   &rt,
-                        nullptr};
+    const auto seed = opts.seed_given ? opts.seed : simdef.seed;
+    // IVR flows: simulated callers answer them, lookups read the CSV tables.
+    std::shared_ptr<ivr_tables> tables;
+    std::unique_ptr<simulated_ivr_callers> callers;
+    if (!cfg.center.flows.empty()) {
+      auto loaded = ivr_tables::load(cfg.center);
+      if (!loaded) return loaded.error();
+      tables = std::move(*loaded);
+      callers = std::make_unique<simulated_ivr_callers>(rt.system(), ctx->center,
+                                                        seed ^ 0x2545f4914f6cdd1dULL);
+      ctx->ivr_media = callers.get();
+      ctx->ivr_data = tables.get();
+      ctx->local_wall = opts.local_wall;
+    }
+    world_params params{&cfg, ctx, &opts, seed, start_ns, end_ns, &ws, &rt, nullptr, callers.get()};
     // The world is the ACD's observer; it reads the agents' handles only
     // when handling messages, after start_acd has filled them.
     auto w = rt.system().spawn(world, params);
@@ -403,6 +439,7 @@ events::result<simulation_summary> run_simulation(const config::configuration& c
     sum.agents_recovered = dir.recovered;
     stop_acd(ctx);
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+    if (callers) callers->stop();
     rt.run_pending();
   }
   sum.arrivals = ws.arrivals;

@@ -10,6 +10,10 @@
 /// once connected. Agents log in and out with their shifts, take breaks as
 /// not-ready, answer a ringing phone after `answer_delay`.
 ///
+/// Callers of an entry point with an IVR flow walk it first, answering per
+/// their profile's `ivr` table (simulated_ivr_callers.hpp); lookups read
+/// the flows' CSV tables.
+///
 /// Or the callers are a recorded day's (`recorded_arrivals`, docs/whatif.md):
 /// each arrives at its recorded time at its recorded entry point, talks for
 /// its recorded handle time and abandons after its recorded patience.
@@ -46,6 +50,10 @@ struct simulation_options {
   /// Call ids are `<prefix><n>`. Default: empty, meaning `s<seed>-` (give
   /// each site of a federation its own prefix: ids must be unique across sites).
   std::string call_id_prefix;
+  /// The wall-clock reading in an IVR flow's `time_zone` at a UTC instant
+  /// (acd_context::local_wall: what `hours` nodes read); the composition
+  /// root sets it with drivers/time_zone. Default: empty (UTC).
+  std::function<std::int64_t(const std::string& zone, std::int64_t utc_ns)> local_wall;
 };
 
 struct simulation_summary {

@@ -323,6 +323,15 @@ result decide_one(const far_end_failed& c, const state& s) {
   return event{ended(s, call_outcome::not_connected, c.result)};
 }
 
+result decide_one(const attach_data& c, const state& s) {
+  const bool news = std::any_of(c.data.begin(), c.data.end(), [&](const auto& kv) {
+    auto it = s.attached.find(kv.first);
+    return it == s.attached.end() || it->second != kv.second;
+  });
+  if (!news) return result::nothing();
+  return event{call_data_attached{s.call_id, c.data, c.source}};
+}
+
 result decide_one(const finish& c, const state& s) {
   if (!is_known(c.outcome))
     return rejection{"invalid_argument",
@@ -558,6 +567,9 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           if (!ev.trunk_group.empty()) s.trunk_group = ev.trunk_group;
         } else if constexpr (std::is_same_v<E, call_far_end_ringing>) {
           s.far_end_ringing = true;
+        } else if constexpr (std::is_same_v<E, call_data_attached>) {
+          for (const auto& [k, v] : ev.data)
+            s.attached[k] = v;
         } else if constexpr (std::is_same_v<E, call_interflow_offered>) {
           s.remote_site = ev.site;
           s.remote_offer_id = ev.offer_id;

@@ -25,6 +25,7 @@
 ///   (an outbound call's far end answering is `connect` of the agent who dials)
 ///   arrived|queued|offered --abandon--> ended(abandoned)
 ///   any live phase --finish(outcome)--> ended(outcome)
+///   any live phase --attach_data--> the same phase, data merged (call.data_attached)
 ///   any live phase --recover_after_restart--> ended(node_restart), or waiting (far end kept)
 ///   queued (no offer ringing) --offer_remote(site)--> queued, one remote offer pending
 ///   pending remote offer --remote_denied--> queued (it simply stays)
@@ -322,6 +323,14 @@ struct far_end_failed {
   std::string result;
   std::int64_t now_ns = 0;
 };
+/// Data joins the call (what its IVR session collected), merged into its
+/// attached data: call.data_attached. Any live phase; an empty `data` is a
+/// no-op, and so is data the call already carries with the same values.
+struct attach_data {
+  std::map<std::string, std::string> data;
+  std::string source; ///< "ivr <flow>/<node>"
+  std::int64_t now_ns = 0;
+};
 /// Any other end (self-service in the IVR, voicemail, refused, node_restart).
 struct finish {
   call_outcome outcome = call_outcome::completed;
@@ -364,14 +373,13 @@ using command =
                  connect, hold, resume, transfer, conference, supervise, overflow,
                  schedule_callback, dial_callback, fail_callback, abandon, hang_up, finish, consult,
                  leave_conference, offer_remote, remote_denied, interflow, return_from_remote,
-                 recover_after_restart, far_end_ringing, far_end_failed>;
-using event =
-    std::variant<call_arrived, call_queued, call_priority_raised, call_announced, call_widened,
-                 call_offered, call_offer_ended, call_connected, call_held, call_resumed,
-                 call_transferred, call_conferenced, call_supervised, call_overflowed,
-                 call_callback_scheduled, call_callback_dialed, call_ended, call_conference_left,
-                 call_interflow_offered, call_interflow_denied, call_interflowed,
-                 call_interflow_returned, call_callback_retried, call_far_end_ringing>;
+                 recover_after_restart, far_end_ringing, far_end_failed, attach_data>;
+using event = std::variant<
+    call_arrived, call_queued, call_priority_raised, call_announced, call_widened, call_offered,
+    call_offer_ended, call_connected, call_held, call_resumed, call_transferred, call_conferenced,
+    call_supervised, call_overflowed, call_callback_scheduled, call_callback_dialed, call_ended,
+    call_conference_left, call_interflow_offered, call_interflow_denied, call_interflowed,
+    call_interflow_returned, call_callback_retried, call_far_end_ringing, call_data_attached>;
 
 state initial_state(std::string call_id);
 

@@ -207,6 +207,15 @@ struct customer_st {
   bool dirty = false, persisted = false;
 };
 
+/// An IVR session in flight (ivr.entered .. ivr.exited): where its numbers
+/// land. Sessions are keyed like calls, by site and session id.
+struct ivr_session_st {
+  std::int64_t interval_ns = 0; ///< of ivr.entered
+  std::int64_t entered_ns = 0;
+  sym site = no_name, tenant = no_name, flow = no_name;
+  bool dirty = false, persisted = false;
+};
+
 /// When a customer's FCR candidacy (or a settling entry) was set: a
 /// min-heap entry. A customer answered again, or erased, leaves its old
 /// entry behind; an entry counts only while the customer's `answered_ns`
@@ -237,7 +246,9 @@ using folded_payloads =
                events::agent_logged_in, events::agent_logged_out, events::agent_ready,
                events::agent_not_ready, events::agent_reserved, events::agent_reservation_ended,
                events::agent_call_started, events::agent_call_held, events::agent_call_ended,
-               events::agent_wrap_up_ended>;
+               events::agent_wrap_up_ended, events::ivr_entered, events::ivr_prompt_played,
+               events::ivr_input, events::ivr_menu_chosen, events::ivr_branched,
+               events::ivr_lookup_done, events::ivr_lookup_failed, events::ivr_exited>;
 
 /// The fold's state and its transitions. Fields are public because the
 /// row codec (kpi_rows.cpp) writes and restores them.
@@ -268,10 +279,12 @@ struct kpi_fold {
   /// (answered_ns, customer) of FCR candidates, a min-heap: pruning touches
   /// only what expires, without a node per candidate.
   std::vector<expiry> customer_expiry;
+  /// IVR sessions in flight (kpi_fold_ivr.cpp), erased at ivr.exited.
+  flat_string_map<ivr_session_st> ivr_sessions;
   std::int64_t as_of_ns = 0;
 
   std::vector<cell*> dirty_cells;
-  std::vector<std::string> dirty_calls, dirty_agents, dirty_customers, dirty_settling;
+  std::vector<std::string> dirty_calls, dirty_agents, dirty_customers, dirty_settling, dirty_ivr;
   std::vector<std::string> deletes;
   std::string last_gauges;
   bool options_written = false;
@@ -388,6 +401,26 @@ private:
   void on(const events::recorded_event& e, const events::agent_call_held& p);
   void on(const events::recorded_event& e, const events::agent_call_ended& p);
   void on(const events::recorded_event& e, const events::agent_wrap_up_ended& p);
+
+  // -- IVR sessions (kpi_fold_ivr.cpp) ------------------------------------------------
+  /// The session of `session_id`; nullptr when its ivr.entered was not folded.
+  ivr_session_st* ivr_for(std::string_view session_id, const events::recorded_event& e);
+  /// Bumps `k` in the IVR cells of `s`: flow, and totals, site and tenant when `call_level`.
+  void bump_ivr(const ivr_session_st& s, counter k, bool call_level, std::int64_t by = 1);
+  /// The cell of node `node` (or "node/key") of the session's flow.
+  cell* ivr_cell(const ivr_session_st& s, dimension d, std::string_view node,
+                 std::string_view key = {});
+  /// A moving event of the session took the caller from `node` to `next`.
+  void ivr_moved(std::string_view session_id, const events::recorded_event& e,
+                 std::string_view node, std::string_view next);
+  void on(const events::recorded_event& e, const events::ivr_entered& p);
+  void on(const events::recorded_event& e, const events::ivr_prompt_played& p);
+  void on(const events::recorded_event& e, const events::ivr_input& p);
+  void on(const events::recorded_event& e, const events::ivr_menu_chosen& p);
+  void on(const events::recorded_event& e, const events::ivr_branched& p);
+  void on(const events::recorded_event& e, const events::ivr_lookup_done& p);
+  void on(const events::recorded_event& e, const events::ivr_lookup_failed& p);
+  void on(const events::recorded_event& e, const events::ivr_exited& p);
 };
 
 } // namespace hotline::projections::kpi

@@ -52,6 +52,54 @@ std::string iso(std::int64_t ns) {
   return s.substr(0, 19) + "Z";
 }
 
+/// The IVR's figures of one set of counters (docs/ivr.md "KPIs").
+void add_ivr_metrics(json& m, const kpi_counters& c) {
+  m["ivr_entered"] = c[ivr_entered];
+  m["ivr_to_queue"] = c[ivr_to_queue];
+  m["ivr_to_other"] = c[ivr_to_other];
+  m["ivr_failed"] = c[ivr_failed];
+  m["ivr_exited"] = c[ivr_exited];
+  m["ivr_abandon_rate"] = ratio(double(c[ivr_abandoned]), double(c[ivr_entered]));
+  m["ivr_avg_time_s"] = seconds(double(c[ivr_time_ms]), double(c[ivr_exited]));
+  m["ivr_lookups"] = c[ivr_lookups];
+  m["ivr_lookups_found"] = c[ivr_lookups_found];
+  m["ivr_lookups_failed"] = c[ivr_lookups_failed];
+  m["lookup_success_rate"] = ratio(double(c[ivr_lookups_found]), double(c[ivr_lookups]));
+  m["lookup_avg_ms"] =
+      c[ivr_lookups] > 0 ? json(double(c[ivr_lookup_ms]) / c[ivr_lookups]) : json(nullptr);
+}
+
+/// An IVR grouping's row (flow, ivr_node, ivr_choice): its own figures only.
+json ivr_metrics_json(const kpi_counters& c, dimension d) {
+  json m;
+  if (d == dimension::ivr_choice) {
+    m["chosen"] = c[ivr_chosen];
+    return m;
+  }
+  if (d == dimension::ivr_node) m["visits"] = c[ivr_visits];
+  m["ivr_contained"] = c[ivr_contained];
+  m["ivr_abandoned"] = c[ivr_abandoned];
+  if (d == dimension::flow)
+    m["ivr_containment"] = ratio(double(c[ivr_contained]), double(c[ivr_entered]));
+  add_ivr_metrics(m, c);
+  if (d == dimension::ivr_node) {
+    for (const char* k : {"ivr_entered", "ivr_exited", "ivr_avg_time_s", "ivr_abandon_rate"})
+      m.erase(k);
+  }
+  return m;
+}
+
+/// Each choice's share of the choices made at its node ("flow/node/key"
+/// rows of one "flow/node").
+void add_choice_shares(json& choices) {
+  std::map<std::string, std::int64_t> per_node;
+  auto node_of = [](const std::string& key) { return key.substr(0, key.rfind('/')); };
+  for (const auto& [key, m] : choices.items())
+    per_node[node_of(key)] += m.value("chosen", std::int64_t{0});
+  for (auto& [key, m] : choices.items())
+    m["share"] = ratio(double(m.value("chosen", std::int64_t{0})), double(per_node[node_of(key)]));
+}
+
 } // namespace
 
 json metrics_json(const kpi_counters& c, const kpi_options& o, std::int64_t fcr_censored) {
@@ -89,7 +137,12 @@ json metrics_json(const kpi_counters& c, const kpi_options& o, std::int64_t fcr_
   m["refused"] = c[refused];
   m["ivr_contained"] = c[ivr_contained];
   m["ivr_abandoned"] = c[ivr_abandoned];
-  m["ivr_containment"] = ratio(double(c[ivr_contained]), double(c[arrived]));
+  // Calls that ended their business in the IVR over calls that entered a
+  // flow; without flows (an imported log) over calls that arrived.
+  m["ivr_containment"] = c[ivr_entered] > 0
+                             ? ratio(double(c[ivr_contained]), double(c[ivr_entered]))
+                             : ratio(double(c[ivr_contained]), double(c[arrived]));
+  add_ivr_metrics(m, c);
   m["transferred"] = c[transferred];
   m["interflowed"] = c[interflowed];
   m["outbound"] = c[outbound];
@@ -213,7 +266,8 @@ json build_report(const kpi_projection& p, const report_request& r) {
     for (const auto& [dim, members] : g) {
       json d = json::object();
       for (const auto& [key, acc] : members)
-        d[key] = metrics_json(acc.c, o, acc.censored);
+        d[key] = is_ivr(dim) ? ivr_metrics_json(acc.c, dim) : metrics_json(acc.c, o, acc.censored);
+      if (dim == dimension::ivr_choice) add_choice_shares(d);
       out[std::string{to_string(dim)}] = std::move(d);
     }
     return out;
@@ -379,6 +433,51 @@ std::string describe(const json& rep) {
   return out.str();
 }
 
+/// The IVR's part of the table: containment and the ways out by flow, the
+/// path through the menus (callers who reached each node, and how many left
+/// there which way), and the menu choices. Empty when no session entered.
+std::string ivr_section(const json& rep) {
+  const auto& t = rep["totals"];
+  if (t.value("ivr_entered", std::int64_t{0}) == 0) return {};
+  std::ostringstream out;
+  auto n = [](const json& m, const char* k) { return m.value(k, std::int64_t{0}); };
+  out << "\nIVR: " << n(t, "ivr_entered") << " entered, containment "
+      << fmt_pct(t["ivr_containment"]) << " (" << n(t, "ivr_contained") << " contained), "
+      << n(t, "ivr_abandoned") << " abandoned (" << fmt_pct(t["ivr_abandon_rate"]) << "), "
+      << n(t, "ivr_to_queue") << " to a queue, " << n(t, "ivr_to_other")
+      << " to voicemail, call back or transfer, " << n(t, "ivr_failed") << " failed; "
+      << fmt_num(t["ivr_avg_time_s"]) << " s in the IVR on average; lookups " << n(t, "ivr_lookups")
+      << " (found " << fmt_pct(t["lookup_success_rate"]) << ", failed "
+      << n(t, "ivr_lookups_failed") << ")\n";
+  const auto& g = rep["groups"];
+  if (g.contains("flow"))
+    for (const auto& [flow, m] : g["flow"].items())
+      out << "  flow " << flow << ": " << n(m, "ivr_entered") << " entered, containment "
+          << fmt_pct(m["ivr_containment"]) << ", abandoned " << fmt_pct(m["ivr_abandon_rate"])
+          << ", to queue " << n(m, "ivr_to_queue") << "\n";
+  if (g.contains("ivr_node")) {
+    out << "  path (flow/node: callers who reached it; ways out there)\n";
+    for (const auto& [node, m] : g["ivr_node"].items()) {
+      out << "    " << node << ": " << n(m, "visits");
+      for (auto [k, label] : {std::pair{"ivr_contained", "contained"},
+                              {"ivr_abandoned", "abandoned"},
+                              {"ivr_to_queue", "to queue"},
+                              {"ivr_to_other", "other exit"},
+                              {"ivr_failed", "failed"},
+                              {"ivr_lookups_found", "found"},
+                              {"ivr_lookups", "lookups"}})
+        if (n(m, k) > 0) out << "; " << label << " " << n(m, k);
+      out << "\n";
+    }
+  }
+  if (g.contains("ivr_choice")) {
+    out << "  choices (flow/node/key: times chosen, share at the node)\n";
+    for (const auto& [key, m] : g["ivr_choice"].items())
+      out << "    " << key << ": " << n(m, "chosen") << " (" << fmt_pct(m["share"]) << ")\n";
+  }
+  return out.str();
+}
+
 std::string html_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -424,6 +523,7 @@ std::string render_table(const json& rep) {
   table_header(out, "group", width);
   for (const auto& [label, m] : rows)
     table_row(out, label, *m, width);
+  out << ivr_section(rep);
   if (rep.contains("intervals") && !rep["intervals"].empty()) {
     out << "\n";
     width = 24;
@@ -490,8 +590,9 @@ std::string render_csv(const json& rep) {
   auto line = [&](const std::string& iv, const std::string& dim, const std::string& key,
                   const json& m, const std::string& label) {
     out << csv_field(iv) << "," << dim << "," << csv_field(key);
+    static const json none;
     for (auto* f : fields) {
-      const auto& v = m[f];
+      const auto& v = m.contains(f) ? m[f] : none; // IVR rows hold their own fields only
       out << ",";
       if (v.is_string())
         out << csv_field(v.get<std::string>());
@@ -903,6 +1004,8 @@ std::string render_html(const json& rep) {
       for (const auto& [key, m] : rep["groups"][dim].items())
         row(std::string{dim} + " " + key, m);
   h << "</table>\n";
+  if (auto ivr = ivr_section(rep); !ivr.empty())
+    h << "<h2>IVR</h2>\n<pre>" << html_escape(ivr.substr(1)) << "</pre>\n";
 
   const auto& g = rep["gauges"];
   h << "<h2>Now</h2>\n<p>" << g["calls_waiting"].get<std::int64_t>() << " calls waiting, oldest "

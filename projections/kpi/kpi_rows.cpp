@@ -94,6 +94,18 @@ struct rows {
     return out;
   }
 
+  std::string encode(const ivr_session_st& s) const {
+    std::string out;
+    row_writer w{out};
+    w.u8(row_version);
+    w.i64(s.interval_ns);
+    w.i64(s.entered_ns);
+    w.str(f.names.name(s.site));
+    w.str(f.names.name(s.tenant));
+    w.str(f.names.name(s.flow));
+    return out;
+  }
+
   std::string encode_gauges() const {
     auto g = f.gauges();
     std::string out;
@@ -152,6 +164,7 @@ struct rows {
     collect_entities(f.agents, f.dirty_agents, agent_row_prefix, out);
     collect_entities(f.customers, f.dirty_customers, customer_row_prefix, out);
     collect_entities(f.settling, f.dirty_settling, settling_row_prefix, out);
+    collect_entities(f.ivr_sessions, f.dirty_ivr, ivr_row_prefix, out);
     auto g = encode_gauges();
     if (g != f.last_gauges) {
       out.puts.emplace_back("kpi/gauges", g);
@@ -236,6 +249,14 @@ struct rows {
       f.resolve(c.at);
       c.repeated = !r.done() && r.u8() != 0;
       c.persisted = true;
+    } else if (take(ivr_row_prefix)) {
+      auto& s = f.ivr_sessions[std::string{key.substr(ivr_row_prefix.size())}];
+      s.interval_ns = r.i64();
+      s.entered_ns = r.i64();
+      s.site = f.names.id(r.str());
+      s.tenant = f.names.id(r.str());
+      s.flow = f.names.id(r.str());
+      s.persisted = true;
     } else if (key == "kpi/gauges") {
       f.last_gauges.assign(value);
       f.as_of_ns = r.i64();

@@ -9,7 +9,7 @@
 ///       length-prefixed name and int64 ms each). Rows written before a
 ///       counter was added hold fewer; the missing ones read 0.
 ///   kpi/call/<site>/<id>, kpi/agent/<id>, kpi/cust/<key>,
-///   kpi/settle/<key>#<answered ns>
+///   kpi/settle/<key>#<answered ns>, kpi/ivr/<site>/<session>
 ///       the fold's in-flight state, deleted when no longer needed.
 ///   kpi/gauges   the live gauges.
 ///   kpi/options  interval, T, S, FCR window, SL definition: a stored view
@@ -36,6 +36,7 @@ inline constexpr std::string_view call_row_prefix = "kpi/call/";
 inline constexpr std::string_view agent_row_prefix = "kpi/agent/";
 inline constexpr std::string_view customer_row_prefix = "kpi/cust/";
 inline constexpr std::string_view settling_row_prefix = "kpi/settle/";
+inline constexpr std::string_view ivr_row_prefix = "kpi/ivr/";
 
 /// Sets `k` to the key of the cell of `group` in `d` at `interval_ns`
 /// ("kpi/cell/000001704096000/queue/sales"); an interval before the epoch

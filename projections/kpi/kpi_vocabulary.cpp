@@ -49,13 +49,19 @@ std::string_view to_string(dimension d) noexcept {
     return "site";
   case dimension::tenant:
     return "tenant";
+  case dimension::flow:
+    return "flow";
+  case dimension::ivr_node:
+    return "ivr_node";
+  case dimension::ivr_choice:
+    return "ivr_choice";
   }
   return "?";
 }
 
 bool parse_dimension(std::string_view text, dimension& out) noexcept {
-  for (auto d :
-       {dimension::total, dimension::queue, dimension::agent, dimension::site, dimension::tenant})
+  for (auto d : {dimension::total, dimension::queue, dimension::agent, dimension::site,
+                 dimension::tenant, dimension::flow, dimension::ivr_node, dimension::ivr_choice})
     if (text == to_string(d)) {
       out = d;
       return true;
@@ -101,7 +107,19 @@ std::string_view to_string(counter c) noexcept {
                                                             "fcr_resolved",
                                                             "fcr_no_customer",
                                                             "unobserved_busy_ms",
-                                                            "fcr_repeated"};
+                                                            "fcr_repeated",
+                                                            "ivr_entered",
+                                                            "ivr_to_queue",
+                                                            "ivr_to_other",
+                                                            "ivr_failed",
+                                                            "ivr_exited",
+                                                            "ivr_time_ms",
+                                                            "ivr_visits",
+                                                            "ivr_chosen",
+                                                            "ivr_lookups",
+                                                            "ivr_lookups_found",
+                                                            "ivr_lookups_failed",
+                                                            "ivr_lookup_ms"};
   return c < counter_count ? names[c] : "?";
 }
 

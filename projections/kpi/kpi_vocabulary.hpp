@@ -40,8 +40,24 @@ struct kpi_options {
   bool operator==(const kpi_options&) const = default;
 };
 
-/// The report groupings. `total` has the single key "*".
-enum class dimension : std::uint8_t { total, queue, agent, site, tenant };
+/// The report groupings. `total` has the single key "*". The IVR's (docs/ivr.md
+/// "KPIs"): `flow` (key: the flow id), `ivr_node` ("flow/node": callers who
+/// reached the node, the ways out there, its lookups) and `ivr_choice`
+/// ("flow/node/key": how often a menu or language key was chosen).
+enum class dimension : std::uint8_t {
+  total,
+  queue,
+  agent,
+  site,
+  tenant,
+  flow,
+  ivr_node,
+  ivr_choice
+};
+/// True for the IVR's groupings (flow, ivr_node, ivr_choice).
+constexpr bool is_ivr(dimension d) noexcept {
+  return d == dimension::flow || d == dimension::ivr_node || d == dimension::ivr_choice;
+}
 std::string_view to_string(dimension d) noexcept;
 bool parse_dimension(std::string_view text, dimension& out) noexcept;
 
@@ -94,6 +110,22 @@ enum counter : std::uint8_t {
                       ///< seen for (not in occupancy)
   fcr_repeated, ///< answered calls with a repeat contact whose whole FCR window passed within the
                 ///< data
+  // IVR sessions (ivr.* events; docs/ivr.md "KPIs"). A session's numbers land in
+  // the interval it entered. `ivr_contained` and `ivr_abandoned` above count
+  // calls in totals, site and tenant (from call.ended), ways out of sessions
+  // in flow and ivr_node rows (from ivr.exited).
+  ivr_entered,        ///< sessions that entered a flow (totals, site, tenant, flow)
+  ivr_to_queue,       ///< sessions that left for a queue (flow, ivr_node: the exit node)
+  ivr_to_other,       ///< ... for voicemail, a call back or a transfer (flow, ivr_node)
+  ivr_failed,         ///< ... because the flow gave up (flow, ivr_node)
+  ivr_exited,         ///< sessions ended, any way (totals, site, tenant, flow)
+  ivr_time_ms,        ///< their time from entering to leaving the flow
+  ivr_visits,         ///< callers who reached the node (ivr_node; a retry is no new visit)
+  ivr_chosen,         ///< the key was chosen at the menu or language node (ivr_choice)
+  ivr_lookups,        ///< self-service lookups run (totals, site, tenant, flow, ivr_node)
+  ivr_lookups_found,  ///< ... that found the key
+  ivr_lookups_failed, ///< ... whose source could not answer
+  ivr_lookup_ms,      ///< their latency, summed
   counter_count
 };
 std::string_view to_string(counter c) noexcept;

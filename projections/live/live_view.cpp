@@ -16,7 +16,8 @@ constexpr std::int64_t ns_per_ms = 1'000'000;
 bool wanted(std::string_view t) {
   return t.starts_with("agent.") || t.starts_with("call.") || t.starts_with("trunk.") ||
          t == "queue.call_joined" || t == "queue.call_left" || t == "queue.defined" ||
-         t == "queue.closed" || t == "queue.opened" || t == "queue.settings_changed";
+         t == "queue.closed" || t == "queue.opened" || t == "queue.settings_changed" ||
+         t == "ivr.entered" || t == "ivr.exited";
 }
 
 } // namespace
@@ -233,6 +234,12 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
             c.state = "arrived";
             c.since_ns = ts;
           },
+          [&](const events::call_data_attached& p) {
+            auto it = calls_.find(p.call_id);
+            if (it == calls_.end()) return;
+            for (const auto& [k, v] : p.data)
+              it->second.attached[k] = v;
+          },
           [&](const events::call_queued& p) {
             auto& c = calls_[p.call_id];
             c.id = p.call_id;
@@ -327,6 +334,21 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
               leave_queue(q, p.call_id);
             }
             if (it != calls_.end()) calls_.erase(it);
+          },
+          [&](const events::ivr_entered& p) {
+            if (!ivr_sessions_.emplace(p.session_id, p.flow).second) return;
+            auto& f = ivr_flows_[p.flow];
+            f.tenant = tenant;
+            ++f.entered;
+            ++f.in_flow;
+          },
+          [&](const events::ivr_exited& p) {
+            auto it = ivr_sessions_.find(p.session_id);
+            if (it == ivr_sessions_.end()) return;
+            auto& f = ivr_flows_[it->second];
+            ++f.exited[std::string{events::to_wire(p.way)}];
+            if (f.in_flow > 0) --f.in_flow;
+            ivr_sessions_.erase(it);
           },
           [&](const events::trunk_seized& p) {
             auto& t = trunks_[p.trunk_group];

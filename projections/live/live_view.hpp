@@ -100,6 +100,14 @@ struct call_live {
   bool vip = false; ///< queued at its queue's VIP priority or above (F8: a VIP caller)
 };
 
+/// One IVR flow's sessions since the view started (ivr.entered, ivr.exited).
+struct ivr_flow_live {
+  std::string tenant;
+  std::uint64_t entered = 0;
+  std::uint64_t in_flow = 0;                   ///< callers in it now
+  std::map<std::string, std::uint64_t> exited; ///< by way (contained, queue, abandoned, ...)
+};
+
 class live_view {
 public:
   /// The defined agents and queues, known before any event.
@@ -123,6 +131,8 @@ public:
   const call_live* find_call(std::string_view id) const;
   /// Calls that ended since the view started, by outcome name.
   const std::map<std::string, std::uint64_t>& ended_by_outcome() const { return ended_; }
+  /// IVR flows by id: sessions entered, in the flow now, and ended by way.
+  const std::map<std::string, ivr_flow_live>& ivr_flows() const { return ivr_flows_; }
 
   /// JSON forms (the API's snapshots and reads). `now_ns` for ages.
   static nlohmann::json to_json(const agent_live& a, std::int64_t now_ns);
@@ -139,6 +149,8 @@ private:
   std::map<std::string, call_live> calls_;
   std::map<std::string, trunk_live> trunks_;
   std::map<std::string, std::uint64_t> ended_;
+  std::map<std::string, ivr_flow_live> ivr_flows_;
+  std::map<std::string, std::string> ivr_sessions_; ///< session -> flow, until it exits
   std::uint64_t position_ = 0;
 };
 

@@ -18,7 +18,7 @@ TEST_CASE("config check on the demo prints one ok line and exits 0") {
   const auto file = shipped + "/demo.toml";
   CHECK(run_capture({HOTLINE_BIN, "config", "check", file}, out) == 0);
   CHECK(out == file + ": ok (2 tenants, 8 queues, 40 agents, 3 trunk groups (46 channels), "
-                      "7 entry points, 9 arrival profiles)\n");
+                      "8 entry points, 1 IVR flow, 10 arrival profiles)\n");
 }
 
 TEST_CASE("config check on a broken file prints every problem gcc-style and exits 2") {

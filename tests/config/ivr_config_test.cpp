@@ -469,3 +469,88 @@ type = "hangup"
   expect(l, files, "flows[1].nodes[1].cases[0]", "[[flows.nodes.cases]]",
          "a case needs exactly one test: equals, not_equals, one_of, is_set");
 }
+
+TEST_CASE("ivr config: an entry point with a flow needs no queue") {
+  config_files files;
+  auto l =
+      load_flow(files, order_flow("queue = \"sales\"\nflow = \"orders\"", "flow = \"orders\""));
+  INFO(listing(l.outcome.problems));
+  CHECK(l.outcome.problems.empty());
+  const auto* e = l.outcome.config.center.find_entry("200");
+  REQUIRE(e);
+  CHECK(e->queue.empty());
+  CHECK(e->flow == "orders");
+  // without a flow it still does
+  auto bare = load_flow(files, R"(
+[[entry_points]]
+dialed = "300"
+)");
+  CHECK(only(bare.outcome.problems, "entry_points[1].queue").message ==
+        "missing required key 'queue' (expected a queue id (or a flow))");
+}
+
+namespace {
+
+/// The order flow with simulated callers of entry point 200; `ivr` is the
+/// body of their [simulation.arrivals.ivr] table.
+std::string with_callers(const std::string& ivr) {
+  return order_flow() + R"(
+[simulation]
+[[simulation.arrivals]]
+entry_point = "200"
+rate_per_h = 60
+[simulation.arrivals.ivr]
+)" + ivr;
+}
+
+} // namespace
+
+TEST_CASE("ivr config: simulated callers' choices, digits and patience in the flow") {
+  config_files files;
+  auto l = load_flow(files, with_callers(R"(think_s = 1.5
+key_gap_s = 0.2
+patience = { distribution = "exponential", mean_s = 60 }
+choices.main = { 1 = 0.7, 0 = 0.2 }
+digits.order = ["80001", "80002", "89999"]
+)"));
+  INFO(listing(l.outcome.problems));
+  REQUIRE(l.outcome.problems.empty());
+  const auto& p = l.outcome.config.simulation.arrivals.at(0).ivr;
+  CHECK(p.think_ms == 1'500);
+  CHECK(p.key_gap_ms == 200);
+  CHECK(p.patience.kind == distribution_kind::exponential);
+  CHECK(p.patience.mean_ms == 60'000);
+  CHECK(p.choices.at("main") == std::map<std::string, double>{{"0", 0.2}, {"1", 0.7}});
+  CHECK(p.digits.at("order") == std::vector<std::string>{"80001", "80002", "89999"});
+}
+
+TEST_CASE("ivr config: simulated callers' choices that cannot be") {
+  config_files files;
+  SUBCASE("probabilities over 1") {
+    auto l = load_flow(files, with_callers("choices.main = { 1 = 0.7, 0 = 0.6 }\n"));
+    expect(l, files, "simulation.arrivals[0].ivr.choices.main", "{ 1 = 0.7",
+           "the probabilities sum to 1.300000, more than 1 (what is left below 1 is the chance "
+           "of silence)");
+  }
+  SUBCASE("not a telephone key") {
+    auto l = load_flow(files, with_callers("choices.main = { A = 0.5 }\n"));
+    expect(l, files, "simulation.arrivals[0].ivr.choices.main.A", "0.5 }",
+           "'A' is not a telephone key (0-9, * or #)");
+  }
+  SUBCASE("a node the flow does not have") {
+    auto l = load_flow(files, with_callers("choices.mian = { 1 = 0.5 }\n"));
+    expect(l, files, "simulation.arrivals[0].ivr.choices.mian", "{ 1 = 0.5 }",
+           "unknown node 'mian' in flow 'orders' (did you mean 'main'?)");
+  }
+  SUBCASE("digits for a menu") {
+    auto l = load_flow(files, with_callers("digits.main = [\"12345\"]\n"));
+    expect(l, files, "simulation.arrivals[0].ivr.digits.main", "[\"12345\"]",
+           "node 'main' of flow 'orders' is a menu node: digits are for collect nodes");
+  }
+  SUBCASE("a key the menu does not offer is a warning") {
+    auto l = load_flow(files, with_callers("choices.main = { 7 = 0.1 }\n"));
+    expect(l, files, "simulation.arrivals[0].ivr.choices.main.7", "0.1 }",
+           "node 'main' offers no key '7': callers who press it make an invalid choice",
+           severity::warning);
+  }
+}

@@ -24,7 +24,11 @@ TEST_CASE("config/demo.toml loads with no error and no warning") {
   CHECK(c.tenants.size() == 2);
   CHECK(c.queues.size() == 8);
   CHECK(c.agents.size() == 40);
-  CHECK(c.entry_points.size() == 7);
+  CHECK(c.entry_points.size() == 8);
+  // Acme's self-service line runs the bilingual order flow, its callers answer it.
+  REQUIRE(c.flows.size() == 1);
+  CHECK(c.find_entry("4008100500")->flow == "acme-orders");
+  CHECK(c.flows[0].languages == std::vector<std::string>{"zh", "en"});
   int inbound = 0;
   for (const auto& t : c.trunks)
     if (t.direction != events::trunk_direction::outbound) inbound += t.channels;
@@ -34,8 +38,10 @@ TEST_CASE("config/demo.toml loads with no error and no warning") {
   for (const auto& t : c.tenants)
     CHECK_FALSE(t.vip_callers.empty());
   const auto& arrivals = loaded.config.simulation.arrivals;
-  REQUIRE(arrivals.size() == 9);
-  CHECK(arrivals[7].direction == events::call_direction::outbound); // billing agents' follow-ups
+  REQUIRE(arrivals.size() == 10);
+  CHECK(arrivals[7].ivr.choices.at("lang").at("2") == doctest::Approx(0.25));
+  CHECK(arrivals[7].ivr.digits.at("order_zh").size() == 10);
+  CHECK(arrivals[8].direction == events::call_direction::outbound); // billing agents' follow-ups
   CHECK(c.find_queue("acme-billing")->outbound_trunk_group == "acme-out");
   CHECK(arrivals[0].counts.size() == 17); // 08:00-16:30 in 30-minute intervals
   CHECK(arrivals[0].interval_ms == 30 * 60'000);

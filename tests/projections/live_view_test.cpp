@@ -282,3 +282,38 @@ TEST_CASE("live view: runtime settings change a queue's service level and a trun
   CHECK(v.find_queue("sales")->service_level_ms == 5'000);
   CHECK(v.trunks().at("pstn").channels == 12);
 }
+
+TEST_CASE(
+    "live view: data an IVR session attached joins the call, and flows count their sessions") {
+  event_builder b;
+  call_arrived a;
+  a.call_id = "c1";
+  a.attached = {{"crm", "gold"}};
+  b.call("c1", 0, a);
+  ivr_entered in;
+  in.session_id = "c1";
+  in.call_id = "c1";
+  in.flow = "orders";
+  in.next = "main";
+  b.add("ivr-c1", 0, in);
+  ivr_entered in2 = in;
+  in2.session_id = in2.call_id = "c2";
+  b.add("ivr-c2", 1, in2);
+  ivr_exited out;
+  out.session_id = "c1";
+  out.node = "agent";
+  out.way = ivr_exit_way::queue;
+  b.add("ivr-c1", 9, out);
+  b.add("ivr-c1", 9, out); // folded twice: counted once
+  b.call("c1", 9,
+         call_data_attached{"c1", {{"order", "81001"}, {"crm", "platinum"}}, "ivr orders/agent"});
+  auto v = fold(b);
+  REQUIRE(v.find_call("c1"));
+  CHECK(v.find_call("c1")->attached ==
+        std::map<std::string, std::string>{{"crm", "platinum"}, {"order", "81001"}});
+  const auto& f = v.ivr_flows().at("orders");
+  CHECK(f.tenant == "t1");
+  CHECK(f.entered == 2);
+  CHECK(f.in_flow == 1);
+  CHECK(f.exited == std::map<std::string, std::uint64_t>{{"queue", 1}});
+}

@@ -1,0 +1,96 @@
+// The call actor and its IVR flow (actors/call_actor_state.hpp): the
+// caller walks the entry point's flow in an IVR session actor
+// (actors/ivr_actor.hpp) before any queue; the session's way out decides
+// what the call does next (docs/ivr.md "The way out").
+#include <algorithm>
+
+#include "actors/call_actor_state.hpp"
+
+namespace hotline::actors::call_flow {
+
+namespace call = events::acd::call;
+using events::call_outcome;
+using events::ivr_exit_way;
+
+bool route_to_flow(call_self self) {
+  auto& s = self->state;
+  if (s.entry->flow.empty()) return false;
+  const auto* f = s.ctx->center.find_flow(s.entry->flow);
+  if (!f || !s.ctx->ivr_media) {
+    if (!s.entry->queue.empty()) return false;
+    end_with(self, call_outcome::refused, "no_ivr");
+    return true;
+  }
+  const auto& cs = s.entity->state();
+  ivr_request r;
+  r.session_id = s.req.call_id; // one session per call
+  r.call_id = s.req.call_id;
+  r.flow = std::shared_ptr<const events::ivr::flow>(s.ctx, f); // keeps the context alive
+  r.tenant = s.tenant;
+  r.caller = cs.caller;
+  r.dialed = cs.dialed;
+  if (const auto* t = s.ctx->center.find_tenant(s.tenant))
+    r.vip =
+        std::find(t->vip_callers.begin(), t->vip_callers.end(), cs.caller) != t->vip_callers.end();
+  r.data = cs.attached;
+  r.call = caf::actor_cast<caf::actor>(self);
+  s.ivr = spawn_ivr(self->home_system(), s.ctx, std::move(r));
+  return true;
+}
+
+bool hang_up_in_ivr(call_self self) {
+  auto& s = self->state;
+  if (!s.ivr) return false;
+  self->send(s.ivr, hangup_atom::value); // its exit (abandoned) ends the call
+  return true;
+}
+
+void on_ivr_exit(call_self self, const ivr_exit& x) {
+  auto& s = self->state;
+  s.ivr = nullptr;
+  if (call::is_terminal(s.entity->state())) return;
+  const std::string source = "ivr " + x.flow + "/" + x.node;
+  auto go_on = [self, x, source] {
+    auto& s = self->state;
+    switch (x.way) {
+    case ivr_exit_way::queue:
+      s.base_priority = std::max(s.base_priority, x.priority);
+      join(self, x.target, source);
+      return;
+    case ivr_exit_way::callback: {
+      // The existing call back: the call takes its place in the queue and
+      // the caller leaves the line at once (virtual hold).
+      auto number = x.attached.count("callback_number") ? x.attached.at("callback_number") : "";
+      s.after_enqueue = [self, number] { on_callback(self, number); };
+      join(self, x.target, source);
+      return;
+    }
+    case ivr_exit_way::contained:
+      end_with(self, call_outcome::completed, "completed_in_ivr");
+      return;
+    case ivr_exit_way::abandoned:
+      exec(self, call::abandon{"abandoned_in_ivr", now_of(self)}, "abandon",
+           [self] { finish(self, "abandoned"); });
+      return;
+    case ivr_exit_way::voicemail:
+      // No recording yet (docs/ivr.md "Not yet done"): the call ends there.
+      end_with(self, call_outcome::voicemail, "ivr_voicemail");
+      return;
+    case ivr_exit_way::transfer:
+      // Telephony does not carry an unanswered leg's transfer yet: the
+      // call ends as transferred out, the number in the IVR's stream.
+      end_with(self, call_outcome::transferred_out, "ivr_transfer");
+      return;
+    case ivr_exit_way::failed:
+      end_with(self, call_outcome::refused, "ivr_failed");
+      return;
+    }
+  };
+  if (x.attached.empty()) {
+    go_on();
+    return;
+  }
+  exec(self, call::attach_data{x.attached, source, now_of(self)}, "attach_data", go_on);
+}
+
+} // namespace hotline::actors::call_flow
