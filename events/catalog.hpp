@@ -16,6 +16,7 @@
 #include "events/queue_events.hpp"
 #include "events/recording_events.hpp"
 #include "events/trunk_events.hpp"
+#include "events/voicemail_events.hpp"
 #include "events/webhook_events.hpp"
 
 namespace hotline::events {
@@ -57,6 +58,8 @@ using event = std::variant<
     ivr_entered, ivr_prompt_played, ivr_input, ivr_menu_chosen, ivr_branched, ivr_lookup_done,
     ivr_lookup_failed, ivr_exited,
     // recording-<call>
-    recording_started, recording_paused, recording_resumed, recording_stopped>;
+    recording_started, recording_paused, recording_resumed, recording_stopped,
+    // voicemail-<message>
+    voicemail_left, voicemail_listened, voicemail_handled>;
 
 } // namespace hotline::events
