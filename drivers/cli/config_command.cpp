@@ -5,6 +5,8 @@
 #include "config/load.hpp"
 #include "drivers/cli/commands.hpp"
 #include "drivers/time_zone.hpp"
+#include "drivers/tts/espeak_speech.hpp"
+#include "drivers/tts/prompt_audio.hpp"
 
 namespace hotline::cli {
 
@@ -58,9 +60,32 @@ void check_time_zones(config::load_outcome& loaded) {
   }
 }
 
+/// A flow with text prompts needs the TTS engine ([ivr] tts_engine) on this
+/// machine: without it those prompts would be silence. A warning: the
+/// configuration may be checked on another machine than the node's.
+void check_tts_engine(config::load_outcome& loaded) {
+  const auto& flows = loaded.config.center.flows;
+  const auto& engine = loaded.config.ivr.tts_engine;
+  bool available = false, asked = false;
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    if (!drivers::tts::has_text_prompts(flows[i])) continue;
+    if (!asked) available = drivers::tts::program_available(engine);
+    asked = true;
+    if (available) return;
+    const auto key = "flows[" + std::to_string(i) + "].id";
+    const auto p = loaded.sources.find(key);
+    loaded.problems.push_back(
+        {config::severity::warning, p.file, p.line, p.column, key,
+         "flow '" + flows[i].id + "' has text prompts to speak, but the TTS engine '" + engine +
+             "' is not installed (Debian package espeak-ng; [ivr] tts_engine): they would be "
+             "silent"});
+  }
+}
+
 void run_check(const config_args& a) {
   auto loaded = config::load_file(a.file);
   check_time_zones(loaded);
+  check_tts_engine(loaded);
   const auto errors = config::count(loaded.problems, config::severity::error);
   const auto warnings = config::count(loaded.problems, config::severity::warning);
   if (a.json) {
