@@ -191,6 +191,20 @@ TEST_CASE("lookup http: an answer maps its JSON pointers into variables") {
   CHECK(text.find("hotline_ivr_lookups_total{source=\"http\",status=\"found\"} 1\n") !=
         std::string::npos);
   CHECK(text.find("hotline_ivr_lookup_seconds_count{source=\"http\"} 1\n") != std::string::npos);
+  // The exposition is what Prometheus accepts (package prometheus, as in the README).
+  testing::temp_dir dir;
+  {
+    std::ofstream out(dir.path() + "/metrics.txt");
+    out << text;
+  }
+  std::string check;
+  const int rc = testing::run_capture(
+      {"/bin/bash", "-c",
+       "command -v promtool >/dev/null || { echo 'promtool is not installed (apt-get install "
+       "prometheus)'; exit 1; }; promtool check metrics < " +
+           dir.path() + "/metrics.txt 2>&1"},
+      check);
+  CHECK_MESSAGE(rc == 0, check);
 }
 
 TEST_CASE(
