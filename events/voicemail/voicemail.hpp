@@ -47,7 +47,6 @@ struct state {
   std::int32_t listens = 0;
   std::string handled_by;
   std::string handled_how;
-  bool operator==(const state&) const = default;
 };
 
 struct leave {
