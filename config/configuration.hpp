@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/ivr_settings.hpp"
 #include "config/node.hpp"
 #include "config/simulation.hpp"
 #include "config/sip.hpp"
@@ -26,6 +27,7 @@ struct configuration {
   simulation_definition simulation;
   node_definition node;           ///< [node], [kafka], [federation]: `hotline node`
   sip_definition sip;             ///< [sip]: telephony (drivers/sip)
+  ivr_settings ivr;               ///< [ivr]: speech, lookups, voicemail (drivers/tts, lookup)
   std::vector<std::string> files; ///< the file loaded, then every file it included (load order)
 };
 

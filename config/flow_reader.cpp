@@ -8,11 +8,15 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <variant>
+
+#include <nlohmann/json.hpp>
 
 #include "config/did_you_mean.hpp"
 #include "config/lookup_table.hpp"
 #include "config/wav.hpp"
 #include "events/ivr/flow_check.hpp"
+#include "events/webhooks/webhook_rules.hpp"
 
 namespace hotline::config::detail {
 
@@ -161,28 +165,33 @@ public:
   }
 
 private:
+  /// A prompt is a recording (`name_key`), a text to speak (`text_key`),
+  /// or both: then the recording plays in each language that has it and
+  /// the text is spoken in the others (recorded prompts override TTS).
   void read_prompt(table_reader& n, const char* name_key, const char* text_key,
                    ivr::prompt_ref& p) {
     if (n.read(name_key, p.name) && p.name.empty()) n.error(name_key, "expected a prompt name");
     n.read(text_key, p.text);
-    if (!p.name.empty() && !p.text.empty())
-      n.error(text_key, std::string("give ") + name_key + " (a recorded prompt) or " + text_key +
-                            " (text to speak), not both");
-    if (!p.name.empty()) check_prompt_files(n, name_key, p.name);
+    if (!p.name.empty()) check_prompt_files(n, name_key, p.name, !p.text.empty());
   }
 
-  /// Each language's recording of `name` exists and is playable.
-  void check_prompt_files(table_reader& n, const char* key, const std::string& name) {
+  /// Each language's recording of `name` exists and is playable; with a
+  /// text beside it, a missing recording is spoken instead (not an error).
+  void check_prompt_files(table_reader& n, const char* key, const std::string& name,
+                          bool spoken_otherwise) {
     if (name.find("${") != std::string::npos) return; // chosen at run time
-    if (f_.prompts.empty())
+    if (f_.prompts.empty()) {
+      if (spoken_otherwise) return;
       return n.error(key, "recorded prompt '" + name +
                               "' needs the flow's `prompts` directory (or use text = \"...\")");
+    }
     for (const auto& lang : f_.languages) {
       const auto file = (std::filesystem::path(f_.prompts) / lang / (name + ".wav")).string();
       std::error_code ec;
       if (!std::filesystem::exists(file, ec)) {
-        n.error(key,
-                "missing prompt file " + file + " (prompt '" + name + "', language " + lang + ")");
+        if (!spoken_otherwise)
+          n.error(key, "missing prompt file " + file + " (prompt '" + name + "', language " + lang +
+                           ")");
         continue;
       }
       std::string why;
@@ -310,13 +319,77 @@ private:
 
   void read_lookup(table_reader& n, ivr::node& node) {
     std::string source = "csv";
-    if (n.read("source", source) && source != "csv") {
-      if (source == "http")
-        n.error("source", "http lookups are not supported yet: use source = \"csv\" (a local "
-                          "table) for now (docs/ivr.md)");
-      else
-        n.error("source", "unknown lookup source '" + source + "' (expected csv)");
+    if (n.read_one_of("source", source, {"csv", "http"}, "lookup source") && source == "http")
+      node.source = ivr::lookup_source::http;
+    if (node.source == ivr::lookup_source::http)
+      read_http_lookup(n, node);
+    else
+      read_csv_lookup(n, node);
+    need(n, "next", node.next, "the node after the key was found");
+    n.read_id("not_found", node.not_found);
+    n.read_id("on_failure", node.on_failure);
+  }
+
+  void read_http_lookup(table_reader& n, ivr::node& node) {
+    auto& h = node.http;
+    if (n.require("url", "the URL to ask, e.g. \"https://erp.example.com/orders/${order}\"") &&
+        n.read("url", h.url)) {
+      // Checked with every ${variable} as a plain word: what a caller's
+      // digits fill in is URL-encoded and cannot change host or scheme.
+      const auto probe = ivr::render(h.url, {});
+      const auto scheme_end = h.url.find("://");
+      const auto host_end = scheme_end == std::string::npos
+                                ? std::string::npos
+                                : h.url.find_first_of("/?#", scheme_end + 3);
+      if (const auto var = h.url.find("${"); var != std::string::npos && var < host_end)
+        n.error("url", "the scheme and host of a lookup URL may not hold ${variables}");
+      else if (auto parsed = events::webhooks::parse_url(probe);
+               std::holds_alternative<std::string>(parsed))
+        n.error("url", "\"" + probe + "\" is not a lookup URL: " + std::get<std::string>(parsed));
     }
+    if (n.read_one_of("method", h.method, {"GET", "POST"}, "HTTP method") && h.method == "GET" &&
+        n.has("body"))
+      n.error("body", "a GET lookup has no body: use method = \"POST\"");
+    if (n.read("body", h.body)) {
+      // Parse with every ${variable} as a string's content: the template
+      // must be JSON whatever the caller entered.
+      auto probe = ivr::render(h.body, {});
+      if (!nlohmann::json::accept(probe))
+        n.error("body", "not a JSON document (with each ${variable} read as empty): " +
+                            h.body.substr(0, 80));
+    }
+    int timeout_ms = static_cast<int>(h.timeout_ms);
+    if (n.read("timeout_ms", timeout_ms, 1, 60'000, "a timeout in milliseconds from 1 to 60000"))
+      h.timeout_ms = timeout_ms;
+    n.read("retries", h.retries, 0, 5, "a number of retries from 0 to 5");
+    for (const char* csv_only : {"table", "key_column"})
+      if (n.has(csv_only))
+        n.error(csv_only, std::string(csv_only) + " is for source = \"csv\"; an http lookup "
+                                                  "maps its response with fields");
+    n.read("key", node.key);
+    if (n.require("fields", "JSON pointers into the response and the variables they set"))
+      read_string_map(n, "fields", node.fields, "a variable name",
+                      [](const std::string& pointer, const std::string& var) {
+                        if (!pointer.empty() && pointer.front() != '/')
+                          return "'" + pointer +
+                                 "' is not a JSON pointer (RFC 6901: \"/order/status\", or \"\" "
+                                 "for the whole document)";
+                        try {
+                          nlohmann::json::json_pointer p(pointer);
+                          (void)p;
+                        } catch (const std::exception& e) {
+                          return "'" + pointer + "' is not a JSON pointer: " + e.what();
+                        }
+                        return var.find_first_of(" ${}") == std::string::npos
+                                   ? std::string{}
+                                   : "'" + var + "' is not a variable name";
+                      });
+  }
+
+  void read_csv_lookup(table_reader& n, ivr::node& node) {
+    for (const char* http_only : {"url", "method", "body", "timeout_ms", "retries"})
+      if (n.has(http_only))
+        n.error(http_only, std::string(http_only) + " is for source = \"http\"");
     n.require("key", "the value to look up, e.g. \"${order_number}\"");
     n.read("key", node.key);
     need(n, "key_column", node.key_column, "the table's column the key is matched against");
@@ -326,9 +399,6 @@ private:
                                  ? std::string{}
                                  : "'" + var + "' is not a variable name";
                     });
-    need(n, "next", node.next, "the node after the key was found");
-    n.read_id("not_found", node.not_found);
-    n.read_id("on_failure", node.on_failure);
     std::string table;
     if (n.require("table", "the CSV file to look in") && n.read("table", table)) {
       node.table = relative_to_file(*n.get("table"), table);

@@ -5,6 +5,7 @@
 
 #include "config/center_reader.hpp"
 #include "config/document.hpp"
+#include "config/ivr_settings_reader.hpp"
 #include "config/node_reader.hpp"
 #include "config/simulation_reader.hpp"
 #include "config/sip_reader.hpp"
@@ -70,6 +71,7 @@ load_outcome load_file(const std::filesystem::path& file) {
   detail::read_simulation(root, result.config.simulation);
   detail::read_node(root, result.config.center.site.id, result.config.node);
   detail::read_sip(root, result.config.center, result.config.sip);
+  detail::read_ivr_settings(root, result.config.ivr);
   root.finish();
 
   apply_defaults(result.config.center);

@@ -41,8 +41,12 @@ std::int16_t ulaw_to_linear(std::uint8_t u) noexcept {
   return static_cast<std::int16_t>((u & 0x80) ? (0x84 - t) : (t - 0x84));
 }
 
-std::optional<std::vector<std::int16_t>> read_wav_8k_mono(const std::filesystem::path& path,
-                                                          std::string& why) {
+namespace {
+
+/// Any rate, mono; `want_rate` 0: any.
+std::optional<std::vector<std::int16_t>> read_mono(const std::filesystem::path& path,
+                                                   std::uint32_t want_rate, std::uint32_t& rate_out,
+                                                   std::string& why) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     why = "cannot read file";
@@ -76,9 +80,11 @@ std::optional<std::vector<std::int16_t>> read_wav_8k_mono(const std::filesystem:
         why = "no 'fmt ' chunk before the data";
         return std::nullopt;
       }
-      if (channels != 1 || rate != 8000) {
+      rate_out = rate;
+      if (channels != 1 || (want_rate != 0 && rate != want_rate)) {
         why = std::to_string(channels) + " channel(s) at " + std::to_string(rate) +
-              " Hz: expected mono at 8000 Hz";
+              " Hz: expected mono" +
+              (want_rate != 0 ? " at " + std::to_string(want_rate) + " Hz" : std::string{});
         return std::nullopt;
       }
       std::vector<std::int16_t> out;
@@ -105,6 +111,70 @@ std::optional<std::vector<std::int16_t>> read_wav_8k_mono(const std::filesystem:
   }
   why = have_fmt ? "no 'data' chunk" : "no 'fmt ' chunk";
   return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::vector<std::int16_t>> read_wav_8k_mono(const std::filesystem::path& path,
+                                                          std::string& why) {
+  std::uint32_t rate = 0;
+  return read_mono(path, 8000, rate, why);
+}
+
+std::optional<std::vector<std::int16_t>>
+read_wav_pcm16_mono(const std::filesystem::path& path, std::uint32_t& rate, std::string& why) {
+  auto out = read_mono(path, 0, rate, why);
+  return out;
+}
+
+std::string wav_header_pcm16_mono(std::uint32_t rate, std::uint32_t data_bytes) {
+  std::string h;
+  const auto u32 = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+      h += static_cast<char>((v >> (8 * i)) & 0xff);
+  };
+  const auto u16 = [&](std::uint16_t v) {
+    h += static_cast<char>(v & 0xff);
+    h += static_cast<char>(v >> 8);
+  };
+  h += "RIFF";
+  u32(36 + data_bytes);
+  h += "WAVEfmt ";
+  u32(16);
+  u16(1); // PCM
+  u16(1); // mono
+  u32(rate);
+  u32(rate * 2);
+  u16(2);
+  u16(16);
+  h += "data";
+  u32(data_bytes);
+  return h;
+}
+
+bool write_wav_pcm16_mono(const std::filesystem::path& path, std::uint32_t rate,
+                          const std::vector<std::int16_t>& samples, std::string& why) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    why = "cannot write " + path.string();
+    return false;
+  }
+  const auto header = wav_header_pcm16_mono(rate, static_cast<std::uint32_t>(samples.size() * 2));
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  std::string body;
+  body.reserve(samples.size() * 2);
+  for (auto v : samples) {
+    const auto u = static_cast<std::uint16_t>(v);
+    body += static_cast<char>(u & 0xff);
+    body += static_cast<char>(u >> 8);
+  }
+  out.write(body.data(), static_cast<std::streamsize>(body.size()));
+  out.close();
+  if (!out) {
+    why = "cannot write " + path.string() + " (disk full?)";
+    return false;
+  }
+  return true;
 }
 
 } // namespace hotline::config

@@ -16,6 +16,7 @@
 #include "events/queue_events.hpp"
 #include "events/recording_events.hpp"
 #include "events/trunk_events.hpp"
+#include "events/voicemail_events.hpp"
 #include "events/webhook_events.hpp"
 
 namespace hotline::events {
@@ -59,6 +60,8 @@ using event = std::variant<
     // recording-<call>
     recording_started, recording_paused, recording_resumed, recording_stopped,
     // call-<id>, added later (appended: the variant's order is the codec's)
-    call_data_attached>;
+    call_data_attached,
+    // voicemail-<message>
+    voicemail_left, voicemail_listened, voicemail_handled>;
 
 } // namespace hotline::events

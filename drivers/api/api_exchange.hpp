@@ -23,6 +23,7 @@
 #include "drivers/api/health_feed.hpp"
 #include "drivers/api/node_api.hpp"
 #include "drivers/api/static_site.hpp"
+#include "drivers/api/voicemail_box.hpp"
 #include "drivers/api/webhook_dispatcher.hpp"
 #include "drivers/api/webhook_registry.hpp"
 #include "events/identity/access_rules.hpp"
@@ -117,6 +118,9 @@ struct node_api::impl {
   /// Webhooks (webhook_registry.hpp, webhook_dispatcher.hpp): null when the
   /// registry could not be recovered (`webhooks_failure` says why).
   std::unique_ptr<webhook_registry> webhooks;
+  /// Voicemail messages (voicemail_box.hpp): null when the store could not
+  /// be folded (the routes answer 503).
+  std::unique_ptr<voicemail_box> voicemail;
   std::unique_ptr<webhook_dispatcher> deliveries;
   std::string webhooks_failure;
   /// Webhook commands (they wait for the store) and test pings (they wait
@@ -191,6 +195,8 @@ void add_kpi_routes(node_api::impl& api);
 void add_recording_routes(node_api::impl& api);
 /// GET /api/flows: the IVR flows and their checks (flow_routes.cpp).
 void add_flow_routes(node_api::impl& api);
+/// GET /api/voicemail, .../{id}/audio, POST .../{id}/handled (voicemail_routes.cpp).
+void add_voicemail_routes(node_api::impl& api);
 
 /// Most webhook subscriptions one tenant may have (each has a delivery thread).
 inline constexpr std::size_t max_webhooks_per_tenant = 20;

@@ -136,6 +136,7 @@ std::string metrics_text(node_api::impl& api) {
     for (const auto& [tenant, n] : hooks.lag_events)
       w.sample("hotline_webhook_lag_events", "tenant=\"" + escape(tenant) + "\"", double(n));
   }
+  if (api.opt.lookup_metrics) api.opt.lookup_metrics->text(w.out);
   std::lock_guard lock{api.metrics_m};
   w.family("hotline_api_request_duration_seconds", "histogram",
            "API request latency, arrival to answer");

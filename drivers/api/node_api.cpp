@@ -443,6 +443,12 @@ node_api::node_api(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   add_health_routes(*d_);
   d_->health = std::make_unique<health_feed>([d = d_.get()] { return d->health_sample(); });
   d_->health->start();
+  add_voicemail_routes(*d_);
+  d_->voicemail = std::make_unique<voicemail_box>(store, d_->ctx ? d_->ctx->store.site : "");
+  if (auto st = d_->voicemail->recover(); !st) {
+    drivers::log::error("api", "voicemail unavailable: " + st.message());
+    d_->voicemail.reset();
+  }
   add_webhook_routes(*d_);
   d_->webhooks = std::make_unique<webhook_registry>(store, d_->ctx ? d_->ctx->store.site : "");
   if (auto st = d_->webhooks->recover(); !st) {
@@ -455,6 +461,10 @@ node_api::node_api(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   if (!wo.now_ns) wo.now_ns = [&clock] { return clock.now_ns(); };
   d_->deliveries = std::make_unique<webhook_dispatcher>(store, *d_->webhooks, std::move(wo));
   d_->deliveries->start();
+}
+
+voicemail_box* node_api::voicemail() {
+  return d_->voicemail.get();
 }
 
 node_api::~node_api() {

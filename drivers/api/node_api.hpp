@@ -29,6 +29,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/ports/lookup.hpp"
 #include "drivers/api/feed_hub.hpp"
 #include "drivers/api/http_server.hpp"
 #include "drivers/api/webhook_dispatcher.hpp"
@@ -82,6 +83,8 @@ struct api_options {
   std::function<config::load_outcome(const std::string&)> check_config;
   /// Webhook delivery (webhook_dispatcher.hpp); `now_ns` unset: the API's clock.
   webhook_options webhooks;
+  /// The IVR's lookups (actors/ports/lookup.hpp), shown in /metrics; unset: none.
+  const ports::lookup_metrics* lookup_metrics = nullptr;
 };
 
 /// One route, as the OpenAPI document lists it.
@@ -109,6 +112,10 @@ public:
   void set_transport(const http_server* server);
 
   std::vector<route_info> routes() const;
+  /// The voicemail box the routes read (the telephony side leaves messages
+  /// in it: drivers/api/voicemail_box.hpp); null when the store could not
+  /// be folded.
+  class voicemail_box* voicemail();
   /// The OpenAPI 3 document of `routes()`.
   std::string openapi() const;
 

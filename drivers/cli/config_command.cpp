@@ -6,6 +6,8 @@
 #include "drivers/cli/commands.hpp"
 #include "drivers/cli/config_check.hpp"
 #include "drivers/time_zone.hpp"
+#include "drivers/tts/espeak_speech.hpp"
+#include "drivers/tts/prompt_audio.hpp"
 
 namespace hotline::cli {
 
@@ -42,6 +44,28 @@ std::string summary(const config::configuration& c) {
 void print_problems(const config::diagnostics& problems, std::ostream& out) {
   for (const auto& d : problems)
     out << config::format(d) << "\n";
+}
+
+/// A flow with text prompts needs the TTS engine ([ivr] tts_engine) on this
+/// machine: without it those prompts would be silence. A warning: the
+/// configuration may be checked on another machine than the node's.
+void check_tts_engine(config::load_outcome& loaded) {
+  const auto& flows = loaded.config.center.flows;
+  const auto& engine = loaded.config.ivr.tts_engine;
+  bool available = false, asked = false;
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    if (!drivers::tts::has_text_prompts(flows[i])) continue;
+    if (!asked) available = drivers::tts::program_available(engine);
+    asked = true;
+    if (available) return;
+    const auto key = "flows[" + std::to_string(i) + "].id";
+    const auto p = loaded.sources.find(key);
+    loaded.problems.push_back(
+        {config::severity::warning, p.file, p.line, p.column, key,
+         "flow '" + flows[i].id + "' has text prompts to speak, but the TTS engine '" + engine +
+             "' is not installed (Debian package espeak-ng; [ivr] tts_engine): they would be "
+             "silent"});
+  }
 }
 
 void run_check(const config_args& a) {
@@ -115,6 +139,7 @@ static void check_time_zones(config::load_outcome& loaded) {
 config::load_outcome check_config_file(const std::string& file) {
   auto loaded = config::load_file(file);
   check_time_zones(loaded);
+  check_tts_engine(loaded);
   return loaded;
 }
 

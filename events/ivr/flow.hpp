@@ -61,6 +61,26 @@ enum class validation_kind : std::uint8_t {
   pattern, ///< the whole entry matches `pattern` (ECMAScript regex)
 };
 
+/// Where a lookup node's data comes from.
+enum class lookup_source : std::uint8_t {
+  csv,  ///< a local CSV table, loaded with the configuration (Default)
+  http, ///< the enterprise's system over HTTP (drivers/lookup/http_lookup.hpp)
+};
+
+/// An HTTP lookup's request (source = "http"). `url` and `body` may hold
+/// `${variable}`: filled at run time, URL-encoded in the url and
+/// JSON-escaped in the body (a caller's digits never change the request's
+/// shape).
+struct http_request_template {
+  std::string url;                 ///< http:// or https://
+  std::string method = "GET";      ///< "GET" or "POST". Default: GET
+  std::string body;                ///< POST: a JSON body (template). Default: empty
+  std::int64_t timeout_ms = 2'000; ///< each try, connect to last byte. Default: 2 s
+  std::int32_t retries = 1;        ///< tries after a failed one (never after a 404). Default: 1
+
+  bool operator==(const http_request_template&) const = default;
+};
+
 /// One condition of a branch node: `variable` compared as text. Exactly
 /// one test applies: `equals`, `not_equals`, `one_of`, or `is_set` (the
 /// variable is not empty, or with false: is empty).
@@ -107,13 +127,17 @@ struct node {
   validation_kind validation = validation_kind::none;
   std::string pattern;
 
-  // lookup (a local table; config/lookup_table reads it)
-  std::string table;                         ///< the CSV file, resolved (absolute or cwd-relative)
-  std::string key;                           ///< the key to look up, e.g. "${order_number}"
-  std::string key_column;                    ///< the column the key is matched against
-  std::map<std::string, std::string> fields; ///< column -> variable set from it
-  std::string not_found;                     ///< empty: same as on_failure
-  std::string on_failure;                    ///< empty: the session ends, way `failed`
+  // lookup: a local table (config/lookup_table reads it) or HTTP
+  lookup_source source = lookup_source::csv;
+  std::string table;          ///< csv: the CSV file, resolved (absolute or cwd-relative)
+  std::string key;            ///< csv: the key to look up, e.g. "${order_number}"
+  std::string key_column;     ///< csv: the column the key is matched against
+  http_request_template http; ///< http: the request
+  /// csv: column -> variable set from it; http: JSON pointer into the
+  /// response ("/order/status") -> variable.
+  std::map<std::string, std::string> fields;
+  std::string not_found;  ///< empty: same as on_failure
+  std::string on_failure; ///< empty: the session ends, way `failed`
 
   // branch
   std::vector<branch_case> cases;

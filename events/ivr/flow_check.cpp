@@ -221,6 +221,8 @@ std::vector<std::pair<std::string, std::string>> variable_uses(const node& n) {
   in_text("prompt", n.prompt.name);
   in_text("invalid_text", n.invalid_prompt.text);
   in_text("key", n.key);
+  in_text("url", n.http.url);
+  in_text("body", n.http.body);
   for (std::size_t i = 0; i < n.cases.size(); ++i)
     if (!n.cases[i].variable.empty())
       uses.emplace_back("cases[" + std::to_string(i) + "].variable", n.cases[i].variable);

@@ -293,12 +293,116 @@ TEST_CASE("ivr config: a queue node naming no queue, and an entry point naming n
          "unknown flow 'order' (did you mean 'orders'?)");
 }
 
-TEST_CASE("ivr config: an http lookup is refused as not supported yet") {
+/// The order flow with its lookup asking an HTTP service instead of the table.
+std::string http_flow(const std::string& keys) {
+  return order_flow(R"(source = "csv"
+table = "orders.csv"
+key = "${order}"
+key_column = "order"
+fields = { status = "order_status" })",
+                    keys);
+}
+
+TEST_CASE("ivr config: an http lookup reads its url, method, body, timeout, retries and pointers") {
   config_files files;
-  auto l = load_flow(files, order_flow("source = \"csv\"", "source = \"http\""));
-  expect(l, files, "flows[0].nodes[4].source", "\"http\"",
-         "http lookups are not supported yet: use source = \"csv\" (a local table) for now "
-         "(docs/ivr.md)");
+  auto l = load_flow(files, http_flow(R"(source = "http"
+url = "https://erp.example.com/orders/${order}?lang=${language}"
+method = "POST"
+body = '{"order": "${order}", "caller": "${caller}"}'
+timeout_ms = 800
+retries = 2
+fields = { "/order/status" = "order_status", "/order/eta" = "order_eta" })"));
+  INFO(listing(l.outcome.problems));
+  REQUIRE(l.outcome.problems.empty());
+  const auto* n = l.outcome.config.center.flows.at(0).find("find");
+  REQUIRE(n);
+  CHECK(n->source == events::ivr::lookup_source::http);
+  CHECK(n->http.url == "https://erp.example.com/orders/${order}?lang=${language}");
+  CHECK(n->http.method == "POST");
+  CHECK(n->http.body == R"({"order": "${order}", "caller": "${caller}"})");
+  CHECK(n->http.timeout_ms == 800);
+  CHECK(n->http.retries == 2);
+  CHECK(n->fields.at("/order/status") == "order_status");
+  CHECK(n->table.empty());
+}
+
+TEST_CASE("ivr config: http lookup values are checked where they are written") {
+  const std::string good_fields = R"(
+fields = { "/status" = "order_status" })";
+  {
+    config_files files;
+    auto l = load_flow(files,
+                       http_flow("source = \"http\"\nurl = \"ftp://erp/${order}\"" + good_fields));
+    expect(l, files, "flows[0].nodes[4].url", "\"ftp://",
+           "\"ftp://erp/\" is not a lookup URL: must start with http:// or https://");
+  }
+  {
+    config_files files;
+    auto l = load_flow(
+        files, http_flow("source = \"http\"\nurl = \"http://${order}.erp/o\"" + good_fields));
+    expect(l, files, "flows[0].nodes[4].url", "\"http://${order}",
+           "the scheme and host of a lookup URL may not hold ${variables}");
+  }
+  {
+    config_files files;
+    auto l = load_flow(files, http_flow("source = \"http\"\nurl = \"http://erp/o/${order}\"\n"
+                                        "method = \"PUT\"" +
+                                        good_fields));
+    expect(l, files, "flows[0].nodes[4].method", "\"PUT\"",
+           "unknown HTTP method 'PUT' (expected one of GET, POST)");
+  }
+  {
+    config_files files;
+    auto l = load_flow(files, http_flow("source = \"http\"\nurl = \"http://erp/o\"\n"
+                                        "method = \"POST\"\nbody = '{\"order\": ${order}}'" +
+                                        good_fields));
+    expect(l, files, "flows[0].nodes[4].body", "'{",
+           "not a JSON document (with each ${variable} read as empty): {\"order\": ${order}}");
+  }
+  {
+    config_files files;
+    auto l = load_flow(files, http_flow("source = \"http\"\nurl = \"http://erp/o/${order}\"\n"
+                                        "timeout_ms = 0" +
+                                        good_fields));
+    expect(l, files, "flows[0].nodes[4].timeout_ms", "0\n",
+           "expected a timeout in milliseconds from 1 to 60000, got 0");
+  }
+  {
+    config_files files;
+    auto l = load_flow(files, http_flow("source = \"http\"\nurl = \"http://erp/o/${order}\"\n"
+                                        "fields = { \"status\" = \"order_status\" }"));
+    expect(l, files, "flows[0].nodes[4].fields.status", "\"order_status\" }",
+           "'status' is not a JSON pointer (RFC 6901: \"/order/status\", or \"\" for the "
+           "whole document)");
+  }
+  {
+    config_files files;
+    auto l = load_flow(
+        files, http_flow("source = \"http\"\nurl = \"http://erp/o/${ordr}\"" + good_fields));
+    CHECK(listing(l.outcome.problems).find("ordr") != std::string::npos);
+  }
+  {
+    config_files files;
+    auto l = load_flow(files, order_flow("source = \"csv\"", "source = \"ldap\""));
+    expect(l, files, "flows[0].nodes[4].source", "\"ldap\"",
+           "unknown lookup source 'ldap' (expected one of csv, http)");
+  }
+}
+
+TEST_CASE(
+    "ivr config: a prompt with a recording and a text speaks where the recording is missing") {
+  config_files files;
+  // "goodbye" is recorded in no language: its text is spoken instead.
+  auto l =
+      load_flow(files, order_flow("type = \"hangup\"", "type = \"play\"\nprompt = \"goodbye\"\n"
+                                                       "text = \"Goodbye\"\nnext = \"agent\""));
+  INFO(listing(l.outcome.problems));
+  CHECK(listing(l.outcome.problems).find("missing prompt file") == std::string::npos);
+  config_files other;
+  auto m =
+      load_flow(other, order_flow("type = \"hangup\"", "type = \"play\"\nprompt = \"goodbye\"\n"
+                                                       "next = \"agent\""));
+  CHECK(listing(m.outcome.problems).find("missing prompt file") != std::string::npos);
 }
 
 TEST_CASE("ivr config: a lookup field naming no column of the table") {
@@ -553,4 +657,48 @@ TEST_CASE("ivr config: simulated callers' choices that cannot be") {
            "node 'main' offers no key '7': callers who press it make an invalid choice",
            severity::warning);
   }
+
+TEST_CASE(
+    "ivr config: hotline config check warns when a flow has text to speak and no TTS engine") {
+  config_files files;
+  auto l = load_flow(files, order_flow() + "\n[ivr]\ntts_engine = \"no-such-tts-engine\"\n");
+  std::string out;
+  CHECK(hotline::testing::run_capture({HOTLINE_BIN, "config", "check", files.path("c.toml")},
+                                      out) == 0);
+  INFO(out);
+  const auto [line, column] = where(l.text, "\"orders\"\nstart");
+  CHECK(out.find(files.path("c.toml") + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                 ": warning: flows[0].id: flow 'orders' has text prompts to speak, but the TTS "
+                 "engine 'no-such-tts-engine' is not installed (Debian package espeak-ng; [ivr] "
+                 "tts_engine): they would be silent") != std::string::npos);
+}
+
+TEST_CASE("ivr config: the [ivr] section reads its keys, paths relative to the file") {
+  config_files files;
+  auto l = load_flow(files, order_flow() + R"(
+[ivr]
+tts_cache = "cache/tts"
+tts_timeout_ms = 5000
+dynamic_tts_budget_ms = 800
+lookup_breaker_failures = 3
+lookup_breaker_open_s = 10
+voicemail_dir = "vm"
+voicemail_max_s = 90
+)");
+  INFO(listing(l.outcome.problems));
+  REQUIRE(l.outcome.problems.empty());
+  const auto& s = l.outcome.config.ivr;
+  CHECK(s.tts_engine == "espeak-ng");
+  CHECK(s.tts_cache == files.path("cache/tts"));
+  CHECK(s.tts_timeout_ms == 5'000);
+  CHECK(s.dynamic_tts_budget_ms == 800);
+  CHECK(s.lookup_breaker_failures == 3);
+  CHECK(s.lookup_breaker_open_ms == 10'000);
+  CHECK(s.voicemail_dir == files.path("vm"));
+  CHECK(s.voicemail_max_ms == 90'000);
+
+  config_files bad;
+  auto m = load_flow(bad, order_flow() + "\n[ivr]\ndynamic_tts_budget_ms = 5 # too short\n");
+  expect(m, bad, "ivr.dynamic_tts_budget_ms", "5 # too short",
+         "expected milliseconds from 10 to 60000, got 5");
 }

@@ -1,0 +1,54 @@
+#include "drivers/lookup/flow_lookups.hpp"
+
+#include "drivers/lookup/csv_lookup.hpp"
+#include "drivers/lookup/http_lookup.hpp"
+
+namespace hotline::drivers::lookup {
+
+flow_lookups flow_lookups::build(const std::vector<events::ivr::flow>& flows,
+                                 breaker_options breaker, ports::lookup_metrics* metrics,
+                                 std::vector<std::string>& errors) {
+  flow_lookups out;
+  for (const auto& f : flows)
+    for (const auto& n : f.nodes) {
+      if (n.kind != events::ivr::node_kind::lookup) continue;
+      std::unique_ptr<ports::lookup_source> source;
+      if (n.source == events::ivr::lookup_source::http) {
+        auto o = http_lookup::options_of(n);
+        o.breaker = breaker;
+        o.metrics = metrics;
+        source = std::make_unique<http_lookup>(std::move(o));
+      } else {
+        std::string why;
+        source = csv_lookup::load(n, why, metrics);
+        if (!source) {
+          errors.push_back("flow " + f.id + " node " + n.id + ": " + why);
+          continue;
+        }
+      }
+      out.sources_[{f.id, n.id}] = std::move(source);
+    }
+  return out;
+}
+
+ports::lookup_source* flow_lookups::find(const std::string& flow, const std::string& node) const {
+  auto it = sources_.find({flow, node});
+  return it == sources_.end() ? nullptr : it->second.get();
+}
+
+events::ivr::lookup_result to_session_result(const events::ivr::node& n,
+                                             const ports::lookup_answer& a, std::uint64_t step,
+                                             std::int64_t now_ns) {
+  events::ivr::lookup_result r;
+  r.step = step;
+  r.now_ns = now_ns;
+  r.latency_ms = a.latency.count();
+  r.ok = a.status != ports::lookup_status::failed;
+  r.found = a.status == ports::lookup_status::found;
+  r.error = r.ok ? std::string{} : a.reason;
+  for (const auto& [source_key, variable] : n.fields)
+    if (auto it = a.values.find(variable); it != a.values.end()) r.row[source_key] = it->second;
+  return r;
+}
+
+} // namespace hotline::drivers::lookup
