@@ -484,8 +484,7 @@ void on_announce(call_self self, std::uint64_t gen) {
         if (gen != self->state.wait_generation || position <= 0) return;
         exec(self, call::announce{position, std::max<std::int64_t>(ewt_ms, 0), now_of(self)},
              "announce");
-        // Telephony speaks it (ewt_ms -1: nobody serves the queue, no wait said).
-        notify(self, announce_atom::value, self->state.req.call_id, position, ewt_ms);
+        notify(self, announce_atom::value, self->state.req.call_id, position, ewt_ms); // spoken
       });
   self->delayed_send(self, std::chrono::milliseconds(s.queue->announce_every_ms),
                      announce_atom::value, gen);

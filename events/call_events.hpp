@@ -242,7 +242,8 @@ struct call_ended {
   static constexpr std::uint16_t version = 1;
   std::string call_id;
   call_outcome outcome = call_outcome::completed;
-  std::string reason;   ///< e.g. caller_hangup, agent_hangup, caller_lost, all_channels_busy, max_length
+  std::string
+      reason; ///< e.g. caller_hangup, agent_hangup, caller_lost, all_channels_busy, max_length
   std::string agent_id; ///< the last connected agent, if any
   std::string queue;    ///< the last queue, if any
 };

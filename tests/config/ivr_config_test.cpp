@@ -657,6 +657,7 @@ TEST_CASE("ivr config: simulated callers' choices that cannot be") {
            "node 'main' offers no key '7': callers who press it make an invalid choice",
            severity::warning);
   }
+}
 
 TEST_CASE(
     "ivr config: hotline config check warns when a flow has text to speak and no TTS engine") {

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 
 #include <algorithm>
@@ -124,6 +125,59 @@ struct node_log {
   }
 };
 
+/// What a file holds ("" when it cannot be read).
+std::string file_text(const std::string& path) {
+  std::ifstream f{path};
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+/// A baresip caller dialing 100 on the node with `mic` as its microphone,
+/// quitting after `quit_s`; its output in `<dir>/out.txt`.
+struct baresip_caller {
+  std::unique_ptr<child_process> process;
+  std::string dir;
+};
+
+/// Starts the caller, twice at most: under a loaded full run a caller's
+/// INVITE has (rarely) never reached the node, with nothing in the node's
+/// log. `reached` says, waiting as long as it sees fit, whether the node has
+/// the call; a second caller gets a fresh port (the trunk takes its peer's
+/// address from any port). A failed attempt's output goes to the test's.
+baresip_caller start_caller(const std::string& d, int node_port, int first_port,
+                            const std::string& mic, int quit_s,
+                            const std::function<bool()>& reached) {
+  baresip_caller c;
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    c.dir = baresip_dir(d + "/caller" + std::to_string(attempt),
+                        attempt == 1 ? first_port : free_udp_port(), mic,
+                        "<sip:caller@127.0.0.1>;regint=0");
+    c.process = std::make_unique<child_process>(std::vector<std::string>{
+        "sh", "-c",
+        "exec baresip -f \"$0\" -e \"/dial sip:100@127.0.0.1:$1\" -t $2 </dev/null "
+        ">\"$0/out.txt\" 2>&1",
+        c.dir, std::to_string(node_port), std::to_string(quit_s)});
+    if (reached()) return c;
+    MESSAGE("caller attempt " << attempt << " did not reach the node; its baresip:\n"
+                              << file_text(c.dir + "/out.txt"));
+    c.process->signal(SIGKILL);
+    c.process->wait();
+    c.process.reset();
+  }
+  return c;
+}
+
+/// The id of the call on `agent`'s desk, as `desk` sees it through the
+/// API; empty when none comes within 15 s.
+std::string call_on_desk(hotline::test::api::client& desk, const std::string& agent) {
+  for (int i = 0; i < 150; ++i) {
+    auto r = desk.call("GET", "/api/agents/" + agent);
+    if (auto at = r.body.find("\"sip-"); at != std::string::npos)
+      return r.body.substr(at + 1, r.body.find('"', at + 1) - at - 1);
+    std::this_thread::sleep_for(100ms);
+  }
+  return {};
+}
+
 } // namespace
 
 TEST_CASE("sip: baresip registers as the agent and answers a baresip caller: each hears the "
@@ -224,10 +278,6 @@ TEST_CASE("sip: a recorded call between two baresips: the caller's tone left, th
   node_log nlog{node, {}};
   auto wait_log = [&](const std::string& what) { return nlog.wait(what); };
   const std::string& log = nlog.text;
-  auto file_text = [](const std::string& path) {
-    std::ifstream f{path};
-    return std::string{std::istreambuf_iterator<char>(f), {}};
-  };
   REQUIRE_MESSAGE(wait_log("ACD up"), log);
   std::string api_url;
   if (auto at = log.find("API on "); at != std::string::npos)
@@ -253,32 +303,11 @@ TEST_CASE("sip: a recorded call between two baresips: the caller's tone left, th
 
   // The caller talks 8 s (its 1 kHz), then hangs up (end of its microphone's file).
   test::write_wav(d + "/caller-mic.wav", test::tone(1'000, 8));
-  // Twice at most: twice under load (1 run in ~3 of the whole suite) the
-  // caller's INVITE never reached the node, with nothing in the node's log.
-  // The trunk accepts its peer's address from any port, so a second caller
-  // gets a fresh one; what the first printed is kept in the test's output.
-  std::unique_ptr<child_process> caller_at;
-  std::string caller_dir;
-  bool into = false;
-  for (int attempt = 1; attempt <= 2 && !into; ++attempt) {
-    caller_dir = baresip_dir(d + "/caller" + std::to_string(attempt),
-                             attempt == 1 ? caller_port : free_udp_port(), d + "/caller-mic.wav",
-                             "<sip:caller@127.0.0.1>;regint=0");
-    caller_at = std::make_unique<child_process>(
-        std::vector<std::string>{"sh", "-c",
-                                 "exec baresip -f \"$0\" -e \"/dial sip:100@127.0.0.1:$1\" -t 14 "
-                                 "</dev/null >\"$0/out.txt\" 2>&1",
-                                 caller_dir, std::to_string(node_port)});
-    into = wait_log(" into ");
-    if (!into) {
-      MESSAGE("caller attempt " << attempt << " did not reach the node; its baresip:\n"
-                                << file_text(caller_dir + "/out.txt"));
-      caller_at->signal(SIGKILL);
-      caller_at->wait();
-    }
-  }
-  REQUIRE_MESSAGE(into, log << "\nagent's baresip:\n" << file_text(agent_dir + "/out.txt"));
-  auto& caller = *caller_at;
+  auto dialed = start_caller(d, node_port, caller_port, d + "/caller-mic.wav", 14,
+                             [&] { return wait_log(" into "); });
+  REQUIRE_MESSAGE(dialed.process, log << "\nagent's baresip:\n"
+                                      << file_text(agent_dir + "/out.txt"));
+  auto& caller = *dialed.process;
   // "recording <call> (L1 left, R2 right) into <dir>/<call>.wav"
   const auto at = log.find("recording sip-");
   REQUIRE_MESSAGE(at != std::string::npos, log);
@@ -424,24 +453,17 @@ TEST_CASE("sip: three baresips, a supervisor whispers: the agent hears the super
 
   // The caller: 1 kHz for 14 s, then it hangs up.
   test::write_wav(d + "/caller-mic.wav", test::tone(1'000, 14));
-  const auto caller_dir = baresip_dir(d + "/caller", caller_port, d + "/caller-mic.wav",
-                                      "<sip:caller@127.0.0.1>;regint=0");
-  child_process caller{{"sh", "-c",
-                        "exec baresip -f \"$0\" -e \"/dial sip:100@127.0.0.1:$1\" -t 20 "
-                        "</dev/null >\"$0/out.txt\" 2>&1",
-                        caller_dir, std::to_string(node_port)}};
   // The call on a1's desk (sue supervises its queue): its id; the
   // caller's dump starts about then (early media while a1's phone rings).
   std::string call_id;
-  for (int i = 0; i < 150 && call_id.empty(); ++i) {
-    auto r = sue.call("GET", "/api/agents/a1");
-    if (auto at = r.body.find("\"sip-"); at != std::string::npos)
-      call_id = r.body.substr(at + 1, r.body.find('"', at + 1) - at - 1);
-    else
-      std::this_thread::sleep_for(100ms);
-  }
+  auto started = start_caller(d, node_port, caller_port, d + "/caller-mic.wav", 20, [&] {
+    call_id = call_on_desk(sue, "a1");
+    return !call_id.empty();
+  });
   const auto t0 = std::chrono::steady_clock::now();
-  REQUIRE_MESSAGE(!call_id.empty(), log);
+  REQUIRE_MESSAGE(started.process, log);
+  const auto& caller_dir = started.dir;
+  auto& caller = *started.process;
   std::this_thread::sleep_for(1s); // talking
   const auto base = "/api/agents/a1/calls/" + call_id + "/supervise";
   auto whisper = sue.call("POST", base, nlohmann::json{{"mode", "whisper"}}.dump());
@@ -549,21 +571,14 @@ TEST_CASE("sip: three baresips in a conference: the agent brings in a2 through t
   REQUIRE_MESSAGE(wait_log("phone of agent a2 (a2) registered"), log);
 
   test::write_wav(d + "/caller-mic.wav", test::tone(1'000, 10));
-  const auto caller_dir = baresip_dir(d + "/caller", caller_port, d + "/caller-mic.wav",
-                                      "<sip:caller@127.0.0.1>;regint=0");
-  child_process caller{{"sh", "-c",
-                        "exec baresip -f \"$0\" -e \"/dial sip:100@127.0.0.1:$1\" -t 16 "
-                        "</dev/null >\"$0/out.txt\" 2>&1",
-                        caller_dir, std::to_string(node_port)}};
   std::string call_id;
-  for (int i = 0; i < 150 && call_id.empty(); ++i) {
-    auto r = desk.call("GET", "/api/agents/a1");
-    if (auto at = r.body.find("\"sip-"); at != std::string::npos)
-      call_id = r.body.substr(at + 1, r.body.find('"', at + 1) - at - 1);
-    else
-      std::this_thread::sleep_for(100ms);
-  }
-  REQUIRE_MESSAGE(!call_id.empty(), log);
+  auto started = start_caller(d, node_port, caller_port, d + "/caller-mic.wav", 16, [&] {
+    call_id = call_on_desk(desk, "a1");
+    return !call_id.empty();
+  });
+  REQUIRE_MESSAGE(started.process, log);
+  const auto& caller_dir = started.dir;
+  auto& caller = *started.process;
   const auto t0 = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(1s);
   auto conf = desk.call("POST", "/api/agents/a1/calls/" + call_id + "/conference",
