@@ -45,6 +45,7 @@
 #include "actors/entity_log.hpp"
 #include "actors/ports/ivr_data.hpp"
 #include "actors/ports/ivr_media.hpp"
+#include "actors/ports/lookup.hpp"
 #include "actors/protocol.hpp"
 #include "actors/queue_definitions.hpp"
 #include "actors/recovered_calls.hpp"
@@ -107,6 +108,10 @@ struct acd_context {
   /// Where lookup nodes read (the configuration's CSV tables). Null: every
   /// lookup fails ("no lookup data"). Not owned; outlives the ACD.
   ports::ivr_data* ivr_data = nullptr;
+  /// The sources of lookup nodes (drivers/lookup: CSV tables, HTTP); a
+  /// lookup node with one is asked on a worker thread (it may block), and
+  /// `ivr_data` is not. Empty: `ivr_data` answers every lookup.
+  ports::lookup_finder lookup_sources;
   /// The wall-clock reading in a flow's `time_zone` at a UTC instant, as ns
   /// since the epoch as if that reading were UTC (drivers/time_zone's
   /// `to_local`; what `hours` nodes read). Empty: UTC.

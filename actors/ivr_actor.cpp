@@ -90,6 +90,19 @@ void drive(ivr_self self) {
                        a.step);
     break;
   case k::lookup: {
+    const auto* n = s.req.flow->find(a.node);
+    if (auto* source =
+            s.ctx->lookup_sources && n ? s.ctx->lookup_sources(s.req.flow->id, a.node) : nullptr) {
+      // It may block (HTTP): on a thread of its own; the answer comes back as a message.
+      self->home_system().spawn<caf::detached>([me = caf::actor_cast<caf::actor>(self), ctx = s.ctx,
+                                                source, node = *n, vars = s.session.variables,
+                                                step = a.step](caf::blocking_actor*) {
+        auto answer = source->find(vars);
+        caf::anon_send(me, ivr_lookup_atom::value,
+                       ports::to_session_result(node, answer, step, ctx->store.clock->now_ns()));
+      });
+      break;
+    }
     const auto t0 = now_of(self);
     auto answer = s.ctx->ivr_data
                       ? s.ctx->ivr_data->lookup({a.table, a.key_column, a.key})
@@ -164,6 +177,10 @@ caf::behavior ivr_actor(ivr_self self, std::shared_ptr<const acd_context> ctx, i
         exec(self, ivr::timeout{step, now_of(self)}, "timeout");
       },
       [self](hangup_atom) { exec(self, ivr::hangup{now_of(self)}, "hangup"); },
+      [self](ivr_lookup_atom, ivr::lookup_result& r) {
+        r.now_ns = now_of(self);
+        exec(self, std::move(r), "lookup_result");
+      },
       [](deferred& d) { d.run(); },
   };
 }

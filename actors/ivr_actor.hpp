@@ -20,6 +20,8 @@
 ///   call → ivr:        hangup_atom                 (the caller hung up)
 ///   media side → ivr:  ivr_played_atom, step | ivr_key_atom, key | hangup_atom
 ///   ivr → ivr:         ivr_timeout_atom, step       (the wait `pending` asked for ran out)
+///   worker → ivr:      ivr_lookup_atom, lookup_result (a lookup source's answer, when the
+///                      node has one: acd_context::lookup_sources; asked on a worker thread)
 ///   ivr → call:        ivr_exit_atom, ivr_exit
 #include <cstdint>
 #include <map>
@@ -30,6 +32,7 @@
 
 #include "actors/acd.hpp"
 #include "events/ivr/flow.hpp"
+#include "events/ivr/session.hpp"
 #include "events/ivr_events.hpp"
 
 namespace hotline::actors {
@@ -38,6 +41,7 @@ using ivr_exit_atom = caf::atom_constant<caf::atom("ivr_exit")>;
 using ivr_timeout_atom = caf::atom_constant<caf::atom("ivr_tmo")>;
 using ivr_played_atom = caf::atom_constant<caf::atom("ivr_played")>;
 using ivr_key_atom = caf::atom_constant<caf::atom("ivr_key")>;
+using ivr_lookup_atom = caf::atom_constant<caf::atom("ivr_lookup")>;
 
 /// What starts a session: the caller, the call's data and where to report.
 struct ivr_request {
@@ -73,3 +77,4 @@ caf::actor spawn_ivr(caf::actor_system& sys, const std::shared_ptr<const acd_con
 } // namespace hotline::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::actors::ivr_exit)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hotline::events::ivr::lookup_result)

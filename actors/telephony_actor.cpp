@@ -371,6 +371,7 @@ void on_call_ended(tel_self self, const std::string& call_id, events::call_outco
   if (it == s.calls.end()) return;
   auto& c = it->second;
   s.recordings->call_ended(call_id);
+  if (!c.ivr_session.empty()) s.ivr_sessions.erase(c.ivr_session);
   if (outcome == events::call_outcome::transferred_out && !c.transfer_to.empty() &&
       !c.caller.empty() && c.caller_answered && !c.outbound) {
     // Transferred out of the center: the node rings the number through a
@@ -421,7 +422,10 @@ struct event_handler {
   void operator()(const tp::answered& e) const { on_answered(self, e); }
   void operator()(const tp::failed& e) const { on_failed(self, e); }
   void operator()(const tp::ended& e) const { on_ended(self, e); }
-  void operator()(const tp::dtmf& e) const { say(self, "ignored " + tp::describe(e)); }
+  void operator()(const tp::dtmf& e) const {
+    if (!on_ivr_dtmf(self, e)) say(self, "ignored " + tp::describe(e));
+  }
+  void operator()(const tp::prompt_played& e) const { on_prompt_played(self, e); }
   void operator()(const tp::registered& e) const { on_registered(self, e); }
   void operator()(const tp::unregistered& e) const { on_unregistered(self, e); }
   void operator()(const tp::trunk_peer_down& e) const {
@@ -481,6 +485,14 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
                                                 inner.get_as<bool>(3), user);
         refuse_api(rp, no ? no->code : "", no ? no->detail : "");
       },
+      [=](tivr_open_atom, const std::string& call_id, const std::string& session,
+          ports::ivr_media_sink& sink) { on_ivr_open(self, call_id, session, std::move(sink)); },
+      [=](tivr_play_atom, const std::string& session, const ports::ivr_prompt& p) {
+        on_ivr_play(self, session, p);
+      },
+      [=](tivr_audio_atom, const std::string& session, std::uint64_t step, bool interruptible,
+          const ivr_audio& a) { on_ivr_audio(self, session, step, interruptible, a); },
+      [=](tivr_close_atom, const std::string& session) { on_ivr_close(self, session); },
       [=](ringing_atom, const std::string& agent_id, const std::string& call_id) {
         on_ringing(self, agent_id, call_id);
       },

@@ -62,7 +62,10 @@
 ///   supervised s1 stop, or s1 hangs up   s1's leg hung up (a hang-up: supervise stop to the
 ///                                        call); the caller and the agent bridged again
 ///   (held_atom) in a mix                 the caller hears music; the others still hear each other
-///   dtmf                                 logged only (the IVR issue consumes digits)
+///   dtmf                                 the caller in an IVR flow: the session's key
+///                                        (actors/telephony_ivr.hpp); else logged only
+///   (tivr_open / tivr_play / tivr_close) the IVR's caller side: answer, prompts, stop
+///   prompt_played                        the session's prompt_finished
 ///   trunk_peer_down / trunk_peer_up      peer_health_atom to the trunk group, which records
 ///                                        trunk.peer_down / trunk.peer_up on `trunk-<group>`
 ///                                        and takes no outbound call while its peer is down
@@ -139,6 +142,7 @@
 
 #include "actors/acd.hpp"
 #include "actors/ports/telephony.hpp"
+#include "actors/telephony_ivr.hpp"
 #include "events/telephony/phone_binding.hpp"
 
 namespace hotline::actors {
@@ -174,6 +178,9 @@ struct telephony_options {
   /// Where recorded calls' WAV files go (an existing directory). Default:
   /// empty, nothing is recorded whatever the policies say.
   std::string recordings_dir;
+  /// IVR prompts' audio (actors/telephony_ivr.hpp). Default: null, every
+  /// prompt is skipped with a log line (counted as played).
+  ivr_prompt_resolver ivr_prompts;
   /// Where the actor says what it could not do (a phone missing, a digit
   /// ignored); default: nowhere.
   std::function<void(const std::string&)> log;

@@ -16,6 +16,7 @@
 #include "actors/agent_phones.hpp"
 #include "actors/call_recordings.hpp"
 #include "actors/telephony_actor.hpp"
+#include "actors/telephony_ivr.hpp"
 
 namespace hotline::actors::telephony_flow {
 
@@ -50,6 +51,13 @@ struct tel_call {
   std::string transfer_to; ///< transferred to this external number
   bool handed_off = false; ///< the call ended transferred_out: the caller talks to `far`
   tp::leg_id far;          ///< an external transfer's far end
+  // Its IVR session (telephony_ivr.cpp), while the caller walks a flow.
+  std::string ivr_session;
+  ports::ivr_media_sink ivr_sink;
+  std::uint64_t ivr_asked = 0;   ///< the step of the prompt asked for last
+  std::uint64_t ivr_playing = 0; ///< the step of the prompt playing (ivr_prompt_on)
+  bool ivr_prompt_on = false;
+  bool ivr_interruptible = false;
 };
 
 /// What a leg is to its call.
@@ -75,6 +83,7 @@ struct telephony_state {
   std::map<tp::leg_id, tel_leg> legs;
   std::unique_ptr<agent_phones> phones; ///< static, registered and restored phones
   std::unique_ptr<call_recordings> recordings;
+  std::map<std::string, std::string> ivr_sessions; ///< IVR session -> call id
 };
 
 using tel_self = caf::stateful_actor<telephony_state>*;
@@ -124,5 +133,18 @@ void on_handed_off_leg(tel_self self, const std::string& call_id, tel_call& c, c
 /// The stack's `held` and `transfer_requested`.
 void on_phone_held(tel_self self, const tp::held& e);
 void on_transfer_requested(tel_self self, const tp::transfer_requested& e);
+
+// -- telephony_ivr.cpp ------------------------------------------------------------------
+
+/// The IVR media side's messages (actors/telephony_ivr.hpp).
+void on_ivr_open(tel_self self, const std::string& call_id, const std::string& session,
+                 ports::ivr_media_sink sink);
+void on_ivr_play(tel_self self, const std::string& session, const ports::ivr_prompt& p);
+void on_ivr_audio(tel_self self, const std::string& session, std::uint64_t step, bool interruptible,
+                  const ivr_audio& a);
+void on_ivr_close(tel_self self, const std::string& session);
+/// The stack's prompt_played; a caller's digit while in a flow (true: the session took it).
+void on_prompt_played(tel_self self, const tp::prompt_played& e);
+bool on_ivr_dtmf(tel_self self, const tp::dtmf& e);
 
 } // namespace hotline::actors::telephony_flow

@@ -17,9 +17,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+
+#include "events/ivr/flow.hpp"
+#include "events/ivr/session.hpp"
 
 namespace hotline::ports {
 
@@ -40,6 +44,19 @@ struct lookup_answer {
   std::chrono::milliseconds latency{0};
   std::int32_t tries = 0; ///< HTTP: requests sent (0: the circuit was open)
 };
+
+/// The session's `lookup_result` for `step` from a source's answer to
+/// lookup node `n`: the decider maps its `fields` from the row itself
+/// (source key -> value: a column, or a JSON pointer), so each mapped
+/// variable goes back under its source key.
+events::ivr::lookup_result to_session_result(const events::ivr::node& n, const lookup_answer& a,
+                                             std::uint64_t step, std::int64_t now_ns);
+
+class lookup_source;
+/// Finds the source of lookup node `node` of flow `flow` (null: none, the
+/// session's `ivr_data` answers instead). Called from any thread.
+using lookup_finder =
+    std::function<lookup_source*(const std::string& flow, const std::string& node)>;
 
 class lookup_source {
 public:

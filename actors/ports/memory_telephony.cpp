@@ -53,6 +53,13 @@ void memory_telephony::announce(const leg_id& leg, std::vector<std::string> prom
   record(line);
 }
 
+void memory_telephony::play_prompt(const leg_id& leg, const std::string& wav_path,
+                                   std::uint64_t tag) {
+  std::lock_guard lock{m_};
+  if (gone(leg)) return;
+  record("play_prompt " + leg + " " + wav_path + " " + std::to_string(tag));
+}
+
 void memory_telephony::hang_up(const leg_id& leg, hangup_cause cause) {
   std::lock_guard lock{m_};
   if (gone(leg)) return;

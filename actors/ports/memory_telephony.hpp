@@ -32,6 +32,9 @@ public:
   void play(const leg_id& leg, media_kind what) override;
   /// Recorded as "announce L1 queue-thereare digits/3 ...".
   void announce(const leg_id& leg, std::vector<std::string> prompts) override;
+  /// Recorded as "play_prompt L1 /prompts/en/welcome.wav 3" (a test
+  /// injects `prompt_played` to finish it).
+  void play_prompt(const leg_id& leg, const std::string& wav_path, std::uint64_t tag) override;
   void hang_up(const leg_id& leg, hangup_cause cause) override;
   /// "mix sip-L1 L1<M1+M2 M1<L1 ..." (describe(mix_request)).
   void mix(const mix_request& m) override;

@@ -44,6 +44,9 @@ public:
   virtual ~speech() = default;
   /// Never throws: every failure is an `error`.
   virtual speech_result render(const speech_request& r) = 0;
+  /// The file `render` would answer with at once, with no engine run (a
+  /// cached render), or empty; never blocks. Default: empty (no cache).
+  virtual std::string cached(const speech_request&) { return {}; }
 };
 
 /// The fake: answers every request with `path_for(request)` (or `error`,

@@ -187,9 +187,19 @@ struct transfer_requested {
   std::string uri;    ///< the whole Refer-To URI, for the log
 };
 
-using telephony_event =
-    std::variant<incoming, ringing, answered, failed, ended, dtmf, registered, unregistered,
-                 trunk_peer_down, trunk_peer_up, recording_done, held, transfer_requested>;
+/// A prompt asked for with `play_prompt` played to its end (not cut short
+/// by `play`, a bridge, a mix, another prompt or a hang-up), or could not
+/// be played at all (`error`: the file is missing or not a WAV the stack
+/// plays; delivered at once then).
+struct prompt_played {
+  leg_id leg;
+  std::uint64_t tag = 0; ///< the tag it was asked with
+  std::string error;     ///< non-empty: nothing was played, and why
+};
+
+using telephony_event = std::variant<incoming, ringing, answered, failed, ended, dtmf, registered,
+                                     unregistered, trunk_peer_down, trunk_peer_up, recording_done,
+                                     held, transfer_requested, prompt_played>;
 
 /// Where the stack delivers its events (see the thread-safety note above).
 using telephony_sink = std::function<void(telephony_event)>;
@@ -271,6 +281,15 @@ public:
   /// short; a new announcement replaces one still playing. On an inbound
   /// leg not answered yet it opens early media as `play` does.
   virtual void announce(const leg_id& leg, std::vector<std::string> prompts) = 0;
+  /// Play one audio file to a leg that waits (an IVR's prompt): a WAV,
+  /// 8 kHz mono, 16-bit PCM, A-law or µ-law (recorded prompts, TTS output).
+  /// It replaces what the leg heard (music, an announcement, another
+  /// prompt); afterwards the leg hears silence. `prompt_played` with `tag`
+  /// follows when it played to its end or could not be read; `play`
+  /// (silence, to cut it short), a bridge, a mix or a hang-up end it with
+  /// no event. On an inbound leg not answered yet it opens early media as
+  /// `play` does. Reads the file on the calling thread.
+  virtual void play_prompt(const leg_id& leg, const std::string& wav_path, std::uint64_t tag) = 0;
   /// Hang a leg up: BYE once answered, CANCEL while an outbound leg rings,
   /// a final error on an inbound leg not answered.
   virtual void hang_up(const leg_id& leg, hangup_cause cause) = 0;

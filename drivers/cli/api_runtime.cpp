@@ -100,6 +100,7 @@ api_runtime::start(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
     ao.verify_audit = [&store, dir = how.views_dir] { return verify_node_audit(store, dir); };
   ao.webhooks.allow_private = how.settings.webhook_allow_private;
   ao.config_file = how.config_file;
+  ao.lookup_metrics = how.lookup_metrics;
   ao.check_config = check_config_file; // config check's own checks (time zones too)
   d->api =
       std::make_unique<drivers::api::node_api>(sys, ctx, store, d->identity, clock, *d->hub, ao);

@@ -17,7 +17,8 @@ class time_source;
 } // namespace hotline::actors
 namespace hotline::ports {
 class event_store;
-}
+class lookup_metrics;
+} // namespace hotline::ports
 
 namespace hotline::cli {
 
@@ -30,6 +31,8 @@ struct api_start {
   std::string views_dir;
   /// The node's configuration file (`GET /api/flows` checks it again); empty: none.
   std::string config_file;
+  /// The IVR's lookups for /metrics (drivers/cli/ivr_runtime.hpp); null: none.
+  const ports::lookup_metrics* lookup_metrics = nullptr;
 };
 
 class api_runtime {

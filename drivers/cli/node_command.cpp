@@ -22,6 +22,7 @@
 #include "config/load.hpp"
 #include "drivers/cli/api_runtime.hpp"
 #include "drivers/cli/commands.hpp"
+#include "drivers/cli/ivr_runtime.hpp"
 #include "drivers/cli/numbers.hpp"
 #include "drivers/cli/phone_bindings.hpp"
 #include "drivers/cli/stop_signals.hpp"
@@ -85,6 +86,10 @@ public:
   }
   void announce(const ports::leg_id& leg, std::vector<std::string> prompts) override {
     if (auto* t = real_.load()) t->announce(leg, std::move(prompts));
+  }
+  void play_prompt(const ports::leg_id& leg, const std::string& wav_path,
+                   std::uint64_t tag) override {
+    if (auto* t = real_.load()) t->play_prompt(leg, wav_path, tag);
   }
   void play(const ports::leg_id& leg, ports::media_kind what) override {
     if (auto* t = real_.load()) t->play(leg, what);
@@ -298,6 +303,7 @@ void run_node(const node_args& a) {
   late_telephony telephony_port;
   std::unique_ptr<drivers::sip::sip_stack> sip;
   caf::actor telephony;
+  std::unique_ptr<ivr_runtime> ivr; // the flows' prompts, lookups and callers over SIP
   std::vector<events::telephony::phone_binding> to_restore; // the registrar's, from the store
   if (cfg.sip.enabled) {
     actors::telephony_options to;
@@ -308,6 +314,13 @@ void run_node(const node_args& a) {
     to.music_on_hold = !cfg.sip.music_on_hold_pcm.empty();
     to.announcements = !cfg.sip.announcement_pcm.empty();
     to.log = [site](const std::string& line) { drivers::log::info("telephony", line, site); };
+    if (!cfg.center.flows.empty()) {
+      // IVR flows for SIP callers (docs/ivr.md "Over SIP").
+      ivr = std::make_unique<ivr_runtime>(cfg, store_dir, to.call_id_prefix, site, ctx->ivr_media);
+      to.ivr_prompts = ivr->resolver();
+      ctx->ivr_media = &ivr->media();
+      ctx->lookup_sources = ivr->finder();
+    }
     if (with_traffic) {
       // The simulator's agents take real callers too (telephony_actor.hpp):
       // every agent without a static phone that no person drives, talking
@@ -373,6 +386,7 @@ void run_node(const node_args& a) {
     }
     telephony = actors::spawn_telephony(sys, ctx, &telephony_port, to);
     ctx->telephony = telephony;
+    if (ivr) ivr->media().attach(telephony);
     ctx->observer = actors::spawn_observer_fanout(
         sys, {{to.call_id_prefix, telephony, ctx->far_end_dialing}}, traffic);
     // A caller who was on the line when the node died is gone with its dialog.
@@ -411,6 +425,7 @@ void run_node(const node_args& a) {
   if (auto listen = a.api_listen.empty() ? node.api.listen : a.api_listen; !listen.empty()) {
     api_start how{listen, node.api, {}, default_views_dir(store_dir), a.config};
     if (a.webhook_allow_private) how.settings.webhook_allow_private = true;
+    if (ivr) how.lookup_metrics = &ivr->lookup_metrics();
     if (relay) how.published_position = [&relay] { return relay->published_position(); };
     auto started = api_runtime::start(sys, ctx, store, clock, how);
     if (auto* err = std::get_if<std::string>(&started)) {

@@ -36,19 +36,4 @@ ports::lookup_source* flow_lookups::find(const std::string& flow, const std::str
   return it == sources_.end() ? nullptr : it->second.get();
 }
 
-events::ivr::lookup_result to_session_result(const events::ivr::node& n,
-                                             const ports::lookup_answer& a, std::uint64_t step,
-                                             std::int64_t now_ns) {
-  events::ivr::lookup_result r;
-  r.step = step;
-  r.now_ns = now_ns;
-  r.latency_ms = a.latency.count();
-  r.ok = a.status != ports::lookup_status::failed;
-  r.found = a.status == ports::lookup_status::found;
-  r.error = r.ok ? std::string{} : a.reason;
-  for (const auto& [source_key, variable] : n.fields)
-    if (auto it = a.values.find(variable); it != a.values.end()) r.row[source_key] = it->second;
-  return r;
-}
-
 } // namespace hotline::drivers::lookup

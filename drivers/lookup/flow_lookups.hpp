@@ -35,12 +35,7 @@ private:
   std::map<std::pair<std::string, std::string>, std::unique_ptr<ports::lookup_source>> sources_;
 };
 
-/// The session's `lookup_result` for `step` from a source's answer to
-/// lookup node `n`: the decider maps its `fields` from the row itself
-/// (source key -> value: a column, or a JSON pointer), so each mapped
-/// variable goes back under its source key.
-events::ivr::lookup_result to_session_result(const events::ivr::node& n,
-                                             const ports::lookup_answer& a, std::uint64_t step,
-                                             std::int64_t now_ns);
+/// The session's `lookup_result` from a source's answer (ports/lookup.hpp).
+using ports::to_session_result;
 
 } // namespace hotline::drivers::lookup

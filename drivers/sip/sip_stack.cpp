@@ -12,8 +12,10 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <future>
 #include <map>
+#include <mutex>
 #include <string_view>
 #include <thread>
 
@@ -29,6 +31,7 @@ extern "C" {
 #include <rem_g711.h>
 }
 
+#include "config/wav.hpp"
 #include "drivers/log/log.hpp"
 #include "drivers/sip/digest.hpp"
 #include "drivers/sip/inband_dtmf.hpp"
@@ -51,6 +54,7 @@ enum class command_kind {
   bridge,
   play,
   announce,
+  play_prompt,
   hang_up,
   stop,
   record_start,
@@ -71,7 +75,10 @@ struct command {
   std::int32_t retry_after_s = 0;
   tp::ring_request ring;
   tp::media_kind media = tp::media_kind::silence;
-  std::vector<std::string> prompts; ///< announce
+  std::vector<std::string> prompts;                      ///< announce
+  std::shared_ptr<const std::vector<std::int16_t>> clip; ///< play_prompt (null: `error`)
+  std::uint64_t tag = 0;                                 ///< play_prompt
+  std::string error;                                     ///< play_prompt
   tp::hangup_cause hangup = tp::hangup_cause::normal;
   tp::recording_request record;   ///< record_start; record.recording names the others
   recording_result record_result; ///< record_done
@@ -158,6 +165,10 @@ struct leg {
   bool announcing = false;
   std::vector<const std::vector<std::int16_t>*> announcement; ///< its prompts' samples
   std::size_t announce_clip = 0, announce_at = 0;
+  // an IVR prompt (play_prompt): its samples, kept alive while it plays, and its tag
+  std::shared_ptr<const std::vector<std::int16_t>> prompt_clip;
+  std::uint64_t prompt_tag = 0;
+  bool prompting = false;
   tmr reap_timer{};
   // the mix it is in: its decoded audio waits here for the mix's next tick
   mixer* mixed = nullptr;
@@ -239,6 +250,12 @@ struct sip_stack::impl {
   std::map<std::uint64_t, std::pair<std::string, std::string>> closing_recordings;
   std::uint64_t stop_waited_ms = 0;
   bool own_400 = false; ///< a 400 this adapter sends (and logs) itself: not traced again
+  // IVR prompts read by play_prompt's callers (any thread), by path, with
+  // the file's time: a prompt re-recorded is read again
+  std::mutex prompt_m;
+  std::map<std::string, std::pair<std::filesystem::file_time_type,
+                                  std::shared_ptr<const std::vector<std::int16_t>>>>
+      prompt_cache;
 
   void push(command* c) {
     if (!mq || mqueue_push(mq, 0, c) != 0) delete c;
@@ -286,6 +303,10 @@ struct sip_stack::impl {
   void do_bridge(leg& a, leg& b);
   void do_play(leg& l, tp::media_kind what);
   void do_announce(leg& l, const std::vector<std::string>& prompts);
+  void do_play_prompt(leg& l, command& c);
+  /// The samples of an IVR prompt's WAV (cached), or null with `why`. Any thread.
+  std::shared_ptr<const std::vector<std::int16_t>> read_prompt(const std::string& path,
+                                                               std::string& why);
   bool open_early_media(leg& l);
   void do_hang_up(leg& l);
 
@@ -516,6 +537,10 @@ std::int16_t next_waiting_sample(leg& l, const std::vector<std::int16_t>& music)
       if (++l.announce_clip == l.announcement.size()) {
         l.announcing = false;
         l.announcement.clear();
+        if (std::exchange(l.prompting, false)) { // an IVR prompt played to its end
+          l.prompt_clip.reset();
+          l.stack->deliver(tp::prompt_played{l.id, l.prompt_tag, {}});
+        }
       }
     }
     return v;
@@ -1233,6 +1258,8 @@ void sip_stack::impl::run(command& c) {
     return do_play(*l, c.media);
   case command_kind::announce:
     return do_announce(*l, c.prompts);
+  case command_kind::play_prompt:
+    return do_play_prompt(*l, c);
   case command_kind::hang_up:
     return do_hang_up(*l);
   case command_kind::transfer_result:
@@ -1344,6 +1371,8 @@ void sip_stack::impl::do_announce(leg& l, const std::vector<std::string>& prompt
       clips.push_back(&it->second);
   if (clips.empty() || !open_early_media(l)) return;
   const bool ticking = l.music || l.announcing;
+  l.prompting = false; // an IVR prompt it replaces is cut short
+  l.prompt_clip.reset();
   l.announcement = std::move(clips);
   l.announce_clip = 0;
   l.announce_at = 0;
@@ -1352,6 +1381,62 @@ void sip_stack::impl::do_announce(leg& l, const std::vector<std::string>& prompt
     l.ts_synced = false;
     tmr_start(&l.music_timer, 0, on_music_tick, &l);
   }
+}
+
+// An IVR prompt replaces what the leg hears; afterwards it hears silence.
+void sip_stack::impl::do_play_prompt(leg& l, command& c) {
+  if (!c.clip || c.clip->empty()) {
+    if (!c.clip) warn("leg " + l.id + ": prompt not played: " + c.error);
+    deliver(tp::prompt_played{l.id, c.tag, c.clip ? std::string{} : c.error});
+    return;
+  }
+  if (!open_early_media(l)) {
+    deliver(tp::prompt_played{l.id, c.tag, "cannot open early media"});
+    return;
+  }
+  if (l.mixed) leave_mix(l);
+  if (l.peer) {
+    l.peer->peer = nullptr;
+    l.peer = nullptr;
+  }
+  const bool ticking = l.music || l.announcing;
+  l.music = false;
+  l.prompt_clip = std::move(c.clip);
+  l.prompt_tag = c.tag;
+  l.prompting = true;
+  l.announcement = {l.prompt_clip.get()};
+  l.announce_clip = 0;
+  l.announce_at = 0;
+  l.announcing = true;
+  if (!ticking) {
+    l.ts_synced = false;
+    tmr_start(&l.music_timer, 0, on_music_tick, &l);
+  }
+}
+
+std::shared_ptr<const std::vector<std::int16_t>>
+sip_stack::impl::read_prompt(const std::string& path, std::string& why) {
+  std::error_code ec;
+  const auto mtime = std::filesystem::last_write_time(path, ec);
+  if (ec) {
+    why = path + ": " + ec.message();
+    return nullptr;
+  }
+  {
+    std::lock_guard lock{prompt_m};
+    if (auto it = prompt_cache.find(path); it != prompt_cache.end() && it->second.first == mtime)
+      return it->second.second;
+  }
+  auto pcm = config::read_wav_8k_mono(path, why);
+  if (!pcm) {
+    why = path + ": " + why;
+    return nullptr;
+  }
+  auto clip = std::make_shared<const std::vector<std::int16_t>>(std::move(*pcm));
+  std::lock_guard lock{prompt_m};
+  if (prompt_cache.size() >= 1'024) prompt_cache.clear(); // dynamic texts: bounded, simply
+  prompt_cache[path] = {mtime, clip};
+  return clip;
 }
 
 void sip_stack::impl::do_hang_up(leg& l) {
@@ -1378,6 +1463,8 @@ void sip_stack::impl::stop_music(leg& l) {
   l.music = false;
   l.announcing = false;
   l.announcement.clear();
+  l.prompting = false; // an IVR prompt cut short: no prompt_played
+  l.prompt_clip.reset();
   tmr_cancel(&l.music_timer);
 }
 
@@ -1815,6 +1902,15 @@ void sip_stack::announce(const ports::leg_id& leg, std::vector<std::string> prom
   auto* c = new command(command_kind::announce);
   c->leg = leg;
   c->prompts = std::move(prompts);
+  impl_->push(c);
+}
+
+void sip_stack::play_prompt(const ports::leg_id& leg, const std::string& wav_path,
+                            std::uint64_t tag) {
+  auto* c = new command(command_kind::play_prompt);
+  c->leg = leg;
+  c->tag = tag;
+  c->clip = impl_->read_prompt(wav_path, c->error);
   impl_->push(c);
 }
 

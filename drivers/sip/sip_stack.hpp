@@ -62,6 +62,12 @@
 /// (config loaded them) in order over the leg's music, which goes on where
 /// it left off afterwards; with no music, silence before and after.
 ///
+/// IVR prompts: `play_prompt` reads the WAV on the caller's thread (8 kHz
+/// mono PCM, A-law or µ-law; kept by path and modification time, at most
+/// 1,024 files) and plays it once on the loop, where music would go;
+/// `prompt_played` follows at its end, or at once with the reason when the
+/// file cannot be read.
+///
 /// Media: each leg has its own RTP socket. `bridge` relays RTP between two
 /// legs: payloads are forwarded with the outgoing leg's own SSRC, sequence
 /// and continuous timestamps; PCMU and PCMA are transcoded when the legs
@@ -111,6 +117,8 @@ public:
   void bridge(const ports::leg_id& a, const ports::leg_id& b) override;
   void play(const ports::leg_id& leg, ports::media_kind what) override;
   void announce(const ports::leg_id& leg, std::vector<std::string> prompts) override;
+  void play_prompt(const ports::leg_id& leg, const std::string& wav_path,
+                   std::uint64_t tag) override;
   void hang_up(const ports::leg_id& leg, ports::hangup_cause cause) override;
   void mix(const ports::mix_request& m) override;
   void transfer_result(const ports::leg_id& leg, ports::transfer_outcome outcome) override;

@@ -68,6 +68,12 @@ std::optional<std::filesystem::path> espeak_speech::cache_path(const std::string
   return opts_.cache_dir / (sha256_hex(key) + ".wav");
 }
 
+std::string espeak_speech::cached(const ports::speech_request& r) {
+  auto target = cache_path(r.text, r.language);
+  std::error_code ec;
+  return target && std::filesystem::exists(*target, ec) ? target->string() : std::string{};
+}
+
 ports::speech_result espeak_speech::render(const ports::speech_request& r) {
   using clock = std::chrono::steady_clock;
   const auto started = clock::now();

@@ -49,6 +49,8 @@ public:
   explicit espeak_speech(espeak_options opts);
 
   ports::speech_result render(const ports::speech_request& r) override;
+  /// The cache file of the text when it is there (one stat).
+  std::string cached(const ports::speech_request& r) override;
 
   /// Where `render` would put (or find) this text: its cache file, or
   /// nullopt when the language has no voice.

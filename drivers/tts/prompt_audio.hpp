@@ -25,7 +25,19 @@ struct prompt_audio {
   bool cached = false; ///< spoken: from the cache
   std::string text;    ///< spoken: the text as filled in
   std::string error;   ///< why there is nothing to play
+  /// Only with may_block false: the text must be spoken first (call again
+  /// with may_block true, on a worker).
+  bool pending = false;
 };
+
+/// A prompt whose name and text are already filled in (what an IVR
+/// session asks its media side to play, ports::ivr_prompt): the recording
+/// `<prompts_dir>/<language>/<name>.wav` when there, else the text spoken.
+/// With `may_block` false it never runs the engine: a text not in the
+/// speech cache comes back `pending`.
+prompt_audio resolve_filled_prompt(const std::string& prompts_dir, const events::ivr::prompt_ref& p,
+                                   const std::string& language, ports::speech& tts,
+                                   std::chrono::milliseconds budget, bool may_block = true);
 
 /// REQUIRES: `language` is one of the flow's (the session's `language`).
 prompt_audio resolve_prompt(const events::ivr::flow& f, const events::ivr::prompt_ref& p,
