@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "actors/call_actor_state.hpp"
+#include "actors/telephony_ivr.hpp"
 
 namespace hotline::actors::call_flow {
 
@@ -45,6 +46,27 @@ bool hang_up_in_ivr(call_self self) {
   return true;
 }
 
+/// A flow's voicemail node: the telephony side takes the caller's message
+/// (actors/telephony_ivr.hpp); a message left is work, a call back from
+/// the mailbox's queue (the caller is off the line already). No message
+/// (a simulated caller, a hang-up during the beep, no telephony): the
+/// call ends `voicemail`.
+void take_message(call_self self, const ivr_exit& x, const std::string& source) {
+  auto& s = self->state;
+  auto no_message = [self] { end_with(self, call_outcome::voicemail, "ivr_voicemail"); };
+  if (!s.ctx->telephony || !s.ctx->find_queue(x.target)) return no_message();
+  self->request(s.ctx->telephony, caf::infinite, take_message_atom::value, s.req.call_id, x.target)
+      .then(
+          [self, x, source, no_message](bool left) {
+            auto& s = self->state;
+            if (!left || call::is_terminal(s.entity->state())) return no_message();
+            const auto number = s.entity->state().caller;
+            s.after_enqueue = [self, number] { on_callback(self, number); };
+            join(self, x.target, source + " voicemail");
+          },
+          [no_message](caf::error&) { no_message(); });
+}
+
 void on_ivr_exit(call_self self, const ivr_exit& x) {
   auto& s = self->state;
   s.ivr = nullptr;
@@ -73,8 +95,7 @@ void on_ivr_exit(call_self self, const ivr_exit& x) {
            [self] { finish(self, "abandoned"); });
       return;
     case ivr_exit_way::voicemail:
-      // No recording yet (docs/ivr.md "Not yet done"): the call ends there.
-      end_with(self, call_outcome::voicemail, "ivr_voicemail");
+      take_message(self, x, source);
       return;
     case ivr_exit_way::transfer:
       // Telephony does not carry an unanswered leg's transfer yet: the

@@ -142,6 +142,7 @@ void on_ended(tel_self self, const tp::ended& e) {
   if (c->handed_off) return on_handed_off_leg(self, leg.call_id, *c, e.leg, false);
   if (leg.agent.empty()) {
     c->caller.clear();
+    if (on_message_caller_gone(self, *c)) return; // the message ends with the hang-up
     if (c->talking) // a caller lost (no ACK) is told apart from one who hung up
       self->send(c->actor, hangup_atom::value,
                  std::string{e.by == tp::ended_by::lost ? "caller_lost" : "caller"});
@@ -426,6 +427,7 @@ struct event_handler {
     if (!on_ivr_dtmf(self, e)) say(self, "ignored " + tp::describe(e));
   }
   void operator()(const tp::prompt_played& e) const { on_prompt_played(self, e); }
+  void operator()(const tp::message_recorded& e) const { on_message_recorded(self, e); }
   void operator()(const tp::registered& e) const { on_registered(self, e); }
   void operator()(const tp::unregistered& e) const { on_unregistered(self, e); }
   void operator()(const tp::trunk_peer_down& e) const {
@@ -493,6 +495,9 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
       [=](tivr_audio_atom, const std::string& session, std::uint64_t step, bool interruptible,
           const ivr_audio& a) { on_ivr_audio(self, session, step, interruptible, a); },
       [=](tivr_close_atom, const std::string& session) { on_ivr_close(self, session); },
+      [=](take_message_atom, const std::string& call_id, const std::string& mailbox) {
+        on_take_message(self, call_id, mailbox, self->make_response_promise());
+      },
       [=](ringing_atom, const std::string& agent_id, const std::string& call_id) {
         on_ringing(self, agent_id, call_id);
       },

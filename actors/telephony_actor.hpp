@@ -181,6 +181,14 @@ struct telephony_options {
   /// IVR prompts' audio (actors/telephony_ivr.hpp). Default: null, every
   /// prompt is skipped with a log line (counted as played).
   ivr_prompt_resolver ivr_prompts;
+  /// Voicemail (actors/telephony_ivr.hpp, take_message): where messages
+  /// are written (an existing directory; empty: no messages are taken),
+  /// the beep played first (a WAV), the longest message, and who leaves
+  /// them (`voicemail.left`; answers an error, or empty).
+  std::string voicemail_dir;
+  std::string voicemail_beep;
+  std::int64_t voicemail_max_ms = 120'000;
+  std::function<std::string(const voicemail_message&)> leave_voicemail;
   /// Where the actor says what it could not do (a phone missing, a digit
   /// ignored); default: nowhere.
   std::function<void(const std::string&)> log;

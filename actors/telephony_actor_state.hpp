@@ -58,6 +58,11 @@ struct tel_call {
   std::uint64_t ivr_playing = 0; ///< the step of the prompt playing (ivr_prompt_on)
   bool ivr_prompt_on = false;
   bool ivr_interruptible = false;
+  // A message it takes (take_message): the beep plays, then the recording.
+  bool taking_message = false;
+  bool message_started = false; ///< recording (after the beep)
+  std::string mailbox;
+  caf::response_promise message_done; ///< answers take_message
 };
 
 /// What a leg is to its call.
@@ -146,5 +151,11 @@ void on_ivr_close(tel_self self, const std::string& session);
 /// The stack's prompt_played; a caller's digit while in a flow (true: the session took it).
 void on_prompt_played(tel_self self, const tp::prompt_played& e);
 bool on_ivr_dtmf(tel_self self, const tp::dtmf& e);
+/// The call's take_message; the stack's message_recorded; the caller's leg
+/// ended while a message is taken (true: handled here, no abandon).
+void on_take_message(tel_self self, const std::string& call_id, const std::string& mailbox,
+                     caf::response_promise rp);
+void on_message_recorded(tel_self self, const tp::message_recorded& e);
+bool on_message_caller_gone(tel_self self, tel_call& c);
 
 } // namespace hotline::actors::telephony_flow

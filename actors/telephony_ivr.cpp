@@ -4,6 +4,7 @@
 #include "actors/telephony_ivr.hpp"
 
 #include "actors/telephony_actor_state.hpp"
+#include "events/voicemail/voicemail.hpp"
 
 namespace hotline::actors {
 
@@ -161,10 +162,73 @@ void on_ivr_close(tel_self self, const std::string& session) {
   s.ivr_sessions.erase(session);
 }
 
+/// The tag of a voicemail's beep (IVR prompts' steps start at 1).
+constexpr std::uint64_t beep_tag = ~std::uint64_t{0};
+
+void on_take_message(tel_self self, const std::string& call_id, const std::string& mailbox,
+                     caf::response_promise rp) {
+  auto& s = self->state;
+  auto* c = find_call(self, call_id);
+  if (!c || c->caller.empty() || s.opts.voicemail_dir.empty() || !s.opts.leave_voicemail) {
+    if (c && !c->caller.empty())
+      say(self, "call " + call_id + ": no voicemail on this node ([ivr] voicemail_dir)");
+    rp.deliver(false);
+    return;
+  }
+  c->taking_message = true;
+  c->message_started = false;
+  c->mailbox = mailbox;
+  c->message_done = std::move(rp);
+  s.port->play_prompt(c->caller, s.opts.voicemail_beep, beep_tag);
+}
+
+bool on_message_caller_gone(tel_self self, tel_call& c) {
+  if (!c.taking_message) return false;
+  if (!c.message_started) { // gone during the beep: no message
+    c.taking_message = false;
+    c.message_done.deliver(false);
+  } // else the stack finishes the file: message_recorded follows
+  (void)self;
+  return true;
+}
+
+void on_message_recorded(tel_self self, const tp::message_recorded& e) {
+  auto& s = self->state;
+  auto* c = find_call(self, e.message);
+  if (!c || !c->taking_message) return;
+  c->taking_message = false;
+  bool left = false;
+  if (!e.error.empty()) {
+    say(self, "call " + e.message + ": message not recorded: " + e.error);
+  } else if (e.duration_ms < 500) {
+    say(self, "call " + e.message + ": message of " + std::to_string(e.duration_ms) +
+                  " ms not left (" + e.reason + ")");
+  } else {
+    const auto* tenant = s.ctx->tenant_of_queue(c->mailbox);
+    auto why = s.opts.leave_voicemail({e.message, e.message, c->caller_number, c->mailbox,
+                                       tenant ? tenant->id : std::string{}, e.path, e.duration_ms,
+                                       e.sha256});
+    if (!why.empty())
+      say(self, "call " + e.message + ": message not left: " + why);
+    else
+      left = true;
+  }
+  c->message_done.deliver(left);
+}
+
 void on_prompt_played(tel_self self, const tp::prompt_played& e) {
   auto l = self->state.legs.find(e.leg);
   if (l == self->state.legs.end() || !l->second.agent.empty()) return;
   auto* c = find_call(self, l->second.call_id);
+  if (c && c->taking_message && e.tag == beep_tag && !c->message_started) {
+    auto& s = self->state;
+    c->message_started = true;
+    s.port->record_message(
+        {l->second.call_id, c->caller,
+         s.opts.voicemail_dir + "/" + events::voicemail::file_name(l->second.call_id),
+         s.opts.voicemail_max_ms});
+    return;
+  }
   if (!c || !c->ivr_sink || !c->ivr_prompt_on || c->ivr_playing != e.tag) return;
   c->ivr_prompt_on = false;
   if (!e.error.empty())
@@ -176,6 +240,10 @@ bool on_ivr_dtmf(tel_self self, const tp::dtmf& e) {
   auto l = self->state.legs.find(e.leg);
   if (l == self->state.legs.end() || !l->second.agent.empty()) return false;
   auto* c = find_call(self, l->second.call_id);
+  if (c && c->taking_message) { // # ends the message; other keys are part of it
+    if (e.digit == '#' && c->message_started) self->state.port->stop_message(l->second.call_id);
+    return true;
+  }
   if (!c || !c->ivr_sink) return false;
   if (c->ivr_prompt_on && c->ivr_interruptible) { // the caller knows the answer already
     self->state.port->play(c->caller, tp::media_kind::silence);

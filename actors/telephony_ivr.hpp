@@ -14,6 +14,11 @@
 ///   close     what still plays stops; the call goes on to a queue or ends
 ///   dtmf      a digit of the caller's leg (RFC 4733, SIP INFO, in-band) is the
 ///             session's key; it cuts an interruptible prompt short first
+///   take_message   (a flow's voicemail node, from the call) the beep, then the
+///             caller's words into `<voicemail_dir>/<file_name(call id)>` until #,
+///             the maximum length or the hang-up (which, then, is no abandon); a
+///             message of at least half a second is left (leave_voicemail) and the
+///             answer is true: the call becomes a call back from the mailbox's queue
 ///   prompt_played  the prompt the session waits for played out: prompt_finished;
 ///             one that could not be played (a missing file, speech failed)
 ///             counts as played, with a log line, so the caller is not stuck
@@ -39,12 +44,28 @@ using tivr_open_atom = caf::atom_constant<caf::atom("tivr_open")>;
 using tivr_play_atom = caf::atom_constant<caf::atom("tivr_play")>;
 using tivr_audio_atom = caf::atom_constant<caf::atom("tivr_audio")>;
 using tivr_close_atom = caf::atom_constant<caf::atom("tivr_close")>;
+/// call → telephony: take the caller's message for `mailbox` (a flow's
+/// voicemail node); the answer, once the message is finished, is true
+/// when one was recorded and left (see telephony_options::leave_voicemail).
+using take_message_atom = caf::atom_constant<caf::atom("take_msg")>;
 
 /// Where a prompt's audio is.
 struct ivr_audio {
   std::string path;     ///< the WAV to play; empty: nothing (see `error`, `pending`)
   std::string error;    ///< why there is nothing to play
   bool pending = false; ///< only when asked not to block: the text must be spoken first
+};
+
+/// A message recorded for a mailbox, to be left (`voicemail.left`).
+struct voicemail_message {
+  std::string message_id; ///< the call id
+  std::string call_id;
+  std::string caller;
+  std::string mailbox; ///< a queue id
+  std::string tenant;
+  std::string path;
+  std::int64_t duration_ms = 0;
+  std::string sha256;
 };
 
 /// Finds a prompt's audio. With `may_block` false it must answer at once

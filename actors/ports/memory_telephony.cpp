@@ -53,6 +53,17 @@ void memory_telephony::announce(const leg_id& leg, std::vector<std::string> prom
   record(line);
 }
 
+void memory_telephony::record_message(const message_request& r) {
+  std::lock_guard lock{m_};
+  record("record_message " + r.message + " " + r.leg + " " + r.path + " " +
+         std::to_string(r.max_ms));
+}
+
+void memory_telephony::stop_message(const std::string& message) {
+  std::lock_guard lock{m_};
+  record("stop_message " + message);
+}
+
 void memory_telephony::play_prompt(const leg_id& leg, const std::string& wav_path,
                                    std::uint64_t tag) {
   std::lock_guard lock{m_};

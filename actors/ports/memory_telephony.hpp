@@ -47,6 +47,10 @@ public:
   void pause_recording(const std::string& recording) override;
   void resume_recording(const std::string& recording) override;
   void stop_recording(const std::string& recording) override;
+  /// "record_message sip-L1 L1 /dir/m.wav 120000", "stop_message sip-L1"
+  /// (a test injects `message_recorded` to finish it).
+  void record_message(const message_request& r) override;
+  void stop_message(const std::string& message) override;
 
   /// Plays a far end: hands `e` to the sink (ended/failed also end the leg here).
   void inject(const telephony_event& e);

@@ -127,6 +127,10 @@ struct describer {
   std::string operator()(const held& e) const {
     return std::string(e.on ? "held " : "unheld ") + e.leg;
   }
+  std::string operator()(const message_recorded& e) const {
+    return "message_recorded " + e.message + " " + e.reason + " " + std::to_string(e.duration_ms) +
+           " ms" + (e.error.empty() ? std::string{} : " error: " + e.error);
+  }
   std::string operator()(const prompt_played& e) const {
     return "prompt_played " + e.leg + " " + std::to_string(e.tag) +
            (e.error.empty() ? std::string{} : " error: " + e.error);

@@ -197,9 +197,23 @@ struct prompt_played {
   std::string error;     ///< non-empty: nothing was played, and why
 };
 
+/// A caller's message (voicemail) is finished: its mono WAV is complete.
+/// Delivered exactly once for each `record_message`.
+struct message_recorded {
+  std::string message; ///< the name it was started with
+  std::string path;
+  /// "stopped" (stop_message: the caller's #), "max_length", "leg_ended"
+  /// (the caller hung up: the usual end), "replaced"
+  std::string reason;
+  std::int64_t duration_ms = 0;
+  std::int64_t bytes = 0;
+  std::string sha256; ///< of the whole file, lowercase hex
+  std::string error;  ///< non-empty: the file could not be written
+};
+
 using telephony_event = std::variant<incoming, ringing, answered, failed, ended, dtmf, registered,
                                      unregistered, trunk_peer_down, trunk_peer_up, recording_done,
-                                     held, transfer_requested, prompt_played>;
+                                     held, transfer_requested, prompt_played, message_recorded>;
 
 /// Where the stack delivers its events (see the thread-safety note above).
 using telephony_sink = std::function<void(telephony_event)>;
@@ -254,6 +268,14 @@ struct recording_request {
   leg_id caller;         ///< heard on the left channel
   leg_id agent;          ///< heard on the right channel
   std::string path;      ///< the WAV to write; its directory exists
+};
+
+/// What `record_message` needs: one caller's audio into a message.
+struct message_request {
+  std::string message; ///< its name (the call id), unique while it runs
+  leg_id leg;
+  std::string path;              ///< the mono WAV to write; its directory exists
+  std::int64_t max_ms = 120'000; ///< cut there ("max_length")
 };
 
 class telephony {
@@ -314,6 +336,14 @@ public:
   virtual void pause_recording(const std::string& recording) = 0;
   virtual void resume_recording(const std::string& recording) = 0;
   virtual void stop_recording(const std::string& recording) = 0;
+
+  /// Record what a leg says into a mono WAV (8 kHz, 16-bit PCM: a
+  /// voicemail message, after the beep the node played) until
+  /// `stop_message`, `max_ms`, or the leg's end; `message_recorded`
+  /// follows each way. A leg already gone: `message_recorded` with an error.
+  virtual void record_message(const message_request& r) = 0;
+  /// Finish a message now (the caller pressed #). Unknown names: ignored.
+  virtual void stop_message(const std::string& message) = 0;
 };
 
 std::string_view to_string(reject_cause c) noexcept;

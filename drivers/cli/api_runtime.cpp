@@ -83,6 +83,10 @@ const caf::actor& api_runtime::identity() const {
   return d_->identity;
 }
 
+drivers::api::voicemail_box* api_runtime::voicemail() const {
+  return d_->api ? d_->api->voicemail() : nullptr;
+}
+
 std::variant<std::unique_ptr<api_runtime>, std::string>
 api_runtime::start(caf::actor_system& sys, std::shared_ptr<actors::acd_context> ctx,
                    ports::event_store& store, const actors::time_source& clock,

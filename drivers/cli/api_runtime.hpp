@@ -15,6 +15,9 @@ namespace hotline::actors {
 struct acd_context;
 class time_source;
 } // namespace hotline::actors
+namespace hotline::drivers::api {
+class voicemail_box;
+}
 namespace hotline::ports {
 class event_store;
 class lookup_metrics;
@@ -45,6 +48,8 @@ public:
   std::string url() const;
   /// The identity actor (the demo creates its accounts through it).
   const caf::actor& identity() const;
+  /// The API's voicemail box (the one writer of voicemail streams while it runs); may be null.
+  drivers::api::voicemail_box* voicemail() const;
 
   struct impl;
 

@@ -1,16 +1,43 @@
 #include "drivers/cli/ivr_runtime.hpp"
 
+#include <chrono>
 #include <filesystem>
 
+#include "config/wav.hpp"
 #include "drivers/log/log.hpp"
+#include "drivers/sip/voicemail_recorder.hpp"
 #include "drivers/tts/prompt_audio.hpp"
 
 namespace hotline::cli {
 
-ivr_runtime::ivr_runtime(const config::configuration& cfg, const std::string& store_dir,
-                         const std::string& call_id_prefix, const std::string& site,
-                         ports::ivr_media* other)
-    : site_(site), budget_(cfg.ivr.dynamic_tts_budget_ms) {
+ivr_runtime::ivr_runtime(const config::configuration& cfg, ports::event_store& store,
+                         const std::string& store_dir, const std::string& call_id_prefix,
+                         const std::string& site, ports::ivr_media* other)
+    : site_(site), budget_(cfg.ivr.dynamic_tts_budget_ms),
+      voicemail_max_ms_(cfg.ivr.voicemail_max_ms) {
+  // Voicemail: the folder (personal data: the node's user only), the beep, a box.
+  {
+    voicemail_dir_ = cfg.ivr.voicemail_dir.empty()
+                         ? (std::filesystem::path(store_dir) / "voicemail").string()
+                         : cfg.ivr.voicemail_dir;
+    std::error_code ec;
+    std::filesystem::create_directories(voicemail_dir_, ec);
+    std::string why;
+    if (!ec) std::filesystem::permissions(voicemail_dir_, std::filesystem::perms::owner_all, ec);
+    if (ec) {
+      warnings_.push_back("voicemail directory " + voicemail_dir_ + ": " + ec.message() +
+                          ": no messages are taken");
+      voicemail_dir_.clear();
+    } else if (beep_ = voicemail_dir_ + "/beep.wav";
+               !config::write_wav_pcm16_mono(beep_, drivers::sip::voicemail_recorder::sample_rate,
+                                             drivers::sip::voicemail_recorder::beep(), why)) {
+      warnings_.push_back(why + ": no messages are taken");
+      voicemail_dir_.clear();
+    }
+    own_box_ = std::make_unique<drivers::api::voicemail_box>(store, site);
+    if (auto st = own_box_->recover(); !st) warnings_.push_back("voicemail: " + st.message());
+    box_ = own_box_.get();
+  }
   const auto& flows = cfg.center.flows;
   drivers::tts::espeak_options so;
   so.program = cfg.ivr.tts_engine;
@@ -59,6 +86,30 @@ actors::ivr_prompt_resolver ivr_runtime::resolver() {
                                                  budget, may_block);
     return {std::move(r.path), std::move(r.error), r.pending};
   };
+}
+
+void ivr_runtime::voicemail_options(actors::telephony_options& to) {
+  to.voicemail_dir = voicemail_dir_;
+  to.voicemail_beep = beep_;
+  to.voicemail_max_ms = voicemail_max_ms_;
+  to.leave_voicemail = [this](const actors::voicemail_message& m) -> std::string {
+    events::voicemail::leave cmd{m.call_id, m.caller,      m.mailbox, m.tenant,
+                                 m.path,    m.duration_ms, m.sha256};
+    auto r = box_.load()->execute(m.message_id, cmd, events::principal::system("voicemail"),
+                                  std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+    if (const auto* no = std::get_if<events::rejection>(&r)) return no->code + ": " + no->detail;
+    drivers::log::info("ivr",
+                       "voicemail " + m.message_id + " left for " + m.mailbox + " (" +
+                           std::to_string(m.duration_ms) + " ms)",
+                       site_);
+    return {};
+  };
+}
+
+void ivr_runtime::use_box(drivers::api::voicemail_box* box) {
+  box_ = box ? box : own_box_.get();
 }
 
 ports::lookup_finder ivr_runtime::finder() {

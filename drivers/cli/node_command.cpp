@@ -87,6 +87,12 @@ public:
   void announce(const ports::leg_id& leg, std::vector<std::string> prompts) override {
     if (auto* t = real_.load()) t->announce(leg, std::move(prompts));
   }
+  void record_message(const ports::message_request& r) override {
+    if (auto* t = real_.load()) t->record_message(r);
+  }
+  void stop_message(const std::string& message) override {
+    if (auto* t = real_.load()) t->stop_message(message);
+  }
   void play_prompt(const ports::leg_id& leg, const std::string& wav_path,
                    std::uint64_t tag) override {
     if (auto* t = real_.load()) t->play_prompt(leg, wav_path, tag);
@@ -316,8 +322,10 @@ void run_node(const node_args& a) {
     to.log = [site](const std::string& line) { drivers::log::info("telephony", line, site); };
     if (!cfg.center.flows.empty()) {
       // IVR flows for SIP callers (docs/ivr.md "Over SIP").
-      ivr = std::make_unique<ivr_runtime>(cfg, store_dir, to.call_id_prefix, site, ctx->ivr_media);
+      ivr = std::make_unique<ivr_runtime>(cfg, store, store_dir, to.call_id_prefix, site,
+                                          ctx->ivr_media);
       to.ivr_prompts = ivr->resolver();
+      ivr->voicemail_options(to);
       ctx->ivr_media = &ivr->media();
       ctx->lookup_sources = ivr->finder();
     }
@@ -444,6 +452,7 @@ void run_node(const node_args& a) {
       return;
     }
     api = std::move(std::get<0>(started));
+    if (ivr) ivr->use_box(api->voicemail()); // one writer of the voicemail streams
     say(a, site, "API on " + api->url() + " (docs/api.md)");
     if (a.on_api_up) a.on_api_up(api->url());
   }
@@ -486,6 +495,7 @@ void run_node(const node_args& a) {
     }
   }
   say(a, site, "stopping");
+  if (ivr) ivr->use_box(nullptr);
   api.reset(); // no request reaches the actors once they stop
   mailbox.set({});
   // Telephony stops first (the actor, then the stack, which hangs its

@@ -36,6 +36,7 @@ extern "C" {
 #include "drivers/sip/digest.hpp"
 #include "drivers/sip/inband_dtmf.hpp"
 #include "drivers/sip/recording_writer.hpp"
+#include "drivers/sip/voicemail_recorder.hpp"
 
 namespace hotline::drivers::sip {
 
@@ -55,6 +56,8 @@ enum class command_kind {
   play,
   announce,
   play_prompt,
+  record_message,
+  stop_message,
   hang_up,
   stop,
   record_start,
@@ -78,6 +81,7 @@ struct command {
   std::vector<std::string> prompts;                      ///< announce
   std::shared_ptr<const std::vector<std::int16_t>> clip; ///< play_prompt (null: `error`)
   std::uint64_t tag = 0;                                 ///< play_prompt
+  tp::message_request message;                           ///< record_message, stop_message
   std::string error;                                     ///< play_prompt
   tp::hangup_cause hangup = tp::hangup_cause::normal;
   tp::recording_request record;   ///< record_start; record.recording names the others
@@ -169,6 +173,9 @@ struct leg {
   std::shared_ptr<const std::vector<std::int16_t>> prompt_clip;
   std::uint64_t prompt_tag = 0;
   bool prompting = false;
+  // a caller's message being recorded (record_message)
+  std::unique_ptr<voicemail_recorder> message;
+  std::string message_name;
   tmr reap_timer{};
   // the mix it is in: its decoded audio waits here for the mix's next tick
   mixer* mixed = nullptr;
@@ -304,6 +311,9 @@ struct sip_stack::impl {
   void do_play(leg& l, tp::media_kind what);
   void do_announce(leg& l, const std::vector<std::string>& prompts);
   void do_play_prompt(leg& l, command& c);
+  void do_record_message(const tp::message_request& r);
+  /// Finishes the leg's message, if any, and delivers message_recorded.
+  void finish_message(leg& l, const std::string& reason);
   /// The samples of an IVR prompt's WAV (cached), or null with `why`. Any thread.
   std::shared_ptr<const std::vector<std::int16_t>> read_prompt(const std::string& path,
                                                                std::string& why);
@@ -488,6 +498,14 @@ void on_rtp(const sa*, const rtp_header* hdr, mbuf* mb, void* arg) {
     return on_telephone_event(*l, hdr, mb);
   if (hdr->pt != l->pt) return;               // comfort noise and the like: not relayed
   if (l->rec) l->stack->capture(*l, hdr, mb); // before the relay transcodes it in place
+  if (l->message) {
+    const auto* p = mbuf_buf(mb);
+    const std::size_t n = std::min(mbuf_get_left(mb), std::size_t{1'024});
+    std::int16_t pcm[1'024];
+    for (std::size_t i = 0; i < n; ++i)
+      pcm[i] = l->pt == pt_pcmu ? g711_ulaw2pcm(p[i]) : g711_alaw2pcm(p[i]);
+    if (!l->message->append(pcm, n)) l->stack->finish_message(*l, "max_length");
+  }
   if (l->inband) {
     const auto* p = mbuf_buf(mb);
     const std::size_t n = std::min(mbuf_get_left(mb), std::size_t{1'024});
@@ -780,6 +798,7 @@ bool sip_stack::impl::open_media(leg& l) {
 
 void sip_stack::impl::destroy(leg& l) {
   if (l.rec) end_recording(*l.rec, "leg_ended");
+  finish_message(l, "leg_ended");
   if (l.mixed) leave_mix(l);
   l.refer = static_cast<struct sipnot*>(mem_deref(l.refer));
   l.inband.reset();
@@ -1241,6 +1260,12 @@ void sip_stack::impl::run(command& c) {
     return record_done(c.record_result);
   case command_kind::mix:
     return do_mix(c.mix);
+  case command_kind::record_message:
+    return do_record_message(c.message);
+  case command_kind::stop_message:
+    for (auto& [id, l] : legs)
+      if (l->message && l->message_name == c.message.message) finish_message(*l, "stopped");
+    return;
   default:
     break;
   }
@@ -1412,6 +1437,29 @@ void sip_stack::impl::do_play_prompt(leg& l, command& c) {
     l.ts_synced = false;
     tmr_start(&l.music_timer, 0, on_music_tick, &l);
   }
+}
+
+void sip_stack::impl::do_record_message(const tp::message_request& r) {
+  leg* l = find(r.leg);
+  if (!l) {
+    deliver(tp::message_recorded{r.message, r.path, "leg_ended", 0, 0, {}, "the leg is gone"});
+    return;
+  }
+  finish_message(*l, "replaced");
+  voicemail_options o;
+  o.max_ms = r.max_ms;
+  l->message = std::make_unique<voicemail_recorder>(r.path, o);
+  l->message_name = r.message;
+}
+
+void sip_stack::impl::finish_message(leg& l, const std::string& reason) {
+  if (!l.message) return;
+  auto done = l.message->finish();
+  l.message.reset();
+  if (!done.error.empty()) warn("message " + l.message_name + ": " + done.error);
+  deliver(tp::message_recorded{l.message_name, done.path,
+                               done.reached_max ? std::string{"max_length"} : reason,
+                               done.duration_ms, done.bytes, done.sha256, done.error});
 }
 
 std::shared_ptr<const std::vector<std::int16_t>>
@@ -1911,6 +1959,18 @@ void sip_stack::play_prompt(const ports::leg_id& leg, const std::string& wav_pat
   c->leg = leg;
   c->tag = tag;
   c->clip = impl_->read_prompt(wav_path, c->error);
+  impl_->push(c);
+}
+
+void sip_stack::record_message(const ports::message_request& r) {
+  auto* c = new command(command_kind::record_message);
+  c->message = r;
+  impl_->push(c);
+}
+
+void sip_stack::stop_message(const std::string& message) {
+  auto* c = new command(command_kind::stop_message);
+  c->message.message = message;
   impl_->push(c);
 }
 

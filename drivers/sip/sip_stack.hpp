@@ -68,6 +68,11 @@
 /// `prompt_played` follows at its end, or at once with the reason when the
 /// file cannot be read.
 ///
+/// Messages (voicemail): `record_message` feeds the leg's decoded audio to
+/// a voicemail_recorder (voicemail_recorder.hpp; written on this thread,
+/// buffered: a message is a few a minute) until `stop_message`, its
+/// maximum length or the leg's end, then delivers `message_recorded`.
+///
 /// Media: each leg has its own RTP socket. `bridge` relays RTP between two
 /// legs: payloads are forwarded with the outgoing leg's own SSRC, sequence
 /// and continuous timestamps; PCMU and PCMA are transcoded when the legs
@@ -126,6 +131,8 @@ public:
   void pause_recording(const std::string& recording) override;
   void resume_recording(const std::string& recording) override;
   void stop_recording(const std::string& recording) override;
+  void record_message(const ports::message_request& r) override;
+  void stop_message(const std::string& message) override;
 
   /// Whether in-band DTMF can be detected here ([sip] inband_dtmf: spandsp,
   /// Debian libspandsp2, loads; inband_dtmf.hpp). Without it `start`

@@ -27,7 +27,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// The RTP (PCMU) the node sends to a port, decoded, with when it came.
+/// The RTP (PCMU or PCMA) the node sends to a port, decoded, with when it came.
 class rtp_recorder {
 public:
   rtp_recorder() {
@@ -36,10 +36,10 @@ public:
         auto d = sock_.receive(100ms);
         if (!d) continue;
         auto p = sip_test::parse_rtp(*d);
-        if (!p || p->pt != 0) continue;
+        if (!p || (p->pt != 0 && p->pt != 8)) continue;
         std::vector<std::int16_t> pcm;
         for (unsigned char b : p->payload)
-          pcm.push_back(config::ulaw_to_linear(b));
+          pcm.push_back(p->pt == 0 ? config::ulaw_to_linear(b) : config::alaw_to_linear(b));
         std::lock_guard lock{m_};
         frames_.push_back({std::chrono::steady_clock::now(), std::move(pcm)});
       }
@@ -248,4 +248,60 @@ TEST_CASE("ivr over sip: an HTTP lookup to a system that never answers times out
   CHECK(has(s.ivr, "ivr.exited queue sales"));
   CHECK(s.attached["order"] == "81234");
   CHECK(n.only_call().agent == "a1");
+}
+
+TEST_CASE("ivr over sip: a caller leaves a voicemail after the beep and # ends it: the message is "
+          "in the mailbox's list and plays through the API, and it became a call back") {
+  require_ivr_tools();
+  center_options o{4, {}, false};
+  o.api = true;
+  o.sip_users = {{"a1", ""}}; // an agent of queue sales: may hear its mailbox
+  o.extra_toml = "[[entry_points]]\ndialed = \"301\"\nflow = \"vm\"\n\n"
+                 "[[flows]]\nid = \"vm\"\nstart = \"ask\"\nlanguages = [\"en\"]\n\n"
+                 "  [[flows.nodes]]\n  id = \"ask\"\n  type = \"play\"\n"
+                 "  text = \"Please leave a message after the tone.\"\n  next = \"box\"\n\n"
+                 "  [[flows.nodes]]\n  id = \"box\"\n  type = \"voicemail\"\n"
+                 "  mailbox = \"sales\"\n";
+  sip_node n{o};
+  rtp_recorder caller_ear;
+  CHECK(n.call("caller_voicemail.xml", "301", 40, 0,
+               {"-set", "rtp", std::to_string(caller_ear.port())}) == 0);
+
+  // The mailbox through the API, while the node runs.
+  hotline::test::api::client a1{n.api_url, {}, nullptr};
+  auto r = a1.call("POST", "/api/login",
+                   nlohmann::json{{"username", "a1"}, {"password", "login-password-1"}}.dump());
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  auto set = r.header("set-cookie");
+  a1.cookie = set.substr(0, set.find(';'));
+  auto listed = a1.get("/api/voicemail?mailbox=sales");
+  INFO(listed.dump());
+  REQUIRE(listed["messages"].size() == 1);
+  const auto m = listed["messages"][0];
+  const auto id = m["id"].get<std::string>();
+  CHECK(m["duration_ms"].get<std::int64_t>() > 5'000); // the 7 s spoken, cut by #
+  auto audio = a1.call("GET", "/api/voicemail/" + id + "/audio");
+  REQUIRE(audio.status == 200);
+  CHECK(audio.header("content-type") == "audio/wav");
+  const auto wav = n.dir.path() + "/played.wav";
+  std::ofstream(wav, std::ios::binary) << audio.body;
+  auto samples = test::read_wav(wav);
+  REQUIRE(samples);
+  CHECK(test::rms(*samples) > 300); // the caller's words, not silence
+  CHECK(n.stop() == 0);
+  INFO(n.log);
+
+  // The beep (1 kHz) reached the caller before the recording.
+  bool beeped = false;
+  const auto start = std::chrono::steady_clock::now() - 60s;
+  auto heard = caller_ear.between(start, std::chrono::steady_clock::now());
+  for (std::size_t at = 0; at + 1'600 <= heard.size() && !beeped; at += 160)
+    beeped = test::energy_share_at({heard.begin() + at, heard.begin() + at + 1'600}, 1'000) > 0.5;
+  CHECK(beeped);
+
+  auto s = story_of(n);
+  INFO(joined(s.ivr));
+  CHECK(has(s.ivr, "ivr.exited voicemail sales"));
+  auto c = n.only_call();
+  CHECK(std::find(c.types.begin(), c.types.end(), "call.callback_scheduled") != c.types.end());
 }
