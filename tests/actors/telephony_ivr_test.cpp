@@ -1,0 +1,205 @@
+// The IVR over telephony (actors/telephony_ivr.hpp) on the virtual clock:
+// the telephony actor between the in-memory stack and an IVR session —
+// the call answered, prompts played as files, a digit cutting a menu
+// short, a prompt that cannot be played, and voicemail: the beep, the
+// message, # and the hang-up, a message too short, one left as a call back.
+#include <doctest/doctest.h>
+
+#include <caf/all.hpp>
+
+#include "acd_fixture.hpp"
+#include "actors/observer_fanout.hpp"
+#include "actors/ports/memory_telephony.hpp"
+#include "actors/telephony_actor.hpp"
+#include "actors/telephony_ivr.hpp"
+#include "events/voicemail/voicemail.hpp"
+
+using namespace hotline;
+using namespace hotline::actors;
+namespace tp = hotline::ports;
+namespace iv = hotline::events::ivr;
+
+namespace {
+
+using acd_actor_test::epoch;
+constexpr std::uint64_t beep = ~std::uint64_t{0}; // the beep's tag (telephony_ivr.cpp)
+
+iv::node node_of(std::string id, iv::node_kind kind) {
+  iv::node n;
+  n.id = std::move(id);
+  n.kind = kind;
+  return n;
+}
+
+/// main (menu: 1 voicemail, 2 bye, 9 broken; no retry) ; broken (a prompt
+/// nobody can play) -> bye ; box (voicemail for sales) ; bye (hangup).
+events::center_definition flow_center() {
+  auto c = acd_actor_test::two_queue_center();
+  iv::flow f;
+  f.id = "desk";
+  f.tenant = "acme";
+  f.start = "main";
+  f.languages = {"en"};
+  auto main = node_of("main", iv::node_kind::menu);
+  main.prompt.text = "Press 1 for a message, 2 to end.";
+  main.choices = {{"1", "box"}, {"2", "bye"}, {"9", "broken"}};
+  main.retries = 0;
+  main.fallback = "bye";
+  auto broken = node_of("broken", iv::node_kind::play);
+  broken.prompt.text = "unplayable";
+  broken.next = "bye";
+  auto box = node_of("box", iv::node_kind::voicemail);
+  box.target = "sales";
+  f.nodes = {main, broken, box, node_of("bye", iv::node_kind::hangup)};
+  c.flows.push_back(f);
+  events::entry_point e;
+  e.dialed = "300";
+  e.tenant = "acme";
+  e.trunk_group = "pstn";
+  e.flow = "desk";
+  c.entry_points.push_back(e);
+  return c;
+}
+
+struct fixture : acd_actor_test::fixture {
+  tp::memory_telephony phones;
+  telephony_ivr_media media{"sip-", nullptr};
+  caf::actor telephony;
+  caf::actor simulated;
+  std::vector<voicemail_message> left;
+
+  fixture() : acd_actor_test::fixture(flow_center(), nullptr, epoch, {}) {
+    telephony_options o;
+    // A prompt's file is named by its node; "broken" has none.
+    o.ivr_prompts = [](const tp::ivr_prompt& p, bool) -> ivr_audio {
+      if (p.node == "broken") return {{}, "espeak-ng failed", false};
+      return {"/p/" + p.node + ".wav", {}, false};
+    };
+    o.voicemail_dir = "/vm";
+    o.voicemail_beep = "/vm/beep.wav";
+    o.leave_voicemail = [this](const voicemail_message& m) {
+      left.push_back(m);
+      return std::string{};
+    };
+    telephony = spawn_telephony(rt.system(), ctx, &phones, o);
+    phones.set_sink(telephony_sink_for(telephony));
+    media.attach(telephony);
+    ctx->ivr_media = &media;
+    simulated = ctx->observer;
+    ctx->observer = spawn_observer_fanout(rt.system(), {{"sip-", telephony, true}}, simulated);
+    ctx->telephony = telephony;
+    caf::anon_send(telephony, caf::ok_atom::value);
+    rt.run_pending();
+  }
+  ~fixture() {
+    ctx->ivr_media = nullptr;
+    caf::anon_send_exit(telephony, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(simulated, caf::exit_reason::user_shutdown);
+  }
+  fixture(const fixture&) = delete;
+  fixture& operator=(const fixture&) = delete;
+  void inject(const tp::telephony_event& e) {
+    phones.inject(e);
+    rt.run_pending();
+  }
+  void key(char d) { inject(tp::dtmf{"L1", d, tp::dtmf_method::sip_info}); }
+  std::string commands() const {
+    std::string out;
+    for (const auto& l : phones.commands())
+      out += l + "\n";
+    return out;
+  }
+  bool did(const std::string& line) const { return phones.has(line); }
+  /// A caller on L1 dials 300: answered, the menu's prompt plays.
+  void at_menu() {
+    inject(tp::incoming{"L1", "+8613800001111", "300", "pstn", "127.0.0.1:5060"});
+    REQUIRE_MESSAGE(did("answer L1"), commands()); // an IVR answers the call
+    REQUIRE_MESSAGE(did("play_prompt L1 /p/main.wav 1"), commands());
+  }
+  std::string outcome() const {
+    const auto& s = call_state("sip-L1");
+    return std::string{events::to_wire(s.outcome)} + " " + s.end_reason;
+  }
+};
+
+} // namespace
+
+TEST_CASE("telephony ivr: a key during the menu's prompt cuts it short and chooses: the caller "
+          "is contained and hung up") {
+  fixture f;
+  f.at_menu();
+  f.key('2');
+  CHECK_MESSAGE(f.did("play L1 silence"), f.commands()); // barge-in
+  CHECK(f.outcome() == "completed completed_in_ivr");
+  CHECK_MESSAGE(f.did("hang_up L1 normal"), f.commands());
+}
+
+TEST_CASE("telephony ivr: the prompt's end is the session's prompt_done, a late or unknown end "
+          "changes nothing, and a digit nobody waits for is ignored") {
+  fixture f;
+  f.at_menu();
+  f.inject(tp::prompt_played{"L1", 7, {}}); // not the prompt playing
+  f.inject(tp::prompt_played{"L1", 1, {}});
+  // The menu now waits for a key (5 s): none comes, no retry, default bye.
+  f.at(30);
+  CHECK(f.outcome() == "completed completed_in_ivr");
+  f.key('5'); // after the end: nobody's, no crash
+  CHECK(f.payloads<events::ivr_exited>("ivr-sip-L1").size() == 1);
+}
+
+TEST_CASE("telephony ivr: a prompt that cannot be played (speech failed, the stack cannot read "
+          "it) counts as played so the caller goes on") {
+  fixture f;
+  f.at_menu();
+  f.key('9');
+  CHECK_FALSE(f.did("play_prompt L1 /p/broken.wav 3"));
+  CHECK(f.outcome() == "completed completed_in_ivr");
+
+  fixture g;
+  g.at_menu();
+  g.inject(tp::prompt_played{"L1", 1, "/p/main.wav: not a WAV file"});
+  g.at(30); // the menu waited for a key after all
+  CHECK(g.outcome() == "completed completed_in_ivr");
+}
+
+TEST_CASE("telephony ivr: voicemail — the beep, the message, # ends it, voicemail.left, and the "
+          "call becomes a call back from the mailbox's queue with the caller off the line") {
+  fixture f;
+  f.at_menu();
+  f.key('1');
+  REQUIRE_MESSAGE(f.did("play_prompt L1 /vm/beep.wav " + std::to_string(beep)), f.commands());
+  f.key('4'); // during the beep: nothing
+  CHECK_FALSE(f.did("stop_message sip-L1"));
+  f.inject(tp::prompt_played{"L1", beep, {}});
+  const auto file = "/vm/" + events::voicemail::file_name("sip-L1");
+  REQUIRE_MESSAGE(f.did("record_message sip-L1 L1 " + file + " 120000"), f.commands());
+  f.key('#');
+  REQUIRE_MESSAGE(f.did("stop_message sip-L1"), f.commands());
+  f.inject(tp::message_recorded{"sip-L1", file, "stopped", 7'000, 112'044, "ab", {}});
+  REQUIRE(f.left.size() == 1);
+  CHECK(f.left[0].mailbox == "sales");
+  CHECK(f.left[0].caller == "+8613800001111");
+  CHECK(f.left[0].tenant == "acme");
+  CHECK(f.left[0].duration_ms == 7'000);
+  CHECK(f.payloads<events::call_callback_scheduled>("call-sip-L1").size() == 1);
+  CHECK_MESSAGE(f.did("hang_up L1 off_line"), f.commands());
+}
+
+TEST_CASE("telephony ivr: voicemail — a hang-up during the beep leaves no message and is no "
+          "abandon, a message under half a second is not left") {
+  fixture f;
+  f.at_menu();
+  f.key('1');
+  f.inject(tp::ended{"L1", tp::ended_by::far_end});
+  CHECK(f.left.empty());
+  CHECK(f.outcome() == "voicemail ivr_voicemail");
+
+  fixture g;
+  g.at_menu();
+  g.key('1');
+  g.inject(tp::prompt_played{"L1", beep, {}});
+  g.inject(tp::ended{"L1", tp::ended_by::far_end}); // the usual end of a message: no abandon
+  g.inject(tp::message_recorded{"sip-L1", "/vm/x.wav", "leg_ended", 300, 4'844, "ab", {}});
+  CHECK(g.left.empty());
+  CHECK(g.outcome() == "voicemail ivr_voicemail");
+}
