@@ -112,6 +112,10 @@ event_codec::event_codec() : impl_(std::make_unique<impl>()) {
     j["station"] = "";
     return j;
   });
+  add_legacy<legacy::queue_call_joined_v1>([](nlohmann::json j) -> result<nlohmann::json> {
+    j["skills"] = nlohmann::json::object();
+    return j;
+  });
 }
 
 event_codec::~event_codec() = default;

@@ -27,4 +27,19 @@ struct agent_logged_in_v1 {
 };
 HOTLINE_EVENT_FIELDS(agent_logged_in_v1, agent_id, queues)
 
+/// queue.call_joined before a call's own skills were recorded.
+struct queue_call_joined_v1 {
+  static constexpr std::string_view type_name = "queue.call_joined";
+  static constexpr std::uint16_t version = 1;
+  std::string queue;
+  std::string call_id;
+  std::int32_t priority = 0;
+  std::uint64_t sequence = 0;
+  std::string customer_id;
+  std::string preferred_agent;
+  std::int64_t preferred_until_ns = 0;
+};
+HOTLINE_EVENT_FIELDS(queue_call_joined_v1, queue, call_id, priority, sequence, customer_id,
+                     preferred_agent, preferred_until_ns)
+
 } // namespace hotline::events::legacy

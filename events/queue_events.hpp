@@ -5,9 +5,10 @@
 
 namespace hotline::events {
 
+/// Version 2 adds `skills`; version 1 (legacy_events.hpp) reads with none.
 struct queue_call_joined {
   static constexpr std::string_view type_name = "queue.call_joined";
-  static constexpr std::uint16_t version = 1;
+  static constexpr std::uint16_t version = 2;
   std::string queue;
   std::string call_id;
   std::int32_t priority = 0;
@@ -15,9 +16,12 @@ struct queue_call_joined {
   std::string customer_id;
   std::string preferred_agent;         ///< familiar / preferred agent, if any
   std::int64_t preferred_until_ns = 0; ///< when to fall back to the whole queue
+  /// Skills asked of the agent for this call only, besides the queue's
+  /// (skill -> minimum level; an IVR flow's queue node): routing.hpp.
+  std::map<std::string, int> skills;
 };
 HOTLINE_EVENT_FIELDS(queue_call_joined, queue, call_id, priority, sequence, customer_id,
-                     preferred_agent, preferred_until_ns)
+                     preferred_agent, preferred_until_ns, skills)
 
 struct queue_call_priority_changed {
   static constexpr std::string_view type_name = "queue.call_priority_changed";

@@ -132,7 +132,7 @@ private:
     const std::int64_t t_q = t_a + ns(r_.exp(o_.mean_ivr_s));
     push(t_q, stream, tenant, acd, call_queued{id, queue, 0, 1, 0, "entry"});
     push(t_q, "queue-" + queue, tenant, acd,
-         queue_call_joined{queue, id, 0, n, arrived.customer_id, "", 0});
+         queue_call_joined{queue, id, 0, n, arrived.customer_id, "", 0, {}});
 
     const std::int64_t patience = ns(r_.exp(o_.mean_patience_s));
     auto [free_at, agent] = free_agents.top();

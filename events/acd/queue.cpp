@@ -69,8 +69,22 @@ result decide_one(const join& c, const state& s) {
                                         (s.definition.join_empty == empty_rule::no_members
                                              ? "agent logged in"
                                              : "agent logged in and not paused")};
+  if (c.skills.size() > 32)
+    return rejection{"invalid_argument", "join of call " + c.call_id + " asks for " +
+                                             std::to_string(c.skills.size()) +
+                                             " skills: at most 32"};
+  for (const auto& [skill, level] : c.skills) {
+    if (!skill_name_ok(skill))
+      return rejection{"invalid_argument",
+                       "join of call " + c.call_id + ": skill '" + skill +
+                           "' must be 1 to 64 letters, digits, '_', '-' or '.'"};
+    if (level < 1 || level > 100)
+      return rejection{"invalid_argument", "join of call " + c.call_id + ": skill " + skill +
+                                               " level must be from 1 to 100 (got " +
+                                               std::to_string(level) + ")"};
+  }
   return event{queue_call_joined{s.definition.id, c.call_id, c.priority, s.next_sequence,
-                                 c.customer_id, c.preferred_agent, c.preferred_until_ns}};
+                                 c.customer_id, c.preferred_agent, c.preferred_until_ns, c.skills}};
 }
 
 result decide_one(const leave& c, const state& s) {
@@ -241,7 +255,7 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
         if constexpr (std::is_same_v<E, queue_call_joined>) {
           std::erase_if(s.waiting, [&](const entry& w) { return w.call_id == ev.call_id; });
           place(s.waiting, entry{ev.call_id, ev.priority, ev.sequence, ev.customer_id,
-                                 ev.preferred_agent, ev.preferred_until_ns, at_ns});
+                                 ev.preferred_agent, ev.preferred_until_ns, at_ns, ev.skills});
           s.next_sequence = std::max(s.next_sequence, ev.sequence + 1);
         } else if constexpr (std::is_same_v<E, queue_call_priority_changed>) {
           auto it = std::find_if(s.waiting.begin(), s.waiting.end(),

@@ -14,6 +14,7 @@
 /// the command. The waiting list holds callers on the line and call backs
 /// alike; whether an entry is a call back is the call aggregate's business.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -36,6 +37,9 @@ struct entry {
   std::string preferred_agent;         ///< wait for this agent only ...
   std::int64_t preferred_until_ns = 0; ///< ... until then (see routing.hpp)
   std::int64_t joined_at_ns = 0;
+  /// Skills asked of the agent for this call only, besides the queue's
+  /// (skill -> minimum level; routing.hpp: match_queue). Empty for most calls.
+  std::map<std::string, int> skills;
 
   bool operator==(const entry&) const = default;
 };
@@ -64,6 +68,12 @@ struct join {
   std::int64_t preferred_until_ns = 0; ///< typically now + definition.preferred_agent_ms
   availability members;                ///< for the join_empty rule
   std::int64_t now_ns = 0;
+  /// Skills asked of the agent for this call only, besides the queue's:
+  /// skill -> minimum level (names as agents' skills, levels 1..100, at
+  /// most 32; else "invalid_argument"). Recorded in queue.call_joined, so
+  /// the entry keeps them across a restart. Widening relaxes the queue's
+  /// own requirements only, never these.
+  std::map<std::string, int> skills;
 };
 struct leave {
   std::string call_id;

@@ -203,11 +203,30 @@ selection select_from(const queue_definition& q, const requirements& r,
 
 } // namespace
 
+requirements with_call_skills(requirements r, const std::vector<skill_requirement>& skills) {
+  for (const auto& s : skills) {
+    auto it = std::find_if(r.skills.begin(), r.skills.end(),
+                           [&](const skill_requirement& q) { return q.skill == s.skill; });
+    if (it == r.skills.end())
+      r.skills.push_back(s);
+    else
+      it->min_level = std::max(it->min_level, s.min_level);
+  }
+  return r;
+}
+
 waiting_call make_waiting_call(const queue::entry& e, std::int64_t now_ns) {
-  return waiting_call{
-      e.call_id,         e.priority,
-      e.sequence,        std::max<std::int64_t>(0, (now_ns - e.joined_at_ns) / 1'000'000),
-      e.preferred_agent, e.preferred_until_ns};
+  waiting_call w{e.call_id,
+                 e.priority,
+                 e.sequence,
+                 std::max<std::int64_t>(0, (now_ns - e.joined_at_ns) / 1'000'000),
+                 e.preferred_agent,
+                 e.preferred_until_ns,
+                 {}};
+  w.skills.reserve(e.skills.size());
+  for (const auto& [skill, level] : e.skills)
+    w.skills.push_back({skill, level});
+  return w;
 }
 
 match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
@@ -272,13 +291,18 @@ match_result match_pool(const queue_definition& q, std::vector<waiting_call> cal
       r = effective_requirements(q, call.waited_ms);
       r_steps = steps;
     }
+    // A call's own skills: its requirements alone, and no base levels
+    // (those stand for the queue's requirements only).
+    std::optional<requirements> own;
+    if (!call.skills.empty()) own = with_call_skills(*r, call.skills);
+    const requirements& need = own ? *own : *r;
     if (!call.preferred_agent.empty() && now_ns < call.preferred_until_ns) {
       auto it = std::find_if(pool.begin(), pool.end(), [&](const pooled& p) {
         return p.c->agent_id == call.preferred_agent;
       });
-      if (it != pool.end() && free_now(*it->c, now_ns) && skilled(*it->c, *r)) {
+      if (it != pool.end() && free_now(*it->c, now_ns) && skilled(*it->c, need)) {
         const candidate& c = *it->c;
-        int level = level_of(c, *r);
+        int level = level_of(c, need);
         out.assignments.push_back(
             {call.call_id,
              {c.agent_id},
@@ -288,13 +312,18 @@ match_result match_pool(const queue_definition& q, std::vector<waiting_call> cal
       }
       continue; // waits for its preferred agent until preferred_until_ns
     }
-    auto sel = select_from(q, *r, pool, r_steps == base_steps && r->step == base_step, memory,
-                           now_ns, splitmix64(seed ^ n), &picked);
+    auto sel = select_from(q, need, pool, !own && r_steps == base_steps && r->step == base_step,
+                           memory, now_ns, splitmix64(seed ^ n), &picked);
     if (sel.agents.empty()) continue; // no starvation: later calls may still find agents
     for (const auto* c : picked)
       take(c);
     if (q.strategy == routing_strategy::round_robin) memory.last_agent = sel.agents.back();
     if (r->step >= 0) sel.reason += ", widened to step " + std::to_string(r->step);
+    if (own) {
+      sel.reason += ", with the call's skills";
+      for (const auto& k : call.skills)
+        sel.reason += " " + k.skill + ">=" + std::to_string(k.min_level);
+    }
     out.assignments.push_back(
         {call.call_id, std::move(sel.agents), sel.level, std::move(sel.reason)});
   }

@@ -22,6 +22,16 @@
 ///   ring_all         every best-level eligible agent at once
 /// Ties left after a rule fall to the agent id, so results never depend on
 /// the order of the input.
+///
+/// A call's own skills (`waiting_call::skills`, from an IVR flow's queue
+/// node: docs/ivr.md) are extra required skills for that call only: they
+/// join the queue's effective requirements (`with_call_skills`), so an
+/// agent lacking one is not eligible for that call, and the level is the
+/// lowest over the queue's and the call's skills together. Widening
+/// relaxes the queue's own requirements only; a call's skills keep their
+/// levels however long it waits. A call whose skills no member has waits
+/// (and overflows or times out by the queue's rules), without holding up
+/// the calls behind it.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -68,7 +78,13 @@ struct waiting_call {
   std::int64_t waited_ms = 0;  ///< in this queue; selects the widening steps
   std::string preferred_agent; ///< familiar agent (F10), if any
   std::int64_t preferred_until_ns = 0;
+  std::vector<skill_requirement> skills; ///< asked for this call only (see above); most: none
 };
+
+/// `r` with a call's own `skills` added: a skill both ask for keeps the
+/// higher minimum level (the agent must satisfy both). Queues added by
+/// widening and the widening step stay as in `r`.
+requirements with_call_skills(requirements r, const std::vector<skill_requirement>& skills);
 
 /// `e` as a waiting call at `now_ns`.
 waiting_call make_waiting_call(const queue::entry& e, std::int64_t now_ns);
@@ -110,7 +126,9 @@ int base_level(const candidate& c, const queue_definition& q);
 
 /// `match_queue` with each agent's `base_level` given (`base_levels[i]` for
 /// `agents[i]`): the same result, with the skill lookups done once per
-/// snapshot instead of once per match. REQUIRES: the sizes match.
+/// snapshot instead of once per match (for calls with no skills of their
+/// own; a call with some has its agents' skills looked up).
+/// REQUIRES: the sizes match.
 match_result match_queue(const queue_definition& q, std::vector<waiting_call> calls,
                          const candidate_refs& agents, const std::vector<int>& base_levels,
                          strategy_memory memory, std::int64_t now_ns, std::uint64_t seed);

@@ -5,6 +5,10 @@
 /// in order of `after_ms`; every step whose `after_ms` has passed applies,
 /// cumulatively: min levels drop by the sum of the applied deltas (never
 /// below 1) and the added queues are the union of the applied steps'.
+/// Widening relaxes the queue's own requirements only: the skills a call
+/// brought of its own (an IVR flow's queue node; routing.hpp:
+/// with_call_skills) are added afterwards at their full levels, however
+/// long the call waits.
 #include <cstdint>
 #include <string>
 #include <vector>

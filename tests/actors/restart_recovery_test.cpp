@@ -152,7 +152,7 @@ TEST_CASE("after a restart, what the old node left half told is let go: a line s
       store, "trunk-pstn.3",
       {events::trunk_seized{"pstn", 3, "c9", hotline::events::call_direction::inbound}}, epoch);
   left_by_old_node(store, "queue-sales",
-                   {events::queue_call_joined{"sales", "c9", 0, 1, "", "", 0}}, epoch);
+                   {events::queue_call_joined{"sales", "c9", 0, 1, "", "", 0, {}}}, epoch);
 
   fixture after{two_queue_center(4), &store, restart_at, {}};
   after.at(1);

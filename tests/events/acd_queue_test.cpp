@@ -1,6 +1,9 @@
 // The queue decider (events/acd/queue.hpp): given/when/then.
 #include "acd_support.hpp"
 #include "events/acd/call_rules.hpp"
+#include "events/codec.hpp"
+#include "events/legacy_events.hpp"
+#include "events/variant_cast.hpp"
 
 using namespace acd_test;
 namespace qu = hotline::events::acd::queue;
@@ -31,9 +34,9 @@ std::vector<std::string> order(const qu::state& s) {
 
 TEST_CASE("queue: joining gives the next sequence and a place at the back") {
   queue_subject q{qu::initial_state(make_queue("sales"))};
-  then_events(q.step(joining("c1")), {queue_call_joined{"sales", "c1", 0, 1, "", "", 0}});
+  then_events(q.step(joining("c1")), {queue_call_joined{"sales", "c1", 0, 1, "", "", 0, {}}});
   then_events(q.step(joining("c2", 0, t0 + sec)),
-              {queue_call_joined{"sales", "c2", 0, 2, "", "", 0}});
+              {queue_call_joined{"sales", "c2", 0, 2, "", "", 0, {}}});
   CHECK(qu::position(q.s, "c1") == 1);
   CHECK(qu::position(q.s, "c2") == 2);
   CHECK(qu::position(q.s, "c9") == 0);
@@ -132,8 +135,8 @@ TEST_CASE("queue: calls past max_wait") {
 
 TEST_CASE("queue: a rebuilt queue continues its sequence after the highest seen") {
   queue_subject q{qu::initial_state(make_queue("sales"))};
-  q.given({queue_call_joined{"sales", "old", 0, 41, "", "", 0}});
-  then_events(q.step(joining("c1")), {queue_call_joined{"sales", "c1", 0, 42, "", "", 0}});
+  q.given({queue_call_joined{"sales", "old", 0, 41, "", "", 0, {}}});
+  then_events(q.step(joining("c1")), {queue_call_joined{"sales", "c1", 0, 42, "", "", 0, {}}});
 }
 
 TEST_CASE("queue: the preferred agent travels with the entry") {
@@ -142,9 +145,72 @@ TEST_CASE("queue: the preferred agent travels with the entry") {
   j.customer_id = "cust-7";
   j.preferred_agent = "a3";
   j.preferred_until_ns = t0 + 30 * sec;
-  then_events(q.step(j), {queue_call_joined{"sales", "c1", 0, 1, "cust-7", "a3", t0 + 30 * sec}});
+  then_events(q.step(j),
+              {queue_call_joined{"sales", "c1", 0, 1, "cust-7", "a3", t0 + 30 * sec, {}}});
   CHECK(qu::find(q.s, "c1")->preferred_agent == "a3");
   CHECK(qu::find(q.s, "c1")->joined_at_ns == t0);
+}
+
+TEST_CASE("queue: a call's own skills travel with its join into the entry, and survive a rebuild") {
+  queue_subject q{qu::initial_state(make_queue("sales", {{"billing", 1}}))};
+  auto j = joining("c1");
+  j.skills = {{"lang-yue", 1}, {"vip.care", 3}};
+  then_events(q.step(j), {queue_call_joined{"sales", "c1", 0, 1, "", "", 0, j.skills}});
+  CHECK(qu::find(q.s, "c1")->skills == j.skills);
+  then_events(q.step(joining("c2")), {queue_call_joined{"sales", "c2", 0, 2, "", "", 0, {}}});
+  CHECK(qu::find(q.s, "c2")->skills.empty());
+  // Rebuilt from the stream (the events as recorded): the same entries.
+  queue_subject rebuilt{qu::initial_state(make_queue("sales", {{"billing", 1}}))};
+  for (const auto& [e, at] : q.log)
+    rebuilt.given({std::get<queue_call_joined>(e)}, at);
+  CHECK(rebuilt.s == q.s);
+  CHECK(qu::find(rebuilt.s, "c1")->skills ==
+        std::map<std::string, int>{{"lang-yue", 1}, {"vip.care", 3}});
+}
+
+TEST_CASE("queue: a queue.call_joined stored at version 1 (before skills) rebuilds an entry with "
+          "none") {
+  const auto& codec = hotline::events::event_codec::standard();
+  const auto old = hotline::events::to_binary(
+      hotline::events::legacy::queue_call_joined_v1{"sales", "c7", 10, 41, "cust-1", "a2", t0});
+  auto wide = codec.decode(queue_call_joined::type_name, 1, old);
+  REQUIRE(wide.has_value());
+  auto ev = hotline::events::narrow<qu::event>(*wide);
+  REQUIRE(ev.has_value());
+  const auto s = qu::evolve(qu::initial_state(make_queue("sales")), *ev, t0);
+  REQUIRE(qu::find(s, "c7") != nullptr);
+  const auto& e = *qu::find(s, "c7");
+  CHECK(e.priority == 10);
+  CHECK(e.sequence == 41);
+  CHECK(e.customer_id == "cust-1");
+  CHECK(e.preferred_agent == "a2");
+  CHECK(e.skills.empty());
+  CHECK(s.next_sequence == 42);
+  queue_call_joined reused{"x", "y", 0, 0, "", "", 0, {{"stale", 1}}};
+  REQUIRE(codec.decode_into(1, old, reused).is_ok());
+  CHECK(reused.call_id == "c7");
+  CHECK(reused.skills.empty());
+  CHECK(*codec.current_version("queue.call_joined") == 2);
+}
+
+TEST_CASE("queue: a join asking for a malformed skill is refused, naming the skill") {
+  queue_subject q{qu::initial_state(make_queue("sales"))};
+  auto j = joining("c1");
+  j.skills = {{"lang yue", 1}};
+  then_rejected(q.when(j), "invalid_argument");
+  CHECK(q.when(j).error().detail.find("'lang yue'") != std::string::npos);
+  j.skills = {{"lang-yue", 0}};
+  then_rejected(q.when(j), "invalid_argument");
+  CHECK(q.when(j).error().detail.find("lang-yue level must be from 1 to 100 (got 0)") !=
+        std::string::npos);
+  j.skills = {{"lang-yue", 101}};
+  then_rejected(q.when(j), "invalid_argument");
+  j.skills.clear();
+  for (int i = 0; i < 33; ++i)
+    j.skills["s" + std::to_string(i)] = 1;
+  then_rejected(q.when(j), "invalid_argument");
+  j.skills.erase("s0"); // 32: the limit
+  then_types(q.when(j), {"queue.call_joined"});
 }
 
 TEST_CASE("queue: stream name") {

@@ -194,6 +194,112 @@ TEST_CASE("matching: a call nobody can answer does not block the calls behind it
   CHECK(m.assignments[0].reason == "level 5, longest idle 0 s, widened to step 0");
 }
 
+TEST_CASE("matching: a call's own skills skip an agent without them, and other calls take that "
+          "agent") {
+  auto q = sales(); // billing >= 1
+  auto plain = cand("plain", {{"billing", 5}});
+  plain.idle_since_ns = t0 - 600 * sec; // idle longest: first pick for a call without skills
+  auto yue = cand("yue", {{"billing", 3}, {"lang-yue", 2}});
+  auto cantonese = waiting("c1", 0, 1);
+  cantonese.skills = {{"lang-yue", 1}};
+  SUBCASE("with both free: the Cantonese caller gets the Cantonese speaker, the next the other") {
+    auto m = match_queue(q, {cantonese, waiting("c2", 0, 2)}, {plain, yue}, {}, t0, 1);
+    REQUIRE(m.assignments.size() == 2);
+    CHECK(m.assignments[0].call_id == "c1");
+    CHECK(m.assignments[0].agents == std::vector<std::string>{"yue"});
+    CHECK(m.assignments[0].level == 2); // the lowest of billing 3 and lang-yue 2
+    CHECK(m.assignments[0].reason ==
+          "level 2, longest idle 0 s, with the call's skills lang-yue>=1");
+    CHECK(m.assignments[1].call_id == "c2");
+    CHECK(m.assignments[1].agents == std::vector<std::string>{"plain"});
+    CHECK(m.assignments[1].level == 5);
+  }
+  SUBCASE("only the agent without the skill free: the caller waits, the call behind it is served") {
+    auto m = match_queue(q, {cantonese, waiting("c2", 0, 2)}, {plain}, {}, t0, 1);
+    REQUIRE(m.assignments.size() == 1);
+    CHECK(m.assignments[0].call_id == "c2");
+    CHECK(m.assignments[0].agents == std::vector<std::string>{"plain"});
+    CHECK(match_queue(q, {cantonese}, {plain}, {}, t0, 1).assignments.empty());
+  }
+  SUBCASE("a level below the call's minimum is not eligible") {
+    cantonese.skills = {{"lang-yue", 3}};
+    CHECK(match_queue(q, {cantonese}, {plain, yue}, {}, t0, 1).assignments.empty());
+  }
+  SUBCASE("a call without skills takes the first agent as before") {
+    auto m = match_queue(q, {waiting("c2", 0, 2)}, {yue, plain}, {}, t0, 1);
+    REQUIRE(m.assignments.size() == 1);
+    CHECK(m.assignments[0].agents == std::vector<std::string>{"plain"});
+    CHECK(m.assignments[0].reason == "level 5, longest idle 600 s");
+  }
+  SUBCASE("a preferred agent must have the call's skills too") {
+    cantonese.preferred_agent = "plain";
+    cantonese.preferred_until_ns = t0 + 30 * sec;
+    CHECK(match_queue(q, {cantonese}, {plain, yue}, {}, t0, 1).assignments.empty());
+    cantonese.preferred_agent = "yue";
+    auto m = match_queue(q, {cantonese}, {plain, yue}, {}, t0, 1);
+    REQUIRE(m.assignments.size() == 1);
+    CHECK(m.assignments[0].reason == "preferred agent yue (familiar), level 2");
+  }
+}
+
+TEST_CASE("matching: a call's skills and the queue's combine, the level is the lowest of them") {
+  auto q = make_queue("sales", {{"billing", 2}});
+  auto a = cand("a", {{"billing", 9}, {"lang-yue", 2}}); // level 2
+  auto b = cand("b", {{"billing", 4}, {"lang-yue", 4}}); // level 4
+  auto c = cand("c", {{"billing", 1}, {"lang-yue", 9}}); // below the queue's billing 2
+  a.idle_since_ns = t0 - 1000 * sec;
+  c.idle_since_ns = t0 - 2000 * sec;
+  auto w = waiting("c1", 0, 1);
+  w.skills = {{"lang-yue", 1}};
+  auto m = match_queue(q, {w}, {a, b, c}, {}, t0, 1);
+  REQUIRE(m.assignments.size() == 1);
+  CHECK(m.assignments[0].agents == std::vector<std::string>{"b"});
+  CHECK(m.assignments[0].level == 4);
+  const auto r = with_call_skills(base_requirements(q), w.skills);
+  CHECK(level_of(a, r) == 2);
+  CHECK(level_of(c, r) == 1);
+  CHECK_FALSE(is_eligible(c, r, t0)); // billing 1 < 2
+  CHECK(is_eligible(b, r, t0));
+  CHECK(level_of(cand("x", {{"billing", 9}}), r) == -1);
+  // A skill both ask for keeps the higher minimum: the agent must meet both.
+  auto both = with_call_skills(base_requirements(q), {{"billing", 5}, {"lang-yue", 1}});
+  REQUIRE(both.skills.size() == 2);
+  CHECK(both.skills[0] == skill_requirement{"billing", 5});
+  CHECK(both.skills[1] == skill_requirement{"lang-yue", 1});
+  CHECK(with_call_skills(base_requirements(q), {{"billing", 1}}).skills ==
+        std::vector<skill_requirement>{{"billing", 2}});
+  CHECK(both.queues == std::vector<std::string>{"sales"});
+}
+
+TEST_CASE("matching: widening relaxes the queue's requirements, never a call's own skills") {
+  auto q = make_queue("sales", {{"billing", 8}});
+  q.widening = {{30'000, 4, {"general"}}};
+  auto w = waiting("c1", 0, 1, 40'000); // widened: billing 4, the general queue added
+  w.skills = {{"lang-yue", 3}};
+  auto weak = cand("weak", {{"billing", 5}, {"lang-yue", 2}});
+  auto helper = cand("helper", {{"billing", 5}, {"lang-yue", 3}}, {"general"});
+  CHECK(match_queue(q, {w}, {weak}, {}, t0, 1).assignments.empty());
+  auto m = match_queue(q, {w}, {weak, helper}, {}, t0, 1);
+  REQUIRE(m.assignments.size() == 1);
+  CHECK(m.assignments[0].agents == std::vector<std::string>{"helper"});
+  CHECK(m.assignments[0].reason ==
+        "level 3, longest idle 0 s, widened to step 0, with the call's skills lang-yue>=3");
+}
+
+TEST_CASE("matching: a waiting call carries its entry's skills") {
+  hotline::events::acd::queue::entry e;
+  e.call_id = "c1";
+  e.sequence = 4;
+  e.joined_at_ns = t0;
+  e.skills = {{"lang-yue", 1}, {"vip", 2}};
+  auto w = make_waiting_call(e, t0 + 5 * sec);
+  CHECK(w.waited_ms == 5000);
+  CHECK(w.skills == std::vector<skill_requirement>{skill_requirement{"lang-yue", 1},
+                                                   skill_requirement{"vip", 2}});
+  e.skills.clear();
+  CHECK(make_waiting_call(e, t0).skills.empty());
+}
+
 TEST_CASE("widening: steps apply cumulatively when due, never below level 1") {
   auto q = make_queue("sales", {{"billing", 6}, {"english", 2}});
   q.widening = {{30'000, 2, {}}, {60'000, 3, {"general"}}, {90'000, 0, {"general", "overflow"}}};
@@ -332,9 +438,12 @@ TEST_CASE("matching with base levels kept by the caller gives what matching alon
         agents.push_back(std::move(c));
       }
       std::vector<waiting_call> calls;
-      for (int k = 0; k < 5; ++k)
+      for (int k = 0; k < 5; ++k) {
         calls.push_back(waiting("c" + std::to_string(k), static_cast<std::int32_t>(next(2)), k,
                                 static_cast<std::int64_t>(next(90)) * 1000));
+        // Some calls ask for skills of their own (the base levels do not cover them).
+        if (next(3) == 0) calls.back().skills = {{"english", 1 + static_cast<int>(next(4))}};
+      }
       candidate_refs refs;
       std::vector<int> levels;
       for (const auto& c : agents) {

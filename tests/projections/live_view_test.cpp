@@ -78,7 +78,7 @@ TEST_CASE("live view: an agent's day, login to wrap-up, and the queue's counters
                       {{"order", "42"}},
                       "pstn"});
   b.call("c1", 10, call_queued{"c1", "sales", 0, 1, 0, "entry"});
-  b.add("queue-sales", 10, queue_call_joined{"sales", "c1", 0, 1, "cust-1", "", 0});
+  b.add("queue-sales", 10, queue_call_joined{"sales", "c1", 0, 1, "cust-1", "", 0, {}});
   {
     auto v = fold(b);
     CHECK(v.find_queue("sales")->waiting.size() == 1);
@@ -143,7 +143,7 @@ TEST_CASE("live view: not ready underneath a call comes back after it, abandons 
   b.agent("a1", 3, agent_not_ready{"a1", "lunch"});
   b.agent("a1", 4, agent_reservation_ended{"a1", "c1", "no_answer"});
   b.call("c2", 5, call_queued{"c2", "sales", 0, 1, 0, "entry"});
-  b.add("queue-sales", 5, queue_call_joined{"sales", "c2", 0, 1, "", "", 0});
+  b.add("queue-sales", 5, queue_call_joined{"sales", "c2", 0, 1, "", "", 0, {}});
   b.call("c2", 9, call_ended{"c2", call_outcome::abandoned, "caller_hung_up", "", "sales"});
   auto v = fold(b);
   CHECK(v.find_agent("a1")->activity == agent_activity::not_ready);
