@@ -73,6 +73,11 @@ struct call_actor_state {
   std::string fallback_queue; ///< a blind transfer to an agent that fails goes here
   /// The IVR session the caller is in (actors/ivr_actor.hpp); invalid: none.
   caf::actor ivr;
+  /// Skills the IVR's way out asks of the agent (its queue node's `skills`):
+  /// they go with the next join only, into that queue's entry, and stay
+  /// there; an overflow, transfer or interflow from it joins its target
+  /// with the target's own requirements (docs/ivr.md "The way out").
+  std::map<std::string, int> join_skills;
 };
 
 using call_self = caf::stateful_actor<call_actor_state>*;

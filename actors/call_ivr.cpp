@@ -77,6 +77,7 @@ void on_ivr_exit(call_self self, const ivr_exit& x) {
     switch (x.way) {
     case ivr_exit_way::queue:
       s.base_priority = std::max(s.base_priority, x.priority);
+      s.join_skills = x.skills; // this queue's entry only (call_actor_state.hpp)
       join(self, x.target, source);
       return;
     case ivr_exit_way::callback: {

@@ -2,6 +2,7 @@
 // (actors/call_actor_state.hpp). The rules are events/acd/call_rules.hpp's.
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "actors/call_actor_state.hpp"
 #include "actors/refusal.hpp"
@@ -201,7 +202,8 @@ void join(call_self self, const std::string& queue_id, const std::string& reason
   s.joining = true;
   self->request(s.queue_actor, caf::infinite, join_atom::value,
                 join_request{s.req.call_id, prio, s.req.customer_id, s.req.preferred_agent,
-                             preferred_until, caf::actor_cast<caf::actor>(self), s.held_agent_id})
+                             preferred_until, caf::actor_cast<caf::actor>(self), s.held_agent_id,
+                             std::exchange(s.join_skills, {})})
       .then(
           [self, queue_id, prio, reason](joined_atom, int position, std::int64_t ewt_ms) {
             joined(self, queue_id, prio, reason, position, ewt_ms);

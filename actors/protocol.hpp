@@ -245,6 +245,9 @@ struct join_request {
   std::int64_t preferred_until_ns = 0;
   caf::actor call;            ///< the call actor, for offers
   std::string reserved_agent; ///< already reserved for it (interflow): counts as offered
+  /// Skills asked of the agent for this call only, besides the queue's
+  /// (an IVR flow's queue node: skill -> minimum level; events/acd/routing.hpp).
+  std::map<std::string, int> skills;
 };
 
 struct reserve_request {

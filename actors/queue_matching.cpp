@@ -211,7 +211,7 @@ caf::result<joined_atom, int, std::int64_t> on_join(queue_self self, const join_
   // The continuation runs as the join is sequenced, before exec returns.
   auto refused = s.entity->exec(
       queue::join{req.call_id, req.priority, req.customer_id, req.preferred_agent,
-                  req.preferred_until_ns, s.summary, t},
+                  req.preferred_until_ns, s.summary, t, req.skills},
       t, "join", s.def.tenant, s.who, call_correlation(req.call_id), [self, req, rp]() mutable {
         int pos = queue::position(self->state.entity->state(), req.call_id);
         rp.deliver(joined_atom::value, pos, ewt_for(self, pos));

@@ -25,22 +25,24 @@ iv::node node_of(std::string id, iv::node_kind kind) {
 }
 
 /// welcome (play) -> main (menu: 1 order, 2 agent, 3 call_me, 4 vm, 5 out,
-/// 9 bye; one retry, 5 s, no default) ; order (collect 5 digits) -> find
-/// (lookup orders.csv) -> status (play text) -> bye (hangup); a number not
-/// found -> agent (queue sales, priority 2, attaches order and status).
+/// 6 lang, 9 bye; one retry, 5 s, no default) ; order (collect 5 digits) ->
+/// find (lookup orders.csv) -> status (play text) -> bye (hangup); a number
+/// not found -> agent (queue sales, priority 2, attaches order and status);
+/// lang (language: 1 Cantonese, 2 English) -> speaker (queue sales, asking
+/// for skill lang-${language} at level 1 besides the queue's).
 iv::flow shop_flow() {
   iv::flow f;
   f.id = "shop";
   f.tenant = "acme";
   f.start = "welcome";
-  f.languages = {"zh", "en"};
+  f.languages = {"zh", "en", "yue"};
   auto welcome = node_of("welcome", iv::node_kind::play);
   welcome.prompt.name = "welcome";
   welcome.next = "main";
   auto main = node_of("main", iv::node_kind::menu);
   main.prompt.name = "main_menu";
-  main.choices = {{"1", "order"}, {"2", "agent"}, {"3", "call_me"},
-                  {"4", "vm"},    {"5", "out"},   {"9", "bye"}};
+  main.choices = {{"1", "order"}, {"2", "agent"}, {"3", "call_me"}, {"4", "vm"},
+                  {"5", "out"},   {"6", "lang"},  {"9", "bye"}};
   main.retries = 1;
   auto order = node_of("order", iv::node_kind::collect);
   order.prompt.name = "enter_order";
@@ -70,8 +72,15 @@ iv::flow shop_flow() {
   vm.target = "sales";
   auto out = node_of("out", iv::node_kind::transfer);
   out.target = "+862112345678";
-  f.nodes = {welcome, main,    order, find, status,
-             agent,   call_me, vm,    out,  node_of("bye", iv::node_kind::hangup)};
+  auto lang = node_of("lang", iv::node_kind::language);
+  lang.prompt.name = "pick_language";
+  lang.choices = {{"1", "yue"}, {"2", "en"}};
+  lang.next = "speaker";
+  auto speaker = node_of("speaker", iv::node_kind::queue);
+  speaker.target = "sales";
+  speaker.skills = {{"lang-${language}", 1}};
+  f.nodes = {welcome, main, order, find, status,  agent,
+             call_me, vm,   out,   lang, speaker, node_of("bye", iv::node_kind::hangup)};
   return f;
 }
 
@@ -92,7 +101,8 @@ struct fixture : acd_actor_test::fixture {
   ports::memory_ivr_media media;
   ports::memory_ivr_data data;
 
-  explicit fixture(bool with_media = true) : acd_actor_test::fixture(ivr_center()) {
+  explicit fixture(bool with_media = true, events::center_definition c = ivr_center())
+      : acd_actor_test::fixture(std::move(c)) {
     if (with_media) ctx->ivr_media = &media;
     ctx->ivr_data = &data;
     data.add("orders.csv", "order", "81234", {{"order", "81234"}, {"status", "shipped"}});
@@ -180,6 +190,60 @@ TEST_CASE(
   CHECK(queued[0].reason == "ivr shop/agent");
   fx.at(5);
   CHECK(fx.has("ringing a1 c1"));
+}
+
+TEST_CASE("ivr actor: a caller who chose Cantonese is offered only to an agent with lang-yue, "
+          "other callers of the queue as before") {
+  auto c = ivr_center();
+  for (auto& a : c.agents)
+    if (a.id == "a2") a.skills["lang-yue"] = 1; // a1 and a3 speak no Cantonese
+  fixture fx{true, c};
+  fx.login("a1"); // idle longest: first for a call that asks for no skill
+  fx.at(1);
+  fx.login("a2");
+  fx.at(2);
+  fx.at_main_menu();
+  fx.press("6");
+  CHECK_MESSAGE(fx.media.has("play c1 lang step 3 prompt pick_language"), fx.commands());
+  fx.press("1"); // Cantonese
+  CHECK(fx.media.has("close c1 queue"));
+  fx.rt.run_pending();
+  CHECK_MESSAGE(fx.has("queued c1 sales"), fx.describe());
+  REQUIRE(fx.exits().size() == 1);
+  CHECK(fx.exits()[0].skills == std::map<std::string, int>{{"lang-yue", 1}});
+  // The queue's stream records what the call asks for (a restart rebuilds it).
+  auto joined = fx.payloads<events::queue_call_joined>("queue-sales");
+  REQUIRE(joined.size() == 1);
+  CHECK(joined[0].skills == std::map<std::string, int>{{"lang-yue", 1}});
+  fx.at(5);
+  CHECK_MESSAGE(fx.has("ringing a2 c1"), fx.describe());
+  CHECK_FALSE(fx.has("ringing a1 c1"));
+  auto offered = fx.payloads<events::call_offered>(cl::stream_name("c1"));
+  REQUIRE(offered.size() == 1);
+  CHECK(offered[0].agent_id == "a2");
+  CHECK(offered[0].reason.find("with the call's skills lang-yue>=1") != std::string::npos);
+  // A caller straight to the queue (entry point 100) asks for no skill: a1, as before.
+  fx.dial("c2", "100");
+  fx.at(6);
+  CHECK_MESSAGE(fx.has("ringing a1 c2"), fx.describe());
+  CHECK(fx.payloads<events::queue_call_joined>("queue-sales").at(1).skills.empty());
+}
+
+TEST_CASE("ivr actor: a Cantonese caller nobody speaks to waits, while the next caller is served") {
+  fixture fx; // nobody has lang-yue
+  fx.login("a1");
+  fx.at(1);
+  fx.at_main_menu();
+  fx.press("6");
+  fx.press("1");
+  fx.rt.run_pending();
+  CHECK_MESSAGE(fx.has("queued c1 sales"), fx.describe());
+  fx.dial("c2", "100");
+  fx.at(30);
+  CHECK_FALSE(fx.has("ringing a1 c1"));
+  CHECK_MESSAGE(fx.has("ringing a1 c2"), fx.describe());
+  CHECK(fx.call_state("c1").queue == "sales"); // still waiting there
+  CHECK_FALSE(fx.has("ended c1 abandoned"));
 }
 
 TEST_CASE(
