@@ -73,10 +73,10 @@ struct call_actor_state {
   std::string fallback_queue; ///< a blind transfer to an agent that fails goes here
   /// The IVR session the caller is in (actors/ivr_actor.hpp); invalid: none.
   caf::actor ivr;
-  /// Skills the IVR's way out asks of the agent (its queue node's `skills`):
-  /// they go with the next join only, into that queue's entry, and stay
-  /// there; an overflow, transfer or interflow from it joins its target
-  /// with the target's own requirements (docs/ivr.md "The way out").
+  /// Skills the IVR's way out asks of the agent (its queue node's `skills`),
+  /// set for the one join it makes (call_ivr.cpp): they go into that
+  /// queue's entry and stay there; an overflow, transfer or interflow from
+  /// it joins its target with the target's own requirements (docs/acd.md § 6).
   std::map<std::string, int> join_skills;
 };
 

@@ -77,8 +77,9 @@ void on_ivr_exit(call_self self, const ivr_exit& x) {
     switch (x.way) {
     case ivr_exit_way::queue:
       s.base_priority = std::max(s.base_priority, x.priority);
-      s.join_skills = x.skills; // this queue's entry only (call_actor_state.hpp)
+      s.join_skills = x.skills; // this join only: the queue's entry keeps them
       join(self, x.target, source);
+      s.join_skills.clear(); // an overflow or transfer from there joins without
       return;
     case ivr_exit_way::callback: {
       // The existing call back: the call takes its place in the queue and

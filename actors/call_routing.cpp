@@ -2,7 +2,6 @@
 // (actors/call_actor_state.hpp). The rules are events/acd/call_rules.hpp's.
 #include <algorithm>
 #include <chrono>
-#include <utility>
 
 #include "actors/call_actor_state.hpp"
 #include "actors/refusal.hpp"
@@ -75,8 +74,7 @@ void joined(call_self self, const std::string& queue_id, std::int32_t prio,
 }
 
 /// Virtual hold: the place came up for a caller waiting for a call back.
-/// Dial the caller back through an outbound trunk channel, with this agent
-/// reserved.
+/// Dial the caller back through an outbound trunk channel, with this agent reserved.
 void dial_back(call_self self, const offer_info& o) {
   auto& s = self->state;
   auto let_go = [self, o] { withdraw_offer(self, o.agent, o.agent_id); };
@@ -203,7 +201,7 @@ void join(call_self self, const std::string& queue_id, const std::string& reason
   self->request(s.queue_actor, caf::infinite, join_atom::value,
                 join_request{s.req.call_id, prio, s.req.customer_id, s.req.preferred_agent,
                              preferred_until, caf::actor_cast<caf::actor>(self), s.held_agent_id,
-                             std::exchange(s.join_skills, {})})
+                             s.join_skills})
       .then(
           [self, queue_id, prio, reason](joined_atom, int position, std::int64_t ewt_ms) {
             joined(self, queue_id, prio, reason, position, ewt_ms);

@@ -229,9 +229,18 @@ TEST_CASE("ivr actor: a caller who chose Cantonese is offered only to an agent w
   CHECK(fx.payloads<events::queue_call_joined>("queue-sales").at(1).skills.empty());
 }
 
-TEST_CASE("ivr actor: a Cantonese caller nobody speaks to waits, while the next caller is served") {
-  fixture fx; // nobody has lang-yue
+TEST_CASE("ivr actor: a Cantonese caller nobody speaks to waits, the next caller is served, and "
+          "the queue's overflow takes it without the skill") {
+  auto c = ivr_center(); // nobody has lang-yue
+  for (auto& q : c.queues)
+    if (q.id == "sales") {
+      q.max_wait_ms = 60'000;
+      q.overflow = events::overflow_action::queue;
+      q.overflow_queue = "billing";
+    }
+  fixture fx{true, c};
   fx.login("a1");
+  fx.login("a4"); // billing
   fx.at(1);
   fx.at_main_menu();
   fx.press("6");
@@ -243,7 +252,14 @@ TEST_CASE("ivr actor: a Cantonese caller nobody speaks to waits, while the next 
   CHECK_FALSE(fx.has("ringing a1 c1"));
   CHECK_MESSAGE(fx.has("ringing a1 c2"), fx.describe());
   CHECK(fx.call_state("c1").queue == "sales"); // still waiting there
-  CHECK_FALSE(fx.has("ended c1 abandoned"));
+  // max_wait: the queue's usual overflow; the skills stayed with the entry in sales.
+  fx.at(70);
+  CHECK_MESSAGE(fx.has("queued c1 billing"), fx.describe());
+  for (const auto& j : fx.payloads<events::queue_call_joined>("queue-billing")) {
+    CAPTURE(j.call_id); // c2 overflows there too (a1 never answers)
+    CHECK(j.skills.empty());
+  }
+  CHECK_MESSAGE(fx.has("ringing a4 c1"), fx.describe());
 }
 
 TEST_CASE(
