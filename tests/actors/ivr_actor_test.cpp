@@ -101,8 +101,10 @@ struct fixture : acd_actor_test::fixture {
   ports::memory_ivr_media media;
   ports::memory_ivr_data data;
 
-  explicit fixture(bool with_media = true, events::center_definition c = ivr_center())
-      : acd_actor_test::fixture(std::move(c)) {
+  /// `existing`: the store of a node that ran before (restart tests).
+  explicit fixture(bool with_media = true, events::center_definition c = ivr_center(),
+                   ports::memory_event_store* existing = nullptr)
+      : acd_actor_test::fixture(std::move(c), existing, acd_actor_test::epoch, {}) {
     if (with_media) ctx->ivr_media = &media;
     ctx->ivr_data = &data;
     data.add("orders.csv", "order", "81234", {{"order", "81234"}, {"status", "shipped"}});
@@ -260,6 +262,31 @@ TEST_CASE("ivr actor: a Cantonese caller nobody speaks to waits, the next caller
     CHECK(j.skills.empty());
   }
   CHECK_MESSAGE(fx.has("ringing a4 c1"), fx.describe());
+}
+
+TEST_CASE("ivr actor: after a node restart a waiting Cantonese caller still asks for lang-yue") {
+  auto c = ivr_center();
+  for (auto& a : c.agents)
+    if (a.id == "a2") a.skills["lang-yue"] = 1;
+  ports::memory_event_store store;
+  {
+    fixture before{true, c, &store}; // nobody logged in: the caller waits
+    before.at_main_menu();
+    before.press("6");
+    before.press("1");
+    before.rt.run_pending();
+    REQUIRE_MESSAGE(before.has("queued c1 sales"), before.describe());
+  } // the node stops; the caller's leg is kept outside the process
+  acd_actor_test::fixture after{c, &store, acd_actor_test::epoch + 600 * acd_actor_test::sec,
+                                cl::far_ends_kept{true, true}};
+  after.at(1);
+  REQUIRE(after.call_state("c1").at == cl::phase::queued);
+  after.login("a1"); // idle longest, but speaks no Cantonese
+  after.at(2);
+  after.login("a2");
+  after.at(3);
+  CHECK_MESSAGE(after.has("ringing a2 c1"), after.describe());
+  CHECK_FALSE(after.has("ringing a1 c1"));
 }
 
 TEST_CASE(
