@@ -275,7 +275,43 @@ private:
         if (q && !f.tenant.empty() && !q->tenant.empty() && q->tenant != f.tenant)
           warning(key, "flow of tenant '" + f.tenant + "' hands calls to queue '" + q->id +
                            "' of tenant '" + q->tenant + "'");
+        if (q) node_skills(f, n, *q, at("flows", i, "nodes[" + std::to_string(j) + "].skills"));
       }
+    }
+  }
+
+  /// A queue node's skills route its calls (docs/acd.md § 6): a skill no
+  /// agent serving the queue has at its level leaves such callers waiting
+  /// until the queue's max_wait. `${language}` stands for each language
+  /// of the flow; a name with another variable is known at run time only.
+  void node_skills(const events::ivr::flow& f, const events::ivr::node& n,
+                   const events::queue_definition& q, const std::string& key) {
+    static const std::string language = "${language}";
+    auto languages = f.languages;
+    if (languages.empty()) languages.push_back(f.default_language());
+    for (const auto& [skill, level] : n.skills) {
+      std::vector<std::string> names{skill};
+      if (const auto v = skill.find(language); v != std::string::npos) {
+        names.clear();
+        for (const auto& l : languages)
+          names.push_back(std::string(skill).replace(v, language.size(), l));
+      }
+      std::string missing;
+      for (const auto& name : names) {
+        if (name.find("${") != std::string::npos) continue;
+        const bool served =
+            std::any_of(c_.center.agents.begin(), c_.center.agents.end(), [&](const auto& a) {
+              auto it = a.skills.find(name);
+              return it != a.skills.end() && it->second >= level &&
+                     std::find(a.queues.begin(), a.queues.end(), q.id) != a.queues.end();
+            });
+        if (!served) missing += (missing.empty() ? "'" : ", '") + name + "'";
+      }
+      if (!missing.empty())
+        warning(key + "." + skill, "flow '" + f.id + "' node '" + n.id + "' asks for skill " +
+                                       missing + " at level " + std::to_string(level) +
+                                       " or more, which no agent of queue '" + q.id +
+                                       "' has: such callers wait until its max_wait");
     }
   }
 

@@ -293,6 +293,26 @@ TEST_CASE("ivr config: a queue node naming no queue, and an entry point naming n
          "unknown flow 'order' (did you mean 'orders'?)");
 }
 
+TEST_CASE("ivr config: a queue node asking for a skill no agent of its queue has is a warning") {
+  config_files files;
+  // ann (sales) has english 50 and no language skill.
+  auto l = load_flow(files, order_flow("skills = { english = 1 }",
+                                       "skills = { english = 60, \"lang-${language}\" = 1 }"));
+  INFO(listing(l.outcome.problems));
+  CHECK(l.outcome.ok());
+  expect(l, files, "flows[0].nodes[7].skills.english", "60, \"lang",
+         "flow 'orders' node 'agent' asks for skill 'english' at level 60 or more, which no "
+         "agent of queue 'sales' has: such callers wait until its max_wait",
+         severity::warning);
+  CHECK(only(l.outcome.problems, "flows[0].nodes[7].skills.lang-${language}").message ==
+        "flow 'orders' node 'agent' asks for skill 'lang-zh', 'lang-en' at level 1 or more, "
+        "which no agent of queue 'sales' has: such callers wait until its max_wait");
+  // The skills at the levels ann has: nothing to say.
+  config_files clean;
+  auto m = load_flow(clean, order_flow("skills = { english = 1 }", "skills = { english = 50 }"));
+  CHECK(m.outcome.problems.empty());
+}
+
 /// The order flow with its lookup asking an HTTP service instead of the table.
 std::string http_flow(const std::string& keys) {
   return order_flow(R"(source = "csv"
