@@ -39,6 +39,20 @@ bool route_to_flow(call_self self) {
   return true;
 }
 
+void close_flow_after_restart(call_self self) {
+  auto& s = self->state;
+  const auto* e = s.ctx->find_entry(s.entity->state().dialed);
+  const auto* f = e && !e->flow.empty() ? s.ctx->center.find_flow(e->flow) : nullptr;
+  if (!f) return;
+  ivr_request r;
+  r.session_id = s.req.call_id;
+  r.call_id = s.req.call_id;
+  r.flow = std::shared_ptr<const events::ivr::flow>(s.ctx, f);
+  r.tenant = s.tenant;
+  r.recovering = true;
+  spawn_ivr(self->home_system(), s.ctx, std::move(r));
+}
+
 bool hang_up_in_ivr(call_self self) {
   auto& s = self->state;
   if (!s.ivr) return false;
