@@ -156,6 +156,7 @@ void bench_ivr_media::play(const std::string& session, const ports::ivr_prompt& 
     auto it = sessions_.find(session);
     if (it == sessions_.end()) return;
     it->second.play_step = p.step;
+    it->second.typing.clear();
     last_key = std::exchange(it->second.last_key, clock::time_point{});
     auto fl = flows_.find(it->second.flow);
     if (fl != flows_.end()) f = fl->second;
@@ -208,6 +209,12 @@ void bench_ivr_media::finish(const std::string& session, std::uint64_t step) {
 }
 
 void bench_ivr_media::listen(const std::string& session, const ports::ivr_listen& l) {
+  {
+    std::lock_guard lock{m_};
+    auto it = sessions_.find(session);
+    if (it == sessions_.end() || it->second.typing == l.node) return;
+    it->second.typing = l.node;
+  }
   auto keys = script_(session, l.node);
   if (keys.empty()) return; // silent here: the session's own timeout runs
   post_at(clock::now() + opts_.think,

@@ -108,6 +108,10 @@ private:
     /// When the caller pressed the last key of an entry whose next prompt
     /// has not come yet (epoch: none).
     clock::time_point last_key{};
+    /// The node whose entry the caller is typing (or typed) since the last
+    /// prompt: the session listens again after each key, and the caller
+    /// must not start the entry again.
+    std::string typing;
   };
   struct timer {
     clock::time_point at;
