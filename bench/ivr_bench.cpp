@@ -265,6 +265,7 @@ json run_sessions(caf::actor_system& sys, const std::shared_ptr<const actors::ac
   media.on_closed([start](const std::string&) { start(); });
   media.take_samples();
   const auto closed0 = media.closed();
+  const auto exits0 = media.exits();
   const auto entries0 = media.entries();
   const auto head0 = store.head_position();
   const auto cpu0 = process_cpu_seconds();
@@ -277,6 +278,13 @@ json run_sessions(caf::actor_system& sys, const std::shared_ptr<const actors::ac
       std::max<std::chrono::duration<double>>(std::chrono::duration<double>(a.seconds), ramp));
   st->running = false;
   const auto ended = media.closed() - closed0;
+  // How the sessions that ended within the phase left (the callers hung up
+  // at its end are `abandoned` after it).
+  json ways = json::object();
+  for (const auto& [way, n] : media.exits()) {
+    const auto before = exits0.count(way) ? exits0.at(way) : 0;
+    if (n > before) ways[way] = n - before;
+  }
   const auto entries = media.entries() - entries0;
   const double secs = seconds_since(t0);
   const double cpu = process_cpu_seconds() - cpu0;
@@ -312,6 +320,7 @@ json run_sessions(caf::actor_system& sys, const std::shared_ptr<const actors::ac
           {"wall_s", secs},
           {"sessions_started", st->spawned.load()},
           {"sessions_completed", ended},
+          {"exits", ways},
           {"entries", entries},
           {"next_prompt", to_json(percentiles(to_audio))},
           {"to_play_call", to_json(percentiles(std::move(play_ms)))},

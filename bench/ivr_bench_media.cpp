@@ -240,12 +240,13 @@ void bench_ivr_media::press(const std::string& session, const std::string& keys,
             [this, session, keys, i] { press(session, keys, i + 1); });
 }
 
-void bench_ivr_media::close(const std::string& session, events::ivr_exit_way) {
+void bench_ivr_media::close(const std::string& session, events::ivr_exit_way way) {
   std::function<void(const std::string&)> then;
   {
     std::lock_guard lock{m_};
     if (sessions_.erase(session) == 0) return;
     ++closed_;
+    ++exits_[std::string{events::to_wire(way)}];
     then = on_closed_;
   }
   if (then) post_at(clock::now(), [then, session] { then(session); });
@@ -280,6 +281,11 @@ std::uint64_t bench_ivr_media::entries() const {
 std::uint64_t bench_ivr_media::closed() const {
   std::lock_guard lock{m_};
   return closed_;
+}
+
+std::map<std::string, std::uint64_t> bench_ivr_media::exits() const {
+  std::lock_guard lock{m_};
+  return exits_;
 }
 
 std::vector<std::string> bench_ivr_media::errors() const {

@@ -97,6 +97,8 @@ public:
   std::vector<next_prompt_sample> take_samples();
   std::uint64_t entries() const;
   std::uint64_t closed() const;
+  /// Sessions closed so far by how they left ("contained", "queue", ...).
+  std::map<std::string, std::uint64_t> exits() const;
   /// Why prompts had no audio: the first few distinct reasons.
   std::vector<std::string> errors() const;
 
@@ -140,6 +142,7 @@ private:
   std::vector<std::string> errors_;
   std::uint64_t entries_ = 0;
   std::uint64_t closed_ = 0;
+  std::map<std::string, std::uint64_t> exits_;
 
   std::mutex q_m_;
   std::condition_variable q_cv_;

@@ -39,6 +39,9 @@ TEST_CASE("bench ivr with 20 sessions prints every figure, with audio for every 
     CHECK_MESSAGE(p.at("next_prompt").at("samples").get<long long>() > 0, phase);
     CHECK_MESSAGE(p.at("prompts_without_audio").get<long long>() == 0, out);
     CHECK(p.at("sessions_started").get<long long>() >= 20);
+    // Every order typed is in the table: no session went to an agent or failed.
+    CHECK_MESSAGE(!p.at("exits").contains("queue"), out);
+    CHECK_MESSAGE(!p.at("exits").contains("failed"), out);
   }
   // Dynamic TTS: figures when espeak-ng is installed, otherwise the reason.
   if (j.contains("dynamic_tts_error")) {
