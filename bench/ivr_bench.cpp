@@ -157,12 +157,11 @@ void check(const iv::flow& f) {
     if (p.error) throw std::runtime_error("bench flow " + f.id + ": " + p.key + ": " + p.message);
 }
 
-/// One second of a 440 Hz tone, 8 kHz mono, for each name in each language.
+/// One second of a 440 Hz square wave, 8 kHz mono, for each name in each language.
 void write_recordings(const std::string& prompts, const std::vector<std::string>& names) {
   std::vector<std::int16_t> tone(8'000);
   for (std::size_t i = 0; i < tone.size(); ++i)
-    tone[i] = static_cast<std::int16_t>(
-        8'000 * ((i * 440 * 2 / 8'000) % 2 == 0 ? 1 : -1)); // a square wave is enough here
+    tone[i] = static_cast<std::int16_t>(8'000 * ((i * 440 * 2 / 8'000) % 2 == 0 ? 1 : -1));
   for (const char* lang : {"zh", "en"}) {
     std::filesystem::create_directories(std::filesystem::path(prompts) / lang);
     for (const auto& n : names) {
