@@ -36,6 +36,7 @@
 #include "actors/coarse_clock.hpp"
 #include "actors/ivr_actor.hpp"
 #include "actors/time_source.hpp"
+#include "bench/bench_system.hpp"
 #include "bench/bench_util.hpp"
 #include "bench/benches.hpp"
 #include "bench/ivr_bench_media.hpp"
@@ -181,46 +182,13 @@ void write_table(const std::string& file, int rows) {
   if (!out) throw std::runtime_error("cannot write " + file);
 }
 
-struct latency {
-  std::size_t samples = 0;
-  double p50 = 0, p99 = 0, max = 0;
-};
-
-latency percentiles(std::vector<double> ms) {
-  latency l;
-  l.samples = ms.size();
-  if (ms.empty()) return l;
-  std::sort(ms.begin(), ms.end());
-  auto at = [&](double p) {
-    return ms[std::min(ms.size() - 1,
-                       static_cast<std::size_t>(p * static_cast<double>(ms.size())))];
-  };
-  l.p50 = at(0.50);
-  l.p99 = at(0.99);
-  l.max = ms.back();
-  return l;
-}
+using latency = percentile_figures; // milliseconds here
 
 json to_json(const latency& l) {
   return {{"samples", l.samples}, {"p50_ms", l.p50}, {"p99_ms", l.p99}, {"max_ms", l.max}};
 }
 
-std::string loadavg() {
-  std::ifstream in("/proc/loadavg");
-  std::string l1, l5, l15;
-  in >> l1 >> l5 >> l15;
-  return l1 + " " + l5 + " " + l15;
-}
-
-struct ivr_config : caf::actor_system_config {
-  ivr_config(int threads, const std::string& policy) {
-    set("scheduler.max-threads", threads);
-    set("scheduler.policy", caf::atom_from_string(policy));
-    set("logger.file-verbosity", caf::atom("quiet"));
-    set("logger.console-verbosity", caf::atom("quiet"));
-    actors::install_coarse_clock(*this);
-  }
-};
+using ivr_config = bench_system_config;
 
 /// What the callers type: half choose Mandarin, all ask for an order's
 /// status, the order drawn from the --orders numbers by the session's number.
