@@ -185,6 +185,9 @@ void on_ivr_exit(call_self self, const ivr_exit& x);
 /// The caller hung up (or its patience ran out) while in the IVR: the
 /// session records it and its exit ends the call. False: not in the IVR.
 bool hang_up_in_ivr(call_self self);
+/// After a restart ended the call: a flow session it left open is closed
+/// (`ivr.exited` way failed at its node), so entered and exited still match.
+void close_flow_after_restart(call_self self);
 
 } // namespace call_flow
 } // namespace hotline::actors

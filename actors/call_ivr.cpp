@@ -39,6 +39,20 @@ bool route_to_flow(call_self self) {
   return true;
 }
 
+void close_flow_after_restart(call_self self) {
+  auto& s = self->state;
+  const auto* e = s.ctx->find_entry(s.entity->state().dialed);
+  const auto* f = e && !e->flow.empty() ? s.ctx->center.find_flow(e->flow) : nullptr;
+  if (!f) return;
+  ivr_request r;
+  r.session_id = s.req.call_id;
+  r.call_id = s.req.call_id;
+  r.flow = std::shared_ptr<const events::ivr::flow>(s.ctx, f);
+  r.tenant = s.tenant;
+  r.recovering = true;
+  spawn_ivr(self->home_system(), s.ctx, std::move(r));
+}
+
 bool hang_up_in_ivr(call_self self) {
   auto& s = self->state;
   if (!s.ivr) return false;
@@ -99,11 +113,18 @@ void on_ivr_exit(call_self self, const ivr_exit& x) {
     case ivr_exit_way::voicemail:
       take_message(self, x, source);
       return;
-    case ivr_exit_way::transfer:
-      // Telephony does not carry an unanswered leg's transfer yet: the
-      // call ends as transferred out, the number in the IVR's stream.
+    case ivr_exit_way::transfer: {
+      // Out of the center to the number: telephony rings it through the
+      // caller's trunk group and carries the caller there once the call
+      // has ended transferred_out (as an agent's external transfer).
+      party_change p;
+      p.what = party_change::kind::transferred;
+      p.target_kind = events::transfer_target_kind::external;
+      p.target = x.target;
+      notify(self, party_atom::value, s.req.call_id, std::move(p));
       end_with(self, call_outcome::transferred_out, "ivr_transfer");
       return;
+    }
     case ivr_exit_way::failed:
       end_with(self, call_outcome::refused, "ivr_failed");
       return;

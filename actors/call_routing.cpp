@@ -514,8 +514,7 @@ void on_reserve_failed(call_self self, const std::string& agent_id, const std::s
 
 namespace {
 
-/// A recovered call gets back the handles its stream implies: its tenant,
-/// its queue and queue actor, its trunk line, its base priority.
+/// A recovered call gets back its tenant, queue (and actor), trunk line and priority.
 void restore_handles(call_self self, const call::state& cs) {
   auto& s = self->state;
   const auto* ctx = s.ctx.get();
@@ -540,6 +539,7 @@ void after_restart(call_self self, bool queued_here, bool connected, const std::
   auto& s = self->state;
   const auto& cs = s.entity->state();
   if (call::is_terminal(cs)) {
+    close_flow_after_restart(self);
     if (connected && !agent_id.empty())
       if (auto a = s.ctx->agents.get(agent_id))
         self->send(a, end_call_atom::value, s.req.call_id, std::int64_t{0});

@@ -1,6 +1,6 @@
-// The IVR session actor (actors/ivr_actor.hpp): recover nothing (a session
-// is born with its call), decide, append, evolve, then carry out what the
-// session waits for.
+// The IVR session actor (actors/ivr_actor.hpp): a session is born with its
+// call (nothing to recover, except to close one a restart left open);
+// decide, append, evolve, then carry out what the session waits for.
 #include "actors/ivr_actor.hpp"
 
 #include <chrono>
@@ -39,8 +39,8 @@ void report_exit(ivr_self self, const events::ivr_exited& e) {
   if (std::exchange(s.reported, true)) return;
   ivr_exit x{e.session_id, s.req.flow->id, e.node,   e.way,
              e.target,     e.priority,     e.skills, e.attached};
-  if (s.ctx->ivr_media) s.ctx->ivr_media->close(s.req.session_id, e.way);
-  self->send(s.req.call, ivr_exit_atom::value, std::move(x));
+  if (s.ctx->ivr_media && !s.req.recovering) s.ctx->ivr_media->close(s.req.session_id, e.way);
+  if (s.req.call) self->send(s.req.call, ivr_exit_atom::value, std::move(x));
   self->quit();
 }
 
@@ -165,7 +165,23 @@ caf::behavior ivr_actor(ivr_self self, std::shared_ptr<const acd_context> ctx, i
       [self](const events::status& st) {
         self->quit(caf::make_error(caf::sec::runtime_error, st.message()));
       });
-  enter(self);
+  if (s.req.recovering) {
+    auto st = s.log->recover([self](const events::event& wide, std::int64_t) {
+      if (auto e = events::narrow<ivr::event>(wide))
+        self->state.session = ivr::evolve(std::move(self->state.session), *e);
+    });
+    if (!st) {
+      self->quit(caf::make_error(caf::sec::runtime_error, st.message()));
+      return {};
+    }
+    if (s.session.at == ivr::phase::idle || s.session.at == ivr::phase::ended) {
+      self->quit();
+      return {};
+    }
+    exec(self, ivr::interrupted{now_of(self)}, "interrupted");
+  } else {
+    enter(self);
+  }
   return {
       [self](ivr_played_atom, std::uint64_t step) {
         exec(self, ivr::prompt_done{step, now_of(self)}, "prompt_done");

@@ -9,6 +9,9 @@
 /// answers back as commands with the step they were asked at, so a late
 /// report changes nothing.
 ///
+/// After a restart the call actor spawns it once more, `recovering`, to
+/// close a session the old process left open (ivr.exited way failed).
+///
 /// The call actor (actors/call_routing.cpp) spawns it when the call's entry
 /// point names a flow and the node has an IVR side (acd_context::ivr_media),
 /// once the call holds its trunk line. When the session ends it tells the
@@ -55,6 +58,9 @@ struct ivr_request {
   bool vip = false;
   std::map<std::string, std::string> data; ///< the call's attached data (the flow's `inputs`)
   caf::actor call;                         ///< hears ivr_exit_atom
+  /// After a node restart: fold the stream and close a session still open
+  /// (`interrupted`: ivr.exited way failed); no media, nobody told, then quit.
+  bool recovering = false;
 };
 
 /// How the session ended: ivr.exited's values, plus the flow for `source`.

@@ -17,6 +17,7 @@ void add_bench_commands(CLI::App& app) {
   bench::add_api_bench(*bench);
   bench::add_sip_bench(*bench);
   bench::add_web_bench(*bench);
+  bench::add_ivr_bench(*bench);
   bench::add_desktop_process_command(*bench);
   bench::add_federation_bench(*bench);
 }

@@ -1,11 +1,13 @@
 #pragma once
 /// Small helpers shared by the benchmarks: a wall clock, temp directories,
-/// resident memory.
+/// resident memory, percentiles, the machine's load.
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +53,36 @@ inline std::uint64_t resident_bytes() {
   std::uint64_t size = 0, resident = 0;
   statm >> size >> resident;
   return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+/// The median, 99th percentile and maximum of samples (in their unit).
+struct percentile_figures {
+  std::size_t samples = 0;
+  double p50 = 0, p99 = 0, max = 0;
+};
+
+/// Nearest-rank percentiles of `xs` (zeros when empty).
+inline percentile_figures percentiles(std::vector<double> xs) {
+  percentile_figures f;
+  f.samples = xs.size();
+  if (xs.empty()) return f;
+  std::sort(xs.begin(), xs.end());
+  auto at = [&](double p) {
+    return xs[std::min(xs.size() - 1,
+                       static_cast<std::size_t>(p * static_cast<double>(xs.size())))];
+  };
+  f.p50 = at(0.50);
+  f.p99 = at(0.99);
+  f.max = xs.back();
+  return f;
+}
+
+/// The machine's load averages, "1m 5m 15m" (/proc/loadavg).
+inline std::string loadavg() {
+  std::ifstream in("/proc/loadavg");
+  std::string l1, l5, l15;
+  in >> l1 >> l5 >> l15;
+  return l1 + " " + l5 + " " + l15;
 }
 
 } // namespace hotline::bench

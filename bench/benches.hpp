@@ -14,5 +14,6 @@ void add_federation_bench(CLI::App& bench); ///< hotline bench federation
 void add_api_bench(CLI::App& bench);        ///< hotline bench api (bench/api_bench.cpp)
 void add_sip_bench(CLI::App& bench);        ///< hotline bench sip (bench/sip_bench.cpp)
 void add_web_bench(CLI::App& bench);        ///< hotline bench web (bench/web_bench.cpp)
+void add_ivr_bench(CLI::App& bench);        ///< hotline bench ivr (bench/ivr_bench.cpp)
 
 } // namespace hotline::bench

@@ -35,6 +35,7 @@
 #include "actors/call_actor.hpp"
 #include "actors/coarse_clock.hpp"
 #include "actors/time_source.hpp"
+#include "bench/bench_system.hpp"
 #include "bench/bench_util.hpp"
 #include "bench/benches.hpp"
 #include "drivers/store/rocksdb_event_store.hpp"
@@ -209,28 +210,10 @@ std::uint64_t vm_rss_bytes() {
   return 0;
 }
 
-struct latency_figures {
-  std::uint64_t samples = 0;
-  double p50_us = 0, p99_us = 0, max_us = 0;
-};
-
-latency_figures percentiles(std::vector<double> us) {
-  latency_figures f;
-  f.samples = us.size();
-  if (us.empty()) return f;
-  std::sort(us.begin(), us.end());
-  auto at = [&](double p) {
-    return us[std::min(us.size() - 1,
-                       static_cast<std::size_t>(p * static_cast<double>(us.size())))];
-  };
-  f.p50_us = at(0.50);
-  f.p99_us = at(0.99);
-  f.max_us = us.back();
-  return f;
-}
+using latency_figures = percentile_figures; // microseconds here
 
 nlohmann::json to_json(const latency_figures& f) {
-  return {{"samples", f.samples}, {"p50_us", f.p50_us}, {"p99_us", f.p99_us}, {"max_us", f.max_us}};
+  return {{"samples", f.samples}, {"p50_us", f.p50}, {"p99_us", f.p99}, {"max_us", f.max}};
 }
 
 /// Enqueue -> offer from the events stored in positions (from, to]: for each
@@ -329,15 +312,7 @@ double raw_store_events_per_s(const std::string& base, drivers::sync_policy sync
   return static_cast<double>(done) / secs;
 }
 
-struct route_config : caf::actor_system_config {
-  route_config(int threads, const std::string& policy) {
-    set("scheduler.max-threads", threads);
-    set("scheduler.policy", caf::atom_from_string(policy));
-    set("logger.file-verbosity", caf::atom("quiet"));
-    set("logger.console-verbosity", caf::atom("quiet"));
-    actors::install_coarse_clock(*this);
-  }
-};
+using route_config = bench_system_config;
 
 void run(const route_bench_args& a) {
   drivers::sync_policy sync;
@@ -503,10 +478,10 @@ void run(const route_bench_args& a) {
           {"enqueue_to_offer", to_json(lat)},
           {"arrival_to_ringing", to_json(arrival_to_ringing(sh, first, next))},
       };
-      out["p50_us"] = lat.p50_us;
-      out["p99_us"] = lat.p99_us;
+      out["p50_us"] = lat.p50;
+      out["p99_us"] = lat.p99;
       out["target_p99_us"] = 1000;
-      out["meets_latency_target"] = lat.samples > 0 && lat.p99_us <= 1000;
+      out["meets_latency_target"] = lat.samples > 0 && lat.p99 <= 1000;
     }
     if (out.contains("waiting"))
       out["resident_per_waiting_call_bytes"] = out["waiting"]["resident_per_waiting_call_bytes"];

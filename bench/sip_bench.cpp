@@ -105,12 +105,6 @@ int free_udp_port() {
   return ntohs(a.sin_port);
 }
 
-std::string loadavg() {
-  std::ifstream in("/proc/loadavg");
-  std::string l1, l5, l15;
-  in >> l1 >> l5 >> l15;
-  return l1 + " " + l5 + " " + l15;
-}
 double load1() {
   std::ifstream in("/proc/loadavg");
   double l = 0;

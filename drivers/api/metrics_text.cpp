@@ -1,6 +1,10 @@
 #include "drivers/api/metrics_text.hpp"
 
 #include <cstdio>
+#include <map>
+#include <tuple>
+
+#include "drivers/api/voicemail_box.hpp"
 
 #include "projections/live/live_view.hpp"
 
@@ -137,6 +141,19 @@ std::string metrics_text(node_api::impl& api) {
       w.sample("hotline_webhook_lag_events", "tenant=\"" + escape(tenant) + "\"", double(n));
   }
   if (api.opt.lookup_metrics) api.opt.lookup_metrics->text(w.out);
+  if (api.voicemail) { // messages callers left (docs/ivr.md "Voicemail"), a gauge by status
+    std::map<std::tuple<std::string, std::string, std::string>, int> by;
+    for (const auto& e : api.voicemail->list("*", ""))
+      ++by[{e.s.left.tenant, e.s.left.mailbox, std::string{events::voicemail::to_string(e.s.at)}}];
+    w.family("hotline_voicemail_messages", "gauge",
+             "Voicemail messages by tenant, mailbox (a queue) and status (new, listened, "
+             "handled)");
+    for (const auto& [k, n] : by)
+      w.sample("hotline_voicemail_messages",
+               "tenant=\"" + escape(std::get<0>(k)) + "\",mailbox=\"" + escape(std::get<1>(k)) +
+                   "\",status=\"" + escape(std::get<2>(k)) + "\"",
+               double(n));
+  }
   std::lock_guard lock{api.metrics_m};
   w.family("hotline_api_request_duration_seconds", "histogram",
            "API request latency, arrival to answer");

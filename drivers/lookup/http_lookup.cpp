@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "drivers/lookup/http_client.hpp"
+#include "drivers/http_client/http_client.hpp"
 #include "drivers/lookup/request_template.hpp"
 #include "events/webhooks/webhook_rules.hpp"
 
@@ -22,7 +22,7 @@ std::int64_t steady_ns() {
       .count();
 }
 
-bool retryable(const http_reply& r) {
+bool retryable(const http::http_reply& r) {
   return r.status == 0 || r.status == 429 || r.status >= 500;
 }
 
@@ -85,15 +85,20 @@ ports::lookup_answer http_lookup::ask(const ports::variables& vars) {
     a.reason = "bad URL " + url + ": " + *why;
     return a;
   }
-  http_call c;
+  http::http_call c;
+  c.user_agent = "hotline-ivr-lookup";
   c.method = t.method;
   c.url = std::get<events::webhooks::target_url>(parsed);
   if (t.method == "POST") c.body = fill_json(t.body.empty() ? "{}" : t.body, vars);
   c.timeout = std::chrono::milliseconds(t.timeout_ms);
-  http_reply r;
+  http::http_reply r;
   for (int attempt = 0; attempt <= t.retries; ++attempt) {
     ++a.tries;
-    r = http_exchange(c);
+    r = http::http_exchange(c);
+    if (r.body_too_large) { // a status, but no body to read the fields from
+      r.status = 0;
+      r.error = "the response is larger than 1 MiB";
+    }
     if (!retryable(r)) break;
   }
   if (r.status == 404) {

@@ -349,6 +349,13 @@ outcome<event> on_hangup(const hangup&, const state& s) {
   return std::move(b).take();
 }
 
+outcome<event> on_interrupted(const interrupted&, const state& s) {
+  if (s.at == phase::idle || s.at == phase::ended) return outcome<event>::nothing();
+  builder b{s};
+  b.end(ivr_exit_way::failed);
+  return std::move(b).take();
+}
+
 } // namespace
 
 local_clock clock_at(std::int64_t local_wall_ns) {
@@ -403,8 +410,10 @@ outcome<event> decide(const command& cmd, const state& s) {
           return on_prompt_done(c, s);
         else if constexpr (std::is_same_v<C, lookup_result>)
           return on_lookup(c, s);
-        else
+        else if constexpr (std::is_same_v<C, hangup>)
           return on_hangup(c, s);
+        else
+          return on_interrupted(c, s);
       },
       cmd);
 }

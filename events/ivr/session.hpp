@@ -136,7 +136,14 @@ struct hangup {
   std::int64_t now_ns = 0;
 };
 
-using command = std::variant<enter, digit, timeout, prompt_done, lookup_result, hangup>;
+/// The node stopped while the session ran (found open after a restart: its
+/// caller went with the process). It ends at its node, way `failed`.
+struct interrupted {
+  std::int64_t now_ns = 0;
+};
+
+using command =
+    std::variant<enter, digit, timeout, prompt_done, lookup_result, hangup, interrupted>;
 using event = std::variant<ivr_entered, ivr_prompt_played, ivr_input, ivr_menu_chosen, ivr_branched,
                            ivr_lookup_done, ivr_lookup_failed, ivr_exited>;
 

@@ -60,6 +60,7 @@ kpi_fold::kpi_fold(kpi_options o) : opt(o), interval_ns(o.interval_ms * ns_per_m
 bool kpi_fold::reads_payload(std::string_view type) noexcept {
   if (type.starts_with("agent.")) return true;
   if (type.starts_with("ivr.")) return true; // every IVR event moves a session or counts
+  if (type == "voicemail.left" || type == "voicemail.handled") return true;
   // (ivr.* types: kpi_fold_ivr.cpp)
   if (!type.starts_with("call.")) return false;
   auto t = type.substr(5);

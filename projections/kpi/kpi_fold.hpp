@@ -421,6 +421,10 @@ private:
   void on(const events::recorded_event& e, const events::ivr_lookup_done& p);
   void on(const events::recorded_event& e, const events::ivr_lookup_failed& p);
   void on(const events::recorded_event& e, const events::ivr_exited& p);
+  void on(const events::recorded_event& e, const events::voicemail_left& p);
+  void on(const events::recorded_event& e, const events::voicemail_handled& p);
+  /// A voicemail counter in the event's interval: totals, site, tenant, the mailbox's queue.
+  void bump_voicemail(const events::recorded_event& e, const std::string& mailbox, counter k);
 };
 
 } // namespace hotline::projections::kpi

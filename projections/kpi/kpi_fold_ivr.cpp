@@ -1,7 +1,8 @@
 // The KPI fold's IVR part (kpi_fold.hpp; docs/ivr.md "KPIs"): sessions
 // entered, their ways out by flow and by exit node, time in the IVR, the
 // path through the menus (callers who reached each node), menu choices and
-// lookups. A session's numbers land in the interval it entered.
+// lookups. A session's numbers land in the interval it entered. Voicemail
+// messages left and handled count in the interval of their event.
 #include "projections/kpi/kpi_fold.hpp"
 
 #include "projections/kpi/kpi_rows.hpp"
@@ -130,6 +131,23 @@ void kpi_fold::on(const recorded_event& e, const events::ivr_exited& p) {
   bump_ivr(s, ivr_time_ms, true, ms_between(s.entered_ns, e.meta.timestamp_ns));
   if (s.persisted) deletes.push_back(std::string{ivr_row_prefix} + it->first);
   ivr_sessions.erase(it);
+}
+
+void kpi_fold::bump_voicemail(const recorded_event& e, const std::string& mailbox, counter k) {
+  const auto at = interval_of(e.meta.timestamp_ns);
+  bump(get_cell(at, dimension::total, star), k);
+  bump(get_cell(at, dimension::site, names.id(e.meta.site, last_site)), k);
+  bump(get_cell(at, dimension::tenant, names.id(e.meta.tenant, last_tenant)), k);
+  if (!mailbox.empty()) bump(get_cell(at, dimension::queue, names.id(mailbox)), k);
+}
+
+void kpi_fold::on(const recorded_event& e, const events::voicemail_left& p) {
+  bump_voicemail(e, p.mailbox, voicemails_left);
+}
+
+void kpi_fold::on(const recorded_event& e, const events::voicemail_handled&) {
+  // The mailbox is in the message's voicemail.left, not here: totals, site and tenant.
+  bump_voicemail(e, {}, voicemails_handled);
 }
 
 } // namespace hotline::projections::kpi

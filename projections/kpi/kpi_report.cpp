@@ -67,6 +67,8 @@ void add_ivr_metrics(json& m, const kpi_counters& c) {
   m["lookup_success_rate"] = ratio(double(c[ivr_lookups_found]), double(c[ivr_lookups]));
   m["lookup_avg_ms"] =
       c[ivr_lookups] > 0 ? json(double(c[ivr_lookup_ms]) / c[ivr_lookups]) : json(nullptr);
+  m["voicemails_left"] = c[voicemails_left];
+  m["voicemails_handled"] = c[voicemails_handled];
 }
 
 /// An IVR grouping's row (flow, ivr_node, ivr_choice): its own figures only.

@@ -119,7 +119,9 @@ std::string_view to_string(counter c) noexcept {
                                                             "ivr_lookups",
                                                             "ivr_lookups_found",
                                                             "ivr_lookups_failed",
-                                                            "ivr_lookup_ms"};
+                                                            "ivr_lookup_ms",
+                                                            "voicemails_left",
+                                                            "voicemails_handled"};
   return c < counter_count ? names[c] : "?";
 }
 

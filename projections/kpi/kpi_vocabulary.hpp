@@ -126,6 +126,10 @@ enum counter : std::uint8_t {
   ivr_lookups_found,  ///< ... that found the key
   ivr_lookups_failed, ///< ... whose source could not answer
   ivr_lookup_ms,      ///< their latency, summed
+  // Voicemail (voicemail.* events; docs/ivr.md "KPIs"): in the interval of
+  // the event, by totals, site, tenant and queue (the mailbox).
+  voicemails_left,    ///< voicemail.left: messages callers left
+  voicemails_handled, ///< voicemail.handled: messages whose business is done
   counter_count
 };
 std::string_view to_string(counter c) noexcept;

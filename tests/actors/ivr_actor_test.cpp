@@ -456,3 +456,30 @@ TEST_CASE("ivr actor: an hours node reads the flow's local time through the node
     fx.ctx->ivr_media = nullptr;
   }
 }
+
+TEST_CASE("ivr actor: after a restart a session its call left open is closed, way failed at its "
+          "node, and the call ends media_leg_lost") {
+  ports::memory_event_store store;
+  {
+    acd_actor_test::fixture before{ivr_center(), &store, acd_actor_test::epoch, {}};
+    ports::memory_ivr_media media;
+    before.ctx->ivr_media = &media;
+    before.dial("c1", "200");
+    before.rt.run_pending();
+    REQUIRE(media.has("play c1 welcome step 1 prompt welcome"));
+    before.ctx->ivr_media = nullptr;
+  } // the node stops with c1 in its flow
+  acd_actor_test::fixture after{
+      ivr_center(), &store, acd_actor_test::epoch + 600 * acd_actor_test::sec, {}};
+  after.at(1);
+  CHECK(after.call_state("c1").end_reason == "media_leg_lost");
+  auto exits = after.payloads<events::ivr_exited>("ivr-c1");
+  REQUIRE(exits.size() == 1);
+  CHECK(exits[0].way == events::ivr_exit_way::failed);
+  CHECK(exits[0].node == "welcome");
+  // A second restart finds it closed: nothing more.
+  acd_actor_test::fixture again{
+      ivr_center(), &store, acd_actor_test::epoch + 1200 * acd_actor_test::sec, {}};
+  again.at(1);
+  CHECK(again.payloads<events::ivr_exited>("ivr-c1").size() == 1);
+}

@@ -451,3 +451,16 @@ TEST_CASE("ivr clock: a local wall time read as weekday, minute of the day and d
   CHECK(clock_at(-1) == local_clock{2, 1439, "1969-12-31"});
   CHECK(clock_at(19'782LL * 86'400'000'000'000) == local_clock{3, 0, "2024-02-29"});
 }
+
+TEST_CASE("ivr interrupted: a session still running ends failed at its node, one idle or ended "
+          "is left alone") {
+  session_kit s{shop_flow()};
+  CHECK(s.accept(interrupted{0}).empty()); // not entered
+  s.enter();
+  auto out = s.accept(interrupted{0});
+  REQUIRE(out.size() == 1);
+  CHECK(as<ivr_exited>(out[0]).way == ivr_exit_way::failed);
+  CHECK(as<ivr_exited>(out[0]).node == "welcome");
+  CHECK(s.accept(interrupted{0}).empty());
+  CHECK(s.replayed() == s.now());
+}

@@ -305,3 +305,27 @@ TEST_CASE("ivr over sip: a caller leaves a voicemail after the beep and # ends i
   auto c = n.only_call();
   CHECK(std::find(c.types.begin(), c.types.end(), "call.callback_scheduled") != c.types.end());
 }
+
+TEST_CASE("ivr over sip: a flow's transfer node carries the caller to the number through the "
+          "trunk: the carrier is rung, bridged, and its BYE hangs the caller up") {
+  require_ivr_tools();
+  center_options o{4, {}, false};
+  o.extra_toml = "[[entry_points]]\ndialed = \"302\"\nflow = \"out\"\n\n"
+                 "[[flows]]\nid = \"out\"\nstart = \"hello\"\nlanguages = [\"en\"]\n\n"
+                 "  [[flows.nodes]]\n  id = \"hello\"\n  type = \"play\"\n"
+                 "  text = \"Connecting you to our partner.\"\n  next = \"partner\"\n\n"
+                 "  [[flows.nodes]]\n  id = \"partner\"\n  type = \"transfer\"\n"
+                 "  number = \"5550100\"\n";
+  sip_node n{o};
+  auto carrier = n.carrier("carrier_answers.xml"); // on the trunk peer's port
+  CHECK(n.call("caller_is_hung_up.xml", "302", 30, free_udp_port()) == 0);
+  CHECK(carrier.get() == 0); // rung as sip:5550100@peer, answered, its BYE
+  CHECK(n.stop() == 0);
+  INFO(n.log);
+  auto s = story_of(n);
+  INFO(joined(s.ivr));
+  CHECK(has(s.ivr, "ivr.exited transfer 5550100"));
+  auto c = n.only_call();
+  CHECK(c.outcome == "transferred_out");
+  CHECK(c.reason == "ivr_transfer");
+}

@@ -133,6 +133,14 @@ TEST_CASE(
   }
   CHECK(ann.get("/api/voicemail/m2/audio", 409)["error"] == "recording_changed");
 
+  // /metrics counts the messages by tenant, mailbox and status.
+  auto metrics = admin.call("GET", "/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK(metrics.body.find("hotline_voicemail_messages{tenant=\"acme\",mailbox=\"billing\","
+                          "status=\"handled\"} 1") != std::string::npos);
+  CHECK(metrics.body.find("hotline_voicemail_messages{tenant=\"acme\",mailbox=\"sales\","
+                          "status=\"new\"} 1") != std::string::npos);
+
   node.stop();
 
   // The store: both plays as voicemail.listened, each audited as a read.

@@ -47,10 +47,10 @@ check '^(events|actors/ports)/' "$heavy" $(sources actors/ports)
 check '^(events|projections|actors)/' '^(rocksdb|librdkafka|boost|re|rem|openssl|sodium)/|^(rdkafka|re|rem|sodium)\.h$' \
   $(find actors -maxdepth 1 \( -name '*.cpp' -o -name '*.hpp' \) | sort)
 # Adapters: each may use the domain, the ports, the shared plumbing (the log;
-# RocksDB's directories and log lines) and its own folder; never another
+# RocksDB's directories and log lines; the outgoing HTTP client) and its own folder; never another
 # adapter. drivers/sim (simulated traffic) and drivers/api (the HTTP/WebSocket
 # API) drive the actors.
-shared='drivers/log|drivers/rocksdb'
+shared='drivers/log|drivers/rocksdb|drivers/http_client'
 for adapter in $(find drivers -mindepth 1 -maxdepth 1 -type d ! -name cli | sort); do
   allowed="^(events|projections|config|actors/ports|${shared}|${adapter})/"
   [[ $adapter == drivers/sim || $adapter == drivers/api ]] &&

@@ -192,3 +192,28 @@ TEST_CASE("kpi ivr: sessions in flight survive a restore from the rows") {
   CHECK(whole.count("kpi/ivr/site-a/c1") == 0); // ended: erased
   CHECK(pieces == whole);
 }
+
+TEST_CASE("kpi ivr: voicemails left count by mailbox, handled ones in the totals") {
+  event_builder b;
+  auto left = [&](const std::string& id, const std::string& mailbox, double t) {
+    voicemail_left l;
+    l.message_id = id;
+    l.call_id = id;
+    l.mailbox = mailbox;
+    l.tenant = "t1";
+    l.file = "/vm/" + id + ".wav";
+    l.duration_ms = 7'000;
+    l.sha256 = "ab";
+    b.add("voicemail-" + id, t, l, principal::system("voicemail"));
+  };
+  left("m1", "sales", 10);
+  left("m2", "sales", 20);
+  left("m3", "support", 30);
+  b.add("voicemail-m1", 40, voicemail_handled{"m1", "a1", "called_back", ""},
+        principal::user("a1"));
+  auto rep = build_report(fold_kpi(b));
+  CHECK(rep["totals"]["voicemails_left"] == 3);
+  CHECK(rep["totals"]["voicemails_handled"] == 1);
+  CHECK(rep["groups"]["queue"]["sales"]["voicemails_left"] == 2);
+  CHECK(rep["groups"]["queue"]["support"]["voicemails_left"] == 1);
+}
