@@ -17,7 +17,7 @@ bool route_to_flow(call_self self) {
   auto& s = self->state;
   if (s.entry->flow.empty()) return false;
   const auto* f = s.ctx->center.find_flow(s.entry->flow);
-  if (!f || !s.ctx->ivr_media) {
+  if (!f || !s.ctx->ivr_media || !s.ctx->ivr_media->serves(s.req.call_id)) {
     if (!s.entry->queue.empty()) return false;
     end_with(self, call_outcome::refused, "no_ivr");
     return true;

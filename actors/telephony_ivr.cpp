@@ -18,6 +18,11 @@ void telephony_ivr_media::attach(caf::actor telephony) {
   telephony_ = std::move(telephony);
 }
 
+bool telephony_ivr_media::serves(const std::string& call_id) const {
+  if (call_id.rfind(prefix_, 0) == 0) return true;
+  return other_ && other_->serves(call_id);
+}
+
 bool telephony_ivr_media::ours(const std::string& session) {
   std::lock_guard lock{m_};
   auto it = sessions_.find(session);

@@ -25,7 +25,8 @@
 ///
 /// Sessions of other calls (the simulator's callers, in a node or demo
 /// that also runs a simulated day) go to `other`, chosen at `open` by the
-/// call id's prefix.
+/// call id's prefix; with no `other` such calls are not served (`serves`
+/// false: they skip the flow, to their entry point's queue).
 ///
 /// Thread safety: the ivr_media members may be called from any thread.
 #include <cstdint>
@@ -86,6 +87,8 @@ public:
   void play(const std::string& session, const ports::ivr_prompt& p) override;
   void listen(const std::string& session, const ports::ivr_listen& l) override;
   void close(const std::string& session, events::ivr_exit_way way) override;
+  /// The telephony actor's calls, and the others when `other` serves them.
+  bool serves(const std::string& call_id) const override;
 
 private:
   /// Null: the session is not the telephony actor's (`other`'s, or unknown).

@@ -92,6 +92,11 @@ public:
   /// The session ended with `way` (the caller goes on to a queue, or the
   /// call ends): stop playing, report nothing more.
   virtual void close(const std::string& session, events::ivr_exit_way way) = 0;
+  /// Whether this side can carry the caller of call `call_id` at all (a
+  /// node whose telephony runs flows, beside simulated callers it has no
+  /// side for). False: the call skips its flow (to the entry point's
+  /// queue). Default: every call.
+  virtual bool serves(const std::string& /*call_id*/) const { return true; }
 };
 
 } // namespace hotline::ports

@@ -58,6 +58,9 @@ events::center_definition flow_center() {
   e.trunk_group = "pstn";
   e.flow = "desk";
   c.entry_points.push_back(e);
+  e.dialed = "301"; // the same flow, with a queue for nodes that cannot run it
+  e.queue = "sales";
+  c.entry_points.push_back(e);
   return c;
 }
 
@@ -202,4 +205,16 @@ TEST_CASE("telephony ivr: voicemail — a hang-up during the beep leaves no mess
   g.inject(tp::message_recorded{"sip-L1", "/vm/x.wav", "leg_ended", 300, 4'844, "ab", {}});
   CHECK(g.left.empty());
   CHECK(g.outcome() == "voicemail ivr_voicemail");
+}
+
+TEST_CASE("telephony ivr: a simulated caller (not telephony's, no simulator side) skips the flow: "
+          "to the entry point's queue, or refused no_ivr without one") {
+  fixture f;
+  f.dial("c8", "301");
+  f.dial("c9", "300");
+  f.rt.run_pending();
+  CHECK(f.payloads<events::ivr_entered>("ivr-c8").empty());
+  CHECK(f.call_state("c8").queue == "sales");
+  CHECK(f.call_state("c9").end_reason == "no_ivr");
+  CHECK(f.payloads<events::ivr_entered>("ivr-c9").empty());
 }
