@@ -282,9 +282,7 @@ void on_consult_end(call_self self, const std::string& agent_id, const std::stri
   if (what == "complete") {
     if (!call::in_consultation(now)) {
       refuse(self, agent_id, "transfer",
-             {"no_consultation", "call " + s.req.call_id +
-                                     " has no consultation in progress to "
-                                     "complete"});
+             {"no_consultation", "call " + s.req.call_id + " has no consultation to complete"});
       return;
     }
     const auto target = now.consultation;

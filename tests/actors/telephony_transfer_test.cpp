@@ -220,6 +220,13 @@ TEST_CASE("a consultation cancelled: the target's phone is hung up, it is releas
           "wrap-up, and the caller is back with the first agent") {
   fixture f;
   f.talk();
+  // Nothing to complete or cancel before a consultation.
+  CHECK(f.desk(caf::make_message(consult_end_atom::value, std::string{"a1"},
+                                 std::string{"complete"})) == "no_consultation");
+  CHECK(f.desk(caf::make_message(consult_end_atom::value, std::string{"a1"},
+                                 std::string{"cancel"})) == "no_consultation");
+  CHECK(f.desk(caf::make_message(consult_end_atom::value, std::string{"a1"},
+                                 std::string{"finish"})) == "invalid_argument");
   f.desk(caf::make_message(transfer_atom::value, blind(events::transfer_target_kind::agent, "a2",
                                                        events::transfer_mode::consultative)));
   f.at(3);
