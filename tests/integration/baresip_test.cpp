@@ -622,7 +622,14 @@ TEST_CASE("sip: three baresips in a conference: the agent brings in a2 through t
 }
 
 TEST_CASE("sip: three baresips in a consultative transfer: a1 and a2 hear each other while the "
-          "caller hears neither, then after completing the caller hears a2") {
+          "caller hears neither, then the caller hears a2 once completed, a1 once cancelled") {
+  std::string what; // how a1 ends the consultation
+  SUBCASE("completed") {
+    what = "complete";
+  }
+  SUBCASE("cancelled") {
+    what = "cancel";
+  }
   std::string out;
   REQUIRE_MESSAGE(testing::run_capture({"sh", "-c", "command -v baresip"}, out, 10s) == 0,
                   "baresip is not installed: apt-get install baresip-core");
@@ -703,7 +710,7 @@ TEST_CASE("sip: three baresips in a consultative transfer: a1 and a2 hear each o
   REQUIRE_MESSAGE(call_on_desk(desk2, "a2") == call_id, log);
   const auto consult_from = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(4s);
-  r = desk.call("POST", "/api/agents/a1/calls/" + call_id + "/consultation/complete", "{}");
+  r = desk.call("POST", "/api/agents/a1/calls/" + call_id + "/consultation/" + what, "{}");
   REQUIRE_MESSAGE(r.status < 300, r.body);
   const auto completed = std::chrono::steady_clock::now();
   CHECK(caller.wait() == 0);
@@ -740,11 +747,12 @@ TEST_CASE("sip: three baresips in a consultative transfer: a1 and a2 hear each o
   const std::vector<std::int16_t> a2_consulting(at_a2.begin() + 8'000, at_a2.begin() + 3 * 8'000);
   CHECK(test::energy_share_at(a2_consulting, 600) > 0.1);
   CHECK(test::energy_share_at(a2_consulting, 1'000) < 0.02);
-  // Completed: the caller hears a2, and a1 no more.
+  // Completed: the caller hears a2, and a1 no more; cancelled: a1 again, and not a2.
   const auto caller_after = window(at_caller, completed);
   REQUIRE(caller_after.size() == 2 * 8'000);
-  CHECK(test::energy_share_at(caller_after, 1'400) > 0.1);
-  CHECK(test::energy_share_at(caller_after, 600) < 0.02);
+  const bool to_a2 = what == "complete";
+  CHECK(test::energy_share_at(caller_after, to_a2 ? 1'400 : 600) > 0.1);
+  CHECK(test::energy_share_at(caller_after, to_a2 ? 600 : 1'400) < 0.02);
   CHECK(test::energy_share_at(caller_after, 300) < 0.02);
 
   auto opened = drivers::rocksdb_event_store::open(store);
@@ -754,6 +762,8 @@ TEST_CASE("sip: three baresips in a consultative transfer: a1 and a2 hear each o
   std::string types;
   for (const auto& e : *evs)
     types += " " + e.type;
-  CHECK_MESSAGE(types.find("call.consultation_started call.transferred") != std::string::npos,
+  CHECK_MESSAGE(types.find(to_a2 ? "call.consultation_started call.transferred"
+                                 : "call.consultation_started call.consultation_ended") !=
+                    std::string::npos,
                 types);
 }
