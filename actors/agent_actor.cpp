@@ -25,8 +25,10 @@ struct agent_actor_state {
   std::map<std::string, caf::actor> calls;      ///< call id -> call actor (reserved or on the desk)
   std::map<std::string, caf::actor> offered_by; ///< call id -> queue actor that reserved us
   /// Calls that rang us as a second leg, not a queue offer: call id -> kind
-  /// (transfer | consult | conference). A conference party keeps its entry
-  /// while on the call; the others become the call's agent when they answer.
+  /// (transfer | consult | conference). A conference party and a consultation
+  /// target keep their entry while on the call (a consultation target's
+  /// hang-up is the call's to judge: the consultation ends, or, completed
+  /// since, the call); a blind transfer's target becomes the call's agent.
   std::map<std::string, std::string> legs;
   /// The queues that hold this agent's whole snapshot (set at the last
   /// whole push): while they are the agent's queues, a change sends the
@@ -396,7 +398,9 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
             return;
           }
           self->send(c->second, leg_answer_atom::value, def->id);
-          if (leg->second != "conference") self->state.legs.erase(leg);
+          // A conference party and a consultation target stay legs: their
+          // hang-up leaves the conference / ends the consultation, not the call.
+          if (leg->second != "conference" && leg->second != "consult") self->state.legs.erase(leg);
         });
       },
       [=](reject_atom, const std::string& call_id) {
@@ -450,6 +454,8 @@ caf::behavior agent_actor(caf::stateful_actor<agent_actor_state>* self,
         auto leg = self->state.legs.find(call_id);
         if (leg != self->state.legs.end() && leg->second == "conference")
           self->send(c->second, conf_leave_atom::value, def->id, std::string{"hung_up"});
+        else if (leg != self->state.legs.end() && leg->second == "consult")
+          self->send(c->second, consult_end_atom::value, def->id, std::string{"target_hung_up"});
         else
           self->send(c->second, hangup_atom::value, std::string{"agent"});
       },

@@ -125,6 +125,9 @@ caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shar
         on_leg_timeout(self, agent_id, attempt);
       },
       [self](leg_answer_atom, const std::string& agent_id) { on_leg_answer(self, agent_id); },
+      [self](consult_end_atom, const std::string& agent_id, const std::string& what) {
+        on_consult_end(self, agent_id, what);
+      },
       // A request of the node API (drivers/api), usually through the agent's
       // desk: the handler of the message inside runs, and the API hears
       // whether it was refused. Only the commands a person gives are taken.
@@ -135,9 +138,11 @@ caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shar
               inner.match_elements<transfer_atom, transfer_request>() ||
               inner.match_elements<conference_atom, conference_request>() ||
               inner.match_elements<conf_leave_atom, std::string, std::string>() ||
+              inner.match_elements<consult_end_atom, std::string, std::string>() ||
               inner.match_elements<supervise_atom, std::string, events::supervision_mode>())) {
           refuse_api(rp, "unknown_command",
-                     "calls take hold, resume, transfer, conference, conf_leave and supervise: " +
+                     "calls take hold, resume, transfer, conference, conf_leave, consult_end and "
+                     "supervise: " +
                          to_string(inner));
           return;
         }

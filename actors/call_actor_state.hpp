@@ -71,6 +71,9 @@ struct call_actor_state {
   std::string leg_from; ///< the agent who asked
   std::string leg_reason;
   std::string fallback_queue; ///< a blind transfer to an agent that fails goes here
+  /// The consultation target talking with the agent (its id: the decider's `consultation`).
+  caf::actor consult_agent;
+  std::string consult_reason; ///< the consultative transfer's reason (call.transferred)
   /// The IVR session the caller is in (actors/ivr_actor.hpp); invalid: none.
   caf::actor ivr;
   /// Skills the IVR's way out asks of the agent (its queue node's `skills`),
@@ -157,6 +160,16 @@ void on_supervise(call_self self, const std::string& supervisor_id, events::supe
 void on_leg_refused(call_self self, const std::string& agent_id, const std::string& why);
 void on_leg_timeout(call_self self, const std::string& agent_id, std::int32_t attempt);
 void on_leg_answer(call_self self, const std::string& agent_id);
+/// A consultation in progress ends: `what` complete | cancel (the call's agent
+/// `agent_id`) or target_hung_up (`agent_id`: the target, or the call's agent
+/// since the consultation completed: then a hang-up).
+void on_consult_end(call_self self, const std::string& agent_id, const std::string& what);
+/// The call's agent hangs up while consulting (`by` agent): the transfer
+/// completes, as Asterisk's attended transfer does, and the caller is not
+/// dropped. True: handled so.
+bool hang_up_completes_consultation(call_self self, const std::string& by);
+/// The consultation target is let go (no after-call work): the consultation ended.
+void release_consult_agent(call_self self);
 
 // -- call_interflow.cpp ------------------------------------------------------
 /// Remote side: an offer from another site; hold an agent for it.

@@ -116,6 +116,7 @@ void finish(call_self self, const std::string& leave_reason) {
   release_remote_offers(self, leave_reason);
   release_parties(self, s.entity->state().conference_parties,
                   s.entity->state().outcome != events::call_outcome::node_restart);
+  release_consult_agent(self); // a consultation in progress ended with the call
   for (auto& [agent_id, agent] : s.offers)
     self->send(agent, cancel_atom::value, call_id, std::string{"cancelled"});
   s.offers.clear();

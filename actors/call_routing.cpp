@@ -402,7 +402,7 @@ void on_far_end(call_self self, const std::string& result) {
 }
 
 void on_hangup(call_self self, const std::string& by) {
-  if (by == "caller" && hang_up_in_ivr(self)) return;
+  if ((by == "caller" && hang_up_in_ivr(self)) || hang_up_completes_consultation(self, by)) return;
   exec(self, call::hang_up{by, now_of(self)}, "hang_up", [self] {
     auto& s = self->state;
     if (s.agent)

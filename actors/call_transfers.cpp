@@ -133,6 +133,9 @@ void on_transfer(call_self self, const transfer_request& r) {
   }
   if (r.target_kind == events::transfer_target_kind::agent &&
       r.mode == events::transfer_mode::consultative) {
+    // The same transfer again, to the target the agent talks with: complete it.
+    if (s.entity->state().consultation == r.target)
+      return on_consult_end(self, r.from_agent, "complete");
     // The agent stays on the call while the target rings.
     auto cmd = call::consult{r.from_agent, r.target,    "transfer", acd::leg_ring_ms(s.queue),
                              r.reason,     now_of(self)};
@@ -238,20 +241,13 @@ void on_leg_answer(call_self self, const std::string& agent_id) {
   std::optional<events::rejection> refused;
   if (kind == "transfer") { // blind: the target simply answers
     refused = exec(self, call::connect{agent_id, now_of(self)}, "connect", connected);
-  } else if (kind == "consult") { // the target takes over; the first agent wraps up
-    auto cmd = call::transfer{events::transfer_mode::consultative,
-                              from,
-                              events::transfer_target_kind::agent,
-                              agent_id,
-                              now_of(self),
-                              s.leg_reason};
-    auto parties = s.entity->state().conference_parties;
-    refused = exec_as(self, s.leg_from, cmd, "transfer", [self, from, parties, connected] {
-      if (auto first = self->state.ctx->agents.get(from))
-        self->send(first, end_call_atom::value, self->state.req.call_id, wrap_up_for(self, from));
-      release_parties(self, parties, true);
-      connected();
-    });
+  } else if (kind == "consult") { // the two agents talk; the caller waits on hold
+    s.consult_reason = s.leg_reason;
+    refused = exec(self, call::start_consultation{agent_id, now_of(self)}, "start_consultation",
+                   [self, agent, agent_id, from] {
+                     self->state.consult_agent = agent;
+                     tell_parties(self, party_change::kind::consultation_talking, agent_id, from);
+                   });
   } else { // conference: a third party on the line
     refused = exec_as(self, s.leg_from, call::conference{from, agent_id, now_of(self)},
                       "conference", [self, agent_id, from] {
@@ -259,6 +255,72 @@ void on_leg_answer(call_self self, const std::string& agent_id) {
                       });
   }
   if (refused) drop();
+}
+
+bool hang_up_completes_consultation(call_self self, const std::string& by) {
+  const auto& now = self->state.entity->state();
+  if (by != "agent" || !call::in_consultation(now)) return false;
+  on_consult_end(self, now.agent_id, "complete");
+  return true;
+}
+
+void release_consult_agent(call_self self) {
+  auto& s = self->state;
+  if (!s.consult_agent) return;
+  self->send(s.consult_agent, end_call_atom::value, s.req.call_id, std::int64_t{0});
+  s.consult_agent = caf::actor{};
+}
+
+void on_consult_end(call_self self, const std::string& agent_id, const std::string& what) {
+  auto& s = self->state;
+  const auto& now = s.entity->state();
+  if (what == "target_hung_up" && now.consultation != agent_id) {
+    // The target took the call since (its agent still calls it a consultation leg).
+    if (now.agent_id == agent_id && call::is_connected(now)) on_hangup(self, "agent");
+    return;
+  }
+  if (what == "complete") {
+    if (!call::in_consultation(now)) {
+      refuse(self, agent_id, "transfer",
+             {"no_consultation", "call " + s.req.call_id + " has no consultation to complete"});
+      return;
+    }
+    const auto target = now.consultation;
+    const auto parties = now.conference_parties;
+    auto cmd = call::transfer{events::transfer_mode::consultative,
+                              agent_id,
+                              events::transfer_target_kind::agent,
+                              target,
+                              now_of(self),
+                              s.consult_reason};
+    exec_as(self, agent_id, cmd, "transfer", [self, agent_id, target, parties] {
+      auto& st = self->state;
+      if (auto first = st.ctx->agents.get(agent_id))
+        self->send(first, end_call_atom::value, st.req.call_id, wrap_up_for(self, agent_id));
+      release_parties(self, parties, true);
+      st.agent = st.consult_agent;
+      st.consult_agent = caf::actor{};
+      // Telephony hangs the first agent's phone up and bridges the caller to the target.
+      notify(self, talking_atom::value, st.req.call_id, target);
+    });
+    return;
+  }
+  if (what != "cancel" && what != "target_hung_up") {
+    refuse(self, agent_id, "end_consultation",
+           {"invalid_argument",
+            "a consultation ends by complete, cancel or target_hung_up, not '" + what + "'"});
+    return;
+  }
+  const auto target = now.consultation;
+  auto cmd = call::end_consultation{agent_id, what == "cancel" ? "cancelled" : what, now_of(self)};
+  auto then = [self, target] {
+    release_consult_agent(self);
+    tell_parties(self, party_change::kind::consultation_ended, target);
+  };
+  if (what == "cancel")
+    exec_as(self, agent_id, cmd, "end_consultation", then);
+  else
+    exec(self, cmd, "end_consultation", then);
 }
 
 } // namespace hotline::actors::call_flow

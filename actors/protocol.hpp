@@ -54,6 +54,9 @@
 ///   reason
 ///                          (rejected | busy | logged_out: the leg's call.offer_ended reason)
 ///   agent → call:          conf_leave_atom, agent_id, "hung_up"  (a conference party hung up)
+///   outside → call:        consult_end_atom, agent_id, what      (a consultation in progress:
+///                          what complete | cancel from the call's agent (desktop, API);
+///                          target_hung_up from the target's agent)
 ///   call → observer:       party_atom, call_id, party_change     (transfers, conferences,
 ///                          supervision: who is on the call's media)
 ///   any → observer:        notifications (see observer below)
@@ -177,6 +180,7 @@ using leg_refused_atom = caf::atom_constant<caf::atom("legrefused")>;
 using leg_answer_atom = caf::atom_constant<caf::atom("leganswer")>;
 using leg_reject_atom = caf::atom_constant<caf::atom("legreject")>;
 using leg_timeout_atom = caf::atom_constant<caf::atom("legtimeout")>;
+using consult_end_atom = caf::atom_constant<caf::atom("consultend")>;
 // observer notifications
 using ringing_atom = caf::atom_constant<caf::atom("ringing")>;
 using queued_atom = caf::atom_constant<caf::atom("queued")>;
@@ -295,8 +299,11 @@ struct offer_info {
 ///                         cannot be reserved, rejects or lets it ring out, the call
 ///                         joins `fallback_queue` (empty: the queue it came through).
 ///   consultative, agent:  the agent stays on the call while `target` rings; when the
-///                         target answers it takes the call and the agent wraps up;
-///                         otherwise the call stays with the agent.
+///                         target answers the two talk, the caller on hold
+///                         (a consultation); consult_end_atom completes it (the target
+///                         takes the call, the agent wraps up) or cancels it. Unanswered,
+///                         the call stays with the agent. Sent again for the target the
+///                         agent consults, it completes the consultation.
 ///   external | site:      the call leaves the center: ends transferred_out.
 struct transfer_request {
   std::string from_agent;
@@ -330,14 +337,18 @@ struct leg_request {
 /// whom (docs/telephony.md, "Transfers, conferences and supervision").
 struct party_change {
   enum class kind : std::uint8_t {
-    transferred, ///< `from_agent` handed the call to `target` (target_kind): the agent's
-                 ///< part ended; external: the call ends transferred_out to `target`
-    consulting,  ///< `agent` rings for a consultation (the caller waits on hold)
-    inviting,    ///< `agent` rings to join as a conference party
-    leg_ended,   ///< the consultation or invitation of `agent` ended unanswered
-    conferenced, ///< `agent` joined as a conference party (external: `target`)
-    left,        ///< conference party `agent` left
-    supervised,  ///< supervisor `agent` joins in `mode` (stop: leaves)
+    transferred,          ///< `from_agent` handed the call to `target` (target_kind): the agent's
+                          ///< part ended; external: the call ends transferred_out to `target`
+    consulting,           ///< `agent` rings for a consultation (the caller waits on hold)
+    inviting,             ///< `agent` rings to join as a conference party
+    leg_ended,            ///< the consultation or invitation of `agent` ended unanswered
+    consultation_talking, ///< consultation target `agent` answered: it and `from_agent`
+                          ///< talk, the caller hears music and neither of them
+    consultation_ended,   ///< the consultation with `agent` ended without a transfer: its
+                          ///< phone is hung up, the caller is back with its agent
+    conferenced,          ///< `agent` joined as a conference party (external: `target`)
+    left,                 ///< conference party `agent` left
+    supervised,           ///< supervisor `agent` joins in `mode` (stop: leaves)
   };
   kind what = kind::transferred;
   std::string agent;

@@ -169,6 +169,8 @@ void on_ended(tel_self self, const tp::ended& e) {
     self->send(a, hangup_atom::value, leg.call_id);
   else if (c->parties.count(leg.agent)) // a conference party hung up: it leaves
     self->send(a, hangup_atom::value, leg.call_id);
+  else if (c->consulting == leg.agent && leg.answered) // the consultation ends
+    self->send(a, hangup_atom::value, leg.call_id);
   else if (!leg.answered)
     self->send(a, reject_atom::value, leg.call_id);
 }
@@ -318,6 +320,7 @@ void on_talking(tel_self self, const std::string& call_id, const std::string& ag
     drop_extras(self, call_id, *c);
   }
   c->consulting.clear();
+  c->consult_talking = false;
   c->talking = true;
   c->talking_agent = agent_id;
   if (c->far_end_gone) {

@@ -49,8 +49,11 @@
 ///                                        bridged to the caller when it answers; either side
 ///                                        hanging up hangs up the other (no call actor left)
 ///   consulting a2                        the caller hears music; a2's phone rings
-///                                        (ringing_atom); a2 answers: (talking_atom call a2)
-///                                        hangs a1's leg up and bridges the caller to a2
+///                                        (ringing_atom)
+///   consultation_talking a2 (answered)   a1's and a2's phones bridged; the caller keeps its
+///                                        music; a2's BYE: hangup_atom to a2's agent
+///   (talking_atom call a2) completed     hangs a1's leg up and bridges the caller to a2
+///   consultation_ended a2                a2's leg hung up; the caller is bridged to a1 again
 ///   leg_ended a2 (consultation)          the caller is bridged to a1 again
 ///   conferenced a2 | external number     a mix: caller, agent and parties each hear the
 ///                                        others (a number is rung through the trunk first)

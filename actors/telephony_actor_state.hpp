@@ -44,6 +44,7 @@ struct tel_call {
   std::string trunk_in;          ///< inbound: its trunk group (an external transfer's way out)
   bool held = false;             ///< the agent holds the caller
   std::string consulting;        ///< an agent rings for a consultation: the caller waits
+  bool consult_talking = false;  ///< `consulting` answered: it talks with the call's agent
   std::set<std::string> parties; ///< conference parties on the line (agent ids, "ext:<number>")
   std::string supervisor;        ///< its leg is agent_legs[supervisor]
   events::supervision_mode supervision = events::supervision_mode::listen;

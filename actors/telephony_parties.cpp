@@ -52,7 +52,9 @@ void ring_supervisor(tel_self self, const std::string& call_id, tel_call& c,
 /// Who hears whom now: the caller and the agent bridged (no decoding)
 /// when they are alone; a mix as soon as a conference party or a
 /// supervisor is on the line; music to the caller on hold or while its
-/// agent consults another (the others still hear each other).
+/// agent consults another (the others still hear each other). A
+/// consultation target who answered talks with the agent: bridged to it
+/// (or in the mix), never heard by the caller.
 void remix(tel_self self, const std::string& call_id, tel_call& c) {
   auto& s = self->state;
   if (c.caller.empty() || !c.caller_answered || c.handed_off) return;
@@ -61,6 +63,8 @@ void remix(tel_self self, const std::string& call_id, tel_call& c) {
   if (!caller_away) group.push_back(c.caller);
   const auto agent = c.talking ? leg_up(self, c, c.talking_agent) : std::nullopt;
   if (agent) group.push_back(*agent);
+  const auto consult = c.consult_talking ? leg_up(self, c, c.consulting) : std::nullopt;
+  if (consult) group.push_back(*consult);
   for (const auto& p : c.parties)
     if (auto l = leg_up(self, c, p)) group.push_back(*l);
   const auto sup = leg_up(self, c, c.supervisor);
@@ -71,6 +75,7 @@ void remix(tel_self self, const std::string& call_id, tel_call& c) {
     if (c.mixing) s.port->mix(tp::mix_request{call_id, {}});
     c.mixing = false;
     if (!caller_away && agent) s.port->bridge(c.caller, *agent);
+    if (caller_away && agent && consult) s.port->bridge(*agent, *consult);
     return;
   }
   tp::mix_request m{call_id, {}};
@@ -144,6 +149,7 @@ void on_party(tel_self self, const std::string& call_id, const party_change& p) 
     c->talking = false;
     c->talking_agent.clear();
     c->consulting.clear();
+    c->consult_talking = false;
     c->held = false;
     if (p.target_kind == events::transfer_target_kind::external ||
         p.target_kind == events::transfer_target_kind::site)
@@ -156,6 +162,18 @@ void on_party(tel_self self, const std::string& call_id, const party_change& p) 
     return remix(self, call_id, *c);
   case k::inviting:
     return; // its phone rings (ringing_atom); the caller stays with the agent
+  case k::consultation_talking:
+    c->consulting = p.agent;
+    c->consult_talking = true;
+    return remix(self, call_id, *c);
+  case k::consultation_ended:
+    // Cancelled or the target hung up: its phone goes, the caller is back.
+    if (c->consulting == p.agent) {
+      hang_up_agent_leg(self, *c, p.agent);
+      c->consulting.clear();
+      c->consult_talking = false;
+    }
+    return remix(self, call_id, *c);
   case k::leg_ended:
     if (c->consulting == p.agent) {
       c->consulting.clear(); // back to the first agent

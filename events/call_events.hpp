@@ -221,6 +221,30 @@ struct call_far_end_ringing {
 };
 HOTLINE_EVENT_FIELDS(call_far_end_ringing, call_id, number)
 
+/// The target of a consultative transfer answered: it talks with the
+/// call's agent (`from_agent`) while the caller waits on hold, hearing
+/// music and neither of them. Nothing is handed over yet: call.transferred
+/// (consultative) completes it, call.consultation_ended ends it.
+struct call_consultation_started {
+  static constexpr std::string_view type_name = "call.consultation_started";
+  static constexpr std::uint16_t version = 1;
+  std::string call_id;
+  std::string from_agent;
+  std::string target_agent;
+};
+HOTLINE_EVENT_FIELDS(call_consultation_started, call_id, from_agent, target_agent)
+
+/// A consultation ended without a transfer: the target is let go and the
+/// caller is back with the call's agent (or the call ended).
+struct call_consultation_ended {
+  static constexpr std::string_view type_name = "call.consultation_ended";
+  static constexpr std::uint16_t version = 1;
+  std::string call_id;
+  std::string target_agent;
+  std::string reason; ///< cancelled | target_hung_up | call_ended
+};
+HOTLINE_EVENT_FIELDS(call_consultation_ended, call_id, target_agent, reason)
+
 /// Data joined the call after its arrival (what an IVR session collected:
 /// an order number, a lookup's answer, the language chosen). Merged into
 /// the call's attached data, so it travels on with the call like the data

@@ -62,6 +62,8 @@ using event = std::variant<
     // call-<id>, added later (appended: the variant's order is the codec's)
     call_data_attached,
     // voicemail-<message>
-    voicemail_left, voicemail_listened, voicemail_handled>;
+    voicemail_left, voicemail_listened, voicemail_handled,
+    // call-<id>, added later (appended: the variant's order is the codec's)
+    call_consultation_started, call_consultation_ended>;
 
 } // namespace hotline::events

@@ -224,6 +224,18 @@ function render() {
   $('resume').disabled = a.state !== 'on_hold';
   $('hangup').disabled = !inCall;
   $('wrap-up-done').disabled = a.state !== 'wrap_up';
+  // A consultation (a consultative transfer's target answered): the agent
+  // who consults completes or cancels it; the consulted agent sees who.
+  const consulting = inCall && c && c.consultWith ? c : null;
+  const mine = consulting && consulting.agentId === a.id;
+  $('consultation').hidden = !consulting;
+  $('consult-line').textContent = !consulting ? ''
+    : mine ? t('call.consulting', { agent: consulting.consultWith })
+      : t('call.consulted_by', { agent: consulting.agentId });
+  $('consult-complete').disabled = !mine;
+  $('consult-cancel').disabled = !mine;
+  $('consult-complete').hidden = consulting && !mine;
+  $('consult-cancel').hidden = consulting && !mine;
   $('transfer-go').disabled = !inCall;
   $('conf-go').disabled = !inCall;
   $('dial-go').disabled = out || inCall || a.state === 'ringing';
@@ -263,6 +275,8 @@ $('hangup').addEventListener('click', () => command(callPath('hangup')));
 $('wrap-up-done').addEventListener('click', () => command(callPath('wrap-up-done')));
 $('rec-pause').addEventListener('click', () => command(callPath('recording/pause')));
 $('rec-resume').addEventListener('click', () => command(callPath('recording/resume')));
+$('consult-complete').addEventListener('click', () => command(callPath('consultation/complete')));
+$('consult-cancel').addEventListener('click', () => command(callPath('consultation/cancel')));
 $('transfer').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const f = ev.target;

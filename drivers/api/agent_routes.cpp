@@ -265,6 +265,19 @@ void add_agent_routes(node_api::impl& api) {
           "Transfer {mode: blind|consultative, target_kind: queue|agent|external|site, target, "
           "reason, fallback_queue}",
           "the agent; admin", call_transfer);
+  // A consultation in progress (the target of a consultative transfer
+  // answered and talks with the agent, the caller on hold): complete it
+  // (the caller goes to the target) or cancel it (the caller comes back).
+  for (const char* what : {"complete", "cancel"})
+    api.add("POST", std::string{"/api/agents/{id}/calls/{call}/consultation/"} + what,
+            std::string{what} == "complete"
+                ? "Complete the consultative transfer: the caller goes to the consulted agent"
+                : "Cancel the consultation: the consulted agent is let go, the caller comes back",
+            "the agent; admin",
+            [what = std::string{what}](node_api::impl& a, const exchange_ptr& ex) {
+              to_desk(a, ex, action::agent_control,
+                      caf::make_message(consult_end_atom::value, ex->param("id"), what));
+            });
   api.add("POST", "/api/agents/{id}/calls/{call}/conference",
           "Add a party {party_kind: agent|external, party, reason}", "the agent; admin",
           call_conference);

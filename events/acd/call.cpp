@@ -43,6 +43,20 @@ std::optional<rejection> must_be_connected_to(const state& s, const std::string&
   return std::nullopt;
 }
 
+/// Refused while the agent consults another: `what` waits until the consultation ends.
+std::optional<rejection> must_not_consult(const state& s, const std::string& what) {
+  if (!in_consultation(s)) return std::nullopt;
+  return rejection{"in_consultation", name(s) + ": " + what +
+                                          " waits until the consultation with " + s.consultation +
+                                          " is completed or cancelled"};
+}
+
+/// A consultation in progress ends with the call (before call.ended).
+void end_consultation_with_call(const state& s, std::vector<event>& out) {
+  if (in_consultation(s))
+    out.push_back(call_consultation_ended{s.call_id, s.consultation, "call_ended"});
+}
+
 result decide_one(const arrive&, const state&) {
   return rejection{"already_arrived", ""}; // handled in decide, before the visit
 }
@@ -126,12 +140,14 @@ result decide_one(const connect& c, const state& s) {
 
 result decide_one(const hold& c, const state& s) {
   if (auto r = must_be_connected_to(s, c.agent_id)) return *r;
+  if (auto r = must_not_consult(s, "hold")) return *r;
   if (s.at == phase::held) return result::nothing();
   return event{call_held{s.call_id, c.agent_id}};
 }
 
 result decide_one(const resume& c, const state& s) {
   if (auto r = must_be_connected_to(s, c.agent_id)) return *r;
+  if (auto r = must_not_consult(s, "resume")) return *r;
   if (s.at == phase::connected) return result::nothing();
   return event{call_resumed{s.call_id, c.agent_id}};
 }
@@ -150,8 +166,16 @@ result decide_one(const transfer& c, const state& s) {
     return rejection{"invalid_argument", name(s) + " is already with " + c.target};
   if (c.target_kind == kind::agent && in_conference(s, c.target))
     return rejection{"in_conference", c.target + " is a party of the conference on " + name(s)};
-  // A consultation still ringing ends, unless its target is the one taking over.
   const bool takes_over = c.mode == transfer_mode::consultative && c.target_kind == kind::agent;
+  // Only the target the agent talks with can complete a consultation, and
+  // only a consultation makes a consultative transfer to an agent.
+  if (in_consultation(s) && !(takes_over && c.target == s.consultation))
+    return *must_not_consult(s, "a transfer other than to " + s.consultation);
+  if (takes_over && !in_consultation(s))
+    return rejection{"no_consultation",
+                     name(s) + " has no consultation with " + c.target +
+                         " to complete: consult first, and transfer once the target answered"};
+  // A consultation still ringing ends (a consultation in progress is completed).
   std::vector<event> out;
   end_offers(s, "cancelled", out, takes_over ? c.target : std::string{});
   out.push_back(
@@ -172,6 +196,7 @@ result decide_one(const consult& c, const state& s) {
   if (c.ring_timeout_ms < 0)
     return rejection{"invalid_argument", "ring_timeout_ms must not be negative"};
   if (auto r = must_be_connected_to(s, c.from_agent)) return *r;
+  if (auto r = must_not_consult(s, "another consultation")) return *r;
   if (c.target_agent == s.agent_id)
     return rejection{"invalid_argument", name(s) + " is already with " + c.target_agent};
   if (in_conference(s, c.target_agent))
@@ -186,6 +211,33 @@ result decide_one(const consult& c, const state& s) {
                             std::move(why)}};
 }
 
+result decide_one(const start_consultation& c, const state& s) {
+  if (c.target_agent.empty())
+    return rejection{"invalid_argument", "start_consultation needs the target agent"};
+  if (!is_connected(s))
+    return rejection{"not_connected", name(s) + " is not connected to an agent"};
+  if (s.consultation == c.target_agent) return result::nothing();
+  if (auto r = must_not_consult(s, "another consultation")) return *r;
+  if (!has_offer(s, c.target_agent))
+    return rejection{"not_offered", name(s) + " does not ring " + c.target_agent};
+  return event{call_consultation_started{s.call_id, s.agent_id, c.target_agent}};
+}
+
+result decide_one(const end_consultation& c, const state& s) {
+  if (!one_of(c.reason, {"cancelled", "target_hung_up"}))
+    return rejection{"invalid_argument", "consultation end reason '" + c.reason +
+                                             "' is not cancelled or target_hung_up"};
+  if (!in_consultation(s))
+    return rejection{"no_consultation", name(s) + " has no consultation in progress"};
+  const std::string& who = c.reason == "cancelled" ? s.agent_id : s.consultation;
+  if (c.agent_id != who)
+    return rejection{"not_your_call",
+                     name(s) + ": only " + who + " ends the consultation " +
+                         (c.reason == "cancelled" ? "by cancelling it" : "by hanging up") +
+                         ", not " + c.agent_id};
+  return event{call_consultation_ended{s.call_id, s.consultation, c.reason}};
+}
+
 result decide_one(const leave_conference& c, const state& s) {
   if (!in_conference(s, c.party))
     return rejection{"not_in_conference", c.party + " is not a party of " + name(s)};
@@ -195,6 +247,7 @@ result decide_one(const leave_conference& c, const state& s) {
 result decide_one(const conference& c, const state& s) {
   if (c.party.empty()) return rejection{"invalid_argument", "conference needs a party"};
   if (auto r = must_be_connected_to(s, c.agent_id)) return *r;
+  if (auto r = must_not_consult(s, "a conference")) return *r;
   if (c.party == s.agent_id)
     return rejection{"invalid_argument", name(s) + " is already with " + c.party};
   if (std::find(s.conference_parties.begin(), s.conference_parties.end(), c.party) !=
@@ -293,6 +346,7 @@ result decide_one(const hang_up& c, const state& s) {
     return rejection{"not_connected", name(s) + " is not connected to an agent"};
   std::vector<event> out;
   end_offers(s, "cancelled", out); // a consultation still ringing
+  end_consultation_with_call(s, out);
   out.push_back(ended(s, s.callback ? call_outcome::callback_completed : call_outcome::completed,
                       c.by == "caller_lost" ? c.by : c.by + "_hangup"));
   return out;
@@ -338,6 +392,7 @@ result decide_one(const finish& c, const state& s) {
                      "call.ended outcome '" + named(c.outcome) + "' is unknown"};
   std::vector<event> out;
   end_offers(s, "cancelled", out);
+  end_consultation_with_call(s, out);
   out.push_back(ended(s, c.outcome, c.reason));
   return out;
 }
@@ -354,6 +409,7 @@ result decide_one(const recover_after_restart& c, const state& s) {
     take(call_offer_ended{t.call_id, t.callback_agent, "node_restart"});
   for (const auto& o : s.offers)
     take(call_offer_ended{t.call_id, o.agent_id, "node_restart"});
+  if (in_consultation(t)) take(call_consultation_ended{t.call_id, t.consultation, "call_ended"});
   const char* reason = nullptr;
   switch (t.at) {
   case phase::queued:
@@ -528,6 +584,7 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           ++s.transfers;
           s.supervisors.clear();
           using kind = transfer_target_kind;
+          s.consultation.clear(); // completed
           if (ev.target_kind == kind::agent && ev.mode == transfer_mode::consultative) {
             s.at = phase::connected; // the target already talks to the caller
             s.agent_id = ev.target;
@@ -537,6 +594,11 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
             s.offers.clear();
             s.wait_started_ns = -1;
           } // external | site: call.ended follows
+        } else if constexpr (std::is_same_v<E, call_consultation_started>) {
+          drop_offer(s, ev.target_agent); // answered: it talks with the agent
+          s.consultation = ev.target_agent;
+        } else if constexpr (std::is_same_v<E, call_consultation_ended>) {
+          s.consultation.clear();
         } else if constexpr (std::is_same_v<E, call_conferenced>) {
           drop_offer(s, ev.party); // an invited agent answered
           if (!in_conference(s, ev.party)) s.conference_parties.push_back(ev.party);
@@ -588,6 +650,7 @@ state evolve(state s, const event& e, std::int64_t at_ns) {
           s.end_reason = ev.reason;
           s.offers.clear();
           s.supervisors.clear();
+          s.consultation.clear();
           s.wait_started_ns = -1;
         }
       },

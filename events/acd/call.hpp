@@ -16,7 +16,9 @@
 ///   later) callback_waiting|callback_dialing --fail_callback--> ended(callback_failed)
 ///   connected|held --transfer(blind, agent|queue)--> arrived --> offer/enqueue again
 ///   connected|held --consult(agent)--> connected, the target rings (an offer in flight)
-///   connected|held --transfer(consultative, agent)--> connected to the target
+///   the target rings --start_consultation--> consulting: agent and target talk, caller on hold
+///   consulting --transfer(consultative, that target)--> connected to the target
+///   consulting --end_consultation(cancelled | target_hung_up)--> connected to the agent again
 ///   connected|held --conference(party)--> connected, party added; --leave_conference-->
 ///   connected|held --transfer(external|site)--> ended(transferred_out)
 ///   connected|held --hang_up--> ended(completed | callback_completed)
@@ -43,10 +45,17 @@
 /// A connected call rings a second agent with `consult` (one at a time): the
 /// target of a consultative transfer, or an agent invited to a conference.
 /// The call stays with its agent; the offer ends like any other
-/// (`end_offer`) or is taken over by `transfer(consultative)` /
-/// `conference` when the target answers. Hanging up or transferring ends a
-/// consultation still ringing ("cancelled"); a transfer also lets every
-/// conference party go (call.conference_left "transferred").
+/// (`end_offer`) or, when the target answers, becomes a consultation
+/// (`start_consultation`, purpose transfer) or a conference party
+/// (`conference`). During a consultation (Asterisk's attended transfer,
+/// Genesys' consult) the agent and the target talk while the caller waits
+/// on hold; `transfer(consultative, target)` completes it (the target
+/// takes the caller), `end_consultation` cancels it. A second consult, any
+/// other transfer, a conference, hold and resume are refused
+/// ("in_consultation") until it ends; the call ending ends it ("call_ended").
+/// Hanging up or transferring ends a consultation still ringing
+/// ("cancelled"); a transfer also lets every conference party go
+/// (call.conference_left "transferred").
 ///
 /// Every call ends exactly once: after call.ended every command is refused
 /// with "already_ended" and `is_terminal` is true. Leaving the call's queue
@@ -130,6 +139,8 @@ struct state {
   std::map<std::string, supervision_mode> supervisors; ///< supervisor -> listen | whisper | barge
   std::vector<std::string> conference_parties;
   std::int32_t transfers = 0;
+  /// The consultation target talking with the agent (call.consultation_started); empty: none.
+  std::string consultation;
   bool far_end_ringing = false; ///< an outbound call's far end rings (call.far_end_ringing)
   // callback (virtual hold)
   bool callback = false; ///< the caller chose (or was given) a call back
@@ -233,6 +244,19 @@ struct consult {
   std::string purpose = "transfer"; ///< transfer | conference (recorded in the offer's reason)
   std::int64_t ring_timeout_ms = 0;
   std::string reason;
+  std::int64_t now_ns = 0;
+};
+/// The target of a consultation (`consult`, purpose transfer) answered:
+/// it talks with the call's agent while the caller waits on hold.
+struct start_consultation {
+  std::string target_agent;
+  std::int64_t now_ns = 0;
+};
+/// The consultation ends without a transfer: `reason` cancelled (by the
+/// call's agent, `agent_id`) or target_hung_up (`agent_id`: the target).
+struct end_consultation {
+  std::string agent_id;
+  std::string reason = "cancelled";
   std::int64_t now_ns = 0;
 };
 struct conference {
@@ -373,13 +397,16 @@ using command =
                  connect, hold, resume, transfer, conference, supervise, overflow,
                  schedule_callback, dial_callback, fail_callback, abandon, hang_up, finish, consult,
                  leave_conference, offer_remote, remote_denied, interflow, return_from_remote,
-                 recover_after_restart, far_end_ringing, far_end_failed, attach_data>;
-using event = std::variant<
-    call_arrived, call_queued, call_priority_raised, call_announced, call_widened, call_offered,
-    call_offer_ended, call_connected, call_held, call_resumed, call_transferred, call_conferenced,
-    call_supervised, call_overflowed, call_callback_scheduled, call_callback_dialed, call_ended,
-    call_conference_left, call_interflow_offered, call_interflow_denied, call_interflowed,
-    call_interflow_returned, call_callback_retried, call_far_end_ringing, call_data_attached>;
+                 recover_after_restart, far_end_ringing, far_end_failed, attach_data,
+                 start_consultation, end_consultation>;
+using event =
+    std::variant<call_arrived, call_queued, call_priority_raised, call_announced, call_widened,
+                 call_offered, call_offer_ended, call_connected, call_held, call_resumed,
+                 call_transferred, call_conferenced, call_supervised, call_overflowed,
+                 call_callback_scheduled, call_callback_dialed, call_ended, call_conference_left,
+                 call_interflow_offered, call_interflow_denied, call_interflowed,
+                 call_interflow_returned, call_callback_retried, call_far_end_ringing,
+                 call_data_attached, call_consultation_started, call_consultation_ended>;
 
 state initial_state(std::string call_id);
 
@@ -389,7 +416,9 @@ state initial_state(std::string call_id);
 /// "consult_pending", "in_conference", "not_in_conference",
 /// "remote_pending", "no_remote_offer", "offered_locally", "interflowing",
 /// "not_dialing" (a far-end result for a call that is no outbound call
-/// still dialing), "invalid_argument". docs/acd.md explains each.
+/// still dialing), "in_consultation" (refused while the agent consults),
+/// "no_consultation" (nothing to complete or cancel), "invalid_argument".
+/// docs/acd.md explains each.
 outcome<event> decide(const command& cmd, const state& s);
 
 /// `at_ns` is the event's envelope time (event_meta::timestamp_ns).
@@ -407,6 +436,10 @@ bool is_waiting(const state& s) noexcept;
 bool is_connected(const state& s) noexcept;
 bool has_offer(const state& s, const std::string& agent_id) noexcept;
 bool in_conference(const state& s, const std::string& party) noexcept;
+/// The agent talks with a consultation target (call.consultation_started, not yet ended).
+inline bool in_consultation(const state& s) noexcept {
+  return !s.consultation.empty();
+}
 /// How long the call has waited at `now_ns` (0 when not waiting).
 std::int64_t waited_ms(const state& s, std::int64_t now_ns) noexcept;
 

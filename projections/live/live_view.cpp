@@ -298,6 +298,9 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
           [&](const events::call_offered& p) {
             auto it = calls_.find(p.call_id);
             if (it == calls_.end()) return;
+            // A connected call rings a second agent (a consultation, an
+            // invitation): it stays with its agent.
+            if (it->second.state == "talking" || it->second.state == "on_hold") return;
             it->second.state = "ringing";
             it->second.agent_id = p.agent_id;
           },
@@ -317,6 +320,28 @@ void live_view::apply(const events::recorded_event& e, const events::event& payl
               q.wait_ms_sum += p.wait_ms;
               if (p.wait_ms <= q.service_level_ms) ++q.answered_in_sl;
               leave_queue(p.queue, p.call_id);
+            }
+          },
+          [&](const events::call_consultation_started& p) {
+            if (auto it = calls_.find(p.call_id); it != calls_.end())
+              it->second.consult_with = p.target_agent;
+          },
+          [&](const events::call_consultation_ended& p) {
+            if (auto it = calls_.find(p.call_id); it != calls_.end())
+              it->second.consult_with.clear();
+          },
+          [&](const events::call_transferred& p) {
+            auto it = calls_.find(p.call_id);
+            if (it == calls_.end()) return;
+            auto& c = it->second;
+            c.consult_with.clear();
+            if (p.mode == events::transfer_mode::consultative &&
+                p.target_kind == events::transfer_target_kind::agent) {
+              c.agent_id = p.target;
+              c.state = "talking";
+            } else {
+              c.agent_id.clear();
+              c.state = "arrived";
             }
           },
           [&](const events::call_held& p) {
@@ -448,7 +473,8 @@ nlohmann::json live_view::to_json(const call_live& c) {
           {"state", c.state},
           {"since_ns", c.since_ns},
           {"attached", c.attached},
-          {"vip", c.vip}};
+          {"vip", c.vip},
+          {"consult_with", c.consult_with}};
 }
 
 } // namespace hotline::projections::live

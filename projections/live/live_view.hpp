@@ -98,6 +98,8 @@ struct call_live {
   std::int64_t since_ns = 0;
   std::map<std::string, std::string> attached;
   bool vip = false; ///< queued at its queue's VIP priority or above (F8: a VIP caller)
+  std::string
+      consult_with; ///< the agent `agent_id` consults (call.consultation_started); empty: none
 };
 
 /// One IVR flow's sessions since the view started (ivr.entered, ivr.exited).

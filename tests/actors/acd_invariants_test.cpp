@@ -112,6 +112,11 @@ public:
     } else if (r < 86) { // transfers, mostly by the agent on the call
       auto [c, a] = talk_or(agent, call);
       if (!live(c)) return;
+      if (roll(3) == 0) { // a consultation in progress (if any) completes or is cancelled
+        caf::anon_send(f_.calls.at(c), consult_end_atom::value, a,
+                       std::string{roll(3) ? "complete" : "cancel"});
+        return;
+      }
       using mode = hotline::events::transfer_mode;
       using kind = hotline::events::transfer_target_kind;
       static const std::vector<mode> modes{mode::blind, mode::blind, mode::consultative};
@@ -266,6 +271,7 @@ void check_invariants(const fixture& f, const std::vector<checkpoint>& points, t
       std::set<std::string> owners = on_call[id];
       for (const auto& p : c.conference_parties)
         owners.erase(p);
+      owners.erase(c.consultation); // the agent consulted talks on the call too, until it ends
       const char* broken = nullptr;
       if (owners.size() > 1)
         broken = "a call connected to two agents";

@@ -172,8 +172,8 @@ TEST_CASE(
   CHECK_MESSAGE(f.last() == "bridge L1 M2", f.commands());
 }
 
-TEST_CASE("a consultative transfer: the caller waits with music while the target rings, then is "
-          "bridged to it") {
+TEST_CASE("a consultative transfer: music while the target rings, the two agents talk, then "
+          "completing it bridges the caller to the target") {
   fixture f;
   f.talk();
   CHECK(f.desk(caf::make_message(transfer_atom::value,
@@ -183,12 +183,126 @@ TEST_CASE("a consultative transfer: the caller waits with music while the target
   CHECK_MESSAGE(f.did("play L1 music_on_hold"), f.commands());
   REQUIRE_MESSAGE(f.did("ring M2 sip:a2@127.0.0.1:5071 caller +8613800001111 call sip-L1"),
                   f.commands());
-  CHECK_FALSE(f.did("hang_up M1 normal")); // the first agent stays until the target answers
   f.inject(tp::answered{"M2"});
   f.at(4);
+  // a1 and a2 talk; the caller keeps its music and hears neither; nothing is handed over.
+  CHECK_MESSAGE(f.last() == "bridge M1 M2", f.commands());
+  CHECK_FALSE(f.did("hang_up M1 normal"));
+  CHECK_FALSE(f.did("bridge L1 M2"));
+  CHECK(f.status("a1") == "on_call");
+  CHECK(f.status("a2") == "on_call");
+  CHECK(f.call_types().find("call.consultation_started") != std::string::npos);
+  CHECK(f.call_types().find("call.transferred") == std::string::npos);
+  // a2 cannot complete it, and a blind transfer meanwhile is refused.
+  CHECK(
+      f.desk(caf::make_message(consult_end_atom::value, std::string{"a2"}, std::string{"complete"}),
+             "a2") == "not_your_call");
+  CHECK(f.desk(caf::make_message(transfer_atom::value, blind(events::transfer_target_kind::queue,
+                                                             "billing"))) == "in_consultation");
+  // a1 completes: its phone goes, the caller is bridged to a2.
+  CHECK(f.desk(caf::make_message(consult_end_atom::value, std::string{"a1"},
+                                 std::string{"complete"})) == "");
+  f.at(5);
   CHECK_MESSAGE(f.did("hang_up M1 normal"), f.commands());
   CHECK_MESSAGE(f.last() == "bridge L1 M2", f.commands());
   CHECK(f.status("a2") == "on_call");
+  CHECK(f.status("a1") != "on_call");
+  CHECK(f.call_types().find("call.transferred") != std::string::npos);
+  // a2 is the call's agent now: its hang-up ends the call.
+  f.inject(tp::ended{"M2", tp::ended_by::far_end});
+  f.at(6);
+  CHECK_MESSAGE(f.did("hang_up L1 normal"), f.commands());
+  CHECK(f.call_types().find("call.ended") != std::string::npos);
+  CHECK(f.status("a2") != "on_call");
+}
+
+TEST_CASE("a consultation cancelled: the target's phone is hung up, it is released without "
+          "wrap-up, and the caller is back with the first agent") {
+  fixture f;
+  f.talk();
+  // Nothing to complete or cancel before a consultation.
+  CHECK(f.desk(caf::make_message(consult_end_atom::value, std::string{"a1"},
+                                 std::string{"complete"})) == "no_consultation");
+  CHECK(f.desk(caf::make_message(consult_end_atom::value, std::string{"a1"},
+                                 std::string{"cancel"})) == "no_consultation");
+  CHECK(f.desk(caf::make_message(consult_end_atom::value, std::string{"a1"},
+                                 std::string{"finish"})) == "invalid_argument");
+  f.desk(caf::make_message(transfer_atom::value, blind(events::transfer_target_kind::agent, "a2",
+                                                       events::transfer_mode::consultative)));
+  f.at(3);
+  f.inject(tp::answered{"M2"});
+  f.at(4);
+  REQUIRE_MESSAGE(f.did("bridge M1 M2"), f.commands());
+  CHECK(f.desk(caf::make_message(consult_end_atom::value, std::string{"a1"},
+                                 std::string{"cancel"})) == "");
+  f.at(5);
+  CHECK_MESSAGE(f.did("hang_up M2 normal"), f.commands());
+  CHECK_MESSAGE(f.last() == "bridge L1 M1", f.commands());
+  CHECK(f.status("a2") == "ready");
+  CHECK(f.status("a1") == "on_call");
+  const auto types = f.call_types();
+  CHECK(types.find("call.consultation_ended") != std::string::npos);
+  CHECK(types.find("call.transferred") == std::string::npos);
+  CHECK(f.desk(caf::make_message(consult_end_atom::value, std::string{"a1"},
+                                 std::string{"cancel"})) == "no_consultation");
+}
+
+TEST_CASE("a consultation whose target hangs up: the caller is back with the first agent") {
+  fixture f;
+  f.talk();
+  f.desk(caf::make_message(transfer_atom::value, blind(events::transfer_target_kind::agent, "a2",
+                                                       events::transfer_mode::consultative)));
+  f.at(3);
+  f.inject(tp::answered{"M2"});
+  f.at(4);
+  f.inject(tp::ended{"M2", tp::ended_by::far_end});
+  f.at(5);
+  CHECK_MESSAGE(f.last() == "bridge L1 M1", f.commands());
+  CHECK(f.status("a2") == "ready");
+  CHECK(f.status("a1") == "on_call");
+  auto ended =
+      f.payloads<events::call_consultation_ended>(events::acd::call::stream_name("sip-L1"));
+  REQUIRE(ended.size() == 1);
+  CHECK(ended[0].reason == "target_hung_up");
+  CHECK(f.call_types().find("call.ended") == std::string::npos);
+}
+
+TEST_CASE("the caller hanging up during a consultation ends the call and releases both agents") {
+  fixture f;
+  f.talk();
+  f.desk(caf::make_message(transfer_atom::value, blind(events::transfer_target_kind::agent, "a2",
+                                                       events::transfer_mode::consultative)));
+  f.at(3);
+  f.inject(tp::answered{"M2"});
+  f.at(4);
+  f.inject(tp::ended{"L1", tp::ended_by::far_end});
+  f.at(5);
+  CHECK_MESSAGE(f.did("hang_up M1 normal"), f.commands());
+  CHECK_MESSAGE(f.did("hang_up M2 normal"), f.commands());
+  CHECK(f.status("a1") != "on_call");
+  CHECK(f.status("a2") == "ready");
+  auto ended =
+      f.payloads<events::call_consultation_ended>(events::acd::call::stream_name("sip-L1"));
+  REQUIRE(ended.size() == 1);
+  CHECK(ended[0].reason == "call_ended");
+  CHECK(f.call_types().find("call.ended") != std::string::npos);
+}
+
+TEST_CASE("the first agent hanging up during a consultation completes the transfer") {
+  fixture f;
+  f.talk();
+  f.desk(caf::make_message(transfer_atom::value, blind(events::transfer_target_kind::agent, "a2",
+                                                       events::transfer_mode::consultative)));
+  f.at(3);
+  f.inject(tp::answered{"M2"});
+  f.at(4);
+  f.inject(tp::ended{"M1", tp::ended_by::far_end});
+  f.at(5);
+  CHECK_MESSAGE(f.last() == "bridge L1 M2", f.commands());
+  CHECK(f.status("a2") == "on_call");
+  CHECK(f.status("a1") != "on_call");
+  CHECK(f.call_types().find("call.transferred") != std::string::npos);
+  CHECK(f.call_types().find("call.ended") == std::string::npos);
 }
 
 TEST_CASE("a consultation the target declines: the caller is back with the first agent") {

@@ -157,7 +157,8 @@ TEST_CASE("blind transfer to an agent who lets it ring out falls back to the fal
   CHECK(f.status("a3") == "ready");
 }
 
-TEST_CASE("consultative transfer: the first agent stays on the call until the target answers") {
+TEST_CASE("consultative transfer: the first agent stays on the call, talks with the target, then "
+          "completes") {
   fixture f;
   f.login("a1");
   f.at(1);
@@ -171,18 +172,27 @@ TEST_CASE("consultative transfer: the first agent stays on the call until the ta
   CHECK(f.call_state("c1").agent_id == "a1");
   f.answer("a2", "c1");
   f.at(5);
+  // The consultation: both agents on the call, the call still a1's.
+  CHECK_FALSE(f.has("talking c1 a2"));
+  CHECK(f.status("a2") == "on_call");
+  CHECK(f.status("a1") == "on_call");
+  CHECK(f.call_state("c1").agent_id == "a1");
+  CHECK(f.call_state("c1").consultation == "a2");
+  // The same transfer again completes it.
+  f.transfer("c1", to_agent("a1", "a2", hotline::events::transfer_mode::consultative));
+  f.at(6);
   CHECK(f.has("talking c1 a2"));
   CHECK(f.status("a2") == "on_call");
   CHECK(f.status("a1") == "wrap_up");
-  CHECK(f.types("call-c1") ==
-        "call.arrived call.queued call.offered call.connected call.offered call.transferred");
+  CHECK(f.types("call-c1") == "call.arrived call.queued call.offered call.connected call.offered "
+                              "call.consultation_started call.transferred");
   auto t = f.payloads<events::call_transferred>("call-c1").at(0);
   CHECK(t.mode == hotline::events::transfer_mode::consultative);
   CHECK(t.target == "a2");
   CHECK(f.call_state("c1").agent_id == "a2");
   // Hanging up now is a2's call.
   caf::anon_send(f.agent("a2"), hangup_atom::value, std::string{"c1"});
-  f.at(6);
+  f.at(7);
   CHECK(f.has("ended c1 completed"));
   CHECK(f.payloads<events::call_ended>("call-c1").at(0).agent_id == "a2");
 }
@@ -231,6 +241,9 @@ TEST_CASE("consultative transfer nobody answers (no answer, reject, busy, logout
   f.at(61);
   f.answer("a3", "c1");
   f.at(62);
+  caf::anon_send(f.calls.at("c1"), consult_end_atom::value, std::string{"a1"},
+                 std::string{"complete"});
+  f.at(63);
   CHECK(f.call_state("c1").agent_id == "a3");
   CHECK(f.status("a1") == "wrap_up");
 }
@@ -399,11 +412,15 @@ TEST_CASE("ported at actor level: attended transfer, consult the second member, 
   CHECK(f.has("rejected call-c1 not_your_call"));
   f.answer("a2", "c1");
   f.at(6);
+  CHECK(f.call_state("c1").agent_id == "a1"); // they talk first
+  caf::anon_send(f.calls.at("c1"), consult_end_atom::value, std::string{"a1"},
+                 std::string{"complete"});
+  f.at(7);
   CHECK(f.call_state("c1").agent_id == "a2");
   CHECK(f.status("a1") == "wrap_up");
   CHECK(f.status("a2") == "on_call");
   caf::anon_send(f.agent("a2"), hangup_atom::value, std::string{"c1"});
-  f.at(7);
+  f.at(8);
   CHECK(f.payloads<events::call_ended>("call-c1").at(0).agent_id == "a2");
 }
 

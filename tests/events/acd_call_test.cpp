@@ -344,6 +344,15 @@ TEST_CASE("call: blind transfer to an agent rings that agent") {
 TEST_CASE("call: consultative transfer hands the connected call to the consulted agent") {
   auto c = connected();
   c.after({cl::hold{"a1", t0 + 20 * sec}});
+  // Only a consultation in progress makes a consultative transfer.
+  then_rejected(c.when(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,
+                                    "a2", t0 + 21 * sec}),
+                "no_consultation");
+  c.after({cl::consult{"a1", "a2", "transfer", 15'000, "", t0 + 21 * sec}});
+  then_rejected(c.when(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,
+                                    "a2", t0 + 22 * sec}),
+                "no_consultation");
+  c.after({cl::start_consultation{"a2", t0 + 25 * sec}});
   then_events(c.step(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,
                                   "a2", t0 + 50 * sec}),
               {call_transferred{"c1", transfer_mode::consultative, "a1",
@@ -430,7 +439,11 @@ TEST_CASE("call: consult rings a second agent while the call stays with its agen
   then_nothing(c.when(cl::consult{"a1", "a2", "transfer", 15'000, "", t0 + 21 * sec}));
   then_rejected(c.when(cl::consult{"a1", "a3", "transfer", 15'000, "", t0 + 21 * sec}),
                 "consult_pending");
-  // The target answers: the consultative transfer takes the offer over.
+  // The target answers: a consultation (the two agents talk), then the
+  // consultative transfer completes it.
+  then_events(c.step(cl::start_consultation{"a2", t0 + 24 * sec}),
+              {call_consultation_started{"c1", "a1", "a2"}});
+  CHECK(c.s.offers.empty());
   then_events(c.step(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,
                                   "a2", t0 + 25 * sec}),
               {call_transferred{"c1", transfer_mode::consultative, "a1",
@@ -460,6 +473,118 @@ TEST_CASE("call: hanging up or transferring ends a consultation still ringing") 
                           t0 + 22 * sec}),
       {call_offer_ended{"c1", "a2", "cancelled"},
        call_transferred{"c1", transfer_mode::blind, "a1", transfer_target_kind::queue, "billing"}});
+}
+
+namespace {
+
+/// a1 talks with the caller and consults a2, who answered.
+call_subject consulting() {
+  auto c = connected();
+  c.after({cl::consult{"a1", "a2", "transfer", 15'000, "card lost", t0 + 20 * sec},
+           cl::start_consultation{"a2", t0 + 24 * sec}});
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("call: a consultation starts when its target answers and the call stays with its agent") {
+  auto c = connected();
+  then_rejected(c.when(cl::start_consultation{"a2", t0 + 21 * sec}), "not_offered");
+  then_rejected(c.when(cl::start_consultation{"", t0 + 21 * sec}), "invalid_argument");
+  c.after({cl::consult{"a1", "a2", "transfer", 15'000, "", t0 + 20 * sec}});
+  then_events(c.step(cl::start_consultation{"a2", t0 + 24 * sec}),
+              {call_consultation_started{"c1", "a1", "a2"}});
+  CHECK(cl::in_consultation(c.s));
+  CHECK(c.s.consultation == "a2");
+  CHECK(c.s.agent_id == "a1");
+  CHECK(c.s.offers.empty());
+  CHECK(cl::status_of(c.s) == cl::status::connected);
+  then_nothing(c.when(cl::start_consultation{"a2", t0 + 25 * sec})); // a retry
+  auto q = queued();
+  then_rejected(q.when(cl::start_consultation{"a2", t0}), "not_connected");
+}
+
+TEST_CASE("call: during a consultation what makes no sense is refused") {
+  auto c = consulting();
+  then_rejected(c.when(cl::consult{"a1", "a3", "transfer", 15'000, "", t0 + 30 * sec}),
+                "in_consultation");
+  then_rejected(c.when(cl::consult{"a1", "a3", "conference", 15'000, "", t0 + 30 * sec}),
+                "in_consultation");
+  then_rejected(c.when(cl::transfer{transfer_mode::blind, "a1", transfer_target_kind::queue,
+                                    "billing", t0 + 30 * sec}),
+                "in_consultation");
+  then_rejected(c.when(cl::transfer{transfer_mode::blind, "a1", transfer_target_kind::agent, "a2",
+                                    t0 + 30 * sec}),
+                "in_consultation");
+  then_rejected(c.when(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,
+                                    "a3", t0 + 30 * sec}),
+                "in_consultation");
+  then_rejected(c.when(cl::transfer{transfer_mode::blind, "a1", transfer_target_kind::external,
+                                    "+861000", t0 + 30 * sec}),
+                "in_consultation");
+  then_rejected(c.when(cl::conference{"a1", "+8613900000000", t0 + 30 * sec}), "in_consultation");
+  then_rejected(c.when(cl::hold{"a1", t0 + 30 * sec}), "in_consultation");
+  then_rejected(c.when(cl::resume{"a1", t0 + 30 * sec}), "in_consultation");
+  then_rejected(c.when(cl::start_consultation{"a3", t0 + 30 * sec}), "in_consultation");
+  // Only the call's agent completes it; the target cannot take the call itself.
+  then_rejected(c.when(cl::transfer{transfer_mode::consultative, "a2", transfer_target_kind::agent,
+                                    "a2", t0 + 30 * sec}),
+                "not_your_call");
+  // A supervisor may still listen.
+  then_types(c.step(cl::supervise{"sup", supervision_mode::listen, t0 + 30 * sec}),
+             {"call.supervised"});
+}
+
+TEST_CASE("call: completing a consultation hands the caller to the target") {
+  auto c = consulting();
+  then_events(c.step(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,
+                                  "a2", t0 + 60 * sec}),
+              {call_transferred{"c1", transfer_mode::consultative, "a1",
+                                transfer_target_kind::agent, "a2"}});
+  CHECK_FALSE(cl::in_consultation(c.s));
+  CHECK(c.s.agent_id == "a2");
+  CHECK(c.s.transfers == 1);
+  then_rejected(c.when(cl::end_consultation{"a1", "cancelled", t0 + 61 * sec}), "no_consultation");
+  // a2 may consult in turn.
+  then_types(c.step(cl::consult{"a2", "a3", "transfer", 15'000, "", t0 + 62 * sec}),
+             {"call.offered"});
+}
+
+TEST_CASE("call: cancelling a consultation or its target hanging up gives the caller back") {
+  auto c = consulting();
+  then_rejected(c.when(cl::end_consultation{"a2", "cancelled", t0 + 40 * sec}), "not_your_call");
+  then_rejected(c.when(cl::end_consultation{"a1", "target_hung_up", t0 + 40 * sec}),
+                "not_your_call");
+  then_rejected(c.when(cl::end_consultation{"a1", "bored", t0 + 40 * sec}), "invalid_argument");
+  then_events(c.step(cl::end_consultation{"a1", "cancelled", t0 + 40 * sec}),
+              {call_consultation_ended{"c1", "a2", "cancelled"}});
+  CHECK_FALSE(cl::in_consultation(c.s));
+  CHECK(c.s.agent_id == "a1");
+  CHECK(cl::status_of(c.s) == cl::status::connected);
+  then_rejected(c.when(cl::end_consultation{"a1", "cancelled", t0 + 41 * sec}), "no_consultation");
+  then_types(c.step(cl::hold{"a1", t0 + 42 * sec}), {"call.held"});
+
+  auto k = consulting();
+  then_events(k.step(cl::end_consultation{"a2", "target_hung_up", t0 + 40 * sec}),
+              {call_consultation_ended{"c1", "a2", "target_hung_up"}});
+  CHECK(k.s.agent_id == "a1");
+  then_rejected(k.when(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,
+                                    "a2", t0 + 41 * sec}),
+                "no_consultation");
+}
+
+TEST_CASE("call: the call ending during a consultation ends the consultation first") {
+  auto c = consulting();
+  then_events(c.step(cl::hang_up{"caller", t0 + 40 * sec}),
+              {call_consultation_ended{"c1", "a2", "call_ended"},
+               call_ended{"c1", call_outcome::completed, "caller_hangup", "a1", "sales"}});
+  CHECK_FALSE(cl::in_consultation(c.s));
+  auto f = consulting();
+  then_types(f.step(cl::finish{call_outcome::refused, "", t0 + 40 * sec}),
+             {"call.consultation_ended", "call.ended"});
+  auto r = consulting();
+  then_types(r.step(cl::recover_after_restart{{}, t0 + 40 * sec}),
+             {"call.consultation_ended", "call.ended"});
 }
 
 TEST_CASE("call: an invited agent joins the conference on answer, and parties leave") {

@@ -142,7 +142,7 @@ TEST_CASE(
       now += roll(rng, 3'000) * ms;
       const auto& a = any_of(rng, agents);
       cl::command cmd;
-      switch (roll(rng, 23)) {
+      switch (roll(rng, 24)) {
       case 0: {
         cl::arrive x;
         x.call_id = "c1";
@@ -216,6 +216,23 @@ TEST_CASE(
       case 19:
         cmd = cl::abandon{"caller_hangup", now};
         break;
+      case 20: // a consultation: ring, answer, complete or end it
+        switch (roll(rng, 4)) {
+        case 0:
+          cmd = cl::consult{a, any_of(rng, agents), "transfer", 15'000, "", now};
+          break;
+        case 1:
+          cmd = cl::start_consultation{any_of(rng, agents), now};
+          break;
+        case 2:
+          cmd = cl::end_consultation{a, roll(rng, 2) ? "cancelled" : "target_hung_up", now};
+          break;
+        default:
+          cmd = cl::transfer{transfer_mode::consultative, a, transfer_target_kind::agent,
+                             any_of(rng, agents), now};
+          break;
+        }
+        break;
       case 21: // an outbound call's far end (telephony)
         cmd = cl::far_end_ringing{now};
         break;
@@ -247,7 +264,15 @@ TEST_CASE(
       REQUIRE(ended <= 1);
       REQUIRE(cl::is_terminal(c.s) == (ended == 1));
       if (cl::is_connected(c.s)) REQUIRE_FALSE(c.s.agent_id.empty());
-      if (!cl::is_waiting(c.s) && c.s.at != cl::phase::arrived) REQUIRE(c.s.offers.empty());
+      // Offers ring a waiting call, or a connected one's consultation target (one at a time).
+      if (!cl::is_waiting(c.s) && c.s.at != cl::phase::arrived)
+        REQUIRE(c.s.offers.size() <= (cl::is_connected(c.s) ? 1u : 0u));
+      // A consultation is a connected call's, with nothing else ringing.
+      if (cl::in_consultation(c.s)) {
+        REQUIRE(cl::is_connected(c.s));
+        REQUIRE(c.s.offers.empty());
+        REQUIRE(c.s.consultation != c.s.agent_id);
+      }
     }
   }
 }

@@ -304,8 +304,12 @@ TEST_CASE("ported: attended transfer: consult with the caller on hold, then hand
   // a1 holds the caller and calls a2 about this call.
   c.after({cl::hold{"a1", t0 + 20 * sec}});
   a1.after({ag::hold{"c1", t0 + 20 * sec}});
+  c.after({cl::consult{"a1", "a2", "transfer", 15'000, "", t0 + 21 * sec}});
   a2.after({ag::reserve{"c1", "sales", contact_channel::voice, t0 + 21 * sec},
             ag::answer{"c1", t0 + 23 * sec}});
+  // a2 answers: a1 and a2 talk, the caller waits on hold.
+  then_events(c.step(cl::start_consultation{"a2", t0 + 23 * sec}),
+              {call_consultation_started{"c1", "a1", "a2"}});
   // Until the transfer completes the call is a1's: a2 cannot act on it.
   then_rejected(c.when(cl::hold{"a2", t0 + 24 * sec}), "not_your_call");
   then_events(c.step(cl::transfer{transfer_mode::consultative, "a1", transfer_target_kind::agent,

@@ -620,3 +620,150 @@ TEST_CASE("sip: three baresips in a conference: the agent brings in a2 through t
     types += " " + e.type;
   CHECK_MESSAGE(types.find("call.conferenced") != std::string::npos, types);
 }
+
+TEST_CASE("sip: three baresips in a consultative transfer: a1 and a2 hear each other while the "
+          "caller hears neither, then the caller hears a2 once completed, a1 once cancelled") {
+  std::string what; // how a1 ends the consultation
+  SUBCASE("completed") {
+    what = "complete";
+  }
+  SUBCASE("cancelled") {
+    what = "cancel";
+  }
+  std::string out;
+  REQUIRE_MESSAGE(testing::run_capture({"sh", "-c", "command -v baresip"}, out, 10s) == 0,
+                  "baresip is not installed: apt-get install baresip-core");
+  temp_dir dir;
+  const auto d = dir.path();
+  const int node_port = free_udp_port(), caller_port = free_udp_port(), a1_port = free_udp_port(),
+            a2_port = free_udp_port();
+  // Agent a2 in no queue (only the consultation rings it), before a1 in the file.
+  // Music on hold (a 300 Hz tone): the caller's phone hears something all
+  // along, so what it recorded keeps the timeline (no packets, no samples).
+  test::write_wav(d + "/moh.wav", test::tone(300, 60));
+  write_center(d, "bconsult", node_port, caller_port,
+               "\n[[agents]]\nid = \"a2\"\ntenant = \"acme\"\n",
+               "music_on_hold = \"" + d + "/moh.wav\"\n");
+  const auto store = d + "/store";
+  add_agent_user(store);
+  REQUIRE_MESSAGE(
+      testing::run_capture({"sh", "-c",
+                            "printf '%s\\n' 'login-password-2' | \"$0\" users add --store \"$1\" "
+                            "--user a2 --tenant acme --role agent --agent a2 --password-stdin && "
+                            "printf '%s\\n' 'a2-sip-secret-9' | \"$0\" users sip-password "
+                            "--store \"$1\" --user a2 --password-stdin",
+                            HOTLINE_BIN, store},
+                           out, 30s) == 0,
+      out);
+  child_process node{{"sh", "-c", "exec \"$0\" \"$@\" 2>&1", HOTLINE_BIN, "node", "--config",
+                      d + "/center.toml", "--store", store, "--no-traffic", "--api-listen",
+                      "127.0.0.1:0"}};
+  node_log nlog{node, {}};
+  auto wait_log = [&](const std::string& what) { return nlog.wait(what); };
+  const std::string& log = nlog.text;
+  REQUIRE_MESSAGE(wait_log("ACD up"), log);
+  std::string api_url;
+  if (auto at = log.find("API on "); at != std::string::npos)
+    api_url = log.substr(at + 7, log.find_first_of(" \n", at + 7) - at - 7);
+  REQUIRE_MESSAGE(!api_url.empty(), log);
+  auto desk_of = [&](const std::string& user, const std::string& password) {
+    hotline::test::api::client c{api_url, {}, nullptr};
+    auto r = c.call("POST", "/api/login",
+                    nlohmann::json{{"username", user}, {"password", password}}.dump());
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    auto set = r.header("set-cookie");
+    c.cookie = set.substr(0, set.find(';'));
+    return c;
+  };
+  auto desk = desk_of("a1", "login-password-1");
+  auto desk2 = desk_of("a2", "login-password-2");
+
+  test::write_wav(d + "/a1-mic.wav", test::tone(600, 60));
+  test::write_wav(d + "/a2-mic.wav", test::tone(1'400, 60));
+  const auto a1_dir = baresip_dir(d + "/a1", a1_port, d + "/a1-mic.wav",
+                                  "<sip:a1@127.0.0.1:" + std::to_string(node_port) +
+                                      ">;auth_pass=a1-sip-secret-9;answermode=auto;regint=60");
+  child_process a1{{"sh", "-c", "exec baresip -f \"$0\" </dev/null >\"$0/out.txt\" 2>&1", a1_dir}};
+  REQUIRE_MESSAGE(wait_log("phone of agent a1 (a1) registered"), log);
+  const auto a2_dir = baresip_dir(d + "/a2", a2_port, d + "/a2-mic.wav",
+                                  "<sip:a2@127.0.0.1:" + std::to_string(node_port) +
+                                      ">;auth_pass=a2-sip-secret-9;answermode=auto;regint=60");
+  child_process a2{{"sh", "-c", "exec baresip -f \"$0\" </dev/null >\"$0/out.txt\" 2>&1", a2_dir}};
+  REQUIRE_MESSAGE(wait_log("phone of agent a2 (a2) registered"), log);
+
+  test::write_wav(d + "/caller-mic.wav", test::tone(1'000, 10));
+  std::string call_id;
+  auto started = start_caller(d, node_port, caller_port, d + "/caller-mic.wav", 18, [&] {
+    call_id = call_on_desk(desk, "a1");
+    return !call_id.empty();
+  });
+  REQUIRE_MESSAGE(started.process, log);
+  const auto& caller_dir = started.dir;
+  auto& caller = *started.process;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(1s);
+  auto r = desk.call(
+      "POST", "/api/agents/a1/calls/" + call_id + "/transfer",
+      nlohmann::json{{"mode", "consultative"}, {"target_kind", "agent"}, {"target", "a2"}}.dump());
+  REQUIRE_MESSAGE(r.status < 300, r.body);
+  // a2's phone answers by itself: the call is on a2's desk, the consultation runs.
+  REQUIRE_MESSAGE(call_on_desk(desk2, "a2") == call_id, log);
+  const auto consult_from = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(4s);
+  r = desk.call("POST", "/api/agents/a1/calls/" + call_id + "/consultation/" + what, "{}");
+  REQUIRE_MESSAGE(r.status < 300, r.body);
+  const auto completed = std::chrono::steady_clock::now();
+  CHECK(caller.wait() == 0);
+  a2.signal(SIGTERM);
+  a2.wait();
+  a1.signal(SIGTERM);
+  a1.wait();
+  node.signal(SIGINT);
+  CHECK(node.wait() == 0);
+
+  const auto at_caller = heard(caller_dir), at_a1 = heard(a1_dir), at_a2 = heard(a2_dir);
+  INFO("caller heard " << at_caller.size() << ", a1 " << at_a1.size() << ", a2 " << at_a2.size()
+                       << " samples\n"
+                       << log);
+  // Samples [from_s, from_s + 2 s) after t0 of a party that answered about at t0.
+  auto window = [&](const std::vector<std::int16_t>& x, std::chrono::steady_clock::time_point at) {
+    const auto n = static_cast<std::int64_t>(x.size());
+    const auto from = std::clamp<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(at + 1s - t0).count() * 8, 0, n);
+    return std::vector<std::int16_t>(x.begin() + from, x.begin() + std::min(n, from + 2 * 8'000));
+  };
+  // During the consultation: a1 hears a2, the caller hears neither agent.
+  const auto a1_consulting = window(at_a1, consult_from);
+  REQUIRE(a1_consulting.size() == 2 * 8'000);
+  CHECK(test::energy_share_at(a1_consulting, 1'400) > 0.1);
+  CHECK(test::energy_share_at(a1_consulting, 1'000) < 0.02);
+  const auto caller_waiting = window(at_caller, consult_from);
+  REQUIRE(caller_waiting.size() == 2 * 8'000);
+  CHECK(test::energy_share_at(caller_waiting, 300) > 0.1); // the music
+  CHECK(test::energy_share_at(caller_waiting, 600) < 0.02);
+  CHECK(test::energy_share_at(caller_waiting, 1'400) < 0.02);
+  // a2's phone answered at consult_from: its first seconds are a1's voice.
+  REQUIRE(at_a2.size() > 3 * 8'000);
+  const std::vector<std::int16_t> a2_consulting(at_a2.begin() + 8'000, at_a2.begin() + 3 * 8'000);
+  CHECK(test::energy_share_at(a2_consulting, 600) > 0.1);
+  CHECK(test::energy_share_at(a2_consulting, 1'000) < 0.02);
+  // Completed: the caller hears a2, and a1 no more; cancelled: a1 again, and not a2.
+  const auto caller_after = window(at_caller, completed);
+  REQUIRE(caller_after.size() == 2 * 8'000);
+  const bool to_a2 = what == "complete";
+  CHECK(test::energy_share_at(caller_after, to_a2 ? 1'400 : 600) > 0.1);
+  CHECK(test::energy_share_at(caller_after, to_a2 ? 600 : 1'400) < 0.02);
+  CHECK(test::energy_share_at(caller_after, 300) < 0.02);
+
+  auto opened = drivers::rocksdb_event_store::open(store);
+  REQUIRE(opened);
+  auto evs = (*opened)->read_stream("call-" + call_id, 0, SIZE_MAX);
+  REQUIRE(evs);
+  std::string types;
+  for (const auto& e : *evs)
+    types += " " + e.type;
+  CHECK_MESSAGE(types.find(to_a2 ? "call.consultation_started call.transferred"
+                                 : "call.consultation_started call.consultation_ended") !=
+                    std::string::npos,
+                types);
+}

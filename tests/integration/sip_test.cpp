@@ -566,8 +566,12 @@ TEST_CASE("sip: a blind transfer through the API: the first phone gets BYE, the 
   CHECK(c.outcome == "completed");
 }
 
-TEST_CASE("sip: a consultative transfer through the API: the caller waits while a2's phone rings, "
-          "a2 answers and takes the caller, the first phone gets BYE") {
+namespace {
+
+/// a1's desk asks for a consultative transfer to a2 of the call on its
+/// desk, then (a2's phone answers at once) `what` (complete | cancel) the
+/// consultation as soon as it is in progress. The store's facts of the call.
+call_facts consult_then(const std::string& what) {
   const int a1 = free_udp_port(), a2 = free_udp_port();
   center_options o{4, {{"a1", a1}, {"a2", a2}}, true};
   o.sip_users = {{"a1", ""}};
@@ -575,22 +579,55 @@ TEST_CASE("sip: a consultative transfer through the API: the caller waits while 
   sip_node n{o};
   auto first = phone("agent_answers.xml", a1);
   auto second = phone("agent_answers.xml", a2);
-  auto caller = std::async(std::launch::async, [&] { return n.call("caller_talks_4s.xml"); });
+  auto caller = std::async(std::launch::async, [&] { return n.call("caller_talks_8s.xml"); });
   auto desk = login_as(n, "a1");
   const auto call_id = call_on_desk(n, desk, "a1");
-  std::this_thread::sleep_for(500ms);
+  std::this_thread::sleep_for(500ms); // talking
   auto r = desk.call(
       "POST", "/api/agents/a1/calls/" + call_id + "/transfer",
       nlohmann::json{{"mode", "consultative"}, {"target_kind", "agent"}, {"target", "a2"}}.dump());
   CHECK_MESSAGE(r.status < 300, r.body);
+  // Until a2's phone answered there is no consultation to end (409 no_consultation).
+  const auto path = "/api/agents/a1/calls/" + call_id + "/consultation/" + what;
+  for (int i = 0; i < 50; ++i) {
+    r = desk.call("POST", path, "{}");
+    if (r.status < 300 || r.body.find("no_consultation") == std::string::npos) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  CHECK_MESSAGE(r.status < 300, r.body << "\n" << n.log);
   CHECK(caller.get() == 0);
   CHECK(first.get() == 0);
   CHECK(second.get() == 0);
   CHECK(n.stop() == 0);
-  auto c = n.only_call();
-  CHECK_MESSAGE(std::count(c.types.begin(), c.types.end(), "call.transferred") == 1, n.log);
-  // A consultation records call.transferred when a2 answers (no second
-  // call.connected); a2's phone answered and was hung up when the caller left.
+  return n.only_call();
+}
+
+bool has(const std::vector<std::string>& types, const std::string& type) {
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+} // namespace
+
+TEST_CASE(
+    "sip: a consultative transfer through the API: a2's phone answers and talks with a1 while "
+    "the caller waits, then a1 completes: the first phone gets BYE, a2 has the caller") {
+  auto c = consult_then("complete");
+  CHECK_MESSAGE(has(c.types, "call.consultation_started"), c.types.size());
+  CHECK(std::count(c.types.begin(), c.types.end(), "call.transferred") == 1);
+  CHECK(c.consultation_ends.empty());
+  CHECK(c.agent == "a1");       // no second call.connected: a2 answered the consultation
+  CHECK(c.ended_agent == "a2"); // the caller's BYE ends a2's call
+  CHECK(c.outcome == "completed");
+}
+
+TEST_CASE("sip: a consultation cancelled through the API: a2's phone gets BYE and the caller is "
+          "back with a1") {
+  auto c = consult_then("cancel");
+  CHECK(has(c.types, "call.consultation_started"));
+  CHECK_FALSE(has(c.types, "call.transferred"));
+  REQUIRE(c.consultation_ends.size() == 1);
+  CHECK(c.consultation_ends[0] == "cancelled");
+  CHECK(c.ended_agent == "a1");
   CHECK(c.outcome == "completed");
 }
 

@@ -99,8 +99,10 @@ inline std::vector<std::string> both_outputs(std::vector<std::string> argv) {
 /// What the store says about one call.
 struct call_facts {
   std::string outcome, reason, agent;
+  std::string ended_agent; ///< call.ended's agent (the last one)
   std::vector<std::string> types;
-  std::vector<std::string> offer_ends; ///< "a1 busy"
+  std::vector<std::string> consultation_ends; ///< call.consultation_ended reasons
+  std::vector<std::string> offer_ends;        ///< "a1 busy"
 };
 
 /// sipp must be installed (Debian sip-tester): say so plainly when it is not.
@@ -267,6 +269,9 @@ public:
       if (const auto* x = std::get_if<events::call_ended>(&*ev)) {
         c.outcome = std::string{events::to_wire(x->outcome)};
         c.reason = x->reason;
+        c.ended_agent = x->agent_id;
+      } else if (const auto* x = std::get_if<events::call_consultation_ended>(&*ev)) {
+        c.consultation_ends.push_back(x->reason);
       } else if (const auto* x = std::get_if<events::call_connected>(&*ev)) {
         c.agent = x->agent_id;
       } else if (const auto* x = std::get_if<events::call_offer_ended>(&*ev)) {

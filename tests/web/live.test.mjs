@@ -57,6 +57,28 @@ test('live view: an agent day from the feed, login to wrap-up, and the queue fig
   assert.equal(v.calls.size, 0);
 });
 
+test('live view: a consultation keeps the call with its agent, names the target, and completes or ends', () => {
+  seq = 100;
+  const v = snapshot();
+  v.apply(ev('call.arrived', { call_id: 'c1', caller: '+861' }, 11));
+  v.apply(ev('call.connected', { call_id: 'c1', queue: '', agent_id: 'a1', wait_ms: 0 }, 12));
+  // a1 consults a2: the offer rings a2, the call stays a1's.
+  v.apply(ev('call.offered', { call_id: 'c1', agent_id: 'a2', reason: 'consultation from a1' }, 13));
+  assert.equal(v.calls.get('c1').state, 'talking');
+  assert.equal(v.calls.get('c1').agentId, 'a1');
+  v.apply(ev('call.consultation_started', { call_id: 'c1', from_agent: 'a1', target_agent: 'a2' }, 14));
+  assert.equal(v.calls.get('c1').consultWith, 'a2');
+  v.apply(ev('call.consultation_ended', { call_id: 'c1', target_agent: 'a2', reason: 'cancelled' }, 15));
+  assert.equal(v.calls.get('c1').consultWith, '');
+  assert.equal(v.calls.get('c1').agentId, 'a1');
+  v.apply(ev('call.offered', { call_id: 'c1', agent_id: 'a2', reason: 'consultation from a1' }, 16));
+  v.apply(ev('call.consultation_started', { call_id: 'c1', from_agent: 'a1', target_agent: 'a2' }, 17));
+  v.apply(ev('call.transferred', { call_id: 'c1', mode: 'consultative', from_agent: 'a1', target_kind: 'agent', target: 'a2' }, 18));
+  assert.equal(v.calls.get('c1').consultWith, '');
+  assert.equal(v.calls.get('c1').agentId, 'a2');
+  assert.equal(v.calls.get('c1').state, 'talking');
+});
+
 test('live view: an event at or before the last seq is not folded twice', () => {
   seq = 100;
   const v = snapshot();

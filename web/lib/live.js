@@ -61,6 +61,7 @@ export class LiveView {
         id: c.id, tenant: c.tenant, queue: c.queue || '', agentId: c.agent_id || '',
         caller: c.caller || '', customerId: c.customer_id || '', dialed: c.dialed || '',
         state: c.state, sinceNs: c.since_ns || 0, attached: c.attached || {}, vip: !!c.vip,
+        consultWith: c.consult_with || '',
       });
     }
     this.recordings = new Map();
@@ -252,7 +253,27 @@ export class LiveView {
         break;
       case 'call.offered': {
         const c = call(d.call_id);
-        if (c) { c.state = 'ringing'; c.agentId = d.agent_id; }
+        // A connected call rings a second agent (a consultation, an
+        // invitation): the call stays with its agent.
+        if (c && c.state !== 'talking' && c.state !== 'on_hold') { c.state = 'ringing'; c.agentId = d.agent_id; }
+        break;
+      }
+      case 'call.consultation_started': {
+        const c = call(d.call_id);
+        if (c) c.consultWith = d.target_agent;
+        break;
+      }
+      case 'call.consultation_ended': {
+        const c = call(d.call_id);
+        if (c) c.consultWith = '';
+        break;
+      }
+      case 'call.transferred': {
+        const c = call(d.call_id);
+        if (!c) break;
+        c.consultWith = '';
+        if (d.mode === 'consultative' && d.target_kind === 'agent') { c.agentId = d.target; c.state = 'talking'; }
+        else { c.agentId = ''; c.state = 'arrived'; }
         break;
       }
       case 'call.offer_ended': {
