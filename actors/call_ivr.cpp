@@ -73,7 +73,8 @@ void take_message(call_self self, const ivr_exit& x, const std::string& source) 
       .then(
           [self, x, source, no_message](bool left) {
             auto& s = self->state;
-            if (!left || call::is_terminal(s.entity->state())) return no_message();
+            if (call::is_terminal(s.entity->state())) return; // ended meanwhile
+            if (!left) return no_message();
             const auto number = s.entity->state().caller;
             s.after_enqueue = [self, number] { on_callback(self, number); };
             join(self, x.target, source + " voicemail");
