@@ -166,21 +166,24 @@ baresip_caller start_caller(const std::string& d, int node_port, int first_port,
   return c;
 }
 
-/// Starts an agent's baresip phone registering `agent` (its SIP password
-/// `secret`, `mic` as microphone, auto answer), twice at most, like
+/// Starts an agent's baresip phone registering `user` (its SIP password
+/// `secret`, `mic` as microphone, auto answer; `agent`: the account's agent
+/// id when it is not `user`), twice at most, like
 /// start_caller: under a loaded full run a phone's REGISTER has (rarely)
 /// never reached the node. True once the node logged the registration.
 bool start_phone(baresip_caller& phone, const std::string& d, node_log& nlog, int node_port,
-                 const std::string& agent, const std::string& secret, const std::string& mic) {
+                 const std::string& user, const std::string& secret, const std::string& mic,
+                 const std::string& agent = {}) {
+  const auto& agent_id = agent.empty() ? user : agent;
   for (int attempt = 1; attempt <= 2; ++attempt) {
-    phone.dir = baresip_dir(d + "/" + agent + "-" + std::to_string(attempt), free_udp_port(), mic,
-                            "<sip:" + agent + "@127.0.0.1:" + std::to_string(node_port) +
+    phone.dir = baresip_dir(d + "/" + user + "-" + std::to_string(attempt), free_udp_port(), mic,
+                            "<sip:" + user + "@127.0.0.1:" + std::to_string(node_port) +
                                 ">;auth_pass=" + secret + ";answermode=auto;regint=60");
     phone.process = std::make_unique<child_process>(std::vector<std::string>{
         "sh", "-c", "exec baresip -f \"$0\" </dev/null >\"$0/out.txt\" 2>&1", phone.dir});
-    if (nlog.wait("phone of agent " + agent + " (" + agent + ") registered")) return true;
-    MESSAGE(agent << "'s phone, attempt " << attempt << ", never registered; its baresip:\n"
-                  << file_text(phone.dir + "/out.txt"));
+    if (nlog.wait("phone of agent " + agent_id + " (" + user + ") registered")) return true;
+    MESSAGE(user << "'s phone, attempt " << attempt << ", never registered; its baresip:\n"
+                 << file_text(phone.dir + "/out.txt"));
     phone.process->signal(SIGKILL);
     phone.process->wait();
     phone.process.reset();
@@ -209,8 +212,7 @@ TEST_CASE("sip: baresip registers as the agent and answers a baresip caller: eac
                   "baresip is not installed: apt-get install baresip-core");
   temp_dir dir;
   const auto d = dir.path();
-  const int node_port = free_udp_port(), caller_port = free_udp_port(),
-            phone_port = free_udp_port();
+  const int node_port = free_udp_port(), caller_port = free_udp_port();
   write_center(d, "bsip", node_port, caller_port);
   const auto store = d + "/store";
   add_agent_user(store);
@@ -223,11 +225,12 @@ TEST_CASE("sip: baresip registers as the agent and answers a baresip caller: eac
 
   // The agent's softphone: a 600 Hz tone for a minute as its microphone, auto answer.
   test::write_wav(d + "/agent-mic.wav", test::tone(600, 60));
-  const auto agent_dir = baresip_dir(d + "/agent", phone_port, d + "/agent-mic.wav",
-                                     "<sip:a1@127.0.0.1:" + std::to_string(node_port) +
-                                         ">;auth_pass=a1-sip-secret-9;answermode=auto;regint=60");
-  child_process phone{{"sh", "-c", "exec baresip -f \"$0\" </dev/null 2>&1", agent_dir}};
-  REQUIRE_MESSAGE(wait_log("phone of agent a1 (a1) registered"), log);
+  baresip_caller agent_phone;
+  REQUIRE_MESSAGE(
+      start_phone(agent_phone, d, nlog, node_port, "a1", "a1-sip-secret-9", d + "/agent-mic.wav"),
+      log);
+  auto& phone = *agent_phone.process;
+  const auto agent_dir = agent_phone.dir;
 
   // The caller: a 1 kHz tone for 4 s, then its softphone hangs up (end of file).
   test::write_wav(d + "/caller-mic.wav", test::tone(1'000, 4));
@@ -288,8 +291,7 @@ TEST_CASE("sip: a recorded call between two baresips: the caller's tone left, th
                   "baresip is not installed: apt-get install baresip-core");
   temp_dir dir;
   const auto d = dir.path();
-  const int node_port = free_udp_port(), caller_port = free_udp_port(),
-            phone_port = free_udp_port();
+  const int node_port = free_udp_port(), caller_port = free_udp_port();
   write_center(d, "brec", node_port, caller_port, "record = \"always\"\n",
                "recordings_dir = \"calls\"\n");
   const auto store = d + "/store";
@@ -316,12 +318,12 @@ TEST_CASE("sip: a recorded call between two baresips: the caller's tone left, th
   }
 
   test::write_wav(d + "/agent-mic.wav", test::tone(600, 60));
-  const auto agent_dir = baresip_dir(d + "/agent", phone_port, d + "/agent-mic.wav",
-                                     "<sip:a1@127.0.0.1:" + std::to_string(node_port) +
-                                         ">;auth_pass=a1-sip-secret-9;answermode=auto;regint=60");
-  child_process phone{
-      {"sh", "-c", "exec baresip -f \"$0\" </dev/null >\"$0/out.txt\" 2>&1", agent_dir}};
-  REQUIRE_MESSAGE(wait_log("phone of agent a1 (a1) registered"), log);
+  baresip_caller agent_phone;
+  REQUIRE_MESSAGE(
+      start_phone(agent_phone, d, nlog, node_port, "a1", "a1-sip-secret-9", d + "/agent-mic.wav"),
+      log);
+  auto& phone = *agent_phone.process;
+  const auto agent_dir = agent_phone.dir;
 
   // The caller talks 8 s (its 1 kHz), then hangs up (end of its microphone's file).
   test::write_wav(d + "/caller-mic.wav", test::tone(1'000, 8));
@@ -421,8 +423,7 @@ TEST_CASE("sip: three baresips, a supervisor whispers: the agent hears the super
                   "baresip is not installed: apt-get install baresip-core");
   temp_dir dir;
   const auto d = dir.path();
-  const int node_port = free_udp_port(), caller_port = free_udp_port(),
-            phone_port = free_udp_port(), sup_port = free_udp_port();
+  const int node_port = free_udp_port(), caller_port = free_udp_port();
   // Supervisor s1 (in no queue), before a1 in the file.
   write_center(d, "bsup", node_port, caller_port,
                "\n[[agents]]\nid = \"s1\"\ntenant = \"acme\"\nsupervisor = true\n");
@@ -460,18 +461,18 @@ TEST_CASE("sip: three baresips, a supervisor whispers: the agent hears the super
   // The agent's phone plays 600 Hz, the supervisor's 1.4 kHz; both answer by themselves.
   test::write_wav(d + "/agent-mic.wav", test::tone(600, 60));
   test::write_wav(d + "/sup-mic.wav", test::tone(1'400, 60));
-  const auto agent_dir = baresip_dir(d + "/agent", phone_port, d + "/agent-mic.wav",
-                                     "<sip:a1@127.0.0.1:" + std::to_string(node_port) +
-                                         ">;auth_pass=a1-sip-secret-9;answermode=auto;regint=60");
-  child_process phone{
-      {"sh", "-c", "exec baresip -f \"$0\" </dev/null >\"$0/out.txt\" 2>&1", agent_dir}};
-  REQUIRE_MESSAGE(wait_log("phone of agent a1 (a1) registered"), log);
-  const auto sup_dir = baresip_dir(d + "/sup", sup_port, d + "/sup-mic.wav",
-                                   "<sip:sue@127.0.0.1:" + std::to_string(node_port) +
-                                       ">;auth_pass=s1-sip-secret-9;answermode=auto;regint=60");
-  child_process sup_phone{
-      {"sh", "-c", "exec baresip -f \"$0\" </dev/null >\"$0/out.txt\" 2>&1", sup_dir}};
-  REQUIRE_MESSAGE(wait_log("phone of agent s1 (sue) registered"), log);
+  baresip_caller agent_phone;
+  REQUIRE_MESSAGE(
+      start_phone(agent_phone, d, nlog, node_port, "a1", "a1-sip-secret-9", d + "/agent-mic.wav"),
+      log);
+  auto& phone = *agent_phone.process;
+  const auto agent_dir = agent_phone.dir;
+  baresip_caller sup;
+  REQUIRE_MESSAGE(
+      start_phone(sup, d, nlog, node_port, "sue", "s1-sip-secret-9", d + "/sup-mic.wav", "s1"),
+      log);
+  auto& sup_phone = *sup.process;
+  const auto sup_dir = sup.dir;
 
   // The caller: 1 kHz for 14 s, then it hangs up.
   test::write_wav(d + "/caller-mic.wav", test::tone(1'000, 14));
