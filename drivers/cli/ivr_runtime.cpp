@@ -34,9 +34,7 @@ ivr_runtime::ivr_runtime(const config::configuration& cfg, ports::event_store& s
       warnings_.push_back(why + ": no messages are taken");
       voicemail_dir_.clear();
     }
-    own_box_ = std::make_unique<drivers::api::voicemail_box>(store, site);
-    if (auto st = own_box_->recover(); !st) warnings_.push_back("voicemail: " + st.message());
-    box_ = own_box_.get();
+    store_ = &store;
   }
   const auto& flows = cfg.center.flows;
   drivers::tts::espeak_options so;
@@ -95,10 +93,13 @@ void ivr_runtime::voicemail_options(actors::telephony_options& to) {
   to.leave_voicemail = [this](const actors::voicemail_message& m) -> std::string {
     events::voicemail::leave cmd{m.call_id, m.caller,      m.mailbox, m.tenant,
                                  m.path,    m.duration_ms, m.sha256};
-    auto r = box_.load()->execute(m.message_id, cmd, events::principal::system("voicemail"),
-                                  std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count());
+    auto* box = box_.load();
+    if (!box) box = own_box();
+    if (!box) return std::string{"no voicemail box"};
+    auto r = box->execute(m.message_id, cmd, events::principal::system("voicemail"),
+                          std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count());
     if (const auto* no = std::get_if<events::rejection>(&r)) return no->code + ": " + no->detail;
     drivers::log::info("ivr",
                        "voicemail " + m.message_id + " left for " + m.mailbox + " (" +
@@ -109,7 +110,19 @@ void ivr_runtime::voicemail_options(actors::telephony_options& to) {
 }
 
 void ivr_runtime::use_box(drivers::api::voicemail_box* box) {
-  box_ = box ? box : own_box_.get();
+  box_ = box;
+}
+
+drivers::api::voicemail_box* ivr_runtime::own_box() {
+  // Only a node without an API needs one: the API's box folds the same
+  // streams, so it is not built (and the store not read again) at start.
+  std::lock_guard lock{own_box_m_};
+  if (!own_box_) {
+    own_box_ = std::make_unique<drivers::api::voicemail_box>(*store_, site_);
+    if (auto st = own_box_->recover(); !st)
+      drivers::log::warning("ivr", "voicemail: " + st.message(), site_);
+  }
+  return own_box_.get();
 }
 
 ports::lookup_finder ivr_runtime::finder() {

@@ -15,13 +15,14 @@
 ///  - voicemail: the messages' folder ([ivr] voicemail_dir, else
 ///    `<store>/voicemail`, owner-only), the beep, and where messages are
 ///    left: the node API's voicemail box once it runs (`use_box`), else a
-///    box of its own on the same store.
+///    box of its own on the same store, made at the first message.
 /// A source that cannot be built (a table missing, no espeak-ng) is a
 /// warning naming it: the sessions that need it take their error paths.
 ///
 /// Lifetime: outlives the ACD (the context points into it).
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -66,6 +67,10 @@ private:
   std::vector<std::string> warnings_;
   std::string voicemail_dir_, beep_;
   std::int64_t voicemail_max_ms_;
+  /// The box of a node without an API, made at its first message.
+  drivers::api::voicemail_box* own_box();
+  ports::event_store* store_ = nullptr;
+  std::mutex own_box_m_;
   std::unique_ptr<drivers::api::voicemail_box> own_box_;
   std::atomic<drivers::api::voicemail_box*> box_{nullptr};
   std::thread prerender_;

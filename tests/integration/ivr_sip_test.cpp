@@ -329,3 +329,26 @@ TEST_CASE("ivr over sip: a flow's transfer node carries the caller to the number
   CHECK(c.outcome == "transferred_out");
   CHECK(c.reason == "ivr_transfer");
 }
+
+TEST_CASE("ivr over sip: a node without an API still leaves the message (voicemail.left in its "
+          "store)") {
+  require_ivr_tools();
+  center_options o{4, {}, false};
+  o.extra_toml = "[[entry_points]]\ndialed = \"301\"\nflow = \"vm\"\n\n"
+                 "[[flows]]\nid = \"vm\"\nstart = \"box\"\nlanguages = [\"en\"]\n\n"
+                 "  [[flows.nodes]]\n  id = \"box\"\n  type = \"voicemail\"\n"
+                 "  mailbox = \"sales\"\n";
+  sip_node n{o};
+  CHECK(n.call("caller_voicemail.xml", "301", 40, 0,
+               {"-set", "rtp", std::to_string(free_udp_port())}) == 0);
+  CHECK(n.stop() == 0);
+  INFO(n.log);
+  auto store = drivers::rocksdb_event_store::open(n.dir.path() + "/store");
+  REQUIRE(store);
+  auto all = (*store)->read_all(1, SIZE_MAX);
+  REQUIRE(all);
+  int left = 0;
+  for (const auto& e : *all)
+    if (e.type == "voicemail.left") ++left;
+  CHECK(left == 1);
+}
