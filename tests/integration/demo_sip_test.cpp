@@ -14,6 +14,7 @@
 
 using namespace hotline;
 using namespace std::chrono_literals;
+using hotline::test::free_media_port;
 using hotline::test::free_udp_port;
 using testing::child_process;
 using testing::temp_dir;
@@ -70,7 +71,8 @@ TEST_CASE("hotline demo --sip-listen: a sipp caller reaches a simulated agent, a
   // A caller on this machine dials the first number: music while queued,
   // then a simulated agent answers; the caller hangs up after a second.
   CHECK(sipp({"-sf", scenarios + "caller_hangs_up.xml", "-s", number, listen, "-i", "127.0.0.1",
-              "-p", std::to_string(free_udp_port()), "-mp", std::to_string(free_udp_port())}) == 0);
+              "-p", std::to_string(free_udp_port()), "-mp", std::to_string(free_media_port())}) ==
+        0);
   demo.signal(SIGINT);
   CHECK(demo.wait() == 0);
 

@@ -27,6 +27,7 @@ using namespace std::chrono_literals;
 using testing::child_process;
 using testing::temp_dir;
 
+using hotline::test::free_media_port;
 using hotline::test::free_udp_port;
 using hotline::test::udp_port_bound;
 using namespace hotline::test::sip;
@@ -164,12 +165,12 @@ TEST_CASE("sip: every trunk line busy: 503 with Retry-After, the call blocked") 
   auto first = std::async(std::launch::async, [&] { return n.call("caller_waits_long.xml"); });
   std::this_thread::sleep_for(1500ms);
   std::string out;
-  int second =
-      testing::run_capture({"sipp", "-sf", scenarios + "caller_blocked.xml", "-s", "100",
-                            "127.0.0.1:" + std::to_string(n.port), "-i", "127.0.0.1", "-p",
-                            std::to_string(free_udp_port()), "-mp", std::to_string(free_udp_port()),
-                            "-m", "1", "-timeout", "20s", "-timeout_error", "-nostdin"},
-                           out, 40s);
+  int second = testing::run_capture({"sipp", "-sf", scenarios + "caller_blocked.xml", "-s", "100",
+                                     "127.0.0.1:" + std::to_string(n.port), "-i", "127.0.0.1", "-p",
+                                     std::to_string(free_udp_port()), "-mp",
+                                     std::to_string(free_media_port()), "-m", "1", "-timeout",
+                                     "20s", "-timeout_error", "-nostdin"},
+                                    out, 40s);
   CHECK_MESSAGE(second == 0, out);
   CHECK(first.get() == 0);
   CHECK(n.stop() == 0);
@@ -223,12 +224,12 @@ TEST_CASE("sip: garbage and a malformed INVITE are logged, and the next call goe
 TEST_CASE("sip: an INVITE from an address no trunk allows is refused 403 and starts no call") {
   sip_node n{{4, {}, false}};
   std::string out;
-  int rc =
-      testing::run_capture({"sipp", "-sf", scenarios + "caller_forbidden.xml", "-s", "100",
-                            "127.0.0.1:" + std::to_string(n.port), "-i", "127.0.0.2", "-p",
-                            std::to_string(free_udp_port()), "-mp", std::to_string(free_udp_port()),
-                            "-m", "1", "-timeout", "20s", "-timeout_error", "-nostdin"},
-                           out, 40s);
+  int rc = testing::run_capture({"sipp", "-sf", scenarios + "caller_forbidden.xml", "-s", "100",
+                                 "127.0.0.1:" + std::to_string(n.port), "-i", "127.0.0.2", "-p",
+                                 std::to_string(free_udp_port()), "-mp",
+                                 std::to_string(free_media_port()), "-m", "1", "-timeout", "20s",
+                                 "-timeout_error", "-nostdin"},
+                                out, 40s);
   CHECK_MESSAGE(rc == 0, out);
   CHECK(n.stop() == 0);
   CHECK(n.calls().empty());
@@ -373,7 +374,7 @@ TEST_CASE("sip: INVITEs over the trunk's calls-per-second limit are blocked with
                                  "-p",
                                  std::to_string(n.caller_port),
                                  "-mp",
-                                 std::to_string(free_udp_port()),
+                                 std::to_string(free_media_port()),
                                  "-m",
                                  "12",
                                  "-r",

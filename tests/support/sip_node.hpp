@@ -30,6 +30,7 @@
 namespace hotline::test::sip {
 
 using namespace std::chrono_literals;
+using hotline::test::free_media_port;
 using hotline::test::free_udp_port;
 using hotline::test::udp_port_bound;
 using testing::child_process;
@@ -184,7 +185,7 @@ public:
                                   "-p",
                                   std::to_string(from_port ? from_port : caller_port),
                                   "-mp",
-                                  std::to_string(free_udp_port()),
+                                  std::to_string(free_media_port()),
                                   "-m",
                                   "1",
                                   "-timeout",
@@ -313,7 +314,7 @@ public:
     auto started = std::async(std::launch::async, [scenario, at, calls, timeout_s] {
       std::string out;
       int rc = testing::run_capture({"sipp", "-sf", scenarios + scenario, "-i", "127.0.0.1", "-p",
-                                     std::to_string(at), "-mp", std::to_string(free_udp_port()),
+                                     std::to_string(at), "-mp", std::to_string(free_media_port()),
                                      "-m", std::to_string(calls), "-timeout", "25s",
                                      "-timeout_error", "-nostdin"},
                                     out, 40s);
@@ -354,7 +355,7 @@ inline std::future<int> phone(const std::string& scenario, int port, int timeout
   auto started = std::async(std::launch::async, [scenario, port, timeout_s] {
     std::string out;
     int rc = testing::run_capture({"sipp", "-sf", scenarios + scenario, "-i", "127.0.0.1", "-p",
-                                   std::to_string(port), "-mp", std::to_string(free_udp_port()),
+                                   std::to_string(port), "-mp", std::to_string(free_media_port()),
                                    "-m", "1", "-timeout", std::to_string(timeout_s) + "s",
                                    "-timeout_error", "-nostdin"},
                                   out, std::chrono::seconds(timeout_s + 15));
