@@ -12,8 +12,9 @@
 //    per 100 calls, with `-rtp_echo` (one echo socket and thread each);
 //  - the callers: a sipp UAC on the trunk's peer address (INVITE with a PCMA
 //    offer, 100/180/183 allowed, 200, ACK, a pause, BYE);
-//  - in the media phase the callers play a G.711 A-law pcap (written by the
-//    bench: 20 ms packets as long as the call) and their SDP points at a UDP
+//  - in the media phase the callers stream G.711 A-law (sipp's rtp_stream of
+//    a file the bench writes: 20 ms packets as long as the call; not a pcap,
+//    sip_scenarios.hpp says why) and their SDP points at a UDP
 //    sink in this process, so every packet makes the round trip
 //    caller → node → phone (echo) → node → sink, and the sink counts them.
 //
@@ -84,6 +85,7 @@ struct sip_bench_args {
   bool quick = false;          ///< a small, fast run (smoke test)
   bool no_baselines = false;   ///< skip sipp direct and Kamailio
   bool no_concurrency = false; ///< skip the media phase
+  int media_threads = -1;      ///< the node's [sip] media_threads; -1: its default
 };
 
 // -- processes: bench/child_process.hpp --------------------------------------------------
@@ -403,6 +405,7 @@ struct node_setup {
   std::vector<int> phones_ports; ///< agent aK's phone: phones_ports[(K - 1) % size]
   int callers_port = 0;
   int rtp_min = 30'000, rtp_max = 49'999;
+  int media_threads = -1; ///< [sip] media_threads; -1: not written
 };
 
 void write_center(const std::string& path, const node_setup& s) {
@@ -416,7 +419,9 @@ void write_center(const std::string& path, const node_setup& s) {
     << "[[entry_points]]\ndialed = \"100\"\nqueue = \"sales\"\n\n";
   for (int i = 1; i <= s.agents; ++i)
     f << "[[agents]]\nid = \"a" << i << "\"\nskills = { sales = 50 }\nqueues = [\"sales\"]\n\n";
-  f << "[sip]\nrtp_port_min = " << s.rtp_min << "\nrtp_port_max = " << s.rtp_max << "\n\n"
+  f << "[sip]\nrtp_port_min = " << s.rtp_min << "\nrtp_port_max = " << s.rtp_max << "\n"
+    << (s.media_threads >= 0 ? "media_threads = " + std::to_string(s.media_threads) + "\n" : "")
+    << "\n"
     << "[[sip.trunk]]\ngroup = \"pstn\"\npeer = \"127.0.0.1:" << s.callers_port << "\"\n\n";
   for (int i = 1; i <= s.agents; ++i)
     f << "[[sip.phone]]\nagent = \"a" << i << "\"\ncontact = \"sip:a" << i
@@ -592,6 +597,7 @@ json node_step(const sip_bench_args& a, const scenario_files& sc, const std::str
   const int concurrent = static_cast<int>(rate * (a.hold_ms / 1000.0 + 1)) + 10;
   s.agents = std::max(2 * concurrent, 20);
   s.channels = s.agents;
+  s.media_threads = a.media_threads;
   s.phones_ports = {free_udp_port()};
   s.callers_port = free_udp_port();
   json step{{"rate", rate}, {"calls", calls}, {"load1", load1()}};
@@ -670,10 +676,11 @@ json concurrency_level(const sip_bench_args& a, const scenario_files& sc, const 
   const int packets = static_cast<int>(audio_s * 50);
   const int hold_ms = static_cast<int>(audio_s * 1000) + 1'000; // the audio ends before the BYE
   std::filesystem::create_directories(dir);
-  write_pcma_pcap(dir + "/audio.pcap", packets);
+  write_pcma_raw(dir + "/audio.alaw", packets);
   node_setup s;
   s.agents = level + 10;
   s.channels = level + 10;
+  s.media_threads = a.media_threads;
   s.callers_port = free_udp_port();
   json out{{"level", level},
            {"rate", rate},
@@ -699,11 +706,11 @@ json concurrency_level(const sip_bench_args& a, const scenario_files& sc, const 
   const long long drops0 = udp_rcvbuf_errors();
   udp_drop_sampler sampler(node.pid());
   const auto t0 = std::chrono::steady_clock::now();
-  auto r = run_callers(dir + "/callers", sc.caller_with_audio,
-                       "127.0.0.1:" + std::to_string(node.port()), s.callers_port, rate, level,
-                       hold_ms, std::chrono::seconds(static_cast<long long>(hold_ms / 1000 + 90)),
-                       {"-key", "sink_port", std::to_string(sink.port()), "-key", "audio",
-                        dir + "/audio.pcap", "-mp", std::to_string(free_udp_port())});
+  const auto caller = write_caller_with_audio(dir, dir + "/audio.alaw");
+  auto r = run_callers(
+      dir + "/callers", caller, "127.0.0.1:" + std::to_string(node.port()), s.callers_port, rate,
+      level, hold_ms, std::chrono::seconds(static_cast<long long>(hold_ms / 1000 + 90)),
+      {"-key", "sink_port", std::to_string(sink.port()), "-mp", std::to_string(free_udp_port())});
   const double wall = seconds_since(t0);
   std::this_thread::sleep_for(500ms);
   const double cpu = node.cpu_seconds() - cpu0;
@@ -777,7 +784,9 @@ int run(const sip_bench_args& given) {
            {"seconds_per_step", a.seconds_per_step},
            {"hold_ms", a.hold_ms},
            {"max_rate", a.max_rate},
-           {"max_concurrent", a.max_concurrent}};
+           {"max_concurrent", a.max_concurrent},
+           {"media_threads",
+            a.media_threads < 0 ? json("default: one per core") : json(a.media_threads)}};
   try {
     std::cerr << "hotline bench sip: rate sweep through the node\n";
     int n = 0;
@@ -889,7 +898,7 @@ int run(const sip_bench_args& given) {
       out["rtp_loss_ratio"] =
           best_level.is_null() ? levels.front()["rtp_loss_ratio"] : best_level["rtp_loss_ratio"];
       out["rtp_loss_measured"] =
-          "each caller plays a G.711 A-law pcap (20 ms packets, written by the bench) whose SDP "
+          "each caller streams G.711 A-law (sipp rtp_stream, 20 ms packets) whose SDP "
           "points at a UDP sink in the bench; the node relays it to the phone, whose sipp "
           "echoes it, and back: loss = 1 - packets at the sink / (answered calls x packets per "
           "call), the round trip caller -> node -> phone -> node -> sink. udp_drops: drop counts "
@@ -926,6 +935,9 @@ void add_sip_bench(CLI::App& bench) {
                 "A small, fast run (a smoke test: 5 and 10 calls/s, 10 calls)");
   cmd->add_flag("--no-baselines", a->no_baselines, "Skip the sipp-direct and Kamailio sweeps");
   cmd->add_flag("--no-concurrency", a->no_concurrency, "Skip the bridged calls with RTP");
+  cmd->add_option("--media-threads", a->media_threads,
+                  "The node's [sip] media_threads (default: the node's own, one per core; 0: "
+                  "every packet on the SIP thread)");
   cmd->footer("Example:\n  hotline bench sip --max-rate 400 --max-concurrent 1500\n"
               "Needs sipp (Debian sip-tester); the Kamailio baseline needs kamailio.");
   cmd->callback([a] {
@@ -942,6 +954,8 @@ void add_sip_bench(CLI::App& bench) {
       refuse("--seconds-per-step: at least 0.1, not " + std::to_string(a->seconds_per_step));
     if (a->max_concurrent < 1)
       refuse("--max-concurrent: at least 1 call, not " + std::to_string(a->max_concurrent));
+    if (a->media_threads != -1 && (a->media_threads < 0 || a->media_threads > 64))
+      refuse("--media-threads: 0..64, not " + std::to_string(a->media_threads));
     if (!(a->window_s >= 0.5))
       refuse("--window-s: at least 0.5, not " + std::to_string(a->window_s));
     if (int rc = run(*a); rc != 0) std::exit(rc);

@@ -85,6 +85,12 @@ struct sip_definition {
   /// spandsp, Debian libspandsp-dev). Costs a decode and a tone detector per
   /// caller packet. Default: false.
   bool inband_dtmf = false;
+  /// Threads that relay the RTP of bridged calls off the SIP thread
+  /// ([sip] media_threads, 0..64; docs/telephony.md "Threads"): a pair of
+  /// legs that only relay each other's packets (no music, mix, recording,
+  /// message or tone detector) moves to the least busy one. 0: every
+  /// packet on the SIP thread. Default: the machine's cores (at least 1).
+  std::int32_t media_threads = -1; ///< -1: not written, the cores
   std::vector<sip_trunk_definition> trunks;
   std::vector<sip_phone_definition> phones;
 

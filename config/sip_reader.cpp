@@ -180,6 +180,7 @@ void read_sip(table_reader& root, const events::center_definition& center, sip_d
     r.read("inband_dtmf", sip.inband_dtmf);
     r.read("recording_queue_frames", sip.recording_queue_frames, 16, 1'000'000,
            "a count of 20 ms frames 16..1000000");
+    r.read("media_threads", sip.media_threads, 0, 64, "a count of threads 0..64");
     std::set<std::string> groups;
     r.each_table("trunk", [&](table_reader& t, std::size_t) {
       sip_trunk_definition d;

@@ -35,6 +35,7 @@ extern "C" {
 #include "drivers/log/log.hpp"
 #include "drivers/sip/digest.hpp"
 #include "drivers/sip/inband_dtmf.hpp"
+#include "drivers/sip/media_threads.hpp"
 #include "drivers/sip/recording_writer.hpp"
 #include "drivers/sip/voicemail_recorder.hpp"
 
@@ -192,6 +193,9 @@ struct leg {
   bool rec_anchored = false;
   std::uint32_t rec_anchor_ts = 0;
   std::int64_t rec_anchor_at = 0;
+  /// The media thread relaying its RTP now (media_threads.hpp), with its
+  /// peer's; -1: this loop. Set and cleared on the loop only.
+  int media_thread = -1;
 };
 
 /// A trunk's calls-per-second limit: a token bucket of `cps` tokens,
@@ -255,6 +259,8 @@ struct sip_stack::impl {
   std::map<std::string, std::unique_ptr<mixer>> mixes;
   sipevent_sock* events = nullptr; ///< REFER's implicit subscriptions (NOTIFY)
   std::map<std::uint64_t, std::pair<std::string, std::string>> closing_recordings;
+  std::unique_ptr<media_threads> relays;     ///< null: every packet on this loop
+  std::atomic<std::size_t> relayed_pairs{0}; ///< pairs on the media threads now
   std::uint64_t stop_waited_ms = 0;
   bool own_400 = false; ///< a 400 this adapter sends (and logs) itself: not traced again
   // IVR prompts read by play_prompt's callers (any thread), by path, with
@@ -274,15 +280,23 @@ struct sip_stack::impl {
   }
 
   // -- legs ------------------------------------------------------------------------------
+  /// The leg, taken back from a media thread (a command is about to touch it).
   leg* find(const tp::leg_id& id) {
     auto it = legs.find(id);
-    return it == legs.end() || it->second->closing ? nullptr : it->second.get();
+    if (it == legs.end() || it->second->closing) return nullptr;
+    settle(*it->second);
+    return it->second.get();
   }
   leg* make_leg(tp::leg_id id, bool inbound);
   bool open_media(leg& l);
   void destroy(leg& l);
   void reap_later(leg& l);
   void hang_up_all();
+  /// Takes the leg's RTP (and its peer's) back from the media thread
+  /// relaying it, if any: called before the loop touches a leg.
+  void settle(leg& l);
+  /// Hands a bridged pair that only relays each other to a media thread.
+  void offload(leg& a, leg& b);
 
   // -- media -----------------------------------------------------------------------------
   void send_payload(leg& to, const std::uint8_t* linear_or_coded, std::size_t n, bool marker,
@@ -354,6 +368,7 @@ void on_conn(const sip_msg* msg, void* arg) {
 int on_offer(mbuf** descp, const sip_msg* msg, void* arg) {
   // A re-INVITE with a new offer: take it, answer with what we have.
   auto* l = static_cast<leg*>(arg);
+  l->stack->settle(*l); // the offer may move its RTP
   if (!l->stack->decode_sdp(*l, msg->mb, true)) return EPROTO;
   *descp = l->stack->encode_sdp(*l, false);
   if (!*descp) return ENOMEM;
@@ -368,12 +383,15 @@ int on_offer(mbuf** descp, const sip_msg* msg, void* arg) {
                    sdp_dir_name(dir) + ")");
     l->stack->deliver(tp::held{l->id, hold});
   }
+  if (l->peer) l->stack->offload(*l, *l->peer); // a refresh changed nothing: relaying again
   return 0;
 }
 
 int on_answer(const sip_msg* msg, void* arg) {
   auto* l = static_cast<leg*>(arg);
+  l->stack->settle(*l); // the far end's SDP may move its RTP
   if (mbuf_get_left(msg->mb)) l->stack->decode_sdp(*l, msg->mb, false);
+  if (l->peer) l->stack->offload(*l, *l->peer);
   return 0;
 }
 
@@ -439,6 +457,7 @@ tp::failure_cause failure_of(int err, const sip_msg* msg, bool far_end) {
 
 void on_close(int err, const sip_msg* msg, void* arg) {
   auto* l = static_cast<leg*>(arg);
+  l->stack->settle(*l); // `closing` is read by the relay
   auto* s = l->stack;
   if (l->closing) return;
   l->closing = true;
@@ -800,6 +819,7 @@ bool sip_stack::impl::open_media(leg& l) {
 }
 
 void sip_stack::impl::destroy(leg& l) {
+  settle(l);
   if (l.rec) end_recording(*l.rec, "leg_ended");
   finish_message(l, "leg_ended");
   if (l.mixed) leave_mix(l);
@@ -821,6 +841,7 @@ void sip_stack::impl::destroy(leg& l) {
 
 // A session's handler may not free the session it runs in: later.
 void sip_stack::impl::reap_later(leg& l) {
+  settle(l);
   if (l.rec) end_recording(*l.rec, "leg_ended");
   if (l.mixed) leave_mix(l);
   l.music = false;
@@ -828,6 +849,36 @@ void sip_stack::impl::reap_later(leg& l) {
   if (l.peer) l.peer->peer = nullptr;
   l.peer = nullptr;
   tmr_start(&l.reap_timer, 0, on_reap, &l);
+}
+
+void sip_stack::impl::settle(leg& l) {
+  if (l.media_thread < 0) return;
+  const int at = l.media_thread;
+  std::vector<udp_sock*> socks;
+  for (leg* x : {&l, l.peer})
+    if (x && x->media_thread == at) {
+      socks.push_back(static_cast<udp_sock*>(rtp_sock(x->rtp)));
+      x->media_thread = -1;
+    }
+  relays->give_back(at, socks);
+  relayed_pairs.fetch_sub(1, std::memory_order_relaxed);
+}
+
+// Only a plain relay leaves the loop: whatever else a leg does (music,
+// prompts, a mix, a recording, a message, a tone detector) runs on timers
+// and state of this loop.
+void sip_stack::impl::offload(leg& a, leg& b) {
+  if (!relays || a.media_thread >= 0 || b.media_thread >= 0 || a.peer != &b || b.peer != &a) return;
+  for (const leg* x : {&a, &b})
+    if (!x->rtp || !x->have_remote || x->closing || x->music || x->announcing || x->prompting ||
+        x->mixed || x->rec || x->message || x->inband)
+      return;
+  const int at = relays->take(
+      {static_cast<udp_sock*>(rtp_sock(a.rtp)), static_cast<udp_sock*>(rtp_sock(b.rtp))});
+  if (at < 0) return;
+  a.media_thread = at;
+  b.media_thread = at;
+  relayed_pairs.fetch_add(1, std::memory_order_relaxed);
 }
 
 void sip_stack::impl::hang_up_all() {
@@ -1274,27 +1325,33 @@ void sip_stack::impl::run(command& c) {
   }
   leg* l = find(c.leg);
   if (!l) return; // ended already: the port ignores it
-  switch (c.kind) {
-  case command_kind::answer:
-    return do_answer(*l);
-  case command_kind::reject:
-    return do_reject(*l, c.reject, c.retry_after_s);
-  case command_kind::bridge:
-    if (leg* b = find(c.other)) do_bridge(*l, *b);
-    return;
-  case command_kind::play:
-    return do_play(*l, c.media);
-  case command_kind::announce:
-    return do_announce(*l, c.prompts);
-  case command_kind::play_prompt:
-    return do_play_prompt(*l, c);
-  case command_kind::hang_up:
-    return do_hang_up(*l);
-  case command_kind::transfer_result:
-    return do_transfer_result(*l, c.outcome);
-  default:
-    return;
-  }
+  [&] {
+    switch (c.kind) {
+    case command_kind::answer:
+      return do_answer(*l);
+    case command_kind::reject:
+      return do_reject(*l, c.reject, c.retry_after_s);
+    case command_kind::bridge:
+      if (leg* b = find(c.other)) do_bridge(*l, *b);
+      return;
+    case command_kind::play:
+      return do_play(*l, c.media);
+    case command_kind::announce:
+      return do_announce(*l, c.prompts);
+    case command_kind::play_prompt:
+      return do_play_prompt(*l, c);
+    case command_kind::hang_up:
+      return do_hang_up(*l);
+    case command_kind::transfer_result:
+      return do_transfer_result(*l, c.outcome);
+    default:
+      return;
+    }
+  }();
+  // A bridge the command left as it was (an announcement to a leg that is
+  // talking, say) relays off the loop again.
+  if (auto it = legs.find(c.leg); it != legs.end() && !it->second->closing && it->second->peer)
+    offload(*it->second, *it->second->peer);
 }
 
 void sip_stack::impl::do_answer(leg& l) {
@@ -1367,6 +1424,7 @@ void sip_stack::impl::do_bridge(leg& a, leg& b) {
   }
   a.peer = &b;
   b.peer = &a;
+  offload(a, b);
 }
 
 // An inbound leg not answered yet hears what is played as early media (183).
@@ -1491,6 +1549,7 @@ sip_stack::impl::read_prompt(const std::string& path, std::string& why) {
 }
 
 void sip_stack::impl::do_hang_up(leg& l) {
+  settle(l);
   l.closing = true;
   if (l.inbound && !l.answered && l.sess)
     sipsess_reject(l.sess, 480, "Temporarily Unavailable", nullptr);
@@ -1854,6 +1913,14 @@ sip_stack::start(const config::sip_definition& def, std::string site, ports::tel
       return fail(why);
     }
     tmr_init(&s->stop_timer);
+    if (const int n = s->def.media_threads < 0
+                          ? std::max(1, static_cast<int>(std::thread::hardware_concurrency()))
+                          : s->def.media_threads;
+        n > 0) {
+      std::string media_why;
+      s->relays = media_threads::start(n, fd_budget(), media_why);
+      if (!s->relays) s->warn(media_why + ": bridged calls' RTP stays on the SIP thread");
+    }
     s->restore_bindings(restored);
     s->start_keepalives();
     started.set_value({});
@@ -1861,6 +1928,7 @@ sip_stack::start(const config::sip_definition& def, std::string site, ports::tel
     // Stopped: every leg was hung up (command_kind::stop).
     while (!s->legs.empty())
       s->destroy(*s->legs.begin()->second);
+    s->relays.reset(); // every socket is back: the legs are gone
     // Files still being finished are finished, unreported: the writer goes
     // before the mqueue its results would be pushed to.
     s->take_results.store(false);
@@ -1916,6 +1984,10 @@ bool sip_stack::inband_dtmf_supported() noexcept {
 
 std::size_t sip_stack::legs() const noexcept {
   return impl_->leg_count.load(std::memory_order_relaxed);
+}
+
+std::size_t sip_stack::relayed_off_loop() const noexcept {
+  return impl_->relayed_pairs.load(std::memory_order_relaxed);
 }
 
 void sip_stack::answer(const ports::leg_id& leg) {

@@ -141,6 +141,9 @@ public:
 
   /// Legs alive now (inbound and outbound), for the node's status line and tests.
   std::size_t legs() const noexcept;
+  /// Bridged pairs whose RTP a media thread relays now ([sip] media_threads;
+  /// docs/telephony.md "Layers and threads"), for tests and the bench.
+  std::size_t relayed_off_loop() const noexcept;
 
   struct impl;
 

@@ -410,3 +410,24 @@ TEST_CASE("[sip] inband_dtmf is off by default, on when true, and a non-boolean 
   CHECK(d.line == 18);
   CHECK(d.file == files.path("c.toml"));
 }
+
+TEST_CASE("[sip] media_threads: unset means one per core, 0..64 taken, others name their line") {
+  config_files files;
+  auto plain = load_with(files, "[sip]\n");
+  REQUIRE(plain.ok());
+  CHECK(plain.config.sip.media_threads == -1);
+  auto none = load_with(files, "[sip]\nmedia_threads = 0\n");
+  INFO(listing(none.problems));
+  REQUIRE(none.ok());
+  CHECK(none.config.sip.media_threads == 0);
+  auto four = load_with(files, "[sip]\nmedia_threads = 4\n");
+  REQUIRE(four.ok());
+  CHECK(four.config.sip.media_threads == 4);
+  for (const char* bad_value : {"65", "-1", "\"two\""}) {
+    auto bad = load_with(files, std::string("[sip]\nmedia_threads = ") + bad_value + "\n");
+    auto d = only(bad.problems, "sip.media_threads");
+    CHECK(d.line == 18);
+    CHECK(d.file == files.path("c.toml"));
+    CHECK(d.message.find("0..64") != std::string::npos);
+  }
+}

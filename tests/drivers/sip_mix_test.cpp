@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "drivers/sip/sip_stack.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/sip_peer.hpp"
 #include "tests/support/wav_audio.hpp"
 
@@ -70,9 +71,11 @@ struct node {
   event_log events;
   std::unique_ptr<drivers::sip::sip_stack> stack;
 
-  node() {
+  /// `media_threads`: [sip] media_threads (-1: one per core).
+  explicit node(int media_threads = -1) {
     auto def = definition(port);
     def.music_on_hold_pcm.clear(); // nothing but the parties on the lines
+    def.media_threads = media_threads;
     auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
     REQUIRE_MESSAGE(started, (started ? "" : started.error().message()));
     stack = std::move(*started);
@@ -366,4 +369,104 @@ TEST_CASE("sip stack: without in-band detection, tones are only audio") {
   n.call_in(caller);
   talk({{&caller, test::tone(770, 0.2, 5'000)}}, 0.2);
   CHECK(n.events.next(300ms) == "(none)");
+}
+
+namespace {
+/// Waits up to 2 s for the stack to relay `pairs` pairs off its loop.
+bool relayed_off_loop(const node& n, std::size_t pairs) {
+  for (int i = 0; i < 100 && n.stack->relayed_off_loop() != pairs; ++i)
+    std::this_thread::sleep_for(20ms);
+  return n.stack->relayed_off_loop() == pairs;
+}
+/// The caller and the agent talk for `seconds`: each hears the other's tone only.
+void each_hears_the_other(party& caller, party& agent, double seconds) {
+  caller.drain();
+  agent.drain();
+  talk({{&caller, test::tone(1000, 1.0)}, {&agent, test::tone(600, 1.0)}}, seconds);
+  std::this_thread::sleep_for(100ms);
+  const auto c = caller.drain(), a = agent.drain();
+  REQUIRE(c.size() > 2'000);
+  REQUIRE(a.size() > 2'000);
+  CHECK(test::energy_share_at(c, 600) > 0.7);
+  CHECK(test::energy_share_at(a, 1000) > 0.7);
+}
+} // namespace
+
+TEST_CASE("sip stack: a bridged pair is relayed by a media thread, taken back for a re-INVITE, "
+          "music or a hang-up, and handed out again when bridged") {
+  node n;
+  party caller, agent;
+  n.call_in(caller);
+  n.ring(agent, "a1", 8); // A-law to µ-law: the media thread transcodes too
+  CHECK(n.stack->relayed_off_loop() == 0);
+  n.stack->bridge(caller.leg, agent.leg);
+  REQUIRE(relayed_off_loop(n, 1));
+  each_hears_the_other(caller, agent, 0.8);
+
+  // The phone's session refresh (re-INVITE, nothing changed): back on the
+  // SIP thread for the SDP, then out again; the talk goes on.
+  const std::string offer = sdp(agent.rtp.port(), "8") + "a=sendrecv\r\n";
+  agent.request("INVITE", "Content-Type: application/sdp\r\n", offer, n.port);
+  REQUIRE(agent.sig.expect("SIP/2.0 200"));
+  agent.request("ACK", "", "", n.port);
+  CHECK(relayed_off_loop(n, 1));
+  each_hears_the_other(caller, agent, 0.6);
+
+  // Music for the caller (a hold) ends the bridge: both legs back on the loop.
+  n.stack->play(caller.leg, tp::media_kind::music_on_hold);
+  CHECK(relayed_off_loop(n, 0));
+  // Bridged again: out again.
+  n.stack->bridge(caller.leg, agent.leg);
+  REQUIRE(relayed_off_loop(n, 1));
+  each_hears_the_other(caller, agent, 0.6);
+
+  // The phone hangs up while its pair is out: taken back, ended, nothing left.
+  agent.request("BYE", "", "", n.port);
+  REQUIRE(agent.sig.expect("SIP/2.0 200"));
+  CHECK(n.events.next() == "ended " + agent.leg + " by far_end");
+  CHECK(relayed_off_loop(n, 0));
+  n.stack->hang_up(caller.leg, tp::hangup_cause::normal);
+  for (int i = 0; i < 50 && n.stack->legs() > 0; ++i)
+    std::this_thread::sleep_for(20ms);
+  CHECK(n.stack->legs() == 0);
+}
+
+TEST_CASE("sip stack: a recording started on a relayed pair takes it back to the SIP thread") {
+  node n;
+  party caller, agent;
+  n.call_in(caller);
+  n.ring(agent, "a1", 0);
+  n.stack->bridge(caller.leg, agent.leg);
+  REQUIRE(relayed_off_loop(n, 1));
+  testing::temp_dir dir;
+  n.stack->start_recording({"r1", caller.leg, agent.leg, dir.path() + "/r1.wav"});
+  CHECK(relayed_off_loop(n, 0));
+  each_hears_the_other(caller, agent, 0.6);
+  // Stopped while bridged, the pair stays on the loop until the next bridge.
+  n.stack->stop_recording("r1");
+  n.stack->bridge(caller.leg, agent.leg);
+  CHECK(relayed_off_loop(n, 1));
+}
+
+TEST_CASE("sip stack: with media_threads = 0 the SIP thread relays every bridge itself") {
+  node n{0};
+  party caller, agent;
+  n.call_in(caller);
+  n.ring(agent, "a1", 8);
+  n.stack->bridge(caller.leg, agent.leg);
+  each_hears_the_other(caller, agent, 0.6);
+  CHECK(n.stack->relayed_off_loop() == 0);
+}
+
+TEST_CASE("sip stack: a node stopped with its calls relayed off the loop hangs them all up") {
+  party caller, agent;
+  {
+    node n;
+    n.call_in(caller);
+    n.ring(agent, "a1", 0);
+    n.stack->bridge(caller.leg, agent.leg);
+    REQUIRE(relayed_off_loop(n, 1));
+    n.stack.reset(); // takes the pair back, hangs both up, joins every thread
+  }
+  CHECK(agent.sig.expect("BYE ")); // the caller never ACKed here: libre owes it no BYE
 }
