@@ -54,6 +54,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -105,6 +106,33 @@ int free_udp_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
   ::close(fd);
   return ntohs(a.sin_port);
+}
+
+/// The first of four consecutive UDP ports free now on 127.0.0.1, for a
+/// sipp's -mp (it binds that port and the video port two above it; a
+/// kernel-picked port's neighbours may be anybody's, and a sipp that
+/// cannot bind exits at once). Picked at random in 12,000..19,999: below
+/// the ephemeral range and the node's RTP ports.
+int free_media_port() {
+  static std::mt19937 pick(static_cast<unsigned>(
+      std::chrono::steady_clock::now().time_since_epoch().count() ^ (::getpid() << 16)));
+  std::uniform_int_distribution<int> base(3'000, 4'998);
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    const int first = base(pick) * 4;
+    bool free = true;
+    for (int p = first; p < first + 4 && free; ++p) {
+      int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+      if (fd < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      a.sin_port = htons(static_cast<std::uint16_t>(p));
+      free = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+      ::close(fd);
+    }
+    if (free) return first;
+  }
+  throw std::runtime_error("no run of 4 free UDP ports in 12000..19999 for sipp's media");
 }
 
 double load1() {
@@ -386,7 +414,7 @@ std::unique_ptr<child> start_phones(const std::string& dir, const std::string& s
     argv.insert(argv.end(),
                 {"-mp", std::to_string(echo_port), "-rtp_echo", "-rtp_buffsize", "4194304"});
   } else {
-    argv.insert(argv.end(), {"-mp", std::to_string(free_udp_port())});
+    argv.insert(argv.end(), {"-mp", std::to_string(free_media_port())});
   }
   auto p = std::make_unique<child>(argv, dir, dir + "/phones.log");
   // sipp binds at once; give it a moment and make sure it did not die.
@@ -696,7 +724,7 @@ json concurrency_level(const sip_bench_args& a, const scenario_files& sc, const 
   std::vector<int> echo_ports;
   for (int k = 0; k < phone_processes; ++k) {
     s.phones_ports.push_back(free_udp_port());
-    echo_ports.push_back(free_udp_port());
+    echo_ports.push_back(free_media_port());
     phones.push_back(start_phones(dir + "/phones-" + std::to_string(k), sc.phone,
                                   s.phones_ports.back(), echo_ports.back()));
   }
@@ -710,7 +738,7 @@ json concurrency_level(const sip_bench_args& a, const scenario_files& sc, const 
   auto r = run_callers(
       dir + "/callers", caller, "127.0.0.1:" + std::to_string(node.port()), s.callers_port, rate,
       level, hold_ms, std::chrono::seconds(static_cast<long long>(hold_ms / 1000 + 90)),
-      {"-key", "sink_port", std::to_string(sink.port()), "-mp", std::to_string(free_udp_port())});
+      {"-key", "sink_port", std::to_string(sink.port()), "-mp", std::to_string(free_media_port())});
   const double wall = seconds_since(t0);
   std::this_thread::sleep_for(500ms);
   const double cpu = node.cpu_seconds() - cpu0;
