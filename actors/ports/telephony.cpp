@@ -98,8 +98,9 @@ std::string describe(const mix_request& m) {
 namespace {
 struct describer {
   std::string operator()(const incoming& e) const {
-    return "incoming " + e.leg + " from " + e.from + " to " + e.to + " trunk " + e.trunk +
-           (e.over_rate ? " over_rate" : "") + (e.agent.empty() ? "" : " phone of " + e.agent);
+    return "incoming " + e.leg + " from " + e.from + " to " + e.to +
+           (e.agent.empty() ? " trunk " + e.trunk : " phone of " + e.agent) +
+           (e.over_rate ? " over_rate" : "");
   }
   std::string operator()(const ringing& e) const { return "ringing " + e.leg; }
   std::string operator()(const answered& e) const { return "answered " + e.leg; }

@@ -55,6 +55,7 @@ std::optional<std::string> percent_decode(std::string_view text) {
 
 events::result<std::optional<replaces_target>> parse_replaces(std::string_view uri_headers) {
   std::optional<std::string> value;
+  if (!uri_headers.empty() && uri_headers.front() == '?') uri_headers.remove_prefix(1);
   while (!uri_headers.empty()) {
     const auto amp = uri_headers.find('&');
     const auto field = uri_headers.substr(0, amp);

@@ -25,6 +25,7 @@ struct replaces_target {
 };
 
 /// The Replaces among a URI's headers (`name=value` pairs joined by '&',
+/// a leading '?' skipped,
 /// `value` %-escaped; the header's name case-insensitive). nullopt: there
 /// is none (a blind transfer). An error (invalid_argument) names what is
 /// wrong: a bad %-escape, no Call-ID, no to-tag or no from-tag, an empty
