@@ -186,7 +186,8 @@ struct leg {
   bool remote_hold = false;
   // a REFER it sent, whose outcome the node still owes it (NOTIFY)
   struct sipnot* refer = nullptr;
-  // inbound: its INVITE's Call-ID and the far end's tag (a Replaces names it so)
+  // the dialog as a Replaces names it: inbound, its INVITE's Call-ID (else
+  // libre's); the far end's tag (inbound: its From's; outbound: its 200's To)
   std::string dialog_call_id;
   std::string remote_tag;
   std::unique_ptr<inband_dtmf> inband; ///< [sip] inband_dtmf: a tone detector on its audio
@@ -397,9 +398,10 @@ void on_progress(const sip_msg* msg, void* arg) {
   }
 }
 
-void on_established(const sip_msg*, void* arg) {
+void on_established(const sip_msg* msg, void* arg) {
   auto* l = static_cast<leg*>(arg);
   if (l->closing || l->inbound || l->answered) return;
+  if (msg) l->remote_tag = text_of(msg->to.tag); // the phone's tag: a Replaces may name it
   l->answered = true;
   l->stack->deliver(tp::answered{l->id});
 }

@@ -103,6 +103,7 @@ struct call_facts {
   std::vector<std::string> types;
   std::vector<std::string> consultation_ends; ///< call.consultation_ended reasons
   std::vector<std::string> offer_ends;        ///< "a1 busy"
+  std::vector<std::string> transfers;         ///< call.transferred "consultative a1 -> a3"
 };
 
 /// sipp must be installed (Debian sip-tester): say so plainly when it is not.
@@ -270,6 +271,9 @@ public:
         c.outcome = std::string{events::to_wire(x->outcome)};
         c.reason = x->reason;
         c.ended_agent = x->agent_id;
+      } else if (const auto* x = std::get_if<events::call_transferred>(&*ev)) {
+        c.transfers.push_back(std::string{events::to_wire(x->mode)} + " " + x->from_agent + " -> " +
+                              x->target);
       } else if (const auto* x = std::get_if<events::call_consultation_ended>(&*ev)) {
         c.consultation_ends.push_back(x->reason);
       } else if (const auto* x = std::get_if<events::call_connected>(&*ev)) {
