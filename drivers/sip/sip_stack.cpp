@@ -330,6 +330,10 @@ struct sip_stack::impl {
   /// The registered phone an INVITE comes from (its binding's source address
   /// and SIP user), or null: a call an agent places (docs/telephony.md).
   const binding* phone_of(const sip_msg* msg) const;
+  /// A phone's INVITE carries its SIP user's digest credentials (challenged
+  /// 401 like REGISTER): true when it does; otherwise the answer (401, 400,
+  /// 403) has gone, with a log line.
+  bool phone_authenticated(const sip_msg* msg, const binding& b);
   /// The live leg whose dialog a Replaces names (Call-ID, and the far end's
   /// tag as either tag when known), or null.
   leg* leg_of_dialog(const std::string& call_id, const std::string& tag_a,
@@ -953,6 +957,7 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
     return;
   }
   const auto* phone = phone_of(msg);
+  if (phone && !phone_authenticated(msg, *phone)) return;
   const auto* trunk = phone ? nullptr : trunk_of(msg->src);
   if (!trunk && !phone) {
     warn("INVITE from " + from + " refused 403: no [[sip.trunk]] allows that address");
@@ -1010,14 +1015,56 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
 
 // A phone registered here calls through the node (RFC 3261 §8.1: its
 // INVITE comes from where its REGISTER did, From its own address of
-// record). UDP source addresses are what the registrar saw after digest
-// authentication; the INVITE itself is not challenged (docs/telephony.md).
+// record); the INVITE is then challenged with digest like REGISTER
+// (phone_authenticated).
 const binding* sip_stack::impl::phone_of(const sip_msg* msg) const {
   const auto source = address_of(msg->src);
   const auto user = text_of(msg->from.uri.user);
   for (const auto& [name, b] : bindings)
     if (b->source == source && name == user) return b.get();
   return nullptr;
+}
+
+// RFC 3261 §22.3: the node is the phone's UAS, so 401 with
+// WWW-Authenticate, checked as the registrar checks REGISTER (digest.hpp).
+bool sip_stack::impl::phone_authenticated(const sip_msg* msg, const binding& b) {
+  const auto from = address_of(msg->src);
+  auto refuse = [&](std::uint16_t code, const char* reason, const std::string& why) {
+    warn("INVITE from the phone of agent " + b.agent + " (" + b.user + ") at " + from +
+         " refused " + std::to_string(code) + ": " + why);
+    own_400 = code == 400;
+    sip_treply(nullptr, sip, msg, code, reason);
+    own_400 = false;
+    return false;
+  };
+  const sip_hdr* auth = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+  if (!auth) {
+    challenge(msg, false);
+    return false;
+  }
+  auto creds = parse_digest_authorization(std::string_view(auth->val.p, auth->val.l));
+  if (!creds) return refuse(400, "Bad Request", creds.error().detail());
+  if (creds->username != b.user)
+    return refuse(403, "Forbidden", "digest user '" + creds->username + "' is not the phone's");
+  std::optional<tp::sip_user> account;
+  if (users) account = users(b.user);
+  if (!account || account->disabled || account->ha1.empty() || account->realm != def.realm ||
+      account->agent_id != b.agent)
+    return refuse(403, "Forbidden", "the account no longer places calls here");
+  switch (verify_digest(*creds, "INVITE", account->ha1, def.realm, *nonces, unix_now_s())) {
+  case digest_verdict::ok:
+    return true;
+  case digest_verdict::stale_nonce:
+    challenge(msg, true);
+    return false;
+  case digest_verdict::unknown_nonce:
+  case digest_verdict::wrong_realm:
+    challenge(msg, false);
+    return false;
+  case digest_verdict::wrong_response:
+    return refuse(403, "Forbidden", "wrong password");
+  }
+  return false;
 }
 
 leg* sip_stack::impl::leg_of_dialog(const std::string& call_id, const std::string& tag_a,

@@ -20,8 +20,10 @@
 /// Retry-After), and a warning line a second at most counts them.
 ///
 /// An INVITE from the source address a phone registered from (below), From
-/// its SIP user, is that agent's own call: delivered as `incoming` with
-/// `agent` (no trunk, no rate limit), whatever the trunks allow.
+/// its SIP user, is that agent's own call: challenged with digest as
+/// REGISTER is (401; 400 malformed, 403 wrong), then delivered as
+/// `incoming` with `agent` (no trunk, no rate limit), whatever the trunks
+/// allow.
 ///
 /// REFER inside a dialog: 202 with an implicit subscription, NOTIFY 100
 /// Trying, `transfer_requested`; `transfer_result` sends the final NOTIFY.

@@ -349,18 +349,45 @@ void register_a1(udp& phone, int port, event_log& events) {
   REQUIRE(events.next().rfind("registered a1 ", 0) == 0);
 }
 
-/// An INVITE from `from` (SIP user a1) to `user`@node, in a dialog of its own.
+/// An INVITE from `from` (SIP user a1) to `user`@node, in a dialog of its
+/// own; `extra` headers (credentials), CSeq `cseq`.
 void invite_from(udp& from, int port, const std::string& user, const std::string& call_id,
-                 int rtp_port) {
+                 int rtp_port, const std::string& extra = "", int cseq = 1) {
   const std::string offer = sdp(rtp_port, "0");
   from.send("INVITE sip:" + user + "@127.0.0.1:" + std::to_string(port) +
                 " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(from.port()) +
-                ";branch=z9hG4bK" + call_id + "\r\nFrom: <sip:a1@127.0.0.1>;tag=pc" + call_id +
-                "\r\nTo: <sip:" + user + "@127.0.0.1>\r\nCall-ID: " + call_id +
-                "\r\nCSeq: 1 INVITE\r\nContact: <sip:a1@127.0.0.1:" + std::to_string(from.port()) +
-                ">\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: " +
-                std::to_string(offer.size()) + "\r\n\r\n" + offer,
+                ";branch=z9hG4bK" + call_id + std::to_string(cseq) +
+                "\r\nFrom: <sip:a1@127.0.0.1>;tag=pc" + call_id + "\r\nTo: <sip:" + user +
+                "@127.0.0.1>\r\nCall-ID: " + call_id + "\r\nCSeq: " + std::to_string(cseq) +
+                " INVITE\r\nContact: <sip:a1@127.0.0.1:" + std::to_string(from.port()) +
+                ">\r\nMax-Forwards: 70\r\n" + extra +
+                "Content-Type: application/sdp\r\nContent-Length: " + std::to_string(offer.size()) +
+                "\r\n\r\n" + offer,
             port);
+}
+
+/// The phone's INVITE as a phone sends it: challenged 401 (ACKed), then
+/// again with a1's digest credentials for `password`.
+void invite_with_digest(udp& from, int port, const std::string& user, const std::string& call_id,
+                        int rtp_port, const std::string& password = "secret") {
+  invite_from(from, port, user, call_id, rtp_port);
+  auto challenge = from.expect("SIP/2.0 401");
+  REQUIRE(challenge);
+  from.send("ACK sip:" + user + "@127.0.0.1:" + std::to_string(port) + " SIP/2.0\r\nVia: " +
+                header(*challenge, "Via") + "\r\nFrom: " + header(*challenge, "From") +
+                "\r\nTo: " + header(*challenge, "To") + "\r\nCall-ID: " + call_id +
+                "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+            port);
+  auto h = header(*challenge, "WWW-Authenticate");
+  auto at = h.find("nonce=\"") + 7;
+  auto nonce = h.substr(at, h.find('"', at) - at);
+  const auto uri = "sip:" + user + "@127.0.0.1:" + std::to_string(port);
+  const auto ha1 = drivers::sip::digest_ha1("a1", "hotline", password);
+  const auto response = drivers::sip::digest_response(ha1, "INVITE", uri, nonce, "", "", "");
+  invite_from(from, port, user, call_id, rtp_port,
+              "Authorization: Digest username=\"a1\", realm=\"hotline\", nonce=\"" + nonce +
+                  "\", uri=\"" + uri + "\", response=\"" + response + "\"\r\n",
+              2);
 }
 
 } // namespace
@@ -376,9 +403,13 @@ TEST_CASE("sip stack: an INVITE from a registered phone is the agent's own call,
   n.call_in(caller);
   register_a1(agent.sig, n.port, n.events);
   n.ring(agent, "a1", 8);
-  // Its second call, to a2 through the node: from its binding's address.
+  // Its second call, to a2 through the node: from its binding's address,
+  // challenged like REGISTER; a wrong password is 403 and no call.
   udp second_rtp;
-  invite_from(agent.sig, n.port, "a2", "consult-1", second_rtp.port());
+  invite_with_digest(agent.sig, n.port, "a2", "wrong-1", second_rtp.port(), "not-the-secret");
+  CHECK(agent.sig.expect("SIP/2.0 403"));
+  CHECK(n.events.next(300ms) == "(none)");
+  invite_with_digest(agent.sig, n.port, "a2", "consult-1", second_rtp.port());
   auto incoming = n.events.next();
   CHECK_MESSAGE(incoming.rfind("incoming ", 0) == 0, incoming);
   CHECK_MESSAGE(incoming.find(" from a1 to a2 phone of a1") != std::string::npos, incoming);

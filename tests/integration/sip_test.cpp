@@ -642,7 +642,8 @@ TEST_CASE("sip: an attended transfer from a registered desk phone: it holds the 
                  "[[agents]]\nid = \"a3\"\nskills = { billing = 50 }\nqueues = [\"billing\"]\n";
   sip_node n{o};
   REQUIRE(n.register_phone("phone_registers.xml", "a1", "a1-sip-secret", a1) == 0);
-  auto first = phone("phone_attended_transfer.xml", a1); // both of a1's dialogs
+  // Both of a1's dialogs; its second INVITE answers the node's digest challenge.
+  auto first = phone("phone_attended_transfer.xml", a1, 25, {"-au", "a1", "-ap", "a1-sip-secret"});
   auto target = phone("agent_answers.xml", a3);
   CHECK(n.call("caller_talks_8s.xml") == 0); // its BYE ends the call with a3
   CHECK(first.get() == 0);

@@ -353,15 +353,29 @@ public:
   std::unique_ptr<child_process> node;
 };
 
-/// sipp as an agent's phone on `port`, in the background.
-inline std::future<int> phone(const std::string& scenario, int port, int timeout_s = 25) {
-  auto started = std::async(std::launch::async, [scenario, port, timeout_s] {
+/// sipp as an agent's phone on `port`, in the background; `extra`: more
+/// sipp arguments (e.g. -au USER -ap PASSWORD for a phone that places calls).
+inline std::future<int> phone(const std::string& scenario, int port, int timeout_s = 25,
+                              std::vector<std::string> extra = {}) {
+  auto started = std::async(std::launch::async, [scenario, port, timeout_s, extra] {
     std::string out;
-    int rc = testing::run_capture({"sipp", "-sf", scenarios + scenario, "-i", "127.0.0.1", "-p",
-                                   std::to_string(port), "-mp", std::to_string(free_udp_port()),
-                                   "-m", "1", "-timeout", std::to_string(timeout_s) + "s",
-                                   "-timeout_error", "-nostdin"},
-                                  out, std::chrono::seconds(timeout_s + 15));
+    std::vector<std::string> argv{"sipp",
+                                  "-sf",
+                                  scenarios + scenario,
+                                  "-i",
+                                  "127.0.0.1",
+                                  "-p",
+                                  std::to_string(port),
+                                  "-mp",
+                                  std::to_string(free_udp_port()),
+                                  "-m",
+                                  "1",
+                                  "-timeout",
+                                  std::to_string(timeout_s) + "s",
+                                  "-timeout_error",
+                                  "-nostdin"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    int rc = testing::run_capture(argv, out, std::chrono::seconds(timeout_s + 15));
     if (rc != 0) MESSAGE("sipp phone " << scenario << " exited " << rc << ":\n" << out);
     return rc;
   });
