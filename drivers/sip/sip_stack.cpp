@@ -1071,7 +1071,8 @@ leg* sip_stack::impl::leg_of_dialog(const std::string& call_id, const std::strin
                                     const std::string& tag_b) {
   for (auto& [id, l] : legs) {
     if (l->closing || !l->sess) continue;
-    const char* own = sip_dialog_callid(sipsess_dialog(l->sess));
+    const auto* dlg = sipsess_dialog(l->sess);
+    const char* own = dlg ? sip_dialog_callid(dlg) : nullptr;
     const std::string dialog = !l->dialog_call_id.empty() ? l->dialog_call_id
                                : own                      ? std::string(own)
                                                           : std::string{};
