@@ -667,6 +667,18 @@ TEST_CASE("a phone's call the node cannot attach, and REFERs with a Replaces of 
     CHECK_MESSAGE(f.did("reject L5 not_found"), f.commands());
     CHECK(f.status("a1") == "on_call");
   }
+  SUBCASE("a2 not ready: its desk refuses the offer, the second call hears 486") {
+    fixture f;
+    f.talk();
+    f.to_agent("a2", not_ready_atom::value, std::string{"break"});
+    f.at(3);
+    REQUIRE(f.status("a2") == "not_ready");
+    f.inject(tp::incoming{"L5", "a1", "a2", "", "127.0.0.1:5070", false, "a1"});
+    f.at(4);
+    CHECK_MESSAGE(f.did("reject L5 busy"), f.commands());
+    CHECK(f.status("a1") == "on_call");
+    CHECK(f.call_types().find("call.consultation_started") == std::string::npos);
+  }
   SUBCASE("a consultation running already") {
     fixture f;
     phone_consults(f);
