@@ -20,6 +20,7 @@ using namespace telephony_flow;
 
 void on_incoming(tel_self self, const tp::incoming& e) {
   auto& s = self->state;
+  if (!e.agent.empty()) return on_phone_call(self, e); // telephony_phone_calls.cpp
   const auto* entry = s.ctx->find_entry(e.to);
   if (!entry) {
     say(self, "leg " + e.leg + " from " + e.from + " dialed " + e.to +
@@ -314,10 +315,8 @@ void on_talking(tel_self self, const std::string& call_id, const std::string& ag
   auto* c = find_call(self, call_id);
   if (!c) return;
   if (c->talking && !c->talking_agent.empty() && c->talking_agent != agent_id) {
-    // A consultation completed: the target takes the caller, the first
-    // agent's phone is hung up, and so are the supervisor and the parties.
-    hang_up_agent_leg(self, *c, c->talking_agent);
-    drop_extras(self, call_id, *c);
+    // A consultation completed: the target takes the caller.
+    consultation_completed(self, call_id, *c);
   }
   c->consulting.clear();
   c->consult_talking = false;

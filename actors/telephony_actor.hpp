@@ -40,6 +40,17 @@
 ///                                        number: its queue; an agent id: that agent; digits:
 ///                                        external), then transfer_result done | not_found |
 ///                                        refused (the call's refusal); any other leg: refused
+///   incoming(leg, agent a1) to a2        a1's registered phone calls through the node: while
+///                                        a1 talks on a call, that leg is a1's own line of a
+///                                        consultation (consultative transfer_request to a2;
+///                                        answered and bridged to a2 when a2 answers); no
+///                                        call: reject forbidden; one running: busy; a2 no
+///                                        agent: not_found (telephony_phone_calls.cpp)
+///   transfer_requested(leg, replaces)    REFER with Replaces naming a1's own line (on either
+///                                        of its dialogs): consult_end complete, then
+///                                        transfer_result done and BYE to both lines; else
+///                                        refused. The own line ended first: the consultation
+///                                        is cancelled (still ringing: the target's offer ends)
 ///
 /// Transfers, conferences, supervision (party_atom call party_change, after the call recorded it):
 ///   transferred from a1 (queue | agent)  hang up a1's leg, the supervisor's and the parties';

@@ -2,8 +2,9 @@
 /// The telephony actor's state and the parts of it split by concern
 /// (actors/telephony_actor.hpp is the contract): telephony_actor.cpp maps
 /// legs to calls and agents; telephony_parties.cpp carries transfers,
-/// conferences, supervision, a phone's own hold and REFER. Internal to
-/// those two files.
+/// conferences, supervision, a phone's own hold and REFER;
+/// telephony_phone_calls.cpp the calls a phone places itself (an attended
+/// transfer). Internal to those files.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -52,6 +53,10 @@ struct tel_call {
   std::string transfer_to; ///< transferred to this external number
   bool handed_off = false; ///< the call ended transferred_out: the caller talks to `far`
   tp::leg_id far;          ///< an external transfer's far end
+  /// The agent whose phone's REFER (with Replaces) completes the
+  /// consultation: its two lines wait for the NOTIFY before their BYE
+  /// (telephony_phone_calls.cpp).
+  std::string completing_by;
   // Its IVR session (telephony_ivr.cpp), while the caller walks a flow.
   std::string ivr_session;
   ports::ivr_media_sink ivr_sink;
@@ -71,6 +76,8 @@ enum class leg_role : std::uint8_t {
   party,      ///< the caller (agent empty) or an agent's phone (agent: its id)
   supervisor, ///< a supervisor's phone (agent: the supervisor's id)
   far_end,    ///< a number reached through a trunk for a transfer or a conference ("ext:<number>")
+  own_line,   ///< a call the agent's phone placed through the node to consult on this call
+              ///< (agent: own_line_key(agent id); telephony_phone_calls.cpp)
 };
 
 /// Which call a leg belongs to; `agent` empty: the caller's.
@@ -139,6 +146,31 @@ void on_handed_off_leg(tel_self self, const std::string& call_id, tel_call& c, c
 /// The stack's `held` and `transfer_requested`.
 void on_phone_held(tel_self self, const tp::held& e);
 void on_transfer_requested(tel_self self, const tp::transfer_requested& e);
+
+// -- telephony_phone_calls.cpp ----------------------------------------------------------
+
+/// The key of an agent's own second line in `tel_call::agent_legs` ("line:a1").
+inline std::string own_line_key(const std::string& agent_id) {
+  return "line:" + agent_id;
+}
+/// An agent's phone placed a call through the node (`incoming` with agent):
+/// while the agent talks on a call, a consultation of it with that line as
+/// the agent's side; otherwise refused.
+void on_phone_call(tel_self self, const tp::incoming& e);
+/// REFER with Replaces from the agent's phone: completes its consultation.
+void on_attended_refer(tel_self self, const tp::transfer_requested& e);
+/// The phone hung its own line up (or cancelled it).
+void on_own_line_gone(tel_self self, const tel_leg& leg, const tp::leg_id& id);
+/// The consultation's target answered: the own line is answered too (it is
+/// bridged to the target by remix).
+void own_line_consult_talking(tel_self self, tel_call& c);
+/// The consultation ended without a transfer (cancelled, declined, the
+/// target hung up): the own line goes (486 while it rang, else BYE).
+void own_line_consult_over(tel_self self, tel_call& c);
+/// A consultation completed (talking_atom of the target): the first agent's
+/// lines go (after the REFER's NOTIFY when a REFER completed it), and so do
+/// the supervisor and the parties.
+void consultation_completed(tel_self self, const std::string& call_id, tel_call& c);
 
 // -- telephony_ivr.cpp ------------------------------------------------------------------
 

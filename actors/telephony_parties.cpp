@@ -75,7 +75,9 @@ void remix(tel_self self, const std::string& call_id, tel_call& c) {
     if (c.mixing) s.port->mix(tp::mix_request{call_id, {}});
     c.mixing = false;
     if (!caller_away && agent) s.port->bridge(c.caller, *agent);
-    if (caller_away && agent && consult) s.port->bridge(*agent, *consult);
+    // The agent consults from its phone's own second line: that line talks.
+    const auto own = leg_up(self, c, own_line_key(c.talking_agent));
+    if (caller_away && (own || agent) && consult) s.port->bridge(own ? *own : *agent, *consult);
     return;
   }
   tp::mix_request m{call_id, {}};
@@ -145,6 +147,7 @@ void on_party(tel_self self, const std::string& call_id, const party_change& p) 
     // The first agent's part is over: its phone is hung up; the caller
     // hears music until the target answers (or while it waits in the queue).
     hang_up_agent_leg(self, *c, p.from_agent);
+    hang_up_agent_leg(self, *c, own_line_key(p.from_agent));
     drop_extras(self, call_id, *c);
     c->talking = false;
     c->talking_agent.clear();
@@ -165,6 +168,7 @@ void on_party(tel_self self, const std::string& call_id, const party_change& p) 
   case k::consultation_talking:
     c->consulting = p.agent;
     c->consult_talking = true;
+    own_line_consult_talking(self, *c);
     return remix(self, call_id, *c);
   case k::consultation_ended:
     // Cancelled or the target hung up: its phone goes, the caller is back.
@@ -173,10 +177,12 @@ void on_party(tel_self self, const std::string& call_id, const party_change& p) 
       c->consulting.clear();
       c->consult_talking = false;
     }
+    own_line_consult_over(self, *c);
     return remix(self, call_id, *c);
   case k::leg_ended:
     if (c->consulting == p.agent) {
       c->consulting.clear(); // back to the first agent
+      own_line_consult_over(self, *c);
       remix(self, call_id, *c);
     }
     return;
@@ -222,6 +228,7 @@ void on_extra_answered(tel_self self, const tel_leg& leg, const tp::leg_id& id) 
 
 /// A supervisor's phone or a far end failed or hung up.
 void on_extra_gone(tel_self self, const tel_leg& leg, const tp::leg_id& id, bool answered) {
+  if (leg.role == leg_role::own_line) return on_own_line_gone(self, leg, id);
   auto* c = find_call(self, leg.call_id);
   if (!c) return;
   if (c->handed_off) return on_handed_off_leg(self, leg.call_id, *c, id, false);
@@ -284,6 +291,7 @@ void on_phone_held(tel_self self, const tp::held& e) {
 /// target is an entry point's number (its queue), an agent id, or else a
 /// number outside (through the trunk).
 void on_transfer_requested(tel_self self, const tp::transfer_requested& e) {
+  if (!e.replaces.empty()) return on_attended_refer(self, e); // telephony_phone_calls.cpp
   auto& s = self->state;
   auto l = s.legs.find(e.leg);
   auto* c = l == s.legs.end() ? nullptr : find_call(self, l->second.call_id);

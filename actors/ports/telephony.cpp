@@ -12,6 +12,8 @@ std::string_view to_string(reject_cause c) noexcept {
     return "unavailable";
   case reject_cause::unsupported_media:
     return "unsupported_media";
+  case reject_cause::forbidden:
+    return "forbidden";
   }
   return "?";
 }
@@ -96,7 +98,8 @@ std::string describe(const mix_request& m) {
 namespace {
 struct describer {
   std::string operator()(const incoming& e) const {
-    return "incoming " + e.leg + " from " + e.from + " to " + e.to + " trunk " + e.trunk +
+    return "incoming " + e.leg + " from " + e.from + " to " + e.to +
+           (e.agent.empty() ? " trunk " + e.trunk : " phone of " + e.agent) +
            (e.over_rate ? " over_rate" : "");
   }
   std::string operator()(const ringing& e) const { return "ringing " + e.leg; }
@@ -136,7 +139,8 @@ struct describer {
            (e.error.empty() ? std::string{} : " error: " + e.error);
   }
   std::string operator()(const transfer_requested& e) const {
-    return "transfer_requested " + e.leg + " to " + e.target + " (" + e.uri + ")";
+    return "transfer_requested " + e.leg + " to " + e.target + " (" + e.uri + ")" +
+           (e.replaces.empty() ? "" : " replaces " + e.replaces);
   }
   std::string operator()(const recording_done& e) const {
     return "recording_done " + e.recording + " " + e.path + " " + e.reason + " " +

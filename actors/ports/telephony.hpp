@@ -38,6 +38,8 @@ enum class reject_cause : std::uint8_t {
   not_found,         ///< the number dialed is no entry point here (SIP 404)
   unavailable,       ///< no line or capacity now; try later (SIP 503, Retry-After)
   unsupported_media, ///< no codec in common (SIP 488)
+  forbidden,         ///< the node will not place this call (SIP 403): e.g. a phone's call it
+                     ///< cannot attach to anything (docs/telephony.md, "Calls a phone places")
 };
 
 /// Why an outbound leg (an agent's phone) never connected.
@@ -81,8 +83,9 @@ enum class media_kind : std::uint8_t {
 
 // -- events ------------------------------------------------------------------------------
 
-/// A new inbound call from a trunk; the stack has acknowledged it (SIP 100
-/// Trying, 180 Ringing) and waits for answer, reject or play.
+/// A new inbound call from a trunk, or from an agent's registered phone
+/// (`agent` set); the stack has acknowledged it (SIP 100 Trying, 180
+/// Ringing) and waits for answer, reject or play.
 struct incoming {
   leg_id leg;
   std::string from;   ///< the caller's number (user part of From), may be empty
@@ -93,6 +96,10 @@ struct incoming {
   /// the call away (it counts as blocked; the stack answers 503 with
   /// Retry-After when told `reject unavailable`).
   bool over_rate = false;
+  /// Non-empty: the call comes from this agent's registered phone (the
+  /// INVITE came from its binding's address, From its SIP user): a call the
+  /// agent places (a consultation), not a caller's; `trunk` is empty.
+  std::string agent{};
 };
 /// The phone of an outbound leg rings (SIP 180/183).
 struct ringing {
@@ -179,12 +186,17 @@ struct held {
 /// The far end of a leg that is up asks the node to transfer the other
 /// party to `target` (SIP REFER, Refer-To's user part): the stack has
 /// accepted it (SIP 202) and waits for `transfer_result`. A request the
-/// stack cannot read (no Refer-To, not a SIP URI, Replaces) it refuses
-/// itself, with a log line, and does not deliver.
+/// stack cannot read (no Refer-To, not a SIP URI, a malformed Replaces) it
+/// refuses itself (400), and one whose Replaces names no dialog of the
+/// stack's (481), with a log line, and does not deliver.
 struct transfer_requested {
   leg_id leg;
   std::string target; ///< a number or an agent id (Refer-To's user part)
   std::string uri;    ///< the whole Refer-To URI, for the log
+  /// An attended transfer (Refer-To with Replaces, RFC 3891): the leg whose
+  /// dialog the Replaces names (the phone's other call, through the node).
+  /// Empty: a blind transfer.
+  leg_id replaces{};
 };
 
 /// A prompt asked for with `play_prompt` played to its end (not cut short

@@ -37,6 +37,7 @@ extern "C" {
 #include "drivers/sip/inband_dtmf.hpp"
 #include "drivers/sip/media_threads.hpp"
 #include "drivers/sip/recording_writer.hpp"
+#include "drivers/sip/replaces.hpp"
 #include "drivers/sip/voicemail_recorder.hpp"
 
 namespace hotline::drivers::sip {
@@ -186,6 +187,10 @@ struct leg {
   bool remote_hold = false;
   // a REFER it sent, whose outcome the node still owes it (NOTIFY)
   struct sipnot* refer = nullptr;
+  // the dialog as a Replaces names it: inbound, its INVITE's Call-ID (else
+  // libre's); the far end's tag (inbound: its From's; outbound: its 200's To)
+  std::string dialog_call_id;
+  std::string remote_tag;
   std::unique_ptr<inband_dtmf> inband; ///< [sip] inband_dtmf: a tone detector on its audio
   // recording: where this leg's audio goes, and its RTP clock's anchor on the timeline
   recording_session* rec = nullptr;
@@ -336,6 +341,17 @@ struct sip_stack::impl {
 
   // -- SIP -------------------------------------------------------------------------------
   void on_invite(const sip_msg* msg);
+  /// The registered phone an INVITE comes from (its binding's source address
+  /// and SIP user), or null: a call an agent places (docs/telephony.md).
+  const binding* phone_of(const sip_msg* msg) const;
+  /// A phone's INVITE carries its SIP user's digest credentials (challenged
+  /// 401 like REGISTER): true when it does; otherwise the answer (401, 400,
+  /// 403) has gone, with a log line.
+  bool phone_authenticated(const sip_msg* msg, const binding& b);
+  /// The live leg whose dialog a Replaces names (Call-ID, and the far end's
+  /// tag as either tag when known), or null.
+  leg* leg_of_dialog(const std::string& call_id, const std::string& tag_a,
+                     const std::string& tag_b);
   void on_register(const sip_msg* msg);
   void on_options(const sip_msg* msg);
   void start_keepalives();
@@ -404,9 +420,10 @@ void on_progress(const sip_msg* msg, void* arg) {
   }
 }
 
-void on_established(const sip_msg*, void* arg) {
+void on_established(const sip_msg* msg, void* arg) {
   auto* l = static_cast<leg*>(arg);
   if (l->closing || l->inbound || l->answered) return;
+  if (msg) l->remote_tag = text_of(msg->to.tag); // the phone's tag: a Replaces may name it
   l->answered = true;
   l->stack->deliver(tp::answered{l->id});
 }
@@ -651,12 +668,20 @@ void on_refer(struct ::sip* sip, const sip_msg* msg, void* arg) {
       !pl_isset(&addr.uri.user))
     return refuse(400, "Bad Refer-To",
                   "Refer-To '" + text_of(hdr->val) + "' is no sip: URI with a user part");
-  auto headers = text_of(addr.uri.headers);
-  std::transform(headers.begin(), headers.end(), headers.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  if (headers.find("replaces") != std::string::npos)
-    return refuse(501, "Not Implemented",
-                  "attended transfer (Refer-To with Replaces) is not supported");
+  // An attended transfer names the phone's other dialog (replaces.hpp).
+  auto replaces = parse_replaces(text_of(addr.uri.headers));
+  if (!replaces) return refuse(400, "Bad Replaces", replaces.error().detail());
+  tp::leg_id replaced;
+  if (*replaces) {
+    const auto& r = **replaces;
+    leg* other = s->leg_of_dialog(r.call_id, r.to_tag, r.from_tag);
+    if (!other)
+      return refuse(481, "Call Does Not Exist",
+                    "its Replaces names no call through this node (Call-ID " + r.call_id +
+                        ", to-tag " + r.to_tag + ", from-tag " + r.from_tag + ")");
+    if (other == l) return refuse(400, "Bad Replaces", "its Replaces names the REFER's own dialog");
+    replaced = other->id;
+  }
   if (l->refer) return refuse(491, "Request Pending", "a transfer it asked for is still running");
   int err = sipevent_accept(&l->refer, s->events, msg, sipsess_dialog(l->sess), nullptr, 202,
                             "Accepted", 60, 60, 60, "hotline", "message/sipfrag", nullptr, nullptr,
@@ -672,7 +697,7 @@ void on_refer(struct ::sip* sip, const sip_msg* msg, void* arg) {
   mem_deref(mb);
   const auto uri = text_of(hdr->val);
   s->info("REFER on leg " + l->id + " to " + uri + ": accepted (202)");
-  s->deliver(tp::transfer_requested{l->id, text_of(addr.uri.user), uri});
+  s->deliver(tp::transfer_requested{l->id, text_of(addr.uri.user), uri, replaced});
 }
 
 void on_reap(void* arg) {
@@ -982,8 +1007,10 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
     own_400 = false;
     return;
   }
-  const auto* trunk = trunk_of(msg->src);
-  if (!trunk) {
+  const auto* phone = phone_of(msg);
+  if (phone && !phone_authenticated(msg, *phone)) return;
+  const auto* trunk = phone ? nullptr : trunk_of(msg->src);
+  if (!trunk && !phone) {
     warn("INVITE from " + from + " refused 403: no [[sip.trunk]] allows that address");
     sip_treply(nullptr, sip, msg, 403, "Forbidden");
     return;
@@ -1019,14 +1046,92 @@ void sip_stack::impl::on_invite(const sip_msg* msg) {
     return;
   }
   if (def.inband_dtmf) l->inband = inband_dtmf::make(on_inband_digits, l);
+  l->dialog_call_id = text_of(msg->callid);
+  l->remote_tag = text_of(msg->from.tag);
   tp::incoming e;
   e.leg = id;
   e.from = text_of(msg->from.uri.user);
   e.to = text_of(msg->uri.user);
-  e.trunk = trunk->group;
   e.source = from;
-  e.over_rate = !within_rate(*trunk);
+  if (phone) {
+    info("INVITE " + id + " to " + e.to + " from the phone of agent " + phone->agent + " (" +
+         phone->user + ") at " + from);
+    e.agent = phone->agent;
+  } else {
+    e.trunk = trunk->group;
+    e.over_rate = !within_rate(*trunk);
+  }
   deliver(std::move(e));
+}
+
+// A phone registered here calls through the node (RFC 3261 §8.1: its
+// INVITE comes from where its REGISTER did, From its own address of
+// record); the INVITE is then challenged with digest like REGISTER
+// (phone_authenticated).
+const binding* sip_stack::impl::phone_of(const sip_msg* msg) const {
+  const auto source = address_of(msg->src);
+  const auto user = text_of(msg->from.uri.user);
+  for (const auto& [name, b] : bindings)
+    if (b->source == source && name == user) return b.get();
+  return nullptr;
+}
+
+// RFC 3261 §22.3: the node is the phone's UAS, so 401 with
+// WWW-Authenticate, checked as the registrar checks REGISTER (digest.hpp).
+bool sip_stack::impl::phone_authenticated(const sip_msg* msg, const binding& b) {
+  const auto from = address_of(msg->src);
+  auto refuse = [&](std::uint16_t code, const char* reason, const std::string& why) {
+    warn("INVITE from the phone of agent " + b.agent + " (" + b.user + ") at " + from +
+         " refused " + std::to_string(code) + ": " + why);
+    own_400 = code == 400;
+    sip_treply(nullptr, sip, msg, code, reason);
+    own_400 = false;
+    return false;
+  };
+  const sip_hdr* auth = sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION);
+  if (!auth) {
+    challenge(msg, false);
+    return false;
+  }
+  auto creds = parse_digest_authorization(std::string_view(auth->val.p, auth->val.l));
+  if (!creds) return refuse(400, "Bad Request", creds.error().detail());
+  if (creds->username != b.user)
+    return refuse(403, "Forbidden", "digest user '" + creds->username + "' is not the phone's");
+  std::optional<tp::sip_user> account;
+  if (users) account = users(b.user);
+  if (!account || account->disabled || account->ha1.empty() || account->realm != def.realm ||
+      account->agent_id != b.agent)
+    return refuse(403, "Forbidden", "the account no longer places calls here");
+  switch (verify_digest(*creds, "INVITE", account->ha1, def.realm, *nonces, unix_now_s())) {
+  case digest_verdict::ok:
+    return true;
+  case digest_verdict::stale_nonce:
+    challenge(msg, true);
+    return false;
+  case digest_verdict::unknown_nonce:
+  case digest_verdict::wrong_realm:
+    challenge(msg, false);
+    return false;
+  case digest_verdict::wrong_response:
+    return refuse(403, "Forbidden", "wrong password");
+  }
+  return false;
+}
+
+leg* sip_stack::impl::leg_of_dialog(const std::string& call_id, const std::string& tag_a,
+                                    const std::string& tag_b) {
+  for (auto& [id, l] : legs) {
+    if (l->closing || !l->sess) continue;
+    const auto* dlg = sipsess_dialog(l->sess);
+    const char* own = dlg ? sip_dialog_callid(dlg) : nullptr;
+    const std::string dialog = !l->dialog_call_id.empty() ? l->dialog_call_id
+                               : own                      ? std::string(own)
+                                                          : std::string{};
+    if (dialog != call_id) continue;
+    if (!l->remote_tag.empty() && l->remote_tag != tag_a && l->remote_tag != tag_b) continue;
+    return l.get();
+  }
+  return nullptr;
 }
 
 // -- trunk health ------------------------------------------------------------------------
@@ -1378,6 +1483,9 @@ void sip_stack::impl::do_reject(leg& l, tp::reject_cause cause, std::int32_t ret
     break;
   case tp::reject_cause::unsupported_media:
     err = sipsess_reject(l.sess, 488, "Not Acceptable Here", nullptr);
+    break;
+  case tp::reject_cause::forbidden:
+    err = sipsess_reject(l.sess, 403, "Forbidden", nullptr);
     break;
   case tp::reject_cause::unavailable:
     if (retry_after_s > 0)

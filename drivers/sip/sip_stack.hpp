@@ -19,6 +19,18 @@
 /// with `over_rate` (the node blocks the call and rejects it 503 with
 /// Retry-After), and a warning line a second at most counts them.
 ///
+/// An INVITE from the source address a phone registered from (below), From
+/// its SIP user, is that agent's own call: challenged with digest as
+/// REGISTER is (401; 400 malformed, 403 wrong), then delivered as
+/// `incoming` with `agent` (no trunk, no rate limit), whatever the trunks
+/// allow.
+///
+/// REFER inside a dialog: 202 with an implicit subscription, NOTIFY 100
+/// Trying, `transfer_requested`; `transfer_result` sends the final NOTIFY.
+/// Refer-To with Replaces (replaces.hpp): the leg whose dialog it names
+/// (Call-ID, the far end's tag as either tag) is `replaces`; 400 when it is
+/// malformed, 481 when it names no dialog here.
+///
 /// Outbound (agents' phones): `ring` sends an INVITE offering PCMU and
 /// PCMA; 180/183 is `ringing`, 200 (acknowledged) `answered`; 486/600 are
 /// `failed busy`, 603 and other final errors `failed rejected`, 404/480 and

@@ -52,6 +52,11 @@ TEST_CASE("every telephony event and cause has a name") {
   CHECK(describe(answered{"M1"}) == "answered M1");
   CHECK(to_string(reject_cause::unsupported_media) == "unsupported_media");
   CHECK(to_string(reject_cause::busy) == "busy");
+  CHECK(to_string(reject_cause::forbidden) == "forbidden");
+  CHECK(describe(incoming{"L2", "a1", "a2", "", "127.0.0.1:5070", false, "a1"}) ==
+        "incoming L2 from a1 to a2 phone of a1");
+  CHECK(describe(transfer_requested{"M1", "a2", "<sip:a2@h?Replaces=x>", "L2"}) ==
+        "transfer_requested M1 to a2 (<sip:a2@h?Replaces=x>) replaces L2");
   CHECK(to_string(failure_cause::no_answer) == "no_answer");
   CHECK(to_string(failure_cause::unreachable) == "unreachable");
   CHECK(to_string(ended_by::node) == "node");

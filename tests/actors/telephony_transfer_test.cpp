@@ -4,6 +4,8 @@
 // stack's commands say who hears whom, the store what the call recorded.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <caf/all.hpp>
 
 #include "acd_fixture.hpp"
@@ -487,4 +489,218 @@ TEST_CASE("REFER the node cannot do: from the caller's leg refused, to nothing k
   CHECK_MESSAGE(f.did("transfer_result M1 not_found"), f.commands());
   CHECK_FALSE(f.did("hang_up M1 normal")); // the call stays where it was
   CHECK(f.status("a1") == "on_call");
+}
+
+// -- an attended transfer from the agent's phone (telephony_phone_calls.cpp) -------------
+
+namespace {
+
+const std::string replaces_a2 = "<sip:a2@127.0.0.1?Replaces=l2%3Bto-tag%3Dn%3Bfrom-tag%3Dp>";
+
+/// a1's phone holds the caller (re-INVITE sendonly) and calls a2 through the
+/// node (its second call, L2): a2's phone (M2) rings; `answer`: a2 answers.
+void phone_consults(fixture& f, bool answer = true) {
+  f.talk();
+  f.inject(tp::held{"M1", true});
+  f.at(3);
+  REQUIRE(f.status("a1") == "on_hold");
+  f.inject(tp::incoming{"L2", "a1", "a2", "", "127.0.0.1:5070", false, "a1"});
+  f.at(4);
+  REQUIRE_MESSAGE(f.did("ring M2 sip:a2@127.0.0.1:5071 caller +8613800001111 call sip-L1"),
+                  f.commands());
+  CHECK_FALSE(f.did("answer L2")); // it rings on until a2 answers
+  if (!answer) return;
+  f.inject(tp::answered{"M2"});
+  f.at(5);
+}
+
+} // namespace
+
+TEST_CASE("an attended transfer from the agent's phone: its second call consults a2, its REFER "
+          "with Replaces completes the transfer, both of its lines are hung up after the NOTIFY") {
+  fixture f;
+  phone_consults(f);
+  // a1's second line is answered and bridged to a2; the caller keeps its music.
+  CHECK_MESSAGE(f.did("answer L2"), f.commands());
+  CHECK_MESSAGE(f.last() == "bridge L2 M2", f.commands());
+  CHECK_FALSE(f.did("bridge L1 M2"));
+  CHECK(f.call_types().find("call.consultation_started") != std::string::npos);
+  // REFER on the first dialog, replacing the second.
+  f.inject(tp::transfer_requested{"M1", "a2", replaces_a2, "L2"});
+  f.at(6);
+  const auto& cmds = f.phones.commands();
+  auto at = [&](const std::string& line) {
+    return std::find(cmds.begin(), cmds.end(), line) - cmds.begin();
+  };
+  REQUIRE_MESSAGE(f.did("transfer_result M1 done"), f.commands());
+  REQUIRE_MESSAGE(f.did("hang_up M1 normal"), f.commands());
+  REQUIRE_MESSAGE(f.did("hang_up L2 normal"), f.commands());
+  CHECK(at("transfer_result M1 done") < at("hang_up M1 normal"));
+  CHECK(at("transfer_result M1 done") < at("hang_up L2 normal"));
+  CHECK_MESSAGE(f.did("bridge L1 M2"), f.commands());
+  CHECK(f.status("a2") == "on_call");
+  CHECK(f.status("a1") != "on_call");
+  auto transferred = f.payloads<events::call_transferred>(events::acd::call::stream_name("sip-L1"));
+  REQUIRE(transferred.size() == 1);
+  CHECK(transferred[0].mode == events::transfer_mode::consultative);
+  CHECK(transferred[0].target == "a2");
+  // The phone's own BYEs, crossing the node's, change nothing.
+  f.inject(tp::ended{"M1", tp::ended_by::far_end});
+  f.inject(tp::ended{"L2", tp::ended_by::far_end});
+  f.at(7);
+  CHECK(f.status("a2") == "on_call");
+  // a2 is the call's agent now: its hang-up ends the call.
+  f.inject(tp::ended{"M2", tp::ended_by::far_end});
+  f.at(8);
+  CHECK_MESSAGE(f.did("hang_up L1 normal"), f.commands());
+  CHECK(f.call_types().find("call.ended") != std::string::npos);
+}
+
+TEST_CASE("the REFER may come on the phone's second dialog, replacing the first") {
+  fixture f;
+  phone_consults(f);
+  f.inject(tp::transfer_requested{"L2", "a2", replaces_a2, "M1"});
+  f.at(6);
+  CHECK_MESSAGE(f.did("transfer_result L2 done"), f.commands());
+  CHECK_MESSAGE(f.did("bridge L1 M2"), f.commands());
+  CHECK(f.call_types().find("call.transferred") != std::string::npos);
+}
+
+TEST_CASE("the phone hangs its second call up: the consultation is cancelled, the caller stays "
+          "held until the phone resumes") {
+  fixture f;
+  phone_consults(f);
+  f.phones.clear();
+  f.inject(tp::ended{"L2", tp::ended_by::far_end});
+  f.at(6);
+  CHECK_MESSAGE(f.did("hang_up M2 normal"), f.commands());
+  CHECK_FALSE(f.did("bridge L1 M1")); // still on hold
+  CHECK(f.status("a2") == "ready");
+  CHECK(f.status("a1") == "on_hold");
+  auto ended =
+      f.payloads<events::call_consultation_ended>(events::acd::call::stream_name("sip-L1"));
+  REQUIRE(ended.size() == 1);
+  CHECK(ended[0].reason == "cancelled");
+  f.inject(tp::held{"M1", false});
+  f.at(7);
+  CHECK_MESSAGE(f.last() == "bridge L1 M1", f.commands());
+  CHECK(f.status("a1") == "on_call");
+  CHECK(f.call_types().find("call.resumed") != std::string::npos);
+  CHECK(f.call_types().find("call.transferred") == std::string::npos);
+}
+
+TEST_CASE("the phone cancels its second call while a2 still rings: a2's phone stops, nothing "
+          "is transferred") {
+  fixture f;
+  phone_consults(f, false);
+  f.inject(tp::ended{"L2", tp::ended_by::far_end});
+  f.at(5);
+  CHECK_MESSAGE(f.did("hang_up M2 withdrawn"), f.commands());
+  CHECK(f.status("a2") == "ready");
+  CHECK(f.status("a1") == "on_hold");
+  // A new consultation can start.
+  f.inject(tp::incoming{"L3", "a1", "a2", "", "127.0.0.1:5070", false, "a1"});
+  f.at(6);
+  CHECK_MESSAGE(f.did("ring M3 sip:a2@127.0.0.1:5071 caller +8613800001111 call sip-L1"),
+                f.commands());
+}
+
+TEST_CASE("a2 declines or hangs up: the phone's second call is turned away or hung up") {
+  SUBCASE("declines") {
+    fixture f;
+    phone_consults(f, false);
+    f.inject(tp::failed{"M2", tp::failure_cause::rejected, 603});
+    f.at(5);
+    CHECK_MESSAGE(f.did("reject L2 busy"), f.commands());
+    CHECK(f.status("a1") == "on_hold");
+  }
+  SUBCASE("hangs up") {
+    fixture f;
+    phone_consults(f);
+    f.inject(tp::ended{"M2", tp::ended_by::far_end});
+    f.at(6);
+    CHECK_MESSAGE(f.did("hang_up L2 normal"), f.commands());
+    CHECK(f.status("a2") == "ready");
+    auto ended =
+        f.payloads<events::call_consultation_ended>(events::acd::call::stream_name("sip-L1"));
+    REQUIRE(ended.size() == 1);
+    CHECK(ended[0].reason == "target_hung_up");
+  }
+}
+
+TEST_CASE("the phone hangs its first call up while consulting: the transfer completes, its "
+          "second line goes too") {
+  fixture f;
+  phone_consults(f);
+  f.inject(tp::ended{"M1", tp::ended_by::far_end});
+  f.at(6);
+  CHECK_MESSAGE(f.did("bridge L1 M2"), f.commands());
+  CHECK_MESSAGE(f.did("hang_up L2 normal"), f.commands());
+  CHECK(f.status("a2") == "on_call");
+  CHECK(f.call_types().find("call.transferred") != std::string::npos);
+}
+
+TEST_CASE("the caller hangs up while the phone consults: every line goes") {
+  fixture f;
+  phone_consults(f);
+  f.inject(tp::ended{"L1", tp::ended_by::far_end});
+  f.at(6);
+  CHECK_MESSAGE(f.did("hang_up M1 normal"), f.commands());
+  CHECK_MESSAGE(f.did("hang_up M2 normal"), f.commands());
+  CHECK_MESSAGE(f.did("hang_up L2 normal"), f.commands());
+  CHECK(f.status("a2") == "ready");
+}
+
+TEST_CASE("a phone's call the node cannot attach, and REFERs with a Replaces of no consultation, "
+          "are refused with a log line") {
+  SUBCASE("no call to consult on") {
+    fixture f;
+    f.inject(tp::incoming{"L5", "a1", "a2", "", "127.0.0.1:5070", false, "a1"});
+    CHECK_MESSAGE(f.did("reject L5 forbidden"), f.commands());
+    REQUIRE_FALSE(f.log.empty());
+    CHECK(f.log.back().find("talks on no call") != std::string::npos);
+  }
+  SUBCASE("no such agent") {
+    fixture f;
+    f.talk();
+    f.inject(tp::incoming{"L5", "a1", "5550100", "", "127.0.0.1:5070", false, "a1"});
+    CHECK_MESSAGE(f.did("reject L5 not_found"), f.commands());
+    CHECK(f.status("a1") == "on_call");
+  }
+  SUBCASE("a2 not ready: its desk refuses the offer, the second call hears 486") {
+    fixture f;
+    f.talk();
+    f.to_agent("a2", not_ready_atom::value, std::string{"break"});
+    f.at(3);
+    REQUIRE(f.status("a2") == "not_ready");
+    f.inject(tp::incoming{"L5", "a1", "a2", "", "127.0.0.1:5070", false, "a1"});
+    f.at(4);
+    CHECK_MESSAGE(f.did("reject L5 busy"), f.commands());
+    CHECK(f.status("a1") == "on_call");
+    CHECK(f.call_types().find("call.consultation_started") == std::string::npos);
+  }
+  SUBCASE("a consultation running already") {
+    fixture f;
+    phone_consults(f);
+    f.inject(tp::incoming{"L5", "a1", "s1", "", "127.0.0.1:5070", false, "a1"});
+    CHECK_MESSAGE(f.did("reject L5 busy"), f.commands());
+    CHECK(f.status("a2") == "on_call");
+  }
+  SUBCASE("Replaces of a leg that is no consultation of this agent's") {
+    fixture f;
+    phone_consults(f);
+    f.inject(tp::transfer_requested{"M1", "a2", replaces_a2, "M2"});
+    CHECK_MESSAGE(f.did("transfer_result M1 refused"), f.commands());
+    CHECK_FALSE(f.did("hang_up M1 normal"));
+    CHECK(f.call_types().find("call.transferred") == std::string::npos);
+    REQUIRE_FALSE(f.log.empty());
+    CHECK(f.log.back().find("names no consultation") != std::string::npos);
+  }
+  SUBCASE("before the target answered") {
+    fixture f;
+    phone_consults(f, false);
+    f.inject(tp::transfer_requested{"M1", "a2", replaces_a2, "L2"});
+    CHECK_MESSAGE(f.did("transfer_result M1 refused"), f.commands());
+    CHECK(f.call_types().find("call.transferred") == std::string::npos);
+  }
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "drivers/sip/digest.hpp"
 #include "drivers/sip/sip_stack.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sip_peer.hpp"
@@ -71,12 +72,13 @@ struct node {
   event_log events;
   std::unique_ptr<drivers::sip::sip_stack> stack;
 
-  /// `media_threads`: [sip] media_threads (-1: one per core).
-  explicit node(int media_threads = -1) {
+  /// `users`: the registrar's accounts; `media_threads`: [sip] media_threads
+  /// (-1: one per core).
+  explicit node(tp::sip_user_lookup users = {}, int media_threads = -1) {
     auto def = definition(port);
     def.music_on_hold_pcm.clear(); // nothing but the parties on the lines
     def.media_threads = media_threads;
-    auto started = drivers::sip::sip_stack::start(def, "t", events.sink());
+    auto started = drivers::sip::sip_stack::start(def, "t", events.sink(), std::move(users));
     REQUIRE_MESSAGE(started, (started ? "" : started.error().message()));
     stack = std::move(*started);
   }
@@ -273,13 +275,18 @@ TEST_CASE("sip stack: REFER from a phone is accepted 202 with NOTIFY sipfrag, a 
   auto bad = agent.sig.expect("SIP/2.0 4");
   REQUIRE(bad);
   CHECK_MESSAGE(bad->rfind("SIP/2.0 400", 0) == 0, *bad);
-  // An attended transfer (Replaces): not implemented.
+  // An attended transfer whose Replaces names no call here: 481; a
+  // malformed Replaces: 400 (the attended transfers' own test is below).
   agent.request("REFER",
                 "Refer-To: <sip:200@127.0.0.1?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>\r\n", "",
                 n.port);
-  auto replaces = agent.sig.expect("SIP/2.0 5");
+  auto replaces = agent.sig.expect("SIP/2.0 4");
   REQUIRE(replaces);
-  CHECK_MESSAGE(replaces->rfind("SIP/2.0 501", 0) == 0, *replaces);
+  CHECK_MESSAGE(replaces->rfind("SIP/2.0 481", 0) == 0, *replaces);
+  agent.request("REFER", "Refer-To: <sip:200@127.0.0.1?Replaces=abc%3Bto-tag%3D1>\r\n", "", n.port);
+  auto malformed = agent.sig.expect("SIP/2.0 4");
+  REQUIRE(malformed);
+  CHECK_MESSAGE(malformed->rfind("SIP/2.0 400", 0) == 0, *malformed);
   CHECK(n.events.next(200ms) == "(none)");
 
   // A blind transfer to 200: 202, NOTIFY 100 Trying, the event; the node's
@@ -315,6 +322,142 @@ TEST_CASE("sip stack: REFER from a phone is accepted 202 with NOTIFY sipfrag, a 
   REQUIRE(declined);
   CHECK(declined->find("SIP/2.0 603 Declined") != std::string::npos);
   agent.ok_to(*declined, n.port);
+}
+
+namespace {
+
+/// Registers `phone` as SIP user a1 (agent a1, password "secret") with digest.
+void register_a1(udp& phone, int port, event_log& events) {
+  const std::string uri = "sip:127.0.0.1:" + std::to_string(port);
+  auto reg = [&](int cseq, const std::string& extra) {
+    phone.send("REGISTER " + uri + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" +
+                   std::to_string(phone.port()) + ";branch=z9hG4bKreg" + std::to_string(cseq) +
+                   "\r\nFrom: <sip:a1@127.0.0.1>;tag=r\r\nTo: <sip:a1@127.0.0.1>\r\nCall-ID: "
+                   "reg-a1\r\nCSeq: " +
+                   std::to_string(cseq) + " REGISTER\r\nMax-Forwards: 70\r\nContact: <sip:a1@" +
+                   "127.0.0.1:" + std::to_string(phone.port()) + ">\r\n" + extra +
+                   "Content-Length: 0\r\n\r\n",
+               port);
+  };
+  reg(1, "");
+  auto challenge = phone.expect("SIP/2.0 401");
+  REQUIRE(challenge);
+  auto h = header(*challenge, "WWW-Authenticate");
+  auto at = h.find("nonce=\"") + 7;
+  auto nonce = h.substr(at, h.find('"', at) - at);
+  const auto ha1 = drivers::sip::digest_ha1("a1", "hotline", "secret");
+  const auto response = drivers::sip::digest_response(ha1, "REGISTER", uri, nonce, "", "", "");
+  reg(2, "Authorization: Digest username=\"a1\", realm=\"hotline\", nonce=\"" + nonce +
+             "\", uri=\"" + uri + "\", response=\"" + response + "\"\r\n");
+  REQUIRE(phone.expect("SIP/2.0 200"));
+  REQUIRE(events.next().rfind("registered a1 ", 0) == 0);
+}
+
+/// An INVITE from `from` (SIP user a1) to `user`@node, in a dialog of its
+/// own; `extra` headers (credentials), CSeq `cseq`.
+void invite_from(udp& from, int port, const std::string& user, const std::string& call_id,
+                 int rtp_port, const std::string& extra = "", int cseq = 1) {
+  const std::string offer = sdp(rtp_port, "0");
+  from.send("INVITE sip:" + user + "@127.0.0.1:" + std::to_string(port) +
+                " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(from.port()) +
+                ";branch=z9hG4bK" + call_id + std::to_string(cseq) +
+                "\r\nFrom: <sip:a1@127.0.0.1>;tag=pc" + call_id + "\r\nTo: <sip:" + user +
+                "@127.0.0.1>\r\nCall-ID: " + call_id + "\r\nCSeq: " + std::to_string(cseq) +
+                " INVITE\r\nContact: <sip:a1@127.0.0.1:" + std::to_string(from.port()) +
+                ">\r\nMax-Forwards: 70\r\n" + extra +
+                "Content-Type: application/sdp\r\nContent-Length: " + std::to_string(offer.size()) +
+                "\r\n\r\n" + offer,
+            port);
+}
+
+/// The phone's INVITE as a phone sends it: challenged 401 (ACKed), then
+/// again with a1's digest credentials for `password`.
+void invite_with_digest(udp& from, int port, const std::string& user, const std::string& call_id,
+                        int rtp_port, const std::string& password = "secret") {
+  invite_from(from, port, user, call_id, rtp_port);
+  auto challenge = from.expect("SIP/2.0 401");
+  REQUIRE(challenge);
+  from.send("ACK sip:" + user + "@127.0.0.1:" + std::to_string(port) + " SIP/2.0\r\nVia: " +
+                header(*challenge, "Via") + "\r\nFrom: " + header(*challenge, "From") +
+                "\r\nTo: " + header(*challenge, "To") + "\r\nCall-ID: " + call_id +
+                "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+            port);
+  auto h = header(*challenge, "WWW-Authenticate");
+  auto at = h.find("nonce=\"") + 7;
+  auto nonce = h.substr(at, h.find('"', at) - at);
+  const auto uri = "sip:" + user + "@127.0.0.1:" + std::to_string(port);
+  const auto ha1 = drivers::sip::digest_ha1("a1", "hotline", password);
+  const auto response = drivers::sip::digest_response(ha1, "INVITE", uri, nonce, "", "", "");
+  invite_from(from, port, user, call_id, rtp_port,
+              "Authorization: Digest username=\"a1\", realm=\"hotline\", nonce=\"" + nonce +
+                  "\", uri=\"" + uri + "\", response=\"" + response + "\"\r\n",
+              2);
+}
+
+} // namespace
+
+TEST_CASE("sip stack: an INVITE from a registered phone is the agent's own call, and its REFER "
+          "with Replaces names the node's leg of that call") {
+  const auto ha1 = drivers::sip::digest_ha1("a1", "hotline", "secret");
+  node n([&](const std::string& name) -> std::optional<tp::sip_user> {
+    if (name == "a1") return tp::sip_user{"a1", "hotline", ha1, false};
+    return std::nullopt;
+  });
+  party caller, agent;
+  n.call_in(caller);
+  register_a1(agent.sig, n.port, n.events);
+  n.ring(agent, "a1", 8);
+  // Its second call, to a2 through the node: from its binding's address,
+  // challenged like REGISTER; a wrong password is 403 and no call.
+  udp second_rtp;
+  invite_with_digest(agent.sig, n.port, "a2", "wrong-1", second_rtp.port(), "not-the-secret");
+  CHECK(agent.sig.expect("SIP/2.0 403"));
+  CHECK(n.events.next(300ms) == "(none)");
+  invite_with_digest(agent.sig, n.port, "a2", "consult-1", second_rtp.port());
+  auto incoming = n.events.next();
+  CHECK_MESSAGE(incoming.rfind("incoming ", 0) == 0, incoming);
+  CHECK_MESSAGE(incoming.find(" from a1 to a2 phone of a1") != std::string::npos, incoming);
+  const auto second = incoming.substr(9, incoming.find(' ', 9) - 9);
+  REQUIRE(agent.sig.expect("SIP/2.0 180"));
+  // The same INVITE from an address no phone registered from is a trunk's.
+  udp stranger;
+  invite_from(stranger, n.port, "100", "stranger-1", second_rtp.port());
+  auto trunk_call = n.events.next();
+  CHECK_MESSAGE(trunk_call.find(" trunk pstn") != std::string::npos, trunk_call);
+
+  // A Replaces without a from-tag: 400; one that names no call here: 481.
+  agent.request("REFER", "Refer-To: <sip:a2@127.0.0.1?Replaces=consult-1%3Bto-tag%3Dx>\r\n", "",
+                n.port);
+  auto bad = agent.sig.expect("SIP/2.0 4");
+  REQUIRE(bad);
+  CHECK_MESSAGE(bad->rfind("SIP/2.0 400", 0) == 0, *bad);
+  agent.request(
+      "REFER", "Refer-To: <sip:a2@127.0.0.1?Replaces=nothing-here%3Bto-tag%3Dx%3Bfrom-tag%3Dy>\r\n",
+      "", n.port);
+  auto unknown = agent.sig.expect("SIP/2.0 4");
+  REQUIRE(unknown);
+  CHECK_MESSAGE(unknown->rfind("SIP/2.0 481", 0) == 0, *unknown);
+  // The right tags, in either order: the event names the second call's leg.
+  agent.request(
+      "REFER",
+      "Refer-To: <sip:a2@127.0.0.1?Replaces=consult-1%3Bto-tag%3Dpcconsult-1%3Bfrom-tag%3Dz>\r\n",
+      "", n.port);
+  REQUIRE(agent.sig.expect("SIP/2.0 202"));
+  auto trying = agent.sig.expect("NOTIFY ");
+  REQUIRE(trying);
+  agent.ok_to(*trying, n.port);
+  auto refer = n.events.next();
+  CHECK_MESSAGE(refer.rfind("transfer_requested " + agent.leg + " to a2 (", 0) == 0, refer);
+  CHECK_MESSAGE(refer.find(" replaces " + second) != std::string::npos, refer);
+  n.stack->transfer_result(agent.leg, tp::transfer_outcome::done);
+  auto done = agent.sig.expect("NOTIFY ");
+  REQUIRE(done);
+  CHECK(done->find("SIP/2.0 200 OK") != std::string::npos);
+  agent.ok_to(*done, n.port);
+  // The node turns the second call away when it cannot attach it: 403.
+  n.stack->reject(second, tp::reject_cause::forbidden);
+  auto forbidden = agent.sig.expect("SIP/2.0 403");
+  CHECK(forbidden);
 }
 
 TEST_CASE("sip stack: in-band DTMF in a caller's audio is delivered like RFC 4733 digits") {
@@ -449,7 +592,7 @@ TEST_CASE("sip stack: a recording started on a relayed pair takes it back to the
 }
 
 TEST_CASE("sip stack: with media_threads = 0 the SIP thread relays every bridge itself") {
-  node n{0};
+  node n{{}, 0};
   party caller, agent;
   n.call_in(caller);
   n.ring(agent, "a1", 8);

@@ -632,6 +632,61 @@ TEST_CASE("sip: a consultation cancelled through the API: a2's phone gets BYE an
   CHECK(c.outcome == "completed");
 }
 
+TEST_CASE("sip: an attended transfer from a registered desk phone: it holds the caller, calls a3 "
+          "through the node, REFERs with Replaces, and a3 has the caller") {
+  const int a1 = free_udp_port(), a3 = free_udp_port();
+  // a1 registers (and rings first in sales); a3 answers billing on a static
+  // phone; a2 has no phone (never offered).
+  center_options o{4, {{"a3", a3}}, true};
+  o.sip_users = {{"a1", "a1-sip-secret"}};
+  o.extra_toml = "[[queues]]\nid = \"billing\"\nskills = { billing = 1 }\nwrap_up_s = 0\n\n"
+                 "[[agents]]\nid = \"a3\"\nskills = { billing = 50 }\nqueues = [\"billing\"]\n";
+  sip_node n{o};
+  REQUIRE(n.register_phone("phone_registers.xml", "a1", "a1-sip-secret", a1) == 0);
+  // Both of a1's dialogs; its second INVITE answers the node's digest challenge.
+  auto first = phone("phone_attended_transfer.xml", a1, 25, {"-au", "a1", "-ap", "a1-sip-secret"});
+  auto target = phone("agent_answers.xml", a3);
+  CHECK(n.call("caller_talks_8s.xml") == 0); // its BYE ends the call with a3
+  CHECK(first.get() == 0);
+  CHECK(target.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK_MESSAGE(has(c.types, "call.held"), n.log);
+  CHECK_MESSAGE(has(c.types, "call.consultation_started"), n.log);
+  CHECK(c.transfers == std::vector<std::string>{"consultative a1 -> a3"});
+  CHECK(c.consultation_ends.empty());
+  CHECK(c.agent == "a1");
+  CHECK(c.ended_agent == "a3");
+  CHECK(c.outcome == "completed");
+  CHECK(n.log.find("from the phone of agent a1 (a1)") != std::string::npos);
+}
+
+TEST_CASE("sip: a registered desk phone hangs its second call up: the consultation is cancelled, "
+          "a3's phone gets BYE, the caller waits held until the phone resumes") {
+  const int a1 = free_udp_port(), a3 = free_udp_port();
+  center_options o{4, {{"a3", a3}}, true};
+  o.sip_users = {{"a1", "a1-sip-secret"}};
+  o.extra_toml = "[[queues]]\nid = \"billing\"\nskills = { billing = 1 }\nwrap_up_s = 0\n\n"
+                 "[[agents]]\nid = \"a3\"\nskills = { billing = 50 }\nqueues = [\"billing\"]\n";
+  sip_node n{o};
+  REQUIRE(n.register_phone("phone_registers.xml", "a1", "a1-sip-secret", a1) == 0);
+  auto first =
+      phone("phone_consults_then_resumes.xml", a1, 25, {"-au", "a1", "-ap", "a1-sip-secret"});
+  auto target = phone("agent_answers.xml", a3); // BYE when the consultation is cancelled
+  CHECK(n.call("caller_talks_8s.xml") == 0);
+  CHECK(first.get() == 0);
+  CHECK(target.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  CHECK_MESSAGE(has(c.types, "call.consultation_started"), n.log);
+  CHECK(c.consultation_ends == std::vector<std::string>{"cancelled"});
+  CHECK(c.transfers.empty());
+  CHECK(has(c.types, "call.resumed"));
+  CHECK(c.ended_agent == "a1");
+  CHECK(c.outcome == "completed");
+  CHECK(n.log.find("hung up its consultation line") != std::string::npos);
+}
+
 TEST_CASE("sip: an external transfer through the API: the node rings the number through the "
           "trunk, bridges the caller to it, and the carrier's BYE hangs the caller up") {
   const int a1 = free_udp_port();

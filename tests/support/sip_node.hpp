@@ -104,6 +104,7 @@ struct call_facts {
   std::vector<std::string> types;
   std::vector<std::string> consultation_ends; ///< call.consultation_ended reasons
   std::vector<std::string> offer_ends;        ///< "a1 busy"
+  std::vector<std::string> transfers;         ///< call.transferred "consultative a1 -> a3"
 };
 
 /// sipp must be installed (Debian sip-tester): say so plainly when it is not.
@@ -271,6 +272,9 @@ public:
         c.outcome = std::string{events::to_wire(x->outcome)};
         c.reason = x->reason;
         c.ended_agent = x->agent_id;
+      } else if (const auto* x = std::get_if<events::call_transferred>(&*ev)) {
+        c.transfers.push_back(std::string{events::to_wire(x->mode)} + " " + x->from_agent + " -> " +
+                              x->target);
       } else if (const auto* x = std::get_if<events::call_consultation_ended>(&*ev)) {
         c.consultation_ends.push_back(x->reason);
       } else if (const auto* x = std::get_if<events::call_connected>(&*ev)) {
@@ -350,15 +354,29 @@ public:
   std::unique_ptr<child_process> node;
 };
 
-/// sipp as an agent's phone on `port`, in the background.
-inline std::future<int> phone(const std::string& scenario, int port, int timeout_s = 25) {
-  auto started = std::async(std::launch::async, [scenario, port, timeout_s] {
+/// sipp as an agent's phone on `port`, in the background; `extra`: more
+/// sipp arguments (e.g. -au USER -ap PASSWORD for a phone that places calls).
+inline std::future<int> phone(const std::string& scenario, int port, int timeout_s = 25,
+                              std::vector<std::string> extra = {}) {
+  auto started = std::async(std::launch::async, [scenario, port, timeout_s, extra] {
     std::string out;
-    int rc = testing::run_capture({"sipp", "-sf", scenarios + scenario, "-i", "127.0.0.1", "-p",
-                                   std::to_string(port), "-mp", std::to_string(free_media_port()),
-                                   "-m", "1", "-timeout", std::to_string(timeout_s) + "s",
-                                   "-timeout_error", "-nostdin"},
-                                  out, std::chrono::seconds(timeout_s + 15));
+    std::vector<std::string> argv{"sipp",
+                                  "-sf",
+                                  scenarios + scenario,
+                                  "-i",
+                                  "127.0.0.1",
+                                  "-p",
+                                  std::to_string(port),
+                                  "-mp",
+                                  std::to_string(free_media_port()),
+                                  "-m",
+                                  "1",
+                                  "-timeout",
+                                  std::to_string(timeout_s) + "s",
+                                  "-timeout_error",
+                                  "-nostdin"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    int rc = testing::run_capture(argv, out, std::chrono::seconds(timeout_s + 15));
     if (rc != 0) MESSAGE("sipp phone " << scenario << " exited " << rc << ":\n" << out);
     return rc;
   });

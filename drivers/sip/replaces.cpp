@@ -1,0 +1,104 @@
+#include "drivers/sip/replaces.hpp"
+
+#include <cctype>
+
+namespace hotline::drivers::sip {
+
+namespace {
+
+events::status bad(std::string what) {
+  return events::status{events::errc::invalid_argument, "Replaces: " + std::move(what)};
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+} // namespace
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    const int hi = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
+    const int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+events::result<std::optional<replaces_target>> parse_replaces(std::string_view uri_headers) {
+  std::optional<std::string> value;
+  if (!uri_headers.empty() && uri_headers.front() == '?') uri_headers.remove_prefix(1);
+  while (!uri_headers.empty()) {
+    const auto amp = uri_headers.find('&');
+    const auto field = uri_headers.substr(0, amp);
+    uri_headers = amp == std::string_view::npos ? std::string_view{} : uri_headers.substr(amp + 1);
+    const auto eq = field.find('=');
+    if (!iequals(trimmed(field.substr(0, eq)), "replaces")) continue;
+    if (value) return bad("the header is given twice");
+    auto decoded = percent_decode(eq == std::string_view::npos ? "" : field.substr(eq + 1));
+    if (!decoded) return bad("'" + std::string(field) + "' has a malformed %-escape");
+    value = std::move(*decoded);
+  }
+  if (!value) return std::optional<replaces_target>{};
+  // callid *(SEMI (to-tag / from-tag / early-only / generic-param))
+  replaces_target t;
+  std::string_view rest = *value;
+  const auto semi = rest.find(';');
+  t.call_id = std::string(trimmed(rest.substr(0, semi)));
+  if (t.call_id.empty()) return bad("'" + *value + "' names no Call-ID");
+  rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+  bool to_seen = false, from_seen = false;
+  while (!rest.empty()) {
+    const auto next = rest.find(';');
+    const auto param = trimmed(rest.substr(0, next));
+    rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
+    const auto eq = param.find('=');
+    const auto name = trimmed(param.substr(0, eq));
+    const auto val =
+        eq == std::string_view::npos ? std::string_view{} : trimmed(param.substr(eq + 1));
+    if (iequals(name, "to-tag")) {
+      if (val.empty()) return bad("'" + *value + "' has an empty to-tag");
+      t.to_tag = std::string(val);
+      to_seen = true;
+    } else if (iequals(name, "from-tag")) {
+      if (val.empty()) return bad("'" + *value + "' has an empty from-tag");
+      t.from_tag = std::string(val);
+      from_seen = true;
+    } else if (iequals(name, "early-only")) {
+      t.early_only = true;
+    }
+  }
+  if (!to_seen) return bad("'" + *value + "' has no to-tag");
+  if (!from_seen) return bad("'" + *value + "' has no from-tag");
+  return std::optional<replaces_target>{std::move(t)};
+}
+
+} // namespace hotline::drivers::sip
