@@ -13,7 +13,9 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <random>
+#include <set>
 #include <string>
 
 namespace hotline::test {
@@ -38,11 +40,18 @@ inline int free_udp_port() {
 /// hands out and the node's RTP range (20,000..29,999 by default), so that
 /// only another test's pick can take it, rarely.
 inline int free_media_port(int span = 4) {
+  // Tests pick from several threads at once (peers started with std::async),
+  // and a run handed out is not bound until its sipp starts: never twice.
+  static std::mutex m;
+  static std::set<int> given;
   static std::mt19937 pick(static_cast<unsigned>(
       std::chrono::steady_clock::now().time_since_epoch().count() ^ (getpid() << 16)));
+  std::lock_guard lock{m};
   std::uniform_int_distribution<int> base(3'000, 4'998); // x 4: 12,000..19,992
   for (int attempt = 0; attempt < 200; ++attempt) {
     const int first = base(pick) * 4;
+    if (given.size() > 1'500) given.clear(); // a long run: the first ones are long gone
+    if (given.count(first)) continue;
     bool free = true;
     for (int p = first; p < first + span && free; ++p) {
       int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -54,7 +63,10 @@ inline int free_media_port(int span = 4) {
       free = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
       close(fd);
     }
-    if (free) return first;
+    if (free) {
+      given.insert(first);
+      return first;
+    }
   }
   FAIL("no run of " << span << " free UDP ports in 12,000..19,999");
   return 0;
