@@ -8,18 +8,11 @@
 #define HAVE_INTTYPES_H 1
 #include <re.h>
 
+#include "drivers/sip/sip_text.hpp"
+
 namespace hotline::drivers::sip {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';

@@ -2,21 +2,14 @@
 
 #include <cctype>
 
+#include "drivers/sip/sip_text.hpp"
+
 namespace hotline::drivers::sip {
 
 namespace {
 
 events::status bad(std::string what) {
   return events::status{events::errc::invalid_argument, "Replaces: " + std::move(what)};
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
 }
 
 std::string_view trimmed(std::string_view s) {

@@ -328,28 +328,7 @@ namespace {
 
 /// Registers `phone` as SIP user a1 (agent a1, password "secret") with digest.
 void register_a1(udp& phone, int port, event_log& events) {
-  const std::string uri = "sip:127.0.0.1:" + std::to_string(port);
-  auto reg = [&](int cseq, const std::string& extra) {
-    phone.send("REGISTER " + uri + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" +
-                   std::to_string(phone.port()) + ";branch=z9hG4bKreg" + std::to_string(cseq) +
-                   "\r\nFrom: <sip:a1@127.0.0.1>;tag=r\r\nTo: <sip:a1@127.0.0.1>\r\nCall-ID: "
-                   "reg-a1\r\nCSeq: " +
-                   std::to_string(cseq) + " REGISTER\r\nMax-Forwards: 70\r\nContact: <sip:a1@" +
-                   "127.0.0.1:" + std::to_string(phone.port()) + ">\r\n" + extra +
-                   "Content-Length: 0\r\n\r\n",
-               port);
-  };
-  reg(1, "");
-  auto challenge = phone.expect("SIP/2.0 401");
-  REQUIRE(challenge);
-  auto h = header(*challenge, "WWW-Authenticate");
-  auto at = h.find("nonce=\"") + 7;
-  auto nonce = h.substr(at, h.find('"', at) - at);
-  const auto ha1 = drivers::sip::digest_ha1("a1", "hotline", "secret");
-  const auto response = drivers::sip::digest_response(ha1, "REGISTER", uri, nonce, "", "", "");
-  reg(2, "Authorization: Digest username=\"a1\", realm=\"hotline\", nonce=\"" + nonce +
-             "\", uri=\"" + uri + "\", response=\"" + response + "\"\r\n");
-  REQUIRE(phone.expect("SIP/2.0 200"));
+  REQUIRE(register_with_digest(phone, port, "a1", "secret"));
   REQUIRE(events.next().rfind("registered a1 ", 0) == 0);
 }
 

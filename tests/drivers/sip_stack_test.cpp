@@ -498,28 +498,7 @@ TEST_CASE("sip stack: a binding expires and is reported expired") {
   });
   REQUIRE(started);
   udp phone;
-  const std::string uri = "sip:127.0.0.1:" + std::to_string(port);
-  auto reg = [&](int cseq, const std::string& extra) {
-    phone.send("REGISTER " + uri + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" +
-                   std::to_string(phone.port()) + ";branch=z9hG4bKx" + std::to_string(cseq) +
-                   "\r\nFrom: <sip:a1@127.0.0.1>;tag=r\r\nTo: <sip:a1@127.0.0.1>\r\nCall-ID: "
-                   "reg-2\r\nCSeq: " +
-                   std::to_string(cseq) + " REGISTER\r\nMax-Forwards: 70\r\nContact: <sip:a1@" +
-                   "127.0.0.1:" + std::to_string(phone.port()) + ">;expires=1\r\n" + extra +
-                   "Content-Length: 0\r\n\r\n",
-               port);
-  };
-  reg(1, "");
-  auto challenge = phone.expect("SIP/2.0 401");
-  REQUIRE(challenge);
-  auto h = header(*challenge, "WWW-Authenticate");
-  auto at = h.find("nonce=\"") + 7;
-  auto nonce = h.substr(at, h.find('"', at) - at);
-  const auto response =
-      drivers::sip::digest_response(ha1, "REGISTER", uri, nonce, "", "", ""); // RFC 2069 style
-  reg(2, "Authorization: Digest username=\"a1\", realm=\"hotline\", nonce=\"" + nonce +
-             "\", uri=\"" + uri + "\", response=\"" + response + "\"\r\n");
-  CHECK(phone.expect("SIP/2.0 200"));
+  CHECK(register_with_digest(phone, port, "a1", "right-secret", ";expires=1"));
   CHECK(events.next().rfind("registered a1 ", 0) == 0);
   CHECK(events.next(3s).find(" expired") != std::string::npos);
 }

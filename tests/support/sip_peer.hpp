@@ -20,6 +20,7 @@
 #include "actors/ports/telephony.hpp"
 #include "config/sip.hpp"
 #include "config/wav.hpp"
+#include "drivers/sip/digest.hpp"
 
 namespace hotline::sip_test {
 
@@ -98,6 +99,37 @@ inline int media_port(const std::string& msg) {
   auto at = msg.find("m=audio ");
   REQUIRE_MESSAGE(at != std::string::npos, msg);
   return std::stoi(msg.substr(at + 8));
+}
+
+/// Registers `phone` as SIP user `user` (password `password`, realm
+/// hotline) at the node on `port`: REGISTER, the 401's nonce, REGISTER with
+/// digest credentials (RFC 2069 style). `contact_params` follow its Contact
+/// (";expires=1"). Whether the node answered the credentials 200.
+inline bool register_with_digest(const udp& phone, int port, const std::string& user,
+                                 const std::string& password,
+                                 const std::string& contact_params = "") {
+  const std::string uri = "sip:127.0.0.1:" + std::to_string(port);
+  auto reg = [&](int cseq, const std::string& extra) {
+    phone.send("REGISTER " + uri + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" +
+                   std::to_string(phone.port()) + ";branch=z9hG4bKreg" + std::to_string(cseq) +
+                   "\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=r\r\nTo: <sip:" + user +
+                   "@127.0.0.1>\r\nCall-ID: reg-" + user + "\r\nCSeq: " + std::to_string(cseq) +
+                   " REGISTER\r\nMax-Forwards: 70\r\nContact: <sip:" + user +
+                   "@127.0.0.1:" + std::to_string(phone.port()) + ">" + contact_params + "\r\n" +
+                   extra + "Content-Length: 0\r\n\r\n",
+               port);
+  };
+  reg(1, "");
+  auto challenge = phone.expect("SIP/2.0 401");
+  if (!challenge) return false;
+  const auto h = header(*challenge, "WWW-Authenticate");
+  const auto at = h.find("nonce=\"") + 7;
+  const auto nonce = h.substr(at, h.find('"', at) - at);
+  const auto ha1 = drivers::sip::digest_ha1(user, "hotline", password);
+  const auto response = drivers::sip::digest_response(ha1, "REGISTER", uri, nonce, "", "", "");
+  reg(2, "Authorization: Digest username=\"" + user + "\", realm=\"hotline\", nonce=\"" + nonce +
+             "\", uri=\"" + uri + "\", response=\"" + response + "\"\r\n");
+  return phone.expect("SIP/2.0 200").has_value();
 }
 
 inline std::string sdp(int rtp_port, const std::string& formats) {
