@@ -104,7 +104,8 @@ void dial_back(call_self self, const offer_info& o) {
 void on_dial_back_result(call_self self, const std::string& result) {
   auto& s = self->state;
   const auto& cs = s.entity->state();
-  if (!s.dialing) return;
+  // A word about a dial-back that is over (its agent let go meanwhile) changes nothing.
+  if (!s.dialing || call::status_of(cs) != call::status::callback_dialing) return;
   auto agent = s.offers.find(cs.callback_agent);
   if (result == "no_phone") {
     // Telephony does not carry it (an agent without a phone, a call back

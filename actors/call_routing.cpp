@@ -310,8 +310,7 @@ void on_connected(call_self self, const std::string& agent_id) {
 
 void on_far_end(call_self self, const std::string& result) {
   auto& s = self->state;
-  if (call::status_of(s.entity->state()) == call::status::callback_dialing)
-    return on_dial_back_result(self, result); // call_callbacks.cpp
+  if (s.entity->state().callback) return on_dial_back_result(self, result); // call_callbacks.cpp
   if (!s.dialing || call::is_terminal(s.entity->state())) return;
   if (result == "ringing") {
     exec(self, call::far_end_ringing{now_of(self)}, "far_end_ringing");
