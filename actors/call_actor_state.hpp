@@ -3,7 +3,8 @@
 /// the actor does). Private to the call actor's files:
 ///  - call_actor.cpp        the behaviour (one line per message) and spawn_call;
 ///  - call_lifecycle.cpp    recording, ending, and letting go of what the call holds;
-///  - call_routing.cpp      arrival, queues, offers, waits, call backs, recovery;
+///  - call_routing.cpp      arrival, queues, offers, waits, recovery;
+///  - call_callbacks.cpp    call backs (virtual hold): offered, dialed back, failed;
 ///  - call_transfers.cpp    transfers, conferences, supervision and their second legs;
 ///  - call_interflow.cpp    moving a call to another site, both sides;
 ///  - call_ivr.cpp          the entry point's IVR flow before any queue, and its way out.
@@ -52,7 +53,10 @@ struct call_actor_state {
   caf::actor queue_actor;
   bool joined = false;
   bool joining = false; ///< a join request is on its way to queue_actor
-  bool dialing = false; ///< an outbound call whose far end telephony reaches (dial_atom sent)
+  bool dialing = false; ///< an outbound call whose far end telephony reaches (dial_atom sent),
+                        ///< or a call back telephony dials (dial_back_atom sent)
+  bool callback_agent_up = false; ///< the call back's agent answered; the customer rings
+  bool ring_held_agent = false; ///< the call back's agent was reserved silently (offer_info::held)
   std::uint64_t wait_generation = 0; ///< invalidates timers of an earlier wait
   /// The agents the call rings, by id (the offers themselves are the decider's).
   std::map<std::string, caf::actor> offers;
@@ -135,7 +139,6 @@ void start_wait_timers(call_self self, std::uint64_t gen, std::int64_t waited_ms
 void recover(call_self self);
 void on_offer(call_self self, const offer_info& o);
 void on_ring_timeout(call_self self, const std::string& agent_id, std::int32_t attempt);
-void on_callback_failed(call_self self, const std::string& reason);
 void on_connected(call_self self, const std::string& agent_id);
 /// Telephony's word on an outbound call's far end (acd_context::far_end_dialing).
 void on_far_end(call_self self, const std::string& result);
@@ -143,14 +146,24 @@ void on_hangup(call_self self, const std::string& by);
 void on_priority(call_self self, std::int32_t priority, const std::string& reason);
 void on_hold(call_self self, const std::string& agent_id);
 void on_resume(call_self self, const std::string& agent_id);
-void on_offer_callback(call_self self, std::uint64_t gen);
-void on_callback(call_self self, const std::string& number);
 void on_abandon(call_self self);
 void on_queue_empty(call_self self, const std::string& queue_id);
 void on_max_wait(call_self self, std::uint64_t gen);
 void on_announce(call_self self, std::uint64_t gen);
 void on_widen(call_self self, std::uint64_t gen, int step);
 void on_reserve_failed(call_self self, const std::string& agent_id, const std::string& code);
+
+// -- call_callbacks.cpp -----------------------------------------------------
+/// The place came up for a call back: seize its line, record dial_callback,
+/// ring the reserved agent (or have telephony dial: dial_back_atom).
+void dial_back(call_self self, const offer_info& o);
+/// Telephony's far_end_atom for a call back it dials: "dialing" (the agent
+/// answered), "ringing", "answered" (the agent connects), "no_phone" (rung
+/// as without telephony), or a failure (fail_callback with that reason).
+void on_dial_back_result(call_self self, const std::string& result);
+void on_callback_failed(call_self self, const std::string& reason);
+void on_offer_callback(call_self self, std::uint64_t gen);
+void on_callback(call_self self, const std::string& number);
 
 // -- call_transfers.cpp ------------------------------------------------------
 void on_transfer(call_self self, const transfer_request& r);

@@ -1,4 +1,4 @@
-// The call actor: arrival, queues, offers, waits and call backs
+// The call actor: arrival, queues, offers and waits (call backs: call_callbacks.cpp)
 // (actors/call_actor_state.hpp). The rules are events/acd/call_rules.hpp's.
 #include <algorithm>
 #include <chrono>
@@ -71,62 +71,6 @@ void joined(call_self self, const std::string& queue_id, std::int32_t prio,
                       });
   if (refused) return;
   start_wait_timers(self, gen, 0);
-}
-
-/// Virtual hold: the place came up for a caller waiting for a call back.
-/// Dial the caller back through an outbound trunk channel, with this agent reserved.
-void dial_back(call_self self, const offer_info& o) {
-  auto& s = self->state;
-  auto let_go = [self, o] { withdraw_offer(self, o.agent, o.agent_id); };
-  // A failed dial-back's retry is not due yet (it failed while this agent's
-  // reservation was on its way): the agent goes back.
-  if (s.entity->state().callback_retry_at_ns > now_of(self)) {
-    let_go();
-    return;
-  }
-  auto dial = [self, o, let_go] {
-    auto refused =
-        exec(self, call::dial_callback{o.agent_id, self->state.line_group, now_of(self)},
-             "dial_callback", [self, o] {
-               auto& s = self->state;
-               s.offers[o.agent_id] = o.agent;
-               if (o.held) // reserved silently: ring now
-                 self->send(o.agent, ring_atom::value, s.req.call_id);
-               if (o.ring_timeout_ms > 0)
-                 self->delayed_send(self, std::chrono::milliseconds(o.ring_timeout_ms),
-                                    ring_timeout_atom::value, o.agent_id, std::int32_t{-1});
-             });
-    if (refused) let_go();
-  };
-  // Which group it goes out on: events/acd/call_rules.hpp (callback_trunk_group).
-  const auto* group = acd::callback_trunk_group(
-      s.line_group, s.queue, [&](const std::string& id) { return s.ctx->center.find_trunk(id); });
-  auto t = group ? s.ctx->trunks.find(group->id) : s.ctx->trunks.end();
-  if (t == s.ctx->trunks.end() || s.line_channel != 0) {
-    dial();
-    return;
-  }
-  s.line_group = group->id; // where the channel is released
-  auto trunk = t->second;
-  self->request(trunk, caf::infinite, seize_atom::value, s.req.call_id,
-                events::call_direction::outbound, s.tenant)
-      .then(
-          [self, trunk, dial, let_go](seized_atom, int channel) {
-            const auto& cs = self->state.entity->state();
-            if (call::status_of(cs) == call::status::callback_waiting &&
-                cs.callback_retry_at_ns <= now_of(self)) {
-              self->state.line_channel = channel;
-              dial();
-              return;
-            }
-            // It stopped waiting meanwhile: the channel and the agent go back.
-            self->send(trunk, release_atom::value, self->state.req.call_id, channel,
-                       self->state.tenant);
-            let_go();
-          },
-          // Every channel busy (counted as blocked by the group): the agent
-          // goes back, and the call keeps its place for a later try.
-          [let_go](caf::error&) { let_go(); });
 }
 
 /// A caller waiting, on the line and in `gen`'s wait, in a queue.
@@ -321,7 +265,10 @@ void on_ring_timeout(call_self self, const std::string& agent_id, std::int32_t a
     // A call back whose agent did not pick up: like a missed ring, it counts
     // against the agent, and the call back waits again in its place for the
     // next agent (its line goes back meanwhile).
-    if (call::status_of(s.entity->state()) != call::status::callback_dialing) return;
+    // Its agent answered and the customer rings (telephony dials it): the
+    // far end's answer or failure decides, not this ring.
+    if (call::status_of(s.entity->state()) != call::status::callback_dialing || s.callback_agent_up)
+      return;
   } else if (!rings_now(self, agent_id, attempt)) {
     return;
   }
@@ -336,27 +283,6 @@ void on_ring_timeout(call_self self, const std::string& agent_id, std::int32_t a
            callback_waits_again(self);
          if (s.joined) self->send(s.queue_actor, offer_failed_atom::value, s.req.call_id, agent_id);
        });
-}
-
-// While the queue's callback_attempts allow, it waits again in its place, not
-// dialed before callback_retry_s; else it ends, and lets go of its place, its
-// agent and its line.
-void on_callback_failed(call_self self, const std::string& reason) {
-  const auto* q = self->state.queue;
-  auto cmd = call::fail_callback{reason, now_of(self), q ? q->callback_attempts : 1,
-                                 q ? q->callback_retry_ms : 0};
-  exec(self, cmd, "fail_callback", [self] {
-    auto& s = self->state;
-    const auto& cs = s.entity->state();
-    if (call::is_terminal(cs)) {
-      finish(self, "callback_failed");
-      return;
-    }
-    if (s.joined)
-      self->send(s.queue_actor, retry_at_atom::value, s.req.call_id, cs.callback_retry_at_ns);
-    withdraw_offers(self);
-    callback_waits_again(self);
-  });
 }
 
 void on_connected(call_self self, const std::string& agent_id) {
@@ -384,6 +310,7 @@ void on_connected(call_self self, const std::string& agent_id) {
 
 void on_far_end(call_self self, const std::string& result) {
   auto& s = self->state;
+  if (s.entity->state().callback) return on_dial_back_result(self, result); // call_callbacks.cpp
   if (!s.dialing || call::is_terminal(s.entity->state())) return;
   if (result == "ringing") {
     exec(self, call::far_end_ringing{now_of(self)}, "far_end_ringing");
@@ -438,21 +365,6 @@ void on_resume(call_self self, const std::string& agent_id) {
       self->send(self->state.agent, resume_atom::value, self->state.req.call_id);
     notify(self, held_atom::value, self->state.req.call_id, agent_id, false);
   });
-}
-
-// The caller waited `callback_offer_after_s`: telephony offers it a call back.
-void on_offer_callback(call_self self, std::uint64_t gen) {
-  auto& s = self->state;
-  if (gen != s.wait_generation || call::status_of(s.entity->state()) != call::status::queued ||
-      !s.queue)
-    return;
-  notify(self, callback_offered_atom::value, s.req.call_id, s.queue->id);
-}
-
-// The caller chose a call back (virtual hold): it leaves the line and keeps its place.
-void on_callback(call_self self, const std::string& number) {
-  exec(self, call::schedule_callback{number, now_of(self)}, "schedule_callback",
-       [self] { leave_line(self); });
 }
 
 void on_abandon(call_self self) {

@@ -58,6 +58,20 @@ caf::behavior fanout(caf::stateful_actor<fanout_state>* self, std::vector<observ
           }
         to(call, a, call, agent, number, trunk);
       },
+      // A call back goes to the dialer that started its call (by prefix);
+      // one no dialer started (simulated, API) hears "no_phone" and rings
+      // its agent as without telephony.
+      [=](dial_back_atom a, const std::string& call, const std::string& agent,
+          const std::string& number, const std::string& trunk) {
+        for (const auto& r : self->state.routes) {
+          if (call.compare(0, r.call_id_prefix.size(), r.call_id_prefix) != 0) continue;
+          if (!r.dials_out) break;
+          self->delegate(r.observer, a, call, agent, number, trunk);
+          return;
+        }
+        self->send(caf::actor_cast<caf::actor>(self->current_sender()), far_end_atom::value,
+                   std::string{"no_phone"});
+      },
       // The dialer does not carry that call after all (its agent has no phone).
       [=](release_atom, const std::string& call) { self->state.claimed.erase(call); },
       [=](callback_offered_atom a, const std::string& call, const std::string& queue) {

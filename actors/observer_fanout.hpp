@@ -14,6 +14,11 @@
 /// telephony, but telephony carries it. (release_atom, call_id) from the
 /// dialer gives such a call back (its agent has no phone).
 ///
+/// A call back (dial_back_atom) goes to the route of its call id if that
+/// route dials out; otherwise (a simulated or API call, a call moved here)
+/// the fan-out answers the call itself (far_end_atom "no_phone"): its agent
+/// is rung as without telephony.
+///
 /// The original sender is kept (messages are delegated), so an observer
 /// that answers the call actor which told it something still can.
 #include <string>

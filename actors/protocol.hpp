@@ -103,6 +103,11 @@ using peer_health_atom = caf::atom_constant<caf::atom("peerhlth")>;
 /// call → observer: (dial_atom, call_id, agent_id, number, trunk_group) an agent's outbound
 /// call whose far end telephony reaches (acd_context::far_end_dialing).
 using dial_atom = caf::atom_constant<caf::atom("dial")>;
+/// call → observer: (dial_back_atom, call_id, agent_id, number, trunk_group) a call back whose
+/// agent is reserved: telephony rings the agent's phone, then the customer's number through the
+/// trunk group; answers with far_end_atom ("dialing" once the agent answered, then as for
+/// dial_atom; "no_phone": ring the agent as without telephony).
+using dial_back_atom = caf::atom_constant<caf::atom("dialback")>;
 /// telephony → call: (far_end_atom, result) the far end of an outbound call: "ringing",
 /// "answered", or why it never answered (call::far_end_failed's results).
 using far_end_atom = caf::atom_constant<caf::atom("farend")>;

@@ -78,7 +78,9 @@ void on_answered(tel_self self, const tp::answered& e) {
   auto* c = find_call(self, l->second.call_id);
   if (c && c->outbound) {
     if (!l->second.agent.empty()) {
-      if (c->caller.empty() && !c->far_end_told) ring_far_end(self, l->second.call_id, *c);
+      if (!c->caller.empty() || c->far_end_told) return;
+      if (c->callback) self->send(c->actor, far_end_atom::value, std::string{"dialing"});
+      ring_far_end(self, l->second.call_id, *c);
       return;
     }
     // The far end answered: the two talk; the call connects its agent.
@@ -105,7 +107,7 @@ void on_failed(tel_self self, const tp::failed& e) {
   if (leg.role != leg_role::party) return on_extra_gone(self, leg, e.leg, false);
   auto* c = find_call(self, leg.call_id);
   if (c) c->agent_legs.erase(leg.agent);
-  if (c && c->outbound) {
+  if (c && c->outbound && !(c->callback && !leg.agent.empty())) {
     say(self, "call " + leg.call_id + ": " +
                   (leg.agent.empty() ? "far end " + c->number : "agent " + leg.agent + "'s phone") +
                   " " + std::string{tp::to_string(e.cause)} +
@@ -161,6 +163,7 @@ void on_ended(tel_self self, const tp::ended& e) {
       self->state.legs.erase(c->caller);
       c->caller.clear();
     }
+    if (c->callback) return callback_agent_gone(self, leg.call_id, *c, leg.agent);
     tell_far_end(self, *c, "cancelled");
     return;
   }
@@ -207,14 +210,8 @@ void on_dial(tel_self self, const caf::actor& call, const std::string& call_id,
   c.number = number;
   c.trunk = trunk;
   c.caller_number = number;
-  s.calls.emplace(call_id, std::move(c));
-  tp::ring_request r;
-  r.contact = *contact;
-  r.caller = number;
-  r.call_id = call_id;
-  auto leg = s.port->ring(r);
-  s.calls[call_id].agent_legs[agent_id] = leg;
-  s.legs[leg] = tel_leg{call_id, agent_id, false};
+  auto& placed = s.calls.emplace(call_id, std::move(c)).first->second;
+  ring_agent_phone(self, call_id, placed, agent_id, *contact, number);
 }
 
 /// The far end rang `outbound_ring_timeout_s` without answering.
@@ -286,13 +283,7 @@ void on_ringing(tel_self self, const std::string& agent_id, const std::string& c
     return;
   }
   if (c->agent_legs.count(agent_id)) return; // rings already
-  tp::ring_request r;
-  r.contact = *contact;
-  r.caller = c->caller_number;
-  r.call_id = call_id;
-  auto leg = s.port->ring(r);
-  c->agent_legs[agent_id] = leg;
-  s.legs[leg] = tel_leg{call_id, agent_id, false};
+  ring_agent_phone(self, call_id, *c, agent_id, *contact, c->caller_number);
 }
 
 void on_ring_stopped(tel_self self, const std::string& agent_id, const std::string& call_id) {
@@ -300,6 +291,7 @@ void on_ring_stopped(tel_self self, const std::string& agent_id, const std::stri
   if (!c) return;
   c->simulated_ringing.erase(agent_id); // its answer, if still to come, is not sent
   if (c->talking && c->talking_agent == agent_id) return;
+  if (c->callback) stop_dial_back(self, *c, agent_id);
   auto it = c->agent_legs.find(agent_id);
   if (it == c->agent_legs.end()) return;
   // An outbound call's agent answered already (its far end never did): BYE.
@@ -534,6 +526,11 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
         on_dial(self, caf::actor_cast<caf::actor>(self->current_sender()), call_id, agent_id,
                 number, trunk);
       },
+      [=](dial_back_atom, const std::string& call_id, const std::string& agent_id,
+          const std::string& number, const std::string& trunk) {
+        on_dial_back(self, caf::actor_cast<caf::actor>(self->current_sender()), call_id, agent_id,
+                     number, trunk);
+      },
       [=](ring_timeout_atom, const std::string& call_id, const std::string& leg) {
         on_far_end_timeout(self, call_id, leg);
       },
@@ -544,6 +541,22 @@ caf::behavior telephony_actor(tel_self self, std::shared_ptr<acd_context> ctx, t
 }
 
 } // namespace
+
+namespace telephony_flow {
+
+void ring_agent_phone(tel_self self, const std::string& call_id, tel_call& c,
+                      const std::string& agent_id, const std::string& contact,
+                      const std::string& shown) {
+  tp::ring_request r;
+  r.contact = contact;
+  r.caller = shown;
+  r.call_id = call_id;
+  auto leg = self->state.port->ring(r);
+  c.agent_legs[agent_id] = leg;
+  self->state.legs[leg] = tel_leg{call_id, agent_id, false};
+}
+
+} // namespace telephony_flow
 
 caf::actor spawn_telephony(caf::actor_system& sys, std::shared_ptr<acd_context> ctx,
                            ports::telephony* port, telephony_options opts) {

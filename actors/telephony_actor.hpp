@@ -100,6 +100,22 @@
 ///   ended(agent leg) before the answer   CANCEL the far end; far_end_atom "cancelled"
 ///   outbound_ring_timeout_s passes       CANCEL the far end; far_end_atom "no_answer"
 ///   ended(far leg) while talking         hangup_atom "caller" to the call (BYE either side)
+///
+/// Call backs (virtual hold, a voicemail's call back; telephony_callbacks.cpp):
+///   (dial_back_atom call agent number trunk) carried as a dial-out (above) on the call's
+///                                        own entry (or a new one): ring the agent's phone
+///                                        (shown: the number); no phone: far_end_atom
+///                                        "no_phone" (the call rings the agent through the
+///                                        ACD); no number, no SIP peer for the trunk:
+///                                        "unreachable" at once, a log line, nothing rings
+///   answered(agent leg)                  far_end_atom "dialing" (the agent's ring timeout
+///                                        is over), then the far end rings as a dial-out's
+///   failed(agent leg, cause)             as any offer's: busy_atom / reject_atom / nothing
+///   ended(agent leg) before the answer   CANCEL the far end; reject_atom to the agent actor
+///   (ring_stopped_atom agent call)       the agent let go: its leg hung up, and a far end
+///                                        still ringing CANCELled
+///   answered / failed(far leg), timeout  far_end_atom as a dial-out's: the call connects
+///                                        its agent, or fail_callback with the result
 ///   registered(agent, contact)           the agent's offers ring that contact (before
 ///                                        any static one); `phone.registered` appended
 ///                                        to `phone-<agent>` (not for a mere refresh);

@@ -40,7 +40,11 @@ struct tel_call {
   std::string trunk;
   bool far_end_told = false; ///< the call heard the far end's last word (answered or a failure)
   bool far_end_gone = false; ///< it hung up before the call connected (hang up on talking)
-  std::string queue;         ///< where it waited (queued_atom): whose recording policy counts
+  /// A call back dialed like an outbound call (telephony_callbacks.cpp):
+  /// its agent's phone answers to the agent actor's offer (busy, declined,
+  /// not answered: the offer's usual end), the far end as a dial-out's.
+  bool callback = false;
+  std::string queue; ///< where it waited (queued_atom): whose recording policy counts
   // Transfers, conferences and supervision (party_atom).
   std::string trunk_in;          ///< inbound: its trunk group (an external transfer's way out)
   bool held = false;             ///< the agent holds the caller
@@ -121,6 +125,27 @@ inline void drop_agent_leg(tel_self self, tel_call& c, const std::string& agent_
   self->state.legs.erase(it->second);
   c.agent_legs.erase(it);
 }
+
+/// Rings `agent_id`'s phone at `contact` for the call (showing `shown`):
+/// the leg is the agent's in `c` (telephony_actor.cpp).
+void ring_agent_phone(tel_self self, const std::string& call_id, tel_call& c,
+                      const std::string& agent_id, const std::string& contact,
+                      const std::string& shown);
+
+// -- telephony_callbacks.cpp ------------------------------------------------------------
+
+/// The call's dial_back_atom: ring the agent's phone, the customer once it
+/// answered (as an agent's dial-out: `outbound` with `callback`).
+void on_dial_back(tel_self self, const caf::actor& call, const std::string& call_id,
+                  const std::string& agent_id, const std::string& number, const std::string& trunk);
+/// A call back's agent hung up while its customer rang: CANCEL the
+/// customer; the agent actor hears a declined offer (the call back waits
+/// for its next agent).
+void callback_agent_gone(tel_self self, const std::string& call_id, tel_call& c,
+                         const std::string& agent_id);
+/// The call back's agent was let go (its ring timed out, the dial-back
+/// failed or was cancelled): a customer still ringing is CANCELled.
+void stop_dial_back(tel_self self, tel_call& c, const std::string& agent_id);
 
 // -- telephony_parties.cpp ---------------------------------------------------------------
 

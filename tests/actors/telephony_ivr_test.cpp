@@ -71,8 +71,16 @@ struct fixture : acd_actor_test::fixture {
   caf::actor simulated;
   std::vector<voicemail_message> left;
 
-  fixture() : acd_actor_test::fixture(flow_center(), nullptr, epoch, {}) {
+  /// `phone_a1`: a1 has a phone (logged in and ready at once) and trunk
+  /// group pstn a SIP peer, where call backs are dialed.
+  explicit fixture(bool phone_a1 = false)
+      : acd_actor_test::fixture(flow_center(), nullptr, epoch, {}) {
     telephony_options o;
+    if (phone_a1) {
+      o.phones["a1"] = "sip:a1@127.0.0.1:5070";
+      o.trunk_peers["pstn"] = "192.0.2.9:5060";
+      ctx->far_end_dialing = true;
+    }
     // A prompt's file is named by its node; "broken" has none.
     o.ivr_prompts = [](const tp::ivr_prompt& p, bool) -> ivr_audio {
       if (p.node == "broken") return {{}, "espeak-ng failed", false};
@@ -113,6 +121,13 @@ struct fixture : acd_actor_test::fixture {
     return out;
   }
   bool did(const std::string& line) const { return phones.has(line); }
+  /// The leg of the last command starting with `prefix` ("ring M3 ..." -> "M3"), or "".
+  std::string leg_of(const std::string& prefix) const {
+    std::string leg;
+    for (const auto& l : phones.commands())
+      if (l.rfind(prefix, 0) == 0) leg = l.substr(5, l.find(' ', 5) - 5);
+    return leg;
+  }
   /// A caller on L1 dials 300: answered, the menu's prompt plays.
   void at_menu() {
     inject(tp::incoming{"L1", "+8613800001111", "300", "pstn", "127.0.0.1:5060"});
@@ -217,4 +232,35 @@ TEST_CASE("telephony ivr: a simulated caller (not telephony's, no simulator side
   CHECK(f.call_state("c8").queue == "sales");
   CHECK(f.call_state("c9").end_reason == "no_ivr");
   CHECK(f.payloads<events::ivr_entered>("ivr-c9").empty());
+}
+
+TEST_CASE("telephony ivr: the call back a voicemail became rings the agent's phone, then the "
+          "caller's number through the trunk, and completes when both talked") {
+  fixture f{true};
+  f.at_menu();
+  f.key('1');
+  f.inject(tp::prompt_played{"L1", beep, {}});
+  const auto file = "/vm/" + events::voicemail::file_name("sip-L1");
+  f.key('#');
+  f.inject(tp::message_recorded{"sip-L1", file, "stopped", 7'000, 112'044, "ab", {}});
+  f.at(1);
+  REQUIRE(f.left.size() == 1);
+  CHECK_MESSAGE(f.did("hang_up L1 off_line"), f.commands());
+  const auto agent_leg = f.leg_of("ring M");
+  REQUIRE_MESSAGE(
+      f.did("ring " + agent_leg + " sip:a1@127.0.0.1:5070 caller +8613800001111 call sip-L1"),
+      f.commands());
+  f.inject(tp::answered{agent_leg});
+  f.at(2);
+  const auto far_leg = f.leg_of("ring M");
+  REQUIRE(far_leg != agent_leg);
+  REQUIRE_MESSAGE(f.did("ring " + far_leg +
+                        " sip:+8613800001111@192.0.2.9:5060 caller a1 call sip-L1 trunk pstn"),
+                  f.commands());
+  f.inject(tp::answered{far_leg});
+  f.at(3);
+  CHECK_MESSAGE(f.did("bridge " + far_leg + " " + agent_leg), f.commands());
+  f.inject(tp::ended{far_leg, tp::ended_by::far_end});
+  f.at(4);
+  CHECK(f.outcome() == "callback_completed caller_hangup");
 }

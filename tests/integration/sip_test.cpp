@@ -509,6 +509,78 @@ hotline::test::api::client login_as(const sip_node& n, const std::string& user) 
 
 } // namespace
 
+// -- call backs through the trunk (docs/telephony.md, "Call backs through trunks") --------
+
+namespace {
+
+/// Queue sales calls back a caller who waited 2 s (overflow callback), at
+/// most twice, `retry_s` apart; a1's phone on `a1`, and a1 an API user.
+center_options callback_center(int a1, int retry_s) {
+  center_options o{4, {{"a1", a1}}, false};
+  o.api = true;
+  o.sip_users = {{"a1", ""}};
+  o.queue_keys = "max_wait_s = 2\noverflow = \"callback\"\ncallback_attempts = 2\n"
+                 "callback_retry_s = " +
+                 std::to_string(retry_s) + "\n";
+  return o;
+}
+
+/// a1 goes on a break (once its phone logged it in), the caller waits and
+/// is left for a call back (480), then a1 is ready again: the call back
+/// rings a1's phone.
+void caller_left_then_a1_ready(sip_node& n) {
+  auto a1 = login_as(n, "a1");
+  int status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    if (i) std::this_thread::sleep_for(100ms);
+    status = a1.call("POST", "/api/agents/a1/not-ready", nlohmann::json{{"reason", "break"}}.dump())
+                 .status;
+  }
+  REQUIRE_MESSAGE(status == 200, n.log);
+  // From another port: the carrier holds the trunk peer's.
+  CHECK(n.call("caller_called_back.xml", "100", 20, free_udp_port()) == 0);
+  auto r = a1.call("POST", "/api/agents/a1/ready", "{}");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+}
+
+} // namespace
+
+TEST_CASE("sip: a caller left for a call back is called back: the agent's phone answers, then the "
+          "carrier is rung with the caller's number, answers, and its BYE completes the call "
+          "back") {
+  const int a1 = free_udp_port();
+  sip_node n{callback_center(a1, 60)};
+  auto agent = phone("agent_answers.xml", a1);
+  auto far = n.carrier("carrier_calls_back.xml"); // checks the INVITE's number
+  caller_left_then_a1_ready(n);
+  CHECK(far.get() == 0);
+  CHECK(agent.get() == 0);
+  CHECK(n.stop() == 0);
+  INFO(n.log);
+  auto c = n.only_call();
+  CHECK(c.outcome == "callback_completed");
+  CHECK(c.agent == "a1");
+  CHECK(std::find(c.types.begin(), c.types.end(), "call.callback_dialed") != c.types.end());
+}
+
+TEST_CASE(
+    "sip: a call back the carrier answers busy (486) is retried later: call.callback_retried, "
+    "the agent's phone hung up") {
+  const int a1 = free_udp_port();
+  sip_node n{callback_center(a1, 60)};         // the retry is not due before the node stops
+  auto agent = phone("agent_answers.xml", a1); // answers, then the node hangs it up (BYE)
+  auto far = n.carrier("carrier_busy.xml");
+  caller_left_then_a1_ready(n);
+  CHECK(far.get() == 0);
+  CHECK(agent.get() == 0);
+  CHECK(n.stop() == 0);
+  INFO(n.log);
+  auto c = n.only_call();
+  CHECK(c.outcome.empty()); // still waiting for its next attempt
+  CHECK(std::find(c.types.begin(), c.types.end(), "call.callback_retried") != c.types.end());
+  CHECK(std::find(c.types.begin(), c.types.end(), "call.connected") == c.types.end());
+}
+
 TEST_CASE("sip: the agent's phone holds by re-INVITE sendonly: the call is held, and resumed by "
           "sendrecv") {
   const int a1 = free_udp_port();

@@ -53,6 +53,7 @@ struct center_options {
   bool keepalive = false;
   bool api = false;            ///< --api-listen 127.0.0.1:0 (its URL in sip_node::api_url)
   std::string extra_toml = {}; ///< appended to the center (flows, entry points)
+  std::string queue_keys = {}; ///< more lines under queue sales (max_wait_s, overflow, call backs)
 };
 
 /// One queue `sales` behind entry point 100, agents a1 and a2 (top-down:
@@ -63,7 +64,8 @@ inline std::string write_center(const std::string& dir, const center_options& o,
   f << "[site]\nid = \"tel\"\n\n[[tenants]]\nid = \"acme\"\nname = \"Acme\"\n\n"
     << "[[trunks]]\nid = \"pstn\"\nchannels = " << o.channels << "\n\n"
     << "[[queues]]\nid = \"sales\"\nskills = { sales = 1 }\nstrategy = \"top_down\"\n"
-    << "ring_timeout_s = 5\nwrap_up_s = 0\n\n";
+    << "ring_timeout_s = 5\nwrap_up_s = 0\n"
+    << o.queue_keys << "\n\n";
   for (int i = 1; i <= 2; ++i)
     f << "[[agents]]\nid = \"a" << i
       << "\"\nskills = { sales = 50 }\nqueues = [\"sales\"]\norder = " << i << "\n\n";
