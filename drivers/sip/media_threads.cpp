@@ -127,8 +127,14 @@ int media_threads::take(const std::vector<udp_sock*>& socks) {
   if (!w.mq) return -1;
   for (auto* us : socks)
     udp_thread_detach(us);
+  auto* o = new op{op_kind::attach, socks, nullptr};
+  if (mqueue_push(w.mq, 0, o) != 0) { // out of memory: they stay on the caller's loop
+    delete o;
+    for (auto* us : socks)
+      udp_thread_attach(us);
+    return -1;
+  }
   w.pairs.fetch_add(1, std::memory_order_relaxed);
-  w.push(new op{op_kind::attach, socks, nullptr});
   return w.index;
 }
 
