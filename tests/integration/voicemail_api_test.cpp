@@ -238,6 +238,10 @@ TEST_CASE("node API: a voicemail whose call back completed is handled by the age
     REQUIRE(metrics.status == 200);
     CHECK(metrics.body.find("hotline_voicemail_messages{tenant=\"acme\",mailbox=\"billing\","
                             "status=\"handled\"} 1") != std::string::npos);
+    // The KPI fold sees the mark.
+    auto kpi = admin.get("/api/kpi");
+    CHECK(kpi["totals"]["voicemails_left"] == 2);
+    CHECK(kpi["totals"]["voicemails_handled"] == 1);
     node.stop();
     CHECK(handled_events(store) == 1);
   }
