@@ -448,6 +448,8 @@ node_api::node_api(caf::actor_system& sys, std::shared_ptr<actors::acd_context> 
   if (auto st = d_->voicemail->recover(); !st) {
     drivers::log::error("api", "voicemail unavailable: " + st.message());
     d_->voicemail.reset();
+  } else {
+    d_->voicemail->watch(); // a completed call back marks its message
   }
   add_webhook_routes(*d_);
   d_->webhooks = std::make_unique<webhook_registry>(store, d_->ctx ? d_->ctx->store.site : "");

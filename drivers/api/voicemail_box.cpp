@@ -5,8 +5,10 @@
 
 #include <openssl/evp.h>
 
+#include "drivers/log/log.hpp"
 #include "events/codec.hpp"
 #include "events/variant_cast.hpp"
+#include "events/voicemail/voicemail_callback.hpp"
 
 namespace hotline::drivers::api {
 
@@ -15,32 +17,114 @@ namespace vm = events::voicemail;
 voicemail_box::voicemail_box(ports::event_store& store, std::string site)
     : store_(store), site_(std::move(site)) {}
 
+voicemail_box::~voicemail_box() {
+  if (watching_) watching_->stop();
+}
+
 void voicemail_box::apply(const std::string& id, std::uint64_t revision, std::int64_t at_ns,
                           const vm::event& e) {
   std::lock_guard lock{m_};
   auto [it, fresh] = entries_.try_emplace(id);
   if (fresh) it->second.s = vm::initial_state(id);
-  if (std::holds_alternative<events::voicemail_left>(e)) it->second.left_at_ns = at_ns;
+  if (const auto* left = std::get_if<events::voicemail_left>(&e)) {
+    it->second.left_at_ns = at_ns;
+    if (!left->call_id.empty()) by_call_[left->call_id] = id;
+  }
   it->second.s = vm::evolve(std::move(it->second.s), e);
   it->second.last_revision = revision;
 }
 
+namespace {
+
+/// The `call.ended` of `rec`, when it is one.
+std::optional<events::call_ended> call_end_of(const events::recorded_event& rec) {
+  if (rec.type != events::call_ended::type_name) return std::nullopt;
+  auto decoded = events::event_codec::standard().decode(rec);
+  if (!decoded) return std::nullopt;
+  if (const auto* e = std::get_if<events::call_ended>(&*decoded)) return *e;
+  return std::nullopt;
+}
+
+} // namespace
+
 events::status voicemail_box::recover() {
-  std::lock_guard writer{writer_};
-  auto visited = store_.visit_all(1, SIZE_MAX, [&](const events::recorded_event& rec) {
-    if (events::stream_category(rec.stream) != "voicemail") return events::status{};
-    auto decoded = events::event_codec::standard().decode(rec);
-    if (!decoded)
-      return events::status{decoded.error().code(), rec.stream + " at position " +
-                                                        std::to_string(rec.position) + ": " +
-                                                        decoded.error().detail()};
-    if (auto mine = events::narrow<vm::event>(*decoded))
-      apply(std::string(events::stream_entity(rec.stream)), rec.revision, rec.meta.timestamp_ns,
-            *mine);
-    return events::status{};
-  });
-  if (!visited) return visited.error();
+  std::vector<std::pair<events::call_ended, std::int64_t>> ends; ///< of calls that left messages
+  {
+    std::lock_guard writer{writer_};
+    auto visited = store_.visit_all(1, SIZE_MAX, [&](const events::recorded_event& rec) {
+      recovered_to_ = rec.position;
+      const auto category = events::stream_category(rec.stream);
+      if (category == "call") {
+        // voicemail.left is appended before its call joins the queue, so
+        // the message is known by the time its call back ends.
+        if (auto end = call_end_of(rec); end && message_of_call(end->call_id))
+          ends.emplace_back(std::move(*end), rec.meta.timestamp_ns);
+        return events::status{};
+      }
+      if (category != "voicemail") return events::status{};
+      auto decoded = events::event_codec::standard().decode(rec);
+      if (!decoded)
+        return events::status{decoded.error().code(), rec.stream + " at position " +
+                                                          std::to_string(rec.position) + ": " +
+                                                          decoded.error().detail()};
+      if (auto mine = events::narrow<vm::event>(*decoded))
+        apply(std::string(events::stream_entity(rec.stream)), rec.revision, rec.meta.timestamp_ns,
+              *mine);
+      return events::status{};
+    });
+    if (!visited) return visited.error();
+  }
+  for (const auto& [end, at_ns] : ends)
+    if (auto id = message_of_call(end.call_id)) mark_called_back(*id, end, at_ns);
   return {};
+}
+
+void voicemail_box::watch() {
+  if (watching_) return;
+  watching_ = store_.subscribe_all(
+      recovered_to_ + 1,
+      {[this](const events::recorded_event& rec) { observe(rec); },
+       [site = site_](ports::subscription_state st, const events::status& why) {
+         if (st == ports::subscription_state::dropped && !why.is_ok())
+           drivers::log::error(
+               "api", "voicemail: call backs no longer mark messages: " + why.message(), site);
+       }});
+}
+
+std::optional<std::variant<voicemail_entry, events::rejection>>
+voicemail_box::observe(const events::recorded_event& rec) {
+  if (events::stream_category(rec.stream) != "call") return std::nullopt;
+  auto end = call_end_of(rec);
+  if (!end) return std::nullopt;
+  auto id = message_of_call(end->call_id);
+  if (!id) return std::nullopt;
+  return mark_called_back(*id, *end, rec.meta.timestamp_ns);
+}
+
+std::optional<std::string> voicemail_box::message_of_call(const std::string& call_id) const {
+  std::lock_guard lock{m_};
+  auto it = by_call_.find(call_id);
+  if (it == by_call_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::variant<voicemail_entry, events::rejection>>
+voicemail_box::mark_called_back(const std::string& id, const events::call_ended& e,
+                                std::int64_t at_ns) {
+  auto current = find(id);
+  if (!current) return std::nullopt;
+  auto cmd = vm::handling_on_call_end(current->s, e);
+  if (!cmd) return std::nullopt;
+  // Another command may come between find and execute (an agent marking
+  // it by hand): execute decides on the state it holds, so that one wins
+  // and this one is already_handled.
+  auto done = execute(id, *cmd, events::principal::agent(e.agent_id), at_ns);
+  if (const auto* no = std::get_if<events::rejection>(&done); no && no->code != "already_handled")
+    drivers::log::warning("api",
+                          "voicemail " + id + " not marked after its call back " + e.call_id +
+                              ": " + no->code + ": " + no->detail,
+                          site_);
+  return done;
 }
 
 std::variant<voicemail_entry, events::rejection>

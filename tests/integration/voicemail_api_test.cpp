@@ -50,6 +50,36 @@ std::string leave(drivers::api::voicemail_box& box, const std::string& dir, cons
   return done.path;
 }
 
+/// The call back `call_id` ends `outcome` with `agent`, as the call actor
+/// appends it.
+void end_call(ports::event_store& store, const std::string& call_id, events::call_outcome outcome,
+              const std::string& agent, std::int64_t at_ns) {
+  const events::event_meta meta{events::event_id::from_name("ended/" + call_id),
+                                "vmsite",
+                                "acme",
+                                at_ns,
+                                events::event_id::from_name("correlation/" + call_id),
+                                events::event_id::from_name("hang_up/" + call_id),
+                                events::principal::agent(agent)};
+  REQUIRE(store.append(
+      "call-" + call_id, ports::expected_revision::any(),
+      {events::event_codec::standard().propose(
+          events::event{events::call_ended{call_id, outcome, "agent_hangup", agent, "billing"}},
+          meta)}));
+}
+
+/// How many voicemail.handled events the store holds.
+int handled_events(const std::string& store) {
+  auto opened = drivers::rocksdb_event_store::open(store);
+  REQUIRE(opened);
+  auto all = (*opened)->read_all(1, SIZE_MAX);
+  REQUIRE(all);
+  int n = 0;
+  for (const auto& e : *all)
+    n += e.type == events::voicemail_handled::type_name ? 1 : 0;
+  return n;
+}
+
 } // namespace
 
 TEST_CASE(
@@ -160,4 +190,59 @@ TEST_CASE(
   CHECK(listened == 2);
   CHECK(audited == 2);
   CHECK(handled_events == 1);
+}
+
+TEST_CASE("node API: a voicemail whose call back completed is handled by the agent who called "
+          "back, one whose call back failed stays new, once across restarts") {
+  temp_dir dir;
+  const auto config = hotline::test::center_toml{"vmsite"}
+                          .tenant("acme")
+                          .trunk("pstn", 10)
+                          .queue("billing", "acme", "billing = 1")
+                          .agent("a1", "acme", "billing = 50", {"billing"})
+                          .entry("100", "acme", "billing")
+                          .write(dir.path());
+  const auto store = dir.path() + "/store";
+  add_user(store, "--user admin --tenant acme --role admin");
+  add_user(store, "--user alice --tenant acme --role agent --agent a1");
+  {
+    // Two messages became call backs (calls call-m1, call-m2); a1 called
+    // the first back and talked, the second's dial-backs all failed. The
+    // node was down meanwhile: its box catches up when it starts.
+    auto opened = drivers::rocksdb_event_store::open(store);
+    REQUIRE(opened);
+    drivers::api::voicemail_box box(**opened, "vmsite");
+    REQUIRE(box.recover());
+    leave(box, dir.path(), "m1", "billing", 1'000'000'000);
+    leave(box, dir.path(), "m2", "billing", 2'000'000'000);
+    end_call(**opened, "call-m1", events::call_outcome::callback_completed, "a1", 5'000'000'000);
+    end_call(**opened, "call-m2", events::call_outcome::callback_failed, "", 6'000'000'000);
+  }
+  for (int run = 0; run < 2; ++run) { // the second start replays the same store
+    auto node = start_node(config, store);
+    auto admin = login(node.url, "admin");
+    auto alice = login(node.url, "alice");
+    auto messages = admin.get("/api/voicemail?mailbox=billing")["messages"];
+    INFO(messages.dump());
+    REQUIRE(messages.size() == 2);
+    CHECK(messages[0]["id"] == "m1");
+    CHECK(messages[0]["status"] == "handled");
+    CHECK(messages[0]["handled_by"] == "a1");
+    CHECK(messages[0]["handled_how"] == "called_back");
+    CHECK(messages[1]["id"] == "m2");
+    CHECK(messages[1]["status"] == "new");
+    // Marked already: a hand mark by another user is refused, not a second mark.
+    CHECK(alice.post("/api/voicemail/m1/handled", {{"how", "resolved"}}, 409)["error"] ==
+          "already_handled");
+    auto metrics = admin.call("GET", "/metrics");
+    REQUIRE(metrics.status == 200);
+    CHECK(metrics.body.find("hotline_voicemail_messages{tenant=\"acme\",mailbox=\"billing\","
+                            "status=\"handled\"} 1") != std::string::npos);
+    // The KPI fold sees the mark.
+    auto kpi = admin.get("/api/kpi");
+    CHECK(kpi["totals"]["voicemails_left"] == 2);
+    CHECK(kpi["totals"]["voicemails_handled"] == 1);
+    node.stop();
+    CHECK(handled_events(store) == 1);
+  }
 }
