@@ -3,7 +3,7 @@
 /// (actors/telephony_actor.hpp is the contract): telephony_actor.cpp maps
 /// legs to calls and agents; telephony_parties.cpp carries transfers,
 /// conferences, supervision, a phone's own hold and REFER;
-/// telephony_phone_calls.cpp the calls a phone places itself (an attended
+/// telephony_phone_calls.cpp the calls a phone places itself (a dial-out, an attended
 /// transfer). Internal to those files.
 #include <cstdint>
 #include <map>
