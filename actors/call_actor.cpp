@@ -43,6 +43,21 @@ void place(call_actor_state& s) {
     s.line_group = ctx->default_outbound_trunk;
 }
 
+} // namespace
+
+call_request dial_out_request(std::string call_id, const std::string& agent_id, std::string number,
+                              std::string queue) {
+  call_request req;
+  req.call_id = std::move(call_id);
+  req.caller = agent_id;
+  req.dialed = std::move(number);
+  req.placed_by = agent_id;
+  req.queue = std::move(queue);
+  return req;
+}
+
+namespace {
+
 caf::behavior call_actor(call_self self, std::shared_ptr<const acd_context> shared_ctx,
                          call_request request) {
   auto& st = self->state;

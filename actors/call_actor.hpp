@@ -19,4 +19,10 @@ namespace hotline::actors {
 caf::actor spawn_call(caf::actor_system& sys, const std::shared_ptr<const acd_context>& ctx,
                       call_request req);
 
+/// The call `agent_id` places to `number` (for `queue`, else its first):
+/// the API's POST /api/agents/{id}/dial and a phone's own INVITE to a
+/// number (actors/telephony_actor.hpp, "Outbound calls") both spawn it.
+call_request dial_out_request(std::string call_id, const std::string& agent_id, std::string number,
+                              std::string queue = {});
+
 } // namespace hotline::actors

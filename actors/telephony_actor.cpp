@@ -47,6 +47,7 @@ void on_incoming(tel_self self, const tp::incoming& e) {
 void tell_far_end(tel_self self, tel_call& c, const std::string& result) {
   if (c.far_end_told) return;
   if (result != "ringing") c.far_end_told = true;
+  if (result != "ringing") c.far_end_said = result;
   self->send(c.actor, far_end_atom::value, result);
 }
 
@@ -57,6 +58,7 @@ void ring_far_end(tel_self self, const std::string& call_id, tel_call& c) {
   if (peer == s.opts.trunk_peers.end()) {
     say(self, "call " + call_id + " to " + c.number + ": trunk group '" + c.trunk +
                   "' has no SIP peer ([[sip.trunk]]): unreachable");
+    c.no_peer = true;
     return tell_far_end(self, c, "unreachable");
   }
   tp::ring_request r;
@@ -85,8 +87,14 @@ void on_answered(tel_self self, const tp::answered& e) {
     }
     // The far end answered: the two talk; the call connects its agent.
     c->caller_answered = true;
-    if (auto it = c->agent_legs.find(c->dialing_agent); it != c->agent_legs.end())
+    if (auto it = c->agent_legs.find(c->dialing_agent); it != c->agent_legs.end()) {
+      auto a = self->state.legs.find(it->second); // a phone-placed call's own INVITE: now 200
+      if (c->phone_placed && a != self->state.legs.end() && !a->second.answered) {
+        self->state.port->answer(it->second);
+        a->second.answered = true;
+      }
       self->state.port->bridge(c->caller, it->second);
+    }
     tell_far_end(self, *c, "answered");
     return;
   }
@@ -194,7 +202,16 @@ void on_leg_ringing(tel_self self, const tp::ringing& e) {
 void on_dial(tel_self self, const caf::actor& call, const std::string& call_id,
              const std::string& agent_id, const std::string& number, const std::string& trunk) {
   auto& s = self->state;
-  if (s.calls.count(call_id)) return;
+  if (auto* placed = find_call(self, call_id)) {
+    // The agent's phone placed it (telephony_phone_calls.cpp): its INVITE
+    // is the agent's answered leg; the far end rings now, unless the phone
+    // cancelled meanwhile.
+    if (!placed->phone_placed || std::exchange(placed->dial_heard, true)) return;
+    placed->trunk = trunk;
+    if (!placed->agent_legs.count(agent_id))
+      return self->send(call, far_end_atom::value, std::string{"cancelled"});
+    return ring_far_end(self, call_id, *placed);
+  }
   const std::string* contact = s.phones->contact_of(agent_id);
   if (!contact) {
     // No phone (a simulated agent, a desktop without one): telephony does
@@ -292,6 +309,7 @@ void on_ring_stopped(tel_self self, const std::string& agent_id, const std::stri
   c->simulated_ringing.erase(agent_id); // its answer, if still to come, is not sent
   if (c->talking && c->talking_agent == agent_id) return;
   if (c->callback) stop_dial_back(self, *c, agent_id);
+  if (agent_id == c->dialing_agent && reject_phone_leg(self, call_id, *c, std::nullopt)) return;
   auto it = c->agent_legs.find(agent_id);
   if (it == c->agent_legs.end()) return;
   // An outbound call's agent answered already (its far end never did): BYE.
@@ -401,6 +419,7 @@ void on_call_ended(tel_self self, const std::string& call_id, events::call_outco
       s.port->hang_up(c.caller, tp::hangup_cause::normal);
     s.legs.erase(c.caller);
   }
+  reject_phone_leg(self, call_id, c, outcome);
   for (const auto& [agent, leg] : c.agent_legs) {
     auto l = s.legs.find(leg);
     bool up = l != s.legs.end() && l->second.answered;

@@ -44,8 +44,10 @@
 ///                                        a1 talks on a call, that leg is a1's own line of a
 ///                                        consultation (consultative transfer_request to a2;
 ///                                        answered and bridged to a2 when a2 answers); no
-///                                        call: reject forbidden; one running: busy; a2 no
-///                                        agent: not_found (telephony_phone_calls.cpp)
+///                                        call and a2 a number: a1's dial-out (below); no
+///                                        call and a2 an agent: reject forbidden; one
+///                                        running: busy; a2 no agent: not_found
+///                                        (telephony_phone_calls.cpp)
 ///   transfer_requested(leg, replaces)    REFER with Replaces naming a1's own line (on either
 ///                                        of its dialogs): consult_end complete, then
 ///                                        transfer_result done and BYE to both lines; else
@@ -100,6 +102,16 @@
 ///   ended(agent leg) before the answer   CANCEL the far end; far_end_atom "cancelled"
 ///   outbound_ring_timeout_s passes       CANCEL the far end; far_end_atom "no_answer"
 ///   ended(far leg) while talking         hangup_atom "caller" to the call (BYE either side)
+///   incoming(leg, agent a1) to a number  a1 on no call: spawn_call(dial_out_request) as the
+///                                        API's, id prefix + leg; its dial_atom rings the far
+///                                        end at once (the leg is a1's, answered by a1: 180
+///                                        only); far end answered: answer the leg (200), bridge;
+///                                        far end busy | rejected | no_answer | unreachable:
+///                                        reject the leg busy | declined | no_answer |
+///                                        not_found (486/603/480/404); no SIP peer, blocked:
+///                                        unavailable (503); the ACD refuses (ended refused
+///                                        before dial_atom): forbidden (403), a log line; the
+///                                        leg ended (CANCEL): as ended(agent leg) above
 ///
 /// Call backs (virtual hold, a voicemail's call back; telephony_callbacks.cpp):
 ///   (dial_back_atom call agent number trunk) carried as a dial-out (above) on the call's

@@ -3,7 +3,7 @@
 /// (actors/telephony_actor.hpp is the contract): telephony_actor.cpp maps
 /// legs to calls and agents; telephony_parties.cpp carries transfers,
 /// conferences, supervision, a phone's own hold and REFER;
-/// telephony_phone_calls.cpp the calls a phone places itself (an attended
+/// telephony_phone_calls.cpp the calls a phone places itself (a dial-out, an attended
 /// transfer). Internal to those files.
 #include <cstdint>
 #include <map>
@@ -40,6 +40,13 @@ struct tel_call {
   std::string trunk;
   bool far_end_told = false; ///< the call heard the far end's last word (answered or a failure)
   bool far_end_gone = false; ///< it hung up before the call connected (hang up on talking)
+  std::string far_end_said;  ///< that last word ("busy", "answered", ...)
+  bool no_peer = false;      ///< its trunk group has no SIP peer: nothing was rung
+  /// The agent's phone placed it itself (its own INVITE through the node,
+  /// telephony_phone_calls.cpp): agent_legs[dialing_agent] is that INVITE,
+  /// answered only when the far end answers; it rang nothing of the agent's.
+  bool phone_placed = false;
+  bool dial_heard = false; ///< the call's dial_atom came (the ACD reserved the agent)
   /// A call back dialed like an outbound call (telephony_callbacks.cpp):
   /// its agent's phone answers to the agent actor's offer (busy, declined,
   /// not answered: the offer's usual end), the far end as a dial-out's.
@@ -182,6 +189,14 @@ inline std::string own_line_key(const std::string& agent_id) {
 /// while the agent talks on a call, a consultation of it with that line as
 /// the agent's side; otherwise refused.
 void on_phone_call(tel_self self, const tp::incoming& e);
+/// The agent talks on no call and its phone calls a number: that agent's
+/// dial-out (the API's call_request), whose agent leg is the phone's INVITE.
+void phone_dials_out(tel_self self, const tp::incoming& e);
+/// A phone-placed call's own INVITE, not answered, goes: rejected with the
+/// SIP cause fitting how the call ended (the far end's word, else
+/// `outcome`), and forgotten. False: no such leg (answered or gone).
+bool reject_phone_leg(tel_self self, const std::string& call_id, tel_call& c,
+                      std::optional<events::call_outcome> outcome);
 /// REFER with Replaces from the agent's phone: completes its consultation.
 void on_attended_refer(tel_self self, const tp::transfer_requested& e);
 /// The phone hung its own line up (or cancelled it).

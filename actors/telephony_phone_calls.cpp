@@ -9,7 +9,12 @@
 // (call_transfers.cpp): the second call is the agent's side of the
 // consultation (its "own line", keyed own_line_key(agent) among the call's
 // agent legs), the REFER completes it, hanging up the own line cancels it.
+//
+// A phone whose agent talks on no call and that calls a number places that
+// agent's dial-out (phone_dials_out: the API's call_request), its INVITE the
+// agent's leg (docs/telephony.md, "Calls a phone places: dial-out").
 #include "actors/api_request.hpp"
+#include "actors/call_actor.hpp"
 #include "actors/telephony_actor_state.hpp"
 
 namespace hotline::actors::telephony_flow {
@@ -35,7 +40,59 @@ void forget_own_line(tel_self self, tel_call& c, const std::string& agent_id) {
   drop_agent_leg(self, c, own_line_key(agent_id));
 }
 
+/// Digits a dial-out may call (as POST /api/agents/{id}/dial takes them).
+bool is_number(const std::string& to) {
+  return !to.empty() && to.find_first_not_of("+0123456789*#") == std::string::npos;
+}
+
+/// What the phone's own INVITE hears when its dial-out ends unanswered.
+tp::reject_cause phone_reject_cause(const tel_call& c,
+                                    std::optional<events::call_outcome> outcome) {
+  if (c.no_peer) return tp::reject_cause::unavailable;
+  const auto& said = c.far_end_said;
+  if (said == "busy") return tp::reject_cause::busy;
+  if (said == "rejected") return tp::reject_cause::declined;
+  if (said == "no_answer") return tp::reject_cause::no_answer;
+  if (said == "unreachable") return tp::reject_cause::not_found;
+  if (outcome == events::call_outcome::blocked) return tp::reject_cause::unavailable;
+  return tp::reject_cause::forbidden; // refused: the agent cannot place it now
+}
+
 } // namespace
+
+void phone_dials_out(tel_self self, const tp::incoming& e) {
+  auto& s = self->state;
+  auto req = dial_out_request(s.opts.call_id_prefix + e.leg, e.agent, e.to);
+  say(self, "call " + req.call_id + ": agent " + e.agent + "'s phone dials " + e.to +
+                " (a dial-out; its INVITE rings on until the far end answers)");
+  tel_call c;
+  c.outbound = true;
+  c.phone_placed = true;
+  c.dialing_agent = e.agent;
+  c.number = e.to;
+  c.caller_number = e.to;
+  c.agent_legs[e.agent] = e.leg;
+  s.legs[e.leg] = tel_leg{req.call_id, e.agent, false};
+  c.actor = spawn_call(self->home_system(), s.ctx, req);
+  s.calls.emplace(req.call_id, std::move(c));
+}
+
+bool reject_phone_leg(tel_self self, const std::string& call_id, tel_call& c,
+                      std::optional<events::call_outcome> outcome) {
+  auto it = c.agent_legs.find(c.dialing_agent);
+  if (!c.phone_placed || it == c.agent_legs.end()) return false;
+  auto l = self->state.legs.find(it->second);
+  if (l == self->state.legs.end() || l->second.answered) return false;
+  const auto cause = phone_reject_cause(c, outcome);
+  if (!c.dial_heard)
+    say(self, "call " + call_id + ": agent " + c.dialing_agent + "'s phone dialed " + c.number +
+                  ": refused (" + std::string{tp::to_string(cause)} +
+                  "): the ACD would not place it (the agent is not logged in or busy, or "
+                  "no line is free: the call's events say why)");
+  self->state.port->reject(it->second, cause);
+  drop_agent_leg(self, c, c.dialing_agent);
+  return true;
+}
 
 void on_phone_call(tel_self self, const tp::incoming& e) {
   auto& s = self->state;
@@ -45,10 +102,11 @@ void on_phone_call(tel_self self, const tp::incoming& e) {
     s.port->reject(e.leg, cause);
   };
   auto [call_id, c] = call_talked_on(self, e.agent);
+  if (!c && is_number(e.to) && !s.ctx->find_agent(e.to)) return phone_dials_out(self, e);
   if (!c)
     return refuse(tp::reject_cause::forbidden,
-                  "the agent talks on no call to consult on (a phone's own calls out are not "
-                  "placed: dial through the API)");
+                  "the agent talks on no call to consult on, and '" + e.to +
+                      "' is no number to dial out to (agent-to-agent calls are not placed)");
   if (!c->consulting.empty() || c->agent_legs.count(own_line_key(e.agent)))
     return refuse(tp::reject_cause::busy, "call " + call_id + " has a consultation running");
   if (!s.ctx->find_agent(e.to) || e.to == e.agent)

@@ -14,6 +14,10 @@ std::string_view to_string(reject_cause c) noexcept {
     return "unsupported_media";
   case reject_cause::forbidden:
     return "forbidden";
+  case reject_cause::declined:
+    return "declined";
+  case reject_cause::no_answer:
+    return "no_answer";
   }
   return "?";
 }

@@ -40,6 +40,8 @@ enum class reject_cause : std::uint8_t {
   unsupported_media, ///< no codec in common (SIP 488)
   forbidden,         ///< the node will not place this call (SIP 403): e.g. a phone's call it
                      ///< cannot attach to anything (docs/telephony.md, "Calls a phone places")
+  declined,          ///< the far end of a phone's own call out declined it (SIP 603)
+  no_answer,         ///< the far end of a phone's own call out did not answer (SIP 480)
 };
 
 /// Why an outbound leg (an agent's phone) never connected.

@@ -169,13 +169,9 @@ void agent_dial(node_api::impl& api, const exchange_ptr& ex) {
   auto res = api.agent_resource(ex, id);
   if (!res || !api.allowed(ex, identity::action::agent_control, *res)) return;
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  call_request req;
-  req.call_id = api.ctx->store.site + "-api-" + std::to_string(api.now_ns()) + "-" +
-                std::to_string(rng() % 1'000'000);
-  req.caller = id;
-  req.dialed = *number;
-  req.placed_by = id;
-  req.queue = *queue;
+  auto req = dial_out_request(api.ctx->store.site + "-api-" + std::to_string(api.now_ns()) + "-" +
+                                  std::to_string(rng() % 1'000'000),
+                              id, *number, *queue);
   spawn_call(api.sys, api.ctx, req);
   // The call's events say how it went (the feed): seized, reserved, or refused.
   ex->reply(202, {{"call_id", req.call_id}});

@@ -1487,6 +1487,12 @@ void sip_stack::impl::do_reject(leg& l, tp::reject_cause cause, std::int32_t ret
   case tp::reject_cause::forbidden:
     err = sipsess_reject(l.sess, 403, "Forbidden", nullptr);
     break;
+  case tp::reject_cause::declined:
+    err = sipsess_reject(l.sess, 603, "Decline", nullptr);
+    break;
+  case tp::reject_cause::no_answer:
+    err = sipsess_reject(l.sess, 480, "Temporarily Unavailable", nullptr);
+    break;
   case tp::reject_cause::unavailable:
     if (retry_after_s > 0)
       err = sipsess_reject(l.sess, 503, "Service Unavailable",

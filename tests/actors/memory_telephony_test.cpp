@@ -53,6 +53,8 @@ TEST_CASE("every telephony event and cause has a name") {
   CHECK(to_string(reject_cause::unsupported_media) == "unsupported_media");
   CHECK(to_string(reject_cause::busy) == "busy");
   CHECK(to_string(reject_cause::forbidden) == "forbidden");
+  CHECK(to_string(reject_cause::declined) == "declined");
+  CHECK(to_string(reject_cause::no_answer) == "no_answer");
   CHECK(describe(incoming{"L2", "a1", "a2", "", "127.0.0.1:5070", false, "a1"}) ==
         "incoming L2 from a1 to a2 phone of a1");
   CHECK(describe(transfer_requested{"M1", "a2", "<sip:a2@h?Replaces=x>", "L2"}) ==

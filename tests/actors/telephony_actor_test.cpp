@@ -624,6 +624,129 @@ TEST_CASE("a trunk peer down is recorded, skipped by dial-outs, and back up when
   CHECK(f.stream("trunk-nowhere").empty());
 }
 
+// -- a phone's own call out (telephony_phone_calls.cpp, docs/telephony.md) ---------------
+
+namespace {
+
+/// a1 talks on no call; its registered phone INVITEs 5550100 through the node
+/// (leg L9): that is a1's dial-out sip-L9, whose far end rings at once (M1).
+void phone_dials(fixture& f) {
+  f.inject(tp::incoming{"L9", "a1", "5550100", "", "127.0.0.1:5070", false, "a1"});
+  f.at(1);
+  REQUIRE_MESSAGE(f.did("ring M1 " + far_end + " caller a1 call sip-L9 trunk pstn"), f.commands());
+  for (const auto& l : f.phones.commands()) // the phone called: the node does not ring it
+    CHECK(l.find(a1_phone) == std::string::npos);
+  CHECK_FALSE(f.did("answer L9"));
+}
+
+} // namespace
+
+TEST_CASE("a phone's own INVITE to a number is its agent's dial-out: answered and bridged when "
+          "the far end answers") {
+  fixture f;
+  phone_dials(f);
+  f.inject(tp::ringing{"M1"});
+  f.at(2);
+  CHECK(f.types(events::acd::call::stream_name("sip-L9")).find("call.far_end_ringing") !=
+        std::string::npos);
+  CHECK_FALSE(f.did("answer L9")); // still ringing (180)
+  f.inject(tp::answered{"M1"});
+  f.at(3);
+  CHECK_MESSAGE(f.did("answer L9"), f.commands());
+  CHECK_MESSAGE(f.did("bridge M1 L9"), f.commands());
+  CHECK(f.status("a1") == "on_call");
+  CHECK(f.call_state("sip-L9").direction == events::call_direction::outbound);
+  // The phone hangs up (BYE): the call completes and the far end gets its BYE.
+  f.inject(tp::ended{"L9", tp::ended_by::far_end});
+  f.at(4);
+  CHECK(f.outcome("sip-L9") == "completed");
+  CHECK_MESSAGE(f.did("hang_up M1 normal"), f.commands());
+}
+
+TEST_CASE("each far-end failure of a phone's own call out rejects its INVITE with that cause") {
+  for (auto [cause, code, sip] : {std::tuple{tp::failure_cause::busy, 486, "busy"},
+                                  std::tuple{tp::failure_cause::rejected, 603, "declined"},
+                                  std::tuple{tp::failure_cause::no_answer, 480, "no_answer"},
+                                  std::tuple{tp::failure_cause::unreachable, 404, "not_found"}}) {
+    const std::string reason{tp::to_string(cause)};
+    CAPTURE(reason);
+    fixture f;
+    phone_dials(f);
+    f.inject(tp::failed{"M1", cause, code});
+    f.at(2);
+    CHECK_MESSAGE(f.did("reject L9 " + std::string{sip}), f.commands());
+    CHECK(f.outcome("sip-L9") == "not_connected");
+    CHECK(f.call_state("sip-L9").end_reason == reason);
+    f.at(10);
+    CHECK(f.status("a1") != "on_call");
+  }
+}
+
+TEST_CASE("a phone's own call out whose far end rings too long is rejected no_answer") {
+  fixture f;
+  phone_dials(f);
+  f.inject(tp::ringing{"M1"});
+  f.at(70);
+  CHECK_MESSAGE(f.did("hang_up M1 withdrawn"), f.commands());
+  CHECK_MESSAGE(f.did("reject L9 no_answer"), f.commands());
+  CHECK(f.call_state("sip-L9").end_reason == "no_answer");
+}
+
+TEST_CASE("the phone cancels its own call out while the far end rings: CANCEL, outcome "
+          "cancelled") {
+  fixture f;
+  phone_dials(f);
+  f.inject(tp::ringing{"M1"});
+  f.inject(tp::ended{"L9", tp::ended_by::far_end});
+  f.at(2);
+  CHECK_MESSAGE(f.did("hang_up M1 withdrawn"), f.commands());
+  CHECK(f.outcome("sip-L9") == "not_connected");
+  CHECK(f.call_state("sip-L9").end_reason == "cancelled");
+  CHECK_FALSE(f.did("reject L9 forbidden"));
+  f.inject(tp::answered{"M1"}); // late: changes nothing
+  f.at(3);
+  CHECK_FALSE(f.did("bridge M1 L9"));
+}
+
+TEST_CASE("a phone's own call out the ACD refuses is rejected with a log line, nothing rings") {
+  auto log = std::make_shared<std::vector<std::string>>();
+  SUBCASE("the agent is logged out: 403") {
+    auto o = phones_of(true);
+    o.log = [log](const std::string& line) { log->push_back(line); };
+    fixture f{phone_center(), o};
+    f.to_agent("a1", logout_atom::value, std::string{"end_of_shift"});
+    f.at(1);
+    REQUIRE(f.status("a1") == "logged_out");
+    f.inject(tp::incoming{"L9", "a1", "5550100", "", "127.0.0.1:5070", false, "a1"});
+    f.at(2);
+    CHECK_MESSAGE(f.did("reject L9 forbidden"), f.commands());
+    CHECK(f.outcome("sip-L9") == "refused");
+    CHECK_FALSE(f.did("ring M1 " + far_end + " caller a1 call sip-L9 trunk pstn"));
+    REQUIRE_FALSE(log->empty());
+    CHECK(log->back().find("would not place it") != std::string::npos);
+  }
+  SUBCASE("the trunk group has no SIP peer: 503") {
+    auto o = phones_of(true);
+    o.trunk_peers.clear();
+    o.log = [log](const std::string& line) { log->push_back(line); };
+    fixture f{phone_center(), o};
+    f.inject(tp::incoming{"L9", "a1", "5550100", "", "127.0.0.1:5070", false, "a1"});
+    f.at(2);
+    CHECK_MESSAGE(f.did("reject L9 unavailable"), f.commands());
+    CHECK(f.outcome("sip-L9") == "not_connected");
+    CHECK(f.call_state("sip-L9").end_reason == "unreachable");
+    REQUIRE_FALSE(log->empty());
+    CHECK(log->back().find("no SIP peer") != std::string::npos);
+  }
+  SUBCASE("an agent id while idle stays 403 (agent-to-agent calls are not placed)") {
+    fixture f;
+    f.inject(tp::incoming{"L9", "a1", "a2", "", "127.0.0.1:5070", false, "a1"});
+    f.at(1);
+    CHECK_MESSAGE(f.did("reject L9 forbidden"), f.commands());
+    CHECK(f.phones.commands().size() == 1);
+  }
+}
+
 // -- recording (F14) ----------------------------------------------------------------------
 
 namespace {

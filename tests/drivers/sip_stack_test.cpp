@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -606,6 +607,33 @@ TEST_CASE("sip stack: INVITEs over a trunk's calls per second are delivered over
           std::to_string(body.size()) + "\r\n\r\n" + body,
       port);
   CHECK(events.next() == "incoming L5 from 1 to 100 trunk pstn");
+}
+
+TEST_CASE("sip stack: an INVITE turned away declined is 603, no_answer 480") {
+  const int port = free_port();
+  event_log events;
+  auto started = drivers::sip::sip_stack::start(definition(port), "t", events.sink());
+  REQUIRE(started);
+  udp caller;
+  const auto body = sdp(4000, "0");
+  for (auto [i, cause, status] : {std::tuple{1, tp::reject_cause::declined, "SIP/2.0 603"},
+                                  std::tuple{2, tp::reject_cause::no_answer, "SIP/2.0 480"}}) {
+    CAPTURE(status);
+    caller.send(
+        "INVITE sip:100@127.0.0.1:" + std::to_string(port) +
+            " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(caller.port()) +
+            ";branch=z9hG4bKrej" + std::to_string(i) +
+            "\r\nFrom: <sip:1@127.0.0.1>;tag=x\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: rej-" +
+            std::to_string(i) +
+            "\r\nCSeq: 1 INVITE\r\nContact: <sip:1@127.0.0.1:" + std::to_string(caller.port()) +
+            ">\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body,
+        port);
+    const auto leg = "L" + std::to_string(i);
+    REQUIRE(events.next() == "incoming " + leg + " from 1 to 100 trunk pstn");
+    (*started)->reject(leg, cause);
+    CHECK(caller.expect(status));
+  }
 }
 
 // -- trunk health: OPTIONS keepalive to the trunk's peer, and OPTIONS answered ----------

@@ -479,6 +479,54 @@ TEST_CASE("sip: dial-outs the carrier answers busy (486), 404 or never are not_c
   }
 }
 
+// -- a phone's own call out (docs/telephony.md, "Calls a phone places") ------------------
+
+namespace {
+
+/// a1 has no static phone: it registers (password a1-sip-secret) from
+/// `a1_port` and dials from there; trunk pstn's peer is the sipp carrier.
+center_options phone_dial_center() {
+  center_options o{4, {}, false};
+  o.sip_users = {{"a1", "a1-sip-secret"}};
+  o.sip_keys = "outbound_trunk = \"pstn\"\noutbound_ring_timeout_s = 5\n";
+  return o;
+}
+
+} // namespace
+
+TEST_CASE("sip: a registered desk phone dials 5550100 itself: 180 at once, 200 when the carrier "
+          "answers, and the call completes with its agent") {
+  const int a1 = free_udp_port();
+  sip_node n{phone_dial_center()};
+  REQUIRE(n.register_phone("phone_registers.xml", "a1", "a1-sip-secret", a1) == 0);
+  auto far = n.carrier("carrier_answers.xml"); // answers, hangs up after a second
+  CHECK(n.call("phone_dials_out.xml", "5550100", 20, a1, {"-au", "a1", "-ap", "a1-sip-secret"}) ==
+        0);
+  CHECK(far.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  INFO(n.log);
+  CHECK(c.outcome == "completed");
+  CHECK(c.agent == "a1");
+  CHECK(n.log.find("'s phone dials 5550100") != std::string::npos);
+}
+
+TEST_CASE("sip: a registered desk phone dials a number the carrier answers busy: the phone gets "
+          "486, the call is not_connected busy") {
+  const int a1 = free_udp_port();
+  sip_node n{phone_dial_center()};
+  REQUIRE(n.register_phone("phone_registers.xml", "a1", "a1-sip-secret", a1) == 0);
+  auto far = n.carrier("carrier_busy.xml");
+  CHECK(n.call("phone_dials_busy.xml", "5550100", 20, a1, {"-au", "a1", "-ap", "a1-sip-secret"}) ==
+        0);
+  CHECK(far.get() == 0);
+  CHECK(n.stop() == 0);
+  auto c = n.only_call();
+  INFO(n.log);
+  CHECK(c.outcome == "not_connected");
+  CHECK(c.reason == "busy");
+}
+
 // -- transfers, a phone's own hold, REFER (docs/telephony.md, "Transfers,
 // conferences and supervision") ---------------------------------------------------------
 
