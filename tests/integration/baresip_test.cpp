@@ -28,6 +28,7 @@
 
 using namespace hotline;
 using namespace std::chrono_literals;
+using hotline::test::free_sip_port;
 using hotline::test::free_udp_port;
 using testing::child_process;
 using testing::temp_dir;
@@ -149,7 +150,7 @@ baresip_caller start_caller(const std::string& d, int node_port, int first_port,
   baresip_caller c;
   for (int attempt = 1; attempt <= 2; ++attempt) {
     c.dir = baresip_dir(d + "/caller" + std::to_string(attempt),
-                        attempt == 1 ? first_port : free_udp_port(), mic,
+                        attempt == 1 ? first_port : free_sip_port(), mic,
                         "<sip:caller@127.0.0.1>;regint=0");
     c.process = std::make_unique<child_process>(std::vector<std::string>{
         "sh", "-c",
@@ -176,7 +177,7 @@ bool start_phone(baresip_caller& phone, const std::string& d, node_log& nlog, in
                  const std::string& agent = {}) {
   const auto& agent_id = agent.empty() ? user : agent;
   for (int attempt = 1; attempt <= 2; ++attempt) {
-    phone.dir = baresip_dir(d + "/" + user + "-" + std::to_string(attempt), free_udp_port(), mic,
+    phone.dir = baresip_dir(d + "/" + user + "-" + std::to_string(attempt), free_sip_port(), mic,
                             "<sip:" + user + "@127.0.0.1:" + std::to_string(node_port) +
                                 ">;auth_pass=" + secret + ";answermode=auto;regint=60");
     phone.process = std::make_unique<child_process>(std::vector<std::string>{
@@ -212,7 +213,7 @@ TEST_CASE("sip: baresip registers as the agent and answers a baresip caller: eac
                   "baresip is not installed: apt-get install baresip-core");
   temp_dir dir;
   const auto d = dir.path();
-  const int node_port = free_udp_port(), caller_port = free_udp_port();
+  const int node_port = free_udp_port(), caller_port = free_sip_port();
   write_center(d, "bsip", node_port, caller_port);
   const auto store = d + "/store";
   add_agent_user(store);
@@ -291,7 +292,7 @@ TEST_CASE("sip: a recorded call between two baresips: the caller's tone left, th
                   "baresip is not installed: apt-get install baresip-core");
   temp_dir dir;
   const auto d = dir.path();
-  const int node_port = free_udp_port(), caller_port = free_udp_port();
+  const int node_port = free_udp_port(), caller_port = free_sip_port();
   write_center(d, "brec", node_port, caller_port, "record = \"always\"\n",
                "recordings_dir = \"calls\"\n");
   const auto store = d + "/store";
@@ -423,7 +424,7 @@ TEST_CASE("sip: three baresips, a supervisor whispers: the agent hears the super
                   "baresip is not installed: apt-get install baresip-core");
   temp_dir dir;
   const auto d = dir.path();
-  const int node_port = free_udp_port(), caller_port = free_udp_port();
+  const int node_port = free_udp_port(), caller_port = free_sip_port();
   // Supervisor s1 (in no queue), before a1 in the file.
   write_center(d, "bsup", node_port, caller_port,
                "\n[[agents]]\nid = \"s1\"\ntenant = \"acme\"\nsupervisor = true\n");
@@ -544,7 +545,7 @@ TEST_CASE("sip: three baresips in a conference: the agent brings in a2 through t
                   "baresip is not installed: apt-get install baresip-core");
   temp_dir dir;
   const auto d = dir.path();
-  const int node_port = free_udp_port(), caller_port = free_udp_port();
+  const int node_port = free_udp_port(), caller_port = free_sip_port();
   // Agent a2 in no queue (only the conference rings it), before a1 in the file.
   write_center(d, "bconf", node_port, caller_port,
                "\n[[agents]]\nid = \"a2\"\ntenant = \"acme\"\n");
@@ -655,7 +656,7 @@ TEST_CASE("sip: three baresips in a consultative transfer: a1 and a2 hear each o
                   "baresip is not installed: apt-get install baresip-core");
   temp_dir dir;
   const auto d = dir.path();
-  const int node_port = free_udp_port(), caller_port = free_udp_port();
+  const int node_port = free_udp_port(), caller_port = free_sip_port();
   // Agent a2 in no queue (only the consultation rings it), before a1 in the file.
   // Music on hold (a 300 Hz tone): the caller's phone hears something all
   // along, so what it recorded keeps the timeline (no packets, no samples).
