@@ -5,10 +5,7 @@
 
 #include <caf/all.hpp>
 
-#include "acd_fixture.hpp"
-#include "actors/observer_fanout.hpp"
-#include "actors/ports/memory_telephony.hpp"
-#include "actors/telephony_actor.hpp"
+#include "telephony_fixture.hpp"
 
 using namespace hotline;
 using namespace hotline::actors;
@@ -54,43 +51,18 @@ telephony_options phones_of(bool with_a2) {
   return o;
 }
 
-struct fixture : acd_actor_test::fixture {
-  tp::memory_telephony phones;
-  caf::actor telephony;
-  caf::actor simulated; ///< the fixture's own observer: the fan-out's fallback
-
+struct fixture : acd_actor_test::telephony_fixture {
   explicit fixture(events::center_definition c = phone_center(), bool with_a2 = true)
       : fixture(std::move(c), phones_of(with_a2)) {}
-  fixture(events::center_definition c, telephony_options o)
-      : acd_actor_test::fixture(std::move(c), nullptr, epoch, {}) {
-    telephony = spawn_telephony(rt.system(), ctx, &phones, o);
-    phones.set_sink(telephony_sink_for(telephony));
-    simulated = ctx->observer;
-    ctx->observer = spawn_observer_fanout(rt.system(), {{"sip-", telephony, true}}, simulated);
+  fixture(events::center_definition c, telephony_options o) : telephony_fixture(std::move(c)) {
     // Agents' outbound calls reach a far end through trunk group pstn.
     ctx->far_end_dialing = true;
     ctx->default_outbound_trunk = "pstn";
-    caf::anon_send(telephony, caf::ok_atom::value);
-    rt.run_pending();
-  }
-  ~fixture() {
-    caf::anon_send_exit(telephony, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(simulated, caf::exit_reason::user_shutdown);
-  }
-  void inject(const tp::telephony_event& e) {
-    phones.inject(e);
-    rt.run_pending();
+    start(std::move(o));
   }
   void incoming(const std::string& leg, const std::string& to = "100") {
     inject(tp::incoming{leg, "+8613800001111", to, "pstn", "127.0.0.1:5060"});
   }
-  std::string commands() const {
-    std::string out;
-    for (const auto& l : phones.commands())
-      out += l + "\n";
-    return out;
-  }
-  bool did(const std::string& line) const { return phones.has(line); }
   std::string outcome(const std::string& call_id) const {
     const auto& s = call_state(call_id);
     return std::string{events::to_wire(s.outcome)};

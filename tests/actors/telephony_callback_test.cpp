@@ -8,10 +8,7 @@
 
 #include <caf/all.hpp>
 
-#include "acd_fixture.hpp"
-#include "actors/observer_fanout.hpp"
-#include "actors/ports/memory_telephony.hpp"
-#include "actors/telephony_actor.hpp"
+#include "telephony_fixture.hpp"
 
 using namespace hotline;
 using namespace hotline::actors;
@@ -63,38 +60,11 @@ telephony_options callback_phones() {
   return o;
 }
 
-struct fixture : acd_actor_test::fixture {
-  tp::memory_telephony phones;
-  caf::actor telephony;
-  caf::actor simulated; ///< the fixture's own observer: the fan-out's fallback
-  std::vector<std::string> log;
-
-  explicit fixture(telephony_options o = callback_phones())
-      : acd_actor_test::fixture(callback_center(), nullptr, epoch, {}) {
-    o.log = [this](const std::string& line) { log.push_back(line); };
-    telephony = spawn_telephony(rt.system(), ctx, &phones, o);
-    phones.set_sink(telephony_sink_for(telephony));
-    simulated = ctx->observer;
-    ctx->observer = spawn_observer_fanout(rt.system(), {{"sip-", telephony, true}}, simulated);
+struct fixture : acd_actor_test::telephony_fixture {
+  explicit fixture(telephony_options o = callback_phones()) : telephony_fixture(callback_center()) {
     ctx->far_end_dialing = true;
-    caf::anon_send(telephony, caf::ok_atom::value);
-    rt.run_pending();
+    start(std::move(o));
   }
-  ~fixture() {
-    caf::anon_send_exit(telephony, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(simulated, caf::exit_reason::user_shutdown);
-  }
-  void inject(const tp::telephony_event& e) {
-    phones.inject(e);
-    rt.run_pending();
-  }
-  std::string commands() const {
-    std::string out;
-    for (const auto& l : phones.commands())
-      out += l + "\n";
-    return out;
-  }
-  bool did(const std::string& line) const { return phones.has(line); }
   int times(const std::string& prefix) const {
     const auto& c = phones.commands();
     return static_cast<int>(std::count_if(

@@ -7,12 +7,9 @@
 
 #include <caf/all.hpp>
 
-#include "acd_fixture.hpp"
-#include "actors/observer_fanout.hpp"
-#include "actors/ports/memory_telephony.hpp"
-#include "actors/telephony_actor.hpp"
 #include "actors/telephony_ivr.hpp"
 #include "events/voicemail/voicemail.hpp"
+#include "telephony_fixture.hpp"
 
 using namespace hotline;
 using namespace hotline::actors;
@@ -64,17 +61,13 @@ events::center_definition flow_center() {
   return c;
 }
 
-struct fixture : acd_actor_test::fixture {
-  tp::memory_telephony phones;
+struct fixture : acd_actor_test::telephony_fixture {
   telephony_ivr_media media{"sip-", nullptr};
-  caf::actor telephony;
-  caf::actor simulated;
   std::vector<voicemail_message> left;
 
   /// `phone_a1`: a1 has a phone (logged in and ready at once) and trunk
   /// group pstn a SIP peer, where call backs are dialed.
-  explicit fixture(bool phone_a1 = false)
-      : acd_actor_test::fixture(flow_center(), nullptr, epoch, {}) {
+  explicit fixture(bool phone_a1 = false) : telephony_fixture(flow_center()) {
     telephony_options o;
     if (phone_a1) {
       o.phones["a1"] = "sip:a1@127.0.0.1:5070";
@@ -92,27 +85,13 @@ struct fixture : acd_actor_test::fixture {
       left.push_back(m);
       return std::string{};
     };
-    telephony = spawn_telephony(rt.system(), ctx, &phones, o);
-    phones.set_sink(telephony_sink_for(telephony));
-    media.attach(telephony);
-    ctx->ivr_media = &media;
-    simulated = ctx->observer;
-    ctx->observer = spawn_observer_fanout(rt.system(), {{"sip-", telephony, true}}, simulated);
-    ctx->telephony = telephony;
-    caf::anon_send(telephony, caf::ok_atom::value);
-    rt.run_pending();
+    start(std::move(o), [this] {
+      media.attach(telephony);
+      ctx->ivr_media = &media;
+      ctx->telephony = telephony;
+    });
   }
-  ~fixture() {
-    ctx->ivr_media = nullptr;
-    caf::anon_send_exit(telephony, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(simulated, caf::exit_reason::user_shutdown);
-  }
-  fixture(const fixture&) = delete;
-  fixture& operator=(const fixture&) = delete;
-  void inject(const tp::telephony_event& e) {
-    phones.inject(e);
-    rt.run_pending();
-  }
+  ~fixture() { ctx->ivr_media = nullptr; }
   void key(char d) { inject(tp::dtmf{"L1", d, tp::dtmf_method::sip_info}); }
   std::string commands() const {
     std::string out;

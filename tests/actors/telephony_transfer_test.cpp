@@ -8,10 +8,7 @@
 
 #include <caf/all.hpp>
 
-#include "acd_fixture.hpp"
-#include "actors/observer_fanout.hpp"
-#include "actors/ports/memory_telephony.hpp"
-#include "actors/telephony_actor.hpp"
+#include "telephony_fixture.hpp"
 
 using namespace hotline;
 using namespace hotline::actors;
@@ -65,37 +62,8 @@ telephony_options transfer_phones() {
   return o;
 }
 
-struct fixture : acd_actor_test::fixture {
-  tp::memory_telephony phones;
-  caf::actor telephony;
-  caf::actor simulated;
-  std::vector<std::string> log;
-
-  fixture() : acd_actor_test::fixture(transfer_center(), nullptr, epoch, {}) {
-    auto o = transfer_phones();
-    o.log = [this](const std::string& line) { log.push_back(line); };
-    telephony = spawn_telephony(rt.system(), ctx, &phones, o);
-    phones.set_sink(telephony_sink_for(telephony));
-    simulated = ctx->observer;
-    ctx->observer = spawn_observer_fanout(rt.system(), {{"sip-", telephony, true}}, simulated);
-    caf::anon_send(telephony, caf::ok_atom::value);
-    rt.run_pending();
-  }
-  ~fixture() {
-    caf::anon_send_exit(telephony, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(simulated, caf::exit_reason::user_shutdown);
-  }
-  void inject(const tp::telephony_event& e) {
-    phones.inject(e);
-    rt.run_pending();
-  }
-  std::string commands() const {
-    std::string out;
-    for (const auto& l : phones.commands())
-      out += l + "\n";
-    return out;
-  }
-  bool did(const std::string& line) const { return phones.has(line); }
+struct fixture : acd_actor_test::telephony_fixture {
+  fixture() : telephony_fixture(transfer_center()) { start(transfer_phones()); }
   std::string last() const { return phones.commands().back(); }
   /// Caller L1 dials 100; a1's phone (M1) answers; the two are bridged; the
   /// commands so far are forgotten.
