@@ -37,6 +37,7 @@ extern "C" {
 #include "drivers/sip/inband_dtmf.hpp"
 #include "drivers/sip/media_threads.hpp"
 #include "drivers/sip/recording_writer.hpp"
+#include "drivers/sip/refer_notifier.hpp"
 #include "drivers/sip/replaces.hpp"
 #include "drivers/sip/voicemail_recorder.hpp"
 
@@ -49,6 +50,8 @@ namespace tp = hotline::ports;
 constexpr std::uint8_t pt_pcmu = 0;
 constexpr std::uint8_t pt_pcma = 8;
 constexpr std::size_t samples_per_packet = 160; // 20 ms at 8 kHz
+/// How long a BYE waits for a phone to answer its transfer's final NOTIFY.
+constexpr std::uint32_t notify_patience_ms = 2'000;
 
 enum class command_kind {
   answer,
@@ -185,8 +188,12 @@ struct leg {
   bool primed = false; ///< a frame of slack has arrived (a 20 ms jitter buffer)
   // the far end's own hold (its re-INVITE's direction)
   bool remote_hold = false;
-  // a REFER it sent, whose outcome the node still owes it (NOTIFY)
-  struct sipnot* refer = nullptr;
+  // a REFER it sent: the subscription that tells it the outcome (NOTIFY)
+  std::unique_ptr<refer_notifier> refer;
+  // the REFER leg whose final NOTIFY this leg's BYE waits for (the dialog
+  // an attended transfer replaces), and a hang-up waiting for it
+  tp::leg_id bye_after_notify_of;
+  tmr bye_timer{};
   // the dialog as a Replaces names it: inbound, its INVITE's Call-ID (else
   // libre's); the far end's tag (inbound: its From's; outbound: its 200's To)
   std::string dialog_call_id;
@@ -262,12 +269,14 @@ struct sip_stack::impl {
   std::uint64_t next_recording = 0;
   std::map<std::string, std::unique_ptr<recording_session>> recordings;
   std::map<std::string, std::unique_ptr<mixer>> mixes;
-  sipevent_sock* events = nullptr; ///< REFER's implicit subscriptions (NOTIFY)
+  sipevent_sock* events =
+      nullptr; ///< answers SUBSCRIBEs (a REFER's subscription is not refreshable)
   std::map<std::uint64_t, std::pair<std::string, std::string>> closing_recordings;
   std::unique_ptr<media_threads> relays;     ///< null: every packet on this loop
   std::atomic<std::size_t> relayed_pairs{0}; ///< pairs on the media threads now
   std::uint64_t stop_waited_ms = 0;
-  bool own_400 = false; ///< a 400 this adapter sends (and logs) itself: not traced again
+  bool own_400 = false;  ///< a 400 this adapter sends (and logs) itself: not traced again
+  bool stopping = false; ///< command_kind::stop ran: hang-ups wait for nothing
   // IVR prompts read by play_prompt's callers (any thread), by path, with
   // the file's time: a prompt re-recorded is read again
   std::mutex prompt_m;
@@ -641,14 +650,10 @@ void on_mix_tick(void* arg) {
   m->stack->mix_tick(*m);
 }
 
-void on_refer_closed(int, const sip_msg*, void* arg) {
-  auto* l = static_cast<leg*>(arg);
-  l->refer = static_cast<struct sipnot*>(mem_deref(l->refer));
-}
-
 // REFER (RFC 3515) inside a leg's dialog: the far end asks the node to
 // transfer the other party. 202 with an implicit subscription, NOTIFY
-// "100 Trying" at once; the node's verdict follows (transfer_result).
+// "100 Trying" at once (refer_notifier.hpp); the node's verdict follows
+// (transfer_result), and the phone's dialogs are hung up only after it.
 void on_refer(struct ::sip* sip, const sip_msg* msg, void* arg) {
   auto* l = static_cast<leg*>(arg);
   auto* s = l->stack;
@@ -682,19 +687,14 @@ void on_refer(struct ::sip* sip, const sip_msg* msg, void* arg) {
     if (other == l) return refuse(400, "Bad Replaces", "its Replaces names the REFER's own dialog");
     replaced = other->id;
   }
-  if (l->refer) return refuse(491, "Request Pending", "a transfer it asked for is still running");
-  int err = sipevent_accept(&l->refer, s->events, msg, sipsess_dialog(l->sess), nullptr, 202,
-                            "Accepted", 60, 60, 60, "hotline", "message/sipfrag", nullptr, nullptr,
-                            false, on_refer_closed, l, nullptr);
-  if (err) {
-    s->warn("REFER on leg " + l->id + ": cannot accept (" + std::strerror(err) + ")");
-    sip_reply(sip, msg, 500, "Server Internal Error");
+  if (l->refer && !l->refer->settled())
+    return refuse(491, "Request Pending", "a transfer it asked for is still running");
+  l->refer = refer_notifier::accept(sip, msg, sipsess_dialog(l->sess), notify_patience_ms);
+  if (!l->refer) {
+    s->warn("REFER on leg " + l->id + ": cannot accept (no 202 could be sent)");
     return;
   }
-  mbuf* mb = nullptr;
-  (void)sipevent_notifyf(l->refer, &mb, SIPEVENT_ACTIVE, SIPEVENT_NORESOURCE, 0,
-                         "SIP/2.0 100 Trying\r\n");
-  mem_deref(mb);
+  if (!replaced.empty()) s->legs[replaced]->bye_after_notify_of = l->id;
   const auto uri = text_of(hdr->val);
   s->info("REFER on leg " + l->id + " to " + uri + ": accepted (202)");
   s->deliver(tp::transfer_requested{l->id, text_of(addr.uri.user), uri, replaced});
@@ -703,6 +703,11 @@ void on_refer(struct ::sip* sip, const sip_msg* msg, void* arg) {
 void on_reap(void* arg) {
   auto* l = static_cast<leg*>(arg);
   l->stack->destroy(*l);
+}
+
+void on_deferred_bye(void* arg) {
+  auto* l = static_cast<leg*>(arg);
+  if (!l->closing) l->stack->do_hang_up(*l);
 }
 
 // Requests libre answers itself with 400 (a header missing, CSeq not
@@ -811,6 +816,7 @@ leg* sip_stack::impl::make_leg(tp::leg_id id, bool inbound) {
   l->next_ts = static_cast<std::uint32_t>(rand_u32());
   tmr_init(&l->music_timer);
   tmr_init(&l->reap_timer);
+  tmr_init(&l->bye_timer);
   auto* raw = l.get();
   legs[raw->id] = std::move(l);
   leg_count.store(legs.size(), std::memory_order_relaxed);
@@ -848,10 +854,16 @@ void sip_stack::impl::destroy(leg& l) {
   if (l.rec) end_recording(*l.rec, "leg_ended");
   finish_message(l, "leg_ended");
   if (l.mixed) leave_mix(l);
-  l.refer = static_cast<struct sipnot*>(mem_deref(l.refer));
+  if (l.refer) {
+    // Hang-ups that waited for its final NOTIFY go now (on their own timers).
+    for (auto& then : l.refer->take_waiting())
+      then();
+    l.refer.reset();
+  }
   l.inband.reset();
   tmr_cancel(&l.music_timer);
   tmr_cancel(&l.reap_timer);
+  tmr_cancel(&l.bye_timer);
   if (l.peer) l.peer->peer = nullptr;
   l.peer = nullptr;
   // Dereferencing an unterminated session sends what its state needs
@@ -871,6 +883,7 @@ void sip_stack::impl::reap_later(leg& l) {
   if (l.mixed) leave_mix(l);
   l.music = false;
   tmr_cancel(&l.music_timer);
+  tmr_cancel(&l.bye_timer);
   if (l.peer) l.peer->peer = nullptr;
   l.peer = nullptr;
   tmr_start(&l.reap_timer, 0, on_reap, &l);
@@ -1397,6 +1410,7 @@ void sip_stack::impl::on_register(const sip_msg* msg) {
 
 void sip_stack::impl::run(command& c) {
   if (c.kind == command_kind::stop) {
+    stopping = true;
     for (auto& p : peers)
       tmr_cancel(&p->every);
     hang_up_all();
@@ -1663,6 +1677,19 @@ sip_stack::impl::read_prompt(const std::string& path, std::string& why) {
 }
 
 void sip_stack::impl::do_hang_up(leg& l) {
+  // A phone that asked for a transfer hears its outcome before the BYE of
+  // either dialog the transfer named (refer_notifier.hpp).
+  leg* told = l.refer ? &l : nullptr;
+  if (!told && !l.bye_after_notify_of.empty())
+    if (auto it = legs.find(l.bye_after_notify_of); it != legs.end() && it->second->refer)
+      told = it->second.get();
+  if (told && !stopping && told->refer->has_final() && !told->refer->settled()) {
+    told->refer->after_final([this, id = l.id] {
+      if (auto it = legs.find(id); it != legs.end())
+        tmr_start(&it->second->bye_timer, 0, on_deferred_bye, it->second.get());
+    });
+    return;
+  }
   settle(l);
   l.closing = true;
   if (l.inbound && !l.answered && l.sess)
@@ -1823,17 +1850,11 @@ void sip_stack::impl::mix_tick(mixer& m) {
 // -- transfers asked by a leg (REFER) ----------------------------------------------------
 
 void sip_stack::impl::do_transfer_result(leg& l, tp::transfer_outcome outcome) {
-  if (!l.refer) return;
-  const char* line = outcome == tp::transfer_outcome::done        ? "SIP/2.0 200 OK\r\n"
-                     : outcome == tp::transfer_outcome::not_found ? "SIP/2.0 404 Not Found\r\n"
-                                                                  : "SIP/2.0 603 Declined\r\n";
-  mbuf* mb = nullptr;
-  if (int err =
-          sipevent_notifyf(l.refer, &mb, SIPEVENT_TERMINATED, SIPEVENT_NORESOURCE, 0, "%s", line))
-    warn("leg " + l.id + ": cannot NOTIFY the transfer's outcome (" + std::strerror(err) + ")");
-  mem_deref(mb);
+  if (!l.refer || l.refer->has_final()) return;
+  l.refer->final(outcome == tp::transfer_outcome::done        ? "SIP/2.0 200 OK"
+                 : outcome == tp::transfer_outcome::not_found ? "SIP/2.0 404 Not Found"
+                                                              : "SIP/2.0 603 Declined");
   info("leg " + l.id + ": its transfer " + std::string{tp::to_string(outcome)});
-  l.refer = static_cast<struct sipnot*>(mem_deref(l.refer));
 }
 
 // -- recordings --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // hears is checked by its content (Goertzel), not by packet counts.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -437,6 +438,101 @@ TEST_CASE("sip stack: an INVITE from a registered phone is the agent's own call,
   n.stack->reject(second, tp::reject_cause::forbidden);
   auto forbidden = agent.sig.expect("SIP/2.0 403");
   CHECK(forbidden);
+}
+
+namespace {
+
+/// The first lines of the datagrams `phone` receives within `window`
+/// ("NOTIFY 100", "NOTIFY 200", "BYE", …; a NOTIFY by its sipfrag's code).
+std::vector<std::string> heard_within(udp& phone, std::chrono::milliseconds window,
+                                      std::vector<std::string>* raw = nullptr) {
+  std::vector<std::string> lines;
+  const auto until = std::chrono::steady_clock::now() + window;
+  while (std::chrono::steady_clock::now() < until) {
+    auto d = phone.receive(std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now()));
+    if (!d) continue;
+    auto line = d->substr(0, d->find(' '));
+    if (line == "NOTIFY") line += " " + d->substr(d->find("SIP/2.0 ", d->find("\r\n\r\n")) + 8, 3);
+    lines.push_back(line);
+    if (raw) raw->push_back(*d);
+  }
+  return lines;
+}
+
+} // namespace
+
+TEST_CASE("sip stack: a phone hears its transfer's outcome before the BYE of either dialog the "
+          "REFER named") {
+  const auto ha1 = drivers::sip::digest_ha1("a1", "hotline", "secret");
+  node n([&](const std::string& name) -> std::optional<tp::sip_user> {
+    if (name == "a1") return tp::sip_user{"a1", "hotline", ha1, false};
+    return std::nullopt;
+  });
+  party caller, agent;
+  n.call_in(caller);
+  register_a1(agent.sig, n.port, n.events);
+  n.ring(agent, "a1", 8);
+  udp second_rtp;
+  invite_with_digest(agent.sig, n.port, "a2", "consult-2", second_rtp.port());
+  auto incoming = n.events.next();
+  REQUIRE_MESSAGE(incoming.rfind("incoming ", 0) == 0, incoming);
+  const auto second = incoming.substr(9, incoming.find(' ', 9) - 9);
+  n.stack->answer(second);
+  auto ok = agent.sig.expect("SIP/2.0 200");
+  REQUIRE(ok);
+  agent.sig.send("ACK sip:a2@127.0.0.1:" + std::to_string(n.port) +
+                     " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + std::to_string(agent.sig.port()) +
+                     ";branch=z9hG4bKack2\r\nFrom: " + header(*ok, "From") +
+                     "\r\nTo: " + header(*ok, "To") +
+                     "\r\nCall-ID: consult-2\r\nCSeq: 2 ACK\r\nMax-Forwards: 70\r\n"
+                     "Content-Length: 0\r\n\r\n",
+                 n.port);
+  const auto to_tag = header(*ok, "To").substr(header(*ok, "To").find("tag=") + 4);
+
+  // The REFER replacing the second call; its NOTIFY 100 stays unanswered a while.
+  agent.request("REFER",
+                "Refer-To: <sip:a2@127.0.0.1?Replaces=consult-2%3Bto-tag%3D" + to_tag +
+                    "%3Bfrom-tag%3Dpcconsult-2>\r\n",
+                "", n.port);
+  REQUIRE(agent.sig.expect("SIP/2.0 202"));
+  auto trying = agent.sig.expect("NOTIFY ");
+  REQUIRE(trying);
+  auto refer = n.events.next();
+  CHECK_MESSAGE(refer.find(" replaces " + second) != std::string::npos, refer);
+  // The verdict and both hang-ups at once, as the telephony actor sends them.
+  n.stack->transfer_result(agent.leg, tp::transfer_outcome::done);
+  n.stack->hang_up(second, tp::hangup_cause::normal);
+  n.stack->hang_up(agent.leg, tp::hangup_cause::normal);
+  // Nothing overtakes the NOTIFY in flight (a retransmission of it aside).
+  for (const auto& line : heard_within(agent.sig, 300ms))
+    CHECK_MESSAGE(line == "NOTIFY 100", line);
+  agent.ok_to(*trying, n.port);
+  std::vector<std::string> raw;
+  auto lines = heard_within(agent.sig, 300ms, &raw);
+  REQUIRE_FALSE(lines.empty());
+  CHECK(lines.front() == "NOTIFY 200");
+  CHECK(std::count(lines.begin(), lines.end(), "BYE") == 0); // not before its answer
+  agent.ok_to(raw.front(), n.port);
+  lines = heard_within(agent.sig, 500ms);
+  CHECK(std::count(lines.begin(), lines.end(), "BYE") == 2); // both dialogs
+}
+
+TEST_CASE("sip stack: a phone that answers no NOTIFY of its transfer is hung up all the same") {
+  node n;
+  party caller, agent;
+  n.call_in(caller);
+  n.ring(agent, "a1", 0);
+  agent.request("REFER", "Refer-To: <sip:200@127.0.0.1>\r\n", "", n.port);
+  REQUIRE(agent.sig.expect("SIP/2.0 202"));
+  REQUIRE(n.events.next().rfind("transfer_requested " + agent.leg, 0) == 0);
+  n.stack->transfer_result(agent.leg, tp::transfer_outcome::done);
+  n.stack->hang_up(agent.leg, tp::hangup_cause::normal);
+  // Its BYE comes within the stack's patience (2 s), beside the NOTIFY
+  // 100's retransmissions; the verdict never left (the 100 is unanswered).
+  const auto lines = heard_within(agent.sig, 3'500ms);
+  CHECK(std::count(lines.begin(), lines.end(), "BYE") >= 1); // retransmitted: not answered
+  CHECK(std::count(lines.begin(), lines.end(), "NOTIFY 200") == 0);
 }
 
 TEST_CASE("sip stack: in-band DTMF in a caller's audio is delivered like RFC 4733 digits") {
