@@ -211,21 +211,39 @@ std::pair<identity::resource, identity::action> trunk_resource(node_api::impl& a
 }
 
 /// GET /api/trunks/{id}/settings: the channels that may be seized at once, and those busy.
+/// Asked of the group's actor, so a read right after a POST shows the change
+/// (the live view follows the store a moment later).
 void trunk_settings_read(node_api::impl& api, const exchange_ptr& ex) {
   const auto& id = ex->param("id");
   const auto* def = api.ctx->center.find_trunk(id);
   if (!def) return ex->fail(404, "not_found", "no trunk group '" + id + "'");
   auto [r, what] = trunk_resource(api, id);
   if (!api.allowed(ex, what, r)) return;
-  int channels = def->channels;
-  std::size_t busy = 0;
-  api.hub.read([&](const projections::live::live_view& v) {
-    if (auto t = v.trunks().find(id); t != v.trunks().end()) {
-      if (t->second.channels > 0) channels = t->second.channels;
-      busy = t->second.busy.size();
-    }
-  });
-  ex->reply(200, {{"id", id}, {"tenant", r.tenant}, {"channels", channels}, {"busy", busy}});
+  auto target = api.ctx->trunks.find(id);
+  if (target == api.ctx->trunks.end() || !target->second)
+    return answer_refusal(ex, "unavailable", "trunk group '" + id + "' runs on no actor here");
+  const auto timeout = api.opt.actor_timeout;
+  api.sys.spawn(
+      [ex, id, tenant = r.tenant, group = target->second, timeout](caf::event_based_actor* self) {
+        auto unavailable = [ex, id](const caf::error& e) {
+          answer_refusal(ex, "unavailable",
+                         "no answer from trunk group '" + id + "': " + caf::to_string(e));
+        };
+        self->request(group, timeout, caf::get_atom::value, actors::channels_atom::value)
+            .then(
+                [=](int channels) {
+                  self->request(group, timeout, actors::stats_atom::value)
+                      .then(
+                          [=](int busy) {
+                            ex->reply(200, {{"id", id},
+                                            {"tenant", tenant},
+                                            {"channels", channels},
+                                            {"busy", busy}});
+                          },
+                          unavailable);
+                },
+                unavailable);
+      });
 }
 
 /// POST /api/trunks/{id}/settings {channels, reason}: how many of the
