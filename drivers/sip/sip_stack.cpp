@@ -269,8 +269,7 @@ struct sip_stack::impl {
   std::uint64_t next_recording = 0;
   std::map<std::string, std::unique_ptr<recording_session>> recordings;
   std::map<std::string, std::unique_ptr<mixer>> mixes;
-  sipevent_sock* events =
-      nullptr; ///< answers SUBSCRIBEs (a REFER's subscription is not refreshable)
+  sipevent_sock* events = nullptr; ///< answers SUBSCRIBEs (481: none is refreshable)
   std::map<std::uint64_t, std::pair<std::string, std::string>> closing_recordings;
   std::unique_ptr<media_threads> relays;     ///< null: every packet on this loop
   std::atomic<std::size_t> relayed_pairs{0}; ///< pairs on the media threads now
