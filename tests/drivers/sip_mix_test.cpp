@@ -333,6 +333,22 @@ void register_a1(udp& phone, int port, event_log& events) {
   REQUIRE(events.next().rfind("registered a1 ", 0) == 0);
 }
 
+/// The registrar's accounts: SIP user a1 (agent a1, password "secret") only.
+tp::sip_user_lookup only_a1() {
+  return [ha1 = drivers::sip::digest_ha1("a1", "hotline", "secret")](
+             const std::string& name) -> std::optional<tp::sip_user> {
+    if (name == "a1") return tp::sip_user{"a1", "hotline", ha1, false};
+    return std::nullopt;
+  };
+}
+
+/// A caller's call answered by a1's registered phone (A-law).
+void a1_talks_from_its_phone(node& n, party& caller, party& agent) {
+  n.call_in(caller);
+  register_a1(agent.sig, n.port, n.events);
+  n.ring(agent, "a1", 8);
+}
+
 /// An INVITE from `from` (SIP user a1) to `user`@node, in a dialog of its
 /// own; `extra` headers (credentials), CSeq `cseq`.
 void invite_from(udp& from, int port, const std::string& user, const std::string& call_id,
@@ -378,15 +394,9 @@ void invite_with_digest(udp& from, int port, const std::string& user, const std:
 
 TEST_CASE("sip stack: an INVITE from a registered phone is the agent's own call, and its REFER "
           "with Replaces names the node's leg of that call") {
-  const auto ha1 = drivers::sip::digest_ha1("a1", "hotline", "secret");
-  node n([&](const std::string& name) -> std::optional<tp::sip_user> {
-    if (name == "a1") return tp::sip_user{"a1", "hotline", ha1, false};
-    return std::nullopt;
-  });
+  node n(only_a1());
   party caller, agent;
-  n.call_in(caller);
-  register_a1(agent.sig, n.port, n.events);
-  n.ring(agent, "a1", 8);
+  a1_talks_from_its_phone(n, caller, agent);
   // Its second call, to a2 through the node: from its binding's address,
   // challenged like REGISTER; a wrong password is 403 and no call.
   udp second_rtp;
@@ -464,15 +474,9 @@ std::vector<std::string> heard_within(udp& phone, std::chrono::milliseconds wind
 
 TEST_CASE("sip stack: a phone hears its transfer's outcome before the BYE of either dialog the "
           "REFER named") {
-  const auto ha1 = drivers::sip::digest_ha1("a1", "hotline", "secret");
-  node n([&](const std::string& name) -> std::optional<tp::sip_user> {
-    if (name == "a1") return tp::sip_user{"a1", "hotline", ha1, false};
-    return std::nullopt;
-  });
+  node n(only_a1());
   party caller, agent;
-  n.call_in(caller);
-  register_a1(agent.sig, n.port, n.events);
-  n.ring(agent, "a1", 8);
+  a1_talks_from_its_phone(n, caller, agent);
   udp second_rtp;
   invite_with_digest(agent.sig, n.port, "a2", "consult-2", second_rtp.port());
   auto incoming = n.events.next();
