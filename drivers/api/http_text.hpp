@@ -11,12 +11,12 @@
 #include <string_view>
 #include <variant>
 
+#include "events/percent_text.hpp"
+
 namespace hotline::drivers::api {
 
-/// Decodes %XX escapes (either case of hex digit); with `plus_is_space`
-/// (query strings) a '+' is a space. nullopt for a '%' not followed by two
-/// hex digits, or for an escape that decodes to NUL.
-std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
+/// %XX escapes: the one decoder (events/percent_text.hpp).
+using events::percent_decode;
 
 /// "a=1&b=x%20y&c" -> {a:1, b:"x y", c:""}: empty pieces are skipped, a
 /// repeated name keeps its first value. nullopt if a name or value does not

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "events/percent_text.hpp"
 #include "events/status.hpp"
 
 namespace hotline::drivers::sip {
@@ -32,7 +33,7 @@ struct replaces_target {
 /// tag, or the header twice.
 events::result<std::optional<replaces_target>> parse_replaces(std::string_view uri_headers);
 
-/// `text` with its %XX escapes decoded; nullopt if one is malformed.
-std::optional<std::string> percent_decode(std::string_view text);
+/// %XX escapes: the one decoder (events/percent_text.hpp).
+using events::percent_decode;
 
 } // namespace hotline::drivers::sip
