@@ -80,33 +80,13 @@ center_options load_center(int phones_port) {
 /// `calls` at `rate` a second, `limit` at once. Its exit status.
 std::future<int> callers(const sip_node& n, const std::string& scenario, const std::string& dialed,
                          int calls, int rate, int limit, int timeout_s) {
-  const int node_port = n.port;
-  const int from = free_udp_port(), media = free_media_port(); // picked here, one at a time
+  // Its ports picked here, one caller at a time.
+  const auto argv =
+      sipp_argv(scenario, {"-s", dialed, "127.0.0.1:" + std::to_string(n.port)}, free_udp_port(),
+                calls, timeout_s, {"-r", std::to_string(rate), "-l", std::to_string(limit)});
   return std::async(std::launch::async, [=] {
     std::string out;
-    const int rc = testing::run_capture({"sipp",
-                                         "-sf",
-                                         scenarios + scenario,
-                                         "-s",
-                                         dialed,
-                                         "127.0.0.1:" + std::to_string(node_port),
-                                         "-i",
-                                         "127.0.0.1",
-                                         "-p",
-                                         std::to_string(from),
-                                         "-mp",
-                                         std::to_string(media),
-                                         "-m",
-                                         std::to_string(calls),
-                                         "-r",
-                                         std::to_string(rate),
-                                         "-l",
-                                         std::to_string(limit),
-                                         "-timeout",
-                                         std::to_string(timeout_s) + "s",
-                                         "-timeout_error",
-                                         "-nostdin"},
-                                        out, std::chrono::seconds(timeout_s + 20));
+    const int rc = testing::run_capture(argv, out, std::chrono::seconds(timeout_s + 20));
     if (rc != 0)
       MESSAGE("sipp " << scenario << " (" << calls << " calls) exited " << rc << ":\n" << out);
     return rc;

@@ -165,11 +165,9 @@ TEST_CASE("sip: every trunk line busy: 503 with Retry-After, the call blocked") 
   auto first = std::async(std::launch::async, [&] { return n.call("caller_waits_long.xml"); });
   std::this_thread::sleep_for(1500ms);
   std::string out;
-  int second = testing::run_capture({"sipp", "-sf", scenarios + "caller_blocked.xml", "-s", "100",
-                                     "127.0.0.1:" + std::to_string(n.port), "-i", "127.0.0.1", "-p",
-                                     std::to_string(free_udp_port()), "-mp",
-                                     std::to_string(free_media_port()), "-m", "1", "-timeout",
-                                     "20s", "-timeout_error", "-nostdin"},
+  int second = testing::run_capture(sipp_argv("caller_blocked.xml",
+                                              {"-s", "100", "127.0.0.1:" + std::to_string(n.port)},
+                                              free_udp_port(), 1, 20),
                                     out, 40s);
   CHECK_MESSAGE(second == 0, out);
   CHECK(first.get() == 0);
@@ -224,11 +222,9 @@ TEST_CASE("sip: garbage and a malformed INVITE are logged, and the next call goe
 TEST_CASE("sip: an INVITE from an address no trunk allows is refused 403 and starts no call") {
   sip_node n{{4, {}, false}};
   std::string out;
-  int rc = testing::run_capture({"sipp", "-sf", scenarios + "caller_forbidden.xml", "-s", "100",
-                                 "127.0.0.1:" + std::to_string(n.port), "-i", "127.0.0.2", "-p",
-                                 std::to_string(free_udp_port()), "-mp",
-                                 std::to_string(free_media_port()), "-m", "1", "-timeout", "20s",
-                                 "-timeout_error", "-nostdin"},
+  int rc = testing::run_capture(sipp_argv("caller_forbidden.xml",
+                                          {"-s", "100", "127.0.0.1:" + std::to_string(n.port)},
+                                          free_udp_port(), 1, 20, {}, "127.0.0.2"),
                                 out, 40s);
   CHECK_MESSAGE(rc == 0, out);
   CHECK(n.stop() == 0);
@@ -363,28 +359,9 @@ TEST_CASE("sip: INVITEs over the trunk's calls-per-second limit are blocked with
   sip_node n{o}; // no phone: the calls let in wait with music until they cancel
   std::string out;
   // 12 callers at 12 a second: about 2 (the bucket) plus 2 a second get in.
-  int rc = testing::run_capture({"sipp",
-                                 "-sf",
-                                 scenarios + "caller_flood.xml",
-                                 "-s",
-                                 "100",
-                                 "127.0.0.1:" + std::to_string(n.port),
-                                 "-i",
-                                 "127.0.0.1",
-                                 "-p",
-                                 std::to_string(n.caller_port),
-                                 "-mp",
-                                 std::to_string(free_media_port()),
-                                 "-m",
-                                 "12",
-                                 "-r",
-                                 "12",
-                                 "-l",
-                                 "12",
-                                 "-timeout",
-                                 "30s",
-                                 "-timeout_error",
-                                 "-nostdin"},
+  int rc = testing::run_capture(sipp_argv("caller_flood.xml",
+                                          {"-s", "100", "127.0.0.1:" + std::to_string(n.port)},
+                                          n.caller_port, 12, 30, {"-r", "12", "-l", "12"}),
                                 out, 60s);
   CHECK_MESSAGE(rc == 0, out);
   CHECK(n.stop() == 0);

@@ -38,6 +38,26 @@ using testing::temp_dir;
 
 inline const std::string scenarios = std::string(HOTLINE_SOURCE_DIR) + "/tests/fixtures/sip/";
 
+/// How the tests run sipp: `scenario` (a file in tests/fixtures/sip), then
+/// `target` (a UAC's "-s USER HOST:PORT", credentials; empty for a UAS),
+/// bound to `ip`:`local_port` with a free media run of its own (sipp binds
+/// -mp and -mp+2), `calls` calls, an error exit after `timeout_s`, no
+/// stdin; then `more` (a rate, a limit, …).
+inline std::vector<std::string>
+sipp_argv(const std::string& scenario, std::vector<std::string> target, int local_port, int calls,
+          int timeout_s, std::vector<std::string> more = {}, const std::string& ip = "127.0.0.1") {
+  std::vector<std::string> argv{"sipp", "-sf", scenarios + scenario};
+  argv.insert(argv.end(), target.begin(), target.end());
+  for (auto a : {"-i", ip.c_str()})
+    argv.emplace_back(a);
+  argv.insert(argv.end(),
+              {"-p", std::to_string(local_port), "-mp", std::to_string(free_media_port()), "-m",
+               std::to_string(calls), "-timeout", std::to_string(timeout_s) + "s", "-timeout_error",
+               "-nostdin"});
+  argv.insert(argv.end(), more.begin(), more.end());
+  return argv;
+}
+
 struct center_options {
   int channels = 4;
   std::vector<std::pair<std::string, int>> phones; ///< agent -> its phone's port
@@ -177,25 +197,8 @@ public:
   int call(const std::string& scenario, const std::string& dialed = "100", int timeout_s = 20,
            int from_port = 0, std::vector<std::string> extra_args = {}) {
     std::string out;
-    std::vector<std::string> args{"sipp",
-                                  "-sf",
-                                  scenarios + scenario,
-                                  "-s",
-                                  dialed,
-                                  "127.0.0.1:" + std::to_string(port),
-                                  "-i",
-                                  "127.0.0.1",
-                                  "-p",
-                                  std::to_string(from_port ? from_port : caller_port),
-                                  "-mp",
-                                  std::to_string(free_media_port()),
-                                  "-m",
-                                  "1",
-                                  "-timeout",
-                                  std::to_string(timeout_s) + "s",
-                                  "-timeout_error",
-                                  "-nostdin"};
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    const auto args = sipp_argv(scenario, {"-s", dialed, "127.0.0.1:" + std::to_string(port)},
+                                from_port ? from_port : caller_port, 1, timeout_s, extra_args);
     int rc = testing::run_capture(args, out, std::chrono::seconds(timeout_s + 20));
     if (rc != 0) MESSAGE("sipp " << scenario << " exited " << rc << ":\n" << out);
     return rc;
@@ -205,27 +208,11 @@ public:
   int register_phone(const std::string& scenario, const std::string& user,
                      const std::string& password, int from_port) {
     std::string out;
-    int rc = testing::run_capture({"sipp",
-                                   "-sf",
-                                   scenarios + scenario,
-                                   "-s",
-                                   user,
-                                   "-au",
-                                   user,
-                                   "-ap",
-                                   password,
-                                   "127.0.0.1:" + std::to_string(port),
-                                   "-i",
-                                   "127.0.0.1",
-                                   "-p",
-                                   std::to_string(from_port),
-                                   "-m",
-                                   "1",
-                                   "-timeout",
-                                   "20s",
-                                   "-timeout_error",
-                                   "-nostdin"},
-                                  out, 40s);
+    int rc = testing::run_capture(
+        sipp_argv(scenario,
+                  {"-s", user, "-au", user, "-ap", password, "127.0.0.1:" + std::to_string(port)},
+                  from_port, 1, 20),
+        out, 40s);
     if (rc != 0) MESSAGE("sipp " << scenario << " exited " << rc << ":\n" << out);
     return rc;
   }
@@ -319,11 +306,8 @@ public:
     const int at = caller_port;
     auto started = std::async(std::launch::async, [scenario, at, calls, timeout_s] {
       std::string out;
-      int rc = testing::run_capture({"sipp", "-sf", scenarios + scenario, "-i", "127.0.0.1", "-p",
-                                     std::to_string(at), "-mp", std::to_string(free_media_port()),
-                                     "-m", std::to_string(calls), "-timeout", "25s",
-                                     "-timeout_error", "-nostdin"},
-                                    out, 40s);
+      int rc = testing::run_capture(sipp_argv(scenario, {}, at, calls, timeout_s), out,
+                                    std::chrono::seconds(timeout_s + 15));
       if (rc != 0) MESSAGE("sipp carrier " << scenario << " exited " << rc << ":\n" << out);
       return rc;
     });
@@ -362,22 +346,7 @@ inline std::future<int> phone(const std::string& scenario, int port, int timeout
                               std::vector<std::string> extra = {}) {
   auto started = std::async(std::launch::async, [scenario, port, timeout_s, extra] {
     std::string out;
-    std::vector<std::string> argv{"sipp",
-                                  "-sf",
-                                  scenarios + scenario,
-                                  "-i",
-                                  "127.0.0.1",
-                                  "-p",
-                                  std::to_string(port),
-                                  "-mp",
-                                  std::to_string(free_media_port()),
-                                  "-m",
-                                  "1",
-                                  "-timeout",
-                                  std::to_string(timeout_s) + "s",
-                                  "-timeout_error",
-                                  "-nostdin"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
+    const auto argv = sipp_argv(scenario, {}, port, 1, timeout_s, extra);
     int rc = testing::run_capture(argv, out, std::chrono::seconds(timeout_s + 15));
     if (rc != 0) MESSAGE("sipp phone " << scenario << " exited " << rc << ":\n" << out);
     return rc;
